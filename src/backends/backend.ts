@@ -1,0 +1,108 @@
+/**
+ * The backend interface: what a tmem backend registers with the frontends
+ * (struct frontswap_ops and struct cleancache_ops), plus what the simulator
+ * needs to report on it. One file (or folder) per backend, registered in
+ * registry.ts by name.
+ *
+ * Return values follow the kernel: `true` where the kernel returns 0,
+ * `false` for -1 (or any error).
+ */
+
+import type { CompressionService } from '../compressors/service.js';
+import type { CostMeter } from '../cost/meter.js';
+import type { Page, PageOut } from '../content/page.js';
+import type { ParamMap, ParamValue } from '../trace/events.js';
+
+/** struct frontswap_ops */
+export interface FrontswapOps {
+  init(type: number): void;
+  store(type: number, offset: number, page: Page): boolean;
+  load(type: number, offset: number, out: PageOut): boolean;
+  invalidatePage(type: number, offset: number): void;
+  invalidateArea(type: number): void;
+}
+
+/** struct cleancache_ops. `inode` stands for the 24-byte cleancache_filekey. */
+export interface CleancacheOps {
+  /** Returns a pool id >= 0, or < 0 on failure. */
+  initFs(pageSize: number): number;
+  initSharedFs(uuid: string, pageSize: number): number;
+  getPage(pool: number, inode: number, index: number, out: PageOut): boolean;
+  putPage(pool: number, inode: number, index: number, page: Page): void;
+  invalidatePage(pool: number, inode: number, index: number): void;
+  invalidateInode(pool: number, inode: number): void;
+  invalidateFs(pool: number): void;
+}
+
+/** The simulated machine, as a backend sees it. */
+export interface BackendEnv {
+  readonly meter: CostMeter;
+  readonly compression: CompressionService;
+  /** Simulated time, ns. */
+  now(): number;
+  /** Pages of guest RAM. */
+  readonly ramPages: number;
+  /** Whether the oracle wants real decompression on loads (false in fast mode). */
+  readonly verifyBytes: boolean;
+  /**
+   * Take one pageframe from guest RAM for the backend's pool, without
+   * reclaim (GFP_ZCACHE / GFP_NOWAIT-like): fails when free memory is at the
+   * min watermark. Returns false when no page can be had.
+   */
+  allocPage(): boolean;
+  /** Give a pool pageframe back to guest RAM. */
+  freePage(): void;
+  /** Pages the backend holds of guest RAM (kept by allocPage/freePage). */
+  readonly poolPages: number;
+}
+
+export type ParamType = 'bool' | 'int' | 'string';
+
+export interface ParamSpec {
+  name: string;
+  type: ParamType;
+  default: ParamValue;
+  /** For strings: the accepted values, if closed. Validated against registries otherwise. */
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Whether a `param` event may change it while loaded. */
+  runtime: boolean;
+  doc: string;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly frontswap: FrontswapOps | null;
+  readonly cleancache: CleancacheOps | null;
+  /**
+   * Whether frontswap loads are exclusive (frontswap_tmem_exclusive_gets):
+   * the frontend clears its bit after a successful load.
+   */
+  readonly frontswapExclusiveGets: boolean;
+  /** Current parameter values. */
+  params(): ParamMap;
+  /** Change a runtime parameter (the `param` event). Throws UsageError if unknown or invalid. */
+  setParam(name: string, value: ParamValue): void;
+  /** Counters grouped by debugfs directory, kernel names, stable order. */
+  stats(): Record<string, Record<string, number>>;
+  /** Simulated time passed: run periodic workers that are due (optional). */
+  tick?(nowNs: number): void;
+  /** Pages of guest RAM the backend's pool holds. */
+  poolPages(): number;
+  /** Bytes of compressed data held (for the compression ratio). */
+  storedBytes(): number;
+  /** Pages held (persistent + ephemeral). */
+  storedPages(): number;
+}
+
+export interface BackendFactory {
+  readonly name: string;
+  readonly description: string;
+  /** The kernel source and era this backend follows. */
+  readonly era: string;
+  readonly params: readonly ParamSpec[];
+  /** Name of the parameter that selects the compressor, if any (for --compressor). */
+  readonly compressorParam?: string;
+  create(env: BackendEnv, params: ParamMap): Backend;
+}

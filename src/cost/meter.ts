@@ -1,0 +1,144 @@
+/**
+ * The cost meter: every layer charges the work it models here. Charges are
+ * counts (bytes, operations, cycles); the profile turns them into time and
+ * energy at report time, so one run's charges are deterministic whatever the
+ * host. The meter also returns the modelled latency of each charge (ns) so
+ * the simulator can advance its clock.
+ */
+
+export type Device = 'swap' | 'fs';
+export type IoDir = 'read' | 'write';
+
+/** What a profile must say for the meter to price a charge. */
+export interface CostModel {
+  /** CPU cycles to compress `inBytes` into `outBytes` with compressor `comp`. */
+  compressCycles(comp: string, inBytes: number, outBytes: number): number;
+  decompressCycles(comp: string, inBytes: number, outBytes: number): number;
+  /** Cycles to copy `bytes` (memcpy of a page, say). */
+  copyCycles(bytes: number): number;
+  /** CPU frequency of the cluster doing tmem work, Hz. */
+  readonly cpuHz: number;
+  /** Device service time for one 4 KiB operation, ns. */
+  ioLatencyNs(dev: Device, dir: IoDir): number;
+  /** Network transfer time of `bytes` (latency + bytes/bandwidth), ns. */
+  netLatencyNs(bytes: number): number;
+}
+
+/** The accumulated charges of a run. Plain numbers, stable key order. */
+export interface CostTotals {
+  cpuCycles: number;
+  compressCycles: number;
+  decompressCycles: number;
+  copyCycles: number;
+  metaCycles: number;
+  compressOps: number;
+  decompressOps: number;
+  compressInBytes: number;
+  compressOutBytes: number;
+  decompressInBytes: number;
+  copyBytes: number;
+  dramBytes: number;
+  swapReads: number;
+  swapWrites: number;
+  fsReads: number;
+  fsWrites: number;
+  netBytes: number;
+  netMessages: number;
+  /** Modelled time the CPU was busy with the work above, ns. */
+  cpuNs: number;
+  /** Modelled time spent waiting on devices and the network, ns. */
+  ioNs: number;
+}
+
+export function zeroTotals(): CostTotals {
+  return {
+    cpuCycles: 0, compressCycles: 0, decompressCycles: 0, copyCycles: 0, metaCycles: 0,
+    compressOps: 0, decompressOps: 0, compressInBytes: 0, compressOutBytes: 0, decompressInBytes: 0,
+    copyBytes: 0, dramBytes: 0,
+    swapReads: 0, swapWrites: 0, fsReads: 0, fsWrites: 0,
+    netBytes: 0, netMessages: 0,
+    cpuNs: 0, ioNs: 0,
+  };
+}
+
+export class CostMeter {
+  readonly totals: CostTotals = zeroTotals();
+  /** Latency accumulated since the simulator last took it (ns). */
+  private pendingNs = 0;
+
+  constructor(private readonly model: CostModel) {}
+
+  private cpu(cycles: number): void {
+    const t = this.totals;
+    t.cpuCycles += cycles;
+    const ns = (cycles * 1e9) / this.model.cpuHz;
+    t.cpuNs += ns;
+    this.pendingNs += ns;
+  }
+
+  compress(comp: string, inBytes: number, outBytes: number): void {
+    const c = this.model.compressCycles(comp, inBytes, outBytes);
+    const t = this.totals;
+    t.compressCycles += c;
+    t.compressOps++;
+    t.compressInBytes += inBytes;
+    t.compressOutBytes += outBytes;
+    t.dramBytes += inBytes + outBytes;
+    this.cpu(c);
+  }
+
+  decompress(comp: string, inBytes: number, outBytes: number): void {
+    const c = this.model.decompressCycles(comp, inBytes, outBytes);
+    const t = this.totals;
+    t.decompressCycles += c;
+    t.decompressOps++;
+    t.decompressInBytes += inBytes;
+    t.dramBytes += inBytes + outBytes;
+    this.cpu(c);
+  }
+
+  /** A memcpy of `bytes` (an uncompressed backend's put or get, say). */
+  copy(bytes: number): void {
+    const c = this.model.copyCycles(bytes);
+    this.totals.copyCycles += c;
+    this.totals.copyBytes += bytes;
+    this.totals.dramBytes += 2 * bytes;
+    this.cpu(c);
+  }
+
+  /** Bookkeeping work (tree walks, list moves), in cycles. */
+  meta(cycles: number): void {
+    this.totals.metaCycles += cycles;
+    this.cpu(cycles);
+  }
+
+  /** `pages` 4 KiB operations on a device. */
+  io(dev: Device, dir: IoDir, pages = 1): void {
+    const t = this.totals;
+    if (dev === 'swap') {
+      if (dir === 'read') t.swapReads += pages;
+      else t.swapWrites += pages;
+    } else if (dir === 'read') t.fsReads += pages;
+    else t.fsWrites += pages;
+    t.dramBytes += pages * 4096;
+    const ns = pages * this.model.ioLatencyNs(dev, dir);
+    t.ioNs += ns;
+    this.pendingNs += ns;
+  }
+
+  /** One network message of `bytes` (RAMster). */
+  net(bytes: number): void {
+    this.totals.netBytes += bytes;
+    this.totals.netMessages++;
+    const ns = this.model.netLatencyNs(bytes);
+    this.totals.ioNs += ns;
+    this.pendingNs += ns;
+  }
+
+  /** Latency charged since the last call, ns; resets it. */
+  takePendingNs(): number {
+    const ns = this.pendingNs;
+    this.pendingNs = 0;
+    return ns;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Trace format v1: the typed records every trace source yields.
+ *
+ * A trace is a header (format, version, config, optional content section)
+ * followed by a stream of events. Each event is a plain object whose `op`
+ * names its kind. Readers validate events against the schema in
+ * schema/trace-v1.schema.json before the simulator sees them, so the
+ * simulator may rely on the field types declared here.
+ *
+ * Time: `t` (optional on every event) is simulated time in microseconds
+ * since the start of the trace. Without it an event happens as soon as the
+ * previous one has finished (the simulated clock advances by modelled work).
+ */
+
+export const TRACE_FORMAT = 'tmemsim-trace';
+export const TRACE_VERSION = 1;
+
+/** A module parameter value, as given in a trace or on the command line. */
+export type ParamValue = string | number | boolean;
+export type ParamMap = Record<string, ParamValue>;
+
+/**
+ * Page bytes for a store, put or write. Accepted forms:
+ * - a content class name: "zero" | "text" | "code" | "random" | "heap"
+ *   (bytes seeded from the run seed and the event index);
+ * - { class, seed }: a content class with an explicit seed;
+ * - { fill: byte }: a same-filled page;
+ * - { corpus: index }: page `index` of the corpus file named in the header;
+ * - { b64: "..." }: inline bytes, zero-padded to the page size (tiny tests).
+ */
+export type DataSpec =
+  | string
+  | { class: string; seed?: number }
+  | { fill: number }
+  | { corpus: number }
+  | { b64: string };
+
+/** Default content of pages that carry no `data`: a class or a weighted mix. */
+export interface ContentConfig {
+  /** Raw 4 KiB pages, path relative to the trace file. */
+  corpus?: string;
+  /** Class used when an event carries no data; a name or { name: weight }. */
+  default?: string | Record<string, number>;
+}
+
+export interface SwapAreaConfig {
+  type: number;
+  slots: number;
+}
+
+export interface MountConfig {
+  fs: number;
+  uuid?: string;
+}
+
+export interface TraceConfig {
+  description?: string;
+  /** Simulated RAM, in pages (one of ram_pages / ram_mb). */
+  ram_pages?: number;
+  ram_mb?: number;
+  page_size?: number;
+  seed?: number;
+  /** Backend registered at boot, before any mount or swapon; null or absent = none. */
+  backend?: string | null;
+  params?: ParamMap;
+  compressor?: string;
+  profile?: string | string[];
+  /** Swap areas switched on at boot. */
+  swap?: SwapAreaConfig[];
+  /** Filesystems mounted at boot. */
+  mounts?: MountConfig[];
+  /** Reclaim balance between anonymous and file pages, as vm.swappiness (0..200). */
+  swappiness?: number;
+  /** frontswap writethrough mode (store also writes the swap device). */
+  frontswap_writethrough?: boolean;
+}
+
+export interface TraceHeader {
+  format: typeof TRACE_FORMAT;
+  version: typeof TRACE_VERSION;
+  config: TraceConfig;
+  content?: ContentConfig;
+}
+
+interface Timed {
+  t?: number;
+}
+
+// ---- control ------------------------------------------------------------
+export interface SwaponEvent extends Timed { op: 'swapon'; type: number; slots: number }
+export interface SwapoffEvent extends Timed { op: 'swapoff'; type: number }
+export interface MountEvent extends Timed { op: 'mount'; fs: number; uuid?: string }
+export interface UmountEvent extends Timed { op: 'umount'; fs: number }
+export interface InsmodEvent extends Timed { op: 'insmod'; backend: string; params?: ParamMap }
+export interface RmmodEvent extends Timed { op: 'rmmod'; strategy?: string }
+export interface ParamEvent extends Timed { op: 'param'; name: string; value: ParamValue }
+
+// ---- tmem level: frontswap (type, offset) -------------------------------
+export interface FsStoreEvent extends Timed { op: 'frontswap_store'; type: number; offset: number; data?: DataSpec }
+export interface FsLoadEvent extends Timed { op: 'frontswap_load'; type: number; offset: number }
+export interface FsInvalidatePageEvent extends Timed { op: 'frontswap_invalidate_page'; type: number; offset: number }
+export interface FsInvalidateAreaEvent extends Timed { op: 'frontswap_invalidate_area'; type: number }
+
+// ---- tmem level: cleancache (fs, inode, index) ----------------------------
+export interface CcPutEvent extends Timed { op: 'cleancache_put'; fs: number; inode: number; index: number; data?: DataSpec }
+export interface CcGetEvent extends Timed { op: 'cleancache_get'; fs: number; inode: number; index: number }
+export interface CcInvalidatePageEvent extends Timed { op: 'cleancache_invalidate_page'; fs: number; inode: number; index: number }
+export interface CcInvalidateInodeEvent extends Timed { op: 'cleancache_invalidate_inode'; fs: number; inode: number }
+export interface CcInvalidateFsEvent extends Timed { op: 'cleancache_invalidate_fs'; fs: number }
+
+// ---- mm level -------------------------------------------------------------
+/** An anonymous page of process `pid` (default 0) at virtual page `page` is touched. */
+export interface AnonEvent extends Timed { op: 'anon'; pid?: number; page: number; write?: boolean; data?: DataSpec }
+/** A page of a file is read or written through the page cache. */
+export interface FileEvent extends Timed { op: 'file'; fs: number; inode: number; index: number; write?: boolean; data?: DataSpec }
+
+export type TraceEvent =
+  | SwaponEvent | SwapoffEvent | MountEvent | UmountEvent | InsmodEvent | RmmodEvent | ParamEvent
+  | FsStoreEvent | FsLoadEvent | FsInvalidatePageEvent | FsInvalidateAreaEvent
+  | CcPutEvent | CcGetEvent | CcInvalidatePageEvent | CcInvalidateInodeEvent | CcInvalidateFsEvent
+  | AnonEvent | FileEvent;
+
+export type EventOp = TraceEvent['op'];
+
+/** Every event kind, in documentation order. */
+export const EVENT_OPS: readonly EventOp[] = [
+  'swapon', 'swapoff', 'mount', 'umount', 'insmod', 'rmmod', 'param',
+  'frontswap_store', 'frontswap_load', 'frontswap_invalidate_page', 'frontswap_invalidate_area',
+  'cleancache_put', 'cleancache_get', 'cleancache_invalidate_page', 'cleancache_invalidate_inode', 'cleancache_invalidate_fs',
+  'anon', 'file',
+];
+
+/** Limits of the numeric keys (they are packed into one double on the hot path). */
+export const LIMITS = {
+  swapTypes: 32, // MAX_SWAPFILES
+  maxSlots: 2 ** 32 - 1,
+  maxFs: 64,
+  maxInode: 2 ** 27 - 1,
+  maxIndex: 2 ** 20 - 1,
+  maxPid: 2 ** 21 - 1,
+  maxVpn: 2 ** 32 - 1,
+} as const;
+
+/** Where an event came from, for error messages. */
+export interface EventLocation {
+  file: string;
+  /** 1-based line of the event's first character. */
+  line: number;
+  /** 0-based index of the event in the trace. */
+  index: number;
+}
+
+/** What a trace reader yields: the header, then the events as an async stream. */
+export interface TraceSource {
+  readonly path: string;
+  readonly header: TraceHeader;
+  /** Events with their locations; the location object may be reused between iterations. */
+  events(): AsyncIterable<LocatedEvent>;
+}
+
+export interface LocatedEvent {
+  event: TraceEvent;
+  loc: EventLocation;
+}
