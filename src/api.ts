@@ -1,0 +1,28 @@
+/**
+ * The research API: what the CLI does, as library calls.
+ *
+ *   const report = await run({ trace: 'workloads/mixed.json', profiles: ['ssd'] });
+ */
+
+import { openTrace } from './trace/reader.js';
+import { simulateTrace, type RunResult } from './sim/simulate.js';
+import type { RunOverrides } from './sim/config.js';
+import { buildReport, type Report } from './report/model.js';
+
+export interface RunOptions extends RunOverrides {
+  /** Path of the trace file. */
+  trace: string;
+  /** Trace format name, when the extension does not say it. */
+  inputFormat?: string;
+}
+
+/** Replay a trace and return the raw results (per profile, backend and baseline passes). */
+export async function simulate(o: RunOptions): Promise<RunResult> {
+  const { trace, inputFormat, ...overrides } = o;
+  return simulateTrace(() => openTrace(trace, inputFormat ? { format: inputFormat } : undefined), overrides);
+}
+
+/** Replay a trace and build the report (what `tmemsim run --format json` prints). */
+export async function run(o: RunOptions): Promise<Report> {
+  return buildReport(await simulate(o));
+}

@@ -1,0 +1,44 @@
+/** `tmemsim backends | compressors | profiles`: what can be chosen, with key facts. */
+
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { BACKENDS } from '../backends/registry.js';
+import { COMPRESSORS } from '../compressors/registry.js';
+import { PROFILES } from '../profiles/registry.js';
+
+const STYLE = { head: [] as string[], border: [] as string[] };
+
+export function registerLists(program: Command): void {
+  program
+    .command('backends')
+    .description('list the backends and their parameters')
+    .action(() => {
+      const t = new Table({ head: ['backend', 'parameter', 'default', 'runtime', 'meaning'], style: STYLE, wordWrap: true, colWidths: [10, 36, 10, 9, 60] });
+      for (const f of BACKENDS.values()) {
+        t.push([{ colSpan: 5, content: `${f.name}: ${f.description} [${f.era}]` }]);
+        for (const p of f.params) t.push([f.name, p.name, String(p.default), p.runtime ? 'yes' : 'no', p.doc]);
+      }
+      process.stdout.write(t.toString() + '\n');
+    });
+  program
+    .command('compressors')
+    .description('list the compressors')
+    .action(() => {
+      const t = new Table({ head: ['compressor', 'what'], style: STYLE });
+      for (const c of COMPRESSORS.values()) t.push([c.name, c.description]);
+      process.stdout.write(t.toString() + '\n');
+    });
+  program
+    .command('profiles')
+    .description('list the device profiles and their key constants')
+    .action(() => {
+      const t = new Table({ head: ['profile', 'aliases', 'CPU', 'W', 'storage', 'read µs / µJ', 'write µs / µJ'], style: STYLE });
+      for (const p of PROFILES.values()) {
+        t.push([
+          p.name, p.aliases.join(', '), `${p.cpu.cluster} ${p.cpu.hz.value / 1e9} GHz`, String(p.cpu.activePowerW.value), p.storage.name,
+          `${p.storage.readLatencyUs.value} / ${p.storage.readEnergyUJ.value}`, `${p.storage.writeLatencyUs.value} / ${p.storage.writeEnergyUJ.value}`,
+        ]);
+      }
+      process.stdout.write(t.toString() + '\n');
+    });
+}

@@ -1,0 +1,50 @@
+/**
+ * The tmemsim command line. It parses, calls the library, prints, and sets
+ * the exit code: 0 ok, 1 an invariant failed (stale or lost pages) or an
+ * internal error, 2 bad input (one line on stderr, no stack trace).
+ */
+
+import { Command, CommanderError } from 'commander';
+import { InvariantError, UsageError } from '../sim/errors.js';
+import { registerRun } from './run.js';
+import { registerLists } from './lists.js';
+import { VERSION } from '../version.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (c: number): void => {
+    exitCode = Math.max(exitCode, c);
+  };
+  const program = new Command();
+  program
+    .name('tmemsim')
+    .description('Workload simulator and power/CPU trade-off analyzer for Linux transcendent memory')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined })
+    .showHelpAfterError(false);
+  registerRun(program, setExit);
+  registerLists(program);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      const msg = e.message.replace(/^error: /, '');
+      process.stderr.write(`tmemsim: ${msg} (see tmemsim --help)\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`tmemsim: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof InvariantError) {
+      process.stderr.write(`tmemsim: invariant failed: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`tmemsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,62 @@
+/** `tmemsim run TRACE`: replay a trace and print the report. */
+
+import type { Command } from 'commander';
+import { run, type RunOptions } from '../api.js';
+import { UsageError } from '../sim/errors.js';
+import type { ParamMap } from '../trace/events.js';
+import { collectParam, parseIntFlag, splitList } from './options.js';
+import { writeOut } from './output.js';
+import { FORMATS, type FormatName } from '../report/formats.js';
+
+interface RunFlags {
+  backend?: string;
+  compressor?: string;
+  profile?: string;
+  seed?: string;
+  param?: ParamMap;
+  ramMb?: string;
+  format: string;
+  out?: string;
+  fast?: boolean;
+  baseline: boolean;
+  inputFormat?: string;
+}
+
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('replay a trace through frontswap/cleancache and a backend; report CPU, energy, hit ratios')
+    .argument('<trace>', 'trace file (.json, .jsonl)')
+    .option('-b, --backend <name>', 'backend to load at boot, overriding the trace (none = no backend)')
+    .option('-c, --compressor <name>', 'compressor (the backend\'s compressor parameter)')
+    .option('--profile <names>', 'device profiles, comma-separated (default: the trace\'s, else ssd,mobile)')
+    .option('-s, --seed <n>', 'seed for generated page contents')
+    .option('-p, --param <key=value>', 'backend parameter (repeatable); an unknown key is an error', collectParam)
+    .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')
+    .option('-f, --format <fmt>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'table')
+    .option('-o, --out <file>', 'write the report to a file')
+    .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
+    .option('--no-baseline', 'skip the pass without a backend')
+    .option('--input-format <fmt>', 'trace format, if the extension does not say it')
+    .action(async (trace: string, f: RunFlags) => {
+      if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
+      const opts: RunOptions = {
+        trace,
+        inputFormat: f.inputFormat,
+        backend: f.backend === undefined ? undefined : f.backend === 'none' ? null : f.backend,
+        compressor: f.compressor,
+        params: f.param,
+        profiles: f.profile ? splitList(f.profile) : undefined,
+        seed: f.seed === undefined ? undefined : parseIntFlag('--seed', f.seed, 0, 2 ** 48 - 1),
+        ramPages: f.ramMb === undefined ? undefined : parseIntFlag('--ram-mb', f.ramMb, 1, 2 ** 20) * 256,
+        fast: f.fast,
+        baseline: f.baseline,
+      };
+      const report = await run(opts);
+      writeOut(FORMATS[f.format as FormatName](report), f.out);
+      if (!report.verdict.ok) {
+        process.stderr.write(`tmemsim: the oracle found ${report.verdict.stale} stale and ${report.verdict.lost} lost pages\n`);
+        setExit(1);
+      }
+    });
+}

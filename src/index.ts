@@ -1,0 +1,17 @@
+/** tmemsim's public face: re-exports only. */
+
+export { run, simulate, type RunOptions } from './api.js';
+export { openTrace } from './trace/reader.js';
+export type * from './trace/events.js';
+export { buildReport, type Report, type ReportRun, type Delta } from './report/model.js';
+export { FORMATS } from './report/formats.js';
+export { PROFILES, getProfile, profileNames } from './profiles/registry.js';
+export type { Profile } from './profiles/profile.js';
+export { BACKENDS, getBackendFactory, backendNames } from './backends/registry.js';
+export type { Backend, BackendFactory, BackendEnv, FrontswapOps, CleancacheOps } from './backends/backend.js';
+export { COMPRESSORS, compressorNames } from './compressors/registry.js';
+export type { Compressor } from './compressors/compressor.js';
+export { UsageError, InvariantError } from './sim/errors.js';
+export type { PassSummary } from './sim/summary.js';
+export type { RunResult, ProfileRun } from './sim/simulate.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,84 @@
+/**
+ * Intrusive doubly-linked LRU lists over integer page ids, in typed arrays.
+ * Several lists share one id space (a page is on at most one list). The head
+ * is the least recently used end; touch() moves a page to the tail.
+ */
+
+const NIL = -1;
+
+export class LruLists {
+  private prev: Int32Array;
+  private next: Int32Array;
+  private list: Int8Array;
+  private readonly heads: Int32Array;
+  private readonly tails: Int32Array;
+  readonly sizes: Int32Array;
+
+  constructor(lists: number, capacity = 1024) {
+    this.prev = new Int32Array(capacity).fill(NIL);
+    this.next = new Int32Array(capacity).fill(NIL);
+    this.list = new Int8Array(capacity).fill(-1);
+    this.heads = new Int32Array(lists).fill(NIL);
+    this.tails = new Int32Array(lists).fill(NIL);
+    this.sizes = new Int32Array(lists);
+  }
+
+  /** Make room for ids below `n`. */
+  ensure(n: number): void {
+    if (n <= this.prev.length) return;
+    let cap = this.prev.length;
+    while (cap < n) cap *= 2;
+    const grow = <T extends Int32Array | Int8Array>(a: T, fill: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.prev = grow(this.prev, NIL);
+    this.next = grow(this.next, NIL);
+    this.list = grow(this.list, -1);
+  }
+
+  listOf(id: number): number {
+    return this.list[id]!;
+  }
+
+  head(l: number): number {
+    return this.heads[l]!;
+  }
+
+  /** Append at the MRU end of list l. */
+  push(l: number, id: number): void {
+    const t = this.tails[l]!;
+    this.prev[id] = t;
+    this.next[id] = NIL;
+    if (t === NIL) this.heads[l] = id;
+    else this.next[t] = id;
+    this.tails[l] = id;
+    this.list[id] = l;
+    this.sizes[l]!++;
+  }
+
+  remove(id: number): void {
+    const l = this.list[id]!;
+    if (l < 0) return;
+    const p = this.prev[id]!;
+    const n = this.next[id]!;
+    if (p === NIL) this.heads[l] = n;
+    else this.next[p] = n;
+    if (n === NIL) this.tails[l] = p;
+    else this.prev[n] = p;
+    this.prev[id] = NIL;
+    this.next[id] = NIL;
+    this.list[id] = -1;
+    this.sizes[l]!--;
+  }
+
+  /** Move to the MRU end of its list. */
+  touch(id: number): void {
+    const l = this.list[id]!;
+    if (l < 0 || this.tails[l] === id) return;
+    this.remove(id);
+    this.push(l, id);
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * The RAM model: resident anonymous and page-cache pages under LRU, free
+ * pages with the kernel's watermarks, and reclaim that swaps anonymous pages
+ * out (frontswap store, else the swap device) and evicts clean file pages
+ * (cleancache put). The backend's pool pages come out of the same RAM.
+ *
+ *   fault(page):   free <= min ? reclaim to high ; take a frame
+ *   after an event: free < low ? reclaim to high (kswapd)
+ *   reclaim:       pick the anon or file list by swappiness credit; take its LRU head
+ *     anon: clean with a swap slot → drop (the swap copy is valid)
+ *           else slot = alloc; swap_writepage(slot)
+ *     file: dirty → writeback; then cleancache_put; drop
+ *   anon swap-in:  swap_readpage; exclusive frontswap load → page dirty;
+ *                  write fault or vm_swap_full() → free the slot (frontswap_invalidate_page)
+ *
+ * Watermarks follow init_per_zone_wmark_min: min_free_kbytes =
+ * clamp(sqrt(16 * lowmem_kbytes), 128, 65536), low = 5/4 min, high = 3/2 min.
+ *
+ * Deviations: one LRU per type with no active/inactive split (no second
+ * chance); the reclaim balance is a deterministic credit scheme weighted by
+ * swappiness rather than get_scan_count; reads of never-touched anonymous
+ * pages map the zero page and take no frame; file writes are full-page
+ * (no read before write); readahead is not modelled.
+ */
+
+import { ZERO_DESC } from '../content/page.js';
+import { LoadResult } from '../frontends/frontswap.js';
+import type { Machine } from '../sim/machine.js';
+import { LruLists } from './lru.js';
+import { slotOffset, slotType } from './swap.js';
+
+const ANON = 0;
+const FILE = 1;
+
+const F_RESIDENT = 1;
+const F_DIRTY = 2;
+
+export function anonKey(pid: number, vpn: number): number {
+  return pid * 2 ** 32 + vpn;
+}
+export function fileKey(fs: number, inode: number, index: number): number {
+  return (fs * 2 ** 27 + inode) * 2 ** 20 + index;
+}
+function keyFs(key: number): number {
+  return Math.floor(key / 2 ** 47);
+}
+function keyInode(key: number): number {
+  return Math.floor(key / 2 ** 20) % 2 ** 27;
+}
+function keyIndex(key: number): number {
+  return key % 2 ** 20;
+}
+
+export class Memory {
+  readonly minWmark: number;
+  readonly lowWmark: number;
+  readonly highWmark: number;
+  resident = 0;
+  private readonly lru = new LruLists(2);
+  private readonly anon = new Map<number, number>();
+  private readonly file = new Map<number, number>();
+  /** Swap slot → id of the anonymous page that owns it. */
+  private readonly slotOwner = new Map<number, number>();
+  /** Contents of file pages that were written back (others have their initial contents). */
+  private readonly fsWritten = new Map<number, number>();
+  private cap = 1024;
+  private key = new Float64Array(this.cap);
+  private desc = new Float64Array(this.cap);
+  private slot = new Float64Array(this.cap);
+  private flags = new Uint8Array(this.cap);
+  private freeIds: number[] = [];
+  private nextId = 0;
+  private anonCredit = 0;
+  private fileCredit = 0;
+
+  constructor(
+    private readonly m: Machine,
+    readonly ramPages: number,
+    private readonly swappiness: number,
+  ) {
+    const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
+    this.minWmark = Math.ceil(minKb / 4);
+    this.lowWmark = Math.ceil((this.minWmark * 5) / 4);
+    this.highWmark = Math.ceil((this.minWmark * 3) / 2);
+  }
+
+  get free(): number {
+    return this.ramPages - this.resident - this.m.poolPages;
+  }
+
+  get anonResident(): number {
+    return this.lru.sizes[ANON]!;
+  }
+  get fileResident(): number {
+    return this.lru.sizes[FILE]!;
+  }
+
+  // ---- page ids -------------------------------------------------------------------
+  private newId(key: number, desc: number): number {
+    let id = this.freeIds.pop();
+    if (id === undefined) {
+      id = this.nextId++;
+      if (id >= this.cap) this.grow();
+    }
+    this.key[id] = key;
+    this.desc[id] = desc;
+    this.slot[id] = -1;
+    this.flags[id] = 0;
+    return id;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const g = <T extends Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    this.key = g(this.key);
+    this.desc = g(this.desc);
+    this.slot = g(this.slot);
+    this.flags = g(this.flags);
+    this.cap = cap;
+    this.lru.ensure(cap);
+  }
+
+  private releaseId(id: number): void {
+    this.freeIds.push(id);
+  }
+
+  // ---- frames ------------------------------------------------------------------------
+  /** Take a frame for a fault, reclaiming directly when free memory is at the min watermark. */
+  private takeFrame(): void {
+    if (this.free <= this.minWmark) this.reclaim(this.highWmark);
+    if (this.free <= 0) this.m.stats.ram_overcommit++;
+    this.resident++;
+  }
+
+  /** kswapd: called after each event. */
+  balance(): void {
+    if (this.free < this.lowWmark) this.reclaim(this.highWmark);
+  }
+
+  // ---- anonymous memory -------------------------------------------------------------------
+  anonAccess(pid: number, vpn: number, write: boolean, newDesc: number): void {
+    const key = anonKey(pid, vpn);
+    const m = this.m;
+    let id = this.anon.get(key);
+    if (id === undefined) {
+      if (!write) {
+        m.stats.zero_page_maps++;
+        return;
+      }
+      m.stats.anon_faults++;
+      this.takeFrame();
+      id = this.newId(key, newDesc);
+      this.flags[id] = F_RESIDENT | F_DIRTY;
+      this.anon.set(key, id);
+      this.lru.push(ANON, id);
+      return;
+    }
+    const fl = this.flags[id]!;
+    if (fl & F_RESIDENT) {
+      this.lru.touch(id);
+      if (write) {
+        this.desc[id] = newDesc;
+        if (this.slot[id]! >= 0) this.freeSlotOf(id);
+        this.flags[id] = fl | F_DIRTY;
+      }
+      return;
+    }
+    // Swapped out: fault it back in.
+    m.stats.anon_faults++;
+    this.takeFrame();
+    const s = this.slot[id]!;
+    const type = slotType(s);
+    const off = slotOffset(s);
+    const r = m.swapRead(type, off);
+    let f = F_RESIDENT | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
+    this.lru.push(ANON, id);
+    if (write) {
+      this.desc[id] = newDesc;
+      f |= F_DIRTY;
+      this.flags[id] = f;
+      this.freeSlotOf(id);
+    } else {
+      this.flags[id] = f;
+      if (m.swap.get(type)?.full) {
+        // do_swap_page: try_to_free_swap when swap is more than half full.
+        m.stats.swap_full_events++;
+        this.flags[id] = f | F_DIRTY;
+        this.freeSlotOf(id);
+      }
+    }
+  }
+
+  /** Current bytes descriptor of an anonymous page (for tests and tools). */
+  anonDesc(pid: number, vpn: number): number {
+    const id = this.anon.get(anonKey(pid, vpn));
+    return id === undefined ? ZERO_DESC : this.desc[id]!;
+  }
+
+  private freeSlotOf(id: number): void {
+    const s = this.slot[id]!;
+    if (s < 0) return;
+    this.slot[id] = -1;
+    this.slotOwner.delete(s);
+    this.m.swapFree(slotType(s), slotOffset(s));
+  }
+
+  /**
+   * frontswap repatriation: bring the page owning a slot back into RAM if
+   * there is room above the high watermark. The slot is freed.
+   */
+  takeBackSwapped(type: number, off: number): boolean {
+    const s = type * 2 ** 32 + off;
+    const id = this.slotOwner.get(s);
+    if (id === undefined || this.free - 1 < this.highWmark) return false;
+    this.resident++;
+    this.flags[id] = F_RESIDENT | F_DIRTY;
+    this.lru.push(ANON, id);
+    this.freeSlotOf(id);
+    return true;
+  }
+
+  /** swapoff's try_to_unuse: every page with a slot in `type` comes back into RAM. */
+  unuseArea(type: number): void {
+    const ids: number[] = [];
+    for (const [s, id] of this.slotOwner) if (slotType(s) === type) ids.push(id);
+    for (const id of ids) {
+      const fl = this.flags[id]!;
+      if (!(fl & F_RESIDENT)) {
+        const s = this.slot[id]!;
+        this.m.stats.anon_faults++;
+        this.takeFrame();
+        const r = this.m.swapRead(type, slotOffset(s));
+        void r;
+        this.lru.push(ANON, id);
+      }
+      this.flags[id] = F_RESIDENT | F_DIRTY;
+      this.freeSlotOf(id);
+    }
+  }
+
+  // ---- page cache -------------------------------------------------------------------------
+  fileAccess(fs: number, inode: number, index: number, write: boolean, newDesc: number): void {
+    const key = fileKey(fs, inode, index);
+    const m = this.m;
+    const id = this.file.get(key);
+    if (id !== undefined) {
+      m.stats.pgcache_hits++;
+      this.lru.touch(id);
+      if (write) {
+        this.desc[id] = newDesc;
+        this.flags[id]! |= F_DIRTY;
+      }
+      return;
+    }
+    this.takeFrame();
+    let nid: number;
+    if (write) {
+      m.stats.pgcache_misses++;
+      nid = this.newId(key, newDesc);
+      this.flags[nid] = F_RESIDENT | F_DIRTY;
+    } else {
+      m.fileRead(fs, inode, index);
+      nid = this.newId(key, this.fileContent(key));
+      this.flags[nid] = F_RESIDENT;
+    }
+    this.file.set(key, nid);
+    this.lru.push(FILE, nid);
+  }
+
+  /** Bytes on disk of a file page: its last written-back contents, or its initial contents. */
+  fileContent(key: number): number {
+    const d = this.fsWritten.get(key);
+    if (d !== undefined) return d;
+    return this.m.content.resolve(undefined, 2 ** 47 + (key % 2 ** 47));
+  }
+
+  /** umount: the filesystem's pages leave the page cache (dirty ones written back first). */
+  dropFs(fs: number): void {
+    for (const [key, id] of this.file) {
+      if (keyFs(key) !== fs) continue;
+      if (this.flags[id]! & F_DIRTY) {
+        this.m.fileWriteback();
+        this.fsWritten.set(key, this.desc[id]!);
+      }
+      this.lru.remove(id);
+      this.file.delete(key);
+      this.resident--;
+      this.releaseId(id);
+    }
+  }
+
+  // ---- reclaim ----------------------------------------------------------------------------
+  /** Reclaim until `target` pages are free or nothing more can be reclaimed. */
+  reclaim(target: number): void {
+    let anonStuck = false;
+    let guard = this.lru.sizes[ANON]! + this.lru.sizes[FILE]! + 1;
+    while (this.free < target && guard-- > 0) {
+      const haveAnon = !anonStuck && this.lru.sizes[ANON]! > 0;
+      const haveFile = this.lru.sizes[FILE]! > 0;
+      if (!haveAnon && !haveFile) break;
+      this.anonCredit += this.swappiness;
+      this.fileCredit += 200 - this.swappiness;
+      let useAnon: boolean;
+      if (!haveFile) useAnon = true;
+      else if (!haveAnon) useAnon = false;
+      else useAnon = this.anonCredit >= this.fileCredit;
+      if (useAnon) {
+        this.anonCredit -= 200;
+        if (!this.evictAnon(this.lru.head(ANON))) anonStuck = true;
+      } else {
+        this.fileCredit -= 200;
+        this.evictFile(this.lru.head(FILE));
+      }
+    }
+  }
+
+  /** Swap one anonymous page out. False when no swap slot can be had. */
+  private evictAnon(id: number): boolean {
+    const m = this.m;
+    const fl = this.flags[id]!;
+    let s = this.slot[id]!;
+    if (s >= 0 && !(fl & F_DIRTY)) {
+      // A clean swap-cache page: its swap copy is valid, drop it.
+    } else {
+      if (s < 0) {
+        s = m.swap.alloc();
+        if (s < 0) return false;
+        this.slot[id] = s;
+        this.slotOwner.set(s, id);
+      }
+      m.swapWrite(slotType(s), slotOffset(s), this.desc[id]!);
+    }
+    m.stats.pgsteal_anon++;
+    this.lru.remove(id);
+    this.flags[id] = 0;
+    this.resident--;
+    return true;
+  }
+
+  private evictFile(id: number): void {
+    const m = this.m;
+    const key = this.key[id]!;
+    const fs = keyFs(key);
+    const inode = keyInode(key);
+    const index = keyIndex(key);
+    const desc = this.desc[id]!;
+    if (this.flags[id]! & F_DIRTY) {
+      m.fileWriteback();
+      this.fsWritten.set(key, desc);
+    }
+    m.filePut(fs, inode, index, desc);
+    m.stats.pgsteal_file++;
+    this.lru.remove(id);
+    this.file.delete(key);
+    this.resident--;
+    this.releaseId(id);
+  }
+
+  /** Swap slots owned by anonymous pages (for the audit). */
+  ownedSlots(): number {
+    return this.slotOwner.size;
+  }
+
+  hasSlotOwner(type: number, off: number): boolean {
+    return this.slotOwner.has(type * 2 ** 32 + off);
+  }
+
+}

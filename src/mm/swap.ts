@@ -1,0 +1,101 @@
+/**
+ * Swap areas (TL:mm/swapfile.c, much simplified): slot allocation and usage.
+ *
+ * Deviation: the kernel allocates in clusters with per-CPU hints; tmemsim
+ * takes the next free slot after a cursor (next fit), in the first area with
+ * free slots in swapon order (areas swapped on later get lower priority, as
+ * with the kernel's default decreasing priorities).
+ */
+
+export class SwapArea {
+  private readonly used: Uint8Array;
+  inUse = 0;
+  private cursor = 0;
+  constructor(readonly type: number, readonly slots: number) {
+    this.used = new Uint8Array(slots);
+  }
+  isUsed(off: number): boolean {
+    return this.used[off] === 1;
+  }
+  /** A free slot, or -1. */
+  alloc(): number {
+    if (this.inUse >= this.slots) return -1;
+    const u = this.used;
+    let i = this.cursor;
+    for (let n = 0; n < this.slots; n++) {
+      if (u[i] === 0) {
+        u[i] = 1;
+        this.inUse++;
+        this.cursor = i + 1 === this.slots ? 0 : i + 1;
+        return i;
+      }
+      i = i + 1 === this.slots ? 0 : i + 1;
+    }
+    return -1;
+  }
+  /** Mark a slot in use (tmem-level traces name their slots). */
+  claim(off: number): void {
+    if (this.used[off] === 0) {
+      this.used[off] = 1;
+      this.inUse++;
+    }
+  }
+  free(off: number): void {
+    if (this.used[off] === 1) {
+      this.used[off] = 0;
+      this.inUse--;
+    }
+  }
+  /** vm_swap_full(): more than half the slots in use. */
+  get full(): boolean {
+    return this.inUse * 2 > this.slots;
+  }
+}
+
+export class SwapDevices {
+  private readonly areas: (SwapArea | null)[] = [];
+  private order: number[] = [];
+
+  on(type: number, slots: number): SwapArea {
+    const a = new SwapArea(type, slots);
+    this.areas[type] = a;
+    this.order.push(type);
+    return a;
+  }
+  off(type: number): void {
+    this.areas[type] = null;
+    this.order = this.order.filter((t) => t !== type);
+  }
+  get(type: number): SwapArea | null {
+    return this.areas[type] ?? null;
+  }
+  /** Allocate a slot in priority order, excluding `skip` (an area being swapped off). Returns type*2^32+off or -1. */
+  alloc(skip = -1): number {
+    for (const t of this.order) {
+      if (t === skip) continue;
+      const off = this.areas[t]!.alloc();
+      if (off >= 0) return t * 2 ** 32 + off;
+    }
+    return -1;
+  }
+  types(): readonly number[] {
+    return this.order;
+  }
+  totalSlots(): number {
+    let n = 0;
+    for (const t of this.order) n += this.areas[t]!.slots;
+    return n;
+  }
+  usedSlots(): number {
+    let n = 0;
+    for (const t of this.order) n += this.areas[t]!.inUse;
+    return n;
+  }
+}
+
+export function slotType(slot: number): number {
+  return Math.floor(slot / 2 ** 32);
+}
+export function slotOffset(slot: number): number {
+  return slot % 2 ** 32;
+}

@@ -1,0 +1,94 @@
+/**
+ * Device profiles: the constants that turn a run's charges (cycles, I/O
+ * operations, bytes moved) into time and energy. Every constant carries its
+ * source: [R] read in a cited source, [I] inferred, with the working shown
+ * (see ../shared/reference/peers-and-numbers.md). One file per profile,
+ * registered in registry.ts.
+ */
+
+import { UsageError, acceptedList } from '../sim/errors.js';
+import type { CostModel, Device, IoDir } from '../cost/meter.js';
+
+export interface Sourced<T> {
+  value: T;
+  source: string;
+}
+
+export interface CodecCost {
+  /** Cycles per call (crypto API, setup), independent of size. */
+  fixedCycles: number;
+  /** Cycles per input byte. */
+  cyclesPerByte: number;
+}
+
+export interface CodecProfile {
+  compress: CodecCost;
+  decompress: CodecCost;
+  source: string;
+}
+
+export interface StorageProfile {
+  name: string;
+  /** Service time of one 4 KiB random operation at queue depth 1, µs. */
+  readLatencyUs: Sourced<number>;
+  writeLatencyUs: Sourced<number>;
+  /** Energy of one 4 KiB operation, µJ. */
+  readEnergyUJ: Sourced<number>;
+  writeEnergyUJ: Sourced<number>;
+}
+
+export interface Profile {
+  name: string;
+  aliases: readonly string[];
+  description: string;
+  cpu: {
+    cluster: string;
+    hz: Sourced<number>;
+    /** Active power of one core of the cluster doing tmem work, W. */
+    activePowerW: Sourced<number>;
+  };
+  codecs: Readonly<Record<string, CodecProfile>>;
+  copy: Sourced<number>; // cycles per byte
+  storage: StorageProfile;
+  /** DRAM energy per byte moved, nJ. */
+  dramEnergyNJPerByte: Sourced<number>;
+  network: {
+    latencyUs: Sourced<number>;
+    bandwidthMBps: Sourced<number>;
+    energyNJPerByte: Sourced<number>;
+  };
+}
+
+/** x86 cycles per byte from lzbench 2.4 (EPYC 9555P at 3.2 GHz, silesia): cycles/B = 3200 / (MB/s). */
+export function lzbenchCyclesPerByte(mbPerS: number): number {
+  return 3200 / mbPerS;
+}
+
+/** The CostModel a profile defines. */
+export function costModelOf(p: Profile): CostModel {
+  const codec = (name: string): CodecProfile => {
+    const c = p.codecs[name];
+    if (!c) throw new UsageError(`profile '${p.name}' has no cost figures for compressor '${name}'`, { field: 'compressor' }, acceptedList(Object.keys(p.codecs)));
+    return c;
+  };
+  return {
+    cpuHz: p.cpu.hz.value,
+    compressCycles(comp, inBytes) {
+      const c = codec(comp).compress;
+      return c.fixedCycles + c.cyclesPerByte * inBytes;
+    },
+    decompressCycles(comp, _in, outBytes) {
+      const c = codec(comp).decompress;
+      return c.fixedCycles + c.cyclesPerByte * outBytes;
+    },
+    copyCycles(bytes) {
+      return p.copy.value * bytes;
+    },
+    ioLatencyNs(_dev: Device, dir: IoDir) {
+      return (dir === 'read' ? p.storage.readLatencyUs.value : p.storage.writeLatencyUs.value) * 1000;
+    },
+    netLatencyNs(bytes) {
+      return p.network.latencyUs.value * 1000 + (bytes / (p.network.bandwidthMBps.value * 1e6)) * 1e9;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** `ssd`: an x86 laptop with an NVMe SSD. */
+
+import { X86_CODECS } from './codecs-x86.js';
+import type { Profile } from './profile.js';
+
+export const ssd: Profile = {
+  name: 'ssd',
+  aliases: ['ssd-laptop'],
+  description: 'x86 laptop, one core at 3 GHz doing tmem work, NVMe SSD for swap and files',
+  cpu: {
+    cluster: 'x86 core',
+    hz: { value: 3.0e9, source: '[I] a typical laptop core under load' },
+    activePowerW: { value: 7.5, source: '[I] peers-and-numbers.md §C: "about 5-10 W per core" on x86; midpoint' },
+  },
+  codecs: X86_CODECS,
+  copy: { value: 3200 / 24075, source: 'lzbench 2.4 memcpy 24075 MB/s at 3.2 GHz [R]' },
+  storage: {
+    name: 'NVMe SSD',
+    readLatencyUs: { value: 80, source: '[I] consumer NVMe 4 KiB random read at QD1 (~12.5k IOPS); no citable figure (peers-and-numbers.md §C gap)' },
+    writeLatencyUs: { value: 25, source: '[I] consumer NVMe 4 KiB random write at QD1 into the SLC cache (~40k IOPS)' },
+    readEnergyUJ: { value: 280, source: '[I] device power / IOPS: 3.5 W active x 80 µs' },
+    writeEnergyUJ: { value: 100, source: '[I] device power / IOPS: 4.0 W active x 25 µs' },
+  },
+  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: 0.28 µJ read / 0.17 µJ write per 4 KiB, mean 0.225 µJ / 4096 B [R, peers-and-numbers.md §C]; DDR4 draws more [I]' },
+  network: {
+    latencyUs: { value: 20, source: '[I] 10 GbE round trip within a rack' },
+    bandwidthMBps: { value: 1170, source: '[I] 10 GbE payload rate' },
+    energyNJPerByte: { value: 5, source: '[I] NIC + switch energy per byte, order of magnitude' },
+  },
+};

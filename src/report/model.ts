@@ -1,0 +1,110 @@
+/**
+ * The report: a RunResult turned into plain data with a stable key order
+ * and rounded numbers, so the same inputs and seed give byte-identical JSON.
+ * Host-measured times never enter it.
+ */
+
+import type { RunResult } from '../sim/simulate.js';
+import type { PassSummary } from '../sim/summary.js';
+import type { ParamMap } from '../trace/events.js';
+
+export const REPORT_FORMAT = 1;
+
+export interface Delta {
+  energy_saved_uj: number;
+  energy_saved_pct: number;
+  cpu_extra_ns: number;
+  swap_io_avoided: number;
+  fs_reads_avoided: number;
+  sim_time_saved_ns: number;
+}
+
+export interface ReportRun {
+  profile: string;
+  backend: PassSummary;
+  baseline: PassSummary | null;
+  delta: Delta | null;
+}
+
+export interface Report {
+  tool: 'tmemsim';
+  report_format: number;
+  trace: string;
+  config: {
+    description: string;
+    backend: string | null;
+    compressor: string | null;
+    params: ParamMap;
+    ram_pages: number;
+    seed: number;
+    swappiness: number;
+    frontswap_writethrough: boolean;
+    verify_bytes: boolean;
+  };
+  runs: ReportRun[];
+  verdict: { stale: number; lost: number; ok: boolean };
+}
+
+/** Round to `d` decimals without binary noise (-0 becomes 0). */
+export function round(x: number, d = 6): number {
+  const f = 10 ** d;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r;
+}
+
+function roundDeep<T>(v: T): T {
+  if (typeof v === 'number') return (Number.isInteger(v) ? v : round(v)) as T;
+  if (Array.isArray(v)) return v.map(roundDeep) as T;
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = roundDeep(x);
+    return o as T;
+  }
+  return v;
+}
+
+export function deltaOf(b: PassSummary, base: PassSummary): Delta {
+  const saved = base.energy.total_uj - b.energy.total_uj;
+  return {
+    energy_saved_uj: saved,
+    energy_saved_pct: base.energy.total_uj === 0 ? 0 : (100 * saved) / base.energy.total_uj,
+    cpu_extra_ns: b.cost.cpuNs - base.cost.cpuNs,
+    swap_io_avoided: base.io.swap_reads + base.io.swap_writes - (b.io.swap_reads + b.io.swap_writes),
+    fs_reads_avoided: base.io.fs_reads - b.io.fs_reads,
+    sim_time_saved_ns: base.sim_time_ns - b.sim_time_ns,
+  };
+}
+
+export function buildReport(r: RunResult): Report {
+  const c = r.config;
+  let stale = 0;
+  let lost = 0;
+  const runs = r.runs.map((run) => {
+    stale += run.backend.oracle.stale + (run.baseline?.oracle.stale ?? 0);
+    lost += run.backend.oracle.lost + (run.baseline?.oracle.lost ?? 0);
+    return {
+      profile: run.profile,
+      backend: run.backend,
+      baseline: run.baseline,
+      delta: run.baseline ? deltaOf(run.backend, run.baseline) : null,
+    };
+  });
+  return roundDeep({
+    tool: 'tmemsim',
+    report_format: REPORT_FORMAT,
+    trace: r.trace,
+    config: {
+      description: c.description,
+      backend: c.backend,
+      compressor: c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null),
+      params: c.params,
+      ram_pages: c.ramPages,
+      seed: c.seed,
+      swappiness: c.swappiness,
+      frontswap_writethrough: c.writethrough,
+      verify_bytes: c.verifyBytes,
+    },
+    runs,
+    verdict: { stale, lost, ok: stale === 0 && lost === 0 },
+  } satisfies Report);
+}

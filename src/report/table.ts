@@ -1,0 +1,127 @@
+/**
+ * The default report: a summary table per profile (backend vs. baseline and
+ * the saving), the kernel counters, the lifecycle timeline, and the oracle's
+ * verdict. cli-table3 draws; colours are off so output is plain text.
+ */
+
+import Table from 'cli-table3';
+import type { PassSummary } from '../sim/summary.js';
+import type { Report, ReportRun } from './model.js';
+
+const STYLE = { head: [] as string[], border: [] as string[] };
+
+function fmt(x: number, d = 2): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return x.toLocaleString('en-US');
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+const pct = (x: number): string => `${fmt(100 * x, 1)} %`;
+const ms = (ns: number): string => fmt(ns / 1e6, 3);
+const mj = (uj: number): string => fmt(uj / 1000, 3);
+
+interface Line {
+  label: string;
+  get: (p: PassSummary) => number;
+  show: (x: number) => string;
+  /** How to show the saving (baseline - backend); omitted = no delta column. */
+  saving?: (base: number, b: number) => string;
+}
+
+const minus = (show: (x: number) => string) => (base: number, b: number) => show(base - b);
+
+const LINES: Line[] = [
+  { label: 'simulated time (ms)', get: (p) => p.sim_time_ns, show: ms, saving: minus(ms) },
+  { label: 'CPU time (ms)', get: (p) => p.cost.cpuNs, show: ms, saving: minus(ms) },
+  { label: 'energy total (mJ)', get: (p) => p.energy.total_uj, show: mj, saving: minus(mj) },
+  { label: '  CPU (mJ)', get: (p) => p.energy.cpu_uj, show: mj, saving: minus(mj) },
+  { label: '  storage (mJ)', get: (p) => p.energy.storage_uj, show: mj, saving: minus(mj) },
+  { label: '  DRAM (mJ)', get: (p) => p.energy.dram_uj, show: mj, saving: minus(mj) },
+  { label: '  network (mJ)', get: (p) => p.energy.network_uj, show: mj, saving: minus(mj) },
+  { label: 'swap device reads', get: (p) => p.io.swap_reads, show: fmt, saving: minus(fmt) },
+  { label: 'swap device writes', get: (p) => p.io.swap_writes, show: fmt, saving: minus(fmt) },
+  { label: 'filesystem reads', get: (p) => p.io.fs_reads, show: fmt, saving: minus(fmt) },
+  { label: 'filesystem writes', get: (p) => p.io.fs_writes, show: fmt, saving: minus(fmt) },
+  { label: 'frontswap load hit ratio', get: (p) => p.ratios.frontswap_load_hit, show: pct },
+  { label: 'cleancache get hit ratio', get: (p) => p.ratios.cleancache_get_hit, show: pct },
+  { label: 'page cache hit ratio', get: (p) => p.ratios.pagecache_hit, show: pct },
+  { label: 'compression ratio', get: (p) => p.ratios.compression_ratio, show: (x) => fmt(x, 2) },
+  { label: 'pool pages (end / peak)', get: (p) => p.pool.pool_pages, show: fmt },
+  { label: 'stored pages (end)', get: (p) => p.pool.stored_pages, show: fmt },
+];
+
+function summaryTable(run: ReportRun): string {
+  const head = ['', `${run.backend.backend ?? 'no backend'}`];
+  if (run.baseline) head.push('baseline (no backend)', 'saving');
+  const t = new Table({ head, style: STYLE, colAligns: ['left', 'right', 'right', 'right'] });
+  for (const l of LINES) {
+    const b = l.get(run.backend);
+    let shown = l.show(b);
+    if (l.label.startsWith('pool pages')) shown = `${fmt(run.backend.pool.pool_pages)} / ${fmt(run.backend.pool.peak_pool_pages)}`;
+    const row = [l.label, shown];
+    if (run.baseline) {
+      const base = l.get(run.baseline);
+      row.push(l.label.startsWith('pool pages') ? '-' : l.show(base), l.saving ? l.saving(base, b) : '');
+    }
+    t.push(row);
+  }
+  return t.toString();
+}
+
+function counterTable(r: Report): string {
+  const head = ['counter', ...r.runs.map((x) => x.profile)];
+  const t = new Table({ head, style: STYLE, colAligns: ['left', ...r.runs.map(() => 'right' as const)] });
+  const groups: [string, (p: PassSummary) => Record<string, number>][] = [
+    ['frontswap', (p) => ({ ...p.frontswap })],
+    ['cleancache', (p) => ({ ...p.cleancache })],
+  ];
+  const first = r.runs[0]!.backend;
+  for (const dir of Object.keys(first.debugfs)) groups.push([dir, (p) => p.debugfs[dir] ?? {}]);
+  groups.push(['mm', (p) => p.mm as unknown as Record<string, number>]);
+  for (const [name, get] of groups) {
+    for (const k of Object.keys(get(first))) {
+      const vals = r.runs.map((x) => get(x.backend)[k] ?? 0);
+      if (name !== 'frontswap' && name !== 'cleancache' && vals.every((v) => v === 0)) continue;
+      t.push([`${name}/${k}`, ...vals.map((v) => fmt(v))]);
+    }
+  }
+  return t.toString();
+}
+
+function lifecycleTable(run: ReportRun): string {
+  const t = new Table({
+    head: ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)'],
+    style: STYLE,
+  });
+  for (const l of run.backend.lifecycle) {
+    t.push([`#${l.event}`, ms(l.t_ns), l.op, l.backend, l.strategy, l.outcome, fmt(l.pages_dropped), fmt(l.pages_to_ram), fmt(l.pages_to_disk), ms(l.duration_ns), ms(l.cpu_ns)]);
+  }
+  return t.toString();
+}
+
+export function renderTable(r: Report): string {
+  const c = r.config;
+  const out: string[] = [];
+  out.push(`tmemsim: ${r.trace}`);
+  if (c.description) out.push(`  ${c.description}`);
+  const params = Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  out.push(`  backend ${c.backend ?? 'none'}${c.compressor ? ` (${c.compressor})` : ''}, RAM ${fmt(c.ram_pages)} pages (${fmt((c.ram_pages * 4096) / 2 ** 20, 1)} MiB), seed ${c.seed}, ${c.verify_bytes ? 'bytes verified' : 'fast mode: tags only'}`);
+  if (params) out.push(`  params: ${params}`);
+  for (const run of r.runs) {
+    out.push('', `profile ${run.profile}: ${fmt(run.backend.events)} events`);
+    out.push(summaryTable(run));
+    if (run.delta) {
+      const d = run.delta;
+      const verb = d.energy_saved_uj >= 0 ? 'saves' : 'costs';
+      out.push(`  ${run.backend.backend ?? 'no backend'} ${verb} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %) against no backend, avoids ${fmt(d.swap_io_avoided)} swap I/Os and ${fmt(d.fs_reads_avoided)} filesystem reads, for ${ms(d.cpu_extra_ns)} ms more CPU`);
+    }
+    if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
+  }
+  out.push('', 'counters', counterTable(r));
+  out.push('');
+  if (r.verdict.ok) out.push('oracle: every load and get verified; 0 stale, 0 lost');
+  else {
+    out.push(`oracle: FAILED: ${r.verdict.stale} stale, ${r.verdict.lost} lost`);
+    for (const run of r.runs) for (const e of run.backend.oracle.examples) out.push(`  [${run.profile}] ${e}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,108 @@
+/**
+ * A run's configuration: the trace header's config, overridden by the
+ * caller's options (the command line), validated against the registries.
+ */
+
+import { resolveParams } from '../backends/params.js';
+import { getBackendFactory } from '../backends/registry.js';
+import type { BackendFactory } from '../backends/backend.js';
+import { compressorNames } from '../compressors/registry.js';
+import { PAGE_SIZE } from '../content/page.js';
+import { getProfile } from '../profiles/registry.js';
+import type { Profile } from '../profiles/profile.js';
+import type { ContentConfig, MountConfig, ParamMap, SwapAreaConfig, TraceHeader } from '../trace/events.js';
+import { UsageError } from './errors.js';
+
+export interface RunOverrides {
+  backend?: string | null;
+  compressor?: string;
+  params?: ParamMap;
+  /** Profile names; several give one run each. */
+  profiles?: string[];
+  seed?: number;
+  ramPages?: number;
+  /** Skip the byte comparison (tags are still checked). */
+  fast?: boolean;
+  /** Also run the trace without a backend (default true). */
+  baseline?: boolean;
+}
+
+export interface RunConfig {
+  description: string;
+  ramPages: number;
+  seed: number;
+  backend: string | null;
+  factory: BackendFactory | null;
+  params: ParamMap;
+  compressor: string | null;
+  profiles: Profile[];
+  swap: SwapAreaConfig[];
+  mounts: MountConfig[];
+  swappiness: number;
+  writethrough: boolean;
+  content: ContentConfig;
+  verifyBytes: boolean;
+  baseline: boolean;
+  /** --backend given on the command line: also replaces the backend of insmod events. */
+  backendOverride: string | null;
+  /** Parameters from the command line (-p, --compressor): applied to insmod events too. */
+  paramOverrides: ParamMap;
+}
+
+export const DEFAULT_PROFILES = ['ssd', 'mobile'];
+export const DEFAULT_RAM_PAGES = 65536; // 256 MiB
+
+export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides = {}): RunConfig {
+  const c = header.config;
+  if (c.page_size !== undefined && c.page_size !== PAGE_SIZE) {
+    throw new UsageError(`page size ${c.page_size} is not supported`, { file, field: 'config.page_size' }, String(PAGE_SIZE));
+  }
+  const ramPages = o.ramPages ?? c.ram_pages ?? (c.ram_mb !== undefined ? Math.floor((c.ram_mb * 1024 * 1024) / PAGE_SIZE) : DEFAULT_RAM_PAGES);
+  const backend = o.backend !== undefined ? o.backend : c.backend ?? null;
+  const fromCli = o.backend !== undefined;
+  const factory = backend === null ? null : withField(() => getBackendFactory(backend), fromCli ? '--backend' : 'config.backend', file);
+  const compressor = o.compressor ?? c.compressor ?? null;
+  if (compressor !== null && !compressorNames().includes(compressor)) {
+    throw new UsageError(`unknown compressor '${compressor}'`, { file: o.compressor ? undefined : file, field: o.compressor ? '--compressor' : 'config.compressor' }, compressorNames().join(', '));
+  }
+  let params: ParamMap = {};
+  if (factory) {
+    const merged: ParamMap = { ...(c.params ?? {}), ...(o.params ?? {}) };
+    if (compressor !== null && factory.compressorParam) merged[factory.compressorParam] = compressor;
+    params = withField(() => resolveParams(factory.name, factory.params, merged), undefined, file);
+  }
+  const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
+  const profiles = profNames.map((n) => withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file));
+  return {
+    description: c.description ?? '',
+    ramPages,
+    seed: o.seed ?? c.seed ?? 1,
+    backend,
+    factory,
+    params,
+    compressor,
+    profiles,
+    swap: c.swap ?? [],
+    mounts: c.mounts ?? [],
+    swappiness: c.swappiness ?? 60,
+    writethrough: c.frontswap_writethrough ?? false,
+    content: header.content ?? {},
+    verifyBytes: !o.fast,
+    baseline: o.baseline ?? true,
+    backendOverride: o.backend ?? null,
+    paramOverrides: { ...(o.params ?? {}), ...(compressor !== null && o.compressor && factory?.compressorParam ? { [factory.compressorParam]: compressor } : {}) },
+  };
+}
+
+/** Re-throw a UsageError from a registry with the field and file it came from. */
+function withField<T>(f: () => T, field: string | undefined, file: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const cli = field?.startsWith('--') ?? false;
+      throw new UsageError(e.what, { ...e.where, file: cli ? undefined : file, field: field ?? e.where.field }, e.accepted);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The simulator loop: one pass of a trace through a Machine for one profile,
+ * with the configured backend or without any (the baseline).
+ *
+ *   for each event (streamed):
+ *     clock = max(clock, event.t)
+ *     dispatch: control → machine lifecycle / swap / mounts
+ *               tmem level → frontswap / cleancache exactly as issued
+ *               mm level → the memory model, which decides swap and cache traffic
+ *     kswapd balance; clock += modelled work
+ */
+
+import { getBackendFactory } from '../backends/registry.js';
+import { CachingCompressionService } from '../compressors/cache.js';
+import { Corpus } from '../content/corpus.js';
+import { ContentSource } from '../content/source.js';
+import { costModelOf, type Profile } from '../profiles/profile.js';
+import type { LocatedEvent, TraceEvent, TraceSource } from '../trace/events.js';
+import { resolveConfig, type RunConfig, type RunOverrides } from './config.js';
+import { UsageError, type Where } from './errors.js';
+import { Machine } from './machine.js';
+import { summarize, type PassSummary } from './summary.js';
+import * as path from 'node:path';
+
+export interface PassOptions {
+  profile: Profile;
+  withBackend: boolean;
+}
+
+export interface ProgressInfo {
+  events: number;
+}
+
+export interface ProfileRun {
+  profile: string;
+  backend: PassSummary;
+  baseline: PassSummary | null;
+}
+
+export interface RunResult {
+  trace: string;
+  config: RunConfig;
+  runs: ProfileRun[];
+}
+
+/** Opens the trace again for each pass (a TraceSource streams once per events() call). */
+export type SourceOpener = () => TraceSource;
+
+export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}): Promise<RunResult> {
+  const first = open();
+  const cfg = resolveConfig(first.header, first.path, overrides);
+  const runs: ProfileRun[] = [];
+  for (const profile of cfg.profiles) {
+    const backend = await runPass(open(), cfg, { profile, withBackend: true });
+    const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false }) : null;
+    runs.push({ profile: profile.name, backend, baseline });
+  }
+  return { trace: first.path, config: cfg, runs };
+}
+
+function contentFor(cfg: RunConfig, tracePath: string): ContentSource {
+  const corpus = cfg.content.corpus ? Corpus.open(path.resolve(path.dirname(tracePath), cfg.content.corpus)) : null;
+  return new ContentSource({ seed: cfg.seed, corpus, defaultMix: cfg.content.default });
+}
+
+/** One pass over the trace. */
+export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions): Promise<PassSummary> {
+  const content = contentFor(cfg, src.path);
+  const m = new Machine({
+    ramPages: cfg.ramPages,
+    swappiness: cfg.swappiness,
+    verifyBytes: cfg.verifyBytes,
+    writethrough: cfg.writethrough,
+    content,
+    compression: new CachingCompressionService({}),
+    costModel: costModelOf(o.profile),
+    backendFactory: getBackendFactory,
+  });
+  const withBackend = o.withBackend;
+  // Boot: a built-in backend registers before filesystems are mounted and swap is on.
+  if (withBackend && cfg.backend !== null) m.insmod(cfg.backend, cfg.params);
+  m.lifecycle.length = 0; // boot-time registration is not a lifecycle event
+  for (const s of cfg.swap) m.swapon(s.type, s.slots);
+  for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
+  let events = 0;
+  for await (const le of src.events()) {
+    dispatch(m, le, withBackend, src.path, cfg);
+    m.memory.balance();
+    m.advance(le.event.t !== undefined ? le.event.t * 1000 : 0);
+    events++;
+  }
+  return summarize(m, { events, profile: o.profile, withBackend });
+}
+
+function fail(what: string, le: LocatedEvent, file: string, field?: string, accepted?: string): never {
+  const where: Where = { file, line: le.loc.line, event: le.loc.index };
+  if (field) where.field = field;
+  throw new UsageError(what, where, accepted);
+}
+
+function checkSlot(m: Machine, le: LocatedEvent, file: string, type: number, offset: number): void {
+  const a = m.swap.get(type);
+  if (!a) fail(`swap type ${type} is not switched on`, le, file, 'type', `${m.swap.types().join(', ') || 'none (add a swapon event or config.swap)'}`);
+  if (offset >= a.slots) fail(`offset ${offset} is beyond swap area ${type}`, le, file, 'offset', `0..${a.slots - 1}`);
+}
+
+function checkFs(m: Machine, le: LocatedEvent, file: string, fs: number): void {
+  if (!m.cleancache.isMounted(fs)) fail(`filesystem ${fs} is not mounted`, le, file, 'fs', `${m.cleancache.mountedFs().join(', ') || 'none (add a mount event or config.mounts)'}`);
+}
+
+function dispatch(m: Machine, le: LocatedEvent, withBackend: boolean, file: string, cfg: RunConfig): void {
+  const ev: TraceEvent = le.event;
+  m.eventIndex = le.loc.index;
+  try {
+    switch (ev.op) {
+      case 'anon': {
+        const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
+        m.memory.anonAccess(ev.pid ?? 0, ev.page, ev.write ?? false, desc);
+        break;
+      }
+      case 'file': {
+        checkFs(m, le, file, ev.fs);
+        const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
+        m.memory.fileAccess(ev.fs, ev.inode, ev.index, ev.write ?? false, desc);
+        break;
+      }
+      case 'frontswap_store': {
+        checkSlot(m, le, file, ev.type, ev.offset);
+        m.swap.get(ev.type)!.claim(ev.offset);
+        m.swapWrite(ev.type, ev.offset, m.content.resolve(ev.data, le.loc.index));
+        break;
+      }
+      case 'frontswap_load':
+        checkSlot(m, le, file, ev.type, ev.offset);
+        m.swapRead(ev.type, ev.offset);
+        break;
+      case 'frontswap_invalidate_page':
+        checkSlot(m, le, file, ev.type, ev.offset);
+        m.swapFree(ev.type, ev.offset);
+        break;
+      case 'frontswap_invalidate_area':
+        checkSlot(m, le, file, ev.type, 0);
+        m.frontswap.invalidateArea(ev.type);
+        m.oracle.swapon(ev.type, m.frontswap.slots(ev.type));
+        break;
+      case 'cleancache_put':
+        checkFs(m, le, file, ev.fs);
+        m.filePut(ev.fs, ev.inode, ev.index, m.content.resolve(ev.data, le.loc.index));
+        break;
+      case 'cleancache_get':
+        checkFs(m, le, file, ev.fs);
+        m.fileRead(ev.fs, ev.inode, ev.index);
+        break;
+      case 'cleancache_invalidate_page':
+        checkFs(m, le, file, ev.fs);
+        m.cleancache.invalidatePage(ev.fs, ev.inode, ev.index);
+        m.oracle.ccDrop(ev.fs, ev.inode, ev.index);
+        break;
+      case 'cleancache_invalidate_inode':
+        checkFs(m, le, file, ev.fs);
+        m.cleancache.invalidateInode(ev.fs, ev.inode);
+        m.oracle.ccDropInode(ev.fs, ev.inode);
+        break;
+      case 'cleancache_invalidate_fs':
+        checkFs(m, le, file, ev.fs);
+        m.cleancache.invalidateFs(ev.fs);
+        m.oracle.ccDropFs(ev.fs);
+        break;
+      case 'swapon':
+        if (m.swap.get(ev.type)) fail(`swap type ${ev.type} is already on`, le, file, 'type');
+        m.swapon(ev.type, ev.slots);
+        break;
+      case 'swapoff':
+        if (!m.swap.get(ev.type)) fail(`swap type ${ev.type} is not switched on`, le, file, 'type', m.swap.types().join(', ') || 'none');
+        m.swapoff(ev.type);
+        break;
+      case 'mount':
+        if (m.cleancache.isMounted(ev.fs)) fail(`filesystem ${ev.fs} is already mounted`, le, file, 'fs');
+        m.mount(ev.fs, ev.uuid);
+        break;
+      case 'umount':
+        checkFs(m, le, file, ev.fs);
+        m.umount(ev.fs);
+        break;
+      case 'insmod':
+        if (!withBackend) break;
+        if (m.backend) fail(`backend ${m.backend.name} is already loaded (rmmod it first)`, le, file, 'backend');
+        m.insmod(cfg.backendOverride ?? ev.backend, { ...(ev.params ?? {}), ...cfg.paramOverrides });
+        break;
+      case 'rmmod':
+        if (!withBackend) break;
+        if (!m.backend) fail('no backend is loaded', le, file, 'op');
+        m.rmmod(ev.strategy ?? 'flush');
+        break;
+      case 'param':
+        if (!withBackend) break;
+        if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');
+        m.backend.setParam(ev.name, ev.value);
+        break;
+    }
+  } catch (e) {
+    if (e instanceof UsageError && e.where.file === undefined && e.where.event === undefined) {
+      fail(e.what, le, file, e.where.field, e.accepted);
+    }
+    throw e;
+  }
+}
+
+export { summarize };
+export type { PassSummary };
