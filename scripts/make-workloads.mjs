@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Writes the small shipped workloads in workloads/ from a fixed seed.
+// Usage: node scripts/make-workloads.mjs   (deterministic: same files every time)
+import { writeFileSync } from 'node:fs';
+
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 2 ** 32;
+  };
+}
+
+function write(name, header, events) {
+  const lines = ['{', `  "format": "tmemsim-trace",`, `  "version": 1,`, `  "config": ${JSON.stringify(header.config)},`];
+  if (header.content) lines.push(`  "content": ${JSON.stringify(header.content)},`);
+  lines.push('  "events": [');
+  lines.push(events.map((e) => '    ' + JSON.stringify(e)).join(',\n'));
+  lines.push('  ]', '}');
+  writeFileSync(new URL(`../workloads/${name}`, import.meta.url), lines.join('\n') + '\n');
+  console.log(`${name}: ${events.length} events`);
+}
+
+// 1. A swap-heavy Android app switch: six apps with their own heaps take turns
+// in the foreground on a phone with little RAM; background apps are reclaimed
+// to swap (through frontswap), and coming back faults their pages in.
+{
+  const r = rng(7);
+  const ev = [];
+  const apps = [1, 2, 3, 4, 5, 6].map((pid) => ({ pid, pages: 900 + Math.floor(r() * 700), code: 120 + Math.floor(r() * 80), launched: false }));
+  let t = 0;
+  for (let round = 0; round < 14; round++) {
+    const app = round < apps.length ? apps[round] : apps[Math.floor(r() * apps.length)];
+    t += 1_500_000; // the user switches every 1.5 s
+    ev.push({ op: 'file', fs: 1, inode: 100 + app.pid, index: 0, t });
+    for (let i = 1; i < app.code; i++) if (r() < 0.6) ev.push({ op: 'file', fs: 1, inode: 100 + app.pid, index: i });
+    if (!app.launched) {
+      for (let p = 0; p < app.pages; p++) ev.push({ op: 'anon', pid: app.pid, page: p, write: true });
+      app.launched = true;
+    }
+    // A foreground session: a hot fifth of the heap is read often, some of it written.
+    for (let k = 0; k < 900; k++) {
+      const hot = r() < 0.8;
+      const p = hot ? Math.floor(r() * app.pages * 0.2) : Math.floor(r() * app.pages);
+      const w = r() < 0.25;
+      ev.push(w ? { op: 'anon', pid: app.pid, page: p, write: true } : { op: 'anon', pid: app.pid, page: p });
+    }
+  }
+  write('mobile-app-switch.json', {
+    config: {
+      description: 'swap-heavy Android app switch: 6 apps, 24 MiB RAM, zcache on frontswap',
+      ram_mb: 24, seed: 1, backend: 'zcache', profile: ['mobile', 'ssd'],
+      swap: [{ type: 0, slots: 32768 }], mounts: [{ fs: 1 }], swappiness: 100,
+    },
+    content: { default: { heap: 0.55, text: 0.15, code: 0.12, zero: 0.12, random: 0.06 } },
+  }, ev);
+}
+
+// 2. A page-cache-heavy file scan: a log larger than RAM is scanned twice,
+// while a small hot index is read throughout; evicted clean pages go to
+// cleancache, and the second scan and the index rereads hit it.
+{
+  const r = rng(11);
+  const ev = [];
+  const LOG = 5200, INDEX = 400;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < LOG; i++) {
+      ev.push({ op: 'file', fs: 1, inode: 2, index: i });
+      if (i % 8 === 0) ev.push({ op: 'file', fs: 1, inode: 1, index: Math.floor(r() * INDEX) });
+    }
+  }
+  for (let i = 0; i < 300; i++) ev.push({ op: 'file', fs: 1, inode: 3, index: i, write: true, data: 'text' });
+  for (let i = 0; i < 2000; i++) ev.push({ op: 'file', fs: 1, inode: 2, index: Math.floor(r() * LOG) });
+  write('file-scan.json', {
+    config: {
+      description: 'page-cache-heavy scan: a 20 MiB log read twice beside a hot index, 16 MiB RAM, zcache on cleancache',
+      ram_mb: 16, seed: 1, backend: 'zcache', profile: ['ssd', 'mobile'],
+      swap: [{ type: 0, slots: 16384 }], mounts: [{ fs: 1 }],
+    },
+    content: { default: { text: 0.7, code: 0.1, zero: 0.05, random: 0.15 } },
+  }, ev);
+}
+
+// 3. A mixed build-like load: two compiler processes grow and reuse heaps
+// while reading sources and writing objects, so anonymous pages swap and
+// file pages cycle through cleancache at the same time.
+{
+  const r = rng(23);
+  const ev = [];
+  for (let unit = 0; unit < 24; unit++) {
+    const pid = 10 + (unit % 2);
+    const base = (unit >> 1) * 400;
+    for (let i = 0; i < 40; i++) ev.push({ op: 'file', fs: 1, inode: 1000 + unit, index: i });
+    for (let i = 0; i < 30; i++) ev.push({ op: 'file', fs: 1, inode: 500 + Math.floor(r() * 20), index: Math.floor(r() * 60) });
+    for (let p = 0; p < 400; p++) ev.push({ op: 'anon', pid, page: base + p, write: true });
+    for (let k = 0; k < 600; k++) {
+      const p = base + Math.floor(r() * 400);
+      ev.push(r() < 0.3 ? { op: 'anon', pid, page: p, write: true } : { op: 'anon', pid, page: p });
+    }
+    for (let k = 0; k < 100; k++) ev.push({ op: 'anon', pid, page: Math.floor(r() * (base + 400)) });
+    for (let i = 0; i < 25; i++) ev.push({ op: 'file', fs: 2, inode: 2000 + unit, index: i, write: true, data: 'code' });
+  }
+  write('mixed-build.json', {
+    config: {
+      description: 'mixed build-like load: compiler heaps swap while sources and objects cycle through the page cache, 12 MiB RAM',
+      ram_mb: 12, seed: 1, backend: 'zcache', profile: ['ssd', 'mobile'],
+      swap: [{ type: 0, slots: 16384 }], mounts: [{ fs: 1 }, { fs: 2 }],
+    },
+    content: { default: { heap: 0.45, text: 0.3, code: 0.1, zero: 0.1, random: 0.05 } },
+  }, ev);
+}
