@@ -1,0 +1,468 @@
+/**
+ * zcache2's zbud ("compression buddies"): at most two compressed pages per
+ * pageframe, with whole pageframes kept in LRU order for reclaim.
+ * Follows TL:drivers/staging/zcache/zbud.c (Linux 3.9–3.10). This is not
+ * the later mm/zbud.c (3.11+, zswap's), whose header lives in the page and
+ * whose chunks number 63.
+ *
+ *   zbud size     = clen + sizeof(tmem_handle) (32 B: the handle is stored
+ *                   in front of the data so eviction can find the tmem key)
+ *   chunks        = ceil(size / 64); 64 chunks per page (the header lives in
+ *                   struct page); max zbud size 63*64 = 4032, so clen <= 4000
+ *   buddies       = bud 0 at the start, bud 1 at the end; fits iff c0+c1 <= 64
+ *   match_prep    : for i = 64-chunks .. 1: the first page on unbuddied[i]
+ *                   (the fullest page that fits, oldest first); it moves to
+ *                   the buddied list and to the MRU end of its LRU
+ *   create_prep   : a fresh pageframe (the caller allocated or evicted it)
+ *                   goes on unbuddied[chunks] and at the MRU end of its LRU
+ *   free_and_delist: a lone bud's page leaves all lists and is returned to
+ *                   the caller; a buddied page's survivor goes to the tail of
+ *                   unbuddied[its chunks]; the LRU position does not change
+ *   evict_pageframe_lru (ephemeral only): the first evictable page from the
+ *                   LRU head is marked dying, both buds are unaccounted, the
+ *                   host flushes both tmem handles (its frees of the dying
+ *                   page are ignored), and the pageframe is returned
+ *
+ * Separate ephemeral and persistent LRU, buddied and unbuddied lists; all
+ * lists are intrusive doubly-linked lists on the page objects (O(1)).
+ * zbud does no page allocation itself: the caller (zcache) does.
+ *
+ * Not modelled: page locks and trylock skipping (single-threaded), the
+ * zombie lists of zbud_make_zombie_lru (RAMster and the BROKEN writeback
+ * only; pers_zombie_count stays 0), the data copy itself (a zbud keeps the
+ * compressor's output object instead of copying it into the pageframe).
+ */
+
+import type { Compressed } from '../compressors/compressor.js';
+import { PAGE_SIZE } from '../content/page.js';
+
+export const ZBUD_CHUNK_SHIFT = 6;
+export const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;
+/** NCHUNKS = PAGE_SIZE >> CHUNK_SHIFT: the whole page is usable. */
+export const ZBUD_NCHUNKS = PAGE_SIZE >> ZBUD_CHUNK_SHIFT;
+export const ZBUD_MAX_CHUNK = ZBUD_NCHUNKS - 1;
+/** sizeof(struct tmem_handle): oid (24) + index (4) + pool_id (2) + client_id (2). */
+export const TMEM_HANDLE_SIZE = 32;
+/** zbud_max_size(): MAX_CHUNK << CHUNK_SHIFT = 4032. */
+export const ZBUD_MAX_SIZE = ZBUD_MAX_CHUNK << ZBUD_CHUNK_SHIFT;
+/** zbud_max_buddy_size(): the largest compressed length zbud takes, 4000. */
+export const ZBUD_MAX_BUDDY_SIZE = ZBUD_MAX_SIZE - TMEM_HANDLE_SIZE;
+
+/** zbud_size_to_chunks: `size` includes the tmem handle. */
+export function zbudSizeToChunks(size: number): number {
+  return (size + ZBUD_CHUNK_SIZE - 1) >> ZBUD_CHUNK_SHIFT;
+}
+
+/** Chunks a compressed length of `clen` bytes takes in a pageframe. */
+export function zbudChunksForClen(clen: number): number {
+  return zbudSizeToChunks(clen + TMEM_HANDLE_SIZE);
+}
+
+/**
+ * One stored compressed page: the zbudref (tmem's pampd) together with what
+ * the kernel writes into the pageframe, the tmem_handle and the data. The
+ * caller builds it; match_prep / create_prep place it.
+ */
+export class Zbud {
+  /** The pageframe, or null while not placed (zcache also uses unplaced Zbuds for zero-filled pages). */
+  page: ZbudPage | null = null;
+  budnum = 0;
+  /** Bytes held in the pageframe: clen + TMEM_HANDLE_SIZE (0 while not placed). */
+  size = 0;
+  constructor(
+    /** tmem_handle: client_id, pool_id, oid, index. */
+    readonly clientId: number,
+    readonly poolId: number,
+    readonly oid: number,
+    readonly index: number,
+    /** The compressor's output (shared, immutable), or null (zero-filled). */
+    readonly data: Compressed | null,
+    /** Compressed length (what zcache's *_zbytes count). */
+    readonly clen: number,
+    /** The oracle's opaque version stamp of the page. */
+    readonly tag: number,
+  ) {}
+}
+
+/** Which budlist a page is on. */
+const ON_NO_LIST = -1;
+const ON_BUDDIED = 0;
+// 1..63: unbuddied[n]
+
+/** A pageframe used by zbud (struct zbudpage overlays struct page). */
+export class ZbudPage {
+  bud0: Zbud | null = null;
+  bud1: Zbud | null = null;
+  /** Adds in progress (between *_prep and create_finish): the page may not be evicted. */
+  unevictable = 0;
+  /** Being evicted: frees and reads of its buds are ignored. */
+  dying = false;
+  budList = ON_NO_LIST;
+  budPrev: ZbudPage | null = null;
+  budNext: ZbudPage | null = null;
+  onLru = false;
+  lruPrev: ZbudPage | null = null;
+  lruNext: ZbudPage | null = null;
+  constructor(readonly eph: boolean) {}
+  get size0(): number {
+    return this.bud0 === null ? 0 : this.bud0.size;
+  }
+  get size1(): number {
+    return this.bud1 === null ? 0 : this.bud1.size;
+  }
+}
+
+/** A budlist (buddied or unbuddied[n]): head = oldest, tail = newest. */
+class BudList {
+  head: ZbudPage | null = null;
+  tail: ZbudPage | null = null;
+  count = 0;
+  constructor(readonly id: number) {}
+
+  addTail(p: ZbudPage): void {
+    p.budList = this.id;
+    p.budNext = null;
+    p.budPrev = this.tail;
+    if (this.tail !== null) this.tail.budNext = p;
+    else this.head = p;
+    this.tail = p;
+    this.count++;
+  }
+
+  remove(p: ZbudPage): void {
+    if (p.budPrev !== null) p.budPrev.budNext = p.budNext;
+    else this.head = p.budNext;
+    if (p.budNext !== null) p.budNext.budPrev = p.budPrev;
+    else this.tail = p.budPrev;
+    p.budPrev = p.budNext = null;
+    p.budList = ON_NO_LIST;
+    this.count--;
+  }
+}
+
+/** An LRU list: head = least recently used, tail = most recently used. */
+class LruList {
+  head: ZbudPage | null = null;
+  tail: ZbudPage | null = null;
+  count = 0;
+
+  addTail(p: ZbudPage): void {
+    p.onLru = true;
+    p.lruNext = null;
+    p.lruPrev = this.tail;
+    if (this.tail !== null) this.tail.lruNext = p;
+    else this.head = p;
+    this.tail = p;
+    this.count++;
+  }
+
+  remove(p: ZbudPage): void {
+    if (p.lruPrev !== null) p.lruPrev.lruNext = p.lruNext;
+    else this.head = p.lruNext;
+    if (p.lruNext !== null) p.lruNext.lruPrev = p.lruPrev;
+    else this.tail = p.lruPrev;
+    p.lruPrev = p.lruNext = null;
+    p.onLru = false;
+    this.count--;
+  }
+}
+
+/** One side (ephemeral or persistent): its LRU and budlists. */
+class ZbudSide {
+  readonly lru = new LruList();
+  readonly buddied = new BudList(ON_BUDDIED);
+  readonly unbuddied: BudList[] = [];
+  /** zbud_{eph,pers}_cumul_chunk_counts[NCHUNKS] (not in debugfs). */
+  readonly cumulChunkCounts = new Float64Array(ZBUD_NCHUNKS);
+  constructor() {
+    for (let i = 0; i < ZBUD_NCHUNKS; i++) this.unbuddied.push(new BudList(i));
+  }
+  budlist(id: number): BudList {
+    return id === ON_BUDDIED ? this.buddied : this.unbuddied[id]!;
+  }
+}
+
+/** /sys/kernel/debug/zbud/, in the kernel's creation order. zbytes include the 32-byte handles. */
+export interface ZbudStats {
+  eph_zbytes: number;
+  eph_cumul_zbytes: number;
+  pers_zbytes: number;
+  pers_cumul_zbytes: number;
+  eph_cumul_zpages: number;
+  eph_evicted_pageframes: number;
+  eph_zpages: number;
+  eph_pageframes: number;
+  eph_buddied_count: number;
+  eph_unbuddied_count: number;
+  pers_cumul_zpages: number;
+  pers_evicted_pageframes: number;
+  pers_zpages: number;
+  pers_pageframes: number;
+  pers_buddied_count: number;
+  pers_unbuddied_count: number;
+  pers_zombie_count: number;
+}
+
+export function zeroZbudStats(): ZbudStats {
+  return {
+    eph_zbytes: 0,
+    eph_cumul_zbytes: 0,
+    pers_zbytes: 0,
+    pers_cumul_zbytes: 0,
+    eph_cumul_zpages: 0,
+    eph_evicted_pageframes: 0,
+    eph_zpages: 0,
+    eph_pageframes: 0,
+    eph_buddied_count: 0,
+    eph_unbuddied_count: 0,
+    pers_cumul_zpages: 0,
+    pers_evicted_pageframes: 0,
+    pers_zpages: 0,
+    pers_pageframes: 0,
+    pers_buddied_count: 0,
+    pers_unbuddied_count: 0,
+    pers_zombie_count: 0,
+  };
+}
+
+/** What zbud asks of its host while evicting (zbud_evict_tmem → tmem_flush_page). */
+export interface ZbudEvictHost {
+  /**
+   * Flush the tmem handle of `z` (a bud of a dying page) from tmem. The
+   * host's pampd free reaches freeAndDelist, which ignores the dying page.
+   */
+  zbudEvictFlush(z: Zbud): void;
+}
+
+export class ZcacheZbud {
+  readonly stats: ZbudStats = zeroZbudStats();
+  private readonly eph = new ZbudSide();
+  private readonly pers = new ZbudSide();
+  /** Out-values of freeAndDelist and evictPageframeLru (zsize: compressed bytes without handles). */
+  lastZsize = 0;
+  lastZpages = 0;
+
+  constructor(private readonly host: ZbudEvictHost) {}
+
+  /** cumul_chunk_counts of a side (a histogram of chunks per stored zbud). */
+  cumulChunkCounts(eph: boolean): Float64Array {
+    return (eph ? this.eph : this.pers).cumulChunkCounts;
+  }
+
+  /** The LRU pageframes of a side, least recently used first (tests, reports). */
+  lruPages(eph: boolean): ZbudPage[] {
+    const out: ZbudPage[] = [];
+    for (let p = (eph ? this.eph : this.pers).lru.head; p !== null; p = p.lruNext) out.push(p);
+    return out;
+  }
+
+  /** Pages on unbuddied[chunks] of a side, oldest first (tests). */
+  unbuddiedPages(eph: boolean, chunks: number): ZbudPage[] {
+    const out: ZbudPage[] = [];
+    for (let p = (eph ? this.eph : this.pers).unbuddied[chunks]!.head; p !== null; p = p.budNext) out.push(p);
+    return out;
+  }
+
+  /**
+   * zbud_match_prep: place `z` (clen bytes of data) as the second bud of the
+   * fullest unbuddied page it fits. Returns false if no page fits.
+   */
+  matchPrep(z: Zbud, eph: boolean): boolean {
+    const side = eph ? this.eph : this.pers;
+    const size = z.clen + TMEM_HANDLE_SIZE;
+    const nchunks = zbudSizeToChunks(size);
+    let found: ZbudPage | null = null;
+    let i = ZBUD_MAX_CHUNK - nchunks + 1;
+    for (; i > 0; i--) {
+      const head = side.unbuddied[i]!.head;
+      if (head !== null) {
+        found = head;
+        break;
+      }
+    }
+    if (found === null) return false;
+    const page = found;
+    side.unbuddied[i]!.remove(page);
+    side.buddied.addTail(page);
+    const s = this.stats;
+    if (eph) {
+      s.eph_unbuddied_count--;
+      s.eph_buddied_count++;
+    } else {
+      s.pers_unbuddied_count--;
+      s.pers_buddied_count++;
+    }
+    // "promote" the pageframe to most-recently-used
+    side.lru.remove(page);
+    side.lru.addTail(page);
+    this.initZbud(page, z, eph, page.bud0 === null ? 0 : 1, size, nchunks);
+    page.unevictable++;
+    return true;
+  }
+
+  /**
+   * zbud_create_prep: place `z` as bud 0 of a pageframe the caller has just
+   * allocated (or reclaimed). Returns false if clen > ZBUD_MAX_BUDDY_SIZE.
+   */
+  createPrep(z: Zbud, eph: boolean): boolean {
+    if (z.clen > ZBUD_MAX_BUDDY_SIZE) return false;
+    const side = eph ? this.eph : this.pers;
+    const size = z.clen + TMEM_HANDLE_SIZE;
+    const nchunks = zbudSizeToChunks(size);
+    const page = new ZbudPage(eph);
+    const s = this.stats;
+    if (eph) s.eph_pageframes++;
+    else s.pers_pageframes++;
+    side.unbuddied[nchunks]!.addTail(page);
+    side.lru.addTail(page);
+    if (eph) s.eph_unbuddied_count++;
+    else s.pers_unbuddied_count++;
+    this.initZbud(page, z, eph, 0, size, nchunks);
+    page.unevictable++;
+    return true;
+  }
+
+  /** zbud_create_finish: the add is complete, the page may be evicted again. */
+  createFinish(z: Zbud): void {
+    const page = z.page;
+    if (page !== null) page.unevictable--;
+  }
+
+  private initZbud(page: ZbudPage, z: Zbud, eph: boolean, budnum: number, size: number, nchunks: number): void {
+    z.page = page;
+    z.budnum = budnum;
+    z.size = size;
+    if (budnum === 0) page.bud0 = z;
+    else page.bud1 = z;
+    const s = this.stats;
+    if (eph) {
+      this.eph.cumulChunkCounts[nchunks]!++;
+      s.eph_zpages++;
+      s.eph_cumul_zpages++;
+      s.eph_zbytes += size;
+      s.eph_cumul_zbytes += size;
+    } else {
+      this.pers.cumulChunkCounts[nchunks]!++;
+      s.pers_zpages++;
+      s.pers_cumul_zpages++;
+      s.pers_zbytes += size;
+      s.pers_cumul_zbytes += size;
+    }
+  }
+
+  /** zbud_unuse_zbud: the bud's bytes leave the accounting. */
+  private unuseZbud(page: ZbudPage, budnum: number, eph: boolean): void {
+    let size: number;
+    if (budnum === 0) {
+      size = page.size0;
+      page.bud0 = null;
+    } else {
+      size = page.size1;
+      page.bud1 = null;
+    }
+    const s = this.stats;
+    if (eph) {
+      s.eph_zbytes -= size;
+      s.eph_zpages--;
+    } else {
+      s.pers_zbytes -= size;
+      s.pers_zpages--;
+    }
+  }
+
+  /** zbud_unuse_zbudpage: the pageframe leaves zbud. */
+  private unusePage(eph: boolean): void {
+    if (eph) this.stats.eph_pageframes--;
+    else this.stats.pers_pageframes--;
+  }
+
+  /**
+   * zbud_free_and_delist: free `z`. Returns true when its pageframe became
+   * empty and is handed back to the caller. Sets lastZsize (compressed bytes
+   * freed, without the handle) and lastZpages; both 0 for a dying page.
+   */
+  freeAndDelist(z: Zbud, eph: boolean): boolean {
+    const page = z.page!;
+    if (page.dying) {
+      // ignore a dying zbudpage: see evictPageframeLru
+      this.lastZsize = 0;
+      this.lastZpages = 0;
+      return false;
+    }
+    const side = eph ? this.eph : this.pers;
+    const budnum = z.budnum;
+    const budSize = budnum === 0 ? page.size0 : page.size1;
+    const otherSize = budnum === 0 ? page.size1 : page.size0;
+    this.lastZsize = budSize - TMEM_HANDLE_SIZE;
+    this.lastZpages = 1;
+    this.unuseZbud(page, budnum, eph);
+    const s = this.stats;
+    if (otherSize === 0) {
+      // was unbuddied: unlist, and the pageframe is free
+      side.budlist(page.budList).remove(page);
+      side.lru.remove(page);
+      if (eph) s.eph_unbuddied_count--;
+      else s.pers_unbuddied_count--;
+      this.unusePage(eph);
+      return true;
+    }
+    // was buddied: the remaining buddy goes to the unbuddied list; the LRU is left alone
+    side.budlist(page.budList).remove(page);
+    side.unbuddied[zbudSizeToChunks(otherSize)]!.addTail(page);
+    if (eph) {
+      s.eph_buddied_count--;
+      s.eph_unbuddied_count++;
+    } else {
+      s.pers_unbuddied_count++;
+      s.pers_buddied_count--;
+    }
+    return false;
+  }
+
+  /**
+   * zbud_evict_pageframe_lru: reclaim the least recently used evictable
+   * ephemeral pageframe, flushing its buds from tmem through the host.
+   * Returns false if there is none. On success the pageframe is the
+   * caller's (to reuse or to free); lastZsize / lastZpages say what it held.
+   */
+  evictPageframeLru(): boolean {
+    const side = this.eph;
+    let page = side.lru.head;
+    while (page !== null && page.unevictable !== 0) page = page.lruNext;
+    this.lastZsize = 0;
+    this.lastZpages = 0;
+    if (page === null) return false;
+    side.budlist(page.budList).remove(page);
+    side.lru.remove(page);
+    page.dying = true;
+    const size0 = page.size0;
+    const size1 = page.size1;
+    let zpages: number;
+    if (size0 !== 0 && size1 !== 0) {
+      this.lastZsize = size0 + size1 - 2 * TMEM_HANDLE_SIZE;
+      zpages = 2;
+    } else {
+      this.lastZsize = (size0 !== 0 ? size0 : size1) - TMEM_HANDLE_SIZE;
+      zpages = 1;
+    }
+    this.lastZpages = zpages;
+    const s = this.stats;
+    s.eph_evicted_pageframes++;
+    if (zpages === 1) s.eph_unbuddied_count--;
+    else s.eph_buddied_count--;
+    // zbud_evict_tmem: read out the handles, unuse both buds, then flush them from tmem
+    const b0 = page.bud0;
+    const b1 = page.bud1;
+    if (b0 !== null) this.unuseZbud(page, 0, true);
+    if (b1 !== null) this.unuseZbud(page, 1, true);
+    const zsize = this.lastZsize;
+    if (b0 !== null) this.host.zbudEvictFlush(b0);
+    if (b1 !== null) this.host.zbudEvictFlush(b1);
+    // the host's frees went through freeAndDelist and clobbered the out-values
+    this.lastZsize = zsize;
+    this.lastZpages = zpages;
+    page.dying = false;
+    this.unusePage(true);
+    return true;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The backend registry: backend name → factory. One entry per backend file;
+ * add new backends here.
+ */
+
+import type { BackendFactory } from './backend.js';
+import { zcacheFactory } from './zcache.js';
+import { UsageError, acceptedList } from '../sim/errors.js';
+
+export const BACKENDS: ReadonlyMap<string, BackendFactory> = new Map<string, BackendFactory>([
+  [zcacheFactory.name, zcacheFactory],
+]);
+
+/** Names of the registered backends, in registration order. */
+export function backendNames(): string[] {
+  return [...BACKENDS.keys()];
+}
+
+/** The factory registered under `name`, or a UsageError listing the accepted names. */
+export function getBackendFactory(name: string): BackendFactory {
+  const f = BACKENDS.get(name);
+  if (f === undefined) throw new UsageError(`unknown backend '${name}'`, {}, acceptedList(BACKENDS.keys()));
+  return f;
+}

@@ -1,0 +1,864 @@
+/**
+ * zcache2: compressed in-RAM tmem for frontswap and cleancache, on the tmem
+ * core and zcache's own zbud allocator.
+ *
+ * Kernel source followed: TL:drivers/staging/zcache/zcache-main.c, zbud.c,
+ * tmem.c, tmem.h, debug.c/debug.h, Linux 3.10 (zcache2 as merged in 3.9,
+ * with 3.10's module parameters and zero-filled page handler). The
+ * `kernel_era` parameter selects the 3.9 behaviour instead.
+ *
+ *   frontswap:  init(type)      first call: pool = new_pool(PERSIST)  (one pool for all types)
+ *               store(t,off,p)  oid = (t<<8)|(off&0xFF), index = off>>8; put(pool,oid,index,p)
+ *               load(t,off)     get(pool,oid,index, exclusive_gets ? 1 : -1)
+ *               invalidate_page flush_page; invalidate_area: flush_object of oids (t<<8)|255 .. (t<<8)|0
+ *   cleancache: init_fs / init_shared_fs  new_pool(0): a private ephemeral pool (first free of 16 ids)
+ *               put / get(…,0) / invalidate_page / invalidate_inode (flush_object) / invalidate_fs (destroy)
+ *               an index >= 2^32 is dropped
+ *
+ *   put(pool,oid,index,page):
+ *     frozen: put_to_flush++, tmem_flush_page, fail
+ *     pampd = create(page); on failure failed_{eph,pers}_puts++ and fail
+ *     tmem_put(pool,oid,index,pampd)        (frees a duplicate's old pampd), create_finish
+ *   create(page):                            (zcache_pampd_{eph,pers}_create)
+ *     [3.10] zero-filled page: no data, no pageframe; zero_filled_pages++, zpages++
+ *     clen = compress(page)
+ *     eph:  clen > 4000 → compress_poor, fail
+ *     pers: clen > 3584 → compress_poor, fail
+ *           clen > 2560 and pers_zbytes / pers_zpages > 2560 → mean_compress_poor, fail
+ *     zbud_match_prep (buddy into the fullest unbuddied page that fits)
+ *     else a new pageframe: alloc_page (and, tmemsim's, within max_pool_percent)
+ *     else failed_get_free_pages++, evict the LRU ephemeral pageframe (both buds flushed
+ *          from tmem) and reuse it: eph_ate_tail / pers_ate_eph, or *_failed and fail
+ *     {eph,pers}_{pageframes,zpages,zbytes} += …
+ *   get(pool,oid,index,gaf): tmem_get; free = gaf==1 || (gaf==0 && ephemeral);
+ *     decompress into the page; if free: zbud_free_and_delist (an emptied pageframe is freed)
+ *   flush_page / flush_object: flush_total++ / flobj_total++ and *_found++ on success
+ *   shrink (cleancache's shrinker): evict LRU ephemeral pageframes; persistent pages are
+ *     never evicted (the writeback of CONFIG_ZCACHE_WRITEBACK depended on BROKEN)
+ *
+ * Deviations from the kernel:
+ * - max_pool_percent is tmemsim's: the kernel had no pool limit and relied on
+ *   alloc_page(ZCACHE_GFP_MASK) failing under memory pressure; here a new
+ *   pageframe needs env.allocPage() (the simulated RAM's free pages) and, when
+ *   max_pool_percent > 0, pageframes < floor(ramPages * pct / 100). Lowering it
+ *   at runtime frees nothing: new pageframes fail (ouroboros) until below.
+ * - zcache_comp_name defaults to 'lz4', not the kernel's 'lzo', because tmemsim
+ *   must be able to run the default; it is checked at load with
+ *   env.compression.get (the module's crypto_has_comp) and cannot change later.
+ * - PageWasActive() is always true (the WasActive mm patch was never merged), so
+ *   the non-active filters always pass: the disable_*_ignore_nonactive
+ *   parameters change nothing and *_nonactive_puts_ignored stay 0.
+ * - A put that fails on a key that already holds a page also flushes the old
+ *   page (so "a failed duplicate leaves nothing"). The kernel does not: zcache
+ *   creates the new pampd before tmem_put, so when creation fails the old page
+ *   stays, stale for cleancache (put-put-get incoherence) and leaked for
+ *   frontswap until invalidated. `new ZcacheBackend(env, params,
+ *   { keepOldCopyOnFailedPut: true })` keeps the kernel's behaviour.
+ * - Pool flags decide ephemeral vs persistent; the kernel used the shim's
+ *   argument (the same thing unless a cleancache call names the frontswap pool).
+ * - No locking, IRQ, per-cpu or preemption model; zcache_freeze is never set in
+ *   3.10 either (the `frozen` flag is kept for completeness).
+ * - tmem metadata (objs, objnodes, pools) and per-cpu buffers are not charged
+ *   to simulated RAM, and their allocation never fails (failed_alloc stays 0).
+ * - An oid is oid[0] only; a cleancache key is the inode number (the kernel's
+ *   filekey may be an exportfs file handle).
+ * - Zero-filled detection trusts a page's content descriptor when its class is
+ *   'zero' and otherwise scans the bytes, as page_is_zero_filled does.
+ * - The shrinker is not registered with a VM: the mm model calls shrink(nr,
+ *   lru). Given the LRU sizes it follows the kernel's formula; without them it
+ *   evicts min(nr, eph_pageframes) pageframes.
+ * - Stats keep one stable key set in the kernel's debugfs order (debug.c attrs,
+ *   then the four u64 zbytes files); failed_get_free_pages uses the 3.9 file
+ *   name (3.10's debug.c spells it failed_getfreepages); zero_filled_pages is
+ *   listed in both eras (0 in 3.9).
+ * - A destroy of a pool id outside 0..15 is ignored, and init_fs with a page
+ *   size other than 4096 returns -1 (the kernel would index out of bounds or BUG).
+ * - Cost charges: compression and decompression per page through the meter;
+ *   tmem and zbud bookkeeping as fixed cycle estimates (below); a zero-filled
+ *   get as a page memset (meter.copy).
+ */
+
+import type {
+  Backend,
+  BackendEnv,
+  BackendFactory,
+  CleancacheOps,
+  FrontswapOps,
+  ParamSpec,
+} from './backend.js';
+import { checkRuntimeParam, resolveParams } from './params.js';
+import type { Compressor } from '../compressors/compressor.js';
+import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../content/page.js';
+import { UsageError } from '../sim/errors.js';
+import type { ParamMap, ParamValue } from '../trace/events.js';
+import { TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../tmem/tmem.js';
+import {
+  ZBUD_MAX_BUDDY_SIZE,
+  Zbud,
+  ZcacheZbud,
+  type ZbudEvictHost,
+} from '../allocators/zcache-zbud.js';
+
+export const ZCACHE_NAME = 'zcache';
+
+export const MAX_POOLS_PER_CLIENT = 16;
+export const MAX_CLIENTS = 16;
+export const LOCAL_CLIENT = 0xffff;
+/** Frontswap oid swizzling: 8 low offset bits go into the oid. */
+export const SWIZ_BITS = 8;
+export const SWIZ_MASK = (1 << SWIZ_BITS) - 1;
+/** zbud_max_zsize: persistent pages compressing worse than 7/8 of a page are rejected. */
+export const ZBUD_MAX_ZSIZE = (PAGE_SIZE / 8) * 7;
+/** zbud_max_mean_zsize: 5/8 of a page, the mean-compression threshold. */
+export const ZBUD_MAX_MEAN_ZSIZE = (PAGE_SIZE / 8) * 5;
+const U32_LIMIT = 2 ** 32;
+
+// Bookkeeping costs. These are estimates, not measurements: a tmem op is a
+// hash-bucket lock, an rbtree and a radix-tree walk and the zbud list moves
+// (a few hundred cycles); evicting a pageframe adds two tmem flushes; the
+// zero-page check reads the page byte by byte as page_is_zero_filled does.
+/** Cycles charged for each tmem operation (put, get, flush_page, flush_object, pool create/destroy). */
+export const TMEM_OP_CYCLES = 400;
+/** Extra cycles charged per evicted ephemeral pageframe (list surgery and two tmem flushes). */
+export const ZBUD_EVICT_CYCLES = 800;
+/** Cycles per byte read by the zero-filled check (3.10). */
+export const ZERO_SCAN_CYCLES_PER_BYTE = 1;
+
+export type ZcacheEra = '3.9' | '3.10';
+
+export const ZCACHE_PARAMS: readonly ParamSpec[] = [
+  { name: 'disable_cleancache', type: 'bool', default: false, runtime: false, doc: 'Do not register the cleancache ops (boot: nocleancache).' },
+  { name: 'disable_frontswap', type: 'bool', default: false, runtime: false, doc: 'Do not register the frontswap ops (boot: nofrontswap).' },
+  {
+    name: 'frontswap_has_exclusive_gets',
+    type: 'bool',
+    default: true,
+    runtime: false,
+    doc: 'Frontswap loads free the stored copy (get_and_free=1) and the frontend clears its bit (boot: nofrontswapexclusivegets).',
+  },
+  {
+    name: 'disable_frontswap_ignore_nonactive',
+    type: 'bool',
+    default: false,
+    runtime: false,
+    doc: 'Store pages that were never active too. No effect: PageWasActive() is always true without the mm patch.',
+  },
+  {
+    name: 'disable_cleancache_ignore_nonactive',
+    type: 'bool',
+    default: false,
+    runtime: false,
+    doc: 'Put pages that were never active too (boot only in the kernel). No effect: PageWasActive() is always true.',
+  },
+  {
+    name: 'zcache_comp_name',
+    type: 'string',
+    default: 'lz4',
+    runtime: false,
+    doc: "Compressor (crypto API name). The kernel's default is lzo; tmemsim's is lz4. Load time only.",
+  },
+  {
+    name: 'ramster_enabled',
+    type: 'bool',
+    default: false,
+    runtime: false,
+    doc: 'RAMster mode. Only false: RAMster is a separate tmemsim backend.',
+  },
+  {
+    name: 'disable_frontswap_selfshrink',
+    type: 'bool',
+    default: false,
+    runtime: false,
+    doc: 'RAMster only (frontswap selfshrinking); no effect in zcache.',
+  },
+  {
+    name: 'max_pool_percent',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 100,
+    runtime: true,
+    doc: "tmemsim's: cap pool pageframes at this percentage of RAM (0 = only free memory limits). Changeable at runtime.",
+  },
+  {
+    name: 'kernel_era',
+    type: 'string',
+    default: '3.10',
+    choices: ['3.10', '3.9'],
+    runtime: false,
+    doc: "tmemsim's: 3.10 has the zero-filled page handler, counts evicted_eph_zpages per zpage and its shrinker targets eph_pageframes - file LRU; 3.9 has none of these.",
+  },
+];
+
+/** /sys/kernel/debug/zcache/ without the tmem host counters (obj_count & co.), kernel order. */
+export interface ZcacheCounters {
+  flush_total: number;
+  flush_found: number;
+  flobj_total: number;
+  flobj_found: number;
+  failed_eph_puts: number;
+  failed_pers_puts: number;
+  failed_get_free_pages: number;
+  failed_alloc: number;
+  put_to_flush: number;
+  compress_poor: number;
+  mean_compress_poor: number;
+  eph_ate_tail: number;
+  eph_ate_tail_failed: number;
+  pers_ate_eph: number;
+  pers_ate_eph_failed: number;
+  evicted_eph_zpages: number;
+  evicted_eph_pageframes: number;
+  eph_pageframes: number;
+  eph_pageframes_max: number;
+  pers_pageframes: number;
+  pers_pageframes_max: number;
+  eph_zpages: number;
+  eph_zpages_max: number;
+  pers_zpages: number;
+  pers_zpages_max: number;
+  last_active_file_pageframes: number;
+  last_inactive_file_pageframes: number;
+  last_active_anon_pageframes: number;
+  last_inactive_anon_pageframes: number;
+  eph_nonactive_puts_ignored: number;
+  pers_nonactive_puts_ignored: number;
+  zero_filled_pages: number;
+  eph_zbytes: number;
+  eph_zbytes_max: number;
+  pers_zbytes: number;
+  pers_zbytes_max: number;
+}
+
+function zeroCounters(): ZcacheCounters {
+  return {
+    flush_total: 0,
+    flush_found: 0,
+    flobj_total: 0,
+    flobj_found: 0,
+    failed_eph_puts: 0,
+    failed_pers_puts: 0,
+    failed_get_free_pages: 0,
+    failed_alloc: 0,
+    put_to_flush: 0,
+    compress_poor: 0,
+    mean_compress_poor: 0,
+    eph_ate_tail: 0,
+    eph_ate_tail_failed: 0,
+    pers_ate_eph: 0,
+    pers_ate_eph_failed: 0,
+    evicted_eph_zpages: 0,
+    evicted_eph_pageframes: 0,
+    eph_pageframes: 0,
+    eph_pageframes_max: 0,
+    pers_pageframes: 0,
+    pers_pageframes_max: 0,
+    eph_zpages: 0,
+    eph_zpages_max: 0,
+    pers_zpages: 0,
+    pers_zpages_max: 0,
+    last_active_file_pageframes: 0,
+    last_inactive_file_pageframes: 0,
+    last_active_anon_pageframes: 0,
+    last_inactive_anon_pageframes: 0,
+    eph_nonactive_puts_ignored: 0,
+    pers_nonactive_puts_ignored: 0,
+    zero_filled_pages: 0,
+    eph_zbytes: 0,
+    eph_zbytes_max: 0,
+    pers_zbytes: 0,
+    pers_zbytes_max: 0,
+  };
+}
+
+/** The page-cache LRU sizes the kernel's shrinker reads (global_page_state). */
+export interface ZcacheShrinkLru {
+  activeFile: number;
+  inactiveFile: number;
+  activeAnon: number;
+  inactiveAnon: number;
+}
+
+export interface ZcacheOptions {
+  /**
+   * Keep the kernel's behaviour on a failed put: an older page under the same
+   * key stays in tmem (stale for cleancache). Default false: it is flushed.
+   */
+  keepOldCopyOnFailedPut?: boolean;
+}
+
+/** Without the WasActive mm patch, zcache's stub always says yes. */
+function pageWasActive(_page: Page): boolean {
+  return true;
+}
+
+/** _oswiz(type, ind): the frontswap oid of a swap offset. */
+export function frontswapOid(type: number, offset: number): number {
+  return (type << SWIZ_BITS) | (offset & SWIZ_MASK);
+}
+
+/** iswiz(ind): the frontswap index of a swap offset (< 2^32). */
+export function frontswapIndex(offset: number): number {
+  return offset >>> SWIZ_BITS;
+}
+
+class ZcacheFrontswapOps implements FrontswapOps {
+  constructor(private readonly z: ZcacheBackend) {}
+  init(type: number): void {
+    this.z.frontswapInit(type);
+  }
+  store(type: number, offset: number, page: Page): boolean {
+    return this.z.frontswapStore(type, offset, page);
+  }
+  load(type: number, offset: number, out: PageOut): boolean {
+    return this.z.frontswapLoad(type, offset, out);
+  }
+  invalidatePage(type: number, offset: number): void {
+    this.z.frontswapInvalidatePage(type, offset);
+  }
+  invalidateArea(type: number): void {
+    this.z.frontswapInvalidateArea(type);
+  }
+}
+
+class ZcacheCleancacheOps implements CleancacheOps {
+  constructor(private readonly z: ZcacheBackend) {}
+  initFs(pageSize: number): number {
+    return this.z.cleancacheInitFs(pageSize);
+  }
+  initSharedFs(_uuid: string, pageSize: number): number {
+    // shared pools are unsupported and map to private
+    return this.z.cleancacheInitFs(pageSize);
+  }
+  getPage(pool: number, inode: number, index: number, out: PageOut): boolean {
+    return this.z.cleancacheGetPage(pool, inode, index, out);
+  }
+  putPage(pool: number, inode: number, index: number, page: Page): void {
+    this.z.cleancachePutPage(pool, inode, index, page);
+  }
+  invalidatePage(pool: number, inode: number, index: number): void {
+    this.z.cleancacheInvalidatePage(pool, inode, index);
+  }
+  invalidateInode(pool: number, inode: number): void {
+    this.z.cleancacheInvalidateInode(pool, inode);
+  }
+  invalidateFs(pool: number): void {
+    this.z.cleancacheInvalidateFs(pool);
+  }
+}
+
+export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
+  readonly name = ZCACHE_NAME;
+  readonly frontswap: FrontswapOps | null;
+  readonly cleancache: CleancacheOps | null;
+  readonly frontswapExclusiveGets: boolean;
+  readonly era: ZcacheEra;
+  /** zcache_freeze: puts become flushes. Never set by the kernel in 3.10. */
+  frozen = false;
+
+  readonly counters: ZcacheCounters = zeroCounters();
+  readonly tmem: Tmem<Zbud>;
+  readonly zbud: ZcacheZbud;
+  readonly comp: Compressor;
+
+  private readonly values: ParamMap;
+  private readonly hasExclusiveGets: boolean;
+  private readonly zeroFilledHandler: boolean;
+  private readonly keepOldCopyOnFailedPut: boolean;
+  private readonly ignoreNonactiveCleancache: boolean;
+  private readonly ignoreNonactiveFrontswap: boolean;
+  private maxPoolPages = 0;
+  /** The local client's pools (zcache_host.tmem_pools). */
+  private readonly pools: (TmemPool<Zbud> | null)[] = new Array<TmemPool<Zbud> | null>(MAX_POOLS_PER_CLIENT).fill(null);
+  /** zcache_frontswap_poolid. */
+  private fsPoolId = -1;
+
+  constructor(
+    private readonly env: BackendEnv,
+    params?: ParamMap,
+    options: ZcacheOptions = {},
+  ) {
+    const v = resolveParams(ZCACHE_NAME, ZCACHE_PARAMS, params);
+    if (v['ramster_enabled'] === true) {
+      throw new UsageError(
+        `parameter 'ramster_enabled' of backend ${ZCACHE_NAME} must be false: RAMster is a separate tmemsim backend`,
+        { field: 'ramster_enabled' },
+        'false',
+      );
+    }
+    this.values = v;
+    this.comp = env.compression.get(v['zcache_comp_name'] as string);
+    this.era = v['kernel_era'] as ZcacheEra;
+    this.zeroFilledHandler = this.era === '3.10';
+    this.keepOldCopyOnFailedPut = options.keepOldCopyOnFailedPut === true;
+    this.ignoreNonactiveCleancache = v['disable_cleancache_ignore_nonactive'] !== true;
+    this.ignoreNonactiveFrontswap = v['disable_frontswap_ignore_nonactive'] !== true;
+    this.hasExclusiveGets = v['frontswap_has_exclusive_gets'] === true;
+    const fsOn = v['disable_frontswap'] !== true;
+    this.frontswap = fsOn ? new ZcacheFrontswapOps(this) : null;
+    this.cleancache = v['disable_cleancache'] !== true ? new ZcacheCleancacheOps(this) : null;
+    // zcache_init calls frontswap_tmem_exclusive_gets(true) only when it registers frontswap
+    this.frontswapExclusiveGets = fsOn && this.hasExclusiveGets;
+    this.tmem = new Tmem<Zbud>(this);
+    this.zbud = new ZcacheZbud(this);
+    this.setMaxPoolPercent(v['max_pool_percent'] as number);
+  }
+
+  // ---- Backend ----------------------------------------------------------------
+
+  params(): ParamMap {
+    return { ...this.values };
+  }
+
+  setParam(name: string, value: ParamValue): void {
+    const v = checkRuntimeParam(ZCACHE_NAME, ZCACHE_PARAMS, name, value);
+    this.values[name] = v;
+    if (name === 'max_pool_percent') this.setMaxPoolPercent(v as number);
+  }
+
+  private setMaxPoolPercent(pct: number): void {
+    this.maxPoolPages = pct > 0 ? Math.floor((this.env.ramPages * pct) / 100) : 0;
+  }
+
+  /** The pageframe cap from max_pool_percent (0 = none). */
+  get maxPoolPageframes(): number {
+    return this.maxPoolPages;
+  }
+
+  stats(): Record<string, Record<string, number>> {
+    const t = this.tmem.stats;
+    return {
+      zcache: {
+        obj_count: t.obj_count,
+        obj_count_max: t.obj_count_max,
+        objnode_count: t.objnode_count,
+        objnode_count_max: t.objnode_count_max,
+        ...this.counters,
+      },
+      zbud: { ...this.zbud.stats },
+    };
+  }
+
+  poolPages(): number {
+    return this.counters.eph_pageframes + this.counters.pers_pageframes;
+  }
+
+  storedBytes(): number {
+    return this.counters.eph_zbytes + this.counters.pers_zbytes;
+  }
+
+  storedPages(): number {
+    return this.counters.eph_zpages + this.counters.pers_zpages;
+  }
+
+  // ---- pools (zcache_new_pool, zcache_client_destroy_pool) -------------------
+
+  /** zcache_get_pool_by_id for the local client: ids outside 0..15 name no pool. */
+  poolById(poolId: number): TmemPool<Zbud> | null {
+    if (poolId < 0 || poolId >= MAX_POOLS_PER_CLIENT) return null;
+    return this.pools[poolId] ?? null;
+  }
+
+  /** zcache_local_new_pool: the first free id of the 16, or -1. */
+  newPool(flags: number): number {
+    this.env.meter.meta(TMEM_OP_CYCLES);
+    for (let id = 0; id < MAX_POOLS_PER_CLIENT; id++) {
+      if (this.pools[id] === null) {
+        this.pools[id] = this.tmem.newPool(id, flags);
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  /** zcache_client_destroy_pool: frees every page of the pool and its id. */
+  destroyPool(poolId: number): boolean {
+    const pool = this.poolById(poolId);
+    if (pool === null) return false;
+    this.env.meter.meta(TMEM_OP_CYCLES);
+    this.pools[poolId] = null;
+    this.tmem.destroyPool(pool);
+    return true;
+  }
+
+  // ---- the tmem operations (zcache_put_page & co.) ----------------------------
+
+  /** zcache_put_page: true iff stored (ret 0). */
+  putPage(poolId: number, oid: number, index: number, page: Page): boolean {
+    const pool = this.poolById(poolId);
+    if (pool === null) return false;
+    this.env.meter.meta(TMEM_OP_CYCLES);
+    const c = this.counters;
+    if (this.frozen) {
+      c.put_to_flush++;
+      if (pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
+      return false;
+    }
+    const eph = pool.ephemeral;
+    const z = eph ? this.pampdEphCreate(pool, oid, index, page) : this.pampdPersCreate(pool, oid, index, page);
+    if (z === null) {
+      if (eph) c.failed_eph_puts++;
+      else c.failed_pers_puts++;
+      if (!this.keepOldCopyOnFailedPut && pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
+      return false;
+    }
+    this.tmem.put(pool, oid, index, z);
+    // zcache_pampd_create_finish (a zero-filled pampd has no zbud)
+    if (z.page !== null) this.zbud.createFinish(z);
+    return true;
+  }
+
+  /** zcache_get_page: true iff found; `out` gets the tag and, when verifying, the bytes. */
+  getPage(poolId: number, oid: number, index: number, out: PageOut, getAndFree: number): boolean {
+    const pool = this.poolById(poolId);
+    if (pool === null) return false;
+    this.env.meter.meta(TMEM_OP_CYCLES);
+    if (pool.objCount === 0) return false;
+    const z = this.tmem.get(pool, oid, index, getAndFree);
+    if (z === null) return false;
+    const env = this.env;
+    if (z.data === null) {
+      // handle_zero_filled_page: memset the page
+      env.meter.copy(PAGE_SIZE);
+      if (env.verifyBytes) {
+        out.bytes.fill(0);
+        out.filled = true;
+      } else out.filled = false;
+    } else {
+      env.meter.decompress(this.comp.name, z.clen, PAGE_SIZE);
+      if (env.verifyBytes) {
+        env.compression.decompress(this.comp, z.data, out.bytes);
+        out.filled = true;
+      } else out.filled = false;
+    }
+    out.tag = z.tag;
+    // get_data_and_free: the accounting is zcache_pampd_free's
+    if (tmemGetFrees(pool, getAndFree)) this.pampdFree(z, pool);
+    return true;
+  }
+
+  /** zcache_flush_page: true iff a page was flushed. */
+  flushPage(poolId: number, oid: number, index: number): boolean {
+    const c = this.counters;
+    c.flush_total++;
+    const pool = this.poolById(poolId);
+    let found = false;
+    if (pool !== null) {
+      this.env.meter.meta(TMEM_OP_CYCLES);
+      if (pool.objCount > 0) found = this.tmem.flushPage(pool, oid, index);
+    }
+    if (found) c.flush_found++;
+    return found;
+  }
+
+  /** zcache_flush_object: true iff the object existed. */
+  flushObject(poolId: number, oid: number): boolean {
+    const c = this.counters;
+    c.flobj_total++;
+    const pool = this.poolById(poolId);
+    let found = false;
+    if (pool !== null) {
+      this.env.meter.meta(TMEM_OP_CYCLES);
+      if (pool.objCount > 0) found = this.tmem.flushObject(pool, oid);
+    }
+    if (found) c.flobj_found++;
+    return found;
+  }
+
+  // ---- pampd creation ---------------------------------------------------------
+
+  /** page_is_zero_filled, charged as a byte scan up to the first non-zero byte. */
+  private isZeroFilled(page: Page): boolean {
+    if (page.desc >= 0 && descClass(page.desc) === Cls.Zero) {
+      this.env.meter.meta(PAGE_SIZE * ZERO_SCAN_CYCLES_PER_BYTE);
+      return true;
+    }
+    const b = page.bytes;
+    const n = PAGE_SIZE;
+    let i = 0;
+    while (i < n && b[i] === 0) i++;
+    this.env.meter.meta((i < n ? i + 1 : n) * ZERO_SCAN_CYCLES_PER_BYTE);
+    return i === n;
+  }
+
+  /** A new pageframe from the simulated RAM, within max_pool_percent (zcache_alloc_page). */
+  private allocPageframe(): boolean {
+    const c = this.counters;
+    if (this.maxPoolPages > 0 && c.eph_pageframes + c.pers_pageframes >= this.maxPoolPages) return false;
+    return this.env.allocPage();
+  }
+
+  private incEphPageframes(): void {
+    const c = this.counters;
+    if (++c.eph_pageframes > c.eph_pageframes_max) c.eph_pageframes_max = c.eph_pageframes;
+  }
+
+  private incPersPageframes(): void {
+    const c = this.counters;
+    if (++c.pers_pageframes > c.pers_pageframes_max) c.pers_pageframes_max = c.pers_pageframes;
+  }
+
+  private incEph(clen: number): void {
+    const c = this.counters;
+    c.eph_zbytes += clen;
+    if (c.eph_zbytes > c.eph_zbytes_max) c.eph_zbytes_max = c.eph_zbytes;
+    if (++c.eph_zpages > c.eph_zpages_max) c.eph_zpages_max = c.eph_zpages;
+  }
+
+  private incPers(clen: number): void {
+    const c = this.counters;
+    if (++c.pers_zpages > c.pers_zpages_max) c.pers_zpages_max = c.pers_zpages;
+    c.pers_zbytes += clen;
+    if (c.pers_zbytes > c.pers_zbytes_max) c.pers_zbytes_max = c.pers_zbytes;
+  }
+
+  /** zcache_pampd_eph_create. */
+  private pampdEphCreate(pool: TmemPool<Zbud>, oid: number, index: number, page: Page): Zbud | null {
+    const c = this.counters;
+    if (this.zeroFilledHandler && this.isZeroFilled(page)) {
+      c.zero_filled_pages++;
+      this.incEph(0);
+      return new Zbud(LOCAL_CLIENT, pool.id, oid, index, null, 0, page.tag);
+    }
+    const env = this.env;
+    const cdata = env.compression.compress(this.comp, page);
+    const clen = cdata.size;
+    env.meter.compress(this.comp.name, PAGE_SIZE, clen);
+    if (clen > ZBUD_MAX_BUDDY_SIZE) {
+      c.compress_poor++;
+      return null;
+    }
+    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, cdata, clen, page.tag);
+    if (!this.zbud.matchPrep(z, true)) {
+      // no match: find (or free up) a whole pageframe
+      if (!this.allocPageframe()) {
+        c.failed_get_free_pages++;
+        if (!this.evictEphPageframe()) {
+          c.eph_ate_tail_failed++;
+          return null;
+        }
+        c.eph_ate_tail++;
+      }
+      this.zbud.createPrep(z, true);
+      this.incEphPageframes();
+    }
+    this.incEph(clen);
+    return z;
+  }
+
+  /** zcache_pampd_pers_create. */
+  private pampdPersCreate(pool: TmemPool<Zbud>, oid: number, index: number, page: Page): Zbud | null {
+    const c = this.counters;
+    if (this.zeroFilledHandler && this.isZeroFilled(page)) {
+      c.zero_filled_pages++;
+      this.incPers(0);
+      return new Zbud(LOCAL_CLIENT, pool.id, oid, index, null, 0, page.tag);
+    }
+    const currPersZpages = c.pers_zpages;
+    const env = this.env;
+    const cdata = env.compression.compress(this.comp, page);
+    const clen = cdata.size;
+    env.meter.compress(this.comp.name, PAGE_SIZE, clen);
+    // reject if compression is too poor
+    if (clen > ZBUD_MAX_ZSIZE) {
+      c.compress_poor++;
+      return null;
+    }
+    // reject if mean compression is too poor
+    if (clen > ZBUD_MAX_MEAN_ZSIZE && currPersZpages > 0) {
+      const total = c.pers_zbytes < 0 ? 0 : c.pers_zbytes;
+      if (Math.floor(total / currPersZpages) > ZBUD_MAX_MEAN_ZSIZE) {
+        c.mean_compress_poor++;
+        return null;
+      }
+    }
+    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, cdata, clen, page.tag);
+    if (!this.zbud.matchPrep(z, false)) {
+      if (!this.allocPageframe()) {
+        c.failed_get_free_pages++;
+        // persistent eats ephemeral: evict the LRU ephemeral pageframe
+        if (!this.evictEphPageframe()) {
+          c.pers_ate_eph_failed++;
+          return null;
+        }
+        c.pers_ate_eph++;
+      }
+      this.zbud.createPrep(z, false);
+      this.incPersPageframes();
+    }
+    this.incPers(clen);
+    return z;
+  }
+
+  // ---- pampd free and eviction ------------------------------------------------
+
+  /** zcache_pampd_free (tmem's pamops.free), also the accounting of get_data_and_free. */
+  pampdFree(z: Zbud, pool: TmemPool<Zbud>): void {
+    const c = this.counters;
+    let freed = false;
+    let zsize: number;
+    let zpages: number;
+    if (z.page === null) {
+      c.zero_filled_pages--;
+      zsize = 0;
+      zpages = 1;
+    } else {
+      freed = this.zbud.freeAndDelist(z, pool.ephemeral);
+      zsize = this.zbud.lastZsize;
+      zpages = this.zbud.lastZpages;
+    }
+    if (pool.ephemeral) {
+      if (freed) c.eph_pageframes--;
+      c.eph_zpages -= zpages;
+      c.eph_zbytes -= zsize;
+    } else {
+      if (freed) c.pers_pageframes--;
+      c.pers_zpages -= zpages;
+      c.pers_zbytes -= zsize;
+    }
+    if (freed) this.env.freePage();
+  }
+
+  /** zbud_evict_tmem's upcall: flush a bud of a dying pageframe from tmem. */
+  zbudEvictFlush(z: Zbud): void {
+    const pool = this.poolById(z.poolId);
+    if (pool !== null) this.tmem.flushPage(pool, z.oid, z.index);
+  }
+
+  /**
+   * zcache_evict_eph_pageframe: reclaim the LRU ephemeral pageframe. On
+   * success the pageframe is the caller's (reused, or given back to RAM).
+   */
+  private evictEphPageframe(): boolean {
+    const zb = this.zbud;
+    if (!zb.evictPageframeLru()) return false;
+    this.env.meter.meta(ZBUD_EVICT_CYCLES);
+    const c = this.counters;
+    const zpages = zb.lastZpages;
+    c.eph_zbytes -= zb.lastZsize;
+    c.eph_zpages -= zpages;
+    c.evicted_eph_zpages += this.era === '3.10' ? zpages : 1;
+    c.eph_pageframes--;
+    c.evicted_eph_pageframes++;
+    return true;
+  }
+
+  /**
+   * The cleancache shrinker (shrink_zcache_memory). With the LRU sizes it
+   * follows the kernel: 3.10 evicts eph_pageframes - (active + inactive file)
+   * pageframes when positive, 3.9 eph_pageframes - active + inactive; nr only
+   * gates the call. Without them (tmemsim) it evicts min(nr, eph_pageframes).
+   * Evicted pageframes go back to RAM. Returns what the kernel's shrinker
+   * returns (the remaining excess), or eph_pageframes without LRU sizes.
+   */
+  shrink(nrToScan: number, lru?: ZcacheShrinkLru): number {
+    const c = this.counters;
+    if (nrToScan > 0) {
+      let nrEvict: number;
+      if (lru === undefined) nrEvict = Math.min(nrToScan, c.eph_pageframes);
+      else {
+        c.last_active_file_pageframes = lru.activeFile;
+        c.last_inactive_file_pageframes = lru.inactiveFile;
+        if (this.era === '3.10') {
+          const inuse = lru.activeFile + lru.inactiveFile;
+          nrEvict = c.eph_pageframes > inuse ? c.eph_pageframes - inuse : 0;
+        } else nrEvict = c.eph_pageframes - lru.activeFile + lru.inactiveFile;
+      }
+      while (nrEvict-- > 0) {
+        if (!this.evictEphPageframe()) break;
+        this.env.freePage();
+      }
+      if (lru !== undefined) {
+        c.last_active_anon_pageframes = lru.activeAnon;
+        c.last_inactive_anon_pageframes = lru.inactiveAnon;
+        // persistent writeback (CONFIG_ZCACHE_WRITEBACK) depended on BROKEN: nothing
+      }
+    }
+    if (lru === undefined) return c.eph_pageframes;
+    c.last_active_file_pageframes = lru.activeFile;
+    c.last_inactive_file_pageframes = lru.inactiveFile;
+    const ret = c.eph_pageframes - lru.activeFile + lru.inactiveFile;
+    return ret < 0 ? 0 : ret;
+  }
+
+  // ---- frontswap shim ---------------------------------------------------------
+
+  /** zcache_frontswap_init: one persistent pool for every swap type. */
+  frontswapInit(_type: number): void {
+    if (this.fsPoolId < 0) this.fsPoolId = this.newPool(TMEM_POOL_PERSIST);
+  }
+
+  /** The frontswap pool id (-1 before the first init). */
+  get frontswapPoolId(): number {
+    return this.fsPoolId;
+  }
+
+  frontswapStore(type: number, offset: number, page: Page): boolean {
+    if (this.ignoreNonactiveFrontswap && !pageWasActive(page)) {
+      this.counters.pers_nonactive_puts_ignored++;
+      return false; // -ERANGE
+    }
+    if (offset >= U32_LIMIT) return false;
+    return this.putPage(this.fsPoolId, frontswapOid(type, offset), frontswapIndex(offset), page);
+  }
+
+  frontswapLoad(type: number, offset: number, out: PageOut): boolean {
+    if (offset >= U32_LIMIT) return false;
+    const gaf = this.hasExclusiveGets ? 1 : -1;
+    return this.getPage(this.fsPoolId, frontswapOid(type, offset), frontswapIndex(offset), out, gaf);
+  }
+
+  frontswapInvalidatePage(type: number, offset: number): void {
+    if (offset >= U32_LIMIT) return;
+    this.flushPage(this.fsPoolId, frontswapOid(type, offset), frontswapIndex(offset));
+  }
+
+  /** zcache_frontswap_flush_area: flush_object on the 256 oids of the type, highest first. */
+  frontswapInvalidateArea(type: number): void {
+    for (let ind = SWIZ_MASK; ind >= 0; ind--) this.flushObject(this.fsPoolId, frontswapOid(type, ind));
+  }
+
+  // ---- cleancache shim --------------------------------------------------------
+
+  cleancacheInitFs(pageSize: number): number {
+    if (pageSize !== PAGE_SIZE) return -1;
+    return this.newPool(0);
+  }
+
+  cleancacheGetPage(pool: number, inode: number, index: number, out: PageOut): boolean {
+    if (index >= U32_LIMIT) return false;
+    return this.getPage(pool, inode, index, out, 0);
+  }
+
+  cleancachePutPage(pool: number, inode: number, index: number, page: Page): void {
+    if (this.ignoreNonactiveCleancache && !pageWasActive(page)) {
+      this.counters.eph_nonactive_puts_ignored++;
+      return;
+    }
+    if (index < U32_LIMIT) this.putPage(pool, inode, index, page);
+  }
+
+  cleancacheInvalidatePage(pool: number, inode: number, index: number): void {
+    if (index < U32_LIMIT) this.flushPage(pool, inode, index);
+  }
+
+  cleancacheInvalidateInode(pool: number, inode: number): void {
+    this.flushObject(pool, inode);
+  }
+
+  cleancacheInvalidateFs(pool: number): void {
+    if (pool >= 0) this.destroyPool(pool);
+  }
+}
+
+export const zcacheFactory: BackendFactory = {
+  name: ZCACHE_NAME,
+  description:
+    'zcache2: compressed frontswap and cleancache pages in RAM, two per pageframe (zbud), LRU ephemeral pageframes reclaimed to make room (ouroboros)',
+  era: 'drivers/staging/zcache (zcache-main.c, zbud.c, tmem.c), Linux 3.10',
+  params: ZCACHE_PARAMS,
+  compressorParam: 'zcache_comp_name',
+  create(env: BackendEnv, params: ParamMap): Backend {
+    return new ZcacheBackend(env, params);
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * CLI tests: they spawn the built bin (npm test builds first) and check
+ * exit codes, the one-line errors, determinism and the output files.
+ */
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/tmemsim.js');
+
+function tmemsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function tmp(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-cli-'));
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+const TINY = {
+  format: 'tmemsim-trace',
+  version: 1,
+  config: { ram_pages: 2048, backend: 'zcache', swap: [{ type: 0, slots: 64 }], mounts: [{ fs: 1 }] },
+  events: [
+    { op: 'frontswap_store', type: 0, offset: 3, data: 'text' },
+    { op: 'frontswap_load', type: 0, offset: 3 },
+    { op: 'cleancache_put', fs: 1, inode: 2, index: 0, data: { b64: 'aGVsbG8gd29ybGQ=' } },
+    { op: 'cleancache_get', fs: 1, inode: 2, index: 0 },
+  ],
+};
+
+describe('tmemsim run', () => {
+  it('prints the table report for a shipped workload on both profiles and exits 0', () => {
+    const r = tmemsim('run', 'workloads/file-scan.json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('profile ssd');
+    expect(r.out).toContain('profile mobile');
+    expect(r.out).toContain('cleancache/succ_gets');
+    expect(r.out).toContain('oracle: every load and get verified; 0 stale, 0 lost');
+  });
+
+  it('gives byte-identical JSON for the same inputs and seed, and different bytes for another seed', () => {
+    const a = tmemsim('run', 'workloads/mixed-build.json', '--format', 'json', '--profile', 'ssd');
+    const b = tmemsim('run', 'workloads/mixed-build.json', '--format', 'json', '--profile', 'ssd');
+    const c = tmemsim('run', 'workloads/mixed-build.json', '--format', 'json', '--profile', 'ssd', '--seed', '2');
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+    expect(c.out).not.toBe(a.out);
+    const j = JSON.parse(a.out);
+    expect(Object.keys(j.runs[0].backend.frontswap)).toEqual(['loads', 'succ_stores', 'failed_stores', 'invalidates', 'frontswap_curr_pages']);
+    expect(Object.keys(j.runs[0].backend.cleancache)).toEqual(['succ_gets', 'failed_gets', 'puts', 'invalidates']);
+    expect(j.runs[0].backend.debugfs.zcache).toHaveProperty('eph_ate_tail');
+    expect(j.runs[0].backend.debugfs.zbud).toHaveProperty('pers_zpages');
+  });
+
+  it('writes CSV to --out', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-out-')), 'r.csv');
+    const r = tmemsim('run', tmp('t.json', JSON.stringify(TINY)), '--format', 'csv', '--out', out, '--profile', 'mobile');
+    expect(r.code).toBe(0);
+    const csv = fs.readFileSync(out, 'utf8');
+    expect(csv.split('\n')[0]).toBe('profile,pass,section,metric,value');
+    expect(csv).toContain('mobile,backend,frontswap,succ_stores,1');
+    expect(csv).toContain('mobile,backend,cleancache,succ_gets,1');
+  });
+
+  it('overrides backend, compressor and parameters from the command line', () => {
+    const r = tmemsim('run', tmp('t.json', JSON.stringify(TINY)), '--format', 'json', '-c', 'deflate', '-p', 'max_pool_percent=5', '--profile', 'ssd');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.config.compressor).toBe('deflate');
+    expect(j.config.params.max_pool_percent).toBe(5);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['an unknown backend', ['--backend', 'zcash'], /unknown backend 'zcash' \(accepted: .*zcache/],
+    ['an unknown compressor', ['--compressor', 'lzma'], /unknown compressor 'lzma' \(accepted: .*lz4.*deflate/],
+    ['an unknown profile', ['--profile', 'tablet'], /field '--profile': unknown profile 'tablet' \(accepted: .*ssd.*mobile/],
+    ['an unknown parameter', ['-p', 'max_pool_pct=3'], /unknown parameter 'max_pool_pct'.*accepted: .*max_pool_percent/],
+    ['a bad parameter value', ['-p', 'max_pool_percent=300'], /max_pool_percent/],
+    ['an unknown report format', ['--format', 'xml'], /unknown report format 'xml' \(accepted: table, json, csv\)/],
+    ['an unknown option', ['--frobnicate'], /unknown option '--frobnicate'/],
+  ];
+  for (const [what, args, re] of bad) {
+    it(`rejects ${what} with one line and exit 2`, () => {
+      const r = tmemsim('run', tmp('t.json', JSON.stringify(TINY)), ...args);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(re);
+    });
+  }
+
+  it('names the file, line, event and field of a bad event, and keeps an existing --out file', () => {
+    const t = { ...TINY, events: [...TINY.events, { op: 'frontswap_store', type: 0, offset: 64 }] };
+    const text = JSON.stringify(t, null, 1);
+    const file = tmp('bad.json', text);
+    const out = tmp('old.json', 'previous report');
+    const r = tmemsim('run', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/bad\.json:\d+, event #4, field 'offset': offset 64 is beyond swap area 0 \(accepted: 0\.\.63\)/);
+    expect(fs.readFileSync(out, 'utf8')).toBe('previous report');
+  });
+
+  it('rejects malformed JSON with the file and line', () => {
+    const file = tmp('broken.json', '{"format":"tmemsim-trace","version":1,"config":{},"events":[\n{"op":"anon","page":1},\n{"op":"anon",,}\n]}');
+    const r = tmemsim('run', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/broken\.json:3/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects an unknown event kind, naming the accepted ones', () => {
+    const file = tmp('t.jsonl', JSON.stringify({ format: 'tmemsim-trace', version: 1, config: {} }) + '\n{"op":"stor","type":0,"offset":1}\n');
+    const r = tmemsim('run', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/t\.jsonl:2, event #0, field 'op': unknown event kind 'stor'/);
+  });
+
+  it('rejects a missing trace file', () => {
+    const r = tmemsim('run', 'no/such/trace.json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no\/such\/trace\.json/);
+  });
+
+  it('lists backends, compressors and profiles', () => {
+    expect(tmemsim('backends').out).toContain('zcache_comp_name');
+    expect(tmemsim('compressors').out).toContain('deflate');
+    expect(tmemsim('profiles').out).toContain('mobile');
+  });
+});

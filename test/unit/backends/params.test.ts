@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { ParamSpec } from '../../../src/backends/backend.js';
+import { checkRuntimeParam, coerceParam, paramSpec, resolveParams } from '../../../src/backends/params.js';
+import { BACKENDS, backendNames, getBackendFactory } from '../../../src/backends/registry.js';
+import { UsageError } from '../../../src/sim/errors.js';
+
+const SPECS: readonly ParamSpec[] = [
+  { name: 'flag', type: 'bool', default: false, runtime: false, doc: '' },
+  { name: 'pct', type: 'int', default: 0, min: 0, max: 100, runtime: true, doc: '' },
+  { name: 'comp', type: 'string', default: 'lz4', runtime: false, doc: '' },
+  { name: 'mode', type: 'string', default: 'a', choices: ['a', 'b'], runtime: true, doc: '' },
+];
+
+function usage(f: () => unknown): UsageError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
+  }
+  throw new Error('no UsageError thrown');
+}
+
+describe('backend parameters', () => {
+  it('fills defaults in spec order and coerces command-line strings', () => {
+    expect(resolveParams('x', SPECS)).toEqual({ flag: false, pct: 0, comp: 'lz4', mode: 'a' });
+    const r = resolveParams('x', SPECS, { mode: 'b', flag: 'Y', pct: '42' });
+    expect(r).toEqual({ flag: true, pct: 42, comp: 'lz4', mode: 'b' });
+    expect(Object.keys(r)).toEqual(['flag', 'pct', 'comp', 'mode']);
+  });
+
+  it('accepts true/false/1/0/y/n for booleans', () => {
+    const flag = SPECS[0]!;
+    for (const v of ['true', 'TRUE', '1', 'y', 'Y', 'yes', 'on', 1, true]) expect(coerceParam('x', flag, v)).toBe(true);
+    for (const v of ['false', '0', 'n', 'N', 'no', 'off', 0, false]) expect(coerceParam('x', flag, v)).toBe(false);
+    const e = usage(() => coerceParam('x', flag, 'maybe'));
+    expect(e.where.field).toBe('flag');
+    expect(e.accepted).toBe('true, false, 1, 0, y, n');
+  });
+
+  it('checks integer type and range', () => {
+    const pct = SPECS[1]!;
+    expect(coerceParam('x', pct, ' 7 ')).toBe(7);
+    expect(coerceParam('x', pct, 100)).toBe(100);
+    for (const bad of ['7.5', 'abc', '', 101, -1, 2.5, true]) {
+      const e = usage(() => coerceParam('x', pct, bad));
+      expect(e.accepted).toBe('0..100');
+      expect(e.message).toContain("parameter 'pct' of backend x must be an integer in 0..100");
+    }
+  });
+
+  it('checks string choices', () => {
+    const mode = SPECS[3]!;
+    const e = usage(() => coerceParam('x', mode, 'c'));
+    expect(e.accepted).toBe('a, b');
+    expect(coerceParam('x', SPECS[2]!, 842)).toBe('842');
+  });
+
+  it('names an unknown parameter and lists the accepted ones', () => {
+    const e = usage(() => resolveParams('zcache', SPECS, { nope: 1 }));
+    expect(e.what).toBe("unknown parameter 'nope' for backend zcache");
+    expect(e.where).toEqual({ field: 'nope' });
+    expect(e.accepted).toBe('flag, pct, comp, mode');
+    expect(() => paramSpec('zcache', SPECS, 'nope')).toThrow(UsageError);
+  });
+
+  it('allows runtime changes only of runtime parameters', () => {
+    expect(checkRuntimeParam('x', SPECS, 'pct', '5')).toBe(5);
+    const e = usage(() => checkRuntimeParam('x', SPECS, 'comp', 'lzo'));
+    expect(e.what).toContain('load-time parameter');
+    expect(e.accepted).toBe('pct, mode');
+    const none: ParamSpec[] = [{ ...SPECS[0]! }];
+    expect(usage(() => checkRuntimeParam('x', none, 'flag', true)).accepted).toBe('none at runtime');
+  });
+});
+
+describe('backend registry', () => {
+  it('has zcache', () => {
+    expect(backendNames()).toEqual(['zcache']);
+    expect(BACKENDS.get('zcache')).toBe(getBackendFactory('zcache'));
+    expect(getBackendFactory('zcache').era).toContain('3.10');
+  });
+
+  it('names an unknown backend and lists the accepted ones', () => {
+    const e = usage(() => getBackendFactory('zswap9'));
+    expect(e.what).toBe("unknown backend 'zswap9'");
+    expect(e.accepted).toBe('zcache');
+  });
+});
