@@ -54,6 +54,40 @@ export interface BackendEnv {
   freePage(): void;
   /** Pages the backend holds of guest RAM (kept by allocPage/freePage). */
   readonly poolPages: number;
+  /** frontswap_curr_pages(): swap pages frontswap holds, over all swap areas. */
+  frontswapCurrPages(): number;
+  /**
+   * frontswap_shrink(target): a partial swapoff that repatriates frontswap
+   * pages (load, then into RAM, or to the swap device when RAM is short)
+   * until at most `target` remain, from the first swap area that can give
+   * them. Returns the pages moved each way.
+   */
+  frontswapShrink(target: number): { toRam: number; toDisk: number };
+  /**
+   * Write a frontswap page to the swap device behind the frontend's back
+   * (zswap writeback: __swap_writepage of a decompressed page). The caller
+   * has decompressed and charged that; this charges the device write and
+   * tells the oracle the disk now holds the page. Returns false (-EEXIST)
+   * when the page is in the swap cache (its owner is resident), in which
+   * case nothing is written and the entry must be kept.
+   */
+  swapWriteback(type: number, offset: number): boolean;
+  /** Memory figures self-ballooning reads (pages). */
+  vm(): VmInfo;
+  /** Balloon the guest: set the RAM it may use (pages). */
+  setTotalram(pages: number): void;
+}
+
+export interface VmInfo {
+  /** RAM the guest currently has (after ballooning). */
+  totalram: number;
+  /** RAM at boot (max_pfn). */
+  maxram: number;
+  /** Committed anonymous memory: every anonymous page the workload has, resident or swapped. */
+  committedAs: number;
+  /** totalreserve_pages: the watermark reserve. */
+  totalreserve: number;
+  free: number;
 }
 
 export type ParamType = 'bool' | 'int' | 'string';

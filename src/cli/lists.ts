@@ -6,7 +6,7 @@ import { BACKENDS } from '../backends/registry.js';
 import { COMPRESSORS } from '../compressors/registry.js';
 import { PROFILES } from '../profiles/registry.js';
 
-const STYLE = { head: [] as string[], border: [] as string[] };
+const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
 export function registerLists(program: Command): void {
   program

@@ -25,7 +25,7 @@
 
 import { ZERO_DESC } from '../content/page.js';
 import { LoadResult } from '../frontends/frontswap.js';
-import type { Machine } from '../sim/machine.js';
+import { FAULT_CYCLES, RECLAIM_CYCLES, type Machine } from '../sim/machine.js';
 import { LruLists } from './lru.js';
 import { slotOffset, slotType } from './swap.js';
 
@@ -75,7 +75,7 @@ export class Memory {
 
   constructor(
     private readonly m: Machine,
-    readonly ramPages: number,
+    public ramPages: number,
     private readonly swappiness: number,
   ) {
     const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
@@ -131,6 +131,7 @@ export class Memory {
   // ---- frames ------------------------------------------------------------------------
   /** Take a frame for a fault, reclaiming directly when free memory is at the min watermark. */
   private takeFrame(): void {
+    this.m.meter.meta(FAULT_CYCLES);
     if (this.free <= this.minWmark) this.reclaim(this.highWmark);
     if (this.free <= 0) this.m.stats.ram_overcommit++;
     this.resident++;
@@ -335,6 +336,7 @@ export class Memory {
       m.swapWrite(slotType(s), slotOffset(s), this.desc[id]!);
     }
     m.stats.pgsteal_anon++;
+    m.meter.meta(RECLAIM_CYCLES);
     this.lru.remove(id);
     this.flags[id] = 0;
     this.resident--;
@@ -354,6 +356,7 @@ export class Memory {
     }
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
+    m.meter.meta(RECLAIM_CYCLES);
     this.lru.remove(id);
     this.file.delete(key);
     this.resident--;
@@ -367,6 +370,23 @@ export class Memory {
 
   hasSlotOwner(type: number, off: number): boolean {
     return this.slotOwner.has(type * 2 ** 32 + off);
+  }
+
+  /** Whether the page owning a swap slot is resident (in the swap cache). */
+  slotOwnerResident(type: number, off: number): boolean {
+    const id = this.slotOwner.get(type * 2 ** 32 + off);
+    return id !== undefined && (this.flags[id]! & F_RESIDENT) !== 0;
+  }
+
+  /** Anonymous pages the workload has, resident or swapped (committed_AS, roughly). */
+  get committedAnon(): number {
+    return this.anon.size;
+  }
+
+  /** Balloon: the guest's RAM changes; reclaim at once if it shrank below the watermarks. */
+  setRamPages(pages: number): void {
+    this.ramPages = Math.max(pages, this.highWmark * 2);
+    if (this.free < this.lowWmark) this.reclaim(this.highWmark);
   }
 
 }

@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import type { PassSummary } from '../sim/summary.js';
 import type { Report, ReportRun } from './model.js';
 
-const STYLE = { head: [] as string[], border: [] as string[] };
+const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
 function fmt(x: number, d = 2): string {
   if (!Number.isFinite(x)) return String(x);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { COMPRESSORS, compressorNames, createCompressor } from '../../../src/compressors/registry.js';
+import { CONTENT_CLASSES } from '../../../src/content/classes.js';
+import { PAGE_SIZE } from '../../../src/content/page.js';
+import { mixSeed } from '../../../src/content/rng.js';
+import { UsageError } from '../../../src/sim/errors.js';
+
+/** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+const NAMES = ['lz4', 'deflate'];
+
+function page(cls: string, seed: number): Uint8Array {
+  const p = new Uint8Array(PAGE_SIZE);
+  CONTENT_CLASSES[cls]!.fill(seed, p);
+  return p;
+}
+
+describe('compressor registry', () => {
+  it('lists lz4 and deflate under their kernel names', () => {
+    expect(compressorNames()).toEqual(NAMES);
+    for (const [name, f] of COMPRESSORS) {
+      expect(f.name).toBe(name);
+      const c = f.create();
+      expect(c.name).toBe(name);
+      expect(c.implementation.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('rejects an unknown name, listing the known ones', () => {
+    let err: unknown;
+    try {
+      createCompressor('zstd');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toBe("unknown compressor 'zstd' (accepted: lz4, deflate)");
+  });
+});
+
+describe.each(NAMES)('%s', (name) => {
+  const comp = createCompressor(name);
+
+  it.each(Object.keys(CONTENT_CLASSES))('round-trips %s pages', (cls) => {
+    for (let i = 0; i < 20; i++) {
+      const src = page(cls, mixSeed(9, i));
+      const copy = src.slice();
+      const c = comp.compress(src);
+      expect(same(src, copy)).toBe(true); // input untouched
+      expect(c.data.buffer).not.toBe(src.buffer);
+      expect(c.size).toBeGreaterThan(0);
+      expect(c.size).toBeLessThanOrEqual(c.data.length);
+      const dst = new Uint8Array(PAGE_SIZE).fill(0xcd);
+      comp.decompress(c, dst);
+      expect(same(dst, src)).toBe(true);
+    }
+  });
+
+  it('round-trips arbitrary pages', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), fc.nat(PAGE_SIZE - 64), fc.nat(255), (chunk, at, fill) => {
+      const src = new Uint8Array(PAGE_SIZE).fill(fill);
+      src.set(chunk, at);
+      const dst = new Uint8Array(PAGE_SIZE);
+      comp.decompress(comp.compress(src), dst);
+      return Buffer.compare(dst, src) === 0;
+    }), { numRuns: 50 });
+  });
+
+  it('compresses the zero page to a few bytes and random pages not at all', () => {
+    expect(comp.compress(new Uint8Array(PAGE_SIZE)).size).toBeLessThan(40);
+    expect(comp.compress(page('random', 3)).size).toBeGreaterThanOrEqual(PAGE_SIZE);
+  });
+
+  it('rejects corrupt data', () => {
+    const c = comp.compress(page('text', 1));
+    const dst = new Uint8Array(PAGE_SIZE);
+    expect(() => comp.decompress({ data: c.data.subarray(0, 10), size: 10 }, dst)).toThrow();
+    expect(() => comp.decompress({ data: new Uint8Array(0), size: 0 }, dst)).toThrow();
+  });
+
+  it('decompresses into an unaligned view', () => {
+    const src = page('heap', 4);
+    const buf = new Uint8Array(PAGE_SIZE + 5);
+    const dst = buf.subarray(5);
+    comp.decompress(comp.compress(src), dst);
+    expect(same(dst, src)).toBe(true);
+    expect(buf.subarray(0, 5).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('lz4 size', () => {
+  it('excludes the 4-byte size prefix of the package', () => {
+    const c = createCompressor('lz4').compress(page('text', 5));
+    expect(c.size).toBe(c.data.length - 4);
+    expect(c.data[0]! | (c.data[1]! << 8)).toBe(PAGE_SIZE);
+  });
+
+  it('rejects a corrupt size prefix without decompressing', () => {
+    const lz4 = createCompressor('lz4');
+    const c = lz4.compress(page('text', 5));
+    const bad = c.data.slice();
+    bad[2] = 0x7f; // claims ~8 MB
+    expect(() => lz4.decompress({ data: bad, size: c.size }, new Uint8Array(PAGE_SIZE))).toThrow(/size prefix/);
+  });
+});
+
+describe('deflate', () => {
+  it('beats lz4 on compressible classes', () => {
+    const lz4 = createCompressor('lz4');
+    const deflate = createCompressor('deflate');
+    for (const cls of ['text', 'code', 'heap']) {
+      let l = 0;
+      let d = 0;
+      for (let i = 0; i < 30; i++) {
+        const p = page(cls, mixSeed(11, i));
+        l += lz4.compress(p).size;
+        d += deflate.compress(p).size;
+      }
+      expect(d).toBeLessThan(l);
+    }
+  });
+});
