@@ -4,11 +4,13 @@
  */
 
 import type { BackendFactory } from './backend.js';
+import { xenTmemFactory } from './xen-tmem.js';
 import { zcacheFactory } from './zcache.js';
 import { UsageError, acceptedList } from '../sim/errors.js';
 
 export const BACKENDS: ReadonlyMap<string, BackendFactory> = new Map<string, BackendFactory>([
   [zcacheFactory.name, zcacheFactory],
+  [xenTmemFactory.name, xenTmemFactory],
 ]);
 
 /** Names of the registered backends, in registration order. */

@@ -1,0 +1,761 @@
+/**
+ * Xen tmem: the guest's shim (TL:drivers/xen/tmem.c) over a model of the
+ * hypervisor's transcendent memory (xen-project/xen xen/common/tmem.c and
+ * xen/include/xen/tmem_xen.h, Xen 4.2–4.3 era, compression and dedup off as
+ * by default), with self-ballooning and frontswap self-shrinking
+ * (TL:drivers/xen/xen-selfballoon.c, see xen-selfballoon.ts).
+ *
+ * Kernel era: the Linux 3.8–3.10 shim (module parameters cleancache,
+ * frontswap, selfballooning, selfshrinking; xen_selfballoon_init(bool, bool)).
+ *
+ *   guest shim (Linux):                         every hypercall: 1 → 0 (success), else → -1
+ *     frontswap init(type)     first call: pool = NEW_POOL(PERSIST, private uuid {0,0})
+ *     store/load(type, off)    off ≥ 2^32 or pool < 0 → -1;
+ *                              oid = (type << 4) | (off & 15), index = off >> 4   (SWIZ_BITS 4)
+ *                              PUT_PAGE / GET_PAGE; exclusive gets never enabled
+ *     invalidate_page          FLUSH_PAGE;  invalidate_area: FLUSH_OBJECT of oids (type<<4)|15 .. |0
+ *     cleancache init_fs       NEW_POOL(0, private uuid); init_shared_fs(uuid): NEW_POOL(SHARED, uuid)
+ *     put/get/invalidate_page  pool < 0 or index ≥ 2^32 → nothing (get: -1); oid = the inode
+ *     invalidate_inode         FLUSH_OBJECT;  invalidate_fs: DESTROY_POOL
+ *     init: frontswap off → selfballooning = selfshrinking = false; xen_selfballoon_init
+ *   hypervisor (Xen), per hypercall total_tmem_ops++, rc < 0 → errored_tmem_ops++:
+ *     NEW_POOL      pagesize ≠ 4 KiB → -EPERM; d = first free of the guest's 16 pool ids;
+ *                   shared: a global shared pool (16) with the same uuid is joined
+ *                   (pools[d] = it, shared_count++), else a new one is registered
+ *     PUT_PAGE      tmem_ensure_avail_pages: evict LRU ephemeral pages while memory is short;
+ *                   puts++; a dup: replace the data in place (dup_puts_replaced++, good_puts++)
+ *                   or, when no page can be had, flush the old (dup_puts_flushed++, -ENOSPC);
+ *                   else alloc a page (persistent: fails if the domain is fully allocated),
+ *                   copy, add (ephemeral: LRU tail); good_puts++, or no_mem_puts++ and -ENOMEM
+ *     GET_PAGE      pool empty → -EEMPTY; gets++; private ephemeral: delete (exclusive);
+ *                   shared ephemeral: keep, move to the LRU tail; persistent: keep;
+ *                   copy to the guest; found_gets++
+ *     FLUSH_PAGE    flushs++ (+ flushs_found);  FLUSH_OBJECT: flush_objs++ (+ flush_objs_found)
+ *     DESTROY_POOL  pools[id] = NULL; shared: drop this guest's objects and one sharer, the
+ *                   pool lives on while sharers remain; else destroy every object, free the pool
+ *     eviction      tmem_evict: the LRU head of the ephemeral list; persistent pages never
+ *
+ * The pools, objects and pages are the tmem core of src/tmem/tmem.ts (Xen's
+ * tmem.c has the same pool/object/radix-tree structure); this file keeps the
+ * page descriptors (pgp: tag and, when verifying, a copy of the bytes) and the
+ * ephemeral LRU list.
+ *
+ * Deviations from the kernel and the hypervisor:
+ * - Memory: Xen's tmem pages are the hypervisor's, not guest RAM (poolPages()
+ *   is 0, env.allocPage is never called). Host memory is tmemsim's
+ *   `hypervisor_budget_mb`: at most that many MB of tmem pages for this guest
+ *   (0 = no limit). Xen keeps 1 MB of host memory free before every put
+ *   (tmem_ensure_avail_pages evicts ephemeral pages, global LRU); tmemsim
+ *   evicts the LRU ephemeral page only when a new page would exceed the
+ *   budget, and only for non-duplicate puts. With
+ *   `persistent_evicts_ephemeral` off (tmemsim's simpler policy), a full
+ *   budget fails persistent puts instead of evicting ephemeral pages for them.
+ * - The domain's own limit on persistent pages (tmh_alloc_page_thispool fails
+ *   when tot_pages >= max_pages: persistent tmem pages are charged to the
+ *   guest's reservation, so frontswap only has room once the guest ballooned
+ *   down) is applied only with tmemsim's `maxmem_bounds_persistent`, as
+ *   vm().totalram + persistent pages < vm().maxram.
+ * - One guest, one client: eviction never looks at other domains, client
+ *   weights, caps or quotas; the 16 global shared pool slots are this guest's.
+ * - Counters are Xen's names (tm_pool's puts, good_puts, no_mem_puts,
+ *   dup_puts_*, gets, found_gets, flushs(_found), flush_objs(_found); client's
+ *   eph_count(_max), succ_pers_puts, succ_eph_gets, succ_pers_gets; the
+ *   globals total_tmem_ops, errored_tmem_ops, evicted_pgs, evict_attempts,
+ *   alloc_page_failed, tot_good_eph_puts), the per-pool ones summed over all
+ *   pools the guest ever had. obj_count/objnode_count (+ _max) come from the
+ *   tmem core (Linux zcache's radix tree shape, not Xen's). tmemsim's own:
+ *   pers_count(_max), pools, shared_pools, budget_pages.
+ * - DESTROY_POOL of a shared pool that other mounts of this guest still use:
+ *   Xen drops every object last touched by this guest (all of them, with one
+ *   guest) and keeps the pool; tmemsim does the same. Xen's
+ *   shared_pool_reassign then clears the creator's pool id even when another
+ *   id was destroyed (a bug with two mounts of one guest); tmemsim keeps the
+ *   other mount's id working.
+ * - No compression, dedup or trailing-zero elimination (Xen's defaults);
+ *   no freeze/thaw, save/restore, live migration or TMEM_CONTROL.
+ * - Cost: each hypercall is charged as HYPERCALL_CYCLES + TMEM_OP_CYCLES of
+ *   metadata work, each page copy (put, get hit) as a 4 KiB memcpy, each
+ *   eviction as TMEM_EVICT_CYCLES; no real hypercall latency beyond these
+ *   estimates, and DESTROY_POOL is charged as one operation however many
+ *   pages it frees.
+ * - An oid is oid[0] only (the inode number for cleancache; the kernel's
+ *   filekey may be an exportfs file handle).
+ * - Self-ballooning changes the guest's RAM size only (env.setTotalram); the
+ *   balloon driver's page movement is not modelled (see xen-selfballoon.ts).
+ */
+
+import type {
+  Backend,
+  BackendEnv,
+  BackendFactory,
+  CleancacheOps,
+  FrontswapOps,
+  ParamSpec,
+} from './backend.js';
+import { checkRuntimeParam, resolveParams } from './params.js';
+import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
+import type { ParamMap, ParamValue } from '../trace/events.js';
+import { TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../tmem/tmem.js';
+import {
+  SELFBALLOON_SYSFS_PARAMS,
+  XenSelfballoon,
+  type SelfballoonOptions,
+  type TimelinePoint,
+} from './xen-selfballoon.js';
+
+export const XEN_TMEM_NAME = 'xen-tmem';
+
+/** Hypercall commands (HYPERVISOR_tmem_op). */
+export const TMEM_CONTROL = 0;
+export const TMEM_NEW_POOL = 1;
+export const TMEM_DESTROY_POOL = 2;
+export const TMEM_NEW_PAGE = 3;
+export const TMEM_PUT_PAGE = 4;
+export const TMEM_GET_PAGE = 5;
+export const TMEM_FLUSH_PAGE = 6;
+export const TMEM_FLUSH_OBJECT = 7;
+
+/** MAX_POOLS_PER_DOMAIN and MAX_GLOBAL_SHARED_POOLS (xen/common/tmem.c). */
+export const MAX_POOLS_PER_DOMAIN = 16;
+export const MAX_GLOBAL_SHARED_POOLS = 16;
+/** Frontswap oid swizzling of the Linux shim: 4 low offset bits go into the oid. */
+export const SWIZ_BITS = 4;
+export const SWIZ_MASK = (1 << SWIZ_BITS) - 1;
+
+/** Hypervisor return codes tmemsim uses (Xen's errno values, negated). */
+const EPERM = -1;
+const ENOMEM = -12;
+const ENODEV = -19;
+const ENOSPC = -28;
+/** -EEMPTY, Xen's own errno for a get on an empty pool. */
+const EEMPTY = -2000;
+
+const U32_LIMIT = 2 ** 32;
+const PAGES_PER_MB = 256;
+
+// Cost estimates (not measurements). A PV hypercall on x86-64 is a ring
+// transition into Xen and back plus argument copying: several hundred cycles;
+// Xen's tmem then takes locks and walks a hash bucket's rbtree and an object's
+// radix tree, as zcache's tmem does (TMEM_OP_CYCLES as in zcache.ts).
+/** Cycles charged for entering and leaving the hypervisor, per hypercall. */
+export const HYPERCALL_CYCLES = 700;
+/** Cycles charged for the tmem work of one operation (lookup, insert, delete, pool create/destroy). */
+export const TMEM_OP_CYCLES = 400;
+/** Extra cycles per evicted ephemeral page (list surgery, a flush from its object). */
+export const TMEM_EVICT_CYCLES = 300;
+
+export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
+  { name: 'cleancache', type: 'bool', default: true, runtime: false, doc: 'Register the cleancache ops (module parameter; older boot form: nocleancache).' },
+  { name: 'frontswap', type: 'bool', default: true, runtime: false, doc: 'Register the frontswap ops (module parameter; older boot form: nofrontswap). Off also forces selfballooning and selfshrinking off.' },
+  {
+    name: 'selfballooning',
+    type: 'bool',
+    default: true,
+    runtime: true,
+    doc: 'Self-ballooning: the module parameter at load (forced off without frontswap), the sysfs switch of the same name at runtime (turning it on schedules the worker).',
+  },
+  {
+    name: 'selfshrinking',
+    type: 'bool',
+    default: true,
+    runtime: false,
+    doc: 'Frontswap self-shrinking at load (module parameter; forced off without frontswap). At runtime use frontswap_selfshrinking.',
+  },
+  ...SELFBALLOON_SYSFS_PARAMS,
+  {
+    name: 'hypervisor_budget_mb',
+    type: 'int',
+    default: 64,
+    min: 0,
+    max: 2 ** 31 - 1,
+    runtime: true,
+    doc: "tmemsim's: MB of hypervisor memory this guest's tmem pages may take (0 = no limit). When full, ephemeral pages are evicted (LRU); lowering it evicts on the next puts.",
+  },
+  {
+    name: 'persistent_evicts_ephemeral',
+    type: 'bool',
+    default: true,
+    runtime: true,
+    doc: "tmemsim's: a persistent put on a full budget first evicts LRU ephemeral pages, as Xen's tmem_ensure_avail_pages does before every put (false: it fails, and the swap layer writes the disk).",
+  },
+  {
+    name: 'maxmem_bounds_persistent',
+    type: 'bool',
+    default: false,
+    runtime: true,
+    doc: "tmemsim's: apply Xen's domain limit to persistent pages (a put fails unless totalram + persistent pages < boot RAM), so frontswap has room only after ballooning down.",
+  },
+];
+
+/** Xen's tmem statistics for this guest (see the header for where each comes from). */
+export interface XenTmemCounters {
+  total_tmem_ops: number;
+  errored_tmem_ops: number;
+  puts: number;
+  good_puts: number;
+  no_mem_puts: number;
+  dup_puts_flushed: number;
+  dup_puts_replaced: number;
+  gets: number;
+  found_gets: number;
+  flushs: number;
+  flushs_found: number;
+  flush_objs: number;
+  flush_objs_found: number;
+  succ_pers_puts: number;
+  succ_eph_gets: number;
+  succ_pers_gets: number;
+  tot_good_eph_puts: number;
+  evict_attempts: number;
+  evicted_pgs: number;
+  alloc_page_failed: number;
+  eph_count: number;
+  eph_count_max: number;
+  pers_count: number;
+  pers_count_max: number;
+}
+
+function zeroCounters(): XenTmemCounters {
+  return {
+    total_tmem_ops: 0,
+    errored_tmem_ops: 0,
+    puts: 0,
+    good_puts: 0,
+    no_mem_puts: 0,
+    dup_puts_flushed: 0,
+    dup_puts_replaced: 0,
+    gets: 0,
+    found_gets: 0,
+    flushs: 0,
+    flushs_found: 0,
+    flush_objs: 0,
+    flush_objs_found: 0,
+    succ_pers_puts: 0,
+    succ_eph_gets: 0,
+    succ_pers_gets: 0,
+    tot_good_eph_puts: 0,
+    evict_attempts: 0,
+    evicted_pgs: 0,
+    alloc_page_failed: 0,
+    eph_count: 0,
+    eph_count_max: 0,
+    pers_count: 0,
+    pers_count_max: 0,
+  };
+}
+
+/**
+ * A tmem page descriptor (Xen's pgp): the oracle's tag, the page's bytes when
+ * verifying, and its place on the ephemeral LRU list.
+ */
+export class XenPgp {
+  prev: XenPgp | null = null;
+  next: XenPgp | null = null;
+  constructor(
+    readonly pool: TmemPool<XenPgp>,
+    readonly oid: number,
+    readonly index: number,
+    public tag: number,
+    public data: Uint8Array | null,
+  ) {}
+}
+
+/** A global shared pool slot: the pool, its uuid and how many pool ids of the guest use it. */
+interface SharedPool {
+  uuid: string;
+  pool: TmemPool<XenPgp>;
+  sharers: number;
+}
+
+/** _oswiz(type, ind): the frontswap oid of a swap offset. */
+export function xenFrontswapOid(type: number, offset: number): number {
+  return (type << SWIZ_BITS) | (offset & SWIZ_MASK);
+}
+
+/** iswiz(ind): the frontswap index of a swap offset (< 2^32). */
+export function xenFrontswapIndex(offset: number): number {
+  return offset >>> SWIZ_BITS;
+}
+
+/** (u32)index == index for a page index. */
+function isU32(n: number): boolean {
+  return n >= 0 && n < U32_LIMIT && Number.isInteger(n);
+}
+
+class XenFrontswapOps implements FrontswapOps {
+  constructor(private readonly x: XenTmemBackend) {}
+  init(type: number): void {
+    this.x.frontswapInit(type);
+  }
+  store(type: number, offset: number, page: Page): boolean {
+    return this.x.frontswapStore(type, offset, page);
+  }
+  load(type: number, offset: number, out: PageOut): boolean {
+    return this.x.frontswapLoad(type, offset, out);
+  }
+  invalidatePage(type: number, offset: number): void {
+    this.x.frontswapFlushPage(type, offset);
+  }
+  invalidateArea(type: number): void {
+    this.x.frontswapFlushArea(type);
+  }
+}
+
+class XenCleancacheOps implements CleancacheOps {
+  constructor(private readonly x: XenTmemBackend) {}
+  initFs(pageSize: number): number {
+    return this.x.newPool(0, '', pageSize);
+  }
+  initSharedFs(uuid: string, pageSize: number): number {
+    return this.x.newPool(TMEM_POOL_SHARED, uuid, pageSize);
+  }
+  getPage(pool: number, inode: number, index: number, out: PageOut): boolean {
+    if (pool < 0 || !isU32(index)) return false;
+    return this.x.getPage(pool, inode, index, out) === 1;
+  }
+  putPage(pool: number, inode: number, index: number, page: Page): void {
+    if (pool < 0 || !isU32(index)) return;
+    this.x.putPage(pool, inode, index, page);
+  }
+  invalidatePage(pool: number, inode: number, index: number): void {
+    if (pool < 0 || !isU32(index)) return;
+    this.x.flushPage(pool, inode, index);
+  }
+  invalidateInode(pool: number, inode: number): void {
+    if (pool < 0) return;
+    this.x.flushObject(pool, inode);
+  }
+  invalidateFs(pool: number): void {
+    if (pool < 0) return;
+    this.x.destroyPool(pool);
+  }
+}
+
+export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
+  readonly name = XEN_TMEM_NAME;
+  readonly frontswap: FrontswapOps | null;
+  readonly cleancache: CleancacheOps | null;
+  /** Xen's shim never calls frontswap_tmem_exclusive_gets(true): persistent gets keep the page. */
+  readonly frontswapExclusiveGets = false;
+
+  readonly counters: XenTmemCounters = zeroCounters();
+  readonly tmem: Tmem<XenPgp>;
+  readonly selfballoon: XenSelfballoon;
+
+  private readonly values: ParamMap;
+  /** client->pools[]: the guest's pool ids. */
+  private readonly pools: (TmemPool<XenPgp> | null)[] = new Array<TmemPool<XenPgp> | null>(MAX_POOLS_PER_DOMAIN).fill(null);
+  /** global_shared_pools[]. */
+  private readonly shared: (SharedPool | null)[] = new Array<SharedPool | null>(MAX_GLOBAL_SHARED_POOLS).fill(null);
+  /** tmem_frontswap_poolid. */
+  private fsPoolId = -1;
+  /** The ephemeral LRU list (head = least recently used). */
+  private lruHead: XenPgp | null = null;
+  private lruTail: XenPgp | null = null;
+  /** Pages this guest holds in the hypervisor (both kinds). */
+  private pages = 0;
+  private budgetPages = 0;
+  private persEvictsEph = true;
+  private maxmemBoundsPers = false;
+
+  constructor(
+    private readonly env: BackendEnv,
+    params?: ParamMap,
+    options: SelfballoonOptions = {},
+  ) {
+    const v = resolveParams(XEN_TMEM_NAME, XEN_TMEM_PARAMS, params);
+    const fsOn = v['frontswap'] === true;
+    const ccOn = v['cleancache'] === true;
+    // xen_tmem_init: no point driving pages to swap if they go nowhere in tmem
+    const selfballooning = fsOn && v['selfballooning'] === true;
+    const selfshrinking = fsOn && v['selfshrinking'] === true && v['frontswap_selfshrinking'] === true;
+    v['selfballooning'] = selfballooning;
+    v['selfshrinking'] = fsOn && v['selfshrinking'] === true;
+    v['frontswap_selfshrinking'] = selfshrinking;
+    this.values = v;
+    this.frontswap = fsOn ? new XenFrontswapOps(this) : null;
+    this.cleancache = ccOn ? new XenCleancacheOps(this) : null;
+    this.tmem = new Tmem<XenPgp>(this);
+    this.applyBudget(v['hypervisor_budget_mb'] as number);
+    this.persEvictsEph = v['persistent_evicts_ephemeral'] === true;
+    this.maxmemBoundsPers = v['maxmem_bounds_persistent'] === true;
+    this.selfballoon = new XenSelfballoon(
+      env,
+      {
+        selfballooning,
+        frontswapSelfshrinking: selfshrinking,
+        frontswapEnabled: fsOn,
+        interval: v['selfballoon_interval'] as number,
+        downhysteresis: v['selfballoon_downhysteresis'] as number,
+        uphysteresis: v['selfballoon_uphysteresis'] as number,
+        minUsableMb: v['selfballoon_min_usable_mb'] as number,
+        reservedMb: v['selfballoon_reserved_mb'] as number,
+        frontswapHysteresis: v['frontswap_hysteresis'] as number,
+        frontswapInertia: v['frontswap_inertia'] as number,
+      },
+      options,
+    );
+  }
+
+  // ---- Backend ----------------------------------------------------------------
+
+  params(): ParamMap {
+    return { ...this.values };
+  }
+
+  setParam(name: string, value: ParamValue): void {
+    const v = checkRuntimeParam(XEN_TMEM_NAME, XEN_TMEM_PARAMS, name, value);
+    if (this.selfballoon.setParam(name, v)) {
+      this.values[name] = v;
+      return;
+    }
+    this.values[name] = v;
+    if (name === 'hypervisor_budget_mb') this.applyBudget(v as number);
+    else if (name === 'persistent_evicts_ephemeral') this.persEvictsEph = v === true;
+    else if (name === 'maxmem_bounds_persistent') this.maxmemBoundsPers = v === true;
+  }
+
+  private applyBudget(mb: number): void {
+    this.budgetPages = mb > 0 ? mb * PAGES_PER_MB : Infinity;
+  }
+
+  /** The page budget (Infinity when unlimited). */
+  get budget(): number {
+    return this.budgetPages;
+  }
+
+  tick(nowNs: number): void {
+    this.selfballoon.tick(nowNs);
+  }
+
+  /** The self-balloon worker's runs: (time, guest RAM, frontswap pages), oldest first. */
+  timeline(): TimelinePoint[] {
+    return this.selfballoon.timeline();
+  }
+
+  stats(): Record<string, Record<string, number>> {
+    const t = this.tmem.stats;
+    let pools = 0;
+    for (const p of this.pools) if (p !== null) pools++;
+    let sharedPools = 0;
+    for (const s of this.shared) if (s !== null) sharedPools++;
+    return {
+      'xen-tmem': {
+        ...this.counters,
+        obj_count: t.obj_count,
+        obj_count_max: t.obj_count_max,
+        objnode_count: t.objnode_count,
+        objnode_count_max: t.objnode_count_max,
+        pools,
+        shared_pools: sharedPools,
+        budget_pages: this.budgetPages === Infinity ? 0 : this.budgetPages,
+      },
+      selfballoon: this.selfballoon.stats(),
+    };
+  }
+
+  /** Xen's tmem pages are the hypervisor's: no guest RAM. */
+  poolPages(): number {
+    return 0;
+  }
+
+  storedBytes(): number {
+    return this.pages * PAGE_SIZE;
+  }
+
+  storedPages(): number {
+    return this.pages;
+  }
+
+  /** The pool behind a pool id of this guest, or null. */
+  poolById(poolId: number): TmemPool<XenPgp> | null {
+    if (!Number.isInteger(poolId) || poolId < 0 || poolId >= MAX_POOLS_PER_DOMAIN) return null;
+    return this.pools[poolId] ?? null;
+  }
+
+  /** Pages held in a pool id's pool (shared pools count once per id that uses them). */
+  poolPageCount(poolId: number): number {
+    const pool = this.poolById(poolId);
+    if (pool === null) return 0;
+    let n = 0;
+    for (const obj of pool.objs.values()) n += obj.pampds.size;
+    return n;
+  }
+
+  // ---- hypercalls ----------------------------------------------------------------
+
+  /** do_tmem_op's entry: count and charge one hypercall. */
+  private enter(): void {
+    this.counters.total_tmem_ops++;
+    this.env.meter.meta(HYPERCALL_CYCLES + TMEM_OP_CYCLES);
+  }
+
+  /** do_tmem_op's exit: count an error. */
+  private leave(rc: number): number {
+    if (rc < 0) this.counters.errored_tmem_ops++;
+    return rc;
+  }
+
+  /** TMEM_NEW_POOL: a pool id >= 0, or a negative error. */
+  newPool(flags: number, uuid: string, pageSize: number): number {
+    this.enter();
+    if (pageSize !== PAGE_SIZE) return this.leave(EPERM); // unsupported pagesize
+    let d = 0;
+    while (d < MAX_POOLS_PER_DOMAIN && this.pools[d] !== null) d++;
+    if (d >= MAX_POOLS_PER_DOMAIN) return this.leave(EPERM); // no more pool slots
+    if ((flags & TMEM_POOL_SHARED) !== 0) {
+      let firstUnused = -1;
+      for (let s = 0; s < MAX_GLOBAL_SHARED_POOLS; s++) {
+        const sp = this.shared[s] ?? null;
+        if (sp === null) {
+          if (firstUnused < 0) firstUnused = s;
+        } else if (sp.uuid === uuid) {
+          // matches a shared pool: join it
+          this.pools[d] = sp.pool;
+          sp.sharers++;
+          return this.leave(d);
+        }
+      }
+      if (firstUnused < 0) return this.leave(EPERM); // no global shared pool slots
+      const pool = this.tmem.newPool(d, flags & (TMEM_POOL_PERSIST | TMEM_POOL_SHARED));
+      this.shared[firstUnused] = { uuid, pool, sharers: 1 };
+      this.pools[d] = pool;
+      return this.leave(d);
+    }
+    this.pools[d] = this.tmem.newPool(d, flags & TMEM_POOL_PERSIST);
+    return this.leave(d);
+  }
+
+  /** TMEM_DESTROY_POOL: 1 if the id named a pool, else 0. */
+  destroyPool(poolId: number): number {
+    this.enter();
+    const pool = this.poolById(poolId);
+    if (pool === null) return this.leave(0);
+    this.pools[poolId] = null;
+    if (pool.shared) {
+      const slot = this.shared.findIndex((s) => s !== null && s.pool === pool);
+      const sp = slot >= 0 ? this.shared[slot]! : null;
+      if (sp !== null) {
+        // shared_pool_quit: this guest's objects go (all of them: one guest), then one sharer
+        if (--sp.sharers > 0) {
+          for (const oid of [...pool.objs.keys()]) this.tmem.flushObject(pool, oid);
+          return this.leave(1);
+        }
+        this.shared[slot] = null;
+      }
+    }
+    this.tmem.destroyPool(pool);
+    return this.leave(1);
+  }
+
+  /** TMEM_PUT_PAGE: 1 on success, else a negative error. */
+  putPage(poolId: number, oid: number, index: number, page: Page): number {
+    this.enter();
+    const pool = this.poolById(poolId);
+    if (pool === null) return this.leave(ENODEV);
+    const c = this.counters;
+    c.puts++;
+    const persistent = pool.persistent;
+    const old = this.tmem.lookup(pool, oid, index);
+    if (old !== undefined) {
+      // do_tmem_dup_put: free the old data, take a page for the new (the freed one)
+      if (persistent && this.maxmemBoundsPers && this.domainFullyAllocated(this.counters.pers_count - 1)) {
+        this.tmem.flushPage(pool, oid, index);
+        c.dup_puts_flushed++;
+        return this.leave(ENOSPC);
+      }
+      this.copyIn(old, page);
+      c.dup_puts_replaced++;
+      c.good_puts++;
+      if (persistent) c.succ_pers_puts++;
+      return this.leave(1);
+    }
+    // tmem_ensure_avail_pages (tmemsim: only when the budget is exhausted)
+    if (this.pages >= this.budgetPages && (!persistent || this.persEvictsEph)) {
+      while (this.pages >= this.budgetPages && this.evictOne()) {
+        /* evict until a page is free */
+      }
+    }
+    // tmem_page_alloc
+    if (this.pages >= this.budgetPages || (persistent && this.maxmemBoundsPers && this.domainFullyAllocated(c.pers_count))) {
+      c.alloc_page_failed++;
+      c.no_mem_puts++;
+      return this.leave(ENOMEM);
+    }
+    const pgp = new XenPgp(pool, oid, index, page.tag, null);
+    this.copyIn(pgp, page);
+    this.tmem.put(pool, oid, index, pgp);
+    this.pages++;
+    if (persistent) {
+      if (++c.pers_count > c.pers_count_max) c.pers_count_max = c.pers_count;
+      c.succ_pers_puts++;
+    } else {
+      this.lruAppend(pgp);
+      if (++c.eph_count > c.eph_count_max) c.eph_count_max = c.eph_count;
+      c.tot_good_eph_puts++;
+    }
+    c.good_puts++;
+    return this.leave(1);
+  }
+
+  /** TMEM_GET_PAGE: 1 if found (out filled), 0 on a miss, else a negative error. */
+  getPage(poolId: number, oid: number, index: number, out: PageOut): number {
+    this.enter();
+    const pool = this.poolById(poolId);
+    if (pool === null) return this.leave(ENODEV);
+    if (pool.objCount === 0) return this.leave(EEMPTY);
+    const c = this.counters;
+    c.gets++;
+    const exclusive = pool.ephemeral && !pool.shared;
+    // tmem core: get_and_free 0 frees an ephemeral page, -1 never frees
+    const pgp = this.tmem.get(pool, oid, index, exclusive ? 0 : -1);
+    if (pgp === null) return this.leave(0);
+    const env = this.env;
+    env.meter.copy(PAGE_SIZE);
+    if (env.verifyBytes && pgp.data !== null) {
+      out.bytes.set(pgp.data);
+      out.filled = true;
+    } else out.filled = false;
+    out.tag = pgp.tag;
+    if (pool.ephemeral) {
+      if (exclusive) this.pampdFree(pgp, pool);
+      else {
+        // a shared page stays and becomes the most recently used
+        this.lruRemove(pgp);
+        this.lruAppend(pgp);
+      }
+      c.succ_eph_gets++;
+    } else c.succ_pers_gets++;
+    c.found_gets++;
+    return this.leave(1);
+  }
+
+  /** TMEM_FLUSH_PAGE: 1 (Xen returns 1 whether or not the page was there). */
+  flushPage(poolId: number, oid: number, index: number): number {
+    this.enter();
+    const pool = this.poolById(poolId);
+    if (pool === null) return this.leave(ENODEV);
+    const c = this.counters;
+    c.flushs++;
+    if (this.tmem.flushPage(pool, oid, index)) c.flushs_found++;
+    return this.leave(1);
+  }
+
+  /** TMEM_FLUSH_OBJECT: 1. */
+  flushObject(poolId: number, oid: number): number {
+    this.enter();
+    const pool = this.poolById(poolId);
+    if (pool === null) return this.leave(ENODEV);
+    const c = this.counters;
+    c.flush_objs++;
+    if (this.tmem.flushObject(pool, oid)) c.flush_objs_found++;
+    return this.leave(1);
+  }
+
+  // ---- pages ------------------------------------------------------------------------
+
+  /** Copy a page's data into a descriptor (tmh_copy_from_client): bytes only when verifying. */
+  private copyIn(pgp: XenPgp, page: Page): void {
+    const env = this.env;
+    env.meter.copy(PAGE_SIZE);
+    if (env.verifyBytes) {
+      if (pgp.data === null) pgp.data = new Uint8Array(PAGE_SIZE);
+      pgp.data.set(page.bytes.subarray(0, PAGE_SIZE));
+    }
+    pgp.tag = page.tag;
+  }
+
+  /** domain_fully_allocated with `persPages` persistent pages charged to the guest. */
+  private domainFullyAllocated(persPages: number): boolean {
+    const vm = this.env.vm();
+    return vm.totalram + persPages >= vm.maxram;
+  }
+
+  /** The tmem core freed a page (flush, flush_object, destroy_pool, eviction), or an exclusive get took it. */
+  pampdFree(pgp: XenPgp, pool: TmemPool<XenPgp>): void {
+    const c = this.counters;
+    if (pool.ephemeral) {
+      this.lruRemove(pgp);
+      c.eph_count--;
+    } else c.pers_count--;
+    this.pages--;
+    pgp.data = null;
+  }
+
+  /** tmem_evict: drop the least recently used ephemeral page. */
+  private evictOne(): boolean {
+    const c = this.counters;
+    c.evict_attempts++;
+    const pgp = this.lruHead;
+    if (pgp === null) return false;
+    this.env.meter.meta(TMEM_EVICT_CYCLES);
+    this.tmem.flushPage(pgp.pool, pgp.oid, pgp.index);
+    c.evicted_pgs++;
+    return true;
+  }
+
+  private lruAppend(pgp: XenPgp): void {
+    pgp.next = null;
+    pgp.prev = this.lruTail;
+    if (this.lruTail !== null) this.lruTail.next = pgp;
+    else this.lruHead = pgp;
+    this.lruTail = pgp;
+  }
+
+  private lruRemove(pgp: XenPgp): void {
+    if (pgp.prev !== null) pgp.prev.next = pgp.next;
+    else if (this.lruHead === pgp) this.lruHead = pgp.next;
+    if (pgp.next !== null) pgp.next.prev = pgp.prev;
+    else if (this.lruTail === pgp) this.lruTail = pgp.prev;
+    pgp.prev = null;
+    pgp.next = null;
+  }
+
+  // ---- frontswap shim (tmem_frontswap_*) ----------------------------------------
+
+  /** The frontswap pool id (-1 before the first init). */
+  get frontswapPoolId(): number {
+    return this.fsPoolId;
+  }
+
+  /** tmem_frontswap_init: one persistent private pool for every swap type. */
+  frontswapInit(_type: number): void {
+    if (this.fsPoolId < 0) this.fsPoolId = this.newPool(TMEM_POOL_PERSIST, '', PAGE_SIZE);
+  }
+
+  frontswapStore(type: number, offset: number, page: Page): boolean {
+    const pool = this.fsPoolId;
+    if (pool < 0 || !isU32(offset)) return false;
+    return this.putPage(pool, xenFrontswapOid(type, offset), xenFrontswapIndex(offset), page) === 1;
+  }
+
+  frontswapLoad(type: number, offset: number, out: PageOut): boolean {
+    const pool = this.fsPoolId;
+    if (pool < 0 || !isU32(offset)) return false;
+    return this.getPage(pool, xenFrontswapOid(type, offset), xenFrontswapIndex(offset), out) === 1;
+  }
+
+  frontswapFlushPage(type: number, offset: number): void {
+    const pool = this.fsPoolId;
+    if (pool < 0 || !isU32(offset)) return;
+    this.flushPage(pool, xenFrontswapOid(type, offset), xenFrontswapIndex(offset));
+  }
+
+  /** tmem_frontswap_flush_area: FLUSH_OBJECT on the 16 oids of the type, highest first. */
+  frontswapFlushArea(type: number): void {
+    const pool = this.fsPoolId;
+    if (pool < 0) return;
+    for (let ind = SWIZ_MASK; ind >= 0; ind--) this.flushObject(pool, xenFrontswapOid(type, ind));
+  }
+}
+
+export const xenTmemFactory: BackendFactory = {
+  name: XEN_TMEM_NAME,
+  description:
+    'Xen tmem: frontswap and cleancache pages copied into hypervisor memory (not guest RAM), ephemeral pages evicted LRU, with self-ballooning and frontswap self-shrinking',
+  era: 'drivers/xen/tmem.c and xen-selfballoon.c, Linux 3.8-3.10; hypervisor xen/common/tmem.c, Xen 4.2-4.3',
+  params: XEN_TMEM_PARAMS,
+  create(env: BackendEnv, params: ParamMap): Backend {
+    return new XenTmemBackend(env, params);
+  },
+};
