@@ -1,0 +1,59 @@
+/**
+ * Golden tests: the shipped workloads replayed through the library, with
+ * their exact counters compared to the committed expectations in
+ * test/golden/expected/. A change in the model that moves any counter shows
+ * here; bless a deliberate change with `UPDATE_GOLDEN=1 npx vitest run test/golden`
+ * and say why in the commit.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/api.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const EXPECTED = path.join(__dirname, 'expected');
+
+function golden(report: Awaited<ReturnType<typeof run>>) {
+  return report.runs.map((r) => ({
+    profile: r.profile,
+    events: r.backend.events,
+    frontswap: r.backend.frontswap,
+    cleancache: r.backend.cleancache,
+    debugfs: r.backend.debugfs,
+    io: r.backend.io,
+    pool: r.backend.pool,
+    ratios: r.backend.ratios,
+    energy: r.backend.energy,
+    baseline_io: r.baseline?.io ?? null,
+    baseline_energy: r.baseline?.energy ?? null,
+    oracle: { stale: r.backend.oracle.stale, lost: r.backend.oracle.lost, checked_loads: r.backend.oracle.checked_loads, checked_gets: r.backend.oracle.checked_gets },
+  }));
+}
+
+const cases: [string, Parameters<typeof run>[0]][] = [
+  ['mobile-app-switch', { trace: 'workloads/mobile-app-switch.json' }],
+  ['file-scan', { trace: 'workloads/file-scan.json' }],
+  ['mixed-build', { trace: 'workloads/mixed-build.json' }],
+  ['mixed-build-deflate', { trace: 'workloads/mixed-build.json', compressor: 'deflate', profiles: ['ssd'] }],
+  ['mixed-build-xen', { trace: 'workloads/mixed-build.json', backend: 'xen-tmem', profiles: ['ssd'] }],
+];
+
+describe('golden counters on the shipped workloads', () => {
+  for (const [name, opts] of cases) {
+    it(name, async () => {
+      const prev = process.cwd();
+      process.chdir(ROOT);
+      try {
+        const got = golden(await run(opts));
+        const file = path.join(EXPECTED, `${name}.json`);
+        if (process.env.UPDATE_GOLDEN) fs.writeFileSync(file, JSON.stringify(got, null, 1) + '\n');
+        const want = JSON.parse(fs.readFileSync(file, 'utf8'));
+        expect(got).toEqual(want);
+        for (const r of got) expect(r.oracle).toMatchObject({ stale: 0, lost: 0 });
+      } finally {
+        process.chdir(prev);
+      }
+    });
+  }
+});
