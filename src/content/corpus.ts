@@ -12,14 +12,18 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PAGE_SIZE } from './page.js';
 import { UsageError } from '../sim/errors.js';
 
-/** Pages kept in memory (LRU). */
+/** Pages kept in memory (LRU) for a corpus read on demand. */
 const CACHE_PAGES = 64;
+/** A corpus up to this size is read whole at open: a page fill is then a copy, not a system call. */
+export const WHOLE_CORPUS_BYTES = 256 * 2 ** 20;
 
 export class Corpus {
   /** Number of pages (the last one may be partial on disk, zero-padded here). */
   readonly pages: number;
   private fd: number;
   private readonly cache = new Map<number, Uint8Array>();
+  /** The whole file, when it is small enough (WHOLE_CORPUS_BYTES). */
+  private whole: Uint8Array | null = null;
 
   private constructor(
     readonly path: string,
@@ -28,6 +32,16 @@ export class Corpus {
   ) {
     this.fd = fd;
     this.pages = Math.ceil(bytes / PAGE_SIZE);
+    if (bytes <= WHOLE_CORPUS_BYTES) {
+      const all = new Uint8Array(this.pages * PAGE_SIZE);
+      let off = 0;
+      while (off < bytes) {
+        const n = readSync(fd, all, off, bytes - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      this.whole = all;
+    }
   }
 
   /** Opens a corpus file; throws UsageError when it cannot be read or is empty. */
@@ -66,6 +80,10 @@ export class Corpus {
   /** Writes page `index` to dst (PAGE_SIZE bytes). */
   fill(index: number, dst: Uint8Array): void {
     this.check(index);
+    if (this.whole !== null) {
+      dst.set(this.whole.subarray(index * PAGE_SIZE, (index + 1) * PAGE_SIZE));
+      return;
+    }
     let page = this.cache.get(index);
     if (page !== undefined) {
       // Refresh its LRU position.
@@ -85,6 +103,7 @@ export class Corpus {
       closeSync(this.fd);
       this.fd = -1;
       this.cache.clear();
+      this.whole = null;
     }
   }
 

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// npm run bench: tmemsim's throughput, each figure beside a reference measured
+// in the same run on the same machine, printed as a ratio. Nothing here is a
+// test: wall times vary with the host and are never asserted.
+//
+//  1. metadata path: a tmem-level cleancache trace (>= 1M events, JSONL)
+//     replayed to an uncompressed backend (xen-tmem) with the oracle's
+//     bookkeeping on (--fast: tags checked, bytes not hashed); reference: a
+//     plain Map + typed-array LRU over the same key sequence.
+//  2. the same trace for every backend (events/s per backend).
+//  3. compressed path: frontswap stores then loads of pages that never repeat,
+//     zcache with lz4, bytes verified; reference: lz4-wasm's own compress +
+//     decompress of the same pages, one call per page.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { run } from '../dist/api.js';
+import { ContentSource } from '../dist/content/source.js';
+import { backendNames } from '../dist/backends/registry.js';
+
+const require = createRequire(import.meta.url);
+const lz4 = require('lz4-wasm-nodejs');
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const EVENTS = Number(args.get('events') ?? 1_000_000);
+const KEYS = Number(args.get('keys') ?? 100_000);
+const PAGES = Number(args.get('pages') ?? 20_000);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-bench-'));
+
+function xorshift(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s;
+  };
+}
+
+function fmt(x, d = 2) {
+  return x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+}
+
+// ---- 1. the metadata path ----------------------------------------------------
+function makeCleancacheTrace() {
+  const file = path.join(dir, 'cleancache.jsonl');
+  const fd = fs.openSync(file, 'w');
+  const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 262144, mounts: [{ fs: 1 }], profile: 'ssd' }, content: { default: 'zero' } };
+  const r = xorshift(42);
+  const keys = new Float64Array(EVENTS);
+  const ops = new Uint8Array(EVENTS);
+  let buf = JSON.stringify(header) + '\n';
+  for (let i = 0; i < EVENTS; i++) {
+    // 80 % of the traffic on 20 % of the keys.
+    const hot = r() % 10 < 8;
+    const k = hot ? r() % (KEYS / 5) : r() % KEYS;
+    const inode = Math.floor(k / 1024);
+    const index = k % 1024;
+    const put = r() % 2 === 0;
+    keys[i] = k;
+    ops[i] = put ? 1 : 0;
+    buf += put
+      ? `{"op":"cleancache_put","fs":1,"inode":${inode},"index":${index},"data":{"fill":${k % 251}}}\n`
+      : `{"op":"cleancache_get","fs":1,"inode":${inode},"index":${index}}\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  return { file, keys, ops };
+}
+
+/** Reference: an LRU cache of the trace's keys in a Map + typed-array list. */
+function referenceLru(keys, ops, capacity) {
+  const map = new Map();
+  const prev = new Int32Array(capacity).fill(-1);
+  const next = new Int32Array(capacity).fill(-1);
+  const keyOf = new Float64Array(capacity);
+  let head = -1, tail = -1, size = 0, hits = 0;
+  const unlink = (s) => {
+    if (prev[s] >= 0) next[prev[s]] = next[s]; else head = next[s];
+    if (next[s] >= 0) prev[next[s]] = prev[s]; else tail = prev[s];
+  };
+  const push = (s) => {
+    prev[s] = tail; next[s] = -1;
+    if (tail >= 0) next[tail] = s; else head = s;
+    tail = s;
+  };
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const s = map.get(k);
+    if (s !== undefined) {
+      hits++;
+      unlink(s);
+      if (ops[i] === 0) { map.delete(k); continue; } // an exclusive get
+      push(s);
+    } else if (ops[i] === 1) {
+      let slot;
+      if (size < capacity) slot = size++;
+      else { slot = head; unlink(slot); map.delete(keyOf[slot]); }
+      keyOf[slot] = k;
+      map.set(k, slot);
+      push(slot);
+    }
+  }
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds: s, hits };
+}
+
+async function timed(f) {
+  const t0 = process.hrtime.bigint();
+  const r = await f();
+  return { r, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+async function metadataPath() {
+  const { file, keys, ops } = makeCleancacheTrace();
+  const ref = referenceLru(keys, ops, KEYS);
+  const refRate = EVENTS / ref.seconds;
+  console.log(`\n1. metadata path: ${EVENTS.toLocaleString()} cleancache events over ${KEYS.toLocaleString()} keys (JSONL, streamed)`);
+  console.log(`   reference  Map + typed-array LRU, same keys           ${fmt(refRate / 1e6)} M events/s`);
+  const rows = [];
+  await run({ trace: file, backend: 'xen-tmem', profiles: ['ssd'], baseline: false, fast: true }); // warm-up
+  for (const backend of backendNames()) {
+    const fast = await timed(() => run({ trace: file, backend, profiles: ['ssd'], baseline: false, fast: true }));
+    const r = fast.r.runs[0].backend;
+    const rate = EVENTS / fast.seconds;
+    rows.push({ backend, rate });
+    console.log(`   ${backend.padEnd(10)} --fast (tags checked)                  ${fmt(rate / 1e6)} M events/s  (${fmt(refRate / rate)}x the reference's time; ${r.cleancache.succ_gets.toLocaleString()} hits, oracle ${r.oracle.stale + r.oracle.lost} violations)`);
+  }
+  const best = Math.max(...rows.map((x) => x.rate));
+  for (const x of rows) console.log(`   ${x.backend.padEnd(10)} ${fmt(best / x.rate)}x the fastest backend's time`);
+  const mem = process.memoryUsage();
+  console.log(`   RSS after the metadata runs: ${fmt(mem.rss / 2 ** 20, 0)} MiB`);
+}
+
+// ---- 3. the compressed path -------------------------------------------------------
+async function compressedPath() {
+  const content = new ContentSource({ seed: 9 });
+  const classes = [2, 3, 5]; // text, code, heap
+  const corpusFile = path.join(dir, 'pages.bin');
+  const all = Buffer.alloc(PAGES * 4096);
+  for (let i = 0; i < PAGES; i++) content.fill((i + 1) * 16 + classes[i % 3], all.subarray(i * 4096, (i + 1) * 4096));
+  fs.writeFileSync(corpusFile, all);
+  // Reference: lz4-wasm on the same pages, one call per page.
+  const pages = [];
+  for (let i = 0; i < PAGES; i++) pages.push(new Uint8Array(all.buffer, all.byteOffset + i * 4096, 4096));
+  const t0 = process.hrtime.bigint();
+  let out = 0;
+  for (let i = 0; i < PAGES; i++) {
+    const c = lz4.compress(pages[i]);
+    out += c.length - 4;
+    lz4.decompress(c);
+  }
+  const refS = Number(process.hrtime.bigint() - t0) / 1e9;
+  // The trace: store every page once, then load every page once.
+  const file = path.join(dir, 'stores.jsonl');
+  const lines = [JSON.stringify({ format: 'tmemsim-trace', version: 1, config: { ram_pages: 262144, swap: [{ type: 0, slots: PAGES }], backend: 'zcache', profile: 'ssd' }, content: { corpus: 'pages.bin' } })];
+  for (let i = 0; i < PAGES; i++) lines.push(`{"op":"frontswap_store","type":0,"offset":${i},"data":{"corpus":${i}}}`);
+  for (let i = 0; i < PAGES; i++) lines.push(`{"op":"frontswap_load","type":0,"offset":${i}}`);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  // Warm up (module init, schema compile, JIT) on the same trace, then measure.
+  await run({ trace: file, profiles: ['ssd'], baseline: false });
+  const sim = await timed(() => run({ trace: file, profiles: ['ssd'], baseline: false }));
+  const b = sim.r.runs[0].backend;
+  const mb = (PAGES * 4096) / 2 ** 20;
+  console.log(`\n3. compressed path: ${PAGES.toLocaleString()} distinct pages (text, code, heap) stored then loaded, zcache + lz4, bytes verified`);
+  console.log(`   reference  lz4-wasm compress + decompress, 1 call/page   ${fmt(PAGES / refS, 0)} pages/s  ${fmt(mb / refS, 1)} MB/s  (ratio ${fmt((PAGES * 4096) / out)})`);
+  console.log(`   tmemsim    store + load through frontswap and zcache     ${fmt(PAGES / sim.seconds, 0)} pages/s  ${fmt(mb / sim.seconds, 1)} MB/s  (ratio ${fmt(b.ratios.compression_ratio)}, ${b.oracle.bytes_verified.toLocaleString()} loads byte-verified)`);
+  console.log(`   tmemsim time / raw codec time: ${fmt(sim.seconds / refS)}x (target <= 1.5x)`);
+}
+
+console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+await metadataPath();
+await compressedPath();
+fs.rmSync(dir, { recursive: true, force: true });
