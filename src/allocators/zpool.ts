@@ -23,7 +23,8 @@ export interface Zpool {
   readonly name: string;
   /**
    * zpool_malloc: a handle > 0 for an object of `size` bytes, or a negative
-   * errno: ENOSPC when the size can never fit, ENOMEM when no page can be had.
+   * errno: ENOSPC when the size can never fit (zbud, z3fold; zsmalloc says
+   * EINVAL for an object over a page), ENOMEM when no page can be had.
    */
   malloc(size: number): number;
   free(handle: number): void;

@@ -6,10 +6,12 @@
 import type { BackendFactory } from './backend.js';
 import { xenTmemFactory } from './xen-tmem.js';
 import { zcacheFactory } from './zcache.js';
+import { zswapFactory } from './zswap.js';
 import { UsageError, acceptedList } from '../sim/errors.js';
 
 export const BACKENDS: ReadonlyMap<string, BackendFactory> = new Map<string, BackendFactory>([
   [zcacheFactory.name, zcacheFactory],
+  [zswapFactory.name, zswapFactory],
   [xenTmemFactory.name, xenTmemFactory],
 ]);
 

@@ -61,7 +61,8 @@ class SwapArea {
 export class Frontswap {
   readonly counters: FrontswapCounters = { loads: 0, succ_stores: 0, failed_stores: 0, invalidates: 0 };
   private ops: FrontswapOps | null = null;
-  private exclusiveGets = false;
+  /** The registered backend: exclusive gets are read from it on every load (zswap can switch at runtime). */
+  private backend: Backend | null = null;
   private readonly areas: (SwapArea | null)[] = new Array<SwapArea | null>(MAX_SWAPFILES).fill(null);
   private needInit = 0;
   /** frontswap_writethrough(): stores also go to the swap device. */
@@ -97,14 +98,14 @@ export class Frontswap {
       }
     }
     this.ops = ops;
-    this.exclusiveGets = backend.frontswapExclusiveGets;
+    this.backend = backend;
     return old;
   }
 
   /** tmemsim: the backend is gone; swap areas wait for the next one. Bitmaps must be empty. */
   unregister(): void {
     this.ops = null;
-    this.exclusiveGets = false;
+    this.backend = null;
     for (let t = 0; t < MAX_SWAPFILES; t++) if (this.areas[t]) this.needInit |= 1 << t;
   }
 
@@ -166,7 +167,7 @@ export class Frontswap {
     if (!ops || !a || !a.test(offset)) return LoadResult.Miss;
     if (!ops.load(type, offset, out)) return LoadResult.Miss;
     this.counters.loads++;
-    if (this.exclusiveGets) {
+    if (this.backend!.frontswapExclusiveGets) {
       a.clear(offset);
       a.pages--;
       return LoadResult.HitExclusive;

@@ -1,0 +1,971 @@
+/**
+ * zswap: a compressed cache for swap pages in RAM, a frontswap backend
+ * (swap only: cleancache = null). Pages are compressed into a zpool allocator
+ * (zbud, z3fold, zsmalloc) whose pages come out of the simulated RAM.
+ *
+ * Kernel source followed: TL:mm/zswap.c in three eras, chosen by `era`:
+ *   '4.x'  ≈4.5–4.13 as a frontswap backend (zswap_frontswap_store & co.), with
+ *          the same-filled page handling of 4.14 included (so zero pages cost no
+ *          pool memory in this era too). Default; default zpool zbud.
+ *   '6.x'  5.6–6.7 as a 6.1 LTS kernel shows it (reference "Observed on a real
+ *          6.1 kernel"): reject + asynchronous shrink worker with the
+ *          accept_threshold_percent hysteresis; exclusive_loads (6.5) optional.
+ *          Default zpool zsmalloc.
+ *   '6.8+' always-exclusive loads, incompressible pages stored raw, a store
+ *          failure erases a stale entry, writeback through zswap's own entry
+ *          LRU (CachyOS/linux mm/zswap.c @8855497e). Default zpool zsmalloc (6.3+
+ *          rules: chains of up to 8 pages).
+ *
+ *   init(type):          tree[type] = {} (zswap_frontswap_init)
+ *   store(type,off,page):
+ *     !enabled or no tree: fail, uncounted                     [6.8+: erase stale entry]
+ *     [6.x]  dup = tree[off]: duplicate_entry++, free it first
+ *     [4.x]  cur = pool pages; if totalram*max_pool_percent/100 < cur:
+ *              pool_limit_hit++; zpool_shrink(oldest pool, 1) synchronously
+ *              (zbud/z3fold: write back the LRU-tail page's objects; zsmalloc: -EINVAL);
+ *              failure → reject_reclaim_fail++, fail
+ *     [6.x]  full (max < cur): pool_limit_hit++, reached_full = 1, queue shrink, fail
+ *            reached_full: can_accept (max*accept/100 > cur) ? reached_full = 0
+ *                                                            : queue shrink, fail
+ *     [6.8+] cur >= max: pool_limit_hit++, reached_full = 1; reached_full and
+ *            cur <= max*accept/100: reached_full = 0; reached_full: queue shrink, fail
+ *     same_filled_pages_enabled and all 8-byte words equal: entry(length 0, value);
+ *            same_filled_pages++ (no pool memory), goto insert
+ *     !non_same_filled_pages_enabled: fail, uncounted
+ *     dlen = compress(current pool's compressor, page)
+ *     dlen > PAGE_SIZE (the codec overflows the one-page output the kernel allows):
+ *            [4.x, 6.x] fail, uncounted (observed on 6.1); [6.8+] store raw
+ *     [6.8+] dlen >= PAGE_SIZE: store raw: dlen = PAGE_SIZE, stored_incompressible_pages++
+ *     handle = zpool_malloc(dlen [+ 8-byte zswap_header in 4.x])
+ *            -ENOSPC → reject_compress_poor; other errors → reject_alloc_fail; fail
+ *     insert: [4.x, 6.8+] a dup in the tree is freed now, duplicate_entry++
+ *            [6.8+] the entry goes to the head of zswap's LRU
+ *     stored_pages++, zswpout++
+ *   load(type,off):  entry = tree[off] or fail; same-filled: fill the page;
+ *            else decompress; zswpin++. Exclusive ([6.x] exclusive_loads, [6.8+]
+ *            always): the entry is freed (the frontend clears its bit and the
+ *            page is dirty). Non-exclusive: the entry stays.
+ *   invalidate_page: free tree[off] if present.  invalidate_area: free the tree.
+ *   writeback(entry) (zpool evict callback [4.x, 6.x]; LRU tail [6.8+]):
+ *            env.swapWriteback(type, off) false → -EEXIST, the entry is kept;
+ *            else decompress (charged; real when verifying), written_back_pages++,
+ *            zswpwb++, the entry is freed (the frontend's bit stays set: a later
+ *            load misses here and reads the swap device).
+ *   shrink_worker [6.x] (on the oldest pool): repeat zpool_shrink(pool, 1);
+ *            each error → reject_reclaim_fail++, stop on a non-EAGAIN error or
+ *            after 16 errors; until can_accept.
+ *   shrink_worker [6.8+]: repeat write back the LRU-tail entry (a failure →
+ *            reject_reclaim_fail++ and the entry rotates to the head; stop after
+ *            16) until cur <= max*accept/100.
+ *   pools: a pool is (compressor, zpool). Changing either parameter makes a new
+ *            current pool for new stores, or reuses a live pool that matches;
+ *            older pools serve loads and invalidates and are destroyed when empty.
+ *
+ * Deviations and choices:
+ * - The asynchronous shrink worker runs at the next Backend.tick(nowNs) (the
+ *   simulator ticks before every event), so stores in the same event stay
+ *   rejected, as they would while the work item is pending. Deterministic.
+ *   `new ZswapBackend(env, params, { shrinkWorker: 'inline' })` runs it at the
+ *   end of the store that queued it instead.
+ * - '6.x' mixes kernels on purpose, as a 6.1 machine behaves: 6.1's store
+ *   (reject while full, no reject counter for a codec overflow), the 6.4
+ *   shrink_worker loop (6.1 shrank one zpool page per queued work item) and the
+ *   6.5–6.7 order (a duplicate is freed first; a reached_full store that cannot
+ *   be accepted queues the worker too; 6.1 rejected without queueing).
+ *   Reclaim goes through the zpool's own LRU (≤6.4); zsmalloc cannot write
+ *   back (≤6.1; it had its own LRU in 6.2–6.4), so with zsmalloc every store,
+ *   same-filled ones too, is rejected until the pool falls below the accept
+ *   threshold, as observed. Non-exclusive loads do not rotate any LRU (6.5+
+ *   moves the entry to the LRU head).
+ * - '6.8+': the memcg limits (memory.zswap.max, zswap.writeback) and the
+ *   memcg-aware shrinker (shrinker_enabled, second-chance bits) are not
+ *   modelled; the worker writes back one global LRU. The 6.8–6.11 same-filled
+ *   path is kept (6.12+ has the swap core's zeromap keep zero pages from zswap
+ *   altogether; set same_filled_pages_enabled=false when the mm model does
+ *   that). Raw storage (stored_incompressible_pages) is the current kernel's.
+ * - duplicate_entry is counted in every era (the kernel dropped it in 6.10).
+ *   reject_compress_fail never moves: a codec overflow is uncounted in 4.x and
+ *   as observed on 6.1 (6.6–6.7 count it) and stored raw in 6.8+; tmemsim's
+ *   codecs do not otherwise fail. decompress_fail never moves either.
+ *   reject_kmemcache_fail never moves (entry metadata is not charged to RAM).
+ * - A codec output > PAGE_SIZE counts as a compression failure for every
+ *   codec (the kernel passes a one-page output length; lzo ignored it in 4.x
+ *   and went on to -ENOSPC in zbud).
+ * - Defaults: compressor 'lz4' (the kernel's default is lzo, lzo-rle from 5.x;
+ *   tmemsim has no lzo); zpool '' means the era's default (the kernel's
+ *   ZSWAP_PARAM_UNSET is also ""): zbud for 4.x, zsmalloc for 6.x and 6.8+.
+ * - exclusive_loads exists in '6.x' only: '4.x' loads are never exclusive,
+ *   '6.8+' always (the parameter is then ignored; changing it at runtime to the
+ *   other value is an error). frontswapExclusiveGets follows the current
+ *   value: the frontend must read it per load to see runtime changes.
+ * - accept_threshold_percent has no effect in '4.x' (it came in 5.6).
+ * - The pool limit reads env.vm().totalram (the ballooned RAM) at every store.
+ *   The pool can pass the limit by one allocation: zbud/z3fold 1 page,
+ *   zsmalloc one zspage (up to 4, or 8 with 6.3 rules): the check comes
+ *   before the allocation, as in the kernel.
+ * - Entries and trees are not charged to simulated RAM; no per-CPU streams,
+ *   locking, THP, memcg or NUMA.
+ * - Costs: compression and decompression through the meter; the copy of the
+ *   compressed bytes into the zpool object and a same-filled page's fill as
+ *   memcpy; tree and zpool bookkeeping as fixed cycle estimates (below); the
+ *   same-filled scan at a cycle per 8-byte word read.
+ */
+
+import type { Backend, BackendEnv, BackendFactory, FrontswapOps, ParamSpec } from './backend.js';
+import { checkRuntimeParam, resolveParams } from './params.js';
+import { getZpool } from '../allocators/registry.js';
+import { EAGAIN, EEXIST, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
+import { zsmallocFactoryFor } from '../allocators/zsmalloc.js';
+import type { Compressed, Compressor } from '../compressors/compressor.js';
+import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
+import { InvariantError, UsageError } from '../sim/errors.js';
+import type { ParamMap, ParamValue } from '../trace/events.js';
+
+export const ZSWAP_NAME = 'zswap';
+
+export type ZswapEra = '4.x' | '6.x' | '6.8+';
+export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.x', '6.8+'];
+
+/** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x). */
+export const ZSWAP_HEADER_SIZE = 8;
+/** MAX_RECLAIM_RETRIES (mm/internal.h): the shrink worker gives up after this many failures. */
+export const MAX_RECLAIM_RETRIES = 16;
+
+// Bookkeeping costs: estimates, not measurements. A tree operation is a
+// spinlock and an rbtree walk (a few hundred cycles); a zpool malloc or free is
+// list surgery in the allocator.
+/** Cycles charged per tree operation (store, load, invalidate lookups). */
+export const ZSWAP_TREE_CYCLES = 300;
+/** Cycles charged per zpool malloc or free. */
+export const ZSWAP_ZPOOL_CYCLES = 200;
+/** Cycles per 8-byte word read by the same-filled check. */
+export const SAME_FILLED_CYCLES_PER_WORD = 1;
+
+/** What differs between the eras. */
+interface EraRules {
+  /** Bytes zswap adds to each zpool object (struct zswap_header). */
+  readonly headerSize: number;
+  /** Free a duplicate before storing (6.5+); otherwise it is replaced at insert. */
+  readonly dupFirst: boolean;
+  /** A failed or disabled store erases the stale entry at that offset. */
+  readonly eraseStaleOnFailure: boolean;
+  readonly limit: 'sync-shrink' | 'hysteresis' | 'hysteresis-6.8';
+  readonly exclusiveLoads: 'never' | 'param' | 'always';
+  /** Codec overflow / size >= PAGE_SIZE: rejected, or stored uncompressed. */
+  readonly incompressible: 'reject' | 'raw';
+  /** Writeback through zswap's own entry LRU (any zpool) instead of zpool_shrink. */
+  readonly entryLru: boolean;
+  readonly defaultZpool: string;
+  /** Allocator factories that differ from the registry's in this era. */
+  readonly zpoolOverrides: Readonly<Record<string, ZpoolFactory>>;
+}
+
+const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
+  '4.x': {
+    headerSize: ZSWAP_HEADER_SIZE,
+    dupFirst: false,
+    eraseStaleOnFailure: false,
+    limit: 'sync-shrink',
+    exclusiveLoads: 'never',
+    incompressible: 'reject',
+    entryLru: false,
+    defaultZpool: 'zbud',
+    zpoolOverrides: {},
+  },
+  '6.x': {
+    headerSize: 0,
+    dupFirst: true,
+    eraseStaleOnFailure: false,
+    limit: 'hysteresis',
+    exclusiveLoads: 'param',
+    incompressible: 'reject',
+    entryLru: false,
+    defaultZpool: 'zsmalloc',
+    zpoolOverrides: {},
+  },
+  '6.8+': {
+    headerSize: 0,
+    dupFirst: false,
+    eraseStaleOnFailure: true,
+    limit: 'hysteresis-6.8',
+    exclusiveLoads: 'always',
+    incompressible: 'raw',
+    entryLru: true,
+    defaultZpool: 'zsmalloc',
+    zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3') },
+  },
+};
+
+export const ZSWAP_PARAMS: readonly ParamSpec[] = [
+  { name: 'enabled', type: 'bool', default: true, runtime: true, doc: 'Accept new stores. false stops stores only: stored pages stay loadable.' },
+  {
+    name: 'compressor',
+    type: 'string',
+    default: 'lz4',
+    runtime: true,
+    doc: "Compressor (crypto API name) of the current pool. The kernel's default is lzo (lzo-rle from 5.x); tmemsim's is lz4. A change makes a new current pool (or reuses a live one).",
+  },
+  {
+    name: 'zpool',
+    type: 'string',
+    default: '',
+    runtime: true,
+    doc: "Allocator of the current pool: zbud, z3fold or zsmalloc; '' is the era's default (zbud for 4.x, zsmalloc for 6.x and 6.8+). A change makes a new current pool (or reuses a live one).",
+  },
+  {
+    name: 'max_pool_percent',
+    type: 'int',
+    default: 20,
+    min: 0,
+    max: 100,
+    runtime: true,
+    doc: 'The pool may hold at most this percentage of RAM (totalram pages).',
+  },
+  {
+    name: 'accept_threshold_percent',
+    type: 'int',
+    default: 90,
+    min: 0,
+    max: 100,
+    runtime: true,
+    doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (5.6+; no effect in era 4.x).',
+  },
+  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (4.14+).' },
+  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored.' },
+  {
+    name: 'exclusive_loads',
+    type: 'bool',
+    default: false,
+    runtime: true,
+    doc: 'A load frees the stored copy (6.5+; era 6.x only: 4.x loads are never exclusive, 6.8+ loads always are).',
+  },
+  {
+    name: 'era',
+    type: 'string',
+    default: '4.x',
+    choices: ZSWAP_ERAS,
+    runtime: false,
+    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.x (5.6–6.7 as on 6.1 LTS: reject + async shrink with hysteresis), 6.8+ (exclusive loads, raw incompressible pages).",
+  },
+];
+
+/** /sys/kernel/debug/zswap/, in the kernel's order. */
+export interface ZswapCounters {
+  pool_limit_hit: number;
+  reject_reclaim_fail: number;
+  reject_alloc_fail: number;
+  reject_kmemcache_fail: number;
+  reject_compress_fail: number;
+  reject_compress_poor: number;
+  written_back_pages: number;
+  duplicate_entry: number;
+  /** Bytes: pool pages × PAGE_SIZE (filled in by stats()). */
+  pool_total_size: number;
+  stored_pages: number;
+  same_filled_pages: number;
+  stored_incompressible_pages: number;
+  decompress_fail: number;
+}
+
+function zeroCounters(): ZswapCounters {
+  return {
+    pool_limit_hit: 0,
+    reject_reclaim_fail: 0,
+    reject_alloc_fail: 0,
+    reject_kmemcache_fail: 0,
+    reject_compress_fail: 0,
+    reject_compress_poor: 0,
+    written_back_pages: 0,
+    duplicate_entry: 0,
+    pool_total_size: 0,
+    stored_pages: 0,
+    same_filled_pages: 0,
+    stored_incompressible_pages: 0,
+    decompress_fail: 0,
+  };
+}
+
+/** vmstat events zswap counts. */
+export interface ZswapVmstat {
+  zswpout: number;
+  zswpin: number;
+  zswpwb: number;
+}
+
+/** One pool of the history (plain data). */
+export interface ZswapPoolInfo {
+  id: number;
+  compressor: string;
+  zpool: string;
+  created_ns: number;
+  destroyed_ns: number | null;
+  stored_pages_peak: number;
+  stored_pages: number;
+}
+
+export interface ZswapOptions {
+  /** When the asynchronous shrink worker runs: at the next tick (default) or at the end of the store that queued it. */
+  shrinkWorker?: 'tick' | 'inline';
+}
+
+/** struct zswap_entry. */
+class ZswapEntry {
+  constructor(
+    readonly type: number,
+    readonly offset: number,
+    /** null for a same-filled page (it pins no pool). */
+    readonly pool: ZswapPool | null,
+    readonly handle: number,
+    /** Compressed bytes (PAGE_SIZE when raw, 0 when same-filled). */
+    readonly length: number,
+    /** The codec's output (also kept for raw pages, to restore the bytes). */
+    readonly data: Compressed | null,
+    readonly raw: boolean,
+    /** Same-filled value: the first 8 bytes, little-endian, as two 32-bit halves. */
+    readonly fillLo: number,
+    readonly fillHi: number,
+    readonly tag: number,
+  ) {}
+}
+
+/** struct zswap_pool: a compressor and a zpool. */
+class ZswapPool {
+  destroyedNs: number | null = null;
+  storedPages = 0;
+  storedPagesPeak = 0;
+  shrinkQueued = false;
+  /** References held by a running shrink (zswap_pool_get): the pool is not destroyed meanwhile. */
+  busy = 0;
+  /** zpool handle → entry (what the 4.x zswap_header in the object tells writeback). */
+  readonly byHandle = new Map<number, ZswapEntry>();
+  readonly evict: EvictFn;
+  constructor(
+    readonly id: number,
+    readonly comp: Compressor,
+    readonly zpoolName: string,
+    readonly zpool: Zpool,
+    readonly createdNs: number,
+    evict: (pool: ZswapPool, handle: number) => number,
+  ) {
+    this.evict = (handle) => evict(this, handle);
+  }
+}
+
+class ZswapFrontswapOps implements FrontswapOps {
+  constructor(private readonly z: ZswapBackend) {}
+  init(type: number): void {
+    this.z.init(type);
+  }
+  store(type: number, offset: number, page: Page): boolean {
+    return this.z.store(type, offset, page);
+  }
+  load(type: number, offset: number, out: PageOut): boolean {
+    return this.z.load(type, offset, out);
+  }
+  invalidatePage(type: number, offset: number): void {
+    this.z.invalidatePage(type, offset);
+  }
+  invalidateArea(type: number): void {
+    this.z.invalidateArea(type);
+  }
+}
+
+export class ZswapBackend implements Backend {
+  readonly name = ZSWAP_NAME;
+  readonly frontswap: FrontswapOps;
+  readonly cleancache = null;
+  readonly era: ZswapEra;
+  readonly counters: ZswapCounters = zeroCounters();
+  readonly vmstat: ZswapVmstat = { zswpout: 0, zswpin: 0, zswpwb: 0 };
+
+  private readonly rules: EraRules;
+  private readonly values: ParamMap;
+  private readonly shrinkInline: boolean;
+  private readonly trees = new Map<number, Map<number, ZswapEntry>>();
+  /** Live pools, current first (the kernel's zswap_pools list). */
+  private readonly live: ZswapPool[] = [];
+  /** Every pool ever made, in creation order. */
+  private readonly history: ZswapPool[] = [];
+  private nextPoolId = 0;
+  private reachedFull = false;
+  /** 6.8+: zswap's entry LRU (iteration order: oldest first). */
+  private readonly lru = new Set<ZswapEntry>();
+  private shrinkPending = false;
+  /** 6.x: pools with queued shrink work. */
+  private queued = 0;
+  private bytesStored = 0;
+  private readonly pageSource: PageSource;
+  private readonly scratch = new Uint8Array(PAGE_SIZE);
+  private scanBuf: ArrayBufferLike | null = null;
+  private scanOff = -1;
+  private scanView: Uint32Array | null = null;
+
+  constructor(
+    private readonly env: BackendEnv,
+    params?: ParamMap,
+    options: ZswapOptions = {},
+  ) {
+    const v = resolveParams(ZSWAP_NAME, ZSWAP_PARAMS, params);
+    this.era = v['era'] as ZswapEra;
+    this.rules = ERA_RULES[this.era];
+    if (this.rules.exclusiveLoads === 'never' && v['exclusive_loads'] === true) {
+      throw new UsageError(
+        `parameter 'exclusive_loads' of backend ${ZSWAP_NAME} needs era 6.x (zswap loads are never exclusive in era ${this.era})`,
+        { field: 'exclusive_loads' },
+        'false',
+      );
+    }
+    if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
+    this.values = v;
+    this.shrinkInline = options.shrinkWorker === 'inline';
+    this.pageSource = { allocPage: () => env.allocPage(), freePage: () => env.freePage() };
+    this.frontswap = new ZswapFrontswapOps(this);
+    const zname = this.zpoolName(v['zpool'] as string);
+    const comp = env.compression.get(v['compressor'] as string);
+    this.values['zpool'] = zname;
+    this.live.push(this.createPool(comp, zname));
+  }
+
+  // ---- parameters -------------------------------------------------------------
+
+  /** The effective zpool name ('' → the era's default), validated. */
+  private zpoolName(name: string): string {
+    const n = name === '' ? this.rules.defaultZpool : name;
+    this.zpoolFactory(n);
+    return n;
+  }
+
+  private zpoolFactory(name: string): ZpoolFactory {
+    return this.rules.zpoolOverrides[name] ?? getZpool(name);
+  }
+
+  params(): ParamMap {
+    return { ...this.values };
+  }
+
+  setParam(name: string, value: ParamValue): void {
+    const v = checkRuntimeParam(ZSWAP_NAME, ZSWAP_PARAMS, name, value);
+    switch (name) {
+      case 'compressor': {
+        const comp = this.env.compression.get(v as string);
+        if (comp.name !== this.current.comp.name) this.switchPool(comp, this.current.zpoolName);
+        this.values[name] = comp.name;
+        return;
+      }
+      case 'zpool': {
+        const z = this.zpoolName(v as string);
+        if (z !== this.current.zpoolName) this.switchPool(this.current.comp, z);
+        this.values[name] = z;
+        return;
+      }
+      case 'exclusive_loads': {
+        const r = this.rules.exclusiveLoads;
+        if (r !== 'param' && v !== (r === 'always')) {
+          throw new UsageError(
+            `parameter 'exclusive_loads' of backend ${ZSWAP_NAME} is fixed to ${String(r === 'always')} in era ${this.era}`,
+            { field: name },
+            String(r === 'always'),
+          );
+        }
+        this.values[name] = v;
+        return;
+      }
+      default:
+        this.values[name] = v;
+    }
+  }
+
+  private get enabled(): boolean {
+    return this.values['enabled'] === true;
+  }
+
+  /** Whether loads free the stored copy now (frontswap_tmem_exclusive_gets). */
+  get frontswapExclusiveGets(): boolean {
+    const r = this.rules.exclusiveLoads;
+    return r === 'always' || (r === 'param' && this.values['exclusive_loads'] === true);
+  }
+
+  // ---- pools ------------------------------------------------------------------
+
+  private get current(): ZswapPool {
+    return this.live[0]!;
+  }
+
+  private createPool(comp: Compressor, zpoolName: string): ZswapPool {
+    const zpool = this.zpoolFactory(zpoolName).create(this.pageSource);
+    const p = new ZswapPool(this.nextPoolId++, comp, zpoolName, zpool, this.env.now(), (pool, h) =>
+      this.writebackHandle(pool, h),
+    );
+    this.history.push(p);
+    return p;
+  }
+
+  /** __zswap_param_set: a matching live pool becomes current, or a new one. */
+  private switchPool(comp: Compressor, zpoolName: string): void {
+    const old = this.current;
+    let idx = -1;
+    for (let i = 1; i < this.live.length; i++) {
+      const p = this.live[i]!;
+      if (p.comp.name === comp.name && p.zpoolName === zpoolName) {
+        idx = i;
+        break;
+      }
+    }
+    let pool: ZswapPool;
+    if (idx >= 0) pool = this.live.splice(idx, 1)[0]!;
+    else pool = this.createPool(comp, zpoolName);
+    this.live.unshift(pool);
+    this.env.meter.meta(ZSWAP_TREE_CYCLES);
+    this.poolPut(old);
+  }
+
+  /** Destroys a pool that is not current, holds no entries and has no queued work. */
+  private poolPut(pool: ZswapPool): void {
+    if (pool === this.current || pool.storedPages > 0 || pool.shrinkQueued || pool.busy > 0) return;
+    if (pool.destroyedNs !== null) return;
+    const i = this.live.indexOf(pool);
+    if (i >= 0) this.live.splice(i, 1);
+    if (pool.zpool.totalPages() !== 0 || pool.zpool.objects() !== 0) {
+      throw new InvariantError(`zswap pool ${pool.id} destroyed with ${pool.zpool.totalPages()} pages still allocated`);
+    }
+    pool.destroyedNs = this.env.now();
+  }
+
+  /** The oldest live pool (zswap_pool_last_get). */
+  private get last(): ZswapPool {
+    return this.live[this.live.length - 1]!;
+  }
+
+  /** The pool history (plain data). */
+  pools(): ZswapPoolInfo[] {
+    return this.history.map((p) => ({
+      id: p.id,
+      compressor: p.comp.name,
+      zpool: p.zpoolName,
+      created_ns: p.createdNs,
+      destroyed_ns: p.destroyedNs,
+      stored_pages_peak: p.storedPagesPeak,
+      stored_pages: p.storedPages,
+    }));
+  }
+
+  // ---- limits -----------------------------------------------------------------
+
+  /** Pool pages over all live pools (DIV_ROUND_UP(zswap_pool_total_size, PAGE_SIZE)). */
+  poolPages(): number {
+    let n = 0;
+    for (const p of this.live) n += p.zpool.totalPages();
+    return n;
+  }
+
+  /** totalram_pages() * max_pool_percent / 100. */
+  maxPoolPages(): number {
+    return Math.floor((this.env.vm().totalram * (this.values['max_pool_percent'] as number)) / 100);
+  }
+
+  /** zswap_is_full (4.x–6.7). */
+  private isFull(): boolean {
+    return this.maxPoolPages() < this.poolPages();
+  }
+
+  /** zswap_can_accept (5.6–6.7). */
+  private canAccept(): boolean {
+    // totalram * accept / 100 * max_pool_percent / 100, truncated at each step as in C
+    const accept = this.values['accept_threshold_percent'] as number;
+    const pct = this.values['max_pool_percent'] as number;
+    const thr = Math.floor((Math.floor((this.env.vm().totalram * accept) / 100) * pct) / 100);
+    return thr > this.poolPages();
+  }
+
+  /** zswap_accept_thr_pages (6.8+). */
+  private acceptThrPages(): number {
+    return Math.floor((this.maxPoolPages() * (this.values['accept_threshold_percent'] as number)) / 100);
+  }
+
+  /** The era's pool-limit check before a store: true when the store may go on. */
+  private checkLimit(): boolean {
+    const c = this.counters;
+    switch (this.rules.limit) {
+      case 'sync-shrink':
+        if (this.isFull()) {
+          c.pool_limit_hit++;
+          if (this.shrinkSync() !== 0) {
+            c.reject_reclaim_fail++;
+            return false;
+          }
+        }
+        return true;
+      case 'hysteresis':
+        if (this.isFull()) {
+          c.pool_limit_hit++;
+          this.reachedFull = true;
+          this.queueShrink();
+          return false;
+        }
+        if (this.reachedFull) {
+          if (!this.canAccept()) {
+            this.queueShrink();
+            return false;
+          }
+          this.reachedFull = false;
+        }
+        return true;
+      case 'hysteresis-6.8': {
+        const cur = this.poolPages();
+        if (cur >= this.maxPoolPages()) {
+          c.pool_limit_hit++;
+          this.reachedFull = true;
+        } else if (this.reachedFull && cur <= this.acceptThrPages()) this.reachedFull = false;
+        return !this.reachedFull;
+      }
+    }
+  }
+
+  /** zswap_shrink (4.x): one page from the oldest pool, synchronously. */
+  private shrinkSync(): number {
+    const pool = this.last;
+    pool.busy++;
+    const ret = pool.zpool.shrink(1, pool.evict);
+    pool.busy--;
+    this.poolPut(pool);
+    return ret;
+  }
+
+  private queueShrink(): void {
+    if (this.rules.entryLru) this.shrinkPending = true;
+    else {
+      const p = this.last;
+      if (!p.shrinkQueued) {
+        p.shrinkQueued = true;
+        this.queued++;
+      }
+    }
+  }
+
+  /** Runs the queued shrink work (the workqueue). */
+  tick(_nowNs: number): void {
+    if (this.rules.entryLru) {
+      if (this.shrinkPending) this.shrinkWorkerLru();
+      return;
+    }
+    if (this.queued === 0) return;
+    for (const p of this.history) if (p.shrinkQueued) this.shrinkWorker(p);
+  }
+
+  /** shrink_worker (6.4 loop over zpool_shrink). */
+  private shrinkWorker(pool: ZswapPool): void {
+    pool.shrinkQueued = false;
+    this.queued--;
+    pool.busy++;
+    const c = this.counters;
+    let failures = 0;
+    do {
+      const ret = pool.zpool.shrink(1, pool.evict);
+      if (ret !== 0) {
+        c.reject_reclaim_fail++;
+        if (ret !== EAGAIN) break;
+        if (++failures === MAX_RECLAIM_RETRIES) break;
+      }
+    } while (!this.canAccept());
+    pool.busy--;
+    this.poolPut(pool);
+  }
+
+  /** shrink_worker (6.8+): write back LRU-tail entries down to the accept threshold. */
+  private shrinkWorkerLru(): void {
+    this.shrinkPending = false;
+    const thr = this.acceptThrPages();
+    let failures = 0;
+    do {
+      const it = this.lru.values().next();
+      if (it.done === true) break;
+      const e = it.value;
+      if (this.writebackEntry(e) !== 0) {
+        this.counters.reject_reclaim_fail++;
+        this.lru.delete(e);
+        this.lru.add(e);
+        if (++failures === MAX_RECLAIM_RETRIES) break;
+      }
+    } while (this.poolPages() > thr);
+  }
+
+  // ---- writeback --------------------------------------------------------------
+
+  /** The zpool evict callback (zswap_writeback_entry by handle). */
+  private writebackHandle(pool: ZswapPool, handle: number): number {
+    const e = pool.byHandle.get(handle);
+    if (e === undefined) throw new InvariantError(`zswap pool ${pool.id}: evict of unknown handle ${handle}`);
+    return this.writebackEntry(e);
+  }
+
+  /** zswap_writeback_entry: 0, or -EEXIST when the page is in the swap cache. */
+  private writebackEntry(e: ZswapEntry): number {
+    const env = this.env;
+    if (!env.swapWriteback(e.type, e.offset)) return EEXIST;
+    const pool = e.pool!;
+    if (e.raw) env.meter.copy(PAGE_SIZE);
+    else env.meter.decompress(pool.comp.name, e.length, PAGE_SIZE);
+    if (env.verifyBytes) env.compression.decompress(pool.comp, e.data!, this.scratch);
+    this.counters.written_back_pages++;
+    this.vmstat.zswpwb++;
+    const tree = this.trees.get(e.type);
+    if (tree !== undefined && tree.get(e.offset) === e) tree.delete(e.offset);
+    this.freeEntry(e);
+    return 0;
+  }
+
+  // ---- entries ----------------------------------------------------------------
+
+  /** zswap_free_entry. */
+  private freeEntry(e: ZswapEntry): void {
+    const c = this.counters;
+    const pool = e.pool;
+    if (pool === null) c.same_filled_pages--;
+    else {
+      this.env.meter.meta(ZSWAP_ZPOOL_CYCLES);
+      pool.byHandle.delete(e.handle);
+      pool.zpool.free(e.handle);
+      pool.storedPages--;
+      this.bytesStored -= e.length;
+      if (e.raw) c.stored_incompressible_pages--;
+      if (this.rules.entryLru) this.lru.delete(e);
+      this.poolPut(pool);
+    }
+    c.stored_pages--;
+  }
+
+  /** zswap_invalidate_entry: out of the tree, then freed. */
+  private invalidateEntry(tree: Map<number, ZswapEntry>, e: ZswapEntry): void {
+    tree.delete(e.offset);
+    this.freeEntry(e);
+  }
+
+  /** The kernel's same-filled check: every 8-byte word equals the first (first compared with last first). */
+  private sameFilled(b: Uint8Array): boolean {
+    let words: number;
+    let same = true;
+    if ((b.byteOffset & 3) === 0 && b.length >= PAGE_SIZE) {
+      if (b.buffer !== this.scanBuf || b.byteOffset !== this.scanOff) {
+        this.scanBuf = b.buffer;
+        this.scanOff = b.byteOffset;
+        this.scanView = new Uint32Array(b.buffer, b.byteOffset, PAGE_SIZE >> 2);
+      }
+      const w = this.scanView!;
+      const lo = w[0]!;
+      const hi = w[1]!;
+      const lastLo = (PAGE_SIZE >> 2) - 2;
+      words = 2;
+      if (w[lastLo] !== lo || w[lastLo + 1] !== hi) same = false;
+      else {
+        for (let i = 2; i < lastLo; i += 2) {
+          words++;
+          if (w[i] !== lo || w[i + 1] !== hi) {
+            same = false;
+            break;
+          }
+        }
+      }
+    } else {
+      words = 1;
+      for (let i = 8; i < PAGE_SIZE; i++) {
+        if ((i & 7) === 0) words++;
+        if (b[i] !== b[i & 7]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    this.env.meter.meta(words * SAME_FILLED_CYCLES_PER_WORD);
+    return same;
+  }
+
+  // ---- frontswap ops ------------------------------------------------------------
+
+  /** zswap_frontswap_init. */
+  init(type: number): void {
+    if (!this.trees.has(type)) this.trees.set(type, new Map());
+  }
+
+  /** zswap_frontswap_store: true iff stored. */
+  store(type: number, offset: number, page: Page): boolean {
+    const env = this.env;
+    const c = this.counters;
+    const rules = this.rules;
+    env.meter.meta(ZSWAP_TREE_CYCLES);
+    const tree = this.trees.get(type);
+    if (tree === undefined) return false;
+    if (!this.enabled) return this.reject(tree, offset);
+    if (rules.dupFirst) {
+      const dup = tree.get(offset);
+      if (dup !== undefined) {
+        c.duplicate_entry++;
+        this.invalidateEntry(tree, dup);
+      }
+    }
+    if (!this.checkLimit()) return this.reject(tree, offset);
+
+    let entry: ZswapEntry;
+    if (this.values['same_filled_pages_enabled'] === true && this.sameFilled(page.bytes)) {
+      const b = page.bytes;
+      const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+      const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+      entry = new ZswapEntry(type, offset, null, 0, 0, null, false, lo, hi, page.tag);
+      c.same_filled_pages++;
+    } else {
+      if (this.values['non_same_filled_pages_enabled'] !== true) return this.reject(tree, offset);
+      const pool = this.current;
+      const data = env.compression.compress(pool.comp, page);
+      let length = data.size;
+      env.meter.compress(pool.comp.name, PAGE_SIZE, length);
+      let raw = false;
+      if (rules.incompressible === 'raw') {
+        if (length >= PAGE_SIZE) {
+          raw = true;
+          length = PAGE_SIZE;
+        }
+      } else if (length > PAGE_SIZE) return this.reject(tree, offset); // codec overflow: uncounted
+      env.meter.meta(ZSWAP_ZPOOL_CYCLES);
+      const handle = pool.zpool.malloc(length + rules.headerSize);
+      if (handle < 0) {
+        if (handle === ENOSPC) c.reject_compress_poor++;
+        else c.reject_alloc_fail++;
+        return this.reject(tree, offset);
+      }
+      env.meter.copy(length);
+      entry = new ZswapEntry(type, offset, pool, handle, length, data, raw, 0, 0, page.tag);
+      pool.byHandle.set(handle, entry);
+      if (++pool.storedPages > pool.storedPagesPeak) pool.storedPagesPeak = pool.storedPages;
+      this.bytesStored += length;
+      if (raw) c.stored_incompressible_pages++;
+    }
+    // insert
+    const dup = tree.get(offset);
+    if (dup !== undefined) {
+      c.duplicate_entry++;
+      this.invalidateEntry(tree, dup);
+    }
+    tree.set(offset, entry);
+    if (rules.entryLru && entry.pool !== null) this.lru.add(entry);
+    c.stored_pages++;
+    this.vmstat.zswpout++;
+    return true;
+  }
+
+  /** A failed store: [6.8+] erase the stale entry and queue the worker if full. */
+  private reject(tree: Map<number, ZswapEntry>, offset: number): false {
+    if (this.rules.eraseStaleOnFailure) {
+      const old = tree.get(offset);
+      if (old !== undefined) this.invalidateEntry(tree, old);
+      if (this.reachedFull) this.queueShrink();
+    }
+    if (this.shrinkInline) this.tick(this.env.now());
+    return false;
+  }
+
+  /** zswap_frontswap_load: true iff found; `out` gets the tag and, when verifying, the bytes. */
+  load(type: number, offset: number, out: PageOut): boolean {
+    const env = this.env;
+    env.meter.meta(ZSWAP_TREE_CYCLES);
+    const tree = this.trees.get(type);
+    if (tree === undefined) return false;
+    const e = tree.get(offset);
+    if (e === undefined) return false;
+    const pool = e.pool;
+    if (pool === null) {
+      env.meter.copy(PAGE_SIZE);
+      if (env.verifyBytes) {
+        const o = out.bytes;
+        const lo = e.fillLo;
+        const hi = e.fillHi;
+        o[0] = lo & 0xff;
+        o[1] = (lo >>> 8) & 0xff;
+        o[2] = (lo >>> 16) & 0xff;
+        o[3] = lo >>> 24;
+        o[4] = hi & 0xff;
+        o[5] = (hi >>> 8) & 0xff;
+        o[6] = (hi >>> 16) & 0xff;
+        o[7] = hi >>> 24;
+        for (let n = 8; n < PAGE_SIZE; n *= 2) o.copyWithin(n, 0, n);
+      }
+    } else {
+      if (e.raw) env.meter.copy(PAGE_SIZE);
+      else env.meter.decompress(pool.comp.name, e.length, PAGE_SIZE);
+      if (env.verifyBytes) env.compression.decompress(pool.comp, e.data!, out.bytes);
+    }
+    out.filled = env.verifyBytes;
+    out.tag = e.tag;
+    this.vmstat.zswpin++;
+    if (this.frontswapExclusiveGets) this.invalidateEntry(tree, e);
+    return true;
+  }
+
+  /** zswap_frontswap_invalidate_page. */
+  invalidatePage(type: number, offset: number): void {
+    this.env.meter.meta(ZSWAP_TREE_CYCLES);
+    const tree = this.trees.get(type);
+    if (tree === undefined) return;
+    const e = tree.get(offset);
+    if (e !== undefined) this.invalidateEntry(tree, e);
+  }
+
+  /** zswap_frontswap_invalidate_area: frees every entry and the tree. */
+  invalidateArea(type: number): void {
+    const tree = this.trees.get(type);
+    if (tree === undefined) return;
+    this.env.meter.meta(ZSWAP_TREE_CYCLES);
+    for (const e of tree.values()) this.freeEntry(e);
+    tree.clear();
+    this.trees.delete(type);
+  }
+
+  // ---- reporting --------------------------------------------------------------
+
+  stats(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {
+      zswap: { ...this.counters, pool_total_size: this.poolPages() * PAGE_SIZE },
+      vmstat: { ...this.vmstat },
+    };
+    // one group per allocator type ever used: the sum over its pools (destroyed ones are empty)
+    for (const p of this.history) {
+      const s = p.zpool.stats();
+      const g = out[p.zpoolName] ?? (out[p.zpoolName] = {});
+      for (const k of Object.keys(s)) g[k] = (g[k] ?? 0) + s[k]!;
+    }
+    return out;
+  }
+
+  storedBytes(): number {
+    return this.bytesStored;
+  }
+
+  storedPages(): number {
+    return this.counters.stored_pages;
+  }
+
+  /** Whether an entry is held for (type, offset). */
+  has(type: number, offset: number): boolean {
+    return this.trees.get(type)?.has(offset) ?? false;
+  }
+
+  /** The current pool's compressor and zpool names. */
+  currentPool(): { compressor: string; zpool: string } {
+    return { compressor: this.current.comp.name, zpool: this.current.zpoolName };
+  }
+
+  /** Whether the pool reached its limit and stores wait for the accept threshold (6.x, 6.8+). */
+  get poolReachedFull(): boolean {
+    return this.reachedFull;
+  }
+}
+
+export const zswapFactory: BackendFactory = {
+  name: ZSWAP_NAME,
+  description:
+    'zswap: compressed swap cache in RAM (frontswap backend) over a zpool allocator (zbud, z3fold, zsmalloc), with a pool limit and writeback to the swap device',
+  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.x for 5.6–6.7 as 6.1 LTS behaves, era=6.8+ for the current kernel',
+  params: ZSWAP_PARAMS,
+  compressorParam: 'compressor',
+  create(env: BackendEnv, params: ParamMap): Backend {
+    return new ZswapBackend(env, params);
+  },
+};

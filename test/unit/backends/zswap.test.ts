@@ -1,0 +1,534 @@
+import { describe, expect, it } from 'vitest';
+import { ZswapBackend, ZSWAP_PARAMS, zswapFactory, type ZswapEra, type ZswapOptions } from '../../../src/backends/zswap.js';
+import { resolveParams } from '../../../src/backends/params.js';
+import { CachingCompressionService } from '../../../src/compressors/cache.js';
+import { PAGE_SIZE, type Page } from '../../../src/content/page.js';
+import { UsageError } from '../../../src/sim/errors.js';
+import type { ParamMap } from '../../../src/trace/events.js';
+import { ZswapEnv, filledPage, out, pageOf, patternPage, zeroPage, type FakeCompressor } from './zswap-env.js';
+
+function make(params: ParamMap = {}, env = new ZswapEnv(), options?: ZswapOptions): { z: ZswapBackend; env: ZswapEnv } {
+  const z = new ZswapBackend(env, params, options);
+  z.init(0);
+  return { z, env };
+}
+
+function fake(env: ZswapEnv, name: string): FakeCompressor {
+  return env.compression.get(name) as FakeCompressor;
+}
+
+const ERAS: readonly ZswapEra[] = ['4.x', '6.x', '6.8+'];
+
+const DEBUGFS_ORDER = [
+  'pool_limit_hit',
+  'reject_reclaim_fail',
+  'reject_alloc_fail',
+  'reject_kmemcache_fail',
+  'reject_compress_fail',
+  'reject_compress_poor',
+  'written_back_pages',
+  'duplicate_entry',
+  'pool_total_size',
+  'stored_pages',
+  'same_filled_pages',
+  'stored_incompressible_pages',
+  'decompress_fail',
+];
+
+function rejects(z: ZswapBackend): number {
+  const c = z.counters;
+  return c.reject_reclaim_fail + c.reject_alloc_fail + c.reject_kmemcache_fail + c.reject_compress_fail + c.reject_compress_poor;
+}
+
+describe('zswap: parameters and factory', () => {
+  it('resolves defaults per era and lists debugfs counters in kernel order', () => {
+    const { z } = make();
+    expect(z.era).toBe('4.x');
+    expect(z.params()).toMatchObject({ enabled: true, compressor: 'lz4', zpool: 'zbud', max_pool_percent: 20, accept_threshold_percent: 90 });
+    expect(z.cleancache).toBeNull();
+    expect(Object.keys(z.stats()['zswap']!)).toEqual(DEBUGFS_ORDER);
+    expect(make({ era: '6.x' }).z.params()['zpool']).toBe('zsmalloc');
+    expect(make({ era: '6.8+' }).z.params()['zpool']).toBe('zsmalloc');
+    expect(zswapFactory.compressorParam).toBe('compressor');
+    const b = zswapFactory.create(new ZswapEnv(), resolveParams('zswap', ZSWAP_PARAMS, { zpool: 'z3fold' }));
+    expect(b.params()['zpool']).toBe('z3fold');
+    expect(b.frontswap).not.toBeNull();
+  });
+
+  it('marks the right parameters runtime and rejects bad values with a UsageError', () => {
+    const runtime = ZSWAP_PARAMS.filter((p) => p.runtime).map((p) => p.name);
+    expect(runtime).toEqual([
+      'enabled',
+      'compressor',
+      'zpool',
+      'max_pool_percent',
+      'accept_threshold_percent',
+      'same_filled_pages_enabled',
+      'non_same_filled_pages_enabled',
+      'exclusive_loads',
+    ]);
+    const { z } = make();
+    expect(() => z.setParam('era', '6.x')).toThrow(UsageError);
+    expect(() => z.setParam('compressor', 'nope')).toThrow(UsageError);
+    expect(() => z.setParam('zpool', 'nope')).toThrow(/zbud, z3fold, zsmalloc/);
+    expect(() => z.setParam('max_pool_percent', 101)).toThrow(UsageError);
+    expect(() => new ZswapBackend(new ZswapEnv(), { compressor: 'nope' })).toThrow(UsageError);
+    expect(() => new ZswapBackend(new ZswapEnv(), { zpool: 'nope' })).toThrow(UsageError);
+    expect(() => new ZswapBackend(new ZswapEnv(), { era: '5.x' })).toThrow(UsageError);
+  });
+});
+
+describe('zswap: store and load', () => {
+  it.each(ERAS)('round-trips bytes and tags (era %s)', (era) => {
+    const { z, env } = make({ era });
+    const p = pageOf(1000, 7);
+    expect(z.store(0, 5, p)).toBe(true);
+    expect(z.counters.stored_pages).toBe(1);
+    expect(z.storedPages()).toBe(1);
+    expect(z.storedBytes()).toBe(1000);
+    expect(z.poolPages()).toBeGreaterThan(0);
+    expect(env.poolPages).toBe(z.poolPages());
+    const o = out();
+    expect(z.load(0, 5, o)).toBe(true);
+    expect(o.tag).toBe(7);
+    expect(o.filled).toBe(true);
+    expect(o.bytes).toEqual(p.bytes);
+    expect(z.load(0, 6, out())).toBe(false);
+    expect(z.load(1, 5, out())).toBe(false);
+    expect(env.meter.totals.compressOps).toBe(1);
+    expect(env.meter.totals.decompressOps).toBe(1);
+  });
+
+  it('returns only the tag without verifyBytes', () => {
+    const { z, env } = make({}, new ZswapEnv({ verifyBytes: false }));
+    z.store(0, 1, pageOf(900, 3));
+    const o = out();
+    expect(z.load(0, 1, o)).toBe(true);
+    expect(o.tag).toBe(3);
+    expect(o.filled).toBe(false);
+    expect(fake(env, 'lz4').decompressCalls).toBe(0);
+    expect(env.meter.totals.decompressOps).toBe(1); // still charged
+  });
+
+  it('4.x and 6.x loads are non-exclusive by default; 6.x exclusive_loads and 6.8+ free the entry', () => {
+    for (const era of ['4.x', '6.x'] as const) {
+      const { z } = make({ era });
+      expect(z.frontswapExclusiveGets).toBe(false);
+      z.store(0, 1, pageOf(800, 1));
+      expect(z.load(0, 1, out())).toBe(true);
+      expect(z.load(0, 1, out())).toBe(true);
+      expect(z.counters.stored_pages).toBe(1);
+    }
+    const x = make({ era: '6.x', exclusive_loads: true }).z;
+    expect(x.frontswapExclusiveGets).toBe(true);
+    x.store(0, 1, pageOf(800, 1));
+    expect(x.load(0, 1, out())).toBe(true);
+    expect(x.load(0, 1, out())).toBe(false);
+    expect(x.counters.stored_pages).toBe(0);
+    expect(x.poolPages()).toBe(0);
+    // runtime change is seen by the getter
+    x.setParam('exclusive_loads', false);
+    expect(x.frontswapExclusiveGets).toBe(false);
+    const n = make({ era: '6.8+' }).z;
+    expect(n.frontswapExclusiveGets).toBe(true);
+    n.store(0, 1, pageOf(800, 1));
+    expect(n.load(0, 1, out())).toBe(true);
+    expect(n.load(0, 1, out())).toBe(false);
+  });
+
+  it('refuses exclusive_loads outside era 6.x', () => {
+    expect(() => new ZswapBackend(new ZswapEnv(), { exclusive_loads: true })).toThrow(UsageError);
+    expect(() => make().z.setParam('exclusive_loads', true)).toThrow(UsageError);
+    expect(() => make({ era: '6.8+' }).z.setParam('exclusive_loads', false)).toThrow(UsageError);
+    make({ era: '6.8+' }).z.setParam('exclusive_loads', true);
+  });
+
+  it.each(ERAS)('replaces a duplicate and counts duplicate_entry (era %s)', (era) => {
+    const { z } = make({ era });
+    z.store(0, 9, pageOf(700, 1));
+    expect(z.store(0, 9, pageOf(1500, 2))).toBe(true);
+    expect(z.counters.duplicate_entry).toBe(1);
+    expect(z.counters.stored_pages).toBe(1);
+    expect(z.storedBytes()).toBe(1500);
+    const o = out();
+    z.load(0, 9, o);
+    expect(o.tag).toBe(2);
+  });
+
+  it('invalidates pages and areas, giving pool pages back', () => {
+    const { z, env } = make();
+    for (let i = 0; i < 10; i++) z.store(0, i, pageOf(2000, i));
+    z.invalidatePage(0, 3);
+    z.invalidatePage(0, 3);
+    expect(z.counters.stored_pages).toBe(9);
+    expect(z.load(0, 3, out())).toBe(false);
+    z.invalidateArea(0);
+    expect(z.counters.stored_pages).toBe(0);
+    expect(z.poolPages()).toBe(0);
+    expect(env.poolPages).toBe(0);
+    expect(z.store(0, 1, pageOf(100, 1))).toBe(false); // no tree until init
+    z.init(0);
+    expect(z.store(0, 1, pageOf(100, 1))).toBe(true);
+  });
+});
+
+describe('zswap: same-filled pages', () => {
+  it.each(ERAS)('stores them as a value with no pool memory and fills them back (era %s)', (era) => {
+    const { z, env } = make({ era });
+    expect(z.store(0, 1, zeroPage(11))).toBe(true);
+    const pat = patternPage([1, 2, 3, 4, 5, 6, 7, 0xff], 12);
+    expect(z.store(0, 2, pat)).toBe(true);
+    expect(z.store(0, 3, filledPage(0xaa, 13))).toBe(true);
+    expect(z.counters.same_filled_pages).toBe(3);
+    expect(z.counters.stored_pages).toBe(3);
+    expect(z.poolPages()).toBe(0);
+    expect(env.meter.totals.compressOps).toBe(0);
+    const o = out();
+    o.bytes.fill(0x55);
+    expect(z.load(0, 2, o)).toBe(true);
+    expect(o.bytes).toEqual(pat.bytes);
+    expect(o.tag).toBe(12);
+    z.invalidatePage(0, 2);
+    expect(z.counters.same_filled_pages).toBe(2);
+    expect(z.counters.stored_pages).toBe(2);
+  });
+
+  it('compresses them when same_filled_pages_enabled is off; non_same_filled_pages_enabled=false stores only them', () => {
+    const { z } = make({ same_filled_pages_enabled: false });
+    expect(z.store(0, 1, zeroPage(1))).toBe(true); // the fake codec: 1000 bytes
+    expect(z.counters.same_filled_pages).toBe(0);
+    expect(z.poolPages()).toBe(1);
+    const n = make({ non_same_filled_pages_enabled: false }).z;
+    expect(n.store(0, 1, pageOf(1000, 1))).toBe(false);
+    expect(rejects(n)).toBe(0);
+    expect(n.store(0, 2, zeroPage(2))).toBe(true);
+  });
+
+  it('a page differing in its last word only is not same-filled', () => {
+    const { z } = make();
+    const p = zeroPage(1);
+    p.bytes[PAGE_SIZE - 1] = 1;
+    p.bytes[0] = 0x10; // the fake codec reads 16 bytes
+    expect(z.store(0, 1, p)).toBe(true);
+    expect(z.counters.same_filled_pages).toBe(0);
+    const q = zeroPage(2);
+    q.bytes[2048] = 1;
+    q.bytes[0] = 0x10;
+    expect(z.store(0, 2, q)).toBe(true);
+    expect(z.counters.same_filled_pages).toBe(0);
+  });
+});
+
+describe('zswap: compressed sizes and zpool errors', () => {
+  it('4.x adds the 8-byte zswap_header: zbud takes 3960 bytes of data, not 3961', () => {
+    const { z } = make();
+    expect(z.store(0, 1, pageOf(3960, 1))).toBe(true);
+    expect(z.store(0, 2, pageOf(3961, 2))).toBe(false);
+    expect(z.counters.reject_compress_poor).toBe(1);
+  });
+
+  it('6.x stores dlen only: zbud takes 3968 bytes, not 3969', () => {
+    const { z } = make({ era: '6.x', zpool: 'zbud' });
+    expect(z.store(0, 1, pageOf(3968, 1))).toBe(true);
+    expect(z.store(0, 2, pageOf(3969, 2))).toBe(false);
+    expect(z.counters.reject_compress_poor).toBe(1);
+  });
+
+  it('a codec overflow (> PAGE_SIZE) is an uncounted reject in 4.x and 6.x', () => {
+    for (const era of ['4.x', '6.x'] as const) {
+      const { z } = make({ era, zpool: 'zsmalloc' });
+      expect(z.store(0, 1, pageOf(4097, 1))).toBe(false);
+      expect(rejects(z)).toBe(0);
+      expect(z.counters.stored_pages).toBe(0);
+    }
+  });
+
+  it('4.x zsmalloc: data + header over 4096 bytes is reject_alloc_fail', () => {
+    const { z } = make({ zpool: 'zsmalloc' });
+    expect(z.store(0, 1, pageOf(4088, 1))).toBe(true); // 4096 with the header: the huge class
+    expect(z.store(0, 2, pageOf(4089, 2))).toBe(false);
+    expect(z.counters.reject_alloc_fail).toBe(1);
+  });
+
+  it('6.8+ stores incompressible pages raw', () => {
+    const { z, env } = make({ era: '6.8+' });
+    const p = pageOf(4200, 5);
+    expect(z.store(0, 1, p)).toBe(true);
+    expect(z.store(0, 2, pageOf(4096, 6))).toBe(true);
+    expect(z.counters.stored_incompressible_pages).toBe(2);
+    expect(z.storedBytes()).toBe(2 * PAGE_SIZE);
+    expect(z.poolPages()).toBe(2);
+    const o = out();
+    expect(z.load(0, 1, o)).toBe(true);
+    expect(o.bytes).toEqual(p.bytes);
+    expect(env.meter.totals.decompressOps).toBe(0); // a copy, not a decompression
+    expect(z.counters.stored_incompressible_pages).toBe(1); // exclusive load freed it
+  });
+
+  it('counts reject_alloc_fail when no page can be had', () => {
+    const { z } = make({}, new ZswapEnv({ freePages: 0 }));
+    expect(z.store(0, 1, pageOf(1000, 1))).toBe(false);
+    expect(z.counters.reject_alloc_fail).toBe(1);
+    expect(z.store(0, 2, zeroPage(2))).toBe(true); // same-filled needs no page
+  });
+});
+
+describe('zswap 4.x: pool limit with synchronous shrink', () => {
+  it('zbud: writes back the LRU-tail page and then stores', () => {
+    const env = new ZswapEnv({ ramPages: 100 }); // max 20 pages
+    const { z } = make({}, env);
+    // 2000 + 8 bytes = 32 chunks: one object per zbud page
+    for (let i = 0; i < 21; i++) expect(z.store(0, i, pageOf(2000, i))).toBe(true);
+    expect(z.poolPages()).toBe(21); // the 21st store saw 20 pages: not full (20 < 20 is false)
+    expect(z.counters.pool_limit_hit).toBe(0);
+    expect(z.store(0, 21, pageOf(2000, 21))).toBe(true);
+    expect(z.counters.pool_limit_hit).toBe(1);
+    expect(z.counters.written_back_pages).toBe(1);
+    expect(env.writebacks).toEqual([{ type: 0, offset: 0 }]);
+    expect(z.poolPages()).toBe(21);
+    expect(z.load(0, 0, out())).toBe(false); // now on the swap device
+    expect(z.load(0, 1, out())).toBe(true);
+    expect(z.stats()['vmstat']!['zswpwb']).toBe(1);
+    expect(env.meter.totals.decompressOps).toBe(2); // the writeback's and the load's
+  });
+
+  it('zbud: a refused writeback (page in the swap cache) is reject_reclaim_fail and keeps the entry', () => {
+    const env = new ZswapEnv({ ramPages: 100 });
+    const { z } = make({}, env);
+    for (let i = 0; i < 21; i++) z.store(0, i, pageOf(2000, i));
+    env.refuseAllWriteback = true;
+    expect(z.store(0, 21, pageOf(2000, 21))).toBe(false);
+    expect(z.counters.reject_reclaim_fail).toBe(1);
+    expect(env.refusedWritebacks).toBe(8); // zbud_reclaim_page's 8 retries
+    expect(z.counters.written_back_pages).toBe(0);
+    for (let i = 0; i < 21; i++) expect(z.load(0, i, out())).toBe(true);
+  });
+
+  it('zsmalloc: every store is rejected while the pool is full, same-filled ones too', () => {
+    const env = new ZswapEnv({ ramPages: 100 });
+    const { z } = make({ zpool: 'zsmalloc' }, env);
+    // 4000 + 8 bytes: the huge class, one page each
+    for (let i = 0; i < 21; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
+    for (let i = 21; i < 30; i++) expect(z.store(0, i, pageOf(100, i))).toBe(false);
+    expect(z.store(0, 40, zeroPage(40))).toBe(false);
+    expect(z.counters.pool_limit_hit).toBe(10);
+    expect(z.counters.reject_reclaim_fail).toBe(10);
+    expect(env.writebacks).toEqual([]);
+    z.invalidatePage(0, 0); // 20 pages: not full any more
+    expect(z.store(0, 21, pageOf(4000, 21))).toBe(true);
+  });
+});
+
+describe('zswap 6.x: reject and asynchronous shrink with hysteresis', () => {
+  it('zsmalloc: rejects until the pool is below the accept threshold', () => {
+    const env = new ZswapEnv({ ramPages: 1000 }); // max 200, accept: 900*20/100 = 180
+    const { z } = make({ era: '6.x' }, env);
+    for (let i = 0; i < 201; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
+    expect(z.poolPages()).toBe(201);
+    expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
+    expect(z.counters.pool_limit_hit).toBe(1);
+    expect(z.poolReachedFull).toBe(true);
+    expect(z.store(0, 501, zeroPage(501))).toBe(false);
+    expect(z.counters.pool_limit_hit).toBe(2);
+    z.tick(0); // the worker: zsmalloc cannot shrink
+    expect(z.counters.reject_reclaim_fail).toBe(1);
+    for (let i = 0; i < 11; i++) z.invalidatePage(0, i); // 190 pages: not full, cannot accept
+    expect(z.store(0, 502, pageOf(4000, 502))).toBe(false);
+    expect(z.counters.pool_limit_hit).toBe(2);
+    z.tick(0);
+    expect(z.counters.reject_reclaim_fail).toBe(2);
+    for (let i = 11; i < 22; i++) z.invalidatePage(0, i); // 179 < 180
+    expect(z.store(0, 503, pageOf(4000, 503))).toBe(true);
+    expect(z.poolReachedFull).toBe(false);
+    for (let i = 0; i < 21; i++) expect(z.store(0, 600 + i, pageOf(4000, i))).toBe(true);
+    expect(z.poolPages()).toBe(201);
+    expect(z.store(0, 700, pageOf(4000, 700))).toBe(false);
+  });
+
+  it('zbud: the worker writes back LRU-tail pages until it can accept', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.x', zpool: 'zbud' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
+    expect(z.store(0, 500, pageOf(2000, 500))).toBe(false);
+    expect(z.counters.written_back_pages).toBe(0); // asynchronous
+    z.tick(0);
+    expect(z.poolPages()).toBe(179);
+    expect(z.counters.written_back_pages).toBe(22);
+    expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(22).keys()]);
+    expect(z.store(0, 500, pageOf(2000, 500))).toBe(true);
+  });
+
+  it('inline worker option runs the shrink at the end of the rejected store', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.x', zpool: 'zbud' }, env, { shrinkWorker: 'inline' });
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
+    expect(z.store(0, 500, pageOf(2000, 500))).toBe(false);
+    expect(z.poolPages()).toBe(179);
+  });
+
+  it('gives up after 16 failures', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.x', zpool: 'z3fold' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i)); // headless pages
+    env.refuseAllWriteback = true;
+    z.store(0, 500, pageOf(4000, 500));
+    z.tick(0);
+    expect(z.counters.reject_reclaim_fail).toBe(16);
+    expect(env.refusedWritebacks).toBe(16 * 8);
+    expect(z.poolPages()).toBe(201);
+  });
+});
+
+describe('zswap 6.8+', () => {
+  it('full at max, writes back LRU entries down to the threshold, then accepts', () => {
+    const env = new ZswapEnv({ ramPages: 1000 }); // max 200, thr 180
+    const { z } = make({ era: '6.8+' }, env);
+    for (let i = 0; i < 200; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
+    expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
+    expect(z.counters.pool_limit_hit).toBe(1);
+    z.tick(0);
+    expect(z.poolPages()).toBe(180);
+    expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(20).keys()]);
+    expect(z.store(0, 500, pageOf(4000, 500))).toBe(true);
+  });
+
+  it('erases a stale entry when a store fails or zswap is disabled', () => {
+    const env = new ZswapEnv({ freePages: 1 });
+    const { z } = make({ era: '6.8+' }, env);
+    expect(z.store(0, 1, pageOf(4000, 1))).toBe(true);
+    expect(z.store(0, 1, pageOf(4000, 2))).toBe(false); // no page for the new copy
+    expect(z.has(0, 1)).toBe(false);
+    expect(z.store(0, 2, zeroPage(3))).toBe(true);
+    z.setParam('enabled', false);
+    expect(z.store(0, 2, zeroPage(4))).toBe(false);
+    expect(z.has(0, 2)).toBe(false);
+    // 4.x keeps it (the frontend invalidates a failed duplicate)
+    const old = make().z;
+    old.store(0, 2, zeroPage(1));
+    old.setParam('enabled', false);
+    expect(old.store(0, 2, zeroPage(2))).toBe(false);
+    expect(old.has(0, 2)).toBe(true);
+  });
+});
+
+describe('zswap: runtime enable and pool switches', () => {
+  it('enabled=false stops stores only', () => {
+    const { z } = make();
+    z.store(0, 1, pageOf(1000, 1));
+    z.setParam('enabled', false);
+    const before = { ...z.counters };
+    expect(z.store(0, 2, pageOf(1000, 2))).toBe(false);
+    expect(z.counters).toEqual(before);
+    expect(z.load(0, 1, out())).toBe(true);
+    z.invalidatePage(0, 1);
+    expect(z.counters.stored_pages).toBe(0);
+    z.setParam('enabled', 'y');
+    expect(z.store(0, 2, pageOf(1000, 2))).toBe(true);
+  });
+
+  it('a compressor switch makes a new pool; the old one serves loads until empty, and is reused while alive', () => {
+    const env = new ZswapEnv();
+    const { z } = make({}, env);
+    for (let i = 0; i < 3; i++) z.store(0, i, pageOf(1000, i));
+    env.clock = 100;
+    z.setParam('compressor', 'deflate');
+    expect(z.currentPool()).toEqual({ compressor: 'deflate', zpool: 'zbud' });
+    expect(z.store(0, 10, pageOf(1000, 10))).toBe(true);
+    expect(fake(env, 'deflate').compressCalls).toBe(1);
+    const o = out();
+    expect(z.load(0, 1, o)).toBe(true);
+    expect(o.tag).toBe(1);
+    expect(fake(env, 'lz4').decompressCalls).toBe(1);
+    let pools = z.pools();
+    expect(pools.map((p) => [p.id, p.compressor, p.zpool, p.created_ns, p.destroyed_ns, p.stored_pages])).toEqual([
+      [0, 'lz4', 'zbud', 0, null, 3],
+      [1, 'deflate', 'zbud', 100, null, 1],
+    ]);
+    // back to lz4: the live pool 0 is reused
+    z.setParam('compressor', 'lz4');
+    expect(z.pools().length).toBe(2);
+    z.store(0, 11, pageOf(1000, 11));
+    expect(z.pools()[0]!.stored_pages).toBe(4);
+    // to deflate again, then drain pool 0
+    z.setParam('compressor', 'deflate');
+    expect(z.pools().length).toBe(2);
+    env.clock = 250;
+    for (const off of [0, 1, 2, 11]) z.invalidatePage(0, off);
+    pools = z.pools();
+    expect(pools[0]).toMatchObject({ id: 0, destroyed_ns: 250, stored_pages: 0, stored_pages_peak: 4 });
+    expect(pools[1]).toMatchObject({ id: 1, destroyed_ns: null, stored_pages: 1 });
+    expect(z.poolPages()).toBe(1);
+    // lz4 again: pool 0 is gone, a new pool is made
+    z.setParam('compressor', 'lz4');
+    expect(z.pools().map((p) => p.id)).toEqual([0, 1, 2]);
+    expect(z.load(0, 10, out())).toBe(true); // still in pool 1
+  });
+
+  it('a zpool switch keeps the old allocator until its pages are freed', () => {
+    const env = new ZswapEnv();
+    const { z } = make({}, env);
+    z.store(0, 1, pageOf(1000, 1));
+    z.setParam('zpool', 'zsmalloc');
+    z.store(0, 2, pageOf(1000, 2));
+    expect(z.pools().map((p) => p.zpool)).toEqual(['zbud', 'zsmalloc']);
+    const st = z.stats();
+    expect(st['zbud']!['objects']).toBe(1);
+    expect(st['zsmalloc']!['obj_used']).toBe(1);
+    expect(z.poolPages()).toBe(1 + 1);
+    z.invalidatePage(0, 1);
+    expect(z.pools()[0]!.destroyed_ns).not.toBeNull();
+    expect(z.poolPages()).toBe(1);
+    expect(env.poolPages).toBe(1);
+    z.setParam('zpool', ''); // the era's default: zbud again, a new pool
+    expect(z.currentPool().zpool).toBe('zbud');
+    expect(z.params()['zpool']).toBe('zbud');
+  });
+
+  it('switching to the current values changes nothing', () => {
+    const { z } = make();
+    z.setParam('compressor', 'lz4');
+    z.setParam('zpool', 'zbud');
+    expect(z.pools().length).toBe(1);
+  });
+});
+
+describe('zswap with the real compressors', () => {
+  it('round-trips real bytes and rejects or stores raw what lz4 cannot shrink', () => {
+    const svc = new CachingCompressionService();
+    const text = new Uint8Array(PAGE_SIZE);
+    const words = 'the quick brown fox jumps over the lazy dog; zswap compresses swap pages. ';
+    for (let i = 0; i < PAGE_SIZE; i++) text[i] = words.charCodeAt(i % words.length);
+    const rnd = new Uint8Array(PAGE_SIZE);
+    let x = 12345;
+    for (let i = 0; i < PAGE_SIZE; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      rnd[i] = x >>> 24;
+    }
+    const rndSize = svc.get('lz4').compress(rnd).size;
+    for (const era of ERAS) {
+      for (const compressor of ['lz4', 'deflate']) {
+        const env = new ZswapEnv({ compression: svc });
+        const { z } = make({ era, compressor }, env);
+        const page: Page = { bytes: text, desc: -1, tag: 1 };
+        expect(z.store(0, 1, page)).toBe(true);
+        expect(z.storedBytes()).toBeLessThan(PAGE_SIZE / 4);
+        const o = out();
+        expect(z.load(0, 1, o)).toBe(true);
+        expect(o.bytes).toEqual(text);
+      }
+      const env = new ZswapEnv({ compression: svc });
+      const { z } = make({ era }, env);
+      const ok = z.store(0, 2, { bytes: rnd, desc: -1, tag: 2 });
+      if (era === '6.8+') {
+        expect(ok).toBe(true);
+        expect(z.counters.stored_incompressible_pages).toBe(rndSize >= PAGE_SIZE ? 1 : 0);
+        const o = out();
+        z.load(0, 2, o);
+        expect(o.bytes).toEqual(rnd);
+      } else if (rndSize > PAGE_SIZE) {
+        expect(ok).toBe(false);
+        expect(rejects(z)).toBe(0);
+      } else expect(ok).toBe(era === '6.x'); // zsmalloc takes a page-sized object; 4.x zbud does not
+    }
+  });
+});
