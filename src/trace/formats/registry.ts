@@ -1,0 +1,39 @@
+/**
+ * Trace formats by name. Each format is one file in this folder; this map is
+ * the only place that lists them (the --input-format choices, and the file
+ * extensions openTrace() recognises).
+ */
+
+import { openJson } from './json.js';
+import { openJsonl } from './jsonl.js';
+import type { SyncTraceSource } from './text-source.js';
+
+export type { SyncTraceSource } from './text-source.js';
+
+export interface TraceFormat {
+  readonly name: string;
+  /** File name endings, with the dot, lower case: ".jsonl". */
+  readonly extensions: readonly string[];
+  readonly description: string;
+  /** Opens a trace: reads and validates its header; events stream on demand. */
+  open(path: string): SyncTraceSource;
+}
+
+export const TRACE_FORMATS: ReadonlyMap<string, TraceFormat> = new Map<string, TraceFormat>([
+  ['json', { name: 'json', extensions: ['.json'], description: 'one JSON document { header keys..., "events": [...] }', open: openJson }],
+  ['jsonl', { name: 'jsonl', extensions: ['.jsonl', '.ndjson'], description: 'header on line 1, one event per line', open: openJsonl }],
+]);
+
+/** The format a file name's extension names, if any. */
+export function formatForPath(path: string): TraceFormat | undefined {
+  const lower = path.toLowerCase();
+  for (const f of TRACE_FORMATS.values()) {
+    if (f.extensions.some((ext) => lower.endsWith(ext))) return f;
+  }
+  return undefined;
+}
+
+/** "json (.json), jsonl (.jsonl, .ndjson)" for error messages. */
+export function acceptedFormats(): string {
+  return [...TRACE_FORMATS.values()].map((f) => `${f.name} (${f.extensions.join(', ')})`).join(', ');
+}

@@ -1,0 +1,380 @@
+/**
+ * Trace validation against schema/trace-v1.schema.json.
+ *
+ * The schema is compiled once (lazily, on first use) with ajv; events are
+ * checked through the `discriminator` on `op`, so a bad event is checked
+ * only against its own kind. On failure ajv's first error object (keyword,
+ * instancePath, params) is shaped into ONE line a person can act on:
+ *
+ *   trace.jsonl:14, event #12, field 'inode': must be an integer 0..134217727, got -3
+ *
+ * Only shape is checked here. Checks that need simulator state (an offset
+ * beyond a swap area, an op on an unmounted fs) belong to the simulator.
+ */
+
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { UsageError, type Where } from '../sim/errors.js';
+import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
+
+/** The schema's $id; `${SCHEMA_ID}#/$defs/event` names one event. */
+export const SCHEMA_ID = 'urn:tmemsim:schema:trace-v1';
+
+/** Where the schema file lives (shipped as tmemsim/schema/trace-v1.schema.json). */
+export const SCHEMA_URL = new URL('../../schema/trace-v1.schema.json', import.meta.url);
+
+/** The subset of JSON Schema this file reads when it shapes messages. */
+interface SchemaNode {
+  $ref?: string;
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: boolean | SchemaNode;
+  propertyNames?: SchemaNode;
+  items?: SchemaNode;
+  oneOf?: SchemaNode[];
+  not?: SchemaNode;
+}
+
+interface SchemaRoot extends SchemaNode {
+  $defs: Record<string, SchemaNode>;
+}
+
+interface Compiled {
+  ajv: Ajv2020;
+  root: SchemaRoot;
+  event: ValidateFunction<TraceEvent>;
+  header: ValidateFunction<TraceHeader>;
+  /** op → the name of its $defs entry. */
+  kindDef: Map<string, string>;
+}
+
+let compiled: Compiled | undefined;
+let eventFn: ValidateFunction<TraceEvent> | undefined;
+
+/** Reads and compiles the schema (once). */
+function compile(): Compiled {
+  if (compiled) return compiled;
+  const root = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaRoot;
+  const ajv = new Ajv2020({
+    discriminator: true,
+    allErrors: false,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    messages: false,
+    logger: false,
+  });
+  ajv.addSchema(root);
+  const event = ajv.getSchema<TraceEvent>(`${SCHEMA_ID}#/$defs/event`);
+  const header = ajv.getSchema<TraceHeader>(`${SCHEMA_ID}#/$defs/header`);
+  if (!event || !header) throw new Error('trace schema: $defs/event or $defs/header missing');
+  const kindDef = new Map<string, string>();
+  for (const branch of root.$defs['event']?.oneOf ?? []) {
+    const name = defName(branch.$ref);
+    const op = name === undefined ? undefined : root.$defs[name]?.properties?.['op']?.const;
+    if (name !== undefined && typeof op === 'string') kindDef.set(op, name);
+  }
+  compiled = { ajv, root, event, header, kindDef };
+  eventFn = event;
+  return compiled;
+}
+
+/** The parsed schema (for tools that want to walk it). */
+export function traceSchema(): unknown {
+  return compile().root;
+}
+
+/**
+ * Checks one event's shape. Returns it typed, or throws a UsageError naming
+ * file:line, the event index and the field. `loc` is read, never kept.
+ */
+export function validateEvent(obj: unknown, loc: EventLocation): TraceEvent {
+  const v = eventFn ?? compile().event;
+  if (v(obj)) return obj;
+  const where: Where = { file: loc.file, line: loc.line, event: loc.index };
+  throw eventError(obj, v.errors, where);
+}
+
+/**
+ * Checks a header's shape. `keyLines` (optional) gives the line of each
+ * top-level key, so an error in `config` points at the line of "config".
+ */
+export function validateHeader(obj: unknown, where: Where, keyLines?: Readonly<Record<string, number>>): TraceHeader {
+  const c = compile();
+  if (c.header(obj)) return obj;
+  const s = shapeFirst(c, c.header.errors, obj, c.root.$defs['header'] ?? {}, 'in the header', '');
+  const top = s.field?.split(/[.[]/)[0];
+  const line = top !== undefined && keyLines?.[top] !== undefined ? keyLines[top] : where.line;
+  return throwShaped(s, { ...where, line });
+}
+
+function throwShaped(s: Shaped, where: Where): never {
+  throw new UsageError(s.what, s.field === undefined ? where : { ...where, field: s.field }, s.accepted);
+}
+
+// ---- shaping --------------------------------------------------------------
+
+interface Shaped {
+  field?: string;
+  what: string;
+  accepted?: string;
+}
+
+const OPS = EVENT_OPS.join(', ');
+
+/** Human words for the defs that are a choice of forms. */
+const CHOICES: Record<string, { what: string; accepted: string }> = {
+  dataSpec: {
+    what: 'a page data spec',
+    accepted:
+      'a class name (zero, fill, text, code, random, heap), {"class": name, "seed": n}, ' +
+      '{"fill": 0..255}, {"corpus": page}, {"b64": "..."}',
+  },
+  contentDefault: {
+    what: 'a class name or an object of class weights',
+    accepted: 'zero, fill, text, code, random, heap, or e.g. {"text": 3, "zero": 1}',
+  },
+  profile: { what: 'a profile name or a list of names', accepted: 'e.g. "ssd-laptop" or ["ssd-laptop", "lz4"]' },
+  backendOrNull: { what: 'a backend name or null', accepted: 'a backend name, or null for none' },
+};
+
+function eventError(obj: unknown, errors: ErrorObject[] | null | undefined, where: Where): UsageError {
+  const c = compile();
+  const err = errors?.[0];
+  if (!err) return new UsageError('invalid event', where);
+  if (err.instancePath === '') {
+    if (err.keyword === 'type') {
+      return new UsageError(`an event must be a JSON object, got ${show(obj)}`, where);
+    }
+    if (err.keyword === 'discriminator') {
+      const tag = (err.params as { error?: string; tagValue?: unknown }).tagValue;
+      const what =
+        typeof tag === 'string'
+          ? `unknown event kind '${tag}'`
+          : `must be a string naming the event kind, got ${show(tag)}`;
+      return new UsageError(what, { ...where, field: 'op' }, OPS);
+    }
+    if (err.keyword === 'required' && (err.params as { missingProperty?: string }).missingProperty === 'op') {
+      return new UsageError('missing: every event names its kind', { ...where, field: 'op' }, OPS);
+    }
+  }
+  const op = (obj as { op: string }).op;
+  const def = c.kindDef.get(op) ?? 'event';
+  const s = shapeFirst(c, errors, obj, c.root.$defs[def] ?? {}, `for ${op}`, '');
+  return new UsageError(s.what, s.field === undefined ? where : { ...where, field: s.field }, s.accepted);
+}
+
+function shapeFirst(
+  c: Compiled, errors: ErrorObject[] | null | undefined, value: unknown, schema: SchemaNode, ctx: string, prefix: string,
+): Shaped {
+  const err = errors?.[0];
+  if (!err) return { field: prefix || undefined, what: 'invalid' };
+  return shape(c, err, value, schema, ctx, prefix);
+}
+
+/**
+ * Turns one ajv error into a message: walks the schema along the error's
+ * instancePath (through $refs), then words the failed keyword.
+ */
+function shape(c: Compiled, err: ErrorObject, root: unknown, rootSchema: SchemaNode, rootCtx: string, prefix: string): Shaped {
+  const segs = err.instancePath === '' ? [] : err.instancePath.slice(1).split('/').map(unescapePointer);
+  let node: SchemaNode = rootSchema;
+  let value: unknown = root;
+  let path = prefix;
+  let def: string | undefined;
+  for (const seg of segs) {
+    ({ node, def } = deref(c, node, def));
+    if (node.oneOf && def) return shapeChoice(c, node, def, value, path);
+    const isArray = Array.isArray(value);
+    const child: SchemaNode | undefined =
+      node.properties?.[seg] ??
+      (isArray ? node.items : typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    path = join(path, seg, isArray);
+    value = isObjectLike(value) ? (value as Record<string, unknown>)[seg] : undefined;
+    if (!child) return { field: path, what: `is invalid (${err.keyword})` };
+    node = child;
+    def = undefined;
+  }
+  ({ node, def } = deref(c, node, def));
+  if (node.oneOf && def) return shapeChoice(c, node, def, value, path);
+
+  const ctx = path === '' ? rootCtx : `in ${path}`;
+  const params = err.params as Record<string, unknown>;
+  if (err.propertyName !== undefined) {
+    const name = err.propertyName;
+    return {
+      field: join(path, name, false),
+      what: `unknown name '${name}' ${ctx}`,
+      accepted: node.propertyNames ? acceptedOf(c, node.propertyNames) : undefined,
+    };
+  }
+  switch (err.keyword) {
+    case 'required': {
+      const missing = String(params['missingProperty']);
+      const req = (node.required ?? []).filter((k) => !(path === '' && k === 'op' && rootCtx.startsWith('for ')));
+      return { field: join(path, missing, false), what: `missing (required ${ctx}: ${req.join(', ')})` };
+    }
+    case 'additionalProperties': {
+      const extra = String(params['additionalProperty']);
+      const accepted = Object.keys(node.properties ?? {}).join(', ');
+      return { field: join(path, extra, false), what: `unknown field ${ctx}`, accepted };
+    }
+    case 'minItems':
+    case 'minProperties':
+      return { field: path || undefined, what: `must not be empty (${describe(c, node)})` };
+    case 'not': {
+      const both = deref(c, node.not ?? {}, undefined).node.required ?? [];
+      return {
+        field: join(path, both[both.length - 1] ?? '', false),
+        what: `${both.map((k) => join(path, k, false)).join(' and ')} exclude each other: give one`,
+      };
+    }
+    case 'const':
+      if (path === 'version') return { field: path, what: `unsupported trace format version ${show(value)}`, accepted: '1' };
+      if (path === 'format') {
+        return { field: path, what: `not a tmemsim trace: format is ${show(value)}`, accepted: JSON.stringify(node.const) };
+      }
+      break;
+    default:
+      break;
+  }
+  if (path === '') return { what: `${rootCtx === 'in the header' ? 'the header' : 'the value'} must be ${describe(c, node)}, got ${show(value)}` };
+  return { field: path, what: `must be ${describe(c, node)}, got ${show(value)}` };
+}
+
+/**
+ * A choice of forms (oneOf) failed: pick the form the value was clearly
+ * aiming at (by its key, or its JSON type) and report what is wrong in it;
+ * otherwise list the forms.
+ */
+function shapeChoice(c: Compiled, node: SchemaNode, def: string, value: unknown, path: string): Shaped {
+  const words = CHOICES[def];
+  const idx = pickBranch(c, node.oneOf ?? [], value);
+  if (idx >= 0) {
+    const v = c.ajv.getSchema(`${SCHEMA_ID}#/$defs/${def}/oneOf/${idx}`);
+    const branch = node.oneOf?.[idx];
+    if (v && branch && !v(value) && v.errors?.[0]) {
+      const s = shape(c, v.errors[0], value, branch, `in ${path}`, path);
+      if (s.accepted === undefined && words && s.field === path) s.accepted = words.accepted;
+      return s;
+    }
+  }
+  return {
+    field: path || undefined,
+    what: `must be ${words?.what ?? describe(c, node)}, got ${show(value)}`,
+    accepted: words?.accepted,
+  };
+}
+
+function pickBranch(c: Compiled, branches: SchemaNode[], value: unknown): number {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  let typed = -1;
+  for (let i = 0; i < branches.length; i++) {
+    const b = deref(c, branches[i] ?? {}, undefined).node;
+    const bt = b.type ?? (b.enum ? typeof b.enum[0] : undefined);
+    if (bt !== kind) continue;
+    if (kind === 'object' && b.required?.some((k) => Object.hasOwn(value as object, k))) return i;
+    if (typed < 0) typed = i;
+  }
+  if (kind === 'object') {
+    const objects = branches.filter((b) => deref(c, b, undefined).node.type === 'object');
+    return objects.length === 1 ? typed : -1;
+  }
+  return typed;
+}
+
+function deref(c: Compiled, node: SchemaNode, def: string | undefined): { node: SchemaNode; def: string | undefined } {
+  let n = node;
+  let d = def;
+  for (let hops = 0; n.$ref !== undefined && hops < 8; hops++) {
+    d = defName(n.$ref);
+    n = (d !== undefined ? c.root.$defs[d] : undefined) ?? {};
+  }
+  return { node: n, def: d };
+}
+
+function defName(ref: string | undefined): string | undefined {
+  const m = ref === undefined ? null : /^#\/\$defs\/([^/]+)$/.exec(ref);
+  return m?.[1];
+}
+
+/** What a schema accepts, as words: "an integer 0..31", "one of a, b". */
+function describe(c: Compiled, raw: SchemaNode): string {
+  const { node: n, def } = deref(c, raw, undefined);
+  if (def && CHOICES[def]) return CHOICES[def].what;
+  if ('const' in n) return `exactly ${JSON.stringify(n.const)}`;
+  if (n.enum) return n.enum.length === 1 ? `exactly ${JSON.stringify(n.enum[0])}` : `one of ${n.enum.map(word).join(', ')}`;
+  if (n.oneOf) return n.oneOf.map((b) => describe(c, b)).join(' or ');
+  const t = n.type;
+  if (Array.isArray(t)) return `a ${t.slice(0, -1).join(', ')} or ${t[t.length - 1]}`;
+  switch (t) {
+    case 'integer':
+      return `an integer ${range(n)}`.trimEnd();
+    case 'number':
+      return `a number ${range(n)}`.trimEnd();
+    case 'string':
+      if (n.maxLength !== undefined) return `a base64 string of at most ${n.maxLength} characters`;
+      return n.minLength ? 'a non-empty string' : 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'null':
+      return 'null';
+    case 'array':
+      return `a list of ${n.items ? plural(describe(c, n.items)) : 'values'}`;
+    case 'object':
+      return typeof n.additionalProperties === 'object'
+        ? `an object whose values are ${plural(describe(c, n.additionalProperties))}`
+        : 'an object';
+    default:
+      return 'a valid value';
+  }
+}
+
+function acceptedOf(c: Compiled, raw: SchemaNode): string {
+  const n = deref(c, raw, undefined).node;
+  return n.enum ? n.enum.map(word).join(', ') : describe(c, n);
+}
+
+function range(n: SchemaNode): string {
+  if (n.minimum !== undefined && n.maximum !== undefined) return `${n.minimum}..${n.maximum}`;
+  if (n.exclusiveMinimum !== undefined) return `> ${n.exclusiveMinimum}`;
+  if (n.minimum !== undefined) return `>= ${n.minimum}`;
+  return '';
+}
+
+function plural(s: string): string {
+  return s.replace(/^an? /, '').replace(/\b(integer|number|string|object)\b/, '$1s');
+}
+
+function word(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function join(path: string, seg: string, index: boolean): string {
+  if (index) return `${path}[${seg}]`;
+  return path === '' ? seg : `${path}.${seg}`;
+}
+
+function unescapePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function isObjectLike(v: unknown): boolean {
+  return typeof v === 'object' && v !== null;
+}
+
+/** A value as shown in a message: JSON, cut to 40 characters. */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}

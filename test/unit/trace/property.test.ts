@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../../src/trace/events.js';
+import { flatEnd, NOT_FLAT, parseFlat } from '../../../src/trace/formats/flat-parse.js';
+import { openTrace } from '../../../src/trace/reader.js';
+import { collectAsync, collectSync, HEADER, tempDir, toJsonDoc, toJsonl } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const int = (min: number, max: number) => fc.integer({ min, max });
+const name = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 });
+const t = fc.oneof(int(0, 2 ** 40), fc.double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
+const swapType = int(0, 31);
+const offset = int(0, 2 ** 32 - 2);
+const fs = int(0, 63);
+const inode = int(0, 2 ** 27 - 1);
+const index = int(0, 2 ** 20 - 1);
+const paramValue = fc.oneof(name, fc.boolean(), int(-1e9, 1e9), fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
+const className = fc.constantFrom('zero', 'fill', 'text', 'code', 'random', 'heap');
+const data = fc.oneof(
+  className,
+  fc.record({ class: className, seed: int(0, 2 ** 48 - 1) }, { requiredKeys: ['class'] }),
+  fc.record({ fill: int(0, 255) }),
+  fc.record({ corpus: int(0, 2 ** 32 - 1) }),
+  fc.record({ b64: fc.base64String({ maxLength: 64 }) }),
+);
+
+function kind(op: string, req: Record<string, fc.Arbitrary<unknown>>, opt: Record<string, fc.Arbitrary<unknown>> = {}): fc.Arbitrary<TraceEvent> {
+  const model: Record<string, fc.Arbitrary<unknown>> = { op: fc.constant(op), t, ...req, ...opt };
+  return fc.record(model, { requiredKeys: ['op', ...Object.keys(req)] }) as unknown as fc.Arbitrary<TraceEvent>;
+}
+
+const event: fc.Arbitrary<TraceEvent> = fc.oneof(
+  kind('swapon', { type: swapType, slots: int(1, 2 ** 32 - 1) }),
+  kind('swapoff', { type: swapType }),
+  kind('mount', { fs }, { uuid: name }),
+  kind('umount', { fs }),
+  kind('insmod', { backend: name }, { params: fc.dictionary(name, paramValue, { maxKeys: 3 }) }),
+  kind('rmmod', {}, { strategy: name }),
+  kind('param', { name, value: paramValue }),
+  kind('frontswap_store', { type: swapType, offset }, { data }),
+  kind('frontswap_load', { type: swapType, offset }),
+  kind('frontswap_invalidate_page', { type: swapType, offset }),
+  kind('frontswap_invalidate_area', { type: swapType }),
+  kind('cleancache_put', { fs, inode, index }, { data }),
+  kind('cleancache_get', { fs, inode, index }),
+  kind('cleancache_invalidate_page', { fs, inode, index }),
+  kind('cleancache_invalidate_inode', { fs, inode }),
+  kind('cleancache_invalidate_fs', { fs }),
+  kind('anon', { page: int(0, 2 ** 32 - 1) }, { pid: int(0, 2 ** 21 - 1), write: fc.boolean(), data }),
+  kind('file', { fs, inode, index }, { write: fc.boolean(), data }),
+);
+
+describe('round trip through both writers and both readers', () => {
+  it('random valid event arrays read back identically', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { maxLength: 40 }), async (generated) => {
+        run++;
+        // plain objects, as any JSON reader would give them back
+        const events = JSON.parse(JSON.stringify(generated)) as TraceEvent[];
+        const doc = openTrace(tmp.file(`p${run}.json`, toJsonDoc(HEADER, events)));
+        const lines = openTrace(tmp.file(`p${run}.jsonl`, toJsonl(HEADER, events)));
+        const a = collectSync(doc);
+        expect(a.map((e) => e.event)).toStrictEqual(events);
+        expect(a.map((e) => e.line)).toEqual(events.map((_, i) => i + 2));
+        expect(collectSync(lines)).toStrictEqual(a);
+        expect(await collectAsync(doc)).toStrictEqual(a);
+        const pretty = openTrace(tmp.file(`p${run}.pretty.json`, JSON.stringify({ ...HEADER, events }, null, 1)));
+        expect(collectSync(pretty).map((e) => e.event)).toStrictEqual(events);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('the flat fast path agrees with JSON.parse', () => {
+  let accepted = 0;
+  /** parseFlat on the UTF-8 of s (with the 0 sentinel after it) must agree with JSON.parse or decline. */
+  const check = (s: string): void => {
+    const text = Buffer.from(s, 'utf8');
+    const b = Buffer.concat([text, Buffer.from([0])]);
+    const r = parseFlat(b, 0, text.length);
+    if (r === NOT_FLAT) return;
+    accepted++;
+    let expected: unknown;
+    let valid = true;
+    try {
+      expected = JSON.parse(b.toString('utf8', 0, flatEnd));
+    } catch {
+      valid = false;
+    }
+    if (!valid || !isDeepStrictEqual(r, expected) || JSON.stringify(Object.keys(r)) !== JSON.stringify(Object.keys(expected as object))) {
+      expect({ input: s, got: r }).toEqual({ input: s, got: valid ? expected : 'a JSON.parse error' });
+    }
+  };
+
+  it('on random JSON objects, spaced at random', () => {
+    const ws = fc.constantFrom('', ' ', '\n', '\t', '\r\n', '  ');
+    const flatValue = fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom('frontswap_store', 'anon', 'op', 'fill', 'inode', 'index'),
+    );
+    const key = fc.oneof(fc.constantFrom('op', 't', 'type', 'offset', 'inode', 'index', 'data', '__proto__', 'constructor', '0'), fc.string({ maxLength: 6 }));
+    const obj = fc.array(fc.tuple(ws, key, ws, ws, fc.oneof(flatValue, fc.jsonValue({ maxDepth: 1 })), ws), { maxLength: 6 }).map(
+      (members) =>
+        `{${members.map(([a, k, b, c, v, d]) => `${a}${JSON.stringify(k)}${b}:${c}${JSON.stringify(v)}${d}`).join(',')}}`,
+    );
+    accepted = 0;
+    fc.assert(fc.property(obj, check), { numRuns: 3000 });
+    expect(accepted).toBeGreaterThan(300);
+  });
+
+  it('on number spellings', () => {
+    const digits = fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), minLength: 1, maxLength: 18 });
+    const num = fc
+      .tuple(fc.constantFrom('', '-', '+'), digits, fc.option(digits), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), digits)))
+      .map(([sign, a, b, e]) => `${sign}${a}${b === null ? '' : `.${b}`}${e === null ? '' : e.join('')}`);
+    accepted = 0;
+    fc.assert(fc.property(num, (n) => check(`{"t":${n}}`)), { numRuns: 3000 });
+    expect(accepted).toBeGreaterThan(100);
+    for (const n of ['0', '-0', '00', '01', '1.', '.5', '-', '1e5', '0.1', '0.30000000000000004', '123456789012345', '1234567890123456', '9007199254740993']) {
+      check(`{"t":${n}}`);
+    }
+  });
+
+  it('never accepts text that JSON.parse rejects', () => {
+    const alphabet = fc.constantFrom('{', '}', '"', ':', ',', ' ', 'op', 'a', '1', '-', '.', 'e', 'true', 'fals', 'null', '\\', '\n', '[', ']', '\u0001');
+    const junk = fc.array(alphabet, { maxLength: 24 }).map((parts) => `{${parts.join('')}`);
+    accepted = 0;
+    fc.assert(fc.property(junk, check), { numRuns: 20000 });
+    expect(accepted).toBeGreaterThan(100);
+  });
+});
