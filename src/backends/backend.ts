@@ -120,6 +120,9 @@ export interface Backend {
   setParam(name: string, value: ParamValue): void;
   /** Counters grouped by debugfs directory, kernel names, stable order. */
   stats(): Record<string, Record<string, number>>;
+  /** A remote node dies (`node_down`) or comes back empty (`node_up`): backends with remote memory only. */
+  nodeDown?(node: number, nowNs: number): void;
+  nodeUp?(node: number, nowNs: number): void;
   /** Simulated time passed: run periodic workers that are due (optional). */
   tick?(nowNs: number): void;
   /** Pages of guest RAM the backend's pool holds. */

@@ -200,6 +200,15 @@ function dispatch(m: Machine, le: LocatedEvent, withBackend: boolean, file: stri
         if (!m.backend) fail('no backend is loaded', le, file, 'op');
         m.rmmod(ev.strategy ?? 'flush');
         break;
+      case 'node_down':
+      case 'node_up': {
+        if (!withBackend || !m.backend) break;
+        const b = m.backend;
+        const f = ev.op === 'node_down' ? b.nodeDown : b.nodeUp;
+        if (!f) fail(`backend ${b.name} has no remote nodes`, le, file, 'op', 'node_down and node_up need a backend with remote memory (ramster)');
+        f.call(b, ev.node, m.clock);
+        break;
+      }
       case 'param':
         if (!withBackend) break;
         if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');

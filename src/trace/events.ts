@@ -94,6 +94,9 @@ export interface UmountEvent extends Timed { op: 'umount'; fs: number }
 export interface InsmodEvent extends Timed { op: 'insmod'; backend: string; params?: ParamMap }
 export interface RmmodEvent extends Timed { op: 'rmmod'; strategy?: string }
 export interface ParamEvent extends Timed { op: 'param'; name: string; value: ParamValue }
+/** A remote memory node (RAMster) dies, or comes back empty. */
+export interface NodeDownEvent extends Timed { op: 'node_down'; node: number }
+export interface NodeUpEvent extends Timed { op: 'node_up'; node: number }
 
 // ---- tmem level: frontswap (type, offset) -------------------------------
 export interface FsStoreEvent extends Timed { op: 'frontswap_store'; type: number; offset: number; data?: DataSpec }
@@ -116,6 +119,7 @@ export interface FileEvent extends Timed { op: 'file'; fs: number; inode: number
 
 export type TraceEvent =
   | SwaponEvent | SwapoffEvent | MountEvent | UmountEvent | InsmodEvent | RmmodEvent | ParamEvent
+  | NodeDownEvent | NodeUpEvent
   | FsStoreEvent | FsLoadEvent | FsInvalidatePageEvent | FsInvalidateAreaEvent
   | CcPutEvent | CcGetEvent | CcInvalidatePageEvent | CcInvalidateInodeEvent | CcInvalidateFsEvent
   | AnonEvent | FileEvent;
@@ -124,7 +128,7 @@ export type EventOp = TraceEvent['op'];
 
 /** Every event kind, in documentation order. */
 export const EVENT_OPS: readonly EventOp[] = [
-  'swapon', 'swapoff', 'mount', 'umount', 'insmod', 'rmmod', 'param',
+  'swapon', 'swapoff', 'mount', 'umount', 'insmod', 'rmmod', 'param', 'node_down', 'node_up',
   'frontswap_store', 'frontswap_load', 'frontswap_invalidate_page', 'frontswap_invalidate_area',
   'cleancache_put', 'cleancache_get', 'cleancache_invalidate_page', 'cleancache_invalidate_inode', 'cleancache_invalidate_fs',
   'anon', 'file',
