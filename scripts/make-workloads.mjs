@@ -111,3 +111,64 @@ function write(name, header, events) {
     content: { default: { heap: 0.45, text: 0.3, code: 0.1, zero: 0.1, random: 0.05 } },
   }, ev);
 }
+
+// 4. zswap with a compressor and zpool switch mid-run (seed 004): pages stored
+// before a switch stay in their old pool and are loaded from it until it
+// empties; new stores go to the new (compressor, zpool) pool.
+{
+  const r = rng(31);
+  const ev = [];
+  const APPS = [1, 2, 3];
+  const PAGES = 1400;
+  const touch = (pid, n, wfrac) => {
+    for (let k = 0; k < n; k++) {
+      const p = Math.floor(r() * PAGES);
+      ev.push(r() < wfrac ? { op: 'anon', pid, page: p, write: true } : { op: 'anon', pid, page: p });
+    }
+  };
+  for (const pid of APPS) for (let p = 0; p < PAGES; p++) ev.push({ op: 'anon', pid, page: p, write: true });
+  touch(1, 2000, 0.2);
+  ev.push({ op: 'param', name: 'compressor', value: 'deflate' });
+  touch(2, 2000, 0.3);
+  touch(3, 1500, 0.3);
+  ev.push({ op: 'param', name: 'zpool', value: 'zsmalloc' });
+  touch(1, 2000, 0.3);
+  touch(2, 1000, 0.1);
+  ev.push({ op: 'param', name: 'compressor', value: 'lz4' });
+  ev.push({ op: 'param', name: 'zpool', value: 'zbud' });
+  for (const pid of APPS) touch(pid, 1500, 0.2);
+  write('zswap-compressor-switch.json', {
+    config: {
+      description: 'zswap pools switched at run time: lz4/zbud, then deflate, then zsmalloc, then back to lz4/zbud while old pools drain',
+      ram_mb: 12, seed: 1, backend: 'zswap', params: { era: '4.x', max_pool_percent: 25 }, profile: ['ssd', 'mobile'],
+      swap: [{ type: 0, slots: 16384 }],
+    },
+    content: { default: { heap: 0.5, text: 0.2, code: 0.15, zero: 0.1, random: 0.05 } },
+  }, ev);
+}
+
+// 5. Xen tmem with self-ballooning and frontswap self-shrinking: a burst of
+// allocation swaps into the hypervisor's persistent pool, then a long quiet
+// phase (simulated minutes) in which self-shrinking repatriates swap pages
+// 5 % per 5 s tick once the 3-tick inertia has passed.
+{
+  const r = rng(41);
+  const ev = [];
+  const PAGES = 5000;
+  let t = 0;
+  for (let p = 0; p < PAGES; p++) ev.push({ op: 'anon', pid: 1, page: p, write: true });
+  for (let k = 0; k < 3000; k++) ev.push({ op: 'anon', pid: 1, page: Math.floor(r() * PAGES) });
+  for (let s = 0; s < 120; s++) {
+    t += 1_000_000; // one event burst per simulated second
+    ev.push({ op: 'anon', pid: 1, page: Math.floor(r() * 200), t });
+    for (let k = 0; k < 20; k++) ev.push({ op: 'anon', pid: 1, page: Math.floor(r() * 200) });
+  }
+  write('xen-selfshrink.json', {
+    config: {
+      description: 'Xen tmem: a burst swaps into hypervisor memory, then two quiet minutes of self-ballooning and frontswap self-shrinking',
+      ram_mb: 16, seed: 1, backend: 'xen-tmem', params: { hypervisor_budget_mb: 64 }, profile: ['ssd', 'mobile'],
+      swap: [{ type: 0, slots: 16384 }],
+    },
+    content: { default: { heap: 0.6, text: 0.2, zero: 0.15, random: 0.05 } },
+  }, ev);
+}

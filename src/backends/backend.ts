@@ -131,6 +131,19 @@ export interface Backend {
   storedBytes(): number;
   /** Pages held (persistent + ephemeral). */
   storedPages(): number;
+  /** The backend's pools over the run (zswap's (compressor, zpool) pools), for the report. */
+  poolHistory?(): PoolRecord[];
+}
+
+/** One pool's life, as the report lists it. */
+export interface PoolRecord {
+  id: number;
+  compressor: string;
+  zpool: string;
+  created_ns: number;
+  destroyed_ns: number | null;
+  stored_pages: number;
+  stored_pages_peak: number;
 }
 
 export interface BackendFactory {

@@ -111,7 +111,7 @@
  *   same-filled scan at a cycle per 8-byte word read.
  */
 
-import type { Backend, BackendEnv, BackendFactory, FrontswapOps, ParamSpec } from './backend.js';
+import type { Backend, BackendEnv, BackendFactory, FrontswapOps, ParamSpec, PoolRecord } from './backend.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
 import { getZpool } from '../allocators/registry.js';
 import { EAGAIN, EEXIST, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
@@ -537,6 +537,14 @@ export class ZswapBackend implements Backend {
   }
 
   /** The pool history (plain data). */
+  /** Backend.poolHistory: every pool's lifetime and pages, for the report. */
+  poolHistory(): PoolRecord[] {
+    return this.pools().map((p) => ({
+      id: p.id, compressor: p.compressor, zpool: p.zpool, created_ns: p.created_ns, destroyed_ns: p.destroyed_ns,
+      stored_pages: p.stored_pages, stored_pages_peak: p.stored_pages_peak,
+    }));
+  }
+
   pools(): ZswapPoolInfo[] {
     return this.history.map((p) => ({
       id: p.id,

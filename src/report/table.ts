@@ -98,6 +98,14 @@ function lifecycleTable(run: ReportRun): string {
   return t.toString();
 }
 
+function poolTable(run: ReportRun): string {
+  const t = new Table({ head: ['pool', 'compressor', 'zpool', 'created (ms)', 'destroyed (ms)', 'pages (end)', 'pages (peak)'], style: STYLE });
+  for (const p of run.backend.pools) {
+    t.push([String(p.id), p.compressor, p.zpool, ms(p.created_ns), p.destroyed_ns === null ? 'alive' : ms(p.destroyed_ns), fmt(p.stored_pages), fmt(p.stored_pages_peak)]);
+  }
+  return t.toString();
+}
+
 export function renderTable(r: Report): string {
   const c = r.config;
   const out: string[] = [];
@@ -115,6 +123,7 @@ export function renderTable(r: Report): string {
       out.push(`  ${run.backend.backend ?? 'no backend'} ${verb} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %) against no backend, avoids ${fmt(d.swap_io_avoided)} swap I/Os and ${fmt(d.fs_reads_avoided)} filesystem reads, for ${ms(d.cpu_extra_ns)} ms more CPU`);
     }
     if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
+    if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));
   }
   out.push('', 'counters', counterTable(r));
   out.push('');

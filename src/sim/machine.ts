@@ -150,7 +150,8 @@ export class Machine implements BackendEnv {
       const pages = this.frontswap.pages(type);
       if (pages === 0) continue;
       const want = n < pages ? n : pages;
-      if (this.memory.free - want < this.memory.minWmark && this.memory.free < this.memory.highWmark) continue;
+      // __vm_enough_memory in the default OVERCOMMIT_GUESS mode: pages <= totalram + swap.
+      if (want > this.memory.ramPages + this.swap.totalSlots()) continue;
       let done = 0;
       for (const off of [...this.frontswap.setOffsets(type)]) {
         if (done >= want) break;

@@ -4,6 +4,7 @@
  */
 
 import { energyOf, type EnergyBreakdown } from '../cost/energy.js';
+import type { PoolRecord } from '../backends/backend.js';
 import type { CostTotals } from '../cost/meter.js';
 import type { CleancacheCounters } from '../frontends/cleancache.js';
 import type { FrontswapCounters } from '../frontends/frontswap.js';
@@ -32,6 +33,8 @@ export interface PassSummary {
   energy: EnergyBreakdown;
   oracle: OracleCounts & { examples: string[] };
   lifecycle: LifecycleRecord[];
+  /** The backend's pools over the run (zswap), if it keeps them. */
+  pools: PoolRecord[];
 }
 
 function ratio(a: number, b: number): number {
@@ -72,5 +75,6 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     energy: energyOf(t, o.profile),
     oracle: { ...m.oracle.counts, examples: [...m.oracle.examples] },
     lifecycle: m.lifecycle.map((r) => ({ ...r })),
+    pools: b?.poolHistory?.() ?? [],
   };
 }
