@@ -6,6 +6,8 @@ import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
+import { parseAt } from './at.js';
+import type { Injection } from '../sim/config.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 
 interface RunFlags {
@@ -20,6 +22,9 @@ interface RunFlags {
   fast?: boolean;
   baseline: boolean;
   inputFormat?: string;
+  rmmodStrategy?: string;
+  zombieRate?: string;
+  at?: Injection[];
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -38,6 +43,9 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
     .option('--no-baseline', 'skip the pass without a backend')
     .option('--input-format <fmt>', 'trace format, if the extension does not say it')
+    .option('--rmmod-strategy <names>', 'compare rmmod strategies (flush, zombie, writethrough, refuse), comma-separated: one run each, overriding every rmmod of the trace')
+    .option('--zombie-rate <pages/s>', 'zombie drain rate, pages per simulated second')
+    .option('--at <when:action>', 'inject an event: WHEN = N, N%, Ns|ms|us; ACTION = rmmod[=strategy], insmod=backend[,k=v], param=name=value, node_down=N (repeatable)', parseAt)
     .action(async (trace: string, f: RunFlags) => {
       if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
       const opts: RunOptions = {
@@ -51,6 +59,9 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         ramPages: f.ramMb === undefined ? undefined : parseIntFlag('--ram-mb', f.ramMb, 1, 2 ** 20) * 256,
         fast: f.fast,
         baseline: f.baseline,
+        rmmodStrategies: f.rmmodStrategy ? splitList(f.rmmodStrategy) : undefined,
+        zombieRate: f.zombieRate === undefined ? undefined : parseIntFlag('--zombie-rate', f.zombieRate, 1),
+        at: f.at,
       };
       const report = await run(opts);
       writeOut(FORMATS[f.format as FormatName](report), f.out);

@@ -25,7 +25,7 @@ export function renderCsv(r: Report): string {
   for (const run of r.runs) {
     for (const pass of ['backend', 'baseline', 'delta'] as const) {
       const v = run[pass];
-      if (v) flatten(rows, run.profile, pass, [], v);
+      if (v) flatten(rows, run.variant ? `${run.profile}/${run.variant}` : run.profile, pass, [], v);
     }
   }
   return stringify(rows, { header: true, columns: ['profile', 'pass', 'section', 'metric', 'value'] });

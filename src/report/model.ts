@@ -21,6 +21,8 @@ export interface Delta {
 
 export interface ReportRun {
   profile: string;
+  /** The rmmod strategy compared in this run (null: the trace's own). */
+  variant: string | null;
   backend: PassSummary;
   baseline: PassSummary | null;
   delta: Delta | null;
@@ -42,6 +44,7 @@ export interface Report {
     verify_bytes: boolean;
   };
   runs: ReportRun[];
+  /** The baseline passes are shared by the variants of a profile; their violations count once. */
   verdict: { stale: number; lost: number; ok: boolean };
 }
 
@@ -79,11 +82,20 @@ export function buildReport(r: RunResult): Report {
   const c = r.config;
   let stale = 0;
   let lost = 0;
+  const seenBaselines = new Set<object>();
+  for (const run of r.runs) {
+    if (run.baseline && !seenBaselines.has(run.baseline)) {
+      seenBaselines.add(run.baseline);
+      stale += run.baseline.oracle.stale;
+      lost += run.baseline.oracle.lost;
+    }
+  }
   const runs = r.runs.map((run) => {
-    stale += run.backend.oracle.stale + (run.baseline?.oracle.stale ?? 0);
-    lost += run.backend.oracle.lost + (run.baseline?.oracle.lost ?? 0);
+    stale += run.backend.oracle.stale;
+    lost += run.backend.oracle.lost;
     return {
       profile: run.profile,
+      variant: run.variant,
       backend: run.backend,
       baseline: run.baseline,
       delta: run.baseline ? deltaOf(run.backend, run.baseline) : null,

@@ -68,7 +68,7 @@ function summaryTable(run: ReportRun): string {
 }
 
 function counterTable(r: Report): string {
-  const head = ['counter', ...r.runs.map((x) => x.profile)];
+  const head = ['counter', ...r.runs.map((x) => (x.variant ? `${x.profile}/${x.variant}` : x.profile))];
   const t = new Table({ head, style: STYLE, colAligns: ['left', ...r.runs.map(() => 'right' as const)] });
   const groups: [string, (p: PassSummary) => Record<string, number>][] = [
     ['frontswap', (p) => ({ ...p.frontswap })],
@@ -89,11 +89,15 @@ function counterTable(r: Report): string {
 
 function lifecycleTable(run: ReportRun): string {
   const t = new Table({
-    head: ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)'],
+    head: ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)', 'mJ', 'drained at (ms)', 'fs hit before/after', 'cc hit before/after'],
     style: STYLE,
   });
   for (const l of run.backend.lifecycle) {
-    t.push([`#${l.event}`, ms(l.t_ns), l.op, l.backend, l.strategy, l.outcome, fmt(l.pages_dropped), fmt(l.pages_to_ram), fmt(l.pages_to_disk), ms(l.duration_ns), ms(l.cpu_ns)]);
+    t.push([
+      `#${l.event}`, ms(l.t_ns), l.op, l.backend, l.strategy, l.outcome, fmt(l.pages_dropped), fmt(l.pages_to_ram), fmt(l.pages_to_disk),
+      ms(l.duration_ns), ms(l.cpu_ns), mj(l.energy_uj), l.drained_ns === null ? '-' : ms(l.drained_ns),
+      `${pct(l.frontswap_hit_before)} / ${pct(l.frontswap_hit_after)}`, `${pct(l.cleancache_hit_before)} / ${pct(l.cleancache_hit_after)}`,
+    ]);
   }
   return t.toString();
 }
@@ -115,7 +119,7 @@ export function renderTable(r: Report): string {
   out.push(`  backend ${c.backend ?? 'none'}${c.compressor ? ` (${c.compressor})` : ''}, RAM ${fmt(c.ram_pages)} pages (${fmt((c.ram_pages * 4096) / 2 ** 20, 1)} MiB), seed ${c.seed}, ${c.verify_bytes ? 'bytes verified' : 'fast mode: tags only'}`);
   if (params) out.push(`  params: ${params}`);
   for (const run of r.runs) {
-    out.push('', `profile ${run.profile}: ${fmt(run.backend.events)} events`);
+    out.push('', `profile ${run.profile}${run.variant ? `, rmmod strategy ${run.variant}` : ''}: ${fmt(run.backend.events)} events`);
     out.push(summaryTable(run));
     if (run.delta) {
       const d = run.delta;

@@ -10,7 +10,8 @@ import { compressorNames } from '../compressors/registry.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import type { Profile } from '../profiles/profile.js';
-import type { ContentConfig, MountConfig, ParamMap, SwapAreaConfig, TraceHeader } from '../trace/events.js';
+import type { ContentConfig, MountConfig, ParamMap, SwapAreaConfig, TraceEvent, TraceHeader } from '../trace/events.js';
+import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from './errors.js';
 
 export interface RunOverrides {
@@ -25,6 +26,20 @@ export interface RunOverrides {
   fast?: boolean;
   /** Also run the trace without a backend (default true). */
   baseline?: boolean;
+  /** rmmod strategies to compare: one run each, overriding every rmmod's strategy. */
+  rmmodStrategies?: string[];
+  /** Zombie drain rate, pages per simulated second (rmmod events without a rate). */
+  zombieRate?: number;
+  /** Events injected into the trace (--at). */
+  at?: Injection[];
+}
+
+/** An event injected at a point of the trace: an event index, a fraction of the events, or a simulated time. */
+export interface Injection {
+  at: { kind: 'index' | 'percent' | 'time'; value: number };
+  event: TraceEvent;
+  /** The command-line text, for messages. */
+  spec: string;
 }
 
 export interface RunConfig {
@@ -47,6 +62,10 @@ export interface RunConfig {
   backendOverride: string | null;
   /** Parameters from the command line (-p, --compressor): applied to insmod events too. */
   paramOverrides: ParamMap;
+  /** Variants: null = the trace's own rmmod strategies. */
+  variants: (string | null)[];
+  zombieRate: number;
+  injections: Injection[];
 }
 
 export const DEFAULT_PROFILES = ['ssd', 'mobile'];
@@ -91,6 +110,9 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     baseline: o.baseline ?? true,
     backendOverride: o.backend ?? null,
     paramOverrides: { ...(o.params ?? {}), ...(compressor !== null && o.compressor && factory?.compressorParam ? { [factory.compressorParam]: compressor } : {}) },
+    variants: o.rmmodStrategies ? o.rmmodStrategies.map((n) => getRmmodStrategy(n, '--rmmod-strategy').name) : [null],
+    zombieRate: o.zombieRate ?? DEFAULT_ZOMBIE_RATE,
+    injections: o.at ?? [],
   };
 }
 

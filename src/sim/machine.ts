@@ -23,6 +23,7 @@ import { Frontswap, LoadResult } from '../frontends/frontswap.js';
 import { Memory } from '../mm/memory.js';
 import { SwapDevices } from '../mm/swap.js';
 import type { ParamMap } from '../trace/events.js';
+import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 
 /**
@@ -67,6 +68,7 @@ export interface MachineStats {
   ram_overcommit: number;
   frontswap_shrunk_pages: number;
   tmem_written_back: number;
+  zombie_loads: number;
 }
 
 export interface LifecycleRecord {
@@ -75,13 +77,28 @@ export interface LifecycleRecord {
   op: 'insmod' | 'rmmod';
   backend: string;
   strategy: string;
-  outcome: 'ok' | 'refused';
+  /** ok; refused (rmmod busy); EEXIST (insmod while loaded); ENOENT (rmmod with nothing loaded). */
+  outcome: 'ok' | 'refused' | 'EEXIST' | 'ENOENT';
   pages_dropped: number;
   pages_to_ram: number;
   pages_to_disk: number;
+  /** Simulated time rmmod itself took (CPU + device waits), ns. */
   duration_ns: number;
   cpu_ns: number;
   swap_writes: number;
+  swap_reads: number;
+  /** When a zombie backend was fully drained (null: not a zombie, or not drained by the end). */
+  drained_ns: number | null;
+  /** Counters at the event, for hit ratios before and after it. */
+  snapshot: LifecycleSnapshot;
+}
+
+export interface LifecycleSnapshot {
+  swap_ins: number;
+  swap_ins_tmem: number;
+  cc_gets: number;
+  cc_hits: number;
+  fs_loads: number;
 }
 
 export class Machine implements BackendEnv {
@@ -99,10 +116,12 @@ export class Machine implements BackendEnv {
     pswpout: 0, pswpin: 0, swap_outs: 0, swap_ins: 0, swap_ins_frontswap: 0, swap_ins_ram: 0,
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
-    swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0,
+    swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
   backend: Backend | null = null;
+  /** Unloaded backends whose pages are still being drained (rmmod strategy zombie). */
+  zombies: Zombie[] = [];
   /** Pool pages handed out by allocPage. */
   poolPages = 0;
   peakPoolPages = 0;
@@ -187,66 +206,72 @@ export class Machine implements BackendEnv {
     this.clock += this.meter.takePendingNs();
     if (tNs > this.clock) this.clock = tNs;
     this.backend?.tick?.(this.clock);
+    if (this.zombies.length > 0) this.drainZombies(this.clock);
   }
 
   // ---- backend lifecycle --------------------------------------------------------
   insmod(name: string, params: ParamMap): void {
     const factory = this.opts.backendFactory(name);
-    const t0 = this.clock;
     const backend = factory.create(this, resolveParams(factory.name, factory.params, params));
     this.backend = backend;
     this.frontswap.register(backend);
     this.cleancache.register(backend);
-    this.lifecycle.push({
-      event: this.eventIndex, t_ns: t0, op: 'insmod', backend: name, strategy: '-', outcome: 'ok',
-      pages_dropped: 0, pages_to_ram: 0, pages_to_disk: 0, duration_ns: 0, cpu_ns: 0, swap_writes: 0,
-    });
+    this.lifecycle.push(this.newRecord('insmod', name, '-'));
   }
 
   /**
-   * Unload the backend. `flush`: cleancache pages dropped, every frontswap
-   * page repatriated through frontswap_shrink into RAM while there is room,
-   * else to the swap device; `refuse`: fails while pages remain.
+   * Unload the backend with an rmmod strategy (src/sim/lifecycle.ts). The
+   * record gives the simulated time it took, the pages moved each way and
+   * the CPU and device work it cost.
    */
-  rmmod(strategy: string): void {
+  rmmod(strategyName: string, rate = DEFAULT_ZOMBIE_RATE): void {
+    const strategy = getRmmodStrategy(strategyName);
     const b = this.backend!;
-    const t0 = this.clock;
-    const cpu0 = this.meter.totals.cpuNs;
-    const io0 = this.meter.totals.ioNs;
-    const w0 = this.meter.totals.swapWrites;
-    const rec: LifecycleRecord = {
-      event: this.eventIndex, t_ns: t0, op: 'rmmod', backend: b.name, strategy, outcome: 'ok',
-      pages_dropped: 0, pages_to_ram: 0, pages_to_disk: 0, duration_ns: 0, cpu_ns: 0, swap_writes: 0,
+    const t = this.meter.totals;
+    const cpu0 = t.cpuNs;
+    const io0 = t.ioNs;
+    const w0 = t.swapWrites;
+    const r0 = t.swapReads;
+    const rec = this.newRecord('rmmod', b.name, strategy.name);
+    strategy.run(this, b, rec, { rate });
+    rec.cpu_ns = t.cpuNs - cpu0;
+    rec.duration_ns = rec.cpu_ns + (t.ioNs - io0);
+    rec.swap_writes = t.swapWrites - w0;
+    rec.swap_reads = t.swapReads - r0;
+    this.lifecycle.push(rec);
+  }
+
+  /** A lifecycle command that failed as the kernel's would (the run goes on). */
+  lifecycleError(op: 'insmod' | 'rmmod', backend: string, errno: 'EEXIST' | 'ENOENT'): void {
+    const rec = this.newRecord(op, backend, '-');
+    rec.outcome = errno;
+    this.lifecycle.push(rec);
+  }
+
+  private newRecord(op: 'insmod' | 'rmmod', backend: string, strategy: string): LifecycleRecord {
+    const fs = this.frontswap.counters;
+    const cc = this.cleancache.counters;
+    return {
+      event: this.eventIndex, t_ns: this.clock, op, backend, strategy, outcome: 'ok',
+      pages_dropped: 0, pages_to_ram: 0, pages_to_disk: 0, duration_ns: 0, cpu_ns: 0, swap_writes: 0, swap_reads: 0,
+      drained_ns: null,
+      snapshot: { swap_ins: this.stats.swap_ins, swap_ins_tmem: this.stats.swap_ins_frontswap, cc_gets: cc.succ_gets + cc.failed_gets, cc_hits: cc.succ_gets, fs_loads: fs.loads },
     };
-    if (strategy === 'refuse' && b.storedPages() > 0) {
-      rec.outcome = 'refused';
-      this.lifecycle.push(rec);
-      return;
-    }
-    rec.pages_dropped = b.storedPages() - this.frontswap.currPages();
-    // frontswap_shrink(0): every frontswap page goes home.
-    for (const type of this.frontswap.activeTypes()) {
-      for (const off of [...this.frontswap.setOffsets(type)]) {
-        const where = this.repatriate(type, off);
-        if (where === Loc.Ram) rec.pages_to_ram++;
-        else if (where === Loc.Disk) rec.pages_to_disk++;
-      }
-    }
+  }
+
+  /** The backend is gone from the frontends; a zombie keeps its pages until drained. */
+  unregisterBackend(b: Backend, zombie?: Zombie): void {
     this.frontswap.unregister();
     this.cleancache.unregister();
     this.oracle.ccDropAll();
     this.backend = null;
-    this.poolPages = 0;
-    rec.cpu_ns = this.meter.totals.cpuNs - cpu0;
-    rec.duration_ns = rec.cpu_ns + (this.meter.totals.ioNs - io0);
-    rec.swap_writes = this.meter.totals.swapWrites - w0;
-    this.lifecycle.push(rec);
+    if (zombie) this.zombies.push(zombie);
+    else this.poolPages -= b.poolPages();
   }
 
   /**
-   * Move one frontswap page out of the backend (try_to_unuse of one slot):
-   * load it, then into RAM if the memory model has room and a page owns the
-   * slot, otherwise write it to the swap device. Returns where it went.
+   * Move one frontswap page out of the registered backend (try_to_unuse of
+   * one slot): load it, then place it (RAM or swap device). Returns where it went.
    */
   repatriate(type: number, off: number): Loc {
     const out = this.out;
@@ -258,12 +283,59 @@ export class Machine implements BackendEnv {
     }
     this.oracle.checkLoad(type, off, out);
     if (r === LoadResult.Hit) this.frontswap.invalidatePage(type, off);
+    return this.placeHome(type, off);
+  }
+
+  /** A repatriated page goes into RAM if the memory model has room and a page owns the slot, else to the swap device. */
+  private placeHome(type: number, off: number): Loc {
     if (this.memory.takeBackSwapped(type, off)) return Loc.Ram;
-    // No room in RAM (or no owner): write it to the swap device, keeping the slot.
     this.meter.io('swap', 'write');
     this.stats.pswpout++;
     this.oracle.slotMoved(type, off, Loc.Disk);
     return Loc.Disk;
+  }
+
+  /** Load a slot held by a zombie backend. Returns false when the zombie lost it. */
+  private zombieLoad(z: Zombie, type: number, off: number): boolean {
+    z.take(type, off);
+    const fs = z.backend.frontswap!;
+    const out = this.out;
+    if (!fs.load(type, off, out)) {
+      this.oracle.loadMissed(type, off, 'was held by an unloaded backend that could not give it back');
+      return false;
+    }
+    this.oracle.checkLoad(type, off, out);
+    if (!z.backend.frontswapExclusiveGets) fs.invalidatePage(type, off);
+    return true;
+  }
+
+  /** The zombie worker: drain what the rate allows since the last run. */
+  private drainZombies(now: number): void {
+    for (const z of this.zombies) {
+      let n = z.budget(now);
+      while (n > 0) {
+        const s = z.next();
+        if (s < 0) break;
+        const type = Math.floor(s / 2 ** 32);
+        const off = s % 2 ** 32;
+        n--;
+        if (!this.zombieLoad(z, type, off)) continue;
+        const where = this.placeHome(type, off);
+        if (where === Loc.Ram) z.rec.pages_to_ram++;
+        else z.rec.pages_to_disk++;
+      }
+      if (n > 0 && z.ccPages > 0) {
+        const k = Math.min(n, z.ccPages);
+        z.ccPages -= k;
+        z.rec.pages_dropped += k;
+        this.meter.meta(k * UNLOAD_FREE_CYCLES);
+      }
+      if (z.done) {
+        this.poolPages -= z.backend.poolPages();
+        z.rec.drained_ns = now;
+      }
+    }
+    if (this.zombies.some((z) => z.done)) this.zombies = this.zombies.filter((z) => !z.done);
   }
 
   // ---- swap layer ----------------------------------------------------------------
@@ -278,6 +350,7 @@ export class Machine implements BackendEnv {
 
   /** swap_writepage of `desc` into slot (type, off). */
   swapWrite(type: number, off: number, desc: number): void {
+    if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     const p = this.stamp(desc);
     const hash = this.oracle.hashOf(p.bytes);
     const ok = this.frontswap.store(type, off, p);
@@ -305,6 +378,16 @@ export class Machine implements BackendEnv {
       if (r === LoadResult.HitExclusive) this.oracle.slotMoved(type, off, Loc.Ram);
       return r;
     }
+    for (const z of this.zombies) {
+      if (z.holds(type, off)) {
+        this.stats.zombie_loads++;
+        if (this.zombieLoad(z, type, off)) {
+          this.stats.swap_ins_frontswap++;
+          this.oracle.slotMoved(type, off, Loc.Ram);
+          return LoadResult.HitExclusive;
+        }
+      }
+    }
     const src = this.oracle.loadMissed(type, off, 'was stored in frontswap but the load failed');
     if (src === Loc.Ram) {
       this.stats.swap_ins_ram++;
@@ -318,6 +401,7 @@ export class Machine implements BackendEnv {
 
   /** The swap slot's count dropped to zero. */
   swapFree(type: number, off: number): void {
+    if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     this.frontswap.invalidatePage(type, off);
     this.oracle.slotFreed(type, off);
     this.swap.get(type)?.free(off);

@@ -17,7 +17,7 @@ import { ContentSource } from '../content/source.js';
 import { costModelOf, type Profile } from '../profiles/profile.js';
 import type { LocatedEvent, TraceEvent, TraceSource } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
-import { resolveConfig, type RunConfig, type RunOverrides } from './config.js';
+import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from './errors.js';
 import { Machine } from './machine.js';
 import { summarize, type PassSummary } from './summary.js';
@@ -26,6 +26,10 @@ import * as path from 'node:path';
 export interface PassOptions {
   profile: Profile;
   withBackend: boolean;
+  /** The rmmod strategy every rmmod uses in this pass (null: the trace's own). */
+  variant: string | null;
+  /** Events in the trace (for --at N%), or 0 when not needed. */
+  total: number;
 }
 
 export interface ProgressInfo {
@@ -34,6 +38,8 @@ export interface ProgressInfo {
 
 export interface ProfileRun {
   profile: string;
+  /** The rmmod strategy this run compares (null: the trace's own). */
+  variant: string | null;
   backend: PassSummary;
   baseline: PassSummary | null;
 }
@@ -50,13 +56,23 @@ export type SourceOpener = () => TraceSource;
 export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}): Promise<RunResult> {
   const first = open();
   const cfg = resolveConfig(first.header, first.path, overrides);
+  const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
   const runs: ProfileRun[] = [];
   for (const profile of cfg.profiles) {
-    const backend = await runPass(open(), cfg, { profile, withBackend: true });
-    const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false }) : null;
-    runs.push({ profile: profile.name, backend, baseline });
+    // The baseline has no backend, so every variant shares it.
+    const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total }) : null;
+    for (const variant of cfg.variants) {
+      const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total });
+      runs.push({ profile: profile.name, variant, backend, baseline });
+    }
   }
   return { trace: first.path, config: cfg, runs };
+}
+
+function countEvents(src: TraceSource): number {
+  let n = 0;
+  if (isSync(src)) for (const _ of src.eventsSync()) n++;
+  return n;
 }
 
 function contentFor(cfg: RunConfig, tracePath: string): ContentSource {
@@ -71,7 +87,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     ramPages: cfg.ramPages,
     swappiness: cfg.swappiness,
     verifyBytes: cfg.verifyBytes,
-    writethrough: cfg.writethrough,
+    writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
     content,
     compression: new CachingCompressionService({}),
     costModel: costModelOf(o.profile),
@@ -84,8 +100,18 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   for (const s of cfg.swap) m.swapon(s.type, s.slots);
   for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
   let events = 0;
+  const pending = [...cfg.injections].sort((a, b) => dueOrder(a, o.total) - dueOrder(b, o.total));
+  const inject = (index: number, final: boolean): void => {
+    while (pending.length > 0 && (final || isDue(pending[0]!, index, m.clock, o.total))) {
+      const inj = pending.shift()!;
+      dispatch(m, { event: inj.event, loc: { file: '--at', line: 0, index } }, o, '--at', cfg, inj.spec);
+      m.memory.balance();
+      m.advance(0);
+    }
+  };
   const step = (le: LocatedEvent): void => {
-    dispatch(m, le, withBackend, src.path, cfg);
+    if (pending.length > 0) inject(le.loc.index, false);
+    dispatch(m, le, o, src.path, cfg);
     m.memory.balance();
     m.advance(le.event.t !== undefined ? le.event.t * 1000 : 0);
     events++;
@@ -93,7 +119,17 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   // A synchronous source spares a promise per event.
   if (isSync(src)) for (const le of src.eventsSync()) step(le);
   else for await (const le of src.events()) step(le);
+  inject(events, true);
   return summarize(m, { events, profile: o.profile, withBackend });
+}
+
+function dueOrder(i: Injection, total: number): number {
+  return i.at.kind === 'index' ? i.at.value : i.at.kind === 'percent' ? Math.floor((i.at.value / 100) * total) : Number.MAX_SAFE_INTEGER;
+}
+
+function isDue(i: Injection, index: number, clock: number, total: number): boolean {
+  if (i.at.kind === 'time') return clock >= i.at.value;
+  return index >= dueOrder(i, total);
 }
 
 function isSync(s: TraceSource): s is SyncTraceSource {
@@ -116,8 +152,9 @@ function checkFs(m: Machine, le: LocatedEvent, file: string, fs: number): void {
   if (!m.cleancache.isMounted(fs)) fail(`filesystem ${fs} is not mounted`, le, file, 'fs', `${m.cleancache.mountedFs().join(', ') || 'none (add a mount event or config.mounts)'}`);
 }
 
-function dispatch(m: Machine, le: LocatedEvent, withBackend: boolean, file: string, cfg: RunConfig): void {
+function dispatch(m: Machine, le: LocatedEvent, o: PassOptions, file: string, cfg: RunConfig, injected?: string): void {
   const ev: TraceEvent = le.event;
+  const withBackend = o.withBackend;
   m.eventIndex = le.loc.index;
   try {
     switch (ev.op) {
@@ -192,13 +229,14 @@ function dispatch(m: Machine, le: LocatedEvent, withBackend: boolean, file: stri
         break;
       case 'insmod':
         if (!withBackend) break;
-        if (m.backend) fail(`backend ${m.backend.name} is already loaded (rmmod it first)`, le, file, 'backend');
-        m.insmod(cfg.backendOverride ?? ev.backend, { ...(ev.params ?? {}), ...cfg.paramOverrides });
+        // insmod while a backend is loaded fails with EEXIST/EBUSY, as in the kernel; the run goes on.
+        if (m.backend) m.lifecycleError('insmod', cfg.backendOverride ?? ev.backend, 'EEXIST');
+        else m.insmod(cfg.backendOverride ?? ev.backend, { ...(ev.params ?? {}), ...cfg.paramOverrides });
         break;
       case 'rmmod':
         if (!withBackend) break;
-        if (!m.backend) fail('no backend is loaded', le, file, 'op');
-        m.rmmod(ev.strategy ?? 'flush');
+        if (!m.backend) m.lifecycleError('rmmod', '-', 'ENOENT');
+        else m.rmmod(o.variant ?? ev.strategy ?? 'flush', ev.rate ?? cfg.zombieRate);
         break;
       case 'node_down':
       case 'node_up': {
@@ -216,6 +254,9 @@ function dispatch(m: Machine, le: LocatedEvent, withBackend: boolean, file: stri
         break;
     }
   } catch (e) {
+    if (e instanceof UsageError && injected !== undefined) {
+      throw new UsageError(`${e.what} (injected by --at ${injected})`, { field: '--at' }, e.accepted);
+    }
     if (e instanceof UsageError && e.where.file === undefined && e.where.event === undefined) {
       fail(e.what, le, file, e.where.field, e.accepted);
     }

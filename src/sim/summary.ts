@@ -9,8 +9,17 @@ import type { CostTotals } from '../cost/meter.js';
 import type { CleancacheCounters } from '../frontends/cleancache.js';
 import type { FrontswapCounters } from '../frontends/frontswap.js';
 import type { Profile } from '../profiles/profile.js';
-import type { LifecycleRecord, Machine, MachineStats } from './machine.js';
+import type { LifecycleRecord, LifecycleSnapshot, Machine, MachineStats } from './machine.js';
 import type { OracleCounts } from './oracle.js';
+
+/** A lifecycle event as reported: what it moved, what it cost, hit ratios in the stretch before and after it. */
+export interface LifecycleEntry extends Omit<LifecycleRecord, 'snapshot'> {
+  energy_uj: number;
+  frontswap_hit_before: number;
+  frontswap_hit_after: number;
+  cleancache_hit_before: number;
+  cleancache_hit_after: number;
+}
 
 export interface PassSummary {
   backend: string | null;
@@ -32,7 +41,7 @@ export interface PassSummary {
   cost: CostTotals;
   energy: EnergyBreakdown;
   oracle: OracleCounts & { examples: string[] };
-  lifecycle: LifecycleRecord[];
+  lifecycle: LifecycleEntry[];
   /** The backend's pools over the run (zswap), if it keeps them. */
   pools: PoolRecord[];
 }
@@ -74,7 +83,32 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     cost: { ...t },
     energy: energyOf(t, o.profile),
     oracle: { ...m.oracle.counts, examples: [...m.oracle.examples] },
-    lifecycle: m.lifecycle.map((r) => ({ ...r })),
+    lifecycle: lifecycleEntries(m, o.profile),
     pools: b?.poolHistory?.() ?? [],
   };
+}
+
+function snapshotNow(m: Machine): LifecycleSnapshot {
+  const cc = m.cleancache.counters;
+  return { swap_ins: m.stats.swap_ins, swap_ins_tmem: m.stats.swap_ins_frontswap, cc_gets: cc.succ_gets + cc.failed_gets, cc_hits: cc.succ_gets, fs_loads: m.frontswap.counters.loads };
+}
+
+function lifecycleEntries(m: Machine, p: Profile): LifecycleEntry[] {
+  const zero: LifecycleSnapshot = { swap_ins: 0, swap_ins_tmem: 0, cc_gets: 0, cc_hits: 0, fs_loads: 0 };
+  const end = snapshotNow(m);
+  const recs = m.lifecycle;
+  return recs.map((r, i) => {
+    const before = i > 0 ? recs[i - 1]!.snapshot : zero;
+    const after = i + 1 < recs.length ? recs[i + 1]!.snapshot : end;
+    const { snapshot, ...rest } = r;
+    const energy = (r.cpu_ns / 1e9) * p.cpu.activePowerW.value * 1e6 + r.swap_writes * p.storage.writeEnergyUJ.value + r.swap_reads * p.storage.readEnergyUJ.value;
+    return {
+      ...rest,
+      energy_uj: energy,
+      frontswap_hit_before: ratio(snapshot.swap_ins_tmem - before.swap_ins_tmem, snapshot.swap_ins - before.swap_ins),
+      frontswap_hit_after: ratio(after.swap_ins_tmem - snapshot.swap_ins_tmem, after.swap_ins - snapshot.swap_ins),
+      cleancache_hit_before: ratio(snapshot.cc_hits - before.cc_hits, snapshot.cc_gets - before.cc_gets),
+      cleancache_hit_after: ratio(after.cc_hits - snapshot.cc_hits, after.cc_gets - snapshot.cc_gets),
+    };
+  });
 }

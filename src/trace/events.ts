@@ -92,7 +92,8 @@ export interface SwapoffEvent extends Timed { op: 'swapoff'; type: number }
 export interface MountEvent extends Timed { op: 'mount'; fs: number; uuid?: string }
 export interface UmountEvent extends Timed { op: 'umount'; fs: number }
 export interface InsmodEvent extends Timed { op: 'insmod'; backend: string; params?: ParamMap }
-export interface RmmodEvent extends Timed { op: 'rmmod'; strategy?: string }
+/** Unload the backend; `strategy`: flush (default), zombie (drained at `rate` pages/s), writethrough, refuse. */
+export interface RmmodEvent extends Timed { op: 'rmmod'; strategy?: string; rate?: number }
 export interface ParamEvent extends Timed { op: 'param'; name: string; value: ParamValue }
 /** A remote memory node (RAMster) dies, or comes back empty. */
 export interface NodeDownEvent extends Timed { op: 'node_down'; node: number }

@@ -1,0 +1,188 @@
+/**
+ * Unloading a backend (rmmod): the strategies the seed documents propose
+ * (../shared/seeds/000_*, 003_*), one function each, registered by name. The
+ * kernel never merged unloading; these are tmemsim's, built on the kernel's
+ * own mechanisms (frontswap_shrink's try_to_unuse, cleancache flushes).
+ *
+ *   flush:        every cleancache page dropped (charged per page); every
+ *                 frontswap page loaded and moved into RAM while there is room
+ *                 above the high watermark, else written to the swap device;
+ *                 then unregister. Synchronous: rmmod takes that long.
+ *   zombie:       unregister at once; the old backend's pages go on zombie
+ *                 lists that a worker drains at `rate` pages per simulated
+ *                 second (swap pages first, repatriated as above; then
+ *                 cleancache pages, freed). Until drained a swap page is still
+ *                 loadable (it is repatriated first); a cleancache page misses.
+ *   writethrough: frontswap ran in writethrough mode, so every swap page is
+ *                 also on the swap device: unloading only drops memory. The
+ *                 steady-state cost is the extra device writes of the run.
+ *   refuse:       rmmod fails (busy) while the backend holds pages: the
+ *                 kernel's historical behaviour.
+ */
+
+import type { Backend } from '../backends/backend.js';
+import { UsageError, acceptedList } from './errors.js';
+import type { LifecycleRecord, Machine } from './machine.js';
+import { Loc } from './oracle.js';
+
+/** Cycles to free one page held by a backend while unloading (tree delete, allocator free) [I]. */
+export const UNLOAD_FREE_CYCLES = 500;
+/** Default zombie drain rate, pages per simulated second [I]: a kernel thread doing a few µs per page with pauses. */
+export const DEFAULT_ZOMBIE_RATE = 20000;
+
+export interface RmmodStrategy {
+  readonly name: string;
+  readonly description: string;
+  /** Unload `b` from `m`, filling `rec`. Returns false when rmmod fails (the backend stays). */
+  run(m: Machine, b: Backend, rec: LifecycleRecord, opts: { rate: number }): boolean;
+}
+
+/** Repatriate every frontswap page of the registered backend. */
+function repatriateAll(m: Machine, rec: LifecycleRecord): void {
+  for (const type of m.frontswap.activeTypes()) {
+    for (const off of [...m.frontswap.setOffsets(type)]) {
+      const where = m.repatriate(type, off);
+      if (where === Loc.Ram) rec.pages_to_ram++;
+      else if (where === Loc.Disk) rec.pages_to_disk++;
+    }
+  }
+}
+
+const flush: RmmodStrategy = {
+  name: 'flush',
+  description: 'drop cleancache, repatriate every swap page (RAM, else disk), then unload',
+  run(m, b, rec) {
+    repatriateAll(m, rec);
+    rec.pages_dropped = b.storedPages();
+    m.meter.meta(rec.pages_dropped * UNLOAD_FREE_CYCLES);
+    m.unregisterBackend(b);
+    return true;
+  },
+};
+
+const zombie: RmmodStrategy = {
+  name: 'zombie',
+  description: 'unload at once; a worker drains the old pages at a set rate (swap pages stay loadable)',
+  run(m, b, rec, opts) {
+    const z = new Zombie(b, rec, opts.rate, m.clock);
+    for (const type of m.frontswap.activeTypes()) {
+      for (const off of [...m.frontswap.setOffsets(type)]) {
+        z.adopt(type, off);
+        m.frontswap.forget(type, off);
+      }
+    }
+    z.ccPages = b.storedPages() - z.swapPages;
+    m.unregisterBackend(b, z);
+    return true;
+  },
+};
+
+const writethrough: RmmodStrategy = {
+  name: 'writethrough',
+  description: 'frontswap ran in writethrough mode: every swap page is on disk too, so unloading drops memory',
+  run(m, b, rec) {
+    if (!m.frontswap.writethrough) {
+      throw new UsageError('rmmod strategy writethrough needs frontswap in writethrough mode', { field: 'strategy' },
+        'config.frontswap_writethrough: true, or --rmmod-strategy writethrough');
+    }
+    for (const type of m.frontswap.activeTypes()) {
+      for (const off of [...m.frontswap.setOffsets(type)]) {
+        m.frontswap.forget(type, off);
+        m.oracle.slotMoved(type, off, m.oracle.slotLoc(type, off) & ~Loc.Tmem);
+      }
+    }
+    rec.pages_dropped = b.storedPages();
+    m.meter.meta(rec.pages_dropped * UNLOAD_FREE_CYCLES);
+    m.unregisterBackend(b);
+    return true;
+  },
+};
+
+const refuse: RmmodStrategy = {
+  name: 'refuse',
+  description: 'fail (busy) while the backend holds pages, as the kernel did',
+  run(m, b, rec) {
+    if (b.storedPages() > 0) {
+      rec.outcome = 'refused';
+      return false;
+    }
+    m.unregisterBackend(b);
+    return true;
+  },
+};
+
+export const RMMOD_STRATEGIES: ReadonlyMap<string, RmmodStrategy> = new Map([flush, zombie, writethrough, refuse].map((s) => [s.name, s]));
+
+export function getRmmodStrategy(name: string, field = 'strategy'): RmmodStrategy {
+  const s = RMMOD_STRATEGIES.get(name);
+  if (!s) throw new UsageError(`unknown rmmod strategy '${name}'`, { field }, acceptedList(RMMOD_STRATEGIES.keys()));
+  return s;
+}
+
+/**
+ * An unloaded backend whose pages are still being drained. Swap slots it
+ * holds are packed as type * 2^32 + offset.
+ */
+export class Zombie {
+  private readonly queue: number[] = [];
+  private readonly held = new Set<number>();
+  private head = 0;
+  ccPages = 0;
+  private credit = 0;
+  private last: number;
+
+  constructor(
+    readonly backend: Backend,
+    readonly rec: LifecycleRecord,
+    readonly rate: number,
+    now: number,
+  ) {
+    this.last = now;
+  }
+
+  get swapPages(): number {
+    return this.held.size;
+  }
+
+  get done(): boolean {
+    return this.held.size === 0 && this.ccPages <= 0;
+  }
+
+  adopt(type: number, off: number): void {
+    const s = type * 2 ** 32 + off;
+    this.queue.push(s);
+    this.held.add(s);
+  }
+
+  holds(type: number, off: number): boolean {
+    return this.held.has(type * 2 ** 32 + off);
+  }
+
+  /** The slot was rewritten or freed: the zombie's copy is stale, drop it. */
+  drop(type: number, off: number): void {
+    if (this.held.delete(type * 2 ** 32 + off)) this.backend.frontswap?.invalidatePage(type, off);
+  }
+
+  /** Take the slot out (it is being repatriated now). */
+  take(type: number, off: number): boolean {
+    return this.held.delete(type * 2 ** 32 + off);
+  }
+
+  /** Pages the worker may drain by `now`. */
+  budget(now: number): number {
+    this.credit += ((now - this.last) / 1e9) * this.rate;
+    this.last = now;
+    const n = Math.floor(this.credit);
+    this.credit -= n;
+    return n;
+  }
+
+  /** The next held slot in the drain order, or -1. */
+  next(): number {
+    while (this.head < this.queue.length) {
+      const s = this.queue[this.head++]!;
+      if (this.held.has(s)) return s;
+    }
+    return -1;
+  }
+}
