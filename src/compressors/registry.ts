@@ -6,10 +6,13 @@
 import type { Compressor, CompressorFactory } from './compressor.js';
 import { deflate } from './deflate.js';
 import { lz4 } from './lz4.js';
+import { lz4hc } from './lz4hc.js';
+import { lzo } from './lzo.js';
+import { zstd } from './zstd.js';
 import { UsageError, acceptedList } from '../sim/errors.js';
 
 export const COMPRESSORS: ReadonlyMap<string, CompressorFactory> = new Map(
-  [lz4, deflate].map((f) => [f.name, f]),
+  [lz4, deflate, lz4hc, zstd, lzo].map((f) => [f.name, f]),
 );
 
 export function compressorNames(): string[] {
