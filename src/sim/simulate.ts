@@ -146,6 +146,10 @@ function checkSlot(m: Machine, le: LocatedEvent, file: string, type: number, off
   const a = m.swap.get(type);
   if (!a) fail(`swap type ${type} is not switched on`, le, file, 'type', `${m.swap.types().join(', ') || 'none (add a swapon event or config.swap)'}`);
   if (offset >= a.slots) fail(`offset ${offset} is beyond swap area ${type}`, le, file, 'offset', `0..${a.slots - 1}`);
+  if (m.memory.hasSlotOwner(type, offset)) {
+    fail(`slot ${offset} of swap area ${type} holds a page the memory model swapped out`, le, file, 'offset',
+      'a slot no anon page owns: give tmem-level frontswap events their own swap area (swapped on after the one anon pages use)');
+  }
 }
 
 function checkFs(m: Machine, le: LocatedEvent, file: string, fs: number): void {

@@ -65,7 +65,7 @@ describe('frontends + oracle over random op sequences', () => {
   for (const exclusiveGets of [false, true]) {
     it(`a correct backend never trips the oracle and the counters follow the kernel (exclusive gets ${exclusiveGets})`, () => {
       fc.assert(
-        fc.property(fc.array(opArb, { minLength: 1, maxLength: 150 }), fc.boolean(), (ops, loadedAtBoot) => {
+        fc.property(fc.array(opArb, { minLength: 10, maxLength: 150, size: 'max' }), fc.boolean(), (ops, loadedAtBoot) => {
           const reject = { v: false };
           const m = machineWith(refFactory({ exclusiveGets }, reject));
           // Independent model.
@@ -191,7 +191,7 @@ describe('frontends + oracle over random op sequences', () => {
 
   it('catches every stale return of a backend that keeps old versions', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 80 }), (ops) => {
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.boolean()), { minLength: 5, maxLength: 80, size: 'max' }), (ops) => {
         const m = machineWith(refFactory({ keepOld: true }, { v: false }));
         m.insmod('ref', {});
         m.swapon(0, 4);
@@ -216,7 +216,7 @@ describe('frontends + oracle over random op sequences', () => {
 
   it('reports a persistent page that the backend dropped as lost, and only then', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(3), fc.constantFrom('store', 'load', 'drop')), { minLength: 1, maxLength: 80 }), (ops) => {
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.constantFrom('store', 'load', 'drop')), { minLength: 5, maxLength: 80, size: 'max' }), (ops) => {
         let backend: RefBackend | null = null;
         const factory: BackendFactory = {
           name: 'ref', description: '', era: '', params: [],

@@ -159,7 +159,7 @@ describe('zcache against a reference model', () => {
   it('never returns stale data, never loses a swap page, keeps the pool within its budget', () => {
     fc.assert(
       fc.property(
-        fc.array(opArb, { maxLength: 120 }),
+        fc.array(opArb, { maxLength: 120, size: 'max' }),
         fc.integer({ min: 0, max: 8 }),
         fc.boolean(),
         fc.constantFrom('3.9' as const, '3.10' as const),
