@@ -172,3 +172,41 @@ function write(name, header, events) {
     content: { default: { heap: 0.6, text: 0.2, zero: 0.15, random: 0.05 } },
   }, ev);
 }
+
+// 6. The lifecycle question of seed 000: zcache is loaded, unloaded and loaded
+// again while two processes swap and a file server reads through the page
+// cache. Every rmmod strategy can be compared on it:
+//   tmemsim run workloads/lifecycle.json --rmmod-strategy flush,zombie,writethrough,refuse
+{
+  const r = rng(53);
+  const ev = [];
+  let t = 0;
+  const phase = (n) => {
+    for (let k = 0; k < n; k++) {
+      const x = r();
+      if (x < 0.45) {
+        const pid = 1 + Math.floor(r() * 2);
+        const p = Math.floor(r() * 1800);
+        ev.push(r() < 0.3 ? { op: 'anon', pid, page: p, write: true } : { op: 'anon', pid, page: p });
+      } else {
+        ev.push({ op: 'file', fs: 1, inode: 10 + Math.floor(r() * 4), index: Math.floor(r() * 900) });
+      }
+    }
+  };
+  for (const pid of [1, 2]) for (let p = 0; p < 1800; p++) ev.push({ op: 'anon', pid, page: p, write: true });
+  phase(6000);
+  t += 5_000_000;
+  ev.push({ op: 'rmmod', t });
+  phase(6000);
+  t += 5_000_000;
+  ev.push({ op: 'insmod', backend: 'zcache', params: { max_pool_percent: 25 }, t });
+  phase(6000);
+  write('lifecycle.json', {
+    config: {
+      description: 'insmod -> rmmod -> insmod of zcache under mixed swap and page-cache load (seed 000); compare rmmod strategies with --rmmod-strategy',
+      ram_mb: 16, seed: 1, backend: 'zcache', params: { max_pool_percent: 25 }, profile: ['ssd', 'mobile'],
+      swap: [{ type: 0, slots: 16384 }], mounts: [{ fs: 1 }],
+    },
+    content: { default: { heap: 0.45, text: 0.3, code: 0.1, zero: 0.1, random: 0.05 } },
+  }, ev);
+}

@@ -110,10 +110,12 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     }
   };
   const step = (le: LocatedEvent): void => {
+    // An event with a time happens at that time: the clock (and periodic workers) move there first.
+    if (le.event.t !== undefined) m.advance(le.event.t * 1000);
     if (pending.length > 0) inject(le.loc.index, false);
     dispatch(m, le, o, src.path, cfg);
     m.memory.balance();
-    m.advance(le.event.t !== undefined ? le.event.t * 1000 : 0);
+    m.advance(0);
     events++;
   };
   // A synchronous source spares a promise per event.

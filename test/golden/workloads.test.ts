@@ -27,6 +27,8 @@ function golden(report: Awaited<ReturnType<typeof run>>) {
     energy: r.backend.energy,
     baseline_io: r.baseline?.io ?? null,
     baseline_energy: r.baseline?.energy ?? null,
+    lifecycle: r.backend.lifecycle.map((l) => ({ op: l.op, outcome: l.outcome, t_ns: l.t_ns, pages_dropped: l.pages_dropped, pages_to_ram: l.pages_to_ram, pages_to_disk: l.pages_to_disk, drained_ns: l.drained_ns })),
+    pools: r.backend.pools,
     oracle: { stale: r.backend.oracle.stale, lost: r.backend.oracle.lost, checked_loads: r.backend.oracle.checked_loads, checked_gets: r.backend.oracle.checked_gets },
   }));
 }
@@ -37,6 +39,12 @@ const cases: [string, Parameters<typeof run>[0]][] = [
   ['mixed-build', { trace: 'workloads/mixed-build.json' }],
   ['mixed-build-deflate', { trace: 'workloads/mixed-build.json', compressor: 'deflate', profiles: ['ssd'] }],
   ['mixed-build-xen', { trace: 'workloads/mixed-build.json', backend: 'xen-tmem', profiles: ['ssd'] }],
+  ['zswap-compressor-switch', { trace: 'workloads/zswap-compressor-switch.json' }],
+  ['zswap-6x-zsmalloc', { trace: 'workloads/mobile-app-switch.json', backend: 'zswap', params: { era: '6.x', zpool: 'zsmalloc', max_pool_percent: 10 }, profiles: ['mobile'] }],
+  ['xen-selfshrink', { trace: 'workloads/xen-selfshrink.json' }],
+  ['lifecycle-flush', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['flush'], profiles: ['ssd'] }],
+  ['lifecycle-zombie', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['zombie'], profiles: ['mobile'] }],
+  ['lifecycle-writethrough', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['writethrough'], profiles: ['ssd'] }],
 ];
 
 describe('golden counters on the shipped workloads', () => {
