@@ -4,6 +4,7 @@
  */
 
 import type { BackendFactory } from './backend.js';
+import { ramsterFactory } from './ramster.js';
 import { xenTmemFactory } from './xen-tmem.js';
 import { zcacheFactory } from './zcache.js';
 import { zswapFactory } from './zswap.js';
@@ -13,6 +14,7 @@ export const BACKENDS: ReadonlyMap<string, BackendFactory> = new Map<string, Bac
   [zcacheFactory.name, zcacheFactory],
   [zswapFactory.name, zswapFactory],
   [xenTmemFactory.name, xenTmemFactory],
+  [ramsterFactory.name, ramsterFactory],
 ]);
 
 /** Names of the registered backends, in registration order. */

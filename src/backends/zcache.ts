@@ -87,7 +87,7 @@ import type {
   ParamSpec,
 } from './backend.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
-import type { Compressor } from '../compressors/compressor.js';
+import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../content/page.js';
 import { UsageError } from '../sim/errors.js';
 import type { ParamMap, ParamValue } from '../trace/events.js';
@@ -285,6 +285,30 @@ export interface ZcacheOptions {
    * key stays in tmem (stale for cleancache). Default false: it is flushed.
    */
   keepOldCopyOnFailedPut?: boolean;
+  /**
+   * RAMster's remote pampds (backends/ramster.ts): with these pamops a pampd
+   * in tmem may stand for a page held by another node. Absent for zcache.
+   */
+  remote?: ZcacheRemotePamOps;
+}
+
+/**
+ * The pamops RAMster adds to zcache (ramster_register_pamops and the remote
+ * branch of zcache_pampd_free), as tmemsim hooks: zcache asks is_remote on a
+ * get (tmem_get's CONFIG_RAMSTER branch) and on every pampd free. A tmemsim
+ * addition for backends/ramster.ts; without it zcache is unchanged.
+ */
+export interface ZcacheRemotePamOps {
+  /** pamops.is_remote. */
+  isRemote(z: Zbud): boolean;
+  /**
+   * tmem_get found a remote pampd (tmem_repatriate): fetch the page into
+   * `out`. The pampd is still in tmem; the callee does any tmem surgery.
+   * Returns true on success (ret 0).
+   */
+  repatriate(z: Zbud, pool: TmemPool<Zbud>, oid: number, index: number, out: PageOut, getAndFree: number): boolean;
+  /** zcache_pampd_free of a remote pampd: ramster_pampd_free. */
+  free(z: Zbud, pool: TmemPool<Zbud>): void;
 }
 
 /** Without the WasActive mm patch, zcache's stub always says yes. */
@@ -365,6 +389,8 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
   private readonly hasExclusiveGets: boolean;
   private readonly zeroFilledHandler: boolean;
   private readonly keepOldCopyOnFailedPut: boolean;
+  /** RAMster's pamops, or null (plain zcache). */
+  private readonly remote: ZcacheRemotePamOps | null;
   private readonly ignoreNonactiveCleancache: boolean;
   private readonly ignoreNonactiveFrontswap: boolean;
   private maxPoolPages = 0;
@@ -391,6 +417,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
     this.era = v['kernel_era'] as ZcacheEra;
     this.zeroFilledHandler = this.era === '3.10';
     this.keepOldCopyOnFailedPut = options.keepOldCopyOnFailedPut === true;
+    this.remote = options.remote ?? null;
     this.ignoreNonactiveCleancache = v['disable_cleancache_ignore_nonactive'] !== true;
     this.ignoreNonactiveFrontswap = v['disable_frontswap_ignore_nonactive'] !== true;
     this.hasExclusiveGets = v['frontswap_has_exclusive_gets'] === true;
@@ -514,6 +541,12 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
     if (pool === null) return false;
     this.env.meter.meta(TMEM_OP_CYCLES);
     if (pool.objCount === 0) return false;
+    const remote = this.remote;
+    if (remote !== null) {
+      // tmem_get, CONFIG_RAMSTER: a remote pampd is fetched by tmem_repatriate
+      const p = this.tmem.lookup(pool, oid, index);
+      if (p !== undefined && remote.isRemote(p)) return remote.repatriate(p, pool, oid, index, out, getAndFree);
+    }
     const z = this.tmem.get(pool, oid, index, getAndFree);
     if (z === null) return false;
     const env = this.env;
@@ -690,10 +723,94 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
     return z;
   }
 
+  // ---- raw pampds (RAMster) ----------------------------------------------------
+
+  /**
+   * zcache_put_page with raw=true (RAMster's remote put handler on the node
+   * that receives a foreign page): store already-compressed data without
+   * compressing it again. True iff stored. A tmemsim addition for ramster.ts.
+   */
+  putRaw(poolId: number, oid: number, index: number, data: Compressed, clen: number, tag: number): boolean {
+    const pool = this.poolById(poolId);
+    if (pool === null) return false;
+    this.env.meter.meta(TMEM_OP_CYCLES);
+    const c = this.counters;
+    if (this.frozen) {
+      c.put_to_flush++;
+      if (pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
+      return false;
+    }
+    const z = this.createRaw(pool, oid, index, data, clen, tag, true);
+    if (z === null) {
+      if (pool.ephemeral) c.failed_eph_puts++;
+      else c.failed_pers_puts++;
+      if (!this.keepOldCopyOnFailedPut && pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
+      return false;
+    }
+    this.tmem.put(pool, oid, index, z);
+    this.zbud.createFinish(z);
+    return true;
+  }
+
+  /**
+   * zcache_pampd_create(data, clen, raw=true, eph, th): place compressed data
+   * in zbud (match, new pageframe, or the ouroboros) without tmem_put. With
+   * `rejectRules` false (RAMster's repatriate preload, data == NULL in the
+   * kernel) the persistent reject rules are skipped. The zbud stays
+   * unevictable until zbud.createFinish. Null on failure. A tmemsim addition
+   * for ramster.ts; zero-filled detection does not apply to raw data.
+   */
+  createRaw(
+    pool: TmemPool<Zbud>,
+    oid: number,
+    index: number,
+    data: Compressed,
+    clen: number,
+    tag: number,
+    rejectRules: boolean,
+  ): Zbud | null {
+    const c = this.counters;
+    const eph = pool.ephemeral;
+    if (clen > ZBUD_MAX_BUDDY_SIZE || (!eph && rejectRules && clen > ZBUD_MAX_ZSIZE)) {
+      c.compress_poor++;
+      return null;
+    }
+    if (!eph && rejectRules && clen > ZBUD_MAX_MEAN_ZSIZE && c.pers_zpages > 0) {
+      const total = c.pers_zbytes < 0 ? 0 : c.pers_zbytes;
+      if (Math.floor(total / c.pers_zpages) > ZBUD_MAX_MEAN_ZSIZE) {
+        c.mean_compress_poor++;
+        return null;
+      }
+    }
+    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, data, clen, tag);
+    if (!this.zbud.matchPrep(z, eph)) {
+      if (!this.allocPageframe()) {
+        c.failed_get_free_pages++;
+        if (!this.evictEphPageframe()) {
+          if (eph) c.eph_ate_tail_failed++;
+          else c.pers_ate_eph_failed++;
+          return null;
+        }
+        if (eph) c.eph_ate_tail++;
+        else c.pers_ate_eph++;
+      }
+      this.zbud.createPrep(z, eph);
+      if (eph) this.incEphPageframes();
+      else this.incPersPageframes();
+    }
+    if (eph) this.incEph(clen);
+    else this.incPers(clen);
+    return z;
+  }
+
   // ---- pampd free and eviction ------------------------------------------------
 
   /** zcache_pampd_free (tmem's pamops.free), also the accounting of get_data_and_free. */
   pampdFree(z: Zbud, pool: TmemPool<Zbud>): void {
+    if (this.remote !== null && this.remote.isRemote(z)) {
+      this.remote.free(z, pool);
+      return;
+    }
     const c = this.counters;
     let freed = false;
     let zsize: number;

@@ -76,7 +76,7 @@ describe('backend parameters', () => {
 
 describe('backend registry', () => {
   it('has every backend, zcache first', () => {
-    expect(backendNames()).toEqual(['zcache', 'zswap', 'xen-tmem']);
+    expect(backendNames()).toEqual(['zcache', 'zswap', 'xen-tmem', 'ramster']);
     expect(BACKENDS.get('zcache')).toBe(getBackendFactory('zcache'));
     expect(getBackendFactory('zcache').era).toContain('3.10');
   });
@@ -84,6 +84,6 @@ describe('backend registry', () => {
   it('names an unknown backend and lists the accepted ones', () => {
     const e = usage(() => getBackendFactory('zswap9'));
     expect(e.what).toBe("unknown backend 'zswap9'");
-    expect(e.accepted).toBe('zcache, zswap, xen-tmem');
+    expect(e.accepted).toBe('zcache, zswap, xen-tmem, ramster');
   });
 });

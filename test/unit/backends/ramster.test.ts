@@ -247,6 +247,22 @@ describe('ramster: remote gets', () => {
     expect(rs(r)['remote_eph_pages_unsucc_get']).toBe(1);
   });
 
+  it("a peer short of memory evicts foreign ephemeral pages (its ouroboros): the local get then misses", () => {
+    const { env, r, cc } = make({ remotify_first_delay_s: 0, remote_node_pages: 2 });
+    const pool = cc.initFs(PAGE_SIZE);
+    for (let i = 0; i < 6; i++) cc.putPage(pool, 1, i, pageOf(3000, i + 1)); // one per pageframe
+    at(env, r, 0);
+    expect(rs(r)['eph_pages_remoted']).toBe(6);
+    expect(rs(r)['foreign_eph_pages']).toBe(2);
+    expect(rs(r)['foreign_eph_pages_max']).toBe(2);
+    expect(r.nodes[1]!.store!.counters.eph_ate_tail).toBe(4);
+    expect(cc.getPage(pool, 1, 0, out())).toBe(false);
+    expect(rs(r)['remote_eph_pages_unsucc_get']).toBe(1);
+    const o = out();
+    expect(cc.getPage(pool, 1, 5, o)).toBe(true);
+    expect(o.tag).toBe(6);
+  });
+
   it('in fast mode a remote get returns the tag unfilled but charges the decompression', () => {
     const { env, r, fs } = make({ remotify_first_delay_s: 0 }, { verifyBytes: false });
     fs.init(0);
@@ -377,6 +393,39 @@ describe('ramster: node death', () => {
     expect(r.stats()['ramster_node1']!['deaths']).toBe(1);
   });
 
+  it('a worker blocked on a dead peer continues at once when the peer comes back', () => {
+    const { env, r, fs } = make({ remotify_first_delay_s: 0 });
+    fs.init(0);
+    at(env, r, 0);
+    r.nodeDown(1, s(0.5));
+    fs.store(0, 1, pageOf(2400, 1));
+    fs.store(0, 2, pageOf(2400, 2));
+    at(env, r, 1);
+    expect(rs(r)['remotify_stalls']).toBe(1);
+    r.nodeUp(1, s(5));
+    at(env, r, 5);
+    expect(rs(r)['pers_pages_remoted']).toBe(1); // the run went on with the second page
+    expect(rs(r)['pers_pages_remote_failed']).toBe(1);
+    expect(rs(r)['remotify_runs']).toBe(2);
+  });
+
+  it("gets check the target's connection too (r2net_remote_async_get): a dead target fails gets of pages held elsewhere", () => {
+    const { env, r, fs } = make({ remotify_first_delay_s: 0, nodes: 3, heartbeat_timeout_ms: 1000 });
+    fs.init(0);
+    fs.store(0, 1, pageOf(1000, 1));
+    fs.store(0, 2, pageOf(1000, 2));
+    at(env, r, 0);
+    expect(r.remotePages(1)).toHaveLength(2);
+    r.setParam('remote_target_nodenum', 2);
+    r.nodeDown(2, s(1));
+    env.clock = s(1.5); // not yet detected: the target's connection still looks valid
+    expect(fs.load(0, 1, out())).toBe(true);
+    env.clock = s(2.5); // detected
+    expect(fs.load(0, 2, out())).toBe(false);
+    expect(rs(r)['remote_gets_failed']).toBe(1);
+    expect(rs(r)['remote_pages_lost_on_node_death']).toBe(0);
+  });
+
   it('a queued flush to a dead node fails', () => {
     const { env, r, fs } = make({ remotify_first_delay_s: 0, heartbeat_timeout_ms: 0 });
     fs.init(0);
@@ -431,7 +480,8 @@ describe('ramster: parameters and stats', () => {
     expect(() => make({ remote_target_nodenum: 2 })).toThrow(/must name a peer/);
     expect(() => make({ remote_target_nodenum: 0 })).toThrow(UsageError);
     expect(() => make({ bogus: 1 })).toThrow(/unknown parameter 'bogus'/);
-    expect(() => make({ ramster_enabled: true })).toThrow(/unknown parameter/);
+    expect(() => make({ ramster_enabled: false })).toThrow(/backend zcache/);
+    expect(make({ ramster_enabled: 'y' }).r.params()['ramster_enabled']).toBe(true);
     expect(() => make({ zcache_comp_name: 'nope' })).toThrow(UsageError);
     const { r } = make({ nodes: 4, remote_target_nodenum: 3, zcache_comp_name: 'deflate' });
     expect(r.params()['remote_target_nodenum']).toBe(3);

@@ -1,0 +1,84 @@
+/**
+ * RAMster's frontswap selfshrinking (TL:drivers/staging/zcache/ramster/ramster.c,
+ * Linux 3.9–3.10): the same algorithm as Xen's frontswap_selfshrink, on its
+ * own delayed work every selfshrink_interval (5) seconds.
+ *
+ *   ramster_init: frontswap_selfshrinking = !disable_frontswap_selfshrink
+ *                 if on: schedule selfshrink_process at now + 5 s
+ *   selfshrink_process: if frontswap_selfshrinking && frontswap_enabled:
+ *       frontswap_selfshrink(); reschedule at now + 5 s       (else it stops)
+ *   frontswap_selfshrink:
+ *       last = cur; cur = frontswap_curr_pages()               (statics, start 0)
+ *       cur == 0 || cur > last: counter = frontswap_inertia (3); return
+ *       counter && --counter: return
+ *       tgt = cur <= frontswap_hysteresis (20) ? 0 : cur - cur / 20
+ *       frontswap_shrink(tgt)
+ *
+ * RAMster exposes no knob for these (its "FIXME frontswap selfshrinking knobs
+ * in debugfs?"): interval, hysteresis and inertia are fixed. Runs happen at
+ * exactly their due times; tick(now) runs every run due by `now` in order.
+ */
+
+import type { BackendEnv } from '../backend.js';
+
+export const SELFSHRINK_INTERVAL_S = 5;
+export const FRONTSWAP_HYSTERESIS = 20;
+export const FRONTSWAP_INERTIA = 3;
+const NS_PER_S = 1e9;
+
+export type SelfshrinkEnv = Pick<BackendEnv, 'frontswapCurrPages' | 'frontswapShrink'>;
+
+export interface SelfshrinkCounters {
+  selfshrink_runs: number;
+  selfshrink_calls: number;
+  selfshrink_pages_to_ram: number;
+  selfshrink_pages_to_disk: number;
+  frontswap_inertia_counter: number;
+}
+
+export class RamsterSelfshrink {
+  readonly counters: SelfshrinkCounters = {
+    selfshrink_runs: 0,
+    selfshrink_calls: 0,
+    selfshrink_pages_to_ram: 0,
+    selfshrink_pages_to_disk: 0,
+    frontswap_inertia_counter: 0,
+  };
+  private cur = 0;
+  private last = 0;
+  /** When the next run is due (ns), or Infinity when none is scheduled. */
+  nextDueNs: number;
+
+  constructor(
+    private readonly env: SelfshrinkEnv,
+    enabled: boolean,
+    startNs: number,
+  ) {
+    this.nextDueNs = enabled ? startNs + SELFSHRINK_INTERVAL_S * NS_PER_S : Infinity;
+  }
+
+  /** selfshrink_process at its due time. */
+  run(): void {
+    const t = this.nextDueNs;
+    this.counters.selfshrink_runs++;
+    this.selfshrink();
+    this.nextDueNs = t + SELFSHRINK_INTERVAL_S * NS_PER_S;
+  }
+
+  private selfshrink(): void {
+    const c = this.counters;
+    this.last = this.cur;
+    const cur = this.env.frontswapCurrPages();
+    this.cur = cur;
+    if (cur === 0 || cur > this.last) {
+      c.frontswap_inertia_counter = FRONTSWAP_INERTIA;
+      return;
+    }
+    if (c.frontswap_inertia_counter !== 0 && --c.frontswap_inertia_counter !== 0) return;
+    const tgt = cur <= FRONTSWAP_HYSTERESIS ? 0 : cur - Math.floor(cur / FRONTSWAP_HYSTERESIS);
+    const moved = this.env.frontswapShrink(tgt);
+    c.selfshrink_calls++;
+    c.selfshrink_pages_to_ram += moved.toRam;
+    c.selfshrink_pages_to_disk += moved.toDisk;
+  }
+}
