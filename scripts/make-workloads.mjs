@@ -210,3 +210,30 @@ function write(name, header, events) {
     content: { default: { heap: 0.45, text: 0.3, code: 0.1, zero: 0.1, random: 0.05 } },
   }, ev);
 }
+
+// 7. RAMster's single point of failure: swap pages are remotified to node 1,
+// then node 1 dies; every persistent page it held and the workload loads
+// again is LOST, which the oracle reports (the run exits 1 by design).
+{
+  const r = rng(61);
+  const ev = [];
+  const PAGES = 3000;
+  let t = 0;
+  for (let p = 0; p < PAGES; p++) ev.push({ op: 'anon', pid: 1, page: p, write: true });
+  for (let s = 0; s < 10; s++) {
+    t += 1_000_000;
+    ev.push({ op: 'file', fs: 1, inode: 1, index: s, t });
+    for (let k = 0; k < 300; k++) ev.push({ op: 'file', fs: 1, inode: 2 + (k % 3), index: Math.floor(r() * 600) });
+  }
+  t += 1_000_000;
+  ev.push({ op: 'node_down', node: 1, t });
+  for (let k = 0; k < 3000; k++) ev.push({ op: 'anon', pid: 1, page: Math.floor(r() * PAGES) });
+  write('ramster-node-failure.json', {
+    config: {
+      description: 'RAMster: swap and clean pages are remotified to node 1, which then dies: its persistent pages are lost (exit 1 by design)',
+      ram_mb: 8, seed: 1, backend: 'ramster', params: { remotify_first_delay_s: 1, nodes: 2, max_pool_percent: 20 }, profile: ['ssd', 'mobile'],
+      swap: [{ type: 0, slots: 16384 }], mounts: [{ fs: 1 }],
+    },
+    content: { default: { heap: 0.5, text: 0.3, zero: 0.1, code: 0.1 } },
+  }, ev);
+}
