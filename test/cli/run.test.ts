@@ -131,8 +131,49 @@ describe('tmemsim run', () => {
     expect(r.err).toMatch(/no\/such\/trace\.json/);
   });
 
+  it('compares rmmod strategies in one command, one run per strategy and profile', () => {
+    const r = tmemsim('run', 'workloads/lifecycle.json', '--rmmod-strategy', 'flush,zombie,refuse', '--format', 'json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.runs.map((x: { profile: string; variant: string }) => `${x.profile}/${x.variant}`)).toEqual([
+      'ssd/flush', 'ssd/zombie', 'ssd/refuse', 'mobile/flush', 'mobile/zombie', 'mobile/refuse',
+    ]);
+    const rm = (i: number) => j.runs[i].backend.lifecycle.find((l: { op: string }) => l.op === 'rmmod');
+    expect(rm(0)).toMatchObject({ strategy: 'flush', outcome: 'ok', drained_ns: null });
+    expect(rm(0).pages_to_ram + rm(0).pages_to_disk).toBeGreaterThan(0);
+    expect(rm(1).strategy).toBe('zombie');
+    expect(rm(1).drained_ns).toBeGreaterThan(rm(1).t_ns);
+    expect(rm(2)).toMatchObject({ strategy: 'refuse', outcome: 'refused' });
+  });
+
+  it('injects lifecycle events with --at, by fraction, index and time', () => {
+    const r = tmemsim('run', 'workloads/mixed-build.json', '--profile', 'ssd', '--no-baseline', '--format', 'json',
+      '--at', '25%:rmmod=zombie', '--at', '15000:insmod=zswap,max_pool_percent=10', '--at', '10s:param=compressor=deflate');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    const life = j.runs[0].backend.lifecycle.map((l: { op: string; backend: string; event: number }) => `${l.op} ${l.backend} #${l.event}`);
+    expect(life).toEqual(['rmmod zcache #7170', 'insmod zswap #15000']);
+    expect(j.runs[0].backend.backend).toBe('zswap');
+    expect(j.runs[0].backend.pools.map((p: { compressor: string }) => p.compressor)).toEqual(['lz4', 'deflate']);
+  });
+
+  it('rejects a malformed --at with one line naming the accepted forms', () => {
+    const r = tmemsim('run', 'workloads/mixed-build.json', '--at', '50%:reboot');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/bad --at '50%:reboot': unknown action 'reboot' \(accepted: WHEN:ACTION/);
+  });
+
+  it('exits 1 when the oracle finds lost pages, and says how many', () => {
+    const r = tmemsim('run', 'workloads/ramster-node-failure.json', '--profile', 'ssd', '--no-baseline');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/oracle: FAILED: 0 stale, \d+ lost/);
+    expect(r.err).toMatch(/the oracle found 0 stale and \d+ lost pages/);
+  });
+
   it('lists backends, compressors and profiles', () => {
-    expect(tmemsim('backends').out).toContain('zcache_comp_name');
+    const b = tmemsim('backends').out;
+    for (const name of ['zcache_comp_name', 'zswap', 'xen-tmem', 'ramster', 'accept_threshold_percent', 'selfballoon_interval']) expect(b).toContain(name);
     expect(tmemsim('compressors').out).toContain('deflate');
     expect(tmemsim('profiles').out).toContain('mobile');
   });
