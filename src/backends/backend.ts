@@ -123,6 +123,11 @@ export interface Backend {
   /** A remote node dies (`node_down`) or comes back empty (`node_up`): backends with remote memory only. */
   nodeDown?(node: number, nowNs: number): void;
   nodeUp?(node: number, nowNs: number): void;
+  /**
+   * A registered shrinker (shrink_slab), called once per reclaim pass with
+   * how many pages reclaim wants and the LRU sizes. Returns what is left to free.
+   */
+  shrink?(nrToScan: number, lru: LruSizes): number;
   /** Simulated time passed: run periodic workers that are due (optional). */
   tick?(nowNs: number): void;
   /** Pages of guest RAM the backend's pool holds. */
@@ -133,6 +138,14 @@ export interface Backend {
   storedPages(): number;
   /** The backend's pools over the run (zswap's (compressor, zpool) pools), for the report. */
   poolHistory?(): PoolRecord[];
+}
+
+/** LRU list sizes in pages, as a shrinker reads them from the VM. */
+export interface LruSizes {
+  activeFile: number;
+  inactiveFile: number;
+  activeAnon: number;
+  inactiveAnon: number;
 }
 
 /** One pool's life, as the report lists it. */

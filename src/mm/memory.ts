@@ -297,6 +297,14 @@ export class Memory {
   // ---- reclaim ----------------------------------------------------------------------------
   /** Reclaim until `target` pages are free or nothing more can be reclaimed. */
   reclaim(target: number): void {
+    // shrink_slab: registered shrinkers (zcache's cleancache shrinker) run with every reclaim pass.
+    // The model has no active/inactive split, so every page counts as inactive.
+    const b = this.m.backend;
+    if (b?.shrink) {
+      this.m.stats.shrinker_calls++;
+      b.shrink(target - this.free, { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! });
+      if (this.free >= target) return;
+    }
     let anonStuck = false;
     let guard = this.lru.sizes[ANON]! + this.lru.sizes[FILE]! + 1;
     while (this.free < target && guard-- > 0) {

@@ -69,6 +69,7 @@ export interface MachineStats {
   frontswap_shrunk_pages: number;
   tmem_written_back: number;
   zombie_loads: number;
+  shrinker_calls: number;
 }
 
 export interface LifecycleRecord {
@@ -116,7 +117,7 @@ export class Machine implements BackendEnv {
     pswpout: 0, pswpin: 0, swap_outs: 0, swap_ins: 0, swap_ins_frontswap: 0, swap_ins_ram: 0,
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
-    swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0,
+    swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
   backend: Backend | null = null;
