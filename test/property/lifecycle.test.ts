@@ -42,7 +42,7 @@ function ops(strategies: string[]): fc.Arbitrary<Op> {
     { weight: 2, arbitrary: fc.record({ k: fc.constant('burst' as const), start: fc.nat(200), n: fc.integer({ min: 50, max: 300 }) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('insmod' as const), backend: fc.constantFrom('zcache', 'zswap', 'xen-tmem') }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('rmmod' as const), strategy: fc.constantFrom(...strategies) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('param' as const), value: fc.nat(3) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('param' as const), value: fc.nat(5) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('time' as const), ms: fc.integer({ min: 1, max: 200 }) }) },
   );
 }
@@ -62,9 +62,12 @@ function machine(writethrough: boolean, ramPages = 320): Machine {
 
 /** A runtime parameter each backend takes, to mix param events in. */
 function paramFor(backend: string, v: number): [string, string | number] | null {
-  if (backend === 'zswap') return v % 2 === 0 ? ['compressor', v === 0 ? 'deflate' : 'lz4'] : ['zpool', v === 1 ? 'zsmalloc' : 'zbud'];
-  if (backend === 'zcache') return ['max_pool_percent', [0, 5, 20, 50][v]!];
-  if (backend === 'xen-tmem') return ['hypervisor_budget_mb', [1, 2, 8, 64][v]!];
+  if (backend === 'zswap') {
+    if (v >= 4) return ['enabled', v === 5 ? 'true' : 'false']; // disable stops stores only (seed 004)
+    return v % 2 === 0 ? ['compressor', v === 0 ? 'deflate' : 'lz4'] : ['zpool', v === 1 ? 'zsmalloc' : 'zbud'];
+  }
+  if (backend === 'zcache') return ['max_pool_percent', [0, 5, 20, 50, 10, 30][v]!];
+  if (backend === 'xen-tmem') return ['hypervisor_budget_mb', [1, 2, 8, 64, 4, 16][v]!];
   return null;
 }
 
