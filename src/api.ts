@@ -4,7 +4,7 @@
  *   const report = await run({ trace: 'workloads/mixed.json', profiles: ['ssd'] });
  */
 
-import { openTrace } from './trace/reader.js';
+import { openTrace, type FormatOptions } from './trace/reader.js';
 import { simulateTrace, type RunResult } from './sim/simulate.js';
 import type { RunOverrides } from './sim/config.js';
 import { buildReport, type Report } from './report/model.js';
@@ -14,12 +14,14 @@ export interface RunOptions extends RunOverrides {
   trace: string;
   /** Trace format name, when the extension does not say it. */
   inputFormat?: string;
+  /** Options of an imported format (csv columns, page size, ...): see docs/importers.md. */
+  formatOptions?: FormatOptions;
 }
 
 /** Replay a trace and return the raw results (per profile, backend and baseline passes). */
 export async function simulate(o: RunOptions): Promise<RunResult> {
-  const { trace, inputFormat, ...overrides } = o;
-  return simulateTrace(() => openTrace(trace, inputFormat ? { format: inputFormat } : undefined), overrides);
+  const { trace, inputFormat, formatOptions, ...overrides } = o;
+  return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides);
 }
 
 /** Replay a trace and build the report (what `tmemsim run --format json` prints). */

@@ -1,7 +1,8 @@
 /** tmemsim's public face: re-exports only. */
 
 export { run, simulate, type RunOptions } from './api.js';
-export { openTrace } from './trace/reader.js';
+export { openTrace, type FormatOptions } from './trace/reader.js';
+export { convertTrace } from './trace/convert.js';
 export type * from './trace/events.js';
 export { buildReport, type Report, type ReportRun, type Delta } from './report/model.js';
 export { FORMATS } from './report/formats.js';

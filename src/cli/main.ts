@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { InvariantError, UsageError } from '../sim/errors.js';
 import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
+import { registerTrace } from './trace.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError(false);
   registerRun(program, setExit);
   registerLists(program);
+  registerTrace(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   try {
     await program.parseAsync(argv);

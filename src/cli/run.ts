@@ -7,6 +7,8 @@ import type { ParamMap } from '../trace/events.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
 import { parseAt } from './at.js';
+import { FORMAT_OPT_HELP, collectFormatOption } from './trace.js';
+import type { FormatOptions } from '../trace/reader.js';
 import type { Injection } from '../sim/config.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 
@@ -22,6 +24,7 @@ interface RunFlags {
   fast?: boolean;
   baseline: boolean;
   inputFormat?: string;
+  formatOpt?: FormatOptions;
   rmmodStrategy?: string;
   zombieRate?: string;
   at?: Injection[];
@@ -31,7 +34,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
   program
     .command('run')
     .description('replay a trace through frontswap/cleancache and a backend; report CPU, energy, hit ratios')
-    .argument('<trace>', 'trace file (.json, .jsonl)')
+    .argument('<trace>', 'trace file: tmemsim .json/.jsonl, or an imported format (csv, txt, oracleGeneral, vscsi, pageref)')
     .option('-b, --backend <name>', 'backend to load at boot, overriding the trace (none = no backend)')
     .option('-c, --compressor <name>', 'compressor (the backend\'s compressor parameter)')
     .option('--profile <names>', 'device profiles, comma-separated (default: the trace\'s, else ssd,mobile)')
@@ -42,7 +45,8 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-o, --out <file>', 'write the report to a file')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
     .option('--no-baseline', 'skip the pass without a backend')
-    .option('--input-format <fmt>', 'trace format, if the extension does not say it')
+    .option('--input-format <fmt>', 'trace format, if the extension does not say it (see tmemsim trace formats)')
+    .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
     .option('--rmmod-strategy <names>', 'compare rmmod strategies (flush, zombie, writethrough, refuse), comma-separated: one run each, overriding every rmmod of the trace')
     .option('--zombie-rate <pages/s>', 'zombie drain rate, pages per simulated second')
     .option('--at <when:action>', 'inject an event: WHEN = N, N%, Ns|ms|us; ACTION = rmmod[=strategy], insmod=backend[,k=v], param=name=value, node_down=N (repeatable)', parseAt)
@@ -51,6 +55,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       const opts: RunOptions = {
         trace,
         inputFormat: f.inputFormat,
+        formatOptions: f.formatOpt,
         backend: f.backend === undefined ? undefined : f.backend === 'none' ? null : f.backend,
         compressor: f.compressor,
         params: f.param,

@@ -7,12 +7,16 @@
 import { UsageError } from '../sim/errors.js';
 import type { TraceHeader } from './events.js';
 import { acceptedFormats, formatForPath, TRACE_FORMATS, type SyncTraceSource, type TraceFormat } from './formats/registry.js';
+import type { FormatOptions } from './formats/import/options.js';
 
 export type { SyncTraceSource } from './formats/registry.js';
+export type { FormatOptions } from './formats/import/options.js';
 
 export interface OpenTraceOptions {
-  /** A format name from TRACE_FORMATS ("json", "jsonl"); default: by extension. */
+  /** A format name from TRACE_FORMATS ("json", "jsonl", "csv", "txt", "oracleGeneral", "vscsi", "pageref"); default: by extension. */
   format?: string;
+  /** Options of an imported format (--format-opt key=value), e.g. { 'page-size': 4096 }; see docs/importers.md. */
+  formatOptions?: FormatOptions;
 }
 
 /** The format to read `path` with, or a UsageError listing the accepted ones. */
@@ -42,7 +46,13 @@ export function traceFormatFor(path: string, opts: OpenTraceOptions = {}): Trace
  * while iterating.
  */
 export function openTrace(path: string, opts: OpenTraceOptions = {}): SyncTraceSource {
-  return traceFormatFor(path, opts).open(path);
+  const f = traceFormatFor(path, opts);
+  const given = opts.formatOptions && Object.keys(opts.formatOptions).length > 0 ? opts.formatOptions : undefined;
+  if (given && !f.options) {
+    throw new UsageError(`input format ${f.name} takes no format options (got ${Object.keys(given).join(', ')})`, { field: '--format-opt' },
+      [...TRACE_FORMATS.values()].filter((x) => x.options).map((x) => x.name).join(', '));
+  }
+  return given ? f.open(path, given) : f.open(path);
 }
 
 /** Reads and validates a trace's header only. */

@@ -7,6 +7,8 @@
 import { openJson } from './json.js';
 import { openJsonl } from './jsonl.js';
 import type { SyncTraceSource } from './text-source.js';
+import { IMPORT_FORMATS, ImportedTraceSource, COMMON_OPTIONS } from './import/open.js';
+import type { FormatOptions, OptionSpec } from './import/options.js';
 
 export type { SyncTraceSource } from './text-source.js';
 
@@ -15,13 +17,23 @@ export interface TraceFormat {
   /** File name endings, with the dot, lower case: ".jsonl". */
   readonly extensions: readonly string[];
   readonly description: string;
+  /** Format options it takes (--format-opt key=value); none for the tmemsim formats. */
+  readonly options?: readonly OptionSpec[];
   /** Opens a trace: reads and validates its header; events stream on demand. */
-  open(path: string): SyncTraceSource;
+  open(path: string, options?: FormatOptions): SyncTraceSource;
 }
 
 export const TRACE_FORMATS: ReadonlyMap<string, TraceFormat> = new Map<string, TraceFormat>([
   ['json', { name: 'json', extensions: ['.json'], description: 'one JSON document { header keys..., "events": [...] }', open: openJson }],
   ['jsonl', { name: 'jsonl', extensions: ['.jsonl', '.ndjson'], description: 'header on line 1, one event per line', open: openJsonl }],
+  // Importers of foreign traces (docs/importers.md): each request becomes page-cache reads/writes.
+  ...[...IMPORT_FORMATS.values()].map((f): [string, TraceFormat] => [f.name, {
+    name: f.name,
+    extensions: f.extensions,
+    description: f.description,
+    options: [...COMMON_OPTIONS, ...f.options],
+    open: (path: string, options?: FormatOptions) => new ImportedTraceSource(path, f, options),
+  }]),
 ]);
 
 /** The format a file name's extension names, if any. */

@@ -1,0 +1,55 @@
+/**
+ * `tmemsim trace convert IN OUT`: any readable trace (tmemsim json/jsonl,
+ * or a foreign csv, txt, oracleGeneral, vscsi, pageref trace) to tmemsim's
+ * format, streaming. `tmemsim trace formats`: the input formats and their
+ * options. The work is in src/trace/convert.ts.
+ */
+
+import type { Command } from 'commander';
+import { convertTrace } from '../trace/convert.js';
+import { TRACE_FORMATS } from '../trace/formats/registry.js';
+import { collectFormatOption } from '../trace/formats/import/options.js';
+
+export { collectFormatOption } from '../trace/formats/import/options.js';
+
+/** The help text of a `--format-opt` flag (for `run` too). */
+export const FORMAT_OPT_HELP = 'option of an imported input format, key=value (repeatable, or comma-separated); see `tmemsim trace formats`';
+
+interface ConvertFlags {
+  inputFormat?: string;
+  formatOpt?: Record<string, string>;
+  outputFormat?: string;
+}
+
+export function registerTrace(program: Command): void {
+  const trace = program
+    .command('trace')
+    .description('trace files: convert foreign traces (csv, txt, oracleGeneral, vscsi, pageref) to tmemsim format; list the formats');
+  trace
+    .command('convert')
+    .description('convert a trace to tmemsim format (JSONL by default), streaming: the header first, one event per line')
+    .argument('<in>', 'input trace')
+    .argument('<out>', 'output file (.jsonl, or .json for the document form; - for standard output)')
+    .option('--input-format <fmt>', `input format, if the extension does not say it: ${[...TRACE_FORMATS.keys()].join(', ')}`)
+    .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
+    .option('--output-format <fmt>', 'jsonl or json (default: json for a .json output, else jsonl)')
+    .action(async (input: string, output: string, f: ConvertFlags) => {
+      const r = await convertTrace(input, output, { format: f.inputFormat, formatOptions: f.formatOpt, outputFormat: f.outputFormat });
+      if (output !== '-') process.stdout.write(`${r.input} (${r.inputFormat}) -> ${r.output} (${r.outputFormat}): ${r.events} events\n`);
+    });
+  trace
+    .command('formats')
+    .description('list the input formats, their file extensions and options')
+    .action(() => {
+      const lines: string[] = [];
+      for (const f of TRACE_FORMATS.values()) {
+        lines.push(`${f.name} (${f.extensions.join(', ')}): ${f.description}`);
+        for (const o of f.options ?? []) {
+          const alias = o.aliases?.length ? ` (also ${o.aliases.join(', ')})` : '';
+          lines.push(`  ${o.name}${alias} = ${o.values}; default ${o.default}: ${o.doc}`);
+        }
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+  for (const c of trace.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
+}

@@ -1,0 +1,148 @@
+/**
+ * Converting a trace of any readable format (tmemsim json/jsonl, or an
+ * imported csv, txt, oracleGeneral, vscsi, pageref trace) to tmemsim's own
+ * format, streaming: the header first, then one event per line.
+ *
+ *   await convertTrace('cloudPhysicsIO.vscsi', 'cp.jsonl');
+ *   await convertTrace('t.csv', 't.json', { formatOptions: { 'obj-id-col': 5 }, outputFormat: 'json' });
+ *
+ * The output is written to a temporary file beside it and renamed into
+ * place at the end, so a failed conversion leaves no partial output. "-"
+ * writes to standard output.
+ */
+
+import { once } from 'node:events';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../sim/errors.js';
+import { openTrace, traceFormatFor, type FormatOptions } from './reader.js';
+
+export type OutputFormat = 'jsonl' | 'json';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'json'];
+
+export interface ConvertOptions {
+  /** Input format name (default: by the input's extension). */
+  format?: string;
+  /** Options of an imported input format (see docs/importers.md). */
+  formatOptions?: FormatOptions;
+  /** Output form (default: json for a .json output, else jsonl). */
+  outputFormat?: string;
+}
+
+export interface ConvertResult {
+  input: string;
+  inputFormat: string;
+  output: string;
+  outputFormat: OutputFormat;
+  events: number;
+}
+
+/** Bytes of text gathered before each write. */
+const FLUSH_CHARS = 1 << 20;
+
+/** The output form for `output` and an explicit choice. */
+export function outputFormatFor(output: string, given?: string): OutputFormat {
+  if (given !== undefined) {
+    const f = OUTPUT_FORMATS.find((x) => x === given.toLowerCase());
+    if (!f) throw new UsageError(`unknown output format '${given}'`, { field: '--output-format' }, OUTPUT_FORMATS.join(', '));
+    return f;
+  }
+  return /\.json$/i.test(output) ? 'json' : 'jsonl';
+}
+
+interface Sink {
+  write(s: string): void | Promise<void>;
+  /** True once the reader went away (standard output closed): stop converting. */
+  readonly closed: boolean;
+  /** Called when every byte is written. */
+  commit(): void;
+  /** Called on failure. */
+  abort(): void;
+}
+
+function fileSink(output: string): Sink {
+  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    throw new UsageError(`cannot write output: ${e instanceof Error ? e.message.replace(/, \w+ '.*'$/, '') : String(e)}`, { file: output });
+  }
+  return {
+    closed: false,
+    write(s) {
+      writeSync(fd, s);
+    },
+    commit() {
+      closeSync(fd);
+      renameSync(tmp, output);
+    },
+    abort() {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/** Standard output; a reader that goes away (EPIPE, as with `| head`) ends the conversion quietly. */
+function stdoutSink(): Sink {
+  const out = process.stdout;
+  const sink = {
+    closed: false,
+    async write(s: string) {
+      if (sink.closed) return;
+      try {
+        if (!out.write(s)) await once(out, 'drain');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+        sink.closed = true;
+      }
+    },
+    commit() {
+      out.off('error', onError);
+    },
+    abort() {
+      out.off('error', onError);
+    },
+  };
+  const onError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') sink.closed = true;
+  };
+  out.on('error', onError);
+  return sink;
+}
+
+/** Converts `input` to tmemsim format at `output` ("-" = standard output). */
+export async function convertTrace(input: string, output: string, o: ConvertOptions = {}): Promise<ConvertResult> {
+  const outputFormat = outputFormatFor(output, o.outputFormat);
+  const inputFormat = traceFormatFor(input, { format: o.format }).name;
+  if (output !== '-' && resolve(output) === resolve(input)) {
+    throw new UsageError('the output is the input file', { file: output }, 'another output path');
+  }
+  const src = openTrace(input, { format: inputFormat, formatOptions: o.formatOptions });
+  const sink = output === '-' ? stdoutSink() : fileSink(output);
+  let events = 0;
+  try {
+    const h = JSON.stringify(src.header);
+    let out = outputFormat === 'jsonl' ? `${h}\n` : `${h.slice(0, -1)},"events":[\n`;
+    const sep = outputFormat === 'jsonl' ? '\n' : ',\n';
+    for (const { event } of src.eventsSync()) {
+      if (events > 0 && outputFormat === 'json') out += sep;
+      out += JSON.stringify(event);
+      if (outputFormat === 'jsonl') out += '\n';
+      events++;
+      if (out.length >= FLUSH_CHARS) {
+        await sink.write(out);
+        out = '';
+        if (sink.closed) break;
+      }
+    }
+    if (outputFormat === 'json') out += events > 0 ? '\n]}\n' : ']}\n';
+    await sink.write(out);
+    sink.commit();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  }
+  return { input, inputFormat, output, outputFormat, events };
+}

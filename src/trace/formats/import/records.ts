@@ -1,0 +1,75 @@
+/**
+ * Fixed-size binary records (oracleGeneral, vscsi) read from a sliding
+ * window: next() gives the offset of the next whole record in `buf`, or -1
+ * at the end of the file. A file that ends inside a record is an error:
+ * `record 113872 is truncated (20 of 24 bytes)` (records are numbered from 0).
+ */
+
+import { UsageError } from '../../../sim/errors.js';
+import { openBytes, type ByteWindow } from './bytes.js';
+
+export class RecordCursor {
+  /** 0-based index of the record next() returned last. */
+  record = -1;
+  private readonly w: ByteWindow;
+  private pos = 0;
+
+  constructor(
+    readonly file: string,
+    public size: number,
+  ) {
+    this.w = openBytes(file, 'extension');
+  }
+
+  get buf(): Buffer {
+    return this.w.buf;
+  }
+
+  /** Offset of the next record in buf, or -1 at the end of the file. */
+  next(): number {
+    const w = this.w;
+    if (w.end - this.pos < this.size) {
+      while (!w.eof && w.end - this.pos < this.size) {
+        const keep = this.pos;
+        this.pos = 0;
+        w.fill(keep, () => new UsageError('internal: record larger than the read window', { file: this.file }));
+      }
+      const left = w.end - this.pos;
+      if (left < this.size) {
+        if (left === 0) return -1;
+        throw new UsageError(`record ${this.record + 1} is truncated (${left} of ${this.size} bytes)`, { file: this.file });
+      }
+    }
+    const p = this.pos;
+    this.pos += this.size;
+    this.record++;
+    return p;
+  }
+
+  /** Bytes available from the current position without consuming them (for format detection); reads ahead up to n. */
+  peek(n: number): { at: number; length: number } {
+    const w = this.w;
+    while (!w.eof && w.end - this.pos < n) {
+      const keep = this.pos;
+      this.pos = 0;
+      w.fill(keep, () => new UsageError('internal: peek larger than the read window', { file: this.file }));
+    }
+    return { at: this.pos, length: Math.min(n, w.end - this.pos) };
+  }
+
+  close(): void {
+    this.w.close();
+  }
+}
+
+/** A little-endian u64 at b[p..p+8) as a number when below 2^53, else -1 (hi and lo in u64hi/u64lo). */
+export function readU64(b: Buffer, p: number): number {
+  const lo = b.readUInt32LE(p);
+  const hi = b.readUInt32LE(p + 4);
+  u64lo = lo;
+  u64hi = hi;
+  return hi < 0x200000 ? hi * 4294967296 + lo : -1;
+}
+
+export let u64lo = 0;
+export let u64hi = 0;

@@ -1,0 +1,322 @@
+/**
+ * Imported traces: a foreign trace's requests, replayed as page-cache
+ * accesses (`file` events) of one filesystem. See docs/importers.md.
+ *
+ * Each importer (one file per format: lcs-csv.ts, lcs-txt.ts,
+ * oracle-general.ts, vscsi.ts, pageref.ts) provides a RequestCursor: one
+ * pass over its file giving requests { id, size, time, write }. This module
+ * maps each request to pages, pages to (inode, index), and wraps the whole
+ * as a SyncTraceSource with a synthetic header. Every pass re-opens the
+ * file; memory does not grow with the trace.
+ *
+ * The mapping (page-size P, default 4096):
+ *   block addressing (an id is a block number of sector-size S bytes, default 512):
+ *     the request covers bytes [id*S, id*S + max(size, 1)); it touches the pages
+ *     floor(id*S / P) .. floor((id*S + max(size,1) - 1) / P)
+ *   object addressing (an id names an object of obj-pages N pages, default 1):
+ *     the object is pages id*N .. id*N + N-1; a request touches the first
+ *     clamp(ceil(size / P), 1, N) of them (all N when the format has no size)
+ *   either way at most max-pages (default 256) pages per request, from its first;
+ *   page p → inode floor(p / 2^20), index p mod 2^20 (p < 2^47 fits LIMITS).
+ */
+
+import { basename } from 'node:path';
+import { UsageError } from '../../../sim/errors.js';
+import type { EventLocation, FileEvent, LocatedEvent, TraceHeader } from '../../events.js';
+import { validateHeader } from '../../validate.js';
+import type { SyncTraceSource } from '../text-source.js';
+import { IdPolicy } from './ids.js';
+import { OptionReader, type FormatOptions, type OptionSpec } from './options.js';
+
+/** One request of a foreign trace. Cursors reuse the object between requests. */
+export interface Request {
+  /** Object id or block number: an integer 0..2^53-1 (already hashed when ids are hashed). */
+  id: number;
+  /** Bytes, or -1 when the format has no size. */
+  size: number;
+  /** Time in microseconds as the trace gives it, or -1 when the format has none. */
+  time: number;
+  write: boolean;
+}
+
+/** One pass over a foreign trace. */
+export interface RequestCursor {
+  readonly req: Request;
+  /** Location of the current request: its 1-based line (text), or its record index + 1 (binary). */
+  readonly line: number;
+  /** Moves to the next request; false at the end. */
+  next(): boolean;
+  /** Throws a UsageError located at the current request. */
+  fail(what: string, field?: string, accepted?: string): never;
+  close(): void;
+}
+
+export type Addressing = 'block' | 'object';
+
+/** What an importer decided from its options (and, for csv, its header line). */
+export interface FormatPlan {
+  /** Addressing when the `addressing` option is not given. */
+  addressing: Addressing;
+  /** Starts a pass. */
+  open(ids: IdPolicy): RequestCursor;
+}
+
+export interface ImportFormat {
+  readonly name: string;
+  /** File name endings, with the dot, lower case. */
+  readonly extensions: readonly string[];
+  readonly description: string;
+  /** The options of this format (the common ones are added by the importer). */
+  readonly options: readonly OptionSpec[];
+  /** Whether ids are numbers unless said otherwise (obj-id-is-num is one of its options). */
+  readonly textIdsOption: boolean;
+  /** Reads the format's own options; may look at the file (csv's header line). */
+  plan(path: string, o: OptionReader): FormatPlan;
+}
+
+/** Options every importer takes. */
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  { name: 'page-size', values: 'a power of two 512..1048576', default: '4096', doc: 'bytes of the source address space one simulated page stands for' },
+  { name: 'addressing', values: 'block, object', default: 'per format', doc: 'block: ids are block numbers of sector-size bytes; object: ids name objects of obj-pages pages' },
+  { name: 'sector-size', aliases: ['block-size'], values: 'a power of two 1..1048576', default: '512', doc: 'block addressing: bytes per block number (1 = the ids are byte offsets)' },
+  { name: 'obj-pages', values: 'an integer 1..65536', default: '1', doc: 'object addressing: pages per object' },
+  { name: 'max-pages', values: 'an integer 1..65536', default: '256', doc: 'pages one request may touch at most (the rest of a longer request is dropped)' },
+  { name: 'hash-ids', values: 'true, false', default: 'false', doc: 'object addressing: hash ids into 47-bit page numbers (for ids up to 2^64, or sparse ones)' },
+  { name: 'time', values: 'none, keep', default: 'none', doc: 'keep: events carry t, the trace\'s time since its first request; none: no t (events run back to back)' },
+  { name: 'fs', values: 'an integer 0..63', default: '1', doc: 'the filesystem (cleancache pool) the pages belong to' },
+  { name: 'ram-mb', values: 'an integer 1..1048576', default: '64', doc: 'header config.ram_mb: simulated RAM' },
+  { name: 'backend', values: 'a backend name, or none', default: 'none', doc: 'header config.backend' },
+  { name: 'content', values: 'a content class, or a mix like text:3+zero:1', default: 'text', doc: 'header content.default: what the pages hold' },
+];
+
+/** Pages a filesystem holds: inode < 2^27, index < 2^20. */
+const PAGE_LIMIT = 2 ** 47;
+const INDEX_PAGES = 2 ** 20;
+
+export interface Mapping {
+  addressing: Addressing;
+  pageSize: number;
+  sectorSize: number;
+  objPages: number;
+  maxPages: number;
+  keepTime: boolean;
+  fs: number;
+}
+
+/** An imported trace, opened: its header, its mapping, and how to start a pass. */
+export class ImportedTraceSource implements SyncTraceSource {
+  readonly header: TraceHeader;
+  readonly mapping: Mapping;
+  private readonly plan: FormatPlan;
+  private readonly ids: IdPolicy;
+
+  constructor(
+    readonly path: string,
+    readonly format: ImportFormat,
+    options: FormatOptions | undefined,
+  ) {
+    const o = new OptionReader(format.name, [...COMMON_OPTIONS, ...format.options], options);
+    this.plan = format.plan(path, o);
+    const addressing = o.choice<Addressing>('addressing', this.plan.addressing, ['block', 'object']);
+    const pageSize = o.pow2('page-size', 4096, 512, 1 << 20);
+    const sectorSize = o.pow2('sector-size', 512, 1, 1 << 20);
+    const maxPages = o.int('max-pages', 256, 1, 65536);
+    const objPages = o.int('obj-pages', 1, 1, 65536);
+    const hash = o.bool('hash-ids', false);
+    const textIds = format.textIdsOption ? !o.bool('obj-id-is-num', true) : false;
+    if (addressing === 'block') {
+      if (hash || textIds) o.bad(hash ? 'hash-ids' : 'obj-id-is-num', 'hashed ids have no block addresses', 'hash-ids=true or obj-id-is-num=false with addressing=object');
+      if (o.has('obj-pages')) o.bad('obj-pages', 'obj-pages applies to object addressing', 'addressing=object');
+    } else if (o.has('sector-size')) {
+      o.bad('sector-size', 'sector-size applies to block addressing', 'addressing=block');
+    }
+    const keepTime = o.choice('time', 'none', ['none', 'keep']) === 'keep';
+    const fs = o.int('fs', 1, 0, 63);
+    const ramMb = o.int('ram-mb', 64, 1, 1 << 20);
+    const backend = o.string('backend', 'none').trim();
+    const content = parseContent(o.string('content', 'text'), o);
+    this.mapping = { addressing, pageSize, sectorSize, objPages, maxPages, keepTime, fs };
+    this.ids = new IdPolicy(hash, Math.floor(PAGE_LIMIT / objPages), textIds);
+    const how = addressing === 'block' ? `block addressing, ${sectorSize}-byte sectors` : `object addressing, ${objPages} page${objPages > 1 ? 's' : ''} per object`;
+    const config: TraceHeader['config'] = {
+      description: `imported from ${basename(path)} (${format.name}; ${how}; ${pageSize}-byte pages)`,
+      ram_mb: ramMb,
+      mounts: [{ fs }],
+    };
+    if (backend !== '' && backend !== 'none') config.backend = backend;
+    const header = { format: 'tmemsim-trace', version: 1, config, content: { default: content } };
+    try {
+      this.header = validateHeader(header, { file: path });
+    } catch (e) {
+      // The options are the only variable part of this header: name the option at fault.
+      if (e instanceof UsageError) o.bad(e.where.field?.startsWith('config.backend') ? 'backend' : 'content', e.what, e.accepted);
+      throw e;
+    }
+    // Open once now: a missing file, a bad header line or a bad first request fails at open, not mid-run.
+    const c = this.plan.open(this.ids);
+    try {
+      if (c.next()) void pagesOf(c, this.mapping);
+    } finally {
+      c.close();
+    }
+  }
+
+  /** The requests of one pass (the object is reused: copy what you keep). */
+  *requests(): IterableIterator<Readonly<Request> & { readonly line: number }> {
+    const c = this.plan.open(this.ids);
+    const out = { id: 0, size: -1, time: -1, write: false, line: 0 };
+    try {
+      while (c.next()) {
+        out.id = c.req.id;
+        out.size = c.req.size;
+        out.time = c.req.time;
+        out.write = c.req.write;
+        out.line = c.line;
+        yield out;
+      }
+    } finally {
+      c.close();
+    }
+  }
+
+  eventsSync(): IterableIterator<LocatedEvent> {
+    return new ImportIterator(this.plan.open(this.ids), this.path, this.mapping);
+  }
+
+  events(): AsyncIterable<LocatedEvent> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const it = this.eventsSync();
+        return {
+          next: () => {
+            try {
+              return Promise.resolve(it.next());
+            } catch (e) {
+              return Promise.reject(e);
+            }
+          },
+          return: () => Promise.resolve(it.return!()),
+        };
+      },
+    };
+  }
+}
+
+/** "text" or "text:3+zero:1". */
+function parseContent(v: string, o: OptionReader): string | Record<string, number> {
+  const t = v.trim();
+  if (!t.includes(':') && !t.includes('+')) return t;
+  const mix: Record<string, number> = {};
+  for (const part of t.split('+')) {
+    const m = /^\s*([\w-]+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m) return o.bad('content', `'${part}' is not class:weight`, 'a content class, or a mix like text:3+zero:1');
+    mix[m[1]!] = Number(m[2]);
+  }
+  return mix;
+}
+
+/** First page and page count of the cursor's current request (checked against LIMITS). */
+let firstPage = 0;
+function pagesOf(c: RequestCursor, m: Mapping): number {
+  const r = c.req;
+  const id = r.id;
+  let first: number;
+  let n: number;
+  if (m.addressing === 'block') {
+    const bytes = r.size > 0 ? r.size : 1;
+    if (m.sectorSize <= m.pageSize) {
+      const per = m.pageSize / m.sectorSize;
+      first = Math.floor(id / per);
+      n = Math.ceil(((id % per) * m.sectorSize + bytes) / m.pageSize);
+    } else {
+      first = id * (m.sectorSize / m.pageSize);
+      n = Math.ceil(bytes / m.pageSize);
+    }
+  } else {
+    first = id * m.objPages;
+    n = r.size < 0 ? m.objPages : Math.min(m.objPages, Math.max(1, Math.ceil(r.size / m.pageSize)));
+  }
+  if (n > m.maxPages) n = m.maxPages;
+  if (first + n > PAGE_LIMIT) {
+    const what = m.addressing === 'block' ? `block ${id} is page ${first}` : `id ${id} is page ${first}`;
+    c.fail(`${what}, beyond the 2^47 pages a filesystem holds (inode < 2^27, index < 2^20)`, 'id',
+      m.addressing === 'block' ? `block numbers below ${Math.floor((PAGE_LIMIT * m.pageSize) / m.sectorSize)}` : 'smaller ids, or hash-ids=true');
+  }
+  firstPage = first;
+  return n;
+}
+
+/** Requests → file events, one per page. */
+class ImportIterator implements IterableIterator<LocatedEvent> {
+  private readonly loc: EventLocation;
+  private index = 0;
+  private page = 0;
+  private left = 0;
+  private write = false;
+  private t = -1;
+  private t0 = -1;
+  private done = false;
+
+  constructor(
+    private readonly c: RequestCursor,
+    file: string,
+    private readonly m: Mapping,
+  ) {
+    this.loc = { file, line: 0, index: 0 };
+  }
+
+  next(): IteratorResult<LocatedEvent> {
+    if (this.done) return { value: undefined, done: true };
+    if (this.left === 0) {
+      const c = this.c;
+      let more: boolean;
+      try {
+        more = c.next();
+        if (more) {
+          this.left = pagesOf(c, this.m);
+          this.page = firstPage;
+          this.write = c.req.write;
+          if (this.m.keepTime && c.req.time >= 0) {
+            if (this.t0 < 0) this.t0 = c.req.time;
+            this.t = Math.max(0, c.req.time - this.t0);
+          } else this.t = -1;
+          this.loc.line = c.line;
+        }
+      } catch (e) {
+        this.finish();
+        throw e;
+      }
+      if (!more) {
+        this.finish();
+        return { value: undefined, done: true };
+      }
+    }
+    const p = this.page++;
+    this.left--;
+    const ev: FileEvent = { op: 'file', fs: this.m.fs, inode: Math.floor(p / INDEX_PAGES), index: p % INDEX_PAGES };
+    if (this.write) ev.write = true;
+    if (this.t >= 0) ev.t = this.t;
+    const loc = this.loc;
+    loc.index = this.index++;
+    return { value: { event: ev, loc }, done: false };
+  }
+
+  return(): IteratorResult<LocatedEvent> {
+    this.finish();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.iterator](): IterableIterator<LocatedEvent> {
+    return this;
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.c.close();
+  }
+}
+
+/** Opens a foreign trace as a tmemsim trace source. */
+export function openImportedWith(format: ImportFormat, path: string, options?: FormatOptions): ImportedTraceSource {
+  return new ImportedTraceSource(path, format, options);
+}
