@@ -1,11 +1,14 @@
 /** Profiles by name and alias. */
 
 import { UsageError } from '../sim/errors.js';
+import { hddDesktop } from './hdd-desktop.js';
 import { mobile } from './mobile.js';
+import { mobileEmmc } from './mobile-emmc.js';
 import type { Profile } from './profile.js';
 import { ssd } from './ssd.js';
+import { ssdServer } from './ssd-server.js';
 
-export const PROFILES: ReadonlyMap<string, Profile> = new Map([ssd, mobile].map((p) => [p.name, p]));
+export const PROFILES: ReadonlyMap<string, Profile> = new Map([ssd, mobile, ssdServer, hddDesktop, mobileEmmc].map((p) => [p.name, p]));
 
 const ALIASES = new Map<string, Profile>();
 for (const p of PROFILES.values()) {

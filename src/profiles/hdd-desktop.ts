@@ -1,0 +1,30 @@
+/** `hdd-desktop`: an x86 desktop swapping to a 7200 rpm hard disk: where compression wins most. */
+
+import { X86_CODECS } from './codecs-x86.js';
+import type { Profile } from './profile.js';
+
+export const hddDesktop: Profile = {
+  name: 'hdd-desktop',
+  aliases: ['hdd'],
+  description: 'x86 desktop: one core at 3.6 GHz, 7200 rpm hard disk for swap and files',
+  cpu: {
+    cluster: 'x86 desktop core',
+    hz: { value: 3.6e9, source: '[I] a desktop core under load' },
+    activePowerW: { value: 10, source: '[I] upper end of peers-and-numbers.md §C "5-10 W per core"' },
+  },
+  codecs: X86_CODECS,
+  copy: { value: 3200 / 24075, source: 'lzbench 2.4 memcpy 24075 MB/s at 3.2 GHz [R]' },
+  storage: {
+    name: '7200 rpm HDD',
+    readLatencyUs: { value: 12500, source: '[I] average seek ~8.3 ms + half a rotation at 7200 rpm (4.17 ms)' },
+    writeLatencyUs: { value: 12500, source: '[I] as a read: random 4 KiB writes pay the seek and rotation too' },
+    readEnergyUJ: { value: 85000, source: '[I] ~6.8 W active (typical 3.5" desktop drive) x 12.5 ms' },
+    writeEnergyUJ: { value: 85000, source: '[I] ~6.8 W active x 12.5 ms' },
+  },
+  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; DDR4 draws more [I]' },
+  network: {
+    latencyUs: { value: 100, source: '[I] 1 GbE LAN round trip' },
+    bandwidthMBps: { value: 117, source: '[I] 1 GbE payload rate' },
+    energyNJPerByte: { value: 10, source: '[I] NIC + switch energy per byte, order of magnitude' },
+  },
+};
