@@ -137,6 +137,51 @@ async function metadataPath() {
   console.log(`   RSS after the metadata runs: ${fmt(mem.rss / 2 ** 20, 0)} MiB`);
 }
 
+// ---- 2. every backend on the same mixed trace ------------------------------------
+function makeMixedTrace() {
+  const file = path.join(dir, 'mixed.jsonl');
+  const N = Math.floor(EVENTS / 2);
+  const SLOTS = 65536;
+  const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 262144, swap: [{ type: 0, slots: SLOTS }], mounts: [{ fs: 1 }], profile: 'ssd' } };
+  const r = xorshift(7);
+  let buf = JSON.stringify(header) + '\n';
+  const fd = fs.openSync(file, 'w');
+  for (let i = 0; i < N; i++) {
+    const x = r() % 8;
+    const k = r() % SLOTS;
+    // Page contents repeat (64 same-filled values): each is compressed once, so this is the metadata path.
+    if (x < 2) buf += `{"op":"frontswap_store","type":0,"offset":${k},"data":{"fill":${k % 64}}}\n`;
+    else if (x < 4) buf += `{"op":"frontswap_load","type":0,"offset":${k}}\n`;
+    else if (x < 5) buf += `{"op":"frontswap_invalidate_page","type":0,"offset":${k}}\n`;
+    else if (x < 7) buf += `{"op":"cleancache_put","fs":1,"inode":${k >> 10},"index":${k & 1023},"data":{"fill":${k % 64}}}\n`;
+    else buf += `{"op":"cleancache_get","fs":1,"inode":${k >> 10},"index":${k & 1023}}\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  return { file, events: N };
+}
+
+async function perBackend() {
+  const { file, events } = makeMixedTrace();
+  console.log(`\n2. every backend on one mixed trace: ${events.toLocaleString()} frontswap + cleancache events, repeated page contents, --fast`);
+  const rows = [];
+  for (const backend of backendNames()) {
+    const params = backend === 'ramster' ? { remotify_first_delay_s: 0 } : undefined;
+    await run({ trace: file, backend, params, profiles: ['ssd'], baseline: false, fast: true }); // warm-up
+    const t = await timed(() => run({ trace: file, backend, params, profiles: ['ssd'], baseline: false, fast: true }));
+    const b = t.r.runs[0].backend;
+    rows.push({ backend, rate: events / t.seconds, v: b.oracle.stale + b.oracle.lost });
+  }
+  const best = Math.max(...rows.map((x) => x.rate));
+  for (const x of rows) {
+    console.log(`   ${x.backend.padEnd(10)} ${fmt(x.rate / 1e6)} M events/s   ${fmt(best / x.rate)}x the fastest backend's time (target <= 3x)   oracle ${x.v} violations`);
+  }
+}
+
 // ---- 3. the compressed path -------------------------------------------------------
 async function compressedPath() {
   const content = new ContentSource({ seed: 9 });
@@ -175,5 +220,6 @@ async function compressedPath() {
 
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 await metadataPath();
+await perBackend();
 await compressedPath();
 fs.rmSync(dir, { recursive: true, force: true });
