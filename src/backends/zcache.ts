@@ -57,7 +57,8 @@
  * - Pool flags decide ephemeral vs persistent; the kernel used the shim's
  *   argument (the same thing unless a cleancache call names the frontswap pool).
  * - No locking, IRQ, per-cpu or preemption model; zcache_freeze is never set in
- *   3.10 either (the `frozen` flag is kept for completeness).
+ *   3.10 either; tmemsim's runtime parameter `zcache_freeze` sets it, so the put_to_flush
+ *   path can be studied).
  * - tmem metadata (objs, objnodes, pools) and per-cpu buffers are not charged
  *   to simulated RAM, and their allocation never fails (failed_alloc stays 0).
  * - An oid is oid[0] only; a cleancache key is the inode number (the kernel's
@@ -179,6 +180,13 @@ export const ZCACHE_PARAMS: readonly ParamSpec[] = [
     max: 100,
     runtime: true,
     doc: "tmemsim's: cap pool pageframes at this percentage of RAM (0 = only free memory limits). Changeable at runtime.",
+  },
+  {
+    name: 'zcache_freeze',
+    type: 'bool',
+    default: false,
+    runtime: true,
+    doc: "tmemsim's handle on zcache_freeze (the kernel had no knob for it): while set, every put flushes the old copy and fails (put_to_flush).",
   },
   {
     name: 'kernel_era',
@@ -441,6 +449,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
     const v = checkRuntimeParam(ZCACHE_NAME, ZCACHE_PARAMS, name, value);
     this.values[name] = v;
     if (name === 'max_pool_percent') this.setMaxPoolPercent(v as number);
+    if (name === 'zcache_freeze') this.frozen = v as boolean;
   }
 
   private setMaxPoolPercent(pct: number): void {

@@ -453,6 +453,7 @@ describe('zcache: parameters and stats', () => {
       'ramster_enabled',
       'disable_frontswap_selfshrink',
       'max_pool_percent',
+      'zcache_freeze',
       'kernel_era',
     ]);
     const { z } = make();
@@ -516,5 +517,32 @@ describe('zcache: parameters and stats', () => {
     const before = env.meter.totals.metaCycles;
     cc.putPage(pool, 1, 0, pageOf(500, 1));
     expect(env.meter.totals.metaCycles).toBeGreaterThan(before);
+  });
+});
+
+describe('zcache_freeze (tmemsim runtime parameter)', () => {
+  it('while frozen every put flushes the old copy, fails and counts put_to_flush', async () => {
+    const { Machine } = await import('../../../src/sim/machine.js');
+    const { ContentSource } = await import('../../../src/content/source.js');
+    const { CachingCompressionService } = await import('../../../src/compressors/cache.js');
+    const { costModelOf } = await import('../../../src/profiles/profile.js');
+    const { ssd } = await import('../../../src/profiles/ssd.js');
+    const { getBackendFactory } = await import('../../../src/backends/registry.js');
+    const m = new Machine({ ramPages: 4096, swappiness: 60, verifyBytes: true, writethrough: false, content: new ContentSource({ seed: 1 }), compression: new CachingCompressionService({}), costModel: costModelOf(ssd), backendFactory: getBackendFactory });
+    m.insmod('zcache', {});
+    m.swapon(0, 8);
+    m.mount(1);
+    m.swapWrite(0, 1, 16 * 3 + 2);
+    m.filePut(1, 1, 1, 16 * 4 + 2);
+    m.backend!.setParam('zcache_freeze', true);
+    m.swapWrite(0, 1, 16 * 5 + 2); // a duplicate: the old copy is flushed, the store fails, the disk gets it
+    m.filePut(1, 1, 1, 16 * 6 + 2);
+    m.backend!.setParam('zcache_freeze', false);
+    expect(m.backend!.stats().zcache!.put_to_flush).toBe(2);
+    expect(m.frontswap.counters.failed_stores).toBe(1);
+    expect(m.fileRead(1, 1, 1)).toBe(false); // the old page was flushed: a miss, never the stale copy
+    m.swapRead(0, 1); // from disk
+    expect(m.oracle.counts).toMatchObject({ stale: 0, lost: 0 });
+    expect(m.meter.totals.swapReads).toBe(1);
   });
 });
