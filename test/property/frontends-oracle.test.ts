@@ -5,14 +5,11 @@
  * here predicts every counter and every verdict.
  */
 
+import { testMachine } from '../helpers/machine.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BackendFactory } from '../../src/backends/backend.js';
-import { CachingCompressionService } from '../../src/compressors/cache.js';
-import { ContentSource } from '../../src/content/source.js';
 import { Machine } from '../../src/sim/machine.js';
-import { costModelOf } from '../../src/profiles/profile.js';
-import { ssd } from '../../src/profiles/ssd.js';
 import { RefBackend, type RefOptions } from '../helpers/ref-backend.js';
 
 type Op =
@@ -38,16 +35,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 function machineWith(factory: BackendFactory): Machine {
-  return new Machine({
-    ramPages: 4096,
-    swappiness: 60,
-    verifyBytes: true,
-    writethrough: false,
-    content: new ContentSource({ seed: 1 }),
-    compression: new CachingCompressionService({}),
-    costModel: costModelOf(ssd),
-    backendFactory: () => factory,
-  });
+  return testMachine({ factory });
 }
 
 /** A factory whose backend's reject decisions come from the op being run. */

@@ -5,14 +5,10 @@
  * frontend's counters agree with the state it keeps.
  */
 
+import { testMachine } from '../helpers/machine.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getBackendFactory } from '../../src/backends/registry.js';
-import { CachingCompressionService } from '../../src/compressors/cache.js';
-import { ContentSource } from '../../src/content/source.js';
 import { newPageOut } from '../../src/content/page.js';
-import { costModelOf } from '../../src/profiles/profile.js';
-import { ssd } from '../../src/profiles/ssd.js';
 import { Machine } from '../../src/sim/machine.js';
 
 type Op =
@@ -47,17 +43,9 @@ function ops(strategies: string[]): fc.Arbitrary<Op> {
   );
 }
 
+/** ramPages against an anon range of 300 pages: from heavy pressure to room to spare. */
 function machine(writethrough: boolean, ramPages = 320): Machine {
-  return new Machine({
-    ramPages, // against an anon range of 300 pages: from heavy pressure to room to spare
-    swappiness: 60,
-    verifyBytes: true,
-    writethrough,
-    content: new ContentSource({ seed: 3 }),
-    compression: new CachingCompressionService({}),
-    costModel: costModelOf(ssd),
-    backendFactory: getBackendFactory,
-  });
+  return testMachine({ ramPages, seed: 3, writethrough });
 }
 
 /** A runtime parameter each backend takes, to mix param events in. */

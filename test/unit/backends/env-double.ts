@@ -9,7 +9,7 @@
  * a copy of the page, so decompression restores the bytes exactly.
  */
 
-import type { BackendEnv } from '../../../src/backends/backend.js';
+import type { VmInfo, BackendEnv } from '../../../src/backends/backend.js';
 import type { Compressed, Compressor } from '../../../src/compressors/compressor.js';
 import type { CompressionService } from '../../../src/compressors/service.js';
 import { CostMeter, type CostModel } from '../../../src/cost/meter.js';
@@ -99,6 +99,20 @@ export class EnvDouble implements BackendEnv {
     this.poolPages--;
     this.frees++;
   }
+  // zcache uses none of these: a machine without swap, balloon or writeback.
+  frontswapCurrPages(): number {
+    return 0;
+  }
+  frontswapShrink(): { toRam: number; toDisk: number } {
+    return { toRam: 0, toDisk: 0 };
+  }
+  swapWriteback(): boolean {
+    return false;
+  }
+  vm(): VmInfo {
+    return { totalram: this.ramPages, maxram: this.ramPages, committedAs: 0, totalreserve: 0, free: this.ramPages - this.poolPages };
+  }
+  setTotalram(): void {}
 }
 
 /** A page whose fake compression is `clen` bytes; its other bytes are derived from `seed`. */

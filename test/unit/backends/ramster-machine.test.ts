@@ -5,29 +5,17 @@
  * that dies is lost when it is loaded, and only such pages are.
  */
 
+import { testMachine } from '../../helpers/machine.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ramsterFactory, type RamsterBackend } from '../../../src/backends/ramster.js';
-import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { Rng } from '../../../src/content/rng.js';
-import { ContentSource } from '../../../src/content/source.js';
-import { costModelOf } from '../../../src/profiles/profile.js';
-import { ssd } from '../../../src/profiles/ssd.js';
 import { Machine } from '../../../src/sim/machine.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 
 function machine(params: ParamMap, ramPages = 4000): { m: Machine; r: RamsterBackend } {
-  const m = new Machine({
-    ramPages,
-    swappiness: 60,
-    verifyBytes: true,
-    writethrough: false,
-    content: new ContentSource({ seed: 7 }),
-    compression: new CachingCompressionService({}),
-    costModel: costModelOf(ssd),
-    backendFactory: () => ramsterFactory,
-  });
+  const m = testMachine({ ramPages, seed: 7, factory: ramsterFactory });
   m.swapon(0, 4096);
   m.insmod('ramster', params);
   return { m, r: m.backend as RamsterBackend };

@@ -464,7 +464,7 @@ describe('ramster: frontswap selfshrinking', () => {
   });
 
   it('is off with disable_frontswap_selfshrink or without frontswap', () => {
-    for (const p of [{ disable_frontswap_selfshrink: true }, { disable_frontswap: true }]) {
+    for (const p of [{ disable_frontswap_selfshrink: true }, { disable_frontswap: true }] as ParamMap[]) {
       const { env, r } = make(p, { frontswapPages: 100 });
       at(env, r, 100);
       expect(env.shrinkTargets).toEqual([]);

@@ -522,13 +522,8 @@ describe('zcache: parameters and stats', () => {
 
 describe('zcache_freeze (tmemsim runtime parameter)', () => {
   it('while frozen every put flushes the old copy, fails and counts put_to_flush', async () => {
-    const { Machine } = await import('../../../src/sim/machine.js');
-    const { ContentSource } = await import('../../../src/content/source.js');
-    const { CachingCompressionService } = await import('../../../src/compressors/cache.js');
-    const { costModelOf } = await import('../../../src/profiles/profile.js');
-    const { ssd } = await import('../../../src/profiles/ssd.js');
-    const { getBackendFactory } = await import('../../../src/backends/registry.js');
-    const m = new Machine({ ramPages: 4096, swappiness: 60, verifyBytes: true, writethrough: false, content: new ContentSource({ seed: 1 }), compression: new CachingCompressionService({}), costModel: costModelOf(ssd), backendFactory: getBackendFactory });
+    const { testMachine } = await import('../../helpers/machine.js');
+    const m = testMachine();
     m.insmod('zcache', {});
     m.swapon(0, 8);
     m.mount(1);

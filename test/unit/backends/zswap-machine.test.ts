@@ -4,28 +4,16 @@
  * checks every load, including after writebacks to the swap device.
  */
 
+import { testMachine } from '../../helpers/machine.js';
 import { describe, expect, it } from 'vitest';
 import { zswapFactory, type ZswapBackend, type ZswapEra } from '../../../src/backends/zswap.js';
-import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { Rng } from '../../../src/content/rng.js';
-import { ContentSource } from '../../../src/content/source.js';
-import { costModelOf } from '../../../src/profiles/profile.js';
-import { ssd } from '../../../src/profiles/ssd.js';
 import { Machine } from '../../../src/sim/machine.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 
 function machine(params: ParamMap): { m: Machine; z: ZswapBackend } {
-  const m = new Machine({
-    ramPages: 2000,
-    swappiness: 60,
-    verifyBytes: true,
-    writethrough: false,
-    content: new ContentSource({ seed: 7 }),
-    compression: new CachingCompressionService({}),
-    costModel: costModelOf(ssd),
-    backendFactory: () => zswapFactory,
-  });
+  const m = testMachine({ ramPages: 2000, seed: 7, factory: zswapFactory });
   m.swapon(0, 4096);
   m.insmod('zswap', params);
   return { m, z: m.backend as ZswapBackend };

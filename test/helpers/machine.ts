@@ -1,0 +1,35 @@
+/**
+ * A simulated Machine for tests: real content, real compressors, the ssd
+ * profile's costs, bytes verified. Options override any of them.
+ */
+
+import type { BackendFactory } from '../../src/backends/backend.js';
+import { getBackendFactory } from '../../src/backends/registry.js';
+import { CachingCompressionService } from '../../src/compressors/cache.js';
+import { ContentSource } from '../../src/content/source.js';
+import { costModelOf } from '../../src/profiles/profile.js';
+import { ssd } from '../../src/profiles/ssd.js';
+import { Machine } from '../../src/sim/machine.js';
+
+export interface TestMachineOptions {
+  ramPages?: number;
+  seed?: number;
+  writethrough?: boolean;
+  verifyBytes?: boolean;
+  /** A fixed backend factory (a test double); default: the registry. */
+  factory?: BackendFactory;
+}
+
+export function testMachine(o: TestMachineOptions = {}): Machine {
+  const factory = o.factory;
+  return new Machine({
+    ramPages: o.ramPages ?? 4096,
+    swappiness: 60,
+    verifyBytes: o.verifyBytes ?? true,
+    writethrough: o.writethrough ?? false,
+    content: new ContentSource({ seed: o.seed ?? 1 }),
+    compression: new CachingCompressionService({}),
+    costModel: costModelOf(ssd),
+    backendFactory: factory ? () => factory : getBackendFactory,
+  });
+}
