@@ -122,17 +122,16 @@ async function metadataPath() {
   const refRate = EVENTS / ref.seconds;
   console.log(`\n1. metadata path: ${EVENTS.toLocaleString()} cleancache events over ${KEYS.toLocaleString()} keys (JSONL, streamed)`);
   console.log(`   reference  Map + typed-array LRU, same keys           ${fmt(refRate / 1e6)} M events/s`);
-  const rows = [];
   await run({ trace: file, backend: 'xen-tmem', profiles: ['ssd'], baseline: false, fast: true }); // warm-up
-  for (const backend of backendNames()) {
+  // The uncompressed backend (xen-tmem) is the metadata path; zcache beside it for scale.
+  // (zswap has no cleancache side: section 2 compares every backend on one trace.)
+  for (const backend of ['xen-tmem', 'zcache']) {
     const fast = await timed(() => run({ trace: file, backend, profiles: ['ssd'], baseline: false, fast: true }));
     const r = fast.r.runs[0].backend;
     const rate = EVENTS / fast.seconds;
-    rows.push({ backend, rate });
-    console.log(`   ${backend.padEnd(10)} --fast (tags checked)                  ${fmt(rate / 1e6)} M events/s  (${fmt(refRate / rate)}x the reference's time; ${r.cleancache.succ_gets.toLocaleString()} hits, oracle ${r.oracle.stale + r.oracle.lost} violations)`);
+    const target = backend === 'xen-tmem' ? '  (target >= 1 M events/s)' : '';
+    console.log(`   ${backend.padEnd(10)} --fast (tags checked)                  ${fmt(rate / 1e6)} M events/s  (${fmt(refRate / rate)}x the reference's time; ${r.cleancache.succ_gets.toLocaleString()} hits, oracle ${r.oracle.stale + r.oracle.lost} violations)${target}`);
   }
-  const best = Math.max(...rows.map((x) => x.rate));
-  for (const x of rows) console.log(`   ${x.backend.padEnd(10)} ${fmt(best / x.rate)}x the fastest backend's time`);
   const mem = process.memoryUsage();
   console.log(`   RSS after the metadata runs: ${fmt(mem.rss / 2 ** 20, 0)} MiB`);
 }
