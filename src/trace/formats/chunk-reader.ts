@@ -22,6 +22,35 @@ export const MAX_VALUE_BYTES = 16 << 20;
  * discarded, and buf[end] is always 0, a sentinel that stops any scan
  * (0 is never valid outside a JSON string, nor raw inside one).
  */
+/** A byte window that slides over its input: buf[0..end) holds bytes not yet discarded. */
+export interface SlidingWindow {
+  buf: Buffer;
+  end: number;
+  close(): void;
+}
+
+/**
+ * Drops buf[0..keep) and makes room for at least half a chunk more, doubling
+ * the buffer when needed; a value that already fills MAX_VALUE_BYTES closes
+ * the window and throws `tooLong()`. Shared by the file and gzip windows.
+ */
+export function makeRoom(w: SlidingWindow, keep: number, tooLong: () => Error): void {
+  const buf = w.buf;
+  if (keep > 0) {
+    buf.copy(buf, 0, keep, w.end);
+    w.end -= keep;
+  }
+  if (buf.length - 1 - w.end < CHUNK_BYTES / 2) {
+    if (w.end >= MAX_VALUE_BYTES) {
+      w.close();
+      throw tooLong();
+    }
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, w.end + CHUNK_BYTES + 1));
+    buf.copy(bigger, 0, 0, w.end);
+    w.buf = bigger;
+  }
+}
+
 export class ChunkReader {
   private fd: number;
   buf: Buffer;
@@ -42,20 +71,8 @@ export class ChunkReader {
    */
   fill(keep: number, tooLong: () => Error): number {
     if (this.eof) return 0;
-    let buf = this.buf;
-    if (keep > 0) {
-      buf.copy(buf, 0, keep, this.end);
-      this.end -= keep;
-    }
-    if (buf.length - 1 - this.end < CHUNK_BYTES / 2) {
-      if (this.end >= MAX_VALUE_BYTES) {
-        this.close();
-        throw tooLong();
-      }
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, this.end + CHUNK_BYTES + 1));
-      buf.copy(bigger, 0, 0, this.end);
-      this.buf = buf = bigger;
-    }
+    makeRoom(this, keep, tooLong);
+    const buf = this.buf;
     let n: number;
     try {
       n = readSync(this.fd, buf, this.end, buf.length - 1 - this.end, null);

@@ -16,7 +16,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Gunzip } from 'fflate';
 import { UsageError } from '../../../sim/errors.js';
-import { ChunkReader, CHUNK_BYTES, MAX_VALUE_BYTES, openFile } from '../chunk-reader.js';
+import { ChunkReader, CHUNK_BYTES, makeRoom, openFile } from '../chunk-reader.js';
 
 export interface ByteWindow {
   readonly path: string;
@@ -123,20 +123,8 @@ class GzipWindow implements ByteWindow {
 
   fill(keep: number, tooLong: () => Error): number {
     if (this.eof) return 0;
-    let buf = this.buf;
-    if (keep > 0) {
-      buf.copy(buf, 0, keep, this.end);
-      this.end -= keep;
-    }
-    if (buf.length - 1 - this.end < CHUNK_BYTES / 2) {
-      if (this.end >= MAX_VALUE_BYTES) {
-        this.close();
-        throw tooLong();
-      }
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, this.end + CHUNK_BYTES + 1));
-      buf.copy(bigger, 0, 0, this.end);
-      this.buf = buf = bigger;
-    }
+    makeRoom(this, keep, tooLong);
+    const buf = this.buf;
     while (this.pending.length === 0 && !this.inputDone) this.pump();
     let added = 0;
     const room = buf.length - 1;
