@@ -252,13 +252,16 @@ export class XenPgp {
   prev: XenPgp | null = null;
   next: XenPgp | null = null;
   constructor(
-    readonly pool: TmemPool<XenPgp>,
-    readonly oid: number,
-    readonly index: number,
+    public pool: TmemPool<XenPgp>,
+    public oid: number,
+    public index: number,
     public tag: number,
     public data: Uint8Array | null,
   ) {}
 }
+
+/** Freed descriptors kept for reuse: a page cache churns through millions of them. */
+const SPARE_PGPS = 1024;
 
 /** A global shared pool slot: the pool, its uuid and how many pool ids of the guest use it. */
 interface SharedPool {
@@ -352,6 +355,8 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
   /** The ephemeral LRU list (head = least recently used). */
   private lruHead: XenPgp | null = null;
   private lruTail: XenPgp | null = null;
+  /** Freed page descriptors for newPgp. */
+  private readonly spare: XenPgp[] = [];
   /** Pages this guest holds in the hypervisor (both kinds). */
   private pages = 0;
   private budgetPages = 0;
@@ -556,7 +561,8 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
     const c = this.counters;
     c.puts++;
     const persistent = pool.persistent;
-    const old = this.tmem.lookup(pool, oid, index);
+    let obj = pool.objs.get(oid);
+    const old = obj === undefined ? undefined : obj.pampds.get(index);
     if (old !== undefined) {
       // do_tmem_dup_put: free the old data, take a page for the new (the freed one)
       if (persistent && this.maxmemBoundsPers && this.domainFullyAllocated(this.counters.pers_count - 1)) {
@@ -575,6 +581,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
       while (this.pages >= this.budgetPages && this.evictOne()) {
         /* evict until a page is free */
       }
+      obj = pool.objs.get(oid); // an eviction may have freed the object
     }
     // tmem_page_alloc
     if (this.pages >= this.budgetPages || (persistent && this.maxmemBoundsPers && this.domainFullyAllocated(c.pers_count))) {
@@ -582,9 +589,9 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
       c.no_mem_puts++;
       return this.leave(ENOMEM);
     }
-    const pgp = new XenPgp(pool, oid, index, page.tag, null);
+    const pgp = this.newPgp(pool, oid, index);
     this.copyIn(pgp, page);
-    this.tmem.put(pool, oid, index, pgp);
+    this.tmem.putAbsent(pool, obj, oid, index, pgp);
     this.pages++;
     if (persistent) {
       if (++c.pers_count > c.pers_count_max) c.pers_count_max = c.pers_count;
@@ -679,7 +686,18 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
       c.eph_count--;
     } else c.pers_count--;
     this.pages--;
-    pgp.data = null;
+    // a spare keeps its data buffer for the next copyIn
+    if (this.spare.length < SPARE_PGPS) this.spare.push(pgp);
+    else pgp.data = null;
+  }
+
+  private newPgp(pool: TmemPool<XenPgp>, oid: number, index: number): XenPgp {
+    const pgp = this.spare.pop();
+    if (pgp === undefined) return new XenPgp(pool, oid, index, 0, null);
+    pgp.pool = pool;
+    pgp.oid = oid;
+    pgp.index = index;
+    return pgp;
   }
 
   /** tmem_evict: drop the least recently used ephemeral page. */

@@ -12,18 +12,82 @@
  *
  * Copies: the package copies the input into wasm memory and returns a fresh
  * array (so the result never shares memory with the caller's page). Its
- * decompress() also returns a fresh array; we copy it into dst with
- * dst.set(), one 4 KiB memcpy, because the package cannot write into a
- * caller's buffer.
+ * decompress() also returns a fresh array, which would then be copied into
+ * dst; so decompression calls the package's wasm exports (its `__wasm`, the
+ * wasm-bindgen 0.2 ABI its glue uses) and copies the output from wasm
+ * memory straight into dst: one copy and no allocation per page. Without
+ * those exports, or when the data is corrupt (for the package's own error),
+ * it goes through the package's decompress().
  */
 
-import { compress as lz4Compress, decompress as lz4Decompress } from 'lz4-wasm-nodejs';
+import * as lz4wasm from 'lz4-wasm-nodejs';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../sim/errors.js';
 
+const { compress: lz4Compress, decompress: lz4Decompress } = lz4wasm;
+
 /** Length of the package's size prefix. */
 const PREFIX = 4;
+
+/** The package's wasm exports (what its generated glue calls). */
+interface Lz4Exports {
+  /** A WebAssembly.Memory. */
+  memory: { readonly buffer: ArrayBuffer };
+  decompress(retptr: number, ptr: number, len: number): void;
+  __wbindgen_add_to_stack_pointer(delta: number): number;
+  __wbindgen_malloc(size: number): number;
+  __wbindgen_free(ptr: number, size: number): void;
+}
+
+const wasm = ((): Lz4Exports | null => {
+  const w = (lz4wasm as unknown as { __wasm?: Partial<Lz4Exports> }).__wasm;
+  return w !== undefined && w.memory?.buffer instanceof ArrayBuffer && typeof w.decompress === 'function' &&
+    typeof w.__wbindgen_add_to_stack_pointer === 'function' && typeof w.__wbindgen_malloc === 'function' &&
+    typeof w.__wbindgen_free === 'function'
+    ? (w as Lz4Exports)
+    : null;
+})();
+
+let memU8 = new Uint8Array(0);
+let memI32 = new Int32Array(0);
+
+/** Views of the wasm memory, made again when it has grown (its buffer is then a new one). */
+function memory(w: Lz4Exports): void {
+  if (memU8.buffer !== w.memory.buffer) {
+    memU8 = new Uint8Array(w.memory.buffer);
+    memI32 = new Int32Array(w.memory.buffer);
+  }
+}
+
+/**
+ * The package's decompress(d) written into dst, as its glue makes the call
+ * (the input is copied into memory it mallocs, which the callee frees; the
+ * output is a vector the caller frees). Returns false when the package
+ * reports an error (nothing is written).
+ */
+function decompressInto(w: Lz4Exports, d: Uint8Array, dst: Uint8Array): boolean {
+  const ret = w.__wbindgen_add_to_stack_pointer(-16);
+  try {
+    const ptr = w.__wbindgen_malloc(d.length);
+    memory(w);
+    memU8.set(d, ptr);
+    w.decompress(ret, ptr, d.length);
+    memory(w);
+    const out = memI32[ret / 4]!;
+    const len = memI32[ret / 4 + 1]!;
+    if (memI32[ret / 4 + 3]! !== 0) return false;
+    try {
+      if (len !== PAGE_SIZE) throw new InvariantError(`lz4: decompressed ${len} bytes, expected ${PAGE_SIZE}`);
+      dst.set(memU8.subarray(out, out + len));
+    } finally {
+      w.__wbindgen_free(out, len);
+    }
+    return true;
+  } finally {
+    w.__wbindgen_add_to_stack_pointer(16);
+  }
+}
 
 class Lz4 implements Compressor {
   readonly name = 'lz4';
@@ -39,6 +103,7 @@ class Lz4 implements Compressor {
     // Check the prefix first: a corrupt one would make the package allocate that much.
     const n = d.length >= PREFIX ? (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0 : -1;
     if (n !== PAGE_SIZE) throw new InvariantError(`lz4: compressed data is corrupt (size prefix ${n}, expected ${PAGE_SIZE})`);
+    if (wasm !== null && decompressInto(wasm, d, dst)) return;
     let out: Uint8Array;
     try {
       out = lz4Decompress(d);

@@ -97,6 +97,13 @@ export class Corpus {
     dst.set(page);
   }
 
+  /** Page `index` as a view of the corpus held in memory (never to be written), or null when it is read on demand. */
+  view(index: number): Uint8Array | null {
+    if (this.whole === null) return null;
+    this.check(index);
+    return this.whole.subarray(index * PAGE_SIZE, (index + 1) * PAGE_SIZE);
+  }
+
   /** Closes the file (fill() then throws). */
   close(): void {
     if (this.fd >= 0) {

@@ -51,8 +51,9 @@ export const ZERO_DESC = 0;
 
 /**
  * A page handed to a frontend or backend. `bytes` may be a scratch buffer
- * owned by the caller: a backend must copy or compress it during the call
- * and never keep a reference.
+ * owned by the caller, or a read-only array shared with other pages of the
+ * same bytes: a backend reads it (to copy or compress it) during the call,
+ * never writes it and never keeps a reference.
  */
 export interface Page {
   bytes: Uint8Array;
@@ -81,4 +82,45 @@ export function newPage(): Page {
 }
 export function newPageOut(): PageOut {
   return { bytes: new Uint8Array(PAGE_SIZE), tag: 0, filled: false };
+}
+
+/** What a LazyPage makes its bytes with (a ContentSource). */
+export interface PageBytesSource {
+  fill(desc: number, dst: Uint8Array): void;
+  sharedBytes(desc: number): Uint8Array | null;
+}
+
+/**
+ * A page whose bytes are made from its descriptor when first read: the
+ * machine's scratch page. Stamping a page costs nothing until a consumer
+ * (a compressor on a cache miss, a zero-page scan, a copy when verifying)
+ * reads `bytes`; an uncompressed backend in fast mode never does. Bytes
+ * that exist already (zero and same-filled pages, a corpus in memory) are
+ * handed out as they are, without a copy.
+ */
+export class LazyPage implements Page {
+  desc = -1;
+  tag = 0;
+  private readonly buf = new Uint8Array(PAGE_SIZE);
+  /** The bytes of desc once made (buf or a shared array), else null. */
+  private made: Uint8Array | null = null;
+
+  constructor(private readonly source: PageBytesSource) {}
+
+  /** The page now holds `desc` (bytes made on first read), stamped `tag`. */
+  set(desc: number, tag: number): void {
+    this.desc = desc;
+    this.tag = tag;
+    this.made = null;
+  }
+
+  get bytes(): Uint8Array {
+    let b = this.made;
+    if (b === null) {
+      b = this.source.sharedBytes(this.desc);
+      if (b === null) this.source.fill(this.desc, (b = this.buf));
+      this.made = b;
+    }
+    return b;
+  }
 }

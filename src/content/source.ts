@@ -10,7 +10,7 @@
  * canonical (one desc per distinct page), so caches keyed by desc share them.
  */
 
-import { CLASS_NAMES, Cls, MAX_SEED, PAGE_SIZE, makeDesc, descClass, descSeed } from './page.js';
+import { CLASS_NAMES, Cls, MAX_SEED, PAGE_SIZE, makeDesc, descClass, descSeed, type Page } from './page.js';
 import { CONTENT_CLASSES } from './classes.js';
 import type { Corpus } from './corpus.js';
 import { hashPage } from './hash.js';
@@ -58,8 +58,12 @@ export class ContentSource {
   /** Page fillers by class code. */
   private readonly fillers: (Filler | undefined)[] = [];
   private readonly hashes = new Map<number, number>();
+  /** Walks the hash cache's keys in insertion order, oldest first (see remember). */
+  private oldestHash: Iterator<number> = this.hashes.keys();
   private readonly hashLimit: number;
   private readonly scratch = new Uint8Array(PAGE_SIZE);
+  /** The same-filled pages by byte (sharedBytes). */
+  private readonly filled: (Uint8Array | undefined)[] = [];
 
   constructor(opts: ContentSourceOptions) {
     if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) {
@@ -132,15 +136,67 @@ export class ContentSource {
     f(descSeed(desc), dst);
   }
 
+  /**
+   * The bytes of `desc` without making them, when they already exist: the
+   * zero and same-filled pages (one each, made once), a page of a corpus
+   * held in memory, an inline page. Null for the generated classes. The
+   * array is shared: read it, never write it.
+   */
+  sharedBytes(desc: number): Uint8Array | null {
+    const cls = descClass(desc);
+    if (cls === Cls.Zero || cls === Cls.Fill) {
+      const b = cls === Cls.Zero ? 0 : descSeed(desc) & 0xff;
+      let page = this.filled[b];
+      if (page === undefined) {
+        page = new Uint8Array(PAGE_SIZE);
+        this.fill(desc, page);
+        this.filled[b] = page;
+      }
+      return page;
+    }
+    if (cls === Cls.Corpus) return this.corpus === null ? null : this.corpus.view(descSeed(desc));
+    if (cls === Cls.Inline) return this.inline[descSeed(desc)] ?? null;
+    return null;
+  }
+
   /** hashPage() of the bytes of `desc`, cached (bounded, oldest evicted first). */
   hash(desc: number): number {
     const cached = this.hashes.get(desc);
     if (cached !== undefined) return cached;
     this.fill(desc, this.scratch);
-    const h = hashPage(this.scratch);
-    if (this.hashes.size >= this.hashLimit) this.hashes.delete(this.hashes.keys().next().value!);
+    return this.remember(desc, hashPage(this.scratch));
+  }
+
+  /** hash(page.desc), hashing page.bytes (the bytes of its desc) rather than making them again. */
+  hashOfPage(page: Page): number {
+    const cached = this.hashes.get(page.desc);
+    if (cached !== undefined) return cached;
+    return this.remember(page.desc, hashPage(page.bytes));
+  }
+
+  private remember(desc: number, h: number): number {
+    if (this.hashes.size >= this.hashLimit) {
+      // The oldest entry: a live iterator over the keys moves past the
+      // deleted ones once, where keys().next() would rescan them every time.
+      let oldest = this.oldestHash.next();
+      if (oldest.done === true) oldest = (this.oldestHash = this.hashes.keys()).next();
+      this.hashes.delete(oldest.value!);
+    }
     this.hashes.set(desc, h);
     return h;
+  }
+
+  /** Whether the bytes of `desc` are a memset or a copy to make (zero, fill, corpus, inline), not generated. */
+  cheapBytes(desc: number): boolean {
+    const cls = descClass(desc);
+    return cls === Cls.Zero || cls === Cls.Fill || cls === Cls.Corpus || cls === Cls.Inline;
+  }
+
+  /** Whether `bytes` (one page) are the bytes of `desc`. */
+  sameBytes(desc: number, bytes: Uint8Array): boolean {
+    let want = this.sharedBytes(desc);
+    if (want === null) this.fill(desc, (want = this.scratch));
+    return Buffer.compare(want, bytes) === 0;
   }
 
   /** A short name for a descriptor in messages, e.g. "text#42", "fill#0xff", "corpus#7". */

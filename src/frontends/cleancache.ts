@@ -47,13 +47,15 @@ export class Cleancache {
   private readonly uuids: (string | null)[] = new Array<string | null>(MAX_INITIALIZABLE_FS).fill(null);
   /** sb->cleancache_poolid per mounted filesystem (fake id or -1). */
   private readonly sbPoolid = new Map<number, number>();
+  /** The same by fs as an array index: read on every operation, where a Map would hash. */
+  private readonly sbPoolidAt: (number | undefined)[] = [];
 
   get registered(): boolean {
     return this.ops !== null;
   }
 
   isMounted(fs: number): boolean {
-    return this.sbPoolid.has(fs);
+    return this.sbPoolidAt[fs] !== undefined;
   }
 
   mountedFs(): number[] {
@@ -62,7 +64,7 @@ export class Cleancache {
 
   /** The superblock's (fake) pool id, or undefined if not mounted. */
   poolidOf(fs: number): number | undefined {
-    return this.sbPoolid.get(fs);
+    return this.sbPoolidAt[fs];
   }
 
   /** The backend pool id a fake id maps to (get_poolid_from_fake). */
@@ -94,12 +96,14 @@ export class Cleancache {
       }
     }
     this.sbPoolid.set(fs, poolid);
+    this.sbPoolidAt[fs] = poolid;
   }
 
   /** umount → cleancache_invalidate_fs, then the superblock is gone. */
   umount(fs: number): void {
     this.invalidateFs(fs);
     this.sbPoolid.delete(fs);
+    this.sbPoolidAt[fs] = undefined;
   }
 
   /** cleancache_register_ops: lazily create the recorded pools. Returns the old ops. */
@@ -130,7 +134,7 @@ export class Cleancache {
       this.counters.failed_gets++;
       return false;
     }
-    const fake = this.sbPoolid.get(fs) ?? -1;
+    const fake = this.sbPoolidAt[fs] ?? -1;
     if (fake < 0) return false;
     const pool = this.realPoolid(fake);
     if (pool >= 0 && this.ops.getPage(pool, inode, index, out)) {
@@ -147,7 +151,7 @@ export class Cleancache {
       this.counters.puts++;
       return false;
     }
-    const fake = this.sbPoolid.get(fs) ?? -1;
+    const fake = this.sbPoolidAt[fs] ?? -1;
     if (fake < 0) return false;
     const pool = this.realPoolid(fake);
     if (pool < 0) return false;
@@ -158,7 +162,7 @@ export class Cleancache {
 
   invalidatePage(fs: number, inode: number, index: number): void {
     if (!this.ops) return;
-    const fake = this.sbPoolid.get(fs) ?? -1;
+    const fake = this.sbPoolidAt[fs] ?? -1;
     if (fake < 0) return;
     const pool = this.realPoolid(fake);
     if (pool < 0) return;
@@ -168,7 +172,7 @@ export class Cleancache {
 
   invalidateInode(fs: number, inode: number): void {
     if (!this.ops) return;
-    const fake = this.sbPoolid.get(fs) ?? -1;
+    const fake = this.sbPoolidAt[fs] ?? -1;
     if (fake < 0) return;
     const pool = this.realPoolid(fake);
     if (pool < 0) return;
@@ -177,7 +181,7 @@ export class Cleancache {
 
   /** __cleancache_invalidate_fs: surrenders the pool id; the superblock stays mounted but off. */
   invalidateFs(fs: number): void {
-    const fake = this.sbPoolid.get(fs);
+    const fake = this.sbPoolidAt[fs];
     if (fake === undefined) return;
     let old = fake;
     if (fake >= FAKE_SHARED_FS_POOLID_OFFSET) {
@@ -191,6 +195,7 @@ export class Cleancache {
       this.fsMap[i] = FS_UNKNOWN;
     }
     this.sbPoolid.set(fs, -1);
+    this.sbPoolidAt[fs] = -1;
     if (this.ops) this.ops.invalidateFs(old);
   }
 }

@@ -15,7 +15,7 @@
 import type { Backend, BackendEnv, BackendFactory, VmInfo } from '../backends/backend.js';
 import { resolveParams } from '../backends/params.js';
 import type { CompressionService } from '../compressors/service.js';
-import { newPage, newPageOut, type Page, type PageOut } from '../content/page.js';
+import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
 import { CostMeter, type CostModel, type CostTotals } from '../cost/meter.js';
 import { Cleancache } from '../frontends/cleancache.js';
@@ -130,12 +130,13 @@ export class Machine implements BackendEnv {
   clock = 0;
   /** Index of the event being run (for records). */
   eventIndex = 0;
-  private readonly page: Page = newPage();
+  private readonly page: LazyPage;
   private readonly out: PageOut = newPageOut();
 
   constructor(private readonly opts: MachineOptions) {
     this.meter = new CostMeter(opts.costModel);
-    this.oracle = new Oracle(opts.verifyBytes);
+    this.oracle = new Oracle(opts.verifyBytes, opts.content);
+    this.page = new LazyPage(opts.content);
     this.content = opts.content;
     this.compression = opts.compression;
     this.ramPages = opts.ramPages;
@@ -340,12 +341,10 @@ export class Machine implements BackendEnv {
   }
 
   // ---- swap layer ----------------------------------------------------------------
-  /** Fill the scratch page for `desc`, stamped with a fresh tag. */
+  /** The scratch page set to `desc` (its bytes made when first read), stamped with a fresh tag. */
   private stamp(desc: number): Page {
     const p = this.page;
-    p.desc = desc;
-    this.content.fill(desc, p.bytes);
-    p.tag = this.oracle.nextTag();
+    p.set(desc, this.oracle.nextTag());
     return p;
   }
 
@@ -353,7 +352,7 @@ export class Machine implements BackendEnv {
   swapWrite(type: number, off: number, desc: number): void {
     if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     const p = this.stamp(desc);
-    const hash = this.oracle.hashOf(p.bytes);
+    const hash = this.oracle.hashOf(p);
     const ok = this.frontswap.store(type, off, p);
     this.stats.swap_outs++;
     let loc = this.frontswap.test(type, off) ? Loc.Tmem : Loc.None;
@@ -362,7 +361,7 @@ export class Machine implements BackendEnv {
       this.stats.pswpout++;
       loc |= Loc.Disk;
     }
-    this.oracle.slotStored(type, off, p.tag, hash, loc);
+    this.oracle.slotStored(type, off, p.tag, desc, hash, loc);
   }
 
   /**
@@ -440,9 +439,9 @@ export class Machine implements BackendEnv {
   /** A clean page leaves the page cache: cleancache_put. */
   filePut(fs: number, inode: number, index: number, desc: number): void {
     const p = this.stamp(desc);
-    const hash = this.oracle.hashOf(p.bytes);
+    const hash = this.oracle.hashOf(p);
     this.cleancache.put(fs, inode, index, p);
-    this.oracle.ccPut(fs, inode, index, p.tag, hash);
+    this.oracle.ccPut(fs, inode, index, p.tag, desc, hash);
   }
 
   /** Writeback of a dirty file page. */

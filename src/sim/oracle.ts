@@ -3,12 +3,16 @@
  * checks every successful load and get against them.
  *
  * Every store, put or write is stamped with a fresh tag (a version number the
- * backend carries opaquely beside the data) and, when bytes are verified, the
- * 32-bit hash of the page bytes. A load or get that succeeds is checked:
+ * backend carries opaquely beside the data) and recorded with its content
+ * descriptor and, when bytes are verified and the class is one whose bytes
+ * are costly to make (text, code, random, heap), the 32-bit hash of the page
+ * bytes. A load or get that succeeds is checked:
  *   - the tag it returns must be the latest one for the key (bookkeeping:
  *     always on, even in fast mode);
- *   - the hash of the bytes the backend really decompressed must equal the
- *     hash of the bytes stored (skipped in fast mode).
+ *   - the bytes the backend really decompressed must equal the bytes stored
+ *     (skipped in fast mode): compared byte for byte with the descriptor's
+ *     bytes made again when that is a memset or a copy (zero, fill, corpus,
+ *     inline), else by hash.
  * A mismatch, or a hit where the kernel's rules say the page must miss
  * (after an invalidate, or after a miss: get-get coherency), is *stale*.
  * A persistent (swap) page whose only copy was in tmem and that cannot be
@@ -16,7 +20,8 @@
  */
 
 import { hashPage } from '../content/hash.js';
-import type { PageOut } from '../content/page.js';
+import type { Page, PageOut } from '../content/page.js';
+import type { ContentSource } from '../content/source.js';
 
 /** Where a swap slot's valid copy lives. */
 export const enum Loc {
@@ -39,37 +44,51 @@ const MAX_EXAMPLES = 5;
 
 class SlotTable {
   readonly tag: Float64Array;
+  readonly desc: Float64Array;
   readonly hash: Uint32Array;
   readonly loc: Uint8Array;
   constructor(slots: number) {
     this.tag = new Float64Array(slots);
+    this.desc = new Float64Array(slots);
     this.hash = new Uint32Array(slots);
     this.loc = new Uint8Array(slots);
   }
 }
 
-interface CcRec {
-  tag: number;
-  hash: number;
-}
+/** Where the oracle gets the bytes it checks against: the run's content source. */
+export type OracleContent = Pick<ContentSource, 'cheapBytes' | 'sameBytes' | 'hashOfPage'>;
 
 export class Oracle {
   readonly counts: OracleCounts = { checked_loads: 0, checked_gets: 0, bytes_verified: 0, stale: 0, lost: 0 };
   readonly examples: string[] = [];
   private tagSeq = 0;
   private readonly slots: (SlotTable | null)[] = [];
-  /** cleancache: (fs, inode) → index → latest put. */
-  private readonly cc = new Map<number, Map<number, CcRec>>();
+  /** cleancache: fs → inode → the latest put of each index (CcInode). */
+  private ccFs: (CcInodes | undefined)[] = [];
 
-  constructor(readonly verifyBytes: boolean) {}
+  constructor(
+    readonly verifyBytes: boolean,
+    private readonly content: OracleContent,
+  ) {}
 
   nextTag(): number {
     return ++this.tagSeq;
   }
 
-  /** Hash of page bytes for the record, or 0 in fast mode. */
-  hashOf(bytes: Uint8Array): number {
-    return this.verifyBytes ? hashPage(bytes) : 0;
+  /**
+   * What a record keeps of a stamped page's bytes besides its desc: their
+   * hash when they are verified and costly to make again (0 otherwise).
+   */
+  hashOf(page: Page): number {
+    const c = this.content;
+    if (!this.verifyBytes || c.cheapBytes(page.desc)) return 0;
+    return c.hashOfPage(page);
+  }
+
+  /** Whether `bytes` are the bytes recorded as (desc, hash). */
+  private sameBytes(desc: number, hash: number, bytes: Uint8Array): boolean {
+    const c = this.content;
+    return c.cheapBytes(desc) ? c.sameBytes(desc, bytes) : hashPage(bytes) === hash;
   }
 
   private violation(kind: 'stale' | 'lost', what: string): void {
@@ -90,9 +109,10 @@ export class Oracle {
   }
 
   /** A page was written to a slot: its copies are now where `loc` says. */
-  slotStored(type: number, off: number, tag: number, hash: number, loc: number): void {
+  slotStored(type: number, off: number, tag: number, desc: number, hash: number, loc: number): void {
     const s = this.slots[type]!;
     s.tag[off] = tag;
+    s.desc[off] = desc;
     s.hash[off] = hash;
     s.loc[off] = loc;
   }
@@ -131,7 +151,7 @@ export class Oracle {
     }
     if (this.verifyBytes && out.filled) {
       this.counts.bytes_verified++;
-      if (hashPage(out.bytes) !== s.hash[off]) {
+      if (!this.sameBytes(s.desc[off]!, s.hash[off]!, out.bytes)) {
         this.violation('stale', `frontswap load of type ${type} offset ${off} returned other bytes than stored`);
         return false;
       }
@@ -172,41 +192,34 @@ export class Oracle {
   }
 
   // ---- cleancache -----------------------------------------------------------
-  private static ccKey(fs: number, inode: number): number {
-    return fs * 2 ** 27 + inode;
-  }
-
-  ccPut(fs: number, inode: number, index: number, tag: number, hash: number): void {
-    const k = Oracle.ccKey(fs, inode);
-    let m = this.cc.get(k);
-    if (!m) {
-      m = new Map();
-      this.cc.set(k, m);
+  ccPut(fs: number, inode: number, index: number, tag: number, desc: number, hash: number): void {
+    let inodes = this.ccFs[fs];
+    if (inodes === undefined) this.ccFs[fs] = inodes = new CcInodes();
+    let recs = inodes.get(inode);
+    if (recs === undefined) {
+      recs = new CcInode(this.verifyBytes);
+      inodes.set(inode, recs);
     }
-    const r = m.get(index);
-    if (r) {
-      r.tag = tag;
-      r.hash = hash;
-    } else m.set(index, { tag, hash });
+    recs.put(index, tag, desc, hash);
   }
 
   /** Check a successful get. */
   ccCheckGet(fs: number, inode: number, index: number, out: PageOut): boolean {
     this.counts.checked_gets++;
-    const r = this.cc.get(Oracle.ccKey(fs, inode))?.get(index);
-    const where = `cleancache get fs ${fs} inode ${inode} index ${index}`;
-    if (!r) {
-      this.violation('stale', `${where} hit after an invalidate or a miss (must miss until the next put)`);
+    const recs = this.ccFs[fs]?.get(inode);
+    const tag = recs === undefined ? 0 : recs.tag(index);
+    if (tag === 0) {
+      this.violation('stale', `${ccWhere(fs, inode, index)} hit after an invalidate or a miss (must miss until the next put)`);
       return false;
     }
-    if (out.tag !== r.tag) {
-      this.violation('stale', `${where} returned version ${out.tag}, latest put is ${r.tag}`);
+    if (out.tag !== tag) {
+      this.violation('stale', `${ccWhere(fs, inode, index)} returned version ${out.tag}, latest put is ${tag}`);
       return false;
     }
     if (this.verifyBytes && out.filled) {
       this.counts.bytes_verified++;
-      if (hashPage(out.bytes) !== r.hash) {
-        this.violation('stale', `${where} returned other bytes than put`);
+      if (!this.sameBytes(recs!.desc(index), recs!.hash(index), out.bytes)) {
+        this.violation('stale', `${ccWhere(fs, inode, index)} returned other bytes than put`);
         return false;
       }
     }
@@ -215,23 +228,156 @@ export class Oracle {
 
   /** A get missed, or the page was invalidated: later gets must miss until a put. */
   ccDrop(fs: number, inode: number, index: number): void {
-    const k = Oracle.ccKey(fs, inode);
-    const m = this.cc.get(k);
-    if (m && m.delete(index) && m.size === 0) this.cc.delete(k);
+    const inodes = this.ccFs[fs];
+    if (inodes === undefined) return;
+    const recs = inodes.get(inode);
+    if (recs !== undefined && recs.drop(index) && recs.count === 0) inodes.delete(inode);
   }
 
   ccDropInode(fs: number, inode: number): void {
-    this.cc.delete(Oracle.ccKey(fs, inode));
+    this.ccFs[fs]?.delete(inode);
   }
 
   ccDropFs(fs: number): void {
-    const lo = fs * 2 ** 27;
-    const hi = lo + 2 ** 27;
-    for (const k of this.cc.keys()) if (k >= lo && k < hi) this.cc.delete(k);
+    this.ccFs[fs] = undefined;
   }
 
   /** Every cleancache expectation is void (the backend went away). */
   ccDropAll(): void {
-    this.cc.clear();
+    this.ccFs = [];
   }
+}
+
+/** Inode numbers below this are kept in CcInodes' array. */
+const SMALL_INODE = 1 << 16;
+
+/** One filesystem's inodes with records: an array for small inode numbers (a load), a Map for the rest. */
+class CcInodes {
+  private small: (CcInode | undefined)[] = [];
+  private big: Map<number, CcInode> | null = null;
+
+  get(inode: number): CcInode | undefined {
+    return inode >>> 0 === inode && inode < SMALL_INODE ? this.small[inode] : this.big?.get(inode);
+  }
+
+  set(inode: number, recs: CcInode): void {
+    if (inode >>> 0 === inode && inode < SMALL_INODE) this.small[inode] = recs;
+    else (this.big ??= new Map()).set(inode, recs);
+  }
+
+  delete(inode: number): void {
+    if (inode >>> 0 === inode && inode < SMALL_INODE) this.small[inode] = undefined;
+    else this.big?.delete(inode);
+  }
+}
+
+/**
+ * One inode's cleancache records: the latest put's tag (0: none; tags
+ * start at 1), desc and hash by page index. A file's pages are mostly a
+ * dense run of indexes from 0, so they are kept in arrays indexed by page
+ * index (one load, where a Map hashes and probes); an inode whose indexes
+ * are too sparse for that moves to Maps. desc and hash are kept only when
+ * bytes are verified.
+ */
+class CcInode {
+  private tags: Float64Array | null = new Float64Array(16);
+  private descs: Float64Array | null;
+  private hashes: Uint32Array | null;
+  private sparse: Map<number, number> | null = null;
+  private sparseDesc: Map<number, number> | null = null;
+  private sparseHash: Map<number, number> | null = null;
+  /** Records held. */
+  count = 0;
+
+  constructor(private readonly keepBytes: boolean) {
+    this.descs = keepBytes ? new Float64Array(16) : null;
+    this.hashes = keepBytes ? new Uint32Array(16) : null;
+  }
+
+  /** The latest put's tag at `index`, or 0. */
+  tag(index: number): number {
+    const t = this.tags;
+    if (t !== null) return index < t.length ? t[index]! : 0;
+    return this.sparse!.get(index) ?? 0;
+  }
+
+  desc(index: number): number {
+    return this.descs !== null ? this.descs[index]! : this.sparseDesc!.get(index)!;
+  }
+
+  hash(index: number): number {
+    return this.hashes !== null ? this.hashes[index]! : this.sparseHash!.get(index)!;
+  }
+
+  put(index: number, tag: number, desc: number, hash: number): void {
+    if (this.tag(index) === 0) this.count++;
+    let t = this.tags;
+    if (t !== null && index >= t.length) {
+      // grow while the arrays stay within a few times the records held
+      let n = t.length * 2;
+      while (n <= index) n *= 2;
+      if (n <= 64 * this.count + 1024) {
+        this.tags = t = grow(t, new Float64Array(n));
+        if (this.keepBytes) {
+          this.descs = grow(this.descs!, new Float64Array(n));
+          this.hashes = grow(this.hashes!, new Uint32Array(n));
+        }
+      } else {
+        this.toSparse();
+        t = null;
+      }
+    }
+    if (t !== null) {
+      t[index] = tag;
+      if (this.keepBytes) {
+        this.descs![index] = desc;
+        this.hashes![index] = hash;
+      }
+    } else {
+      this.sparse!.set(index, tag);
+      if (this.keepBytes) {
+        this.sparseDesc!.set(index, desc);
+        this.sparseHash!.set(index, hash);
+      }
+    }
+  }
+
+  /** Drops the record of `index`; false if there was none. */
+  drop(index: number): boolean {
+    const t = this.tags;
+    if (t !== null) {
+      if (index >= t.length || t[index] === 0) return false;
+      t[index] = 0;
+    } else if (!this.sparse!.delete(index)) return false;
+    this.count--;
+    return true;
+  }
+
+  private toSparse(): void {
+    const t = this.tags!;
+    this.sparse = new Map();
+    if (this.keepBytes) {
+      this.sparseDesc = new Map();
+      this.sparseHash = new Map();
+    }
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === 0) continue;
+      this.sparse.set(i, t[i]!);
+      if (this.keepBytes) {
+        this.sparseDesc!.set(i, this.descs![i]!);
+        this.sparseHash!.set(i, this.hashes![i]!);
+      }
+    }
+    this.tags = this.descs = null;
+    this.hashes = null;
+  }
+}
+
+function ccWhere(fs: number, inode: number, index: number): string {
+  return `cleancache get fs ${fs} inode ${inode} index ${index}`;
+}
+
+function grow<T extends Float64Array | Uint32Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

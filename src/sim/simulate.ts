@@ -30,6 +30,8 @@ export interface PassOptions {
   variant: string | null;
   /** Events in the trace (for --at N%), or 0 when not needed. */
   total: number;
+  /** The trace's corpus, opened once for every pass of a run (default: each pass opens it). */
+  corpus?: () => Corpus | null;
 }
 
 export interface ProgressInfo {
@@ -58,13 +60,20 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   const cfg = resolveConfig(first.header, first.path, overrides);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
   const runs: ProfileRun[] = [];
-  for (const profile of cfg.profiles) {
-    // The baseline has no backend, so every variant shares it.
-    const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total }) : null;
-    for (const variant of cfg.variants) {
-      const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total });
-      runs.push({ profile: profile.name, variant, backend, baseline });
+  // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
+  let shared: Corpus | null | undefined;
+  const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
+  try {
+    for (const profile of cfg.profiles) {
+      // The baseline has no backend, so every variant shares it.
+      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus }) : null;
+      for (const variant of cfg.variants) {
+        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus });
+        runs.push({ profile: profile.name, variant, backend, baseline });
+      }
     }
+  } finally {
+    shared?.close();
   }
   return { trace: first.path, config: cfg, runs };
 }
@@ -75,14 +84,14 @@ function countEvents(src: TraceSource): number {
   return n;
 }
 
-function contentFor(cfg: RunConfig, tracePath: string): ContentSource {
-  const corpus = cfg.content.corpus ? Corpus.open(path.resolve(path.dirname(tracePath), cfg.content.corpus)) : null;
-  return new ContentSource({ seed: cfg.seed, corpus, defaultMix: cfg.content.default });
+function openCorpus(cfg: RunConfig, tracePath: string): Corpus | null {
+  return cfg.content.corpus ? Corpus.open(path.resolve(path.dirname(tracePath), cfg.content.corpus)) : null;
 }
 
 /** One pass over the trace. */
 export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions): Promise<PassSummary> {
-  const content = contentFor(cfg, src.path);
+  const corpus = o.corpus !== undefined ? o.corpus() : openCorpus(cfg, src.path);
+  const content = new ContentSource({ seed: cfg.seed, corpus, defaultMix: cfg.content.default });
   const m = new Machine({
     ramPages: cfg.ramPages,
     swappiness: cfg.swappiness,

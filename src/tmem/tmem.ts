@@ -46,13 +46,11 @@ const H2MAX: readonly number[] = (() => {
 /** 64^level, for the prefix of an index at an objnode level. */
 const LEVEL_DIV: readonly number[] = Array.from({ length: 13 }, (_, l) => 2 ** (l * OBJNODE_TREE_MAP_SHIFT));
 
-/**
- * Objnode identity: the node at `level` (1 = holds pampds, `height` = root)
- * on the path to `index` covers the indexes sharing index / 64^level. Levels
- * counted from the leaves do not change when the tree grows or collapses.
- */
-function nodeKey(index: number, level: number): number {
-  return Math.floor(index / LEVEL_DIV[level]!) * 16 + level;
+/** The prefix of `index` at an objnode level: index / 64^level, rounded down. */
+function prefix(index: number, level: number): number {
+  const shift = level * OBJNODE_TREE_MAP_SHIFT;
+  // a shift where it gives the same (an index and shift within 31 bits)
+  return index <= 0x7fffffff && index >= 0 && shift < 31 ? index >> shift : Math.floor(index / LEVEL_DIV[level]!);
 }
 
 /** Callbacks the backend registers (struct tmem_pamops, the part tmem itself calls). */
@@ -69,18 +67,145 @@ export interface TmemStats {
   objnode_count_max: number;
 }
 
+/**
+ * An object's pampds by index: a Map<number, P> in behaviour (get, set,
+ * delete, size; iteration in insertion order, where a set of a present
+ * index keeps its place), kept in one array indexed by page index. An
+ * object's pages are mostly a dense run of indexes, so get, set and delete
+ * each touch one array slot pair where a Map would hash, probe and, on
+ * delete and insert, churn its table. Each pampd is stored beside the
+ * number of its insertion, so iteration (rare: flush_object,
+ * destroy_pool) orders by that rather than keeping a list in order.
+ *
+ * Keys are page indexes (non-negative integers); pampds are never
+ * undefined. An iteration visits the entries present when it starts that
+ * are still present when reached.
+ */
+export class PampdMap<P> {
+  /** [pampd, insertion number] of index i at 2i, 2i + 1. */
+  private slots: unknown[] = [];
+  private inserted = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(index: number): P | undefined {
+    return this.slots[2 * index] as P | undefined;
+  }
+
+  has(index: number): boolean {
+    return this.slots[2 * index] !== undefined;
+  }
+
+  set(index: number, pampd: P): this {
+    const s = this.slots;
+    if (s[2 * index] === undefined) {
+      s[2 * index + 1] = ++this.inserted;
+      this.count++;
+    }
+    s[2 * index] = pampd;
+    return this;
+  }
+
+  delete(index: number): boolean {
+    const s = this.slots;
+    if (s[2 * index] === undefined) return false;
+    s[2 * index] = undefined;
+    this.count--;
+    return true;
+  }
+
+  clear(): void {
+    this.slots = [];
+    this.count = 0;
+  }
+
+  *keys(): Generator<number, undefined> {
+    const s = this.slots;
+    const present: number[] = [];
+    if (s.length <= 16 * this.count + 1024) {
+      for (let i = 0; i < s.length; i += 2) if (s[i] !== undefined) present.push(i >>> 1);
+    } else {
+      // sparse (V8 then keeps the array as a dictionary): visit only the slots ever set
+      for (const key in s) {
+        const i = Number(key);
+        if ((i & 1) === 0 && s[i] !== undefined) present.push(i / 2);
+      }
+    }
+    present.sort((a, b) => (s[2 * a + 1] as number) - (s[2 * b + 1] as number));
+    for (const index of present) if (this.slots[2 * index] !== undefined) yield index;
+  }
+
+  *values(): Generator<P, undefined> {
+    for (const k of this.keys()) yield this.slots[2 * k] as P;
+  }
+
+  *entries(): Generator<[number, P], undefined> {
+    for (const k of this.keys()) yield [k, this.slots[2 * k] as P];
+  }
+
+  [Symbol.iterator](): Generator<[number, P], undefined> {
+    return this.entries();
+  }
+
+  forEach(f: (pampd: P, index: number, map: this) => void): void {
+    for (const [k, v] of this.entries()) f(v, k, this);
+  }
+}
+
 export class TmemObj<P> {
   /** The pampds by index (the leaves of the kernel's radix tree). */
-  readonly pampds = new Map<number, P>();
+  readonly pampds = new PampdMap<P>();
   /** objnode_tree_height. */
   height = 0;
-  /** The objnodes of the tree: nodeKey → slots_in_use. */
-  readonly nodes = new Map<number, number>();
+  /**
+   * The objnodes of the tree, by level (1 = the nodes holding pampds, up to
+   * `height` = the root): slots_in_use by the node's prefix, index / 64^level
+   * (0 or missing: no node).
+   */
+  levels: number[][] = [];
+  /** Objnodes in the tree. */
+  nodeCount = 0;
   constructor(readonly oid: number) {}
 }
 
+/** Oids below this are also kept in ObjMap's array. */
+const SMALL_OID = 1 << 16;
+
+/**
+ * A pool's objects by oid: a Map (its order is what hosts iterate) whose
+ * get of a small oid reads an array, a load where the Map hashes. Small
+ * oids are the common ones: swizzled swap oids and most inode numbers.
+ */
+class ObjMap<P> extends Map<number, TmemObj<P>> {
+  private small: (TmemObj<P> | undefined)[] = [];
+
+  override get(oid: number): TmemObj<P> | undefined {
+    return oid >>> 0 === oid && oid < SMALL_OID ? this.small[oid] : super.get(oid);
+  }
+
+  override set(oid: number, obj: TmemObj<P>): this {
+    super.set(oid, obj);
+    if (oid >>> 0 === oid && oid < SMALL_OID) this.small[oid] = obj;
+    return this;
+  }
+
+  override delete(oid: number): boolean {
+    if (!super.delete(oid)) return false;
+    if (oid >>> 0 === oid && oid < SMALL_OID) this.small[oid] = undefined;
+    return true;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.small = [];
+  }
+}
+
 export class TmemPool<P> {
-  readonly objs = new Map<number, TmemObj<P>>();
+  readonly objs: Map<number, TmemObj<P>> = new ObjMap<P>();
   /** Set by destroyPool: a destroyed pool holds nothing and accepts nothing. */
   destroyed = false;
   constructor(
@@ -140,6 +265,21 @@ export class Tmem<P> {
   /** The pampd stored at (oid, index), without side effects. */
   lookup(pool: TmemPool<P>, oid: number, index: number): P | undefined {
     return pool.objs.get(oid)?.pampds.get(index);
+  }
+
+  /**
+   * tmem_put of a page the caller has just found absent: `obj` is what
+   * pool.objs.get(oid) returns now (undefined when the object does not
+   * exist). Spares put()'s lookups on a host's hot path.
+   */
+  putAbsent(pool: TmemPool<P>, obj: TmemObj<P> | undefined, oid: number, index: number, pampd: P): void {
+    if (obj === undefined) {
+      obj = new TmemObj<P>(oid);
+      pool.objs.set(oid, obj);
+      this.objAlloced();
+    }
+    this.treeAdd(obj, index);
+    obj.pampds.set(index, pampd);
   }
 
   /** tmem_put: always succeeds (metadata allocation never fails in tmemsim). */
@@ -222,46 +362,52 @@ export class Tmem<P> {
 
   /** tmem_obj_free + hostops.obj_free. */
   private objFree(pool: TmemPool<P>, obj: TmemObj<P>): void {
-    if (obj.nodes.size > 0) this.dropNodes(obj); // a "stump" (never left by tmemsim's ops)
+    if (obj.nodeCount > 0) this.dropNodes(obj); // a "stump" (never left by tmemsim's ops)
     pool.objs.delete(obj.oid);
     this.stats.obj_count--;
   }
 
   /** tmem_pampd_destroy_all_in_obj: free every pampd in ascending index order, and every objnode. */
   private destroyAllInObj(pool: TmemPool<P>, obj: TmemObj<P>): void {
-    const n = obj.pampds.size;
-    if (n === 1) {
-      for (const [index, p] of obj.pampds) {
-        obj.pampds.clear();
-        this.pamops.pampdFree(p, pool, obj.oid, index);
-      }
-    } else if (n > 1) {
-      const indexes = [...obj.pampds.keys()].sort(ascending);
-      for (const index of indexes) {
-        const p = obj.pampds.get(index)!;
-        obj.pampds.delete(index);
-        this.pamops.pampdFree(p, pool, obj.oid, index);
-      }
+    const indexes = [...obj.pampds.keys()];
+    if (indexes.length > 1) indexes.sort(ascending);
+    for (const index of indexes) {
+      const p = obj.pampds.get(index)!;
+      obj.pampds.delete(index);
+      this.pamops.pampdFree(p, pool, obj.oid, index);
     }
     this.dropNodes(obj);
   }
 
   private dropNodes(obj: TmemObj<P>): void {
-    this.stats.objnode_count -= obj.nodes.size;
-    obj.nodes.clear();
+    this.stats.objnode_count -= obj.nodeCount;
+    obj.nodeCount = 0;
+    obj.levels = [];
     obj.height = 0;
   }
 
   // ---- the objnode tree's shape (tmem_pampd_add_to_obj / _delete_from_obj) ----
 
-  private nodeAlloc(obj: TmemObj<P>, key: number, slotsInUse: number): void {
-    obj.nodes.set(key, slotsInUse);
+  /** The slots in use of the node at `level` on the path to `index` (0: no node). */
+  private static slots(obj: TmemObj<unknown>, index: number, level: number): number {
+    return obj.levels[level]?.[prefix(index, level)] ?? 0;
+  }
+
+  private static setSlots(obj: TmemObj<unknown>, index: number, level: number, slots: number): void {
+    const nodes = obj.levels[level] ?? (obj.levels[level] = []);
+    nodes[prefix(index, level)] = slots;
+  }
+
+  private nodeAlloc(obj: TmemObj<P>, index: number, level: number): void {
+    Tmem.setSlots(obj, index, level, 1);
+    obj.nodeCount++;
     const s = this.stats;
     if (++s.objnode_count > s.objnode_count_max) s.objnode_count_max = s.objnode_count;
   }
 
-  private nodeFree(obj: TmemObj<P>, key: number): void {
-    obj.nodes.delete(key);
+  private nodeFree(obj: TmemObj<P>, index: number, level: number): void {
+    Tmem.setSlots(obj, index, level, 0);
+    obj.nodeCount--;
     this.stats.objnode_count--;
   }
 
@@ -276,54 +422,48 @@ export class Tmem<P> {
         do {
           // a new root whose slot 0 holds the old root
           obj.height++;
-          this.nodeAlloc(obj, nodeKey(0, obj.height), 1);
+          this.nodeAlloc(obj, 0, obj.height);
         } while (h > obj.height);
       }
     }
     const height = obj.height;
     if (height === 0) return; // the pampd (index 0) is the root itself
-    const nodes = obj.nodes;
-    for (let level = height; level >= 1; level--) {
-      const k = nodeKey(index, level);
-      if (!nodes.has(k)) {
-        this.nodeAlloc(obj, k, 0);
-        if (level < height) {
-          const pk = nodeKey(index, level + 1);
-          nodes.set(pk, nodes.get(pk)! + 1);
-        }
-      }
+    // From the leaf up: every missing node on the path is new with one slot
+    // in use (the node or pampd below it); the lowest existing one gains a slot.
+    let level = 1;
+    let slots = Tmem.slots(obj, index, 1);
+    while (slots === 0) {
+      this.nodeAlloc(obj, index, level);
+      if (++level > height) return;
+      slots = Tmem.slots(obj, index, level);
     }
-    const leaf = nodeKey(index, 1);
-    nodes.set(leaf, nodes.get(leaf)! + 1);
+    Tmem.setSlots(obj, index, level, slots + 1);
   }
 
   /** Called after the pampd has been removed from obj.pampds. */
   private treeDelete(obj: TmemObj<P>, index: number): void {
     const height = obj.height;
     if (height === 0) return; // the root pampd goes: root = NULL
-    const nodes = obj.nodes;
     for (let level = 1; level <= height; level++) {
-      const k = nodeKey(index, level);
-      const slots = nodes.get(k)! - 1;
+      const slots = Tmem.slots(obj, index, level) - 1;
       if (slots > 0) {
-        nodes.set(k, slots);
+        Tmem.setSlots(obj, index, level, slots);
         if (level === height) this.collapseRoot(obj);
         return;
       }
-      this.nodeFree(obj, k);
+      this.nodeFree(obj, index, level);
     }
     obj.height = 0;
   }
 
   /** Shrink the tree while the root has one used slot and it is slot 0. */
   private collapseRoot(obj: TmemObj<P>): void {
-    const nodes = obj.nodes;
     while (obj.height > 0) {
-      const rootKey = nodeKey(0, obj.height);
-      if (nodes.get(rootKey) !== 1) return;
-      const slot0Used = obj.height === 1 ? obj.pampds.has(0) : nodes.has(nodeKey(0, obj.height - 1));
+      const h = obj.height;
+      if (Tmem.slots(obj, 0, h) !== 1) return;
+      const slot0Used = h === 1 ? obj.pampds.has(0) : Tmem.slots(obj, 0, h - 1) > 0;
       if (!slot0Used) return;
-      this.nodeFree(obj, rootKey);
+      this.nodeFree(obj, 0, h);
       obj.height--;
     }
   }

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { UsageError, type Where } from '../sim/errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
+import { builtBy, templateSlots, type Template } from './formats/flat-parse.js';
 
 /** The schema's $id; `${SCHEMA_ID}#/$defs/event` names one event. */
 export const SCHEMA_ID = 'urn:tmemsim:schema:trace-v1';
@@ -98,10 +99,114 @@ export function traceSchema(): unknown {
  * file:line, the event index and the field. `loc` is read, never kept.
  */
 export function validateEvent(obj: unknown, loc: EventLocation): TraceEvent {
+  // An event spelled like an earlier valid one but for its numbers (a flat-parse
+  // template) is valid when its numbers pass what the schema asks of them.
+  const t = builtBy(obj);
+  if (t !== null && Array.isArray(t.checks) && numbersPass(t.checks as NumberCheck[], templateSlots())) return obj as TraceEvent;
   const v = eventFn ?? compile().event;
-  if (v(obj)) return obj;
+  if (v(obj)) {
+    if (t !== null && t.checks === undefined) t.checks = templateChecks(compile(), t);
+    return obj;
+  }
   const where: Where = { file: loc.file, line: loc.line, event: loc.index };
   throw eventError(obj, v.errors, where);
+}
+
+// ---- templated events ------------------------------------------------------
+//
+// The objects of one template differ only in their numbers: their keys,
+// strings and booleans are the template's. Once ajv has accepted one, the
+// others are valid exactly when each number passes the schema node that
+// applies to it, provided that node is a plain integer or number with bounds
+// and nothing else in the schema looks at values: every object on the way
+// is a plain object schema (its required and additional properties depend
+// on keys only) or a choice of forms that the keys alone settle. Anything
+// else gets no checks (null) and every object is validated in full.
+
+/** What one number must be: a schema node { type: integer | number, minimum?, maximum?, exclusiveMinimum? }. */
+interface NumberCheck {
+  slot: number;
+  integer: boolean;
+  min: number;
+  max: number;
+  /** Values must be greater than this. */
+  above: number;
+}
+
+function numbersPass(checks: readonly NumberCheck[], values: readonly number[]): boolean {
+  for (const c of checks) {
+    const v = values[c.slot]!;
+    if ((c.integer && !Number.isInteger(v)) || v < c.min || v > c.max || !(v > c.above)) return false;
+  }
+  return true;
+}
+
+const OBJECT_KEYWORDS = new Set(['type', 'required', 'properties', 'additionalProperties', 'description']);
+const NUMBER_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'description']);
+
+/** The checks of a template whose first object ajv accepted, or null when the schema asks more than bounds. */
+function templateChecks(c: Compiled, t: Template): NumberCheck[] | null {
+  // A template's only numbers are its slots: build an object with slot k
+  // holding k + 0.5 to see where each one lands (an overwritten duplicate
+  // key's number lands nowhere and is not looked at).
+  const probe = t.build(Array.from({ length: t.segs.length - 1 }, (_, k) => k + 0.5));
+  const op = probe['op'];
+  const def = typeof op === 'string' ? c.kindDef.get(op) : undefined;
+  const schema = def === undefined ? undefined : c.root.$defs[def];
+  if (schema === undefined) return null;
+  const checks: NumberCheck[] = [];
+  return collectChecks(c, schema, probe, checks) ? checks : null;
+}
+
+function collectChecks(c: Compiled, schema: SchemaNode, value: Record<string, unknown>, checks: NumberCheck[]): boolean {
+  const node = deref(c, schema, undefined).node;
+  if (node.oneOf !== undefined) {
+    if (Object.keys(node).some((k) => k !== 'oneOf' && k !== 'description')) return false;
+    let form: SchemaNode | undefined;
+    for (const branch of node.oneOf) {
+      const b = deref(c, branch, undefined).node;
+      const admits = admitsKeys(b, value);
+      if (admits === undefined) return false;
+      if (admits) {
+        if (form !== undefined) return false; // the keys do not settle it
+        form = b;
+      }
+    }
+    return form !== undefined && collectChecks(c, form, value, checks);
+  }
+  if (node.type !== 'object' || Object.keys(node).some((k) => !OBJECT_KEYWORDS.has(k))) return false;
+  for (const [key, v] of Object.entries(value)) {
+    const child = node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    if (typeof v === 'number') {
+      const check = child === undefined ? null : numberCheck(c, child, v - 0.5);
+      if (check === null) return false;
+      checks.push(check);
+    } else if (typeof v === 'object' && v !== null) {
+      if (child === undefined || !collectChecks(c, child, v as Record<string, unknown>, checks)) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a form can take an object with these keys whatever its values (undefined: cannot tell). */
+function admitsKeys(form: SchemaNode, value: Record<string, unknown>): boolean | undefined {
+  if (form.type === 'object') {
+    if ((form.required ?? []).some((k) => !Object.hasOwn(value, k))) return false;
+    if (form.additionalProperties === false && Object.keys(value).some((k) => !Object.hasOwn(form.properties ?? {}, k))) return false;
+    return true;
+  }
+  if (form.enum !== undefined && form.enum.every((x) => typeof x !== 'object')) return false; // takes no object
+  if (typeof form.type === 'string') return false; // another type
+  return undefined;
+}
+
+function numberCheck(c: Compiled, schema: SchemaNode, slot: number): NumberCheck | null {
+  const node = deref(c, schema, undefined).node;
+  if (Object.keys(node).some((k) => !NUMBER_KEYWORDS.has(k))) return null;
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  const integer = !types.includes('number');
+  if (integer && !types.includes('integer')) return null;
+  return { slot, integer, min: node.minimum ?? -Infinity, max: node.maximum ?? Infinity, above: node.exclusiveMinimum ?? -Infinity };
 }
 
 /**

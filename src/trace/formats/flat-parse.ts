@@ -35,47 +35,167 @@ const WORDS: readonly string[] = [
   'zero', 'text', 'code', 'random', 'heap',
   ...EVENT_OPS,
 ];
+/** Each word's bytes, to compare with the input. */
+const WORD_BYTES: readonly Uint8Array[] = WORDS.map((w) => Buffer.from(w, 'latin1'));
 
 const MAX_WORD = 32;
 
-/** Two slots per (length, first byte): the known words spelled that way ('' = none). */
-const TABLE: string[] = new Array<string>(MAX_WORD * 128 * 2).fill('');
-for (const w of WORDS) {
+/** Two slots per (length, first byte): the ids of the known words spelled that way (-1 = none). */
+const TABLE = new Int16Array(MAX_WORD * 128 * 2).fill(-1);
+WORDS.forEach((w, id) => {
   let h = (w.length * 128 + w.charCodeAt(0)) * 2;
-  if (TABLE[h] !== '') h++;
-  if (TABLE[h] !== '') throw new Error(`flat-parse: more than two words like '${w}'`);
-  TABLE[h] = w;
-}
+  if (TABLE[h] !== -1) h++;
+  if (TABLE[h] !== -1) throw new Error(`flat-parse: more than two words like '${w}'`);
+  TABLE[h] = id;
+});
 
-/** The known word spelled by b[i..j) (ASCII), or undefined. */
-function word(b: Uint8Array, i: number, j: number): string | undefined {
+/** The id of the known word spelled by b[i..j) (ASCII), or -1. */
+function word(b: Uint8Array, i: number, j: number): number {
   const len = j - i;
-  if (len <= 0 || len >= MAX_WORD) return undefined;
-  const h = (len * 128 + (b[i] as number)) * 2;
-  let w = TABLE[h] as string;
-  if (w === '') return undefined;
-  if (same(b, i, w, len)) return w;
-  w = TABLE[h + 1] as string;
-  if (w !== '' && same(b, i, w, len)) return w;
-  return undefined;
+  const c = b[i] as number;
+  if (len <= 0 || len >= MAX_WORD || c >= 128) return -1;
+  const h = (len * 128 + c) * 2;
+  let id = TABLE[h] as number;
+  if (id < 0) return -1;
+  if (same(b, i, WORD_BYTES[id] as Uint8Array, len)) return id;
+  id = TABLE[h + 1] as number;
+  if (id >= 0 && same(b, i, WORD_BYTES[id] as Uint8Array, len)) return id;
+  return -1;
 }
 
-function same(b: Uint8Array, i: number, w: string, len: number): boolean {
-  for (let m = 1; m < len; m++) if (b[i + m] !== w.charCodeAt(m)) return false;
+function same(b: Uint8Array, i: number, w: Uint8Array, len: number): boolean {
+  for (let m = 1; m < len; m++) if (b[i + m] !== w[m]) return false;
   return true;
+}
+
+// ---- building the object ------------------------------------------------------
+//
+// Setting members one by one (o[key] = v) makes V8 look up a map transition
+// per member through a megamorphic store, and leaves every event kind with
+// objects of many shapes. Instead the members are collected, and an object
+// whose keys are all known words is made by a small function compiled once
+// per key sequence: `(v) => ({ "op": v[0], "fs": v[1], ... })`, which builds
+// it in one step with one shape per sequence. Such a literal gives what
+// JSON.parse gives, duplicate keys included (first position, last value).
+
+/** Members of one object being parsed (one frame per nesting level). */
+class Frame {
+  readonly ids = new Int32Array(MAX_SHAPE_KEYS);
+  readonly keys: string[] = [];
+  readonly vals: unknown[] = [];
+  /** False once a key is not a known word (or there are too many): build member by member. */
+  shaped = true;
+}
+
+/** Objects with more members than this are built member by member. */
+const MAX_SHAPE_KEYS = 8;
+/** Bound on the compiled builders (traces with more key sequences build the rest member by member). */
+const MAX_SHAPES = 256;
+
+type Builder = (vals: readonly unknown[]) => Record<string, unknown>;
+
+/** A trie of key sequences (by word id) to their builders. */
+class ShapeNode {
+  readonly next: (ShapeNode | undefined)[] = [];
+  build: Builder | undefined = undefined;
+}
+
+const SHAPES = new ShapeNode();
+let shapeCount = 0;
+const FRAMES = [new Frame(), new Frame()];
+
+function compileShape(keys: readonly string[], n: number): Builder | undefined {
+  if (shapeCount >= MAX_SHAPES) return undefined;
+  shapeCount++;
+  const members = keys.slice(0, n).map((k, j) => `${JSON.stringify(k)}: v[${j}]`);
+  return new Function('v', `return { ${members.join(', ')} };`) as Builder;
+}
+
+function build(f: Frame, n: number): Record<string, unknown> {
+  if (f.shaped) {
+    let node = SHAPES;
+    const ids = f.ids;
+    for (let j = 0; j < n; j++) {
+      const id = ids[j] as number;
+      node = node.next[id] ?? (node.next[id] = new ShapeNode());
+    }
+    const b = node.build ?? (node.build = compileShape(f.keys, n));
+    if (b !== undefined) return b(f.vals);
+  }
+  const o: Record<string, unknown> = {};
+  for (let j = 0; j < n; j++) o[f.keys[j] as string] = f.vals[j];
+  return o;
 }
 
 /** Powers of ten that are exact doubles (Clinger's fast path: m / 10^k is correctly rounded). */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
+/** After parseNumber: index just past the number. */
+let numEnd = 0;
+
+/**
+ * The number whose text starts at b[i] ('-' or a digit), or NaN when it is
+ * not one this fast path takes (exponent, more than 15 digits, '1.').
+ */
+function parseNumber(b: Uint8Array, i: number): number {
+  let c = b[i] as number;
+  const neg = c === 45;
+  if (neg) c = b[++i] as number;
+  if (!(c >= 48 && c <= 57)) return NaN;
+  const start = i;
+  let m = 0;
+  if (c === 48) {
+    c = b[++i] as number;
+  } else {
+    do {
+      m = m * 10 + (c - 48);
+      c = b[++i] as number;
+    } while (c >= 48 && c <= 57);
+  }
+  let digits = i - start;
+  let scale = 0;
+  if (c === 46) {
+    c = b[++i] as number;
+    const f = i;
+    while (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      c = b[++i] as number;
+    }
+    scale = i - f;
+    if (scale === 0) return NaN;
+    digits += scale;
+  }
+  if (c === 101 || c === 69 || digits > 15) return NaN;
+  numEnd = i;
+  const x = scale === 0 ? m : m / (POW10[scale] as number);
+  return neg ? -x : x;
+}
+
 /**
  * Parses the flat object starting at b[i] (which must be '{'); its '}' must
  * come before `end`. Returns the object (and sets flatEnd, flatNewlines) or
- * NOT_FLAT. `nested` is for the one level of objects inside.
+ * NOT_FLAT. `nested` is for the one level of objects inside. With
+ * `templates` (a reader's), objects spelled like an earlier one but for
+ * their numbers are read by a template (see below).
  */
-export function parseFlat(b: Buffer, i: number, end: number, nested = false): Record<string, unknown> | typeof NOT_FLAT {
+export function parseFlat(
+  b: Buffer, i: number, end: number, nested = false, templates?: Templates,
+): Record<string, unknown> | typeof NOT_FLAT {
+  if (nested) return parseMembers(b, i, end, true);
+  if (templates === undefined) return parseMembers(b, i, end, false);
+  const t = matchTemplates(templates, b, i, end);
+  if (t !== null) return t;
+  const o = parseMembers(b, i, end, false);
+  if (o !== NOT_FLAT && flatNewlines === 0 && templates.bySource.size < MAX_TEMPLATES) learn(templates, b, i, flatEnd);
+  return o;
+}
+
+/** parseFlat without templates. */
+function parseMembers(b: Buffer, i: number, end: number, nested: boolean): Record<string, unknown> | typeof NOT_FLAT {
   if (b[i] !== 123) return NOT_FLAT;
-  const o: Record<string, unknown> = {};
+  const f = FRAMES[nested ? 1 : 0] as Frame;
+  f.shaped = true;
+  let n = 0;
   let nl = 0;
   let first = true;
   let c = b[++i] as number;
@@ -98,10 +218,13 @@ export function parseFlat(b: Buffer, i: number, end: number, nested = false): Re
       hi |= c;
       c = b[++i] as number;
     }
-    let key = hi < 128 ? word(b, k0, i) : undefined;
-    if (key === undefined) {
+    const id = hi < 128 ? word(b, k0, i) : -1;
+    let key: string;
+    if (id >= 0) key = WORDS[id] as string;
+    else {
       key = b.toString('utf8', k0, i);
       if (key === '__proto__') return NOT_FLAT;
+      f.shaped = false;
     }
     c = b[++i] as number;
     while (c === 32 || c === 10 || c === 13 || c === 9) {
@@ -126,38 +249,14 @@ export function parseFlat(b: Buffer, i: number, end: number, nested = false): Re
         hi |= c;
         c = b[++i] as number;
       }
-      v = (hi < 128 ? word(b, v0, i) : undefined) ?? b.toString('utf8', v0, i);
+      const w = hi < 128 ? word(b, v0, i) : -1;
+      v = w >= 0 ? WORDS[w] : b.toString('utf8', v0, i);
       i++;
     } else if ((c >= 48 && c <= 57) || c === 45) {
-      const neg = c === 45;
-      if (neg) c = b[++i] as number;
-      if (!(c >= 48 && c <= 57)) return NOT_FLAT;
-      const start = i;
-      let m = 0;
-      if (c === 48) {
-        c = b[++i] as number;
-      } else {
-        do {
-          m = m * 10 + (c - 48);
-          c = b[++i] as number;
-        } while (c >= 48 && c <= 57);
-      }
-      let digits = i - start;
-      let scale = 0;
-      if (c === 46) {
-        c = b[++i] as number;
-        const f = i;
-        while (c >= 48 && c <= 57) {
-          m = m * 10 + (c - 48);
-          c = b[++i] as number;
-        }
-        scale = i - f;
-        if (scale === 0) return NOT_FLAT;
-        digits += scale;
-      }
-      if (c === 101 || c === 69 || digits > 15) return NOT_FLAT;
-      const x = scale === 0 ? m : m / (POW10[scale] as number);
-      v = neg ? -x : x;
+      const x = parseNumber(b, i);
+      if (x !== x) return NOT_FLAT; // NaN: not a plain number
+      v = x;
+      i = numEnd;
     } else if (c === 116) {
       if (b[i + 1] !== 114 || b[i + 2] !== 117 || b[i + 3] !== 101) return NOT_FLAT;
       v = true;
@@ -167,14 +266,17 @@ export function parseFlat(b: Buffer, i: number, end: number, nested = false): Re
       v = false;
       i += 5;
     } else if (c === 123 && !nested) {
-      v = parseFlat(b, i, end, true);
+      v = parseMembers(b, i, end, true);
       if (v === NOT_FLAT) return NOT_FLAT;
       i = flatEnd;
       nl += flatNewlines;
     } else {
       return NOT_FLAT;
     }
-    o[key] = v;
+    if (n < MAX_SHAPE_KEYS) f.ids[n] = id;
+    else f.shaped = false;
+    f.keys[n] = key;
+    f.vals[n++] = v;
     c = b[i] as number;
     while (c === 32 || c === 10 || c === 13 || c === 9) {
       if (c === 10) nl++;
@@ -189,5 +291,190 @@ export function parseFlat(b: Buffer, i: number, end: number, nested = false): Re
   }
   flatEnd = i + 1;
   flatNewlines = nl;
+  return build(f, n);
+}
+
+// ---- templates ------------------------------------------------------------------
+//
+// A trace's lines are machine-written: most events of a kind are spelled
+// byte for byte alike but for their numbers, e.g.
+//
+//   {"op":"cleancache_get","fs":1,"inode":78,"index":330}
+//
+// A line the member-by-member parse took, on one line, with only known
+// words for strings, becomes a template: its bytes cut at the numbers into
+// literal segments, and a builder compiled from the line itself with each
+// number replaced by a slot (JSON text without '__proto__' is a JavaScript
+// object literal that evaluates to what JSON.parse returns):
+//
+//   (v) => ({"op":"cleancache_get","fs":v[0],"inode":v[1],"index":v[2]})
+//
+// A later line matches when its bytes are the same segments with a number
+// (read by the same parseNumber) between each two: parseMembers would then
+// have made the same object, so the template makes it by comparing the
+// segments four bytes at a time and parsing only the numbers.
+
+/** A literal segment: its bytes as little-endian 32-bit words, then the 0-3 bytes left. */
+class Segment {
+  readonly words: Int32Array;
+  readonly tail: Uint8Array;
+  readonly length: number;
+  constructor(bytes: Uint8Array) {
+    const n = bytes.length >>> 2;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.words = new Int32Array(n);
+    for (let j = 0; j < n; j++) this.words[j] = dv.getInt32(j * 4, true);
+    this.tail = Uint8Array.from(bytes.subarray(n * 4)); // a copy (Buffer.slice would be a view)
+    this.length = bytes.length;
+  }
+}
+
+export class Template {
+  /**
+   * The validator's checks of this template's objects (validate.ts): what
+   * the numbers must satisfy for an object to be valid like the first one
+   * (null: always validate in full; undefined: not known yet).
+   */
+  checks: unknown = undefined;
+  constructor(
+    /** Literal segments; number k sits between segs[k] and segs[k + 1]. */
+    readonly segs: readonly Segment[],
+    readonly build: (v: readonly number[]) => Record<string, unknown>,
+  ) {}
+}
+
+/** The object a template built last, its template and its numbers (builtBy). */
+let lastBuilt: object | null = null;
+let lastTemplate: Template | null = null;
+
+/**
+ * The template `obj` was built by, when it is the last object parseFlat
+ * returned and a template built it; its numbers are then templateSlots().
+ */
+export function builtBy(obj: unknown): Template | null {
+  return obj === lastBuilt ? lastTemplate : null;
+}
+
+/** The numbers of the object a template built last, by slot. */
+export function templateSlots(): readonly number[] {
+  return slotVals;
+}
+
+/** A reader's templates are learnt from its first distinct spellings (never more: compiling one costs). */
+const MAX_TEMPLATES = 64;
+/** How many of the most recently used templates a line is tried against. */
+const TRIES = 6;
+
+/** The templates one reader learns (parseFlat learns and uses them when given a set). */
+export class Templates {
+  /** By the builder's source, which names the spelling. */
+  readonly bySource = new Map<string, Template>();
+  /** Roughly most recently used first. */
+  readonly recent: Template[] = [];
+}
+
+const slotVals: number[] = [];
+let dvOf: Uint8Array | null = null;
+let dv: DataView = new DataView(new ArrayBuffer(0));
+
+function matchTemplates(ts: Templates, b: Buffer, i: number, end: number): Record<string, unknown> | null {
+  const recent = ts.recent;
+  const n = recent.length < TRIES ? recent.length : TRIES;
+  if (n === 0) return null;
+  if (dvOf !== b) {
+    dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    dvOf = b;
+  }
+  for (let r = 0; r < n; r++) {
+    const t = recent[r] as Template;
+    const o = match(t, b, i, end);
+    if (o !== null) {
+      if (r > 0) {
+        // move it up one place: kinds of line that alternate settle in front
+        recent[r] = recent[r - 1] as Template;
+        recent[r - 1] = t;
+      }
+      return o;
+    }
+  }
+  return null;
+}
+
+function match(t: Template, b: Buffer, i: number, end: number): Record<string, unknown> | null {
+  const segs = t.segs;
+  const last = segs.length - 1;
+  const d = dv;
+  let p = i;
+  for (let k = 0; ; k++) {
+    const s = segs[k] as Segment;
+    if (p + s.length > end) return null;
+    const w = s.words;
+    const nw = w.length;
+    for (let j = 0; j < nw; j++) {
+      if (d.getInt32(p, true) !== w[j]) return null;
+      p += 4;
+    }
+    const tail = s.tail;
+    for (let j = 0; j < tail.length; j++) {
+      if (b[p] !== tail[j]) return null;
+      p++;
+    }
+    if (k === last) break;
+    const c = b[p] as number;
+    if (!((c >= 48 && c <= 57) || c === 45)) return null;
+    const x = parseNumber(b, p);
+    if (x !== x) return null;
+    slotVals[k] = x;
+    p = numEnd;
+  }
+  flatEnd = p;
+  flatNewlines = 0;
+  const o = t.build(slotVals);
+  lastBuilt = o;
+  lastTemplate = t;
   return o;
+}
+
+/** What a template's builder source may consist of (see learn): nothing here can be code. */
+const SAFE_SOURCE = /^(?:[{}:,\t\r ]|"[a-z_0-9]+"|v\[\d+\]|true|false)*$/;
+
+/** Makes (or brings forward) the template of the object b[i..end), which parseMembers took. */
+function learn(ts: Templates, b: Buffer, i: number, end: number): void {
+  const cuts: number[] = [i];
+  let p = i;
+  while (p < end) {
+    const c = b[p] as number;
+    if (c === 34) {
+      let q = p + 1;
+      while (b[q] !== 34) q++;
+      if (word(b, p + 1, q) < 0) return; // a string that is not a known word: no template
+      p = q + 1;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      cuts.push(p);
+      parseNumber(b, p);
+      p = numEnd;
+      cuts.push(p);
+    } else p++;
+  }
+  cuts.push(end);
+  let src = '';
+  for (let k = 0; k < cuts.length; k += 2) {
+    if (k > 0) src += `v[${k / 2 - 1}]`;
+    src += b.toString('latin1', cuts[k], cuts[k + 1]);
+  }
+  // parseMembers accepted the line, so src is JSON whose strings are all
+  // known words; checked again here, since it is about to be compiled: only
+  // punctuation, whitespace, known words, slots and true/false may appear.
+  if (!SAFE_SOURCE.test(src)) return;
+  let t = ts.bySource.get(src);
+  if (t === undefined) {
+    const segs: Segment[] = [];
+    for (let k = 0; k < cuts.length; k += 2) segs.push(new Segment(b.subarray(cuts[k], cuts[k + 1])));
+    t = new Template(segs, new Function('v', `return ${src};`) as Template['build']);
+    ts.bySource.set(src, t);
+  } else {
+    const r = ts.recent.indexOf(t);
+    if (r >= 0) ts.recent.splice(r, 1);
+  }
+  ts.recent.unshift(t);
 }

@@ -22,7 +22,7 @@
 import { UsageError } from '../../sim/errors.js';
 import type { TraceHeader } from '../events.js';
 import { validateHeader } from '../validate.js';
-import { flatEnd, flatNewlines, NOT_FLAT, parseFlat } from './flat-parse.js';
+import { flatEnd, flatNewlines, NOT_FLAT, parseFlat, Templates } from './flat-parse.js';
 import { bomLength, ChunkReader, MAX_VALUE_BYTES } from './chunk-reader.js';
 import { END, malformed, TextTraceSource, type Cursor, type SyncTraceSource } from './text-source.js';
 
@@ -55,6 +55,8 @@ export class JsonCursor implements Cursor {
   private scanNl = 0;
   /** Whether the window still starts at the start of the file. */
   private windowAtStart = true;
+  /** The spellings of this file's events (flat-parse.ts). */
+  private readonly templates = new Templates();
   private st = St.Open;
   private firstKey = true;
   private key = '';
@@ -100,7 +102,7 @@ export class JsonCursor implements Cursor {
           c = b[++p];
         }
         if (c === 123) {
-          const o = parseFlat(b, p, this.reader.end);
+          const o = parseFlat(b, p, this.reader.end, false, this.templates);
           if (o !== NOT_FLAT) {
             this.line = line;
             this.curLine = line + flatNewlines;
@@ -128,7 +130,7 @@ export class JsonCursor implements Cursor {
         }
         if (c < 0) throw this.truncated(`expected event #${this.count} or ']'`);
         const startLine = this.curLine;
-        const flat = parseFlat(this.reader.buf, this.pos, this.reader.end);
+        const flat = parseFlat(this.reader.buf, this.pos, this.reader.end, false, this.templates);
         if (flat !== NOT_FLAT) {
           this.line = startLine;
           this.curLine += flatNewlines;

@@ -13,7 +13,7 @@
 import { UsageError } from '../../sim/errors.js';
 import type { TraceHeader } from '../events.js';
 import { validateHeader } from '../validate.js';
-import { flatEnd, flatNewlines, NOT_FLAT, parseFlat } from './flat-parse.js';
+import { flatEnd, flatNewlines, NOT_FLAT, parseFlat, Templates } from './flat-parse.js';
 import { bomLength, ChunkReader, MAX_VALUE_BYTES } from './chunk-reader.js';
 import { END, malformed, TextTraceSource, type Cursor, type SyncTraceSource } from './text-source.js';
 
@@ -31,6 +31,8 @@ export class JsonlCursor implements Cursor {
   private nextLine = 1;
   /** Events returned so far (-1 before the header). */
   private count = -1;
+  /** The spellings of this file's lines (flat-parse.ts). */
+  private readonly templates = new Templates();
 
   constructor(readonly file: string) {
     this.reader = new ChunkReader(file);
@@ -67,7 +69,7 @@ export class JsonlCursor implements Cursor {
       const b = this.reader.buf;
       const p = this.pos;
       if (p < this.limit && b[p] === 123) {
-        const o = parseFlat(b, p, this.limit);
+        const o = parseFlat(b, p, this.limit, false, this.templates);
         if (o !== NOT_FLAT && flatNewlines === 0) {
           let e = flatEnd;
           let c = b[e];
