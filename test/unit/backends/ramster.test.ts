@@ -4,8 +4,8 @@ import { R2NET_MSG_HDR, RAMSTER_REQ_HDR } from '../../../src/backends/ramster/ne
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/sim/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
-import { out, pageOf } from './env-double.js';
-import { NET_LATENCY_NS, RamsterEnv, s, type RamsterEnvOptions } from './ramster-env.js';
+import { out, pageOf } from '../../helpers/env-double.js';
+import { NET_LATENCY_NS, RamsterEnv, s, type EnvDoubleOptions as RamsterEnvOptions } from '../../helpers/env-double.js';
 
 function make(params: ParamMap = {}, envOpts: RamsterEnvOptions = {}) {
   const env = new RamsterEnv(envOpts);

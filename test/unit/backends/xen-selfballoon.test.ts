@@ -6,7 +6,7 @@ import {
   type SelfballoonConfig,
 } from '../../../src/backends/xen-selfballoon.js';
 import { XenTmemBackend } from '../../../src/backends/xen-tmem.js';
-import { XenEnv, type XenEnvOptions } from './xen-env.js';
+import { XenEnv, type XenEnvOptions } from '../../helpers/env-double.js';
 
 const S = 1e9;
 
@@ -36,8 +36,8 @@ function worker(over: Partial<SelfballoonConfig> = {}, envOpts: XenEnvOptions = 
 function runWith(env: XenEnv, sb: XenSelfballoon, fsPages: readonly (number | null)[]): void {
   for (const n of fsPages) {
     if (n !== null) env.fsPages = n;
-    env.t += 5 * S;
-    sb.tick(env.t);
+    env.clock += 5 * S;
+    sb.tick(env.clock);
   }
 }
 
@@ -189,14 +189,14 @@ describe('self-ballooning', () => {
 describe('the worker on the simulated clock', () => {
   it('runs every interval from load, processing each due run in order after a time jump', () => {
     const env = new XenEnv({ maxram: 262144, totalreserve: 1024, committedAs: 50000 });
-    env.t = 1 * S;
+    env.clock = 1 * S;
     const x = new XenTmemBackend(env, { selfshrinking: false });
     expect(x.selfballoon.nextDueNs).toBe(6 * S);
     x.tick(5.9 * S);
     expect(x.selfballoon.counters.worker_runs).toBe(0);
     x.tick(6 * S);
     expect(x.selfballoon.counters.worker_runs).toBe(1);
-    env.t = 24 * S;
+    env.clock = 24 * S;
     x.tick(24 * S);
     expect(x.selfballoon.counters.worker_runs).toBe(4);
     expect(x.timeline().map((p) => p.tNs)).toEqual([6 * S, 11 * S, 16 * S, 21 * S]);
@@ -217,7 +217,7 @@ describe('the worker on the simulated clock', () => {
     expect(x.selfballoon.scheduled).toBe(false);
     x.tick(100 * S);
     expect(x.selfballoon.counters.worker_runs).toBe(0);
-    env.t = 100 * S;
+    env.clock = 100 * S;
     x.setParam('frontswap_selfshrinking', true);
     expect(x.selfballoon.nextDueNs).toBe(105 * S);
     // selfballooning on while pending: schedule_delayed_work does nothing
@@ -239,8 +239,8 @@ describe('the worker on the simulated clock', () => {
     const { env, sb } = worker({ selfballooning: false }, {}, 3);
     for (let i = 1; i <= 5; i++) {
       env.fsPages = i * 10;
-      env.t = i * 5 * S;
-      sb.tick(env.t);
+      env.clock = i * 5 * S;
+      sb.tick(env.clock);
     }
     expect(sb.timeline()).toEqual([
       { tNs: 15 * S, totalram: 262144, frontswapPages: 30 },

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { XenTmemBackend } from '../../../src/backends/xen-tmem.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { XenEnv, xout, xpage } from './xen-env.js';
+import { XenEnv, out, xpage } from '../../helpers/env-double.js';
 
 type Op =
   | { k: 'fsStore'; type: number; off: number }
@@ -89,7 +89,7 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
         break;
       }
       case 'fsLoad': {
-        const o = xout();
+        const o = out();
         const want = fsModel.get(`${op.type}:${op.off}`);
         const hit = fs.load(op.type, op.off, o);
         expect(hit).toBe(want !== undefined);
@@ -116,7 +116,7 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
       }
       case 'ccGet': {
         const key = ccKey(op.mount, op.inode, op.index);
-        const o = xout();
+        const o = out();
         const hit = cc.getPage(pools[op.mount]!, op.inode, op.index, o);
         const want = ccModel.get(key);
         if (hit) {
@@ -145,9 +145,9 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
   // every persistent page still loads at the end
   for (const [key, want] of fsModel) {
     const [t, o] = key.split(':').map(Number) as [number, number];
-    const out = xout();
-    expect(fs.load(t, o, out)).toBe(true);
-    expect(out.tag).toBe(want);
+    const dst = out();
+    expect(fs.load(t, o, dst)).toBe(true);
+    expect(dst.tag).toBe(want);
   }
   expect(env.allocCalls).toBe(0);
   const s = x.stats()['xen-tmem']!;

@@ -12,7 +12,7 @@ import { resolveParams } from '../../../src/backends/params.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/sim/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
-import { XenEnv, xout, xpage, type XenEnvOptions } from './xen-env.js';
+import { XenEnv, out, xpage, type XenEnvOptions } from '../../helpers/env-double.js';
 
 function make(params: ParamMap = {}, envOpts: XenEnvOptions = {}) {
   const env = new XenEnv(envOpts);
@@ -31,13 +31,13 @@ describe('xen-tmem: round trips and return mapping', () => {
     expect(pool).toBe(0);
     const p = xpage(42);
     cc.putPage(pool, 7, 3, p);
-    const o = xout();
+    const o = out();
     expect(cc.getPage(pool, 7, 3, o)).toBe(true);
     expect(o.tag).toBe(42);
     expect(o.filled).toBe(true);
     expect(o.bytes).toEqual(p.bytes);
     // private ephemeral pool: the get took the page
-    expect(cc.getPage(pool, 7, 3, xout())).toBe(false);
+    expect(cc.getPage(pool, 7, 3, out())).toBe(false);
     expect(x.storedPages()).toBe(0);
     const s = xs(x);
     expect(s['puts']).toBe(1);
@@ -58,7 +58,7 @@ describe('xen-tmem: round trips and return mapping', () => {
     const want = p.bytes.slice();
     cc.putPage(pool, 1, 1, p);
     p.bytes.fill(0xee);
-    const o = xout();
+    const o = out();
     expect(cc.getPage(pool, 1, 1, o)).toBe(true);
     expect(o.bytes).toEqual(want);
   });
@@ -69,7 +69,7 @@ describe('xen-tmem: round trips and return mapping', () => {
     expect(fs.store(0, 5, xpage(9))).toBe(true);
     const pgp = x.tmem.lookup(x.poolById(x.frontswapPoolId)!, xenFrontswapOid(0, 5), xenFrontswapIndex(5))!;
     expect(pgp.data).toBeNull();
-    const o = xout();
+    const o = out();
     expect(fs.load(0, 5, o)).toBe(true);
     expect(o.tag).toBe(9);
     expect(o.filled).toBe(false);
@@ -81,8 +81,8 @@ describe('xen-tmem: round trips and return mapping', () => {
     const { env, cc } = make();
     const pool = cc.initFs(PAGE_SIZE); // 1 hypercall
     cc.putPage(pool, 1, 0, xpage(1)); // 1 hypercall + copy
-    cc.getPage(pool, 1, 1, xout()); // miss: 1 hypercall
-    cc.getPage(pool, 1, 0, xout()); // hit: 1 hypercall + copy
+    cc.getPage(pool, 1, 1, out()); // miss: 1 hypercall
+    cc.getPage(pool, 1, 0, out()); // hit: 1 hypercall + copy
     const t = env.meter.totals;
     expect(t.metaCycles).toBe(4 * (HYPERCALL_CYCLES + TMEM_OP_CYCLES));
     expect(t.copyBytes).toBe(2 * PAGE_SIZE);
@@ -107,12 +107,12 @@ describe('xen-tmem: round trips and return mapping', () => {
     const before = xs(x)['total_tmem_ops'];
     cc.putPage(-1, 1, 1, xpage(1));
     cc.putPage(pool, 1, 2 ** 32, xpage(2));
-    expect(cc.getPage(-1, 1, 1, xout())).toBe(false);
-    expect(cc.getPage(pool, 1, 2 ** 32, xout())).toBe(false);
+    expect(cc.getPage(-1, 1, 1, out())).toBe(false);
+    expect(cc.getPage(pool, 1, 2 ** 32, out())).toBe(false);
     cc.invalidatePage(pool, 1, 2 ** 32);
     cc.invalidateFs(-2);
     expect(fs.store(0, 2 ** 32, xpage(3))).toBe(false);
-    expect(fs.load(0, 2 ** 32 + 1, xout())).toBe(false);
+    expect(fs.load(0, 2 ** 32 + 1, out())).toBe(false);
     fs.invalidatePage(0, 2 ** 33);
     expect(xs(x)['total_tmem_ops']).toBe(before);
     expect(x.storedPages()).toBe(0);
@@ -124,7 +124,7 @@ describe('xen-tmem: round trips and return mapping', () => {
     cc.putPage(pool, 1, 1, xpage(1));
     cc.putPage(pool, 1, 1, xpage(2));
     expect(x.storedPages()).toBe(1);
-    const o = xout();
+    const o = out();
     expect(cc.getPage(pool, 1, 1, o)).toBe(true);
     expect(o.tag).toBe(2);
     expect(o.bytes).toEqual(xpage(2).bytes);
@@ -144,7 +144,7 @@ describe('xen-tmem: round trips and return mapping', () => {
     expect(x.storedPages()).toBe(4);
     cc.invalidateInode(pool, 10);
     expect(x.storedPages()).toBe(1);
-    expect(cc.getPage(pool, 10, 2, xout())).toBe(false);
+    expect(cc.getPage(pool, 10, 2, out())).toBe(false);
     let s = xs(x);
     expect(s['flushs']).toBe(2);
     expect(s['flushs_found']).toBe(1);
@@ -157,7 +157,7 @@ describe('xen-tmem: round trips and return mapping', () => {
     expect(s['eph_count']).toBe(0);
     expect(s['obj_count']).toBe(0);
     // a get on the destroyed id: -ENODEV from the hypervisor, -1 to Linux
-    expect(cc.getPage(pool, 11, 0, xout())).toBe(false);
+    expect(cc.getPage(pool, 11, 0, out())).toBe(false);
   });
 });
 
@@ -176,16 +176,16 @@ describe('xen-tmem: shared pools', () => {
 
     cc.putPage(a, 5, 0, xpage(100));
     for (let i = 0; i < 3; i++) {
-      const o = xout();
+      const o = out();
       expect(cc.getPage(b, 5, 0, o)).toBe(true);
       expect(o.tag).toBe(100);
-      expect(cc.getPage(a, 5, 0, xout())).toBe(true);
+      expect(cc.getPage(a, 5, 0, out())).toBe(true);
     }
-    expect(cc.getPage(c, 5, 0, xout())).toBe(false);
+    expect(cc.getPage(c, 5, 0, out())).toBe(false);
     expect(x.storedPages()).toBe(1);
     // a put through the other mount overwrites the same page
     cc.putPage(b, 5, 0, xpage(101));
-    const o = xout();
+    const o = out();
     expect(cc.getPage(a, 5, 0, o)).toBe(true);
     expect(o.tag).toBe(101);
   });
@@ -199,9 +199,9 @@ describe('xen-tmem: shared pools', () => {
     expect(x.poolById(a)).toBeNull();
     expect(x.poolById(b)).not.toBeNull();
     expect(x.storedPages()).toBe(0);
-    expect(cc.getPage(b, 1, 1, xout())).toBe(false);
+    expect(cc.getPage(b, 1, 1, out())).toBe(false);
     cc.putPage(b, 1, 1, xpage(2));
-    expect(cc.getPage(b, 1, 1, xout())).toBe(true);
+    expect(cc.getPage(b, 1, 1, out())).toBe(true);
     // a third mount joins the surviving pool
     const c = cc.initSharedFs('u', PAGE_SIZE);
     expect(c).toBe(a); // the first free id
@@ -212,17 +212,17 @@ describe('xen-tmem: shared pools', () => {
     expect(xs(x)['pools']).toBe(0);
     // a new mount of the uuid gets a fresh, empty pool
     const d = cc.initSharedFs('u', PAGE_SIZE);
-    expect(cc.getPage(d, 1, 1, xout())).toBe(false);
+    expect(cc.getPage(d, 1, 1, out())).toBe(false);
   });
 
   it('a shared get makes the page most recently used', () => {
     const { x, cc } = make({ hypervisor_budget_mb: 1 });
     const a = cc.initSharedFs('u', PAGE_SIZE);
     for (let i = 0; i < 256; i++) cc.putPage(a, 1, i, xpage(i + 1));
-    expect(cc.getPage(a, 1, 0, xout())).toBe(true); // index 0 → MRU
+    expect(cc.getPage(a, 1, 0, out())).toBe(true); // index 0 → MRU
     cc.putPage(a, 2, 0, xpage(1000)); // evicts the LRU: index 1
-    expect(cc.getPage(a, 1, 0, xout())).toBe(true);
-    expect(cc.getPage(a, 1, 1, xout())).toBe(false);
+    expect(cc.getPage(a, 1, 0, out())).toBe(true);
+    expect(cc.getPage(a, 1, 1, out())).toBe(false);
     expect(xs(x)['evicted_pgs']).toBe(1);
   });
 });
@@ -238,12 +238,12 @@ describe('xen-tmem: frontswap', () => {
     expect(fs.store(0, 1000, xpage(1))).toBe(true);
     expect(fs.store(1, 1000, xpage(2))).toBe(true);
     for (let i = 0; i < 3; i++) {
-      const o = xout();
+      const o = out();
       expect(fs.load(0, 1000, o)).toBe(true);
       expect(o.tag).toBe(1);
       expect(o.bytes).toEqual(xpage(1).bytes);
     }
-    const o = xout();
+    const o = out();
     expect(fs.load(1, 1000, o)).toBe(true);
     expect(o.tag).toBe(2);
     const s = xs(x);
@@ -251,14 +251,14 @@ describe('xen-tmem: frontswap', () => {
     expect(s['succ_pers_gets']).toBe(4);
     expect(s['succ_pers_puts']).toBe(2);
     fs.invalidatePage(0, 1000);
-    expect(fs.load(0, 1000, xout())).toBe(false);
-    expect(fs.load(1, 1000, xout())).toBe(true);
+    expect(fs.load(0, 1000, out())).toBe(false);
+    expect(fs.load(1, 1000, out())).toBe(true);
   });
 
   it('before init the store fails without a hypercall', () => {
     const { x, fs } = make();
     expect(fs.store(0, 1, xpage(1))).toBe(false);
-    expect(fs.load(0, 1, xout())).toBe(false);
+    expect(fs.load(0, 1, out())).toBe(false);
     expect(xs(x)['total_tmem_ops']).toBe(0);
   });
 
@@ -281,9 +281,9 @@ describe('xen-tmem: frontswap', () => {
     fs.invalidateArea(1);
     expect(xs(x)['flush_objs'] - before).toBe(16);
     for (const off of offs) {
-      expect(fs.load(0, off, xout())).toBe(true);
-      expect(fs.load(1, off, xout())).toBe(false);
-      expect(fs.load(2, off, xout())).toBe(true);
+      expect(fs.load(0, off, out())).toBe(true);
+      expect(fs.load(1, off, out())).toBe(false);
+      expect(fs.load(2, off, out())).toBe(true);
     }
     expect(x.storedPages()).toBe(2 * offs.length);
     expect(xs(x)['pers_count']).toBe(2 * offs.length);
@@ -299,11 +299,11 @@ describe('xen-tmem: hypervisor budget', () => {
     expect(x.storedPages()).toBe(256);
     cc.putPage(pool, 1, 256, xpage(999));
     expect(x.storedPages()).toBe(256);
-    expect(cc.getPage(pool, 1, 0, xout())).toBe(false); // the LRU page went
-    const o = xout();
+    expect(cc.getPage(pool, 1, 0, out())).toBe(false); // the LRU page went
+    const o = out();
     expect(cc.getPage(pool, 1, 256, o)).toBe(true);
     expect(o.tag).toBe(999);
-    expect(cc.getPage(pool, 1, 1, xout())).toBe(true);
+    expect(cc.getPage(pool, 1, 1, out())).toBe(true);
     const s = xs(x);
     expect(s['evicted_pgs']).toBe(1);
     expect(s['evict_attempts']).toBe(1);
@@ -318,9 +318,9 @@ describe('xen-tmem: hypervisor budget', () => {
     // an ephemeral put fails too: there is nothing ephemeral to evict
     const pool = cc.initFs(PAGE_SIZE);
     cc.putPage(pool, 1, 1, xpage(5));
-    expect(cc.getPage(pool, 1, 1, xout())).toBe(false);
+    expect(cc.getPage(pool, 1, 1, out())).toBe(false);
     for (let off = 0; off < 256; off++) {
-      const o = xout();
+      const o = out();
       expect(fs.load(0, off, o)).toBe(true);
       expect(o.tag).toBe(off + 1);
     }
@@ -331,7 +331,7 @@ describe('xen-tmem: hypervisor budget', () => {
     expect(s['errored_tmem_ops']).toBeGreaterThanOrEqual(2);
     // a duplicate store still succeeds (it reuses its own page)
     expect(fs.store(0, 7, xpage(70))).toBe(true);
-    const o = xout();
+    const o = out();
     expect(fs.load(0, 7, o)).toBe(true);
     expect(o.tag).toBe(70);
   });
@@ -345,7 +345,7 @@ describe('xen-tmem: hypervisor budget', () => {
       expect(fs.store(0, 0, xpage(1000))).toBe(evicts);
       expect(x.storedPages()).toBe(256);
       expect(xs(x)['evicted_pgs']).toBe(evicts ? 1 : 0);
-      expect(cc.getPage(pool, 1, 0, xout())).toBe(!evicts);
+      expect(cc.getPage(pool, 1, 0, out())).toBe(!evicts);
     }
   });
 
@@ -377,9 +377,9 @@ describe('xen-tmem: hypervisor budget', () => {
     // the guest ballooned up: the dup has no page, the old copy is flushed (-ENOSPC)
     env.totalram = 999;
     expect(fs.store(0, 2, xpage(23))).toBe(false);
-    expect(fs.load(0, 2, xout())).toBe(false);
+    expect(fs.load(0, 2, out())).toBe(false);
     expect(xs(x)['dup_puts_flushed']).toBe(1);
-    expect(fs.load(0, 1, xout())).toBe(true);
+    expect(fs.load(0, 1, out())).toBe(true);
   });
 });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ZcacheBackend } from '../../../src/backends/zcache.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { TMEM_HANDLE_SIZE } from '../../../src/allocators/zcache-zbud.js';
-import { EnvDouble, out, pageOf, zeroPage } from './env-double.js';
+import { EnvDouble, out, pageOf, zeroPage } from '../../helpers/env-double.js';
 
 /** Compressed sizes: 0 = a zero page; the rest straddle every threshold. */
 const CLENS = [0, 40, 100, 1000, 2016, 2017, 2500, 2560, 2561, 3000, 3584, 3585, 4000, 4001, 5000];

@@ -3,7 +3,7 @@ import { ZcacheBackend, zcacheFactory, frontswapOid } from '../../../src/backend
 import { UsageError } from '../../../src/sim/errors.js';
 import { PAGE_SIZE, makeDesc, Cls } from '../../../src/content/page.js';
 import type { ParamMap } from '../../../src/trace/events.js';
-import { EnvDouble, DEFAULT_CLEN, out, pageOf, zeroPage, type EnvDoubleOptions } from './env-double.js';
+import { EnvDouble, DEFAULT_CLEN, out, pageOf, zeroPage, type EnvDoubleOptions } from '../../helpers/env-double.js';
 
 function make(params: ParamMap = {}, envOpts: EnvDoubleOptions = {}, keepOld = false) {
   const env = new EnvDouble(envOpts);
@@ -48,7 +48,7 @@ describe('zcache: round trips', () => {
     expect(fs.load(0, 5, o)).toBe(true);
     expect(o.tag).toBe(9);
     expect(o.filled).toBe(false);
-    expect(env.compression.get('lz4').decompressCalls).toBe(0);
+    expect(env.fake('lz4').decompressCalls).toBe(0);
     expect(env.meter.totals.decompressOps).toBe(1);
     expect(env.meter.totals.decompressInBytes).toBe(900);
   });

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { zsSizeClasses } from '../../../src/allocators/zsmalloc.js';
 import { ZswapBackend, type ZswapEra } from '../../../src/backends/zswap.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { ZswapEnv, out, pageOf, zeroPage } from './zswap-env.js';
+import { ZswapEnv, out, pageOf, zeroPage } from '../../helpers/env-double.js';
 
 type Op =
   | { kind: 'store'; off: number; clen: number; same: boolean }

@@ -5,7 +5,7 @@ import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { PAGE_SIZE, type Page } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/sim/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
-import { ZswapEnv, filledPage, out, pageOf, patternPage, zeroPage, type FakeCompressor } from './zswap-env.js';
+import { ZswapEnv, filledPage, out, pageOf, patternPage, zeroPage, type FakeCompressor } from '../../helpers/env-double.js';
 
 function make(params: ParamMap = {}, env = new ZswapEnv(), options?: ZswapOptions): { z: ZswapBackend; env: ZswapEnv } {
   const z = new ZswapBackend(env, params, options);
