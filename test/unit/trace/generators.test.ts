@@ -68,6 +68,28 @@ describe('trace generators', () => {
     });
   }
 
+  it('with --corpus, anonymous pages sample the corpus and the trace replays from it', async () => {
+    const corpus = path.join(DIR, 'sub', 'pages.bin');
+    fs.mkdirSync(path.dirname(corpus), { recursive: true });
+    const bytes = Buffer.alloc(16 * 4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 12)) & 0x3f;
+    fs.writeFileSync(corpus, bytes);
+    const out = path.join(DIR, 'db-corpus.jsonl');
+    await generateTrace('database', out, { seed: 2, events: 3000, params: SMALL.database, corpus });
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { content?: { corpus?: string }; op?: string; write?: boolean; data?: unknown });
+    expect(lines[0]!.content!.corpus).toBe('sub/pages.bin');
+    const anonWrites = lines.filter((e) => e.op === 'anon' && e.write);
+    expect(anonWrites.length).toBeGreaterThan(100);
+    for (const e of anonWrites) expect(e.data).toEqual({ corpus: expect.any(Number) as number });
+    const used = new Set(anonWrites.map((e) => (e.data as { corpus: number }).corpus));
+    expect(Math.max(...used)).toBeLessThan(16);
+    expect(used.size).toBe(16);
+    const rep = await run({ trace: out, profiles: ['ssd'] });
+    expect(rep.runs[0]!.backend.oracle.stale).toBe(0);
+    expect(rep.runs[0]!.backend.oracle.lost).toBe(0);
+    await expect(generateTrace('database', out, { corpus: path.join(DIR, 'missing.bin') })).rejects.toThrow(/cannot read corpus/);
+  });
+
   it('unknown kinds, parameters and values are one-line usage errors', () => {
     expect(() => [...generateLines('browser')]).toThrow(/unknown trace generator 'browser' \(accepted: android-app-switch, kernel-build, database\)/);
     const g = GENERATORS.get('database')!;
