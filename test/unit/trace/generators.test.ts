@@ -90,6 +90,22 @@ describe('trace generators', () => {
     await expect(generateTrace('database', out, { corpus: path.join(DIR, 'missing.bin') })).rejects.toThrow(/cannot read corpus/);
   });
 
+  it('each shipped generated workload is what the command on its first line makes', () => {
+    const root = path.resolve(__dirname, '../../..');
+    for (const kind of KINDS) {
+      const file = path.join(root, 'workloads', `gen-${kind}.jsonl`);
+      const text = fs.readFileSync(file, 'utf8');
+      const first = text.slice(0, text.indexOf('\n'));
+      const m = /^# tmemsim trace generate (\S+) --seed (\d+) --events (\d+)((?: --param \S+)*) --out (\S+)$/.exec(first);
+      expect(m, first).not.toBeNull();
+      expect(m![1]).toBe(kind);
+      expect(m![5]).toBe(`workloads/gen-${kind}.jsonl`);
+      const params = Object.fromEntries([...m![4]!.matchAll(/--param ([^=]+)=(\S+)/g)].map((x) => [x[1]!, x[2]!]));
+      const lines = [...generateLines(kind, { seed: Number(m![2]), events: Number(m![3]), params })];
+      expect(text).toBe(`${first}\n${lines.join('\n')}\n`);
+    }
+  });
+
   it('unknown kinds, parameters and values are one-line usage errors', () => {
     expect(() => [...generateLines('browser')]).toThrow(/unknown trace generator 'browser' \(accepted: android-app-switch, kernel-build, database\)/);
     const g = GENERATORS.get('database')!;
