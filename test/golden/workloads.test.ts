@@ -46,6 +46,10 @@ const cases: [string, Parameters<typeof run>[0]][] = [
   ['lifecycle-zombie', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['zombie'], profiles: ['mobile'] }],
   ['lifecycle-writethrough', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['writethrough'], profiles: ['ssd'] }],
   ['ramster-node-failure', { trace: 'workloads/ramster-node-failure.json', profiles: ['ssd'] }],
+  ['cloudphysics-pagecache', { trace: 'workloads/cloudphysics-pagecache.json', profiles: ['ssd'] }],
+  ['gen-android-app-switch', { trace: 'workloads/gen-android-app-switch.jsonl', profiles: ['mobile'] }],
+  ['gen-kernel-build', { trace: 'workloads/gen-kernel-build.jsonl', profiles: ['ssd'] }],
+  ['gen-database', { trace: 'workloads/gen-database.jsonl', profiles: ['ssd'] }],
 ];
 
 /** Workloads whose point is data loss: the lost count is part of the golden, and must not be zero. */

@@ -9,6 +9,7 @@ import { openJsonl } from './jsonl.js';
 import type { SyncTraceSource } from './text-source.js';
 import { IMPORT_FORMATS, ImportedTraceSource, COMMON_OPTIONS } from './import/open.js';
 import type { FormatOptions, OptionSpec } from './import/options.js';
+import { BpftraceTraceSource, BPFTRACE_OPTIONS } from './bpftrace.js';
 
 export type { SyncTraceSource } from './text-source.js';
 
@@ -34,6 +35,7 @@ export const TRACE_FORMATS: ReadonlyMap<string, TraceFormat> = new Map<string, T
     options: [...COMMON_OPTIONS, ...f.options],
     open: (path: string, options?: FormatOptions) => new ImportedTraceSource(path, f, options),
   }]),
+  ['bpftrace', { name: 'bpftrace', extensions: ['.bpftrace', '.bpftrace.gz'], description: 'kernel capture by scripts/tmemsim-capture.bt (docs/capture.md): swap-outs/ins and page-cache adds/deletes as frontswap and cleancache calls', options: BPFTRACE_OPTIONS, open: (path: string, options?: FormatOptions) => new BpftraceTraceSource(path, options) }],
 ]);
 
 /** The format a file name's extension names, if any. */

@@ -155,9 +155,9 @@ describe('bad format options', () => {
   it('tmemsim formats take no options; an unknown format lists them all', () => {
     const j = tmp.file('t.jsonl', '{"format":"tmemsim-trace","version":1,"config":{}}\n');
     expect(thrown(() => openTrace(j, { formatOptions: { 'page-size': 4096 } }))).toBe(
-      "field '--format-opt': input format jsonl takes no format options (got page-size) (accepted: csv, txt, oracleGeneral, vscsi, pageref)",
+      "field '--format-opt': input format jsonl takes no format options (got page-size) (accepted: csv, txt, oracleGeneral, vscsi, pageref, bpftrace)",
     );
     expect(openTrace(j, { formatOptions: {} }).header.version).toBe(1);
-    expect(thrown(() => openTrace(txt, { format: 'lcs' }))).toBe("unknown input format 'lcs' (accepted: json, jsonl, csv, txt, oracleGeneral, vscsi, pageref)");
+    expect(thrown(() => openTrace(txt, { format: 'lcs' }))).toBe("unknown input format 'lcs' (accepted: json, jsonl, csv, txt, oracleGeneral, vscsi, pageref, bpftrace)");
   });
 });

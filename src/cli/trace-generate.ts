@@ -1,0 +1,59 @@
+/**
+ * `tmemsim trace generate KIND`: a seeded synthetic trace as JSONL
+ * (src/trace/generate.ts); `tmemsim trace generators`: the kinds and their
+ * parameters.
+ */
+
+import type { Command } from 'commander';
+import { DEFAULT_EVENTS, generateTrace } from '../trace/generate.js';
+import { GENERATORS } from '../trace/generators/registry.js';
+import { UsageError } from '../sim/errors.js';
+
+interface GenerateFlags {
+  seed?: string;
+  events?: string;
+  param?: Record<string, string>;
+  corpus?: string;
+  out?: string;
+}
+
+function collectParam(v: string, prev: Record<string, string> = {}): Record<string, string> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new UsageError(`'${v}' is not key=value`, { field: '--param' }, 'key=value, e.g. --param apps=8');
+  return { ...prev, [v.slice(0, eq).trim()]: v.slice(eq + 1) };
+}
+
+function integer(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`'${v}' is not a non-negative integer`, { field: flag }, 'a non-negative integer');
+  return Number(v.trim());
+}
+
+export function registerTraceGenerate(trace: Command): void {
+  trace
+    .command('generate')
+    .description(`write a seeded synthetic trace (JSONL): ${[...GENERATORS.keys()].join(', ')}`)
+    .argument('<kind>', 'the workload to generate (see `tmemsim trace generators`)')
+    .option('-s, --seed <n>', 'seed of the events and the page contents', '1')
+    .option('-n, --events <n>', 'events to write', String(DEFAULT_EVENTS))
+    .option('-p, --param <key=value>', 'a generator parameter (repeatable); see `tmemsim trace generators`', collectParam)
+    .option('--corpus <file>', 'a page corpus: anonymous pages take their bytes from its pages')
+    .option('-o, --out <file>', 'output file (default: standard output)')
+    .action(async (kind: string, f: GenerateFlags) => {
+      const r = await generateTrace(kind, f.out ?? '-', {
+        seed: integer('--seed', f.seed), events: integer('--events', f.events), params: f.param, corpus: f.corpus,
+      });
+      if (f.out !== undefined && f.out !== '-') process.stderr.write(`${f.out}: ${r.events} events (${r.kind})\n`);
+    });
+  trace
+    .command('generators')
+    .description('list the trace generators and their parameters')
+    .action(() => {
+      const lines: string[] = [];
+      for (const g of GENERATORS.values()) {
+        lines.push(`${g.name}: ${g.description}`);
+        for (const p of g.params) lines.push(`  ${p.name} = ${p.integer ? 'integer' : 'number'} ${p.min}..${p.max}; default ${p.default}: ${p.doc}`);
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
