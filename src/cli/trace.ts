@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { convertTrace } from '../trace/convert.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
+import { registerInspect } from './trace-inspect.js';
 
 export { collectFormatOption } from '../trace/formats/import/options.js';
 
@@ -51,5 +52,6 @@ export function registerTrace(program: Command): void {
       }
       process.stdout.write(lines.join('\n') + '\n');
     });
+  registerInspect(trace);
   for (const c of trace.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
 }
