@@ -354,6 +354,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
   private readonly loc: EventLocation;
   /** File offset of the current record (for messages). */
   private recordAt = 0;
+  private readonly res: { value: LocatedEvent; done: false } = { value: { event: { op: 'rmmod' }, loc: { file: '', line: 0, index: 0 } }, done: false };
 
   constructor(
     private readonly file: string,
@@ -549,7 +550,10 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     const loc = this.loc;
     loc.index = this.index;
     loc.line = ++this.index;
-    return { value: { event: ev, loc }, done: false };
+    // The result object is reused (for-of never keeps it); the {event, loc} pair is not.
+    const res = this.res;
+    res.value = { event: ev, loc };
+    return res;
   }
 
   /** The end record at b[p]: checks the count and that nothing follows. */
