@@ -110,6 +110,6 @@ describe('bad binary traces: one line, exit 2', () => {
   it('bytes after the end record', () => {
     const extra = path.join(DIR, 'extra.tmtb');
     fs.writeFileSync(extra, Buffer.concat([whole(), Buffer.from([1, 2, 3])]));
-    expectUsage(tmemsim('run', extra), 'bytes after the end record');
+    expectUsage(tmemsim('run', extra), `bytes after the end record, from byte offset ${whole().length}`);
   });
 });

@@ -561,10 +561,11 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     const count = varintAt(this.buf, p + 1);
     if (at > this.end) this.truncated();
     if (count !== this.index) this.corrupt(`the end record counts ${count} events, the file holds ${this.index}`, p);
+    const after = this.base + at;
     if (at < this.end || !this.eof) {
       this.pos = at;
       this.refill();
-      if (this.end > 0) this.corrupt('bytes after the end record', 0);
+      if (this.end > this.pos) this.fail(`corrupt binary trace: bytes after the end record, from byte offset ${after}`);
     }
     this.close();
     return { value: undefined, done: true };
