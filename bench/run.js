@@ -11,6 +11,10 @@
 //  3. compressed path: frontswap stores then loads of pages that never repeat,
 //     zcache with lz4, bytes verified; reference: lz4-wasm's own compress +
 //     decompress of the same pages, one call per page.
+//  4. binary trace reading (bench/tmtb.js): a >= 10M-event .tmtb read by the
+//     TMTB reader; reference: a plain byte loop over the same records.
+//  5. with --scale (npm run bench:scale): 10M- and 100M-event traces over one
+//     fixed working set replayed by `tmemsim run`; peak RSS of each (minutes).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +23,7 @@ import { createRequire } from 'node:module';
 import { run } from '../dist/api.js';
 import { ContentSource } from '../dist/content/source.js';
 import { backendNames } from '../dist/backends/registry.js';
+import { binaryRead, scale } from './tmtb.js';
 
 const require = createRequire(import.meta.url);
 const lz4 = require('lz4-wasm-nodejs');
@@ -221,4 +226,6 @@ console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?
 await metadataPath();
 await perBackend();
 await compressedPath();
+binaryRead(dir, Number(args.get('read-events') ?? 10_000_000));
+if (args.has('scale')) scale(dir, (args.get('scale-events') ?? '10000000,100000000').split(',').map(Number));
 fs.rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { openTrace, type FormatOptions } from './trace/reader.js';
 import { simulateTrace, type RunResult } from './sim/simulate.js';
 import type { RunOverrides } from './sim/config.js';
 import { buildReport, type Report } from './report/model.js';
+import type { RunProgress } from './sim/progress.js';
 
 export interface RunOptions extends RunOverrides {
   /** Path of the trace file. */
@@ -16,12 +17,14 @@ export interface RunOptions extends RunOverrides {
   inputFormat?: string;
   /** Options of an imported format (csv columns, page size, ...): see docs/importers.md. */
   formatOptions?: FormatOptions;
+  /** Told how the run goes (the CLI's progress bar); never affects the report. */
+  progress?: RunProgress;
 }
 
 /** Replay a trace and return the raw results (per profile, backend and baseline passes). */
 export async function simulate(o: RunOptions): Promise<RunResult> {
-  const { trace, inputFormat, formatOptions, ...overrides } = o;
-  return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides);
+  const { trace, inputFormat, formatOptions, progress, ...overrides } = o;
+  return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides, progress);
 }
 
 /** Replay a trace and build the report (what `tmemsim run --format json` prints). */

@@ -3,6 +3,9 @@
 export { run, simulate, type RunOptions } from './api.js';
 export { openTrace, type FormatOptions } from './trace/reader.js';
 export { convertTrace } from './trace/convert.js';
+export { TmtbEncoder, writeTmtb } from './trace/formats/tmtb.js';
+export { inspectTrace, type TraceInspection, type ReuseBucket } from './trace/inspect.js';
+export type { RunProgress } from './sim/progress.js';
 export type * from './trace/events.js';
 export { buildReport, type Report, type ReportRun, type Delta } from './report/model.js';
 export { FORMATS } from './report/formats.js';

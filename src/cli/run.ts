@@ -11,6 +11,7 @@ import { FORMAT_OPT_HELP, collectFormatOption } from './trace.js';
 import type { FormatOptions } from '../trace/reader.js';
 import type { Injection } from '../sim/config.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
+import { progressFor } from './progress.js';
 
 interface RunFlags {
   backend?: string;
@@ -28,6 +29,8 @@ interface RunFlags {
   rmmodStrategy?: string;
   zombieRate?: string;
   at?: Injection[];
+  progress?: boolean;
+  quiet?: boolean;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -49,6 +52,9 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
     .option('--rmmod-strategy <names>', 'compare rmmod strategies (flush, zombie, writethrough, refuse), comma-separated: one run each, overriding every rmmod of the trace')
     .option('--zombie-rate <pages/s>', 'zombie drain rate, pages per simulated second')
+    .option('--progress', 'show the progress bar on stderr even when it is not a terminal (default: when it is, for runs over a second)')
+    .option('--no-progress', 'no progress bar')
+    .option('-q, --quiet', 'no progress bar')
     .option('--at <when:action>', 'inject an event: WHEN = N, N%, Ns|ms|us; ACTION = rmmod[=strategy], insmod=backend[,k=v], param=name=value, node_down=N (repeatable)', parseAt)
     .action(async (trace: string, f: RunFlags) => {
       if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
@@ -67,6 +73,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         rmmodStrategies: f.rmmodStrategy ? splitList(f.rmmodStrategy) : undefined,
         zombieRate: f.zombieRate === undefined ? undefined : parseIntFlag('--zombie-rate', f.zombieRate, 1),
         at: f.at,
+        progress: progressFor(f.progress, f.quiet),
       };
       const report = await run(opts);
       writeOut(FORMATS[f.format as FormatName](report), f.out);

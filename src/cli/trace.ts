@@ -10,6 +10,7 @@ import { convertTrace } from '../trace/convert.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
 import { registerTraceGenerate } from './trace-generate.js';
+import { registerInspect } from './trace-inspect.js';
 
 export { collectFormatOption } from '../trace/formats/import/options.js';
 
@@ -28,12 +29,12 @@ export function registerTrace(program: Command): void {
     .description('trace files: convert foreign traces (csv, txt, oracleGeneral, vscsi, pageref) to tmemsim format; list the formats');
   trace
     .command('convert')
-    .description('convert a trace to tmemsim format (JSONL by default), streaming: the header first, one event per line')
+    .description('convert a trace to tmemsim format (JSONL by default, or JSON, or the binary .tmtb), streaming')
     .argument('<in>', 'input trace')
-    .argument('<out>', 'output file (.jsonl, or .json for the document form; - for standard output)')
+    .argument('<out>', 'output file (.jsonl; .json for the document form; .tmtb for the binary form; - for standard output)')
     .option('--input-format <fmt>', `input format, if the extension does not say it: ${[...TRACE_FORMATS.keys()].join(', ')}`)
     .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
-    .option('--output-format <fmt>', 'jsonl or json (default: json for a .json output, else jsonl)')
+    .option('--output-format <fmt>', 'jsonl, json or tmtb (default: by the output\'s extension .json / .tmtb, else jsonl)')
     .action(async (input: string, output: string, f: ConvertFlags) => {
       const r = await convertTrace(input, output, { format: f.inputFormat, formatOptions: f.formatOpt, outputFormat: f.outputFormat });
       if (output !== '-') process.stdout.write(`${r.input} (${r.inputFormat}) -> ${r.output} (${r.outputFormat}): ${r.events} events\n`);
@@ -53,5 +54,6 @@ export function registerTrace(program: Command): void {
       process.stdout.write(lines.join('\n') + '\n');
     });
   registerTraceGenerate(trace);
+  registerInspect(trace);
   for (const c of trace.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
 }

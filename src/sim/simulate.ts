@@ -21,6 +21,7 @@ import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from
 import { UsageError, type Where } from './errors.js';
 import { Machine } from './machine.js';
 import { summarize, type PassSummary } from './summary.js';
+import { PROGRESS_EVERY, type RunProgress } from './progress.js';
 import * as path from 'node:path';
 
 export interface PassOptions {
@@ -32,6 +33,8 @@ export interface PassOptions {
   total: number;
   /** The trace's corpus, opened once for every pass of a run (default: each pass opens it). */
   corpus?: () => Corpus | null;
+  /** Told of the events done every few thousand events (a progress bar). */
+  progress?: RunProgress;
 }
 
 export interface ProgressInfo {
@@ -55,7 +58,7 @@ export interface RunResult {
 /** Opens the trace again for each pass (a TraceSource streams once per events() call). */
 export type SourceOpener = () => TraceSource;
 
-export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}): Promise<RunResult> {
+export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress): Promise<RunResult> {
   const first = open();
   const cfg = resolveConfig(first.header, first.path, overrides);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
@@ -63,17 +66,25 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
   let shared: Corpus | null | undefined;
   const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
+  let pass = 0;
+  const passes = cfg.profiles.length * ((cfg.baseline ? 1 : 0) + cfg.variants.length);
+  const label = (p: Profile, what: string): RunProgress | undefined => {
+    progress?.pass(++pass, `${p.name} ${what}`);
+    return progress;
+  };
+  progress?.begin(first.path, passes);
   try {
     for (const profile of cfg.profiles) {
       // The baseline has no backend, so every variant shares it.
-      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus }) : null;
+      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'baseline') }) : null;
       for (const variant of cfg.variants) {
-        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus });
+        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, progress: label(profile, variant ?? 'backend') });
         runs.push({ profile: profile.name, variant, backend, baseline });
       }
     }
   } finally {
     shared?.close();
+    progress?.end();
   }
   return { trace: first.path, config: cfg, runs };
 }
@@ -128,8 +139,17 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     events++;
   };
   // A synchronous source spares a promise per event.
-  if (isSync(src)) for (const le of src.eventsSync()) step(le);
-  else for await (const le of src.events()) step(le);
+  const prog = o.progress;
+  if (isSync(src)) {
+    const it: Iterator<LocatedEvent> & { bytesRead?: number } = src.eventsSync();
+    if (prog === undefined) for (const le of { [Symbol.iterator]: () => it }) step(le);
+    else {
+      for (const le of { [Symbol.iterator]: () => it }) {
+        step(le);
+        if (events % PROGRESS_EVERY === 0) prog.tick(events, it.bytesRead ?? -1);
+      }
+    }
+  } else for await (const le of src.events()) step(le);
   inject(events, true);
   return summarize(m, { events, profile: o.profile, withBackend });
 }

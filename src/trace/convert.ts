@@ -15,10 +15,11 @@ import { once } from 'node:events';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../sim/errors.js';
-import { openTrace, traceFormatFor, type FormatOptions } from './reader.js';
+import { openTrace, traceFormatFor, type FormatOptions, type SyncTraceSource } from './reader.js';
+import { TmtbEncoder } from './formats/tmtb.js';
 
-export type OutputFormat = 'jsonl' | 'json';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'json'];
+export type OutputFormat = 'jsonl' | 'json' | 'tmtb';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'json', 'tmtb'];
 
 export interface ConvertOptions {
   /** Input format name (default: by the input's extension). */
@@ -47,11 +48,11 @@ export function outputFormatFor(output: string, given?: string): OutputFormat {
     if (!f) throw new UsageError(`unknown output format '${given}'`, { field: '--output-format' }, OUTPUT_FORMATS.join(', '));
     return f;
   }
-  return /\.json$/i.test(output) ? 'json' : 'jsonl';
+  return /\.json$/i.test(output) ? 'json' : /\.tmtb$/i.test(output) ? 'tmtb' : 'jsonl';
 }
 
 interface Sink {
-  write(s: string): void | Promise<void>;
+  write(s: string | Uint8Array): void | Promise<void>;
   /** True once the reader went away (standard output closed): stop converting. */
   readonly closed: boolean;
   /** Called when every byte is written. */
@@ -71,7 +72,8 @@ function fileSink(output: string): Sink {
   return {
     closed: false,
     write(s) {
-      writeSync(fd, s);
+      if (typeof s === 'string') writeSync(fd, s);
+      else writeSync(fd, s);
     },
     commit() {
       closeSync(fd);
@@ -89,7 +91,7 @@ function stdoutSink(): Sink {
   const out = process.stdout;
   const sink = {
     closed: false,
-    async write(s: string) {
+    async write(s: string | Uint8Array) {
       if (sink.closed) return;
       try {
         if (!out.write(s)) await once(out, 'drain');
@@ -123,6 +125,11 @@ export async function convertTrace(input: string, output: string, o: ConvertOpti
   const sink = output === '-' ? stdoutSink() : fileSink(output);
   let events = 0;
   try {
+    if (outputFormat === 'tmtb') {
+      events = await writeBinary(src, sink);
+      sink.commit();
+      return { input, inputFormat, output, outputFormat, events };
+    }
     const h = JSON.stringify(src.header);
     let out = outputFormat === 'jsonl' ? `${h}\n` : `${h.slice(0, -1)},"events":[\n`;
     const sep = outputFormat === 'jsonl' ? '\n' : ',\n';
@@ -145,4 +152,23 @@ export async function convertTrace(input: string, output: string, o: ConvertOpti
     throw e;
   }
   return { input, inputFormat, output, outputFormat, events };
+}
+
+/** The binary form (src/trace/formats/tmtb.ts): encoded blocks of about 1 MiB, then the end record. */
+async function writeBinary(src: SyncTraceSource, sink: Sink): Promise<number> {
+  const blocks: Uint8Array[] = [];
+  const enc = new TmtbEncoder(src.header, (b) => blocks.push(b));
+  const drain = async (): Promise<void> => {
+    for (const b of blocks.splice(0)) await sink.write(b);
+  };
+  for (const { event } of src.eventsSync()) {
+    enc.write(event);
+    if (blocks.length > 0) {
+      await drain();
+      if (sink.closed) return enc.count;
+    }
+  }
+  enc.end();
+  await drain();
+  return enc.count;
 }

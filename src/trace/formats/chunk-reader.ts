@@ -56,6 +56,8 @@ export class ChunkReader {
   buf: Buffer;
   end = 0;
   eof = false;
+  /** Bytes read from the file so far (for progress). */
+  bytesRead = 0;
 
   constructor(readonly path: string) {
     this.fd = openFile(path);
@@ -81,6 +83,7 @@ export class ChunkReader {
       throw new UsageError(`cannot read trace: ${ioReason(e)}`, { file: this.path });
     }
     this.end += n;
+    this.bytesRead += n;
     buf[this.end] = 0;
     if (n === 0) {
       this.eof = true;

@@ -390,6 +390,11 @@ export class JsonCursor implements Cursor {
     return this.err(`truncated trace: the file ends here; ${what}`);
   }
 
+  /** Bytes of the file read so far (for progress). */
+  get bytesRead(): number {
+    return this.reader.bytesRead;
+  }
+
   close(): void {
     this.reader.close();
   }

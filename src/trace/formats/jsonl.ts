@@ -142,6 +142,11 @@ export class JsonlCursor implements Cursor {
     });
   }
 
+  /** Bytes of the file read so far (for progress). */
+  get bytesRead(): number {
+    return this.reader.bytesRead;
+  }
+
   close(): void {
     this.reader.close();
   }

@@ -6,6 +6,7 @@
 
 import { openJson } from './json.js';
 import { openJsonl } from './jsonl.js';
+import { openTmtb } from './tmtb.js';
 import type { SyncTraceSource } from './text-source.js';
 import { IMPORT_FORMATS, ImportedTraceSource, COMMON_OPTIONS } from './import/open.js';
 import type { FormatOptions, OptionSpec } from './import/options.js';
@@ -27,6 +28,7 @@ export interface TraceFormat {
 export const TRACE_FORMATS: ReadonlyMap<string, TraceFormat> = new Map<string, TraceFormat>([
   ['json', { name: 'json', extensions: ['.json'], description: 'one JSON document { header keys..., "events": [...] }', open: openJson }],
   ['jsonl', { name: 'jsonl', extensions: ['.jsonl', '.ndjson'], description: 'header on line 1, one event per line', open: openJsonl }],
+  ['tmtb', { name: 'tmtb', extensions: ['.tmtb'], description: 'tmemsim binary trace: the same header and events, packed (docs/trace-format.md)', open: openTmtb }],
   // Importers of foreign traces (docs/importers.md): each request becomes page-cache reads/writes.
   ...[...IMPORT_FORMATS.values()].map((f): [string, TraceFormat] => [f.name, {
     name: f.name,

@@ -27,6 +27,8 @@ export interface Cursor {
   next(): unknown;
   /** Releases the file (idempotent). */
   close(): void;
+  /** Bytes of the file read so far, if known (for progress). */
+  readonly bytesRead?: number;
 }
 
 /** What a text format needs to provide: a way to start a pass. */
@@ -103,6 +105,11 @@ class EventIterator implements IterableIterator<LocatedEvent> {
   return(): IteratorResult<LocatedEvent> {
     this.finish();
     return { value: undefined, done: true };
+  }
+
+  /** Bytes of the file read so far, or -1 (for progress). */
+  get bytesRead(): number {
+    return this.cursor.bytesRead ?? -1;
   }
 
   [Symbol.iterator](): IterableIterator<LocatedEvent> {

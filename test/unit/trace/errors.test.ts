@@ -229,12 +229,12 @@ describe('opening', () => {
   it('unknown extension lists the accepted formats', () => {
     const p = tmp.file('trace.dat', 'x');
     expect(thrown(() => openTrace(p))).toBe(
-      `${p}: unknown trace file extension '.dat'; name the format with --input-format (accepted: json (.json), jsonl (.jsonl, .ndjson), csv (.csv, .csv.gz), txt (.txt, .txt.gz), oracleGeneral (.oraclegeneral.bin, .oraclegeneral, .oraclegeneral.bin.gz), vscsi (.vscsi, .vscsi.gz), pageref (.pageref, .pageref.gz, .trc, .trc.gz), bpftrace (.bpftrace, .bpftrace.gz))`,
+      `${p}: unknown trace file extension '.dat'; name the format with --input-format (accepted: json (.json), jsonl (.jsonl, .ndjson), tmtb (.tmtb), csv (.csv, .csv.gz), txt (.txt, .txt.gz), oracleGeneral (.oraclegeneral.bin, .oraclegeneral, .oraclegeneral.bin.gz), vscsi (.vscsi, .vscsi.gz), pageref (.pageref, .pageref.gz, .trc, .trc.gz), bpftrace (.bpftrace, .bpftrace.gz))`,
     );
   });
 
   it('unknown --input-format lists the formats', () => {
-    expect(thrown(() => openTrace('x.json', { format: 'xml' }))).toBe("unknown input format 'xml' (accepted: json, jsonl, csv, txt, oracleGeneral, vscsi, pageref, bpftrace)");
+    expect(thrown(() => openTrace('x.json', { format: 'xml' }))).toBe("unknown input format 'xml' (accepted: json, jsonl, tmtb, csv, txt, oracleGeneral, vscsi, pageref, bpftrace)");
   });
 
   it('a missing file is ENOENT', () => {

@@ -158,6 +158,6 @@ describe('bad format options', () => {
       "field '--format-opt': input format jsonl takes no format options (got page-size) (accepted: csv, txt, oracleGeneral, vscsi, pageref, bpftrace)",
     );
     expect(openTrace(j, { formatOptions: {} }).header.version).toBe(1);
-    expect(thrown(() => openTrace(txt, { format: 'lcs' }))).toBe("unknown input format 'lcs' (accepted: json, jsonl, csv, txt, oracleGeneral, vscsi, pageref, bpftrace)");
+    expect(thrown(() => openTrace(txt, { format: 'lcs' }))).toBe("unknown input format 'lcs' (accepted: json, jsonl, tmtb, csv, txt, oracleGeneral, vscsi, pageref, bpftrace)");
   });
 });

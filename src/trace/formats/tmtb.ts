@@ -1,0 +1,834 @@
+/**
+ * tmemsim's binary trace format, TMTB (.tmtb): the same header and events
+ * as trace format v1 (events.ts), packed for fast streaming. Layout (all
+ * integers little-endian; "varint" = unsigned LEB128, at most 8 bytes, a
+ * value below 2^53):
+ *
+ *   file    = magic "TMTB" | u16 version (1) | u32 header length H | H bytes of header JSON
+ *             | record* | end
+ *   record  = u8 op code (0..19, EVENT_OPS order) | u8 flags | [time] | op fields
+ *   end     = u8 0xFF | varint event count            (then the file ends)
+ *
+ *   flags   bits 0-1: time: 0 none, 1 zigzag varint delta (µs) from the previous event's t,
+ *                         2 f64 absolute (non-integer or huge t)
+ *           bit 2: data present     bit 3: `write` present   bit 4: `write` value
+ *           bit 5: first optional field present (anon pid, mount uuid, insmod params, rmmod strategy)
+ *           bit 6: second optional field present (rmmod rate)           bit 7: 0
+ *
+ *   op fields, in this order (u8 for type, fs, node; varint otherwise; str = varint length + UTF-8):
+ *     swapon type slots | swapoff type | mount fs [uuid str] | umount fs
+ *     insmod backend-str [varint n, n × (key str, value)] | rmmod [strategy str] [rate f64]
+ *     param name-str value | node_down node | node_up node
+ *     frontswap_store type offset [data] | frontswap_load / _invalidate_page type offset
+ *     frontswap_invalidate_area type | cleancache_put fs inode index [data]
+ *     cleancache_get / _invalidate_page fs inode index | cleancache_invalidate_inode fs inode
+ *     cleancache_invalidate_fs fs | anon [pid] page [data] | file fs inode index [data]
+ *   value   = u8 tag: 0 str, 1 true, 2 false, 3 f64
+ *   data    = u8 tag: 0..5 a class name (CLASS_NAMES), 0x10|c {class: c, seed: varint},
+ *             0x20|c {class: c}, 0x40 {fill: u8}, 0x41 {corpus: varint}, 0x42 {b64: str}
+ *
+ * A file-page event (the commonest) is 5-9 bytes. The reader decodes a
+ * 4 MiB window with one refill check per record; every field is range
+ * checked as the schema would check it, and a record cut short by the end
+ * of the file, an unknown op code or a value out of range is one UsageError
+ * naming the file, the byte offset and the record index. A file without the
+ * end record (a writer that died) is truncated, as is one whose count
+ * disagrees.
+ */
+
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { UsageError } from '../../sim/errors.js';
+import {
+  EVENT_OPS, LIMITS, type DataSpec, type EventLocation, type EventOp, type LocatedEvent, type ParamMap, type ParamValue,
+  type TraceEvent, type TraceHeader, type TraceSource,
+} from '../events.js';
+import { validateHeader } from '../validate.js';
+import { openFile } from './chunk-reader.js';
+import type { SyncTraceSource } from './text-source.js';
+
+export const TMTB_MAGIC = 'TMTB';
+export const TMTB_VERSION = 1;
+/** Bytes before the header JSON. */
+const PREFIX = 10;
+const END_CODE = 0xff;
+/** The longest a record without strings can be: op, flags, f64 time, 3 varints, data (tag + varint). */
+const MAX_FIXED = 2 + 8 + 3 * 8 + 1 + 8 + 8;
+/** Bytes read per refill. */
+const WINDOW = 4 << 20;
+/** The longest string (a name, a b64 page) or header accepted. */
+const MAX_STRING = 16 << 20;
+
+const CLASS_NAMES = ['zero', 'fill', 'text', 'code', 'random', 'heap'] as const;
+const CLASS_CODE: Record<string, number> = Object.fromEntries(CLASS_NAMES.map((c, i) => [c, i]));
+const OP_CODE: Record<string, number> = Object.fromEntries(EVENT_OPS.map((o, i) => [o, i]));
+// The hot decoder switches on these codes (EVENT_OPS order).
+if (OP_CODE['file'] !== 19 || OP_CODE['anon'] !== 18 || OP_CODE['frontswap_store'] !== 9 || OP_CODE['cleancache_put'] !== 13) {
+  throw new Error('tmtb: EVENT_OPS order changed; renumber the decoder');
+}
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const B64_MAX = 5464;
+
+const F_TIME = 3;
+const T_DELTA = 1;
+const T_F64 = 2;
+const F_DATA = 4;
+const F_WRITE = 8;
+const F_WRITE_VALUE = 16;
+const F_OPT1 = 32;
+const F_OPT2 = 64;
+const F_RESERVED = 128;
+
+// ---- writing -----------------------------------------------------------------
+
+/**
+ * Encodes events into TMTB bytes, handed to `sink` in blocks of about 1 MiB.
+ * The events must be valid (validated by a reader, or typed by the caller);
+ * a value the format cannot hold throws.
+ */
+export class TmtbEncoder {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+  private prevT = 0;
+  count = 0;
+
+  constructor(
+    header: TraceHeader,
+    private readonly sink: (bytes: Uint8Array) => void,
+  ) {
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    this.room(PREFIX + json.length);
+    this.buf.write(TMTB_MAGIC, 0, 'latin1');
+    this.buf.writeUInt16LE(TMTB_VERSION, 4);
+    this.buf.writeUInt32LE(json.length, 6);
+    json.copy(this.buf, PREFIX);
+    this.pos = PREFIX + json.length;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  /** Hands what is encoded so far to the sink. */
+  flush(): void {
+    if (this.pos > 0) this.sink(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.pos = 0;
+  }
+
+  private u8(v: number): void {
+    this.buf[this.pos++] = v;
+  }
+
+  private varint(v: number, what: string): void {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`tmtb: ${what} ${v} is not an integer 0..2^53-1`);
+    const b = this.buf;
+    let p = this.pos;
+    while (v >= 128) {
+      b[p++] = (v % 128) | 128;
+      v = Math.floor(v / 128);
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  private f64(v: number): void {
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+
+  private str(s: string): void {
+    const n = Buffer.byteLength(s, 'utf8');
+    this.room(9 + n);
+    this.varint(n, 'string length');
+    this.buf.write(s, this.pos, 'utf8');
+    this.pos += n;
+  }
+
+  private value(v: ParamValue): void {
+    this.room(9);
+    if (typeof v === 'string') {
+      this.u8(0);
+      this.str(v);
+    } else if (typeof v === 'boolean') this.u8(v ? 1 : 2);
+    else {
+      this.u8(3);
+      this.f64(v);
+    }
+  }
+
+  private data(d: DataSpec): void {
+    if (typeof d === 'string') return this.u8(classCode(d));
+    if ('class' in d) {
+      const c = classCode(d.class);
+      if (d.seed === undefined) return this.u8(0x20 | c);
+      this.u8(0x10 | c);
+      return this.varint(d.seed, 'seed');
+    }
+    if ('fill' in d) {
+      this.u8(0x40);
+      return this.u8(d.fill);
+    }
+    if ('corpus' in d) {
+      this.u8(0x41);
+      return this.varint(d.corpus, 'corpus');
+    }
+    this.u8(0x42);
+    this.str(d.b64);
+  }
+
+  /** Appends one event. */
+  write(ev: TraceEvent): void {
+    const code = OP_CODE[ev.op];
+    if (code === undefined) throw new Error(`tmtb: unknown op ${String(ev.op)}`);
+    // The flags first: a long string below may flush the buffer between here and the end of the record.
+    let flags = 0;
+    let dt = 0;
+    if (ev.t !== undefined) {
+      const d = ev.t - this.prevT;
+      if (Number.isSafeInteger(ev.t) && Number.isSafeInteger(d) && Math.abs(d) < 2 ** 51) {
+        flags |= T_DELTA;
+        dt = d >= 0 ? d * 2 : -d * 2 - 1;
+      } else flags |= T_F64;
+    }
+    const data: DataSpec | undefined = 'data' in ev ? ev.data : undefined;
+    if (data !== undefined) flags |= F_DATA;
+    if ((ev.op === 'anon' || ev.op === 'file') && ev.write !== undefined) flags |= ev.write ? F_WRITE | F_WRITE_VALUE : F_WRITE;
+    if ((ev.op === 'anon' && ev.pid !== undefined) || (ev.op === 'mount' && ev.uuid !== undefined)
+      || (ev.op === 'insmod' && ev.params !== undefined) || (ev.op === 'rmmod' && ev.strategy !== undefined)) flags |= F_OPT1;
+    if (ev.op === 'rmmod' && ev.rate !== undefined) flags |= F_OPT2;
+    this.room(MAX_FIXED);
+    this.u8(code);
+    this.u8(flags);
+    if (flags & T_DELTA) this.varint(dt, 't');
+    else if (flags & T_F64) this.f64(ev.t!);
+    if (ev.t !== undefined) this.prevT = ev.t;
+    switch (ev.op) {
+      case 'swapon':
+        this.u8(ev.type);
+        this.varint(ev.slots, 'slots');
+        break;
+      case 'swapoff':
+      case 'frontswap_invalidate_area':
+        this.u8(ev.type);
+        break;
+      case 'mount':
+        this.u8(ev.fs);
+        if (ev.uuid !== undefined) this.str(ev.uuid);
+        break;
+      case 'umount':
+      case 'cleancache_invalidate_fs':
+        this.u8(ev.fs);
+        break;
+      case 'insmod':
+        this.str(ev.backend);
+        if (ev.params !== undefined) {
+          const keys = Object.keys(ev.params);
+          this.room(9);
+          this.varint(keys.length, 'params');
+          for (const k of keys) {
+            this.str(k);
+            this.value(ev.params[k]!);
+          }
+        }
+        break;
+      case 'rmmod':
+        if (ev.strategy !== undefined) this.str(ev.strategy);
+        if (ev.rate !== undefined) {
+          this.room(8);
+          this.f64(ev.rate);
+        }
+        break;
+      case 'param':
+        this.str(ev.name);
+        this.value(ev.value);
+        break;
+      case 'node_down':
+      case 'node_up':
+        this.u8(ev.node);
+        break;
+      case 'frontswap_store':
+      case 'frontswap_load':
+      case 'frontswap_invalidate_page':
+        this.u8(ev.type);
+        this.varint(ev.offset, 'offset');
+        break;
+      case 'cleancache_put':
+      case 'cleancache_get':
+      case 'cleancache_invalidate_page':
+      case 'file':
+        this.u8(ev.fs);
+        this.varint(ev.inode, 'inode');
+        this.varint(ev.index, 'index');
+        break;
+      case 'cleancache_invalidate_inode':
+        this.u8(ev.fs);
+        this.varint(ev.inode, 'inode');
+        break;
+      case 'anon':
+        if (ev.pid !== undefined) this.varint(ev.pid, 'pid');
+        this.varint(ev.page, 'page');
+        break;
+    }
+    if (data !== undefined) {
+      this.room(9);
+      this.data(data);
+    }
+    this.count++;
+  }
+
+  /** Writes the end record and flushes. */
+  end(): void {
+    this.room(9);
+    this.u8(END_CODE);
+    this.varint(this.count, 'count');
+    this.flush();
+  }
+}
+
+function classCode(c: string): number {
+  const k = CLASS_CODE[c];
+  if (k === undefined) throw new Error(`tmtb: unknown content class '${c}'`);
+  return k;
+}
+
+// ---- reading -----------------------------------------------------------------
+
+/** Reads and checks the magic, version and header of an open file; returns the header and the first record's offset. */
+function readHeader(fd: number, file: string): { header: TraceHeader; start: number } {
+  const pre = Buffer.alloc(PREFIX);
+  const n = readSync(fd, pre, 0, PREFIX, 0);
+  if (n < 4 || pre.toString('latin1', 0, 4) !== TMTB_MAGIC) {
+    throw new UsageError(`not a tmemsim binary trace: the file does not start with "${TMTB_MAGIC}"`, { file }, 'a file written by tmemsim trace convert ... OUT.tmtb');
+  }
+  if (n < PREFIX) throw new UsageError(`truncated binary trace: the file ends at byte ${n}, inside the header`, { file });
+  const version = pre.readUInt16LE(4);
+  if (version !== TMTB_VERSION) throw new UsageError(`unsupported binary trace version ${version}`, { file }, String(TMTB_VERSION));
+  const len = pre.readUInt32LE(6);
+  if (len > MAX_STRING) throw new UsageError(`corrupt binary trace: header length ${len} at byte 6 exceeds ${MAX_STRING}`, { file });
+  const json = Buffer.alloc(len);
+  const got = len === 0 ? 0 : readSync(fd, json, 0, len, PREFIX);
+  if (got < len) throw new UsageError(`truncated binary trace: the file ends at byte ${PREFIX + got}, inside the ${len}-byte header`, { file });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json.toString('utf8'));
+  } catch (e) {
+    throw new UsageError(`corrupt binary trace: the header at byte ${PREFIX} is not JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, { file });
+  }
+  return { header: validateHeader(raw, { file }), start: PREFIX + len };
+}
+
+/** The position after the last varint read by `varintAt`. */
+let at = 0;
+
+/** A varint at b[p] (the one-byte case is inlined by callers). Returns -1 when longer than 8 bytes. */
+function varintAt(b: Uint8Array, p: number): number {
+  let v = 0;
+  let mul = 1;
+  for (let i = 0; i < 8; i++) {
+    const c = b[p++]!;
+    v += (c & 127) * mul;
+    if (c < 128) {
+      at = p;
+      return v;
+    }
+    mul *= 128;
+  }
+  at = p;
+  return -1;
+}
+
+/** One pass over a TMTB file: yields located events. */
+class TmtbIterator implements IterableIterator<LocatedEvent> {
+  private fd: number;
+  private buf = Buffer.allocUnsafe(WINDOW + 64);
+  /** File offset of buf[0]. */
+  private base: number;
+  private pos = 0;
+  private end = 0;
+  private eof = false;
+  private index = 0;
+  private prevT = 0;
+  private done = false;
+  private readonly loc: EventLocation;
+  /** File offset of the current record (for messages). */
+  private recordAt = 0;
+  private readonly res: { value: LocatedEvent; done: false } = { value: { event: { op: 'rmmod' }, loc: { file: '', line: 0, index: 0 } }, done: false };
+
+  constructor(
+    private readonly file: string,
+    start: number,
+    private readonly size: number,
+  ) {
+    this.fd = openFile(file);
+    this.base = start;
+    this.loc = { file, line: 0, index: 0 };
+    this.refill();
+  }
+
+  /** Bytes consumed so far (for progress). */
+  get bytesRead(): number {
+    return this.base + this.pos;
+  }
+
+  /** Keeps buf[pos..end), reads more after it. */
+  private refill(need = 0): void {
+    if (this.eof) return;
+    const keep = this.end - this.pos;
+    let buf = this.buf;
+    if (keep + need + 64 > buf.length - WINDOW / 2) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, keep + need + WINDOW + 64));
+      buf.copy(bigger, 0, this.pos, this.end);
+      this.buf = buf = bigger;
+    } else if (keep > 0) buf.copy(buf, 0, this.pos, this.end);
+    this.base += this.pos;
+    this.pos = 0;
+    this.end = keep;
+    const target = keep + Math.max(need, WINDOW / 2);
+    while (this.end < buf.length - 64) {
+      let n: number;
+      try {
+        n = readSync(this.fd, buf, this.end, buf.length - 64 - this.end, this.base + this.end);
+      } catch (e) {
+        this.close();
+        throw new UsageError(`cannot read trace: ${e instanceof Error ? e.message.replace(/, \w+ '.*'$/, '') : String(e)}`, { file: this.file });
+      }
+      if (n === 0) {
+        this.eof = true;
+        break;
+      }
+      this.end += n;
+      if (this.end >= target) break;
+    }
+    // Zeros after the data: a varint cut short by the end of the file stops on them.
+    buf.fill(0, this.end, Math.min(buf.length, this.end + 64));
+  }
+
+  private fail(what: string): never {
+    this.close();
+    throw new UsageError(what, { file: this.file, event: this.index });
+  }
+
+  private truncated(): never {
+    return this.fail(
+      `truncated binary trace: the file ends at byte offset ${this.base + this.end}, inside record #${this.index} (which starts at byte ${this.recordAt})`,
+    );
+  }
+
+  private corrupt(what: string, p: number): never {
+    return this.fail(`corrupt binary trace: ${what} at byte offset ${this.base + p} (record #${this.index})`);
+  }
+
+  next(): IteratorResult<LocatedEvent> {
+    if (this.done) return { value: undefined, done: true };
+    if (this.end - this.pos < MAX_FIXED && !this.eof) this.refill();
+    const b = this.buf;
+    let p = this.pos;
+    this.recordAt = this.base + p;
+    if (p >= this.end) {
+      this.truncated();
+    }
+    const code = b[p]!;
+    if (code === END_CODE) return this.finishAt(p);
+    const flags = b[p + 1]!;
+    p += 2;
+    if (code >= 20) this.corrupt(`unknown op code ${code}`, p - 2);
+    if (flags & F_RESERVED || (flags & F_TIME) === 3) this.corrupt(`bad flags 0x${flags.toString(16)}`, p - 1);
+    let t = -1;
+    const tk = flags & F_TIME;
+    if (tk === T_DELTA) {
+      let z = b[p]!;
+      if (z < 128) p++;
+      else {
+        z = varintAt(b, p);
+        p = at;
+        if (z < 0) this.corrupt('varint longer than 8 bytes in t', p - 8);
+      }
+      t = this.prevT + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+      if (t < 0) this.corrupt(`time ${t} before 0`, p - 1);
+      this.prevT = t;
+    } else if (tk === T_F64) {
+      t = b.readDoubleLE(p);
+      p += 8;
+      if (!(t >= 0)) this.corrupt(`time ${t} is not a number >= 0`, p - 8);
+      this.prevT = t;
+    }
+    let ev: TraceEvent;
+    let dataAllowed = false;
+    switch (code) {
+      case 19: // file
+      case 13: // cleancache_put
+      case 14: // cleancache_get
+      case 15: {
+        // cleancache_invalidate_page
+        const fs = b[p++]!;
+        let inode = b[p]!;
+        if (inode < 128) p++;
+        else {
+          inode = varintAt(b, p);
+          p = at;
+        }
+        let index = b[p]!;
+        if (index < 128) p++;
+        else {
+          index = varintAt(b, p);
+          p = at;
+        }
+        if (p > this.end) this.truncated();
+        if (fs > LIMITS.maxFs - 1) this.corrupt(`fs ${fs} out of range 0..${LIMITS.maxFs - 1}`, p);
+        if (!(inode >= 0 && inode <= LIMITS.maxInode)) this.corrupt(`inode ${inode} out of range 0..${LIMITS.maxInode}`, p);
+        if (!(index >= 0 && index <= LIMITS.maxIndex)) this.corrupt(`index ${index} out of range 0..${LIMITS.maxIndex}`, p);
+        if (code === 19) {
+          ev = { op: 'file', fs, inode, index };
+          if (flags & F_WRITE) ev.write = (flags & F_WRITE_VALUE) !== 0;
+          dataAllowed = true;
+        } else {
+          ev = { op: EVENT_OPS[code] as 'cleancache_get', fs, inode, index };
+          dataAllowed = code === 13;
+        }
+        break;
+      }
+      case 9: // frontswap_store
+      case 10: // frontswap_load
+      case 11: {
+        // frontswap_invalidate_page
+        const type = b[p++]!;
+        let offset = b[p]!;
+        if (offset < 128) p++;
+        else {
+          offset = varintAt(b, p);
+          p = at;
+        }
+        if (p > this.end) this.truncated();
+        if (type >= LIMITS.swapTypes) this.corrupt(`swap type ${type} out of range 0..${LIMITS.swapTypes - 1}`, p);
+        if (!(offset >= 0 && offset < LIMITS.maxSlots)) this.corrupt(`offset ${offset} out of range 0..${LIMITS.maxSlots - 1}`, p);
+        ev = { op: EVENT_OPS[code] as 'frontswap_load', type, offset };
+        dataAllowed = code === 9;
+        break;
+      }
+      case 18: {
+        // anon
+        let pid = -1;
+        if (flags & F_OPT1) {
+          pid = b[p]!;
+          if (pid < 128) p++;
+          else {
+            pid = varintAt(b, p);
+            p = at;
+          }
+        }
+        let page = b[p]!;
+        if (page < 128) p++;
+        else {
+          page = varintAt(b, p);
+          p = at;
+        }
+        if (p > this.end) this.truncated();
+        if (pid > LIMITS.maxPid || (pid < 0 && flags & F_OPT1)) this.corrupt(`pid ${pid} out of range 0..${LIMITS.maxPid}`, p);
+        if (!(page >= 0 && page <= LIMITS.maxVpn)) this.corrupt(`page ${page} out of range 0..${LIMITS.maxVpn}`, p);
+        ev = pid >= 0 ? { op: 'anon', pid, page } : { op: 'anon', page };
+        if (flags & F_WRITE) ev.write = (flags & F_WRITE_VALUE) !== 0;
+        dataAllowed = true;
+        break;
+      }
+      default:
+        p = this.control(code, flags, p);
+        ev = this.ctl!;
+        break;
+    }
+    if (flags & F_DATA) {
+      if (!dataAllowed) this.corrupt(`data flag on a ${EVENT_OPS[code]} record`, p);
+      (ev as { data?: DataSpec }).data = this.dataAt(p);
+      p = at;
+    } else if (flags & (F_WRITE | F_WRITE_VALUE) && code !== 19 && code !== 18) {
+      this.corrupt(`write flag on a ${EVENT_OPS[code]} record`, p);
+    }
+    if (p > this.end) this.truncated();
+    if (t >= 0) ev.t = t;
+    this.pos = p;
+    const loc = this.loc;
+    loc.index = this.index;
+    loc.line = ++this.index;
+    // The result object is reused (for-of never keeps it); the {event, loc} pair is not.
+    const res = this.res;
+    res.value = { event: ev, loc };
+    return res;
+  }
+
+  /** The end record at b[p]: checks the count and that nothing follows. */
+  private finishAt(p: number): IteratorResult<LocatedEvent> {
+    const count = varintAt(this.buf, p + 1);
+    if (at > this.end) this.truncated();
+    if (count !== this.index) this.corrupt(`the end record counts ${count} events, the file holds ${this.index}`, p);
+    const after = this.base + at;
+    if (at < this.end || !this.eof) {
+      this.pos = at;
+      this.refill();
+      if (this.end > this.pos) this.fail(`corrupt binary trace: bytes after the end record, from byte offset ${after}`);
+    }
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  /** A varint that must fit, or a located error. */
+  private vint(p: number, what: string): number {
+    const v = varintAt(this.buf, p);
+    if (at > this.end) this.truncated();
+    if (v < 0) this.corrupt(`varint longer than 8 bytes in ${what}`, p);
+    return v;
+  }
+
+  /** A string at b[p]; sets `at` after it. */
+  private strAt(p: number, what: string, minLength = 1): string {
+    const n = this.vint(p, `${what} length`);
+    if (n > MAX_STRING) this.corrupt(`${what} length ${n} exceeds ${MAX_STRING}`, p);
+    let q = at;
+    if (q + n > this.end) {
+      // A long string: make the window hold it (positions move by refill).
+      const off = q - this.pos;
+      this.refill(n + MAX_FIXED);
+      q = this.pos + off;
+      if (q + n > this.end) this.truncated();
+    }
+    const s = this.buf.toString('utf8', q, q + n);
+    if (s.length < minLength) this.corrupt(`empty ${what}`, p);
+    at = q + n;
+    return s;
+  }
+
+  private valueAt(p: number, what: string): ParamValue {
+    const tag = this.buf[p]!;
+    if (p >= this.end) this.truncated();
+    switch (tag) {
+      case 0:
+        return this.strAt(p + 1, what, 0);
+      case 1:
+      case 2:
+        at = p + 1;
+        return tag === 1;
+      case 3: {
+        if (p + 9 > this.end) this.truncated();
+        const v = this.buf.readDoubleLE(p + 1);
+        if (!Number.isFinite(v)) this.corrupt(`${what} ${v} is not a finite number`, p + 1);
+        at = p + 9;
+        return v;
+      }
+      default:
+        return this.corrupt(`unknown value tag ${tag} in ${what}`, p);
+    }
+  }
+
+  private dataAt(p: number): DataSpec {
+    const b = this.buf;
+    const tag = b[p]!;
+    if (p >= this.end) this.truncated();
+    if (tag < 6) {
+      at = p + 1;
+      return CLASS_NAMES[tag]!;
+    }
+    const c = tag & 15;
+    switch (tag & 0xf0) {
+      case 0x10:
+      case 0x20: {
+        if (c >= 6) break;
+        if (tag & 0x20) {
+          at = p + 1;
+          return { class: CLASS_NAMES[c]! };
+        }
+        const seed = this.vint(p + 1, 'seed');
+        if (seed > 2 ** 48 - 1) this.corrupt(`seed ${seed} out of range 0..2^48-1`, p + 1);
+        return { class: CLASS_NAMES[c]!, seed };
+      }
+      case 0x40:
+        if (tag === 0x40) {
+          at = p + 2;
+          if (at > this.end) this.truncated();
+          return { fill: b[p + 1]! };
+        }
+        if (tag === 0x41) {
+          const corpus = this.vint(p + 1, 'corpus');
+          if (corpus > 2 ** 32 - 1) this.corrupt(`corpus page ${corpus} out of range 0..2^32-1`, p + 1);
+          return { corpus };
+        }
+        if (tag === 0x42) {
+          const b64 = this.strAt(p + 1, 'b64', 0);
+          if (b64.length > B64_MAX || !B64.test(b64)) this.corrupt('b64 data is not base64 of at most 4096 bytes', p + 1);
+          return { b64 };
+        }
+        break;
+      default:
+        break;
+    }
+    return this.corrupt(`unknown data tag 0x${tag.toString(16)}`, p);
+  }
+
+  /** The last control event decoded. */
+  private ctl: TraceEvent | undefined;
+
+  /** Decodes a control or rare record's fields at p into this.ctl; returns the position after them. */
+  private control(code: number, flags: number, p: number): number {
+    const b = this.buf;
+    const op = EVENT_OPS[code] as EventOp;
+    const u8 = (what: string, max: number): number => {
+      if (p >= this.end) this.truncated();
+      const v = b[p++]!;
+      if (v > max) this.corrupt(`${what} ${v} out of range 0..${max}`, p - 1);
+      return v;
+    };
+    const opt1 = (flags & F_OPT1) !== 0;
+    const opt2 = (flags & F_OPT2) !== 0;
+    if (opt2 && op !== 'rmmod') this.corrupt(`optional-field flag on a ${op} record`, p);
+    if (opt1 && op !== 'mount' && op !== 'insmod' && op !== 'rmmod') this.corrupt(`optional-field flag on a ${op} record`, p);
+    switch (op) {
+      case 'swapon': {
+        const type = u8('swap type', LIMITS.swapTypes - 1);
+        const slots = this.vint(p, 'slots');
+        if (slots < 1 || slots > LIMITS.maxSlots) this.corrupt(`slots ${slots} out of range 1..${LIMITS.maxSlots}`, p);
+        this.ctl = { op, type, slots };
+        return at;
+      }
+      case 'swapoff':
+      case 'frontswap_invalidate_area':
+        this.ctl = { op, type: u8('swap type', LIMITS.swapTypes - 1) };
+        return p;
+      case 'mount': {
+        const fs = u8('fs', LIMITS.maxFs - 1);
+        if (!opt1) {
+          this.ctl = { op, fs };
+          return p;
+        }
+        this.ctl = { op, fs, uuid: this.strAt(p, 'uuid') };
+        return at;
+      }
+      case 'umount':
+      case 'cleancache_invalidate_fs':
+        this.ctl = { op, fs: u8('fs', LIMITS.maxFs - 1) };
+        return p;
+      case 'insmod': {
+        const backend = this.strAt(p, 'backend');
+        if (!opt1) {
+          this.ctl = { op, backend };
+          return at;
+        }
+        const n = this.vint(at, 'params count');
+        const params: ParamMap = {};
+        for (let i = 0; i < n; i++) {
+          const k = this.strAt(at, 'param name', 0);
+          params[k] = this.valueAt(at, `param ${k}`);
+        }
+        this.ctl = { op, backend, params };
+        return at;
+      }
+      case 'rmmod': {
+        const ev: TraceEvent = { op };
+        at = p;
+        if (opt1) ev.strategy = this.strAt(at, 'strategy');
+        if (opt2) {
+          if (at + 8 > this.end) this.truncated();
+          const rate = this.buf.readDoubleLE(at);
+          if (!(rate > 0)) this.corrupt(`rate ${rate} is not a number > 0`, at);
+          ev.rate = rate;
+          at += 8;
+        }
+        this.ctl = ev;
+        return at;
+      }
+      case 'param': {
+        const name = this.strAt(p, 'param name');
+        this.ctl = { op, name, value: this.valueAt(at, `param ${name}`) };
+        return at;
+      }
+      case 'node_down':
+      case 'node_up':
+        this.ctl = { op, node: u8('node', 7) };
+        return p;
+      case 'cleancache_invalidate_inode': {
+        const fs = u8('fs', LIMITS.maxFs - 1);
+        const inode = this.vint(p, 'inode');
+        if (inode > LIMITS.maxInode) this.corrupt(`inode ${inode} out of range 0..${LIMITS.maxInode}`, p);
+        this.ctl = { op, fs, inode };
+        return at;
+      }
+      default:
+        return this.corrupt(`unknown op code ${code}`, p);
+    }
+  }
+
+  return(): IteratorResult<LocatedEvent> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.iterator](): IterableIterator<LocatedEvent> {
+    return this;
+  }
+
+  close(): void {
+    this.done = true;
+    if (this.fd >= 0) {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+
+  /** File size, for progress. */
+  get total(): number {
+    return this.size;
+  }
+}
+
+/** A TMTB trace: header read and validated at open; every events() pass re-reads the file. */
+export class TmtbTraceSource implements SyncTraceSource, TraceSource {
+  readonly header: TraceHeader;
+  readonly size: number;
+  private readonly start: number;
+
+  constructor(readonly path: string) {
+    const fd = openFile(path);
+    try {
+      this.size = fstatSync(fd).size;
+      const h = readHeader(fd, path);
+      this.header = h.header;
+      this.start = h.start;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  eventsSync(): IterableIterator<LocatedEvent> & { readonly bytesRead: number } {
+    return new TmtbIterator(this.path, this.start, this.size);
+  }
+
+  events(): AsyncIterable<LocatedEvent> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const it = this.eventsSync();
+        return {
+          next: () => {
+            try {
+              return Promise.resolve(it.next());
+            } catch (e) {
+              return Promise.reject(e);
+            }
+          },
+          return: () => Promise.resolve(it.return!()),
+        };
+      },
+    };
+  }
+}
+
+export function openTmtb(path: string): SyncTraceSource {
+  return new TmtbTraceSource(path);
+}
+
+/** Writes a whole trace to an open file descriptor. */
+export function writeTmtb(fd: number, header: TraceHeader, events: Iterable<TraceEvent>): number {
+  const enc = new TmtbEncoder(header, (bytes) => {
+    writeSync(fd, bytes);
+  });
+  for (const ev of events) enc.write(ev);
+  enc.end();
+  return enc.count;
+}

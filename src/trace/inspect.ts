@@ -1,0 +1,253 @@
+/**
+ * `tmemsim trace inspect`: what a trace holds, in one streamed pass.
+ *
+ * - events by kind;
+ * - unique pages, by name space: anonymous pages (pid, page), swap slots
+ *   (type, offset) and file pages (fs, inode, index). A page counts when an
+ *   event references its contents: `anon`, `file`, `frontswap_store`,
+ *   `frontswap_load`, `cleancache_put`, `cleancache_get` (invalidations and
+ *   control events reference none);
+ * - the time span of the events that carry `t`;
+ * - the reuse-distance histogram of those references: for each reference to
+ *   a page seen before, the number of distinct other pages referenced since
+ *   its previous reference (the LRU stack distance), in log2 buckets
+ *   [0], [1], [2, 3], [4, 7], ...; first references are cold. An LRU of C
+ *   pages over the three name spaces together hits exactly the references
+ *   with a distance below C, so a power-of-two C hits buckets up to C - 1.
+ *
+ * The distances are exact, O(log n) each: a Fenwick tree over reference
+ * times marks, for every page, the time of its latest reference; a page's
+ * distance is the number of marks after its previous time. Times are
+ * renumbered (compacted to 0..U-1 in order) whenever they reach the tree's
+ * capacity, so memory is O(unique pages), not O(trace length).
+ */
+
+import { EVENT_OPS, type EventOp, type TraceEvent } from './events.js';
+import { openTrace, traceFormatFor, type OpenTraceOptions } from './reader.js';
+
+export interface ReuseBucket {
+  /** Smallest and largest distance in the bucket. */
+  lo: number;
+  hi: number;
+  count: number;
+  /** The hit ratio of an LRU of hi + 1 pages (references with distance <= hi, over all references). */
+  lru_hit_ratio: number;
+}
+
+export interface TraceInspection {
+  trace: string;
+  format: string;
+  events: number;
+  /** Events by kind, in documentation order, kinds that occur only. */
+  by_kind: Partial<Record<EventOp, number>>;
+  unique_pages: { anon: number; swap_slots: number; file: number; total: number };
+  /** Over events with `t` (µs): the earliest, the latest, and the difference; nulls when none has one. */
+  time: { timed_events: number; start_us: number | null; end_us: number | null; span_us: number | null };
+  reuse: { references: number; cold: number; buckets: ReuseBucket[] };
+}
+
+/** Keys are integers 0..2^53-1; a Float64Array open-addressing table of key → last reference time. */
+class PageTable {
+  keys: Float64Array;
+  vals: Float64Array;
+  size = 0;
+  private mask: number;
+
+  constructor(capacity = 1 << 12) {
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.vals = new Float64Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  private slot(key: number): number {
+    const lo = key >>> 0;
+    const hi = (key / 4294967296) >>> 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 13;
+    let i = h & this.mask;
+    const keys = this.keys;
+    while (keys[i] !== key && keys[i] !== -1) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** Sets key's value to `v`; returns the old value, or -1 when the key is new. */
+  swap(key: number, v: number): number {
+    const i = this.slot(key);
+    if (this.keys[i] === key) {
+      const old = this.vals[i]!;
+      this.vals[i] = v;
+      return old;
+    }
+    this.keys[i] = key;
+    this.vals[i] = v;
+    if (++this.size * 2 > this.keys.length) this.grow();
+    return -1;
+  }
+
+  private grow(): void {
+    const { keys, vals } = this;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.vals = new Float64Array(keys.length * 2);
+    this.mask = keys.length * 2 - 1;
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
+      if (k === -1) continue;
+      const i = this.slot(k);
+      this.keys[i] = k;
+      this.vals[i] = vals[j]!;
+    }
+  }
+}
+
+/** Exact LRU stack distances of a stream of page keys in three name spaces. */
+export class ReuseDistance {
+  private readonly tables = [new PageTable(), new PageTable(), new PageTable()];
+  /** Fenwick tree over times 0..cap-1 (1-based inside). */
+  private tree: Int32Array;
+  private cap: number;
+  private now = 0;
+  /** Pages with a mark (= unique pages so far). */
+  private live = 0;
+  references = 0;
+  cold = 0;
+  /** counts[0]: distance 0; counts[k]: 2^(k-1) <= d < 2^k. */
+  readonly counts: number[] = [];
+
+  constructor(private readonly minCapacity = 1 << 16) {
+    this.cap = minCapacity;
+    this.tree = new Int32Array(this.cap + 1);
+  }
+
+  /** Unique pages per name space (0 anon, 1 swap slot, 2 file). */
+  unique(space: 0 | 1 | 2): number {
+    return this.tables[space]!.size;
+  }
+
+  /** One reference to page `key` of name space `space`; returns its distance, or -1 when cold. */
+  access(space: 0 | 1 | 2, key: number): number {
+    if (this.now === this.cap) this.compact();
+    const t = this.now++;
+    const prev = this.tables[space]!.swap(key, t);
+    this.references++;
+    let d = -1;
+    if (prev < 0) {
+      this.cold++;
+      this.live++;
+    } else {
+      // Marks after prev: every live page's latest time is before t.
+      d = this.live - this.prefix(prev);
+      this.add(prev, -1);
+      const b = d === 0 ? 0 : 32 - Math.clz32(d);
+      while (this.counts.length <= b) this.counts.push(0);
+      this.counts[b]!++;
+    }
+    this.add(t, 1);
+    return d;
+  }
+
+  /** Marks at times 0..i. */
+  private prefix(i: number): number {
+    const tr = this.tree;
+    let s = 0;
+    for (let j = i + 1; j > 0; j -= j & -j) s += tr[j]!;
+    return s;
+  }
+
+  private add(i: number, v: number): void {
+    const tr = this.tree;
+    const n = this.cap;
+    for (let j = i + 1; j <= n; j += j & -j) tr[j]! += v;
+  }
+
+  /** Renumbers the latest times to 0..live-1, in order; the tree grows to twice the live pages. */
+  private compact(): void {
+    const old = this.cap;
+    const rank = new Int32Array(old).fill(-1);
+    for (const tb of this.tables) {
+      for (let i = 0; i < tb.keys.length; i++) if (tb.keys[i] !== -1) rank[tb.vals[i]!] = 0;
+    }
+    let r = 0;
+    for (let i = 0; i < old; i++) if (rank[i] === 0) rank[i] = r++;
+    for (const tb of this.tables) {
+      for (let i = 0; i < tb.keys.length; i++) if (tb.keys[i] !== -1) tb.vals[i] = rank[tb.vals[i]!]!;
+    }
+    this.cap = Math.max(this.minCapacity, 2 * r);
+    // A tree of ones at 0..r-1, built in O(cap).
+    const tr = (this.tree = new Int32Array(this.cap + 1));
+    for (let j = 1; j <= this.cap; j++) {
+      if (j <= r) tr[j]! += 1;
+      const up = j + (j & -j);
+      if (up <= this.cap) tr[up]! += tr[j]!;
+    }
+    this.now = r;
+  }
+}
+
+const OP_INDEX: Record<string, number> = Object.fromEntries(EVENT_OPS.map((o, i) => [o, i]));
+const P32 = 2 ** 32;
+const P20 = 2 ** 20;
+const P47 = 2 ** 47;
+
+/** Reads `path` once and describes it. */
+export function inspectTrace(path: string, opts: OpenTraceOptions = {}): TraceInspection {
+  const format = traceFormatFor(path, opts).name;
+  const src = openTrace(path, { ...opts, format });
+  const byOp = new Array<number>(EVENT_OPS.length).fill(0);
+  const rd = new ReuseDistance();
+  let events = 0;
+  let timed = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const { event } of src.eventsSync()) {
+    const ev: TraceEvent = event;
+    events++;
+    byOp[OP_INDEX[ev.op]!]!++;
+    if (ev.t !== undefined) {
+      timed++;
+      if (ev.t < min) min = ev.t;
+      if (ev.t > max) max = ev.t;
+    }
+    switch (ev.op) {
+      case 'anon':
+        rd.access(0, (ev.pid ?? 0) * P32 + ev.page);
+        break;
+      case 'frontswap_store':
+      case 'frontswap_load':
+        rd.access(1, ev.type * P32 + ev.offset);
+        break;
+      case 'file':
+      case 'cleancache_put':
+      case 'cleancache_get':
+        rd.access(2, ev.fs * P47 + ev.inode * P20 + ev.index);
+        break;
+      default:
+        break;
+    }
+  }
+  const by_kind: Partial<Record<EventOp, number>> = {};
+  EVENT_OPS.forEach((op, i) => {
+    if (byOp[i]! > 0) by_kind[op] = byOp[i]!;
+  });
+  const buckets: ReuseBucket[] = [];
+  let hits = 0;
+  rd.counts.forEach((count, b) => {
+    hits += count;
+    const lo = b === 0 ? 0 : 2 ** (b - 1);
+    const hi = b === 0 ? 0 : 2 ** b - 1;
+    buckets.push({ lo, hi, count, lru_hit_ratio: rd.references > 0 ? hits / rd.references : 0 });
+  });
+  const anon = rd.unique(0);
+  const swap_slots = rd.unique(1);
+  const file = rd.unique(2);
+  return {
+    trace: path,
+    format,
+    events,
+    by_kind,
+    unique_pages: { anon, swap_slots, file, total: anon + swap_slots + file },
+    time: { timed_events: timed, start_us: timed ? min : null, end_us: timed ? max : null, span_us: timed ? max - min : null },
+    reuse: { references: rd.references, cold: rd.cold, buckets },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * `trace inspect` (src/trace/inspect.ts): exact figures on a tiny hand-made
+ * trace; the Fenwick-tree stack distances (with renumbering) against a naive
+ * move-to-front list; and on the real CloudPhysics sample, the histogram
+ * against LRU caches of every power-of-two size simulated independently.
+ */
+
+import fc from 'fast-check';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../../src/trace/events.js';
+import { inspectTrace, ReuseDistance } from '../../../src/trace/inspect.js';
+import { openTrace } from '../../../src/trace/reader.js';
+import { HEADER, tempDir, toJsonl } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+const TRACES = path.resolve(__dirname, '../../../../shared/traces');
+
+describe('trace inspect on a hand-made trace', () => {
+  const events: TraceEvent[] = [
+    { op: 'anon', pid: 1, page: 1, write: true, t: 100 }, // cold
+    { op: 'anon', pid: 1, page: 2 }, // cold
+    { op: 'file', fs: 1, inode: 1, index: 0, t: 50 }, // cold
+    { op: 'anon', pid: 1, page: 1 }, // 2: (1,2), file
+    { op: 'frontswap_store', type: 0, offset: 5, data: 'zero' }, // cold
+    { op: 'frontswap_load', type: 0, offset: 5 }, // 0
+    { op: 'anon', pid: 2, page: 1 }, // cold: another process's page 1
+    { op: 'file', fs: 1, inode: 1, index: 0 }, // 3: (1,1), slot 5, (2,1)
+    { op: 'anon', page: 2, pid: 1, t: 400 }, // 4: file, (1,1), slot 5, (2,1)
+    { op: 'cleancache_get', fs: 1, inode: 1, index: 0 }, // 1: (1,2)
+    { op: 'cleancache_invalidate_page', fs: 1, inode: 1, index: 0 }, // no reference
+    { op: 'swapon', type: 1, slots: 8 },
+  ];
+  const file = tmp.file('tiny.jsonl', toJsonl(HEADER, events));
+
+  it('counts events by kind, unique pages per name space, the time span and the reuse distances exactly', () => {
+    const r = inspectTrace(file);
+    expect(r.format).toBe('jsonl');
+    expect(r.events).toBe(12);
+    expect(r.by_kind).toEqual({ swapon: 1, frontswap_store: 1, frontswap_load: 1, cleancache_get: 1, cleancache_invalidate_page: 1, anon: 5, file: 2 });
+    expect(Object.keys(r.by_kind)).toEqual(['swapon', 'frontswap_store', 'frontswap_load', 'cleancache_get', 'cleancache_invalidate_page', 'anon', 'file']);
+    expect(r.unique_pages).toEqual({ anon: 3, swap_slots: 1, file: 1, total: 5 });
+    expect(r.time).toEqual({ timed_events: 3, start_us: 50, end_us: 400, span_us: 350 });
+    expect(r.reuse.references).toBe(10);
+    expect(r.reuse.cold).toBe(5);
+    expect(r.reuse.buckets).toEqual([
+      { lo: 0, hi: 0, count: 1, lru_hit_ratio: 0.1 },
+      { lo: 1, hi: 1, count: 1, lru_hit_ratio: 0.2 },
+      { lo: 2, hi: 3, count: 2, lru_hit_ratio: 0.4 },
+      { lo: 4, hi: 7, count: 1, lru_hit_ratio: 0.5 },
+    ]);
+  });
+
+  it('reads the binary form of the same trace to the same figures', async () => {
+    const { convertTrace } = await import('../../../src/trace/convert.js');
+    const bin = path.join(tmp.dir, 'tiny.tmtb');
+    await convertTrace(file, bin);
+    expect({ ...inspectTrace(bin), trace: '', format: '' }).toEqual({ ...inspectTrace(file), trace: '', format: '' });
+  });
+});
+
+describe('ReuseDistance', () => {
+  it('equals a naive move-to-front stack, also across many renumberings of a tiny tree', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 40 })), { maxLength: 400, size: 'max' }), fc.integer({ min: 1, max: 16 }), (refs, cap) => {
+        const rd = new ReuseDistance(cap);
+        const stack: string[] = [];
+        for (const [space, key] of refs) {
+          const name = `${space}:${key}`;
+          const at = stack.indexOf(name);
+          const want = at < 0 ? -1 : at;
+          if (at >= 0) stack.splice(at, 1);
+          stack.unshift(name);
+          expect(rd.access(space as 0 | 1 | 2, key)).toBe(want);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('trace inspect on the real CloudPhysics sample', () => {
+  it('every power-of-two LRU hits exactly the references the histogram puts below its size', () => {
+    const sample = path.join(TRACES, 'cloudPhysicsIO.txt');
+    const r = inspectTrace(sample);
+    // Independently: the page keys the importer yields, and an LRU (a Map in recency order) per size.
+    const keys: string[] = [];
+    for (const { event } of openTrace(sample).eventsSync()) {
+      if (event.op !== 'file') throw new Error(`unexpected ${event.op}`);
+      keys.push(`${event.fs}/${event.inode}/${event.index}`);
+    }
+    expect(r.events).toBe(keys.length);
+    expect(r.by_kind).toEqual({ file: keys.length });
+    expect(r.reuse.references).toBe(keys.length);
+    const unique = new Set(keys).size;
+    expect(r.unique_pages).toEqual({ anon: 0, swap_slots: 0, file: unique, total: unique });
+    expect(r.reuse.cold).toBe(unique);
+    expect(r.time.timed_events).toBe(0);
+    let cumulative = 0;
+    for (let k = 0; k < r.reuse.buckets.length; k++) {
+      const size = 2 ** k;
+      const lru = new Map<string, true>();
+      let hits = 0;
+      for (const key of keys) {
+        if (lru.delete(key)) hits++;
+        else if (lru.size === size) lru.delete(lru.keys().next().value!);
+        lru.set(key, true);
+      }
+      cumulative += r.reuse.buckets[k]!.count;
+      expect([size, cumulative]).toEqual([size, hits]);
+      expect(r.reuse.buckets[k]!.lru_hit_ratio).toBeCloseTo(hits / keys.length, 12);
+    }
+    // The last bucket reaches every reuse: the rest are cold.
+    expect(cumulative + r.reuse.cold).toBe(keys.length);
+  });
+});
