@@ -41,7 +41,7 @@ async function runAll(workload: string) {
   const prev = process.cwd();
   process.chdir(ROOT);
   try {
-    return await run({ trace: `workloads/${workload}`, profiles: PROFILE_NAMES, verifyBytes: false });
+    return await run({ trace: `workloads/${workload}`, profiles: PROFILE_NAMES, fast: true });
   } finally {
     process.chdir(prev);
   }
@@ -72,9 +72,9 @@ describe('golden CPU and energy of the shipped workloads under every profile', (
     //   idle µJ     = (sim ns - busy ns) / 1e9 x 0.05 W x 1e6   (idlePowerW)
     //   DRAM µJ     = bytes moved x 0.055 nJ / 1000             (dramEnergyNJPerByte)
     // Xen tmem copies pages (no compression), so compress/decompress cycles are 0.
-    const golden = JSON.parse(fs.readFileSync(path.join(EXPECTED, 'xen-selfshrink.json'), 'utf8')) as ReturnType<typeof figures>[] & { profile: string; backend: ReturnType<typeof figures> }[];
+    const golden = JSON.parse(fs.readFileSync(path.join(EXPECTED, 'xen-selfshrink.json'), 'utf8')) as { profile: string; backend: ReturnType<typeof figures> }[];
     const g = golden.find((x) => x.profile === 'ssd')!.backend;
-    const r = await run({ trace: path.join(ROOT, 'workloads/xen-selfshrink.json'), profiles: ['ssd-laptop'], verifyBytes: false });
+    const r = await run({ trace: path.join(ROOT, 'workloads/xen-selfshrink.json'), profiles: ['ssd-laptop'], fast: true });
     const b = r.runs[0]!.backend;
     const p = getProfile('ssd-laptop');
     expect(p.cpu.hz.value).toBe(3.0e9);
