@@ -19,3 +19,5 @@ export { UsageError, InvariantError } from './sim/errors.js';
 export type { PassSummary } from './sim/summary.js';
 export type { RunResult, ProfileRun } from './sim/simulate.js';
 export { VERSION } from './version.js';
+export { LatencyHistogram, MAX_RELATIVE_ERROR, type LatencyStats } from './cost/latency.js';
+export { loadProfileFile, resolveProfile, profileDocument, type FileProfile } from './profiles/file.js';

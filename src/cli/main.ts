@@ -10,6 +10,7 @@ import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
 import { registerCorpus } from './corpus.js';
+import { registerCalibrate } from './calibrate.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerLists(program);
   registerTrace(program);
   registerCorpus(program);
+  registerCalibrate(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   try {
     await program.parseAsync(argv);

@@ -7,6 +7,7 @@
 import type { RunResult } from '../sim/simulate.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { ParamMap } from '../trace/events.js';
+import { profileInfo, type ProfileInfo } from '../profiles/info.js';
 
 export const REPORT_FORMAT = 1;
 
@@ -17,12 +18,17 @@ export interface Delta {
   swap_io_avoided: number;
   fs_reads_avoided: number;
   sim_time_saved_ns: number;
+  /** Baseline p99 minus backend p99 (positive: the backend makes the slow tail faster). */
+  swap_in_p99_saved_ns: number;
+  page_cache_miss_p99_saved_ns: number;
 }
 
 export interface ReportRun {
   profile: string;
   /** The rmmod strategy compared in this run (null: the trace's own). */
   variant: string | null;
+  /** The profile constants behind the figures: CPU cluster and frequency, codec cycles, device figures. */
+  model: ProfileInfo;
   backend: PassSummary;
   baseline: PassSummary | null;
   delta: Delta | null;
@@ -75,6 +81,8 @@ export function deltaOf(b: PassSummary, base: PassSummary): Delta {
     swap_io_avoided: base.io.swap_reads + base.io.swap_writes - (b.io.swap_reads + b.io.swap_writes),
     fs_reads_avoided: base.io.fs_reads - b.io.fs_reads,
     sim_time_saved_ns: base.sim_time_ns - b.sim_time_ns,
+    swap_in_p99_saved_ns: base.latency.swap_in.p99_ns - b.latency.swap_in.p99_ns,
+    page_cache_miss_p99_saved_ns: base.latency.page_cache_miss.p99_ns - b.latency.page_cache_miss.p99_ns,
   };
 }
 
@@ -90,12 +98,14 @@ export function buildReport(r: RunResult): Report {
       lost += run.baseline.oracle.lost;
     }
   }
+  const compressor = c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null);
   const runs = r.runs.map((run) => {
     stale += run.backend.oracle.stale;
     lost += run.backend.oracle.lost;
     return {
       profile: run.profile,
       variant: run.variant,
+      model: profileInfo(run.profileDef, compressor),
       backend: run.backend,
       baseline: run.baseline,
       delta: run.baseline ? deltaOf(run.backend, run.baseline) : null,
@@ -108,7 +118,7 @@ export function buildReport(r: RunResult): Report {
     config: {
       description: c.description,
       backend: c.backend,
-      compressor: c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null),
+      compressor,
       params: c.params,
       ram_pages: c.ramPages,
       seed: c.seed,

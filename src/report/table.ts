@@ -5,6 +5,7 @@
  */
 
 import Table from 'cli-table3';
+import type { LatencyStats } from '../cost/latency.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { Report, ReportRun } from './model.js';
 
@@ -18,6 +19,15 @@ function fmt(x: number, d = 2): string {
 const pct = (x: number): string => `${fmt(100 * x, 1)} %`;
 const ms = (ns: number): string => fmt(ns / 1e6, 3);
 const mj = (uj: number): string => fmt(uj / 1000, 3);
+const us = (ns: number): string => fmt(ns / 1000, 2);
+const uj = (x: number): string => fmt(x, 2);
+
+/** One baseline-delta line on a latency distribution: p50/p95/p99 of both passes and the p99 saving. */
+function latencyLine(what: string, b: LatencyStats, base: LatencyStats, savedNs: number): string {
+  const q = (s: LatencyStats): string => `${us(s.p50_ns)} / ${us(s.p95_ns)} / ${us(s.p99_ns)}`;
+  const verb = savedNs >= 0 ? 'saves' : 'costs';
+  return `    ${what} latency: p99 ${verb} ${us(Math.abs(savedNs))} µs; p50/p95/p99 ${q(b)} µs against ${q(base)} µs (${fmt(b.count)} vs ${fmt(base.count)} operations)`;
+}
 
 interface Line {
   label: string;
@@ -35,8 +45,16 @@ const LINES: Line[] = [
   { label: 'energy total (mJ)', get: (p) => p.energy.total_uj, show: mj, saving: minus(mj) },
   { label: '  CPU (mJ)', get: (p) => p.energy.cpu_uj, show: mj, saving: minus(mj) },
   { label: '  storage (mJ)', get: (p) => p.energy.storage_uj, show: mj, saving: minus(mj) },
+  { label: '    active: per operation (mJ)', get: (p) => p.energy.storage_active_uj, show: mj, saving: minus(mj) },
+  { label: '    idle (mJ)', get: (p) => p.energy.storage_idle_uj, show: mj, saving: minus(mj) },
   { label: '  DRAM (mJ)', get: (p) => p.energy.dram_uj, show: mj, saving: minus(mj) },
   { label: '  network (mJ)', get: (p) => p.energy.network_uj, show: mj, saving: minus(mj) },
+  { label: 'energy per swap-in (µJ)', get: (p) => p.energy_per_op.swap_in.uj, show: uj, saving: minus(uj) },
+  { label: 'energy per page-cache miss (µJ)', get: (p) => p.energy_per_op.page_cache_miss.uj, show: uj, saving: minus(uj) },
+  { label: 'energy per swap-out (µJ)', get: (p) => p.energy_per_op.swap_out.uj, show: uj, saving: minus(uj) },
+  { label: 'energy per cleancache put (µJ)', get: (p) => p.energy_per_op.cleancache_put.uj, show: uj, saving: minus(uj) },
+  { label: 'swap-in latency p99 (µs)', get: (p) => p.latency.swap_in.p99_ns, show: us, saving: minus(us) },
+  { label: 'page-cache miss latency p99 (µs)', get: (p) => p.latency.page_cache_miss.p99_ns, show: us, saving: minus(us) },
   { label: 'swap device reads', get: (p) => p.io.swap_reads, show: fmt, saving: minus(fmt) },
   { label: 'swap device writes', get: (p) => p.io.swap_writes, show: fmt, saving: minus(fmt) },
   { label: 'filesystem reads', get: (p) => p.io.fs_reads, show: fmt, saving: minus(fmt) },
@@ -48,6 +66,43 @@ const LINES: Line[] = [
   { label: 'pool pages (end / peak)', get: (p) => p.pool.pool_pages, show: fmt },
   { label: 'stored pages (end)', get: (p) => p.pool.stored_pages, show: fmt },
 ];
+
+/** The profile constants behind the run's figures, in two lines. */
+function modelLine(run: ReportRun): string {
+  const m = run.model;
+  const codec = m.codec
+    ? `; ${m.codec.compressor} cycles: compress ${fmt(m.codec.compress_fixed_cycles, 0)} + ${fmt(m.codec.compress_cycles_per_byte, 2)}/B, decompress ${fmt(m.codec.decompress_fixed_cycles, 0)} + ${fmt(m.codec.decompress_cycles_per_byte, 2)}/B`
+    : '';
+  return `  CPU: ${m.cpu_cluster} at ${fmt(m.cpu_mhz, 0)} MHz, ${m.cpu_active_power_w} W active${codec}\n` +
+    `  storage: ${m.storage}, read ${m.storage_read_us} µs / ${m.storage_read_uj} µJ, write ${m.storage_write_us} µs / ${m.storage_write_uj} µJ, ${m.storage_active_power_w} W active, ${m.storage_idle_power_w} W idle`;
+}
+
+/**
+ * The baseline-delta block: the backend against the same trace without one,
+ * one line each for energy, CPU, device I/O and the two latency distributions.
+ */
+function deltaLines(run: ReportRun): string[] {
+  const d = run.delta!;
+  const b = run.backend;
+  const base = run.baseline!;
+  const name = b.backend ?? 'no backend';
+  const sc = (x: number): string => (x >= 0 ? 'saves' : 'costs');
+  // Each component as the change from the baseline (+ the backend uses more).
+  const part = (label: string, saved: number): string => `${label} ${saved > 0 ? '-' : saved < 0 ? '+' : ''}${mj(Math.abs(saved))}`;
+  const e = b.energy;
+  const be = base.energy;
+  const cpuRatio = base.cost.cpuNs === 0 ? '' : ` (${fmt(b.cost.cpuNs / base.cost.cpuNs, 2)}× the baseline's)`;
+  const swapIo = d.swap_io_avoided;
+  return [
+    `  against no backend, ${name}:`,
+    `    energy: ${sc(d.energy_saved_uj)} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %): ` +
+      `${[part('CPU', be.cpu_uj - e.cpu_uj), part('storage', be.storage_uj - e.storage_uj), part('DRAM', be.dram_uj - e.dram_uj), part('network', be.network_uj - e.network_uj)].join(', ')} mJ`,
+    `    CPU: ${d.cpu_extra_ns >= 0 ? 'costs' : 'saves'} ${ms(Math.abs(d.cpu_extra_ns))} ms of CPU time${cpuRatio}`,
+    `    device I/O: ${swapIo >= 0 ? 'avoids' : 'adds'} ${fmt(Math.abs(swapIo))} swap I/Os (${fmt(base.io.swap_reads - b.io.swap_reads)} reads, ${fmt(base.io.swap_writes - b.io.swap_writes)} writes) and ${d.fs_reads_avoided >= 0 ? 'avoids' : 'adds'} ${fmt(Math.abs(d.fs_reads_avoided))} filesystem reads`,
+    latencyLine('swap-in', b.latency.swap_in, base.latency.swap_in, d.swap_in_p99_saved_ns),
+    latencyLine('page-cache miss', b.latency.page_cache_miss, base.latency.page_cache_miss, d.page_cache_miss_p99_saved_ns),
+  ];
+}
 
 function summaryTable(run: ReportRun): string {
   const head = ['', `${run.backend.backend ?? 'no backend'}`];
@@ -120,12 +175,9 @@ export function renderTable(r: Report): string {
   if (params) out.push(`  params: ${params}`);
   for (const run of r.runs) {
     out.push('', `profile ${run.profile}${run.variant ? `, rmmod strategy ${run.variant}` : ''}: ${fmt(run.backend.events)} events`);
+    out.push(modelLine(run));
     out.push(summaryTable(run));
-    if (run.delta) {
-      const d = run.delta;
-      const verb = d.energy_saved_uj >= 0 ? 'saves' : 'costs';
-      out.push(`  ${run.backend.backend ?? 'no backend'} ${verb} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %) against no backend, avoids ${fmt(d.swap_io_avoided)} swap I/Os and ${fmt(d.fs_reads_avoided)} filesystem reads, for ${ms(d.cpu_extra_ns)} ms more CPU`);
-    }
+    if (run.delta) out.push(...deltaLines(run));
     if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
     if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));
   }

@@ -43,6 +43,8 @@ export interface ProgressInfo {
 
 export interface ProfileRun {
   profile: string;
+  /** The profile's constants (a built-in or one loaded from a file). */
+  profileDef: Profile;
   /** The rmmod strategy this run compares (null: the trace's own). */
   variant: string | null;
   backend: PassSummary;
@@ -79,7 +81,7 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
       const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'baseline') }) : null;
       for (const variant of cfg.variants) {
         const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, progress: label(profile, variant ?? 'backend') });
-        runs.push({ profile: profile.name, variant, backend, baseline });
+        runs.push({ profile: profile.name, profileDef: profile, variant, backend, baseline });
       }
     }
   } finally {
