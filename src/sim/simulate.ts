@@ -21,6 +21,7 @@ import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from
 import { UsageError, type Where } from './errors.js';
 import { Machine } from './machine.js';
 import { summarize, type PassSummary } from './summary.js';
+import { Sampler, type Series } from './sampler.js';
 import * as path from 'node:path';
 
 export interface PassOptions {
@@ -32,6 +33,8 @@ export interface PassOptions {
   total: number;
   /** The trace's corpus, opened once for every pass of a run (default: each pass opens it). */
   corpus?: () => Corpus | null;
+  /** Samples the pass over time (plots); see sampler.ts. */
+  sampler?: Sampler;
 }
 
 export interface ProgressInfo {
@@ -44,6 +47,8 @@ export interface ProfileRun {
   variant: string | null;
   backend: PassSummary;
   baseline: PassSummary | null;
+  /** Time series of the passes, when asked for (RunOverrides.series). */
+  series?: { backend: Series; baseline: Series | null };
 }
 
 export interface RunResult {
@@ -64,12 +69,17 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   let shared: Corpus | null | undefined;
   const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
   try {
+    const sampler = (): Sampler | undefined => (cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints) : undefined);
     for (const profile of cfg.profiles) {
       // The baseline has no backend, so every variant shares it.
-      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus }) : null;
+      const bs = sampler();
+      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, sampler: bs }) : null;
       for (const variant of cfg.variants) {
-        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus });
-        runs.push({ profile: profile.name, variant, backend, baseline });
+        const s = sampler();
+        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, sampler: s });
+        const run: ProfileRun = { profile: profile.name, variant, backend, baseline };
+        if (s) run.series = { backend: s.series, baseline: baseline && bs ? bs.series : null };
+        runs.push(run);
       }
     }
   } finally {
@@ -109,6 +119,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   for (const s of cfg.swap) m.swapon(s.type, s.slots);
   for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
   let events = 0;
+  const sampler = o.sampler;
   const pending = [...cfg.injections].sort((a, b) => dueOrder(a, o.total) - dueOrder(b, o.total));
   const inject = (index: number, final: boolean): void => {
     while (pending.length > 0 && (final || isDue(pending[0]!, index, m.clock, o.total))) {
@@ -126,11 +137,13 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     m.memory.balance();
     m.advance(0);
     events++;
+    if (sampler) sampler.tick(m, events);
   };
   // A synchronous source spares a promise per event.
   if (isSync(src)) for (const le of src.eventsSync()) step(le);
   else for await (const le of src.events()) step(le);
   inject(events, true);
+  sampler?.finish(m, events);
   return summarize(m, { events, profile: o.profile, withBackend });
 }
 
