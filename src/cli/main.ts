@@ -9,6 +9,7 @@ import { InvariantError, UsageError } from '../sim/errors.js';
 import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
+import { registerSweep } from './sweep.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program, setExit);
   registerLists(program);
   registerTrace(program);
+  registerSweep(program, setExit);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   try {
     await program.parseAsync(argv);

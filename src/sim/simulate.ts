@@ -34,7 +34,7 @@ export interface PassOptions {
   /** The trace's corpus, opened once for every pass of a run (default: each pass opens it). */
   corpus?: () => Corpus | null;
   /** Samples the pass over time (plots); see sampler.ts. */
-  sampler?: Sampler;
+  sampler?: Pick<Sampler, 'tick' | 'finish'>;
 }
 
 export interface ProgressInfo {
