@@ -10,6 +10,7 @@ import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
 import { registerSweep } from './sweep.js';
+import { registerCompare } from './compare.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerLists(program);
   registerTrace(program);
   registerSweep(program, setExit);
+  registerCompare(program, setExit);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   try {
     await program.parseAsync(argv);
