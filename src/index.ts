@@ -27,3 +27,4 @@ export { renderSvg } from './plot/render.js';
 export { poolChart, hitChart, energyChart, frontierChart } from './plot/charts.js';
 export { writeRunPlots } from './plot/run.js';
 export { writeSweepPlots } from './plot/sweep.js';
+export { LatencyHistogram, MAX_RELATIVE_ERROR, type LatencyStats } from './cost/latency.js';

@@ -65,6 +65,8 @@ export class CostMeter {
   readonly totals: CostTotals = zeroTotals();
   /** Latency accumulated since the simulator last took it (ns). */
   private pendingNs = 0;
+  /** Latency charged inside the open span (see beginSpan), ns. */
+  private spanNs = 0;
   // The last price asked of the model for each kind of charge: a run charges
   // the same few (compressor, sizes) over and over, and the model's
   // functions are pure (a profile's constants).
@@ -87,6 +89,7 @@ export class CostMeter {
     const ns = (cycles * 1e9) / this.model.cpuHz;
     t.cpuNs += ns;
     this.pendingNs += ns;
+    this.spanNs += ns;
   }
 
   compress(comp: string, inBytes: number, outBytes: number): void {
@@ -153,6 +156,7 @@ export class CostMeter {
     const ns = pages * this.model.ioLatencyNs(dev, dir);
     t.ioNs += ns;
     this.pendingNs += ns;
+    this.spanNs += ns;
   }
 
   /** One network message of `bytes` (RAMster). */
@@ -162,6 +166,25 @@ export class CostMeter {
     const ns = this.model.netLatencyNs(bytes);
     this.totals.ioNs += ns;
     this.pendingNs += ns;
+    this.spanNs += ns;
+  }
+
+  /**
+   * Open a span: the latency of the charges made until endSpan is the
+   * modelled latency of one operation (a swap-in, a page-cache miss). Spans
+   * nest: pass what beginSpan returned to endSpan.
+   */
+  beginSpan(): number {
+    const outer = this.spanNs;
+    this.spanNs = 0;
+    return outer;
+  }
+
+  /** Close a span opened by beginSpan; returns the latency charged inside it, ns. */
+  endSpan(outer: number): number {
+    const ns = this.spanNs;
+    this.spanNs = outer + ns;
+    return ns;
   }
 
   /** Latency charged since the last call, ns; resets it. */

@@ -17,6 +17,9 @@ export interface Delta {
   swap_io_avoided: number;
   fs_reads_avoided: number;
   sim_time_saved_ns: number;
+  /** Baseline p99 minus backend p99 (positive: the backend makes the slow tail faster). */
+  swap_in_p99_saved_ns: number;
+  page_cache_miss_p99_saved_ns: number;
 }
 
 export interface ReportRun {
@@ -75,6 +78,8 @@ export function deltaOf(b: PassSummary, base: PassSummary): Delta {
     swap_io_avoided: base.io.swap_reads + base.io.swap_writes - (b.io.swap_reads + b.io.swap_writes),
     fs_reads_avoided: base.io.fs_reads - b.io.fs_reads,
     sim_time_saved_ns: base.sim_time_ns - b.sim_time_ns,
+    swap_in_p99_saved_ns: base.latency.swap_in.p99_ns - b.latency.swap_in.p99_ns,
+    page_cache_miss_p99_saved_ns: base.latency.page_cache_miss.p99_ns - b.latency.page_cache_miss.p99_ns,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 
 import Table from 'cli-table3';
+import type { LatencyStats } from '../cost/latency.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { Report, ReportRun } from './model.js';
 
@@ -18,6 +19,14 @@ function fmt(x: number, d = 2): string {
 const pct = (x: number): string => `${fmt(100 * x, 1)} %`;
 const ms = (ns: number): string => fmt(ns / 1e6, 3);
 const mj = (uj: number): string => fmt(uj / 1000, 3);
+const us = (ns: number): string => fmt(ns / 1000, 2);
+
+/** One baseline-delta line on a latency distribution: p50/p95/p99 of both passes and the p99 saving. */
+function latencyLine(what: string, b: LatencyStats, base: LatencyStats, savedNs: number): string {
+  const q = (s: LatencyStats): string => `${us(s.p50_ns)} / ${us(s.p95_ns)} / ${us(s.p99_ns)}`;
+  const verb = savedNs >= 0 ? 'saves' : 'costs';
+  return `  ${what} latency p50/p95/p99 ${q(b)} µs against ${q(base)} µs (${fmt(b.count)} vs ${fmt(base.count)}): p99 ${verb} ${us(Math.abs(savedNs))} µs`;
+}
 
 interface Line {
   label: string;
@@ -37,6 +46,8 @@ const LINES: Line[] = [
   { label: '  storage (mJ)', get: (p) => p.energy.storage_uj, show: mj, saving: minus(mj) },
   { label: '  DRAM (mJ)', get: (p) => p.energy.dram_uj, show: mj, saving: minus(mj) },
   { label: '  network (mJ)', get: (p) => p.energy.network_uj, show: mj, saving: minus(mj) },
+  { label: 'swap-in latency p99 (µs)', get: (p) => p.latency.swap_in.p99_ns, show: us, saving: minus(us) },
+  { label: 'page-cache miss latency p99 (µs)', get: (p) => p.latency.page_cache_miss.p99_ns, show: us, saving: minus(us) },
   { label: 'swap device reads', get: (p) => p.io.swap_reads, show: fmt, saving: minus(fmt) },
   { label: 'swap device writes', get: (p) => p.io.swap_writes, show: fmt, saving: minus(fmt) },
   { label: 'filesystem reads', get: (p) => p.io.fs_reads, show: fmt, saving: minus(fmt) },
@@ -125,6 +136,8 @@ export function renderTable(r: Report): string {
       const d = run.delta;
       const verb = d.energy_saved_uj >= 0 ? 'saves' : 'costs';
       out.push(`  ${run.backend.backend ?? 'no backend'} ${verb} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %) against no backend, avoids ${fmt(d.swap_io_avoided)} swap I/Os and ${fmt(d.fs_reads_avoided)} filesystem reads, for ${ms(d.cpu_extra_ns)} ms more CPU`);
+      out.push(latencyLine('swap-in', run.backend.latency.swap_in, run.baseline!.latency.swap_in, d.swap_in_p99_saved_ns));
+      out.push(latencyLine('page-cache miss', run.backend.latency.page_cache_miss, run.baseline!.latency.page_cache_miss, d.page_cache_miss_p99_saved_ns));
     }
     if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
     if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));

@@ -17,6 +17,7 @@ import { resolveParams } from '../backends/params.js';
 import type { CompressionService } from '../compressors/service.js';
 import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
+import { LatencyHistogram } from '../cost/latency.js';
 import { CostMeter, type CostModel, type CostTotals } from '../cost/meter.js';
 import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
@@ -120,6 +121,14 @@ export class Machine implements BackendEnv {
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
+  /**
+   * Modelled latency of every swap-in (a fault on a swapped-out page, or a
+   * tmem-level frontswap_load) and of every page-cache miss that reads (or
+   * a cleancache_get): everything charged while the operation runs —
+   * frontswap/cleancache work, decompression and copy, the network for a
+   * remote page, the device read on a miss.
+   */
+  readonly latency = { swapIn: new LatencyHistogram(), pageCacheMiss: new LatencyHistogram() };
   backend: Backend | null = null;
   /** Unloaded backends whose pages are still being drained (rmmod strategy zombie). */
   zombies: Zombie[] = [];
@@ -369,6 +378,13 @@ export class Machine implements BackendEnv {
    * the page comes back dirty (its only copy is now in RAM).
    */
   swapRead(type: number, off: number): LoadResult {
+    const span = this.meter.beginSpan();
+    const r = this.swapReadPage(type, off);
+    this.latency.swapIn.record(this.meter.endSpan(span));
+    return r;
+  }
+
+  private swapReadPage(type: number, off: number): LoadResult {
     this.stats.swap_ins++;
     const out = this.out;
     const r = this.frontswap.load(type, off, out);
@@ -424,6 +440,13 @@ export class Machine implements BackendEnv {
   // ---- page cache / cleancache -----------------------------------------------------
   /** A page-cache miss: cleancache_get, else a filesystem read. */
   fileRead(fs: number, inode: number, index: number): boolean {
+    const span = this.meter.beginSpan();
+    const hit = this.fileReadPage(fs, inode, index);
+    this.latency.pageCacheMiss.record(this.meter.endSpan(span));
+    return hit;
+  }
+
+  private fileReadPage(fs: number, inode: number, index: number): boolean {
     const out = this.out;
     this.stats.pgcache_misses++;
     if (this.cleancache.get(fs, inode, index, out)) {

@@ -4,6 +4,7 @@
  */
 
 import { energyOf, type EnergyBreakdown } from '../cost/energy.js';
+import type { LatencyStats } from '../cost/latency.js';
 import type { PoolRecord } from '../backends/backend.js';
 import type { CostTotals } from '../cost/meter.js';
 import type { CleancacheCounters } from '../frontends/cleancache.js';
@@ -40,6 +41,8 @@ export interface PassSummary {
   };
   cost: CostTotals;
   energy: EnergyBreakdown;
+  /** Modelled latency distributions (src/cost/latency.ts: nearest-rank quantiles within 0.05 %). */
+  latency: { swap_in: LatencyStats; page_cache_miss: LatencyStats };
   oracle: OracleCounts & { examples: string[] };
   lifecycle: LifecycleEntry[];
   /** The backend's pools over the run (zswap), if it keeps them. */
@@ -82,6 +85,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     },
     cost: { ...t },
     energy: energyOf(t, o.profile),
+    latency: { swap_in: m.latency.swapIn.stats(), page_cache_miss: m.latency.pageCacheMiss.stats() },
     oracle: { ...m.oracle.counts, examples: [...m.oracle.examples] },
     lifecycle: lifecycleEntries(m, o.profile),
     pools: b?.poolHistory?.() ?? [],

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/api.js';
+import { MAX_RELATIVE_ERROR } from '../../src/cost/latency.js';
 
 const trace = {
   format: 'tmemsim-trace',
@@ -55,5 +56,42 @@ describe('a tiny trace, counted by hand', () => {
     expect(base.frontswap).toEqual({ loads: 0, succ_stores: 0, failed_stores: 0, invalidates: 0, frontswap_curr_pages: 0 });
     expect(base.cleancache).toEqual({ succ_gets: 0, failed_gets: 4, puts: 3, invalidates: 0 }); // 4 gets, all miss
     expect(base.io).toEqual({ swap_reads: 3, swap_writes: 4, fs_reads: 4, fs_writes: 0 }); // 3 loads, 4 stores, 4 gets
+  });
+});
+
+describe('the tiny trace, latency by hand', () => {
+  it('gives each swap-in and page-cache miss the latency charged while it runs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-tiny-lat-'));
+    const file = path.join(dir, 'tiny.json');
+    fs.writeFileSync(file, JSON.stringify(trace));
+    const r = await run({ trace: file, profiles: ['ssd'] });
+    const run0 = r.runs[0]!;
+    // ssd profile: 3 GHz; lz4 decompress = 1000 fixed + 4096 x 3200/3832 cycles/B (per output byte);
+    // zcache charges TMEM_OP_CYCLES = 400 per get; the NVMe read is 80 µs.
+    const ns = (cycles: number): number => (cycles * 1e9) / 3e9;
+    const hit = ns(400 + 1000 + (4096 * 3200) / 3832); // ≈ 1606.8 ns: a zcache get that decompresses
+    const read = 80_000;
+    const missAfterLookup = ns(400) + read; // zcache looks, finds nothing, then the filesystem read
+    // Swap-ins (the three frontswap_load events): hit, bit clear so served from RAM (nothing charged), disk read.
+    const si = run0.backend.latency.swap_in;
+    expect(si.count).toBe(3);
+    expect(si.mean_ns).toBeCloseTo((hit + 0 + read) / 3, 3);
+    expect(Math.abs(si.p50_ns - hit) / hit).toBeLessThanOrEqual(MAX_RELATIVE_ERROR); // rank 2 of 3
+    expect(si.p95_ns).toBe(read); // rank 3: the bucket is clamped to the exact maximum
+    expect(si.p99_ns).toBe(read);
+    expect(si.max_ns).toBe(read);
+    // Page-cache misses (the four cleancache_get events): no backend yet → read; hit; miss → lookup + read; hit.
+    const pc = run0.backend.latency.page_cache_miss;
+    expect(pc.count).toBe(4);
+    expect(pc.mean_ns).toBeCloseTo((read + hit + missAfterLookup + hit) / 4, 3);
+    expect(Math.abs(pc.p50_ns - hit) / hit).toBeLessThanOrEqual(MAX_RELATIVE_ERROR); // rank 2 of 4
+    expect(pc.p95_ns).toBeCloseTo(missAfterLookup, 6); // rank 4 = the maximum
+    expect(pc.max_ns).toBeCloseTo(missAfterLookup, 6);
+    // The baseline reads every one from the devices.
+    const base = run0.baseline!.latency;
+    expect(base.swap_in).toEqual({ count: 3, mean_ns: read, p50_ns: read, p95_ns: read, p99_ns: read, max_ns: read });
+    expect(base.page_cache_miss).toEqual({ count: 4, mean_ns: read, p50_ns: read, p95_ns: read, p99_ns: read, max_ns: read });
+    expect(run0.delta!.swap_in_p99_saved_ns).toBe(0);
+    expect(run0.delta!.page_cache_miss_p99_saved_ns).toBeCloseTo(read - missAfterLookup, 6);
   });
 });
