@@ -217,8 +217,25 @@ async function compressedPath() {
   console.log(`   tmemsim time / raw codec time: ${fmt(sim.seconds / refS)}x (target <= 1.5x)`);
 }
 
+// ---- 4. a sweep on 1 and on 2 worker threads ----------------------------------------
+// 8 configurations (4 compressors x 2 profiles of the app-switch workload) and
+// their 2 baseline passes, with --jobs 1 (in this thread) and --jobs 2 (two
+// worker threads). The results must be identical; the speed-up is the ratio.
+async function sweepScaling() {
+  const { runSweep } = await import('../dist/sweep/sweep.js');
+  const grid = { workloads: ['workloads/mobile-app-switch.json'], compressors: ['lz4', 'lzo', 'zstd', 'lz4hc'], profiles: ['ssd', 'mobile'], fast: true };
+  const one = await timed(() => runSweep(grid, { jobs: 1 }));
+  const two = await timed(() => runSweep(grid, { jobs: 2 }));
+  const same = JSON.stringify(one.r.result) === JSON.stringify(two.r.result);
+  console.log(`\n4. sweep: ${one.r.result.rows.length} configurations + ${one.r.result.groups.length} baselines of workloads/mobile-app-switch.json, --fast`);
+  console.log(`   1 worker   ${fmt(one.seconds)} s`);
+  console.log(`   2 workers  ${fmt(two.seconds)} s   (identical results: ${same ? 'yes' : 'NO'})`);
+  console.log(`   speed-up 2 workers / 1: ${fmt(one.seconds / two.seconds)}x (target >= 1.8x on 2 idle cores; ${os.availableParallelism()} available)`);
+}
+
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 await metadataPath();
 await perBackend();
 await compressedPath();
+if (!args.has('no-sweep')) await sweepScaling();
 fs.rmSync(dir, { recursive: true, force: true });
