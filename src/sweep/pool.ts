@@ -30,6 +30,29 @@ function rebuild(e: TaskError): Error {
 /** Called after each task completes (done so far, total), e.g. for a progress line. */
 export type Progress = (done: number, total: number) => void;
 
+/**
+ * The order tasks are handed out in: the costliest first (longest processing
+ * time first keeps the workers' finishing times close). The cost is an
+ * estimate, the trace's size, doubled for a backend pass (it compresses);
+ * results do not depend on it.
+ */
+function dispatchOrder(tasks: SweepTask[]): number[] {
+  const size = new Map<string, number>();
+  const cost = tasks.map((t) => {
+    let b = size.get(t.config.trace);
+    if (b === undefined) {
+      try {
+        b = fs.statSync(t.config.trace).size;
+      } catch {
+        b = 0;
+      }
+      size.set(t.config.trace, b);
+    }
+    return b * (t.kind === 'backend' ? 2 : 1);
+  });
+  return tasks.map((_, i) => i).sort((a, b) => cost[b]! - cost[a]! || a - b);
+}
+
 export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Progress): Promise<TaskResult[]> {
   const results = new Array<TaskResult>(tasks.length);
   if (jobs <= 1 || tasks.length <= 1) {
@@ -40,6 +63,7 @@ export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Prog
     return results;
   }
   const url = workerUrl();
+  const order = dispatchOrder(tasks);
   const n = Math.min(jobs, tasks.length);
   let next = 0;
   let done = 0;
@@ -59,7 +83,7 @@ export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Prog
           if (done === tasks.length) resolve();
           return;
         }
-        const id = next++;
+        const id = order[next++]!;
         w.postMessage({ id, task: tasks[id] });
       };
       for (let k = 0; k < n; k++) {
