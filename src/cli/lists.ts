@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { BACKENDS } from '../backends/registry.js';
 import { COMPRESSORS } from '../compressors/registry.js';
-import { PROFILES } from '../profiles/registry.js';
+import { registerProfiles } from './profiles.js';
 
 const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
@@ -28,17 +28,5 @@ export function registerLists(program: Command): void {
       for (const c of COMPRESSORS.values()) t.push([c.name, c.description]);
       process.stdout.write(t.toString() + '\n');
     });
-  program
-    .command('profiles')
-    .description('list the device profiles and their key constants')
-    .action(() => {
-      const t = new Table({ head: ['profile', 'aliases', 'CPU', 'W', 'storage', 'read µs / µJ', 'write µs / µJ'], style: STYLE });
-      for (const p of PROFILES.values()) {
-        t.push([
-          p.name, p.aliases.join(', '), `${p.cpu.cluster} ${p.cpu.hz.value / 1e9} GHz`, String(p.cpu.activePowerW.value), p.storage.name,
-          `${p.storage.readLatencyUs.value} / ${p.storage.readEnergyUJ.value}`, `${p.storage.writeLatencyUs.value} / ${p.storage.writeEnergyUJ.value}`,
-        ]);
-      }
-      process.stdout.write(t.toString() + '\n');
-    });
+  registerProfiles(program);
 }

@@ -9,12 +9,15 @@ export interface Compressor {
   /** Where the bytes come from (package and settings), for the report and README. */
   readonly implementation: string;
   /**
-   * Compress one page. Returns the codec's output; `size` is the length the
+   * Compress one page (or, for tmemsim calibrate, up to one page). Returns the codec's output; `size` is the length the
    * kernel's codec would report (no container framing such as a size prefix).
    * The returned object must not share memory with `src`.
    */
   compress(src: Uint8Array): Compressed;
-  /** Decompress into `dst` (exactly one page). Throws on corrupt input. */
+  /**
+   * Decompress into `dst`, whose length is the original size (one page in the
+   * simulator; tmemsim calibrate also uses shorter inputs). Throws on corrupt input.
+   */
   decompress(c: Compressed, dst: Uint8Array): void;
 }
 

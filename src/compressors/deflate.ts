@@ -29,7 +29,6 @@
 
 import { deflateSync, inflateSync } from 'fflate';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../sim/errors.js';
 
 class Deflate implements Compressor {
@@ -52,7 +51,7 @@ class Deflate implements Compressor {
     }
     // inflateSync returns a view of dst of the decompressed length (it
     // silently truncates at dst's end, so a longer stream shows as a full page).
-    if (out.length !== PAGE_SIZE) throw new InvariantError(`deflate: decompressed ${out.length} bytes, expected ${PAGE_SIZE}`);
+    if (out.length !== dst.length) throw new InvariantError(`deflate: decompressed ${out.length} bytes, expected ${dst.length}`);
     if (out.buffer !== dst.buffer || out.byteOffset !== dst.byteOffset) dst.set(out);
   }
 }

@@ -22,7 +22,6 @@
 
 import * as lz4wasm from 'lz4-wasm-nodejs';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../sim/errors.js';
 
 const { compress: lz4Compress, decompress: lz4Decompress } = lz4wasm;
@@ -78,7 +77,7 @@ function decompressInto(w: Lz4Exports, d: Uint8Array, dst: Uint8Array): boolean 
     const len = memI32[ret / 4 + 1]!;
     if (memI32[ret / 4 + 3]! !== 0) return false;
     try {
-      if (len !== PAGE_SIZE) throw new InvariantError(`lz4: decompressed ${len} bytes, expected ${PAGE_SIZE}`);
+      if (len !== dst.length) throw new InvariantError(`lz4: decompressed ${len} bytes, expected ${dst.length}`);
       dst.set(memU8.subarray(out, out + len));
     } finally {
       w.__wbindgen_free(out, len);
@@ -102,7 +101,7 @@ class Lz4 implements Compressor {
     const d = c.data;
     // Check the prefix first: a corrupt one would make the package allocate that much.
     const n = d.length >= PREFIX ? (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0 : -1;
-    if (n !== PAGE_SIZE) throw new InvariantError(`lz4: compressed data is corrupt (size prefix ${n}, expected ${PAGE_SIZE})`);
+    if (n !== dst.length) throw new InvariantError(`lz4: compressed data is corrupt (size prefix ${n}, expected ${dst.length})`);
     if (wasm !== null && decompressInto(wasm, d, dst)) return;
     let out: Uint8Array;
     try {
@@ -110,7 +109,7 @@ class Lz4 implements Compressor {
     } catch (e) {
       throw new InvariantError(`lz4: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (out.length !== PAGE_SIZE) throw new InvariantError(`lz4: decompressed ${out.length} bytes, expected ${PAGE_SIZE}`);
+    if (out.length !== dst.length) throw new InvariantError(`lz4: decompressed ${out.length} bytes, expected ${dst.length}`);
     dst.set(out);
   }
 }

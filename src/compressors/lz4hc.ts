@@ -65,11 +65,10 @@ class Lz4hc implements Compressor {
   }
 
   decompress(c: Compressed, dst: Uint8Array): void {
-    if (dst.length !== PAGE_SIZE) throw new InvariantError(`lz4hc: destination is ${dst.length} bytes, expected ${PAGE_SIZE}`);
     if (c.data.length === 0) throw new InvariantError('lz4hc: compressed data is empty');
-    const n = nodeLz4.decodeBlock(view(c.data), view(dst, PAGE_SIZE));
+    const n = nodeLz4.decodeBlock(view(c.data), view(dst));
     if (n < 0) throw new InvariantError(`lz4hc: compressed data is corrupt (error at input byte ${-n - 1})`);
-    if (n !== PAGE_SIZE) throw new InvariantError(`lz4hc: decompressed ${n} bytes, expected ${PAGE_SIZE}`);
+    if (n !== dst.length) throw new InvariantError(`lz4hc: decompressed ${n} bytes, expected ${dst.length}`);
   }
 }
 

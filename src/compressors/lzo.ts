@@ -31,7 +31,6 @@
 
 import { createRequire } from 'node:module';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../sim/errors.js';
 
 /** The part of node-lzo's API used here (index.js; the package ships no types). */
@@ -65,11 +64,11 @@ class Lzo implements Compressor {
     if (c.data.length === 0) throw new InvariantError('lzo: compressed data is empty');
     let out: Buffer;
     try {
-      out = nodeLzo.decompress(view(c.data), PAGE_SIZE);
+      out = nodeLzo.decompress(view(c.data), dst.length);
     } catch (e) {
       throw new InvariantError(`lzo: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (out.length !== PAGE_SIZE) throw new InvariantError(`lzo: decompressed ${out.length} bytes, expected ${PAGE_SIZE}`);
+    if (out.length !== dst.length) throw new InvariantError(`lzo: decompressed ${out.length} bytes, expected ${dst.length}`);
     dst.set(out);
   }
 }

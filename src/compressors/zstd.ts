@@ -45,7 +45,6 @@
 
 import { compressUsingDict, createCCtx, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../sim/errors.js';
 
 await zstdInit();
@@ -107,8 +106,8 @@ class Zstd implements Compressor {
 
   decompress(c: Compressed, dst: Uint8Array): void {
     const n = zstdFrameContentSize(c.data);
-    if (n !== PAGE_SIZE) {
-      const why = typeof n === 'number' ? `frame content size ${n}, expected ${PAGE_SIZE}` : n;
+    if (n !== dst.length) {
+      const why = typeof n === 'number' ? `frame content size ${n}, expected ${dst.length}` : n;
       throw new InvariantError(`zstd: compressed data is corrupt (${why})`);
     }
     let out: Uint8Array;
@@ -117,7 +116,7 @@ class Zstd implements Compressor {
     } catch (e) {
       throw new InvariantError(`zstd: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (out.length !== PAGE_SIZE) throw new InvariantError(`zstd: decompressed ${out.length} bytes, expected ${PAGE_SIZE}`);
+    if (out.length !== dst.length) throw new InvariantError(`zstd: decompressed ${out.length} bytes, expected ${dst.length}`);
     dst.set(out);
   }
 }

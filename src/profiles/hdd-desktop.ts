@@ -20,6 +20,8 @@ export const hddDesktop: Profile = {
     writeLatencyUs: { value: 12500, source: '[I] as a read: random 4 KiB writes pay the seek and rotation too' },
     readEnergyUJ: { value: 85000, source: '[I] ~6.8 W active (typical 3.5" desktop drive) x 12.5 ms' },
     writeEnergyUJ: { value: 85000, source: '[I] ~6.8 W active x 12.5 ms' },
+    activePowerW: { value: 6.8, source: '[I] typical 3.5" 7200 rpm desktop drive, seeking and transferring' },
+    idlePowerW: { value: 4.5, source: '[I] the same drive idle with platters spinning (datasheets list 4-5 W); no spin-down modelled' },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; DDR4 draws more [I]' },
   network: {

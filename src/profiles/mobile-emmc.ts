@@ -23,6 +23,8 @@ export const mobileEmmc: Profile = {
     writeLatencyUs: { value: 500, source: 'eMMC 4.5: 2000 random-write 4K IOPS [R: FAST\'14]' },
     readEnergyUJ: { value: 62.5, source: '<= 0.25 W / 4000 IOPS, device only [I from R: FAST\'14, peers-and-numbers.md §C]' },
     writeEnergyUJ: { value: 125, source: '<= 0.25 W / 2000 IOPS, device only [I from R: FAST\'14]' },
+    activePowerW: { value: 0.25, source: 'eMMC 4.5 draws under 250 mW at peak [R: Li et al., FAST\'14, peers-and-numbers.md §C]' },
+    idlePowerW: { value: 0.002, source: '[I] eMMC standby/sleep: a few hundred µA at 1.8-3.3 V' },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]' },
   network: {

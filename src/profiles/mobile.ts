@@ -20,6 +20,8 @@ export const mobile: Profile = {
     writeLatencyUs: { value: 70, source: '[I] UFS 4 KiB random write at QD1 (~14k IOPS); eMMC 4.5: 2000 IOPS [R: FAST\'14]' },
     readEnergyUJ: { value: 60, source: '[I] device power / IOPS as peers-and-numbers.md §C: ~0.6 W x 100 µs (eMMC: <=62.5 µJ [I])' },
     writeEnergyUJ: { value: 84, source: '[I] ~1.2 W x 70 µs (eMMC: <=125 µJ [I])' },
+    activePowerW: { value: 0.6, source: '[I] UFS active read power, as readEnergyUJ (~0.6 W; writes ~1.2 W)' },
+    idlePowerW: { value: 0.005, source: '[I] UFS link in hibern8 between requests: a few mW at most' },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]' },
   network: {

@@ -32,9 +32,13 @@ export interface StorageProfile {
   /** Service time of one 4 KiB random operation at queue depth 1, µs. */
   readLatencyUs: Sourced<number>;
   writeLatencyUs: Sourced<number>;
-  /** Energy of one 4 KiB operation, µJ. */
+  /** Energy of one 4 KiB operation (the device's active power over its service time), µJ. */
   readEnergyUJ: Sourced<number>;
   writeEnergyUJ: Sourced<number>;
+  /** Power while serving operations, W (the figure the per-operation energies come from). */
+  activePowerW: Sourced<number>;
+  /** Power while not serving any (the low-power idle state the device drops to), W. */
+  idlePowerW: Sourced<number>;
 }
 
 export interface Profile {

@@ -20,6 +20,8 @@ export const ssdServer: Profile = {
     writeLatencyUs: { value: 15, source: '[I] enterprise NVMe 4 KiB write at QD1 into its power-protected cache' },
     readEnergyUJ: { value: 960, source: '[I] device power / IOPS at QD1: ~12 W active x 80 µs' },
     writeEnergyUJ: { value: 180, source: '[I] ~12 W active x 15 µs' },
+    activePowerW: { value: 12, source: '[I] enterprise U.2 NVMe active power (datasheets list 10-25 W)' },
+    idlePowerW: { value: 5, source: '[I] enterprise NVMe idle (datasheets list ~5 W; servers disable deep power states)' },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; server DDR4/5 draws more [I]' },
   network: {

@@ -20,6 +20,8 @@ export const ssd: Profile = {
     writeLatencyUs: { value: 25, source: '[I] consumer NVMe 4 KiB random write at QD1 into the SLC cache (~40k IOPS)' },
     readEnergyUJ: { value: 280, source: '[I] device power / IOPS: 3.5 W active x 80 µs' },
     writeEnergyUJ: { value: 100, source: '[I] device power / IOPS: 4.0 W active x 25 µs' },
+    activePowerW: { value: 3.5, source: '[I] consumer NVMe active read power (M.2 datasheets list 3-4.5 W); writes draw ~4.0 W (writeEnergyUJ)' },
+    idlePowerW: { value: 0.05, source: '[I] consumer NVMe in an APST non-operational power state (datasheet PS3 figures are 30-70 mW) between faults on a laptop' },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: 0.28 µJ read / 0.17 µJ write per 4 KiB, mean 0.225 µJ / 4096 B [R, peers-and-numbers.md §C]; DDR4 draws more [I]' },
   network: {

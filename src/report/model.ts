@@ -7,6 +7,7 @@
 import type { RunResult } from '../sim/simulate.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { ParamMap } from '../trace/events.js';
+import { profileInfo, type ProfileInfo } from '../profiles/info.js';
 
 export const REPORT_FORMAT = 1;
 
@@ -26,6 +27,8 @@ export interface ReportRun {
   profile: string;
   /** The rmmod strategy compared in this run (null: the trace's own). */
   variant: string | null;
+  /** The profile constants behind the figures: CPU cluster and frequency, codec cycles, device figures. */
+  model: ProfileInfo;
   backend: PassSummary;
   baseline: PassSummary | null;
   delta: Delta | null;
@@ -95,12 +98,14 @@ export function buildReport(r: RunResult): Report {
       lost += run.baseline.oracle.lost;
     }
   }
+  const compressor = c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null);
   const runs = r.runs.map((run) => {
     stale += run.backend.oracle.stale;
     lost += run.backend.oracle.lost;
     return {
       profile: run.profile,
       variant: run.variant,
+      model: profileInfo(run.profileDef, compressor),
       backend: run.backend,
       baseline: run.baseline,
       delta: run.baseline ? deltaOf(run.backend, run.baseline) : null,
@@ -113,7 +118,7 @@ export function buildReport(r: RunResult): Report {
     config: {
       description: c.description,
       backend: c.backend,
-      compressor: c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null),
+      compressor,
       params: c.params,
       ram_pages: c.ramPages,
       seed: c.seed,

@@ -20,6 +20,7 @@ const pct = (x: number): string => `${fmt(100 * x, 1)} %`;
 const ms = (ns: number): string => fmt(ns / 1e6, 3);
 const mj = (uj: number): string => fmt(uj / 1000, 3);
 const us = (ns: number): string => fmt(ns / 1000, 2);
+const uj = (x: number): string => fmt(x, 2);
 
 /** One baseline-delta line on a latency distribution: p50/p95/p99 of both passes and the p99 saving. */
 function latencyLine(what: string, b: LatencyStats, base: LatencyStats, savedNs: number): string {
@@ -44,8 +45,14 @@ const LINES: Line[] = [
   { label: 'energy total (mJ)', get: (p) => p.energy.total_uj, show: mj, saving: minus(mj) },
   { label: '  CPU (mJ)', get: (p) => p.energy.cpu_uj, show: mj, saving: minus(mj) },
   { label: '  storage (mJ)', get: (p) => p.energy.storage_uj, show: mj, saving: minus(mj) },
+  { label: '    active: per operation (mJ)', get: (p) => p.energy.storage_active_uj, show: mj, saving: minus(mj) },
+  { label: '    idle (mJ)', get: (p) => p.energy.storage_idle_uj, show: mj, saving: minus(mj) },
   { label: '  DRAM (mJ)', get: (p) => p.energy.dram_uj, show: mj, saving: minus(mj) },
   { label: '  network (mJ)', get: (p) => p.energy.network_uj, show: mj, saving: minus(mj) },
+  { label: 'energy per swap-in (µJ)', get: (p) => p.energy_per_op.swap_in.uj, show: uj, saving: minus(uj) },
+  { label: 'energy per page-cache miss (µJ)', get: (p) => p.energy_per_op.page_cache_miss.uj, show: uj, saving: minus(uj) },
+  { label: 'energy per swap-out (µJ)', get: (p) => p.energy_per_op.swap_out.uj, show: uj, saving: minus(uj) },
+  { label: 'energy per cleancache put (µJ)', get: (p) => p.energy_per_op.cleancache_put.uj, show: uj, saving: minus(uj) },
   { label: 'swap-in latency p99 (µs)', get: (p) => p.latency.swap_in.p99_ns, show: us, saving: minus(us) },
   { label: 'page-cache miss latency p99 (µs)', get: (p) => p.latency.page_cache_miss.p99_ns, show: us, saving: minus(us) },
   { label: 'swap device reads', get: (p) => p.io.swap_reads, show: fmt, saving: minus(fmt) },
@@ -59,6 +66,16 @@ const LINES: Line[] = [
   { label: 'pool pages (end / peak)', get: (p) => p.pool.pool_pages, show: fmt },
   { label: 'stored pages (end)', get: (p) => p.pool.stored_pages, show: fmt },
 ];
+
+/** The profile constants behind the run's figures, in two lines. */
+function modelLine(run: ReportRun): string {
+  const m = run.model;
+  const codec = m.codec
+    ? `; ${m.codec.compressor} cycles: compress ${fmt(m.codec.compress_fixed_cycles, 0)} + ${fmt(m.codec.compress_cycles_per_byte, 2)}/B, decompress ${fmt(m.codec.decompress_fixed_cycles, 0)} + ${fmt(m.codec.decompress_cycles_per_byte, 2)}/B`
+    : '';
+  return `  CPU: ${m.cpu_cluster} at ${fmt(m.cpu_mhz, 0)} MHz, ${m.cpu_active_power_w} W active${codec}\n` +
+    `  storage: ${m.storage}, read ${m.storage_read_us} µs / ${m.storage_read_uj} µJ, write ${m.storage_write_us} µs / ${m.storage_write_uj} µJ, ${m.storage_active_power_w} W active, ${m.storage_idle_power_w} W idle`;
+}
 
 function summaryTable(run: ReportRun): string {
   const head = ['', `${run.backend.backend ?? 'no backend'}`];
@@ -131,6 +148,7 @@ export function renderTable(r: Report): string {
   if (params) out.push(`  params: ${params}`);
   for (const run of r.runs) {
     out.push('', `profile ${run.profile}${run.variant ? `, rmmod strategy ${run.variant}` : ''}: ${fmt(run.backend.events)} events`);
+    out.push(modelLine(run));
     out.push(summaryTable(run));
     if (run.delta) {
       const d = run.delta;

@@ -9,6 +9,7 @@ import type { BackendFactory } from '../backends/backend.js';
 import { compressorNames } from '../compressors/registry.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
+import { isProfilePath, loadProfileFile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
 import type { ContentConfig, MountConfig, ParamMap, SwapAreaConfig, TraceEvent, TraceHeader } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
@@ -95,7 +96,8 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     params = withField(() => resolveParams(factory.name, factory.params, merged), undefined, file);
   }
   const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
-  const profiles = profNames.map((n) => withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file));
+  // A profile file names itself and the bad field in its errors; a name is checked against the registry.
+  const profiles = profNames.map((n) => (isProfilePath(n) ? loadProfileFile(n) : withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file)));
   return {
     description: c.description ?? '',
     ramPages,

@@ -19,6 +19,7 @@ import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.j
 import type { ContentSource } from '../content/source.js';
 import { LatencyHistogram } from '../cost/latency.js';
 import { CostMeter, type CostModel, type CostTotals } from '../cost/meter.js';
+import { OpCharges } from '../cost/op-charges.js';
 import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
 import { Memory } from '../mm/memory.js';
@@ -129,6 +130,8 @@ export class Machine implements BackendEnv {
    * remote page, the device read on a miss.
    */
   readonly latency = { swapIn: new LatencyHistogram(), pageCacheMiss: new LatencyHistogram() };
+  /** The charges of every swap-in, page-cache miss, swap-out and cleancache put, for per-operation energy. */
+  readonly ops: { swapIn: OpCharges; pageCacheMiss: OpCharges; swapOut: OpCharges; cleancachePut: OpCharges };
   backend: Backend | null = null;
   /** Unloaded backends whose pages are still being drained (rmmod strategy zombie). */
   zombies: Zombie[] = [];
@@ -144,6 +147,8 @@ export class Machine implements BackendEnv {
 
   constructor(private readonly opts: MachineOptions) {
     this.meter = new CostMeter(opts.costModel);
+    const t = this.meter.totals;
+    this.ops = { swapIn: new OpCharges(t), pageCacheMiss: new OpCharges(t), swapOut: new OpCharges(t), cleancachePut: new OpCharges(t) };
     this.oracle = new Oracle(opts.verifyBytes, opts.content);
     this.page = new LazyPage(opts.content);
     this.content = opts.content;
@@ -359,6 +364,12 @@ export class Machine implements BackendEnv {
 
   /** swap_writepage of `desc` into slot (type, off). */
   swapWrite(type: number, off: number, desc: number): void {
+    this.ops.swapOut.begin();
+    this.swapWritePage(type, off, desc);
+    this.ops.swapOut.end();
+  }
+
+  private swapWritePage(type: number, off: number, desc: number): void {
     if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     const p = this.stamp(desc);
     const hash = this.oracle.hashOf(p);
@@ -379,7 +390,9 @@ export class Machine implements BackendEnv {
    */
   swapRead(type: number, off: number): LoadResult {
     const span = this.meter.beginSpan();
+    this.ops.swapIn.begin();
     const r = this.swapReadPage(type, off);
+    this.ops.swapIn.end();
     this.latency.swapIn.record(this.meter.endSpan(span));
     return r;
   }
@@ -441,7 +454,9 @@ export class Machine implements BackendEnv {
   /** A page-cache miss: cleancache_get, else a filesystem read. */
   fileRead(fs: number, inode: number, index: number): boolean {
     const span = this.meter.beginSpan();
+    this.ops.pageCacheMiss.begin();
     const hit = this.fileReadPage(fs, inode, index);
+    this.ops.pageCacheMiss.end();
     this.latency.pageCacheMiss.record(this.meter.endSpan(span));
     return hit;
   }
@@ -461,6 +476,12 @@ export class Machine implements BackendEnv {
 
   /** A clean page leaves the page cache: cleancache_put. */
   filePut(fs: number, inode: number, index: number, desc: number): void {
+    this.ops.cleancachePut.begin();
+    this.filePutPage(fs, inode, index, desc);
+    this.ops.cleancachePut.end();
+  }
+
+  private filePutPage(fs: number, inode: number, index: number, desc: number): void {
     const p = this.stamp(desc);
     const hash = this.oracle.hashOf(p);
     this.cleancache.put(fs, inode, index, p);

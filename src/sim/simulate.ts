@@ -43,6 +43,8 @@ export interface ProgressInfo {
 
 export interface ProfileRun {
   profile: string;
+  /** The profile's constants (a built-in or one loaded from a file). */
+  profileDef: Profile;
   /** The rmmod strategy this run compares (null: the trace's own). */
   variant: string | null;
   backend: PassSummary;
@@ -77,7 +79,7 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
       for (const variant of cfg.variants) {
         const s = sampler();
         const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, sampler: s });
-        const run: ProfileRun = { profile: profile.name, variant, backend, baseline };
+        const run: ProfileRun = { profile: profile.name, profileDef: profile, variant, backend, baseline };
         if (s) run.series = { backend: s.series, baseline: baseline && bs ? bs.series : null };
         runs.push(run);
       }

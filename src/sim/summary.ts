@@ -3,7 +3,8 @@
  * their kernel names, derived ratios, costs, energy and the oracle's verdict.
  */
 
-import { energyOf, type EnergyBreakdown } from '../cost/energy.js';
+import { activeEnergyOf, energyOf, storageBusyNs, type EnergyBreakdown } from '../cost/energy.js';
+import type { OpCharges } from '../cost/op-charges.js';
 import type { LatencyStats } from '../cost/latency.js';
 import type { PoolRecord } from '../backends/backend.js';
 import type { CostTotals } from '../cost/meter.js';
@@ -41,12 +42,43 @@ export interface PassSummary {
   };
   cost: CostTotals;
   energy: EnergyBreakdown;
+  /**
+   * Energy per operation (µJ, without idle power): the mean over the pass of
+   * what each swap-in, page-cache miss, swap-out and cleancache put charged.
+   * swap_out and cleancache_put are the energy per page stored (compressing
+   * and storing it, or writing it to the device when the backend refuses it).
+   */
+  energy_per_op: {
+    swap_in: OpEnergy;
+    page_cache_miss: OpEnergy;
+    swap_out: OpEnergy;
+    cleancache_put: OpEnergy;
+  };
+  /** Time the storage device was serving operations, ns (the rest of sim_time_ns it idles). */
+  storage_busy_ns: number;
   /** Modelled latency distributions (src/cost/latency.ts: nearest-rank quantiles within 0.05 %). */
   latency: { swap_in: LatencyStats; page_cache_miss: LatencyStats };
   oracle: OracleCounts & { examples: string[] };
   lifecycle: LifecycleEntry[];
   /** The backend's pools over the run (zswap), if it keeps them. */
   pools: PoolRecord[];
+}
+
+export interface OpEnergy {
+  count: number;
+  /** Mean energy per operation, µJ, and its CPU / storage / DRAM / network parts. */
+  uj: number;
+  cpu_uj: number;
+  storage_uj: number;
+  dram_uj: number;
+  network_uj: number;
+}
+
+function opEnergy(o: OpCharges, p: Profile): OpEnergy {
+  const e = activeEnergyOf(o, p);
+  const n = o.count;
+  const per = (x: number): number => (n === 0 ? 0 : x / n);
+  return { count: n, uj: per(e.total_uj), cpu_uj: per(e.cpu_uj), storage_uj: per(e.storage_uj), dram_uj: per(e.dram_uj), network_uj: per(e.network_uj) };
 }
 
 function ratio(a: number, b: number): number {
@@ -60,6 +92,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
   const storedPages = b ? b.storedPages() : 0;
   const storedBytes = b ? b.storedBytes() : 0;
   const poolPages = b ? b.poolPages() : 0;
+  const energy = energyOf(t, o.profile, m.clock);
   return {
     backend: o.withBackend ? (b?.name ?? null) : null,
     events: o.events,
@@ -84,7 +117,14 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
       pool_density: ratio(storedPages, poolPages),
     },
     cost: { ...t },
-    energy: energyOf(t, o.profile),
+    energy,
+    energy_per_op: {
+      swap_in: opEnergy(m.ops.swapIn, o.profile),
+      page_cache_miss: opEnergy(m.ops.pageCacheMiss, o.profile),
+      swap_out: opEnergy(m.ops.swapOut, o.profile),
+      cleancache_put: opEnergy(m.ops.cleancachePut, o.profile),
+    },
+    storage_busy_ns: storageBusyNs(t, o.profile),
     latency: { swap_in: m.latency.swapIn.stats(), page_cache_miss: m.latency.pageCacheMiss.stats() },
     oracle: { ...m.oracle.counts, examples: [...m.oracle.examples] },
     lifecycle: lifecycleEntries(m, o.profile),

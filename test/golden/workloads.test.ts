@@ -17,6 +17,7 @@ const EXPECTED = path.join(__dirname, 'expected');
 function golden(report: Awaited<ReturnType<typeof run>>) {
   return report.runs.map((r) => ({
     profile: r.profile,
+    model: r.model,
     events: r.backend.events,
     frontswap: r.backend.frontswap,
     cleancache: r.backend.cleancache,
@@ -25,9 +26,12 @@ function golden(report: Awaited<ReturnType<typeof run>>) {
     pool: r.backend.pool,
     ratios: r.backend.ratios,
     energy: r.backend.energy,
+    energy_per_op: r.backend.energy_per_op,
+    storage_busy_ns: r.backend.storage_busy_ns,
     latency: r.backend.latency,
     baseline_io: r.baseline?.io ?? null,
     baseline_energy: r.baseline?.energy ?? null,
+    baseline_energy_per_op: r.baseline?.energy_per_op ?? null,
     baseline_latency: r.baseline?.latency ?? null,
     delta: r.delta,
     lifecycle: r.backend.lifecycle.map((l) => ({ op: l.op, outcome: l.outcome, t_ns: l.t_ns, pages_dropped: l.pages_dropped, pages_to_ram: l.pages_to_ram, pages_to_disk: l.pages_to_disk, drained_ns: l.drained_ns })),

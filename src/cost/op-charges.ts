@@ -1,0 +1,53 @@
+/**
+ * The charges one kind of operation caused over a run (every swap-in, say):
+ * the meter's energy-relevant totals are read when an operation starts and
+ * the difference is added when it ends, so per-operation energy is the
+ * energy of exactly the work charged inside the operations, without the
+ * device's idle power. Operations of one kind do not nest.
+ */
+
+import type { EnergyCharges } from './energy.js';
+import type { CostTotals } from './meter.js';
+
+export class OpCharges implements EnergyCharges {
+  count = 0;
+  cpuNs = 0;
+  swapReads = 0;
+  swapWrites = 0;
+  fsReads = 0;
+  fsWrites = 0;
+  dramBytes = 0;
+  netBytes = 0;
+  private c0 = 0;
+  private sr0 = 0;
+  private sw0 = 0;
+  private fr0 = 0;
+  private fw0 = 0;
+  private d0 = 0;
+  private n0 = 0;
+
+  constructor(private readonly t: CostTotals) {}
+
+  begin(): void {
+    const t = this.t;
+    this.c0 = t.cpuNs;
+    this.sr0 = t.swapReads;
+    this.sw0 = t.swapWrites;
+    this.fr0 = t.fsReads;
+    this.fw0 = t.fsWrites;
+    this.d0 = t.dramBytes;
+    this.n0 = t.netBytes;
+  }
+
+  end(): void {
+    const t = this.t;
+    this.count++;
+    this.cpuNs += t.cpuNs - this.c0;
+    this.swapReads += t.swapReads - this.sr0;
+    this.swapWrites += t.swapWrites - this.sw0;
+    this.fsReads += t.fsReads - this.fr0;
+    this.fsWrites += t.fsWrites - this.fw0;
+    this.dramBytes += t.dramBytes - this.d0;
+    this.netBytes += t.netBytes - this.n0;
+  }
+}

@@ -1,0 +1,53 @@
+/** `tmemsim profiles` and `--profile FILE` through the built bin. */
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/tmemsim.js');
+
+function tmemsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('tmemsim profiles', () => {
+  it('lists every built-in with CPU, codec and storage constants', () => {
+    const r = tmemsim('profiles');
+    expect(r.code).toBe(0);
+    for (const n of ['ssd', 'mobile', 'ssd-server', 'hdd-desktop', 'mobile-emmc', 'LITTLE (Cortex-A53)', '1,200', '0.14', '1,000 + 5.818/B', '250 / 62.5']) expect(r.out).toContain(n);
+  });
+
+  it('--show FILE --format json prints a document that runs with --profile', () => {
+    const r = tmemsim('profiles', '--show', 'profiles/example-rpi4.json', '--format', 'json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.format).toBe('tmemsim-profile');
+    expect(doc.cpu.hz.value).toBe(1.5e9);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-prof-'));
+    const f = path.join(dir, 'rpi4-full.json');
+    fs.writeFileSync(f, r.out);
+    const run = tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', f, '--format', 'json', '--fast');
+    expect(run.code).toBe(0);
+    const rep = JSON.parse(run.out);
+    expect(rep.runs[0].profile).toBe('rpi4');
+    expect(rep.runs[0].model.cpu_cluster).toBe('Cortex-A72 (BCM2711)');
+    expect(rep.runs[0].model.cpu_mhz).toBe(1500);
+  });
+
+  it('a bad profile file is one line naming the file and field, exit 2', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-prof-'));
+    const f = path.join(dir, 'bad.json');
+    fs.writeFileSync(f, JSON.stringify({ format: 'tmemsim-profile', version: 1, name: 'bad', extends: 'ssd', storage: { idlePowerW: { value: 'low', source: '[I] x' } } }));
+    const r = tmemsim('run', 'workloads/file-scan.json', '--profile', f);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(`${f}, field '/storage/idlePowerW/value': invalid value "low" (accepted: a number)`);
+    const s = tmemsim('profiles', '--show', 'tablet');
+    expect(s.code).toBe(2);
+    expect(s.err).toContain("unknown profile 'tablet'");
+  });
+});

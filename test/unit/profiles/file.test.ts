@@ -1,0 +1,88 @@
+/** Profile files: schema validation, extends, errors naming the field, and the --show round trip. */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isProfilePath, loadProfileFile, profileDocument, profileFromDocument, resolveProfile } from '../../../src/profiles/file.js';
+import { PROFILES, getProfile } from '../../../src/profiles/registry.js';
+import { UsageError } from '../../../src/sim/errors.js';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const EXAMPLE = path.join(ROOT, 'profiles/example-rpi4.json');
+
+function errorOf(doc: unknown): UsageError {
+  try {
+    profileFromDocument(doc, 'p.json');
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+const head = { format: 'tmemsim-profile', version: 1, name: 'x' };
+
+describe('profile files', () => {
+  it('the shipped example validates, loads and overrides only what it gives', () => {
+    const p = loadProfileFile(EXAMPLE);
+    const base = getProfile('mobile-ufs');
+    expect(p.name).toBe('rpi4');
+    expect(p.cpu.hz.value).toBe(1.5e9);
+    expect(p.cpu.activePowerW.value).toBeCloseTo(0.795, 9);
+    expect(p.storage.readLatencyUs.value).toBe(667);
+    // Not overridden: inherited from mobile-ufs.
+    expect(p.codecs).toEqual(base.codecs);
+    expect(p.dramEnergyNJPerByte).toEqual(base.dramEnergyNJPerByte);
+    expect(p.copy).toEqual(base.copy);
+    expect(p.extends).toBe('mobile-ufs');
+  });
+
+  it('a key-by-key override keeps the sibling constants of the base', () => {
+    const p = profileFromDocument({ ...head, extends: 'ssd', storage: { idlePowerW: { value: 0.5, source: '[I] test' } } }, 'p.json');
+    expect(p.storage.idlePowerW.value).toBe(0.5);
+    expect(p.storage.readLatencyUs).toEqual(getProfile('ssd').storage.readLatencyUs);
+    expect(p.storage.name).toBe('NVMe SSD');
+  });
+
+  it('every built-in, printed as a document, validates and loads back equal', () => {
+    for (const b of PROFILES.values()) {
+      const back = profileFromDocument(JSON.parse(JSON.stringify(profileDocument(b))), `${b.name}.json`);
+      const { file: _f, ...rest } = back;
+      expect(rest).toEqual(JSON.parse(JSON.stringify(b)));
+    }
+  });
+
+  it('names the file, the JSON pointer of the bad field and what is accepted', () => {
+    let e = errorOf({ ...head, extends: 'ssd', cpu: { hz: { value: -1, source: '[I] x' } } });
+    expect(e.message).toBe("p.json, field '/cpu/hz/value': invalid value -1 (accepted: a number > 0)");
+    e = errorOf({ ...head, extends: 'ssd', storage: { readLatencyUS: { value: 1, source: '[I] x' } } });
+    expect(e.where.field).toBe('/storage/readLatencyUS');
+    expect(e.accepted).toContain('readLatencyUs');
+    e = errorOf({ ...head, extends: 'ssd', cpu: { hz: { value: 1e9 } } });
+    expect(e.where.field).toBe('/cpu/hz/source'); // every constant must cite its source
+    e = errorOf({ ...head, extends: 'ssd', codecs: { lz5: { compress: { fixedCycles: 1, cyclesPerByte: 1 }, decompress: { fixedCycles: 1, cyclesPerByte: 1 }, source: '[I] x' } } });
+    expect(e.where.field).toBe('/codecs/lz5');
+    expect(e.accepted).toContain('zstd');
+    e = errorOf({ ...head });
+    expect(e.where.field).toBe('/cpu');
+    expect(e.what).toContain("without 'extends'");
+    e = errorOf({ ...head, extends: 'tablet' });
+    expect(e.where.field).toBe('/extends');
+    expect(e.accepted).toContain('mobile-emmc');
+    e = errorOf({ ...head, extends: 'ssd', format: 'tmemsim-trace' });
+    expect(e.where.field).toBe('/format');
+  });
+
+  it('a path to a .json file is a file, anything else a registered name', () => {
+    expect(isProfilePath(EXAMPLE)).toBe(true);
+    expect(isProfilePath('missing.json')).toBe(true);
+    expect(isProfilePath('ssd')).toBe(false);
+    expect(resolveProfile('ssd-laptop').name).toBe('ssd');
+    expect(() => resolveProfile('missing.json')).toThrow(/profile file not found/);
+  });
+
+  it('the schema file is valid JSON with an $id', () => {
+    const s = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema/profile.schema.json'), 'utf8'));
+    expect(s.$id).toBe('urn:tmemsim:schema:profile-v1');
+  });
+});
