@@ -22,6 +22,7 @@ export const METRIC_KEYS = [
   'energy_uj',
   'energy_cpu_uj',
   'energy_storage_uj',
+  'energy_storage_op_uj',
   'energy_dram_uj',
   'energy_network_uj',
   'swap_io',
@@ -33,6 +34,7 @@ export const METRIC_KEYS = [
   'base_energy_uj',
   'base_energy_cpu_uj',
   'base_energy_storage_uj',
+  'base_energy_storage_op_uj',
   'base_cpu_ns',
   'base_swap_io',
   'base_swap_in_p99_ns',
@@ -87,7 +89,9 @@ export function breakEvenScale(componentBackend: number, totalBackend: number, c
 export function metricsOf(b: PassSummary, base: PassSummary | null, series: Series | null, units: BreakEvenUnits): Metrics {
   const e = b.energy;
   const be = base?.energy ?? null;
-  const storageScale = base && be ? breakEvenScale(e.storage_uj, e.total_uj, be.storage_uj, be.total_uj) : null;
+  // The per-operation part of storage energy (read and write energies); the device's idle power is held fixed.
+  const perOp = (x: PassSummary['energy']): number => (x as { storage_active_uj?: number }).storage_active_uj ?? x.storage_uj;
+  const storageScale = base && be ? breakEvenScale(perOp(e), e.total_uj, perOp(be), be.total_uj) : null;
   const cpuScale = base && be ? breakEvenScale(e.cpu_uj, e.total_uj, be.cpu_uj, be.total_uj) : null;
   const swapIo = b.io.swap_reads + b.io.swap_writes;
   const baseSwapIo = base ? base.io.swap_reads + base.io.swap_writes : null;
@@ -110,6 +114,7 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
     energy_uj: e.total_uj,
     energy_cpu_uj: e.cpu_uj,
     energy_storage_uj: e.storage_uj,
+    energy_storage_op_uj: perOp(e),
     energy_dram_uj: e.dram_uj,
     energy_network_uj: e.network_uj,
     swap_io: swapIo,
@@ -121,6 +126,7 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
     base_energy_uj: be ? be.total_uj : null,
     base_energy_cpu_uj: be ? be.cpu_uj : null,
     base_energy_storage_uj: be ? be.storage_uj : null,
+    base_energy_storage_op_uj: be ? perOp(be) : null,
     base_cpu_ns: base ? base.cost.cpuNs : null,
     base_swap_io: baseSwapIo,
     base_swap_in_p99_ns: latencyOf(base, 'swap_in', 'p99_ns'),

@@ -13,6 +13,7 @@ import { getBackendFactory } from '../backends/registry.js';
 import { resolveConfig, type RunOverrides } from '../sim/config.js';
 import { UsageError } from '../sim/errors.js';
 import { readTraceHeader } from '../trace/reader.js';
+import { isProfilePath } from '../profiles/file.js';
 import type { ParamMap } from '../trace/events.js';
 
 /** What a sweep varies and holds fixed (a sweep file, or the flags). */
@@ -49,7 +50,10 @@ export interface SweepConfig {
   compressor: string | null;
   zpool: string | null;
   max_pool_percent: number | null;
+  /** The profile's name. */
   profile: string;
+  /** The profile file it was loaded from, or null for a built-in profile. */
+  profile_file: string | null;
 }
 
 export const DEFAULT_SWEEP_PROFILES = ['ssd', 'mobile'];
@@ -104,7 +108,7 @@ export function overridesOf(grid: SweepGrid, c: SweepConfig): RunOverrides {
     backend: grid.backends ? c.backend : undefined,
     compressor: grid.compressors && c.compressor !== null ? c.compressor : undefined,
     params,
-    profiles: [c.profile],
+    profiles: [c.profile_file ?? c.profile],
     seed: grid.seed,
     ramPages: grid.ram_mb === undefined ? undefined : grid.ram_mb * 256,
     fast: grid.fast,
@@ -128,7 +132,7 @@ export function expandGrid(grid: SweepGrid): SweepConfig[] {
       const zpools = names.has('zpool') && grid.zpools ? grid.zpools : [null];
       const limits = names.has('max_pool_percent') && grid.max_pool_percent ? grid.max_pool_percent : [null];
       for (const profile of profiles) for (const compressor of comps) for (const zpool of zpools) for (const mpp of limits) {
-        const c: SweepConfig = { workload: workloadName(trace), trace, backend, compressor, zpool, max_pool_percent: mpp, profile };
+        const c: SweepConfig = { workload: workloadName(trace), trace, backend, compressor, zpool, max_pool_percent: mpp, profile, profile_file: isProfilePath(profile) ? profile : null };
         // Validate now, as `run` would: unknown names and bad values fail before anything runs.
         const cfg = resolveConfig(header, trace, overridesOf(grid, c));
         if (c.compressor === null && f.compressorParam && cfg.params[f.compressorParam] !== undefined) c.compressor = String(cfg.params[f.compressorParam]);

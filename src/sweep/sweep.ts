@@ -7,7 +7,6 @@
  */
 
 import { metricsOf, roundMetrics, type Metrics } from '../analysis/metrics.js';
-import { getProfile } from '../profiles/registry.js';
 import type { Series } from '../sim/sampler.js';
 import { UsageError } from '../sim/errors.js';
 import { compareConfigs, configId, expandGrid, shardOf, type Shard, type SweepConfig, type SweepGrid } from './grid.js';
@@ -81,7 +80,7 @@ export async function runSweep(grid: SweepGrid, o: SweepOptions = {}): Promise<S
   const baseIndex = new Map<string, number>();
   if (withBaseline) {
     for (const c of mine) {
-      const k = `${c.trace}\0${c.profile}`;
+      const k = `${c.trace}\0${c.profile_file ?? c.profile}`;
       if (!baseIndex.has(k)) {
         baseIndex.set(k, tasks.length);
         tasks.push({ kind: 'baseline', grid, config: c, series: points });
@@ -95,9 +94,9 @@ export async function runSweep(grid: SweepGrid, o: SweepOptions = {}): Promise<S
   const series: SweepOutput['series'] = new Map();
   mine.forEach((c, i) => {
     const r = results[first + i]!;
-    const bi = baseIndex.get(`${c.trace}\0${c.profile}`);
+    const bi = baseIndex.get(`${c.trace}\0${c.profile_file ?? c.profile}`);
     const base = bi === undefined ? null : results[bi]!;
-    const units = { readEnergyUJ: getProfile(c.profile).storage.readEnergyUJ.value };
+    const units = { readEnergyUJ: r.readEnergyUJ };
     const id = configId(c);
     rows.push({ id, ...c, pareto_energy_latency: null, pareto_cpu_memory: null, metrics: roundMetrics(metricsOf(r.summary, base?.summary ?? null, r.metricSeries, units)) });
     series.set(id, { backend: r.series, baseline: base?.series ?? null });
@@ -159,14 +158,13 @@ const f2 = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(
  */
 export function breakEvenText(r: SweepRow): string[] {
   const m = r.metrics;
-  if (m.energy_saved_uj === null || m.base_energy_storage_uj === null || m.energy_storage_uj === null || m.base_energy_cpu_uj === null || m.energy_cpu_uj === null) {
+  if (m.energy_saved_uj === null || m.base_energy_storage_op_uj === null || m.energy_storage_op_uj === null || m.base_energy_cpu_uj === null || m.energy_cpu_uj === null) {
     return ['no baseline pass: no saving or break-even'];
   }
   const saves = m.energy_saved_uj > 0;
   const out: string[] = [];
   const head = `${r.id} ${saves ? 'saves' : 'costs'} ${f2(Math.abs(m.energy_saved_pct ?? 0))} % energy`;
-  const avoided = m.base_energy_storage_uj - m.energy_storage_uj;
-  const profileRead = getProfile(r.profile).storage.readEnergyUJ.value;
+  const avoided = m.base_energy_storage_op_uj - m.energy_storage_op_uj;
   if (m.breakeven_storage_scale === null) {
     out.push(`${head}; at any storage energy per operation it ${saves ? 'saves' : 'costs'} (storage energy ${avoided >= 0 ? 'avoided' : 'added'}: ${f2(Math.abs(avoided) / 1000)} mJ)`);
   } else {
@@ -175,7 +173,8 @@ export function breakEvenText(r: SweepRow): string[] {
     const up = avoided > 0 ? !saves : saves; // does crossing happen going up?
     const verb = saves ? 'stops saving' : 'starts saving';
     const dir = up ? 'rises above' : 'falls below';
-    out.push(`${head}; it ${verb} when storage energy per operation ${dir} ${f2(s)}× the profile's (a 4 KiB read at ${f2(s * profileRead)} µJ; the profile's is ${f2(profileRead)} µJ)`);
+    const read = m.breakeven_read_uj ?? 0;
+    out.push(`${head}; it ${verb} when storage energy per operation ${dir} ${f2(s)}× the profile's (a 4 KiB read at ${f2(read)} µJ; the profile's is ${f2(read / s)} µJ)`);
   }
   if (m.breakeven_cpu_scale !== null) {
     // saving(c) = (O0 - Ob) - c * extra: it falls with c when the backend adds CPU energy.

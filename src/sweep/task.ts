@@ -26,6 +26,8 @@ export interface TaskResult {
   series: Series | null;
   /** A series of a fixed number of points, whatever the plots ask for, for the metrics (mean memory saved). */
   metricSeries: Series;
+  /** The profile's energy of a 4 KiB read, µJ (break-even figures are stated in it). */
+  readEnergyUJ: number;
 }
 
 /** Points of the series the metrics are computed from: fixed, so a sweep's figures do not depend on --plot. */
@@ -49,7 +51,7 @@ export async function runTask(t: SweepTask): Promise<TaskResult> {
     },
   };
   const summary = await runPass(first, cfg, { profile: cfg.profiles[0]!, withBackend: t.kind === 'backend', variant: null, total: 0, sampler });
-  return { summary, series: plot ? plot.series : null, metricSeries: metric.series };
+  return { summary, series: plot ? plot.series : null, metricSeries: metric.series, readEnergyUJ: cfg.profiles[0]!.storage.readEnergyUJ.value };
 }
 
 /** An error as it crosses a thread: enough to rebuild a UsageError or InvariantError. */
