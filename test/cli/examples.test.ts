@@ -4,19 +4,22 @@
  * package through its own "exports"). Also run --plot's SVGs.
  */
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/spawn.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const node = (...args: string[]) => spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+const node = async (...args: string[]) => {
+  const r = await runNode(args, ROOT);
+  return { status: r.code, stdout: r.out, stderr: r.err };
+};
 
 describe('examples', () => {
-  it('compressor-comparison.mjs sweeps compressors and prints ratios, savings and break-even per profile', () => {
-    const r = node('examples/compressor-comparison.mjs', '--jobs', '2');
+  it('compressor-comparison.mjs sweeps compressors and prints ratios, savings and break-even per profile', async () => {
+    const r = await node('examples/compressor-comparison.mjs', '--jobs', '2');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     for (const c of ['lz4', 'lzo', 'zstd', 'deflate']) expect(r.stdout).toMatch(new RegExp(`^${c} +\\d+\\.\\d\\d `, 'm'));
@@ -26,9 +29,9 @@ describe('examples', () => {
     expect(r.stdout).toMatch(/when storage energy per operation/);
   });
 
-  it('lifecycle-study.mjs compares rmmod strategies and writes its charts', () => {
+  it('lifecycle-study.mjs compares rmmod strategies and writes its charts', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-life-'));
-    const r = node('examples/lifecycle-study.mjs', dir);
+    const r = await node('examples/lifecycle-study.mjs', dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     for (const s of ['flush', 'zombie', 'writethrough', 'refuse']) expect(r.stdout).toMatch(new RegExp(`^${s} +rmmod`, 'm'));
@@ -39,9 +42,9 @@ describe('examples', () => {
 });
 
 describe('tmemsim run --plot', () => {
-  it('writes well-formed SVGs of pool, hit ratios and energy holding their series', () => {
+  it('writes well-formed SVGs of pool, hit ratios and energy holding their series', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-plot-'));
-    const r = node('bin/tmemsim.js', 'run', 'workloads/mixed-build.json', '--profile', 'ssd', '--fast', '--plot', dir);
+    const r = await node('bin/tmemsim.js', 'run', 'workloads/mixed-build.json', '--profile', 'ssd', '--fast', '--plot', dir);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/wrote 3 charts/);
     const files = fs.readdirSync(dir).sort();

@@ -4,42 +4,39 @@
  * frontier and break-even; SVG plots; one-line errors with exit 2.
  */
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/spawn.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/tmemsim.js');
 
-function tmemsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const tmemsim = (...args: string[]) => runNode([BIN, ...args], ROOT);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-sweep-'));
 const GRID = ['workloads/xen-selfshrink.json', 'workloads/mobile-app-switch.json', '--compressors', 'lz4,lzo', '--profiles', 'ssd', '--fast'];
 
 describe('tmemsim sweep', () => {
-  it('gives byte-identical JSON with 1 or 2 workers and sharded-then-merged, with frontier and break-even', () => {
-    const whole = tmemsim('sweep', ...GRID, '--jobs', '2', '--format', 'json', '--out', path.join(dir, 'whole.json'));
+  it('gives byte-identical JSON with 1 or 2 workers and sharded-then-merged, with frontier and break-even', async () => {
+    const whole = await tmemsim('sweep', ...GRID, '--jobs', '2', '--format', 'json', '--out', path.join(dir, 'whole.json'));
     expect(whole.err).toBe('');
     expect(whole.code).toBe(0);
-    const one = tmemsim('sweep', ...GRID, '--jobs', '1', '--format', 'json');
+    const one = await tmemsim('sweep', ...GRID, '--jobs', '1', '--format', 'json');
     expect(one.code).toBe(0);
     const text = fs.readFileSync(path.join(dir, 'whole.json'), 'utf8');
     expect(one.out).toBe(text);
     for (const k of [1, 2]) {
-      const s = tmemsim('sweep', ...GRID, '--shard', `${k}/2`, '--format', 'json', '--out', path.join(dir, `s${k}.json`));
+      const s = await tmemsim('sweep', ...GRID, '--shard', `${k}/2`, '--format', 'json', '--out', path.join(dir, `s${k}.json`));
       expect(s.code).toBe(0);
     }
     const s1 = JSON.parse(fs.readFileSync(path.join(dir, 's1.json'), 'utf8'));
     const s2 = JSON.parse(fs.readFileSync(path.join(dir, 's2.json'), 'utf8'));
     expect(s1.rows.length + s2.rows.length).toBe(3);
     expect(s1.rows.length).toBeGreaterThan(0);
-    const merged = tmemsim('merge', path.join(dir, 's2.json'), path.join(dir, 's1.json'));
+    const merged = await tmemsim('merge', path.join(dir, 's2.json'), path.join(dir, 's1.json'));
     expect(merged.code).toBe(0);
     expect(merged.out).toBe(text);
 
@@ -65,9 +62,9 @@ describe('tmemsim sweep', () => {
     }
   });
 
-  it('writes CSV with one row per configuration, a table with the frontier and break-even, and SVG plots', () => {
+  it('writes CSV with one row per configuration, a table with the frontier and break-even, and SVG plots', async () => {
     const plots = path.join(dir, 'plots');
-    const csv = tmemsim('sweep', 'workloads/mobile-app-switch.json', '--compressors', 'lz4,deflate', '--profiles', 'mobile', '--fast', '--format', 'csv', '--plot', plots);
+    const csv = await tmemsim('sweep', 'workloads/mobile-app-switch.json', '--compressors', 'lz4,deflate', '--profiles', 'mobile', '--fast', '--format', 'csv', '--plot', plots);
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^id,workload,trace,profile,backend,compressor,zpool,max_pool_percent,compression_ratio,/);
@@ -88,8 +85,8 @@ describe('tmemsim sweep', () => {
     expect(pool).toContain('zcache/deflate/-/- pool pages');
   });
 
-  it('expands zpools and pool limits only for backends that take them', () => {
-    const r = tmemsim('sweep', 'workloads/mobile-app-switch.json', '--backends', 'zswap,xen-tmem', '--zpools', 'zbud,zsmalloc', '--pool-percent', '10,30',
+  it('expands zpools and pool limits only for backends that take them', async () => {
+    const r = await tmemsim('sweep', 'workloads/mobile-app-switch.json', '--backends', 'zswap,xen-tmem', '--zpools', 'zbud,zsmalloc', '--pool-percent', '10,30',
       '--profiles', 'ssd', '--no-baseline', '--fast', '--format', 'json', '--jobs', '2');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
@@ -105,10 +102,10 @@ describe('tmemsim sweep', () => {
     expect(j.rows[1].metrics.peak_pool_pages).toBeLessThanOrEqual(j.rows[2].metrics.peak_pool_pages);
   });
 
-  it('reads a sweep file and rejects bad ones, bad flags and bad merges in one line with exit 2', () => {
+  it('reads a sweep file and rejects bad ones, bad flags and bad merges in one line with exit 2', async () => {
     const good = path.join(dir, 'good.json');
     fs.writeFileSync(good, JSON.stringify({ workloads: [path.join(ROOT, 'workloads/xen-selfshrink.json')], profiles: ['ssd'], fast: true, baseline: false }));
-    const ok = tmemsim('sweep', '--file', good, '--format', 'csv');
+    const ok = await tmemsim('sweep', '--file', good, '--format', 'csv');
     expect(ok.code).toBe(0);
     expect(ok.out.trim().split('\n')).toHaveLength(2);
     const bad = path.join(dir, 'bad.json');
@@ -128,7 +125,7 @@ describe('tmemsim sweep', () => {
       [['merge', good], /not a tmemsim sweep result/],
     ];
     for (const [args, msg] of cases) {
-      const r = tmemsim(...args);
+      const r = await tmemsim(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(msg);
       expect(r.err.trim().split('\n')).toHaveLength(1);
