@@ -28,3 +28,4 @@ export { poolChart, hitChart, energyChart, frontierChart } from './plot/charts.j
 export { writeRunPlots } from './plot/run.js';
 export { writeSweepPlots } from './plot/sweep.js';
 export { LatencyHistogram, MAX_RELATIVE_ERROR, type LatencyStats } from './cost/latency.js';
+export { loadProfileFile, resolveProfile, profileDocument, type FileProfile } from './profiles/file.js';

@@ -11,6 +11,7 @@ import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
 import { registerSweep } from './sweep.js';
 import { registerCompare } from './compare.js';
+import { registerCalibrate } from './calibrate.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTrace(program);
   registerSweep(program, setExit);
   registerCompare(program, setExit);
+  registerCalibrate(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   try {
     await program.parseAsync(argv);

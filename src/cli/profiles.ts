@@ -69,7 +69,7 @@ export function registerProfiles(program: Command): void {
     .command('profiles')
     .description('list the device profiles and their key constants, or show one (a built-in or a profile file) in full')
     .option('--show <name|file>', 'one profile: a built-in name or alias, or a .json profile file')
-    .option('-f, --format <format>', 'table or json (json needs --show: a profile file document)', 'table')
+    .option('-f, --format <format>', 'table or json (with --show: one loadable profile file; without: an array of the built-ins)', 'table')
     .action((o: { show?: string; format: string }) => {
       if (o.format !== 'table' && o.format !== 'json') throw new UsageError(`unknown format '${o.format}'`, { field: '--format' }, 'table, json');
       if (o.show === undefined) {

@@ -39,7 +39,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .argument('<trace>', 'trace file: tmemsim .json/.jsonl, or an imported format (csv, txt, oracleGeneral, vscsi, pageref)')
     .option('-b, --backend <name>', 'backend to load at boot, overriding the trace (none = no backend)')
     .option('-c, --compressor <name>', 'compressor (the backend\'s compressor parameter)')
-    .option('--profile <names>', 'device profiles, comma-separated (default: the trace\'s, else ssd,mobile)')
+    .option('--profile <names>', 'device profiles or profile files (.json), comma-separated (default: the trace\'s, else ssd,mobile)')
     .option('-s, --seed <n>', 'seed for generated page contents')
     .option('-p, --param <key=value>', 'backend parameter (repeatable); an unknown key is an error', collectParam)
     .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')

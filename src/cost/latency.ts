@@ -6,11 +6,13 @@
  * the top SUB_BITS (10) bits of its mantissa, so every power-of-two range
  * [2^e, 2^(e+1)) is split into 1024 equal sub-buckets. A bucket is at most
  * 2^-10 of its lower bound wide; a quantile is reported as the midpoint of the
- * bucket holding it, clamped to the exact minimum and maximum seen (and the
- * first and last ranks are the exact minimum and maximum), so its
+ * bucket holding it, clamped to the smallest and largest value the bucket
+ * has seen (so a bucket of one distinct value — the common case, as every
+ * device read costs the same — gives it exactly, and the first and last
+ * ranks are the exact minimum and maximum), so its
  * relative error is at most 2^-11 (0.05 %) for zero and every normal double
  * (subnormals, below 2.2e-308 ns, are not latencies). Memory is one counter per
- * non-empty bucket: at most 1024 per octave, about 25,000 for everything from
+ * non-empty bucket (a count and the bucket's extremes): at most 1024 per octave, about 25,000 for everything from
  * 1 ns to an hour. Bucketing is exact bit arithmetic, so results do not
  * depend on the host. Count and max are exact; the mean is the running sum / count.
  *
@@ -50,8 +52,14 @@ export interface LatencyStats {
   max_ns: number;
 }
 
+interface Bucket {
+  n: number;
+  lo: number;
+  hi: number;
+}
+
 export class LatencyHistogram {
-  private readonly counts = new Map<number, number>();
+  private readonly counts = new Map<number, Bucket>();
   count = 0;
   sum = 0;
   min = Infinity;
@@ -61,7 +69,13 @@ export class LatencyHistogram {
   record(ns: number): void {
     if (!(ns >= 0) || ns === Infinity) throw new RangeError(`latency must be a finite number >= 0, got ${ns}`);
     const b = ns === 0 ? ZERO : bucketOf(ns); // -0 too (its sign bit is set)
-    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
+    const e = this.counts.get(b);
+    if (e === undefined) this.counts.set(b, { n: 1, lo: ns, hi: ns });
+    else {
+      e.n++;
+      if (ns < e.lo) e.lo = ns;
+      else if (ns > e.hi) e.hi = ns;
+    }
     this.count++;
     this.sum += ns;
     if (ns < this.min) this.min = ns;
@@ -95,7 +109,7 @@ export class LatencyHistogram {
         out[i] = this.max;
         continue;
       }
-      while (seen + this.counts.get(keys[k]!)! < ranks[i]!) seen += this.counts.get(keys[k++]!)!;
+      while (seen + this.counts.get(keys[k]!)!.n < ranks[i]!) seen += this.counts.get(keys[k++]!)!.n;
       out[i] = this.representative(keys[k]!);
     }
     return out;
@@ -105,18 +119,26 @@ export class LatencyHistogram {
     return this.quantiles([p])[0]!;
   }
 
-  /** The midpoint of a bucket, clamped to what was seen. */
+  /** The midpoint of a bucket, clamped to the values it has seen. */
   private representative(b: number): number {
     if (b === ZERO) return 0;
+    const e = this.counts.get(b)!;
     const lo = lowerOf(b);
-    const hi = lowerOf(b + 1);
-    const mid = lo + (hi - lo) / 2;
-    return mid < this.min ? this.min : mid > this.max ? this.max : mid;
+    const mid = lo + (lowerOf(b + 1) - lo) / 2;
+    return mid < e.lo ? e.lo : mid > e.hi ? e.hi : mid;
   }
 
   /** Fold another histogram into this one. */
   merge(o: LatencyHistogram): void {
-    for (const [b, c] of o.counts) this.counts.set(b, (this.counts.get(b) ?? 0) + c);
+    for (const [b, c] of o.counts) {
+      const e = this.counts.get(b);
+      if (e === undefined) this.counts.set(b, { ...c });
+      else {
+        e.n += c.n;
+        if (c.lo < e.lo) e.lo = c.lo;
+        if (c.hi > e.hi) e.hi = c.hi;
+      }
+    }
     this.count += o.count;
     this.sum += o.sum;
     if (o.min < this.min) this.min = o.min;

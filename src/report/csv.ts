@@ -23,7 +23,7 @@ function flatten(rows: Row[], profile: string, pass: string, path: string[], v: 
 export function renderCsv(r: Report): string {
   const rows: Row[] = [];
   for (const run of r.runs) {
-    for (const pass of ['backend', 'baseline', 'delta'] as const) {
+    for (const pass of ['model', 'backend', 'baseline', 'delta'] as const) {
       const v = run[pass];
       if (v) flatten(rows, run.variant ? `${run.profile}/${run.variant}` : run.profile, pass, [], v);
     }

@@ -26,7 +26,7 @@ const uj = (x: number): string => fmt(x, 2);
 function latencyLine(what: string, b: LatencyStats, base: LatencyStats, savedNs: number): string {
   const q = (s: LatencyStats): string => `${us(s.p50_ns)} / ${us(s.p95_ns)} / ${us(s.p99_ns)}`;
   const verb = savedNs >= 0 ? 'saves' : 'costs';
-  return `  ${what} latency p50/p95/p99 ${q(b)} µs against ${q(base)} µs (${fmt(b.count)} vs ${fmt(base.count)}): p99 ${verb} ${us(Math.abs(savedNs))} µs`;
+  return `    ${what} latency: p99 ${verb} ${us(Math.abs(savedNs))} µs; p50/p95/p99 ${q(b)} µs against ${q(base)} µs (${fmt(b.count)} vs ${fmt(base.count)} operations)`;
 }
 
 interface Line {
@@ -75,6 +75,33 @@ function modelLine(run: ReportRun): string {
     : '';
   return `  CPU: ${m.cpu_cluster} at ${fmt(m.cpu_mhz, 0)} MHz, ${m.cpu_active_power_w} W active${codec}\n` +
     `  storage: ${m.storage}, read ${m.storage_read_us} µs / ${m.storage_read_uj} µJ, write ${m.storage_write_us} µs / ${m.storage_write_uj} µJ, ${m.storage_active_power_w} W active, ${m.storage_idle_power_w} W idle`;
+}
+
+/**
+ * The baseline-delta block: the backend against the same trace without one,
+ * one line each for energy, CPU, device I/O and the two latency distributions.
+ */
+function deltaLines(run: ReportRun): string[] {
+  const d = run.delta!;
+  const b = run.backend;
+  const base = run.baseline!;
+  const name = b.backend ?? 'no backend';
+  const sc = (x: number): string => (x >= 0 ? 'saves' : 'costs');
+  // Each component as the change from the baseline (+ the backend uses more).
+  const part = (label: string, saved: number): string => `${label} ${saved > 0 ? '-' : saved < 0 ? '+' : ''}${mj(Math.abs(saved))}`;
+  const e = b.energy;
+  const be = base.energy;
+  const cpuRatio = base.cost.cpuNs === 0 ? '' : ` (${fmt(b.cost.cpuNs / base.cost.cpuNs, 2)}× the baseline's)`;
+  const swapIo = d.swap_io_avoided;
+  return [
+    `  against no backend, ${name}:`,
+    `    energy: ${sc(d.energy_saved_uj)} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %): ` +
+      `${[part('CPU', be.cpu_uj - e.cpu_uj), part('storage', be.storage_uj - e.storage_uj), part('DRAM', be.dram_uj - e.dram_uj), part('network', be.network_uj - e.network_uj)].join(', ')} mJ`,
+    `    CPU: ${d.cpu_extra_ns >= 0 ? 'costs' : 'saves'} ${ms(Math.abs(d.cpu_extra_ns))} ms of CPU time${cpuRatio}`,
+    `    device I/O: ${swapIo >= 0 ? 'avoids' : 'adds'} ${fmt(Math.abs(swapIo))} swap I/Os (${fmt(base.io.swap_reads - b.io.swap_reads)} reads, ${fmt(base.io.swap_writes - b.io.swap_writes)} writes) and ${d.fs_reads_avoided >= 0 ? 'avoids' : 'adds'} ${fmt(Math.abs(d.fs_reads_avoided))} filesystem reads`,
+    latencyLine('swap-in', b.latency.swap_in, base.latency.swap_in, d.swap_in_p99_saved_ns),
+    latencyLine('page-cache miss', b.latency.page_cache_miss, base.latency.page_cache_miss, d.page_cache_miss_p99_saved_ns),
+  ];
 }
 
 function summaryTable(run: ReportRun): string {
@@ -150,13 +177,7 @@ export function renderTable(r: Report): string {
     out.push('', `profile ${run.profile}${run.variant ? `, rmmod strategy ${run.variant}` : ''}: ${fmt(run.backend.events)} events`);
     out.push(modelLine(run));
     out.push(summaryTable(run));
-    if (run.delta) {
-      const d = run.delta;
-      const verb = d.energy_saved_uj >= 0 ? 'saves' : 'costs';
-      out.push(`  ${run.backend.backend ?? 'no backend'} ${verb} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %) against no backend, avoids ${fmt(d.swap_io_avoided)} swap I/Os and ${fmt(d.fs_reads_avoided)} filesystem reads, for ${ms(d.cpu_extra_ns)} ms more CPU`);
-      out.push(latencyLine('swap-in', run.backend.latency.swap_in, run.baseline!.latency.swap_in, d.swap_in_p99_saved_ns));
-      out.push(latencyLine('page-cache miss', run.backend.latency.page_cache_miss, run.baseline!.latency.page_cache_miss, d.page_cache_miss_p99_saved_ns));
-    }
+    if (run.delta) out.push(...deltaLines(run));
     if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
     if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));
   }

@@ -51,3 +51,26 @@ describe('tmemsim profiles', () => {
     expect(s.err).toContain("unknown profile 'tablet'");
   });
 });
+
+describe('tmemsim calibrate', () => {
+  it('writes a profile file that validates and runs with --profile', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-cal-'));
+    const f = path.join(dir, 'cal.json');
+    const r = tmemsim('calibrate', '--pages', '2', '--compressors', 'lz4,lzo', '--base', 'mobile-emmc', '--out', f);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+    expect(doc.extends).toBe('mobile-emmc');
+    expect(Object.keys(doc.codecs)).toEqual(['lz4', 'lzo']);
+    expect(doc.calibration.host_cpu.length).toBeGreaterThan(0);
+    expect(typeof doc.calibration.fits.lz4.compress_r2).toBe('number');
+    const run = tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', f, '--fast', '--format', 'json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).runs[0].profile).toBe('mobile-emmc-calibrated');
+  });
+
+  it('an unknown compressor is a usage error, exit 2', () => {
+    const r = tmemsim('calibrate', '--compressors', 'lz4,brotli');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("field '--compressors': unknown compressor 'brotli'");
+  });
+});

@@ -37,6 +37,17 @@ describe('profile files', () => {
     expect(p.extends).toBe('mobile-ufs');
   });
 
+  it('every shipped example in profiles/ validates and loads', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'profiles')).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) expect(loadProfileFile(path.join(ROOT, 'profiles', f)).name.length).toBeGreaterThan(0);
+    // The LITTLE-core variant of mobile-ufs keeps its UFS storage and takes the A53 clock and codec cycles.
+    const little = loadProfileFile(path.join(ROOT, 'profiles/example-ufs-little.json'));
+    expect(little.storage).toEqual(getProfile('mobile-ufs').storage);
+    expect(little.cpu).toEqual(getProfile('mobile-emmc').cpu);
+    expect(little.codecs).toEqual(getProfile('mobile-emmc').codecs);
+  });
+
   it('a key-by-key override keeps the sibling constants of the base', () => {
     const p = profileFromDocument({ ...head, extends: 'ssd', storage: { idlePowerW: { value: 0.5, source: '[I] test' } } }, 'p.json');
     expect(p.storage.idlePowerW.value).toBe(0.5);
