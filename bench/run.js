@@ -222,10 +222,29 @@ async function compressedPath() {
   console.log(`   tmemsim time / raw codec time: ${fmt(sim.seconds / refS)}x (target <= 1.5x)`);
 }
 
+// ---- 5. a sweep on 1 and on 2 worker threads ----------------------------------------
+// 16 configurations (2 workloads x 4 compressors x 2 profiles) and their 4
+// baseline passes, bytes verified, with --jobs 1 (in this thread) and --jobs 2
+// (two worker threads). Each worker pays its own start-up (module load, wasm
+// instantiation, JIT warm-up: about 1 s of CPU here), so the passes must be
+// long beside it for the ratio to approach 2. The results must be identical.
+async function sweepScaling() {
+  const { runSweep } = await import('../dist/sweep/sweep.js');
+  const grid = { workloads: ['workloads/mixed-build.json', 'workloads/file-scan.json'], compressors: ['lz4', 'lzo', 'zstd', 'lz4hc'], profiles: ['ssd', 'mobile'] };
+  const one = await timed(() => runSweep(grid, { jobs: 1 }));
+  const two = await timed(() => runSweep(grid, { jobs: 2 }));
+  const same = JSON.stringify(one.r.result) === JSON.stringify(two.r.result);
+  console.log(`\n5. sweep: ${one.r.result.rows.length} configurations + ${one.r.result.groups.length} baseline passes of workloads/mixed-build.json and file-scan.json`);
+  console.log(`   1 worker   ${fmt(one.seconds)} s`);
+  console.log(`   2 workers  ${fmt(two.seconds)} s   (identical results: ${same ? 'yes' : 'NO'})`);
+  console.log(`   speed-up 2 workers / 1: ${fmt(one.seconds / two.seconds)}x (target >= 1.8x on 2 idle cores; ${os.availableParallelism()} available)`);
+}
+
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 await metadataPath();
 await perBackend();
 await compressedPath();
 binaryRead(dir, Number(args.get('read-events') ?? 10_000_000));
+if (!args.has('no-sweep')) await sweepScaling();
 if (args.has('scale')) scale(dir, (args.get('scale-events') ?? '10000000,100000000').split(',').map(Number));
 fs.rmSync(dir, { recursive: true, force: true });

@@ -170,7 +170,7 @@ function childRun(file) {
 }
 
 export function scale(dir, sizes = [10_000_000, 100_000_000]) {
-  console.log(`\n5. scale: the same fixed working set (8 x 4096 anon + 64 x 512 file pages, 64 MiB RAM), traces of ${sizes.map((n) => n.toLocaleString()).join(' and ')} events, each replayed by tmemsim run (xen-tmem, --fast, no baseline) in a child process`);
+  console.log(`\n6. scale: the same fixed working set (8 x 4096 anon + 64 x 512 file pages, 64 MiB RAM), traces of ${sizes.map((n) => n.toLocaleString()).join(' and ')} events, each replayed by tmemsim run (xen-tmem, --fast, no baseline) in a child process`);
   const rows = [];
   for (const n of sizes) {
     const file = path.join(dir, `scale-${n}.tmtb`);

@@ -10,6 +10,8 @@ import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
 import { registerCorpus } from './corpus.js';
+import { registerSweep } from './sweep.js';
+import { registerCompare } from './compare.js';
 import { registerCalibrate } from './calibrate.js';
 import { VERSION } from '../version.js';
 
@@ -30,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
   registerLists(program);
   registerTrace(program);
   registerCorpus(program);
+  registerSweep(program, setExit);
+  registerCompare(program, setExit);
   registerCalibrate(program);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
   try {

@@ -1,7 +1,8 @@
 /** `tmemsim run TRACE`: replay a trace and print the report. */
 
 import type { Command } from 'commander';
-import { run, type RunOptions } from '../api.js';
+import { simulate, type RunOptions } from '../api.js';
+import { buildReport } from '../report/model.js';
 import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
@@ -31,6 +32,7 @@ interface RunFlags {
   at?: Injection[];
   progress?: boolean;
   quiet?: boolean;
+  plot?: string;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -56,6 +58,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--no-progress', 'no progress bar')
     .option('-q, --quiet', 'no progress bar')
     .option('--at <when:action>', 'inject an event: WHEN = N, N%, Ns|ms|us; ACTION = rmmod[=strategy], insmod=backend[,k=v], param=name=value, node_down=N (repeatable)', parseAt)
+    .option('--plot <dir>', 'write SVG charts (pool and hit ratios over simulated time, energy against the baseline) to this directory')
     .action(async (trace: string, f: RunFlags) => {
       if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
       const opts: RunOptions = {
@@ -74,9 +77,16 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         zombieRate: f.zombieRate === undefined ? undefined : parseIntFlag('--zombie-rate', f.zombieRate, 1),
         at: f.at,
         progress: progressFor(f.progress, f.quiet),
+        series: f.plot ? 200 : undefined,
       };
-      const report = await run(opts);
+      const result = await simulate(opts);
+      const report = buildReport(result);
       writeOut(FORMATS[f.format as FormatName](report), f.out);
+      if (f.plot) {
+        const { writeRunPlots } = await import('../plot/run.js');
+        const files = await writeRunPlots(result, f.plot);
+        process.stderr.write(`tmemsim: wrote ${files.length} charts to ${f.plot}\n`);
+      }
       if (!report.verdict.ok) {
         process.stderr.write(`tmemsim: the oracle found ${report.verdict.stale} stale and ${report.verdict.lost} lost pages\n`);
         setExit(1);

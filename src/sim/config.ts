@@ -33,6 +33,8 @@ export interface RunOverrides {
   zombieRate?: number;
   /** Events injected into the trace (--at). */
   at?: Injection[];
+  /** Sample each pass over time with at most about this many points (0 or absent: no series). */
+  series?: number;
 }
 
 /** An event injected at a point of the trace: an event index, a fraction of the events, or a simulated time. */
@@ -67,6 +69,8 @@ export interface RunConfig {
   variants: (string | null)[];
   zombieRate: number;
   injections: Injection[];
+  /** Time-series points per pass (0: none). */
+  seriesPoints: number;
 }
 
 export const DEFAULT_PROFILES = ['ssd', 'mobile'];
@@ -115,6 +119,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     variants: o.rmmodStrategies ? o.rmmodStrategies.map((n) => getRmmodStrategy(n, '--rmmod-strategy').name) : [null],
     zombieRate: o.zombieRate ?? DEFAULT_ZOMBIE_RATE,
     injections: o.at ?? [],
+    seriesPoints: o.series ?? 0,
   };
 }
 

@@ -22,6 +22,7 @@ import { UsageError, type Where } from './errors.js';
 import { Machine } from './machine.js';
 import { summarize, type PassSummary } from './summary.js';
 import { PROGRESS_EVERY, type RunProgress } from './progress.js';
+import { Sampler, type Series } from './sampler.js';
 import * as path from 'node:path';
 
 export interface PassOptions {
@@ -35,6 +36,8 @@ export interface PassOptions {
   corpus?: () => Corpus | null;
   /** Told of the events done every few thousand events (a progress bar). */
   progress?: RunProgress;
+  /** Samples the pass over time (plots); see sampler.ts. */
+  sampler?: Pick<Sampler, 'tick' | 'finish'>;
 }
 
 export interface ProgressInfo {
@@ -49,6 +52,8 @@ export interface ProfileRun {
   variant: string | null;
   backend: PassSummary;
   baseline: PassSummary | null;
+  /** Time series of the passes, when asked for (RunOverrides.series). */
+  series?: { backend: Series; baseline: Series | null };
 }
 
 export interface RunResult {
@@ -76,12 +81,17 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   };
   progress?.begin(first.path, passes);
   try {
+    const sampler = (): Sampler | undefined => (cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints) : undefined);
     for (const profile of cfg.profiles) {
       // The baseline has no backend, so every variant shares it.
-      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'baseline') }) : null;
+      const bs = sampler();
+      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'baseline'), sampler: bs }) : null;
       for (const variant of cfg.variants) {
-        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, progress: label(profile, variant ?? 'backend') });
-        runs.push({ profile: profile.name, profileDef: profile, variant, backend, baseline });
+        const s = sampler();
+        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, progress: label(profile, variant ?? 'backend'), sampler: s });
+        const run: ProfileRun = { profile: profile.name, profileDef: profile, variant, backend, baseline };
+        if (s) run.series = { backend: s.series, baseline: baseline && bs ? bs.series : null };
+        runs.push(run);
       }
     }
   } finally {
@@ -122,6 +132,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   for (const s of cfg.swap) m.swapon(s.type, s.slots);
   for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
   let events = 0;
+  const sampler = o.sampler;
   const pending = [...cfg.injections].sort((a, b) => dueOrder(a, o.total) - dueOrder(b, o.total));
   const inject = (index: number, final: boolean): void => {
     while (pending.length > 0 && (final || isDue(pending[0]!, index, m.clock, o.total))) {
@@ -139,6 +150,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     m.memory.balance();
     m.advance(0);
     events++;
+    if (sampler) sampler.tick(m, events);
   };
   // A synchronous source spares a promise per event.
   const prog = o.progress;
@@ -153,6 +165,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     }
   } else for await (const le of src.events()) step(le);
   inject(events, true);
+  sampler?.finish(m, events);
   return summarize(m, { events, profile: o.profile, withBackend });
 }
 

@@ -1,0 +1,203 @@
+/**
+ * `compare`: a run's figures against a baseline's, metric by metric, each
+ * with a tolerance (relative to the baseline value, absolute, or both: the
+ * larger allowance wins) and a direction (which way is worse). A change in
+ * the worse direction beyond the tolerance is a regression; an entry of the
+ * baseline missing from the run is one too. Inputs: sweep results (rows by
+ * configuration id), baseline files (written by bless()), or run reports
+ * (one entry per profile and rmmod strategy).
+ */
+
+import { getProfile } from '../profiles/registry.js';
+import { UsageError } from '../sim/errors.js';
+import type { PassSummary } from '../sim/summary.js';
+import { workloadName } from '../sweep/grid.js';
+import { METRIC_KEYS, metricsOf, roundMetrics, type MetricKey } from './metrics.js';
+
+export interface Tolerance {
+  /** Allowed change as a fraction of the baseline value (0.01 = 1 %). */
+  rel?: number;
+  /** Allowed absolute change. */
+  abs?: number;
+  /** Which way is better. */
+  better: 'higher' | 'lower';
+}
+
+/** Default tolerances: the metrics compare checks when both sides have them. */
+export const DEFAULT_TOLERANCES: Partial<Record<MetricKey, Tolerance>> = {
+  compression_ratio: { rel: 0.01, better: 'higher' },
+  pool_density: { rel: 0.02, better: 'higher' },
+  frontswap_load_hit: { abs: 0.01, better: 'higher' },
+  cleancache_get_hit: { abs: 0.01, better: 'higher' },
+  pagecache_hit: { abs: 0.01, better: 'higher' },
+  energy_uj: { rel: 0.02, better: 'lower' },
+  energy_saved_pct: { abs: 1, better: 'higher' },
+  cpu_ns: { rel: 0.02, better: 'lower' },
+  swap_in_p50_ns: { rel: 0.05, better: 'lower' },
+  swap_in_p99_ns: { rel: 0.05, better: 'lower' },
+  pagecache_miss_p99_ns: { rel: 0.05, better: 'lower' },
+  stale: { abs: 0, better: 'lower' },
+  lost: { abs: 0, better: 'lower' },
+};
+
+/** The metrics a blessed baseline keeps by default: compression and hit ratios, and the oracle's counts. */
+export const BLESS_METRICS: MetricKey[] = ['compression_ratio', 'pool_density', 'frontswap_load_hit', 'cleancache_get_hit', 'pagecache_hit', 'stale', 'lost'];
+
+export type Entries = Map<string, Partial<Record<MetricKey, number | null>>>;
+
+export const BASELINE_FORMAT = 1;
+
+export interface BaselineDoc {
+  tool: 'tmemsim';
+  kind: 'baseline';
+  baseline_format: number;
+  /** What produced the figures (a sweep's grid), for whoever re-blesses. */
+  source: unknown;
+  entries: { id: string; metrics: Partial<Record<MetricKey, number | null>> }[];
+}
+
+/** `metric=2%` (relative), `metric=0.01` (absolute) or `metric=off`; repeatable, a metric may get both kinds. */
+export function parseTolerances(specs: string[]): Partial<Record<MetricKey, Tolerance | null>> {
+  const out: Partial<Record<MetricKey, Tolerance | null>> = {};
+  for (const spec of specs) {
+    const m = /^([a-z0-9_]+)=(.+)$/.exec(spec.trim());
+    if (!m) throw new UsageError(`'${spec}' is not metric=tolerance`, { field: '--tol' }, 'metric=2% (relative), metric=0.01 (absolute) or metric=off');
+    const key = m[1] as MetricKey;
+    if (!(METRIC_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown metric '${m[1]}'`, { field: '--tol' }, METRIC_KEYS.join(', '));
+    const v = m[2]!.trim();
+    if (v === 'off') {
+      out[key] = null;
+      continue;
+    }
+    const rel = v.endsWith('%');
+    const x = Number(rel ? v.slice(0, -1) : v);
+    if (!Number.isFinite(x) || x < 0 || v === '' || v === '%') throw new UsageError(`'${v}' is not a tolerance for ${key}`, { field: '--tol' }, 'a number >= 0, with % for a relative one, or off');
+    const prev = out[key] ?? { ...(DEFAULT_TOLERANCES[key] ?? { better: key.startsWith('energy_saved') || key.endsWith('_hit') || key === 'compression_ratio' ? 'higher' : 'lower' }) };
+    // A flag replaces the default of its kind and drops the default of the other kind unless both are given.
+    const fresh: Tolerance = out[key] ? prev : { better: prev.better };
+    if (rel) fresh.rel = x / 100;
+    else fresh.abs = x;
+    out[key] = fresh;
+  }
+  return out;
+}
+
+/** The entries of a parsed JSON document: a sweep result, a baseline file or a run report. */
+export function entriesOf(file: string, doc: unknown): Entries {
+  const d = doc as Record<string, unknown> | null;
+  if (!d || typeof d !== 'object' || d.tool !== 'tmemsim') throw new UsageError('not a tmemsim result', { file }, 'the JSON of tmemsim sweep, tmemsim run or a baseline written by compare --bless');
+  const e: Entries = new Map();
+  const need = (ok: boolean, field: string): void => {
+    if (!ok) throw new UsageError(`malformed ${String(d.kind ?? 'report')}`, { file, field });
+  };
+  if (d.kind === 'sweep') {
+    need(Array.isArray(d.rows), 'rows');
+    for (const [i, r] of (d.rows as unknown[]).entries()) {
+      const row = r as { id?: unknown; metrics?: unknown };
+      need(typeof row?.id === 'string' && !!row.metrics && typeof row.metrics === 'object', `rows[${i}]`);
+      e.set(row.id as string, row.metrics as Record<string, number | null>);
+    }
+    return e;
+  }
+  if (d.kind === 'baseline') {
+    need(d.baseline_format === BASELINE_FORMAT, 'baseline_format');
+    need(Array.isArray(d.entries), 'entries');
+    for (const [i, r] of (d.entries as unknown[]).entries()) {
+      const en = r as { id?: unknown; metrics?: unknown };
+      need(typeof en?.id === 'string' && !!en.metrics && typeof en.metrics === 'object', `entries[${i}]`);
+      e.set(en.id as string, en.metrics as Record<string, number | null>);
+    }
+    return e;
+  }
+  if (typeof d.report_format === 'number') {
+    need(Array.isArray(d.runs) && typeof d.trace === 'string', 'runs');
+    const cfg = (d.config ?? {}) as { compressor?: string | null };
+    for (const [i, r] of (d.runs as unknown[]).entries()) {
+      const run = r as { profile?: string; variant?: string | null; backend?: PassSummary; baseline?: PassSummary | null };
+      need(typeof run?.profile === 'string' && !!run.backend && !!run.backend.energy && !!run.backend.ratios, `runs[${i}]`);
+      let read = 0;
+      try {
+        read = getProfile(run.profile!).storage.readEnergyUJ.value;
+      } catch {
+        /* a profile this build does not know: no break-even read energy */
+      }
+      const id = [workloadName(d.trace as string), run.variant ? `${run.profile}@${run.variant}` : run.profile, run.backend!.backend ?? 'none', cfg.compressor ?? '-'].join('/');
+      e.set(id, roundMetrics(metricsOf(run.backend!, run.baseline ?? null, null, { readEnergyUJ: read })));
+    }
+    return e;
+  }
+  throw new UsageError('not a sweep result, baseline or run report', { file, field: 'kind' }, 'sweep, baseline, or a report with report_format');
+}
+
+export type Status = 'ok' | 'better' | 'REGRESSION' | 'MISSING' | 'new';
+
+export interface DiffRow {
+  id: string;
+  metric: MetricKey | '-';
+  baseline: number | null;
+  run: number | null;
+  /** run - baseline. */
+  change: number | null;
+  /** Relative change, or null when the baseline is 0. */
+  change_pct: number | null;
+  allowed: number | null;
+  status: Status;
+}
+
+export interface Comparison {
+  rows: DiffRow[];
+  entries: number;
+  compared: number;
+  regressions: number;
+  improvements: number;
+}
+
+export function compareEntries(run: Entries, base: Entries, tol: Partial<Record<MetricKey, Tolerance | null>> = {}): Comparison {
+  const tolerances: Partial<Record<MetricKey, Tolerance>> = {};
+  for (const k of METRIC_KEYS) {
+    const t = k in tol ? tol[k] : DEFAULT_TOLERANCES[k];
+    if (t) tolerances[k] = t;
+  }
+  const rows: DiffRow[] = [];
+  let compared = 0;
+  const ids = [...base.keys()].sort();
+  for (const id of ids) {
+    const b = base.get(id)!;
+    const r = run.get(id);
+    if (!r) {
+      rows.push({ id, metric: '-', baseline: null, run: null, change: null, change_pct: null, allowed: null, status: 'MISSING' });
+      continue;
+    }
+    for (const k of METRIC_KEYS) {
+      const t = tolerances[k];
+      const bv = b[k];
+      const rv = r[k];
+      if (!t || typeof bv !== 'number' || typeof rv !== 'number') continue;
+      compared++;
+      const change = rv - bv;
+      const allowed = Math.max(t.abs ?? 0, (t.rel ?? 0) * Math.abs(bv));
+      const worse = t.better === 'higher' ? -change : change;
+      const status: Status = Math.abs(change) <= allowed + 1e-12 ? 'ok' : worse > 0 ? 'REGRESSION' : 'better';
+      rows.push({ id, metric: k, baseline: bv, run: rv, change, change_pct: bv === 0 ? null : (100 * change) / Math.abs(bv), allowed, status });
+    }
+  }
+  for (const id of [...run.keys()].sort()) if (!base.has(id)) rows.push({ id, metric: '-', baseline: null, run: null, change: null, change_pct: null, allowed: null, status: 'new' });
+  return {
+    rows,
+    entries: ids.length,
+    compared,
+    regressions: rows.filter((r) => r.status === 'REGRESSION' || r.status === 'MISSING').length,
+    improvements: rows.filter((r) => r.status === 'better').length,
+  };
+}
+
+/** A baseline document of a run's entries, keeping the given metrics. */
+export function bless(run: Entries, source: unknown, metrics: MetricKey[] = BLESS_METRICS): BaselineDoc {
+  const entries = [...run.keys()].sort().map((id) => {
+    const m = run.get(id)!;
+    const kept: Partial<Record<MetricKey, number | null>> = {};
+    for (const k of metrics) if (m[k] !== undefined) kept[k] = m[k];
+    return { id, metrics: kept };
+  });
+  return { tool: 'tmemsim', kind: 'baseline', baseline_format: BASELINE_FORMAT, source, entries };
+}

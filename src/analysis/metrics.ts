@@ -1,0 +1,159 @@
+/**
+ * One configuration's figures as a flat record of named numbers: what a
+ * sweep tabulates, what compare checks against a baseline, what the Pareto
+ * frontier and the break-even points are computed from. Every key is always
+ * present, in this order; a figure that does not apply (no baseline pass, no
+ * latency model) is null.
+ */
+
+import type { PassSummary } from '../sim/summary.js';
+import type { Series } from '../sim/sampler.js';
+
+export const METRIC_KEYS = [
+  'compression_ratio',
+  'pool_density',
+  'frontswap_load_hit',
+  'cleancache_get_hit',
+  'pagecache_hit',
+  'stored_pages',
+  'peak_pool_pages',
+  'mean_memory_saved_pages',
+  'cpu_ns',
+  'energy_uj',
+  'energy_cpu_uj',
+  'energy_storage_uj',
+  'energy_storage_op_uj',
+  'energy_dram_uj',
+  'energy_network_uj',
+  'swap_io',
+  'fs_reads',
+  'sim_time_ns',
+  'swap_in_p50_ns',
+  'swap_in_p99_ns',
+  'pagecache_miss_p99_ns',
+  'base_energy_uj',
+  'base_energy_cpu_uj',
+  'base_energy_storage_uj',
+  'base_energy_storage_op_uj',
+  'base_cpu_ns',
+  'base_swap_io',
+  'base_swap_in_p99_ns',
+  'energy_saved_uj',
+  'energy_saved_pct',
+  'cpu_extra_ns',
+  'swap_io_avoided',
+  'breakeven_storage_scale',
+  'breakeven_read_uj',
+  'breakeven_cpu_scale',
+  'stale',
+  'lost',
+] as const;
+
+export type MetricKey = (typeof METRIC_KEYS)[number];
+export type Metrics = Record<MetricKey, number | null>;
+
+/** What a profile says that the break-even figures are stated in. */
+export interface BreakEvenUnits {
+  /** The profile's energy of one 4 KiB storage read, µJ. */
+  readEnergyUJ: number;
+}
+
+/** A latency distribution as the latency model reports it (read defensively: older reports have none). */
+interface LatencyStats {
+  p50_ns?: number;
+  p99_ns?: number;
+}
+
+function latencyOf(p: PassSummary | null, which: 'swap_in' | 'page_cache_miss', q: 'p50_ns' | 'p99_ns'): number | null {
+  const l = (p as unknown as { latency?: Record<string, LatencyStats | undefined> } | null)?.latency?.[which];
+  const v = l?.[q];
+  return typeof v === 'number' && (l as { count?: number }).count !== 0 ? v : null;
+}
+
+/**
+ * The break-even scale of one energy component: energy is linear in each
+ * component's constants, E(s) = N + s·C (N the other components, C this one
+ * at the profile's constants), so the saving of the backend over the
+ * baseline, (N0 − Nb) + s·(C0 − Cb), is zero at s* = (Nb − N0) / (C0 − Cb).
+ * Returns s* when it is a positive scale at which the sign of the saving
+ * changes, else null (the backend saves, or costs, at every scale ≥ 0).
+ */
+export function breakEvenScale(componentBackend: number, totalBackend: number, componentBase: number, totalBase: number): number | null {
+  const dc = componentBase - componentBackend;
+  const dn = totalBackend - componentBackend - (totalBase - componentBase);
+  if (dc === 0) return null;
+  const s = dn / dc;
+  return s > 0 && Number.isFinite(s) ? s : null;
+}
+
+export function metricsOf(b: PassSummary, base: PassSummary | null, series: Series | null, units: BreakEvenUnits): Metrics {
+  const e = b.energy;
+  const be = base?.energy ?? null;
+  // The per-operation part of storage energy (read and write energies); the device's idle power is held fixed.
+  const perOp = (x: PassSummary['energy']): number => (x as { storage_active_uj?: number }).storage_active_uj ?? x.storage_uj;
+  const storageScale = base && be ? breakEvenScale(perOp(e), e.total_uj, perOp(be), be.total_uj) : null;
+  const cpuScale = base && be ? breakEvenScale(e.cpu_uj, e.total_uj, be.cpu_uj, be.total_uj) : null;
+  const swapIo = b.io.swap_reads + b.io.swap_writes;
+  const baseSwapIo = base ? base.io.swap_reads + base.io.swap_writes : null;
+  let memSaved: number | null = null;
+  if (series && series.stored_pages.length > 0) {
+    let sum = 0;
+    for (let i = 0; i < series.stored_pages.length; i++) sum += series.stored_pages[i]! - series.pool_pages[i]!;
+    memSaved = sum / series.stored_pages.length;
+  }
+  return {
+    compression_ratio: b.ratios.compression_ratio,
+    pool_density: b.ratios.pool_density,
+    frontswap_load_hit: b.ratios.frontswap_load_hit,
+    cleancache_get_hit: b.ratios.cleancache_get_hit,
+    pagecache_hit: b.ratios.pagecache_hit,
+    stored_pages: b.pool.stored_pages,
+    peak_pool_pages: b.pool.peak_pool_pages,
+    mean_memory_saved_pages: memSaved,
+    cpu_ns: b.cost.cpuNs,
+    energy_uj: e.total_uj,
+    energy_cpu_uj: e.cpu_uj,
+    energy_storage_uj: e.storage_uj,
+    energy_storage_op_uj: perOp(e),
+    energy_dram_uj: e.dram_uj,
+    energy_network_uj: e.network_uj,
+    swap_io: swapIo,
+    fs_reads: b.io.fs_reads,
+    sim_time_ns: b.sim_time_ns,
+    swap_in_p50_ns: latencyOf(b, 'swap_in', 'p50_ns'),
+    swap_in_p99_ns: latencyOf(b, 'swap_in', 'p99_ns'),
+    pagecache_miss_p99_ns: latencyOf(b, 'page_cache_miss', 'p99_ns'),
+    base_energy_uj: be ? be.total_uj : null,
+    base_energy_cpu_uj: be ? be.cpu_uj : null,
+    base_energy_storage_uj: be ? be.storage_uj : null,
+    base_energy_storage_op_uj: be ? perOp(be) : null,
+    base_cpu_ns: base ? base.cost.cpuNs : null,
+    base_swap_io: baseSwapIo,
+    base_swap_in_p99_ns: latencyOf(base, 'swap_in', 'p99_ns'),
+    energy_saved_uj: be ? be.total_uj - e.total_uj : null,
+    energy_saved_pct: be ? (be.total_uj === 0 ? 0 : (100 * (be.total_uj - e.total_uj)) / be.total_uj) : null,
+    cpu_extra_ns: base ? b.cost.cpuNs - base.cost.cpuNs : null,
+    swap_io_avoided: baseSwapIo !== null ? baseSwapIo - swapIo : null,
+    breakeven_storage_scale: storageScale,
+    breakeven_read_uj: storageScale !== null ? storageScale * units.readEnergyUJ : null,
+    breakeven_cpu_scale: cpuScale,
+    stale: b.oracle.stale + (base?.oracle.stale ?? 0),
+    lost: b.oracle.lost + (base?.oracle.lost ?? 0),
+  };
+}
+
+/** Round every number of a metrics record as reports do (6 decimals, no -0). */
+export function roundMetrics(m: Metrics): Metrics {
+  const o = {} as Metrics;
+  for (const k of METRIC_KEYS) {
+    const v = m[k];
+    o[k] = v === null ? null : Number.isInteger(v) ? v : roundTo(v, 6);
+  }
+  return o;
+}
+
+function roundTo(x: number, d: number): number {
+  const f = 10 ** d;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r;
+}

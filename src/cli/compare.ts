@@ -1,0 +1,72 @@
+/** `tmemsim compare RUN.json BASELINE.json`: exit 1 on a regression beyond tolerance; `--bless` writes a new baseline. */
+
+import * as fs from 'node:fs';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, parseTolerances, type Comparison } from '../analysis/compare.js';
+import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
+import { UsageError } from '../sim/errors.js';
+import { splitList } from './options.js';
+import { writeOut } from './output.js';
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`not JSON: ${(e as Error).message}`, { file });
+  }
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+function num(x: number | null): string {
+  if (x === null) return '-';
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  return Math.abs(x) >= 1000 ? x.toLocaleString('en-US', { maximumFractionDigits: 1 }) : x.toPrecision(6).replace(/\.?0+$/, '');
+}
+
+export function renderComparison(c: Comparison, all: boolean): string {
+  const t = new Table({ head: ['configuration', 'metric', 'baseline', 'run', 'change', 'allowed', 'status'], style: { head: [], border: [], compact: true } });
+  const shown = c.rows.filter((r) => all || r.status !== 'ok');
+  for (const r of shown) {
+    const pct = r.change_pct === null ? '' : ` (${r.change_pct >= 0 ? '+' : ''}${r.change_pct.toFixed(2)} %)`;
+    t.push([r.id, r.metric, num(r.baseline), num(r.run), r.change === null ? '-' : `${r.change >= 0 ? '+' : ''}${num(r.change)}${pct}`, r.allowed === null ? '-' : `±${num(r.allowed)}`, r.status]);
+  }
+  const head = shown.length > 0 ? t.toString() + '\n' : '';
+  return `${head}compare: ${c.entries} baseline entries, ${c.compared} metrics compared: ${c.regressions} regressions, ${c.improvements} better beyond tolerance, ${c.compared - c.improvements - c.rows.filter((r) => r.status === 'REGRESSION').length} within tolerance\n`;
+}
+
+export function registerCompare(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('compare')
+    .description('compare a run or sweep against a baseline, metric by metric; exit 1 on a regression beyond tolerance')
+    .argument('<run>', 'JSON of tmemsim sweep or tmemsim run')
+    .argument('<baseline>', 'the baseline: a file written by compare --bless, or another sweep/run JSON')
+    .option('--tol <metric=tolerance>', `tolerance of a metric: 2% relative, 0.01 absolute, off (repeatable); defaults: ${Object.entries(DEFAULT_TOLERANCES).map(([k, t]) => `${k}=${t!.rel !== undefined ? `${t!.rel * 100}%` : t!.abs}`).join(', ')}`, collect)
+    .option('--all', 'list every compared metric, not only those that changed beyond tolerance')
+    .option('--bless', 'write RUN\'s figures to BASELINE as the new baseline instead of comparing')
+    .option('--bless-metrics <names>', `metrics a blessed baseline keeps (default: ${BLESS_METRICS.join(',')})`)
+    .action((runFile: string, baseFile: string, f: { tol?: string[]; all?: boolean; bless?: boolean; blessMetrics?: string }) => {
+      const tol = parseTolerances(f.tol ?? []);
+      const runDoc = readJson(runFile);
+      const run = entriesOf(runFile, runDoc);
+      if (f.bless) {
+        const metrics = f.blessMetrics ? splitList(f.blessMetrics) : BLESS_METRICS;
+        for (const m of metrics) if (!(METRIC_KEYS as readonly string[]).includes(m)) throw new UsageError(`unknown metric '${m}'`, { field: '--bless-metrics' }, METRIC_KEYS.join(', '));
+        const source = (runDoc as { grid?: unknown; trace?: unknown }).grid ?? (runDoc as { trace?: unknown }).trace ?? null;
+        writeOut(JSON.stringify(bless(run, source, metrics as MetricKey[]), null, 2) + '\n', baseFile);
+        process.stderr.write(`tmemsim: blessed ${run.size} entries into ${baseFile}\n`);
+        return;
+      }
+      const base = entriesOf(baseFile, readJson(baseFile));
+      const c = compareEntries(run, base, tol);
+      process.stdout.write(renderComparison(c, f.all ?? false));
+      if (c.regressions > 0) setExit(1);
+    });
+}

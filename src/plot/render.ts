@@ -1,0 +1,51 @@
+/**
+ * Headless SVG rendering: a Vega-Lite spec is compiled to Vega and rendered
+ * by a Vega View with no renderer attached (view.toSVG() needs no canvas or
+ * browser). Fonts are measured by Vega's estimator, so the SVG is the same on
+ * every host.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { View, parse } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { UsageError } from '../sim/errors.js';
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A file-name-safe form of a label. */
+export function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+export function ensureDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create plot directory: ${(e as Error).message}`, { field: '--plot' });
+  }
+}
+
+export async function writeSvg(dir: string, name: string, spec: TopLevelSpec): Promise<string> {
+  const file = path.join(dir, `${slug(name)}.svg`);
+  fs.writeFileSync(file, await renderSvg(spec));
+  return file;
+}
+
+/** The common look: a title, a white background, a fixed size. */
+export function frame(title: string, subtitle?: string): { $schema: string; title: string | { text: string; subtitle: string }; background: string; width: number; height: number } {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: subtitle ? { text: title, subtitle } : title,
+    background: 'white',
+    width: 560,
+    height: 300,
+  };
+}

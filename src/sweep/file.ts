@@ -1,0 +1,64 @@
+/**
+ * Sweep files: a JSON grid validated against schema/sweep-v1.schema.json
+ * with ajv. A bad file is one line naming the file, the field and what is
+ * accepted. Workload paths are relative to the sweep file.
+ */
+
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { UsageError } from '../sim/errors.js';
+import type { SweepGrid } from './grid.js';
+
+const SCHEMA_URL = new URL('../../schema/sweep-v1.schema.json', import.meta.url);
+
+let validate: ValidateFunction<SweepGrid> | undefined;
+
+function validator(): ValidateFunction<SweepGrid> {
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
+    validate = ajv.compile<SweepGrid>(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
+  }
+  return validate;
+}
+
+function describe(e: ErrorObject): { field: string; what: string; accepted?: string } {
+  const field = e.instancePath === '' ? '(top level)' : e.instancePath.slice(1).replace(/\//g, '.');
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { field: String(p.additionalProperty), what: 'unknown field', accepted: Object.keys(((validator().schema as { properties: object }).properties)).join(', ') };
+    case 'required':
+      return { field: String(p.missingProperty), what: 'missing required field' };
+    case 'type':
+      return { field, what: `must be ${String(p.type)}` };
+    default:
+      return { field, what: e.message ?? e.keyword };
+  }
+}
+
+/** Check a parsed grid (from a file or from code). */
+export function checkGrid(obj: unknown, file?: string): SweepGrid {
+  const v = validator();
+  if (v(obj)) return obj;
+  const d = describe(v.errors![0]!);
+  throw new UsageError(d.what, { file, field: d.field }, d.accepted);
+}
+
+export function readSweepFile(file: string): SweepGrid {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read sweep file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`not JSON: ${(e as Error).message}`, { file });
+  }
+  const grid = checkGrid(obj, file);
+  const dir = path.dirname(file);
+  return { ...grid, workloads: grid.workloads.map((w) => (path.isAbsolute(w) ? w : path.join(dir, w))) };
+}

@@ -1,0 +1,69 @@
+/**
+ * A sweep's document as a table (one row per configuration, then per
+ * workload × profile the frontiers and break-even), CSV (one row per
+ * configuration, every metric a column) or JSON (the document itself).
+ */
+
+import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
+import { METRIC_KEYS } from '../analysis/metrics.js';
+import type { SweepResult, SweepRow } from './sweep.js';
+
+const STYLE = { head: [] as string[], border: [] as string[], compact: true };
+
+function num(x: number | null, d = 2): string {
+  if (x === null) return '-';
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+const COLUMNS: { head: string; cell: (r: SweepRow) => string }[] = [
+  { head: 'backend', cell: (r) => r.backend },
+  { head: 'comp', cell: (r) => r.compressor ?? '-' },
+  { head: 'zpool', cell: (r) => r.zpool ?? '-' },
+  { head: 'pool%', cell: (r) => (r.max_pool_percent === null ? '-' : String(r.max_pool_percent)) },
+  { head: 'ratio', cell: (r) => num(r.metrics.compression_ratio) },
+  { head: 'swap hit', cell: (r) => num(r.metrics.frontswap_load_hit === null ? null : 100 * r.metrics.frontswap_load_hit, 1) },
+  { head: 'cc hit', cell: (r) => num(r.metrics.cleancache_get_hit === null ? null : 100 * r.metrics.cleancache_get_hit, 1) },
+  { head: 'energy mJ', cell: (r) => num(r.metrics.energy_uj === null ? null : r.metrics.energy_uj / 1000, 1) },
+  { head: 'saved %', cell: (r) => num(r.metrics.energy_saved_pct, 1) },
+  { head: 'CPU ms', cell: (r) => num(r.metrics.cpu_ns === null ? null : r.metrics.cpu_ns / 1e6, 2) },
+  { head: 'p99 swap-in µs', cell: (r) => num(r.metrics.swap_in_p99_ns === null ? null : r.metrics.swap_in_p99_ns / 1000, 1) },
+  { head: 'mem saved pg', cell: (r) => num(r.metrics.mean_memory_saved_pages, 0) },
+  { head: 'break-even read µJ', cell: (r) => num(r.metrics.breakeven_read_uj, 1) },
+  { head: 'front', cell: (r) => (r.pareto_energy_latency ? 'E' : '') + (r.pareto_cpu_memory ? 'C' : '') },
+];
+
+export function renderSweepTable(s: SweepResult): string {
+  const out: string[] = [];
+  const shard = s.shard ? ` (shard ${s.shard.index}/${s.shard.count}: ${s.rows.length} of ${s.configs_total} configurations)` : ` (${s.rows.length} configurations)`;
+  out.push(`tmemsim sweep${shard}`);
+  for (const g of s.groups) {
+    const rows = s.rows.filter((r) => r.workload === g.workload && r.profile === g.profile);
+    out.push('', `== ${g.workload} on ${g.profile}`);
+    const t = new Table({ head: COLUMNS.map((c) => c.head), style: STYLE });
+    for (const r of rows) t.push(COLUMNS.map((c) => c.cell(r)));
+    out.push(t.toString());
+    const lat = g.latency_metric === 'swap_in_p99_ns' ? 'p99 swap-in latency' : g.latency_metric === 'pagecache_miss_p99_ns' ? 'p99 page-cache-miss latency' : null;
+    out.push(lat ? `frontier (E) energy vs ${lat}: ${g.frontier_energy_latency.join(', ') || '-'}` : 'frontier (E) energy vs p99 latency: no latency figures in these passes');
+    out.push(`frontier (C) CPU vs memory saved: ${g.frontier_cpu_memory.join(', ') || '-'}`);
+    out.push(`${g.saving} of ${g.configs} configurations save energy over the baseline; least energy: ${g.best_energy ?? '-'}`);
+    for (const line of g.break_even) out.push(`break-even: ${line}`);
+  }
+  out.push('', `oracle: ${s.verdict.stale} stale, ${s.verdict.lost} lost pages over all configurations`);
+  return out.join('\n') + '\n';
+}
+
+export const CSV_COLUMNS = ['id', 'workload', 'trace', 'profile', 'backend', 'compressor', 'zpool', 'max_pool_percent', ...METRIC_KEYS, 'pareto_energy_latency', 'pareto_cpu_memory'];
+
+export function renderSweepCsv(s: SweepResult): string {
+  const rows = s.rows.map((r) => [r.id, r.workload, r.trace, r.profile, r.backend, r.compressor ?? '', r.zpool ?? '', r.max_pool_percent ?? '',
+    ...METRIC_KEYS.map((k) => r.metrics[k] ?? ''), r.pareto_energy_latency === null ? '' : String(r.pareto_energy_latency), r.pareto_cpu_memory === null ? '' : String(r.pareto_cpu_memory)]);
+  return stringify(rows, { header: true, columns: CSV_COLUMNS });
+}
+
+export function renderSweepJson(s: SweepResult): string {
+  return JSON.stringify(s, null, 2) + '\n';
+}
+
+export const SWEEP_FORMATS = { table: renderSweepTable, csv: renderSweepCsv, json: renderSweepJson } as const;
+export type SweepFormatName = keyof typeof SWEEP_FORMATS;

@@ -1,0 +1,111 @@
+/**
+ * Runs a sweep's tasks on worker threads, `jobs` at a time. Each result is
+ * stored at its task's index, so the output does not depend on which worker
+ * ran what or in which order tasks finished. jobs = 1 runs in this thread.
+ */
+
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InvariantError, UsageError, type Where } from '../sim/errors.js';
+import { runTask, type SweepTask, type TaskError, type TaskResult } from './task.js';
+
+/** The compiled worker. Run from the TypeScript sources (tests), the built copy in dist/ is used. */
+function workerUrl(): URL {
+  const here = new URL('./worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(here))) return here;
+  const built = new URL('../../dist/sweep/worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(built))) return built;
+  throw new Error('the sweep worker is not built (npm run build)');
+}
+
+function rebuild(e: TaskError): Error {
+  if (e.name === 'UsageError') return new UsageError(e.what ?? e.message, (e.where ?? {}) as Where, e.accepted);
+  if (e.name === 'InvariantError') return new InvariantError(e.message);
+  const err = new Error(e.message);
+  err.stack = e.stack;
+  return err;
+}
+
+/** Called after each task completes (done so far, total), e.g. for a progress line. */
+export type Progress = (done: number, total: number) => void;
+
+/**
+ * The order tasks are handed out in: the costliest first (longest processing
+ * time first keeps the workers' finishing times close). The cost is an
+ * estimate, the trace's size, doubled for a backend pass (it compresses);
+ * results do not depend on it.
+ */
+function dispatchOrder(tasks: SweepTask[]): number[] {
+  const size = new Map<string, number>();
+  const cost = tasks.map((t) => {
+    let b = size.get(t.config.trace);
+    if (b === undefined) {
+      try {
+        b = fs.statSync(t.config.trace).size;
+      } catch {
+        b = 0;
+      }
+      size.set(t.config.trace, b);
+    }
+    return b * (t.kind === 'backend' ? 2 : 1);
+  });
+  return tasks.map((_, i) => i).sort((a, b) => cost[b]! - cost[a]! || a - b);
+}
+
+export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Progress): Promise<TaskResult[]> {
+  const results = new Array<TaskResult>(tasks.length);
+  if (jobs <= 1 || tasks.length <= 1) {
+    for (let i = 0; i < tasks.length; i++) {
+      results[i] = await runTask(tasks[i]!);
+      progress?.(i + 1, tasks.length);
+    }
+    return results;
+  }
+  const url = workerUrl();
+  const order = dispatchOrder(tasks);
+  const n = Math.min(jobs, tasks.length);
+  let next = 0;
+  let done = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (e: Error): void => {
+        if (!failed) {
+          failed = true;
+          reject(e);
+        }
+      };
+      const feed = (w: Worker): void => {
+        if (failed) return;
+        if (next >= tasks.length) {
+          if (done === tasks.length) resolve();
+          return;
+        }
+        const id = order[next++]!;
+        w.postMessage({ id, task: tasks[id] });
+      };
+      for (let k = 0; k < n; k++) {
+        const w = new Worker(url);
+        workers.push(w);
+        w.on('message', (m: { id: number; result?: TaskResult; error?: TaskError }) => {
+          if (m.error) return fail(rebuild(m.error));
+          results[m.id] = m.result!;
+          done++;
+          progress?.(done, tasks.length);
+          if (done === tasks.length) resolve();
+          else feed(w);
+        });
+        w.on('error', fail);
+        w.on('exit', (code) => {
+          if (code !== 0 && done < tasks.length) fail(new Error(`a sweep worker exited with code ${code}`));
+        });
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
