@@ -15,6 +15,10 @@ import { UsageError } from '../sim/errors.js';
 import { readTraceHeader } from '../trace/reader.js';
 import { isProfilePath } from '../profiles/file.js';
 import type { ParamMap } from '../trace/events.js';
+import { TRACE_FORMATS } from '../trace/formats/registry.js';
+
+/** A directory of workloads is read for tmemsim's own trace formats (json, jsonl, tmtb). */
+const OWN_EXTENSIONS: readonly string[] = ['json', 'jsonl', 'tmtb'].flatMap((n) => TRACE_FORMATS.get(n)?.extensions ?? []);
 
 /** What a sweep varies and holds fixed (a sweep file, or the flags). */
 export interface SweepGrid {
@@ -77,11 +81,11 @@ export function workloadFiles(grid: SweepGrid): string[] {
     try {
       st = fs.statSync(w);
     } catch {
-      throw new UsageError(`no such workload file or directory '${w}'`, { field: 'workloads' }, 'trace files or directories of *.json traces');
+      throw new UsageError(`no such workload file or directory '${w}'`, { field: 'workloads' }, `trace files or directories of tmemsim traces (${OWN_EXTENSIONS.map((e) => `*${e}`).join(', ')})`);
     }
     if (st.isDirectory()) {
-      const files = fs.readdirSync(w).filter((f) => f.endsWith('.json')).sort();
-      if (files.length === 0) throw new UsageError(`directory '${w}' holds no *.json traces`, { field: 'workloads' });
+      const files = fs.readdirSync(w).filter((f) => OWN_EXTENSIONS.some((e) => f.endsWith(e))).sort();
+      if (files.length === 0) throw new UsageError(`directory '${w}' holds no tmemsim traces`, { field: 'workloads' }, OWN_EXTENSIONS.map((e) => `*${e}`).join(', '));
       for (const f of files) out.push(path.join(w, f));
     } else out.push(w);
   }
@@ -96,7 +100,7 @@ export function workloadFiles(grid: SweepGrid): string[] {
 }
 
 export function workloadName(file: string): string {
-  return path.basename(file).replace(/\.(jsonl?|csv|txt)(\.gz)?$/, '');
+  return path.basename(file).replace(/\.(jsonl?|ndjson|tmtb|csv|txt)(\.gz)?$/, '');
 }
 
 /** The run options of one configuration (backend pass; the baseline pass uses the same without a backend). */
