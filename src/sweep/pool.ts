@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InvariantError, UsageError, type Where } from '../sim/errors.js';
 import { runTask, type SweepTask, type TaskError, type TaskResult } from './task.js';
+import { X86_CODECS } from '../profiles/codecs-x86.js';
+import type { CodecProfile } from '../profiles/profile.js';
+import { PAGE_SIZE } from '../content/page.js';
 
 /** The compiled worker. Run from the TypeScript sources (tests), the built copy in dist/ is used. */
 function workerUrl(): URL {
@@ -33,8 +36,11 @@ export type Progress = (done: number, total: number) => void;
 /**
  * The order tasks are handed out in: the costliest first (longest processing
  * time first keeps the workers' finishing times close). The cost is an
- * estimate, the trace's size, doubled for a backend pass (it compresses);
- * results do not depend on it.
+ * estimate: the trace's size, and for a backend pass also its compressor's
+ * cycles per page relative to lz4's, from the x86 codec figures (lzbench):
+ * deflate and lz4hc passes take several times an lz4 pass, and handed out
+ * last they would leave one worker running alone at the end. Results do not
+ * depend on the order.
  */
 function dispatchOrder(tasks: SweepTask[]): number[] {
   const size = new Map<string, number>();
@@ -48,9 +54,18 @@ function dispatchOrder(tasks: SweepTask[]): number[] {
       }
       size.set(t.config.trace, b);
     }
-    return b * (t.kind === 'backend' ? 2 : 1);
+    return b * (t.kind === 'backend' ? 1 + codecWeight(t.config.compressor) : 1);
   });
   return tasks.map((_, i) => i).sort((a, b) => cost[b]! - cost[a]! || a - b);
+}
+
+/** A compressor's cycles to compress and decompress a page, relative to lz4's (1 for none or unknown). */
+function codecWeight(name: string | null): number {
+  const cycles = (c: CodecProfile | undefined): number =>
+    c === undefined ? 0 : c.compress.fixedCycles + c.decompress.fixedCycles + (c.compress.cyclesPerByte + c.decompress.cyclesPerByte) * PAGE_SIZE;
+  const ref = cycles(X86_CODECS['lz4']);
+  const own = name === null ? 0 : cycles(X86_CODECS[name]);
+  return own > 0 && ref > 0 ? own / ref : 1;
 }
 
 export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Progress): Promise<TaskResult[]> {
