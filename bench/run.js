@@ -234,11 +234,13 @@ async function compressedPath() {
 // worker pays its own start-up (module load, wasm, JIT warm-up: about 1 s of
 // CPU), so the passes must be long beside it for the ratio to approach 2.
 // The JSON results must be byte-identical. Each leg is run twice, alternating,
-// and its fastest run kept.
+// and its fastest run kept. Printed beside it: the machine's own parallel
+// ceiling for the same work (two independent processes).
 async function sweepScaling() {
   const { spawnSync } = await import('node:child_process');
   const bin = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'tmemsim.js');
-  const grid = ['workloads/mixed-build.json', 'workloads/file-scan.json', '--compressors', 'lz4,lzo,zstd,lz4hc,deflate', '--profiles', 'ssd,mobile', '--format', 'json'];
+  const common = ['workloads/mixed-build.json', 'workloads/file-scan.json', '--compressors', 'lz4,lzo,zstd,lz4hc,deflate', '--format', 'json'];
+  const grid = [...common, '--profiles', 'ssd,mobile'];
   const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const sweep = (jobs, cores) => {
     const out = path.join(dir, `sweep-${jobs}-${cores}.json`);
@@ -258,6 +260,24 @@ async function sweepScaling() {
   oneCore = best(oneCore, sweep(1, 1));
   two = best(two, sweep(2, 2));
   const oneWorker = sweep(1, 2);
+  // The machine's own ceiling for this work: the grid's two profiles as two
+  // independent single-threaded processes, pinned to one core each, started
+  // together, against the same two one after the other on one core. Memory
+  // traffic, shared caches and the host's clock bound any parallel speed-up,
+  // threads or not.
+  const half = (profile, core) => {
+    const argv = [process.execPath, bin, 'sweep', ...common, '--profiles', profile, '--jobs', '1', '--out', path.join(dir, `half-${profile}.json`)];
+    return pin ? ['taskset', '-c', String(core), ...argv] : argv;
+  };
+  const { spawn } = await import('node:child_process');
+  const runAll = (cmds) => Promise.all(cmds.map((c) => new Promise((res, rej) => spawn(c[0], c.slice(1), { stdio: 'ignore' }).on('exit', (code) => (code === 0 ? res() : rej(new Error(`${c.join(' ')} exited ${code}`)))))));
+  let t0 = process.hrtime.bigint();
+  await runAll([half('ssd', 0)]);
+  await runAll([half('mobile', 0)]);
+  const seq = Number(process.hrtime.bigint() - t0) / 1e9;
+  t0 = process.hrtime.bigint();
+  await runAll([half('ssd', 0), half('mobile', 1)]);
+  const par = Number(process.hrtime.bigint() - t0) / 1e9;
   const doc = JSON.parse(two.text);
   const same = oneCore.text === two.text && oneWorker.text === two.text;
   console.log(`\n5. sweep: ${doc.rows.length} configurations + ${doc.groups.length} baseline passes of workloads/mixed-build.json and file-scan.json (tmemsim sweep, bytes verified)`);
@@ -265,6 +285,7 @@ async function sweepScaling() {
   console.log(`              --jobs 1, 2 cores free (GC threads on the 2nd)  ${fmt(oneWorker.seconds)} s`);
   console.log(`   tmemsim    --jobs 2 on 2 cores                             ${fmt(two.seconds)} s   (identical results: ${same ? 'yes' : 'NO'})`);
   console.log(`   speed-up on 2 cores over 1: ${fmt(oneCore.seconds / two.seconds)}x (target >= 1.8x; over one worker with 2 cores free: ${fmt(oneWorker.seconds / two.seconds)}x)`);
+  console.log(`   this machine's ceiling: the two profiles' halves as 2 independent processes on 2 cores ${fmt(par)} s, one after the other on 1 core ${fmt(seq)} s: ${fmt(seq / par)}x`);
 }
 
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
