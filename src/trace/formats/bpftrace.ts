@@ -33,8 +33,8 @@ import type { EventLocation, LocatedEvent, TraceEvent, TraceHeader } from '../ev
 import { LIMITS } from '../events.js';
 import { validateHeader } from '../validate.js';
 import { LineCursor } from './import/lines.js';
-import { OptionReader, type FormatOptions, type OptionSpec } from './import/options.js';
-import type { SyncTraceSource } from './text-source.js';
+import { OptionReader, parseContentMix, type FormatOptions, type OptionSpec } from './import/options.js';
+import { asyncEvents, type SyncTraceSource } from './text-source.js';
 
 export const BPFTRACE_OPTIONS: readonly OptionSpec[] = [
   { name: 'time', values: 'none, keep', default: 'keep', doc: 'keep: events carry t, microseconds since the first captured event; none: back to back' },
@@ -130,7 +130,7 @@ export class BpftraceTraceSource implements SyncTraceSource {
     this.keepTime = o.choice('time', 'keep', ['none', 'keep']) === 'keep';
     const ramMb = o.int('ram-mb', 256, 1, 1 << 20);
     const backend = o.string('backend', 'zcache').trim();
-    const content = parseMix(o.string('content', 'heap:3+text:1'), o);
+    const content = parseContentMix(o.string('content', 'heap:3+text:1'), o, 'heap:3+zero:1');
     const slots = new Map<number, number>();
     let lines = 0;
     const c = new CaptureCursor(path);
@@ -201,33 +201,7 @@ export class BpftraceTraceSource implements SyncTraceSource {
   }
 
   events(): AsyncIterable<LocatedEvent> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        const it = this.eventsSync();
-        return {
-          next: () => {
-            try {
-              return Promise.resolve(it.next());
-            } catch (e) {
-              return Promise.reject(e);
-            }
-          },
-          return: () => Promise.resolve(it.return!()),
-        };
-      },
-    };
+    return asyncEvents(() => this.eventsSync());
   }
 }
 
-/** "heap" or "heap:3+text:1". */
-function parseMix(v: string, o: OptionReader): string | Record<string, number> {
-  const t = v.trim();
-  if (!t.includes(':') && !t.includes('+')) return t;
-  const mix: Record<string, number> = {};
-  for (const part of t.split('+')) {
-    const m = /^\s*([\w-]+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
-    if (!m) return o.bad('content', `'${part}' is not class:weight`, 'a content class, or a mix like heap:3+zero:1');
-    mix[m[1]!] = Number(m[2]);
-  }
-  return mix;
-}

@@ -58,7 +58,7 @@ export class TextTraceSource implements SyncTraceSource {
   }
 
   events(): AsyncIterable<LocatedEvent> {
-    return { [Symbol.asyncIterator]: () => new AsyncEventIterator(new EventIterator(this.start(this.path), this.path)) };
+    return asyncEvents(() => new EventIterator(this.start(this.path), this.path));
   }
 }
 
@@ -123,8 +123,9 @@ class EventIterator implements IterableIterator<LocatedEvent> {
 }
 
 /** The async face of an EventIterator: one settled promise per event. */
+/** A synchronous iterator of events as an asynchronous one (a failure becomes a rejection). */
 class AsyncEventIterator implements AsyncIterableIterator<LocatedEvent> {
-  constructor(private readonly it: EventIterator) {}
+  constructor(private readonly it: Iterator<LocatedEvent>) {}
 
   next(): Promise<IteratorResult<LocatedEvent>> {
     try {
@@ -135,12 +136,17 @@ class AsyncEventIterator implements AsyncIterableIterator<LocatedEvent> {
   }
 
   return(): Promise<IteratorResult<LocatedEvent>> {
-    return Promise.resolve(this.it.return());
+    return Promise.resolve(this.it.return ? this.it.return() : { done: true, value: undefined });
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<LocatedEvent> {
     return this;
   }
+}
+
+/** events() of a source whose passes are synchronous: each asynchronous pass wraps a fresh synchronous one. */
+export function asyncEvents(pass: () => Iterator<LocatedEvent>): AsyncIterable<LocatedEvent> {
+  return { [Symbol.asyncIterator]: () => new AsyncEventIterator(pass()) };
 }
 
 /**

@@ -44,7 +44,7 @@ import {
 } from '../events.js';
 import { validateHeader } from '../validate.js';
 import { openFile } from './chunk-reader.js';
-import type { SyncTraceSource } from './text-source.js';
+import { asyncEvents, type SyncTraceSource } from './text-source.js';
 
 export const TMTB_MAGIC = 'TMTB';
 export const TMTB_VERSION = 1;
@@ -801,21 +801,7 @@ export class TmtbTraceSource implements SyncTraceSource, TraceSource {
   }
 
   events(): AsyncIterable<LocatedEvent> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        const it = this.eventsSync();
-        return {
-          next: () => {
-            try {
-              return Promise.resolve(it.next());
-            } catch (e) {
-              return Promise.reject(e);
-            }
-          },
-          return: () => Promise.resolve(it.return!()),
-        };
-      },
-    };
+    return asyncEvents(() => this.eventsSync());
   }
 }
 

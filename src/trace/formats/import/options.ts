@@ -139,3 +139,19 @@ export class OptionReader {
     return s;
   }
 }
+
+/**
+ * A content option: one content class ("text") or a weighted mix of classes
+ * ("text:3+zero:1"); `example` is the mix the error message suggests.
+ */
+export function parseContentMix(v: string, o: OptionReader, example: string): string | Record<string, number> {
+  const t = v.trim();
+  if (!t.includes(':') && !t.includes('+')) return t;
+  const mix: Record<string, number> = {};
+  for (const part of t.split('+')) {
+    const m = /^\s*([\w-]+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m) return o.bad('content', `'${part}' is not class:weight`, `a content class, or a mix like ${example}`);
+    mix[m[1]!] = Number(m[2]);
+  }
+  return mix;
+}

@@ -24,9 +24,9 @@ import { basename } from 'node:path';
 import { UsageError } from '../../../sim/errors.js';
 import type { EventLocation, FileEvent, LocatedEvent, TraceHeader } from '../../events.js';
 import { validateHeader } from '../../validate.js';
-import type { SyncTraceSource } from '../text-source.js';
+import { asyncEvents, type SyncTraceSource } from '../text-source.js';
 import { IdPolicy } from './ids.js';
-import { OptionReader, type FormatOptions, type OptionSpec } from './options.js';
+import { OptionReader, parseContentMix, type FormatOptions, type OptionSpec } from './options.js';
 
 /** One request of a foreign trace. Cursors reuse the object between requests. */
 export interface Request {
@@ -134,7 +134,7 @@ export class ImportedTraceSource implements SyncTraceSource {
     const fs = o.int('fs', 1, 0, 63);
     const ramMb = o.int('ram-mb', 64, 1, 1 << 20);
     const backend = o.string('backend', 'none').trim();
-    const content = parseContent(o.string('content', 'text'), o);
+    const content = parseContentMix(o.string('content', 'text'), o, 'text:3+zero:1');
     this.mapping = { addressing, pageSize, sectorSize, objPages, maxPages, keepTime, fs };
     this.ids = new IdPolicy(hash, Math.floor(PAGE_LIMIT / objPages), textIds);
     const how = addressing === 'block' ? `block addressing, ${sectorSize}-byte sectors` : `object addressing, ${objPages} page${objPages > 1 ? 's' : ''} per object`;
@@ -184,35 +184,8 @@ export class ImportedTraceSource implements SyncTraceSource {
   }
 
   events(): AsyncIterable<LocatedEvent> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        const it = this.eventsSync();
-        return {
-          next: () => {
-            try {
-              return Promise.resolve(it.next());
-            } catch (e) {
-              return Promise.reject(e);
-            }
-          },
-          return: () => Promise.resolve(it.return!()),
-        };
-      },
-    };
+    return asyncEvents(() => this.eventsSync());
   }
-}
-
-/** "text" or "text:3+zero:1". */
-function parseContent(v: string, o: OptionReader): string | Record<string, number> {
-  const t = v.trim();
-  if (!t.includes(':') && !t.includes('+')) return t;
-  const mix: Record<string, number> = {};
-  for (const part of t.split('+')) {
-    const m = /^\s*([\w-]+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
-    if (!m) return o.bad('content', `'${part}' is not class:weight`, 'a content class, or a mix like text:3+zero:1');
-    mix[m[1]!] = Number(m[2]);
-  }
-  return mix;
 }
 
 /** First page and page count of the cursor's current request (checked against LIMITS). */
