@@ -26,7 +26,7 @@ interface ConvertFlags {
 export function registerTrace(program: Command): void {
   const trace = program
     .command('trace')
-    .description('trace files: convert foreign traces (csv, txt, oracleGeneral, vscsi, pageref) to tmemsim format; list the formats');
+    .description('trace files: convert between formats (json, jsonl, tmtb; import csv, txt, oracleGeneral, vscsi, pageref, bpftrace), inspect, generate workloads, list the formats and generators');
   trace
     .command('convert')
     .description('convert a trace to tmemsim format (JSONL by default, or JSON, or the binary .tmtb), streaming')
