@@ -45,9 +45,10 @@ export class Cleancache {
   private readonly fsMap = new Int32Array(MAX_INITIALIZABLE_FS).fill(FS_UNKNOWN);
   private readonly sharedMap = new Int32Array(MAX_INITIALIZABLE_FS).fill(FS_UNKNOWN);
   private readonly uuids: (string | null)[] = new Array<string | null>(MAX_INITIALIZABLE_FS).fill(null);
-  /** sb->cleancache_poolid per mounted filesystem (fake id or -1). */
-  private readonly sbPoolid = new Map<number, number>();
-  /** The same by fs as an array index: read on every operation, where a Map would hash. */
+  /**
+   * sb->cleancache_poolid by fs (fake id, -1 when off; undefined: not
+   * mounted). An array: it is read on every operation, where a Map would hash.
+   */
   private readonly sbPoolidAt: (number | undefined)[] = [];
 
   get registered(): boolean {
@@ -59,7 +60,11 @@ export class Cleancache {
   }
 
   mountedFs(): number[] {
-    return [...this.sbPoolid.keys()];
+    const out: number[] = [];
+    this.sbPoolidAt.forEach((id, fs) => {
+      if (id !== undefined) out.push(fs);
+    });
+    return out;
   }
 
   /** The superblock's (fake) pool id, or undefined if not mounted. */
@@ -95,14 +100,12 @@ export class Cleancache {
         }
       }
     }
-    this.sbPoolid.set(fs, poolid);
     this.sbPoolidAt[fs] = poolid;
   }
 
   /** umount → cleancache_invalidate_fs, then the superblock is gone. */
   umount(fs: number): void {
     this.invalidateFs(fs);
-    this.sbPoolid.delete(fs);
     this.sbPoolidAt[fs] = undefined;
   }
 
@@ -194,7 +197,6 @@ export class Cleancache {
       old = this.fsMap[i]!;
       this.fsMap[i] = FS_UNKNOWN;
     }
-    this.sbPoolid.set(fs, -1);
     this.sbPoolidAt[fs] = -1;
     if (this.ops) this.ops.invalidateFs(old);
   }

@@ -284,22 +284,15 @@ export class Tmem<P> {
 
   /** tmem_put: always succeeds (metadata allocation never fails in tmemsim). */
   put(pool: TmemPool<P>, oid: number, index: number, pampd: P): void {
-    let obj = pool.objs.get(oid);
-    if (obj !== undefined) {
-      const old = obj.pampds.get(index);
-      if (old !== undefined) {
-        // a dup put: flush the old one (an emptied obj is kept for the new pampd)
-        obj.pampds.delete(index);
-        this.treeDelete(obj, index);
-        this.pamops.pampdFree(old, pool, oid, index);
-      }
-    } else {
-      obj = new TmemObj<P>(oid);
-      pool.objs.set(oid, obj);
-      this.objAlloced();
+    const obj = pool.objs.get(oid);
+    const old = obj?.pampds.get(index);
+    if (old !== undefined) {
+      // a dup put: flush the old one (an emptied obj is kept for the new pampd)
+      obj!.pampds.delete(index);
+      this.treeDelete(obj!, index);
+      this.pamops.pampdFree(old, pool, oid, index);
     }
-    this.treeAdd(obj, index);
-    obj.pampds.set(index, pampd);
+    this.putAbsent(pool, obj, oid, index, pampd);
   }
 
   /**

@@ -288,8 +288,3 @@ class ImportIterator implements IterableIterator<LocatedEvent> {
     this.c.close();
   }
 }
-
-/** Opens a foreign trace as a tmemsim trace source. */
-export function openImportedWith(format: ImportFormat, path: string, options?: FormatOptions): ImportedTraceSource {
-  return new ImportedTraceSource(path, format, options);
-}
