@@ -3,11 +3,14 @@
  * the meter's energy-relevant totals are read when an operation starts and
  * the difference is added when it ends, so per-operation energy is the
  * energy of exactly the work charged inside the operations, without the
- * device's idle power. Operations of one kind do not nest.
+ * device's idle power. With a histogram, each operation's modelled latency
+ * (the meter's span over it) is recorded too. Operations of one kind do not
+ * nest; operations of different kinds may.
  */
 
 import type { EnergyCharges } from './energy.js';
-import type { CostTotals } from './meter.js';
+import type { LatencyHistogram } from './latency.js';
+import type { CostMeter } from './meter.js';
 
 export class OpCharges implements EnergyCharges {
   count = 0;
@@ -25,11 +28,17 @@ export class OpCharges implements EnergyCharges {
   private fw0 = 0;
   private d0 = 0;
   private n0 = 0;
+  /** What the meter's beginSpan returned (when latency is recorded). */
+  private span = 0;
 
-  constructor(private readonly t: CostTotals) {}
+  constructor(
+    private readonly meter: CostMeter,
+    private readonly latency: LatencyHistogram | null = null,
+  ) {}
 
   begin(): void {
-    const t = this.t;
+    if (this.latency !== null) this.span = this.meter.beginSpan();
+    const t = this.meter.totals;
     this.c0 = t.cpuNs;
     this.sr0 = t.swapReads;
     this.sw0 = t.swapWrites;
@@ -40,7 +49,7 @@ export class OpCharges implements EnergyCharges {
   }
 
   end(): void {
-    const t = this.t;
+    const t = this.meter.totals;
     this.count++;
     this.cpuNs += t.cpuNs - this.c0;
     this.swapReads += t.swapReads - this.sr0;
@@ -49,5 +58,6 @@ export class OpCharges implements EnergyCharges {
     this.fsWrites += t.fsWrites - this.fw0;
     this.dramBytes += t.dramBytes - this.d0;
     this.netBytes += t.netBytes - this.n0;
+    if (this.latency !== null) this.latency.record(this.meter.endSpan(this.span));
   }
 }

@@ -130,7 +130,7 @@ export class Machine implements BackendEnv {
    * remote page, the device read on a miss.
    */
   readonly latency = { swapIn: new LatencyHistogram(), pageCacheMiss: new LatencyHistogram() };
-  /** The charges of every swap-in, page-cache miss, swap-out and cleancache put, for per-operation energy. */
+  /** The charges of every swap-in, page-cache miss, swap-out and cleancache put, for per-operation energy (and the first two's latency). */
   readonly ops: { swapIn: OpCharges; pageCacheMiss: OpCharges; swapOut: OpCharges; cleancachePut: OpCharges };
   backend: Backend | null = null;
   /** Unloaded backends whose pages are still being drained (rmmod strategy zombie). */
@@ -147,8 +147,13 @@ export class Machine implements BackendEnv {
 
   constructor(private readonly opts: MachineOptions) {
     this.meter = new CostMeter(opts.costModel);
-    const t = this.meter.totals;
-    this.ops = { swapIn: new OpCharges(t), pageCacheMiss: new OpCharges(t), swapOut: new OpCharges(t), cleancachePut: new OpCharges(t) };
+    const mt = this.meter;
+    this.ops = {
+      swapIn: new OpCharges(mt, this.latency.swapIn),
+      pageCacheMiss: new OpCharges(mt, this.latency.pageCacheMiss),
+      swapOut: new OpCharges(mt),
+      cleancachePut: new OpCharges(mt),
+    };
     this.oracle = new Oracle(opts.verifyBytes, opts.content);
     this.page = new LazyPage(opts.content);
     this.content = opts.content;
@@ -389,11 +394,9 @@ export class Machine implements BackendEnv {
    * the page comes back dirty (its only copy is now in RAM).
    */
   swapRead(type: number, off: number): LoadResult {
-    const span = this.meter.beginSpan();
     this.ops.swapIn.begin();
     const r = this.swapReadPage(type, off);
     this.ops.swapIn.end();
-    this.latency.swapIn.record(this.meter.endSpan(span));
     return r;
   }
 
@@ -453,11 +456,9 @@ export class Machine implements BackendEnv {
   // ---- page cache / cleancache -----------------------------------------------------
   /** A page-cache miss: cleancache_get, else a filesystem read. */
   fileRead(fs: number, inode: number, index: number): boolean {
-    const span = this.meter.beginSpan();
     this.ops.pageCacheMiss.begin();
     const hit = this.fileReadPage(fs, inode, index);
     this.ops.pageCacheMiss.end();
-    this.latency.pageCacheMiss.record(this.meter.endSpan(span));
     return hit;
   }
 

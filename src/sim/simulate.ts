@@ -155,15 +155,17 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   // A synchronous source spares a promise per event.
   const prog = o.progress;
   if (isSync(src)) {
-    const it: Iterator<LocatedEvent> & { bytesRead?: number } = src.eventsSync();
-    if (prog === undefined) for (const le of { [Symbol.iterator]: () => it }) step(le);
-    else {
-      for (const le of { [Symbol.iterator]: () => it }) {
-        step(le);
-        if (events % PROGRESS_EVERY === 0) prog.tick(events, it.bytesRead ?? -1);
-      }
+    const it: IterableIterator<LocatedEvent> & { bytesRead?: number } = src.eventsSync();
+    for (const le of it) {
+      step(le);
+      if (prog !== undefined && events % PROGRESS_EVERY === 0) prog.tick(events, it.bytesRead ?? -1);
     }
-  } else for await (const le of src.events()) step(le);
+  } else {
+    for await (const le of src.events()) {
+      step(le);
+      if (prog !== undefined && events % PROGRESS_EVERY === 0) prog.tick(events, -1);
+    }
+  }
   inject(events, true);
   sampler?.finish(m, events);
   return summarize(m, { events, profile: o.profile, withBackend });
