@@ -106,4 +106,21 @@ describe('TMTB round trip', () => {
     expect(got.length).toBe(events.length);
     expect(got.map((e) => e.event)).toStrictEqual(events);
   });
+
+  it('control records that straddle the read window (params, strategies, rates) read back whole', () => {
+    // 12 MiB of control records only: each refill boundary (every half
+    // window) falls inside one, mostly in its numbers (f64s, value tags,
+    // varints), which a record's MAX_FIXED guaranteed bytes do not cover.
+    const params: Record<string, number | string | boolean> = {};
+    for (let k = 0; k < 20; k++) params[`p${k}`] = k % 3 === 0 ? k * 1.5 : k % 3 === 1 ? `v${k}` : k % 2 === 0;
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      events.push({ op: 'insmod', backend: 'zcache', params });
+      events.push({ op: 'param', name: `name${i}`, value: i * 0.25 });
+      events.push({ op: 'rmmod', strategy: 'zombie', rate: 1000 + i });
+    }
+    const got = collectSync(openTrace(writeBinary('controls.tmtb', events)));
+    expect(got.length).toBe(events.length);
+    expect(got.map((e) => e.event)).toStrictEqual(events);
+  });
 });

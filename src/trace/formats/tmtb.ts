@@ -405,6 +405,21 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     buf.fill(0, this.end, Math.min(buf.length, this.end + 64));
   }
 
+  /**
+   * Makes the window hold buf[p..p+n) when the file has those bytes (a
+   * record longer than MAX_FIXED: a control record with names and params, a
+   * b64 page), refilling when it does not. Returns where buf[p] now is (a
+   * refill moves the window's bytes to the start of the buffer). A field
+   * reader reads only after asking: next() guarantees MAX_FIXED bytes from
+   * a record's start and nothing more.
+   */
+  private ensure(p: number, n: number): number {
+    if (p + n <= this.end || this.eof) return p;
+    const off = p - this.pos;
+    this.refill(off + n);
+    return this.pos + off;
+  }
+
   private fail(what: string): never {
     this.close();
     throw new UsageError(what, { file: this.file, event: this.index });
@@ -573,6 +588,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
 
   /** A varint that must fit, or a located error. */
   private vint(p: number, what: string): number {
+    p = this.ensure(p, 9);
     const v = varintAt(this.buf, p);
     if (at > this.end) this.truncated();
     if (v < 0) this.corrupt(`varint longer than 8 bytes in ${what}`, p);
@@ -583,14 +599,8 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
   private strAt(p: number, what: string, minLength = 1): string {
     const n = this.vint(p, `${what} length`);
     if (n > MAX_STRING) this.corrupt(`${what} length ${n} exceeds ${MAX_STRING}`, p);
-    let q = at;
-    if (q + n > this.end) {
-      // A long string: make the window hold it (positions move by refill).
-      const off = q - this.pos;
-      this.refill(n + MAX_FIXED);
-      q = this.pos + off;
-      if (q + n > this.end) this.truncated();
-    }
+    const q = this.ensure(at, n);
+    if (q + n > this.end) this.truncated();
     const s = this.buf.toString('utf8', q, q + n);
     if (s.length < minLength) this.corrupt(`empty ${what}`, p);
     at = q + n;
@@ -598,6 +608,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
   }
 
   private valueAt(p: number, what: string): ParamValue {
+    p = this.ensure(p, 9);
     const tag = this.buf[p]!;
     if (p >= this.end) this.truncated();
     switch (tag) {
@@ -620,6 +631,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
   }
 
   private dataAt(p: number): DataSpec {
+    p = this.ensure(p, 2);
     const b = this.buf;
     const tag = b[p]!;
     if (p >= this.end) this.truncated();
@@ -668,11 +680,11 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
 
   /** Decodes a control or rare record's fields at p into this.ctl; returns the position after them. */
   private control(code: number, flags: number, p: number): number {
-    const b = this.buf;
     const op = EVENT_OPS[code] as EventOp;
     const u8 = (what: string, max: number): number => {
+      p = this.ensure(p, 1);
       if (p >= this.end) this.truncated();
-      const v = b[p++]!;
+      const v = this.buf[p++]!;
       if (v > max) this.corrupt(`${what} ${v} out of range 0..${max}`, p - 1);
       return v;
     };
@@ -725,6 +737,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         at = p;
         if (opt1) ev.strategy = this.strAt(at, 'strategy');
         if (opt2) {
+          at = this.ensure(at, 8);
           if (at + 8 > this.end) this.truncated();
           const rate = this.buf.readDoubleLE(at);
           if (!(rate > 0)) this.corrupt(`rate ${rate} is not a number > 0`, at);
