@@ -8,37 +8,41 @@
  * (one entry per profile and rmmod strategy).
  */
 
-import { getProfile } from '../profiles/registry.js';
 import { UsageError } from '../sim/errors.js';
 import type { PassSummary } from '../sim/summary.js';
 import { workloadName } from '../sweep/grid.js';
-import { METRIC_KEYS, metricsOf, roundMetrics, type MetricKey } from './metrics.js';
+import { METRIC_BETTER, METRIC_KEYS, metricsOf, roundMetrics, type MetricKey } from './metrics.js';
 
 export interface Tolerance {
   /** Allowed change as a fraction of the baseline value (0.01 = 1 %). */
   rel?: number;
   /** Allowed absolute change. */
   abs?: number;
-  /** Which way is better. */
+  /** Which way is better (METRIC_BETTER's). */
   better: 'higher' | 'lower';
 }
 
-/** Default tolerances: the metrics compare checks when both sides have them. */
-export const DEFAULT_TOLERANCES: Partial<Record<MetricKey, Tolerance>> = {
-  compression_ratio: { rel: 0.01, better: 'higher' },
-  pool_density: { rel: 0.02, better: 'higher' },
-  frontswap_load_hit: { abs: 0.01, better: 'higher' },
-  cleancache_get_hit: { abs: 0.01, better: 'higher' },
-  pagecache_hit: { abs: 0.01, better: 'higher' },
-  energy_uj: { rel: 0.02, better: 'lower' },
-  energy_saved_pct: { abs: 1, better: 'higher' },
-  cpu_ns: { rel: 0.02, better: 'lower' },
-  swap_in_p50_ns: { rel: 0.05, better: 'lower' },
-  swap_in_p99_ns: { rel: 0.05, better: 'lower' },
-  pagecache_miss_p99_ns: { rel: 0.05, better: 'lower' },
-  stale: { abs: 0, better: 'lower' },
-  lost: { abs: 0, better: 'lower' },
+/** Default allowances: the metrics compare checks when both sides have them. */
+const DEFAULT_ALLOWANCES: Partial<Record<MetricKey, Omit<Tolerance, 'better'>>> = {
+  compression_ratio: { rel: 0.01 },
+  pool_density: { rel: 0.02 },
+  frontswap_load_hit: { abs: 0.01 },
+  cleancache_get_hit: { abs: 0.01 },
+  pagecache_hit: { abs: 0.01 },
+  energy_uj: { rel: 0.02 },
+  energy_saved_pct: { abs: 1 },
+  cpu_ns: { rel: 0.02 },
+  swap_in_p50_ns: { rel: 0.05 },
+  swap_in_p99_ns: { rel: 0.05 },
+  pagecache_miss_p99_ns: { rel: 0.05 },
+  stale: { abs: 0 },
+  lost: { abs: 0 },
 };
+
+/** Default tolerances: the allowances with each metric's direction (METRIC_BETTER). */
+export const DEFAULT_TOLERANCES: Partial<Record<MetricKey, Tolerance>> = Object.fromEntries(
+  Object.entries(DEFAULT_ALLOWANCES).map(([k, a]) => [k, { ...a, better: METRIC_BETTER[k as MetricKey] }]),
+);
 
 /** The metrics a blessed baseline keeps by default: compression and hit ratios, and the oracle's counts. */
 export const BLESS_METRICS: MetricKey[] = ['compression_ratio', 'pool_density', 'frontswap_load_hit', 'cleancache_get_hit', 'pagecache_hit', 'stale', 'lost'];
@@ -72,7 +76,7 @@ export function parseTolerances(specs: string[]): Partial<Record<MetricKey, Tole
     const rel = v.endsWith('%');
     const x = Number(rel ? v.slice(0, -1) : v);
     if (!Number.isFinite(x) || x < 0 || v === '' || v === '%') throw new UsageError(`'${v}' is not a tolerance for ${key}`, { field: '--tol' }, 'a number >= 0, with % for a relative one, or off');
-    const prev = out[key] ?? { ...(DEFAULT_TOLERANCES[key] ?? { better: key.startsWith('energy_saved') || key.endsWith('_hit') || key === 'compression_ratio' ? 'higher' : 'lower' }) };
+    const prev = out[key] ?? { ...(DEFAULT_TOLERANCES[key] ?? { better: METRIC_BETTER[key] }) };
     // A flag replaces the default of its kind and drops the default of the other kind unless both are given.
     const fresh: Tolerance = out[key] ? prev : { better: prev.better };
     if (rel) fresh.rel = x / 100;
@@ -113,14 +117,10 @@ export function entriesOf(file: string, doc: unknown): Entries {
     need(Array.isArray(d.runs) && typeof d.trace === 'string', 'runs');
     const cfg = (d.config ?? {}) as { compressor?: string | null };
     for (const [i, r] of (d.runs as unknown[]).entries()) {
-      const run = r as { profile?: string; variant?: string | null; backend?: PassSummary; baseline?: PassSummary | null };
+      const run = r as { profile?: string; variant?: string | null; backend?: PassSummary; baseline?: PassSummary | null; model?: { storage_read_uj?: number } };
       need(typeof run?.profile === 'string' && !!run.backend && !!run.backend.energy && !!run.backend.ratios, `runs[${i}]`);
-      let read = 0;
-      try {
-        read = getProfile(run.profile!).storage.readEnergyUJ.value;
-      } catch {
-        /* a profile this build does not know: no break-even read energy */
-      }
+      // The profile's constants travel with the report (a profile file's too).
+      const read = typeof run.model?.storage_read_uj === 'number' ? run.model.storage_read_uj : null;
       const id = [workloadName(d.trace as string), run.variant ? `${run.profile}@${run.variant}` : run.profile, run.backend!.backend ?? 'none', cfg.compressor ?? '-'].join('/');
       e.set(id, roundMetrics(metricsOf(run.backend!, run.baseline ?? null, null, { readEnergyUJ: read })));
     }

@@ -6,6 +6,7 @@
  * latency model) is null.
  */
 
+import { deltaOf, round } from '../report/model.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { Series } from '../sim/sampler.js';
 
@@ -52,22 +53,65 @@ export const METRIC_KEYS = [
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type Metrics = Record<MetricKey, number | null>;
 
+/**
+ * Which way each metric is better, for compare. Pages stored and memory
+ * saved: more is better (more of the workload's memory offloaded); pool
+ * pageframes: fewer. A break-even on storage energy is the per-operation
+ * energy below which the backend stops saving (it saves by avoiding device
+ * operations): lower is better. One on CPU energy is the scale above which
+ * it stops saving (it costs CPU): higher is better. The base_* figures are
+ * the no-backend pass, read like the backend's.
+ */
+export const METRIC_BETTER: Record<MetricKey, 'higher' | 'lower'> = {
+  compression_ratio: 'higher',
+  pool_density: 'higher',
+  frontswap_load_hit: 'higher',
+  cleancache_get_hit: 'higher',
+  pagecache_hit: 'higher',
+  stored_pages: 'higher',
+  peak_pool_pages: 'lower',
+  mean_memory_saved_pages: 'higher',
+  cpu_ns: 'lower',
+  energy_uj: 'lower',
+  energy_cpu_uj: 'lower',
+  energy_storage_uj: 'lower',
+  energy_storage_op_uj: 'lower',
+  energy_dram_uj: 'lower',
+  energy_network_uj: 'lower',
+  swap_io: 'lower',
+  fs_reads: 'lower',
+  sim_time_ns: 'lower',
+  swap_in_p50_ns: 'lower',
+  swap_in_p99_ns: 'lower',
+  pagecache_miss_p99_ns: 'lower',
+  base_energy_uj: 'lower',
+  base_energy_cpu_uj: 'lower',
+  base_energy_storage_uj: 'lower',
+  base_energy_storage_op_uj: 'lower',
+  base_cpu_ns: 'lower',
+  base_swap_io: 'lower',
+  base_swap_in_p99_ns: 'lower',
+  energy_saved_uj: 'higher',
+  energy_saved_pct: 'higher',
+  cpu_extra_ns: 'lower',
+  swap_io_avoided: 'higher',
+  breakeven_storage_scale: 'lower',
+  breakeven_read_uj: 'lower',
+  breakeven_cpu_scale: 'higher',
+  stale: 'lower',
+  lost: 'lower',
+};
+
 /** What a profile says that the break-even figures are stated in. */
 export interface BreakEvenUnits {
-  /** The profile's energy of one 4 KiB storage read, µJ. */
-  readEnergyUJ: number;
+  /** The profile's energy of one 4 KiB storage read, µJ (null: unknown, no breakeven_read_uj). */
+  readEnergyUJ: number | null;
 }
 
-/** A latency distribution as the latency model reports it (read defensively: older reports have none). */
-interface LatencyStats {
-  p50_ns?: number;
-  p99_ns?: number;
-}
-
+/** A quantile of a pass's latency distribution, or null when the pass had no such operation. */
 function latencyOf(p: PassSummary | null, which: 'swap_in' | 'page_cache_miss', q: 'p50_ns' | 'p99_ns'): number | null {
-  const l = (p as unknown as { latency?: Record<string, LatencyStats | undefined> } | null)?.latency?.[which];
-  const v = l?.[q];
-  return typeof v === 'number' && (l as { count?: number }).count !== 0 ? v : null;
+  const l = p?.latency[which];
+  return l === undefined || l.count === 0 ? null : l[q];
 }
 
 /**
@@ -90,7 +134,8 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
   const e = b.energy;
   const be = base?.energy ?? null;
   // The per-operation part of storage energy (read and write energies); the device's idle power is held fixed.
-  const perOp = (x: PassSummary['energy']): number => (x as { storage_active_uj?: number }).storage_active_uj ?? x.storage_uj;
+  const perOp = (x: PassSummary['energy']): number => x.storage_active_uj;
+  const d = base ? deltaOf(b, base) : null;
   const storageScale = base && be ? breakEvenScale(perOp(e), e.total_uj, perOp(be), be.total_uj) : null;
   const cpuScale = base && be ? breakEvenScale(e.cpu_uj, e.total_uj, be.cpu_uj, be.total_uj) : null;
   const swapIo = b.io.swap_reads + b.io.swap_writes;
@@ -130,12 +175,12 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
     base_cpu_ns: base ? base.cost.cpuNs : null,
     base_swap_io: baseSwapIo,
     base_swap_in_p99_ns: latencyOf(base, 'swap_in', 'p99_ns'),
-    energy_saved_uj: be ? be.total_uj - e.total_uj : null,
-    energy_saved_pct: be ? (be.total_uj === 0 ? 0 : (100 * (be.total_uj - e.total_uj)) / be.total_uj) : null,
-    cpu_extra_ns: base ? b.cost.cpuNs - base.cost.cpuNs : null,
-    swap_io_avoided: baseSwapIo !== null ? baseSwapIo - swapIo : null,
+    energy_saved_uj: d ? d.energy_saved_uj : null,
+    energy_saved_pct: d ? d.energy_saved_pct : null,
+    cpu_extra_ns: d ? d.cpu_extra_ns : null,
+    swap_io_avoided: d ? d.swap_io_avoided : null,
     breakeven_storage_scale: storageScale,
-    breakeven_read_uj: storageScale !== null ? storageScale * units.readEnergyUJ : null,
+    breakeven_read_uj: storageScale !== null && units.readEnergyUJ !== null ? storageScale * units.readEnergyUJ : null,
     breakeven_cpu_scale: cpuScale,
     stale: b.oracle.stale + (base?.oracle.stale ?? 0),
     lost: b.oracle.lost + (base?.oracle.lost ?? 0),
@@ -147,13 +192,7 @@ export function roundMetrics(m: Metrics): Metrics {
   const o = {} as Metrics;
   for (const k of METRIC_KEYS) {
     const v = m[k];
-    o[k] = v === null ? null : Number.isInteger(v) ? v : roundTo(v, 6);
+    o[k] = v === null ? null : Number.isInteger(v) ? v : round(v, 6);
   }
   return o;
-}
-
-function roundTo(x: number, d: number): number {
-  const f = 10 ** d;
-  const r = Math.round(x * f) / f;
-  return r === 0 ? 0 : r;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareEntries, parseTolerances, type Entries } from '../../../src/analysis/compare.js';
+import * as path from 'node:path';
+import { compareEntries, entriesOf, parseTolerances, type Entries } from '../../../src/analysis/compare.js';
+import { run } from '../../../src/api.js';
 import { UsageError } from '../../../src/sim/errors.js';
 
 const base: Entries = new Map([
@@ -41,5 +43,24 @@ describe('compare', () => {
     expect(() => parseTolerances(['nope=1'])).toThrow(UsageError);
     expect(() => parseTolerances(['lost=-1'])).toThrow(UsageError);
     expect(() => parseTolerances(['lost'])).toThrow(UsageError);
+  });
+
+  it('judges a --tol metric without a default by its own direction: more memory saved or swap I/O avoided is better', () => {
+    const t = parseTolerances(['mean_memory_saved_pages=5%', 'swap_io_avoided=5%', 'peak_pool_pages=5%', 'breakeven_cpu_scale=5%', 'breakeven_read_uj=5%']);
+    const was: Entries = new Map([['a', { mean_memory_saved_pages: 100, swap_io_avoided: 10, peak_pool_pages: 100, breakeven_cpu_scale: 2, breakeven_read_uj: 100 }]]);
+    const better: Entries = new Map([['a', { mean_memory_saved_pages: 200, swap_io_avoided: 50, peak_pool_pages: 50, breakeven_cpu_scale: 4, breakeven_read_uj: 50 }]]);
+    const worse: Entries = new Map([['a', { mean_memory_saved_pages: 50, swap_io_avoided: 2, peak_pool_pages: 200, breakeven_cpu_scale: 1, breakeven_read_uj: 200 }]]);
+    expect(compareEntries(better, was, t).regressions).toBe(0);
+    expect(compareEntries(better, was, t).improvements).toBe(5);
+    expect(compareEntries(worse, was, t).regressions).toBe(5);
+  });
+
+  it("reads a run report's break-even read energy off the report's own profile, a profile file's too", async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const report = await run({ trace: path.join(root, 'workloads/file-scan.json'), profiles: [path.join(root, 'profiles/example-rpi4.json')], fast: true });
+    const m = entriesOf('r.json', report).get('file-scan/rpi4/zcache/lz4')!;
+    expect(m.breakeven_storage_scale).toBeGreaterThan(0);
+    // example-rpi4.json: a 4 KiB read costs 200 µJ (a profile the registry does not know)
+    expect(m.breakeven_read_uj).toBeCloseTo(m.breakeven_storage_scale! * 200, 3); // both rounded to 6 decimals
   });
 });
