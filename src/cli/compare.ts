@@ -1,27 +1,12 @@
 /** `tmemsim compare RUN.json BASELINE.json`: exit 1 on a regression beyond tolerance; `--bless` writes a new baseline. */
 
-import * as fs from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, parseTolerances, type Comparison } from '../analysis/compare.js';
 import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../sim/errors.js';
 import { splitList } from './options.js';
 import { writeOut } from './output.js';
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`not JSON: ${(e as Error).message}`, { file });
-  }
-}
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -54,7 +39,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     .option('--bless-metrics <names>', `metrics a blessed baseline keeps (default: ${BLESS_METRICS.join(',')})`)
     .action((runFile: string, baseFile: string, f: { tol?: string[]; all?: boolean; bless?: boolean; blessMetrics?: string }) => {
       const tol = parseTolerances(f.tol ?? []);
-      const runDoc = readJson(runFile);
+      const runDoc = readJsonFile(runFile);
       const run = entriesOf(runFile, runDoc);
       if (f.bless) {
         const metrics = f.blessMetrics ? splitList(f.blessMetrics) : BLESS_METRICS;
@@ -64,7 +49,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
         process.stderr.write(`tmemsim: blessed ${run.size} entries into ${baseFile}\n`);
         return;
       }
-      const base = entriesOf(baseFile, readJson(baseFile));
+      const base = entriesOf(baseFile, readJsonFile(baseFile));
       const c = compareEntries(run, base, tol);
       process.stdout.write(renderComparison(c, f.all ?? false));
       if (c.regressions > 0) setExit(1);

@@ -1,8 +1,7 @@
 /** `tmemsim sweep` and `tmemsim merge`: a grid of configurations, in parallel, sharded, merged. */
 
-import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { readSweepFile } from '../sweep/file.js';
 import { parseShard, type SweepGrid } from '../sweep/grid.js';
@@ -110,19 +109,7 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
     .option('-o, --out <file>', 'write the output to a file')
     .action((files: string[], f: { format: string; out?: string }) => {
       const format = checkFormat(f.format);
-      const parts = files.map((file) => {
-        let text: string;
-        try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch (e) {
-          throw new UsageError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-        }
-        try {
-          return { file, doc: JSON.parse(text) as unknown };
-        } catch (e) {
-          throw new UsageError(`not JSON: ${(e as Error).message}`, { file });
-        }
-      });
+      const parts = files.map((file) => ({ file, doc: readJsonFile(file) }));
       const merged = mergeSweeps(parts);
       writeOut(SWEEP_FORMATS[format](merged), f.out);
       reportVerdict(merged, setExit);

@@ -11,7 +11,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../sim/errors.js';
 import type { Profile } from './profile.js';
 import { getProfile, profileNames } from './registry.js';
 
@@ -168,13 +168,7 @@ function stripProfile(p: Profile): Record<string, unknown> {
 /** Reads, parses and validates a profile file. */
 export function loadProfileFile(file: string): FileProfile {
   if (!existsSync(file)) throw new UsageError('profile file not found', { file, field: '--profile' }, `an existing .json profile file (schema/profile.schema.json) or a built-in profile: ${profileNames().join(', ')}`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`not valid JSON: ${(e as Error).message}`, { file }, 'a JSON profile document (schema/profile.schema.json)');
-  }
-  return profileFromDocument(doc, file);
+  return profileFromDocument(readJsonFile(file, 'a JSON profile document (schema/profile.schema.json)'), file);
 }
 
 /** A built-in name or alias, or a profile file. */

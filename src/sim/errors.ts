@@ -4,6 +4,8 @@
  * the simulator's own checks: exit 1. Anything else is an internal bug.
  */
 
+import { readFileSync } from 'node:fs';
+
 export interface Where {
   file?: string;
   line?: number;
@@ -48,4 +50,22 @@ export class InvariantError extends Error {
 /** Lists the keys of a registry as the "accepted" part of an error. */
 export function acceptedList(names: Iterable<string>): string {
   return [...names].join(', ');
+}
+
+/**
+ * The JSON document in `file`, or a UsageError naming the file: "cannot
+ * read: ENOENT" or "not JSON: ..." (with `accepted`, what the file should be).
+ */
+export function readJsonFile(file: string, accepted?: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file }, accepted);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`not JSON: ${(e as Error).message}`, { file }, accepted);
+  }
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../sim/errors.js';
 import type { SweepGrid } from './grid.js';
 
 const SCHEMA_URL = new URL('../../schema/sweep-v1.schema.json', import.meta.url);
@@ -46,18 +46,7 @@ export function checkGrid(obj: unknown, file?: string): SweepGrid {
 }
 
 export function readSweepFile(file: string): SweepGrid {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read sweep file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`not JSON: ${(e as Error).message}`, { file });
-  }
+  const obj = readJsonFile(file, 'a sweep file (schema/sweep-v1.schema.json)');
   const grid = checkGrid(obj, file);
   const dir = path.dirname(file);
   return { ...grid, workloads: grid.workloads.map((w) => (path.isAbsolute(w) ? w : path.join(dir, w))) };
