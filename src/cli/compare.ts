@@ -1,6 +1,7 @@
 /** `tmemsim compare RUN.json BASELINE.json`: exit 1 on a regression beyond tolerance; `--bless` writes a new baseline. */
 
 import Table from 'cli-table3';
+import { TABLE_STYLE } from '../report/table.js';
 import type { Command } from 'commander';
 import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, parseTolerances, type Comparison } from '../analysis/compare.js';
 import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
@@ -17,7 +18,7 @@ function num(x: number | null): string {
 }
 
 export function renderComparison(c: Comparison, all: boolean): string {
-  const t = new Table({ head: ['configuration', 'metric', 'baseline', 'run', 'change', 'allowed', 'status'], style: { head: [], border: [], compact: true } });
+  const t = new Table({ head: ['configuration', 'metric', 'baseline', 'run', 'change', 'allowed', 'status'], style: TABLE_STYLE });
   const shown = c.rows.filter((r) => all || r.status !== 'ok');
   for (const r of shown) {
     const pct = r.change_pct === null ? '' : ` (${r.change_pct >= 0 ? '+' : ''}${r.change_pct.toFixed(2)} %)`;

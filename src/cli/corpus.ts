@@ -5,27 +5,22 @@
 
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import { TABLE_STYLE } from '../report/table.js';
 import { BUCKET, captureProcess, corpusFromFiles, corpusStats, type CorpusStats } from '../content/corpus-tools.js';
 import { UsageError } from '../sim/errors.js';
-import { writeFileSync } from 'node:fs';
+import { optionalIntFlag, parseIntFlag, splitList } from './options.js';
+import { writeOut } from './output.js';
 
-const STYLE = { head: [] as string[], border: [] as string[], compact: true };
-
-function positive(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v.trim()) || Number(v) <= 0) throw new UsageError(`'${v}' is not a positive integer`, { field: flag }, 'a positive integer');
-  return Number(v.trim());
-}
 
 /** The stats as a table: the page counts, then one row per compressor with its histogram. */
 export function statsTable(s: CorpusStats): string {
   const lines = [`${s.corpus}: ${s.pages} pages, ${s.zero} zero, ${s.same_filled} same-filled (non-zero)`];
-  const t = new Table({ head: ['compressor', 'ratio', 'compressed bytes', 'incompressible'], style: STYLE });
+  const t = new Table({ head: ['compressor', 'ratio', 'compressed bytes', 'incompressible'], style: TABLE_STYLE });
   for (const c of s.compressors) t.push([c.name, c.ratio.toFixed(4), String(c.bytes), String(c.incompressible)]);
   lines.push(t.toString());
   const last = s.compressors[0]?.histogram.length ?? 0;
   const head = ['bytes', ...s.compressors.map((c) => c.name)];
-  const h = new Table({ head, style: STYLE });
+  const h = new Table({ head, style: TABLE_STYLE });
   for (let i = 0; i < last; i++) {
     const label = i === last - 1 ? `${i * BUCKET}+` : `${i * BUCKET}-${(i + 1) * BUCKET - 1}`;
     h.push([label, ...s.compressors.map((c) => String(c.histogram[i]))]);
@@ -43,7 +38,7 @@ export function registerCorpus(program: Command): void {
     .option('-o, --out <file>', 'corpus file', 'corpus.pages')
     .option('--max-pages <n>', 'stop after this many pages')
     .action((f: { pid: string; out: string; maxPages?: string }) => {
-      const r = captureProcess(positive('--pid', f.pid)!, f.out, positive('--max-pages', f.maxPages) ?? Infinity);
+      const r = captureProcess(parseIntFlag('--pid', f.pid, 1), f.out, optionalIntFlag('--max-pages', f.maxPages, 1) ?? Infinity);
       process.stdout.write(`${f.out}: ${r.pages} pages from pid ${r.pid} (${r.comm}), ${r.regions.length} mappings, ${r.skipped} unreadable pages skipped\n`);
     });
   corpus
@@ -64,11 +59,9 @@ export function registerCorpus(program: Command): void {
     .option('-o, --out <file>', 'write the report here instead of standard output')
     .action((path: string, f: { format: string; compressor?: string; out?: string }) => {
       if (f.format !== 'table' && f.format !== 'json') throw new UsageError(`unknown format '${f.format}'`, { field: '--format' }, 'table, json');
-      const names = f.compressor?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const names = f.compressor === undefined ? undefined : splitList(f.compressor);
       const s = corpusStats(path, names);
       const text = f.format === 'json' ? JSON.stringify(s, null, 1) + '\n' : statsTable(s);
-      if (f.out !== undefined) writeFileSync(f.out, text);
-      else process.stdout.write(text);
+      writeOut(text, f.out);
     });
-  for (const c of corpus.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
 }

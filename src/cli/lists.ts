@@ -2,18 +2,18 @@
 
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import { TABLE_STYLE } from '../report/table.js';
 import { BACKENDS } from '../backends/registry.js';
 import { COMPRESSORS } from '../compressors/registry.js';
 import { registerProfiles } from './profiles.js';
 
-const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
 export function registerLists(program: Command): void {
   program
     .command('backends')
     .description('list the backends and their parameters')
     .action(() => {
-      const t = new Table({ head: ['backend', 'parameter', 'default', 'runtime', 'meaning'], style: STYLE, wordWrap: true, colWidths: [10, 36, 10, 9, 60] });
+      const t = new Table({ head: ['backend', 'parameter', 'default', 'runtime', 'meaning'], style: TABLE_STYLE, wordWrap: true, colWidths: [10, 36, 10, 9, 60] });
       for (const f of BACKENDS.values()) {
         t.push([{ colSpan: 5, content: `${f.name}: ${f.description} [${f.era}]` }]);
         for (const p of f.params) t.push([f.name, p.name, String(p.default), p.runtime ? 'yes' : 'no', p.doc]);
@@ -24,7 +24,7 @@ export function registerLists(program: Command): void {
     .command('compressors')
     .description('list the compressors')
     .action(() => {
-      const t = new Table({ head: ['compressor', 'what'], style: STYLE });
+      const t = new Table({ head: ['compressor', 'what'], style: TABLE_STYLE });
       for (const c of COMPRESSORS.values()) t.push([c.name, c.description]);
       process.stdout.write(t.toString() + '\n');
     });

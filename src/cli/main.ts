@@ -35,7 +35,14 @@ export async function main(argv: string[]): Promise<number> {
   registerSweep(program, setExit);
   registerCompare(program, setExit);
   registerCalibrate(program);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
+  // Every command, nested ones too (trace convert, corpus stats): errors reach the catch below.
+  const quiet = (cmd: Command): void => {
+    for (const c of cmd.commands) {
+      c.exitOverride().configureOutput({ writeErr: () => undefined });
+      quiet(c);
+    }
+  };
+  quiet(program);
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -10,12 +10,22 @@ export function parseIntFlag(flag: string, v: string, min = 0, max = Number.MAX_
   return n;
 }
 
-/** `-p key=value`, repeatable. */
-export function collectParam(v: string, prev: ParamMap = {}): ParamMap {
-  const eq = v.indexOf('=');
-  if (eq <= 0) throw new UsageError(`'${v}' is not key=value`, { field: '-p' }, 'key=value, e.g. -p max_pool_percent=20');
-  return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
+/** parseIntFlag of an optional flag: undefined when it was not given. */
+export function optionalIntFlag(flag: string, v: string | undefined, min = 0): number | undefined {
+  return v === undefined ? undefined : parseIntFlag(flag, v, min);
 }
+
+/** A commander collector of repeatable `key=value` values of `flag` (`example` shows one). */
+export function keyValueCollector(flag: string, example: string): (v: string, prev?: Record<string, string>) => Record<string, string> {
+  return (v, prev = {}) => {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`'${v}' is not key=value`, { field: flag }, `key=value, e.g. ${example}`);
+    return { ...prev, [v.slice(0, eq).trim()]: v.slice(eq + 1) };
+  };
+}
+
+/** `-p key=value`, repeatable. */
+export const collectParam: (v: string, prev?: ParamMap) => ParamMap = keyValueCollector('-p', '-p max_pool_percent=20') as (v: string, prev?: ParamMap) => ParamMap;
 
 export function splitList(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -2,12 +2,12 @@
 
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import { TABLE_STYLE } from '../report/table.js';
 import { PROFILES } from '../profiles/registry.js';
 import { profileDocument, resolveProfile, type FileProfile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
 import { UsageError } from '../sim/errors.js';
 
-const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
 function g(x: number): string {
   return Number.isInteger(x) ? x.toLocaleString('en-US') : Number(x.toPrecision(4)).toString();
@@ -16,7 +16,7 @@ function g(x: number): string {
 function listTable(): string {
   const t = new Table({
     head: ['profile', 'aliases', 'CPU cluster', 'MHz', 'W', 'lz4 comp cycles', 'lz4 decomp cycles', 'storage', 'read µs / µJ', 'write µs / µJ', 'active / idle W'],
-    style: STYLE,
+    style: TABLE_STYLE,
   });
   for (const p of PROFILES.values()) {
     const lz4 = p.codecs['lz4'];
@@ -36,7 +36,7 @@ function showTable(p: Profile): string {
   const out: string[] = [`${p.name}: ${p.description}`];
   if (f.file) out.push(`  from ${f.file}${f.extends ? `, extending ${f.extends}` : ''}`);
   if (f.calibration) out.push(`  calibrated: ${f.calibration.method} (${f.calibration.date}, ${f.calibration.host_cpu}, node ${f.calibration.node})`);
-  const t = new Table({ head: ['constant', 'value', 'source'], style: STYLE, wordWrap: true, colWidths: [30, 26, 84] });
+  const t = new Table({ head: ['constant', 'value', 'source'], style: TABLE_STYLE, wordWrap: true, colWidths: [30, 26, 84] });
   const walk = (v: unknown, path: string): void => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;

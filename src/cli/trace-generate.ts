@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_EVENTS, generateTrace } from '../trace/generate.js';
 import { GENERATORS } from '../trace/generators/registry.js';
-import { UsageError } from '../sim/errors.js';
+import { keyValueCollector, optionalIntFlag } from './options.js';
 
 interface GenerateFlags {
   seed?: string;
@@ -17,17 +17,7 @@ interface GenerateFlags {
   out?: string;
 }
 
-function collectParam(v: string, prev: Record<string, string> = {}): Record<string, string> {
-  const eq = v.indexOf('=');
-  if (eq <= 0) throw new UsageError(`'${v}' is not key=value`, { field: '--param' }, 'key=value, e.g. --param apps=8');
-  return { ...prev, [v.slice(0, eq).trim()]: v.slice(eq + 1) };
-}
-
-function integer(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`'${v}' is not a non-negative integer`, { field: flag }, 'a non-negative integer');
-  return Number(v.trim());
-}
+const collectParam = keyValueCollector('--param', '--param apps=8');
 
 export function registerTraceGenerate(trace: Command): void {
   trace
@@ -41,7 +31,7 @@ export function registerTraceGenerate(trace: Command): void {
     .option('-o, --out <file>', 'output file (default: standard output)')
     .action(async (kind: string, f: GenerateFlags) => {
       const r = await generateTrace(kind, f.out ?? '-', {
-        seed: integer('--seed', f.seed), events: integer('--events', f.events), params: f.param, corpus: f.corpus,
+        seed: optionalIntFlag('--seed', f.seed), events: optionalIntFlag('--events', f.events), params: f.param, corpus: f.corpus,
       });
       if (f.out !== undefined && f.out !== '-') process.stderr.write(`${f.out}: ${r.events} events (${r.kind})\n`);
     });

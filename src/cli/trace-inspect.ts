@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import { TABLE_STYLE } from '../report/table.js';
 import { UsageError } from '../sim/errors.js';
 import { inspectTrace, type TraceInspection } from '../trace/inspect.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
@@ -9,18 +10,17 @@ import { collectFormatOption } from '../trace/formats/import/options.js';
 import type { FormatOptions } from '../trace/reader.js';
 import { writeOut } from './output.js';
 
-const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 const num = (x: number): string => x.toLocaleString('en-US');
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
 /** The inspection as text tables. */
 export function inspectionTable(r: TraceInspection): string {
   const out: string[] = [`${r.trace} (${r.format}): ${num(r.events)} events`];
-  const kinds = new Table({ head: ['event kind', 'events', 'share'], style: STYLE, colAligns: ['left', 'right', 'right'] });
+  const kinds = new Table({ head: ['event kind', 'events', 'share'], style: TABLE_STYLE, colAligns: ['left', 'right', 'right'] });
   for (const [op, n] of Object.entries(r.by_kind)) kinds.push([op, num(n), pct(n / r.events)]);
   out.push(kinds.toString());
   const u = r.unique_pages;
-  const pages = new Table({ head: ['unique pages', 'pages', 'MiB at 4 KiB'], style: STYLE, colAligns: ['left', 'right', 'right'] });
+  const pages = new Table({ head: ['unique pages', 'pages', 'MiB at 4 KiB'], style: TABLE_STYLE, colAligns: ['left', 'right', 'right'] });
   for (const [k, n] of [['anonymous (pid, page)', u.anon], ['swap slots (type, offset)', u.swap_slots], ['file (fs, inode, index)', u.file], ['total', u.total]] as const) {
     pages.push([k, num(n), (n / 256).toFixed(1)]);
   }
@@ -29,7 +29,7 @@ export function inspectionTable(r: TraceInspection): string {
   out.push(t.timed_events === 0
     ? 'time: no event carries t'
     : `time: ${num(t.timed_events)} timed events, from ${num(t.start_us!)} us to ${num(t.end_us!)} us: span ${(t.span_us! / 1e6).toFixed(6)} s`);
-  const reuse = new Table({ head: ['reuse distance', 'references', 'share', 'LRU of (pages)', 'LRU hit ratio'], style: STYLE, colAligns: ['left', 'right', 'right', 'right', 'right'] });
+  const reuse = new Table({ head: ['reuse distance', 'references', 'share', 'LRU of (pages)', 'LRU hit ratio'], style: TABLE_STYLE, colAligns: ['left', 'right', 'right', 'right', 'right'] });
   const refs = r.reuse.references;
   reuse.push(['cold (first reference)', num(r.reuse.cold), pct(refs ? r.reuse.cold / refs : 0), '', '']);
   for (const b of r.reuse.buckets) {

@@ -55,5 +55,4 @@ export function registerTrace(program: Command): void {
     });
   registerTraceGenerate(trace);
   registerInspect(trace);
-  for (const c of trace.commands) c.exitOverride().configureOutput({ writeErr: () => undefined });
 }

@@ -9,7 +9,8 @@ import type { LatencyStats } from '../cost/latency.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { Report, ReportRun } from './model.js';
 
-const STYLE = { head: [] as string[], border: [] as string[], compact: true };
+/** The cli-table3 style of every table tmemsim prints: no colours, compact rows. */
+export const TABLE_STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
 function fmt(x: number, d = 2): string {
   if (!Number.isFinite(x)) return String(x);
@@ -107,7 +108,7 @@ function deltaLines(run: ReportRun): string[] {
 function summaryTable(run: ReportRun): string {
   const head = ['', `${run.backend.backend ?? 'no backend'}`];
   if (run.baseline) head.push('baseline (no backend)', 'saving');
-  const t = new Table({ head, style: STYLE, colAligns: ['left', 'right', 'right', 'right'] });
+  const t = new Table({ head, style: TABLE_STYLE, colAligns: ['left', 'right', 'right', 'right'] });
   for (const l of LINES) {
     const b = l.get(run.backend);
     let shown = l.show(b);
@@ -124,7 +125,7 @@ function summaryTable(run: ReportRun): string {
 
 function counterTable(r: Report): string {
   const head = ['counter', ...r.runs.map((x) => (x.variant ? `${x.profile}/${x.variant}` : x.profile))];
-  const t = new Table({ head, style: STYLE, colAligns: ['left', ...r.runs.map(() => 'right' as const)] });
+  const t = new Table({ head, style: TABLE_STYLE, colAligns: ['left', ...r.runs.map(() => 'right' as const)] });
   const groups: [string, (p: PassSummary) => Record<string, number>][] = [
     ['frontswap', (p) => ({ ...p.frontswap })],
     ['cleancache', (p) => ({ ...p.cleancache })],
@@ -145,7 +146,7 @@ function counterTable(r: Report): string {
 function lifecycleTable(run: ReportRun): string {
   const t = new Table({
     head: ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)', 'mJ', 'drained at (ms)', 'fs hit before/after', 'cc hit before/after'],
-    style: STYLE,
+    style: TABLE_STYLE,
   });
   for (const l of run.backend.lifecycle) {
     t.push([
@@ -158,7 +159,7 @@ function lifecycleTable(run: ReportRun): string {
 }
 
 function poolTable(run: ReportRun): string {
-  const t = new Table({ head: ['pool', 'compressor', 'zpool', 'created (ms)', 'destroyed (ms)', 'pages (end)', 'pages (peak)'], style: STYLE });
+  const t = new Table({ head: ['pool', 'compressor', 'zpool', 'created (ms)', 'destroyed (ms)', 'pages (end)', 'pages (peak)'], style: TABLE_STYLE });
   for (const p of run.backend.pools) {
     t.push([String(p.id), p.compressor, p.zpool, ms(p.created_ns), p.destroyed_ns === null ? 'alive' : ms(p.destroyed_ns), fmt(p.stored_pages), fmt(p.stored_pages_peak)]);
   }

@@ -5,11 +5,11 @@
  */
 
 import Table from 'cli-table3';
+import { TABLE_STYLE } from '../report/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS } from '../analysis/metrics.js';
 import type { SweepResult, SweepRow } from './sweep.js';
 
-const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
 function num(x: number | null, d = 2): string {
   if (x === null) return '-';
@@ -40,7 +40,7 @@ export function renderSweepTable(s: SweepResult): string {
   for (const g of s.groups) {
     const rows = s.rows.filter((r) => r.workload === g.workload && r.profile === g.profile);
     out.push('', `== ${g.workload} on ${g.profile}`);
-    const t = new Table({ head: COLUMNS.map((c) => c.head), style: STYLE });
+    const t = new Table({ head: COLUMNS.map((c) => c.head), style: TABLE_STYLE });
     for (const r of rows) t.push(COLUMNS.map((c) => c.cell(r)));
     out.push(t.toString());
     const lat = g.latency_metric === 'swap_in_p99_ns' ? 'p99 swap-in latency' : g.latency_metric === 'pagecache_miss_p99_ns' ? 'p99 page-cache-miss latency' : null;

@@ -73,4 +73,13 @@ describe('tmemsim calibrate', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("field '--compressors': unknown compressor 'brotli'");
   });
+
+  it('--base takes a built-in profile only (a profile file cannot be extended): a file or an unknown name is exit 2', () => {
+    const file = tmemsim('calibrate', '--pages', '1', '--base', 'profiles/example-rpi4.json');
+    expect(file.code).toBe(2);
+    expect(file.err).toContain("field '--base': 'profiles/example-rpi4.json' is a profile file; a calibrated profile extends a built-in profile (accepted: ssd,");
+    const unknown = tmemsim('calibrate', '--pages', '1', '--base', 'tablet');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("field '--base': unknown profile 'tablet'");
+  });
 });
