@@ -87,7 +87,7 @@ export function captureProcess(pid: number, out: string, maxPages = Infinity): C
   try {
     maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
   } catch (e) {
-    throw processError(pid, '/proc/PID/maps', e);
+    throw processError(pid, `/proc/${pid}/maps`, e);
   }
   let comm = '';
   try {
@@ -99,7 +99,7 @@ export function captureProcess(pid: number, out: string, maxPages = Infinity): C
   try {
     mem = openSync(`/proc/${pid}/mem`, 'r');
   } catch (e) {
-    throw processError(pid, '/proc/PID/mem', e);
+    throw processError(pid, `/proc/${pid}/mem`, e);
   }
   const fd = openOut(out);
   const page = Buffer.alloc(PAGE_SIZE);
@@ -114,8 +114,8 @@ export function captureProcess(pid: number, out: string, maxPages = Infinity): C
           n = readSync(mem, page, 0, PAGE_SIZE, a);
         } catch (err) {
           const code = errCode(err);
-          if (code === 'EACCES' || code === 'EPERM') throw processError(pid, '/proc/PID/mem', err);
-          if (code === 'ESRCH') throw processError(pid, '/proc/PID/mem', err);
+          if (code === 'EACCES' || code === 'EPERM') throw processError(pid, `/proc/${pid}/mem`, err);
+          if (code === 'ESRCH') throw processError(pid, `/proc/${pid}/mem`, err);
           res.skipped++; // EIO: a page that cannot be read (guard page, PROT_NONE reservation)
           continue;
         }

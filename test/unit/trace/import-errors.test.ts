@@ -3,7 +3,7 @@
  * file, the line or record, the field or option, and what is accepted.
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/sim/errors.js';
@@ -16,11 +16,7 @@ afterAll(() => tmp.cleanup());
 
 const TRACES = resolve(__dirname, '../../../../shared/traces');
 
-function bin(name: string, buf: Buffer): string {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, buf);
-  return p;
-}
+const bin = (name: string, buf: Buffer): string => tmp.file(name, buf);
 
 function oneLine(m: string): string {
   expect(m).not.toContain('\n');

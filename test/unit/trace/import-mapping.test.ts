@@ -9,29 +9,16 @@ import { collectFormatOption, splitOptionList } from '../../../src/trace/formats
 import { openImported } from '../../../src/trace/formats/import/open.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import { openTrace } from '../../../src/trace/reader.js';
-import { collectSync, tempDir } from './helpers.js';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { collectSync, importedPages, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function bin(name: string, buf: Buffer): string {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, buf);
-  return p;
-}
+const bin = (name: string, buf: Buffer): string => tmp.file(name, buf);
 
 /** Events as [page, write, t?] triples. */
 function pages(file: string, format: string, opts?: FormatOptions): (number | boolean)[][] {
-  const out: (number | boolean)[][] = [];
-  for (const { event } of openImported(file, format, opts).eventsSync()) {
-    const e = event as FileEvent;
-    const row: (number | boolean)[] = [e.inode * 2 ** 20 + e.index, e.write ?? false];
-    if (e.t !== undefined) row.push(e.t);
-    out.push(row);
-  }
-  return out;
+  return importedPages(file, format, opts).map(({ page, event: e }) => (e.t !== undefined ? [page, e.write ?? false, e.t] : [page, e.write ?? false]));
 }
 
 function oracle(records: [number, bigint, number][]): Buffer {

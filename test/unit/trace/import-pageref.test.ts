@@ -3,32 +3,19 @@
  * checks of the gzip stream: corrupt data, a truncated file, a bad CRC.
  */
 
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FileEvent } from '../../../src/trace/events.js';
 import { crc32, crc32js } from '../../../src/trace/formats/import/bytes.js';
-import { openImported } from '../../../src/trace/formats/import/open.js';
 import { openTrace } from '../../../src/trace/reader.js';
-import { drainError, tempDir } from './helpers.js';
+import { drainError, importedPages, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function bin(name: string, buf: Buffer): string {
-  const p = join(tmp.dir, name);
-  writeFileSync(p, buf);
-  return p;
-}
+const bin = (name: string, buf: Buffer): string => tmp.file(name, buf);
 
 function pagesOf(file: string, format = 'pageref'): number[] {
-  const out: number[] = [];
-  for (const { event } of openImported(file, format).eventsSync()) {
-    const e = event as FileEvent;
-    out.push(e.inode * 2 ** 20 + e.index);
-  }
-  return out;
+  return importedPages(file, format).map((p) => p.page);
 }
 
 /** A LIRS-like trace: page numbers with a loop and some reuse. */

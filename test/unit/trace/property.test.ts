@@ -4,54 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../src/trace/events.js';
 import { flatEnd, NOT_FLAT, parseFlat, Templates } from '../../../src/trace/formats/flat-parse.js';
 import { openTrace } from '../../../src/trace/reader.js';
-import { collectAsync, collectSync, HEADER, tempDir, toJsonDoc, toJsonl } from './helpers.js';
+import { collectAsync, collectSync, HEADER, tempDir, toJsonDoc, toJsonl, traceEvent as event } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-const int = (min: number, max: number) => fc.integer({ min, max });
-const name = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 });
-const t = fc.oneof(int(0, 2 ** 40), fc.double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
-const swapType = int(0, 31);
-const offset = int(0, 2 ** 32 - 2);
-const fs = int(0, 63);
-const inode = int(0, 2 ** 27 - 1);
-const index = int(0, 2 ** 20 - 1);
-const paramValue = fc.oneof(name, fc.boolean(), int(-1e9, 1e9), fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
-const className = fc.constantFrom('zero', 'fill', 'text', 'code', 'random', 'heap');
-const data = fc.oneof(
-  className,
-  fc.record({ class: className, seed: int(0, 2 ** 48 - 1) }, { requiredKeys: ['class'] }),
-  fc.record({ fill: int(0, 255) }),
-  fc.record({ corpus: int(0, 2 ** 32 - 1) }),
-  fc.record({ b64: fc.base64String({ maxLength: 64 }) }),
-);
-
-function kind(op: string, req: Record<string, fc.Arbitrary<unknown>>, opt: Record<string, fc.Arbitrary<unknown>> = {}): fc.Arbitrary<TraceEvent> {
-  const model: Record<string, fc.Arbitrary<unknown>> = { op: fc.constant(op), t, ...req, ...opt };
-  return fc.record(model, { requiredKeys: ['op', ...Object.keys(req)] }) as unknown as fc.Arbitrary<TraceEvent>;
-}
-
-const event: fc.Arbitrary<TraceEvent> = fc.oneof(
-  kind('swapon', { type: swapType, slots: int(1, 2 ** 32 - 1) }),
-  kind('swapoff', { type: swapType }),
-  kind('mount', { fs }, { uuid: name }),
-  kind('umount', { fs }),
-  kind('insmod', { backend: name }, { params: fc.dictionary(name, paramValue, { maxKeys: 3 }) }),
-  kind('rmmod', {}, { strategy: name }),
-  kind('param', { name, value: paramValue }),
-  kind('frontswap_store', { type: swapType, offset }, { data }),
-  kind('frontswap_load', { type: swapType, offset }),
-  kind('frontswap_invalidate_page', { type: swapType, offset }),
-  kind('frontswap_invalidate_area', { type: swapType }),
-  kind('cleancache_put', { fs, inode, index }, { data }),
-  kind('cleancache_get', { fs, inode, index }),
-  kind('cleancache_invalidate_page', { fs, inode, index }),
-  kind('cleancache_invalidate_inode', { fs, inode }),
-  kind('cleancache_invalidate_fs', { fs }),
-  kind('anon', { page: int(0, 2 ** 32 - 1) }, { pid: int(0, 2 ** 21 - 1), write: fc.boolean(), data }),
-  kind('file', { fs, inode, index }, { write: fc.boolean(), data }),
-);
 
 describe('round trip through both writers and both readers', () => {
   it('random valid event arrays read back identically', async () => {
