@@ -7,7 +7,7 @@
 //     replayed to an uncompressed backend (xen-tmem) with the oracle's
 //     bookkeeping on (--fast: tags checked, bytes not hashed); reference: a
 //     plain Map + typed-array LRU over the same key sequence.
-//  2. the same trace for every backend (events/s per backend).
+//  2. every backend on one mixed frontswap + cleancache trace (events/s per backend, as a ratio to the fastest).
 //  3. compressed path: frontswap stores then loads of pages that never repeat,
 //     zcache with lz4, bytes verified; reference: lz4-wasm's own compress +
 //     decompress of the same pages, one call per page.

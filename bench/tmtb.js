@@ -5,7 +5,7 @@
 //     objects, as the simulator gets them); reference: a plain loop over the
 //     same bytes that decodes the same records into numbers and makes no
 //     objects, measured in the same run.
-//  5. scale (npm run bench:scale, or npm run bench -- --scale): traces of 10M
+//  6. scale (npm run bench:scale, or npm run bench -- --scale): traces of 10M
 //     and 100M events over the same fixed working set, each replayed by
 //     `tmemsim run` in a child process that prints its peak RSS; memory must
 //     not grow with the trace's length.
@@ -164,7 +164,7 @@ function childRun(file) {
   });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const m = /maxrss-kib=(\d+)/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`bench 5: tmemsim run ${file} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  if (r.status !== 0 || !m) throw new Error(`bench 6: tmemsim run ${file} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
   const report = JSON.parse(r.stdout);
   return { kib: Number(m[1]), s, run: report.runs[0].backend };
 }

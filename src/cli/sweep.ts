@@ -69,7 +69,7 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
   program
     .command('sweep')
     .description('run a grid of workloads x backends x compressors x zpools x pool limits x profiles in parallel; frontier and break-even')
-    .argument('[workloads...]', 'trace files, or directories of *.json traces')
+    .argument('[workloads...]', 'trace files, or directories of tmemsim traces (*.json, *.jsonl, *.tmtb)')
     .option('--file <sweep.json>', 'a sweep file (schema/sweep-v1.schema.json); flags override its fields')
     .option('--backends <names>', 'backends, comma-separated (default: each workload\'s own)')
     .option('--compressors <names>', 'compressors, comma-separated (backends with a compressor parameter)')

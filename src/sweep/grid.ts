@@ -22,7 +22,7 @@ const OWN_EXTENSIONS: readonly string[] = ['json', 'jsonl', 'tmtb'].flatMap((n) 
 
 /** What a sweep varies and holds fixed (a sweep file, or the flags). */
 export interface SweepGrid {
-  /** Trace files (a directory stands for its *.json files). */
+  /** Trace files (a directory stands for its tmemsim traces: *.json, *.jsonl, *.ndjson, *.tmtb). */
   workloads: string[];
   /** Backends; absent: each workload's own. */
   backends?: string[];
@@ -73,7 +73,7 @@ export function compareConfigs(a: SweepConfig, b: SweepConfig): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The trace files a grid names, directories expanded to their *.json files in name order. */
+/** The trace files a grid names, directories expanded to their tmemsim traces in name order. */
 export function workloadFiles(grid: SweepGrid): string[] {
   const out: string[] = [];
   for (const w of grid.workloads) {
@@ -100,8 +100,13 @@ export function workloadFiles(grid: SweepGrid): string[] {
 }
 
 export function workloadName(file: string): string {
-  return path.basename(file).replace(/\.(jsonl?|ndjson|tmtb|csv|txt)(\.gz)?$/, '');
+  const base = path.basename(file);
+  const ext = ALL_EXTENSIONS.find((e) => base.endsWith(e));
+  return ext === undefined ? base : base.slice(0, -ext.length);
 }
+
+/** Every registered trace file extension, longest first (".csv.gz" before ".gz"-less ones). */
+const ALL_EXTENSIONS: readonly string[] = [...TRACE_FORMATS.values()].flatMap((f) => f.extensions).sort((a, b) => b.length - a.length);
 
 /** The run options of one configuration (backend pass; the baseline pass uses the same without a backend). */
 export function overridesOf(grid: SweepGrid, c: SweepConfig): RunOverrides {

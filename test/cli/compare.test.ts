@@ -25,7 +25,7 @@ const base = (): Baseline => JSON.parse(fs.readFileSync(BASELINE, 'utf8'));
 describe('tmemsim compare', () => {
   it('the shipped baseline holds every shipped workload with every compressor its backend takes', async () => {
     const ids = base().entries.map((e) => e.id);
-    const workloads = fs.readdirSync(path.join(ROOT, 'workloads')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    const workloads = fs.readdirSync(path.join(ROOT, 'workloads')).filter((f) => /\.(json|jsonl|tmtb)$/.test(f)).map((f) => f.replace(/\.(json|jsonl|tmtb)$/, ''));
     for (const w of workloads) expect(ids.some((id) => id.startsWith(`${w}/`)), w).toBe(true);
     for (const c of ['lz4', 'deflate', 'zstd', 'lz4hc', 'lzo']) expect(ids).toContain(`mobile-app-switch/ssd/zcache/${c}/-/-`);
     for (const e of base().entries) expect(e.metrics).toHaveProperty('compression_ratio');
