@@ -31,7 +31,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../../sim/errors.js';
 import type { EventLocation, LocatedEvent, TraceEvent, TraceHeader } from '../events.js';
 import { LIMITS } from '../events.js';
-import { validateHeader } from '../validate.js';
+import { importedHeader } from './import/source.js';
 import { LineCursor } from './import/lines.js';
 import { OptionReader, parseContentMix, type FormatOptions, type OptionSpec } from './import/options.js';
 import { asyncEvents, type SyncTraceSource } from './text-source.js';
@@ -154,13 +154,7 @@ export class BpftraceTraceSource implements SyncTraceSource {
       swap: [...slots].sort((a, b) => a[0] - b[0]).map(([type, n]) => ({ type, slots: n })),
       mounts: [...this.devs.values()].map((fs) => ({ fs })),
     };
-    if (backend !== '' && backend !== 'none') config.backend = backend;
-    try {
-      this.header = validateHeader({ format: 'tmemsim-trace', version: 1, config, content: { default: content } }, { file: path });
-    } catch (e) {
-      if (e instanceof UsageError) o.bad(e.where.field?.startsWith('config.backend') ? 'backend' : 'content', e.what, e.accepted);
-      throw e;
-    }
+    this.header = importedHeader(path, o, config, backend, content);
   }
 
   *eventsSync(): IterableIterator<LocatedEvent> {

@@ -103,6 +103,22 @@ export interface Mapping {
   fs: number;
 }
 
+/**
+ * The header of an imported trace: `config` with the `backend` option
+ * (unless none) and the `content` option as the default mix, validated.
+ * The options are the only variable part of such a header, so an invalid
+ * backend or content names the option at fault.
+ */
+export function importedHeader(path: string, o: OptionReader, config: TraceHeader['config'], backend: string, content: string | Record<string, number>): TraceHeader {
+  if (backend !== '' && backend !== 'none') config.backend = backend;
+  try {
+    return validateHeader({ format: 'tmemsim-trace', version: 1, config, content: { default: content } }, { file: path });
+  } catch (e) {
+    if (e instanceof UsageError) o.bad(e.where.field?.startsWith('config.backend') ? 'backend' : 'content', e.what, e.accepted);
+    throw e;
+  }
+}
+
 /** An imported trace, opened: its header, its mapping, and how to start a pass. */
 export class ImportedTraceSource implements SyncTraceSource {
   readonly header: TraceHeader;
@@ -143,15 +159,7 @@ export class ImportedTraceSource implements SyncTraceSource {
       ram_mb: ramMb,
       mounts: [{ fs }],
     };
-    if (backend !== '' && backend !== 'none') config.backend = backend;
-    const header = { format: 'tmemsim-trace', version: 1, config, content: { default: content } };
-    try {
-      this.header = validateHeader(header, { file: path });
-    } catch (e) {
-      // The options are the only variable part of this header: name the option at fault.
-      if (e instanceof UsageError) o.bad(e.where.field?.startsWith('config.backend') ? 'backend' : 'content', e.what, e.accepted);
-      throw e;
-    }
+    this.header = importedHeader(path, o, config, backend, content);
     // Open once now: a missing file, a bad header line or a bad first request fails at open, not mid-run.
     const c = this.plan.open(this.ids);
     try {
