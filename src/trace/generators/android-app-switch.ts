@@ -36,7 +36,7 @@
  */
 
 import type { TraceEvent } from '../events.js';
-import { anonData, between, param, type TraceGenerator } from './generator.js';
+import { anonData, anonTouch, between, param, zcacheConfig, type TraceGenerator } from './generator.js';
 
 /** Mix of the anonymous pages the apps write. */
 export const ANDROID_ANON_MIX = { heap: 0.65, zero: 0.12, text: 0.1, code: 0.06, random: 0.07 } as const;
@@ -58,17 +58,9 @@ export const ANDROID_APP_SWITCH: TraceGenerator = {
   ],
   header(p) {
     const apps = p.apps!;
-    const slots = Math.max(1024, Math.ceil(apps * p['heap-pages']! * 1.5 * 1.25));
+    const description = `generated android-app-switch: ${apps} apps, ${p['ram-mb']} MiB RAM, zcache on frontswap`;
     return {
-      config: {
-        description: `generated android-app-switch: ${apps} apps, ${p['ram-mb']} MiB RAM, zcache on frontswap`,
-        ram_mb: p['ram-mb']!,
-        backend: 'zcache',
-        profile: ['mobile', 'ssd'],
-        swap: [{ type: 0, slots }],
-        mounts: [{ fs: 1 }],
-        swappiness: 100,
-      },
+      config: zcacheConfig(description, p['ram-mb']!, ['mobile', 'ssd'], apps * p['heap-pages']! * 1.5 * 1.25, { swappiness: 100 }),
       content: { default: { ...ANDROID_FILE_MIX } },
     };
   },
@@ -116,8 +108,7 @@ export const ANDROID_APP_SWITCH: TraceGenerator = {
           continue;
         }
         const page = rng.next() < 0.8 ? rng.int(hot) : rng.int(app.heap);
-        if (rng.next() < p.write!) yield { op: 'anon', pid: app.pid, page, write: true, data: anonData(rng, ANDROID_ANON_MIX, ctx) };
-        else yield { op: 'anon', pid: app.pid, page };
+        yield anonTouch(rng, app.pid, page, p.write!, ANDROID_ANON_MIX, ctx);
       }
     }
   },

@@ -40,7 +40,7 @@
  */
 
 import type { TraceEvent } from '../events.js';
-import { anonData, between, param, pickClass, Zipf, type TraceGenerator } from './generator.js';
+import { anonData, between, param, pickClass, zcacheConfig, Zipf, type TraceGenerator } from './generator.js';
 
 export const DATABASE_MIX = { heap: 0.38, text: 0.3, zero: 0.05, random: 0.27 } as const;
 
@@ -63,15 +63,9 @@ export const DATABASE: TraceGenerator = {
     param('ram-mb', 32, 1, 1 << 20, 'simulated RAM in MiB'),
   ],
   header(p) {
+    const description = `generated database: ${p['pool-pages']}-page buffer pool over a ${p['table-pages']}-page table, ${p['ram-mb']} MiB RAM, zcache`;
     return {
-      config: {
-        description: `generated database: ${p['pool-pages']}-page buffer pool over a ${p['table-pages']}-page table, ${p['ram-mb']} MiB RAM, zcache`,
-        ram_mb: p['ram-mb']!,
-        backend: 'zcache',
-        profile: ['ssd'],
-        swap: [{ type: 0, slots: Math.max(1024, Math.ceil(p['pool-pages']! * 1.25)) }],
-        mounts: [{ fs: 1 }],
-      },
+      config: zcacheConfig(description, p['ram-mb']!, ['ssd'], p['pool-pages']! * 1.25),
       content: { default: { ...DATABASE_MIX } },
     };
   },

@@ -102,6 +102,31 @@ export function anonData(rng: Rng, mix: Readonly<Record<string, number>>, ctx: G
   return pickClass(rng, mix);
 }
 
+/**
+ * One touch of an anonymous page: a write (new bytes drawn as anonData
+ * draws them) with probability `pWrite`, else a read.
+ */
+export function anonTouch(rng: Rng, pid: number, page: number, pWrite: number, mix: Readonly<Record<string, number>>, ctx: GeneratorContext): TraceEvent {
+  return rng.next() < pWrite ? { op: 'anon', pid, page, write: true, data: anonData(rng, mix, ctx) } : { op: 'anon', pid, page };
+}
+
+/**
+ * The header config every generator writes: zcache, one swap area of
+ * `swapPages` pages (at least 1024), filesystem 1 mounted, and anything
+ * kind-specific in `extra`.
+ */
+export function zcacheConfig(description: string, ramMb: number, profiles: string[], swapPages: number, extra: Partial<TraceConfig> = {}): TraceConfig {
+  return {
+    description,
+    ram_mb: ramMb,
+    backend: 'zcache',
+    profile: profiles,
+    swap: [{ type: 0, slots: Math.max(1024, Math.ceil(swapPages)) }],
+    mounts: [{ fs: 1 }],
+    ...extra,
+  };
+}
+
 /** An integer uniformly in [lo, hi]. */
 export function between(rng: Rng, lo: number, hi: number): number {
   return lo + rng.int(hi - lo + 1);

@@ -39,7 +39,7 @@
  */
 
 import type { TraceEvent } from '../events.js';
-import { anonData, between, param, Zipf, type TraceGenerator } from './generator.js';
+import { anonData, anonTouch, between, param, pickClass, zcacheConfig, Zipf, type GeneratorContext, type GeneratorParams, type TraceGenerator } from './generator.js';
 import type { Rng } from '../../content/rng.js';
 
 export const KBUILD_FILE_MIX = { text: 0.6, code: 0.35, zero: 0.05 } as const;
@@ -66,16 +66,9 @@ export const KERNEL_BUILD: TraceGenerator = {
     param('ram-mb', 40, 1, 1 << 20, 'simulated RAM in MiB'),
   ],
   header(p) {
-    const slots = Math.max(1024, Math.ceil(p.jobs! * p['heap-pages']! * 1.25));
+    const description = `generated kernel-build: make -j${p.jobs} over ${p.files} sources, ${p['ram-mb']} MiB RAM, zcache`;
     return {
-      config: {
-        description: `generated kernel-build: make -j${p.jobs} over ${p.files} sources, ${p['ram-mb']} MiB RAM, zcache`,
-        ram_mb: p['ram-mb']!,
-        backend: 'zcache',
-        profile: ['ssd', 'mobile'],
-        swap: [{ type: 0, slots }],
-        mounts: [{ fs: 1 }],
-      },
+      config: zcacheConfig(description, p['ram-mb']!, ['ssd', 'mobile'], p.jobs! * p['heap-pages']! * 1.25),
       content: { default: { ...KBUILD_FILE_MIX } },
     };
   },
@@ -83,25 +76,22 @@ export const KERNEL_BUILD: TraceGenerator = {
     const headers = p.headers!;
     const hdrPages = Array.from({ length: headers }, () => between(rng, 1, 4));
     const popular = new Zipf(headers, p.zipf!);
-    const jobs: (Iterator<TraceEvent> | null)[] = new Array<Iterator<TraceEvent> | null>(p.jobs!).fill(null);
+    // Every slot always runs a compile: one that ends is replaced by the next file's at once.
     let nextFile = 0;
-    let running = 0;
-    const start = (slot: number): void => {
-      jobs[slot] = compile(nextFile, 1000 + slot, p, rng, hdrPages, popular, ctx);
+    const compileNext = (slot: number): Iterator<TraceEvent> => {
+      const it = compile(nextFile, 1000 + slot, p, rng, hdrPages, popular, ctx);
       nextFile = (nextFile + 1) % p.files!;
-      running++;
+      return it;
     };
-    for (let s = 0; s < jobs.length; s++) start(s);
-    while (running > 0) {
+    const jobs = Array.from({ length: p.jobs! }, (_, slot) => compileNext(slot));
+    for (;;) {
       const slot = rng.int(jobs.length);
-      const it = jobs[slot];
-      if (it === null || it === undefined) continue;
+      const it = jobs[slot]!;
       const burst = between(rng, 1, 16);
       for (let k = 0; k < burst; k++) {
         const r = it.next();
         if (r.done === true) {
-          running--;
-          start(slot);
+          jobs[slot] = compileNext(slot);
           break;
         }
         yield r.value;
@@ -111,8 +101,8 @@ export const KERNEL_BUILD: TraceGenerator = {
 };
 
 function* compile(
-  file: number, pid: number, p: Record<string, number>, rng: Rng,
-  hdrPages: number[], popular: Zipf, ctx: { corpusPages: number },
+  file: number, pid: number, p: GeneratorParams, rng: Rng,
+  hdrPages: number[], popular: Zipf, ctx: GeneratorContext,
 ): Generator<TraceEvent> {
   const srcPages = between(rng, p['src-pages']!, 2 * p['src-pages']!);
   for (let i = 0; i < srcPages; i++) yield { op: 'file', fs: 1, inode: SRC_INODE + file, index: i };
@@ -124,16 +114,10 @@ function* compile(
   for (let pg = 0; pg < heap; pg++) yield { op: 'anon', pid, page: pg, write: true, data: anonData(rng, KBUILD_HEAP_MIX, ctx) };
   const touches = Math.round(heap * p.work!);
   for (let k = 0; k < touches; k++) {
-    const page = rng.int(heap);
-    if (rng.next() < p.write!) yield { op: 'anon', pid, page, write: true, data: anonData(rng, KBUILD_HEAP_MIX, ctx) };
-    else yield { op: 'anon', pid, page };
+    yield anonTouch(rng, pid, rng.int(heap), p.write!, KBUILD_HEAP_MIX, ctx);
   }
   const objPages = Math.ceil(srcPages * 1.5);
   for (let i = 0; i < objPages; i++) {
-    yield { op: 'file', fs: 1, inode: OBJ_INODE + file, index: i, write: true, data: pickObj(rng) };
+    yield { op: 'file', fs: 1, inode: OBJ_INODE + file, index: i, write: true, data: pickClass(rng, KBUILD_OBJECT_MIX) };
   }
-}
-
-function pickObj(rng: Rng): string {
-  return rng.next() < KBUILD_OBJECT_MIX.code ? 'code' : 'zero';
 }
