@@ -68,65 +68,6 @@ function same(b: Uint8Array, i: number, w: Uint8Array, len: number): boolean {
   return true;
 }
 
-// ---- building the object ------------------------------------------------------
-//
-// Setting members one by one (o[key] = v) makes V8 look up a map transition
-// per member through a megamorphic store, and leaves every event kind with
-// objects of many shapes. Instead the members are collected, and an object
-// whose keys are all known words is made by a small function compiled once
-// per key sequence: `(v) => ({ "op": v[0], "fs": v[1], ... })`, which builds
-// it in one step with one shape per sequence. Such a literal gives what
-// JSON.parse gives, duplicate keys included (first position, last value).
-
-/** Members of one object being parsed (one frame per nesting level). */
-class Frame {
-  readonly ids = new Int32Array(MAX_SHAPE_KEYS);
-  readonly keys: string[] = [];
-  readonly vals: unknown[] = [];
-  /** False once a key is not a known word (or there are too many): build member by member. */
-  shaped = true;
-}
-
-/** Objects with more members than this are built member by member. */
-const MAX_SHAPE_KEYS = 8;
-/** Bound on the compiled builders (traces with more key sequences build the rest member by member). */
-const MAX_SHAPES = 256;
-
-type Builder = (vals: readonly unknown[]) => Record<string, unknown>;
-
-/** A trie of key sequences (by word id) to their builders. */
-class ShapeNode {
-  readonly next: (ShapeNode | undefined)[] = [];
-  build: Builder | undefined = undefined;
-}
-
-const SHAPES = new ShapeNode();
-let shapeCount = 0;
-const FRAMES = [new Frame(), new Frame()];
-
-function compileShape(keys: readonly string[], n: number): Builder | undefined {
-  if (shapeCount >= MAX_SHAPES) return undefined;
-  shapeCount++;
-  const members = keys.slice(0, n).map((k, j) => `${JSON.stringify(k)}: v[${j}]`);
-  return new Function('v', `return { ${members.join(', ')} };`) as Builder;
-}
-
-function build(f: Frame, n: number): Record<string, unknown> {
-  if (f.shaped) {
-    let node = SHAPES;
-    const ids = f.ids;
-    for (let j = 0; j < n; j++) {
-      const id = ids[j] as number;
-      node = node.next[id] ?? (node.next[id] = new ShapeNode());
-    }
-    const b = node.build ?? (node.build = compileShape(f.keys, n));
-    if (b !== undefined) return b(f.vals);
-  }
-  const o: Record<string, unknown> = {};
-  for (let j = 0; j < n; j++) o[f.keys[j] as string] = f.vals[j];
-  return o;
-}
-
 /** Powers of ten that are exact doubles (Clinger's fast path: m / 10^k is correctly rounded). */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
@@ -174,14 +115,10 @@ function parseNumber(b: Uint8Array, i: number): number {
 /**
  * Parses the flat object starting at b[i] (which must be '{'); its '}' must
  * come before `end`. Returns the object (and sets flatEnd, flatNewlines) or
- * NOT_FLAT. `nested` is for the one level of objects inside. With
- * `templates` (a reader's), objects spelled like an earlier one but for
+ * NOT_FLAT. With `templates` (a reader's), objects spelled like an earlier one but for
  * their numbers are read by a template (see below).
  */
-export function parseFlat(
-  b: Buffer, i: number, end: number, nested = false, templates?: Templates,
-): Record<string, unknown> | typeof NOT_FLAT {
-  if (nested) return parseMembers(b, i, end, true);
+export function parseFlat(b: Buffer, i: number, end: number, templates?: Templates): Record<string, unknown> | typeof NOT_FLAT {
   if (templates === undefined) return parseMembers(b, i, end, false);
   const t = matchTemplates(templates, b, i, end);
   if (t !== null) return t;
@@ -190,12 +127,12 @@ export function parseFlat(
   return o;
 }
 
-/** parseFlat without templates. */
+/** parseFlat without templates (`nested`: the one level of objects inside, which may not nest further). */
 function parseMembers(b: Buffer, i: number, end: number, nested: boolean): Record<string, unknown> | typeof NOT_FLAT {
   if (b[i] !== 123) return NOT_FLAT;
-  const f = FRAMES[nested ? 1 : 0] as Frame;
-  f.shaped = true;
-  let n = 0;
+  // Members are set one by one: JSON.parse's object, duplicate keys included
+  // (first position, last value). Lines spelled alike take a template instead.
+  const o: Record<string, unknown> = {};
   let nl = 0;
   let first = true;
   let c = b[++i] as number;
@@ -224,7 +161,6 @@ function parseMembers(b: Buffer, i: number, end: number, nested: boolean): Recor
     else {
       key = b.toString('utf8', k0, i);
       if (key === '__proto__') return NOT_FLAT;
-      f.shaped = false;
     }
     c = b[++i] as number;
     while (c === 32 || c === 10 || c === 13 || c === 9) {
@@ -273,10 +209,7 @@ function parseMembers(b: Buffer, i: number, end: number, nested: boolean): Recor
     } else {
       return NOT_FLAT;
     }
-    if (n < MAX_SHAPE_KEYS) f.ids[n] = id;
-    else f.shaped = false;
-    f.keys[n] = key;
-    f.vals[n++] = v;
+    o[key] = v;
     c = b[i] as number;
     while (c === 32 || c === 10 || c === 13 || c === 9) {
       if (c === 10) nl++;
@@ -291,7 +224,7 @@ function parseMembers(b: Buffer, i: number, end: number, nested: boolean): Recor
   }
   flatEnd = i + 1;
   flatNewlines = nl;
-  return build(f, n);
+  return o;
 }
 
 // ---- templates ------------------------------------------------------------------

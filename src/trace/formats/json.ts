@@ -102,7 +102,7 @@ export class JsonCursor implements Cursor {
           c = b[++p];
         }
         if (c === 123) {
-          const o = parseFlat(b, p, this.reader.end, false, this.templates);
+          const o = parseFlat(b, p, this.reader.end, this.templates);
           if (o !== NOT_FLAT) {
             this.line = line;
             this.curLine = line + flatNewlines;
@@ -130,7 +130,7 @@ export class JsonCursor implements Cursor {
         }
         if (c < 0) throw this.truncated(`expected event #${this.count} or ']'`);
         const startLine = this.curLine;
-        const flat = parseFlat(this.reader.buf, this.pos, this.reader.end, false, this.templates);
+        const flat = parseFlat(this.reader.buf, this.pos, this.reader.end, this.templates);
         if (flat !== NOT_FLAT) {
           this.line = startLine;
           this.curLine += flatNewlines;

@@ -69,7 +69,7 @@ export class JsonlCursor implements Cursor {
       const b = this.reader.buf;
       const p = this.pos;
       if (p < this.limit && b[p] === 123) {
-        const o = parseFlat(b, p, this.limit, false, this.templates);
+        const o = parseFlat(b, p, this.limit, this.templates);
         if (o !== NOT_FLAT && flatNewlines === 0) {
           let e = flatEnd;
           let c = b[e];

@@ -38,7 +38,7 @@ describe('the flat fast path agrees with JSON.parse', () => {
   const check = (s: string, templates?: Templates): void => {
     const text = Buffer.from(s, 'utf8');
     const b = Buffer.concat([text, Buffer.from([0])]);
-    const r = parseFlat(b, 0, text.length, false, templates);
+    const r = parseFlat(b, 0, text.length, templates);
     if (r === NOT_FLAT) return;
     accepted++;
     let expected: unknown;

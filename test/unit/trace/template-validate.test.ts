@@ -40,7 +40,7 @@ describe('templated events', () => {
       fc.property(fc.integer({ min: 0, max: kinds.length - 1 }), fc.array(num, { minLength: 4, maxLength: 4 }), (k, nums) => {
         const text = kinds[k]!(nums);
         const b = Buffer.from(`${text}\n\0`);
-        const o = parseFlat(b, 0, b.length - 1, false, templates);
+        const o = parseFlat(b, 0, b.length - 1, templates);
         if (o === NOT_FLAT) return;
         expect(verdict(o)).toBe(verdict(JSON.parse(text)));
       }),
@@ -60,7 +60,7 @@ describe('templated events', () => {
     ];
     for (const line of lines) {
       const b = Buffer.from(`${line}\n\0`);
-      const o = parseFlat(b, 0, b.length - 1, false, templates);
+      const o = parseFlat(b, 0, b.length - 1, templates);
       if (o !== NOT_FLAT) expect(o).toEqual(JSON.parse(line));
     }
     // the first two spellings were learnt; the others never reached a compiler
