@@ -11,8 +11,8 @@
  *   the hypervisor's: taking guest RAM fails the test);
  * - a settable clock, scripted memory figures (vm()), a frontswap page count
  *   that frontswapShrink lowers (recording every target), and optionally a
- *   swap device that records every writeback and can refuse some (-EEXIST:
- *   the page is in the swap cache).
+ *   swap device that records every writeback and can refuse them all
+ *   (-EEXIST: the page is in the swap cache).
  *
  * ZswapEnv, XenEnv and RamsterEnv are the same double with the defaults each
  * backend's tests start from.
@@ -121,7 +121,6 @@ export class EnvDouble implements BackendEnv {
   /** Pageframes still available to allocPage (null: none may be taken). */
   freeBudget: number | null;
   poolPages = 0;
-  peakPoolPages = 0;
   /** Calls of allocPage, successful or not; successful ones; freePage calls. */
   allocCalls = 0;
   allocs = 0;
@@ -133,7 +132,6 @@ export class EnvDouble implements BackendEnv {
   committedAs: number;
   totalreserve: number;
   free: number | undefined;
-  vmCalls = 0;
   /** Every setTotalram value, in order. */
   readonly totalramSets: number[] = [];
 
@@ -147,8 +145,6 @@ export class EnvDouble implements BackendEnv {
   readonly takesWriteback: boolean;
   /** Every successful writeback, in order. */
   readonly writebacks: { type: number; offset: number }[] = [];
-  /** Offsets whose writeback fails with -EEXIST. */
-  readonly inSwapCache = new Set<number>();
   /** Set to refuse every writeback. */
   refuseAllWriteback = false;
   refusedWritebacks = 0;
@@ -183,7 +179,6 @@ export class EnvDouble implements BackendEnv {
     if (this.freeBudget <= 0) return false;
     this.freeBudget--;
     this.poolPages++;
-    if (this.poolPages > this.peakPoolPages) this.peakPoolPages = this.poolPages;
     this.allocs++;
     return true;
   }
@@ -205,7 +200,7 @@ export class EnvDouble implements BackendEnv {
   }
   swapWriteback(type: number, offset: number): boolean {
     if (!this.takesWriteback) return false;
-    if (this.refuseAllWriteback || this.inSwapCache.has(offset)) {
+    if (this.refuseAllWriteback) {
       this.refusedWritebacks++;
       return false;
     }
@@ -214,7 +209,6 @@ export class EnvDouble implements BackendEnv {
     return true;
   }
   vm(): VmInfo {
-    this.vmCalls++;
     return {
       totalram: this.totalram,
       maxram: this.maxram,

@@ -36,7 +36,7 @@
  * disagrees.
  */
 
-import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, readSync, writeSync } from 'node:fs';
 import { UsageError } from '../../sim/errors.js';
 import {
   EVENT_OPS, LIMITS, type DataSpec, type EventLocation, type EventOp, type LocatedEvent, type ParamMap, type ParamValue,
@@ -359,7 +359,6 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
   constructor(
     private readonly file: string,
     start: number,
-    private readonly size: number,
   ) {
     this.fd = openFile(file);
     this.base = start;
@@ -448,7 +447,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     if (code === END_CODE) return this.finishAt(p);
     const flags = b[p + 1]!;
     p += 2;
-    if (code >= 20) this.corrupt(`unknown op code ${code}`, p - 2);
+    if (code >= EVENT_OPS.length) this.corrupt(`unknown op code ${code}`, p - 2);
     if (flags & F_RESERVED || (flags & F_TIME) === 3) this.corrupt(`bad flags 0x${flags.toString(16)}`, p - 1);
     let t = -1;
     const tk = flags & F_TIME;
@@ -784,23 +783,16 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
       this.fd = -1;
     }
   }
-
-  /** File size, for progress. */
-  get total(): number {
-    return this.size;
-  }
 }
 
 /** A TMTB trace: header read and validated at open; every events() pass re-reads the file. */
 export class TmtbTraceSource implements SyncTraceSource, TraceSource {
   readonly header: TraceHeader;
-  readonly size: number;
   private readonly start: number;
 
   constructor(readonly path: string) {
     const fd = openFile(path);
     try {
-      this.size = fstatSync(fd).size;
       const h = readHeader(fd, path);
       this.header = h.header;
       this.start = h.start;
@@ -810,7 +802,7 @@ export class TmtbTraceSource implements SyncTraceSource, TraceSource {
   }
 
   eventsSync(): IterableIterator<LocatedEvent> & { readonly bytesRead: number } {
-    return new TmtbIterator(this.path, this.start, this.size);
+    return new TmtbIterator(this.path, this.start);
   }
 
   events(): AsyncIterable<LocatedEvent> {
