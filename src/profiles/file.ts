@@ -108,16 +108,9 @@ function schemaError(file: string, errors: ErrorObject[] | null | undefined): Us
       if (e.propertyName !== undefined) {
         pointer = `${e.instancePath}/${e.propertyName}`;
         what = `unknown name '${e.propertyName}'`;
-      } else what = `invalid value ${JSON.stringify(valueAt(e))}`;
+      } else what = `invalid value ${JSON.stringify(e.data)}`; // e.data: the value at instancePath (ajv's verbose mode)
   }
   return new UsageError(what, { file, field: pointer }, accepted(e));
-}
-
-let lastDoc: unknown;
-function valueAt(e: ErrorObject): unknown {
-  let v: unknown = lastDoc;
-  for (const k of e.instancePath.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return v;
 }
 
 function isPlain(v: unknown): v is Record<string, unknown> {
@@ -136,7 +129,6 @@ function merge(base: unknown, over: unknown): unknown {
 /** Checks a parsed profile document; returns the complete Profile. `file` names it in errors. */
 export function profileFromDocument(doc: unknown, file: string): FileProfile {
   const v = compile();
-  lastDoc = doc;
   if (!v(doc)) throw schemaError(file, v.errors);
   const d = doc as Record<string, unknown> & { name: string; extends?: string };
   let base: Profile | undefined;
