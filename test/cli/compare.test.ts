@@ -4,13 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../helpers/spawn.js';
+import { tmemsim } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const BASELINE = path.join(ROOT, 'results/baseline.json');
 
-const tmemsim = (...args: string[]) => runNode([BIN, ...args], ROOT);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-compare-'));
 const write = (name: string, v: unknown): string => {

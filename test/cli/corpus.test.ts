@@ -13,15 +13,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lz4wasm from 'lz4-wasm-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tmemsim } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-corpus-cli-'));
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
 
-function tmemsim(...args: string[]) {
-  return tmemsimAs(undefined, ...args);
-}
 
 /** tmemsim run as another user (uid = gid), or as this one when `uid` is undefined. */
 function tmemsimAs(uid: number | undefined, ...args: string[]) {
@@ -78,7 +76,7 @@ describe('corpus capture', () => {
         child.once('exit', (c) => rej(new Error(`child exited ${c}`)));
       });
       const out = path.join(DIR, 'child.pages');
-      const r = tmemsim('corpus', 'capture', '--pid', String(child.pid), '--out', out);
+      const r = await tmemsim('corpus', 'capture', '--pid', String(child.pid), '--out', out);
       if (r.code === 2 && /permission denied/.test(r.err)) {
         console.warn(`corpus capture test skipped: ${r.err.trim()} (ptrace_scope forbids reading a sibling process)`);
         return;
@@ -117,7 +115,7 @@ describe('corpus capture', () => {
       expect(got).toBe(want);
 
       // corpus stats' lz4 ratio over the whole capture is the standalone codec's ratio on the same pages.
-      const s = tmemsim('corpus', 'stats', out, '--format', 'json', '--compressor', 'lz4');
+      const s = await tmemsim('corpus', 'stats', out, '--format', 'json', '--compressor', 'lz4');
       expect(s.code).toBe(0);
       const stats = JSON.parse(s.out) as { pages: number; zero: number; compressors: { name: string; bytes: number; ratio: number; histogram: number[] }[] };
       expect(stats.pages).toBe(pages.length);
@@ -132,17 +130,17 @@ describe('corpus capture', () => {
     }
   }, 60_000);
 
-  it('--max-pages bounds the capture', () => {
+  it('--max-pages bounds the capture', async () => {
     const out = path.join(DIR, 'self.pages');
-    const r = tmemsim('corpus', 'capture', '--pid', String(process.pid), '--out', out, '--max-pages', '10');
+    const r = await tmemsim('corpus', 'capture', '--pid', String(process.pid), '--out', out, '--max-pages', '10');
     if (r.code === 2 && /permission denied/.test(r.err)) return;
     expect(r.code).toBe(0);
     expect(fs.statSync(out).size).toBe(10 * 4096);
   });
 
-  it('no such process: one line, exit 2', () => {
-    expectUsage(tmemsim('corpus', 'capture', '--pid', '4194304'), /^tmemsim: field '--pid': no process with pid 4194304/);
-    expectUsage(tmemsim('corpus', 'capture', '--pid', 'abc'), /field '--pid': 'abc' is not an integer \(accepted: 1\.\./);
+  it('no such process: one line, exit 2', async () => {
+    expectUsage(await tmemsim('corpus', 'capture', '--pid', '4194304'), /^tmemsim: field '--pid': no process with pid 4194304/);
+    expectUsage(await tmemsim('corpus', 'capture', '--pid', 'abc'), /field '--pid': 'abc' is not an integer \(accepted: 1\.\./);
   });
 
   it('another user\'s process without permission: one line, exit 2', () => {
@@ -153,13 +151,13 @@ describe('corpus capture', () => {
 });
 
 describe('corpus from-files and stats', () => {
-  it('cuts files into pages (last one zero-padded) and counts zero and same-filled pages', () => {
+  it('cuts files into pages (last one zero-padded) and counts zero and same-filled pages', async () => {
     const a = path.join(DIR, 'a.bin');
     const b = path.join(DIR, 'b.txt');
     fs.writeFileSync(a, Buffer.concat([Buffer.alloc(4096), Buffer.alloc(4096, 0xab), Buffer.from('x'.repeat(100))]));
     fs.writeFileSync(b, knownPage(3).toString('latin1').repeat(2));
     const out = path.join(DIR, 'files.pages');
-    const r = tmemsim('corpus', 'from-files', a, b, '--out', out);
+    const r = await tmemsim('corpus', 'from-files', a, b, '--out', out);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`${out}: 5 pages from 2 files\n`);
     const pages = pagesOf(out);
@@ -167,7 +165,7 @@ describe('corpus from-files and stats', () => {
     expect(pages[2]!.subarray(0, 100).toString()).toBe('x'.repeat(100));
     expect(pages[2]!.subarray(100).every((x) => x === 0)).toBe(true);
     expect(pages[3]!.equals(knownPage(3))).toBe(true);
-    const s = JSON.parse(tmemsim('corpus', 'stats', out, '-f', 'json').out) as { pages: number; zero: number; same_filled: number; compressors: { name: string; histogram: number[]; bytes: number }[] };
+    const s = JSON.parse((await tmemsim('corpus', 'stats', out, '-f', 'json')).out) as { pages: number; zero: number; same_filled: number; compressors: { name: string; histogram: number[]; bytes: number }[] };
     expect(s.pages).toBe(5);
     expect(s.zero).toBe(1);
     expect(s.same_filled).toBe(1);
@@ -177,19 +175,19 @@ describe('corpus from-files and stats', () => {
       expect(c.histogram.reduce((x, y) => x + y, 0)).toBe(5);
     }
     expect(s.compressors[0]!.bytes).toBe(pages.reduce((x, p) => x + lz4Size(p), 0));
-    const t = tmemsim('corpus', 'stats', out);
+    const t = await tmemsim('corpus', 'stats', out);
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^files\.pages: 5 pages, 1 zero, 1 same-filled/);
     expect(t.out).toMatch(/compressed size histogram/);
   });
 
-  it('an unreadable corpus or a missing input file: one line, exit 2', () => {
-    expectUsage(tmemsim('corpus', 'stats', path.join(DIR, 'none.pages')), /cannot read corpus '.*none\.pages': ENOENT/);
-    expectUsage(tmemsim('corpus', 'stats', DIR), /cannot read corpus '.*': not a regular file/);
+  it('an unreadable corpus or a missing input file: one line, exit 2', async () => {
+    expectUsage(await tmemsim('corpus', 'stats', path.join(DIR, 'none.pages')), /cannot read corpus '.*none\.pages': ENOENT/);
+    expectUsage(await tmemsim('corpus', 'stats', DIR), /cannot read corpus '.*': not a regular file/);
     const empty = path.join(DIR, 'empty.pages');
     fs.writeFileSync(empty, '');
-    expectUsage(tmemsim('corpus', 'stats', empty), /the file is empty/);
-    expectUsage(tmemsim('corpus', 'from-files', path.join(DIR, 'nope'), '--out', path.join(DIR, 'x.pages')), /cannot read '.*nope'/);
-    expectUsage(tmemsim('corpus', 'stats', empty, '--format', 'xml'), /field '--format': unknown format 'xml' \(accepted: table, json\)/);
+    expectUsage(await tmemsim('corpus', 'stats', empty), /the file is empty/);
+    expectUsage(await tmemsim('corpus', 'from-files', path.join(DIR, 'nope'), '--out', path.join(DIR, 'x.pages')), /cannot read '.*nope'/);
+    expectUsage(await tmemsim('corpus', 'stats', empty, '--format', 'xml'), /field '--format': unknown format 'xml' \(accepted: table, json\)/);
   });
 });

@@ -1,21 +1,16 @@
 /** `tmemsim trace inspect` from the command line (built bin): every input format, json and table output, one-line errors. */
 
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tmemsim } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const TRACES = path.resolve(ROOT, '../shared/traces');
 
-function tmemsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('tmemsim trace inspect', () => {
-  it('describes an imported trace (the real oracleGeneral sample) as JSON', () => {
-    const a = tmemsim('trace', 'inspect', path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin'), '-f', 'json');
+  it('describes an imported trace (the real oracleGeneral sample) as JSON', async () => {
+    const a = await tmemsim('trace', 'inspect', path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin'), '-f', 'json');
     expect(a.err).toBe('');
     expect(a.code).toBe(0);
     const r = JSON.parse(a.out);
@@ -27,8 +22,8 @@ describe('tmemsim trace inspect', () => {
     expect(r.reuse.cold + r.reuse.buckets.reduce((s: number, b: { count: number }) => s + b.count, 0)).toBe(113_872);
   });
 
-  it('prints tables for a workload', () => {
-    const r = tmemsim('trace', 'inspect', 'workloads/mixed-build.json');
+  it('prints tables for a workload', async () => {
+    const r = await tmemsim('trace', 'inspect', 'workloads/mixed-build.json');
     expect(r.code).toBe(0);
     expect(r.out).toContain('workloads/mixed-build.json (json): 28,680 events');
     expect(r.out).toMatch(/anon\s+│\s+26,400/);
@@ -36,11 +31,11 @@ describe('tmemsim trace inspect', () => {
     expect(r.out).toContain('reuse distance (LRU stack distance) of 28,680 page references');
   });
 
-  it('bad input: one line, exit 2', () => {
-    const f = tmemsim('trace', 'inspect', 'workloads/mixed-build.json', '-f', 'xml');
+  it('bad input: one line, exit 2', async () => {
+    const f = await tmemsim('trace', 'inspect', 'workloads/mixed-build.json', '-f', 'xml');
     expect(f.code).toBe(2);
     expect(f.err).toBe("tmemsim: field '--format': unknown format 'xml' (accepted: table, json)\n");
-    const m = tmemsim('trace', 'inspect', 'nope.jsonl');
+    const m = await tmemsim('trace', 'inspect', 'nope.jsonl');
     expect(m.code).toBe(2);
     expect(m.err.trimEnd().split('\n')).toHaveLength(1);
     expect(m.err).toContain('nope.jsonl: cannot read trace');

@@ -9,12 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../helpers/spawn.js';
+import { tmemsim } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/tmemsim.js');
 
-const tmemsim = (...args: string[]) => runNode([BIN, ...args], ROOT);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-sweep-'));
 const GRID = ['workloads/xen-selfshrink.json', 'workloads/mobile-app-switch.json', '--compressors', 'lz4,lzo', '--profiles', 'ssd', '--fast'];

@@ -5,23 +5,18 @@
  * errors with exit 2.
  */
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tmemsim } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const TRACES = path.resolve(ROOT, '../shared/traces');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-trace-cli-'));
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
 
-function tmemsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function file(name: string, data: string | Buffer): string {
   const p = path.join(DIR, name);
@@ -44,9 +39,9 @@ function expectUsage(r: { code: number | null; out: string; err: string }, text:
 }
 
 describe('tmemsim trace convert', () => {
-  it('converts the real oracleGeneral sample to JSONL: header first, one line per event', () => {
+  it('converts the real oracleGeneral sample to JSONL: header first, one line per event', async () => {
     const out = path.join(DIR, 'og.jsonl');
-    const r = tmemsim('trace', 'convert', path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin'), out);
+    const r = await tmemsim('trace', 'convert', path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin'), out);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('(oracleGeneral) -> ');
@@ -57,13 +52,13 @@ describe('tmemsim trace convert', () => {
     expect(lines[1]).toBe('{"op":"file","fs":1,"inode":40,"index":989705}');
   });
 
-  it('replaying the converted JSONL gives the same counters as replaying the csv directly', () => {
+  it('replaying the converted JSONL gives the same counters as replaying the csv directly', async () => {
     const csv = csvSlice(3000);
     const out = path.join(DIR, 'cp3000.jsonl');
-    expect(tmemsim('trace', 'convert', csv, out).code).toBe(0);
+    expect((await tmemsim('trace', 'convert', csv, out)).code).toBe(0);
     const flags = ['--profile', 'ssd', '--backend', 'zcache', '--ram-mb', '8', '-f', 'json'];
-    const direct = tmemsim('run', csv, '--input-format', 'csv', ...flags);
-    const converted = tmemsim('run', out, ...flags);
+    const direct = await tmemsim('run', csv, '--input-format', 'csv', ...flags);
+    const converted = await tmemsim('run', out, ...flags);
     expect(direct.err).toBe('');
     expect(direct.code).toBe(0);
     expect(converted.code).toBe(0);
@@ -77,23 +72,23 @@ describe('tmemsim trace convert', () => {
     expect(run.cleancache.puts).toBeGreaterThan(0); // 8 MiB is small enough for reclaim to put pages
   });
 
-  it('writes the JSON document form, or to standard output with -', () => {
+  it('writes the JSON document form, or to standard output with -', async () => {
     const csv = csvSlice(10);
     const json = path.join(DIR, 'cp10.json');
-    expect(tmemsim('trace', 'convert', csv, json, '--format-opt', 'time=keep,ram-mb=32').code).toBe(0);
+    expect((await tmemsim('trace', 'convert', csv, json, '--format-opt', 'time=keep,ram-mb=32')).code).toBe(0);
     const doc = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(doc.config.ram_mb).toBe(32);
     expect(doc.events[0]).toEqual({ op: 'file', fs: 1, inode: 5, index: 123713, write: true, t: 0 });
-    const std = tmemsim('trace', 'convert', csv, '-', '--output-format', 'jsonl', '--format-opt', 'time=keep', '--format-opt', 'ram-mb=32');
+    const std = await tmemsim('trace', 'convert', csv, '-', '--output-format', 'jsonl', '--format-opt', 'time=keep', '--format-opt', 'ram-mb=32');
     expect(std.code).toBe(0);
     const lines = std.out.trimEnd().split('\n');
     expect(JSON.parse(lines[0]!)).toEqual({ format: doc.format, version: doc.version, config: doc.config, content: doc.content });
     expect(lines.slice(1).map((l) => JSON.parse(l))).toEqual(doc.events);
   });
 
-  it('reads a gzip page-reference trace', () => {
+  it('reads a gzip page-reference trace', async () => {
     const gz = file('refs.trace.gz', gzipSync('# refs\n1\n2\n*\n1\n'));
-    const r = tmemsim('trace', 'convert', gz, '-', '--input-format', 'pageref');
+    const r = await tmemsim('trace', 'convert', gz, '-', '--input-format', 'pageref');
     expect(r.code).toBe(0);
     expect(r.out.trimEnd().split('\n').slice(1)).toEqual([
       '{"op":"file","fs":1,"inode":0,"index":1}',
@@ -102,32 +97,32 @@ describe('tmemsim trace convert', () => {
     ]);
   });
 
-  it('bad files and options: one line, exit 2, no output file', () => {
+  it('bad files and options: one line, exit 2, no output file', async () => {
     const real = fs.readFileSync(path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin'));
     const trunc = file('cloudPhysicsIO.oracleGeneral.bin', Buffer.concat([real, real.subarray(0, 20)]));
     const out = path.join(DIR, 'never.jsonl');
-    expectUsage(tmemsim('trace', 'convert', trunc, out), `tmemsim: ${trunc}: record 113872 is truncated (20 of 24 bytes)`);
+    expectUsage(await tmemsim('trace', 'convert', trunc, out), `tmemsim: ${trunc}: record 113872 is truncated (20 of 24 bytes)`);
     expect(fs.existsSync(out)).toBe(false);
     const csv = path.join(TRACES, 'cloudPhysicsIO.csv');
-    expectUsage(tmemsim('trace', 'convert', csv, out, '--format-opt', 'obj-id-col=9'),
+    expectUsage(await tmemsim('trace', 'convert', csv, out, '--format-opt', 'obj-id-col=9'),
       `${csv}:2, field 'obj-id-col': column 9 does not exist in line 2 (5 columns)`);
-    expectUsage(tmemsim('trace', 'convert', file('ids.txt', '1\nfoo\n'), out), ":2, field 'id': 'foo' is not an unsigned integer");
-    expectUsage(tmemsim('trace', 'convert', csv, out, '--format-opt', 'obj-id=5'), "field '--format-opt': unknown option 'obj-id' for input format csv (accepted: page-size, ");
+    expectUsage(await tmemsim('trace', 'convert', file('ids.txt', '1\nfoo\n'), out), ":2, field 'id': 'foo' is not an unsigned integer");
+    expectUsage(await tmemsim('trace', 'convert', csv, out, '--format-opt', 'obj-id=5'), "field '--format-opt': unknown option 'obj-id' for input format csv (accepted: page-size, ");
     const gz = gzipSync('1\n2\n3\n'.repeat(1000));
     const bad = Buffer.from(gz);
     bad[bad.length - 7]! ^= 0x40;
-    expectUsage(tmemsim('trace', 'convert', file('bad.pageref.gz', bad), out), 'bad.pageref.gz: gzip data is corrupt: ');
-    expectUsage(tmemsim('trace', 'convert', csv, out, '--output-format', 'yaml'), "unknown output format 'yaml'");
-    expectUsage(tmemsim('trace', 'convert', file('x.dat', '1\n'), out), "unknown trace file extension '.dat'");
-    expectUsage(tmemsim('trace', 'convert', csv), "missing required argument 'out'");
-    expectUsage(tmemsim('run', trunc, '--profile', 'ssd'), 'record 113872 is truncated (20 of 24 bytes)');
+    expectUsage(await tmemsim('trace', 'convert', file('bad.pageref.gz', bad), out), 'bad.pageref.gz: gzip data is corrupt: ');
+    expectUsage(await tmemsim('trace', 'convert', csv, out, '--output-format', 'yaml'), "unknown output format 'yaml'");
+    expectUsage(await tmemsim('trace', 'convert', file('x.dat', '1\n'), out), "unknown trace file extension '.dat'");
+    expectUsage(await tmemsim('trace', 'convert', csv), "missing required argument 'out'");
+    expectUsage(await tmemsim('run', trunc, '--profile', 'ssd'), 'record 113872 is truncated (20 of 24 bytes)');
     expect(fs.existsSync(out)).toBe(false);
   });
 });
 
 describe('tmemsim trace formats', () => {
-  it('lists every format with its extensions and options', () => {
-    const r = tmemsim('trace', 'formats');
+  it('lists every format with its extensions and options', async () => {
+    const r = await tmemsim('trace', 'formats');
     expect(r.code).toBe(0);
     for (const name of ['json (.json)', 'jsonl (', 'csv (.csv', 'txt (.txt', 'oracleGeneral (.oraclegeneral.bin', 'vscsi (.vscsi', 'pageref (.pageref']) {
       expect(r.out).toContain(name);

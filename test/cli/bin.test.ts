@@ -1,0 +1,43 @@
+/**
+ * The bin itself, spawned: the shim that loads dist/, sets the exit code and
+ * re-runs a sweep with --single-threaded-gc. Command behaviour is tested
+ * in-process (test/helpers/cli.ts); these are the only tests that start node.
+ */
+
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/spawn.js';
+import { ROOT } from '../helpers/cli.js';
+import { VERSION } from '../../src/version.js';
+
+const BIN = path.join(ROOT, 'bin/tmemsim.js');
+const bin = (...args: string[]) => runNode([BIN, ...args], ROOT);
+
+describe('bin/tmemsim.js', () => {
+  it('prints the version from the built dist/', async () => {
+    const r = await bin('--version');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(VERSION);
+  });
+
+  it('sets the process exit code main() returns: 0 for a run, 2 for bad input with one line', async () => {
+    const ok = await bin('run', 'workloads/xen-selfshrink.json', '--fast', '--format', 'json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toHaveProperty('runs');
+    const bad = await bin('run', 'no-such-trace.json');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe('');
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('re-runs a sweep with --single-threaded-gc and passes its exit code through', async () => {
+    const r = await bin('sweep', 'workloads/xen-selfshrink.json', '--profiles', 'ssd', '--fast', '--format', 'csv');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n').length).toBeGreaterThan(1);
+    const bad = await bin('sweep', 'workloads/xen-selfshrink.json', '--profiles', 'no-such-profile');
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
+});
