@@ -114,6 +114,14 @@ export interface Backend {
    * the frontend clears its bit after a successful load.
    */
   readonly frontswapExclusiveGets: boolean;
+  /**
+   * Whether cleancache mounts with the same uuid share one pool
+   * (init_shared_fs joins the pool of that uuid: Xen's shared ephemeral
+   * pools). The oracle then keys such mounts' pages by uuid, so a get through
+   * one sharer is checked against a put through another. Absent: every
+   * mount has its own pool.
+   */
+  readonly sharedPools?: boolean;
   /** Current parameter values. */
   params(): ParamMap;
   /** Change a runtime parameter (the `param` event). Throws UsageError if unknown or invalid. */

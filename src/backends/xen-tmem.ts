@@ -340,6 +340,8 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
   readonly cleancache: CleancacheOps | null;
   /** Xen's shim never calls frontswap_tmem_exclusive_gets(true): persistent gets keep the page. */
   readonly frontswapExclusiveGets = false;
+  /** NEW_POOL(SHARED, uuid) joins the global shared pool of that uuid: mounts with one uuid share a pool. */
+  readonly sharedPools = true;
 
   readonly counters: XenTmemCounters = zeroCounters();
   readonly tmem: Tmem<XenPgp>;

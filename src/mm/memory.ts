@@ -371,6 +371,13 @@ export class Memory {
     this.releaseId(id);
   }
 
+  /** Calls f(offset) for every slot of `type` whose owning page is swapped out (not resident). */
+  forEachSwappedOut(type: number, f: (off: number) => void): void {
+    for (const [s, id] of this.slotOwner) {
+      if (slotType(s) === type && !(this.flags[id]! & F_RESIDENT)) f(slotOffset(s));
+    }
+  }
+
   /** Swap slots owned by anonymous pages (for the audit). */
   ownedSlots(): number {
     return this.slotOwner.size;

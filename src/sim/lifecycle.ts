@@ -72,6 +72,10 @@ const zombie: RmmodStrategy = {
       }
     }
     z.ccPages = b.storedPages() - z.swapPages;
+    for (const fs of m.cleancache.mountedFs()) {
+      const fake = m.cleancache.poolidOf(fs);
+      if (fake !== undefined && fake >= 0) z.ccPools.set(fs, m.cleancache.realPoolid(fake));
+    }
     m.unregisterBackend(b, z);
     return true;
   },
@@ -161,6 +165,43 @@ export class Zombie {
   /** The slot was rewritten or freed: the zombie's copy is stale, drop it. */
   drop(type: number, off: number): void {
     if (this.held.delete(type * 2 ** 32 + off)) this.backend.frontswap?.invalidatePage(type, off);
+  }
+
+  /**
+   * frontswap_invalidate_area (or swapoff) of `type`: every slot of the area
+   * the zombie still holds is dropped, as the live backend's are
+   * (invalidate_area of the old backend), so a reused slot never reads a
+   * previous owner's bytes. Returns the slots dropped.
+   */
+  dropArea(type: number): number {
+    let n = 0;
+    for (const s of this.held) {
+      if (Math.floor(s / 2 ** 32) === type) {
+        this.held.delete(s);
+        n++;
+      }
+    }
+    if (n > 0) this.backend.frontswap?.invalidateArea(type);
+    return n;
+  }
+
+  /**
+   * The old backend's cleancache pool of each filesystem mounted at rmmod
+   * (fs → real pool id), so umount and invalidate_fs purge its pages too.
+   */
+  readonly ccPools = new Map<number, number>();
+
+  /** umount or cleancache_invalidate_fs of `fs`: the old backend destroys the fs's pool (its pages are freed, not drained). */
+  dropFs(fs: number): void {
+    const pool = this.ccPools.get(fs);
+    if (pool === undefined) return;
+    this.ccPools.delete(fs);
+    const cc = this.backend.cleancache;
+    if (!cc || pool < 0) return;
+    const before = this.backend.storedPages();
+    cc.invalidateFs(pool);
+    const freed = before - this.backend.storedPages();
+    this.ccPages = Math.max(0, this.ccPages - freed);
   }
 
   /** Take the slot out (it is being repatriated now). */

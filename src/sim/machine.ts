@@ -24,7 +24,7 @@ import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
 import { Memory } from '../mm/memory.js';
 import { SwapDevices } from '../mm/swap.js';
-import type { ParamMap } from '../trace/events.js';
+import { LIMITS, type ParamMap } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 
@@ -142,6 +142,10 @@ export class Machine implements BackendEnv {
   clock = 0;
   /** Index of the event being run (for records). */
   eventIndex = 0;
+  /** The uuid each filesystem was mounted with (shared pools), by fs. */
+  private readonly uuids: (string | undefined)[] = [];
+  /** Oracle keys of shared pools, by uuid (above every fs number). */
+  private readonly uuidKeys = new Map<string, number>();
   private readonly page: LazyPage;
   private readonly out: PageOut = newPageOut();
 
@@ -182,6 +186,7 @@ export class Machine implements BackendEnv {
   }
   frontswapShrink(target: number): { toRam: number; toDisk: number } {
     const moved = { toRam: 0, toDisk: 0 };
+    this.touchAll();
     const total = this.frontswap.currPages();
     if (total <= target) return moved;
     const n = total - target;
@@ -255,6 +260,7 @@ export class Machine implements BackendEnv {
     const r0 = t.swapReads;
     const rec = this.newRecord('rmmod', b.name, strategy.name);
     strategy.run(this, b, rec, { rate });
+    this.touchAll();
     rec.cpu_ns = t.cpuNs - cpu0;
     rec.duration_ns = rec.cpu_ns + (t.ioNs - io0);
     rec.swap_writes = t.swapWrites - w0;
@@ -351,12 +357,20 @@ export class Machine implements BackendEnv {
         z.rec.pages_dropped += k;
         this.meter.meta(k * UNLOAD_FREE_CYCLES);
       }
-      if (z.done) {
-        this.poolPages -= z.backend.poolPages();
-        z.rec.drained_ns = now;
-      }
     }
-    if (this.zombies.some((z) => z.done)) this.zombies = this.zombies.filter((z) => !z.done);
+    this.reapZombies(now);
+  }
+
+  /** Zombies with nothing left are gone: their pool pages go back to RAM. */
+  private reapZombies(now: number): void {
+    let any = false;
+    for (const z of this.zombies) {
+      if (!z.done) continue;
+      any = true;
+      this.poolPages -= z.backend.poolPages();
+      z.rec.drained_ns = now;
+    }
+    if (any) this.zombies = this.zombies.filter((z) => !z.done);
   }
 
   // ---- swap layer ----------------------------------------------------------------
@@ -449,8 +463,76 @@ export class Machine implements BackendEnv {
   swapoff(type: number): void {
     this.memory.unuseArea(type);
     this.frontswap.swapoff(type);
+    this.dropZombieArea(type);
     this.oracle.swapoff(type);
     this.swap.off(type);
+  }
+
+  /**
+   * frontswap_invalidate_area issued by a trace: the backend drops the area,
+   * and so does every zombie (an unloaded backend still holding its pages);
+   * nothing stored before may be loaded after.
+   */
+  invalidateArea(type: number): void {
+    this.frontswap.invalidateArea(type);
+    this.dropZombieArea(type);
+    this.oracle.areaInvalidated(type);
+    this.touchedAreas |= 1 << type;
+  }
+
+  // ---- completeness ------------------------------------------------------------------
+  /** Swap areas whose slots an event changed wholesale (bit per type), checked by audit(). */
+  touchedAreas = 0;
+  /** Every swap area (rmmod, a node dying, a parameter change, frontswap_shrink). */
+  touchAll(): void {
+    this.touchedAreas = -1;
+  }
+
+  /**
+   * The completeness invariant, run after every event: each anonymous page
+   * the memory model has swapped out must have a copy in frontswap (or with
+   * a zombie), or on the swap device; one that has none is counted lost. Only
+   * the swap areas the event changed wholesale are walked (single-slot
+   * operations keep the oracle exact by construction: a failed store writes
+   * the device, a missed load is counted where it misses).
+   */
+  audit(): void {
+    const mask = this.touchedAreas;
+    if (mask === 0) return;
+    this.touchedAreas = 0;
+    for (const type of this.swap.types()) {
+      if ((mask & (1 << type)) === 0) continue;
+      this.memory.forEachSwappedOut(type, (off) => {
+        const loc = this.oracle.slotLoc(type, off);
+        if (loc & (Loc.Disk | Loc.Lost)) return;
+        if (loc & Loc.Tmem && (this.frontswap.test(type, off) || this.zombieHolds(type, off))) return;
+        this.oracle.lostOwned(type, off, 'is swapped out but has no copy in frontswap or on the swap device');
+      });
+    }
+  }
+
+  private zombieHolds(type: number, off: number): boolean {
+    for (const z of this.zombies) if (z.holds(type, off)) return true;
+    return false;
+  }
+
+  private dropZombieArea(type: number): void {
+    if (this.zombies.length === 0) return;
+    for (const z of this.zombies) z.dropArea(type);
+    this.reapZombies(this.clock);
+  }
+
+  /** cleancache_invalidate_fs issued by a trace. */
+  invalidateFs(fs: number): void {
+    this.cleancache.invalidateFs(fs);
+    this.dropZombieFs(fs);
+    this.oracle.ccDropFs(this.ccKey(fs));
+  }
+
+  private dropZombieFs(fs: number): void {
+    if (this.zombies.length === 0) return;
+    for (const z of this.zombies) z.dropFs(fs);
+    this.reapZombies(this.clock);
   }
 
   // ---- page cache / cleancache -----------------------------------------------------
@@ -467,10 +549,10 @@ export class Machine implements BackendEnv {
     this.stats.pgcache_misses++;
     if (this.cleancache.get(fs, inode, index, out)) {
       this.stats.pgcache_gets_cleancache++;
-      this.oracle.ccCheckGet(fs, inode, index, out);
+      this.oracle.ccCheckGet(this.ccKey(fs), inode, index, out);
       return true;
     }
-    this.oracle.ccDrop(fs, inode, index);
+    this.oracle.ccDrop(this.ccKey(fs), inode, index);
     this.meter.io('fs', 'read');
     return false;
   }
@@ -486,7 +568,7 @@ export class Machine implements BackendEnv {
     const p = this.stamp(desc);
     const hash = this.oracle.hashOf(p);
     this.cleancache.put(fs, inode, index, p);
-    this.oracle.ccPut(fs, inode, index, p.tag, desc, hash);
+    this.oracle.ccPut(this.ccKey(fs), inode, index, p.tag, desc, hash);
   }
 
   /** Writeback of a dirty file page. */
@@ -497,12 +579,30 @@ export class Machine implements BackendEnv {
 
   mount(fs: number, uuid?: string): void {
     this.cleancache.mount(fs, uuid);
+    this.uuids[fs] = uuid;
   }
 
   umount(fs: number): void {
     this.memory.dropFs(fs);
+    const key = this.ccKey(fs);
     this.cleancache.umount(fs);
-    this.oracle.ccDropFs(fs);
+    this.dropZombieFs(fs);
+    this.oracle.ccDropFs(key);
+    this.uuids[fs] = undefined;
+  }
+
+  /**
+   * The oracle's key for a filesystem's cleancache pages: the fs itself, or,
+   * when the backend shares pools by uuid (Backend.sharedPools: Xen's shared
+   * ephemeral pools), one key for every mount of that uuid, so a get through
+   * any sharer is checked against the pool's last put.
+   */
+  ccKey(fs: number): number {
+    const uuid = this.uuids[fs];
+    if (uuid === undefined || this.backend?.sharedPools !== true) return fs;
+    let k = this.uuidKeys.get(uuid);
+    if (k === undefined) this.uuidKeys.set(uuid, (k = LIMITS.maxFs + 1 + this.uuidKeys.size));
+    return k;
   }
 
   // ---- reporting --------------------------------------------------------------------

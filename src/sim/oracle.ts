@@ -30,6 +30,8 @@ export const enum Loc {
   Disk = 2,
   /** Loaded exclusively: the only copy is the (dirty) page in RAM. */
   Ram = 4,
+  /** The page was counted lost (so the completeness check never counts it twice). */
+  Lost = 8,
 }
 
 export interface OracleCounts {
@@ -169,7 +171,7 @@ export class Oracle {
     if (loc & Loc.Ram) return Loc.Ram;
     if (loc & Loc.Tmem) {
       this.violation('lost', `swap page type ${type} offset ${off} (version ${this.slotTag(type, off)}) ${why}`);
-      this.slots[type]!.loc[off] = Loc.None;
+      this.slots[type]!.loc[off] = Loc.Lost;
     }
     return Loc.None;
   }
@@ -179,7 +181,29 @@ export class Oracle {
     const s = this.slots[type];
     if (!s || (s.loc[off]! & Loc.Tmem) === 0) return;
     s.loc[off] = s.loc[off]! & ~Loc.Tmem;
-    if (s.loc[off] === Loc.None) this.violation('lost', `swap page type ${type} offset ${off} ${why}`);
+    if (s.loc[off] === Loc.None) {
+      this.violation('lost', `swap page type ${type} offset ${off} ${why}`);
+      s.loc[off] = Loc.Lost;
+    }
+  }
+
+  /** frontswap_invalidate_area: no slot of the area has a copy in tmem any more (disk copies stay). */
+  areaInvalidated(type: number): void {
+    const s = this.slots[type];
+    if (!s) return;
+    const loc = s.loc;
+    for (let i = 0; i < loc.length; i++) if (loc[i]! & Loc.Tmem) loc[i] = loc[i]! & ~Loc.Tmem;
+  }
+
+  /**
+   * The completeness check found a swapped-out page of the memory model with
+   * no copy anywhere (not in frontswap, not on the swap device): lost, once.
+   */
+  lostOwned(type: number, off: number, why: string): void {
+    const s = this.slots[type];
+    if (!s || s.loc[off]! & Loc.Lost) return;
+    this.violation('lost', `swap page type ${type} offset ${off} (version ${s.tag[off]}) ${why}`);
+    s.loc[off] = Loc.Lost;
   }
 
   /** Slots the oracle believes are held by tmem (for the end-of-run audit). */

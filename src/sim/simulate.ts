@@ -140,6 +140,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
       dispatch(m, { event: inj.event, loc: { file: '--at', line: 0, index } }, o, '--at', cfg, inj.spec);
       m.memory.balance();
       m.advance(0);
+      m.audit();
     }
   };
   const step = (le: LocatedEvent): void => {
@@ -149,6 +150,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     dispatch(m, le, o, src.path, cfg);
     m.memory.balance();
     m.advance(0);
+    m.audit();
     events++;
     if (sampler) sampler.tick(m, events);
   };
@@ -237,8 +239,7 @@ function dispatch(m: Machine, le: LocatedEvent, o: PassOptions, file: string, cf
         break;
       case 'frontswap_invalidate_area':
         checkSlot(m, le, file, ev.type, 0);
-        m.frontswap.invalidateArea(ev.type);
-        m.oracle.swapon(ev.type, m.frontswap.slots(ev.type));
+        m.invalidateArea(ev.type);
         break;
       case 'cleancache_put':
         checkFs(m, le, file, ev.fs);
@@ -251,17 +252,16 @@ function dispatch(m: Machine, le: LocatedEvent, o: PassOptions, file: string, cf
       case 'cleancache_invalidate_page':
         checkFs(m, le, file, ev.fs);
         m.cleancache.invalidatePage(ev.fs, ev.inode, ev.index);
-        m.oracle.ccDrop(ev.fs, ev.inode, ev.index);
+        m.oracle.ccDrop(m.ccKey(ev.fs), ev.inode, ev.index);
         break;
       case 'cleancache_invalidate_inode':
         checkFs(m, le, file, ev.fs);
         m.cleancache.invalidateInode(ev.fs, ev.inode);
-        m.oracle.ccDropInode(ev.fs, ev.inode);
+        m.oracle.ccDropInode(m.ccKey(ev.fs), ev.inode);
         break;
       case 'cleancache_invalidate_fs':
         checkFs(m, le, file, ev.fs);
-        m.cleancache.invalidateFs(ev.fs);
-        m.oracle.ccDropFs(ev.fs);
+        m.invalidateFs(ev.fs);
         break;
       case 'swapon':
         if (m.swap.get(ev.type)) fail(`swap type ${ev.type} is already on`, le, file, 'type');
@@ -297,12 +297,14 @@ function dispatch(m: Machine, le: LocatedEvent, o: PassOptions, file: string, cf
         const f = ev.op === 'node_down' ? b.nodeDown : b.nodeUp;
         if (!f) fail(`backend ${b.name} has no remote nodes`, le, file, 'op', 'node_down and node_up need a backend with remote memory (ramster)');
         f.call(b, ev.node, m.clock);
+        m.touchAll();
         break;
       }
       case 'param':
         if (!withBackend) break;
         if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');
         m.backend.setParam(ev.name, ev.value);
+        m.touchAll();
         break;
     }
   } catch (e) {
