@@ -25,7 +25,7 @@
 
 import { ZERO_DESC } from '../content/page.js';
 import { LoadResult } from '../frontends/frontswap.js';
-import { FAULT_CYCLES, RECLAIM_CYCLES, type Machine } from '../sim/machine.js';
+import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { LruLists } from './lru.js';
 import { slotOffset, slotType } from './swap.js';
 
@@ -74,7 +74,7 @@ export class Memory {
   private fileCredit = 0;
 
   constructor(
-    private readonly m: Machine,
+    private readonly m: MmEnv,
     public ramPages: number,
     private readonly swappiness: number,
   ) {
@@ -299,10 +299,8 @@ export class Memory {
   reclaim(target: number): void {
     // shrink_slab: registered shrinkers (zcache's cleancache shrinker) run with every reclaim pass.
     // The model has no active/inactive split, so every page counts as inactive.
-    const b = this.m.backend;
-    if (b?.shrink) {
+    if (this.m.shrinkSlab(target - this.free, { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! })) {
       this.m.stats.shrinker_calls++;
-      b.shrink(target - this.free, { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! });
       if (this.free >= target) return;
     }
     let anonStuck = false;

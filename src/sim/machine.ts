@@ -12,7 +12,7 @@
  * simulated RAM (Memory) that the workload's pages live in.
  */
 
-import type { Backend, BackendEnv, BackendFactory, VmInfo } from '../backends/backend.js';
+import type { Backend, BackendEnv, BackendFactory, LruSizes, VmInfo } from '../backends/backend.js';
 import { resolveParams } from '../backends/params.js';
 import type { CompressionService } from '../compressors/service.js';
 import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.js';
@@ -22,20 +22,13 @@ import { CostMeter, type CostModel, type CostTotals } from '../cost/meter.js';
 import { OpCharges } from '../cost/op-charges.js';
 import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
+import type { MmEnv } from '../mm/env.js';
 import { Memory } from '../mm/memory.js';
 import { SwapDevices } from '../mm/swap.js';
 import { LIMITS, type ParamMap } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 
-/**
- * Kernel work outside tmem, charged in both passes so the baseline has a CPU
- * cost too. Estimates [I]: a minor fault with page allocation and mapping is
- * roughly 1-2 µs of kernel time on x86 (~3000 cycles); reclaiming one page
- * (LRU isolation, unmapping, freeing) roughly 1000 cycles.
- */
-export const FAULT_CYCLES = 3000;
-export const RECLAIM_CYCLES = 1000;
 
 export interface MachineOptions {
   ramPages: number;
@@ -104,7 +97,7 @@ export interface LifecycleSnapshot {
   fs_loads: number;
 }
 
-export class Machine implements BackendEnv {
+export class Machine implements BackendEnv, MmEnv {
   readonly meter: CostMeter;
   readonly oracle: Oracle;
   readonly frontswap = new Frontswap();
@@ -224,6 +217,14 @@ export class Machine implements BackendEnv {
   }
   setTotalram(pages: number): void {
     this.memory.setRamPages(pages);
+  }
+
+  // ---- MmEnv --------------------------------------------------------------------
+  shrinkSlab(nrToScan: number, lru: LruSizes): boolean {
+    const b = this.backend;
+    if (!b?.shrink) return false;
+    b.shrink(nrToScan, lru);
+    return true;
   }
 
   // ---- time -------------------------------------------------------------------
@@ -575,6 +576,16 @@ export class Machine implements BackendEnv {
   fileWriteback(): void {
     this.meter.io('fs', 'write');
     this.stats.writeback_pages++;
+  }
+
+  /** cleancache_invalidate_page / _inode issued by a tmem-level trace. */
+  fileInvalidatePage(fs: number, inode: number, index: number): void {
+    this.cleancache.invalidatePage(fs, inode, index);
+    this.oracle.ccDrop(this.ccKey(fs), inode, index);
+  }
+  fileInvalidateInode(fs: number, inode: number): void {
+    this.cleancache.invalidateInode(fs, inode);
+    this.oracle.ccDropInode(this.ccKey(fs), inode);
   }
 
   mount(fs: number, uuid?: string): void {

@@ -4,7 +4,8 @@
  *
  *   for each event (streamed):
  *     clock = max(clock, event.t)
- *     dispatch: control → machine lifecycle / swap / mounts
+ *     dispatch (HANDLERS, one per op):
+ *               control → machine lifecycle / swap / mounts
  *               tmem level → frontswap / cleancache exactly as issued
  *               mm level → the memory model, which decides swap and cache traffic
  *     kswapd balance; clock += modelled work
@@ -15,7 +16,7 @@ import { CachingCompressionService } from '../compressors/cache.js';
 import { Corpus } from '../content/corpus.js';
 import { ContentSource } from '../content/source.js';
 import { costModelOf, type Profile } from '../profiles/profile.js';
-import type { LocatedEvent, TraceEvent, TraceSource } from '../trace/events.js';
+import type { EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from './errors.js';
@@ -137,17 +138,20 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   const inject = (index: number, final: boolean): void => {
     while (pending.length > 0 && (final || isDue(pending[0]!, index, m.clock, o.total))) {
       const inj = pending.shift()!;
-      dispatch(m, { event: inj.event, loc: { file: '--at', line: 0, index } }, o, '--at', cfg, inj.spec);
+      dispatch(m, { le: { event: inj.event, loc: { file: '--at', line: 0, index } }, file: '--at', o, cfg }, inj.spec);
       m.memory.balance();
       m.advance(0);
       m.audit();
     }
   };
+  // One At for the pass; step() points it at each event before dispatching.
+  const at: At = { le: { event: { op: 'umount', fs: 0 }, loc: { file: src.path, line: 0, index: 0 } }, file: src.path, o, cfg };
   const step = (le: LocatedEvent): void => {
     // An event with a time happens at that time: the clock (and periodic workers) move there first.
     if (le.event.t !== undefined) m.advance(le.event.t * 1000);
     if (pending.length > 0) inject(le.loc.index, false);
-    dispatch(m, le, o, src.path, cfg);
+    at.le = le;
+    dispatch(m, at);
     m.memory.balance();
     m.advance(0);
     m.audit();
@@ -206,113 +210,124 @@ function checkFs(m: Machine, le: LocatedEvent, file: string, fs: number): void {
   if (!m.cleancache.isMounted(fs)) fail(`filesystem ${fs} is not mounted`, le, file, 'fs', `${m.cleancache.mountedFs().join(', ') || 'none (add a mount event or config.mounts)'}`);
 }
 
-function dispatch(m: Machine, le: LocatedEvent, o: PassOptions, file: string, cfg: RunConfig, injected?: string): void {
+/** What a handler sees besides the machine and its event: where the event is, and the pass it runs in. */
+interface At {
+  le: LocatedEvent;
+  file: string;
+  o: PassOptions;
+  cfg: RunConfig;
+}
+
+type Handler<K extends EventOp> = (m: Machine, ev: Extract<TraceEvent, { op: K }>, at: At) => void;
+
+/**
+ * The trace dispatch: one handler per op. mm-level touches go to the memory
+ * model, tmem-level ops to the frontends exactly as issued, control ops to
+ * the machine.
+ */
+const HANDLERS: { [K in EventOp]: Handler<K> } = {
+  anon(m, ev, { le }) {
+    const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
+    m.memory.anonAccess(ev.pid ?? 0, ev.page, ev.write ?? false, desc);
+  },
+  file(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
+    m.memory.fileAccess(ev.fs, ev.inode, ev.index, ev.write ?? false, desc);
+  },
+  frontswap_store(m, ev, { le, file }) {
+    checkSlot(m, le, file, ev.type, ev.offset);
+    m.swap.get(ev.type)!.claim(ev.offset);
+    m.swapWrite(ev.type, ev.offset, m.content.resolve(ev.data, le.loc.index));
+  },
+  frontswap_load(m, ev, { le, file }) {
+    checkSlot(m, le, file, ev.type, ev.offset);
+    m.swapRead(ev.type, ev.offset);
+  },
+  frontswap_invalidate_page(m, ev, { le, file }) {
+    checkSlot(m, le, file, ev.type, ev.offset);
+    m.swapFree(ev.type, ev.offset);
+  },
+  frontswap_invalidate_area(m, ev, { le, file }) {
+    checkSlot(m, le, file, ev.type, 0);
+    m.invalidateArea(ev.type);
+  },
+  cleancache_put(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    m.filePut(ev.fs, ev.inode, ev.index, m.content.resolve(ev.data, le.loc.index));
+  },
+  cleancache_get(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    m.fileRead(ev.fs, ev.inode, ev.index);
+  },
+  cleancache_invalidate_page(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    m.fileInvalidatePage(ev.fs, ev.inode, ev.index);
+  },
+  cleancache_invalidate_inode(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    m.fileInvalidateInode(ev.fs, ev.inode);
+  },
+  cleancache_invalidate_fs(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    m.invalidateFs(ev.fs);
+  },
+  swapon(m, ev, { le, file }) {
+    if (m.swap.get(ev.type)) fail(`swap type ${ev.type} is already on`, le, file, 'type');
+    m.swapon(ev.type, ev.slots);
+  },
+  swapoff(m, ev, { le, file }) {
+    if (!m.swap.get(ev.type)) fail(`swap type ${ev.type} is not switched on`, le, file, 'type', m.swap.types().join(', ') || 'none');
+    m.swapoff(ev.type);
+  },
+  mount(m, ev, { le, file }) {
+    if (m.cleancache.isMounted(ev.fs)) fail(`filesystem ${ev.fs} is already mounted`, le, file, 'fs');
+    m.mount(ev.fs, ev.uuid);
+  },
+  umount(m, ev, { le, file }) {
+    checkFs(m, le, file, ev.fs);
+    m.umount(ev.fs);
+  },
+  insmod(m, ev, { o, cfg }) {
+    if (!o.withBackend) return;
+    // insmod while a backend is loaded fails with EEXIST/EBUSY, as in the kernel; the run goes on.
+    if (m.backend) m.lifecycleError('insmod', cfg.backendOverride ?? ev.backend, 'EEXIST');
+    else m.insmod(cfg.backendOverride ?? ev.backend, { ...(ev.params ?? {}), ...cfg.paramOverrides });
+  },
+  rmmod(m, ev, { o, cfg }) {
+    if (!o.withBackend) return;
+    if (!m.backend) m.lifecycleError('rmmod', '-', 'ENOENT');
+    else m.rmmod(o.variant ?? ev.strategy ?? 'flush', ev.rate ?? cfg.zombieRate);
+  },
+  node_down: nodeEvent,
+  node_up: nodeEvent,
+  param(m, ev, { le, file, o }) {
+    if (!o.withBackend) return;
+    if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');
+    m.backend.setParam(ev.name, ev.value);
+  },
+};
+
+function nodeEvent(m: Machine, ev: NodeDownEvent | NodeUpEvent, { le, file, o }: At): void {
+  if (!o.withBackend || !m.backend) return;
+  const b = m.backend;
+  const f = ev.op === 'node_down' ? b.nodeDown : b.nodeUp;
+  if (!f) fail(`backend ${b.name} has no remote nodes`, le, file, 'op', 'node_down and node_up need a backend with remote memory (ramster)');
+  f.call(b, ev.node, m.clock);
+}
+
+function dispatch(m: Machine, at: At, injected?: string): void {
+  const le = at.le;
   const ev: TraceEvent = le.event;
-  const withBackend = o.withBackend;
   m.eventIndex = le.loc.index;
   try {
-    switch (ev.op) {
-      case 'anon': {
-        const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
-        m.memory.anonAccess(ev.pid ?? 0, ev.page, ev.write ?? false, desc);
-        break;
-      }
-      case 'file': {
-        checkFs(m, le, file, ev.fs);
-        const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
-        m.memory.fileAccess(ev.fs, ev.inode, ev.index, ev.write ?? false, desc);
-        break;
-      }
-      case 'frontswap_store': {
-        checkSlot(m, le, file, ev.type, ev.offset);
-        m.swap.get(ev.type)!.claim(ev.offset);
-        m.swapWrite(ev.type, ev.offset, m.content.resolve(ev.data, le.loc.index));
-        break;
-      }
-      case 'frontswap_load':
-        checkSlot(m, le, file, ev.type, ev.offset);
-        m.swapRead(ev.type, ev.offset);
-        break;
-      case 'frontswap_invalidate_page':
-        checkSlot(m, le, file, ev.type, ev.offset);
-        m.swapFree(ev.type, ev.offset);
-        break;
-      case 'frontswap_invalidate_area':
-        checkSlot(m, le, file, ev.type, 0);
-        m.invalidateArea(ev.type);
-        break;
-      case 'cleancache_put':
-        checkFs(m, le, file, ev.fs);
-        m.filePut(ev.fs, ev.inode, ev.index, m.content.resolve(ev.data, le.loc.index));
-        break;
-      case 'cleancache_get':
-        checkFs(m, le, file, ev.fs);
-        m.fileRead(ev.fs, ev.inode, ev.index);
-        break;
-      case 'cleancache_invalidate_page':
-        checkFs(m, le, file, ev.fs);
-        m.cleancache.invalidatePage(ev.fs, ev.inode, ev.index);
-        m.oracle.ccDrop(m.ccKey(ev.fs), ev.inode, ev.index);
-        break;
-      case 'cleancache_invalidate_inode':
-        checkFs(m, le, file, ev.fs);
-        m.cleancache.invalidateInode(ev.fs, ev.inode);
-        m.oracle.ccDropInode(m.ccKey(ev.fs), ev.inode);
-        break;
-      case 'cleancache_invalidate_fs':
-        checkFs(m, le, file, ev.fs);
-        m.invalidateFs(ev.fs);
-        break;
-      case 'swapon':
-        if (m.swap.get(ev.type)) fail(`swap type ${ev.type} is already on`, le, file, 'type');
-        m.swapon(ev.type, ev.slots);
-        break;
-      case 'swapoff':
-        if (!m.swap.get(ev.type)) fail(`swap type ${ev.type} is not switched on`, le, file, 'type', m.swap.types().join(', ') || 'none');
-        m.swapoff(ev.type);
-        break;
-      case 'mount':
-        if (m.cleancache.isMounted(ev.fs)) fail(`filesystem ${ev.fs} is already mounted`, le, file, 'fs');
-        m.mount(ev.fs, ev.uuid);
-        break;
-      case 'umount':
-        checkFs(m, le, file, ev.fs);
-        m.umount(ev.fs);
-        break;
-      case 'insmod':
-        if (!withBackend) break;
-        // insmod while a backend is loaded fails with EEXIST/EBUSY, as in the kernel; the run goes on.
-        if (m.backend) m.lifecycleError('insmod', cfg.backendOverride ?? ev.backend, 'EEXIST');
-        else m.insmod(cfg.backendOverride ?? ev.backend, { ...(ev.params ?? {}), ...cfg.paramOverrides });
-        break;
-      case 'rmmod':
-        if (!withBackend) break;
-        if (!m.backend) m.lifecycleError('rmmod', '-', 'ENOENT');
-        else m.rmmod(o.variant ?? ev.strategy ?? 'flush', ev.rate ?? cfg.zombieRate);
-        break;
-      case 'node_down':
-      case 'node_up': {
-        if (!withBackend || !m.backend) break;
-        const b = m.backend;
-        const f = ev.op === 'node_down' ? b.nodeDown : b.nodeUp;
-        if (!f) fail(`backend ${b.name} has no remote nodes`, le, file, 'op', 'node_down and node_up need a backend with remote memory (ramster)');
-        f.call(b, ev.node, m.clock);
-        m.touchAll();
-        break;
-      }
-      case 'param':
-        if (!withBackend) break;
-        if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');
-        m.backend.setParam(ev.name, ev.value);
-        m.touchAll();
-        break;
-    }
+    (HANDLERS[ev.op] as Handler<EventOp>)(m, ev as never, at);
   } catch (e) {
     if (e instanceof UsageError && injected !== undefined) {
       throw new UsageError(`${e.what} (injected by --at ${injected})`, { field: '--at' }, e.accepted);
     }
     if (e instanceof UsageError && e.where.file === undefined && e.where.event === undefined) {
-      fail(e.what, le, file, e.where.field, e.accepted);
+      fail(e.what, le, at.file, e.where.field, e.accepted);
     }
     throw e;
   }

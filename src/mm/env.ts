@@ -1,0 +1,57 @@
+/**
+ * What the memory model needs from the rest of the machine (MmEnv), so that
+ * mm/ does not import the machine: the swap layer's and page cache's I/O
+ * paths (which call the frontends and the oracle), the pool pages backends
+ * hold, the registered shrinkers, the counters and the CPU meter.
+ * src/sim/machine.ts implements it.
+ */
+
+import type { LruSizes } from '../backends/backend.js';
+import type { ContentSource } from '../content/source.js';
+import type { LoadResult } from '../frontends/frontswap.js';
+import type { SwapDevices } from './swap.js';
+
+/**
+ * Kernel work outside tmem, charged in both passes so the baseline has a CPU
+ * cost too. Estimates [I]: a minor fault with page allocation and mapping is
+ * roughly 1-2 µs of kernel time on x86 (~3000 cycles); reclaiming one page
+ * (LRU isolation, unmapping, freeing) roughly 1000 cycles.
+ */
+export const FAULT_CYCLES = 3000;
+export const RECLAIM_CYCLES = 1000;
+
+/** The counters the memory model moves (vmstat-like names). */
+export interface MmStats {
+  pgcache_hits: number;
+  pgcache_misses: number;
+  pgsteal_anon: number;
+  pgsteal_file: number;
+  anon_faults: number;
+  zero_page_maps: number;
+  swap_full_events: number;
+  ram_overcommit: number;
+  shrinker_calls: number;
+}
+
+export interface MmEnv {
+  readonly meter: { meta(cycles: number): void };
+  readonly stats: MmStats;
+  readonly content: ContentSource;
+  readonly swap: SwapDevices;
+  /** Guest RAM pages the tmem backend's pool holds. */
+  readonly poolPages: number;
+  /** swap_readpage of a slot (frontswap load, else the device). */
+  swapRead(type: number, off: number): LoadResult;
+  /** swap_writepage of `desc` into a slot (frontswap store, else the device). */
+  swapWrite(type: number, off: number, desc: number): void;
+  /** The slot's count dropped to zero (frontswap invalidate, slot freed). */
+  swapFree(type: number, off: number): void;
+  /** A page-cache miss that reads: cleancache_get, else the filesystem. True on a cleancache hit. */
+  fileRead(fs: number, inode: number, index: number): boolean;
+  /** A clean page leaves the page cache: cleancache_put. */
+  filePut(fs: number, inode: number, index: number, desc: number): void;
+  /** Writeback of one dirty file page. */
+  fileWriteback(): void;
+  /** shrink_slab: the registered shrinkers, if any (false when there are none). */
+  shrinkSlab(nrToScan: number, lru: LruSizes): boolean;
+}
