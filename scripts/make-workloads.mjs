@@ -245,7 +245,7 @@ function write(name, header, events) {
   const { generateTrace } = await import('../dist/trace/generate.js');
   const { existsSync } = await import('node:fs');
 
-  // 8a. The CloudPhysics block trace from libCacheSim's data/ (Apache-2.0), requests
+  // 8a. The CloudPhysics block trace from libCacheSim's data/ (licence: see NOTICE), requests
   // 82,001-84,000 as page-cache accesses (csv importer: block addressing, 512-byte
   // sectors, 4 KiB pages; reads and writes kept). The trace re-reads little (LRU
   // misses 63 % even at 1 GiB); this stretch has some re-reads, so cleancache gets
@@ -262,7 +262,7 @@ function write(name, header, events) {
     }
     write('cloudphysics-pagecache.json', {
       config: {
-        description: 'page-cache replay of requests 82,001-84,000 of the CloudPhysics block trace (source: libCacheSim data/cloudPhysicsIO.csv, github.com/1a1a11a/libCacheSim commit aa0fc40; license Apache-2.0; CloudPhysics traces, Waldspurger et al., FAST 2015); imported with tmemsim\'s csv importer (block addressing, 512-byte sectors, 4 KiB pages), zcache cleancache under 8 MiB RAM',
+        description: 'page-cache replay of requests 82,001-84,000 of the CloudPhysics block trace (source: libCacheSim data/cloudPhysicsIO.csv, github.com/1a1a11a/libCacheSim commit aa0fc40; licence not settled, see NOTICE; CloudPhysics traces, Waldspurger et al., FAST 2015); imported with tmemsim\'s csv importer (block addressing, 512-byte sectors, 4 KiB pages), zcache cleancache under 8 MiB RAM',
         ram_mb: 8, seed: 1, backend: 'zcache', profile: ['ssd', 'mobile'], mounts: [{ fs: 1 }],
       },
       content: { default: 'text' },

@@ -13,7 +13,7 @@ export { PROFILES, getProfile, profileNames } from './profiles/registry.js';
 export type { Profile } from './profiles/profile.js';
 export { BACKENDS, getBackendFactory, backendNames } from './backends/registry.js';
 export type { Backend, BackendFactory, BackendEnv, FrontswapOps, CleancacheOps } from './backends/backend.js';
-export { COMPRESSORS, compressorNames } from './compressors/registry.js';
+export { COMPRESSORS, compressorNames, compressorAvailable } from './compressors/registry.js';
 export type { Compressor } from './compressors/compressor.js';
 export { UsageError, InvariantError } from './sim/errors.js';
 export type { PassSummary } from './sim/summary.js';

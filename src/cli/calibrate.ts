@@ -10,7 +10,7 @@ import { TABLE_STYLE } from '../report/table.js';
 import { checkedCalibration } from '../calibrate/profile.js';
 import { measureCodecs } from '../calibrate/measure.js';
 import { calibrationPages } from '../calibrate/pages.js';
-import { compressorNames } from '../compressors/registry.js';
+import { checkCompressor, compressorAvailable, compressorNames } from '../compressors/registry.js';
 import { isProfilePath } from '../profiles/file.js';
 import { getProfile, profileNames } from '../profiles/registry.js';
 import { UsageError } from '../sim/errors.js';
@@ -33,15 +33,16 @@ export function registerCalibrate(program: Command): void {
     .description("measure this host's codecs on a corpus and write a profile file with fitted fixed + per-byte cycles")
     .option('--corpus <file>', 'a page corpus (raw 4 KiB pages); default: seeded generated text, code and heap pages')
     .option('--pages <n>', 'pages to time per size', '24')
-    .option('--compressors <list>', `compressors to time, comma-separated (default: all: ${compressorNames().join(', ')})`)
+    .option('--compressors <list>', `compressors to time, comma-separated (default: every installed one of ${compressorNames().join(', ')})`)
     .option('--base <profile>', 'the built-in profile the file extends; its clock converts ns to cycles', 'ssd-laptop')
     .option('--seed <n>', 'seed of the generated pages', '1')
     .option('-o, --out <file>', 'write the profile file here (default: stdout)')
     .action((f: Flags) => {
       const n = parseIntFlag('--pages', f.pages, 1, 100_000);
       const seed = parseIntFlag('--seed', f.seed, 0, 2 ** 31 - 1);
-      const comps = f.compressors ? splitList(f.compressors) : compressorNames();
-      for (const c of comps) if (!compressorNames().includes(c)) throw new UsageError(`unknown compressor '${c}'`, { field: '--compressors' }, compressorNames().join(', '));
+      // Default: every compressor this install can create (lz4hc and lzo need their optional native packages).
+      const comps = f.compressors ? splitList(f.compressors) : compressorNames().filter(compressorAvailable);
+      for (const c of comps) checkCompressor(c, { field: '--compressors' });
       if (comps.length === 0) throw new UsageError('no compressor given', { field: '--compressors' }, compressorNames().join(', '));
       // A profile file extends a built-in profile (schema/profile.schema.json), so the base must be one.
       if (isProfilePath(f.base)) throw new UsageError(`'${f.base}' is a profile file; a calibrated profile extends a built-in profile`, { field: '--base' }, profileNames().join(', '));

@@ -55,7 +55,7 @@ export function registerCorpus(program: Command): void {
     .description('zero and same-filled pages, and per compressor the compressed-size histogram and ratio')
     .argument('<corpus>', 'corpus file')
     .option('-f, --format <fmt>', 'table or json', 'table')
-    .option('-c, --compressor <names>', 'comma-separated compressors (default: every registered one)')
+    .option('-c, --compressor <names>', 'comma-separated compressors (default: every installed one)')
     .option('-o, --out <file>', 'write the report here instead of standard output')
     .action((path: string, f: { format: string; compressor?: string; out?: string }) => {
       if (f.format !== 'table' && f.format !== 'json') throw new UsageError(`unknown format '${f.format}'`, { field: '--format' }, 'table, json');

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { TABLE_STYLE } from '../report/table.js';
 import { BACKENDS } from '../backends/registry.js';
-import { COMPRESSORS } from '../compressors/registry.js';
+import { COMPRESSORS, compressorAvailable, compressorOptionalPackage } from '../compressors/registry.js';
 import { registerProfiles } from './profiles.js';
 
 
@@ -24,8 +24,12 @@ export function registerLists(program: Command): void {
     .command('compressors')
     .description('list the compressors')
     .action(() => {
-      const t = new Table({ head: ['compressor', 'what'], style: TABLE_STYLE });
-      for (const c of COMPRESSORS.values()) t.push([c.name, c.description]);
+      // lz4hc and lzo need an optional native package (built at install): say whether this install has it.
+      const t = new Table({ head: ['compressor', 'what', 'installed'], style: TABLE_STYLE });
+      for (const c of COMPRESSORS.values()) {
+        const pkg = compressorOptionalPackage(c.name);
+        t.push([c.name, c.description, pkg === undefined || compressorAvailable(c.name) ? 'yes' : `no: npm install ${pkg}`]);
+      }
       process.stdout.write(t.toString() + '\n');
     });
   registerProfiles(program);

@@ -21,7 +21,8 @@
  * own JS fallback maps encodeBlockHC to the fast compressor; lz4-asm has HC
  * only through the lz4 frame API (frame header, block headers, end mark and
  * favorDecSpeed on by default) and is a minified one-off build. The package
- * has no types, so it is loaded with createRequire and typed here.
+ * has no types, so it is typed here. It is an optional dependency, loaded
+ * (native.ts) only when an lz4hc compressor is created.
  *
  * Copies: compression writes into a scratch buffer kept by the instance and
  * returns an exact-length copy (so the result never shares memory with the
@@ -29,10 +30,10 @@
  * into dst (no intermediate copy).
  */
 
-import { createRequire } from 'node:module';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../sim/errors.js';
+import { loadNativeCodec } from './native.js';
 
 /** The part of node-lz4's API used here (lib/lz4.js; the package ships no types). */
 interface NodeLz4 {
@@ -44,8 +45,6 @@ interface NodeLz4 {
   decodeBlock(input: Buffer, output: Buffer): number;
 }
 
-const nodeLz4 = createRequire(import.meta.url)('lz4') as NodeLz4;
-
 /** A Buffer over the same memory as `a` (no copy). */
 function view(a: Uint8Array, length = a.length): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, length);
@@ -54,10 +53,11 @@ function view(a: Uint8Array, length = a.length): Buffer {
 class Lz4hc implements Compressor {
   readonly name = 'lz4hc';
   readonly implementation = 'lz4 (node-lz4) 0.6 addon: lz4 1.9.2 LZ4_compress_HC level 9, raw block (kernel: level 9)';
-  private readonly scratch = Buffer.alloc(nodeLz4.encodeBound(PAGE_SIZE));
+  private readonly nodeLz4 = loadNativeCodec<NodeLz4>('lz4hc');
+  private readonly scratch = Buffer.alloc(this.nodeLz4.encodeBound(PAGE_SIZE));
 
   compress(src: Uint8Array): Compressed {
-    const n = nodeLz4.encodeBlockHC(view(src), this.scratch);
+    const n = this.nodeLz4.encodeBlockHC(view(src), this.scratch);
     if (!(n > 0)) throw new InvariantError(`lz4hc: compression failed (returned ${n})`);
     const data = new Uint8Array(n);
     data.set(this.scratch.subarray(0, n));
@@ -66,7 +66,7 @@ class Lz4hc implements Compressor {
 
   decompress(c: Compressed, dst: Uint8Array): void {
     if (c.data.length === 0) throw new InvariantError('lz4hc: compressed data is empty');
-    const n = nodeLz4.decodeBlock(view(c.data), view(dst));
+    const n = this.nodeLz4.decodeBlock(view(c.data), view(dst));
     if (n < 0) throw new InvariantError(`lz4hc: compressed data is corrupt (error at input byte ${-n - 1})`);
     if (n !== dst.length) throw new InvariantError(`lz4hc: decompressed ${n} bytes, expected ${dst.length}`);
   }

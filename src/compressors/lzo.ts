@@ -20,7 +20,8 @@
  *
  * Why a native addon: npm has no pure JS or WASM LZO1X compressor; lzo-wasm
  * and lzo-decompress only decompress. The package has no types, so it is
- * loaded with createRequire and typed here.
+ * typed here. It is an optional dependency, loaded (native.ts) only when an
+ * lzo compressor is created.
  *
  * Copies: compress() gets a view of the caller's page (no copy in), and its
  * result is copied to an exact-length array (the package returns a slice of
@@ -29,9 +30,9 @@
  * with dst.set(), one 4 KiB memcpy.
  */
 
-import { createRequire } from 'node:module';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
 import { InvariantError } from '../sim/errors.js';
+import { loadNativeCodec } from './native.js';
 
 /** The part of node-lzo's API used here (index.js; the package ships no types). */
 interface NodeLzo {
@@ -42,8 +43,6 @@ interface NodeLzo {
   readonly version: string;
 }
 
-const nodeLzo = createRequire(import.meta.url)('lzo') as NodeLzo;
-
 /** A Buffer over the same memory as `a` (no copy). */
 function view(a: Uint8Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.length);
@@ -51,10 +50,11 @@ function view(a: Uint8Array): Buffer {
 
 class Lzo implements Compressor {
   readonly name = 'lzo';
-  readonly implementation = `lzo (node-lzo) 0.4 addon: miniLZO ${nodeLzo.version} LZO1X-1 (kernel: LZO1X-1; dictionary 2^14 vs the kernel's 2^13)`;
+  private readonly nodeLzo = loadNativeCodec<NodeLzo>('lzo');
+  readonly implementation = `lzo (node-lzo) 0.4 addon: miniLZO ${this.nodeLzo.version} LZO1X-1 (kernel: LZO1X-1; dictionary 2^14 vs the kernel's 2^13)`;
 
   compress(src: Uint8Array): Compressed {
-    const out = nodeLzo.compress(view(src));
+    const out = this.nodeLzo.compress(view(src));
     const data = new Uint8Array(out.length);
     data.set(out);
     return { data, size: data.length };
@@ -64,7 +64,7 @@ class Lzo implements Compressor {
     if (c.data.length === 0) throw new InvariantError('lzo: compressed data is empty');
     let out: Buffer;
     try {
-      out = nodeLzo.decompress(view(c.data), dst.length);
+      out = this.nodeLzo.decompress(view(c.data), dst.length);
     } catch (e) {
       throw new InvariantError(`lzo: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
     }

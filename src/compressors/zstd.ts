@@ -26,10 +26,18 @@
  * from the kernel's. The package has no advanced-parameter API to match
  * them.
  *
- * Initialisation: the package instantiates its wasm asynchronously
- * (init() reads zstd.wasm next to it), so this module awaits it at load
- * with top-level await; compress() and decompress() are synchronous after
- * that. The package's Node entry is CommonJS; it is imported by name.
+ * Initialisation: the package's own init() instantiates its wasm
+ * asynchronously, which would need a top-level await here, and a module
+ * graph with a top-level await cannot be require()d. So the wasm is
+ * instantiated synchronously instead, the first time a zstd compressor is
+ * created (nothing is loaded at start-up): zstd.wasm (next to the package's
+ * Node entry) is compiled with new WebAssembly.Module and handed to the
+ * package's Emscripten module through its instantiateWasm hook, after which
+ * its runtime initialises synchronously and compress() and decompress() are
+ * synchronous. The package's Node entry is CommonJS; it and its module.js
+ * (the Emscripten module object, not exported by name) are loaded with
+ * createRequire, module.js by its file path beside the entry so that both
+ * share one instance.
  *
  * Corrupt input: before decompressing, the frame header is checked here
  * (magic number, a content size of exactly one page), because the package
@@ -43,19 +51,66 @@
  * write into a caller's buffer.
  */
 
-import { compressUsingDict, createCCtx, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
 import { InvariantError } from '../sim/errors.js';
 
-await zstdInit();
+/** The part of @bokuweb/zstd-wasm's API used here (dist/common/index.node.d.ts). */
+interface ZstdWasm {
+  createCCtx(): number;
+  compressUsingDict(cctx: number, buf: Uint8Array, dict: Uint8Array, level?: number): Uint8Array;
+  decompress(buf: Uint8Array): Uint8Array;
+}
+
+/** The Emscripten module object of dist/common/zstd.js (hooks and state used here). */
+interface EmscriptenModule {
+  init(buf?: Uint8Array): unknown;
+  instantiateWasm?: (imports: object, receive: (instance: WasmInstance) => unknown) => object;
+  calledRun?: boolean;
+}
+
+/** The synchronous part of the WebAssembly JS API (the project's lib has no DOM types). */
+interface WasmInstance {
+  readonly exports: object;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /**
- * One compression context for the module, reused by every call (as the
- * kernel reuses its per-CPU one); calls are synchronous, so never shared
- * by two at once. Never freed: it lives as long as the wasm instance.
+ * The initialised package with one compression context, reused by every
+ * call (as the kernel reuses its per-CPU one); calls are synchronous, so
+ * never shared by two at once. Never freed: it lives as long as the wasm
+ * instance.
  */
-const cctx = createCCtx();
-if (cctx === 0) throw new InvariantError('zstd: ZSTD_createCCtx failed');
+let zstdLib: { api: ZstdWasm; cctx: number } | undefined;
+
+function zstdWasm(): { api: ZstdWasm; cctx: number } {
+  if (zstdLib !== undefined) return zstdLib;
+  const req = createRequire(import.meta.url);
+  const entry = req.resolve('@bokuweb/zstd-wasm');
+  const api = req(entry) as ZstdWasm;
+  const { Module } = req(join(dirname(entry), 'module.js')) as { Module: EmscriptenModule };
+  if (!Module.calledRun) {
+    const wasm = new Wasm.Module(readFileSync(join(dirname(entry), 'zstd.wasm')));
+    Module.instantiateWasm = (imports, receive) => {
+      const instance = new Wasm.Instance(wasm, imports);
+      receive(instance);
+      return instance.exports;
+    };
+    Module.init();
+    if (!Module.calledRun) throw new InvariantError('zstd: the wasm runtime did not initialise synchronously');
+  }
+  const cctx = api.createCCtx();
+  if (cctx === 0) throw new InvariantError('zstd: ZSTD_createCCtx failed');
+  zstdLib = { api, cctx };
+  return zstdLib;
+}
+
 const NO_DICT = new Uint8Array(0);
 
 /** ZSTD_DEF_LEVEL in crypto/zstd.c. */
@@ -98,9 +153,10 @@ export function zstdFrameContentSize(d: Uint8Array): number | string {
 class Zstd implements Compressor {
   readonly name = 'zstd';
   readonly implementation = '@bokuweb/zstd-wasm 0.0.27 (zstd 1.5 wasm), one frame at level 3 (kernel: level 3, one frame)';
+  private readonly lib = zstdWasm();
 
   compress(src: Uint8Array): Compressed {
-    const data = compressUsingDict(cctx, src, NO_DICT, LEVEL);
+    const data = this.lib.api.compressUsingDict(this.lib.cctx, src, NO_DICT, LEVEL);
     return { data, size: data.length };
   }
 
@@ -112,7 +168,7 @@ class Zstd implements Compressor {
     }
     let out: Uint8Array;
     try {
-      out = zstdDecompress(c.data);
+      out = this.lib.api.decompress(c.data);
     } catch (e) {
       throw new InvariantError(`zstd: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
     }

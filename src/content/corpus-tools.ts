@@ -21,7 +21,7 @@ import { basename } from 'node:path';
 import { Corpus } from './corpus.js';
 import { PAGE_SIZE } from './page.js';
 import { UsageError } from '../sim/errors.js';
-import { COMPRESSORS, createCompressor } from '../compressors/registry.js';
+import { COMPRESSORS, compressorAvailable, createCompressor } from '../compressors/registry.js';
 
 /** One mapping of /proc/PID/maps. */
 export interface MapsEntry {
@@ -206,8 +206,11 @@ export interface CorpusStats {
   compressors: CompressorStats[];
 }
 
-/** Statistics of a corpus file, with every registered compressor (or the named ones). */
-export function corpusStats(path: string, compressors: readonly string[] = [...COMPRESSORS.keys()]): CorpusStats {
+/**
+ * Statistics of a corpus file, with every registered compressor this install
+ * can create (lz4hc and lzo need optional native packages), or the named ones.
+ */
+export function corpusStats(path: string, compressors: readonly string[] = [...COMPRESSORS.keys()].filter(compressorAvailable)): CorpusStats {
   const c = Corpus.open(path);
   const codecs = compressors.map((n) => createCompressor(n));
   const buckets = PAGE_SIZE / BUCKET + 1;

@@ -7,11 +7,16 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { View, parse } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { UsageError } from '../sim/errors.js';
 
+/**
+ * vega and vega-lite (about 20 MB of modules) are imported here, the first
+ * time a chart is rendered (`--plot`, or the library's plot functions), never
+ * at start-up: a run without plots does not load them.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ View, parse }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

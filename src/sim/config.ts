@@ -6,7 +6,7 @@
 import { resolveParams } from '../backends/params.js';
 import { getBackendFactory } from '../backends/registry.js';
 import type { BackendFactory } from '../backends/backend.js';
-import { compressorNames } from '../compressors/registry.js';
+import { checkCompressor, compressorNames } from '../compressors/registry.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import { isProfilePath, loadProfileFile } from '../profiles/file.js';
@@ -94,6 +94,15 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     const merged: ParamMap = { ...(c.params ?? {}), ...(o.params ?? {}) };
     if (compressor !== null && factory.compressorParam) merged[factory.compressorParam] = compressor;
     params = withField(() => resolveParams(factory.name, factory.params, merged), undefined, file);
+    // A codec whose optional native package is missing: one line now, before any pass runs.
+    const codec = factory.compressorParam ? params[factory.compressorParam] : undefined;
+    if (typeof codec === 'string') {
+      const fromParam = compressor === null && o.params?.[factory.compressorParam!] !== undefined;
+      const where = compressor !== null
+        ? { file: o.compressor ? undefined : file, field: o.compressor ? '--compressor' : 'config.compressor' }
+        : fromParam ? { field: `--param ${factory.compressorParam}` } : { file, field: `config.params.${factory.compressorParam}` };
+      checkCompressor(codec, where);
+    }
   }
   const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
   // A profile file names itself and the bad field in its errors; a name is checked against the registry.

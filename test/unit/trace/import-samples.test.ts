@@ -1,6 +1,6 @@
 /**
  * The importers on the real CloudPhysics sample (shared/traces, from
- * libCacheSim's data/, Apache-2.0): the same trace in four formats.
+ * libCacheSim's data/; licence: see NOTICE): the same trace in four formats.
  */
 
 import * as path from 'node:path';

@@ -1,0 +1,58 @@
+/**
+ * What the bin and the library load: nothing native and no plot library at
+ * start-up, so an install without a compiler (or with --ignore-scripts) and
+ * without --plot works. These spawn node, because what they test is the
+ * process's module loading: test/fixtures/load-probe.mjs (preloaded with
+ * --import) refuses vega, vega-lite, lz4 and lzo as if they were absent and
+ * says so on stderr. The last two tests are the probe's controls: a command
+ * that needs one of them is refused it.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/spawn.js';
+import { VERSION } from '../../src/version.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const PROBE = ['--import', './test/fixtures/load-probe.mjs'];
+
+describe('lazy loading of optional and heavy packages', () => {
+  it('tmemsim --version loads none of them', async () => {
+    const r = await runNode([...PROBE, 'bin/tmemsim.js', '--version'], ROOT);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(VERSION);
+  });
+
+  it("require('tmemsim') works and runs a workload with lz4 and zstd without loading any of them", async () => {
+    const script = `
+      const t = require('tmemsim');
+      (async () => {
+        for (const compressor of ['lz4', 'zstd']) {
+          const r = await t.run({ trace: 'workloads/gen-database.jsonl', profiles: ['ssd'], compressor, fast: true });
+          console.log(compressor, r.runs[0].backend.ratios.compression_ratio > 1);
+        }
+        console.log(t.compressorAvailable('lz4'), t.compressorAvailable('zstd'), t.compressorAvailable('lzo'), t.compressorAvailable('842'));
+      })();`;
+    const r = await runNode([...PROBE, '-e', script], ROOT);
+    // Only compressorAvailable('lzo') tries to load a refused package.
+    expect(r.err).toBe('load-probe: refused lzo\n');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('lz4 true\nzstd true\ntrue true false false\n');
+  });
+
+  it('a compressor whose optional native package is missing is one line naming it and how to install it, exit 2', async () => {
+    const r = await runNode([...PROBE, 'bin/tmemsim.js', 'run', 'workloads/gen-database.jsonl', '--compressor', 'lz4hc', '--fast', '-q'], ROOT);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    const lines = r.err.trimEnd().split('\n').filter((l) => !l.startsWith('load-probe:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^tmemsim: field '--compressor': compressor 'lz4hc' needs the optional native package 'lz4', .*npm install lz4/);
+  });
+
+  it('--plot does import vega (the probe refuses it)', async () => {
+    const dir = `${ROOT}node_modules/.cache/lazy-load-plot`;
+    const r = await runNode([...PROBE, 'bin/tmemsim.js', 'run', 'workloads/gen-database.jsonl', '--fast', '-q', '--profile', 'ssd', '--plot', dir], ROOT);
+    expect(r.err).toContain('load-probe: refused vega\n');
+    expect(r.code).not.toBe(0);
+  });
+});
