@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { TABLE_STYLE } from '../report/table.js';
 import { UsageError } from '../sim/errors.js';
-import { inspectTrace, type TraceInspection } from '../trace/inspect.js';
+import { inspectTrace, type CacheSize, type TraceInspection } from '../trace/inspect.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
 import type { FormatOptions } from '../trace/reader.js';
@@ -37,7 +37,31 @@ export function inspectionTable(r: TraceInspection): string {
   }
   out.push(`reuse distance (LRU stack distance) of ${num(refs)} page references:`);
   out.push(reuse.toString());
+  if (r.mrc !== undefined) {
+    const mrc = new Table({ head: ['LRU size', 'pages', 'hits', 'misses', 'miss ratio'], style: TABLE_STYLE, colAligns: ['left', 'right', 'right', 'right', 'right'] });
+    for (const m of r.mrc) mrc.push([m.size, num(m.pages), num(m.hits), num(m.misses), m.miss_ratio === null ? 'n/a' : pct(m.miss_ratio)]);
+    out.push(`exact LRU miss ratios (cold misses included) at the sizes asked, footprint ${num(u.total)} pages:`);
+    out.push(mrc.toString());
+  }
   return out.join('\n') + '\n';
+}
+
+const SIZES_ACCEPTED = 'comma-separated cache sizes: pages (an integer >= 1) or a share of the footprint (e.g. 10%), e.g. 1000,4000,16000,25%';
+
+/** `--sizes 1000,4000,25%`: pages, or percentages of the footprint (0 < p <= 100). */
+export function parseSizes(v: string): CacheSize[] {
+  const items = v.split(',').map((s) => s.trim());
+  if (items.length === 0 || items.some((s) => s === '')) throw new UsageError(`'${v}' has an empty size`, { field: '--sizes' }, SIZES_ACCEPTED);
+  return items.map((s) => {
+    const pct = /^(\d+(?:\.\d+)?)%$/.exec(s);
+    if (pct) {
+      const p = Number(pct[1]);
+      if (!(p > 0 && p <= 100)) throw new UsageError(`'${s}' is not a share in (0, 100] %`, { field: '--sizes' }, SIZES_ACCEPTED);
+      return { fraction: p / 100 };
+    }
+    if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new UsageError(`'${s}' is not a cache size`, { field: '--sizes' }, SIZES_ACCEPTED);
+    return { pages: Number(s) };
+  });
 }
 
 interface InspectFlags {
@@ -45,6 +69,7 @@ interface InspectFlags {
   formatOpt?: FormatOptions;
   format: string;
   out?: string;
+  sizes?: CacheSize[];
 }
 
 export function registerInspect(trace: Command): void {
@@ -54,11 +79,12 @@ export function registerInspect(trace: Command): void {
     .argument('<trace>', 'trace file of any input format (see tmemsim trace formats)')
     .option('--input-format <fmt>', `input format, if the extension does not say it: ${[...TRACE_FORMATS.keys()].join(', ')}`)
     .option('--format-opt <key=value>', 'option of an imported input format, key=value (repeatable)', collectFormatOption)
+    .option('--sizes <list>', 'exact LRU miss ratios at these cache sizes, from the same pass: pages or % of the footprint, e.g. 1000,4000,16000,25%', parseSizes)
     .option('-f, --format <fmt>', 'table or json', 'table')
     .option('-o, --out <file>', 'write to a file')
     .action((path: string, f: InspectFlags) => {
       if (f.format !== 'table' && f.format !== 'json') throw new UsageError(`unknown format '${f.format}'`, { field: '--format' }, 'table, json');
-      const r = inspectTrace(path, { format: f.inputFormat, formatOptions: f.formatOpt });
+      const r = inspectTrace(path, { format: f.inputFormat, formatOptions: f.formatOpt, sizes: f.sizes });
       writeOut(f.format === 'json' ? JSON.stringify(r, null, 2) + '\n' : inspectionTable(r), f.out);
     });
 }

@@ -13,7 +13,10 @@
  *   its previous reference (the LRU stack distance), in log2 buckets
  *   [0], [1], [2, 3], [4, 7], ...; first references are cold. An LRU of C
  *   pages over the three name spaces together hits exactly the references
- *   with a distance below C, so a power-of-two C hits buckets up to C - 1.
+ *   with a distance below C, so a power-of-two C hits buckets up to C - 1;
+ * - with `sizes`, the exact LRU hit and miss counts at each of those cache
+ *   sizes (pages, or a fraction of the footprint): a miss-ratio curve at any
+ *   sizes from the same single pass, read off an exact per-distance histogram.
  *
  * The distances are exact, O(log n) each: a Fenwick tree over reference
  * times marks, for every page, the time of its latest reference; a page's
@@ -44,6 +47,27 @@ export interface TraceInspection {
   /** Over events with `t` (µs): the earliest, the latest, and the difference; nulls when none has one. */
   time: { timed_events: number; start_us: number | null; end_us: number | null; span_us: number | null };
   reuse: { references: number; cold: number; buckets: ReuseBucket[] };
+  /** Exact LRU figures at the requested sizes, in the order given; absent without `sizes`. */
+  mrc?: MrcPoint[];
+}
+
+/** A cache size asked for: a number of pages, or a fraction (0, 1] of the trace's footprint (its unique pages). */
+export type CacheSize = { pages: number } | { fraction: number };
+
+export interface MrcPoint {
+  /** As asked: e.g. "16000" or "10%". */
+  size: string;
+  /** The LRU's capacity in pages (a fraction is rounded to the nearest page, at least 1). */
+  pages: number;
+  hits: number;
+  /** Cold references included: every reference that is not a hit. */
+  misses: number;
+  /** null when the trace has no page references (nothing to be a ratio of). */
+  miss_ratio: number | null;
+}
+
+export interface InspectOptions extends OpenTraceOptions {
+  sizes?: CacheSize[];
 }
 
 /** Keys are integers 0..2^53-1; a Float64Array open-addressing table of key → last reference time. */
@@ -114,6 +138,8 @@ export class ReuseDistance {
   cold = 0;
   /** counts[0]: distance 0; counts[k]: 2^(k-1) <= d < 2^k. */
   readonly counts: number[] = [];
+  /** hist[d]: references at distance exactly d (d < unique pages, so O(unique pages) memory). */
+  private hist = new Float64Array(1024);
 
   constructor(private readonly minCapacity = 1 << 16) {
     this.cap = minCapacity;
@@ -142,9 +168,33 @@ export class ReuseDistance {
       const b = d === 0 ? 0 : 32 - Math.clz32(d);
       while (this.counts.length <= b) this.counts.push(0);
       this.counts[b]!++;
+      if (d >= this.hist.length) {
+        const grown = new Float64Array(Math.max(2 * this.hist.length, d + 1));
+        grown.set(this.hist);
+        this.hist = grown;
+      }
+      this.hist[d]!++;
     }
     this.add(t, 1);
     return d;
+  }
+
+  /**
+   * Hits of an LRU of each capacity in `pages` (each >= 1): the references
+   * whose distance is below the capacity. One pass over the histogram for
+   * all capacities together.
+   */
+  lruHits(pages: readonly number[]): number[] {
+    const order = pages.map((c, i) => [c, i] as const).sort((a, b) => a[0] - b[0]);
+    const out = new Array<number>(pages.length).fill(0);
+    let d = 0;
+    let hits = 0;
+    const h = this.hist;
+    for (const [c, i] of order) {
+      for (const end = Math.min(c, h.length); d < end; d++) hits += h[d]!;
+      out[i] = hits;
+    }
+    return out;
   }
 
   /** Marks at times 0..i. */
@@ -191,7 +241,7 @@ const P20 = 2 ** 20;
 const P47 = 2 ** 47;
 
 /** Reads `path` once and describes it. */
-export function inspectTrace(path: string, opts: OpenTraceOptions = {}): TraceInspection {
+export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInspection {
   const format = traceFormatFor(path, opts).name;
   const src = openTrace(path, { ...opts, format });
   const byOp = new Array<number>(EVENT_OPS.length).fill(0);
@@ -241,13 +291,34 @@ export function inspectTrace(path: string, opts: OpenTraceOptions = {}): TraceIn
   const anon = rd.unique(0);
   const swap_slots = rd.unique(1);
   const file = rd.unique(2);
-  return {
+  const total = anon + swap_slots + file;
+  const report: TraceInspection = {
     trace: path,
     format,
     events,
     by_kind,
-    unique_pages: { anon, swap_slots, file, total: anon + swap_slots + file },
+    unique_pages: { anon, swap_slots, file, total },
     time: { timed_events: timed, start_us: timed ? min : null, end_us: timed ? max : null, span_us: timed ? max - min : null },
     reuse: { references: rd.references, cold: rd.cold, buckets },
   };
+  if (opts.sizes !== undefined) report.mrc = missRatioCurve(rd, opts.sizes, total);
+  return report;
+}
+
+/** Capacity in pages of a requested size, given the footprint. */
+export function cachePages(size: CacheSize, footprint: number): number {
+  return 'pages' in size ? size.pages : Math.max(1, Math.round(size.fraction * footprint));
+}
+
+function missRatioCurve(rd: ReuseDistance, sizes: readonly CacheSize[], footprint: number): MrcPoint[] {
+  const pages = sizes.map((s) => cachePages(s, footprint));
+  const hits = rd.lruHits(pages);
+  const refs = rd.references;
+  return sizes.map((s, i) => ({
+    size: 'pages' in s ? String(s.pages) : `${+(100 * s.fraction).toFixed(6)}%`,
+    pages: pages[i]!,
+    hits: hits[i]!,
+    misses: refs - hits[i]!,
+    miss_ratio: refs > 0 ? (refs - hits[i]!) / refs : null,
+  }));
 }

@@ -41,3 +41,19 @@ describe('tmemsim trace inspect', () => {
     expect(m.err).toContain('nope.jsonl: cannot read trace');
   });
 });
+
+describe('tmemsim trace inspect --sizes', () => {
+  it('prints the miss ratios at the sizes asked, and rejects a bad size in one line naming the flag', async () => {
+    const sample = path.join(TRACES, 'cloudPhysicsIO.txt');
+    const r = await tmemsim('trace', 'inspect', sample, '--sizes', '384,10%');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/exact LRU miss ratios .* footprint 48,974 pages/);
+    expect(r.out).toMatch(/│ 384 +│ +384 │ +18,220 │ +95,652 │ +84\.00 % │/);
+    for (const bad of ['0', '10,,20', '150%', 'abc', '-5']) {
+      const b = await tmemsim('trace', 'inspect', sample, '--sizes', bad);
+      expect(b.code).toBe(2);
+      expect(b.err).toMatch(/^tmemsim: field '--sizes': .*\(accepted: comma-separated cache sizes/);
+      expect(b.err.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -115,3 +115,51 @@ describe('trace inspect on the real CloudPhysics sample', () => {
     expect(cumulative + r.reuse.cold).toBe(keys.length);
   });
 });
+
+describe('trace inspect --sizes: exact LRU miss ratios at any sizes from one pass', () => {
+  const sample = path.join(TRACES, 'cloudPhysicsIO.txt');
+
+  it("equals libCacheSim's own LRU at 128..1024 objects in steps of 128 (its test_simulator_no_size on the same file)", () => {
+    // libCacheSim test/test_simulator.c, test_simulator_no_size: the plain-text reader of
+    // data/cloudPhysicsIO.txt, LRU with a cache of 1024 objects profiled in steps of 128.
+    const libCacheSimMisses = [99411, 96397, 95652, 95370, 95182, 94997, 94891, 94816];
+    const sizes = [128, 256, 384, 512, 640, 768, 896, 1024];
+    const r = inspectTrace(sample, { sizes: sizes.map((pages) => ({ pages })) });
+    expect(r.reuse.references).toBe(113872);
+    expect(r.mrc!.map((m) => m.misses)).toEqual(libCacheSimMisses);
+    for (const m of r.mrc!) expect(m.hits + m.misses).toBe(113872);
+  });
+
+  it('equals an LRU simulated in the test at sizes that are not powers of two, and at shares of the footprint', () => {
+    const keys: string[] = [];
+    for (const { event } of openTrace(sample).eventsSync()) if (event.op === 'file') keys.push(`${event.fs}/${event.inode}/${event.index}`);
+    const footprint = new Set(keys).size;
+    const asked = [{ pages: 1 }, { pages: 1000 }, { pages: 3333 }, { pages: 12345 }, { fraction: 0.1 }, { fraction: 1 }, { pages: 1_000_000 }];
+    const r = inspectTrace(sample, { sizes: asked });
+    const simulate = (size: number): number => {
+      const lru = new Map<string, true>();
+      let misses = 0;
+      for (const key of keys) {
+        if (!lru.delete(key)) {
+          misses++;
+          if (lru.size === size) lru.delete(lru.keys().next().value!);
+        }
+        lru.set(key, true);
+      }
+      return misses;
+    };
+    const pages = [1, 1000, 3333, 12345, Math.round(0.1 * footprint), footprint, 1_000_000];
+    expect(r.mrc!.map((m) => m.pages)).toEqual(pages);
+    expect(r.mrc!.map((m) => m.size)).toEqual(['1', '1000', '3333', '12345', '10%', '100%', '1000000']);
+    expect(r.mrc!.map((m) => m.misses)).toEqual(pages.map(simulate));
+    // At or beyond the footprint only cold misses remain.
+    expect(r.mrc![5]!.misses).toBe(footprint);
+    expect(r.mrc![6]!.miss_ratio).toBeCloseTo(footprint / keys.length, 12);
+  });
+
+  it('a trace without page references gives n/a ratios, not 0', () => {
+    const file = tmp.file('empty.jsonl', toJsonl(HEADER, []));
+    const r = inspectTrace(file, { sizes: [{ pages: 10 }] });
+    expect(r.mrc).toEqual([{ size: '10', pages: 10, hits: 0, misses: 0, miss_ratio: null }]);
+  });
+});
