@@ -1,13 +1,15 @@
 /**
  * The charts, as Vega-Lite specs built from plain data: stored pages and pool
  * size over simulated time, hit ratios over time, the energy breakdown of a
- * backend against its baseline, and a sweep's Pareto frontier.
+ * backend against its baseline, and a sweep's Pareto frontier. Colours,
+ * shapes, dashes and the frame come from ./style.ts.
  */
 
 import type { TopLevelSpec } from 'vega-lite';
-import { windowRatio, type Series } from '../sim/sampler.js';
+import type { Series } from '../sim/sampler.js';
+import { hitWindows, MIN_WINDOW_LOOKUPS } from './windows.js';
 import type { EnergyBreakdown } from '../cost/energy.js';
-import { frame } from './render.js';
+import { categoryScales, domainOf, eventLayers, frame, OKABE_ITO, INK, MUTED, type TimeEvent } from './style.js';
 
 const sec = (ns: number): number => ns / 1e9;
 
@@ -21,63 +23,124 @@ export function poolChart(title: string, passes: { label: string; series: Series
       values.push({ t_s: sec(s.t_ns[i]!), pages: s.pool_pages[i]!, series: `${p.label} pool pages` });
     }
   }
+  const sc = categoryScales(domainOf(values, (v) => v.series));
   return {
     ...frame(title, 'pages the backend holds and the pageframes its pool takes'),
     data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
     encoding: {
       x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
       y: { field: 'pages', type: 'quantitative', title: 'pages' },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } },
+      color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400, symbolType: 'stroke' } },
+      strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
     },
   } as TopLevelSpec;
 }
 
-/** Hit ratios over each stretch between samples (frontswap loads, cleancache gets, page cache). */
-export function hitChart(title: string, s: Series): TopLevelSpec {
-  const values: { t_s: number; ratio: number; series: string }[] = [];
+const HIT_SERIES = ['frontswap load hit', 'cleancache get hit', 'page cache hit'] as const;
+
+/**
+ * Hit ratios over time, one step per window of at least `minLookups` lookups
+ * (./windows.ts): the step spans the window, a point marks its middle, and a
+ * stretch with no lookups is left as a gap (a null breaks the line there).
+ */
+export function hitChart(title: string, s: Series, events: readonly TimeEvent[] = [], minLookups = MIN_WINDOW_LOOKUPS): TopLevelSpec {
+  const line: { seq: number; t_s: number; ratio: number | null; series: string }[] = [];
+  const mids: { t_s: number; ratio: number; lookups: number; from_s: number; to_s: number; series: string }[] = [];
+  const notes: string[] = [];
   const add = (name: string, hits: number[], lookups: number[]): void => {
-    if (lookups[lookups.length - 1] === 0) return;
-    const r = windowRatio(hits, lookups);
-    for (let i = 0; i < r.length; i++) {
-      const dl = lookups[i]! - (i > 0 ? lookups[i - 1]! : 0);
-      if (dl > 0) values.push({ t_s: sec(s.t_ns[i]!), ratio: r[i]!, series: name });
+    if (lookups.length === 0 || lookups[lookups.length - 1] === 0) {
+      notes.push(`${name}: no lookups`);
+      return;
     }
+    const w = hitWindows(s.t_ns, hits, lookups, minLookups);
+    w.runs.forEach((run, k) => {
+      if (k > 0) line.push({ seq: line.length, t_s: sec(run[0]!.t0_ns), ratio: null, series: name });
+      line.push({ seq: line.length, t_s: sec(run[0]!.t0_ns), ratio: run[0]!.hits / run[0]!.lookups, series: name });
+      for (const x of run) {
+        const r = x.hits / x.lookups;
+        line.push({ seq: line.length, t_s: sec(x.t1_ns), ratio: r, series: name });
+        mids.push({ t_s: sec((x.t0_ns + x.t1_ns) / 2), ratio: r, lookups: x.lookups, from_s: sec(x.t0_ns), to_s: sec(x.t1_ns), series: name });
+      }
+    });
+    if (w.undrawn > 0) notes.push(`${name}: ${w.undrawn} lookups in runs of < ${minLookups} between gaps, not drawn`);
   };
-  add('frontswap load hit', s.swap_ins_tmem, s.swap_ins);
-  add('cleancache get hit', s.cc_hits, s.cc_gets);
-  add('page cache hit', s.pg_hits, s.pg_lookups);
+  add(HIT_SERIES[0], s.swap_ins_tmem, s.swap_ins);
+  add(HIT_SERIES[1], s.cc_hits, s.cc_gets);
+  add(HIT_SERIES[2], s.pg_hits, s.pg_lookups);
+  const sc = categoryScales(HIT_SERIES);
+  const x = { field: 't_s', type: 'quantitative', title: 'simulated time (s)' };
+  const y = { field: 'ratio', type: 'quantitative', title: `hit ratio per window of ≥ ${minLookups} lookups`, scale: { domain: [0, 1] }, axis: { format: '.0%' } };
+  const sub = [`each step: hit ratio over a window of ≥ ${minLookups} lookups (point: its middle)`, 'gaps: stretches with no lookups, left undrawn', ...notes];
   return {
-    ...frame(title, 'hit ratio over each stretch of the run'),
-    data: { values },
-    mark: { type: 'line', point: { size: 12 } },
-    encoding: {
-      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'ratio', type: 'quantitative', title: 'hit ratio', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } },
-    },
+    ...frame(title, sub),
+    layer: [
+      {
+        data: { values: line },
+        mark: { type: 'line', interpolate: 'step-before', strokeWidth: 1.6 },
+        encoding: {
+          x, y,
+          order: { field: 'seq', type: 'quantitative' },
+          color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom' } },
+          strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+        },
+      },
+      {
+        data: { values: mids },
+        mark: { type: 'point', filled: true, size: 36, opacity: 1 },
+        encoding: {
+          x, y,
+          color: { field: 'series', type: 'nominal', title: null, scale: sc.color },
+          shape: { field: 'series', type: 'nominal', title: null, scale: sc.shape },
+          tooltip: [{ field: 'series' }, { field: 'ratio', format: '.1%' }, { field: 'lookups' }, { field: 'from_s', title: 'from (s)' }, { field: 'to_s', title: 'to (s)' }],
+        },
+      },
+      ...eventLayers(events),
+    ],
   } as TopLevelSpec;
 }
 
-/** Energy by component, backend beside baseline, stacked. */
+const COMPONENTS = ['CPU', 'storage', 'DRAM', 'network'] as const;
+
+/**
+ * Energy by component, backend beside baseline, stacked. Each segment wide
+ * enough to hold it is labelled with its component, so the stack reads
+ * without its colours.
+ */
 export function energyChart(title: string, backend: EnergyBreakdown, baseline: EnergyBreakdown | null, backendLabel: string): TopLevelSpec {
-  const values: { pass: string; component: string; mj: number }[] = [];
+  const values: { pass: string; component: string; mj: number; x0: number; x1: number; mid: number; label: string }[] = [];
   const add = (pass: string, e: EnergyBreakdown): void => {
-    values.push({ pass, component: 'CPU', mj: e.cpu_uj / 1000 }, { pass, component: 'storage', mj: e.storage_uj / 1000 }, { pass, component: 'DRAM', mj: e.dram_uj / 1000 }, { pass, component: 'network', mj: e.network_uj / 1000 });
+    const parts = [e.cpu_uj, e.storage_uj, e.dram_uj, e.network_uj].map((u) => u / 1000);
+    let x = 0;
+    parts.forEach((mj, i) => {
+      values.push({ pass, component: COMPONENTS[i]!, mj, x0: x, x1: x + mj, mid: x + mj / 2, label: '' });
+      x += mj;
+    });
   };
   add(backendLabel, backend);
   if (baseline) add('baseline (no backend)', baseline);
+  const widest = Math.max(0, ...values.map((v) => v.x1));
+  for (const v of values) if (widest > 0 && v.mj >= 0.1 * widest) v.label = v.component;
   return {
-    ...frame(title, 'energy by component, mJ'),
+    ...frame(title, 'energy by component, mJ (segments labelled where they are wide enough)'),
     height: 160,
     data: { values },
-    mark: 'bar',
-    encoding: {
-      y: { field: 'pass', type: 'nominal', title: null, sort: null },
-      x: { field: 'mj', type: 'quantitative', title: 'energy (mJ)', stack: 'zero' },
-      color: { field: 'component', type: 'nominal', title: 'component', sort: ['CPU', 'storage', 'DRAM', 'network'] },
-      order: { field: 'component' },
-    },
+    encoding: { y: { field: 'pass', type: 'nominal', title: null, sort: null } },
+    layer: [
+      {
+        mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x: { field: 'x0', type: 'quantitative', title: 'energy (mJ)' },
+          x2: { field: 'x1' },
+          color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: [...COMPONENTS], range: [OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[2], OKABE_ITO[4]] } },
+          tooltip: [{ field: 'component' }, { field: 'mj', format: '.3f', title: 'mJ' }],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10, color: 'white', fontWeight: 'bold' },
+        encoding: { x: { field: 'mid', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
   } as TopLevelSpec;
 }
 
@@ -95,18 +158,19 @@ export function frontierChart(title: string, subtitle: string, xTitle: string, y
   return {
     ...frame(title, subtitle),
     layer: [
-      { data: { values: front }, mark: { type: 'line', strokeDash: [4, 3], color: '#d62728' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, order: { field: 'x' } } },
+      { data: { values: front }, mark: { type: 'line', strokeDash: [4, 3], color: OKABE_ITO[1] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, order: { field: 'x' } } },
       {
         data: { values },
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
           y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
-          color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: ['#d62728', '#7f7f7f'] } },
+          color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: [OKABE_ITO[1], MUTED] } },
+          shape: { field: 'set', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: ['diamond', 'circle'] } },
           tooltip: [{ field: 'id' }],
         },
       },
-      { data: { values: front }, mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 9 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'id' } } },
+      { data: { values: front }, mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 9, color: INK }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'id' } } },
     ],
   } as TopLevelSpec;
 }

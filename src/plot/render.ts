@@ -43,14 +43,3 @@ export async function writeSvg(dir: string, name: string, spec: TopLevelSpec): P
   fs.writeFileSync(file, await renderSvg(spec));
   return file;
 }
-
-/** The common look: a title, a white background, a fixed size. */
-export function frame(title: string, subtitle?: string): { $schema: string; title: string | { text: string; subtitle: string }; background: string; width: number; height: number } {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: subtitle ? { text: title, subtitle } : title,
-    background: 'white',
-    width: 560,
-    height: 300,
-  };
-}

@@ -7,6 +7,7 @@
 import type { RunResult } from '../sim/simulate.js';
 import { energyChart, hitChart, poolChart } from './charts.js';
 import { ensureDir, writeSvg } from './render.js';
+import { MIN_WINDOW_LOOKUPS } from './windows.js';
 import { workloadName } from '../sweep/grid.js';
 
 export async function writeRunPlots(r: RunResult, dir: string): Promise<string[]> {
@@ -19,7 +20,7 @@ export async function writeRunPlots(r: RunResult, dir: string): Promise<string[]
     const what = `${w} on ${tag}`;
     if (run.series) {
       files.push(await writeSvg(dir, `pool-${w}-${tag}`, poolChart(`${what}: ${name} pool over time`, [{ label: name, series: run.series.backend }])));
-      files.push(await writeSvg(dir, `hit-ratio-${w}-${tag}`, hitChart(`${what}: hit ratios over time (${name})`, run.series.backend)));
+      files.push(await writeSvg(dir, `hit-ratio-${w}-${tag}`, hitChart(`${what}: hit ratios per window of ≥ ${MIN_WINDOW_LOOKUPS} lookups (${name})`, run.series.backend)));
     }
     files.push(await writeSvg(dir, `energy-${w}-${tag}`, energyChart(`${what}: energy, ${name} against no backend`, run.backend.energy, run.baseline?.energy ?? null, name)));
   }
