@@ -15,6 +15,11 @@
 //     TMTB reader; reference: a plain byte loop over the same records.
 //  5. a 20-configuration sweep run by `tmemsim sweep` on one core (taskset)
 //     and on two (--jobs 2); reference: the same sweep on one core.
+//  0. against C (issue 15): a plain C LRU (bench/lru.c, hash table + doubly
+//     linked list as libCacheSim's, compiled with cc -O2 here; skipped with a
+//     note when no compiler exists) replays a zipf(0.9) oracleGeneral trace;
+//     `tmemsim run` replays the same file with no backend, xen-tmem, zcache
+//     and zswap, and `tmemsim trace inspect` reads it. Whole commands timed.
 //  6. with --scale (npm run bench:scale): 10M- and 100M-event traces over one
 //     fixed working set replayed by `tmemsim run`; peak RSS of each (minutes).
 
@@ -46,6 +51,100 @@ function xorshift(seed) {
 
 function fmt(x, d = 2) {
   return x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+}
+
+// ---- 0. against a C LRU -------------------------------------------------------
+/** A zipf(alpha) oracleGeneral trace of `requests` over `objects` ids (4 KiB objects), seeded. */
+function makeZipfTrace(file, requests, objects, alpha) {
+  const cdf = new Float64Array(objects);
+  let sum = 0;
+  for (let i = 0; i < objects; i++) cdf[i] = sum += 1 / Math.pow(i + 1, alpha);
+  for (let i = 0; i < objects; i++) cdf[i] /= sum;
+  const r = xorshift(7);
+  // Ranks are scattered over the id space, so hot ids are not neighbours.
+  const idOf = (rank) => (Math.imul(rank + 1, 0x9e3779b1) >>> 0) * 8 + 1;
+  const fd = fs.openSync(file, 'w');
+  const chunk = Buffer.alloc(24 * 65536);
+  let at = 0;
+  for (let i = 0; i < requests; i++) {
+    const u = r() / 4294967296;
+    let lo = 0, hi = objects - 1;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid; }
+    chunk.writeUInt32LE(Math.floor(i / 1000), at);
+    chunk.writeBigUInt64LE(BigInt(idOf(lo)), at + 4);
+    chunk.writeUInt32LE(4096, at + 12);
+    chunk.writeBigInt64LE(-1n, at + 16);
+    at += 24;
+    if (at === chunk.length) { fs.writeSync(fd, chunk); at = 0; }
+  }
+  fs.writeSync(fd, chunk, 0, at);
+  fs.closeSync(fd);
+}
+
+async function wallOf(argv) {
+  const { spawn } = await import('node:child_process');
+  const t0 = process.hrtime.bigint();
+  const out = await new Promise((res, rej) => {
+    let text = '';
+    const p = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    p.stdout.on('data', (d) => (text += d));
+    p.on('error', rej);
+    p.on('exit', (code) => (code === 0 ? res(text) : rej(new Error(`${argv.join(' ')} exited ${code}`))));
+  });
+  return { out, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+async function againstC() {
+  const requests = Number(args.get('c-requests') ?? 10_000_000);
+  const objects = Number(args.get('c-objects') ?? 1_000_000);
+  const capacity = Number(args.get('c-capacity') ?? 100_000);
+  // The compressed backends run at a fraction of the rate: a prefix of the same trace keeps the bench in minutes.
+  const compressedRequests = Number(args.get('c-compressed-requests') ?? 1_000_000);
+  console.log(`\n0. against C: a zipf(0.9) oracleGeneral trace, ${requests.toLocaleString()} requests over ${objects.toLocaleString()} objects, cache of ${capacity.toLocaleString()} pages`);
+  const { spawnSync } = await import('node:child_process');
+  const cc = ['cc', 'gcc', 'clang'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (cc === undefined) {
+    console.log('   skipped: no C compiler (cc, gcc or clang) on this machine to build the reference');
+    return;
+  }
+  const exe = path.join(dir, 'lru');
+  const built = spawnSync(cc, ['-O2', '-o', exe, new URL('./lru.c', import.meta.url).pathname], { encoding: 'utf8' });
+  if (built.status !== 0) {
+    console.log(`   skipped: ${cc} could not build bench/lru.c: ${built.stderr.trim().split('\n')[0]}`);
+    return;
+  }
+  const trace = path.join(dir, 'zipf.oracleGeneral.bin');
+  makeZipfTrace(trace, requests, objects, 0.9);
+  const prefix = path.join(dir, 'zipf-prefix.oracleGeneral.bin');
+  const fdIn = fs.openSync(trace, 'r');
+  const head = Buffer.alloc(24 * Math.min(requests, compressedRequests));
+  fs.readSync(fdIn, head, 0, head.length, 0);
+  fs.closeSync(fdIn);
+  fs.writeFileSync(prefix, head);
+  const c = await wallOf([exe, trace, String(capacity)]);
+  const [, cHits, cReplay] = c.out.trim().split(' ').map(Number);
+  const cRate = requests / c.seconds;
+  console.log(`   reference  C LRU (${cc} -O2), whole command      ${fmt(cRate / 1e6)} M requests/s  (replay alone ${fmt(requests / cReplay / 1e6)} M/s; hit ratio ${fmt((100 * cHits) / requests)} %)`);
+  const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
+  // The page cache holds what RAM leaves after the kernel's own pages: RAM is sized so the
+  // cache is at least the C reference's capacity; the hit ratios are printed side by side.
+  const ramMb = Math.ceil((capacity * 4096 * 1.25) / 2 ** 20);
+  const runs = [
+    ['none', 'none', trace, requests, ' (target >= 0.5x)'],
+    ['xen-tmem', 'xen-tmem', trace, requests, ' (target >= 0.5x)'],
+    ['zcache', 'zcache', prefix, head.length / 24, ''],
+    ['zswap', 'zswap', prefix, head.length / 24, ''],
+  ];
+  for (const [label, backend, file, n, target] of runs) {
+    const r = await wallOf([process.execPath, bin, 'run', file, '--backend', backend, '--profile', 'ssd', '--no-baseline', '--fast', '--quiet', '--ram-mb', String(ramMb), '--format', 'json']);
+    const rep = JSON.parse(r.out).runs[0].backend;
+    const rate = n / r.seconds;
+    const hit = `; page-cache hit ratio ${fmt(100 * rep.ratios.pagecache_hit)} %`;
+    console.log(`   tmemsim run --backend ${label.padEnd(8)} --fast     ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C${target}${n < requests ? ` (first ${n.toLocaleString()} requests)` : ''}${hit}`);
+  }
+  const ins = await wallOf([process.execPath, bin, 'trace', 'inspect', trace, '--format', 'json']);
+  const rate = requests / ins.seconds;
+  console.log(`   tmemsim trace inspect (exact reuse distances)  ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C`);
 }
 
 // ---- 1. the metadata path ----------------------------------------------------
@@ -289,6 +388,7 @@ async function sweepScaling() {
 }
 
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+if (!args.has('no-c')) await againstC();
 await metadataPath();
 await perBackend();
 await compressedPath();
