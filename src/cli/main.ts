@@ -13,6 +13,7 @@ import { registerCorpus } from './corpus.js';
 import { registerSweep } from './sweep.js';
 import { registerCompare } from './compare.js';
 import { registerCalibrate } from './calibrate.js';
+import { registerValidate } from './validate.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSweep(program, setExit);
   registerCompare(program, setExit);
   registerCalibrate(program);
+  registerValidate(program, setExit);
   // Every command, nested ones too (trace convert, corpus stats): errors reach the catch below.
   const quiet = (cmd: Command): void => {
     for (const c of cmd.commands) {

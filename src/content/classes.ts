@@ -49,6 +49,7 @@
 
 import { Cls } from './page.js';
 import { Rng } from './rng.js';
+import { fillVmix } from './vmix.js';
 
 export interface ContentClass {
   readonly name: string;
@@ -1097,5 +1098,10 @@ export const CONTENT_CLASSES: Readonly<Record<string, ContentClass>> = {
     name: 'heap', code: Cls.Heap,
     description: 'anonymous process heap (malloc chunks, 0x55../0x7f.. pointers, small ints, zero runs, strings)',
     fill: fillHeap,
+  },
+  vmix: {
+    name: 'vmix', code: Cls.Vmix,
+    description: 'the kernel validation workload\'s mix (validation/workload.c): zero, same-filled, text-like, random; bytes of key = seed, independent of the run seed',
+    fill: (key, dst) => void fillVmix(key, dst),
   },
 };

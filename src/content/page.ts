@@ -21,6 +21,8 @@ export const enum Cls {
   Heap = 5,
   Corpus = 6,
   Inline = 7,
+  /** The kernel validation workload's page mix (vmix.ts); bytes independent of the run seed. */
+  Vmix = 8,
 }
 
 /** Names of the generated classes, as written in traces. */
@@ -31,6 +33,7 @@ export const CLASS_NAMES: Readonly<Record<string, number>> = {
   code: Cls.Code,
   random: Cls.Random,
   heap: Cls.Heap,
+  vmix: Cls.Vmix,
 };
 
 /** The largest seed that fits a descriptor exactly (2^48 - 1). */

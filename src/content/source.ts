@@ -77,7 +77,7 @@ export class ContentSource {
     const runSeed = this.seed;
     for (const c of Object.values(CONTENT_CLASSES)) {
       const gen = c.fill;
-      this.fillers[c.code] = c.code === Cls.Zero || c.code === Cls.Fill
+      this.fillers[c.code] = c.code === Cls.Zero || c.code === Cls.Fill || c.code === Cls.Vmix
         ? gen // independent of the run seed
         : (seed, dst) => gen(mixSeed(runSeed, seed), dst);
     }

@@ -44,6 +44,8 @@ export interface Report {
     compressor: string | null;
     params: ParamMap;
     ram_pages: number;
+    /** Present when the trace gives config.kernel_pages. */
+    kernel_pages?: number;
     seed: number;
     swappiness: number;
     frontswap_writethrough: boolean;
@@ -121,6 +123,7 @@ export function buildReport(r: RunResult): Report {
       compressor,
       params: c.params,
       ram_pages: c.ramPages,
+      ...(c.kernelPages > 0 ? { kernel_pages: c.kernelPages } : {}),
       seed: c.seed,
       swappiness: c.swappiness,
       frontswap_writethrough: c.writethrough,

@@ -7,6 +7,7 @@
 import Table from 'cli-table3';
 import type { LatencyStats } from '../cost/latency.js';
 import type { PassSummary } from '../sim/summary.js';
+import type { MarkSnapshot } from '../sim/marks.js';
 import type { Report, ReportRun } from './model.js';
 
 /** The cli-table3 style of every table tmemsim prints: no colours, compact rows. */
@@ -143,6 +144,26 @@ function counterTable(r: Report): string {
   return t.toString();
 }
 
+/** The counters at each mark of the trace (one column a mark); rows that stay 0 at every mark are left out. */
+function marksTable(marks: MarkSnapshot[]): string {
+  const t = new Table({ head: ['counter', ...marks.map((k) => k.name)], style: TABLE_STYLE, colAligns: ['left', ...marks.map(() => 'right' as const)] });
+  const rows = new Map<string, (x: MarkSnapshot) => number | undefined>();
+  for (const k of marks) {
+    for (const [g, c] of Object.entries(k.debugfs)) {
+      if (g === 'vmstat') continue; // shown under vmstat
+      for (const n of Object.keys(c)) if (!rows.has(`${g}/${n}`)) rows.set(`${g}/${n}`, (x) => x.debugfs[g]?.[n]);
+    }
+    for (const n of Object.keys(k.vmstat)) if (!rows.has(`vmstat/${n}`)) rows.set(`vmstat/${n}`, (x) => x.vmstat[n]);
+    for (const n of Object.keys(k.meminfo)) if (!rows.has(`meminfo/${n} (kB)`)) rows.set(`meminfo/${n} (kB)`, (x) => x.meminfo[n]);
+  }
+  for (const [label, get] of rows) {
+    const vals = marks.map(get);
+    if (vals.every((v) => v === undefined || v === 0)) continue;
+    t.push([label, ...vals.map((v) => (v === undefined ? 'n/a' : fmt(v)))]);
+  }
+  return t.toString();
+}
+
 function lifecycleTable(run: ReportRun): string {
   const t = new Table({
     head: ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)', 'mJ', 'drained at (ms)', 'fs hit before/after', 'cc hit before/after'],
@@ -181,6 +202,7 @@ export function renderTable(r: Report): string {
     if (run.delta) out.push(...deltaLines(run));
     if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
     if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));
+    if (run.backend.marks) out.push('', `counters at each mark (${run.profile}, ${run.backend.backend ?? 'no backend'})`, marksTable(run.backend.marks));
   }
   out.push('', 'counters', counterTable(r));
   out.push('');

@@ -47,7 +47,10 @@ export interface Injection {
 
 export interface RunConfig {
   description: string;
+  /** totalram, in pages. */
   ramPages: number;
+  /** Pages of it the kernel keeps (config.kernel_pages; 0: none). */
+  kernelPages: number;
   seed: number;
   backend: string | null;
   factory: BackendFactory | null;
@@ -107,9 +110,14 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
   // A profile file names itself and the bad field in its errors; a name is checked against the registry.
   const profiles = profNames.map((n) => (isProfilePath(n) ? loadProfileFile(n) : withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file)));
+  const kernelPages = c.kernel_pages ?? 0;
+  if (kernelPages >= ramPages) {
+    throw new UsageError(`kernel_pages ${kernelPages} leaves no RAM for the workload (RAM is ${ramPages} pages)`, { file, field: 'config.kernel_pages' }, `0..${ramPages - 1}`);
+  }
   return {
     description: c.description ?? '',
     ramPages,
+    kernelPages,
     seed: o.seed ?? c.seed ?? 1,
     backend,
     factory,

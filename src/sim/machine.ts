@@ -12,6 +12,7 @@
  * simulated RAM (Memory) that the workload's pages live in.
  */
 
+import type { MarkSnapshot } from './marks.js';
 import type { Backend, BackendEnv, BackendFactory, LruSizes, VmInfo } from '../backends/backend.js';
 import { resolveParams } from '../backends/params.js';
 import type { CompressionService } from '../compressors/service.js';
@@ -31,7 +32,10 @@ import { Loc, Oracle } from './oracle.js';
 
 
 export interface MachineOptions {
+  /** totalram: every page of RAM, the kernel's own included. */
   ramPages: number;
+  /** Pages the kernel itself keeps (not the workload's): the memory model gets ramPages - kernelPages. Default 0. */
+  kernelPages?: number;
   swappiness: number;
   verifyBytes: boolean;
   writethrough: boolean;
@@ -115,6 +119,10 @@ export class Machine implements BackendEnv, MmEnv {
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
+  /** Counter snapshots taken at the trace's mark events, in order. */
+  readonly marks: MarkSnapshot[] = [];
+  /** Pages of RAM the kernel keeps (outside the memory model, inside totalram). */
+  readonly kernelPages: number;
   /**
    * Modelled latency of every swap-in (a fault on a swapped-out page, or a
    * tmem-level frontswap_load) and of every page-cache miss that reads (or
@@ -158,7 +166,8 @@ export class Machine implements BackendEnv, MmEnv {
     this.ramPages = opts.ramPages;
     this.verifyBytes = opts.verifyBytes;
     this.frontswap.writethrough = opts.writethrough;
-    this.memory = new Memory(this, opts.ramPages, opts.swappiness);
+    this.kernelPages = opts.kernelPages ?? 0;
+    this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness);
   }
 
   // ---- BackendEnv -------------------------------------------------------------
@@ -189,7 +198,7 @@ export class Machine implements BackendEnv, MmEnv {
       if (pages === 0) continue;
       const want = n < pages ? n : pages;
       // __vm_enough_memory in the default OVERCOMMIT_GUESS mode: pages <= totalram + swap.
-      if (want > this.memory.ramPages + this.swap.totalSlots()) continue;
+      if (want > this.memory.ramPages + this.kernelPages + this.swap.totalSlots()) continue;
       let done = 0;
       for (const off of [...this.frontswap.setOffsets(type)]) {
         if (done >= want) break;
@@ -213,10 +222,10 @@ export class Machine implements BackendEnv, MmEnv {
   }
   vm(): VmInfo {
     const mem = this.memory;
-    return { totalram: mem.ramPages, maxram: this.ramPages, committedAs: mem.committedAnon, totalreserve: mem.highWmark, free: mem.free };
+    return { totalram: mem.ramPages + this.kernelPages, maxram: this.ramPages, committedAs: mem.committedAnon, totalreserve: mem.highWmark, free: mem.free };
   }
   setTotalram(pages: number): void {
-    this.memory.setRamPages(pages);
+    this.memory.setRamPages(pages - this.kernelPages);
   }
 
   // ---- MmEnv --------------------------------------------------------------------

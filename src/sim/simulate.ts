@@ -21,6 +21,7 @@ import type { SyncTraceSource } from '../trace/reader.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from './errors.js';
 import { Machine } from './machine.js';
+import { snapshotMark } from './marks.js';
 import { summarize, type PassSummary } from './summary.js';
 import { PROGRESS_EVERY, type RunProgress } from './progress.js';
 import { Sampler, type Series } from './sampler.js';
@@ -118,6 +119,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   const content = new ContentSource({ seed: cfg.seed, corpus, defaultMix: cfg.content.default });
   const m = new Machine({
     ramPages: cfg.ramPages,
+    kernelPages: cfg.kernelPages,
     swappiness: cfg.swappiness,
     verifyBytes: cfg.verifyBytes,
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
@@ -305,6 +307,9 @@ const HANDLERS: { [K in EventOp]: Handler<K> } = {
     if (!o.withBackend) return;
     if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');
     m.backend.setParam(ev.name, ev.value);
+  },
+  mark(m, ev) {
+    m.marks.push(snapshotMark(m, ev.name));
   },
 };
 

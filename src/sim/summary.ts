@@ -13,6 +13,7 @@ import type { FrontswapCounters } from '../frontends/frontswap.js';
 import type { Profile } from '../profiles/profile.js';
 import type { LifecycleRecord, LifecycleSnapshot, Machine, MachineStats } from './machine.js';
 import type { OracleCounts } from './oracle.js';
+import type { MarkSnapshot } from './marks.js';
 
 /** A lifecycle event as reported: what it moved, what it cost, hit ratios in the stretch before and after it. */
 export interface LifecycleEntry extends Omit<LifecycleRecord, 'snapshot'> {
@@ -62,6 +63,8 @@ export interface PassSummary {
   lifecycle: LifecycleEntry[];
   /** The backend's pools over the run (zswap), if it keeps them. */
   pools: PoolRecord[];
+  /** Counter snapshots at the trace's mark events (present only when the trace has marks). */
+  marks?: MarkSnapshot[];
 }
 
 export interface OpEnergy {
@@ -129,6 +132,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     oracle: { ...m.oracle.counts, examples: [...m.oracle.examples] },
     lifecycle: lifecycleEntries(m, o.profile),
     pools: b?.poolHistory?.() ?? [],
+    ...(m.marks.length > 0 ? { marks: [...m.marks] } : {}),
   };
 }
 

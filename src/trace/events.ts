@@ -73,6 +73,12 @@ export interface TraceConfig {
   swappiness?: number;
   /** frontswap writethrough mode (store also writes the swap device). */
   frontswap_writethrough?: boolean;
+  /**
+   * Pages of RAM the kernel itself keeps (a real machine's MemTotal - MemFree
+   * before the workload, in pages): the workload gets ram - kernel_pages, while
+   * totalram (zswap's max_pool_percent, the balloon) stays the whole ram.
+   */
+  kernel_pages?: number;
 }
 
 export interface TraceHeader {
@@ -98,6 +104,8 @@ export interface ParamEvent extends Timed { op: 'param'; name: string; value: Pa
 /** A remote memory node (RAMster) dies, or comes back empty. */
 export interface NodeDownEvent extends Timed { op: 'node_down'; node: number }
 export interface NodeUpEvent extends Timed { op: 'node_up'; node: number }
+/** A named point of the run: every counter is snapshotted into the report (a phase boundary). */
+export interface MarkEvent extends Timed { op: 'mark'; name: string }
 
 // ---- tmem level: frontswap (type, offset) -------------------------------
 export interface FsStoreEvent extends Timed { op: 'frontswap_store'; type: number; offset: number; data?: DataSpec }
@@ -123,7 +131,7 @@ export type TraceEvent =
   | NodeDownEvent | NodeUpEvent
   | FsStoreEvent | FsLoadEvent | FsInvalidatePageEvent | FsInvalidateAreaEvent
   | CcPutEvent | CcGetEvent | CcInvalidatePageEvent | CcInvalidateInodeEvent | CcInvalidateFsEvent
-  | AnonEvent | FileEvent;
+  | AnonEvent | FileEvent | MarkEvent;
 
 export type EventOp = TraceEvent['op'];
 
@@ -132,7 +140,7 @@ export const EVENT_OPS: readonly EventOp[] = [
   'swapon', 'swapoff', 'mount', 'umount', 'insmod', 'rmmod', 'param', 'node_down', 'node_up',
   'frontswap_store', 'frontswap_load', 'frontswap_invalidate_page', 'frontswap_invalidate_area',
   'cleancache_put', 'cleancache_get', 'cleancache_invalidate_page', 'cleancache_invalidate_inode', 'cleancache_invalidate_fs',
-  'anon', 'file',
+  'anon', 'file', 'mark',
 ];
 
 /** Limits of the numeric keys (they are packed into one double on the hot path). */

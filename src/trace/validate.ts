@@ -241,12 +241,12 @@ const CHOICES: Record<string, { what: string; accepted: string }> = {
   dataSpec: {
     what: 'a page data spec',
     accepted:
-      'a class name (zero, fill, text, code, random, heap), {"class": name, "seed": n}, ' +
+      'a class name (zero, fill, text, code, random, heap, vmix), {"class": name, "seed": n}, ' +
       '{"fill": 0..255}, {"corpus": page}, {"b64": "..."}',
   },
   contentDefault: {
     what: 'a class name or an object of class weights',
-    accepted: 'zero, fill, text, code, random, heap, or e.g. {"text": 3, "zero": 1}',
+    accepted: 'zero, fill, text, code, random, heap, vmix, or e.g. {"text": 3, "zero": 1}',
   },
   profile: { what: 'a profile name or a list of names', accepted: 'e.g. "ssd-laptop" or ["ssd-laptop", "lz4"]' },
   backendOrNull: { what: 'a backend name or null', accepted: 'a backend name, or null for none' },

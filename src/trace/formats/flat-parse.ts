@@ -32,7 +32,7 @@ export let flatNewlines = 0;
 const WORDS: readonly string[] = [
   'op', 't', 'type', 'offset', 'slots', 'fs', 'inode', 'index', 'pid', 'page', 'write', 'data', 'uuid',
   'backend', 'params', 'strategy', 'name', 'value', 'class', 'seed', 'fill', 'corpus', 'b64',
-  'zero', 'text', 'code', 'random', 'heap',
+  'zero', 'text', 'code', 'random', 'heap', 'vmix',
   ...EVENT_OPS,
 ];
 /** Each word's bytes, to compare with the input. */

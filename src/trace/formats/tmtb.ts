@@ -6,7 +6,7 @@
  *
  *   file    = magic "TMTB" | u16 version (1) | u32 header length H | H bytes of header JSON
  *             | record* | end
- *   record  = u8 op code (0..19, EVENT_OPS order) | u8 flags | [time] | op fields
+ *   record  = u8 op code (0..20, EVENT_OPS order) | u8 flags | [time] | op fields
  *   end     = u8 0xFF | varint event count            (then the file ends)
  *
  *   flags   bits 0-1: time: 0 none, 1 zigzag varint delta (µs) from the previous event's t,
@@ -18,13 +18,13 @@
  *   op fields, in this order (u8 for type, fs, node; varint otherwise; str = varint length + UTF-8):
  *     swapon type slots | swapoff type | mount fs [uuid str] | umount fs
  *     insmod backend-str [varint n, n × (key str, value)] | rmmod [strategy str] [rate f64]
- *     param name-str value | node_down node | node_up node
+ *     param name-str value | node_down node | node_up node | mark name-str
  *     frontswap_store type offset [data] | frontswap_load / _invalidate_page type offset
  *     frontswap_invalidate_area type | cleancache_put fs inode index [data]
  *     cleancache_get / _invalidate_page fs inode index | cleancache_invalidate_inode fs inode
  *     cleancache_invalidate_fs fs | anon [pid] page [data] | file fs inode index [data]
  *   value   = u8 tag: 0 str, 1 true, 2 false, 3 f64
- *   data    = u8 tag: 0..5 a class name (CLASS_NAMES), 0x10|c {class: c, seed: varint},
+ *   data    = u8 tag: 0..6 a class name (CLASS_NAMES), 0x10|c {class: c, seed: varint},
  *             0x20|c {class: c}, 0x40 {fill: u8}, 0x41 {corpus: varint}, 0x42 {b64: str}
  *
  * A file-page event (the commonest) is 5-9 bytes. The reader decodes a
@@ -58,7 +58,7 @@ const WINDOW = 4 << 20;
 /** The longest string (a name, a b64 page) or header accepted. */
 const MAX_STRING = 16 << 20;
 
-const CLASS_NAMES = ['zero', 'fill', 'text', 'code', 'random', 'heap'] as const;
+const CLASS_NAMES = ['zero', 'fill', 'text', 'code', 'random', 'heap', 'vmix'] as const;
 const CLASS_CODE: Record<string, number> = Object.fromEntries(CLASS_NAMES.map((c, i) => [c, i]));
 const OP_CODE: Record<string, number> = Object.fromEntries(EVENT_OPS.map((o, i) => [o, i]));
 // The hot decoder switches on these codes (EVENT_OPS order).
@@ -247,6 +247,9 @@ export class TmtbEncoder {
       case 'node_down':
       case 'node_up':
         this.u8(ev.node);
+        break;
+      case 'mark':
+        this.str(ev.name);
         break;
       case 'frontswap_store':
       case 'frontswap_load':
@@ -634,7 +637,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     const b = this.buf;
     const tag = b[p]!;
     if (p >= this.end) this.truncated();
-    if (tag < 6) {
+    if (tag < CLASS_NAMES.length) {
       at = p + 1;
       return CLASS_NAMES[tag]!;
     }
@@ -642,7 +645,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     switch (tag & 0xf0) {
       case 0x10:
       case 0x20: {
-        if (c >= 6) break;
+        if (c >= CLASS_NAMES.length) break;
         if (tag & 0x20) {
           at = p + 1;
           return { class: CLASS_NAMES[c]! };
@@ -755,6 +758,9 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
       case 'node_up':
         this.ctl = { op, node: u8('node', 7) };
         return p;
+      case 'mark':
+        this.ctl = { op, name: this.strAt(p, 'mark name') };
+        return at;
       case 'cleancache_invalidate_inode': {
         const fs = u8('fs', LIMITS.maxFs - 1);
         const inode = this.vint(p, 'inode');

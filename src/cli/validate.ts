@@ -1,0 +1,52 @@
+/**
+ * `tmemsim validate`: replays every recorded kernel case (validation/references)
+ * and prints `counter | kernel (min–max over runs) | tmemsim | error` per case
+ * and phase; exit 1 when a counter is out of tolerance. With --known FILE (CI)
+ * exit 1 only on an out-of-tolerance counter FILE does not list, or a listed
+ * one that passes now; --update-known rewrites FILE. See docs/validation.md.
+ */
+
+import type { Command } from 'commander';
+import * as path from 'node:path';
+import { UsageError } from '../sim/errors.js';
+import { knownText, ratchet, readKnown } from '../validate/known.js';
+import { defaultReferenceDir } from '../validate/reference.js';
+import { renderCsv, renderJson, renderTable, validate } from '../validate/validate.js';
+import { writeOut } from './output.js';
+
+const RENDER = { table: renderTable, json: renderJson, csv: renderCsv } as const;
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerValidate(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('validate')
+    .description('replay the recorded Linux kernel cases (validation/references) and compare every counter at every phase; exit 1 out of tolerance')
+    .option('--references <dir>', 'directory of recorded <case>.json references', defaultReferenceDir())
+    .option('--case <name>', 'only this case (repeatable)', collect)
+    .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
+    .option('-o, --out <file>', 'write the output to a file instead of stdout')
+    .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
+    .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
+    .action(async (f: { references: string; case?: string[]; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
+      if (!(f.format in RENDER)) throw new UsageError(`unknown output format '${f.format}'`, { field: '--format' }, Object.keys(RENDER).join(', '));
+      if (f.updateKnown && !f.known) throw new UsageError('--update-known needs --known FILE', { field: '--update-known' });
+      if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
+      const known = f.known ? readKnown(f.known) : null;
+      const v = await validate(path.resolve(f.references), f.case ?? []);
+      writeOut(RENDER[f.format as keyof typeof RENDER](v), f.out);
+      if (f.updateKnown) {
+        writeOut(knownText(v.rows), f.known);
+        process.stderr.write(`tmemsim: ${f.known}: ${v.out} known deviations written\n`);
+        return;
+      }
+      if (known === null) {
+        if (v.out > 0) setExit(1);
+        return;
+      }
+      const r = ratchet(v.rows, known);
+      for (const k of r.fresh) process.stderr.write(`tmemsim: out of tolerance and not in ${f.known}: ${k}\n`);
+      for (const k of r.fixed) process.stderr.write(`tmemsim: listed in ${f.known} but within tolerance now (run with --update-known): ${k}\n`);
+      if (r.fresh.length > 0 || r.fixed.length > 0) setExit(1);
+      else process.stderr.write(`tmemsim: ratchet ok: ${v.out} out of tolerance, all listed in ${f.known}\n`);
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * Phase marks: a `mark` event snapshots every counter into the pass summary,
+ * under the kernel's names, so one run gives the figures of every phase as a
+ * real kernel shows them at that point (validation/ reads the same three files
+ * in a guest: /sys/kernel/debug/<backend>/*, /proc/vmstat, /proc/meminfo).
+ *
+ * What each name means here (tmemsim's equivalent of the kernel's counter):
+ *   debugfs   the backend's own stats() groups, as in the end-of-run report
+ *   vmstat    pswpin / pswpout (pages read from / written to a swap device),
+ *             pgpgin / pgpgout (kB read from / written to any device: swap and
+ *             filesystems), pgsteal_anon / pgsteal_file (pages reclaimed),
+ *             nr_anon_pages / nr_file_pages / nr_free_pages (resident now), and
+ *             the backend's vmstat events when it counts them (zswap: zswpin,
+ *             zswpout, zswpwb); absent, not 0, when it does not
+ *   meminfo   kB: MemTotal (totalram), MemFree, AnonPages, SwapTotal, SwapFree,
+ *             Zswap (pool size) and Zswapped (stored pages x 4 kB) with a zswap
+ *             backend only
+ */
+
+import { PAGE_SIZE } from '../content/page.js';
+import type { Machine } from './machine.js';
+
+export interface MarkSnapshot {
+  name: string;
+  /** Index of the mark event in the trace. */
+  event: number;
+  sim_time_ns: number;
+  debugfs: Record<string, Record<string, number>>;
+  vmstat: Record<string, number>;
+  meminfo: Record<string, number>;
+}
+
+const KB = PAGE_SIZE / 1024;
+
+export function snapshotMark(m: Machine, name: string): MarkSnapshot {
+  const b = m.backend;
+  const debugfs: Record<string, Record<string, number>> = {};
+  if (b) for (const [g, c] of Object.entries(b.stats())) debugfs[g] = { ...c };
+  const t = m.meter.totals;
+  const s = m.stats;
+  const vmstat: Record<string, number> = {
+    pswpin: s.pswpin,
+    pswpout: s.pswpout,
+    pgpgin: (t.swapReads + t.fsReads) * KB,
+    pgpgout: (t.swapWrites + t.fsWrites) * KB,
+    pgsteal_anon: s.pgsteal_anon,
+    pgsteal_file: s.pgsteal_file,
+    nr_anon_pages: m.memory.anonResident,
+    nr_file_pages: m.memory.fileResident,
+    nr_free_pages: m.memory.free,
+    ...(debugfs['vmstat'] ?? {}),
+  };
+  const vm = m.vm();
+  const meminfo: Record<string, number> = {
+    MemTotal: vm.totalram * KB,
+    MemFree: vm.free * KB,
+    AnonPages: m.memory.anonResident * KB,
+    SwapTotal: m.swap.totalSlots() * KB,
+    SwapFree: (m.swap.totalSlots() - m.swap.usedSlots()) * KB,
+  };
+  const z = debugfs['zswap'];
+  if (z) {
+    meminfo['Zswap'] = (z['pool_total_size'] ?? 0) / 1024;
+    meminfo['Zswapped'] = (z['stored_pages'] ?? 0) * KB;
+  }
+  return { name, event: m.eventIndex, sim_time_ns: m.clock, debugfs, vmstat, meminfo };
+}

@@ -1,0 +1,126 @@
+/**
+ * tmemsim against the kernel, counter by counter at every mark (phase).
+ *
+ * Kernel figures are taken relative to the start mark (the guest's counters
+ * since boot minus those before the workload), except the gauges, which are
+ * read as they are. The kernel's range is min..max over the recorded runs;
+ * tmemsim is within tolerance when it lies in
+ *   [min - tol, max + tol],  tol = max(rel x max(|min|, |max|), ABS_SLACK)
+ * with rel = 1 % for bytes per stored page and 5 % for every other counter
+ * judged, and ABS_SLACK = 10 (pages or events: counts under 100 would
+ * otherwise be judged to the page; 10 is 5 % of 200). Byte counts (pool_total_size) get
+ * no absolute slack beyond one page.
+ */
+
+import type { PassSummary } from '../sim/summary.js';
+import type { MarkSnapshot } from '../sim/marks.js';
+import type { RecordedMark, Reference } from './reference.js';
+
+export const REL_TOLERANCE = 0.05;
+export const BYTES_PER_PAGE_TOLERANCE = 0.01;
+export const ABS_SLACK = 10;
+
+/** Where a counter is read in the kernel's mark and in tmemsim's snapshot. */
+interface CounterDef {
+  name: string;
+  /** zswap counters are judged only when the case enables zswap (tmemsim has none to show otherwise). */
+  zswap: boolean;
+  gauge: boolean;
+  rel: number;
+  slack: number;
+  kernel: (m: RecordedMark) => number | undefined;
+  sim: (s: MarkSnapshot) => number | undefined;
+}
+
+const dz = (k: string) => (m: RecordedMark): number | undefined => m.zswap[k];
+const sz = (k: string) => (s: MarkSnapshot): number | undefined => s.debugfs['zswap']?.[k];
+const vk = (k: string) => (m: RecordedMark): number | undefined => m.vmstat[k];
+const vs = (k: string) => (s: MarkSnapshot): number | undefined => s.vmstat[k];
+
+function bytesPerPage(pool: number | undefined, stored: number | undefined, same: number | undefined): number | undefined {
+  if (pool === undefined || stored === undefined || same === undefined) return undefined;
+  const n = stored - same;
+  return n > 0 ? pool / n : undefined;
+}
+
+/** The judged counters, in the order the table prints them. */
+export const COUNTERS: readonly CounterDef[] = [
+  {
+    name: 'bytes_per_stored_page', zswap: true, gauge: true, rel: BYTES_PER_PAGE_TOLERANCE, slack: 0,
+    kernel: (m) => bytesPerPage(m.zswap['pool_total_size'], m.zswap['stored_pages'], m.zswap['same_filled_pages']),
+    sim: (s) => bytesPerPage(sz('pool_total_size')(s), sz('stored_pages')(s), sz('same_filled_pages')(s)),
+  },
+  { name: 'stored_pages', zswap: true, gauge: true, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('stored_pages'), sim: sz('stored_pages') },
+  { name: 'same_filled_pages', zswap: true, gauge: true, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('same_filled_pages'), sim: sz('same_filled_pages') },
+  { name: 'pool_total_size', zswap: true, gauge: true, rel: REL_TOLERANCE, slack: 4096, kernel: dz('pool_total_size'), sim: sz('pool_total_size') },
+  { name: 'pool_limit_hit', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('pool_limit_hit'), sim: sz('pool_limit_hit') },
+  { name: 'reject_reclaim_fail', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('reject_reclaim_fail'), sim: sz('reject_reclaim_fail') },
+  { name: 'written_back_pages', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('written_back_pages'), sim: sz('written_back_pages') },
+  { name: 'zswpin', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('zswpin'), sim: vs('zswpin') },
+  { name: 'zswpout', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('zswpout'), sim: vs('zswpout') },
+  { name: 'pswpin', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pswpin'), sim: vs('pswpin') },
+  { name: 'pswpout', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pswpout'), sim: vs('pswpout') },
+  // kB read from block devices (swap and the file): the page-cache cases' measure of misses.
+  { name: 'pgpgin', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: 4 * ABS_SLACK, kernel: vk('pgpgin'), sim: vs('pgpgin') },
+];
+
+export type Status = 'ok' | 'OUT';
+
+export interface Row {
+  case: string;
+  phase: string;
+  counter: string;
+  kernel_min: number;
+  kernel_max: number;
+  tmemsim: number | null;
+  /** The allowed distance outside the kernel's range. */
+  tolerance: number;
+  /** tmemsim minus the nearest end of the kernel's range (0 inside it). */
+  error: number;
+  /** error relative to that end, % (null when the end is 0). */
+  error_pct: number | null;
+  status: Status;
+}
+
+export function rowKey(r: Pick<Row, 'case' | 'phase' | 'counter'>): string {
+  return `${r.case}/${r.phase}/${r.counter}`;
+}
+
+/** Compares one case's tmemsim pass with its kernel runs. */
+export function compareCase(ref: Reference, pass: PassSummary): Row[] {
+  const rows: Row[] = [];
+  const sims = pass.marks ?? [];
+  const phases = ref.runs[0]!.marks.map((m) => m.name).filter((n) => n !== 'start');
+  for (const phase of phases) {
+    const sim = sims.find((s) => s.name === phase);
+    for (const c of COUNTERS) {
+      if (c.zswap && !ref.config.zswap.enabled) continue;
+      const ks: number[] = [];
+      for (const run of ref.runs) {
+        const m = run.marks.find((x) => x.name === phase)!;
+        const start = run.marks.find((x) => x.name === 'start')!;
+        const v = c.kernel(m);
+        if (v === undefined) continue;
+        ks.push(c.gauge ? v : v - (c.kernel(start) ?? 0));
+      }
+      if (ks.length === 0) continue;
+      const lo = Math.min(...ks);
+      const hi = Math.max(...ks);
+      const t = sim ? c.sim(sim) ?? null : null;
+      const tol = Math.max(c.rel * Math.max(Math.abs(lo), Math.abs(hi)), c.slack);
+      let error = 0;
+      let end = lo;
+      if (t !== null && t < lo) error = t - lo;
+      else if (t !== null && t > hi) {
+        error = t - hi;
+        end = hi;
+      }
+      const ok = t !== null && Math.abs(error) <= tol;
+      rows.push({
+        case: ref.case, phase, counter: c.name, kernel_min: lo, kernel_max: hi, tmemsim: t, tolerance: tol,
+        error, error_pct: end === 0 ? null : (100 * error) / Math.abs(end), status: ok ? 'ok' : 'OUT',
+      });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,157 @@
+/**
+ * Replays a recorded case in tmemsim: the guest's workload ops (validation/
+ * workload.c) become trace events touching the same pages with the same
+ * bytes (the vmix content class), in the same order, with a `mark` event
+ * where the guest printed its counters. The machine is the guest as the
+ * kernel saw it: totalram = MemTotal, kernel_pages = MemTotal - MemFree at
+ * the start mark, the swap partition's size, swappiness from the guest.
+ *
+ *   anon:N              nothing (mmap does not touch pages)
+ *   write:A:B:G         anon write of page p (A <= p < B) with vmix key pageKey(seed, G, p)
+ *   read:A:B            anon read of pages A..B-1 in order
+ *   rread:A:B:N:S       N anon reads of page A + next() % (B - A), mulberry32(S)
+ *   fread:DEV:N         file reads of pages 0..N-1 of one file (fs 1, inode 1)
+ *   hot:A:B:DEV:N:K     file reads of pages 0..N-1, 64 at a time; after every K
+ *                       such chunks, anon reads of pages A..B-1 in order
+ *   mark:NAME           a mark event
+ *
+ * The block device the guest reads (/dev/vdb) is replayed as one file of
+ * filesystem 1: in the kernel it is the device inode's page cache.
+ */
+
+import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
+import { pageKey, Mulberry32 } from '../content/vmix.js';
+import { PAGE_SIZE } from '../content/page.js';
+import { simulateTrace, type RunResult } from '../sim/simulate.js';
+import { UsageError } from '../sim/errors.js';
+import type { LocatedEvent, TraceEvent, TraceHeader } from '../trace/events.js';
+import type { SyncTraceSource } from '../trace/reader.js';
+import type { Reference } from './reference.js';
+
+const PID = 1;
+const FS = 1;
+const INODE = 1;
+const CHUNK = 64;
+
+/** The zswap era tmemsim replays a 6.1 kernel with: '6.1' where it exists, else '6.x' (5.6-6.7 as 6.1 behaves). */
+export function era61(): ZswapEra {
+  return (ZSWAP_ERAS as readonly string[]).includes('6.1') ? ('6.1' as ZswapEra) : '6.x';
+}
+
+/** The trace header of a case: the guest's memory, swap, and zswap configuration. */
+export function headerOf(ref: Reference): TraceHeader {
+  const run = ref.runs[0]!;
+  const ramPages = Math.floor((run.mem_total_kb * 1024) / PAGE_SIZE);
+  const freePages = Math.floor((run.mem_free_kb * 1024) / PAGE_SIZE);
+  const z = ref.config.zswap;
+  const swappiness = Number(ref.config.sysctl['swappiness'] ?? 60);
+  // "/dev/vda partition 1048572 0 -2": the swap area's size in kB.
+  const swapKb = Number(String(ref.config.sys['swaps'] ?? '').split(/\s+/)[2]);
+  const slots = Number.isFinite(swapKb) && swapKb > 0 ? Math.floor(swapKb / 4) : (ref.guest.swap_mib * 256) - 1;
+  return {
+    format: 'tmemsim-trace',
+    version: 1,
+    config: {
+      description: `${ref.case}: ${ref.description} (replay of ${ref.kernel.uname_r})`,
+      ram_pages: ramPages,
+      kernel_pages: ramPages - freePages,
+      seed: ref.workload.seed,
+      backend: z.enabled ? 'zswap' : null,
+      ...(z.enabled
+        ? {
+          params: {
+            era: era61(),
+            compressor: z.compressor ?? 'lzo',
+            zpool: z.zpool ?? 'zbud',
+            max_pool_percent: z.max_pool_percent ?? 20,
+            accept_threshold_percent: z.accept_threshold_percent ?? 90,
+          },
+        }
+        : {}),
+      profile: 'ssd',
+      swap: [{ type: 0, slots }],
+      mounts: [{ fs: FS }],
+      swappiness,
+    },
+  };
+}
+
+/** The events of a case's workload, in the guest's order. */
+export function* eventsOf(ref: Reference): Generator<TraceEvent> {
+  const seed = ref.workload.seed;
+  let npages = 0;
+  for (const op of ref.workload.ops) {
+    const f = op.split(':');
+    const n = (i: number): number => {
+      const v = Number(f[i]);
+      if (!Number.isInteger(v) || v < 0) throw new UsageError(`workload op '${op}': field ${i} is not a non-negative integer`, { field: 'workload.ops' });
+      return v;
+    };
+    switch (f[0]) {
+      case 'anon':
+        npages = n(1);
+        break;
+      case 'write': {
+        const g = n(3);
+        for (let p = n(1); p < n(2) && p < npages; p++) yield { op: 'anon', pid: PID, page: p, write: true, data: { class: 'vmix', seed: pageKey(seed, g, p) } };
+        break;
+      }
+      case 'read':
+        for (let p = n(1); p < n(2) && p < npages; p++) yield { op: 'anon', pid: PID, page: p };
+        break;
+      case 'rread': {
+        const a = n(1);
+        const span = n(2) - a;
+        const r = new Mulberry32(n(4));
+        for (let k = n(3); k > 0; k--) yield { op: 'anon', pid: PID, page: a + (r.next() % span) };
+        break;
+      }
+      case 'fread': {
+        const calls = Math.floor(n(2) / CHUNK);
+        for (let i = 0; i < calls * CHUNK; i++) yield { op: 'file', fs: FS, inode: INODE, index: i };
+        break;
+      }
+      case 'hot': {
+        const a = n(1);
+        const b = n(2);
+        const calls = Math.floor(n(4) / CHUNK);
+        const k = n(5);
+        for (let c = 0; c < calls; c++) {
+          for (let i = c * CHUNK; i < (c + 1) * CHUNK; i++) yield { op: 'file', fs: FS, inode: INODE, index: i };
+          if ((c + 1) % k === 0) for (let p = a; p < b && p < npages; p++) yield { op: 'anon', pid: PID, page: p };
+        }
+        break;
+      }
+      case 'mark':
+        yield { op: 'mark', name: f.slice(1).join(':') };
+        break;
+      default:
+        throw new UsageError(`unknown workload op '${op}'`, { field: 'workload.ops' }, 'anon, write, read, rread, fread, hot, mark');
+    }
+  }
+}
+
+/** A trace source over a case's events (streamed: nothing is held in memory). */
+export function traceOf(ref: Reference, file: string): SyncTraceSource {
+  const header = headerOf(ref);
+  const eventsSync = function* (): Generator<LocatedEvent> {
+    let index = 0;
+    for (const event of eventsOf(ref)) {
+      yield { event, loc: { file, line: index + 1, index } };
+      index++;
+    }
+  };
+  return {
+    path: file,
+    header,
+    eventsSync,
+    events: async function* () {
+      yield* eventsSync();
+    },
+  } as SyncTraceSource;
+}
+
+/** Runs the case through tmemsim: one pass with the case's backend, no baseline, tags checked (not bytes). */
+export async function replay(ref: Reference, file: string): Promise<RunResult> {
+  return simulateTrace(() => traceOf(ref, file), { baseline: false, fast: true });
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// Records the kernel references of validation/cases.json: boots Debian 12's
+// stock 6.1 kernel under QEMU (TCG) once per case and run, runs
+// validation/workload.c in a busybox initramfs, and writes
+// validation/references/<case>.json. See docs/validation.md.
+//
+//   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
+//
+// Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
+// qemu-system-x86. Root is not needed for recording itself (apt-get download is
+// fine as any user with a readable apt cache).
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cache = path.join(here, '.cache');
+const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
+
+const args = process.argv.slice(2);
+const opt = { cases: [], runs: 2, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  const val = () => {
+    if (i + 1 >= args.length) die(`${a} needs a value`);
+    return args[++i];
+  };
+  if (a === '--case') opt.cases.push(val());
+  else if (a === '--runs') opt.runs = Number(val());
+  else if (a === '--package') opt.pkg = val();
+  else if (a === '--version') opt.version = val();
+  else if (a === '--out') opt.out = path.resolve(val());
+  else if (a === '--timeout') opt.timeout = Number(val());
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S)`);
+}
+if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
+const known = spec.cases.map((c) => c.name);
+for (const c of opt.cases) if (!known.includes(c)) die(`unknown case '${c}' (accepted: ${known.join(', ')})`);
+const cases = spec.cases.filter((c) => opt.cases.length === 0 || opt.cases.includes(c.name));
+
+function die(msg) {
+  process.stderr.write(`validate:record: ${msg}\n`);
+  process.exit(2);
+}
+function need(cmd, pkg) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+  } catch {
+    die(`${cmd} not found: install the Debian package ${pkg}`);
+  }
+}
+function log(msg) {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+need('qemu-system-x86_64', 'qemu-system-x86');
+need('gcc', 'gcc libc6-dev');
+need('dpkg-deb', 'dpkg');
+need('apt-get', 'apt');
+if (!fs.existsSync('/bin/busybox')) die('/bin/busybox not found: install the Debian package busybox-static');
+if (!/statically linked/.test(execFileSync('file', ['-L', '/bin/busybox'], { encoding: 'utf8' }))) die('/bin/busybox is not static: install busybox-static');
+
+fs.mkdirSync(cache, { recursive: true });
+
+// ---- the kernel package: apt-get download + dpkg-deb -x (never installed) ----
+const debName = `${opt.pkg}_${opt.version.replace(/:/g, '%3a')}_amd64.deb`;
+const deb = path.join(cache, debName);
+if (!fs.existsSync(deb)) {
+  log(`apt-get download ${opt.pkg}=${opt.version}`);
+  execFileSync('apt-get', ['download', `${opt.pkg}=${opt.version}`], { cwd: cache, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const kdir = path.join(cache, `${opt.pkg}_${opt.version}`);
+if (!fs.existsSync(path.join(kdir, 'done'))) {
+  log(`dpkg-deb -x ${debName}`);
+  fs.rmSync(kdir, { recursive: true, force: true });
+  execFileSync('dpkg-deb', ['-x', deb, kdir]);
+  fs.writeFileSync(path.join(kdir, 'done'), '');
+}
+const vmlinuz = fs.readdirSync(path.join(kdir, 'boot')).find((f) => f.startsWith('vmlinuz-'));
+if (!vmlinuz) die(`no vmlinuz in ${opt.pkg}`);
+const krel = vmlinuz.slice('vmlinuz-'.length);
+const modroot = path.join(kdir, 'lib/modules', krel, 'kernel');
+
+// Modules the guest loads, in dependency order (modinfo's depends= of each).
+const MODULES = [
+  'drivers/virtio/virtio', 'drivers/virtio/virtio_ring', 'drivers/virtio/virtio_pci_modern_dev',
+  'drivers/virtio/virtio_pci_legacy_dev', 'drivers/virtio/virtio_pci', 'drivers/block/virtio_blk',
+  'mm/zsmalloc', 'mm/z3fold', 'lib/lz4/lz4_compress', 'crypto/lz4', 'lib/zstd/zstd_compress', 'crypto/zstd',
+];
+
+// ---- the workload and the initramfs ------------------------------------------
+const workload = path.join(cache, 'workload');
+log('gcc -static workload.c');
+execFileSync('gcc', ['-O2', '-static', '-Wall', '-o', workload, path.join(here, 'workload.c')], { stdio: 'inherit' });
+
+/** A cpio "newc" archive of [name, mode, data] entries (directories have no data). */
+function cpio(entries) {
+  const parts = [];
+  let ino = 1;
+  const pad = (n) => Buffer.alloc((4 - (n % 4)) % 4);
+  const push = (name, mode, data) => {
+    const nb = Buffer.from(name + '\0');
+    const f = [ino++, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nb.length, 0];
+    const h = Buffer.from('070701' + f.map((x) => x.toString(16).padStart(8, '0')).join(''));
+    parts.push(h, nb, pad(h.length + nb.length), data, pad(data.length));
+  };
+  for (const [name, mode, data] of entries) push(name, mode, data ?? Buffer.alloc(0));
+  push('TRAILER!!!', 0, Buffer.alloc(0));
+  return Buffer.concat(parts);
+}
+
+const base = [];
+for (const d of ['bin', 'sbin', 'proc', 'sys', 'dev', 'tmp', 'modules']) base.push([d, 0o40755]);
+base.push(['bin/busybox', 0o100755, fs.readFileSync('/bin/busybox')]);
+const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+for (const a of applets) if (a !== 'busybox') base.push([`bin/${a}`, 0o120777, Buffer.from('busybox')]);
+base.push(['init', 0o100755, fs.readFileSync(path.join(here, 'init.sh'))]);
+base.push(['workload', 0o100755, fs.readFileSync(workload)]);
+for (const m of MODULES) base.push([`modules/${path.basename(m)}.ko`, 0o100644, fs.readFileSync(path.join(modroot, `${m}.ko`))]);
+base.push(['modules.order', 0o100644, Buffer.from(MODULES.map((m) => path.basename(m)).join('\n') + '\n')]);
+const baseImg = zlib.gzipSync(cpio(base), { level: 1 });
+
+const qemuVersion = execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
+const g = spec.guest;
+
+function caseEnv(c) {
+  const z = c.zswap;
+  const env = {
+    SEED: String(g.seed),
+    OPS: ['mark:start', ...c.ops].join(' '),
+    ZSWAP_ENABLED: z.enabled ? 'Y' : 'N',
+    ZSWAP_ZPOOL: z.zpool ?? '',
+    ZSWAP_COMPRESSOR: z.compressor ?? '',
+    ZSWAP_MAX_POOL_PERCENT: String(z.max_pool_percent ?? 20),
+    ZSWAP_ACCEPT_THRESHOLD_PERCENT: String(z.accept_threshold_percent ?? 90),
+  };
+  return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
+}
+
+const CMDLINE = 'console=ttyS0 quiet loglevel=1 transparent_hugepage=never panic=-1';
+
+function runGuest(c, run) {
+  const dir = path.join(cache, 'runs', `${c.name}-${run}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const img = path.join(dir, 'initrd.img');
+  fs.writeFileSync(img, Buffer.concat([baseImg, zlib.gzipSync(cpio([['case.env', 0o100644, Buffer.from(caseEnv(c))]]))]));
+  const swap = path.join(dir, 'swap.img');
+  const data = path.join(dir, 'data.img');
+  fs.writeFileSync(swap, '');
+  fs.truncateSync(swap, g.swap_mib * 1024 * 1024);
+  fs.writeFileSync(data, '');
+  fs.truncateSync(data, g.data_mib * 1024 * 1024);
+  const argv = [
+    '-accel', 'tcg', '-m', `${g.memory_mib}M`, '-smp', '1', '-nographic', '-no-reboot', '-monitor', 'none',
+    '-kernel', path.join(kdir, 'boot', vmlinuz), '-initrd', img, '-append', CMDLINE,
+    '-drive', `file=${swap},format=raw,if=virtio,cache=unsafe`,
+    '-drive', `file=${data},format=raw,if=virtio,readonly=on`,
+  ];
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const q = spawn('nice', ['-n', '10', 'qemu-system-x86_64', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    q.stdout.on('data', (b) => out.push(b));
+    q.stderr.on('data', (b) => out.push(b));
+    const timer = setTimeout(() => q.kill('SIGKILL'), opt.timeout * 1000);
+    q.on('close', (code) => {
+      clearTimeout(timer);
+      const text = Buffer.concat(out).toString('utf8');
+      fs.writeFileSync(path.join(dir, 'console.log'), text);
+      fs.rmSync(swap, { force: true });
+      fs.rmSync(data, { force: true });
+      const secs = (Date.now() - t0) / 1000;
+      try {
+        resolve({ ...parseConsole(text), wall_s: Math.round(secs) });
+      } catch (e) {
+        reject(new Error(`${c.name} run ${run}: ${e.message} (qemu exit ${code}; console in ${path.join(dir, 'console.log')})`));
+      }
+    });
+  });
+}
+
+/** The guest's console output → header and marks. */
+function parseConsole(text) {
+  const lines = text.split(/\r?\n/);
+  const header = {}, params = {}, sysctl = {}, sys = {}, zoneinfo = [];
+  const marks = [];
+  let cur = null;
+  let exit = null;
+  const errors = [];
+  const num = (s) => {
+    const v = Number(s);
+    return Number.isFinite(v) ? v : s;
+  };
+  for (const raw of lines) {
+    const i = raw.indexOf('@@');
+    if (i < 0) continue;
+    const line = raw.slice(i + 2);
+    const sp = line.indexOf(' ');
+    const tag = sp < 0 ? line : line.slice(0, sp);
+    const rest = sp < 0 ? '' : line.slice(sp + 1).trim();
+    const [k, ...v] = rest.split(/\s+/);
+    const value = v.join(' ');
+    switch (tag) {
+      case 'header': header[k] = value; break;
+      case 'param': params[k] = num(value); break;
+      case 'sysctl': sysctl[k] = num(value); break;
+      case 'sys': sys[k] = num(value); break;
+      case 'zoneinfo': zoneinfo.push(rest); break;
+      case 'error': errors.push(rest); break;
+      case 'missing': errors.push(`missing ${rest}`); break;
+      case 'mark': cur = { name: rest, zswap: {}, vmstat: {}, meminfo: {} }; break;
+      case 'endmark': marks.push(cur); cur = null; break;
+      case 'zswap': cur.zswap[k] = Number(value); break;
+      case 'vmstat': cur.vmstat[k] = Number(value); break;
+      case 'meminfo': cur.meminfo[k.replace(/:$/, '')] = Number(v[0]); break; // kB
+      case 'exit': exit = Number(rest); break;
+    }
+  }
+  if (errors.length > 0) throw new Error(`the guest reported: ${errors.join('; ')}`);
+  if (exit !== 0) throw new Error(`the workload did not finish (exit ${exit})`);
+  return { header, params, sysctl, sys, zoneinfo, marks };
+}
+
+/** JSON with every mark's counter objects on one line each (the files stay readable and small). */
+function stringify(ref) {
+  return JSON.stringify(ref, null, 2).replace(/\{\n\s+("[^"]+": -?[0-9.e+]+,?\n\s+)+\}/g, (m) => JSON.stringify(JSON.parse(m)));
+}
+
+fs.mkdirSync(opt.out, { recursive: true });
+const t0 = Date.now();
+for (const c of cases) {
+  const runs = [];
+  let first = null;
+  for (let r = 1; r <= opt.runs; r++) {
+    log(`${c.name}: run ${r}/${opt.runs}`);
+    const res = await runGuest(c, r);
+    first ??= res;
+    const start = res.marks.find((m) => m.name === 'start');
+    runs.push({
+      wall_s: res.wall_s,
+      mem_total_kb: start.meminfo.MemTotal,
+      mem_free_kb: start.meminfo.MemFree,
+      marks: res.marks,
+    });
+    log(`${c.name}: run ${r} took ${res.wall_s} s`);
+  }
+  const ref = {
+    case: c.name,
+    description: c.description,
+    kernel: { package: opt.pkg, version: opt.version, uname_r: first.header.uname_r, uname_v: first.header.uname_v },
+    qemu: qemuVersion,
+    guest: { memory_mib: g.memory_mib, swap_mib: g.swap_mib, data_mib: g.data_mib, smp: 1, accel: 'tcg', cmdline: CMDLINE },
+    config: { zswap: c.zswap, params: first.params, sysctl: first.sysctl, sys: first.sys, zoneinfo: first.zoneinfo },
+    workload: { seed: g.seed, ops: ['mark:start', ...c.ops] },
+    runs,
+  };
+  fs.writeFileSync(path.join(opt.out, `${c.name}.json`), stringify(ref) + '\n');
+  log(`${c.name}: written ${path.relative(process.cwd(), path.join(opt.out, `${c.name}.json`))}`);
+}
+log(`recorded ${cases.length} case(s) x ${opt.runs} run(s) in ${Math.round((Date.now() - t0) / 1000)} s`);
