@@ -13,6 +13,8 @@ import { Machine } from '../../src/sim/machine.js';
 
 export interface TestMachineOptions {
   ramPages?: number;
+  /** Pages the kernel keeps (config.kernel_pages). */
+  kernelPages?: number;
   seed?: number;
   writethrough?: boolean;
   verifyBytes?: boolean;
@@ -24,6 +26,7 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
   const factory = o.factory;
   return new Machine({
     ramPages: o.ramPages ?? 4096,
+    ...(o.kernelPages !== undefined ? { kernelPages: o.kernelPages } : {}),
     swappiness: 60,
     verifyBytes: o.verifyBytes ?? true,
     writethrough: o.writethrough ?? false,

@@ -83,7 +83,7 @@ describe('event errors name file:line, event and field', () => {
       "t.jsonl:2, event #0, field 'data.fill': must be an integer 0..255, got 300",
     );
     expect(jsonlError('t.jsonl', '{"op":"anon","page":1,"data":{"class":"txt"}}')).toBe(
-      "t.jsonl:2, event #0, field 'data.class': must be one of zero, fill, text, code, random, heap, got \"txt\"",
+      "t.jsonl:2, event #0, field 'data.class': must be one of zero, fill, text, code, random, heap, vmix, got \"txt\"",
     );
     expect(jsonlError('t.jsonl', '{"op":"anon","page":1,"data":{"bytes":1}}')).toMatch(
       /^t\.jsonl:2, event #0, field 'data': must be a page data spec, got \{"bytes":1\} \(accepted: a class name/,

@@ -92,7 +92,7 @@ const fs = int(0, 63);
 const inode = int(0, 2 ** 27 - 1);
 const index = int(0, 2 ** 20 - 1);
 const paramValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.boolean(), int(-1e9, 1e9), fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
-const className = fc.constantFrom('zero', 'fill', 'text', 'code', 'random', 'heap');
+const className = fc.constantFrom('zero', 'fill', 'text', 'code', 'random', 'heap', 'vmix');
 const data = fc.oneof(
   className,
   fc.record({ class: className, seed: int(0, 2 ** 48 - 1) }, { requiredKeys: ['class'] }),
@@ -131,6 +131,7 @@ export const traceEvent: fc.Arbitrary<TraceEvent> = fc.oneof(
   kind('cleancache_invalidate_fs', { fs }),
   kind('anon', { page: int(0, 2 ** 32 - 1) }, { pid: int(0, 2 ** 21 - 1), write: fc.boolean(), data }),
   kind('file', { fs, inode, index }, { write: fc.boolean(), data }),
+  kind('mark', { name }),
 );
 
 /** An imported trace's file pages as inode * 2^20 + index (the page number an importer mapped). */

@@ -58,7 +58,7 @@ describe('validateHeader', () => {
     expect(hdr({ profile: [3] })).toBe("t.json:1, field 'config.profile[0]': must be a non-empty string, got 3");
     expect(hdr({ swappiness: 201 })).toBe("t.json:1, field 'config.swappiness': must be an integer 0..200, got 201");
     expect(hdr({}, { content: { default: { txt: 1 } } })).toBe(
-      "t.json:1, field 'content.default.txt': unknown name 'txt' in content.default (accepted: zero, fill, text, code, random, heap)",
+      "t.json:1, field 'content.default.txt': unknown name 'txt' in content.default (accepted: zero, fill, text, code, random, heap, vmix)",
     );
     expect(hdr({}, { content: { default: { text: -1 } } })).toBe("t.json:1, field 'content.default.text': must be a number >= 0, got -1");
     expect(hdr({ page_size: 8192 })).toBe("t.json:1, field 'config.page_size': must be exactly 4096, got 8192");

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tmemsim } from '../helpers/cli.js';
+
+// Two fixture cases whose verdicts do not depend on the model: 1,000 pages in a
+// 3,000-page workload RAM never swap, so `fits` (kernel: nothing swapped) is within
+// tolerance and `outlier` (kernel made to claim ~5,000 swap-ins) is out of it.
+const REFS = path.resolve(__dirname, '../fixtures/validation');
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'validate-'));
+}
+
+describe('tmemsim validate', () => {
+  it('prints counter | kernel range | tmemsim | error per case and phase, exit 1 out of tolerance', async () => {
+    const r = await tmemsim('validate', '--references', REFS);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/phase\s+│ counter\s+│\s+kernel \(min–max\) │\s+tmemsim │\s+error/);
+    expect(r.out).toMatch(/│ reread\s+│ pswpin\s+│\s+5,000–5,100 │\s+0 │\s+-100 % │\s+±255 │ OUT/);
+    expect(r.out).toMatch(/fits: .*\n.*2 runs; \d+ ok, 0 out of tolerance/);
+    expect(r.out).toMatch(/validate: 2 cases, \d+ counters compared: \d+ within tolerance, 2 out of tolerance/);
+  });
+
+  it('exits 0 when every counter of the cases asked for is within tolerance', async () => {
+    const r = await tmemsim('validate', '--references', REFS, '--case', 'fits');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('outlier');
+  });
+
+  it('writes csv and json', async () => {
+    const csv = await tmemsim('validate', '--references', REFS, '--format', 'csv');
+    const lines = csv.out.trim().split('\n');
+    expect(lines[0]).toBe('case,phase,counter,kernel_min,kernel_max,tmemsim,error,error_pct,tolerance,status');
+    expect(lines).toContain('outlier,reread,pswpin,5000,5100,0,-5000,-100,255,OUT');
+    const json = JSON.parse((await tmemsim('validate', '--references', REFS, '--format', 'json')).out);
+    expect(json.out_of_tolerance).toBe(2);
+    expect(json.cases.map((c: { case: string }) => c.case)).toEqual(['fits', 'outlier']);
+  });
+
+  it('ratchets against a known-deviations file and rewrites it with --update-known', async () => {
+    const dir = tmp();
+    const known = path.join(dir, 'known.json');
+    const up = await tmemsim('validate', '--references', REFS, '--known', known, '--update-known', '--format', 'csv');
+    expect(up.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(known, 'utf8')).deviations).toEqual(['outlier/reread/pgpgin', 'outlier/reread/pswpin']);
+    expect((await tmemsim('validate', '--references', REFS, '--known', known)).code).toBe(0);
+    // an unlisted deviation fails
+    fs.writeFileSync(known, JSON.stringify({ note: '', deviations: ['outlier/reread/pswpin'] }));
+    const fresh = await tmemsim('validate', '--references', REFS, '--known', known);
+    expect(fresh.code).toBe(1);
+    expect(fresh.err).toContain('out of tolerance and not in');
+    expect(fresh.err).toContain('outlier/reread/pgpgin');
+    // a listed one that passes fails too: the list only shrinks
+    fs.writeFileSync(known, JSON.stringify({ note: '', deviations: ['fits/write/pswpout', 'outlier/reread/pgpgin', 'outlier/reread/pswpin'] }));
+    const fixed = await tmemsim('validate', '--references', REFS, '--known', known);
+    expect(fixed.code).toBe(1);
+    expect(fixed.err).toContain('within tolerance now (run with --update-known): fits/write/pswpout');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bad input: one line, exit 2', async () => {
+    const f = await tmemsim('validate', '--references', REFS, '--format', 'xml');
+    expect(f.code).toBe(2);
+    expect(f.err).toBe("tmemsim: field '--format': unknown output format 'xml' (accepted: table, json, csv)\n");
+    const c = await tmemsim('validate', '--references', REFS, '--case', 'nope');
+    expect(c.code).toBe(2);
+    expect(c.err).toContain("unknown case 'nope' (accepted: fits, outlier)");
+    const u = await tmemsim('validate', '--references', REFS, '--update-known');
+    expect(u.code).toBe(2);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ABS_SLACK, compareCase, type Row } from '../../../src/validate/compare.js';
+import { ratchet, knownText } from '../../../src/validate/known.js';
+import type { RecordedMark, Reference } from '../../../src/validate/reference.js';
+import type { MarkSnapshot } from '../../../src/sim/marks.js';
+import type { PassSummary } from '../../../src/sim/summary.js';
+
+function kmark(name: string, zswap: Record<string, number>, vmstat: Record<string, number>): RecordedMark {
+  return { name, zswap, vmstat, meminfo: {} };
+}
+function ref(zswapOn: boolean, runs: { phase: Record<string, number>; vm: Record<string, number>; startVm?: Record<string, number> }[]): Reference {
+  return {
+    case: 'c', description: '', kernel: { package: 'p', version: 'v', uname_r: 'r' }, qemu: 'q',
+    guest: { memory_mib: 1, swap_mib: 1, data_mib: 1, smp: 1, accel: 'tcg', cmdline: '' },
+    config: { zswap: { enabled: zswapOn }, params: {}, sysctl: {}, sys: {} },
+    workload: { seed: 1, ops: [] },
+    runs: runs.map((r) => ({
+      mem_total_kb: 1, mem_free_kb: 1,
+      marks: [kmark('start', {}, r.startVm ?? {}), kmark('p1', r.phase, r.vm)],
+    })),
+  };
+}
+function pass(z: Record<string, number> | null, vm: Record<string, number>, name = 'p1'): PassSummary {
+  const m: MarkSnapshot = { name, event: 0, sim_time_ns: 0, debugfs: z ? { zswap: z } : {}, vmstat: vm, meminfo: {} };
+  return { marks: [m] } as unknown as PassSummary;
+}
+const row = (rows: Row[], counter: string): Row => rows.find((r) => r.counter === counter)!;
+
+describe('compareCase', () => {
+  it('takes event counters relative to the start mark and gauges as they are', () => {
+    const r = ref(true, [
+      { phase: { stored_pages: 1000, same_filled_pages: 0, pool_total_size: 4096 * 250 }, vm: { pswpout: 5000, zswpout: 1000 }, startVm: { pswpout: 1000, zswpout: 0 } },
+    ]);
+    const rows = compareCase(r, pass({ stored_pages: 1000, same_filled_pages: 0, pool_total_size: 4096 * 250 }, { pswpout: 4000, zswpout: 1000 }));
+    expect(row(rows, 'pswpout')).toMatchObject({ kernel_min: 4000, kernel_max: 4000, tmemsim: 4000, error: 0, status: 'ok' });
+    expect(row(rows, 'stored_pages')).toMatchObject({ kernel_min: 1000, status: 'ok' });
+    expect(row(rows, 'bytes_per_stored_page')).toMatchObject({ kernel_min: 4096 / 4, tmemsim: 4096 / 4, status: 'ok' });
+  });
+
+  it('allows 5 % of the kernel range outside it, an absolute slack for small counts, 1 % for bytes per page', () => {
+    const r = ref(true, [
+      { phase: { stored_pages: 10000, same_filled_pages: 0, pool_total_size: 10000 * 1000 }, vm: { pswpin: 2000, pswpout: 3 } },
+      { phase: { stored_pages: 12000, same_filled_pages: 0, pool_total_size: 12000 * 1000 }, vm: { pswpin: 2000, pswpout: 3 } },
+    ]);
+    const check = (z: Record<string, number>, vm: Record<string, number>): Row[] => compareCase(r, pass({ same_filled_pages: 0, ...z }, vm));
+    // range 10,000–12,000, tol 600: 12,600 ok, 12,601 out; 9,400 ok, 9,399 out
+    expect(row(check({ stored_pages: 12600, pool_total_size: 12600 * 1000 }, {}), 'stored_pages').status).toBe('ok');
+    expect(row(check({ stored_pages: 12601, pool_total_size: 0 }, {}), 'stored_pages')).toMatchObject({ status: 'OUT', error: 601 });
+    expect(row(check({ stored_pages: 9400, pool_total_size: 0 }, {}), 'stored_pages').status).toBe('ok');
+    expect(row(check({ stored_pages: 9399, pool_total_size: 0 }, {}), 'stored_pages')).toMatchObject({ status: 'OUT', error: -601 });
+    // bytes per page 1,000 in both runs: ±10
+    expect(row(check({ stored_pages: 10000, pool_total_size: 10000 * 1010 }, {}), 'bytes_per_stored_page').status).toBe('ok');
+    expect(row(check({ stored_pages: 10000, pool_total_size: 10000 * 1011 }, {}), 'bytes_per_stored_page').status).toBe('OUT');
+    // a count of 3: the absolute slack decides
+    expect(row(check({ stored_pages: 0, pool_total_size: 0 }, { pswpout: 3 + ABS_SLACK }), 'pswpout').status).toBe('ok');
+    expect(row(check({ stored_pages: 0, pool_total_size: 0 }, { pswpout: 4 + ABS_SLACK }), 'pswpout').status).toBe('OUT');
+    expect(row(check({ stored_pages: 0, pool_total_size: 0 }, { pswpin: 1899 }), 'pswpin')).toMatchObject({ status: 'OUT', error_pct: -5.05 });
+  });
+
+  it('judges zswap counters only when the case enables zswap, and a missing tmemsim figure is out', () => {
+    const off = compareCase(ref(false, [{ phase: { stored_pages: 0 }, vm: { pswpin: 10 } }]), pass(null, { pswpin: 10 }));
+    expect(off.map((x) => x.counter)).toEqual(['pswpin']);
+    const on = compareCase(ref(true, [{ phase: { stored_pages: 5 }, vm: {} }]), pass(null, {}));
+    expect(row(on, 'stored_pages')).toMatchObject({ tmemsim: null, status: 'OUT' });
+    const noMark = compareCase(ref(false, [{ phase: {}, vm: { pswpin: 0 } }]), pass(null, { pswpin: 0 }, 'other'));
+    expect(row(noMark, 'pswpin')).toMatchObject({ tmemsim: null, status: 'OUT' });
+  });
+});
+
+describe('the known-deviations ratchet', () => {
+  const r = (counter: string, status: 'ok' | 'OUT', c = 'a'): Row => ({
+    case: c, phase: 'p', counter, kernel_min: 0, kernel_max: 0, tmemsim: 0, tolerance: 0, error: 0, error_pct: null, status,
+  });
+  it('fails on an unlisted deviation and on a listed one that passes; ignores cases not compared', () => {
+    const rows = [r('x', 'OUT'), r('y', 'ok'), r('z', 'OUT')];
+    expect(ratchet(rows, new Set(['a/p/x', 'a/p/z']))).toEqual({ fresh: [], fixed: [] });
+    expect(ratchet(rows, new Set(['a/p/x']))).toEqual({ fresh: ['a/p/z'], fixed: [] });
+    expect(ratchet(rows, new Set(['a/p/x', 'a/p/y', 'a/p/z', 'b/p/x']))).toEqual({ fresh: [], fixed: ['a/p/y'] });
+    expect(ratchet(rows, new Set(['a/p/x', 'a/p/z', 'a/p/gone']))).toEqual({ fresh: [], fixed: ['a/p/gone'] });
+  });
+  it('writes the out-of-tolerance keys sorted', () => {
+    expect(JSON.parse(knownText([r('z', 'OUT'), r('y', 'ok'), r('b', 'OUT', 'b'), r('x', 'OUT')])).deviations).toEqual(['a/p/x', 'a/p/z', 'b/p/b']);
+  });
+});

@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Mulberry32, pageKey } from '../../../src/content/vmix.js';
+import { ZSWAP_ERAS } from '../../../src/backends/zswap.js';
+import { eventsOf, headerOf } from '../../../src/validate/replay.js';
+import { readReference } from '../../../src/validate/reference.js';
+import type { Reference } from '../../../src/validate/reference.js';
+import { testMachine } from '../../helpers/machine.js';
+
+const fits = readReference(path.resolve(__dirname, '../../fixtures/validation/fits.json'));
+const withOps = (ops: string[]): Reference => ({ ...fits, workload: { seed: 9, ops } });
+
+describe('replaying a recorded case', () => {
+  it('gives the guest as the kernel saw it: totalram, the kernel\'s pages, swap, zswap parameters', () => {
+    const h = headerOf(fits);
+    expect(h.config.ram_pages).toBe(4000); // 16,000 kB
+    expect(h.config.kernel_pages).toBe(1000); // 16,000 - 12,000 kB
+    expect(h.config.swap).toEqual([{ type: 0, slots: 4095 }]); // 16,380 kB
+    expect(h.config.backend).toBe('zswap');
+    expect(h.config.params).toMatchObject({ compressor: 'lz4', zpool: 'zsmalloc', max_pool_percent: 20, accept_threshold_percent: 90 });
+    expect(ZSWAP_ERAS).toContain(h.config.params!['era']);
+    expect(headerOf(readReference(path.resolve(__dirname, '../../fixtures/validation/outlier.json'))).config.backend).toBeNull();
+  });
+
+  it('turns each workload op into the accesses workload.c makes, in its order', () => {
+    const ev = [...eventsOf(withOps(['mark:start', 'anon:5', 'write:3:7:2', 'read:0:2', 'rread:1:5:3:11', 'hot:0:2:/dev/vdb:130:2', 'fread:/dev/vdb:64', 'mark:end']))];
+    const r = new Mulberry32(11);
+    const draws = [r.next(), r.next(), r.next()].map((x) => 1 + (x % 4));
+    const file = (i: number) => ({ op: 'file', fs: 1, inode: 1, index: i });
+    const expected = [
+      { op: 'mark', name: 'start' },
+      // pages 5 and 6 are beyond the 5 mapped pages: workload.c stops at npages
+      { op: 'anon', pid: 1, page: 3, write: true, data: { class: 'vmix', seed: pageKey(9, 2, 3) } },
+      { op: 'anon', pid: 1, page: 4, write: true, data: { class: 'vmix', seed: pageKey(9, 2, 4) } },
+      { op: 'anon', pid: 1, page: 0 }, { op: 'anon', pid: 1, page: 1 },
+      ...draws.map((page) => ({ op: 'anon', pid: 1, page })),
+      // hot: 130 pages = 2 whole calls of 64; the hot set after every 2nd call
+      ...Array.from({ length: 128 }, (_, i) => file(i)),
+      { op: 'anon', pid: 1, page: 0 }, { op: 'anon', pid: 1, page: 1 },
+      ...Array.from({ length: 64 }, (_, i) => file(i)),
+      { op: 'mark', name: 'end' },
+    ];
+    expect(ev).toEqual(expected);
+  });
+
+  it('rejects an unknown op in one line naming it', () => {
+    expect(() => [...eventsOf(withOps(['poke:1']))]).toThrow(/unknown workload op 'poke:1'/);
+  });
+});
+
+describe('kernel_pages', () => {
+  it('keeps totalram whole (zswap\'s limit) while the workload gets the rest', () => {
+    const m = testMachine({ ramPages: 4000, kernelPages: 1000 });
+    expect(m.vm().totalram).toBe(4000);
+    expect(m.memory.ramPages).toBe(3000);
+    const plain = testMachine({ ramPages: 4000 });
+    expect(plain.vm().totalram).toBe(4000);
+    expect(plain.memory.ramPages).toBe(4000);
+  });
+});
