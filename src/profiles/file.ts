@@ -10,7 +10,7 @@
  */
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError, readJsonFile } from '../sim/errors.js';
 import type { Profile } from './profile.js';
 import { getProfile, profileNames } from './registry.js';
@@ -40,7 +40,7 @@ let schemaRoot: Record<string, unknown> | undefined;
 function compile(): ValidateFunction {
   if (validator) return validator;
   schemaRoot = JSON.parse(readFileSync(PROFILE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, logger: false, verbose: true });
+  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, logger: false, verbose: true });
   validator = ajv.compile(schemaRoot);
   return validator;
 }

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError, readJsonFile } from '../sim/errors.js';
 import type { SweepGrid } from './grid.js';
 
@@ -16,13 +16,14 @@ let validate: ValidateFunction<SweepGrid> | undefined;
 
 function validator(): ValidateFunction<SweepGrid> {
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
     validate = ajv.compile<SweepGrid>(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
   }
   return validate;
 }
 
-function describe(e: ErrorObject): { field: string; what: string; accepted?: string } {
+function describe(errors: ErrorObject[]): { field: string; what: string; accepted?: string } {
+  const e = errors[0]!;
   const field = e.instancePath === '' ? '(top level)' : e.instancePath.slice(1).replace(/\//g, '.');
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -30,8 +31,11 @@ function describe(e: ErrorObject): { field: string; what: string; accepted?: str
       return { field: String(p.additionalProperty), what: 'unknown field', accepted: Object.keys(((validator().schema as { properties: object }).properties)).join(', ') };
     case 'required':
       return { field: String(p.missingProperty), what: 'missing required field' };
-    case 'type':
-      return { field, what: `must be ${String(p.type)}` };
+    case 'type': {
+      // A union of types is an anyOf of { type } (draft-07 without ajv's allowUnionTypes): one error per type.
+      const types = errors.filter((x) => x.keyword === 'type' && x.instancePath === e.instancePath).map((x) => String(x.params['type']));
+      return { field, what: `must be ${types.length > 1 ? `${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}` : types[0]}` };
+    }
     default:
       return { field, what: e.message ?? e.keyword };
   }
@@ -41,7 +45,7 @@ function describe(e: ErrorObject): { field: string; what: string; accepted?: str
 export function checkGrid(obj: unknown, file?: string): SweepGrid {
   const v = validator();
   if (v(obj)) return obj;
-  const d = describe(v.errors![0]!);
+  const d = describe(v.errors!);
   throw new UsageError(d.what, { file, field: d.field }, d.accepted);
 }
 

@@ -1,9 +1,11 @@
 /**
  * Trace validation against schema/trace-v1.schema.json.
  *
- * The schema is compiled once (lazily, on first use) with ajv; events are
- * checked through the `discriminator` on `op`, so a bad event is checked
- * only against its own kind. On failure ajv's first error object (keyword,
+ * The schema is compiled once (lazily, on first use) with ajv; an event is
+ * checked only against its own kind: the $defs entry that the `event` oneOf
+ * names for its `op` (the shipped schema is plain draft-07, with no
+ * `discriminator` keyword, so that any validator reads it; the dispatch on
+ * `op` is done here). On failure ajv's first error object (keyword,
  * instancePath, params) is shaped into ONE line a person can act on:
  *
  *   trace.jsonl:14, event #12, field 'inode': must be an integer 0..134217727, got -3
@@ -13,7 +15,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError, type Where } from '../sim/errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
 import { builtBy, templateSlots, type Template } from './formats/flat-parse.js';
@@ -42,6 +44,8 @@ interface SchemaNode {
   propertyNames?: SchemaNode;
   items?: SchemaNode;
   oneOf?: SchemaNode[];
+  /** Only as a union of plain types ({ anyOf: [{ type }, ...] }): draft-07 without ajv's allowUnionTypes. */
+  anyOf?: SchemaNode[];
   not?: SchemaNode;
 }
 
@@ -50,23 +54,23 @@ interface SchemaRoot extends SchemaNode {
 }
 
 interface Compiled {
-  ajv: Ajv2020;
+  ajv: Ajv;
   root: SchemaRoot;
   event: ValidateFunction<TraceEvent>;
   header: ValidateFunction<TraceHeader>;
   /** op → the name of its $defs entry. */
   kindDef: Map<string, string>;
+  /** op → the validator of its $defs entry. */
+  kindFn: Map<string, ValidateFunction<TraceEvent>>;
 }
 
 let compiled: Compiled | undefined;
-let eventFn: ValidateFunction<TraceEvent> | undefined;
 
 /** Reads and compiles the schema (once). */
 function compile(): Compiled {
   if (compiled) return compiled;
   const root = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaRoot;
-  const ajv = new Ajv2020({
-    discriminator: true,
+  const ajv = new Ajv({
     allErrors: false,
     strict: true,
     strictRequired: false,
@@ -79,13 +83,17 @@ function compile(): Compiled {
   const header = ajv.getSchema<TraceHeader>(`${SCHEMA_ID}#/$defs/header`);
   if (!event || !header) throw new Error('trace schema: $defs/event or $defs/header missing');
   const kindDef = new Map<string, string>();
+  const kindFn = new Map<string, ValidateFunction<TraceEvent>>();
   for (const branch of root.$defs['event']?.oneOf ?? []) {
     const name = defName(branch.$ref);
     const op = name === undefined ? undefined : root.$defs[name]?.properties?.['op']?.const;
-    if (name !== undefined && typeof op === 'string') kindDef.set(op, name);
+    if (name === undefined || typeof op !== 'string') continue;
+    const fn = ajv.getSchema<TraceEvent>(`${SCHEMA_ID}#/$defs/${name}`);
+    if (!fn) throw new Error(`trace schema: $defs/${name} missing`);
+    kindDef.set(op, name);
+    kindFn.set(op, fn);
   }
-  compiled = { ajv, root, event, header, kindDef };
-  eventFn = event;
+  compiled = { ajv, root, event, header, kindDef, kindFn };
   return compiled;
 }
 
@@ -103,13 +111,15 @@ export function validateEvent(obj: unknown, loc: EventLocation): TraceEvent {
   // template) is valid when its numbers pass what the schema asks of them.
   const t = builtBy(obj);
   if (t !== null && Array.isArray(t.checks) && numbersPass(t.checks as NumberCheck[], templateSlots())) return obj as TraceEvent;
-  const v = eventFn ?? compile().event;
-  if (v(obj)) {
-    if (t !== null && t.checks === undefined) t.checks = templateChecks(compile(), t);
+  const c = compiled ?? compile();
+  const op = obj !== null && typeof obj === 'object' ? (obj as { op?: unknown }).op : undefined;
+  const v = typeof op === 'string' ? c.kindFn.get(op) : undefined;
+  if (v !== undefined && v(obj)) {
+    if (t !== null && t.checks === undefined) t.checks = templateChecks(c, t);
     return obj;
   }
   const where: Where = { file: loc.file, line: loc.line, event: loc.index };
-  throw eventError(obj, v.errors, where);
+  throw eventError(obj, v?.errors, where);
 }
 
 // ---- templated events ------------------------------------------------------
@@ -254,25 +264,16 @@ const CHOICES: Record<string, { what: string; accepted: string }> = {
 
 function eventError(obj: unknown, errors: ErrorObject[] | null | undefined, where: Where): UsageError {
   const c = compile();
-  const err = errors?.[0];
-  if (!err) return new UsageError('invalid event', where);
-  if (err.instancePath === '') {
-    if (err.keyword === 'type') {
-      return new UsageError(`an event must be a JSON object, got ${show(obj)}`, where);
-    }
-    if (err.keyword === 'discriminator') {
-      const tag = (err.params as { error?: string; tagValue?: unknown }).tagValue;
-      const what =
-        typeof tag === 'string'
-          ? `unknown event kind '${tag}'`
-          : `must be a string naming the event kind, got ${show(tag)}`;
-      return new UsageError(what, { ...where, field: 'op' }, OPS);
-    }
-    if (err.keyword === 'required' && (err.params as { missingProperty?: string }).missingProperty === 'op') {
-      return new UsageError('missing: every event names its kind', { ...where, field: 'op' }, OPS);
-    }
+  // What the dispatch on `op` settles before any kind's schema is looked at.
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    return new UsageError(`an event must be a JSON object, got ${show(obj)}`, where);
   }
-  const op = (obj as { op: string }).op;
+  if (!('op' in obj)) return new UsageError('missing: every event names its kind', { ...where, field: 'op' }, OPS);
+  const tag = (obj as { op: unknown }).op;
+  if (typeof tag !== 'string') return new UsageError(`must be a string naming the event kind, got ${show(tag)}`, { ...where, field: 'op' }, OPS);
+  if (!c.kindFn.has(tag)) return new UsageError(`unknown event kind '${tag}'`, { ...where, field: 'op' }, OPS);
+  if (!errors?.[0]) return new UsageError('invalid event', where);
+  const op = tag;
   const def = c.kindDef.get(op) ?? 'event';
   const s = shapeFirst(c, errors, obj, c.root.$defs[def] ?? {}, `for ${op}`, '');
   return new UsageError(s.what, s.field === undefined ? where : { ...where, field: s.field }, s.accepted);
@@ -419,7 +420,7 @@ function describe(c: Compiled, raw: SchemaNode): string {
   if ('const' in n) return `exactly ${JSON.stringify(n.const)}`;
   if (n.enum) return n.enum.length === 1 ? `exactly ${JSON.stringify(n.enum[0])}` : `one of ${n.enum.map(word).join(', ')}`;
   if (n.oneOf) return n.oneOf.map((b) => describe(c, b)).join(' or ');
-  const t = n.type;
+  const t = n.anyOf?.every((b) => typeof b.type === 'string' && Object.keys(b).length === 1) ? n.anyOf.map((b) => b.type as string) : n.type;
   if (Array.isArray(t)) return `a ${t.slice(0, -1).join(', ')} or ${t[t.length - 1]}`;
   switch (t) {
     case 'integer':
