@@ -161,7 +161,8 @@ function runGuest(c, run) {
   ];
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const q = spawn('nice', ['-n', '10', 'qemu-system-x86_64', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // npm run validate:record runs this script under nice -n 10; QEMU inherits it (nice it once, not twice).
+    const q = spawn('qemu-system-x86_64', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
     q.stdout.on('data', (b) => out.push(b));
     q.stderr.on('data', (b) => out.push(b));
