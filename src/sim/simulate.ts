@@ -164,9 +164,17 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   const prog = o.progress;
   if (isSync(src)) {
     const it: IterableIterator<LocatedEvent> & { bytesRead?: number } = src.eventsSync();
+    let lastYield = performance.now();
     for (const le of it) {
       step(le);
       if (prog !== undefined && events % PROGRESS_EVERY === 0) prog.tick(events, it.bytesRead ?? -1);
+      // Give the event loop a turn every YIELD_MS of wall time: signal handlers (the output
+      // file's temp clean-up), a host's timers and messages (a test runner's) run during a long
+      // replay. Only when the loop runs changes, never what the replay computes.
+      if ((events & (YIELD_CHECK_EVERY - 1)) === 0 && performance.now() - lastYield > YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
   } else {
     for await (const le of src.events()) {
@@ -178,6 +186,10 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   sampler?.finish(m, events);
   return summarize(m, { events, profile: o.profile, withBackend });
 }
+
+/** Events between two looks at the clock, a power of two. */
+const YIELD_CHECK_EVERY = 4096;
+const YIELD_MS = 100;
 
 function dueOrder(i: Injection, total: number): number {
   return i.at.kind === 'index' ? i.at.value : i.at.kind === 'percent' ? Math.floor((i.at.value / 100) * total) : Number.MAX_SAFE_INTEGER;
