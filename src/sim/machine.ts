@@ -576,9 +576,15 @@ export class Machine implements BackendEnv, MmEnv {
 
   private filePutPage(fs: number, inode: number, index: number, desc: number): void {
     const p = this.stamp(desc);
-    const hash = this.oracle.hashOf(p);
-    this.cleancache.put(fs, inode, index, p);
-    this.oracle.ccPut(this.ccKey(fs), inode, index, p.tag, desc, hash);
+    if (!this.cleancache.put(fs, inode, index, p)) {
+      // Nothing took the page (no backend, or no pool for this filesystem):
+      // every later get must miss, which is what a dropped record says; no
+      // record is kept, so the oracle's memory follows what backends hold,
+      // not every page the trace ever evicted.
+      this.oracle.ccDrop(this.ccKey(fs), inode, index);
+      return;
+    }
+    this.oracle.ccPut(this.ccKey(fs), inode, index, p.tag, desc, this.oracle.hashOf(p));
   }
 
   /** Writeback of a dirty file page. */

@@ -266,6 +266,13 @@ export class Oracle {
     this.ccFs[fs] = undefined;
   }
 
+  /** Cleancache records held: pages whose latest put a backend took (what the oracle's memory grows with). */
+  ccRecords(): number {
+    let n = 0;
+    for (const inodes of this.ccFs) if (inodes !== undefined) inodes.forEach((recs) => (n += recs.count));
+    return n;
+  }
+
   /** Every cleancache expectation is void (the backend went away). */
   ccDropAll(): void {
     this.ccFs = [];
@@ -287,6 +294,11 @@ class CcInodes {
   set(inode: number, recs: CcInode): void {
     if (inode >>> 0 === inode && inode < SMALL_INODE) this.small[inode] = recs;
     else (this.big ??= new Map()).set(inode, recs);
+  }
+
+  forEach(f: (recs: CcInode) => void): void {
+    for (const recs of this.small) if (recs !== undefined) f(recs);
+    this.big?.forEach(f);
   }
 
   delete(inode: number): void {

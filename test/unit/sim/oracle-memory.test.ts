@@ -1,0 +1,43 @@
+/**
+ * The oracle's memory follows what backends hold, not the trace's footprint:
+ * a cleancache put that no backend takes leaves no record (every later get
+ * must miss, which is what no record means), so a page-cache replay with no
+ * backend keeps no records however many distinct pages it evicts.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { testMachine } from '../../helpers/machine.js';
+
+function readDistinct(m: ReturnType<typeof testMachine>, pages: number): void {
+  for (let i = 0; i < pages; i++) {
+    m.memory.fileAccess(1, 1 + (i >> 10), i & 1023, false, 0);
+    m.memory.balance();
+    m.advance(0);
+  }
+}
+
+describe('oracle records of cleancache puts', () => {
+  it('none without a backend, however many distinct pages leave the page cache', () => {
+    const m = testMachine({ ramPages: 512 });
+    m.mount(1);
+    readDistinct(m, 20_000);
+    expect(m.stats.pgcache_misses).toBe(20_000);
+    expect(m.oracle.ccRecords()).toBe(0);
+    // The same pages read again: every one misses (nothing was kept) and the oracle agrees.
+    readDistinct(m, 20_000);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+  });
+
+  it('with a backend, one per page the backend took, and its gets are still checked', () => {
+    const m = testMachine({ ramPages: 512 });
+    m.insmod('xen-tmem', {});
+    m.mount(1);
+    readDistinct(m, 5_000);
+    const puts = m.cleancache.counters.puts;
+    expect(puts).toBeGreaterThan(4_000);
+    expect(m.oracle.ccRecords()).toBe(puts);
+    readDistinct(m, 5_000);
+    expect(m.oracle.counts.checked_gets).toBeGreaterThan(0);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+  });
+});
