@@ -2,10 +2,11 @@
  * Energy from a run's charges, the simulated time and a profile:
  *
  *   CPU       = busy time x active power of the profile's cluster (the core doing the work)
- *   storage   = active: reads x read energy + writes x write energy (each op's energy is the
- *               device's active power over its service time, see the profile)
+ *   storage   = active: per direction, ops x E4k + (pages - ops) x E4k/L4k x 4096 B / seq rate
+ *               (a request of n pages costs the 4 KiB operation's energy E4k plus the other
+ *               n - 1 pages at the sequential rate and the same device power E4k/L4k; see ioOpCost)
  *             + idle:   idle power x (simulated time - device busy time)
- *               busy time = reads x read latency + writes x write latency: one device
+ *               busy time = per direction, ops x L4k + (pages - ops) x 4096 B / seq rate: one device
  *               serves swap and files at queue depth 1, so operations never overlap, and
  *               the device is idle whenever it is not serving one (capped at 0)
  *   DRAM      = bytes moved x energy per byte
@@ -15,8 +16,40 @@
  * The CPU's idle power is not charged: only the work the simulated kernel does.
  */
 
-import type { Profile } from '../profiles/profile.js';
-import type { CostTotals } from './meter.js';
+import type { Profile, StorageProfile } from '../profiles/profile.js';
+import type { CostTotals, IoDir } from './meter.js';
+
+/** Bytes in a page, the unit of every device operation. */
+export const PAGE_BYTES = 4096;
+
+/**
+ * Service time (ns) and energy (µJ) of one device request of `pages` contiguous pages:
+ *   time   = L4k + (pages - 1) x 4096 B / seq rate          (L4k: the 4 KiB QD1 latency)
+ *   energy = E4k + (E4k / L4k) x (pages - 1) x 4096 B / seq rate
+ * The device draws the power of its 4 KiB operation (E4k / L4k) for the whole request.
+ */
+export function ioOpCost(s: StorageProfile, dir: IoDir, pages: number): { ns: number; uj: number } {
+  const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
+  const e4k = dir === 'read' ? s.readEnergyUJ.value : s.writeEnergyUJ.value;
+  const mbps = dir === 'read' ? s.seqReadMBps.value : s.seqWriteMBps.value;
+  const extraUs = ((pages - 1) * PAGE_BYTES) / mbps; // MB/s = bytes per µs
+  return { ns: (latUs + extraUs) * 1000, uj: e4k + (e4k / latUs) * extraUs };
+}
+
+/** CPU cycles of one block request (submission + driver + interrupt + completion). */
+export function blockIoCycles(p: Profile): number {
+  const b = p.blockIo;
+  return b.submitCycles.value + b.driverCycles.value + b.irqCycles.value + b.completeCycles.value;
+}
+
+/** Device busy time (ns) and active energy (µJ) of `ops` requests carrying `pages` pages in one direction. */
+function dirCost(s: StorageProfile, dir: IoDir, ops: number, pages: number): { ns: number; uj: number } {
+  if (ops === 0) return { ns: 0, uj: 0 };
+  const one = ioOpCost(s, dir, 1);
+  const two = ioOpCost(s, dir, 2);
+  const extra = pages - ops; // pages beyond each request's first
+  return { ns: ops * one.ns + extra * (two.ns - one.ns), uj: ops * one.uj + extra * (two.uj - one.uj) };
+}
 
 export interface EnergyBreakdown {
   cpu_uj: number;
@@ -30,12 +63,21 @@ export interface EnergyBreakdown {
 }
 
 /** The charges energy depends on (a CostTotals, or the part of one an operation caused). */
-export type EnergyCharges = Pick<CostTotals, 'cpuNs' | 'swapReads' | 'swapWrites' | 'fsReads' | 'fsWrites' | 'dramBytes' | 'netBytes'>;
+export type EnergyCharges = Pick<
+  CostTotals,
+  'cpuNs' | 'swapReads' | 'swapWrites' | 'fsReads' | 'fsWrites' | 'swapReadOps' | 'swapWriteOps' | 'fsReadOps' | 'fsWriteOps' | 'dramBytes' | 'netBytes'
+>;
+
+function storageActive(t: EnergyCharges, s: StorageProfile): { ns: number; uj: number } {
+  const r = dirCost(s, 'read', t.swapReadOps + t.fsReadOps, t.swapReads + t.fsReads);
+  const w = dirCost(s, 'write', t.swapWriteOps + t.fsWriteOps, t.swapWrites + t.fsWrites);
+  return { ns: r.ns + w.ns, uj: r.uj + w.uj };
+}
 
 /** Energy of charges without the device's idle power (what one operation costs), µJ. */
 export function activeEnergyOf(t: EnergyCharges, p: Profile): { cpu_uj: number; storage_uj: number; dram_uj: number; network_uj: number; total_uj: number } {
   const cpu = (t.cpuNs / 1e9) * p.cpu.activePowerW.value * 1e6;
-  const storage = (t.swapReads + t.fsReads) * p.storage.readEnergyUJ.value + (t.swapWrites + t.fsWrites) * p.storage.writeEnergyUJ.value;
+  const storage = storageActive(t, p.storage).uj;
   const dram = (t.dramBytes * p.dramEnergyNJPerByte.value) / 1000;
   const network = (t.netBytes * p.network.energyNJPerByte.value) / 1000;
   return { cpu_uj: cpu, storage_uj: storage, dram_uj: dram, network_uj: network, total_uj: cpu + storage + dram + network };
@@ -43,7 +85,7 @@ export function activeEnergyOf(t: EnergyCharges, p: Profile): { cpu_uj: number; 
 
 /** Time the storage device spent serving operations, ns. */
 export function storageBusyNs(t: EnergyCharges, p: Profile): number {
-  return ((t.swapReads + t.fsReads) * p.storage.readLatencyUs.value + (t.swapWrites + t.fsWrites) * p.storage.writeLatencyUs.value) * 1000;
+  return storageActive(t, p.storage).ns;
 }
 
 export function energyOf(t: EnergyCharges, p: Profile, simTimeNs: number): EnergyBreakdown {

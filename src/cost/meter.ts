@@ -18,8 +18,16 @@ export interface CostModel {
   copyCycles(bytes: number): number;
   /** CPU frequency of the cluster doing tmem work, Hz. */
   readonly cpuHz: number;
-  /** Device service time for one 4 KiB operation, ns. */
-  ioLatencyNs(dev: Device, dir: IoDir): number;
+  /**
+   * Device service time of one operation of `pages` contiguous 4 KiB pages
+   * (one request: a batched swap write, a readahead window), ns.
+   */
+  ioLatencyNs(dev: Device, dir: IoDir, pages: number): number;
+  /**
+   * CPU cycles the kernel spends on one block request of `pages` pages
+   * (submission, driver, interrupt, completion); 0 if the profile does not price it.
+   */
+  ioCycles?(dev: Device, dir: IoDir, pages: number): number;
   /** Network transfer time of `bytes` (latency + bytes/bandwidth), ns. */
   netLatencyNs(bytes: number): number;
 }
@@ -38,10 +46,18 @@ export interface CostTotals {
   decompressInBytes: number;
   copyBytes: number;
   dramBytes: number;
+  /** Pages read from / written to each device (4 KiB each). */
   swapReads: number;
   swapWrites: number;
   fsReads: number;
   fsWrites: number;
+  /** Device operations (requests) those pages took: one per io() call, of 1 or more pages. */
+  swapReadOps: number;
+  swapWriteOps: number;
+  fsReadOps: number;
+  fsWriteOps: number;
+  /** CPU cycles of the block I/O path (submission, driver, interrupt, completion); also in cpuCycles. */
+  ioCycles: number;
   netBytes: number;
   netMessages: number;
   /** Modelled time the CPU was busy with the work above, ns. */
@@ -56,6 +72,7 @@ export function zeroTotals(): CostTotals {
     compressOps: 0, decompressOps: 0, compressInBytes: 0, compressOutBytes: 0, decompressInBytes: 0,
     copyBytes: 0, dramBytes: 0,
     swapReads: 0, swapWrites: 0, fsReads: 0, fsWrites: 0,
+    swapReadOps: 0, swapWriteOps: 0, fsReadOps: 0, fsWriteOps: 0, ioCycles: 0,
     netBytes: 0, netMessages: 0,
     cpuNs: 0, ioNs: 0,
   };
@@ -144,16 +161,40 @@ export class CostMeter {
     this.cpu(cycles);
   }
 
-  /** `pages` 4 KiB operations on a device. */
+  /**
+   * One device operation (one block request) of `pages` contiguous 4 KiB
+   * pages: a single page fault's read, or a batch of swap writes / a
+   * readahead window issued as one request. Its service time and energy
+   * grow with its size (the profile's first-page cost plus the rest at the
+   * device's sequential rate), and the kernel's block I/O path costs CPU
+   * cycles once per request (submission, driver, interrupt, completion).
+   * Call it once per request, not once per page.
+   */
   io(dev: Device, dir: IoDir, pages = 1): void {
+    if (!(Number.isInteger(pages) && pages >= 1)) throw new RangeError(`io: pages must be an integer >= 1, got ${pages}`);
     const t = this.totals;
     if (dev === 'swap') {
-      if (dir === 'read') t.swapReads += pages;
-      else t.swapWrites += pages;
-    } else if (dir === 'read') t.fsReads += pages;
-    else t.fsWrites += pages;
+      if (dir === 'read') {
+        t.swapReads += pages;
+        t.swapReadOps++;
+      } else {
+        t.swapWrites += pages;
+        t.swapWriteOps++;
+      }
+    } else if (dir === 'read') {
+      t.fsReads += pages;
+      t.fsReadOps++;
+    } else {
+      t.fsWrites += pages;
+      t.fsWriteOps++;
+    }
     t.dramBytes += pages * 4096;
-    const ns = pages * this.model.ioLatencyNs(dev, dir);
+    const cycles = this.model.ioCycles ? this.model.ioCycles(dev, dir, pages) : 0;
+    if (cycles > 0) {
+      t.ioCycles += cycles;
+      this.cpu(cycles);
+    }
+    const ns = this.model.ioLatencyNs(dev, dir, pages);
     t.ioNs += ns;
     this.pendingNs += ns;
     this.spanNs += ns;

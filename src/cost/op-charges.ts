@@ -19,6 +19,10 @@ export class OpCharges implements EnergyCharges {
   swapWrites = 0;
   fsReads = 0;
   fsWrites = 0;
+  swapReadOps = 0;
+  swapWriteOps = 0;
+  fsReadOps = 0;
+  fsWriteOps = 0;
   dramBytes = 0;
   netBytes = 0;
   private c0 = 0;
@@ -26,6 +30,10 @@ export class OpCharges implements EnergyCharges {
   private sw0 = 0;
   private fr0 = 0;
   private fw0 = 0;
+  private sro0 = 0;
+  private swo0 = 0;
+  private fro0 = 0;
+  private fwo0 = 0;
   private d0 = 0;
   private n0 = 0;
   /** What the meter's beginSpan returned (when latency is recorded). */
@@ -44,6 +52,10 @@ export class OpCharges implements EnergyCharges {
     this.sw0 = t.swapWrites;
     this.fr0 = t.fsReads;
     this.fw0 = t.fsWrites;
+    this.sro0 = t.swapReadOps;
+    this.swo0 = t.swapWriteOps;
+    this.fro0 = t.fsReadOps;
+    this.fwo0 = t.fsWriteOps;
     this.d0 = t.dramBytes;
     this.n0 = t.netBytes;
   }
@@ -56,6 +68,10 @@ export class OpCharges implements EnergyCharges {
     this.swapWrites += t.swapWrites - this.sw0;
     this.fsReads += t.fsReads - this.fr0;
     this.fsWrites += t.fsWrites - this.fw0;
+    this.swapReadOps += t.swapReadOps - this.sro0;
+    this.swapWriteOps += t.swapWriteOps - this.swo0;
+    this.fsReadOps += t.fsReadOps - this.fro0;
+    this.fsWriteOps += t.fsWriteOps - this.fwo0;
     this.dramBytes += t.dramBytes - this.d0;
     this.netBytes += t.netBytes - this.n0;
     if (this.latency !== null) this.latency.record(this.meter.endSpan(this.span));

@@ -22,6 +22,14 @@ export const hddDesktop: Profile = {
     writeEnergyUJ: { value: 85000, source: '[I] ~6.8 W active x 12.5 ms' },
     activePowerW: { value: 6.8, source: '[I] typical 3.5" 7200 rpm desktop drive, seeking and transferring' },
     idlePowerW: { value: 4.5, source: '[I] the same drive idle with platters spinning (datasheets list 4-5 W); no spin-down modelled' },
+    seqReadMBps: { value: 180, source: '[I] 7200 rpm 3.5" drive sequential rate (datasheets list 150-250 MB/s outer to inner)', range: { lo: 100, hi: 250, source: '[I] inner to outer tracks' } },
+    seqWriteMBps: { value: 180, source: '[I] as reads', range: { lo: 100, hi: 250, source: '[I] inner to outer tracks' } },
+  },
+  blockIo: {
+    submitCycles: { value: 3000, source: '[I] bio allocation, blk-mq and the I/O scheduler, ~1 µs at 3 GHz', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2' } },
+    driverCycles: { value: 4000, source: '[I] SCSI midlayer, libata and AHCI command setup (heavier than NVMe)', range: { lo: 2000, hi: 8000, source: '[I] x0.5-x2' } },
+    irqCycles: { value: 3000, source: '[I] interrupt entry/exit and the AHCI handler', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2' } },
+    completeCycles: { value: 4500, source: '[I] SCSI completion softirq, bio end_io, waking the task', range: { lo: 2250, hi: 9000, source: '[I] x0.5-x2' } },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; DDR4 draws more [I]' },
   network: {

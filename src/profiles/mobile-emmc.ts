@@ -25,6 +25,14 @@ export const mobileEmmc: Profile = {
     writeEnergyUJ: { value: 125, source: '<= 0.25 W / 2000 IOPS, device only [I from R: FAST\'14]' },
     activePowerW: { value: 0.25, source: 'eMMC 4.5 draws under 250 mW at peak [R: Li et al., FAST\'14, peers-and-numbers.md §C]' },
     idlePowerW: { value: 0.002, source: '[I] eMMC standby/sleep: a few hundred µA at 1.8-3.3 V' },
+    seqReadMBps: { value: 70, source: 'eMMC 4.5: 70 MB/s sequential read [R: Li et al., FAST\'14]', range: { lo: 50, hi: 250, source: '[I] eMMC 4.5 to 5.1 datasheet rates' } },
+    seqWriteMBps: { value: 40, source: 'eMMC 4.5: 40 MB/s sequential write [R: Li et al., FAST\'14]', range: { lo: 20, hi: 125, source: '[I] eMMC 4.5 to 5.1 datasheet rates' } },
+  },
+  blockIo: {
+    submitCycles: { value: 6000, source: '[I] bio, blk-mq and plug on an in-order A53 (~5 µs at 1.2 GHz)', range: { lo: 3000, hi: 12000, source: '[I] x0.5-x2' } },
+    driverCycles: { value: 8000, source: '[I] mmc block queue, mmc core and the SDHCI host driver (command, ADMA descriptors)', range: { lo: 4000, hi: 16000, source: '[I] x0.5-x2' } },
+    irqCycles: { value: 5000, source: '[I] GIC interrupt entry/exit and the SDHCI handler (command and transfer-complete interrupts)', range: { lo: 2500, hi: 10000, source: '[I] x0.5-x2' } },
+    completeCycles: { value: 6000, source: '[I] mmc request done, bio end_io, waking the faulting task', range: { lo: 3000, hi: 12000, source: '[I] x0.5-x2; Li et al. (FAST\'14): storage software costs 5-200x the device energy [R]' } },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]' },
   network: {

@@ -8,10 +8,20 @@
 
 import { UsageError, acceptedList } from '../sim/errors.js';
 import type { CostModel, Device, IoDir } from '../cost/meter.js';
+import { blockIoCycles, ioOpCost } from '../cost/energy.js';
+
+/** A plausible range of a constant and where it comes from (a spread of published figures, or of a measurement). */
+export interface Range {
+  lo: number;
+  hi: number;
+  source: string;
+}
 
 export interface Sourced<T> {
   value: T;
   source: string;
+  /** The plausible range of the value (lo <= value <= hi), for the uncertainty of results (src/cost/uncertainty.ts). */
+  range?: Range;
 }
 
 export interface CodecCost {
@@ -35,6 +45,13 @@ export interface StorageProfile {
   /** Energy of one 4 KiB operation (the device's active power over its service time), µJ. */
   readEnergyUJ: Sourced<number>;
   writeEnergyUJ: Sourced<number>;
+  /**
+   * Transfer rate of the pages after the first in one request, MB/s (10^6 B/s):
+   * a request of n pages takes the 4 KiB latency plus (n - 1) x 4096 B at this
+   * rate, at the same device power (see ioOpCost in src/cost/energy.ts).
+   */
+  seqReadMBps: Sourced<number>;
+  seqWriteMBps: Sourced<number>;
   /** Power while serving operations, W (the figure the per-operation energies come from). */
   activePowerW: Sourced<number>;
   /** Power while not serving any (the low-power idle state the device drops to), W. */
@@ -54,6 +71,19 @@ export interface Profile {
   codecs: Readonly<Record<string, CodecProfile>>;
   copy: Sourced<number>; // cycles per byte
   storage: StorageProfile;
+  /**
+   * CPU cycles the kernel spends per block request, on the cluster above:
+   * building and submitting it (bio, blk-mq, plug/unplug), the device driver
+   * (queueing the command, DMA mapping, the doorbell), the completion
+   * interrupt (entry, handler, softirq) and completing it (bio end_io, page
+   * unlock, waking the faulting task).
+   */
+  blockIo: {
+    submitCycles: Sourced<number>;
+    driverCycles: Sourced<number>;
+    irqCycles: Sourced<number>;
+    completeCycles: Sourced<number>;
+  };
   /** DRAM energy per byte moved, nJ. */
   dramEnergyNJPerByte: Sourced<number>;
   network: {
@@ -88,8 +118,11 @@ export function costModelOf(p: Profile): CostModel {
     copyCycles(bytes) {
       return p.copy.value * bytes;
     },
-    ioLatencyNs(_dev: Device, dir: IoDir) {
-      return (dir === 'read' ? p.storage.readLatencyUs.value : p.storage.writeLatencyUs.value) * 1000;
+    ioLatencyNs(_dev: Device, dir: IoDir, pages: number) {
+      return ioOpCost(p.storage, dir, pages).ns;
+    },
+    ioCycles() {
+      return blockIoCycles(p);
     },
     netLatencyNs(bytes) {
       return p.network.latencyUs.value * 1000 + (bytes / (p.network.bandwidthMBps.value * 1e6)) * 1e9;

@@ -22,6 +22,14 @@ export const ssd: Profile = {
     writeEnergyUJ: { value: 100, source: '[I] device power / IOPS: 4.0 W active x 25 µs' },
     activePowerW: { value: 3.5, source: '[I] consumer NVMe active read power (M.2 datasheets list 3-4.5 W); writes draw ~4.0 W (writeEnergyUJ)' },
     idlePowerW: { value: 0.05, source: '[I] consumer NVMe in an APST non-operational power state (datasheet PS3 figures are 30-70 mW) between faults on a laptop' },
+    seqReadMBps: { value: 3000, source: 'Samsung PM981 (a common laptop NVMe): sequential read up to 3000 MB/s [R: ssdmeter.github.io PM981 page]', range: { lo: 1500, hi: 7000, source: '[I] consumer PCIe 3.0 to 4.0 x4 NVMe datasheet rates' } },
+    seqWriteMBps: { value: 1600, source: 'Samsung PM981: sequential write up to 1600 MB/s [R: ssdmeter.github.io PM981 page]', range: { lo: 1000, hi: 5000, source: '[I] consumer NVMe SLC-cache write rates' } },
+  },
+  blockIo: {
+    submitCycles: { value: 3000, source: '[I] bio allocation, blk-mq tag and plug/unplug, ~1 µs at 3 GHz; no per-stage figure found to cite', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2 of the estimate' } },
+    driverCycles: { value: 1500, source: '[I] nvme_queue_rq: command build, DMA/PRP mapping, doorbell write', range: { lo: 750, hi: 3000, source: '[I] x0.5-x2' } },
+    irqCycles: { value: 3000, source: '[I] MSI-X interrupt entry and exit, nvme_irq completion-queue walk', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2' } },
+    completeCycles: { value: 4500, source: '[I] blk_mq_end_request, bio end_io, unlock_page and waking the faulting task (a context switch)', range: { lo: 2250, hi: 9000, source: '[I] x0.5-x2' } },
   },
   dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: 0.28 µJ read / 0.17 µJ write per 4 KiB, mean 0.225 µJ / 4096 B [R, peers-and-numbers.md §C]; DDR4 draws more [I]' },
   network: {

@@ -67,10 +67,11 @@ describe('the tiny trace, latency by hand', () => {
     const r = await run({ trace: file, profiles: ['ssd'] });
     const run0 = r.runs[0]!;
     // ssd profile: 3 GHz; lz4 decompress = 1000 fixed + 4096 x 3200/3832 cycles/B (per output byte);
-    // zcache charges TMEM_OP_CYCLES = 400 per get; the NVMe read is 80 µs.
+    // zcache charges TMEM_OP_CYCLES = 400 per get; the NVMe read is 80 µs plus the block I/O path's
+    // 3000 + 1500 + 3000 + 4500 cycles (submission, driver, interrupt, completion).
     const ns = (cycles: number): number => (cycles * 1e9) / 3e9;
     const hit = ns(400 + 1000 + (4096 * 3200) / 3832); // ≈ 1606.8 ns: a zcache get that decompresses
-    const read = 80_000;
+    const read = 80_000 + ns(3000 + 1500 + 3000 + 4500);
     const missAfterLookup = ns(400) + read; // zcache looks, finds nothing, then the filesystem read
     // Swap-ins (the three frontswap_load events): hit, bit clear so served from RAM (nothing charged), disk read.
     const si = run0.backend.latency.swap_in;
