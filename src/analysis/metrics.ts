@@ -29,8 +29,11 @@ export const METRIC_KEYS = [
   'swap_io',
   'fs_reads',
   'sim_time_ns',
+  'swap_in_mean_ns',
   'swap_in_p50_ns',
   'swap_in_p99_ns',
+  'pagecache_miss_mean_ns',
+  'pagecache_miss_p50_ns',
   'pagecache_miss_p99_ns',
   'base_energy_uj',
   'base_energy_cpu_uj',
@@ -38,7 +41,9 @@ export const METRIC_KEYS = [
   'base_energy_storage_op_uj',
   'base_cpu_ns',
   'base_swap_io',
+  'base_swap_in_mean_ns',
   'base_swap_in_p99_ns',
+  'base_pagecache_miss_mean_ns',
   'energy_saved_uj',
   'energy_saved_pct',
   'cpu_extra_ns',
@@ -81,8 +86,11 @@ export const METRIC_BETTER: Record<MetricKey, 'higher' | 'lower'> = {
   swap_io: 'lower',
   fs_reads: 'lower',
   sim_time_ns: 'lower',
+  swap_in_mean_ns: 'lower',
   swap_in_p50_ns: 'lower',
   swap_in_p99_ns: 'lower',
+  pagecache_miss_mean_ns: 'lower',
+  pagecache_miss_p50_ns: 'lower',
   pagecache_miss_p99_ns: 'lower',
   base_energy_uj: 'lower',
   base_energy_cpu_uj: 'lower',
@@ -90,7 +98,9 @@ export const METRIC_BETTER: Record<MetricKey, 'higher' | 'lower'> = {
   base_energy_storage_op_uj: 'lower',
   base_cpu_ns: 'lower',
   base_swap_io: 'lower',
+  base_swap_in_mean_ns: 'lower',
   base_swap_in_p99_ns: 'lower',
+  base_pagecache_miss_mean_ns: 'lower',
   energy_saved_uj: 'higher',
   energy_saved_pct: 'higher',
   cpu_extra_ns: 'lower',
@@ -108,8 +118,8 @@ export interface BreakEvenUnits {
   readEnergyUJ: number | null;
 }
 
-/** A quantile of a pass's latency distribution, or null when the pass had no such operation. */
-function latencyOf(p: PassSummary | null, which: 'swap_in' | 'page_cache_miss', q: 'p50_ns' | 'p99_ns'): number | null {
+/** The mean or a quantile of a pass's latency distribution, or null when the pass had no such operation. */
+function latencyOf(p: PassSummary | null, which: 'swap_in' | 'page_cache_miss', q: 'mean_ns' | 'p50_ns' | 'p99_ns'): number | null {
   const l = p?.latency[which];
   return l === undefined || l.count === 0 ? null : l[q];
 }
@@ -165,8 +175,11 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
     swap_io: swapIo,
     fs_reads: b.io.fs_reads,
     sim_time_ns: b.sim_time_ns,
+    swap_in_mean_ns: latencyOf(b, 'swap_in', 'mean_ns'),
     swap_in_p50_ns: latencyOf(b, 'swap_in', 'p50_ns'),
     swap_in_p99_ns: latencyOf(b, 'swap_in', 'p99_ns'),
+    pagecache_miss_mean_ns: latencyOf(b, 'page_cache_miss', 'mean_ns'),
+    pagecache_miss_p50_ns: latencyOf(b, 'page_cache_miss', 'p50_ns'),
     pagecache_miss_p99_ns: latencyOf(b, 'page_cache_miss', 'p99_ns'),
     base_energy_uj: be ? be.total_uj : null,
     base_energy_cpu_uj: be ? be.cpu_uj : null,
@@ -174,7 +187,9 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
     base_energy_storage_op_uj: be ? perOp(be) : null,
     base_cpu_ns: base ? base.cost.cpuNs : null,
     base_swap_io: baseSwapIo,
+    base_swap_in_mean_ns: latencyOf(base, 'swap_in', 'mean_ns'),
     base_swap_in_p99_ns: latencyOf(base, 'swap_in', 'p99_ns'),
+    base_pagecache_miss_mean_ns: latencyOf(base, 'page_cache_miss', 'mean_ns'),
     energy_saved_uj: d ? d.energy_saved_uj : null,
     energy_saved_pct: d ? d.energy_saved_pct : null,
     cpu_extra_ns: d ? d.cpu_extra_ns : null,

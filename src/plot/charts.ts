@@ -151,26 +151,96 @@ export interface FrontPoint {
   front: boolean;
 }
 
-/** A scatter of a sweep's configurations with the frontier joined and labelled. */
-export function frontierChart(title: string, subtitle: string, xTitle: string, yTitle: string, points: FrontPoint[]): TopLevelSpec {
-  const values = points.map((p) => ({ ...p, set: p.front ? 'on the frontier' : 'dominated' }));
-  const front = values.filter((p) => p.front).sort((a, b) => a.x - b.x || a.y - b.y);
+const SETS = ['on the frontier', 'dominated', 'baseline (no backend)'] as const;
+
+/**
+ * Positions for point labels so they neither cover each other nor sit on
+ * another point: each label (in order) takes the first free spot of eight
+ * around its point, in a pixel space mapped from the data's extent (about
+ * Vega-Lite's: its nice rounding widens the extent a little, which only
+ * brings a label a little closer to its point). A label with no free spot
+ * keeps the first. Returns the offset in pixels (dx, dy) and the label's
+ * position in data units (lx, ly), which is what the chart plots.
+ */
+export function placeLabels<T extends { x: number; y: number; label: string }>(pts: T[], width: number, height: number): (T & { dx: number; dy: number; lx: number; ly: number })[] {
+  const ext = (v: number[]): [number, number] => {
+    const lo = Math.min(...v);
+    const hi = Math.max(...v);
+    return hi > lo ? [lo, hi] : [lo - 1, hi + 1];
+  };
+  const [x0, x1] = ext(pts.map((p) => p.x));
+  const [y0, y1] = ext(pts.map((p) => p.y));
+  const px = pts.map((p) => ({ x: ((p.x - x0) / (x1 - x0)) * width, y: height - ((p.y - y0) / (y1 - y0)) * height }));
+  const boxes: { x0: number; x1: number; y0: number; y1: number }[] = px.map((q) => ({ x0: q.x - 5, x1: q.x + 5, y0: q.y - 5, y1: q.y + 5 }));
+  const hit = (b: (typeof boxes)[number], skip: number): boolean => boxes.some((o, j) => j !== skip && b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
+  return pts.map((p, i) => {
+    const w = 6.5 * p.label.length + 2;
+    const h = 11;
+    const spots = [[1, -1], [1, 1], [-1, -1], [-1, 1], [0, -1.4], [0, 1.4], [1.6, 0], [-1.6, 0]].map(([sx, sy]) => ({ dx: sx! * (w / 2 + 6), dy: sy! * (h / 2 + 4) }));
+    const q = px[i]!;
+    const box = (s: { dx: number; dy: number }) => ({ x0: q.x + s.dx - w / 2, x1: q.x + s.dx + w / 2, y0: q.y + s.dy - h / 2, y1: q.y + s.dy + h / 2 });
+    const s = spots.find((c) => !hit(box(c), i)) ?? spots[0]!;
+    boxes.push(box(s));
+    const dx = Math.round(s.dx);
+    const dy = Math.round(s.dy);
+    return { ...p, dx, dy, lx: p.x + (dx / width) * (x1 - x0), ly: p.y - (dy / height) * (y1 - y0) };
+  });
+}
+
+/**
+ * A scatter of a sweep's configurations: every point numbered, with a key
+ * beside the plot giving each number's configuration (frontier ones in
+ * bold); the frontier joined by a dashed line; the baseline (no backend), when
+ * given, a black cross. Frontier, dominated and baseline differ in shape as
+ * well as colour.
+ */
+export function frontierChart(title: string, subtitle: string | string[], xTitle: string, yTitle: string, points: FrontPoint[], baseline: { x: number; y: number } | null = null): TopLevelSpec {
+  const numbered = points.map((p, i) => ({ ...p, n: i + 1, set: p.front ? SETS[0] : SETS[1], label: String(i + 1) }));
+  const front = numbered.filter((p) => p.front).sort((a, b) => a.x - b.x || a.y - b.y);
+  const base = baseline ? [{ id: 'baseline (no backend)', x: baseline.x, y: baseline.y, set: SETS[2], label: 'baseline' }] : [];
+  const { width, height, ...top } = frame(title, subtitle);
+  const marks = placeLabels([...numbered, ...base], width, height);
+  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } };
+  const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } };
+  const keyRow = 14;
+  const keyHeight = Math.max(40, numbered.length * keyRow);
   return {
-    ...frame(title, subtitle),
-    layer: [
-      { data: { values: front }, mark: { type: 'line', strokeDash: [4, 3], color: OKABE_ITO[1] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, order: { field: 'x' } } },
+    ...top,
+    hconcat: [
       {
-        data: { values },
-        mark: { type: 'point', filled: true, size: 60 },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
-          y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
-          color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: [OKABE_ITO[1], MUTED] } },
-          shape: { field: 'set', type: 'nominal', title: null, scale: { domain: ['on the frontier', 'dominated'], range: ['diamond', 'circle'] } },
-          tooltip: [{ field: 'id' }],
-        },
+        width,
+        height,
+        layer: [
+          { data: { values: front }, mark: { type: 'line', strokeDash: [5, 3], strokeWidth: 1.5, color: OKABE_ITO[1] }, encoding: { x, y, order: { field: 'x' } } },
+          {
+            data: { values: marks },
+            mark: { type: 'point', filled: true, size: 70, opacity: 1 },
+            encoding: {
+              x, y,
+              color: { field: 'set', type: 'nominal', title: null, scale: { domain: [...SETS], range: [OKABE_ITO[1], MUTED, INK] }, legend: { orient: 'bottom', labelLimit: 300 } },
+              shape: { field: 'set', type: 'nominal', title: null, scale: { domain: [...SETS], range: ['diamond', 'circle', 'cross'] } },
+              tooltip: [{ field: 'id' }, { field: 'x', title: xTitle }, { field: 'y', title: yTitle }],
+            },
+          },
+          {
+            data: { values: marks },
+            mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: 10, color: INK },
+            encoding: { x: { ...x, field: 'lx' }, y: { ...y, field: 'ly' }, text: { field: 'label' } },
+          },
+        ],
       },
-      { data: { values: front }, mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 9, color: INK }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'id' } } },
+      {
+        width: 230,
+        height: keyHeight,
+        title: { text: 'key (bold: on the frontier)', fontSize: 10, anchor: 'start' },
+        view: { stroke: null },
+        data: { values: numbered.map((p) => ({ n: p.n, text: `${p.n}  ${p.id}`, front: p.front })) },
+        encoding: { x: { value: 0 }, y: { field: 'n', type: 'ordinal', axis: null, sort: 'ascending' }, text: { field: 'text' } },
+        layer: [
+          { transform: [{ filter: 'datum.front' }], mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 9, fontWeight: 'bold', color: INK } },
+          { transform: [{ filter: '!datum.front' }], mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 9, color: INK } },
+        ],
+      },
     ],
   } as TopLevelSpec;
 }

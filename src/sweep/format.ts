@@ -43,8 +43,8 @@ export function renderSweepTable(s: SweepResult): string {
     const t = new Table({ head: COLUMNS.map((c) => c.head), style: TABLE_STYLE });
     for (const r of rows) t.push(COLUMNS.map((c) => c.cell(r)));
     out.push(t.toString());
-    const lat = g.latency_metric === 'swap_in_p99_ns' ? 'p99 swap-in latency' : g.latency_metric === 'pagecache_miss_p99_ns' ? 'p99 page-cache-miss latency' : null;
-    out.push(lat ? `frontier (E) energy vs ${lat}: ${g.frontier_energy_latency.join(', ') || '-'}` : 'frontier (E) energy vs p99 latency: no latency figures in these passes');
+    const lat = g.latency_metric === 'swap_in_mean_ns' ? 'mean swap-in latency' : g.latency_metric === 'pagecache_miss_mean_ns' ? 'mean page-cache-miss latency' : null;
+    out.push(lat ? `frontier (E) energy vs ${lat}: ${g.frontier_energy_latency.join(', ') || '-'}` : 'frontier (E) energy vs mean latency: no latency figures in these passes');
     out.push(`frontier (C) CPU vs memory saved: ${g.frontier_cpu_memory.join(', ') || '-'}`);
     out.push(`${g.saving} of ${g.configs} configurations save energy over the baseline; least energy: ${g.best_energy ?? '-'}`);
     for (const line of g.break_even) out.push(`break-even: ${line}`);

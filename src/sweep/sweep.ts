@@ -15,11 +15,17 @@ import { runTasks, type Progress } from './pool.js';
 import type { SweepTask } from './task.js';
 import * as os from 'node:os';
 
-export const SWEEP_FORMAT = 1;
+/**
+ * 2: metrics gain swap_in_mean_ns, pagecache_miss_mean_ns,
+ * pagecache_miss_p50_ns, base_swap_in_mean_ns, base_pagecache_miss_mean_ns;
+ * the energy-latency frontier ranks by mean latency (it was p99, which is the
+ * device read time in nearly every configuration).
+ */
+export const SWEEP_FORMAT = 2;
 
 export interface SweepRow extends SweepConfig {
   id: string;
-  /** On the energy vs p99-latency frontier of its workload and profile (null: no latency to rank by). */
+  /** On the energy vs mean-latency frontier of its workload and profile (null: no latency to rank by). */
   pareto_energy_latency: boolean | null;
   /** On the CPU vs memory-saved frontier of its workload and profile. */
   pareto_cpu_memory: boolean | null;
@@ -31,8 +37,8 @@ export interface SweepGroup {
   workload: string;
   profile: string;
   configs: number;
-  /** Which latency ranks the energy frontier: swap_in_p99_ns, pagecache_miss_p99_ns, or null. */
-  latency_metric: 'swap_in_p99_ns' | 'pagecache_miss_p99_ns' | null;
+  /** Which latency ranks the energy frontier: swap_in_mean_ns, pagecache_miss_mean_ns, or null. */
+  latency_metric: 'swap_in_mean_ns' | 'pagecache_miss_mean_ns' | null;
   frontier_energy_latency: string[];
   frontier_cpu_memory: string[];
   /** The configuration using the least energy. */
@@ -117,7 +123,7 @@ export function assemble(grid: SweepGrid, input: SweepRow[], shard: Shard | null
   }
   for (const g of byGroup.values()) {
     const all = (k: keyof Metrics): boolean => g.every((r) => r.metrics[k] !== null);
-    const latency = all('swap_in_p99_ns') ? 'swap_in_p99_ns' : all('pagecache_miss_p99_ns') ? 'pagecache_miss_p99_ns' : null;
+    const latency = all('swap_in_mean_ns') ? 'swap_in_mean_ns' : all('pagecache_miss_mean_ns') ? 'pagecache_miss_mean_ns' : null;
     const fe = latency
       ? paretoFront(g.length, { value: (i) => g[i]!.metrics.energy_uj, minimize: true }, { value: (i) => g[i]!.metrics[latency], minimize: true })
       : [];

@@ -7,9 +7,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
-import { energyChart, hitChart, poolChart } from '../../../src/plot/charts.js';
+import { energyChart, frontierChart, hitChart, placeLabels, poolChart, type FrontPoint } from '../../../src/plot/charts.js';
 import { renderSvg } from '../../../src/plot/render.js';
-import { DASHES, OKABE_ITO } from '../../../src/plot/style.js';
+import { DASHES, INK, OKABE_ITO } from '../../../src/plot/style.js';
 import { emptySeries, type Series } from '../../../src/sim/sampler.js';
 import { inked, pixelsOf, pngHeader, toPng } from '../../helpers/png.js';
 
@@ -137,5 +137,60 @@ describe('energy chart', () => {
     const labels = [...svg.matchAll(/<text[^>]*font-weight="bold"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(labels.filter((l) => l === 'storage')).toHaveLength(2);
     expect(labels.filter((l) => l === 'CPU')).toHaveLength(1); // the baseline's CPU is under 10 % of the widest bar
+  });
+});
+
+describe('frontier chart', () => {
+  // two clusters of near-coincident points, so labels must move apart
+  const pts: FrontPoint[] = [
+    { id: 'zcache/deflate', x: 3700, y: 53, front: false },
+    { id: 'zcache/lz4', x: 380, y: 11.6, front: false },
+    { id: 'zcache/zstd', x: 430, y: 18.3, front: false },
+    { id: 'zswap/deflate', x: 2750, y: 53.2, front: false },
+    { id: 'zswap/lz4', x: 345, y: 11.4, front: true },
+    { id: 'zswap/zstd', x: 390, y: 18.2, front: true },
+  ];
+
+  it('labels every point, dominated ones too, keys each number to its configuration and marks the baseline', async () => {
+    const { svg, png } = await rendered(frontierChart('front', 'sub', 'energy (mJ)', 'mean swap-in latency (µs)', pts, { x: 330, y: 100 }));
+    expectDrawn(svg, png);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (let i = 1; i <= pts.length; i++) {
+      expect(texts).toContain(String(i));
+      expect(texts).toContain(`${i}  ${pts[i - 1]!.id}`);
+    }
+    expect(texts).toContain('baseline');
+    // the frontier entries of the key are bold, the others not
+    expect(svg).toMatch(/font-weight="bold"[^>]*>5  zswap\/lz4</);
+    expect(svg).not.toMatch(/font-weight="bold"[^>]*>1  zcache\/deflate</);
+    // one symbol per configuration and one for the baseline, in three sets
+    const sym = [...svg.matchAll(/aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"/g)].map((m) => m[1]!);
+    expect(sym.filter((a) => a.includes('set: dominated'))).toHaveLength(4);
+    expect(sym.filter((a) => a.includes('set: on the frontier'))).toHaveLength(2);
+    expect(sym.filter((a) => a.includes('set: baseline (no backend)'))).toHaveLength(1);
+    expect(pixelsOf(png, OKABE_ITO[1])).toBeGreaterThan(100); // frontier diamonds and line
+    expect(pixelsOf(png, INK)).toBeGreaterThan(200); // the baseline cross (and text)
+  });
+
+  it('places no label over another label or another point (clusters included)', () => {
+    const marks = placeLabels(pts.map((p, i) => ({ ...p, label: String(i + 1) })), 560, 300);
+    const [x0, x1] = [Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x))];
+    const [y0, y1] = [Math.min(...pts.map((p) => p.y)), Math.max(...pts.map((p) => p.y))];
+    const px = (m: { x: number; y: number }) => ({ x: ((m.x - x0) / (x1 - x0)) * 560, y: 300 - ((m.y - y0) / (y1 - y0)) * 300 });
+    const boxes = marks.map((m) => {
+      const c = px(m);
+      const w = 6.5 * m.label.length + 2;
+      return { x0: c.x + m.dx - w / 2, x1: c.x + m.dx + w / 2, y0: c.y + m.dy - 5.5, y1: c.y + m.dy + 5.5 };
+    });
+    const overlap = (a: (typeof boxes)[number], b: (typeof boxes)[number]) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = 0; j < boxes.length; j++) if (i !== j) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+      for (const m of marks) {
+        const c = px(m);
+        expect(overlap(boxes[i]!, { x0: c.x - 5, x1: c.x + 5, y0: c.y - 5, y1: c.y + 5 })).toBe(false);
+      }
+      // the label's data position is its pixel offset mapped back
+      expect(marks[i]!.lx).toBeCloseTo(marks[i]!.x + (marks[i]!.dx / 560) * (x1 - x0), 9);
+    }
   });
 });
