@@ -24,7 +24,7 @@ export { runSweep, mergeSweeps, assemble, type SweepResult, type SweepRow, type 
 export { expandGrid, configId, type SweepGrid, type SweepConfig, type Shard } from './sweep/grid.js';
 export { SWEEP_FORMATS } from './sweep/format.js';
 export { METRIC_KEYS, metricsOf, breakEvenScale, type Metrics, type MetricKey } from './analysis/metrics.js';
-export { DEFAULT_TOLERANCES, compareEntries, entriesOf, bless, type Tolerance, type Comparison, type DiffRow } from './analysis/compare.js';
+export { DEFAULT_TOLERANCES, compareEntries, entriesOf, isRunReport, bless, type Tolerance, type Comparison, type DiffRow } from './analysis/compare.js';
 export { windowRatio, type Series } from './sim/sampler.js';
 export { renderSvg } from './plot/render.js';
 export { poolChart, hitChart, energyChart, frontierChart } from './plot/charts.js';

@@ -8,7 +8,7 @@
  */
 
 import * as os from 'node:os';
-import { compareEntries, entriesOf, type Comparison, type Tolerance } from './analysis/compare.js';
+import { compareEntries, entriesOf, isRunReport, type Comparison, type Tolerance } from './analysis/compare.js';
 import type { MetricKey } from './analysis/metrics.js';
 import { PROFILES } from './profiles/registry.js';
 import type { Profile } from './profiles/profile.js';
@@ -60,7 +60,10 @@ export function readTrace(path: string, o: OpenTraceOptions = {}): TraceReader {
 /** The built-in device profiles by name (aliases: getProfile()). */
 export const profiles: Readonly<Record<string, Profile>> = Object.freeze(Object.fromEntries(PROFILES));
 
-/** Compare two parsed result documents (sweep, baseline or run report); tolerances by metric. */
+/**
+ * Compare two parsed result documents (sweep, baseline or run report); tolerances by metric.
+ * A run report is compared on the baseline entries it holds (as `tmemsim compare` does).
+ */
 export function compare(run: unknown, baseline: unknown, tolerances: Partial<Record<MetricKey, Tolerance | null>> = {}): Comparison {
-  return compareEntries(entriesOf('run', run), entriesOf('baseline', baseline), tolerances);
+  return compareEntries(entriesOf('run', run), entriesOf('baseline', baseline), tolerances, { runReport: isRunReport(run) });
 }

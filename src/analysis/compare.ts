@@ -10,7 +10,7 @@
 
 import { UsageError } from '../sim/errors.js';
 import type { PassSummary } from '../sim/summary.js';
-import { workloadName } from '../sweep/grid.js';
+import { idOf, workloadName } from '../sweep/grid.js';
 import { METRIC_BETTER, METRIC_KEYS, metricsOf, roundMetrics, type MetricKey } from './metrics.js';
 
 export interface Tolerance {
@@ -119,11 +119,16 @@ export function entriesOf(file: string, doc: unknown): Entries {
     need(Array.isArray(d.runs) && typeof d.trace === 'string', 'runs');
     const cfg = (d.config ?? {}) as { compressor?: string | null };
     for (const [i, r] of (d.runs as unknown[]).entries()) {
-      const run = r as { profile?: string; variant?: string | null; backend?: PassSummary; baseline?: PassSummary | null; model?: { storage_read_uj?: number } };
+      const run = r as { id?: unknown; profile?: string; variant?: string | null; backend?: PassSummary; baseline?: PassSummary | null; model?: { storage_read_uj?: number } };
       need(typeof run?.profile === 'string' && !!run.backend && !!run.backend.energy && !!run.backend.ratios, `runs[${i}]`);
       // The profile's constants travel with the report (a profile file's too).
       const read = typeof run.model?.storage_read_uj === 'number' ? run.model.storage_read_uj : null;
-      const id = [workloadName(d.trace as string), run.variant ? `${run.profile}@${run.variant}` : run.profile, run.backend!.backend ?? 'none', cfg.compressor ?? '-'].join('/');
+      // The report names each run's id (the sweep's and the baseline's scheme); a report
+      // written before it did gets the same id with zpool and the pool limit unset.
+      const id = typeof run.id === 'string' ? run.id : idOf({
+        workload: workloadName(d.trace as string), profile: run.variant ? `${run.profile}@${run.variant}` : run.profile!,
+        backend: run.backend!.backend ?? 'none', compressor: cfg.compressor ?? null, zpool: null, max_pool_percent: null,
+      });
       e.set(id, roundMetrics(metricsOf(run.backend!, run.baseline ?? null, null, { readEnergyUJ: read })));
     }
     return e;
@@ -148,13 +153,31 @@ export interface DiffRow {
 
 export interface Comparison {
   rows: DiffRow[];
+  /** Baseline entries compared (their ids looked up in the run). */
   entries: number;
+  /** Baseline entries left out because the run is a run report that does not hold them. */
+  skipped: number;
   compared: number;
   regressions: number;
   improvements: number;
 }
 
-export function compareEntries(run: Entries, base: Entries, tol: Partial<Record<MetricKey, Tolerance | null>> = {}): Comparison {
+/** True for the JSON of `tmemsim run` (a report of its own configurations only), false for a sweep or baseline. */
+export function isRunReport(doc: unknown): boolean {
+  return !!doc && typeof doc === 'object' && typeof (doc as { report_format?: unknown }).report_format === 'number';
+}
+
+export interface CompareOptions {
+  /**
+   * The run is one `tmemsim run` report: compare only the baseline entries
+   * it holds (a run covers its own configurations, not the whole baseline),
+   * instead of counting every other baseline entry MISSING. If it holds none
+   * of them, that is bad input (UsageError): nothing would be compared.
+   */
+  runReport?: boolean;
+}
+
+export function compareEntries(run: Entries, base: Entries, tol: Partial<Record<MetricKey, Tolerance | null>> = {}, opts: CompareOptions = {}): Comparison {
   const tolerances: Partial<Record<MetricKey, Tolerance>> = {};
   for (const k of METRIC_KEYS) {
     const t = k in tol ? tol[k] : DEFAULT_TOLERANCES[k];
@@ -162,7 +185,15 @@ export function compareEntries(run: Entries, base: Entries, tol: Partial<Record<
   }
   const rows: DiffRow[] = [];
   let compared = 0;
-  const ids = [...base.keys()].sort();
+  const all = [...base.keys()].sort();
+  const ids = opts.runReport ? all.filter((id) => run.has(id)) : all;
+  if (opts.runReport && ids.length === 0) {
+    throw new UsageError(
+      `no configuration of the run report is in the baseline (run: ${[...run.keys()].sort().join(', ')})`,
+      {},
+      `a baseline entry with the same id, workload/profile/backend/compressor/zpool/max_pool_percent, e.g. ${all.slice(0, 2).join(', ')}`,
+    );
+  }
   for (const id of ids) {
     const b = base.get(id)!;
     const r = run.get(id);
@@ -187,6 +218,7 @@ export function compareEntries(run: Entries, base: Entries, tol: Partial<Record<
   return {
     rows,
     entries: ids.length,
+    skipped: all.length - ids.length,
     compared,
     regressions: rows.filter((r) => r.status === 'REGRESSION' || r.status === 'MISSING').length,
     improvements: rows.filter((r) => r.status === 'better').length,

@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import { TABLE_STYLE } from '../report/table.js';
 import type { Command } from 'commander';
-import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, parseTolerances, type Comparison } from '../analysis/compare.js';
+import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, isRunReport, parseTolerances, type Comparison } from '../analysis/compare.js';
 import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
 import { UsageError, readJsonFile } from '../sim/errors.js';
 import { splitList } from './options.js';
@@ -25,7 +25,8 @@ export function renderComparison(c: Comparison, all: boolean): string {
     t.push([r.id, r.metric, num(r.baseline), num(r.run), r.change === null ? '-' : `${r.change >= 0 ? '+' : ''}${num(r.change)}${pct}`, r.allowed === null ? '-' : `±${num(r.allowed)}`, r.status]);
   }
   const head = shown.length > 0 ? t.toString() + '\n' : '';
-  return `${head}compare: ${c.entries} baseline entries, ${c.compared} metrics compared: ${c.regressions} regressions, ${c.improvements} better beyond tolerance, ${c.compared - c.improvements - c.rows.filter((r) => r.status === 'REGRESSION').length} within tolerance\n`;
+  const skipped = c.skipped > 0 ? ` (${c.skipped} more not in this run report, not compared)` : '';
+  return `${head}compare: ${c.entries} baseline entries${skipped}, ${c.compared} metrics compared: ${c.regressions} regressions, ${c.improvements} better beyond tolerance, ${c.compared - c.improvements - c.rows.filter((r) => r.status === 'REGRESSION').length} within tolerance\n`;
 }
 
 export function registerCompare(program: Command, setExit: (code: number) => void): void {
@@ -51,7 +52,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
         return;
       }
       const base = entriesOf(baseFile, readJsonFile(baseFile));
-      const c = compareEntries(run, base, tol);
+      const c = compareEntries(run, base, tol, { runReport: isRunReport(runDoc) });
       process.stdout.write(renderComparison(c, f.all ?? false));
       if (c.regressions > 0) setExit(1);
     });

@@ -8,6 +8,7 @@ import type { RunResult } from '../sim/simulate.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { ParamMap } from '../trace/events.js';
 import { profileInfo, type ProfileInfo } from '../profiles/info.js';
+import { idOf, workloadName } from '../sweep/grid.js';
 
 export const REPORT_FORMAT = 1;
 
@@ -24,6 +25,12 @@ export interface Delta {
 }
 
 export interface ReportRun {
+  /**
+   * The configuration's id in the scheme of sweep rows and baselines
+   * (`workload/profile/backend/compressor/zpool/max_pool_percent`), by which
+   * `tmemsim compare` matches this run against a baseline.
+   */
+  id: string;
   profile: string;
   /** The rmmod strategy compared in this run (null: the trace's own). */
   variant: string | null;
@@ -101,10 +108,22 @@ export function buildReport(r: RunResult): Report {
     }
   }
   const compressor = c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null);
+  // As a sweep names its rows: the compressor of a backend that takes one; zpool
+  // and the pool limit only when chosen for this run (-p), as a sweep's grid chooses them.
+  const takes = new Set(c.factory?.params.map((p) => p.name) ?? []);
+  const chosen = c.paramOverrides;
+  const idParts = {
+    workload: workloadName(r.trace),
+    backend: c.backend ?? 'none',
+    compressor: c.factory?.compressorParam ? compressor : null,
+    zpool: takes.has('zpool') && chosen['zpool'] !== undefined ? String(c.params['zpool']) : null,
+    max_pool_percent: takes.has('max_pool_percent') && chosen['max_pool_percent'] !== undefined ? Number(c.params['max_pool_percent']) : null,
+  };
   const runs = r.runs.map((run) => {
     stale += run.backend.oracle.stale;
     lost += run.backend.oracle.lost;
     return {
+      id: idOf({ ...idParts, profile: run.variant ? `${run.profile}@${run.variant}` : run.profile }),
       profile: run.profile,
       variant: run.variant,
       model: profileInfo(run.profileDef, compressor),

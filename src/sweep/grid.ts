@@ -62,9 +62,31 @@ export interface SweepConfig {
 
 export const DEFAULT_SWEEP_PROFILES = ['ssd', 'mobile'];
 
+/**
+ * The parts of a configuration id: `workload/profile/backend/compressor/zpool/max_pool_percent`,
+ * '-' for a part that is not set. The one scheme of sweep rows, baselines and
+ * run reports, which `tmemsim compare` matches by.
+ */
+export interface IdParts {
+  workload: string;
+  /** The profile's name (a run report's rmmod-strategy runs: `profile@strategy`). */
+  profile: string;
+  backend: string;
+  /** The backend's compressor, null for a backend that takes none. */
+  compressor: string | null;
+  /** Set only when chosen for the run (a sweep's zpools, a run's -p zpool=), else null. */
+  zpool: string | null;
+  /** Set only when chosen for the run (a sweep's limits, a run's -p max_pool_percent=), else null. */
+  max_pool_percent: number | null;
+}
+
+export function idOf(c: IdParts): string {
+  return [c.workload, c.profile, c.backend, c.compressor ?? '-', c.zpool ?? '-', c.max_pool_percent === null ? '-' : String(c.max_pool_percent).padStart(3, '0')].join('/');
+}
+
 /** A stable, human-readable id of a configuration; configurations sort by it. */
 export function configId(c: SweepConfig): string {
-  return [c.workload, c.profile, c.backend, c.compressor ?? '-', c.zpool ?? '-', c.max_pool_percent === null ? '-' : String(c.max_pool_percent).padStart(3, '0')].join('/');
+  return idOf(c);
 }
 
 export function compareConfigs(a: SweepConfig, b: SweepConfig): number {

@@ -74,7 +74,7 @@ describe('tmemsim compare', () => {
     const blessed = path.join(dir, 'blessed.json');
     expect((await tmemsim('compare', report, blessed, '--bless')).code).toBe(0);
     const doc = JSON.parse(fs.readFileSync(blessed, 'utf8'));
-    expect(doc.entries.map((e: { id: string }) => e.id)).toEqual(['xen-selfshrink/ssd/xen-tmem/-']);
+    expect(doc.entries.map((e: { id: string }) => e.id)).toEqual(['xen-selfshrink/ssd/xen-tmem/-/-/-']);
     const r = await tmemsim('compare', report, blessed);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1 baseline entries, 7 metrics compared: 0 regressions/);

@@ -58,7 +58,7 @@ describe('compare', () => {
   it("reads a run report's break-even read energy off the report's own profile, a profile file's too", async () => {
     const root = path.resolve(__dirname, '../../..');
     const report = await run({ trace: path.join(root, 'workloads/file-scan.json'), profiles: [path.join(root, 'profiles/example-rpi4.json')], fast: true });
-    const m = entriesOf('r.json', report).get('file-scan/rpi4/zcache/lz4')!;
+    const m = entriesOf('r.json', report).get('file-scan/rpi4/zcache/lz4/-/-')!;
     expect(m.breakeven_storage_scale).toBeGreaterThan(0);
     // example-rpi4.json: a 4 KiB read costs 200 µJ (a profile the registry does not know)
     expect(m.breakeven_read_uj).toBeCloseTo(m.breakeven_storage_scale! * 200, 3); // both rounded to 6 decimals
