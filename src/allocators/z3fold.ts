@@ -2,8 +2,8 @@
  * z3fold: up to three objects per pool page (first, middle, last), or one
  * object on a HEADLESS page, with an LRU of pages for reclaim.
  *
- * Kernel source and era: TL:mm/z3fold.c as of 4.11–4.13 (the zswap 4.x
- * frontswap era): in-page compaction runs synchronously in z3fold_free and
+ * Kernel source and era: TL:mm/z3fold.c as of 4.11–4.13 (era '4.11', the
+ * zswap 4.x frontswap era, the default): in-page compaction runs synchronously in z3fold_free and
  * after reclaim (4.14+ defers it to a workqueue, which changes only when the
  * middle object moves, not how much fits). z3fold was removed in 6.13.
  *
@@ -31,6 +31,27 @@
  *                 page is freed → 0; else compact, relist, back to the LRU head.
  *                 An empty LRU → -EINVAL; 8 failures → -EAGAIN.
  *
+ * Era '6.1' (z3fold.c of 5.x–6.12, as 6.1 has it; zswap's 6.1, 6.6 and 6.8+ use it):
+ *   struct z3fold_header grew a work_struct, slots and pool pointers: 88 bytes,
+ *   so ZHDR_SIZE_ALIGNED = 128 (2 chunks), NCHUNKS = 62, headless above
+ *   4096 - 128 - 64 = 3904 bytes; middle objects start at first + 2.
+ *   alloc: the slot is get_free_buddy's: with a middle object, FIRST if first
+ *          is free and c <= start_middle - 2, else LAST if free (else the page
+ *          is passed over); without one, FIRST, LAST, MIDDLE.
+ *   free:  do_compact_page: a page left with one object and no foreign ones
+ *          moves it (compact_single_buddy) into the first listed page with room
+ *          (that page's foreign_handles++), and is freed; otherwise in-page
+ *          compaction as above, and the page is relisted. Freeing a moved object
+ *          decrements its page's foreign_handles.
+ *   reclaim: the LRU walk skips non-headless pages with foreign handles (none
+ *          left → -EAGAIN); a page that keeps objects is relisted without
+ *          compaction.
+ *   Deviation: 6.1 defers do_compact_page to a per-CPU work item (compact_wq)
+ *   when the page is on an unbuddied list; here it runs at the free (one CPU,
+ *   and an allocation that finds a page waiting for compaction skips it in the
+ *   kernel anyway). Per-CPU unbuddied lists are one list set; stale-page
+ *   reuse and page migration are not modelled.
+ *
  * Deviations: a headless page evicted by reclaim is freed once (4.11 freed it
  * in both z3fold_free and z3fold_reclaim_page, and did not decrement pages_nr
  * on the second path; later kernels fixed this). Frees during reclaim only
@@ -40,6 +61,9 @@
 
 import { EAGAIN, EINVAL, ENOMEM, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from './zpool.js';
 import { PAGE_SIZE } from '../content/page.js';
+
+/** Which kernel's z3fold: 4.11–4.13 (the default) or 6.1 (5.x–6.12: a 2-chunk header, get_free_buddy, single-buddy compaction). */
+export type Z3foldEra = '4.11' | '6.1';
 
 export const Z3FOLD_CHUNK_SHIFT = 6;
 export const Z3FOLD_CHUNK_SIZE = 1 << Z3FOLD_CHUNK_SHIFT;
@@ -57,6 +81,31 @@ export const Z3FOLD_MAX_SIZE = PAGE_SIZE;
 export const Z3FOLD_RECLAIM_RETRIES = 8;
 /** Move the middle object only for a gain of at least this many chunks. */
 export const Z3FOLD_BIG_CHUNK_GAP = 3;
+
+/**
+ * 6.1: sizeof(struct z3fold_header) on x86-64 without lock debugging is 88
+ * bytes (buddy list 16, page_lock 4, refcount 4, work_struct 32, slots 8,
+ * pool 8, cpu 2, four chunk counts 8, bit fields 2, padded to 8), so
+ * ZHDR_SIZE_ALIGNED = round_up(88, CHUNK_SIZE) = 128: two chunks.
+ */
+export const Z3FOLD_61_ZHDR_SIZE_ALIGNED = 2 * Z3FOLD_CHUNK_SIZE;
+export const Z3FOLD_61_ZHDR_CHUNKS = Z3FOLD_61_ZHDR_SIZE_ALIGNED >> Z3FOLD_CHUNK_SHIFT;
+/** 6.1: NCHUNKS = TOTAL_CHUNKS - ZHDR_CHUNKS = 62. */
+export const Z3FOLD_61_NCHUNKS = Z3FOLD_TOTAL_CHUNKS - Z3FOLD_61_ZHDR_CHUNKS;
+/** 6.1: objects larger than PAGE_SIZE - ZHDR_SIZE_ALIGNED - CHUNK_SIZE = 3904 take a headless page. */
+export const Z3FOLD_61_MAX_BUDDY_SIZE = PAGE_SIZE - Z3FOLD_61_ZHDR_SIZE_ALIGNED - Z3FOLD_CHUNK_SIZE;
+
+/** An era's layout constants. */
+export interface Z3foldLayout {
+  readonly zhdrChunks: number;
+  readonly nchunks: number;
+  readonly maxBuddySize: number;
+}
+
+export const Z3FOLD_LAYOUT: Readonly<Record<Z3foldEra, Z3foldLayout>> = {
+  '4.11': { zhdrChunks: Z3FOLD_ZHDR_CHUNKS, nchunks: Z3FOLD_NCHUNKS, maxBuddySize: Z3FOLD_MAX_BUDDY_SIZE },
+  '6.1': { zhdrChunks: Z3FOLD_61_ZHDR_CHUNKS, nchunks: Z3FOLD_61_NCHUNKS, maxBuddySize: Z3FOLD_61_MAX_BUDDY_SIZE },
+};
 
 export function z3foldChunks(size: number): number {
   return (size + Z3FOLD_CHUNK_SIZE - 1) >> Z3FOLD_CHUNK_SHIFT;
@@ -76,18 +125,25 @@ class Z3Page {
   /** Handle per slot (index HEADLESS/FIRST/MIDDLE/LAST), 0 if free. */
   readonly handles = [0, 0, 0, 0];
   underReclaim = false;
+  /** 6.1 foreign_handles: objects of other pages moved here by single-buddy compaction (whose handles live elsewhere). */
+  foreign = 0;
   list = -1;
   prev: Z3Page | null = null;
   next: Z3Page | null = null;
 
   /** num_free_chunks (not for headless pages). */
-  freeChunks(): number {
+  freeChunks(L: Z3foldLayout): number {
     if (this.middle !== 0) {
-      const before = this.first !== 0 ? 0 : this.startMiddle - Z3FOLD_ZHDR_CHUNKS;
+      const before = this.first !== 0 ? 0 : this.startMiddle - L.zhdrChunks;
       const after = this.last !== 0 ? 0 : Z3FOLD_TOTAL_CHUNKS - (this.startMiddle + this.middle);
       return before > after ? before : after;
     }
-    return Z3FOLD_NCHUNKS - this.first - this.last;
+    return L.nchunks - this.first - this.last;
+  }
+
+  /** buddy_single: at most one of first, middle, last in use. */
+  single(): boolean {
+    return !((this.first !== 0 && this.middle !== 0) || (this.first !== 0 && this.last !== 0) || (this.middle !== 0 && this.last !== 0));
   }
 
   empty(): boolean {
@@ -99,12 +155,16 @@ interface Z3Obj {
   page: Z3Page;
   bud: number;
   size: number;
+  /** 6.1: the page whose slots hold the handle (it differs once single-buddy compaction moved the object). */
+  home: Z3Page;
 }
 
 export class Z3foldPool implements Zpool {
   readonly name = 'z3fold';
   readonly evictable = true;
-  private readonly heads: (Z3Page | null)[] = new Array<Z3Page | null>(Z3FOLD_NCHUNKS).fill(null);
+  readonly era: Z3foldEra;
+  private readonly L: Z3foldLayout;
+  private readonly heads: (Z3Page | null)[];
   /** LRU of pages: iteration order is LRU tail (oldest) first. */
   private readonly lru = new Set<Z3Page>();
   private readonly objs = new Map<number, Z3Obj>();
@@ -119,8 +179,16 @@ export class Z3foldPool implements Zpool {
   private evictFailures = 0;
   private failNomem = 0;
   private failNospc = 0;
+  private singleMoves = 0;
 
-  constructor(private readonly pages: PageSource) {}
+  constructor(
+    private readonly pages: PageSource,
+    era: Z3foldEra = '4.11',
+  ) {
+    this.era = era;
+    this.L = Z3FOLD_LAYOUT[era];
+    this.heads = new Array<Z3Page | null>(this.L.nchunks).fill(null);
+  }
 
   // ---- lists ------------------------------------------------------------------
 
@@ -144,7 +212,7 @@ export class Z3foldPool implements Zpool {
 
   /** Lists a page that has a free slot on unbuddied[free chunks]. */
   private relist(p: Z3Page): void {
-    if (p.first === 0 || p.last === 0 || p.middle === 0) this.listAdd(p.freeChunks(), p);
+    if (p.first === 0 || p.last === 0 || p.middle === 0) this.listAdd(p.freeChunks(this.L), p);
   }
 
   private lruToHead(p: Z3Page): void {
@@ -163,21 +231,13 @@ export class Z3foldPool implements Zpool {
     let page: Z3Page | null = null;
     let bud = FIRST;
     let chunks = 0;
-    if (size > Z3FOLD_MAX_BUDDY_SIZE) bud = HEADLESS;
+    if (size > this.L.maxBuddySize) bud = HEADLESS;
     else {
       chunks = z3foldChunks(size);
-      for (let i = chunks; i < Z3FOLD_NCHUNKS && page === null; i++) {
-        const z = this.heads[i]!;
-        if (z === null) continue;
-        this.listDel(z);
-        if (z.first === 0) bud = z.middle !== 0 && chunks >= z.startMiddle ? LAST : FIRST;
-        else if (z.last === 0) bud = LAST;
-        else if (z.middle === 0) bud = MIDDLE;
-        else {
-          this.relist(z); // a full page on an unbuddied list cannot happen
-          continue;
-        }
-        page = z;
+      const found = this.findUnbuddied(chunks);
+      if (found !== null) {
+        page = found.page;
+        bud = found.bud;
       }
     }
     if (page === null) {
@@ -193,18 +253,60 @@ export class Z3foldPool implements Zpool {
       } else bud = FIRST;
     }
     const handle = this.nextHandle++;
+    this.place(page, bud, chunks, handle);
+    if (bud !== HEADLESS) this.relist(page);
+    this.lruToHead(page);
+    this.objs.set(handle, { page, bud, size, home: page });
+    this.bytes += size;
+    return handle;
+  }
+
+  /** Puts an object of `chunks` into slot `bud` of `page`. */
+  private place(page: Z3Page, bud: number, chunks: number, handle: number): void {
     page.handles[bud] = handle;
     if (bud === FIRST) page.first = chunks;
     else if (bud === LAST) page.last = chunks;
     else if (bud === MIDDLE) {
       page.middle = chunks;
-      page.startMiddle = page.first + Z3FOLD_ZHDR_CHUNKS;
+      page.startMiddle = page.first + this.L.zhdrChunks;
     }
-    if (bud !== HEADLESS) this.relist(page);
-    this.lruToHead(page);
-    this.objs.set(handle, { page, bud, size });
-    this.bytes += size;
-    return handle;
+  }
+
+  /**
+   * __z3fold_alloc: the head of the first unbuddied list with room for
+   * `chunks`, taken off its list, and the slot to use (4.11's rule, or 6.1's
+   * get_free_buddy). Null when no listed page fits.
+   */
+  private findUnbuddied(chunks: number): { page: Z3Page; bud: number } | null {
+    for (let i = chunks; i < this.L.nchunks; i++) {
+      const z = this.heads[i]!;
+      if (z === null) continue;
+      let bud: number;
+      if (this.era === '4.11') {
+        if (z.first === 0) bud = z.middle !== 0 && chunks >= z.startMiddle ? LAST : FIRST;
+        else if (z.last === 0) bud = LAST;
+        else if (z.middle === 0) bud = MIDDLE;
+        else continue; // a full page on an unbuddied list cannot happen
+      } else {
+        bud = this.freeBuddy(z, chunks);
+        if (bud === HEADLESS) continue; // the kernel WARNs and retries
+      }
+      this.listDel(z);
+      return { page: z, bud };
+    }
+    return null;
+  }
+
+  /** get_free_buddy (5.x–6.1). */
+  private freeBuddy(z: Z3Page, chunks: number): number {
+    if (z.middle !== 0) {
+      if (z.first === 0 && chunks <= z.startMiddle - this.L.zhdrChunks) return FIRST;
+      if (z.last === 0) return LAST;
+      return HEADLESS;
+    }
+    if (z.first === 0) return FIRST;
+    if (z.last === 0) return LAST;
+    return MIDDLE;
   }
 
   free(handle: number): void {
@@ -213,6 +315,7 @@ export class Z3foldPool implements Zpool {
     this.objs.delete(handle);
     this.bytes -= o.size;
     const p = o.page;
+    if (o.home !== p) p.foreign--; // free_handle: the handle lived in another page's slots
     p.handles[o.bud] = 0;
     if (o.bud === FIRST) p.first = 0;
     else if (o.bud === MIDDLE) {
@@ -224,10 +327,38 @@ export class Z3foldPool implements Zpool {
     if (p.empty()) {
       this.lru.delete(p);
       this.releasePage(p);
-    } else {
+    } else if (this.era === '4.11' || !this.compactSingle(p)) {
       this.compactPage(p);
       this.relist(p);
     }
+  }
+
+  /**
+   * 6.1 do_compact_page's first step, compact_single_buddy: a page left with one
+   * object (and no foreign ones) moves it into another listed page with room,
+   * and is freed. False when there is no such page.
+   */
+  private compactSingle(p: Z3Page): boolean {
+    if (p.headless || p.foreign !== 0 || !p.single()) return false;
+    const bud = p.first !== 0 ? FIRST : p.middle !== 0 ? MIDDLE : LAST;
+    const chunks = bud === FIRST ? p.first : bud === MIDDLE ? p.middle : p.last;
+    const found = this.findUnbuddied(chunks);
+    if (found === null) return false;
+    const h = p.handles[bud]!;
+    const o = this.objs.get(h)!;
+    const q = found.page;
+    this.place(q, found.bud, chunks, h);
+    q.foreign++;
+    this.relist(q);
+    o.page = q;
+    o.bud = found.bud;
+    p.handles[bud] = 0;
+    p.first = p.middle = p.last = 0;
+    p.startMiddle = 0;
+    this.lru.delete(p);
+    this.releasePage(p);
+    this.singleMoves++;
+    return true;
   }
 
   private releasePage(p: Z3Page): void {
@@ -239,6 +370,7 @@ export class Z3foldPool implements Zpool {
   /** z3fold_compact_page: returns whether the middle object moved. */
   private compactPage(p: Z3Page): boolean {
     if (p.headless || p.middle === 0) return false;
+    const zc = this.L.zhdrChunks;
     if (p.first === 0 && p.last === 0) {
       // the lone middle object becomes the first one (its handle follows it)
       p.first = p.middle;
@@ -251,8 +383,8 @@ export class Z3foldPool implements Zpool {
       this.compactions++;
       return true;
     }
-    if (p.first !== 0 && p.last === 0 && p.startMiddle - (p.first + Z3FOLD_ZHDR_CHUNKS) >= Z3FOLD_BIG_CHUNK_GAP) {
-      p.startMiddle = p.first + Z3FOLD_ZHDR_CHUNKS;
+    if (p.first !== 0 && p.last === 0 && p.startMiddle - (p.first + zc) >= Z3FOLD_BIG_CHUNK_GAP) {
+      p.startMiddle = p.first + zc;
       this.compactions++;
       return true;
     }
@@ -285,7 +417,18 @@ export class Z3foldPool implements Zpool {
     if (retries === 0) return EINVAL;
     for (let i = 0; i < retries; i++) {
       if (this.lru.size === 0) return EINVAL;
-      const p = this.lru.values().next().value as Z3Page;
+      let p: Z3Page | undefined;
+      if (this.era === '4.11') p = this.lru.values().next().value as Z3Page;
+      else {
+        // 6.1: from the LRU tail, skipping pages that hold other pages' objects
+        for (const x of this.lru) {
+          if (x.headless || x.foreign === 0) {
+            p = x;
+            break;
+          }
+        }
+        if (p === undefined) break;
+      }
       this.lru.delete(p);
       this.listDel(p);
       p.underReclaim = true;
@@ -308,7 +451,7 @@ export class Z3foldPool implements Zpool {
         return 0;
       }
       if (!p.headless) {
-        this.compactPage(p);
+        if (this.era === '4.11') this.compactPage(p); // 6.1 relists it as it is
         this.relist(p);
       }
       this.lru.add(p); // back at the LRU head
@@ -335,6 +478,7 @@ export class Z3foldPool implements Zpool {
       objects: this.objs.size,
       object_bytes: this.bytes,
       compactions: this.compactions,
+      single_buddy_moves: this.singleMoves,
       reclaim_calls: this.reclaimCalls,
       reclaimed_pages: this.reclaimed,
       evicted_objects: this.evicted,
@@ -345,11 +489,19 @@ export class Z3foldPool implements Zpool {
   }
 }
 
-export const z3foldFactory: ZpoolFactory = {
-  name: 'z3fold',
-  description:
-    'z3fold (mm/z3fold.c, 4.11): up to three objects per page in 64-byte chunks (63 usable), headless pages above 3968 bytes, LRU page reclaim; at most 3:1',
-  create(pages: PageSource): Zpool {
-    return new Z3foldPool(pages);
-  },
-};
+/** A z3fold factory following one era's rules (all named 'z3fold'). */
+export function z3foldFactoryFor(era: Z3foldEra): ZpoolFactory {
+  const L = Z3FOLD_LAYOUT[era];
+  return {
+    name: 'z3fold',
+    description:
+      era === '4.11'
+        ? `z3fold (mm/z3fold.c, 4.11): up to three objects per page in 64-byte chunks (${L.nchunks} usable), headless pages above ${L.maxBuddySize} bytes, LRU page reclaim; at most 3:1`
+        : `z3fold (mm/z3fold.c, 6.1): up to three objects per page in 64-byte chunks (${L.nchunks} usable after a 2-chunk header), headless pages above ${L.maxBuddySize} bytes, single-buddy compaction, LRU page reclaim; at most 3:1`,
+    create(pages: PageSource): Zpool {
+      return new Z3foldPool(pages, era);
+    },
+  };
+}
+
+export const z3foldFactory: ZpoolFactory = z3foldFactoryFor('4.11');

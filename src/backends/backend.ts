@@ -12,6 +12,7 @@ import type { CompressionService } from '../compressors/service.js';
 import type { CostMeter } from '../cost/meter.js';
 import type { Page, PageOut } from '../content/page.js';
 import type { ParamMap, ParamValue } from '../trace/events.js';
+import type { WorkItem } from '../sim/workqueue.js';
 
 /** struct frontswap_ops */
 export interface FrontswapOps {
@@ -72,6 +73,12 @@ export interface BackendEnv {
    * case nothing is written and the entry must be kept.
    */
   swapWriteback(type: number, offset: number): boolean;
+  /**
+   * queue_work: run `work` as a work item on the simulated clock, between
+   * later operations (src/sim/workqueue.ts). False when it is already
+   * pending (nothing changes).
+   */
+  queueWork(work: WorkItem): boolean;
   /** Memory figures self-ballooning reads (pages). */
   vm(): VmInfo;
   /** Balloon the guest: set the RAM it may use (pages). */
@@ -122,6 +129,13 @@ export interface Backend {
    * mount has its own pool.
    */
   readonly sharedPools?: boolean;
+  /**
+   * Whether the kernel this backend runs on has the frontswap of 4.7–6.5,
+   * whose __frontswap_store invalidates a duplicate (clears its bit and calls
+   * invalidate_page) before storing; otherwise (undefined/false) the 3.11
+   * frontend with the 3.19 fix: the backend sees the duplicate store.
+   */
+  readonly frontswapDupFirst?: boolean;
   /** Current parameter values. */
   params(): ParamMap;
   /** Change a runtime parameter (the `param` event). Throws UsageError if unknown or invalid. */

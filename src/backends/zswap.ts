@@ -3,14 +3,22 @@
  * (swap only: cleancache = null). Pages are compressed into a zpool allocator
  * (zbud, z3fold, zsmalloc) whose pages come out of the simulated RAM.
  *
- * Kernel source followed: TL:mm/zswap.c in three eras, chosen by `era`:
+ * Kernel source followed: TL:mm/zswap.c in four eras, chosen by `era`:
  *   '4.x'  ≈4.5–4.13 as a frontswap backend (zswap_frontswap_store & co.), with
  *          the same-filled page handling of 4.14 included (so zero pages cost no
  *          pool memory in this era too). Default; default zpool zbud.
- *   '6.x'  5.6–6.7 as a 6.1 LTS kernel shows it (reference "Observed on a real
- *          6.1 kernel"): reject + asynchronous shrink worker with the
- *          accept_threshold_percent hysteresis; exclusive_loads (6.5) optional.
- *          Default zpool zsmalloc.
+ *   '6.1'  the 6.1.y LTS (mm/zswap.c and mm/frontswap.c of v6.1): reject while
+ *          full with the accept_threshold_percent hysteresis (5.6), one zpool
+ *          page written back per shrink work item, the 8-byte zswap_header on
+ *          evictable zpools (zbud, z3fold), zsmalloc not evictable, loads never
+ *          exclusive, frontswap invalidating a duplicate before the store.
+ *          Default zpool zsmalloc. '6.x' is a deprecated alias of '6.1'.
+ *   '6.6'  6.5–6.7 (mm/zswap.c after "shrink until can accept", the zswap LRU
+ *          series and "mm: kill frontswap"): writeback through zswap's own
+ *          entry LRU for every zpool (zsmalloc too), the worker loops until
+ *          can_accept and is also queued while above the threshold, no
+ *          zswap_header, a duplicate is invalidated first (duplicate_entry++),
+ *          exclusive_loads (6.5) optional. Default zpool zsmalloc (6.3 rules).
  *   '6.8+' always-exclusive loads, incompressible pages stored raw, a store
  *          failure erases a stale entry, writeback through zswap's own entry
  *          LRU (CachyOS/linux mm/zswap.c @8855497e). Default zpool zsmalloc (6.3+
@@ -19,14 +27,16 @@
  *   init(type):          tree[type] = {} (zswap_frontswap_init)
  *   store(type,off,page):
  *     !enabled or no tree: fail, uncounted                     [6.8+: erase stale entry]
- *     [6.x]  dup = tree[off]: duplicate_entry++, free it first
+ *     [6.6]  dup = tree[off]: duplicate_entry++, free it first
+ *            ([6.1]: frontswap already invalidated it, so there is none)
  *     [4.x]  cur = pool pages; if totalram*max_pool_percent/100 < cur:
  *              pool_limit_hit++; zpool_shrink(oldest pool, 1) synchronously
  *              (zbud/z3fold: write back the LRU-tail page's objects; zsmalloc: -EINVAL);
  *              failure → reject_reclaim_fail++, fail
- *     [6.x]  full (max < cur): pool_limit_hit++, reached_full = 1, queue shrink, fail
- *            reached_full: can_accept (max*accept/100 > cur) ? reached_full = 0
- *                                                            : queue shrink, fail
+ *     [6.1]  full (max < cur): pool_limit_hit++, reached_full = 1,
+ *              queue_work(shrink_wq, oldest pool's shrink_work), fail
+ *            reached_full: can_accept (totalram*accept/100*max/100 > cur) ? reached_full = 0 : fail
+ *     [6.6]  the same, but a reached_full store that cannot be accepted queues the work too
  *     [6.8+] cur >= max: pool_limit_hit++, reached_full = 1; reached_full and
  *            cur <= max*accept/100: reached_full = 0; reached_full: queue shrink, fail
  *     same_filled_pages_enabled and all 8-byte words equal: entry(length 0, value);
@@ -34,71 +44,83 @@
  *     !non_same_filled_pages_enabled: fail, uncounted
  *     dlen = compress(current pool's compressor, page)
  *     dlen > PAGE_SIZE (the codec overflows the one-page output the kernel allows):
- *            [4.x, 6.x] fail, uncounted (observed on 6.1); [6.8+] store raw
+ *            [4.x, 6.1] fail, uncounted (observed on 6.1); [6.6] reject_compress_fail++; [6.8+] store raw
  *     [6.8+] dlen >= PAGE_SIZE: store raw: dlen = PAGE_SIZE, stored_incompressible_pages++
- *     handle = zpool_malloc(dlen [+ 8-byte zswap_header in 4.x])
+ *     handle = zpool_malloc(hlen + dlen): hlen = 8 (struct zswap_header) in 4.x,
+ *            in 6.1 when zpool_evictable (zbud, z3fold; not zsmalloc), 0 in 6.6 and 6.8+
  *            -ENOSPC → reject_compress_poor; other errors → reject_alloc_fail; fail
- *     insert: [4.x, 6.8+] a dup in the tree is freed now, duplicate_entry++
- *            [6.8+] the entry goes to the head of zswap's LRU
+ *     insert: [4.x, 6.1, 6.8+] a dup in the tree is freed now, duplicate_entry++
+ *            [6.6, 6.8+] the entry goes to the head of zswap's LRU
  *     stored_pages++, zswpout++
  *   load(type,off):  entry = tree[off] or fail; same-filled: fill the page;
- *            else decompress; zswpin++. Exclusive ([6.x] exclusive_loads, [6.8+]
+ *            else decompress; zswpin++. Exclusive ([6.6] exclusive_loads, [6.8+]
  *            always): the entry is freed (the frontend clears its bit and the
- *            page is dirty). Non-exclusive: the entry stays.
+ *            page is dirty). Non-exclusive: the entry stays ([6.6] and moves to
+ *            the LRU head).
  *   invalidate_page: free tree[off] if present.  invalidate_area: free the tree.
- *   writeback(entry) (zpool evict callback [4.x, 6.x]; LRU tail [6.8+]):
+ *   writeback(entry) (zpool evict callback [4.x, 6.1]; LRU tail [6.6, 6.8+]):
  *            env.swapWriteback(type, off) false → -EEXIST, the entry is kept;
  *            else decompress (charged; real when verifying), written_back_pages++,
  *            zswpwb++, the entry is freed (the frontend's bit stays set: a later
  *            load misses here and reads the swap device).
- *   shrink_worker [6.x] (on the oldest pool): repeat zpool_shrink(pool, 1);
- *            each error → reject_reclaim_fail++, stop on a non-EAGAIN error or
- *            after 16 errors; until can_accept.
+ *   shrink_worker [6.1] (a work item on the pool it was queued on):
+ *            zpool_shrink(pool, 1) (zbud/z3fold: zbud_reclaim_page /
+ *            z3fold_reclaim_page with 8 retries over LRU-tail pages); an error
+ *            (zsmalloc always: -EINVAL) → reject_reclaim_fail++. Nothing else.
+ *   shrink_worker [6.6]: repeat zswap_reclaim_entry (the pool's LRU tail; empty
+ *            → -EINVAL; a refused writeback rotates the entry to the head →
+ *            -EAGAIN); each error → reject_reclaim_fail++, stop on a non-EAGAIN
+ *            error or after 16; until can_accept.
  *   shrink_worker [6.8+]: repeat write back the LRU-tail entry (a failure →
  *            reject_reclaim_fail++ and the entry rotates to the head; stop after
  *            16) until cur <= max*accept/100.
  *   pools: a pool is (compressor, zpool). Changing either parameter makes a new
  *            current pool for new stores, or reuses a live pool that matches;
- *            older pools serve loads and invalidates and are destroyed when empty.
+ *            older pools serve loads and invalidates and are destroyed when empty
+ *            and no shrink work is queued on them.
  *
  * Deviations and choices:
- * - The asynchronous shrink worker runs at the next Backend.tick(nowNs) (the
- *   simulator ticks before every event), so stores in the same event stay
- *   rejected, as they would while the work item is pending. Deterministic.
- *   `new ZswapBackend(env, params, { shrinkWorker: 'inline' })` runs it at the
- *   end of the store that queued it instead.
- * - '6.x' mixes kernels on purpose, as a 6.1 machine behaves: 6.1's store
- *   (reject while full, no reject counter for a codec overflow), the 6.4
- *   shrink_worker loop (6.1 shrank one zpool page per queued work item) and the
- *   6.5–6.7 order (a duplicate is freed first; a reached_full store that cannot
- *   be accepted queues the worker too; 6.1 rejected without queueing).
- *   Reclaim goes through the zpool's own LRU (≤6.4); zsmalloc cannot write
- *   back (≤6.1; it had its own LRU in 6.2–6.4), so with zsmalloc every store,
- *   same-filled ones too, is rejected until the pool falls below the accept
- *   threshold, as observed. Non-exclusive loads do not rotate any LRU (6.5+
- *   moves the entry to the LRU head).
+ * - The shrink worker is a work item on the simulated clock (BackendEnv.queueWork,
+ *   src/sim/workqueue.ts): it runs between operations once WORK_LATENCY_NS has
+ *   passed since it was queued, so stores issued meanwhile are rejected as they
+ *   would be while the kernel's work item is pending. queue_work on a pending
+ *   item does nothing; 6.1 then leaked the pool reference zswap_pool_last_get
+ *   took (fixed later), which only delays destroying an old pool: not modelled.
+ * - '6.1' zsmalloc cannot write back (zpool_evictable is false in 6.1; 6.2–6.4
+ *   gave it an LRU of its own), so with zsmalloc every store, same-filled ones
+ *   too, is rejected until invalidations bring the pool below the accept
+ *   threshold, as observed on a 6.1 kernel. With zbud/z3fold one work item
+ *   writes back one zpool page, queued only by a store that finds the pool
+ *   full: above the threshold and below the limit nothing is written back
+ *   (the stall "mm: zswap: shrink until can accept" fixed in 6.5).
+ * - '6.6': the LRU is one list over all pools (6.5–6.7 kept one per pool and
+ *   the worker reclaimed the oldest pool's; the same with one pool). The
+ *   memcg parts (obj_cgroup_may_zswap, per-memcg counters) are not modelled.
  * - '6.8+': the memcg limits (memory.zswap.max, zswap.writeback) and the
  *   memcg-aware shrinker (shrinker_enabled, second-chance bits) are not
  *   modelled; the worker writes back one global LRU. The 6.8–6.11 same-filled
  *   path is kept (6.12+ has the swap core's zeromap keep zero pages from zswap
  *   altogether; set same_filled_pages_enabled=false when the mm model does
  *   that). Raw storage (stored_incompressible_pages) is the current kernel's.
- * - duplicate_entry is counted in every era (the kernel dropped it in 6.10).
- *   reject_compress_fail never moves: a codec overflow is uncounted in 4.x and
- *   as observed on 6.1 (6.6–6.7 count it) and stored raw in 6.8+; tmemsim's
- *   codecs do not otherwise fail. decompress_fail never moves either.
+ * - duplicate_entry is counted in every era (the kernel dropped it in 6.10);
+ *   in 6.1 it stays 0 through the machine because frontswap invalidates first.
+ *   reject_compress_fail moves only in 6.6 (tmemsim's codecs fail only by
+ *   overflowing the page). decompress_fail never moves.
  *   reject_kmemcache_fail never moves (entry metadata is not charged to RAM).
  * - A codec output > PAGE_SIZE counts as a compression failure for every
  *   codec (the kernel passes a one-page output length; lzo ignored it in 4.x
  *   and went on to -ENOSPC in zbud).
  * - Defaults: compressor 'lz4' (the kernel's default is lzo, lzo-rle from 5.x;
  *   tmemsim has no lzo); zpool '' means the era's default (the kernel's
- *   ZSWAP_PARAM_UNSET is also ""): zbud for 4.x, zsmalloc for 6.x and 6.8+.
- * - exclusive_loads exists in '6.x' only: '4.x' loads are never exclusive,
- *   '6.8+' always (the parameter is then ignored; changing it at runtime to the
- *   other value is an error). frontswapExclusiveGets follows the current
- *   value: the frontend must read it per load to see runtime changes.
+ *   ZSWAP_PARAM_UNSET is also ""): zbud for 4.x, zsmalloc for 6.1, 6.6, 6.8+
+ *   (6.1's Kconfig default is zbud; the 6.1 kernel observed in the reference ran zsmalloc).
+ * - exclusive_loads exists in '6.6' only: '4.x' and '6.1' loads are never
+ *   exclusive, '6.8+' always (the parameter is then ignored; changing it at
+ *   runtime to the other value is an error). frontswapExclusiveGets follows the
+ *   current value: the frontend must read it per load to see runtime changes.
  * - accept_threshold_percent has no effect in '4.x' (it came in 5.6).
+ * - z3fold in 6.1, 6.6 and 6.8+ follows z3fold.c of 6.1 (a 2-chunk header,
+ *   get_free_buddy, single-buddy compaction; see allocators/z3fold.ts).
  * - The pool limit reads env.vm().totalram (the ballooned RAM) at every store.
  *   The pool can pass the limit by one allocation: zbud/z3fold 1 page,
  *   zsmalloc one zspage (up to 4, or 8 with 6.3 rules): the check comes
@@ -114,8 +136,10 @@
 import type { Backend, BackendEnv, BackendFactory, FrontswapOps, ParamSpec, PoolRecord } from './backend.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
 import { getZpool } from '../allocators/registry.js';
-import { EAGAIN, EEXIST, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
+import { EAGAIN, EEXIST, EINVAL, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
 import { zsmallocFactoryFor } from '../allocators/zsmalloc.js';
+import { z3foldFactoryFor } from '../allocators/z3fold.js';
+import type { WorkItem } from '../sim/workqueue.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
 import { InvariantError, UsageError } from '../sim/errors.js';
@@ -123,10 +147,12 @@ import type { ParamMap, ParamValue } from '../trace/events.js';
 
 export const ZSWAP_NAME = 'zswap';
 
-export type ZswapEra = '4.x' | '6.x' | '6.8+';
-export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.x', '6.8+'];
+export type ZswapEra = '4.x' | '6.1' | '6.6' | '6.8+';
+export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
+/** Deprecated era names and the era each means. */
+export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6.1' };
 
-/** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x). */
+/** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x; 6.1 on evictable zpools). */
 export const ZSWAP_HEADER_SIZE = 8;
 /** MAX_RECLAIM_RETRIES (mm/internal.h): the shrink worker gives up after this many failures. */
 export const MAX_RECLAIM_RETRIES = 16;
@@ -143,13 +169,24 @@ export const SAME_FILLED_CYCLES_PER_WORD = 1;
 
 /** What differs between the eras. */
 interface EraRules {
-  /** Bytes zswap adds to each zpool object (struct zswap_header). */
-  readonly headerSize: number;
+  /** When zswap puts struct zswap_header in front of each zpool object. */
+  readonly header: 'always' | 'evictable' | 'none';
   /** Free a duplicate before storing (6.5+); otherwise it is replaced at insert. */
   readonly dupFirst: boolean;
   /** A failed or disabled store erases the stale entry at that offset. */
   readonly eraseStaleOnFailure: boolean;
-  readonly limit: 'sync-shrink' | 'hysteresis' | 'hysteresis-6.8';
+  /**
+   * The pool-limit check: 4.x shrinks synchronously; 6.1 queues the worker when
+   * full and rejects without queueing while above the accept threshold; 6.5–6.7
+   * queue it in both cases; 6.8+ compares against the accept threshold.
+   */
+  readonly limit: 'sync-shrink' | 'reject-6.1' | 'hysteresis-6.5' | 'hysteresis-6.8';
+  /** What one shrink work item does: one zpool_shrink (6.1), LRU writeback until can_accept (6.5–6.7), 6.8+'s loop. */
+  readonly worker: 'none' | 'zpool-once' | 'lru-until-accept' | 'lru-6.8';
+  /** A codec overflow counts reject_compress_fail (6.6–6.7). */
+  readonly countCompressFail: boolean;
+  /** A non-exclusive load moves the entry to the LRU head (6.5+). */
+  readonly loadRotates: boolean;
   readonly exclusiveLoads: 'never' | 'param' | 'always';
   /** Codec overflow / size >= PAGE_SIZE: rejected, or stored uncompressed. */
   readonly incompressible: 'reject' | 'raw';
@@ -162,37 +199,60 @@ interface EraRules {
 
 const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
   '4.x': {
-    headerSize: ZSWAP_HEADER_SIZE,
+    header: 'always',
     dupFirst: false,
     eraseStaleOnFailure: false,
     limit: 'sync-shrink',
+    worker: 'none',
+    countCompressFail: false,
+    loadRotates: false,
     exclusiveLoads: 'never',
     incompressible: 'reject',
     entryLru: false,
     defaultZpool: 'zbud',
     zpoolOverrides: {},
   },
-  '6.x': {
-    headerSize: 0,
-    dupFirst: true,
+  '6.1': {
+    header: 'evictable',
+    dupFirst: false,
     eraseStaleOnFailure: false,
-    limit: 'hysteresis',
-    exclusiveLoads: 'param',
+    limit: 'reject-6.1',
+    worker: 'zpool-once',
+    countCompressFail: false,
+    loadRotates: false,
+    exclusiveLoads: 'never',
     incompressible: 'reject',
     entryLru: false,
     defaultZpool: 'zsmalloc',
-    zpoolOverrides: {},
+    zpoolOverrides: { z3fold: z3foldFactoryFor('6.1') },
+  },
+  '6.6': {
+    header: 'none',
+    dupFirst: true,
+    eraseStaleOnFailure: false,
+    limit: 'hysteresis-6.5',
+    worker: 'lru-until-accept',
+    countCompressFail: true,
+    loadRotates: true,
+    exclusiveLoads: 'param',
+    incompressible: 'reject',
+    entryLru: true,
+    defaultZpool: 'zsmalloc',
+    zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
   },
   '6.8+': {
-    headerSize: 0,
+    header: 'none',
     dupFirst: false,
     eraseStaleOnFailure: true,
     limit: 'hysteresis-6.8',
+    worker: 'lru-6.8',
+    countCompressFail: false,
+    loadRotates: true,
     exclusiveLoads: 'always',
     incompressible: 'raw',
     entryLru: true,
     defaultZpool: 'zsmalloc',
-    zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3') },
+    zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
   },
 };
 
@@ -210,7 +270,7 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     type: 'string',
     default: '',
     runtime: true,
-    doc: "Allocator of the current pool: zbud, z3fold or zsmalloc; '' is the era's default (zbud for 4.x, zsmalloc for 6.x and 6.8+). A change makes a new current pool (or reuses a live one).",
+    doc: "Allocator of the current pool: zbud, z3fold or zsmalloc; '' is the era's default (zbud for 4.x, zsmalloc for 6.1, 6.6 and 6.8+). A change makes a new current pool (or reuses a live one).",
   },
   {
     name: 'max_pool_percent',
@@ -237,15 +297,15 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     type: 'bool',
     default: false,
     runtime: true,
-    doc: 'A load frees the stored copy (6.5+; era 6.x only: 4.x loads are never exclusive, 6.8+ loads always are).',
+    doc: 'A load frees the stored copy (6.5–6.7: era 6.6 only; 4.x and 6.1 loads are never exclusive, 6.8+ loads always are).',
   },
   {
     name: 'era',
     type: 'string',
     default: '4.x',
-    choices: ZSWAP_ERAS,
+    choices: [...ZSWAP_ERAS, ...Object.keys(ZSWAP_ERA_ALIASES)],
     runtime: false,
-    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.x (5.6–6.7 as on 6.1 LTS: reject + async shrink with hysteresis), 6.8+ (exclusive loads, raw incompressible pages).",
+    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.1 (the 6.1.y LTS: reject + one-page shrink work item, zswap_header on zbud/z3fold), 6.6 (6.5–6.7: zswap's own LRU, shrink until the accept threshold, exclusive_loads), 6.8+ (exclusive loads, raw incompressible pages). '6.x' is a deprecated name for 6.1.",
   },
 ];
 
@@ -303,9 +363,18 @@ export interface ZswapPoolInfo {
   stored_pages: number;
 }
 
-export interface ZswapOptions {
-  /** When the asynchronous shrink worker runs: at the next tick (default) or at the end of the store that queued it. */
-  shrinkWorker?: 'tick' | 'inline';
+/** The deprecated-alias note, printed once per process. */
+let aliasNoted = false;
+
+/** The era a name means (an alias is mapped, with a note on stderr the first time). */
+export function zswapEraOf(name: string): ZswapEra {
+  const to = ZSWAP_ERA_ALIASES[name];
+  if (to === undefined) return name as ZswapEra;
+  if (!aliasNoted) {
+    aliasNoted = true;
+    process.stderr.write(`tmemsim: zswap era '${name}' is deprecated and means '${to}' (mm/zswap.c of 6.1.y); use era=${to}, or era=6.6 for 6.5–6.7\n`);
+  }
+  return to;
 }
 
 /** struct zswap_entry. */
@@ -333,9 +402,12 @@ class ZswapPool {
   destroyedNs: number | null = null;
   storedPages = 0;
   storedPagesPeak = 0;
+  /** The shrink work item is pending (zswap_pool_last_get's reference keeps the pool). */
   shrinkQueued = false;
   /** References held by a running shrink (zswap_pool_get): the pool is not destroyed meanwhile. */
   busy = 0;
+  /** pool->shrink_work. */
+  readonly work: WorkItem;
   /** zpool handle → entry (what the 4.x zswap_header in the object tells writeback). */
   readonly byHandle = new Map<number, ZswapEntry>();
   readonly evict: EvictFn;
@@ -346,8 +418,10 @@ class ZswapPool {
     readonly zpool: Zpool,
     readonly createdNs: number,
     evict: (pool: ZswapPool, handle: number) => number,
+    worker: (pool: ZswapPool) => void,
   ) {
     this.evict = (handle) => evict(this, handle);
+    this.work = { name: `zswap-shrink pool ${id}`, run: () => worker(this) };
   }
 }
 
@@ -380,7 +454,6 @@ export class ZswapBackend implements Backend {
 
   private readonly rules: EraRules;
   private readonly values: ParamMap;
-  private readonly shrinkInline: boolean;
   private readonly trees = new Map<number, Map<number, ZswapEntry>>();
   /** Live pools, current first (the kernel's zswap_pools list). */
   private readonly live: ZswapPool[] = [];
@@ -390,9 +463,8 @@ export class ZswapBackend implements Backend {
   private reachedFull = false;
   /** 6.8+: zswap's entry LRU (iteration order: oldest first). */
   private readonly lru = new Set<ZswapEntry>();
-  private shrinkPending = false;
-  /** 6.x: pools with queued shrink work. */
-  private queued = 0;
+  /** 6.8+: the one shrink work item (zswap_shrink_work). */
+  private readonly work68: WorkItem = { name: 'zswap-shrink', run: () => this.shrinkWorkerLru() };
   private bytesStored = 0;
   private readonly pageSource: PageSource;
   private readonly scratch = new Uint8Array(PAGE_SIZE);
@@ -403,21 +475,20 @@ export class ZswapBackend implements Backend {
   constructor(
     private readonly env: BackendEnv,
     params?: ParamMap,
-    options: ZswapOptions = {},
   ) {
     const v = resolveParams(ZSWAP_NAME, ZSWAP_PARAMS, params);
-    this.era = v['era'] as ZswapEra;
+    this.era = zswapEraOf(v['era'] as string);
+    v['era'] = this.era;
     this.rules = ERA_RULES[this.era];
     if (this.rules.exclusiveLoads === 'never' && v['exclusive_loads'] === true) {
       throw new UsageError(
-        `parameter 'exclusive_loads' of backend ${ZSWAP_NAME} needs era 6.x (zswap loads are never exclusive in era ${this.era})`,
+        `parameter 'exclusive_loads' of backend ${ZSWAP_NAME} needs era 6.6 (it came in 6.5; zswap loads are never exclusive in era ${this.era})`,
         { field: 'exclusive_loads' },
         'false',
       );
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
     this.values = v;
-    this.shrinkInline = options.shrinkWorker === 'inline';
     this.pageSource = { allocPage: () => env.allocPage(), freePage: () => env.freePage() };
     this.frontswap = new ZswapFrontswapOps(this);
     const zname = this.zpoolName(v['zpool'] as string);
@@ -479,6 +550,11 @@ export class ZswapBackend implements Backend {
     return this.values['enabled'] === true;
   }
 
+  /** 6.1's frontswap invalidates a duplicate before the store, so zswap's duplicate_entry stays 0. */
+  get frontswapDupFirst(): boolean {
+    return this.era === '6.1';
+  }
+
   /** Whether loads free the stored copy now (frontswap_tmem_exclusive_gets). */
   get frontswapExclusiveGets(): boolean {
     const r = this.rules.exclusiveLoads;
@@ -493,8 +569,10 @@ export class ZswapBackend implements Backend {
 
   private createPool(comp: Compressor, zpoolName: string): ZswapPool {
     const zpool = this.zpoolFactory(zpoolName).create(this.pageSource);
-    const p = new ZswapPool(this.nextPoolId++, comp, zpoolName, zpool, this.env.now(), (pool, h) =>
-      this.writebackHandle(pool, h),
+    const p = new ZswapPool(
+      this.nextPoolId++, comp, zpoolName, zpool, this.env.now(),
+      (pool, h) => this.writebackHandle(pool, h),
+      (pool) => this.shrinkWorker(pool),
     );
     this.history.push(p);
     return p;
@@ -603,7 +681,8 @@ export class ZswapBackend implements Backend {
           }
         }
         return true;
-      case 'hysteresis':
+      case 'reject-6.1':
+      case 'hysteresis-6.5':
         if (this.isFull()) {
           c.pool_limit_hit++;
           this.reachedFull = true;
@@ -612,7 +691,8 @@ export class ZswapBackend implements Backend {
         }
         if (this.reachedFull) {
           if (!this.canAccept()) {
-            this.queueShrink();
+            // 6.1 rejects without queueing; 6.5 ("shrink until can accept") queues the worker too
+            if (this.rules.limit === 'hysteresis-6.5') this.queueShrink();
             return false;
           }
           this.reachedFull = false;
@@ -639,49 +719,61 @@ export class ZswapBackend implements Backend {
     return ret;
   }
 
+  /** queue_work(shrink_wq, &pool->shrink_work) on the oldest pool (6.8+: the one zswap_shrink_work). */
   private queueShrink(): void {
-    if (this.rules.entryLru) this.shrinkPending = true;
-    else {
-      const p = this.last;
-      if (!p.shrinkQueued) {
-        p.shrinkQueued = true;
-        this.queued++;
-      }
-    }
-  }
-
-  /** Runs the queued shrink work (the workqueue). */
-  tick(_nowNs: number): void {
-    if (this.rules.entryLru) {
-      if (this.shrinkPending) this.shrinkWorkerLru();
+    if (this.rules.worker === 'lru-6.8') {
+      this.env.queueWork(this.work68);
       return;
     }
-    if (this.queued === 0) return;
-    for (const p of this.history) if (p.shrinkQueued) this.shrinkWorker(p);
+    const p = this.last;
+    if (this.env.queueWork(p.work)) p.shrinkQueued = true;
   }
 
-  /** shrink_worker (6.4 loop over zpool_shrink). */
+  /** shrink_worker of one pool: 6.1 one zpool_shrink(pool, 1); 6.5–6.7 LRU writeback until can_accept. */
   private shrinkWorker(pool: ZswapPool): void {
     pool.shrinkQueued = false;
-    this.queued--;
     pool.busy++;
     const c = this.counters;
-    let failures = 0;
-    do {
-      const ret = pool.zpool.shrink(1, pool.evict);
-      if (ret !== 0) {
-        c.reject_reclaim_fail++;
-        if (ret !== EAGAIN) break;
-        if (++failures === MAX_RECLAIM_RETRIES) break;
-      }
-    } while (!this.canAccept());
+    if (this.rules.worker === 'zpool-once') {
+      if (pool.zpool.shrink(1, pool.evict) !== 0) c.reject_reclaim_fail++;
+    } else {
+      let failures = 0;
+      do {
+        const ret = this.reclaimEntry(pool);
+        if (ret !== 0) {
+          c.reject_reclaim_fail++;
+          if (ret !== EAGAIN) break;
+          if (++failures === MAX_RECLAIM_RETRIES) break;
+        }
+      } while (!this.canAccept());
+    }
     pool.busy--;
     this.poolPut(pool);
   }
 
+  /**
+   * zswap_reclaim_entry (6.5–6.7): write back the pool's LRU-tail entry. An
+   * empty LRU → -EINVAL; a failed writeback puts the entry at the LRU head → -EAGAIN.
+   */
+  private reclaimEntry(pool: ZswapPool): number {
+    let e: ZswapEntry | undefined;
+    for (const x of this.lru) {
+      if (x.pool === pool) {
+        e = x;
+        break;
+      }
+    }
+    if (e === undefined) return EINVAL;
+    if (this.writebackEntry(e) !== 0) {
+      this.lru.delete(e);
+      this.lru.add(e);
+      return EAGAIN;
+    }
+    return 0;
+  }
+
   /** shrink_worker (6.8+): write back LRU-tail entries down to the accept threshold. */
   private shrinkWorkerLru(): void {
-    this.shrinkPending = false;
     const thr = this.acceptThrPages();
     let failures = 0;
     do {
@@ -831,9 +923,14 @@ export class ZswapBackend implements Backend {
           raw = true;
           length = PAGE_SIZE;
         }
-      } else if (length > PAGE_SIZE) return this.reject(tree, offset); // codec overflow: uncounted
+      } else if (length > PAGE_SIZE) {
+        // codec overflow: uncounted in 4.x and 6.1, reject_compress_fail in 6.6
+        if (rules.countCompressFail) c.reject_compress_fail++;
+        return this.reject(tree, offset);
+      }
       env.meter.meta(ZSWAP_ZPOOL_CYCLES);
-      const handle = pool.zpool.malloc(length + rules.headerSize);
+      const hlen = rules.header === 'always' || (rules.header === 'evictable' && pool.zpool.evictable) ? ZSWAP_HEADER_SIZE : 0;
+      const handle = pool.zpool.malloc(length + hlen);
       if (handle < 0) {
         if (handle === ENOSPC) c.reject_compress_poor++;
         else c.reject_alloc_fail++;
@@ -866,7 +963,6 @@ export class ZswapBackend implements Backend {
       if (old !== undefined) this.invalidateEntry(tree, old);
       if (this.reachedFull) this.queueShrink();
     }
-    if (this.shrinkInline) this.tick(this.env.now());
     return false;
   }
 
@@ -904,6 +1000,11 @@ export class ZswapBackend implements Backend {
     out.tag = e.tag;
     this.vmstat.zswpin++;
     if (this.frontswapExclusiveGets) this.invalidateEntry(tree, e);
+    else if (this.rules.loadRotates && pool !== null) {
+      // 6.5+: a load moves the entry to the LRU head
+      this.lru.delete(e);
+      this.lru.add(e);
+    }
     return true;
   }
 
@@ -960,7 +1061,7 @@ export class ZswapBackend implements Backend {
     return { compressor: this.current.comp.name, zpool: this.current.zpoolName };
   }
 
-  /** Whether the pool reached its limit and stores wait for the accept threshold (6.x, 6.8+). */
+  /** Whether the pool reached its limit and stores wait for the accept threshold (6.1, 6.6, 6.8+). */
   get poolReachedFull(): boolean {
     return this.reachedFull;
   }
@@ -970,7 +1071,7 @@ export const zswapFactory: BackendFactory = {
   name: ZSWAP_NAME,
   description:
     'zswap: compressed swap cache in RAM (frontswap backend) over a zpool allocator (zbud, z3fold, zsmalloc), with a pool limit and writeback to the swap device',
-  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.x for 5.6–6.7 as 6.1 LTS behaves, era=6.8+ for the current kernel',
+  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for the current kernel (6.x: deprecated alias of 6.1)',
   params: ZSWAP_PARAMS,
   compressorParam: 'compressor',
   create(env: BackendEnv, params: ParamMap): Backend {

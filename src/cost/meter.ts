@@ -229,6 +229,11 @@ export class CostMeter {
   }
 
   /** Latency charged since the last call, ns; resets it. */
+  /** Work charged since the last takePendingNs (the clock has not moved by it yet). */
+  peekPendingNs(): number {
+    return this.pendingNs;
+  }
+
   takePendingNs(): number {
     const ns = this.pendingNs;
     this.pendingNs = 0;

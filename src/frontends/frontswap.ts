@@ -8,7 +8,10 @@
  *   swapon(type):  map[type] = empty bitmap; ops ? ops.init(type) : need_init |= type
  *   register(ops): for t in need_init: ops.init(t); ops_published = ops
  *   store(t,o,p):  if !ops: return -1 (no counter)
- *                  dup = test(bit); r = ops.store(t,o,p)
+ *                  dup = test(bit)
+ *                  [backend.frontswapDupFirst: the 4.7–6.5 frontend (6.1 LTS)] dup: clear bit,
+ *                    frontswap_pages--, ops.invalidate_page (no counter); dup = false
+ *                  r = ops.store(t,o,p)
  *                  r==0: set bit; succ_stores++; if !dup: frontswap_pages++
  *                  else: failed_stores++; if dup: ops.invalidate_page; clear bit; frontswap_pages--
  *                  writethrough: return -1 even on success (the swap layer also writes the disk)
@@ -142,7 +145,14 @@ export class Frontswap {
     const ops = this.ops;
     const a = this.areas[type];
     if (!ops || !a) return false;
-    const dup = a.test(offset);
+    let dup = a.test(offset);
+    if (dup && this.backend!.frontswapDupFirst === true) {
+      // 4.7+: "if a dup, we must remove the old page first" (no invalidates count)
+      a.clear(offset);
+      a.pages--;
+      ops.invalidatePage(type, offset);
+      dup = false;
+    }
     const ok = ops.store(type, offset, page);
     if (ok) {
       a.set(offset);

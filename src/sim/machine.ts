@@ -29,6 +29,7 @@ import { SwapDevices } from '../mm/swap.js';
 import { LIMITS, type ParamMap } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
+import { WorkQueue, type WorkItem } from './workqueue.js';
 
 
 export interface MachineOptions {
@@ -141,6 +142,8 @@ export class Machine implements BackendEnv, MmEnv {
   peakPoolPages = 0;
   /** Simulated time, ns. */
   clock = 0;
+  /** Work items backends queued (zswap's shrink worker), run between operations. */
+  readonly workqueue = new WorkQueue();
   /** Index of the event being run (for records). */
   eventIndex = 0;
   /** The uuid each filesystem was mounted with (shared pools), by fs. */
@@ -220,6 +223,13 @@ export class Machine implements BackendEnv, MmEnv {
     this.oracle.slotMoved(type, offset, Loc.Disk);
     return true;
   }
+  queueWork(work: WorkItem): boolean {
+    return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs());
+  }
+  /** Runs the work items due by now (the clock plus the work charged in this event so far). */
+  runWork(): void {
+    if (this.workqueue.size > 0) this.workqueue.runDue(this.clock + this.meter.peekPendingNs());
+  }
   vm(): VmInfo {
     const mem = this.memory;
     return { totalram: mem.ramPages + this.kernelPages, maxram: this.ramPages, committedAs: mem.committedAnon, totalreserve: mem.highWmark, free: mem.free };
@@ -241,6 +251,7 @@ export class Machine implements BackendEnv, MmEnv {
   advance(tNs = 0): void {
     this.clock += this.meter.takePendingNs();
     if (tNs > this.clock) this.clock = tNs;
+    this.runWork();
     this.backend?.tick?.(this.clock);
     if (this.zombies.length > 0) this.drainZombies(this.clock);
   }
@@ -298,6 +309,8 @@ export class Machine implements BackendEnv, MmEnv {
 
   /** The backend is gone from the frontends; a zombie keeps its pages until drained. */
   unregisterBackend(b: Backend, zombie?: Zombie): void {
+    // the module's work items go with it (a zombie's pages are drained by the zombie worker, not by them)
+    this.workqueue.cancelAll();
     this.frontswap.unregister();
     this.cleancache.unregister();
     this.oracle.ccDropAll();
@@ -393,6 +406,7 @@ export class Machine implements BackendEnv, MmEnv {
 
   /** swap_writepage of `desc` into slot (type, off). */
   swapWrite(type: number, off: number, desc: number): void {
+    this.runWork();
     this.ops.swapOut.begin();
     this.swapWritePage(type, off, desc);
     this.ops.swapOut.end();
@@ -418,6 +432,7 @@ export class Machine implements BackendEnv, MmEnv {
    * the page comes back dirty (its only copy is now in RAM).
    */
   swapRead(type: number, off: number): LoadResult {
+    this.runWork();
     this.ops.swapIn.begin();
     const r = this.swapReadPage(type, off);
     this.ops.swapIn.end();
@@ -457,6 +472,7 @@ export class Machine implements BackendEnv, MmEnv {
 
   /** The swap slot's count dropped to zero. */
   swapFree(type: number, off: number): void {
+    this.runWork();
     if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     this.frontswap.invalidatePage(type, off);
     this.oracle.slotFreed(type, off);
@@ -548,6 +564,7 @@ export class Machine implements BackendEnv, MmEnv {
   // ---- page cache / cleancache -----------------------------------------------------
   /** A page-cache miss: cleancache_get, else a filesystem read. */
   fileRead(fs: number, inode: number, index: number): boolean {
+    this.runWork();
     this.ops.pageCacheMiss.begin();
     const hit = this.fileReadPage(fs, inode, index);
     this.ops.pageCacheMiss.end();
@@ -569,6 +586,7 @@ export class Machine implements BackendEnv, MmEnv {
 
   /** A clean page leaves the page cache: cleancache_put. */
   filePut(fs: number, inode: number, index: number, desc: number): void {
+    this.runWork();
     this.ops.cleancachePut.begin();
     this.filePutPage(fs, inode, index, desc);
     this.ops.cleancachePut.end();

@@ -47,7 +47,7 @@ const cases: [string, Parameters<typeof run>[0]][] = [
   ['mixed-build-deflate', { trace: 'workloads/mixed-build.json', compressor: 'deflate', profiles: ['ssd'] }],
   ['mixed-build-xen', { trace: 'workloads/mixed-build.json', backend: 'xen-tmem', profiles: ['ssd'] }],
   ['zswap-compressor-switch', { trace: 'workloads/zswap-compressor-switch.json' }],
-  ['zswap-6x-zsmalloc', { trace: 'workloads/mobile-app-switch.json', backend: 'zswap', params: { era: '6.x', zpool: 'zsmalloc', max_pool_percent: 10 }, profiles: ['mobile'] }],
+  ['zswap-61-zsmalloc', { trace: 'workloads/mobile-app-switch.json', backend: 'zswap', params: { era: '6.1', zpool: 'zsmalloc', max_pool_percent: 10 }, profiles: ['mobile'] }],
   ['xen-selfshrink', { trace: 'workloads/xen-selfshrink.json' }],
   ['lifecycle-flush', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['flush'], profiles: ['ssd'] }],
   ['lifecycle-zombie', { trace: 'workloads/lifecycle.json', rmmodStrategies: ['zombie'], profiles: ['mobile'] }],

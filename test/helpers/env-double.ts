@@ -12,7 +12,8 @@
  * - a settable clock, scripted memory figures (vm()), a frontswap page count
  *   that frontswapShrink lowers (recording every target), and optionally a
  *   swap device that records every writeback and can refuse them all
- *   (-EEXIST: the page is in the swap cache).
+ *   (-EEXIST: the page is in the swap cache);
+ * - a work queue that runs queued work items only when the test calls runWork().
  *
  * ZswapEnv, XenEnv and RamsterEnv are the same double with the defaults each
  * backend's tests start from.
@@ -24,6 +25,7 @@ import type { CompressionService } from '../../src/compressors/service.js';
 import { CostMeter, type CostModel } from '../../src/cost/meter.js';
 import { PAGE_SIZE, type Page, type PageOut, newPageOut } from '../../src/content/page.js';
 import { UsageError } from '../../src/sim/errors.js';
+import { WorkQueue, type WorkItem } from '../../src/sim/workqueue.js';
 
 export const DEFAULT_CLEN = 1000;
 
@@ -220,6 +222,16 @@ export class EnvDouble implements BackendEnv {
   setTotalram(pages: number): void {
     this.totalramSets.push(pages);
     this.totalram = pages;
+  }
+
+  // work items: queued by queueWork, run only when the test says so
+  readonly workqueue = new WorkQueue(0);
+  queueWork(work: WorkItem): boolean {
+    return this.workqueue.queue(work, this.clock);
+  }
+  /** Runs every queued work item (and any they queue); returns how many ran. */
+  runWork(): number {
+    return this.workqueue.flush();
   }
 }
 

@@ -15,6 +15,8 @@ export interface RefOptions {
   reject?: (kind: 'store' | 'put', key: string) => boolean;
   /** Keep old versions instead of replacing (a buggy backend: returns stale data). */
   keepOld?: boolean;
+  /** The 4.7–6.5 frontend: a duplicate is invalidated before the store. */
+  dupFirst?: boolean;
 }
 
 export class RefBackend implements Backend {
@@ -28,6 +30,9 @@ export class RefBackend implements Backend {
   cleancache: CleancacheOps;
   get frontswapExclusiveGets(): boolean {
     return this.o.exclusiveGets ?? false;
+  }
+  get frontswapDupFirst(): boolean {
+    return this.o.dupFirst ?? false;
   }
 
   constructor(private readonly o: RefOptions = {}) {

@@ -23,6 +23,8 @@ import type { Compressed } from '../../compressors/compressor.js';
 import type { CompressionService } from '../../compressors/service.js';
 import { CostMeter, type CostModel } from '../../cost/meter.js';
 import type { ParamMap } from '../../trace/events.js';
+import { InvariantError } from '../../sim/errors.js';
+import type { WorkItem } from '../../sim/workqueue.js';
 import { TMEM_POOL_PERSIST } from '../../tmem/tmem.js';
 import { ZcacheBackend } from '../zcache.js';
 
@@ -72,6 +74,9 @@ export class NodeEnv implements BackendEnv {
     return { totalram: this.ramPages, maxram: this.ramPages, committedAs: 0, totalreserve: 0, free: this.ramPages - this.poolPages };
   }
   setTotalram(_pages: number): void {}
+  queueWork(work: WorkItem): boolean {
+    throw new InvariantError(`a peer node's zcache queued work '${work.name}' (it runs none)`);
+  }
 }
 
 /** A compressed page as it travels in a message: the bytes, their length, the oracle's tag. */

@@ -24,8 +24,10 @@ const CLASSES = [Cls.Zero, Cls.Fill, Cls.Text, Cls.Code, Cls.Random, Cls.Heap];
 describe.each<[ZswapEra, string]>([
   ['4.x', 'zbud'],
   ['4.x', 'zsmalloc'],
-  ['6.x', 'zsmalloc'],
-  ['6.x', 'z3fold'],
+  ['6.1', 'zsmalloc'],
+  ['6.1', 'z3fold'],
+  ['6.1', 'zbud'],
+  ['6.6', 'zsmalloc'],
   ['6.8+', 'zsmalloc'],
 ])('zswap era %s with %s in the machine', (era, zpool) => {
   it('keeps every page coherent through pool limits, writeback and pool switches', () => {
@@ -53,13 +55,37 @@ describe.each<[ZswapEra, string]>([
     expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
     expect(m.oracle.counts.checked_loads).toBeGreaterThan(100);
     expect(z.counters.pool_limit_hit).toBeGreaterThan(0);
-    // zsmalloc cannot write back before 6.8 (no evict), everything else does
-    if (zpool !== 'zsmalloc' || era === '6.8+') expect(z.counters.written_back_pages).toBeGreaterThan(0);
+    // zsmalloc cannot write back before 6.5 (no evict; 6.5+ writes back through zswap's LRU), everything else does
+    if (zpool !== 'zsmalloc' || era === '6.8+' || era === '6.6') expect(z.counters.written_back_pages).toBeGreaterThan(0);
     else expect(z.counters.written_back_pages).toBe(0);
     expect(z.counters.same_filled_pages).toBeGreaterThan(0);
     expect(m.poolPages).toBe(z.poolPages());
     for (const off of stored) m.swapFree(0, off);
     expect(z.storedPages()).toBe(0);
     expect(m.poolPages).toBe(0);
+  });
+});
+
+describe('zswap 6.1 shrink work on the simulated clock', () => {
+  it('a work item queued by one store runs before a later store once its latency has passed, within one event', () => {
+    const { m, z } = machine({ era: '6.1', zpool: 'zbud', max_pool_percent: 5 }); // 2000 * 5 / 100 = 100 pool pages
+    const desc = (i: number): number => makeDesc(Cls.Text, i);
+    let off = 0;
+    while (z.counters.pool_limit_hit === 0 && off < 3000) m.swapWrite(0, off, desc(off++));
+    expect(z.counters.pool_limit_hit).toBe(1);
+    expect(m.workqueue.size).toBe(1);
+    expect(z.counters.written_back_pages).toBe(0);
+    // stores in the same event before the latency passed: the worker has not run
+    const wb0 = z.counters.written_back_pages;
+    const t0 = m.clock + m.meter.peekPendingNs();
+    while (m.clock + m.meter.peekPendingNs() < t0 + m.workqueue.latencyNs && off < 4000) {
+      m.swapWrite(0, off, desc(off++));
+      if (m.clock + m.meter.peekPendingNs() < t0 + m.workqueue.latencyNs) expect(z.counters.written_back_pages).toBe(wb0);
+    }
+    m.swapWrite(0, off, desc(off++)); // the worker ran before this store
+    expect(m.workqueue.size).toBe(0);
+    expect(z.counters.written_back_pages).toBeGreaterThan(0);
+    expect(z.counters.written_back_pages).toBeLessThanOrEqual(3); // one zbud page: at most two objects
+    expect(m.oracle.counts.stale).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZswapBackend, ZSWAP_PARAMS, zswapFactory, type ZswapEra, type ZswapOptions } from '../../../src/backends/zswap.js';
+import { ZswapBackend, ZSWAP_PARAMS, zswapFactory, type ZswapEra } from '../../../src/backends/zswap.js';
 import { resolveParams } from '../../../src/backends/params.js';
 import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { PAGE_SIZE, type Page } from '../../../src/content/page.js';
@@ -7,8 +7,8 @@ import { UsageError } from '../../../src/sim/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 import { ZswapEnv, filledPage, out, pageOf, patternPage, zeroPage, type FakeCompressor } from '../../helpers/env-double.js';
 
-function make(params: ParamMap = {}, env = new ZswapEnv(), options?: ZswapOptions): { z: ZswapBackend; env: ZswapEnv } {
-  const z = new ZswapBackend(env, params, options);
+function make(params: ParamMap = {}, env = new ZswapEnv()): { z: ZswapBackend; env: ZswapEnv } {
+  const z = new ZswapBackend(env, params);
   z.init(0);
   return { z, env };
 }
@@ -17,7 +17,7 @@ function fake(env: ZswapEnv, name: string): FakeCompressor {
   return env.compression.get(name) as FakeCompressor;
 }
 
-const ERAS: readonly ZswapEra[] = ['4.x', '6.x', '6.8+'];
+const ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
 
 const DEBUGFS_ORDER = [
   'pool_limit_hit',
@@ -47,7 +47,12 @@ describe('zswap: parameters and factory', () => {
     expect(z.params()).toMatchObject({ enabled: true, compressor: 'lz4', zpool: 'zbud', max_pool_percent: 20, accept_threshold_percent: 90 });
     expect(z.cleancache).toBeNull();
     expect(Object.keys(z.stats()['zswap']!)).toEqual(DEBUGFS_ORDER);
-    expect(make({ era: '6.x' }).z.params()['zpool']).toBe('zsmalloc');
+    expect(make({ era: '6.1' }).z.params()['zpool']).toBe('zsmalloc');
+    expect(make({ era: '6.6' }).z.params()['zpool']).toBe('zsmalloc');
+    // the deprecated name 6.x means 6.1
+    const alias = make({ era: '6.x' }).z;
+    expect(alias.era).toBe('6.1');
+    expect(alias.params()['era']).toBe('6.1');
     expect(make({ era: '6.8+' }).z.params()['zpool']).toBe('zsmalloc');
     expect(zswapFactory.compressorParam).toBe('compressor');
     const b = zswapFactory.create(new ZswapEnv(), resolveParams('zswap', ZSWAP_PARAMS, { zpool: 'z3fold' }));
@@ -110,8 +115,8 @@ describe('zswap: store and load', () => {
     expect(env.meter.totals.decompressOps).toBe(1); // still charged
   });
 
-  it('4.x and 6.x loads are non-exclusive by default; 6.x exclusive_loads and 6.8+ free the entry', () => {
-    for (const era of ['4.x', '6.x'] as const) {
+  it('4.x, 6.1 and 6.6 loads are non-exclusive by default; 6.6 exclusive_loads and 6.8+ free the entry', () => {
+    for (const era of ['4.x', '6.1', '6.6'] as const) {
       const { z } = make({ era });
       expect(z.frontswapExclusiveGets).toBe(false);
       z.store(0, 1, pageOf(800, 1));
@@ -119,7 +124,7 @@ describe('zswap: store and load', () => {
       expect(z.load(0, 1, out())).toBe(true);
       expect(z.counters.stored_pages).toBe(1);
     }
-    const x = make({ era: '6.x', exclusive_loads: true }).z;
+    const x = make({ era: '6.6', exclusive_loads: true }).z;
     expect(x.frontswapExclusiveGets).toBe(true);
     x.store(0, 1, pageOf(800, 1));
     expect(x.load(0, 1, out())).toBe(true);
@@ -136,8 +141,9 @@ describe('zswap: store and load', () => {
     expect(n.load(0, 1, out())).toBe(false);
   });
 
-  it('refuses exclusive_loads outside era 6.x', () => {
+  it('refuses exclusive_loads outside era 6.6', () => {
     expect(() => new ZswapBackend(new ZswapEnv(), { exclusive_loads: true })).toThrow(UsageError);
+    expect(() => new ZswapBackend(new ZswapEnv(), { era: '6.1', exclusive_loads: true })).toThrow(/needs era 6.6/);
     expect(() => make().z.setParam('exclusive_loads', true)).toThrow(UsageError);
     expect(() => make({ era: '6.8+' }).z.setParam('exclusive_loads', false)).toThrow(UsageError);
     make({ era: '6.8+' }).z.setParam('exclusive_loads', true);
@@ -227,18 +233,31 @@ describe('zswap: compressed sizes and zpool errors', () => {
     expect(z.counters.reject_compress_poor).toBe(1);
   });
 
-  it('6.x stores dlen only: zbud takes 3968 bytes, not 3969', () => {
-    const { z } = make({ era: '6.x', zpool: 'zbud' });
+  it('6.1 puts the 8-byte zswap_header on evictable zpools only (zpool_evictable): zbud takes 3960 bytes of data, zsmalloc 4096', () => {
+    for (const zpool of ['zbud', 'z3fold']) {
+      const { z } = make({ era: '6.1', zpool });
+      expect(z.store(0, 1, pageOf(zpool === 'zbud' ? 3960 : 4088, 1))).toBe(true);
+      expect(z.store(0, 2, pageOf(zpool === 'zbud' ? 3961 : 4089, 2))).toBe(false);
+      expect(z.counters.reject_compress_poor).toBe(1);
+    }
+    const { z } = make({ era: '6.1', zpool: 'zsmalloc' });
+    expect(z.store(0, 1, pageOf(4096, 1))).toBe(true); // no header: the huge class
+    expect(z.counters.reject_alloc_fail).toBe(0);
+  });
+
+  it('6.6 stores dlen only (zswap_header gone in 6.5): zbud takes 3968 bytes, not 3969', () => {
+    const { z } = make({ era: '6.6', zpool: 'zbud' });
     expect(z.store(0, 1, pageOf(3968, 1))).toBe(true);
     expect(z.store(0, 2, pageOf(3969, 2))).toBe(false);
     expect(z.counters.reject_compress_poor).toBe(1);
   });
 
-  it('a codec overflow (> PAGE_SIZE) is an uncounted reject in 4.x and 6.x', () => {
-    for (const era of ['4.x', '6.x'] as const) {
+  it('a codec overflow (> PAGE_SIZE) is an uncounted reject in 4.x and 6.1, reject_compress_fail in 6.6', () => {
+    for (const era of ['4.x', '6.1', '6.6'] as const) {
       const { z } = make({ era, zpool: 'zsmalloc' });
       expect(z.store(0, 1, pageOf(4097, 1))).toBe(false);
-      expect(rejects(z)).toBe(0);
+      expect(rejects(z)).toBe(era === '6.6' ? 1 : 0);
+      expect(z.counters.reject_compress_fail).toBe(era === '6.6' ? 1 : 0);
       expect(z.counters.stored_pages).toBe(0);
     }
   });
@@ -319,62 +338,128 @@ describe('zswap 4.x: pool limit with synchronous shrink', () => {
   });
 });
 
-describe('zswap 6.x: reject and asynchronous shrink with hysteresis', () => {
-  it('zsmalloc: rejects until the pool is below the accept threshold', () => {
-    const env = new ZswapEnv({ ramPages: 1000 }); // max 200, accept: 900*20/100 = 180
-    const { z } = make({ era: '6.x' }, env);
+describe('zswap 6.1: reject, and one zpool page per shrink work item', () => {
+  // ramPages 1000, max_pool_percent 20: full when 200 < pool pages; can_accept when
+  // floor(floor(1000 * 90 / 100) * 20 / 100) = 180 > pool pages (zswap_can_accept of 6.1)
+  it('zsmalloc: queues the worker only when full; above the accept threshold it rejects without queueing', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.1' }, env);
     for (let i = 0; i < 201; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
     expect(z.poolPages()).toBe(201);
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
     expect(z.counters.pool_limit_hit).toBe(1);
     expect(z.poolReachedFull).toBe(true);
+    expect(env.workqueue.size).toBe(1);
     expect(z.store(0, 501, zeroPage(501))).toBe(false);
     expect(z.counters.pool_limit_hit).toBe(2);
-    z.tick(0); // the worker: zsmalloc cannot shrink
+    expect(env.workqueue.size).toBe(1); // queue_work on a pending item does nothing
+    expect(env.runWork()).toBe(1); // zpool_shrink: zsmalloc is not evictable in 6.1 → -EINVAL
     expect(z.counters.reject_reclaim_fail).toBe(1);
     for (let i = 0; i < 11; i++) z.invalidatePage(0, i); // 190 pages: not full, cannot accept
     expect(z.store(0, 502, pageOf(4000, 502))).toBe(false);
     expect(z.counters.pool_limit_hit).toBe(2);
-    z.tick(0);
-    expect(z.counters.reject_reclaim_fail).toBe(2);
+    expect(env.workqueue.size).toBe(0); // 6.1: goto reject, no queue_work
+    expect(env.runWork()).toBe(0);
+    expect(z.counters.reject_reclaim_fail).toBe(1);
     for (let i = 11; i < 22; i++) z.invalidatePage(0, i); // 179 < 180
     expect(z.store(0, 503, pageOf(4000, 503))).toBe(true);
     expect(z.poolReachedFull).toBe(false);
-    for (let i = 0; i < 21; i++) expect(z.store(0, 600 + i, pageOf(4000, i))).toBe(true);
-    expect(z.poolPages()).toBe(201);
-    expect(z.store(0, 700, pageOf(4000, 700))).toBe(false);
   });
 
-  it('zbud: the worker writes back LRU-tail pages until it can accept', () => {
+  it('zbud: one work item writes back one zbud page (zpool_shrink(pool, 1)), then stores stay rejected above the threshold', () => {
     const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.x', zpool: 'zbud' }, env);
+    const { z } = make({ era: '6.1', zpool: 'zbud' }, env);
+    // 2000 + 8 header = 2008 bytes = 32 chunks: one object per zbud page (32 + 32 > 63)
     for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
+    expect(z.poolPages()).toBe(201);
     expect(z.store(0, 500, pageOf(2000, 500))).toBe(false);
     expect(z.counters.written_back_pages).toBe(0); // asynchronous
-    z.tick(0);
-    expect(z.poolPages()).toBe(179);
-    expect(z.counters.written_back_pages).toBe(22);
-    expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(22).keys()]);
-    expect(z.store(0, 500, pageOf(2000, 500))).toBe(true);
-  });
-
-  it('inline worker option runs the shrink at the end of the rejected store', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.x', zpool: 'zbud' }, env, { shrinkWorker: 'inline' });
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
+    expect(env.runWork()).toBe(1);
+    expect(z.poolPages()).toBe(200);
+    expect(z.counters.written_back_pages).toBe(1);
+    expect(env.writebacks.map((w) => w.offset)).toEqual([0]);
+    // 200 pages: not full (200 < 200 is false) but 180 > 200 is false: rejected, nothing queued
     expect(z.store(0, 500, pageOf(2000, 500))).toBe(false);
-    expect(z.poolPages()).toBe(179);
+    expect(env.runWork()).toBe(0);
+    expect(z.counters.pool_limit_hit).toBe(1);
+    expect(z.counters.written_back_pages).toBe(1);
   });
 
-  it('gives up after 16 failures', () => {
+  it('a work item that fails counts reject_reclaim_fail once (zbud/z3fold retry 8 LRU pages inside it)', () => {
     const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.x', zpool: 'z3fold' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i)); // headless pages
+    const { z } = make({ era: '6.1', zpool: 'z3fold' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i)); // 4008 > 3904: headless pages
     env.refuseAllWriteback = true;
     z.store(0, 500, pageOf(4000, 500));
-    z.tick(0);
+    env.runWork();
+    expect(z.counters.reject_reclaim_fail).toBe(1);
+    expect(env.refusedWritebacks).toBe(8);
+    expect(z.poolPages()).toBe(201);
+  });
+
+  it('the pool a work item is queued on stays alive until the item ran', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.1', zpool: 'zbud' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
+    z.store(0, 500, pageOf(2000, 500)); // queues on pool 0
+    z.setParam('zpool', 'z3fold');
+    for (let i = 0; i < 201; i++) z.invalidatePage(0, i);
+    expect(z.pools()[0]!.destroyed_ns).toBeNull();
+    env.runWork(); // the LRU is empty: -EINVAL
+    expect(z.counters.reject_reclaim_fail).toBe(1);
+    expect(z.pools()[0]!.destroyed_ns).not.toBeNull();
+  });
+});
+
+describe("zswap 6.6 (6.5–6.7): shrink until can accept, through zswap's LRU", () => {
+  it("zsmalloc can write back (the LRU is zswap's): the worker writes back until it can accept", () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.6' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
+    expect(env.runWork()).toBe(1);
+    expect(z.poolPages()).toBe(179); // until 180 > pool pages
+    expect(z.counters.written_back_pages).toBe(22);
+    expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(22).keys()]);
+    expect(z.store(0, 600, pageOf(4000, 600))).toBe(true); // 179 < 180: accepted, reached_full cleared
+  });
+
+  it('queues the worker when a store is refused above the accept threshold (6.1 did not)', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.6' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    z.store(0, 500, pageOf(4000, 500));
+    env.refuseAllWriteback = true;
+    env.runWork(); // 16 failures: nothing written back
+    expect(z.poolPages()).toBe(201);
+    for (let i = 0; i < 11; i++) z.invalidatePage(0, i); // 190: not full, cannot accept
+    env.refuseAllWriteback = false;
+    expect(z.store(0, 501, pageOf(4000, 501))).toBe(false);
+    expect(env.workqueue.size).toBe(1);
+    env.runWork();
+    expect(z.poolPages()).toBe(179);
+    expect(z.counters.pool_limit_hit).toBe(1);
+  });
+
+  it('a load moves the entry to the LRU head', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.6' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    z.load(0, 0, out());
+    z.store(0, 500, pageOf(4000, 500));
+    env.runWork();
+    expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(22).keys()].map((i) => i + 1));
+  });
+
+  it('gives up after 16 failures, rotating each refused entry to the head', () => {
+    const env = new ZswapEnv({ ramPages: 1000 });
+    const { z } = make({ era: '6.6', zpool: 'z3fold' }, env);
+    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    env.refuseAllWriteback = true;
+    z.store(0, 500, pageOf(4000, 500));
+    env.runWork();
     expect(z.counters.reject_reclaim_fail).toBe(16);
-    expect(env.refusedWritebacks).toBe(16 * 8);
+    expect(env.refusedWritebacks).toBe(16);
     expect(z.poolPages()).toBe(201);
   });
 });
@@ -386,7 +471,7 @@ describe('zswap 6.8+', () => {
     for (let i = 0; i < 200; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
     expect(z.counters.pool_limit_hit).toBe(1);
-    z.tick(0);
+    env.runWork();
     expect(z.poolPages()).toBe(180);
     expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(20).keys()]);
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(true);
@@ -527,8 +612,8 @@ describe('zswap with the real compressors', () => {
         expect(o.bytes).toEqual(rnd);
       } else if (rndSize > PAGE_SIZE) {
         expect(ok).toBe(false);
-        expect(rejects(z)).toBe(0);
-      } else expect(ok).toBe(era === '6.x'); // zsmalloc takes a page-sized object; 4.x zbud does not
+        expect(rejects(z)).toBe(era === '6.6' ? 1 : 0); // 6.6 counts reject_compress_fail
+      } else expect(ok).toBe(era === '6.1' || era === '6.6'); // zsmalloc takes a page-sized object; 4.x zbud does not
     }
   });
 });

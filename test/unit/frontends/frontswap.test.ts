@@ -53,6 +53,27 @@ describe('frontswap', () => {
     expect(b.swap.has('0:5')).toBe(false);
   });
 
+  it('4.7+ (6.1): a duplicate is invalidated before the store, so the backend never sees one; a failed store leaves nothing', () => {
+    const f = new Frontswap();
+    f.init(0, 64);
+    let reject = false;
+    const b = new RefBackend({ reject: () => reject, dupFirst: true, keepOld: true });
+    f.register(b);
+    expect(f.store(0, 5, page(1))).toBe(true);
+    // keepOld: a backend that saw the duplicate would keep tag 1; the frontend's invalidate removed it first
+    expect(f.store(0, 5, page(2))).toBe(true);
+    expect(f.pages(0)).toBe(1);
+    expect(f.counters).toEqual({ loads: 0, succ_stores: 2, failed_stores: 0, invalidates: 0 }); // no invalidates count
+    const out = newPageOut();
+    expect(f.load(0, 5, out)).toBe(LoadResult.Hit);
+    expect(out.tag).toBe(2);
+    reject = true;
+    expect(f.store(0, 5, page(3))).toBe(false);
+    expect(f.test(0, 5)).toBe(false);
+    expect(f.pages(0)).toBe(0);
+    expect(b.swap.has('0:5')).toBe(false);
+  });
+
   it('exclusive gets clear the bit after a successful load; non-exclusive keep it', () => {
     for (const exclusive of [true, false]) {
       const f = new Frontswap();

@@ -1,0 +1,108 @@
+/**
+ * Work items on the simulated clock (TL:kernel/workqueue.c as backends use it:
+ * queue_work on a bound workqueue such as zswap's shrink_wq).
+ *
+ *   queue(work, now):  work already pending → false (queue_work's "already
+ *                      queued"), nothing changes; else it becomes pending, due
+ *                      at now + WORK_LATENCY_NS, → true.
+ *   runDue(now):       every pending item due at or before `now` runs, in
+ *                      order of due time then of queueing; an item is no
+ *                      longer pending when it starts (process_one_work clears
+ *                      PENDING before calling the function), so it may queue
+ *                      itself again; one queued again with a due time <= now
+ *                      runs in the same call.
+ *
+ * The simulator runs due work between operations (before every swap-out,
+ * swap-in, slot free and page-cache operation, and when the clock moves), so a
+ * work item queued by one store runs before a later store, not once per trace
+ * event. Deterministic: no wall time, ties broken by queueing order.
+ *
+ * Deviation: the kernel's worker runs when the scheduler picks the kworker,
+ * after a wake-up latency that depends on load; here that latency is the
+ * fixed WORK_LATENCY_NS (an estimate), and the work runs on the one simulated
+ * timeline (its CPU time is added to the clock like any other work).
+ */
+
+/** A work_struct: what runs, and a name for reports. */
+export interface WorkItem {
+  readonly name: string;
+  run(): void;
+}
+
+/**
+ * Delay from queue_work to the work running, ns. An estimate [I]: a kworker
+ * woken on a CPU that is busy reclaiming runs at its next preemption point
+ * (cond_resched in the reclaim loop), tens of microseconds later.
+ */
+export const WORK_LATENCY_NS = 20_000;
+
+interface Queued {
+  readonly item: WorkItem;
+  readonly due: number;
+  readonly seq: number;
+}
+
+export class WorkQueue {
+  private readonly items: Queued[] = [];
+  private readonly pending = new Set<WorkItem>();
+  private seq = 0;
+  /** Work items run so far. */
+  runs = 0;
+
+  constructor(readonly latencyNs: number = WORK_LATENCY_NS) {}
+
+  /** queue_work: false when `work` is already pending. */
+  queue(work: WorkItem, nowNs: number): boolean {
+    if (this.pending.has(work)) return false;
+    this.pending.add(work);
+    const q: Queued = { item: work, due: nowNs + this.latencyNs, seq: this.seq++ };
+    // keep items ordered by (due, seq): a new item is due no earlier than any queued with the same latency
+    let i = this.items.length;
+    while (i > 0 && this.items[i - 1]!.due > q.due) i--;
+    this.items.splice(i, 0, q);
+    return true;
+  }
+
+  /** Whether `work` is queued and has not started. */
+  isPending(work: WorkItem): boolean {
+    return this.pending.has(work);
+  }
+
+  /** Items queued and not yet run. */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** The due time of the next item, or null when none is queued. */
+  nextDue(): number | null {
+    return this.items.length > 0 ? this.items[0]!.due : null;
+  }
+
+  /** Runs every item due at or before `nowNs`; returns how many ran. */
+  runDue(nowNs: number): number {
+    let n = 0;
+    while (this.items.length > 0 && this.items[0]!.due <= nowNs) {
+      const q = this.items.shift()!;
+      this.pending.delete(q.item);
+      this.runs++;
+      n++;
+      q.item.run();
+    }
+    return n;
+  }
+
+  /** Drops every queued item without running it (cancel_work_sync of each, as a module's exit does). */
+  cancelAll(): number {
+    const n = this.items.length;
+    this.items.length = 0;
+    this.pending.clear();
+    return n;
+  }
+
+  /** Runs everything queued, whatever its due time (a flush_workqueue). */
+  flush(): number {
+    let n = 0;
+    while (this.items.length > 0) n += this.runDue(this.items[this.items.length - 1]!.due);
+    return n;
+  }
+}

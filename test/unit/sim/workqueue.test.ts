@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { WORK_LATENCY_NS, WorkQueue, type WorkItem } from '../../../src/sim/workqueue.js';
+
+function item(name: string, log: string[], body?: () => void): WorkItem {
+  return {
+    name,
+    run() {
+      log.push(name);
+      body?.();
+    },
+  };
+}
+
+describe('work queue on the simulated clock', () => {
+  it('queue_work: a pending item is not queued twice; it runs once its latency has passed', () => {
+    const q = new WorkQueue(1000);
+    const log: string[] = [];
+    const a = item('a', log);
+    expect(q.queue(a, 5000)).toBe(true);
+    expect(q.queue(a, 5500)).toBe(false);
+    expect(q.isPending(a)).toBe(true);
+    expect(q.nextDue()).toBe(6000);
+    expect(q.runDue(5999)).toBe(0);
+    expect(q.runDue(6000)).toBe(1);
+    expect(log).toEqual(['a']);
+    expect(q.isPending(a)).toBe(false);
+    expect(q.queue(a, 7000)).toBe(true); // queueable again once it ran
+    expect(q.runs).toBe(1);
+  });
+
+  it('runs due items in due order, ties in queueing order; an item may queue itself again while running', () => {
+    const q = new WorkQueue(0);
+    const log: string[] = [];
+    let again = 2;
+    const a: WorkItem = item('a', log, () => {
+      if (again-- > 0) expect(q.queue(a, 10)).toBe(true); // PENDING is clear while it runs
+    });
+    const b = item('b', log);
+    const c = item('c', log);
+    q.queue(c, 20);
+    q.queue(a, 10);
+    q.queue(b, 10);
+    expect(q.runDue(15)).toBe(4);
+    expect(log).toEqual(['a', 'b', 'a', 'a']);
+    expect(q.size).toBe(1);
+    expect(q.flush()).toBe(1);
+    expect(log).toEqual(['a', 'b', 'a', 'a', 'c']);
+  });
+
+  it('cancelAll drops queued items unrun; they can be queued again', () => {
+    const q = new WorkQueue(0);
+    const log: string[] = [];
+    const a = item('a', log);
+    q.queue(a, 0);
+    expect(q.cancelAll()).toBe(1);
+    expect(q.runDue(100)).toBe(0);
+    expect(log).toEqual([]);
+    expect(q.queue(a, 0)).toBe(true);
+  });
+
+  it('the default latency is a kworker wake-up, tens of microseconds', () => {
+    expect(new WorkQueue().latencyNs).toBe(WORK_LATENCY_NS);
+    expect(WORK_LATENCY_NS).toBeGreaterThan(0);
+    expect(WORK_LATENCY_NS).toBeLessThan(1_000_000);
+  });
+});
