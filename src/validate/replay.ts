@@ -19,7 +19,7 @@
  * filesystem 1: in the kernel it is the device inode's page cache.
  */
 
-import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
+import type { ZswapEra } from '../backends/zswap.js';
 import { pageKey, Mulberry32 } from '../content/vmix.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';
@@ -33,9 +33,9 @@ const FS = 1;
 const INODE = 1;
 const CHUNK = 64;
 
-/** The zswap era tmemsim replays a 6.1 kernel with: '6.1' where it exists, else '6.x' (5.6-6.7 as 6.1 behaves). */
+/** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
 export function era61(): ZswapEra {
-  return (ZSWAP_ERAS as readonly string[]).includes('6.1') ? ('6.1' as ZswapEra) : '6.x';
+  return '6.1';
 }
 
 /** The trace header of a case: the guest's memory, swap, and zswap configuration. */
