@@ -27,7 +27,7 @@ export { METRIC_KEYS, metricsOf, breakEvenScale, type Metrics, type MetricKey } 
 export { DEFAULT_TOLERANCES, compareEntries, entriesOf, isRunReport, bless, type Tolerance, type Comparison, type DiffRow } from './analysis/compare.js';
 export { windowRatio, type Series } from './sim/sampler.js';
 export { renderSvg } from './plot/render.js';
-export { poolChart, hitChart, energyChart, frontierChart } from './plot/charts.js';
+export { poolChart, hitChart, zombieChart, energyChart, frontierChart } from './plot/charts.js';
 export { writeRunPlots } from './plot/run.js';
 export { writeSweepPlots } from './plot/sweep.js';
 export { LatencyHistogram, MAX_RELATIVE_ERROR, type LatencyStats } from './cost/latency.js';

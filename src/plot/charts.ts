@@ -13,27 +13,99 @@ import { categoryScales, domainOf, eventLayers, frame, OKABE_ITO, INK, MUTED, ty
 
 const sec = (ns: number): number => ns / 1e9;
 
-/** Stored pages and pool pageframes of one or more passes over simulated time. */
-export function poolChart(title: string, passes: { label: string; series: Series }[]): TopLevelSpec {
+/**
+ * Stored pages and pool pageframes of one or more passes over simulated time,
+ * and, where an unloaded backend was still being drained (rmmod strategy
+ * zombie), the pages it held; lifecycle events as labelled rules.
+ */
+export function poolChart(title: string, passes: { label: string; series: Series }[], events: readonly TimeEvent[] = []): TopLevelSpec {
   const values: { t_s: number; pages: number; series: string }[] = [];
   for (const p of passes) {
     const s = p.series;
+    const zombie = (s.zombie_pages ?? []).some((z) => z > 0);
     for (let i = 0; i < s.t_ns.length; i++) {
       values.push({ t_s: sec(s.t_ns[i]!), pages: s.stored_pages[i]!, series: `${p.label} stored pages` });
       values.push({ t_s: sec(s.t_ns[i]!), pages: s.pool_pages[i]!, series: `${p.label} pool pages` });
+      if (zombie) values.push({ t_s: sec(s.t_ns[i]!), pages: s.zombie_pages[i]!, series: `${p.label} zombie pages (unloaded, draining)` });
     }
   }
   const sc = categoryScales(domainOf(values, (v) => v.series));
+  const sub = ['pages the backend holds and the pageframes its pool takes'];
+  if (values.some((v) => v.series.endsWith('(unloaded, draining)'))) sub.push('zombie pages: held by a backend unloaded with rmmod strategy zombie until its worker drains them');
   return {
-    ...frame(title, 'pages the backend holds and the pageframes its pool takes'),
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
-    encoding: {
-      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'pages', type: 'quantitative', title: 'pages' },
-      color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400, symbolType: 'stroke' } },
-      strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
-    },
+    ...frame(title, sub),
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
+        encoding: {
+          x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
+          y: { field: 'pages', type: 'quantitative', title: 'pages' },
+          color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400, symbolType: 'stroke' } },
+          strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+        },
+      },
+      ...eventLayers(events),
+    ],
+  } as TopLevelSpec;
+}
+
+/** One zombie unload: when it began and ended, and where its pages went (src/sim/summary.ts LifecycleEntry). */
+export interface ZombieDrain {
+  backend: string;
+  t_ns: number;
+  /** When the last page was drained (null: not by the end of the pass). */
+  drained_ns: number | null;
+  pages_to_ram: number;
+  pages_to_disk: number;
+  pages_dropped: number;
+}
+
+/**
+ * The drain of a backend unloaded with rmmod strategy zombie, zoomed on the
+ * drain: the pages it still holds from the rmmod until drained (or the end
+ * of the pass), beside the stored pages of whatever backend is loaded.
+ */
+export function zombieChart(title: string, s: Series, d: ZombieDrain, events: readonly TimeEvent[] = []): TopLevelSpec {
+  const end = s.t_ns.length > 0 ? s.t_ns[s.t_ns.length - 1]! : d.t_ns;
+  const stop = d.drained_ns ?? end;
+  const span = Math.max(stop - d.t_ns, 1);
+  const lo = Math.max(0, d.t_ns - 0.15 * span);
+  const hi = Math.min(end, stop + 0.5 * span);
+  const values: { t_s: number; pages: number; series: string }[] = [];
+  const names = [`${d.backend} zombie pages (unloaded, draining)`, 'stored pages of the loaded backend'];
+  let first = -1;
+  for (let i = 0; i < s.t_ns.length; i++) {
+    const t = s.t_ns[i]!;
+    if (t > hi) break;
+    if (t < lo) {
+      first = i;
+      continue;
+    }
+    if (first >= 0 && values.length === 0) {
+      // the state at lo: that of the last sample before it
+      values.push({ t_s: sec(lo), pages: s.zombie_pages[first]!, series: names[0]! }, { t_s: sec(lo), pages: s.stored_pages[first]!, series: names[1]! });
+    }
+    values.push({ t_s: sec(t), pages: s.zombie_pages[i]!, series: names[0]! }, { t_s: sec(t), pages: s.stored_pages[i]!, series: names[1]! });
+  }
+  const sc = categoryScales(names);
+  const took = d.drained_ns === null ? 'not drained by the end of the pass' : `drained in ${((d.drained_ns - d.t_ns) / 1e6).toFixed(1)} ms of simulated time`;
+  return {
+    ...frame(title, [took, `pages: ${d.pages_to_ram} swap pages to RAM, ${d.pages_to_disk} to the swap device, ${d.pages_dropped} cleancache freed`,
+      'a swap page stays loadable until drained; a cleancache page misses at once']),
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8, clip: true },
+        encoding: {
+          x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)', scale: { domain: [sec(lo), sec(hi)], nice: false } },
+          y: { field: 'pages', type: 'quantitative', title: 'pages' },
+          color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom', labelLimit: 400, symbolType: 'stroke' } },
+          strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+        },
+      },
+      ...eventLayers(events.filter((e) => e.t_s >= sec(lo) && e.t_s <= sec(hi))),
+    ],
   } as TopLevelSpec;
 }
 

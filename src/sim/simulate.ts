@@ -83,7 +83,7 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   };
   progress?.begin(first.path, passes);
   try {
-    const sampler = (): Sampler | undefined => (cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints) : undefined);
+    const sampler = (): Sampler | undefined => (cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined);
     for (const profile of cfg.profiles) {
       // The baseline has no backend, so every variant shares it.
       const bs = sampler();

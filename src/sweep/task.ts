@@ -38,7 +38,7 @@ export async function runTask(t: SweepTask): Promise<TaskResult> {
   const open = () => openTrace(trace);
   const first = open();
   const cfg = resolveConfig(first.header, trace, { ...overridesOf(t.grid, t.config), series: t.series });
-  const plot = t.series > 0 ? new Sampler(t.series) : null;
+  const plot = t.series > 0 ? new Sampler(t.series, true) : null;
   const metric = new Sampler(METRIC_SERIES_POINTS);
   const sampler = {
     tick(m: Machine, events: number): void {

@@ -36,7 +36,7 @@ describe('examples', () => {
     expect(r.status).toBe(0);
     for (const s of ['flush', 'zombie', 'writethrough', 'refuse']) expect(r.stdout).toMatch(new RegExp(`^${s} +rmmod`, 'm'));
     expect(r.stdout).toMatch(/^refuse +rmmod +refused/m);
-    expect(r.stdout).toMatch(/wrote 12 charts/);
+    expect(r.stdout).toMatch(/wrote 13 charts/);
     expect(fs.readdirSync(dir)).toContain('hit-ratio-lifecycle-mobile-zombie.svg');
   });
 });
