@@ -19,15 +19,17 @@ export interface RunOptions extends RunOverrides {
   formatOptions?: FormatOptions;
   /** Told how the run goes (the CLI's progress bar); never affects the report. */
   progress?: RunProgress;
+  /** Report every energy and CPU figure and the saving as an interval over the profile's ranges, with the tornado of constants. */
+  uncertainty?: boolean;
 }
 
 /** Replay a trace and return the raw results (per profile, backend and baseline passes). */
 export async function simulate(o: RunOptions): Promise<RunResult> {
-  const { trace, inputFormat, formatOptions, progress, ...overrides } = o;
+  const { trace, inputFormat, formatOptions, progress, uncertainty: _u, ...overrides } = o;
   return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides, progress);
 }
 
 /** Replay a trace and build the report (what `tmemsim run --format json` prints). */
 export async function run(o: RunOptions): Promise<Report> {
-  return buildReport(await simulate(o));
+  return buildReport(await simulate(o), { uncertainty: o.uncertainty });
 }

@@ -33,6 +33,7 @@ interface RunFlags {
   progress?: boolean;
   quiet?: boolean;
   plot?: string;
+  uncertainty?: boolean;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -58,6 +59,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--no-progress', 'no progress bar')
     .option('-q, --quiet', 'no progress bar')
     .option('--at <when:action>', 'inject an event: WHEN = N, N%, Ns|ms|us; ACTION = rmmod[=strategy], insmod=backend[,k=v], param=name=value, node_down=N (repeatable)', parseAt)
+    .option('--uncertainty', 'every energy and CPU figure and the saving as an interval over the profile constants\' ranges, the constants ranked by how far they move the saving (tornado) and those that can flip its sign')
     .option('--plot <dir>', 'write SVG charts (pool and hit ratios over simulated time, energy against the baseline) to this directory')
     .action(async (trace: string, f: RunFlags) => {
       if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
@@ -80,7 +82,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         series: f.plot ? 200 : undefined,
       };
       const result = await simulate(opts);
-      const report = buildReport(result);
+      const report = buildReport(result, { uncertainty: f.uncertainty });
       writeOut(FORMATS[f.format as FormatName](report), f.out);
       if (f.plot) {
         const { writeRunPlots } = await import('../plot/run.js');

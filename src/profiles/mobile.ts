@@ -1,6 +1,6 @@
 /** `mobile`: an Android phone, big.LITTLE ARM, UFS flash. */
 
-import { ARM_CYCLE_FACTOR, X86_CODECS, scaleCodecs } from './codecs-x86.js';
+import { ARM_CYCLE_FACTOR, ARM_FACTOR_RANGE, X86_CODECS, scaleCodecs } from './codecs-x86.js';
 import type { Profile } from './profile.js';
 
 export const mobile: Profile = {
@@ -10,18 +10,22 @@ export const mobile: Profile = {
   cpu: {
     cluster: 'big (Cortex-A72 class)',
     hz: { value: 2.0e9, source: '[I] A72 at 2.0 GHz, 1.1 V (peers-and-numbers.md §C)' },
-    activePowerW: { value: 1.28, source: '[I] P = C V^2 f with dynamic-power-coefficient 530 µW/MHz/V^2 (MT8173 A72 device tree [R]) at 2.0 GHz, 1.1 V' },
+    activePowerW: { value: 1.28, source: '[I] P = C V^2 f with dynamic-power-coefficient 530 µW/MHz/V^2 (MT8173 A72 device tree [R]) at 2.0 GHz, 1.1 V', range: { lo: 0.9, hi: 1.9, source: '[I] the same P = C V^2 f at 0.95-1.15 V (0.96-1.40 W), widened for leakage and A76-class big cores' } },
   },
-  codecs: scaleCodecs(X86_CODECS, ARM_CYCLE_FACTOR, 'ARM cycles factor [I]'),
-  copy: { value: (3200 / 24075) * ARM_CYCLE_FACTOR, source: 'lzbench memcpy [R] x ARM factor [I]' },
+  codecs: scaleCodecs(X86_CODECS, ARM_CYCLE_FACTOR, 'ARM cycles factor [I]', {
+    lo: ARM_FACTOR_RANGE.lo / ARM_CYCLE_FACTOR,
+    hi: ARM_FACTOR_RANGE.hi / ARM_CYCLE_FACTOR,
+    source: '[I] an ARM factor of 1.2-4.0 on the x86 cycles (no published A72/A76 per-codec figure found; codecs-x86.ts)',
+  }),
+  copy: { value: (3200 / 24075) * ARM_CYCLE_FACTOR, source: 'lzbench memcpy [R] x ARM factor [I]', range: { lo: (3200 / 24075) * ARM_CYCLE_FACTOR * 0.5, hi: (3200 / 24075) * ARM_CYCLE_FACTOR * 2, source: '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2' } },
   storage: {
     name: 'UFS flash',
-    readLatencyUs: { value: 100, source: '[I] UFS 2.x/3.x 4 KiB random read at QD1 (~10k IOPS); eMMC 4.5 does 4000 IOPS (250 µs) [R: Li et al. FAST\'14]' },
-    writeLatencyUs: { value: 70, source: '[I] UFS 4 KiB random write at QD1 (~14k IOPS); eMMC 4.5: 2000 IOPS [R: FAST\'14]' },
-    readEnergyUJ: { value: 60, source: '[I] device power / IOPS as peers-and-numbers.md §C: ~0.6 W x 100 µs (eMMC: <=62.5 µJ [I])' },
-    writeEnergyUJ: { value: 84, source: '[I] ~1.2 W x 70 µs (eMMC: <=125 µJ [I])' },
+    readLatencyUs: { value: 100, source: '[I] UFS 2.x/3.x 4 KiB random read at QD1 (~10k IOPS); eMMC 4.5 does 4000 IOPS (250 µs) [R: Li et al. FAST\'14]', range: { lo: 60, hi: 250, source: '[I] UFS 3.1 (~60 us) to eMMC 4.5 (250 us [R: FAST\'14]) 4 KiB QD1 reads' } },
+    writeLatencyUs: { value: 70, source: '[I] UFS 4 KiB random write at QD1 (~14k IOPS); eMMC 4.5: 2000 IOPS [R: FAST\'14]', range: { lo: 40, hi: 200, source: '[I] UFS write cache hit (~40 us) to a slow UFS 2.0 part' } },
+    readEnergyUJ: { value: 60, source: '[I] device power / IOPS as peers-and-numbers.md §C: ~0.6 W x 100 µs (eMMC: <=62.5 µJ [I])', range: { lo: 20, hi: 150, source: '[I] 0.3-1.0 W device power x 60-150 us; eMMC device-only <= 62.5 uJ [I from R: FAST\'14]' } },
+    writeEnergyUJ: { value: 84, source: '[I] ~1.2 W x 70 µs (eMMC: <=125 µJ [I])', range: { lo: 30, hi: 250, source: '[I] 0.6-1.5 W x 40-170 us; eMMC device-only <= 125 uJ [I from R: FAST\'14]' } },
     activePowerW: { value: 0.6, source: '[I] UFS active read power, as readEnergyUJ (~0.6 W; writes ~1.2 W)' },
-    idlePowerW: { value: 0.005, source: '[I] UFS link in hibern8 between requests: a few mW at most' },
+    idlePowerW: { value: 0.005, source: '[I] UFS link in hibern8 between requests: a few mW at most', range: { lo: 0.001, hi: 0.02, source: '[I] UFS hibern8 (~1 mW) to a link left active between requests (~20 mW)' } },
     seqReadMBps: { value: 800, source: '[I] UFS 2.1 sequential read (phone reviews and datasheets give 700-900 MB/s; UFS 3.1 ~2000)', range: { lo: 500, hi: 2100, source: '[I] UFS 2.1 to UFS 3.1' } },
     seqWriteMBps: { value: 250, source: '[I] UFS 2.1 sequential write (~200-300 MB/s; UFS 3.1 with WriteBooster ~1200)', range: { lo: 150, hi: 1200, source: '[I] UFS 2.1 to UFS 3.1' } },
   },
@@ -31,10 +35,10 @@ export const mobile: Profile = {
     irqCycles: { value: 4000, source: '[I] GIC interrupt entry/exit and the ufshcd handler', range: { lo: 2000, hi: 8000, source: '[I] x0.5-x2' } },
     completeCycles: { value: 5000, source: '[I] SCSI completion softirq, bio end_io, waking the faulting task', range: { lo: 2500, hi: 10000, source: '[I] x0.5-x2; Li et al. (FAST\'14) find the storage software stack costs 5-200x the device\'s own energy on a phone [R], so this term is not negligible' } },
   },
-  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]' },
+  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]', range: { lo: 0.04, hi: 0.15, source: 'DRAMPower LPDDR4-3200: 0.17 µJ (write) to 0.28 µJ (read) per 4 KiB = 0.042-0.068 nJ/B [R, peers-and-numbers.md §C], widened up to 0.15 for activate/precharge (not in those figures) and DDR4/5 [I]' } },
   network: {
-    latencyUs: { value: 2000, source: '[I] Wi-Fi round trip' },
-    bandwidthMBps: { value: 50, source: '[I] Wi-Fi 5 effective throughput' },
-    energyNJPerByte: { value: 100, source: '[I] Wi-Fi radio energy per byte, order of magnitude' },
+    latencyUs: { value: 2000, source: '[I] Wi-Fi round trip', range: { lo: 2000 * 0.5, hi: 2000 * 3, source: '[I] network round trip: x0.5-x3' } },
+    bandwidthMBps: { value: 50, source: '[I] Wi-Fi 5 effective throughput', range: { lo: 50 * 0.3, hi: 50 * 1.2, source: '[I] effective throughput: x0.3-x1.2' } },
+    energyNJPerByte: { value: 100, source: '[I] Wi-Fi radio energy per byte, order of magnitude', range: { lo: 100 * 0.3, hi: 100 * 3, source: '[I] order-of-magnitude radio/NIC figure: x0.3-x3' } },
   },
 };

@@ -35,6 +35,8 @@ export interface CodecProfile {
   compress: CodecCost;
   decompress: CodecCost;
   source: string;
+  /** The plausible range of a factor on all of the codec's cycles (1 = the figures above). */
+  range?: Range;
 }
 
 export interface StorageProfile {

@@ -4,6 +4,7 @@
  * Host-measured times never enter it.
  */
 
+import { uncertaintyOf, type Uncertainty } from '../cost/uncertainty.js';
 import type { RunResult } from '../sim/simulate.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { ParamMap } from '../trace/events.js';
@@ -39,6 +40,8 @@ export interface ReportRun {
   backend: PassSummary;
   baseline: PassSummary | null;
   delta: Delta | null;
+  /** With uncertainty asked for: every energy and CPU figure and the saving as an interval over the profile's ranges. */
+  uncertainty?: Uncertainty;
 }
 
 export interface Report {
@@ -95,7 +98,13 @@ export function deltaOf(b: PassSummary, base: PassSummary): Delta {
   };
 }
 
-export function buildReport(r: RunResult): Report {
+export interface ReportOptions {
+  /** Add each run's uncertainty (src/cost/uncertainty.ts); seed for its samples. */
+  uncertainty?: boolean;
+  uncertaintySeed?: number;
+}
+
+export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
   const c = r.config;
   let stale = 0;
   let lost = 0;
@@ -130,6 +139,7 @@ export function buildReport(r: RunResult): Report {
       backend: run.backend,
       baseline: run.baseline,
       delta: run.baseline ? deltaOf(run.backend, run.baseline) : null,
+      ...(o.uncertainty && run.baseline ? { uncertainty: uncertaintyOf(run.backend, run.baseline, run.profileDef, compressor, o.uncertaintySeed ?? c.seed) } : {}),
     };
   });
   return roundDeep({

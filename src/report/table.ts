@@ -4,6 +4,7 @@
  * verdict. cli-table3 draws; colours are off so output is plain text.
  */
 
+import { uncertaintyLines } from './uncertainty.js';
 import Table from 'cli-table3';
 import type { LatencyStats } from '../cost/latency.js';
 import type { PassSummary } from '../sim/summary.js';
@@ -200,6 +201,7 @@ export function renderTable(r: Report): string {
     out.push(modelLine(run));
     out.push(summaryTable(run));
     if (run.delta) out.push(...deltaLines(run));
+    if (run.uncertainty) out.push(...uncertaintyLines(run.uncertainty));
     if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
     if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));
     if (run.backend.marks) out.push('', `counters at each mark (${run.profile}, ${run.backend.backend ?? 'no backend'})`, marksTable(run.backend.marks));

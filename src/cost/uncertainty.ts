@@ -1,0 +1,240 @@
+/**
+ * The uncertainty of a run's energy and CPU figures over the plausible ranges
+ * of the profile's constants.
+ *
+ * A run's charges (cycles by kind, device requests and pages, bytes moved)
+ * do not depend on the profile's constants; only their pricing does. So each
+ * figure is re-priced from the recorded charges under a profile whose
+ * constants are moved within their ranges (`reprice`), without re-running the
+ * trace. What is held fixed: the simulated time of each pass (the schedule of
+ * the point run), so a constant that changes latency moves idle storage
+ * energy only through the device's busy time.
+ *
+ * Every figure is a sum of products in which each constant (or its
+ * reciprocal, for clock and latency and sequential rate) appears at most
+ * once per product, so it is monotone in each constant separately and its
+ * extremes over the box of ranges lie at corners (the one exception, a
+ * request of several pages, whose energy has E4k/L4k while busy time has L4k,
+ * is covered by the interior samples). The interval of each figure is
+ * therefore its minimum and maximum over every corner of the ranges of the
+ * constants that move it (2^n, n <= MAX_EXACT), plus SAMPLES seeded interior
+ * points; with more constants, SAMPLES seeded corners stand in for all of them
+ * and the interval says so (exact: false). Deterministic: same inputs, same
+ * interval.
+ *
+ * The tornado moves one constant at a time to each end of its range, the
+ * others at their values, and ranks the constants by the swing of the
+ * saving; a constant flips the sign when the saving at one end of its range
+ * has the other sign than the point estimate.
+ */
+
+import type { Profile, Range } from '../profiles/profile.js';
+import type { PassSummary } from '../sim/summary.js';
+import { energyOf, type EnergyBreakdown } from './energy.js';
+import type { CostTotals } from './meter.js';
+
+/** Most constants whose every corner is evaluated (2^16 = 65,536 corners). */
+export const MAX_EXACT = 16;
+/** Seeded interior points (and corners, past MAX_EXACT constants). */
+export const SAMPLES = 512;
+
+/** One constant of a profile that carries a range. */
+export interface Constant {
+  /** Its path in the profile, e.g. 'cpu.activePowerW' or 'codecs.lz4' (a factor on the codec's cycles). */
+  path: string;
+  value: number;
+  range: Range;
+  source: string;
+}
+
+/** Every constant of `p` with a range (the run's codec as a factor of 1 on its cycles). */
+export function constantsOf(p: Profile, compressor: string | null): Constant[] {
+  const out: Constant[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+    const o = v as Record<string, unknown>;
+    if ('value' in o && 'source' in o) {
+      if (o['range']) out.push({ path, value: o['value'] as number, range: o['range'] as Range, source: String(o['source']) });
+      return;
+    }
+    for (const [k, x] of Object.entries(o)) if (k !== 'codecs') walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(p, '');
+  const c = compressor === null ? undefined : p.codecs[compressor];
+  if (c?.range) out.push({ path: `codecs.${compressor}`, value: 1, range: c.range, source: c.source });
+  return out;
+}
+
+/** `p` with the constants at `values` (path -> value; a codec path is a factor on its cycles). */
+export function withValues(p: Profile, values: ReadonlyMap<string, number>): Profile {
+  const q = JSON.parse(JSON.stringify(p)) as Profile & Record<string, unknown>;
+  for (const [path, v] of values) {
+    const parts = path.split('.');
+    if (parts[0] === 'codecs') {
+      const c = (q.codecs as Record<string, { compress: { fixedCycles: number; cyclesPerByte: number }; decompress: { fixedCycles: number; cyclesPerByte: number } }>)[parts[1]!]!;
+      for (const d of [c.compress, c.decompress]) {
+        d.fixedCycles *= v;
+        d.cyclesPerByte *= v;
+      }
+      continue;
+    }
+    let o = q as Record<string, unknown>;
+    for (const k of parts) o = o[k] as Record<string, unknown>;
+    o['value'] = v;
+  }
+  return q;
+}
+
+function blockIoTotal(p: Profile): number {
+  const b = p.blockIo;
+  return b.submitCycles.value + b.driverCycles.value + b.irqCycles.value + b.completeCycles.value;
+}
+
+/**
+ * A pass's charges priced under `q` instead of the `p` they were charged
+ * under: codec cycles scale with the codec's cost figures (both fixed and
+ * per-byte parts by the same factor, which is how ranges move them), copy
+ * cycles with the copy cost, block I/O cycles with the block path's sum;
+ * CPU time is the cycles at q's clock; the simulated time stays the pass's.
+ */
+export function reprice(s: PassSummary, p: Profile, q: Profile, compressor: string | null): { energy: EnergyBreakdown; cpu_ns: number } {
+  const t: CostTotals = s.cost;
+  const codecScale = (dir: 'compress' | 'decompress'): number => {
+    const a = compressor === null ? undefined : p.codecs[compressor];
+    const b = compressor === null ? undefined : q.codecs[compressor];
+    if (!a || !b) return 1;
+    const x = a[dir].fixedCycles + a[dir].cyclesPerByte;
+    return x === 0 ? 1 : (b[dir].fixedCycles + b[dir].cyclesPerByte) / x;
+  };
+  const bio = blockIoTotal(p);
+  const cycles =
+    t.cpuCycles +
+    t.compressCycles * (codecScale('compress') - 1) +
+    t.decompressCycles * (codecScale('decompress') - 1) +
+    t.copyCycles * (q.copy.value / p.copy.value - 1) +
+    t.ioCycles * (bio === 0 ? 0 : blockIoTotal(q) / bio - 1);
+  const cpuNs = (cycles * 1e9) / q.cpu.hz.value;
+  return { energy: energyOf({ ...t, cpuNs }, q, s.sim_time_ns), cpu_ns: cpuNs };
+}
+
+/** A figure's point estimate and interval. */
+export interface Interval {
+  point: number;
+  lo: number;
+  hi: number;
+}
+
+export interface TornadoBar {
+  constant: string;
+  lo: number;
+  hi: number;
+  /** The saving (µJ) with the constant at the low and the high end of its range, the others at their values. */
+  saving_at_lo_uj: number;
+  saving_at_hi_uj: number;
+  swing_uj: number;
+  /** The saving at one end has the other sign than the point estimate. */
+  flips_sign: boolean;
+  source: string;
+}
+
+export interface Uncertainty {
+  /** How the interval was found: every corner (exact) or seeded corners (not exact), plus seeded interior points. */
+  method: { constants: number; corners: number; exact: boolean; samples: number; seed: number };
+  /** Energy saved against the baseline, µJ (negative: the backend costs energy). */
+  saving_uj: Interval;
+  /** The saving as a percentage of the baseline's energy. */
+  saving_pct: Interval;
+  backend: FigureIntervals;
+  baseline: FigureIntervals;
+  /** Constants ranked by how far they move the saving, largest first (those that do not move it are left out). */
+  tornado: TornadoBar[];
+  /** The constants that alone can flip the sign of the saving. */
+  sign_flipping: string[];
+  /** The interval spans zero: the sign is not settled by the model's ranges. */
+  sign_uncertain: boolean;
+}
+
+export interface FigureIntervals {
+  energy_uj: Interval;
+  cpu_uj: Interval;
+  storage_uj: Interval;
+  dram_uj: Interval;
+  network_uj: Interval;
+  cpu_ns: Interval;
+}
+
+type Figures = number[]; // saving, saving %, backend 6, baseline 6
+
+function figures(backend: PassSummary, baseline: PassSummary, p: Profile, q: Profile, comp: string | null): Figures {
+  const b = reprice(backend, p, q, comp);
+  const a = reprice(baseline, p, q, comp);
+  const saving = a.energy.total_uj - b.energy.total_uj;
+  const pct = a.energy.total_uj === 0 ? 0 : (100 * saving) / a.energy.total_uj;
+  const six = (x: { energy: EnergyBreakdown; cpu_ns: number }): number[] => [x.energy.total_uj, x.energy.cpu_uj, x.energy.storage_uj, x.energy.dram_uj, x.energy.network_uj, x.cpu_ns];
+  return [saving, pct, ...six(b), ...six(a)];
+}
+
+/** mulberry32: a small seeded generator, so the samples are the same on every host. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The uncertainty of a run (backend pass against its baseline) over the ranges of `p`'s constants. */
+export function uncertaintyOf(backend: PassSummary, baseline: PassSummary, p: Profile, compressor: string | null, seed = 1): Uncertainty {
+  const all = constantsOf(p, compressor);
+  const point = figures(backend, baseline, p, p, compressor);
+  const at = (vals: Map<string, number>): Figures => figures(backend, baseline, p, withValues(p, vals), compressor);
+  const tornado: TornadoBar[] = [];
+  for (const c of all) {
+    const lo = at(new Map([[c.path, c.range.lo]]))[0]!;
+    const hi = at(new Map([[c.path, c.range.hi]]))[0]!;
+    // Constants that move no figure are left out of the corners too.
+    const moves = [c.range.lo, c.range.hi].some((v) => at(new Map([[c.path, v]])).some((x, i) => Math.abs(x - point[i]!) > 1e-9 * (1 + Math.abs(point[i]!))));
+    if (!moves) continue;
+    const flips = (x: number): boolean => (point[0]! > 0 && x < 0) || (point[0]! < 0 && x > 0) || (point[0] === 0 && x !== 0);
+    tornado.push({ constant: c.path, lo: c.range.lo, hi: c.range.hi, saving_at_lo_uj: lo, saving_at_hi_uj: hi, swing_uj: Math.abs(hi - lo), flips_sign: flips(lo) || flips(hi), source: c.range.source });
+  }
+  tornado.sort((x, y) => y.swing_uj - x.swing_uj || (x.constant < y.constant ? -1 : 1));
+  const moving = all.filter((c) => tornado.some((b) => b.constant === c.path));
+  const lo = [...point];
+  const hi = [...point];
+  const take = (f: Figures): void => {
+    for (let i = 0; i < f.length; i++) {
+      if (f[i]! < lo[i]!) lo[i] = f[i]!;
+      if (f[i]! > hi[i]!) hi[i] = f[i]!;
+    }
+  };
+  const n = moving.length;
+  const exact = n <= MAX_EXACT;
+  const r = rng(seed);
+  const corners = exact ? 2 ** n : SAMPLES;
+  for (let k = 0; k < corners; k++) {
+    const vals = new Map<string, number>();
+    moving.forEach((c, i) => vals.set(c.path, (exact ? (k >>> i) & 1 : r() < 0.5 ? 0 : 1) ? c.range.hi : c.range.lo));
+    take(at(vals));
+  }
+  for (let k = 0; k < SAMPLES; k++) {
+    const vals = new Map<string, number>();
+    for (const c of moving) vals.set(c.path, c.range.lo + r() * (c.range.hi - c.range.lo));
+    take(at(vals));
+  }
+  const iv = (i: number): Interval => ({ point: point[i]!, lo: lo[i]!, hi: hi[i]! });
+  const six = (o: number): FigureIntervals => ({ energy_uj: iv(o), cpu_uj: iv(o + 1), storage_uj: iv(o + 2), dram_uj: iv(o + 3), network_uj: iv(o + 4), cpu_ns: iv(o + 5) });
+  return {
+    method: { constants: n, corners, exact, samples: SAMPLES, seed },
+    saving_uj: iv(0),
+    saving_pct: iv(1),
+    backend: six(2),
+    baseline: six(8),
+    tornado,
+    sign_flipping: tornado.filter((b) => b.flips_sign).map((b) => b.constant),
+    sign_uncertain: lo[0]! < 0 && hi[0]! > 0,
+  };
+}

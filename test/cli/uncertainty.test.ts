@@ -1,0 +1,23 @@
+/** tmemsim run --uncertainty: the saving line as an interval, the tornado and the sign-flipping constants. */
+
+import { describe, expect, it } from 'vitest';
+import { tmemsim } from '../helpers/cli.js';
+
+describe('tmemsim run --uncertainty', () => {
+  it('prints the saving with its interval and the constants that move it, and puts the same in the JSON report', async () => {
+    const t = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--uncertainty', '-q');
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/uncertainty over the profile's ranges \(\d+ constants; every one of \d+ corners/);
+    expect(t.out).toMatch(/saving interval [-+][0-9.]+ \.\. [-+][0-9.]+ mJ/);
+    expect(t.out).toContain('tornado');
+    const j = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--uncertainty', '--format', 'json', '-q');
+    const u = JSON.parse(j.out).runs[0].uncertainty;
+    expect(u.saving_uj.lo).toBeLessThanOrEqual(u.saving_uj.point);
+    expect(u.saving_uj.hi).toBeGreaterThanOrEqual(u.saving_uj.point);
+    expect(u.tornado.length).toBeGreaterThan(0);
+    for (const c of u.sign_flipping) expect(u.tornado.find((b: { constant: string }) => b.constant === c).flips_sign).toBe(true);
+    // Without the flag the report has no uncertainty.
+    const plain = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--format', 'json', '-q');
+    expect(JSON.parse(plain.out).runs[0].uncertainty).toBeUndefined();
+  });
+});
