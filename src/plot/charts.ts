@@ -31,7 +31,7 @@ export function poolChart(title: string, passes: { label: string; series: Series
   }
   const sc = categoryScales(domainOf(values, (v) => v.series));
   const sub = ['pages the backend holds and the pageframes its pool takes'];
-  if (values.some((v) => v.series.endsWith('(unloaded, draining)'))) sub.push('zombie pages: held by a backend unloaded with rmmod strategy zombie until its worker drains them');
+  if (values.some((v) => v.series.endsWith('(unloaded, draining)'))) sub.push("zombie pages: an unloaded backend's pages, until its worker drains them");
   return {
     ...frame(title, sub),
     layer: [
