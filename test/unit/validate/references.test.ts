@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultReferenceDir, readReferences } from '../../../src/validate/reference.js';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'validation/cases.json'), 'utf8')) as {
+  kernel: { package: string; version: string };
+  cases: { name: string; description: string; zswap: unknown; ops: string[] }[];
+};
+
+describe('the committed kernel references', () => {
+  const refs = readReferences(defaultReferenceDir());
+
+  it('are the cases of validation/cases.json as recorded now: same workload, zswap settings and kernel package', () => {
+    expect(refs.map((r) => r.case).sort()).toEqual(spec.cases.map((c) => c.name).sort());
+    expect(refs.length).toBeGreaterThanOrEqual(8);
+    for (const c of spec.cases) {
+      const r = refs.find((x) => x.case === c.name)!;
+      expect(r.workload.ops, c.name).toEqual(['mark:start', ...c.ops]);
+      expect(r.config.zswap, c.name).toEqual(c.zswap);
+      expect(r.description).toBe(c.description);
+      expect(r.kernel).toMatchObject({ package: spec.kernel.package, version: spec.kernel.version });
+      expect(r.kernel.uname_r).toMatch(/^6\.1\./);
+      expect(r.qemu).toMatch(/^QEMU emulator version /);
+    }
+  });
+
+  it('have two or more runs, each with every counter at every mark and the memory before the workload', () => {
+    for (const r of refs) {
+      expect(r.runs.length, r.case).toBeGreaterThanOrEqual(2);
+      for (const run of r.runs) {
+        const start = run.marks.find((m) => m.name === 'start')!;
+        expect(run.mem_total_kb).toBe(start.meminfo['MemTotal']);
+        expect(run.mem_free_kb).toBe(start.meminfo['MemFree']);
+        for (const m of run.marks) {
+          expect(Object.keys(m.zswap), `${r.case} ${m.name}`).toEqual(expect.arrayContaining(['stored_pages', 'same_filled_pages', 'pool_total_size', 'pool_limit_hit', 'reject_reclaim_fail', 'written_back_pages']));
+          expect(Object.keys(m.vmstat)).toEqual(expect.arrayContaining(['pswpin', 'pswpout', 'zswpin', 'zswpout', 'pgpgin']));
+          expect(Object.keys(m.meminfo)).toEqual(expect.arrayContaining(['MemTotal', 'MemFree', 'Zswap', 'Zswapped']));
+        }
+      }
+    }
+  });
+});
