@@ -40,6 +40,12 @@ export interface Zpool {
   totalPages(): number;
   /** Objects held. */
   objects(): number;
+  /** zs_shrinker_count (zsmalloc only): pages compaction could free. */
+  compactable?(): number;
+  /** zs_compact (zsmalloc only): compact every class; returns the pages freed. */
+  compact?(): number;
+  /** Bytes compaction has copied so far (for the cost meter). */
+  readonly migratedBytes?: number;
   /** Allocator counters under their debugfs names, if any. */
   stats(): Record<string, number>;
 }

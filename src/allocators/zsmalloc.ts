@@ -32,8 +32,10 @@
  *   compact(): __zs_compact per class: move objects from the emptiest partial
  *           zspage into the fullest one while a whole zspage's worth of slots is
  *           free (zs_can_compact), freeing emptied zspages (pages_compacted).
- *           Only when asked (zs_compact is called by the shrinker and by zram's
- *           sysfs knob; zswap never calls it directly).
+ *           Only when asked: zs_compact is called by the pool's shrinker
+ *           (zs_shrinker_scan, registered with the VM since 4.1; zs_shrinker_count
+ *           = compactable()) and by zram's sysfs knob; zswap never calls it
+ *           directly. zswap.ts registers the shrinker (backends/shrinker.ts).
  *
  * Deviations: which slot inside a zspage an object takes is not modelled
  * (only counts are); no zspage migration/isolation (page compaction of the
@@ -221,6 +223,8 @@ export class ZsmallocPool implements Zpool {
   private bytes = 0;
   private hugeObjects = 0;
   private pagesCompacted = 0;
+  /** Bytes migrate_zspage copied (class size per moved object). */
+  migratedBytes = 0;
   private failNomem = 0;
   private failInval = 0;
 
@@ -379,6 +383,13 @@ export class ZsmallocPool implements Zpool {
     return Math.floor((c.objAllocated - c.objUsed) / c.info.objsPerZspage) * c.info.pagesPerZspage;
   }
 
+  /** zs_shrinker_count: pages compaction could free, over every class. */
+  compactable(): number {
+    let n = 0;
+    for (const c of this.classes) if (c !== undefined) n += this.canCompact(c);
+    return n;
+  }
+
   /** zs_compact: compacts every class; returns the pages freed. */
   compact(): number {
     let freed = 0;
@@ -406,6 +417,7 @@ export class ZsmallocPool implements Zpool {
           const o = this.objs.get(h)!;
           o.zspage = dst;
           o.slot = dst.handles.length;
+          this.migratedBytes += c.info.size;
           dst.handles.push(h);
           dst.inuse++;
         }

@@ -168,6 +168,8 @@ export interface LruSizes {
   inactiveFile: number;
   activeAnon: number;
   inactiveAnon: number;
+  /** The reclaim pass's priority (sc->priority, DEF_PRIORITY 12 down to 0); absent: 12. */
+  priority?: number;
 }
 
 /** One pool's life, as the report lists it. */

@@ -119,6 +119,11 @@
  *   runtime to the other value is an error). frontswapExclusiveGets follows the
  *   current value: the frontend must read it per load to see runtime changes.
  * - accept_threshold_percent has no effect in '4.x' (it came in 5.6).
+ * - zsmalloc pools register zs_shrinker (4.1+, every era): Backend.shrink
+ *   exists while a live pool is a zsmalloc one and runs do_shrink_slab
+ *   (backends/shrinker.ts) with the reclaim priority the mm model passes
+ *   (DEF_PRIORITY when none); a scan is zs_compact. The copies are charged
+ *   as memcpy.
  * - z3fold in 6.1, 6.6 and 6.8+ follows z3fold.c of 6.1 (a 2-chunk header,
  *   get_free_buddy, single-buddy compaction; see allocators/z3fold.ts).
  * - The pool limit reads env.vm().totalram (the ballooned RAM) at every store.
@@ -133,7 +138,8 @@
  *   same-filled scan at a cycle per 8-byte word read.
  */
 
-import type { Backend, BackendEnv, BackendFactory, FrontswapOps, ParamSpec, PoolRecord } from './backend.js';
+import type { Backend, BackendEnv, BackendFactory, FrontswapOps, LruSizes, ParamSpec, PoolRecord } from './backend.js';
+import { DEF_PRIORITY, SHRINK_STOP, Shrinker } from './shrinker.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
 import { getZpool } from '../allocators/registry.js';
 import { EAGAIN, EEXIST, EINVAL, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
@@ -408,6 +414,10 @@ class ZswapPool {
   busy = 0;
   /** pool->shrink_work. */
   readonly work: WorkItem;
+  /** zsmalloc's zs_shrinker (registered by zs_create_pool), or null. */
+  shrinker: Shrinker | null = null;
+  /** migratedBytes already charged to the meter. */
+  chargedMigrated = 0;
   /** zpool handle → entry (what the 4.x zswap_header in the object tells writeback). */
   readonly byHandle = new Map<number, ZswapEntry>();
   readonly evict: EvictFn;
@@ -574,8 +584,47 @@ export class ZswapBackend implements Backend {
       (pool, h) => this.writebackHandle(pool, h),
       (pool) => this.shrinkWorker(pool),
     );
+    if (zpool.compact !== undefined && zpool.compactable !== undefined) {
+      const compact = zpool.compact.bind(zpool);
+      const count = zpool.compactable.bind(zpool);
+      // zs_shrinker_scan: zs_compact, SHRINK_STOP when it freed nothing
+      p.shrinker = new Shrinker({ count, scan: () => compact() || SHRINK_STOP });
+    }
     this.history.push(p);
+    this.updateShrinker();
     return p;
+  }
+
+  /**
+   * Backend.shrink exists while a shrinker is registered: while a live pool is
+   * a zsmalloc one (zs_register_shrinker at zs_create_pool, unregistered at
+   * zs_destroy_pool), so reclaim only calls into zswap when the kernel would.
+   */
+  shrink?: (nrToScan: number, lru: LruSizes) => number;
+  private readonly shrinkFn = (nrToScan: number, lru: LruSizes): number => this.shrinkSlab(nrToScan, lru);
+  private updateShrinker(): void {
+    const on = this.history.some((p) => p.destroyedNs === null && p.shrinker !== null);
+    this.shrink = on ? this.shrinkFn : undefined;
+  }
+
+  /**
+   * The registered shrinkers (zsmalloc pools' zs_shrinker, in registration
+   * order) run by shrink_slab with the reclaim pass's priority. Returns what
+   * of `nrToScan` is left after the pages they freed.
+   */
+  private shrinkSlab(nrToScan: number, lru: LruSizes): number {
+    let freed = 0;
+    for (const p of this.history) {
+      if (p.destroyedNs !== null || p.shrinker === null) continue;
+      const n = p.shrinker.run(lru.priority ?? DEF_PRIORITY);
+      freed += n;
+      const moved = p.zpool.migratedBytes ?? 0;
+      if (moved > p.chargedMigrated) {
+        this.env.meter.copy(moved - p.chargedMigrated);
+        p.chargedMigrated = moved;
+      }
+    }
+    return Math.max(0, nrToScan - freed);
   }
 
   /** __zswap_param_set: a matching live pool becomes current, or a new one. */
@@ -607,6 +656,7 @@ export class ZswapBackend implements Backend {
       throw new InvariantError(`zswap pool ${pool.id} destroyed with ${pool.zpool.totalPages()} pages still allocated`);
     }
     pool.destroyedNs = this.env.now();
+    this.updateShrinker();
   }
 
   /** The oldest live pool (zswap_pool_last_get). */
@@ -1034,6 +1084,18 @@ export class ZswapBackend implements Backend {
       zswap: { ...this.counters, pool_total_size: this.poolPages() * PAGE_SIZE },
       vmstat: { ...this.vmstat },
     };
+    let sc = 0;
+    let ss = 0;
+    let sf = 0;
+    let any = false;
+    for (const p of this.history) {
+      if (p.shrinker === null) continue;
+      any = true;
+      sc += p.shrinker.calls;
+      ss += p.shrinker.scans;
+      sf += p.shrinker.freed;
+    }
+    if (any) out['zs_shrinker'] = { calls: sc, scans: ss, pages_freed: sf };
     // one group per allocator type ever used: the sum over its pools (destroyed ones are empty)
     for (const p of this.history) {
       const s = p.zpool.stats();

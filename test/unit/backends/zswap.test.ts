@@ -464,6 +464,47 @@ describe("zswap 6.6 (6.5–6.7): shrink until can accept, through zswap's LRU", 
   });
 });
 
+describe('zswap: zsmalloc compaction through its shrinker (zs_shrinker_scan)', () => {
+  // pageOf(2000): 2000 + 8 (ZS_HANDLE_SIZE) bytes → the merged 2048-byte class, one page per zspage, 2 objects
+  function fragmented(era: ZswapEra): { z: ZswapBackend; env: ZswapEnv } {
+    const { z, env } = make({ era, zpool: 'zsmalloc' });
+    for (let i = 0; i < 20; i++) z.store(0, i, pageOf(2000, i));
+    for (let i = 0; i < 20; i += 2) z.invalidatePage(0, i); // 10 zspages with one object each
+    return { z, env };
+  }
+  const lru = { activeFile: 0, inactiveFile: 0, activeAnon: 0, inactiveAnon: 0 };
+
+  it.each(['4.x', '6.1'] as const)('runs only when the priority makes total_scan reach freeable (era %s)', (era) => {
+    const { z, env } = fragmented(era);
+    expect(z.poolPages()).toBe(10);
+    expect(z.shrink).toBeDefined();
+    // zs_shrinker_count = (20 - 10) / 2 * 1 = 5 pages; at priority 12, delta = (5 >> 12) * 2 = 0
+    expect(z.shrink!(32, lru)).toBe(32);
+    expect(z.poolPages()).toBe(10);
+    // priority 0: delta = 10 >= 5: one scan, zs_compact frees 5 zspages
+    expect(z.shrink!(32, { ...lru, priority: 0 })).toBe(27);
+    expect(z.poolPages()).toBe(5);
+    expect(env.poolPages).toBe(5);
+    expect(z.stats()['zsmalloc']!['pages_compacted']).toBe(5);
+    expect(z.stats()['zs_shrinker']).toEqual({ calls: 2, scans: 1, pages_freed: 5 }); // two counted calls, one scan
+    expect(env.meter.totals.copyBytes).toBeGreaterThanOrEqual(5 * 2048); // migrate_zspage's copies
+    for (let i = 1; i < 20; i += 2) {
+      const o = out();
+      expect(z.load(0, i, o)).toBe(true);
+      expect(o.tag).toBe(i);
+    }
+  });
+
+  it('is registered only while a zsmalloc pool lives', () => {
+    const { z } = make({ era: '6.1', zpool: 'zbud' });
+    expect(z.shrink).toBeUndefined();
+    z.setParam('zpool', 'zsmalloc');
+    expect(z.shrink).toBeDefined();
+    z.setParam('zpool', 'zbud'); // the empty zsmalloc pool is destroyed
+    expect(z.shrink).toBeUndefined();
+  });
+});
+
 describe('zswap 6.8+', () => {
   it('full at max, writes back LRU entries down to the threshold, then accepts', () => {
     const env = new ZswapEnv({ ramPages: 1000 }); // max 200, thr 180
