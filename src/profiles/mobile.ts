@@ -1,23 +1,39 @@
 /** `mobile`: an Android phone, big.LITTLE ARM, UFS flash. */
 
 import { ARM_CYCLE_FACTOR, ARM_FACTOR_RANGE, X86_CODECS, scaleCodecs } from './codecs-x86.js';
-import type { Profile } from './profile.js';
+import { mobileEmmc } from './mobile-emmc.js';
+import type { ClusterProfile, Profile } from './profile.js';
 
-export const mobile: Profile = {
-  name: 'mobile',
-  aliases: ['mobile-ufs'],
-  description: 'Android phone: tmem work on a big Cortex-A72-class core at 2 GHz, UFS flash, LPDDR4',
-  cpu: {
-    cluster: 'big (Cortex-A72 class)',
-    hz: { value: 2.0e9, source: '[I] A72 at 2.0 GHz, 1.1 V (peers-and-numbers.md §C)' },
-    activePowerW: { value: 1.28, source: '[I] P = C V^2 f with dynamic-power-coefficient 530 µW/MHz/V^2 (MT8173 A72 device tree [R]) at 2.0 GHz, 1.1 V', range: { lo: 0.9, hi: 1.9, source: '[I] the same P = C V^2 f at 0.95-1.15 V (0.96-1.40 W), widened for leakage and A76-class big cores' } },
-  },
+const BIG: ClusterProfile = {
+  cluster: 'big (Cortex-A72 class)',
+  hz: { value: 2.0e9, source: '[I] A72 at 2.0 GHz, 1.1 V (peers-and-numbers.md §C)' },
+  activePowerW: { value: 1.28, source: '[I] P = C V^2 f with dynamic-power-coefficient 530 µW/MHz/V^2 (MT8173 A72 device tree [R]) at 2.0 GHz, 1.1 V', range: { lo: 0.9, hi: 1.9, source: '[I] the same P = C V^2 f at 0.95-1.15 V (0.96-1.40 W), widened for leakage and A76-class big cores' } },
   codecs: scaleCodecs(X86_CODECS, ARM_CYCLE_FACTOR, 'ARM cycles factor [I]', {
     lo: ARM_FACTOR_RANGE.lo / ARM_CYCLE_FACTOR,
     hi: ARM_FACTOR_RANGE.hi / ARM_CYCLE_FACTOR,
     source: '[I] an ARM factor of 1.2-4.0 on the x86 cycles (no published A72/A76 per-codec figure found; codecs-x86.ts)',
   }),
   copy: { value: (3200 / 24075) * ARM_CYCLE_FACTOR, source: 'lzbench memcpy [R] x ARM factor [I]', range: { lo: (3200 / 24075) * ARM_CYCLE_FACTOR * 0.5, hi: (3200 / 24075) * ARM_CYCLE_FACTOR * 2, source: '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2' } },
+};
+
+/** The LITTLE cluster of the same SoC: a Cortex-A53 at 1.2 GHz, with mobile-emmc's CPU figures (an A53 needs ~1.8x the A72's codec cycles [I]). */
+const LITTLE: ClusterProfile = {
+  cluster: mobileEmmc.cpu.cluster,
+  hz: mobileEmmc.cpu.hz,
+  activePowerW: mobileEmmc.cpu.activePowerW,
+  codecs: mobileEmmc.codecs,
+  copy: mobileEmmc.copy,
+};
+
+export const mobile: Profile = {
+  name: 'mobile',
+  aliases: ['mobile-ufs'],
+  description: 'Android phone: tmem work on a big Cortex-A72-class core at 2 GHz, UFS flash, LPDDR4',
+  cpu: { cluster: BIG.cluster, hz: BIG.hz, activePowerW: BIG.activePowerW },
+  codecs: BIG.codecs,
+  copy: BIG.copy,
+  clusters: { big: BIG, LITTLE },
+  tmemCluster: 'big',
   storage: {
     name: 'UFS flash',
     readLatencyUs: { value: 100, source: '[I] UFS 2.x/3.x 4 KiB random read at QD1 (~10k IOPS); eMMC 4.5 does 4000 IOPS (250 µs) [R: Li et al. FAST\'14]', range: { lo: 60, hi: 250, source: '[I] UFS 3.1 (~60 us) to eMMC 4.5 (250 us [R: FAST\'14]) 4 KiB QD1 reads' } },

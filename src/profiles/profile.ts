@@ -60,6 +60,15 @@ export interface StorageProfile {
   idlePowerW: Sourced<number>;
 }
 
+/** The CPU figures of one cluster of a big.LITTLE SoC: what `NAME:CLUSTER` puts in `cpu`, `codecs` and `copy`. */
+export interface ClusterProfile {
+  cluster: string;
+  hz: Sourced<number>;
+  activePowerW: Sourced<number>;
+  codecs: Readonly<Record<string, CodecProfile>>;
+  copy: Sourced<number>;
+}
+
 export interface Profile {
   name: string;
   aliases: readonly string[];
@@ -72,6 +81,13 @@ export interface Profile {
   };
   codecs: Readonly<Record<string, CodecProfile>>;
   copy: Sourced<number>; // cycles per byte
+  /**
+   * The clusters tmem work can run on (big.LITTLE phones), by name; `cpu`,
+   * `codecs` and `copy` above are those of `tmemCluster`. `--profile NAME:CLUSTER`
+   * picks another (withCluster in registry.ts).
+   */
+  clusters?: Readonly<Record<string, ClusterProfile>>;
+  tmemCluster?: string;
   storage: StorageProfile;
   /**
    * CPU cycles the kernel spends per block request, on the cluster above:

@@ -20,8 +20,27 @@ export function profileNames(): string[] {
   return [...ALIASES.keys()];
 }
 
+/**
+ * A profile by name or alias; `NAME:CLUSTER` runs tmem work on another cluster of
+ * the same device (e.g. mobile-ufs:LITTLE): the cluster's clock, power, codec and
+ * copy cycles, the device's storage, block path, DRAM and network.
+ */
 export function getProfile(name: string, field = 'profile'): Profile {
-  const p = ALIASES.get(name);
-  if (!p) throw new UsageError(`unknown profile '${name}'`, { field }, profileNames().join(', '));
-  return p;
+  const colon = name.indexOf(':');
+  const base = colon < 0 ? name : name.slice(0, colon);
+  const p = ALIASES.get(base);
+  if (!p) throw new UsageError(`unknown profile '${base}'`, { field }, profileNames().join(', '));
+  return colon < 0 ? p : withCluster(p, name.slice(colon + 1), field);
+}
+
+/** `p` with tmem work on its cluster `cluster`. */
+export function withCluster(p: Profile, cluster: string, field = 'profile'): Profile {
+  const c = p.clusters?.[cluster];
+  if (!c) {
+    const have = Object.keys(p.clusters ?? {});
+    throw new UsageError(`profile '${p.name}' has no cluster '${cluster}'`, { field }, have.length > 0 ? have.join(', ') : `none: '${p.name}' has one CPU cluster`);
+  }
+  if (cluster === p.tmemCluster) return p;
+  const { cluster: name, hz, activePowerW, codecs, copy } = c;
+  return { ...p, name: `${p.name}:${cluster}`, aliases: [], description: `${p.description}; tmem work on the ${cluster} cluster`, cpu: { cluster: name, hz, activePowerW }, codecs, copy, tmemCluster: cluster };
 }
