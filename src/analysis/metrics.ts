@@ -46,7 +46,7 @@ export const METRIC_KEYS = [
   'base_pagecache_miss_mean_ns',
   'energy_saved_uj',
   'energy_saved_pct',
-  'cpu_extra_ns',
+  'cpu_saved_ns',
   'swap_io_avoided',
   'breakeven_storage_scale',
   'breakeven_read_uj',
@@ -103,7 +103,7 @@ export const METRIC_BETTER: Record<MetricKey, 'higher' | 'lower'> = {
   base_pagecache_miss_mean_ns: 'lower',
   energy_saved_uj: 'higher',
   energy_saved_pct: 'higher',
-  cpu_extra_ns: 'lower',
+  cpu_saved_ns: 'higher',
   swap_io_avoided: 'higher',
   breakeven_storage_scale: 'lower',
   breakeven_read_uj: 'lower',
@@ -121,7 +121,7 @@ export interface BreakEvenUnits {
 /** The mean or a quantile of a pass's latency distribution, or null when the pass had no such operation. */
 function latencyOf(p: PassSummary | null, which: 'swap_in' | 'page_cache_miss', q: 'mean_ns' | 'p50_ns' | 'p99_ns'): number | null {
   const l = p?.latency[which];
-  return l === undefined || l.count === 0 ? null : l[q];
+  return l === undefined || l.count === 0 ? null : l[q] ?? null;
 }
 
 /**
@@ -192,7 +192,7 @@ export function metricsOf(b: PassSummary, base: PassSummary | null, series: Seri
     base_pagecache_miss_mean_ns: latencyOf(base, 'page_cache_miss', 'mean_ns'),
     energy_saved_uj: d ? d.energy_saved_uj : null,
     energy_saved_pct: d ? d.energy_saved_pct : null,
-    cpu_extra_ns: d ? d.cpu_extra_ns : null,
+    cpu_saved_ns: d ? d.cpu_saved_ns : null,
     swap_io_avoided: d ? d.swap_io_avoided : null,
     breakeven_storage_scale: storageScale,
     breakeven_read_uj: storageScale !== null && units.readEnergyUJ !== null ? storageScale * units.readEnergyUJ : null,

@@ -8,6 +8,7 @@ import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
 import { UsageError, readJsonFile } from '../sim/errors.js';
 import { splitList } from './options.js';
 import { writeOut } from './output.js';
+import { readJsonArg } from './stdio.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -41,7 +42,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     .option('--bless-metrics <names>', `metrics a blessed baseline keeps (default: ${BLESS_METRICS.join(',')})`)
     .action((runFile: string, baseFile: string, f: { tol?: string[]; all?: boolean; bless?: boolean; blessMetrics?: string }) => {
       const tol = parseTolerances(f.tol ?? []);
-      const runDoc = readJsonFile(runFile);
+      const runDoc = readJsonArg(runFile, readJsonFile);
       const run = entriesOf(runFile, runDoc);
       if (f.bless) {
         const metrics = f.blessMetrics ? splitList(f.blessMetrics) : BLESS_METRICS;
@@ -51,7 +52,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
         process.stderr.write(`tmemsim: blessed ${run.size} entries into ${baseFile}\n`);
         return;
       }
-      const base = entriesOf(baseFile, readJsonFile(baseFile));
+      const base = entriesOf(baseFile, readJsonArg(baseFile, readJsonFile));
       const c = compareEntries(run, base, tol, { runReport: isRunReport(runDoc) });
       process.stdout.write(renderComparison(c, f.all ?? false));
       if (c.regressions > 0) setExit(1);

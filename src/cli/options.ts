@@ -1,5 +1,6 @@
 /** Parsing helpers for command-line values: each bad value is a UsageError naming the flag. */
 
+import { Option, type Command } from 'commander';
 import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 
@@ -29,4 +30,23 @@ export const collectParam: (v: string, prev?: ParamMap) => ParamMap = keyValueCo
 
 export function splitList(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/**
+ * Accept `--alias` as another spelling of `--canonical` on `cmd` (e.g. `run
+ * --profiles` for `--profile`, `sweep --profile` for `--profiles`): a hidden
+ * option whose value moves to the canonical one before the action runs.
+ * Giving both is an error.
+ */
+export function aliasOption(cmd: Command, alias: string, canonical: string, arg = '<value>'): Command {
+  const key = (flag: string): string => flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  cmd.addOption(new Option(`${alias} ${arg}`).hideHelp());
+  cmd.hook('preAction', (_parent, action) => {
+    if (action !== cmd) return;
+    const a = cmd.getOptionValue(key(alias)) as unknown;
+    if (a === undefined) return;
+    if (cmd.getOptionValueSource(key(canonical)) === 'cli') throw new UsageError(`${alias} and ${canonical} are the same option: give one`, { field: canonical });
+    cmd.setOptionValueWithSource(key(canonical), a, 'cli');
+  });
+  return cmd;
 }

@@ -1,93 +1,172 @@
 /**
- * The progress bar of long runs, on stderr (cli-progress draws it): the
- * pass, a bar and percentage of the trace bytes read over all passes,
- * events/s, and the ETA. Shown when stderr is a terminal, from the first
- * PROGRESS_EVERY (16384) events of a pass on (shorter traces never show it)
- * and cleared at the end; with --progress also when stderr is not a
- * terminal (a line a second). --no-progress or --quiet turn it off. Never
- * written to stdout.
+ * The progress line of long runs, on stderr: the pass, a bar and percentage
+ * of the trace bytes read over all passes, events, events/s and the ETA.
+ * Shown when stderr is a terminal, from the first PROGRESS_EVERY (16384)
+ * events of a pass on (shorter traces never show it), redrawn in place at
+ * most 10 times a second and cleared at the end; with --progress also when
+ * stderr is not a terminal (a line a second). --no-progress or --quiet turn
+ * it off. Never written to stdout.
+ *
+ * The line fits the terminal's width (100 columns when it has none): the
+ * bar takes what the text leaves. The ETA divides the bytes left by a
+ * smoothed rate: an exponentially weighted moving average of the rate over
+ * each interval between redraws, with a time constant of RATE_TAU_MS, so one
+ * slow interval does not swing it and a steady run's ETA only falls.
  */
 
 import { statSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import type { RunProgress } from '../sim/progress.js';
+import { outputWidth } from '../report/layout.js';
 
-/** The progress of a run given its flags: undefined when there is to be no bar. */
+/** The progress of a run given its flags: undefined when there is to be no line. */
 export function progressFor(flag: boolean | undefined, quiet: boolean | undefined, stream: NodeJS.WriteStream = process.stderr): RunProgress | undefined {
   if (quiet === true || flag === false) return undefined;
   const tty = stream.isTTY === true;
   if (flag !== true && !tty) return undefined;
-  return new BarProgress(stream, tty);
+  return new LineProgress(stream, { tty, width: outputWidth(stream) });
 }
 
 const num = (x: number): string => Math.round(x).toLocaleString('en-US');
 
-class BarProgress implements RunProgress {
-  private bar: cliProgress.SingleBar | null = null;
+/** Seconds as m:ss or h:mm:ss. */
+export function formatEta(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '-';
+  const t = Math.round(s);
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = String(t % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** Time constant of the smoothed rate, ms. */
+export const RATE_TAU_MS = 5000;
+
+/**
+ * A smoothed rate: each sample is the rate over the interval since the last
+ * one, weighted 1 − e^(−dt/τ), so the weight follows elapsed time however
+ * often it is sampled.
+ */
+export class SmoothedRate {
+  private rate: number | null = null;
+  private lastT = 0;
+  private lastV = 0;
+
+  constructor(private readonly tauMs = RATE_TAU_MS) {}
+
+  /** Starts (or restarts) at value v, time t (ms). */
+  reset(t: number, v: number): void {
+    this.lastT = t;
+    this.lastV = v;
+  }
+
+  /** The value is v at time t (ms); returns the smoothed rate per second (null before the first interval). */
+  sample(t: number, v: number): number | null {
+    const dt = t - this.lastT;
+    if (dt <= 0) return this.rate;
+    const inst = ((v - this.lastV) * 1000) / dt;
+    const w = 1 - Math.exp(-dt / this.tauMs);
+    this.rate = this.rate === null ? inst : this.rate + w * (inst - this.rate);
+    this.lastT = t;
+    this.lastV = v;
+    return this.rate;
+  }
+
+  get value(): number | null {
+    return this.rate;
+  }
+}
+
+export interface LineOptions {
+  tty: boolean;
+  width: number;
+  /** Clock, ms (tests give their own). */
+  now?: () => number;
+  /** Trace size in bytes (default: read from the file at begin). */
+  size?: number;
+}
+
+/** The progress line, drawn in place on a terminal or a line at a time on a pipe. */
+export class LineProgress implements RunProgress {
   private size = 0;
   private passes = 1;
   private passNo = 1;
   private label = '';
   private passT0 = 0;
-  private lastRender = 0;
+  private lastDraw = -Infinity;
+  private drawn = false;
+  private readonly rate = new SmoothedRate();
+  private readonly now: () => number;
+  /** Every line drawn, newest last (for tests; only the last few are kept). */
+  readonly lines: string[] = [];
 
   constructor(
-    private readonly stream: NodeJS.WriteStream,
-    private readonly tty: boolean,
-  ) {}
+    private readonly stream: { write(s: string): unknown },
+    private readonly o: LineOptions,
+  ) {
+    this.now = o.now ?? Date.now;
+  }
 
   begin(trace: string, passes: number): void {
-    try {
-      this.size = statSync(trace).size;
-    } catch {
-      this.size = 0;
+    if (this.o.size !== undefined) this.size = this.o.size;
+    else {
+      try {
+        this.size = statSync(trace).size;
+      } catch {
+        this.size = 0;
+      }
     }
     this.passes = Math.max(1, passes);
+    this.rate.reset(this.now(), 0);
   }
 
   pass(pass: number, label: string): void {
     this.passNo = pass;
     this.label = label;
-    this.passT0 = Date.now();
+    this.passT0 = this.now();
+    // The first tick of each pass draws, so every pass is seen however fast it runs.
+    this.lastDraw = -Infinity;
   }
 
   tick(events: number, bytesRead: number): void {
-    const now = Date.now();
+    const now = this.now();
     const known = this.size > 0 && bytesRead >= 0;
-    if (this.bar === null) {
-      this.bar = new cliProgress.SingleBar(
-        {
-          format: known
-            ? 'pass {pass} {label} |{bar}| {percentage}% | {events} events | {rate} events/s | ETA {eta_formatted}'
-            : 'pass {pass} {label} | {events} events | {rate} events/s',
-          stream: this.stream,
-          noTTYOutput: !this.tty,
-          notTTYSchedule: 1000,
-          clearOnComplete: this.tty,
-          hideCursor: false,
-          etaBuffer: 64,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      this.bar.start(known ? this.size * this.passes : 1, 0, this.payload(events, now));
-      this.lastRender = now;
-    }
-    const value = known ? (this.passNo - 1) * this.size + Math.min(bytesRead, this.size) : 0;
-    this.bar.update(value, this.payload(events, now));
-    // Not a terminal: cli-progress redraws on a timer, which a synchronous run never lets fire.
-    if (!this.tty && now - this.lastRender >= 1000) {
-      this.bar.render();
-      this.lastRender = now;
-    }
+    const done = known ? (this.passNo - 1) * this.size + Math.min(bytesRead, this.size) : 0;
+    if (now - this.lastDraw < (this.o.tty ? 100 : 1000)) return;
+    const rate = known ? this.rate.sample(now, done) : null;
+    this.lastDraw = now;
+    const s = (now - this.passT0) / 1000;
+    const line = this.format({
+      events,
+      eventRate: s > 0 ? events / s : null,
+      fraction: known ? done / (this.size * this.passes) : null,
+      etaS: known && rate !== null && rate > 0 ? (this.size * this.passes - done) / rate : null,
+    });
+    this.lines.push(line);
+    if (this.lines.length > 64) this.lines.shift();
+    this.stream.write(this.o.tty ? `\r${line}\x1b[K` : `${line}\n`);
+    this.drawn = true;
   }
 
-  private payload(events: number, now: number): Record<string, string> {
-    const s = (now - this.passT0) / 1000;
-    return { pass: `${this.passNo}/${this.passes}`, label: this.label, events: num(events), rate: s > 0 ? num(events / s) : '-' };
+  /** The line for these figures, within the width: the bar takes what the text leaves. */
+  format(f: { events: number; eventRate: number | null; fraction: number | null; etaS: number | null }): string {
+    const width = Math.max(40, this.o.width) - 1; // the cursor's column
+    const head = `pass ${this.passNo}/${this.passes} ${this.label}`;
+    const rate = f.eventRate === null ? '-' : num(f.eventRate);
+    if (f.fraction === null) return fit(`${head} | ${num(f.events)} events | ${rate} events/s`, width);
+    const pct = `${Math.floor(100 * Math.min(1, f.fraction))}%`;
+    const tail = ` ${pct} | ${num(f.events)} events | ${rate} events/s | ETA ${f.etaS === null ? '-' : formatEta(f.etaS)}`;
+    const barWidth = Math.min(30, width - head.length - tail.length - 3);
+    if (barWidth < 5) return fit(`${head}${tail}`, width);
+    const full = Math.round(barWidth * Math.min(1, f.fraction));
+    return `${head} |${'█'.repeat(full)}${'░'.repeat(barWidth - full)}|${tail}`;
   }
 
   end(): void {
-    this.bar?.stop();
-    this.bar = null;
+    if (this.drawn && this.o.tty) this.stream.write('\r\x1b[K');
+    this.drawn = false;
   }
+}
+
+function fit(s: string, width: number): string {
+  return [...s].length <= width ? s : [...s].slice(0, width - 1).join('') + '…';
 }

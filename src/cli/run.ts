@@ -6,13 +6,14 @@ import { buildReport } from '../report/model.js';
 import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
-import { writeOut } from './output.js';
+import { widthFor, writeOut } from './output.js';
 import { parseAt } from './at.js';
 import { FORMAT_OPT_HELP, collectFormatOption } from './trace.js';
 import type { FormatOptions } from '../trace/reader.js';
 import type { Injection } from '../sim/config.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 import { progressFor } from './progress.js';
+import { traceArg } from './stdio.js';
 
 interface RunFlags {
   backend?: string;
@@ -40,7 +41,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
   program
     .command('run')
     .description('replay a trace through frontswap/cleancache and a backend; report CPU, energy, hit ratios')
-    .argument('<trace>', 'trace file: tmemsim .json/.jsonl, or an imported format (csv, txt, oracleGeneral, vscsi, pageref)')
+    .argument('<trace>', 'trace file: tmemsim .json/.jsonl/.tmtb, or an imported format (csv, txt, oracleGeneral, vscsi, pageref); - reads standard input')
     .option('-b, --backend <name>', 'backend to load at boot, overriding the trace (none = no backend)')
     .option('-c, --compressor <name>', 'compressor (the backend\'s compressor parameter)')
     .option('--profile <names>', 'device profiles or profile files (.json), comma-separated (default: the trace\'s, else ssd,mobile)')
@@ -48,7 +49,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-p, --param <key=value>', 'backend parameter (repeatable); an unknown key is an error', collectParam)
     .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')
     .option('-f, --format <fmt>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'table')
-    .option('-o, --out <file>', 'write the report to a file')
+    .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
     .option('--no-baseline', 'skip the pass without a backend')
     .option('--input-format <fmt>', 'trace format, if the extension does not say it (see tmemsim trace formats)')
@@ -64,7 +65,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .action(async (trace: string, f: RunFlags) => {
       if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
       const opts: RunOptions = {
-        trace,
+        trace: traceArg(trace, f.inputFormat),
         inputFormat: f.inputFormat,
         formatOptions: f.formatOpt,
         backend: f.backend === undefined ? undefined : f.backend === 'none' ? null : f.backend,
@@ -82,8 +83,10 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         series: f.plot ? 200 : undefined,
       };
       const result = await simulate(opts);
+      // Standard input is read from a temporary copy; the report names it as given.
+      if (trace === '-') result.trace = '-';
       const report = buildReport(result, { uncertainty: f.uncertainty });
-      writeOut(FORMATS[f.format as FormatName](report), f.out);
+      writeOut(FORMATS[f.format as FormatName](report, { width: widthFor(f.out) }), f.out);
       if (f.plot) {
         const { writeRunPlots } = await import('../plot/run.js');
         const files = await writeRunPlots(result, f.plot);

@@ -8,7 +8,8 @@ import { parseShard, type SweepGrid } from '../sweep/grid.js';
 import { mergeSweeps, runSweep, type SweepResult } from '../sweep/sweep.js';
 import { SWEEP_FORMATS, type SweepFormatName } from '../sweep/format.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
-import { writeOut } from './output.js';
+import { widthFor, writeOut } from './output.js';
+import { readJsonArg } from './stdio.js';
 
 interface SweepFlags {
   file?: string;
@@ -92,7 +93,7 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
       const jobs = f.jobs === undefined ? undefined : parseIntFlag('--jobs', f.jobs, 1, 1024);
       const shard = f.shard === undefined ? null : parseShard(f.shard);
       const { result, series } = await runSweep(grid, { jobs, shard, series: f.plot ? 200 : 0 });
-      writeOut(SWEEP_FORMATS[format](result), f.out);
+      writeOut(SWEEP_FORMATS[format](result, { width: widthFor(f.out) }), f.out);
       if (f.plot) {
         const { writeSweepPlots } = await import('../plot/sweep.js');
         const files = await writeSweepPlots(result, series, f.plot);
@@ -109,9 +110,9 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
     .option('-o, --out <file>', 'write the output to a file')
     .action((files: string[], f: { format: string; out?: string }) => {
       const format = checkFormat(f.format);
-      const parts = files.map((file) => ({ file, doc: readJsonFile(file) }));
+      const parts = files.map((file) => ({ file, doc: readJsonArg(file, readJsonFile) }));
       const merged = mergeSweeps(parts);
-      writeOut(SWEEP_FORMATS[format](merged), f.out);
+      writeOut(SWEEP_FORMATS[format](merged, { width: widthFor(f.out) }), f.out);
       reportVerdict(merged, setExit);
     });
 }

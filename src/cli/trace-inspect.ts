@@ -9,6 +9,7 @@ import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
 import type { FormatOptions } from '../trace/reader.js';
 import { writeOut } from './output.js';
+import { traceArg } from './stdio.js';
 
 const num = (x: number): string => x.toLocaleString('en-US');
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
@@ -84,7 +85,7 @@ export function registerInspect(trace: Command): void {
     .option('-o, --out <file>', 'write to a file')
     .action((path: string, f: InspectFlags) => {
       if (f.format !== 'table' && f.format !== 'json') throw new UsageError(`unknown format '${f.format}'`, { field: '--format' }, 'table, json');
-      const r = inspectTrace(path, { format: f.inputFormat, formatOptions: f.formatOpt, sizes: f.sizes });
+      const r = inspectTrace(traceArg(path, f.inputFormat), { format: f.inputFormat, formatOptions: f.formatOpt, sizes: f.sizes });
       writeOut(f.format === 'json' ? JSON.stringify(r, null, 2) + '\n' : inspectionTable(r), f.out);
     });
 }

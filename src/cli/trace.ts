@@ -11,6 +11,7 @@ import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
 import { registerTraceGenerate } from './trace-generate.js';
 import { registerInspect } from './trace-inspect.js';
+import { traceArg } from './stdio.js';
 
 export { collectFormatOption } from '../trace/formats/import/options.js';
 
@@ -30,13 +31,13 @@ export function registerTrace(program: Command): void {
   trace
     .command('convert')
     .description('convert a trace to tmemsim format (JSONL by default, or JSON, or the binary .tmtb), streaming')
-    .argument('<in>', 'input trace')
+    .argument('<in>', 'input trace (- for standard input)')
     .argument('<out>', 'output file (.jsonl; .json for the document form; .tmtb for the binary form; - for standard output)')
     .option('--input-format <fmt>', `input format, if the extension does not say it: ${[...TRACE_FORMATS.keys()].join(', ')}`)
     .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
     .option('--output-format <fmt>', 'jsonl, json or tmtb (default: by the output\'s extension .json / .tmtb, else jsonl)')
     .action(async (input: string, output: string, f: ConvertFlags) => {
-      const r = await convertTrace(input, output, { format: f.inputFormat, formatOptions: f.formatOpt, outputFormat: f.outputFormat });
+      const r = await convertTrace(traceArg(input, f.inputFormat), output, { format: f.inputFormat, formatOptions: f.formatOpt, outputFormat: f.outputFormat });
       if (output !== '-') process.stdout.write(`${r.input} (${r.inputFormat}) -> ${r.output} (${r.outputFormat}): ${r.events} events\n`);
     });
   trace

@@ -40,6 +40,8 @@ export interface CleancacheCounters {
 }
 
 export class Cleancache {
+  /** Whether a backend with these ops was registered at any time (a report's hit ratio is n/a otherwise). */
+  everRegistered = false;
   readonly counters: CleancacheCounters = { succ_gets: 0, failed_gets: 0, puts: 0, invalidates: 0 };
   private ops: CleancacheOps | null = null;
   private readonly fsMap = new Int32Array(MAX_INITIALIZABLE_FS).fill(FS_UNKNOWN);
@@ -113,6 +115,7 @@ export class Cleancache {
   register(backend: Backend): CleancacheOps | null {
     const ops = backend.cleancache;
     if (!ops) return this.ops;
+    this.everRegistered = true;
     const old = this.ops;
     for (let i = 0; i < MAX_INITIALIZABLE_FS; i++) {
       if (this.fsMap[i] === FS_NO_BACKEND) this.fsMap[i] = ops.initFs(PAGE_SIZE);

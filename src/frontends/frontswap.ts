@@ -62,6 +62,8 @@ class SwapArea {
 }
 
 export class Frontswap {
+  /** Whether a backend with these ops was registered at any time (a report's hit ratio is n/a otherwise). */
+  everRegistered = false;
   readonly counters: FrontswapCounters = { loads: 0, succ_stores: 0, failed_stores: 0, invalidates: 0 };
   private ops: FrontswapOps | null = null;
   /** The registered backend: exclusive gets are read from it on every load (zswap can switch at runtime). */
@@ -93,6 +95,7 @@ export class Frontswap {
   register(backend: Backend): FrontswapOps | null {
     const ops = backend.frontswap;
     if (!ops) return this.ops;
+    this.everRegistered = true;
     const old = this.ops;
     for (let t = 0; t < MAX_SWAPFILES; t++) {
       if (this.needInit & (1 << t)) {

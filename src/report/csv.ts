@@ -1,7 +1,8 @@
 /**
  * `--format csv`: one row per (profile, pass, section, metric), long form,
- * so a spreadsheet or a CI script can pivot it. Lifecycle records and the
- * oracle's examples are left to the JSON report.
+ * so a spreadsheet or a CI script can pivot it. A figure that does not
+ * apply (JSON null, src/report/na.ts) is an empty value. Lifecycle records
+ * and the oracle's examples are left to the JSON report.
  */
 
 import { stringify } from 'csv-stringify/sync';
@@ -10,10 +11,10 @@ import type { Report } from './model.js';
 type Row = [string, string, string, string, number | string];
 
 function flatten(rows: Row[], profile: string, pass: string, path: string[], v: unknown): void {
-  if (v === null || v === undefined) return;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') {
+  if (v === undefined) return;
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') {
     const section = path.length > 1 ? path.slice(0, -1).join('.') : 'summary';
-    rows.push([profile, pass, section, path[path.length - 1]!, typeof v === 'boolean' ? String(v) : v]);
+    rows.push([profile, pass, section, path[path.length - 1]!, v === null ? '' : typeof v === 'boolean' ? String(v) : v]);
     return;
   }
   if (Array.isArray(v)) return;

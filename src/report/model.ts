@@ -10,19 +10,33 @@ import type { PassSummary } from '../sim/summary.js';
 import type { ParamMap } from '../trace/events.js';
 import { profileInfo, type ProfileInfo } from '../profiles/info.js';
 import { idOf, workloadName } from '../sweep/grid.js';
+import { SIGN_CONVENTION, savingOf, savingPctOf, type Na } from './na.js';
 
-export const REPORT_FORMAT = 1;
+/** 2: n/a figures are null (src/report/na.ts), savings are baseline − backend throughout (cpu_saved_ns), notes. */
+export const REPORT_FORMAT = 2;
 
+/**
+ * The backend against the baseline pass. Every field is baseline − backend
+ * (src/report/na.ts): positive, the backend uses less; null, n/a.
+ */
 export interface Delta {
   energy_saved_uj: number;
-  energy_saved_pct: number;
-  cpu_extra_ns: number;
+  /** Of the baseline's energy; null when that is 0. */
+  energy_saved_pct: Na;
+  energy_cpu_saved_uj: number;
+  energy_storage_saved_uj: number;
+  energy_dram_saved_uj: number;
+  energy_network_saved_uj: number;
+  cpu_saved_ns: number;
   swap_io_avoided: number;
+  swap_reads_avoided: number;
+  swap_writes_avoided: number;
   fs_reads_avoided: number;
+  fs_writes_avoided: number;
   sim_time_saved_ns: number;
-  /** Baseline p99 minus backend p99 (positive: the backend makes the slow tail faster). */
-  swap_in_p99_saved_ns: number;
-  page_cache_miss_p99_saved_ns: number;
+  /** Null when either pass had no swap-in (no p99). */
+  swap_in_p99_saved_ns: Na;
+  page_cache_miss_p99_saved_ns: Na;
 }
 
 export interface ReportRun {
@@ -61,6 +75,10 @@ export interface Report {
     frontswap_writethrough: boolean;
     verify_bytes: boolean;
   };
+  /** How to read the deltas: SIGN_CONVENTION. */
+  sign_convention: string;
+  /** Things the reader should know about how the run was set up (e.g. a default backend chosen for an imported trace). */
+  notes: string[];
   runs: ReportRun[];
   /** The baseline passes are shared by the variants of a profile; their violations count once. */
   verdict: { stale: number; lost: number; ok: boolean };
@@ -85,16 +103,24 @@ function roundDeep<T>(v: T): T {
 }
 
 export function deltaOf(b: PassSummary, base: PassSummary): Delta {
-  const saved = base.energy.total_uj - b.energy.total_uj;
+  const e = b.energy;
+  const be = base.energy;
   return {
-    energy_saved_uj: saved,
-    energy_saved_pct: base.energy.total_uj === 0 ? 0 : (100 * saved) / base.energy.total_uj,
-    cpu_extra_ns: b.cost.cpuNs - base.cost.cpuNs,
+    energy_saved_uj: be.total_uj - e.total_uj,
+    energy_saved_pct: savingPctOf(be.total_uj, e.total_uj),
+    energy_cpu_saved_uj: be.cpu_uj - e.cpu_uj,
+    energy_storage_saved_uj: be.storage_uj - e.storage_uj,
+    energy_dram_saved_uj: be.dram_uj - e.dram_uj,
+    energy_network_saved_uj: be.network_uj - e.network_uj,
+    cpu_saved_ns: base.cost.cpuNs - b.cost.cpuNs,
     swap_io_avoided: base.io.swap_reads + base.io.swap_writes - (b.io.swap_reads + b.io.swap_writes),
+    swap_reads_avoided: base.io.swap_reads - b.io.swap_reads,
+    swap_writes_avoided: base.io.swap_writes - b.io.swap_writes,
     fs_reads_avoided: base.io.fs_reads - b.io.fs_reads,
+    fs_writes_avoided: base.io.fs_writes - b.io.fs_writes,
     sim_time_saved_ns: base.sim_time_ns - b.sim_time_ns,
-    swap_in_p99_saved_ns: base.latency.swap_in.p99_ns - b.latency.swap_in.p99_ns,
-    page_cache_miss_p99_saved_ns: base.latency.page_cache_miss.p99_ns - b.latency.page_cache_miss.p99_ns,
+    swap_in_p99_saved_ns: savingOf(base.latency.swap_in.p99_ns, b.latency.swap_in.p99_ns),
+    page_cache_miss_p99_saved_ns: savingOf(base.latency.page_cache_miss.p99_ns, b.latency.page_cache_miss.p99_ns),
   };
 }
 
@@ -128,18 +154,25 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
     zpool: takes.has('zpool') && chosen['zpool'] !== undefined ? String(c.params['zpool']) : null,
     max_pool_percent: takes.has('max_pool_percent') && chosen['max_pool_percent'] !== undefined ? Number(c.params['max_pool_percent']) : null,
   };
+  const notes = [...c.notes];
+  // A backend pass in which no backend was ever loaded is the baseline pass again: no comparison.
+  const unloaded = r.runs.filter((run) => run.baseline && !run.backend.backend_loaded).map((run) => run.profile);
+  if (unloaded.length > 0) {
+    notes.push(`no backend was loaded in the ${[...new Set(unloaded)].join(', ')} run (the trace names none and loads none): it is shown alone, without a baseline; choose one with --backend NAME`);
+  }
   const runs = r.runs.map((run) => {
     stale += run.backend.oracle.stale;
     lost += run.backend.oracle.lost;
+    const baseline = run.backend.backend_loaded ? run.baseline : null;
     return {
       id: idOf({ ...idParts, profile: run.variant ? `${run.profile}@${run.variant}` : run.profile }),
       profile: run.profile,
       variant: run.variant,
       model: profileInfo(run.profileDef, compressor),
       backend: run.backend,
-      baseline: run.baseline,
-      delta: run.baseline ? deltaOf(run.backend, run.baseline) : null,
-      ...(o.uncertainty && run.baseline ? { uncertainty: uncertaintyOf(run.backend, run.baseline, run.profileDef, compressor, o.uncertaintySeed ?? c.seed) } : {}),
+      baseline,
+      delta: baseline ? deltaOf(run.backend, baseline) : null,
+      ...(o.uncertainty && baseline ? { uncertainty: uncertaintyOf(run.backend, baseline, run.profileDef, compressor, o.uncertaintySeed ?? c.seed) } : {}),
     };
   });
   return roundDeep({
@@ -158,6 +191,8 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       frontswap_writethrough: c.writethrough,
       verify_bytes: c.verifyBytes,
     },
+    sign_convention: SIGN_CONVENTION,
+    notes,
     runs,
     verdict: { stale, lost, ok: stale === 0 && lost === 0 },
   } satisfies Report);

@@ -5,14 +5,19 @@
  */
 
 import { uncertaintyLines } from './uncertainty.js';
-import Table from 'cli-table3';
-import type { LatencyStats } from '../cost/latency.js';
-import type { PassSummary } from '../sim/summary.js';
+import type { PassSummary, ReportedLatency } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
 import type { Report, ReportRun } from './model.js';
+import { NA_TEXT, SIGN_CONVENTION, savingOf, showNa, type Na } from './na.js';
+import { DEFAULT_WIDTH, fitTable, wrapLine, type Align } from './layout.js';
 
-/** The cli-table3 style of every table tmemsim prints: no colours, compact rows. */
-export const TABLE_STYLE = { head: [] as string[], border: [] as string[], compact: true };
+export { TABLE_STYLE } from './layout.js';
+
+/** How to lay out a text report. */
+export interface TextOptions {
+  /** Columns to fit (default 100: layout.ts's DEFAULT_WIDTH). */
+  width?: number;
+}
 
 function fmt(x: number, d = 2): string {
   if (!Number.isFinite(x)) return String(x);
@@ -24,51 +29,60 @@ const ms = (ns: number): string => fmt(ns / 1e6, 3);
 const mj = (uj: number): string => fmt(uj / 1000, 3);
 const us = (ns: number): string => fmt(ns / 1000, 2);
 const uj = (x: number): string => fmt(x, 2);
+/** A saving (baseline − backend) with its sign: +: the backend uses less; -: more. */
+const signed = (show: (x: number) => string) => (x: number): string => (x > 0 ? `+${show(x)}` : show(x));
 
 /** One baseline-delta line on a latency distribution: p50/p95/p99 of both passes and the p99 saving. */
-function latencyLine(what: string, b: LatencyStats, base: LatencyStats, savedNs: number): string {
-  const q = (s: LatencyStats): string => `${us(s.p50_ns)} / ${us(s.p95_ns)} / ${us(s.p99_ns)}`;
-  const verb = savedNs >= 0 ? 'saves' : 'costs';
-  return `    ${what} latency: p99 ${verb} ${us(Math.abs(savedNs))} µs; p50/p95/p99 ${q(b)} µs against ${q(base)} µs (${fmt(b.count)} vs ${fmt(base.count)} operations)`;
+function latencyLine(what: string, ops: string, b: ReportedLatency, base: ReportedLatency, savedNs: Na): string {
+  const q = (s: ReportedLatency): string => (s.count === 0 ? `${NA_TEXT} (no ${ops})` : `${us(s.p50_ns!)} / ${us(s.p95_ns!)} / ${us(s.p99_ns!)} µs`);
+  return `    ${what} p99 saved: ${showNa(savedNs, (x) => `${signed(us)(x)} µs`)}; p50/p95/p99 ${q(b)} against ${q(base)} (${fmt(b.count)} vs ${fmt(base.count)} ${ops})`;
 }
 
 interface Line {
   label: string;
-  get: (p: PassSummary) => number;
+  get: (p: PassSummary) => Na;
   show: (x: number) => string;
-  /** How to show the saving (baseline - backend); omitted = no delta column. */
-  saving?: (base: number, b: number) => string;
+  /** Show the saving (baseline − backend) in the saving column. */
+  saving?: boolean;
+  /** The denominator a ratio is of (shown beside it), e.g. the lookups of a hit ratio. */
+  of?: (p: PassSummary) => number;
 }
 
-const minus = (show: (x: number) => string) => (base: number, b: number) => show(base - b);
-
 const LINES: Line[] = [
-  { label: 'simulated time (ms)', get: (p) => p.sim_time_ns, show: ms, saving: minus(ms) },
-  { label: 'CPU time (ms)', get: (p) => p.cost.cpuNs, show: ms, saving: minus(ms) },
-  { label: 'energy total (mJ)', get: (p) => p.energy.total_uj, show: mj, saving: minus(mj) },
-  { label: '  CPU (mJ)', get: (p) => p.energy.cpu_uj, show: mj, saving: minus(mj) },
-  { label: '  storage (mJ)', get: (p) => p.energy.storage_uj, show: mj, saving: minus(mj) },
-  { label: '    active: per operation (mJ)', get: (p) => p.energy.storage_active_uj, show: mj, saving: minus(mj) },
-  { label: '    idle (mJ)', get: (p) => p.energy.storage_idle_uj, show: mj, saving: minus(mj) },
-  { label: '  DRAM (mJ)', get: (p) => p.energy.dram_uj, show: mj, saving: minus(mj) },
-  { label: '  network (mJ)', get: (p) => p.energy.network_uj, show: mj, saving: minus(mj) },
-  { label: 'energy per swap-in (µJ)', get: (p) => p.energy_per_op.swap_in.uj, show: uj, saving: minus(uj) },
-  { label: 'energy per page-cache miss (µJ)', get: (p) => p.energy_per_op.page_cache_miss.uj, show: uj, saving: minus(uj) },
-  { label: 'energy per swap-out (µJ)', get: (p) => p.energy_per_op.swap_out.uj, show: uj, saving: minus(uj) },
-  { label: 'energy per cleancache put (µJ)', get: (p) => p.energy_per_op.cleancache_put.uj, show: uj, saving: minus(uj) },
-  { label: 'swap-in latency p99 (µs)', get: (p) => p.latency.swap_in.p99_ns, show: us, saving: minus(us) },
-  { label: 'page-cache miss latency p99 (µs)', get: (p) => p.latency.page_cache_miss.p99_ns, show: us, saving: minus(us) },
-  { label: 'swap device reads', get: (p) => p.io.swap_reads, show: fmt, saving: minus(fmt) },
-  { label: 'swap device writes', get: (p) => p.io.swap_writes, show: fmt, saving: minus(fmt) },
-  { label: 'filesystem reads', get: (p) => p.io.fs_reads, show: fmt, saving: minus(fmt) },
-  { label: 'filesystem writes', get: (p) => p.io.fs_writes, show: fmt, saving: minus(fmt) },
-  { label: 'frontswap load hit ratio', get: (p) => p.ratios.frontswap_load_hit, show: pct },
-  { label: 'cleancache get hit ratio', get: (p) => p.ratios.cleancache_get_hit, show: pct },
-  { label: 'page cache hit ratio', get: (p) => p.ratios.pagecache_hit, show: pct },
+  { label: 'simulated time (ms)', get: (p) => p.sim_time_ns, show: ms, saving: true },
+  { label: 'CPU time (ms)', get: (p) => p.cost.cpuNs, show: ms, saving: true },
+  { label: 'energy total (mJ)', get: (p) => p.energy.total_uj, show: mj, saving: true },
+  { label: '  CPU (mJ)', get: (p) => p.energy.cpu_uj, show: mj, saving: true },
+  { label: '  storage (mJ)', get: (p) => p.energy.storage_uj, show: mj, saving: true },
+  { label: '    active: per operation (mJ)', get: (p) => p.energy.storage_active_uj, show: mj, saving: true },
+  { label: '    idle (mJ)', get: (p) => p.energy.storage_idle_uj, show: mj, saving: true },
+  { label: '  DRAM (mJ)', get: (p) => p.energy.dram_uj, show: mj, saving: true },
+  { label: '  network (mJ)', get: (p) => p.energy.network_uj, show: mj, saving: true },
+  { label: 'energy per swap-in (µJ)', get: (p) => p.energy_per_op.swap_in.uj, show: uj, saving: true },
+  { label: 'energy per page-cache miss (µJ)', get: (p) => p.energy_per_op.page_cache_miss.uj, show: uj, saving: true },
+  { label: 'energy per swap-out (µJ)', get: (p) => p.energy_per_op.swap_out.uj, show: uj, saving: true },
+  { label: 'energy per cleancache put (µJ)', get: (p) => p.energy_per_op.cleancache_put.uj, show: uj, saving: true },
+  { label: 'swap-in latency p99 (µs)', get: (p) => p.latency.swap_in.p99_ns, show: us, saving: true },
+  { label: 'page-cache miss latency p99 (µs)', get: (p) => p.latency.page_cache_miss.p99_ns, show: us, saving: true },
+  { label: 'swap device reads', get: (p) => p.io.swap_reads, show: fmt, saving: true },
+  { label: 'swap device writes', get: (p) => p.io.swap_writes, show: fmt, saving: true },
+  { label: 'filesystem reads', get: (p) => p.io.fs_reads, show: fmt, saving: true },
+  { label: 'filesystem writes', get: (p) => p.io.fs_writes, show: fmt, saving: true },
+  { label: 'frontswap load hit ratio (of swap-ins)', get: (p) => p.ratios.frontswap_load_hit, show: pct, of: (p) => p.mm.swap_ins },
+  { label: 'cleancache get hit ratio (of gets)', get: (p) => p.ratios.cleancache_get_hit, show: pct, of: (p) => p.cleancache.succ_gets + p.cleancache.failed_gets },
+  { label: 'page cache hit ratio (of lookups)', get: (p) => p.ratios.pagecache_hit, show: pct, of: (p) => p.mm.pgcache_hits + p.mm.pgcache_misses },
   { label: 'compression ratio', get: (p) => p.ratios.compression_ratio, show: (x) => fmt(x, 2) },
   { label: 'pool pages (end / peak)', get: (p) => p.pool.pool_pages, show: fmt },
   { label: 'stored pages (end)', get: (p) => p.pool.stored_pages, show: fmt },
 ];
+
+/** A line's figure of one pass, with the denominator of a ratio. */
+function cell(l: Line, p: PassSummary): string {
+  if (l.label.startsWith('pool pages')) return `${fmt(p.pool.pool_pages)} / ${fmt(p.pool.peak_pool_pages)}`;
+  const x = l.get(p);
+  const shown = showNa(x, l.show);
+  return l.of && x !== null ? `${shown} of ${fmt(l.of(p))}` : shown;
+}
 
 /** The profile constants behind the run's figures, in two lines. */
 function modelLine(run: ReportRun): string {
@@ -82,52 +96,42 @@ function modelLine(run: ReportRun): string {
 
 /**
  * The baseline-delta block: the backend against the same trace without one,
- * one line each for energy, CPU, device I/O and the two latency distributions.
+ * one line each for energy, CPU, device I/O and the two latency
+ * distributions, every figure a saving (baseline − backend, + = less).
  */
 function deltaLines(run: ReportRun): string[] {
   const d = run.delta!;
   const b = run.backend;
   const base = run.baseline!;
-  const name = b.backend ?? 'no backend';
-  const sc = (x: number): string => (x >= 0 ? 'saves' : 'costs');
-  // Each component as the change from the baseline (+ the backend uses more).
-  const part = (label: string, saved: number): string => `${label} ${saved > 0 ? '-' : saved < 0 ? '+' : ''}${mj(Math.abs(saved))}`;
-  const e = b.energy;
-  const be = base.energy;
-  const cpuRatio = base.cost.cpuNs === 0 ? '' : ` (${fmt(b.cost.cpuNs / base.cost.cpuNs, 2)}× the baseline's)`;
-  const swapIo = d.swap_io_avoided;
+  const name = b.backend ?? 'the backend';
+  const cpuRatio = base.cost.cpuNs === 0 ? '' : ` (${name} uses ${fmt(b.cost.cpuNs / base.cost.cpuNs, 2)}× the baseline's)`;
+  const n = signed(fmt);
   return [
-    `  against no backend, ${name}:`,
-    `    energy: ${sc(d.energy_saved_uj)} ${mj(Math.abs(d.energy_saved_uj))} mJ (${fmt(Math.abs(d.energy_saved_pct), 1)} %): ` +
-      `${[part('CPU', be.cpu_uj - e.cpu_uj), part('storage', be.storage_uj - e.storage_uj), part('DRAM', be.dram_uj - e.dram_uj), part('network', be.network_uj - e.network_uj)].join(', ')} mJ`,
-    `    CPU: ${d.cpu_extra_ns >= 0 ? 'costs' : 'saves'} ${ms(Math.abs(d.cpu_extra_ns))} ms of CPU time${cpuRatio}`,
-    `    device I/O: ${swapIo >= 0 ? 'avoids' : 'adds'} ${fmt(Math.abs(swapIo))} swap I/Os (${fmt(base.io.swap_reads - b.io.swap_reads)} reads, ${fmt(base.io.swap_writes - b.io.swap_writes)} writes) and ${d.fs_reads_avoided >= 0 ? 'avoids' : 'adds'} ${fmt(Math.abs(d.fs_reads_avoided))} filesystem reads`,
-    latencyLine('swap-in', b.latency.swap_in, base.latency.swap_in, d.swap_in_p99_saved_ns),
-    latencyLine('page-cache miss', b.latency.page_cache_miss, base.latency.page_cache_miss, d.page_cache_miss_p99_saved_ns),
+    `  against no backend (${SIGN_CONVENTION}):`,
+    `    energy saved: ${signed(mj)(d.energy_saved_uj)} mJ (${showNa(d.energy_saved_pct, (x) => `${signed((y) => fmt(y, 1))(x)} %`)}): ` +
+      `CPU ${signed(mj)(d.energy_cpu_saved_uj)}, storage ${signed(mj)(d.energy_storage_saved_uj)}, DRAM ${signed(mj)(d.energy_dram_saved_uj)}, network ${signed(mj)(d.energy_network_saved_uj)} mJ`,
+    `    CPU time saved: ${signed(ms)(d.cpu_saved_ns)} ms${cpuRatio}`,
+    `    swap I/Os avoided: ${n(d.swap_io_avoided)} (reads ${n(d.swap_reads_avoided)}, writes ${n(d.swap_writes_avoided)}); filesystem reads avoided: ${n(d.fs_reads_avoided)}`,
+    latencyLine('swap-in latency', 'swap-ins', b.latency.swap_in, base.latency.swap_in, d.swap_in_p99_saved_ns),
+    latencyLine('page-cache miss latency', 'misses', b.latency.page_cache_miss, base.latency.page_cache_miss, d.page_cache_miss_p99_saved_ns),
   ];
 }
 
-function summaryTable(run: ReportRun): string {
-  const head = ['', `${run.backend.backend ?? 'no backend'}`];
+function summaryTable(run: ReportRun, width: number): string {
+  const head = ['', `${run.backend.backend ?? (run.backend.backend_loaded ? 'backend' : 'no backend')}`];
   if (run.baseline) head.push('baseline (no backend)', 'saving');
-  const t = new Table({ head, style: TABLE_STYLE, colAligns: ['left', 'right', 'right', 'right'] });
+  const rows: string[][] = [];
   for (const l of LINES) {
-    const b = l.get(run.backend);
-    let shown = l.show(b);
-    if (l.label.startsWith('pool pages')) shown = `${fmt(run.backend.pool.pool_pages)} / ${fmt(run.backend.pool.peak_pool_pages)}`;
-    const row = [l.label, shown];
-    if (run.baseline) {
-      const base = l.get(run.baseline);
-      row.push(l.label.startsWith('pool pages') ? '-' : l.show(base), l.saving ? l.saving(base, b) : '');
-    }
-    t.push(row);
+    const row = [l.label, cell(l, run.backend)];
+    if (run.baseline) row.push(cell(l, run.baseline), l.saving ? showNa(savingOf(l.get(run.baseline), l.get(run.backend)), signed(l.show)) : '');
+    rows.push(row);
   }
-  return t.toString();
+  return fitTable({ head, rows, align: ['left', 'right', 'right', 'right'], width });
 }
 
-function counterTable(r: Report): string {
+function counterTable(r: Report, width: number): string {
   const head = ['counter', ...r.runs.map((x) => (x.variant ? `${x.profile}/${x.variant}` : x.profile))];
-  const t = new Table({ head, style: TABLE_STYLE, colAligns: ['left', ...r.runs.map(() => 'right' as const)] });
+  const rows: string[][] = [];
   const groups: [string, (p: PassSummary) => Record<string, number>][] = [
     ['frontswap', (p) => ({ ...p.frontswap })],
     ['cleancache', (p) => ({ ...p.cleancache })],
@@ -139,15 +143,15 @@ function counterTable(r: Report): string {
     for (const k of Object.keys(get(first))) {
       const vals = r.runs.map((x) => get(x.backend)[k] ?? 0);
       if (name !== 'frontswap' && name !== 'cleancache' && vals.every((v) => v === 0)) continue;
-      t.push([`${name}/${k}`, ...vals.map((v) => fmt(v))]);
+      rows.push([`${name}/${k}`, ...vals.map((v) => fmt(v))]);
     }
   }
-  return t.toString();
+  return fitTable({ head, rows, align: ['left', ...r.runs.map((): Align => 'right')], width });
 }
 
 /** The counters at each mark of the trace (one column a mark); rows that stay 0 at every mark are left out. */
-function marksTable(marks: MarkSnapshot[]): string {
-  const t = new Table({ head: ['counter', ...marks.map((k) => k.name)], style: TABLE_STYLE, colAligns: ['left', ...marks.map(() => 'right' as const)] });
+function marksTable(marks: MarkSnapshot[], width: number): string {
+  const out: string[][] = [];
   const rows = new Map<string, (x: MarkSnapshot) => number | undefined>();
   for (const k of marks) {
     for (const [g, c] of Object.entries(k.debugfs)) {
@@ -160,35 +164,38 @@ function marksTable(marks: MarkSnapshot[]): string {
   for (const [label, get] of rows) {
     const vals = marks.map(get);
     if (vals.every((v) => v === undefined || v === 0)) continue;
-    t.push([label, ...vals.map((v) => (v === undefined ? 'n/a' : fmt(v)))]);
+    out.push([label, ...vals.map((v) => (v === undefined ? NA_TEXT : fmt(v)))]);
   }
-  return t.toString();
+  return fitTable({ head: ['counter', ...marks.map((k) => k.name)], rows: out, align: ['left', ...marks.map((): Align => 'right')], width });
 }
 
-function lifecycleTable(run: ReportRun): string {
-  const t = new Table({
-    head: ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)', 'mJ', 'drained at (ms)', 'fs hit before/after', 'cc hit before/after'],
-    style: TABLE_STYLE,
-  });
-  for (const l of run.backend.lifecycle) {
-    t.push([
-      `#${l.event}`, ms(l.t_ns), l.op, l.backend, l.strategy, l.outcome, fmt(l.pages_dropped), fmt(l.pages_to_ram), fmt(l.pages_to_disk),
-      ms(l.duration_ns), ms(l.cpu_ns), mj(l.energy_uj), l.drained_ns === null ? '-' : ms(l.drained_ns),
-      `${pct(l.frontswap_hit_before)} / ${pct(l.frontswap_hit_after)}`, `${pct(l.cleancache_hit_before)} / ${pct(l.cleancache_hit_after)}`,
-    ]);
-  }
-  return t.toString();
+/** "before / after" of two hit ratios over the stretches around a lifecycle event. */
+const beforeAfter = (a: Na, b: Na): string => `${showNa(a, pct)} / ${showNa(b, pct)}`;
+
+function lifecycleTable(run: ReportRun, width: number): string {
+  const head = ['event', 't (ms)', 'op', 'backend', 'strategy', 'outcome', 'dropped', 'to RAM', 'to disk', 'took (ms)', 'CPU (ms)', 'mJ', 'drained at (ms)', 'fs hit before / after', 'cc hit before / after'];
+  const rows = run.backend.lifecycle.map((l) => [
+    `#${l.event}`, ms(l.t_ns), l.op, l.backend, l.strategy, l.outcome, fmt(l.pages_dropped), fmt(l.pages_to_ram), fmt(l.pages_to_disk),
+    ms(l.duration_ns), ms(l.cpu_ns), mj(l.energy_uj), l.drained_ns === null ? NA_TEXT : ms(l.drained_ns),
+    beforeAfter(l.frontswap_hit_before, l.frontswap_hit_after), beforeAfter(l.cleancache_hit_before, l.cleancache_hit_after),
+  ]);
+  const align: Align[] = head.map((_, i) => (i >= 6 && i <= 12 ? 'right' : 'left'));
+  return fitTable({ head, rows, align, keys: [0], width });
 }
 
-function poolTable(run: ReportRun): string {
-  const t = new Table({ head: ['pool', 'compressor', 'zpool', 'created (ms)', 'destroyed (ms)', 'pages (end)', 'pages (peak)'], style: TABLE_STYLE });
-  for (const p of run.backend.pools) {
-    t.push([String(p.id), p.compressor, p.zpool, ms(p.created_ns), p.destroyed_ns === null ? 'alive' : ms(p.destroyed_ns), fmt(p.stored_pages), fmt(p.stored_pages_peak)]);
-  }
-  return t.toString();
+function poolTable(run: ReportRun, width: number): string {
+  const head = ['pool', 'compressor', 'zpool', 'created (ms)', 'destroyed (ms)', 'pages (end)', 'pages (peak)'];
+  const rows = run.backend.pools.map((p) => [String(p.id), p.compressor, p.zpool, ms(p.created_ns), p.destroyed_ns === null ? 'alive' : ms(p.destroyed_ns), fmt(p.stored_pages), fmt(p.stored_pages_peak)]);
+  return fitTable({ head, rows, width });
 }
 
-export function renderTable(r: Report): string {
+/** Every line of `text` that is not part of a table box, wrapped to `width` with a hanging indent. */
+export function wrapProse(text: string, width: number): string {
+  return text.split('\n').map((l) => (/^[┌│├└]/.test(l) ? l : wrapLine(l, width, 4))).join('\n');
+}
+
+export function renderTable(r: Report, o: TextOptions = {}): string {
+  const width = o.width ?? DEFAULT_WIDTH;
   const c = r.config;
   const out: string[] = [];
   out.push(`tmemsim: ${r.trace}`);
@@ -196,22 +203,25 @@ export function renderTable(r: Report): string {
   const params = Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   out.push(`  backend ${c.backend ?? 'none'}${c.compressor ? ` (${c.compressor})` : ''}, RAM ${fmt(c.ram_pages)} pages (${fmt((c.ram_pages * 4096) / 2 ** 20, 1)} MiB), seed ${c.seed}, ${c.verify_bytes ? 'bytes verified' : 'fast mode: tags only'}`);
   if (params) out.push(`  params: ${params}`);
+  for (const n of r.notes) out.push(`  note: ${n}`);
   for (const run of r.runs) {
     out.push('', `profile ${run.profile}${run.variant ? `, rmmod strategy ${run.variant}` : ''}: ${fmt(run.backend.events)} events`);
     out.push(modelLine(run));
-    out.push(summaryTable(run));
+    if (run.baseline) out.push(`  saving column: ${SIGN_CONVENTION}`);
+    out.push(summaryTable(run, width));
     if (run.delta) out.push(...deltaLines(run));
     if (run.uncertainty) out.push(...uncertaintyLines(run.uncertainty));
-    if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run));
-    if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run));
-    if (run.backend.marks) out.push('', `counters at each mark (${run.profile}, ${run.backend.backend ?? 'no backend'})`, marksTable(run.backend.marks));
+    if (run.backend.lifecycle.length > 0) out.push('', `lifecycle (${run.profile})`, lifecycleTable(run, width));
+    if (run.backend.pools.length > 0) out.push('', `pools (${run.profile})`, poolTable(run, width));
+    if (run.backend.marks) out.push('', `counters at each mark (${run.profile}, ${run.backend.backend ?? 'no backend'})`, marksTable(run.backend.marks, width));
   }
-  out.push('', 'counters', counterTable(r));
+  out.push('', 'counters', counterTable(r, width));
   out.push('');
   if (r.verdict.ok) out.push('oracle: every load and get verified; 0 stale, 0 lost');
   else {
     out.push(`oracle: FAILED: ${r.verdict.stale} stale, ${r.verdict.lost} lost`);
     for (const run of r.runs) for (const e of run.backend.oracle.examples) out.push(`  [${run.profile}] ${e}`);
   }
-  return out.join('\n') + '\n';
+  // Prose lines wrap at spaces (tables are already fitted).
+  return wrapProse(out.join('\n'), width) + '\n';
 }

@@ -74,12 +74,16 @@ export interface RunConfig {
   injections: Injection[];
   /** Time-series points per pass (0: none). */
   seriesPoints: number;
+  /** --backend none: one pass per profile without any backend (insmod events ignored), no baseline pass. */
+  noBackend: boolean;
+  /** Sentences for the report about how the run was set up (a default it chose). */
+  notes: string[];
 }
 
 export const DEFAULT_PROFILES = ['ssd', 'mobile'];
 export const DEFAULT_RAM_PAGES = 65536; // 256 MiB
 
-export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides = {}): RunConfig {
+export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides = {}, sourceNotes: readonly string[] = []): RunConfig {
   const c = header.config;
   if (c.page_size !== undefined && c.page_size !== PAGE_SIZE) {
     throw new UsageError(`page size ${c.page_size} is not supported`, { file, field: 'config.page_size' }, String(PAGE_SIZE));
@@ -96,7 +100,15 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   if (factory) {
     const merged: ParamMap = { ...(c.params ?? {}), ...(o.params ?? {}) };
     if (compressor !== null && factory.compressorParam) merged[factory.compressorParam] = compressor;
-    params = withField(() => resolveParams(factory.name, factory.params, merged), undefined, file);
+    try {
+      params = resolveParams(factory.name, factory.params, merged);
+    } catch (e) {
+      // A bad key or value from the command line (-p, --compressor) is the flag's fault, not the trace's.
+      const key = e instanceof UsageError ? e.where.field : undefined;
+      if (e instanceof UsageError && key !== undefined && o.params && key in o.params) throw new UsageError(e.what, { field: `-p ${key}` }, e.accepted);
+      if (e instanceof UsageError && key !== undefined && o.compressor && key === factory.compressorParam) throw new UsageError(e.what, { field: '--compressor' }, e.accepted);
+      throw e instanceof UsageError ? new UsageError(e.what, { ...e.where, file }, e.accepted) : e;
+    }
     // A codec whose optional native package is missing: one line now, before any pass runs.
     const codec = factory.compressorParam ? params[factory.compressorParam] : undefined;
     if (typeof codec === 'string') {
@@ -107,6 +119,10 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
       checkCompressor(codec, where);
     }
   }
+  const noBackend = o.backend === null;
+  if (noBackend && o.rmmodStrategies) throw new UsageError('--rmmod-strategy compares ways of unloading a backend, and --backend none loads none', { field: '--rmmod-strategy' }, 'a backend (--backend NAME), or no --rmmod-strategy');
+  // A source's notes are about the header's defaults; a backend from the command line replaces them.
+  const notes = fromCli ? [] : [...sourceNotes];
   const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
   // A profile file names itself and the bad field in its errors; a name is checked against the registry.
   const profiles = profNames.map((n) => (isProfilePath(n) ? loadProfileFile(n) : withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file)));
@@ -130,13 +146,15 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     writethrough: c.frontswap_writethrough ?? false,
     content: header.content ?? {},
     verifyBytes: !o.fast,
-    baseline: o.baseline ?? true,
+    baseline: noBackend ? false : o.baseline ?? true,
     backendOverride: o.backend ?? null,
     paramOverrides: { ...(o.params ?? {}), ...(compressor !== null && o.compressor && factory?.compressorParam ? { [factory.compressorParam]: compressor } : {}) },
     variants: o.rmmodStrategies ? o.rmmodStrategies.map((n) => getRmmodStrategy(n, '--rmmod-strategy').name) : [null],
     zombieRate: o.zombieRate ?? DEFAULT_ZOMBIE_RATE,
     injections: o.at ?? [],
     seriesPoints: o.series ?? 0,
+    noBackend,
+    notes,
   };
 }
 

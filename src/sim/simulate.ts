@@ -69,14 +69,14 @@ export type SourceOpener = () => TraceSource;
 
 export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress): Promise<RunResult> {
   const first = open();
-  const cfg = resolveConfig(first.header, first.path, overrides);
+  const cfg = resolveConfig(first.header, first.path, overrides, first.notes);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
   const runs: ProfileRun[] = [];
   // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
   let shared: Corpus | null | undefined;
   const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
   let pass = 0;
-  const passes = cfg.profiles.length * ((cfg.baseline ? 1 : 0) + cfg.variants.length);
+  const passes = cfg.profiles.length * (cfg.noBackend ? 1 : (cfg.baseline ? 1 : 0) + cfg.variants.length);
   const label = (p: Profile, what: string): RunProgress | undefined => {
     progress?.pass(++pass, `${p.name} ${what}`);
     return progress;
@@ -85,6 +85,15 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   try {
     const sampler = (): Sampler | undefined => (cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined);
     for (const profile of cfg.profiles) {
+      if (cfg.noBackend) {
+        // --backend none: the one pass is the no-backend pass; there is nothing to compare it with.
+        const s = sampler();
+        const only = await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'no backend'), sampler: s });
+        const run: ProfileRun = { profile: profile.name, profileDef: profile, variant: null, backend: only, baseline: null };
+        if (s) run.series = { backend: s.series, baseline: null };
+        runs.push(run);
+        continue;
+      }
       // The baseline has no backend, so every variant shares it.
       const bs = sampler();
       const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'baseline'), sampler: bs }) : null;

@@ -14,18 +14,35 @@ import type { Profile } from '../profiles/profile.js';
 import type { LifecycleRecord, LifecycleSnapshot, Machine, MachineStats } from './machine.js';
 import type { OracleCounts } from './oracle.js';
 import type { MarkSnapshot } from './marks.js';
+import { meanOrNa, ratioOrNa, tmemRatioOrNa, type Na } from '../report/na.js';
 
-/** A lifecycle event as reported: what it moved, what it cost, hit ratios in the stretch before and after it. */
+/**
+ * A lifecycle event as reported: what it moved, what it cost, hit ratios in
+ * the stretch before and after it (null: no lookups in that stretch).
+ */
 export interface LifecycleEntry extends Omit<LifecycleRecord, 'snapshot'> {
   energy_uj: number;
-  frontswap_hit_before: number;
-  frontswap_hit_after: number;
-  cleancache_hit_before: number;
-  cleancache_hit_after: number;
+  frontswap_hit_before: Na;
+  frontswap_hit_after: Na;
+  cleancache_hit_before: Na;
+  cleancache_hit_after: Na;
+}
+
+/** A latency distribution as reported: the quantiles are null when there was no such operation (count 0). */
+export interface ReportedLatency {
+  count: number;
+  mean_ns: Na;
+  p50_ns: Na;
+  p95_ns: Na;
+  p99_ns: Na;
+  max_ns: Na;
 }
 
 export interface PassSummary {
+  /** The backend loaded at the end of the pass (null: none). */
   backend: string | null;
+  /** Whether a backend was loaded at any time of the pass (at boot or by an insmod event). */
+  backend_loaded: boolean;
   events: number;
   sim_time_ns: number;
   frontswap: FrontswapCounters & { frontswap_curr_pages: number };
@@ -34,12 +51,21 @@ export interface PassSummary {
   mm: MachineStats & { resident_anon: number; resident_file: number; free_pages: number; swap_slots_used: number };
   pool: { pool_pages: number; peak_pool_pages: number; stored_pages: number; stored_bytes: number };
   io: { swap_reads: number; swap_writes: number; fs_reads: number; fs_writes: number };
+  /**
+   * Ratios (src/report/na.ts: null when the denominator is 0, and the tmem
+   * hit ratios in a pass that never had a backend). frontswap_load_hit:
+   * swap-ins served by frontswap / swap-ins (mm.swap_ins_frontswap /
+   * mm.swap_ins); cleancache_get_hit: cleancache succ_gets / (succ_gets +
+   * failed_gets); pagecache_hit: mm.pgcache_hits / (pgcache_hits +
+   * pgcache_misses); compression_ratio: bytes in / bytes out of the
+   * compressor; pool_density: stored pages / pool pages.
+   */
   ratios: {
-    frontswap_load_hit: number;
-    cleancache_get_hit: number;
-    pagecache_hit: number;
-    compression_ratio: number;
-    pool_density: number;
+    frontswap_load_hit: Na;
+    cleancache_get_hit: Na;
+    pagecache_hit: Na;
+    compression_ratio: Na;
+    pool_density: Na;
   };
   cost: CostTotals;
   energy: EnergyBreakdown;
@@ -58,7 +84,7 @@ export interface PassSummary {
   /** Time the storage device was serving operations, ns (the rest of sim_time_ns it idles). */
   storage_busy_ns: number;
   /** Modelled latency distributions (src/cost/latency.ts: nearest-rank quantiles within 0.05 %). */
-  latency: { swap_in: LatencyStats; page_cache_miss: LatencyStats };
+  latency: { swap_in: ReportedLatency; page_cache_miss: ReportedLatency };
   oracle: OracleCounts & { examples: string[] };
   lifecycle: LifecycleEntry[];
   /** The backend's pools over the run (zswap), if it keeps them. */
@@ -69,23 +95,30 @@ export interface PassSummary {
 
 export interface OpEnergy {
   count: number;
-  /** Mean energy per operation, µJ, and its CPU / storage / DRAM / network parts. */
-  uj: number;
-  cpu_uj: number;
-  storage_uj: number;
-  dram_uj: number;
-  network_uj: number;
+  /** Mean energy per operation, µJ, and its CPU / storage / DRAM / network parts (null: no such operation). */
+  uj: Na;
+  cpu_uj: Na;
+  storage_uj: Na;
+  dram_uj: Na;
+  network_uj: Na;
 }
 
-function opEnergy(o: OpCharges, p: Profile): OpEnergy {
+/** `applies` false: a tmem operation in a pass without a backend (the kernel's hook returns at once): every mean is n/a. */
+function opEnergy(o: OpCharges, p: Profile, applies = true): OpEnergy {
   const e = activeEnergyOf(o, p);
   const n = o.count;
-  const per = (x: number): number => (n === 0 ? 0 : x / n);
+  const per = (x: number): Na => (applies ? meanOrNa(x, n) : null);
   return { count: n, uj: per(e.total_uj), cpu_uj: per(e.cpu_uj), storage_uj: per(e.storage_uj), dram_uj: per(e.dram_uj), network_uj: per(e.network_uj) };
 }
 
-function ratio(a: number, b: number): number {
-  return b === 0 ? 0 : a / b;
+function latencyOf(s: LatencyStats): ReportedLatency {
+  if (s.count === 0) return { count: 0, mean_ns: null, p50_ns: null, p95_ns: null, p99_ns: null, max_ns: null };
+  return { ...s };
+}
+
+/** Whether a backend was loaded at any time of the pass (at boot or by an insmod event). */
+function hadBackend(m: Machine, withBackend: boolean): boolean {
+  return withBackend && (m.backend !== null || m.lifecycle.some((r) => r.op === 'insmod' && r.outcome === 'ok'));
 }
 
 export function summarize(m: Machine, o: { events: number; profile: Profile; withBackend: boolean }): PassSummary {
@@ -96,8 +129,11 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
   const storedBytes = b ? b.storedBytes() : 0;
   const poolPages = b ? b.poolPages() : 0;
   const energy = energyOf(t, o.profile, m.clock);
+  const tmem = hadBackend(m, o.withBackend);
+  const cc = m.cleancache.counters;
   return {
     backend: o.withBackend ? (b?.name ?? null) : null,
+    backend_loaded: tmem,
     events: o.events,
     sim_time_ns: m.clock,
     frontswap: { ...m.frontswap.counters, frontswap_curr_pages: m.frontswap.currPages() },
@@ -113,11 +149,11 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     pool: { pool_pages: poolPages, peak_pool_pages: m.peakPoolPages, stored_pages: storedPages, stored_bytes: storedBytes },
     io: { swap_reads: t.swapReads, swap_writes: t.swapWrites, fs_reads: t.fsReads, fs_writes: t.fsWrites },
     ratios: {
-      frontswap_load_hit: ratio(s.swap_ins_frontswap, s.swap_ins),
-      cleancache_get_hit: ratio(m.cleancache.counters.succ_gets, m.cleancache.counters.succ_gets + m.cleancache.counters.failed_gets),
-      pagecache_hit: ratio(s.pgcache_hits, s.pgcache_hits + s.pgcache_misses),
-      compression_ratio: ratio(t.compressInBytes, t.compressOutBytes),
-      pool_density: ratio(storedPages, poolPages),
+      frontswap_load_hit: tmemRatioOrNa(tmem && m.frontswap.everRegistered, s.swap_ins_frontswap, s.swap_ins),
+      cleancache_get_hit: tmemRatioOrNa(tmem && m.cleancache.everRegistered, cc.succ_gets, cc.succ_gets + cc.failed_gets),
+      pagecache_hit: ratioOrNa(s.pgcache_hits, s.pgcache_hits + s.pgcache_misses),
+      compression_ratio: ratioOrNa(t.compressInBytes, t.compressOutBytes),
+      pool_density: ratioOrNa(storedPages, poolPages),
     },
     cost: { ...t },
     energy,
@@ -125,10 +161,10 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
       swap_in: opEnergy(m.ops.swapIn, o.profile),
       page_cache_miss: opEnergy(m.ops.pageCacheMiss, o.profile),
       swap_out: opEnergy(m.ops.swapOut, o.profile),
-      cleancache_put: opEnergy(m.ops.cleancachePut, o.profile),
+      cleancache_put: opEnergy(m.ops.cleancachePut, o.profile, tmem && m.cleancache.everRegistered),
     },
     storage_busy_ns: storageBusyNs(t, o.profile),
-    latency: { swap_in: m.latency.swapIn.stats(), page_cache_miss: m.latency.pageCacheMiss.stats() },
+    latency: { swap_in: latencyOf(m.latency.swapIn.stats()), page_cache_miss: latencyOf(m.latency.pageCacheMiss.stats()) },
     oracle: { ...m.oracle.counts, examples: [...m.oracle.examples] },
     lifecycle: lifecycleEntries(m, o.profile),
     pools: b?.poolHistory?.() ?? [],
@@ -153,10 +189,10 @@ function lifecycleEntries(m: Machine, p: Profile): LifecycleEntry[] {
     return {
       ...rest,
       energy_uj: energy,
-      frontswap_hit_before: ratio(snapshot.swap_ins_tmem - before.swap_ins_tmem, snapshot.swap_ins - before.swap_ins),
-      frontswap_hit_after: ratio(after.swap_ins_tmem - snapshot.swap_ins_tmem, after.swap_ins - snapshot.swap_ins),
-      cleancache_hit_before: ratio(snapshot.cc_hits - before.cc_hits, snapshot.cc_gets - before.cc_gets),
-      cleancache_hit_after: ratio(after.cc_hits - snapshot.cc_hits, after.cc_gets - snapshot.cc_gets),
+      frontswap_hit_before: ratioOrNa(snapshot.swap_ins_tmem - before.swap_ins_tmem, snapshot.swap_ins - before.swap_ins),
+      frontswap_hit_after: ratioOrNa(after.swap_ins_tmem - snapshot.swap_ins_tmem, after.swap_ins - snapshot.swap_ins),
+      cleancache_hit_before: ratioOrNa(snapshot.cc_hits - before.cc_hits, snapshot.cc_gets - before.cc_gets),
+      cleancache_hit_after: ratioOrNa(after.cc_hits - snapshot.cc_hits, after.cc_gets - snapshot.cc_gets),
     };
   });
 }

@@ -4,15 +4,16 @@
  * configuration, every metric a column) or JSON (the document itself).
  */
 
-import Table from 'cli-table3';
-import { TABLE_STYLE } from '../report/table.js';
+import { DEFAULT_WIDTH, fitTable } from '../report/layout.js';
+import { NA_TEXT } from '../report/na.js';
+import { wrapProse, type TextOptions } from '../report/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS } from '../analysis/metrics.js';
 import type { SweepResult, SweepRow } from './sweep.js';
 
 
 function num(x: number | null, d = 2): string {
-  if (x === null) return '-';
+  if (x === null) return NA_TEXT;
   return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 
@@ -33,16 +34,15 @@ const COLUMNS: { head: string; cell: (r: SweepRow) => string }[] = [
   { head: 'front', cell: (r) => (r.pareto_energy_latency ? 'E' : '') + (r.pareto_cpu_memory ? 'C' : '') },
 ];
 
-export function renderSweepTable(s: SweepResult): string {
+export function renderSweepTable(s: SweepResult, o: TextOptions = {}): string {
+  const width = o.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
   const shard = s.shard ? ` (shard ${s.shard.index}/${s.shard.count}: ${s.rows.length} of ${s.configs_total} configurations)` : ` (${s.rows.length} configurations)`;
   out.push(`tmemsim sweep${shard}`);
   for (const g of s.groups) {
     const rows = s.rows.filter((r) => r.workload === g.workload && r.profile === g.profile);
     out.push('', `== ${g.workload} on ${g.profile}`);
-    const t = new Table({ head: COLUMNS.map((c) => c.head), style: TABLE_STYLE });
-    for (const r of rows) t.push(COLUMNS.map((c) => c.cell(r)));
-    out.push(t.toString());
+    out.push(fitTable({ head: COLUMNS.map((c) => c.head), rows: rows.map((r) => COLUMNS.map((c) => c.cell(r))), align: COLUMNS.map((_, i) => (i < 4 ? 'left' : 'right')), keys: [0, 1, 2, 3], width }));
     const lat = g.latency_metric === 'swap_in_mean_ns' ? 'mean swap-in latency' : g.latency_metric === 'pagecache_miss_mean_ns' ? 'mean page-cache-miss latency' : null;
     out.push(lat ? `frontier (E) energy vs ${lat}: ${g.frontier_energy_latency.join(', ') || '-'}` : 'frontier (E) energy vs mean latency: no latency figures in these passes');
     out.push(`frontier (C) CPU vs memory saved: ${g.frontier_cpu_memory.join(', ') || '-'}`);
@@ -50,7 +50,7 @@ export function renderSweepTable(s: SweepResult): string {
     for (const line of g.break_even) out.push(`break-even: ${line}`);
   }
   out.push('', `oracle: ${s.verdict.stale} stale, ${s.verdict.lost} lost pages over all configurations`);
-  return out.join('\n') + '\n';
+  return wrapProse(out.join('\n'), width) + '\n';
 }
 
 export const CSV_COLUMNS = ['id', 'workload', 'trace', 'profile', 'backend', 'compressor', 'zpool', 'max_pool_percent', ...METRIC_KEYS, 'pareto_energy_latency', 'pareto_cpu_memory'];

@@ -167,6 +167,8 @@ export interface EventLocation {
 export interface TraceSource {
   readonly path: string;
   readonly header: TraceHeader;
+  /** What a report should say about how the source was read (a default it chose), one sentence each. */
+  readonly notes?: readonly string[];
   /** Events with their locations; the location object may be reused between iterations. */
   events(): AsyncIterable<LocatedEvent>;
 }

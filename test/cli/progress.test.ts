@@ -40,7 +40,9 @@ describe('the progress bar', () => {
     const shown = tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json', '--progress');
     expect(shown.code).toBe(0);
     expect(shown.out).toBe(quiet.out);
-    expect(shown.err).toMatch(/^pass 1\/2 ssd baseline \|.*\| \d+% \| [\d,]+ events \| [\d,]+ events\/s \| ETA /m);
+    expect(shown.err).toMatch(/^pass 1\/2 ssd baseline \|[█░]+\| \d+% \| [\d,]+ events \| [\d,]+ events\/s \| ETA (-|\d+:\d\d)$/m);
+    // Within 100 columns (stderr is not a terminal), one line each.
+    for (const line of shown.err.split('\n')) expect([...line].length).toBeLessThan(100);
     expect(shown.err).toContain('pass 2/2 ssd backend');
     expect(tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json', '--progress', '--no-progress').err).toBe('');
   });

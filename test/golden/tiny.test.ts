@@ -77,7 +77,7 @@ describe('the tiny trace, latency by hand', () => {
     const si = run0.backend.latency.swap_in;
     expect(si.count).toBe(3);
     expect(si.mean_ns).toBeCloseTo((hit + 0 + read) / 3, 3);
-    expect(Math.abs(si.p50_ns - hit) / hit).toBeLessThanOrEqual(MAX_RELATIVE_ERROR); // rank 2 of 3
+    expect(Math.abs(si.p50_ns! - hit) / hit).toBeLessThanOrEqual(MAX_RELATIVE_ERROR); // rank 2 of 3
     expect(si.p95_ns).toBe(read); // rank 3: the bucket is clamped to the exact maximum
     expect(si.p99_ns).toBe(read);
     expect(si.max_ns).toBe(read);
@@ -85,7 +85,7 @@ describe('the tiny trace, latency by hand', () => {
     const pc = run0.backend.latency.page_cache_miss;
     expect(pc.count).toBe(4);
     expect(pc.mean_ns).toBeCloseTo((read + hit + missAfterLookup + hit) / 4, 3);
-    expect(Math.abs(pc.p50_ns - hit) / hit).toBeLessThanOrEqual(MAX_RELATIVE_ERROR); // rank 2 of 4
+    expect(Math.abs(pc.p50_ns! - hit) / hit).toBeLessThanOrEqual(MAX_RELATIVE_ERROR); // rank 2 of 4
     expect(pc.p95_ns).toBeCloseTo(missAfterLookup, 6); // rank 4 = the maximum
     expect(pc.max_ns).toBeCloseTo(missAfterLookup, 6);
     // The baseline reads every one from the devices.

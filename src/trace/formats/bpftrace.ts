@@ -31,7 +31,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../../sim/errors.js';
 import type { EventLocation, LocatedEvent, TraceEvent, TraceHeader } from '../events.js';
 import { LIMITS } from '../events.js';
-import { importedHeader } from './import/source.js';
+import { IMPORT_DEFAULT_BACKEND, importNotes, importedHeader } from './import/source.js';
 import { LineCursor } from './import/lines.js';
 import { OptionReader, parseContentMix, type FormatOptions, type OptionSpec } from './import/options.js';
 import { asyncEvents, type SyncTraceSource } from './text-source.js';
@@ -121,6 +121,7 @@ class CaptureCursor {
 /** A capture, opened: the header from a first pass; each events() pass maps the lines again. */
 export class BpftraceTraceSource implements SyncTraceSource {
   readonly header: TraceHeader;
+  readonly notes: string[];
   private readonly keepTime: boolean;
   /** Devices in first-appearance order → fs id. */
   private readonly devs = new Map<string, number>();
@@ -129,7 +130,8 @@ export class BpftraceTraceSource implements SyncTraceSource {
     const o = new OptionReader('bpftrace', BPFTRACE_OPTIONS, options);
     this.keepTime = o.choice('time', 'keep', ['none', 'keep']) === 'keep';
     const ramMb = o.int('ram-mb', 256, 1, 1 << 20);
-    const backend = o.string('backend', 'zcache').trim();
+    const backend = o.string('backend', IMPORT_DEFAULT_BACKEND).trim();
+    this.notes = importNotes(path, o, backend);
     const content = parseContentMix(o.string('content', 'heap:3+text:1'), o, 'heap:3+zero:1');
     const slots = new Map<number, number>();
     let lines = 0;

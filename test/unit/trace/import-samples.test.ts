@@ -123,9 +123,14 @@ describe('the CloudPhysics sample in four formats', () => {
         description: 'imported from cloudPhysicsIO.oracleGeneral.bin (oracleGeneral; object addressing, 1 page per object; 4096-byte pages)',
         ram_mb: 64,
         mounts: [{ fs: 1 }],
+        // The backend option's default; the run's report says so in a note.
+        backend: 'zcache',
       },
       content: { default: 'text' },
     });
+    expect((openTrace(ORACLE) as { notes?: string[] }).notes).toEqual([
+      `${ORACLE} names no backend: imported traces run with zcache by default (it serves frontswap and cleancache); choose with --backend NAME or --format-opt backend=NAME, none for none`,
+    ]);
     let n = 0;
     let last = -1;
     for await (const { event, loc } of openTrace(TXT, { format: 'txt' }).events()) {

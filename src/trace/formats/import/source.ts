@@ -85,7 +85,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'time', values: 'none, keep', default: 'none', doc: 'keep: events carry t, the trace\'s time since its first request; none: no t (events run back to back)' },
   { name: 'fs', values: 'an integer 0..63', default: '1', doc: 'the filesystem (cleancache pool) the pages belong to' },
   { name: 'ram-mb', values: 'an integer 1..1048576', default: '64', doc: 'header config.ram_mb: simulated RAM' },
-  { name: 'backend', values: 'a backend name, or none', default: 'none', doc: 'header config.backend' },
+  { name: 'backend', values: 'a backend name, or none', default: 'zcache', doc: 'header config.backend (zcache by default: it serves both frontswap and cleancache; a run says so in a note)' },
   { name: 'content', values: 'a content class, or a mix like text:3+zero:1', default: 'text', doc: 'header content.default: what the pages hold' },
 ];
 
@@ -119,9 +119,19 @@ export function importedHeader(path: string, o: OptionReader, config: TraceHeade
   }
 }
 
+/** The backend an imported trace runs with when its `backend` option is not given. */
+export const IMPORT_DEFAULT_BACKEND = 'zcache';
+
+/** The note a run prints when an imported trace's backend is the default (empty when the option was given). */
+export function importNotes(path: string, o: OptionReader, backend: string): string[] {
+  if (o.has('backend')) return [];
+  return [`${path} names no backend: imported traces run with ${backend} by default (it serves frontswap and cleancache); choose with --backend NAME or --format-opt backend=NAME, none for none`];
+}
+
 /** An imported trace, opened: its header, its mapping, and how to start a pass. */
 export class ImportedTraceSource implements SyncTraceSource {
   readonly header: TraceHeader;
+  readonly notes: string[];
   readonly mapping: Mapping;
   private readonly plan: FormatPlan;
   private readonly ids: IdPolicy;
@@ -149,7 +159,8 @@ export class ImportedTraceSource implements SyncTraceSource {
     const keepTime = o.choice('time', 'none', ['none', 'keep']) === 'keep';
     const fs = o.int('fs', 1, 0, 63);
     const ramMb = o.int('ram-mb', 64, 1, 1 << 20);
-    const backend = o.string('backend', 'none').trim();
+    const backend = o.string('backend', IMPORT_DEFAULT_BACKEND).trim();
+    this.notes = importNotes(path, o, backend);
     const content = parseContentMix(o.string('content', 'text'), o, 'text:3+zero:1');
     this.mapping = { addressing, pageSize, sectorSize, objPages, maxPages, keepTime, fs };
     this.ids = new IdPolicy(hash, Math.floor(PAGE_LIMIT / objPages), textIds);
