@@ -1,8 +1,8 @@
 /** `tmemsim profiles [--show NAME|FILE] [--format table|json]`: the device profiles and their constants. */
 
 import type { Command } from 'commander';
-import Table from 'cli-table3';
-import { TABLE_STYLE } from '../report/table.js';
+import { fitTable, wrapLine } from '../report/layout.js';
+import { widthFor } from './output.js';
 import { PROFILES } from '../profiles/registry.js';
 import { profileDocument, resolveProfile, type FileProfile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
@@ -13,30 +13,29 @@ function g(x: number): string {
   return Number.isInteger(x) ? x.toLocaleString('en-US') : Number(x.toPrecision(4)).toString();
 }
 
-function listTable(): string {
-  const t = new Table({
-    head: ['profile', 'aliases', 'CPU cluster', 'MHz', 'W', 'lz4 comp cycles', 'lz4 decomp cycles', 'storage', 'read µs / µJ', 'write µs / µJ', 'active / idle W'],
-    style: TABLE_STYLE,
-  });
+function listTable(width: number): string {
+  const head = ['profile', 'aliases', 'CPU cluster', 'MHz', 'W', 'lz4 comp cycles', 'lz4 decomp cycles', 'storage', 'read µs / µJ', 'write µs / µJ', 'active / idle W'];
+  const rows: string[][] = [];
   for (const p of PROFILES.values()) {
     const lz4 = p.codecs['lz4'];
     const c = (x: { fixedCycles: number; cyclesPerByte: number } | undefined): string => (x ? `${g(x.fixedCycles)} + ${g(x.cyclesPerByte)}/B` : '-');
     const s = p.storage;
-    t.push([
+    rows.push([
       p.name, p.aliases.join(', '), p.cpu.cluster, g(p.cpu.hz.value / 1e6), g(p.cpu.activePowerW.value), c(lz4?.compress), c(lz4?.decompress), s.name,
       `${g(s.readLatencyUs.value)} / ${g(s.readEnergyUJ.value)}`, `${g(s.writeLatencyUs.value)} / ${g(s.writeEnergyUJ.value)}`, `${g(s.activePowerW.value)} / ${g(s.idlePowerW.value)}`,
     ]);
   }
-  return t.toString() + '\n';
+  return fitTable({ head, rows, keys: [0], wrap: [2, 7], width }) + '\n';
 }
 
 /** Every constant of one profile with its source. */
-function showTable(p: Profile): string {
+function showTable(p: Profile, width: number): string {
   const f = p as FileProfile;
   const out: string[] = [`${p.name}: ${p.description}`];
   if (f.file) out.push(`  from ${f.file}${f.extends ? `, extending ${f.extends}` : ''}`);
   if (f.calibration) out.push(`  calibrated: ${f.calibration.method} (${f.calibration.date}, ${f.calibration.host_cpu}, node ${f.calibration.node})`);
-  const t = new Table({ head: ['constant', 'value', 'source'], style: TABLE_STYLE, wordWrap: true, colWidths: [30, 26, 84] });
+  const rows: string[][] = [];
+  const t = { push: (r: string[]): void => void rows.push(r) };
   const walk = (v: unknown, path: string): void => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
@@ -60,8 +59,8 @@ function showTable(p: Profile): string {
   t.push(['cpu.cluster', p.cpu.cluster, '']);
   t.push(['storage.name', p.storage.name, '']);
   walk(rest, '');
-  out.push(t.toString());
-  return out.join('\n') + '\n';
+  out.push(fitTable({ head: ['constant', 'value', 'source'], rows, wrap: [2, 1], width }));
+  return out.map((l) => (/^[┌│├└]/.test(l) ? l : wrapLine(l, width, 4))).join('\n') + '\n';
 }
 
 export function registerProfiles(program: Command): void {
@@ -75,10 +74,10 @@ export function registerProfiles(program: Command): void {
       if (o.show === undefined) {
         if (o.format === 'json') {
           process.stdout.write(JSON.stringify([...PROFILES.values()].map(profileDocument), null, 2) + '\n');
-        } else process.stdout.write(listTable());
+        } else process.stdout.write(listTable(widthFor(undefined)));
         return;
       }
       const p = resolveProfile(o.show);
-      process.stdout.write(o.format === 'json' ? JSON.stringify(profileDocument(p), null, 2) + '\n' : showTable(p));
+      process.stdout.write(o.format === 'json' ? JSON.stringify(profileDocument(p), null, 2) + '\n' : showTable(p, widthFor(undefined)));
     });
 }
