@@ -11,7 +11,7 @@
 //      (scripts/check-docs.mjs --in), printing each one's duration.
 //   node scripts/check-package.mjs [--update]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -83,8 +83,11 @@ console.log(`ok tmemsim --version: ${v}`);
 sh('node', ['-e', "const t = require('tmemsim'); if (typeof t.run !== 'function') process.exit(1)"], app);
 console.log("ok require('tmemsim')");
 
-console.log(`== README.md's commands in ${pkg}`);
-const r = spawnSync(process.execPath, [join(root, 'scripts/check-docs.mjs'), '--in', pkg, 'README.md'], { cwd: root, stdio: 'inherit' });
+// The README's paths (workloads/, profiles/, results/, examples/, scripts/) are the package's
+// own files: link them into the project, where `npx tmemsim` is the installed bin.
+for (const f of readdirSync(pkg)) if (!['package.json', 'node_modules'].includes(f)) symlinkSync(join(pkg, f), join(app, f));
+console.log(`== README.md's commands in ${app} (the package's files linked in from node_modules/tmemsim)`);
+const r = spawnSync(process.execPath, [join(root, 'scripts/check-docs.mjs'), '--in', app, 'README.md'], { cwd: root, stdio: 'inherit' });
 if (r.status === 0) rmSync(work, { recursive: true, force: true });
 console.log(`check-package: ${r.status === 0 ? 'ok' : 'FAIL'} (${secs()})`);
 process.exit(r.status ?? 1);
