@@ -16,6 +16,8 @@ import { getProfile, profileNames } from '../profiles/registry.js';
 import { UsageError } from '../sim/errors.js';
 import { parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
+import type { CodecFit } from '../calibrate/measure.js';
+import { MAX_SPREAD, MIN_R2, fitQuality, stable } from '../calibrate/verdict.js';
 
 interface Flags {
   corpus?: string;
@@ -24,10 +26,11 @@ interface Flags {
   base: string;
   seed: string;
   out?: string;
+  force?: boolean;
 }
 
 
-export function registerCalibrate(program: Command): void {
+export function registerCalibrate(program: Command, setExit: (code: number) => void): void {
   program
     .command('calibrate')
     .description("measure this host's codecs on a corpus and write a profile file with fitted fixed + per-byte cycles")
@@ -37,6 +40,7 @@ export function registerCalibrate(program: Command): void {
     .option('--base <profile>', 'the built-in profile the file extends; its clock converts ns to cycles', 'ssd-laptop')
     .option('--seed <n>', 'seed of the generated pages', '1')
     .option('-o, --out <file>', 'write the profile file here (default: stdout)')
+    .option('--force', `write the profile even when a fit is poor (R² < ${MIN_R2} or a spread over the rounds > ${MAX_SPREAD * 100} %)`)
     .action((f: Flags) => {
       const n = parseIntFlag('--pages', f.pages, 1, 100_000);
       const seed = parseIntFlag('--seed', f.seed, 0, 2 ** 31 - 1);
@@ -48,7 +52,20 @@ export function registerCalibrate(program: Command): void {
       if (isProfilePath(f.base)) throw new UsageError(`'${f.base}' is a profile file; a calibrated profile extends a built-in profile`, { field: '--base' }, profileNames().join(', '));
       const base = getProfile(f.base, '--base');
       const { pages, what } = calibrationPages(n, f.corpus ?? null, seed);
-      const fits = measureCodecs({ pages, compressors: comps });
+      // Repeat until every codec's page time is stable over the last rounds (or MAX_ROUNDS).
+      const rounds: CodecFit[][] = [];
+      do rounds.push(measureCodecs({ pages, compressors: comps }));
+      while (!stable(rounds));
+      const fits = rounds[rounds.length - 1]!;
+      const quality = fitQuality(rounds);
+      const poor = quality.filter((q) => q.poor);
+      const qualityLine = quality.map((q) => `${q.compressor} ${q.direction} R² ${q.r2.toFixed(4)} spread ${(q.spread * 100).toFixed(1)} %`).join('; ');
+      if (poor.length > 0 && !f.force) {
+        process.stderr.write(`tmemsim: calibrate: poor fit, no profile written: ${poor.map((x) => `${x.compressor} ${x.direction} (R² ${x.r2.toFixed(4)}, spread ${(x.spread * 100).toFixed(1)} %)`).join(', ')}; accepted: R² >= ${MIN_R2} and spread <= ${MAX_SPREAD * 100} % (a quieter machine, more --pages, or --force)\n`);
+        setExit(1);
+        return;
+      }
+      process.stderr.write(`tmemsim: calibrate: ${rounds.length} rounds; ${qualityLine}${poor.length > 0 ? ' (poor fits written: --force)' : ''}\n`);
       const doc = checkedCalibration({ fits, base, corpus: what, pages: pages.length, date: new Date().toISOString() });
       const text = JSON.stringify(doc, null, 2) + '\n';
       writeOut(text, f.out);

@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCorpus(program);
   registerSweep(program, setExit);
   registerCompare(program, setExit);
-  registerCalibrate(program);
+  registerCalibrate(program, setExit);
   registerValidate(program, setExit);
   // Every command, nested ones too (trace convert, corpus stats): errors reach the catch below.
   const quiet = (cmd: Command): void => {
