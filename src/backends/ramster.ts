@@ -634,19 +634,54 @@ export class RamsterBackend implements Backend {
     return this.zcache.storedPages() + this.liveEph + this.livePers;
   }
 
+  /**
+   * Run the remotify worker and the selfshrink worker at every due time up to
+   * `nowNs`, in time order. Once a run of each leaves everything as it found
+   * it but its run counter (nothing left to remotify, frontswap empty), every
+   * later run until the next event would do the same: they are counted in
+   * closed form instead of run one by one, so a gap of any length costs what
+   * its changing runs cost.
+   */
   tick(nowNs: number): void {
     const ss = this.selfshrink;
+    let quietW = false;
+    let quietS = ss === null || !(ss.nextDueNs <= nowNs);
     for (;;) {
       const tw = this.workerDueNs;
       const ts = ss !== null ? ss.nextDueNs : Infinity;
+      if (quietW && quietS && this.paused === null) {
+        const step = REMOTIFY_INTERVAL_S * NS_PER_S;
+        if (tw <= nowNs) {
+          const k = Math.floor((nowNs - tw) / step) + 1;
+          this.c.remotify_runs += k;
+          this.workerDueNs = tw + k * step;
+        }
+        ss?.skipTo(nowNs);
+        break;
+      }
+      const before = this.quietState();
       if (tw <= ts) {
         if (!(tw <= nowNs)) break;
+        const r0 = this.c.remotify_runs;
         this.workerRun(tw);
+        const same = this.paused === null && this.c.remotify_runs === r0 + 1 && this.quietState() === before;
+        if (!same) quietS = ss === null || !(ss.nextDueNs <= nowNs);
+        quietW = same;
       } else {
         if (!(ts <= nowNs)) break;
         ss!.run();
+        const same = this.quietState() === before;
+        if (!same) quietW = false;
+        quietS = same;
       }
     }
+  }
+
+  /** What a worker run reads and changes, but for the run counters (the same before and after a run: a fixed point). */
+  private quietState(): string {
+    const ss = this.selfshrink;
+    return JSON.stringify([{ ...this.c, remotify_runs: 0 }, ss === null ? null : ss.state(), this.env.frontswapCurrPages(), this.zcache.storedPages(),
+      this.zcache.poolPages(), this.liveEph, this.livePers, this.liveBytes, this.flushes.length, this.target, this.net.messages, this.net.bytes]);
   }
 
   // ---- nodes ---------------------------------------------------------------------

@@ -316,13 +316,53 @@ export class XenSelfballoon {
     this.dueNs = fromNs + this.interval * NS_PER_S;
   }
 
-  /** Simulated time reached `nowNs`: run every due worker invocation, in order. */
+  /**
+   * Simulated time reached `nowNs`: run every due worker invocation, in
+   * order. Once a run leaves everything it reads as it found it (a fixed
+   * point: the balloon at its target, frontswap empty or not shrinking), every
+   * later run until the next event would do the same, so they are counted in
+   * closed form (run counters, their timeline points) instead of run one by
+   * one: a gap of any length costs what its changing runs cost.
+   */
   tick(nowNs: number): void {
     while (this.pending && this.dueNs <= nowNs) {
       const t = this.dueNs;
+      const before = this.state();
+      const c0 = this.rates();
       this.pending = false;
       this.process(t);
+      if (!this.pending || this.dueNs > nowNs || this.state() !== before) continue;
+      const c1 = this.rates();
+      const step = this.interval * NS_PER_S;
+      const k = Math.floor((nowNs - this.dueNs) / step) + 1;
+      const c = this.counters;
+      c.worker_runs += k * (c1[0]! - c0[0]!);
+      c.selfballoon_ticks += k * (c1[1]! - c0[1]!);
+      c.selfshrink_ticks += k * (c1[2]! - c0[2]!);
+      c.selfshrink_calls += k * (c1[3]! - c0[3]!);
+      const last = this.dueNs + (k - 1) * step;
+      const keep = Math.min(k, this.cap);
+      const ram = this.env.vm().totalram;
+      const fsp = this.frontswapEnabled ? this.env.frontswapCurrPages() : 0;
+      this.tlCount += k - keep;
+      for (let j = keep - 1; j >= 0; j--) this.recordPoint(last - j * step, ram, fsp);
+      this.dueNs = last + step;
     }
+  }
+
+  /** What a run reads and writes besides its run counters (equal before and after: a fixed point). */
+  private state(): string {
+    const v = this.env.vm();
+    const c = this.counters;
+    return [v.totalram, v.committedAs, v.totalreserve, v.free, this.env.frontswapCurrPages(), this.curFrontswapPages, this.lastFrontswapPages,
+      c.frontswap_inertia_counter, c.selfshrink_last_target, c.goal_pages, c.balloon_target_pages, c.balloon_min_pages,
+      c.selfshrink_pages_to_ram, c.selfshrink_pages_to_disk, this.interval].join(',');
+  }
+
+  /** The counters a fixed-point run still advances. */
+  private rates(): number[] {
+    const c = this.counters;
+    return [c.worker_runs, c.selfballoon_ticks, c.selfshrink_ticks, c.selfshrink_calls];
   }
 
   /** selfballoon_process, run at time tNs (reschedules itself from tNs). */
@@ -390,10 +430,14 @@ export class XenSelfballoon {
   }
 
   private record(tNs: number): void {
+    this.recordPoint(tNs, this.env.vm().totalram, this.frontswapEnabled ? this.env.frontswapCurrPages() : 0);
+  }
+
+  private recordPoint(tNs: number, totalram: number, frontswapPages: number): void {
     const i = this.tlCount % this.cap;
     this.tlT[i] = tNs;
-    this.tlRam[i] = this.env.vm().totalram;
-    this.tlFs[i] = this.frontswapEnabled ? this.env.frontswapCurrPages() : 0;
+    this.tlRam[i] = totalram;
+    this.tlFs[i] = frontswapPages;
     this.tlCount++;
   }
 

@@ -11,7 +11,7 @@ import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import { isProfilePath, loadProfileFile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import type { ContentConfig, MountConfig, ParamMap, SwapAreaConfig, TraceEvent, TraceHeader } from '../trace/events.js';
+import { LIMITS, type ContentConfig, type MountConfig, type ParamMap, type SwapAreaConfig, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from './errors.js';
 
@@ -123,6 +123,14 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   if (noBackend && o.rmmodStrategies) throw new UsageError('--rmmod-strategy compares ways of unloading a backend, and --backend none loads none', { field: '--rmmod-strategy' }, 'a backend (--backend NAME), or no --rmmod-strategy');
   // A source's notes are about the header's defaults; a backend from the command line replaces them.
   const notes = fromCli ? [] : [...sourceNotes];
+  let slots = 0;
+  const seen = new Set<number>();
+  for (const a of c.swap ?? []) {
+    if (seen.has(a.type)) throw new UsageError(`swap type ${a.type} is listed twice`, { file, field: 'config.swap' });
+    seen.add(a.type);
+    slots += a.slots;
+    if (slots > LIMITS.maxSlots) throw new UsageError(`the swap areas hold ${slots} slots`, { file, field: 'config.swap' }, `at most ${LIMITS.maxSlots} slots over all swap areas`);
+  }
   const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
   // A profile file names itself and the bad field in its errors; a name is checked against the registry.
   const profiles = profNames.map((n) => (isProfilePath(n) ? loadProfileFile(n) : withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file)));

@@ -30,6 +30,7 @@ import { LIMITS, type ParamMap } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 import { WorkQueue, type WorkItem } from './workqueue.js';
+import { UsageError } from './errors.js';
 
 
 export interface MachineOptions {
@@ -480,6 +481,10 @@ export class Machine implements BackendEnv, MmEnv {
   }
 
   swapon(type: number, slots: number): void {
+    const total = this.swap.totalSlots() + slots;
+    if (total > LIMITS.maxSlots) {
+      throw new UsageError(`swapping on ${slots} slots would make ${total} over all swap areas`, { field: 'slots' }, `at most ${LIMITS.maxSlots} slots over all swap areas at once`);
+    }
     this.swap.on(type, slots);
     this.oracle.swapon(type, slots);
     this.frontswap.init(type, slots);

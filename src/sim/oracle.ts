@@ -44,16 +44,41 @@ export interface OracleCounts {
 
 const MAX_EXAMPLES = 5;
 
+/** Slots per SlotTable chunk: a chunk is allocated on the first write into it. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+
+class SlotChunk {
+  readonly tag = new Float64Array(CHUNK);
+  readonly desc = new Float64Array(CHUNK);
+  readonly hash = new Uint32Array(CHUNK);
+  readonly loc = new Uint8Array(CHUNK);
+}
+
+/**
+ * One swap area's records, in chunks of 2^16 slots made on first write: a
+ * large declared area costs memory only for the slots a run touches.
+ */
 class SlotTable {
-  readonly tag: Float64Array;
-  readonly desc: Float64Array;
-  readonly hash: Uint32Array;
-  readonly loc: Uint8Array;
-  constructor(slots: number) {
-    this.tag = new Float64Array(slots);
-    this.desc = new Float64Array(slots);
-    this.hash = new Uint32Array(slots);
-    this.loc = new Uint8Array(slots);
+  readonly chunks: (SlotChunk | undefined)[];
+  constructor(readonly slots: number) {
+    this.chunks = new Array<SlotChunk | undefined>(Math.ceil(slots / CHUNK));
+  }
+  /** The chunk of `off` (made if needed). */
+  at(off: number): SlotChunk {
+    const i = off >>> CHUNK_BITS;
+    return (this.chunks[i] ??= new SlotChunk());
+  }
+  loc(off: number): number {
+    return this.chunks[off >>> CHUNK_BITS]?.loc[off & (CHUNK - 1)] ?? Loc.None;
+  }
+  tag(off: number): number {
+    return this.chunks[off >>> CHUNK_BITS]?.tag[off & (CHUNK - 1)] ?? 0;
+  }
+  setLoc(off: number, loc: number): void {
+    const c = this.chunks[off >>> CHUNK_BITS];
+    if (c !== undefined) c.loc[off & (CHUNK - 1)] = loc;
+    else if (loc !== Loc.None) this.at(off).loc[off & (CHUNK - 1)] = loc;
   }
 }
 
@@ -112,48 +137,49 @@ export class Oracle {
 
   /** A page was written to a slot: its copies are now where `loc` says. */
   slotStored(type: number, off: number, tag: number, desc: number, hash: number, loc: number): void {
-    const s = this.slots[type]!;
-    s.tag[off] = tag;
-    s.desc[off] = desc;
-    s.hash[off] = hash;
-    s.loc[off] = loc;
+    const c = this.slots[type]!.at(off);
+    const i = off & (CHUNK - 1);
+    c.tag[i] = tag;
+    c.desc[i] = desc;
+    c.hash[i] = hash;
+    c.loc[i] = loc;
   }
 
   slotLoc(type: number, off: number): number {
-    return this.slots[type]?.loc[off] ?? Loc.None;
+    return this.slots[type]?.loc(off) ?? Loc.None;
   }
 
   slotTag(type: number, off: number): number {
-    return this.slots[type]?.tag[off] ?? 0;
+    return this.slots[type]?.tag(off) ?? 0;
   }
 
   /** The slot's copies moved (e.g. exclusive load: only RAM holds it now). */
   slotMoved(type: number, off: number, loc: number): void {
-    const s = this.slots[type];
-    if (s) s.loc[off] = loc;
+    this.slots[type]?.setLoc(off, loc);
   }
 
   /** The slot was freed: nothing may be loaded from it any more. */
   slotFreed(type: number, off: number): void {
-    const s = this.slots[type];
-    if (s) s.loc[off] = Loc.None;
+    this.slots[type]?.setLoc(off, Loc.None);
   }
 
   /** Check a successful frontswap load. Returns false on a violation. */
   checkLoad(type: number, off: number, out: PageOut): boolean {
     this.counts.checked_loads++;
-    const s = this.slots[type];
-    if (!s || (s.loc[off]! & Loc.Tmem) === 0) {
+    const t = this.slots[type];
+    const s = t?.chunks[off >>> CHUNK_BITS];
+    const i = off & (CHUNK - 1);
+    if (!s || (s.loc[i]! & Loc.Tmem) === 0) {
       this.violation('stale', `frontswap load of type ${type} offset ${off} hit, but no copy should be in tmem`);
       return false;
     }
-    if (out.tag !== s.tag[off]) {
-      this.violation('stale', `frontswap load of type ${type} offset ${off} returned version ${out.tag}, latest is ${s.tag[off]}`);
+    if (out.tag !== s.tag[i]) {
+      this.violation('stale', `frontswap load of type ${type} offset ${off} returned version ${out.tag}, latest is ${s.tag[i]}`);
       return false;
     }
     if (this.verifyBytes && out.filled) {
       this.counts.bytes_verified++;
-      if (!this.sameBytes(s.desc[off]!, s.hash[off]!, out.bytes)) {
+      if (!this.sameBytes(s.desc[i]!, s.hash[i]!, out.bytes)) {
         this.violation('stale', `frontswap load of type ${type} offset ${off} returned other bytes than stored`);
         return false;
       }
@@ -171,7 +197,7 @@ export class Oracle {
     if (loc & Loc.Ram) return Loc.Ram;
     if (loc & Loc.Tmem) {
       this.violation('lost', `swap page type ${type} offset ${off} (version ${this.slotTag(type, off)}) ${why}`);
-      this.slots[type]!.loc[off] = Loc.Lost;
+      this.slots[type]!.setLoc(off, Loc.Lost);
     }
     return Loc.None;
   }
@@ -179,11 +205,12 @@ export class Oracle {
   /** A persistent page known to be in tmem disappeared outside a load (e.g. a node died). */
   lostSlot(type: number, off: number, why: string): void {
     const s = this.slots[type];
-    if (!s || (s.loc[off]! & Loc.Tmem) === 0) return;
-    s.loc[off] = s.loc[off]! & ~Loc.Tmem;
-    if (s.loc[off] === Loc.None) {
+    const loc = s?.loc(off) ?? Loc.None;
+    if (!s || (loc & Loc.Tmem) === 0) return;
+    s.setLoc(off, loc & ~Loc.Tmem);
+    if ((loc & ~Loc.Tmem) === Loc.None) {
       this.violation('lost', `swap page type ${type} offset ${off} ${why}`);
-      s.loc[off] = Loc.Lost;
+      s.setLoc(off, Loc.Lost);
     }
   }
 
@@ -191,8 +218,11 @@ export class Oracle {
   areaInvalidated(type: number): void {
     const s = this.slots[type];
     if (!s) return;
-    const loc = s.loc;
-    for (let i = 0; i < loc.length; i++) if (loc[i]! & Loc.Tmem) loc[i] = loc[i]! & ~Loc.Tmem;
+    for (const c of s.chunks) {
+      if (c === undefined) continue;
+      const loc = c.loc;
+      for (let i = 0; i < loc.length; i++) if (loc[i]! & Loc.Tmem) loc[i] = loc[i]! & ~Loc.Tmem;
+    }
   }
 
   /**
@@ -201,9 +231,9 @@ export class Oracle {
    */
   lostOwned(type: number, off: number, why: string): void {
     const s = this.slots[type];
-    if (!s || s.loc[off]! & Loc.Lost) return;
-    this.violation('lost', `swap page type ${type} offset ${off} (version ${s.tag[off]}) ${why}`);
-    s.loc[off] = Loc.Lost;
+    if (!s || s.loc(off) & Loc.Lost) return;
+    this.violation('lost', `swap page type ${type} offset ${off} (version ${s.tag(off)}) ${why}`);
+    s.setLoc(off, Loc.Lost);
   }
 
   /** Slots the oracle believes are held by tmem (for the end-of-run audit). */
@@ -211,7 +241,7 @@ export class Oracle {
     const s = this.slots[type];
     if (!s) return 0;
     let n = 0;
-    for (let i = 0; i < s.loc.length; i++) if (s.loc[i]! & Loc.Tmem) n++;
+    for (const c of s.chunks) if (c !== undefined) for (let i = 0; i < CHUNK; i++) if (c.loc[i]! & Loc.Tmem) n++;
     return n;
   }
 

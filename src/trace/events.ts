@@ -143,10 +143,20 @@ export const EVENT_OPS: readonly EventOp[] = [
   'anon', 'file', 'mark',
 ];
 
-/** Limits of the numeric keys (they are packed into one double on the hot path). */
+/**
+ * Limits of the numeric fields (keys are packed into one double on the hot
+ * path; sizes are capped before anything is allocated for them). The schema
+ * (schema/trace-v1.schema.json) states the same bounds; docs/trace-format.md
+ * lists them.
+ */
 export const LIMITS = {
   swapTypes: 32, // MAX_SWAPFILES
-  maxSlots: 2 ** 32 - 1,
+  /** Slots of one swap area, and of all areas on at once (2^26: 256 GiB of 4 KiB pages). */
+  maxSlots: 2 ** 26,
+  /** Event time, µs: 2^53 ns, so every time in ns is an exact integer (about 104 days). */
+  maxT: Math.floor(2 ** 53 / 1000),
+  /** Zombie drain rate, pages per simulated second. */
+  maxRate: 1e12,
   maxFs: 64,
   maxInode: 2 ** 27 - 1,
   maxIndex: 2 ** 20 - 1,

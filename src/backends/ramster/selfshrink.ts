@@ -46,6 +46,8 @@ export class RamsterSelfshrink {
   };
   private cur = 0;
   private last = 0;
+  /** frontswap_shrink calls the last run made (0 or 1). */
+  private lastRunCalls = 0;
   /** When the next run is due (ns), or Infinity when none is scheduled. */
   nextDueNs: number;
 
@@ -61,8 +63,26 @@ export class RamsterSelfshrink {
   run(): void {
     const t = this.nextDueNs;
     this.counters.selfshrink_runs++;
+    const calls = this.counters.selfshrink_calls;
     this.selfshrink();
+    this.lastRunCalls = this.counters.selfshrink_calls - calls;
     this.nextDueNs = t + SELFSHRINK_INTERVAL_S * NS_PER_S;
+  }
+
+  /** Everything a run reads or changes but its run counter (for the fixed-point test of RamsterBackend.tick). */
+  state(): string {
+    const c = this.counters;
+    return `${this.cur},${this.last},${c.frontswap_inertia_counter},${c.selfshrink_pages_to_ram},${c.selfshrink_pages_to_disk}`;
+  }
+
+  /** Every run due by `nowNs` counted without running it: only valid at a fixed point (a run would change nothing but the run counter). */
+  skipTo(nowNs: number): void {
+    const step = SELFSHRINK_INTERVAL_S * NS_PER_S;
+    if (!(this.nextDueNs <= nowNs)) return;
+    const k = Math.floor((nowNs - this.nextDueNs) / step) + 1;
+    this.counters.selfshrink_runs += k;
+    this.counters.selfshrink_calls += k * this.lastRunCalls;
+    this.nextDueNs += k * step;
   }
 
   private selfshrink(): void {

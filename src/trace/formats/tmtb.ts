@@ -464,11 +464,12 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
       }
       t = this.prevT + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
       if (t < 0) this.corrupt(`time ${t} before 0`, p - 1);
+      if (t > LIMITS.maxT) this.corrupt(`time ${t} beyond ${LIMITS.maxT} µs (2^53 ns)`, p - 1);
       this.prevT = t;
     } else if (tk === T_F64) {
       t = b.readDoubleLE(p);
       p += 8;
-      if (!(t >= 0)) this.corrupt(`time ${t} is not a number >= 0`, p - 8);
+      if (!(t >= 0 && t <= LIMITS.maxT)) this.corrupt(`time ${t} is not a number in 0..${LIMITS.maxT} µs (2^53 ns)`, p - 8);
       this.prevT = t;
     }
     let ev: TraceEvent;
@@ -742,7 +743,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
           at = this.ensure(at, 8);
           if (at + 8 > this.end) this.truncated();
           const rate = this.buf.readDoubleLE(at);
-          if (!(rate > 0)) this.corrupt(`rate ${rate} is not a number > 0`, at);
+          if (!(rate > 0 && rate <= LIMITS.maxRate)) this.corrupt(`rate ${rate} is not a number in (0, ${LIMITS.maxRate}]`, at);
           ev.rate = rate;
           at += 8;
         }

@@ -69,12 +69,12 @@ describe('event errors name file:line, event and field', () => {
     expect(jsonlError('t.jsonl', '{"op":"anon","page":1.5}')).toBe(
       "t.jsonl:2, event #0, field 'page': must be an integer 0..4294967295, got 1.5",
     );
-    expect(jsonlError('t.jsonl', '{"op":"anon","page":1,"t":-1}')).toBe("t.jsonl:2, event #0, field 't': must be a number >= 0, got -1");
+    expect(jsonlError('t.jsonl', '{"op":"anon","page":1,"t":-1}')).toBe("t.jsonl:2, event #0, field 't': must be a number 0..9007199254740, got -1");
     expect(jsonlError('t.jsonl', '{"op":"anon","page":1,"write":"yes"}')).toBe(
       "t.jsonl:2, event #0, field 'write': must be true or false, got \"yes\"",
     );
     expect(jsonlError('t.jsonl', '{"op":"swapon","type":0,"slots":0}')).toBe(
-      "t.jsonl:2, event #0, field 'slots': must be an integer 1..4294967295, got 0",
+      "t.jsonl:2, event #0, field 'slots': must be an integer 1..67108864, got 0",
     );
   });
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FileEvent, LocatedEvent, TraceEvent, TraceHeader } from '../../../src/trace/events.js';
+import { LIMITS, type FileEvent, type LocatedEvent, type TraceEvent, type TraceHeader } from '../../../src/trace/events.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import { openImported } from '../../../src/trace/formats/import/open.js';
 import type { SyncTraceSource } from '../../../src/trace/reader.js';
@@ -85,9 +85,9 @@ export function drainError(src: () => SyncTraceSource): string {
 const int = (min: number, max: number) => fc.integer({ min, max });
 const name = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 });
 // Times: small deltas forwards and backwards, huge integers, fractions.
-const t = fc.oneof(int(0, 2000), int(0, 2 ** 53 - 1), fc.double({ min: 0, max: 1e15, noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
+const t = fc.oneof(int(0, 2000), int(0, LIMITS.maxT), fc.double({ min: 0, max: LIMITS.maxT, noNaN: true, noDefaultInfinity: true }).map((x) => x || 0));
 const swapType = int(0, 31);
-const offset = int(0, 2 ** 32 - 2);
+const offset = int(0, LIMITS.maxSlots - 1);
 const fs = int(0, 63);
 const inode = int(0, 2 ** 27 - 1);
 const index = int(0, 2 ** 20 - 1);
@@ -111,7 +111,7 @@ function kind(op: string, req: Record<string, fc.Arbitrary<unknown>>, opt: Recor
  * events the round-trip properties of every reader and writer draw.
  */
 export const traceEvent: fc.Arbitrary<TraceEvent> = fc.oneof(
-  kind('swapon', { type: swapType, slots: int(1, 2 ** 32 - 1) }),
+  kind('swapon', { type: swapType, slots: int(1, LIMITS.maxSlots) }),
   kind('swapoff', { type: swapType }),
   kind('mount', { fs }, { uuid: name }),
   kind('umount', { fs }),

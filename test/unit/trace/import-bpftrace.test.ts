@@ -61,8 +61,8 @@ describe('bpftrace capture importer', () => {
       '1002500 PGADD 5 8:17 12 0 cat',
       '1003000 PGADD 5 259:2 5242881 1048583 Web Content',
       '1004000 PGDEL 97 259:2 5242881 7 kswapd0',
-      '1010999 SWPOUT 97 3 4294967294 kswapd0',
-      '1020000 SWPIN 12 3 4294967294 Xorg',
+      '1010999 SWPOUT 97 3 67108863 kswapd0',
+      '1020000 SWPIN 12 3 67108863 Xorg',
     ].join('\n');
     const evs = events(write('map.bpftrace', text)).map((e) => e.ev);
     expect(evs).toEqual([
@@ -70,8 +70,8 @@ describe('bpftrace capture importer', () => {
       { op: 'cleancache_get', fs: 1, inode: 1, index: 0, t: 2 },
       { op: 'cleancache_get', fs: 0, inode: 2, index: 7, t: 3 },
       { op: 'cleancache_put', fs: 0, inode: 0, index: 7, t: 4 },
-      { op: 'frontswap_store', type: 3, offset: 4294967294, t: 10 },
-      { op: 'frontswap_load', type: 3, offset: 4294967294, t: 20 },
+      { op: 'frontswap_store', type: 3, offset: 67108863, t: 10 },
+      { op: 'frontswap_load', type: 3, offset: 67108863, t: 20 },
     ]);
     expect(events(write('map2.bpftrace', text), { time: 'none' }).map((e) => 't' in e.ev)).toEqual([false, false, false, false, false, false]);
   });
@@ -90,7 +90,7 @@ describe('bpftrace capture importer', () => {
 
   const bad: [string, string, RegExp][] = [
     ['kind', '1 SWPOUT 9 0 1 kswapd0\n2 SWAPOUT 9 0 1 kswapd0\n', /\/bad-kind\.bpftrace:2, field 'kind': unknown event 'SWAPOUT' \(accepted: SWPOUT, SWPIN, PGADD, PGDEL\)$/],
-    ['offset', '# c\n1 SWPIN 9 0 x12 kswapd0\n', /\/bad-offset\.bpftrace:2, field 'offset': 'x12' is not an unsigned integer \(accepted: an integer 0\.\.4294967294\)$/],
+    ['offset', '# c\n1 SWPIN 9 0 x12 kswapd0\n', /\/bad-offset\.bpftrace:2, field 'offset': 'x12' is not an unsigned integer \(accepted: an integer 0\.\.67108863\)$/],
     ['type', '1 SWPOUT 9 32 1 kswapd0\n', /field 'type': 32 is out of range \(accepted: an integer 0\.\.31\)/],
     ['comm', '1 SWPOUT 9 0 1\n', /:1, field 'comm': missing/],
     ['dev', '1 PGADD 9 259-2 12 0 cat\n', /field 'dev': '259-2' is not MAJOR:MINOR/],

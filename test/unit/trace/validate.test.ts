@@ -34,7 +34,7 @@ describe('validateEvent', () => {
       "trace.jsonl:14, event #12, field 'data.b64': must be a base64 string of at most 5464 characters, got \"not base64!\"",
     );
     expect(ev({ op: 'frontswap_store', type: 0, offset: LIMITS.maxSlots })).toBe(
-      "trace.jsonl:14, event #12, field 'offset': must be an integer 0..4294967294, got 4294967295",
+      "trace.jsonl:14, event #12, field 'offset': must be an integer 0..67108863, got 67108864",
     );
     expect(ev({ op: 'anon', page: 1, pid: LIMITS.maxPid + 1 })).toBe(
       "trace.jsonl:14, event #12, field 'pid': must be an integer 0..2097151, got 2097152",
