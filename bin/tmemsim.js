@@ -8,13 +8,23 @@
 // on one core without it, 1.88-1.91x with it). The flag must be given when node
 // starts (set at run time, it crashed an isolate in the middle of a marking), so
 // a sweep re-runs this script with it, unless the flag is already there.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 if (process.argv[2] === 'sweep' && !process.execArgv.includes('--single-threaded-gc')) {
-  const r = spawnSync(process.execPath, [...process.execArgv, '--single-threaded-gc', ...process.argv.slice(1)], { stdio: 'inherit' });
-  if (r.error) throw r.error;
-  if (r.signal) process.kill(process.pid, r.signal);
-  process.exit(r.status ?? 1);
+  // The child does the work: a signal to this process goes to it too (so a
+  // stopped sweep never writes --out afterwards), and this process ends as
+  // the child did.
+  const child = spawn(process.execPath, [...process.execArgv, '--single-threaded-gc', ...process.argv.slice(1)], { stdio: 'inherit' });
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (sig) => child.kill(sig);
+  for (const s of signals) process.on(s, forward);
+  const [code, signal] = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (c, sig) => resolve([c, sig]));
+  });
+  for (const s of signals) process.off(s, forward);
+  if (signal) process.kill(process.pid, signal);
+  process.exit(code ?? 1);
 }
 
 const { main } = await import('../dist/cli/main.js');

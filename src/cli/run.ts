@@ -7,6 +7,7 @@ import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';
+import { ensureDir } from '../report/output-file.js';
 import { parseAt } from './at.js';
 import { FORMAT_OPT_HELP, collectFormatOption } from './trace.js';
 import type { FormatOptions } from '../trace/reader.js';
@@ -82,6 +83,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         progress: progressFor(f.progress, f.quiet),
         series: f.plot ? 200 : undefined,
       };
+      if (f.plot) ensureDir(f.plot); // refused before the run, not after it
       const result = await simulate(opts);
       // Standard input is read from a temporary copy; the report names it as given.
       if (trace === '-') result.trace = '-';

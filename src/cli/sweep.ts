@@ -10,6 +10,7 @@ import { SWEEP_FORMATS, type SweepFormatName } from '../sweep/format.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';
 import { readJsonArg } from './stdio.js';
+import { ensureDir } from '../report/output-file.js';
 
 interface SweepFlags {
   file?: string;
@@ -92,6 +93,7 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
       const grid = gridOf(workloads, f);
       const jobs = f.jobs === undefined ? undefined : parseIntFlag('--jobs', f.jobs, 1, 1024);
       const shard = f.shard === undefined ? null : parseShard(f.shard);
+      if (f.plot) ensureDir(f.plot); // refused before the sweep, not after it
       const { result, series } = await runSweep(grid, { jobs, shard, series: f.plot ? 200 : 0 });
       writeOut(SWEEP_FORMATS[format](result, { width: widthFor(f.out) }), f.out);
       if (f.plot) {

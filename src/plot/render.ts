@@ -5,10 +5,10 @@
  * every host.
  */
 
-import * as fs from 'node:fs';
+
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { UsageError } from '../sim/errors.js';
+import { ensureDir, writeOutputFile } from '../report/output-file.js';
 
 /**
  * vega and vega-lite (about 20 MB of modules) are imported here, the first
@@ -30,16 +30,10 @@ export function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
 }
 
-export function ensureDir(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`cannot create plot directory: ${(e as Error).message}`, { field: '--plot' });
-  }
-}
+export { ensureDir };
 
 export async function writeSvg(dir: string, name: string, spec: TopLevelSpec): Promise<string> {
   const file = path.join(dir, `${slug(name)}.svg`);
-  fs.writeFileSync(file, await renderSvg(spec));
+  writeOutputFile(file, await renderSvg(spec), '--plot');
   return file;
 }

@@ -11,7 +11,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { UsageError, readJsonFile } from '../sim/errors.js';
+import { UsageError, quote, readJsonFile } from '../sim/errors.js';
 import type { Profile } from './profile.js';
 import { getProfile, profileNames } from './registry.js';
 
@@ -108,7 +108,7 @@ function schemaError(file: string, errors: ErrorObject[] | null | undefined): Us
       if (e.propertyName !== undefined) {
         pointer = `${e.instancePath}/${e.propertyName}`;
         what = `unknown name '${e.propertyName}'`;
-      } else what = `invalid value ${JSON.stringify(e.data)}`; // e.data: the value at instancePath (ajv's verbose mode)
+      } else what = `invalid value ${quote(e.data)}`; // e.data: the value at instancePath (ajv's verbose mode)
   }
   return new UsageError(what, { file, field: pointer }, accepted(e));
 }

@@ -89,6 +89,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     throw new UsageError(`page size ${c.page_size} is not supported`, { file, field: 'config.page_size' }, String(PAGE_SIZE));
   }
   const ramPages = o.ramPages ?? c.ram_pages ?? (c.ram_mb !== undefined ? Math.floor((c.ram_mb * 1024 * 1024) / PAGE_SIZE) : DEFAULT_RAM_PAGES);
+  if (ramPages < 1) throw new UsageError(`ram_mb ${c.ram_mb} is less than one ${PAGE_SIZE}-byte page`, { file, field: 'config.ram_mb' }, `at least ${PAGE_SIZE / 1024 / 1024} (one page)`);
   const backend = o.backend !== undefined ? o.backend : c.backend ?? null;
   const fromCli = o.backend !== undefined;
   const factory = backend === null ? null : withField(() => getBackendFactory(backend), fromCli ? '--backend' : 'config.backend', file);

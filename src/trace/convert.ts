@@ -12,8 +12,8 @@
  */
 
 import { once } from 'node:events';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { openOutputFile } from '../report/output-file.js';
 import { UsageError } from '../sim/errors.js';
 import { openTrace, traceFormatFor, type FormatOptions, type SyncTraceSource } from './reader.js';
 import { TmtbEncoder } from './formats/tmtb.js';
@@ -62,26 +62,20 @@ interface Sink {
 }
 
 function fileSink(output: string): Sink {
-  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'w');
-  } catch (e) {
-    throw new UsageError(`cannot write output: ${e instanceof Error ? e.message.replace(/, \w+ '.*'$/, '') : String(e)}`, { file: output });
-  }
+  // A regular file is written to a temp file and renamed; a device or FIFO in place; a directory refused (output-file.ts).
+  const f = openOutputFile(output, 'output');
   return {
     closed: false,
-    write(s) {
-      if (typeof s === 'string') writeSync(fd, s);
-      else writeSync(fd, s);
+    async write(s) {
+      f.write(s);
+      // Let a signal's handler run between blocks (it removes the temp file and ends the process).
+      await new Promise<void>((r) => setImmediate(r));
     },
     commit() {
-      closeSync(fd);
-      renameSync(tmp, output);
+      f.commit();
     },
     abort() {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
+      f.abort();
     },
   };
 }

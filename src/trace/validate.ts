@@ -16,7 +16,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { UsageError, type Where } from '../sim/errors.js';
+import { UsageError, quote, type Where } from '../sim/errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
 import { builtBy, templateSlots, type Template } from './formats/flat-parse.js';
 
@@ -452,7 +452,9 @@ function acceptedOf(c: Compiled, raw: SchemaNode): string {
 
 function range(n: SchemaNode): string {
   if (n.minimum !== undefined && n.maximum !== undefined) return `${n.minimum}..${n.maximum}`;
+  if (n.exclusiveMinimum !== undefined && n.maximum !== undefined) return `> ${n.exclusiveMinimum} and <= ${n.maximum}`;
   if (n.exclusiveMinimum !== undefined) return `> ${n.exclusiveMinimum}`;
+  if (n.maximum !== undefined) return `<= ${n.maximum}`;
   if (n.minimum !== undefined) return `>= ${n.minimum}`;
   return '';
 }
@@ -462,7 +464,7 @@ function plural(s: string): string {
 }
 
 function word(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return typeof v === 'string' ? v : quote(v);
 }
 
 function join(path: string, seg: string, index: boolean): string {
@@ -481,6 +483,5 @@ function isObjectLike(v: unknown): boolean {
 /** A value as shown in a message: JSON, cut to 40 characters. */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return quote(v, 40);
 }
