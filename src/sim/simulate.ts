@@ -314,6 +314,8 @@ const HANDLERS: { [K in EventOp]: Handler<K> } = {
   insmod(m, ev, { o, cfg }) {
     if (!o.withBackend) return;
     // insmod while a backend is loaded fails with EEXIST/EBUSY, as in the kernel; the run goes on.
+    // a backend that does not exist is bad input whether or not another is loaded
+    getBackendFactory(cfg.backendOverride ?? ev.backend);
     if (m.backend) m.lifecycleError('insmod', cfg.backendOverride ?? ev.backend, 'EEXIST');
     else m.insmod(cfg.backendOverride ?? ev.backend, { ...(ev.params ?? {}), ...cfg.paramOverrides });
   },
@@ -328,6 +330,7 @@ const HANDLERS: { [K in EventOp]: Handler<K> } = {
     if (!o.withBackend) return;
     if (!m.backend) fail(`no backend is loaded to take parameter '${ev.name}'`, le, file, 'name');
     m.backend.setParam(ev.name, ev.value);
+    m.touchAll(); // a parameter may flush or write back pages: the completeness check walks every area
   },
   mark(m, ev) {
     m.marks.push(snapshotMark(m, ev.name));
@@ -340,6 +343,7 @@ function nodeEvent(m: Machine, ev: NodeDownEvent | NodeUpEvent, { le, file, o }:
   const f = ev.op === 'node_down' ? b.nodeDown : b.nodeUp;
   if (!f) fail(`backend ${b.name} has no remote nodes`, le, file, 'op', 'node_down and node_up need a backend with remote memory (ramster)');
   f.call(b, ev.node, m.clock);
+  m.touchAll();
 }
 
 function dispatch(m: Machine, at: At, injected?: string): void {

@@ -91,4 +91,19 @@ describe('time and size bounds', () => {
       expect(c.code).toBe(2);
     }
   });
+
+  it('insmod of a backend that does not exist is bad input even while another is loaded', async () => {
+    const err = oneLine(await tmemsim('run', jsonl({ ram_pages: 2048, backend: 'zcache' }, [{ op: 'insmod', backend: 'nope' }])));
+    expect(err).toContain("unknown backend 'nope'");
+  });
+
+  it('ram_mb below one page is refused, not a machine of 0 pages', async () => {
+    expect(oneLine(await tmemsim('run', jsonl({ ram_mb: 1e-9 }, [])))).toContain('less than one 4096-byte page');
+  });
+
+  it('1e999 (Infinity) reads as Infinity in the error, not null', async () => {
+    const p = path.join(dir, `t${n++}.jsonl`);
+    fs.writeFileSync(p, '{"format":"tmemsim-trace","version":1,"config":{"ram_pages":2048}}\n{"op":"rmmod","rate":1e999}\n');
+    expect(oneLine(await tmemsim('run', p))).toContain('got Infinity');
+  });
 });
