@@ -43,7 +43,7 @@ describe('validateEvent', () => {
 
   it('cuts long values', () => {
     expect(ev({ op: 'anon', page: 'x'.repeat(100) })).toBe(
-      `trace.jsonl:14, event #12, field 'page': must be an integer 0..4294967295, got "${'x'.repeat(36)}...`,
+      `trace.jsonl:14, event #12, field 'page': must be an integer 0..4294967295, got "${'x'.repeat(38)}…`,
     );
   });
 });
