@@ -25,7 +25,7 @@ function listTable(width: number): string {
       `${g(s.readLatencyUs.value)} / ${g(s.readEnergyUJ.value)}`, `${g(s.writeLatencyUs.value)} / ${g(s.writeEnergyUJ.value)}`, `${g(s.activePowerW.value)} / ${g(s.idlePowerW.value)}`,
     ]);
   }
-  return fitTable({ head, rows, keys: [0], wrap: [2, 7], width }) + '\n';
+  return fitTable({ head, rows, keys: [0], width }) + '\n';
 }
 
 /** Every constant of one profile with its source. */
