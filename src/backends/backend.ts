@@ -188,6 +188,8 @@ export interface BackendFactory {
   readonly description: string;
   /** The kernel source and era this backend follows. */
   readonly era: string;
+  /** The reclaim policy of the backend's kernel era (src/mm/reclaim/registry.ts; default '6.1'). */
+  readonly reclaim?: string;
   readonly params: readonly ParamSpec[];
   /** Name of the parameter that selects the compressor, if any (for --compressor). */
   readonly compressorParam?: string;

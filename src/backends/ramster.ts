@@ -1062,6 +1062,7 @@ export const ramsterFactory: BackendFactory = {
   name: RAMSTER_NAME,
   description:
     'RAMster: zcache whose LRU pageframes a worker moves to a peer node over the network; remote gets fetch them back; a dead peer loses the swap pages it held',
+  reclaim: 'lru-3x',
   era: 'drivers/staging/zcache/ramster (ramster.c, r2net.c, tcp.c) with zcache2, Linux 3.9-3.10',
   params: RAMSTER_PARAMS,
   compressorParam: 'zcache_comp_name',

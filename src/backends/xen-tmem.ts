@@ -773,6 +773,7 @@ export const xenTmemFactory: BackendFactory = {
   name: XEN_TMEM_NAME,
   description:
     'Xen tmem: frontswap and cleancache pages copied into hypervisor memory (not guest RAM), ephemeral pages evicted LRU, with self-ballooning and frontswap self-shrinking',
+  reclaim: 'lru-3x',
   era: 'drivers/xen/tmem.c and xen-selfballoon.c, Linux 3.8-3.10; hypervisor xen/common/tmem.c, Xen 4.2-4.3',
   params: XEN_TMEM_PARAMS,
   create(env: BackendEnv, params: ParamMap): Backend {

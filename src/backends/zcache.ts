@@ -981,6 +981,7 @@ export const zcacheFactory: BackendFactory = {
   name: ZCACHE_NAME,
   description:
     'zcache2: compressed frontswap and cleancache pages in RAM, two per pageframe (zbud), LRU ephemeral pageframes reclaimed to make room (ouroboros)',
+  reclaim: 'lru-3x',
   era: 'drivers/staging/zcache (zcache-main.c, zbud.c, tmem.c), Linux 3.10',
   params: ZCACHE_PARAMS,
   compressorParam: 'zcache_comp_name',

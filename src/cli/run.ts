@@ -15,6 +15,7 @@ import type { Injection } from '../sim/config.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 import { progressFor } from './progress.js';
 import { traceArg } from './stdio.js';
+import { reclaimNames } from '../mm/reclaim/registry.js';
 
 interface RunFlags {
   backend?: string;
@@ -23,6 +24,7 @@ interface RunFlags {
   seed?: string;
   param?: ParamMap;
   ramMb?: string;
+  reclaim?: string;
   format: string;
   out?: string;
   fast?: boolean;
@@ -49,6 +51,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-s, --seed <n>', 'seed for generated page contents')
     .option('-p, --param <key=value>', 'backend parameter (repeatable); an unknown key is an error', collectParam)
     .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')
+    .option('--reclaim <name>', `page reclaim model: ${reclaimNames().join(', ')} (default: config.reclaim, else the backend era's)`)
     .option('-f, --format <fmt>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
@@ -75,6 +78,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         profiles: f.profile ? splitList(f.profile) : undefined,
         seed: f.seed === undefined ? undefined : parseIntFlag('--seed', f.seed, 0, 2 ** 48 - 1),
         ramPages: f.ramMb === undefined ? undefined : parseIntFlag('--ram-mb', f.ramMb, 1, 2 ** 20) * 256,
+        reclaim: f.reclaim,
         fast: f.fast,
         baseline: f.baseline,
         rmmodStrategies: f.rmmodStrategy ? splitList(f.rmmodStrategy) : undefined,

@@ -9,6 +9,7 @@
 import type { LruSizes } from '../backends/backend.js';
 import type { ContentSource } from '../content/source.js';
 import type { LoadResult } from '../frontends/frontswap.js';
+import type { ReclaimStats } from './reclaim/reclaim.js';
 import type { SwapDevices } from './swap.js';
 
 /**
@@ -21,7 +22,7 @@ export const FAULT_CYCLES = 3000;
 export const RECLAIM_CYCLES = 1000;
 
 /** The counters the memory model moves (vmstat-like names). */
-export interface MmStats {
+export interface MmStats extends ReclaimStats {
   pgcache_hits: number;
   pgcache_misses: number;
   pgsteal_anon: number;
@@ -29,8 +30,6 @@ export interface MmStats {
   anon_faults: number;
   zero_page_maps: number;
   swap_full_events: number;
-  ram_overcommit: number;
-  shrinker_calls: number;
 }
 
 export interface MmEnv {

@@ -1,36 +1,31 @@
 /**
- * The RAM model: resident anonymous and page-cache pages under LRU, free
- * pages with the kernel's watermarks, and reclaim that swaps anonymous pages
- * out (frontswap store, else the swap device) and evicts clean file pages
- * (cleancache put). The backend's pool pages come out of the same RAM.
+ * The RAM model: resident anonymous and page-cache pages, free pages under
+ * the kernel's watermarks, and the eviction mechanics: an anonymous page is
+ * swapped out (frontswap store, else the swap device), a file page written
+ * back if dirty and put to cleancache. Which page to evict, the LRU lists,
+ * the watermarks and when kswapd and direct reclaim run belong to a reclaim
+ * policy (src/mm/reclaim/: '6.1' by default, 'lru-3x' for the 3.x eras).
+ * The backend's pool pages come out of the same RAM.
  *
- *   fault(page):   free <= min ? reclaim to high ; take a frame
- *   after an event: free < low ? reclaim to high (kswapd)
- *   reclaim:       pick the anon or file list by swappiness credit; take its LRU head
- *     anon: clean with a swap slot → drop (the swap copy is valid)
- *           else slot = alloc; swap_writepage(slot)
- *     file: dirty → writeback; then cleancache_put; drop
+ *   fault(page):   policy.allocate() (direct reclaim at the min watermark); take a frame
+ *   after an event: policy.kswapd()
+ *   evict anon:    clean with a swap slot → drop (the swap copy is valid)
+ *                  else slot = alloc; swap_writepage(slot)
+ *   evict file:    dirty → writeback; then cleancache_put; drop
  *   anon swap-in:  swap_readpage; exclusive frontswap load → page dirty;
  *                  write fault or vm_swap_full() → free the slot (frontswap_invalidate_page)
  *
- * Watermarks follow init_per_zone_wmark_min: min_free_kbytes =
- * clamp(sqrt(16 * lowmem_kbytes), 128, 65536), low = 5/4 min, high = 3/2 min.
- *
- * Deviations: one LRU per type with no active/inactive split (no second
- * chance); the reclaim balance is a deterministic credit scheme weighted by
- * swappiness rather than get_scan_count; reads of never-touched anonymous
- * pages map the zero page and take no frame; file writes are full-page
- * (no read before write); readahead is not modelled.
+ * Deviations: reads of never-touched anonymous pages map the zero page and
+ * take no frame; file writes are full-page (no read before write);
+ * readahead is not modelled.
  */
 
 import { ZERO_DESC } from '../content/page.js';
+import type { LruSizes } from '../backends/backend.js';
 import { LoadResult } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
-import { LruLists } from './lru.js';
+import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotOffset, slotType } from './swap.js';
-
-const ANON = 0;
-const FILE = 1;
 
 const F_RESIDENT = 1;
 const F_DIRTY = 2;
@@ -51,12 +46,9 @@ function keyIndex(key: number): number {
   return key % 2 ** 20;
 }
 
-export class Memory {
-  readonly minWmark: number;
-  readonly lowWmark: number;
-  readonly highWmark: number;
+export class Memory implements ReclaimHost {
   resident = 0;
-  private readonly lru = new LruLists(2);
+  readonly reclaim: Reclaim;
   private readonly anon = new Map<number, number>();
   private readonly file = new Map<number, number>();
   /** Swap slot → id of the anonymous page that owns it. */
@@ -70,18 +62,28 @@ export class Memory {
   private flags = new Uint8Array(this.cap);
   private freeIds: number[] = [];
   private nextId = 0;
-  private anonCredit = 0;
-  private fileCredit = 0;
 
   constructor(
     private readonly m: MmEnv,
     public ramPages: number,
-    private readonly swappiness: number,
+    swappiness: number,
+    policy: ReclaimFactory,
   ) {
-    const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
-    this.minWmark = Math.ceil(minKb / 4);
-    this.lowWmark = Math.ceil((this.minWmark * 5) / 4);
-    this.highWmark = Math.ceil((this.minWmark * 3) / 2);
+    this.reclaim = policy.create(this, ramPages, swappiness);
+    this.reclaim.ensure(this.cap);
+  }
+
+  get minWmark(): number {
+    return this.reclaim.wmark.min;
+  }
+  get lowWmark(): number {
+    return this.reclaim.wmark.low;
+  }
+  get highWmark(): number {
+    return this.reclaim.wmark.high;
+  }
+  get stats(): MmEnv['stats'] {
+    return this.m.stats;
   }
 
   get free(): number {
@@ -89,10 +91,24 @@ export class Memory {
   }
 
   get anonResident(): number {
-    return this.lru.sizes[ANON]!;
+    return this.reclaim.resident(ANON);
   }
   get fileResident(): number {
-    return this.lru.sizes[FILE]!;
+    return this.reclaim.resident(FILE);
+  }
+
+  // ---- ReclaimHost ----------------------------------------------------------------------
+  canSwap(): boolean {
+    return this.m.swap.usedSlots() < this.m.swap.totalSlots();
+  }
+  keyOf(id: number): number {
+    return this.key[id]!;
+  }
+  shrinkSlab(nrToScan: number, lru: LruSizes): void {
+    if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
+  }
+  evict(id: number, type: LruType): { ok: boolean; written: boolean } {
+    return type === ANON ? this.evictAnon(id) : this.evictFile(id);
   }
 
   // ---- page ids -------------------------------------------------------------------
@@ -121,7 +137,7 @@ export class Memory {
     this.slot = g(this.slot);
     this.flags = g(this.flags);
     this.cap = cap;
-    this.lru.ensure(cap);
+    this.reclaim.ensure(cap);
   }
 
   private releaseId(id: number): void {
@@ -129,17 +145,16 @@ export class Memory {
   }
 
   // ---- frames ------------------------------------------------------------------------
-  /** Take a frame for a fault, reclaiming directly when free memory is at the min watermark. */
+  /** Take a frame for a fault (the policy reclaims directly at the min watermark). */
   private takeFrame(): void {
     this.m.meter.meta(FAULT_CYCLES);
-    if (this.free <= this.minWmark) this.reclaim(this.highWmark);
-    if (this.free <= 0) this.m.stats.ram_overcommit++;
+    this.reclaim.allocate();
     this.resident++;
   }
 
   /** kswapd: called after each event. */
   balance(): void {
-    if (this.free < this.lowWmark) this.reclaim(this.highWmark);
+    this.reclaim.kswapd();
   }
 
   // ---- anonymous memory -------------------------------------------------------------------
@@ -157,12 +172,12 @@ export class Memory {
       id = this.newId(key, newDesc);
       this.flags[id] = F_RESIDENT | F_DIRTY;
       this.anon.set(key, id);
-      this.lru.push(ANON, id);
+      this.reclaim.added(id, ANON, key, false);
       return;
     }
     const fl = this.flags[id]!;
     if (fl & F_RESIDENT) {
-      this.lru.touch(id);
+      this.reclaim.accessed(id, ANON);
       if (write) {
         this.desc[id] = newDesc;
         if (this.slot[id]! >= 0) this.freeSlotOf(id);
@@ -178,7 +193,7 @@ export class Memory {
     const off = slotOffset(s);
     const r = m.swapRead(type, off);
     let f = F_RESIDENT | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
-    this.lru.push(ANON, id);
+    this.reclaim.added(id, ANON, key, true);
     if (write) {
       this.desc[id] = newDesc;
       f |= F_DIRTY;
@@ -219,7 +234,7 @@ export class Memory {
     if (id === undefined || this.free - 1 < this.highWmark) return false;
     this.resident++;
     this.flags[id] = F_RESIDENT | F_DIRTY;
-    this.lru.push(ANON, id);
+    this.reclaim.added(id, ANON, this.key[id]!, false);
     this.freeSlotOf(id);
     return true;
   }
@@ -236,7 +251,7 @@ export class Memory {
         this.takeFrame();
         const r = this.m.swapRead(type, slotOffset(s));
         void r;
-        this.lru.push(ANON, id);
+        this.reclaim.added(id, ANON, this.key[id]!, false);
       }
       this.flags[id] = F_RESIDENT | F_DIRTY;
       this.freeSlotOf(id);
@@ -250,7 +265,7 @@ export class Memory {
     const id = this.file.get(key);
     if (id !== undefined) {
       m.stats.pgcache_hits++;
-      this.lru.touch(id);
+      this.reclaim.accessed(id, FILE);
       if (write) {
         this.desc[id] = newDesc;
         this.flags[id]! |= F_DIRTY;
@@ -269,7 +284,7 @@ export class Memory {
       this.flags[nid] = F_RESIDENT;
     }
     this.file.set(key, nid);
-    this.lru.push(FILE, nid);
+    this.reclaim.added(nid, FILE, key, true);
   }
 
   /** Bytes on disk of a file page: its last written-back contents, or its initial contents. */
@@ -287,86 +302,58 @@ export class Memory {
         this.m.fileWriteback();
         this.fsWritten.set(key, this.desc[id]!);
       }
-      this.lru.remove(id);
+      this.reclaim.removed(id, FILE, key);
       this.file.delete(key);
       this.resident--;
       this.releaseId(id);
     }
   }
 
-  // ---- reclaim ----------------------------------------------------------------------------
-  /** Reclaim until `target` pages are free or nothing more can be reclaimed. */
-  reclaim(target: number): void {
-    // shrink_slab: registered shrinkers (zcache's cleancache shrinker) run with every reclaim pass.
-    // The model has no active/inactive split, so every page counts as inactive.
-    if (this.m.shrinkSlab(target - this.free, { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! })) {
-      this.m.stats.shrinker_calls++;
-      if (this.free >= target) return;
-    }
-    let anonStuck = false;
-    let guard = this.lru.sizes[ANON]! + this.lru.sizes[FILE]! + 1;
-    while (this.free < target && guard-- > 0) {
-      const haveAnon = !anonStuck && this.lru.sizes[ANON]! > 0;
-      const haveFile = this.lru.sizes[FILE]! > 0;
-      if (!haveAnon && !haveFile) break;
-      this.anonCredit += this.swappiness;
-      this.fileCredit += 200 - this.swappiness;
-      let useAnon: boolean;
-      if (!haveFile) useAnon = true;
-      else if (!haveAnon) useAnon = false;
-      else useAnon = this.anonCredit >= this.fileCredit;
-      if (useAnon) {
-        this.anonCredit -= 200;
-        if (!this.evictAnon(this.lru.head(ANON))) anonStuck = true;
-      } else {
-        this.fileCredit -= 200;
-        this.evictFile(this.lru.head(FILE));
-      }
-    }
-  }
-
-  /** Swap one anonymous page out. False when no swap slot can be had. */
-  private evictAnon(id: number): boolean {
+  // ---- eviction (the reclaim policy chooses the page) ---------------------------------
+  /** Swap one anonymous page out. Not ok when no swap slot can be had. */
+  private evictAnon(id: number): { ok: boolean; written: boolean } {
     const m = this.m;
     const fl = this.flags[id]!;
     let s = this.slot[id]!;
+    let written = false;
     if (s >= 0 && !(fl & F_DIRTY)) {
       // A clean swap-cache page: its swap copy is valid, drop it.
     } else {
       if (s < 0) {
         s = m.swap.alloc();
-        if (s < 0) return false;
+        if (s < 0) return { ok: false, written: false };
         this.slot[id] = s;
         this.slotOwner.set(s, id);
       }
       m.swapWrite(slotType(s), slotOffset(s), this.desc[id]!);
+      written = true;
     }
     m.stats.pgsteal_anon++;
     m.meter.meta(RECLAIM_CYCLES);
-    this.lru.remove(id);
     this.flags[id] = 0;
     this.resident--;
-    return true;
+    return { ok: true, written };
   }
 
-  private evictFile(id: number): void {
+  private evictFile(id: number): { ok: boolean; written: boolean } {
     const m = this.m;
     const key = this.key[id]!;
     const fs = keyFs(key);
     const inode = keyInode(key);
     const index = keyIndex(key);
     const desc = this.desc[id]!;
-    if (this.flags[id]! & F_DIRTY) {
+    const written = (this.flags[id]! & F_DIRTY) !== 0;
+    if (written) {
       m.fileWriteback();
       this.fsWritten.set(key, desc);
     }
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
     m.meter.meta(RECLAIM_CYCLES);
-    this.lru.remove(id);
     this.file.delete(key);
     this.resident--;
     this.releaseId(id);
+    return { ok: true, written };
   }
 
   /** Calls f(offset) for every slot of `type` whose owning page is swapped out (not resident). */
@@ -399,7 +386,7 @@ export class Memory {
   /** Balloon: the guest's RAM changes; reclaim at once if it shrank below the watermarks. */
   setRamPages(pages: number): void {
     this.ramPages = Math.max(pages, this.highWmark * 2);
-    if (this.free < this.lowWmark) this.reclaim(this.highWmark);
+    this.reclaim.setRam(this.ramPages);
   }
 
 }

@@ -72,6 +72,8 @@ export interface Report {
     kernel_pages?: number;
     seed: number;
     swappiness: number;
+    /** The page reclaim model (src/mm/reclaim/). */
+    reclaim: string;
     frontswap_writethrough: boolean;
     verify_bytes: boolean;
   };
@@ -188,6 +190,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       ...(c.kernelPages > 0 ? { kernel_pages: c.kernelPages } : {}),
       seed: c.seed,
       swappiness: c.swappiness,
+      reclaim: c.reclaim.name,
       frontswap_writethrough: c.writethrough,
       verify_bytes: c.verifyBytes,
     },

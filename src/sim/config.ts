@@ -14,6 +14,8 @@ import type { Profile } from '../profiles/profile.js';
 import { LIMITS, type ContentConfig, type MountConfig, type ParamMap, type SwapAreaConfig, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from './errors.js';
+import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
+import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
 
 export interface RunOverrides {
   backend?: string | null;
@@ -33,6 +35,8 @@ export interface RunOverrides {
   zombieRate?: number;
   /** Events injected into the trace (--at). */
   at?: Injection[];
+  /** Reclaim policy (src/mm/reclaim/registry.ts), overriding the trace and the backend's era. */
+  reclaim?: string;
   /** Sample each pass over time with at most about this many points (0 or absent: no series). */
   series?: number;
 }
@@ -60,6 +64,8 @@ export interface RunConfig {
   swap: SwapAreaConfig[];
   mounts: MountConfig[];
   swappiness: number;
+  /** The reclaim policy: --reclaim, else config.reclaim, else the backend era's, else 6.1. */
+  reclaim: ReclaimFactory;
   writethrough: boolean;
   content: ContentConfig;
   verifyBytes: boolean;
@@ -152,6 +158,10 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     swap: c.swap ?? [],
     mounts: c.mounts ?? [],
     swappiness: c.swappiness ?? 60,
+    reclaim:
+      o.reclaim !== undefined
+        ? withField(() => getReclaim(o.reclaim!), '--reclaim', file)
+        : withField(() => getReclaim(c.reclaim ?? factory?.reclaim ?? DEFAULT_RECLAIM), 'config.reclaim', file),
     writethrough: c.frontswap_writethrough ?? false,
     content: header.content ?? {},
     verifyBytes: !o.fast,

@@ -25,6 +25,7 @@ import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
 import type { MmEnv } from '../mm/env.js';
 import { Memory } from '../mm/memory.js';
+import type { ReclaimFactory, ReclaimStats } from '../mm/reclaim/reclaim.js';
 import { SwapDevices } from '../mm/swap.js';
 import { LIMITS, type ParamMap } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
@@ -39,6 +40,8 @@ export interface MachineOptions {
   /** Pages the kernel itself keeps (not the workload's): the memory model gets ramPages - kernelPages. Default 0. */
   kernelPages?: number;
   swappiness: number;
+  /** The reclaim policy (src/mm/reclaim/registry.ts). */
+  reclaim: ReclaimFactory;
   verifyBytes: boolean;
   writethrough: boolean;
   content: ContentSource;
@@ -49,7 +52,7 @@ export interface MachineOptions {
 }
 
 /** Kernel-side counters (vmstat-like names where the kernel has one). */
-export interface MachineStats {
+export interface MachineStats extends ReclaimStats {
   pswpout: number;
   pswpin: number;
   swap_outs: number;
@@ -119,6 +122,8 @@ export class Machine implements BackendEnv, MmEnv {
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
+    pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
+    workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, allocstall: 0, pageoutrun: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
   /** Counter snapshots taken at the trace's mark events, in order. */
@@ -171,7 +176,7 @@ export class Machine implements BackendEnv, MmEnv {
     this.verifyBytes = opts.verifyBytes;
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
-    this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness);
+    this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim);
   }
 
   // ---- BackendEnv -------------------------------------------------------------

@@ -130,6 +130,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     ramPages: cfg.ramPages,
     kernelPages: cfg.kernelPages,
     swappiness: cfg.swappiness,
+    reclaim: cfg.reclaim,
     verifyBytes: cfg.verifyBytes,
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
     content,

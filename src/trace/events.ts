@@ -71,6 +71,8 @@ export interface TraceConfig {
   mounts?: MountConfig[];
   /** Reclaim balance between anonymous and file pages, as vm.swappiness (0..200). */
   swappiness?: number;
+  /** Reclaim policy: '6.1' (default) or 'lru-3x' (default for the zcache, RAMster and Xen backends). */
+  reclaim?: string;
   /** frontswap writethrough mode (store also writes the swap device). */
   frontswap_writethrough?: boolean;
   /**

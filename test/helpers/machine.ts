@@ -10,6 +10,8 @@ import { ContentSource } from '../../src/content/source.js';
 import { costModelOf } from '../../src/profiles/profile.js';
 import { ssd } from '../../src/profiles/ssd.js';
 import { Machine } from '../../src/sim/machine.js';
+import { DEFAULT_RECLAIM, getReclaim } from '../../src/mm/reclaim/registry.js';
+import type { ReclaimFactory } from '../../src/mm/reclaim/reclaim.js';
 
 export interface TestMachineOptions {
   ramPages?: number;
@@ -20,6 +22,8 @@ export interface TestMachineOptions {
   verifyBytes?: boolean;
   /** A fixed backend factory (a test double); default: the registry. */
   factory?: BackendFactory;
+  /** The reclaim policy (default 6.1). */
+  reclaim?: ReclaimFactory;
 }
 
 export function testMachine(o: TestMachineOptions = {}): Machine {
@@ -28,6 +32,7 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
     ramPages: o.ramPages ?? 4096,
     ...(o.kernelPages !== undefined ? { kernelPages: o.kernelPages } : {}),
     swappiness: 60,
+    reclaim: o.reclaim ?? getReclaim(DEFAULT_RECLAIM),
     verifyBytes: o.verifyBytes ?? true,
     writethrough: o.writethrough ?? false,
     content: new ContentSource({ seed: o.seed ?? 1 }),

@@ -9,7 +9,8 @@
  *   sized objects, tmemsim 4 KiB pages), so the replay is checked against
  *   what tmemsim's RAM model is: an LRU page cache reclaimed in batches by
  *   the kernel's watermarks (below `low` free pages after an event, evict
- *   the least recently used pages until `high` are free).
+ *   the least recently used pages until `high` are free): the lru-3x
+ *   reclaim. The 6.1 reclaim is checked in test/unit/mm/reclaim-6.1.test.ts.
  */
 
 import * as path from 'node:path';
@@ -97,7 +98,7 @@ function watermarkLruMisses(ram: number): number {
   return misses;
 }
 
-describe('replay of the oracleGeneral sample', () => {
+describe('replay of the oracleGeneral sample (the lru-3x reclaim)', () => {
   it("reproduces libCacheSim's LRU miss counts at 128..1024 MiB with a byte LRU over the reader's requests", () => {
     const MiB = 1 << 20;
     const got = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => byteLruMisses(k * 128 * MiB));
@@ -108,7 +109,7 @@ describe('replay of the oracleGeneral sample', () => {
     const ram = 8192;
     const { low, high } = watermarks(ram);
     expect({ low, high }).toEqual({ low: 227, high: 272 });
-    const report = await run({ trace: ORACLE, inputFormat: 'oracleGeneral', backend: null, profiles: ['ssd'], baseline: false, ramPages: ram });
+    const report = await run({ trace: ORACLE, inputFormat: 'oracleGeneral', backend: null, profiles: ['ssd'], baseline: false, ramPages: ram, reclaim: 'lru-3x' });
     const mm = report.runs[0]!.backend.mm;
     const expected = watermarkLruMisses(ram);
     expect(mm.pgcache_misses).toBe(expected);
@@ -122,7 +123,7 @@ describe('replay of the oracleGeneral sample', () => {
 
   it('with RAM to spare only the 48,974 first touches miss', async () => {
     const src = () => openImported(ORACLE, 'oracleGeneral', { 'ram-mb': 512 });
-    const r = await simulateTrace(src, { backend: null, profiles: ['ssd'], baseline: false });
+    const r = await simulateTrace(src, { backend: null, profiles: ['ssd'], baseline: false, reclaim: 'lru-3x' });
     expect(r.config.ramPages).toBe(131072);
     expect(r.runs[0]!.backend.mm.pgcache_misses).toBe(48_974);
     expect(watermarkLruMisses(131072)).toBe(48_974);

@@ -1,0 +1,407 @@
+/**
+ * Page reclaim as in Linux 6.1 (TL:mm/vmscan.c, mm/swap.c, mm/workingset.c,
+ * mm/page_alloc.c; the classic two-list LRU, CONFIG_LRU_GEN off as in the
+ * 6.1 defconfig):
+ *
+ * - Four lists: inactive/active anon and file. New anonymous pages, swapped-in
+ *   pages and page-cache fills go on the inactive list of their type (unless a
+ *   refault activates them).
+ * - Referenced bits: a touch of a mapped anonymous page sets its PTE young
+ *   bit; a read()/write() of a cached file page is folio_mark_accessed: the
+ *   first sets PG_referenced, the second activates an inactive page.
+ * - shrink_folio_list / folio_check_references: a page with a young PTE is
+ *   activated if it was already referenced, else marked referenced and kept;
+ *   other pages are reclaimed (anon: a swap slot and swap_writepage; file:
+ *   writeback if dirty, then cleancache_put and drop).
+ * - shrink_active_list deactivates from the tail of an active list (clearing
+ *   young bits, setting PG_workingset) when the inactive list is low
+ *   (inactive_is_low: inactive * int_sqrt(10 * GB) < active) or its type
+ *   refaulted since the last reclaim (may_deactivate).
+ * - get_scan_count: SCAN_FILE without free swap or in cache_trim_mode,
+ *   SCAN_ANON when file is tiny, SCAN_EQUAL at priority 0, else the fraction
+ *   swappiness * (total+1)/(anon_cost+1) : (200-swappiness) * (total+1)/(file_cost+1)
+ *   of each list's size >> priority; the costs are the pages written by
+ *   reclaim (nr_pageout) and refaults of pages that were in the workingset
+ *   (lru_note_cost), halved when they exceed a quarter of the LRU.
+ * - shrink_lruvec scans the four lists SWAP_CLUSTER_MAX (32) pages at a time
+ *   until the targets are scanned or nr_to_reclaim pages are reclaimed, then
+ *   ages the anon active list if the inactive one is low.
+ * - workingset: an evicted page leaves a shadow entry (the node's
+ *   nonresident_age at eviction and PG_workingset); a refault with distance
+ *   age_now - age_then <= the workingset size (active file, plus inactive file
+ *   for anon, plus the anon lists while swap has room) is activated;
+ *   nonresident_age moves on every eviction and activation.
+ * - Watermarks (__setup_per_zone_wmarks): min_free_kbytes =
+ *   clamp(int_sqrt(16 * lowmem_kbytes), 128, 262144); low = min + max(min/4,
+ *   managed * watermark_scale_factor(10) / 10000); high = min + 2 * that.
+ * - Direct reclaim when a fault finds free memory at the min watermark
+ *   (do_try_to_free_pages, nr_to_reclaim = 32, priority 12 down to 0); kswapd
+ *   is woken below the low watermark and runs after the event (balance_pgdat:
+ *   shrink_node with nr_to_reclaim = max(high, 32) until free memory reaches
+ *   the high watermark, the priority raised when it scanned too little or
+ *   reclaimed nothing).
+ *
+ * Deviations: one zone (no DMA/DMA32 split, no lowmem_reserve); file pages are
+ * never mapped (no VM_EXEC protection, no PTE references for file pages);
+ * shrink_lruvec stops as soon as nr_to_reclaim is met instead of scaling down
+ * the remaining targets proportionally; a page written by reclaim is freed at
+ * once (writeback completes synchronously), and reclaim writes dirty file
+ * pages itself (the kernel leaves them to the flusher); shadow entries are
+ * never reclaimed (no shadow-node shrinker); no watermark boosting.
+ */
+
+import type { LruSizes } from '../../backends/backend.js';
+import { LruLists } from '../lru.js';
+import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+
+const IA = 0;
+const AA = 1;
+const IF = 2;
+const AF = 3;
+const inactiveOf = (t: LruType): number => (t === ANON ? IA : IF);
+const activeOf = (t: LruType): number => (t === ANON ? AA : AF);
+const typeOf = (l: number): LruType => (l < 2 ? ANON : FILE);
+
+const PG_REFERENCED = 1;
+const PTE_YOUNG = 2;
+const PG_WORKINGSET = 4;
+
+export const SWAP_CLUSTER_MAX = 32;
+export const DEF_PRIORITY = 12;
+
+export function wmark61(ramPages: number): Watermarks {
+  const minKb = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
+  const min = Math.floor(minKb / 4);
+  const tmp = Math.max(Math.floor(min / 4), Math.floor((ramPages * 10) / 10000));
+  return { min, low: min + tmp, high: min + 2 * tmp };
+}
+
+function intSqrt(n: number): number {
+  let r = Math.floor(Math.sqrt(n));
+  while (r * r > n) r--;
+  while ((r + 1) * (r + 1) <= n) r++;
+  return r;
+}
+
+class Linux61 implements Reclaim {
+  readonly name = '6.1';
+  wmark: Watermarks;
+  private readonly lru = new LruLists(4);
+  private bits = new Uint8Array(1024);
+  /** lruvec->anon_cost, file_cost. */
+  private cost = [0, 0];
+  /** lruvec->nonresident_age. */
+  private age = 0;
+  /** Refaults per type (WORKINGSET_ACTIVATE_BASE counts), and their snapshot at the end of the last reclaim (lruvec->refaults). */
+  private refaults = [0, 0];
+  private refaultsSnap = [0, 0];
+  /** Shadow entries by page key: nonresident_age at eviction * 2 + PG_workingset. */
+  private readonly shadows: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  private kswapdWoken = false;
+
+  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
+    this.wmark = wmark61(ramPages);
+  }
+
+  ensure(n: number): void {
+    this.lru.ensure(n);
+    if (n > this.bits.length) {
+      let cap = this.bits.length;
+      while (cap < n) cap *= 2;
+      const b = new Uint8Array(cap);
+      b.set(this.bits);
+      this.bits = b;
+    }
+  }
+
+  added(id: number, type: LruType, key: number, refault: boolean): void {
+    let b = type === ANON ? PTE_YOUNG : 0;
+    let active = false;
+    if (refault) {
+      const sh = this.shadows[type].get(key);
+      if (sh !== undefined) {
+        this.shadows[type].delete(key);
+        active = this.refault(type, sh);
+        if (active && sh & 1) b |= PG_WORKINGSET;
+      }
+    }
+    this.bits[id] = b;
+    this.lru.push(active ? activeOf(type) : inactiveOf(type), id);
+    // A page-cache fill is read (or written) at once: folio_mark_accessed.
+    if (type === FILE) this.markAccessed(id);
+  }
+
+  /** workingset_refault: is the page's refault distance within the workingset? */
+  private refault(type: LruType, shadow: number): boolean {
+    const st = this.host.stats;
+    if (type === ANON) st.workingset_refault_anon++;
+    else st.workingset_refault_file++;
+    const distance = this.age - Math.floor(shadow / 2);
+    const s = this.lru.sizes;
+    let ws = s[AF]!;
+    if (type === ANON) ws += s[IF]!;
+    if (this.host.canSwap()) {
+      ws += s[AA]!;
+      if (type === FILE) ws += s[IA]!;
+    }
+    if (distance > ws) return false;
+    this.age++;
+    this.refaults[type]!++;
+    if (type === ANON) st.workingset_activate_anon++;
+    else st.workingset_activate_file++;
+    if (shadow & 1) {
+      // The page was in the workingset before eviction: lru_note_cost_folio.
+      this.noteCost(type, 1);
+      st.workingset_restore++;
+    }
+    return true;
+  }
+
+  accessed(id: number, type: LruType): void {
+    if (type === ANON) this.bits[id]! |= PTE_YOUNG;
+    else this.markAccessed(id);
+  }
+
+  /** folio_mark_accessed. */
+  private markAccessed(id: number): void {
+    const b = this.bits[id]!;
+    if (!(b & PG_REFERENCED)) {
+      this.bits[id] = b | PG_REFERENCED;
+      return;
+    }
+    // A referenced active page stays as it is.
+    if (this.lru.listOf(id) !== IF) return;
+    this.lru.remove(id);
+    this.lru.push(AF, id);
+    this.host.stats.pgactivate++;
+    this.age++; // workingset_activation
+    this.bits[id] = b & ~PG_REFERENCED;
+  }
+
+  removed(id: number, type: LruType, key: number): void {
+    this.lru.remove(id);
+    this.shadows[type].delete(key);
+  }
+
+  sizes(): LruSizes {
+    const s = this.lru.sizes;
+    return { activeFile: s[AF]!, inactiveFile: s[IF]!, activeAnon: s[AA]!, inactiveAnon: s[IA]! };
+  }
+  resident(type: LruType): number {
+    return type === ANON ? this.lru.sizes[IA]! + this.lru.sizes[AA]! : this.lru.sizes[IF]! + this.lru.sizes[AF]!;
+  }
+
+  allocate(): void {
+    const h = this.host;
+    if (h.free <= this.wmark.min) {
+      // __alloc_pages_slowpath: kswapd is woken, then direct reclaim.
+      h.stats.allocstall++;
+      this.tryToFreePages();
+    }
+    if (h.free <= 0) h.stats.ram_overcommit++;
+    if (h.free <= this.wmark.low) this.kswapdWoken = true;
+  }
+
+  kswapd(): void {
+    // Woken by an allocation below the low watermark (faults here, pool pages through the host).
+    if (!this.kswapdWoken && this.host.free >= this.wmark.low) return;
+    this.kswapdWoken = false;
+    if (this.host.free >= this.wmark.high) return;
+    this.balancePgdat();
+  }
+
+  setRam(pages: number): void {
+    this.wmark = wmark61(pages);
+    if (this.host.free < this.wmark.low) this.balancePgdat();
+  }
+
+  /** do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0. */
+  private tryToFreePages(): void {
+    this.host.shrinkSlab(SWAP_CLUSTER_MAX, this.sizes());
+    let reclaimed = 0;
+    for (let prio = DEF_PRIORITY; prio >= 0; prio--) {
+      reclaimed += this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed).reclaimed;
+      if (reclaimed >= SWAP_CLUSTER_MAX) break;
+    }
+    this.snapshotRefaults();
+  }
+
+  /** balance_pgdat: reclaim until free memory reaches the high watermark. */
+  private balancePgdat(): void {
+    const h = this.host;
+    h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
+    const nrToReclaim = Math.max(this.wmark.high, SWAP_CLUSTER_MAX);
+    let prio = DEF_PRIORITY;
+    while (prio >= 1 && h.free < this.wmark.high) {
+      h.shrinkSlab(nrToReclaim, this.sizes());
+      if (h.free >= this.wmark.high) break;
+      const r = this.shrinkNode(prio, nrToReclaim);
+      if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
+    }
+    this.snapshotRefaults();
+  }
+
+  private snapshotRefaults(): void {
+    this.refaultsSnap[0] = this.refaults[0]!;
+    this.refaultsSnap[1] = this.refaults[1]!;
+  }
+
+  private inactiveIsLow(type: LruType): boolean {
+    const inactive = this.lru.sizes[inactiveOf(type)]!;
+    const active = this.lru.sizes[activeOf(type)]!;
+    const gb = (inactive + active) >> 18;
+    const ratio = gb ? intSqrt(10 * gb) : 1;
+    return inactive * ratio < active;
+  }
+
+  /** shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. */
+  private shrinkNode(prio: number, nrToReclaim: number): { scanned: number; reclaimed: number } {
+    const s = this.lru.sizes;
+    const h = this.host;
+    // prepare_scan_count
+    const deactAnon = this.refaults[ANON] !== this.refaultsSnap[ANON] || this.inactiveIsLow(ANON);
+    const deactFile = this.refaults[FILE] !== this.refaultsSnap[FILE] || this.inactiveIsLow(FILE);
+    const cacheTrim = (s[IF]! >> prio) !== 0 && !deactFile;
+    const fileIsTiny = s[IF]! + s[AF]! + h.free <= this.wmark.high && !deactAnon && (s[IA]! >> prio) !== 0;
+    // get_scan_count
+    const nr = [0, 0, 0, 0];
+    const canSwap = h.canSwap();
+    let mode: 'file' | 'anon' | 'equal' | 'fract';
+    if (!canSwap) mode = 'file';
+    else if (prio === 0 && this.swappiness) mode = 'equal';
+    else if (fileIsTiny) mode = 'anon';
+    else if (cacheTrim) mode = 'file';
+    else mode = 'fract';
+    let ap = 0;
+    let fp = 0;
+    if (mode === 'fract') {
+      let total = this.cost[ANON]! + this.cost[FILE]!;
+      const anonCost = total + this.cost[ANON]!;
+      const fileCost = total + this.cost[FILE]!;
+      total = anonCost + fileCost;
+      ap = Math.floor((this.swappiness * (total + 1)) / (anonCost + 1));
+      fp = Math.floor(((200 - this.swappiness) * (total + 1)) / (fileCost + 1));
+    }
+    for (let l = 0; l < 4; l++) {
+      const file = typeOf(l) === FILE;
+      let scan = s[l]! >> prio;
+      if (mode === 'fract') scan = ap + fp === 0 ? 0 : Math.floor((scan * (file ? fp : ap)) / (ap + fp));
+      else if (mode === 'file' && !file) scan = 0;
+      else if (mode === 'anon' && file) scan = 0;
+      nr[l] = scan;
+    }
+    // shrink_lruvec
+    let reclaimed = 0;
+    let scanned = 0;
+    while (nr[IA]! || nr[AF]! || nr[IF]!) {
+      for (let l = 0; l < 4; l++) {
+        if (!nr[l]) continue;
+        const n = Math.min(nr[l]!, SWAP_CLUSTER_MAX);
+        nr[l]! -= n;
+        const t = typeOf(l);
+        if (l === AA || l === AF) {
+          if (t === ANON ? deactAnon : deactFile) this.shrinkActive(n, t);
+        } else {
+          const r = this.shrinkInactive(n, t);
+          reclaimed += r.reclaimed;
+          scanned += r.scanned;
+        }
+      }
+      if (reclaimed >= nrToReclaim) break;
+    }
+    if (canSwap && this.inactiveIsLow(ANON)) this.shrinkActive(SWAP_CLUSTER_MAX, ANON);
+    return { scanned, reclaimed };
+  }
+
+  /** shrink_active_list: deactivate up to n pages from the tail of the active list. */
+  private shrinkActive(n: number, type: LruType): void {
+    const src = activeOf(type);
+    const dst = inactiveOf(type);
+    const taken: number[] = [];
+    for (let i = 0; i < n && this.lru.sizes[src]! > 0; i++) {
+      const id = this.lru.head(src);
+      this.lru.remove(id);
+      taken.push(id);
+    }
+    for (const id of taken) {
+      // folio_referenced clears the young bit; no VM_EXEC file pages, so every page is deactivated.
+      this.bits[id] = (this.bits[id]! & ~PTE_YOUNG) | PG_WORKINGSET;
+      this.lru.push(dst, id);
+    }
+    this.host.stats.pgdeactivate += taken.length;
+  }
+
+  /** shrink_inactive_list → shrink_folio_list on up to n pages from the tail. */
+  private shrinkInactive(n: number, type: LruType): { scanned: number; reclaimed: number } {
+    const l = inactiveOf(type);
+    const taken: number[] = [];
+    for (let i = 0; i < n && this.lru.sizes[l]! > 0; i++) {
+      const id = this.lru.head(l);
+      this.lru.remove(id);
+      taken.push(id);
+    }
+    const h = this.host;
+    h.stats.pgscan += taken.length;
+    let reclaimed = 0;
+    let pageout = 0;
+    const keep: number[] = [];
+    const activate: number[] = [];
+    for (const id of taken) {
+      const b = this.bits[id]!;
+      // folio_check_references
+      const young = (b & PTE_YOUNG) !== 0;
+      const referenced = (b & PG_REFERENCED) !== 0;
+      if (young) {
+        this.bits[id] = (b & ~PTE_YOUNG) | PG_REFERENCED;
+        if (referenced) activate.push(id);
+        else keep.push(id);
+        continue;
+      }
+      // FOLIOREF_RECLAIM (or RECLAIM_CLEAN for a referenced file page).
+      const key = h.keyOf(id);
+      const r = h.evict(id, type);
+      if (!r.ok) {
+        // add_to_swap failed: activate_locked.
+        activate.push(id);
+        continue;
+      }
+      if (r.written) pageout++;
+      reclaimed++;
+      this.workingsetEviction(id, type, key);
+    }
+    // move_folios_to_lru: kept pages to the inactive head, activated ones to the active head.
+    for (const id of keep) this.lru.push(l, id);
+    for (const id of activate) {
+      this.bits[id]! &= ~PG_REFERENCED;
+      this.lru.push(activeOf(type), id);
+      this.age++;
+    }
+    h.stats.pgactivate += activate.length;
+    if (pageout > 0) this.noteCost(type, pageout);
+    return { scanned: taken.length, reclaimed };
+  }
+
+  /** workingset_eviction: the shadow entry of an evicted page. */
+  private workingsetEviction(id: number, type: LruType, key: number): void {
+    this.shadows[type].set(key, this.age * 2 + (this.bits[id]! & PG_WORKINGSET ? 1 : 0));
+    this.age++;
+    this.bits[id] = 0;
+  }
+
+  /** lru_note_cost. */
+  private noteCost(type: LruType, pages: number): void {
+    this.cost[type]! += pages;
+    const s = this.lru.sizes;
+    const lrusize = s[0]! + s[1]! + s[2]! + s[3]!;
+    if (this.cost[0]! + this.cost[1]! > lrusize / 4) {
+      this.cost[0] = Math.floor(this.cost[0]! / 2);
+      this.cost[1] = Math.floor(this.cost[1]! / 2);
+    }
+  }
+}
+
+export const linux61: ReclaimFactory = {
+  name: '6.1',
+  description: 'Linux 6.1 two-list LRU: active/inactive anon and file, referenced bits, get_scan_count cost balance, workingset refaults, kswapd to the high watermark',
+  create: (host, ramPages, swappiness) => new Linux61(host, ramPages, swappiness),
+};

@@ -1,0 +1,103 @@
+/**
+ * The 3.x-era reclaim tmemsim has always had (for the zcache, RAMster and
+ * Xen tmem eras, Linux 3.8-3.11): one strict LRU per type (anon, file),
+ * an access moves a page to the MRU end, and evictions are shared between
+ * the types by a deterministic credit scheme weighted by swappiness.
+ * Watermarks as 3.x's init_per_zone_wmark_min / __setup_per_zone_wmarks:
+ * min_free_kbytes = clamp(sqrt(16 * lowmem_kbytes), 128, 65536), low = 5/4 min,
+ * high = 3/2 min. A fault reclaims directly to the high mark when free memory
+ * is at the min mark; kswapd reclaims to the high mark when below the low mark.
+ *
+ * Deviations from 3.x: no active/inactive split (no second chance, no
+ * referenced bits), the credit scheme instead of get_scan_count, one zone.
+ */
+
+import type { LruSizes } from '../../backends/backend.js';
+import { LruLists } from '../lru.js';
+import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+
+export function wmark3x(ramPages: number): Watermarks {
+  const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
+  const min = Math.ceil(minKb / 4);
+  return { min, low: Math.ceil((min * 5) / 4), high: Math.ceil((min * 3) / 2) };
+}
+
+class Lru3x implements Reclaim {
+  readonly name = 'lru-3x';
+  readonly wmark: Watermarks;
+  private readonly lru = new LruLists(2);
+  private anonCredit = 0;
+  private fileCredit = 0;
+
+  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
+    this.wmark = wmark3x(ramPages);
+  }
+
+  ensure(n: number): void {
+    this.lru.ensure(n);
+  }
+  added(id: number, type: LruType): void {
+    this.lru.push(type, id);
+  }
+  accessed(id: number): void {
+    this.lru.touch(id);
+  }
+  removed(id: number): void {
+    this.lru.remove(id);
+  }
+  sizes(): LruSizes {
+    // No active/inactive split: every page counts as inactive.
+    return { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! };
+  }
+  resident(type: LruType): number {
+    return this.lru.sizes[type]!;
+  }
+  allocate(): void {
+    if (this.host.free <= this.wmark.min) this.reclaim(this.wmark.high);
+    if (this.host.free <= 0) this.host.stats.ram_overcommit++;
+  }
+  kswapd(): void {
+    if (this.host.free < this.wmark.low) this.reclaim(this.wmark.high);
+  }
+  setRam(): void {
+    this.kswapd();
+  }
+
+  /** Reclaim until `target` pages are free or nothing more can be reclaimed. */
+  private reclaim(target: number): void {
+    const h = this.host;
+    // shrink_slab: registered shrinkers (zcache's cleancache shrinker) run with every reclaim pass.
+    h.shrinkSlab(target - h.free, this.sizes());
+    if (h.free >= target) return;
+    let anonStuck = false;
+    let guard = this.lru.sizes[ANON]! + this.lru.sizes[FILE]! + 1;
+    while (h.free < target && guard-- > 0) {
+      const haveAnon = !anonStuck && this.lru.sizes[ANON]! > 0;
+      const haveFile = this.lru.sizes[FILE]! > 0;
+      if (!haveAnon && !haveFile) break;
+      this.anonCredit += this.swappiness;
+      this.fileCredit += 200 - this.swappiness;
+      let useAnon: boolean;
+      if (!haveFile) useAnon = true;
+      else if (!haveAnon) useAnon = false;
+      else useAnon = this.anonCredit >= this.fileCredit;
+      if (useAnon) {
+        this.anonCredit -= 200;
+        const id = this.lru.head(ANON);
+        if (h.evict(id, ANON).ok) this.lru.remove(id);
+        else anonStuck = true;
+      } else {
+        this.fileCredit -= 200;
+        const id = this.lru.head(FILE);
+        h.evict(id, FILE);
+        this.lru.remove(id);
+      }
+    }
+  }
+}
+
+export const lru3x: ReclaimFactory = {
+  name: 'lru-3x',
+  description: 'Linux 3.x-era stand-in: one LRU per type, swappiness-weighted eviction credits, 3.x watermarks (zcache, RAMster, Xen eras)',
+  create: (host, ramPages, swappiness) => new Lru3x(host, ramPages, swappiness),
+};

@@ -1,0 +1,87 @@
+/**
+ * Page reclaim as a pluggable policy (one file per kernel era, in the
+ * registry of src/mm/reclaim/registry.ts). The memory model (Memory) owns
+ * the pages, their swap slots and the page cache; a Reclaim owns the LRU
+ * lists, the per-page reclaim bits, the watermarks and the decision of what
+ * to evict, and asks the host to evict one page at a time.
+ */
+
+import type { LruSizes } from '../../backends/backend.js';
+
+export const ANON = 0;
+export const FILE = 1;
+/** 0 = anonymous, 1 = page cache (the kernel's `file` index). */
+export type LruType = typeof ANON | typeof FILE;
+
+export interface Watermarks {
+  min: number;
+  low: number;
+  high: number;
+}
+
+/** The reclaim counters (vmstat names). */
+export interface ReclaimStats {
+  pgactivate: number;
+  pgdeactivate: number;
+  pgscan: number;
+  workingset_refault_anon: number;
+  workingset_refault_file: number;
+  workingset_activate_anon: number;
+  workingset_activate_file: number;
+  workingset_restore: number;
+  allocstall: number;
+  pageoutrun: number;
+  ram_overcommit: number;
+  shrinker_calls: number;
+}
+
+/** What a Reclaim asks of the memory model. */
+export interface ReclaimHost {
+  /** Free pages (RAM minus resident pages minus pool pages). */
+  readonly free: number;
+  readonly stats: ReclaimStats;
+  /** A free swap slot exists (can_reclaim_anon_pages). */
+  canSwap(): boolean;
+  /**
+   * Evict one page the policy has taken off its lists: swap out an anonymous
+   * page, write back (if dirty) and drop a file page. False (the page stays
+   * resident and the policy puts it back) when no swap slot can be had.
+   * `written` tells whether the eviction wrote the page (pageout).
+   */
+  evict(id: number, type: LruType): { ok: boolean; written: boolean };
+  /** The page's identity across evictions (for shadow entries). */
+  keyOf(id: number): number;
+  /** shrink_slab: the registered shrinkers, once per reclaim pass. */
+  shrinkSlab(nrToScan: number, lru: LruSizes): void;
+}
+
+export interface Reclaim {
+  readonly name: string;
+  readonly wmark: Watermarks;
+  /** Make room for page ids below n. */
+  ensure(n: number): void;
+  /**
+   * A page enters RAM: a fresh anonymous fault, a swap-in, a page-cache fill.
+   * `key` identifies it across evictions (for shadow entries) and `refault`
+   * says whether a shadow may apply (a swap-in or a page-cache miss).
+   */
+  added(id: number, type: LruType, key: number, refault: boolean): void;
+  /** A resident page is used again (a mapped anon touch, or a read()/write() of a cached file page). */
+  accessed(id: number, type: LruType): void;
+  /** A page leaves RAM other than by reclaim (umount, swapoff of a resident page's area does not apply). */
+  removed(id: number, type: LruType, key: number): void;
+  sizes(): LruSizes;
+  resident(type: LruType): number;
+  /** Before a fault takes a frame: direct reclaim when free memory is at the min watermark. */
+  allocate(): void;
+  /** kswapd: after an event, reclaim if woken. */
+  kswapd(): void;
+  /** The RAM size changed (balloon). */
+  setRam(pages: number): void;
+}
+
+export interface ReclaimFactory {
+  readonly name: string;
+  readonly description: string;
+  create(host: ReclaimHost, ramPages: number, swappiness: number): Reclaim;
+}
