@@ -30,6 +30,9 @@ export interface MmStats extends ReclaimStats {
   anon_faults: number;
   zero_page_maps: number;
   swap_full_events: number;
+  /** Pages read by swap readahead, and those a later fault found (vmstat swap_ra, swap_ra_hit). */
+  swap_ra: number;
+  swap_ra_hit: number;
 }
 
 export interface MmEnv {
@@ -39,8 +42,13 @@ export interface MmEnv {
   readonly swap: SwapDevices;
   /** Guest RAM pages the tmem backend's pool holds. */
   readonly poolPages: number;
-  /** swap_readpage of a slot (frontswap load, else the device). */
-  swapRead(type: number, off: number): LoadResult;
+  /**
+   * swap_readpage of a slot (frontswap load, else the device) for a fault;
+   * `readahead` runs inside the same operation (its loads are the fault's).
+   */
+  swapRead(type: number, off: number, readahead?: () => void): LoadResult;
+  /** swap_readpage of a page read ahead (counted as a swap-in; its cost goes to the fault that reads it). */
+  swapReadahead(type: number, off: number): LoadResult;
   /** swap_writepage of `desc` into a slot (frontswap store, else the device). */
   swapWrite(type: number, off: number, desc: number): void;
   /** The slot's count dropped to zero (frontswap invalidate, slot freed). */

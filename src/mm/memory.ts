@@ -26,9 +26,12 @@ import { LoadResult } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotOffset, slotType } from './swap.js';
+import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
 
 const F_RESIDENT = 1;
 const F_DIRTY = 2;
+/** Read into the swap cache by readahead and not mapped yet (PG_readahead). */
+const F_RA = 4;
 
 export function anonKey(pid: number, vpn: number): number {
   return pid * 2 ** 32 + vpn;
@@ -62,6 +65,8 @@ export class Memory implements ReclaimHost {
   private flags = new Uint8Array(this.cap);
   private freeIds: number[] = [];
   private nextId = 0;
+  /** Each process's vma->swap_readahead_info (one VMA per process). */
+  private readonly ra = new Map<number, SwapRaState>();
 
   constructor(
     private readonly m: MmEnv,
@@ -178,10 +183,17 @@ export class Memory implements ReclaimHost {
     const fl = this.flags[id]!;
     if (fl & F_RESIDENT) {
       this.reclaim.accessed(id, ANON);
+      if (fl & F_RA) {
+        // A minor fault on a page read ahead: lookup_swap_cache counts the hit, do_swap_page maps it.
+        this.flags[id] = fl & ~F_RA;
+        m.stats.swap_ra_hit++;
+        swapRaHit(this.raState(pid), vpn);
+        if (!write) this.maybeFreeSwap(id);
+      }
       if (write) {
         this.desc[id] = newDesc;
         if (this.slot[id]! >= 0) this.freeSlotOf(id);
-        this.flags[id] = fl | F_DIRTY;
+        this.flags[id]! |= F_DIRTY;
       }
       return;
     }
@@ -191,7 +203,10 @@ export class Memory implements ReclaimHost {
     const s = this.slot[id]!;
     const type = slotType(s);
     const off = slotOffset(s);
-    const r = m.swapRead(type, off);
+    const cluster = this.reclaim.pageCluster;
+    // The faulting page is resident (and not readahead's to take) while the window is read.
+    this.flags[id] = F_RESIDENT;
+    const r = m.swapRead(type, off, cluster > 0 ? () => this.swapReadahead(pid, vpn, cluster) : undefined);
     let f = F_RESIDENT | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
     this.reclaim.added(id, ANON, key, true);
     if (write) {
@@ -201,12 +216,48 @@ export class Memory implements ReclaimHost {
       this.freeSlotOf(id);
     } else {
       this.flags[id] = f;
-      if (m.swap.get(type)?.full) {
-        // do_swap_page: try_to_free_swap when swap is more than half full.
-        m.stats.swap_full_events++;
-        this.flags[id] = f | F_DIRTY;
-        this.freeSlotOf(id);
-      }
+      this.maybeFreeSwap(id);
+    }
+  }
+
+  /** do_swap_page on a read fault: try_to_free_swap when swap is more than half full. */
+  private maybeFreeSwap(id: number): void {
+    const s = this.slot[id]!;
+    if (s < 0 || !this.m.swap.get(slotType(s))?.full) return;
+    this.m.stats.swap_full_events++;
+    this.flags[id]! |= F_DIRTY;
+    this.freeSlotOf(id);
+  }
+
+  private raState(pid: number): SwapRaState {
+    let st = this.ra.get(pid);
+    if (st === undefined) this.ra.set(pid, (st = { vpn: 0, win: 0, hits: 0 }));
+    return st;
+  }
+
+  /**
+   * swap_vma_readahead around a major fault at (pid, vpn): every page of the
+   * window that is swapped out is read into the swap cache (unmapped,
+   * PG_readahead), through frontswap like any swap-in.
+   */
+  private swapReadahead(pid: number, vpn: number, cluster: number): void {
+    const w = swapRaWindow(this.raState(pid), vpn, cluster);
+    if (w.win === 1) return;
+    const m = this.m;
+    for (let v = w.start; v < w.end; v++) {
+      if (v === vpn) continue;
+      const key = anonKey(pid, v);
+      const id = this.anon.get(key);
+      if (id === undefined || this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
+      // __read_swap_cache_async allocates a page (which may reclaim, or repatriate this very page).
+      this.reclaim.allocate();
+      if (this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
+      this.resident++;
+      m.stats.swap_ra++;
+      const s = this.slot[id]!;
+      const r = m.swapReadahead(slotType(s), slotOffset(s));
+      this.flags[id] = F_RESIDENT | F_RA | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
+      this.reclaim.added(id, ANON, key, true, false);
     }
   }
 
@@ -231,7 +282,14 @@ export class Memory implements ReclaimHost {
   takeBackSwapped(type: number, off: number): boolean {
     const s = type * 2 ** 32 + off;
     const id = this.slotOwner.get(s);
-    if (id === undefined || this.free - 1 < this.highWmark) return false;
+    if (id === undefined) return false;
+    if (this.flags[id]! & F_RESIDENT) {
+      // Already in RAM (the swap cache): try_to_unuse just drops the slot; the page is dirty now.
+      this.flags[id] = (this.flags[id]! & ~F_RA) | F_DIRTY;
+      this.freeSlotOf(id);
+      return true;
+    }
+    if (this.free - 1 < this.highWmark) return false;
     this.resident++;
     this.flags[id] = F_RESIDENT | F_DIRTY;
     this.reclaim.added(id, ANON, this.key[id]!, false);

@@ -69,6 +69,8 @@ export interface MachineStats extends ReclaimStats {
   anon_faults: number;
   zero_page_maps: number;
   swap_full_events: number;
+  swap_ra: number;
+  swap_ra_hit: number;
   ram_overcommit: number;
   frontswap_shrunk_pages: number;
   tmem_written_back: number;
@@ -122,7 +124,7 @@ export class Machine implements BackendEnv, MmEnv {
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
-    pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
+    swap_ra: 0, swap_ra_hit: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
     workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, allocstall: 0, pageoutrun: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
@@ -437,12 +439,43 @@ export class Machine implements BackendEnv, MmEnv {
    * swap_readpage of slot (type, off). Returns LoadResult.HitExclusive when
    * the page comes back dirty (its only copy is now in RAM).
    */
-  swapRead(type: number, off: number): LoadResult {
+  swapRead(type: number, off: number, readahead?: () => void): LoadResult {
     this.runWork();
     this.ops.swapIn.begin();
+    if (readahead) this.plug = [];
     const r = this.swapReadPage(type, off);
+    if (readahead) {
+      readahead();
+      this.unplug();
+    }
     this.ops.swapIn.end();
     return r;
+  }
+
+  /** Swap device reads of a fault and its readahead window, held to be merged (blk_start_plug). */
+  private plug: number[] | null = null;
+
+  private swapDeviceRead(type: number, off: number): void {
+    if (this.plug !== null) this.plug.push(type * 2 ** 32 + off);
+    else this.meter.io('swap', 'read');
+  }
+
+  /** blk_finish_plug: reads of adjacent slots merge into one request of n pages. */
+  private unplug(): void {
+    const p = this.plug!;
+    this.plug = null;
+    p.sort((a, b) => a - b);
+    for (let i = 0; i < p.length; ) {
+      let j = i + 1;
+      while (j < p.length && p[j] === p[j - 1]! + 1) j++;
+      this.meter.io('swap', 'read', j - i);
+      i = j;
+    }
+  }
+
+  /** swap_readpage of a page read ahead, inside the fault's operation. */
+  swapReadahead(type: number, off: number): LoadResult {
+    return this.swapReadPage(type, off);
   }
 
   private swapReadPage(type: number, off: number): LoadResult {
@@ -471,7 +504,7 @@ export class Machine implements BackendEnv, MmEnv {
       return LoadResult.Hit;
     }
     if (src === Loc.None) this.stats.swap_reads_unbacked++;
-    this.meter.io('swap', 'read');
+    this.swapDeviceRead(type, off);
     this.stats.pswpin++;
     return LoadResult.Miss;
   }

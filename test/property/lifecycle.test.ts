@@ -19,6 +19,7 @@ type Op =
   | { k: 'get'; fs: number; inode: number; index: number }
   | { k: 'anon'; page: number; write: boolean }
   | { k: 'burst'; start: number; n: number }
+  | { k: 'scan'; start: number; n: number }
   | { k: 'insmod'; backend: string }
   | { k: 'rmmod'; strategy: string }
   | { k: 'param'; value: number }
@@ -36,6 +37,7 @@ function ops(strategies: string[]): fc.Arbitrary<Op> {
     { weight: 5, arbitrary: fc.record({ k: fc.constant('get' as const), fs: fc.nat(1), inode: fc.nat(3), index: fc.nat(7) }) },
     { weight: 4, arbitrary: fc.record({ k: fc.constant('anon' as const), page: fc.nat(300), write: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('burst' as const), start: fc.nat(200), n: fc.integer({ min: 50, max: 300 }) }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('scan' as const), start: fc.nat(200), n: fc.integer({ min: 20, max: 200 }) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('insmod' as const), backend: fc.constantFrom('zcache', 'zswap', 'xen-tmem') }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('rmmod' as const), strategy: fc.constantFrom(...strategies) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('param' as const), value: fc.nat(5) }) },
@@ -60,7 +62,7 @@ function paramFor(backend: string, v: number): [string, string | number] | null 
 }
 
 /** What the runs exercised, summed over all of them (the test asserts it is not nothing). */
-const seen = { repatriatedToRam: 0, repatriatedToDisk: 0, zombieLoads: 0, zombiesDrained: 0, refused: 0, reloads: 0, checkedLoads: 0 };
+const seen = { repatriatedToRam: 0, repatriatedToDisk: 0, zombieLoads: 0, zombiesDrained: 0, refused: 0, reloads: 0, checkedLoads: 0, readaheadHits: 0 };
 
 function replay(m: Machine, seq: Op[], boot: string | null): void {
   if (boot) m.insmod(boot, {});
@@ -98,6 +100,13 @@ function replay(m: Machine, seq: Op[], boot: string | null): void {
           m.memory.balance();
         }
         break;
+      case 'scan':
+        // The process reads its pages back in order: swap readahead brings in windows of them.
+        for (let p = op.start; p < op.start + op.n; p++) {
+          m.memory.anonAccess(2, p, false, 0);
+          m.memory.balance();
+        }
+        break;
       case 'insmod':
         if (m.backend) m.lifecycleError('insmod', op.backend, 'EEXIST');
         else m.insmod(op.backend, {});
@@ -128,6 +137,7 @@ function replay(m: Machine, seq: Op[], boot: string | null): void {
   }
   seen.reloads += m.lifecycle.filter((r) => r.op === 'insmod' && r.outcome === 'ok').length;
   seen.zombieLoads += m.stats.zombie_loads;
+  seen.readaheadHits += m.stats.swap_ra_hit;
   seen.checkedLoads += m.oracle.counts.checked_loads;
 }
 
@@ -158,6 +168,7 @@ describe('module lifecycle under random load', () => {
     expect(seen.refused).toBeGreaterThan(0);
     expect(seen.reloads).toBeGreaterThan(100);
     expect(seen.checkedLoads).toBeGreaterThan(1000);
+    expect(seen.readaheadHits).toBeGreaterThan(0);
   });
 
   it('writethrough: unloading drops memory only, zero stale, zero lost', () => {

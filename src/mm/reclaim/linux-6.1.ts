@@ -85,6 +85,8 @@ function intSqrt(n: number): number {
 
 class Linux61 implements Reclaim {
   readonly name = '6.1';
+  /** vm.page-cluster's default: swap readahead windows of up to 8 pages (VMA-based). */
+  readonly pageCluster = 3;
   wmark: Watermarks;
   private readonly lru = new LruLists(4);
   private bits = new Uint8Array(1024);
@@ -114,8 +116,9 @@ class Linux61 implements Reclaim {
     }
   }
 
-  added(id: number, type: LruType, key: number, refault: boolean): void {
-    let b = type === ANON ? PTE_YOUNG : 0;
+  added(id: number, type: LruType, key: number, refault: boolean, mapped = true): void {
+    // A faulted-in anonymous page is mapped with its PTE young; one read ahead is not mapped.
+    let b = type === ANON && mapped ? PTE_YOUNG : 0;
     let active = false;
     if (refault) {
       const sh = this.shadows[type].get(key);

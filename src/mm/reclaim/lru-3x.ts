@@ -24,6 +24,8 @@ export function wmark3x(ramPages: number): Watermarks {
 
 class Lru3x implements Reclaim {
   readonly name = 'lru-3x';
+  /** No swap readahead (tmemsim's earlier model; 3.x itself read page_cluster-sized clusters). */
+  readonly pageCluster = 0;
   readonly wmark: Watermarks;
   private readonly lru = new LruLists(2);
   private anonCredit = 0;

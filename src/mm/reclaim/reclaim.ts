@@ -58,6 +58,8 @@ export interface ReclaimHost {
 export interface Reclaim {
   readonly name: string;
   readonly wmark: Watermarks;
+  /** vm.page-cluster for swap readahead (0: none). */
+  readonly pageCluster: number;
   /** Make room for page ids below n. */
   ensure(n: number): void;
   /**
@@ -65,7 +67,7 @@ export interface Reclaim {
    * `key` identifies it across evictions (for shadow entries) and `refault`
    * says whether a shadow may apply (a swap-in or a page-cache miss).
    */
-  added(id: number, type: LruType, key: number, refault: boolean): void;
+  added(id: number, type: LruType, key: number, refault: boolean, mapped?: boolean): void;
   /** A resident page is used again (a mapped anon touch, or a read()/write() of a cached file page). */
   accessed(id: number, type: LruType): void;
   /** A page leaves RAM other than by reclaim (umount, swapoff of a resident page's area does not apply). */

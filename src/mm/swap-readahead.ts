@@ -1,0 +1,86 @@
+/**
+ * Swap readahead as Linux 6.1's VMA-based readahead (TL:mm/swap_state.c:
+ * swap_vma_readahead, swap_ra_info, __swapin_nr_pages, lookup_swap_cache).
+ *
+ * Each VMA keeps the address of its last swap fault, the last window and the
+ * readahead hits since (pages read ahead that a later fault found in the swap
+ * cache). A fault sizes the next window:
+ *
+ *   pages = hits + 2
+ *   no hits: 1 page unless the fault is next to the last one (then 2)
+ *   else round pages up to a power of two, at least 4
+ *   at most 2^page_cluster (8), at least half the previous window
+ *
+ * and places it after the fault when the fault follows the last one, before
+ * it when it precedes it, else around it ((win-1)/2 pages before), clipped to
+ * the PMD (512 pages) around the fault and the VMA. Each page of the window
+ * whose PTE holds a swap entry is read into the swap cache, unmapped, marked
+ * PG_readahead (all but the faulting page).
+ *
+ * Deviations: tmemsim has no VMAs; each process is one VMA from page 0 up
+ * (so the window is clipped to page 0 and the PMD only).
+ */
+
+export const PAGE_CLUSTER = 3;
+/** SWAP_RA_HITS_MAX: the hits field is PAGE_SHIFT/2 = 6 bits. */
+export const SWAP_RA_HITS_MAX = 63;
+const PMD_PAGES = 512;
+
+/** vma->swap_readahead_info: last fault's page, window and hits. */
+export interface SwapRaState {
+  vpn: number;
+  win: number;
+  hits: number;
+}
+
+/** __swapin_nr_pages. */
+export function swapinNrPages(prevOffset: number, offset: number, hits: number, maxPages: number, prevWin: number): number {
+  let pages = hits + 2;
+  if (pages === 2) {
+    if (offset !== prevOffset + 1 && offset !== prevOffset - 1) pages = 1;
+  } else {
+    let roundup = 4;
+    while (roundup < pages) roundup <<= 1;
+    pages = roundup;
+  }
+  if (pages > maxPages) pages = maxPages;
+  const lastRa = Math.floor(prevWin / 2);
+  if (pages < lastRa) pages = lastRa;
+  return pages;
+}
+
+/**
+ * swap_ra_info: the window [start, end) for a fault at `vpn`, updating the
+ * VMA's state (the fault's page, the new window, hits reset).
+ */
+export function swapRaWindow(st: SwapRaState, vpn: number, pageCluster = PAGE_CLUSTER): { win: number; start: number; end: number } {
+  const maxWin = 1 << Math.min(pageCluster, 5);
+  if (maxWin === 1) return { win: 1, start: vpn, end: vpn + 1 };
+  const pfn = st.vpn;
+  const win = swapinNrPages(pfn, vpn, st.hits, maxWin, st.win);
+  st.vpn = vpn;
+  st.win = win;
+  st.hits = 0;
+  if (win === 1) return { win, start: vpn, end: vpn + 1 };
+  let lpfn: number;
+  let rpfn: number;
+  if (vpn === pfn + 1) {
+    lpfn = vpn;
+    rpfn = vpn + win;
+  } else if (pfn === vpn + 1) {
+    lpfn = vpn - win + 1;
+    rpfn = vpn + 1;
+  } else {
+    const left = Math.floor((win - 1) / 2);
+    lpfn = vpn - left;
+    rpfn = vpn + win - left;
+  }
+  const pmd = vpn - (vpn % PMD_PAGES);
+  return { win, start: Math.max(lpfn, 0, pmd), end: Math.min(rpfn, pmd + PMD_PAGES) };
+}
+
+/** lookup_swap_cache found a page read ahead: one more hit, and the VMA's address moves to the fault. */
+export function swapRaHit(st: SwapRaState, vpn: number): void {
+  st.vpn = vpn;
+  st.hits = Math.min(st.hits + 1, SWAP_RA_HITS_MAX);
+}
