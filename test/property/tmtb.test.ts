@@ -48,6 +48,13 @@ describe('TMTB round trip', () => {
     );
   });
 
+  it('a parameter named __proto__ reads back as an own property, as JSON.parse gives it (a case the property above found)', () => {
+    const events = JSON.parse('[{"op":"insmod","backend":"zswap","params":{"__proto__":1,"zpool":"zbud"}}]') as TraceEvent[];
+    const got = collectSync(openTrace(writeBinary('proto.tmtb', events)));
+    expect(got.map((e) => e.event)).toStrictEqual(events);
+    expect(Object.keys((got[0]!.event as { params: object }).params)).toEqual(['__proto__', 'zpool']);
+  });
+
   it('a trace longer than the 4 MiB read window, with a string longer than the window, reads back whole', () => {
     const events: TraceEvent[] = [];
     for (let i = 0; i < 500_000; i++) {

@@ -730,7 +730,8 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         const params: ParamMap = {};
         for (let i = 0; i < n; i++) {
           const k = this.strAt(at, 'param name', 0);
-          params[k] = this.valueAt(at, `param ${k}`);
+          // An own property even for a key such as "__proto__", as JSON.parse makes it.
+          Object.defineProperty(params, k, { value: this.valueAt(at, `param ${k}`), enumerable: true, writable: true, configurable: true });
         }
         this.ctl = { op, backend, params };
         return at;
