@@ -24,7 +24,8 @@ function expectUsage(r: { code: number | null; out: string; err: string }, ...te
   for (const t of texts) expect(r.err).toContain(t);
 }
 
-const bin = path.join(DIR, 'mixed.tmtb');
+// Named as the workload: a run's id starts with the trace's name.
+const bin = path.join(DIR, 'mixed-build.tmtb');
 
 describe('tmemsim trace convert to and from .tmtb', () => {
   it('a workload converted to binary and back is byte-identical to its JSONL conversion, and 8x smaller', async () => {
@@ -40,6 +41,7 @@ describe('tmemsim trace convert to and from .tmtb', () => {
   it('run replays a .tmtb with the same report as the JSON original', async () => {
     const a = await tmemsim('run', 'workloads/mixed-build.json', '--profile', 'ssd', '-f', 'json');
     const b = await tmemsim('run', bin, '--profile', 'ssd', '-f', 'json');
+    expect(b.err).toBe('');
     expect(b.code).toBe(0);
     const strip = (s: string) => ({ ...JSON.parse(s), trace: '' });
     expect(strip(b.out)).toEqual(strip(a.out));
