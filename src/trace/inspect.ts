@@ -136,8 +136,6 @@ export class ReuseDistance {
   private live = 0;
   references = 0;
   cold = 0;
-  /** counts[0]: distance 0; counts[k]: 2^(k-1) <= d < 2^k. */
-  readonly counts: number[] = [];
   /** hist[d]: references at distance exactly d (d < unique pages, so O(unique pages) memory). */
   private hist = new Float64Array(1024);
 
@@ -165,9 +163,6 @@ export class ReuseDistance {
       // Marks after prev: every live page's latest time is before t.
       d = this.live - this.prefix(prev);
       this.add(prev, -1);
-      const b = d === 0 ? 0 : 32 - Math.clz32(d);
-      while (this.counts.length <= b) this.counts.push(0);
-      this.counts[b]!++;
       if (d >= this.hist.length) {
         const grown = new Float64Array(Math.max(2 * this.hist.length, d + 1));
         grown.set(this.hist);
@@ -177,6 +172,19 @@ export class ReuseDistance {
     }
     this.add(t, 1);
     return d;
+  }
+
+  /** References by log2 bucket of distance, read off the histogram: [0]: distance 0; [k]: 2^(k-1) <= d < 2^k; up to the largest distance seen. */
+  log2Counts(): number[] {
+    const counts: number[] = [];
+    const h = this.hist;
+    for (let d = 0; d < h.length; d++) {
+      if (h[d] === 0) continue;
+      const b = d === 0 ? 0 : 32 - Math.clz32(d);
+      while (counts.length <= b) counts.push(0);
+      counts[b]! += h[d]!;
+    }
+    return counts;
   }
 
   /**
@@ -282,7 +290,7 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
   });
   const buckets: ReuseBucket[] = [];
   let hits = 0;
-  rd.counts.forEach((count, b) => {
+  rd.log2Counts().forEach((count, b) => {
     hits += count;
     const lo = b === 0 ? 0 : 2 ** (b - 1);
     const hi = b === 0 ? 0 : 2 ** b - 1;
