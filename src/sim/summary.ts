@@ -116,11 +116,6 @@ function latencyOf(s: LatencyStats): ReportedLatency {
   return { ...s };
 }
 
-/** Whether a backend was loaded at any time of the pass (at boot or by an insmod event). */
-function hadBackend(m: Machine, withBackend: boolean): boolean {
-  return withBackend && (m.backend !== null || m.lifecycle.some((r) => r.op === 'insmod' && r.outcome === 'ok'));
-}
-
 export function summarize(m: Machine, o: { events: number; profile: Profile; withBackend: boolean }): PassSummary {
   const b = m.backend;
   const t = m.meter.totals;
@@ -129,7 +124,9 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
   const storedBytes = b ? b.storedBytes() : 0;
   const poolPages = b ? b.poolPages() : 0;
   const energy = energyOf(t, o.profile, m.clock);
-  const tmem = hadBackend(m, o.withBackend);
+  // A backend was loaded at some time of the pass (at boot or by an insmod), read off the frontends'
+  // own registration flags: the lifecycle log starts after boot, so it cannot say.
+  const tmem = o.withBackend && (m.frontswap.everRegistered || m.cleancache.everRegistered);
   const cc = m.cleancache.counters;
   return {
     backend: o.withBackend ? (b?.name ?? null) : null,
@@ -149,8 +146,8 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     pool: { pool_pages: poolPages, peak_pool_pages: m.peakPoolPages, stored_pages: storedPages, stored_bytes: storedBytes },
     io: { swap_reads: t.swapReads, swap_writes: t.swapWrites, fs_reads: t.fsReads, fs_writes: t.fsWrites },
     ratios: {
-      frontswap_load_hit: tmemRatioOrNa(tmem && m.frontswap.everRegistered, s.swap_ins_frontswap, s.swap_ins),
-      cleancache_get_hit: tmemRatioOrNa(tmem && m.cleancache.everRegistered, cc.succ_gets, cc.succ_gets + cc.failed_gets),
+      frontswap_load_hit: tmemRatioOrNa(o.withBackend && m.frontswap.everRegistered, s.swap_ins_frontswap, s.swap_ins),
+      cleancache_get_hit: tmemRatioOrNa(o.withBackend && m.cleancache.everRegistered, cc.succ_gets, cc.succ_gets + cc.failed_gets),
       pagecache_hit: ratioOrNa(s.pgcache_hits, s.pgcache_hits + s.pgcache_misses),
       compression_ratio: ratioOrNa(t.compressInBytes, t.compressOutBytes),
       pool_density: ratioOrNa(storedPages, poolPages),
@@ -161,7 +158,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
       swap_in: opEnergy(m.ops.swapIn, o.profile),
       page_cache_miss: opEnergy(m.ops.pageCacheMiss, o.profile),
       swap_out: opEnergy(m.ops.swapOut, o.profile),
-      cleancache_put: opEnergy(m.ops.cleancachePut, o.profile, tmem && m.cleancache.everRegistered),
+      cleancache_put: opEnergy(m.ops.cleancachePut, o.profile, o.withBackend && m.cleancache.everRegistered),
     },
     storage_busy_ns: storageBusyNs(t, o.profile),
     latency: { swap_in: latencyOf(m.latency.swapIn.stats()), page_cache_miss: latencyOf(m.latency.pageCacheMiss.stats()) },

@@ -112,6 +112,16 @@ describe('sign convention', () => {
 });
 
 describe('passes', () => {
+  it('a backend loaded at boot and removed by rmmod was loaded: its pass is compared with the baseline', async () => {
+    const unloaded = write('boot-then-rmmod.json', { format: 'tmemsim-trace', version: 1, config: { ...config, backend: 'zcache' }, events: [...events, { op: 'rmmod' }] });
+    const r = buildReport(await simulate({ trace: unloaded, profiles: ['ssd'] }));
+    const x = r.runs[0]!;
+    expect(x.backend.backend_loaded).toBe(true);
+    expect(x.baseline).not.toBeNull();
+    expect(x.delta).not.toBeNull();
+    expect(x.backend.lifecycle.map((l) => [l.op, l.outcome])).toEqual([['rmmod', 'ok']]);
+  });
+
   it('--backend none runs one pass per profile and reports no baseline', async () => {
     const passes: number[] = [];
     const progress: RunProgress = { begin: (_t, n) => passes.push(n), pass: () => undefined, tick: () => undefined, end: () => undefined };
