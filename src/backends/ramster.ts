@@ -659,16 +659,17 @@ export class RamsterBackend implements Backend {
         ss?.skipTo(nowNs);
         break;
       }
+      const workerNext = tw <= ts;
+      if (!((workerNext ? tw : ts) <= nowNs)) break;
+      // Only a due run reads the state (every event ticks; most find nothing due).
       const before = this.quietState();
-      if (tw <= ts) {
-        if (!(tw <= nowNs)) break;
+      if (workerNext) {
         const r0 = this.c.remotify_runs;
         this.workerRun(tw);
         const same = this.paused === null && this.c.remotify_runs === r0 + 1 && this.quietState() === before;
         if (!same) quietS = ss === null || !(ss.nextDueNs <= nowNs);
         quietW = same;
       } else {
-        if (!(ts <= nowNs)) break;
         ss!.run();
         const same = this.quietState() === before;
         if (!same) quietW = false;
