@@ -414,10 +414,12 @@ export class Memory implements ReclaimHost {
     return { ok: true, written };
   }
 
-  /** Calls f(offset) for every slot of `type` whose owning page is swapped out (not resident). */
-  forEachSwappedOut(type: number, f: (off: number) => void): void {
+  /** Calls f(type, offset) for every slot of a swap type in `mask` (bit per type) whose owning page is swapped out (not resident); one walk for all types. */
+  forEachSwappedOut(mask: number, f: (type: number, off: number) => void): void {
     for (const [s, id] of this.slotOwner) {
-      if (slotType(s) === type && !(this.flags[id]! & F_RESIDENT)) f(slotOffset(s));
+      if (this.flags[id]! & F_RESIDENT) continue;
+      const type = slotType(s);
+      if (mask & (1 << type)) f(type, slotOffset(s));
     }
   }
 

@@ -199,9 +199,9 @@ export class Machine implements BackendEnv, MmEnv {
   }
   frontswapShrink(target: number): { toRam: number; toDisk: number } {
     const moved = { toRam: 0, toDisk: 0 };
-    this.touchAll();
     const total = this.frontswap.currPages();
     if (total <= target) return moved;
+    this.touchAll();
     const n = total - target;
     // The first swap area in list order that passes security_vm_enough_memory(pages).
     for (const type of this.swap.types()) {
@@ -569,16 +569,16 @@ export class Machine implements BackendEnv, MmEnv {
     const mask = this.touchedAreas;
     if (mask === 0) return;
     this.touchedAreas = 0;
-    for (const type of this.swap.types()) {
-      if ((mask & (1 << type)) === 0) continue;
-      this.memory.forEachSwappedOut(type, (off) => {
-        const loc = this.oracle.slotLoc(type, off);
-        if (loc & (Loc.Disk | Loc.Lost)) return;
-        if (loc & Loc.Tmem && (this.frontswap.test(type, off) || this.zombieHolds(type, off))) return;
-        this.oracle.lostOwned(type, off, 'is swapped out but has no copy in frontswap or on the swap device');
-      });
-    }
+    this.memory.forEachSwappedOut(mask, this.auditSlot);
   }
+
+  /** One swapped-out slot of the completeness check (bound once, not a closure per audit). */
+  private readonly auditSlot = (type: number, off: number): void => {
+    const loc = this.oracle.slotLoc(type, off);
+    if (loc & (Loc.Disk | Loc.Lost)) return;
+    if (loc & Loc.Tmem && (this.frontswap.test(type, off) || this.zombieHolds(type, off))) return;
+    this.oracle.lostOwned(type, off, 'is swapped out but has no copy in frontswap or on the swap device');
+  };
 
   private zombieHolds(type: number, off: number): boolean {
     for (const z of this.zombies) if (z.holds(type, off)) return true;
