@@ -26,11 +26,15 @@ import { testMachine } from '../helpers/machine.js';
 type Op =
   | { k: 'store'; type: number; off: number; cls: number }
   | { k: 'load'; type: number; off: number }
+  /** A load of a slot the reference holds: the pick-th held key (modulo their number). */
+  | { k: 'loadHeld'; pick: number }
   | { k: 'free'; type: number; off: number }
   | { k: 'area'; type: number }
   | { k: 'swapcycle'; type: number; slots: number }
   | { k: 'put'; fs: number; inode: number; index: number; cls: number }
   | { k: 'get'; fs: number; inode: number; index: number }
+  /** A get of a page the reference holds: the pick-th held key (modulo their number). */
+  | { k: 'getHeld'; pick: number }
   | { k: 'ccinval'; fs: number; inode: number; index: number }
   | { k: 'remount'; fs: number }
   | { k: 'insmod'; backend: string }
@@ -48,12 +52,14 @@ function ops(strategies: string[]): fc.Arbitrary<Op> {
   const fs = fc.nat(1);
   return fc.oneof(
     { weight: 8, arbitrary: fc.record({ k: fc.constant('store' as const), type, off, cls }) },
-    { weight: 8, arbitrary: fc.record({ k: fc.constant('load' as const), type, off }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('load' as const), type, off }) },
+    { weight: 6, arbitrary: fc.record({ k: fc.constant('loadHeld' as const), pick: fc.nat() }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('free' as const), type, off }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('area' as const), type }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('swapcycle' as const), type, slots: fc.integer({ min: 1, max: SLOTS }) }) },
     { weight: 5, arbitrary: fc.record({ k: fc.constant('put' as const), fs, inode: fc.nat(2), index: fc.nat(5), cls }) },
-    { weight: 5, arbitrary: fc.record({ k: fc.constant('get' as const), fs, inode: fc.nat(2), index: fc.nat(5) }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('get' as const), fs, inode: fc.nat(2), index: fc.nat(5) }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('getHeld' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('ccinval' as const), fs, inode: fc.nat(2), index: fc.nat(5) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('remount' as const), fs }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('insmod' as const), backend: fc.constantFrom(...BACKENDS) }) },
@@ -62,9 +68,22 @@ function ops(strategies: string[]): fc.Arbitrary<Op> {
   );
 }
 
-const seen = { swapHits: 0, ccHits: 0, zombieLoads: 0, byBackend: new Map<string, number>(), strategies: new Set<string>() };
+/** What one test's runs exercised (each test starts from none). */
+interface Seen {
+  swapHits: number;
+  ccHits: number;
+  zombieLoads: number;
+  /** Hits served, by the backend (live or zombie) that served them. */
+  byBackend: Map<string, number>;
+  strategies: Set<string>;
+}
 
-function replay(m: Machine, seq: Op[], boot: string): void {
+const noneSeen = (): Seen => ({ swapHits: 0, ccHits: 0, zombieLoads: 0, byBackend: new Map(), strategies: new Set() });
+
+function replay(m: Machine, seq: Op[], boot: string, seen: Seen): void {
+  const served = (backend: string): void => {
+    seen.byBackend.set(backend, (seen.byBackend.get(backend) ?? 0) + 1);
+  };
   const page = new LazyPage(m.content);
   const out = (m as unknown as { out: PageOut }).out;
   const swapRef = new Map<string, number>();
@@ -76,6 +95,32 @@ function replay(m: Machine, seq: Op[], boot: string): void {
     if (want.length !== out.bytes.length) return false;
     for (let i = 0; i < want.length; i++) if (want[i] !== out.bytes[i]) return false;
     return true;
+  };
+  const load = (type: number, off: number): void => {
+    if (off >= slots.get(type)! || !m.swap.get(type)!.isUsed(off)) return;
+    const before = m.frontswap.counters.loads + m.stats.zombie_loads;
+    const from = m.zombies.find((z) => z.holds(type, off))?.backend.name;
+    const live = m.backend?.name;
+    const loadsBefore = m.frontswap.counters.loads;
+    const r = m.swapRead(type, off);
+    // a hit served by tmem (the live backend or a zombie), not by the page still in RAM
+    if (r !== LoadResult.Miss && m.frontswap.counters.loads + m.stats.zombie_loads > before) {
+      seen.swapHits++;
+      served((m.frontswap.counters.loads > loadsBefore ? live : from)!);
+      const want = swapRef.get(`${type}:${off}`);
+      expect(want, `load ${type}/${off} hit a slot the reference holds nothing for`).toBeDefined();
+      if (out.filled) expect(same(want!), `load ${type}/${off}: other bytes than last stored`).toBe(true);
+    }
+  };
+  const get = (fs: number, inode: number, index: number): void => {
+    const key = `${fs}:${inode}:${index}`;
+    if (m.fileRead(fs, inode, index)) {
+      seen.ccHits++;
+      served(m.backend!.name);
+      const want = ccRef.get(key);
+      expect(want, `get ${key} hit with nothing put since the last miss or invalidate`).toBeDefined();
+      if (out.filled) expect(same(want!), `get ${key}: other bytes than last put`).toBe(true);
+    } else ccRef.delete(key);
   };
   m.insmod(boot, {});
   for (const t of TYPES) {
@@ -96,17 +141,14 @@ function replay(m: Machine, seq: Op[], boot: string): void {
         swapRef.set(`${op.type}:${op.off}`, desc);
         break;
       }
-      case 'load': {
-        if (op.off >= slots.get(op.type)! || !m.swap.get(op.type)!.isUsed(op.off)) break;
-        const before = m.frontswap.counters.loads + m.stats.zombie_loads;
-        const r = m.swapRead(op.type, op.off);
-        // a hit served by tmem (the live backend or a zombie), not by the page still in RAM
-        if (r !== LoadResult.Miss && m.frontswap.counters.loads + m.stats.zombie_loads > before) {
-          seen.swapHits++;
-          const want = swapRef.get(`${op.type}:${op.off}`);
-          expect(want, `load ${op.type}/${op.off} hit a slot the reference holds nothing for`).toBeDefined();
-          if (out.filled) expect(same(want!), `load ${op.type}/${op.off}: other bytes than last stored`).toBe(true);
-        }
+      case 'load':
+        load(op.type, op.off);
+        break;
+      case 'loadHeld': {
+        const held = [...swapRef.keys()];
+        if (held.length === 0) break;
+        const [type, off] = held[op.pick % held.length]!.split(':').map(Number) as [number, number];
+        load(type, off);
         break;
       }
       case 'free':
@@ -131,14 +173,14 @@ function replay(m: Machine, seq: Op[], boot: string): void {
         ccRef.set(`${op.fs}:${op.inode}:${op.index}`, desc);
         break;
       }
-      case 'get': {
-        const key = `${op.fs}:${op.inode}:${op.index}`;
-        if (m.fileRead(op.fs, op.inode, op.index)) {
-          seen.ccHits++;
-          const want = ccRef.get(key);
-          expect(want, `get ${key} hit with nothing put since the last miss or invalidate`).toBeDefined();
-          if (out.filled) expect(same(want!), `get ${key}: other bytes than last put`).toBe(true);
-        } else ccRef.delete(key);
+      case 'get':
+        get(op.fs, op.inode, op.index);
+        break;
+      case 'getHeld': {
+        const held = [...ccRef.keys()];
+        if (held.length === 0) break;
+        const [fs, inode, index] = held[op.pick % held.length]!.split(':').map(Number) as [number, number, number];
+        get(fs, inode, index);
         break;
       }
       case 'ccinval':
@@ -151,10 +193,7 @@ function replay(m: Machine, seq: Op[], boot: string): void {
         for (const k of [...ccRef.keys()]) if (k.startsWith(`${op.fs}:`)) ccRef.delete(k);
         break;
       case 'insmod':
-        if (!m.backend) {
-          m.insmod(op.backend, {});
-          seen.byBackend.set(op.backend, (seen.byBackend.get(op.backend) ?? 0) + 1);
-        }
+        if (!m.backend) m.insmod(op.backend, {});
         break;
       case 'rmmod':
         if (m.backend) {
@@ -176,28 +215,34 @@ function replay(m: Machine, seq: Op[], boot: string): void {
 }
 
 describe('lifecycle against an independent reference model', () => {
+  // Coverage floors: about 3/4 of what the fixed seeds gave when measured (hits served per backend:
+  // xen-tmem 149, ramster 91, zswap 61, zcache 86; swap hits 269, cleancache hits 118, zombie loads 22
+  // without writethrough; 46, 24, 24, 42; 97, 39, 1 with it).
+  const floors = {
+    false: { perBackend: 45, swapHits: 200, ccHits: 90 },
+    true: { perBackend: 18, swapHits: 70, ccHits: 29 },
+  };
   for (const writethrough of [false, true]) {
     const strategies = writethrough ? ['writethrough', 'flush', 'zombie', 'refuse'] : ['flush', 'zombie', 'refuse'];
+    const floor = floors[`${writethrough}`];
     it(`every backend incl. RAMster, rmmod ${strategies.join('/')}, swapoff/swapon reuse: hits return the last stored bytes`, () => {
+      const seen = noneSeen();
       fc.assert(
         fc.property(fc.array(ops(strategies), { minLength: 20, maxLength: 120, size: 'max' }), fc.constantFrom(...BACKENDS), (seq, boot) => {
           const m = testMachine({ ramPages: 2048, seed: 5, writethrough });
-          seen.byBackend.set(boot, (seen.byBackend.get(boot) ?? 0) + 1);
-          replay(m, seq, boot);
+          replay(m, seq, boot, seen);
           expect(m.oracle.examples).toEqual([]);
           expect(m.oracle.counts.stale).toBe(0);
           expect(m.oracle.counts.lost).toBe(0);
         }),
         { numRuns: writethrough ? 40 : 100, seed: writethrough ? 161 : 160 },
       );
-      for (const b of BACKENDS) expect(seen.byBackend.get(b) ?? 0).toBeGreaterThan(0);
+      for (const b of BACKENDS) expect(seen.byBackend.get(b) ?? 0, `hits served by ${b}`).toBeGreaterThanOrEqual(floor.perBackend);
       for (const s of strategies) expect(seen.strategies.has(s)).toBe(true);
-      expect(seen.swapHits).toBeGreaterThan(20);
-      expect(seen.ccHits).toBeGreaterThan(10);
+      expect(seen.swapHits).toBeGreaterThanOrEqual(floor.swapHits);
+      expect(seen.ccHits).toBeGreaterThanOrEqual(floor.ccHits);
+      // loads that found their slot held by an unloaded backend
+      expect(seen.zombieLoads).toBeGreaterThan(0);
     });
   }
-
-  it('the zombie path was exercised (loads served by an unloaded backend)', () => {
-    expect(seen.zombieLoads).toBeGreaterThan(0);
-  });
 });
