@@ -11,7 +11,17 @@
 const TWO_32 = 4294967296;
 const INV_2_32 = 1 / TWO_32;
 
-/** A 32-bit finaliser with good avalanche (Wellons' "lowbias32"). */
+/** MurmurHash3's 32-bit finaliser fmix32 (as unsigned); also splitmix32's output step. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A 32-bit finaliser with good avalanche (Wellons' "lowbias32"); not fmix32. */
 export function mix32(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
@@ -54,10 +64,7 @@ export class Rng {
     let s = seed >>> 0;
     const next = (): number => {
       s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) | 0;
+      return fmix32(s) | 0;
     };
     this.a = next();
     this.b = next();

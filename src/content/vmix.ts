@@ -18,6 +18,7 @@
  */
 
 import { PAGE_SIZE } from './page.js';
+import { fmix32 } from './rng.js';
 
 export type VmixClass = 'zero' | 'same' | 'text' | 'random';
 
@@ -30,15 +31,6 @@ const VOCAB: readonly string[] = [
   'column', 'record',
 ];
 const VOCAB_BYTES: readonly Uint8Array[] = VOCAB.map((w) => Buffer.from(w, 'latin1'));
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** The key of page `page` of generation `gen` under workload seed `seed` (all uint32). */
 export function pageKey(seed: number, gen: number, page: number): number {

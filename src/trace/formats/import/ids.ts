@@ -5,24 +5,16 @@
  * 47 bits, so distinct ids may (rarely) collide.
  */
 
+import { fmix32 } from '../../../content/rng.js';
 import { bigValue, parseUint, TOO_BIG } from './lines.js';
 
 /** Reports an id error at the current request. */
 export type Fail = (what: string, accepted?: string) => never;
 
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** A 47-bit hash of the 64-bit value hi:lo. */
 export function hash64(hi: number, lo: number): number {
-  const a = fmix(lo ^ fmix(hi ^ 0x9e3779b9));
-  const b = fmix(hi ^ fmix(lo ^ 0x7f4a7c15) ^ a);
+  const a = fmix32(lo ^ fmix32(hi ^ 0x9e3779b9));
+  const b = fmix32(hi ^ fmix32(lo ^ 0x7f4a7c15) ^ a);
   return (a & 0x7fff) * 4294967296 + b;
 }
 
@@ -35,7 +27,7 @@ export function hashBytes(b: Uint8Array, s: number, e: number): number {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
-  return hash64(fmix(h2), fmix(h1));
+  return hash64(fmix32(h2), fmix32(h1));
 }
 
 export class IdPolicy {
