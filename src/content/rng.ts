@@ -103,3 +103,26 @@ export class Rng {
     return Math.floor((this.bits() >>> 0) * INV_2_32 * n);
   }
 }
+
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator), as validation/workload.c
+ * draws it: the vmix page bytes and rread's page order; also the fuzz
+ * suite's generator. next() is an unsigned 32-bit integer.
+ */
+export class Mulberry32 {
+  private s = 0;
+  constructor(seed: number) {
+    this.reset(seed);
+  }
+  /** Restarts the sequence from `seed` (its low 32 bits). */
+  reset(seed: number): void {
+    this.s = seed | 0;
+  }
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) | 0;
+    let z = this.s;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return (z ^ (z >>> 14)) >>> 0;
+  }
+}

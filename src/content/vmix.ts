@@ -18,7 +18,7 @@
  */
 
 import { PAGE_SIZE } from './page.js';
-import { fmix32 } from './rng.js';
+import { fmix32, Mulberry32 } from './rng.js';
 
 export type VmixClass = 'zero' | 'same' | 'text' | 'random';
 
@@ -37,15 +37,8 @@ export function pageKey(seed: number, gen: number, page: number): number {
   return fmix32(fmix32(Math.imul(seed, 0x9e3779b1) ^ gen) ^ Math.imul(page, 0x85ebca77));
 }
 
-/** mulberry32's state, advanced by next(). */
-let state = 0;
-function next(): number {
-  state = (state + 0x6d2b79f5) | 0;
-  let z = state;
-  z = Math.imul(z ^ (z >>> 15), z | 1);
-  z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-  return (z ^ (z >>> 14)) >>> 0;
-}
+/** The mulberry32 stream of the page being made (reset to its key). */
+const m = new Mulberry32(0);
 
 const ZERO = 0x30; // '0'
 const SPACE = 0x20;
@@ -53,15 +46,15 @@ const NEWLINE = 0x0a;
 
 /** Writes the page of `key` into dst (PAGE_SIZE bytes); returns its class. */
 export function fillVmix(key: number, dst: Uint8Array): VmixClass {
-  state = key | 0;
-  const r = next() % 100;
+  m.reset(key);
+  const r = m.next() % 100;
   if (r < 10) {
     dst.fill(0, 0, PAGE_SIZE);
     return 'zero';
   }
   if (r < 20) {
-    const lo = next();
-    const hi = next();
+    const lo = m.next();
+    const hi = m.next();
     for (let i = 0; i < PAGE_SIZE; i += 8) {
       dst[i] = lo; dst[i + 1] = lo >>> 8; dst[i + 2] = lo >>> 16; dst[i + 3] = lo >>> 24;
       dst[i + 4] = hi; dst[i + 5] = hi >>> 8; dst[i + 6] = hi >>> 16; dst[i + 7] = hi >>> 24;
@@ -69,17 +62,17 @@ export function fillVmix(key: number, dst: Uint8Array): VmixClass {
     return 'same';
   }
   if (r < 85) {
-    const v = 8 + (next() % 57);
+    const v = 8 + (m.next() % 57);
     let p = 0;
     let words = 0;
     while (p < PAGE_SIZE) {
-      if (next() % 4 === 0) {
-        const n = next() % 100000;
+      if (m.next() % 4 === 0) {
+        const n = m.next() % 100000;
         const digits = String(n);
         for (let i = 0; i < digits.length && p < PAGE_SIZE; i++) dst[p++] = ZERO + digits.charCodeAt(i) - 48;
         if (p < PAGE_SIZE) dst[p++] = SPACE;
       }
-      const w = VOCAB_BYTES[next() % v]!;
+      const w = VOCAB_BYTES[m.next() % v]!;
       for (let i = 0; i < w.length && p < PAGE_SIZE; i++) dst[p++] = w[i]!;
       if (p < PAGE_SIZE) dst[p++] = SPACE;
       if (++words % 12 === 0 && p < PAGE_SIZE) dst[p++] = NEWLINE;
@@ -87,7 +80,7 @@ export function fillVmix(key: number, dst: Uint8Array): VmixClass {
     return 'text';
   }
   for (let i = 0; i < PAGE_SIZE; i += 4) {
-    const w = next();
+    const w = m.next();
     dst[i] = w; dst[i + 1] = w >>> 8; dst[i + 2] = w >>> 16; dst[i + 3] = w >>> 24;
   }
   return 'random';
@@ -95,22 +88,7 @@ export function fillVmix(key: number, dst: Uint8Array): VmixClass {
 
 /** The class of the page of `key`, without making its bytes. */
 export function vmixClass(key: number): VmixClass {
-  state = key | 0;
-  const r = next() % 100;
+  m.reset(key);
+  const r = m.next() % 100;
   return r < 10 ? 'zero' : r < 20 ? 'same' : r < 85 ? 'text' : 'random';
-}
-
-/** mulberry32 draws as workload.c's rread makes them (for replaying its page order). */
-export class Mulberry32 {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed | 0;
-  }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) | 0;
-    let z = this.s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return (z ^ (z >>> 14)) >>> 0;
-  }
 }

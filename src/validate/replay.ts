@@ -20,7 +20,8 @@
  */
 
 import type { ZswapEra } from '../backends/zswap.js';
-import { pageKey, Mulberry32 } from '../content/vmix.js';
+import { pageKey } from '../content/vmix.js';
+import { Mulberry32 } from '../content/rng.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';
 import { UsageError } from '../sim/errors.js';

@@ -8,17 +8,17 @@
  * seed and number.
  */
 
-/** mulberry32: a small seeded generator (the suite's only source of randomness). */
+import { Mulberry32 } from '../../src/content/rng.js';
+
+/** Draws from mulberry32 (src/content/rng.ts), the suite's only source of randomness. */
 export class Rng {
-  private s: number;
+  private readonly m: Mulberry32;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.m = new Mulberry32(seed);
   }
+  /** A uniform number in [0, 1). */
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.m.next() / 4294967296;
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

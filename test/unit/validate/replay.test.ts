@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Mulberry32, pageKey } from '../../../src/content/vmix.js';
+import { pageKey } from '../../../src/content/vmix.js';
+import { Mulberry32 } from '../../../src/content/rng.js';
 import { ZSWAP_ERAS } from '../../../src/backends/zswap.js';
 import { eventsOf, headerOf } from '../../../src/validate/replay.js';
 import { readReference } from '../../../src/validate/reference.js';
