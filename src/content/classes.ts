@@ -56,6 +56,12 @@ export interface ContentClass {
   /** The class code (Cls) in the low 4 bits of a descriptor. */
   readonly code: number;
   readonly description: string;
+  /**
+   * Whether the class's bytes are a function of the descriptor's seed alone
+   * (zero, fill, vmix). Otherwise the content source seeds fill() with
+   * mixSeed(run seed, seed), so another run seed gives other bytes.
+   */
+  readonly runSeedIndependent: boolean;
   /** Writes dst.length bytes determined by seed32 (an unsigned 32-bit integer). */
   fill(seed32: number, dst: Uint8Array): void;
 }
@@ -1081,26 +1087,26 @@ function fillRandom(seed: number, dst: Uint8Array): void {
 }
 
 export const CONTENT_CLASSES: Readonly<Record<string, ContentClass>> = {
-  zero: { name: 'zero', code: Cls.Zero, description: 'all-zero page', fill: fillZero },
-  fill: { name: 'fill', code: Cls.Fill, description: 'same-filled page (byte = seed & 0xff)', fill: fillSame },
+  zero: { name: 'zero', code: Cls.Zero, description: 'all-zero page', runSeedIndependent: true, fill: fillZero },
+  fill: { name: 'fill', code: Cls.Fill, description: 'same-filled page (byte = seed & 0xff)', runSeedIndependent: true, fill: fillSame },
   text: {
-    name: 'text', code: Cls.Text,
+    name: 'text', code: Cls.Text, runSeedIndependent: false,
     description: 'English prose, application logs and CSV records (page cache of text files, string buffers)',
     fill: fillText,
   },
   code: {
-    name: 'code', code: Cls.Code,
+    name: 'code', code: Cls.Code, runSeedIndependent: false,
     description: 'x86-64 machine code (ELF .text: prologues, calls, rel32, idioms, NOP padding)',
     fill: fillCode,
   },
-  random: { name: 'random', code: Cls.Random, description: 'incompressible random bytes', fill: fillRandom },
+  random: { name: 'random', code: Cls.Random, description: 'incompressible random bytes', runSeedIndependent: false, fill: fillRandom },
   heap: {
-    name: 'heap', code: Cls.Heap,
+    name: 'heap', code: Cls.Heap, runSeedIndependent: false,
     description: 'anonymous process heap (malloc chunks, 0x55../0x7f.. pointers, small ints, zero runs, strings)',
     fill: fillHeap,
   },
   vmix: {
-    name: 'vmix', code: Cls.Vmix,
+    name: 'vmix', code: Cls.Vmix, runSeedIndependent: true,
     description: 'the kernel validation workload\'s mix (validation/workload.c): zero, same-filled, text-like, random; bytes of key = seed, independent of the run seed',
     fill: (key, dst) => void fillVmix(key, dst),
   },

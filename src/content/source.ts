@@ -77,9 +77,7 @@ export class ContentSource {
     const runSeed = this.seed;
     for (const c of Object.values(CONTENT_CLASSES)) {
       const gen = c.fill;
-      this.fillers[c.code] = c.code === Cls.Zero || c.code === Cls.Fill || c.code === Cls.Vmix
-        ? gen // independent of the run seed
-        : (seed, dst) => gen(mixSeed(runSeed, seed), dst);
+      this.fillers[c.code] = c.runSeedIndependent ? gen : (seed, dst) => gen(mixSeed(runSeed, seed), dst);
     }
     this.fillers[Cls.Corpus] = (index, dst) => {
       if (this.corpus === null) throw new InvariantError(`corpus page ${index} requested but no corpus is open`);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentSource, withWhere } from '../../../src/content/source.js';
+import { CONTENT_CLASSES } from '../../../src/content/classes.js';
 import { Corpus } from '../../../src/content/corpus.js';
 import { Cls, MAX_SEED, PAGE_SIZE, descClass, descSeed, makeDesc } from '../../../src/content/page.js';
 import { hashPage } from '../../../src/content/hash.js';
@@ -222,5 +223,27 @@ describe('ContentSource.fill and hash', () => {
     expect(src.label(makeDesc(Cls.Text, 42))).toBe('text#42');
     expect(src.label(makeDesc(Cls.Fill, 255))).toBe('fill#0xff');
     expect(src.label(makeDesc(Cls.Corpus, 7))).toBe('corpus#7');
+  });
+});
+
+describe('run seed independence (the content class\'s runSeedIndependent field)', () => {
+  it('is set for zero, fill and vmix only, and says whether another run seed gives other bytes', () => {
+    const flagged = Object.values(CONTENT_CLASSES).filter((c) => c.runSeedIndependent).map((c) => c.name).sort();
+    expect(flagged).toEqual(['fill', 'vmix', 'zero']);
+    const a = new ContentSource({ seed: 1 });
+    const b = new ContentSource({ seed: 2 });
+    const pa = new Uint8Array(PAGE_SIZE);
+    const pb = new Uint8Array(PAGE_SIZE);
+    for (const c of Object.values(CONTENT_CLASSES)) {
+      // Three descriptor seeds, so that one chance equal pair (a zero vmix page) cannot decide.
+      const equal = [17, 4242, 99991].map((s) => {
+        const desc = a.resolve({ class: c.name, seed: s }, 0);
+        a.fill(desc, pa);
+        b.fill(b.resolve({ class: c.name, seed: s }, 0), pb);
+        return same(pa, pb);
+      });
+      if (c.runSeedIndependent) expect(equal, c.name).toEqual([true, true, true]);
+      else expect(equal, c.name).toEqual([false, false, false]);
+    }
   });
 });
