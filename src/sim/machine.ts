@@ -23,9 +23,9 @@ import { CostMeter, type CostModel, type CostTotals } from '../cost/meter.js';
 import { OpCharges } from '../cost/op-charges.js';
 import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
-import type { MmEnv } from '../mm/env.js';
+import type { MmEnv, MmStats } from '../mm/env.js';
 import { Memory } from '../mm/memory.js';
-import type { ReclaimFactory, ReclaimStats } from '../mm/reclaim/reclaim.js';
+import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
 import { SwapDevices } from '../mm/swap.js';
 import { LIMITS, type ParamMap } from '../trace/events.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
@@ -52,7 +52,8 @@ export interface MachineOptions {
 }
 
 /** Kernel-side counters (vmstat-like names where the kernel has one). */
-export interface MachineStats extends ReclaimStats {
+/** The mm model's counters (MmStats) and the swap, frontend and lifecycle glue's own. */
+export interface MachineStats extends MmStats {
   pswpout: number;
   pswpin: number;
   swap_outs: number;
@@ -60,17 +61,8 @@ export interface MachineStats extends ReclaimStats {
   swap_ins_frontswap: number;
   swap_ins_ram: number;
   swap_reads_unbacked: number;
-  pgcache_hits: number;
-  pgcache_misses: number;
   pgcache_gets_cleancache: number;
-  pgsteal_anon: number;
-  pgsteal_file: number;
   writeback_pages: number;
-  anon_faults: number;
-  zero_page_maps: number;
-  swap_full_events: number;
-  swap_ra: number;
-  swap_ra_hit: number;
   ram_overcommit: number;
   frontswap_shrunk_pages: number;
   tmem_written_back: number;
