@@ -12,8 +12,8 @@
  *     ret == SHRINK_STOP → stop; freed += ret; total_scan -= nr_to_scan; scanned += nr_to_scan
  *   nr_deferred = min(max(nr + delta - scanned, 0), 2 * freeable)
  *
- * The mm model passes the reclaim priority in the shrink control (LruSizes.priority);
- * without one, DEF_PRIORITY (12): kswapd's and direct reclaim's first pass.
+ * The 6.1 reclaim passes each shrink_node's priority in the shrink control
+ * (LruSizes.priority); without one (the 3.x reclaim), DEF_PRIORITY (12).
  * Not modelled: per-node and per-memcg deferred counts (one count), SHRINKER_NONSLAB.
  */
 

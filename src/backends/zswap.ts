@@ -121,8 +121,9 @@
  * - accept_threshold_percent has no effect in '4.x' (it came in 5.6).
  * - zsmalloc pools register zs_shrinker (4.1+, every era): Backend.shrink
  *   exists while a live pool is a zsmalloc one and runs do_shrink_slab
- *   (backends/shrinker.ts) with the reclaim priority the mm model passes
- *   (DEF_PRIORITY when none); a scan is zs_compact. The copies are charged
+ *   (backends/shrinker.ts) with the reclaim pass's priority, which the 6.1
+ *   reclaim passes from each shrink_node (the 3.x reclaim passes none:
+ *   DEF_PRIORITY); a scan is zs_compact. The copies are charged
  *   as memcpy.
  * - z3fold in 6.1, 6.6 and 6.8+ follows z3fold.c of 6.1 (a 2-chunk header,
  *   get_free_buddy, single-buddy compaction; see allocators/z3fold.ts).

@@ -220,7 +220,6 @@ class Linux61 implements Reclaim {
 
   /** do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0. */
   private tryToFreePages(): void {
-    this.host.shrinkSlab(SWAP_CLUSTER_MAX, this.sizes());
     let reclaimed = 0;
     for (let prio = DEF_PRIORITY; prio >= 0; prio--) {
       reclaimed += this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed).reclaimed;
@@ -236,8 +235,6 @@ class Linux61 implements Reclaim {
     const nrToReclaim = Math.max(this.wmark.high, SWAP_CLUSTER_MAX);
     let prio = DEF_PRIORITY;
     while (prio >= 1 && h.free < this.wmark.high) {
-      h.shrinkSlab(nrToReclaim, this.sizes());
-      if (h.free >= this.wmark.high) break;
       const r = this.shrinkNode(prio, nrToReclaim);
       if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
     }
@@ -313,6 +310,8 @@ class Linux61 implements Reclaim {
       if (reclaimed >= nrToReclaim) break;
     }
     if (canSwap && this.inactiveIsLow(ANON)) this.shrinkActive(SWAP_CLUSTER_MAX, ANON);
+    // shrink_node_memcgs: shrink_slab after the lruvec, at this pass's priority (sc->priority).
+    h.shrinkSlab(nrToReclaim, { ...this.sizes(), priority: prio });
     return { scanned, reclaimed };
   }
 
