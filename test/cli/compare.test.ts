@@ -4,9 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tmemsim } from '../helpers/cli.js';
+import { ROOT, tmemsim } from '../helpers/cli.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const BASELINE = path.join(ROOT, 'results/baseline.json');
 
 

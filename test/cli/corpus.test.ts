@@ -13,9 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lz4wasm from 'lz4-wasm-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tmemsim } from '../helpers/cli.js';
+import { ROOT, tmemsim } from '../helpers/cli.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-corpus-cli-'));
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));

@@ -2,9 +2,8 @@
 
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tmemsim } from '../helpers/cli.js';
+import { ROOT, tmemsim } from '../helpers/cli.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const TRACES = path.resolve(ROOT, '../shared/traces');
 
 

@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tmemsim } from '../helpers/cli.js';
+import { tempDir, toJsonl } from '../helpers/files.js';
 
 // 300 pages written into 200 pages of workload RAM (ram 260, the kernel keeps 60): zswap stores the rest.
 const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 260, kernel_pages: 60, backend: 'zswap', params: { zpool: 'zbud', max_pool_percent: 50 }, swap: [{ type: 0, slots: 1024 }], profile: 'ssd' } };
@@ -14,11 +12,11 @@ const events = [
   { op: 'mark', name: 'read' },
 ];
 
+const tmp = tempDir('marks-');
+afterAll(() => tmp.cleanup());
+let n = 0;
 function trace(ext: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marks-'));
-  const f = path.join(dir, `t.${ext}`);
-  fs.writeFileSync(f, [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))].join('\n') + '\n');
-  return f;
+  return tmp.file(`t${n++}.${ext}`, toJsonl(header, events));
 }
 
 describe('mark events', () => {

@@ -9,9 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { tmemsim } from '../helpers/cli.js';
+import { ROOT, tmemsim } from '../helpers/cli.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-sweep-'));

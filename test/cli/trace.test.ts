@@ -10,9 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tmemsim } from '../helpers/cli.js';
+import { ROOT, tmemsim } from '../helpers/cli.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const TRACES = path.resolve(ROOT, '../shared/traces');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-trace-cli-'));
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));

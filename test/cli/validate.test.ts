@@ -1,17 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tmemsim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
 
 // Two fixture cases whose verdicts do not depend on the model: 1,000 pages in a
 // 3,000-page workload RAM never swap, so `fits` (kernel: nothing swapped) is within
 // tolerance and `outlier` (kernel made to claim ~5,000 swap-ins) is out of it.
 const REFS = path.resolve(__dirname, '../fixtures/validation');
 
-function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'validate-'));
-}
+const tmp = tempDir('validate-');
+afterAll(() => tmp.cleanup());
 
 describe('tmemsim validate', () => {
   it('prints counter | kernel range | tmemsim | error per case and phase, exit 1 out of tolerance', async () => {
@@ -40,8 +39,7 @@ describe('tmemsim validate', () => {
   });
 
   it('ratchets against a known-deviations file and rewrites it with --update-known', async () => {
-    const dir = tmp();
-    const known = path.join(dir, 'known.json');
+    const known = tmp.path('known.json');
     const up = await tmemsim('validate', '--references', REFS, '--known', known, '--update-known', '--format', 'csv');
     expect(up.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(known, 'utf8')).deviations).toEqual(['outlier/reread/pgpgin', 'outlier/reread/pswpin']);
@@ -57,7 +55,6 @@ describe('tmemsim validate', () => {
     const fixed = await tmemsim('validate', '--references', REFS, '--known', known);
     expect(fixed.code).toBe(1);
     expect(fixed.err).toContain('within tolerance now (run with --update-known): fits/write/pswpout');
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('bad input: one line, exit 2', async () => {

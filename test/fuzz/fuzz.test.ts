@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tmemsimIn, type Ran } from '../helpers/cli.js';
+import { tempDir, toJsonl } from '../helpers/files.js';
 import { writeTmtb } from '../../src/trace/formats/tmtb.js';
 import type { TraceEvent, TraceHeader } from '../../src/trace/events.js';
 import { Rng, mutateBytes, mutateJsonText, mutateJsonl } from './mutate.js';
@@ -30,8 +31,9 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 16);
 const TIME_BOUND_MS = 60_000;
 const HEAP_BOUND = 2 * 1024 ** 3;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-fuzz-'));
-const p = (name: string): string => path.join(dir, name);
+const tmp = tempDir('tmemsim-fuzz-');
+const dir = tmp.dir;
+const p = (name: string): string => tmp.path(name);
 
 const HEADER: TraceHeader = {
   format: 'tmemsim-trace',
@@ -120,7 +122,7 @@ const totals = { cases: 0, exits: {} as Record<string, number>, findings: [] as 
 beforeAll(async () => {
   const header = JSON.stringify(HEADER);
   seeds['t.json'] = Buffer.from(`${header.slice(0, -1)},"events":${JSON.stringify(EVENTS)}}\n`);
-  seeds['t.jsonl'] = Buffer.from([header, ...EVENTS.map((e) => JSON.stringify(e))].join('\n') + '\n');
+  seeds['t.jsonl'] = Buffer.from(toJsonl(HEADER, EVENTS));
   const fd = fs.openSync(p('t.tmtb'), 'w');
   writeTmtb(fd, HEADER, EVENTS.map((e, i) => (i === 3 ? { ...e, t: 0.25 } : e)));
   fs.closeSync(fd);
@@ -148,7 +150,7 @@ afterAll(() => {
   // The suite's totals, for the record (npm run fuzz prints them too).
   console.log(`fuzz: seed ${SEED}, ${totals.cases} cases (${ex}), ${totals.findings.length} findings`);
   if (process.env['FUZZ_REPORT']) fs.writeFileSync(process.env['FUZZ_REPORT'], JSON.stringify({ seed: SEED, cases: totals.cases, exits: totals.exits, findings: totals.findings }, null, 1) + '\n');
-  fs.rmSync(dir, { recursive: true, force: true });
+  tmp.cleanup();
 });
 
 describe('fuzz: every input format through every subcommand that reads a file', () => {

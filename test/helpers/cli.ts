@@ -9,6 +9,7 @@
  */
 
 import * as path from 'node:path';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 export interface Ran {
@@ -68,4 +69,16 @@ export function tmemsimIn(cwd: string, args: string[]): Promise<Ran> {
 /** `tmemsim ...args` run from the project root, in-process. */
 export function tmemsim(...args: string[]): Promise<Ran> {
   return tmemsimIn(ROOT, args);
+}
+
+/**
+ * Bad input's contract: exit 2, one line on stderr, no stack trace, no
+ * "internal error". Returns the line.
+ */
+export function expectOneLineError(r: { code: number; err: string }): string {
+  expect(r.code).toBe(2);
+  const lines = r.err.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(r.err).not.toMatch(/\n\s+at |internal error/);
+  return lines[0]!;
 }

@@ -6,22 +6,24 @@
  */
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type RunResult } from '../../../src/index.js';
 import { writeRunPlots } from '../../../src/plot/run.js';
 import { MUTED, OKABE_ITO } from '../../../src/plot/style.js';
+import { ROOT } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/files.js';
 import { pixelsOf, toPng } from '../../helpers/png.js';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const tmp = tempDir('tmemsim-zombie-');
+afterAll(() => tmp.cleanup());
 let r: RunResult;
 let dir: string;
 let files: string[];
 
 beforeAll(async () => {
   r = await simulate({ trace: path.join(ROOT, 'workloads/lifecycle.json'), profiles: ['mobile'], fast: true, series: 200, rmmodStrategies: ['zombie'] });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-zombie-'));
+  dir = tmp.dir;
   files = await writeRunPlots(r, dir);
 }, 300_000);
 

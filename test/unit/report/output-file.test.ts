@@ -7,30 +7,25 @@
  */
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
-import { tmemsimIn } from '../../helpers/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineError as oneLine, tmemsimIn } from '../../helpers/cli.js';
+import { tempDir, toJsonl, traceHeader } from '../../helpers/files.js';
 import { openOutputFile, openTempFiles, writeOutputFile } from '../../../src/report/output-file.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-out-'));
-const TRACE = path.join(dir, 'tiny.jsonl');
-fs.writeFileSync(TRACE, [
-  { format: 'tmemsim-trace', version: 1, config: { ram_pages: 2048, backend: 'zcache', swap: [{ type: 0, slots: 64 }] } },
-  { op: 'frontswap_store', type: 0, offset: 3, data: 'text' },
-  { op: 'frontswap_load', type: 0, offset: 3 },
-].map((e) => JSON.stringify(e)).join('\n') + '\n');
+const tmp = tempDir('tmemsim-out-');
+afterAll(() => tmp.cleanup());
+const dir = tmp.dir;
+const TRACE = tmp.file(
+  'tiny.jsonl',
+  toJsonl(traceHeader({ ram_pages: 2048, backend: 'zcache', swap: [{ type: 0, slots: 64 }] }), [
+    { op: 'frontswap_store', type: 0, offset: 3, data: 'text' },
+    { op: 'frontswap_load', type: 0, offset: 3 },
+  ]),
+);
 
 const run = (...args: string[]) => tmemsimIn(dir, args);
-
-function oneLine(r: { code: number; err: string }): string {
-  expect(r.code).toBe(2);
-  const lines = r.err.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(r.err).not.toMatch(/\n\s+at |internal error/);
-  return lines[0]!;
-}
 
 describe('output files', () => {
   it('--out over a 0600 file leaves a 0600 file with the new report', async () => {

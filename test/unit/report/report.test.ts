@@ -4,9 +4,6 @@
  * line within the width, the same sign in the table and the lines under it.
  */
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, simulate } from '../../../src/api.js';
 import { buildReport } from '../../../src/report/model.js';
@@ -14,14 +11,13 @@ import { renderTable } from '../../../src/report/table.js';
 import { renderCsv } from '../../../src/report/csv.js';
 import { ratioOrNa, savingOf, savingPctOf, showNa, tmemRatioOrNa, meanOrNa } from '../../../src/report/na.js';
 import type { RunProgress } from '../../../src/sim/progress.js';
+import { tempDir } from '../../helpers/files.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-report-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const tmp = tempDir('tmemsim-report-');
+afterAll(() => tmp.cleanup());
 
 function write(name: string, content: unknown): string {
-  const f = path.join(dir, name);
-  fs.writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
-  return f;
+  return tmp.file(name, typeof content === 'string' ? content : JSON.stringify(content));
 }
 
 const config = { ram_pages: 4096, swap: [{ type: 0, slots: 1024 }], mounts: [{ fs: 1 }] };

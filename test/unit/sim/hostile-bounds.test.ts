@@ -9,27 +9,20 @@
  */
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { tmemsim } from '../../helpers/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineError as oneLine, tmemsim } from '../../helpers/cli.js';
+import { tempDir, toJsonl, traceHeader } from '../../helpers/files.js';
 import { simulate } from '../../../src/api.js';
 import { LIMITS, type TraceEvent, type TraceHeader } from '../../../src/trace/events.js';
 import { writeTmtb } from '../../../src/trace/formats/tmtb.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-bounds-'));
+const tmp = tempDir('tmemsim-bounds-');
+afterAll(() => tmp.cleanup());
+const dir = tmp.dir;
 let n = 0;
 function jsonl(config: object, events: object[]): string {
-  const p = path.join(dir, `t${n++}.jsonl`);
-  fs.writeFileSync(p, [{ format: 'tmemsim-trace', version: 1, config }, ...events].map((e) => JSON.stringify(e)).join('\n') + '\n');
-  return p;
-}
-
-function oneLine(r: { code: number; out: string; err: string }): string {
-  expect(r.code).toBe(2);
-  expect(r.err.split('\n').filter((l) => l !== '')).toHaveLength(1);
-  expect(r.err).not.toMatch(/\n\s+at /);
-  return r.err;
+  return tmp.file(`t${n++}.jsonl`, toJsonl(traceHeader(config), events));
 }
 
 describe('time and size bounds', () => {

@@ -9,18 +9,16 @@
  *     invalidates the area are counted lost (the completeness invariant).
  */
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/api.js';
+import { tempDir, toJsonl, traceHeader } from '../../helpers/files.js';
 import { testMachine } from '../../helpers/machine.js';
 
-function trace(header: object, events: object[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-hostile-'));
-  const p = path.join(dir, 't.jsonl');
-  fs.writeFileSync(p, [{ format: 'tmemsim-trace', version: 1, config: header }, ...events].map((e) => JSON.stringify(e)).join('\n') + '\n');
-  return p;
+const tmp = tempDir('tmemsim-hostile-');
+afterAll(() => tmp.cleanup());
+let n = 0;
+function trace(config: object, events: object[]): string {
+  return tmp.file(`t${n++}.jsonl`, toJsonl(traceHeader(config), events));
 }
 
 async function oracleOf(p: string) {

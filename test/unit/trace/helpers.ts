@@ -4,9 +4,6 @@
  */
 
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LIMITS, type FileEvent, type LocatedEvent, type TraceEvent, type TraceHeader } from '../../../src/trace/events.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import { openImported } from '../../../src/trace/formats/import/open.js';
@@ -18,26 +15,7 @@ export const HEADER: TraceHeader = {
   config: { ram_pages: 1024, swap: [{ type: 0, slots: 4096 }], mounts: [{ fs: 1 }] },
 };
 
-/** A fresh temp directory; call the returned cleanup in afterAll. */
-export function tempDir(): { dir: string; file(name: string, content: string | Uint8Array): string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'tmemsim-trace-'));
-  return {
-    dir,
-    file(name: string, content: string | Uint8Array): string {
-      const p = join(dir, name);
-      writeFileSync(p, content);
-      return p;
-    },
-    cleanup(): void {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** JSONL: header on line 1, event i on line i + 2. */
-export function toJsonl(header: unknown, events: readonly unknown[], eol = '\n'): string {
-  return [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))].join(eol) + eol;
-}
+export { tempDir, toJsonl } from '../../helpers/files.js';
 
 /** A JSON document with the same line layout as toJsonl: event i on line i + 2. */
 export function toJsonDoc(header: unknown, events: readonly unknown[]): string {
