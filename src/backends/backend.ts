@@ -79,6 +79,8 @@ export interface BackendEnv {
    * pending (nothing changes).
    */
   queueWork(work: WorkItem): boolean;
+  /** work_pending: `work` is queued and has not started (a cancelled item is not). */
+  workPending(work: WorkItem): boolean;
   /** Memory figures self-ballooning reads (pages). */
   vm(): VmInfo;
   /** Balloon the guest: set the RAM it may use (pages). */

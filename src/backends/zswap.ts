@@ -409,8 +409,6 @@ class ZswapPool {
   destroyedNs: number | null = null;
   storedPages = 0;
   storedPagesPeak = 0;
-  /** The shrink work item is pending (zswap_pool_last_get's reference keeps the pool). */
-  shrinkQueued = false;
   /** References held by a running shrink (zswap_pool_get): the pool is not destroyed meanwhile. */
   busy = 0;
   /** pool->shrink_work. */
@@ -649,7 +647,7 @@ export class ZswapBackend implements Backend {
 
   /** Destroys a pool that is not current, holds no entries and has no queued work. */
   private poolPut(pool: ZswapPool): void {
-    if (pool === this.current || pool.storedPages > 0 || pool.shrinkQueued || pool.busy > 0) return;
+    if (pool === this.current || pool.storedPages > 0 || this.env.workPending(pool.work) || pool.busy > 0) return;
     if (pool.destroyedNs !== null) return;
     const i = this.live.indexOf(pool);
     if (i >= 0) this.live.splice(i, 1);
@@ -777,12 +775,11 @@ export class ZswapBackend implements Backend {
       return;
     }
     const p = this.last;
-    if (this.env.queueWork(p.work)) p.shrinkQueued = true;
+    this.env.queueWork(p.work);
   }
 
   /** shrink_worker of one pool: 6.1 one zpool_shrink(pool, 1); 6.5–6.7 LRU writeback until can_accept. */
   private shrinkWorker(pool: ZswapPool): void {
-    pool.shrinkQueued = false;
     pool.busy++;
     const c = this.counters;
     if (this.rules.worker === 'zpool-once') {

@@ -226,6 +226,9 @@ export class Machine implements BackendEnv, MmEnv {
   queueWork(work: WorkItem): boolean {
     return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs());
   }
+  workPending(work: WorkItem): boolean {
+    return this.workqueue.isPending(work);
+  }
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
     if (this.workqueue.size > 0) this.workqueue.runDue(this.clock + this.meter.peekPendingNs());

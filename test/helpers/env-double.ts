@@ -229,6 +229,9 @@ export class EnvDouble implements BackendEnv {
   queueWork(work: WorkItem): boolean {
     return this.workqueue.queue(work, this.clock);
   }
+  workPending(work: WorkItem): boolean {
+    return this.workqueue.isPending(work);
+  }
   /** Runs every queued work item (and any they queue); returns how many ran. */
   runWork(): number {
     return this.workqueue.flush();

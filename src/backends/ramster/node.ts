@@ -77,6 +77,9 @@ export class NodeEnv implements BackendEnv {
   queueWork(work: WorkItem): boolean {
     throw new InvariantError(`a peer node's zcache queued work '${work.name}' (it runs none)`);
   }
+  workPending(_work: WorkItem): boolean {
+    return false;
+  }
 }
 
 /** A compressed page as it travels in a message: the bytes, their length, the oracle's tag. */
