@@ -28,7 +28,7 @@
  * has the other sign than the point estimate.
  */
 
-import type { Profile, Range } from '../profiles/profile.js';
+import type { CodecCost, Profile, Range } from '../profiles/profile.js';
 import type { PassSummary } from '../sim/summary.js';
 import { energyOf, type EnergyBreakdown } from './energy.js';
 import type { CostTotals } from './meter.js';
@@ -57,7 +57,9 @@ export function constantsOf(p: Profile, compressor: string | null): Constant[] {
       if (o['range']) out.push({ path, value: o['value'] as number, range: o['range'] as Range, source: String(o['source']) });
       return;
     }
-    for (const [k, x] of Object.entries(o)) if (k !== 'codecs') walk(x, path ? `${path}.${k}` : k);
+    // codecs: the run's codec is one factor (below); clusters: the figures of the
+    // clusters not doing tmem work, which price nothing in this run.
+    for (const [k, x] of Object.entries(o)) if (k !== 'codecs' && k !== 'clusters') walk(x, path ? `${path}.${k}` : k);
   };
   walk(p, '');
   const c = compressor === null ? undefined : p.codecs[compressor];
@@ -65,21 +67,44 @@ export function constantsOf(p: Profile, compressor: string | null): Constant[] {
   return out;
 }
 
-/** `p` with the constants at `values` (path -> value; a codec path is a factor on its cycles). */
+type CodecCosts = { compress: CodecCost; decompress: CodecCost };
+
+/**
+ * `p` with the constants at `values` (path -> value; a codec path is a factor
+ * on its cycles). Only the objects along the changed paths are copied; the
+ * rest is shared with `p` (which is not modified).
+ */
 export function withValues(p: Profile, values: ReadonlyMap<string, number>): Profile {
-  const q = JSON.parse(JSON.stringify(p)) as Profile & Record<string, unknown>;
+  const q = { ...p } as Profile & Record<string, unknown>;
+  // Objects already copied for this q (so two paths through one object copy it once).
+  const copied = new Set<object>([q]);
+  const own = <T extends object>(o: T): T => {
+    if (copied.has(o)) return o;
+    const c = { ...o };
+    copied.add(c);
+    return c;
+  };
   for (const [path, v] of values) {
     const parts = path.split('.');
     if (parts[0] === 'codecs') {
-      const c = (q.codecs as Record<string, { compress: { fixedCycles: number; cyclesPerByte: number }; decompress: { fixedCycles: number; cyclesPerByte: number } }>)[parts[1]!]!;
-      for (const d of [c.compress, c.decompress]) {
+      const codecs = own(q.codecs as Record<string, CodecCosts>);
+      q.codecs = codecs as Profile['codecs'];
+      const c = own(codecs[parts[1]!]!);
+      codecs[parts[1]!] = c;
+      for (const dir of ['compress', 'decompress'] as const) {
+        const d = own(c[dir]);
+        c[dir] = d;
         d.fixedCycles *= v;
         d.cyclesPerByte *= v;
       }
       continue;
     }
     let o = q as Record<string, unknown>;
-    for (const k of parts) o = o[k] as Record<string, unknown>;
+    for (const k of parts) {
+      const child = own(o[k] as Record<string, unknown>);
+      o[k] = child;
+      o = child;
+    }
     o['value'] = v;
   }
   return q;
@@ -90,27 +115,30 @@ function blockIoTotal(p: Profile): number {
   return b.submitCycles.value + b.driverCycles.value + b.irqCycles.value + b.completeCycles.value;
 }
 
+/** The factor on the run's codec cycles at `values` (1 when the codec is not moved). */
+function codecFactor(values: ReadonlyMap<string, number>, compressor: string | null): number {
+  return compressor === null ? 1 : values.get(`codecs.${compressor}`) ?? 1;
+}
+
 /**
- * A pass's charges priced under `q` instead of the `p` they were charged
- * under: codec cycles scale with the codec's cost figures (both fixed and
- * per-byte parts by the same factor, which is how ranges move them), copy
- * cycles with the copy cost, block I/O cycles with the block path's sum;
- * CPU time is the cycles at q's clock; the simulated time stays the pass's.
+ * A pass's charges priced under `q` (`p` with the constants at `values`,
+ * see withValues) instead of the `p` they were charged under: codec cycles
+ * scale with the codec's factor (both fixed and per-byte parts, which is how
+ * ranges move them), copy cycles with the copy cost, block I/O cycles with
+ * the block path's sum; CPU time is the cycles at q's clock; the simulated
+ * time stays the pass's.
  */
-export function reprice(s: PassSummary, p: Profile, q: Profile, compressor: string | null): { energy: EnergyBreakdown; cpu_ns: number } {
+export function reprice(s: PassSummary, p: Profile, values: ReadonlyMap<string, number>, compressor: string | null): { energy: EnergyBreakdown; cpu_ns: number } {
+  return priceUnder(s, p, withValues(p, values), codecFactor(values, compressor));
+}
+
+function priceUnder(s: PassSummary, p: Profile, q: Profile, codec: number): { energy: EnergyBreakdown; cpu_ns: number } {
   const t: CostTotals = s.cost;
-  const codecScale = (dir: 'compress' | 'decompress'): number => {
-    const a = compressor === null ? undefined : p.codecs[compressor];
-    const b = compressor === null ? undefined : q.codecs[compressor];
-    if (!a || !b) return 1;
-    const x = a[dir].fixedCycles + a[dir].cyclesPerByte;
-    return x === 0 ? 1 : (b[dir].fixedCycles + b[dir].cyclesPerByte) / x;
-  };
   const bio = blockIoTotal(p);
   const cycles =
     t.cpuCycles +
-    t.compressCycles * (codecScale('compress') - 1) +
-    t.decompressCycles * (codecScale('decompress') - 1) +
+    t.compressCycles * (codec - 1) +
+    t.decompressCycles * (codec - 1) +
     t.copyCycles * (q.copy.value / p.copy.value - 1) +
     t.ioCycles * (bio === 0 ? 0 : blockIoTotal(q) / bio - 1);
   const cpuNs = (cycles * 1e9) / q.cpu.hz.value;
@@ -165,9 +193,11 @@ export interface FigureIntervals {
 
 type Figures = number[]; // saving, saving %, backend 6, baseline 6
 
-function figures(backend: PassSummary, baseline: PassSummary, p: Profile, q: Profile, comp: string | null): Figures {
-  const b = reprice(backend, p, q, comp);
-  const a = reprice(baseline, p, q, comp);
+function figures(backend: PassSummary, baseline: PassSummary, p: Profile, values: ReadonlyMap<string, number>, comp: string | null): Figures {
+  const q = withValues(p, values);
+  const codec = codecFactor(values, comp);
+  const b = priceUnder(backend, p, q, codec);
+  const a = priceUnder(baseline, p, q, codec);
   const saving = a.energy.total_uj - b.energy.total_uj;
   const pct = a.energy.total_uj === 0 ? 0 : (100 * saving) / a.energy.total_uj;
   const six = (x: { energy: EnergyBreakdown; cpu_ns: number }): number[] => [x.energy.total_uj, x.energy.cpu_uj, x.energy.storage_uj, x.energy.dram_uj, x.energy.network_uj, x.cpu_ns];
@@ -189,14 +219,16 @@ function rng(seed: number): () => number {
 /** The uncertainty of a run (backend pass against its baseline) over the ranges of `p`'s constants. */
 export function uncertaintyOf(backend: PassSummary, baseline: PassSummary, p: Profile, compressor: string | null, seed = 1): Uncertainty {
   const all = constantsOf(p, compressor);
-  const point = figures(backend, baseline, p, p, compressor);
-  const at = (vals: Map<string, number>): Figures => figures(backend, baseline, p, withValues(p, vals), compressor);
+  const point = figures(backend, baseline, p, new Map(), compressor);
+  const at = (vals: ReadonlyMap<string, number>): Figures => figures(backend, baseline, p, vals, compressor);
   const tornado: TornadoBar[] = [];
   for (const c of all) {
-    const lo = at(new Map([[c.path, c.range.lo]]))[0]!;
-    const hi = at(new Map([[c.path, c.range.hi]]))[0]!;
+    const atLo = at(new Map([[c.path, c.range.lo]]));
+    const atHi = at(new Map([[c.path, c.range.hi]]));
+    const lo = atLo[0]!;
+    const hi = atHi[0]!;
     // Constants that move no figure are left out of the corners too.
-    const moves = [c.range.lo, c.range.hi].some((v) => at(new Map([[c.path, v]])).some((x, i) => Math.abs(x - point[i]!) > 1e-9 * (1 + Math.abs(point[i]!))));
+    const moves = [atLo, atHi].some((f) => f.some((x, i) => Math.abs(x - point[i]!) > 1e-9 * (1 + Math.abs(point[i]!))));
     if (!moves) continue;
     const flips = (x: number): boolean => (point[0]! > 0 && x < 0) || (point[0]! < 0 && x > 0) || (point[0] === 0 && x !== 0);
     tornado.push({ constant: c.path, lo: c.range.lo, hi: c.range.hi, saving_at_lo_uj: lo, saving_at_hi_uj: hi, swing_uj: Math.abs(hi - lo), flips_sign: flips(lo) || flips(hi), source: c.range.source });

@@ -35,7 +35,7 @@ describe('uncertainty', () => {
   it('re-pricing under the same profile gives the pass energy', () => {
     const p = getProfile('mobile-ufs');
     const t = { ...zeroTotals(), cpuCycles: 4e6, compressCycles: 3e6, metaCycles: 1e6, cpuNs: 2e6, swapReads: 7, swapReadOps: 7, dramBytes: 1e5 };
-    const r = reprice(pass(t), p, p, 'lz4');
+    const r = reprice(pass(t), p, new Map(), 'lz4');
     expect(r.cpu_ns).toBeCloseTo(2e6, 6);
     expect(r.energy.total_uj).toBeCloseTo(energyOf(t, p, 1e9).total_uj, 6);
   });
@@ -45,9 +45,15 @@ describe('uncertainty', () => {
     // Backend: 1e6 codec cycles (1 ms at 1 GHz) + 1e6 other cycles; baseline: 100 reads (50 µJ each) and nothing else.
     const backend = pass({ cpuCycles: 2e6, compressCycles: 1e6, metaCycles: 1e6, cpuNs: 2e6 });
     const baseline = pass({ swapReads: 100, swapReadOps: 100 });
-    const q = withValues(p, new Map([['codecs.lz4', 2], ['cpu.activePowerW', 1.5]]));
+    const vals = new Map([['codecs.lz4', 2], ['cpu.activePowerW', 1.5]]);
+    const q = withValues(p, vals);
+    expect(q.codecs['lz4']!.compress.cyclesPerByte).toBe(20);
+    expect(q.cpu.activePowerW.value).toBe(1.5);
+    // The profile moved from is left as it was.
+    expect(p.codecs['lz4']!.compress.cyclesPerByte).toBe(10);
+    expect(p.cpu.activePowerW.value).toBe(1);
     // 3e6 cycles at 1 GHz = 3 ms x 1.5 W = 4500 µJ.
-    expect(reprice(backend, p, q, 'lz4').energy.cpu_uj).toBeCloseTo(4500, 6);
+    expect(reprice(backend, p, vals, 'lz4').energy.cpu_uj).toBeCloseTo(4500, 6);
     const u = uncertaintyOf(backend, baseline, p, 'lz4');
     // Point: baseline 100 x 50 = 5000 µJ (no CPU charged in these constructed charges); backend 2 ms x 1 W = 2000 µJ.
     expect(u.saving_uj.point).toBeCloseTo(5000 - 2000, 6);
@@ -94,6 +100,8 @@ describe('uncertainty', () => {
   it('lists every ranged constant of a built-in profile', () => {
     const paths = constantsOf(getProfile('mobile-ufs'), 'lz4').map((c) => c.path);
     for (const k of ['cpu.activePowerW', 'codecs.lz4', 'storage.readEnergyUJ', 'storage.seqWriteMBps', 'blockIo.irqCycles', 'dramEnergyNJPerByte']) expect(paths).toContain(k);
+    // The other clusters' figures price nothing in a run on the tmem cluster.
+    expect(paths.filter((x) => x.startsWith('clusters.'))).toEqual([]);
     for (const c of constantsOf(getProfile('mobile-ufs'), 'lz4')) {
       expect(c.range.lo).toBeLessThanOrEqual(c.value);
       expect(c.range.hi).toBeGreaterThanOrEqual(c.value);
