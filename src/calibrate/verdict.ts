@@ -7,6 +7,7 @@
  * forced).
  */
 
+import { PAGE_SIZE } from '../content/page.js';
 import type { CodecFit } from './measure.js';
 
 export const MIN_R2 = 0.9;
@@ -16,7 +17,7 @@ export const MAX_ROUNDS = 6;
 
 /** One fit's time for a 4 KiB page, ns. */
 export function pageNs(f: { fixed: number; perByte: number }): number {
-  return f.fixed + f.perByte * 4096;
+  return f.fixed + f.perByte * PAGE_SIZE;
 }
 
 export interface FitQuality {

@@ -16,11 +16,9 @@
  * The CPU's idle power is not charged: only the work the simulated kernel does.
  */
 
+import { PAGE_SIZE } from '../content/page.js';
 import type { Profile, StorageProfile } from '../profiles/profile.js';
 import type { CostTotals, IoDir } from './meter.js';
-
-/** Bytes in a page, the unit of every device operation. */
-export const PAGE_BYTES = 4096;
 
 /**
  * Service time (ns) and energy (µJ) of one device request of `pages` contiguous pages:
@@ -32,7 +30,7 @@ export function ioOpCost(s: StorageProfile, dir: IoDir, pages: number): { ns: nu
   const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
   const e4k = dir === 'read' ? s.readEnergyUJ.value : s.writeEnergyUJ.value;
   const mbps = dir === 'read' ? s.seqReadMBps.value : s.seqWriteMBps.value;
-  const extraUs = ((pages - 1) * PAGE_BYTES) / mbps; // MB/s = bytes per µs
+  const extraUs = ((pages - 1) * PAGE_SIZE) / mbps; // MB/s = bytes per µs
   return { ns: (latUs + extraUs) * 1000, uj: e4k + (e4k / latUs) * extraUs };
 }
 

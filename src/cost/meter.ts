@@ -6,6 +6,8 @@
  * the simulator can advance its clock.
  */
 
+import { PAGE_SIZE } from '../content/page.js';
+
 export type Device = 'swap' | 'fs';
 export type IoDir = 'read' | 'write';
 
@@ -188,7 +190,7 @@ export class CostMeter {
       t.fsWrites += pages;
       t.fsWriteOps++;
     }
-    t.dramBytes += pages * 4096;
+    t.dramBytes += pages * PAGE_SIZE;
     const cycles = this.model.ioCycles ? this.model.ioCycles(dev, dir, pages) : 0;
     if (cycles > 0) {
       t.ioCycles += cycles;

@@ -30,7 +30,7 @@
 
 import type { CodecCost, Profile, Range } from '../profiles/profile.js';
 import type { PassSummary } from '../sim/summary.js';
-import { energyOf, type EnergyBreakdown } from './energy.js';
+import { blockIoCycles, energyOf, type EnergyBreakdown } from './energy.js';
 import type { CostTotals } from './meter.js';
 
 /** Most constants whose every corner is evaluated (2^16 = 65,536 corners). */
@@ -110,11 +110,6 @@ export function withValues(p: Profile, values: ReadonlyMap<string, number>): Pro
   return q;
 }
 
-function blockIoTotal(p: Profile): number {
-  const b = p.blockIo;
-  return b.submitCycles.value + b.driverCycles.value + b.irqCycles.value + b.completeCycles.value;
-}
-
 /** The factor on the run's codec cycles at `values` (1 when the codec is not moved). */
 function codecFactor(values: ReadonlyMap<string, number>, compressor: string | null): number {
   return compressor === null ? 1 : values.get(`codecs.${compressor}`) ?? 1;
@@ -134,13 +129,13 @@ export function reprice(s: PassSummary, p: Profile, values: ReadonlyMap<string, 
 
 function priceUnder(s: PassSummary, p: Profile, q: Profile, codec: number): { energy: EnergyBreakdown; cpu_ns: number } {
   const t: CostTotals = s.cost;
-  const bio = blockIoTotal(p);
+  const bio = blockIoCycles(p);
   const cycles =
     t.cpuCycles +
     t.compressCycles * (codec - 1) +
     t.decompressCycles * (codec - 1) +
     t.copyCycles * (q.copy.value / p.copy.value - 1) +
-    t.ioCycles * (bio === 0 ? 0 : blockIoTotal(q) / bio - 1);
+    t.ioCycles * (bio === 0 ? 0 : blockIoCycles(q) / bio - 1);
   const cpuNs = (cycles * 1e9) / q.cpu.hz.value;
   return { energy: energyOf({ ...t, cpuNs }, q, s.sim_time_ns), cpu_ns: cpuNs };
 }
