@@ -1,7 +1,7 @@
 /** `tmemsim profiles [--show NAME|FILE] [--format table|json]`: the device profiles and their constants. */
 
 import type { Command } from 'commander';
-import { fitTable, wrapLine } from '../report/layout.js';
+import { fitTable, wrapProse } from '../report/layout.js';
 import { widthFor } from './output.js';
 import { PROFILES } from '../profiles/registry.js';
 import { profileDocument, resolveProfile, type FileProfile } from '../profiles/file.js';
@@ -60,7 +60,7 @@ function showTable(p: Profile, width: number): string {
   t.push(['storage.name', p.storage.name, '']);
   walk(rest, '');
   out.push(fitTable({ head: ['constant', 'value', 'source'], rows, wrap: [2, 1], width }));
-  return out.map((l) => (/^[┌│├└]/.test(l) ? l : wrapLine(l, width, 4))).join('\n') + '\n';
+  return wrapProse(out.join('\n'), width) + '\n';
 }
 
 export function registerProfiles(program: Command): void {

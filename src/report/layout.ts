@@ -97,9 +97,12 @@ export function wrapLine(line: string, width: number = DEFAULT_WIDTH, hang = 2):
   return [' '.repeat(indent) + head, ...more].join('\n');
 }
 
-/** Every line of `text` wrapped (wrapLine). */
-export function wrapLines(text: string, width: number = DEFAULT_WIDTH, hang = 2): string {
-  return text.split('\n').map((l) => wrapLine(l, width, hang)).join('\n');
+/**
+ * Every line of `text` that is not part of a table box (fitTable already
+ * fitted those) wrapped to `width` (wrapLine) with a hanging indent.
+ */
+export function wrapProse(text: string, width: number = DEFAULT_WIDTH, hang = 4): string {
+  return text.split('\n').map((l) => (/^[┌│├└]/.test(l) ? l : wrapLine(l, width, hang))).join('\n');
 }
 
 function render(spec: TableSpec, cols: number[], widths: number[], wrapped: boolean): string {

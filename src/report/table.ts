@@ -9,7 +9,7 @@ import type { PassSummary, ReportedLatency } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
 import type { Report, ReportRun } from './model.js';
 import { NA_TEXT, SIGN_CONVENTION, savingOf, showNa, type Na } from './na.js';
-import { DEFAULT_WIDTH, fitTable, wrapLine, type Align } from './layout.js';
+import { DEFAULT_WIDTH, fitTable, wrapProse, type Align } from './layout.js';
 
 export { TABLE_STYLE } from './layout.js';
 
@@ -187,11 +187,6 @@ function poolTable(run: ReportRun, width: number): string {
   const head = ['pool', 'compressor', 'zpool', 'created (ms)', 'destroyed (ms)', 'pages (end)', 'pages (peak)'];
   const rows = run.backend.pools.map((p) => [String(p.id), p.compressor, p.zpool, ms(p.created_ns), p.destroyed_ns === null ? 'alive' : ms(p.destroyed_ns), fmt(p.stored_pages), fmt(p.stored_pages_peak)]);
   return fitTable({ head, rows, width });
-}
-
-/** Every line of `text` that is not part of a table box, wrapped to `width` with a hanging indent. */
-export function wrapProse(text: string, width: number): string {
-  return text.split('\n').map((l) => (/^[┌│├└]/.test(l) ? l : wrapLine(l, width, 4))).join('\n');
 }
 
 export function renderTable(r: Report, o: TextOptions = {}): string {

@@ -4,9 +4,9 @@
  * configuration, every metric a column) or JSON (the document itself).
  */
 
-import { DEFAULT_WIDTH, fitTable } from '../report/layout.js';
+import { DEFAULT_WIDTH, fitTable, wrapProse } from '../report/layout.js';
 import { NA_TEXT } from '../report/na.js';
-import { wrapProse, type TextOptions } from '../report/table.js';
+import type { TextOptions } from '../report/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS } from '../analysis/metrics.js';
 import type { SweepResult, SweepRow } from './sweep.js';
