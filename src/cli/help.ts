@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { DEFAULT_WIDTH, wrapProse } from '../report/layout.js';
+import { outputWidth, wrapProse } from '../report/layout.js';
 
 /** The docs shipped with the package (README.md beside them). */
 export const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs');
@@ -65,6 +65,7 @@ function pathOf(cmd: Command): string {
 export function addHelpTexts(cmd: Command): void {
   const ex = EXAMPLES[pathOf(cmd)] ?? [];
   const lines = ['', ...(ex.length > 0 ? ['Examples:', ...ex.map((e) => `  $ ${e}`), ''] : []), EXIT_CODES, `Docs: README.md and ${DOCS_DIR}/ (model.md, sweep.md, importers.md, trace-format.md, ci.md, ...).`, 'A file argument or --out of "-" is standard input or output.'];
-  cmd.addHelpText('after', wrapProse(lines.join('\n'), DEFAULT_WIDTH, 4) + '\n');
+  // Wrapped when the help is shown, to the width of the terminal it goes to (help goes to stdout), as commander wraps its part.
+  cmd.addHelpText('after', () => wrapProse(lines.join('\n'), outputWidth(process.stdout), 4) + '\n');
   for (const c of cmd.commands) addHelpTexts(c);
 }

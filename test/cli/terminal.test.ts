@@ -73,6 +73,27 @@ describe('help', () => {
       expectFits(r.out);
     }
   });
+  it('the added help wraps to the terminal it goes to, as commander wraps its own part', async () => {
+    const out = process.stdout as { isTTY?: boolean; columns?: number };
+    const was = { isTTY: out.isTTY, columns: out.columns };
+    let narrow: string;
+    try {
+      out.isTTY = true;
+      out.columns = 72;
+      narrow = (await tmemsim('run', '--help')).out;
+    } finally {
+      out.isTTY = was.isTTY;
+      out.columns = was.columns;
+    }
+    const added = narrow.slice(narrow.indexOf('Examples:'));
+    expect(added).toContain('Exit codes: 0 ok; 1 ');
+    expect(added.split('\n').filter((l) => [...l].length > 72)).toEqual([]);
+    // Not a terminal: 100 columns, so the exit codes line wraps later than on the 72-column terminal.
+    const wide = (await tmemsim('run', '--help')).out;
+    const firstExit = (t: string): string => t.split('\n').find((l) => l.startsWith('Exit codes'))!;
+    expect([...firstExit(narrow)].length).toBeLessThanOrEqual(72);
+    expect([...firstExit(wide)].length).toBeGreaterThan(72);
+  });
 });
 
 describe('flags and errors', () => {
