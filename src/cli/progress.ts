@@ -96,8 +96,6 @@ export class LineProgress implements RunProgress {
   private drawn = false;
   private readonly rate = new SmoothedRate();
   private readonly now: () => number;
-  /** Every line drawn, newest last (for tests; only the last few are kept). */
-  readonly lines: string[] = [];
 
   constructor(
     private readonly stream: { write(s: string): unknown },
@@ -141,8 +139,6 @@ export class LineProgress implements RunProgress {
       fraction: known ? done / (this.size * this.passes) : null,
       etaS: known && rate !== null && rate > 0 ? (this.size * this.passes - done) / rate : null,
     });
-    this.lines.push(line);
-    if (this.lines.length > 64) this.lines.shift();
     this.stream.write(this.o.tty ? `\r${line}\x1b[K` : `${line}\n`);
     this.drawn = true;
   }
