@@ -17,6 +17,7 @@
 import { statSync } from 'node:fs';
 import type { RunProgress } from '../sim/progress.js';
 import { outputWidth } from '../report/layout.js';
+import { cut } from '../sim/errors.js';
 
 /** The progress of a run given its flags: undefined when there is to be no line. */
 export function progressFor(flag: boolean | undefined, quiet: boolean | undefined, stream: NodeJS.WriteStream = process.stderr): RunProgress | undefined {
@@ -148,11 +149,11 @@ export class LineProgress implements RunProgress {
     const width = Math.max(40, this.o.width) - 1; // the cursor's column
     const head = `pass ${this.passNo}/${this.passes} ${this.label}`;
     const rate = f.eventRate === null ? '-' : num(f.eventRate);
-    if (f.fraction === null) return fit(`${head} | ${num(f.events)} events | ${rate} events/s`, width);
+    if (f.fraction === null) return cut(`${head} | ${num(f.events)} events | ${rate} events/s`, width);
     const pct = `${Math.floor(100 * Math.min(1, f.fraction))}%`;
     const tail = ` ${pct} | ${num(f.events)} events | ${rate} events/s | ETA ${f.etaS === null ? '-' : formatEta(f.etaS)}`;
     const barWidth = Math.min(30, width - head.length - tail.length - 3);
-    if (barWidth < 5) return fit(`${head}${tail}`, width);
+    if (barWidth < 5) return cut(`${head}${tail}`, width);
     const full = Math.round(barWidth * Math.min(1, f.fraction));
     return `${head} |${'█'.repeat(full)}${'░'.repeat(barWidth - full)}|${tail}`;
   }
@@ -161,8 +162,4 @@ export class LineProgress implements RunProgress {
     if (this.drawn && this.o.tty) this.stream.write('\r\x1b[K');
     this.drawn = false;
   }
-}
-
-function fit(s: string, width: number): string {
-  return [...s].length <= width ? s : [...s].slice(0, width - 1).join('') + '…';
 }
