@@ -6,7 +6,7 @@
  */
 
 import { Command, CommanderError } from 'commander';
-import { InvariantError, UsageError } from '../sim/errors.js';
+import { InvariantError, UsageError, oneLine } from '../sim/errors.js';
 import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
@@ -50,7 +50,7 @@ const OUTPUT = {
 };
 
 /** A commander message as one line: "(Did you mean run?)" joins the line it was under. */
-export function oneLine(msg: string): string {
+export function commanderLine(msg: string): string {
   return msg
     .replace(/^error: /, '')
     .split('\n')
@@ -100,11 +100,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      process.stderr.write(`tmemsim: ${oneLine(e.message)} (see tmemsim --help)\n`);
+      process.stderr.write(`tmemsim: ${oneLine(commanderLine(e.message))} (see tmemsim --help)\n`);
       return 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`tmemsim: ${oneLine(e.message)}\n`);
+      // Its message is one line already (the UsageError constructor escaped it).
+      process.stderr.write(`tmemsim: ${e.message}\n`);
       return 2;
     }
     if (e instanceof InvariantError) {

@@ -118,6 +118,12 @@ describe('flags and errors', () => {
     expect(o.err).toContain('(did you mean --profile?)');
   });
 
+  it('a control character in a commander error is escaped, not written raw to the terminal', async () => {
+    const r = await tmemsim('run', TRACE, '--\x1b[2Jx');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("tmemsim: unknown option '--\\u001b[2Jx' (see tmemsim --help)\n");
+  });
+
   it('a bad -p key is blamed on -p, not on the trace file', async () => {
     const r = await tmemsim('run', TRACE, '-p', 'max_pool_precent=3');
     expect(r.code).toBe(2);
