@@ -98,6 +98,31 @@ export function openOutputFile(out: string, field?: string): OutputFile {
   return viaTemp(out, target, field, st);
 }
 
+/**
+ * The writes and the close of an open descriptor: write() gives every byte
+ * to fs.writeFileSync(fd, ...) (it loops until all are written; a bare
+ * writeSync may write fewer); close() closes once. A failed write calls
+ * `onError` first (the temp file is removed) and throws one line.
+ */
+function descriptor(fd: number, fail: (e: unknown) => UsageError, onError: () => void = () => undefined): { write(data: string | Uint8Array): void; close(): void } {
+  let open = true;
+  return {
+    write(data) {
+      try {
+        fs.writeFileSync(fd, data);
+      } catch (e) {
+        onError();
+        throw fail(e);
+      }
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      fs.closeSync(fd);
+    },
+  };
+}
+
 function inPlace(out: string, target: string, field: string | undefined): OutputFile {
   let fd: number;
   try {
@@ -105,24 +130,8 @@ function inPlace(out: string, target: string, field: string | undefined): Output
   } catch (e) {
     throw cannot(out, field, errCode(e));
   }
-  let open = true;
-  const close = (): void => {
-    if (!open) return;
-    open = false;
-    fs.closeSync(fd);
-  };
-  return {
-    write(data) {
-      try {
-        if (typeof data === 'string') fs.writeSync(fd, data);
-        else fs.writeSync(fd, data);
-      } catch (e) {
-        throw cannot(out, field, errCode(e));
-      }
-    },
-    commit: close,
-    abort: close,
-  };
+  const d = descriptor(fd, (e) => cannot(out, field, errCode(e)));
+  return { write: d.write, commit: d.close, abort: d.close };
 }
 
 function viaTemp(out: string, target: string, field: string | undefined, st: fs.Stats | undefined): OutputFile {
@@ -135,15 +144,9 @@ function viaTemp(out: string, target: string, field: string | undefined, st: fs.
   }
   live.add(tmp);
   hook();
-  let open = true;
-  const close = (): void => {
-    if (!open) return;
-    open = false;
-    fs.closeSync(fd);
-  };
   const abort = (): void => {
     try {
-      close();
+      d.close();
     } catch {
       /* closed already */
     }
@@ -154,6 +157,7 @@ function viaTemp(out: string, target: string, field: string | undefined, st: fs.
     }
     forget(tmp);
   };
+  const d = descriptor(fd, (e) => cannot(out, field, errCode(e)), abort);
   if (st) {
     try {
       // open() applied the umask: set the mode exactly, and the owner when root
@@ -165,18 +169,10 @@ function viaTemp(out: string, target: string, field: string | undefined, st: fs.
     }
   }
   return {
-    write(data) {
-      try {
-        if (typeof data === 'string') fs.writeSync(fd, data);
-        else fs.writeSync(fd, data);
-      } catch (e) {
-        abort();
-        throw cannot(out, field, errCode(e));
-      }
-    },
+    write: d.write,
     commit() {
       try {
-        close();
+        d.close();
         fs.renameSync(tmp, target);
       } catch (e) {
         abort();
