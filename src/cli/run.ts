@@ -7,7 +7,7 @@ import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';
-import { ensureDir } from '../report/output-file.js';
+import { ensureDir } from '../plot/render.js';
 import { parseAt } from './at.js';
 import { FORMAT_OPT_HELP, collectFormatOption } from './trace.js';
 import type { FormatOptions } from '../trace/reader.js';
@@ -94,8 +94,8 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       const report = buildReport(result, { uncertainty: f.uncertainty });
       writeOut(FORMATS[f.format as FormatName](report, { width: widthFor(f.out) }), f.out);
       if (f.plot) {
-        const { writeRunPlots } = await import('../plot/run.js');
-        const files = await writeRunPlots(result, f.plot);
+        const { writeRunPlotsIn } = await import('../plot/run.js');
+        const files = await writeRunPlotsIn(result, f.plot);
         process.stderr.write(`tmemsim: wrote ${files.length} charts to ${f.plot}\n`);
       }
       if (!report.verdict.ok) {

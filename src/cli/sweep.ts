@@ -10,7 +10,7 @@ import { SWEEP_FORMATS, type SweepFormatName } from '../sweep/format.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';
 import { readJsonArg } from './stdio.js';
-import { ensureDir } from '../report/output-file.js';
+import { ensureDir } from '../plot/render.js';
 
 interface SweepFlags {
   file?: string;
@@ -97,8 +97,8 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
       const { result, series } = await runSweep(grid, { jobs, shard, series: f.plot ? 200 : 0 });
       writeOut(SWEEP_FORMATS[format](result, { width: widthFor(f.out) }), f.out);
       if (f.plot) {
-        const { writeSweepPlots } = await import('../plot/sweep.js');
-        const files = await writeSweepPlots(result, series, f.plot);
+        const { writeSweepPlotsIn } = await import('../plot/sweep.js');
+        const files = await writeSweepPlotsIn(result, series, f.plot);
         process.stderr.write(`tmemsim: wrote ${files.length} charts to ${f.plot}\n`);
       }
       reportVerdict(result, setExit);

@@ -24,8 +24,14 @@ export function lifecycleEvents(entries: readonly LifecycleEntry[]): TimeEvent[]
   return out;
 }
 
+/** The charts, written into `dir`, which is made first (one level at a time) or refused with one line. */
 export async function writeRunPlots(r: RunResult, dir: string): Promise<string[]> {
   ensureDir(dir);
+  return writeRunPlotsIn(r, dir);
+}
+
+/** The charts, written into `dir`, a directory that exists (the CLI makes it before the run, to refuse a bad one early). */
+export async function writeRunPlotsIn(r: RunResult, dir: string): Promise<string[]> {
   const files: string[] = [];
   const w = workloadName(r.trace);
   for (const run of r.runs) {

@@ -10,8 +10,14 @@ import type { SweepResult } from '../sweep/sweep.js';
 import { frontierChart, poolChart, type FrontPoint } from './charts.js';
 import { ensureDir, writeSvg } from './render.js';
 
+/** The charts, written into `dir`, which is made first (one level at a time) or refused with one line. */
 export async function writeSweepPlots(s: SweepResult, series: Map<string, { backend: Series | null; baseline: Series | null }>, dir: string): Promise<string[]> {
   ensureDir(dir);
+  return writeSweepPlotsIn(s, series, dir);
+}
+
+/** The charts, written into `dir`, a directory that exists (the CLI makes it before the run, to refuse a bad one early). */
+export async function writeSweepPlotsIn(s: SweepResult, series: Map<string, { backend: Series | null; baseline: Series | null }>, dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const g of s.groups) {
     const rows = s.rows.filter((r) => r.workload === g.workload && r.profile === g.profile);
