@@ -1,26 +1,23 @@
 /**
  * The bin itself, spawned: the shim that loads dist/, sets the exit code and
  * re-runs a sweep with --single-threaded-gc. Command behaviour is tested
- * in-process (test/helpers/cli.ts); these are the only tests that start node.
+ * in-process (test/helpers/cli.ts). The other tests that start node: the
+ * bin's --version and module loading (test/package/lazy-load.test.ts),
+ * ajv-cli on the schemas (test/package/schema.test.ts), the examples
+ * (test/cli/examples.test.ts), the progress bar on a terminal
+ * (test/cli/progress.test.ts), and corpus capture's child process and its
+ * run as another user (test/cli/corpus.test.ts).
  */
 
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNode } from '../helpers/spawn.js';
 import { ROOT } from '../helpers/cli.js';
-import { VERSION } from '../../src/version.js';
 
 const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const bin = (...args: string[]) => runNode([BIN, ...args], ROOT);
 
 describe('bin/tmemsim.js', () => {
-  it('prints the version from the built dist/', async () => {
-    const r = await bin('--version');
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out.trim()).toBe(VERSION);
-  });
-
   it('sets the process exit code main() returns: 0 for a run, 2 for bad input with one line', async () => {
     const ok = await bin('run', 'workloads/xen-selfshrink.json', '--fast', '--format', 'json');
     expect(ok.code).toBe(0);

@@ -1,19 +1,21 @@
 /**
- * `tmemsim corpus capture|from-files|stats` through the built bin. The
- * capture test spawns a child node process that fills a known buffer, then
- * captures it by pid with a separate tmemsim process (this needs ptrace
+ * `tmemsim corpus capture|from-files|stats`, in-process through main(argv)
+ * (test/helpers/cli.ts). The capture test spawns a child node process that
+ * fills a known buffer, then captures it by pid (this needs ptrace
  * access to the child: the sandbox runs as root without Yama, so a sibling
  * may read it; on a machine where kernel.yama.ptrace_scope forbids it the
- * test says so and is skipped).
+ * test says so and is skipped). The permission test spawns the bin as
+ * another user (uid/gid belong to a process, so it needs one of its own).
  */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lz4wasm from 'lz4-wasm-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, tmemsim } from '../helpers/cli.js';
+import { runNode } from '../helpers/spawn.js';
 
 const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-corpus-cli-'));
@@ -22,8 +24,7 @@ afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
 
 /** tmemsim run as another user (uid = gid), or as this one when `uid` is undefined. */
 function tmemsimAs(uid: number | undefined, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, ...(uid === undefined ? {} : { uid, gid: uid }) });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runNode([BIN, ...args], ROOT, uid === undefined ? {} : { uid, gid: uid });
 }
 
 function expectUsage(r: { code: number | null; out: string; err: string }, text: RegExp): void {
@@ -142,10 +143,10 @@ describe('corpus capture', () => {
     expectUsage(await tmemsim('corpus', 'capture', '--pid', 'abc'), /field '--pid': 'abc' is not an integer \(accepted: 1\.\./);
   });
 
-  it('another user\'s process without permission: one line, exit 2', () => {
+  it('another user\'s process without permission: one line, exit 2', async () => {
     // As root every process is readable: the capture then runs as nobody (65534), reading init's memory.
     const as = process.getuid?.() === 0 ? 65534 : undefined;
-    expectUsage(tmemsimAs(as, 'corpus', 'capture', '--pid', '1', '--out', path.join(os.tmpdir(), 'tmemsim-init.pages')), /^tmemsim: field '--pid': permission denied reading \/proc\/1\/maps of pid 1: reading another process.s memory needs ptrace access/);
+    expectUsage(await tmemsimAs(as, 'corpus', 'capture', '--pid', '1', '--out', path.join(os.tmpdir(), 'tmemsim-init.pages')), /^tmemsim: field '--pid': permission denied reading \/proc\/1\/maps of pid 1: reading another process.s memory needs ptrace access/);
   });
 });
 

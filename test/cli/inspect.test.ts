@@ -1,4 +1,4 @@
-/** `tmemsim trace inspect` from the command line (built bin): every input format, json and table output, one-line errors. */
+/** `tmemsim trace inspect` from the command line, in-process through main(argv): every input format, json and table output, one-line errors. */
 
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-/** `tmemsim profiles` and `--profile FILE` through the built bin. */
+/** `tmemsim profiles` and `--profile FILE`, in-process through main(argv) (test/helpers/cli.ts). */
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';

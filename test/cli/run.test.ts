@@ -1,6 +1,6 @@
 /**
- * CLI tests: they spawn the built bin (npm test builds first) and check
- * exit codes, the one-line errors, determinism and the output files.
+ * CLI tests, in-process through main(argv) (test/helpers/cli.ts): exit codes,
+ * the one-line errors, determinism and the output files.
  */
 
 import * as fs from 'node:fs';

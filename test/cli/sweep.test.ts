@@ -1,5 +1,5 @@
 /**
- * tmemsim sweep and merge through the built bin: the same bytes whatever the
+ * tmemsim sweep and merge, in-process through main(argv): the same bytes whatever the
  * number of workers and whether sharded and merged or run whole; CSV, table,
  * frontier and break-even; SVG plots; one-line errors with exit 2.
  */

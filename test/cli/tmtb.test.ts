@@ -1,5 +1,5 @@
 /**
- * The binary trace format from the command line (built bin): convert both
+ * The binary trace format from the command line, in-process through main(argv): convert both
  * ways, replay directly with the same report as the JSON original, and one
  * line with exit 2 for a truncated or corrupt file, naming the file, the
  * byte offset and the record.

@@ -1,6 +1,6 @@
 /**
- * `tmemsim trace convert` and `tmemsim trace formats`, spawning the built
- * bin (build first: npx tsc -p .): conversion of the real samples, replay
+ * `tmemsim trace convert` and `tmemsim trace formats`, in-process through
+ * main(argv) (test/helpers/cli.ts): conversion of the real samples, replay
  * of a converted trace against replay of the original, and the one-line
  * errors with exit 2.
  */

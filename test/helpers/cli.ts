@@ -5,7 +5,12 @@
  * Spawning node per test cost most of the suite's time (a cold start loads
  * every module again); in-process the modules load once per test file. Calls
  * are serialised, because stdout, stderr and the working directory belong to
- * the process. Only test/cli/bin.test.ts spawns the bin, to test the bin.
+ * the process. Tests that start node (test/helpers/spawn.ts): the bin itself
+ * (test/cli/bin.test.ts), its --version and module loading
+ * (test/package/lazy-load.test.ts), ajv-cli (test/package/schema.test.ts),
+ * the examples (test/cli/examples.test.ts), the progress bar on a terminal
+ * (test/cli/progress.test.ts), corpus capture's child process and its run as
+ * another user (test/cli/corpus.test.ts).
  */
 
 import * as path from 'node:path';

@@ -5,15 +5,21 @@
 
 import { spawn } from 'node:child_process';
 
+export interface RunNodeOptions {
+  /** Run the child as this user and group (root only). */
+  uid?: number;
+  gid?: number;
+}
+
 export interface Ran {
   code: number | null;
   out: string;
   err: string;
 }
 
-export function runNode(args: string[], cwd: string): Promise<Ran> {
+export function runNode(args: string[], cwd: string, opts: RunNodeOptions = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { cwd });
+    const p = spawn(process.execPath, args, { cwd, ...opts });
     let out = '';
     let err = '';
     p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -5,20 +5,19 @@
  * device/inode mapping, time, replay, and one-line errors for bad lines.
  */
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTrace } from '../../../src/trace/reader.js';
 import { run } from '../../../src/api.js';
 import type { TraceEvent } from '../../../src/trace/events.js';
+import { ROOT, expectOneLineError, tmemsim, tmemsimIn } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/files.js';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const SAMPLE = path.join(ROOT, 'test/fixtures/capture-sample.bpftrace');
-const BIN = path.join(ROOT, 'bin/tmemsim.js');
-const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-bpf-'));
-afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
+const tmp = tempDir('tmemsim-bpf-');
+const DIR = tmp.dir;
+afterAll(() => tmp.cleanup());
 
 function events(file: string, opts: Record<string, string> = {}): { ev: TraceEvent; line: number }[] {
   const src = openTrace(file, { format: 'bpftrace', formatOptions: opts });
@@ -28,9 +27,7 @@ function events(file: string, opts: Record<string, string> = {}): { ev: TraceEve
 }
 
 function write(name: string, text: string): string {
-  const p = path.join(DIR, name);
-  fs.writeFileSync(p, text);
-  return p;
+  return tmp.file(name, text);
 }
 
 describe('bpftrace capture importer', () => {
@@ -98,22 +95,20 @@ describe('bpftrace capture importer', () => {
     ['empty', '# nothing\n', /no events: the file holds no capture line/],
   ];
   for (const [name, text, msg] of bad) {
-    it(`a bad line (${name}) is one line naming file, line and field, exit 2`, () => {
+    it(`a bad line (${name}) is one line naming file, line and field, exit 2`, async () => {
       const file = write(`bad-${name}.bpftrace`, text);
       expect(() => openTrace(file)).toThrow(msg);
-      const r = spawnSync(process.execPath, [BIN, 'run', file], { cwd: DIR, encoding: 'utf8' });
-      expect(r.status).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^tmemsim: /);
+      const r = await tmemsimIn(DIR, ['run', file]);
+      expect(expectOneLineError(r)).toMatch(/^tmemsim: /);
     });
   }
 
-  it('unknown options are usage errors; trace convert writes the same events', () => {
+  it('unknown options are usage errors; trace convert writes the same events', async () => {
     expect(() => openTrace(SAMPLE, { format: 'bpftrace', formatOptions: { 'page-size': 4096 } })).toThrow(/unknown option 'page-size' for input format bpftrace \(accepted: time, ram-mb, backend, content\)/);
     const out = path.join(DIR, 'sample.jsonl');
-    const r = spawnSync(process.execPath, [BIN, 'trace', 'convert', SAMPLE, out], { cwd: ROOT, encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/: 700 events/);
+    const r = await tmemsim('trace', 'convert', SAMPLE, out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/: 700 events/);
     const again = [...openTrace(out).eventsSync()].map(({ event }) => ({ ...event }));
     expect(again).toEqual(events(SAMPLE).map((e) => e.ev));
   });
