@@ -17,8 +17,8 @@
  * Not modelled: per-node and per-memcg deferred counts (one count), SHRINKER_NONSLAB.
  */
 
-/** DEF_PRIORITY: reclaim starts scanning 1/4096 of the LRUs. */
-export const DEF_PRIORITY = 12;
+import { DEF_PRIORITY } from '../mm/reclaim/reclaim.js';
+
 /** SHRINK_BATCH. */
 export const SHRINK_BATCH = 128;
 /** DEFAULT_SEEKS. */
@@ -41,11 +41,8 @@ export class Shrinker {
   scans = 0;
   freed = 0;
 
-  constructor(
-    private readonly ops: ShrinkerOps,
-    readonly seeks: number = DEFAULT_SEEKS,
-    readonly batch: number = SHRINK_BATCH,
-  ) {}
+  /** zs_shrinker's seeks and batch are the defaults (DEFAULT_SEEKS, SHRINK_BATCH), as every shrinker here. */
+  constructor(private readonly ops: ShrinkerOps) {}
 
   /** do_shrink_slab at `priority`: returns the objects freed. */
   run(priority: number = DEF_PRIORITY): number {
@@ -54,12 +51,12 @@ export class Shrinker {
     this.calls++;
     const nr = this.nrDeferred;
     this.nrDeferred = 0;
-    const delta = Math.floor((Math.floor(freeable / 2 ** priority) * 4) / this.seeks);
+    const delta = Math.floor((Math.floor(freeable / 2 ** priority) * 4) / DEFAULT_SEEKS);
     let totalScan = Math.min(Math.floor(nr / 2 ** priority) + delta, 2 * freeable);
     let freed = 0;
     let scanned = 0;
-    while (totalScan >= this.batch || totalScan >= freeable) {
-      const n = Math.min(this.batch, totalScan);
+    while (totalScan >= SHRINK_BATCH || totalScan >= freeable) {
+      const n = Math.min(SHRINK_BATCH, totalScan);
       const ret = this.ops.scan(n);
       this.scans++;
       if (ret === SHRINK_STOP) break;

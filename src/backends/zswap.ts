@@ -140,7 +140,8 @@
  */
 
 import type { Backend, BackendEnv, BackendFactory, FrontswapOps, LruSizes, ParamSpec, PoolRecord } from './backend.js';
-import { DEF_PRIORITY, SHRINK_STOP, Shrinker } from './shrinker.js';
+import { DEF_PRIORITY } from '../mm/reclaim/reclaim.js';
+import { SHRINK_STOP, Shrinker } from './shrinker.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
 import { getZpool } from '../allocators/registry.js';
 import { EAGAIN, EEXIST, EINVAL, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
@@ -192,12 +193,10 @@ interface EraRules {
   readonly worker: 'none' | 'zpool-once' | 'lru-until-accept' | 'lru-6.8';
   /** A codec overflow counts reject_compress_fail (6.6–6.7). */
   readonly countCompressFail: boolean;
-  /** A non-exclusive load moves the entry to the LRU head (6.5+). */
-  readonly loadRotates: boolean;
   readonly exclusiveLoads: 'never' | 'param' | 'always';
   /** Codec overflow / size >= PAGE_SIZE: rejected, or stored uncompressed. */
   readonly incompressible: 'reject' | 'raw';
-  /** Writeback through zswap's own entry LRU (any zpool) instead of zpool_shrink. */
+  /** Writeback through zswap's own entry LRU (any zpool) instead of zpool_shrink; a load then rotates its entry to the head. */
   readonly entryLru: boolean;
   readonly defaultZpool: string;
   /** Allocator factories that differ from the registry's in this era. */
@@ -212,7 +211,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     limit: 'sync-shrink',
     worker: 'none',
     countCompressFail: false,
-    loadRotates: false,
     exclusiveLoads: 'never',
     incompressible: 'reject',
     entryLru: false,
@@ -226,7 +224,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     limit: 'reject-6.1',
     worker: 'zpool-once',
     countCompressFail: false,
-    loadRotates: false,
     exclusiveLoads: 'never',
     incompressible: 'reject',
     entryLru: false,
@@ -240,7 +237,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     limit: 'hysteresis-6.5',
     worker: 'lru-until-accept',
     countCompressFail: true,
-    loadRotates: true,
     exclusiveLoads: 'param',
     incompressible: 'reject',
     entryLru: true,
@@ -254,7 +250,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     limit: 'hysteresis-6.8',
     worker: 'lru-6.8',
     countCompressFail: false,
-    loadRotates: true,
     exclusiveLoads: 'always',
     incompressible: 'raw',
     entryLru: true,
@@ -1048,7 +1043,7 @@ export class ZswapBackend implements Backend {
     out.tag = e.tag;
     this.vmstat.zswpin++;
     if (this.frontswapExclusiveGets) this.invalidateEntry(tree, e);
-    else if (this.rules.loadRotates && pool !== null) {
+    else if (this.rules.entryLru && pool !== null) {
       // 6.5+: a load moves the entry to the LRU head
       this.lru.delete(e);
       this.lru.add(e);

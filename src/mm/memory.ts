@@ -17,7 +17,8 @@
  *
  * Deviations: reads of never-touched anonymous pages map the zero page and
  * take no frame; file writes are full-page (no read before write);
- * readahead is not modelled.
+ * swap readahead follows the reclaim model's page_cluster (6.1: VMA-based,
+ * mm/swap-readahead.ts; 3.x: none); file readahead is not modelled.
  */
 
 import { ZERO_DESC } from '../content/page.js';

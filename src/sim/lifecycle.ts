@@ -24,6 +24,7 @@ import type { Backend } from '../backends/backend.js';
 import { UsageError, acceptedList } from './errors.js';
 import type { LifecycleRecord, Machine } from './machine.js';
 import { Loc } from './oracle.js';
+import { slotType } from '../mm/swap.js';
 
 /** Cycles to free one page held by a backend while unloading (tree delete, allocator free) [I]. */
 export const UNLOAD_FREE_CYCLES = 500;
@@ -176,7 +177,7 @@ export class Zombie {
   dropArea(type: number): number {
     let n = 0;
     for (const s of this.held) {
-      if (Math.floor(s / 2 ** 32) === type) {
+      if (slotType(s) === type) {
         this.held.delete(s);
         n++;
       }

@@ -52,7 +52,8 @@
 
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
-import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+import { PAGE_CLUSTER } from '../swap-readahead.js';
+import { ANON, DEF_PRIORITY, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
 
 const IA = 0;
 const AA = 1;
@@ -67,7 +68,6 @@ const PTE_YOUNG = 2;
 const PG_WORKINGSET = 4;
 
 export const SWAP_CLUSTER_MAX = 32;
-export const DEF_PRIORITY = 12;
 
 export function wmark61(ramPages: number): Watermarks {
   const minKb = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
@@ -86,7 +86,7 @@ function intSqrt(n: number): number {
 class Linux61 implements Reclaim {
   readonly name = '6.1';
   /** vm.page-cluster's default: swap readahead windows of up to 8 pages (VMA-based). */
-  readonly pageCluster = 3;
+  readonly pageCluster = PAGE_CLUSTER;
   wmark: Watermarks;
   private readonly lru = new LruLists(4);
   private bits = new Uint8Array(1024);
@@ -404,6 +404,5 @@ class Linux61 implements Reclaim {
 
 export const linux61: ReclaimFactory = {
   name: '6.1',
-  description: 'Linux 6.1 two-list LRU: active/inactive anon and file, referenced bits, get_scan_count cost balance, workingset refaults, kswapd to the high watermark',
   create: (host, ramPages, swappiness) => new Linux61(host, ramPages, swappiness),
 };

@@ -100,6 +100,5 @@ class Lru3x implements Reclaim {
 
 export const lru3x: ReclaimFactory = {
   name: 'lru-3x',
-  description: 'Linux 3.x-era stand-in: one LRU per type, swappiness-weighted eviction credits, 3.x watermarks (zcache, RAMster, Xen eras)',
   create: (host, ramPages, swappiness) => new Lru3x(host, ramPages, swappiness),
 };

@@ -84,6 +84,8 @@ export interface Reclaim {
 
 export interface ReclaimFactory {
   readonly name: string;
-  readonly description: string;
   create(host: ReclaimHost, ramPages: number, swappiness: number): Reclaim;
 }
+
+/** DEF_PRIORITY: a reclaim pass starts by scanning size >> 12 of each list; the shrinkers get the same priority. */
+export const DEF_PRIORITY = 12;

@@ -13,10 +13,6 @@ export function reclaimNames(): string[] {
   return RECLAIMS.map((r) => r.name);
 }
 
-export function listReclaims(): readonly ReclaimFactory[] {
-  return RECLAIMS;
-}
-
 export function getReclaim(name: string, field = 'reclaim'): ReclaimFactory {
   const r = RECLAIMS.find((x) => x.name === name);
   if (!r) throw new UsageError(`unknown reclaim '${name}'`, { field }, reclaimNames().join(', '));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEF_PRIORITY, SHRINK_STOP, Shrinker } from '../../../src/backends/shrinker.js';
+import { DEF_PRIORITY } from '../../../src/mm/reclaim/reclaim.js';
+import { SHRINK_STOP, Shrinker } from '../../../src/backends/shrinker.js';
 
 /** A shrinker whose count is fixed and whose scans record nr_to_scan. */
 function fixed(count: number, ret: (n: number) => number = (n) => n): { s: Shrinker; scans: number[] } {
