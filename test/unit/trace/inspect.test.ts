@@ -16,6 +16,28 @@ import { HEADER, tempDir, toJsonl } from './helpers.js';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 const TRACES = path.resolve(__dirname, '../../../../shared/traces');
+const SAMPLE = path.join(TRACES, 'cloudPhysicsIO.txt');
+
+/** Independently of inspect: the page keys the importer yields for the CloudPhysics sample (every event is a file reference). */
+const KEYS: string[] = [];
+for (const { event } of openTrace(SAMPLE).eventsSync()) {
+  if (event.op !== 'file') throw new Error(`unexpected ${event.op}`);
+  KEYS.push(`${event.fs}/${event.inode}/${event.index}`);
+}
+
+/** The misses of an LRU cache of `size` pages (a Map in recency order) over `keys`. */
+function lruMisses(keys: readonly string[], size: number): number {
+  const lru = new Map<string, true>();
+  let misses = 0;
+  for (const key of keys) {
+    if (!lru.delete(key)) {
+      misses++;
+      if (lru.size === size) lru.delete(lru.keys().next().value!);
+    }
+    lru.set(key, true);
+  }
+  return misses;
+}
 
 describe('trace inspect on a hand-made trace', () => {
   const events: TraceEvent[] = [
@@ -82,14 +104,8 @@ describe('ReuseDistance', () => {
 
 describe('trace inspect on the real CloudPhysics sample', () => {
   it('every power-of-two LRU hits exactly the references the histogram puts below its size', () => {
-    const sample = path.join(TRACES, 'cloudPhysicsIO.txt');
-    const r = inspectTrace(sample);
-    // Independently: the page keys the importer yields, and an LRU (a Map in recency order) per size.
-    const keys: string[] = [];
-    for (const { event } of openTrace(sample).eventsSync()) {
-      if (event.op !== 'file') throw new Error(`unexpected ${event.op}`);
-      keys.push(`${event.fs}/${event.inode}/${event.index}`);
-    }
+    const r = inspectTrace(SAMPLE);
+    const keys = KEYS;
     expect(r.events).toBe(keys.length);
     expect(r.by_kind).toEqual({ file: keys.length });
     expect(r.reuse.references).toBe(keys.length);
@@ -100,13 +116,7 @@ describe('trace inspect on the real CloudPhysics sample', () => {
     let cumulative = 0;
     for (let k = 0; k < r.reuse.buckets.length; k++) {
       const size = 2 ** k;
-      const lru = new Map<string, true>();
-      let hits = 0;
-      for (const key of keys) {
-        if (lru.delete(key)) hits++;
-        else if (lru.size === size) lru.delete(lru.keys().next().value!);
-        lru.set(key, true);
-      }
+      const hits = keys.length - lruMisses(keys, size);
       cumulative += r.reuse.buckets[k]!.count;
       expect([size, cumulative]).toEqual([size, hits]);
       expect(r.reuse.buckets[k]!.lru_hit_ratio).toBeCloseTo(hits / keys.length, 12);
@@ -117,7 +127,7 @@ describe('trace inspect on the real CloudPhysics sample', () => {
 });
 
 describe('trace inspect --sizes: exact LRU miss ratios at any sizes from one pass', () => {
-  const sample = path.join(TRACES, 'cloudPhysicsIO.txt');
+  const sample = SAMPLE;
 
   it("equals libCacheSim's own LRU at 128..1024 objects in steps of 128 (its test_simulator_no_size on the same file)", () => {
     // libCacheSim test/test_simulator.c, test_simulator_no_size: the plain-text reader of
@@ -131,27 +141,14 @@ describe('trace inspect --sizes: exact LRU miss ratios at any sizes from one pas
   });
 
   it('equals an LRU simulated in the test at sizes that are not powers of two, and at shares of the footprint', () => {
-    const keys: string[] = [];
-    for (const { event } of openTrace(sample).eventsSync()) if (event.op === 'file') keys.push(`${event.fs}/${event.inode}/${event.index}`);
+    const keys = KEYS;
     const footprint = new Set(keys).size;
     const asked = [{ pages: 1 }, { pages: 1000 }, { pages: 3333 }, { pages: 12345 }, { fraction: 0.1 }, { fraction: 1 }, { pages: 1_000_000 }];
     const r = inspectTrace(sample, { sizes: asked });
-    const simulate = (size: number): number => {
-      const lru = new Map<string, true>();
-      let misses = 0;
-      for (const key of keys) {
-        if (!lru.delete(key)) {
-          misses++;
-          if (lru.size === size) lru.delete(lru.keys().next().value!);
-        }
-        lru.set(key, true);
-      }
-      return misses;
-    };
     const pages = [1, 1000, 3333, 12345, Math.round(0.1 * footprint), footprint, 1_000_000];
     expect(r.mrc!.map((m) => m.pages)).toEqual(pages);
     expect(r.mrc!.map((m) => m.size)).toEqual(['1', '1000', '3333', '12345', '10%', '100%', '1000000']);
-    expect(r.mrc!.map((m) => m.misses)).toEqual(pages.map(simulate));
+    expect(r.mrc!.map((m) => m.misses)).toEqual(pages.map((size) => lruMisses(keys, size)));
     // At or beyond the footprint only cold misses remain.
     expect(r.mrc![5]!.misses).toBe(footprint);
     expect(r.mrc![6]!.miss_ratio).toBeCloseTo(footprint / keys.length, 12);
