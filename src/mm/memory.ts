@@ -25,7 +25,7 @@ import { ZERO_DESC } from '../content/page.js';
 import type { LruSizes } from '../backends/backend.js';
 import { LoadResult } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
-import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
+import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotOffset, slotType } from './swap.js';
 import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
 
@@ -113,7 +113,7 @@ export class Memory implements ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
   }
-  evict(id: number, type: LruType): { ok: boolean; written: boolean } {
+  evict(id: number, type: LruType): Evicted {
     return type === ANON ? this.evictAnon(id) : this.evictFile(id);
   }
 
@@ -370,7 +370,7 @@ export class Memory implements ReclaimHost {
 
   // ---- eviction (the reclaim policy chooses the page) ---------------------------------
   /** Swap one anonymous page out. Not ok when no swap slot can be had. */
-  private evictAnon(id: number): { ok: boolean; written: boolean } {
+  private evictAnon(id: number): Evicted {
     const m = this.m;
     const fl = this.flags[id]!;
     let s = this.slot[id]!;
@@ -380,7 +380,7 @@ export class Memory implements ReclaimHost {
     } else {
       if (s < 0) {
         s = m.swap.alloc();
-        if (s < 0) return { ok: false, written: false };
+        if (s < 0) return Evicted.Refused;
         this.slot[id] = s;
         this.slotOwner.set(s, id);
       }
@@ -391,10 +391,10 @@ export class Memory implements ReclaimHost {
     m.meter.meta(RECLAIM_CYCLES);
     this.flags[id] = 0;
     this.resident--;
-    return { ok: true, written };
+    return written ? Evicted.Written : Evicted.Dropped;
   }
 
-  private evictFile(id: number): { ok: boolean; written: boolean } {
+  private evictFile(id: number): Evicted {
     const m = this.m;
     const key = this.key[id]!;
     const fs = keyFs(key);
@@ -412,7 +412,7 @@ export class Memory implements ReclaimHost {
     this.file.delete(key);
     this.resident--;
     this.releaseId(id);
-    return { ok: true, written };
+    return written ? Evicted.Written : Evicted.Dropped;
   }
 
   /** Calls f(type, offset) for every slot of a swap type in `mask` (bit per type) whose owning page is swapped out (not resident); one walk for all types. */

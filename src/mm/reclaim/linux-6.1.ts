@@ -53,7 +53,7 @@
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
-import { ANON, DEF_PRIORITY, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+import { ANON, DEF_PRIORITY, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
 
 const IA = 0;
 const AA = 1;
@@ -362,12 +362,12 @@ class Linux61 implements Reclaim {
       // FOLIOREF_RECLAIM (or RECLAIM_CLEAN for a referenced file page).
       const key = h.keyOf(id);
       const r = h.evict(id, type);
-      if (!r.ok) {
+      if (r === Evicted.Refused) {
         // add_to_swap failed: activate_locked.
         activate.push(id);
         continue;
       }
-      if (r.written) pageout++;
+      if (r === Evicted.Written) pageout++;
       reclaimed++;
       this.workingsetEviction(id, type, key);
     }

@@ -14,7 +14,7 @@
 
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
-import { ANON, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
 
 export function wmark3x(ramPages: number): Watermarks {
   const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
@@ -86,7 +86,7 @@ class Lru3x implements Reclaim {
       if (useAnon) {
         this.anonCredit -= 200;
         const id = this.lru.head(ANON);
-        if (h.evict(id, ANON).ok) this.lru.remove(id);
+        if (h.evict(id, ANON) !== Evicted.Refused) this.lru.remove(id);
         else anonStuck = true;
       } else {
         this.fileCredit -= 200;

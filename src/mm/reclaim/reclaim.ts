@@ -46,9 +46,9 @@ export interface ReclaimHost {
    * Evict one page the policy has taken off its lists: swap out an anonymous
    * page, write back (if dirty) and drop a file page. False (the page stays
    * resident and the policy puts it back) when no swap slot can be had.
-   * `written` tells whether the eviction wrote the page (pageout).
+   * The result says whether the page was refused, dropped, or written (pageout).
    */
-  evict(id: number, type: LruType): { ok: boolean; written: boolean };
+  evict(id: number, type: LruType): Evicted;
   /** The page's identity across evictions (for shadow entries). */
   keyOf(id: number): number;
   /** shrink_slab: the registered shrinkers, once per reclaim pass. */
@@ -89,3 +89,13 @@ export interface ReclaimFactory {
 
 /** DEF_PRIORITY: a reclaim pass starts by scanning size >> 12 of each list; the shrinkers get the same priority. */
 export const DEF_PRIORITY = 12;
+
+/** What evicting one page did: a number, not an object, on reclaim's per-page path. */
+export const enum Evicted {
+  /** Stays resident: no swap slot could be had. */
+  Refused = 0,
+  /** Freed without a write (a clean page). */
+  Dropped = 1,
+  /** Freed after a write (pageout: swap-out or file writeback). */
+  Written = 2,
+}
