@@ -40,7 +40,6 @@ export function pageKey(seed: number, gen: number, page: number): number {
 /** The mulberry32 stream of the page being made (reset to its key). */
 const m = new Mulberry32(0);
 
-const ZERO = 0x30; // '0'
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
@@ -69,7 +68,7 @@ export function fillVmix(key: number, dst: Uint8Array): VmixClass {
       if (m.next() % 4 === 0) {
         const n = m.next() % 100000;
         const digits = String(n);
-        for (let i = 0; i < digits.length && p < PAGE_SIZE; i++) dst[p++] = ZERO + digits.charCodeAt(i) - 48;
+        for (let i = 0; i < digits.length && p < PAGE_SIZE; i++) dst[p++] = digits.charCodeAt(i);
         if (p < PAGE_SIZE) dst[p++] = SPACE;
       }
       const w = VOCAB_BYTES[m.next() % v]!;
@@ -84,11 +83,4 @@ export function fillVmix(key: number, dst: Uint8Array): VmixClass {
     dst[i] = w; dst[i + 1] = w >>> 8; dst[i + 2] = w >>> 16; dst[i + 3] = w >>> 24;
   }
   return 'random';
-}
-
-/** The class of the page of `key`, without making its bytes. */
-export function vmixClass(key: number): VmixClass {
-  m.reset(key);
-  const r = m.next() % 100;
-  return r < 10 ? 'zero' : r < 20 ? 'same' : r < 85 ? 'text' : 'random';
 }

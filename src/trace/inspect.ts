@@ -314,7 +314,7 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
 }
 
 /** Capacity in pages of a requested size, given the footprint. */
-export function cachePages(size: CacheSize, footprint: number): number {
+function cachePages(size: CacheSize, footprint: number): number {
   return 'pages' in size ? size.pages : Math.max(1, Math.round(size.fraction * footprint));
 }
 

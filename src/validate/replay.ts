@@ -35,9 +35,7 @@ const INODE = 1;
 const CHUNK = 64;
 
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
-export function era61(): ZswapEra {
-  return '6.1';
-}
+export const ERA_61: ZswapEra = '6.1';
 
 /** The trace header of a case: the guest's memory, swap, and zswap configuration. */
 export function headerOf(ref: Reference): TraceHeader {
@@ -61,7 +59,7 @@ export function headerOf(ref: Reference): TraceHeader {
       ...(z.enabled
         ? {
           params: {
-            era: era61(),
+            era: ERA_61,
             compressor: z.compressor ?? 'lzo',
             zpool: z.zpool ?? 'zbud',
             max_pool_percent: z.max_pool_percent ?? 20,
@@ -94,12 +92,17 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
         break;
       case 'write': {
         const g = n(3);
-        for (let p = n(1); p < n(2) && p < npages; p++) yield { op: 'anon', pid: PID, page: p, write: true, data: { class: 'vmix', seed: pageKey(seed, g, p) } };
+        const first = n(1);
+        const end = Math.min(n(2), npages);
+        for (let p = first; p < end; p++) yield { op: 'anon', pid: PID, page: p, write: true, data: { class: 'vmix', seed: pageKey(seed, g, p) } };
         break;
       }
-      case 'read':
-        for (let p = n(1); p < n(2) && p < npages; p++) yield { op: 'anon', pid: PID, page: p };
+      case 'read': {
+        const first = n(1);
+        const end = Math.min(n(2), npages);
+        for (let p = first; p < end; p++) yield { op: 'anon', pid: PID, page: p };
         break;
+      }
       case 'rread': {
         const a = n(1);
         const span = n(2) - a;
@@ -117,9 +120,10 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
         const b = n(2);
         const calls = Math.floor(n(4) / CHUNK);
         const k = n(5);
+        const end = Math.min(b, npages);
         for (let c = 0; c < calls; c++) {
           for (let i = c * CHUNK; i < (c + 1) * CHUNK; i++) yield { op: 'file', fs: FS, inode: INODE, index: i };
-          if ((c + 1) % k === 0) for (let p = a; p < b && p < npages; p++) yield { op: 'anon', pid: PID, page: p };
+          if ((c + 1) % k === 0) for (let p = a; p < end; p++) yield { op: 'anon', pid: PID, page: p };
         }
         break;
       }
@@ -136,10 +140,12 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
 export function traceOf(ref: Reference, file: string): SyncTraceSource {
   const header = headerOf(ref);
   const eventsSync = function* (): Generator<LocatedEvent> {
-    let index = 0;
+    // One location, updated per event (its readers read it, never keep it).
+    const loc = { file, line: 0, index: 0 };
     for (const event of eventsOf(ref)) {
-      yield { event, loc: { file, line: index + 1, index } };
-      index++;
+      loc.line = loc.index + 1;
+      yield { event, loc };
+      loc.index++;
     }
   };
   return {

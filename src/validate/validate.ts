@@ -27,11 +27,10 @@ export interface ValidationResult {
 }
 
 /** Replays every reference of `dir` (or the named cases) and compares. */
-export async function validate(dir: string, only: string[] = [], onCase?: (name: string) => void): Promise<ValidationResult> {
+export async function validate(dir: string, only: string[] = []): Promise<ValidationResult> {
   const refs = readReferences(dir, only);
   const cases: CaseResult[] = [];
   for (const ref of refs) {
-    onCase?.(ref.case);
     cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`)));
   }
   const rows = cases.flatMap((c) => c.rows);
