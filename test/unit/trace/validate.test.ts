@@ -91,5 +91,8 @@ describe('the schema file', () => {
     expect(max('vpn')).toBe(LIMITS.maxVpn);
     expect(max('slots')).toBe(LIMITS.maxSlots);
     expect(max('offset')).toBe(LIMITS.maxSlots - 1);
+    expect(max('t')).toBe(LIMITS.maxT);
+    const rate = (schema.$defs['rmmod']!.properties as Record<string, { maximum?: number }>)['rate'];
+    expect(rate?.maximum).toBe(LIMITS.maxRate);
   });
 });
