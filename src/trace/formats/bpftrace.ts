@@ -39,7 +39,7 @@ import { asyncEvents, type SyncTraceSource } from './text-source.js';
 export const BPFTRACE_OPTIONS: readonly OptionSpec[] = [
   { name: 'time', values: 'none, keep', default: 'keep', doc: 'keep: events carry t, microseconds since the first captured event; none: back to back' },
   { name: 'ram-mb', values: 'an integer 1..1048576', default: '256', doc: 'header config.ram_mb' },
-  { name: 'backend', values: 'a backend name, or none', default: 'zcache', doc: 'header config.backend: the backend that receives the captured calls' },
+  { name: 'backend', values: 'a backend name, or none', default: IMPORT_DEFAULT_BACKEND, doc: 'header config.backend: the backend that receives the captured calls' },
   { name: 'content', values: 'a content class, or a mix like heap:3+zero:1', default: 'heap:3+text:1', doc: 'header content.default: what the captured pages hold (the capture has no page bytes)' },
 ];
 

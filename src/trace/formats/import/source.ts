@@ -74,6 +74,9 @@ export interface ImportFormat {
   plan(path: string, o: OptionReader): FormatPlan;
 }
 
+/** The backend an imported trace runs with when its `backend` option is not given. */
+export const IMPORT_DEFAULT_BACKEND = 'zcache';
+
 /** Options every importer takes. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'page-size', values: 'a power of two 512..1048576', default: '4096', doc: 'bytes of the source address space one simulated page stands for' },
@@ -85,7 +88,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'time', values: 'none, keep', default: 'none', doc: 'keep: events carry t, the trace\'s time since its first request; none: no t (events run back to back)' },
   { name: 'fs', values: 'an integer 0..63', default: '1', doc: 'the filesystem (cleancache pool) the pages belong to' },
   { name: 'ram-mb', values: 'an integer 1..1048576', default: '64', doc: 'header config.ram_mb: simulated RAM' },
-  { name: 'backend', values: 'a backend name, or none', default: 'zcache', doc: 'header config.backend (zcache by default: it serves both frontswap and cleancache; a run says so in a note)' },
+  { name: 'backend', values: 'a backend name, or none', default: IMPORT_DEFAULT_BACKEND, doc: `header config.backend (${IMPORT_DEFAULT_BACKEND} by default: it serves both frontswap and cleancache; a run says so in a note)` },
   { name: 'content', values: 'a content class, or a mix like text:3+zero:1', default: 'text', doc: 'header content.default: what the pages hold' },
 ];
 
@@ -118,9 +121,6 @@ export function importedHeader(path: string, o: OptionReader, config: TraceHeade
     throw e;
   }
 }
-
-/** The backend an imported trace runs with when its `backend` option is not given. */
-export const IMPORT_DEFAULT_BACKEND = 'zcache';
 
 /** The note a run prints when an imported trace's backend is the default (empty when the option was given). */
 export function importNotes(path: string, o: OptionReader, backend: string): string[] {
