@@ -56,12 +56,9 @@ interface SchemaRoot extends SchemaNode {
 interface Compiled {
   ajv: Ajv;
   root: SchemaRoot;
-  event: ValidateFunction<TraceEvent>;
   header: ValidateFunction<TraceHeader>;
-  /** op → the name of its $defs entry. */
-  kindDef: Map<string, string>;
-  /** op → the validator of its $defs entry. */
-  kindFn: Map<string, ValidateFunction<TraceEvent>>;
+  /** op → its $defs entry: the entry's name and its validator. */
+  kinds: Map<string, { def: string; fn: ValidateFunction<TraceEvent> }>;
 }
 
 let compiled: Compiled | undefined;
@@ -74,26 +71,22 @@ function compile(): Compiled {
     allErrors: false,
     strict: true,
     strictRequired: false,
-    allowUnionTypes: true,
     messages: false,
     logger: false,
   });
   ajv.addSchema(root);
-  const event = ajv.getSchema<TraceEvent>(`${SCHEMA_ID}#/$defs/event`);
   const header = ajv.getSchema<TraceHeader>(`${SCHEMA_ID}#/$defs/header`);
-  if (!event || !header) throw new Error('trace schema: $defs/event or $defs/header missing');
-  const kindDef = new Map<string, string>();
-  const kindFn = new Map<string, ValidateFunction<TraceEvent>>();
+  if (!header || !root.$defs['event']) throw new Error('trace schema: $defs/event or $defs/header missing');
+  const kinds = new Map<string, { def: string; fn: ValidateFunction<TraceEvent> }>();
   for (const branch of root.$defs['event']?.oneOf ?? []) {
     const name = defName(branch.$ref);
     const op = name === undefined ? undefined : root.$defs[name]?.properties?.['op']?.const;
     if (name === undefined || typeof op !== 'string') continue;
     const fn = ajv.getSchema<TraceEvent>(`${SCHEMA_ID}#/$defs/${name}`);
     if (!fn) throw new Error(`trace schema: $defs/${name} missing`);
-    kindDef.set(op, name);
-    kindFn.set(op, fn);
+    kinds.set(op, { def: name, fn });
   }
-  compiled = { ajv, root, event, header, kindDef, kindFn };
+  compiled = { ajv, root, header, kinds };
   return compiled;
 }
 
@@ -113,7 +106,7 @@ export function validateEvent(obj: unknown, loc: EventLocation): TraceEvent {
   if (t !== null && Array.isArray(t.checks) && numbersPass(t.checks as NumberCheck[], templateSlots())) return obj as TraceEvent;
   const c = compiled ?? compile();
   const op = obj !== null && typeof obj === 'object' ? (obj as { op?: unknown }).op : undefined;
-  const v = typeof op === 'string' ? c.kindFn.get(op) : undefined;
+  const v = typeof op === 'string' ? c.kinds.get(op)?.fn : undefined;
   if (v !== undefined && v(obj)) {
     if (t !== null && t.checks === undefined) t.checks = templateChecks(c, t);
     return obj;
@@ -161,7 +154,7 @@ function templateChecks(c: Compiled, t: Template): NumberCheck[] | null {
   // key's number lands nowhere and is not looked at).
   const probe = t.build(Array.from({ length: t.segs.length - 1 }, (_, k) => k + 0.5));
   const op = probe['op'];
-  const def = typeof op === 'string' ? c.kindDef.get(op) : undefined;
+  const def = typeof op === 'string' ? c.kinds.get(op)?.def : undefined;
   const schema = def === undefined ? undefined : c.root.$defs[def];
   if (schema === undefined) return null;
   const checks: NumberCheck[] = [];
@@ -271,10 +264,10 @@ function eventError(obj: unknown, errors: ErrorObject[] | null | undefined, wher
   if (!('op' in obj)) return new UsageError('missing: every event names its kind', { ...where, field: 'op' }, OPS);
   const tag = (obj as { op: unknown }).op;
   if (typeof tag !== 'string') return new UsageError(`must be a string naming the event kind, got ${show(tag)}`, { ...where, field: 'op' }, OPS);
-  if (!c.kindFn.has(tag)) return new UsageError(`unknown event kind '${tag}'`, { ...where, field: 'op' }, OPS);
+  if (!c.kinds.has(tag)) return new UsageError(`unknown event kind '${tag}'`, { ...where, field: 'op' }, OPS);
   if (!errors?.[0]) return new UsageError('invalid event', where);
   const op = tag;
-  const def = c.kindDef.get(op) ?? 'event';
+  const def = c.kinds.get(op)?.def ?? 'event';
   const s = shapeFirst(c, errors, obj, c.root.$defs[def] ?? {}, `for ${op}`, '');
   return new UsageError(s.what, s.field === undefined ? where : { ...where, field: s.field }, s.accepted);
 }
