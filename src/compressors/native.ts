@@ -13,7 +13,7 @@
  */
 
 import { createRequire } from 'node:module';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, type Where } from '../sim/errors.js';
 
 /** The npm package behind each optional native codec. */
 export const NATIVE_CODEC_PACKAGES: Readonly<Record<string, string>> = { lz4hc: 'lz4', lzo: 'lzo' };
@@ -35,11 +35,12 @@ function tryLoad(pkg: string): { mod: unknown } | { error: string } {
   return r;
 }
 
-/** The one-line error for a codec whose package will not load. */
-export function nativeMissingError(codec: string, pkg: string, why: string): UsageError {
+/** The one-line error for a codec whose package will not load (at `where`). */
+export function nativeMissingError(codec: string, pkg: string, why: string, where: Where = {}): UsageError {
   return new UsageError(
     `compressor '${codec}' needs the optional native package '${pkg}', which is not installed or did not build (${why}); ` +
       `install it with \`npm install ${pkg}\` (builds with node-gyp: python3, make and a C++ compiler) or choose another compressor`,
+    where,
   );
 }
 
@@ -52,16 +53,10 @@ export function loadNativeCodec<T>(codec: string): T {
   return r.mod as T;
 }
 
-/** Whether a native codec's package loads here (true for a codec that needs none). */
-export function nativeCodecLoads(codec: string): boolean {
-  const pkg = NATIVE_CODEC_PACKAGES[codec];
-  return pkg === undefined || !('error' in tryLoad(pkg));
-}
-
-/** Why a native codec's package does not load, or null if it loads (or needs none). */
-export function nativeCodecProblem(codec: string): UsageError | null {
+/** Why a native codec's package does not load (the error, at `where`), or null if it loads (or needs none). */
+export function nativeCodecProblem(codec: string, where: Where = {}): UsageError | null {
   const pkg = NATIVE_CODEC_PACKAGES[codec];
   if (pkg === undefined) return null;
   const r = tryLoad(pkg);
-  return 'error' in r ? nativeMissingError(codec, pkg, r.error) : null;
+  return 'error' in r ? nativeMissingError(codec, pkg, r.error, where) : null;
 }

@@ -9,7 +9,7 @@ import { lz4 } from './lz4.js';
 import { lz4hc } from './lz4hc.js';
 import { lzo } from './lzo.js';
 import { zstd } from './zstd.js';
-import { NATIVE_CODEC_PACKAGES, nativeCodecLoads, nativeCodecProblem } from './native.js';
+import { NATIVE_CODEC_PACKAGES, nativeCodecProblem } from './native.js';
 import { UsageError, acceptedList, type Where } from '../sim/errors.js';
 
 export const COMPRESSORS: ReadonlyMap<string, CompressorFactory> = new Map(
@@ -26,7 +26,7 @@ export function compressorNames(): string[] {
  * is missing or did not build (see native.ts). Loads that package to find out.
  */
 export function compressorAvailable(name: string): boolean {
-  return COMPRESSORS.has(name) && nativeCodecLoads(name);
+  return COMPRESSORS.has(name) && nativeCodecProblem(name) === null;
 }
 
 /** The npm package a compressor needs beyond the required dependencies, if any. */
@@ -40,8 +40,8 @@ export function compressorOptionalPackage(name: string): string | undefined {
  */
 export function checkCompressor(name: string, where: Where = {}): void {
   if (!COMPRESSORS.has(name)) throw new UsageError(`unknown compressor '${name}'`, where, acceptedList(COMPRESSORS.keys()));
-  const problem = nativeCodecProblem(name);
-  if (problem !== null) throw new UsageError(problem.what, where);
+  const problem = nativeCodecProblem(name, where);
+  if (problem !== null) throw problem;
 }
 
 /** A new compressor instance; throws UsageError for an unknown name. */
