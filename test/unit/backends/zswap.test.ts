@@ -13,6 +13,18 @@ function make(params: ParamMap = {}, env = new ZswapEnv()): { z: ZswapBackend; e
   return { z, env };
 }
 
+/**
+ * ramPages 1000 (full above 200 pool pages) and 201 stores of `clen`-byte
+ * pages at offsets 0..200 of type 0, each taken: the pool is full, and the
+ * next store is rejected.
+ */
+function fullPool(era: ZswapEra, zpool: string | null, clen: number): { z: ZswapBackend; env: ZswapEnv } {
+  const { z, env } = make(zpool === null ? { era } : { era, zpool }, new ZswapEnv({ ramPages: 1000 }));
+  for (let i = 0; i < 201; i++) expect(z.store(0, i, pageOf(clen, i))).toBe(true);
+  expect(z.poolPages()).toBe(201);
+  return { z, env };
+}
+
 function fake(env: ZswapEnv, name: string): FakeCompressor {
   return env.compression.get(name) as FakeCompressor;
 }
@@ -342,10 +354,7 @@ describe('zswap 6.1: reject, and one zpool page per shrink work item', () => {
   // ramPages 1000, max_pool_percent 20: full when 200 < pool pages; can_accept when
   // floor(floor(1000 * 90 / 100) * 20 / 100) = 180 > pool pages (zswap_can_accept of 6.1)
   it('zsmalloc: queues the worker only when full; above the accept threshold it rejects without queueing', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.1' }, env);
-    for (let i = 0; i < 201; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
-    expect(z.poolPages()).toBe(201);
+    const { z, env } = fullPool('6.1', null, 4000);
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
     expect(z.counters.pool_limit_hit).toBe(1);
     expect(z.poolReachedFull).toBe(true);
@@ -367,11 +376,8 @@ describe('zswap 6.1: reject, and one zpool page per shrink work item', () => {
   });
 
   it('zbud: one work item writes back one zbud page (zpool_shrink(pool, 1)), then stores stay rejected above the threshold', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.1', zpool: 'zbud' }, env);
     // 2000 + 8 header = 2008 bytes = 32 chunks: one object per zbud page (32 + 32 > 63)
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
-    expect(z.poolPages()).toBe(201);
+    const { z, env } = fullPool('6.1', 'zbud', 2000);
     expect(z.store(0, 500, pageOf(2000, 500))).toBe(false);
     expect(z.counters.written_back_pages).toBe(0); // asynchronous
     expect(env.runWork()).toBe(1);
@@ -386,9 +392,7 @@ describe('zswap 6.1: reject, and one zpool page per shrink work item', () => {
   });
 
   it('a work item that fails counts reject_reclaim_fail once (zbud/z3fold retry 8 LRU pages inside it)', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.1', zpool: 'z3fold' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i)); // 4008 > 3904: headless pages
+    const { z, env } = fullPool('6.1', 'z3fold', 4000); // 4008 > 3904: headless pages
     env.refuseAllWriteback = true;
     z.store(0, 500, pageOf(4000, 500));
     env.runWork();
@@ -398,9 +402,7 @@ describe('zswap 6.1: reject, and one zpool page per shrink work item', () => {
   });
 
   it('the pool a work item is queued on stays alive until the item ran', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.1', zpool: 'zbud' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(2000, i));
+    const { z, env } = fullPool('6.1', 'zbud', 2000);
     z.store(0, 500, pageOf(2000, 500)); // queues on pool 0
     z.setParam('zpool', 'z3fold');
     for (let i = 0; i < 201; i++) z.invalidatePage(0, i);
@@ -413,9 +415,7 @@ describe('zswap 6.1: reject, and one zpool page per shrink work item', () => {
 
 describe("zswap 6.6 (6.5–6.7): shrink until can accept, through zswap's LRU", () => {
   it("zsmalloc can write back (the LRU is zswap's): the worker writes back until it can accept", () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.6' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    const { z, env } = fullPool('6.6', null, 4000);
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(false);
     expect(env.runWork()).toBe(1);
     expect(z.poolPages()).toBe(179); // until 180 > pool pages
@@ -425,9 +425,7 @@ describe("zswap 6.6 (6.5–6.7): shrink until can accept, through zswap's LRU", 
   });
 
   it('queues the worker when a store is refused above the accept threshold (6.1 did not)', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.6' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    const { z, env } = fullPool('6.6', null, 4000);
     z.store(0, 500, pageOf(4000, 500));
     env.refuseAllWriteback = true;
     env.runWork(); // 16 failures: nothing written back
@@ -442,9 +440,7 @@ describe("zswap 6.6 (6.5–6.7): shrink until can accept, through zswap's LRU", 
   });
 
   it('a load moves the entry to the LRU head', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.6' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    const { z, env } = fullPool('6.6', null, 4000);
     z.load(0, 0, out());
     z.store(0, 500, pageOf(4000, 500));
     env.runWork();
@@ -452,15 +448,18 @@ describe("zswap 6.6 (6.5–6.7): shrink until can accept, through zswap's LRU", 
   });
 
   it('gives up after 16 failures, rotating each refused entry to the head', () => {
-    const env = new ZswapEnv({ ramPages: 1000 });
-    const { z } = make({ era: '6.6', zpool: 'z3fold' }, env);
-    for (let i = 0; i < 201; i++) z.store(0, i, pageOf(4000, i));
+    const { z, env } = fullPool('6.6', 'z3fold', 4000);
     env.refuseAllWriteback = true;
     z.store(0, 500, pageOf(4000, 500));
     env.runWork();
     expect(z.counters.reject_reclaim_fail).toBe(16);
     expect(env.refusedWritebacks).toBe(16);
     expect(z.poolPages()).toBe(201);
+    // Entries 0..15 were refused and rotated to the head: the LRU tail is now entry 16.
+    env.refuseAllWriteback = false;
+    expect(z.store(0, 501, pageOf(4000, 501))).toBe(false);
+    env.runWork();
+    expect(env.writebacks[0]!.offset).toBe(16);
   });
 });
 
