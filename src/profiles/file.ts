@@ -92,7 +92,8 @@ function schemaError(file: string, errors: ErrorObject[] | null | undefined): Us
   switch (e.keyword) {
     case 'required':
       pointer = `${e.instancePath}/${String(p['missingProperty'])}`;
-      what = e.instancePath === '' && !['format', 'version', 'name'].includes(String(p['missingProperty']))
+      // Required by the 'then' branch: what a file without 'extends' must give, at the top level or inside cpu, storage, blockIo, network.
+      what = e.schemaPath.startsWith('#/then/')
         ? `missing field (a profile without 'extends' must give every constant)`
         : 'missing field';
       break;

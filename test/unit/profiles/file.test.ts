@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { isProfilePath, loadProfileFile, profileDocument, profileFromDocument, resolveProfile } from '../../../src/profiles/file.js';
 import { PROFILES, getProfile } from '../../../src/profiles/registry.js';
 import { UsageError } from '../../../src/sim/errors.js';
+import { expectOneLineError, tmemsim } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/files.js';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const EXAMPLE = path.join(ROOT, 'profiles/example-rpi4.json');
@@ -82,6 +84,33 @@ describe('profile files', () => {
     expect(e.accepted).toContain('mobile-emmc');
     e = errorOf({ ...head, extends: 'ssd', format: 'tmemsim-trace' });
     expect(e.where.field).toBe('/format');
+  });
+
+  it('a file without extends must give every member of cpu, storage, blockIo and network: a missing one is exit 2 in one line', async () => {
+    const full = (): Record<string, any> => JSON.parse(JSON.stringify(profileDocument(getProfile('ssd'))));
+    expect(() => profileFromDocument(full(), 'p.json')).not.toThrow();
+    const cases: [string, string][] = [['storage', 'seqReadMBps'], ['blockIo', 'irqCycles'], ['cpu', 'hz'], ['network', 'bandwidthMBps']];
+    for (const [obj, key] of cases) {
+      const d = full();
+      delete d[obj][key];
+      const e = errorOf(d);
+      expect(e.where.field).toBe(`/${obj}/${key}`);
+      expect(e.what).toContain("without 'extends'");
+      // With extends the same object is an override of the base: accepted.
+      expect(() => profileFromDocument({ ...d, extends: 'ssd' }, 'p.json')).not.toThrow();
+    }
+    const tmp = tempDir();
+    try {
+      for (const [obj, key] of cases.slice(0, 2)) {
+        const d = full();
+        delete d[obj][key];
+        const file = tmp.file(`no-${key}.json`, JSON.stringify(d));
+        const line = expectOneLineError(await tmemsim('run', 'workloads/mobile-app-switch.json', '--profile', file));
+        expect(line).toContain(`/${obj}/${key}`);
+      }
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('a path to a .json file is a file, anything else a registered name', () => {
