@@ -1,6 +1,7 @@
 /** `hdd-desktop`: an x86 desktop swapping to a 7200 rpm hard disk: where compression wins most. */
 
 import { X86_CODECS } from './codecs-x86.js';
+import { X86_COPY, dramEnergy, network, ranged } from './shared.js';
 import type { Profile } from './profile.js';
 
 export const hddDesktop: Profile = {
@@ -13,7 +14,7 @@ export const hddDesktop: Profile = {
     activePowerW: { value: 10, source: '[I] upper end of peers-and-numbers.md §C "5-10 W per core"', range: { lo: 5, hi: 15, source: '[I] desktop core at turbo' } },
   },
   codecs: X86_CODECS,
-  copy: { value: 3200 / 24075, source: 'lzbench 2.4 memcpy 24075 MB/s at 3.2 GHz [R]', range: { lo: 3200 / 24075 * 0.5, hi: 3200 / 24075 * 2, source: '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2' } },
+  copy: X86_COPY,
   storage: {
     name: '7200 rpm HDD',
     readLatencyUs: { value: 12500, source: '[I] average seek ~8.3 ms + half a rotation at 7200 rpm (4.17 ms)', range: { lo: 8000, hi: 16000, source: '[I] 4 KiB random read: seek 4-9 ms + half a rotation 4.2 ms' } },
@@ -26,15 +27,11 @@ export const hddDesktop: Profile = {
     seqWriteMBps: { value: 180, source: '[I] as reads', range: { lo: 100, hi: 250, source: '[I] inner to outer tracks' } },
   },
   blockIo: {
-    submitCycles: { value: 3000, source: '[I] bio allocation, blk-mq and the I/O scheduler, ~1 µs at 3 GHz', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2' } },
-    driverCycles: { value: 4000, source: '[I] SCSI midlayer, libata and AHCI command setup (heavier than NVMe)', range: { lo: 2000, hi: 8000, source: '[I] x0.5-x2' } },
-    irqCycles: { value: 3000, source: '[I] interrupt entry/exit and the AHCI handler', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2' } },
-    completeCycles: { value: 4500, source: '[I] SCSI completion softirq, bio end_io, waking the task', range: { lo: 2250, hi: 9000, source: '[I] x0.5-x2' } },
+    submitCycles: ranged(3000, '[I] bio allocation, blk-mq and the I/O scheduler, ~1 µs at 3 GHz', 0.5, 2, '[I] x0.5-x2'),
+    driverCycles: ranged(4000, '[I] SCSI midlayer, libata and AHCI command setup (heavier than NVMe)', 0.5, 2, '[I] x0.5-x2'),
+    irqCycles: ranged(3000, '[I] interrupt entry/exit and the AHCI handler', 0.5, 2, '[I] x0.5-x2'),
+    completeCycles: ranged(4500, '[I] SCSI completion softirq, bio end_io, waking the task', 0.5, 2, '[I] x0.5-x2'),
   },
-  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; DDR4 draws more [I]', range: { lo: 0.04, hi: 0.15, source: 'DRAMPower LPDDR4-3200: 0.17 µJ (write) to 0.28 µJ (read) per 4 KiB = 0.042-0.068 nJ/B [R, peers-and-numbers.md §C], widened up to 0.15 for activate/precharge (not in those figures) and DDR4/5 [I]' } },
-  network: {
-    latencyUs: { value: 100, source: '[I] 1 GbE LAN round trip', range: { lo: 100 * 0.5, hi: 100 * 3, source: '[I] network round trip: x0.5-x3' } },
-    bandwidthMBps: { value: 117, source: '[I] 1 GbE payload rate', range: { lo: 117 * 0.3, hi: 117 * 1.2, source: '[I] effective throughput: x0.3-x1.2' } },
-    energyNJPerByte: { value: 10, source: '[I] NIC + switch energy per byte, order of magnitude', range: { lo: 10 * 0.3, hi: 10 * 3, source: '[I] order-of-magnitude radio/NIC figure: x0.3-x3' } },
-  },
+  dramEnergyNJPerByte: dramEnergy('DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; DDR4 draws more [I]'),
+  network: network(100, '[I] 1 GbE LAN round trip', 117, '[I] 1 GbE payload rate', 10, '[I] NIC + switch energy per byte, order of magnitude'),
 };

@@ -1,6 +1,7 @@
 /** `mobile-emmc`: a budget Android phone, tmem work on a LITTLE core, eMMC 4.5 flash. */
 
 import { ARM_CYCLE_FACTOR, ARM_FACTOR_RANGE, X86_CODECS, scaleCodecs } from './codecs-x86.js';
+import { COPY_RANGE_NOTE, dramEnergy, network, ranged } from './shared.js';
 import type { Profile } from './profile.js';
 
 /** An in-order Cortex-A53 needs about 1.8x the cycles of an out-of-order A72 on codec loops [I]. */
@@ -20,7 +21,7 @@ export const mobileEmmc: Profile = {
     hi: (ARM_FACTOR_RANGE.hi * 2.5) / (ARM_CYCLE_FACTOR * A53_OVER_A72),
     source: '[I] ARM factor 1.2-4.0 times an A53/A72 factor of 1.3-2.5 (no published A53/A55 per-codec figure found; codecs-x86.ts)',
   }),
-  copy: { value: (3200 / 24075) * ARM_CYCLE_FACTOR * A53_OVER_A72, source: 'lzbench memcpy [R] x ARM and A53 factors [I]', range: { lo: (3200 / 24075) * ARM_CYCLE_FACTOR * A53_OVER_A72 * 0.5, hi: (3200 / 24075) * ARM_CYCLE_FACTOR * A53_OVER_A72 * 2, source: '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2' } },
+  copy: ranged((3200 / 24075) * ARM_CYCLE_FACTOR * A53_OVER_A72, 'lzbench memcpy [R] x ARM and A53 factors [I]', 0.5, 2, COPY_RANGE_NOTE),
   storage: {
     name: 'eMMC 4.5',
     readLatencyUs: { value: 250, source: 'eMMC 4.5: 4000 random-read 4K IOPS [R: Li et al., FAST\'14]', range: { lo: 150, hi: 400, source: '[I] eMMC 4.5-5.1 QD1 reads around the FAST\'14 4000 IOPS [R]' } },
@@ -33,15 +34,11 @@ export const mobileEmmc: Profile = {
     seqWriteMBps: { value: 40, source: 'eMMC 4.5: 40 MB/s sequential write [R: Li et al., FAST\'14]', range: { lo: 20, hi: 125, source: '[I] eMMC 4.5 to 5.1 datasheet rates' } },
   },
   blockIo: {
-    submitCycles: { value: 6000, source: '[I] bio, blk-mq and plug on an in-order A53 (~5 µs at 1.2 GHz)', range: { lo: 3000, hi: 12000, source: '[I] x0.5-x2' } },
-    driverCycles: { value: 8000, source: '[I] mmc block queue, mmc core and the SDHCI host driver (command, ADMA descriptors)', range: { lo: 4000, hi: 16000, source: '[I] x0.5-x2' } },
-    irqCycles: { value: 5000, source: '[I] GIC interrupt entry/exit and the SDHCI handler (command and transfer-complete interrupts)', range: { lo: 2500, hi: 10000, source: '[I] x0.5-x2' } },
-    completeCycles: { value: 6000, source: '[I] mmc request done, bio end_io, waking the faulting task', range: { lo: 3000, hi: 12000, source: '[I] x0.5-x2; Li et al. (FAST\'14): storage software costs 5-200x the device energy [R]' } },
+    submitCycles: ranged(6000, '[I] bio, blk-mq and plug on an in-order A53 (~5 µs at 1.2 GHz)', 0.5, 2, '[I] x0.5-x2'),
+    driverCycles: ranged(8000, '[I] mmc block queue, mmc core and the SDHCI host driver (command, ADMA descriptors)', 0.5, 2, '[I] x0.5-x2'),
+    irqCycles: ranged(5000, '[I] GIC interrupt entry/exit and the SDHCI handler (command and transfer-complete interrupts)', 0.5, 2, '[I] x0.5-x2'),
+    completeCycles: ranged(6000, '[I] mmc request done, bio end_io, waking the faulting task', 0.5, 2, '[I] x0.5-x2; Li et al. (FAST\'14): storage software costs 5-200x the device energy [R]'),
   },
-  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]', range: { lo: 0.04, hi: 0.15, source: 'DRAMPower LPDDR4-3200: 0.17 µJ (write) to 0.28 µJ (read) per 4 KiB = 0.042-0.068 nJ/B [R, peers-and-numbers.md §C], widened up to 0.15 for activate/precharge (not in those figures) and DDR4/5 [I]' } },
-  network: {
-    latencyUs: { value: 3000, source: '[I] Wi-Fi 4 round trip', range: { lo: 3000 * 0.5, hi: 3000 * 3, source: '[I] network round trip: x0.5-x3' } },
-    bandwidthMBps: { value: 10, source: '[I] Wi-Fi 4 effective throughput', range: { lo: 10 * 0.3, hi: 10 * 1.2, source: '[I] effective throughput: x0.3-x1.2' } },
-    energyNJPerByte: { value: 150, source: '[I] Wi-Fi radio energy per byte, order of magnitude', range: { lo: 150 * 0.3, hi: 150 * 3, source: '[I] order-of-magnitude radio/NIC figure: x0.3-x3' } },
-  },
+  dramEnergyNJPerByte: dramEnergy('DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]'),
+  network: network(3000, '[I] Wi-Fi 4 round trip', 10, '[I] Wi-Fi 4 effective throughput', 150, '[I] Wi-Fi radio energy per byte, order of magnitude'),
 };

@@ -1,6 +1,7 @@
 /** `ssd`: an x86 laptop with an NVMe SSD. */
 
 import { X86_CODECS } from './codecs-x86.js';
+import { NVME_BLOCK_IO, RACK_10GBE, X86_COPY, dramEnergy } from './shared.js';
 import type { Profile } from './profile.js';
 
 export const ssd: Profile = {
@@ -13,7 +14,7 @@ export const ssd: Profile = {
     activePowerW: { value: 7.5, source: '[I] peers-and-numbers.md §C: "about 5-10 W per core" on x86; midpoint', range: { lo: 5, hi: 10, source: 'peers-and-numbers.md §C: "about 5-10 W per core" on x86 [R]' } },
   },
   codecs: X86_CODECS,
-  copy: { value: 3200 / 24075, source: 'lzbench 2.4 memcpy 24075 MB/s at 3.2 GHz [R]', range: { lo: 3200 / 24075 * 0.5, hi: 3200 / 24075 * 2, source: '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2' } },
+  copy: X86_COPY,
   storage: {
     name: 'NVMe SSD',
     readLatencyUs: { value: 80, source: '[I] consumer NVMe 4 KiB random read at QD1 (~12.5k IOPS); no citable figure (peers-and-numbers.md §C gap)', range: { lo: 50, hi: 150, source: '[I] consumer NVMe QD1 4 KiB random reads (~7k-20k IOPS at QD1)' } },
@@ -25,16 +26,7 @@ export const ssd: Profile = {
     seqReadMBps: { value: 3000, source: 'Samsung PM981 (a common laptop NVMe): sequential read up to 3000 MB/s [R: ssdmeter.github.io PM981 page]', range: { lo: 1500, hi: 7000, source: '[I] consumer PCIe 3.0 to 4.0 x4 NVMe datasheet rates' } },
     seqWriteMBps: { value: 1600, source: 'Samsung PM981: sequential write up to 1600 MB/s [R: ssdmeter.github.io PM981 page]', range: { lo: 1000, hi: 5000, source: '[I] consumer NVMe SLC-cache write rates' } },
   },
-  blockIo: {
-    submitCycles: { value: 3000, source: '[I] bio allocation, blk-mq tag and plug/unplug, ~1 µs at 3 GHz; no per-stage figure found to cite', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2 of the estimate' } },
-    driverCycles: { value: 1500, source: '[I] nvme_queue_rq: command build, DMA/PRP mapping, doorbell write', range: { lo: 750, hi: 3000, source: '[I] x0.5-x2' } },
-    irqCycles: { value: 3000, source: '[I] MSI-X interrupt entry and exit, nvme_irq completion-queue walk', range: { lo: 1500, hi: 6000, source: '[I] x0.5-x2' } },
-    completeCycles: { value: 4500, source: '[I] blk_mq_end_request, bio end_io, unlock_page and waking the faulting task (a context switch)', range: { lo: 2250, hi: 9000, source: '[I] x0.5-x2' } },
-  },
-  dramEnergyNJPerByte: { value: 0.055, source: 'DRAMPower LPDDR4-3200 memspec: 0.28 µJ read / 0.17 µJ write per 4 KiB, mean 0.225 µJ / 4096 B [R, peers-and-numbers.md §C]; DDR4 draws more [I]', range: { lo: 0.04, hi: 0.15, source: 'DRAMPower LPDDR4-3200: 0.17 µJ (write) to 0.28 µJ (read) per 4 KiB = 0.042-0.068 nJ/B [R, peers-and-numbers.md §C], widened up to 0.15 for activate/precharge (not in those figures) and DDR4/5 [I]' } },
-  network: {
-    latencyUs: { value: 20, source: '[I] 10 GbE round trip within a rack', range: { lo: 20 * 0.5, hi: 20 * 3, source: '[I] network round trip: x0.5-x3' } },
-    bandwidthMBps: { value: 1170, source: '[I] 10 GbE payload rate', range: { lo: 1170 * 0.3, hi: 1170 * 1.2, source: '[I] effective throughput: x0.3-x1.2' } },
-    energyNJPerByte: { value: 5, source: '[I] NIC + switch energy per byte, order of magnitude', range: { lo: 5 * 0.3, hi: 5 * 3, source: '[I] order-of-magnitude radio/NIC figure: x0.3-x3' } },
-  },
+  blockIo: NVME_BLOCK_IO,
+  dramEnergyNJPerByte: dramEnergy('DRAMPower LPDDR4-3200 memspec: 0.28 µJ read / 0.17 µJ write per 4 KiB, mean 0.225 µJ / 4096 B [R, peers-and-numbers.md §C]; DDR4 draws more [I]'),
+  network: RACK_10GBE,
 };
