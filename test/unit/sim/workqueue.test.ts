@@ -58,9 +58,14 @@ describe('work queue on the simulated clock', () => {
     expect(q.queue(a, 0)).toBe(true);
   });
 
-  it('the default latency is a kworker wake-up, tens of microseconds', () => {
-    expect(new WorkQueue().latencyNs).toBe(WORK_LATENCY_NS);
-    expect(WORK_LATENCY_NS).toBeGreaterThan(0);
-    expect(WORK_LATENCY_NS).toBeLessThan(1_000_000);
+  it('a queue made without a latency runs an item WORK_LATENCY_NS after it was queued, not before', () => {
+    const q = new WorkQueue();
+    const log: string[] = [];
+    q.queue(item('a', log), 1000);
+    expect(q.nextDue()).toBe(1000 + WORK_LATENCY_NS);
+    expect(q.runDue(1000 + WORK_LATENCY_NS - 1)).toBe(0);
+    expect(log).toEqual([]);
+    expect(q.runDue(1000 + WORK_LATENCY_NS)).toBe(1);
+    expect(log).toEqual(['a']);
   });
 });
