@@ -85,7 +85,7 @@ describe('zswap 6.1 shrink work on the simulated clock', () => {
     m.swapWrite(0, off, desc(off++)); // the worker ran before this store
     expect(m.workqueue.size).toBe(0);
     expect(z.counters.written_back_pages).toBeGreaterThan(0);
-    expect(z.counters.written_back_pages).toBeLessThanOrEqual(3); // one zbud page: at most two objects
+    expect(z.counters.written_back_pages).toBeLessThanOrEqual(2); // one zbud page: at most two objects (measured: 1)
     expect(m.oracle.counts.stale).toBe(0);
   });
 });
