@@ -133,7 +133,10 @@ describe('corpus capture', () => {
   it('--max-pages bounds the capture', async () => {
     const out = path.join(DIR, 'self.pages');
     const r = await tmemsim('corpus', 'capture', '--pid', String(process.pid), '--out', out, '--max-pages', '10');
-    if (r.code === 2 && /permission denied/.test(r.err)) return;
+    if (r.code === 2 && /permission denied/.test(r.err)) {
+      console.warn(`corpus capture --max-pages test skipped: ${r.err.trim()} (ptrace access to this process is refused)`);
+      return;
+    }
     expect(r.code).toBe(0);
     expect(fs.statSync(out).size).toBe(10 * 4096);
   });
