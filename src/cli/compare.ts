@@ -5,7 +5,7 @@ import { TABLE_STYLE } from '../report/table.js';
 import type { Command } from 'commander';
 import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, isRunReport, parseTolerances, type Comparison } from '../analysis/compare.js';
 import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
-import { UsageError, readJsonFile } from '../sim/errors.js';
+import { UsageError } from '../sim/errors.js';
 import { splitList } from './options.js';
 import { writeOut } from './output.js';
 import { readJsonArg } from './stdio.js';
@@ -42,7 +42,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     .option('--bless-metrics <names>', `metrics a blessed baseline keeps (default: ${BLESS_METRICS.join(',')})`)
     .action((runFile: string, baseFile: string, f: { tol?: string[]; all?: boolean; bless?: boolean; blessMetrics?: string }) => {
       const tol = parseTolerances(f.tol ?? []);
-      const runDoc = readJsonArg(runFile, readJsonFile);
+      const runDoc = readJsonArg(runFile);
       const run = entriesOf(runFile, runDoc);
       if (f.bless) {
         const metrics = f.blessMetrics ? splitList(f.blessMetrics) : BLESS_METRICS;
@@ -52,7 +52,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
         process.stderr.write(`tmemsim: blessed ${run.size} entries into ${baseFile}\n`);
         return;
       }
-      const base = entriesOf(baseFile, readJsonArg(baseFile, readJsonFile));
+      const base = entriesOf(baseFile, readJsonArg(baseFile));
       const c = compareEntries(run, base, tol, { runReport: isRunReport(runDoc) });
       process.stdout.write(renderComparison(c, f.all ?? false));
       if (c.regressions > 0) setExit(1);

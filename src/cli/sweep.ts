@@ -1,7 +1,7 @@
 /** `tmemsim sweep` and `tmemsim merge`: a grid of configurations, in parallel, sharded, merged. */
 
 import type { Command } from 'commander';
-import { UsageError, readJsonFile } from '../sim/errors.js';
+import { UsageError } from '../sim/errors.js';
 import type { ParamMap } from '../trace/events.js';
 import { readSweepFile } from '../sweep/file.js';
 import { parseShard, type SweepGrid } from '../sweep/grid.js';
@@ -112,7 +112,7 @@ export function registerSweep(program: Command, setExit: (code: number) => void)
     .option('-o, --out <file>', 'write the output to a file')
     .action((files: string[], f: { format: string; out?: string }) => {
       const format = checkFormat(f.format);
-      const parts = files.map((file) => ({ file, doc: readJsonArg(file, readJsonFile) }));
+      const parts = files.map((file) => ({ file, doc: readJsonArg(file) }));
       const merged = mergeSweeps(parts);
       writeOut(SWEEP_FORMATS[format](merged, { width: widthFor(f.out) }), f.out);
       reportVerdict(merged, setExit);

@@ -9,8 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tmemsim } from '../helpers/cli.js';
+import { expectOneLineError, stdinOf, tmemsim } from '../helpers/cli.js';
 import { setStdinReader } from '../../src/cli/stdio.js';
+import { MAX_DOCUMENT_BYTES } from '../../src/sim/errors.js';
+import { toJsonl, traceHeader } from '../helpers/files.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-terminal-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -135,7 +137,7 @@ describe('flags and errors', () => {
 
 describe('- for standard input and output', () => {
   it('run - reads the trace from standard input and --out - writes to standard output', async () => {
-    const prev = setStdinReader(() => Buffer.from(JSON.stringify(trace)));
+    const prev = setStdinReader(stdinOf(JSON.stringify(trace)));
     try {
       const r = await tmemsim('run', '-', '--profile', 'ssd', '-f', 'json', '--out', '-');
       expect(r.code).toBe(0);
@@ -149,12 +151,50 @@ describe('- for standard input and output', () => {
     }
   });
 
+  it('run - takes a JSONL trace given a few bytes a read (its header line in pieces), after a comment line as trace generate writes, and as --input-format says', async () => {
+    const jsonl = `# tmemsim trace generate, say\n\n${toJsonl(traceHeader(trace.config), trace.events)}`;
+    const file = JSON.parse((await tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json')).out);
+    for (const extra of [[], ['--input-format', 'jsonl']]) {
+      const prev = setStdinReader(stdinOf(jsonl, 7));
+      try {
+        const r = await tmemsim('run', '-', '--profile', 'ssd', '-f', 'json', ...extra);
+        expect(r.code, extra.join(' ')).toBe(0);
+        expect(JSON.parse(r.out).runs[0].backend).toEqual(file.runs[0].backend);
+      } finally {
+        setStdinReader(prev);
+      }
+    }
+  });
+
+  it('a document on standard input has the bounds of a file: a NUL byte or more than the cap is one line, exit 2', async () => {
+    const prev = setStdinReader(stdinOf('{"format":\u0000'));
+    try {
+      expect(expectOneLineError(await tmemsim('compare', '-', TRACE))).toBe('tmemsim: -: not JSON: it holds a NUL byte');
+    } finally {
+      setStdinReader(prev);
+    }
+    // Endless spaces (JSON whitespace): refused once past the cap, not read to the end.
+    let given = 0;
+    const endless = (buf: Buffer): number => {
+      buf.fill(0x20);
+      given += buf.length;
+      return buf.length;
+    };
+    const prev2 = setStdinReader(endless);
+    try {
+      expect(expectOneLineError(await tmemsim('compare', '-', TRACE))).toBe(`tmemsim: -: more than the ${MAX_DOCUMENT_BYTES} bytes a document may have`);
+      expect(given).toBe(MAX_DOCUMENT_BYTES + 1);
+    } finally {
+      setStdinReader(prev2);
+    }
+  });
+
   it('compare - reads the run from standard input', async () => {
     const report = (await tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json')).out;
     const blessed = path.join(dir, 'base.json');
     fs.writeFileSync(path.join(dir, 'run.json'), report);
     expect((await tmemsim('compare', path.join(dir, 'run.json'), blessed, '--bless')).code).toBe(0);
-    const prev = setStdinReader(() => Buffer.from(report));
+    const prev = setStdinReader(stdinOf(report, 4096));
     try {
       const r = await tmemsim('compare', '-', blessed);
       expect(r.code).toBe(0);

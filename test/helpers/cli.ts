@@ -87,3 +87,18 @@ export function expectOneLineError(r: { code: number; err: string }): string {
   expect(r.err).not.toMatch(/\n\s+at |internal error/);
   return lines[0]!;
 }
+
+/**
+ * A standard input for setStdinReader (src/cli/stdio.ts) that gives `bytes`
+ * at most `piece` bytes a read, as a pipe may.
+ */
+export function stdinOf(bytes: Uint8Array | string, piece = Infinity): (buf: Buffer) => number {
+  const b = Buffer.from(bytes);
+  let at = 0;
+  return (buf) => {
+    const n = Math.min(buf.length, piece, b.length - at);
+    b.copy(buf, 0, at, at + n);
+    at += n;
+    return n;
+  };
+}
