@@ -10,7 +10,7 @@ import { BUCKET, captureProcess, corpusFromFiles, corpusStats, type CorpusStats 
 import { UsageError } from '../sim/errors.js';
 import { optionalIntFlag, parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
-import { traceArg } from './stdio.js';
+import { stdinFileArg } from './stdio.js';
 
 
 /** The stats as a table: the page counts, then one row per compressor with its histogram. */
@@ -61,7 +61,9 @@ export function registerCorpus(program: Command): void {
     .action((path: string, f: { format: string; compressor?: string; out?: string }) => {
       if (f.format !== 'table' && f.format !== 'json') throw new UsageError(`unknown format '${f.format}'`, { field: '--format' }, 'table, json');
       const names = f.compressor === undefined ? undefined : splitList(f.compressor);
-      const s = corpusStats(path === '-' ? traceArg('-', 'pages-corpus') : path, names);
+      const s = corpusStats(stdinFileArg(path), names);
+      // Standard input is read from a temporary copy; the report names it as given.
+      if (path === '-') s.corpus = '-';
       const text = f.format === 'json' ? JSON.stringify(s, null, 1) + '\n' : statsTable(s);
       writeOut(text, f.out);
     });

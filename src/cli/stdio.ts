@@ -122,6 +122,11 @@ export function traceArg(file: string, inputFormat?: string): string {
   return copyStdin(fmt ? (fmt.extensions[0] ?? '') : sniffExtension);
 }
 
+/** `file` itself, or for `-` a temporary copy of standard input, its bytes as they are (a page corpus: nothing sniffed or parsed). */
+export function stdinFileArg(file: string): string {
+  return file === '-' ? copyStdin('') : file;
+}
+
 /** The JSON document in `file` (sim/errors.ts readJsonFile), or on standard input for `-`, within the same bounds. */
 export function readJsonArg(file: string): unknown {
   if (file !== '-') return readJsonFile(file);

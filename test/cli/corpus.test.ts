@@ -14,8 +14,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lz4wasm from 'lz4-wasm-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, tmemsim } from '../helpers/cli.js';
+import { ROOT, stdinOf, tmemsim } from '../helpers/cli.js';
 import { runNode } from '../helpers/spawn.js';
+import { setStdinReader } from '../../src/cli/stdio.js';
 
 const BIN = path.join(ROOT, 'bin/tmemsim.js');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-corpus-cli-'));
@@ -182,6 +183,15 @@ describe('corpus from-files and stats', () => {
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^files\.pages: 5 pages, 1 zero, 1 same-filled/);
     expect(t.out).toMatch(/compressed size histogram/);
+    // From standard input, read a piece at a time: the same figures, named '-'.
+    const prev = setStdinReader(stdinOf(fs.readFileSync(out), 1000));
+    try {
+      const i = await tmemsim('corpus', 'stats', '-', '-f', 'json');
+      expect(i.code).toBe(0);
+      expect(JSON.parse(i.out)).toEqual({ ...s, corpus: '-' });
+    } finally {
+      setStdinReader(prev);
+    }
   });
 
   it('an unreadable corpus or a missing input file: one line, exit 2', async () => {
