@@ -12,7 +12,7 @@ import { UsageError } from '../sim/errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultReferenceDir } from '../validate/reference.js';
 import { renderCsv, renderJson, renderTable, validate } from '../validate/validate.js';
-import { writeOut } from './output.js';
+import { widthFor, writeOut } from './output.js';
 
 const RENDER = { table: renderTable, json: renderJson, csv: renderCsv } as const;
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -33,7 +33,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;
       const v = await validate(path.resolve(f.references), f.case ?? []);
-      writeOut(RENDER[f.format as keyof typeof RENDER](v), f.out);
+      writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
         writeOut(knownText(v.rows), f.known);
         process.stderr.write(`tmemsim: ${f.known}: ${v.out} known deviations written\n`);
