@@ -10,6 +10,7 @@ import type { MarkSnapshot } from '../sim/marks.js';
 import type { Report, ReportRun } from './model.js';
 import { NA_TEXT, SIGN_CONVENTION, savingOf, showNa, type Na } from './na.js';
 import { DEFAULT_WIDTH, fitTable, wrapProse, type Align } from './layout.js';
+import { fmt, mj, ms, signed } from './numbers.js';
 
 export { TABLE_STYLE } from './layout.js';
 
@@ -19,18 +20,9 @@ export interface TextOptions {
   width?: number;
 }
 
-function fmt(x: number, d = 2): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return x.toLocaleString('en-US');
-  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-}
 const pct = (x: number): string => `${fmt(100 * x, 1)} %`;
-const ms = (ns: number): string => fmt(ns / 1e6, 3);
-const mj = (uj: number): string => fmt(uj / 1000, 3);
 const us = (ns: number): string => fmt(ns / 1000, 2);
 const uj = (x: number): string => fmt(x, 2);
-/** A saving (baseline − backend) with its sign: +: the backend uses less; -: more. */
-const signed = (show: (x: number) => string) => (x: number): string => (x > 0 ? `+${show(x)}` : show(x));
 
 /** One baseline-delta line on a latency distribution: p50/p95/p99 of both passes and the p99 saving. */
 function latencyLine(what: string, ops: string, b: ReportedLatency, base: ReportedLatency, savedNs: Na): string {

@@ -8,13 +8,22 @@ describe('tmemsim run --uncertainty', () => {
     const t = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--uncertainty', '-q');
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/uncertainty over the profile's ranges \(\d+ constants; every one of \d+ corners/);
-    expect(t.out).toMatch(/saving interval [-+][0-9.]+ \.\. [-+][0-9.]+ mJ/);
+    // The saving (baseline − backend) and its interval, signed as the report signs a saving, with thousands separators.
+    const line = /energy: saving ([-+]?[0-9,]+\.[0-9]{3}) \[([-+]?[0-9,]+\.[0-9]{3}) \.\. ([-+]?[0-9,]+\.[0-9]{3})\] mJ \((the sign is NOT settled by the ranges|sign settled over the ranges)\)/.exec(t.out);
+    expect(line).not.toBeNull();
     expect(t.out).toContain('tornado');
     const j = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--uncertainty', '--format', 'json', '-q');
     const u = JSON.parse(j.out).runs[0].uncertainty;
     expect(u.saving_uj.lo).toBeLessThanOrEqual(u.saving_uj.point);
     expect(u.saving_uj.hi).toBeGreaterThanOrEqual(u.saving_uj.point);
     expect(u.tornado.length).toBeGreaterThan(0);
+    // The text shows the JSON's microjoules as signed millijoules.
+    const shown = line!.slice(1, 4).map((v) => Number(v.replace(/,/g, '')));
+    [u.saving_uj.point, u.saving_uj.lo, u.saving_uj.hi].forEach((uj: number, i: number) => {
+      expect(Math.abs(shown[i]! - uj / 1000)).toBeLessThanOrEqual(0.0005);
+      if (uj > 0) expect(line![i + 1]).toMatch(/^\+/);
+    });
+    expect(line![4]).toBe(u.saving_uj.lo < 0 && u.saving_uj.hi > 0 ? 'the sign is NOT settled by the ranges' : 'sign settled over the ranges');
     for (const c of u.sign_flipping) expect(u.tornado.find((b: { constant: string }) => b.constant === c).flips_sign).toBe(true);
     // Without the flag the report has no uncertainty.
     const plain = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--format', 'json', '-q');
