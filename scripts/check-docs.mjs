@@ -36,6 +36,10 @@ const docs = argv.length
 export const SKIP = [
   [/^npm ci\b|^npm test$/, 'the install and test steps: .ci/run runs them itself, first'],
   [/^npm run (regress|bless-baseline)$/, 'the regression sweep: .ci/run runs npm run regress itself (bless rewrites the baseline from the same sweep)'],
+  [/^npm run validate( -- --update-known)?$/, '.ci/run replays every reference against validation/known-deviations.json itself (--update-known rewrites that list from the same replay)'],
+  [/^npm run validate:record$/, 'needs root and QEMU: boots the Debian 6.1 kernel in a VM per case and records its counters'],
+  [/^node validation\/record\.mjs\b/, 'needs root and QEMU (and a kernel version NN, X-Y to fill in): records the references into refs-6.1.X',
+    'mkdir -p refs-6.1.X && cp validation/references/rw-zsmalloc-lz4.json refs-6.1.X/'],
   [/^sudo bpftrace -q scripts\/tmemsim-capture\.bt > capture\.bpftrace$/, 'needs root, bpftrace and a live kernel to trace',
     `cp "${root}/test/fixtures/capture-sample.bpftrace" capture.bpftrace && cp capture.bpftrace capture.log`],
   [/^(sudo )?bpftrace\b|^sudo /, 'needs root, bpftrace and a live kernel to trace'],
