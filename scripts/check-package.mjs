@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // CI: the package as published.
-//   1. `npm pack` (which builds dist/ through prepare) and compare the
-//      tarball's file list with scripts/package-files.txt (`--update` rewrites
-//      the list: review its diff).
+//   1. `npm pack --ignore-scripts` (dist/ as built: .ci/run's npm test built
+//      it; prepare would build it again) and compare the tarball's file list
+//      with scripts/package-files.txt (`--update` rewrites the list: review
+//      its diff). A stale dist/ fails: a file of it from no file of src/, a
+//      file of src/ without its .js and .d.ts, or a .js older than its .ts.
 //   2. Install the tarball into an empty project with `npm install
 //      --ignore-scripts` (dependencies from the registry; no install script
 //      runs, so the optional native codecs lz4 and lzo are not built: as on a
@@ -11,7 +13,7 @@
 //      (scripts/check-docs.mjs --in), printing each one's duration.
 //   node scripts/check-package.mjs [--update]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,7 +33,7 @@ function sh(cmd, args, cwd) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'tmemsim-package-'));
-const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', work], root));
+const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root));
 const tarball = join(work, packed[0].filename);
 const files = packed[0].files.map((f) => f.path).sort();
 console.log(`== npm pack: ${packed[0].filename}, ${files.length} files, ${(packed[0].size / 1e6).toFixed(2)} MB (${secs()})`);
@@ -49,7 +51,14 @@ if (distExtra.length || distMissing.length) {
   console.error('check-package: FAIL: dist/ in the tarball is not the build of src/');
   process.exit(1);
 }
-console.log(`ok dist/: ${dist.length} files, the .js and .d.ts of each of src/'s ${srcs.length} files`);
+// Packed without prepare, dist/ is whatever was built last: it must be newer than every source.
+const older = srcs.filter((f) => statSync(join(root, f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'))).mtimeMs < statSync(join(root, f)).mtimeMs);
+if (older.length) {
+  for (const f of older.slice(0, 10)) console.log(`~ ${f}   (changed since dist/ was built)`);
+  console.error(`check-package: FAIL: dist/ is older than ${older.length} file(s) of src/: npm run build, then run this again`);
+  process.exit(1);
+}
+console.log(`ok dist/: ${dist.length} files, the .js and .d.ts of each of src/'s ${srcs.length} files, none older than its source`);
 const other = files.filter((f) => !f.startsWith('dist/'));
 if (process.argv.includes('--update')) {
   writeFileSync(LIST, other.join('\n') + '\n');
