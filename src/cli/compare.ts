@@ -1,13 +1,12 @@
 /** `tmemsim compare RUN.json BASELINE.json`: exit 1 on a regression beyond tolerance; `--bless` writes a new baseline. */
 
-import Table from 'cli-table3';
-import { TABLE_STYLE } from '../report/table.js';
+import { DEFAULT_WIDTH, fitTable, wrapLine } from '../report/layout.js';
 import type { Command } from 'commander';
 import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, isRunReport, parseTolerances, type Comparison } from '../analysis/compare.js';
 import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
 import { UsageError } from '../sim/errors.js';
 import { splitList } from './options.js';
-import { writeOut } from './output.js';
+import { widthFor, writeOut } from './output.js';
 import { readJsonArg } from './stdio.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -18,16 +17,18 @@ function num(x: number | null): string {
   return Math.abs(x) >= 1000 ? x.toLocaleString('en-US', { maximumFractionDigits: 1 }) : x.toPrecision(6).replace(/\.?0+$/, '');
 }
 
-export function renderComparison(c: Comparison, all: boolean): string {
-  const t = new Table({ head: ['configuration', 'metric', 'baseline', 'run', 'change', 'allowed', 'status'], style: TABLE_STYLE });
+/** The comparison as text fitted to `width`: the rows (those beyond tolerance, or --all), then the summary line. */
+export function renderComparison(c: Comparison, all: boolean, width = DEFAULT_WIDTH): string {
   const shown = c.rows.filter((r) => all || r.status !== 'ok');
-  for (const r of shown) {
+  const rows = shown.map((r) => {
     const pct = r.change_pct === null ? '' : ` (${r.change_pct >= 0 ? '+' : ''}${r.change_pct.toFixed(2)} %)`;
-    t.push([r.id, r.metric, num(r.baseline), num(r.run), r.change === null ? '-' : `${r.change >= 0 ? '+' : ''}${num(r.change)}${pct}`, r.allowed === null ? '-' : `±${num(r.allowed)}`, r.status]);
-  }
-  const head = shown.length > 0 ? t.toString() + '\n' : '';
+    return [r.id, r.metric, num(r.baseline), num(r.run), r.change === null ? '-' : `${r.change >= 0 ? '+' : ''}${num(r.change)}${pct}`, r.allowed === null ? '-' : `±${num(r.allowed)}`, r.status];
+  });
+  const table = shown.length > 0
+    ? fitTable({ head: ['configuration', 'metric', 'baseline', 'run', 'change', 'allowed', 'status'], rows, align: ['left', 'left', 'right', 'right', 'right', 'right', 'left'], keys: [0, 1], width }) + '\n'
+    : '';
   const skipped = c.skipped > 0 ? ` (${c.skipped} more not in this run report, not compared)` : '';
-  return `${head}compare: ${c.entries} baseline entries${skipped}, ${c.compared} metrics compared: ${c.regressions} regressions, ${c.improvements} better beyond tolerance, ${c.compared - c.improvements - c.rows.filter((r) => r.status === 'REGRESSION').length} within tolerance\n`;
+  return `${table}${wrapLine(`compare: ${c.entries} baseline entries${skipped}, ${c.compared} metrics compared: ${c.regressions} regressions, ${c.improvements} better beyond tolerance, ${c.compared - c.improvements - c.rows.filter((r) => r.status === 'REGRESSION').length} within tolerance`, width)}\n`;
 }
 
 export function registerCompare(program: Command, setExit: (code: number) => void): void {
@@ -54,7 +55,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
       }
       const base = entriesOf(baseFile, readJsonArg(baseFile));
       const c = compareEntries(run, base, tol, { runReport: isRunReport(runDoc) });
-      process.stdout.write(renderComparison(c, f.all ?? false));
+      process.stdout.write(renderComparison(c, f.all ?? false, widthFor(undefined)));
       if (c.regressions > 0) setExit(1);
     });
 }

@@ -42,8 +42,16 @@ describe("README's CI example", () => {
     expect(c.err).toBe('');
     expect(c.code).toBe(0);
     // ssd is in the baseline (every default-tolerance metric it keeps: 7); mobile is not ("new").
-    expect(c.out).toMatch(/compare: 1 baseline entries \(50 more not in this run report, not compared\), 7 metrics compared: 0 regressions/);
+    // The summary wraps at spaces to 100 columns (output that is not a terminal).
+    expect(c.out).toMatch(/compare: 1 baseline entries \(50 more not in this run report, not compared\), 7 metrics compared: 0\s+regressions/);
     expect(c.out).toMatch(/mixed-build\/mobile\/zcache\/deflate\/-\/- .* new/);
+    // --all lists every compared metric, its table fitted to 100 columns like every other table (split, key columns repeated).
+    const all = await tmemsimIn(dir, [...args(COMPARE), '--all']);
+    expect(all.code).toBe(0);
+    expect(all.out.split('\n').filter((l) => [...l].length > 100)).toEqual([]);
+    for (const m of ['compression_ratio', 'pool_density', 'frontswap_load_hit', 'cleancache_get_hit', 'pagecache_hit', 'stale', 'lost']) {
+      expect(all.out).toMatch(new RegExp(`mixed-build/ssd/zcache/deflate/-/- +│ ${m} +│ .* ok +│`));
+    }
 
     // The same comparison fails on a run whose figure moved beyond the tolerance.
     const worse = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as { runs: { backend: { ratios: { compression_ratio: number } } }[] };

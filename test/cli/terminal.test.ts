@@ -49,6 +49,18 @@ describe('widths', () => {
     }
   });
 
+  it('compare --all fits 100 columns, its table and its summary line', async () => {
+    const run = path.join(dir, 'width-run.json');
+    const base = path.join(dir, 'width-base.json');
+    fs.writeFileSync(run, (await tmemsim('run', TRACE, '--profile', 'ssd,mobile', '-f', 'json')).out);
+    expect((await tmemsim('compare', run, base, '--bless')).code).toBe(0);
+    const r = await tmemsim('compare', run, base, '--all');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/small\/mobile\/zcache\/lz4\/-\/- +│ compression_ratio /);
+    expect(r.out.length).toBeGreaterThan(100);
+    expectFits(r.out);
+  });
+
   it('a wide table is split, not cut: every backend parameter and profile column is still there', async () => {
     const b = await tmemsim('backends');
     for (const name of ['max_pool_percent', 'zcache_comp_name', 'frontswap_has_exclusive_gets']) expect(b.out).toContain(name);
