@@ -31,4 +31,5 @@ export { poolChart, hitChart, zombieChart, energyChart, frontierChart } from './
 export { writeRunPlots } from './plot/run.js';
 export { writeSweepPlots } from './plot/sweep.js';
 export { LatencyHistogram, MAX_RELATIVE_ERROR, type LatencyStats } from './cost/latency.js';
+export { uncertaintyOf, type Uncertainty, type Interval, type TornadoBar, type FigureIntervals } from './cost/uncertainty.js';
 export { loadProfileFile, resolveProfile, profileDocument, type FileProfile } from './profiles/file.js';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { energyOf } from '../../../src/cost/energy.js';
 import { zeroTotals, type CostTotals } from '../../../src/cost/meter.js';
 import { constantsOf, reprice, uncertaintyOf, withValues } from '../../../src/cost/uncertainty.js';
+import * as lib from '../../../src/index.js';
 import type { Profile } from '../../../src/profiles/profile.js';
 import { getProfile } from '../../../src/profiles/registry.js';
 import type { PassSummary } from '../../../src/sim/summary.js';
@@ -128,6 +129,10 @@ describe('uncertainty', () => {
     expect(spans.sign_uncertain).toBe(true);
     const narrow = uncertaintyOf(backend, baseline, tiny([0.9, 1.1]), 'lz4');
     expect(narrow.sign_flipping).not.toContain('cpu.activePowerW');
+  });
+
+  it('is the library\'s uncertaintyOf (docs/model.md offers it)', () => {
+    expect(lib.uncertaintyOf).toBe(uncertaintyOf);
   });
 
   it('lists every ranged constant of a built-in profile', () => {
