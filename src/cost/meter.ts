@@ -230,12 +230,12 @@ export class CostMeter {
     return ns;
   }
 
-  /** Latency charged since the last call, ns; resets it. */
   /** Work charged since the last takePendingNs (the clock has not moved by it yet). */
   peekPendingNs(): number {
     return this.pendingNs;
   }
 
+  /** Latency charged since the last call, ns; resets it. */
   takePendingNs(): number {
     const ns = this.pendingNs;
     this.pendingNs = 0;

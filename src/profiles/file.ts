@@ -40,7 +40,7 @@ let schemaRoot: Record<string, unknown> | undefined;
 function compile(): ValidateFunction {
   if (validator) return validator;
   schemaRoot = JSON.parse(readFileSync(PROFILE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, logger: false, verbose: true });
+  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, logger: false, verbose: true });
   validator = ajv.compile(schemaRoot);
   return validator;
 }

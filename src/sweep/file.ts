@@ -16,7 +16,7 @@ let validate: ValidateFunction<SweepGrid> | undefined;
 
 function validator(): ValidateFunction<SweepGrid> {
   if (!validate) {
-    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: false, strict: true });
     validate = ajv.compile<SweepGrid>(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
   }
   return validate;
