@@ -29,9 +29,20 @@ import type { CostTotals, IoDir } from './meter.js';
 export function ioOpCost(s: StorageProfile, dir: IoDir, pages: number): { ns: number; uj: number } {
   const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
   const e4k = dir === 'read' ? s.readEnergyUJ.value : s.writeEnergyUJ.value;
-  const mbps = dir === 'read' ? s.seqReadMBps.value : s.seqWriteMBps.value;
-  const extraUs = ((pages - 1) * PAGE_SIZE) / mbps; // MB/s = bytes per µs
+  const extraUs = extraPagesUs(s, dir, pages);
   return { ns: (latUs + extraUs) * 1000, uj: e4k + (e4k / latUs) * extraUs };
+}
+
+/** Transfer time of the pages after the first of a request of `pages`, µs. */
+function extraPagesUs(s: StorageProfile, dir: IoDir, pages: number): number {
+  const mbps = dir === 'read' ? s.seqReadMBps.value : s.seqWriteMBps.value;
+  return ((pages - 1) * PAGE_SIZE) / mbps; // MB/s = bytes per µs
+}
+
+/** Service time (ns) of one request of `pages` pages: ioOpCost's time, without working out its energy. */
+export function ioOpNs(s: StorageProfile, dir: IoDir, pages: number): number {
+  const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
+  return (latUs + extraPagesUs(s, dir, pages)) * 1000;
 }
 
 /** CPU cycles of one block request (submission + driver + interrupt + completion). */
@@ -43,10 +54,11 @@ export function blockIoCycles(p: Profile): number {
 /** Device busy time (ns) and active energy (µJ) of `ops` requests carrying `pages` pages in one direction. */
 function dirCost(s: StorageProfile, dir: IoDir, ops: number, pages: number): { ns: number; uj: number } {
   if (ops === 0) return { ns: 0, uj: 0 };
-  const one = ioOpCost(s, dir, 1);
-  const two = ioOpCost(s, dir, 2);
+  const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
+  const e4k = dir === 'read' ? s.readEnergyUJ.value : s.writeEnergyUJ.value;
+  const pageUs = extraPagesUs(s, dir, 2); // one page at the sequential rate
   const extra = pages - ops; // pages beyond each request's first
-  return { ns: ops * one.ns + extra * (two.ns - one.ns), uj: ops * one.uj + extra * (two.uj - one.uj) };
+  return { ns: ops * (latUs * 1000) + extra * (pageUs * 1000), uj: ops * e4k + extra * ((e4k / latUs) * pageUs) };
 }
 
 export interface EnergyBreakdown {
@@ -72,13 +84,19 @@ function storageActive(t: EnergyCharges, s: StorageProfile): { ns: number; uj: n
   return { ns: r.ns + w.ns, uj: r.uj + w.uj };
 }
 
-/** Energy of charges without the device's idle power (what one operation costs), µJ. */
-export function activeEnergyOf(t: EnergyCharges, p: Profile): { cpu_uj: number; storage_uj: number; dram_uj: number; network_uj: number; total_uj: number } {
+type ActiveEnergy = { cpu_uj: number; storage_uj: number; dram_uj: number; network_uj: number; total_uj: number };
+
+/** activeEnergyOf, given the device's active time and energy (storageActive). */
+function activeWith(t: EnergyCharges, p: Profile, storage: number): ActiveEnergy {
   const cpu = (t.cpuNs / 1e9) * p.cpu.activePowerW.value * 1e6;
-  const storage = storageActive(t, p.storage).uj;
   const dram = (t.dramBytes * p.dramEnergyNJPerByte.value) / 1000;
   const network = (t.netBytes * p.network.energyNJPerByte.value) / 1000;
   return { cpu_uj: cpu, storage_uj: storage, dram_uj: dram, network_uj: network, total_uj: cpu + storage + dram + network };
+}
+
+/** Energy of charges without the device's idle power (what one operation costs), µJ. */
+export function activeEnergyOf(t: EnergyCharges, p: Profile): ActiveEnergy {
+  return activeWith(t, p, storageActive(t, p.storage).uj);
 }
 
 /** Time the storage device spent serving operations, ns. */
@@ -87,8 +105,9 @@ export function storageBusyNs(t: EnergyCharges, p: Profile): number {
 }
 
 export function energyOf(t: EnergyCharges, p: Profile, simTimeNs: number): EnergyBreakdown {
-  const a = activeEnergyOf(t, p);
-  const idleNs = Math.max(0, simTimeNs - storageBusyNs(t, p));
+  const busy = storageActive(t, p.storage);
+  const a = activeWith(t, p, busy.uj);
+  const idleNs = Math.max(0, simTimeNs - busy.ns);
   const idle = (idleNs / 1e9) * p.storage.idlePowerW.value * 1e6;
   return {
     cpu_uj: a.cpu_uj,

@@ -26,10 +26,10 @@ export interface CostModel {
    */
   ioLatencyNs(dev: Device, dir: IoDir, pages: number): number;
   /**
-   * CPU cycles the kernel spends on one block request of `pages` pages
-   * (submission, driver, interrupt, completion); 0 if the profile does not price it.
+   * CPU cycles the kernel spends on one block request, whatever its size
+   * (submission, driver, interrupt, completion); absent (0) if the model does not price it.
    */
-  ioCycles?(dev: Device, dir: IoDir, pages: number): number;
+  readonly ioCyclesPerRequest?: number;
   /** Network transfer time of `bytes` (latency + bytes/bandwidth), ns. */
   netLatencyNs(bytes: number): number;
 }
@@ -191,7 +191,7 @@ export class CostMeter {
       t.fsWriteOps++;
     }
     t.dramBytes += pages * PAGE_SIZE;
-    const cycles = this.model.ioCycles ? this.model.ioCycles(dev, dir, pages) : 0;
+    const cycles = this.model.ioCyclesPerRequest ?? 0;
     if (cycles > 0) {
       t.ioCycles += cycles;
       this.cpu(cycles);

@@ -8,7 +8,7 @@
 
 import { UsageError, acceptedList } from '../sim/errors.js';
 import type { CostModel, Device, IoDir } from '../cost/meter.js';
-import { blockIoCycles, ioOpCost } from '../cost/energy.js';
+import { blockIoCycles, ioOpNs } from '../cost/energy.js';
 
 /** A plausible range of a constant and where it comes from (a spread of published figures, or of a measurement). */
 export interface Range {
@@ -123,6 +123,8 @@ export function costModelOf(p: Profile): CostModel {
     if (!c) throw new UsageError(`profile '${p.name}' has no cost figures for compressor '${name}'`, { field: 'compressor' }, acceptedList(Object.keys(p.codecs)));
     return c;
   };
+  // The price of the common request, one page, per direction, and the block path's cycles, worked out once.
+  const onePageNs = { read: ioOpNs(p.storage, 'read', 1), write: ioOpNs(p.storage, 'write', 1) };
   return {
     cpuHz: p.cpu.hz.value,
     compressCycles(comp, inBytes) {
@@ -137,11 +139,9 @@ export function costModelOf(p: Profile): CostModel {
       return p.copy.value * bytes;
     },
     ioLatencyNs(_dev: Device, dir: IoDir, pages: number) {
-      return ioOpCost(p.storage, dir, pages).ns;
+      return pages === 1 ? onePageNs[dir] : ioOpNs(p.storage, dir, pages);
     },
-    ioCycles() {
-      return blockIoCycles(p);
-    },
+    ioCyclesPerRequest: blockIoCycles(p),
     netLatencyNs(bytes) {
       return p.network.latencyUs.value * 1000 + (bytes / (p.network.bandwidthMBps.value * 1e6)) * 1e9;
     },
