@@ -28,6 +28,7 @@
  * has the other sign than the point estimate.
  */
 
+import { Mulberry32 } from '../content/rng.js';
 import type { CodecCost, Profile, Range } from '../profiles/profile.js';
 import type { PassSummary } from '../sim/summary.js';
 import { blockIoCycles, energyOf, type EnergyBreakdown } from './energy.js';
@@ -199,16 +200,10 @@ function figures(backend: PassSummary, baseline: PassSummary, p: Profile, values
   return [saving, pct, ...six(b), ...six(a)];
 }
 
-/** mulberry32: a small seeded generator, so the samples are the same on every host. */
+/** Uniform [0, 1) draws from the project's mulberry32 (content/rng.ts), so the samples are the same on every host. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const m = new Mulberry32(seed);
+  return () => m.next() / 4294967296;
 }
 
 /** The uncertainty of a run (backend pass against its baseline) over the ranges of `p`'s constants. */
