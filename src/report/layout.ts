@@ -110,7 +110,8 @@ function render(spec: TableSpec, cols: number[], widths: number[], wrapped: bool
     head: cols.map((c) => spec.head[c] ?? ''),
     style: TABLE_STYLE,
     colAligns: cols.map((c) => spec.align?.[c] ?? 'left'),
-    ...(wrapped ? { colWidths: widths.map((w) => w + 2), wordWrap: true } : {}),
+    // Cells are wrapped here (wrapWords) to their widths: cli-table3 only sizes the columns.
+    ...(wrapped ? { colWidths: widths.map((w) => w + 2) } : {}),
   });
   for (const r of spec.rows) {
     t.push(cols.map((c, i) => (wrapped ? wrapWords(r[c] ?? '', widths[i]!).join('\n') : r[c] ?? '')));
@@ -152,7 +153,7 @@ export function fitTable(spec: TableSpec): string {
   let cur: number[] = [];
   for (const c of others) {
     const trial = [...keys, ...cur, c];
-    if (cur.length > 0 && boxWidth(naturalWidths(spec, trial)) > width && !shrink(spec, trial, width)) {
+    if (cur.length > 0 && !shrink(spec, trial, width)) {
       parts.push(cur);
       cur = [c];
     } else cur.push(c);
@@ -162,14 +163,14 @@ export function fitTable(spec: TableSpec): string {
     .map((p) => {
       const cols = [...keys, ...p];
       const natural = naturalWidths(spec, cols);
-      const fitted = shrink(spec, cols, width) ?? forceFit(natural, keys.length, width);
+      const fitted = shrink(spec, cols, width) ?? forceFit(natural, width);
       return render(spec, cols, fitted, boxWidth(fitted) < boxWidth(natural));
     })
     .join('\n');
 }
 
 /** Last resort (one column wider than the width): cut the widest columns down, wrapping their text. */
-function forceFit(w: number[], _keys: number, width: number): number[] {
+function forceFit(w: number[], width: number): number[] {
   const out = [...w];
   while (boxWidth(out) > width) {
     let widest = 0;
