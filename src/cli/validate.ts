@@ -35,7 +35,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       const v = await validate(path.resolve(f.references), f.case ?? []);
       writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
-        writeOut(knownText(v.rows), f.known);
+        writeOut(knownText(v.rows), f.known, '--known');
         process.stderr.write(`tmemsim: ${f.known}: ${v.out} known deviations written\n`);
         return;
       }

@@ -28,6 +28,14 @@ describe('tmemsim validate', () => {
     expect(r.out).not.toContain('outlier');
   });
 
+  it('--update-known that cannot write the --known file blames --known, not --out', async () => {
+    const dangling = tmp.path('known-link.json');
+    fs.symlinkSync(tmp.path('no-such-dir', 'known.json'), dangling);
+    const r = await tmemsim('validate', '--references', REFS, '--known', dangling, '--update-known');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tmemsim: field '--known': cannot write .*a symbolic link to nothing/);
+  });
+
   it('writes csv and json', async () => {
     const csv = await tmemsim('validate', '--references', REFS, '--format', 'csv');
     const lines = csv.out.trim().split('\n');
