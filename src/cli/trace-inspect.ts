@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { TABLE_STYLE } from '../report/table.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, quote } from '../sim/errors.js';
 import { inspectTrace, type CacheSize, type TraceInspection } from '../trace/inspect.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
@@ -52,15 +52,15 @@ const SIZES_ACCEPTED = 'comma-separated cache sizes: pages (an integer >= 1) or 
 /** `--sizes 1000,4000,25%`: pages, or percentages of the footprint (0 < p <= 100). */
 export function parseSizes(v: string): CacheSize[] {
   const items = v.split(',').map((s) => s.trim());
-  if (items.length === 0 || items.some((s) => s === '')) throw new UsageError(`'${v}' has an empty size`, { field: '--sizes' }, SIZES_ACCEPTED);
+  if (items.some((s) => s === '')) throw new UsageError(`${quote(v)} has an empty size`, { field: '--sizes' }, SIZES_ACCEPTED);
   return items.map((s) => {
     const pct = /^(\d+(?:\.\d+)?)%$/.exec(s);
     if (pct) {
       const p = Number(pct[1]);
-      if (!(p > 0 && p <= 100)) throw new UsageError(`'${s}' is not a share in (0, 100] %`, { field: '--sizes' }, SIZES_ACCEPTED);
+      if (!(p > 0 && p <= 100)) throw new UsageError(`${quote(s)} is not a share in (0, 100] %`, { field: '--sizes' }, SIZES_ACCEPTED);
       return { fraction: p / 100 };
     }
-    if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new UsageError(`'${s}' is not a cache size`, { field: '--sizes' }, SIZES_ACCEPTED);
+    if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new UsageError(`${quote(s)} is not a cache size`, { field: '--sizes' }, SIZES_ACCEPTED);
     return { pages: Number(s) };
   });
 }

@@ -8,7 +8,7 @@
 
 import type { Command } from 'commander';
 import * as path from 'node:path';
-import { UsageError } from '../sim/errors.js';
+import { UsageError, quote } from '../sim/errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultReferenceDir } from '../validate/reference.js';
 import { renderCsv, renderJson, renderTable, validate } from '../validate/validate.js';
@@ -28,7 +28,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
     .action(async (f: { references: string; case?: string[]; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
-      if (!(f.format in RENDER)) throw new UsageError(`unknown output format '${f.format}'`, { field: '--format' }, Object.keys(RENDER).join(', '));
+      if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.updateKnown && !f.known) throw new UsageError('--update-known needs --known FILE', { field: '--update-known' });
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;

@@ -68,7 +68,7 @@ describe('tmemsim validate', () => {
   it('bad input: one line, exit 2', async () => {
     const f = await tmemsim('validate', '--references', REFS, '--format', 'xml');
     expect(f.code).toBe(2);
-    expect(f.err).toBe("tmemsim: field '--format': unknown output format 'xml' (accepted: table, json, csv)\n");
+    expect(f.err).toBe('tmemsim: field \'--format\': unknown output format "xml" (accepted: table, json, csv)\n');
     const c = await tmemsim('validate', '--references', REFS, '--case', 'nope');
     expect(c.code).toBe(2);
     expect(c.err).toContain("unknown case 'nope' (accepted: fits, outlier)");
