@@ -13,6 +13,14 @@ import { categoryScales, domainOf, eventLayers, frame, OKABE_ITO, INK, MUTED, ty
 
 const sec = (ns: number): number => ns / 1e9;
 
+/** The encoding of one line per `series`: its colour (with `legend`) and its dash pattern, from categoryScales. */
+function seriesLines(sc: { color: unknown; strokeDash: unknown }, legend: Record<string, unknown>): Record<string, unknown> {
+  return {
+    color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend },
+    strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+  };
+}
+
 /**
  * Stored pages and pool pageframes of one or more passes over simulated time,
  * and, where an unloaded backend was still being drained (rmmod strategy
@@ -41,8 +49,7 @@ export function poolChart(title: string, passes: { label: string; series: Series
         encoding: {
           x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
           y: { field: 'pages', type: 'quantitative', title: 'pages' },
-          color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400, symbolType: 'stroke' } },
-          strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+          ...seriesLines(sc, { orient: 'bottom', columns: 2, labelLimit: 400, symbolType: 'stroke' }),
         },
       },
       ...eventLayers(events),
@@ -100,8 +107,7 @@ export function zombieChart(title: string, s: Series, d: ZombieDrain, events: re
         encoding: {
           x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)', scale: { domain: [sec(lo), sec(hi)], nice: false } },
           y: { field: 'pages', type: 'quantitative', title: 'pages' },
-          color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom', labelLimit: 400, symbolType: 'stroke' } },
-          strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+          ...seriesLines(sc, { orient: 'bottom', labelLimit: 400, symbolType: 'stroke' }),
         },
       },
       ...eventLayers(events.filter((e) => e.t_s >= sec(lo) && e.t_s <= sec(hi))),
@@ -153,8 +159,7 @@ export function hitChart(title: string, s: Series, events: readonly TimeEvent[] 
         encoding: {
           x, y,
           order: { field: 'seq', type: 'quantitative' },
-          color: { field: 'series', type: 'nominal', title: null, scale: sc.color, legend: { orient: 'bottom' } },
-          strokeDash: { field: 'series', type: 'nominal', title: null, scale: sc.strokeDash },
+          ...seriesLines(sc, { orient: 'bottom' }),
         },
       },
       {
