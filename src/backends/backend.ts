@@ -11,7 +11,7 @@
 import type { CompressionService } from '../compressors/service.js';
 import type { CostMeter } from '../cost/meter.js';
 import type { Page, PageOut } from '../content/page.js';
-import type { ParamMap, ParamValue } from '../trace/events.js';
+import type { ParamMap, ParamValue } from './params.js';
 import type { WorkItem } from '../sim/workqueue.js';
 
 /** struct frontswap_ops */

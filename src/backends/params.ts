@@ -10,8 +10,12 @@
  */
 
 import type { ParamSpec } from './backend.js';
-import type { ParamMap, ParamValue } from '../trace/events.js';
 import { UsageError, acceptedList } from '../sim/errors.js';
+
+/** A module parameter value, as given in a trace (`insmod`, `param`, config.params) or on the command line. */
+export type ParamValue = string | number | boolean;
+/** Module parameters by name. */
+export type ParamMap = Record<string, ParamValue>;
 
 const BOOL_ACCEPTED = 'true, false, 1, 0, y, n';
 

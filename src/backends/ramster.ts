@@ -145,7 +145,7 @@ import { RamsterSelfshrink } from './ramster/selfshrink.js';
 import type { Zbud, ZbudPage } from '../allocators/zcache-zbud.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
 import { UsageError } from '../sim/errors.js';
-import type { ParamMap, ParamValue } from '../trace/events.js';
+import type { ParamMap, ParamValue } from './params.js';
 import { tmemGetFrees, type TmemPool } from '../tmem/tmem.js';
 
 export const RAMSTER_NAME = 'ramster';

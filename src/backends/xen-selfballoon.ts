@@ -66,7 +66,7 @@
 
 import type { BackendEnv, ParamSpec } from './backend.js';
 import { UsageError } from '../sim/errors.js';
-import type { ParamValue } from '../trace/events.js';
+import type { ParamValue } from './params.js';
 
 /** What the worker needs of the simulated machine. */
 export type SelfballoonEnv = Pick<BackendEnv, 'now' | 'frontswapCurrPages' | 'frontswapShrink' | 'vm' | 'setTotalram'>;

@@ -94,7 +94,7 @@ import type {
 } from './backend.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
-import type { ParamMap, ParamValue } from '../trace/events.js';
+import type { ParamMap, ParamValue } from './params.js';
 import { TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../tmem/tmem.js';
 import {
   SELFBALLOON_SYSFS_PARAMS,

@@ -91,7 +91,7 @@ import { checkRuntimeParam, resolveParams } from './params.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../content/page.js';
 import { UsageError } from '../sim/errors.js';
-import type { ParamMap, ParamValue } from '../trace/events.js';
+import type { ParamMap, ParamValue } from './params.js';
 import { TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../tmem/tmem.js';
 import {
   ZBUD_MAX_BUDDY_SIZE,

@@ -151,7 +151,7 @@ import type { WorkItem } from '../sim/workqueue.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
 import { InvariantError, UsageError } from '../sim/errors.js';
-import type { ParamMap, ParamValue } from '../trace/events.js';
+import type { ParamMap, ParamValue } from './params.js';
 
 export const ZSWAP_NAME = 'zswap';
 

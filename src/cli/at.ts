@@ -6,7 +6,8 @@
 
 import type { Injection } from '../sim/config.js';
 import { UsageError } from '../sim/errors.js';
-import type { ParamMap, TraceEvent } from '../trace/events.js';
+import type { TraceEvent } from '../trace/events.js';
+import type { ParamMap } from '../backends/params.js';
 
 const FORMS = 'WHEN:ACTION with WHEN = N, N%, Ns, Nms or Nus and ACTION = rmmod[=strategy], insmod=backend[,k=v...], param=name=value, node_down=N, node_up=N';
 

@@ -2,7 +2,7 @@
 
 import { Option, type Command } from 'commander';
 import { UsageError } from '../sim/errors.js';
-import type { ParamMap } from '../trace/events.js';
+import type { ParamMap } from '../backends/params.js';
 
 export function parseIntFlag(flag: string, v: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`'${v}' is not an integer`, { field: flag }, `${min}..${max}`);

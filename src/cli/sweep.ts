@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../sim/errors.js';
-import type { ParamMap } from '../trace/events.js';
+import type { ParamMap } from '../backends/params.js';
 import { readSweepFile } from '../sweep/file.js';
 import { parseShard, type SweepGrid } from '../sweep/grid.js';
 import { mergeSweeps, runSweep, type SweepResult } from '../sweep/sweep.js';

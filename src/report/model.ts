@@ -7,7 +7,7 @@
 import { uncertaintyOf, type Uncertainty } from '../cost/uncertainty.js';
 import type { RunResult } from '../sim/simulate.js';
 import type { PassSummary } from '../sim/summary.js';
-import type { ParamMap } from '../trace/events.js';
+import type { ParamMap } from '../backends/params.js';
 import { profileInfo, type ProfileInfo } from '../profiles/info.js';
 import { idOf, workloadName } from '../sweep/grid.js';
 import { SIGN_CONVENTION, savingOf, savingPctOf, type Na } from './na.js';

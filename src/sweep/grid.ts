@@ -14,7 +14,7 @@ import { resolveConfig, type RunOverrides } from '../sim/config.js';
 import { UsageError } from '../sim/errors.js';
 import { readTraceHeader } from '../trace/reader.js';
 import { isProfilePath } from '../profiles/file.js';
-import type { ParamMap } from '../trace/events.js';
+import type { ParamMap } from '../backends/params.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 
 /** A directory of workloads is read for tmemsim's own trace formats (json, jsonl, tmtb). */

@@ -15,9 +15,10 @@
 export const TRACE_FORMAT = 'tmemsim-trace';
 export const TRACE_VERSION = 1;
 
-/** A module parameter value, as given in a trace or on the command line. */
-export type ParamValue = string | number | boolean;
-export type ParamMap = Record<string, ParamValue>;
+import type { ParamMap, ParamValue } from '../backends/params.js';
+
+/** Backend module parameters (declared beside the backends); re-exported for the trace's users. */
+export type { ParamMap, ParamValue };
 
 /**
  * Page bytes for a store, put or write. Accepted forms:

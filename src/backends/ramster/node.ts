@@ -22,7 +22,7 @@ import type { BackendEnv, VmInfo } from '../backend.js';
 import type { Compressed } from '../../compressors/compressor.js';
 import type { CompressionService } from '../../compressors/service.js';
 import { CostMeter, type CostModel } from '../../cost/meter.js';
-import type { ParamMap } from '../../trace/events.js';
+import type { ParamMap } from '../params.js';
 import { InvariantError } from '../../sim/errors.js';
 import type { WorkItem } from '../../sim/workqueue.js';
 import { TMEM_POOL_PERSIST } from '../../tmem/tmem.js';
