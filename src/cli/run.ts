@@ -65,7 +65,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-q, --quiet', 'no progress bar')
     .option('--at <when:action>', 'inject an event: WHEN = N, N%, Ns|ms|us; ACTION = rmmod[=strategy], insmod=backend[,k=v], param=name=value, node_down=N (repeatable)', parseAt)
     .option('--uncertainty', 'every energy and CPU figure and the saving as an interval over the profile constants\' ranges, the constants ranked by how far they move the saving (tornado) and those that can flip its sign')
-    .option('--plot <dir>', 'write SVG charts (pool and hit ratios over simulated time, energy against the baseline) to this directory')
+    .option('--plot <dir>', 'write SVG charts (pool and hit ratios over simulated time, energy against the baseline; with --uncertainty, the tornado of the constants that move the saving) to this directory')
     .action(async (trace: string, f: RunFlags) => {
       if (!(f.format in FORMATS)) throw new UsageError(`unknown report format '${f.format}'`, { field: '--format' }, Object.keys(FORMATS).join(', '));
       const opts: RunOptions = {
@@ -95,7 +95,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       writeOut(FORMATS[f.format as FormatName](report, { width: widthFor(f.out) }), f.out);
       if (f.plot) {
         const { writeRunPlotsIn } = await import('../plot/run.js');
-        const files = await writeRunPlotsIn(result, f.plot);
+        const files = await writeRunPlotsIn(result, f.plot, report.runs.map((x) => x.uncertainty));
         process.stderr.write(`tmemsim: wrote ${files.length} charts to ${f.plot}\n`);
       }
       if (!report.verdict.ok) {

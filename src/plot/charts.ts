@@ -1,7 +1,8 @@
 /**
  * The charts, as Vega-Lite specs built from plain data: stored pages and pool
  * size over simulated time, hit ratios over time, the energy breakdown of a
- * backend against its baseline, and a sweep's Pareto frontier. Colours,
+ * backend against its baseline, the ranking of the constants that move its
+ * saving (a tornado chart), and a sweep's Pareto frontier. Colours,
  * shapes, dashes and the frame come from ./style.ts.
  */
 
@@ -9,6 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Series } from '../sim/sampler.js';
 import { hitWindows, MIN_WINDOW_LOOKUPS } from './windows.js';
 import type { EnergyBreakdown } from '../cost/energy.js';
+import type { TornadoBar, Uncertainty } from '../cost/uncertainty.js';
 import { categoryScales, domainOf, eventLayers, frame, OKABE_ITO, INK, MUTED, type TimeEvent } from './style.js';
 
 const sec = (ns: number): number => ns / 1e9;
@@ -317,6 +319,88 @@ export function frontierChart(title: string, subtitle: string | string[], xTitle
           { transform: [{ filter: 'datum.front' }], mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 9, fontWeight: 'bold', color: INK } },
           { transform: [{ filter: '!datum.front' }], mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 9, color: INK } },
         ],
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** The range end a tornado bar is drawn for, in legend order. */
+const TORNADO_ENDS = ['constant at the low end of its range', 'constant at the high end of its range'] as const;
+
+/**
+ * The uncertainty ranking as a tornado chart (src/cost/uncertainty.ts): one
+ * row per constant, largest swing at the top, a bar from the point estimate
+ * of the saving to the saving with that constant alone at the low end of its
+ * range and another to it at the high end (the others at their values). The
+ * ends differ by colour and by the label at the bar's tip ("low 30", "high
+ * 250": the constant's value there). A solid rule marks the point estimate, a
+ * dashed one the break-even (a saving of 0); a constant whose range crosses it
+ * is named "(flips the sign)". Savings follow the report's sign convention
+ * (baseline − backend: positive, the backend uses less).
+ */
+export function tornadoChart(title: string, u: Uncertainty, top = 12): TopLevelSpec {
+  const bars = u.tornado.slice(0, top);
+  const point = u.saving_uj.point / 1000;
+  const short = (v: number): string => (Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v * 1000) / 1000) : String(Number(v.toPrecision(3))));
+  const rowOf = (b: TornadoBar): string => (b.flips_sign ? `${b.constant} (flips the sign)` : b.constant);
+  const values = bars.flatMap((b) => [
+    { row: rowOf(b), end: TORNADO_ENDS[0], x0: point, x1: b.saving_at_lo_uj / 1000, tip: `low ${short(b.lo)}`, left: b.saving_at_lo_uj / 1000 < point },
+    { row: rowOf(b), end: TORNADO_ENDS[1], x0: point, x1: b.saving_at_hi_uj / 1000, tip: `high ${short(b.hi)}`, left: b.saving_at_hi_uj / 1000 < point },
+  ]);
+  const order = bars.map(rowOf);
+  const all = [point, 0, ...values.map((v) => v.x1)];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const pad = 0.18 * Math.max(hi - lo, 1e-9); // room for the tip labels
+  const x = { type: 'quantitative', title: 'energy saving (mJ): baseline − backend, positive = the backend uses less', scale: { domain: [lo - pad, hi + pad], nice: false, zero: false } };
+  const y = { field: 'row', type: 'nominal', title: null, sort: order, axis: { labelLimit: 320 } };
+  const s = u.saving_uj;
+  const mjs = (v: number): string => (v / 1000).toFixed(3);
+  const sub = [
+    `saving ${mjs(s.point)} mJ, interval [${mjs(s.lo)} .. ${mjs(s.hi)}] over the profile's ranges (${u.sign_uncertain ? 'the sign is NOT settled' : 'sign settled'})`,
+    'each bar: the saving with that constant alone at one end of its range, the others at their values',
+    bars.length < u.tornado.length ? `the ${bars.length} constants that move it most of ${u.tornado.length}` : `every constant that moves it (${u.tornado.length})`,
+  ];
+  const rules = [
+    { x: point, label: `point estimate ${point.toFixed(3)}`, dash: [1, 0] },
+    ...(point !== 0 ? [{ x: 0, label: 'break-even (0)', dash: [5, 4] }] : []),
+  ];
+  return {
+    ...frame(title, sub),
+    height: Math.max(60, 26 * bars.length),
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'bar', height: { band: 0.7 } },
+        encoding: {
+          y,
+          x: { ...x, field: 'x0' },
+          x2: { field: 'x1' },
+          color: { field: 'end', type: 'nominal', title: null, scale: { domain: [...TORNADO_ENDS], range: [OKABE_ITO[0], OKABE_ITO[1]] }, legend: { orient: 'bottom', labelLimit: 400 } },
+          tooltip: [{ field: 'row', title: 'constant' }, { field: 'tip', title: 'value' }, { field: 'x1', format: '.3f', title: 'saving (mJ)' }],
+        },
+      },
+      {
+        data: { values },
+        transform: [{ filter: 'datum.left' }],
+        mark: { type: 'text', align: 'right', baseline: 'middle', dx: -3, fontSize: 9, color: INK },
+        encoding: { y, x: { ...x, field: 'x1' }, text: { field: 'tip' } },
+      },
+      {
+        data: { values },
+        transform: [{ filter: '!datum.left' }],
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 9, color: INK },
+        encoding: { y, x: { ...x, field: 'x1' }, text: { field: 'tip' } },
+      },
+      ...rules.map((r) => ({
+        data: { values: [r] },
+        mark: { type: 'rule', color: r.x === 0 ? MUTED : INK, strokeDash: r.dash, strokeWidth: 1.4 },
+        encoding: { x: { ...x, field: 'x' } },
+      })),
+      {
+        data: { values: rules.map((r, i) => ({ ...r, row: -4 - 11 * i })) },
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, fontSize: 9, color: INK },
+        encoding: { x: { ...x, field: 'x' }, y: { field: 'row', type: 'quantitative', scale: null }, text: { field: 'label' } },
       },
     ],
   } as TopLevelSpec;

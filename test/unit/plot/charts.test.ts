@@ -7,7 +7,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
-import { energyChart, frontierChart, hitChart, placeLabels, poolChart, type FrontPoint } from '../../../src/plot/charts.js';
+import { energyChart, frontierChart, hitChart, placeLabels, poolChart, tornadoChart, type FrontPoint } from '../../../src/plot/charts.js';
+import type { Uncertainty } from '../../../src/cost/uncertainty.js';
 import { renderSvg } from '../../../src/plot/render.js';
 import { DASHES, INK, OKABE_ITO } from '../../../src/plot/style.js';
 import { emptySeries, type Series } from '../../../src/sim/sampler.js';
@@ -137,6 +138,50 @@ describe('energy chart', () => {
     const labels = [...svg.matchAll(/<text[^>]*font-weight="bold"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(labels.filter((l) => l === 'storage')).toHaveLength(2);
     expect(labels.filter((l) => l === 'CPU')).toHaveLength(1); // the baseline's CPU is under 10 % of the widest bar
+  });
+});
+
+describe('tornado chart', () => {
+  // A saving of -14 mJ; writeEnergyUJ's range crosses 0 (it flips the sign), cpu.hz's does not.
+  const bar = (constant: string, lo: number, hi: number, atLo: number, atHi: number, flips: boolean) =>
+    ({ constant, lo, hi, saving_at_lo_uj: atLo, saving_at_hi_uj: atHi, swing_uj: Math.abs(atHi - atLo), flips_sign: flips, source: 'test' });
+  const iv = (point: number, lo: number, hi: number) => ({ point, lo, hi });
+  const u = {
+    saving_uj: iv(-14_000, -300_000, 400_000),
+    saving_pct: iv(-3.7, -80, 60),
+    tornado: [bar('storage.writeEnergyUJ', 30, 250, -95_000, 235_000, true), bar('cpu.hz', 1.5e9, 2.5e9, -30_000, -5_000, false)],
+    sign_flipping: ['storage.writeEnergyUJ'],
+    sign_uncertain: true,
+  } as unknown as Uncertainty;
+
+  it('draws one bar per range end from the point estimate, largest swing on top, with the break-even and the sign-flippers named', async () => {
+    const spec = tornadoChart('tornado', u);
+    const { svg, png } = await rendered(spec);
+    expectDrawn(svg, png);
+    expect(pixelsOf(png, OKABE_ITO[0])).toBeGreaterThan(300); // low ends
+    expect(pixelsOf(png, OKABE_ITO[1])).toBeGreaterThan(300); // high ends
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    expect(texts).toContain('storage.writeEnergyUJ (flips the sign)');
+    expect(texts).toContain('cpu.hz');
+    expect(texts).not.toContain('cpu.hz (flips the sign)');
+    for (const t of ['low 30', 'high 250', 'low 1500000000', 'high 2500000000', 'point estimate -14.000', 'break-even (0)']) expect(texts).toContain(t);
+    // the largest swing is the top row
+    const rowY = (name: string): number => Number(new RegExp(`transform="translate\\(-?[\\d.]+,([\\d.]+)\\)"[^>]*>${name.replace(/[.()]/g, '\\$&')}<`).exec(svg)?.[1] ?? NaN);
+    expect(rowY('storage.writeEnergyUJ (flips the sign)')).toBeLessThan(rowY('cpu.hz'));
+    // bars run from the point estimate to each end's saving, in mJ
+    const data = (spec as { layer: { data: { values: { row: string; x0: number; x1: number; end: string }[] } }[] }).layer[0]!.data.values;
+    expect(data.map((v) => [v.row, v.x0, v.x1])).toEqual([
+      ['storage.writeEnergyUJ (flips the sign)', -14, -95], ['storage.writeEnergyUJ (flips the sign)', -14, 235],
+      ['cpu.hz', -14, -30], ['cpu.hz', -14, -5],
+    ]);
+    expect(svg).toContain('saving -14.000 mJ, interval [-300.000 .. 400.000]');
+  });
+
+  it('keeps the top bars only, and says how many it left out', async () => {
+    const svg = await renderSvg(tornadoChart('tornado', u, 1));
+    expect(svg).toContain('storage.writeEnergyUJ (flips the sign)');
+    expect(svg).not.toContain('>cpu.hz<');
+    expect(svg).toContain('the 1 constants that move it most of 2');
   });
 });
 
