@@ -1,7 +1,13 @@
 /** tmemsim run --uncertainty: the saving line as an interval, the tornado and the sign-flipping constants. */
 
-import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tmemsim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
+
+const tmp = tempDir('tmemsim-tornado-');
+afterAll(() => tmp.cleanup());
 
 describe('tmemsim run --uncertainty', () => {
   it('prints the saving with its interval and the constants that move it, and puts the same in the JSON report', async () => {
@@ -29,4 +35,16 @@ describe('tmemsim run --uncertainty', () => {
     const plain = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--format', 'json', '-q');
     expect(JSON.parse(plain.out).runs[0].uncertainty).toBeUndefined();
   });
+
+  it('--plot with --uncertainty draws the tornado of the constants the text ranks; without --uncertainty there is none', async () => {
+    const dir = path.join(tmp.dir, 'with');
+    const t = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--uncertainty', '--format', 'json', '--plot', dir, '-q');
+    expect(t.code).toBe(0);
+    const u = JSON.parse(t.out).runs[0].uncertainty;
+    const svg = fs.readFileSync(path.join(dir, 'tornado-xen-selfshrink-mobile.svg'), 'utf8');
+    for (const b of u.tornado.slice(0, 12)) expect(svg).toContain(`>${b.constant}${b.flips_sign ? ' (flips the sign)' : ''}<`);
+    const without = path.join(tmp.dir, 'without');
+    expect((await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs', '--fast', '--plot', without, '-q')).code).toBe(0);
+    expect(fs.readdirSync(without).filter((f) => f.startsWith('tornado-'))).toEqual([]);
+  }, 120_000);
 });
