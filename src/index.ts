@@ -15,7 +15,7 @@ export { BACKENDS, getBackendFactory, backendNames } from './backends/registry.j
 export type { Backend, BackendFactory, BackendEnv, FrontswapOps, CleancacheOps } from './backends/backend.js';
 export { COMPRESSORS, compressorNames, compressorAvailable } from './compressors/registry.js';
 export type { Compressor } from './compressors/compressor.js';
-export { UsageError, InvariantError } from './sim/errors.js';
+export { UsageError, InvariantError } from './errors.js';
 export type { PassSummary } from './sim/summary.js';
 export type { RunResult, ProfileRun } from './sim/simulate.js';
 export { VERSION } from './version.js';

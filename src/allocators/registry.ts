@@ -7,7 +7,7 @@ import type { ZpoolFactory } from './zpool.js';
 import { z3foldFactory } from './z3fold.js';
 import { zbudFactory } from './zbud.js';
 import { zsmallocFactory } from './zsmalloc.js';
-import { UsageError, acceptedList } from '../sim/errors.js';
+import { UsageError, acceptedList } from '../errors.js';
 
 export const ZPOOLS: ReadonlyMap<string, ZpoolFactory> = new Map<string, ZpoolFactory>(
   [zbudFactory, z3foldFactory, zsmallocFactory].map((f) => [f.name, f]),

@@ -8,7 +8,7 @@
  * (one entry per profile and rmmod strategy).
  */
 
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { PassSummary } from '../sim/summary.js';
 import { idOf, workloadName } from '../sweep/grid.js';
 import { METRIC_BETTER, METRIC_KEYS, metricsOf, roundMetrics, type MetricKey } from './metrics.js';

@@ -10,7 +10,7 @@
  */
 
 import type { ParamSpec } from './backend.js';
-import { UsageError, acceptedList } from '../sim/errors.js';
+import { UsageError, acceptedList } from '../errors.js';
 
 /** A module parameter value, as given in a trace (`insmod`, `param`, config.params) or on the command line. */
 export type ParamValue = string | number | boolean;

@@ -144,7 +144,7 @@ import { RemotePampd, isRemotePampd } from './ramster/pampd.js';
 import { RamsterSelfshrink } from './ramster/selfshrink.js';
 import type { Zbud, ZbudPage } from '../allocators/zcache-zbud.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { ParamMap, ParamValue } from './params.js';
 import { tmemGetFrees, type TmemPool } from '../tmem/tmem.js';
 

@@ -8,7 +8,7 @@ import { ramsterFactory } from './ramster.js';
 import { xenTmemFactory } from './xen-tmem.js';
 import { zcacheFactory } from './zcache.js';
 import { zswapFactory } from './zswap.js';
-import { UsageError, acceptedList } from '../sim/errors.js';
+import { UsageError, acceptedList } from '../errors.js';
 
 export const BACKENDS: ReadonlyMap<string, BackendFactory> = new Map<string, BackendFactory>([
   [zcacheFactory.name, zcacheFactory],

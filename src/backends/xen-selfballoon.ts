@@ -65,7 +65,7 @@
  */
 
 import type { BackendEnv, ParamSpec } from './backend.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { ParamValue } from './params.js';
 
 /** What the worker needs of the simulated machine. */

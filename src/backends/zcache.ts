@@ -90,7 +90,7 @@ import type {
 import { checkRuntimeParam, resolveParams } from './params.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../content/page.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { ParamMap, ParamValue } from './params.js';
 import { TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../tmem/tmem.js';
 import {

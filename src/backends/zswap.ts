@@ -150,7 +150,7 @@ import { z3foldFactoryFor } from '../allocators/z3fold.js';
 import type { WorkItem } from '../sim/workqueue.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
-import { InvariantError, UsageError } from '../sim/errors.js';
+import { InvariantError, UsageError } from '../errors.js';
 import type { ParamMap, ParamValue } from './params.js';
 
 export const ZSWAP_NAME = 'zswap';

@@ -5,7 +5,7 @@
  */
 
 import type { Injection } from '../sim/config.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 

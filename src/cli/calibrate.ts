@@ -13,7 +13,7 @@ import { calibrationPages } from '../calibrate/pages.js';
 import { checkCompressor, compressorAvailable, compressorNames } from '../compressors/registry.js';
 import { isProfilePath } from '../profiles/file.js';
 import { getProfile, profileNames } from '../profiles/registry.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
 import type { CodecFit } from '../calibrate/measure.js';

@@ -4,7 +4,7 @@ import { DEFAULT_WIDTH, fitTable, wrapLine } from '../report/layout.js';
 import type { Command } from 'commander';
 import { BLESS_METRICS, DEFAULT_TOLERANCES, bless, compareEntries, entriesOf, isRunReport, parseTolerances, type Comparison } from '../analysis/compare.js';
 import { METRIC_KEYS, type MetricKey } from '../analysis/metrics.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';
 import { readJsonArg } from './stdio.js';

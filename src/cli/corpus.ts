@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { TABLE_STYLE } from '../report/table.js';
 import { BUCKET, captureProcess, corpusFromFiles, corpusStats, type CorpusStats } from '../content/corpus-tools.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { optionalIntFlag, parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
 import { stdinFileArg } from './stdio.js';

@@ -6,7 +6,7 @@
  */
 
 import { Command, CommanderError } from 'commander';
-import { InvariantError, UsageError, oneLine } from '../sim/errors.js';
+import { InvariantError, UsageError, oneLine } from '../errors.js';
 import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';

@@ -1,7 +1,7 @@
 /** Parsing helpers for command-line values: each bad value is a UsageError naming the flag. */
 
 import { Option, type Command } from 'commander';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { ParamMap } from '../backends/params.js';
 
 export function parseIntFlag(flag: string, v: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {

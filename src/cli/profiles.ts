@@ -6,7 +6,7 @@ import { widthFor } from './output.js';
 import { PROFILES } from '../profiles/registry.js';
 import { profileDocument, resolveProfile, type FileProfile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 
 
 function g(x: number): string {

@@ -17,7 +17,7 @@
 import { statSync } from 'node:fs';
 import type { RunProgress } from '../sim/progress.js';
 import { outputWidth } from '../report/layout.js';
-import { cut } from '../sim/errors.js';
+import { cut } from '../errors.js';
 
 /** The progress of a run given its flags: undefined when there is to be no line. */
 export function progressFor(flag: boolean | undefined, quiet: boolean | undefined, stream: NodeJS.WriteStream = process.stderr): RunProgress | undefined {

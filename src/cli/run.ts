@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { simulate, type RunOptions } from '../api.js';
 import { buildReport } from '../report/model.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { ParamMap } from '../backends/params.js';
 import { collectParam, parseIntFlag, splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';

@@ -2,7 +2,7 @@
  * `-` as a file argument: standard input.
  *
  * A document (a run or sweep report, a baseline) is read in chunks with the
- * bounds sim/errors.ts readDocumentText gives a file: more than
+ * bounds src/errors.ts readDocumentText gives a file: more than
  * MAX_DOCUMENT_BYTES, or a NUL byte (which JSON never holds), is refused
  * with one line as soon as it is seen, never read whole.
  *
@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_DOCUMENT_BYTES, UsageError, cut, readJsonFile } from '../sim/errors.js';
+import { MAX_DOCUMENT_BYTES, UsageError, cut, readJsonFile } from '../errors.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { TMTB_MAGIC } from '../trace/formats/tmtb.js';
 
@@ -127,7 +127,7 @@ export function stdinFileArg(file: string): string {
   return file === '-' ? copyStdin('') : file;
 }
 
-/** The JSON document in `file` (sim/errors.ts readJsonFile), or on standard input for `-`, within the same bounds. */
+/** The JSON document in `file` (src/errors.ts readJsonFile), or on standard input for `-`, within the same bounds. */
 export function readJsonArg(file: string): unknown {
   if (file !== '-') return readJsonFile(file);
   const text = readStdinDocument();

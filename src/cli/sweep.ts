@@ -1,7 +1,7 @@
 /** `tmemsim sweep` and `tmemsim merge`: a grid of configurations, in parallel, sharded, merged. */
 
 import type { Command } from 'commander';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { ParamMap } from '../backends/params.js';
 import { readSweepFile } from '../sweep/file.js';
 import { parseShard, type SweepGrid } from '../sweep/grid.js';

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { TABLE_STYLE } from '../report/table.js';
-import { UsageError, quote } from '../sim/errors.js';
+import { UsageError, quote } from '../errors.js';
 import { inspectTrace, type CacheSize, type TraceInspection } from '../trace/inspect.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';

@@ -8,7 +8,7 @@
 
 import type { Command } from 'commander';
 import * as path from 'node:path';
-import { UsageError, quote } from '../sim/errors.js';
+import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultReferenceDir } from '../validate/reference.js';
 import { renderCsv, renderJson, renderTable, validate } from '../validate/validate.js';

@@ -29,7 +29,7 @@
 
 import { deflateSync, inflateSync } from 'fflate';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { InvariantError } from '../sim/errors.js';
+import { InvariantError } from '../errors.js';
 
 class Deflate implements Compressor {
   readonly name = 'deflate';

@@ -22,7 +22,7 @@
 
 import * as lz4wasm from 'lz4-wasm-nodejs';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { InvariantError } from '../sim/errors.js';
+import { InvariantError } from '../errors.js';
 
 const { compress: lz4Compress, decompress: lz4Decompress } = lz4wasm;
 

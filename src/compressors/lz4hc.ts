@@ -32,7 +32,7 @@
 
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
 import { PAGE_SIZE } from '../content/page.js';
-import { InvariantError } from '../sim/errors.js';
+import { InvariantError } from '../errors.js';
 import { loadNativeCodec } from './native.js';
 
 /** The part of node-lz4's API used here (lib/lz4.js; the package ships no types). */

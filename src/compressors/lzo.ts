@@ -31,7 +31,7 @@
  */
 
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { InvariantError } from '../sim/errors.js';
+import { InvariantError } from '../errors.js';
 import { loadNativeCodec } from './native.js';
 
 /** The part of node-lzo's API used here (index.js; the package ships no types). */

@@ -13,7 +13,7 @@
  */
 
 import { createRequire } from 'node:module';
-import { UsageError, type Where } from '../sim/errors.js';
+import { UsageError, type Where } from '../errors.js';
 
 /** The npm package behind each optional native codec. */
 export const NATIVE_CODEC_PACKAGES: Readonly<Record<string, string>> = { lz4hc: 'lz4', lzo: 'lzo' };

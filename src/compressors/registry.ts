@@ -10,7 +10,7 @@ import { lz4hc } from './lz4hc.js';
 import { lzo } from './lzo.js';
 import { zstd } from './zstd.js';
 import { NATIVE_CODEC_PACKAGES, nativeCodecProblem } from './native.js';
-import { UsageError, acceptedList, type Where } from '../sim/errors.js';
+import { UsageError, acceptedList, type Where } from '../errors.js';
 
 export const COMPRESSORS: ReadonlyMap<string, CompressorFactory> = new Map(
   [lz4, deflate, lz4hc, zstd, lzo].map((f) => [f.name, f]),

@@ -55,7 +55,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { InvariantError } from '../sim/errors.js';
+import { InvariantError } from '../errors.js';
 
 /** The part of @bokuweb/zstd-wasm's API used here (dist/common/index.node.d.ts). */
 interface ZstdWasm {

@@ -20,7 +20,7 @@ import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync }
 import { basename } from 'node:path';
 import { Corpus } from './corpus.js';
 import { PAGE_SIZE } from './page.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { COMPRESSORS, compressorAvailable, createCompressor } from '../compressors/registry.js';
 
 /** One mapping of /proc/PID/maps. */

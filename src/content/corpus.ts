@@ -10,7 +10,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PAGE_SIZE } from './page.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 
 /** Pages kept in memory (LRU) for a corpus read on demand. */
 const CACHE_PAGES = 64;

@@ -15,7 +15,7 @@ import { CONTENT_CLASSES } from './classes.js';
 import type { Corpus } from './corpus.js';
 import { hashPage } from './hash.js';
 import { Rng, mixSeed } from './rng.js';
-import { InvariantError, UsageError, acceptedList, type Where } from '../sim/errors.js';
+import { InvariantError, UsageError, acceptedList, type Where } from '../errors.js';
 import type { DataSpec } from '../trace/events.js';
 
 export interface ContentSourceOptions {

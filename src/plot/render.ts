@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeOutputFile } from '../report/output-file.js';
-import { UsageError, quote } from '../sim/errors.js';
+import { UsageError, quote } from '../errors.js';
 
 /**
  * vega and vega-lite (about 20 MB of modules) are imported here, the first

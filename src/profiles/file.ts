@@ -11,7 +11,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { UsageError, quote, readJsonFile } from '../sim/errors.js';
+import { UsageError, quote, readJsonFile } from '../errors.js';
 import type { Profile } from './profile.js';
 import { getProfile, profileNames } from './registry.js';
 

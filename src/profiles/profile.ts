@@ -6,7 +6,7 @@
  * registered in registry.ts.
  */
 
-import { UsageError, acceptedList } from '../sim/errors.js';
+import { UsageError, acceptedList } from '../errors.js';
 import type { CostModel, Device, IoDir } from '../cost/meter.js';
 import { blockIoCycles, ioOpNs } from '../cost/energy.js';
 

@@ -1,6 +1,6 @@
 /** Profiles by name and alias. */
 
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { hddDesktop } from './hdd-desktop.js';
 import { mobile } from './mobile.js';
 import { mobileEmmc } from './mobile-emmc.js';

@@ -17,7 +17,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, quote } from '../sim/errors.js';
+import { UsageError, quote } from '../errors.js';
 
 export interface OutputFile {
   write(data: string | Uint8Array): void;

@@ -14,7 +14,7 @@ import type { Profile } from '../profiles/profile.js';
 import { LIMITS, type ContentConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
 import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
 

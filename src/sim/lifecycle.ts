@@ -21,7 +21,7 @@
  */
 
 import type { Backend } from '../backends/backend.js';
-import { UsageError, acceptedList } from './errors.js';
+import { UsageError, acceptedList } from '../errors.js';
 import type { LifecycleRecord, Machine } from './machine.js';
 import { Loc } from './oracle.js';
 import { slotType } from '../mm/swap.js';

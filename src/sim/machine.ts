@@ -32,7 +32,7 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 import { WorkQueue, type WorkItem } from './workqueue.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 
 export interface MachineOptions {

@@ -19,7 +19,7 @@ import { costModelOf, type Profile } from '../profiles/profile.js';
 import type { EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
-import { UsageError, type Where } from './errors.js';
+import { UsageError, type Where } from '../errors.js';
 import { Machine } from './machine.js';
 import { snapshotMark } from './marks.js';
 import { summarize, type PassSummary } from './summary.js';

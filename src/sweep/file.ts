@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { UsageError, readJsonFile } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../errors.js';
 import type { SweepGrid } from './grid.js';
 
 const SCHEMA_URL = new URL('../../schema/sweep-v1.schema.json', import.meta.url);

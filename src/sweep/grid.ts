@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getBackendFactory } from '../backends/registry.js';
 import { resolveConfig, type RunOverrides } from '../sim/config.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { readTraceHeader } from '../trace/reader.js';
 import { isProfilePath } from '../profiles/file.js';
 import type { ParamMap } from '../backends/params.js';

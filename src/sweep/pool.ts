@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InvariantError, UsageError, type Where } from '../sim/errors.js';
+import { InvariantError, UsageError, type Where } from '../errors.js';
 import { runTask, type SweepTask, type TaskError, type TaskResult } from './task.js';
 import { X86_CODECS } from '../profiles/codecs-x86.js';
 import type { CodecProfile } from '../profiles/profile.js';

@@ -8,7 +8,7 @@
 
 import { metricsOf, roundMetrics, type Metrics } from '../analysis/metrics.js';
 import type { Series } from '../sim/sampler.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { compareConfigs, configId, expandGrid, shardOf, type Shard, type SweepConfig, type SweepGrid } from './grid.js';
 import { paretoFront } from './pareto.js';
 import { runTasks, type Progress } from './pool.js';

@@ -4,7 +4,7 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { runTask, type SweepTask, type TaskError } from './task.js';
 
 const port = parentPort;

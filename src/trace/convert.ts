@@ -14,7 +14,7 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { openOutputFile } from '../report/output-file.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import { openTrace, traceFormatFor, type FormatOptions, type SyncTraceSource } from './reader.js';
 import { TmtbEncoder } from './formats/tmtb.js';
 

@@ -9,7 +9,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { Corpus } from '../content/corpus.js';
 import { Rng, mixSeed } from '../content/rng.js';
-import { UsageError, acceptedList } from '../sim/errors.js';
+import { UsageError, acceptedList } from '../errors.js';
 import type { TraceHeader } from './events.js';
 import { GENERATORS } from './generators/registry.js';
 import type { GeneratorParams, TraceGenerator } from './generators/generator.js';

@@ -4,7 +4,7 @@
  * stream (and are validated) as they are iterated.
  */
 
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { TraceHeader } from './events.js';
 import { acceptedFormats, formatForPath, TRACE_FORMATS, type SyncTraceSource, type TraceFormat } from './formats/registry.js';
 import type { FormatOptions } from './formats/import/options.js';

@@ -16,7 +16,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { UsageError, quote, type Where } from '../sim/errors.js';
+import { UsageError, quote, type Where } from '../errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
 import { builtBy, templateSlots, type Template } from './formats/flat-parse.js';
 

@@ -7,7 +7,7 @@
  */
 
 import * as fs from 'node:fs';
-import { UsageError, readJsonFile } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../errors.js';
 import { rowKey, type Row } from './compare.js';
 
 export interface KnownFile {

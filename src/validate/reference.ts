@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError, readJsonFile } from '../sim/errors.js';
+import { UsageError, readJsonFile } from '../errors.js';
 
 export interface ZswapCaseConfig {
   enabled: boolean;

@@ -24,7 +24,7 @@ import { pageKey } from '../content/vmix.js';
 import { Mulberry32 } from '../content/rng.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';
-import { UsageError } from '../sim/errors.js';
+import { UsageError } from '../errors.js';
 import type { LocatedEvent, TraceEvent, TraceHeader } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
 import type { Reference } from './reference.js';

@@ -54,7 +54,7 @@ describe('tmemsim trace inspect --sizes', () => {
       expect(b.err).toMatch(/^tmemsim: field '--sizes': .*\(accepted: comma-separated cache sizes/);
       expect(b.err.trim().split('\n')).toHaveLength(1);
     }
-    // The value is echoed as errors echo input (sim/errors.ts quote): in JSON quotes, cut to 80 characters.
+    // The value is echoed as errors echo input (src/errors.ts quote): in JSON quotes, cut to 80 characters.
     const long = `${'9'.repeat(200)}x`;
     const q = await tmemsim('trace', 'inspect', sample, '--sizes', long);
     expect(q.err).toBe(`tmemsim: field '--sizes': "${'9'.repeat(78)}… is not a cache size (accepted: comma-separated cache sizes: pages (an integer >= 1) or a share of the footprint (e.g. 10%), e.g. 1000,4000,16000,25%)\n`);

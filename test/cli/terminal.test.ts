@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, stdinOf, tmemsim } from '../helpers/cli.js';
 import { setStdinReader } from '../../src/cli/stdio.js';
-import { MAX_DOCUMENT_BYTES } from '../../src/sim/errors.js';
+import { MAX_DOCUMENT_BYTES } from '../../src/errors.js';
 import { toJsonl, traceHeader } from '../helpers/files.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-terminal-'));

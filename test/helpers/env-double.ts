@@ -24,7 +24,7 @@ import type { Compressed, Compressor } from '../../src/compressors/compressor.js
 import type { CompressionService } from '../../src/compressors/service.js';
 import { CostMeter, type CostModel } from '../../src/cost/meter.js';
 import { PAGE_SIZE, type Page, type PageOut, newPageOut } from '../../src/content/page.js';
-import { UsageError } from '../../src/sim/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { WorkQueue, type WorkItem } from '../../src/sim/workqueue.js';
 
 export const DEFAULT_CLEN = 1000;

@@ -23,7 +23,7 @@ import type { Compressed } from '../../compressors/compressor.js';
 import type { CompressionService } from '../../compressors/service.js';
 import { CostMeter, type CostModel } from '../../cost/meter.js';
 import type { ParamMap } from '../params.js';
-import { InvariantError } from '../../sim/errors.js';
+import { InvariantError } from '../../errors.js';
 import type { WorkItem } from '../../sim/workqueue.js';
 import { TMEM_POOL_PERSIST } from '../../tmem/tmem.js';
 import { ZcacheBackend } from '../zcache.js';

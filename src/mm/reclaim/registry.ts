@@ -1,6 +1,6 @@
 /** The reclaim policies, one file per kernel era. */
 
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import { linux61 } from './linux-6.1.js';
 import { lru3x } from './lru-3x.js';
 import type { ReclaimFactory } from './reclaim.js';

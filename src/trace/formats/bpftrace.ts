@@ -28,7 +28,7 @@
  */
 
 import { basename } from 'node:path';
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import type { EventLocation, LocatedEvent, TraceEvent, TraceHeader } from '../events.js';
 import { LIMITS } from '../events.js';
 import { IMPORT_DEFAULT_BACKEND, importNotes, importedHeader } from './import/source.js';

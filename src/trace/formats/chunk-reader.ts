@@ -9,7 +9,7 @@
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 
 /** Bytes read per fs.readSync call. */
 export const CHUNK_BYTES = 1 << 20;

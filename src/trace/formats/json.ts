@@ -19,7 +19,7 @@
  * the events array is rejected when it is reached.
  */
 
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import type { TraceHeader } from '../events.js';
 import { validateHeader } from '../validate.js';
 import { flatEnd, flatNewlines, NOT_FLAT, parseFlat, Templates } from './flat-parse.js';

@@ -10,7 +10,7 @@
  * Memory therefore does not grow with the trace.
  */
 
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import type { TraceHeader } from '../events.js';
 import { validateHeader } from '../validate.js';
 import { flatEnd, flatNewlines, NOT_FLAT, parseFlat, Templates } from './flat-parse.js';

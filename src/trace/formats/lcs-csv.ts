@@ -19,7 +19,7 @@
  * Blank lines are skipped; gzip is inflated on the fly.
  */
 
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import type { Fail, IdPolicy } from './import/ids.js';
 import { LineCursor, parseDecimal, parseUint } from './import/lines.js';
 import type { OptionReader } from './import/options.js';

@@ -11,7 +11,7 @@
  * Internal to src/trace/formats.
  */
 
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import type { EventLocation, LocatedEvent, TraceHeader, TraceSource } from '../events.js';
 import { validateEvent } from '../validate.js';
 

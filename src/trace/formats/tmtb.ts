@@ -37,7 +37,7 @@
  */
 
 import { closeSync, readSync, writeSync } from 'node:fs';
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import {
   EVENT_OPS, LIMITS, type DataSpec, type EventLocation, type EventOp, type LocatedEvent, type ParamMap, type ParamValue,
   type TraceEvent, type TraceHeader, type TraceSource,

@@ -13,7 +13,7 @@
  * is an error unless `unknown-op=read|skip`. Block addressing by default.
  */
 
-import { UsageError } from '../../sim/errors.js';
+import { UsageError } from '../../errors.js';
 import { BinaryCursor } from './import/binary-cursor.js';
 import type { IdPolicy } from './import/ids.js';
 import type { OptionReader } from './import/options.js';

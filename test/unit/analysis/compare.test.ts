@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { compareEntries, entriesOf, parseTolerances, type Entries } from '../../../src/analysis/compare.js';
 import { run } from '../../../src/api.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const base: Entries = new Map([
   ['a', { compression_ratio: 2.0, frontswap_load_hit: 0.9, energy_uj: 1000, lost: 0 }],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParamSpec } from '../../../src/backends/backend.js';
 import { checkRuntimeParam, coerceParam, paramSpec, resolveParams } from '../../../src/backends/params.js';
 import { BACKENDS, backendNames, getBackendFactory } from '../../../src/backends/registry.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const SPECS: readonly ParamSpec[] = [
   { name: 'flag', type: 'bool', default: false, runtime: false, doc: '' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RamsterBackend, ramsterFactory, RAMSTER_PARAMS } from '../../../src/backends/ramster.js';
 import { R2NET_MSG_HDR, RAMSTER_REQ_HDR } from '../../../src/backends/ramster/network.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 import { out, pageOf } from '../../helpers/env-double.js';
 import { NET_LATENCY_NS, RamsterEnv, s, type EnvDoubleOptions as RamsterEnvOptions } from '../../helpers/env-double.js';

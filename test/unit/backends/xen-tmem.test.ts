@@ -10,7 +10,7 @@ import {
 } from '../../../src/backends/xen-tmem.js';
 import { resolveParams } from '../../../src/backends/params.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 import { XenEnv, out, xpage, type XenEnvOptions } from '../../helpers/env-double.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZcacheBackend, zcacheFactory, frontswapOid } from '../../../src/backends/zcache.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { PAGE_SIZE, makeDesc, Cls } from '../../../src/content/page.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 import { EnvDouble, DEFAULT_CLEN, out, pageOf, zeroPage, type EnvDoubleOptions } from '../../helpers/env-double.js';

@@ -3,7 +3,7 @@ import { ZswapBackend, ZSWAP_PARAMS, zswapFactory, type ZswapEra } from '../../.
 import { resolveParams } from '../../../src/backends/params.js';
 import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { PAGE_SIZE, type Page } from '../../../src/content/page.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
 import { ZswapEnv, filledPage, out, pageOf, patternPage, zeroPage, type FakeCompressor } from '../../helpers/env-double.js';
 

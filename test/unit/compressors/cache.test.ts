@@ -3,7 +3,7 @@ import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import type { Compressed, Compressor } from '../../../src/compressors/compressor.js';
 import { ContentSource } from '../../../src/content/source.js';
 import { PAGE_SIZE, type Page } from '../../../src/content/page.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {

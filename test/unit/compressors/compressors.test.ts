@@ -4,7 +4,7 @@ import { COMPRESSORS, compressorNames, createCompressor } from '../../../src/com
 import { CONTENT_CLASSES } from '../../../src/content/classes.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { mixSeed } from '../../../src/content/rng.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {

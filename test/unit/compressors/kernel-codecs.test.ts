@@ -4,7 +4,7 @@ import { COMPRESSORS, compressorNames, createCompressor } from '../../../src/com
 import { zstdFrameContentSize } from '../../../src/compressors/zstd.js';
 import { ContentSource } from '../../../src/content/source.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { InvariantError } from '../../../src/sim/errors.js';
+import { InvariantError } from '../../../src/errors.js';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Corpus } from '../../../src/content/corpus.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 let dir: string;
 let file: string;

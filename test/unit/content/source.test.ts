@@ -7,7 +7,7 @@ import { CONTENT_CLASSES } from '../../../src/content/classes.js';
 import { Corpus } from '../../../src/content/corpus.js';
 import { Cls, MAX_SEED, PAGE_SIZE, descClass, descSeed, makeDesc } from '../../../src/content/page.js';
 import { hashPage } from '../../../src/content/hash.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {

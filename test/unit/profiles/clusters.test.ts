@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { getProfile } from '../../../src/profiles/registry.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { tmemsim } from '../../helpers/cli.js';
 
 describe('NAME:CLUSTER', () => {

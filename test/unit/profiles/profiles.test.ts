@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, getProfile, profileNames } from '../../../src/profiles/registry.js';
 import { COMPRESSORS } from '../../../src/compressors/registry.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 /** Every { value, source } in a profile, with its path. */
 function sourced(v: unknown, path: string, out: [string, unknown][]): [string, unknown][] {

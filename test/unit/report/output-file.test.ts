@@ -113,7 +113,7 @@ describe('output files', () => {
   });
 
   it('a document larger than the cap is refused without reading it whole', async () => {
-    const { readDocumentText } = await import('../../../src/sim/errors.js');
+    const { readDocumentText } = await import('../../../src/errors.js');
     const p = path.join(dir, 'big.json');
     fs.writeFileSync(p, ' '.repeat(2000));
     expect(() => readDocumentText(p, undefined, 1000)).toThrow(/more than the 1000 a document may have/);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { EVENT_OPS } from '../../../src/trace/events.js';
 import { openTrace } from '../../../src/trace/reader.js';
 import { drainError, HEADER, tempDir, thrown, toJsonDoc, toJsonl } from './helpers.js';

@@ -14,7 +14,7 @@ import { openTrace } from '../../../src/trace/reader.js';
 import { run } from '../../../src/api.js';
 import { ContentSource } from '../../../src/content/source.js';
 import { createCompressor } from '../../../src/compressors/registry.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import type { DataSpec, TraceEvent } from '../../../src/trace/events.js';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-gen-'));

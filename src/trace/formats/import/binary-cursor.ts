@@ -3,7 +3,7 @@
  * and errors located by record ("record 7: ...", records numbered from 0).
  */
 
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import type { Fail } from './ids.js';
 import { RecordCursor } from './records.js';
 import type { Request } from './source.js';

@@ -15,7 +15,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Gunzip } from 'fflate';
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import { ChunkReader, CHUNK_BYTES, makeRoom, openFile } from '../chunk-reader.js';
 
 export interface ByteWindow {

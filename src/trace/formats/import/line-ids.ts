@@ -5,7 +5,7 @@
  * lines of the LIRS traces.
  */
 
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import type { IdPolicy } from './ids.js';
 import { LineCursor } from './lines.js';
 import type { Request, RequestCursor } from './source.js';

@@ -8,7 +8,7 @@
  * order mark at the start is skipped.
  */
 
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import { bomLength, MAX_VALUE_BYTES } from '../chunk-reader.js';
 import { openBytes, type ByteWindow, type GzipDetect } from './bytes.js';
 

@@ -4,7 +4,7 @@
  * source of page-cache reads and writes. See docs/importers.md.
  */
 
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import { CSV_FORMAT } from '../lcs-csv.js';
 import { TXT_FORMAT } from '../lcs-txt.js';
 import { ORACLE_GENERAL_FORMAT } from '../oracle-general.js';

@@ -9,7 +9,7 @@
  * libCacheSim's `-t` does ("time-col=2,obj-id-col=5,delimiter=,").
  */
 
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 
 /** Format options as given: key → value. */
 export type FormatOptions = Readonly<Record<string, string | number | boolean>>;

@@ -5,7 +5,7 @@
  * `record 113872 is truncated (20 of 24 bytes)` (records are numbered from 0).
  */
 
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import { openBytes, type ByteWindow } from './bytes.js';
 
 export class RecordCursor {

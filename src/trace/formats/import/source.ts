@@ -21,7 +21,7 @@
  */
 
 import { basename } from 'node:path';
-import { UsageError } from '../../../sim/errors.js';
+import { UsageError } from '../../../errors.js';
 import type { EventLocation, FileEvent, LocatedEvent, TraceHeader } from '../../events.js';
 import { validateHeader } from '../../validate.js';
 import { asyncEvents, type SyncTraceSource } from '../text-source.js';
