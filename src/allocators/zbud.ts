@@ -5,7 +5,7 @@
  * Kernel source and era: TL:mm/zbud.c of 3.11–6.4 (the LRU and
  * zbud_reclaim_page lived in zbud until 6.5 moved the LRU into zswap; zbud
  * was removed in 6.15). This is zswap's zbud, not zcache2's (see
- * zcache-zbud.ts): the header lives in the page, so only 63 chunks are usable.
+ * backends/zcache/zbud.ts): the header lives in the page, so only 63 chunks are usable.
  *
  * Density rule:
  *   chunk = 64 B; chunk 0 holds the header; NCHUNKS = 63 usable chunks

@@ -4,9 +4,9 @@
  */
 
 import type { BackendFactory } from './backend.js';
-import { ramsterFactory } from './ramster.js';
-import { xenTmemFactory } from './xen-tmem.js';
-import { zcacheFactory } from './zcache.js';
+import { ramsterFactory } from './ramster/ramster.js';
+import { xenTmemFactory } from './xen-tmem/xen-tmem.js';
+import { zcacheFactory } from './zcache/zcache.js';
 import { zswapFactory } from './zswap.js';
 import { UsageError, acceptedList } from '../errors.js';
 

@@ -26,7 +26,7 @@ import type { ParamMap } from '../params.js';
 import { InvariantError } from '../../errors.js';
 import type { WorkItem } from '../../sim/workqueue.js';
 import { TMEM_POOL_PERSIST } from '../../tmem/tmem.js';
-import { ZcacheBackend } from '../zcache.js';
+import { ZcacheBackend } from '../zcache/zcache.js';
 
 /** The peer's CPU and devices are not the local machine's: nothing is priced. */
 const UNPRICED: CostModel = {

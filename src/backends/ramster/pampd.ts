@@ -7,8 +7,8 @@
  * like any other pampd; zcache recognises it through its remote pamops.
  */
 
-import { Zbud } from '../../allocators/zcache-zbud.js';
-import { LOCAL_CLIENT } from '../zcache.js';
+import { Zbud } from '../zcache/zbud.js';
+import { LOCAL_CLIENT } from '../zcache/zcache.js';
 
 export class RemotePampd extends Zbud {
   /**

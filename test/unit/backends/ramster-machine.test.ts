@@ -8,7 +8,7 @@
 import { testMachine } from '../../helpers/machine.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ramsterFactory, type RamsterBackend } from '../../../src/backends/ramster.js';
+import { ramsterFactory, type RamsterBackend } from '../../../src/backends/ramster/ramster.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { Rng } from '../../../src/content/rng.js';
 import { Machine } from '../../../src/sim/machine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RamsterBackend, ramsterFactory, RAMSTER_PARAMS } from '../../../src/backends/ramster.js';
+import { RamsterBackend, ramsterFactory, RAMSTER_PARAMS } from '../../../src/backends/ramster/ramster.js';
 import { R2NET_MSG_HDR, RAMSTER_REQ_HDR } from '../../../src/backends/ramster/network.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/errors.js';

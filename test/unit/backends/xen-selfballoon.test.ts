@@ -4,8 +4,8 @@ import {
   mb2pages,
   selfballoonFloor,
   type SelfballoonConfig,
-} from '../../../src/backends/xen-selfballoon.js';
-import { XenTmemBackend } from '../../../src/backends/xen-tmem.js';
+} from '../../../src/backends/xen-tmem/selfballoon.js';
+import { XenTmemBackend } from '../../../src/backends/xen-tmem/xen-tmem.js';
 import { XenEnv, type XenEnvOptions } from '../../helpers/env-double.js';
 
 const S = 1e9;

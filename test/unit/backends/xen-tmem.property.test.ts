@@ -11,7 +11,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { XenTmemBackend } from '../../../src/backends/xen-tmem.js';
+import { XenTmemBackend } from '../../../src/backends/xen-tmem/xen-tmem.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { XenEnv, out, xpage } from '../../helpers/env-double.js';
 

@@ -7,7 +7,7 @@ import {
   xenFrontswapIndex,
   xenFrontswapOid,
   xenTmemFactory,
-} from '../../../src/backends/xen-tmem.js';
+} from '../../../src/backends/xen-tmem/xen-tmem.js';
 import { resolveParams } from '../../../src/backends/params.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/errors.js';

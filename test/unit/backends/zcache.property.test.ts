@@ -6,9 +6,9 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZcacheBackend } from '../../../src/backends/zcache.js';
+import { ZcacheBackend } from '../../../src/backends/zcache/zcache.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
-import { TMEM_HANDLE_SIZE } from '../../../src/allocators/zcache-zbud.js';
+import { TMEM_HANDLE_SIZE } from '../../../src/backends/zcache/zbud.js';
 import { EnvDouble, out, pageOf, zeroPage } from '../../helpers/env-double.js';
 
 /** Compressed sizes: 0 = a zero page; the rest straddle every threshold. */

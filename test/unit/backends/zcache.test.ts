@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZcacheBackend, zcacheFactory, frontswapOid } from '../../../src/backends/zcache.js';
+import { ZcacheBackend, zcacheFactory, frontswapOid } from '../../../src/backends/zcache/zcache.js';
 import { UsageError } from '../../../src/errors.js';
 import { PAGE_SIZE, makeDesc, Cls } from '../../../src/content/page.js';
 import type { ParamMap } from '../../../src/trace/events.js';

@@ -3,7 +3,7 @@
  * hypervisor's transcendent memory (xen-project/xen xen/common/tmem.c and
  * xen/include/xen/tmem_xen.h, Xen 4.2–4.3 era, compression and dedup off as
  * by default), with self-ballooning and frontswap self-shrinking
- * (TL:drivers/xen/xen-selfballoon.c, see xen-selfballoon.ts).
+ * (TL:drivers/xen/xen-selfballoon.c, see selfballoon.ts).
  *
  * Kernel era: the Linux 3.8–3.10 shim (module parameters cleancache,
  * frontswap, selfballooning, selfshrinking; xen_selfballoon_init(bool, bool)).
@@ -81,7 +81,7 @@
  * - An oid is oid[0] only (the inode number for cleancache; the kernel's
  *   filekey may be an exportfs file handle).
  * - Self-ballooning changes the guest's RAM size only (env.setTotalram); the
- *   balloon driver's page movement is not modelled (see xen-selfballoon.ts).
+ *   balloon driver's page movement is not modelled (see selfballoon.ts).
  */
 
 import type {
@@ -91,17 +91,17 @@ import type {
   CleancacheOps,
   FrontswapOps,
   ParamSpec,
-} from './backend.js';
-import { checkRuntimeParam, resolveParams } from './params.js';
-import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
-import type { ParamMap, ParamValue } from './params.js';
-import { TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../tmem/tmem.js';
+} from '../backend.js';
+import { checkRuntimeParam, resolveParams } from '../params.js';
+import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
+import type { ParamMap, ParamValue } from '../params.js';
+import { TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   SELFBALLOON_SYSFS_PARAMS,
   XenSelfballoon,
   type SelfballoonOptions,
   type TimelinePoint,
-} from './xen-selfballoon.js';
+} from './selfballoon.js';
 
 export const XEN_TMEM_NAME = 'xen-tmem';
 

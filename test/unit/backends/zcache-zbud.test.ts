@@ -9,7 +9,7 @@ import {
   zbudChunksForClen,
   zbudSizeToChunks,
   type ZbudEvictHost,
-} from '../../../src/allocators/zcache-zbud.js';
+} from '../../../src/backends/zcache/zbud.js';
 
 /** A host that records evict flushes and frees the buds like zcache would. */
 class Host implements ZbudEvictHost {

@@ -86,19 +86,19 @@ import type {
   CleancacheOps,
   FrontswapOps,
   ParamSpec,
-} from './backend.js';
-import { checkRuntimeParam, resolveParams } from './params.js';
-import type { Compressed, Compressor } from '../compressors/compressor.js';
-import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../content/page.js';
-import { UsageError } from '../errors.js';
-import type { ParamMap, ParamValue } from './params.js';
-import { TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../tmem/tmem.js';
+} from '../backend.js';
+import { checkRuntimeParam, resolveParams } from '../params.js';
+import type { Compressed, Compressor } from '../../compressors/compressor.js';
+import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../../content/page.js';
+import { UsageError } from '../../errors.js';
+import type { ParamMap, ParamValue } from '../params.js';
+import { TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   ZBUD_MAX_BUDDY_SIZE,
   Zbud,
   ZcacheZbud,
   type ZbudEvictHost,
-} from '../allocators/zcache-zbud.js';
+} from './zbud.js';
 
 export const ZCACHE_NAME = 'zcache';
 
@@ -294,7 +294,7 @@ export interface ZcacheOptions {
    */
   keepOldCopyOnFailedPut?: boolean;
   /**
-   * RAMster's remote pampds (backends/ramster.ts): with these pamops a pampd
+   * RAMster's remote pampds (backends/ramster/ramster.ts): with these pamops a pampd
    * in tmem may stand for a page held by another node. Absent for zcache.
    */
   remote?: ZcacheRemotePamOps;
@@ -304,7 +304,7 @@ export interface ZcacheOptions {
  * The pamops RAMster adds to zcache (ramster_register_pamops and the remote
  * branch of zcache_pampd_free), as tmemsim hooks: zcache asks is_remote on a
  * get (tmem_get's CONFIG_RAMSTER branch) and on every pampd free. A tmemsim
- * addition for backends/ramster.ts; without it zcache is unchanged.
+ * addition for backends/ramster/ramster.ts; without it zcache is unchanged.
  */
 export interface ZcacheRemotePamOps {
   /** pamops.is_remote. */
@@ -737,7 +737,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
   /**
    * zcache_put_page with raw=true (RAMster's remote put handler on the node
    * that receives a foreign page): store already-compressed data without
-   * compressing it again. True iff stored. A tmemsim addition for ramster.ts.
+   * compressing it again. True iff stored. A tmemsim addition for ramster/ramster.ts.
    */
   putRaw(poolId: number, oid: number, index: number, data: Compressed, clen: number, tag: number): boolean {
     const pool = this.poolById(poolId);
@@ -767,7 +767,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
    * `rejectRules` false (RAMster's repatriate preload, data == NULL in the
    * kernel) the persistent reject rules are skipped. The zbud stays
    * unevictable until zbud.createFinish. Null on failure. A tmemsim addition
-   * for ramster.ts; zero-filled detection does not apply to raw data.
+   * for ramster/ramster.ts; zero-filled detection does not apply to raw data.
    */
   createRaw(
     pool: TmemPool<Zbud>,

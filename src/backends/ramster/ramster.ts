@@ -128,8 +128,8 @@
  *   message (meter.net), and the decompression of a fetched page.
  */
 
-import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, ParamSpec } from './backend.js';
-import { checkRuntimeParam, resolveParams } from './params.js';
+import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, ParamSpec } from '../backend.js';
+import { checkRuntimeParam, resolveParams } from '../params.js';
 import {
   SWIZ_MASK,
   TMEM_OP_CYCLES,
@@ -137,16 +137,16 @@ import {
   ZcacheBackend,
   frontswapOid,
   type ZcacheRemotePamOps,
-} from './zcache.js';
-import { Link, RemoteNode, type Zpage } from './ramster/node.js';
-import { R2net, R2NET_MSG_HDR, RAMSTER_REQ_HDR } from './ramster/network.js';
-import { RemotePampd, isRemotePampd } from './ramster/pampd.js';
-import { RamsterSelfshrink } from './ramster/selfshrink.js';
-import type { Zbud, ZbudPage } from '../allocators/zcache-zbud.js';
-import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
-import { UsageError } from '../errors.js';
-import type { ParamMap, ParamValue } from './params.js';
-import { tmemGetFrees, type TmemPool } from '../tmem/tmem.js';
+} from '../zcache/zcache.js';
+import { Link, RemoteNode, type Zpage } from './node.js';
+import { R2net, R2NET_MSG_HDR, RAMSTER_REQ_HDR } from './network.js';
+import { RemotePampd, isRemotePampd } from './pampd.js';
+import { RamsterSelfshrink } from './selfshrink.js';
+import type { Zbud, ZbudPage } from '../zcache/zbud.js';
+import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
+import { UsageError } from '../../errors.js';
+import type { ParamMap, ParamValue } from '../params.js';
+import { tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
 
 export const RAMSTER_NAME = 'ramster';
 /** MANUAL_NODES: nodes a RAMster cluster may have. */

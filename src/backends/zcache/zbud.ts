@@ -33,8 +33,8 @@
  * compressor's output object instead of copying it into the pageframe).
  */
 
-import type { Compressed } from '../compressors/compressor.js';
-import { PAGE_SIZE } from '../content/page.js';
+import type { Compressed } from '../../compressors/compressor.js';
+import { PAGE_SIZE } from '../../content/page.js';
 
 export const ZBUD_CHUNK_SHIFT = 6;
 export const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;

@@ -64,9 +64,9 @@
  * - Module unload is not modelled (the kernel module could not unload either).
  */
 
-import type { BackendEnv, ParamSpec } from './backend.js';
-import { UsageError } from '../errors.js';
-import type { ParamValue } from './params.js';
+import type { BackendEnv, ParamSpec } from '../backend.js';
+import { UsageError } from '../../errors.js';
+import type { ParamValue } from '../params.js';
 
 /** What the worker needs of the simulated machine. */
 export type SelfballoonEnv = Pick<BackendEnv, 'now' | 'frontswapCurrPages' | 'frontswapShrink' | 'vm' | 'setTotalram'>;
