@@ -55,6 +55,22 @@ export function isProfilePath(arg: string): boolean {
   }
 }
 
+interface Bounds {
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+}
+
+/** A number's bounds as the schema gives them: `a number > 0 and <= 10000`. */
+export function boundsOf(b: Bounds): string {
+  const n = (x: number): string => (Math.abs(x) >= 1e4 ? x.toExponential().replace('e+', 'e') : String(x));
+  const parts: string[] = [];
+  if (b.exclusiveMinimum !== undefined) parts.push(`> ${n(b.exclusiveMinimum)}`);
+  if (b.minimum !== undefined) parts.push(`>= ${n(b.minimum)}`);
+  if (b.maximum !== undefined) parts.push(`<= ${n(b.maximum)}`);
+  return `a number ${parts.join(' and ')}`;
+}
+
 /** What the error at `e` accepts, read off the schema node ajv reports. */
 function accepted(e: ErrorObject): string | undefined {
   const p = e.params as Record<string, unknown>;
@@ -70,9 +86,9 @@ function accepted(e: ErrorObject): string | undefined {
     case 'type':
       return `a ${String(p['type'])}`;
     case 'exclusiveMinimum':
-      return `a number > ${String(p['limit'])}`;
     case 'minimum':
-      return `a number >= ${String(p['limit'])}`;
+    case 'maximum':
+      return boundsOf(e.parentSchema as Bounds);
     case 'required':
       return undefined;
     case 'pattern':
@@ -151,6 +167,9 @@ export function profileFromDocument(doc: unknown, file: string): FileProfile {
   };
   if (ext !== undefined) p.extends = ext as string;
   if (calibration !== undefined) p.calibration = calibration as Calibration;
+  // Complete after `extends` is resolved: the merged profile, as a document without
+  // `extends`, must give every constant in its bounds (the built-ins do; this keeps it so).
+  if (base && !v(profileDocument(p))) throw schemaError(file, v.errors);
   return p;
 }
 

@@ -67,7 +67,7 @@ describe('profile files', () => {
 
   it('names the file, the JSON pointer of the bad field and what is accepted', () => {
     let e = errorOf({ ...head, extends: 'ssd', cpu: { hz: { value: -1, source: '[I] x' } } });
-    expect(e.message).toBe("p.json, field '/cpu/hz/value': invalid value -1 (accepted: a number > 0)");
+    expect(e.message).toBe("p.json, field '/cpu/hz/value': invalid value -1 (accepted: a number >= 1e6 and <= 1e11)");
     e = errorOf({ ...head, extends: 'ssd', storage: { readLatencyUS: { value: 1, source: '[I] x' } } });
     expect(e.where.field).toBe('/storage/readLatencyUS');
     expect(e.accepted).toContain('readLatencyUs');
