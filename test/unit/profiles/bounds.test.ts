@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundsOf, profileDocument, profileFromDocument } from '../../../src/profiles/file.js';
 import { getProfile } from '../../../src/profiles/registry.js';
-import { UsageError } from '../../../src/sim/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { expectOneLineError, tmemsim } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/files.js';
 
