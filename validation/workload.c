@@ -21,7 +21,7 @@
  *                        K calls read one word of each page A..B-1 in order
  *   mark:NAME            print "@@mark NAME" then every counter (see mark())
  *
- * Page contents (the same generator is src/content/vmix.ts; a test compares
+ * Page contents (the same generator is src/content/classes/vmix.ts; a test compares
  * them byte for byte): key = pagekey(seed, gen, page); a mulberry32 stream
  * seeded with key draws r = next() % 100:
  *   r <  10  zero page

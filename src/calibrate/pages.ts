@@ -1,7 +1,7 @@
 /** The pages tmemsim calibrate times: N pages of a corpus file, or seeded generated text, code and heap pages. */
 
 import { Corpus } from '../content/corpus.js';
-import { CONTENT_CLASSES } from '../content/classes.js';
+import { CONTENT_CLASSES } from '../content/classes/registry.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { Rng } from '../content/rng.js';
 

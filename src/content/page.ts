@@ -21,7 +21,7 @@ export const enum Cls {
   Heap = 5,
   Corpus = 6,
   Inline = 7,
-  /** The kernel validation workload's page mix (vmix.ts); bytes independent of the run seed. */
+  /** The kernel validation workload's page mix (classes/vmix.ts); bytes independent of the run seed. */
   Vmix = 8,
 }
 

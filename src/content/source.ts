@@ -11,7 +11,7 @@
  */
 
 import { CLASS_NAMES, Cls, MAX_SEED, PAGE_SIZE, makeDesc, descClass, descSeed, type Page } from './page.js';
-import { CONTENT_CLASSES } from './classes.js';
+import { CONTENT_CLASSES } from './classes/registry.js';
 import type { Corpus } from './corpus.js';
 import { hashPage } from './hash.js';
 import { Rng, mixSeed } from './rng.js';

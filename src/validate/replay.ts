@@ -20,7 +20,7 @@
  */
 
 import type { ZswapEra } from '../backends/zswap.js';
-import { pageKey } from '../content/vmix.js';
+import { pageKey } from '../content/classes/vmix.js';
 import { Mulberry32 } from '../content/rng.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { COMPRESSORS, compressorNames, createCompressor } from '../../../src/compressors/registry.js';
-import { CONTENT_CLASSES } from '../../../src/content/classes.js';
+import { CONTENT_CLASSES } from '../../../src/content/classes/registry.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { mixSeed } from '../../../src/content/rng.js';
 import { UsageError } from '../../../src/errors.js';

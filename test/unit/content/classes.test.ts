@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compress } from 'lz4-wasm-nodejs';
 import { deflateSync } from 'fflate';
-import { CONTENT_CLASSES } from '../../../src/content/classes.js';
+import { CONTENT_CLASSES } from '../../../src/content/classes/registry.js';
 import { CLASS_NAMES, PAGE_SIZE } from '../../../src/content/page.js';
 import { mixSeed } from '../../../src/content/rng.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentSource, withWhere } from '../../../src/content/source.js';
-import { CONTENT_CLASSES } from '../../../src/content/classes.js';
+import { CONTENT_CLASSES } from '../../../src/content/classes/registry.js';
 import { Corpus } from '../../../src/content/corpus.js';
 import { Cls, MAX_SEED, PAGE_SIZE, descClass, descSeed, makeDesc } from '../../../src/content/page.js';
 import { hashPage } from '../../../src/content/hash.js';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fillVmix, pageKey } from '../../../src/content/vmix.js';
+import { fillVmix, pageKey } from '../../../src/content/classes/vmix.js';
 import { Mulberry32 } from '../../../src/content/rng.js';
 import { ContentSource } from '../../../src/content/source.js';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageKey } from '../../../src/content/vmix.js';
+import { pageKey } from '../../../src/content/classes/vmix.js';
 import { Mulberry32 } from '../../../src/content/rng.js';
 import { eventsOf, headerOf } from '../../../src/validate/replay.js';
 import { readReference } from '../../../src/validate/reference.js';

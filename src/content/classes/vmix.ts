@@ -17,8 +17,9 @@
  * dump (and with committed hashes of it where no C compiler is at hand).
  */
 
-import { PAGE_SIZE } from './page.js';
-import { fmix32, Mulberry32 } from './rng.js';
+import { Cls, PAGE_SIZE } from '../page.js';
+import { fmix32, Mulberry32 } from '../rng.js';
+import type { ContentClass } from './common.js';
 
 export type VmixClass = 'zero' | 'same' | 'text' | 'random';
 
@@ -84,3 +85,9 @@ export function fillVmix(key: number, dst: Uint8Array): VmixClass {
   }
   return 'random';
 }
+
+export const vmixClass: ContentClass = {
+  name: 'vmix', code: Cls.Vmix, runSeedIndependent: true,
+  description: 'the kernel validation workload\'s mix (validation/workload.c): zero, same-filled, text-like, random; bytes of key = seed, independent of the run seed',
+  fill: (key, dst) => void fillVmix(key, dst),
+};
