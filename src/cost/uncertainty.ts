@@ -260,3 +260,45 @@ export function uncertaintyOf(backend: PassSummary, baseline: PassSummary, p: Pr
     sign_uncertain: lo[0]! < 0 && hi[0]! > 0,
   };
 }
+
+/** Seeded corners and seeded interior points of a sweep's shared sample (besides each constant's two ends). */
+export const SWEEP_SAMPLES = 32;
+
+/**
+ * The constants every configuration of a sweep group (one workload on one
+ * profile) shares: every ranged constant of `p` and a factor on each codec's
+ * cycles (`codecs.NAME`, one per codec with a range, by name), in a fixed order.
+ * A configuration's pricing uses its own codec's factor and ignores the others.
+ */
+export function sharedConstants(p: Profile): Constant[] {
+  const out = constantsOf(p, null);
+  for (const name of Object.keys(p.codecs).sort()) {
+    const c = p.codecs[name]!;
+    if (c.range) out.push({ path: `codecs.${name}`, value: 1, range: c.range, source: c.source });
+  }
+  return out;
+}
+
+/**
+ * The points of the ranges a sweep group's configurations are all priced at,
+ * the same for each (so their energies compare point by point: the constants
+ * are one machine's): each constant alone at the low and then the high end of
+ * its range (the others at their values), then SWEEP_SAMPLES seeded corners and
+ * SWEEP_SAMPLES seeded interior points of the box of ranges. Deterministic in `seed`.
+ */
+export function samplePoints(constants: readonly Constant[], seed: number): Map<string, number>[] {
+  const out: Map<string, number>[] = [];
+  for (const c of constants) {
+    out.push(new Map([[c.path, c.range.lo]]));
+    out.push(new Map([[c.path, c.range.hi]]));
+  }
+  const r = rng(seed);
+  for (let k = 0; k < SWEEP_SAMPLES; k++) out.push(new Map(constants.map((c) => [c.path, r() < 0.5 ? c.range.lo : c.range.hi])));
+  for (let k = 0; k < SWEEP_SAMPLES; k++) out.push(new Map(constants.map((c) => [c.path, c.range.lo + r() * (c.range.hi - c.range.lo)])));
+  return out;
+}
+
+/** A pass's total energy (µJ) at each point of `points` (see samplePoints), priced as reprice() prices it. */
+export function energyAtPoints(s: PassSummary, p: Profile, points: readonly ReadonlyMap<string, number>[], compressor: string | null): number[] {
+  return points.map((v) => priceUnder(s, p, withValues(p, v), codecFactor(v, compressor)).energy.total_uj);
+}

@@ -1,6 +1,7 @@
 /**
  * A sweep's document as a table (one row per configuration, then per
- * workload × profile the frontiers and break-even), CSV (one row per
+ * workload × profile the frontiers and break-even, and where either is within
+ * the uncertainty of the profile's ranges), CSV (one row per
  * configuration, every metric a column) or JSON (the document itself).
  */
 
@@ -45,8 +46,15 @@ export function renderSweepTable(s: SweepResult, o: TextOptions = {}): string {
     out.push(fitTable({ head: COLUMNS.map((c) => c.head), rows: rows.map((r) => COLUMNS.map((c) => c.cell(r))), align: COLUMNS.map((_, i) => (i < 4 ? 'left' : 'right')), keys: [0, 1, 2, 3], width }));
     const lat = g.latency_metric === 'swap_in_mean_ns' ? 'mean swap-in latency' : g.latency_metric === 'pagecache_miss_mean_ns' ? 'mean page-cache-miss latency' : null;
     out.push(lat ? `frontier (E) energy vs ${lat}: ${g.frontier_energy_latency.join(', ') || '-'}` : 'frontier (E) energy vs mean latency: no latency figures in these passes');
+    for (const f of g.frontier_uncertain) {
+      out.push(f.on_frontier
+        ? `frontier (E) membership not robust: ${f.id} is dominated within the profile's ranges${f.within.length > 0 ? ` (within the interval of ${f.within.join(', ')})` : ''}`
+        : `frontier (E) membership not robust: ${f.id} joins the frontier within the profile's ranges${f.within.length > 0 ? ` (within the interval of ${f.within.join(', ')})` : ''}`);
+    }
+    if (g.latency_metric && g.best_energy_robust !== null && g.frontier_uncertain.length === 0) out.push("frontier (E) is the same at every sampled point of the profile's ranges");
     out.push(`frontier (C) CPU vs memory saved: ${g.frontier_cpu_memory.join(', ') || '-'}`);
-    out.push(`${g.saving} of ${g.configs} configurations save energy over the baseline; least energy: ${g.best_energy ?? '-'}`);
+    const robust = g.best_energy_robust === null ? '' : g.best_energy_robust ? " (least at every sampled point of the profile's ranges too)" : ` (not robust: within the interval of ${g.best_energy_rivals.join(', ')}, which use less at some sampled point)`;
+    out.push(`${g.saving} of ${g.configs} configurations save energy over the baseline; least energy: ${g.best_energy ?? '-'}${robust}`);
     for (const line of g.break_even) out.push(`break-even: ${line}`);
   }
   out.push('', `oracle: ${s.verdict.stale} stale, ${s.verdict.lost} lost pages over all configurations`);

@@ -7,12 +7,14 @@
  */
 
 import { metricsOf, roundMetrics, type Metrics } from '../analysis/metrics.js';
+import { energyAtPoints, samplePoints, sharedConstants, uncertaintyOf, type Interval } from '../cost/uncertainty.js';
+import { round } from '../report/model.js';
 import type { Series } from '../sim/sampler.js';
 import { UsageError } from '../errors.js';
 import { compareConfigs, configId, expandGrid, shardOf, type Shard, type SweepConfig, type SweepGrid } from './grid.js';
 import { paretoFront } from './pareto.js';
 import { runTasks, type Progress } from './pool.js';
-import type { SweepTask } from './task.js';
+import type { SweepTask, TaskResult } from './task.js';
 import * as os from 'node:os';
 
 /**
@@ -20,8 +22,11 @@ import * as os from 'node:os';
  * pagecache_miss_p50_ns, base_swap_in_mean_ns, base_pagecache_miss_mean_ns;
  * the energy-latency frontier ranks by mean latency (it was p99, which is the
  * device read time in nearly every configuration).
+ * 3: rows gain `uncertainty` (the saving over the profile's ranges and the
+ * energy at the group's shared sample of them); groups gain
+ * `frontier_uncertain`, `best_energy_robust` and `best_energy_rivals`.
  */
-export const SWEEP_FORMAT = 2;
+export const SWEEP_FORMAT = 3;
 
 export interface SweepRow extends SweepConfig {
   id: string;
@@ -30,6 +35,33 @@ export interface SweepRow extends SweepConfig {
   /** On the CPU vs memory-saved frontier of its workload and profile. */
   pareto_cpu_memory: boolean | null;
   metrics: Metrics;
+  /** The uncertainty of its energy over the profile's ranges (src/cost/uncertainty.ts), or null with no baseline pass. */
+  uncertainty: RowUncertainty | null;
+}
+
+/** A sweep row's uncertainty: the run report's model, and the energy at the points its group shares. */
+export interface RowUncertainty {
+  /** Energy saved against the baseline, µJ, over every corner of the ranges and seeded points (uncertaintyOf). */
+  saving_uj: Interval;
+  energy_uj: Interval;
+  /** The constants that alone can flip the sign of the saving. */
+  sign_flipping: string[];
+  sign_uncertain: boolean;
+  /**
+   * The energy (µJ) at each point of the group's shared sample of the ranges
+   * (samplePoints over sharedConstants, seed 1): the same points for every
+   * configuration of the workload and profile, so two rows compare point by point.
+   */
+  energy_samples_uj: number[];
+}
+
+/** A configuration whose place on the energy frontier changes somewhere within the ranges. */
+export interface FrontierUncertain {
+  id: string;
+  /** On the frontier at the profile's values. */
+  on_frontier: boolean;
+  /** A member: the configurations that dominate it at some sampled point; not a member: the members that dominate it at the profile's values. */
+  within: string[];
 }
 
 /** Per workload and profile: the frontiers and the break-even statement. */
@@ -47,6 +79,12 @@ export interface SweepGroup {
   saving: number;
   /** One sentence per configuration kind, see breakEvenText(). */
   break_even: string[];
+  /** Configurations whose energy-frontier membership differs at some sampled point of the ranges (empty: robust, or no samples). */
+  frontier_uncertain: FrontierUncertain[];
+  /** best_energy uses the least energy at every sampled point too (null: no samples). */
+  best_energy_robust: boolean | null;
+  /** Configurations that use the least energy at some sampled point instead of best_energy. */
+  best_energy_rivals: string[];
 }
 
 export interface SweepResult {
@@ -104,10 +142,69 @@ export async function runSweep(grid: SweepGrid, o: SweepOptions = {}): Promise<S
     const base = bi === undefined ? null : results[bi]!;
     const units = { readEnergyUJ: r.readEnergyUJ };
     const id = configId(c);
-    rows.push({ id, ...c, pareto_energy_latency: null, pareto_cpu_memory: null, metrics: roundMetrics(metricsOf(r.summary, base?.summary ?? null, r.metricSeries, units)) });
+    const metrics = roundMetrics(metricsOf(r.summary, base?.summary ?? null, r.metricSeries, units));
+    rows.push({ id, ...c, pareto_energy_latency: null, pareto_cpu_memory: null, metrics, uncertainty: base && r.summary.backend_loaded ? rowUncertainty(r, base) : null });
     series.set(id, { backend: r.series, baseline: base?.series ?? null });
   });
   return { result: assemble(grid, rows, o.shard ?? null, all.length), series };
+}
+
+/** The uncertainty of a backend pass against its baseline, rounded as reports round (3 decimals of a µJ). */
+function rowUncertainty(r: TaskResult, base: TaskResult): RowUncertainty {
+  const u = uncertaintyOf(r.summary, base.summary, r.profile, r.compressor, 1);
+  const points = samplePoints(sharedConstants(r.profile), 1);
+  const ri = (x: Interval): Interval => ({ point: round(x.point, 3), lo: round(x.lo, 3), hi: round(x.hi, 3) });
+  return {
+    saving_uj: ri(u.saving_uj),
+    energy_uj: ri(u.backend.energy_uj),
+    sign_flipping: u.sign_flipping,
+    sign_uncertain: u.sign_uncertain,
+    energy_samples_uj: energyAtPoints(r.summary, r.profile, points, r.compressor).map((e) => round(e, 3)),
+  };
+}
+
+/**
+ * Where the energy frontier and the least-energy configuration are within
+ * the uncertainty: the frontier is found again at each point of the group's
+ * shared sample (the latency held at the point run's, as the uncertainty model
+ * holds the schedule), and a configuration whose membership changes at some
+ * point is named with the configurations it trades places with.
+ */
+function robustness(g: SweepRow[], latency: 'swap_in_mean_ns' | 'pagecache_miss_mean_ns' | null, fe: number[]): Pick<SweepGroup, 'frontier_uncertain' | 'best_energy_robust' | 'best_energy_rivals'> & { best: number } {
+  let best = -1;
+  for (let i = 0; i < g.length; i++) if (best < 0 || g[i]!.metrics.energy_uj! < g[best]!.metrics.energy_uj!) best = i;
+  const n = g[0]?.uncertainty?.energy_samples_uj.length ?? 0;
+  if (n === 0 || g.some((r) => r.uncertainty === null || r.uncertainty.energy_samples_uj.length !== n)) return { frontier_uncertain: [], best_energy_robust: null, best_energy_rivals: [], best };
+  const at = (i: number, k: number): number => g[i]!.uncertainty!.energy_samples_uj[k]!;
+  const within = g.map(() => new Set<number>());
+  const changes = g.map(() => false);
+  const rivals = new Set<number>();
+  const lat = (i: number): number | null => (latency ? g[i]!.metrics[latency] : null);
+  const dominates = (j: number, i: number, k: number): boolean => {
+    const xj = at(j, k), xi = at(i, k), yj = lat(j)!, yi = lat(i)!;
+    return xj <= xi && yj <= yi && (xj < xi || yj < yi);
+  };
+  for (let k = 0; k < n; k++) {
+    let b = 0;
+    for (let i = 1; i < g.length; i++) if (at(i, k) < at(b, k)) b = i;
+    if (b !== best && at(b, k) < at(best, k)) rivals.add(b);
+    if (!latency) continue;
+    const front = new Set(paretoFront(g.length, { value: (i) => at(i, k), minimize: true }, { value: lat, minimize: true }));
+    for (let i = 0; i < g.length; i++) {
+      if (front.has(i) === fe.includes(i)) continue;
+      changes[i] = true;
+      if (fe.includes(i)) for (let j = 0; j < g.length; j++) if (j !== i && dominates(j, i, k)) within[i]!.add(j);
+    }
+  }
+  const pointDominators = (i: number): number[] => fe.filter((j) => j !== i && lat(j)! <= lat(i)! && g[j]!.metrics.energy_uj! <= g[i]!.metrics.energy_uj!);
+  const frontier_uncertain: FrontierUncertain[] = [];
+  g.forEach((r, i) => {
+    if (!changes[i]) return;
+    const on = fe.includes(i);
+    const w = on ? [...within[i]!] : pointDominators(i);
+    frontier_uncertain.push({ id: r.id, on_frontier: on, within: w.sort((a, b) => a - b).map((j) => g[j]!.id) });
+  });
+  return { frontier_uncertain, best_energy_robust: rivals.size === 0, best_energy_rivals: [...rivals].sort((a, b) => a - b).map((j) => g[j]!.id), best };
 }
 
 /** The document of a set of rows: sorted, frontiers marked, groups and verdict computed. */
@@ -132,8 +229,8 @@ export function assemble(grid: SweepGrid, input: SweepRow[], shard: Shard | null
       r.pareto_energy_latency = latency ? fe.includes(i) : null;
       r.pareto_cpu_memory = r.metrics.mean_memory_saved_pages === null ? null : fc.includes(i);
     });
-    let best: SweepRow | null = null;
-    for (const r of g) if (best === null || r.metrics.energy_uj! < best.metrics.energy_uj!) best = r;
+    const rob = robustness(g, latency, fe);
+    const best: SweepRow | null = rob.best >= 0 ? g[rob.best]! : null;
     groups.push({
       workload: g[0]!.workload,
       profile: g[0]!.profile,
@@ -144,6 +241,9 @@ export function assemble(grid: SweepGrid, input: SweepRow[], shard: Shard | null
       best_energy: best?.id ?? null,
       saving: g.filter((r) => (r.metrics.energy_saved_uj ?? 0) > 0).length,
       break_even: best ? breakEvenText(best) : [],
+      frontier_uncertain: rob.frontier_uncertain,
+      best_energy_robust: rob.best_energy_robust,
+      best_energy_rivals: rob.best_energy_rivals,
     });
   }
   let stale = 0;
@@ -187,6 +287,13 @@ export function breakEvenText(r: SweepRow): string[] {
     const extra = m.energy_cpu_uj - m.base_energy_cpu_uj;
     const up = extra > 0 ? saves : !saves;
     out.push(`it ${saves ? 'stops saving' : 'starts saving'} when CPU energy per cycle ${up ? 'rises above' : 'falls below'} ${f2(m.breakeven_cpu_scale)}× the profile's`);
+  }
+  const u = r.uncertainty;
+  if (u) {
+    const mj = (x: number): string => (x / 1000).toFixed(3);
+    const s = u.saving_uj;
+    const flips = u.sign_flipping.length > 0 ? `; constants that can flip it alone: ${u.sign_flipping.join(', ')}` : u.sign_uncertain ? '; no constant flips it alone, only in combination' : '';
+    out.push(`over the profile's ranges the saving is ${mj(s.point)} [${mj(s.lo)} .. ${mj(s.hi)}] mJ: ${u.sign_uncertain ? 'the break-even is within the uncertainty, the sign is NOT settled' : 'the sign holds over the ranges'}${flips}`);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { resolveConfig } from '../sim/config.js';
 import { runPass, type PassSummary } from '../sim/simulate.js';
 import { Sampler, type Series } from '../sim/sampler.js';
 import type { Machine } from '../sim/machine.js';
+import type { Profile } from '../profiles/profile.js';
 import { openTrace } from '../trace/reader.js';
 import { overridesOf, type SweepConfig, type SweepGrid } from './grid.js';
 
@@ -28,6 +29,10 @@ export interface TaskResult {
   metricSeries: Series;
   /** The profile's energy of a 4 KiB read, µJ (break-even figures are stated in it). */
   readEnergyUJ: number;
+  /** The profile the pass was priced with (plain data), for the uncertainty of its figures (src/cost/uncertainty.ts). */
+  profile: Profile;
+  /** The compressor the pass's backend used (its default when the configuration names none), or null. */
+  compressor: string | null;
 }
 
 /** Points of the series the metrics are computed from: fixed, so a sweep's figures do not depend on --plot. */
@@ -51,7 +56,8 @@ export async function runTask(t: SweepTask): Promise<TaskResult> {
     },
   };
   const summary = await runPass(first, cfg, { profile: cfg.profiles[0]!, withBackend: t.kind === 'backend', variant: null, total: 0, sampler });
-  return { summary, series: plot ? plot.series : null, metricSeries: metric.series, readEnergyUJ: cfg.profiles[0]!.storage.readEnergyUJ.value };
+  const compressor = cfg.compressor ?? (cfg.factory?.compressorParam ? String(cfg.params[cfg.factory.compressorParam]) : null);
+  return { summary, series: plot ? plot.series : null, metricSeries: metric.series, readEnergyUJ: cfg.profiles[0]!.storage.readEnergyUJ.value, profile: cfg.profiles[0]!, compressor };
 }
 
 /** An error as it crosses a thread: enough to rebuild a UsageError or InvariantError. */

@@ -111,7 +111,7 @@ describe('tmemsim sweep', () => {
     const bad = path.join(dir, 'bad.json');
     fs.writeFileSync(bad, JSON.stringify({ workloads: ['workloads/xen-selfshrink.json'], compresors: ['lz4'] }));
     const shard1 = path.join(dir, 'shard1.json');
-    fs.writeFileSync(shard1, JSON.stringify({ tool: 'tmemsim', kind: 'sweep', sweep_format: 2, grid: { workloads: ['w.json'] }, shard: { index: 1, count: 2 }, configs_total: 2, rows: [], groups: [], verdict: { stale: 0, lost: 0 } }));
+    fs.writeFileSync(shard1, JSON.stringify({ tool: 'tmemsim', kind: 'sweep', sweep_format: 3, grid: { workloads: ['w.json'] }, shard: { index: 1, count: 2 }, configs_total: 2, rows: [], groups: [], verdict: { stale: 0, lost: 0 } }));
     const cases: [string[], RegExp][] = [
       [['sweep', '--file', bad], /bad\.json, field 'compresors': unknown field \(accepted: workloads, backends, compressors/],
       [['sweep', 'workloads/xen-selfshrink.json', '--backends', 'zswap', '--compressors', 'lz5'], /unknown compressor 'lz5'.*accepted: lz4/],

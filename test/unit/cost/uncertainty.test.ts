@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { energyOf } from '../../../src/cost/energy.js';
 import { zeroTotals, type CostTotals } from '../../../src/cost/meter.js';
-import { constantsOf, reprice, uncertaintyOf, withValues } from '../../../src/cost/uncertainty.js';
+import { constantsOf, energyAtPoints, reprice, samplePoints, sharedConstants, SWEEP_SAMPLES, uncertaintyOf, withValues } from '../../../src/cost/uncertainty.js';
 import * as lib from '../../../src/index.js';
 import type { Profile } from '../../../src/profiles/profile.js';
 import { getProfile } from '../../../src/profiles/registry.js';
@@ -144,5 +144,23 @@ describe('uncertainty', () => {
       expect(c.range.lo).toBeLessThanOrEqual(c.value);
       expect(c.range.hi).toBeGreaterThanOrEqual(c.value);
     }
+  });
+
+  it("a sweep's shared sample: every codec's factor, each constant's two ends first, the same points for every seed-1 caller, priced as reprice prices", () => {
+    const p = getProfile('mobile-ufs');
+    const cs = sharedConstants(p);
+    for (const name of Object.keys(p.codecs)) expect(cs.some((c) => c.path === `codecs.${name}`)).toBe(true);
+    const pts = samplePoints(cs, 1);
+    expect(pts).toHaveLength(2 * cs.length + 2 * SWEEP_SAMPLES);
+    expect([...pts[0]!]).toEqual([[cs[0]!.path, cs[0]!.range.lo]]);
+    expect([...pts[1]!]).toEqual([[cs[0]!.path, cs[0]!.range.hi]]);
+    expect(samplePoints(cs, 1)).toEqual(pts);
+    for (const m of pts) for (const c of cs) if (m.has(c.path)) expect(m.get(c.path)!).toBeGreaterThanOrEqual(c.range.lo), expect(m.get(c.path)!).toBeLessThanOrEqual(c.range.hi);
+    const s = pass({ cpuCycles: 3e6, compressCycles: 2e6, cpuNs: 1.5e6, swapReads: 10, swapReadOps: 10, dramBytes: 4e4 });
+    const e = energyAtPoints(s, p, pts, 'lz4');
+    pts.forEach((m, k) => expect(e[k]).toBeCloseTo(reprice(s, p, m, 'lz4').energy.total_uj, 6));
+    // a zstd factor does not move an lz4 pass
+    const z = cs.findIndex((c) => c.path === 'codecs.zstd');
+    expect(e[2 * z]).toBeCloseTo(reprice(s, p, new Map(), 'lz4').energy.total_uj, 6);
   });
 });
