@@ -16,7 +16,7 @@ import { CachingCompressionService } from '../compressors/cache.js';
 import { Corpus } from '../content/corpus.js';
 import { ContentSource } from '../content/source.js';
 import { costModelOf, type Profile } from '../profiles/profile.js';
-import type { EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
+import type { EventOf, EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from '../errors.js';
@@ -242,12 +242,13 @@ interface At {
   cfg: RunConfig;
 }
 
-type Handler<K extends EventOp> = (m: Machine, ev: Extract<TraceEvent, { op: K }>, at: At) => void;
+type Handler<K extends EventOp> = (m: Machine, ev: EventOf<K>, at: At) => void;
 
 /**
- * The trace dispatch: one handler per op. mm-level touches go to the memory
- * model, tmem-level ops to the frontends exactly as issued, control ops to
- * the machine.
+ * The trace dispatch: one handler per op of the op table (trace/events.ts
+ * OP_TABLE; an op without a handler here is a type error). mm-level touches
+ * go to the memory model, tmem-level ops to the frontends exactly as issued,
+ * control ops to the machine.
  */
 const HANDLERS: { [K in EventOp]: Handler<K> } = {
   anon(m, ev, { le }) {

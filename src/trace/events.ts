@@ -36,6 +36,11 @@ export type DataSpec =
   | { corpus: number }
   | { b64: string };
 
+/** The content class names a DataSpec may give, in TMTB data-tag order (the index is the class's code: never reorder). */
+export const DATA_CLASSES = ['zero', 'fill', 'text', 'code', 'random', 'heap', 'vmix'] as const;
+/** The keys of a DataSpec object. */
+export const DATA_KEYS = ['class', 'seed', 'fill', 'corpus', 'b64'] as const;
+
 /** Default content of pages that carry no `data`: a class or a weighted mix. */
 export interface ContentConfig {
   /** Raw 4 KiB pages, path relative to the trace file. */
@@ -91,60 +96,79 @@ export interface TraceHeader {
   content?: ContentConfig;
 }
 
-interface Timed {
-  t?: number;
+// ---- the op table ----------------------------------------------------------
+//
+// Every trace op is declared once, here: its name, its fields (type, bounds,
+// required or not, how the binary form holds it), its TMTB op code and its
+// level. The TypeScript event types below are derived from it, and it drives
+// the binary codec (formats/tmtb.ts), the fast parser's vocabulary
+// (formats/flat-parse.ts), `trace inspect` (inspect.ts) and the simulator's
+// dispatch (sim/simulate.ts: a handler per op, a missing one is a type
+// error). schema/trace-v1.schema.json states the same fields and bounds; a
+// test (test/unit/trace/op-table.test.ts) checks it against this table field
+// by field. Adding an op: one entry here, its handler in sim/simulate.ts,
+// its $defs entry in the schema.
+
+/** How a field is held in a TMTB record (formats/tmtb.ts). */
+export type Wire =
+  /** one byte */
+  | 'u8'
+  /** unsigned LEB128 */
+  | 'varint'
+  /** varint byte length, then UTF-8 */
+  | 'str'
+  /** little-endian double */
+  | 'f64'
+  /** varint count, then (str key, value) pairs */
+  | 'params'
+  /** u8 tag: 0 str, 1 true, 2 false, 3 f64 */
+  | 'value'
+  /** a flags bit (its presence and its value) */
+  | 'flag'
+  /** a data spec after the fields (a flags bit says it is there) */
+  | 'data';
+
+/** One field of an op. */
+export interface FieldSpec {
+  /** The JSON value: int (an integer), number, name (a non-empty string), bool, params (a ParamMap), value (a ParamValue), data (a DataSpec). */
+  readonly type: 'int' | 'number' | 'name' | 'bool' | 'params' | 'value' | 'data';
+  readonly wire: Wire;
+  /** Absent from an event unless given (default: required). */
+  readonly optional?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  /** Values must be greater than this. */
+  readonly above?: number;
+  /** The schema's $defs entry the field refers to (absent: written inline in the op's entry). */
+  readonly def?: string;
+  /** What error messages call the field (default: its name). */
+  readonly label?: string;
 }
 
-// ---- control ------------------------------------------------------------
-export interface SwaponEvent extends Timed { op: 'swapon'; type: number; slots: number }
-export interface SwapoffEvent extends Timed { op: 'swapoff'; type: number }
-export interface MountEvent extends Timed { op: 'mount'; fs: number; uuid?: string }
-export interface UmountEvent extends Timed { op: 'umount'; fs: number }
-export interface InsmodEvent extends Timed { op: 'insmod'; backend: string; params?: ParamMap }
-/** Unload the backend; `strategy`: flush (default), zombie (drained at `rate` pages/s), writethrough, refuse. */
-export interface RmmodEvent extends Timed { op: 'rmmod'; strategy?: string; rate?: number }
-export interface ParamEvent extends Timed { op: 'param'; name: string; value: ParamValue }
-/** A remote memory node (RAMster) dies, or comes back empty. */
-export interface NodeDownEvent extends Timed { op: 'node_down'; node: number }
-export interface NodeUpEvent extends Timed { op: 'node_up'; node: number }
-/** A named point of the run: every counter is snapshotted into the report (a phase boundary). */
-export interface MarkEvent extends Timed { op: 'mark'; name: string }
+/** The levels the simulator distinguishes: control (the machine), tmem-level frontswap and cleancache ops issued as given, mm-level touches the memory model turns into traffic. */
+export type OpLevel = 'control' | 'frontswap' | 'cleancache' | 'mm';
 
-// ---- tmem level: frontswap (type, offset) -------------------------------
-export interface FsStoreEvent extends Timed { op: 'frontswap_store'; type: number; offset: number; data?: DataSpec }
-export interface FsLoadEvent extends Timed { op: 'frontswap_load'; type: number; offset: number }
-export interface FsInvalidatePageEvent extends Timed { op: 'frontswap_invalidate_page'; type: number; offset: number }
-export interface FsInvalidateAreaEvent extends Timed { op: 'frontswap_invalidate_area'; type: number }
+/** The page name space an op references the contents of (trace inspect's unique pages and reuse distances). */
+export type PageSpace = 'anon' | 'swap' | 'file';
 
-// ---- tmem level: cleancache (fs, inode, index) ----------------------------
-export interface CcPutEvent extends Timed { op: 'cleancache_put'; fs: number; inode: number; index: number; data?: DataSpec }
-export interface CcGetEvent extends Timed { op: 'cleancache_get'; fs: number; inode: number; index: number }
-export interface CcInvalidatePageEvent extends Timed { op: 'cleancache_invalidate_page'; fs: number; inode: number; index: number }
-export interface CcInvalidateInodeEvent extends Timed { op: 'cleancache_invalidate_inode'; fs: number; inode: number }
-export interface CcInvalidateFsEvent extends Timed { op: 'cleancache_invalidate_fs'; fs: number }
+/** The fields that name a page of each name space. */
+export const PAGE_KEYS: Readonly<Record<PageSpace, readonly string[]>> = {
+  anon: ['page'], // and pid, default 0
+  swap: ['type', 'offset'],
+  file: ['fs', 'inode', 'index'],
+};
 
-// ---- mm level -------------------------------------------------------------
-/** An anonymous page of process `pid` (default 0) at virtual page `page` is touched. */
-export interface AnonEvent extends Timed { op: 'anon'; pid?: number; page: number; write?: boolean; data?: DataSpec }
-/** A page of a file is read or written through the page cache. */
-export interface FileEvent extends Timed { op: 'file'; fs: number; inode: number; index: number; write?: boolean; data?: DataSpec }
-
-export type TraceEvent =
-  | SwaponEvent | SwapoffEvent | MountEvent | UmountEvent | InsmodEvent | RmmodEvent | ParamEvent
-  | NodeDownEvent | NodeUpEvent
-  | FsStoreEvent | FsLoadEvent | FsInvalidatePageEvent | FsInvalidateAreaEvent
-  | CcPutEvent | CcGetEvent | CcInvalidatePageEvent | CcInvalidateInodeEvent | CcInvalidateFsEvent
-  | AnonEvent | FileEvent | MarkEvent;
-
-export type EventOp = TraceEvent['op'];
-
-/** Every event kind, in documentation order. */
-export const EVENT_OPS: readonly EventOp[] = [
-  'swapon', 'swapoff', 'mount', 'umount', 'insmod', 'rmmod', 'param', 'node_down', 'node_up',
-  'frontswap_store', 'frontswap_load', 'frontswap_invalidate_page', 'frontswap_invalidate_area',
-  'cleancache_put', 'cleancache_get', 'cleancache_invalidate_page', 'cleancache_invalidate_inode', 'cleancache_invalidate_fs',
-  'anon', 'file', 'mark',
-];
+export interface OpSpec {
+  /** TMTB op code: fixed forever (files written before must decode). */
+  readonly code: number;
+  readonly level: OpLevel;
+  /** Fields in schema and binary order (a `flag` field sits in the flags byte, `data` after the other fields). */
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  /** The $defs entry of the op in the schema (default: the op's name). */
+  readonly def?: string;
+  /** The page whose contents the op references, if any. */
+  readonly pages?: PageSpace;
+}
 
 /**
  * Limits of the numeric fields (keys are packed into one double on the hot
@@ -165,7 +189,147 @@ export const LIMITS = {
   maxIndex: 2 ** 20 - 1,
   maxPid: 2 ** 21 - 1,
   maxVpn: 2 ** 32 - 1,
+  /** RAMster nodes. */
+  maxNode: 7,
 } as const;
+
+/** The field kinds ops share (each a $defs entry of the schema unless inline). */
+const F = {
+  swapType: { type: 'int', wire: 'u8', min: 0, max: LIMITS.swapTypes - 1, def: 'swapType', label: 'swap type' },
+  slots: { type: 'int', wire: 'varint', min: 1, max: LIMITS.maxSlots, def: 'slots' },
+  offset: { type: 'int', wire: 'varint', min: 0, max: LIMITS.maxSlots - 1, def: 'offset' },
+  fs: { type: 'int', wire: 'u8', min: 0, max: LIMITS.maxFs - 1, def: 'fs' },
+  inode: { type: 'int', wire: 'varint', min: 0, max: LIMITS.maxInode, def: 'inode' },
+  index: { type: 'int', wire: 'varint', min: 0, max: LIMITS.maxIndex, def: 'index' },
+  pid: { type: 'int', wire: 'varint', min: 0, max: LIMITS.maxPid, def: 'pid', optional: true },
+  page: { type: 'int', wire: 'varint', min: 0, max: LIMITS.maxVpn, def: 'vpn' },
+  node: { type: 'int', wire: 'u8', min: 0, max: LIMITS.maxNode },
+  write: { type: 'bool', wire: 'flag', def: 'write', optional: true },
+  data: { type: 'data', wire: 'data', def: 'dataSpec', optional: true },
+  name: { type: 'name', wire: 'str', def: 'name' },
+} as const satisfies Record<string, FieldSpec>;
+
+/**
+ * Every trace op, in documentation order (= code order). Codes are the TMTB
+ * op codes: never renumber one.
+ */
+export const OP_TABLE = {
+  // ---- control ----------------------------------------------------------
+  swapon: { code: 0, level: 'control', fields: { type: F.swapType, slots: F.slots } },
+  swapoff: { code: 1, level: 'control', fields: { type: F.swapType } },
+  mount: { code: 2, level: 'control', def: 'mount_event', fields: { fs: F.fs, uuid: { type: 'name', wire: 'str', def: 'uuid', optional: true } } },
+  umount: { code: 3, level: 'control', fields: { fs: F.fs } },
+  insmod: { code: 4, level: 'control', fields: { backend: { ...F.name, label: 'backend' }, params: { type: 'params', wire: 'params', def: 'paramMap', optional: true } } },
+  /** Unload the backend; `strategy`: flush (default), zombie (drained at `rate` pages/s), writethrough, refuse. */
+  rmmod: {
+    code: 5, level: 'control',
+    fields: { strategy: { ...F.name, label: 'strategy', optional: true }, rate: { type: 'number', wire: 'f64', above: 0, max: LIMITS.maxRate, optional: true } },
+  },
+  param: { code: 6, level: 'control', fields: { name: { ...F.name, label: 'param name' }, value: { type: 'value', wire: 'value', def: 'paramValue', label: 'param' } } },
+  /** A remote memory node (RAMster) dies, or comes back empty. */
+  node_down: { code: 7, level: 'control', fields: { node: F.node } },
+  node_up: { code: 8, level: 'control', fields: { node: F.node } },
+  // ---- tmem level: frontswap (type, offset) --------------------------------
+  frontswap_store: { code: 9, level: 'frontswap', pages: 'swap', fields: { type: F.swapType, offset: F.offset, data: F.data } },
+  frontswap_load: { code: 10, level: 'frontswap', pages: 'swap', fields: { type: F.swapType, offset: F.offset } },
+  frontswap_invalidate_page: { code: 11, level: 'frontswap', fields: { type: F.swapType, offset: F.offset } },
+  frontswap_invalidate_area: { code: 12, level: 'frontswap', fields: { type: F.swapType } },
+  // ---- tmem level: cleancache (fs, inode, index) ---------------------------
+  cleancache_put: { code: 13, level: 'cleancache', pages: 'file', fields: { fs: F.fs, inode: F.inode, index: F.index, data: F.data } },
+  cleancache_get: { code: 14, level: 'cleancache', pages: 'file', fields: { fs: F.fs, inode: F.inode, index: F.index } },
+  cleancache_invalidate_page: { code: 15, level: 'cleancache', fields: { fs: F.fs, inode: F.inode, index: F.index } },
+  cleancache_invalidate_inode: { code: 16, level: 'cleancache', fields: { fs: F.fs, inode: F.inode } },
+  cleancache_invalidate_fs: { code: 17, level: 'cleancache', fields: { fs: F.fs } },
+  // ---- mm level ----------------------------------------------------------------
+  /** An anonymous page of process `pid` (default 0) at virtual page `page` is touched. */
+  anon: { code: 18, level: 'mm', pages: 'anon', fields: { pid: F.pid, page: F.page, write: F.write, data: F.data } },
+  /** A page of a file is read or written through the page cache. */
+  file: { code: 19, level: 'mm', pages: 'file', fields: { fs: F.fs, inode: F.inode, index: F.index, write: F.write, data: F.data } },
+  // ---- control ----------------------------------------------------------
+  /** A named point of the run: every counter is snapshotted into the report (a phase boundary). */
+  mark: { code: 20, level: 'control', fields: { name: { ...F.name, label: 'mark name' } } },
+} as const satisfies Record<string, OpSpec>;
+
+// ---- the event types, derived from the table ---------------------------------
+
+type Table = typeof OP_TABLE;
+export type EventOp = keyof Table;
+
+/** The value a field holds. */
+type FieldValue<S> = S extends { type: 'int' | 'number' } ? number
+  : S extends { type: 'name' } ? string
+  : S extends { type: 'bool' } ? boolean
+  : S extends { type: 'params' } ? ParamMap
+  : S extends { type: 'value' } ? ParamValue
+  : S extends { type: 'data' } ? DataSpec
+  : never;
+
+type Fields<K extends EventOp> = Table[K]['fields'];
+type RequiredOf<Fs> = { -readonly [N in keyof Fs as Fs[N] extends { optional: true } ? never : N]: FieldValue<Fs[N]> };
+type OptionalOf<Fs> = { -readonly [N in keyof Fs as Fs[N] extends { optional: true } ? N : never]?: FieldValue<Fs[N]> };
+type Flat<T> = { [P in keyof T]: T[P] };
+
+/**
+ * The event of op K: `op`, the optional `t` (simulated time in µs since the
+ * start of the trace; without it an event happens as soon as the previous
+ * one has finished) and the op's fields.
+ */
+export type EventOf<K extends EventOp> = Flat<{ op: K; t?: number } & RequiredOf<Fields<K>> & OptionalOf<Fields<K>>>;
+
+export type TraceEvent = { [K in EventOp]: EventOf<K> }[EventOp];
+
+export type SwaponEvent = EventOf<'swapon'>;
+export type SwapoffEvent = EventOf<'swapoff'>;
+export type MountEvent = EventOf<'mount'>;
+export type UmountEvent = EventOf<'umount'>;
+export type InsmodEvent = EventOf<'insmod'>;
+export type RmmodEvent = EventOf<'rmmod'>;
+export type ParamEvent = EventOf<'param'>;
+export type NodeDownEvent = EventOf<'node_down'>;
+export type NodeUpEvent = EventOf<'node_up'>;
+export type MarkEvent = EventOf<'mark'>;
+export type FsStoreEvent = EventOf<'frontswap_store'>;
+export type FsLoadEvent = EventOf<'frontswap_load'>;
+export type FsInvalidatePageEvent = EventOf<'frontswap_invalidate_page'>;
+export type FsInvalidateAreaEvent = EventOf<'frontswap_invalidate_area'>;
+export type CcPutEvent = EventOf<'cleancache_put'>;
+export type CcGetEvent = EventOf<'cleancache_get'>;
+export type CcInvalidatePageEvent = EventOf<'cleancache_invalidate_page'>;
+export type CcInvalidateInodeEvent = EventOf<'cleancache_invalidate_inode'>;
+export type CcInvalidateFsEvent = EventOf<'cleancache_invalidate_fs'>;
+export type AnonEvent = EventOf<'anon'>;
+export type FileEvent = EventOf<'file'>;
+
+/** Every event kind, in documentation order (= code order). */
+export const EVENT_OPS: readonly EventOp[] = (Object.keys(OP_TABLE) as EventOp[]).sort((a, b) => OP_TABLE[a].code - OP_TABLE[b].code);
+
+/** An op's spec (the table, seen through the OpSpec interface). */
+export function opSpec(op: EventOp): OpSpec {
+  return OP_TABLE[op];
+}
+
+/** Every field name of every op, in table order, each once. */
+export const FIELD_NAMES: readonly string[] = [...new Set(EVENT_OPS.flatMap((op) => Object.keys(opSpec(op).fields)))];
+
+// The table's own rules (checked once at load): codes are 0..n-1 in order,
+// at most two optional fields besides a flag and data (two flags bits hold
+// them), a flag field is a bool, data comes last.
+EVENT_OPS.forEach((op, i) => {
+  const s = opSpec(op);
+  if (s.code !== i) throw new Error(`trace op table: ${op} has code ${s.code}, expected ${i} (codes are 0..n-1 in table order)`);
+  const names = Object.keys(s.fields);
+  let optional = 0;
+  names.forEach((n, j) => {
+    const f = s.fields[n]!;
+    if (f.wire === 'flag' && f.type !== 'bool') throw new Error(`trace op table: ${op}.${n}: only a bool is a flag`);
+    if (f.wire === 'data' && j !== names.length - 1) throw new Error(`trace op table: ${op}.${n}: data must be the last field`);
+    if (f.optional && f.wire !== 'flag' && f.wire !== 'data') optional++;
+  });
+  if (optional > 2) throw new Error(`trace op table: ${op} has more than two optional fields`);
+  // trace inspect keys a referenced page by its name space's fields.
+  const keys = s.pages === undefined ? [] : PAGE_KEYS[s.pages];
+  for (const k of keys) if (!names.includes(k)) throw new Error(`trace op table: ${op} references ${s.pages} pages but has no field ${k}`);
+});
 
 /** Where an event came from, for error messages. */
 export interface EventLocation {

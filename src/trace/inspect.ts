@@ -4,9 +4,10 @@
  * - events by kind;
  * - unique pages, by name space: anonymous pages (pid, page), swap slots
  *   (type, offset) and file pages (fs, inode, index). A page counts when an
- *   event references its contents: `anon`, `file`, `frontswap_store`,
- *   `frontswap_load`, `cleancache_put`, `cleancache_get` (invalidations and
- *   control events reference none);
+ *   event references its contents: the ops whose `pages` the op table
+ *   (events.ts) names: `anon`, `file`, `frontswap_store`, `frontswap_load`,
+ *   `cleancache_put`, `cleancache_get` (invalidations and control events
+ *   reference none);
  * - the time span of the events that carry `t`;
  * - the reuse-distance histogram of those references: for each reference to
  *   a page seen before, the number of distinct other pages referenced since
@@ -25,7 +26,7 @@
  * capacity, so memory is O(unique pages), not O(trace length).
  */
 
-import { EVENT_OPS, type EventOp, type TraceEvent } from './events.js';
+import { EVENT_OPS, OP_TABLE, opSpec, type EventOp, type PageSpace, type TraceEvent } from './events.js';
 import { openTrace, traceFormatFor, type OpenTraceOptions } from './reader.js';
 
 export interface ReuseBucket {
@@ -243,7 +244,13 @@ export class ReuseDistance {
   }
 }
 
-const OP_INDEX: Record<string, number> = Object.fromEntries(EVENT_OPS.map((o, i) => [o, i]));
+/** The name space of each page reference: 0 anon (pid, page), 1 swap slot (type, offset), 2 file page (fs, inode, index). */
+const SPACE_INDEX: Record<PageSpace, 0 | 1 | 2> = { anon: 0, swap: 1, file: 2 };
+/** By op code: the name space of the page the op references, -1 none (the op table's `pages`). */
+const SPACE_OF: Int8Array = Int8Array.from(EVENT_OPS, (op) => {
+  const p = opSpec(op).pages;
+  return p === undefined ? -1 : SPACE_INDEX[p];
+});
 const P32 = 2 ** 32;
 const P20 = 2 ** 20;
 const P47 = 2 ** 47;
@@ -261,25 +268,30 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
   for (const { event } of src.eventsSync()) {
     const ev: TraceEvent = event;
     events++;
-    byOp[OP_INDEX[ev.op]!]!++;
+    const code = OP_TABLE[ev.op].code;
+    byOp[code]!++;
     if (ev.t !== undefined) {
       timed++;
       if (ev.t < min) min = ev.t;
       if (ev.t > max) max = ev.t;
     }
-    switch (ev.op) {
-      case 'anon':
-        rd.access(0, (ev.pid ?? 0) * P32 + ev.page);
+    // The key of the referenced page, from the fields its name space is named by.
+    switch (SPACE_OF[code]) {
+      case 0: {
+        const a = ev as { pid?: number; page: number };
+        rd.access(0, (a.pid ?? 0) * P32 + a.page);
         break;
-      case 'frontswap_store':
-      case 'frontswap_load':
-        rd.access(1, ev.type * P32 + ev.offset);
+      }
+      case 1: {
+        const sw = ev as { type: number; offset: number };
+        rd.access(1, sw.type * P32 + sw.offset);
         break;
-      case 'file':
-      case 'cleancache_put':
-      case 'cleancache_get':
-        rd.access(2, ev.fs * P47 + ev.inode * P20 + ev.index);
+      }
+      case 2: {
+        const f = ev as { fs: number; inode: number; index: number };
+        rd.access(2, f.fs * P47 + f.inode * P20 + f.index);
         break;
+      }
       default:
         break;
     }

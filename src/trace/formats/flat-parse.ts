@@ -20,7 +20,7 @@
  * Internal to src/trace/formats.
  */
 
-import { EVENT_OPS } from '../events.js';
+import { DATA_CLASSES, DATA_KEYS, EVENT_OPS, FIELD_NAMES } from '../events.js';
 
 export const NOT_FLAT: unique symbol = Symbol('not a flat object');
 
@@ -29,12 +29,8 @@ export let flatEnd = 0;
 /** After a successful parseFlat: newlines inside the object. */
 export let flatNewlines = 0;
 
-const WORDS: readonly string[] = [
-  'op', 't', 'type', 'offset', 'slots', 'fs', 'inode', 'index', 'pid', 'page', 'write', 'data', 'uuid',
-  'backend', 'params', 'strategy', 'name', 'value', 'class', 'seed', 'fill', 'corpus', 'b64',
-  'zero', 'text', 'code', 'random', 'heap', 'vmix',
-  ...EVENT_OPS,
-];
+/** The trace's vocabulary, from the op table (events.ts): keys, op names, data spec keys and class names. */
+const WORDS: readonly string[] = [...new Set(['op', 't', ...FIELD_NAMES, ...DATA_KEYS, ...DATA_CLASSES, ...EVENT_OPS])];
 /** Each word's bytes, to compare with the input. */
 const WORD_BYTES: readonly Uint8Array[] = WORDS.map((w) => Buffer.from(w, 'latin1'));
 

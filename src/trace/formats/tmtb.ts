@@ -6,7 +6,7 @@
  *
  *   file    = magic "TMTB" | u16 version (1) | u32 header length H | H bytes of header JSON
  *             | record* | end
- *   record  = u8 op code (0..20, EVENT_OPS order) | u8 flags | [time] | op fields
+ *   record  = u8 op code (the op table's code, events.ts OP_TABLE) | u8 flags | [time] | op fields
  *   end     = u8 0xFF | varint event count            (then the file ends)
  *
  *   flags   bits 0-1: time: 0 none, 1 zigzag varint delta (µs) from the previous event's t,
@@ -15,14 +15,12 @@
  *           bit 5: first optional field present (anon pid, mount uuid, insmod params, rmmod strategy)
  *           bit 6: second optional field present (rmmod rate)           bit 7: 0
  *
- *   op fields, in this order (u8 for type, fs, node; varint otherwise; str = varint length + UTF-8):
- *     swapon type slots | swapoff type | mount fs [uuid str] | umount fs
- *     insmod backend-str [varint n, n × (key str, value)] | rmmod [strategy str] [rate f64]
- *     param name-str value | node_down node | node_up node | mark name-str
- *     frontswap_store type offset [data] | frontswap_load / _invalidate_page type offset
- *     frontswap_invalidate_area type | cleancache_put fs inode index [data]
- *     cleancache_get / _invalidate_page fs inode index | cleancache_invalidate_inode fs inode
- *     cleancache_invalidate_fs fs | anon [pid] page [data] | file fs inode index [data]
+ *   op fields: the op table's fields in table order, each as its `wire`
+ *     says (u8, varint, str = varint length + UTF-8, f64, params = varint n
+ *     then n × (key str, value), value); a `flag` field (write) is bits 3-4,
+ *     a data field comes last. E.g. swapon type slots | mount fs [uuid] |
+ *     insmod backend [params] | rmmod [strategy] [rate] | anon [pid] page [data]
+ *     | file fs inode index [data]
  *   value   = u8 tag: 0 str, 1 true, 2 false, 3 f64
  *   data    = u8 tag: 0..6 a class name (CLASS_NAMES), 0x10|c {class: c, seed: varint},
  *             0x20|c {class: c}, 0x40 {fill: u8}, 0x41 {corpus: varint}, 0x42 {b64: str}
@@ -39,8 +37,8 @@
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import {
-  EVENT_OPS, LIMITS, type DataSpec, type EventLocation, type EventOp, type LocatedEvent, type ParamMap, type ParamValue,
-  type TraceEvent, type TraceHeader, type TraceSource,
+  DATA_CLASSES, EVENT_OPS, LIMITS, OP_TABLE, opSpec, type DataSpec, type EventLocation, type FieldSpec, type LocatedEvent,
+  type ParamMap, type ParamValue, type TraceEvent, type TraceHeader, type TraceSource, type Wire,
 } from '../events.js';
 import { validateHeader } from '../validate.js';
 import { openFile } from './chunk-reader.js';
@@ -58,13 +56,8 @@ const WINDOW = 4 << 20;
 /** The longest string (a name, a b64 page) or header accepted. */
 const MAX_STRING = 16 << 20;
 
-const CLASS_NAMES = ['zero', 'fill', 'text', 'code', 'random', 'heap', 'vmix'] as const;
+const CLASS_NAMES = DATA_CLASSES;
 const CLASS_CODE: Record<string, number> = Object.fromEntries(CLASS_NAMES.map((c, i) => [c, i]));
-const OP_CODE: Record<string, number> = Object.fromEntries(EVENT_OPS.map((o, i) => [o, i]));
-// The hot decoder switches on these codes (EVENT_OPS order).
-if (OP_CODE['file'] !== 19 || OP_CODE['anon'] !== 18 || OP_CODE['frontswap_store'] !== 9 || OP_CODE['cleancache_put'] !== 13) {
-  throw new Error('tmtb: EVENT_OPS order changed; renumber the decoder');
-}
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const B64_MAX = 5464;
 
@@ -77,6 +70,82 @@ const F_WRITE_VALUE = 16;
 const F_OPT1 = 32;
 const F_OPT2 = 64;
 const F_RESERVED = 128;
+
+// ---- the op table, as the codec reads it ------------------------------------------
+
+/** One field held in the record's bytes (not a flag, not data). */
+interface WireField {
+  readonly name: string;
+  readonly wire: Exclude<Wire, 'flag' | 'data'>;
+  /** The flags bit saying an optional field is there (F_OPT1, F_OPT2), 0 when required. */
+  readonly bit: number;
+  /** What messages call it. */
+  readonly label: string;
+  readonly min: number;
+  readonly max: number;
+  /** Values must be greater than this (f64 fields). */
+  readonly above: number;
+}
+
+/** An op's record layout, from its table entry. */
+interface Codec {
+  readonly op: TraceEvent['op'];
+  readonly fields: readonly WireField[];
+  /** The field held in the write bits (F_WRITE, F_WRITE_VALUE), if any. */
+  readonly flag: string | undefined;
+  /** The data field, if any. */
+  readonly data: string | undefined;
+  /** How many optional fields F_OPT1/F_OPT2 can say are there. */
+  readonly optional: number;
+  /** Which hot decoder reads it (LAYOUT_*). */
+  readonly layout: number;
+}
+
+/** Decoded by the general, table-driven reader. */
+const LAYOUT_ANY = 0;
+/** fs u8, inode varint, index varint (file and cleancache page records). */
+const LAYOUT_FS_INODE_INDEX = 1;
+/** type u8, offset varint (frontswap page records). */
+const LAYOUT_TYPE_OFFSET = 2;
+/** [pid varint] page varint (anon). */
+const LAYOUT_PID_PAGE = 3;
+
+/** The shape of each hot layout: field names, wires, bounds and which are optional; an op whose fields are exactly these takes it. */
+const HOT: readonly (readonly [number, readonly (readonly [string, Wire, number, number, boolean])[]])[] = [
+  [LAYOUT_FS_INODE_INDEX, [['fs', 'u8', 0, LIMITS.maxFs - 1, false], ['inode', 'varint', 0, LIMITS.maxInode, false], ['index', 'varint', 0, LIMITS.maxIndex, false]]],
+  [LAYOUT_TYPE_OFFSET, [['type', 'u8', 0, LIMITS.swapTypes - 1, false], ['offset', 'varint', 0, LIMITS.maxSlots - 1, false]]],
+  [LAYOUT_PID_PAGE, [['pid', 'varint', 0, LIMITS.maxPid, true], ['page', 'varint', 0, LIMITS.maxVpn, false]]],
+];
+
+function codecOf(op: TraceEvent['op']): Codec {
+  const fields: WireField[] = [];
+  let flag: string | undefined;
+  let data: string | undefined;
+  let optional = 0;
+  for (const [name, f] of Object.entries(opSpec(op).fields) as [string, FieldSpec][]) {
+    if (f.wire === 'flag') flag = name;
+    else if (f.wire === 'data') data = name;
+    else {
+      const bit = f.optional ? (optional++ === 0 ? F_OPT1 : F_OPT2) : 0;
+      fields.push({ name, wire: f.wire, bit, label: f.label ?? name, min: f.min ?? 0, max: f.max ?? Infinity, above: f.above ?? -Infinity });
+    }
+  }
+  const same = (shape: readonly (readonly [string, Wire, number, number, boolean])[]): boolean =>
+    shape.length === fields.length &&
+    shape.every(([n, w, lo, hi, opt], i) => {
+      const f = fields[i]!;
+      return f.name === n && f.wire === w && f.min === lo && f.max === hi && (f.bit !== 0) === opt;
+    });
+  const layout = HOT.find(([, shape]) => same(shape))?.[0] ?? LAYOUT_ANY;
+  return { op, fields, flag, data, optional, layout };
+}
+
+/** By op code. */
+const CODECS: readonly Codec[] = EVENT_OPS.map(codecOf);
+const LAYOUT: Uint8Array = Uint8Array.from(CODECS, (c) => c.layout);
+/** By op code: whether the record may carry data / the write bits. */
+const DATA_OK: Uint8Array = Uint8Array.from(CODECS, (c) => (c.data !== undefined ? 1 : 0));
+const WRITE_OK: Uint8Array = Uint8Array.from(CODECS, (c) => (c.flag !== undefined ? 1 : 0));
 
 // ---- writing -----------------------------------------------------------------
 
@@ -180,8 +249,10 @@ export class TmtbEncoder {
 
   /** Appends one event. */
   write(ev: TraceEvent): void {
-    const code = OP_CODE[ev.op];
+    const code = (OP_TABLE[ev.op] as { code: number } | undefined)?.code;
     if (code === undefined) throw new Error(`tmtb: unknown op ${String(ev.op)}`);
+    const c = CODECS[code]!;
+    const e = ev as unknown as Readonly<Record<string, unknown>>;
     // The flags first: a long string below may flush the buffer between here and the end of the record.
     let flags = 0;
     let dt = 0;
@@ -192,87 +263,47 @@ export class TmtbEncoder {
         dt = d >= 0 ? d * 2 : -d * 2 - 1;
       } else flags |= T_F64;
     }
-    const data: DataSpec | undefined = 'data' in ev ? ev.data : undefined;
+    const data = c.data === undefined ? undefined : (e[c.data] as DataSpec | undefined);
     if (data !== undefined) flags |= F_DATA;
-    if ((ev.op === 'anon' || ev.op === 'file') && ev.write !== undefined) flags |= ev.write ? F_WRITE | F_WRITE_VALUE : F_WRITE;
-    if ((ev.op === 'anon' && ev.pid !== undefined) || (ev.op === 'mount' && ev.uuid !== undefined)
-      || (ev.op === 'insmod' && ev.params !== undefined) || (ev.op === 'rmmod' && ev.strategy !== undefined)) flags |= F_OPT1;
-    if (ev.op === 'rmmod' && ev.rate !== undefined) flags |= F_OPT2;
+    if (c.flag !== undefined && e[c.flag] !== undefined) flags |= e[c.flag] ? F_WRITE | F_WRITE_VALUE : F_WRITE;
+    for (const f of c.fields) if (f.bit !== 0 && e[f.name] !== undefined) flags |= f.bit;
     this.room(MAX_FIXED);
     this.u8(code);
     this.u8(flags);
     if (flags & T_DELTA) this.varint(dt, 't');
     else if (flags & T_F64) this.f64(ev.t!);
     if (ev.t !== undefined) this.prevT = ev.t;
-    switch (ev.op) {
-      case 'swapon':
-        this.u8(ev.type);
-        this.varint(ev.slots, 'slots');
-        break;
-      case 'swapoff':
-      case 'frontswap_invalidate_area':
-        this.u8(ev.type);
-        break;
-      case 'mount':
-        this.u8(ev.fs);
-        if (ev.uuid !== undefined) this.str(ev.uuid);
-        break;
-      case 'umount':
-      case 'cleancache_invalidate_fs':
-        this.u8(ev.fs);
-        break;
-      case 'insmod':
-        this.str(ev.backend);
-        if (ev.params !== undefined) {
-          const keys = Object.keys(ev.params);
-          this.room(9);
+    for (const f of c.fields) {
+      const v = e[f.name];
+      if (v === undefined) continue; // an optional field not given (its bit is clear)
+      this.room(9);
+      switch (f.wire) {
+        case 'u8':
+          this.u8(v as number);
+          break;
+        case 'varint':
+          this.varint(v as number, f.name);
+          break;
+        case 'str':
+          this.str(v as string);
+          break;
+        case 'f64':
+          this.f64(v as number);
+          break;
+        case 'value':
+          this.value(v as ParamValue);
+          break;
+        case 'params': {
+          const params = v as ParamMap;
+          const keys = Object.keys(params);
           this.varint(keys.length, 'params');
           for (const k of keys) {
             this.str(k);
-            this.value(ev.params[k]!);
+            this.value(params[k]!);
           }
+          break;
         }
-        break;
-      case 'rmmod':
-        if (ev.strategy !== undefined) this.str(ev.strategy);
-        if (ev.rate !== undefined) {
-          this.room(8);
-          this.f64(ev.rate);
-        }
-        break;
-      case 'param':
-        this.str(ev.name);
-        this.value(ev.value);
-        break;
-      case 'node_down':
-      case 'node_up':
-        this.u8(ev.node);
-        break;
-      case 'mark':
-        this.str(ev.name);
-        break;
-      case 'frontswap_store':
-      case 'frontswap_load':
-      case 'frontswap_invalidate_page':
-        this.u8(ev.type);
-        this.varint(ev.offset, 'offset');
-        break;
-      case 'cleancache_put':
-      case 'cleancache_get':
-      case 'cleancache_invalidate_page':
-      case 'file':
-        this.u8(ev.fs);
-        this.varint(ev.inode, 'inode');
-        this.varint(ev.index, 'index');
-        break;
-      case 'cleancache_invalidate_inode':
-        this.u8(ev.fs);
-        this.varint(ev.inode, 'inode');
-        break;
-      case 'anon':
-        if (ev.pid !== undefined) this.varint(ev.pid, 'pid');
-        this.varint(ev.page, 'page');
-        break;
+      }
     }
     if (data !== undefined) {
       this.room(9);
@@ -473,13 +504,9 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
       this.prevT = t;
     }
     let ev: TraceEvent;
-    let dataAllowed = false;
-    switch (code) {
-      case 19: // file
-      case 13: // cleancache_put
-      case 14: // cleancache_get
-      case 15: {
-        // cleancache_invalidate_page
+    // The commonest records take a decoder written out for their layout (the op table says which).
+    switch (LAYOUT[code]) {
+      case LAYOUT_FS_INODE_INDEX: {
         const fs = b[p++]!;
         let inode = b[p]!;
         if (inode < 128) p++;
@@ -497,20 +524,11 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         if (fs > LIMITS.maxFs - 1) this.corrupt(`fs ${fs} out of range 0..${LIMITS.maxFs - 1}`, p);
         if (!(inode >= 0 && inode <= LIMITS.maxInode)) this.corrupt(`inode ${inode} out of range 0..${LIMITS.maxInode}`, p);
         if (!(index >= 0 && index <= LIMITS.maxIndex)) this.corrupt(`index ${index} out of range 0..${LIMITS.maxIndex}`, p);
-        if (code === 19) {
-          ev = { op: 'file', fs, inode, index };
-          if (flags & F_WRITE) ev.write = (flags & F_WRITE_VALUE) !== 0;
-          dataAllowed = true;
-        } else {
-          ev = { op: EVENT_OPS[code] as 'cleancache_get', fs, inode, index };
-          dataAllowed = code === 13;
-        }
+        ev = { op: EVENT_OPS[code] as 'file', fs, inode, index };
+        if (flags & F_WRITE && WRITE_OK[code]) ev.write = (flags & F_WRITE_VALUE) !== 0;
         break;
       }
-      case 9: // frontswap_store
-      case 10: // frontswap_load
-      case 11: {
-        // frontswap_invalidate_page
+      case LAYOUT_TYPE_OFFSET: {
         const type = b[p++]!;
         let offset = b[p]!;
         if (offset < 128) p++;
@@ -522,11 +540,9 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         if (type >= LIMITS.swapTypes) this.corrupt(`swap type ${type} out of range 0..${LIMITS.swapTypes - 1}`, p);
         if (!(offset >= 0 && offset < LIMITS.maxSlots)) this.corrupt(`offset ${offset} out of range 0..${LIMITS.maxSlots - 1}`, p);
         ev = { op: EVENT_OPS[code] as 'frontswap_load', type, offset };
-        dataAllowed = code === 9;
         break;
       }
-      case 18: {
-        // anon
+      case LAYOUT_PID_PAGE: {
         let pid = -1;
         if (flags & F_OPT1) {
           pid = b[p]!;
@@ -545,23 +561,23 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         if (p > this.end) this.truncated();
         if (pid > LIMITS.maxPid || (pid < 0 && flags & F_OPT1)) this.corrupt(`pid ${pid} out of range 0..${LIMITS.maxPid}`, p);
         if (!(page >= 0 && page <= LIMITS.maxVpn)) this.corrupt(`page ${page} out of range 0..${LIMITS.maxVpn}`, p);
-        ev = pid >= 0 ? { op: 'anon', pid, page } : { op: 'anon', page };
-        if (flags & F_WRITE) ev.write = (flags & F_WRITE_VALUE) !== 0;
-        dataAllowed = true;
+        const op = EVENT_OPS[code] as 'anon';
+        ev = pid >= 0 ? { op, pid, page } : { op, page };
+        if (flags & F_WRITE && WRITE_OK[code]) ev.write = (flags & F_WRITE_VALUE) !== 0;
         break;
       }
       default:
-        p = this.control(code, flags, p);
+        p = this.fields(code, flags, p);
         ev = this.ctl!;
         break;
     }
     if (flags & F_DATA) {
-      if (!dataAllowed) this.corrupt(`data flag on a ${EVENT_OPS[code]} record`, p);
+      if (!DATA_OK[code]) this.corrupt(`data flag on a ${EVENT_OPS[code]} record`, p);
       (ev as { data?: DataSpec }).data = this.dataAt(p);
       p = at;
-    } else if (flags & (F_WRITE | F_WRITE_VALUE) && code !== 19 && code !== 18) {
-      this.corrupt(`write flag on a ${EVENT_OPS[code]} record`, p);
     }
+    if (flags & (F_WRITE | F_WRITE_VALUE) && !WRITE_OK[code]) this.corrupt(`write flag on a ${EVENT_OPS[code]} record`, p);
+    if (flags & (F_OPT1 | F_OPT2) && LAYOUT[code] !== LAYOUT_ANY) this.optionalFlags(code, flags, p);
     if (p > this.end) this.truncated();
     if (t >= 0) ev.t = t;
     this.pos = p;
@@ -678,101 +694,78 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     return this.corrupt(`unknown data tag 0x${tag.toString(16)}`, p);
   }
 
-  /** The last control event decoded. */
+  /** The last event decoded by fields(). */
   private ctl: TraceEvent | undefined;
 
-  /** Decodes a control or rare record's fields at p into this.ctl; returns the position after them. */
-  private control(code: number, flags: number, p: number): number {
-    const op = EVENT_OPS[code] as EventOp;
-    const u8 = (what: string, max: number): number => {
-      p = this.ensure(p, 1);
-      if (p >= this.end) this.truncated();
-      const v = this.buf[p++]!;
-      if (v > max) this.corrupt(`${what} ${v} out of range 0..${max}`, p - 1);
-      return v;
-    };
-    const opt1 = (flags & F_OPT1) !== 0;
-    const opt2 = (flags & F_OPT2) !== 0;
-    if (opt2 && op !== 'rmmod') this.corrupt(`optional-field flag on a ${op} record`, p);
-    if (opt1 && op !== 'mount' && op !== 'insmod' && op !== 'rmmod') this.corrupt(`optional-field flag on a ${op} record`, p);
-    switch (op) {
-      case 'swapon': {
-        const type = u8('swap type', LIMITS.swapTypes - 1);
-        const slots = this.vint(p, 'slots');
-        if (slots < 1 || slots > LIMITS.maxSlots) this.corrupt(`slots ${slots} out of range 1..${LIMITS.maxSlots}`, p);
-        this.ctl = { op, type, slots };
-        return at;
-      }
-      case 'swapoff':
-      case 'frontswap_invalidate_area':
-        this.ctl = { op, type: u8('swap type', LIMITS.swapTypes - 1) };
-        return p;
-      case 'mount': {
-        const fs = u8('fs', LIMITS.maxFs - 1);
-        if (!opt1) {
-          this.ctl = { op, fs };
-          return p;
+  /** An optional-field flag the op has no field for is corrupt. */
+  private optionalFlags(code: number, flags: number, p: number): void {
+    const n = CODECS[code]!.optional;
+    if ((flags & F_OPT2 && n < 2) || (flags & F_OPT1 && n < 1)) this.corrupt(`optional-field flag on a ${EVENT_OPS[code]} record`, p);
+  }
+
+  /**
+   * Decodes a record's fields at p as its op's table entry lays them out,
+   * into this.ctl (the control and rare records); returns the position after them.
+   */
+  private fields(code: number, flags: number, p: number): number {
+    const c = CODECS[code]!;
+    this.optionalFlags(code, flags, p);
+    const ev: Record<string, unknown> = { op: c.op };
+    at = p;
+    for (const f of c.fields) {
+      if (f.bit !== 0 && !(flags & f.bit)) continue;
+      switch (f.wire) {
+        case 'u8': {
+          const q = this.ensure(at, 1);
+          if (q >= this.end) this.truncated();
+          const v = this.buf[q]!;
+          if (v < f.min || v > f.max) this.corrupt(`${f.label} ${v} out of range ${f.min}..${f.max}`, q);
+          ev[f.name] = v;
+          at = q + 1;
+          break;
         }
-        this.ctl = { op, fs, uuid: this.strAt(p, 'uuid') };
-        return at;
-      }
-      case 'umount':
-      case 'cleancache_invalidate_fs':
-        this.ctl = { op, fs: u8('fs', LIMITS.maxFs - 1) };
-        return p;
-      case 'insmod': {
-        const backend = this.strAt(p, 'backend');
-        if (!opt1) {
-          this.ctl = { op, backend };
-          return at;
+        case 'varint': {
+          const q = at;
+          const v = this.vint(q, f.label);
+          if (v < f.min || v > f.max) this.corrupt(`${f.label} ${v} out of range ${f.min}..${f.max}`, q);
+          ev[f.name] = v;
+          break;
         }
-        const n = this.vint(at, 'params count');
-        const params: ParamMap = {};
-        for (let i = 0; i < n; i++) {
-          const k = this.strAt(at, 'param name', 0);
-          // An own property even for a key such as "__proto__", as JSON.parse makes it.
-          Object.defineProperty(params, k, { value: this.valueAt(at, `param ${k}`), enumerable: true, writable: true, configurable: true });
+        case 'str':
+          ev[f.name] = this.strAt(at, f.label);
+          break;
+        case 'f64': {
+          const q = this.ensure(at, 8);
+          if (q + 8 > this.end) this.truncated();
+          const v = this.buf.readDoubleLE(q);
+          if (!(v > f.above && v >= f.min && v <= f.max)) {
+            this.corrupt(`${f.label} ${v} is not a number in ${f.above > -Infinity ? `(${f.above}` : `[${f.min}`}, ${f.max}]`, q);
+          }
+          ev[f.name] = v;
+          at = q + 8;
+          break;
         }
-        this.ctl = { op, backend, params };
-        return at;
-      }
-      case 'rmmod': {
-        const ev: TraceEvent = { op };
-        at = p;
-        if (opt1) ev.strategy = this.strAt(at, 'strategy');
-        if (opt2) {
-          at = this.ensure(at, 8);
-          if (at + 8 > this.end) this.truncated();
-          const rate = this.buf.readDoubleLE(at);
-          if (!(rate > 0 && rate <= LIMITS.maxRate)) this.corrupt(`rate ${rate} is not a number in (0, ${LIMITS.maxRate}]`, at);
-          ev.rate = rate;
-          at += 8;
+        case 'value': {
+          // A parameter's value is named by the parameter (the op's name field, when it has one).
+          const named = typeof ev['name'] === 'string' ? `${f.label} ${ev['name']}` : f.label;
+          ev[f.name] = this.valueAt(at, named);
+          break;
         }
-        this.ctl = ev;
-        return at;
+        case 'params': {
+          const n = this.vint(at, `${f.name} count`);
+          const params: ParamMap = {};
+          for (let i = 0; i < n; i++) {
+            const k = this.strAt(at, 'param name', 0);
+            // An own property even for a key such as "__proto__", as JSON.parse makes it.
+            Object.defineProperty(params, k, { value: this.valueAt(at, `param ${k}`), enumerable: true, writable: true, configurable: true });
+          }
+          ev[f.name] = params;
+          break;
+        }
       }
-      case 'param': {
-        const name = this.strAt(p, 'param name');
-        this.ctl = { op, name, value: this.valueAt(at, `param ${name}`) };
-        return at;
-      }
-      case 'node_down':
-      case 'node_up':
-        this.ctl = { op, node: u8('node', 7) };
-        return p;
-      case 'mark':
-        this.ctl = { op, name: this.strAt(p, 'mark name') };
-        return at;
-      case 'cleancache_invalidate_inode': {
-        const fs = u8('fs', LIMITS.maxFs - 1);
-        const inode = this.vint(p, 'inode');
-        if (inode > LIMITS.maxInode) this.corrupt(`inode ${inode} out of range 0..${LIMITS.maxInode}`, p);
-        this.ctl = { op, fs, inode };
-        return at;
-      }
-      default:
-        return this.corrupt(`unknown op code ${code}`, p);
     }
+    this.ctl = ev as TraceEvent;
+    return at;
   }
 
   return(): IteratorResult<LocatedEvent> {
