@@ -250,7 +250,7 @@ type Handler<K extends EventOp> = (m: Machine, ev: EventOf<K>, at: At) => void;
  * go to the memory model, tmem-level ops to the frontends exactly as issued,
  * control ops to the machine.
  */
-const HANDLERS: { [K in EventOp]: Handler<K> } = {
+export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
   anon(m, ev, { le }) {
     const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
     m.memory.anonAccess(ev.pid ?? 0, ev.page, ev.write ?? false, desc);

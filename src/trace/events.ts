@@ -313,7 +313,7 @@ export const FIELD_NAMES: readonly string[] = [...new Set(EVENT_OPS.flatMap((op)
 
 // The table's own rules (checked once at load): codes are 0..n-1 in order,
 // at most two optional fields besides a flag and data (two flags bits hold
-// them), a flag field is a bool, data comes last.
+// them), at most one flag field (a bool), data comes last.
 EVENT_OPS.forEach((op, i) => {
   const s = opSpec(op);
   if (s.code !== i) throw new Error(`trace op table: ${op} has code ${s.code}, expected ${i} (codes are 0..n-1 in table order)`);
@@ -326,6 +326,7 @@ EVENT_OPS.forEach((op, i) => {
     if (f.optional && f.wire !== 'flag' && f.wire !== 'data') optional++;
   });
   if (optional > 2) throw new Error(`trace op table: ${op} has more than two optional fields`);
+  if (names.filter((n) => s.fields[n]!.wire === 'flag').length > 1) throw new Error(`trace op table: ${op} has more than one flag field`);
   // trace inspect keys a referenced page by its name space's fields.
   const keys = s.pages === undefined ? [] : PAGE_KEYS[s.pages];
   for (const k of keys) if (!names.includes(k)) throw new Error(`trace op table: ${op} references ${s.pages} pages but has no field ${k}`);

@@ -73,10 +73,10 @@ const F_RESERVED = 128;
 
 // ---- the op table, as the codec reads it ------------------------------------------
 
-/** One field held in the record's bytes (not a flag, not data). */
+/** One field held in the record's bytes, or in the write bits of the flags (not data: that comes last). */
 interface WireField {
   readonly name: string;
-  readonly wire: Exclude<Wire, 'flag' | 'data'>;
+  readonly wire: Exclude<Wire, 'data'>;
   /** The flags bit saying an optional field is there (F_OPT1, F_OPT2), 0 when required. */
   readonly bit: number;
   /** What messages call it. */
@@ -123,17 +123,18 @@ function codecOf(op: TraceEvent['op']): Codec {
   let data: string | undefined;
   let optional = 0;
   for (const [name, f] of Object.entries(opSpec(op).fields) as [string, FieldSpec][]) {
-    if (f.wire === 'flag') flag = name;
-    else if (f.wire === 'data') data = name;
+    if (f.wire === 'data') data = name;
     else {
-      const bit = f.optional ? (optional++ === 0 ? F_OPT1 : F_OPT2) : 0;
+      if (f.wire === 'flag') flag = name;
+      const bit = f.wire === 'flag' ? F_WRITE : f.optional ? (optional++ === 0 ? F_OPT1 : F_OPT2) : 0;
       fields.push({ name, wire: f.wire, bit, label: f.label ?? name, min: f.min ?? 0, max: f.max ?? Infinity, above: f.above ?? -Infinity });
     }
   }
+  const inBytes = fields.filter((f) => f.wire !== 'flag');
   const same = (shape: readonly (readonly [string, Wire, number, number, boolean])[]): boolean =>
-    shape.length === fields.length &&
+    shape.length === inBytes.length &&
     shape.every(([n, w, lo, hi, opt], i) => {
-      const f = fields[i]!;
+      const f = inBytes[i]!;
       return f.name === n && f.wire === w && f.min === lo && f.max === hi && (f.bit !== 0) === opt;
     });
   const layout = HOT.find(([, shape]) => same(shape))?.[0] ?? LAYOUT_ANY;
@@ -266,7 +267,7 @@ export class TmtbEncoder {
     const data = c.data === undefined ? undefined : (e[c.data] as DataSpec | undefined);
     if (data !== undefined) flags |= F_DATA;
     if (c.flag !== undefined && e[c.flag] !== undefined) flags |= e[c.flag] ? F_WRITE | F_WRITE_VALUE : F_WRITE;
-    for (const f of c.fields) if (f.bit !== 0 && e[f.name] !== undefined) flags |= f.bit;
+    for (const f of c.fields) if (f.bit !== 0 && f.wire !== 'flag' && e[f.name] !== undefined) flags |= f.bit;
     this.room(MAX_FIXED);
     this.u8(code);
     this.u8(flags);
@@ -275,7 +276,7 @@ export class TmtbEncoder {
     if (ev.t !== undefined) this.prevT = ev.t;
     for (const f of c.fields) {
       const v = e[f.name];
-      if (v === undefined) continue; // an optional field not given (its bit is clear)
+      if (v === undefined || f.wire === 'flag') continue; // an optional field not given (its bit is clear), or held in the flags
       this.room(9);
       switch (f.wire) {
         case 'u8':
@@ -715,6 +716,9 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     for (const f of c.fields) {
       if (f.bit !== 0 && !(flags & f.bit)) continue;
       switch (f.wire) {
+        case 'flag':
+          ev[f.name] = (flags & F_WRITE_VALUE) !== 0;
+          break;
         case 'u8': {
           const q = this.ensure(at, 1);
           if (q >= this.end) this.truncated();
