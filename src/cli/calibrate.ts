@@ -5,8 +5,7 @@
  */
 
 import type { Command } from 'commander';
-import Table from 'cli-table3';
-import { TABLE_STYLE } from '../report/table.js';
+import { renderCalibration } from '../report/calibration.js';
 import { checkedCalibration } from '../calibrate/profile.js';
 import { measureCodecs } from '../calibrate/measure.js';
 import { calibrationPages } from '../calibrate/pages.js';
@@ -70,15 +69,7 @@ export function registerCalibrate(program: Command, setExit: (code: number) => v
       const text = JSON.stringify(doc, null, 2) + '\n';
       writeOut(text, f.out);
       if (f.out) {
-        // The cycles as written in the file.
-        const codecs = doc.codecs as Record<string, { compress: { fixedCycles: number; cyclesPerByte: number }; decompress: { fixedCycles: number; cyclesPerByte: number } }>;
-        const t = new Table({ head: ['compressor', 'compress cycles', 'R²', 'decompress cycles', 'R²'], style: TABLE_STYLE });
-        for (const x of fits) {
-          const c = codecs[x.compressor]!;
-          t.push([x.compressor, `${c.compress.fixedCycles.toFixed(0)} + ${c.compress.cyclesPerByte.toFixed(3)}/B`, x.compress.r2.toFixed(4),
-            `${c.decompress.fixedCycles.toFixed(0)} + ${c.decompress.cyclesPerByte.toFixed(3)}/B`, x.decompress.r2.toFixed(4)]);
-        }
-        process.stdout.write(`calibrated on ${pages.length} pages (${what}), cycles at ${base.cpu.hz.value / 1e6} MHz (${base.name}); wrote ${f.out}\n${t.toString()}\n`);
+        process.stdout.write(`calibrated on ${pages.length} pages (${what}), cycles at ${base.cpu.hz.value / 1e6} MHz (${base.name}); wrote ${f.out}\n${renderCalibration(fits, doc)}\n`);
       }
     });
 }

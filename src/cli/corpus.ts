@@ -4,31 +4,12 @@
  */
 
 import type { Command } from 'commander';
-import Table from 'cli-table3';
-import { TABLE_STYLE } from '../report/table.js';
-import { BUCKET, captureProcess, corpusFromFiles, corpusStats, type CorpusStats } from '../content/corpus-tools.js';
+import { renderCorpusStats } from '../report/corpus.js';
+import { captureProcess, corpusFromFiles, corpusStats } from '../content/corpus-tools.js';
 import { UsageError } from '../errors.js';
 import { optionalIntFlag, parseIntFlag, splitList } from './options.js';
 import { writeOut } from './output.js';
 import { stdinFileArg } from './stdio.js';
-
-
-/** The stats as a table: the page counts, then one row per compressor with its histogram. */
-export function statsTable(s: CorpusStats): string {
-  const lines = [`${s.corpus}: ${s.pages} pages, ${s.zero} zero, ${s.same_filled} same-filled (non-zero)`];
-  const t = new Table({ head: ['compressor', 'ratio', 'compressed bytes', 'incompressible'], style: TABLE_STYLE });
-  for (const c of s.compressors) t.push([c.name, c.ratio.toFixed(4), String(c.bytes), String(c.incompressible)]);
-  lines.push(t.toString());
-  const last = s.compressors[0]?.histogram.length ?? 0;
-  const head = ['bytes', ...s.compressors.map((c) => c.name)];
-  const h = new Table({ head, style: TABLE_STYLE });
-  for (let i = 0; i < last; i++) {
-    const label = i === last - 1 ? `${i * BUCKET}+` : `${i * BUCKET}-${(i + 1) * BUCKET - 1}`;
-    h.push([label, ...s.compressors.map((c) => String(c.histogram[i]))]);
-  }
-  lines.push('compressed size histogram (pages):', h.toString());
-  return lines.join('\n') + '\n';
-}
 
 export function registerCorpus(program: Command): void {
   const corpus = program.command('corpus').description('page corpora (raw 4 KiB pages) that traces sample with {"corpus": i}: capture, make from files, measure');
@@ -64,7 +45,7 @@ export function registerCorpus(program: Command): void {
       const s = corpusStats(stdinFileArg(path), names);
       // Standard input is read from a temporary copy; the report names it as given.
       if (path === '-') s.corpus = '-';
-      const text = f.format === 'json' ? JSON.stringify(s, null, 1) + '\n' : statsTable(s);
+      const text = f.format === 'json' ? JSON.stringify(s, null, 1) + '\n' : renderCorpusStats(s);
       writeOut(text, f.out);
     });
 }

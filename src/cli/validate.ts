@@ -11,10 +11,11 @@ import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultReferenceDir } from '../validate/reference.js';
-import { renderCsv, renderJson, renderTable, validate } from '../validate/validate.js';
+import { renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
+import { validate } from '../validate/validate.js';
 import { widthFor, writeOut } from './output.js';
 
-const RENDER = { table: renderTable, json: renderJson, csv: renderCsv } as const;
+const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function registerValidate(program: Command, setExit: (code: number) => void): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../../src/validate/compare.js';
-import { renderCsv, renderTable, type ValidationResult } from '../../../src/validate/validate.js';
+import { renderValidationCsv as renderCsv, renderValidationTable as renderTable } from '../../../src/report/validation.js';
+import type { ValidationResult } from '../../../src/validate/validate.js';
 
 const row = (over: Partial<Row>): Row => ({
   case: 'c', phase: 'write', counter: 'pswpout', kernel_min: 1000, kernel_max: 1200, tmemsim: 1100,

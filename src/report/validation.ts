@@ -1,0 +1,58 @@
+/** `tmemsim validate`'s output: a table per case (fitted to the width), CSV, or JSON. */
+
+import { stringify } from 'csv-stringify/sync';
+import type { Row } from '../validate/compare.js';
+import type { ValidationResult } from '../validate/validate.js';
+import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
+import { NA_TEXT, showNa } from './na.js';
+
+function num(x: number): string {
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  return x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+function errText(r: Row): string {
+  if (r.tmemsim === null) return NA_TEXT;
+  if (r.error === 0) return '0';
+  const sign = r.error > 0 ? '+' : '-';
+  return r.error_pct === null ? `${sign}${num(Math.abs(r.error))}` : `${sign}${num(Math.abs(r.error_pct))} %`;
+}
+
+/** The table: per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */
+export function renderValidationTable(v: ValidationResult, width: number = DEFAULT_WIDTH): string {
+  const out: string[] = [];
+  for (const c of v.cases) {
+    const bad = c.rows.filter((r) => r.status !== 'ok').length;
+    out.push(
+      wrapLine(`${c.case}: ${c.description}`, width),
+      wrapLine(`  kernel ${c.kernel}, ${c.runs} runs; ${c.rows.length - bad} ok, ${bad} out of tolerance`, width),
+    );
+    const rows = c.rows.map((r) => {
+      const k = r.kernel_min === r.kernel_max ? num(r.kernel_min) : `${num(r.kernel_min)}–${num(r.kernel_max)}`;
+      return [r.phase, r.counter, k, showNa(r.tmemsim, num), errText(r), `±${num(r.tolerance)}`, r.status];
+    });
+    out.push(fitTable({
+      head: ['phase', 'counter', 'kernel (min–max)', 'tmemsim', 'error', 'allowed', ''],
+      rows,
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      // Too wide (pool sizes in bytes at 100 columns): every part repeats phase, counter and the verdict.
+      keys: [0, 1, 6],
+      width,
+    }), '');
+  }
+  out.push(wrapLine(`validate: ${v.cases.length} cases, ${v.rows.length} counters compared: ${v.ok} within tolerance, ${v.out} out of tolerance`, width));
+  return out.join('\n') + '\n';
+}
+
+/** CSV: a figure that does not apply (no tmemsim value, so no error either) is an empty cell (src/report/na.ts). */
+export function renderValidationCsv(v: ValidationResult): string {
+  const head = ['case', 'phase', 'counter', 'kernel_min', 'kernel_max', 'tmemsim', 'error', 'error_pct', 'tolerance', 'status'];
+  return stringify([head, ...v.rows.map((r) => {
+    const na = r.tmemsim === null;
+    return [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', na ? '' : r.error, na ? '' : r.error_pct ?? '', r.tolerance, r.status];
+  })]);
+}
+
+export function renderValidationJson(v: ValidationResult): string {
+  return JSON.stringify({ tool: 'tmemsim', validation: 1, cases: v.cases, within: v.ok, out_of_tolerance: v.out }, null, 2) + '\n';
+}
