@@ -14,6 +14,9 @@
  *   evict file:    dirty → writeback; then cleancache_put; drop
  *   anon swap-in:  swap_readpage; exclusive frontswap load → page dirty;
  *                  write fault or vm_swap_full() → free the slot (frontswap_invalidate_page)
+ *   anon write to a mapped page with a slot (it was swapped in by a read fault):
+ *                  policy.anonExclusive (6.1) → keep the slot and its frontswap copy, page dirty;
+ *                  else (3.x reuse_swap_page) → free the slot
  *
  * Deviations: reads of never-touched anonymous pages map the zero page and
  * take no frame; file writes are full-page (no read before write);
@@ -185,15 +188,26 @@ export class Memory implements ReclaimHost {
     if (fl & F_RESIDENT) {
       this.reclaim.accessed(id, ANON);
       if (fl & F_RA) {
-        // A minor fault on a page read ahead: lookup_swap_cache counts the hit, do_swap_page maps it.
+        // A minor fault on a page read ahead: lookup_swap_cache counts the hit, do_swap_page maps it
+        // (a write fault frees the swap cache: should_try_to_free_swap, the page is drained off the LRU pagevec).
         this.flags[id] = fl & ~F_RA;
         m.stats.swap_ra_hit++;
         swapRaHit(this.raState(pid), vpn);
         if (!write) this.maybeFreeSwap(id);
+        else {
+          this.desc[id] = newDesc;
+          this.flags[id]! |= F_DIRTY;
+          this.freeSlotOf(id);
+        }
+        return;
       }
       if (write) {
+        // A write to a mapped page. 6.1 (PageAnonExclusive, 5.19+): do_wp_page reuses the page and
+        // keeps its swap cache, slot and frontswap copy (stale now; the page is dirty, so reclaim
+        // stores it again into the same slot, frontswap invalidating the duplicate first).
+        // Before 5.19 (reuse_swap_page / try_to_free_swap in do_wp_page) the slot is freed.
         this.desc[id] = newDesc;
-        if (this.slot[id]! >= 0) this.freeSlotOf(id);
+        if (this.slot[id]! >= 0 && !this.reclaim.anonExclusive) this.freeSlotOf(id);
         this.flags[id]! |= F_DIRTY;
       }
       return;
@@ -260,6 +274,14 @@ export class Memory implements ReclaimHost {
       this.flags[id] = F_RESIDENT | F_RA | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
       this.reclaim.added(id, ANON, key, true, false);
     }
+  }
+
+  /** The swap offset an anonymous page holds, -1 for none (for tests and tools; one swap type). */
+  slotOfAnon(pid: number, vpn: number): number {
+    const id = this.anon.get(anonKey(pid, vpn));
+    if (id === undefined) return -1;
+    const s = this.slot[id]!;
+    return s < 0 ? -1 : slotOffset(s);
   }
 
   /** Current bytes descriptor of an anonymous page (for tests and tools). */

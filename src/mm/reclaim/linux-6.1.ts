@@ -87,6 +87,8 @@ class Linux61 implements Reclaim {
   readonly name = '6.1';
   /** vm.page-cluster's default: swap readahead windows of up to 8 pages (VMA-based). */
   readonly pageCluster = PAGE_CLUSTER;
+  /** do_wp_page reuses an exclusive anonymous page without freeing its swap cache (mm/memory.c, 5.19+). */
+  readonly anonExclusive = true;
   wmark: Watermarks;
   private readonly lru = new LruLists(4);
   private bits = new Uint8Array(1024);

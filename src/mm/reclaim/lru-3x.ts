@@ -26,6 +26,8 @@ class Lru3x implements Reclaim {
   readonly name = 'lru-3x';
   /** No swap readahead (tmemsim's earlier model; 3.x itself read page_cluster-sized clusters). */
   readonly pageCluster = 0;
+  /** 3.x's do_wp_page: reuse_swap_page frees the swap slot of a page written after a read fault. */
+  readonly anonExclusive = false;
   readonly wmark: Watermarks;
   private readonly lru = new LruLists(2);
   private anonCredit = 0;

@@ -60,6 +60,13 @@ export interface Reclaim {
   readonly wmark: Watermarks;
   /** vm.page-cluster for swap readahead (0: none). */
   readonly pageCluster: number;
+  /**
+   * PageAnonExclusive (5.19+): a write to a mapped anonymous page that is in
+   * the swap cache reuses it in do_wp_page and keeps its swap slot (and the
+   * slot's frontswap copy) until the page is swapped out again or the slot
+   * is freed. False: the slot is freed at the write (reuse_swap_page, 3.x).
+   */
+  readonly anonExclusive: boolean;
   /** Make room for page ids below n. */
   ensure(n: number): void;
   /**
