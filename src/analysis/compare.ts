@@ -9,7 +9,9 @@
  */
 
 import { UsageError } from '../errors.js';
-import type { PassSummary } from '../sim/summary.js';
+import type { Report } from '../report/model.js';
+import type { SweepResult } from '../sweep/sweep.js';
+import { checkDocument } from './documents.js';
 import { idOf, workloadName } from '../sweep/grid.js';
 import { METRIC_BETTER, METRIC_KEYS, metricsOf, roundMetrics, type MetricKey } from './metrics.js';
 
@@ -88,52 +90,38 @@ export function parseTolerances(specs: string[]): Partial<Record<MetricKey, Tole
   return out;
 }
 
-/** The entries of a parsed JSON document: a sweep result, a baseline file or a run report. */
+/** The entries of a parsed JSON document: a sweep result, a baseline file or a run report, checked against its schema first. */
 export function entriesOf(file: string, doc: unknown): Entries {
   const d = doc as Record<string, unknown> | null;
-  if (!d || typeof d !== 'object' || d.tool !== 'tmemsim') throw new UsageError('not a tmemsim result', { file }, 'the JSON of tmemsim sweep, tmemsim run or a baseline written by compare --bless');
+  if (!d || typeof d !== 'object' || Array.isArray(d) || d.tool !== 'tmemsim') throw new UsageError('not a tmemsim result', { file }, 'the JSON of tmemsim sweep, tmemsim run or a baseline written by compare --bless');
   const e: Entries = new Map();
-  const need = (ok: boolean, field: string): void => {
-    if (!ok) throw new UsageError(`malformed ${String(d.kind ?? 'report')}`, { file, field });
-  };
   if (d.kind === 'sweep') {
-    need(Array.isArray(d.rows), 'rows');
-    for (const [i, r] of (d.rows as unknown[]).entries()) {
-      const row = r as { id?: unknown; metrics?: unknown };
-      need(typeof row?.id === 'string' && !!row.metrics && typeof row.metrics === 'object', `rows[${i}]`);
-      e.set(row.id as string, row.metrics as Record<string, number | null>);
-    }
+    checkDocument('sweep', file, d);
+    for (const row of (d as unknown as SweepResult).rows) e.set(row.id, row.metrics);
     return e;
   }
   if (d.kind === 'baseline') {
-    need(d.baseline_format === BASELINE_FORMAT, 'baseline_format');
-    need(Array.isArray(d.entries), 'entries');
-    for (const [i, r] of (d.entries as unknown[]).entries()) {
-      const en = r as { id?: unknown; metrics?: unknown };
-      need(typeof en?.id === 'string' && !!en.metrics && typeof en.metrics === 'object', `entries[${i}]`);
-      e.set(en.id as string, en.metrics as Record<string, number | null>);
-    }
+    checkDocument('baseline', file, d);
+    for (const en of (d as unknown as BaselineDoc).entries) e.set(en.id, en.metrics);
     return e;
   }
-  if (typeof d.report_format === 'number') {
-    need(Array.isArray(d.runs) && typeof d.trace === 'string', 'runs');
-    const cfg = (d.config ?? {}) as { compressor?: string | null };
-    for (const [i, r] of (d.runs as unknown[]).entries()) {
-      const run = r as { id?: unknown; profile?: string; variant?: string | null; backend?: PassSummary; baseline?: PassSummary | null; model?: { storage_read_uj?: number } };
-      need(typeof run?.profile === 'string' && !!run.backend && !!run.backend.energy && !!run.backend.ratios, `runs[${i}]`);
+  if (d.kind === undefined && 'report_format' in d) {
+    checkDocument('report', file, d);
+    const rep = d as unknown as Report;
+    for (const run of rep.runs) {
       // The profile's constants travel with the report (a profile file's too).
       const read = typeof run.model?.storage_read_uj === 'number' ? run.model.storage_read_uj : null;
       // The report names each run's id (the sweep's and the baseline's scheme); a report
       // written before it did gets the same id with zpool and the pool limit unset.
       const id = typeof run.id === 'string' ? run.id : idOf({
-        workload: workloadName(d.trace as string), profile: run.variant ? `${run.profile}@${run.variant}` : run.profile!,
-        backend: run.backend!.backend ?? 'none', compressor: cfg.compressor ?? null, zpool: null, max_pool_percent: null,
+        workload: workloadName(rep.trace), profile: run.variant ? `${run.profile}@${run.variant}` : run.profile,
+        backend: run.backend.backend ?? 'none', compressor: rep.config.compressor ?? null, zpool: null, max_pool_percent: null,
       });
-      e.set(id, roundMetrics(metricsOf(run.backend!, run.baseline ?? null, null, { readEnergyUJ: read })));
+      e.set(id, roundMetrics(metricsOf(run.backend, run.baseline ?? null, null, { readEnergyUJ: read })));
     }
     return e;
   }
-  throw new UsageError('not a sweep result, baseline or run report', { file, field: 'kind' }, 'sweep, baseline, or a report with report_format');
+  throw new UsageError(`not a sweep result, baseline or run report`, { file, field: '/kind' }, '"sweep", "baseline", or a run report (report_format, no kind)');
 }
 
 export type Status = 'ok' | 'better' | 'REGRESSION' | 'MISSING' | 'new';

@@ -11,6 +11,7 @@ import { energyAtPoints, samplePoints, sharedConstants, uncertaintyOf, type Inte
 import { round } from '../report/model.js';
 import type { Series } from '../sim/sampler.js';
 import { UsageError } from '../errors.js';
+import { checkDocument } from '../analysis/documents.js';
 import { compareConfigs, configId, expandGrid, shardOf, type Shard, type SweepConfig, type SweepGrid } from './grid.js';
 import { paretoFront } from './pareto.js';
 import { runTasks, type Progress } from './pool.js';
@@ -323,13 +324,12 @@ export function mergeSweeps(parts: { file: string; doc: unknown }[]): SweepResul
   return assemble(docs[0]!.grid, rows, null, docs[0]!.configs_total);
 }
 
-/** A parsed JSON document that must be a sweep result. */
+/** A parsed JSON document that must be a sweep result (schema/sweep-result.schema.json). */
 export function checkSweepDoc(file: string, doc: unknown): SweepResult {
   const d = doc as Partial<SweepResult> | null;
-  if (!d || typeof d !== 'object' || d.tool !== 'tmemsim' || d.kind !== 'sweep') {
+  if (!d || typeof d !== 'object' || Array.isArray(d) || d.tool !== 'tmemsim' || d.kind !== 'sweep') {
     throw new UsageError('not a tmemsim sweep result', { file }, 'the JSON of tmemsim sweep --format json');
   }
-  if (d.sweep_format !== SWEEP_FORMAT) throw new UsageError(`sweep format ${String(d.sweep_format)} is not supported`, { file, field: 'sweep_format' }, String(SWEEP_FORMAT));
-  if (!Array.isArray(d.rows) || typeof d.configs_total !== 'number' || !d.grid) throw new UsageError('a sweep result needs grid, configs_total and rows', { file });
+  checkDocument('sweep', file, d);
   return d as SweepResult;
 }

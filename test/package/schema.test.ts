@@ -16,8 +16,8 @@ const json = (f: string): object => JSON.parse(readFileSync(`${ROOT}${f}`, 'utf8
 const AJV_CLI = `${ROOT}node_modules/ajv-cli/dist/index.js`;
 
 describe('shipped JSON Schemas', () => {
-  it('are the three documented ones', () => {
-    expect(SCHEMAS).toEqual(['profile.schema.json', 'sweep-v1.schema.json', 'trace-v1.schema.json']);
+  it('are the six documented ones', () => {
+    expect(SCHEMAS).toEqual(['baseline.schema.json', 'profile.schema.json', 'report.schema.json', 'sweep-result.schema.json', 'sweep-v1.schema.json', 'trace-v1.schema.json']);
   });
 
   it.each(SCHEMAS)('%s compiles in a default new Ajv() with no strict-mode warning', (f) => {
