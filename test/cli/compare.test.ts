@@ -59,7 +59,7 @@ describe('tmemsim compare', () => {
     const cases: [string[], RegExp][] = [
       [['compare', write('trunc.json', '{"tool": "tmemsim", "kind": "baseline"'), BASELINE], /trunc\.json: not JSON/],
       [['compare', write('other.json', { tool: 'x' }), BASELINE], /other\.json: not a tmemsim result/],
-      [['compare', write('rows.json', { tool: 'tmemsim', kind: 'sweep', rows: [{ id: 1 }] }), BASELINE], /rows\.json, field '\/sweep_format': missing field \(accepted: 2, per schema\/sweep-result\.schema\.json\)/],
+      [['compare', write('rows.json', { tool: 'tmemsim', kind: 'sweep', rows: [{ id: 1 }] }), BASELINE], /rows\.json, field '\/sweep_format': missing field \(accepted: 3, per schema\/sweep-result\.schema\.json\)/],
       [['compare', BASELINE, path.join(dir, 'absent.json')], /absent\.json: cannot read: ENOENT/],
       [['compare', BASELINE, BASELINE, '--tol', 'ratio=1%'], /unknown metric 'ratio'/],
       [['compare', BASELINE, BASELINE, '--tol', 'lost=many'], /'many' is not a tolerance for lost/],
