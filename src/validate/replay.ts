@@ -10,9 +10,10 @@
  *   write:A:B:G         anon write of page p (A <= p < B) with vmix key pageKey(seed, G, p)
  *   read:A:B            anon read of pages A..B-1 in order
  *   rread:A:B:N:S       N anon reads of page A + next() % (B - A), mulberry32(S)
- *   fread:DEV:N         file reads of pages 0..N-1 of one file (fs 1, inode 1)
+ *   fread:DEV:N         file reads of pages 0..N-1 of one file (fs 1, inode 1),
+ *                       then the close: umount + mount of fs 1 (closeDevice)
  *   hot:A:B:DEV:N:K     file reads of pages 0..N-1, 64 at a time; after every K
- *                       such chunks, anon reads of pages A..B-1 in order
+ *                       such chunks, anon reads of pages A..B-1 in order; the close
  *   mark:NAME           a mark event
  *
  * The block device the guest reads (/dev/vdb) is replayed as one file of
@@ -75,6 +76,19 @@ export function headerOf(ref: Reference): TraceHeader {
   };
 }
 
+/**
+ * The workload closes the device after an `fread` or `hot` op. The last close
+ * of a block device drops its page cache in 6.1 (blkdev_put → blkdev_put_whole
+ * → blkdev_flush_mapping → kill_bdev → truncate_inode_pages): the guest's
+ * Buffers fall back to 0 at the next mark and a second read of the device
+ * misses on every page. Replayed as an umount and mount of the device's
+ * filesystem (its pages leave the page cache; no shadow entries stay).
+ */
+function* closeDevice(): Generator<TraceEvent> {
+  yield { op: 'umount', fs: FS };
+  yield { op: 'mount', fs: FS };
+}
+
 /** The events of a case's workload, in the guest's order. */
 export function* eventsOf(ref: Reference): Generator<TraceEvent> {
   const seed = ref.workload.seed;
@@ -113,6 +127,7 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
       case 'fread': {
         const calls = Math.floor(n(2) / CHUNK);
         for (let i = 0; i < calls * CHUNK; i++) yield { op: 'file', fs: FS, inode: INODE, index: i };
+        yield* closeDevice();
         break;
       }
       case 'hot': {
@@ -125,6 +140,7 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
           for (let i = c * CHUNK; i < (c + 1) * CHUNK; i++) yield { op: 'file', fs: FS, inode: INODE, index: i };
           if ((c + 1) % k === 0) for (let p = a; p < end; p++) yield { op: 'anon', pid: PID, page: p };
         }
+        yield* closeDevice();
         break;
       }
       case 'mark':

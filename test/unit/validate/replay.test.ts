@@ -37,7 +37,10 @@ describe('replaying a recorded case', () => {
       // hot: 130 pages = 2 whole calls of 64; the hot set after every 2nd call
       ...Array.from({ length: 128 }, (_, i) => file(i)),
       { op: 'anon', pid: 1, page: 0 }, { op: 'anon', pid: 1, page: 1 },
+      // close(): the last close of a block device drops its page cache (kill_bdev)
+      { op: 'umount', fs: 1 }, { op: 'mount', fs: 1 },
       ...Array.from({ length: 64 }, (_, i) => file(i)),
+      { op: 'umount', fs: 1 }, { op: 'mount', fs: 1 },
       { op: 'mark', name: 'end' },
     ];
     expect(ev).toEqual(expected);
