@@ -45,6 +45,9 @@ export function withWhere(err: unknown, where: Where): unknown {
 
 type Filler = (seed: number, dst: Uint8Array) => void;
 
+/** Largest weight of a class in a default content mix (docs/trace-format.md, schema/trace-v1.schema.json). */
+export const MAX_CLASS_WEIGHT = 1_000_000;
+
 export class ContentSource {
   readonly seed: number;
   private readonly corpus: Corpus | null;
@@ -229,8 +232,8 @@ export class ContentSource {
     for (const [name, weight] of entries) {
       const code = Object.hasOwn(CLASS_NAMES, name) ? CLASS_NAMES[name] : undefined;
       if (code === undefined) throw new UsageError(`unknown content class '${name}'`, where, CLASS_LIST);
-      if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-        throw new UsageError(`weight of '${name}' must be a non-negative number, not ${String(weight)}`, where);
+      if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > MAX_CLASS_WEIGHT) {
+        throw new UsageError(`weight of '${name}' must be a number 0..${MAX_CLASS_WEIGHT}, not ${String(weight)}`, where);
       }
       if (weight === 0) continue;
       total += weight;

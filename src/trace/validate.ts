@@ -249,7 +249,7 @@ const CHOICES: Record<string, { what: string; accepted: string }> = {
   },
   contentDefault: {
     what: 'a class name or an object of class weights',
-    accepted: 'zero, fill, text, code, random, heap, vmix, or e.g. {"text": 3, "zero": 1}',
+    accepted: 'zero, fill, text, code, random, heap, vmix, or weights 0..1000000, e.g. {"text": 3, "zero": 1}',
   },
   profile: { what: 'a profile name or a list of names', accepted: 'e.g. "ssd-laptop" or ["ssd-laptop", "lz4"]' },
   backendOrNull: { what: 'a backend name or null', accepted: 'a backend name, or null for none' },

@@ -60,7 +60,7 @@ describe('validateHeader', () => {
     expect(hdr({}, { content: { default: { txt: 1 } } })).toBe(
       "t.json:1, field 'content.default.txt': unknown name 'txt' in content.default (accepted: zero, fill, text, code, random, heap, vmix)",
     );
-    expect(hdr({}, { content: { default: { text: -1 } } })).toBe("t.json:1, field 'content.default.text': must be a number >= 0, got -1");
+    expect(hdr({}, { content: { default: { text: -1 } } })).toBe("t.json:1, field 'content.default.text': must be a number 0..1000000, got -1");
     expect(hdr({ page_size: 8192 })).toBe("t.json:1, field 'config.page_size': must be exactly 4096, got 8192");
     expect(thrown(() => validateHeader(5, { file: 'h' }))).toBe('h: the header must be an object, got 5');
   });
