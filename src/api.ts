@@ -5,7 +5,7 @@
  */
 
 import { openTrace, type FormatOptions } from './trace/reader.js';
-import { simulateTrace, type RunResult } from './sim/simulate.js';
+import { simulateTrace, type Collaborators, type RunResult } from './sim/simulate.js';
 import type { RunOverrides } from './sim/config.js';
 import { buildReport, type Report } from './report/model.js';
 import type { RunProgress } from './sim/progress.js';
@@ -19,14 +19,20 @@ export interface RunOptions extends RunOverrides {
   formatOptions?: FormatOptions;
   /** Told how the run goes (the CLI's progress bar); never affects the report. */
   progress?: RunProgress;
+  /**
+   * Replace what each pass is built from: `compression` (the codec service),
+   * `content` (the page-content source, whose seeded generators are the run's
+   * randomness), `now` (the wall clock, which only paces event-loop turns).
+   */
+  collaborators?: Collaborators;
   /** Report every energy and CPU figure and the saving as an interval over the profile's ranges, with the tornado of constants. */
   uncertainty?: boolean;
 }
 
 /** Replay a trace and return the raw results (per profile, backend and baseline passes). */
 export async function simulate(o: RunOptions): Promise<RunResult> {
-  const { trace, inputFormat, formatOptions, progress, uncertainty: _u, ...overrides } = o;
-  return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides, progress);
+  const { trace, inputFormat, formatOptions, progress, collaborators, uncertainty: _u, ...overrides } = o;
+  return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides, progress, collaborators);
 }
 
 /** Replay a trace and build the report (what `tmemsim run --format json` prints). */

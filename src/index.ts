@@ -23,7 +23,10 @@ export { COMPRESSORS, compressorNames, compressorAvailable } from './compressors
 export type { Compressor } from './compressors/compressor.js';
 export { UsageError, InvariantError } from './errors.js';
 export type { PassSummary } from './sim/summary.js';
-export type { RunResult, ProfileRun } from './sim/simulate.js';
+export type { RunResult, ProfileRun, Collaborators } from './sim/simulate.js';
+export { ContentSource, type ContentSourceOptions } from './content/source.js';
+export type { CompressionService } from './compressors/service.js';
+export { CachingCompressionService } from './compressors/cache.js';
 export { VERSION } from './version.js';
 export { sweep, sweepWithSeries, readTrace, profiles, compare, type SweepCallOptions, type TraceReader } from './research.js';
 export { runSweep, mergeSweeps, assemble, type SweepResult, type SweepRow, type SweepGroup, type SweepOutput } from './sweep/sweep.js';

@@ -13,8 +13,9 @@
 
 import { getBackendFactory } from '../backends/registry.js';
 import { CachingCompressionService } from '../compressors/cache.js';
+import type { CompressionService } from '../compressors/service.js';
 import { Corpus } from '../content/corpus.js';
-import { ContentSource } from '../content/source.js';
+import { ContentSource, type ContentSourceOptions } from '../content/source.js';
 import { costModelOf, type Profile } from '../profiles/profile.js';
 import type { EventOf, EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
@@ -40,6 +41,26 @@ export interface PassOptions {
   progress?: RunProgress;
   /** Samples the pass over time (plots); see sampler.ts. */
   sampler?: Pick<Sampler, 'tick' | 'finish'>;
+  /** What the pass is built from, when the caller replaces the defaults. */
+  collaborators?: Collaborators;
+}
+
+/**
+ * The collaborators a pass's Machine is built from, for a library caller to
+ * replace (RunOptions.collaborators): a test double, an instrumented codec
+ * service, another content generator. Each is made afresh for every pass; the
+ * defaults are what the CLI uses.
+ */
+export interface Collaborators {
+  /** The codec service the backend compresses through (default: a new CachingCompressionService). */
+  compression?: () => CompressionService;
+  /** The page-content source: every page's bytes from the run seed and its seeded generators (default: new ContentSource(o)). */
+  content?: (o: ContentSourceOptions) => ContentSource;
+  /**
+   * The wall clock in milliseconds (default: performance.now). It only decides
+   * when a long replay gives the event loop a turn, never what it computes.
+   */
+  now?: () => number;
 }
 
 export interface ProgressInfo {
@@ -67,7 +88,7 @@ export interface RunResult {
 /** Opens the trace again for each pass (a TraceSource streams once per events() call). */
 export type SourceOpener = () => TraceSource;
 
-export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress): Promise<RunResult> {
+export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress, collaborators?: Collaborators): Promise<RunResult> {
   const first = open();
   const cfg = resolveConfig(first.header, first.path, overrides, first.notes);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
@@ -88,7 +109,7 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
       if (cfg.noBackend) {
         // --backend none: the one pass is the no-backend pass; there is nothing to compare it with.
         const s = sampler();
-        const only = await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'no backend'), sampler: s });
+        const only = await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, collaborators, progress: label(profile, 'no backend'), sampler: s });
         const run: ProfileRun = { profile: profile.name, profileDef: profile, variant: null, backend: only, baseline: null };
         if (s) run.series = { backend: s.series, baseline: null };
         runs.push(run);
@@ -96,10 +117,10 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
       }
       // The baseline has no backend, so every variant shares it.
       const bs = sampler();
-      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, progress: label(profile, 'baseline'), sampler: bs }) : null;
+      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, collaborators, progress: label(profile, 'baseline'), sampler: bs }) : null;
       for (const variant of cfg.variants) {
         const s = sampler();
-        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, progress: label(profile, variant ?? 'backend'), sampler: s });
+        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, collaborators, progress: label(profile, variant ?? 'backend'), sampler: s });
         const run: ProfileRun = { profile: profile.name, profileDef: profile, variant, backend, baseline };
         if (s) run.series = { backend: s.series, baseline: baseline && bs ? bs.series : null };
         runs.push(run);
@@ -125,7 +146,9 @@ function openCorpus(cfg: RunConfig, tracePath: string): Corpus | null {
 /** One pass over the trace. */
 export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions): Promise<PassSummary> {
   const corpus = o.corpus !== undefined ? o.corpus() : openCorpus(cfg, src.path);
-  const content = new ContentSource({ seed: cfg.seed, corpus, defaultMix: cfg.content.default });
+  const c = o.collaborators ?? {};
+  const contentOptions: ContentSourceOptions = { seed: cfg.seed, corpus, defaultMix: cfg.content.default };
+  const content = c.content ? c.content(contentOptions) : new ContentSource(contentOptions);
   const m = new Machine({
     ramPages: cfg.ramPages,
     kernelPages: cfg.kernelPages,
@@ -134,7 +157,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     verifyBytes: cfg.verifyBytes,
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
     content,
-    compression: new CachingCompressionService({}),
+    compression: c.compression ? c.compression() : new CachingCompressionService({}),
     costModel: costModelOf(o.profile),
     backendFactory: getBackendFactory,
   });
@@ -174,16 +197,17 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   const prog = o.progress;
   if (isSync(src)) {
     const it: IterableIterator<LocatedEvent> & { bytesRead?: number } = src.eventsSync();
-    let lastYield = performance.now();
+    const now = c.now ?? ((): number => performance.now());
+    let lastYield = now();
     for (const le of it) {
       step(le);
       if (prog !== undefined && events % PROGRESS_EVERY === 0) prog.tick(events, it.bytesRead ?? -1);
       // Give the event loop a turn every YIELD_MS of wall time: signal handlers (the output
       // file's temp clean-up), a host's timers and messages (a test runner's) run during a long
       // replay. Only when the loop runs changes, never what the replay computes.
-      if ((events & (YIELD_CHECK_EVERY - 1)) === 0 && performance.now() - lastYield > YIELD_MS) {
+      if ((events & (YIELD_CHECK_EVERY - 1)) === 0 && now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
+        lastYield = now();
       }
     }
   } else {
