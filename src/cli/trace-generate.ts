@@ -32,7 +32,7 @@ export function registerTraceGenerate(trace: Command): void {
     .action(async (kind: string, f: GenerateFlags) => {
       const r = await generateTrace(kind, f.out ?? '-', {
         seed: optionalIntFlag('--seed', f.seed), events: optionalIntFlag('--events', f.events), params: f.param, corpus: f.corpus,
-      });
+      }, (s) => void process.stdout.write(s));
       if (f.out !== undefined && f.out !== '-') process.stderr.write(`${f.out}: ${r.events} events (${r.kind})\n`);
     });
   trace

@@ -5,8 +5,9 @@
  * options. The work is in src/trace/convert.ts.
  */
 
+import { once } from 'node:events';
 import type { Command } from 'commander';
-import { convertTrace } from '../trace/convert.js';
+import { convertTrace, type ConvertSink } from '../trace/convert.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
 import { registerTraceGenerate } from './trace-generate.js';
@@ -24,6 +25,35 @@ interface ConvertFlags {
   outputFormat?: string;
 }
 
+/** Standard output; a reader that goes away (EPIPE, as with `| head`) ends the conversion quietly. */
+function stdoutSink(): ConvertSink {
+  const out = process.stdout;
+  const sink = {
+    closed: false,
+    async write(s: string | Uint8Array) {
+      if (sink.closed) return;
+      try {
+        if (!out.write(s)) await once(out, 'drain');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+        sink.closed = true;
+      }
+    },
+    commit() {
+      out.off('error', onError);
+    },
+    abort() {
+      out.off('error', onError);
+    },
+  };
+  const onError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') sink.closed = true;
+  };
+  out.on('error', onError);
+  return sink;
+}
+
+
 export function registerTrace(program: Command): void {
   const trace = program
     .command('trace')
@@ -37,7 +67,7 @@ export function registerTrace(program: Command): void {
     .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
     .option('--output-format <fmt>', 'jsonl, json or tmtb (default: by the output\'s extension .json / .tmtb, else jsonl)')
     .action(async (input: string, output: string, f: ConvertFlags) => {
-      const r = await convertTrace(traceArg(input, f.inputFormat), output, { format: f.inputFormat, formatOptions: f.formatOpt, outputFormat: f.outputFormat });
+      const r = await convertTrace(traceArg(input, f.inputFormat), output === '-' ? stdoutSink() : output, { format: f.inputFormat, formatOptions: f.formatOpt, outputFormat: f.outputFormat });
       if (output !== '-') process.stdout.write(`${r.input} (${r.inputFormat}) -> ${r.output} (${r.outputFormat}): ${r.events} events\n`);
     });
   trace

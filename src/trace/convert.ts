@@ -7,11 +7,11 @@
  *   await convertTrace('t.csv', 't.json', { formatOptions: { 'obj-id-col': 5 }, outputFormat: 'json' });
  *
  * The output is written to a temporary file beside it and renamed into
- * place at the end, so a failed conversion leaves no partial output. "-"
- * writes to standard output.
+ * place at the end, so a failed conversion leaves no partial output. A
+ * ConvertSink instead of a path takes the output as it is made (the CLI's
+ * standard output for "-"): the library itself writes no stream.
  */
 
-import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { openOutputFile } from '../report/output-file.js';
 import { UsageError } from '../errors.js';
@@ -51,7 +51,8 @@ export function outputFormatFor(output: string, given?: string): OutputFormat {
   return /\.json$/i.test(output) ? 'json' : /\.tmtb$/i.test(output) ? 'tmtb' : 'jsonl';
 }
 
-interface Sink {
+/** Where a conversion's output goes when it is not a file: the blocks in order, then commit or abort. */
+export interface ConvertSink {
   write(s: string | Uint8Array): void | Promise<void>;
   /** True once the reader went away (standard output closed): stop converting. */
   readonly closed: boolean;
@@ -61,7 +62,7 @@ interface Sink {
   abort(): void;
 }
 
-function fileSink(output: string): Sink {
+function fileSink(output: string): ConvertSink {
   // A regular file is written to a temp file and renamed; a device or FIFO in place; a directory refused (output-file.ts).
   const f = openOutputFile(output, 'output');
   return {
@@ -80,43 +81,20 @@ function fileSink(output: string): Sink {
   };
 }
 
-/** Standard output; a reader that goes away (EPIPE, as with `| head`) ends the conversion quietly. */
-function stdoutSink(): Sink {
-  const out = process.stdout;
-  const sink = {
-    closed: false,
-    async write(s: string | Uint8Array) {
-      if (sink.closed) return;
-      try {
-        if (!out.write(s)) await once(out, 'drain');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
-        sink.closed = true;
-      }
-    },
-    commit() {
-      out.off('error', onError);
-    },
-    abort() {
-      out.off('error', onError);
-    },
-  };
-  const onError = (e: NodeJS.ErrnoException): void => {
-    if (e.code === 'EPIPE') sink.closed = true;
-  };
-  out.on('error', onError);
-  return sink;
-}
-
-/** Converts `input` to tmemsim format at `output` ("-" = standard output). */
-export async function convertTrace(input: string, output: string, o: ConvertOptions = {}): Promise<ConvertResult> {
+/**
+ * Converts `input` to tmemsim format at `to`: a file path, or a sink that
+ * takes the output (reported as output "-"; JSONL unless o.outputFormat says).
+ */
+export async function convertTrace(input: string, to: string | ConvertSink, o: ConvertOptions = {}): Promise<ConvertResult> {
+  const output = typeof to === 'string' ? to : '-';
+  if (typeof to === 'string' && to === '-') throw new Error('convertTrace: pass a ConvertSink to convert to standard output');
   const outputFormat = outputFormatFor(output, o.outputFormat);
   const inputFormat = traceFormatFor(input, { format: o.format }).name;
   if (output !== '-' && resolve(output) === resolve(input)) {
     throw new UsageError('the output is the input file', { file: output }, 'another output path');
   }
   const src = openTrace(input, { format: inputFormat, formatOptions: o.formatOptions });
-  const sink = output === '-' ? stdoutSink() : fileSink(output);
+  const sink = typeof to === 'string' ? fileSink(to) : to;
   let events = 0;
   try {
     if (outputFormat === 'tmtb') {
@@ -149,7 +127,7 @@ export async function convertTrace(input: string, output: string, o: ConvertOpti
 }
 
 /** The binary form (src/trace/formats/tmtb.ts): encoded blocks of about 1 MiB, then the end record. */
-async function writeBinary(src: SyncTraceSource, sink: Sink): Promise<number> {
+async function writeBinary(src: SyncTraceSource, sink: ConvertSink): Promise<number> {
   const blocks: Uint8Array[] = [];
   const enc = new TmtbEncoder(src.header, (b) => blocks.push(b));
   const drain = async (): Promise<void> => {

@@ -108,7 +108,8 @@ export function generateCommand(kind: string, o: GenerateOptions, out?: string):
 
 /**
  * Writes a generated trace to `out` ('-' or undefined: `write` is called
- * with each chunk instead, e.g. for standard output).
+ * with each chunk instead, e.g. the CLI's standard output; the library
+ * itself writes no stream).
  */
 export async function generateTrace(kind: string, out: string | undefined, o: GenerateOptions = {},
   write?: (chunk: string) => void): Promise<GenerateResult> {
@@ -125,7 +126,9 @@ export async function generateTrace(kind: string, out: string | undefined, o: Ge
   const command = generateCommand(kind, o, out === '-' ? undefined : out);
   const lines = generateLines(kind, { ...o, corpusPath, corpusPages });
   let stream: WriteStream | null = null;
-  const sink = out === undefined || out === '-' ? write ?? ((s: string) => void process.stdout.write(s)) : null;
+  const toSink = out === undefined || out === '-';
+  if (toSink && write === undefined) throw new Error("generateTrace: pass a write function to generate to standard output ('-')");
+  const sink = toSink ? write! : null;
   let count = -1;
   let header: TraceHeader | undefined;
   let buf = `# ${command}\n`;

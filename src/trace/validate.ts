@@ -18,7 +18,6 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError, quote, type Where } from '../errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
-import { builtBy, templateSlots, type Template } from './formats/flat-parse.js';
 
 /** The schema's $id; `${SCHEMA_ID}#/$defs/event` names one event. */
 export const SCHEMA_ID = 'urn:tmemsim:schema:trace-v1';
@@ -96,14 +95,31 @@ export function traceSchema(): unknown {
 }
 
 /**
+ * A family of events alike but for their numbers, as a reader's fast parser
+ * knows them (formats/flat-parse.ts templates): given one with an event of
+ * the family and its numbers, validateEvent checks a later event of it by its
+ * numbers only, once it has validated one in full.
+ */
+export interface NumberShape {
+  /** validateEvent's memo for the family (what its numbers must satisfy); undefined until it has seen one. */
+  checks: unknown;
+  /** How many numbers an event of the family has. */
+  readonly slotCount: number;
+  /** An event of the family with these numbers, by slot. */
+  build(values: readonly number[]): Record<string, unknown>;
+}
+
+/**
  * Checks one event's shape. Returns it typed, or throws a UsageError naming
  * file:line, the event index and the field. `loc` is read, never kept.
+ * `shape` and `values`: the family `obj` belongs to and its numbers, when the
+ * reader knows them (the verdict is the same, only quicker).
  */
-export function validateEvent(obj: unknown, loc: EventLocation): TraceEvent {
-  // An event spelled like an earlier valid one but for its numbers (a flat-parse
-  // template) is valid when its numbers pass what the schema asks of them.
-  const t = builtBy(obj);
-  if (t !== null && Array.isArray(t.checks) && numbersPass(t.checks as NumberCheck[], templateSlots())) return obj as TraceEvent;
+export function validateEvent(obj: unknown, loc: EventLocation, shape?: NumberShape | null, values?: readonly number[]): TraceEvent {
+  // An event spelled like an earlier valid one but for its numbers (a fast
+  // parser's template) is valid when its numbers pass what the schema asks of them.
+  const t = shape !== undefined && shape !== null && values !== undefined ? shape : null;
+  if (t !== null && Array.isArray(t.checks) && numbersPass(t.checks as NumberCheck[], values!)) return obj as TraceEvent;
   const c = compiled ?? compile();
   const op = obj !== null && typeof obj === 'object' ? (obj as { op?: unknown }).op : undefined;
   const v = typeof op === 'string' ? c.kinds.get(op)?.fn : undefined;
@@ -148,11 +164,11 @@ const OBJECT_KEYWORDS = new Set(['type', 'required', 'properties', 'additionalPr
 const NUMBER_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'description']);
 
 /** The checks of a template whose first object ajv accepted, or null when the schema asks more than bounds. */
-function templateChecks(c: Compiled, t: Template): NumberCheck[] | null {
+function templateChecks(c: Compiled, t: NumberShape): NumberCheck[] | null {
   // A template's only numbers are its slots: build an object with slot k
   // holding k + 0.5 to see where each one lands (an overwritten duplicate
   // key's number lands nowhere and is not looked at).
-  const probe = t.build(Array.from({ length: t.segs.length - 1 }, (_, k) => k + 0.5));
+  const probe = t.build(Array.from({ length: t.slotCount }, (_, k) => k + 0.5));
   const op = probe['op'];
   const def = typeof op === 'string' ? c.kinds.get(op)?.def : undefined;
   const schema = def === undefined ? undefined : c.root.$defs[def];

@@ -21,6 +21,7 @@
  */
 
 import { DATA_CLASSES, DATA_KEYS, EVENT_OPS, FIELD_NAMES } from '../events.js';
+import type { NumberShape } from '../validate.js';
 
 export const NOT_FLAT: unique symbol = Symbol('not a flat object');
 
@@ -258,18 +259,22 @@ class Segment {
   }
 }
 
-export class Template {
+/** A template is a family of events alike but for their numbers: validate.ts checks its objects by their numbers. */
+export class Template implements NumberShape {
   /**
    * The validator's checks of this template's objects (validate.ts): what
    * the numbers must satisfy for an object to be valid like the first one
    * (null: always validate in full; undefined: not known yet).
    */
   checks: unknown = undefined;
+  readonly slotCount: number;
   constructor(
     /** Literal segments; number k sits between segs[k] and segs[k + 1]. */
     readonly segs: readonly Segment[],
     readonly build: (v: readonly number[]) => Record<string, unknown>,
-  ) {}
+  ) {
+    this.slotCount = segs.length - 1;
+  }
 }
 
 /** The object a template built last, its template and its numbers (builtBy). */

@@ -14,6 +14,7 @@
 import { UsageError } from '../../errors.js';
 import type { EventLocation, LocatedEvent, TraceHeader, TraceSource } from '../events.js';
 import { validateEvent } from '../validate.js';
+import { builtBy, templateSlots } from './flat-parse.js';
 
 /** Returned by Cursor.next() at the end of the events. */
 export const END: unique symbol = Symbol('end of trace');
@@ -95,7 +96,8 @@ class EventIterator implements IterableIterator<LocatedEvent> {
     loc.line = this.cursor.line;
     loc.index = this.index++;
     try {
-      return { value: { event: validateEvent(raw, loc), loc }, done: false };
+      // An event a flat-parse template built is checked by its numbers (the verdict is the same).
+      return { value: { event: validateEvent(raw, loc, builtBy(raw), templateSlots()), loc }, done: false };
     } catch (e) {
       this.finish();
       throw e;

@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { builtBy, NOT_FLAT, parseFlat, Templates } from '../../../src/trace/formats/flat-parse.js';
+import { builtBy, NOT_FLAT, parseFlat, templateSlots, Templates } from '../../../src/trace/formats/flat-parse.js';
 import { validateEvent } from '../../../src/trace/validate.js';
 
 describe('templated events', () => {
@@ -29,7 +29,8 @@ describe('templated events', () => {
     const loc = { file: 'x.jsonl', line: 1, index: 0 };
     const verdict = (o: unknown): string => {
       try {
-        validateEvent(o, loc);
+        // as the readers call it: with the template that built o, if one did, and its numbers
+        validateEvent(o, loc, builtBy(o), templateSlots());
         return 'valid';
       } catch (e) {
         return String(e);
