@@ -154,12 +154,13 @@ describe('the binary codec', () => {
   const FIXTURE = path.resolve(__dirname, '../../fixtures/tmtb/all-ops-v1.tmtb');
   const events = JSON.parse(readFileSync(FIXTURE.replace(/\.tmtb$/, '.json'), 'utf8')) as TraceEvent[];
 
-  it('keeps the v1 op codes', () => {
-    expect(Object.fromEntries(EVENT_OPS.map((op) => [op, OP_TABLE[op].code]))).toEqual(V1_CODES);
+  it('keeps the v1 op codes (an op added later takes a new code)', () => {
+    const table = OP_TABLE as Record<string, { code: number }>;
+    expect(Object.fromEntries(Object.keys(V1_CODES).map((op) => [op, table[op]?.code]))).toEqual(V1_CODES);
   });
 
   it('decodes a file the v1 encoder wrote (every op) to the events it was given, and encodes them to the same bytes', () => {
-    expect(new Set(events.map((e) => e.op))).toEqual(new Set(EVENT_OPS));
+    expect(new Set(events.map((e) => e.op))).toEqual(new Set(Object.keys(V1_CODES)));
     const src = openTrace(FIXTURE);
     expect(collectSync(src).map((e) => e.event)).toStrictEqual(events);
     expect(encode(src.header, events).equals(readFileSync(FIXTURE))).toBe(true);
