@@ -35,14 +35,25 @@ const WORDS: readonly string[] = [...new Set(['op', 't', ...FIELD_NAMES, ...DATA
 /** Each word's bytes, to compare with the input. */
 const WORD_BYTES: readonly Uint8Array[] = WORDS.map((w) => Buffer.from(w, 'latin1'));
 
-const MAX_WORD = 32;
+/** Longer than every known word. */
+const MAX_WORD = Math.max(32, ...WORDS.map((w) => w.length + 1));
 
-/** Two slots per (length, first byte): the ids of the known words spelled that way (-1 = none). */
-const TABLE = new Int16Array(MAX_WORD * 128 * 2).fill(-1);
+/**
+ * An open-addressed table of the known words' ids (-1 = empty), hashed by
+ * length, first and last byte; any number of words may share a length and a
+ * first letter (name, node, note).
+ */
+const SLOTS = 1024;
+const TABLE = new Int16Array(SLOTS).fill(-1);
+if (WORDS.length * 4 > SLOTS) throw new Error('flat-parse: too many known words for the table');
+
+function slotOf(len: number, first: number, last: number): number {
+  return (Math.imul(len * 128 + first, 0x9e3779b1) ^ Math.imul(last, 0x85ebca6b)) >>> 22;
+}
+
 WORDS.forEach((w, id) => {
-  let h = (w.length * 128 + w.charCodeAt(0)) * 2;
-  if (TABLE[h] !== -1) h++;
-  if (TABLE[h] !== -1) throw new Error(`flat-parse: more than two words like '${w}'`);
+  let h = slotOf(w.length, w.charCodeAt(0), w.charCodeAt(w.length - 1));
+  while (TABLE[h] !== -1) h = (h + 1) & (SLOTS - 1);
   TABLE[h] = id;
 });
 
@@ -51,13 +62,14 @@ function word(b: Uint8Array, i: number, j: number): number {
   const len = j - i;
   const c = b[i] as number;
   if (len <= 0 || len >= MAX_WORD || c >= 128) return -1;
-  const h = (len * 128 + c) * 2;
-  let id = TABLE[h] as number;
-  if (id < 0) return -1;
-  if (same(b, i, WORD_BYTES[id] as Uint8Array, len)) return id;
-  id = TABLE[h + 1] as number;
-  if (id >= 0 && same(b, i, WORD_BYTES[id] as Uint8Array, len)) return id;
-  return -1;
+  let h = slotOf(len, c, b[j - 1] as number);
+  for (;;) {
+    const id = TABLE[h] as number;
+    if (id < 0) return -1;
+    const w = WORD_BYTES[id] as Uint8Array;
+    if (w.length === len && w[0] === c && same(b, i, w, len)) return id;
+    h = (h + 1) & (SLOTS - 1);
+  }
 }
 
 function same(b: Uint8Array, i: number, w: Uint8Array, len: number): boolean {
