@@ -1,7 +1,7 @@
 /**
  * The fuzz suite (issue 16): structure-aware mutations (test/fuzz/mutate.ts)
  * of every input format — JSON and JSONL traces, .tmtb traces, profile files,
- * sweep files, run reports and sweep results, corpus files — fed to every
+ * sweep files, run reports, sweep results and baselines, corpus files — fed to every
  * subcommand that reads a file: run, trace convert, trace inspect, corpus
  * stats, profiles --show FILE, run --profile FILE, sweep --file, compare and
  * merge. Each case must end with exit 0 or exit 2 (compare: 1 too, its
@@ -88,6 +88,7 @@ function targets(): Target[] {
   t.push({ name: 'sweep --file', seedFile: 'sweep.json', mutate: text(mutateJsonText), args: (f) => ['sweep', '--file', f, '--jobs', '1', '--format', 'json', '--fast'], ok: [0, 2] });
   t.push({ name: 'compare report', seedFile: 'report.json', mutate: text(mutateJsonText), args: (f) => ['compare', p('report.json'), f], ok: [0, 1, 2] });
   t.push({ name: 'compare sweep', seedFile: 'sweep-result.json', mutate: text(mutateJsonText), args: (f) => ['compare', f, p('sweep-result.json')], ok: [0, 1, 2] });
+  t.push({ name: 'compare baseline', seedFile: 'baseline.json', mutate: text(mutateJsonText), args: (f) => ['compare', p('sweep-result.json'), f], ok: [0, 1, 2] });
   t.push({ name: 'merge', seedFile: 'sweep-result.json', mutate: text(mutateJsonText), args: (f) => ['merge', f, p('sweep-result.json')], ok: [0, 2] });
   t.push({ name: 'corpus stats', seedFile: 'corpus.bin', mutate: (r, b) => Buffer.from(mutateBytes(r, b)), args: (f) => ['corpus', 'stats', f, '--format', 'json'], ok: [0, 2] });
   return t;
@@ -140,6 +141,10 @@ beforeAll(async () => {
   const sw = await tmemsimIn(dir, ['sweep', p('t.jsonl'), '--profiles', 'ssd', '--jobs', '1', '--format', 'json', '--fast']);
   expect(sw.code).toBe(0);
   seeds['sweep-result.json'] = Buffer.from(sw.out);
+  fs.writeFileSync(p('sweep-result.json'), sw.out);
+  const blessed = await tmemsimIn(dir, ['compare', p('sweep-result.json'), p('baseline.json'), '--bless']);
+  expect(blessed.code).toBe(0);
+  seeds['baseline.json'] = fs.readFileSync(p('baseline.json'));
   for (const [k, v] of Object.entries(seeds)) fs.writeFileSync(p(k), v);
 }, 600_000);
 
