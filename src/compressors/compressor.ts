@@ -28,8 +28,25 @@ export interface Compressed {
   readonly size: number;
 }
 
+/**
+ * A codec's speed on the reference x86 host: lzbench 2.4 on silesia, EPYC
+ * 9555P at 3.2 GHz [R] (peers-and-numbers.md §B). Every built-in profile's
+ * cycle costs for the codec derive from these (profiles/codecs-x86.ts
+ * converts them to cycles per byte; the ARM profiles scale those).
+ */
+export interface ReferenceRates {
+  /** Compression, MB/s. */
+  readonly compressMBs: number;
+  /** Decompression, MB/s. */
+  readonly decompressMBs: number;
+  /** Which lzbench row (codec version and level) and any inference, appended to the profiles' source text. */
+  readonly note: string;
+}
+
 export interface CompressorFactory {
   readonly name: string;
   readonly description: string;
+  /** Its cost figures: the profiles' codec cycles come from these. */
+  readonly rates: ReferenceRates;
   create(): Compressor;
 }

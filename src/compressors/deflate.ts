@@ -59,5 +59,6 @@ class Deflate implements Compressor {
 export const deflate: CompressorFactory = {
   name: 'deflate',
   description: 'raw deflate, level 6 (kernel crypto "deflate"); fflate',
+  rates: { compressMBs: 26.8, decompressMBs: 314, note: 'zlib -6 (the kernel crypto deflate default level)' },
   create: () => new Deflate(),
 };

@@ -117,5 +117,6 @@ class Lz4 implements Compressor {
 export const lz4: CompressorFactory = {
   name: 'lz4',
   description: 'LZ4 fast block compression (kernel crypto "lz4"); lz4-wasm-nodejs',
+  rates: { compressMBs: 550, decompressMBs: 3832, note: 'lz4 1.10' },
   create: () => new Lz4(),
 };

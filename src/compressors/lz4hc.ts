@@ -75,5 +75,6 @@ class Lz4hc implements Compressor {
 export const lz4hc: CompressorFactory = {
   name: 'lz4hc',
   description: 'LZ4 high-compression block, level 9 (kernel crypto "lz4hc"); lz4 (node-lz4 addon)',
+  rates: { compressMBs: 31.9, decompressMBs: 3703, note: 'lz4hc -9' },
   create: () => new Lz4hc(),
 };

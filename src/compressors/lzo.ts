@@ -76,5 +76,6 @@ class Lzo implements Compressor {
 export const lzo: CompressorFactory = {
   name: 'lzo',
   description: 'LZO1X-1 (kernel crypto "lzo"); lzo (node-lzo addon)',
+  rates: { compressMBs: 500, decompressMBs: 561, note: 'lzo1x -1' },
   create: () => new Lzo(),
 };

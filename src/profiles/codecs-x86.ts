@@ -1,12 +1,14 @@
 /**
  * Codec cycle costs on an x86 core, shared by the x86 profiles.
- * Per-byte figures: lzbench 2.4 [R] (peers-and-numbers.md §B), converted
+ * Per-byte figures: lzbench 2.4 [R] (peers-and-numbers.md §B; each compressor's
+ * rates are in its own file, CompressorFactory.rates), converted
  * with cycles/B = 3200 MHz / (MB/s). Fixed per-call cycles [I]: the zram 4 KiB
  * random-read table (lz4 mean 1708 ns on x86 [R]) minus 4096 x the lzbench
  * per-byte cost leaves about 1000-1500 cycles of per-page overhead at 3 GHz;
  * 1000 is used for every codec.
  */
 
+import { COMPRESSORS } from '../compressors/registry.js';
 import { lzbenchCyclesPerByte as cpb, type CodecProfile, type Range } from './profile.js';
 
 const FIXED = 1000;
@@ -29,22 +31,12 @@ const X86_RANGE: Range = {
 };
 
 /**
- * zstd at level 3, the level the kernel (ZSTD_DEF_LEVEL) and the codec here use.
- * lzbench 2.4's table [R] gives zstd -1 only; level 3 compresses at about 0.6-0.69x
- * and decompresses at about 0.88-0.95x level 1's rate in zstd 1.5.7 lzbench tables
- * published in third-party codec READMEs [I from R, not one citable table]: 0.62 and 0.92 are used.
+ * Every registered compressor, priced from the lzbench rates in its own file
+ * (CompressorFactory.rates): adding a compressor prices it in every profile.
  */
-const ZSTD3_COMP = 411 * 0.62;
-const ZSTD3_DECOMP = 1351 * 0.92;
-
-export const X86_CODECS: Readonly<Record<string, CodecProfile>> = {
-  lz4: codec(550, 3832, 'lz4 1.10'),
-  lz4hc: codec(31.9, 3703, 'lz4hc -9'),
-  lzo: codec(500, 561, 'lzo1x -1'),
-  'lzo-rle': codec(500, 561, 'lzo1x -1 figures [I]'),
-  zstd: codec(ZSTD3_COMP, ZSTD3_DECOMP, 'zstd -3 (the level the codec uses): zstd -1 rates x0.62 compress, x0.92 decompress [I]'),
-  deflate: codec(26.8, 314, 'zlib -6 (the kernel crypto deflate default level)'),
-};
+export const X86_CODECS: Readonly<Record<string, CodecProfile>> = Object.fromEntries(
+  [...COMPRESSORS.values()].map((f) => [f.name, codec(f.rates.compressMBs, f.rates.decompressMBs, f.rates.note)]),
+);
 
 /** ARM cores need more cycles per byte [I]: the zram 4 KiB read test gives lz4
  * 9421 ns on a Cortex-A72 at 1.5 GHz (14.1 k cycles) vs 1708 ns on x86 at ~3 GHz

@@ -11,6 +11,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { compressorNames } from '../compressors/registry.js';
 import { UsageError, quote, readJsonFile } from '../errors.js';
 import type { Profile } from './profile.js';
 import { getProfile, profileNames } from './registry.js';
@@ -40,6 +41,9 @@ let schemaRoot: Record<string, unknown> | undefined;
 function compile(): ValidateFunction {
   if (validator) return validator;
   schemaRoot = JSON.parse(readFileSync(PROFILE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  // The codec names are the compressor registry's: the schema file does not repeat the list.
+  const codecs = (schemaRoot['properties'] as Record<string, Record<string, unknown>>)['codecs']!;
+  codecs['propertyNames'] = { enum: compressorNames() };
   const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, logger: false, verbose: true });
   validator = ajv.compile(schemaRoot);
   return validator;
