@@ -47,7 +47,10 @@ describe('profile files', () => {
     const little = loadProfileFile(path.join(ROOT, 'profiles/example-ufs-little.json'));
     expect(little.storage).toEqual(getProfile('mobile-ufs').storage);
     expect(little.cpu).toEqual(getProfile('mobile-emmc').cpu);
-    expect(little.codecs).toEqual(getProfile('mobile-emmc').codecs);
+    // Every codec the file prices is the A53's (a compressor added since is priced by the base, mobile-ufs).
+    const given = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'profiles/example-ufs-little.json'), 'utf8')).codecs);
+    expect(given.length).toBeGreaterThanOrEqual(5);
+    for (const c of given) expect(little.codecs[c], c).toEqual(getProfile('mobile-emmc').codecs[c]);
   });
 
   it('a key-by-key override keeps the sibling constants of the base', () => {
