@@ -5,7 +5,9 @@
  *   storage   = active: per direction, ops x E4k + (pages - ops) x E4k/L4k x 4096 B / seq rate
  *               (a request of n pages costs the 4 KiB operation's energy E4k plus the other
  *               n - 1 pages at the sequential rate and the same device power E4k/L4k; see ioOpCost)
- *             + idle:   idle power x (simulated time - device busy time)
+ *             + idle:   idle power x (simulated time - device busy time); with the device's
+ *               power states (NVMe APST, UFS auto-hibern8) the idle time is split on the
+ *               simulated clock into active idle, the low-power state and its exits (idleEnergyOf)
  *               busy time = per direction, ops x L4k + (pages - ops) x 4096 B / seq rate: one device
  *               serves swap and files at queue depth 1, so operations never overlap, and
  *               the device is idle whenever it is not serving one (capped at 0)
@@ -104,11 +106,32 @@ export function storageBusyNs(t: EnergyCharges, p: Profile): number {
   return storageActive(t, p.storage).ns;
 }
 
-export function energyOf(t: EnergyCharges, p: Profile, simTimeNs: number): EnergyBreakdown {
+/** The charges of the device's power states (CostTotals: devLowNs, devLowExits, devLastEndNs). */
+export type PowerStateCharges = Partial<Pick<CostTotals, 'devLowNs' | 'devLowExits' | 'devLastEndNs'>>;
+
+/**
+ * Idle energy of the storage device over `idleNs` (the simulated time it served nothing), µJ.
+ * Without power states: idle power x idle time. With them (NVMe APST, UFS auto-hibern8):
+ *   low    = time in the low-power state: the meter's devLowNs over the gaps between requests,
+ *            plus max(0, gap after the last request - timeout)
+ *   exits  = devLowExits x exit latency          (the device waking for a request, at active power)
+ *   idle   = (idleNs - exits - low) x active-idle power + low x idle power + exits x active power
+ */
+export function idleEnergyOf(t: PowerStateCharges, s: StorageProfile, idleNs: number, simTimeNs: number): number {
+  const ps = s.powerStates;
+  if (!ps) return (idleNs / 1e9) * s.idlePowerW.value * 1e6;
+  const tail = Math.max(0, simTimeNs - (t.devLastEndNs ?? 0) - ps.idleTimeoutUs.value * 1000);
+  const lowNs = (t.devLowNs ?? 0) + tail;
+  const exitNs = (t.devLowExits ?? 0) * ps.exitLatencyUs.value * 1000;
+  const awakeNs = Math.max(0, idleNs - exitNs - lowNs);
+  return (awakeNs * ps.activeIdlePowerW.value + lowNs * s.idlePowerW.value + exitNs * s.activePowerW.value) / 1000;
+}
+
+export function energyOf(t: EnergyCharges & PowerStateCharges, p: Profile, simTimeNs: number): EnergyBreakdown {
   const busy = storageActive(t, p.storage);
   const a = activeWith(t, p, busy.uj);
   const idleNs = Math.max(0, simTimeNs - busy.ns);
-  const idle = (idleNs / 1e9) * p.storage.idlePowerW.value * 1e6;
+  const idle = idleEnergyOf(t, p.storage, idleNs, simTimeNs);
   return {
     cpu_uj: a.cpu_uj,
     storage_uj: a.storage_uj + idle,

@@ -30,6 +30,12 @@ export interface CostModel {
    * (submission, driver, interrupt, completion); absent (0) if the model does not price it.
    */
   readonly ioCyclesPerRequest?: number;
+  /**
+   * The storage device's low-power state between requests (NVMe APST, UFS
+   * auto-hibern8), absent when not modelled: after `timeoutNs` of idle time the
+   * device enters it, and the next request first waits `exitNs` for it to leave.
+   */
+  readonly lowPower?: { timeoutNs: number; exitNs: number };
   /** Network transfer time of `bytes` (latency + bytes/bandwidth), ns. */
   netLatencyNs(bytes: number): number;
 }
@@ -62,6 +68,15 @@ export interface CostTotals {
   ioCycles: number;
   netBytes: number;
   netMessages: number;
+  /**
+   * The storage device's low-power state on the simulated clock (when the
+   * model has one): time spent in it over the idle gaps between requests
+   * (the gap after the last request is priced at the end, see energyOf),
+   * the number of times a request woke it, and when the last request ended.
+   */
+  devLowNs: number;
+  devLowExits: number;
+  devLastEndNs: number;
   /** Modelled time the CPU was busy with the work above, ns. */
   cpuNs: number;
   /** Modelled time spent waiting on devices and the network, ns. */
@@ -76,6 +91,7 @@ export function zeroTotals(): CostTotals {
     swapReads: 0, swapWrites: 0, fsReads: 0, fsWrites: 0,
     swapReadOps: 0, swapWriteOps: 0, fsReadOps: 0, fsWriteOps: 0, ioCycles: 0,
     netBytes: 0, netMessages: 0,
+    devLowNs: 0, devLowExits: 0, devLastEndNs: 0,
     cpuNs: 0, ioNs: 0,
   };
 }
@@ -100,7 +116,15 @@ export class CostMeter {
   private copyBytesLast = -1;
   private copyCyclesLast = 0;
 
+  /** The simulated time at the last takePendingNs (the machine's clock), for device power states. */
+  private clock: () => number = () => 0;
+
   constructor(private readonly model: CostModel) {}
+
+  /** Where the simulated clock is read (the machine's `clock`); a request is issued at clock() + the work charged since. */
+  setClock(clock: () => number): void {
+    this.clock = clock;
+  }
 
   private cpu(cycles: number): void {
     const t = this.totals;
@@ -196,7 +220,20 @@ export class CostMeter {
       t.ioCycles += cycles;
       this.cpu(cycles);
     }
-    const ns = this.model.ioLatencyNs(dev, dir, pages);
+    let ns = this.model.ioLatencyNs(dev, dir, pages);
+    const lp = this.model.lowPower;
+    if (lp) {
+      // One device at queue depth 1: the request starts when issued, or when the one before it ended.
+      const now = this.clock() + this.pendingNs;
+      const start = now > t.devLastEndNs ? now : t.devLastEndNs;
+      const gap = start - t.devLastEndNs;
+      if (gap > lp.timeoutNs) {
+        t.devLowNs += gap - lp.timeoutNs;
+        t.devLowExits++;
+        ns += lp.exitNs; // the exit latency is charged to this request
+      }
+      t.devLastEndNs = start + ns;
+    }
     t.ioNs += ns;
     this.pendingNs += ns;
     this.spanNs += ns;

@@ -8,7 +8,9 @@
  * constants are moved within their ranges (`reprice`), without re-running the
  * trace. What is held fixed: the simulated time of each pass (the schedule of
  * the point run), so a constant that changes latency moves idle storage
- * energy only through the device's busy time.
+ * energy only through the device's busy time; and when the device entered
+ * its low-power state (the time in it and the number of wake-ups are
+ * charges), so a power-state idle timeout's range is not repriced.
  *
  * Every figure is a sum of products in which each constant (or its
  * reciprocal, for clock and latency and sequential rate) appears at most
@@ -55,7 +57,8 @@ export function constantsOf(p: Profile, compressor: string | null): Constant[] {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return;
     const o = v as Record<string, unknown>;
     if ('value' in o && 'source' in o) {
-      if (o['range']) out.push({ path, value: o['value'] as number, range: o['range'] as Range, source: String(o['source']) });
+      // The idle timeout moves when the device sleeps, which the recorded charges fix (the schedule): not repriced.
+      if (o['range'] && !path.endsWith('.idleTimeoutUs')) out.push({ path, value: o['value'] as number, range: o['range'] as Range, source: String(o['source']) });
       return;
     }
     // codecs: the run's codec is one factor (below); clusters: the figures of the

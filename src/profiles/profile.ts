@@ -56,8 +56,26 @@ export interface StorageProfile {
   seqWriteMBps: Sourced<number>;
   /** Power while serving operations, W (the figure the per-operation energies come from). */
   activePowerW: Sourced<number>;
-  /** Power while not serving any (the low-power idle state the device drops to), W. */
+  /**
+   * Power while not serving any, W: with `powerStates`, the power in its
+   * low-power state (entered after powerStates.idleTimeoutUs of idle time);
+   * without, the device is taken to be in it whenever it is idle.
+   */
   idlePowerW: Sourced<number>;
+  /** The low-power state between requests, on the simulated clock (absent: not modelled). */
+  powerStates?: PowerStates;
+}
+
+/** A storage device's autonomous low-power state between requests (NVMe APST, UFS auto-hibern8). */
+export interface PowerStates {
+  /** What it is, e.g. 'NVMe APST to PS4'. */
+  name: string;
+  /** Idle time before the device enters the low-power state, µs (its range is not repriced: it moves the schedule). */
+  idleTimeoutUs: Sourced<number>;
+  /** Time to leave it, charged to the next request (added to its latency; the device draws activePowerW meanwhile), µs. */
+  exitLatencyUs: Sourced<number>;
+  /** Power while idle before the timeout (an operational state, link up), W. */
+  activeIdlePowerW: Sourced<number>;
 }
 
 /** The CPU figures of one cluster of a big.LITTLE SoC: what `NAME:CLUSTER` puts in `cpu`, `codecs` and `copy`. */
@@ -142,6 +160,7 @@ export function costModelOf(p: Profile): CostModel {
       return pages === 1 ? onePageNs[dir] : ioOpNs(p.storage, dir, pages);
     },
     ioCyclesPerRequest: blockIoCycles(p),
+    ...(p.storage.powerStates ? { lowPower: { timeoutNs: p.storage.powerStates.idleTimeoutUs.value * 1000, exitNs: p.storage.powerStates.exitLatencyUs.value * 1000 } } : {}),
     netLatencyNs(bytes) {
       return p.network.latencyUs.value * 1000 + (bytes / (p.network.bandwidthMBps.value * 1e6)) * 1e9;
     },

@@ -28,7 +28,7 @@ export function uncertaintyLines(u: Uncertainty, top = 8): string[] {
     `    tornado (saving in mJ with each constant at the low / high end of its range, the others at their values):`,
   ];
   for (const b of u.tornado.slice(0, top)) {
-    out.push(`      ${b.constant.padEnd(28)} ${String(b.lo).padStart(10)} .. ${String(b.hi).padEnd(10)} ${signed(mj)(b.saving_at_lo_uj).padStart(10)} / ${signed(mj)(b.saving_at_hi_uj).padEnd(10)} swing ${mj(b.swing_uj)}${b.flips_sign ? '  FLIPS THE SIGN' : ''}`);
+    out.push(`      ${b.constant.padEnd(36)} ${String(b.lo).padStart(10)} .. ${String(b.hi).padEnd(10)} ${signed(mj)(b.saving_at_lo_uj).padStart(10)} / ${signed(mj)(b.saving_at_hi_uj).padEnd(10)} swing ${mj(b.swing_uj)}${b.flips_sign ? '  FLIPS THE SIGN' : ''}`);
   }
   if (u.tornado.length > top) out.push(`      (${u.tornado.length - top} more in the JSON report)`);
   return out;

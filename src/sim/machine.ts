@@ -156,6 +156,7 @@ export class Machine implements BackendEnv, MmEnv {
 
   constructor(private readonly opts: MachineOptions) {
     this.meter = new CostMeter(opts.costModel);
+    this.meter.setClock(() => this.clock);
     const mt = this.meter;
     this.ops = {
       swapIn: new OpCharges(mt, this.latency.swapIn),

@@ -69,7 +69,9 @@ describe('golden CPU and energy of the shipped workloads under every profile', (
     //   CPU µJ      = CPU s x 7.5 W x 1e6                       (cpu.activePowerW)
     //   storage     = reads x 280 µJ + writes x 100 µJ          (readEnergyUJ, writeEnergyUJ)
     //   busy ns     = reads x 80 µs + writes x 25 µs            (read/writeLatencyUs)
-    //   idle µJ     = (sim ns - busy ns) / 1e9 x 0.05 W x 1e6   (idlePowerW)
+    //   idle µJ     = awake x 1.0 W + asleep x 0.005 W + exits x 8 ms x 3.5 W   (NVMe APST: activeIdlePowerW,
+    //                 idlePowerW, exitLatencyUs at activePowerW), asleep = the meter's devLowNs + the last gap
+    //                 past the 100 ms timeout, awake = sim ns - busy ns - exits - asleep
     //   DRAM µJ     = bytes moved x 0.055 nJ / 1000             (dramEnergyNJPerByte)
     // Xen tmem copies pages (no compression), so compress/decompress cycles are 0.
     const golden = JSON.parse(fs.readFileSync(path.join(EXPECTED, 'xen-selfshrink.json'), 'utf8')) as { profile: string; backend: ReturnType<typeof figures> }[];
@@ -78,7 +80,10 @@ describe('golden CPU and energy of the shipped workloads under every profile', (
     const b = r.runs[0]!.backend;
     const p = getProfile('ssd-laptop');
     expect(p.cpu.hz.value).toBe(3.0e9);
-    expect(p.storage.idlePowerW.value).toBe(0.05);
+    expect(p.storage.idlePowerW.value).toBe(0.005);
+    expect(p.storage.powerStates!.idleTimeoutUs.value).toBe(100_000);
+    expect(p.storage.powerStates!.exitLatencyUs.value).toBe(8000);
+    expect(p.storage.powerStates!.activeIdlePowerW.value).toBe(1.0);
     const reads = b.io.swap_reads + b.io.fs_reads;
     const writes = b.io.swap_writes + b.io.fs_writes;
     expect(g.cycles.compress).toBe(0);
@@ -88,7 +93,11 @@ describe('golden CPU and energy of the shipped workloads under every profile', (
     expect(g.energy.cpu_uj).toBeCloseTo((g.cpu_ns / 1e9) * 7.5 * 1e6, 3);
     expect(g.energy.storage_active_uj).toBeCloseTo(reads * 280 + writes * 100, 3);
     expect(g.storage_busy_ns).toBeCloseTo((reads * 80 + writes * 25) * 1000, 3);
-    expect(g.energy.storage_idle_uj).toBeCloseTo(((g.sim_time_ns - g.storage_busy_ns) / 1e9) * 0.05 * 1e6, 3);
+    const asleep = b.cost.devLowNs + Math.max(0, g.sim_time_ns - b.cost.devLastEndNs - 100e6);
+    const exits = b.cost.devLowExits * 8000 * 1000;
+    const awake = g.sim_time_ns - g.storage_busy_ns - exits - asleep;
+    expect(awake).toBeGreaterThan(0);
+    expect(g.energy.storage_idle_uj).toBeCloseTo((awake * 1.0 + asleep * 0.005 + exits * 3.5) / 1000, 3);
     expect(g.energy.dram_uj).toBeCloseTo((b.cost.dramBytes * 0.055) / 1000, 3);
     expect(g.energy.network_uj).toBe(0);
     expect(g.energy.total_uj).toBeCloseTo(g.energy.cpu_uj + g.energy.storage_uj + g.energy.dram_uj, 3);

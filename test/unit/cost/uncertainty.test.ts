@@ -27,6 +27,7 @@ function tiny(powerRange: [number, number]): Profile {
   q.storage.readLatencyUs.value = 100;
   q.storage.readEnergyUJ.value = 50;
   q.storage.idlePowerW.value = 0;
+  delete q.storage.powerStates; // idle at 0 W whenever idle
   q.dramEnergyNJPerByte.value = 0;
   q.codecs = { lz4: { compress: { fixedCycles: 0, cyclesPerByte: 10 }, decompress: { fixedCycles: 0, cyclesPerByte: 1 }, source: 'test', range: { lo: 0.5, hi: 2, source: 'test' } } };
   return q;
