@@ -2,6 +2,7 @@
  * Error kinds. A UsageError is bad input (a trace, a flag, a profile): the CLI
  * prints its one-line message and exits 2. An InvariantError is a failure of
  * the simulator's own checks: exit 1. Anything else is an internal bug.
+ * A notice is neither: a one-off remark (a deprecated parameter value).
  */
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -163,4 +164,23 @@ export function readJsonFile(file: string, accepted?: string): unknown {
   } catch (e) {
     throw new UsageError(`not JSON: ${cut((e as Error).message, 120)}`, { file }, accepted);
   }
+}
+
+/**
+ * Where notices go. The library writes to no stream itself: the CLI points
+ * this at stderr (main.ts); a library caller gets Node's process.emitWarning
+ * (a 'warning' event on process) unless it sets its own.
+ */
+let noticeSink: (message: string) => void = (message) => process.emitWarning(message);
+
+/** Sends later notices to `sink`; returns the sink it replaces. */
+export function setNoticeSink(sink: (message: string) => void): (message: string) => void {
+  const previous = noticeSink;
+  noticeSink = sink;
+  return previous;
+}
+
+/** A one-off remark for the user (not an error, never part of a report). */
+export function notice(message: string): void {
+  noticeSink(message);
 }

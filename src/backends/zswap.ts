@@ -150,7 +150,7 @@ import { z3foldFactoryFor } from '../allocators/z3fold.js';
 import type { WorkItem } from '../sim/workqueue.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
-import { InvariantError, UsageError } from '../errors.js';
+import { InvariantError, UsageError, notice } from '../errors.js';
 import type { ParamMap, ParamValue } from './params.js';
 
 export const ZSWAP_NAME = 'zswap';
@@ -365,16 +365,16 @@ export interface ZswapPoolInfo {
   stored_pages: number;
 }
 
-/** The deprecated-alias note, printed once per process. */
+/** The deprecated-alias notice, given once per thread. */
 let aliasNoted = false;
 
-/** The era a name means (an alias is mapped, with a note on stderr the first time). */
+/** The era a name means (an alias is mapped, with a notice, errors.ts, the first time). */
 export function zswapEraOf(name: string): ZswapEra {
   const to = ZSWAP_ERA_ALIASES[name];
   if (to === undefined) return name as ZswapEra;
   if (!aliasNoted) {
     aliasNoted = true;
-    process.stderr.write(`tmemsim: zswap era '${name}' is deprecated and means '${to}' (mm/zswap.c of 6.1.y); use era=${to}, or era=6.6 for 6.5–6.7\n`);
+    notice(`zswap era '${name}' is deprecated and means '${to}' (mm/zswap.c of 6.1.y); use era=${to}, or era=6.6 for 6.5–6.7`);
   }
   return to;
 }

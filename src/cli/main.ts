@@ -6,7 +6,7 @@
  */
 
 import { Command, CommanderError } from 'commander';
-import { InvariantError, UsageError, oneLine } from '../errors.js';
+import { InvariantError, UsageError, oneLine, setNoticeSink } from '../errors.js';
 import { registerRun } from './run.js';
 import { registerLists } from './lists.js';
 import { registerTrace } from './trace.js';
@@ -61,6 +61,8 @@ export function commanderLine(msg: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The library's notices (a deprecated parameter value) are one line on stderr.
+  setNoticeSink((m) => process.stderr.write(`tmemsim: ${m}\n`));
   let exitCode = 0;
   const setExit = (c: number): void => {
     exitCode = Math.max(exitCode, c);

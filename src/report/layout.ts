@@ -17,7 +17,7 @@ export const DEFAULT_WIDTH = 100;
 export const MIN_WIDTH = 60;
 
 /** The width to fit: the terminal's columns, or DEFAULT_WIDTH when `stream` is not a terminal. */
-export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+export function outputWidth(stream: { isTTY?: boolean; columns?: number }): number {
   if (stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0) return Math.max(MIN_WIDTH, stream.columns);
   return DEFAULT_WIDTH;
 }

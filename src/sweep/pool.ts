@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InvariantError, UsageError, type Where } from '../errors.js';
+import { InvariantError, UsageError, notice, type Where } from '../errors.js';
 import { runTask, type SweepTask, type TaskError, type TaskResult } from './task.js';
 import { X86_CODECS } from '../profiles/codecs-x86.js';
 import type { CodecProfile } from '../profiles/profile.js';
@@ -104,7 +104,8 @@ export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Prog
       for (let k = 0; k < n; k++) {
         const w = new Worker(url);
         workers.push(w);
-        w.on('message', (m: { id: number; result?: TaskResult; error?: TaskError }) => {
+        w.on('message', (m: { id: number; result?: TaskResult; error?: TaskError; notice?: string }) => {
+          if (m.notice !== undefined) return notice(m.notice);
           if (m.error) return fail(rebuild(m.error));
           results[m.id] = m.result!;
           done++;

@@ -4,11 +4,13 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { UsageError } from '../errors.js';
+import { UsageError, setNoticeSink } from '../errors.js';
 import { runTask, type SweepTask, type TaskError } from './task.js';
 
 const port = parentPort;
 if (!port) throw new Error('sweep worker started outside a worker thread');
+// Notices go to the main thread, which gives them to its own sink.
+setNoticeSink((notice) => port.postMessage({ notice }));
 
 port.on('message', (msg: { id: number; task: SweepTask }) => {
   runTask(msg.task).then(
