@@ -110,11 +110,17 @@ const LAYOUT_TYPE_OFFSET = 2;
 /** [pid varint] page varint (anon). */
 const LAYOUT_PID_PAGE = 3;
 
-/** The shape of each hot layout: field names, wires, bounds and which are optional; an op whose fields are exactly these takes it. */
-const HOT: readonly (readonly [number, readonly (readonly [string, Wire, number, number, boolean])[]])[] = [
-  [LAYOUT_FS_INODE_INDEX, [['fs', 'u8', 0, LIMITS.maxFs - 1, false], ['inode', 'varint', 0, LIMITS.maxInode, false], ['index', 'varint', 0, LIMITS.maxIndex, false]]],
-  [LAYOUT_TYPE_OFFSET, [['type', 'u8', 0, LIMITS.swapTypes - 1, false], ['offset', 'varint', 0, LIMITS.maxSlots - 1, false]]],
-  [LAYOUT_PID_PAGE, [['pid', 'varint', 0, LIMITS.maxPid, true], ['page', 'varint', 0, LIMITS.maxVpn, false]]],
+type Shape = readonly (readonly [string, Wire, number, number, boolean])[];
+
+/**
+ * Each hot layout: the fields in the record's bytes (name, wire, bounds,
+ * optional), and whether its decoder reads a `write` flag field after them.
+ * An op whose fields are exactly these takes it.
+ */
+const HOT: readonly (readonly [number, Shape, boolean])[] = [
+  [LAYOUT_FS_INODE_INDEX, [['fs', 'u8', 0, LIMITS.maxFs - 1, false], ['inode', 'varint', 0, LIMITS.maxInode, false], ['index', 'varint', 0, LIMITS.maxIndex, false]], true],
+  [LAYOUT_TYPE_OFFSET, [['type', 'u8', 0, LIMITS.swapTypes - 1, false], ['offset', 'varint', 0, LIMITS.maxSlots - 1, false]], false],
+  [LAYOUT_PID_PAGE, [['pid', 'varint', 0, LIMITS.maxPid, true], ['page', 'varint', 0, LIMITS.maxVpn, false]], true],
 ];
 
 function codecOf(op: TraceEvent['op']): Codec {
@@ -131,13 +137,16 @@ function codecOf(op: TraceEvent['op']): Codec {
     }
   }
   const inBytes = fields.filter((f) => f.wire !== 'flag');
-  const same = (shape: readonly (readonly [string, Wire, number, number, boolean])[]): boolean =>
+  // A flag field, if any, must be one named write after the other fields, and the layout's decoder must read it.
+  const flagOk = (reads: boolean): boolean => flag === undefined || (reads && flag === 'write' && fields[fields.length - 1]!.wire === 'flag');
+  const same = (shape: Shape, reads: boolean): boolean =>
+    flagOk(reads) &&
     shape.length === inBytes.length &&
     shape.every(([n, w, lo, hi, opt], i) => {
       const f = inBytes[i]!;
       return f.name === n && f.wire === w && f.min === lo && f.max === hi && (f.bit !== 0) === opt;
     });
-  const layout = HOT.find(([, shape]) => same(shape))?.[0] ?? LAYOUT_ANY;
+  const layout = HOT.find(([, shape, reads]) => same(shape, reads))?.[0] ?? LAYOUT_ANY;
   return { op, fields, flag, data, optional, layout };
 }
 
