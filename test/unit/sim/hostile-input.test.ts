@@ -55,6 +55,12 @@ describe('hostile input: nesting, raw values, excerpts', () => {
     }
   });
 
+  it('merge, sweep --file and profiles --show of an endless file (/dev/zero) end at once with one line', async () => {
+    expect(oneLine(await tmemsim('merge', '/dev/zero'))).toContain('/dev/zero: not JSON');
+    expect(oneLine(await tmemsim('sweep', '--file', '/dev/zero'))).toContain('/dev/zero: not JSON');
+    expect(oneLine(await tmemsim('compare', '/dev/zero', '/dev/zero'))).toContain('/dev/zero: not JSON');
+  });
+
   it('ram_mb over its maximum names the maximum', async () => {
     const f = tmp.file('mb.jsonl', `${JSON.stringify({ format: 'tmemsim-trace', version: 1, config: { ram_mb: 1e9 } })}\n`);
     expect(oneLine(await tmemsim('run', f, '--profile', 'ssd'))).toContain("field 'config.ram_mb': must be a number > 0 and <= 16777216, got 1000000000");
