@@ -156,6 +156,12 @@ export interface Backend {
   tick?(nowNs: number): void;
   /** Pages of guest RAM the backend's pool holds. */
   poolPages(): number;
+  /**
+   * Pages of guest RAM its per-entry metadata takes in slab caches, outside
+   * the pool (zswap: the zswap_entry kmem_cache). Charged to RAM by the
+   * memory model. Absent: not modelled (0).
+   */
+  slabPages?(): number;
   /** Bytes of compressed data held (for the compression ratio). */
   storedBytes(): number;
   /** Pages held (persistent + ephemeral). */

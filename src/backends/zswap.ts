@@ -106,7 +106,8 @@
  *   in 6.1 it stays 0 through the machine because frontswap invalidates first.
  *   reject_compress_fail moves only in 6.6 (tmemsim's codecs fail only by
  *   overflowing the page). decompress_fail never moves.
- *   reject_kmemcache_fail never moves (entry metadata is not charged to RAM).
+ *   reject_kmemcache_fail never moves (the entry slab is charged to RAM, but its
+ *   allocation never fails).
  * - A codec output > PAGE_SIZE counts as a compression failure for every
  *   codec (the kernel passes a one-page output length; lzo ignored it in 4.x
  *   and went on to -ENOSPC in zbud).
@@ -131,8 +132,11 @@
  *   The pool can pass the limit by one allocation: zbud/z3fold 1 page,
  *   zsmalloc one zspage (up to 4, or 8 with 6.3 rules): the check comes
  *   before the allocation, as in the kernel.
- * - Entries and trees are not charged to simulated RAM; no per-CPU streams,
- *   locking, THP, memcg or NUMA.
+ * - Each entry is charged to simulated RAM as one object of the zswap_entry
+ *   slab (slabPages: sizeof(struct zswap_entry) of the era, floor(4096 /
+ *   size) a page, no partial slabs kept); the trees' nodes, zsmalloc's
+ *   handle and zspage caches are not. No per-CPU streams, locking, THP, memcg
+ *   or NUMA.
  * - Costs: compression and decompression through the meter; the copy of the
  *   compressed bytes into the zpool object and a same-filled page's fill as
  *   memcpy; tree and zpool bookkeeping as fixed cycle estimates (below); the
@@ -199,6 +203,13 @@ interface EraRules {
   /** Writeback through zswap's own entry LRU (any zpool) instead of zpool_shrink; a load then rotates its entry to the head. */
   readonly entryLru: boolean;
   readonly defaultZpool: string;
+  /**
+   * sizeof(struct zswap_entry), one object of the zswap_entry kmem_cache per
+   * stored page (same-filled ones too): 4.x rbnode, offset, refcount, length,
+   * pool, handle = 56; 6.1 adds objcg (5.19) = 64; 6.6 adds the lru list_head = 80
+   * (6.8 keeps that layout).
+   */
+  readonly entryBytes: number;
   /** Allocator factories that differ from the registry's in this era. */
   readonly zpoolOverrides: Readonly<Record<string, ZpoolFactory>>;
 }
@@ -215,6 +226,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     entryLru: false,
     defaultZpool: 'zbud',
+    entryBytes: 56,
     zpoolOverrides: {},
   },
   '6.1': {
@@ -228,6 +240,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     entryLru: false,
     defaultZpool: 'zsmalloc',
+    entryBytes: 64,
     zpoolOverrides: { z3fold: z3foldFactoryFor('6.1') },
   },
   '6.6': {
@@ -241,6 +254,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     entryLru: true,
     defaultZpool: 'zsmalloc',
+    entryBytes: 80,
     zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
   },
   '6.8+': {
@@ -254,6 +268,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'raw',
     entryLru: true,
     defaultZpool: 'zsmalloc',
+    entryBytes: 80,
     zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
   },
 };
@@ -680,6 +695,11 @@ export class ZswapBackend implements Backend {
   }
 
   // ---- limits -----------------------------------------------------------------
+
+  /** The zswap_entry slab: SLUB packs floor(PAGE_SIZE / size) objects a page; one entry per stored page. */
+  slabPages(): number {
+    return Math.ceil(this.counters.stored_pages / Math.floor(PAGE_SIZE / this.rules.entryBytes));
+  }
 
   /** Pool pages over all live pools (DIV_ROUND_UP(zswap_pool_total_size, PAGE_SIZE)). */
   poolPages(): number {

@@ -42,6 +42,8 @@ export interface MmEnv {
   readonly swap: SwapDevices;
   /** Guest RAM pages the tmem backend's pool holds. */
   readonly poolPages: number;
+  /** Guest RAM pages the backends' per-entry metadata takes in slab caches (zswap_entry). */
+  readonly slabPages: number;
   /**
    * swap_readpage of a slot (frontswap load, else the device) for a fault;
    * `readahead` runs inside the same operation (its loads are the fault's).

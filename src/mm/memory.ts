@@ -71,6 +71,10 @@ export class Memory implements ReclaimHost {
   private nextId = 0;
   /** Each process's vma->swap_readahead_info (one VMA per process). */
   private readonly ra = new Map<number, SwapRaState>();
+  /** Page-table pages allocated: a PTE page per 512-page (2 MiB) range and a PMD page per 2^18-page (1 GiB) range a process touched. */
+  private readonly ptTables = new Set<number>();
+  /** Kernel pages charged to RAM by the memory model: page tables (never freed: tmemsim has no munmap or exit). */
+  ptPages = 0;
 
   constructor(
     private readonly m: MmEnv,
@@ -95,8 +99,9 @@ export class Memory implements ReclaimHost {
     return this.m.stats;
   }
 
+  /** Free pages: RAM less resident pages, the backend's pool, its slab metadata and page tables. */
   get free(): number {
-    return this.ramPages - this.resident - this.m.poolPages;
+    return this.ramPages - this.resident - this.m.poolPages - this.m.slabPages - this.ptPages;
   }
 
   get anonResident(): number {
@@ -172,6 +177,7 @@ export class Memory implements ReclaimHost {
     const m = this.m;
     let id = this.anon.get(key);
     if (id === undefined) {
+      this.pageTables(pid, vpn);
       if (!write) {
         m.stats.zero_page_maps++;
         return;
@@ -233,6 +239,25 @@ export class Memory implements ReclaimHost {
       this.flags[id] = f;
       this.maybeFreeSwap(id);
     }
+  }
+
+  /**
+   * __pte_alloc / __pmd_alloc on the first fault in a range (a read that maps
+   * the zero page too): GFP_PGTABLE_USER, which may reclaim. One PTE page maps
+   * 512 pages, one PMD page 512 PTE pages (x86-64, 4-level).
+   */
+  private pageTables(pid: number, vpn: number): void {
+    const pte = pid * 2 ** 32 + Math.floor(vpn / 512);
+    if (this.ptTables.has(pte)) return;
+    this.ptTables.add(pte);
+    const pmd = -(pid * 2 ** 32 + Math.floor(vpn / 2 ** 18)) - 1;
+    if (!this.ptTables.has(pmd)) {
+      this.ptTables.add(pmd);
+      this.reclaim.allocate();
+      this.ptPages++;
+    }
+    this.reclaim.allocate();
+    this.ptPages++;
   }
 
   /** do_swap_page on a read fault: try_to_free_swap when swap is more than half full. */

@@ -140,6 +140,12 @@ export class Machine implements BackendEnv, MmEnv {
   zombies: Zombie[] = [];
   /** Pool pages handed out by allocPage. */
   poolPages = 0;
+  /** MmEnv.slabPages: the live backend's and every zombie's slab metadata. */
+  get slabPages(): number {
+    let n = this.backend?.slabPages?.() ?? 0;
+    for (const z of this.zombies) n += z.backend.slabPages?.() ?? 0;
+    return n;
+  }
   peakPoolPages = 0;
   /** Simulated time, ns. */
   clock = 0;

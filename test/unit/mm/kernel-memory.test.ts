@@ -1,0 +1,58 @@
+/**
+ * Kernel memory charged to RAM, against counts computed by hand:
+ * - page tables (x86-64, 4 KiB pages): one PTE page per 512-page range a
+ *   process touches, one PMD page per 2^18-page (1 GiB) range, allocated at
+ *   the first fault in the range, a read mapping the zero page included;
+ * - the zswap_entry slab: one object per stored page (same-filled ones too),
+ *   sizeof(struct zswap_entry) 64 bytes in 6.1 (64 a page), 56 in 4.x (73 a page).
+ * Free memory is RAM less resident pages, pool pages, slab and page tables.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { zswapFactory, type ZswapBackend } from '../../../src/backends/zswap.js';
+import { Cls, makeDesc } from '../../../src/content/page.js';
+import { testMachine } from '../../helpers/machine.js';
+
+describe('page tables', () => {
+  it('one PTE page per 512-page range touched and one PMD page per GiB, per process', () => {
+    const m = testMachine({ ramPages: 8192 });
+    const mem = m.memory;
+    expect(mem.ptPages).toBe(0);
+    for (let p = 0; p < 1024; p++) mem.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
+    expect(mem.ptPages).toBe(2 + 1); // ranges 0 and 1, one PMD
+    mem.anonAccess(1, 1024, false, 0); // a read of a never-touched page maps the zero page: its PTE page still comes
+    expect(mem.ptPages).toBe(4);
+    expect(mem.resident).toBe(1024);
+    mem.anonAccess(1, 2 ** 18 + 7, true, makeDesc(Cls.Text, 9)); // another GiB: a PTE and a PMD page
+    expect(mem.ptPages).toBe(6);
+    mem.anonAccess(2, 0, true, makeDesc(Cls.Text, 10)); // another process
+    expect(mem.ptPages).toBe(8);
+    mem.anonAccess(1, 511, true, makeDesc(Cls.Text, 11)); // a touched range: nothing new
+    expect(mem.ptPages).toBe(8);
+    expect(mem.free).toBe(8192 - 1026 - 8);
+  });
+});
+
+describe('the zswap_entry slab', () => {
+  it.each([
+    ['6.1', 64],
+    ['4.x', 73],
+  ])('era %s packs %i entries a slab page, counted against free memory', (era, perPage) => {
+    const m = testMachine({ ramPages: 8192, factory: zswapFactory });
+    m.swapon(0, 4096);
+    m.insmod('zswap', { era, zpool: 'zbud', compressor: 'lz4', max_pool_percent: 50 });
+    const z = m.backend as ZswapBackend;
+    // Same-filled pages: entries with no pool page, so free memory moves by the slab alone.
+    for (let off = 0; off < perPage; off++) m.swapWrite(0, off, makeDesc(Cls.Zero, 0));
+    expect(z.counters.stored_pages).toBe(perPage);
+    expect(z.slabPages()).toBe(1);
+    expect(m.memory.free).toBe(8192 - 1);
+    m.swapWrite(0, perPage, makeDesc(Cls.Zero, 0));
+    expect(z.slabPages()).toBe(2);
+    expect(m.memory.free).toBe(8192 - 2);
+    // Invalidating entries gives the slab pages back.
+    for (let off = 0; off <= perPage; off++) m.swapFree(0, off);
+    expect(z.slabPages()).toBe(0);
+    expect(m.memory.free).toBe(8192);
+  });
+});
