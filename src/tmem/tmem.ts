@@ -33,6 +33,16 @@
  */
 
 export const TMEM_POOL_PERSIST = 1;
+
+/**
+ * Cycles charged for one tmem core operation (put, get, flush_page,
+ * flush_object, pool create/destroy). An estimate, not a measurement: a hash
+ * bucket lock, an rbtree and a radix-tree walk (a few hundred cycles). Shared
+ * by every backend whose tmem core is this algorithm: zcache2 and RAMster
+ * (drivers/staging/zcache/tmem.c) and Xen's tmem (xen/common/tmem.c keeps the
+ * same hash-of-rbtrees of radix trees).
+ */
+export const TMEM_OP_CYCLES = 400;
 export const TMEM_POOL_SHARED = 2;
 export const TMEM_HASH_BUCKET_BITS = 8;
 export const OBJNODE_TREE_MAP_SHIFT = 6;

@@ -131,9 +131,9 @@
 import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, ParamSpec } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
 import {
-  SWIZ_MASK,
-  TMEM_OP_CYCLES,
   ZCACHE_PARAMS,
+  ZCACHE_SWIZ_BITS,
+  ZCACHE_SWIZ_MASK,
   ZcacheBackend,
   frontswapOid,
   type ZcacheRemotePamOps,
@@ -146,7 +146,7 @@ import type { Zbud, ZbudPage } from '../zcache/zbud.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
 import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
-import { tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
+import { TMEM_OP_CYCLES, tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
 
 export const RAMSTER_NAME = 'ramster';
 /** MANUAL_NODES: nodes a RAMster cluster may have. */
@@ -753,7 +753,7 @@ export class RamsterBackend implements Backend {
     const out: { type: number; offset: number }[] = [];
     for (const r of this.remotePages(node)) {
       if (r.eph || r.poolId !== fsPool) continue;
-      out.push({ type: r.oid >>> 8, offset: r.index * 256 + (r.oid & SWIZ_MASK) });
+      out.push({ type: r.oid >>> ZCACHE_SWIZ_BITS, offset: r.index * (ZCACHE_SWIZ_MASK + 1) + (r.oid & ZCACHE_SWIZ_MASK) });
     }
     return out;
   }
@@ -830,7 +830,7 @@ export class RamsterBackend implements Backend {
   /** zcache_frontswap_flush_area: flush_object of the type's 256 oids, highest first. */
   frontswapInvalidateArea(type: number): void {
     const pool = this.zcache.frontswapPoolId;
-    for (let ind = SWIZ_MASK; ind >= 0; ind--) this.flushObject(pool, frontswapOid(type, ind));
+    for (let ind = ZCACHE_SWIZ_MASK; ind >= 0; ind--) this.flushObject(pool, frontswapOid(type, ind));
   }
 
   // ---- get of a remote page (tmem_repatriate, r2net_remote_async_get, ramster_localify)

@@ -95,7 +95,7 @@ import type {
 import { checkRuntimeParam, resolveParams } from '../params.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
 import type { ParamMap, ParamValue } from '../params.js';
-import { TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../../tmem/tmem.js';
+import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   SELFBALLOON_SYSFS_PARAMS,
   XenSelfballoon,
@@ -118,9 +118,14 @@ export const TMEM_FLUSH_OBJECT = 7;
 /** MAX_POOLS_PER_DOMAIN and MAX_GLOBAL_SHARED_POOLS (xen/common/tmem.c). */
 export const MAX_POOLS_PER_DOMAIN = 16;
 export const MAX_GLOBAL_SHARED_POOLS = 16;
-/** Frontswap oid swizzling of the Linux shim: 4 low offset bits go into the oid. */
-export const SWIZ_BITS = 4;
-export const SWIZ_MASK = (1 << SWIZ_BITS) - 1;
+/**
+ * Frontswap oid swizzling of the Linux shim: 4 low offset bits go into the
+ * oid (SWIZ_BITS in drivers/xen/tmem.c, Linux 3.x). zcache2 raised its own
+ * copy to 8 (drivers/staging/zcache/zcache-main.c: ZCACHE_SWIZ_BITS); the two
+ * shims never shared the constant.
+ */
+export const XEN_TMEM_SWIZ_BITS = 4;
+export const XEN_TMEM_SWIZ_MASK = (1 << XEN_TMEM_SWIZ_BITS) - 1;
 
 /** Hypervisor return codes tmemsim uses (Xen's errno values, negated). */
 const EPERM = -1;
@@ -136,11 +141,9 @@ const PAGES_PER_MB = 256;
 // Cost estimates (not measurements). A PV hypercall on x86-64 is a ring
 // transition into Xen and back plus argument copying: several hundred cycles;
 // Xen's tmem then takes locks and walks a hash bucket's rbtree and an object's
-// radix tree, as zcache's tmem does (TMEM_OP_CYCLES as in zcache.ts).
+// radix tree, as zcache's tmem does (tmem.ts TMEM_OP_CYCLES, shared).
 /** Cycles charged for entering and leaving the hypervisor, per hypercall. */
 export const HYPERCALL_CYCLES = 700;
-/** Cycles charged for the tmem work of one operation (lookup, insert, delete, pool create/destroy). */
-export const TMEM_OP_CYCLES = 400;
 /** Extra cycles per evicted ephemeral page (list surgery, a flush from its object). */
 export const TMEM_EVICT_CYCLES = 300;
 
@@ -272,12 +275,12 @@ interface SharedPool {
 
 /** _oswiz(type, ind): the frontswap oid of a swap offset. */
 export function xenFrontswapOid(type: number, offset: number): number {
-  return (type << SWIZ_BITS) | (offset & SWIZ_MASK);
+  return (type << XEN_TMEM_SWIZ_BITS) | (offset & XEN_TMEM_SWIZ_MASK);
 }
 
 /** iswiz(ind): the frontswap index of a swap offset (< 2^32). */
 export function xenFrontswapIndex(offset: number): number {
-  return offset >>> SWIZ_BITS;
+  return offset >>> XEN_TMEM_SWIZ_BITS;
 }
 
 /** (u32)index == index for a page index. */
@@ -765,7 +768,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
   frontswapFlushArea(type: number): void {
     const pool = this.fsPoolId;
     if (pool < 0) return;
-    for (let ind = SWIZ_MASK; ind >= 0; ind--) this.flushObject(pool, xenFrontswapOid(type, ind));
+    for (let ind = XEN_TMEM_SWIZ_MASK; ind >= 0; ind--) this.flushObject(pool, xenFrontswapOid(type, ind));
   }
 }
 

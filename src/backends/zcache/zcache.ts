@@ -92,7 +92,7 @@ import type { Compressed, Compressor } from '../../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../../content/page.js';
 import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
-import { TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../../tmem/tmem.js';
+import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   ZBUD_MAX_BUDDY_SIZE,
   Zbud,
@@ -105,21 +105,24 @@ export const ZCACHE_NAME = 'zcache';
 export const MAX_POOLS_PER_CLIENT = 16;
 export const MAX_CLIENTS = 16;
 export const LOCAL_CLIENT = 0xffff;
-/** Frontswap oid swizzling: 8 low offset bits go into the oid. */
-export const SWIZ_BITS = 8;
-export const SWIZ_MASK = (1 << SWIZ_BITS) - 1;
+/**
+ * Frontswap oid swizzling of zcache2: 8 low offset bits go into the oid
+ * (SWIZ_BITS in drivers/staging/zcache/zcache-main.c, Linux 3.8–3.10; the Xen
+ * shim's drivers/xen/tmem.c uses 4: see XEN_TMEM_SWIZ_BITS). RAMster, which
+ * is zcache-main.c, shares this one.
+ */
+export const ZCACHE_SWIZ_BITS = 8;
+export const ZCACHE_SWIZ_MASK = (1 << ZCACHE_SWIZ_BITS) - 1;
 /** zbud_max_zsize: persistent pages compressing worse than 7/8 of a page are rejected. */
 export const ZBUD_MAX_ZSIZE = (PAGE_SIZE / 8) * 7;
 /** zbud_max_mean_zsize: 5/8 of a page, the mean-compression threshold. */
 export const ZBUD_MAX_MEAN_ZSIZE = (PAGE_SIZE / 8) * 5;
 const U32_LIMIT = 2 ** 32;
 
-// Bookkeeping costs. These are estimates, not measurements: a tmem op is a
-// hash-bucket lock, an rbtree and a radix-tree walk and the zbud list moves
-// (a few hundred cycles); evicting a pageframe adds two tmem flushes; the
-// zero-page check reads the page byte by byte as page_is_zero_filled does.
-/** Cycles charged for each tmem operation (put, get, flush_page, flush_object, pool create/destroy). */
-export const TMEM_OP_CYCLES = 400;
+// Bookkeeping costs. These are estimates, not measurements: a tmem op is
+// tmem.ts TMEM_OP_CYCLES (the zbud list moves included); evicting a pageframe
+// adds two tmem flushes; the zero-page check reads the page byte by byte as
+// page_is_zero_filled does.
 /** Extra cycles charged per evicted ephemeral pageframe (list surgery and two tmem flushes). */
 export const ZBUD_EVICT_CYCLES = 800;
 /** Cycles per byte read by the zero-filled check (3.10). */
@@ -326,12 +329,12 @@ function pageWasActive(_page: Page): boolean {
 
 /** _oswiz(type, ind): the frontswap oid of a swap offset. */
 export function frontswapOid(type: number, offset: number): number {
-  return (type << SWIZ_BITS) | (offset & SWIZ_MASK);
+  return (type << ZCACHE_SWIZ_BITS) | (offset & ZCACHE_SWIZ_MASK);
 }
 
 /** iswiz(ind): the frontswap index of a swap offset (< 2^32). */
 export function frontswapIndex(offset: number): number {
-  return offset >>> SWIZ_BITS;
+  return offset >>> ZCACHE_SWIZ_BITS;
 }
 
 class ZcacheFrontswapOps implements FrontswapOps {
@@ -941,7 +944,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
 
   /** zcache_frontswap_flush_area: flush_object on the 256 oids of the type, highest first. */
   frontswapInvalidateArea(type: number): void {
-    for (let ind = SWIZ_MASK; ind >= 0; ind--) this.flushObject(this.fsPoolId, frontswapOid(type, ind));
+    for (let ind = ZCACHE_SWIZ_MASK; ind >= 0; ind--) this.flushObject(this.fsPoolId, frontswapOid(type, ind));
   }
 
   // ---- cleancache shim --------------------------------------------------------

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   HYPERCALL_CYCLES,
-  TMEM_OP_CYCLES,
   XEN_TMEM_PARAMS,
   XenTmemBackend,
   xenFrontswapIndex,
@@ -9,6 +8,7 @@ import {
   xenTmemFactory,
 } from '../../../src/backends/xen-tmem/xen-tmem.js';
 import { resolveParams } from '../../../src/backends/params.js';
+import { TMEM_OP_CYCLES } from '../../../src/tmem/tmem.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
