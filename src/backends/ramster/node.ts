@@ -189,7 +189,7 @@ export class RemoteNode {
     if (s === null) return false;
     const pid = this.poolFor(client, poolId, eph, true);
     if (pid < 0) return false;
-    const ok = s.putRaw(pid, oid, index, z.data, z.clen, z.tag);
+    const ok = s.putRaw(pid, oid, index, z);
     if (ok) this.noteMax();
     return ok;
   }

@@ -853,7 +853,7 @@ export class RamsterBackend implements Backend {
     if (!eph && !this.exclusiveGets && node.link(t) === Link.Up) {
       const peek = node.peek(THIS_NODE, rp.poolId, oid, index);
       if (peek !== null) {
-        local = this.zcache.createRaw(pool, oid, index, peek.data, peek.clen, peek.tag, false);
+        local = this.zcache.pampdCreate(pool, oid, index, peek, true, false);
         if (local === null) c.pers_pages_remote_nomem++;
         else {
           c.remote_pers_pages--;

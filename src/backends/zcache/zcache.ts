@@ -322,6 +322,14 @@ export interface ZcacheRemotePamOps {
   free(z: Zbud, pool: TmemPool<Zbud>): void;
 }
 
+/** Compressed data in hand: what a raw put stores (RAMster's foreign pages). */
+export interface RawZpage {
+  readonly data: Compressed;
+  readonly clen: number;
+  /** The oracle's version stamp. */
+  readonly tag: number;
+}
+
 /** Without the WasActive mm patch, zcache's stub always says yes. */
 function pageWasActive(_page: Page): boolean {
   return true;
@@ -524,6 +532,20 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
 
   /** zcache_put_page: true iff stored (ret 0). */
   putPage(poolId: number, oid: number, index: number, page: Page): boolean {
+    return this.put(poolId, oid, index, page, false);
+  }
+
+  /**
+   * zcache_put_page with raw=true (RAMster's remote put handler on the node
+   * that receives a foreign page): store already-compressed data without
+   * compressing it again. True iff stored. A tmemsim addition for ramster/ramster.ts.
+   */
+  putRaw(poolId: number, oid: number, index: number, zpage: RawZpage): boolean {
+    return this.put(poolId, oid, index, zpage, true);
+  }
+
+  /** zcache_put_page: `src` is a page (raw false) or compressed data (raw true). */
+  private put(poolId: number, oid: number, index: number, src: Page | RawZpage, raw: boolean): boolean {
     const pool = this.poolById(poolId);
     if (pool === null) return false;
     this.env.meter.meta(TMEM_OP_CYCLES);
@@ -533,10 +555,9 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
       if (pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
       return false;
     }
-    const eph = pool.ephemeral;
-    const z = eph ? this.pampdEphCreate(pool, oid, index, page) : this.pampdPersCreate(pool, oid, index, page);
+    const z = this.pampdCreate(pool, oid, index, src, raw, true);
     if (z === null) {
-      if (eph) c.failed_eph_puts++;
+      if (pool.ephemeral) c.failed_eph_puts++;
       else c.failed_pers_puts++;
       if (!this.keepOldCopyOnFailedPut && pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
       return false;
@@ -633,160 +654,52 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
     return this.env.allocPage();
   }
 
-  private incEphPageframes(): void {
-    const c = this.counters;
-    if (++c.eph_pageframes > c.eph_pageframes_max) c.eph_pageframes_max = c.eph_pageframes;
-  }
-
-  private incPersPageframes(): void {
-    const c = this.counters;
-    if (++c.pers_pageframes > c.pers_pageframes_max) c.pers_pageframes_max = c.pers_pageframes;
-  }
-
-  private incEph(clen: number): void {
-    const c = this.counters;
-    c.eph_zbytes += clen;
-    if (c.eph_zbytes > c.eph_zbytes_max) c.eph_zbytes_max = c.eph_zbytes;
-    if (++c.eph_zpages > c.eph_zpages_max) c.eph_zpages_max = c.eph_zpages;
-  }
-
-  private incPers(clen: number): void {
-    const c = this.counters;
-    if (++c.pers_zpages > c.pers_zpages_max) c.pers_zpages_max = c.pers_zpages;
-    c.pers_zbytes += clen;
-    if (c.pers_zbytes > c.pers_zbytes_max) c.pers_zbytes_max = c.pers_zbytes;
-  }
-
-  /** zcache_pampd_eph_create. */
-  private pampdEphCreate(pool: TmemPool<Zbud>, oid: number, index: number, page: Page): Zbud | null {
-    const c = this.counters;
-    if (this.zeroFilledHandler && this.isZeroFilled(page)) {
-      c.zero_filled_pages++;
-      this.incEph(0);
-      return new Zbud(LOCAL_CLIENT, pool.id, oid, index, null, 0, page.tag);
-    }
-    const env = this.env;
-    const cdata = env.compression.compress(this.comp, page);
-    const clen = cdata.size;
-    env.meter.compress(this.comp.name, PAGE_SIZE, clen);
-    if (clen > ZBUD_MAX_BUDDY_SIZE) {
-      c.compress_poor++;
-      return null;
-    }
-    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, cdata, clen, page.tag);
-    if (!this.zbud.matchPrep(z, true)) {
-      // no match: find (or free up) a whole pageframe
-      if (!this.allocPageframe()) {
-        c.failed_get_free_pages++;
-        if (!this.evictEphPageframe()) {
-          c.eph_ate_tail_failed++;
-          return null;
-        }
-        c.eph_ate_tail++;
-      }
-      this.zbud.createPrep(z, true);
-      this.incEphPageframes();
-    }
-    this.incEph(clen);
-    return z;
-  }
-
-  /** zcache_pampd_pers_create. */
-  private pampdPersCreate(pool: TmemPool<Zbud>, oid: number, index: number, page: Page): Zbud | null {
-    const c = this.counters;
-    if (this.zeroFilledHandler && this.isZeroFilled(page)) {
-      c.zero_filled_pages++;
-      this.incPers(0);
-      return new Zbud(LOCAL_CLIENT, pool.id, oid, index, null, 0, page.tag);
-    }
-    const currPersZpages = c.pers_zpages;
-    const env = this.env;
-    const cdata = env.compression.compress(this.comp, page);
-    const clen = cdata.size;
-    env.meter.compress(this.comp.name, PAGE_SIZE, clen);
-    // reject if compression is too poor
-    if (clen > ZBUD_MAX_ZSIZE) {
-      c.compress_poor++;
-      return null;
-    }
-    // reject if mean compression is too poor
-    if (clen > ZBUD_MAX_MEAN_ZSIZE && currPersZpages > 0) {
-      const total = c.pers_zbytes < 0 ? 0 : c.pers_zbytes;
-      if (Math.floor(total / currPersZpages) > ZBUD_MAX_MEAN_ZSIZE) {
-        c.mean_compress_poor++;
-        return null;
-      }
-    }
-    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, cdata, clen, page.tag);
-    if (!this.zbud.matchPrep(z, false)) {
-      if (!this.allocPageframe()) {
-        c.failed_get_free_pages++;
-        // persistent eats ephemeral: evict the LRU ephemeral pageframe
-        if (!this.evictEphPageframe()) {
-          c.pers_ate_eph_failed++;
-          return null;
-        }
-        c.pers_ate_eph++;
-      }
-      this.zbud.createPrep(z, false);
-      this.incPersPageframes();
-    }
-    this.incPers(clen);
-    return z;
-  }
-
-  // ---- raw pampds (RAMster) ----------------------------------------------------
-
   /**
-   * zcache_put_page with raw=true (RAMster's remote put handler on the node
-   * that receives a foreign page): store already-compressed data without
-   * compressing it again. True iff stored. A tmemsim addition for ramster/ramster.ts.
+   * zcache_pampd_create with zcache_pampd_eph_create / _pers_create: make the
+   * pampd for `src`, a page (raw false: the zero-filled check (3.10), then
+   * compression) or compressed data (raw true: RAMster's foreign pages and
+   * repatriation; the zero-filled check does not apply to raw data). Applies
+   * the reject rules (buddy size; for persistent pools also zbud_max_zsize
+   * and the mean rule, skipped with `rejectRules` false: the kernel's
+   * data == NULL repatriate preload), then places the data in zbud: a
+   * buddy match, a new pageframe, or the LRU ephemeral pageframe evicted
+   * (eph_ate_tail / pers_ate_eph). The zbud stays unevictable until
+   * zbud.createFinish. Null on failure. The per-cpu tmem metadata preload
+   * (failed_alloc) cannot fail here.
    */
-  putRaw(poolId: number, oid: number, index: number, data: Compressed, clen: number, tag: number): boolean {
-    const pool = this.poolById(poolId);
-    if (pool === null) return false;
-    this.env.meter.meta(TMEM_OP_CYCLES);
-    const c = this.counters;
-    if (this.frozen) {
-      c.put_to_flush++;
-      if (pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
-      return false;
-    }
-    const z = this.createRaw(pool, oid, index, data, clen, tag, true);
-    if (z === null) {
-      if (pool.ephemeral) c.failed_eph_puts++;
-      else c.failed_pers_puts++;
-      if (!this.keepOldCopyOnFailedPut && pool.objCount > 0) this.tmem.flushPage(pool, oid, index);
-      return false;
-    }
-    this.tmem.put(pool, oid, index, z);
-    this.zbud.createFinish(z);
-    return true;
-  }
-
-  /**
-   * zcache_pampd_create(data, clen, raw=true, eph, th): place compressed data
-   * in zbud (match, new pageframe, or the ouroboros) without tmem_put. With
-   * `rejectRules` false (RAMster's repatriate preload, data == NULL in the
-   * kernel) the persistent reject rules are skipped. The zbud stays
-   * unevictable until zbud.createFinish. Null on failure. A tmemsim addition
-   * for ramster/ramster.ts; zero-filled detection does not apply to raw data.
-   */
-  createRaw(
+  pampdCreate(
     pool: TmemPool<Zbud>,
     oid: number,
     index: number,
-    data: Compressed,
-    clen: number,
-    tag: number,
+    src: Page | RawZpage,
+    raw: boolean,
     rejectRules: boolean,
   ): Zbud | null {
     const c = this.counters;
     const eph = pool.ephemeral;
+    let data: Compressed;
+    let clen: number;
+    if (raw) {
+      data = (src as RawZpage).data;
+      clen = (src as RawZpage).clen;
+    } else {
+      const page = src as Page;
+      if (this.zeroFilledHandler && this.isZeroFilled(page)) {
+        c.zero_filled_pages++;
+        this.incZpages(eph, 0);
+        return new Zbud(LOCAL_CLIENT, pool.id, oid, index, null, 0, page.tag);
+      }
+      const env = this.env;
+      data = env.compression.compress(this.comp, page);
+      clen = data.size;
+      env.meter.compress(this.comp.name, PAGE_SIZE, clen);
+    }
+    // reject if compression is too poor (zbud_max_zsize < zbud_max_buddy_size)
     if (clen > ZBUD_MAX_BUDDY_SIZE || (!eph && rejectRules && clen > ZBUD_MAX_ZSIZE)) {
       c.compress_poor++;
       return null;
     }
+    // reject if mean compression is too poor
     if (!eph && rejectRules && clen > ZBUD_MAX_MEAN_ZSIZE && c.pers_zpages > 0) {
       const total = c.pers_zbytes < 0 ? 0 : c.pers_zbytes;
       if (Math.floor(total / c.pers_zpages) > ZBUD_MAX_MEAN_ZSIZE) {
@@ -794,10 +707,12 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
         return null;
       }
     }
-    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, data, clen, tag);
+    const z = new Zbud(LOCAL_CLIENT, pool.id, oid, index, data, clen, src.tag);
     if (!this.zbud.matchPrep(z, eph)) {
+      // no match: find (or free up) a whole pageframe
       if (!this.allocPageframe()) {
         c.failed_get_free_pages++;
+        // ephemeral eats its LRU tail; persistent eats ephemeral
         if (!this.evictEphPageframe()) {
           if (eph) c.eph_ate_tail_failed++;
           else c.pers_ate_eph_failed++;
@@ -807,12 +722,26 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
         else c.pers_ate_eph++;
       }
       this.zbud.createPrep(z, eph);
-      if (eph) this.incEphPageframes();
-      else this.incPersPageframes();
+      if (eph) {
+        if (++c.eph_pageframes > c.eph_pageframes_max) c.eph_pageframes_max = c.eph_pageframes;
+      } else if (++c.pers_pageframes > c.pers_pageframes_max) c.pers_pageframes_max = c.pers_pageframes;
     }
-    if (eph) this.incEph(clen);
-    else this.incPers(clen);
+    this.incZpages(eph, clen);
     return z;
+  }
+
+  /** inc_zcache_{eph,pers}_zpages and _zbytes, with their _max. */
+  private incZpages(eph: boolean, clen: number): void {
+    const c = this.counters;
+    if (eph) {
+      c.eph_zbytes += clen;
+      if (c.eph_zbytes > c.eph_zbytes_max) c.eph_zbytes_max = c.eph_zbytes;
+      if (++c.eph_zpages > c.eph_zpages_max) c.eph_zpages_max = c.eph_zpages;
+    } else {
+      if (++c.pers_zpages > c.pers_zpages_max) c.pers_zpages_max = c.pers_zpages;
+      c.pers_zbytes += clen;
+      if (c.pers_zbytes > c.pers_zbytes_max) c.pers_zbytes_max = c.pers_zbytes;
+    }
   }
 
   // ---- pampd free and eviction ------------------------------------------------
