@@ -444,26 +444,7 @@ class ZswapPool {
   }
 }
 
-class ZswapFrontswapOps implements FrontswapOps {
-  constructor(private readonly z: ZswapBackend) {}
-  init(type: number): void {
-    this.z.init(type);
-  }
-  store(type: number, offset: number, page: Page): boolean {
-    return this.z.store(type, offset, page);
-  }
-  load(type: number, offset: number, out: PageOut): boolean {
-    return this.z.load(type, offset, out);
-  }
-  invalidatePage(type: number, offset: number): void {
-    this.z.invalidatePage(type, offset);
-  }
-  invalidateArea(type: number): void {
-    this.z.invalidateArea(type);
-  }
-}
-
-export class ZswapBackend implements Backend {
+export class ZswapBackend implements Backend, FrontswapOps {
   readonly name = ZSWAP_NAME;
   readonly frontswap: FrontswapOps;
   readonly cleancache = null;
@@ -509,7 +490,8 @@ export class ZswapBackend implements Backend {
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
     this.values = v;
     this.pageSource = { allocPage: () => env.allocPage(), freePage: () => env.freePage() };
-    this.frontswap = new ZswapFrontswapOps(this);
+    // its own methods are frontswap_ops as they stand (zswap_frontswap_store & co.)
+    this.frontswap = this;
     const zname = this.zpoolName(v['zpool'] as string);
     const comp = env.compression.get(v['compressor'] as string);
     this.values['zpool'] = zname;

@@ -130,6 +130,7 @@
 
 import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, ParamSpec } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
+import { cleancacheOps, frontswapOps } from '../ops.js';
 import {
   ZCACHE_PARAMS,
   ZCACHE_SWIZ_BITS,
@@ -143,7 +144,7 @@ import { R2net, R2NET_MSG_HDR, RAMSTER_REQ_HDR } from './network.js';
 import { RemotePampd, isRemotePampd } from './pampd.js';
 import { RamsterSelfshrink } from './selfshrink.js';
 import type { Zbud, ZbudPage } from '../zcache/zbud.js';
-import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
+import { PAGE_SIZE, type PageOut } from '../../content/page.js';
 import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
@@ -338,50 +339,6 @@ function cksumOf(z: Zpage): number {
   return s & 0xff;
 }
 
-class RamsterFrontswapOps implements FrontswapOps {
-  constructor(private readonly r: RamsterBackend) {}
-  init(type: number): void {
-    this.r.zcache.frontswapInit(type);
-  }
-  store(type: number, offset: number, page: Page): boolean {
-    return this.r.zcache.frontswapStore(type, offset, page);
-  }
-  load(type: number, offset: number, out: PageOut): boolean {
-    return this.r.zcache.frontswapLoad(type, offset, out);
-  }
-  invalidatePage(type: number, offset: number): void {
-    this.r.zcache.frontswapInvalidatePage(type, offset);
-  }
-  invalidateArea(type: number): void {
-    this.r.frontswapInvalidateArea(type);
-  }
-}
-
-class RamsterCleancacheOps implements CleancacheOps {
-  constructor(private readonly r: RamsterBackend) {}
-  initFs(pageSize: number): number {
-    return this.r.zcache.cleancacheInitFs(pageSize);
-  }
-  initSharedFs(_uuid: string, pageSize: number): number {
-    return this.r.zcache.cleancacheInitFs(pageSize);
-  }
-  getPage(pool: number, inode: number, index: number, out: PageOut): boolean {
-    return this.r.zcache.cleancacheGetPage(pool, inode, index, out);
-  }
-  putPage(pool: number, inode: number, index: number, page: Page): void {
-    this.r.zcache.cleancachePutPage(pool, inode, index, page);
-  }
-  invalidatePage(pool: number, inode: number, index: number): void {
-    this.r.zcache.cleancacheInvalidatePage(pool, inode, index);
-  }
-  invalidateInode(pool: number, inode: number): void {
-    this.r.flushObject(pool, inode);
-  }
-  invalidateFs(pool: number): void {
-    this.r.destroyPool(pool);
-  }
-}
-
 /** A remote page the local tmem refers to (tests, reports). */
 export interface RemotePageRef {
   poolId: number;
@@ -464,8 +421,16 @@ export class RamsterBackend implements Backend {
     this.zcache = new ZcacheBackend(env, zparams, { remote: pamops });
     this.useCleancache = this.zcache.cleancache !== null;
     this.useFrontswap = this.zcache.frontswap !== null;
-    this.frontswap = this.useFrontswap ? new RamsterFrontswapOps(this) : null;
-    this.cleancache = this.useCleancache ? new RamsterCleancacheOps(this) : null;
+    // zcache's shims, but for object and pool flushes, which carry RAMster's free_obj
+    this.frontswap = this.useFrontswap
+      ? frontswapOps(this.zcache, { frontswapInvalidateArea: (type) => this.frontswapInvalidateArea(type) })
+      : null;
+    this.cleancache = this.useCleancache
+      ? cleancacheOps(this.zcache, {
+          cleancacheInvalidateInode: (pool, inode) => this.flushObject(pool, inode),
+          cleancacheInvalidateFs: (pool) => this.destroyPool(pool),
+        })
+      : null;
     this.frontswapExclusiveGets = this.zcache.frontswapExclusiveGets;
     this.exclusiveGets = v['frontswap_has_exclusive_gets'] === true;
     this.timeoutNs = (v['heartbeat_timeout_ms'] as number) * 1e6;

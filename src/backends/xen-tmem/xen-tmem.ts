@@ -93,6 +93,7 @@ import type {
   ParamSpec,
 } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
+import { cleancacheOps, frontswapOps, type CleancacheMethods, type FrontswapMethods } from '../ops.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../../tmem/tmem.js';
@@ -288,56 +289,7 @@ function isU32(n: number): boolean {
   return n >= 0 && n < U32_LIMIT && Number.isInteger(n);
 }
 
-class XenFrontswapOps implements FrontswapOps {
-  constructor(private readonly x: XenTmemBackend) {}
-  init(type: number): void {
-    this.x.frontswapInit(type);
-  }
-  store(type: number, offset: number, page: Page): boolean {
-    return this.x.frontswapStore(type, offset, page);
-  }
-  load(type: number, offset: number, out: PageOut): boolean {
-    return this.x.frontswapLoad(type, offset, out);
-  }
-  invalidatePage(type: number, offset: number): void {
-    this.x.frontswapFlushPage(type, offset);
-  }
-  invalidateArea(type: number): void {
-    this.x.frontswapFlushArea(type);
-  }
-}
-
-class XenCleancacheOps implements CleancacheOps {
-  constructor(private readonly x: XenTmemBackend) {}
-  initFs(pageSize: number): number {
-    return this.x.newPool(0, '', pageSize);
-  }
-  initSharedFs(uuid: string, pageSize: number): number {
-    return this.x.newPool(TMEM_POOL_SHARED, uuid, pageSize);
-  }
-  getPage(pool: number, inode: number, index: number, out: PageOut): boolean {
-    if (pool < 0 || !isU32(index)) return false;
-    return this.x.getPage(pool, inode, index, out) === 1;
-  }
-  putPage(pool: number, inode: number, index: number, page: Page): void {
-    if (pool < 0 || !isU32(index)) return;
-    this.x.putPage(pool, inode, index, page);
-  }
-  invalidatePage(pool: number, inode: number, index: number): void {
-    if (pool < 0 || !isU32(index)) return;
-    this.x.flushPage(pool, inode, index);
-  }
-  invalidateInode(pool: number, inode: number): void {
-    if (pool < 0) return;
-    this.x.flushObject(pool, inode);
-  }
-  invalidateFs(pool: number): void {
-    if (pool < 0) return;
-    this.x.destroyPool(pool);
-  }
-}
-
-export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
+export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMethods, CleancacheMethods {
   readonly name = XEN_TMEM_NAME;
   readonly frontswap: FrontswapOps | null;
   readonly cleancache: CleancacheOps | null;
@@ -383,8 +335,8 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
     v['selfshrinking'] = fsOn && v['selfshrinking'] === true;
     v['frontswap_selfshrinking'] = selfshrinking;
     this.values = v;
-    this.frontswap = fsOn ? new XenFrontswapOps(this) : null;
-    this.cleancache = ccOn ? new XenCleancacheOps(this) : null;
+    this.frontswap = fsOn ? frontswapOps(this) : null;
+    this.cleancache = ccOn ? cleancacheOps(this) : null;
     this.tmem = new Tmem<XenPgp>(this);
     this.applyBudget(v['hypervisor_budget_mb'] as number);
     this.persEvictsEph = v['persistent_evicts_ephemeral'] === true;
@@ -758,17 +710,52 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp> {
     return this.getPage(pool, xenFrontswapOid(type, offset), xenFrontswapIndex(offset), out) === 1;
   }
 
-  frontswapFlushPage(type: number, offset: number): void {
+  frontswapInvalidatePage(type: number, offset: number): void {
     const pool = this.fsPoolId;
     if (pool < 0 || !isU32(offset)) return;
     this.flushPage(pool, xenFrontswapOid(type, offset), xenFrontswapIndex(offset));
   }
 
   /** tmem_frontswap_flush_area: FLUSH_OBJECT on the 16 oids of the type, highest first. */
-  frontswapFlushArea(type: number): void {
+  frontswapInvalidateArea(type: number): void {
     const pool = this.fsPoolId;
     if (pool < 0) return;
     for (let ind = XEN_TMEM_SWIZ_MASK; ind >= 0; ind--) this.flushObject(pool, xenFrontswapOid(type, ind));
+  }
+
+  // ---- cleancache shim (tmem_cleancache_*) --------------------------------------
+
+  cleancacheInitFs(pageSize: number): number {
+    return this.newPool(0, '', pageSize);
+  }
+
+  cleancacheInitSharedFs(uuid: string, pageSize: number): number {
+    return this.newPool(TMEM_POOL_SHARED, uuid, pageSize);
+  }
+
+  cleancacheGetPage(pool: number, inode: number, index: number, out: PageOut): boolean {
+    if (pool < 0 || !isU32(index)) return false;
+    return this.getPage(pool, inode, index, out) === 1;
+  }
+
+  cleancachePutPage(pool: number, inode: number, index: number, page: Page): void {
+    if (pool < 0 || !isU32(index)) return;
+    this.putPage(pool, inode, index, page);
+  }
+
+  cleancacheInvalidatePage(pool: number, inode: number, index: number): void {
+    if (pool < 0 || !isU32(index)) return;
+    this.flushPage(pool, inode, index);
+  }
+
+  cleancacheInvalidateInode(pool: number, inode: number): void {
+    if (pool < 0) return;
+    this.flushObject(pool, inode);
+  }
+
+  cleancacheInvalidateFs(pool: number): void {
+    if (pool < 0) return;
+    this.destroyPool(pool);
   }
 }
 

@@ -88,6 +88,7 @@ import type {
   ParamSpec,
 } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
+import { cleancacheOps, frontswapOps, type CleancacheMethods, type FrontswapMethods } from '../ops.js';
 import type { Compressed, Compressor } from '../../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../../content/page.js';
 import { UsageError } from '../../errors.js';
@@ -345,52 +346,7 @@ export function frontswapIndex(offset: number): number {
   return offset >>> ZCACHE_SWIZ_BITS;
 }
 
-class ZcacheFrontswapOps implements FrontswapOps {
-  constructor(private readonly z: ZcacheBackend) {}
-  init(type: number): void {
-    this.z.frontswapInit(type);
-  }
-  store(type: number, offset: number, page: Page): boolean {
-    return this.z.frontswapStore(type, offset, page);
-  }
-  load(type: number, offset: number, out: PageOut): boolean {
-    return this.z.frontswapLoad(type, offset, out);
-  }
-  invalidatePage(type: number, offset: number): void {
-    this.z.frontswapInvalidatePage(type, offset);
-  }
-  invalidateArea(type: number): void {
-    this.z.frontswapInvalidateArea(type);
-  }
-}
-
-class ZcacheCleancacheOps implements CleancacheOps {
-  constructor(private readonly z: ZcacheBackend) {}
-  initFs(pageSize: number): number {
-    return this.z.cleancacheInitFs(pageSize);
-  }
-  initSharedFs(_uuid: string, pageSize: number): number {
-    // shared pools are unsupported and map to private
-    return this.z.cleancacheInitFs(pageSize);
-  }
-  getPage(pool: number, inode: number, index: number, out: PageOut): boolean {
-    return this.z.cleancacheGetPage(pool, inode, index, out);
-  }
-  putPage(pool: number, inode: number, index: number, page: Page): void {
-    this.z.cleancachePutPage(pool, inode, index, page);
-  }
-  invalidatePage(pool: number, inode: number, index: number): void {
-    this.z.cleancacheInvalidatePage(pool, inode, index);
-  }
-  invalidateInode(pool: number, inode: number): void {
-    this.z.cleancacheInvalidateInode(pool, inode);
-  }
-  invalidateFs(pool: number): void {
-    this.z.cleancacheInvalidateFs(pool);
-  }
-}
-
-export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
+export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, FrontswapMethods, CleancacheMethods {
   readonly name = ZCACHE_NAME;
   readonly frontswap: FrontswapOps | null;
   readonly cleancache: CleancacheOps | null;
@@ -441,8 +397,9 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost {
     this.ignoreNonactiveFrontswap = v['disable_frontswap_ignore_nonactive'] !== true;
     this.hasExclusiveGets = v['frontswap_has_exclusive_gets'] === true;
     const fsOn = v['disable_frontswap'] !== true;
-    this.frontswap = fsOn ? new ZcacheFrontswapOps(this) : null;
-    this.cleancache = v['disable_cleancache'] !== true ? new ZcacheCleancacheOps(this) : null;
+    this.frontswap = fsOn ? frontswapOps(this) : null;
+    // no cleancacheInitSharedFs: shared pools are unsupported and map to private
+    this.cleancache = v['disable_cleancache'] !== true ? cleancacheOps(this) : null;
     // zcache_init calls frontswap_tmem_exclusive_gets(true) only when it registers frontswap
     this.frontswapExclusiveGets = fsOn && this.hasExclusiveGets;
     this.tmem = new Tmem<Zbud>(this);
