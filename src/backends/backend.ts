@@ -8,6 +8,7 @@
  * `false` for -1 (or any error).
  */
 
+import type { CounterGroup } from './counters.js';
 import type { CompressionService } from '../compressors/service.js';
 import type { CostMeter } from '../cost/meter.js';
 import type { Page, PageOut } from '../content/page.js';
@@ -199,6 +200,12 @@ export interface BackendFactory {
   /** The reclaim policy of the backend's kernel era (src/mm/reclaim/registry.ts; default '6.1'). */
   readonly reclaim?: string;
   readonly params: readonly ParamSpec[];
+  /**
+   * What stats() reports, group by group (counters.ts): the list the stats
+   * object, the report and docs/counters.md come from. Every registered
+   * backend has one (test/unit/backends/counters.test.ts); test doubles may omit it.
+   */
+  readonly counters?: readonly CounterGroup[];
   /** Name of the parameter that selects the compressor, if any (for --compressor). */
   readonly compressorParam?: string;
   create(env: BackendEnv, params: ParamMap): Backend;

@@ -147,6 +147,7 @@ import type { Backend, BackendEnv, BackendFactory, FrontswapOps, LruSizes, Param
 import { DEF_PRIORITY } from '../mm/reclaim/reclaim.js';
 import { SHRINK_STOP, Shrinker } from './shrinker.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
+import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from './counters.js';
 import { getZpool } from '../allocators/registry.js';
 import { EAGAIN, EEXIST, EINVAL, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
 import { zsmallocFactoryFor } from '../allocators/zsmalloc.js';
@@ -327,47 +328,47 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** /sys/kernel/debug/zswap/, in the kernel's order. */
-export interface ZswapCounters {
-  pool_limit_hit: number;
-  reject_reclaim_fail: number;
-  reject_alloc_fail: number;
-  reject_kmemcache_fail: number;
-  reject_compress_fail: number;
-  reject_compress_poor: number;
-  written_back_pages: number;
-  duplicate_entry: number;
-  /** Bytes: pool pages × PAGE_SIZE (filled in by stats()). */
-  pool_total_size: number;
-  stored_pages: number;
-  same_filled_pages: number;
-  stored_incompressible_pages: number;
-  decompress_fail: number;
-}
+export const ZSWAP_COUNTERS = [
+  { name: 'pool_limit_hit', kind: 'event', doc: 'Stores that found the pool at its limit (max_pool_percent).' },
+  { name: 'reject_reclaim_fail', kind: 'event', doc: 'Writeback attempts that failed to make room (per era: docs/zswap.md).' },
+  { name: 'reject_alloc_fail', kind: 'event', doc: 'Stores rejected because the zpool could not allocate.' },
+  { name: 'reject_kmemcache_fail', kind: 'event', doc: 'Stores rejected for want of an entry (never here: entries are not charged).' },
+  { name: 'reject_compress_fail', kind: 'event', eras: ['6.6', '6.8+'], doc: 'Stores rejected because compression failed (moves in 6.6 only: 6.8+ stores such a page raw).' },
+  { name: 'reject_compress_poor', kind: 'event', doc: 'Stores rejected because the compressed page did not fit the zpool (-ENOSPC).' },
+  { name: 'written_back_pages', kind: 'event', doc: 'Pages written back to the swap device.' },
+  { name: 'duplicate_entry', kind: 'event', doc: 'Stores that found an entry at their offset (the kernel dropped the file in 6.10).' },
+  { name: 'pool_total_size', kind: 'gauge', doc: 'Bytes: pool pages × PAGE_SIZE.' },
+  { name: 'stored_pages', kind: 'gauge', doc: 'Pages stored.' },
+  { name: 'same_filled_pages', kind: 'gauge', doc: 'Stored pages kept as one repeated word, without zpool memory.' },
+  { name: 'stored_incompressible_pages', kind: 'gauge', eras: ['6.8+'], doc: "Pages stored uncompressed (the current kernel's raw storage)." },
+  { name: 'decompress_fail', kind: 'event', doc: 'Loads whose decompression failed (never moves here; its kernel era is not checked).' },
+] as const satisfies readonly CounterSpec[];
 
-function zeroCounters(): ZswapCounters {
-  return {
-    pool_limit_hit: 0,
-    reject_reclaim_fail: 0,
-    reject_alloc_fail: 0,
-    reject_kmemcache_fail: 0,
-    reject_compress_fail: 0,
-    reject_compress_poor: 0,
-    written_back_pages: 0,
-    duplicate_entry: 0,
-    pool_total_size: 0,
-    stored_pages: 0,
-    same_filled_pages: 0,
-    stored_incompressible_pages: 0,
-    decompress_fail: 0,
-  };
-}
+export type ZswapCounters = CountersOf<typeof ZSWAP_COUNTERS>;
 
 /** vmstat events zswap counts. */
-export interface ZswapVmstat {
-  zswpout: number;
-  zswpin: number;
-  zswpwb: number;
-}
+export const ZSWAP_VMSTAT_COUNTERS = [
+  { name: 'zswpout', kind: 'event', doc: 'Pages stored in zswap (vmstat).' },
+  { name: 'zswpin', kind: 'event', doc: 'Pages loaded from zswap (vmstat).' },
+  { name: 'zswpwb', kind: 'event', doc: 'Pages written back from zswap (vmstat).' },
+] as const satisfies readonly CounterSpec[];
+
+export type ZswapVmstat = CountersOf<typeof ZSWAP_VMSTAT_COUNTERS>;
+
+/** What zswap's stats() reports, group by group (and one group per zpool type used: that allocator's own stats). */
+export const ZSWAP_COUNTER_GROUPS: readonly CounterGroup[] = [
+  { group: 'zswap', counters: ZSWAP_COUNTERS },
+  { group: 'vmstat', counters: ZSWAP_VMSTAT_COUNTERS },
+  {
+    group: 'zs_shrinker',
+    when: 'a zsmalloc pool was used',
+    counters: [
+      { name: 'calls', kind: 'event', doc: "tmemsim's: zs_shrinker calls from reclaim (do_shrink_slab), over every pool." },
+      { name: 'scans', kind: 'event', doc: "tmemsim's: scan_objects calls (each a zs_compact)." },
+      { name: 'pages_freed', kind: 'event', doc: 'Pages zs_compact freed.' },
+    ],
+  },
+];
 
 /** One pool of the history (plain data). */
 export interface ZswapPoolInfo {
@@ -449,8 +450,8 @@ export class ZswapBackend implements Backend, FrontswapOps {
   readonly frontswap: FrontswapOps;
   readonly cleancache = null;
   readonly era: ZswapEra;
-  readonly counters: ZswapCounters = zeroCounters();
-  readonly vmstat: ZswapVmstat = { zswpout: 0, zswpin: 0, zswpwb: 0 };
+  readonly counters: ZswapCounters = zeroCounters(ZSWAP_COUNTERS);
+  readonly vmstat: ZswapVmstat = zeroCounters(ZSWAP_VMSTAT_COUNTERS);
 
   private readonly rules: EraRules;
   private readonly values: ParamMap;
@@ -1130,6 +1131,7 @@ export const zswapFactory: BackendFactory = {
     'zswap: compressed swap cache in RAM (frontswap backend) over a zpool allocator (zbud, z3fold, zsmalloc), with a pool limit and writeback to the swap device',
   era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for the current kernel (6.x: deprecated alias of 6.1)',
   params: ZSWAP_PARAMS,
+  counters: ZSWAP_COUNTER_GROUPS,
   compressorParam: 'compressor',
   create(env: BackendEnv, params: ParamMap): Backend {
     return new ZswapBackend(env, params);

@@ -19,6 +19,7 @@
  */
 
 import type { BackendEnv, VmInfo } from '../backend.js';
+import type { CounterSpec, CountersOf } from '../counters.js';
 import type { Compressed } from '../../compressors/compressor.js';
 import type { CompressionService } from '../../compressors/service.js';
 import { CostMeter, type CostModel } from '../../cost/meter.js';
@@ -99,19 +100,19 @@ export const enum Link {
   Down = 2,
 }
 
-export interface RemoteNodeCounters {
-  /** 1 while the node is up. */
-  up: number;
-  /** node_down events. */
-  deaths: number;
-  foreign_eph_pages: number;
-  foreign_eph_pages_max: number;
-  foreign_pers_pages: number;
-  foreign_pers_pages_max: number;
-  /** Pageframes of the node's RAM holding foreign pages. */
-  pageframes: number;
-  pageframes_max: number;
-}
+/** A peer's state, as stats() reports it (tmemsim's; group ramster_node<i>). */
+export const REMOTE_NODE_COUNTERS = [
+  { name: 'up', kind: 'gauge', doc: "tmemsim's: 1 while the node is up." },
+  { name: 'deaths', kind: 'event', doc: "tmemsim's: node_down events." },
+  { name: 'foreign_eph_pages', kind: 'gauge', doc: "tmemsim's: ephemeral pages the node holds for node 0." },
+  { name: 'foreign_eph_pages_max', kind: 'gauge', doc: "tmemsim's: most such ephemeral pages at once." },
+  { name: 'foreign_pers_pages', kind: 'gauge', doc: "tmemsim's: persistent pages the node holds for node 0." },
+  { name: 'foreign_pers_pages_max', kind: 'gauge', doc: "tmemsim's: most such persistent pages at once." },
+  { name: 'pageframes', kind: 'gauge', doc: "tmemsim's: pageframes of the node's RAM holding foreign pages." },
+  { name: 'pageframes_max', kind: 'gauge', doc: "tmemsim's: most such pageframes at once." },
+] as const satisfies readonly CounterSpec[];
+
+export type RemoteNodeCounters = CountersOf<typeof REMOTE_NODE_COUNTERS>;
 
 export class RemoteNode {
   /** The node's zcache, or null while it is dead (its memory is gone). */

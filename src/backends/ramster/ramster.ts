@@ -130,8 +130,10 @@
 
 import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, ParamSpec } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
+import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from '../counters.js';
 import { cleancacheOps, frontswapOps } from '../ops.js';
 import {
+  ZCACHE_COUNTER_GROUPS,
   ZCACHE_PARAMS,
   ZCACHE_SWIZ_BITS,
   ZCACHE_SWIZ_MASK,
@@ -139,7 +141,7 @@ import {
   frontswapOid,
   type ZcacheRemotePamOps,
 } from '../zcache/zcache.js';
-import { Link, RemoteNode, type Zpage } from './node.js';
+import { Link, REMOTE_NODE_COUNTERS, RemoteNode, type Zpage } from './node.js';
 import { R2net, R2NET_MSG_HDR, RAMSTER_REQ_HDR } from './network.js';
 import { RemotePampd, isRemotePampd } from './pampd.js';
 import { RamsterSelfshrink } from './selfshrink.js';
@@ -261,55 +263,54 @@ export const RAMSTER_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** /sys/kernel/debug/ramster/ in the kernel's order, then tmemsim's. */
-export interface RamsterCounters {
-  eph_pages_remoted: number;
-  pers_pages_remoted: number;
-  eph_pages_remote_failed: number;
-  pers_pages_remote_failed: number;
-  remote_eph_pages_succ_get: number;
-  remote_pers_pages_succ_get: number;
-  remote_eph_pages_unsucc_get: number;
-  remote_pers_pages_unsucc_get: number;
-  pers_pages_remote_nomem: number;
-  remote_objects_flushed: number;
-  remote_pages_flushed: number;
-  remote_object_flushes_failed: number;
-  remote_page_flushes_failed: number;
-  foreign_eph_pages: number;
-  foreign_eph_pages_max: number;
-  foreign_pers_pages: number;
-  foreign_pers_pages_max: number;
-  // tmemsim's
-  net_messages: number;
-  net_bytes: number;
-  /** Peers down now. */
-  nodes_down: number;
-  /** node_down events. */
-  node_deaths: number;
-  /** Live persistent remote pages whose node died (each is lost when loaded). */
-  remote_pages_lost_on_node_death: number;
-  remote_eph_pages_lost_on_node_death: number;
-  /** /sys/kernel/mm/ramster/remote_pers_pages (the kernel's own drift included). */
-  remote_pers_pages: number;
-  /** Remote pages the local tmem refers to whose copy is alive. */
-  remote_eph_pages: number;
-  remote_pers_pages_live: number;
-  /** Gets of remote pages that could not reach the node (-ENOTCONN, -EHOSTDOWN). */
-  remote_gets_failed: number;
-  /** Flushes queued and not yet sent (ramster_flnodes). */
-  flnodes: number;
-  eph_zombie_pageframes: number;
-  pers_zombie_pageframes: number;
-  remotify_runs: number;
-  /** Worker runs that blocked on a dead, undetected peer. */
-  remotify_stalls: number;
-  /** remote_target_nodenum writes ignored because the node was not up. */
-  target_set_ignored: number;
-  selfshrink_runs: number;
-  selfshrink_calls: number;
-  selfshrink_pages_to_ram: number;
-  selfshrink_pages_to_disk: number;
-}
+export const RAMSTER_COUNTERS = [
+  { name: 'eph_pages_remoted', kind: 'event', doc: 'Ephemeral zpages sent to the target node.' },
+  { name: 'pers_pages_remoted', kind: 'event', doc: 'Persistent zpages sent to the target node.' },
+  { name: 'eph_pages_remote_failed', kind: 'event', doc: 'Ephemeral remote puts that failed (the zpage stays local).' },
+  { name: 'pers_pages_remote_failed', kind: 'event', doc: 'Persistent remote puts that failed (the zpage stays local).' },
+  { name: 'remote_eph_pages_succ_get', kind: 'event', doc: 'Gets of remote ephemeral pages that brought the page back.' },
+  { name: 'remote_pers_pages_succ_get', kind: 'event', doc: 'Gets of remote persistent pages that brought the page back.' },
+  { name: 'remote_eph_pages_unsucc_get', kind: 'event', doc: 'Gets of remote ephemeral pages answered with nothing.' },
+  { name: 'remote_pers_pages_unsucc_get', kind: 'event', doc: 'Gets of remote persistent pages answered with nothing.' },
+  { name: 'pers_pages_remote_nomem', kind: 'event', doc: 'Repatriate preloads that found no local room.' },
+  { name: 'remote_objects_flushed', kind: 'event', doc: 'FLUSH_OBJ messages sent.' },
+  { name: 'remote_pages_flushed', kind: 'event', doc: 'FLUSH_PAGE messages sent.' },
+  { name: 'remote_object_flushes_failed', kind: 'event', doc: 'FLUSH_OBJ messages that could not be sent.' },
+  { name: 'remote_page_flushes_failed', kind: 'event', doc: 'FLUSH_PAGE messages that could not be sent.' },
+  { name: 'foreign_eph_pages', kind: 'gauge', doc: 'Ephemeral pages the peers hold for this node (summed over the peers).' },
+  { name: 'foreign_eph_pages_max', kind: 'gauge', doc: 'Most such ephemeral pages at once.' },
+  { name: 'foreign_pers_pages', kind: 'gauge', doc: 'Persistent pages the peers hold for this node.' },
+  { name: 'foreign_pers_pages_max', kind: 'gauge', doc: 'Most such persistent pages at once.' },
+  { name: 'net_messages', kind: 'event', doc: "tmemsim's: r2net messages, requests and replies." },
+  { name: 'net_bytes', kind: 'event', doc: "tmemsim's: bytes on the wire." },
+  { name: 'nodes_down', kind: 'gauge', doc: "tmemsim's: peers down now." },
+  { name: 'node_deaths', kind: 'event', doc: "tmemsim's: node_down events." },
+  { name: 'remote_pages_lost_on_node_death', kind: 'event', doc: "tmemsim's: live persistent remote pages whose node died (each is lost when loaded)." },
+  { name: 'remote_eph_pages_lost_on_node_death', kind: 'event', doc: "tmemsim's: live ephemeral remote pages whose node died." },
+  { name: 'remote_pers_pages', kind: 'gauge', doc: "/sys/kernel/mm/ramster/remote_pers_pages (the kernel's own drift included)." },
+  { name: 'remote_eph_pages', kind: 'gauge', doc: "tmemsim's: remote ephemeral pages the local tmem refers to whose copy is alive." },
+  { name: 'remote_pers_pages_live', kind: 'gauge', doc: "tmemsim's: remote persistent pages the local tmem refers to whose copy is alive." },
+  { name: 'remote_gets_failed', kind: 'event', doc: "tmemsim's: gets of remote pages that could not reach the node (-ENOTCONN, -EHOSTDOWN)." },
+  { name: 'flnodes', kind: 'gauge', doc: "tmemsim's: flushes queued and not yet sent (ramster_flnodes)." },
+  { name: 'eph_zombie_pageframes', kind: 'gauge', doc: "tmemsim's: ephemeral zombie pageframes (remotify failed part-way)." },
+  { name: 'pers_zombie_pageframes', kind: 'gauge', doc: "tmemsim's: persistent zombie pageframes." },
+  { name: 'remotify_runs', kind: 'event', doc: "tmemsim's: remotify worker runs." },
+  { name: 'remotify_stalls', kind: 'event', doc: "tmemsim's: worker runs that blocked on a dead, undetected peer." },
+  { name: 'target_set_ignored', kind: 'event', doc: "tmemsim's: remote_target_nodenum writes ignored because the node was not up." },
+  { name: 'selfshrink_runs', kind: 'event', doc: "tmemsim's: selfshrink worker runs." },
+  { name: 'selfshrink_calls', kind: 'event', doc: "tmemsim's: frontswap_shrink() calls." },
+  { name: 'selfshrink_pages_to_ram', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() brought back into RAM." },
+  { name: 'selfshrink_pages_to_disk', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() wrote to the swap device." },
+] as const satisfies readonly CounterSpec[];
+
+export type RamsterCounters = CountersOf<typeof RAMSTER_COUNTERS>;
+
+/** What RAMster's stats() reports, group by group: the local zcache's, RAMster's, one group per peer. */
+export const RAMSTER_COUNTER_GROUPS: readonly CounterGroup[] = [
+  ...ZCACHE_COUNTER_GROUPS,
+  { group: 'ramster', counters: RAMSTER_COUNTERS },
+  { group: 'ramster_node<i>', counters: REMOTE_NODE_COUNTERS },
+];
 
 interface FlushOp {
   obj: boolean;
@@ -446,45 +447,7 @@ export class RamsterBackend implements Backend {
       this.live.push(new Set());
     }
     this.nodes = list;
-    this.c = {
-      eph_pages_remoted: 0,
-      pers_pages_remoted: 0,
-      eph_pages_remote_failed: 0,
-      pers_pages_remote_failed: 0,
-      remote_eph_pages_succ_get: 0,
-      remote_pers_pages_succ_get: 0,
-      remote_eph_pages_unsucc_get: 0,
-      remote_pers_pages_unsucc_get: 0,
-      pers_pages_remote_nomem: 0,
-      remote_objects_flushed: 0,
-      remote_pages_flushed: 0,
-      remote_object_flushes_failed: 0,
-      remote_page_flushes_failed: 0,
-      foreign_eph_pages: 0,
-      foreign_eph_pages_max: 0,
-      foreign_pers_pages: 0,
-      foreign_pers_pages_max: 0,
-      net_messages: 0,
-      net_bytes: 0,
-      nodes_down: 0,
-      node_deaths: 0,
-      remote_pages_lost_on_node_death: 0,
-      remote_eph_pages_lost_on_node_death: 0,
-      remote_pers_pages: 0,
-      remote_eph_pages: 0,
-      remote_pers_pages_live: 0,
-      remote_gets_failed: 0,
-      flnodes: 0,
-      eph_zombie_pageframes: 0,
-      pers_zombie_pageframes: 0,
-      remotify_runs: 0,
-      remotify_stalls: 0,
-      target_set_ignored: 0,
-      selfshrink_runs: 0,
-      selfshrink_calls: 0,
-      selfshrink_pages_to_ram: 0,
-      selfshrink_pages_to_disk: 0,
-    };
+    this.c = zeroCounters(RAMSTER_COUNTERS);
     const t0 = env.now();
     this.workerDueNs = t0 + (v['remotify_first_delay_s'] as number) * NS_PER_S;
     const selfshrinkOn = v['disable_frontswap_selfshrink'] !== true && this.useFrontswap;
@@ -1031,6 +994,7 @@ export const ramsterFactory: BackendFactory = {
   reclaim: 'lru-3x',
   era: 'drivers/staging/zcache/ramster (ramster.c, r2net.c, tcp.c) with zcache2, Linux 3.9-3.10',
   params: RAMSTER_PARAMS,
+  counters: RAMSTER_COUNTER_GROUPS,
   compressorParam: 'zcache_comp_name',
   create(env: BackendEnv, params: ParamMap): Backend {
     return new RamsterBackend(env, params);

@@ -65,6 +65,7 @@
  */
 
 import type { BackendEnv, ParamSpec } from '../backend.js';
+import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
 import { UsageError } from '../../errors.js';
 import type { ParamValue } from '../params.js';
 
@@ -186,44 +187,21 @@ export interface TimelinePoint {
 }
 
 /** Counters of the worker (tmemsim's names; the kernel exported none). */
-export interface SelfballoonCounters {
-  /** Runs of selfballoon_process. */
-  worker_runs: number;
-  /** Runs that computed a balloon target. */
-  selfballoon_ticks: number;
-  /** Runs that called frontswap_selfshrink(). */
-  selfshrink_ticks: number;
-  /** frontswap_shrink() calls. */
-  selfshrink_calls: number;
-  selfshrink_pages_to_ram: number;
-  selfshrink_pages_to_disk: number;
-  /** The target of the last frontswap_shrink() call (pages). */
-  selfshrink_last_target: number;
-  /** frontswap_inertia_counter now. */
-  frontswap_inertia_counter: number;
-  /** The goal of the last balloon run (pages). */
-  goal_pages: number;
-  /** The last balloon target set (pages; 0 before the first run). */
-  balloon_target_pages: number;
-  /** The floor of the last balloon run (pages). */
-  balloon_min_pages: number;
-}
+export const SELFBALLOON_COUNTERS = [
+  { name: 'worker_runs', kind: 'event', doc: "tmemsim's: runs of selfballoon_process." },
+  { name: 'selfballoon_ticks', kind: 'event', doc: "tmemsim's: runs that computed a balloon target." },
+  { name: 'selfshrink_ticks', kind: 'event', doc: "tmemsim's: runs that called frontswap_selfshrink()." },
+  { name: 'selfshrink_calls', kind: 'event', doc: "tmemsim's: frontswap_shrink() calls." },
+  { name: 'selfshrink_pages_to_ram', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() brought back into RAM." },
+  { name: 'selfshrink_pages_to_disk', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() wrote to the swap device." },
+  { name: 'selfshrink_last_target', kind: 'gauge', doc: "tmemsim's: the target of the last frontswap_shrink() call (pages)." },
+  { name: 'frontswap_inertia_counter', kind: 'gauge', doc: 'frontswap_inertia_counter now.' },
+  { name: 'goal_pages', kind: 'gauge', doc: "tmemsim's: the goal of the last balloon run (pages)." },
+  { name: 'balloon_target_pages', kind: 'gauge', doc: "tmemsim's: the last balloon target set (pages; 0 before the first run)." },
+  { name: 'balloon_min_pages', kind: 'gauge', doc: "tmemsim's: the floor of the last balloon run (pages)." },
+] as const satisfies readonly CounterSpec[];
 
-function zeroCounters(): SelfballoonCounters {
-  return {
-    worker_runs: 0,
-    selfballoon_ticks: 0,
-    selfshrink_ticks: 0,
-    selfshrink_calls: 0,
-    selfshrink_pages_to_ram: 0,
-    selfshrink_pages_to_disk: 0,
-    selfshrink_last_target: 0,
-    frontswap_inertia_counter: 0,
-    goal_pages: 0,
-    balloon_target_pages: 0,
-    balloon_min_pages: 0,
-  };
-}
+export type SelfballoonCounters = CountersOf<typeof SELFBALLOON_COUNTERS>;
 
 /** Default number of worker runs the timeline keeps (the most recent). */
 export const TIMELINE_CAPACITY = 4096;
@@ -247,7 +225,7 @@ export function selfballoonFloor(maxram: number, totalreserve: number, minUsable
 }
 
 export class XenSelfballoon {
-  readonly counters: SelfballoonCounters = zeroCounters();
+  readonly counters: SelfballoonCounters = zeroCounters(SELFBALLOON_COUNTERS);
 
   /** xen_selfballooning_enabled. */
   selfballooning: boolean;

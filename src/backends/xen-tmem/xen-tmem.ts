@@ -93,11 +93,13 @@ import type {
   ParamSpec,
 } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
+import { TMEM_CORE_COUNTERS, zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from '../counters.js';
 import { cleancacheOps, frontswapOps, type CleancacheMethods, type FrontswapMethods } from '../ops.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../../tmem/tmem.js';
 import {
+  SELFBALLOON_COUNTERS,
   SELFBALLOON_SYSFS_PARAMS,
   XenSelfballoon,
   type SelfballoonOptions,
@@ -192,61 +194,49 @@ export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** Xen's tmem statistics for this guest (see the header for where each comes from). */
-export interface XenTmemCounters {
-  total_tmem_ops: number;
-  errored_tmem_ops: number;
-  puts: number;
-  good_puts: number;
-  no_mem_puts: number;
-  dup_puts_flushed: number;
-  dup_puts_replaced: number;
-  gets: number;
-  found_gets: number;
-  flushs: number;
-  flushs_found: number;
-  flush_objs: number;
-  flush_objs_found: number;
-  succ_pers_puts: number;
-  succ_eph_gets: number;
-  succ_pers_gets: number;
-  tot_good_eph_puts: number;
-  evict_attempts: number;
-  evicted_pgs: number;
-  alloc_page_failed: number;
-  eph_count: number;
-  eph_count_max: number;
-  pers_count: number;
-  pers_count_max: number;
-}
+export const XEN_TMEM_COUNTERS = [
+  { name: 'total_tmem_ops', kind: 'event', doc: 'Hypercalls (do_tmem_op entries).' },
+  { name: 'errored_tmem_ops', kind: 'event', doc: 'Hypercalls that returned an error.' },
+  { name: 'puts', kind: 'event', doc: 'PUT_PAGE calls (pool counters summed over every pool).' },
+  { name: 'good_puts', kind: 'event', doc: 'PUT_PAGE calls that stored the page.' },
+  { name: 'no_mem_puts', kind: 'event', doc: 'PUT_PAGE calls that failed for want of memory.' },
+  { name: 'dup_puts_flushed', kind: 'event', doc: 'Duplicate puts whose old copy was flushed (the new put failed).' },
+  { name: 'dup_puts_replaced', kind: 'event', doc: 'Duplicate puts that replaced the old copy.' },
+  { name: 'gets', kind: 'event', doc: 'GET_PAGE calls.' },
+  { name: 'found_gets', kind: 'event', doc: 'GET_PAGE calls that found the page.' },
+  { name: 'flushs', kind: 'event', doc: 'FLUSH_PAGE calls.' },
+  { name: 'flushs_found', kind: 'event', doc: 'FLUSH_PAGE calls that found the page.' },
+  { name: 'flush_objs', kind: 'event', doc: 'FLUSH_OBJECT calls.' },
+  { name: 'flush_objs_found', kind: 'event', doc: 'FLUSH_OBJECT calls that found the object.' },
+  { name: 'succ_pers_puts', kind: 'event', doc: "Persistent puts stored (the client's)." },
+  { name: 'succ_eph_gets', kind: 'event', doc: 'Ephemeral gets that found the page.' },
+  { name: 'succ_pers_gets', kind: 'event', doc: 'Persistent gets that found the page.' },
+  { name: 'tot_good_eph_puts', kind: 'event', doc: 'Ephemeral puts stored.' },
+  { name: 'evict_attempts', kind: 'event', doc: 'Attempts to evict an ephemeral page for room.' },
+  { name: 'evicted_pgs', kind: 'event', doc: 'Ephemeral pages evicted.' },
+  { name: 'alloc_page_failed', kind: 'event', doc: 'Hypervisor page allocations that failed.' },
+  { name: 'eph_count', kind: 'gauge', doc: 'Ephemeral pages held.' },
+  { name: 'eph_count_max', kind: 'gauge', doc: 'Most ephemeral pages at once.' },
+  { name: 'pers_count', kind: 'gauge', doc: "tmemsim's: persistent pages held." },
+  { name: 'pers_count_max', kind: 'gauge', doc: "tmemsim's: most persistent pages at once." },
+] as const satisfies readonly CounterSpec[];
 
-function zeroCounters(): XenTmemCounters {
-  return {
-    total_tmem_ops: 0,
-    errored_tmem_ops: 0,
-    puts: 0,
-    good_puts: 0,
-    no_mem_puts: 0,
-    dup_puts_flushed: 0,
-    dup_puts_replaced: 0,
-    gets: 0,
-    found_gets: 0,
-    flushs: 0,
-    flushs_found: 0,
-    flush_objs: 0,
-    flush_objs_found: 0,
-    succ_pers_puts: 0,
-    succ_eph_gets: 0,
-    succ_pers_gets: 0,
-    tot_good_eph_puts: 0,
-    evict_attempts: 0,
-    evicted_pgs: 0,
-    alloc_page_failed: 0,
-    eph_count: 0,
-    eph_count_max: 0,
-    pers_count: 0,
-    pers_count_max: 0,
-  };
-}
+export type XenTmemCounters = CountersOf<typeof XEN_TMEM_COUNTERS>;
+
+/** What xen-tmem's stats() reports, group by group. */
+export const XEN_TMEM_COUNTER_GROUPS: readonly CounterGroup[] = [
+  {
+    group: 'xen-tmem',
+    counters: [
+      ...XEN_TMEM_COUNTERS,
+      ...TMEM_CORE_COUNTERS,
+      { name: 'pools', kind: 'gauge', doc: "tmemsim's: private pools this guest has now." },
+      { name: 'shared_pools', kind: 'gauge', doc: "tmemsim's: shared pools this guest has now." },
+      { name: 'budget_pages', kind: 'gauge', doc: "tmemsim's: the hypervisor's page budget for this guest (0: unlimited)." },
+    ],
+  },
+  { group: 'selfballoon', counters: SELFBALLOON_COUNTERS },
+];
 
 /**
  * A tmem page descriptor (Xen's pgp): the oracle's tag, the page's bytes when
@@ -298,7 +288,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
   /** NEW_POOL(SHARED, uuid) joins the global shared pool of that uuid: mounts with one uuid share a pool. */
   readonly sharedPools = true;
 
-  readonly counters: XenTmemCounters = zeroCounters();
+  readonly counters: XenTmemCounters = zeroCounters(XEN_TMEM_COUNTERS);
   readonly tmem: Tmem<XenPgp>;
   readonly selfballoon: XenSelfballoon;
 
@@ -766,6 +756,7 @@ export const xenTmemFactory: BackendFactory = {
   reclaim: 'lru-3x',
   era: 'drivers/xen/tmem.c and xen-selfballoon.c, Linux 3.8-3.10; hypervisor xen/common/tmem.c, Xen 4.2-4.3',
   params: XEN_TMEM_PARAMS,
+  counters: XEN_TMEM_COUNTER_GROUPS,
   create(env: BackendEnv, params: ParamMap): Backend {
     return new XenTmemBackend(env, params);
   },

@@ -35,6 +35,7 @@
 
 import type { Compressed } from '../../compressors/compressor.js';
 import { PAGE_SIZE } from '../../content/page.js';
+import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
 
 export const ZBUD_CHUNK_SHIFT = 6;
 export const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;
@@ -183,46 +184,30 @@ class ZbudSide {
 }
 
 /** /sys/kernel/debug/zbud/, in the kernel's creation order. zbytes include the 32-byte handles. */
-export interface ZbudStats {
-  eph_zbytes: number;
-  eph_cumul_zbytes: number;
-  pers_zbytes: number;
-  pers_cumul_zbytes: number;
-  eph_cumul_zpages: number;
-  eph_evicted_pageframes: number;
-  eph_zpages: number;
-  eph_pageframes: number;
-  eph_buddied_count: number;
-  eph_unbuddied_count: number;
-  pers_cumul_zpages: number;
-  pers_evicted_pageframes: number;
-  pers_zpages: number;
-  pers_pageframes: number;
-  pers_buddied_count: number;
-  pers_unbuddied_count: number;
-  pers_zombie_count: number;
-}
+export const ZBUD_COUNTERS = [
+  { name: 'eph_zbytes', kind: 'gauge', doc: 'Bytes held by ephemeral zbuds (compressed data and tmem handle).' },
+  { name: 'eph_cumul_zbytes', kind: 'event', doc: 'Bytes ever put in ephemeral zbuds.' },
+  { name: 'pers_zbytes', kind: 'gauge', doc: 'Bytes held by persistent zbuds.' },
+  { name: 'pers_cumul_zbytes', kind: 'event', doc: 'Bytes ever put in persistent zbuds.' },
+  { name: 'eph_cumul_zpages', kind: 'event', doc: 'Ephemeral zbuds ever created.' },
+  { name: 'eph_evicted_pageframes', kind: 'event', doc: 'Ephemeral pageframes evicted from the LRU.' },
+  { name: 'eph_zpages', kind: 'gauge', doc: 'Ephemeral zbuds now.' },
+  { name: 'eph_pageframes', kind: 'gauge', doc: 'Ephemeral pageframes now.' },
+  { name: 'eph_buddied_count', kind: 'gauge', doc: 'Ephemeral pageframes holding two zbuds.' },
+  { name: 'eph_unbuddied_count', kind: 'gauge', doc: 'Ephemeral pageframes holding one zbud.' },
+  { name: 'pers_cumul_zpages', kind: 'event', doc: 'Persistent zbuds ever created.' },
+  { name: 'pers_evicted_pageframes', kind: 'event', doc: 'Persistent pageframes evicted (writeback; stays 0: it depended on BROKEN).' },
+  { name: 'pers_zpages', kind: 'gauge', doc: 'Persistent zbuds now.' },
+  { name: 'pers_pageframes', kind: 'gauge', doc: 'Persistent pageframes now.' },
+  { name: 'pers_buddied_count', kind: 'gauge', doc: 'Persistent pageframes holding two zbuds.' },
+  { name: 'pers_unbuddied_count', kind: 'gauge', doc: 'Persistent pageframes holding one zbud.' },
+  { name: 'pers_zombie_count', kind: 'gauge', doc: "Persistent zombie pageframes (RAMster's remotify; 0 in zcache)." },
+] as const satisfies readonly CounterSpec[];
+
+export type ZbudStats = CountersOf<typeof ZBUD_COUNTERS>;
 
 export function zeroZbudStats(): ZbudStats {
-  return {
-    eph_zbytes: 0,
-    eph_cumul_zbytes: 0,
-    pers_zbytes: 0,
-    pers_cumul_zbytes: 0,
-    eph_cumul_zpages: 0,
-    eph_evicted_pageframes: 0,
-    eph_zpages: 0,
-    eph_pageframes: 0,
-    eph_buddied_count: 0,
-    eph_unbuddied_count: 0,
-    pers_cumul_zpages: 0,
-    pers_evicted_pageframes: 0,
-    pers_zpages: 0,
-    pers_pageframes: 0,
-    pers_buddied_count: 0,
-    pers_unbuddied_count: 0,
-    pers_zombie_count: 0,
-  };
+  return zeroCounters(ZBUD_COUNTERS);
 }
 
 /** What zbud asks of its host while evicting (zbud_evict_tmem → tmem_flush_page). */

@@ -88,6 +88,7 @@ import type {
   ParamSpec,
 } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
+import { TMEM_CORE_COUNTERS, zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from '../counters.js';
 import { cleancacheOps, frontswapOps, type CleancacheMethods, type FrontswapMethods } from '../ops.js';
 import type { Compressed, Compressor } from '../../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../../content/page.js';
@@ -95,6 +96,7 @@ import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../../tmem/tmem.js';
 import {
+  ZBUD_COUNTERS,
   ZBUD_MAX_BUDDY_SIZE,
   Zbud,
   ZcacheZbud,
@@ -202,86 +204,53 @@ export const ZCACHE_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
-/** /sys/kernel/debug/zcache/ without the tmem host counters (obj_count & co.), kernel order. */
-export interface ZcacheCounters {
-  flush_total: number;
-  flush_found: number;
-  flobj_total: number;
-  flobj_found: number;
-  failed_eph_puts: number;
-  failed_pers_puts: number;
-  failed_get_free_pages: number;
-  failed_alloc: number;
-  put_to_flush: number;
-  compress_poor: number;
-  mean_compress_poor: number;
-  eph_ate_tail: number;
-  eph_ate_tail_failed: number;
-  pers_ate_eph: number;
-  pers_ate_eph_failed: number;
-  evicted_eph_zpages: number;
-  evicted_eph_pageframes: number;
-  eph_pageframes: number;
-  eph_pageframes_max: number;
-  pers_pageframes: number;
-  pers_pageframes_max: number;
-  eph_zpages: number;
-  eph_zpages_max: number;
-  pers_zpages: number;
-  pers_zpages_max: number;
-  last_active_file_pageframes: number;
-  last_inactive_file_pageframes: number;
-  last_active_anon_pageframes: number;
-  last_inactive_anon_pageframes: number;
-  eph_nonactive_puts_ignored: number;
-  pers_nonactive_puts_ignored: number;
-  zero_filled_pages: number;
-  eph_zbytes: number;
-  eph_zbytes_max: number;
-  pers_zbytes: number;
-  pers_zbytes_max: number;
-}
+/** /sys/kernel/debug/zcache/ without the tmem core's counters (obj_count & co.), kernel order. */
+export const ZCACHE_COUNTERS = [
+  { name: 'flush_total', kind: 'event', doc: 'flush_page calls.' },
+  { name: 'flush_found', kind: 'event', doc: 'flush_page calls that found a page.' },
+  { name: 'flobj_total', kind: 'event', doc: 'flush_object calls.' },
+  { name: 'flobj_found', kind: 'event', doc: 'flush_object calls that found the object.' },
+  { name: 'failed_eph_puts', kind: 'event', doc: 'Ephemeral (cleancache) puts that failed.' },
+  { name: 'failed_pers_puts', kind: 'event', doc: 'Persistent (frontswap) puts that failed.' },
+  { name: 'failed_get_free_pages', kind: 'event', doc: "No new pageframe for a put (3.9's name; 3.10's debug.c spells it failed_getfreepages)." },
+  { name: 'failed_alloc', kind: 'event', doc: 'tmem metadata preload failed (never here: metadata is not charged).' },
+  { name: 'put_to_flush', kind: 'event', doc: 'Puts turned into flushes while zcache_freeze is set.' },
+  { name: 'compress_poor', kind: 'event', doc: 'Puts rejected: compressed size over zbud_max_buddy_size (ephemeral) or zbud_max_zsize (persistent).' },
+  { name: 'mean_compress_poor', kind: 'event', doc: 'Persistent puts rejected by the mean compressed size rule.' },
+  { name: 'eph_ate_tail', kind: 'event', doc: 'Ephemeral puts that evicted the LRU ephemeral pageframe for room.' },
+  { name: 'eph_ate_tail_failed', kind: 'event', doc: 'Ephemeral puts that found no pageframe to evict.' },
+  { name: 'pers_ate_eph', kind: 'event', doc: 'Persistent puts that evicted the LRU ephemeral pageframe for room.' },
+  { name: 'pers_ate_eph_failed', kind: 'event', doc: 'Persistent puts that found no ephemeral pageframe to evict.' },
+  { name: 'evicted_eph_zpages', kind: 'event', doc: 'Ephemeral zpages evicted (3.9 counts one per evicted pageframe).' },
+  { name: 'evicted_eph_pageframes', kind: 'event', doc: 'Ephemeral pageframes evicted.' },
+  { name: 'eph_pageframes', kind: 'gauge', doc: 'Pageframes holding ephemeral zpages.' },
+  { name: 'eph_pageframes_max', kind: 'gauge', doc: 'Most ephemeral pageframes at once.' },
+  { name: 'pers_pageframes', kind: 'gauge', doc: 'Pageframes holding persistent zpages.' },
+  { name: 'pers_pageframes_max', kind: 'gauge', doc: 'Most persistent pageframes at once.' },
+  { name: 'eph_zpages', kind: 'gauge', doc: 'Ephemeral zpages stored.' },
+  { name: 'eph_zpages_max', kind: 'gauge', doc: 'Most ephemeral zpages at once.' },
+  { name: 'pers_zpages', kind: 'gauge', doc: 'Persistent zpages stored.' },
+  { name: 'pers_zpages_max', kind: 'gauge', doc: 'Most persistent zpages at once.' },
+  { name: 'last_active_file_pageframes', kind: 'gauge', doc: "Active file LRU pages at the shrinker's last call." },
+  { name: 'last_inactive_file_pageframes', kind: 'gauge', doc: "Inactive file LRU pages at the shrinker's last call." },
+  { name: 'last_active_anon_pageframes', kind: 'gauge', doc: "Active anon LRU pages at the shrinker's last call." },
+  { name: 'last_inactive_anon_pageframes', kind: 'gauge', doc: "Inactive anon LRU pages at the shrinker's last call." },
+  { name: 'eph_nonactive_puts_ignored', kind: 'event', doc: 'Cleancache puts of never-active pages ignored (stays 0: PageWasActive is always true).' },
+  { name: 'pers_nonactive_puts_ignored', kind: 'event', doc: 'Frontswap stores of never-active pages refused (stays 0: PageWasActive is always true).' },
+  { name: 'zero_filled_pages', kind: 'gauge', eras: ['3.10'], doc: 'Zero-filled pages stored without a zbud.' },
+  { name: 'eph_zbytes', kind: 'gauge', doc: 'Compressed bytes of the ephemeral zpages.' },
+  { name: 'eph_zbytes_max', kind: 'gauge', doc: 'Most ephemeral compressed bytes at once.' },
+  { name: 'pers_zbytes', kind: 'gauge', doc: 'Compressed bytes of the persistent zpages.' },
+  { name: 'pers_zbytes_max', kind: 'gauge', doc: 'Most persistent compressed bytes at once.' },
+] as const satisfies readonly CounterSpec[];
 
-function zeroCounters(): ZcacheCounters {
-  return {
-    flush_total: 0,
-    flush_found: 0,
-    flobj_total: 0,
-    flobj_found: 0,
-    failed_eph_puts: 0,
-    failed_pers_puts: 0,
-    failed_get_free_pages: 0,
-    failed_alloc: 0,
-    put_to_flush: 0,
-    compress_poor: 0,
-    mean_compress_poor: 0,
-    eph_ate_tail: 0,
-    eph_ate_tail_failed: 0,
-    pers_ate_eph: 0,
-    pers_ate_eph_failed: 0,
-    evicted_eph_zpages: 0,
-    evicted_eph_pageframes: 0,
-    eph_pageframes: 0,
-    eph_pageframes_max: 0,
-    pers_pageframes: 0,
-    pers_pageframes_max: 0,
-    eph_zpages: 0,
-    eph_zpages_max: 0,
-    pers_zpages: 0,
-    pers_zpages_max: 0,
-    last_active_file_pageframes: 0,
-    last_inactive_file_pageframes: 0,
-    last_active_anon_pageframes: 0,
-    last_inactive_anon_pageframes: 0,
-    eph_nonactive_puts_ignored: 0,
-    pers_nonactive_puts_ignored: 0,
-    zero_filled_pages: 0,
-    eph_zbytes: 0,
-    eph_zbytes_max: 0,
-    pers_zbytes: 0,
-    pers_zbytes_max: 0,
-  };
-}
+export type ZcacheCounters = CountersOf<typeof ZCACHE_COUNTERS>;
+
+/** What zcache's stats() reports, group by group. */
+export const ZCACHE_COUNTER_GROUPS: readonly CounterGroup[] = [
+  { group: 'zcache', counters: [...TMEM_CORE_COUNTERS, ...ZCACHE_COUNTERS] },
+  { group: 'zbud', counters: ZBUD_COUNTERS },
+];
 
 /** The page-cache LRU sizes the kernel's shrinker reads (global_page_state). */
 export interface ZcacheShrinkLru {
@@ -355,7 +324,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
   /** zcache_freeze: puts become flushes. Never set by the kernel in 3.10. */
   frozen = false;
 
-  readonly counters: ZcacheCounters = zeroCounters();
+  readonly counters: ZcacheCounters = zeroCounters(ZCACHE_COUNTERS);
   readonly tmem: Tmem<Zbud>;
   readonly zbud: ZcacheZbud;
   readonly comp: Compressor;
@@ -873,6 +842,7 @@ export const zcacheFactory: BackendFactory = {
   reclaim: 'lru-3x',
   era: 'drivers/staging/zcache (zcache-main.c, zbud.c, tmem.c), Linux 3.10',
   params: ZCACHE_PARAMS,
+  counters: ZCACHE_COUNTER_GROUPS,
   compressorParam: 'zcache_comp_name',
   create(env: BackendEnv, params: ParamMap): Backend {
     return new ZcacheBackend(env, params);
