@@ -132,6 +132,7 @@ import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, 
 import { checkRuntimeParam, resolveParams } from '../params.js';
 import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from '../counters.js';
 import { cleancacheOps, frontswapOps } from '../ops.js';
+import { idleRunsDue } from '../selfshrink.js';
 import {
   ZCACHE_COUNTER_GROUPS,
   ZCACHE_PARAMS,
@@ -579,8 +580,8 @@ export class RamsterBackend implements Backend {
       const ts = ss !== null ? ss.nextDueNs : Infinity;
       if (quietW && quietS && this.paused === null) {
         const step = REMOTIFY_INTERVAL_S * NS_PER_S;
-        if (tw <= nowNs) {
-          const k = Math.floor((nowNs - tw) / step) + 1;
+        const k = idleRunsDue(tw, nowNs, step);
+        if (k > 0) {
           this.c.remotify_runs += k;
           this.workerDueNs = tw + k * step;
         }

@@ -1,7 +1,8 @@
 /**
  * RAMster's frontswap selfshrinking (TL:drivers/staging/zcache/ramster/ramster.c,
  * Linux 3.9–3.10): the same algorithm as Xen's frontswap_selfshrink, on its
- * own delayed work every selfshrink_interval (5) seconds.
+ * own delayed work every selfshrink_interval (5) seconds; frontswap_selfshrink
+ * itself is the shared one of backends/selfshrink.ts.
  *
  *   ramster_init: frontswap_selfshrinking = !disable_frontswap_selfshrink
  *                 if on: schedule selfshrink_process at now + 5 s
@@ -19,16 +20,12 @@
  * exactly their due times; tick(now) runs every run due by `now` in order.
  */
 
-import type { BackendEnv } from '../backend.js';
+import { FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA, FrontswapSelfshrink, idleRunsDue, type SelfshrinkEnv } from '../selfshrink.js';
 
 export const SELFSHRINK_INTERVAL_S = 5;
-export const FRONTSWAP_HYSTERESIS = 20;
-export const FRONTSWAP_INERTIA = 3;
 const NS_PER_S = 1e9;
 
-export type SelfshrinkEnv = Pick<BackendEnv, 'frontswapCurrPages' | 'frontswapShrink'>;
-
-export interface SelfshrinkCounters {
+export interface RamsterSelfshrinkCounters {
   selfshrink_runs: number;
   selfshrink_calls: number;
   selfshrink_pages_to_ram: number;
@@ -37,25 +34,21 @@ export interface SelfshrinkCounters {
 }
 
 export class RamsterSelfshrink {
-  readonly counters: SelfshrinkCounters = {
+  readonly counters: RamsterSelfshrinkCounters = {
     selfshrink_runs: 0,
     selfshrink_calls: 0,
     selfshrink_pages_to_ram: 0,
     selfshrink_pages_to_disk: 0,
     frontswap_inertia_counter: 0,
   };
-  private cur = 0;
-  private last = 0;
+  private readonly shrink: FrontswapSelfshrink;
   /** frontswap_shrink calls the last run made (0 or 1). */
   private lastRunCalls = 0;
   /** When the next run is due (ns), or Infinity when none is scheduled. */
   nextDueNs: number;
 
-  constructor(
-    private readonly env: SelfshrinkEnv,
-    enabled: boolean,
-    startNs: number,
-  ) {
+  constructor(env: SelfshrinkEnv, enabled: boolean, startNs: number) {
+    this.shrink = new FrontswapSelfshrink(env, this.counters);
     this.nextDueNs = enabled ? startNs + SELFSHRINK_INTERVAL_S * NS_PER_S : Infinity;
   }
 
@@ -64,7 +57,7 @@ export class RamsterSelfshrink {
     const t = this.nextDueNs;
     this.counters.selfshrink_runs++;
     const calls = this.counters.selfshrink_calls;
-    this.selfshrink();
+    this.shrink.run(FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA);
     this.lastRunCalls = this.counters.selfshrink_calls - calls;
     this.nextDueNs = t + SELFSHRINK_INTERVAL_S * NS_PER_S;
   }
@@ -72,33 +65,16 @@ export class RamsterSelfshrink {
   /** Everything a run reads or changes but its run counter (for the fixed-point test of RamsterBackend.tick). */
   state(): string {
     const c = this.counters;
-    return `${this.cur},${this.last},${c.frontswap_inertia_counter},${c.selfshrink_pages_to_ram},${c.selfshrink_pages_to_disk}`;
+    return `${this.shrink.state()},${c.frontswap_inertia_counter},${c.selfshrink_pages_to_ram},${c.selfshrink_pages_to_disk}`;
   }
 
   /** Every run due by `nowNs` counted without running it: only valid at a fixed point (a run would change nothing but the run counter). */
   skipTo(nowNs: number): void {
     const step = SELFSHRINK_INTERVAL_S * NS_PER_S;
-    if (!(this.nextDueNs <= nowNs)) return;
-    const k = Math.floor((nowNs - this.nextDueNs) / step) + 1;
+    const k = idleRunsDue(this.nextDueNs, nowNs, step);
+    if (k === 0) return;
     this.counters.selfshrink_runs += k;
     this.counters.selfshrink_calls += k * this.lastRunCalls;
     this.nextDueNs += k * step;
-  }
-
-  private selfshrink(): void {
-    const c = this.counters;
-    this.last = this.cur;
-    const cur = this.env.frontswapCurrPages();
-    this.cur = cur;
-    if (cur === 0 || cur > this.last) {
-      c.frontswap_inertia_counter = FRONTSWAP_INERTIA;
-      return;
-    }
-    if (c.frontswap_inertia_counter !== 0 && --c.frontswap_inertia_counter !== 0) return;
-    const tgt = cur <= FRONTSWAP_HYSTERESIS ? 0 : cur - Math.floor(cur / FRONTSWAP_HYSTERESIS);
-    const moved = this.env.frontswapShrink(tgt);
-    c.selfshrink_calls++;
-    c.selfshrink_pages_to_ram += moved.toRam;
-    c.selfshrink_pages_to_disk += moved.toDisk;
   }
 }

@@ -66,6 +66,7 @@
 
 import type { BackendEnv, ParamSpec } from '../backend.js';
 import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
+import { FrontswapSelfshrink, idleRunsDue } from '../selfshrink.js';
 import { UsageError } from '../../errors.js';
 import type { ParamValue } from '../params.js';
 
@@ -243,9 +244,8 @@ export class XenSelfballoon {
   /** Whether the delayed work is pending, and when it is due (ns). */
   private pending = false;
   private dueNs = 0;
-  /** frontswap_selfshrink's statics. */
-  private curFrontswapPages = 0;
-  private lastFrontswapPages = 0;
+  /** frontswap_selfshrink (with its statics). */
+  private readonly shrink: FrontswapSelfshrink;
 
   private readonly cap: number;
   private readonly tlT: Float64Array;
@@ -269,6 +269,7 @@ export class XenSelfballoon {
     this.reservedMb = cfg.reservedMb;
     this.frontswapHysteresis = cfg.frontswapHysteresis;
     this.frontswapInertia = cfg.frontswapInertia;
+    this.shrink = new FrontswapSelfshrink(env, this.counters);
     this.cap = Math.max(1, Math.floor(opts.timelineCapacity ?? TIMELINE_CAPACITY));
     this.tlT = new Float64Array(this.cap);
     this.tlRam = new Float64Array(this.cap);
@@ -312,7 +313,7 @@ export class XenSelfballoon {
       if (!this.pending || this.dueNs > nowNs || this.state() !== before) continue;
       const c1 = this.rates();
       const step = this.interval * NS_PER_S;
-      const k = Math.floor((nowNs - this.dueNs) / step) + 1;
+      const k = idleRunsDue(this.dueNs, nowNs, step);
       const c = this.counters;
       c.worker_runs += k * (c1[0]! - c0[0]!);
       c.selfballoon_ticks += k * (c1[1]! - c0[1]!);
@@ -332,7 +333,7 @@ export class XenSelfballoon {
   private state(): string {
     const v = this.env.vm();
     const c = this.counters;
-    return [v.totalram, v.committedAs, v.totalreserve, v.free, this.env.frontswapCurrPages(), this.curFrontswapPages, this.lastFrontswapPages,
+    return [v.totalram, v.committedAs, v.totalreserve, v.free, this.env.frontswapCurrPages(), this.shrink.state(),
       c.frontswap_inertia_counter, c.selfshrink_last_target, c.goal_pages, c.balloon_target_pages, c.balloon_min_pages,
       c.selfshrink_pages_to_ram, c.selfshrink_pages_to_disk, this.interval].join(',');
   }
@@ -386,25 +387,12 @@ export class XenSelfballoon {
     env.setTotalram(tgt);
   }
 
-  /** frontswap_selfshrink. */
+  /** frontswap_selfshrink (backends/selfshrink.ts, shared with RAMster) with this worker's knobs. */
   private selfshrink(): void {
     const c = this.counters;
     c.selfshrink_ticks++;
-    this.lastFrontswapPages = this.curFrontswapPages;
-    const cur = this.env.frontswapCurrPages();
-    this.curFrontswapPages = cur;
-    if (cur === 0 || cur > this.lastFrontswapPages) {
-      c.frontswap_inertia_counter = this.frontswapInertia;
-      return;
-    }
-    if (c.frontswap_inertia_counter !== 0 && --c.frontswap_inertia_counter !== 0) return;
-    const h = this.frontswapHysteresis;
-    const tgt = cur <= h ? 0 : cur - Math.floor(cur / h);
-    const moved = this.env.frontswapShrink(tgt);
-    c.selfshrink_calls++;
-    c.selfshrink_last_target = tgt;
-    c.selfshrink_pages_to_ram += moved.toRam;
-    c.selfshrink_pages_to_disk += moved.toDisk;
+    const tgt = this.shrink.run(this.frontswapHysteresis, this.frontswapInertia);
+    if (tgt >= 0) c.selfshrink_last_target = tgt;
   }
 
   private record(tNs: number): void {
