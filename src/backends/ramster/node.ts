@@ -28,6 +28,7 @@ import { InvariantError } from '../../errors.js';
 import type { WorkItem } from '../../sim/workqueue.js';
 import { TMEM_POOL_PERSIST } from '../../tmem/tmem.js';
 import { ZcacheBackend } from '../zcache/zcache.js';
+import { Zbud } from '../zcache/zbud.js';
 
 /** The peer's CPU and devices are not the local machine's: nothing is priced. */
 const UNPRICED: CostModel = {
@@ -208,7 +209,8 @@ export class RemoteNode {
     const pool = s.poolById(pid);
     if (pool === null || pool.objCount === 0) return null;
     const z = s.tmem.get(pool, oid, index, free ? 1 : -1);
-    if (z === null || z.data === null) return null;
+    // a peer's zcache holds only local pampds (zbuds) for the pages it keeps
+    if (z === null || !(z instanceof Zbud) || z.data === null) return null;
     const r = { data: z.data, clen: z.clen, tag: z.tag };
     // get_data_and_free: the accounting is zcache_pampd_free's
     if (free) s.pampdFree(z, pool);
@@ -224,7 +226,7 @@ export class RemoteNode {
     const pool = s.poolById(pid);
     if (pool === null) return null;
     const z = s.tmem.lookup(pool, oid, index);
-    if (z === undefined || z.data === null) return null;
+    if (z === undefined || !(z instanceof Zbud) || z.data === null) return null;
     return { data: z.data, clen: z.clen, tag: z.tag };
   }
 

@@ -4,13 +4,14 @@
  * is_remote, bits 2-9 the node, 10-22 the compressed size, 23-30 an 8-bit
  * checksum; bit 0 marks a persistent page "intransit" while it is being
  * repatriated). tmemsim keeps the same facts in an object that tmem stores
- * like any other pampd; zcache recognises it through its remote pamops.
+ * beside zcache's zbuds (zcache's ZcachePampd); zcache recognises it through
+ * its remote pamops. It is not a zbud: it holds no data and no pageframe.
  */
 
-import { Zbud } from '../zcache/zbud.js';
-import { LOCAL_CLIENT } from '../zcache/zcache.js';
+import type { RemotePampdRef, ZcachePampd } from '../zcache/zcache.js';
 
-export class RemotePampd extends Zbud {
+export class RemotePampd implements RemotePampdRef {
+  readonly remote = true;
   /**
    * The remote copy was freed by a get_and_free (an exclusive frontswap load
    * or a cleancache get). The kernel leaves this pampd in tmem: a later get
@@ -21,21 +22,23 @@ export class RemotePampd extends Zbud {
   lost = false;
 
   constructor(
-    poolId: number,
-    oid: number,
-    index: number,
-    clen: number,
-    tag: number,
+    /** The tmem handle: pool id, oid, index. */
+    readonly poolId: number,
+    readonly oid: number,
+    readonly index: number,
+    /** pampd_remote_size: the compressed length. */
+    readonly clen: number,
+    /** The oracle's version stamp of the page. */
+    readonly tag: number,
     /** pampd_remote_node. */
     readonly node: number,
     /** pampd_remote_cksum: the byte sum of the compressed data, mod 256. */
     readonly cksum: number,
     readonly eph: boolean,
-  ) {
-    super(LOCAL_CLIENT, poolId, oid, index, null, clen, tag);
-  }
+  ) {}
 }
 
-export function isRemotePampd(z: Zbud): z is RemotePampd {
-  return z instanceof RemotePampd;
+/** pamops.is_remote. */
+export function isRemotePampd(p: ZcachePampd): p is RemotePampd {
+  return p instanceof RemotePampd;
 }

@@ -140,6 +140,7 @@ import {
   ZCACHE_SWIZ_MASK,
   ZcacheBackend,
   frontswapOid,
+  type ZcachePampd,
   type ZcacheRemotePamOps,
 } from '../zcache/zcache.js';
 import { Link, REMOTE_NODE_COUNTERS, RemoteNode, type Zpage } from './node.js';
@@ -704,7 +705,7 @@ export class RamsterBackend implements Backend {
   }
 
   /** tmem_pampd_replace_in_obj: put `p` where `old` is, without pamops.free. False if `old` is gone. */
-  private replaceInTmem(pool: TmemPool<Zbud>, old: Zbud, p: Zbud): boolean {
+  private replaceInTmem(pool: TmemPool<ZcachePampd>, old: ZcachePampd, p: ZcachePampd): boolean {
     const obj = pool.objs.get(old.oid);
     if (obj === undefined || obj.pampds.get(old.index) !== old) return false;
     obj.pampds.set(old.index, p);
@@ -712,7 +713,7 @@ export class RamsterBackend implements Backend {
   }
 
   /** ramster_pampd_free (zcache_pampd_free of a remote pampd). */
-  private remoteFree(rp: RemotePampd, pool: TmemPool<Zbud>): void {
+  private remoteFree(rp: RemotePampd, pool: TmemPool<ZcachePampd>): void {
     this.untrack(rp);
     // a NULL oid (flush_object, destroy_pool): "the remote freeing will be handled elsewhere"
     if (this.objFlushDepth > 0) return;
@@ -764,7 +765,7 @@ export class RamsterBackend implements Backend {
 
   // ---- get of a remote page (tmem_repatriate, r2net_remote_async_get, ramster_localify)
 
-  private repatriate(rp: RemotePampd, pool: TmemPool<Zbud>, oid: number, index: number, out: PageOut, getAndFree: number): boolean {
+  private repatriate(rp: RemotePampd, pool: TmemPool<ZcachePampd>, oid: number, index: number, out: PageOut, getAndFree: number): boolean {
     const env = this.env;
     const c = this.c;
     const eph = pool.ephemeral;

@@ -274,6 +274,23 @@ export interface ZcacheOptions {
 }
 
 /**
+ * A remote pampd as zcache sees it: not a zbud, only something its remote
+ * pamops recognise (RAMster's RemotePampd, ramster/pampd.ts; the kernel packs
+ * it into the pampd pointer). The tmem handle and the oracle's version stamp
+ * are all zcache may read of it.
+ */
+export interface RemotePampdRef {
+  readonly remote: true;
+  readonly poolId: number;
+  readonly oid: number;
+  readonly index: number;
+  readonly tag: number;
+}
+
+/** What zcache's tmem holds: a local pampd (a zbud, or a zero-filled one without a pageframe), or a remote one. */
+export type ZcachePampd = Zbud | RemotePampdRef;
+
+/**
  * The pamops RAMster adds to zcache (ramster_register_pamops and the remote
  * branch of zcache_pampd_free), as tmemsim hooks: zcache asks is_remote on a
  * get (tmem_get's CONFIG_RAMSTER branch) and on every pampd free. A tmemsim
@@ -281,15 +298,15 @@ export interface ZcacheOptions {
  */
 export interface ZcacheRemotePamOps {
   /** pamops.is_remote. */
-  isRemote(z: Zbud): boolean;
+  isRemote(p: ZcachePampd): p is RemotePampdRef;
   /**
    * tmem_get found a remote pampd (tmem_repatriate): fetch the page into
    * `out`. The pampd is still in tmem; the callee does any tmem surgery.
    * Returns true on success (ret 0).
    */
-  repatriate(z: Zbud, pool: TmemPool<Zbud>, oid: number, index: number, out: PageOut, getAndFree: number): boolean;
+  repatriate(p: RemotePampdRef, pool: TmemPool<ZcachePampd>, oid: number, index: number, out: PageOut, getAndFree: number): boolean;
   /** zcache_pampd_free of a remote pampd: ramster_pampd_free. */
-  free(z: Zbud, pool: TmemPool<Zbud>): void;
+  free(p: RemotePampdRef, pool: TmemPool<ZcachePampd>): void;
 }
 
 /** Compressed data in hand: what a raw put stores (RAMster's foreign pages). */
@@ -315,7 +332,7 @@ export function frontswapIndex(offset: number): number {
   return offset >>> ZCACHE_SWIZ_BITS;
 }
 
-export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, FrontswapMethods, CleancacheMethods {
+export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvictHost, FrontswapMethods, CleancacheMethods {
   readonly name = ZCACHE_NAME;
   readonly frontswap: FrontswapOps | null;
   readonly cleancache: CleancacheOps | null;
@@ -325,7 +342,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
   frozen = false;
 
   readonly counters: ZcacheCounters = zeroCounters(ZCACHE_COUNTERS);
-  readonly tmem: Tmem<Zbud>;
+  readonly tmem: Tmem<ZcachePampd>;
   readonly zbud: ZcacheZbud;
   readonly comp: Compressor;
 
@@ -339,7 +356,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
   private readonly ignoreNonactiveFrontswap: boolean;
   private maxPoolPages = 0;
   /** The local client's pools (zcache_host.tmem_pools). */
-  private readonly pools: (TmemPool<Zbud> | null)[] = new Array<TmemPool<Zbud> | null>(MAX_POOLS_PER_CLIENT).fill(null);
+  private readonly pools: (TmemPool<ZcachePampd> | null)[] = new Array<TmemPool<ZcachePampd> | null>(MAX_POOLS_PER_CLIENT).fill(null);
   /** zcache_frontswap_poolid. */
   private fsPoolId = -1;
 
@@ -371,7 +388,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
     this.cleancache = v['disable_cleancache'] !== true ? cleancacheOps(this) : null;
     // zcache_init calls frontswap_tmem_exclusive_gets(true) only when it registers frontswap
     this.frontswapExclusiveGets = fsOn && this.hasExclusiveGets;
-    this.tmem = new Tmem<Zbud>(this);
+    this.tmem = new Tmem<ZcachePampd>(this);
     this.zbud = new ZcacheZbud(this);
     this.setMaxPoolPercent(v['max_pool_percent'] as number);
   }
@@ -427,7 +444,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
   // ---- pools (zcache_new_pool, zcache_client_destroy_pool) -------------------
 
   /** zcache_get_pool_by_id for the local client: ids outside 0..15 name no pool. */
-  poolById(poolId: number): TmemPool<Zbud> | null {
+  poolById(poolId: number): TmemPool<ZcachePampd> | null {
     if (poolId < 0 || poolId >= MAX_POOLS_PER_CLIENT) return null;
     return this.pools[poolId] ?? null;
   }
@@ -506,8 +523,9 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
       const p = this.tmem.lookup(pool, oid, index);
       if (p !== undefined && remote.isRemote(p)) return remote.repatriate(p, pool, oid, index, out, getAndFree);
     }
-    const z = this.tmem.get(pool, oid, index, getAndFree);
-    if (z === null) return false;
+    const got = this.tmem.get(pool, oid, index, getAndFree);
+    if (got === null) return false;
+    const z = got as Zbud; // a remote pampd was repatriated above; zcache alone has none
     const env = this.env;
     if (z.data === null) {
       // handle_zero_filled_page: memset the page
@@ -594,7 +612,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
    * (failed_alloc) cannot fail here.
    */
   pampdCreate(
-    pool: TmemPool<Zbud>,
+    pool: TmemPool<ZcachePampd>,
     oid: number,
     index: number,
     src: Page | RawZpage,
@@ -673,11 +691,12 @@ export class ZcacheBackend implements Backend, TmemPamOps<Zbud>, ZbudEvictHost, 
   // ---- pampd free and eviction ------------------------------------------------
 
   /** zcache_pampd_free (tmem's pamops.free), also the accounting of get_data_and_free. */
-  pampdFree(z: Zbud, pool: TmemPool<Zbud>): void {
-    if (this.remote !== null && this.remote.isRemote(z)) {
-      this.remote.free(z, pool);
+  pampdFree(p: ZcachePampd, pool: TmemPool<ZcachePampd>): void {
+    if (this.remote !== null && this.remote.isRemote(p)) {
+      this.remote.free(p, pool);
       return;
     }
+    const z = p as Zbud; // not remote: a local pampd
     const c = this.counters;
     let freed = false;
     let zsize: number;
