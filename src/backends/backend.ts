@@ -12,7 +12,7 @@ import type { CounterGroup } from './counters.js';
 import type { CompressionService } from '../compressors/service.js';
 import type { CostMeter } from '../cost/meter.js';
 import type { Page, PageOut } from '../content/page.js';
-import type { ParamMap, ParamValue } from './params.js';
+import type { ParamMap, ParamSpec, ParamValue } from './params.js';
 import type { WorkItem } from '../sim/workqueue.js';
 
 /** struct frontswap_ops */
@@ -100,20 +100,7 @@ export interface VmInfo {
   free: number;
 }
 
-export type ParamType = 'bool' | 'int' | 'string';
-
-export interface ParamSpec {
-  name: string;
-  type: ParamType;
-  default: ParamValue;
-  /** For strings: the accepted values, if closed. Validated against registries otherwise. */
-  choices?: readonly string[];
-  min?: number;
-  max?: number;
-  /** Whether a `param` event may change it while loaded. */
-  runtime: boolean;
-  doc: string;
-}
+export type { ParamSpec, ParamType } from './params.js';
 
 export interface Backend {
   readonly name: string;

@@ -9,13 +9,27 @@
  * a UsageError naming the parameter and what would be accepted.
  */
 
-import type { ParamSpec } from './backend.js';
 import { UsageError, acceptedList } from '../errors.js';
 
 /** A module parameter value, as given in a trace (`insmod`, `param`, config.params) or on the command line. */
 export type ParamValue = string | number | boolean;
 /** Module parameters by name. */
 export type ParamMap = Record<string, ParamValue>;
+
+export type ParamType = 'bool' | 'int' | 'string';
+
+export interface ParamSpec {
+  name: string;
+  type: ParamType;
+  default: ParamValue;
+  /** For strings: the accepted values, if closed. Validated against registries otherwise. */
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Whether a `param` event may change it while loaded. */
+  runtime: boolean;
+  doc: string;
+}
 
 const BOOL_ACCEPTED = 'true, false, 1, 0, y, n';
 

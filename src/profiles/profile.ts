@@ -6,9 +6,6 @@
  * registered in registry.ts.
  */
 
-import { UsageError, acceptedList } from '../errors.js';
-import type { CostModel, Device, IoDir } from '../cost/meter.js';
-import { blockIoCycles, ioOpNs } from '../cost/energy.js';
 
 /** A plausible range of a constant and where it comes from (a spread of published figures, or of a measurement). */
 export interface Range {
@@ -132,37 +129,4 @@ export interface Profile {
 /** x86 cycles per byte from lzbench 2.4 (EPYC 9555P at 3.2 GHz, silesia): cycles/B = 3200 / (MB/s). */
 export function lzbenchCyclesPerByte(mbPerS: number): number {
   return 3200 / mbPerS;
-}
-
-/** The CostModel a profile defines. */
-export function costModelOf(p: Profile): CostModel {
-  const codec = (name: string): CodecProfile => {
-    const c = p.codecs[name];
-    if (!c) throw new UsageError(`profile '${p.name}' has no cost figures for compressor '${name}'`, { field: 'compressor' }, acceptedList(Object.keys(p.codecs)));
-    return c;
-  };
-  // The price of the common request, one page, per direction, and the block path's cycles, worked out once.
-  const onePageNs = { read: ioOpNs(p.storage, 'read', 1), write: ioOpNs(p.storage, 'write', 1) };
-  return {
-    cpuHz: p.cpu.hz.value,
-    compressCycles(comp, inBytes) {
-      const c = codec(comp).compress;
-      return c.fixedCycles + c.cyclesPerByte * inBytes;
-    },
-    decompressCycles(comp, _in, outBytes) {
-      const c = codec(comp).decompress;
-      return c.fixedCycles + c.cyclesPerByte * outBytes;
-    },
-    copyCycles(bytes) {
-      return p.copy.value * bytes;
-    },
-    ioLatencyNs(_dev: Device, dir: IoDir, pages: number) {
-      return pages === 1 ? onePageNs[dir] : ioOpNs(p.storage, dir, pages);
-    },
-    ioCyclesPerRequest: blockIoCycles(p),
-    ...(p.storage.powerStates ? { lowPower: { timeoutNs: p.storage.powerStates.idleTimeoutUs.value * 1000, exitNs: p.storage.powerStates.exitLatencyUs.value * 1000 } } : {}),
-    netLatencyNs(bytes) {
-      return p.network.latencyUs.value * 1000 + (bytes / (p.network.bandwidthMBps.value * 1e6)) * 1e9;
-    },
-  };
 }

@@ -22,9 +22,58 @@
 
 import type { Backend } from '../backends/backend.js';
 import { UsageError, acceptedList } from '../errors.js';
-import type { LifecycleRecord, Machine } from './machine.js';
-import { Loc } from './oracle.js';
+import type { CostMeter } from '../cost/meter.js';
+import type { Cleancache } from '../frontends/cleancache.js';
+import type { Frontswap } from '../frontends/frontswap.js';
+import { Loc, type Oracle } from './oracle.js';
 import { slotType } from '../mm/swap.js';
+
+export interface LifecycleRecord {
+  event: number;
+  t_ns: number;
+  op: 'insmod' | 'rmmod';
+  backend: string;
+  strategy: string;
+  /** ok; refused (rmmod busy); EEXIST (insmod while loaded); ENOENT (rmmod with nothing loaded). */
+  outcome: 'ok' | 'refused' | 'EEXIST' | 'ENOENT';
+  pages_dropped: number;
+  pages_to_ram: number;
+  pages_to_disk: number;
+  /** Simulated time rmmod itself took (CPU + device waits), ns. */
+  duration_ns: number;
+  cpu_ns: number;
+  swap_writes: number;
+  swap_reads: number;
+  /** When a zombie backend was fully drained (null: not a zombie, or not drained by the end). */
+  drained_ns: number | null;
+  /** Counters at the event, for hit ratios before and after it. */
+  snapshot: LifecycleSnapshot;
+}
+
+export interface LifecycleSnapshot {
+  swap_ins: number;
+  swap_ins_tmem: number;
+  cc_gets: number;
+  cc_hits: number;
+  fs_loads: number;
+}
+
+/**
+ * What an rmmod strategy and a zombie drain need of the machine (Machine
+ * implements it): the frontends, the oracle, the meter, and the machine's own
+ * repatriate and unregister steps.
+ */
+export interface LifecycleHost {
+  readonly frontswap: Frontswap;
+  readonly cleancache: Cleancache;
+  readonly oracle: Oracle;
+  readonly meter: CostMeter;
+  /** Simulated time, ns. */
+  readonly clock: number;
+  /** Brings one frontswap page back to RAM (else to disk); where it went. */
+  repatriate(type: number, off: number): Loc;
+  unregisterBackend(b: Backend, zombie?: Zombie): void;
+}
 
 /** Cycles to free one page held by a backend while unloading (tree delete, allocator free) [I]. */
 export const UNLOAD_FREE_CYCLES = 500;
@@ -35,11 +84,11 @@ export interface RmmodStrategy {
   readonly name: string;
   readonly description: string;
   /** Unload `b` from `m`, filling `rec`. Returns false when rmmod fails (the backend stays). */
-  run(m: Machine, b: Backend, rec: LifecycleRecord, opts: { rate: number }): boolean;
+  run(m: LifecycleHost, b: Backend, rec: LifecycleRecord, opts: { rate: number }): boolean;
 }
 
 /** Repatriate every frontswap page of the registered backend. */
-function repatriateAll(m: Machine, rec: LifecycleRecord): void {
+function repatriateAll(m: LifecycleHost, rec: LifecycleRecord): void {
   for (const type of m.frontswap.activeTypes()) {
     for (const off of [...m.frontswap.setOffsets(type)]) {
       const where = m.repatriate(type, off);

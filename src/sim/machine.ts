@@ -29,7 +29,9 @@ import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
 import { SwapDevices } from '../mm/swap.js';
 import { LIMITS } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
-import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy } from './lifecycle.js';
+import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
+
+export type { LifecycleRecord, LifecycleSnapshot } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 import { WorkQueue, type WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
@@ -71,37 +73,7 @@ export interface MachineStats extends MmStats {
   shrinker_calls: number;
 }
 
-export interface LifecycleRecord {
-  event: number;
-  t_ns: number;
-  op: 'insmod' | 'rmmod';
-  backend: string;
-  strategy: string;
-  /** ok; refused (rmmod busy); EEXIST (insmod while loaded); ENOENT (rmmod with nothing loaded). */
-  outcome: 'ok' | 'refused' | 'EEXIST' | 'ENOENT';
-  pages_dropped: number;
-  pages_to_ram: number;
-  pages_to_disk: number;
-  /** Simulated time rmmod itself took (CPU + device waits), ns. */
-  duration_ns: number;
-  cpu_ns: number;
-  swap_writes: number;
-  swap_reads: number;
-  /** When a zombie backend was fully drained (null: not a zombie, or not drained by the end). */
-  drained_ns: number | null;
-  /** Counters at the event, for hit ratios before and after it. */
-  snapshot: LifecycleSnapshot;
-}
-
-export interface LifecycleSnapshot {
-  swap_ins: number;
-  swap_ins_tmem: number;
-  cc_gets: number;
-  cc_hits: number;
-  fs_loads: number;
-}
-
-export class Machine implements BackendEnv, MmEnv {
+export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   readonly meter: CostMeter;
   readonly oracle: Oracle;
   readonly frontswap = new Frontswap();

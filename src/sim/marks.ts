@@ -18,7 +18,8 @@
  */
 
 import { PAGE_SIZE } from '../content/page.js';
-import type { Machine } from './machine.js';
+import type { Backend, VmInfo } from '../backends/backend.js';
+import type { CostTotals } from '../cost/meter.js';
 
 export interface MarkSnapshot {
   name: string;
@@ -32,7 +33,19 @@ export interface MarkSnapshot {
 
 const KB = PAGE_SIZE / 1024;
 
-export function snapshotMark(m: Machine, name: string): MarkSnapshot {
+/** What a mark reads of the machine (Machine is one). */
+export interface MarkSource {
+  readonly backend: Backend | null;
+  readonly meter: { readonly totals: CostTotals };
+  readonly stats: { readonly pswpin: number; readonly pswpout: number; readonly pgsteal_anon: number; readonly pgsteal_file: number };
+  readonly memory: { readonly anonResident: number; readonly fileResident: number; readonly free: number };
+  readonly swap: { totalSlots(): number; usedSlots(): number };
+  vm(): VmInfo;
+  readonly eventIndex: number;
+  readonly clock: number;
+}
+
+export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
   const b = m.backend;
   const debugfs: Record<string, Record<string, number>> = {};
   if (b) for (const [g, c] of Object.entries(b.stats())) debugfs[g] = { ...c };

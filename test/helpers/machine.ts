@@ -7,7 +7,7 @@ import type { BackendFactory } from '../../src/backends/backend.js';
 import { getBackendFactory } from '../../src/backends/registry.js';
 import { CachingCompressionService } from '../../src/compressors/cache.js';
 import { ContentSource } from '../../src/content/source.js';
-import { costModelOf } from '../../src/profiles/profile.js';
+import { costModelOf } from '../../src/cost/model.js';
 import { ssd } from '../../src/profiles/ssd.js';
 import { Machine } from '../../src/sim/machine.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../../src/mm/reclaim/registry.js';

@@ -8,7 +8,7 @@ import { calibrationDocument, checkedCalibration } from '../../../src/calibrate/
 import { calibrationPages } from '../../../src/calibrate/pages.js';
 import { profileFromDocument } from '../../../src/profiles/file.js';
 import { getProfile } from '../../../src/profiles/registry.js';
-import { costModelOf } from '../../../src/profiles/profile.js';
+import { costModelOf } from '../../../src/cost/model.js';
 
 describe('fitLine', () => {
   it('recovers an exact line with R² = 1', () => {

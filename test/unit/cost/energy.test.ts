@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { activeEnergyOf, blockIoCycles, energyOf, idleEnergyOf, ioOpCost, storageBusyNs } from '../../../src/cost/energy.js';
 import { CostMeter, zeroTotals } from '../../../src/cost/meter.js';
-import { costModelOf, type Profile } from '../../../src/profiles/profile.js';
+import { costModelOf } from '../../../src/cost/model.js';
+import type { Profile } from '../../../src/profiles/profile.js';
 import { getProfile } from '../../../src/profiles/registry.js';
 
 /** `name` without its device power states: idle power whenever idle. */
