@@ -13,11 +13,6 @@ export const ZPOOLS: ReadonlyMap<string, ZpoolFactory> = new Map<string, ZpoolFa
   [zbudFactory, z3foldFactory, zsmallocFactory].map((f) => [f.name, f]),
 );
 
-/** Names of the registered allocators, in registration order. */
-export function zpoolNames(): string[] {
-  return [...ZPOOLS.keys()];
-}
-
 /** The factory registered under `name`, or a UsageError listing the accepted names. */
 export function getZpool(name: string): ZpoolFactory {
   const f = ZPOOLS.get(name);

@@ -64,10 +64,6 @@ export interface Collaborators {
   now?: () => number;
 }
 
-export interface ProgressInfo {
-  events: number;
-}
-
 export interface ProfileRun {
   profile: string;
   /** The profile's constants (a built-in or one loaded from a file). */

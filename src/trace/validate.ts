@@ -89,11 +89,6 @@ function compile(): Compiled {
   return compiled;
 }
 
-/** The parsed schema (for tools that want to walk it). */
-export function traceSchema(): unknown {
-  return compile().root;
-}
-
 /**
  * A family of events alike but for their numbers, as a reader's fast parser
  * knows them (formats/flat-parse.ts templates): given one with an event of
