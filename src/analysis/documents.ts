@@ -66,7 +66,7 @@ export function describeSchema(root: Node, raw: unknown): string {
     const parts = [lo !== undefined ? `>= ${num(lo)}` : '', hi !== undefined ? `<= ${num(hi)}` : ''].filter((x) => x !== '');
     return `${t === 'integer' ? 'an integer' : 'a number'}${parts.length > 0 ? ` ${parts.join(' and ')}` : ''}`;
   }
-  if (t === 'string') return n['minLength'] ? 'a non-empty string' : 'a string';
+  if (t === 'string') return `${n['minLength'] ? 'a non-empty string' : 'a string'}${n['maxLength'] !== undefined ? ` of at most ${n['maxLength']} characters` : ''}`;
   if (t === 'boolean') return 'true or false';
   if (t === 'null') return 'null';
   if (t === 'array') {

@@ -140,6 +140,10 @@ describe('report, sweep-result and baseline schemas', () => {
     const b = JSON.parse(JSON.stringify(docs.baseline)) as any;
     b.entries[0].metrics.ratio = 1;
     expect(msg('baseline', b)).toMatch(/^m\.json, field '\/entries\/0\/metrics\/ratio': unknown field \(accepted: compression_ratio, .*, per schema\/baseline\.schema\.json\)$/);
+    // Fuzz seed 17 #4023: a 5,000-character id took compare's table a minute to lay out; ids are bounded.
+    const long = JSON.parse(JSON.stringify(docs.baseline)) as any;
+    long.entries[0].id = 'z'.repeat(5000);
+    expect(msg('baseline', long)).toMatch(/field '\/entries\/0\/id': invalid value "z+… \(accepted: a non-empty string of at most 512 characters, per /);
     const sh = JSON.parse(JSON.stringify(docs.shard1)) as any;
     sh.shard.count = 1e15;
     expect(msg('sweep', sh)).toMatch(/field '\/shard\/count': invalid value 1000000000000000 \(accepted: an integer >= 1 and <= 1e5, per /);
