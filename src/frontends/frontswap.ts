@@ -37,11 +37,22 @@ export interface FrontswapCounters {
   invalidates: number;
 }
 
-/** Result of a load: miss, hit, or hit after which the page is dirty and the bit clear. */
+/**
+ * Result of a load: miss, hit, or hit after which the page is dirty and the bit
+ * clear. Unbacked is the machine's, never frontswap's: a swap-in that found no
+ * copy anywhere (the oracle counted the page lost), so the page now in RAM is
+ * the only one there is, dirty like an exclusive hit.
+ */
 export const enum LoadResult {
   Miss = 0,
   Hit = 1,
   HitExclusive = 2,
+  Unbacked = 3,
+}
+
+/** Whether a page swapped in with this result comes back dirty (its only copy is in RAM). */
+export function comesBackDirty(r: LoadResult): boolean {
+  return r === LoadResult.HitExclusive || r === LoadResult.Unbacked;
 }
 
 class SwapArea {

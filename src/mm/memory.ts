@@ -26,7 +26,7 @@
 
 import { ZERO_DESC } from '../content/page.js';
 import type { LruSizes } from '../backends/backend.js';
-import { LoadResult } from '../frontends/frontswap.js';
+import { comesBackDirty } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotOffset, slotType } from './swap.js';
@@ -228,7 +228,7 @@ export class Memory implements ReclaimHost {
     // The faulting page is resident (and not readahead's to take) while the window is read.
     this.flags[id] = F_RESIDENT;
     const r = m.swapRead(type, off, cluster > 0 ? () => this.swapReadahead(pid, vpn, cluster) : undefined);
-    let f = F_RESIDENT | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
+    let f = F_RESIDENT | (comesBackDirty(r) ? F_DIRTY : 0);
     this.reclaim.added(id, ANON, key, true);
     if (write) {
       this.desc[id] = newDesc;
@@ -296,7 +296,7 @@ export class Memory implements ReclaimHost {
       m.stats.swap_ra++;
       const s = this.slot[id]!;
       const r = m.swapReadahead(slotType(s), slotOffset(s));
-      this.flags[id] = F_RESIDENT | F_RA | (r === LoadResult.HitExclusive ? F_DIRTY : 0);
+      this.flags[id] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
       this.reclaim.added(id, ANON, key, true, false);
     }
   }
@@ -469,6 +469,27 @@ export class Memory implements ReclaimHost {
       const type = slotType(s);
       if (mask & (1 << type)) f(type, slotOffset(s));
     }
+  }
+
+  /**
+   * Calls f(offset) for every resident page of swap area `type` that still
+   * owns its slot (a swap-cache page: read back by a fault or by readahead and
+   * not written since), so the caller can say whether its swap copy survives.
+   */
+  forEachSwapCached(type: number, f: (off: number) => void): void {
+    for (const [s, id] of this.slotOwner) {
+      if (slotType(s) === type && this.flags[id]! & F_RESIDENT) f(slotOffset(s));
+    }
+  }
+
+  /**
+   * The swap copy of a swap-cache page is gone (its area was invalidated under
+   * it): the page is dirty again, so reclaim writes it out instead of dropping
+   * it as a clean page whose copy is valid.
+   */
+  redirtySlot(type: number, off: number): void {
+    const id = this.slotOwner.get(type * 2 ** 32 + off);
+    if (id !== undefined && this.flags[id]! & F_RESIDENT) this.flags[id]! |= F_DIRTY;
   }
 
   /** Swap slots owned by anonymous pages (for the audit). */

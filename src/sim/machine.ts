@@ -411,8 +411,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
 
   /**
-   * swap_readpage of slot (type, off). Returns LoadResult.HitExclusive when
-   * the page comes back dirty (its only copy is now in RAM).
+   * swap_readpage of slot (type, off). Returns LoadResult.HitExclusive (or
+   * Unbacked, when no copy was anywhere) when the page comes back dirty (its
+   * only copy is now in RAM).
    */
   swapRead(type: number, off: number, readahead?: () => void): LoadResult {
     this.runWork();
@@ -478,9 +479,12 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       this.stats.swap_ins_ram++;
       return LoadResult.Hit;
     }
-    if (src === Loc.None) this.stats.swap_reads_unbacked++;
     this.swapDeviceRead(type, off);
     this.stats.pswpin++;
+    if (src === Loc.None) {
+      this.stats.swap_reads_unbacked++;
+      return LoadResult.Unbacked;
+    }
     return LoadResult.Miss;
   }
 
@@ -518,6 +522,12 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
    * nothing stored before may be loaded after.
    */
   invalidateArea(type: number): void {
+    // A swap-cache page whose only copy was in frontswap (or with a zombie) must not be dropped clean later.
+    if (!this.frontswap.writethrough) {
+      this.memory.forEachSwapCached(type, (off) => {
+        if (this.frontswap.test(type, off) || this.zombieHolds(type, off)) this.memory.redirtySlot(type, off);
+      });
+    }
     this.frontswap.invalidateArea(type);
     this.dropZombieArea(type);
     this.oracle.areaInvalidated(type);
