@@ -174,6 +174,14 @@ export function profileFromDocument(doc: unknown, file: string): FileProfile {
   // Complete after `extends` is resolved: the merged profile, as a document without
   // `extends`, must give every constant in its bounds (the built-ins do; this keeps it so).
   if (base && !v(profileDocument(p))) throw schemaError(file, v.errors);
+  // tmemCluster names the cluster whose figures cpu, codecs and copy hold: it must be one of clusters.
+  if (p.tmemCluster !== undefined) {
+    const have = Object.keys(p.clusters ?? {});
+    if (!have.includes(p.tmemCluster)) {
+      throw new UsageError(`tmemCluster ${quote(p.tmemCluster)} is not one of the profile's clusters`, { file, field: '/tmemCluster' },
+        have.length > 0 ? have.join(', ') : 'a key of clusters (give clusters, or leave tmemCluster out for a one-cluster CPU)');
+    }
+  }
   return p;
 }
 

@@ -142,6 +142,17 @@ describe('profile constants: documented bounds, checked at load', () => {
     }
   });
 
+  it('a tmemCluster that is not one of the clusters is refused naming /tmemCluster, with or without extends', () => {
+    const d = full();
+    expect(Object.keys(d['clusters'] ?? {}).length).toBeGreaterThan(0);
+    expect(errorOf(setAt(d, '/tmemCluster', 'middle')).where.field).toBe('/tmemCluster');
+    const ext = { format: 'tmemsim-profile', version: 1, name: 'x', extends: 'mobile', tmemCluster: 'middle' };
+    const e = errorOf(ext);
+    expect(e.where.field).toBe('/tmemCluster');
+    expect(e.accepted).toContain('LITTLE');
+    expect(profileFromDocument({ ...ext, tmemCluster: 'big' }, 'p.json').tmemCluster).toBe('big');
+  });
+
   it('profiles --show and run refuse an incomplete file and a 1e308 constant with one line (exit 2)', async () => {
     const tmp = tempDir();
     try {
