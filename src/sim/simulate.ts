@@ -23,6 +23,7 @@ import type { SyncTraceSource } from '../trace/reader.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from '../errors.js';
 import { Machine } from './machine.js';
+import type { SwapArea } from '../mm/swap.js';
 import { snapshotMark } from './marks.js';
 import { summarize, type PassSummary } from './summary.js';
 import { PROGRESS_EVERY, type RunProgress } from './progress.js';
@@ -241,24 +242,22 @@ function fail(what: string, le: LocatedEvent, file: string, field?: string, acce
   throw new UsageError(what, where, accepted);
 }
 
-function checkSlot(m: Machine, le: LocatedEvent, file: string, type: number, offset: number): void {
+/** The swap area of `type`, or one line naming the areas that are on. */
+function swapArea(m: Machine, le: LocatedEvent, file: string, type: number): SwapArea {
   const a = m.swap.get(type);
   if (!a) fail(`swap type ${type} is not switched on`, le, file, 'type', `${m.swap.types().join(', ') || 'none (add a swapon event or config.swap)'}`);
+  return a;
+}
+
+/** The swap area of a tmem-level slot event, once its offset is in range and no anon page owns the slot. */
+function checkSlot(m: Machine, le: LocatedEvent, file: string, type: number, offset: number): SwapArea {
+  const a = swapArea(m, le, file, type);
   if (offset >= a.slots) fail(`offset ${offset} is beyond swap area ${type}`, le, file, 'offset', `0..${a.slots - 1}`);
   if (m.memory.hasSlotOwner(type, offset)) {
     fail(`slot ${offset} of swap area ${type} holds a page the memory model swapped out`, le, file, 'offset',
       'a slot no anon page owns: give tmem-level frontswap events their own swap area (swapped on after the one anon pages use)');
   }
-}
-
-/**
- * frontswap_invalidate_area drops a whole area. It is accepted while the memory
- * model's pages own slots in it (the kernel calls it only after swapoff has
- * brought them back; a trace that issues it earlier loses those pages, and the
- * completeness audit counts each one lost).
- */
-function checkArea(m: Machine, le: LocatedEvent, file: string, type: number): void {
-  if (!m.swap.get(type)) fail(`swap type ${type} is not switched on`, le, file, 'type', `${m.swap.types().join(', ') || 'none (add a swapon event or config.swap)'}`);
+  return a;
 }
 
 function checkFs(m: Machine, le: LocatedEvent, file: string, fs: number): void {
@@ -292,8 +291,7 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
     m.memory.fileAccess(ev.fs, ev.inode, ev.index, ev.write ?? false, desc);
   },
   frontswap_store(m, ev, { le, file }) {
-    checkSlot(m, le, file, ev.type, ev.offset);
-    m.swap.get(ev.type)!.claim(ev.offset);
+    checkSlot(m, le, file, ev.type, ev.offset).claim(ev.offset);
     m.swapWrite(ev.type, ev.offset, m.content.resolve(ev.data, le.loc.index));
   },
   frontswap_load(m, ev, { le, file }) {
@@ -305,7 +303,9 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
     m.swapFree(ev.type, ev.offset);
   },
   frontswap_invalidate_area(m, ev, { le, file }) {
-    checkArea(m, le, file, ev.type);
+    // Accepted while the memory model's pages own slots in the area (the kernel issues it only
+    // after swapoff brought them back): what a trace's earlier invalidate loses, the audit counts.
+    swapArea(m, le, file, ev.type);
     m.invalidateArea(ev.type);
   },
   cleancache_put(m, ev, { le, file }) {
@@ -333,7 +333,7 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
     m.swapon(ev.type, ev.slots);
   },
   swapoff(m, ev, { le, file }) {
-    if (!m.swap.get(ev.type)) fail(`swap type ${ev.type} is not switched on`, le, file, 'type', m.swap.types().join(', ') || 'none');
+    swapArea(m, le, file, ev.type);
     m.swapoff(ev.type);
   },
   mount(m, ev, { le, file }) {
