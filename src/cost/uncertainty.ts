@@ -73,6 +73,14 @@ export function constantsOf(p: Profile, compressor: string | null): Constant[] {
 
 type CodecCosts = { compress: CodecCost; decompress: CodecCost };
 
+/** Each constant's path split at its dots, once: withValues runs at every corner of the ranges (2^n per run). */
+const PATH_PARTS = new Map<string, string[]>();
+function partsOf(path: string): string[] {
+  let parts = PATH_PARTS.get(path);
+  if (!parts) PATH_PARTS.set(path, (parts = path.split('.')));
+  return parts;
+}
+
 /**
  * `p` with the constants at `values` (path -> value; a codec path is a factor
  * on its cycles). Only the objects along the changed paths are copied; the
@@ -89,7 +97,7 @@ export function withValues(p: Profile, values: ReadonlyMap<string, number>): Pro
     return c;
   };
   for (const [path, v] of values) {
-    const parts = path.split('.');
+    const parts = partsOf(path);
     if (parts[0] === 'codecs') {
       const codecs = own(q.codecs as Record<string, CodecCosts>);
       q.codecs = codecs as Profile['codecs'];
