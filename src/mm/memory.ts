@@ -472,24 +472,17 @@ export class Memory implements ReclaimHost {
   }
 
   /**
-   * Calls f(offset) for every resident page of swap area `type` that still
-   * owns its slot (a swap-cache page: read back by a fault or by readahead and
-   * not written since), so the caller can say whether its swap copy survives.
+   * frontswap_invalidate_area under swap-cache pages: every resident page of
+   * swap area `type` that still owns its slot (read back by a fault or by
+   * readahead and not written since) and whose swap copy `lost(offset)` says
+   * goes with the area is dirty again, so reclaim writes it out instead of
+   * dropping it as a clean page whose copy is valid. One walk of the owners.
    */
-  forEachSwapCached(type: number, f: (off: number) => void): void {
+  redirtySwapCached(type: number, lost: (off: number) => boolean): void {
     for (const [s, id] of this.slotOwner) {
-      if (slotType(s) === type && this.flags[id]! & F_RESIDENT) f(slotOffset(s));
+      const fl = this.flags[id]!;
+      if (slotType(s) === type && (fl & (F_RESIDENT | F_DIRTY)) === F_RESIDENT && lost(slotOffset(s))) this.flags[id] = fl | F_DIRTY;
     }
-  }
-
-  /**
-   * The swap copy of a swap-cache page is gone (its area was invalidated under
-   * it): the page is dirty again, so reclaim writes it out instead of dropping
-   * it as a clean page whose copy is valid.
-   */
-  redirtySlot(type: number, off: number): void {
-    const id = this.slotOwner.get(type * 2 ** 32 + off);
-    if (id !== undefined && this.flags[id]! & F_RESIDENT) this.flags[id]! |= F_DIRTY;
   }
 
   /** Swap slots owned by anonymous pages (for the audit). */

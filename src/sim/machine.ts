@@ -524,9 +524,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   invalidateArea(type: number): void {
     // A swap-cache page whose only copy was in frontswap (or with a zombie) must not be dropped clean later.
     if (!this.frontswap.writethrough) {
-      this.memory.forEachSwapCached(type, (off) => {
-        if (this.frontswap.test(type, off) || this.zombieHolds(type, off)) this.memory.redirtySlot(type, off);
-      });
+      this.memory.redirtySwapCached(type, (off) => this.frontswap.test(type, off) || this.zombieHolds(type, off));
     }
     this.frontswap.invalidateArea(type);
     this.dropZombieArea(type);
