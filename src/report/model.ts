@@ -6,6 +6,7 @@
 
 import { uncertaintyOf, type Uncertainty } from '../cost/uncertainty.js';
 import type { RunResult } from '../sim/simulate.js';
+import { runCompressor } from '../sim/config.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { ParamMap } from '../backends/params.js';
 import { profileInfo, type ProfileInfo } from '../profiles/info.js';
@@ -144,7 +145,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       lost += run.baseline.oracle.lost;
     }
   }
-  const compressor = c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null);
+  const compressor = runCompressor(c);
   // As a sweep names its rows: the compressor of a backend that takes one; zpool
   // and the pool limit only when chosen for this run (-p), as a sweep's grid chooses them.
   const takes = new Set(c.factory?.params.map((p) => p.name) ?? []);

@@ -90,6 +90,15 @@ export interface RunConfig {
 export const DEFAULT_PROFILES = ['ssd', 'mobile'];
 export const DEFAULT_RAM_PAGES = 65536; // 256 MiB
 
+/**
+ * The compressor a run's passes are priced with: the one chosen (--compressor,
+ * config.compressor), else the default of the backend's compressor parameter,
+ * else null. The run report and the sweep both price the uncertainty with it.
+ */
+export function runCompressor(c: Pick<RunConfig, 'compressor' | 'factory' | 'params'>): string | null {
+  return c.compressor ?? (c.factory?.compressorParam ? String(c.params[c.factory.compressorParam]) : null);
+}
+
 export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides = {}, sourceNotes: readonly string[] = []): RunConfig {
   const c = header.config;
   if (c.page_size !== undefined && c.page_size !== PAGE_SIZE) {

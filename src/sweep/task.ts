@@ -5,7 +5,7 @@
  * shares. Inputs and outputs are plain data (they cross worker boundaries).
  */
 
-import { resolveConfig } from '../sim/config.js';
+import { resolveConfig, runCompressor } from '../sim/config.js';
 import { runPass, type PassSummary } from '../sim/simulate.js';
 import { Sampler, type Series } from '../sim/sampler.js';
 import type { Machine } from '../sim/machine.js';
@@ -56,7 +56,7 @@ export async function runTask(t: SweepTask): Promise<TaskResult> {
     },
   };
   const summary = await runPass(first, cfg, { profile: cfg.profiles[0]!, withBackend: t.kind === 'backend', variant: null, total: 0, sampler });
-  const compressor = cfg.compressor ?? (cfg.factory?.compressorParam ? String(cfg.params[cfg.factory.compressorParam]) : null);
+  const compressor = runCompressor(cfg);
   return { summary, series: plot ? plot.series : null, metricSeries: metric.series, readEnergyUJ: cfg.profiles[0]!.storage.readEnergyUJ.value, profile: cfg.profiles[0]!, compressor };
 }
 
