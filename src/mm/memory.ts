@@ -29,7 +29,7 @@ import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
-import { slotOffset, slotType } from './swap.js';
+import { slotKey, slotOffset, slotType } from './swap.js';
 import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
 
 const F_RESIDENT = 1;
@@ -328,7 +328,7 @@ export class Memory implements ReclaimHost {
    * there is room above the high watermark. The slot is freed.
    */
   takeBackSwapped(type: number, off: number): boolean {
-    const s = type * 2 ** 32 + off;
+    const s = slotKey(type, off);
     const id = this.slotOwner.get(s);
     if (id === undefined) return false;
     if (this.flags[id]! & F_RESIDENT) {
@@ -491,12 +491,12 @@ export class Memory implements ReclaimHost {
   }
 
   hasSlotOwner(type: number, off: number): boolean {
-    return this.slotOwner.has(type * 2 ** 32 + off);
+    return this.slotOwner.has(slotKey(type, off));
   }
 
   /** Whether the page owning a swap slot is resident (in the swap cache). */
   slotOwnerResident(type: number, off: number): boolean {
-    const id = this.slotOwner.get(type * 2 ** 32 + off);
+    const id = this.slotOwner.get(slotKey(type, off));
     return id !== undefined && (this.flags[id]! & F_RESIDENT) !== 0;
   }
 

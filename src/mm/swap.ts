@@ -74,7 +74,7 @@ export class SwapDevices {
     for (const t of this.order) {
       if (t === skip) continue;
       const off = this.areas[t]!.alloc();
-      if (off >= 0) return t * 2 ** 32 + off;
+      if (off >= 0) return slotKey(t, off);
     }
     return -1;
   }
@@ -93,6 +93,10 @@ export class SwapDevices {
   }
 }
 
+/** A swap slot as one number: type * 2^32 + offset (the encoding slotType and slotOffset take apart). */
+export function slotKey(type: number, off: number): number {
+  return type * 2 ** 32 + off;
+}
 export function slotType(slot: number): number {
   return Math.floor(slot / 2 ** 32);
 }

@@ -26,7 +26,7 @@ import type { CostMeter } from '../cost/meter.js';
 import type { Cleancache } from '../frontends/cleancache.js';
 import type { Frontswap } from '../frontends/frontswap.js';
 import { Loc, type Oracle } from './oracle.js';
-import { slotType } from '../mm/swap.js';
+import { slotKey, slotType } from '../mm/swap.js';
 
 export interface LifecycleRecord {
   event: number;
@@ -203,18 +203,18 @@ export class Zombie {
   }
 
   adopt(type: number, off: number): void {
-    const s = type * 2 ** 32 + off;
+    const s = slotKey(type, off);
     this.queue.push(s);
     this.held.add(s);
   }
 
   holds(type: number, off: number): boolean {
-    return this.held.has(type * 2 ** 32 + off);
+    return this.held.has(slotKey(type, off));
   }
 
   /** The slot was rewritten or freed: the zombie's copy is stale, drop it. */
   drop(type: number, off: number): void {
-    if (this.held.delete(type * 2 ** 32 + off)) this.backend.frontswap?.invalidatePage(type, off);
+    if (this.held.delete(slotKey(type, off))) this.backend.frontswap?.invalidatePage(type, off);
   }
 
   /**
@@ -256,7 +256,7 @@ export class Zombie {
 
   /** Take the slot out (it is being repatriated now). */
   take(type: number, off: number): boolean {
-    return this.held.delete(type * 2 ** 32 + off);
+    return this.held.delete(slotKey(type, off));
   }
 
   /** Pages the worker may drain by `now`. */

@@ -26,7 +26,7 @@ import { Frontswap, LoadResult } from '../frontends/frontswap.js';
 import type { MmEnv, MmStats } from '../mm/env.js';
 import { Memory } from '../mm/memory.js';
 import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
-import { SwapDevices } from '../mm/swap.js';
+import { SwapDevices, slotKey, slotOffset, slotType } from '../mm/swap.js';
 import { LIMITS } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
@@ -349,8 +349,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       while (n > 0) {
         const s = z.next();
         if (s < 0) break;
-        const type = Math.floor(s / 2 ** 32);
-        const off = s % 2 ** 32;
+        const type = slotType(s);
+        const off = slotOffset(s);
         n--;
         if (!this.zombieLoad(z, type, off)) continue;
         const where = this.placeHome(type, off);
@@ -432,7 +432,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   private plug: number[] | null = null;
 
   private swapDeviceRead(type: number, off: number): void {
-    if (this.plug !== null) this.plug.push(type * 2 ** 32 + off);
+    if (this.plug !== null) this.plug.push(slotKey(type, off));
     else this.meter.io('swap', 'read');
   }
 
