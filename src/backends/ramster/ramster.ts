@@ -505,17 +505,9 @@ export class RamsterBackend implements Backend {
   stats(): Record<string, Record<string, number>> {
     const zs = this.zcache.stats();
     const c = this.c;
-    let fe = 0;
-    let fp = 0;
+    this.sumForeign();
     let down = 0;
-    for (const n of this.nodes) {
-      if (n === null) continue;
-      fe += n.foreignEphPages;
-      fp += n.foreignPersPages;
-      if (!n.up) down++;
-    }
-    c.foreign_eph_pages = fe;
-    c.foreign_pers_pages = fp;
+    for (const n of this.nodes) if (n !== null && !n.up) down++;
     c.nodes_down = down;
     c.net_messages = this.net.messages;
     c.net_bytes = this.net.bytes;
@@ -975,7 +967,8 @@ export class RamsterBackend implements Backend {
     for (const p of this.zombies) if (p.bud0 === null && p.bud1 === null) this.zombies.delete(p);
   }
 
-  private noteForeignMax(): void {
+  /** foreign_eph_pages and foreign_pers_pages: the pages the peers hold for this node, summed over the peers. */
+  private sumForeign(): void {
     let fe = 0;
     let fp = 0;
     for (const n of this.nodes) {
@@ -983,9 +976,16 @@ export class RamsterBackend implements Backend {
       fe += n.foreignEphPages;
       fp += n.foreignPersPages;
     }
+    this.c.foreign_eph_pages = fe;
+    this.c.foreign_pers_pages = fp;
+  }
+
+  /** A remote put succeeded: the foreign page gauges and their maxima. */
+  private noteForeignMax(): void {
+    this.sumForeign();
     const c = this.c;
-    if (fe > c.foreign_eph_pages_max) c.foreign_eph_pages_max = fe;
-    if (fp > c.foreign_pers_pages_max) c.foreign_pers_pages_max = fp;
+    if (c.foreign_eph_pages > c.foreign_eph_pages_max) c.foreign_eph_pages_max = c.foreign_eph_pages;
+    if (c.foreign_pers_pages > c.foreign_pers_pages_max) c.foreign_pers_pages_max = c.foreign_pers_pages;
   }
 }
 
