@@ -206,10 +206,6 @@ export const ZBUD_COUNTERS = [
 
 export type ZbudStats = CountersOf<typeof ZBUD_COUNTERS>;
 
-export function zeroZbudStats(): ZbudStats {
-  return zeroCounters(ZBUD_COUNTERS);
-}
-
 /** What zbud asks of its host while evicting (zbud_evict_tmem → tmem_flush_page). */
 export interface ZbudEvictHost {
   /**
@@ -220,7 +216,7 @@ export interface ZbudEvictHost {
 }
 
 export class ZcacheZbud {
-  readonly stats: ZbudStats = zeroZbudStats();
+  readonly stats: ZbudStats = zeroCounters(ZBUD_COUNTERS);
   private readonly eph = new ZbudSide();
   private readonly pers = new ZbudSide();
   /** Out-values of freeAndDelist and evictPageframeLru (zsize: compressed bytes without handles). */
