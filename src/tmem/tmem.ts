@@ -33,6 +33,9 @@
  */
 
 export const TMEM_POOL_PERSIST = 1;
+export const TMEM_POOL_SHARED = 2;
+export const TMEM_HASH_BUCKET_BITS = 8;
+export const OBJNODE_TREE_MAP_SHIFT = 6;
 
 /**
  * Cycles charged for one tmem core operation (put, get, flush_page,
@@ -43,9 +46,6 @@ export const TMEM_POOL_PERSIST = 1;
  * same hash-of-rbtrees of radix trees).
  */
 export const TMEM_OP_CYCLES = 400;
-export const TMEM_POOL_SHARED = 2;
-export const TMEM_HASH_BUCKET_BITS = 8;
-export const OBJNODE_TREE_MAP_SHIFT = 6;
 
 /** tmem_objnode_tree_h2max[]: the largest index a tree of each height holds (64-bit longs). */
 const H2MAX: readonly number[] = (() => {
