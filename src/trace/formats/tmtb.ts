@@ -153,9 +153,17 @@ function codecOf(op: TraceEvent['op']): Codec {
 /** By op code. */
 const CODECS: readonly Codec[] = EVENT_OPS.map(codecOf);
 const LAYOUT: Uint8Array = Uint8Array.from(CODECS, (c) => c.layout);
-/** By op code: whether the record may carry data / the write bits. */
-const DATA_OK: Uint8Array = Uint8Array.from(CODECS, (c) => (c.data !== undefined ? 1 : 0));
-const WRITE_OK: Uint8Array = Uint8Array.from(CODECS, (c) => (c.flag !== undefined ? 1 : 0));
+/**
+ * By op code: the flags bits its records may set (the time bits; the data bit,
+ * the write bits and F_OPT1/F_OPT2 when the op has such fields). The decoder
+ * looks at a record's other bits only when there are any.
+ */
+const FLAGS_OK: Uint8Array = Uint8Array.from(CODECS, (c) =>
+  F_TIME
+  | (c.data !== undefined ? F_DATA : 0)
+  | (c.flag !== undefined ? F_WRITE | F_WRITE_VALUE : 0)
+  | (c.optional >= 1 ? F_OPT1 : 0)
+  | (c.optional >= 2 ? F_OPT2 : 0));
 
 // ---- writing -----------------------------------------------------------------
 
@@ -493,6 +501,8 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     p += 2;
     if (code >= EVENT_OPS.length) this.corrupt(`unknown op code ${code}`, p - 2);
     if (flags & F_RESERVED || (flags & F_TIME) === 3) this.corrupt(`bad flags 0x${flags.toString(16)}`, p - 1);
+    // Bits this op's records may not set (reported below, where the record's fields end).
+    const bad = flags & ~FLAGS_OK[code]!;
     let t = -1;
     const tk = flags & F_TIME;
     if (tk === T_DELTA) {
@@ -535,7 +545,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         if (!(inode >= 0 && inode <= LIMITS.maxInode)) this.corrupt(`inode ${inode} out of range 0..${LIMITS.maxInode}`, p);
         if (!(index >= 0 && index <= LIMITS.maxIndex)) this.corrupt(`index ${index} out of range 0..${LIMITS.maxIndex}`, p);
         ev = { op: EVENT_OPS[code] as 'file', fs, inode, index };
-        if (flags & F_WRITE && WRITE_OK[code]) ev.write = (flags & F_WRITE_VALUE) !== 0;
+        if (flags & F_WRITE) ev.write = (flags & F_WRITE_VALUE) !== 0; // on an op without it: corrupt, below
         break;
       }
       case LAYOUT_TYPE_OFFSET: {
@@ -573,7 +583,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         if (!(page >= 0 && page <= LIMITS.maxVpn)) this.corrupt(`page ${page} out of range 0..${LIMITS.maxVpn}`, p);
         const op = EVENT_OPS[code] as 'anon';
         ev = pid >= 0 ? { op, pid, page } : { op, page };
-        if (flags & F_WRITE && WRITE_OK[code]) ev.write = (flags & F_WRITE_VALUE) !== 0;
+        if (flags & F_WRITE) ev.write = (flags & F_WRITE_VALUE) !== 0; // on an op without it: corrupt, below
         break;
       }
       default:
@@ -582,12 +592,11 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
         break;
     }
     if (flags & F_DATA) {
-      if (!DATA_OK[code]) this.corrupt(`data flag on a ${EVENT_OPS[code]} record`, p);
+      if (bad & F_DATA) this.corrupt(`data flag on a ${EVENT_OPS[code]} record`, p);
       (ev as { data?: DataSpec }).data = this.dataAt(p);
       p = at;
     }
-    if (flags & (F_WRITE | F_WRITE_VALUE) && !WRITE_OK[code]) this.corrupt(`write flag on a ${EVENT_OPS[code]} record`, p);
-    if (flags & (F_OPT1 | F_OPT2) && LAYOUT[code] !== LAYOUT_ANY) this.optionalFlags(code, flags, p);
+    if (bad !== 0) this.badFlags(code, bad, p);
     if (p > this.end) this.truncated();
     if (t >= 0) ev.t = t;
     this.pos = p;
@@ -707,10 +716,10 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
   /** The last event decoded by fields(). */
   private ctl: TraceEvent | undefined;
 
-  /** An optional-field flag the op has no field for is corrupt. */
-  private optionalFlags(code: number, flags: number, p: number): void {
-    const n = CODECS[code]!.optional;
-    if ((flags & F_OPT2 && n < 2) || (flags & F_OPT1 && n < 1)) this.corrupt(`optional-field flag on a ${EVENT_OPS[code]} record`, p);
+  /** A write or optional-field flag the op has no field for is corrupt (`bad`: the bits FLAGS_OK does not allow). */
+  private badFlags(code: number, bad: number, p: number): void {
+    if (bad & (F_WRITE | F_WRITE_VALUE)) this.corrupt(`write flag on a ${EVENT_OPS[code]} record`, p);
+    if (bad & (F_OPT1 | F_OPT2)) this.corrupt(`optional-field flag on a ${EVENT_OPS[code]} record`, p);
   }
 
   /**
@@ -719,7 +728,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
    */
   private fields(code: number, flags: number, p: number): number {
     const c = CODECS[code]!;
-    this.optionalFlags(code, flags, p);
+    if (flags & (F_OPT1 | F_OPT2) & ~FLAGS_OK[code]!) this.corrupt(`optional-field flag on a ${EVENT_OPS[code]} record`, p);
     const ev: Record<string, unknown> = { op: c.op };
     at = p;
     for (const f of c.fields) {

@@ -22,7 +22,7 @@ import { TmtbEncoder, writeTmtb } from '../../../src/trace/formats/tmtb.js';
 import { inspectTrace } from '../../../src/trace/inspect.js';
 import { openTrace } from '../../../src/trace/reader.js';
 import { SCHEMA_URL } from '../../../src/trace/validate.js';
-import { collectSync, HEADER, tempDir, toJsonl } from './helpers.js';
+import { collectSync, drainError, HEADER, tempDir, toJsonl } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -180,6 +180,38 @@ describe('the binary codec', () => {
       const headerLen = bytes.readUInt32LE(6);
       expect(bytes[10 + headerLen]).toBe(V1_CODES[op] ?? OP_TABLE[op].code);
       expect(collectSync(openTrace(file)).map((e) => e.event)).toStrictEqual(evs);
+    });
+  }
+});
+
+/** The flags bits of a TMTB record (docs/trace-format.md): data, write (present, value), first and second optional field. */
+const FLAG_BITS = { data: 4, write: 8, writeValue: 16, opt1: 32, opt2: 64 } as const;
+
+describe('the binary codec refuses a flags bit the op has no field for', () => {
+  for (const op of EVENT_OPS) {
+    // What the op's fields allow, counted here from its table entry: a data field, a write flag, optional fields in the record's bytes.
+    const fs = fields(op);
+    const hasData = fs.some(([, f]) => f.wire === 'data');
+    const hasFlag = fs.some(([, f]) => f.wire === 'flag');
+    const optional = fs.filter(([, f]) => f.optional && f.wire !== 'data' && f.wire !== 'flag').length;
+    const refused: [number, string][] = [];
+    if (!hasData) refused.push([FLAG_BITS.data, 'data flag']);
+    if (!hasFlag) refused.push([FLAG_BITS.write, 'write flag'], [FLAG_BITS.writeValue, 'write flag']);
+    if (optional < 1) refused.push([FLAG_BITS.opt1, 'optional-field flag']);
+    if (optional < 2) refused.push([FLAG_BITS.opt2, 'optional-field flag']);
+    it(`${op}: ${refused.map(([b]) => b).join(', ')} refused, naming the flag and the op`, () => {
+      const bytes = encode(HEADER, [eventOf(op, false)]);
+      const at = 10 + bytes.readUInt32LE(6); // the record: op code, flags
+      expect(bytes[at]).toBe(V1_CODES[op]);
+      expect(bytes[at + 1]).toBe(0);
+      for (const [bit, what] of refused) {
+        const bad = Buffer.from(bytes);
+        bad[at + 1] = bit;
+        const file = tmp.file(`${op}-${bit}.tmtb`, bad);
+        const err = drainError(() => openTrace(file));
+        expect(err.startsWith(`${file}, event #0: corrupt binary trace: ${what} on a ${op} record at byte offset `), `${op} flags ${bit}: ${err}`).toBe(true);
+        expect(err, `${op} flags ${bit}`).toMatch(/ at byte offset \d+ \(record #0\)$/);
+      }
     });
   }
 });
