@@ -284,13 +284,46 @@ export class TmtbEncoder {
     const data = c.data === undefined ? undefined : (e[c.data] as DataSpec | undefined);
     if (data !== undefined) flags |= F_DATA;
     if (c.flag !== undefined && e[c.flag] !== undefined) flags |= e[c.flag] ? F_WRITE | F_WRITE_VALUE : F_WRITE;
-    for (const f of c.fields) if (f.bit !== 0 && f.wire !== 'flag' && e[f.name] !== undefined) flags |= f.bit;
+    if (c.optional > 0) for (const f of c.fields) if (f.bit !== 0 && f.wire !== 'flag' && e[f.name] !== undefined) flags |= f.bit;
     this.room(MAX_FIXED);
     this.u8(code);
     this.u8(flags);
     if (flags & T_DELTA) this.varint(dt, 't');
     else if (flags & T_F64) this.f64(ev.t!);
     if (ev.t !== undefined) this.prevT = ev.t;
+    // The commonest records take an encoder written out for their layout, as they do a decoder (the op table says which).
+    switch (c.layout) {
+      case LAYOUT_FS_INODE_INDEX: {
+        const f = ev as { fs: number; inode: number; index: number };
+        this.u8(f.fs);
+        this.varint(f.inode, 'inode');
+        this.varint(f.index, 'index');
+        break;
+      }
+      case LAYOUT_TYPE_OFFSET: {
+        const f = ev as { type: number; offset: number };
+        this.u8(f.type);
+        this.varint(f.offset, 'offset');
+        break;
+      }
+      case LAYOUT_PID_PAGE: {
+        const f = ev as { pid?: number; page: number };
+        if (f.pid !== undefined) this.varint(f.pid, 'pid');
+        this.varint(f.page, 'page');
+        break;
+      }
+      default:
+        this.fields(c, e);
+    }
+    if (data !== undefined) {
+      this.room(9);
+      this.data(data);
+    }
+    this.count++;
+  }
+
+  /** Writes a record's fields as its op's table entry lays them out (the control and rare records). */
+  private fields(c: Codec, e: Readonly<Record<string, unknown>>): void {
     for (const f of c.fields) {
       const v = e[f.name];
       if (v === undefined || f.wire === 'flag') continue; // an optional field not given (its bit is clear), or held in the flags
@@ -323,11 +356,6 @@ export class TmtbEncoder {
         }
       }
     }
-    if (data !== undefined) {
-      this.room(9);
-      this.data(data);
-    }
-    this.count++;
   }
 
   /** Writes the end record and flushes. */
