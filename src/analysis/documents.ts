@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError, quote } from '../errors.js';
+import { boundText } from '../profiles/file.js';
 
 export type DocumentKind = 'report' | 'sweep' | 'baseline';
 
@@ -50,7 +51,6 @@ function deref(root: Node, n: unknown): Node {
   return deref(root, (root['$defs'] as Record<string, Node>)[name]);
 }
 
-const num = (x: unknown): string => (typeof x === 'number' && Math.abs(x) >= 1e4 ? x.toExponential().replace('e+', 'e') : String(x));
 
 /** What a schema node accepts, in words: "a finite number or null", "an integer >= 0", "one of 1, 2". */
 export function describeSchema(root: Node, raw: unknown): string {
@@ -63,7 +63,7 @@ export function describeSchema(root: Node, raw: unknown): string {
     const lo = n['minimum'] as number | undefined;
     const hi = n['maximum'] as number | undefined;
     if (t === 'number' && lo !== undefined && hi !== undefined && -lo === hi && hi > 1e300) return 'a finite number';
-    const parts = [lo !== undefined ? `>= ${num(lo)}` : '', hi !== undefined ? `<= ${num(hi)}` : ''].filter((x) => x !== '');
+    const parts = [lo !== undefined ? `>= ${boundText(lo)}` : '', hi !== undefined ? `<= ${boundText(hi)}` : ''].filter((x) => x !== '');
     return `${t === 'integer' ? 'an integer' : 'a number'}${parts.length > 0 ? ` ${parts.join(' and ')}` : ''}`;
   }
   if (t === 'string') return `${n['minLength'] ? 'a non-empty string' : 'a string'}${n['maxLength'] !== undefined ? ` of at most ${n['maxLength']} characters` : ''}`;
@@ -71,7 +71,7 @@ export function describeSchema(root: Node, raw: unknown): string {
   if (t === 'null') return 'null';
   if (t === 'array') {
     const max = n['maxItems'] as number | undefined;
-    return `an array${n['minItems'] ? ' of at least 1 item' : ''}${max !== undefined ? ` of at most ${num(max)} items` : ''}`;
+    return `an array${n['minItems'] ? ' of at least 1 item' : ''}${max !== undefined ? ` of at most ${boundText(max)} items` : ''}`;
   }
   if (t === 'object') {
     const req = (n['required'] as string[] | undefined) ?? [];

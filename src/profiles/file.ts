@@ -65,13 +65,17 @@ interface Bounds {
   maximum?: number;
 }
 
-/** A number's bounds as the schema gives them: `a number > 0 and <= 10000`. */
+/** A schema bound as an error line spells it: 1000, 1e9 (10,000 and up in exponent form, as the schema files write them). */
+export function boundText(x: number): string {
+  return Math.abs(x) >= 1e4 ? x.toExponential().replace('e+', 'e') : String(x);
+}
+
+/** A number's bounds as the schema gives them: `a number > 0 and <= 1e4`. */
 export function boundsOf(b: Bounds): string {
-  const n = (x: number): string => (Math.abs(x) >= 1e4 ? x.toExponential().replace('e+', 'e') : String(x));
   const parts: string[] = [];
-  if (b.exclusiveMinimum !== undefined) parts.push(`> ${n(b.exclusiveMinimum)}`);
-  if (b.minimum !== undefined) parts.push(`>= ${n(b.minimum)}`);
-  if (b.maximum !== undefined) parts.push(`<= ${n(b.maximum)}`);
+  if (b.exclusiveMinimum !== undefined) parts.push(`> ${boundText(b.exclusiveMinimum)}`);
+  if (b.minimum !== undefined) parts.push(`>= ${boundText(b.minimum)}`);
+  if (b.maximum !== undefined) parts.push(`<= ${boundText(b.maximum)}`);
   return `a number ${parts.join(' and ')}`;
 }
 
