@@ -69,7 +69,11 @@ export interface TmemPamOps<P> {
   pampdFree(pampd: P, pool: TmemPool<P>, oid: number, index: number): void;
 }
 
-/** The host's obj/objnode counters (zcache_obj_alloc & co.), debugfs names. */
+/**
+ * The host's obj/objnode counters (zcache_obj_alloc & co.), debugfs names.
+ * zcache and xen-tmem spread them into stats() as they stand: the keys and
+ * their order are backends/counters.ts TMEM_CORE_COUNTERS.
+ */
 export interface TmemStats {
   obj_count: number;
   obj_count_max: number;

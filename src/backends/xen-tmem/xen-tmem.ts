@@ -386,7 +386,6 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
   }
 
   stats(): Record<string, Record<string, number>> {
-    const t = this.tmem.stats;
     let pools = 0;
     for (const p of this.pools) if (p !== null) pools++;
     let sharedPools = 0;
@@ -394,10 +393,8 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
     return {
       'xen-tmem': {
         ...this.counters,
-        obj_count: t.obj_count,
-        obj_count_max: t.obj_count_max,
-        objnode_count: t.objnode_count,
-        objnode_count_max: t.objnode_count_max,
+        // TmemStats holds TMEM_CORE_COUNTERS, in their order
+        ...this.tmem.stats,
         pools,
         shared_pools: sharedPools,
         budget_pages: this.budgetPages === Infinity ? 0 : this.budgetPages,

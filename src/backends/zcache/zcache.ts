@@ -416,13 +416,10 @@ export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvic
   }
 
   stats(): Record<string, Record<string, number>> {
-    const t = this.tmem.stats;
     return {
+      // TmemStats holds TMEM_CORE_COUNTERS, in their order
       zcache: {
-        obj_count: t.obj_count,
-        obj_count_max: t.obj_count_max,
-        objnode_count: t.objnode_count,
-        objnode_count_max: t.objnode_count_max,
+        ...this.tmem.stats,
         ...this.counters,
       },
       zbud: { ...this.zbud.stats },
