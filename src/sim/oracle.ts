@@ -202,18 +202,6 @@ export class Oracle {
     return Loc.None;
   }
 
-  /** A persistent page known to be in tmem disappeared outside a load (e.g. a node died). */
-  lostSlot(type: number, off: number, why: string): void {
-    const s = this.slots[type];
-    const loc = s?.loc(off) ?? Loc.None;
-    if (!s || (loc & Loc.Tmem) === 0) return;
-    s.setLoc(off, loc & ~Loc.Tmem);
-    if ((loc & ~Loc.Tmem) === Loc.None) {
-      this.violation('lost', `swap page type ${type} offset ${off} ${why}`);
-      s.setLoc(off, Loc.Lost);
-    }
-  }
-
   /** frontswap_invalidate_area: no slot of the area has a copy in tmem any more (disk copies stay). */
   areaInvalidated(type: number): void {
     const s = this.slots[type];
