@@ -28,7 +28,7 @@ export class UsageError extends Error {
 }
 
 /** Longest value echoed in an error (longer ones are cut, with an ellipsis). */
-export const ECHO_MAX = 80;
+const ECHO_MAX = 80;
 
 /**
  * A value from the input as an error echoes it: a string in JSON form
@@ -84,7 +84,7 @@ export function oneLine(s: string): string {
   });
 }
 
-export function formatWhere(w: Where): string {
+function formatWhere(w: Where): string {
   const parts: string[] = [];
   if (w.file !== undefined) parts.push(w.line !== undefined ? `${w.file}:${w.line}` : w.file);
   else if (w.line !== undefined) parts.push(`line ${w.line}`);

@@ -63,14 +63,14 @@ import { EAGAIN, EINVAL, ENOMEM, ENOSPC, type EvictFn, type PageSource, type Zpo
 import { PAGE_SIZE } from '../content/page.js';
 
 /** Which kernel's z3fold: 4.11–4.13 (the default) or 6.1 (5.x–6.12: a 2-chunk header, get_free_buddy, single-buddy compaction). */
-export type Z3foldEra = '4.11' | '6.1';
+type Z3foldEra = '4.11' | '6.1';
 
-export const Z3FOLD_CHUNK_SHIFT = 6;
-export const Z3FOLD_CHUNK_SIZE = 1 << Z3FOLD_CHUNK_SHIFT;
+const Z3FOLD_CHUNK_SHIFT = 6;
+const Z3FOLD_CHUNK_SIZE = 1 << Z3FOLD_CHUNK_SHIFT;
 /** round_up(sizeof(struct z3fold_header), CHUNK_SIZE): one chunk without spinlock debugging. */
-export const Z3FOLD_ZHDR_SIZE_ALIGNED = Z3FOLD_CHUNK_SIZE;
-export const Z3FOLD_ZHDR_CHUNKS = Z3FOLD_ZHDR_SIZE_ALIGNED >> Z3FOLD_CHUNK_SHIFT;
-export const Z3FOLD_TOTAL_CHUNKS = PAGE_SIZE >> Z3FOLD_CHUNK_SHIFT;
+const Z3FOLD_ZHDR_SIZE_ALIGNED = Z3FOLD_CHUNK_SIZE;
+const Z3FOLD_ZHDR_CHUNKS = Z3FOLD_ZHDR_SIZE_ALIGNED >> Z3FOLD_CHUNK_SHIFT;
+const Z3FOLD_TOTAL_CHUNKS = PAGE_SIZE >> Z3FOLD_CHUNK_SHIFT;
 /** Usable chunks per page: 63. */
 export const Z3FOLD_NCHUNKS = (PAGE_SIZE - Z3FOLD_ZHDR_SIZE_ALIGNED) >> Z3FOLD_CHUNK_SHIFT;
 /** Objects larger than this take a headless page: 3968. */
@@ -78,9 +78,9 @@ export const Z3FOLD_MAX_BUDDY_SIZE = PAGE_SIZE - Z3FOLD_ZHDR_SIZE_ALIGNED - Z3FO
 /** The largest object (headless): a page. */
 export const Z3FOLD_MAX_SIZE = PAGE_SIZE;
 /** z3fold_zpool_shrink's retries per z3fold_reclaim_page call. */
-export const Z3FOLD_RECLAIM_RETRIES = 8;
+const Z3FOLD_RECLAIM_RETRIES = 8;
 /** Move the middle object only for a gain of at least this many chunks. */
-export const Z3FOLD_BIG_CHUNK_GAP = 3;
+const Z3FOLD_BIG_CHUNK_GAP = 3;
 
 /**
  * 6.1: sizeof(struct z3fold_header) on x86-64 without lock debugging is 88
@@ -89,25 +89,25 @@ export const Z3FOLD_BIG_CHUNK_GAP = 3;
  * ZHDR_SIZE_ALIGNED = round_up(88, CHUNK_SIZE) = 128: two chunks.
  */
 export const Z3FOLD_61_ZHDR_SIZE_ALIGNED = 2 * Z3FOLD_CHUNK_SIZE;
-export const Z3FOLD_61_ZHDR_CHUNKS = Z3FOLD_61_ZHDR_SIZE_ALIGNED >> Z3FOLD_CHUNK_SHIFT;
+const Z3FOLD_61_ZHDR_CHUNKS = Z3FOLD_61_ZHDR_SIZE_ALIGNED >> Z3FOLD_CHUNK_SHIFT;
 /** 6.1: NCHUNKS = TOTAL_CHUNKS - ZHDR_CHUNKS = 62. */
 export const Z3FOLD_61_NCHUNKS = Z3FOLD_TOTAL_CHUNKS - Z3FOLD_61_ZHDR_CHUNKS;
 /** 6.1: objects larger than PAGE_SIZE - ZHDR_SIZE_ALIGNED - CHUNK_SIZE = 3904 take a headless page. */
 export const Z3FOLD_61_MAX_BUDDY_SIZE = PAGE_SIZE - Z3FOLD_61_ZHDR_SIZE_ALIGNED - Z3FOLD_CHUNK_SIZE;
 
 /** An era's layout constants. */
-export interface Z3foldLayout {
+interface Z3foldLayout {
   readonly zhdrChunks: number;
   readonly nchunks: number;
   readonly maxBuddySize: number;
 }
 
-export const Z3FOLD_LAYOUT: Readonly<Record<Z3foldEra, Z3foldLayout>> = {
+const Z3FOLD_LAYOUT: Readonly<Record<Z3foldEra, Z3foldLayout>> = {
   '4.11': { zhdrChunks: Z3FOLD_ZHDR_CHUNKS, nchunks: Z3FOLD_NCHUNKS, maxBuddySize: Z3FOLD_MAX_BUDDY_SIZE },
   '6.1': { zhdrChunks: Z3FOLD_61_ZHDR_CHUNKS, nchunks: Z3FOLD_61_NCHUNKS, maxBuddySize: Z3FOLD_61_MAX_BUDDY_SIZE },
 };
 
-export function z3foldChunks(size: number): number {
+function z3foldChunks(size: number): number {
   return (size + Z3FOLD_CHUNK_SIZE - 1) >> Z3FOLD_CHUNK_SHIFT;
 }
 

@@ -37,16 +37,16 @@
 import { EAGAIN, EINVAL, ENOMEM, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from './zpool.js';
 import { PAGE_SIZE } from '../content/page.js';
 
-export const ZBUD_CHUNK_SHIFT = 6;
-export const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;
+const ZBUD_CHUNK_SHIFT = 6;
+const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;
 /** The header occupies one chunk. */
-export const ZBUD_ZHDR_SIZE_ALIGNED = ZBUD_CHUNK_SIZE;
+const ZBUD_ZHDR_SIZE_ALIGNED = ZBUD_CHUNK_SIZE;
 /** Usable chunks per page: (4096 - 64) / 64 = 63. */
 export const ZBUD_NCHUNKS = (PAGE_SIZE - ZBUD_ZHDR_SIZE_ALIGNED) >> ZBUD_CHUNK_SHIFT;
 /** The largest object: PAGE_SIZE - ZHDR_SIZE_ALIGNED - CHUNK_SIZE = 3968. */
 export const ZBUD_MAX_SIZE = PAGE_SIZE - ZBUD_ZHDR_SIZE_ALIGNED - ZBUD_CHUNK_SIZE;
 /** zbud_zpool_shrink's retries per zbud_reclaim_page call. */
-export const ZBUD_RECLAIM_RETRIES = 8;
+const ZBUD_RECLAIM_RETRIES = 8;
 
 /** size_to_chunks. */
 export function zbudChunks(size: number): number {
@@ -81,7 +81,7 @@ interface ZbudObj {
   size: number;
 }
 
-export interface ZbudStats {
+interface ZbudStats {
   /** pages_nr: pages the pool holds. */
   pages: number;
   objects: number;

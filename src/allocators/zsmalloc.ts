@@ -45,19 +45,19 @@
 import { EINVAL, ENOMEM, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from './zpool.js';
 import { PAGE_SIZE } from '../content/page.js';
 
-export type ZsmallocEra = '4.x' | '6.3';
+type ZsmallocEra = '4.x' | '6.3';
 
-export const ZS_HANDLE_SIZE = 8;
-export const ZS_MIN_ALLOC_SIZE = 32;
-export const ZS_MAX_ALLOC_SIZE = PAGE_SIZE;
+const ZS_HANDLE_SIZE = 8;
+const ZS_MIN_ALLOC_SIZE = 32;
+const ZS_MAX_ALLOC_SIZE = PAGE_SIZE;
 /** ZS_SIZE_CLASS_DELTA = PAGE_SIZE >> 8. */
-export const ZS_SIZE_CLASS_DELTA = PAGE_SIZE >> 8;
+const ZS_SIZE_CLASS_DELTA = PAGE_SIZE >> 8;
 /** 255 at 4 KiB pages. */
 export const ZS_SIZE_CLASSES = Math.ceil((ZS_MAX_ALLOC_SIZE - ZS_MIN_ALLOC_SIZE) / ZS_SIZE_CLASS_DELTA) + 1;
 /** Longest zspage chain per era. */
-export const ZS_MAX_PAGES_PER_ZSPAGE: Readonly<Record<ZsmallocEra, number>> = { '4.x': 4, '6.3': 8 };
+const ZS_MAX_PAGES_PER_ZSPAGE: Readonly<Record<ZsmallocEra, number>> = { '4.x': 4, '6.3': 8 };
 
-export interface ZsSizeClass {
+interface ZsSizeClass {
   /** Index of the class (the largest index among merged ones). */
   readonly index: number;
   readonly size: number;
@@ -205,7 +205,7 @@ interface ZsObj {
   size: number;
 }
 
-export interface ZsmallocOptions {
+interface ZsmallocOptions {
   /** Which kernel's class and fullness rules: '4.x' (4.x–6.2, default) or '6.3' (6.3+). */
   era?: ZsmallocEra;
 }

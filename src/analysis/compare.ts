@@ -55,7 +55,7 @@ export type Entries = Map<string, Partial<Record<MetricKey, number | null>>>;
 
 export const BASELINE_FORMAT = 1;
 
-export interface BaselineDoc {
+interface BaselineDoc {
   tool: 'tmemsim';
   kind: 'baseline';
   baseline_format: number;
@@ -124,7 +124,7 @@ export function entriesOf(file: string, doc: unknown): Entries {
   throw new UsageError(`not a sweep result, baseline or run report`, { file, field: '/kind' }, '"sweep", "baseline", or a run report (report_format, no kind)');
 }
 
-export type Status = 'ok' | 'better' | 'REGRESSION' | 'MISSING' | 'new';
+type Status = 'ok' | 'better' | 'REGRESSION' | 'MISSING' | 'new';
 
 export interface DiffRow {
   id: string;
@@ -155,7 +155,7 @@ export function isRunReport(doc: unknown): boolean {
   return !!doc && typeof doc === 'object' && typeof (doc as { report_format?: unknown }).report_format === 'number';
 }
 
-export interface CompareOptions {
+interface CompareOptions {
   /**
    * The run is one `tmemsim run` report: compare only the baseline entries
    * it holds (a run covers its own configurations, not the whole baseline),

@@ -15,7 +15,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError, quote } from '../errors.js';
 import { boundText } from '../profiles/file.js';
 
-export type DocumentKind = 'report' | 'sweep' | 'baseline';
+type DocumentKind = 'report' | 'sweep' | 'baseline';
 
 export const DOCUMENT_SCHEMAS: Record<DocumentKind, string> = {
   report: 'report.schema.json',
@@ -53,7 +53,7 @@ function deref(root: Node, n: unknown): Node {
 
 
 /** What a schema node accepts, in words: "a finite number or null", "an integer >= 0", "one of 1, 2". */
-export function describeSchema(root: Node, raw: unknown): string {
+function describeSchema(root: Node, raw: unknown): string {
   const n = deref(root, raw);
   if (Array.isArray(n['anyOf'])) return (n['anyOf'] as unknown[]).map((x) => describeSchema(root, x)).join(' or ');
   if ('const' in n) return JSON.stringify(n['const']);

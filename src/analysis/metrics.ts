@@ -113,7 +113,7 @@ export const METRIC_BETTER: Record<MetricKey, 'higher' | 'lower'> = {
 };
 
 /** What a profile says that the break-even figures are stated in. */
-export interface BreakEvenUnits {
+interface BreakEvenUnits {
   /** The profile's energy of one 4 KiB storage read, µJ (null: unknown, no breakeven_read_uj). */
   readEnergyUJ: number | null;
 }

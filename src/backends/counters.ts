@@ -8,7 +8,7 @@
  */
 
 /** gauge: a level now (or its _max/last value), may go down; event: a count since load, only goes up. */
-export type CounterKind = 'gauge' | 'event';
+type CounterKind = 'gauge' | 'event';
 
 export interface CounterSpec {
   readonly name: string;

@@ -22,7 +22,7 @@ export const FRONTSWAP_INERTIA = 3;
 export type SelfshrinkEnv = Pick<BackendEnv, 'frontswapCurrPages' | 'frontswapShrink'>;
 
 /** The counters frontswap_selfshrink keeps (in its owner's counters object). */
-export interface SelfshrinkCounters {
+interface SelfshrinkCounters {
   selfshrink_calls: number;
   selfshrink_pages_to_ram: number;
   selfshrink_pages_to_disk: number;

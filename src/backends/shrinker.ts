@@ -20,13 +20,13 @@
 import { DEF_PRIORITY } from '../mm/reclaim/reclaim.js';
 
 /** SHRINK_BATCH. */
-export const SHRINK_BATCH = 128;
+const SHRINK_BATCH = 128;
 /** DEFAULT_SEEKS. */
-export const DEFAULT_SEEKS = 2;
+const DEFAULT_SEEKS = 2;
 /** scan_objects' "no progress, stop". */
 export const SHRINK_STOP = -1;
 
-export interface ShrinkerOps {
+interface ShrinkerOps {
   /** count_objects: freeable objects (0: nothing to do). */
   count(): number;
   /** scan_objects: objects freed, or SHRINK_STOP. */

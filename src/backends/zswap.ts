@@ -158,27 +158,27 @@ import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
 import { InvariantError, UsageError, notice } from '../errors.js';
 import type { ParamMap, ParamValue } from './params.js';
 
-export const ZSWAP_NAME = 'zswap';
+const ZSWAP_NAME = 'zswap';
 
 export type ZswapEra = '4.x' | '6.1' | '6.6' | '6.8+';
-export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
+const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
 /** Deprecated era names and the era each means. */
 export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6.1' };
 
 /** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x; 6.1 on evictable zpools). */
-export const ZSWAP_HEADER_SIZE = 8;
+const ZSWAP_HEADER_SIZE = 8;
 /** MAX_RECLAIM_RETRIES (mm/internal.h): the shrink worker gives up after this many failures. */
-export const MAX_RECLAIM_RETRIES = 16;
+const MAX_RECLAIM_RETRIES = 16;
 
 // Bookkeeping costs: estimates, not measurements. A tree operation is a
 // spinlock and an rbtree walk (a few hundred cycles); a zpool malloc or free is
 // list surgery in the allocator.
 /** Cycles charged per tree operation (store, load, invalidate lookups). */
-export const ZSWAP_TREE_CYCLES = 300;
+const ZSWAP_TREE_CYCLES = 300;
 /** Cycles charged per zpool malloc or free. */
-export const ZSWAP_ZPOOL_CYCLES = 200;
+const ZSWAP_ZPOOL_CYCLES = 200;
 /** Cycles per 8-byte word read by the same-filled check. */
-export const SAME_FILLED_CYCLES_PER_WORD = 1;
+const SAME_FILLED_CYCLES_PER_WORD = 1;
 
 /** What differs between the eras. */
 interface EraRules {
@@ -328,7 +328,7 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** /sys/kernel/debug/zswap/, in the kernel's order. */
-export const ZSWAP_COUNTERS = [
+const ZSWAP_COUNTERS = [
   { name: 'pool_limit_hit', kind: 'event', doc: 'Stores that found the pool at its limit (max_pool_percent).' },
   { name: 'reject_reclaim_fail', kind: 'event', doc: 'Writeback attempts that failed to make room (per era: docs/zswap.md).' },
   { name: 'reject_alloc_fail', kind: 'event', doc: 'Stores rejected because the zpool could not allocate.' },
@@ -344,19 +344,19 @@ export const ZSWAP_COUNTERS = [
   { name: 'decompress_fail', kind: 'event', doc: 'Loads whose decompression failed (never moves here; its kernel era is not checked).' },
 ] as const satisfies readonly CounterSpec[];
 
-export type ZswapCounters = CountersOf<typeof ZSWAP_COUNTERS>;
+type ZswapCounters = CountersOf<typeof ZSWAP_COUNTERS>;
 
 /** vmstat events zswap counts. */
-export const ZSWAP_VMSTAT_COUNTERS = [
+const ZSWAP_VMSTAT_COUNTERS = [
   { name: 'zswpout', kind: 'event', doc: 'Pages stored in zswap (vmstat).' },
   { name: 'zswpin', kind: 'event', doc: 'Pages loaded from zswap (vmstat).' },
   { name: 'zswpwb', kind: 'event', doc: 'Pages written back from zswap (vmstat).' },
 ] as const satisfies readonly CounterSpec[];
 
-export type ZswapVmstat = CountersOf<typeof ZSWAP_VMSTAT_COUNTERS>;
+type ZswapVmstat = CountersOf<typeof ZSWAP_VMSTAT_COUNTERS>;
 
 /** What zswap's stats() reports, group by group (and one group per zpool type used: that allocator's own stats). */
-export const ZSWAP_COUNTER_GROUPS: readonly CounterGroup[] = [
+const ZSWAP_COUNTER_GROUPS: readonly CounterGroup[] = [
   { group: 'zswap', counters: ZSWAP_COUNTERS },
   { group: 'vmstat', counters: ZSWAP_VMSTAT_COUNTERS },
   {
@@ -371,7 +371,7 @@ export const ZSWAP_COUNTER_GROUPS: readonly CounterGroup[] = [
 ];
 
 /** One pool of the history (plain data). */
-export interface ZswapPoolInfo {
+interface ZswapPoolInfo {
   id: number;
   compressor: string;
   zpool: string;

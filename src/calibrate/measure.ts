@@ -20,7 +20,7 @@ import type { Compressed } from '../compressors/compressor.js';
 import { fitLine, type LineFit } from './fit.js';
 
 export const SIZES = [512, 1024, 2048, 3072, 4096] as const;
-export const MIN_BATCH_NS = 200_000;
+const MIN_BATCH_NS = 200_000;
 
 export interface CodecFit {
   compressor: string;
@@ -31,7 +31,7 @@ export interface CodecFit {
   decompressNs: number[];
 }
 
-export interface MeasureOptions {
+interface MeasureOptions {
   /** The input pages (each 4096 bytes). */
   pages: readonly Uint8Array[];
   compressors: readonly string[];

@@ -5,7 +5,7 @@ import { CONTENT_CLASSES } from '../content/classes/registry.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { Rng } from '../content/rng.js';
 
-export const GENERATED_CLASSES = ['text', 'code', 'heap'] as const;
+const GENERATED_CLASSES = ['text', 'code', 'heap'] as const;
 
 /** `n` pages: corpus pages 0..n-1 (fewer if the corpus is smaller), else generated classes in turn. */
 export function calibrationPages(n: number, corpusFile: string | null, seed: number): { pages: Uint8Array[]; what: string } {

@@ -6,11 +6,11 @@ import type { Profile } from '../profiles/profile.js';
 import type { CodecFit } from './measure.js';
 import { SIZES } from './measure.js';
 
-export const METHOD =
+const METHOD =
   `OLS of per-size median call time on input size (${SIZES.join(', ')} B prefixes of each page; each call timed over >= 0.2 ms of repetitions after a warm-up), ` +
   'intercept forced to 0 when negative; ns converted to cycles at the base profile clock; compress fitted on input bytes, decompress on output bytes';
 
-export interface CalibrationInput {
+interface CalibrationInput {
   fits: CodecFit[];
   base: Profile;
   /** The corpus file, or a description of the generated pages. */
@@ -26,7 +26,7 @@ function cycles(ns: number, hz: number): number {
   return Math.round(((ns * hz) / 1e9) * 1000) / 1000;
 }
 
-export function hostCpu(): string {
+function hostCpu(): string {
   const c = os.cpus();
   return c.length > 0 ? `${c[0]!.model.trim()} (${c.length} logical CPUs)` : 'unknown';
 }

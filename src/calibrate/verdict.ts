@@ -12,7 +12,7 @@ import type { CodecFit } from './measure.js';
 
 export const MIN_R2 = 0.9;
 export const MAX_SPREAD = 0.1;
-export const STABLE_ROUNDS = 3;
+const STABLE_ROUNDS = 3;
 export const MAX_ROUNDS = 6;
 
 /** One fit's time for a 4 KiB page, ns. */
@@ -20,7 +20,7 @@ export function pageNs(f: { fixed: number; perByte: number }): number {
   return f.fixed + f.perByte * PAGE_SIZE;
 }
 
-export interface FitQuality {
+interface FitQuality {
   compressor: string;
   direction: 'compress' | 'decompress';
   r2: number;

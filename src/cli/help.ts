@@ -10,9 +10,9 @@ import type { Command } from 'commander';
 import { outputWidth, wrapProse } from '../report/layout.js';
 
 /** The docs shipped with the package (README.md beside them). */
-export const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs');
+const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs');
 
-export const EXIT_CODES = 'Exit codes: 0 ok; 1 the oracle found stale or lost pages, compare found a regression, or an internal error; 2 bad input (one line on stderr: what, where, what is accepted).';
+const EXIT_CODES = 'Exit codes: 0 ok; 1 the oracle found stale or lost pages, compare found a regression, or an internal error; 2 bad input (one line on stderr: what, where, what is accepted).';
 
 /** Examples by the command's path ('' is tmemsim itself). */
 const EXAMPLES: Record<string, string[]> = {

@@ -50,7 +50,7 @@ const OUTPUT = {
 };
 
 /** A commander message as one line: "(Did you mean run?)" joins the line it was under. */
-export function commanderLine(msg: string): string {
+function commanderLine(msg: string): string {
   return msg
     .replace(/^error: /, '')
     .split('\n')

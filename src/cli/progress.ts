@@ -40,7 +40,7 @@ export function formatEta(s: number): string {
 }
 
 /** Time constant of the smoothed rate, ms. */
-export const RATE_TAU_MS = 5000;
+const RATE_TAU_MS = 5000;
 
 /**
  * A smoothed rate: each sample is the rate over the interval since the last
@@ -77,7 +77,7 @@ export class SmoothedRate {
   }
 }
 
-export interface LineOptions {
+interface LineOptions {
   tty: boolean;
   width: number;
   /** Clock, ms (tests give their own). */

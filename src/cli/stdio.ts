@@ -21,7 +21,7 @@ import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { TMTB_MAGIC } from '../trace/formats/tmtb.js';
 
 /** Reads standard input into `buf` (up to its length); returns the bytes read, 0 at the end. */
-export type StdinRead = (buf: Buffer) => number;
+type StdinRead = (buf: Buffer) => number;
 
 let reader: StdinRead = (buf) => fs.readSync(0, buf, 0, buf.length, null);
 

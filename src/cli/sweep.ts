@@ -37,7 +37,7 @@ function checkFormat(f: string): SweepFormatName {
 }
 
 /** The grid from a sweep file and the flags (a flag replaces the file's field). */
-export function gridOf(workloads: string[], f: SweepFlags): SweepGrid {
+function gridOf(workloads: string[], f: SweepFlags): SweepGrid {
   const base: SweepGrid = f.file ? readSweepFile(f.file) : { workloads: [] };
   const g: SweepGrid = { ...base };
   if (workloads.length > 0) g.workloads = workloads;

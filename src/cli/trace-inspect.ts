@@ -13,7 +13,7 @@ import { traceArg } from './stdio.js';
 const SIZES_ACCEPTED = 'comma-separated cache sizes: pages (an integer >= 1) or a share of the footprint (e.g. 10%), e.g. 1000,4000,16000,25%';
 
 /** `--sizes 1000,4000,25%`: pages, or percentages of the footprint (0 < p <= 100). */
-export function parseSizes(v: string): CacheSize[] {
+function parseSizes(v: string): CacheSize[] {
   const items = v.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new UsageError(`${quote(v)} has an empty size`, { field: '--sizes' }, SIZES_ACCEPTED);
   return items.map((s) => {

@@ -15,7 +15,7 @@ import type { CompressionService } from './service.js';
 import { createCompressor } from './registry.js';
 import type { Page } from '../content/page.js';
 
-export interface CompressionCacheStats {
+interface CompressionCacheStats {
   /** Cacheable compressions served from the cache. */
   hits: number;
   /** Cacheable compressions that ran the compressor. */

@@ -34,7 +34,7 @@ export interface Compressed {
  * cycle costs for the codec derive from these (profiles/codecs-x86.ts
  * converts them to cycles per byte; the ARM profiles scale those).
  */
-export interface ReferenceRates {
+interface ReferenceRates {
   /** Compression, MB/s. */
   readonly compressMBs: number;
   /** Decompression, MB/s. */

@@ -36,7 +36,7 @@ function tryLoad(pkg: string): { mod: unknown } | { error: string } {
 }
 
 /** The one-line error for a codec whose package will not load (at `where`). */
-export function nativeMissingError(codec: string, pkg: string, why: string, where: Where = {}): UsageError {
+function nativeMissingError(codec: string, pkg: string, why: string, where: Where = {}): UsageError {
   return new UsageError(
     `compressor '${codec}' needs the optional native package '${pkg}', which is not installed or did not build (${why}); ` +
       `install it with \`npm install ${pkg}\` (builds with node-gyp: python3, make and a C++ compiler) or choose another compressor`,

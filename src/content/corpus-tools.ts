@@ -24,7 +24,7 @@ import { UsageError } from '../errors.js';
 import { COMPRESSORS, compressorAvailable, createCompressor } from '../compressors/registry.js';
 
 /** One mapping of /proc/PID/maps. */
-export interface MapsEntry {
+interface MapsEntry {
   start: number;
   end: number;
   perms: string;
@@ -34,7 +34,7 @@ export interface MapsEntry {
 }
 
 /** Parses /proc/PID/maps text ("start-end perms offset dev inode [path]"). */
-export function parseMaps(text: string): MapsEntry[] {
+function parseMaps(text: string): MapsEntry[] {
   const out: MapsEntry[] = [];
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S{4})\s+([0-9a-f]+)\s+\S+\s+(\d+)\s*(.*)$/.exec(line);
@@ -49,13 +49,13 @@ export function parseMaps(text: string): MapsEntry[] {
  * backed by a file (inode 0), and unnamed, [heap], [stack], [stack:tid] or
  * Android's [anon:...]; never the kernel's [vdso], [vvar], [vsyscall].
  */
-export function isPrivateAnon(e: MapsEntry): boolean {
+function isPrivateAnon(e: MapsEntry): boolean {
   if (e.perms[0] !== 'r' || e.perms[3] !== 'p' || e.inode !== 0) return false;
   const p = e.path;
   return p === '' || p === '[heap]' || p.startsWith('[stack') || p.startsWith('[anon:');
 }
 
-export interface CaptureResult {
+interface CaptureResult {
   pid: number;
   comm: string;
   pages: number;
@@ -146,7 +146,7 @@ function openOut(out: string): number {
   }
 }
 
-export interface FromFilesResult {
+interface FromFilesResult {
   pages: number;
   files: { path: string; bytes: number; pages: number }[];
 }
@@ -185,7 +185,7 @@ export function corpusFromFiles(paths: readonly string[], out: string): FromFile
 /** Compressed-size histogram bucket width, bytes. */
 export const BUCKET = 256;
 
-export interface CompressorStats {
+interface CompressorStats {
   name: string;
   /** Sum of the compressed sizes (as the kernel's codec reports them). */
   bytes: number;

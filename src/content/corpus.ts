@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 /** Pages kept in memory (LRU) for a corpus read on demand. */
 const CACHE_PAGES = 64;
 /** A corpus up to this size is read whole at open: a page fill is then a copy, not a system call. */
-export const WHOLE_CORPUS_BYTES = 256 * 2 ** 20;
+const WHOLE_CORPUS_BYTES = 256 * 2 ** 20;
 
 export class Corpus {
   /** Number of pages (the last one may be partial on disk, zero-padded here). */

@@ -88,7 +88,7 @@ export function newPageOut(): PageOut {
 }
 
 /** What a LazyPage makes its bytes with (a ContentSource). */
-export interface PageBytesSource {
+interface PageBytesSource {
   fill(desc: number, dst: Uint8Array): void;
   sharedBytes(desc: number): Uint8Array | null;
 }

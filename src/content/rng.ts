@@ -22,7 +22,7 @@ export function fmix32(h: number): number {
 }
 
 /** A 32-bit finaliser with good avalanche (Wellons' "lowbias32"); not fmix32. */
-export function mix32(x: number): number {
+function mix32(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;

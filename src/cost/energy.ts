@@ -107,7 +107,7 @@ export function storageBusyNs(t: EnergyCharges, p: Profile): number {
 }
 
 /** The charges of the device's power states (CostTotals: devLowNs, devLowExits, devLastEndNs). */
-export type PowerStateCharges = Partial<Pick<CostTotals, 'devLowNs' | 'devLowExits' | 'devLastEndNs'>>;
+type PowerStateCharges = Partial<Pick<CostTotals, 'devLowNs' | 'devLowExits' | 'devLastEndNs'>>;
 
 /**
  * Idle energy of the storage device over `idleNs` (the simulated time it served nothing), µJ.

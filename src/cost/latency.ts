@@ -20,7 +20,7 @@
  * the ceil(p n)-th smallest (the smallest, for p = 0).
  */
 
-export const SUB_BITS = 10;
+const SUB_BITS = 10;
 /** The bound on a reported quantile's relative error. */
 export const MAX_RELATIVE_ERROR = 2 ** -(SUB_BITS + 1);
 

@@ -37,12 +37,12 @@ import { blockIoCycles, energyOf, type EnergyBreakdown } from './energy.js';
 import type { CostTotals } from './meter.js';
 
 /** Most constants whose every corner is evaluated (2^16 = 65,536 corners). */
-export const MAX_EXACT = 16;
+const MAX_EXACT = 16;
 /** Seeded interior points (and corners, past MAX_EXACT constants). */
-export const SAMPLES = 512;
+const SAMPLES = 512;
 
 /** One constant of a profile that carries a range. */
-export interface Constant {
+interface Constant {
   /** Its path in the profile, e.g. 'cpu.activePowerW' or 'codecs.lz4' (a factor on the codec's cycles). */
   path: string;
   value: number;

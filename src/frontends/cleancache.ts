@@ -26,11 +26,11 @@
 import type { Backend, CleancacheOps } from '../backends/backend.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
 
-export const MAX_INITIALIZABLE_FS = 32;
-export const FAKE_FS_POOLID_OFFSET = 1000;
-export const FAKE_SHARED_FS_POOLID_OFFSET = 2000;
+const MAX_INITIALIZABLE_FS = 32;
+const FAKE_FS_POOLID_OFFSET = 1000;
+const FAKE_SHARED_FS_POOLID_OFFSET = 2000;
 export const FS_NO_BACKEND = -1;
-export const FS_UNKNOWN = -2;
+const FS_UNKNOWN = -2;
 
 export interface CleancacheCounters {
   succ_gets: number;

@@ -28,7 +28,7 @@
 import type { Backend, FrontswapOps } from '../backends/backend.js';
 import type { Page, PageOut } from '../content/page.js';
 
-export const MAX_SWAPFILES = 32;
+const MAX_SWAPFILES = 32;
 
 export interface FrontswapCounters {
   loads: number;

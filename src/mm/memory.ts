@@ -37,10 +37,10 @@ const F_DIRTY = 2;
 /** Read into the swap cache by readahead and not mapped yet (PG_readahead). */
 const F_RA = 4;
 
-export function anonKey(pid: number, vpn: number): number {
+function anonKey(pid: number, vpn: number): number {
   return pid * 2 ** 32 + vpn;
 }
-export function fileKey(fs: number, inode: number, index: number): number {
+function fileKey(fs: number, inode: number, index: number): number {
   return (fs * 2 ** 27 + inode) * 2 ** 20 + index;
 }
 function keyFs(key: number): number {

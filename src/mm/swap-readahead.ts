@@ -23,7 +23,7 @@
 
 export const PAGE_CLUSTER = 3;
 /** SWAP_RA_HITS_MAX: the hits field is PAGE_SHIFT/2 = 6 bits. */
-export const SWAP_RA_HITS_MAX = 63;
+const SWAP_RA_HITS_MAX = 63;
 const PMD_PAGES = 512;
 
 /** vma->swap_readahead_info: last fault's page, window and hits. */

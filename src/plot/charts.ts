@@ -60,7 +60,7 @@ export function poolChart(title: string, passes: { label: string; series: Series
 }
 
 /** One zombie unload: when it began and ended, and where its pages went (src/sim/summary.ts LifecycleEntry). */
-export interface ZombieDrain {
+interface ZombieDrain {
   backend: string;
   t_ns: number;
   /** When the last page was drained (null: not by the end of the pass). */

@@ -28,7 +28,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** A file-name-safe form of a label. */
-export function slug(s: string): string {
+function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
 }
 

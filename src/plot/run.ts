@@ -16,7 +16,7 @@ import type { LifecycleEntry } from '../sim/summary.js';
 import { workloadName } from '../sweep/grid.js';
 
 /** A pass's insmod and rmmod events (with the strategy, and any failure), and when a zombie finished draining. */
-export function lifecycleEvents(entries: readonly LifecycleEntry[]): TimeEvent[] {
+function lifecycleEvents(entries: readonly LifecycleEntry[]): TimeEvent[] {
   const out: TimeEvent[] = [];
   for (const e of entries) {
     const what = e.op === 'insmod' ? `insmod ${e.backend}` : `rmmod ${e.backend} (${e.strategy})`;

@@ -14,7 +14,7 @@
 export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#E69F00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'] as const;
 
 /** Point shapes, one per series in palette order (Vega symbol names). */
-export const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'] as const;
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'] as const;
 
 /** Dash patterns (px on, px off, ...), one per series in palette order; the first is solid. */
 export const DASHES: readonly (readonly number[])[] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [4, 2, 1, 2], [1, 3], [10, 2, 2, 2, 2, 2]];
@@ -23,8 +23,8 @@ export const DASHES: readonly (readonly number[])[] = [[1, 0], [6, 3], [2, 2], [
 export const INK = '#000000';
 export const MUTED = '#595959';
 
-export const WIDTH = 560;
-export const HEIGHT = 300;
+const WIDTH = 560;
+const HEIGHT = 300;
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 /** The i-th entry of a style list, cycling. */

@@ -23,7 +23,7 @@ export interface HitWindow {
   lookups: number;
 }
 
-export interface HitWindows {
+interface HitWindows {
   /** Runs of adjacent windows; a gap (a stretch with no lookups) lies between two runs. */
   runs: HitWindow[][];
   /** Lookups in runs too short for one window (not drawn). */

@@ -16,11 +16,11 @@ import { UsageError, quote, readJsonFile } from '../errors.js';
 import type { Profile } from './profile.js';
 import { getProfile, profileNames } from './registry.js';
 
-export const PROFILE_SCHEMA_URL = new URL('../../schema/profile.schema.json', import.meta.url);
+const PROFILE_SCHEMA_URL = new URL('../../schema/profile.schema.json', import.meta.url);
 export const PROFILE_FORMAT = 'tmemsim-profile';
 
 /** Calibration facts a file may carry (written by tmemsim calibrate). */
-export interface Calibration {
+interface Calibration {
   method: string;
   date: string;
   host_cpu: string;

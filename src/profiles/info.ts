@@ -2,7 +2,7 @@
 
 import type { Profile } from './profile.js';
 
-export interface CodecInfo {
+interface CodecInfo {
   compressor: string;
   compress_fixed_cycles: number;
   compress_cycles_per_byte: number;
@@ -28,7 +28,7 @@ export interface ProfileInfo {
   network_nj_per_byte: number;
 }
 
-export function codecInfo(p: Profile, compressor: string): CodecInfo | null {
+function codecInfo(p: Profile, compressor: string): CodecInfo | null {
   const c = p.codecs[compressor];
   if (!c) return null;
   return {

@@ -64,7 +64,7 @@ export interface StorageProfile {
 }
 
 /** A storage device's autonomous low-power state between requests (NVMe APST, UFS auto-hibern8). */
-export interface PowerStates {
+interface PowerStates {
   /** What it is, e.g. 'NVMe APST to PS4'. */
   name: string;
   /** Idle time before the device enters the low-power state, µs (its range is not repriced: it moves the schedule). */

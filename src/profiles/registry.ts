@@ -34,7 +34,7 @@ export function getProfile(name: string, field = 'profile'): Profile {
 }
 
 /** `p` with tmem work on its cluster `cluster`. */
-export function withCluster(p: Profile, cluster: string, field = 'profile'): Profile {
+function withCluster(p: Profile, cluster: string, field = 'profile'): Profile {
   const c = p.clusters?.[cluster];
   if (!c) {
     const have = Object.keys(p.clusters ?? {});

@@ -12,7 +12,7 @@ export function ranged(value: number, source: string, loF: number, hiF: number, 
 }
 
 /** DRAM energy per byte moved (every profile): the range of the LPDDR4 figures, widened. */
-export const DRAM_RANGE: Range = {
+const DRAM_RANGE: Range = {
   lo: 0.04,
   hi: 0.15,
   source: 'DRAMPower LPDDR4-3200: 0.17 µJ (write) to 0.28 µJ (read) per 4 KiB = 0.042-0.068 nJ/B [R, peers-and-numbers.md §C], widened up to 0.15 for activate/precharge (not in those figures) and DDR4/5 [I]',

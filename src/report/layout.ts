@@ -14,7 +14,7 @@ import Table from 'cli-table3';
 /** The width of output that is not a terminal. */
 export const DEFAULT_WIDTH = 100;
 /** Narrower terminals are treated as this wide (a table cannot usefully be narrower). */
-export const MIN_WIDTH = 60;
+const MIN_WIDTH = 60;
 
 /** The width to fit: the terminal's columns, or DEFAULT_WIDTH when `stream` is not a terminal. */
 export function outputWidth(stream: { isTTY?: boolean; columns?: number }): number {
@@ -27,7 +27,7 @@ export const TABLE_STYLE = { head: [] as string[], border: [] as string[], compa
 
 export type Align = 'left' | 'right';
 
-export interface TableSpec {
+interface TableSpec {
   head: string[];
   rows: string[][];
   /** Per column; default left. */
@@ -41,7 +41,7 @@ export interface TableSpec {
 }
 
 /** Display width of a cell (the longest of its lines). */
-export function textWidth(s: string): number {
+function textWidth(s: string): number {
   let w = 0;
   for (const line of s.split('\n')) w = Math.max(w, [...line].length);
   return w;
@@ -57,7 +57,7 @@ function naturalWidths(spec: TableSpec, cols: number[]): number[] {
 }
 
 /** Word-wrap `text` to `width` columns (a word longer than that is cut). */
-export function wrapWords(text: string, width: number): string[] {
+function wrapWords(text: string, width: number): string[] {
   const out: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';

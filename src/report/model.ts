@@ -127,7 +127,7 @@ export function deltaOf(b: PassSummary, base: PassSummary): Delta {
   };
 }
 
-export interface ReportOptions {
+interface ReportOptions {
   /** Add each run's uncertainty (src/cost/uncertainty.ts); seed for its samples. */
   uncertainty?: boolean;
   uncertaintySeed?: number;

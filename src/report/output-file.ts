@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 
-export interface OutputFile {
+interface OutputFile {
   write(data: string | Uint8Array): void;
   /** Every byte written: make it the target. */
   commit(): void;

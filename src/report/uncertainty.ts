@@ -11,7 +11,7 @@ const iv = (x: Interval, f: (v: number) => string = mj): string => `${f(x.point)
  * every end signed as the report signs a saving:
  * "saving -14.100 [-327.223 .. +395.539] mJ (the sign is NOT settled by the ranges)".
  */
-export function savingLine(u: Uncertainty): string {
+function savingLine(u: Uncertainty): string {
   const s = u.saving_uj;
   return `saving ${iv(s, signed(mj))} mJ (${s.lo < 0 && s.hi > 0 ? 'the sign is NOT settled by the ranges' : 'sign settled over the ranges'})`;
 }

@@ -87,8 +87,8 @@ export interface RunConfig {
   notes: string[];
 }
 
-export const DEFAULT_PROFILES = ['ssd', 'mobile'];
-export const DEFAULT_RAM_PAGES = 65536; // 256 MiB
+const DEFAULT_PROFILES = ['ssd', 'mobile'];
+const DEFAULT_RAM_PAGES = 65536; // 256 MiB
 
 /**
  * The compressor a run's passes are priced with: the one chosen (--compressor,

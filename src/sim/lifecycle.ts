@@ -80,7 +80,7 @@ export const UNLOAD_FREE_CYCLES = 500;
 /** Default zombie drain rate, pages per simulated second [I]: a kernel thread doing a few µs per page with pauses. */
 export const DEFAULT_ZOMBIE_RATE = 20000;
 
-export interface RmmodStrategy {
+interface RmmodStrategy {
   readonly name: string;
   readonly description: string;
   /** Unload `b` from `m`, filling `rec`. Returns false when rmmod fails (the backend stays). */
@@ -165,7 +165,7 @@ const refuse: RmmodStrategy = {
   },
 };
 
-export const RMMOD_STRATEGIES: ReadonlyMap<string, RmmodStrategy> = new Map([flush, zombie, writethrough, refuse].map((s) => [s.name, s]));
+const RMMOD_STRATEGIES: ReadonlyMap<string, RmmodStrategy> = new Map([flush, zombie, writethrough, refuse].map((s) => [s.name, s]));
 
 export function getRmmodStrategy(name: string, field = 'strategy'): RmmodStrategy {
   const s = RMMOD_STRATEGIES.get(name);

@@ -37,7 +37,7 @@ import { WorkQueue, type WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
 
 
-export interface MachineOptions {
+interface MachineOptions {
   /** totalram: every page of RAM, the kernel's own included. */
   ramPages: number;
   /** Pages the kernel itself keeps (not the workload's): the memory model gets ramPages - kernelPages. Default 0. */

@@ -34,7 +34,7 @@ export interface MarkSnapshot {
 const KB = PAGE_SIZE / 1024;
 
 /** What a mark reads of the machine (Machine is one). */
-export interface MarkSource {
+interface MarkSource {
   readonly backend: Backend | null;
   readonly meter: { readonly totals: CostTotals };
   readonly stats: { readonly pswpin: number; readonly pswpout: number; readonly pgsteal_anon: number; readonly pgsteal_file: number };

@@ -83,7 +83,7 @@ class SlotTable {
 }
 
 /** Where the oracle gets the bytes it checks against: the run's content source. */
-export type OracleContent = Pick<ContentSource, 'cheapBytes' | 'sameBytes' | 'hashOfPage'>;
+type OracleContent = Pick<ContentSource, 'cheapBytes' | 'sameBytes' | 'hashOfPage'>;
 
 export class Oracle {
   readonly counts: OracleCounts = { checked_loads: 0, checked_gets: 0, bytes_verified: 0, stale: 0, lost: 0 };

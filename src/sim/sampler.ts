@@ -37,7 +37,7 @@ export interface Series {
   pg_hits: number[];
 }
 
-export const DEFAULT_SERIES_POINTS = 200;
+const DEFAULT_SERIES_POINTS = 200;
 
 const COLUMNS = ['event', 't_ns', 'stored_pages', 'pool_pages', 'zombie_pages', 'swap_ins', 'swap_ins_tmem', 'cc_gets', 'cc_hits', 'pg_lookups', 'pg_hits'] as const;
 
@@ -46,7 +46,7 @@ export function emptySeries(): Series {
 }
 
 /** At most this many samples are pinned at lifecycle changes (the rest fall back to the regular samples). */
-export const MAX_PINNED = 1000;
+const MAX_PINNED = 1000;
 
 export class Sampler {
   readonly series: Series = emptySeries();

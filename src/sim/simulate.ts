@@ -30,7 +30,7 @@ import { PROGRESS_EVERY, type RunProgress } from './progress.js';
 import { Sampler, type Series } from './sampler.js';
 import * as path from 'node:path';
 
-export interface PassOptions {
+interface PassOptions {
   profile: Profile;
   withBackend: boolean;
   /** The rmmod strategy every rmmod uses in this pass (null: the trace's own). */
@@ -84,7 +84,7 @@ export interface RunResult {
 }
 
 /** Opens the trace again for each pass (a TraceSource streams once per events() call). */
-export type SourceOpener = () => TraceSource;
+type SourceOpener = () => TraceSource;
 
 export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress, collaborators?: Collaborators): Promise<RunResult> {
   const first = open();

@@ -94,7 +94,7 @@ export interface PassSummary {
   marks?: MarkSnapshot[];
 }
 
-export interface OpEnergy {
+interface OpEnergy {
   count: number;
   /** Mean energy per operation, µJ, and its CPU / storage / DRAM / network parts (null: no such operation). */
   uj: Na;

@@ -35,7 +35,7 @@ const COLUMNS: { head: string; cell: (r: SweepRow) => string }[] = [
   { head: 'front', cell: (r) => (r.pareto_energy_latency ? 'E' : '') + (r.pareto_cpu_memory ? 'C' : '') },
 ];
 
-export function renderSweepTable(s: SweepResult, o: TextOptions = {}): string {
+function renderSweepTable(s: SweepResult, o: TextOptions = {}): string {
   const width = o.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
   const shard = s.shard ? ` (shard ${s.shard.index}/${s.shard.count}: ${s.rows.length} of ${s.configs_total} configurations)` : ` (${s.rows.length} configurations)`;
@@ -61,15 +61,15 @@ export function renderSweepTable(s: SweepResult, o: TextOptions = {}): string {
   return wrapProse(out.join('\n'), width) + '\n';
 }
 
-export const CSV_COLUMNS = ['id', 'workload', 'trace', 'profile', 'backend', 'compressor', 'zpool', 'max_pool_percent', ...METRIC_KEYS, 'pareto_energy_latency', 'pareto_cpu_memory'];
+const CSV_COLUMNS = ['id', 'workload', 'trace', 'profile', 'backend', 'compressor', 'zpool', 'max_pool_percent', ...METRIC_KEYS, 'pareto_energy_latency', 'pareto_cpu_memory'];
 
-export function renderSweepCsv(s: SweepResult): string {
+function renderSweepCsv(s: SweepResult): string {
   const rows = s.rows.map((r) => [r.id, r.workload, r.trace, r.profile, r.backend, r.compressor ?? '', r.zpool ?? '', r.max_pool_percent ?? '',
     ...METRIC_KEYS.map((k) => r.metrics[k] ?? ''), r.pareto_energy_latency === null ? '' : String(r.pareto_energy_latency), r.pareto_cpu_memory === null ? '' : String(r.pareto_cpu_memory)]);
   return stringify(rows, { header: true, columns: CSV_COLUMNS });
 }
 
-export function renderSweepJson(s: SweepResult): string {
+function renderSweepJson(s: SweepResult): string {
   return JSON.stringify(s, null, 2) + '\n';
 }
 

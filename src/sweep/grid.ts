@@ -60,14 +60,14 @@ export interface SweepConfig {
   profile_file: string | null;
 }
 
-export const DEFAULT_SWEEP_PROFILES = ['ssd', 'mobile'];
+const DEFAULT_SWEEP_PROFILES = ['ssd', 'mobile'];
 
 /**
  * The parts of a configuration id: `workload/profile/backend/compressor/zpool/max_pool_percent`,
  * '-' for a part that is not set. The one scheme of sweep rows, baselines and
  * run reports, which `tmemsim compare` matches by.
  */
-export interface IdParts {
+interface IdParts {
   workload: string;
   /** The profile's name (a run report's rmmod-strategy runs: `profile@strategy`). */
   profile: string;
@@ -96,7 +96,7 @@ export function compareConfigs(a: SweepConfig, b: SweepConfig): number {
 }
 
 /** The trace files a grid names, directories expanded to their tmemsim traces in name order. */
-export function workloadFiles(grid: SweepGrid): string[] {
+function workloadFiles(grid: SweepGrid): string[] {
   const out: string[] = [];
   for (const w of grid.workloads) {
     let st: fs.Stats;

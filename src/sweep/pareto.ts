@@ -4,7 +4,7 @@
  * missing coordinate are not ranked.
  */
 
-export interface Objective {
+interface Objective {
   /** Coordinate of point i, or null. */
   value: (i: number) => number | null;
   /** true: smaller is better; false: larger is better. */

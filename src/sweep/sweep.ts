@@ -41,7 +41,7 @@ export interface SweepRow extends SweepConfig {
 }
 
 /** A sweep row's uncertainty: the run report's model, and the energy at the points its group shares. */
-export interface RowUncertainty {
+interface RowUncertainty {
   /** Energy saved against the baseline, µJ, over every corner of the ranges and seeded points (uncertaintyOf). */
   saving_uj: Interval;
   energy_uj: Interval;
@@ -57,7 +57,7 @@ export interface RowUncertainty {
 }
 
 /** A configuration whose place on the energy frontier changes somewhere within the ranges. */
-export interface FrontierUncertain {
+interface FrontierUncertain {
   id: string;
   /** On the frontier at the profile's values. */
   on_frontier: boolean;
@@ -101,7 +101,7 @@ export interface SweepResult {
   verdict: { stale: number; lost: number };
 }
 
-export interface SweepOptions {
+interface SweepOptions {
   /** Worker threads (default: os.availableParallelism()). */
   jobs?: number;
   shard?: Shard | null;
@@ -325,7 +325,7 @@ export function mergeSweeps(parts: { file: string; doc: unknown }[]): SweepResul
 }
 
 /** A parsed JSON document that must be a sweep result (schema/sweep-result.schema.json). */
-export function checkSweepDoc(file: string, doc: unknown): SweepResult {
+function checkSweepDoc(file: string, doc: unknown): SweepResult {
   const d = doc as Partial<SweepResult> | null;
   if (!d || typeof d !== 'object' || Array.isArray(d) || d.tool !== 'tmemsim' || d.kind !== 'sweep') {
     throw new UsageError('not a tmemsim sweep result', { file }, 'the JSON of tmemsim sweep --format json');

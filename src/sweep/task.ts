@@ -36,7 +36,7 @@ export interface TaskResult {
 }
 
 /** Points of the series the metrics are computed from: fixed, so a sweep's figures do not depend on --plot. */
-export const METRIC_SERIES_POINTS = 64;
+const METRIC_SERIES_POINTS = 64;
 
 export async function runTask(t: SweepTask): Promise<TaskResult> {
   const trace = t.config.trace;

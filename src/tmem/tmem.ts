@@ -34,8 +34,8 @@
 
 export const TMEM_POOL_PERSIST = 1;
 export const TMEM_POOL_SHARED = 2;
-export const TMEM_HASH_BUCKET_BITS = 8;
-export const OBJNODE_TREE_MAP_SHIFT = 6;
+const TMEM_HASH_BUCKET_BITS = 8;
+const OBJNODE_TREE_MAP_SHIFT = 6;
 
 /**
  * Cycles charged for one tmem core operation (put, get, flush_page,
@@ -74,7 +74,7 @@ export interface TmemPamOps<P> {
  * zcache and xen-tmem spread them into stats() as they stand: the keys and
  * their order are backends/counters.ts TMEM_CORE_COUNTERS.
  */
-export interface TmemStats {
+interface TmemStats {
   obj_count: number;
   obj_count_max: number;
   objnode_count: number;
@@ -95,7 +95,7 @@ export interface TmemStats {
  * undefined. An iteration visits the entries present when it starts that
  * are still present when reached.
  */
-export class PampdMap<P> {
+class PampdMap<P> {
   /** [pampd, insertion number] of index i at 2i, 2i + 1. */
   private slots: unknown[] = [];
   private inserted = 0;
@@ -169,7 +169,7 @@ export class PampdMap<P> {
   }
 }
 
-export class TmemObj<P> {
+class TmemObj<P> {
   /** The pampds by index (the leaves of the kernel's radix tree). */
   readonly pampds = new PampdMap<P>();
   /** objnode_tree_height. */

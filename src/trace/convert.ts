@@ -18,10 +18,10 @@ import { UsageError } from '../errors.js';
 import { openTrace, traceFormatFor, type FormatOptions, type SyncTraceSource } from './reader.js';
 import { TmtbEncoder } from './formats/tmtb.js';
 
-export type OutputFormat = 'jsonl' | 'json' | 'tmtb';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'json', 'tmtb'];
+type OutputFormat = 'jsonl' | 'json' | 'tmtb';
+const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'json', 'tmtb'];
 
-export interface ConvertOptions {
+interface ConvertOptions {
   /** Input format name (default: by the input's extension). */
   format?: string;
   /** Options of an imported input format (see docs/importers.md). */
@@ -30,7 +30,7 @@ export interface ConvertOptions {
   outputFormat?: string;
 }
 
-export interface ConvertResult {
+interface ConvertResult {
   input: string;
   inputFormat: string;
   output: string;

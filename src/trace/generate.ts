@@ -15,7 +15,7 @@ import { GENERATORS } from './generators/registry.js';
 import type { GeneratorParams, TraceGenerator } from './generators/generator.js';
 import { validateHeader, validateEvent } from './validate.js';
 
-export interface GenerateOptions {
+interface GenerateOptions {
   /** The seed of the events and of the page contents (header config.seed); default 1. */
   seed?: number;
   /** Events to write; default 20000. */
@@ -26,7 +26,7 @@ export interface GenerateOptions {
   corpus?: string;
 }
 
-export interface GenerateResult {
+interface GenerateResult {
   kind: string;
   events: number;
   header: TraceHeader;
@@ -38,7 +38,7 @@ export const DEFAULT_EVENTS = 20000;
 const MAX_EVENTS = 2 ** 40;
 
 /** The generator named `kind`, or a UsageError listing them. */
-export function getGenerator(kind: string): TraceGenerator {
+function getGenerator(kind: string): TraceGenerator {
   const g = GENERATORS.get(kind);
   if (g === undefined) throw new UsageError(`unknown trace generator '${kind}'`, { field: 'KIND' }, acceptedList(GENERATORS.keys()));
   return g;
@@ -98,7 +98,7 @@ export function* generateLines(kind: string, o: GenerateOptions & { corpusPath?:
 }
 
 /** The command line that writes this trace (for the file's first line and workload descriptions). */
-export function generateCommand(kind: string, o: GenerateOptions, out?: string): string {
+function generateCommand(kind: string, o: GenerateOptions, out?: string): string {
   const parts = ['tmemsim trace generate', kind, `--seed ${o.seed ?? 1}`, `--events ${o.events ?? DEFAULT_EVENTS}`];
   for (const [k, v] of Object.entries(o.params ?? {})) parts.push(`--param ${k}=${String(v)}`);
   if (o.corpus !== undefined) parts.push(`--corpus ${o.corpus}`);

@@ -55,7 +55,7 @@ export interface TraceInspection {
 /** A cache size asked for: a number of pages, or a fraction (0, 1] of the trace's footprint (its unique pages). */
 export type CacheSize = { pages: number } | { fraction: number };
 
-export interface MrcPoint {
+interface MrcPoint {
   /** As asked: e.g. "16000" or "10%". */
   size: string;
   /** The LRU's capacity in pages (a fraction is rounded to the nearest page, at least 1). */
@@ -67,7 +67,7 @@ export interface MrcPoint {
   miss_ratio: number | null;
 }
 
-export interface InspectOptions extends OpenTraceOptions {
+interface InspectOptions extends OpenTraceOptions {
   sizes?: CacheSize[];
 }
 

@@ -20,7 +20,7 @@ import { UsageError, quote, type Where } from '../errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
 
 /** The schema's $id; `${SCHEMA_ID}#/$defs/event` names one event. */
-export const SCHEMA_ID = 'urn:tmemsim:schema:trace-v1';
+const SCHEMA_ID = 'urn:tmemsim:schema:trace-v1';
 
 /** Where the schema file lives (shipped as tmemsim/schema/trace-v1.schema.json). */
 export const SCHEMA_URL = new URL('../../schema/trace-v1.schema.json', import.meta.url);

@@ -16,8 +16,8 @@ import type { PassSummary } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
 import type { RecordedMark, Reference } from './reference.js';
 
-export const REL_TOLERANCE = 0.05;
-export const BYTES_PER_PAGE_TOLERANCE = 0.01;
+const REL_TOLERANCE = 0.05;
+const BYTES_PER_PAGE_TOLERANCE = 0.01;
 export const ABS_SLACK = 10;
 
 /** Where a counter is read in the kernel's mark and in tmemsim's snapshot. */
@@ -64,7 +64,7 @@ export const COUNTERS: readonly CounterDef[] = [
   { name: 'pgpgin', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: 4 * ABS_SLACK, kernel: vk('pgpgin'), sim: vs('pgpgin') },
 ];
 
-export type Status = 'ok' | 'OUT';
+type Status = 'ok' | 'OUT';
 
 export interface Row {
   case: string;

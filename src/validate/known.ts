@@ -10,13 +10,13 @@ import * as fs from 'node:fs';
 import { UsageError, readJsonFile } from '../errors.js';
 import { rowKey, type Row } from './compare.js';
 
-export interface KnownFile {
+interface KnownFile {
   note: string;
   /** "case/phase/counter", sorted. */
   deviations: string[];
 }
 
-export const KNOWN_NOTE =
+const KNOWN_NOTE =
   'Out-of-tolerance (case/phase/counter) of `tmemsim validate` today. CI fails on any other out-of-tolerance counter and on a listed one that now passes: when the model fixes one, run `npm run validate -- --update-known` and commit the shorter list.';
 
 export function readKnown(file: string): Set<string> {
@@ -33,7 +33,7 @@ export function knownText(rows: Row[]): string {
   return JSON.stringify({ note: KNOWN_NOTE, deviations } satisfies KnownFile, null, 2) + '\n';
 }
 
-export interface Ratchet {
+interface Ratchet {
   /** Out of tolerance and not listed. */
   fresh: string[];
   /** Listed, but within tolerance now (or no longer compared). */

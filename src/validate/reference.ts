@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, readJsonFile } from '../errors.js';
 
-export interface ZswapCaseConfig {
+interface ZswapCaseConfig {
   enabled: boolean;
   compressor?: string;
   zpool?: string;
@@ -25,7 +25,7 @@ export interface RecordedMark {
   meminfo: Record<string, number>;
 }
 
-export interface RecordedRun {
+interface RecordedRun {
   wall_s?: number;
   mem_total_kb: number;
   mem_free_kb: number;

@@ -36,7 +36,7 @@ const INODE = 1;
 const CHUNK = 64;
 
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
-export const ERA_61: ZswapEra = '6.1';
+const ERA_61: ZswapEra = '6.1';
 
 /** The trace header of a case: the guest's memory, swap, and zswap configuration. */
 export function headerOf(ref: Reference): TraceHeader {
@@ -153,7 +153,7 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
 }
 
 /** A trace source over a case's events (streamed: nothing is held in memory). */
-export function traceOf(ref: Reference, file: string): SyncTraceSource {
+function traceOf(ref: Reference, file: string): SyncTraceSource {
   const header = headerOf(ref);
   const eventsSync = function* (): Generator<LocatedEvent> {
     // One location, updated per event (its readers read it, never keep it).

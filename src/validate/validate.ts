@@ -8,7 +8,7 @@ import { compareCase, type Row } from './compare.js';
 import { readReferences, type Reference } from './reference.js';
 import { replay } from './replay.js';
 
-export interface CaseResult {
+interface CaseResult {
   case: string;
   description: string;
   kernel: string;
@@ -35,7 +35,7 @@ export async function validate(dir: string, only: string[] = []): Promise<Valida
   return { cases, rows, ok: rows.length - out, out };
 }
 
-export async function validateCase(ref: Reference, file: string): Promise<CaseResult> {
+async function validateCase(ref: Reference, file: string): Promise<CaseResult> {
   const res = await replay(ref, file);
   const rows = compareCase(ref, res.runs[0]!.backend);
   return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows };

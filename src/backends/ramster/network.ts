@@ -27,7 +27,7 @@ import { Link, type RemoteNode } from './node.js';
 /** sizeof(struct r2net_msg). */
 export const R2NET_MSG_HDR = 24;
 /** sizeof(struct tmem_xhandle) on a 64-bit kernel. */
-export const TMEM_XHANDLE_SIZE = 48;
+const TMEM_XHANDLE_SIZE = 48;
 /** Header of every RAMster request: r2net_msg + tmem_xhandle. */
 export const RAMSTER_REQ_HDR = R2NET_MSG_HDR + TMEM_XHANDLE_SIZE;
 

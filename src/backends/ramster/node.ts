@@ -41,7 +41,7 @@ const UNPRICED: CostModel = {
 };
 
 /** The machine a peer's zcache runs on: only its page budget matters. */
-export class NodeEnv implements BackendEnv {
+class NodeEnv implements BackendEnv {
   readonly meter = new CostMeter(UNPRICED);
   poolPages = 0;
   peakPoolPages = 0;
@@ -113,7 +113,7 @@ export const REMOTE_NODE_COUNTERS = [
   { name: 'pageframes_max', kind: 'gauge', doc: "tmemsim's: most such pageframes at once." },
 ] as const satisfies readonly CounterSpec[];
 
-export type RemoteNodeCounters = CountersOf<typeof REMOTE_NODE_COUNTERS>;
+type RemoteNodeCounters = CountersOf<typeof REMOTE_NODE_COUNTERS>;
 
 export class RemoteNode {
   /** The node's zcache, or null while it is dead (its memory is gone). */

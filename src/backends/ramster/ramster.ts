@@ -153,15 +153,15 @@ import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
 
-export const RAMSTER_NAME = 'ramster';
+const RAMSTER_NAME = 'ramster';
 /** MANUAL_NODES: nodes a RAMster cluster may have. */
-export const MANUAL_NODES = 8;
+const MANUAL_NODES = 8;
 /** The remotify worker requeues itself HZ (1 s) after a run. */
-export const REMOTIFY_INTERVAL_S = 1;
+const REMOTIFY_INTERVAL_S = 1;
 /** Iterations per side per worker run. */
-export const REMOTIFY_ITERATIONS = 100;
+const REMOTIFY_ITERATIONS = 100;
 /** R2NET_IDLE_TIMEOUT_MS_DEFAULT. */
-export const R2NET_IDLE_TIMEOUT_MS = 30000;
+const R2NET_IDLE_TIMEOUT_MS = 30000;
 /** The client id a peer files node 0's pages under (r2nm_this_node()). */
 const THIS_NODE = 0;
 /** Added to a zombie pageframe's unevictable count: zbud then never picks it. */
@@ -265,7 +265,7 @@ export const RAMSTER_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** /sys/kernel/debug/ramster/ in the kernel's order, then tmemsim's. */
-export const RAMSTER_COUNTERS = [
+const RAMSTER_COUNTERS = [
   { name: 'eph_pages_remoted', kind: 'event', doc: 'Ephemeral zpages sent to the target node.' },
   { name: 'pers_pages_remoted', kind: 'event', doc: 'Persistent zpages sent to the target node.' },
   { name: 'eph_pages_remote_failed', kind: 'event', doc: 'Ephemeral remote puts that failed (the zpage stays local).' },
@@ -305,10 +305,10 @@ export const RAMSTER_COUNTERS = [
   { name: 'selfshrink_pages_to_disk', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() wrote to the swap device." },
 ] as const satisfies readonly CounterSpec[];
 
-export type RamsterCounters = CountersOf<typeof RAMSTER_COUNTERS>;
+type RamsterCounters = CountersOf<typeof RAMSTER_COUNTERS>;
 
 /** What RAMster's stats() reports, group by group: the local zcache's, RAMster's, one group per peer. */
-export const RAMSTER_COUNTER_GROUPS: readonly CounterGroup[] = [
+const RAMSTER_COUNTER_GROUPS: readonly CounterGroup[] = [
   ...ZCACHE_COUNTER_GROUPS,
   { group: 'ramster', counters: RAMSTER_COUNTERS },
   { group: 'ramster_node<i>', counters: REMOTE_NODE_COUNTERS },
@@ -343,7 +343,7 @@ function cksumOf(z: Zpage): number {
 }
 
 /** A remote page the local tmem refers to (tests, reports). */
-export interface RemotePageRef {
+interface RemotePageRef {
   poolId: number;
   oid: number;
   index: number;

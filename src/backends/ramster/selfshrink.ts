@@ -22,10 +22,10 @@
 
 import { FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA, FrontswapSelfshrink, idleRunsDue, type SelfshrinkEnv } from '../selfshrink.js';
 
-export const SELFSHRINK_INTERVAL_S = 5;
+const SELFSHRINK_INTERVAL_S = 5;
 const NS_PER_S = 1e9;
 
-export interface RamsterSelfshrinkCounters {
+interface RamsterSelfshrinkCounters {
   selfshrink_runs: number;
   selfshrink_calls: number;
   selfshrink_pages_to_ram: number;

@@ -71,7 +71,7 @@ import { UsageError } from '../../errors.js';
 import type { ParamValue } from '../params.js';
 
 /** What the worker needs of the simulated machine. */
-export type SelfballoonEnv = Pick<BackendEnv, 'now' | 'frontswapCurrPages' | 'frontswapShrink' | 'vm' | 'setTotalram'>;
+type SelfballoonEnv = Pick<BackendEnv, 'now' | 'frontswapCurrPages' | 'frontswapShrink' | 'vm' | 'setTotalram'>;
 
 const PAGE_SHIFT = 12;
 /** MB2PAGES(mb): mb << (20 - PAGE_SHIFT). */
@@ -202,10 +202,10 @@ export const SELFBALLOON_COUNTERS = [
   { name: 'balloon_min_pages', kind: 'gauge', doc: "tmemsim's: the floor of the last balloon run (pages)." },
 ] as const satisfies readonly CounterSpec[];
 
-export type SelfballoonCounters = CountersOf<typeof SELFBALLOON_COUNTERS>;
+type SelfballoonCounters = CountersOf<typeof SELFBALLOON_COUNTERS>;
 
 /** Default number of worker runs the timeline keeps (the most recent). */
-export const TIMELINE_CAPACITY = 4096;
+const TIMELINE_CAPACITY = 4096;
 
 export interface SelfballoonOptions {
   /** Runs kept by timeline() (the most recent); default TIMELINE_CAPACITY. */

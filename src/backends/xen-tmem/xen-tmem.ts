@@ -106,7 +106,7 @@ import {
   type TimelinePoint,
 } from './selfballoon.js';
 
-export const XEN_TMEM_NAME = 'xen-tmem';
+const XEN_TMEM_NAME = 'xen-tmem';
 
 /** Hypercall commands (HYPERVISOR_tmem_op). */
 export const TMEM_CONTROL = 0;
@@ -119,16 +119,16 @@ export const TMEM_FLUSH_PAGE = 6;
 export const TMEM_FLUSH_OBJECT = 7;
 
 /** MAX_POOLS_PER_DOMAIN and MAX_GLOBAL_SHARED_POOLS (xen/common/tmem.c). */
-export const MAX_POOLS_PER_DOMAIN = 16;
-export const MAX_GLOBAL_SHARED_POOLS = 16;
+const MAX_POOLS_PER_DOMAIN = 16;
+const MAX_GLOBAL_SHARED_POOLS = 16;
 /**
  * Frontswap oid swizzling of the Linux shim: 4 low offset bits go into the
  * oid (SWIZ_BITS in drivers/xen/tmem.c, Linux 3.x). zcache2 raised its own
  * copy to 8 (drivers/staging/zcache/zcache-main.c: ZCACHE_SWIZ_BITS); the two
  * shims never shared the constant.
  */
-export const XEN_TMEM_SWIZ_BITS = 4;
-export const XEN_TMEM_SWIZ_MASK = (1 << XEN_TMEM_SWIZ_BITS) - 1;
+const XEN_TMEM_SWIZ_BITS = 4;
+const XEN_TMEM_SWIZ_MASK = (1 << XEN_TMEM_SWIZ_BITS) - 1;
 
 /** Hypervisor return codes tmemsim uses (Xen's errno values, negated). */
 const EPERM = -1;
@@ -148,7 +148,7 @@ const PAGES_PER_MB = 256;
 /** Cycles charged for entering and leaving the hypervisor, per hypercall. */
 export const HYPERCALL_CYCLES = 700;
 /** Extra cycles per evicted ephemeral page (list surgery, a flush from its object). */
-export const TMEM_EVICT_CYCLES = 300;
+const TMEM_EVICT_CYCLES = 300;
 
 export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
   { name: 'cleancache', type: 'bool', default: true, runtime: false, doc: 'Register the cleancache ops (module parameter; older boot form: nocleancache).' },
@@ -194,7 +194,7 @@ export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** Xen's tmem statistics for this guest (see the header for where each comes from). */
-export const XEN_TMEM_COUNTERS = [
+const XEN_TMEM_COUNTERS = [
   { name: 'total_tmem_ops', kind: 'event', doc: 'Hypercalls (do_tmem_op entries).' },
   { name: 'errored_tmem_ops', kind: 'event', doc: 'Hypercalls that returned an error.' },
   { name: 'puts', kind: 'event', doc: 'PUT_PAGE calls (pool counters summed over every pool).' },
@@ -221,10 +221,10 @@ export const XEN_TMEM_COUNTERS = [
   { name: 'pers_count_max', kind: 'gauge', doc: "tmemsim's: most persistent pages at once." },
 ] as const satisfies readonly CounterSpec[];
 
-export type XenTmemCounters = CountersOf<typeof XEN_TMEM_COUNTERS>;
+type XenTmemCounters = CountersOf<typeof XEN_TMEM_COUNTERS>;
 
 /** What xen-tmem's stats() reports, group by group. */
-export const XEN_TMEM_COUNTER_GROUPS: readonly CounterGroup[] = [
+const XEN_TMEM_COUNTER_GROUPS: readonly CounterGroup[] = [
   {
     group: 'xen-tmem',
     counters: [
@@ -242,7 +242,7 @@ export const XEN_TMEM_COUNTER_GROUPS: readonly CounterGroup[] = [
  * A tmem page descriptor (Xen's pgp): the oracle's tag, the page's bytes when
  * verifying, and its place on the ephemeral LRU list.
  */
-export class XenPgp {
+class XenPgp {
   prev: XenPgp | null = null;
   next: XenPgp | null = null;
   constructor(

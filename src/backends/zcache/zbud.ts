@@ -37,11 +37,11 @@ import type { Compressed } from '../../compressors/compressor.js';
 import { PAGE_SIZE } from '../../content/page.js';
 import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
 
-export const ZBUD_CHUNK_SHIFT = 6;
-export const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;
+const ZBUD_CHUNK_SHIFT = 6;
+const ZBUD_CHUNK_SIZE = 1 << ZBUD_CHUNK_SHIFT;
 /** NCHUNKS = PAGE_SIZE >> CHUNK_SHIFT: the whole page is usable. */
 export const ZBUD_NCHUNKS = PAGE_SIZE >> ZBUD_CHUNK_SHIFT;
-export const ZBUD_MAX_CHUNK = ZBUD_NCHUNKS - 1;
+const ZBUD_MAX_CHUNK = ZBUD_NCHUNKS - 1;
 /** sizeof(struct tmem_handle): oid (24) + index (4) + pool_id (2) + client_id (2). */
 export const TMEM_HANDLE_SIZE = 32;
 /** zbud_max_size(): MAX_CHUNK << CHUNK_SHIFT = 4032. */
@@ -204,7 +204,7 @@ export const ZBUD_COUNTERS = [
   { name: 'pers_zombie_count', kind: 'gauge', doc: "Persistent zombie pageframes (RAMster's remotify; 0 in zcache)." },
 ] as const satisfies readonly CounterSpec[];
 
-export type ZbudStats = CountersOf<typeof ZBUD_COUNTERS>;
+type ZbudStats = CountersOf<typeof ZBUD_COUNTERS>;
 
 /** What zbud asks of its host while evicting (zbud_evict_tmem → tmem_flush_page). */
 export interface ZbudEvictHost {

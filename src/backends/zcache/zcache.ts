@@ -103,11 +103,11 @@ import {
   type ZbudEvictHost,
 } from './zbud.js';
 
-export const ZCACHE_NAME = 'zcache';
+const ZCACHE_NAME = 'zcache';
 
-export const MAX_POOLS_PER_CLIENT = 16;
+const MAX_POOLS_PER_CLIENT = 16;
 export const MAX_CLIENTS = 16;
-export const LOCAL_CLIENT = 0xffff;
+const LOCAL_CLIENT = 0xffff;
 /**
  * Frontswap oid swizzling of zcache2: 8 low offset bits go into the oid
  * (SWIZ_BITS in drivers/staging/zcache/zcache-main.c, Linux 3.8–3.10; the Xen
@@ -117,9 +117,9 @@ export const LOCAL_CLIENT = 0xffff;
 export const ZCACHE_SWIZ_BITS = 8;
 export const ZCACHE_SWIZ_MASK = (1 << ZCACHE_SWIZ_BITS) - 1;
 /** zbud_max_zsize: persistent pages compressing worse than 7/8 of a page are rejected. */
-export const ZBUD_MAX_ZSIZE = (PAGE_SIZE / 8) * 7;
+const ZBUD_MAX_ZSIZE = (PAGE_SIZE / 8) * 7;
 /** zbud_max_mean_zsize: 5/8 of a page, the mean-compression threshold. */
-export const ZBUD_MAX_MEAN_ZSIZE = (PAGE_SIZE / 8) * 5;
+const ZBUD_MAX_MEAN_ZSIZE = (PAGE_SIZE / 8) * 5;
 const U32_LIMIT = 2 ** 32;
 
 // Bookkeeping costs. These are estimates, not measurements: a tmem op is
@@ -127,11 +127,11 @@ const U32_LIMIT = 2 ** 32;
 // adds two tmem flushes; the zero-page check reads the page byte by byte as
 // page_is_zero_filled does.
 /** Extra cycles charged per evicted ephemeral pageframe (list surgery and two tmem flushes). */
-export const ZBUD_EVICT_CYCLES = 800;
+const ZBUD_EVICT_CYCLES = 800;
 /** Cycles per byte read by the zero-filled check (3.10). */
-export const ZERO_SCAN_CYCLES_PER_BYTE = 1;
+const ZERO_SCAN_CYCLES_PER_BYTE = 1;
 
-export type ZcacheEra = '3.9' | '3.10';
+type ZcacheEra = '3.9' | '3.10';
 
 export const ZCACHE_PARAMS: readonly ParamSpec[] = [
   { name: 'disable_cleancache', type: 'bool', default: false, runtime: false, doc: 'Do not register the cleancache ops (boot: nocleancache).' },
@@ -205,7 +205,7 @@ export const ZCACHE_PARAMS: readonly ParamSpec[] = [
 ];
 
 /** /sys/kernel/debug/zcache/ without the tmem core's counters (obj_count & co.), kernel order. */
-export const ZCACHE_COUNTERS = [
+const ZCACHE_COUNTERS = [
   { name: 'flush_total', kind: 'event', doc: 'flush_page calls.' },
   { name: 'flush_found', kind: 'event', doc: 'flush_page calls that found a page.' },
   { name: 'flobj_total', kind: 'event', doc: 'flush_object calls.' },
@@ -244,7 +244,7 @@ export const ZCACHE_COUNTERS = [
   { name: 'pers_zbytes_max', kind: 'gauge', doc: 'Most persistent compressed bytes at once.' },
 ] as const satisfies readonly CounterSpec[];
 
-export type ZcacheCounters = CountersOf<typeof ZCACHE_COUNTERS>;
+type ZcacheCounters = CountersOf<typeof ZCACHE_COUNTERS>;
 
 /** What zcache's stats() reports, group by group. */
 export const ZCACHE_COUNTER_GROUPS: readonly CounterGroup[] = [
@@ -253,14 +253,14 @@ export const ZCACHE_COUNTER_GROUPS: readonly CounterGroup[] = [
 ];
 
 /** The page-cache LRU sizes the kernel's shrinker reads (global_page_state). */
-export interface ZcacheShrinkLru {
+interface ZcacheShrinkLru {
   activeFile: number;
   inactiveFile: number;
   activeAnon: number;
   inactiveAnon: number;
 }
 
-export interface ZcacheOptions {
+interface ZcacheOptions {
   /**
    * Keep the kernel's behaviour on a failed put: an older page under the same
    * key stays in tmem (stale for cleancache). Default false: it is flushed.
@@ -310,7 +310,7 @@ export interface ZcacheRemotePamOps {
 }
 
 /** Compressed data in hand: what a raw put stores (RAMster's foreign pages). */
-export interface RawZpage {
+interface RawZpage {
   readonly data: Compressed;
   readonly clen: number;
   /** The oracle's version stamp. */
@@ -328,7 +328,7 @@ export function frontswapOid(type: number, offset: number): number {
 }
 
 /** iswiz(ind): the frontswap index of a swap offset (< 2^32). */
-export function frontswapIndex(offset: number): number {
+function frontswapIndex(offset: number): number {
   return offset >>> ZCACHE_SWIZ_BITS;
 }
 

@@ -21,7 +21,7 @@ import { Cls, PAGE_SIZE } from '../page.js';
 import { fmix32, Mulberry32 } from '../rng.js';
 import type { ContentClass } from './common.js';
 
-export type VmixClass = 'zero' | 'same' | 'text' | 'random';
+type VmixClass = 'zero' | 'same' | 'text' | 'random';
 
 const VOCAB: readonly string[] = [
   'the', 'of', 'and', 'to', 'in', 'is', 'that', 'for', 'it', 'as', 'was', 'with', 'be', 'by', 'on', 'not',

@@ -67,9 +67,9 @@ const PG_REFERENCED = 1;
 const PTE_YOUNG = 2;
 const PG_WORKINGSET = 4;
 
-export const SWAP_CLUSTER_MAX = 32;
+const SWAP_CLUSTER_MAX = 32;
 
-export function wmark61(ramPages: number): Watermarks {
+function wmark61(ramPages: number): Watermarks {
   const minKb = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
   const min = Math.floor(minKb / 4);
   const tmp = Math.max(Math.floor(min / 4), Math.floor((ramPages * 10) / 10000));

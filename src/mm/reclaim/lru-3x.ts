@@ -16,7 +16,7 @@ import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
 
-export function wmark3x(ramPages: number): Watermarks {
+function wmark3x(ramPages: number): Watermarks {
   const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
   const min = Math.ceil(minKb / 4);
   return { min, low: Math.ceil((min * 5) / 4), high: Math.ceil((min * 3) / 2) };

@@ -23,7 +23,7 @@ export const MAX_VALUE_BYTES = 16 << 20;
  * (0 is never valid outside a JSON string, nor raw inside one).
  */
 /** A byte window that slides over its input: buf[0..end) holds bytes not yet discarded. */
-export interface SlidingWindow {
+interface SlidingWindow {
   buf: Buffer;
   end: number;
   close(): void;

@@ -272,7 +272,7 @@ class Segment {
 }
 
 /** A template is a family of events alike but for their numbers: validate.ts checks its objects by their numbers. */
-export class Template implements NumberShape {
+class Template implements NumberShape {
   /**
    * The validator's checks of this template's objects (validate.ts): what
    * the numbers must satisfy for an object to be valid like the first one

@@ -42,7 +42,7 @@ const enum St {
 const HEADER_KEYS = ['format', 'version', 'config'] as const;
 
 /** One pass over a JSON document trace. */
-export class JsonCursor implements Cursor {
+class JsonCursor implements Cursor {
   readonly header: TraceHeader;
   /** Line the last returned event starts on. */
   line = 0;

@@ -21,7 +21,7 @@ import { END, malformed, TextTraceSource, type Cursor, type SyncTraceSource } fr
 const SKIP: unique symbol = Symbol('skip');
 
 /** One pass over a JSONL trace. */
-export class JsonlCursor implements Cursor {
+class JsonlCursor implements Cursor {
   readonly header: TraceHeader;
   line = 0;
   private readonly reader: ChunkReader;

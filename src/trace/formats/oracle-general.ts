@@ -13,7 +13,7 @@ import type { IdPolicy } from './import/ids.js';
 import { readU64, u64hi, u64lo } from './import/records.js';
 import type { ImportFormat, RequestCursor } from './import/source.js';
 
-export const ORACLE_GENERAL_RECORD = 24;
+const ORACLE_GENERAL_RECORD = 24;
 
 class OracleGeneralCursor extends BinaryCursor implements RequestCursor {
   constructor(

@@ -33,7 +33,7 @@ export interface Cursor {
 }
 
 /** What a text format needs to provide: a way to start a pass. */
-export type CursorFactory = (path: string) => Cursor;
+type CursorFactory = (path: string) => Cursor;
 
 /** A TraceSource with a synchronous variant of events(). */
 export interface SyncTraceSource extends TraceSource {

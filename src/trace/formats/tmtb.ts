@@ -45,7 +45,7 @@ import { openFile } from './chunk-reader.js';
 import { asyncEvents, type SyncTraceSource } from './text-source.js';
 
 export const TMTB_MAGIC = 'TMTB';
-export const TMTB_VERSION = 1;
+const TMTB_VERSION = 1;
 /** Bytes before the header JSON. */
 const PREFIX = 10;
 const END_CODE = 0xff;
@@ -837,7 +837,7 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
 }
 
 /** A TMTB trace: header read and validated at open; every events() pass re-reads the file. */
-export class TmtbTraceSource implements SyncTraceSource, TraceSource {
+class TmtbTraceSource implements SyncTraceSource, TraceSource {
   readonly header: TraceHeader;
   private readonly start: number;
 

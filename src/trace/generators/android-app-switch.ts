@@ -39,9 +39,9 @@ import type { TraceEvent } from '../events.js';
 import { anonData, anonTouch, between, param, zcacheConfig, type TraceGenerator } from './generator.js';
 
 /** Mix of the anonymous pages the apps write. */
-export const ANDROID_ANON_MIX = { heap: 0.65, zero: 0.12, text: 0.1, code: 0.06, random: 0.07 } as const;
+const ANDROID_ANON_MIX = { heap: 0.65, zero: 0.12, text: 0.1, code: 0.06, random: 0.07 } as const;
 /** Mix of the apps' code pages (read from flash). */
-export const ANDROID_FILE_MIX = { code: 0.7, text: 0.2, zero: 0.1 } as const;
+const ANDROID_FILE_MIX = { code: 0.7, text: 0.2, zero: 0.1 } as const;
 
 export const ANDROID_APP_SWITCH: TraceGenerator = {
   name: 'android-app-switch',

@@ -42,7 +42,7 @@
 import type { TraceEvent } from '../events.js';
 import { anonData, between, param, pickClass, zcacheConfig, Zipf, type TraceGenerator } from './generator.js';
 
-export const DATABASE_MIX = { heap: 0.38, text: 0.3, zero: 0.05, random: 0.27 } as const;
+const DATABASE_MIX = { heap: 0.38, text: 0.3, zero: 0.05, random: 0.27 } as const;
 
 const TABLE = 10;
 const SCAN_TABLE = 11;

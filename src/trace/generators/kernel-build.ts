@@ -42,9 +42,9 @@ import type { TraceEvent } from '../events.js';
 import { anonData, anonTouch, between, param, pickClass, zcacheConfig, Zipf, type GeneratorContext, type GeneratorParams, type TraceGenerator } from './generator.js';
 import type { Rng } from '../../content/rng.js';
 
-export const KBUILD_FILE_MIX = { text: 0.6, code: 0.35, zero: 0.05 } as const;
-export const KBUILD_OBJECT_MIX = { code: 0.8, zero: 0.2 } as const;
-export const KBUILD_HEAP_MIX = { heap: 0.6, text: 0.35, zero: 0.05 } as const;
+const KBUILD_FILE_MIX = { text: 0.6, code: 0.35, zero: 0.05 } as const;
+const KBUILD_OBJECT_MIX = { code: 0.8, zero: 0.2 } as const;
+const KBUILD_HEAP_MIX = { heap: 0.6, text: 0.35, zero: 0.05 } as const;
 
 const SRC_INODE = 1000;
 const HDR_INODE = 100_000;

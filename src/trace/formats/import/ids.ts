@@ -12,14 +12,14 @@ import { bigValue, parseUint, TOO_BIG } from './lines.js';
 export type Fail = (what: string, accepted?: string) => never;
 
 /** A 47-bit hash of the 64-bit value hi:lo. */
-export function hash64(hi: number, lo: number): number {
+function hash64(hi: number, lo: number): number {
   const a = fmix32(lo ^ fmix32(hi ^ 0x9e3779b9));
   const b = fmix32(hi ^ fmix32(lo ^ 0x7f4a7c15) ^ a);
   return (a & 0x7fff) * 4294967296 + b;
 }
 
 /** A 47-bit hash of the bytes b[s..e). */
-export function hashBytes(b: Uint8Array, s: number, e: number): number {
+function hashBytes(b: Uint8Array, s: number, e: number): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ (e - s);
   for (let i = s; i < e; i++) {

@@ -90,10 +90,10 @@ export class LineCursor {
 }
 
 /** Largest id kept exact (2^53 - 1). */
-export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
 /** What parseUint() gives for text that is not an unsigned decimal integer. */
-export const NOT_A_NUMBER = -1;
+const NOT_A_NUMBER = -1;
 /** What parseUint() gives for an integer above 2^53 - 1 (see bigValue). */
 export const TOO_BIG = -2;
 

@@ -54,7 +54,7 @@ export interface RequestCursor {
 export type Addressing = 'block' | 'object';
 
 /** What an importer decided from its options (and, for csv, its header line). */
-export interface FormatPlan {
+interface FormatPlan {
   /** Addressing when the `addressing` option is not given. */
   addressing: Addressing;
   /** Starts a pass. */
