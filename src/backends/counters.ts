@@ -42,11 +42,6 @@ export function zeroCounters<L extends readonly CounterSpec[]>(list: L): Counter
   return o as CountersOf<L>;
 }
 
-/** The counter of `groups` named `group`/`name`, or undefined. */
-export function counterSpec(groups: readonly CounterGroup[], group: string, name: string): CounterSpec | undefined {
-  return groups.find((g) => g.group === group)?.counters.find((c) => c.name === name);
-}
-
 /** docs/counters.md: every backend's counters, from the lists. */
 export function counterDocs(backends: readonly { name: string; era: string; counters: readonly CounterGroup[] }[]): string {
   const out: string[] = [

@@ -33,16 +33,6 @@ const DATA_FORMS = 'a class name, {class, seed}, {fill: 0..255}, {corpus: index}
 const CLASS_LIST = acceptedList(Object.keys(CLASS_NAMES));
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/**
- * Adds an event's location to a UsageError thrown by ContentSource.resolve()
- * (which knows only the field): `throw withWhere(e, { file, line, event })`.
- * Other errors are returned unchanged.
- */
-export function withWhere(err: unknown, where: Where): unknown {
-  if (err instanceof UsageError) return new UsageError(err.what, { ...where, ...err.where }, err.accepted);
-  return err;
-}
-
 type Filler = (seed: number, dst: Uint8Array) => void;
 
 /** Largest weight of a class in a default content mix (docs/trace-format.md, schema/trace-v1.schema.json). */
@@ -95,8 +85,8 @@ export class ContentSource {
 
   /**
    * The descriptor of an event's `data` (undefined: the default mix).
-   * Throws UsageError with where { field: 'data' }; add the event's location
-   * with withWhere().
+   * Throws UsageError with where { field: 'data' }; the simulator's dispatch
+   * adds the event's location (sim/simulate.ts).
    */
   resolve(spec: DataSpec | undefined, eventIndex: number): number {
     const own = eventIndex + 1; // the event's own seed: distinct events, distinct pages

@@ -4,7 +4,7 @@
  *   CPU       = busy time x active power of the profile's cluster (the core doing the work)
  *   storage   = active: per direction, ops x E4k + (pages - ops) x E4k/L4k x 4096 B / seq rate
  *               (a request of n pages costs the 4 KiB operation's energy E4k plus the other
- *               n - 1 pages at the sequential rate and the same device power E4k/L4k; see ioOpCost)
+ *               n - 1 pages at the sequential rate and the same device power E4k/L4k; see dirCost)
  *             + idle:   idle power x (simulated time - device busy time); with the device's
  *               power states (NVMe APST, UFS auto-hibern8) the idle time is split on the
  *               simulated clock into active idle, the low-power state and its exits (idleEnergyOf)
@@ -22,26 +22,13 @@ import { PAGE_SIZE } from '../content/page.js';
 import type { Profile, StorageProfile } from '../profiles/profile.js';
 import type { CostTotals, IoDir } from './meter.js';
 
-/**
- * Service time (ns) and energy (µJ) of one device request of `pages` contiguous pages:
- *   time   = L4k + (pages - 1) x 4096 B / seq rate          (L4k: the 4 KiB QD1 latency)
- *   energy = E4k + (E4k / L4k) x (pages - 1) x 4096 B / seq rate
- * The device draws the power of its 4 KiB operation (E4k / L4k) for the whole request.
- */
-export function ioOpCost(s: StorageProfile, dir: IoDir, pages: number): { ns: number; uj: number } {
-  const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
-  const e4k = dir === 'read' ? s.readEnergyUJ.value : s.writeEnergyUJ.value;
-  const extraUs = extraPagesUs(s, dir, pages);
-  return { ns: (latUs + extraUs) * 1000, uj: e4k + (e4k / latUs) * extraUs };
-}
-
 /** Transfer time of the pages after the first of a request of `pages`, µs. */
 function extraPagesUs(s: StorageProfile, dir: IoDir, pages: number): number {
   const mbps = dir === 'read' ? s.seqReadMBps.value : s.seqWriteMBps.value;
   return ((pages - 1) * PAGE_SIZE) / mbps; // MB/s = bytes per µs
 }
 
-/** Service time (ns) of one request of `pages` pages: ioOpCost's time, without working out its energy. */
+/** Service time (ns) of one request of `pages` pages: L4k + (pages - 1) x 4096 B / seq rate (dirCost's time for one request). */
 export function ioOpNs(s: StorageProfile, dir: IoDir, pages: number): number {
   const latUs = dir === 'read' ? s.readLatencyUs.value : s.writeLatencyUs.value;
   return (latUs + extraPagesUs(s, dir, pages)) * 1000;

@@ -47,7 +47,7 @@ export interface StorageProfile {
   /**
    * Transfer rate of the pages after the first in one request, MB/s (10^6 B/s):
    * a request of n pages takes the 4 KiB latency plus (n - 1) x 4096 B at this
-   * rate, at the same device power (see ioOpCost in src/cost/energy.ts).
+   * rate, at the same device power (see dirCost in src/cost/energy.ts).
    */
   seqReadMBps: Sourced<number>;
   seqWriteMBps: Sourced<number>;

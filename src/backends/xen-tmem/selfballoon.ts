@@ -69,11 +69,11 @@ import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js'
 import { FrontswapSelfshrink, idleRunsDue } from '../selfshrink.js';
 import { UsageError } from '../../errors.js';
 import type { ParamValue } from '../params.js';
+import { PAGE_SHIFT } from '../../content/page.js';
 
 /** What the worker needs of the simulated machine. */
 type SelfballoonEnv = Pick<BackendEnv, 'now' | 'frontswapCurrPages' | 'frontswapShrink' | 'vm' | 'setTotalram'>;
 
-const PAGE_SHIFT = 12;
 /** MB2PAGES(mb): mb << (20 - PAGE_SHIFT). */
 export function mb2pages(mb: number): number {
   return mb * 2 ** (20 - PAGE_SHIFT);

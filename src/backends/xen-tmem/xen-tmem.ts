@@ -108,16 +108,6 @@ import {
 
 const XEN_TMEM_NAME = 'xen-tmem';
 
-/** Hypercall commands (HYPERVISOR_tmem_op). */
-export const TMEM_CONTROL = 0;
-export const TMEM_NEW_POOL = 1;
-export const TMEM_DESTROY_POOL = 2;
-export const TMEM_NEW_PAGE = 3;
-export const TMEM_PUT_PAGE = 4;
-export const TMEM_GET_PAGE = 5;
-export const TMEM_FLUSH_PAGE = 6;
-export const TMEM_FLUSH_OBJECT = 7;
-
 /** MAX_POOLS_PER_DOMAIN and MAX_GLOBAL_SHARED_POOLS (xen/common/tmem.c). */
 const MAX_POOLS_PER_DOMAIN = 16;
 const MAX_GLOBAL_SHARED_POOLS = 16;

@@ -54,11 +54,6 @@ export function zbudSizeToChunks(size: number): number {
   return (size + ZBUD_CHUNK_SIZE - 1) >> ZBUD_CHUNK_SHIFT;
 }
 
-/** Chunks a compressed length of `clen` bytes takes in a pageframe. */
-export function zbudChunksForClen(clen: number): number {
-  return zbudSizeToChunks(clen + TMEM_HANDLE_SIZE);
-}
-
 /**
  * One stored compressed page: the zbudref (tmem's pampd) together with what
  * the kernel writes into the pageframe, the tmem_handle and the data. The

@@ -106,7 +106,6 @@ import {
 const ZCACHE_NAME = 'zcache';
 
 const MAX_POOLS_PER_CLIENT = 16;
-export const MAX_CLIENTS = 16;
 const LOCAL_CLIENT = 0xffff;
 /**
  * Frontswap oid swizzling of zcache2: 8 low offset bits go into the oid

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BackendFactory } from '../../../src/backends/backend.js';
-import { counterDocs, counterSpec, zeroCounters, type CounterGroup } from '../../../src/backends/counters.js';
+import { counterDocs, zeroCounters, type CounterGroup, type CounterSpec } from '../../../src/backends/counters.js';
 import { BACKENDS } from '../../../src/backends/registry.js';
 import { ZPOOLS } from '../../../src/allocators/registry.js';
 import { COUNTERS as VALIDATE_COUNTERS } from '../../../src/validate/compare.js';
@@ -100,12 +100,16 @@ describe('backend counter lists', () => {
     expect(rows).toBeGreaterThan(10);
   });
 
+  /** The counter of `groups` named `group`/`name`, or undefined. */
+  const specOf = (groups: readonly CounterGroup[], group: string, name: string): CounterSpec | undefined =>
+    groups.find((g) => g.group === group)?.counters.find((c) => c.name === name);
+
   it("validate's gauge flags for zswap counters agree with zswap's list", () => {
     const zswap = BACKENDS.get('zswap')!;
     let checked = 0;
     for (const c of VALIDATE_COUNTERS) {
       if (!c.zswap) continue;
-      const spec = counterSpec(groupsOf(zswap), 'zswap', c.name) ?? counterSpec(groupsOf(zswap), 'vmstat', c.name);
+      const spec = specOf(groupsOf(zswap), 'zswap', c.name) ?? specOf(groupsOf(zswap), 'vmstat', c.name);
       if (spec === undefined) continue; // a derived figure (bytes_per_stored_page)
       expect(c.gauge, c.name).toBe(spec.kind === 'gauge');
       checked++;

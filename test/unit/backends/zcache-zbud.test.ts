@@ -6,7 +6,6 @@ import {
   ZBUD_NCHUNKS,
   Zbud,
   ZcacheZbud,
-  zbudChunksForClen,
   zbudSizeToChunks,
   type ZbudEvictHost,
 } from '../../../src/backends/zcache/zbud.js';
@@ -53,12 +52,12 @@ describe('zcache2 zbud geometry', () => {
     expect(ZBUD_MAX_SIZE).toBe(4032);
     expect(ZBUD_MAX_BUDDY_SIZE).toBe(4000);
     expect(zbudSizeToChunks(64)).toBe(1);
-    expect(zbudChunksForClen(1)).toBe(1);
-    expect(zbudChunksForClen(32)).toBe(1);
-    expect(zbudChunksForClen(33)).toBe(2);
-    expect(zbudChunksForClen(2016)).toBe(32); // 2048 bytes with the handle
-    expect(zbudChunksForClen(2017)).toBe(33);
-    expect(zbudChunksForClen(4000)).toBe(63);
+    expect(zbudSizeToChunks(1 + TMEM_HANDLE_SIZE)).toBe(1);
+    expect(zbudSizeToChunks(32 + TMEM_HANDLE_SIZE)).toBe(1);
+    expect(zbudSizeToChunks(33 + TMEM_HANDLE_SIZE)).toBe(2);
+    expect(zbudSizeToChunks(2016 + TMEM_HANDLE_SIZE)).toBe(32); // 2048 bytes with the handle
+    expect(zbudSizeToChunks(2017 + TMEM_HANDLE_SIZE)).toBe(33);
+    expect(zbudSizeToChunks(4000 + TMEM_HANDLE_SIZE)).toBe(63);
   });
 
   it('refuses to create a zbud larger than zbud_max_buddy_size', () => {

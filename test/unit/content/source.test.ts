@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContentSource, withWhere } from '../../../src/content/source.js';
+import { ContentSource } from '../../../src/content/source.js';
 import { CONTENT_CLASSES } from '../../../src/content/classes/registry.js';
 import { Corpus } from '../../../src/content/corpus.js';
 import { Cls, MAX_SEED, PAGE_SIZE, descClass, descSeed, makeDesc } from '../../../src/content/page.js';
@@ -124,14 +124,6 @@ describe('ContentSource.resolve', () => {
     expect(() => bare.resolve({ corpus: 0 }, 0)).toThrow(/no corpus/);
   });
 
-  it('withWhere adds the event location', () => {
-    const e = usage(() => src.resolve('bogus', 3));
-    const located = withWhere(e, { file: 't.json', line: 12, event: 3 }) as UsageError;
-    expect(located).toBeInstanceOf(UsageError);
-    expect(located.message).toBe(`t.json:12, event #3, field 'data': unknown content class "bogus" (accepted: ${e.accepted})`);
-    const other = new Error('x');
-    expect(withWhere(other, { line: 1 })).toBe(other);
-  });
 });
 
 describe('ContentSource default mix', () => {

@@ -1,7 +1,7 @@
 /** The energy model, worked by hand against a profile's constants. */
 
 import { describe, expect, it } from 'vitest';
-import { activeEnergyOf, blockIoCycles, energyOf, idleEnergyOf, ioOpCost, storageBusyNs } from '../../../src/cost/energy.js';
+import { activeEnergyOf, blockIoCycles, energyOf, idleEnergyOf, storageBusyNs } from '../../../src/cost/energy.js';
 import { CostMeter, zeroTotals } from '../../../src/cost/meter.js';
 import { costModelOf } from '../../../src/cost/model.js';
 import type { Profile } from '../../../src/profiles/profile.js';
@@ -57,15 +57,6 @@ describe('energy model', () => {
 describe('device requests of several pages and the block I/O path', () => {
   const mobile = getProfile('mobile-ufs');
 
-  it('prices a request of n pages as the 4 KiB operation plus n - 1 pages at the sequential rate, at the same power', () => {
-    // UFS write: 70 µs / 84 µJ for 4 KiB (1.2 W); 250 MB/s sequential = 250 bytes per µs.
-    const extraUs = (31 * 4096) / 250; // 507.904 µs for the other 31 pages of a 32-page write
-    const c = ioOpCost(mobile.storage, 'write', 32);
-    expect(c.ns).toBeCloseTo((70 + extraUs) * 1000, 6);
-    expect(c.uj).toBeCloseTo(84 + 1.2 * extraUs, 6);
-    expect(ioOpCost(mobile.storage, 'read', 1)).toEqual({ ns: 100_000, uj: 60 });
-  });
-
   it('a batched write costs the meter one request: fewer cycles, less time and energy than 32 single writes', () => {
     const model = costModelOf(mobile);
     const batched = new CostMeter(model);
@@ -79,6 +70,7 @@ describe('device requests of several pages and the block I/O path', () => {
     expect(batched.totals.cpuNs).toBeCloseTo(10_000, 9);
     expect(batched.totals).toMatchObject({ swapWrites: 32, swapWriteOps: 1 });
     expect(single.totals).toMatchObject({ swapWrites: 32, swapWriteOps: 32 });
+    // UFS write: 70 µs / 84 µJ for 4 KiB (1.2 W); 250 MB/s sequential = 250 bytes per µs: the other 31 pages take 507.904 µs.
     const extraUs = (31 * 4096) / 250;
     expect(batched.totals.ioNs).toBeCloseTo((70 + extraUs) * 1000, 6);
     expect(batched.takePendingNs()).toBeCloseTo((70 + extraUs) * 1000 + 10_000, 6);
