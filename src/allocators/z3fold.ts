@@ -159,6 +159,9 @@ interface Z3Obj {
   home: Z3Page;
 }
 
+// duplicates: alike to ZbudPool in allocators/zbud.ts (the zpool glue, the reclaim-retries loop,
+// totalPages/objects/objectBytes/stats) and in shape to zsmalloc.ts's: kernel-shaped, mm/z3fold.c began as a copy of
+// mm/zbud.c and each keeps its own; the counter fields below are alike in shape only to cost/op-charges.ts's.
 export class Z3foldPool implements Zpool {
   readonly name = 'z3fold';
   readonly evictable = true;

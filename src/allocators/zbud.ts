@@ -98,6 +98,9 @@ interface ZbudStats {
   alloc_fail_nospc: number;
 }
 
+// duplicates: alike to Z3foldPool in allocators/z3fold.ts (the zpool glue, the reclaim-retries loop,
+// totalPages/objects/objectBytes/stats) and in shape to zsmalloc.ts's: kernel-shaped, mm/z3fold.c began as a copy of
+// mm/zbud.c and each keeps its own.
 export class ZbudPool implements Zpool {
   readonly name = 'zbud';
   readonly evictable = true;

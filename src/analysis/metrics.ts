@@ -140,6 +140,7 @@ export function breakEvenScale(componentBackend: number, totalBackend: number, c
   return s > 0 && Number.isFinite(s) ? s : null;
 }
 
+// duplicates: its run and baseline latency lines are alike in shape: one line per metric key.
 export function metricsOf(b: PassSummary, base: PassSummary | null, series: Series | null, units: BreakEvenUnits): Metrics {
   const e = b.energy;
   const be = base?.energy ?? null;

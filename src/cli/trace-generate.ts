@@ -36,6 +36,7 @@ export function registerTraceGenerate(trace: Command): void {
       if (f.out !== undefined && f.out !== '-') process.stderr.write(`${f.out}: ${r.events} events (${r.kind})\n`);
     });
   trace
+    // duplicates: alike in shape to `trace formats` in cli/trace.ts: each lists its own registry.
     .command('generators')
     .description('list the trace generators and their parameters')
     .action(() => {

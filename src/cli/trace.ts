@@ -71,6 +71,7 @@ export function registerTrace(program: Command): void {
       if (output !== '-') process.stdout.write(`${r.input} (${r.inputFormat}) -> ${r.output} (${r.outputFormat}): ${r.events} events\n`);
     });
   trace
+    // duplicates: alike in shape to `trace generators` in cli/trace-generate.ts: each lists its own registry.
     .command('formats')
     .description('list the input formats, their file extensions and options')
     .action(() => {

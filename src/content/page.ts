@@ -11,6 +11,7 @@
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 
+// duplicates: alike in shape only to sim/oracle.ts's Loc (a const enum): nothing in common.
 /** Content class codes (the low 4 bits of a descriptor). */
 export const enum Cls {
   Zero = 0,

@@ -21,6 +21,8 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+// duplicates: alike in shape to fmix32 above: another finaliser (other shifts and multipliers), kept for the streams it
+// seeds.
 /** A 32-bit finaliser with good avalanche (Wellons' "lowbias32"); not fmix32. */
 function mix32(x: number): number {
   x ^= x >>> 16;

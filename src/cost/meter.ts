@@ -135,6 +135,8 @@ export class CostMeter {
     this.spanNs += ns;
   }
 
+  // duplicates: alike in shape to decompress() below: two directions, each with its own one-entry memo of the cost
+  // model's cycles and its own totals.
   compress(comp: string, inBytes: number, outBytes: number): void {
     if (comp !== this.cComp || inBytes !== this.cIn || outBytes !== this.cOut) {
       this.cCycles = this.model.compressCycles(comp, inBytes, outBytes);

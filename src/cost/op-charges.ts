@@ -12,6 +12,8 @@ import type { EnergyCharges } from './energy.js';
 import type { LatencyHistogram } from './latency.js';
 import type { CostMeter } from './meter.js';
 
+// duplicates: its runs of numeric fields are alike in shape to each other and to Z3foldPool's counters
+// (allocators/z3fold.ts): one field per EnergyCharges key and its start mark; nothing shared but the shape.
 export class OpCharges implements EnergyCharges {
   count = 0;
   cpuNs = 0;

@@ -111,6 +111,8 @@ export class Cleancache {
     this.sbPoolidAt[fs] = undefined;
   }
 
+  // duplicates: alike in shape to Frontswap.register in frontends/frontswap.ts: kernel-shaped, cleancache_register_ops
+  // and frontswap_register_ops each replay the inits recorded before a backend came.
   /** cleancache_register_ops: lazily create the recorded pools. Returns the old ops. */
   register(backend: Backend): CleancacheOps | null {
     const ops = backend.cleancache;
@@ -134,6 +136,8 @@ export class Cleancache {
     }
   }
 
+  // duplicates: get and put below open alike: kernel-shaped, __cleancache_get_page and __cleancache_put_page in
+  // mm/cleancache.c do the same ops check and pool id lookup.
   /** __cleancache_get_page. A miss means the page must be read from the filesystem. */
   get(fs: number, inode: number, index: number, out: PageOut): boolean {
     if (!this.ops) {

@@ -30,6 +30,8 @@ import type { Page, PageOut } from '../content/page.js';
 
 const MAX_SWAPFILES = 32;
 
+// duplicates: alike in shape only to ramster/node.ts's Zpage and Link (an interface, then a const enum): nothing in
+// common.
 export interface FrontswapCounters {
   loads: number;
   succ_stores: number;
@@ -102,6 +104,7 @@ export class Frontswap {
     this.needInit &= ~(1 << type);
   }
 
+  // duplicates: alike in shape to Cleancache.register in frontends/cleancache.ts: kernel-shaped, see there.
   /** frontswap_register_ops: replay the recorded inits, then publish. Returns the old ops. */
   register(backend: Backend): FrontswapOps | null {
     const ops = backend.frontswap;

@@ -4,6 +4,8 @@ import { X86_CODECS } from './codecs-x86.js';
 import { X86_COPY, dramEnergy, network, ranged } from './shared.js';
 import type { Profile } from './profile.js';
 
+// duplicates: alike in shape to the other profiles (mobile.ts, mobile-emmc.ts, ssd.ts, ssd-server.ts), and its read figures to
+// its write figures: data, one file per profile, each figure with its own source; nothing to share but the shape.
 export const hddDesktop: Profile = {
   name: 'hdd-desktop',
   aliases: ['hdd'],

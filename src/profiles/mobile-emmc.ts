@@ -7,6 +7,8 @@ import type { Profile } from './profile.js';
 /** An in-order Cortex-A53 needs about 1.8x the cycles of an out-of-order A72 on codec loops [I]. */
 const A53_OVER_A72 = 1.8;
 
+// duplicates: alike in shape to the other profiles (hdd-desktop.ts, mobile.ts, ssd.ts, ssd-server.ts), and its read figures to
+// its write figures: data, one file per profile, each figure with its own source; nothing to share but the shape.
 export const mobileEmmc: Profile = {
   name: 'mobile-emmc',
   aliases: ['emmc'],

@@ -26,6 +26,8 @@ const LITTLE: ClusterProfile = {
   copy: mobileEmmc.copy,
 };
 
+// duplicates: alike in shape to the other profiles (hdd-desktop.ts, mobile-emmc.ts, ssd.ts, ssd-server.ts), and its read figures
+// to its write figures: data, one file per profile, each figure with its own source; nothing to share but the shape.
 export const mobile: Profile = {
   name: 'mobile',
   aliases: ['mobile-ufs'],

@@ -4,6 +4,8 @@ import { X86_CODECS } from './codecs-x86.js';
 import { NVME_BLOCK_IO, RACK_10GBE, X86_COPY, dramEnergy } from './shared.js';
 import type { Profile } from './profile.js';
 
+// duplicates: alike in shape to the other profiles (hdd-desktop.ts, mobile.ts, mobile-emmc.ts, ssd.ts), and its read figures to
+// its write figures: data, one file per profile, each figure with its own source; nothing to share but the shape.
 export const ssdServer: Profile = {
   name: 'ssd-server',
   aliases: [],

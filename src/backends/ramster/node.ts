@@ -54,6 +54,9 @@ class NodeEnv implements BackendEnv {
   now(): number {
     return this.clock();
   }
+  // duplicates: allocPage/freePage are alike to sim/machine.ts's (the local BackendEnv): kernel-shaped, a peer's zcache
+  // takes pageframes from its own RAM, node 0's from the zone's free pages above the min watermark; only the bookkeeping
+  // is alike.
   allocPage(): boolean {
     if (this.poolPages >= this.ramPages) return false;
     this.poolPages++;
@@ -84,6 +87,8 @@ class NodeEnv implements BackendEnv {
   }
 }
 
+// duplicates: alike in shape only to frontends/frontswap.ts's FrontswapCounters and LoadResult (an interface, then a
+// const enum): nothing in common.
 /** A compressed page as it travels in a message: the bytes, their length, the oracle's tag. */
 export interface Zpage {
   data: Compressed;
@@ -101,6 +106,10 @@ export const enum Link {
   Down = 2,
 }
 
+// duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
+// XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-tmem/selfballoon.ts, ZBUD_COUNTERS in
+// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
+// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** A peer's state, as stats() reports it (tmemsim's; group ramster_node<i>). */
 export const REMOTE_NODE_COUNTERS = [
   { name: 'up', kind: 'gauge', doc: "tmemsim's: 1 while the node is up." },

@@ -153,6 +153,8 @@ import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
 
+// duplicates: alike in shape to the constants at the top of xen-tmem/xen-tmem.ts and zcache/zcache.ts: each names its
+// own kernel's constants, with their own values and sources.
 const RAMSTER_NAME = 'ramster';
 /** MANUAL_NODES: nodes a RAMster cluster may have. */
 const MANUAL_NODES = 8;
@@ -264,6 +266,10 @@ export const RAMSTER_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
+// duplicates: alike in shape to the other backends' counter lists (REMOTE_NODE_COUNTERS in ramster/node.ts,
+// XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-tmem/selfballoon.ts, ZBUD_COUNTERS in
+// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
+// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** /sys/kernel/debug/ramster/ in the kernel's order, then tmemsim's. */
 const RAMSTER_COUNTERS = [
   { name: 'eph_pages_remoted', kind: 'event', doc: 'Ephemeral zpages sent to the target node.' },
@@ -967,6 +973,7 @@ export class RamsterBackend implements Backend {
     for (const p of this.zombies) if (p.bud0 === null && p.bud1 === null) this.zombies.delete(p);
   }
 
+  // duplicates: alike in shape only to zsmalloc.ts's stats() sums over its classes: nothing in common.
   /** foreign_eph_pages and foreign_pers_pages: the pages the peers hold for this node, summed over the peers. */
   private sumForeign(): void {
     let fe = 0;

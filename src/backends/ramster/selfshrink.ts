@@ -22,6 +22,8 @@
 
 import { FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA, FrontswapSelfshrink, idleRunsDue, type SelfshrinkEnv } from '../selfshrink.js';
 
+// duplicates: alike in shape only to cost/uncertainty.ts's MAX_EXACT/SAMPLES and Constant (two constants, then an
+// interface): nothing in common.
 const SELFSHRINK_INTERVAL_S = 5;
 const NS_PER_S = 1e9;
 

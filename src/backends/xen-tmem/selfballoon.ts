@@ -162,6 +162,9 @@ const SYSFS_NAMES: ReadonlySet<string> = new Set(SELFBALLOON_SYSFS_PARAMS.map((s
 /** Knobs whose sysfs store rejects 0 even though 0 may be their initial value. */
 const NONZERO_AT_RUNTIME: ReadonlySet<string> = new Set(['selfballoon_min_usable_mb', 'selfballoon_reserved_mb']);
 
+// duplicates: its tunables (interval .. frontswapInertia) stand again in XenSelfballoon's fields below: kernel-shaped,
+// drivers/xen/xen-selfballoon.c keeps them as variables its sysfs files and the worker read and write at run time; this
+// config only gives their values at init.
 export interface SelfballoonConfig {
   /** xen_selfballooning_enabled at init (module parameter selfballooning, forced off without frontswap). */
   selfballooning: boolean;
@@ -187,6 +190,10 @@ export interface TimelinePoint {
   frontswapPages: number;
 }
 
+// duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, ZBUD_COUNTERS in zcache/zbud.ts,
+// ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own kernel's
+// debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** Counters of the worker (tmemsim's names; the kernel exported none). */
 export const SELFBALLOON_COUNTERS = [
   { name: 'worker_runs', kind: 'event', doc: "tmemsim's: runs of selfballoon_process." },
@@ -225,6 +232,8 @@ export function selfballoonFloor(maxram: number, totalreserve: number, minUsable
   return totalreserve + mb2pages(99) + Math.floor((useful - mb2pages(99)) / 32);
 }
 
+// duplicates: its tunable fields (interval .. frontswapInertia) repeat SelfballoonConfig's above: kernel-shaped, see
+// there.
 export class XenSelfballoon {
   readonly counters: SelfballoonCounters = zeroCounters(SELFBALLOON_COUNTERS);
 

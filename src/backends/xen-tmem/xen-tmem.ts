@@ -106,6 +106,8 @@ import {
   type TimelinePoint,
 } from './selfballoon.js';
 
+// duplicates: alike in shape to the constants at the top of ramster/ramster.ts and zcache/zcache.ts: each names its own
+// kernel's constants, with their own values and sources.
 const XEN_TMEM_NAME = 'xen-tmem';
 
 /** MAX_POOLS_PER_DOMAIN and MAX_GLOBAL_SHARED_POOLS (xen/common/tmem.c). */
@@ -183,6 +185,10 @@ export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
+// duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
+// REMOTE_NODE_COUNTERS in ramster/node.ts, SELFBALLOON_COUNTERS in xen-tmem/selfballoon.ts, ZBUD_COUNTERS in
+// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
+// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** Xen's tmem statistics for this guest (see the header for where each comes from). */
 const XEN_TMEM_COUNTERS = [
   { name: 'total_tmem_ops', kind: 'event', doc: 'Hypercalls (do_tmem_op entries).' },

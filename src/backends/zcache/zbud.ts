@@ -108,6 +108,8 @@ export class ZbudPage {
   }
 }
 
+// duplicates: alike in shape to LruList below: kernel-shaped, struct zbudpage carries two list_heads (budlist and lru)
+// and list_add_tail/list_del run on each; two intrusive lists over their own link fields.
 /** A budlist (buddied or unbuddied[n]): head = oldest, tail = newest. */
 class BudList {
   head: ZbudPage | null = null;
@@ -136,6 +138,7 @@ class BudList {
   }
 }
 
+// duplicates: alike in shape to BudList above: kernel-shaped, see there.
 /** An LRU list: head = least recently used, tail = most recently used. */
 class LruList {
   head: ZbudPage | null = null;
@@ -178,6 +181,10 @@ class ZbudSide {
   }
 }
 
+// duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-
+// tmem/selfballoon.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its
+// own kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** /sys/kernel/debug/zbud/, in the kernel's creation order. zbytes include the 32-byte handles. */
 export const ZBUD_COUNTERS = [
   { name: 'eph_zbytes', kind: 'gauge', doc: 'Bytes held by ephemeral zbuds (compressed data and tmem handle).' },

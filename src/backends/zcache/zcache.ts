@@ -103,6 +103,8 @@ import {
   type ZbudEvictHost,
 } from './zbud.js';
 
+// duplicates: alike in shape to the constants at the top of ramster/ramster.ts and xen-tmem/xen-tmem.ts: each names its
+// own kernel's constants, with their own values and sources.
 const ZCACHE_NAME = 'zcache';
 
 const MAX_POOLS_PER_CLIENT = 16;
@@ -203,6 +205,10 @@ export const ZCACHE_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
+// duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-
+// tmem/selfballoon.ts, ZBUD_COUNTERS in zcache/zbud.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
+// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** /sys/kernel/debug/zcache/ without the tmem core's counters (obj_count & co.), kernel order. */
 const ZCACHE_COUNTERS = [
   { name: 'flush_total', kind: 'event', doc: 'flush_page calls.' },
@@ -543,6 +549,8 @@ export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvic
     return true;
   }
 
+  // duplicates: flushPage and flushObject below are alike in shape: kernel-shaped, zcache_flush_page and
+  // zcache_flush_object in zcache-main.c open the same way.
   /** zcache_flush_page: true iff a page was flushed. */
   flushPage(poolId: number, oid: number, index: number): boolean {
     const c = this.counters;

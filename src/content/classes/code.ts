@@ -295,6 +295,7 @@ const CODE_REPEAT = 50;
 /** Size of the pool window one page draws from (smaller: more repeated instructions). */
 const CODE_WINDOW = 2048;
 
+// duplicates: opens alike to text.ts's fillText (reseed, skip, scratch buffer): each class generates its own content.
 function fillCode(seed: number, dst: Uint8Array): void {
   rng.reseed(seed);
   const n = dst.length;

@@ -267,6 +267,7 @@ function csvLine(b: Uint8Array, dv: DataView, p: number, st: TextState): number 
   return p;
 }
 
+// duplicates: opens alike to code.ts's fillCode (reseed, skip, scratch buffer): each class generates its own content.
 function fillText(seed: number, dst: Uint8Array): void {
   rng.reseed(seed);
   const n = dst.length;

@@ -155,6 +155,8 @@ function parseMembers(b: Buffer, i: number, end: number, nested: boolean): Recor
     first = false;
     if (c !== 34) return NOT_FLAT;
     // key
+    // duplicates: the key scan here and the string value scan below are alike: written out in the fast parser's loop,
+    // each with its own end.
     const k0 = i + 1;
     let hi = 0;
     c = b[k0] as number;

@@ -41,6 +41,8 @@ const enum St {
 
 const HEADER_KEYS = ['format', 'version', 'config'] as const;
 
+// duplicates: alike in shape to jsonl.ts's JsonlCursor (a Cursor over a ChunkReader, its fields): two formats, two
+// scanners; inside, the states' comma/close handling is alike in shape: a state machine, one state each.
 /** One pass over a JSON document trace. */
 class JsonCursor implements Cursor {
   readonly header: TraceHeader;

@@ -20,6 +20,8 @@ import { END, malformed, TextTraceSource, type Cursor, type SyncTraceSource } fr
 /** slowLine(): a blank or comment line, or a refill; go on. */
 const SKIP: unique symbol = Symbol('skip');
 
+// duplicates: alike in shape to json.ts's JsonCursor (a Cursor over a ChunkReader, its fields): two formats, two
+// scanners.
 /** One pass over a JSONL trace. */
 class JsonlCursor implements Cursor {
   readonly header: TraceHeader;

@@ -250,6 +250,9 @@ function plan(path: string, o: OptionReader): { addressing: Addressing; open: (i
   return { addressing, open: (ids) => new CsvCursor(path, spec, ids) };
 }
 
+// duplicates: alike in shape to the other importers' ImportFormat entries (lcs-txt.ts, vscsi.ts; its options to
+// import/source.ts's COMMON_OPTIONS): one file per trace format, each with its own options; nothing to share but the
+// shape.
 export const CSV_FORMAT: ImportFormat = {
   name: 'csv',
   extensions: ['.csv', '.csv.gz'],

@@ -61,6 +61,7 @@ const CLASS_CODE: Record<string, number> = Object.fromEntries(CLASS_NAMES.map((c
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const B64_MAX = 5464;
 
+// duplicates: alike in shape only to zswap.ts's constants (a run of const NAME = n): nothing in common.
 const F_TIME = 3;
 const T_DELTA = 1;
 const T_F64 = 2;
@@ -553,6 +554,8 @@ class TmtbIterator implements IterableIterator<LocatedEvent> {
     }
     let ev: TraceEvent;
     // The commonest records take a decoder written out for their layout (the op table says which).
+    // duplicates: the one-byte varint reads below repeat per field by design: written out in the decoder's hot loop
+    // (varintAt is the longer varints' path).
     switch (LAYOUT[code]) {
       case LAYOUT_FS_INODE_INDEX: {
         const fs = b[p++]!;

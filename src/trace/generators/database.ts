@@ -49,6 +49,8 @@ const SCAN_TABLE = 11;
 const RING = 32;
 const PID = 1;
 
+// duplicates: alike in shape to kernel-build.ts's KERNEL_BUILD (constants, then the TraceGenerator entry): one file per
+// generator.
 export const DATABASE: TraceGenerator = {
   name: 'database',
   description: 'a Zipf-skewed buffer pool in anonymous memory over table files in the page cache, with periodic sequential scans and checkpoints',

@@ -50,6 +50,8 @@ const SRC_INODE = 1000;
 const HDR_INODE = 100_000;
 const OBJ_INODE = 500_000;
 
+// duplicates: alike in shape to database.ts's DATABASE (constants, then the TraceGenerator entry): one file per
+// generator.
 export const KERNEL_BUILD: TraceGenerator = {
   name: 'kernel-build',
   description: 'make -j: page-cache scans of sources and headers, object files written, compiler processes\' anonymous heaps',
