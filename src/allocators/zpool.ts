@@ -46,6 +46,11 @@ export interface Zpool {
   compact?(): number;
   /** Bytes compaction has copied so far (for the cost meter). */
   readonly migratedBytes?: number;
+  /**
+   * Pages of the allocator's own kmem caches, charged to RAM as slab
+   * (zsmalloc: its zs_handle and zspage caches); absent when it has none.
+   */
+  slabPages?(): number;
   /** Allocator counters under their debugfs names, if any. */
   stats(): Record<string, number>;
 }

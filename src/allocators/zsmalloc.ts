@@ -37,9 +37,21 @@
  *           = compactable()) and by zram's sysfs knob; zswap never calls it
  *           directly. zswap.ts registers the shrinker (backends/shrinker.ts).
  *
+ * Kernel memory (slabPages): zs_create_pool makes two kmem caches of its own
+ * (create_cache): zs_handle, one ZS_HANDLE_SIZE (8-byte) object per
+ * allocated object (cache_alloc_handle in zs_malloc), and zspage, one
+ * struct zspage per zspage (alloc_zspage). Both are created with no flags,
+ * so their pages count as unreclaimable slab. Charged as ceil(handles / 512)
+ * + ceil(zspages / floor(4096 / 56)): sizeof(struct zspage) is 56 on x86-64
+ * in 6.1 (the bit-field word, inuse, freeobj, first_page, the fullness
+ * list_head, pool, and the CONFIG_COMPACTION rwlock_t), SLUB packing whole
+ * objects into order-0 slabs with no partly used slabs kept.
+ *
  * Deviations: which slot inside a zspage an object takes is not modelled
  * (only counts are); no zspage migration/isolation (page compaction of the
- * VM), no deferred frees, no locking.
+ * VM), no deferred frees, no locking. The zspage cache is charged in every
+ * era, though before 4.8 the zspage's metadata lived in its first struct
+ * page and took no slab.
  */
 
 import { EINVAL, ENOMEM, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from './zpool.js';
@@ -48,6 +60,8 @@ import { PAGE_SIZE } from '../content/page.js';
 type ZsmallocEra = '4.x' | '6.3';
 
 const ZS_HANDLE_SIZE = 8;
+/** sizeof(struct zspage) on x86-64 in 6.1 (CONFIG_COMPACTION: with its rwlock_t): one zspage-cache object per zspage. */
+const ZSPAGE_STRUCT_SIZE = 56;
 const ZS_MIN_ALLOC_SIZE = 32;
 const ZS_MAX_ALLOC_SIZE = PAGE_SIZE;
 /** ZS_SIZE_CLASS_DELTA = PAGE_SIZE >> 8. */
@@ -447,6 +461,11 @@ export class ZsmallocPool implements Zpool {
 
   objectBytes(): number {
     return this.bytes;
+  }
+
+  /** The zs_handle and zspage caches: whole slabs of 512 handles and of floor(4096 / 56) zspages. */
+  slabPages(): number {
+    return Math.ceil(this.objs.size / Math.floor(PAGE_SIZE / ZS_HANDLE_SIZE)) + Math.ceil(this.zspageCount / Math.floor(PAGE_SIZE / ZSPAGE_STRUCT_SIZE));
   }
 
   /** The class an object of `size` bytes goes to (null: it cannot be stored). */

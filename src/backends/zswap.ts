@@ -134,8 +134,9 @@
  *   before the allocation, as in the kernel.
  * - Each entry is charged to simulated RAM as one object of the zswap_entry
  *   slab (slabPages: sizeof(struct zswap_entry) of the era, floor(4096 /
- *   size) a page, no partial slabs kept); the trees' nodes, zsmalloc's
- *   handle and zspage caches are not. No per-CPU streams, locking, THP, memcg
+ *   size) a page, no partial slabs kept), and so are zsmalloc's zs_handle
+ *   and zspage caches (allocators/zsmalloc.ts; the rbtree nodes are inside
+ *   the entries, as in the kernel). No per-CPU streams, locking, THP, memcg
  *   or NUMA.
  * - Costs: compression and decompression through the meter; the copy of the
  *   compressed bytes into the zpool object and a same-filled page's fill as
@@ -679,9 +680,15 @@ export class ZswapBackend implements Backend, FrontswapOps {
 
   // ---- limits -----------------------------------------------------------------
 
-  /** The zswap_entry slab: SLUB packs floor(PAGE_SIZE / size) objects a page; one entry per stored page. */
+  /**
+   * Kernel memory: the zswap_entry slab (SLUB packs floor(PAGE_SIZE / size)
+   * objects a page; one entry per stored page) and each live pool's zpool
+   * caches (zsmalloc's zs_handle and zspage).
+   */
   slabPages(): number {
-    return Math.ceil(this.counters.stored_pages / Math.floor(PAGE_SIZE / this.rules.entryBytes));
+    let n = Math.ceil(this.counters.stored_pages / Math.floor(PAGE_SIZE / this.rules.entryBytes));
+    for (const p of this.live) n += p.zpool.slabPages?.() ?? 0;
+    return n;
   }
 
   /** Pool pages over all live pools (DIV_ROUND_UP(zswap_pool_total_size, PAGE_SIZE)). */

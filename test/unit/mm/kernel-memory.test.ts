@@ -4,12 +4,16 @@
  *   process touches, one PMD page per 2^18-page (1 GiB) range, allocated at
  *   the first fault in the range, a read mapping the zero page included;
  * - the zswap_entry slab: one object per stored page (same-filled ones too),
- *   sizeof(struct zswap_entry) 64 bytes in 6.1 (64 a page), 56 in 4.x (73 a page).
+ *   sizeof(struct zswap_entry) 64 bytes in 6.1 (64 a page), 56 in 4.x (73 a page);
+ * - zsmalloc's own caches (6.1 create_cache): zs_handle, 8 bytes, one per
+ *   object (512 a page), and zspage, sizeof(struct zspage) 56 bytes on x86-64
+ *   (73 a page), one per zspage.
  * Free memory is RAM less resident pages, pool pages, slab and page tables.
  */
 
 import { describe, expect, it } from 'vitest';
 import { zswapFactory, type ZswapBackend } from '../../../src/backends/zswap.js';
+import { ZsmallocPool } from '../../../src/allocators/zsmalloc.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
 
@@ -54,5 +58,43 @@ describe('the zswap_entry slab', () => {
     for (let off = 0; off <= perPage; off++) m.swapFree(0, off);
     expect(z.slabPages()).toBe(0);
     expect(m.memory.free).toBe(8192);
+  });
+});
+
+describe("zsmalloc's zs_handle and zspage caches", () => {
+  it('one 8-byte handle per object and one 56-byte struct zspage per zspage, in whole slab pages', () => {
+    let held = 0;
+    const z = new ZsmallocPool({ allocPage: () => (held++, true), freePage: () => void held-- });
+    expect(z.slabPages()).toBe(0);
+    // 2000-byte objects: class 2048, one page per zspage, two objects each (see zsmalloc.test.ts).
+    const hs: number[] = [];
+    for (let i = 0; i < 146; i++) hs.push(z.malloc(2000));
+    // 146 handles: 1 handle slab page; 73 zspages: 1 zspage slab page.
+    expect(z.totalPages()).toBe(73);
+    expect(z.slabPages()).toBe(1 + 1);
+    hs.push(z.malloc(2000), z.malloc(2000)); // the 74th zspage: a second zspage slab page
+    expect(z.slabPages()).toBe(1 + 2);
+    for (let i = 0; i < 512 - 148; i++) hs.push(z.malloc(2000)); // 512 handles, 256 zspages: 1 + ceil(256 / 73)
+    expect(z.slabPages()).toBe(1 + 4);
+    hs.push(z.malloc(2000)); // the 513th handle: a second handle page (257 zspages: still 4)
+    expect(z.slabPages()).toBe(2 + 4);
+    for (const h of hs) z.free(h);
+    expect(z.slabPages()).toBe(0);
+    expect(held).toBe(0);
+  });
+
+  it('zswap on zsmalloc charges them beside its entries, against free memory', () => {
+    const m = testMachine({ ramPages: 8192, factory: zswapFactory });
+    m.swapon(0, 4096);
+    m.insmod('zswap', { era: '6.1', zpool: 'zsmalloc', compressor: 'lz4', max_pool_percent: 50 });
+    const z = m.backend as ZswapBackend;
+    for (let off = 0; off < 100; off++) m.swapWrite(0, off, makeDesc(Cls.Text, off + 1));
+    const zs = z.stats()['zsmalloc']!;
+    const objs = zs['obj_used']!;
+    const zspages = zs['zspages']!;
+    expect(objs).toBeGreaterThan(0);
+    const expected = Math.ceil(z.counters.stored_pages / 64) + Math.ceil(objs / 512) + Math.ceil(zspages / 73);
+    expect(z.slabPages()).toBe(expected);
+    expect(m.memory.free).toBe(8192 - m.memory.resident - z.poolPages() - expected - m.memory.ptPages);
   });
 });
