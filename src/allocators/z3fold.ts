@@ -160,7 +160,7 @@ interface Z3Obj {
 }
 
 // duplicates: alike to ZbudPool in allocators/zbud.ts (the zpool glue, the reclaim-retries loop,
-// totalPages/objects/objectBytes/stats) and in shape to zsmalloc.ts's: kernel-shaped, mm/z3fold.c began as a copy of
+// totalPages/objects/stats) and in shape to zsmalloc.ts's: kernel-shaped, mm/z3fold.c began as a copy of
 // mm/zbud.c and each keeps its own; the counter fields below are alike in shape only to cost/op-charges.ts's.
 export class Z3foldPool implements Zpool {
   readonly name = 'z3fold';
@@ -468,10 +468,6 @@ export class Z3foldPool implements Zpool {
 
   objects(): number {
     return this.objs.size;
-  }
-
-  objectBytes(): number {
-    return this.bytes;
   }
 
   stats(): Record<string, number> {

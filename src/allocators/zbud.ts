@@ -99,7 +99,7 @@ interface ZbudStats {
 }
 
 // duplicates: alike to Z3foldPool in allocators/z3fold.ts (the zpool glue, the reclaim-retries loop,
-// totalPages/objects/objectBytes/stats) and in shape to zsmalloc.ts's: kernel-shaped, mm/z3fold.c began as a copy of
+// totalPages/objects/stats) and in shape to zsmalloc.ts's: kernel-shaped, mm/z3fold.c began as a copy of
 // mm/zbud.c and each keeps its own.
 export class ZbudPool implements Zpool {
   readonly name = 'zbud';
@@ -274,11 +274,6 @@ export class ZbudPool implements Zpool {
 
   objects(): number {
     return this.objs.size;
-  }
-
-  /** Bytes of the objects held (the sizes given to malloc). */
-  objectBytes(): number {
-    return this.bytes;
   }
 
   stats(): Record<string, number> {

@@ -53,10 +53,6 @@ export class Cleancache {
    */
   private readonly sbPoolidAt: (number | undefined)[] = [];
 
-  get registered(): boolean {
-    return this.ops !== null;
-  }
-
   isMounted(fs: number): boolean {
     return this.sbPoolidAt[fs] !== undefined;
   }

@@ -86,10 +86,6 @@ export class Frontswap {
   /** frontswap_writethrough(): stores also go to the swap device. */
   writethrough = false;
 
-  get registered(): boolean {
-    return this.ops !== null;
-  }
-
   /** swapon → __frontswap_init(type, map). */
   init(type: number, slots: number): void {
     this.areas[type] = new SwapArea(slots);
@@ -127,14 +123,6 @@ export class Frontswap {
     this.ops = null;
     this.backend = null;
     for (let t = 0; t < MAX_SWAPFILES; t++) if (this.areas[t]) this.needInit |= 1 << t;
-  }
-
-  isActive(type: number): boolean {
-    return this.areas[type] !== null;
-  }
-
-  slots(type: number): number {
-    return this.areas[type]?.slots ?? 0;
   }
 
   test(type: number, offset: number): boolean {

@@ -131,11 +131,6 @@ class PampdMap<P> {
     return true;
   }
 
-  clear(): void {
-    this.slots = [];
-    this.count = 0;
-  }
-
   *keys(): Generator<number, undefined> {
     const s = this.slots;
     const present: number[] = [];
@@ -162,10 +157,6 @@ class PampdMap<P> {
 
   [Symbol.iterator](): Generator<[number, P], undefined> {
     return this.entries();
-  }
-
-  forEach(f: (pampd: P, index: number, map: this) => void): void {
-    for (const [k, v] of this.entries()) f(v, k, this);
   }
 }
 

@@ -127,7 +127,6 @@ type RemoteNodeCounters = CountersOf<typeof REMOTE_NODE_COUNTERS>;
 export class RemoteNode {
   /** The node's zcache, or null while it is dead (its memory is gone). */
   store: ZcacheBackend | null = null;
-  private env: NodeEnv | null = null;
   /** (client << 16 | sender's pool id) → pool id in the node's zcache (zcache_autocreate_pool). */
   private readonly pools = new Map<number, number>();
   /** When r2net declares the connection dead (idle timeout after the death), ns. */
@@ -160,9 +159,7 @@ export class RemoteNode {
 
   /** A fresh, empty zcache (boot or reboot). */
   private boot(): void {
-    const env = new NodeEnv(this.compression, this.budgetPages, this.verifyBytes, this.clock);
-    this.env = env;
-    this.store = new ZcacheBackend(env, this.zcacheParams);
+    this.store = new ZcacheBackend(new NodeEnv(this.compression, this.budgetPages, this.verifyBytes, this.clock), this.zcacheParams);
     this.pools.clear();
   }
 
@@ -170,7 +167,6 @@ export class RemoteNode {
   die(tNs: number, timeoutNs: number): void {
     if (this.store === null) return;
     this.store = null;
-    this.env = null;
     this.pools.clear();
     this.deaths++;
     this.detectAtNs = tNs + timeoutNs;
@@ -283,10 +279,5 @@ export class RemoteNode {
       pageframes: c !== undefined ? c.eph_pageframes + c.pers_pageframes : 0,
       pageframes_max: this.pageframesMax,
     };
-  }
-
-  /** The node's env (tests: its page budget in use). */
-  get nodeEnv(): NodeEnv | null {
-    return this.env;
   }
 }

@@ -418,15 +418,6 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
     return this.pools[poolId] ?? null;
   }
 
-  /** Pages held in a pool id's pool (shared pools count once per id that uses them). */
-  poolPageCount(poolId: number): number {
-    const pool = this.poolById(poolId);
-    if (pool === null) return 0;
-    let n = 0;
-    for (const obj of pool.objs.values()) n += obj.pampds.size;
-    return n;
-  }
-
   // ---- hypercalls ----------------------------------------------------------------
 
   /** do_tmem_op's entry: count and charge one hypercall. */

@@ -171,8 +171,6 @@ class ZbudSide {
   readonly lru = new LruList();
   readonly buddied = new BudList(ON_BUDDIED);
   readonly unbuddied: BudList[] = [];
-  /** zbud_{eph,pers}_cumul_chunk_counts[NCHUNKS] (not in debugfs). */
-  readonly cumulChunkCounts = new Float64Array(ZBUD_NCHUNKS);
   constructor() {
     for (let i = 0; i < ZBUD_NCHUNKS; i++) this.unbuddied.push(new BudList(i));
   }
@@ -227,11 +225,6 @@ export class ZcacheZbud {
 
   constructor(private readonly host: ZbudEvictHost) {}
 
-  /** cumul_chunk_counts of a side (a histogram of chunks per stored zbud). */
-  cumulChunkCounts(eph: boolean): Float64Array {
-    return (eph ? this.eph : this.pers).cumulChunkCounts;
-  }
-
   /** The LRU pageframes of a side, least recently used first (tests, reports). */
   lruPages(eph: boolean): ZbudPage[] {
     const out: ZbudPage[] = [];
@@ -278,7 +271,7 @@ export class ZcacheZbud {
     // "promote" the pageframe to most-recently-used
     side.lru.remove(page);
     side.lru.addTail(page);
-    this.initZbud(page, z, eph, page.bud0 === null ? 0 : 1, size, nchunks);
+    this.initZbud(page, z, eph, page.bud0 === null ? 0 : 1, size);
     page.unevictable++;
     return true;
   }
@@ -300,7 +293,7 @@ export class ZcacheZbud {
     side.lru.addTail(page);
     if (eph) s.eph_unbuddied_count++;
     else s.pers_unbuddied_count++;
-    this.initZbud(page, z, eph, 0, size, nchunks);
+    this.initZbud(page, z, eph, 0, size);
     page.unevictable++;
     return true;
   }
@@ -311,7 +304,7 @@ export class ZcacheZbud {
     if (page !== null) page.unevictable--;
   }
 
-  private initZbud(page: ZbudPage, z: Zbud, eph: boolean, budnum: number, size: number, nchunks: number): void {
+  private initZbud(page: ZbudPage, z: Zbud, eph: boolean, budnum: number, size: number): void {
     z.page = page;
     z.budnum = budnum;
     z.size = size;
@@ -319,13 +312,11 @@ export class ZcacheZbud {
     else page.bud1 = z;
     const s = this.stats;
     if (eph) {
-      this.eph.cumulChunkCounts[nchunks]!++;
       s.eph_zpages++;
       s.eph_cumul_zpages++;
       s.eph_zbytes += size;
       s.eph_cumul_zbytes += size;
     } else {
-      this.pers.cumulChunkCounts[nchunks]!++;
       s.pers_zpages++;
       s.pers_cumul_zpages++;
       s.pers_zbytes += size;
