@@ -3,49 +3,65 @@
  * name with { corpus: index } (for example pages cut from the Silesia corpus,
  * or a dump of real process memory). A trailing partial page is zero-padded.
  *
- * Pages are read on demand with positioned reads, so a corpus much larger
- * than the simulated working set costs no memory; a small LRU of recently
- * read pages saves the system call when a trace touches a page again.
+ * Pages are read on demand, a chunk of CHUNK_PAGES neighbouring pages per
+ * positioned read, into a bounded LRU of chunk buffers (at most CACHE_BYTES,
+ * never more than the file): a corpus much larger than the simulated working
+ * set costs no memory, a trace walking the corpus in order makes one system
+ * call per chunk, and a corpus that fits the cache is read once. The buffers
+ * are allocated as the cache grows and then reused: reading a whole corpus
+ * into one fresh array at open (as tmemsim did before) paid a page fault per
+ * 4 KiB twice over (the read, then the first use), which on the bench's
+ * 82 MB corpus cost more than compressing it (docs/scale.md).
  */
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PAGE_SIZE } from './page.js';
 import { UsageError } from '../errors.js';
 
-/** Pages kept in memory (LRU) for a corpus read on demand. */
-const CACHE_PAGES = 64;
-/** A corpus up to this size is read whole at open: a page fill is then a copy, not a system call. */
-const WHOLE_CORPUS_BYTES = 256 * 2 ** 20;
+/** Pages per chunk: the unit of one read and of the cache. */
+export const CHUNK_PAGES = 16;
+const CHUNK_BYTES = CHUNK_PAGES * PAGE_SIZE;
+/** The chunk cache's bound in bytes. */
+const CACHE_BYTES = 16 * 2 ** 20;
+
+/** One cached chunk on the LRU list. */
+interface Chunk {
+  index: number;
+  readonly bytes: Uint8Array;
+  prev: Chunk | null;
+  next: Chunk | null;
+}
 
 export class Corpus {
   /** Number of pages (the last one may be partial on disk, zero-padded here). */
   readonly pages: number;
   private fd: number;
-  private readonly cache = new Map<number, Uint8Array>();
-  /** The whole file, when it is small enough (WHOLE_CORPUS_BYTES). */
-  private whole: Uint8Array | null = null;
+  private readonly chunks = new Map<number, Chunk>();
+  /** Most chunks held (the cache bound, or the file's chunk count when smaller). */
+  private readonly maxChunks: number;
+  /** LRU list: head least, tail most recently used. */
+  private head: Chunk | null = null;
+  private tail: Chunk | null = null;
+  /** The chunk of the last fill (checked before the map). */
+  private last: Chunk | null = null;
 
   private constructor(
     readonly path: string,
     fd: number,
     readonly bytes: number,
+    cacheBytes: number,
   ) {
     this.fd = fd;
     this.pages = Math.ceil(bytes / PAGE_SIZE);
-    if (bytes <= WHOLE_CORPUS_BYTES) {
-      const all = new Uint8Array(this.pages * PAGE_SIZE);
-      let off = 0;
-      while (off < bytes) {
-        const n = readSync(fd, all, off, bytes - off, off);
-        if (n === 0) break;
-        off += n;
-      }
-      this.whole = all;
-    }
+    this.maxChunks = Math.max(1, Math.min(Math.ceil(this.pages / CHUNK_PAGES), Math.floor(cacheBytes / CHUNK_BYTES)));
   }
 
-  /** Opens a corpus file; throws UsageError when it cannot be read or is empty. */
-  static open(path: string): Corpus {
+  /**
+   * Opens a corpus file; throws UsageError when it cannot be read or is
+   * empty. `cacheBytes` bounds the chunk cache (default CACHE_BYTES; at least
+   * one chunk is kept).
+   */
+  static open(path: string, cacheBytes = CACHE_BYTES): Corpus {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -66,7 +82,7 @@ export class Corpus {
       throw new UsageError(`cannot read corpus '${path}': the file is empty`, { file: path },
         'a file of raw 4 KiB pages');
     }
-    return new Corpus(path, fd, size);
+    return new Corpus(path, fd, size, cacheBytes);
   }
 
   /** Throws UsageError unless index names a page of this corpus. */
@@ -80,28 +96,18 @@ export class Corpus {
   /** Writes page `index` to dst (PAGE_SIZE bytes). */
   fill(index: number, dst: Uint8Array): void {
     this.check(index);
-    if (this.whole !== null) {
-      dst.set(this.whole.subarray(index * PAGE_SIZE, (index + 1) * PAGE_SIZE));
-      return;
+    const ci = Math.floor(index / CHUNK_PAGES);
+    let c = this.last;
+    if (c === null || c.index !== ci) {
+      c = this.chunks.get(ci) ?? this.load(ci, index);
+      if (c !== this.tail) {
+        this.unlink(c);
+        this.append(c);
+      }
+      this.last = c;
     }
-    let page = this.cache.get(index);
-    if (page !== undefined) {
-      // Refresh its LRU position.
-      this.cache.delete(index);
-      this.cache.set(index, page);
-    } else {
-      page = this.read(index);
-      if (this.cache.size >= CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(index, page);
-    }
-    dst.set(page);
-  }
-
-  /** Page `index` as a view of the corpus held in memory (never to be written), or null when it is read on demand. */
-  view(index: number): Uint8Array | null {
-    if (this.whole === null) return null;
-    this.check(index);
-    return this.whole.subarray(index * PAGE_SIZE, (index + 1) * PAGE_SIZE);
+    const at = (index - ci * CHUNK_PAGES) * PAGE_SIZE;
+    dst.set(c.bytes.subarray(at, at + PAGE_SIZE));
   }
 
   /** Closes the file (fill() then throws). */
@@ -109,25 +115,55 @@ export class Corpus {
     if (this.fd >= 0) {
       closeSync(this.fd);
       this.fd = -1;
-      this.cache.clear();
-      this.whole = null;
+      this.chunks.clear();
+      this.head = this.tail = this.last = null;
     }
   }
 
-  private read(index: number): Uint8Array {
+  /** Reads chunk `ci` (for page `page`, named if the read fails) into a new buffer or the least recently used chunk's. */
+  private load(ci: number, page: number): Chunk {
     if (this.fd < 0) throw new UsageError(`corpus '${this.path}' is closed`, { file: this.path });
-    const page = new Uint8Array(PAGE_SIZE);
+    let c: Chunk;
+    if (this.chunks.size < this.maxChunks) {
+      c = { index: ci, bytes: new Uint8Array(CHUNK_BYTES), prev: null, next: null };
+      this.append(c);
+    } else {
+      c = this.head!;
+      this.chunks.delete(c.index);
+      c.index = ci;
+    }
+    this.chunks.set(ci, c);
+    const start = ci * CHUNK_BYTES;
+    const want = Math.min(CHUNK_BYTES, this.bytes - start);
     let off = 0;
     try {
-      while (off < PAGE_SIZE) {
-        const n = readSync(this.fd, page, off, PAGE_SIZE - off, index * PAGE_SIZE + off);
-        if (n === 0) break; // end of file: the rest stays zero
+      while (off < want) {
+        const n = readSync(this.fd, c.bytes, off, want - off, start + off);
+        if (n === 0) break; // end of file (it shrank): the rest is zero
         off += n;
       }
     } catch (e) {
-      throw new UsageError(`cannot read corpus '${this.path}' page ${index}: ${reason(e)}`, { file: this.path });
+      this.chunks.delete(ci);
+      c.index = -1;
+      throw new UsageError(`cannot read corpus '${this.path}' page ${page}: ${reason(e)}`, { file: this.path });
     }
-    return page;
+    if (off < CHUNK_BYTES) c.bytes.fill(0, off);
+    return c;
+  }
+
+  private unlink(c: Chunk): void {
+    if (c.prev !== null) c.prev.next = c.next;
+    else if (this.head === c) this.head = c.next;
+    if (c.next !== null) c.next.prev = c.prev;
+    else if (this.tail === c) this.tail = c.prev;
+    c.prev = c.next = null;
+  }
+
+  private append(c: Chunk): void {
+    c.prev = this.tail;
+    if (this.tail !== null) this.tail.next = c;
+    else this.head = c;
+    this.tail = c;
   }
 }
 

@@ -99,7 +99,7 @@ interface PageBytesSource {
  * machine's scratch page. Stamping a page costs nothing until a consumer
  * (a compressor on a cache miss, a zero-page scan, a copy when verifying)
  * reads `bytes`; an uncompressed backend in fast mode never does. Bytes
- * that exist already (zero and same-filled pages, a corpus in memory) are
+ * that exist already (zero and same-filled pages, inline pages) are
  * handed out as they are, without a copy.
  */
 export class LazyPage implements Page {

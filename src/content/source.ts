@@ -129,8 +129,9 @@ export class ContentSource {
 
   /**
    * The bytes of `desc` without making them, when they already exist: the
-   * zero and same-filled pages (one each, made once), a page of a corpus
-   * held in memory, an inline page. Null for the generated classes. The
+   * zero and same-filled pages (one each, made once), an inline page. Null
+   * for the generated classes and corpus pages (copied from the corpus's
+   * chunk cache, whose buffers are reused). The
    * array is shared: read it, never write it.
    */
   sharedBytes(desc: number): Uint8Array | null {
@@ -145,7 +146,6 @@ export class ContentSource {
       }
       return page;
     }
-    if (cls === Cls.Corpus) return this.corpus === null ? null : this.corpus.view(descSeed(desc));
     if (cls === Cls.Inline) return this.inline[descSeed(desc)] ?? null;
     return null;
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Corpus } from '../../../src/content/corpus.js';
+import { CHUNK_PAGES, Corpus } from '../../../src/content/corpus.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/errors.js';
 
@@ -85,5 +85,45 @@ describe('Corpus', () => {
       }
     }
     c.close();
+  });
+});
+
+describe('Corpus chunk cache', () => {
+  it('serves every page exactly as the file holds it, in any order, with the cache far smaller than the file', () => {
+    // 13.5 chunks of pseudo-random bytes: the last chunk is short and its last page partial.
+    const len = (13 * CHUNK_PAGES + 5) * PAGE_SIZE + 1000;
+    const bytes = new Uint8Array(len);
+    let s = 0x2545f491;
+    for (let i = 0; i < len; i++) {
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+      bytes[i] = s & 255;
+    }
+    const f = join(dir, 'chunks.bin');
+    writeFileSync(f, bytes);
+    // The model: page i is bytes [i * 4096, (i + 1) * 4096) of the file, zero past its end.
+    const want = (i: number): Uint8Array => {
+      const p = new Uint8Array(PAGE_SIZE);
+      p.set(bytes.subarray(i * PAGE_SIZE, Math.min(len, (i + 1) * PAGE_SIZE)));
+      return p;
+    };
+    for (const cacheChunks of [1, 2, 5, 100]) {
+      const c = Corpus.open(f, cacheChunks * CHUNK_PAGES * PAGE_SIZE);
+      expect(c.pages).toBe(13 * CHUNK_PAGES + 6);
+      const dst = new Uint8Array(PAGE_SIZE);
+      let r = 7;
+      const order: number[] = [];
+      for (let i = 0; i < c.pages; i++) order.push(i); // in order
+      for (let i = c.pages - 1; i >= 0; i--) order.push(i); // backwards
+      for (let k = 0; k < 600; k++) {
+        r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+        order.push(r % c.pages); // scattered
+      }
+      for (const i of order) {
+        dst.fill(0xee);
+        c.fill(i, dst);
+        expect(Buffer.compare(dst, want(i)), `page ${i}, cache of ${cacheChunks} chunks`).toBe(0);
+      }
+      c.close();
+    }
   });
 });
