@@ -95,6 +95,16 @@ export class Corpus {
 
   /** Writes page `index` to dst (PAGE_SIZE bytes). */
   fill(index: number, dst: Uint8Array): void {
+    dst.set(this.page(index));
+  }
+
+  /** Whether `bytes` (one page) are page `index`'s: compared in the cache, without a copy. */
+  equals(index: number, bytes: Uint8Array): boolean {
+    return Buffer.compare(this.page(index), bytes) === 0;
+  }
+
+  /** Page `index` as a view of its cached chunk: valid only until the next call (the buffer is reused). */
+  private page(index: number): Uint8Array {
     this.check(index);
     const ci = Math.floor(index / CHUNK_PAGES);
     let c = this.last;
@@ -107,7 +117,7 @@ export class Corpus {
       this.last = c;
     }
     const at = (index - ci * CHUNK_PAGES) * PAGE_SIZE;
-    dst.set(c.bytes.subarray(at, at + PAGE_SIZE));
+    return c.bytes.subarray(at, at + PAGE_SIZE);
   }
 
   /** Closes the file (fill() then throws). */

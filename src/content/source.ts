@@ -185,6 +185,7 @@ export class ContentSource {
 
   /** Whether `bytes` (one page) are the bytes of `desc`. */
   sameBytes(desc: number, bytes: Uint8Array): boolean {
+    if (descClass(desc) === Cls.Corpus && this.corpus !== null) return this.corpus.equals(descSeed(desc), bytes);
     let want = this.sharedBytes(desc);
     if (want === null) this.fill(desc, (want = this.scratch));
     return Buffer.compare(want, bytes) === 0;

@@ -122,6 +122,11 @@ describe('Corpus chunk cache', () => {
         dst.fill(0xee);
         c.fill(i, dst);
         expect(Buffer.compare(dst, want(i)), `page ${i}, cache of ${cacheChunks} chunks`).toBe(0);
+        // equals() compares in the cache: true for the page's bytes, false with any byte changed
+        expect(c.equals(i, want(i))).toBe(true);
+        const other = want(i);
+        other[(i * 131) % PAGE_SIZE]! ^= 1;
+        expect(c.equals(i, other)).toBe(false);
       }
       c.close();
     }
