@@ -52,6 +52,13 @@
  *   kernel anyway). Per-CPU unbuddied lists are one list set; stale-page
  *   reuse and page migration are not modelled.
  *
+ * Kernel memory (6.1, slabPages): each page with a header has a struct
+ * z3fold_buddy_slots from the pool's z3fold_handle kmem cache (48 bytes,
+ * SLOTS_ALIGN 64: 64 a page), unreclaimable slab; charged as
+ * ceil(pages with a header / 64). Deviation: 6.1 frees a page's slots only
+ * once its last handle is freed (HANDLES_ORPHANED), so slots of a page
+ * emptied by compact_single_buddy outlive it briefly; here they go with it.
+ *
  * Deviations: a headless page evicted by reclaim is freed once (4.11 freed it
  * in both z3fold_free and z3fold_reclaim_page, and did not decrement pages_nr
  * on the second path; later kernels fixed this). Frees during reclaim only
@@ -73,6 +80,8 @@ const Z3FOLD_ZHDR_CHUNKS = Z3FOLD_ZHDR_SIZE_ALIGNED >> Z3FOLD_CHUNK_SHIFT;
 const Z3FOLD_TOTAL_CHUNKS = PAGE_SIZE >> Z3FOLD_CHUNK_SHIFT;
 /** Usable chunks per page: 63. */
 export const Z3FOLD_NCHUNKS = (PAGE_SIZE - Z3FOLD_ZHDR_SIZE_ALIGNED) >> Z3FOLD_CHUNK_SHIFT;
+/** SLOTS_ALIGN (6.1): the z3fold_handle cache's alignment, and so its object size (sizeof(struct z3fold_buddy_slots) is 48). */
+const Z3FOLD_SLOTS_ALIGN = 64;
 /** Objects larger than this take a headless page: 3968. */
 export const Z3FOLD_MAX_BUDDY_SIZE = PAGE_SIZE - Z3FOLD_ZHDR_SIZE_ALIGNED - Z3FOLD_CHUNK_SIZE;
 /** The largest object (headless): a page. */
@@ -468,6 +477,17 @@ export class Z3foldPool implements Zpool {
 
   objects(): number {
     return this.objs.size;
+  }
+
+  /**
+   * 6.1: the z3fold_handle cache, one struct z3fold_buddy_slots per page with
+   * a header (alloc_slots in init_z3fold_page; headless pages have none): 48
+   * bytes at SLOTS_ALIGN 64, so 64 a slab page. 4.11 had no slots (a handle
+   * was the header's address): none.
+   */
+  slabPages(): number {
+    if (this.era === '4.11') return 0;
+    return Math.ceil((this.pagesNr - this.headlessPages) / Math.floor(PAGE_SIZE / Z3FOLD_SLOTS_ALIGN));
   }
 
   stats(): Record<string, number> {

@@ -7,13 +7,16 @@
  *   sizeof(struct zswap_entry) 64 bytes in 6.1 (64 a page), 56 in 4.x (73 a page);
  * - zsmalloc's own caches (6.1 create_cache): zs_handle, 8 bytes, one per
  *   object (512 a page), and zspage, sizeof(struct zspage) 56 bytes on x86-64
- *   (73 a page), one per zspage.
+ *   (73 a page), one per zspage;
+ * - z3fold 6.1: one 48-byte struct z3fold_buddy_slots at 64-byte alignment per
+ *   page with a header (64 a page), none for headless pages.
  * Free memory is RAM less resident pages, pool pages, slab and page tables.
  */
 
 import { describe, expect, it } from 'vitest';
 import { zswapFactory, type ZswapBackend } from '../../../src/backends/zswap.js';
 import { ZsmallocPool } from '../../../src/allocators/zsmalloc.js';
+import { Z3foldPool } from '../../../src/allocators/z3fold.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
 
@@ -96,5 +99,30 @@ describe("zsmalloc's zs_handle and zspage caches", () => {
     const expected = Math.ceil(z.counters.stored_pages / 64) + Math.ceil(objs / 512) + Math.ceil(zspages / 73);
     expect(z.slabPages()).toBe(expected);
     expect(m.memory.free).toBe(8192 - m.memory.resident - z.poolPages() - expected - m.memory.ptPages);
+  });
+});
+
+describe("z3fold's z3fold_handle cache (6.1)", () => {
+  it('one 64-byte buddy-slots object per page with a header, none for headless pages, none in 4.11', () => {
+    let held = 0;
+    const src = { allocPage: () => (held++, true), freePage: () => void held-- };
+    const z = new Z3foldPool(src, '6.1');
+    const hs: number[] = [];
+    // 2000-byte objects: 32 chunks each, one per page after the 2-chunk header (62 usable): one page each.
+    for (let i = 0; i < 64; i++) hs.push(z.malloc(2000));
+    expect(z.totalPages()).toBe(64);
+    expect(z.slabPages()).toBe(1);
+    hs.push(z.malloc(2000));
+    expect(z.slabPages()).toBe(2);
+    // 4000 bytes > 3904: a headless page, which has no slots.
+    hs.push(z.malloc(4000));
+    expect(z.totalPages()).toBe(66);
+    expect(z.slabPages()).toBe(2);
+    for (const h of hs) z.free(h);
+    expect(z.slabPages()).toBe(0);
+    expect(held).toBe(0);
+    const old = new Z3foldPool(src, '4.11');
+    old.malloc(2000);
+    expect(old.slabPages()).toBe(0);
   });
 });
