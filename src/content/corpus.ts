@@ -3,30 +3,38 @@
  * name with { corpus: index } (for example pages cut from the Silesia corpus,
  * or a dump of real process memory). A trailing partial page is zero-padded.
  *
- * Pages are read on demand, a chunk of CHUNK_PAGES neighbouring pages per
- * positioned read, into a bounded LRU of chunk buffers (at most CACHE_BYTES,
- * never more than the file): a corpus much larger than the simulated working
- * set costs no memory, a trace walking the corpus in order makes one system
- * call per chunk, and a corpus that fits the cache is read once. The buffers
- * are allocated as the cache grows and then reused: reading a whole corpus
- * into one fresh array at open (as tmemsim did before) paid a page fault per
- * 4 KiB twice over (the read, then the first use), which on the bench's
- * 82 MB corpus cost more than compressing it (docs/scale.md).
+ * Pages are read on demand with positioned reads into a small LRU of chunk
+ * buffers (CHUNK_PAGES neighbouring pages each, at most CACHE_BYTES in all,
+ * never more than the file), allocated as the cache grows and then reused.
+ * A miss reads the one page asked for, or, when the page asked for follows
+ * the previous one (a trace walking the corpus in order), the rest of its
+ * chunk with it: one system call per chunk for an ordered walk, one per
+ * page, never more bytes than that page, for scattered picks.
+ *
+ * Why not the whole file in memory (as before, up to 256 MiB): a fresh
+ * array costs a page fault per 4 KiB on first touch, and on a virtual
+ * machine that is dearer than reading the page again from the page cache
+ * into a buffer already mapped. On the bench's 82 MB corpus (section 3) the
+ * whole-file read and the first use of each page cost more than
+ * compressing the pages; a 16 MiB cache of fresh buffers still cost
+ * 60-170 ms a run against a 1 MiB one (docs/scale.md).
  */
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PAGE_SIZE } from './page.js';
 import { UsageError } from '../errors.js';
 
-/** Pages per chunk: the unit of one read and of the cache. */
+/** Pages per chunk: the unit of the cache and the most one read fetches. */
 export const CHUNK_PAGES = 16;
 const CHUNK_BYTES = CHUNK_PAGES * PAGE_SIZE;
 /** The chunk cache's bound in bytes. */
-const CACHE_BYTES = 16 * 2 ** 20;
+const CACHE_BYTES = 1 * 2 ** 20;
 
 /** One cached chunk on the LRU list. */
 interface Chunk {
   index: number;
+  /** Bit i set: page i of the chunk is in `bytes`. */
+  valid: number;
   readonly bytes: Uint8Array;
   prev: Chunk | null;
   next: Chunk | null;
@@ -42,8 +50,12 @@ export class Corpus {
   /** LRU list: head least, tail most recently used. */
   private head: Chunk | null = null;
   private tail: Chunk | null = null;
-  /** The chunk of the last fill (checked before the map). */
+  /** The chunk of the last page asked for (checked before the map). */
   private last: Chunk | null = null;
+  /** The last page asked for (-1: none): a miss on the page after it reads ahead. */
+  private lastPage = -1;
+  /** System calls that read the file (one per miss): for tests and the curious. */
+  reads = 0;
 
   private constructor(
     readonly path: string,
@@ -109,14 +121,17 @@ export class Corpus {
     const ci = Math.floor(index / CHUNK_PAGES);
     let c = this.last;
     if (c === null || c.index !== ci) {
-      c = this.chunks.get(ci) ?? this.load(ci, index);
+      c = this.chunks.get(ci) ?? this.take(ci);
       if (c !== this.tail) {
         this.unlink(c);
         this.append(c);
       }
       this.last = c;
     }
-    const at = (index - ci * CHUNK_PAGES) * PAGE_SIZE;
+    const slot = index - ci * CHUNK_PAGES;
+    if ((c.valid & (1 << slot)) === 0) this.read(c, slot, index === this.lastPage + 1 ? CHUNK_PAGES : slot + 1);
+    this.lastPage = index;
+    const at = slot * PAGE_SIZE;
     return c.bytes.subarray(at, at + PAGE_SIZE);
   }
 
@@ -127,38 +142,46 @@ export class Corpus {
       this.fd = -1;
       this.chunks.clear();
       this.head = this.tail = this.last = null;
+      this.lastPage = -1;
     }
   }
 
-  /** Reads chunk `ci` (for page `page`, named if the read fails) into a new buffer or the least recently used chunk's. */
-  private load(ci: number, page: number): Chunk {
+  /** A chunk for `ci` with no page read yet: a new buffer while the cache grows, else the least recently used chunk's. */
+  private take(ci: number): Chunk {
     if (this.fd < 0) throw new UsageError(`corpus '${this.path}' is closed`, { file: this.path });
     let c: Chunk;
     if (this.chunks.size < this.maxChunks) {
-      c = { index: ci, bytes: new Uint8Array(CHUNK_BYTES), prev: null, next: null };
+      c = { index: ci, valid: 0, bytes: new Uint8Array(CHUNK_BYTES), prev: null, next: null };
       this.append(c);
     } else {
       c = this.head!;
       this.chunks.delete(c.index);
       c.index = ci;
+      c.valid = 0;
     }
     this.chunks.set(ci, c);
-    const start = ci * CHUNK_BYTES;
-    const want = Math.min(CHUNK_BYTES, this.bytes - start);
+    return c;
+  }
+
+  /** Reads pages [from, to) of chunk c in one call (zero past the end of the file) and marks them valid. */
+  private read(c: Chunk, from: number, to: number): void {
+    const start = (c.index * CHUNK_PAGES + from) * PAGE_SIZE;
+    const end = (c.index * CHUNK_PAGES + to) * PAGE_SIZE;
+    const want = Math.min(end, this.bytes) - start;
+    const base = from * PAGE_SIZE;
     let off = 0;
+    this.reads++;
     try {
       while (off < want) {
-        const n = readSync(this.fd, c.bytes, off, want - off, start + off);
+        const n = readSync(this.fd, c.bytes, base + off, want - off, start + off);
         if (n === 0) break; // end of file (it shrank): the rest is zero
         off += n;
       }
     } catch (e) {
-      this.chunks.delete(ci);
-      c.index = -1;
-      throw new UsageError(`cannot read corpus '${this.path}' page ${page}: ${reason(e)}`, { file: this.path });
+      throw new UsageError(`cannot read corpus '${this.path}' page ${c.index * CHUNK_PAGES + from}: ${reason(e)}`, { file: this.path });
     }
-    if (off < CHUNK_BYTES) c.bytes.fill(0, off);
-    return c;
+    if (base + off < to * PAGE_SIZE) c.bytes.fill(0, base + off, to * PAGE_SIZE);
+    for (let i = from; i < to; i++) c.valid |= 1 << i;
   }
 
   private unlink(c: Chunk): void {

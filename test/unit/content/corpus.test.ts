@@ -132,3 +132,37 @@ describe('Corpus chunk cache', () => {
     }
   });
 });
+
+describe('Corpus reads', () => {
+  it('reads a chunk per call when walked in order, one page per call when picked out of order', () => {
+    const f = join(dir, 'walk.bin');
+    const chunks = 4;
+    writeFileSync(f, new Uint8Array(chunks * CHUNK_PAGES * PAGE_SIZE + 100)); // and one short page after them
+    const dst = new Uint8Array(PAGE_SIZE);
+    // In order, twice over with a cache of one chunk: one read per chunk (the short one included) per walk,
+    // and one more for page 0 the second time (it does not follow the last page: alone, then 1..15 together).
+    let c = Corpus.open(f, CHUNK_PAGES * PAGE_SIZE);
+    for (let walk = 0; walk < 2; walk++) for (let i = 0; i < c.pages; i++) c.fill(i, dst);
+    expect(c.reads).toBe(2 * (chunks + 1) + 1);
+    c.close();
+    // Backwards: no page follows the one before it, so every page is its own read.
+    c = Corpus.open(f, CHUNK_PAGES * PAGE_SIZE);
+    for (let i = c.pages - 1; i >= 0; i--) c.fill(i, dst);
+    expect(c.reads).toBe(c.pages);
+    // A cached page costs no read; a page of a cached chunk not read yet costs one.
+    const before = c.reads;
+    c.fill(0, dst);
+    expect(c.reads).toBe(before);
+    c.close();
+    c = Corpus.open(f); // the default cache holds all 5 chunks
+    c.fill(CHUNK_PAGES + 3, dst);
+    c.fill(CHUNK_PAGES + 3, dst);
+    expect(c.reads).toBe(1);
+    c.fill(CHUNK_PAGES + 5, dst);
+    expect(c.reads).toBe(2);
+    c.fill(CHUNK_PAGES + 6, dst); // follows the previous page: the rest of the chunk (6..15) in one read
+    for (let i = CHUNK_PAGES + 7; i < 2 * CHUNK_PAGES; i++) c.fill(i, dst);
+    expect(c.reads).toBe(3);
+    c.close();
+  });
+});
