@@ -30,6 +30,7 @@ import { comesBackDirty } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotKey, slotOffset, slotType } from './swap.js';
+import { KeyMap } from './keymap.js';
 import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
 
 const F_RESIDENT = 1;
@@ -56,12 +57,13 @@ function keyIndex(key: number): number {
 export class Memory implements ReclaimHost {
   resident = 0;
   readonly reclaim: Reclaim;
-  private readonly anon = new Map<number, number>();
-  private readonly file = new Map<number, number>();
+  /** Page key → page id (KeyMap: page keys are not small integers). */
+  private readonly anon = new KeyMap();
+  private readonly file = new KeyMap();
   /** Swap slot → id of the anonymous page that owns it. */
   private readonly slotOwner = new Map<number, number>();
   /** Contents of file pages that were written back (others have their initial contents). */
-  private readonly fsWritten = new Map<number, number>();
+  private readonly fsWritten = new KeyMap();
   private cap = 1024;
   private key = new Float64Array(this.cap);
   private desc = new Float64Array(this.cap);
@@ -176,7 +178,7 @@ export class Memory implements ReclaimHost {
     const key = anonKey(pid, vpn);
     const m = this.m;
     let id = this.anon.get(key);
-    if (id === undefined) {
+    if (id < 0) {
       this.pageTables(pid, vpn);
       if (!write) {
         m.stats.zero_page_maps++;
@@ -288,7 +290,7 @@ export class Memory implements ReclaimHost {
       if (v === vpn) continue;
       const key = anonKey(pid, v);
       const id = this.anon.get(key);
-      if (id === undefined || this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
+      if (id < 0 || this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
       // __read_swap_cache_async allocates a page (which may reclaim, or repatriate this very page).
       this.reclaim.allocate();
       if (this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
@@ -304,7 +306,7 @@ export class Memory implements ReclaimHost {
   /** The swap offset an anonymous page holds, -1 for none (for tests and tools; one swap type). */
   slotOfAnon(pid: number, vpn: number): number {
     const id = this.anon.get(anonKey(pid, vpn));
-    if (id === undefined) return -1;
+    if (id < 0) return -1;
     const s = this.slot[id]!;
     return s < 0 ? -1 : slotOffset(s);
   }
@@ -312,7 +314,7 @@ export class Memory implements ReclaimHost {
   /** Current bytes descriptor of an anonymous page (for tests and tools). */
   anonDesc(pid: number, vpn: number): number {
     const id = this.anon.get(anonKey(pid, vpn));
-    return id === undefined ? ZERO_DESC : this.desc[id]!;
+    return id < 0 ? ZERO_DESC : this.desc[id]!;
   }
 
   private freeSlotOf(id: number): void {
@@ -369,7 +371,7 @@ export class Memory implements ReclaimHost {
     const key = fileKey(fs, inode, index);
     const m = this.m;
     const id = this.file.get(key);
-    if (id !== undefined) {
+    if (id >= 0) {
       m.stats.pgcache_hits++;
       this.reclaim.accessed(id, FILE);
       if (write) {
@@ -396,14 +398,15 @@ export class Memory implements ReclaimHost {
   /** Bytes on disk of a file page: its last written-back contents, or its initial contents. */
   fileContent(key: number): number {
     const d = this.fsWritten.get(key);
-    if (d !== undefined) return d;
+    if (d >= 0) return d;
     return this.m.content.resolve(undefined, 2 ** 47 + (key % 2 ** 47));
   }
 
   /** umount: the filesystem's pages leave the page cache (dirty ones written back first). */
   dropFs(fs: number): void {
-    for (const [key, id] of this.file) {
+    for (const key of this.file.keyList()) {
       if (keyFs(key) !== fs) continue;
+      const id = this.file.get(key);
       if (this.flags[id]! & F_DIRTY) {
         this.m.fileWriteback();
         this.fsWritten.set(key, this.desc[id]!);

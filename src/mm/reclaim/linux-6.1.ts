@@ -50,6 +50,7 @@
  * never reclaimed (no shadow-node shrinker); no watermark boosting.
  */
 
+import { KeyMap } from '../keymap.js';
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
@@ -100,7 +101,7 @@ class Linux61 implements Reclaim {
   private refaults = [0, 0];
   private refaultsSnap = [0, 0];
   /** Shadow entries by page key: nonresident_age at eviction * 2 + PG_workingset. */
-  private readonly shadows: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  private readonly shadows: [KeyMap, KeyMap] = [new KeyMap(), new KeyMap()];
   private kswapdWoken = false;
 
   constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
@@ -123,9 +124,8 @@ class Linux61 implements Reclaim {
     let b = type === ANON && mapped ? PTE_YOUNG : 0;
     let active = false;
     if (refault) {
-      const sh = this.shadows[type].get(key);
-      if (sh !== undefined) {
-        this.shadows[type].delete(key);
+      const sh = this.shadows[type].delete(key);
+      if (sh >= 0) {
         active = this.refault(type, sh);
         if (active && sh & 1) b |= PG_WORKINGSET;
       }

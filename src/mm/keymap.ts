@@ -1,0 +1,138 @@
+/**
+ * A hash map from page keys (non-negative integers below 2^53: anonKey,
+ * fileKey) to non-negative numbers, in typed arrays: open addressing with
+ * linear probing and backward-shift deletion (no tombstones).
+ *
+ * Why not a Map: a page key above 2^31 is not a small integer, so a
+ * Map<number, number> boxes it to hash it on every lookup, and the per-event
+ * path (page-cache hit, fill, eviction) does one to three lookups; a Map also
+ * holds at most 2^24 entries, fewer than the distinct pages of a large trace.
+ * Here a lookup is a multiply-shift hash and a probe of two typed arrays,
+ * and an entry costs 16 bytes at a load factor of at most 1/2.
+ *
+ * Iteration (forEach) walks the table in slot order, not insertion order:
+ * callers that depend on an order must not use it for that.
+ */
+
+/** An empty slot's key (keys are >= 0). */
+const EMPTY = -1;
+const MIN_CAPACITY = 16;
+
+export class KeyMap {
+  private keys: Float64Array;
+  private vals: Float64Array;
+  private mask: number;
+  /** Entries held. */
+  size = 0;
+
+  constructor(capacity = MIN_CAPACITY) {
+    let cap = MIN_CAPACITY;
+    while (cap < capacity * 2) cap *= 2;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.vals = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** The slot a key hashes to: a 64-bit key folded into 32 bits, mixed (murmur3's finaliser). */
+  private home(key: number): number {
+    let h = Math.imul(key >>> 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) >>> 0, 0x85ebca6b);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  /** The value under `key`, or -1 when there is none. */
+  get(key: number): number {
+    const keys = this.keys;
+    const mask = this.mask;
+    for (let i = this.home(key); ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === key) return this.vals[i]!;
+      if (k === EMPTY) return -1;
+    }
+  }
+
+  has(key: number): boolean {
+    return this.get(key) !== -1;
+  }
+
+  /** Sets `key` to `value` (value >= 0). */
+  set(key: number, value: number): void {
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = this.home(key);
+    for (; ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === key) {
+        this.vals[i] = value;
+        return;
+      }
+      if (k === EMPTY) break;
+    }
+    keys[i] = key;
+    this.vals[i] = value;
+    if (++this.size * 2 > mask + 1) this.rehash((mask + 1) * 2);
+  }
+
+  /** Removes `key`; returns its value, or -1 when there was none. */
+  delete(key: number): number {
+    const keys = this.keys;
+    const vals = this.vals;
+    const mask = this.mask;
+    let i = this.home(key);
+    for (; ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === key) break;
+      if (k === EMPTY) return -1;
+    }
+    const value = vals[i]!;
+    // Backward-shift: pull later entries of the probe run into the hole when their home allows it.
+    let hole = i;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const k = keys[j]!;
+      if (k === EMPTY) break;
+      const h = this.home(k);
+      // k may move to the hole unless its home lies cyclically in (hole, j].
+      if (hole <= j ? h <= hole || h > j : h <= hole && h > j) {
+        keys[hole] = k;
+        vals[hole] = vals[j]!;
+        hole = j;
+      }
+    }
+    keys[hole] = EMPTY;
+    this.size--;
+    return value;
+  }
+
+  /** Calls f(key, value) for every entry, in table order; f must not change the map. */
+  forEach(f: (key: number, value: number) => void): void {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) f(keys[i]!, this.vals[i]!);
+  }
+
+  /** Every key, in table order (a copy: the map may change while the caller walks it). */
+  keyList(): number[] {
+    const out: number[] = [];
+    this.forEach((k) => out.push(k));
+    return out;
+  }
+
+  private rehash(cap: number): void {
+    const oldKeys = this.keys;
+    const oldVals = this.vals;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.vals = new Float64Array(cap);
+    this.mask = cap - 1;
+    const keys = this.keys;
+    const mask = this.mask;
+    for (let j = 0; j < oldKeys.length; j++) {
+      const k = oldKeys[j]!;
+      if (k === EMPTY) continue;
+      let i = this.home(k);
+      while (keys[i] !== EMPTY) i = (i + 1) & mask;
+      keys[i] = k;
+      this.vals[i] = oldVals[j]!;
+    }
+  }
+}

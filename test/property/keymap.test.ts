@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { KeyMap } from '../../src/mm/keymap.js';
+
+// Keys the memory model uses: small ones, page keys above 2^32 (anonKey, fileKey) and keys that
+// share their low or high 32 bits (colliding halves of the hash).
+const key = fc.oneof(
+  fc.integer({ min: 0, max: 64 }),
+  fc.integer({ min: 0, max: 2 ** 20 }).map((x) => 2 ** 47 + x),
+  fc.integer({ min: 0, max: 1000 }).map((x) => x * 2 ** 32 + 7),
+  fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+);
+const op = fc.oneof(
+  fc.tuple(fc.constant('set' as const), key, fc.integer({ min: 0, max: 2 ** 40 })),
+  fc.tuple(fc.constant('delete' as const), key, fc.constant(0)),
+  fc.tuple(fc.constant('get' as const), key, fc.constant(0)),
+);
+
+describe('KeyMap against a Map', () => {
+  it('get, set, delete, size and the entries agree after any sequence of operations', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
+        const km = new KeyMap();
+        const model = new Map<number, number>();
+        for (const [kind, k, v] of ops) {
+          if (kind === 'set') {
+            km.set(k, v);
+            model.set(k, v);
+          } else if (kind === 'delete') {
+            expect(km.delete(k)).toBe(model.get(k) ?? -1);
+            model.delete(k);
+          } else expect(km.get(k)).toBe(model.get(k) ?? -1);
+          expect(km.size).toBe(model.size);
+        }
+        for (const [k, v] of model) expect(km.get(k)).toBe(v);
+        const seen = new Map<number, number>();
+        km.forEach((k, v) => seen.set(k, v));
+        expect(seen).toEqual(model);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('deleting from long probe runs keeps every other key reachable', () => {
+    // Keys that differ only above bit 32 and in a multiple of 2^32: many share a probe run.
+    const km = new KeyMap();
+    const keys = Array.from({ length: 5000 }, (_, i) => i * 2 ** 32 + (i % 3));
+    keys.forEach((k, i) => km.set(k, i));
+    for (let i = 0; i < keys.length; i += 2) expect(km.delete(keys[i]!)).toBe(i);
+    for (let i = 0; i < keys.length; i++) expect(km.get(keys[i]!)).toBe(i % 2 ? i : -1);
+    expect(km.size).toBe(2500);
+  });
+});
