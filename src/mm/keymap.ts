@@ -19,8 +19,8 @@ const EMPTY = -1;
 const MIN_CAPACITY = 16;
 
 export class KeyMap {
-  private keys: Float64Array;
-  private vals: Float64Array;
+  /** Entry i: its key at [2i] (EMPTY: none), its value at [2i + 1], so a hit reads one cache line. */
+  private slots: Float64Array;
   private mask: number;
   /** Entries held. */
   size = 0;
@@ -28,8 +28,7 @@ export class KeyMap {
   constructor(capacity = MIN_CAPACITY) {
     let cap = MIN_CAPACITY;
     while (cap < capacity * 2) cap *= 2;
-    this.keys = new Float64Array(cap).fill(EMPTY);
-    this.vals = new Float64Array(cap);
+    this.slots = emptySlots(cap);
     this.mask = cap - 1;
   }
 
@@ -44,11 +43,11 @@ export class KeyMap {
 
   /** The value under `key`, or -1 when there is none. */
   get(key: number): number {
-    const keys = this.keys;
+    const s = this.slots;
     const mask = this.mask;
     for (let i = this.home(key); ; i = (i + 1) & mask) {
-      const k = keys[i]!;
-      if (k === key) return this.vals[i]!;
+      const k = s[2 * i]!;
+      if (k === key) return s[2 * i + 1]!;
       if (k === EMPTY) return -1;
     }
   }
@@ -59,56 +58,55 @@ export class KeyMap {
 
   /** Sets `key` to `value` (value >= 0). */
   set(key: number, value: number): void {
-    const keys = this.keys;
+    const s = this.slots;
     const mask = this.mask;
     let i = this.home(key);
     for (; ; i = (i + 1) & mask) {
-      const k = keys[i]!;
+      const k = s[2 * i]!;
       if (k === key) {
-        this.vals[i] = value;
+        s[2 * i + 1] = value;
         return;
       }
       if (k === EMPTY) break;
     }
-    keys[i] = key;
-    this.vals[i] = value;
+    s[2 * i] = key;
+    s[2 * i + 1] = value;
     if (++this.size * 2 > mask + 1) this.rehash((mask + 1) * 2);
   }
 
   /** Removes `key`; returns its value, or -1 when there was none. */
   delete(key: number): number {
-    const keys = this.keys;
-    const vals = this.vals;
+    const s = this.slots;
     const mask = this.mask;
     let i = this.home(key);
     for (; ; i = (i + 1) & mask) {
-      const k = keys[i]!;
+      const k = s[2 * i]!;
       if (k === key) break;
       if (k === EMPTY) return -1;
     }
-    const value = vals[i]!;
+    const value = s[2 * i + 1]!;
     // Backward-shift: pull later entries of the probe run into the hole when their home allows it.
     let hole = i;
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const k = keys[j]!;
+      const k = s[2 * j]!;
       if (k === EMPTY) break;
       const h = this.home(k);
       // k may move to the hole unless its home lies cyclically in (hole, j].
       if (hole <= j ? h <= hole || h > j : h <= hole && h > j) {
-        keys[hole] = k;
-        vals[hole] = vals[j]!;
+        s[2 * hole] = k;
+        s[2 * hole + 1] = s[2 * j + 1]!;
         hole = j;
       }
     }
-    keys[hole] = EMPTY;
+    s[2 * hole] = EMPTY;
     this.size--;
     return value;
   }
 
   /** Calls f(key, value) for every entry, in table order; f must not change the map. */
   forEach(f: (key: number, value: number) => void): void {
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) f(keys[i]!, this.vals[i]!);
+    const s = this.slots;
+    for (let i = 0; i < s.length; i += 2) if (s[i] !== EMPTY) f(s[i]!, s[i + 1]!);
   }
 
   /** Every key, in table order (a copy: the map may change while the caller walks it). */
@@ -119,20 +117,22 @@ export class KeyMap {
   }
 
   private rehash(cap: number): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    this.keys = new Float64Array(cap).fill(EMPTY);
-    this.vals = new Float64Array(cap);
-    this.mask = cap - 1;
-    const keys = this.keys;
-    const mask = this.mask;
-    for (let j = 0; j < oldKeys.length; j++) {
-      const k = oldKeys[j]!;
+    const old = this.slots;
+    const s = (this.slots = emptySlots(cap));
+    const mask = (this.mask = cap - 1);
+    for (let j = 0; j < old.length; j += 2) {
+      const k = old[j]!;
       if (k === EMPTY) continue;
       let i = this.home(k);
-      while (keys[i] !== EMPTY) i = (i + 1) & mask;
-      keys[i] = k;
-      this.vals[i] = oldVals[j]!;
+      while (s[2 * i] !== EMPTY) i = (i + 1) & mask;
+      s[2 * i] = k;
+      s[2 * i + 1] = old[j + 1]!;
     }
   }
+}
+
+function emptySlots(cap: number): Float64Array {
+  const s = new Float64Array(2 * cap);
+  for (let i = 0; i < s.length; i += 2) s[i] = EMPTY;
+  return s;
 }

@@ -114,6 +114,9 @@ export class Memory implements ReclaimHost {
   }
 
   // ---- ReclaimHost ----------------------------------------------------------------------
+  get slabPages(): number {
+    return this.m.slabPages;
+  }
   canSwap(): boolean {
     return this.m.swap.usedSlots() < this.m.swap.totalSlots();
   }
@@ -416,6 +419,7 @@ export class Memory implements ReclaimHost {
       this.resident--;
       this.releaseId(id);
     }
+    this.reclaim.truncated((key) => keyFs(key) === fs);
   }
 
   // ---- eviction (the reclaim policy chooses the page) ---------------------------------

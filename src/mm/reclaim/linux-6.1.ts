@@ -30,7 +30,13 @@
  *   nonresident_age at eviction and PG_workingset); a refault with distance
  *   age_now - age_then <= the workingset size (active file, plus inactive file
  *   for anon, plus the anon lists while swap has room) is activated;
- *   nonresident_age moves on every eviction and activation.
+ *   nonresident_age moves on every eviction and activation. The page cache's
+ *   shadows sit in 64-index xarray nodes; after each shrink_node the shadow-node
+ *   shrinker frees the oldest nodes holding only shadows beyond one node per 8
+ *   LRU and slab pages (shadow-nodes.ts, workingset_nodereclaim). Anonymous
+ *   shadows (the swap cache's) are not on that list in a 6.1 guest (its
+ *   workingset_nodes stays 0 through 100,000 anonymous refaults) and go with
+ *   their swap slot.
  * - Watermarks (__setup_per_zone_wmarks): min_free_kbytes =
  *   clamp(int_sqrt(16 * lowmem_kbytes), 128, 262144); low = min + max(min/4,
  *   managed * watermark_scale_factor(10) / 10000); high = min + 2 * that.
@@ -46,11 +52,13 @@
  * shrink_lruvec stops as soon as nr_to_reclaim is met instead of scaling down
  * the remaining targets proportionally; a page written by reclaim is freed at
  * once (writeback completes synchronously), and reclaim writes dirty file
- * pages itself (the kernel leaves them to the flusher); shadow entries are
- * never reclaimed (no shadow-node shrinker); no watermark boosting.
+ * pages itself (the kernel leaves them to the flusher); the shadow shrinker
+ * counts only the backend's slab with the LRU pages (the kernel's own slab is
+ * not modelled) and leaf nodes only; no watermark boosting.
  */
 
 import { KeyMap } from '../keymap.js';
+import { ShadowNodes } from './shadow-nodes.js';
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
@@ -100,8 +108,10 @@ class Linux61 implements Reclaim {
   /** Refaults per type (WORKINGSET_ACTIVATE_BASE counts), and their snapshot at the end of the last reclaim (lruvec->refaults). */
   private refaults = [0, 0];
   private refaultsSnap = [0, 0];
-  /** Shadow entries by page key: nonresident_age at eviction * 2 + PG_workingset. */
-  private readonly shadows: [KeyMap, KeyMap] = [new KeyMap(), new KeyMap()];
+  // Shadow entries (nonresident_age at eviction * 2 + PG_workingset) by page key: the swap cache's,
+  // and the page cache's with their nodes and the shadow-node shrinker.
+  private readonly anonShadows = new KeyMap();
+  private readonly fileShadows = new ShadowNodes();
   private kswapdWoken = false;
 
   constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
@@ -123,12 +133,15 @@ class Linux61 implements Reclaim {
     // A faulted-in anonymous page is mapped with its PTE young; one read ahead is not mapped.
     let b = type === ANON && mapped ? PTE_YOUNG : 0;
     let active = false;
-    if (refault) {
-      const sh = this.shadows[type].delete(key);
-      if (sh >= 0) {
-        active = this.refault(type, sh);
-        if (active && sh & 1) b |= PG_WORKINGSET;
-      }
+    // The page takes its slot back: a shadow there (on a refault) is read and dropped.
+    let sh = -1;
+    if (type === FILE) {
+      if (refault) sh = this.fileShadows.refault(key);
+      else this.fileShadows.pageIn(key);
+    } else if (refault) sh = this.anonShadows.delete(key);
+    if (sh >= 0) {
+      active = this.refault(type, sh);
+      if (active && sh & 1) b |= PG_WORKINGSET;
     }
     this.bits[id] = b;
     this.lru.push(active ? activeOf(type) : inactiveOf(type), id);
@@ -185,7 +198,12 @@ class Linux61 implements Reclaim {
 
   removed(id: number, type: LruType, key: number): void {
     this.lru.remove(id);
-    this.shadows[type].delete(key);
+    if (type === FILE) this.fileShadows.pageOut(key);
+    else this.anonShadows.delete(key);
+  }
+
+  truncated(gone: (fileKey: number) => boolean): void {
+    this.fileShadows.truncate(gone);
   }
 
   sizes(): LruSizes {
@@ -314,6 +332,10 @@ class Linux61 implements Reclaim {
     if (canSwap && this.inactiveIsLow(ANON)) this.shrinkActive(SWAP_CLUSTER_MAX, ANON);
     // shrink_node_memcgs: shrink_slab after the lruvec, at this pass's priority (sc->priority).
     h.shrinkSlab(nrToReclaim, { ...this.sizes(), priority: prio });
+    // The shadow-node shrinker (count_shadow_nodes: one node per 8 LRU and slab pages).
+    const before = this.fileShadows.reclaimed;
+    this.fileShadows.shrink(s[0]! + s[1]! + s[2]! + s[3]! + h.slabPages);
+    h.stats.workingset_nodereclaim += this.fileShadows.reclaimed - before;
     return { scanned, reclaimed };
   }
 
@@ -387,7 +409,9 @@ class Linux61 implements Reclaim {
 
   /** workingset_eviction: the shadow entry of an evicted page. */
   private workingsetEviction(id: number, type: LruType, key: number): void {
-    this.shadows[type].set(key, this.age * 2 + (this.bits[id]! & PG_WORKINGSET ? 1 : 0));
+    const shadow = this.age * 2 + (this.bits[id]! & PG_WORKINGSET ? 1 : 0);
+    if (type === FILE) this.fileShadows.evicted(key, shadow);
+    else this.anonShadows.set(key, shadow);
     this.age++;
     this.bits[id] = 0;
   }

@@ -49,6 +49,9 @@ class Lru3x implements Reclaim {
   removed(id: number): void {
     this.lru.remove(id);
   }
+
+  /** No shadow entries before 3.15: nothing to drop. */
+  truncated(): void {}
   sizes(): LruSizes {
     // No active/inactive split: every page counts as inactive.
     return { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! };

@@ -29,6 +29,8 @@ export interface ReclaimStats {
   workingset_activate_anon: number;
   workingset_activate_file: number;
   workingset_restore: number;
+  /** Shadow nodes freed by the shadow-node shrinker (WORKINGSET_NODERECLAIM). */
+  workingset_nodereclaim: number;
   allocstall: number;
   pageoutrun: number;
   ram_overcommit: number;
@@ -39,6 +41,8 @@ export interface ReclaimStats {
 export interface ReclaimHost {
   /** Free pages (RAM minus resident pages minus pool pages). */
   readonly free: number;
+  /** Slab pages charged to RAM (count_shadow_nodes adds them to the LRU pages). */
+  readonly slabPages: number;
   readonly stats: ReclaimStats;
   /** A free swap slot exists (can_reclaim_anon_pages). */
   canSwap(): boolean;
@@ -79,6 +83,8 @@ export interface Reclaim {
   accessed(id: number, type: LruType): void;
   /** A page leaves RAM other than by reclaim (umount, swapoff of a resident page's area does not apply). */
   removed(id: number, type: LruType, key: number): void;
+  /** Whole files are truncated (umount, the last close of a block device): their page-cache shadows go, after their pages were removed. */
+  truncated(gone: (fileKey: number) => boolean): void;
   sizes(): LruSizes;
   resident(type: LruType): number;
   /** Before a fault takes a frame: direct reclaim when free memory is at the min watermark. */

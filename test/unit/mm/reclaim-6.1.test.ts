@@ -14,6 +14,11 @@
  * reclaim; kswapd (balance_pgdat) runs after a read that left free memory
  * at or below the low watermark, until the high watermark, with
  * nr_to_reclaim = max(high, 32) per shrink_node and priority 12 down to 1.
+ * Shadow entries live in xarray nodes of 64 consecutive indexes; a node
+ * holding only shadows is on the shadow-node list (oldest first), and after
+ * each shrink_node the shadow shrinker (count_shadow_nodes, do_shrink_slab
+ * with seeks 0, batches of 128) frees the oldest of them beyond one node per
+ * 8 LRU pages, with their shadows.
  */
 
 import * as path from 'node:path';
@@ -37,6 +42,7 @@ interface Counts {
   activate: number;
   pageoutrun: number;
   allocstall: number;
+  nodereclaim: number;
 }
 
 /** Watermarks of 6.1's __setup_per_zone_wmarks for one zone of `ram` pages. */
@@ -57,7 +63,48 @@ function twoListLru(ram: number): Counts {
   let nonresidentAge = 0;
   let activations = 0; // WORKINGSET_ACTIVATE_FILE
   let snapshot = 0;
-  const c: Counts = { misses: 0, hits: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, refault: 0, activate: 0, pageoutrun: 0, allocstall: 0 };
+  const c: Counts = { misses: 0, hits: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, refault: 0, activate: 0, pageoutrun: 0, allocstall: 0, nodereclaim: 0 };
+  // xarray leaf nodes: 64 consecutive page numbers (an oracleGeneral id is its page's index in one file).
+  const nodeOf = (p: number) => Math.floor(p / 64);
+  const nodePages = new Map<number, number>();
+  const nodeShadows = new Map<number, Set<number>>();
+  const shadowList = new Map<number, true>(); // insertion order: the oldest listed node first
+  let deferred = 0;
+  const settle = (node: number) => {
+    const shadows = nodeShadows.get(node)?.size ?? 0;
+    if ((nodePages.get(node) ?? 0) === 0 && shadows > 0) {
+      if (!shadowList.has(node)) shadowList.set(node, true);
+    } else shadowList.delete(node);
+  };
+  const pageIn = (p: number) => {
+    const node = nodeOf(p);
+    nodePages.set(node, (nodePages.get(node) ?? 0) + 1);
+    nodeShadows.get(node)?.delete(p);
+    settle(node);
+  };
+  const shrinkShadows = () => {
+    const maxNodes = Math.floor((inactive.size + active.size) / 8);
+    const freeable = Math.max(0, shadowList.size - maxNodes);
+    if (freeable === 0) return;
+    const nr = deferred;
+    deferred = 0;
+    const delta = Math.floor(freeable / 2);
+    let total = Math.min(nr + delta, 2 * freeable);
+    let scanned = 0;
+    while (total >= 128 || total >= freeable) {
+      const batch = Math.min(128, total);
+      for (let i = 0; i < batch && shadowList.size > 0; i++) {
+        const node = shadowList.keys().next().value as number;
+        shadowList.delete(node);
+        for (const p of nodeShadows.get(node)!) shadow.delete(p);
+        nodeShadows.delete(node);
+        c.nodereclaim++;
+      }
+      total -= batch;
+      scanned += batch;
+    }
+    deferred = Math.min(Math.max(nr + delta - scanned, 0), 2 * freeable);
+  };
   const free = () => ram - inactive.size - active.size;
   const lowInactive = () => {
     const gb = Math.floor((inactive.size + active.size) / 262144);
@@ -78,6 +125,11 @@ function twoListLru(ram: number): Counts {
       const [k, v] = inactive.entries().next().value as [number, { ref: boolean; ws: boolean }];
       inactive.delete(k);
       shadow.set(k, { evicted: nonresidentAge, ws: v.ws });
+      const node = nodeOf(k);
+      nodePages.set(node, nodePages.get(node)! - 1);
+      if (!nodeShadows.has(node)) nodeShadows.set(node, new Set());
+      nodeShadows.get(node)!.add(k);
+      settle(node);
       nonresidentAge++;
       done++;
     }
@@ -106,6 +158,7 @@ function twoListLru(ram: number): Counts {
       }
       if (got >= want) break;
     }
+    shrinkShadows();
     return [scanned, got];
   };
   const kswapd = () => {
@@ -158,6 +211,7 @@ function twoListLru(ram: number): Counts {
           c.activate++;
         }
       }
+      pageIn(p);
       // Filled, then read: folio_mark_accessed sets PG_referenced.
       (toActive ? active : inactive).set(p, { ref: true, ws });
     }
@@ -183,11 +237,13 @@ describe('the 6.1 page cache on the CloudPhysics sample, against a two-list LRU 
       const got: Counts = {
         misses: mm.pgcache_misses, hits: mm.pgcache_hits, pgactivate: mm.pgactivate, pgdeactivate: mm.pgdeactivate, pgscan: mm.pgscan,
         refault: mm.workingset_refault_file, activate: mm.workingset_activate_file, pageoutrun: mm.pageoutrun, allocstall: mm.allocstall,
+        nodereclaim: mm.workingset_nodereclaim,
       };
       expect(got).toEqual(want);
-      // Something happened at every size: pages were reclaimed, and some came back as refaults.
+      // Something happened at every size: pages were reclaimed, some came back as refaults, shadow nodes were freed.
       expect(want.pgscan).toBeGreaterThan(0);
       expect(want.refault).toBeGreaterThan(0);
+      expect(want.nodereclaim).toBeGreaterThan(0);
       expect(want.hits + want.misses).toBe(pages.length);
     });
   }

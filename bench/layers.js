@@ -1,0 +1,63 @@
+// Where the replay's time goes, by layer: runs `tmemsim run` on a trace under
+// node --cpu-prof and sums the profile's self time by the source folder of
+// each sampled function (parse, mm, frontends, backends, oracle, cost meter,
+// dispatch, start-up, GC). Usage:
+//   node bench/layers.js TRACE [tmemsim run options...]
+// e.g. node bench/layers.js zipf.oracleGeneral.bin --backend none --fast --no-baseline --ram-mb 489
+// Prints one line per layer: seconds, share of the samples, ns per trace event.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const [trace, ...rest] = process.argv.slice(2);
+if (!trace) {
+  console.error('usage: node bench/layers.js TRACE [tmemsim run options...]');
+  process.exit(2);
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-layers-'));
+const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
+const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bin, 'run', trace, '--quiet', '--format', 'json', ...rest], { encoding: 'utf8', maxBuffer: 1 << 30 });
+if (r.status !== 0) {
+  console.error(r.stderr.trim());
+  process.exit(r.status ?? 1);
+}
+const events = (() => {
+  const rep = JSON.parse(r.stdout);
+  return rep.runs.reduce((n, x) => n + (x.backend?.events ?? 0) + (x.baseline?.events ?? 0), 0);
+})();
+const prof = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]), 'utf8'));
+fs.rmSync(dir, { recursive: true, force: true });
+
+/** The layer of a sampled function, by where its code lives. */
+function layerOf(frame) {
+  const u = frame.url;
+  const name = frame.functionName;
+  if (name === '(garbage collector)') return 'gc';
+  if (name === '(program)' || name === '(idle)' || name === '(root)') return 'other (V8, idle)';
+  const m = u.includes('node_modules') ? null : /\/dist\/([^/]+)\//.exec(u);
+  if (m === null) return u.includes('node_modules') || u.startsWith('node:') || u === '' ? 'start-up, libraries, node' : 'other';
+  const top = m[1];
+  if (top === 'trace') return 'parse (trace readers)';
+  if (top === 'mm') return 'mm (page cache, reclaim, swap)';
+  if (top === 'frontends') return 'frontends (frontswap, cleancache)';
+  if (['backends', 'tmem', 'allocators', 'compressors', 'content'].includes(top)) return 'backend (pools, allocators, codecs, page bytes)';
+  if (top === 'cost') return 'cost meter';
+  if (top === 'sim') return /oracle\.js$/.test(u) ? 'oracle' : 'dispatch, machine (sim/)';
+  return `${top}/`;
+}
+
+const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+const self = new Map();
+let total = 0;
+prof.samples.forEach((id, i) => {
+  const dt = prof.timeDeltas[i] ?? 0;
+  total += dt;
+  const layer = layerOf(byId.get(id).callFrame);
+  self.set(layer, (self.get(layer) ?? 0) + dt);
+});
+console.log(`${path.basename(trace)} ${rest.join(' ')}: ${events.toLocaleString('en-US')} events, ${(total / 1e6).toFixed(2)} s sampled`);
+for (const [layer, us] of [...self].sort((a, b) => b[1] - a[1])) {
+  console.log(`  ${layer.padEnd(48)} ${(us / 1e6).toFixed(2).padStart(7)} s  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${((us * 1000) / Math.max(1, events)).toFixed(0).padStart(6)} ns/event`);
+}
