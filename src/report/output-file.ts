@@ -136,14 +136,17 @@ function inPlace(out: string, target: string, field: string | undefined): Output
 
 function viaTemp(out: string, target: string, field: string | undefined, st: fs.Stats | undefined): OutputFile {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  // The signal handlers go in before the file exists: a signal that comes the moment it is created
+  // (a busy machine can stop this process right after open returns) finds it listed and removes it.
+  live.add(tmp);
+  hook();
   let fd: number;
   try {
     fd = fs.openSync(tmp, 'w', st ? st.mode & 0o7777 : 0o666);
   } catch (e) {
+    forget(tmp);
     throw cannot(out, field, errCode(e));
   }
-  live.add(tmp);
-  hook();
   const abort = (): void => {
     try {
       d.close();
