@@ -84,20 +84,27 @@ interface TmemStats {
 /**
  * An object's pampds by index: a Map<number, P> in behaviour (get, set,
  * delete, size; iteration in insertion order, where a set of a present
- * index keeps its place), kept in one array indexed by page index. An
- * object's pages are mostly a dense run of indexes, so get, set and delete
- * each touch one array slot pair where a Map would hash, probe and, on
- * delete and insert, churn its table. Each pampd is stored beside the
- * number of its insertion, so iteration (rare: flush_object,
- * destroy_pool) orders by that rather than keeping a list in order.
+ * index keeps its place). An object's pages are mostly a dense run of
+ * indexes (a swap type's offsets, a file read from its start), so while
+ * they are, the pampds sit in one array indexed by page index: get, set and
+ * delete each touch one array slot pair where a Map would hash, probe and,
+ * on delete and insert, churn its table. Each pampd is stored beside the
+ * number of its insertion, so iteration (rare: flush_object, destroy_pool)
+ * orders by that rather than keeping a list in order. An object whose
+ * indexes are sparse (a few pages at large indexes: an imported trace's
+ * objects scattered over a file) moves to a Map, in insertion order: an
+ * array with a few far-apart elements is a dictionary in V8, slower and
+ * larger than a Map.
  *
  * Keys are page indexes (non-negative integers); pampds are never
  * undefined. An iteration visits the entries present when it starts that
  * are still present when reached.
  */
 class PampdMap<P> {
-  /** [pampd, insertion number] of index i at 2i, 2i + 1. */
-  private slots: unknown[] = [];
+  /** [pampd, insertion number] of index i at 2i, 2i + 1 (dense form), or null. */
+  private slots: unknown[] | null = [];
+  /** The sparse form, in insertion order, or null. */
+  private map: Map<number, P> | null = null;
   private inserted = 0;
   private count = 0;
 
@@ -106,15 +113,27 @@ class PampdMap<P> {
   }
 
   get(index: number): P | undefined {
-    return this.slots[2 * index] as P | undefined;
+    const s = this.slots;
+    return s !== null ? (s[2 * index] as P | undefined) : this.map!.get(index);
   }
 
   has(index: number): boolean {
-    return this.slots[2 * index] !== undefined;
+    return this.get(index) !== undefined;
   }
 
   set(index: number, pampd: P): this {
-    const s = this.slots;
+    let s = this.slots;
+    // Dense while the array stays within a few times the pages held.
+    if (s !== null && 2 * index >= s.length && index > 16 * this.count + 64) {
+      this.toSparse();
+      s = null;
+    }
+    if (s === null) {
+      const m = this.map!;
+      if (!m.has(index)) this.count++;
+      m.set(index, pampd);
+      return this;
+    }
     if (s[2 * index] === undefined) {
       s[2 * index + 1] = ++this.inserted;
       this.count++;
@@ -125,34 +144,46 @@ class PampdMap<P> {
 
   delete(index: number): boolean {
     const s = this.slots;
-    if (s[2 * index] === undefined) return false;
-    s[2 * index] = undefined;
+    if (s === null) {
+      if (!this.map!.delete(index)) return false;
+    } else {
+      if (s[2 * index] === undefined) return false;
+      s[2 * index] = undefined;
+    }
     this.count--;
     return true;
   }
 
-  *keys(): Generator<number, undefined> {
-    const s = this.slots;
+  /** The dense form's present indexes, in insertion order. */
+  private denseKeys(): number[] {
+    const s = this.slots!;
     const present: number[] = [];
-    if (s.length <= 16 * this.count + 1024) {
-      for (let i = 0; i < s.length; i += 2) if (s[i] !== undefined) present.push(i >>> 1);
-    } else {
-      // sparse (V8 then keeps the array as a dictionary): visit only the slots ever set
-      for (const key in s) {
-        const i = Number(key);
-        if ((i & 1) === 0 && s[i] !== undefined) present.push(i / 2);
-      }
-    }
+    for (let i = 0; i < s.length; i += 2) if (s[i] !== undefined) present.push(i >>> 1);
     present.sort((a, b) => (s[2 * a + 1] as number) - (s[2 * b + 1] as number));
-    for (const index of present) if (this.slots[2 * index] !== undefined) yield index;
+    return present;
+  }
+
+  private toSparse(): void {
+    const m = new Map<number, P>();
+    for (const index of this.denseKeys()) m.set(index, this.slots![2 * index] as P);
+    this.map = m;
+    this.slots = null;
+  }
+
+  *keys(): Generator<number, undefined> {
+    if (this.slots === null) {
+      for (const index of [...this.map!.keys()]) if (this.has(index)) yield index;
+      return;
+    }
+    for (const index of this.denseKeys()) if (this.has(index)) yield index;
   }
 
   *values(): Generator<P, undefined> {
-    for (const k of this.keys()) yield this.slots[2 * k] as P;
+    for (const k of this.keys()) yield this.get(k)!;
   }
 
   *entries(): Generator<[number, P], undefined> {
-    for (const k of this.keys()) yield [k, this.slots[2 * k] as P];
+    for (const k of this.keys()) yield [k, this.get(k)!];
   }
 
   [Symbol.iterator](): Generator<[number, P], undefined> {
@@ -168,9 +199,10 @@ class TmemObj<P> {
   /**
    * The objnodes of the tree, by level (1 = the nodes holding pampds, up to
    * `height` = the root): slots_in_use by the node's prefix, index / 64^level
-   * (0 or missing: no node).
+   * (0 or missing: no node). An array while the prefixes are dense, a Map
+   * once one lands far past the array's end (see PampdMap).
    */
-  levels: number[][] = [];
+  levels: (number[] | Map<number, number>)[] = [];
   /** Objnodes in the tree. */
   nodeCount = 0;
   constructor(readonly oid: number) {}
@@ -388,12 +420,23 @@ export class Tmem<P> {
 
   /** The slots in use of the node at `level` on the path to `index` (0: no node). */
   private static slots(obj: TmemObj<unknown>, index: number, level: number): number {
-    return obj.levels[level]?.[prefix(index, level)] ?? 0;
+    const nodes = obj.levels[level];
+    if (nodes === undefined) return 0;
+    const k = prefix(index, level);
+    return (Array.isArray(nodes) ? nodes[k] : nodes.get(k)) ?? 0;
   }
 
   private static setSlots(obj: TmemObj<unknown>, index: number, level: number, slots: number): void {
-    const nodes = obj.levels[level] ?? (obj.levels[level] = []);
-    nodes[prefix(index, level)] = slots;
+    let nodes = obj.levels[level] ?? (obj.levels[level] = []);
+    const k = prefix(index, level);
+    if (Array.isArray(nodes) && k >= nodes.length + 1024) {
+      const m = new Map<number, number>();
+      nodes.forEach((v, i) => m.set(i, v));
+      nodes = obj.levels[level] = m;
+    }
+    if (Array.isArray(nodes)) nodes[k] = slots;
+    else if (slots === 0) nodes.delete(k);
+    else nodes.set(k, slots);
   }
 
   private nodeAlloc(obj: TmemObj<P>, index: number, level: number): void {
