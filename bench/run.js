@@ -25,6 +25,8 @@
 //  --only=3 (or --only=0,3) runs just those sections.
 //  6. with --scale (npm run bench:scale): 10M- and 100M-event traces over one
 //     fixed working set replayed by `tmemsim run`; peak RSS of each (minutes).
+//  7. with --scale: zipf page reads over 10M distinct pages (10M and 100M
+//     requests) replayed with no backend and xen-tmem; peak RSS < 1 GiB.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -33,7 +35,7 @@ import { createRequire } from 'node:module';
 import { run } from '../dist/api.js';
 import { ContentSource } from '../dist/content/source.js';
 import { backendNames } from '../dist/backends/registry.js';
-import { binaryRead, scale } from './tmtb.js';
+import { binaryRead, scale, scaleDistinct } from './tmtb.js';
 import { makeZipfTrace, xorshift } from './zipf.js';
 
 const require = createRequire(import.meta.url);
@@ -419,5 +421,8 @@ if (section(2)) await perBackend();
 if (section(3)) await compressedPath();
 if (section(4)) binaryRead(dir, Number(args.get('read-events') ?? 10_000_000));
 if (section(5) && !args.has('no-sweep')) await sweepScaling();
-if (args.has('scale')) scale(dir, (args.get('scale-events') ?? '10000000,100000000').split(',').map(Number));
+if (args.has('scale')) {
+  scale(dir, (args.get('scale-events') ?? '10000000,100000000').split(',').map(Number));
+  scaleDistinct(dir, Number(args.get('distinct-requests') ?? 100_000_000), Number(args.get('distinct-objects') ?? 10_000_000));
+}
 fs.rmSync(dir, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TmtbEncoder, openTmtb } from '../dist/trace/formats/tmtb.js';
+import { makeZipfTrace } from './zipf.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -155,10 +156,10 @@ export function binaryRead(dir, events) {
 }
 
 /** Peak RSS of `tmemsim run` on a trace, from the child itself at exit. */
-function childRun(file) {
+function childRun(file, backend = 'xen-tmem', extra = []) {
   const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss-kib="+process.resourceUsage().maxRSS+"\\n"))';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', hook, path.join(ROOT, 'bin/tmemsim.js'), 'run', file, '--backend', 'xen-tmem', '--no-baseline', '--fast', '--profile', 'ssd', '-f', 'json'], {
+  const r = spawnSync(process.execPath, ['--import', hook, path.join(ROOT, 'bin/tmemsim.js'), 'run', file, '--backend', backend, '--no-baseline', '--fast', '--profile', 'ssd', '-f', 'json', ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
@@ -184,4 +185,25 @@ export function scale(dir, sizes = [10_000_000, 100_000_000]) {
   const a = rows[0];
   const b = rows[rows.length - 1];
   console.log(`   peak RSS ${fmt(b.n / a.n, 0)}x the events: ${fmt(b.kib / a.kib)}x the memory (flat: within 1.10x)`);
+}
+
+/**
+ * Memory against distinct pages: zipf(0.9) page reads over `objects` objects (one page each), a tenth of
+ * the requests and all of them, replayed with no backend and with xen-tmem in 489 MiB of RAM; peak RSS
+ * must stay under 1 GiB however many distinct pages the trace touches.
+ */
+export function scaleDistinct(dir, requests = 100_000_000, objects = 10_000_000) {
+  console.log(`\n7. distinct pages: zipf(0.9) oracleGeneral traces over ${objects.toLocaleString()} objects of one page, replayed by tmemsim run (--fast, no baseline, 489 MiB RAM) in a child process; target: peak RSS < 1 GiB`);
+  for (const n of [requests / 10, requests]) {
+    const file = path.join(dir, `distinct-${n}.oracleGeneral.bin`);
+    const gen = seconds(() => makeZipfTrace(file, n, objects, 0.9));
+    const size = fs.statSync(file).size;
+    console.log(`   ${n.toLocaleString().padStart(12)} requests, ${gen.r.toLocaleString()} distinct pages, ${fmt(size / 2 ** 20, 0)} MiB trace (written in ${fmt(gen.s, 0)} s)`);
+    for (const backend of ['none', 'xen-tmem']) {
+      const c = childRun(file, backend, ['--ram-mb', '489']);
+      const ok = c.kib < 1024 * 1024 ? 'met' : 'NOT met';
+      console.log(`      --backend ${backend.padEnd(8)} replay ${fmt(c.s, 0)} s = ${fmt(n / c.s / 1e6)} M requests/s  peak RSS ${fmt(c.kib / 1024, 0)} MiB (${ok}); page-cache hit ratio ${fmt(100 * c.run.ratios.pagecache_hit)} %; oracle ${c.run.oracle.stale + c.run.oracle.lost} violations`);
+    }
+    fs.rmSync(file, { force: true });
+  }
 }

@@ -10,13 +10,15 @@ export function xorshift(seed) {
   };
 }
 
-/** A zipf(alpha) oracleGeneral trace of `requests` over `objects` ids (4 KiB objects), seeded. */
+/** A zipf(alpha) oracleGeneral trace of `requests` over `objects` ids (4 KiB objects), seeded. Returns the distinct ids it holds. */
 export function makeZipfTrace(file, requests, objects, alpha) {
   const cdf = new Float64Array(objects);
   let sum = 0;
   for (let i = 0; i < objects; i++) cdf[i] = sum += 1 / Math.pow(i + 1, alpha);
   for (let i = 0; i < objects; i++) cdf[i] /= sum;
   const r = xorshift(7);
+  const seen = new Uint8Array(objects);
+  let distinct = 0;
   // Ranks are scattered over the id space, so hot ids are not neighbours.
   const idOf = (rank) => (Math.imul(rank + 1, 0x9e3779b1) >>> 0) * 8 + 1;
   const fd = fs.openSync(file, 'w');
@@ -26,6 +28,7 @@ export function makeZipfTrace(file, requests, objects, alpha) {
     const u = r() / 4294967296;
     let lo = 0, hi = objects - 1;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid; }
+    if (seen[lo] === 0) { seen[lo] = 1; distinct++; }
     chunk.writeUInt32LE(Math.floor(i / 1000), at);
     chunk.writeBigUInt64LE(BigInt(idOf(lo)), at + 4);
     chunk.writeUInt32LE(4096, at + 12);
@@ -35,4 +38,5 @@ export function makeZipfTrace(file, requests, objects, alpha) {
   }
   fs.writeSync(fd, chunk, 0, at);
   fs.closeSync(fd);
+  return distinct;
 }
