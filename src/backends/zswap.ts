@@ -155,6 +155,8 @@
  *   WORK_LATENCY_NS after the queue_work, which on tmemsim's clock is always
  *   before the next store: reject_reclaim_fail equals pool_limit_hit with
  *   zsmalloc, where the 6.1 guests had 51-100 % of it (mostly 72-86 %).
+ *   (Not modelled: it turns on the guest's CPU time between kswapd wake-ups,
+ *   and kswapd here does not share the CPU with the workload.)
  * - zstd: the kernel's crypto "zstd" compresses with zstd_get_params(3, 0)
  *   (the level-3 row for an unknown size: minMatch 5, searchLog 1, hashLog
  *   17); compressors/zstd.ts uses the 4 KiB row (minMatch 4), 1.35 % smaller
@@ -171,6 +173,11 @@
  * - 6.1's leaked pool reference on a pending queue_work, per-CPU compression
  *   streams and their locking, memcg charging (obj_cgroup_may_zswap) and THP
  *   pages (rejected by 6.1) are not modelled.
+ * The other counters out of tolerance come from outside zswap: pool_limit_hit
+ * of the write phase follows the swap-outs the memory model makes (in-flight
+ * writeback and kswapd's overshoot not modelled), the rewrite phase's kept
+ * entries follow its write faults, and the 20-34 zswpin of each write phase
+ * are the guest's own pages (shell, initramfs tmpfs) that the replay lacks.
  */
 
 import type { Backend, BackendEnv, BackendFactory, FrontswapOps, LruSizes, ParamSpec, PoolRecord } from './backend.js';
