@@ -50,8 +50,6 @@ export function descSeed(desc: number): number {
   return Math.floor(desc / 16);
 }
 
-/** The zero page. */
-export const ZERO_DESC = 0;
 
 /**
  * A page handed to a frontend or backend. `bytes` may be a scratch buffer

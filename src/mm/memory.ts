@@ -24,7 +24,6 @@
  * mm/swap-readahead.ts; 3.x: none); file readahead is not modelled.
  */
 
-import { ZERO_DESC } from '../content/page.js';
 import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
@@ -87,12 +86,8 @@ export class Memory implements ReclaimHost {
     this.reclaim = policy.create(this, ramPages, swappiness);
     this.reclaim.ensure(this.cap);
   }
-
   get minWmark(): number {
     return this.reclaim.wmark.min;
-  }
-  get lowWmark(): number {
-    return this.reclaim.wmark.low;
   }
   get highWmark(): number {
     return this.reclaim.wmark.high;
@@ -314,12 +309,6 @@ export class Memory implements ReclaimHost {
     return s < 0 ? -1 : slotOffset(s);
   }
 
-  /** Current bytes descriptor of an anonymous page (for tests and tools). */
-  anonDesc(pid: number, vpn: number): number {
-    const id = this.anon.get(anonKey(pid, vpn));
-    return id < 0 ? ZERO_DESC : this.desc[id]!;
-  }
-
   private freeSlotOf(id: number): void {
     const s = this.slot[id]!;
     if (s < 0) return;
@@ -490,11 +479,6 @@ export class Memory implements ReclaimHost {
       const fl = this.flags[id]!;
       if (slotType(s) === type && (fl & (F_RESIDENT | F_DIRTY)) === F_RESIDENT && lost(slotOffset(s))) this.flags[id] = fl | F_DIRTY;
     }
-  }
-
-  /** Swap slots owned by anonymous pages (for the audit). */
-  ownedSlots(): number {
-    return this.slotOwner.size;
   }
 
   hasSlotOwner(type: number, off: number): boolean {

@@ -98,15 +98,20 @@ function repatriateAll(m: LifecycleHost, rec: LifecycleRecord): void {
   }
 }
 
+/** Unload now: the pages the backend still holds are dropped (freed at UNLOAD_FREE_CYCLES each). */
+function dropAndUnload(m: LifecycleHost, b: Backend, rec: LifecycleRecord): true {
+  rec.pages_dropped = b.storedPages();
+  m.meter.meta(rec.pages_dropped * UNLOAD_FREE_CYCLES);
+  m.unregisterBackend(b);
+  return true;
+}
+
 const flush: RmmodStrategy = {
   name: 'flush',
   description: 'drop cleancache, repatriate every swap page (RAM, else disk), then unload',
   run(m, b, rec) {
     repatriateAll(m, rec);
-    rec.pages_dropped = b.storedPages();
-    m.meter.meta(rec.pages_dropped * UNLOAD_FREE_CYCLES);
-    m.unregisterBackend(b);
-    return true;
+    return dropAndUnload(m, b, rec);
   },
 };
 
@@ -145,10 +150,7 @@ const writethrough: RmmodStrategy = {
         m.oracle.slotMoved(type, off, m.oracle.slotLoc(type, off) & ~Loc.Tmem);
       }
     }
-    rec.pages_dropped = b.storedPages();
-    m.meter.meta(rec.pages_dropped * UNLOAD_FREE_CYCLES);
-    m.unregisterBackend(b);
-    return true;
+    return dropAndUnload(m, b, rec);
   },
 };
 

@@ -19,7 +19,7 @@ import type { CompressionService } from '../compressors/service.js';
 import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
 import { LatencyHistogram } from '../cost/latency.js';
-import { CostMeter, type CostModel, type CostTotals } from '../cost/meter.js';
+import { CostMeter, type CostModel } from '../cost/meter.js';
 import { OpCharges } from '../cost/op-charges.js';
 import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
@@ -673,10 +673,5 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     let k = this.uuidKeys.get(uuid);
     if (k === undefined) this.uuidKeys.set(uuid, (k = LIMITS.maxFs + 1 + this.uuidKeys.size));
     return k;
-  }
-
-  // ---- reporting --------------------------------------------------------------------
-  costTotals(): CostTotals {
-    return this.meter.totals;
   }
 }

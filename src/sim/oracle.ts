@@ -123,10 +123,6 @@ export class Oracle {
     if (this.examples.length < MAX_EXAMPLES) this.examples.push(`${kind}: ${what}`);
   }
 
-  get violations(): number {
-    return this.counts.stale + this.counts.lost;
-  }
-
   // ---- swap slots ----------------------------------------------------------
   swapon(type: number, slots: number): void {
     this.slots[type] = new SlotTable(slots);
@@ -222,15 +218,6 @@ export class Oracle {
     if (!s || s.loc(off) & Loc.Lost) return;
     this.violation('lost', `swap page type ${type} offset ${off} (version ${s.tag(off)}) ${why}`);
     s.setLoc(off, Loc.Lost);
-  }
-
-  /** Slots the oracle believes are held by tmem (for the end-of-run audit). */
-  tmemSlots(type: number): number {
-    const s = this.slots[type];
-    if (!s) return 0;
-    let n = 0;
-    for (const c of s.chunks) if (c !== undefined) for (let i = 0; i < CHUNK; i++) if (c.loc[i]! & Loc.Tmem) n++;
-    return n;
   }
 
   // ---- cleancache -----------------------------------------------------------
