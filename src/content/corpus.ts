@@ -18,6 +18,14 @@
  * whole-file read and the first use of each page cost more than
  * compressing the pages; a 16 MiB cache of fresh buffers still cost
  * 60-170 ms a run against a 1 MiB one (docs/scale.md).
+ *
+ * Re-reading is cheaper than holding only for pages read a few times. So
+ * the cache grows, by one chunk for every REREADS_PER_CHUNK pages read from
+ * the file for the third time or more, up to GROWN_CACHE_BYTES (never past
+ * the file): a trace that picks corpus pages again and again (generated
+ * traces pick them at random) ends up with the pages it uses held, as when
+ * the whole file was read, while a trace that reads each page once or twice
+ * (store then load) never grows it.
  */
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -29,6 +37,12 @@ export const CHUNK_PAGES = 16;
 const CHUNK_BYTES = CHUNK_PAGES * PAGE_SIZE;
 /** The chunk cache's bound in bytes. */
 const CACHE_BYTES = 1 * 2 ** 20;
+/** How far the cache may grow for pages read again and again (see Corpus): the whole file up to this. */
+const GROWN_CACHE_BYTES = 256 * 2 ** 20;
+/** A page read from the file this many times already is a re-read that counts towards growing the cache. */
+const REREAD_AFTER = 2;
+/** Re-reads that buy the cache one more chunk. */
+const REREADS_PER_CHUNK = 4;
 
 /** One cached chunk on the LRU list. */
 interface Chunk {
@@ -46,7 +60,13 @@ export class Corpus {
   private fd: number;
   private readonly chunks = new Map<number, Chunk>();
   /** Most chunks held (the cache bound, or the file's chunk count when smaller). */
-  private readonly maxChunks: number;
+  private maxChunks: number;
+  /** The most chunks the cache may grow to. */
+  private readonly growChunks: number;
+  /** Times each page was read from the file (saturating at 255). */
+  private readonly timesRead: Uint8Array;
+  /** Pages read again (REREAD_AFTER times before) since the cache last grew. */
+  private rereads = 0;
   /** LRU list: head least, tail most recently used. */
   private head: Chunk | null = null;
   private tail: Chunk | null = null;
@@ -62,18 +82,23 @@ export class Corpus {
     fd: number,
     readonly bytes: number,
     cacheBytes: number,
+    growBytes: number,
   ) {
     this.fd = fd;
     this.pages = Math.ceil(bytes / PAGE_SIZE);
-    this.maxChunks = Math.max(1, Math.min(Math.ceil(this.pages / CHUNK_PAGES), Math.floor(cacheBytes / CHUNK_BYTES)));
+    const fileChunks = Math.ceil(this.pages / CHUNK_PAGES);
+    this.maxChunks = Math.max(1, Math.min(fileChunks, Math.floor(cacheBytes / CHUNK_BYTES)));
+    this.growChunks = Math.max(this.maxChunks, Math.min(fileChunks, Math.floor(growBytes / CHUNK_BYTES)));
+    this.timesRead = new Uint8Array(this.growChunks > this.maxChunks ? this.pages : 0);
   }
 
   /**
    * Opens a corpus file; throws UsageError when it cannot be read or is
    * empty. `cacheBytes` bounds the chunk cache (default CACHE_BYTES; at least
-   * one chunk is kept).
+   * one chunk is kept), `growBytes` how far re-reads may grow it (default
+   * GROWN_CACHE_BYTES).
    */
-  static open(path: string, cacheBytes = CACHE_BYTES): Corpus {
+  static open(path: string, cacheBytes = CACHE_BYTES, growBytes = GROWN_CACHE_BYTES): Corpus {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -94,7 +119,7 @@ export class Corpus {
       throw new UsageError(`cannot read corpus '${path}': the file is empty`, { file: path },
         'a file of raw 4 KiB pages');
     }
-    return new Corpus(path, fd, size, cacheBytes);
+    return new Corpus(path, fd, size, cacheBytes, growBytes);
   }
 
   /** Throws UsageError unless index names a page of this corpus. */
@@ -150,6 +175,11 @@ export class Corpus {
   private take(ci: number): Chunk {
     if (this.fd < 0) throw new UsageError(`corpus '${this.path}' is closed`, { file: this.path });
     let c: Chunk;
+    if (this.chunks.size >= this.maxChunks && this.rereads >= REREADS_PER_CHUNK && this.maxChunks < this.growChunks) {
+      // Pages read yet again since the last growth: hold one chunk more.
+      this.maxChunks++;
+      this.rereads -= REREADS_PER_CHUNK;
+    }
     if (this.chunks.size < this.maxChunks) {
       c = { index: ci, valid: 0, bytes: new Uint8Array(CHUNK_BYTES), prev: null, next: null };
       this.append(c);
@@ -171,6 +201,15 @@ export class Corpus {
     const base = from * PAGE_SIZE;
     let off = 0;
     this.reads++;
+    const times = this.timesRead;
+    if (times.length > 0) {
+      const first = c.index * CHUNK_PAGES;
+      for (let p = first + from, last = Math.min(first + to, this.pages); p < last; p++) {
+        const n = times[p]!;
+        if (n >= REREAD_AFTER) this.rereads++;
+        if (n < 255) times[p] = n + 1;
+      }
+    }
     try {
       while (off < want) {
         const n = readSync(this.fd, c.bytes, base + off, want - off, start + off);

@@ -106,8 +106,9 @@ describe('Corpus chunk cache', () => {
       p.set(bytes.subarray(i * PAGE_SIZE, Math.min(len, (i + 1) * PAGE_SIZE)));
       return p;
     };
-    for (const cacheChunks of [1, 2, 5, 100]) {
-      const c = Corpus.open(f, cacheChunks * CHUNK_PAGES * PAGE_SIZE);
+    for (const [cacheChunks, grows] of [[1, false], [1, true], [2, false], [5, true], [100, true]] as const) {
+      const cacheBytes = cacheChunks * CHUNK_PAGES * PAGE_SIZE;
+      const c = grows ? Corpus.open(f, cacheBytes) : Corpus.open(f, cacheBytes, cacheBytes);
       expect(c.pages).toBe(13 * CHUNK_PAGES + 6);
       const dst = new Uint8Array(PAGE_SIZE);
       let r = 7;
@@ -163,6 +164,45 @@ describe('Corpus reads', () => {
     c.fill(CHUNK_PAGES + 6, dst); // follows the previous page: the rest of the chunk (6..15) in one read
     for (let i = CHUNK_PAGES + 7; i < 2 * CHUNK_PAGES; i++) c.fill(i, dst);
     expect(c.reads).toBe(3);
+    c.close();
+  });
+});
+
+describe('Corpus cache growth', () => {
+  it('grows for pages read a third time and more, up to its bound, never for a page read twice', () => {
+    const f = join(dir, 'grow.bin');
+    const chunks = 8;
+    const bytes = new Uint8Array(chunks * CHUNK_PAGES * PAGE_SIZE);
+    for (let i = 0; i < bytes.length; i += PAGE_SIZE) bytes.fill((i / PAGE_SIZE) & 255, i, i + PAGE_SIZE);
+    writeFileSync(f, bytes);
+    const one = CHUNK_PAGES * PAGE_SIZE;
+    const dst = new Uint8Array(PAGE_SIZE);
+    const walk = (c: Corpus): number => {
+      const before = c.reads;
+      for (let i = 0; i < c.pages; i++) {
+        c.fill(i, dst);
+        expect(dst[0]).toBe(i & 255);
+      }
+      return c.reads - before;
+    };
+    // Each page read twice: the cache stays at one chunk, so each walk reads every chunk.
+    let c = Corpus.open(f, one);
+    expect(walk(c)).toBe(chunks);
+    expect(walk(c)).toBe(chunks + 1); // page 0 alone (it does not follow page 127), then 1..15
+    // The third walk reads every page a third time: the cache grows a chunk for each chunk's worth, so it
+    // ends holding the whole file and the fourth walk reads nothing.
+    expect(walk(c)).toBe(chunks + 1);
+    expect(walk(c)).toBe(0);
+    c.close();
+    // Bounded at half the file: the fourth walk still reads (LRU over a walk keeps nothing useful).
+    c = Corpus.open(f, one, (chunks / 2) * one);
+    for (let k = 0; k < 3; k++) walk(c);
+    expect(walk(c)).toBe(chunks + 1);
+    c.close();
+    // Not allowed to grow: the same as the first.
+    c = Corpus.open(f, one, one);
+    for (let k = 0; k < 3; k++) walk(c);
+    expect(walk(c)).toBe(chunks + 1);
     c.close();
   });
 });
