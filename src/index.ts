@@ -14,7 +14,7 @@ export { renderCorpusStats } from './report/corpus.js';
 export { corpusStats, type CorpusStats } from './content/corpus-tools.js';
 export { renderInspection } from './report/inspection.js';
 export { renderProfileList, renderProfile } from './report/profiles.js';
-export { renderBackendList, renderCompressorList } from './report/lists.js';
+export { renderBackendList, renderCompressorList, renderTraceFormatList, renderGeneratorList } from './report/lists.js';
 export { PROFILES, getProfile, profileNames } from './profiles/registry.js';
 export type { Profile } from './profiles/profile.js';
 export { BACKENDS, getBackendFactory, backendNames } from './backends/registry.js';

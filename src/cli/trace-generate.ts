@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_EVENTS, generateTrace } from '../trace/generate.js';
 import { GENERATORS } from '../trace/generators/registry.js';
+import { renderGeneratorList } from '../report/lists.js';
 import { keyValueCollector, optionalIntFlag } from './options.js';
 
 interface GenerateFlags {
@@ -36,15 +37,9 @@ export function registerTraceGenerate(trace: Command): void {
       if (f.out !== undefined && f.out !== '-') process.stderr.write(`${f.out}: ${r.events} events (${r.kind})\n`);
     });
   trace
-    // duplicates: alike in shape to `trace formats` in cli/trace.ts: each lists its own registry.
     .command('generators')
     .description('list the trace generators and their parameters')
     .action(() => {
-      const lines: string[] = [];
-      for (const g of GENERATORS.values()) {
-        lines.push(`${g.name}: ${g.description}`);
-        for (const p of g.params) lines.push(`  ${p.name} = ${p.integer ? 'integer' : 'number'} ${p.min}..${p.max}; default ${p.default}: ${p.doc}`);
-      }
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(renderGeneratorList());
     });
 }

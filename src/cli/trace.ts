@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { convertTrace, type ConvertSink } from '../trace/convert.js';
 import { TRACE_FORMATS } from '../trace/formats/registry.js';
 import { collectFormatOption } from '../trace/formats/import/options.js';
+import { renderTraceFormatList } from '../report/lists.js';
 import { registerTraceGenerate } from './trace-generate.js';
 import { registerInspect } from './trace-inspect.js';
 import { traceArg } from './stdio.js';
@@ -71,19 +72,10 @@ export function registerTrace(program: Command): void {
       if (output !== '-') process.stdout.write(`${r.input} (${r.inputFormat}) -> ${r.output} (${r.outputFormat}): ${r.events} events\n`);
     });
   trace
-    // duplicates: alike in shape to `trace generators` in cli/trace-generate.ts: each lists its own registry.
     .command('formats')
     .description('list the input formats, their file extensions and options')
     .action(() => {
-      const lines: string[] = [];
-      for (const f of TRACE_FORMATS.values()) {
-        lines.push(`${f.name} (${f.extensions.join(', ')}): ${f.description}`);
-        for (const o of f.options ?? []) {
-          const alias = o.aliases?.length ? ` (also ${o.aliases.join(', ')})` : '';
-          lines.push(`  ${o.name}${alias} = ${o.values}; default ${o.default}: ${o.doc}`);
-        }
-      }
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(renderTraceFormatList());
     });
   registerTraceGenerate(trace);
   registerInspect(trace);

@@ -1,7 +1,12 @@
-/** `tmemsim backends` and `tmemsim compressors`: what can be chosen, with key facts. */
+/**
+ * `tmemsim backends`, `tmemsim compressors`, `tmemsim trace formats` and `tmemsim trace generators`: what can be
+ * chosen, with key facts.
+ */
 
 import { BACKENDS } from '../backends/registry.js';
 import { COMPRESSORS, compressorAvailable, compressorOptionalPackage } from '../compressors/registry.js';
+import { TRACE_FORMATS } from '../trace/formats/registry.js';
+import { GENERATORS } from '../trace/generators/registry.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
 
 /** Per backend: its description, then its parameters with the meaning wrapped to the width. */
@@ -22,4 +27,30 @@ export function renderCompressorList(width: number = DEFAULT_WIDTH): string {
     return [c.name, c.description, pkg === undefined || compressorAvailable(c.name) ? 'yes' : `no: npm install ${pkg}`];
   });
   return fitTable({ head: ['compressor', 'what', 'installed'], rows, wrap: [1, 2], width }) + '\n';
+}
+
+// duplicates: renderTraceFormatList and renderGeneratorList are alike in shape (an entry's line, then one line per
+// option): each lists its own registry, whose entries and options are different types.
+
+/** Per input format: its name, extensions and description, then its options (aliases, values, default, meaning). */
+export function renderTraceFormatList(): string {
+  const lines: string[] = [];
+  for (const f of TRACE_FORMATS.values()) {
+    lines.push(`${f.name} (${f.extensions.join(', ')}): ${f.description}`);
+    for (const o of f.options ?? []) {
+      const alias = o.aliases?.length ? ` (also ${o.aliases.join(', ')})` : '';
+      lines.push(`  ${o.name}${alias} = ${o.values}; default ${o.default}: ${o.doc}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Per trace generator: its name and description, then its parameters (type, range, default, meaning). */
+export function renderGeneratorList(): string {
+  const lines: string[] = [];
+  for (const g of GENERATORS.values()) {
+    lines.push(`${g.name}: ${g.description}`);
+    for (const p of g.params) lines.push(`  ${p.name} = ${p.integer ? 'integer' : 'number'} ${p.min}..${p.max}; default ${p.default}: ${p.doc}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -49,6 +49,18 @@ describe('library renderers print what the commands print', () => {
     expect(lib.renderBackendList(100)).toContain('zswap');
   });
 
+  it('trace formats and trace generators', async () => {
+    const formats = await tmemsim('trace', 'formats');
+    expect(formats.code).toBe(0);
+    expect(lib.renderTraceFormatList()).toBe(formats.out);
+    expect(lib.renderTraceFormatList()).toContain('vscsi (.vscsi');
+    const generators = await tmemsim('trace', 'generators');
+    expect(generators.code).toBe(0);
+    expect(lib.renderGeneratorList()).toBe(generators.out);
+    expect(lib.renderGeneratorList()).toContain('kernel-build: ');
+    expect(lib.renderGeneratorList()).toContain('  apps = integer 1..64; default 6: number of apps');
+  });
+
   it('corpus stats', async () => {
     const src = path.join(dir, 'pages.bin');
     // Two zero pages, one same-filled, one of text.
