@@ -49,9 +49,13 @@ export interface BackendEnv {
   /**
    * Take one pageframe from guest RAM for the backend's pool, without
    * reclaim (GFP_ZCACHE / GFP_NOWAIT-like): fails when free memory is at the
-   * min watermark. Returns false when no page can be had.
+   * min watermark. Returns false when no page can be had. `reserves`: the
+   * caller allocates in reclaim (PF_MEMALLOC) with gfp flags that do not
+   * forbid it (no __GFP_NOMEMALLOC), so __gfp_pfmemalloc_flags gives it
+   * ALLOC_NO_WATERMARKS: it may take any free page, below the min watermark
+   * too (zswap's zpool_malloc; zcache's ZCACHE_GFP_MASK has __GFP_NOMEMALLOC).
    */
-  allocPage(): boolean;
+  allocPage(reserves?: boolean): boolean;
   /** Give a pool pageframe back to guest RAM. */
   freePage(): void;
   /** Pages the backend holds of guest RAM (kept by allocPage/freePage). */

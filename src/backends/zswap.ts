@@ -162,10 +162,10 @@
  *   17); compressors/zstd.ts uses the 4 KiB row (minMatch 4), 1.35 % smaller
  *   on the validation pages (zstd 1.5.4, 400 text pages). Its binding has no
  *   advanced-parameter API.
- * - zpool allocations in reclaim take pages only above the min watermark; 6.1's
- *   run under PF_MEMALLOC (__gfp_pfmemalloc_flags → ALLOC_NO_WATERMARKS) and
- *   may take the reserve. (No validation case reaches it: reject_alloc_fail
- *   is 0 in the guests and in tmemsim.)
+ * - zpool pages are taken as in reclaim under PF_MEMALLOC (__gfp_pfmemalloc_flags
+ *   → ALLOC_NO_WATERMARKS: below the min watermark, down to the last free
+ *   page), every era: zswap's stores come from swap_writepage in reclaim. A
+ *   store from a context without PF_MEMALLOC (none here) would stop at min.
  * - The zswap_entry, zs_handle, zspage and z3fold_handle slabs are charged as
  *   whole pages of packed objects; SLUB's partly used and per-CPU slabs are
  *   not (the guests' SUnreclaim grew 411-417 pages in rw-zsmalloc-lz4's write
@@ -527,7 +527,9 @@ export class ZswapBackend implements Backend, FrontswapOps {
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
     this.values = v;
-    this.pageSource = { allocPage: () => env.allocPage(), freePage: () => env.freePage() };
+    // zpool_malloc runs in reclaim (swap_writepage under PF_MEMALLOC) with __GFP_NORETRY |
+    // __GFP_NOWARN | __GFP_KSWAPD_RECLAIM: ALLOC_NO_WATERMARKS, the min reserve included.
+    this.pageSource = { allocPage: () => env.allocPage(true), freePage: () => env.freePage() };
     // its own methods are frontswap_ops as they stand (zswap_frontswap_store & co.)
     this.frontswap = this;
     const zname = this.zpoolName(v['zpool'] as string);

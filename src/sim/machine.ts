@@ -157,8 +157,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   now(): number {
     return this.clock;
   }
-  allocPage(): boolean {
-    if (this.memory.free - 1 < this.memory.minWmark) return false;
+  allocPage(reserves = false): boolean {
+    if (this.memory.free - 1 < (reserves ? 0 : this.memory.minWmark)) return false;
     this.poolPages++;
     if (this.poolPages > this.peakPoolPages) this.peakPoolPages = this.poolPages;
     return true;

@@ -126,3 +126,35 @@ describe("z3fold's z3fold_handle cache (6.1)", () => {
     expect(old.slabPages()).toBe(0);
   });
 });
+
+describe('pool pages from the min reserve (PF_MEMALLOC)', () => {
+  it('a plain pool allocation stops at the min watermark; one in reclaim (reserves) may take every free page', () => {
+    const m = testMachine({ ramPages: 8192 });
+    const mem = m.memory;
+    const min = mem.minWmark;
+    expect(min).toBeGreaterThan(0);
+    while (m.allocPage()) {
+      /* down to the min watermark */
+    }
+    expect(mem.free).toBe(min);
+    for (let i = 0; i < min; i++) expect(m.allocPage(true)).toBe(true);
+    expect(mem.free).toBe(0);
+    expect(m.allocPage(true)).toBe(false);
+  });
+
+  it('zswap stores into its zpool below the min watermark (zpool_malloc in reclaim: ALLOC_NO_WATERMARKS)', () => {
+    const m = testMachine({ ramPages: 8192, factory: zswapFactory });
+    m.swapon(0, 4096);
+    m.insmod('zswap', { era: '6.1', zpool: 'zsmalloc', compressor: 'lz4', max_pool_percent: 50 });
+    const z = m.backend as ZswapBackend;
+    while (m.allocPage()) {
+      /* free memory down to the min watermark */
+    }
+    const free = m.memory.free;
+    m.swapWrite(0, 0, makeDesc(Cls.Text, 1));
+    expect(z.counters.stored_pages).toBe(1);
+    expect(z.counters.reject_alloc_fail).toBe(0);
+    expect(z.poolPages()).toBeGreaterThan(0);
+    expect(m.memory.free).toBeLessThan(free);
+  });
+});
