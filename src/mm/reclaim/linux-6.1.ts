@@ -112,6 +112,8 @@ class Linux61 implements Reclaim {
   // and the page cache's with their nodes and the shadow-node shrinker.
   private readonly anonShadows = new KeyMap();
   private readonly fileShadows = new ShadowNodes();
+  /** The shadow node of each resident page-cache page (kept from its fill to its eviction). */
+  private fileNode = new Int32Array(1024);
   private kswapdWoken = false;
 
   constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
@@ -126,6 +128,9 @@ class Linux61 implements Reclaim {
       const b = new Uint8Array(cap);
       b.set(this.bits);
       this.bits = b;
+      const f = new Int32Array(cap);
+      f.set(this.fileNode);
+      this.fileNode = f;
     }
   }
 
@@ -136,8 +141,10 @@ class Linux61 implements Reclaim {
     // The page takes its slot back: a shadow there (on a refault) is read and dropped.
     let sh = -1;
     if (type === FILE) {
-      if (refault) sh = this.fileShadows.refault(key);
-      else this.fileShadows.pageIn(key);
+      if (refault) {
+        sh = this.fileShadows.refault(key);
+        this.fileNode[id] = this.fileShadows.node;
+      } else this.fileNode[id] = this.fileShadows.pageIn(key);
     } else if (refault) sh = this.anonShadows.delete(key);
     if (sh >= 0) {
       active = this.refault(type, sh);
@@ -198,7 +205,7 @@ class Linux61 implements Reclaim {
 
   removed(id: number, type: LruType, key: number): void {
     this.lru.remove(id);
-    if (type === FILE) this.fileShadows.pageOut(key);
+    if (type === FILE) this.fileShadows.pageOut(this.fileNode[id]!, key);
     else this.anonShadows.delete(key);
   }
 
@@ -410,7 +417,7 @@ class Linux61 implements Reclaim {
   /** workingset_eviction: the shadow entry of an evicted page. */
   private workingsetEviction(id: number, type: LruType, key: number): void {
     const shadow = this.age * 2 + (this.bits[id]! & PG_WORKINGSET ? 1 : 0);
-    if (type === FILE) this.fileShadows.evicted(key, shadow);
+    if (type === FILE) this.fileShadows.evicted(this.fileNode[id]!, key, shadow);
     else this.anonShadows.set(key, shadow);
     this.age++;
     this.bits[id] = 0;

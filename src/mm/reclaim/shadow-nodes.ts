@@ -36,9 +36,12 @@ export class ShadowNodes {
   private readonly shadows = new KeyMap();
   /** Node index by node key (floor(page key / 64)). */
   private readonly nodeOf = new KeyMap();
-  // Per node: present pages and shadows, its key, its links on the shadow-node list.
+  // Per node: present pages and shadows, which of its 64 slots hold shadows (two 32-bit words),
+  // its key, its links on the shadow-node list.
   private pages = new Int32Array(64);
   private values = new Int32Array(64);
+  private bitsLo = new Uint32Array(64);
+  private bitsHi = new Uint32Array(64);
   private nodeKey = new Float64Array(64);
   private prev = new Int32Array(64);
   private next = new Int32Array(64);
@@ -59,41 +62,78 @@ export class ShadowNodes {
     return this.shadows.size;
   }
 
-  /** A page entered its node (a page-cache fill, a swap-in, a fresh anonymous page). */
-  pageIn(key: number): void {
+  /**
+   * A page entered its node (a page-cache fill without a shadow lookup). Returns the node: it
+   * stays while the page is present, so the caller may keep it for pageOut and evicted.
+   */
+  pageIn(key: number): number {
     const n = this.nodeAt(key);
     this.pages[n]!++;
     this.settle(n);
+    return n;
   }
 
-  /** A page left its node without a shadow (truncation, umount). */
-  pageOut(key: number): void {
-    const n = this.nodeOf.get(Math.floor(key / NODE_SLOTS));
-    if (n < 0) return;
+  /** The page at `key` of node `n` left without a shadow (truncation, umount). */
+  pageOut(n: number, key: number): void {
     this.pages[n]!--;
-    if (this.shadows.delete(key) >= 0) this.values[n]!--;
+    this.dropShadow(n, key);
     this.settle(n);
   }
 
-  /** workingset_eviction: the page left RAM and its slot holds `value` now. */
-  evicted(key: number, value: number): void {
-    const n = this.nodeAt(key);
+  /** workingset_eviction: the page at `key` of node `n` left RAM and its slot holds `value` now. */
+  evicted(n: number, key: number, value: number): void {
     this.pages[n]!--;
-    const shadows = this.shadows;
-    const before = shadows.size;
-    shadows.set(key, value);
-    this.values[n]! += shadows.size - before;
+    const slot = key % NODE_SLOTS;
+    if (slot < 32 ? !(this.bitsLo[n]! & (1 << slot)) : !(this.bitsHi[n]! & (1 << (slot - 32)))) {
+      this.values[n]!++;
+      if (slot < 32) this.bitsLo[n]! |= 1 << slot;
+      else this.bitsHi[n]! |= 1 << (slot - 32);
+    }
+    this.shadows.set(key, value);
     this.settle(n);
   }
 
-  /** The shadow of a page coming back (it is dropped: the page takes the slot), or -1. Counts the page in. */
+  /** The node refault() counted its page into. */
+  node = NIL;
+
+  /**
+   * The shadow of a page coming back (it is dropped: the page takes the slot), or -1. Counts
+   * the page in; its node is left in `node`.
+   */
   refault(key: number): number {
-    const v = this.shadows.delete(key);
     const n = this.nodeAt(key);
-    if (v >= 0) this.values[n]!--;
+    const v = this.dropShadow(n, key);
     this.pages[n]!++;
     this.settle(n);
+    this.node = n;
     return v;
+  }
+
+  /** Removes the shadow at `key` of node `n`; its value, or -1 when there was none. */
+  private dropShadow(n: number, key: number): number {
+    const slot = key % NODE_SLOTS;
+    const bit = slot < 32 ? this.bitsLo[n]! & (1 << slot) : this.bitsHi[n]! & (1 << (slot - 32));
+    if (!bit) return -1;
+    if (slot < 32) this.bitsLo[n]! &= ~(1 << slot);
+    else this.bitsHi[n]! &= ~(1 << (slot - 32));
+    this.values[n]!--;
+    return this.shadows.delete(key);
+  }
+
+  /** Drops every shadow of node `n`. */
+  private dropShadows(n: number): void {
+    const base = this.nodeKey[n]! * NODE_SLOTS;
+    for (let w = 0; w < 2; w++) {
+      let bits = w === 0 ? this.bitsLo[n]! : this.bitsHi[n]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        this.shadows.delete(base + w * 32 + (31 - Math.clz32(low)));
+        bits ^= low;
+      }
+    }
+    this.bitsLo[n] = 0;
+    this.bitsHi[n] = 0;
+    this.values[n] = 0;
   }
 
   /**
@@ -105,8 +145,7 @@ export class ShadowNodes {
       if (!gone(nk * NODE_SLOTS)) continue;
       const n = this.nodeOf.get(nk);
       if (this.prev[n] !== NIL || this.head === n) this.unlist(n);
-      const base = nk * NODE_SLOTS;
-      for (let i = 0; i < NODE_SLOTS && this.values[n]! > 0; i++) if (this.shadows.delete(base + i) >= 0) this.values[n]!--;
+      this.dropShadows(n);
       if (this.pages[n] === 0) this.release(n);
     }
   }
@@ -143,6 +182,8 @@ export class ShadowNodes {
     n = this.freeNodes.pop() ?? this.newNode();
     this.pages[n] = 0;
     this.values[n] = 0;
+    this.bitsLo[n] = 0;
+    this.bitsHi[n] = 0;
     this.nodeKey[n] = nk;
     this.prev[n] = this.next[n] = NIL;
     map.set(nk, n);
@@ -153,13 +194,15 @@ export class ShadowNodes {
     const n = this.nextNode++;
     if (n >= this.pages.length) {
       const cap = this.pages.length * 2;
-      const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+      const g = <T extends Int32Array | Uint32Array | Float64Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(cap);
         b.set(a);
         return b;
       };
       this.pages = g(this.pages);
       this.values = g(this.values);
+      this.bitsLo = g(this.bitsLo);
+      this.bitsHi = g(this.bitsHi);
       this.nodeKey = g(this.nodeKey);
       this.prev = g(this.prev);
       this.next = g(this.next);
@@ -206,9 +249,7 @@ export class ShadowNodes {
   /** shadow_lru_isolate: the node's shadows are dropped and the node freed. */
   private freeNode(n: number): void {
     this.unlist(n);
-    const base = this.nodeKey[n]! * NODE_SLOTS;
-    const shadows = this.shadows;
-    for (let i = 0; i < NODE_SLOTS && this.values[n]! > 0; i++) if (shadows.delete(base + i) >= 0) this.values[n]!--;
+    this.dropShadows(n);
     this.release(n);
     this.reclaimed++;
   }

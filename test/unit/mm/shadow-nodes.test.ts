@@ -11,25 +11,27 @@ const key = (node: number, i = 0): number => node * 64 + i;
 /** `nodes` nodes of one page each, read in then evicted in node order (oldest first). */
 function singlePageNodes(nodes: number): ShadowNodes {
   const s = new ShadowNodes();
-  for (let n = 0; n < nodes; n++) s.pageIn(key(n));
-  for (let n = 0; n < nodes; n++) s.evicted(key(n), 2 * n);
+  const at = Array.from({ length: nodes }, (_, n) => s.pageIn(key(n)));
+  for (let n = 0; n < nodes; n++) s.evicted(at[n]!, key(n), 2 * n);
   return s;
 }
 
 describe('ShadowNodes', () => {
   it('lists a node only while every entry it holds is a shadow', () => {
     const s = new ShadowNodes();
-    for (let i = 0; i < 3; i++) s.pageIn(key(7, i));
-    s.evicted(key(7, 0), 10);
-    s.evicted(key(7, 1), 12);
+    const n = [0, 1, 2].map((i) => s.pageIn(key(7, i)));
+    expect(new Set(n).size).toBe(1); // one node holds the three pages
+    s.evicted(n[0]!, key(7, 0), 10);
+    s.evicted(n[0]!, key(7, 1), 12);
     expect(s.listed).toBe(0); // page 2 is still in the page cache
-    s.evicted(key(7, 2), 14);
+    s.evicted(n[0]!, key(7, 2), 14);
     expect(s.listed).toBe(1);
     expect(s.size).toBe(3);
     expect(s.refault(key(7, 1))).toBe(12); // the page comes back: its shadow is read and gone
+    expect(s.node).toBe(n[0]);
     expect(s.listed).toBe(0);
     expect(s.size).toBe(2);
-    s.pageOut(key(7, 1)); // truncated page: the node holds shadows only again
+    s.pageOut(n[0]!, key(7, 1)); // truncated page: the node holds shadows only again
     expect(s.listed).toBe(1);
   });
 
@@ -66,6 +68,20 @@ describe('ShadowNodes', () => {
     s.shrink(800);
     expect(s.reclaimed).toBe(50);
     expect(s.listed).toBe(100);
+  });
+
+  it('frees every shadow of a node, in either half of its 64 slots', () => {
+    const s = new ShadowNodes();
+    const slots = [0, 5, 31, 32, 40, 63];
+    const n = slots.map((i) => s.pageIn(key(3, i)))[0]!;
+    for (const i of slots) s.evicted(n, key(3, i), 100 + i);
+    s.evicted(s.pageIn(key(4)), key(4), 7); // a newer node
+    expect(s.size).toBe(7);
+    s.shrink(0); // max_nodes 0, freeable 2, delta 1: 1 < 128 and < 2, deferred; then 1 + 1 = 2 >= 2
+    s.shrink(0);
+    expect(s.reclaimed).toBe(2);
+    expect(s.size).toBe(0);
+    for (const i of slots) expect(s.refault(key(3, i))).toBe(-1);
   });
 
   it('truncation drops the shadows of the files it names and keeps the others', () => {
