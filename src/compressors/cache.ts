@@ -14,6 +14,7 @@ import type { Compressed, Compressor } from './compressor.js';
 import type { CompressionService } from './service.js';
 import { createCompressor } from './registry.js';
 import type { Page } from '../content/page.js';
+import { LruMap } from '../lru.js';
 
 interface CompressionCacheStats {
   /** Cacheable compressions served from the cache. */
@@ -28,80 +29,14 @@ interface CompressionCacheStats {
   entries: number;
 }
 
-/** One cached result on its compressor's LRU list. */
-class Entry {
-  prev: Entry | null = null;
-  next: Entry | null = null;
-  constructor(
-    readonly desc: number,
-    readonly value: Compressed,
-  ) {}
-}
-
-/**
- * One compressor's results: desc -> entry, with the entries on a list from
- * least (head) to most (tail) recently used, so a hit moves its entry with
- * a few pointer writes instead of re-inserting it in the map.
- */
-class LruCache {
-  readonly map = new Map<number, Entry>();
-  head: Entry | null = null;
-  tail: Entry | null = null;
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  /** The cached result of `desc` (now the most recently used), or undefined. */
-  get(desc: number): Compressed | undefined {
-    const e = this.map.get(desc);
-    if (e === undefined) return undefined;
-    if (e !== this.tail) {
-      this.unlink(e);
-      this.append(e);
-    }
-    return e.value;
-  }
-
-  add(desc: number, value: Compressed): void {
-    const e = new Entry(desc, value);
-    this.map.set(desc, e);
-    this.append(e);
-  }
-
-  /** Drops the least recently used entry; false when empty. */
-  evictOldest(): boolean {
-    const e = this.head;
-    if (e === null) return false;
-    this.unlink(e);
-    this.map.delete(e.desc);
-    return true;
-  }
-
-  private unlink(e: Entry): void {
-    if (e.prev !== null) e.prev.next = e.next;
-    else this.head = e.next;
-    if (e.next !== null) e.next.prev = e.prev;
-    else this.tail = e.prev;
-    e.prev = e.next = null;
-  }
-
-  private append(e: Entry): void {
-    e.prev = this.tail;
-    if (this.tail !== null) this.tail.next = e;
-    else this.head = e;
-    this.tail = e;
-  }
-}
-
 export class CachingCompressionService implements CompressionService {
   private readonly maxEntries: number;
   private readonly compressors = new Map<string, Compressor>();
   /** One LRU cache (desc -> result) per compressor name. */
-  private readonly caches = new Map<string, LruCache>();
+  private readonly caches = new Map<string, LruMap<number, Compressed>>();
   /** The compressor of the last call and its cache (backends use one compressor at a time). */
   private lastComp: Compressor | null = null;
-  private lastCache: LruCache | null = null;
+  private lastCache: LruMap<number, Compressed> | null = null;
   private entries = 0;
   private hits = 0;
   private misses = 0;
@@ -157,11 +92,11 @@ export class CachingCompressionService implements CompressionService {
     this.entries = 0;
   }
 
-  private cacheOf(comp: Compressor): LruCache {
+  private cacheOf(comp: Compressor): LruMap<number, Compressed> {
     if (comp === this.lastComp) return this.lastCache!;
     let cache = this.caches.get(comp.name);
     if (cache === undefined) {
-      cache = new LruCache();
+      cache = new LruMap();
       this.caches.set(comp.name, cache);
     }
     this.lastComp = comp;
@@ -170,12 +105,12 @@ export class CachingCompressionService implements CompressionService {
   }
 
   /** Evicts the least recently used entry of `preferred`, or of the largest other cache. */
-  private evict(preferred: LruCache): void {
+  private evict(preferred: LruMap<number, Compressed>): void {
     let victim = preferred;
     if (victim.size === 0) {
       for (const m of this.caches.values()) if (m.size > victim.size) victim = m;
     }
-    if (!victim.evictOldest()) return;
+    if (victim.evictOldest() === undefined) return;
     this.entries--;
     this.evictions++;
   }

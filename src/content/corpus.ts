@@ -31,6 +31,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PAGE_SIZE } from './page.js';
 import { UsageError } from '../errors.js';
+import { LruMap } from '../lru.js';
 
 /** Pages per chunk: the unit of the cache and the most one read fetches. */
 export const CHUNK_PAGES = 16;
@@ -44,21 +45,20 @@ const REREAD_AFTER = 2;
 /** Re-reads that buy the cache one more chunk. */
 const REREADS_PER_CHUNK = 4;
 
-/** One cached chunk on the LRU list. */
+/** One cached chunk. */
 interface Chunk {
   index: number;
   /** Bit i set: page i of the chunk is in `bytes`. */
   valid: number;
   readonly bytes: Uint8Array;
-  prev: Chunk | null;
-  next: Chunk | null;
 }
 
 export class Corpus {
   /** Number of pages (the last one may be partial on disk, zero-padded here). */
   readonly pages: number;
   private fd: number;
-  private readonly chunks = new Map<number, Chunk>();
+  /** Chunk index -> chunk, least recently used first. */
+  private readonly chunks = new LruMap<number, Chunk>();
   /** Most chunks held (the cache bound, or the file's chunk count when smaller). */
   private maxChunks: number;
   /** The most chunks the cache may grow to. */
@@ -67,9 +67,6 @@ export class Corpus {
   private readonly timesRead: Uint8Array;
   /** Pages read again (REREAD_AFTER times before) since the cache last grew. */
   private rereads = 0;
-  /** LRU list: head least, tail most recently used. */
-  private head: Chunk | null = null;
-  private tail: Chunk | null = null;
   /** The chunk of the last page asked for (checked before the map). */
   private last: Chunk | null = null;
   /** The last page asked for (-1: none): a miss on the page after it reads ahead. */
@@ -147,10 +144,6 @@ export class Corpus {
     let c = this.last;
     if (c === null || c.index !== ci) {
       c = this.chunks.get(ci) ?? this.take(ci);
-      if (c !== this.tail) {
-        this.unlink(c);
-        this.append(c);
-      }
       this.last = c;
     }
     const slot = index - ci * CHUNK_PAGES;
@@ -166,12 +159,15 @@ export class Corpus {
       closeSync(this.fd);
       this.fd = -1;
       this.chunks.clear();
-      this.head = this.tail = this.last = null;
+      this.last = null;
       this.lastPage = -1;
     }
   }
 
-  /** A chunk for `ci` with no page read yet: a new buffer while the cache grows, else the least recently used chunk's. */
+  /**
+   * A chunk for `ci` with no page read yet, now the most recently used: a new buffer while the cache grows, else the
+   * least recently used chunk's.
+   */
   private take(ci: number): Chunk {
     if (this.fd < 0) throw new UsageError(`corpus '${this.path}' is closed`, { file: this.path });
     let c: Chunk;
@@ -181,15 +177,13 @@ export class Corpus {
       this.rereads -= REREADS_PER_CHUNK;
     }
     if (this.chunks.size < this.maxChunks) {
-      c = { index: ci, valid: 0, bytes: new Uint8Array(CHUNK_BYTES), prev: null, next: null };
-      this.append(c);
+      c = { index: ci, valid: 0, bytes: new Uint8Array(CHUNK_BYTES) };
+      this.chunks.add(ci, c);
     } else {
-      c = this.head!;
-      this.chunks.delete(c.index);
+      c = this.chunks.reuseOldest(ci)!;
       c.index = ci;
       c.valid = 0;
     }
-    this.chunks.set(ci, c);
     return c;
   }
 
@@ -221,21 +215,6 @@ export class Corpus {
     }
     if (base + off < to * PAGE_SIZE) c.bytes.fill(0, base + off, to * PAGE_SIZE);
     for (let i = from; i < to; i++) c.valid |= 1 << i;
-  }
-
-  private unlink(c: Chunk): void {
-    if (c.prev !== null) c.prev.next = c.next;
-    else if (this.head === c) this.head = c.next;
-    if (c.next !== null) c.next.prev = c.prev;
-    else if (this.tail === c) this.tail = c.prev;
-    c.prev = c.next = null;
-  }
-
-  private append(c: Chunk): void {
-    c.prev = this.tail;
-    if (this.tail !== null) this.tail.next = c;
-    else this.head = c;
-    this.tail = c;
   }
 }
 
