@@ -36,13 +36,15 @@ function layerOf(frame) {
   const name = frame.functionName;
   if (name === '(garbage collector)') return 'gc';
   if (name === '(program)' || name === '(idle)' || name === '(root)') return 'other (V8, idle)';
+  if (u.startsWith('wasm') || /node_modules\/(lz4|@bokuweb\/zstd|fflate|lzo)/.test(u)) return 'codecs (lz4, zstd, deflate libraries)';
   const m = u.includes('node_modules') ? null : /\/dist\/([^/]+)\//.exec(u);
   if (m === null) return u.includes('node_modules') || u.startsWith('node:') || u === '' ? 'start-up, libraries, node' : 'other';
   const top = m[1];
   if (top === 'trace') return 'parse (trace readers)';
   if (top === 'mm') return 'mm (page cache, reclaim, swap)';
   if (top === 'frontends') return 'frontends (frontswap, cleancache)';
-  if (['backends', 'tmem', 'allocators', 'compressors', 'content'].includes(top)) return 'backend (pools, allocators, codecs, page bytes)';
+  if (top === 'content') return 'page bytes (content classes)';
+  if (['backends', 'tmem', 'allocators', 'compressors'].includes(top)) return 'backend (tmem, pools, allocators, codec calls)';
   if (top === 'cost') return 'cost meter';
   if (top === 'sim') return /oracle\.js$/.test(u) ? 'oracle' : 'dispatch, machine (sim/)';
   return `${top}/`;
