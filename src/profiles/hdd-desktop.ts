@@ -24,7 +24,7 @@ export const hddDesktop: Profile = {
     readEnergyUJ: { value: 85000, source: '[I] ~6.8 W active (typical 3.5" desktop drive) x 12.5 ms', range: { lo: 50000, hi: 120000, source: '[I] 6-8 W x 8-16 ms' } },
     writeEnergyUJ: { value: 85000, source: '[I] ~6.8 W active x 12.5 ms', range: { lo: 50000, hi: 120000, source: '[I] 6-8 W x 8-16 ms' } },
     activePowerW: { value: 6.8, source: '[I] typical 3.5" 7200 rpm desktop drive, seeking and transferring' },
-    idlePowerW: { value: 4.5, source: '[I] the same drive idle with platters spinning (datasheets list 4-5 W); no spin-down modelled', range: { lo: 3.5, hi: 6, source: '[I] datasheet idle (spinning) figures' } },
+    idlePowerW: { value: 4.5, source: '[I] the same drive idle with platters spinning (datasheets list 4-5 W); no spin-down: libata issues no STANDBY itself, the drive timer (hdparm -S) is off by default', range: { lo: 3.5, hi: 6, source: '[I] datasheet idle (spinning) figures' } },
     seqReadMBps: { value: 180, source: '[I] 7200 rpm 3.5" drive sequential rate (datasheets list 150-250 MB/s outer to inner)', range: { lo: 100, hi: 250, source: '[I] inner to outer tracks' } },
     seqWriteMBps: { value: 180, source: '[I] as reads', range: { lo: 100, hi: 250, source: '[I] inner to outer tracks' } },
   },

@@ -31,7 +31,7 @@ export const mobileEmmc: Profile = {
     readEnergyUJ: { value: 62.5, source: '<= 0.25 W / 4000 IOPS, device only [I from R: FAST\'14, peers-and-numbers.md §C]', range: { lo: 30, hi: 100, source: '[I] 0.2-0.25 W x 150-400 us' } },
     writeEnergyUJ: { value: 125, source: '<= 0.25 W / 2000 IOPS, device only [I from R: FAST\'14]', range: { lo: 60, hi: 375, source: '[I] 0.2-0.25 W x 300-1500 us' } },
     activePowerW: { value: 0.25, source: 'eMMC 4.5 draws under 250 mW at peak [R: Li et al., FAST\'14, peers-and-numbers.md §C]' },
-    idlePowerW: { value: 0.002, source: '[I] eMMC standby/sleep: a few hundred µA at 1.8-3.3 V', range: { lo: 0.0005, hi: 0.01, source: '[I] eMMC sleep (a few hundred uA) to standby with the bus clocked' } },
+    idlePowerW: { value: 0.002, source: '[I] eMMC standby between commands: a few hundred µA at 1.8-3.3 V (6.1 puts the card to sleep only on hosts with MMC_CAP_AGGRESSIVE_PM: mmc_runtime_suspend [R])', range: { lo: 0.0005, hi: 0.01, source: '[I] eMMC sleep (a few hundred uA) to standby with the bus clocked' } },
     seqReadMBps: { value: 70, source: 'eMMC 4.5: 70 MB/s sequential read [R: Li et al., FAST\'14]', range: { lo: 50, hi: 250, source: '[I] eMMC 4.5 to 5.1 datasheet rates' } },
     seqWriteMBps: { value: 40, source: 'eMMC 4.5: 40 MB/s sequential write [R: Li et al., FAST\'14]', range: { lo: 20, hi: 125, source: '[I] eMMC 4.5 to 5.1 datasheet rates' } },
   },
