@@ -36,6 +36,9 @@ export interface CleancacheOps {
   invalidateFs(pool: number): void;
 }
 
+/** Nanoseconds per second: BackendEnv.now() is in ns, the kernels' intervals in seconds. */
+export const NS_PER_S = 1e9;
+
 /** The simulated machine, as a backend sees it. */
 export interface BackendEnv {
   readonly meter: CostMeter;

@@ -128,7 +128,7 @@
  *   message (meter.net), and the decompression of a fetched page.
  */
 
-import type { Backend, BackendEnv, BackendFactory, CleancacheOps, FrontswapOps, ParamSpec } from '../backend.js';
+import { NS_PER_S, type Backend, type BackendEnv, type BackendFactory, type CleancacheOps, type FrontswapOps, type ParamSpec } from '../backend.js';
 import { checkRuntimeParam, resolveParams } from '../params.js';
 import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from '../counters.js';
 import { cleancacheOps, frontswapOps } from '../ops.js';
@@ -168,7 +168,6 @@ const R2NET_IDLE_TIMEOUT_MS = 30000;
 const THIS_NODE = 0;
 /** Added to a zombie pageframe's unevictable count: zbud then never picks it. */
 const ZOMBIE = 1 << 20;
-const NS_PER_S = 1e9;
 const INT_MAX = 2 ** 31 - 1;
 
 /** zcache's parameters RAMster passes through to the local zcache (and the peers' compressor and era). */

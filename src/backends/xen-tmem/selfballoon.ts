@@ -64,7 +64,7 @@
  * - Module unload is not modelled (the kernel module could not unload either).
  */
 
-import type { BackendEnv, ParamSpec } from '../backend.js';
+import { NS_PER_S, type BackendEnv, type ParamSpec } from '../backend.js';
 import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
 import { FrontswapSelfshrink, idleRunsDue } from '../selfshrink.js';
 import { UsageError } from '../../errors.js';
@@ -79,7 +79,6 @@ export function mb2pages(mb: number): number {
   return mb * 2 ** (20 - PAGE_SHIFT);
 }
 
-const NS_PER_S = 1e9;
 /** Largest value of the kernel's unsigned int knobs that tmemsim accepts. */
 const UINT_KNOB_MAX = 2 ** 31 - 1;
 

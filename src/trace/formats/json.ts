@@ -42,7 +42,7 @@ const enum St {
 const HEADER_KEYS = ['format', 'version', 'config'] as const;
 
 // duplicates: alike in shape to jsonl.ts's JsonlCursor (a Cursor over a ChunkReader, its fields): two formats, two
-// scanners; inside, the states' comma/close handling is alike in shape: a state machine, one state each.
+// scanners.
 /** One pass over a JSON document trace. */
 class JsonCursor implements Cursor {
   readonly header: TraceHeader;
@@ -156,24 +156,32 @@ class JsonCursor implements Cursor {
         }
       }
       if (st === St.EvAfter) {
-        const c = this.ws();
-        if (c === 44) {
-          this.pos++;
+        if (this.separator(93, () => `event #${this.count - 1}`)) {
           this.st = St.EvNext;
-        } else if (c === 93) {
-          this.pos++;
+        } else {
           this.st = St.AfterValue;
           this.eventsDone = true;
-        } else if (c < 0) {
-          throw this.truncated(`expected ',' or ']' after event #${this.count - 1}`);
-        } else {
-          throw this.err(`expected ',' or ']' after event #${this.count - 1}, found ${show(c)}`);
         }
         continue;
       }
       this.top();
       if (this.st === St.Done) return END;
     }
+  }
+
+  /**
+   * After an item of the events array (close ']') or of the top-level object (close '}'): true on ',', false on the
+   * closing byte, each consumed; anything else is an error naming what it followed.
+   */
+  private separator(close: number, what: () => string): boolean {
+    const c = this.ws();
+    if (c === 44 || c === close) {
+      this.pos++;
+      return c === 44;
+    }
+    const expected = `expected ',' or '${String.fromCharCode(close)}' after ${what()}`;
+    if (c < 0) throw this.truncated(expected);
+    throw this.err(`${expected}, found ${show(c)}`);
   }
 
   /** Runs the top-level object's states until the events array opens or the document ends. */
@@ -241,18 +249,7 @@ class JsonCursor implements Cursor {
           break;
         }
         case St.AfterValue: {
-          const c = this.ws();
-          if (c === 44) {
-            this.pos++;
-            this.st = St.Key;
-          } else if (c === 125) {
-            this.pos++;
-            this.st = St.End;
-          } else if (c < 0) {
-            throw this.truncated(`expected ',' or '}' after the value of "${this.key}"`);
-          } else {
-            throw this.err(`expected ',' or '}' after the value of "${this.key}", found ${show(c)}`);
-          }
+          this.st = this.separator(125, () => `the value of "${this.key}"`) ? St.Key : St.End;
           break;
         }
         case St.End: {

@@ -149,6 +149,10 @@ describe('malformed JSON', () => {
     expect(drainError(() => openTrace(q))).toBe(`${q}:1: unexpected '{' after the end of the trace document`);
     const r = tmp.file('notobj.json', '[1,2]');
     expect(thrown(() => openTrace(r))).toBe(`${r}:1: expected '{' to open the trace document, found '['`);
+    const k = tmp.file('sepkey.json', '{"format":"tmemsim-trace"\n"version":1}');
+    expect(thrown(() => openTrace(k))).toBe(`${k}:2: expected ',' or '}' after the value of "format", found '"'`);
+    const t = tmp.file('cutkey.json', '{"format":"tmemsim-trace"\n');
+    expect(thrown(() => openTrace(t))).toBe(`${t}:2: truncated trace: the file ends here; expected ',' or '}' after the value of "format"`);
   });
 });
 
