@@ -4,6 +4,8 @@
  * is the least recently used end; touch() moves a page to the tail.
  */
 
+import { grown } from '../arrays.js';
+
 const NIL = -1;
 
 export class LruLists {
@@ -28,15 +30,9 @@ export class LruLists {
     if (n <= this.prev.length) return;
     let cap = this.prev.length;
     while (cap < n) cap *= 2;
-    const grow = <T extends Int32Array | Int8Array>(a: T, fill: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.prev = grow(this.prev, NIL);
-    this.next = grow(this.next, NIL);
-    this.list = grow(this.list, -1);
+    this.prev = grown(this.prev, cap, NIL);
+    this.next = grown(this.next, cap, NIL);
+    this.list = grown(this.list, cap, -1);
   }
 
   listOf(id: number): number {

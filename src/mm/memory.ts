@@ -30,6 +30,7 @@ import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from './keymap.js';
+import { grown } from '../arrays.js';
 import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
 
 const F_RESIDENT = 1;
@@ -141,15 +142,10 @@ export class Memory implements ReclaimHost {
 
   private grow(): void {
     const cap = this.cap * 2;
-    const g = <T extends Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      b.set(a);
-      return b;
-    };
-    this.key = g(this.key);
-    this.desc = g(this.desc);
-    this.slot = g(this.slot);
-    this.flags = g(this.flags);
+    this.key = grown(this.key, cap);
+    this.desc = grown(this.desc, cap);
+    this.slot = grown(this.slot, cap);
+    this.flags = grown(this.flags, cap);
     this.cap = cap;
     this.reclaim.ensure(cap);
   }

@@ -22,6 +22,7 @@
 import { hashPage } from '../content/hash.js';
 import type { Page, PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
+import { grown } from '../arrays.js';
 
 /** Where a swap slot's valid copy lives. */
 export const enum Loc {
@@ -358,10 +359,10 @@ class CcInode {
       let n = t.length * 2;
       while (n <= index) n *= 2;
       if (n <= 64 * this.count + 1024) {
-        this.tags = t = grow(t, new Float64Array(n));
+        this.tags = t = grown(t, n);
         if (this.keepBytes) {
-          this.descs = grow(this.descs!, new Float64Array(n));
-          this.hashes = grow(this.hashes!, new Uint32Array(n));
+          this.descs = grown(this.descs!, n);
+          this.hashes = grown(this.hashes!, n);
         }
       } else {
         this.toSparse();
@@ -418,7 +419,3 @@ function ccWhere(fs: number, inode: number, index: number): string {
   return `cleancache get fs ${fs} inode ${inode} index ${index}`;
 }
 
-function grow<T extends Float64Array | Uint32Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}

@@ -23,6 +23,7 @@
  */
 
 import { KeyMap } from '../keymap.js';
+import { grown } from '../../arrays.js';
 
 /** XA_CHUNK_SHIFT: 64 slots a node. */
 const NODE_SHIFT = 6;
@@ -194,18 +195,13 @@ export class ShadowNodes {
     const n = this.nextNode++;
     if (n >= this.pages.length) {
       const cap = this.pages.length * 2;
-      const g = <T extends Int32Array | Uint32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(cap);
-        b.set(a);
-        return b;
-      };
-      this.pages = g(this.pages);
-      this.values = g(this.values);
-      this.bitsLo = g(this.bitsLo);
-      this.bitsHi = g(this.bitsHi);
-      this.nodeKey = g(this.nodeKey);
-      this.prev = g(this.prev);
-      this.next = g(this.next);
+      this.pages = grown(this.pages, cap);
+      this.values = grown(this.values, cap);
+      this.bitsLo = grown(this.bitsLo, cap);
+      this.bitsHi = grown(this.bitsHi, cap);
+      this.nodeKey = grown(this.nodeKey, cap);
+      this.prev = grown(this.prev, cap);
+      this.next = grown(this.next, cap);
     }
     return n;
   }
