@@ -36,8 +36,6 @@ import type { PassSummary } from '../sim/summary.js';
 import { blockIoCycles, energyOf, type EnergyBreakdown } from './energy.js';
 import type { CostTotals } from './meter.js';
 
-// duplicates: alike in shape only to ramster/selfshrink.ts's constants and counters (two constants, then an interface):
-// nothing in common.
 /** Most constants whose every corner is evaluated (2^16 = 65,536 corners). */
 const MAX_EXACT = 16;
 /** Seeded interior points (and corners, past MAX_EXACT constants). */

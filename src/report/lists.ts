@@ -29,9 +29,6 @@ export function renderCompressorList(width: number = DEFAULT_WIDTH): string {
   return fitTable({ head: ['compressor', 'what', 'installed'], rows, wrap: [1, 2], width }) + '\n';
 }
 
-// duplicates: renderTraceFormatList and renderGeneratorList are alike in shape (an entry's line, then one line per
-// option): each lists its own registry, whose entries and options are different types.
-
 /** Per input format: its name, extensions and description, then its options (aliases, values, default, meaning). */
 export function renderTraceFormatList(): string {
   const lines: string[] = [];

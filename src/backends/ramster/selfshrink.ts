@@ -23,8 +23,6 @@
 import { FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA, FrontswapSelfshrink, idleRunsDue, type SelfshrinkEnv } from '../selfshrink.js';
 import { NS_PER_S } from '../backend.js';
 
-// duplicates: alike in shape only to cost/uncertainty.ts's MAX_EXACT/SAMPLES and Constant (two constants, then an
-// interface): nothing in common.
 const SELFSHRINK_INTERVAL_S = 5;
 
 interface RamsterSelfshrinkCounters {
