@@ -3,6 +3,8 @@
  * crypto API names. One file per compressor, registered in registry.ts.
  */
 
+import { InvariantError } from '../errors.js';
+
 export interface Compressor {
   /** Kernel crypto name, e.g. 'lz4', 'deflate'. */
   readonly name: string;
@@ -49,4 +51,17 @@ export interface CompressorFactory {
   /** Its cost figures: the profiles' codec cycles come from these. */
   readonly rates: ReferenceRates;
   create(): Compressor;
+}
+
+/**
+ * How a compressor says its compressed data would not decompress: `cause` is
+ * the codec library's error, or a reason ('size prefix 9, expected 4096').
+ */
+export function corruptData(codec: string, cause: unknown): InvariantError {
+  return new InvariantError(`${codec}: compressed data is corrupt (${cause instanceof Error ? cause.message : String(cause)})`);
+}
+
+/** How a compressor says a decompression gave back other than the page's length. */
+export function wrongLength(codec: string, got: number, want: number): InvariantError {
+  return new InvariantError(`${codec}: decompressed ${got} bytes, expected ${want}`);
 }

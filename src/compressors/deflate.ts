@@ -28,7 +28,7 @@
  */
 
 import { deflateSync, inflateSync } from 'fflate';
-import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
+import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 
 class Deflate implements Compressor {
@@ -47,11 +47,11 @@ class Deflate implements Compressor {
     try {
       out = inflateSync(c.data, { out: dst });
     } catch (e) {
-      throw new InvariantError(`deflate: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+      throw corruptData('deflate', e);
     }
     // inflateSync returns a view of dst of the decompressed length (it
     // silently truncates at dst's end, so a longer stream shows as a full page).
-    if (out.length !== dst.length) throw new InvariantError(`deflate: decompressed ${out.length} bytes, expected ${dst.length}`);
+    if (out.length !== dst.length) throw wrongLength('deflate', out.length, dst.length);
     if (out.buffer !== dst.buffer || out.byteOffset !== dst.byteOffset) dst.set(out);
   }
 }

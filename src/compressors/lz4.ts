@@ -21,8 +21,7 @@
  */
 
 import * as lz4wasm from 'lz4-wasm-nodejs';
-import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
-import { InvariantError } from '../errors.js';
+import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 
 const { compress: lz4Compress, decompress: lz4Decompress } = lz4wasm;
 
@@ -77,7 +76,7 @@ function decompressInto(w: Lz4Exports, d: Uint8Array, dst: Uint8Array): boolean 
     const len = memI32[ret / 4 + 1]!;
     if (memI32[ret / 4 + 3]! !== 0) return false;
     try {
-      if (len !== dst.length) throw new InvariantError(`lz4: decompressed ${len} bytes, expected ${dst.length}`);
+      if (len !== dst.length) throw wrongLength('lz4', len, dst.length);
       dst.set(memU8.subarray(out, out + len));
     } finally {
       w.__wbindgen_free(out, len);
@@ -101,15 +100,15 @@ class Lz4 implements Compressor {
     const d = c.data;
     // Check the prefix first: a corrupt one would make the package allocate that much.
     const n = d.length >= PREFIX ? (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0 : -1;
-    if (n !== dst.length) throw new InvariantError(`lz4: compressed data is corrupt (size prefix ${n}, expected ${dst.length})`);
+    if (n !== dst.length) throw corruptData('lz4', `size prefix ${n}, expected ${dst.length}`);
     if (wasm !== null && decompressInto(wasm, d, dst)) return;
     let out: Uint8Array;
     try {
       out = lz4Decompress(d);
     } catch (e) {
-      throw new InvariantError(`lz4: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+      throw corruptData('lz4', e);
     }
-    if (out.length !== dst.length) throw new InvariantError(`lz4: decompressed ${out.length} bytes, expected ${dst.length}`);
+    if (out.length !== dst.length) throw wrongLength('lz4', out.length, dst.length);
     dst.set(out);
   }
 }

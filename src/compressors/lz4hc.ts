@@ -30,7 +30,7 @@
  * into dst (no intermediate copy).
  */
 
-import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
+import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { InvariantError } from '../errors.js';
 import { loadNativeCodec } from './native.js';
@@ -67,8 +67,8 @@ class Lz4hc implements Compressor {
   decompress(c: Compressed, dst: Uint8Array): void {
     if (c.data.length === 0) throw new InvariantError('lz4hc: compressed data is empty');
     const n = this.nodeLz4.decodeBlock(view(c.data), view(dst));
-    if (n < 0) throw new InvariantError(`lz4hc: compressed data is corrupt (error at input byte ${-n - 1})`);
-    if (n !== dst.length) throw new InvariantError(`lz4hc: decompressed ${n} bytes, expected ${dst.length}`);
+    if (n < 0) throw corruptData('lz4hc', `error at input byte ${-n - 1}`);
+    if (n !== dst.length) throw wrongLength('lz4hc', n, dst.length);
   }
 }
 

@@ -30,7 +30,7 @@
  * with dst.set(), one 4 KiB memcpy.
  */
 
-import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
+import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 import { loadNativeCodec } from './native.js';
 
@@ -66,9 +66,9 @@ class Lzo implements Compressor {
     try {
       out = this.nodeLzo.decompress(view(c.data), dst.length);
     } catch (e) {
-      throw new InvariantError(`lzo: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+      throw corruptData('lzo', e);
     }
-    if (out.length !== dst.length) throw new InvariantError(`lzo: decompressed ${out.length} bytes, expected ${dst.length}`);
+    if (out.length !== dst.length) throw wrongLength('lzo', out.length, dst.length);
     dst.set(out);
   }
 }

@@ -54,7 +54,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Compressed, Compressor, CompressorFactory } from './compressor.js';
+import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 
 /** The part of @bokuweb/zstd-wasm's API used here (dist/common/index.node.d.ts). */
@@ -164,15 +164,15 @@ class Zstd implements Compressor {
     const n = zstdFrameContentSize(c.data);
     if (n !== dst.length) {
       const why = typeof n === 'number' ? `frame content size ${n}, expected ${dst.length}` : n;
-      throw new InvariantError(`zstd: compressed data is corrupt (${why})`);
+      throw corruptData('zstd', why);
     }
     let out: Uint8Array;
     try {
       out = this.lib.api.decompress(c.data);
     } catch (e) {
-      throw new InvariantError(`zstd: compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+      throw corruptData('zstd', e);
     }
-    if (out.length !== dst.length) throw new InvariantError(`zstd: decompressed ${out.length} bytes, expected ${dst.length}`);
+    if (out.length !== dst.length) throw wrongLength('zstd', out.length, dst.length);
     dst.set(out);
   }
 }

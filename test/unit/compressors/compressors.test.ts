@@ -4,7 +4,8 @@ import { COMPRESSORS, compressorNames, createCompressor } from '../../../src/com
 import { CONTENT_CLASSES } from '../../../src/content/classes/registry.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { mixSeed } from '../../../src/content/rng.js';
-import { UsageError } from '../../../src/errors.js';
+import { InvariantError, UsageError } from '../../../src/errors.js';
+import { corruptData, wrongLength } from '../../../src/compressors/compressor.js';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -78,8 +79,18 @@ describe.each(NAMES)('%s', (name) => {
   it('rejects corrupt data', () => {
     const c = comp.compress(page('text', 1));
     const dst = new Uint8Array(PAGE_SIZE);
-    expect(() => comp.decompress({ data: c.data.subarray(0, 10), size: 10 }, dst)).toThrow();
-    expect(() => comp.decompress({ data: new Uint8Array(0), size: 0 }, dst)).toThrow();
+    // Each says which codec and what went wrong, as an InvariantError (tmemsim made the data: a bug, not bad input).
+    const said = new RegExp(`^${name}: (compressed data is (corrupt \\(.+\\)|empty)|decompressed \\d+ bytes, expected ${PAGE_SIZE})$`);
+    for (const data of [c.data.subarray(0, 10), new Uint8Array(0)]) {
+      let thrown: unknown;
+      try {
+        comp.decompress({ data, size: data.length }, dst);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InvariantError);
+      expect((thrown as Error).message).toMatch(said);
+    }
   });
 
   it('decompresses into an unaligned view', () => {
@@ -89,6 +100,15 @@ describe.each(NAMES)('%s', (name) => {
     comp.decompress(comp.compress(src), dst);
     expect(same(dst, src)).toBe(true);
     expect(buf.subarray(0, 5).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('decompression errors', () => {
+  it('name the codec and the cause', () => {
+    expect(corruptData('lzo', new Error('input overrun')).message).toBe('lzo: compressed data is corrupt (input overrun)');
+    expect(corruptData('lz4', 'size prefix 9, expected 4096').message).toBe('lz4: compressed data is corrupt (size prefix 9, expected 4096)');
+    expect(wrongLength('zstd', 4000, 4096).message).toBe('zstd: decompressed 4000 bytes, expected 4096');
+    expect(wrongLength('zstd', 4000, 4096)).toBeInstanceOf(InvariantError);
   });
 });
 
