@@ -62,9 +62,10 @@ export class OpCharges implements EnergyCharges {
     this.n0 = t.netBytes;
   }
 
-  end(): void {
+  /** Ends the span; `counted` false adds the charges without counting an operation (work done later for earlier ones). */
+  end(counted = true): void {
     const t = this.meter.totals;
-    this.count++;
+    if (counted) this.count++;
     this.cpuNs += t.cpuNs - this.c0;
     this.swapReads += t.swapReads - this.sr0;
     this.swapWrites += t.swapWrites - this.sw0;

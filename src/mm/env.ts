@@ -53,6 +53,8 @@ export interface MmEnv {
   swapReadahead(type: number, off: number): LoadResult;
   /** swap_writepage of `desc` into a slot (frontswap store, else the device). */
   swapWrite(type: number, off: number, desc: number): void;
+  /** blk_start_plug (true) / blk_finish_plug (false) for swap writes: writes to adjacent slots merge. */
+  swapPlug(on: boolean): void;
   /** The slot's count dropped to zero (frontswap invalidate, slot freed). */
   swapFree(type: number, off: number): void;
   /** A page-cache miss that reads: cleancache_get, else the filesystem. True on a cleancache hit. */

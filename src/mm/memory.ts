@@ -113,6 +113,9 @@ export class Memory implements ReclaimHost {
   get slabPages(): number {
     return this.m.slabPages;
   }
+  plug(on: boolean): void {
+    this.m.swapPlug(on);
+  }
   canSwap(): boolean {
     return this.m.swap.usedSlots() < this.m.swap.totalSlots();
   }

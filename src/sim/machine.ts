@@ -73,6 +73,15 @@ export interface MachineStats extends MmStats {
   shrinker_calls: number;
 }
 
+/**
+ * Pages in one merged swap request: a page of an anonymous folio is a
+ * segment of its own, and queue_max_segments is 127 for NVMe (NVME_MAX_SEGS)
+ * and 126 for a virtio-blk queue of 128 descriptors [I from R]: requests of
+ * single pages merge up to about 128 pages (512 KiB, under 6.1's
+ * BLK_DEF_MAX_SECTORS of 1280 KiB).
+ */
+const MAX_REQUEST_PAGES = 128;
+
 export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   readonly meter: CostMeter;
   readonly oracle: Oracle;
@@ -403,7 +412,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.stats.swap_outs++;
     let loc = this.frontswap.test(type, off) ? Loc.Tmem : Loc.None;
     if (!ok) {
-      this.meter.io('swap', 'write');
+      if (this.writePlug !== null) this.writePlug.push(slotKey(type, off));
+      else this.meter.io('swap', 'write');
       this.stats.pswpout++;
       loc |= Loc.Disk;
     }
@@ -426,6 +436,34 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     }
     this.ops.swapIn.end();
     return r;
+  }
+
+  /** Swap device writes issued while reclaim holds its plug, in issue order (null: none held). */
+  private writePlug: number[] | null = null;
+
+  /**
+   * blk_start_plug / blk_finish_plug around reclaim's swap writes. A write
+   * that starts where the plug's last request ends joins it
+   * (blk_attempt_plug_merge tries the most recent request of the queue),
+   * up to MAX_REQUEST_PAGES; the merged requests are charged to the
+   * swap-outs that issued them.
+   */
+  swapPlug(on: boolean): void {
+    if (on) {
+      this.writePlug ??= [];
+      return;
+    }
+    const p = this.writePlug;
+    this.writePlug = null;
+    if (p === null || p.length === 0) return;
+    this.ops.swapOut.begin();
+    for (let i = 0; i < p.length; ) {
+      let j = i + 1;
+      while (j < p.length && j - i < MAX_REQUEST_PAGES && p[j] === p[j - 1]! + 1) j++;
+      this.meter.io('swap', 'write', j - i);
+      i = j;
+    }
+    this.ops.swapOut.end(false);
   }
 
   /** Swap device reads of a fault and its readahead window, held to be merged (blk_start_plug). */

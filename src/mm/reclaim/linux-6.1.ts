@@ -317,9 +317,10 @@ class Linux61 implements Reclaim {
       else if (mode === 'anon' && file) scan = 0;
       nr[l] = scan;
     }
-    // shrink_lruvec
+    // shrink_lruvec, its swap writes plugged (blk_start_plug .. blk_finish_plug)
     let reclaimed = 0;
     let scanned = 0;
+    h.plug(true);
     while (nr[IA]! || nr[AF]! || nr[IF]!) {
       for (let l = 0; l < 4; l++) {
         if (!nr[l]) continue;
@@ -336,6 +337,7 @@ class Linux61 implements Reclaim {
       }
       if (reclaimed >= nrToReclaim) break;
     }
+    h.plug(false);
     if (canSwap && this.inactiveIsLow(ANON)) this.shrinkActive(SWAP_CLUSTER_MAX, ANON);
     // shrink_node_memcgs: shrink_slab after the lruvec, at this pass's priority (sc->priority).
     h.shrinkSlab(nrToReclaim, { ...this.sizes(), priority: prio });

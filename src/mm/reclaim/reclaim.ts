@@ -55,6 +55,11 @@ export interface ReclaimHost {
   evict(id: number, type: LruType): Evicted;
   /** The page's identity across evictions (for shadow entries). */
   keyOf(id: number): number;
+  /**
+   * blk_start_plug (true) and blk_finish_plug (false) around shrink_lruvec: swap writes to
+   * adjacent slots issued in between merge into one device request.
+   */
+  plug(on: boolean): void;
   /** shrink_slab: the registered shrinkers, once per reclaim pass. */
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
 }

@@ -1,0 +1,57 @@
+/**
+ * Reclaim's block plug (6.1 shrink_lruvec: blk_start_plug .. blk_finish_plug): swap writes to
+ * adjacent slots issued while it is held go out as one request, a run broken by a gap or by
+ * MAX_REQUEST_PAGES; writes outside a plug are a request each. Expected counts worked out here.
+ */
+import { describe, expect, it } from 'vitest';
+import { testMachine } from '../../helpers/machine.js';
+
+function machineWithSwap() {
+  const m = testMachine({ ramPages: 4096 });
+  m.swapon(0, 4096);
+  return m;
+}
+
+const totals = (m: ReturnType<typeof testMachine>) => m.meter.totals;
+
+describe('swap writes under the reclaim plug', () => {
+  it('writes one request per run of adjacent slots, in issue order', () => {
+    const m = machineWithSwap();
+    m.swapPlug(true);
+    for (const off of [10, 11, 12, 13, 20, 21, 5]) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    expect(totals(m).swapWriteOps).toBe(0); // held by the plug
+    m.swapPlug(false);
+    // 10..13 (4 pages), 20..21 (2), 5 (1): three requests of seven pages
+    expect(totals(m).swapWriteOps).toBe(3);
+    expect(totals(m).swapWrites).toBe(7);
+    expect(m.stats.pswpout).toBe(7);
+  });
+
+  it('starts a new request after 128 pages, and a lower slot never merges backwards', () => {
+    const m = machineWithSwap();
+    m.swapPlug(true);
+    for (let off = 0; off < 300; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    m.swapWrite(0, 299 - 1, m.content.resolve(undefined, 7)); // a rewrite of slot 298: not at the end of the last request
+    m.swapPlug(false);
+    // 128 + 128 + 44, then the lone rewrite
+    expect(totals(m).swapWriteOps).toBe(4);
+    expect(totals(m).swapWrites).toBe(301);
+  });
+
+  it('charges the merged requests to the swap-outs without counting more of them', () => {
+    const m = machineWithSwap();
+    m.swapPlug(true);
+    for (let off = 0; off < 8; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    const before = m.ops.swapOut.swapWriteOps;
+    m.swapPlug(false);
+    expect(m.ops.swapOut.count).toBe(8);
+    expect(m.ops.swapOut.swapWriteOps - before).toBe(1);
+    expect(m.ops.swapOut.swapWrites).toBe(8);
+  });
+
+  it('writes outside a plug are one request each', () => {
+    const m = machineWithSwap();
+    for (let off = 0; off < 5; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    expect(totals(m).swapWriteOps).toBe(5);
+  });
+});
