@@ -24,7 +24,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/api.js';
-import { openImported } from '../../../src/trace/formats/import/open.js';
+import { openImported } from '../trace/helpers.js';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/traces');
 const ORACLE = path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin');

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { LIMITS, type FileEvent, type LocatedEvent, type TraceEvent, type TraceHeader } from '../../../src/trace/events.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
-import { openImported } from '../../../src/trace/formats/import/open.js';
+import { IMPORT_FORMATS, ImportedTraceSource } from '../../../src/trace/formats/import/open.js';
 import type { SyncTraceSource } from '../../../src/trace/reader.js';
 
 export const HEADER: TraceHeader = {
@@ -120,4 +120,14 @@ export function importedPages(file: string, format: string, opts?: FormatOptions
     out.push({ page: e.inode * 2 ** 20 + e.index, event: e });
   }
   return out;
+}
+
+/**
+ * `path` as an imported trace of `format` (csv, txt, oracleGeneral, vscsi, pageref), typed as the importer's source
+ * so a test can read its requests(); the library opens it through openTrace and the format registry.
+ */
+export function openImported(path: string, format: string, options?: FormatOptions): ImportedTraceSource {
+  const f = IMPORT_FORMATS.get(format);
+  if (f === undefined) throw new Error(`no import format '${format}'`);
+  return new ImportedTraceSource(path, f, options);
 }

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { openImported } from '../../../src/trace/formats/import/open.js';
 import { openTrace } from '../../../src/trace/reader.js';
-import { drainError, tempDir, thrown } from './helpers.js';
+import { drainError, openImported, tempDir, thrown } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -6,10 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileEvent } from '../../../src/trace/events.js';
 import { collectFormatOption, splitOptionList } from '../../../src/trace/formats/import/options.js';
-import { openImported } from '../../../src/trace/formats/import/open.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import { openTrace } from '../../../src/trace/reader.js';
-import { collectSync, importedPages, tempDir } from './helpers.js';
+import { collectSync, importedPages, openImported, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/api.js';
 import { simulateTrace } from '../../../src/sim/simulate.js';
-import { openImported } from '../../../src/trace/formats/import/open.js';
+import { openImported } from './helpers.js';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/traces');
 const ORACLE = path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin');

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileEvent } from '../../../src/trace/events.js';
-import { openImported, type ImportedTraceSource } from '../../../src/trace/formats/import/open.js';
+import type { ImportedTraceSource } from '../../../src/trace/formats/import/open.js';
+import { openImported } from './helpers.js';
 import { openTrace } from '../../../src/trace/reader.js';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/traces');
