@@ -113,6 +113,8 @@ class Lz4 implements Compressor {
   }
 }
 
+// duplicates: the decompress above and this entry are alike in shape to lzo.ts's (a binding's call, its errors, the
+// registry entry): one file per compressor, each wrapping its own package.
 export const lz4: CompressorFactory = {
   name: 'lz4',
   description: 'LZ4 fast block compression (kernel crypto "lz4"); lz4-wasm-nodejs',

@@ -73,6 +73,8 @@ class Lzo implements Compressor {
   }
 }
 
+// duplicates: the decompress above and this entry are alike in shape to lz4.ts's (a binding's call, its errors, the
+// registry entry): one file per compressor, each wrapping its own package.
 export const lzo: CompressorFactory = {
   name: 'lzo',
   description: 'LZO1X-1 (kernel crypto "lzo"); lzo (node-lzo addon)',

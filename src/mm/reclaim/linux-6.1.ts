@@ -348,16 +348,22 @@ class Linux61 implements Reclaim {
     return { scanned, reclaimed };
   }
 
+  /** isolate_lru_folios: up to n pages taken off the tail of list l (the least recently used first). */
+  private isolate(l: number, n: number): number[] {
+    const taken: number[] = [];
+    for (let i = 0; i < n && this.lru.sizes[l]! > 0; i++) {
+      const id = this.lru.head(l);
+      this.lru.remove(id);
+      taken.push(id);
+    }
+    return taken;
+  }
+
   /** shrink_active_list: deactivate up to n pages from the tail of the active list. */
   private shrinkActive(n: number, type: LruType): void {
     const src = activeOf(type);
     const dst = inactiveOf(type);
-    const taken: number[] = [];
-    for (let i = 0; i < n && this.lru.sizes[src]! > 0; i++) {
-      const id = this.lru.head(src);
-      this.lru.remove(id);
-      taken.push(id);
-    }
+    const taken = this.isolate(src, n);
     for (const id of taken) {
       // folio_referenced clears the young bit; no VM_EXEC file pages, so every page is deactivated.
       this.bits[id] = (this.bits[id]! & ~PTE_YOUNG) | PG_WORKINGSET;
@@ -369,12 +375,7 @@ class Linux61 implements Reclaim {
   /** shrink_inactive_list → shrink_folio_list on up to n pages from the tail. */
   private shrinkInactive(n: number, type: LruType): { scanned: number; reclaimed: number } {
     const l = inactiveOf(type);
-    const taken: number[] = [];
-    for (let i = 0; i < n && this.lru.sizes[l]! > 0; i++) {
-      const id = this.lru.head(l);
-      this.lru.remove(id);
-      taken.push(id);
-    }
+    const taken = this.isolate(l, n);
     const h = this.host;
     h.stats.pgscan += taken.length;
     let reclaimed = 0;
