@@ -82,6 +82,12 @@ export interface BackendEnv {
    */
   swapWriteback(type: number, offset: number): boolean;
   /**
+   * The backend dropped an ephemeral (cleancache) page on its own, to make room (tmem_evict,
+   * zbud's pageframe eviction): later gets of it must miss. The oracle forgets its record, so
+   * its memory follows what the backend holds.
+   */
+  ephemeralDropped(poolId: number, oid: number, index: number): void;
+  /**
    * queue_work: run `work` as a work item on the simulated clock, between
    * later operations (src/sim/workqueue.ts). False when it is already
    * pending (nothing changes).

@@ -70,6 +70,15 @@ export class Cleancache {
     return this.sbPoolidAt[fs];
   }
 
+  /** A mounted filesystem whose pages go to backend pool `poolId`, or -1. */
+  fsOfPool(poolId: number): number {
+    for (let fs = 0; fs < this.sbPoolidAt.length; fs++) {
+      const fake = this.sbPoolidAt[fs];
+      if (fake !== undefined && fake >= 0 && this.realPoolid(fake) === poolId) return fs;
+    }
+    return -1;
+  }
+
   /** The backend pool id a fake id maps to (get_poolid_from_fake). */
   realPoolid(fake: number): number {
     if (fake >= FAKE_SHARED_FS_POOLID_OFFSET) return this.sharedMap[fake - FAKE_SHARED_FS_POOLID_OFFSET]!;

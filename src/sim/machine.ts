@@ -204,6 +204,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     }
     return moved;
   }
+  ephemeralDropped(poolId: number, oid: number, index: number): void {
+    const fs = this.cleancache.fsOfPool(poolId);
+    if (fs >= 0) this.oracle.ccDrop(this.ccKey(fs), oid, index);
+  }
   swapWriteback(type: number, offset: number): boolean {
     if (this.memory.slotOwnerResident(type, offset)) return false;
     this.meter.io('swap', 'write');

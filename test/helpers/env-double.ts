@@ -200,6 +200,11 @@ export class EnvDouble implements BackendEnv {
     const toDisk = Math.floor(n * this.toDiskShare);
     return { toRam: n - toDisk, toDisk };
   }
+  /** Ephemeral pages the backend reported dropped, in order. */
+  readonly dropped: { poolId: number; oid: number; index: number }[] = [];
+  ephemeralDropped(poolId: number, oid: number, index: number): void {
+    this.dropped.push({ poolId, oid, index });
+  }
   swapWriteback(type: number, offset: number): boolean {
     if (!this.takesWriteback) return false;
     if (this.refuseAllWriteback) {

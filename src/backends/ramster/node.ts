@@ -75,6 +75,9 @@ class NodeEnv implements BackendEnv {
   swapWriteback(_type: number, _offset: number): boolean {
     return false;
   }
+  ephemeralDropped(_poolId: number, _oid: number, _index: number): void {
+    // A remote node's own cleancache pages are not the oracle's.
+  }
   vm(): VmInfo {
     return { totalram: this.ramPages, maxram: this.ramPages, committedAs: 0, totalreserve: 0, free: this.ramPages - this.poolPages };
   }

@@ -638,6 +638,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
     const pgp = this.lruHead;
     if (pgp === null) return false;
     this.env.meter.meta(TMEM_EVICT_CYCLES);
+    this.env.ephemeralDropped(pgp.pool.id, pgp.oid, pgp.index);
     this.tmem.flushPage(pgp.pool, pgp.oid, pgp.index);
     c.evicted_pgs++;
     return true;

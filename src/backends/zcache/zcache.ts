@@ -729,7 +729,9 @@ export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvic
   /** zbud_evict_tmem's upcall: flush a bud of a dying pageframe from tmem. */
   zbudEvictFlush(z: Zbud): void {
     const pool = this.poolById(z.poolId);
-    if (pool !== null) this.tmem.flushPage(pool, z.oid, z.index);
+    if (pool === null) return;
+    if (pool.ephemeral) this.env.ephemeralDropped(z.poolId, z.oid, z.index);
+    this.tmem.flushPage(pool, z.oid, z.index);
   }
 
   /**

@@ -451,3 +451,20 @@ describe('xen-tmem: parameters', () => {
     for (const v of Object.values(b.stats()['xen-tmem']!)) expect(typeof v).toBe('number');
   });
 });
+
+describe('xen-tmem: evictions are reported to the host', () => {
+  it('an ephemeral page evicted for room is reported dropped (its key), LRU first; a persistent one is never', () => {
+    const { env, cc, fs } = make({ hypervisor_budget_mb: 1 }); // 256 pages
+    const pool = cc.initFs(PAGE_SIZE);
+    fs.init(0);
+    for (let i = 0; i < 10; i++) fs.store(0, i, xpage(1000 + i)); // persistent: counted in the budget, never evicted
+    for (let i = 0; i < 300; i++) cc.putPage(pool, 5, i, xpage(1 + i));
+    // 10 persistent + 300 ephemeral puts into 256 pages: the 54 oldest ephemeral pages went, in order.
+    expect(env.dropped.length).toBe(54);
+    expect(env.dropped.map((d) => d.index)).toEqual(Array.from({ length: 54 }, (_, i) => i));
+    expect(env.dropped.every((d) => d.poolId === pool && d.oid === 5)).toBe(true);
+    const o = out();
+    expect(cc.getPage(pool, 5, 53, o)).toBe(false); // dropped: a get misses
+    expect(cc.getPage(pool, 5, 54, o)).toBe(true);
+  });
+});

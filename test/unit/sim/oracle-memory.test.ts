@@ -41,4 +41,27 @@ describe('oracle records of cleancache puts', () => {
     expect(m.oracle.counts.checked_gets).toBeGreaterThan(0);
     expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
   });
+
+  it('with a bounded backend, no more than it holds: the pages it evicts leave no record, and still must miss', () => {
+    const m = testMachine({ ramPages: 512 });
+    m.insmod('xen-tmem', { hypervisor_budget_mb: 1 }); // 256 pages
+    m.mount(1);
+    readDistinct(m, 20_000);
+    const held = m.backend!.stats()['xen-tmem']!['eph_count']!;
+    expect(held).toBeGreaterThan(200);
+    expect(held).toBeLessThanOrEqual(256);
+    expect(m.oracle.ccRecords()).toBe(held);
+    // The newest thousand read again, newest first: those xen-tmem kept hit and are checked, the
+    // older ones it evicted miss (their records went with them).
+    const gets = m.cleancache.counters.succ_gets;
+    for (let i = 19_999; i >= 19_000; i--) {
+      m.memory.fileAccess(1, 1 + (i >> 10), i & 1023, false, 0);
+      m.memory.balance();
+      m.advance(0);
+    }
+    expect(m.cleancache.counters.succ_gets - gets).toBeGreaterThan(100);
+    expect(m.oracle.counts.checked_gets).toBe(m.cleancache.counters.succ_gets);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+    expect(m.oracle.ccRecords()).toBeLessThanOrEqual(256);
+  });
 });
