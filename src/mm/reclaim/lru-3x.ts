@@ -8,6 +8,9 @@
  * high = 3/2 min. A fault reclaims directly to the high mark when free memory
  * is at the min mark; kswapd reclaims to the high mark when below the low mark.
  *
+ * Swap writes of one reclaim pass go out under a block plug, as under
+ * shrink_zone's (adjacent slots merge into one request, Machine.swapPlug).
+ *
  * Deviations from 3.x: no active/inactive split (no second chance, no
  * referenced bits), the credit scheme instead of get_scan_count, one zone.
  */
@@ -78,6 +81,9 @@ class Lru3x implements Reclaim {
     if (h.free >= target) return;
     let anonStuck = false;
     let guard = this.lru.sizes[ANON]! + this.lru.sizes[FILE]! + 1;
+    // shrink_zone's block plug (3.x: blk_start_plug .. blk_finish_plug around the list walks):
+    // swap writes to adjacent slots merge.
+    h.plug(true);
     while (h.free < target && guard-- > 0) {
       const haveAnon = !anonStuck && this.lru.sizes[ANON]! > 0;
       const haveFile = this.lru.sizes[FILE]! > 0;
@@ -100,6 +106,7 @@ class Lru3x implements Reclaim {
         this.lru.remove(id);
       }
     }
+    h.plug(false);
   }
 }
 
