@@ -224,7 +224,11 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
-    if (this.workqueue.size > 0) this.workqueue.runDue(this.clock + this.meter.peekPendingNs());
+    if (this.workqueue.size === 0) return;
+    // A work item runs in a kworker: the switch to it (schedule()) flushes the reclaiming task's
+    // plug (sched_submit_work -> blk_flush_plug), so the requests held so far go out first.
+    if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
+    this.workqueue.runDue(this.clock + this.meter.peekPendingNs());
   }
   vm(): VmInfo {
     const mem = this.memory;
@@ -457,9 +461,14 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       this.writePlug ??= [];
       return;
     }
-    const p = this.writePlug;
+    if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
     this.writePlug = null;
-    if (p === null || p.length === 0) return;
+  }
+
+  /** blk_flush_plug: the held swap writes go out, one request per run of adjacent slots; the plug stays held. */
+  private flushWritePlug(): void {
+    const p = this.writePlug!;
+    this.writePlug = [];
     this.ops.swapOut.begin();
     for (let i = 0; i < p.length; ) {
       let j = i + 1;

@@ -54,4 +54,22 @@ describe('swap writes under the reclaim plug', () => {
     for (let off = 0; off < 5; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
     expect(totals(m).swapWriteOps).toBe(5);
   });
+
+  it('a pending work item flushes the plug before it runs (the switch to the kworker, blk_flush_plug)', () => {
+    const m = machineWithSwap();
+    let ran = 0;
+    m.swapPlug(true);
+    for (let off = 0; off < 3; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    expect(totals(m).swapWriteOps).toBe(0);
+    m.queueWork({ name: 'test', run: () => void ran++ });
+    m.swapWrite(0, 3, m.content.resolve(undefined, 3)); // runWork first: the three held writes go out as one request
+    expect(totals(m).swapWriteOps).toBe(1);
+    expect(totals(m).swapWrites).toBe(3);
+    expect(ran).toBe(1); // their device time made the item due
+    m.swapWrite(0, 4, m.content.resolve(undefined, 4));
+    m.swapPlug(false);
+    // slots 3 and 4 are adjacent, held after the flush: one more request
+    expect(totals(m).swapWriteOps).toBe(2);
+    expect(totals(m).swapWrites).toBe(5);
+  });
 });
