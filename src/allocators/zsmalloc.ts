@@ -459,10 +459,6 @@ export class ZsmallocPool implements Zpool {
     return this.objs.size;
   }
 
-  objectBytes(): number {
-    return this.bytes;
-  }
-
   /** The zs_handle and zspage caches: whole slabs of 512 handles and of floor(4096 / 56) zspages. */
   slabPages(): number {
     return Math.ceil(this.objs.size / Math.floor(PAGE_SIZE / ZS_HANDLE_SIZE)) + Math.ceil(this.zspageCount / Math.floor(PAGE_SIZE / ZSPAGE_STRUCT_SIZE));
