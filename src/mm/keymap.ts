@@ -52,10 +52,6 @@ export class KeyMap {
     }
   }
 
-  has(key: number): boolean {
-    return this.get(key) !== -1;
-  }
-
   /** Sets `key` to `value` (value >= 0). */
   set(key: number, value: number): void {
     const s = this.slots;

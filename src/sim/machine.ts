@@ -225,8 +225,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
     if (this.workqueue.size === 0) return;
-    // A work item runs in a kworker: the switch to it (schedule()) flushes the reclaiming task's
-    // plug (sched_submit_work -> blk_flush_plug), so the requests held so far go out first.
+    // A queued work item's kworker gets the CPU at the reclaiming task's next preemption point
+    // (here: the next operation), and the switch (schedule()) flushes that task's plug
+    // (sched_submit_work -> blk_flush_plug): the requests held so far go out before it may run.
     if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
     this.workqueue.runDue(this.clock + this.meter.peekPendingNs());
   }
@@ -470,12 +471,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     const p = this.writePlug!;
     this.writePlug = [];
     this.ops.swapOut.begin();
-    for (let i = 0; i < p.length; ) {
-      let j = i + 1;
-      while (j < p.length && j - i < MAX_REQUEST_PAGES && p[j] === p[j - 1]! + 1) j++;
-      this.meter.io('swap', 'write', j - i);
-      i = j;
-    }
+    this.issueRuns('write', p);
     this.ops.swapOut.end(false);
   }
 
@@ -492,10 +488,15 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     const p = this.plug!;
     this.plug = null;
     p.sort((a, b) => a - b);
-    for (let i = 0; i < p.length; ) {
+    this.issueRuns('read', p);
+  }
+
+  /** One swap device request per run of adjacent slots in `slots` (in their order), at most MAX_REQUEST_PAGES each. */
+  private issueRuns(dir: 'read' | 'write', slots: readonly number[]): void {
+    for (let i = 0; i < slots.length; ) {
       let j = i + 1;
-      while (j < p.length && p[j] === p[j - 1]! + 1) j++;
-      this.meter.io('swap', 'read', j - i);
+      while (j < slots.length && j - i < MAX_REQUEST_PAGES && slots[j] === slots[j - 1]! + 1) j++;
+      this.meter.io('swap', dir, j - i);
       i = j;
     }
   }

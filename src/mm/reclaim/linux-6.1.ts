@@ -57,6 +57,7 @@
  * not modelled) and leaf nodes only; no watermark boosting.
  */
 
+import { grown } from '../../arrays.js';
 import { KeyMap } from '../keymap.js';
 import { ShadowNodes } from './shadow-nodes.js';
 import type { LruSizes } from '../../backends/backend.js';
@@ -125,12 +126,8 @@ class Linux61 implements Reclaim {
     if (n > this.bits.length) {
       let cap = this.bits.length;
       while (cap < n) cap *= 2;
-      const b = new Uint8Array(cap);
-      b.set(this.bits);
-      this.bits = b;
-      const f = new Int32Array(cap);
-      f.set(this.fileNode);
-      this.fileNode = f;
+      this.bits = grown(this.bits, cap);
+      this.fileNode = grown(this.fileNode, cap);
     }
   }
 

@@ -37,10 +37,9 @@ export class ShadowNodes {
   private readonly shadows = new KeyMap();
   /** Node index by node key (floor(page key / 64)). */
   private readonly nodeOf = new KeyMap();
-  // Per node: present pages and shadows, which of its 64 slots hold shadows (two 32-bit words),
-  // its key, its links on the shadow-node list.
+  // Per node: present pages, which of its 64 slots hold shadows (two 32-bit words; none set: no
+  // shadows), its key, its links on the shadow-node list.
   private pages = new Int32Array(64);
-  private values = new Int32Array(64);
   private bitsLo = new Uint32Array(64);
   private bitsHi = new Uint32Array(64);
   private nodeKey = new Float64Array(64);
@@ -85,11 +84,8 @@ export class ShadowNodes {
   evicted(n: number, key: number, value: number): void {
     this.pages[n]!--;
     const slot = key % NODE_SLOTS;
-    if (slot < 32 ? !(this.bitsLo[n]! & (1 << slot)) : !(this.bitsHi[n]! & (1 << (slot - 32)))) {
-      this.values[n]!++;
-      if (slot < 32) this.bitsLo[n]! |= 1 << slot;
-      else this.bitsHi[n]! |= 1 << (slot - 32);
-    }
+    if (slot < 32) this.bitsLo[n]! |= 1 << slot;
+    else this.bitsHi[n]! |= 1 << (slot - 32);
     this.shadows.set(key, value);
     this.settle(n);
   }
@@ -110,6 +106,14 @@ export class ShadowNodes {
     return v;
   }
 
+  private isListed(n: number): boolean {
+    return this.prev[n] !== NIL || this.head === n;
+  }
+
+  private hasShadows(n: number): boolean {
+    return (this.bitsLo[n]! | this.bitsHi[n]!) !== 0;
+  }
+
   /** Removes the shadow at `key` of node `n`; its value, or -1 when there was none. */
   private dropShadow(n: number, key: number): number {
     const slot = key % NODE_SLOTS;
@@ -117,7 +121,6 @@ export class ShadowNodes {
     if (!bit) return -1;
     if (slot < 32) this.bitsLo[n]! &= ~(1 << slot);
     else this.bitsHi[n]! &= ~(1 << (slot - 32));
-    this.values[n]!--;
     return this.shadows.delete(key);
   }
 
@@ -134,7 +137,6 @@ export class ShadowNodes {
     }
     this.bitsLo[n] = 0;
     this.bitsHi[n] = 0;
-    this.values[n] = 0;
   }
 
   /**
@@ -145,7 +147,7 @@ export class ShadowNodes {
     for (const nk of this.nodeOf.keyList()) {
       if (!gone(nk * NODE_SLOTS)) continue;
       const n = this.nodeOf.get(nk);
-      if (this.prev[n] !== NIL || this.head === n) this.unlist(n);
+      if (this.isListed(n)) this.unlist(n);
       this.dropShadows(n);
       if (this.pages[n] === 0) this.release(n);
     }
@@ -182,7 +184,6 @@ export class ShadowNodes {
     if (n >= 0) return n;
     n = this.freeNodes.pop() ?? this.newNode();
     this.pages[n] = 0;
-    this.values[n] = 0;
     this.bitsLo[n] = 0;
     this.bitsHi[n] = 0;
     this.nodeKey[n] = nk;
@@ -196,7 +197,6 @@ export class ShadowNodes {
     if (n >= this.pages.length) {
       const cap = this.pages.length * 2;
       this.pages = grown(this.pages, cap);
-      this.values = grown(this.values, cap);
       this.bitsLo = grown(this.bitsLo, cap);
       this.bitsHi = grown(this.bitsHi, cap);
       this.nodeKey = grown(this.nodeKey, cap);
@@ -208,8 +208,8 @@ export class ShadowNodes {
 
   /** workingset_update_node: on the list iff all its entries are shadows; freed when it holds nothing. */
   private settle(n: number): void {
-    const listed = this.prev[n] !== NIL || this.head === n;
-    if (this.pages[n] === 0 && this.values[n]! > 0) {
+    const listed = this.isListed(n);
+    if (this.pages[n] === 0 && this.hasShadows(n)) {
       if (!listed) this.enlist(n);
     } else {
       if (listed) this.unlist(n);
