@@ -1,8 +1,8 @@
 /**
  * Typed-array helpers shared by the structures that keep their records in
  * typed arrays and double them as they fill (mm/memory.ts, mm/lru.ts,
- * mm/reclaim/shadow-nodes.ts, sim/oracle.ts). Like errors.ts it imports
- * nothing, so any folder may use it without a cycle.
+ * mm/reclaim/shadow-nodes.ts, sim/oracle.ts, trace/inspect.ts). Like errors.ts it
+ * imports nothing, so any folder may use it without a cycle.
  */
 
 type NumberArray = Int8Array | Uint8Array | Int32Array | Uint32Array | Float64Array;

@@ -26,6 +26,7 @@
  * capacity, so memory is O(unique pages), not O(trace length).
  */
 
+import { grown } from '../arrays.js';
 import { EVENT_OPS, OP_TABLE, opSpec, type EventOp, type PageSpace, type TraceEvent } from './events.js';
 import { openTrace, traceFormatFor, type OpenTraceOptions } from './reader.js';
 
@@ -164,11 +165,7 @@ export class ReuseDistance {
       // Marks after prev: every live page's latest time is before t.
       d = this.live - this.prefix(prev);
       this.add(prev, -1);
-      if (d >= this.hist.length) {
-        const grown = new Float64Array(Math.max(2 * this.hist.length, d + 1));
-        grown.set(this.hist);
-        this.hist = grown;
-      }
+      if (d >= this.hist.length) this.hist = grown(this.hist, Math.max(2 * this.hist.length, d + 1));
       this.hist[d]!++;
     }
     this.add(t, 1);
