@@ -29,7 +29,7 @@ import { comesBackDirty } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
 import { slotKey, slotOffset, slotType } from './swap.js';
-import { KeyMap } from './keymap.js';
+import { KeyMap } from '../keymap.js';
 import { grown } from '../arrays.js';
 import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
 

@@ -27,6 +27,7 @@
  */
 
 import { grown } from '../arrays.js';
+import { KeyMap } from '../keymap.js';
 import { EVENT_OPS, OP_TABLE, opSpec, type EventOp, type PageSpace, type TraceEvent } from './events.js';
 import { openTrace, traceFormatFor, type OpenTraceOptions } from './reader.js';
 
@@ -72,64 +73,10 @@ interface InspectOptions extends OpenTraceOptions {
   sizes?: CacheSize[];
 }
 
-/** Keys are integers 0..2^53-1; a Float64Array open-addressing table of key → last reference time. */
-class PageTable {
-  keys: Float64Array;
-  vals: Float64Array;
-  size = 0;
-  private mask: number;
-
-  constructor(capacity = 1 << 12) {
-    this.keys = new Float64Array(capacity).fill(-1);
-    this.vals = new Float64Array(capacity);
-    this.mask = capacity - 1;
-  }
-
-  private slot(key: number): number {
-    const lo = key >>> 0;
-    const hi = (key / 4294967296) >>> 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 13;
-    let i = h & this.mask;
-    const keys = this.keys;
-    while (keys[i] !== key && keys[i] !== -1) i = (i + 1) & this.mask;
-    return i;
-  }
-
-  /** Sets key's value to `v`; returns the old value, or -1 when the key is new. */
-  swap(key: number, v: number): number {
-    const i = this.slot(key);
-    if (this.keys[i] === key) {
-      const old = this.vals[i]!;
-      this.vals[i] = v;
-      return old;
-    }
-    this.keys[i] = key;
-    this.vals[i] = v;
-    if (++this.size * 2 > this.keys.length) this.grow();
-    return -1;
-  }
-
-  private grow(): void {
-    const { keys, vals } = this;
-    this.keys = new Float64Array(keys.length * 2).fill(-1);
-    this.vals = new Float64Array(keys.length * 2);
-    this.mask = keys.length * 2 - 1;
-    for (let j = 0; j < keys.length; j++) {
-      const k = keys[j]!;
-      if (k === -1) continue;
-      const i = this.slot(k);
-      this.keys[i] = k;
-      this.vals[i] = vals[j]!;
-    }
-  }
-}
-
 /** Exact LRU stack distances of a stream of page keys in three name spaces. */
 export class ReuseDistance {
-  private readonly tables = [new PageTable(), new PageTable(), new PageTable()];
+  /** Page key → its last reference time, per name space. */
+  private readonly tables = [new KeyMap(), new KeyMap(), new KeyMap()];
   /** Fenwick tree over times 0..cap-1 (1-based inside). */
   private tree: Int32Array;
   private cap: number;
@@ -222,12 +169,12 @@ export class ReuseDistance {
     const old = this.cap;
     const rank = new Int32Array(old).fill(-1);
     for (const tb of this.tables) {
-      for (let i = 0; i < tb.keys.length; i++) if (tb.keys[i] !== -1) rank[tb.vals[i]!] = 0;
+      tb.forEach((_, t) => (rank[t] = 0));
     }
     let r = 0;
     for (let i = 0; i < old; i++) if (rank[i] === 0) rank[i] = r++;
     for (const tb of this.tables) {
-      for (let i = 0; i < tb.keys.length; i++) if (tb.keys[i] !== -1) tb.vals[i] = rank[tb.vals[i]!]!;
+      tb.updateValues((t) => rank[t]!);
     }
     this.cap = Math.max(this.minCapacity, 2 * r);
     // A tree of ones at 0..r-1, built in O(cap).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KeyMap } from '../../src/mm/keymap.js';
+import { KeyMap } from '../../src/keymap.js';
 
 // Keys the memory model uses: small ones, page keys above 2^32 (anonKey, fileKey) and keys that
 // share their low or high 32 bits (colliding halves of the hash).
@@ -14,9 +14,18 @@ const op = fc.oneof(
   fc.tuple(fc.constant('set' as const), key, fc.integer({ min: 0, max: 2 ** 40 })),
   fc.tuple(fc.constant('delete' as const), key, fc.constant(0)),
   fc.tuple(fc.constant('get' as const), key, fc.constant(0)),
+  fc.tuple(fc.constant('swap' as const), key, fc.integer({ min: 0, max: 2 ** 40 })),
 );
 
 describe('KeyMap against a Map', () => {
+  it('updateValues rewrites every value in place and keeps the keys', () => {
+    const km = new KeyMap();
+    for (let i = 0; i < 100; i++) km.set(i * 2 ** 33 + 1, i);
+    km.updateValues((v) => 3 * v + 1);
+    for (let i = 0; i < 100; i++) expect(km.get(i * 2 ** 33 + 1)).toBe(3 * i + 1);
+    expect(km.size).toBe(100);
+  });
+
   it('get, set, delete, size and the entries agree after any sequence of operations', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
@@ -29,6 +38,9 @@ describe('KeyMap against a Map', () => {
           } else if (kind === 'delete') {
             expect(km.delete(k)).toBe(model.get(k) ?? -1);
             model.delete(k);
+          } else if (kind === 'swap') {
+            expect(km.swap(k, v)).toBe(model.get(k) ?? -1);
+            model.set(k, v);
           } else expect(km.get(k)).toBe(model.get(k) ?? -1);
           expect(km.size).toBe(model.size);
         }

@@ -58,7 +58,7 @@
  */
 
 import { grown } from '../../arrays.js';
-import { KeyMap } from '../keymap.js';
+import { KeyMap } from '../../keymap.js';
 import { ShadowNodes } from './shadow-nodes.js';
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';

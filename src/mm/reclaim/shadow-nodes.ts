@@ -22,7 +22,7 @@
  * reach the shadow-node list; they go when their swap slots are freed.
  */
 
-import { KeyMap } from '../keymap.js';
+import { KeyMap } from '../../keymap.js';
 import { grown } from '../../arrays.js';
 
 /** XA_CHUNK_SHIFT: 64 slots a node. */

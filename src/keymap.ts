@@ -7,8 +7,14 @@
  * Map<number, number> boxes it to hash it on every lookup, and the per-event
  * path (page-cache hit, fill, eviction) does one to three lookups; a Map also
  * holds at most 2^24 entries, fewer than the distinct pages of a large trace.
- * Here a lookup is a multiply-shift hash and a probe of two typed arrays,
- * and an entry costs 16 bytes at a load factor of at most 1/2.
+ * Here a lookup is a multiply-shift hash and a probe of one typed array
+ * (key and value side by side), and an entry costs 16 bytes at a load factor
+ * of at most 1/2.
+ *
+ * Users: the memory model's page tables and written-file contents
+ * (mm/memory.ts), the 6.1 reclaim's shadow entries and nodes (mm/reclaim),
+ * and trace inspect's last-reference times (trace/inspect.ts). Like
+ * arrays.ts it imports nothing, so any folder may use it without a cycle.
  *
  * Iteration (forEach) walks the table in slot order, not insertion order:
  * callers that depend on an order must not use it for that.
@@ -54,20 +60,33 @@ export class KeyMap {
 
   /** Sets `key` to `value` (value >= 0). */
   set(key: number, value: number): void {
+    this.swap(key, value);
+  }
+
+  /** Sets `key` to `value` (value >= 0); returns its old value, or -1 when the key is new. One probe. */
+  swap(key: number, value: number): number {
     const s = this.slots;
     const mask = this.mask;
     let i = this.home(key);
     for (; ; i = (i + 1) & mask) {
       const k = s[2 * i]!;
       if (k === key) {
+        const old = s[2 * i + 1]!;
         s[2 * i + 1] = value;
-        return;
+        return old;
       }
       if (k === EMPTY) break;
     }
     s[2 * i] = key;
     s[2 * i + 1] = value;
     if (++this.size * 2 > mask + 1) this.rehash((mask + 1) * 2);
+    return -1;
+  }
+
+  /** Replaces every value v by f(v) (>= 0), in place. */
+  updateValues(f: (value: number) => number): void {
+    const s = this.slots;
+    for (let i = 0; i < s.length; i += 2) if (s[i] !== EMPTY) s[i + 1] = f(s[i + 1]!);
   }
 
   /** Removes `key`; returns its value, or -1 when there was none. */
