@@ -33,6 +33,8 @@ export interface MmStats extends ReclaimStats {
   /** Pages read by swap readahead, and those a later fault found (vmstat swap_ra, swap_ra_hit). */
   swap_ra: number;
   swap_ra_hit: number;
+  /** Page-cache pages read by file readahead beyond the page a read asked for. */
+  file_ra: number;
 }
 
 export interface MmEnv {
@@ -59,6 +61,12 @@ export interface MmEnv {
   swapFree(type: number, off: number): void;
   /** A page-cache miss that reads: cleancache_get, else the filesystem. True on a cleancache hit. */
   fileRead(fs: number, inode: number, index: number): boolean;
+  /**
+   * read_pages of a readahead window: each page cleancache_get, else the
+   * filesystem, adjacent pages in one request. `demand`: the page a read
+   * waits for (its page-cache miss; -1 for an asynchronous window).
+   */
+  fileReadPages(fs: number, inode: number, indexes: readonly number[], demand: number): void;
   /** A clean page leaves the page cache: cleancache_put. */
   filePut(fs: number, inode: number, index: number, desc: number): void;
   /** Writeback of one dirty file page. */

@@ -21,7 +21,9 @@
  * Deviations: reads of never-touched anonymous pages map the zero page and
  * take no frame; file writes are full-page (no read before write);
  * swap readahead follows the reclaim model's page_cluster (6.1: VMA-based,
- * mm/swap-readahead.ts; 3.x: none); file readahead is not modelled.
+ * mm/swap-readahead.ts; 3.x: none); file readahead (mm/file-readahead.ts)
+ * applies to the files whose size the trace gives (config.files): the kernel
+ * sizes its windows by i_size, which a trace of page accesses does not hold.
  */
 
 import type { LruSizes } from '../backends/backend.js';
@@ -32,11 +34,14 @@ import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
 import { grown } from '../arrays.js';
 import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
+import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
 
 const F_RESIDENT = 1;
 const F_DIRTY = 2;
 /** Read into the swap cache by readahead and not mapped yet (PG_readahead). */
 const F_RA = 4;
+/** A page-cache page marked PG_readahead by file readahead: a read that finds it starts the next window. */
+const F_RA_MARK = 8;
 
 function anonKey(pid: number, vpn: number): number {
   return pid * 2 ** 32 + vpn;
@@ -52,6 +57,10 @@ function keyInode(key: number): number {
 }
 function keyIndex(key: number): number {
   return key % 2 ** 20;
+}
+/** A file's key (its page 0's key divided by 2^20). */
+function inodeKey(fs: number, inode: number): number {
+  return fs * 2 ** 27 + inode;
 }
 
 export class Memory implements ReclaimHost {
@@ -77,6 +86,11 @@ export class Memory implements ReclaimHost {
   private readonly ptTables = new Set<number>();
   /** Kernel pages charged to RAM by the memory model: page tables (never freed: tmemsim has no munmap or exit). */
   ptPages = 0;
+  /** File readahead: the devices' ra_pages (read_ahead_kb / 4; 0: off), each sized file's pages (i_size), its file_ra_state. */
+  private raPages = 0;
+  private raEra: RaEra = '6.1';
+  private readonly fileSize = new Map<number, number>();
+  private readonly fileRa = new Map<number, FileRaState>();
 
   constructor(
     private readonly m: MmEnv,
@@ -87,6 +101,17 @@ export class Memory implements ReclaimHost {
     this.reclaim = policy.create(this, ramPages, swappiness);
     this.reclaim.ensure(this.cap);
   }
+  /**
+   * File readahead for the files given: read_ahead_kb of every filesystem's
+   * device (0: none) and each file's size in pages. A file grows to the
+   * highest page a later event touches.
+   */
+  setFileReadahead(readAheadKb: number, files: readonly { fs: number; inode: number; pages: number }[]): void {
+    this.raPages = Math.floor(readAheadKb / 4);
+    this.raEra = this.reclaim.name === '6.1' ? '6.1' : '3.x';
+    for (const f of files) this.fileSize.set(inodeKey(f.fs, f.inode), f.pages);
+  }
+
   get minWmark(): number {
     return this.reclaim.wmark.min;
   }
@@ -362,14 +387,33 @@ export class Memory implements ReclaimHost {
     const key = fileKey(fs, inode, index);
     const m = this.m;
     const id = this.file.get(key);
+    const ik = inodeKey(fs, inode);
+    const size = this.raPages > 0 ? this.fileSize.get(ik) : undefined;
+    if (size !== undefined && index >= size) this.fileSize.set(ik, index + 1);
     if (id >= 0) {
       m.stats.pgcache_hits++;
       this.reclaim.accessed(id, FILE);
       if (write) {
         this.desc[id] = newDesc;
         this.flags[id]! |= F_DIRTY;
+      } else if (size !== undefined) {
+        const ra = this.raState61(ik);
+        if (this.flags[id]! & F_RA_MARK) {
+          // filemap_get_pages found the PG_readahead page: page_cache_async_ra (it clears the mark).
+          this.flags[id]! &= ~F_RA_MARK;
+          const w = ondemandReadahead(ra, this.raCache(fs, inode), index, 1, true, this.raPages, this.raEra);
+          if (w !== null) this.readWindow(fs, inode, w, -1);
+        }
+        ra.prevIndex = index + 1;
       }
       return;
+    }
+    if (!write && size !== undefined) {
+      // page_cache_sync_ra: the window (usually from this page on) comes in; the page is then read from it.
+      const ra = this.raState61(ik);
+      const w = ondemandReadahead(ra, this.raCache(fs, inode), index, 1, false, this.raPages, this.raEra);
+      ra.prevIndex = index + 1;
+      if (w !== null && this.readWindow(fs, inode, w, index)) return;
     }
     this.takeFrame();
     let nid: number;
@@ -384,6 +428,51 @@ export class Memory implements ReclaimHost {
     }
     this.file.set(key, nid);
     this.reclaim.added(nid, FILE, key, true);
+  }
+
+  private raState61(ik: number): FileRaState {
+    let st = this.fileRa.get(ik);
+    if (st === undefined) this.fileRa.set(ik, (st = newFileRaState()));
+    return st;
+  }
+
+  private raCache(fs: number, inode: number): RaCache {
+    return { cached: (index: number) => this.file.get(fileKey(fs, inode, index)) >= 0 };
+  }
+
+  /**
+   * do_page_cache_ra → page_cache_ra_unbounded: the pages of the window up
+   * to the end of the file that are not cached are allocated (each may
+   * reclaim), added to the page cache and the inactive file list (not yet
+   * accessed), the one at nr - lookahead marked PG_readahead; then read
+   * (read_pages: cleancache_get, else the filesystem, adjacent pages in one
+   * request). `demand` is the page a read waits for (-1: an async window):
+   * it is the read's page-cache miss and is marked accessed. Returns whether
+   * the demand page is now cached.
+   */
+  private readWindow(fs: number, inode: number, w: RaWindow, demand: number): boolean {
+    const end = this.fileSize.get(inodeKey(fs, inode))!;
+    if (w.start >= end) return false;
+    const nr = Math.min(w.nr, end - w.start);
+    const mark = w.lookahead > 0 ? w.start + nr - w.lookahead : -1;
+    const pages: number[] = [];
+    for (let i = w.start; i < w.start + nr; i++) if (this.file.get(fileKey(fs, inode, i)) < 0) pages.push(i);
+    // The pages are allocated first (locked, off the LRU: reclaim cannot take them), then added.
+    for (let k = 0; k < pages.length; k++) this.takeFrame();
+    let demandId = -1;
+    for (const i of pages) {
+      const key = fileKey(fs, inode, i);
+      const id = this.newId(key, this.fileContent(key));
+      this.flags[id] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
+      this.file.set(key, id);
+      this.reclaim.added(id, FILE, key, true, false);
+      if (i === demand) demandId = id;
+    }
+    if (pages.length > 0) this.m.fileReadPages(fs, inode, pages, demand);
+    if (demandId < 0) return false;
+    // filemap_read: the page the read waited for is accessed (folio_mark_accessed).
+    this.reclaim.accessed(demandId, FILE);
+    return true;
   }
 
   /** Bytes on disk of a file page: its last written-back contents, or its initial contents. */
@@ -408,6 +497,8 @@ export class Memory implements ReclaimHost {
       this.releaseId(id);
     }
     this.reclaim.truncated((key) => keyFs(key) === fs);
+    // The files are closed: their file_ra_state goes with them.
+    for (const ik of [...this.fileRa.keys()]) if (Math.floor(ik / 2 ** 27) === fs) this.fileRa.delete(ik);
   }
 
   // ---- eviction (the reclaim policy chooses the page) ---------------------------------

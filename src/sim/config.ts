@@ -11,11 +11,12 @@ import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import { isProfilePath, loadProfileFile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import { LIMITS, type ContentConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type TraceHeader } from '../trace/events.js';
+import { LIMITS, type ContentConfig, type FileSizeConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
+import { DEFAULT_READ_AHEAD_KB } from '../mm/file-readahead.js';
 import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
 
 export interface RunOverrides {
@@ -64,6 +65,9 @@ export interface RunConfig {
   profiles: Profile[];
   swap: SwapAreaConfig[];
   mounts: MountConfig[];
+  /** File readahead: read_ahead_kb (config.read_ahead_kb, default 128) and the files of known size. */
+  readAheadKb: number;
+  files: FileSizeConfig[];
   swappiness: number;
   /** The reclaim policy: --reclaim, else config.reclaim, else the backend era's, else 6.1. */
   reclaim: ReclaimFactory;
@@ -167,6 +171,8 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     profiles,
     swap: c.swap ?? [],
     mounts: c.mounts ?? [],
+    readAheadKb: c.read_ahead_kb ?? DEFAULT_READ_AHEAD_KB,
+    files: fileSizes(c.files ?? [], file),
     swappiness: c.swappiness ?? 60,
     reclaim:
       o.reclaim !== undefined
@@ -185,6 +191,17 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     noBackend,
     notes,
   };
+}
+
+/** config.files, each file once. */
+function fileSizes(files: FileSizeConfig[], file: string): FileSizeConfig[] {
+  const seen = new Set<number>();
+  files.forEach((f, i) => {
+    const k = f.fs * 2 ** 27 + f.inode;
+    if (seen.has(k)) throw new UsageError(`file fs ${f.fs} inode ${f.inode} is listed twice`, { file, field: `config.files[${i}]` }, 'each (fs, inode) once');
+    seen.add(k);
+  });
+  return files;
 }
 
 /** Re-throw a UsageError from a registry with the field and file it came from. */

@@ -98,7 +98,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
-    swap_ra: 0, swap_ra_hit: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
+    swap_ra: 0, swap_ra_hit: 0, file_ra: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
     workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, workingset_nodereclaim: 0, allocstall: 0, pageoutrun: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
@@ -650,16 +650,44 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
 
   private fileReadPage(fs: number, inode: number, index: number): boolean {
-    const out = this.out;
     this.stats.pgcache_misses++;
+    if (this.cleancacheGet(fs, inode, index)) return true;
+    this.meter.io('fs', 'read');
+    return false;
+  }
+
+  /** cleancache_get of a page-cache page being read (the oracle checks a hit, and forgets the page on a miss). */
+  private cleancacheGet(fs: number, inode: number, index: number): boolean {
+    const out = this.out;
     if (this.cleancache.get(fs, inode, index, out)) {
       this.stats.pgcache_gets_cleancache++;
       this.oracle.ccCheckGet(this.ccKey(fs), inode, index, out);
       return true;
     }
     this.oracle.ccDrop(this.ccKey(fs), inode, index);
-    this.meter.io('fs', 'read');
     return false;
+  }
+
+  fileReadPages(fs: number, inode: number, indexes: readonly number[], demand: number): void {
+    this.runWork();
+    const sync = demand >= 0;
+    if (sync) this.ops.pageCacheMiss.begin();
+    // mpage_readahead: a page cleancache has breaks the bio; the rest go out one request per run of adjacent pages.
+    let run = 0;
+    let last = -2;
+    for (const index of indexes) {
+      if (index === demand) this.stats.pgcache_misses++;
+      else this.stats.file_ra++;
+      if (this.cleancacheGet(fs, inode, index)) continue;
+      if (run > 0 && (index !== last + 1 || run === MAX_REQUEST_PAGES)) {
+        this.meter.io('fs', 'read', run);
+        run = 0;
+      }
+      run++;
+      last = index;
+    }
+    if (run > 0) this.meter.io('fs', 'read', run);
+    if (sync) this.ops.pageCacheMiss.end();
   }
 
   /** A clean page leaves the page cache: cleancache_put. */

@@ -165,6 +165,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   m.lifecycle.length = 0; // boot-time registration is not a lifecycle event
   for (const s of cfg.swap) m.swapon(s.type, s.slots);
   for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
+  m.memory.setFileReadahead(cfg.readAheadKb, cfg.files);
   let events = 0;
   const sampler = o.sampler;
   const pending = [...cfg.injections].sort((a, b) => dueOrder(a, o.total) - dueOrder(b, o.total));

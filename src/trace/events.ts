@@ -87,6 +87,16 @@ export interface TraceConfig {
    * totalram (zswap's max_pool_percent, the balloon) stays the whole ram.
    */
   kernel_pages?: number;
+  /** File readahead window of every filesystem's device, KiB (read_ahead_kb; default 128, 0: none). */
+  read_ahead_kb?: number;
+  /** File sizes (i_size, pages): readahead reads ahead only in files of known size. */
+  files?: FileSizeConfig[];
+}
+
+export interface FileSizeConfig {
+  fs: number;
+  inode: number;
+  pages: number;
 }
 
 export interface TraceHeader {

@@ -48,6 +48,9 @@ export function headerOf(ref: Reference): TraceHeader {
   // "/dev/vda partition 1048572 0 -2": the swap area's size in kB.
   const swapKb = Number(String(ref.config.sys['swaps'] ?? '').split(/\s+/)[2]);
   const slots = Number.isFinite(swapKb) && swapKb > 0 ? Math.floor(swapKb / 4) : (ref.guest.swap_mib * 256) - 1;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+  const raKb = num(ref.config.sys['ra_kb']);
+  const dataPages = num(ref.config.sys['data_pages']);
   return {
     format: 'tmemsim-trace',
     version: 1,
@@ -72,6 +75,9 @@ export function headerOf(ref: Reference): TraceHeader {
       swap: [{ type: 0, slots }],
       mounts: [{ fs: FS }],
       swappiness,
+      // The data disk's read_ahead_kb and size: file readahead of the device's page cache.
+      ...(raKb !== undefined ? { read_ahead_kb: raKb } : {}),
+      ...(dataPages !== undefined ? { files: [{ fs: FS, inode: INODE, pages: dataPages }] } : {}),
     },
   };
 }

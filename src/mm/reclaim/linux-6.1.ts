@@ -149,8 +149,8 @@ class Linux61 implements Reclaim {
     }
     this.bits[id] = b;
     this.lru.push(active ? activeOf(type) : inactiveOf(type), id);
-    // A page-cache fill is read (or written) at once: folio_mark_accessed.
-    if (type === FILE) this.markAccessed(id);
+    // A page-cache fill is read (or written) at once: folio_mark_accessed; one read ahead waits unreferenced.
+    if (type === FILE && mapped) this.markAccessed(id);
   }
 
   /** workingset_refault: is the page's refault distance within the workingset? */

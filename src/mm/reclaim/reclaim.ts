@@ -82,6 +82,8 @@ export interface Reclaim {
    * A page enters RAM: a fresh anonymous fault, a swap-in, a page-cache fill.
    * `key` identifies it across evictions (for shadow entries) and `refault`
    * says whether a shadow may apply (a swap-in or a page-cache miss).
+   * `mapped` false: the page was read ahead (swap or file readahead) and is
+   * not used yet (no young PTE, not marked accessed).
    */
   added(id: number, type: LruType, key: number, refault: boolean, mapped?: boolean): void;
   /** A resident page is used again (a mapped anon touch, or a read()/write() of a cached file page). */
