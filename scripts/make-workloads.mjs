@@ -78,6 +78,8 @@ function write(name, header, events) {
       description: 'page-cache-heavy scan: a 20 MiB log read twice beside a hot index, 16 MiB RAM, zcache on cleancache',
       ram_mb: 16, seed: 1, backend: 'zcache', profile: ['ssd', 'mobile'],
       swap: [{ type: 0, slots: 16384 }], mounts: [{ fs: 1 }],
+      // The log's and the index's sizes: file readahead reads ahead in files of known size.
+      files: [{ fs: 1, inode: 2, pages: LOG }, { fs: 1, inode: 1, pages: INDEX }],
     },
     content: { default: { text: 0.7, code: 0.1, zero: 0.05, random: 0.15 } },
   }, ev);
