@@ -53,8 +53,12 @@ export interface MmEnv {
   swapRead(type: number, off: number, readahead?: () => void): LoadResult;
   /** swap_readpage of a page read ahead (counted as a swap-in; its cost goes to the fault that reads it). */
   swapReadahead(type: number, off: number): LoadResult;
-  /** swap_writepage of `desc` into a slot (frontswap store, else the device). */
-  swapWrite(type: number, off: number, desc: number): void;
+  /**
+   * swap_writepage of `desc` into a slot (frontswap store, else the device).
+   * True when the page went to the device under a held plug: its write is in
+   * flight until the plug is flushed (the host is told: Memory.writebackSubmitted).
+   */
+  swapWrite(type: number, off: number, desc: number): boolean;
   /** blk_start_plug (true) / blk_finish_plug (false) for swap writes: writes to adjacent slots merge. */
   swapPlug(on: boolean): void;
   /** The slot's count dropped to zero (frontswap invalidate, slot freed). */

@@ -55,6 +55,18 @@ export class LruLists {
     this.sizes[l]!++;
   }
 
+  /** Insert at the LRU end (the head) of list l: lruvec_add_folio_tail. */
+  pushHead(l: number, id: number): void {
+    const h = this.heads[l]!;
+    this.prev[id] = NIL;
+    this.next[id] = h;
+    if (h === NIL) this.tails[l] = id;
+    else this.prev[h] = id;
+    this.heads[l] = id;
+    this.list[id] = l;
+    this.sizes[l]!++;
+  }
+
   remove(id: number): void {
     const l = this.list[id]!;
     if (l < 0) return;

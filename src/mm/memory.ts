@@ -10,7 +10,12 @@
  *   fault(page):   policy.allocate() (direct reclaim at the min watermark); take a frame
  *   after an event: policy.kswapd()
  *   evict anon:    clean with a swap slot → drop (the swap copy is valid)
- *                  else slot = alloc; swap_writepage(slot)
+ *                  else slot = alloc; swap_writepage(slot): stored by frontswap → drop;
+ *                  to the device under the reclaim plug → with policy.asyncWriteback (6.1) the
+ *                  page stays resident, unmapped, in the swap cache under writeback until the
+ *                  policy's endWriteback (after the pass), else (3.x model) drop
+ *   touch of a page in the swap cache and unmapped (read ahead, or kept after its write):
+ *                  a minor fault; a write fault frees the slot unless under writeback
  *   evict file:    dirty → writeback; then cleancache_put; drop
  *   anon swap-in:  swap_readpage; exclusive frontswap load → page dirty;
  *                  write fault or vm_swap_full() → free the slot (frontswap_invalidate_page)
@@ -23,7 +28,9 @@
  * swap readahead follows the reclaim model's page_cluster (6.1: VMA-based,
  * mm/swap-readahead.ts; 3.x: none); file readahead (mm/file-readahead.ts)
  * applies to the files whose size the trace gives (config.files): the kernel
- * sizes its windows by i_size, which a trace of page accesses does not hold.
+ * sizes its windows by i_size, which a trace of page accesses does not hold;
+ * anonResident (meminfo AnonPages at a mark) counts swap-cache pages that are
+ * not mapped, which the kernel's NR_ANON_MAPPED does not.
  */
 
 import type { LruSizes } from '../backends/backend.js';
@@ -42,6 +49,10 @@ const F_DIRTY = 2;
 const F_RA = 4;
 /** A page-cache page marked PG_readahead by file readahead: a read that finds it starts the next window. */
 const F_RA_MARK = 8;
+/** Written to the swap device by reclaim and not yet completed (PG_writeback); the page is resident, in the swap cache. */
+const F_WB = 16;
+/** In the swap cache and unmapped by reclaim (try_to_unmap before pageout): the next touch is a minor fault. */
+const F_UNMAPPED = 32;
 
 function anonKey(pid: number, vpn: number): number {
   return pid * 2 ** 32 + vpn;
@@ -91,6 +102,9 @@ export class Memory implements ReclaimHost {
   private raEra: RaEra = '6.1';
   private readonly fileSize = new Map<number, number>();
   private readonly fileRa = new Map<number, FileRaState>();
+  /** Pages under writeback whose write is still held in the plug, then those submitted to the device, in write order. */
+  private wbHeld: number[] = [];
+  private wbSubmitted: number[] = [];
 
   constructor(
     private readonly m: MmEnv,
@@ -140,6 +154,24 @@ export class Memory implements ReclaimHost {
   }
   plug(on: boolean): void {
     this.m.swapPlug(on);
+  }
+  endWriteback(): void {
+    if (this.wbSubmitted.length === 0) return;
+    const done = this.wbSubmitted;
+    this.wbSubmitted = [];
+    for (const id of done) {
+      // end_swap_bio_write → folio_end_writeback
+      const fl = this.flags[id]! & ~F_WB;
+      this.flags[id] = fl;
+      this.reclaim.writebackEnd(id, !(fl & F_DIRTY));
+    }
+  }
+
+  /** The swap writes held so far went to the device (blk_flush_plug): their pages' completions are due at the next endWriteback. */
+  writebackSubmitted(): void {
+    if (this.wbHeld.length === 0) return;
+    for (const id of this.wbHeld) this.wbSubmitted.push(id);
+    this.wbHeld = [];
   }
   canSwap(): boolean {
     return this.m.swap.usedSlots() < this.m.swap.totalSlots();
@@ -217,13 +249,21 @@ export class Memory implements ReclaimHost {
     const fl = this.flags[id]!;
     if (fl & F_RESIDENT) {
       this.reclaim.accessed(id, ANON);
-      if (fl & F_RA) {
-        // A minor fault on a page read ahead: lookup_swap_cache counts the hit, do_swap_page maps it
-        // (a write fault frees the swap cache: should_try_to_free_swap, the page is drained off the LRU pagevec).
-        this.flags[id] = fl & ~F_RA;
-        m.stats.swap_ra_hit++;
-        swapRaHit(this.raState(pid), vpn);
-        if (!write) this.maybeFreeSwap(id);
+      if (fl & (F_RA | F_UNMAPPED)) {
+        // A minor fault on a page in the swap cache, read ahead or unmapped by reclaim and kept after
+        // its write: do_swap_page maps it (lookup_swap_cache counts a readahead hit); a write fault
+        // frees the swap cache (should_try_to_free_swap; folio_free_swap refuses while under writeback).
+        this.flags[id] = fl & ~(F_RA | F_UNMAPPED);
+        if (fl & F_RA) {
+          m.stats.swap_ra_hit++;
+          swapRaHit(this.raState(pid), vpn);
+        }
+        if (fl & F_WB) {
+          if (write) {
+            this.desc[id] = newDesc;
+            this.flags[id]! |= F_DIRTY;
+          }
+        } else if (!write) this.maybeFreeSwap(id);
         else {
           this.desc[id] = newDesc;
           this.flags[id]! |= F_DIRTY;
@@ -350,8 +390,8 @@ export class Memory implements ReclaimHost {
     const id = this.slotOwner.get(s);
     if (id === undefined) return false;
     if (this.flags[id]! & F_RESIDENT) {
-      // Already in RAM (the swap cache): try_to_unuse just drops the slot; the page is dirty now.
-      this.flags[id] = (this.flags[id]! & ~F_RA) | F_DIRTY;
+      // Already in RAM (the swap cache): try_to_unuse maps it and drops the slot; the page is dirty now.
+      this.flags[id] = (this.flags[id]! & ~(F_RA | F_UNMAPPED)) | F_DIRTY;
       this.freeSlotOf(id);
       return true;
     }
@@ -377,7 +417,7 @@ export class Memory implements ReclaimHost {
         void r;
         this.reclaim.added(id, ANON, this.key[id]!, false);
       }
-      this.flags[id] = F_RESIDENT | F_DIRTY;
+      this.flags[id] = F_RESIDENT | F_DIRTY | (fl & F_WB);
       this.freeSlotOf(id);
     }
   }
@@ -517,7 +557,14 @@ export class Memory implements ReclaimHost {
         this.slot[id] = s;
         this.slotOwner.set(s, id);
       }
-      m.swapWrite(slotType(s), slotOffset(s), this.desc[id]!);
+      const inFlight = m.swapWrite(slotType(s), slotOffset(s), this.desc[id]!);
+      if (inFlight && this.reclaim.asyncWriteback) {
+        // The bio waits in the plug: the page stays in RAM and in the swap cache, clean, unmapped,
+        // under writeback until the policy's host.endWriteback reports the write done.
+        this.flags[id] = F_RESIDENT | F_WB | F_UNMAPPED;
+        this.wbHeld.push(id);
+        return Evicted.Writeback;
+      }
       written = true;
     }
     m.stats.pgsteal_anon++;
@@ -579,6 +626,13 @@ export class Memory implements ReclaimHost {
   slotOwnerResident(type: number, off: number): boolean {
     const id = this.slotOwner.get(slotKey(type, off));
     return id !== undefined && (this.flags[id]! & F_RESIDENT) !== 0;
+  }
+
+  /** Resident anonymous pages that hold a swap slot: the swap cache (meminfo SwapCached, in pages). */
+  get swapCached(): number {
+    let n = 0;
+    for (const id of this.slotOwner.values()) if (this.flags[id]! & F_RESIDENT) n++;
+    return n;
   }
 
   /** Anonymous pages the workload has, resident or swapped (committed_AS, roughly). */

@@ -99,7 +99,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
     swap_ra: 0, swap_ra_hit: 0, file_ra: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
-    workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, workingset_nodereclaim: 0, allocstall: 0, pageoutrun: 0,
+    workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, workingset_nodereclaim: 0, pgrotated: 0, allocstall: 0, pageoutrun: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
   /** Counter snapshots taken at the trace's mark events, in order. */
@@ -405,28 +405,33 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     return p;
   }
 
-  /** swap_writepage of `desc` into slot (type, off). */
-  swapWrite(type: number, off: number, desc: number): void {
+  /** swap_writepage of `desc` into slot (type, off). True: written to the device, held in the plug. */
+  swapWrite(type: number, off: number, desc: number): boolean {
     this.runWork();
     this.ops.swapOut.begin();
-    this.swapWritePage(type, off, desc);
+    const held = this.swapWritePage(type, off, desc);
     this.ops.swapOut.end();
+    return held;
   }
 
-  private swapWritePage(type: number, off: number, desc: number): void {
+  private swapWritePage(type: number, off: number, desc: number): boolean {
     if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     const p = this.stamp(desc);
     const hash = this.oracle.hashOf(p);
     const ok = this.frontswap.store(type, off, p);
     this.stats.swap_outs++;
     let loc = this.frontswap.test(type, off) ? Loc.Tmem : Loc.None;
+    let held = false;
     if (!ok) {
-      if (this.writePlug !== null) this.writePlug.push(slotKey(type, off));
-      else this.meter.io('swap', 'write');
+      if (this.writePlug !== null) {
+        this.writePlug.push(slotKey(type, off));
+        held = true;
+      } else this.meter.io('swap', 'write');
       this.stats.pswpout++;
       loc |= Loc.Disk;
     }
     this.oracle.slotStored(type, off, p.tag, desc, hash, loc);
+    return held;
   }
 
   /**
@@ -473,6 +478,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.ops.swapOut.begin();
     this.issueRuns('write', p);
     this.ops.swapOut.end(false);
+    this.memory.writebackSubmitted();
   }
 
   /** Swap device reads of a fault and its readahead window, held to be merged (blk_start_plug). */

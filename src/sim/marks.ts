@@ -9,10 +9,12 @@
  *   vmstat    pswpin / pswpout (pages read from / written to a swap device),
  *             pgpgin / pgpgout (kB read from / written to any device: swap and
  *             filesystems), pgsteal_anon / pgsteal_file (pages reclaimed),
+ *             pgrotated (pages moved to the inactive tail at the end of their writeback),
  *             nr_anon_pages / nr_file_pages / nr_free_pages (resident now), and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
  *             zswpout, zswpwb); absent, not 0, when it does not
  *   meminfo   kB: MemTotal (totalram), MemFree, AnonPages, SwapTotal, SwapFree,
+ *             SwapCached (resident anonymous pages that hold a swap slot),
  *             Zswap (pool size) and Zswapped (stored pages x 4 kB) with a zswap
  *             backend only
  */
@@ -37,8 +39,8 @@ const KB = PAGE_SIZE / 1024;
 interface MarkSource {
   readonly backend: Backend | null;
   readonly meter: { readonly totals: CostTotals };
-  readonly stats: { readonly pswpin: number; readonly pswpout: number; readonly pgsteal_anon: number; readonly pgsteal_file: number };
-  readonly memory: { readonly anonResident: number; readonly fileResident: number; readonly free: number };
+  readonly stats: { readonly pswpin: number; readonly pswpout: number; readonly pgsteal_anon: number; readonly pgsteal_file: number; readonly pgrotated: number };
+  readonly memory: { readonly anonResident: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
   readonly swap: { totalSlots(): number; usedSlots(): number };
   vm(): VmInfo;
   readonly eventIndex: number;
@@ -58,6 +60,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     pgpgout: (t.swapWrites + t.fsWrites) * KB,
     pgsteal_anon: s.pgsteal_anon,
     pgsteal_file: s.pgsteal_file,
+    pgrotated: s.pgrotated,
     nr_anon_pages: m.memory.anonResident,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,
@@ -70,6 +73,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     AnonPages: m.memory.anonResident * KB,
     SwapTotal: m.swap.totalSlots() * KB,
     SwapFree: (m.swap.totalSlots() - m.swap.usedSlots()) * KB,
+    SwapCached: m.memory.swapCached * KB,
   };
   const z = debugfs['zswap'];
   if (z) {

@@ -40,6 +40,27 @@
  * - Watermarks (__setup_per_zone_wmarks): min_free_kbytes =
  *   clamp(int_sqrt(16 * lowmem_kbytes), 128, 262144); low = min + max(min/4,
  *   managed * watermark_scale_factor(10) / 10000); high = min + 2 * that.
+ * - Swap writeback (mm/page_io.c swap_writepage, mm/vmscan.c pageout,
+ *   mm/filemap.c folio_end_writeback, mm/swap.c folio_rotate_reclaimable):
+ *   a page stored by frontswap (zswap) completes at once and is freed in the
+ *   same pass; a page written to the swap device is submitted under the
+ *   pass's block plug and pageout returns with it under writeback and
+ *   PG_reclaim: `goto keep`, back to the inactive head, resident in the swap
+ *   cache, unmapped (SwapCached). Its write completes after the pass
+ *   (blk_finish_plug) and before the next: folio_end_writeback moves it to
+ *   the inactive tail (PGROTATED) and the next scan frees it as a clean
+ *   swap-cache page (pgsteal counted then, its shadow entry left then). A
+ *   page met by a scan while still under writeback is activated with
+ *   PG_reclaim (shrink_folio_list's case 2 for global reclaim).
+ *   When the write completes: end_swap_bio_write runs in interrupt context
+ *   once the device has served the request. tmemsim delivers the
+ *   completions between reclaim passes: a write a pass submitted (its plug
+ *   flushed at blk_finish_plug, or earlier when a queued work item made the
+ *   reclaimer switch) completes after that pass has put every page back on
+ *   its lists, so every page written rotates. The kernel rotates 93-99 % of
+ *   them (pgrotated / pswpout at the references' write marks); the others,
+ *   most likely, completed while a scan (or compaction) held the page off
+ *   its list, which the references cannot confirm.
  * - Direct reclaim when a fault finds free memory at the min watermark
  *   (do_try_to_free_pages, nr_to_reclaim = 32, priority 12 down to 0); kswapd
  *   is woken below the low watermark and runs after the event (balance_pgdat:
@@ -50,8 +71,11 @@
  * Deviations: one zone (no DMA/DMA32 split, no lowmem_reserve); file pages are
  * never mapped (no VM_EXEC protection, no PTE references for file pages);
  * shrink_lruvec stops as soon as nr_to_reclaim is met instead of scaling down
- * the remaining targets proportionally; a page written by reclaim is freed at
- * once (writeback completes synchronously), and reclaim writes dirty file
+ * the remaining targets proportionally; a swap write completes between
+ * reclaim passes, never while its page is isolated (the kernel's 1-7 % of
+ * written pages that are not rotated, which stay in the swap cache at the
+ * inactive head until the list comes round, are not modelled); writeback of
+ * dirty file pages completes synchronously, and reclaim writes dirty file
  * pages itself (the kernel leaves them to the flusher); the shadow shrinker
  * counts only the backend's slab with the LRU pages (the kernel's own slab is
  * not modelled) and leaf nodes only; no watermark boosting.
@@ -76,6 +100,9 @@ const typeOf = (l: number): LruType => (l < 2 ? ANON : FILE);
 const PG_REFERENCED = 1;
 const PTE_YOUNG = 2;
 const PG_WORKINGSET = 4;
+/** Marked for immediate reclaim when its writeback ends (pageout's folio_set_reclaim). */
+const PG_RECLAIM = 8;
+const PG_WRITEBACK = 16;
 
 const SWAP_CLUSTER_MAX = 32;
 
@@ -99,6 +126,8 @@ class Linux61 implements Reclaim {
   readonly pageCluster = PAGE_CLUSTER;
   /** do_wp_page reuses an exclusive anonymous page without freeing its swap cache (mm/memory.c, 5.19+). */
   readonly anonExclusive = true;
+  /** swap_writepage submits a bio and returns with the folio under writeback (mm/page_io.c). */
+  readonly asyncWriteback = true;
   wmark: Watermarks;
   private readonly lru = new LruLists(4);
   private bits = new Uint8Array(1024);
@@ -182,6 +211,23 @@ class Linux61 implements Reclaim {
   accessed(id: number, type: LruType): void {
     if (type === ANON) this.bits[id]! |= PTE_YOUNG;
     else this.markAccessed(id);
+  }
+
+  /**
+   * folio_end_writeback: PG_reclaim set → folio_clear_reclaim and
+   * folio_rotate_reclaimable, which moves a clean page that is on its LRU list
+   * to the inactive tail (lru_move_tail_fn, clearing PG_active) and counts
+   * PGROTATED; a dirty page, or one still isolated by a scan, only loses the flag.
+   */
+  writebackEnd(id: number, clean: boolean): void {
+    const b = this.bits[id]!;
+    this.bits[id] = b & ~(PG_WRITEBACK | PG_RECLAIM);
+    if (!(b & PG_RECLAIM) || !clean) return;
+    const l = this.lru.listOf(id);
+    if (l < 0) return;
+    this.lru.remove(id);
+    this.lru.pushHead(inactiveOf(typeOf(l)), id);
+    this.host.stats.pgrotated++;
   }
 
   /** folio_mark_accessed. */
@@ -335,6 +381,8 @@ class Linux61 implements Reclaim {
       if (reclaimed >= nrToReclaim) break;
     }
     h.plug(false);
+    // blk_finish_plug submitted the last writes; they complete before the next pass (see the header).
+    h.endWriteback();
     if (canSwap && this.inactiveIsLow(ANON)) this.shrinkActive(SWAP_CLUSTER_MAX, ANON);
     // shrink_node_memcgs: shrink_slab after the lruvec, at this pass's priority (sc->priority).
     h.shrinkSlab(nrToReclaim, { ...this.sizes(), priority: prio });
@@ -381,6 +429,12 @@ class Linux61 implements Reclaim {
     const activate: number[] = [];
     for (const id of taken) {
       const b = this.bits[id]!;
+      if (b & PG_WRITEBACK) {
+        // Still under writeback (case 2 of shrink_folio_list, global reclaim): PG_reclaim, activate_locked.
+        this.bits[id] = b | PG_RECLAIM;
+        activate.push(id);
+        continue;
+      }
       // folio_check_references
       const young = (b & PTE_YOUNG) !== 0;
       const referenced = (b & PG_REFERENCED) !== 0;
@@ -396,6 +450,14 @@ class Linux61 implements Reclaim {
       if (r === Evicted.Refused) {
         // add_to_swap failed: activate_locked.
         activate.push(id);
+        continue;
+      }
+      if (r === Evicted.Writeback) {
+        // pageout: PAGE_SUCCESS with the folio under writeback (PG_reclaim set first): goto keep.
+        // folio_check_references cleared PG_referenced; PG_workingset stays for the eviction to come.
+        pageout++;
+        this.bits[id] = (b & PG_WORKINGSET) | PG_RECLAIM | PG_WRITEBACK;
+        keep.push(id);
         continue;
       }
       if (r === Evicted.Written) pageout++;

@@ -12,7 +12,14 @@
  * shrink_zone's (adjacent slots merge into one request, Machine.swapPlug).
  *
  * Deviations from 3.x: no active/inactive split (no second chance, no
- * referenced bits), the credit scheme instead of get_scan_count, one zone.
+ * referenced bits), the credit scheme instead of get_scan_count, one zone;
+ * a page written to the swap device is freed at once (writeback completes
+ * synchronously). 3.x writes asynchronously as 6.1 does (mm/page_io.c of
+ * 3.5: swap_writepage sets writeback and submits the bio; shrink_page_list
+ * keeps a page under writeback and end_page_writeback rotates it to the
+ * inactive tail with rotate_reclaimable_page); the 6.1 model keeps such
+ * pages resident (linux-6.1.ts), this one does not, so the 3.x eras'
+ * figures stay as they were.
  */
 
 import type { LruSizes } from '../../backends/backend.js';
@@ -31,6 +38,8 @@ class Lru3x implements Reclaim {
   readonly pageCluster = 0;
   /** 3.x's do_wp_page: reuse_swap_page frees the swap slot of a page written after a read fault. */
   readonly anonExclusive = false;
+  /** Writeback completes synchronously in this model (see the header). */
+  readonly asyncWriteback = false;
   readonly wmark: Watermarks;
   private readonly lru = new LruLists(2);
   private anonCredit = 0;
@@ -52,6 +61,8 @@ class Lru3x implements Reclaim {
   removed(id: number): void {
     this.lru.remove(id);
   }
+  /** Never called: the host frees a written page at once (asyncWriteback false). */
+  writebackEnd(): void {}
 
   /** No shadow entries before 3.15: nothing to drop. */
   truncated(): void {}

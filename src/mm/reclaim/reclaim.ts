@@ -31,6 +31,8 @@ export interface ReclaimStats {
   workingset_restore: number;
   /** Shadow nodes freed by the shadow-node shrinker (WORKINGSET_NODERECLAIM). */
   workingset_nodereclaim: number;
+  /** Pages moved to the inactive tail when their writeback ended (PGROTATED: folio_rotate_reclaimable). */
+  pgrotated: number;
   allocstall: number;
   pageoutrun: number;
   ram_overcommit: number;
@@ -60,6 +62,12 @@ export interface ReclaimHost {
    * adjacent slots issued in between merge into one device request.
    */
   plug(on: boolean): void;
+  /**
+   * Interrupts are delivered: every swap write submitted to the device so far
+   * (its plug flushed) completes, end_swap_bio_write → folio_end_writeback,
+   * and the policy's writebackEnd runs for each page, in submission order.
+   */
+  endWriteback(): void;
   /** shrink_slab: the registered shrinkers, once per reclaim pass. */
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
 }
@@ -76,6 +84,19 @@ export interface Reclaim {
    * is freed. False: the slot is freed at the write (reuse_swap_page, 3.x).
    */
   readonly anonExclusive: boolean;
+  /**
+   * Swap writes to the device complete asynchronously (6.1): a page written
+   * by reclaim stays resident under writeback (host.evict returns
+   * Evicted.Writeback) until host.endWriteback delivers its completion.
+   * False: the host frees it at the write (writeback completes synchronously).
+   */
+  readonly asyncWriteback: boolean;
+  /**
+   * folio_end_writeback of a page the policy kept under writeback: clean and
+   * on its LRU list, it moves to the inactive tail (folio_rotate_reclaimable);
+   * dirtied again, or still isolated by a scan, it only loses PG_reclaim.
+   */
+  writebackEnd(id: number, clean: boolean): void;
   /** Make room for page ids below n. */
   ensure(n: number): void;
   /**
@@ -118,4 +139,10 @@ export const enum Evicted {
   Dropped = 1,
   /** Freed after a write (pageout: swap-out or file writeback). */
   Written = 2,
+  /**
+   * Written to the swap device and still resident, under writeback, in the
+   * swap cache (pageout returned PAGE_SUCCESS with the folio under writeback:
+   * `goto keep`); host.endWriteback later reports the write's completion.
+   */
+  Writeback = 3,
 }

@@ -1,0 +1,131 @@
+/**
+ * Asynchronous swap writeback in the 6.1 reclaim (mm/vmscan.c shrink_folio_list
+ * and pageout, mm/page_io.c swap_writepage, mm/swap.c folio_rotate_reclaimable):
+ * a page reclaim writes to the swap device stays resident in the swap cache,
+ * under writeback, back on the inactive list (`goto keep`); its write
+ * completes once the reclaim pass that wrote it is over, which moves it to
+ * the inactive tail (PGROTATED), and a later scan frees it as a clean
+ * swap-cache page. A zswap store completes at once and the page is freed in
+ * the same pass. A touch of a page kept in the swap cache is a minor fault:
+ * no read, the slot kept on a read (swap less than half full), freed on a
+ * write fault (should_try_to_free_swap). The 3.x model frees a written page
+ * at once. The expected relations follow from those rules for a workload that
+ * writes every page once.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { zswapFactory } from '../../../src/backends/zswap.js';
+import { Cls, makeDesc } from '../../../src/content/page.js';
+import { getReclaim } from '../../../src/mm/reclaim/registry.js';
+import type { Machine } from '../../../src/sim/machine.js';
+import { testMachine } from '../../helpers/machine.js';
+
+const PID = 1;
+let gen = 1;
+
+function write(m: Machine, p: number): void {
+  m.memory.anonAccess(PID, p, true, makeDesc(Cls.Text, gen++));
+  m.memory.balance();
+}
+function read(m: Machine, p: number): void {
+  m.memory.anonAccess(PID, p, false, 0);
+  m.memory.balance();
+}
+/** Where page p is: 'ram' (resident, no slot), 'cache' (resident with a slot), 'out' (swapped out). */
+function where(m: Machine, p: number): 'ram' | 'cache' | 'out' {
+  const s = m.memory.slotOfAnon(PID, p);
+  if (s < 0) return 'ram';
+  return m.memory.slotOwnerResident(0, s) ? 'cache' : 'out';
+}
+function count(m: Machine, n: number, w: 'ram' | 'cache' | 'out'): number {
+  let k = 0;
+  for (let p = 0; p < n; p++) if (where(m, p) === w) k++;
+  return k;
+}
+
+describe('swap writeback, 6.1', () => {
+  it('keeps a page written to the device in the swap cache until a scan after its rotation frees it', () => {
+    const m = testMachine({ ramPages: 2048, seed: 5 });
+    m.swapon(0, 16384);
+    const N = 5000;
+    let maxCached = 0;
+    for (let p = 0; p < N; p++) {
+      write(m, p);
+      const cached = count(m, p + 1, 'cache');
+      const out = count(m, p + 1, 'out');
+      // Every page written once: each write is either still in the swap cache or freed.
+      expect(m.stats.pswpout).toBe(cached + out);
+      expect(m.stats.pgsteal_anon).toBe(out);
+      expect(m.memory.swapCached).toBe(cached);
+      // Every pass delivers its writes' completions before it ends: all were back on the list, all rotated.
+      expect(m.stats.pgrotated).toBe(m.stats.pswpout);
+      // Resident pages are those in RAM plus the swap cache.
+      expect(m.memory.anonResident).toBe(count(m, p + 1, 'ram') + cached);
+      if (cached > maxCached) maxCached = cached;
+    }
+    expect(m.stats.pswpout).toBeGreaterThan(2500);
+    expect(maxCached).toBeGreaterThan(0);
+    // A kept page touched by a read: a minor fault, no device read, the slot stays (swap < half full).
+    let kept = -1;
+    for (let p = 0; p < N && kept < 0; p++) if (where(m, p) === 'cache') kept = p;
+    expect(kept).toBeGreaterThanOrEqual(0);
+    const slot = m.memory.slotOfAnon(PID, kept);
+    const ins = m.stats.swap_ins;
+    m.memory.anonAccess(PID, kept, false, 0);
+    expect(m.stats.swap_ins).toBe(ins);
+    expect(m.stats.pswpin).toBe(0);
+    expect(m.memory.slotOfAnon(PID, kept)).toBe(slot);
+    expect(where(m, kept)).toBe('cache');
+    // Every page reads back with its contents (the oracle checks each device read).
+    for (let p = 0; p < N; p++) read(m, p);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+    expect(m.oracle.examples).toEqual([]);
+  });
+
+  it('a write fault on a kept page frees its slot; the page is written again when reclaimed', () => {
+    const m = testMachine({ ramPages: 2048, seed: 6 });
+    m.swapon(0, 16384);
+    for (let p = 0; p < 4000; p++) write(m, p);
+    let kept = -1;
+    for (let p = 0; p < 4000 && kept < 0; p++) if (where(m, p) === 'cache') kept = p;
+    expect(kept).toBeGreaterThanOrEqual(0);
+    const used = m.swap.usedSlots();
+    m.memory.anonAccess(PID, kept, true, makeDesc(Cls.Text, gen++));
+    expect(m.memory.slotOfAnon(PID, kept)).toBe(-1);
+    expect(m.swap.usedSlots()).toBe(used - 1);
+    expect(m.stats.pswpin).toBe(0);
+    // Push it out again: dirty, it needs a new slot and a write.
+    for (let p = 4000; p < 9000; p++) write(m, p);
+    expect(where(m, kept)).toBe('out');
+    read(m, kept);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+  });
+
+  it('a zswap store completes at once: the page is freed in the pass that stored it', () => {
+    const m = testMachine({ ramPages: 2048, seed: 7, factory: zswapFactory });
+    m.swapon(0, 16384);
+    m.insmod('zswap', { era: '6.1', zpool: 'zsmalloc', compressor: 'lz4', max_pool_percent: 50 });
+    // Until the pool fills (and stores fail over to the device), no page stays in the swap cache.
+    let p = 0;
+    for (; m.stats.pswpout === 0; p++) {
+      expect(m.memory.swapCached).toBe(0);
+      write(m, p);
+    }
+    expect(m.stats.swap_outs - m.stats.pswpout).toBeGreaterThan(800);
+    // The first page the device took stays resident until its pass ends and a later scan frees it.
+    expect(m.memory.swapCached).toBeGreaterThan(0);
+    expect(m.stats.pgrotated).toBe(m.stats.pswpout);
+  });
+
+  it('the 3.x model frees a page at its write (writeback completes synchronously)', () => {
+    const m = testMachine({ ramPages: 2048, seed: 8, reclaim: getReclaim('lru-3x') });
+    m.swapon(0, 16384);
+    for (let p = 0; p < 4000; p++) {
+      write(m, p);
+      expect(m.memory.swapCached).toBe(0);
+    }
+    expect(m.stats.pswpout).toBeGreaterThan(1500);
+    expect(m.stats.pgsteal_anon).toBe(m.stats.pswpout);
+    expect(m.stats.pgrotated).toBe(0);
+  });
+});
