@@ -29,8 +29,8 @@
  * mm/swap-readahead.ts; 3.x: none); file readahead (mm/file-readahead.ts)
  * applies to the files whose size the trace gives (config.files): the kernel
  * sizes its windows by i_size, which a trace of page accesses does not hold;
- * anonResident (meminfo AnonPages at a mark) counts swap-cache pages that are
- * not mapped, which the kernel's NR_ANON_MAPPED does not.
+ * a mark's AnonPages (anonMapped) leaves out unmapped swap-cache pages, as
+ * the kernel's NR_ANON_MAPPED does.
  */
 
 import type { LruSizes } from '../backends/backend.js';
@@ -626,6 +626,17 @@ export class Memory implements ReclaimHost {
   slotOwnerResident(type: number, off: number): boolean {
     const id = this.slotOwner.get(slotKey(type, off));
     return id !== undefined && (this.flags[id]! & F_RESIDENT) !== 0;
+  }
+
+  /**
+   * Resident anonymous pages that are mapped (NR_ANON_MAPPED: meminfo AnonPages):
+   * all but the swap-cache pages no process maps, those read ahead and not yet
+   * faulted, and those reclaim unmapped and kept after their write.
+   */
+  get anonMapped(): number {
+    let unmapped = 0;
+    for (const id of this.slotOwner.values()) if (this.flags[id]! & (F_RA | F_UNMAPPED)) unmapped++;
+    return this.anonResident - unmapped;
   }
 
   /** Resident anonymous pages that hold a swap slot: the swap cache (meminfo SwapCached, in pages). */

@@ -10,7 +10,9 @@
  *             pgpgin / pgpgout (kB read from / written to any device: swap and
  *             filesystems), pgsteal_anon / pgsteal_file (pages reclaimed),
  *             pgrotated (pages moved to the inactive tail at the end of their writeback),
- *             nr_anon_pages / nr_file_pages / nr_free_pages (resident now), and
+ *             nr_anon_pages (mapped anonymous pages: swap-cache pages no process
+ *             maps are left out, as NR_ANON_MAPPED leaves them) / nr_file_pages /
+ *             nr_free_pages (resident now), and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
  *             zswpout, zswpwb); absent, not 0, when it does not
  *   meminfo   kB: MemTotal (totalram), MemFree, AnonPages, SwapTotal, SwapFree,
@@ -40,7 +42,7 @@ interface MarkSource {
   readonly backend: Backend | null;
   readonly meter: { readonly totals: CostTotals };
   readonly stats: { readonly pswpin: number; readonly pswpout: number; readonly pgsteal_anon: number; readonly pgsteal_file: number; readonly pgrotated: number };
-  readonly memory: { readonly anonResident: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
+  readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
   readonly swap: { totalSlots(): number; usedSlots(): number };
   vm(): VmInfo;
   readonly eventIndex: number;
@@ -61,7 +63,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     pgsteal_anon: s.pgsteal_anon,
     pgsteal_file: s.pgsteal_file,
     pgrotated: s.pgrotated,
-    nr_anon_pages: m.memory.anonResident,
+    nr_anon_pages: m.memory.anonMapped,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,
     ...(debugfs['vmstat'] ?? {}),
@@ -70,7 +72,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
   const meminfo: Record<string, number> = {
     MemTotal: vm.totalram * KB,
     MemFree: vm.free * KB,
-    AnonPages: m.memory.anonResident * KB,
+    AnonPages: m.memory.anonMapped * KB,
     SwapTotal: m.swap.totalSlots() * KB,
     SwapFree: (m.swap.totalSlots() - m.swap.usedSlots()) * KB,
     SwapCached: m.memory.swapCached * KB,

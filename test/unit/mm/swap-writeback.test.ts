@@ -59,8 +59,9 @@ describe('swap writeback, 6.1', () => {
       expect(m.memory.swapCached).toBe(cached);
       // Every pass delivers its writes' completions before it ends: all were back on the list, all rotated.
       expect(m.stats.pgrotated).toBe(m.stats.pswpout);
-      // Resident pages are those in RAM plus the swap cache.
+      // Resident pages are those in RAM plus the swap cache; the kept ones are not mapped (AnonPages).
       expect(m.memory.anonResident).toBe(count(m, p + 1, 'ram') + cached);
+      expect(m.memory.anonMapped).toBe(count(m, p + 1, 'ram'));
       if (cached > maxCached) maxCached = cached;
     }
     expect(m.stats.pswpout).toBeGreaterThan(2500);
@@ -71,7 +72,9 @@ describe('swap writeback, 6.1', () => {
     expect(kept).toBeGreaterThanOrEqual(0);
     const slot = m.memory.slotOfAnon(PID, kept);
     const ins = m.stats.swap_ins;
+    const mapped = m.memory.anonMapped;
     m.memory.anonAccess(PID, kept, false, 0);
+    expect(m.memory.anonMapped).toBe(mapped + 1);
     expect(m.stats.swap_ins).toBe(ins);
     expect(m.stats.pswpin).toBe(0);
     expect(m.memory.slotOfAnon(PID, kept)).toBe(slot);
