@@ -33,6 +33,8 @@ export interface MmStats extends ReclaimStats {
   /** Pages read by swap readahead, and those a later fault found (vmstat swap_ra, swap_ra_hit). */
   swap_ra: number;
   swap_ra_hit: number;
+  /** Faults that read a swapped-out page (vmstat pgmajfault: file pages are never mapped here). */
+  pgmajfault: number;
   /** Page-cache pages read by file readahead beyond the page a read asked for. */
   file_ra: number;
 }

@@ -40,7 +40,7 @@ import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, t
 import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
 import { grown } from '../arrays.js';
-import { swapRaHit, swapRaWindow, type SwapRaState } from './swap-readahead.js';
+import { swapClusterWindow, swapRaHit, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
 
 const F_RESIDENT = 1;
@@ -91,6 +91,8 @@ export class Memory implements ReclaimHost {
   private flags = new Uint8Array(this.cap);
   private freeIds: number[] = [];
   private nextId = 0;
+  /** swapin_nr_pages' globals, for cluster readahead (a rotational swap device on). */
+  private readonly clusterRa: SwapClusterRaState = { prevOffset: 0, hits: 0, lastPages: 0 };
   /** Each process's vma->swap_readahead_info (one VMA per process). */
   private readonly ra = new Map<number, SwapRaState>();
   /** Page-table pages allocated: a PTE page per 512-page (2 MiB) range and a PMD page per 2^18-page (1 GiB) range a process touched. */
@@ -256,7 +258,9 @@ export class Memory implements ReclaimHost {
         this.flags[id] = fl & ~(F_RA | F_UNMAPPED);
         if (fl & F_RA) {
           m.stats.swap_ra_hit++;
-          swapRaHit(this.raState(pid), vpn);
+          // lookup_swap_cache: the VMA's hits, or with cluster readahead the global swapin_readahead_hits.
+          if (m.swap.anyRotational()) this.clusterRa.hits++;
+          else swapRaHit(this.raState(pid), vpn);
         }
         if (fl & F_WB) {
           if (write) {
@@ -282,8 +286,9 @@ export class Memory implements ReclaimHost {
       }
       return;
     }
-    // Swapped out: fault it back in.
+    // Swapped out: fault it back in (a major fault).
     m.stats.anon_faults++;
+    m.stats.pgmajfault++;
     this.takeFrame();
     const s = this.slot[id]!;
     const type = slotType(s);
@@ -291,7 +296,7 @@ export class Memory implements ReclaimHost {
     const cluster = this.reclaim.pageCluster;
     // The faulting page is resident (and not readahead's to take) while the window is read.
     this.flags[id] = F_RESIDENT;
-    const r = m.swapRead(type, off, cluster > 0 ? () => this.swapReadahead(pid, vpn, cluster) : undefined);
+    const r = m.swapRead(type, off, cluster > 0 ? () => this.swapReadahead(pid, vpn, type, off, cluster) : undefined);
     let f = F_RESIDENT | (comesBackDirty(r) ? F_DIRTY : 0);
     this.reclaim.added(id, ANON, key, true);
     if (write) {
@@ -344,7 +349,11 @@ export class Memory implements ReclaimHost {
    * window that is swapped out is read into the swap cache (unmapped,
    * PG_readahead), through frontswap like any swap-in.
    */
-  private swapReadahead(pid: number, vpn: number, cluster: number): void {
+  private swapReadahead(pid: number, vpn: number, type: number, off: number, cluster: number): void {
+    if (this.m.swap.anyRotational()) {
+      this.swapClusterReadahead(type, off, cluster);
+      return;
+    }
     const w = swapRaWindow(this.raState(pid), vpn, cluster);
     if (w.win === 1) return;
     const m = this.m;
@@ -362,6 +371,32 @@ export class Memory implements ReclaimHost {
       const r = m.swapReadahead(slotType(s), slotOffset(s));
       this.flags[id] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
       this.reclaim.added(id, ANON, key, true, false);
+    }
+  }
+
+  /**
+   * swap_cluster_readahead around a major fault at slot (type, off): every
+   * slot of the aligned window whose page is swapped out, whoever owns it, is
+   * read into the swap cache (unmapped, PG_readahead), through frontswap.
+   */
+  private swapClusterReadahead(type: number, off: number, cluster: number): void {
+    const area = this.m.swap.get(type);
+    if (area === null) return;
+    const w = swapClusterWindow(this.clusterRa, off, area.slots, cluster);
+    if (w === null) return;
+    const m = this.m;
+    for (let o = w.start; o < w.end; o++) {
+      if (o === off) continue;
+      const s = slotKey(type, o);
+      const id = this.slotOwner.get(s);
+      if (id === undefined || this.flags[id]! & F_RESIDENT) continue;
+      this.reclaim.allocate();
+      if (this.flags[id]! & F_RESIDENT || this.slot[id]! !== s) continue;
+      this.resident++;
+      m.stats.swap_ra++;
+      const r = m.swapReadahead(type, o);
+      this.flags[id] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
+      this.reclaim.added(id, ANON, this.key[id]!, true, false);
     }
   }
 

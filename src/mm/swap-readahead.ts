@@ -17,14 +17,51 @@
  * whose PTE holds a swap entry is read into the swap cache, unmapped, marked
  * PG_readahead (all but the faulting page).
  *
+ * 6.1 takes that path only while no rotational swap device is on
+ * (swap_use_vma_readahead: enable_vma_readahead && !nr_rotate_swap). With
+ * one on (an HDD, or a virtio disk, which 6.1 does not mark non-rotational)
+ * every swap-in uses swap_cluster_readahead instead: swapin_nr_pages sizes
+ * the window by the same rule from one global state (the last fault's slot
+ * offset, kept only when there were no hits; readahead hits counted by every
+ * swap-cache lookup; the last window), and the window is the
+ * 2^n-aligned block of slots around the faulting slot, clipped to the area.
+ * Every slot in it whose page is swapped out is read, whoever owns it.
+ *
  * Deviations: tmemsim has no VMAs; each process is one VMA from page 0 up
- * (so the window is clipped to page 0 and the PMD only).
+ * (so the window is clipped to page 0 and the PMD only). tmemsim's slot
+ * offsets start at 0 where the kernel's first usable slot is 1 (slot 0 holds
+ * the swap header), so cluster windows are aligned one slot apart.
  */
 
 export const PAGE_CLUSTER = 3;
 /** SWAP_RA_HITS_MAX: the hits field is PAGE_SHIFT/2 = 6 bits. */
 const SWAP_RA_HITS_MAX = 63;
 const PMD_PAGES = 512;
+
+/** swapin_nr_pages' globals (cluster readahead): prev_offset, swapin_readahead_hits, last_readahead_pages. */
+export interface SwapClusterRaState {
+  prevOffset: number;
+  hits: number;
+  lastPages: number;
+}
+
+/**
+ * swap_cluster_readahead's window for a fault at slot `offset` of an area of
+ * `slots` slots: [start, end), null when it is the faulting page alone.
+ * Updates the global state as swapin_nr_pages does.
+ */
+export function swapClusterWindow(st: SwapClusterRaState, offset: number, slots: number, pageCluster = PAGE_CLUSTER): { start: number; end: number } | null {
+  const maxPages = 2 ** pageCluster;
+  if (maxPages <= 1) return null;
+  const hits = st.hits;
+  st.hits = 0;
+  const pages = swapinNrPages(st.prevOffset, offset, hits, maxPages, st.lastPages);
+  if (hits === 0) st.prevOffset = offset;
+  st.lastPages = pages;
+  if (pages <= 1) return null;
+  const start = offset - (offset % pages);
+  return { start, end: Math.min(start + pages, slots) };
+}
 
 /** vma->swap_readahead_info: last fault's page, window and hits. */
 export interface SwapRaState {

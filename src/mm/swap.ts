@@ -11,7 +11,8 @@ export class SwapArea {
   private readonly used: Uint8Array;
   inUse = 0;
   private cursor = 0;
-  constructor(readonly type: number, readonly slots: number) {
+  /** The device is rotational (no QUEUE_FLAG_NONROT): swapon counts it in nr_rotate_swap. */
+  constructor(readonly type: number, readonly slots: number, readonly rotational = false) {
     this.used = new Uint8Array(slots);
   }
   isUsed(off: number): boolean {
@@ -56,8 +57,8 @@ export class SwapDevices {
   private readonly areas: (SwapArea | null)[] = [];
   private order: number[] = [];
 
-  on(type: number, slots: number): SwapArea {
-    const a = new SwapArea(type, slots);
+  on(type: number, slots: number, rotational = false): SwapArea {
+    const a = new SwapArea(type, slots, rotational);
     this.areas[type] = a;
     this.order.push(type);
     return a;
@@ -77,6 +78,11 @@ export class SwapDevices {
       if (off >= 0) return slotKey(t, off);
     }
     return -1;
+  }
+  /** nr_rotate_swap > 0: a rotational swap device is on, and 6.1 uses cluster readahead for every swap-in. */
+  anyRotational(): boolean {
+    for (const t of this.order) if (this.areas[t]!.rotational) return true;
+    return false;
   }
   types(): readonly number[] {
     return this.order;

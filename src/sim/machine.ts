@@ -98,7 +98,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
     pgsteal_anon: 0, pgsteal_file: 0, writeback_pages: 0, anon_faults: 0, zero_page_maps: 0,
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
-    swap_ra: 0, swap_ra_hit: 0, file_ra: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
+    swap_ra: 0, swap_ra_hit: 0, file_ra: 0, pgmajfault: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
     workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, workingset_nodereclaim: 0, pgrotated: 0, allocstall: 0, pageoutrun: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
@@ -555,12 +555,12 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.swap.get(type)?.free(off);
   }
 
-  swapon(type: number, slots: number): void {
+  swapon(type: number, slots: number, rotational = false): void {
     const total = this.swap.totalSlots() + slots;
     if (total > LIMITS.maxSlots) {
       throw new UsageError(`swapping on ${slots} slots would make ${total} over all swap areas`, { field: 'slots' }, `at most ${LIMITS.maxSlots} slots over all swap areas at once`);
     }
-    this.swap.on(type, slots);
+    this.swap.on(type, slots, rotational);
     this.oracle.swapon(type, slots);
     this.frontswap.init(type, slots);
   }

@@ -10,6 +10,9 @@
  *             pgpgin / pgpgout (kB read from / written to any device: swap and
  *             filesystems), pgsteal_anon / pgsteal_file (pages reclaimed),
  *             pgrotated (pages moved to the inactive tail at the end of their writeback),
+ *             swap_ra / swap_ra_hit (pages swap readahead read, and those a
+ *             fault then found), pgmajfault (faults that read a swapped-out
+ *             page; file pages are never mapped, so no file major faults),
  *             nr_anon_pages (mapped anonymous pages: swap-cache pages no process
  *             maps are left out, as NR_ANON_MAPPED leaves them) / nr_file_pages /
  *             nr_free_pages (resident now), and
@@ -41,7 +44,16 @@ const KB = PAGE_SIZE / 1024;
 interface MarkSource {
   readonly backend: Backend | null;
   readonly meter: { readonly totals: CostTotals };
-  readonly stats: { readonly pswpin: number; readonly pswpout: number; readonly pgsteal_anon: number; readonly pgsteal_file: number; readonly pgrotated: number };
+  readonly stats: {
+    readonly pswpin: number;
+    readonly pswpout: number;
+    readonly pgsteal_anon: number;
+    readonly pgsteal_file: number;
+    readonly pgrotated: number;
+    readonly swap_ra: number;
+    readonly swap_ra_hit: number;
+    readonly pgmajfault: number;
+  };
   readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
   readonly swap: { totalSlots(): number; usedSlots(): number };
   vm(): VmInfo;
@@ -63,6 +75,9 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     pgsteal_anon: s.pgsteal_anon,
     pgsteal_file: s.pgsteal_file,
     pgrotated: s.pgrotated,
+    swap_ra: s.swap_ra,
+    swap_ra_hit: s.swap_ra_hit,
+    pgmajfault: s.pgmajfault,
     nr_anon_pages: m.memory.anonMapped,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,

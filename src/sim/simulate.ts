@@ -163,7 +163,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   // Boot: a built-in backend registers before filesystems are mounted and swap is on.
   if (withBackend && cfg.backend !== null) m.insmod(cfg.backend, cfg.params);
   m.lifecycle.length = 0; // boot-time registration is not a lifecycle event
-  for (const s of cfg.swap) m.swapon(s.type, s.slots);
+  for (const s of cfg.swap) m.swapon(s.type, s.slots, s.rotational ?? false);
   for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
   m.memory.setFileReadahead(cfg.readAheadKb, cfg.files);
   let events = 0;

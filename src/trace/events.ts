@@ -52,6 +52,8 @@ export interface ContentConfig {
 export interface SwapAreaConfig {
   type: number;
   slots: number;
+  /** A rotational device (default false: an SSD); with one on, 6.1 reads swap ahead by slot clusters. */
+  rotational?: boolean;
 }
 
 export interface MountConfig {

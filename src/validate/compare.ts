@@ -60,6 +60,10 @@ export const COUNTERS: readonly CounterDef[] = [
   { name: 'zswpout', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('zswpout'), sim: vs('zswpout') },
   { name: 'pswpin', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pswpin'), sim: vs('pswpin') },
   { name: 'pswpout', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pswpout'), sim: vs('pswpout') },
+  // Swap readahead: pages read ahead, those a fault then found, and the faults that read (the windows' count).
+  { name: 'swap_ra', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('swap_ra'), sim: vs('swap_ra') },
+  { name: 'swap_ra_hit', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('swap_ra_hit'), sim: vs('swap_ra_hit') },
+  { name: 'pgmajfault', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pgmajfault'), sim: vs('pgmajfault') },
   // kB read from block devices (swap and the file): the page-cache cases' measure of misses.
   { name: 'pgpgin', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: 4 * ABS_SLACK, kernel: vk('pgpgin'), sim: vs('pgpgin') },
 ];

@@ -72,7 +72,9 @@ export function headerOf(ref: Reference): TraceHeader {
         }
         : {}),
       profile: 'ssd',
-      swap: [{ type: 0, slots }],
+      // virtio-blk: 6.1 does not set QUEUE_FLAG_NONROT on its queue, so the swap disk counts as
+      // rotational (nr_rotate_swap) and the guest reads swap ahead by slot clusters.
+      swap: [{ type: 0, slots, rotational: true }],
       mounts: [{ fs: FS }],
       swappiness,
       // The data disk's read_ahead_kb and size: file readahead of the device's page cache.

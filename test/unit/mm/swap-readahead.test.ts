@@ -4,7 +4,9 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { swapRaHit, swapRaWindow, swapinNrPages, type SwapRaState } from '../../../src/mm/swap-readahead.js';
+import { Cls, makeDesc } from '../../../src/content/page.js';
+import { testMachine } from '../../helpers/machine.js';
+import { swapClusterWindow, swapRaHit, swapRaWindow, swapinNrPages, type SwapClusterRaState, type SwapRaState } from '../../../src/mm/swap-readahead.js';
 
 describe('swap readahead windows (page_cluster 3)', () => {
   it('grows with adjacent faults and readahead hits, shrinks by at most half, and clips to the PMD', () => {
@@ -50,5 +52,69 @@ describe('swap readahead windows (page_cluster 3)', () => {
     expect([0, 1, 2, 3, 6, 7, 63].map((h) => swapinNrPages(0, 9, h, 64, 0))).toEqual([1, 4, 4, 8, 8, 16, 64]);
     expect(swapinNrPages(8, 9, 0, 8, 0)).toBe(2);
     expect(swapinNrPages(10, 9, 0, 8, 0)).toBe(2);
+  });
+});
+
+describe('swap cluster readahead (a rotational swap device on: swap_cluster_readahead)', () => {
+  it('reads the 2^n-aligned block of slots around the fault, sized by the global state', () => {
+    const st: SwapClusterRaState = { prevOffset: 0, hits: 0, lastPages: 0 };
+    // No hits, not next to the last fault (0): the faulting page alone; prev_offset moves to it.
+    expect(swapClusterWindow(st, 100, 1000)).toBeNull();
+    expect(st).toEqual({ prevOffset: 100, hits: 0, lastPages: 1 });
+    // Next to it: 2 pages, aligned: [100, 102).
+    expect(swapClusterWindow(st, 101, 1000)).toEqual({ start: 100, end: 102 });
+    // One hit since: hits + 2 = 3 → 4, aligned around 103: [100, 104); with hits, prev_offset stays.
+    st.hits = 1;
+    expect(swapClusterWindow(st, 103, 1000)).toEqual({ start: 100, end: 104 });
+    expect(st).toEqual({ prevOffset: 101, hits: 0, lastPages: 4 });
+    // Six hits: 8 pages (the 2^page_cluster ceiling): [104, 112).
+    st.hits = 6;
+    expect(swapClusterWindow(st, 109, 1000)).toEqual({ start: 104, end: 112 });
+    // A random fault with no hits: at least half the last window (4): [500, 504).
+    expect(swapClusterWindow(st, 502, 1000)).toEqual({ start: 500, end: 504 });
+    // Clipped to the area's end.
+    st.hits = 6;
+    expect(swapClusterWindow(st, 998, 1000)).toEqual({ start: 992, end: 1000 });
+    // page_cluster 0: none.
+    expect(swapClusterWindow({ prevOffset: 5, hits: 9, lastPages: 8 }, 6, 1000, 0)).toBeNull();
+  });
+});
+
+describe('which swap readahead runs, through the memory model', () => {
+  /** Two processes write 4 pages each in turn (their slots interleave in blocks of 4), then process 1 reads its pages back in order. */
+  function interleaved(rotational: boolean) {
+    const m = testMachine({ ramPages: 1024 });
+    m.swapon(0, 8192, rotational);
+    for (let p = 0; p < 1500; p += 4) {
+      for (const pid of [1, 2]) {
+        for (let q = p; q < p + 4; q++) {
+          m.memory.anonAccess(pid, q, true, makeDesc(Cls.Text, pid * 5000 + q + 1));
+          m.memory.balance();
+        }
+      }
+    }
+    const before = { ra: m.stats.swap_ra, hit: m.stats.swap_ra_hit, maj: m.stats.pgmajfault };
+    for (let p = 0; p < 600; p++) {
+      m.memory.anonAccess(1, p, false, 0);
+      m.memory.balance();
+    }
+    return { ra: m.stats.swap_ra - before.ra, hit: m.stats.swap_ra_hit - before.hit, maj: m.stats.pgmajfault - before.maj };
+  }
+
+  it('VMA readahead (no rotational device) reads the faulting process pages only: nearly every one is used', () => {
+    const r = interleaved(false);
+    expect(r.ra).toBeGreaterThan(300);
+    expect(r.hit).toBeGreaterThan(r.ra * 0.95);
+    expect(r.maj + r.hit).toBeGreaterThanOrEqual(590);
+  });
+
+  it('cluster readahead (a rotational device) reads the slots around the fault, the other process pages too', () => {
+    const r = interleaved(true);
+    // Half of each aligned cluster of 8 slots is process 2's, which process 1 never touches (measured: 1,040 read
+    // ahead, 448 used; VMA: 525 and 521).
+    expect(r.ra).toBeGreaterThan(800);
+    expect(r.hit).toBeLessThan(r.ra * 0.6);
+    expect(r.hit).toBeGreaterThan(r.ra * 0.4);
+    expect(r.maj + r.hit).toBeGreaterThanOrEqual(590);
   });
 });

@@ -15,7 +15,14 @@ describe('replaying a recorded case', () => {
     const h = headerOf(fits);
     expect(h.config.ram_pages).toBe(4000); // 16,000 kB
     expect(h.config.kernel_pages).toBe(1000); // 16,000 - 12,000 kB
-    expect(h.config.swap).toEqual([{ type: 0, slots: 4095 }]); // 16,380 kB
+    // 16,380 kB; a virtio disk, which 6.1 does not mark non-rotational: cluster swap readahead.
+    expect(h.config.swap).toEqual([{ type: 0, slots: 4095, rotational: true }]);
+    // No data disk recorded here: no file sizes, no read_ahead_kb.
+    expect(h.config.files).toBeUndefined();
+    expect(h.config.read_ahead_kb).toBeUndefined();
+    const withDisk = headerOf({ ...fits, config: { ...fits.config, sys: { ...fits.config.sys, ra_kb: 128, data_pages: 131072 } } });
+    expect(withDisk.config.read_ahead_kb).toBe(128);
+    expect(withDisk.config.files).toEqual([{ fs: 1, inode: 1, pages: 131072 }]);
     expect(h.config.backend).toBe('zswap');
     expect(h.config.params).toMatchObject({ compressor: 'lz4', zpool: 'zsmalloc', max_pool_percent: 20, accept_threshold_percent: 90 });
     expect(h.config.params!['era']).toBe('6.1'); // mm/zswap.c of the 6.1.y LTS the references ran
