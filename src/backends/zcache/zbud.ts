@@ -80,10 +80,17 @@ export class Zbud {
   ) {}
 }
 
-/** Which budlist a page is on. */
+/** Which list a page's links are on: none, the buddied list (or the LRU), or unbuddied[n] for n in 1..63. */
 const ON_NO_LIST = -1;
 const ON_BUDDIED = 0;
-// 1..63: unbuddied[n]
+const ON_LRU = 0;
+
+/** A list_head of a pageframe: its neighbours on one list and which list that is. */
+class Links {
+  prev: ZbudPage | null = null;
+  next: ZbudPage | null = null;
+  on = ON_NO_LIST;
+}
 
 /** A pageframe used by zbud (struct zbudpage overlays struct page). */
 export class ZbudPage {
@@ -93,12 +100,10 @@ export class ZbudPage {
   unevictable = 0;
   /** Being evicted: frees and reads of its buds are ignored. */
   dying = false;
-  budList = ON_NO_LIST;
-  budPrev: ZbudPage | null = null;
-  budNext: ZbudPage | null = null;
-  onLru = false;
-  lruPrev: ZbudPage | null = null;
-  lruNext: ZbudPage | null = null;
+  /** Its place on a budlist (struct zbudpage's budlist). */
+  readonly bud = new Links();
+  /** Its place on its side's LRU (struct zbudpage's lru). */
+  readonly lru = new Links();
   constructor(readonly eph: boolean) {}
   get size0(): number {
     return this.bud0 === null ? 0 : this.bud0.size;
@@ -106,75 +111,60 @@ export class ZbudPage {
   get size1(): number {
     return this.bud1 === null ? 0 : this.bud1.size;
   }
+  get onLru(): boolean {
+    return this.lru.on !== ON_NO_LIST;
+  }
 }
 
-// duplicates: alike in shape to LruList below: kernel-shaped, struct zbudpage carries two list_heads (budlist and lru)
-// and list_add_tail/list_del run on each; two intrusive lists over their own link fields.
-/** A budlist (buddied or unbuddied[n]): head = oldest, tail = newest. */
-class BudList {
+/**
+ * An intrusive list of pageframes over one of their two list_heads (list_add_tail, list_del of
+ * include/linux/list.h: the kernel runs the same list code on a zbudpage's budlist and lru).
+ * head = oldest (the LRU's least recently used), tail = newest.
+ */
+class PageList {
   head: ZbudPage | null = null;
   tail: ZbudPage | null = null;
   count = 0;
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    private readonly links: (p: ZbudPage) => Links,
+  ) {}
 
   addTail(p: ZbudPage): void {
-    p.budList = this.id;
-    p.budNext = null;
-    p.budPrev = this.tail;
-    if (this.tail !== null) this.tail.budNext = p;
+    const l = this.links(p);
+    l.on = this.id;
+    l.next = null;
+    l.prev = this.tail;
+    if (this.tail !== null) this.links(this.tail).next = p;
     else this.head = p;
     this.tail = p;
     this.count++;
   }
 
   remove(p: ZbudPage): void {
-    if (p.budPrev !== null) p.budPrev.budNext = p.budNext;
-    else this.head = p.budNext;
-    if (p.budNext !== null) p.budNext.budPrev = p.budPrev;
-    else this.tail = p.budPrev;
-    p.budPrev = p.budNext = null;
-    p.budList = ON_NO_LIST;
+    const l = this.links(p);
+    if (l.prev !== null) this.links(l.prev).next = l.next;
+    else this.head = l.next;
+    if (l.next !== null) this.links(l.next).prev = l.prev;
+    else this.tail = l.prev;
+    l.prev = l.next = null;
+    l.on = ON_NO_LIST;
     this.count--;
   }
 }
 
-// duplicates: alike in shape to BudList above: kernel-shaped, see there.
-/** An LRU list: head = least recently used, tail = most recently used. */
-class LruList {
-  head: ZbudPage | null = null;
-  tail: ZbudPage | null = null;
-  count = 0;
-
-  addTail(p: ZbudPage): void {
-    p.onLru = true;
-    p.lruNext = null;
-    p.lruPrev = this.tail;
-    if (this.tail !== null) this.tail.lruNext = p;
-    else this.head = p;
-    this.tail = p;
-    this.count++;
-  }
-
-  remove(p: ZbudPage): void {
-    if (p.lruPrev !== null) p.lruPrev.lruNext = p.lruNext;
-    else this.head = p.lruNext;
-    if (p.lruNext !== null) p.lruNext.lruPrev = p.lruPrev;
-    else this.tail = p.lruPrev;
-    p.lruPrev = p.lruNext = null;
-    p.onLru = false;
-    this.count--;
-  }
-}
+const budLinks = (p: ZbudPage): Links => p.bud;
+const lruLinks = (p: ZbudPage): Links => p.lru;
 
 /** One side (ephemeral or persistent): its LRU and budlists. */
 class ZbudSide {
-  readonly lru = new LruList();
-  readonly buddied = new BudList(ON_BUDDIED);
-  readonly unbuddied: BudList[] = [];
+  readonly lru = new PageList(ON_LRU, lruLinks);
+  readonly buddied = new PageList(ON_BUDDIED, budLinks);
+  readonly unbuddied: PageList[] = [];
   constructor() {
-    for (let i = 0; i < ZBUD_NCHUNKS; i++) this.unbuddied.push(new BudList(i));
+    for (let i = 0; i < ZBUD_NCHUNKS; i++) this.unbuddied.push(new PageList(i, budLinks));
   }
-  budlist(id: number): BudList {
+  budlist(id: number): PageList {
     return id === ON_BUDDIED ? this.buddied : this.unbuddied[id]!;
   }
 }
@@ -228,14 +218,14 @@ export class ZcacheZbud {
   /** The LRU pageframes of a side, least recently used first (tests, reports). */
   lruPages(eph: boolean): ZbudPage[] {
     const out: ZbudPage[] = [];
-    for (let p = (eph ? this.eph : this.pers).lru.head; p !== null; p = p.lruNext) out.push(p);
+    for (let p = (eph ? this.eph : this.pers).lru.head; p !== null; p = p.lru.next) out.push(p);
     return out;
   }
 
   /** Pages on unbuddied[chunks] of a side, oldest first (tests). */
   unbuddiedPages(eph: boolean, chunks: number): ZbudPage[] {
     const out: ZbudPage[] = [];
-    for (let p = (eph ? this.eph : this.pers).unbuddied[chunks]!.head; p !== null; p = p.budNext) out.push(p);
+    for (let p = (eph ? this.eph : this.pers).unbuddied[chunks]!.head; p !== null; p = p.bud.next) out.push(p);
     return out;
   }
 
@@ -373,7 +363,7 @@ export class ZcacheZbud {
     const s = this.stats;
     if (otherSize === 0) {
       // was unbuddied: unlist, and the pageframe is free
-      side.budlist(page.budList).remove(page);
+      side.budlist(page.bud.on).remove(page);
       side.lru.remove(page);
       if (eph) s.eph_unbuddied_count--;
       else s.pers_unbuddied_count--;
@@ -381,7 +371,7 @@ export class ZcacheZbud {
       return true;
     }
     // was buddied: the remaining buddy goes to the unbuddied list; the LRU is left alone
-    side.budlist(page.budList).remove(page);
+    side.budlist(page.bud.on).remove(page);
     side.unbuddied[zbudSizeToChunks(otherSize)]!.addTail(page);
     if (eph) {
       s.eph_buddied_count--;
@@ -402,11 +392,11 @@ export class ZcacheZbud {
   evictPageframeLru(): boolean {
     const side = this.eph;
     let page = side.lru.head;
-    while (page !== null && page.unevictable !== 0) page = page.lruNext;
+    while (page !== null && page.unevictable !== 0) page = page.lru.next;
     this.lastZsize = 0;
     this.lastZpages = 0;
     if (page === null) return false;
-    side.budlist(page.budList).remove(page);
+    side.budlist(page.bud.on).remove(page);
     side.lru.remove(page);
     page.dying = true;
     const size0 = page.size0;
