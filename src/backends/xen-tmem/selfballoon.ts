@@ -68,7 +68,7 @@ import { NS_PER_S, type BackendEnv, type ParamSpec } from '../backend.js';
 import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
 import { FrontswapSelfshrink, idleRunsDue } from '../selfshrink.js';
 import { UsageError } from '../../errors.js';
-import type { ParamValue } from '../params.js';
+import type { ParamMap, ParamValue } from '../params.js';
 import { PAGE_SHIFT } from '../../content/page.js';
 
 /** What the worker needs of the simulated machine. */
@@ -161,23 +161,39 @@ const SYSFS_NAMES: ReadonlySet<string> = new Set(SELFBALLOON_SYSFS_PARAMS.map((s
 /** Knobs whose sysfs store rejects 0 even though 0 may be their initial value. */
 const NONZERO_AT_RUNTIME: ReadonlySet<string> = new Set(['selfballoon_min_usable_mb', 'selfballoon_reserved_mb']);
 
-// duplicates: its tunables (interval .. frontswapInertia) stand again in XenSelfballoon's fields below: kernel-shaped,
-// drivers/xen/xen-selfballoon.c keeps them as variables its sysfs files and the worker read and write at run time; this
-// config only gives their values at init.
-export interface SelfballoonConfig {
+/**
+ * The worker's tunables, each under the sysfs knob (and module parameter) that sets it: the kernel's
+ * file-scope variables of drivers/xen/xen-selfballoon.c, which its sysfs stores and the worker read
+ * and write at run time.
+ */
+const TUNABLE_OF = {
+  selfballoon_interval: 'interval',
+  selfballoon_downhysteresis: 'downhysteresis',
+  selfballoon_uphysteresis: 'uphysteresis',
+  selfballoon_min_usable_mb: 'minUsableMb',
+  selfballoon_reserved_mb: 'reservedMb',
+  frontswap_hysteresis: 'frontswapHysteresis',
+  frontswap_inertia: 'frontswapInertia',
+} as const;
+type TunableKnob = keyof typeof TUNABLE_OF;
+// Every numeric knob sets a tunable (setParam looks it up here).
+for (const spec of SELFBALLOON_SYSFS_PARAMS) if (spec.type === 'int' && !(spec.name in TUNABLE_OF)) throw new Error(`selfballoon: knob ${spec.name} sets no tunable`);
+
+/** selfballoon_interval (s), the hysteresis divisors, min_usable_mb, reserved_mb, frontswap_hysteresis and frontswap_inertia. */
+type SelfballoonTunables = { [K in TunableKnob as (typeof TUNABLE_OF)[K]]: number };
+
+/** The tunables a backend's parameter map gives (its knobs by their sysfs names). */
+export function selfballoonTunables(params: ParamMap): SelfballoonTunables {
+  return Object.fromEntries(Object.entries(TUNABLE_OF).map(([knob, key]) => [key, params[knob] as number])) as SelfballoonTunables;
+}
+
+export interface SelfballoonConfig extends SelfballoonTunables {
   /** xen_selfballooning_enabled at init (module parameter selfballooning, forced off without frontswap). */
   selfballooning: boolean;
   /** frontswap_selfshrinking at init. */
   frontswapSelfshrinking: boolean;
   /** frontswap_enabled: a frontswap backend (this one) is registered. */
   frontswapEnabled: boolean;
-  interval: number;
-  downhysteresis: number;
-  uphysteresis: number;
-  minUsableMb: number;
-  reservedMb: number;
-  frontswapHysteresis: number;
-  frontswapInertia: number;
 }
 
 /** One worker run, as recorded for plots. */
@@ -231,8 +247,6 @@ export function selfballoonFloor(maxram: number, totalreserve: number, minUsable
   return totalreserve + mb2pages(99) + Math.floor((useful - mb2pages(99)) / 32);
 }
 
-// duplicates: its tunable fields (interval .. frontswapInertia) repeat SelfballoonConfig's above: kernel-shaped, see
-// there.
 export class XenSelfballoon {
   readonly counters: SelfballoonCounters = zeroCounters(SELFBALLOON_COUNTERS);
 
@@ -241,13 +255,8 @@ export class XenSelfballoon {
   /** frontswap_selfshrinking. */
   frontswapSelfshrinking: boolean;
   readonly frontswapEnabled: boolean;
-  interval: number;
-  downhysteresis: number;
-  uphysteresis: number;
-  minUsableMb: number;
-  reservedMb: number;
-  frontswapHysteresis: number;
-  frontswapInertia: number;
+  /** The tunables now (set at init, changed through setParam). */
+  readonly tunables: SelfballoonTunables;
 
   /** Whether the delayed work is pending, and when it is due (ns). */
   private pending = false;
@@ -270,13 +279,7 @@ export class XenSelfballoon {
     this.selfballooning = cfg.selfballooning;
     this.frontswapSelfshrinking = cfg.frontswapSelfshrinking;
     this.frontswapEnabled = cfg.frontswapEnabled;
-    this.interval = cfg.interval;
-    this.downhysteresis = cfg.downhysteresis;
-    this.uphysteresis = cfg.uphysteresis;
-    this.minUsableMb = cfg.minUsableMb;
-    this.reservedMb = cfg.reservedMb;
-    this.frontswapHysteresis = cfg.frontswapHysteresis;
-    this.frontswapInertia = cfg.frontswapInertia;
+    this.tunables = Object.fromEntries(Object.values(TUNABLE_OF).map((key) => [key, cfg[key]])) as SelfballoonTunables;
     this.shrink = new FrontswapSelfshrink(env, this.counters);
     this.cap = Math.max(1, Math.floor(opts.timelineCapacity ?? TIMELINE_CAPACITY));
     this.tlT = new Float64Array(this.cap);
@@ -300,7 +303,7 @@ export class XenSelfballoon {
   private schedule(fromNs: number): void {
     if (this.pending) return;
     this.pending = true;
-    this.dueNs = fromNs + this.interval * NS_PER_S;
+    this.dueNs = fromNs + this.tunables.interval * NS_PER_S;
   }
 
   /**
@@ -320,7 +323,7 @@ export class XenSelfballoon {
       this.process(t);
       if (!this.pending || this.dueNs > nowNs || this.state() !== before) continue;
       const c1 = this.rates();
-      const step = this.interval * NS_PER_S;
+      const step = this.tunables.interval * NS_PER_S;
       const k = idleRunsDue(this.dueNs, nowNs, step);
       const c = this.counters;
       c.worker_runs += k * (c1[0]! - c0[0]!);
@@ -343,7 +346,7 @@ export class XenSelfballoon {
     const c = this.counters;
     return [v.totalram, v.committedAs, v.totalreserve, v.free, this.env.frontswapCurrPages(), this.shrink.state(),
       c.frontswap_inertia_counter, c.selfshrink_last_target, c.goal_pages, c.balloon_target_pages, c.balloon_min_pages,
-      c.selfshrink_pages_to_ram, c.selfshrink_pages_to_disk, this.interval].join(',');
+      c.selfshrink_pages_to_ram, c.selfshrink_pages_to_disk, this.tunables.interval].join(',');
   }
 
   /** The counters a fixed-point run still advances. */
@@ -380,12 +383,12 @@ export class XenSelfballoon {
     const vm = env.vm();
     const cur = vm.totalram;
     let tgt = cur; // default is no change
-    let goal = vm.committedAs + vm.totalreserve + mb2pages(this.reservedMb);
+    let goal = vm.committedAs + vm.totalreserve + mb2pages(this.tunables.reservedMb);
     // allow space for frontswap pages to be repatriated
     if (this.frontswapSelfshrinking && this.frontswapEnabled) goal += env.frontswapCurrPages();
-    if (cur > goal) tgt = cur - Math.floor((cur - goal) / this.downhysteresis);
-    else if (cur < goal) tgt = cur + Math.floor((goal - cur) / this.uphysteresis);
-    const floor = selfballoonFloor(vm.maxram, vm.totalreserve, this.minUsableMb);
+    if (cur > goal) tgt = cur - Math.floor((cur - goal) / this.tunables.downhysteresis);
+    else if (cur < goal) tgt = cur + Math.floor((goal - cur) / this.tunables.uphysteresis);
+    const floor = selfballoonFloor(vm.maxram, vm.totalreserve, this.tunables.minUsableMb);
     if (tgt < floor) tgt = floor;
     // tmemsim: the balloon cannot give back more than the guest booted with
     if (tgt > vm.maxram) tgt = vm.maxram;
@@ -399,7 +402,7 @@ export class XenSelfballoon {
   private selfshrink(): void {
     const c = this.counters;
     c.selfshrink_ticks++;
-    const tgt = this.shrink.run(this.frontswapHysteresis, this.frontswapInertia);
+    const tgt = this.shrink.run(this.tunables.frontswapHysteresis, this.tunables.frontswapInertia);
     if (tgt >= 0) c.selfshrink_last_target = tgt;
   }
 
@@ -459,30 +462,9 @@ export class XenSelfballoon {
         'a positive integer',
       );
     }
-    switch (name) {
-      case 'selfballoon_interval':
-        this.interval = v;
-        break;
-      case 'selfballoon_downhysteresis':
-        this.downhysteresis = v;
-        break;
-      case 'selfballoon_uphysteresis':
-        this.uphysteresis = v;
-        break;
-      case 'selfballoon_min_usable_mb':
-        this.minUsableMb = v;
-        break;
-      case 'selfballoon_reserved_mb':
-        this.reservedMb = v;
-        break;
-      case 'frontswap_hysteresis':
-        this.frontswapHysteresis = v;
-        break;
-      case 'frontswap_inertia':
-        this.frontswapInertia = v;
-        this.counters.frontswap_inertia_counter = v;
-        break;
-    }
+    const key = TUNABLE_OF[name as TunableKnob];
+    this.tunables[key] = v;
+    if (key === 'frontswapInertia') this.counters.frontswap_inertia_counter = v;
     return true;
   }
 

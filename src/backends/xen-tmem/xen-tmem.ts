@@ -102,6 +102,7 @@ import {
   SELFBALLOON_COUNTERS,
   SELFBALLOON_SYSFS_PARAMS,
   XenSelfballoon,
+  selfballoonTunables,
   type SelfballoonOptions,
   type TimelinePoint,
 } from './selfballoon.js';
@@ -333,13 +334,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
         selfballooning,
         frontswapSelfshrinking: selfshrinking,
         frontswapEnabled: fsOn,
-        interval: v['selfballoon_interval'] as number,
-        downhysteresis: v['selfballoon_downhysteresis'] as number,
-        uphysteresis: v['selfballoon_uphysteresis'] as number,
-        minUsableMb: v['selfballoon_min_usable_mb'] as number,
-        reservedMb: v['selfballoon_reserved_mb'] as number,
-        frontswapHysteresis: v['frontswap_hysteresis'] as number,
-        frontswapInertia: v['frontswap_inertia'] as number,
+        ...selfballoonTunables(v),
       },
       options,
     );

@@ -3,6 +3,7 @@ import {
   XenSelfballoon,
   mb2pages,
   selfballoonFloor,
+  selfballoonTunables,
   type SelfballoonConfig,
 } from '../../../src/backends/xen-tmem/selfballoon.js';
 import { XenTmemBackend } from '../../../src/backends/xen-tmem/xen-tmem.js';
@@ -40,6 +41,31 @@ function runWith(env: XenEnv, sb: XenSelfballoon, fsPages: readonly (number | nu
     sb.tick(env.clock);
   }
 }
+
+describe('the tunables', () => {
+  it('each is read from its own sysfs knob, and setParam changes that one only', () => {
+    const knobs = {
+      selfballoon_interval: 11,
+      selfballoon_downhysteresis: 12,
+      selfballoon_uphysteresis: 13,
+      selfballoon_min_usable_mb: 14,
+      selfballoon_reserved_mb: 15,
+      frontswap_hysteresis: 16,
+      frontswap_inertia: 17,
+      selfballooning: true,
+    };
+    const want = { interval: 11, downhysteresis: 12, uphysteresis: 13, minUsableMb: 14, reservedMb: 15, frontswapHysteresis: 16, frontswapInertia: 17 };
+    expect(selfballoonTunables(knobs)).toEqual(want);
+    const { sb } = worker(want);
+    expect(sb.tunables).toEqual(want);
+    sb.setParam('selfballoon_uphysteresis', 3);
+    expect(sb.tunables).toEqual({ ...want, uphysteresis: 3 });
+    expect(sb.setParam('frontswap_inertia', 4)).toBe(true);
+    expect(sb.tunables.frontswapInertia).toBe(4);
+    expect(sb.stats()['frontswap_inertia_counter']).toBe(4);
+    expect(sb.setParam('hypervisor_budget_mb', 4)).toBe(false);
+  });
+});
 
 describe('frontswap self-shrinking', () => {
   it('waits out the inertia, then shrinks by cur/hysteresis per run; growth resets it; small goes to 0', () => {

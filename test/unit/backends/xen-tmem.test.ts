@@ -427,8 +427,8 @@ describe('xen-tmem: parameters', () => {
     x.setParam('selfballoon_interval', '7');
     x.setParam('selfballoon_min_usable_mb', 100);
     expect(x.params()['selfballoon_interval']).toBe(7);
-    expect(x.selfballoon.interval).toBe(7);
-    expect(x.selfballoon.minUsableMb).toBe(100);
+    expect(x.selfballoon.tunables.interval).toBe(7);
+    expect(x.selfballoon.tunables.minUsableMb).toBe(100);
     x.setParam('frontswap_inertia', 5);
     expect(x.stats()['selfballoon']!['frontswap_inertia_counter']).toBe(5);
   });
