@@ -224,6 +224,10 @@ interface ZsmallocOptions {
   era?: ZsmallocEra;
 }
 
+// duplicates: its fields and totalPages/objects are alike in shape to ZbudPool's (allocators/zbud.ts) and Z3foldPool's
+// (allocators/z3fold.ts): kernel-shaped, each zpool driver (mm/zsmalloc.c, mm/zbud.c, mm/z3fold.c) serves the zpool ops
+// from its own structures. Its stats() loop over the classes is alike in shape only to RAMster's over its nodes
+// (backends/ramster/ramster.ts).
 export class ZsmallocPool implements Zpool {
   readonly name = 'zsmalloc';
   readonly evictable = false;

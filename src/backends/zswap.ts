@@ -202,6 +202,8 @@ const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
 /** Deprecated era names and the era each means. */
 export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6.1' };
 
+// duplicates: these constants are alike in shape only to trace/formats/tmtb.ts's flag bits (a run of const NAME = n):
+// nothing in common.
 /** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x; 6.1 on evictable zpools). */
 const ZSWAP_HEADER_SIZE = 8;
 /** MAX_RECLAIM_RETRIES (mm/internal.h): the shrink worker gives up after this many failures. */
@@ -364,6 +366,10 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
+// duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-
+// tmem/selfballoon.ts, ZBUD_COUNTERS in zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts): kernel-shaped, each mirrors
+// its own kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
 /** /sys/kernel/debug/zswap/, in the kernel's order. */
 const ZSWAP_COUNTERS = [
   { name: 'pool_limit_hit', kind: 'event', doc: 'Stores that found the pool at its limit (max_pool_percent).' },

@@ -11,6 +11,7 @@
 const TWO_32 = 4294967296;
 const INV_2_32 = 1 / TWO_32;
 
+// duplicates: alike in shape to mix32 below: two finalisers with their own shifts and multipliers, see there.
 /** MurmurHash3's 32-bit finaliser fmix32 (as unsigned); also splitmix32's output step. */
 export function fmix32(h: number): number {
   h ^= h >>> 16;

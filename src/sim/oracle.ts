@@ -24,6 +24,7 @@ import type { Page, PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
 import { grown } from '../arrays.js';
 
+// duplicates: alike in shape only to content/page.ts's Cls (a const enum): nothing in common.
 /** Where a swap slot's valid copy lives. */
 export const enum Loc {
   None = 0,
