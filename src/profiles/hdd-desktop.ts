@@ -1,7 +1,7 @@
 /** `hdd-desktop`: an x86 desktop swapping to a 7200 rpm hard disk: where compression wins most. */
 
 import { X86_CODECS } from './codecs-x86.js';
-import { X86_COPY, dramEnergy, network, ranged } from './shared.js';
+import { X86_COPY, blockCycles, dramEnergy, network } from './shared.js';
 import type { Profile } from './profile.js';
 
 // duplicates: alike in shape to the other profiles (mobile.ts, mobile-emmc.ts, ssd.ts, ssd-server.ts), and its read figures to
@@ -29,10 +29,10 @@ export const hddDesktop: Profile = {
     seqWriteMBps: { value: 180, source: '[I] as reads', range: { lo: 100, hi: 250, source: '[I] inner to outer tracks' } },
   },
   blockIo: {
-    submitCycles: ranged(3000, '[I] bio allocation, blk-mq and the I/O scheduler, ~1 µs at 3 GHz', 0.5, 2, '[I] x0.5-x2'),
-    driverCycles: ranged(4000, '[I] SCSI midlayer, libata and AHCI command setup (heavier than NVMe)', 0.5, 2, '[I] x0.5-x2'),
-    irqCycles: ranged(3000, '[I] interrupt entry/exit and the AHCI handler', 0.5, 2, '[I] x0.5-x2'),
-    completeCycles: ranged(4500, '[I] SCSI completion softirq, bio end_io, waking the task', 0.5, 2, '[I] x0.5-x2'),
+    submitCycles: blockCycles(3000, '[I] bio allocation, blk-mq and the I/O scheduler, ~1 µs at 3 GHz'),
+    driverCycles: blockCycles(4000, '[I] SCSI midlayer, libata and AHCI command setup (heavier than NVMe)'),
+    irqCycles: blockCycles(3000, '[I] interrupt entry/exit and the AHCI handler'),
+    completeCycles: blockCycles(4500, '[I] SCSI completion softirq, bio end_io, waking the task'),
   },
   dramEnergyNJPerByte: dramEnergy('DRAMPower LPDDR4-3200 memspec mean 0.225 µJ per 4 KiB [R, peers-and-numbers.md §C]; DDR4 draws more [I]'),
   network: network(100, '[I] 1 GbE LAN round trip', 117, '[I] 1 GbE payload rate', 10, '[I] NIC + switch energy per byte, order of magnitude'),

@@ -1,7 +1,7 @@
 /** `mobile-emmc`: a budget Android phone, tmem work on a LITTLE core, eMMC 4.5 flash. */
 
 import { ARM_CYCLE_FACTOR, ARM_FACTOR_RANGE, X86_CODECS, scaleCodecs } from './codecs-x86.js';
-import { COPY_RANGE_NOTE, dramEnergy, network, ranged } from './shared.js';
+import { blockCycles, copyCost, dramEnergy, network } from './shared.js';
 import type { Profile } from './profile.js';
 
 /** An in-order Cortex-A53 needs about 1.8x the cycles of an out-of-order A72 on codec loops [I]. */
@@ -23,7 +23,7 @@ export const mobileEmmc: Profile = {
     hi: (ARM_FACTOR_RANGE.hi * 2.5) / (ARM_CYCLE_FACTOR * A53_OVER_A72),
     source: '[I] ARM factor 1.2-4.0 times an A53/A72 factor of 1.3-2.5 (no published A53/A55 per-codec figure found; codecs-x86.ts)',
   }),
-  copy: ranged((3200 / 24075) * ARM_CYCLE_FACTOR * A53_OVER_A72, 'lzbench memcpy [R] x ARM and A53 factors [I]', 0.5, 2, COPY_RANGE_NOTE),
+  copy: copyCost((3200 / 24075) * ARM_CYCLE_FACTOR * A53_OVER_A72, 'lzbench memcpy [R] x ARM and A53 factors [I]'),
   storage: {
     name: 'eMMC 4.5',
     readLatencyUs: { value: 250, source: 'eMMC 4.5: 4000 random-read 4K IOPS [R: Li et al., FAST\'14]', range: { lo: 150, hi: 400, source: '[I] eMMC 4.5-5.1 QD1 reads around the FAST\'14 4000 IOPS [R]' } },
@@ -36,10 +36,10 @@ export const mobileEmmc: Profile = {
     seqWriteMBps: { value: 40, source: 'eMMC 4.5: 40 MB/s sequential write [R: Li et al., FAST\'14]', range: { lo: 20, hi: 125, source: '[I] eMMC 4.5 to 5.1 datasheet rates' } },
   },
   blockIo: {
-    submitCycles: ranged(6000, '[I] bio, blk-mq and plug on an in-order A53 (~5 µs at 1.2 GHz)', 0.5, 2, '[I] x0.5-x2'),
-    driverCycles: ranged(8000, '[I] mmc block queue, mmc core and the SDHCI host driver (command, ADMA descriptors)', 0.5, 2, '[I] x0.5-x2'),
-    irqCycles: ranged(5000, '[I] GIC interrupt entry/exit and the SDHCI handler (command and transfer-complete interrupts)', 0.5, 2, '[I] x0.5-x2'),
-    completeCycles: ranged(6000, '[I] mmc request done, bio end_io, waking the faulting task', 0.5, 2, '[I] x0.5-x2; Li et al. (FAST\'14): storage software costs 5-200x the device energy [R]'),
+    submitCycles: blockCycles(6000, '[I] bio, blk-mq and plug on an in-order A53 (~5 µs at 1.2 GHz)'),
+    driverCycles: blockCycles(8000, '[I] mmc block queue, mmc core and the SDHCI host driver (command, ADMA descriptors)'),
+    irqCycles: blockCycles(5000, '[I] GIC interrupt entry/exit and the SDHCI handler (command and transfer-complete interrupts)'),
+    completeCycles: blockCycles(6000, '[I] mmc request done, bio end_io, waking the faulting task', '[I] x0.5-x2; Li et al. (FAST\'14): storage software costs 5-200x the device energy [R]'),
   },
   dramEnergyNJPerByte: dramEnergy('DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]'),
   network: network(3000, '[I] Wi-Fi 4 round trip', 10, '[I] Wi-Fi 4 effective throughput', 150, '[I] Wi-Fi radio energy per byte, order of magnitude'),

@@ -2,7 +2,7 @@
 
 import { ARM_CYCLE_FACTOR, ARM_FACTOR_RANGE, X86_CODECS, scaleCodecs } from './codecs-x86.js';
 import { mobileEmmc } from './mobile-emmc.js';
-import { COPY_RANGE_NOTE, dramEnergy, network, ranged } from './shared.js';
+import { blockCycles, copyCost, dramEnergy, network } from './shared.js';
 import type { ClusterProfile, Profile } from './profile.js';
 
 const BIG: ClusterProfile = {
@@ -14,7 +14,7 @@ const BIG: ClusterProfile = {
     hi: ARM_FACTOR_RANGE.hi / ARM_CYCLE_FACTOR,
     source: '[I] an ARM factor of 1.2-4.0 on the x86 cycles (no published A72/A76 per-codec figure found; codecs-x86.ts)',
   }),
-  copy: ranged((3200 / 24075) * ARM_CYCLE_FACTOR, 'lzbench memcpy [R] x ARM factor [I]', 0.5, 2, COPY_RANGE_NOTE),
+  copy: copyCost((3200 / 24075) * ARM_CYCLE_FACTOR, 'lzbench memcpy [R] x ARM factor [I]'),
 };
 
 /** The LITTLE cluster of the same SoC: a Cortex-A53 at 1.2 GHz, with mobile-emmc's CPU figures (an A53 needs ~1.8x the A72's codec cycles [I]). */
@@ -55,10 +55,10 @@ export const mobile: Profile = {
     seqWriteMBps: { value: 250, source: '[I] UFS 2.1 sequential write (~200-300 MB/s; UFS 3.1 with WriteBooster ~1200)', range: { lo: 150, hi: 1200, source: '[I] UFS 2.1 to UFS 3.1' } },
   },
   blockIo: {
-    submitCycles: ranged(5000, '[I] bio, blk-mq and plug on an A72 (~2.5 µs at 2 GHz); no per-stage figure found to cite', 0.5, 2, '[I] x0.5-x2'),
-    driverCycles: ranged(6000, '[I] SCSI midlayer and ufshcd: UPIU build, DMA mapping, doorbell', 0.5, 2, '[I] x0.5-x2'),
-    irqCycles: ranged(4000, '[I] GIC interrupt entry/exit and the ufshcd handler', 0.5, 2, '[I] x0.5-x2'),
-    completeCycles: ranged(5000, '[I] SCSI completion softirq, bio end_io, waking the faulting task', 0.5, 2, '[I] x0.5-x2; Li et al. (FAST\'14) find the storage software stack costs 5-200x the device\'s own energy on a phone [R], so this term is not negligible'),
+    submitCycles: blockCycles(5000, '[I] bio, blk-mq and plug on an A72 (~2.5 µs at 2 GHz); no per-stage figure found to cite'),
+    driverCycles: blockCycles(6000, '[I] SCSI midlayer and ufshcd: UPIU build, DMA mapping, doorbell'),
+    irqCycles: blockCycles(4000, '[I] GIC interrupt entry/exit and the ufshcd handler'),
+    completeCycles: blockCycles(5000, '[I] SCSI completion softirq, bio end_io, waking the faulting task', '[I] x0.5-x2; Li et al. (FAST\'14) find the storage software stack costs 5-200x the device\'s own energy on a phone [R], so this term is not negligible'),
   },
   dramEnergyNJPerByte: dramEnergy('DRAMPower LPDDR4-3200 memspec: mean 0.225 µJ per 4 KiB moved [R, peers-and-numbers.md §C]'),
   network: network(2000, '[I] Wi-Fi round trip', 50, '[I] Wi-Fi 5 effective throughput', 100, '[I] Wi-Fi radio energy per byte, order of magnitude'),

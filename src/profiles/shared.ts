@@ -1,13 +1,14 @@
 /**
- * Pieces the profile files share: a constant with a range that is a factor
- * either side of its value, the DRAM energy figure, the x86 memcpy cost, the
- * NVMe block path and the network figures (each typed once).
+ * Pieces the profile files share: the spreads they give a kind of constant
+ * (a factor either side of its value: a memcpy cost, a block-path cycle
+ * estimate, the network figures), the DRAM energy figure, the x86 memcpy
+ * cost, the NVMe block path and rack 10 GbE (each typed once).
  */
 
 import type { Profile, Range, Sourced } from './profile.js';
 
 /** `value` with the range value x loF .. value x hiF (computed in that order), `rangeSource` saying why. */
-export function ranged(value: number, source: string, loF: number, hiF: number, rangeSource: string): Sourced<number> {
+function ranged(value: number, source: string, loF: number, hiF: number, rangeSource: string): Sourced<number> {
   return { value, source, range: { lo: value * loF, hi: value * hiF, source: rangeSource } };
 }
 
@@ -24,17 +25,27 @@ export function dramEnergy(source: string): Sourced<number> {
 }
 
 /** The range note of a memcpy cost taken from lzbench. */
-export const COPY_RANGE_NOTE = '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2';
+const COPY_RANGE_NOTE = '[I] memcpy of one 4 KiB page in the kernel against lzbench\'s large-buffer memcpy rate: x0.5-x2';
+
+/** A memcpy cost in cycles per byte taken from lzbench's memcpy rate, with its x0.5-x2 spread (every profile's `copy`). */
+export function copyCost(cyclesPerByte: number, source: string): Sourced<number> {
+  return ranged(cyclesPerByte, source, 0.5, 2, COPY_RANGE_NOTE);
+}
 
 /** memcpy cycles per byte on x86: lzbench's memcpy rate. */
-export const X86_COPY: Sourced<number> = ranged(3200 / 24075, 'lzbench 2.4 memcpy 24075 MB/s at 3.2 GHz [R]', 0.5, 2, COPY_RANGE_NOTE);
+export const X86_COPY: Sourced<number> = copyCost(3200 / 24075, 'lzbench 2.4 memcpy 24075 MB/s at 3.2 GHz [R]');
+
+/** A block-path cycle estimate with the spread every profile gives it, x0.5-x2; `rangeSource` where a profile says more. */
+export function blockCycles(cycles: number, source: string, rangeSource = '[I] x0.5-x2'): Sourced<number> {
+  return ranged(cycles, source, 0.5, 2, rangeSource);
+}
 
 /** Block path cycles of an x86 NVMe SSD (ssd and ssd-server). */
 export const NVME_BLOCK_IO: Profile['blockIo'] = {
-  submitCycles: ranged(3000, '[I] bio allocation, blk-mq tag and plug/unplug, ~1 µs at 3 GHz; no per-stage figure found to cite', 0.5, 2, '[I] x0.5-x2 of the estimate'),
-  driverCycles: ranged(1500, '[I] nvme_queue_rq: command build, DMA/PRP mapping, doorbell write', 0.5, 2, '[I] x0.5-x2'),
-  irqCycles: ranged(3000, '[I] MSI-X interrupt entry and exit, nvme_irq completion-queue walk', 0.5, 2, '[I] x0.5-x2'),
-  completeCycles: ranged(4500, '[I] blk_mq_end_request, bio end_io, unlock_page and waking the faulting task (a context switch)', 0.5, 2, '[I] x0.5-x2'),
+  submitCycles: blockCycles(3000, '[I] bio allocation, blk-mq tag and plug/unplug, ~1 µs at 3 GHz; no per-stage figure found to cite', '[I] x0.5-x2 of the estimate'),
+  driverCycles: blockCycles(1500, '[I] nvme_queue_rq: command build, DMA/PRP mapping, doorbell write'),
+  irqCycles: blockCycles(3000, '[I] MSI-X interrupt entry and exit, nvme_irq completion-queue walk'),
+  completeCycles: blockCycles(4500, '[I] blk_mq_end_request, bio end_io, unlock_page and waking the faulting task (a context switch)'),
 };
 
 /** A network's figures, each with the usual spread: round trip x0.5-x3, throughput x0.3-x1.2, energy per byte x0.3-x3. */
