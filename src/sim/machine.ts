@@ -166,6 +166,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   now(): number {
     return this.clock;
   }
+  // duplicates: its bookkeeping is alike to ramster/node.ts's NodeEnv (a peer's BackendEnv): kernel-shaped, see there.
   allocPage(reserves = false): boolean {
     if (this.memory.free - 1 < (reserves ? 0 : this.memory.minWmark)) return false;
     this.poolPages++;
