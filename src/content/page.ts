@@ -11,7 +11,8 @@
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 
-// duplicates: alike in shape only to sim/oracle.ts's Loc (a const enum): nothing in common.
+// duplicates: alike in shape only to sim/oracle.ts's Loc and mm/reclaim/reclaim.ts's Evicted (const enums): nothing in
+// common.
 /** Content class codes (the low 4 bits of a descriptor). */
 export const enum Cls {
   Zero = 0,

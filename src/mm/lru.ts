@@ -43,6 +43,7 @@ export class LruLists {
     return this.heads[l]!;
   }
 
+  // duplicates: push and pushHead below are alike: kernel-shaped, list_add_tail and list_add of include/linux/list.h.
   /** Append at the MRU end of list l. */
   push(l: number, id: number): void {
     const t = this.tails[l]!;

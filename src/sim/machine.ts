@@ -406,6 +406,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     return p;
   }
 
+  // duplicates: swapWrite and fileRead below open alike (run due work, then the op's charges around its body): two
+  // operations, each with its own charges; see fileRead.
   /** swap_writepage of `desc` into slot (type, off). True: written to the device, held in the plug. */
   swapWrite(type: number, off: number, desc: number): boolean {
     this.runWork();
@@ -647,6 +649,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
 
   // ---- page cache / cleancache -----------------------------------------------------
+  // duplicates: alike to swapWrite above (due work, the op's charges around its body), see there.
   /** A page-cache miss: cleancache_get, else a filesystem read. */
   fileRead(fs: number, inode: number, index: number): boolean {
     this.runWork();

@@ -131,6 +131,7 @@ export interface ReclaimFactory {
 /** DEF_PRIORITY: a reclaim pass starts by scanning size >> 12 of each list; the shrinkers get the same priority. */
 export const DEF_PRIORITY = 12;
 
+// duplicates: alike in shape only to content/page.ts's Cls (a const enum): nothing in common.
 /** What evicting one page did: a number, not an object, on reclaim's per-page path. */
 export const enum Evicted {
   /** Stays resident: no swap slot could be had. */
