@@ -18,7 +18,7 @@ import { Corpus } from '../content/corpus.js';
 import { ContentSource, type ContentSourceOptions } from '../content/source.js';
 import { costModelOf } from '../cost/model.js';
 import type { Profile } from '../profiles/profile.js';
-import type { EventOf, EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
+import type { DataSpec, EventOf, EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from '../errors.js';
@@ -180,34 +180,68 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   };
   // One At for the pass; step() points it at each event before dispatching.
   const at: At = { le: { event: { op: 'umount', fs: 0 }, loc: { file: src.path, line: 0, index: 0 } }, file: src.path, o, cfg };
-  const step = (le: LocatedEvent): void => {
-    // An event with a time happens at that time: the clock (and periodic workers) move there first.
-    if (le.event.t !== undefined) m.advance(le.event.t * 1000);
-    if (pending.length > 0) inject(le.loc.index, false);
-    at.le = le;
-    dispatch(m, at);
+  /** What every event ends with: kswapd, the clock, the completeness check. */
+  const settle = (): void => {
     m.memory.balance();
     m.advance(0);
     m.audit();
     events++;
     if (sampler) sampler.tick(m, events);
   };
+  const step = (le: LocatedEvent): void => {
+    // An event with a time happens at that time: the clock (and periodic workers) move there first.
+    if (le.event.t !== undefined) m.advance(le.event.t * 1000);
+    if (pending.length > 0) inject(le.loc.index, false);
+    at.le = le;
+    dispatch(m, at);
+    settle();
+  };
   // A synchronous source spares a promise per event.
   const prog = o.progress;
   if (isSync(src)) {
-    const it: IterableIterator<LocatedEvent> & { bytesRead?: number } = src.eventsSync();
+    // A trace of page-cache accesses only (an imported one) spares the event object too: the same
+    // steps as step() and HANDLERS.file, from the cursor's fields.
+    const fc = src.fileAccesses?.();
+    const it: (IterableIterator<LocatedEvent> & { bytesRead?: number }) | undefined = fc === undefined ? src.eventsSync() : undefined;
+    const le: LocatedEvent | undefined = fc === undefined ? undefined : { event: { op: 'umount', fs: 0 }, loc: fc.loc };
+    const one = fc !== undefined && le !== undefined
+      ? (): boolean => {
+        if (!fc.next()) return false;
+        if (fc.t >= 0) m.advance(fc.t * 1000);
+        if (pending.length > 0) inject(fc.loc.index, false);
+        m.eventIndex = fc.loc.index;
+        try {
+          fileAccess(m, fc.fs, fc.inode, fc.index, fc.write, undefined, le, src.path);
+        } catch (e) {
+          relocated(e, le, src.path);
+        }
+        settle();
+        return true;
+      }
+      : (): boolean => {
+        const r = it!.next();
+        if (r.done === true) return false;
+        step(r.value);
+        return true;
+      };
     const now = c.now ?? ((): number => performance.now());
     let lastYield = now();
-    for (const le of it) {
-      step(le);
-      if (prog !== undefined && events % PROGRESS_EVERY === 0) prog.tick(events, it.bytesRead ?? -1);
-      // Give the event loop a turn every YIELD_MS of wall time: signal handlers (the output
-      // file's temp clean-up), a host's timers and messages (a test runner's) run during a long
-      // replay. Only when the loop runs changes, never what the replay computes.
-      if ((events & (YIELD_CHECK_EVERY - 1)) === 0 && now() - lastYield > YIELD_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = now();
+    try {
+      while (one()) {
+        if (prog !== undefined && events % PROGRESS_EVERY === 0) prog.tick(events, it?.bytesRead ?? -1);
+        // Give the event loop a turn every YIELD_MS of wall time: signal handlers (the output
+        // file's temp clean-up), a host's timers and messages (a test runner's) run during a long
+        // replay. Only when the loop runs changes, never what the replay computes.
+        if ((events & (YIELD_CHECK_EVERY - 1)) === 0 && now() - lastYield > YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = now();
+        }
       }
+    } catch (e) {
+      // As a for-of loop leaves its iterator: the file is closed.
+      fc?.close();
+      it?.return?.();
+      throw e;
     }
   } else {
     for await (const le of src.events()) {
@@ -287,9 +321,7 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
     m.memory.anonAccess(ev.pid ?? 0, ev.page, ev.write ?? false, desc);
   },
   file(m, ev, { le, file }) {
-    checkFs(m, le, file, ev.fs);
-    const desc = ev.write ? m.content.resolve(ev.data, le.loc.index) : 0;
-    m.memory.fileAccess(ev.fs, ev.inode, ev.index, ev.write ?? false, desc);
+    fileAccess(m, ev.fs, ev.inode, ev.index, ev.write ?? false, ev.data, le, file);
   },
   frontswap_store(m, ev, { le, file }) {
     checkSlot(m, le, file, ev.type, ev.offset).claim(ev.offset);
@@ -371,6 +403,13 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
   },
 };
 
+/** A `file` event: a read or write of a page-cache page. */
+function fileAccess(m: Machine, fs: number, inode: number, index: number, write: boolean, data: DataSpec | undefined, le: LocatedEvent, file: string): void {
+  checkFs(m, le, file, fs);
+  const desc = write ? m.content.resolve(data, le.loc.index) : 0;
+  m.memory.fileAccess(fs, inode, index, write, desc);
+}
+
 function nodeEvent(m: Machine, ev: NodeDownEvent | NodeUpEvent, { le, file, o }: At): void {
   if (!o.withBackend || !m.backend) return;
   const b = m.backend;
@@ -387,14 +426,19 @@ function dispatch(m: Machine, at: At, injected?: string): void {
   try {
     (HANDLERS[ev.op] as Handler<EventOp>)(m, ev as never, at);
   } catch (e) {
-    if (e instanceof UsageError && injected !== undefined) {
-      throw new UsageError(`${e.what} (injected by --at ${injected})`, { field: '--at' }, e.accepted);
-    }
-    if (e instanceof UsageError && e.where.file === undefined && e.where.event === undefined) {
-      fail(e.what, le, at.file, e.where.field, e.accepted);
-    }
-    throw e;
+    relocated(e, le, at.file, injected);
   }
+}
+
+/** Rethrows what an event's handler threw: a UsageError with no place of its own is placed at the event (or at --at). */
+function relocated(e: unknown, le: LocatedEvent, file: string, injected?: string): never {
+  if (e instanceof UsageError && injected !== undefined) {
+    throw new UsageError(`${e.what} (injected by --at ${injected})`, { field: '--at' }, e.accepted);
+  }
+  if (e instanceof UsageError && e.where.file === undefined && e.where.event === undefined) {
+    fail(e.what, le, file, e.where.field, e.accepted);
+  }
+  throw e;
 }
 
 export { summarize };

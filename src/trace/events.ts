@@ -367,3 +367,23 @@ export interface LocatedEvent {
   event: TraceEvent;
   loc: EventLocation;
 }
+
+/**
+ * One pass over a trace whose events are all page-cache accesses (`file`
+ * events without `data`: an imported trace's requests), read into the
+ * cursor's own fields instead of an event object each. next() moves to the
+ * next access (false at the end); the fields then hold the FileEvent it
+ * stands for: `write` true for `write: true`, `t` -1 for no `t`.
+ */
+export interface FileAccessCursor {
+  readonly fs: number;
+  readonly inode: number;
+  readonly index: number;
+  readonly write: boolean;
+  readonly t: number;
+  /** The access's location (one object, updated by next()). */
+  readonly loc: EventLocation;
+  next(): boolean;
+  /** Releases the file (idempotent; next() calls it at the end). */
+  close(): void;
+}

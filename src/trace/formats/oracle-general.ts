@@ -10,7 +10,7 @@
 
 import { BinaryCursor } from './import/binary-cursor.js';
 import type { IdPolicy } from './import/ids.js';
-import { readU64, u64hi, u64lo } from './import/records.js';
+import { readU64, u32le, u64hi, u64lo } from './import/records.js';
 import type { ImportFormat, RequestCursor } from './import/source.js';
 
 const ORACLE_GENERAL_RECORD = 24;
@@ -28,10 +28,10 @@ class OracleGeneralCursor extends BinaryCursor implements RequestCursor {
     if (p < 0) return false;
     const b = this.rec.buf;
     const r = this.req;
-    r.time = b.readUInt32LE(p) * 1e6;
+    r.time = u32le(b, p) * 1e6;
     const id = readU64(b, p + 4);
     r.id = id >= 0 ? this.ids.num(id) : this.ids.u64(u64hi, u64lo, this.failId);
-    r.size = b.readUInt32LE(p + 12);
+    r.size = u32le(b, p + 12);
     return true;
   }
 }

@@ -12,7 +12,7 @@
  */
 
 import { UsageError } from '../../errors.js';
-import type { EventLocation, LocatedEvent, TraceHeader, TraceSource } from '../events.js';
+import type { EventLocation, FileAccessCursor, LocatedEvent, TraceHeader, TraceSource } from '../events.js';
 import { validateEvent } from '../validate.js';
 import { builtBy, templateSlots } from './flat-parse.js';
 
@@ -39,6 +39,12 @@ type CursorFactory = (path: string) => Cursor;
 export interface SyncTraceSource extends TraceSource {
   /** Like events(), without a promise per event: for a simulator loop that never awaits. */
   eventsSync(): IterableIterator<LocatedEvent>;
+  /**
+   * Present when every event of the trace is a `file` access without `data`:
+   * the same pass as eventsSync() without an object per event (the simulator's
+   * fast path). Imported traces have it.
+   */
+  fileAccesses?(): FileAccessCursor;
 }
 
 /** The trace source of a text format. */

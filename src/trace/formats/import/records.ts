@@ -62,10 +62,19 @@ export class RecordCursor {
   }
 }
 
+/**
+ * The little-endian u32 at b[p..p+4) (p + 4 <= b.length). Buffer's readUInt32LE
+ * validates its offset on every call; a record reader has checked the record's
+ * bounds once already.
+ */
+export function u32le(b: Uint8Array, p: number): number {
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+}
+
 /** A little-endian u64 at b[p..p+8) as a number when below 2^53, else -1 (hi and lo in u64hi/u64lo). */
 export function readU64(b: Buffer, p: number): number {
-  const lo = b.readUInt32LE(p);
-  const hi = b.readUInt32LE(p + 4);
+  const lo = u32le(b, p);
+  const hi = u32le(b, p + 4);
   u64lo = lo;
   u64hi = hi;
   return hi < 0x200000 ? hi * 4294967296 + lo : -1;

@@ -22,7 +22,7 @@
 
 import { basename } from 'node:path';
 import { UsageError } from '../../../errors.js';
-import type { EventLocation, FileEvent, LocatedEvent, TraceHeader } from '../../events.js';
+import type { EventLocation, FileAccessCursor, FileEvent, LocatedEvent, TraceHeader } from '../../events.js';
 import { validateHeader } from '../../validate.js';
 import { asyncEvents, type SyncTraceSource } from '../text-source.js';
 import { IdPolicy } from './ids.js';
@@ -200,7 +200,11 @@ export class ImportedTraceSource implements SyncTraceSource {
   }
 
   eventsSync(): IterableIterator<LocatedEvent> {
-    return new ImportIterator(this.plan.open(this.ids), this.path, this.mapping);
+    return new ImportIterator(this.fileAccesses());
+  }
+
+  fileAccesses(): PageCursor {
+    return new PageCursor(this.plan.open(this.ids), this.path, this.mapping);
   }
 
   events(): AsyncIterable<LocatedEvent> {
@@ -239,14 +243,21 @@ function pagesOf(c: RequestCursor, m: Mapping): number {
   return n;
 }
 
-/** Requests → file events, one per page. */
-class ImportIterator implements IterableIterator<LocatedEvent> {
-  private readonly loc: EventLocation;
-  private index = 0;
+/**
+ * Requests → page accesses, one per page, read into the cursor's own fields
+ * (no object per page): the simulator's fast path (SyncTraceSource.fileAccesses)
+ * and, wrapped in event objects, eventsSync().
+ */
+class PageCursor implements FileAccessCursor {
+  readonly fs: number;
+  inode = 0;
+  index = 0;
+  write = false;
+  t = -1;
+  readonly loc: EventLocation;
+  private n = 0;
   private page = 0;
   private left = 0;
-  private write = false;
-  private t = -1;
   private t0 = -1;
   private done = false;
 
@@ -255,11 +266,12 @@ class ImportIterator implements IterableIterator<LocatedEvent> {
     file: string,
     private readonly m: Mapping,
   ) {
+    this.fs = m.fs;
     this.loc = { file, line: 0, index: 0 };
   }
 
-  next(): IteratorResult<LocatedEvent> {
-    if (this.done) return { value: undefined, done: true };
+  next(): boolean {
+    if (this.done) return false;
     if (this.left === 0) {
       const c = this.c;
       let more: boolean;
@@ -276,35 +288,48 @@ class ImportIterator implements IterableIterator<LocatedEvent> {
           this.loc.line = c.line;
         }
       } catch (e) {
-        this.finish();
+        this.close();
         throw e;
       }
       if (!more) {
-        this.finish();
-        return { value: undefined, done: true };
+        this.close();
+        return false;
       }
     }
     const p = this.page++;
     this.left--;
-    const ev: FileEvent = { op: 'file', fs: this.m.fs, inode: Math.floor(p / INDEX_PAGES), index: p % INDEX_PAGES };
-    if (this.write) ev.write = true;
-    if (this.t >= 0) ev.t = this.t;
-    const loc = this.loc;
-    loc.index = this.index++;
-    return { value: { event: ev, loc }, done: false };
+    this.inode = Math.floor(p / INDEX_PAGES);
+    this.index = p % INDEX_PAGES;
+    this.loc.index = this.n++;
+    return true;
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.c.close();
+  }
+}
+
+/** Requests → file events, one per page. */
+class ImportIterator implements IterableIterator<LocatedEvent> {
+  constructor(private readonly c: PageCursor) {}
+
+  next(): IteratorResult<LocatedEvent> {
+    const c = this.c;
+    if (!c.next()) return { value: undefined, done: true };
+    const ev: FileEvent = { op: 'file', fs: c.fs, inode: c.inode, index: c.index };
+    if (c.write) ev.write = true;
+    if (c.t >= 0) ev.t = c.t;
+    return { value: { event: ev, loc: c.loc }, done: false };
   }
 
   return(): IteratorResult<LocatedEvent> {
-    this.finish();
+    this.c.close();
     return { value: undefined, done: true };
   }
 
   [Symbol.iterator](): IterableIterator<LocatedEvent> {
     return this;
-  }
-
-  private finish(): void {
-    this.done = true;
-    this.c.close();
   }
 }
