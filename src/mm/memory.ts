@@ -47,6 +47,13 @@ const F_RESIDENT = 1;
 const F_DIRTY = 2;
 /** Read into the swap cache by readahead and not mapped yet (PG_readahead). */
 const F_RA = 4;
+
+/** Float64s a page id's record takes in Memory.rec, and where each field sits in it. */
+const R = 4;
+const R_KEY = 0;
+const R_DESC = 1;
+const R_SLOT = 2;
+const R_FLAGS = 3;
 /** A page-cache page marked PG_readahead by file readahead: a read that finds it starts the next window. */
 const F_RA_MARK = 8;
 /** Written to the swap device by reclaim and not yet completed (PG_writeback); the page is resident, in the swap cache. */
@@ -64,10 +71,17 @@ function keyFs(key: number): number {
   return Math.floor(key / 2 ** 47);
 }
 function keyInode(key: number): number {
-  return Math.floor(key / 2 ** 20) % 2 ** 27;
+  return lowBits(Math.floor(key / 2 ** 20), 2 ** 27);
 }
 function keyIndex(key: number): number {
-  return key % 2 ** 20;
+  return lowBits(key, 2 ** 20);
+}
+/**
+ * x % m for an integer 0 <= x < 2^53 and a power of two m, exactly (every step is): a key
+ * is no int32, and V8 computes % of such doubles with a call to fmod, ten times the cost.
+ */
+function lowBits(x: number, m: number): number {
+  return x - Math.floor(x / m) * m;
 }
 /** A file's key (its page 0's key divided by 2^20). */
 function inodeKey(fs: number, inode: number): number {
@@ -85,10 +99,11 @@ export class Memory implements ReclaimHost {
   /** Contents of file pages that were written back (others have their initial contents). */
   private readonly fsWritten = new KeyMap();
   private cap = 1024;
-  private key = new Float64Array(this.cap);
-  private desc = new Float64Array(this.cap);
-  private slot = new Float64Array(this.cap);
-  private flags = new Uint8Array(this.cap);
+  /**
+   * Per page id, side by side (one 32-byte record, so a page's fields are one cache line): its
+   * key, its contents' descriptor, its swap slot (slotKey, -1 for none) and its F_* flags.
+   */
+  private rec = new Float64Array(this.cap * R);
   private freeIds: number[] = [];
   private nextId = 0;
   /** swapin_nr_pages' globals, for cluster readahead (a rotational swap device on). */
@@ -163,8 +178,8 @@ export class Memory implements ReclaimHost {
     this.wbSubmitted = [];
     for (const id of done) {
       // end_swap_bio_write → folio_end_writeback
-      const fl = this.flags[id]! & ~F_WB;
-      this.flags[id] = fl;
+      const fl = this.rec[id * R + R_FLAGS]! & ~F_WB;
+      this.rec[id * R + R_FLAGS] = fl;
       this.reclaim.writebackEnd(id, !(fl & F_DIRTY));
     }
   }
@@ -179,7 +194,7 @@ export class Memory implements ReclaimHost {
     return this.m.swap.usedSlots() < this.m.swap.totalSlots();
   }
   keyOf(id: number): number {
-    return this.key[id]!;
+    return this.rec[id * R + R_KEY]!;
   }
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
@@ -195,19 +210,16 @@ export class Memory implements ReclaimHost {
       id = this.nextId++;
       if (id >= this.cap) this.grow();
     }
-    this.key[id] = key;
-    this.desc[id] = desc;
-    this.slot[id] = -1;
-    this.flags[id] = 0;
+    this.rec[id * R + R_KEY] = key;
+    this.rec[id * R + R_DESC] = desc;
+    this.rec[id * R + R_SLOT] = -1;
+    this.rec[id * R + R_FLAGS] = 0;
     return id;
   }
 
   private grow(): void {
     const cap = this.cap * 2;
-    this.key = grown(this.key, cap);
-    this.desc = grown(this.desc, cap);
-    this.slot = grown(this.slot, cap);
-    this.flags = grown(this.flags, cap);
+    this.rec = grown(this.rec, cap * R);
     this.cap = cap;
     this.reclaim.ensure(cap);
   }
@@ -243,19 +255,19 @@ export class Memory implements ReclaimHost {
       m.stats.anon_faults++;
       this.takeFrame();
       id = this.newId(key, newDesc);
-      this.flags[id] = F_RESIDENT | F_DIRTY;
+      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
       this.anon.set(key, id);
       this.reclaim.added(id, ANON, key, false);
       return;
     }
-    const fl = this.flags[id]!;
+    const fl = this.rec[id * R + R_FLAGS]!;
     if (fl & F_RESIDENT) {
       this.reclaim.accessed(id, ANON);
       if (fl & (F_RA | F_UNMAPPED)) {
         // A minor fault on a page in the swap cache, read ahead or unmapped by reclaim and kept after
         // its write: do_swap_page maps it (lookup_swap_cache counts a readahead hit); a write fault
         // frees the swap cache (should_try_to_free_swap; folio_free_swap refuses while under writeback).
-        this.flags[id] = fl & ~(F_RA | F_UNMAPPED);
+        this.rec[id * R + R_FLAGS] = fl & ~(F_RA | F_UNMAPPED);
         if (fl & F_RA) {
           m.stats.swap_ra_hit++;
           // lookup_swap_cache: the VMA's hits, or with cluster readahead the global swapin_readahead_hits.
@@ -264,13 +276,13 @@ export class Memory implements ReclaimHost {
         }
         if (fl & F_WB) {
           if (write) {
-            this.desc[id] = newDesc;
-            this.flags[id]! |= F_DIRTY;
+            this.rec[id * R + R_DESC] = newDesc;
+            this.rec[id * R + R_FLAGS]! |= F_DIRTY;
           }
         } else if (!write) this.maybeFreeSwap(id);
         else {
-          this.desc[id] = newDesc;
-          this.flags[id]! |= F_DIRTY;
+          this.rec[id * R + R_DESC] = newDesc;
+          this.rec[id * R + R_FLAGS]! |= F_DIRTY;
           this.freeSlotOf(id);
         }
         return;
@@ -280,9 +292,9 @@ export class Memory implements ReclaimHost {
         // keeps its swap cache, slot and frontswap copy (stale now; the page is dirty, so reclaim
         // stores it again into the same slot, frontswap invalidating the duplicate first).
         // Before 5.19 (reuse_swap_page / try_to_free_swap in do_wp_page) the slot is freed.
-        this.desc[id] = newDesc;
-        if (this.slot[id]! >= 0 && !this.reclaim.anonExclusive) this.freeSlotOf(id);
-        this.flags[id]! |= F_DIRTY;
+        this.rec[id * R + R_DESC] = newDesc;
+        if (this.rec[id * R + R_SLOT]! >= 0 && !this.reclaim.anonExclusive) this.freeSlotOf(id);
+        this.rec[id * R + R_FLAGS]! |= F_DIRTY;
       }
       return;
     }
@@ -290,22 +302,22 @@ export class Memory implements ReclaimHost {
     m.stats.anon_faults++;
     m.stats.pgmajfault++;
     this.takeFrame();
-    const s = this.slot[id]!;
+    const s = this.rec[id * R + R_SLOT]!;
     const type = slotType(s);
     const off = slotOffset(s);
     const cluster = this.reclaim.pageCluster;
     // The faulting page is resident (and not readahead's to take) while the window is read.
-    this.flags[id] = F_RESIDENT;
+    this.rec[id * R + R_FLAGS] = F_RESIDENT;
     const r = m.swapRead(type, off, cluster > 0 ? () => this.swapReadahead(pid, vpn, type, off, cluster) : undefined);
     let f = F_RESIDENT | (comesBackDirty(r) ? F_DIRTY : 0);
     this.reclaim.added(id, ANON, key, true);
     if (write) {
-      this.desc[id] = newDesc;
+      this.rec[id * R + R_DESC] = newDesc;
       f |= F_DIRTY;
-      this.flags[id] = f;
+      this.rec[id * R + R_FLAGS] = f;
       this.freeSlotOf(id);
     } else {
-      this.flags[id] = f;
+      this.rec[id * R + R_FLAGS] = f;
       this.maybeFreeSwap(id);
     }
   }
@@ -331,10 +343,10 @@ export class Memory implements ReclaimHost {
 
   /** do_swap_page on a read fault: try_to_free_swap when swap is more than half full. */
   private maybeFreeSwap(id: number): void {
-    const s = this.slot[id]!;
+    const s = this.rec[id * R + R_SLOT]!;
     if (s < 0 || !this.m.swap.get(slotType(s))?.full) return;
     this.m.stats.swap_full_events++;
-    this.flags[id]! |= F_DIRTY;
+    this.rec[id * R + R_FLAGS]! |= F_DIRTY;
     this.freeSlotOf(id);
   }
 
@@ -361,15 +373,15 @@ export class Memory implements ReclaimHost {
       if (v === vpn) continue;
       const key = anonKey(pid, v);
       const id = this.anon.get(key);
-      if (id < 0 || this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
+      if (id < 0 || this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! < 0) continue;
       // __read_swap_cache_async allocates a page (which may reclaim, or repatriate this very page).
       this.reclaim.allocate();
-      if (this.flags[id]! & F_RESIDENT || this.slot[id]! < 0) continue;
+      if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! < 0) continue;
       this.resident++;
       m.stats.swap_ra++;
-      const s = this.slot[id]!;
+      const s = this.rec[id * R + R_SLOT]!;
       const r = m.swapReadahead(slotType(s), slotOffset(s));
-      this.flags[id] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
+      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
       this.reclaim.added(id, ANON, key, true, false);
     }
   }
@@ -389,14 +401,14 @@ export class Memory implements ReclaimHost {
       if (o === off) continue;
       const s = slotKey(type, o);
       const id = this.slotOwner.get(s);
-      if (id === undefined || this.flags[id]! & F_RESIDENT) continue;
+      if (id === undefined || this.rec[id * R + R_FLAGS]! & F_RESIDENT) continue;
       this.reclaim.allocate();
-      if (this.flags[id]! & F_RESIDENT || this.slot[id]! !== s) continue;
+      if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! !== s) continue;
       this.resident++;
       m.stats.swap_ra++;
       const r = m.swapReadahead(type, o);
-      this.flags[id] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
-      this.reclaim.added(id, ANON, this.key[id]!, true, false);
+      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
+      this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
     }
   }
 
@@ -404,14 +416,14 @@ export class Memory implements ReclaimHost {
   slotOfAnon(pid: number, vpn: number): number {
     const id = this.anon.get(anonKey(pid, vpn));
     if (id < 0) return -1;
-    const s = this.slot[id]!;
+    const s = this.rec[id * R + R_SLOT]!;
     return s < 0 ? -1 : slotOffset(s);
   }
 
   private freeSlotOf(id: number): void {
-    const s = this.slot[id]!;
+    const s = this.rec[id * R + R_SLOT]!;
     if (s < 0) return;
-    this.slot[id] = -1;
+    this.rec[id * R + R_SLOT] = -1;
     this.slotOwner.delete(s);
     this.m.swapFree(slotType(s), slotOffset(s));
   }
@@ -424,16 +436,16 @@ export class Memory implements ReclaimHost {
     const s = slotKey(type, off);
     const id = this.slotOwner.get(s);
     if (id === undefined) return false;
-    if (this.flags[id]! & F_RESIDENT) {
+    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) {
       // Already in RAM (the swap cache): try_to_unuse maps it and drops the slot; the page is dirty now.
-      this.flags[id] = (this.flags[id]! & ~(F_RA | F_UNMAPPED)) | F_DIRTY;
+      this.rec[id * R + R_FLAGS] = (this.rec[id * R + R_FLAGS]! & ~(F_RA | F_UNMAPPED)) | F_DIRTY;
       this.freeSlotOf(id);
       return true;
     }
     if (this.free - 1 < this.highWmark) return false;
     this.resident++;
-    this.flags[id] = F_RESIDENT | F_DIRTY;
-    this.reclaim.added(id, ANON, this.key[id]!, false);
+    this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
+    this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
     this.freeSlotOf(id);
     return true;
   }
@@ -443,16 +455,16 @@ export class Memory implements ReclaimHost {
     const ids: number[] = [];
     for (const [s, id] of this.slotOwner) if (slotType(s) === type) ids.push(id);
     for (const id of ids) {
-      const fl = this.flags[id]!;
+      const fl = this.rec[id * R + R_FLAGS]!;
       if (!(fl & F_RESIDENT)) {
-        const s = this.slot[id]!;
+        const s = this.rec[id * R + R_SLOT]!;
         this.m.stats.anon_faults++;
         this.takeFrame();
         const r = this.m.swapRead(type, slotOffset(s));
         void r;
-        this.reclaim.added(id, ANON, this.key[id]!, false);
+        this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
       }
-      this.flags[id] = F_RESIDENT | F_DIRTY | (fl & F_WB);
+      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY | (fl & F_WB);
       this.freeSlotOf(id);
     }
   }
@@ -469,13 +481,13 @@ export class Memory implements ReclaimHost {
       m.stats.pgcache_hits++;
       this.reclaim.accessed(id, FILE);
       if (write) {
-        this.desc[id] = newDesc;
-        this.flags[id]! |= F_DIRTY;
+        this.rec[id * R + R_DESC] = newDesc;
+        this.rec[id * R + R_FLAGS]! |= F_DIRTY;
       } else if (size !== undefined) {
         const ra = this.raState61(ik);
-        if (this.flags[id]! & F_RA_MARK) {
+        if (this.rec[id * R + R_FLAGS]! & F_RA_MARK) {
           // filemap_get_pages found the PG_readahead page: page_cache_async_ra (it clears the mark).
-          this.flags[id]! &= ~F_RA_MARK;
+          this.rec[id * R + R_FLAGS]! &= ~F_RA_MARK;
           const w = ondemandReadahead(ra, this.raCache(fs, inode), index, 1, true, this.raPages, this.raEra);
           if (w !== null) this.readWindow(fs, inode, w, -1);
         }
@@ -495,11 +507,11 @@ export class Memory implements ReclaimHost {
     if (write) {
       m.stats.pgcache_misses++;
       nid = this.newId(key, newDesc);
-      this.flags[nid] = F_RESIDENT | F_DIRTY;
+      this.rec[nid * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
     } else {
       m.fileRead(fs, inode, index);
       nid = this.newId(key, this.fileContent(key));
-      this.flags[nid] = F_RESIDENT;
+      this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
     this.file.set(key, nid);
     this.reclaim.added(nid, FILE, key, true);
@@ -538,7 +550,7 @@ export class Memory implements ReclaimHost {
     for (const i of pages) {
       const key = fileKey(fs, inode, i);
       const id = this.newId(key, this.fileContent(key));
-      this.flags[id] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
+      this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
       this.file.set(key, id);
       this.reclaim.added(id, FILE, key, true, false);
       if (i === demand) demandId = id;
@@ -554,7 +566,7 @@ export class Memory implements ReclaimHost {
   fileContent(key: number): number {
     const d = this.fsWritten.get(key);
     if (d >= 0) return d;
-    return this.m.content.resolve(undefined, 2 ** 47 + (key % 2 ** 47));
+    return this.m.content.resolve(undefined, 2 ** 47 + lowBits(key, 2 ** 47));
   }
 
   /** umount: the filesystem's pages leave the page cache (dirty ones written back first). */
@@ -562,9 +574,9 @@ export class Memory implements ReclaimHost {
     for (const key of this.file.keyList()) {
       if (keyFs(key) !== fs) continue;
       const id = this.file.get(key);
-      if (this.flags[id]! & F_DIRTY) {
+      if (this.rec[id * R + R_FLAGS]! & F_DIRTY) {
         this.m.fileWriteback();
-        this.fsWritten.set(key, this.desc[id]!);
+        this.fsWritten.set(key, this.rec[id * R + R_DESC]!);
       }
       this.reclaim.removed(id, FILE, key);
       this.file.delete(key);
@@ -580,8 +592,8 @@ export class Memory implements ReclaimHost {
   /** Swap one anonymous page out. Not ok when no swap slot can be had. */
   private evictAnon(id: number): Evicted {
     const m = this.m;
-    const fl = this.flags[id]!;
-    let s = this.slot[id]!;
+    const fl = this.rec[id * R + R_FLAGS]!;
+    let s = this.rec[id * R + R_SLOT]!;
     let written = false;
     if (s >= 0 && !(fl & F_DIRTY)) {
       // A clean swap-cache page: its swap copy is valid, drop it.
@@ -589,14 +601,14 @@ export class Memory implements ReclaimHost {
       if (s < 0) {
         s = m.swap.alloc();
         if (s < 0) return Evicted.Refused;
-        this.slot[id] = s;
+        this.rec[id * R + R_SLOT] = s;
         this.slotOwner.set(s, id);
       }
-      const inFlight = m.swapWrite(slotType(s), slotOffset(s), this.desc[id]!);
+      const inFlight = m.swapWrite(slotType(s), slotOffset(s), this.rec[id * R + R_DESC]!);
       if (inFlight && this.reclaim.asyncWriteback) {
         // The bio waits in the plug: the page stays in RAM and in the swap cache, clean, unmapped,
         // under writeback until the policy's host.endWriteback reports the write done.
-        this.flags[id] = F_RESIDENT | F_WB | F_UNMAPPED;
+        this.rec[id * R + R_FLAGS] = F_RESIDENT | F_WB | F_UNMAPPED;
         this.wbHeld.push(id);
         return Evicted.Writeback;
       }
@@ -604,19 +616,19 @@ export class Memory implements ReclaimHost {
     }
     m.stats.pgsteal_anon++;
     m.meter.meta(RECLAIM_CYCLES);
-    this.flags[id] = 0;
+    this.rec[id * R + R_FLAGS] = 0;
     this.resident--;
     return written ? Evicted.Written : Evicted.Dropped;
   }
 
   private evictFile(id: number): Evicted {
     const m = this.m;
-    const key = this.key[id]!;
+    const key = this.rec[id * R + R_KEY]!;
     const fs = keyFs(key);
     const inode = keyInode(key);
     const index = keyIndex(key);
-    const desc = this.desc[id]!;
-    const written = (this.flags[id]! & F_DIRTY) !== 0;
+    const desc = this.rec[id * R + R_DESC]!;
+    const written = (this.rec[id * R + R_FLAGS]! & F_DIRTY) !== 0;
     if (written) {
       m.fileWriteback();
       this.fsWritten.set(key, desc);
@@ -633,7 +645,7 @@ export class Memory implements ReclaimHost {
   /** Calls f(type, offset) for every slot of a swap type in `mask` (bit per type) whose owning page is swapped out (not resident); one walk for all types. */
   forEachSwappedOut(mask: number, f: (type: number, off: number) => void): void {
     for (const [s, id] of this.slotOwner) {
-      if (this.flags[id]! & F_RESIDENT) continue;
+      if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) continue;
       const type = slotType(s);
       if (mask & (1 << type)) f(type, slotOffset(s));
     }
@@ -648,8 +660,8 @@ export class Memory implements ReclaimHost {
    */
   redirtySwapCached(type: number, lost: (off: number) => boolean): void {
     for (const [s, id] of this.slotOwner) {
-      const fl = this.flags[id]!;
-      if (slotType(s) === type && (fl & (F_RESIDENT | F_DIRTY)) === F_RESIDENT && lost(slotOffset(s))) this.flags[id] = fl | F_DIRTY;
+      const fl = this.rec[id * R + R_FLAGS]!;
+      if (slotType(s) === type && (fl & (F_RESIDENT | F_DIRTY)) === F_RESIDENT && lost(slotOffset(s))) this.rec[id * R + R_FLAGS] = fl | F_DIRTY;
     }
   }
 
@@ -660,7 +672,7 @@ export class Memory implements ReclaimHost {
   /** Whether the page owning a swap slot is resident (in the swap cache). */
   slotOwnerResident(type: number, off: number): boolean {
     const id = this.slotOwner.get(slotKey(type, off));
-    return id !== undefined && (this.flags[id]! & F_RESIDENT) !== 0;
+    return id !== undefined && (this.rec[id * R + R_FLAGS]! & F_RESIDENT) !== 0;
   }
 
   /**
@@ -670,14 +682,14 @@ export class Memory implements ReclaimHost {
    */
   get anonMapped(): number {
     let unmapped = 0;
-    for (const id of this.slotOwner.values()) if (this.flags[id]! & (F_RA | F_UNMAPPED)) unmapped++;
+    for (const id of this.slotOwner.values()) if (this.rec[id * R + R_FLAGS]! & (F_RA | F_UNMAPPED)) unmapped++;
     return this.anonResident - unmapped;
   }
 
   /** Resident anonymous pages that hold a swap slot: the swap cache (meminfo SwapCached, in pages). */
   get swapCached(): number {
     let n = 0;
-    for (const id of this.slotOwner.values()) if (this.flags[id]! & F_RESIDENT) n++;
+    for (const id of this.slotOwner.values()) if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) n++;
     return n;
   }
 

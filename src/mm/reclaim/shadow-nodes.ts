@@ -32,19 +32,34 @@ const NODE_SLOTS = 1 << NODE_SHIFT;
 const SHRINK_BATCH = 128;
 const NIL = -1;
 
+/**
+ * A node's record: eight 32-bit words (one 32-byte half of a cache line, so one node is one
+ * line to touch): present pages, the two words of its shadow bitmap (bit i: slot i holds a
+ * shadow; none set: no shadows), its prev and next on the shadow-node list, one unused, and
+ * its node key as a float64 in words 6-7.
+ */
+const WORDS = 8;
+const PAGES = 0;
+const BITS_LO = 1;
+const BITS_HI = 2;
+const PREV = 3;
+const NEXT = 4;
+/** The node key's index in the float64 view (word 6). */
+const KEY64 = 3;
+
+/** A page key's slot in its node: key % 64 without V8's fmod call for a key beyond int32 (exact below 2^53). */
+function slotOf(key: number): number {
+  return key - Math.floor(key / NODE_SLOTS) * NODE_SLOTS;
+}
+
 export class ShadowNodes {
   /** Shadow values by page key. */
   private readonly shadows = new KeyMap();
   /** Node index by node key (floor(page key / 64)). */
   private readonly nodeOf = new KeyMap();
-  // Per node: present pages, which of its 64 slots hold shadows (two 32-bit words; none set: no
-  // shadows), its key, its links on the shadow-node list.
-  private pages = new Int32Array(64);
-  private bitsLo = new Uint32Array(64);
-  private bitsHi = new Uint32Array(64);
-  private nodeKey = new Float64Array(64);
-  private prev = new Int32Array(64);
-  private next = new Int32Array(64);
+  /** The node records (WORDS int32s a node) and the same bytes as float64s (WORDS / 2 a node), for the key. */
+  private w = new Int32Array(64 * WORDS);
+  private f = new Float64Array(this.w.buffer);
   private freeNodes: number[] = [];
   private nextNode = 0;
   /** The shadow-node list (shadow_nodes): nodes whose entries are all shadows, oldest at the head. */
@@ -68,24 +83,26 @@ export class ShadowNodes {
    */
   pageIn(key: number): number {
     const n = this.nodeAt(key);
-    this.pages[n]!++;
+    this.w[n * WORDS + PAGES]!++;
     this.settle(n);
     return n;
   }
 
   /** The page at `key` of node `n` left without a shadow (truncation, umount). */
   pageOut(n: number, key: number): void {
-    this.pages[n]!--;
+    this.w[n * WORDS + PAGES]!--;
     this.dropShadow(n, key);
     this.settle(n);
   }
 
   /** workingset_eviction: the page at `key` of node `n` left RAM and its slot holds `value` now. */
   evicted(n: number, key: number, value: number): void {
-    this.pages[n]!--;
-    const slot = key % NODE_SLOTS;
-    if (slot < 32) this.bitsLo[n]! |= 1 << slot;
-    else this.bitsHi[n]! |= 1 << (slot - 32);
+    const w = this.w;
+    const e = n * WORDS;
+    w[e + PAGES]!--;
+    const slot = slotOf(key);
+    if (slot < 32) w[e + BITS_LO]! |= 1 << slot;
+    else w[e + BITS_HI]! |= 1 << (slot - 32);
     this.shadows.set(key, value);
     this.settle(n);
   }
@@ -100,43 +117,45 @@ export class ShadowNodes {
   refault(key: number): number {
     const n = this.nodeAt(key);
     const v = this.dropShadow(n, key);
-    this.pages[n]!++;
+    this.w[n * WORDS + PAGES]!++;
     this.settle(n);
     this.node = n;
     return v;
   }
 
   private isListed(n: number): boolean {
-    return this.prev[n] !== NIL || this.head === n;
+    return this.w[n * WORDS + PREV] !== NIL || this.head === n;
   }
 
   private hasShadows(n: number): boolean {
-    return (this.bitsLo[n]! | this.bitsHi[n]!) !== 0;
+    return (this.w[n * WORDS + BITS_LO]! | this.w[n * WORDS + BITS_HI]!) !== 0;
   }
 
   /** Removes the shadow at `key` of node `n`; its value, or -1 when there was none. */
   private dropShadow(n: number, key: number): number {
-    const slot = key % NODE_SLOTS;
-    const bit = slot < 32 ? this.bitsLo[n]! & (1 << slot) : this.bitsHi[n]! & (1 << (slot - 32));
-    if (!bit) return -1;
-    if (slot < 32) this.bitsLo[n]! &= ~(1 << slot);
-    else this.bitsHi[n]! &= ~(1 << (slot - 32));
+    const slot = slotOf(key);
+    const at = n * WORDS + (slot < 32 ? BITS_LO : BITS_HI);
+    const bit = 1 << (slot & 31);
+    const bits = this.w[at]!;
+    if (!(bits & bit)) return -1;
+    this.w[at] = bits & ~bit;
     return this.shadows.delete(key);
   }
 
   /** Drops every shadow of node `n`. */
   private dropShadows(n: number): void {
-    const base = this.nodeKey[n]! * NODE_SLOTS;
-    for (let w = 0; w < 2; w++) {
-      let bits = w === 0 ? this.bitsLo[n]! : this.bitsHi[n]!;
+    const base = this.f[n * (WORDS / 2) + KEY64]! * NODE_SLOTS;
+    const e = n * WORDS;
+    for (let h = 0; h < 2; h++) {
+      let bits = this.w[e + BITS_LO + h]!;
       while (bits !== 0) {
         const low = bits & -bits;
-        this.shadows.delete(base + w * 32 + (31 - Math.clz32(low)));
+        this.shadows.delete(base + h * 32 + (31 - Math.clz32(low)));
         bits ^= low;
       }
     }
-    this.bitsLo[n] = 0;
-    this.bitsHi[n] = 0;
+    this.w[e + BITS_LO] = 0;
+    this.w[e + BITS_HI] = 0;
   }
 
   /**
@@ -149,7 +168,7 @@ export class ShadowNodes {
       const n = this.nodeOf.get(nk);
       if (this.isListed(n)) this.unlist(n);
       this.dropShadows(n);
-      if (this.pages[n] === 0) this.release(n);
+      if (this.w[n * WORDS + PAGES] === 0) this.release(n);
     }
   }
 
@@ -183,25 +202,23 @@ export class ShadowNodes {
     let n = map.get(nk);
     if (n >= 0) return n;
     n = this.freeNodes.pop() ?? this.newNode();
-    this.pages[n] = 0;
-    this.bitsLo[n] = 0;
-    this.bitsHi[n] = 0;
-    this.nodeKey[n] = nk;
-    this.prev[n] = this.next[n] = NIL;
+    const w = this.w;
+    const e = n * WORDS;
+    w[e + PAGES] = 0;
+    w[e + BITS_LO] = 0;
+    w[e + BITS_HI] = 0;
+    w[e + PREV] = NIL;
+    w[e + NEXT] = NIL;
+    this.f[n * (WORDS / 2) + KEY64] = nk;
     map.set(nk, n);
     return n;
   }
 
   private newNode(): number {
     const n = this.nextNode++;
-    if (n >= this.pages.length) {
-      const cap = this.pages.length * 2;
-      this.pages = grown(this.pages, cap);
-      this.bitsLo = grown(this.bitsLo, cap);
-      this.bitsHi = grown(this.bitsHi, cap);
-      this.nodeKey = grown(this.nodeKey, cap);
-      this.prev = grown(this.prev, cap);
-      this.next = grown(this.next, cap);
+    if (n * WORDS >= this.w.length) {
+      this.w = grown(this.w, this.w.length * 2);
+      this.f = new Float64Array(this.w.buffer);
     }
     return n;
   }
@@ -209,36 +226,40 @@ export class ShadowNodes {
   /** workingset_update_node: on the list iff all its entries are shadows; freed when it holds nothing. */
   private settle(n: number): void {
     const listed = this.isListed(n);
-    if (this.pages[n] === 0 && this.hasShadows(n)) {
+    const empty = this.w[n * WORDS + PAGES] === 0;
+    if (empty && this.hasShadows(n)) {
       if (!listed) this.enlist(n);
     } else {
       if (listed) this.unlist(n);
-      if (this.pages[n] === 0) this.release(n);
+      if (empty) this.release(n);
     }
   }
 
   private enlist(n: number): void {
-    this.prev[n] = this.tail;
-    this.next[n] = NIL;
+    const w = this.w;
+    w[n * WORDS + PREV] = this.tail;
+    w[n * WORDS + NEXT] = NIL;
     if (this.tail === NIL) this.head = n;
-    else this.next[this.tail] = n;
+    else w[this.tail * WORDS + NEXT] = n;
     this.tail = n;
     this.listed++;
   }
 
   private unlist(n: number): void {
-    const p = this.prev[n]!;
-    const x = this.next[n]!;
+    const w = this.w;
+    const p = w[n * WORDS + PREV]!;
+    const x = w[n * WORDS + NEXT]!;
     if (p === NIL) this.head = x;
-    else this.next[p] = x;
+    else w[p * WORDS + NEXT] = x;
     if (x === NIL) this.tail = p;
-    else this.prev[x] = p;
-    this.prev[n] = this.next[n] = NIL;
+    else w[x * WORDS + PREV] = p;
+    w[n * WORDS + PREV] = NIL;
+    w[n * WORDS + NEXT] = NIL;
     this.listed--;
   }
 
   private release(n: number): void {
-    this.nodeOf.delete(this.nodeKey[n]!);
+    this.nodeOf.delete(this.f[n * (WORDS / 2) + KEY64]!);
     this.freeNodes.push(n);
   }
 

@@ -298,8 +298,9 @@ class PageCursor implements FileAccessCursor {
     }
     const p = this.page++;
     this.left--;
-    this.inode = Math.floor(p / INDEX_PAGES);
-    this.index = p % INDEX_PAGES;
+    const inode = Math.floor(p / INDEX_PAGES);
+    this.inode = inode;
+    this.index = p - inode * INDEX_PAGES; // p % INDEX_PAGES, exact, without V8's fmod call for a p beyond int32
     this.loc.index = this.n++;
     return true;
   }
