@@ -116,6 +116,8 @@ export class Memory implements ReclaimHost {
   ptPages = 0;
   /** File readahead: the devices' ra_pages (read_ahead_kb / 4; 0: off), each sized file's pages (i_size), its file_ra_state. */
   private raPages = 0;
+  /** ra_pages > 0 and some file has a size. */
+  private raOn = false;
   private raEra: RaEra = '6.1';
   private readonly fileSize = new Map<number, number>();
   private readonly fileRa = new Map<number, FileRaState>();
@@ -141,6 +143,7 @@ export class Memory implements ReclaimHost {
     this.raPages = Math.floor(readAheadKb / 4);
     this.raEra = this.reclaim.name === '6.1' ? '6.1' : '3.x';
     for (const f of files) this.fileSize.set(inodeKey(f.fs, f.inode), f.pages);
+    this.raOn = this.raPages > 0 && this.fileSize.size > 0;
   }
 
   get minWmark(): number {
@@ -474,8 +477,9 @@ export class Memory implements ReclaimHost {
     const key = fileKey(fs, inode, index);
     const m = this.m;
     const id = this.file.get(key);
-    const ik = inodeKey(fs, inode);
-    const size = this.raPages > 0 ? this.fileSize.get(ik) : undefined;
+    // Only sized files are read ahead: with none (most traces), no lookup on this hot path.
+    const ik = this.raOn ? inodeKey(fs, inode) : 0;
+    const size = this.raOn ? this.fileSize.get(ik) : undefined;
     if (size !== undefined && index >= size) this.fileSize.set(ik, index + 1);
     if (id >= 0) {
       m.stats.pgcache_hits++;
