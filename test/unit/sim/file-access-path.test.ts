@@ -21,23 +21,11 @@ import { simulateTrace } from '../../../src/sim/simulate.js';
 import type { FileEvent, TraceSource } from '../../../src/trace/events.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import type { SyncTraceSource } from '../../../src/trace/reader.js';
-import { openImported, tempDir } from '../trace/helpers.js';
+import { openImported, oracle, tempDir } from '../trace/helpers.js';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/traces');
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-/** oracleGeneral records [time s, id, size]. */
-function oracle(records: readonly (readonly [number, bigint, number])[]): Buffer {
-  const b = Buffer.alloc(24 * records.length);
-  records.forEach(([t, id, size], i) => {
-    b.writeUInt32LE(t, i * 24);
-    b.writeBigUInt64LE(id, i * 24 + 4);
-    b.writeUInt32LE(size, i * 24 + 12);
-    b.writeBigInt64LE(-1n, i * 24 + 16);
-  });
-  return b;
-}
 
 /** The same source with its fast path hidden: the simulator must take eventsSync(). */
 function eventsOnly(src: SyncTraceSource): TraceSource {

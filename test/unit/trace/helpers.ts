@@ -17,6 +17,18 @@ export const HEADER: TraceHeader = {
 
 export { tempDir, toJsonl } from '../../helpers/files.js';
 
+/** An oracleGeneral file's bytes: records [time s, id, size], next-access time -1. */
+export function oracle(records: readonly (readonly [number, bigint, number])[]): Buffer {
+  const b = Buffer.alloc(24 * records.length);
+  records.forEach(([t, id, size], i) => {
+    b.writeUInt32LE(t, i * 24);
+    b.writeBigUInt64LE(id, i * 24 + 4);
+    b.writeUInt32LE(size, i * 24 + 12);
+    b.writeBigInt64LE(-1n, i * 24 + 16);
+  });
+  return b;
+}
+
 /** A JSON document with the same line layout as toJsonl: event i on line i + 2. */
 export function toJsonDoc(header: unknown, events: readonly unknown[]): string {
   const h = JSON.stringify(header).slice(0, -1);

@@ -8,7 +8,7 @@ import type { FileEvent } from '../../../src/trace/events.js';
 import { collectFormatOption, splitOptionList } from '../../../src/trace/formats/import/options.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import { openTrace } from '../../../src/trace/reader.js';
-import { collectSync, importedPages, openImported, tempDir } from './helpers.js';
+import { collectSync, importedPages, openImported, oracle, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -18,17 +18,6 @@ const bin = (name: string, buf: Buffer): string => tmp.file(name, buf);
 /** Events as [page, write, t?] triples. */
 function pages(file: string, format: string, opts?: FormatOptions): (number | boolean)[][] {
   return importedPages(file, format, opts).map(({ page, event: e }) => (e.t !== undefined ? [page, e.write ?? false, e.t] : [page, e.write ?? false]));
-}
-
-function oracle(records: [number, bigint, number][]): Buffer {
-  const b = Buffer.alloc(24 * records.length);
-  records.forEach(([t, id, size], i) => {
-    b.writeUInt32LE(t, i * 24);
-    b.writeBigUInt64LE(id, i * 24 + 4);
-    b.writeUInt32LE(size, i * 24 + 12);
-    b.writeBigInt64LE(-1n, i * 24 + 16);
-  });
-  return b;
 }
 
 /** vscsi records: [cmd, lbn, len, ts µs]. */
