@@ -371,22 +371,27 @@ export class Memory implements ReclaimHost {
     }
     const w = swapRaWindow(this.raState(pid), vpn, cluster);
     if (w.win === 1) return;
-    const m = this.m;
     for (let v = w.start; v < w.end; v++) {
       if (v === vpn) continue;
-      const key = anonKey(pid, v);
-      const id = this.anon.get(key);
-      if (id < 0 || this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! < 0) continue;
-      // __read_swap_cache_async allocates a page (which may reclaim, or repatriate this very page).
-      this.reclaim.allocate();
-      if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! < 0) continue;
-      this.resident++;
-      m.stats.swap_ra++;
-      const s = this.rec[id * R + R_SLOT]!;
-      const r = m.swapReadahead(slotType(s), slotOffset(s));
-      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
-      this.reclaim.added(id, ANON, key, true, false);
+      const id = this.anon.get(anonKey(pid, v));
+      if (id >= 0) this.readAheadPage(id, this.rec[id * R + R_SLOT]!);
     }
+  }
+
+  /**
+   * __read_swap_cache_async for a page of a readahead window that holds slot `s`: unless it is
+   * resident or has no slot, a page is allocated (which may reclaim, or repatriate this very
+   * page) and the slot read into the swap cache, unmapped and PG_readahead, through frontswap.
+   */
+  private readAheadPage(id: number, s: number): void {
+    if (s < 0 || this.rec[id * R + R_FLAGS]! & F_RESIDENT) return;
+    this.reclaim.allocate();
+    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! !== s) return;
+    this.resident++;
+    this.m.stats.swap_ra++;
+    const r = this.m.swapReadahead(slotType(s), slotOffset(s));
+    this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
+    this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
   }
 
   /**
@@ -399,19 +404,11 @@ export class Memory implements ReclaimHost {
     if (area === null) return;
     const w = swapClusterWindow(this.clusterRa, off, area.slots, cluster);
     if (w === null) return;
-    const m = this.m;
     for (let o = w.start; o < w.end; o++) {
       if (o === off) continue;
       const s = slotKey(type, o);
       const id = this.slotOwner.get(s);
-      if (id === undefined || this.rec[id * R + R_FLAGS]! & F_RESIDENT) continue;
-      this.reclaim.allocate();
-      if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! !== s) continue;
-      this.resident++;
-      m.stats.swap_ra++;
-      const r = m.swapReadahead(type, o);
-      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
-      this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
+      if (id !== undefined) this.readAheadPage(id, s);
     }
   }
 
@@ -527,8 +524,13 @@ export class Memory implements ReclaimHost {
     return st;
   }
 
+  /** page_cache_next_miss / prev_miss's view of one file, reused (no object per readahead decision). */
+  private readonly raFile = { fs: 0, inode: 0 };
+  private readonly raCacheView: RaCache = { cached: (index: number) => this.file.get(fileKey(this.raFile.fs, this.raFile.inode, index)) >= 0 };
   private raCache(fs: number, inode: number): RaCache {
-    return { cached: (index: number) => this.file.get(fileKey(fs, inode, index)) >= 0 };
+    this.raFile.fs = fs;
+    this.raFile.inode = inode;
+    return this.raCacheView;
   }
 
   /**
