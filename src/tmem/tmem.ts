@@ -47,6 +47,9 @@ const OBJNODE_TREE_MAP_SHIFT = 6;
  */
 export const TMEM_OP_CYCLES = 400;
 
+/** How far past the end of a level's array of objnodes a new prefix may land before the level becomes a Map. */
+const LEVEL_GAP = 64;
+
 /** tmem_objnode_tree_h2max[]: the largest index a tree of each height holds (64-bit longs). */
 const H2MAX: readonly number[] = (() => {
   const a: number[] = [0];
@@ -429,7 +432,11 @@ export class Tmem<P> {
   private static setSlots(obj: TmemObj<unknown>, index: number, level: number, slots: number): void {
     let nodes = obj.levels[level] ?? (obj.levels[level] = []);
     const k = prefix(index, level);
-    if (Array.isArray(nodes) && k >= nodes.length + 1024) {
+    // A prefix more than LEVEL_GAP past the array's end makes the level a Map: an array is for prefixes
+    // that come in order (a swap type's offsets, a file read from its start). A wider gap made a holey
+    // array of up to a thousand slots for each sparse object, and an imported trace's objects are sparse
+    // and short-lived (most of the allocation, and of the GC, of a xen-tmem replay of one).
+    if (Array.isArray(nodes) && k >= nodes.length + LEVEL_GAP) {
       const m = new Map<number, number>();
       nodes.forEach((v, i) => m.set(i, v));
       nodes = obj.levels[level] = m;
