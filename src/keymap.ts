@@ -13,7 +13,8 @@
  *
  * Users: the memory model's page tables and written-file contents
  * (mm/memory.ts), the 6.1 reclaim's shadow entries and nodes (mm/reclaim),
- * and trace inspect's last-reference times (trace/inspect.ts). Like
+ * the oracle's cleancache records (sim/oracle.ts) and trace inspect's
+ * last-reference times (trace/inspect.ts). Like
  * arrays.ts it imports nothing, so any folder may use it without a cycle.
  *
  * Iteration (forEach) walks the table in slot order, not insertion order:

@@ -23,6 +23,7 @@ import { hashPage } from '../content/hash.js';
 import type { Page, PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
 import { grown } from '../arrays.js';
+import { KeyMap } from '../keymap.js';
 
 // duplicates: alike in shape only to content/page.ts's Cls (a const enum): nothing in common.
 /** Where a swap slot's valid copy lives. */
@@ -92,8 +93,8 @@ export class Oracle {
   readonly examples: string[] = [];
   private tagSeq = 0;
   private readonly slots: (SlotTable | null)[] = [];
-  /** cleancache: fs → inode → the latest put of each index (CcInode). */
-  private ccFs: (CcInodes | undefined)[] = [];
+  /** cleancache: the latest put of each (inode, index), by the fs's oracle key (Machine.ccKey). */
+  private ccFs: (CcRecords | undefined)[] = [];
 
   constructor(
     readonly verifyBytes: boolean,
@@ -224,32 +225,26 @@ export class Oracle {
 
   // ---- cleancache -----------------------------------------------------------
   ccPut(fs: number, inode: number, index: number, tag: number, desc: number, hash: number): void {
-    let inodes = this.ccFs[fs];
-    if (inodes === undefined) this.ccFs[fs] = inodes = new CcInodes();
-    let recs = inodes.get(inode);
-    if (recs === undefined) {
-      recs = new CcInode(this.verifyBytes);
-      inodes.set(inode, recs);
-    }
-    recs.put(index, tag, desc, hash);
+    (this.ccFs[fs] ??= new CcRecords(this.verifyBytes)).put(inode, index, tag, desc, hash);
   }
 
   /** Check a successful get. */
   ccCheckGet(fs: number, inode: number, index: number, out: PageOut): boolean {
     this.counts.checked_gets++;
-    const recs = this.ccFs[fs]?.get(inode);
-    const tag = recs === undefined ? 0 : recs.tag(index);
-    if (tag === 0) {
+    const recs = this.ccFs[fs];
+    const slot = recs === undefined ? -1 : recs.slot(inode, index);
+    if (slot < 0) {
       this.violation('stale', `${ccWhere(fs, inode, index)} hit after an invalidate or a miss (must miss until the next put)`);
       return false;
     }
+    const tag = recs!.tag(slot);
     if (out.tag !== tag) {
       this.violation('stale', `${ccWhere(fs, inode, index)} returned version ${out.tag}, latest put is ${tag}`);
       return false;
     }
     if (this.verifyBytes && out.filled) {
       this.counts.bytes_verified++;
-      if (!this.sameBytes(recs!.desc(index), recs!.hash(index), out.bytes)) {
+      if (!this.sameBytes(recs!.desc(slot), recs!.hash(slot), out.bytes)) {
         this.violation('stale', `${ccWhere(fs, inode, index)} returned other bytes than put`);
         return false;
       }
@@ -259,14 +254,11 @@ export class Oracle {
 
   /** A get missed, or the page was invalidated: later gets must miss until a put. */
   ccDrop(fs: number, inode: number, index: number): void {
-    const inodes = this.ccFs[fs];
-    if (inodes === undefined) return;
-    const recs = inodes.get(inode);
-    if (recs !== undefined && recs.drop(index) && recs.count === 0) inodes.delete(inode);
+    this.ccFs[fs]?.drop(inode, index);
   }
 
   ccDropInode(fs: number, inode: number): void {
-    this.ccFs[fs]?.delete(inode);
+    this.ccFs[fs]?.dropInode(inode);
   }
 
   ccDropFs(fs: number): void {
@@ -276,7 +268,7 @@ export class Oracle {
   /** Cleancache records held: pages whose latest put a backend took (what the oracle's memory grows with). */
   ccRecords(): number {
     let n = 0;
-    for (const inodes of this.ccFs) if (inodes !== undefined) inodes.forEach((recs) => (n += recs.count));
+    for (const recs of this.ccFs) if (recs !== undefined) n += recs.count;
     return n;
   }
 
@@ -286,133 +278,128 @@ export class Oracle {
   }
 }
 
-/** Inode numbers below this are kept in CcInodes' array. */
-const SMALL_INODE = 1 << 16;
-
-/** One filesystem's inodes with records: an array for small inode numbers (a load), a Map for the rest. */
-class CcInodes {
-  private small: (CcInode | undefined)[] = [];
-  private big: Map<number, CcInode> | null = null;
-
-  get(inode: number): CcInode | undefined {
-    return inode >>> 0 === inode && inode < SMALL_INODE ? this.small[inode] : this.big?.get(inode);
-  }
-
-  set(inode: number, recs: CcInode): void {
-    if (inode >>> 0 === inode && inode < SMALL_INODE) this.small[inode] = recs;
-    else (this.big ??= new Map()).set(inode, recs);
-  }
-
-  forEach(f: (recs: CcInode) => void): void {
-    for (const recs of this.small) if (recs !== undefined) f(recs);
-    this.big?.forEach(f);
-  }
-
-  delete(inode: number): void {
-    if (inode >>> 0 === inode && inode < SMALL_INODE) this.small[inode] = undefined;
-    else this.big?.delete(inode);
-  }
-}
+const NIL = -1;
 
 /**
- * One inode's cleancache records: the latest put's tag (0: none; tags
- * start at 1), desc and hash by page index. A file's pages are mostly a
- * dense run of indexes from 0, so they are kept in arrays indexed by page
- * index (one load, where a Map hashes and probes); an inode whose indexes
- * are too sparse for that moves to Maps. desc and hash are kept only when
- * bytes are verified.
+ * One filesystem's cleancache records (the key the oracle checks a pool's
+ * pages under: a filesystem, or a shared pool's uuid): the latest put's tag
+ * (tags start at 1), desc and hash of each (inode, index) with one, in
+ * typed arrays with no object per record or per inode. A record is a slot:
+ * found by its page key (inode * 2^20 + index, exact: inode < 2^27, index
+ * < 2^20) in a KeyMap, and on its inode's list (prev, next; the head by
+ * inode in another KeyMap) so that an inode's records drop without a walk of
+ * the others. desc and hash are kept only when bytes are verified. A freed
+ * slot is reused (free list through `next`).
  */
-class CcInode {
-  private tags: Float64Array | null = new Float64Array(16);
+class CcRecords {
+  private readonly slotOf = new KeyMap();
+  private readonly heads = new KeyMap();
+  private cap = 64;
+  /** Per slot: its page key, the latest put's tag and desc, its hash. */
+  private key = new Float64Array(this.cap);
+  private tags = new Float64Array(this.cap);
   private descs: Float64Array | null;
   private hashes: Uint32Array | null;
-  private sparse: Map<number, number> | null = null;
-  private sparseDesc: Map<number, number> | null = null;
-  private sparseHash: Map<number, number> | null = null;
-  /** Records held. */
-  count = 0;
+  /** Per slot: the previous and next slot of its inode's list (NIL: none); a free slot's next is the next free one. */
+  private prev = new Int32Array(this.cap);
+  private next = new Int32Array(this.cap);
+  private freeHead = NIL;
+  private used = 0;
 
   constructor(private readonly keepBytes: boolean) {
-    this.descs = keepBytes ? new Float64Array(16) : null;
-    this.hashes = keepBytes ? new Uint32Array(16) : null;
+    this.descs = keepBytes ? new Float64Array(this.cap) : null;
+    this.hashes = keepBytes ? new Uint32Array(this.cap) : null;
   }
 
-  /** The latest put's tag at `index`, or 0. */
-  tag(index: number): number {
-    const t = this.tags;
-    if (t !== null) return index < t.length ? t[index]! : 0;
-    return this.sparse!.get(index) ?? 0;
+  /** Records held. */
+  get count(): number {
+    return this.slotOf.size;
   }
 
-  desc(index: number): number {
-    return this.descs !== null ? this.descs[index]! : this.sparseDesc!.get(index)!;
+  /** The slot of (inode, index)'s record, or -1. */
+  slot(inode: number, index: number): number {
+    return this.slotOf.get(inode * 2 ** 20 + index);
   }
 
-  hash(index: number): number {
-    return this.hashes !== null ? this.hashes[index]! : this.sparseHash!.get(index)!;
+  tag(slot: number): number {
+    return this.tags[slot]!;
+  }
+  desc(slot: number): number {
+    return this.descs![slot]!;
+  }
+  hash(slot: number): number {
+    return this.hashes![slot]!;
   }
 
-  put(index: number, tag: number, desc: number, hash: number): void {
-    if (this.tag(index) === 0) this.count++;
-    let t = this.tags;
-    if (t !== null && index >= t.length) {
-      // grow while the arrays stay within a few times the records held
-      let n = t.length * 2;
-      while (n <= index) n *= 2;
-      if (n <= 64 * this.count + 1024) {
-        this.tags = t = grown(t, n);
-        if (this.keepBytes) {
-          this.descs = grown(this.descs!, n);
-          this.hashes = grown(this.hashes!, n);
-        }
-      } else {
-        this.toSparse();
-        t = null;
-      }
+  put(inode: number, index: number, tag: number, desc: number, hash: number): void {
+    const k = inode * 2 ** 20 + index;
+    let s = this.slotOf.get(k);
+    if (s < 0) {
+      s = this.alloc();
+      this.slotOf.set(k, s);
+      this.key[s] = k;
+      // at the head of its inode's list
+      const h = this.heads.swap(inode, s);
+      this.prev[s] = NIL;
+      this.next[s] = h;
+      if (h >= 0) this.prev[h] = s;
     }
-    if (t !== null) {
-      t[index] = tag;
-      if (this.keepBytes) {
-        this.descs![index] = desc;
-        this.hashes![index] = hash;
-      }
-    } else {
-      this.sparse!.set(index, tag);
-      if (this.keepBytes) {
-        this.sparseDesc!.set(index, desc);
-        this.sparseHash!.set(index, hash);
-      }
+    this.tags[s] = tag;
+    if (this.keepBytes) {
+      this.descs![s] = desc;
+      this.hashes![s] = hash;
     }
   }
 
-  /** Drops the record of `index`; false if there was none. */
-  drop(index: number): boolean {
-    const t = this.tags;
-    if (t !== null) {
-      if (index >= t.length || t[index] === 0) return false;
-      t[index] = 0;
-    } else if (!this.sparse!.delete(index)) return false;
-    this.count--;
+  /** Drops the record of (inode, index); false if there was none. */
+  drop(inode: number, index: number): boolean {
+    const s = this.slotOf.delete(inode * 2 ** 20 + index);
+    if (s < 0) return false;
+    const p = this.prev[s]!;
+    const n = this.next[s]!;
+    if (n >= 0) this.prev[n] = p;
+    if (p >= 0) this.next[p] = n;
+    else if (n >= 0) this.heads.set(inode, n);
+    else this.heads.delete(inode);
+    this.release(s);
     return true;
   }
 
-  private toSparse(): void {
-    const t = this.tags!;
-    this.sparse = new Map();
-    if (this.keepBytes) {
-      this.sparseDesc = new Map();
-      this.sparseHash = new Map();
+  /** Drops every record of `inode`. */
+  dropInode(inode: number): void {
+    let s = this.heads.delete(inode);
+    while (s >= 0) {
+      const n = this.next[s]!;
+      this.slotOf.delete(this.key[s]!);
+      this.release(s);
+      s = n;
     }
-    for (let i = 0; i < t.length; i++) {
-      if (t[i] === 0) continue;
-      this.sparse.set(i, t[i]!);
+  }
+
+  private alloc(): number {
+    const f = this.freeHead;
+    if (f >= 0) {
+      this.freeHead = this.next[f]!;
+      return f;
+    }
+    const s = this.used++;
+    if (s === this.cap) {
+      const cap = (this.cap *= 2);
+      this.key = grown(this.key, cap);
+      this.tags = grown(this.tags, cap);
+      this.prev = grown(this.prev, cap);
+      this.next = grown(this.next, cap);
       if (this.keepBytes) {
-        this.sparseDesc!.set(i, this.descs![i]!);
-        this.sparseHash!.set(i, this.hashes![i]!);
+        this.descs = grown(this.descs!, cap);
+        this.hashes = grown(this.hashes!, cap);
       }
     }
-    this.tags = this.descs = null;
-    this.hashes = null;
+    return s;
+  }
+
+  private release(s: number): void {
+    this.next[s] = this.freeHead;
+    this.freeHead = s;
   }
 }
 
