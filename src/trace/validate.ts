@@ -1,8 +1,10 @@
 /**
  * Trace validation against schema/trace-v1.schema.json.
  *
- * The schema is compiled once (lazily, on first use) with ajv; an event is
- * checked only against its own kind: the $defs entry that the `event` oneOf
+ * The schema is compiled lazily with ajv: the header on first use, each
+ * event kind when the first event of that kind is checked (an imported or
+ * binary trace checks a header only; a JSONL trace uses a few of the kinds).
+ * An event is checked only against its own kind: the $defs entry that the `event` oneOf
  * names for its `op` (the shipped schema is plain draft-07, with no
  * `discriminator` keyword, so that any validator reads it; the dispatch on
  * `op` is done here). On failure ajv's first error object (keyword,
@@ -56,8 +58,21 @@ interface Compiled {
   ajv: Ajv;
   root: SchemaRoot;
   header: ValidateFunction<TraceHeader>;
-  /** op → its $defs entry: the entry's name and its validator. */
-  kinds: Map<string, { def: string; fn: ValidateFunction<TraceEvent> }>;
+  /** op → its $defs entry: the entry's name, and its validator once compiled (kindFn). */
+  kinds: Map<string, Kind>;
+}
+
+interface Kind {
+  def: string;
+  fn: ValidateFunction<TraceEvent> | null;
+}
+
+/** The validator of an event kind, compiled on first use. */
+function kindFn(c: Compiled, k: Kind): ValidateFunction<TraceEvent> {
+  if (k.fn !== null) return k.fn;
+  const fn = c.ajv.getSchema<TraceEvent>(`${SCHEMA_ID}#/$defs/${k.def}`);
+  if (!fn) throw new Error(`trace schema: $defs/${k.def} missing`);
+  return (k.fn = fn);
 }
 
 let compiled: Compiled | undefined;
@@ -76,14 +91,13 @@ function compile(): Compiled {
   ajv.addSchema(root);
   const header = ajv.getSchema<TraceHeader>(`${SCHEMA_ID}#/$defs/header`);
   if (!header || !root.$defs['event']) throw new Error('trace schema: $defs/event or $defs/header missing');
-  const kinds = new Map<string, { def: string; fn: ValidateFunction<TraceEvent> }>();
+  const kinds = new Map<string, Kind>();
   for (const branch of root.$defs['event']?.oneOf ?? []) {
     const name = defName(branch.$ref);
     const op = name === undefined ? undefined : root.$defs[name]?.properties?.['op']?.const;
     if (name === undefined || typeof op !== 'string') continue;
-    const fn = ajv.getSchema<TraceEvent>(`${SCHEMA_ID}#/$defs/${name}`);
-    if (!fn) throw new Error(`trace schema: $defs/${name} missing`);
-    kinds.set(op, { def: name, fn });
+    if (!root.$defs[name]) throw new Error(`trace schema: $defs/${name} missing`);
+    kinds.set(op, { def: name, fn: null });
   }
   compiled = { ajv, root, header, kinds };
   return compiled;
@@ -117,7 +131,8 @@ export function validateEvent(obj: unknown, loc: EventLocation, shape?: NumberSh
   if (t !== null && Array.isArray(t.checks) && numbersPass(t.checks as NumberCheck[], values!)) return obj as TraceEvent;
   const c = compiled ?? compile();
   const op = obj !== null && typeof obj === 'object' ? (obj as { op?: unknown }).op : undefined;
-  const v = typeof op === 'string' ? c.kinds.get(op)?.fn : undefined;
+  const k = typeof op === 'string' ? c.kinds.get(op) : undefined;
+  const v = k === undefined ? undefined : kindFn(c, k);
   if (v !== undefined && v(obj)) {
     if (t !== null && t.checks === undefined) t.checks = templateChecks(c, t);
     return obj;
