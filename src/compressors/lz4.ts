@@ -10,14 +10,19 @@
  * page may come out a few bytes longer or shorter than in the kernel; the
  * block format, and so the ratio, is the same.
  *
- * Copies: the package copies the input into wasm memory and returns a fresh
- * array (so the result never shares memory with the caller's page). Its
- * decompress() also returns a fresh array, which would then be copied into
- * dst; so decompression calls the package's wasm exports (its `__wasm`, the
- * wasm-bindgen 0.2 ABI its glue uses) and copies the output from wasm
- * memory straight into dst: one copy and no allocation per page. Without
- * those exports, or when the data is corrupt (for the package's own error),
- * it goes through the package's decompress().
+ * Copies: both directions call the package's wasm exports (its `__wasm`, the
+ * wasm-bindgen 0.2 ABI its glue uses) as its glue does, minus the glue's
+ * per-call overhead. Compression copies the input into wasm memory and the
+ * output out of it into one fresh array (so the result never shares memory
+ * with the caller's page): the glue's two copies, but without its
+ * intermediate view of the output and its four reads of the memory's
+ * `buffer` (a call into the engine each). Its decompress() would return a
+ * fresh array, to be copied again into dst; here the output is copied from
+ * wasm memory straight into dst: one copy and no allocation per page.
+ * Views of the wasm memory are made again only when it has grown (its old
+ * buffer is then detached, and a view of it has length 0). Without those
+ * exports, or when the data is corrupt (for the package's own error), it
+ * goes through the package's compress() and decompress().
  */
 
 import * as lz4wasm from 'lz4-wasm-nodejs';
@@ -32,6 +37,7 @@ const PREFIX = 4;
 interface Lz4Exports {
   /** A WebAssembly.Memory. */
   memory: { readonly buffer: ArrayBuffer };
+  compress(retptr: number, ptr: number, len: number): void;
   decompress(retptr: number, ptr: number, len: number): void;
   __wbindgen_add_to_stack_pointer(delta: number): number;
   __wbindgen_malloc(size: number): number;
@@ -40,21 +46,51 @@ interface Lz4Exports {
 
 const wasm = ((): Lz4Exports | null => {
   const w = (lz4wasm as unknown as { __wasm?: Partial<Lz4Exports> }).__wasm;
-  return w !== undefined && w.memory?.buffer instanceof ArrayBuffer && typeof w.decompress === 'function' &&
-    typeof w.__wbindgen_add_to_stack_pointer === 'function' && typeof w.__wbindgen_malloc === 'function' &&
-    typeof w.__wbindgen_free === 'function'
+  return w !== undefined && w.memory?.buffer instanceof ArrayBuffer && typeof w.compress === 'function' &&
+    typeof w.decompress === 'function' && typeof w.__wbindgen_add_to_stack_pointer === 'function' &&
+    typeof w.__wbindgen_malloc === 'function' && typeof w.__wbindgen_free === 'function'
     ? (w as Lz4Exports)
     : null;
 })();
 
+/** Views of the wasm memory (empty until first used; detached, so empty again, when the memory grows). */
 let memU8 = new Uint8Array(0);
 let memI32 = new Int32Array(0);
 
-/** Views of the wasm memory, made again when it has grown (its buffer is then a new one). */
+/**
+ * Makes the views of the wasm memory again if it has grown since they were
+ * made: growing detaches the old buffer, and a view of a detached buffer has
+ * length 0. Cheaper than reading `memory.buffer` (a call into the engine)
+ * on every call.
+ */
 function memory(w: Lz4Exports): void {
-  if (memU8.buffer !== w.memory.buffer) {
-    memU8 = new Uint8Array(w.memory.buffer);
-    memI32 = new Int32Array(w.memory.buffer);
+  if (memU8.length === 0) {
+    const b = w.memory.buffer;
+    memU8 = new Uint8Array(b);
+    memI32 = new Int32Array(b);
+  }
+}
+
+/**
+ * The package's compress(src), as its glue makes the call (the input is
+ * copied into memory it mallocs, which the callee frees; the output is a
+ * vector the caller frees), its output copied once into a fresh array.
+ */
+function compressWasm(w: Lz4Exports, src: Uint8Array): Uint8Array {
+  const ret = w.__wbindgen_add_to_stack_pointer(-16);
+  try {
+    const ptr = w.__wbindgen_malloc(src.length);
+    memory(w);
+    memU8.set(src, ptr);
+    w.compress(ret, ptr, src.length);
+    memory(w);
+    const out = memI32[ret >> 2]!;
+    const len = memI32[(ret >> 2) + 1]!;
+    const data = memU8.slice(out, out + len);
+    w.__wbindgen_free(out, len);
+    return data;
+  } finally {
+    w.__wbindgen_add_to_stack_pointer(16);
   }
 }
 
@@ -72,9 +108,10 @@ function decompressInto(w: Lz4Exports, d: Uint8Array, dst: Uint8Array): boolean 
     memU8.set(d, ptr);
     w.decompress(ret, ptr, d.length);
     memory(w);
-    const out = memI32[ret / 4]!;
-    const len = memI32[ret / 4 + 1]!;
-    if (memI32[ret / 4 + 3]! !== 0) return false;
+    const r = ret >> 2;
+    const out = memI32[r]!;
+    const len = memI32[r + 1]!;
+    if (memI32[r + 3]! !== 0) return false;
     try {
       if (len !== dst.length) throw wrongLength('lz4', len, dst.length);
       dst.set(memU8.subarray(out, out + len));
@@ -92,7 +129,7 @@ class Lz4 implements Compressor {
   readonly implementation = 'lz4-wasm-nodejs 0.9 (lz4_flex block format; size prefix not counted)';
 
   compress(src: Uint8Array): Compressed {
-    const data = lz4Compress(src);
+    const data = wasm !== null ? compressWasm(wasm, src) : lz4Compress(src);
     return { data, size: data.length - PREFIX };
   }
 

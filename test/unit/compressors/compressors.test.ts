@@ -6,6 +6,7 @@ import { PAGE_SIZE } from '../../../src/content/page.js';
 import { mixSeed } from '../../../src/content/rng.js';
 import { InvariantError, UsageError } from '../../../src/errors.js';
 import { corruptData, wrongLength } from '../../../src/compressors/compressor.js';
+import * as lz4wasm from 'lz4-wasm-nodejs';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -125,6 +126,41 @@ describe('lz4 size', () => {
     const bad = c.data.slice();
     bad[2] = 0x7f; // claims ~8 MB
     expect(() => lz4.decompress({ data: bad, size: c.size }, new Uint8Array(PAGE_SIZE))).toThrow(/size prefix/);
+  });
+});
+
+describe('lz4 through the wasm exports', () => {
+  // The model: the package's own glue (compress / decompress), which tmemsim bypasses for speed.
+  const lz4 = createCompressor('lz4');
+  const wasmMemory = (): number => (lz4wasm as unknown as { __wasm: { memory: { buffer: ArrayBuffer } } }).__wasm.memory.buffer.byteLength;
+
+  function agrees(src: Uint8Array): boolean {
+    const c = lz4.compress(src);
+    const want = lz4wasm.compress(src);
+    if (!same(c.data, want)) return false;
+    const dst = new Uint8Array(src.length).fill(0xa5);
+    lz4.decompress(c, dst);
+    return same(dst, lz4wasm.decompress(want)) && same(dst, src);
+  }
+
+  it("gives the package's bytes for every content class and arbitrary pages", () => {
+    for (const cls of Object.keys(CONTENT_CLASSES)) for (let i = 0; i < 10; i++) expect(agrees(page(cls, mixSeed(21, i)))).toBe(true);
+    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 256 }), fc.nat(PAGE_SIZE - 256), fc.nat(3), (chunk, at, fill) => {
+      const src = new Uint8Array(PAGE_SIZE).fill(fill);
+      src.set(chunk, at);
+      return agrees(src);
+    }), { numRuns: 100 });
+  });
+
+  it('still does after the wasm memory has grown under it', () => {
+    expect(agrees(page('text', 1))).toBe(true); // views of the memory made
+    const before = wasmMemory();
+    // The package's own call with an input larger than the whole memory makes it grow.
+    const big = new Uint8Array(before + 2 ** 20);
+    for (let i = 0; i < big.length; i += 4096) big.set(page('heap', i), i);
+    expect(lz4wasm.decompress(lz4wasm.compress(big)).length).toBe(big.length);
+    expect(wasmMemory()).toBeGreaterThan(before);
+    for (const cls of ['text', 'code', 'random', 'zero']) expect(agrees(page(cls, 7))).toBe(true);
   });
 });
 
