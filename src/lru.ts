@@ -2,8 +2,9 @@
  * A least-recently-used map: key -> value, the entries on a doubly linked
  * list from least (oldest) to most recently used, so a hit moves its entry
  * with a few pointer writes instead of re-inserting it in the Map. The
- * caller keeps the bound: it evicts (evictOldest) or hands the oldest
- * entry's value to another key (reuseOldest) when it is full.
+ * caller keeps the bound: it evicts (evictOldest), hands the oldest
+ * entry's value to another key (reuseOldest) or replaces the oldest entry
+ * by a new one (replaceOldest) when it is full.
  *
  * Used by compressors/cache.ts (compressed results by page descriptor) and
  * content/corpus.ts (chunk buffers by chunk index). Like errors.ts it
@@ -66,6 +67,27 @@ export class LruMap<K, V> {
   reuseOldest(key: K): V | undefined {
     const e = this.head;
     if (e === null) return undefined;
+    this.rekeyOldest(e, key);
+    return e.value;
+  }
+
+  /**
+   * The least recently used entry is replaced by `key` (which must be
+   * absent) -> `value`, as the most recently used, without a new entry made:
+   * evictOldest() then add() in one. Returns the evicted value; undefined
+   * (and nothing added) when empty.
+   */
+  replaceOldest(key: K, value: V): V | undefined {
+    const e = this.head;
+    if (e === null) return undefined;
+    const old = e.value;
+    this.rekeyOldest(e, key);
+    e.value = value;
+    return old;
+  }
+
+  /** The oldest entry e now stands for `key`, as the most recently used. */
+  private rekeyOldest(e: LruNode<K, V>, key: K): void {
     this.map.delete(e.key);
     e.key = key;
     this.map.set(key, e);
@@ -73,7 +95,6 @@ export class LruMap<K, V> {
       this.unlink(e);
       this.append(e);
     }
-    return e.value;
   }
 
   /** Drops every entry. */

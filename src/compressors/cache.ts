@@ -70,6 +70,13 @@ export class CachingCompressionService implements CompressionService {
     }
     this.misses++;
     const c = Object.freeze(comp.compress(page.bytes));
+    if (this.entries >= this.maxEntries && cache.size > 0) {
+      // Full, and this compressor's cache has an oldest entry: the new
+      // result takes its place (no entry made and dropped per miss).
+      cache.replaceOldest(desc, c);
+      this.evictions++;
+      return c;
+    }
     if (this.entries >= this.maxEntries) this.evict(cache);
     cache.add(desc, c);
     this.entries++;

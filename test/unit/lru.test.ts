@@ -14,6 +14,7 @@ type Op =
   | { kind: 'add'; key: number }
   | { kind: 'evict' }
   | { kind: 'reuse'; key: number }
+  | { kind: 'replace'; key: number }
   | { kind: 'clear' };
 
 const key = fc.integer({ min: 0, max: 15 });
@@ -22,6 +23,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('add' as const), key }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'evict' as const }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('reuse' as const), key }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('replace' as const), key }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
 );
 
@@ -30,6 +32,8 @@ describe('LruMap', () => {
     const m = new LruMap<number, string>();
     expect(m.evictOldest()).toBeUndefined();
     expect(m.reuseOldest(9)).toBeUndefined();
+    expect(m.replaceOldest(9, 'z')).toBeUndefined();
+    expect(m.size).toBe(0);
     m.add(1, 'a');
     m.add(2, 'b');
     m.add(3, 'c');
@@ -71,6 +75,13 @@ describe('LruMap', () => {
               const oldest = model.shift();
               if (oldest !== undefined) model.push([op.key, oldest[1]]);
               expect(m.reuseOldest(op.key)).toBe(oldest?.[1]);
+              break;
+            }
+            case 'replace': {
+              if (find(op.key) >= 0) break; // replaceOldest takes absent keys only
+              const oldest = model.shift();
+              if (oldest !== undefined) model.push([op.key, next]);
+              expect(m.replaceOldest(op.key, next++)).toBe(oldest?.[1]);
               break;
             }
             case 'clear':

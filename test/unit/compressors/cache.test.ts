@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import type { Compressed, Compressor } from '../../../src/compressors/compressor.js';
@@ -110,5 +111,54 @@ describe('CachingCompressionService', () => {
     const p = pageOf(content.resolve('text', 8));
     expect(svc.compress(svc.get('lz4'), p)).not.toBe(svc.compress(svc.get('lz4'), p));
     expect(svc.stats()).toMatchObject({ uncached: 2, entries: 0 });
+  });
+
+  it('hits, misses and evicts as an LRU model per compressor, bounded in all', () => {
+    // The model: per compressor name its cached descs, least recently used
+    // first; the names in the order first used. A miss on a full cache drops
+    // the oldest entry of the same compressor, or, when it has none, the
+    // oldest of the largest other one (the first such in that order).
+    const names = ['lz4', 'deflate'];
+    const descs = [1, 2, 3, 4, 5, 6].map((i) => content.resolve('text', i));
+    const pages = descs.map(pageOf);
+    const op = fc.record({ comp: fc.nat(1), page: fc.nat(descs.length - 1) });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
+      const svc = new CachingCompressionService({ maxEntries: max });
+      const comps = names.map((n) => counting(svc.get(n)));
+      const model = new Map<string, number[]>();
+      const results = new Map<string, unknown>();
+      let hits = 0, misses = 0, evictions = 0;
+      for (const o of ops) {
+        const name = names[o.comp]!;
+        const desc = descs[o.page]!;
+        const calls = comps[o.comp]!.calls;
+        const got = svc.compress(comps[o.comp]!, pages[o.page]!);
+        let list = model.get(name);
+        if (list === undefined) model.set(name, (list = []));
+        const i = list.indexOf(desc);
+        if (i >= 0) {
+          hits++;
+          list.push(...list.splice(i, 1));
+          expect(comps[o.comp]!.calls).toBe(calls);
+          expect(got).toBe(results.get(`${name}:${desc}`)); // the object its miss returned
+        } else {
+          results.set(`${name}:${desc}`, got);
+          misses++;
+          expect(comps[o.comp]!.calls).toBe(calls + 1);
+          let total = 0;
+          for (const l of model.values()) total += l.length;
+          if (total >= max) {
+            let victim = list;
+            if (victim.length === 0) for (const l of model.values()) if (l.length > victim.length) victim = l;
+            victim.shift();
+            evictions++;
+          }
+          list.push(desc);
+        }
+        let entries = 0;
+        for (const l of model.values()) entries += l.length;
+        expect(svc.stats()).toEqual({ hits, misses, uncached: 0, evictions, entries });
+      }
+    }), { numRuns: 200 });
   });
 });
