@@ -36,7 +36,7 @@
 import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
 import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
-import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost } from './reclaim/reclaim.js';
+import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type ZoneLayout } from './reclaim/reclaim.js';
 import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
 import { grown } from '../arrays.js';
@@ -124,15 +124,63 @@ export class Memory implements ReclaimHost {
   /** Pages under writeback whose write is still held in the plug, then those submitted to the device, in write order. */
   private wbHeld: number[] = [];
   private wbSubmitted: number[] = [];
+  /**
+   * Zones (the layout's, lowest first; one zone without a layout): the pages each holds for
+   * the model (the highest zone less the kernel's own pages), and what they hold now: LRU
+   * pages, page tables, the backend's pool pages (its slab metadata counts in the highest zone).
+   */
+  private readonly zoneCap: number[];
+  private readonly zoneLru: number[];
+  private readonly zonePt: number[];
+  private readonly zonePool: number[];
+  /** Each resident page's zone, by page id. */
+  private zoneOf = new Uint8Array(this.cap);
 
   constructor(
     private readonly m: MmEnv,
     public ramPages: number,
     swappiness: number,
     policy: ReclaimFactory,
+    layout?: ZoneLayout,
   ) {
-    this.reclaim = policy.create(this, ramPages, swappiness);
+    const managed = layout ? [...layout.managed] : [ramPages];
+    const lower = managed.slice(0, -1).reduce((a, b) => a + b, 0);
+    managed[managed.length - 1] = ramPages - lower;
+    this.zoneCap = managed;
+    this.zoneLru = managed.map(() => 0);
+    this.zonePt = managed.map(() => 0);
+    this.zonePool = managed.map(() => 0);
+    this.reclaim = policy.create(this, ramPages, swappiness, layout);
     this.reclaim.ensure(this.cap);
+  }
+
+  /** Free pages of zone z. */
+  zoneFree(z: number): number {
+    const top = z === this.zoneCap.length - 1;
+    return this.zoneCap[z]! - this.zoneLru[z]! - this.zonePt[z]! - this.zonePool[z]! - (top ? this.m.slabPages : 0);
+  }
+
+  /** A pool page for the backend (its zone counted), or false when the watermarks refuse it. */
+  allocPoolPage(reserves: boolean): boolean {
+    const z = this.reclaim.allocKernel(reserves);
+    if (z < 0) return false;
+    this.zonePool[z]!++;
+    return true;
+  }
+
+  /** Pool pages go back: to the highest zones that hold pool pages first (the pages themselves are not tracked). */
+  freePoolPages(n: number): void {
+    for (let z = this.zonePool.length - 1; z >= 0 && n > 0; z--) {
+      const k = Math.min(n, this.zonePool[z]!);
+      this.zonePool[z]! -= k;
+      n -= k;
+    }
+  }
+
+  /** A resident page leaves RAM: its frame goes back to its zone. */
+  private unframe(id: number): void {
+    this.resident--;
+    this.zoneLru[this.zoneOf[id]!]!--;
   }
   /**
    * File readahead for the files given: read_ahead_kb of every filesystem's
@@ -223,6 +271,7 @@ export class Memory implements ReclaimHost {
   private grow(): void {
     const cap = this.cap * 2;
     this.rec = grown(this.rec, cap * R);
+    this.zoneOf = grown(this.zoneOf, cap);
     this.cap = cap;
     this.reclaim.ensure(cap);
   }
@@ -232,11 +281,13 @@ export class Memory implements ReclaimHost {
   }
 
   // ---- frames ------------------------------------------------------------------------
-  /** Take a frame for a fault (the policy reclaims directly at the min watermark). */
-  private takeFrame(): void {
+  /** Take a frame for a fault (the policy reclaims directly at the min watermark): its zone, for the page's id. */
+  private takeFrame(): number {
     this.m.meter.meta(FAULT_CYCLES);
-    this.reclaim.allocate();
+    const z = this.reclaim.allocate();
     this.resident++;
+    this.zoneLru[z]!++;
+    return z;
   }
 
   /** kswapd: called after each event. */
@@ -256,8 +307,9 @@ export class Memory implements ReclaimHost {
         return;
       }
       m.stats.anon_faults++;
-      this.takeFrame();
+      const z = this.takeFrame();
       id = this.newId(key, newDesc);
+      this.zoneOf[id] = z;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
       this.anon.set(key, id);
       this.reclaim.added(id, ANON, key, false);
@@ -304,7 +356,7 @@ export class Memory implements ReclaimHost {
     // Swapped out: fault it back in (a major fault).
     m.stats.anon_faults++;
     m.stats.pgmajfault++;
-    this.takeFrame();
+    this.zoneOf[id] = this.takeFrame();
     const s = this.rec[id * R + R_SLOT]!;
     const type = slotType(s);
     const off = slotOffset(s);
@@ -337,10 +389,10 @@ export class Memory implements ReclaimHost {
     const pmd = -(pid * 2 ** 32 + Math.floor(vpn / 2 ** 18)) - 1;
     if (!this.ptTables.has(pmd)) {
       this.ptTables.add(pmd);
-      this.reclaim.allocate();
+      this.zonePt[this.reclaim.allocate()]!++;
       this.ptPages++;
     }
-    this.reclaim.allocate();
+    this.zonePt[this.reclaim.allocate()]!++;
     this.ptPages++;
   }
 
@@ -385,9 +437,11 @@ export class Memory implements ReclaimHost {
    */
   private readAheadPage(id: number, s: number): void {
     if (s < 0 || this.rec[id * R + R_FLAGS]! & F_RESIDENT) return;
-    this.reclaim.allocate();
+    const z = this.reclaim.allocate();
     if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! !== s) return;
     this.resident++;
+    this.zoneLru[z]!++;
+    this.zoneOf[id] = z;
     this.m.stats.swap_ra++;
     const r = this.m.swapReadahead(slotType(s), slotOffset(s));
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
@@ -443,7 +497,13 @@ export class Memory implements ReclaimHost {
       return true;
     }
     if (this.free - 1 < this.highWmark) return false;
+    // read_swap_cache_async's page, without reclaim (free memory is above the high watermark):
+    // from the highest zone with a free page.
+    let z = this.zoneCap.length - 1;
+    while (z > 0 && this.zoneFree(z) <= 0) z--;
     this.resident++;
+    this.zoneLru[z]!++;
+    this.zoneOf[id] = z;
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
     this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
     this.freeSlotOf(id);
@@ -459,7 +519,7 @@ export class Memory implements ReclaimHost {
       if (!(fl & F_RESIDENT)) {
         const s = this.rec[id * R + R_SLOT]!;
         this.m.stats.anon_faults++;
-        this.takeFrame();
+        this.zoneOf[id] = this.takeFrame();
         const r = this.m.swapRead(type, slotOffset(s));
         void r;
         this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
@@ -503,7 +563,7 @@ export class Memory implements ReclaimHost {
       ra.prevIndex = index + 1;
       if (w !== null && this.readWindow(fs, inode, w, index)) return;
     }
-    this.takeFrame();
+    const z = this.takeFrame();
     let nid: number;
     if (write) {
       m.stats.pgcache_misses++;
@@ -514,6 +574,7 @@ export class Memory implements ReclaimHost {
       nid = this.newId(key, this.fileContent(key));
       this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
+    this.zoneOf[nid] = z;
     this.file.set(key, nid);
     this.reclaim.added(nid, FILE, key, true);
   }
@@ -551,11 +612,14 @@ export class Memory implements ReclaimHost {
     const pages: number[] = [];
     for (let i = w.start; i < w.start + nr; i++) if (this.file.get(fileKey(fs, inode, i)) < 0) pages.push(i);
     // The pages are allocated first (locked, off the LRU: reclaim cannot take them), then added.
-    for (let k = 0; k < pages.length; k++) this.takeFrame();
+    const zones: number[] = [];
+    for (let k = 0; k < pages.length; k++) zones.push(this.takeFrame());
     let demandId = -1;
-    for (const i of pages) {
+    for (let k = 0; k < pages.length; k++) {
+      const i = pages[k]!;
       const key = fileKey(fs, inode, i);
       const id = this.newId(key, this.fileContent(key));
+      this.zoneOf[id] = zones[k]!;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
       this.file.set(key, id);
       this.reclaim.added(id, FILE, key, true, false);
@@ -586,7 +650,7 @@ export class Memory implements ReclaimHost {
       }
       this.reclaim.removed(id, FILE, key);
       this.file.delete(key);
-      this.resident--;
+      this.unframe(id);
       this.releaseId(id);
     }
     this.reclaim.truncated((key) => keyFs(key) === fs);
@@ -623,7 +687,7 @@ export class Memory implements ReclaimHost {
     m.stats.pgsteal_anon++;
     m.meter.meta(RECLAIM_CYCLES);
     this.rec[id * R + R_FLAGS] = 0;
-    this.resident--;
+    this.unframe(id);
     return written ? Evicted.Written : Evicted.Dropped;
   }
 
@@ -643,7 +707,7 @@ export class Memory implements ReclaimHost {
     m.stats.pgsteal_file++;
     m.meter.meta(RECLAIM_CYCLES);
     this.file.delete(key);
-    this.resident--;
+    this.unframe(id);
     this.releaseId(id);
     return written ? Evicted.Written : Evicted.Dropped;
   }
@@ -707,6 +771,9 @@ export class Memory implements ReclaimHost {
   /** Balloon: the guest's RAM changes; reclaim at once if it shrank below the watermarks. */
   setRamPages(pages: number): void {
     this.ramPages = Math.max(pages, this.highWmark * 2);
+    // A balloon takes or gives pages of the highest zone.
+    const lower = this.zoneCap.slice(0, -1).reduce((a, b) => a + b, 0);
+    this.zoneCap[this.zoneCap.length - 1] = this.ramPages - lower;
     this.reclaim.setRam(this.ramPages);
   }
 

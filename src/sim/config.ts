@@ -11,13 +11,13 @@ import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import { isProfilePath, loadProfileFile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import { LIMITS, type ContentConfig, type FileSizeConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type TraceHeader } from '../trace/events.js';
+import { LIMITS, type ContentConfig, type FileSizeConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type ZoneConfig, type TraceHeader } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
 import { DEFAULT_READ_AHEAD_KB } from '../mm/file-readahead.js';
-import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
+import type { ReclaimFactory, ZoneLayout } from '../mm/reclaim/reclaim.js';
 
 export interface RunOverrides {
   backend?: string | null;
@@ -68,6 +68,8 @@ export interface RunConfig {
   /** File readahead: read_ahead_kb (config.read_ahead_kb, default 128) and the files of known size. */
   readAheadKb: number;
   files: FileSizeConfig[];
+  /** Memory zones and vm.min_free_kbytes (config.zones, config.min_free_kbytes); undefined: one zone, the default. */
+  zones: ZoneLayout | undefined;
   swappiness: number;
   /** The reclaim policy: --reclaim, else config.reclaim, else the backend era's, else 6.1. */
   reclaim: ReclaimFactory;
@@ -173,6 +175,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     mounts: c.mounts ?? [],
     readAheadKb: c.read_ahead_kb ?? DEFAULT_READ_AHEAD_KB,
     files: fileSizes(c.files ?? [], file),
+    zones: zoneLayout(c.zones, c.min_free_kbytes, ramPages, file),
     swappiness: c.swappiness ?? 60,
     reclaim:
       o.reclaim !== undefined
@@ -191,6 +194,28 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     noBackend,
     notes,
   };
+}
+
+/**
+ * config.zones and config.min_free_kbytes. The zones go lowest first, each name once and in
+ * the kernel's order; RAM set apart from the header (--ram-mb, a sweep) resizes the highest
+ * zone, which must keep a page.
+ */
+function zoneLayout(zones: ZoneConfig[] | undefined, minFreeKbytes: number | undefined, ramPages: number, file: string): ZoneLayout | undefined {
+  if (zones === undefined) return minFreeKbytes === undefined ? undefined : { managed: [ramPages], minFreeKbytes };
+  const order = ['DMA', 'DMA32', 'Normal'];
+  for (let i = 1; i < zones.length; i++) {
+    if (order.indexOf(zones[i]!.name) <= order.indexOf(zones[i - 1]!.name)) {
+      throw new UsageError(`zone ${zones[i]!.name} follows ${zones[i - 1]!.name}`, { file, field: `config.zones[${i}]` }, 'zones lowest first, each once: DMA, DMA32, Normal');
+    }
+  }
+  const managed = zones.map((z) => z.pages);
+  const lower = managed.slice(0, -1).reduce((a, b) => a + b, 0);
+  if (ramPages - lower < 1) {
+    throw new UsageError(`the zones below ${zones[zones.length - 1]!.name} hold ${lower} pages, the RAM ${ramPages}`, { file, field: 'config.zones' }, `zones below the highest holding fewer than ${ramPages} pages`);
+  }
+  managed[managed.length - 1] = ramPages - lower;
+  return minFreeKbytes === undefined ? { managed } : { managed, minFreeKbytes };
 }
 
 /** config.files, each file once. */

@@ -25,7 +25,7 @@ import { Cleancache } from '../frontends/cleancache.js';
 import { Frontswap, LoadResult } from '../frontends/frontswap.js';
 import type { MmEnv, MmStats } from '../mm/env.js';
 import { Memory } from '../mm/memory.js';
-import type { ReclaimFactory } from '../mm/reclaim/reclaim.js';
+import type { ReclaimFactory, ZoneLayout } from '../mm/reclaim/reclaim.js';
 import { SwapDevices, slotKey, slotOffset, slotType } from '../mm/swap.js';
 import { LIMITS } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
@@ -45,6 +45,8 @@ interface MachineOptions {
   swappiness: number;
   /** The reclaim policy (src/mm/reclaim/registry.ts). */
   reclaim: ReclaimFactory;
+  /** Memory zones and vm.min_free_kbytes (config.zones, config.min_free_kbytes); absent: one zone, the default min_free_kbytes. */
+  zones?: ZoneLayout;
   verifyBytes: boolean;
   writethrough: boolean;
   content: ContentSource;
@@ -159,7 +161,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.verifyBytes = opts.verifyBytes;
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
-    this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim);
+    this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim, opts.zones);
   }
 
   // ---- BackendEnv -------------------------------------------------------------
@@ -168,13 +170,19 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
   // duplicates: its bookkeeping is alike to ramster/node.ts's NodeEnv (a peer's BackendEnv): kernel-shaped, see there.
   allocPage(reserves = false): boolean {
-    if (this.memory.free - 1 < (reserves ? 0 : this.memory.minWmark)) return false;
+    if (!this.memory.allocPoolPage(reserves)) return false;
     this.poolPages++;
     if (this.poolPages > this.peakPoolPages) this.peakPoolPages = this.poolPages;
     return true;
   }
   freePage(): void {
+    this.memory.freePoolPages(1);
     this.poolPages--;
+  }
+  /** A whole pool goes back to RAM (an unloaded backend's, a drained zombie's). */
+  private releasePool(pages: number): void {
+    this.memory.freePoolPages(pages);
+    this.poolPages -= pages;
   }
   frontswapCurrPages(): number {
     return this.frontswap.currPages();
@@ -318,7 +326,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.oracle.ccDropAll();
     this.backend = null;
     if (zombie) this.zombies.push(zombie);
-    else this.poolPages -= b.poolPages();
+    else this.releasePool(b.poolPages());
   }
 
   /**
@@ -392,7 +400,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     for (const z of this.zombies) {
       if (!z.done) continue;
       any = true;
-      this.poolPages -= z.backend.poolPages();
+      this.releasePool(z.backend.poolPages());
       z.rec.drained_ns = now;
     }
     if (any) this.zombies = this.zombies.filter((z) => !z.done);

@@ -152,6 +152,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     kernelPages: cfg.kernelPages,
     swappiness: cfg.swappiness,
     reclaim: cfg.reclaim,
+    ...(cfg.zones ? { zones: cfg.zones } : {}),
     verifyBytes: cfg.verifyBytes,
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
     content,

@@ -93,6 +93,16 @@ export interface TraceConfig {
   read_ahead_kb?: number;
   /** File sizes (i_size, pages): readahead reads ahead only in files of known size. */
   files?: FileSizeConfig[];
+  /** The node's memory zones, lowest first, with their managed pages (they add up to the RAM); absent: one zone. */
+  zones?: ZoneConfig[];
+  /** vm.min_free_kbytes (absent: the kernel's default for the RAM). */
+  min_free_kbytes?: number;
+}
+
+export interface ZoneConfig {
+  name: 'DMA' | 'DMA32' | 'Normal';
+  /** Managed pages (/proc/zoneinfo `managed`). */
+  pages: number;
 }
 
 export interface FileSizeConfig {

@@ -43,6 +43,8 @@ export interface Reference {
     params: Record<string, string | number>;
     sysctl: Record<string, string | number>;
     sys: Record<string, string | number>;
+    /** /proc/zoneinfo's "Node N, zone NAME" lines and each zone's min, low, high, present, managed lines. */
+    zoneinfo?: string[];
   };
   workload: { seed: number; ops: string[] };
   runs: RecordedRun[];

@@ -26,7 +26,7 @@ import { Mulberry32 } from '../content/rng.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';
 import { UsageError } from '../errors.js';
-import type { LocatedEvent, TraceEvent, TraceHeader } from '../trace/events.js';
+import type { LocatedEvent, TraceEvent, TraceHeader, ZoneConfig } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
 import type { Reference } from './reference.js';
 
@@ -50,6 +50,8 @@ export function headerOf(ref: Reference): TraceHeader {
   const slots = Number.isFinite(swapKb) && swapKb > 0 ? Math.floor(swapKb / 4) : (ref.guest.swap_mib * 256) - 1;
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
   const raKb = num(ref.config.sys['ra_kb']);
+  const minFreeKb = num(ref.config.sysctl['min_free_kbytes']);
+  const zones = zonesOf(ref.config.zoneinfo ?? []);
   const dataPages = num(ref.config.sys['data_pages']);
   return {
     format: 'tmemsim-trace',
@@ -80,8 +82,28 @@ export function headerOf(ref: Reference): TraceHeader {
       // The data disk's read_ahead_kb and size: file readahead of the device's page cache.
       ...(raKb !== undefined ? { read_ahead_kb: raKb } : {}),
       ...(dataPages !== undefined ? { files: [{ fs: FS, inode: INODE, pages: dataPages }] } : {}),
+      // The guest's zones (DMA and DMA32: 16 MiB and the rest, from /proc/zoneinfo) and its
+      // vm.min_free_kbytes: per-zone watermarks and DMA's lowmem reserve, as the kernel set them.
+      ...(zones.length > 0 && zones.reduce((a, z) => a + z.pages, 0) === ramPages ? { zones } : {}),
+      ...(minFreeKb !== undefined && minFreeKb >= 128 ? { min_free_kbytes: minFreeKb } : {}),
     },
   };
+}
+
+/** The zones with managed pages, lowest first, from the recorded /proc/zoneinfo lines ("Node 0, zone DMA32", "managed 48845"). */
+export function zonesOf(lines: readonly string[]): ZoneConfig[] {
+  const zones: ZoneConfig[] = [];
+  let name: string | null = null;
+  for (const line of lines) {
+    const head = /^Node \d+, zone\s+(\S+)/.exec(line);
+    if (head) {
+      name = head[1]!;
+      continue;
+    }
+    const m = /^managed (\d+)$/.exec(line.trim());
+    if (m && name !== null && (name === 'DMA' || name === 'DMA32' || name === 'Normal') && Number(m[1]) > 0) zones.push({ name, pages: Number(m[1]) });
+  }
+  return zones;
 }
 
 /**

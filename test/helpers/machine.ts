@@ -11,7 +11,7 @@ import { costModelOf } from '../../src/cost/model.js';
 import { ssd } from '../../src/profiles/ssd.js';
 import { Machine } from '../../src/sim/machine.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../../src/mm/reclaim/registry.js';
-import type { ReclaimFactory } from '../../src/mm/reclaim/reclaim.js';
+import type { ReclaimFactory, ZoneLayout } from '../../src/mm/reclaim/reclaim.js';
 
 export interface TestMachineOptions {
   ramPages?: number;
@@ -24,6 +24,8 @@ export interface TestMachineOptions {
   factory?: BackendFactory;
   /** The reclaim policy (default 6.1). */
   reclaim?: ReclaimFactory;
+  /** Memory zones and min_free_kbytes (default: one zone). */
+  zones?: ZoneLayout;
 }
 
 export function testMachine(o: TestMachineOptions = {}): Machine {
@@ -33,6 +35,7 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
     ...(o.kernelPages !== undefined ? { kernelPages: o.kernelPages } : {}),
     swappiness: 60,
     reclaim: o.reclaim ?? getReclaim(DEFAULT_RECLAIM),
+    ...(o.zones ? { zones: o.zones } : {}),
     verifyBytes: o.verifyBytes ?? true,
     writethrough: o.writethrough ?? false,
     content: new ContentSource({ seed: o.seed ?? 1 }),

@@ -37,9 +37,28 @@
  *   shadows (the swap cache's) are not on that list in a 6.1 guest (its
  *   workingset_nodes stays 0 through 100,000 anonymous refaults) and go with
  *   their swap slot.
- * - Watermarks (__setup_per_zone_wmarks): min_free_kbytes =
- *   clamp(int_sqrt(16 * lowmem_kbytes), 128, 262144); low = min + max(min/4,
- *   managed * watermark_scale_factor(10) / 10000); high = min + 2 * that.
+ * - Zones and watermarks (mm/page_alloc.c): the node's zones (config.zones:
+ *   DMA, DMA32, Normal, lowest first; one zone without it), each with its
+ *   managed pages. __setup_per_zone_wmarks: min_free_kbytes (config, else
+ *   calculate_min_free_kbytes: clamp(int_sqrt(16 * lowmem_kbytes), 128,
+ *   262144)) shared in proportion to managed pages: min; low = min +
+ *   max(min/4, managed * watermark_scale_factor(10) / 10000); high = min + 2 *
+ *   that. setup_per_zone_lowmem_reserve: a zone keeps the managed pages of the
+ *   zones above it / sysctl_lowmem_reserve_ratio (256 for DMA and DMA32) from
+ *   allocations that could use a higher zone. zone_watermark_ok: a zone passes
+ *   a mark when its free pages exceed the mark plus that reserve.
+ * - Page allocation (get_page_from_freelist over the zonelist, the highest
+ *   zone first): the first zone above its low watermark; else kswapd is woken
+ *   (wake_all_kswapds, unless a zone is balanced) and the first zone above
+ *   its min watermark; else direct reclaim, and min again. A pool page
+ *   (zswap's __GFP_NORETRY | __GFP_KSWAPD_RECLAIM) takes low, wakes kswapd,
+ *   then min, with no direct reclaim; under PF_MEMALLOC (the reclaim path's
+ *   own stores) any free page. kswapd is balanced (pgdat_balanced) when any
+ *   zone is above its high watermark; it reclaims nr_to_reclaim = the sum over
+ *   the zones of max(high, SWAP_CLUSTER_MAX) per shrink_node. With the x86-64
+ *   layout a user page comes from DMA only while DMA32 is at its low watermark,
+ *   and DMA keeps its lowmem reserve (48845 / 256 = 190 pages in a 256 MiB
+ *   guest) free: memory the workload never gets.
  * - Swap writeback (mm/page_io.c swap_writepage, mm/vmscan.c pageout,
  *   mm/filemap.c folio_end_writeback, mm/swap.c folio_rotate_reclaimable):
  *   a page stored by frontswap (zswap) completes at once and is freed in the
@@ -68,7 +87,11 @@
  *   the high watermark, the priority raised when it scanned too little or
  *   reclaimed nothing).
  *
- * Deviations: one zone (no DMA/DMA32 split, no lowmem_reserve); file pages are
+ * Deviations: zones only as config.zones gives them (one zone by default);
+ * the kernel's own pages (config.kernel_pages) and its slab all sit in the
+ * highest zone; a pool page that goes back returns to the highest zone that
+ * holds pool pages (pool pages are counted per zone, not tracked one by one);
+ * no per-CPU page lists (pcp) and no watermark boosting; file pages are
  * never mapped (no VM_EXEC protection, no PTE references for file pages);
  * shrink_lruvec stops as soon as nr_to_reclaim is met instead of scaling down
  * the remaining targets proportionally; a swap write completes between
@@ -87,7 +110,7 @@ import { ShadowNodes } from './shadow-nodes.js';
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
-import { ANON, DEF_PRIORITY, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+import { ANON, DEF_PRIORITY, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks, type ZoneLayout } from './reclaim.js';
 
 const IA = 0;
 const AA = 1;
@@ -106,11 +129,36 @@ const PG_WRITEBACK = 16;
 
 const SWAP_CLUSTER_MAX = 32;
 
-function wmark61(ramPages: number): Watermarks {
-  const minKb = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
-  const min = Math.floor(minKb / 4);
-  const tmp = Math.max(Math.floor(min / 4), Math.floor((ramPages * 10) / 10000));
-  return { min, low: min + tmp, high: min + 2 * tmp };
+/** vm.min_free_kbytes as calculate_min_free_kbytes sets it: int_sqrt(16 * lowmem kB), clamped to 128..262144. */
+export function defaultMinFreeKbytes(managedPages: number): number {
+  return Math.min(262144, Math.max(128, intSqrt(managedPages * 4 * 16)));
+}
+
+/** sysctl_lowmem_reserve_ratio: DMA, DMA32, then Normal (the highest zone's reserve against zones above is moot). */
+const LOWMEM_RESERVE_RATIO = [256, 256, 32];
+
+/**
+ * One zone's watermarks (__setup_per_zone_wmarks) and its lowmem_reserve against the
+ * allocations of the highest zone (setup_per_zone_lowmem_reserve: the managed pages of the
+ * zones above it over its sysctl_lowmem_reserve_ratio; 0 for the highest zone).
+ */
+export interface ZoneWatermarks extends Watermarks {
+  reserve: number;
+}
+
+/** Every zone's watermarks from min_free_kbytes and the zones' managed pages (lowest zone first). */
+export function zoneWatermarks61(managed: readonly number[], minFreeKbytes: number): ZoneWatermarks[] {
+  const pagesMin = Math.floor(minFreeKbytes / 4);
+  const lowmem = managed.reduce((a, b) => a + b, 0);
+  return managed.map((pages, z) => {
+    const min = lowmem > 0 ? Math.floor((pagesMin * pages) / lowmem) : 0;
+    const tmp = Math.max(Math.floor(min / 4), Math.floor((pages * 10) / 10000));
+    let above = 0;
+    for (let u = z + 1; u < managed.length; u++) above += managed[u]!;
+    const ratio = LOWMEM_RESERVE_RATIO[Math.min(z, LOWMEM_RESERVE_RATIO.length - 1)]!;
+    const reserve = pages > 0 && z < managed.length - 1 ? Math.floor(above / ratio) : 0;
+    return { min, low: min + tmp, high: min + 2 * tmp, reserve };
+  });
 }
 
 function intSqrt(n: number): number {
@@ -145,9 +193,46 @@ class Linux61 implements Reclaim {
   /** The shadow node of each resident page-cache page (kept from its fill to its eviction). */
   private fileNode = new Int32Array(1024);
   private kswapdWoken = false;
+  /** Each zone's watermarks and lowmem reserve, lowest zone first; the last is the highest zone. */
+  private zones: ZoneWatermarks[];
+  private readonly managed: number[];
+  private readonly minFreeKbytes: number | undefined;
+  /** The kernel's own pages (managed, but not the model's ramPages): they sit in the highest zone. */
+  private readonly kernelShare: number;
 
-  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
-    this.wmark = wmark61(ramPages);
+  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number, layout?: ZoneLayout) {
+    this.managed = layout ? [...layout.managed] : [ramPages];
+    this.minFreeKbytes = layout?.minFreeKbytes;
+    this.kernelShare = this.managed.reduce((a, b) => a + b, 0) - ramPages;
+    this.zones = [];
+    this.wmark = { min: 0, low: 0, high: 0 };
+    this.setWatermarks();
+  }
+
+  /** The zones' watermarks for the current managed pages; wmark is their sum (the node's). */
+  private setWatermarks(): void {
+    const total = this.managed.reduce((a, b) => a + b, 0);
+    this.zones = zoneWatermarks61(this.managed, this.minFreeKbytes ?? defaultMinFreeKbytes(total));
+    const sum = (k: 'min' | 'low' | 'high'): number => this.zones.reduce((a, z) => a + z[k], 0);
+    this.wmark = { min: sum('min'), low: sum('low'), high: sum('high') };
+  }
+
+  /**
+   * get_page_from_freelist over the zonelist (the highest zone first) at a watermark: the
+   * first zone whose free pages exceed the mark plus its lowmem reserve (zone_watermark_ok
+   * for order 0), or -1.
+   */
+  private zoneAbove(mark: 'min' | 'low' | 'high'): number {
+    for (let z = this.zones.length - 1; z >= 0; z--) {
+      const w = this.zones[z]!;
+      if (this.host.zoneFree(z) > w[mark] + w.reserve) return z;
+    }
+    return -1;
+  }
+
+  /** pgdat_balanced: some zone is above its high watermark (plus its lowmem reserve). */
+  private balanced(): boolean {
+    return this.zoneAbove('high') >= 0;
   }
 
   ensure(n: number): void {
@@ -264,28 +349,58 @@ class Linux61 implements Reclaim {
     return type === ANON ? this.lru.sizes[IA]! + this.lru.sizes[AA]! : this.lru.sizes[IF]! + this.lru.sizes[AF]!;
   }
 
-  allocate(): void {
-    const h = this.host;
-    if (h.free <= this.wmark.min) {
-      // __alloc_pages_slowpath: kswapd is woken, then direct reclaim.
-      h.stats.allocstall++;
-      this.tryToFreePages();
-    }
-    if (h.free <= 0) h.stats.ram_overcommit++;
-    if (h.free <= this.wmark.low) this.kswapdWoken = true;
+  allocate(): number {
+    // __alloc_pages: the fast path at the low watermark.
+    let z = this.zoneAbove('low');
+    if (z >= 0) return z;
+    // __alloc_pages_slowpath: kswapd is woken (unless a zone is balanced), then the min watermark.
+    if (!this.balanced()) this.kswapdWoken = true;
+    z = this.zoneAbove('min');
+    if (z >= 0) return z;
+    // Then direct reclaim, and the min watermark again.
+    this.host.stats.allocstall++;
+    this.tryToFreePages();
+    z = this.zoneAbove('min');
+    if (z >= 0) return z;
+    // Nothing above min even so (the kernel would retry or go OOM): the zone with the most free pages.
+    if (this.host.free <= 0) this.host.stats.ram_overcommit++;
+    return this.mostFree();
+  }
+
+  allocKernel(reserves: boolean): number {
+    // A pool page (zswap's __GFP_NORETRY | __GFP_KSWAPD_RECLAIM, no direct reclaim): the fast
+    // path at the low watermark, then kswapd is woken, then the min watermark, or with
+    // PF_MEMALLOC (the reclaim path's own stores) ALLOC_NO_WATERMARKS: any free page, no
+    // lowmem reserve.
+    let z = this.zoneAbove('low');
+    if (z >= 0) return z;
+    if (!this.balanced()) this.kswapdWoken = true;
+    if (!reserves) return this.zoneAbove('min');
+    for (z = this.zones.length - 1; z >= 0; z--) if (this.host.zoneFree(z) > 0) return z;
+    return -1;
+  }
+
+  private mostFree(): number {
+    let best = this.zones.length - 1;
+    for (let z = best - 1; z >= 0; z--) if (this.host.zoneFree(z) > this.host.zoneFree(best)) best = z;
+    return best;
   }
 
   kswapd(): void {
-    // Woken by an allocation below the low watermark (faults here, pool pages through the host).
-    if (!this.kswapdWoken && this.host.free >= this.wmark.low) return;
+    // Woken by an allocation that failed the low watermark everywhere (faults and pool pages
+    // here); memory taken without an allocation (slab) wakes it the same way.
+    if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return;
     this.kswapdWoken = false;
-    if (this.host.free >= this.wmark.high) return;
+    if (this.balanced()) return;
     this.balancePgdat();
   }
 
   setRam(pages: number): void {
-    this.wmark = wmark61(pages);
-    if (this.host.free < this.wmark.low) this.balancePgdat();
+    // A balloon takes or gives pages of the highest zone.
+    const lower = this.managed.slice(0, -1).reduce((a, b) => a + b, 0);
+    this.managed[this.managed.length - 1] = Math.max(0, pages + this.kernelShare - lower);
+    this.setWatermarks();
+    if (this.zoneAbove('low') < 0) this.balancePgdat();
   }
 
   /** do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0. */
@@ -302,9 +417,11 @@ class Linux61 implements Reclaim {
   private balancePgdat(): void {
     const h = this.host;
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
-    const nrToReclaim = Math.max(this.wmark.high, SWAP_CLUSTER_MAX);
+    // kswapd_shrink_node: max(high, SWAP_CLUSTER_MAX) of every zone.
+    let nrToReclaim = 0;
+    for (const z of this.zones) nrToReclaim += Math.max(z.high, SWAP_CLUSTER_MAX);
     let prio = DEF_PRIORITY;
-    while (prio >= 1 && h.free < this.wmark.high) {
+    while (prio >= 1 && !this.balanced()) {
       const r = this.shrinkNode(prio, nrToReclaim);
       if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
     }
@@ -499,5 +616,5 @@ class Linux61 implements Reclaim {
 
 export const linux61: ReclaimFactory = {
   name: '6.1',
-  create: (host, ramPages, swappiness) => new Linux61(host, ramPages, swappiness),
+  create: (host, ramPages, swappiness, layout) => new Linux61(host, ramPages, swappiness, layout),
 };

@@ -24,7 +24,7 @@
 
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
-import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks } from './reclaim.js';
+import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks, type ZoneLayout } from './reclaim.js';
 
 function wmark3x(ramPages: number): Watermarks {
   const minKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(ramPages * 4 * 16))));
@@ -44,9 +44,12 @@ class Lru3x implements Reclaim {
   private readonly lru = new LruLists(2);
   private anonCredit = 0;
   private fileCredit = 0;
+  /** The layout's highest zone: the one zone of this model. */
+  private readonly topZone: number;
 
-  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number) {
+  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number, layout?: ZoneLayout) {
     this.wmark = wmark3x(ramPages);
+    this.topZone = layout ? layout.managed.length - 1 : 0;
   }
 
   ensure(n: number): void {
@@ -73,9 +76,14 @@ class Lru3x implements Reclaim {
   resident(type: LruType): number {
     return this.lru.sizes[type]!;
   }
-  allocate(): void {
+  /** One zone in 3.x's model: every page comes from the highest zone of the layout. */
+  allocate(): number {
     if (this.host.free <= this.wmark.min) this.reclaim(this.wmark.high);
     if (this.host.free <= 0) this.host.stats.ram_overcommit++;
+    return this.topZone;
+  }
+  allocKernel(reserves: boolean): number {
+    return this.host.free - 1 < (reserves ? 0 : this.wmark.min) ? -1 : this.topZone;
   }
   kswapd(): void {
     if (this.host.free < this.wmark.low) this.reclaim(this.wmark.high);
@@ -123,5 +131,5 @@ class Lru3x implements Reclaim {
 
 export const lru3x: ReclaimFactory = {
   name: 'lru-3x',
-  create: (host, ramPages, swappiness) => new Lru3x(host, ramPages, swappiness),
+  create: (host, ramPages, swappiness, layout) => new Lru3x(host, ramPages, swappiness, layout),
 };

@@ -19,6 +19,16 @@ export interface Watermarks {
   high: number;
 }
 
+/**
+ * The memory zones of the node (x86-64: DMA, DMA32, Normal), lowest first: each one's managed
+ * pages, the kernel's own pages included (they are taken from the highest zone), and
+ * vm.min_free_kbytes (absent: the kernel's default for the managed pages).
+ */
+export interface ZoneLayout {
+  readonly managed: readonly number[];
+  readonly minFreeKbytes?: number;
+}
+
 /** The reclaim counters (vmstat names). */
 export interface ReclaimStats {
   pgactivate: number;
@@ -43,6 +53,8 @@ export interface ReclaimStats {
 export interface ReclaimHost {
   /** Free pages (RAM minus resident pages minus pool pages). */
   readonly free: number;
+  /** Free pages of zone z (the layout's order, lowest first). */
+  zoneFree(z: number): number;
   /** Slab pages charged to RAM (count_shadow_nodes adds them to the LRU pages). */
   readonly slabPages: number;
   readonly stats: ReclaimStats;
@@ -115,8 +127,16 @@ export interface Reclaim {
   truncated(gone: (fileKey: number) => boolean): void;
   sizes(): LruSizes;
   resident(type: LruType): number;
-  /** Before a fault takes a frame: direct reclaim when free memory is at the min watermark. */
-  allocate(): void;
+  /**
+   * Before a fault takes a frame: the zone it comes from (the layout's index), after direct
+   * reclaim when no zone is above its min watermark.
+   */
+  allocate(): number;
+  /**
+   * A page for the kernel (a backend's pool page): its zone, or -1 when no zone may give one
+   * (`reserves`: the reclaim path's PF_MEMALLOC, which may take any free page).
+   */
+  allocKernel(reserves: boolean): number;
   /** kswapd: after an event, reclaim if woken. */
   kswapd(): void;
   /** The RAM size changed (balloon). */
@@ -125,7 +145,8 @@ export interface Reclaim {
 
 export interface ReclaimFactory {
   readonly name: string;
-  create(host: ReclaimHost, ramPages: number, swappiness: number): Reclaim;
+  /** `layout` absent: one zone of ramPages. */
+  create(host: ReclaimHost, ramPages: number, swappiness: number, layout?: ZoneLayout): Reclaim;
 }
 
 /** DEF_PRIORITY: a reclaim pass starts by scanning size >> 12 of each list; the shrinkers get the same priority. */

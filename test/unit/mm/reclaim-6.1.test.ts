@@ -12,7 +12,8 @@
  * kept); shrink_active_list moves the active tail to the inactive head when
  * the inactive list is low or a file refault happened since the last
  * reclaim; kswapd (balance_pgdat) runs after a read that left free memory
- * at or below the low watermark, until the high watermark, with
+ * at or below the low watermark, until free memory exceeds the high watermark
+ * (zone_watermark_ok: a zone is above a mark when its free pages exceed it), with
  * nr_to_reclaim = max(high, 32) per shrink_node and priority 12 down to 1.
  * Shadow entries live in xarray nodes of 64 consecutive indexes; a node
  * holding only shadows is on the shadow-node list (oldest first), and after
@@ -164,7 +165,7 @@ function twoListLru(ram: number): Counts {
   const kswapd = () => {
     c.pageoutrun++;
     const want = Math.max(wm.high, 32);
-    for (let prio = 12; prio >= 1 && free() < wm.high; ) {
+    for (let prio = 12; prio >= 1 && free() <= wm.high; ) {
       const [scanned, got] = shrinkNode(prio, want);
       if (scanned < want || got === 0) prio--;
     }
@@ -215,9 +216,9 @@ function twoListLru(ram: number): Counts {
       // Filled, then read: folio_mark_accessed sets PG_referenced.
       (toActive ? active : inactive).set(p, { ref: true, ws });
     }
-    if (woken || free() < wm.low) {
+    if (woken || free() <= wm.low) {
       woken = false;
-      if (free() < wm.high) kswapd();
+      if (free() <= wm.high) kswapd();
     }
   }
   return c;
