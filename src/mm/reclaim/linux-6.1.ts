@@ -142,7 +142,7 @@ const LOWMEM_RESERVE_RATIO = [256, 256, 32];
  * allocations of the highest zone (setup_per_zone_lowmem_reserve: the managed pages of the
  * zones above it over its sysctl_lowmem_reserve_ratio; 0 for the highest zone).
  */
-export interface ZoneWatermarks extends Watermarks {
+interface ZoneWatermarks extends Watermarks {
   reserve: number;
 }
 

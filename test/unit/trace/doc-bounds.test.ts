@@ -52,6 +52,7 @@ function schemaBounds(): Map<string, string> {
   for (const [k, v] of Object.entries(defs['config']!['properties'] as Record<string, Node>)) put(`config.${k}`, v);
   for (const [k, v] of Object.entries(defs['swapArea']!['properties'] as Record<string, Node>)) put(`config.swap[].${k}`, v);
   for (const [k, v] of Object.entries(defs['mount']!['properties'] as Record<string, Node>)) put(`config.mounts[].${k}`, v);
+  for (const [k, v] of Object.entries(defs['zone']!['properties'] as Record<string, Node>)) put(`config.zones[].${k}`, v);
   const weights = (defs['contentDefault']!['oneOf'] as Node[]).find((x) => x['additionalProperties'])!;
   put('content.default.*', weights['additionalProperties'] as Node);
   for (const branch of defs['dataSpec']!['oneOf'] as Node[]) for (const [k, v] of Object.entries((deref(branch)['properties'] ?? {}) as Record<string, Node>)) put(`data.${k}`, v);
