@@ -76,6 +76,8 @@ function memory(w: Lz4Exports): void {
  * copied into memory it mallocs, which the callee frees; the output is a
  * vector the caller frees), its output copied once into a fresh array.
  */
+// duplicates: alike in shape to decompressInto below (the glue's calling convention: stack area, malloc, copy in,
+// call, read the vector, free): written out twice on purpose, the codec's per-page path, without a closure per call.
 function compressWasm(w: Lz4Exports, src: Uint8Array): Uint8Array {
   const ret = w.__wbindgen_add_to_stack_pointer(-16);
   try {
@@ -100,6 +102,7 @@ function compressWasm(w: Lz4Exports, src: Uint8Array): Uint8Array {
  * output is a vector the caller frees). Returns false when the package
  * reports an error (nothing is written).
  */
+// duplicates: alike in shape to compressWasm above, on purpose (see there).
 function decompressInto(w: Lz4Exports, d: Uint8Array, dst: Uint8Array): boolean {
   const ret = w.__wbindgen_add_to_stack_pointer(-16);
   try {
