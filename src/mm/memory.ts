@@ -144,14 +144,20 @@ export class Memory implements ReclaimHost {
     layout?: ZoneLayout,
   ) {
     const managed = layout ? [...layout.managed] : [ramPages];
-    const lower = managed.slice(0, -1).reduce((a, b) => a + b, 0);
-    managed[managed.length - 1] = ramPages - lower;
     this.zoneCap = managed;
+    this.fitTopZone();
     this.zoneLru = managed.map(() => 0);
     this.zonePt = managed.map(() => 0);
     this.zonePool = managed.map(() => 0);
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
     this.reclaim.ensure(this.cap);
+  }
+
+  /** The highest zone holds the model's RAM the lower zones do not (the kernel's own pages are outside ramPages). */
+  private fitTopZone(): void {
+    let lower = 0;
+    for (let z = 0; z < this.zoneCap.length - 1; z++) lower += this.zoneCap[z]!;
+    this.zoneCap[this.zoneCap.length - 1] = this.ramPages - lower;
   }
 
   /** Free pages of zone z. */
@@ -772,8 +778,7 @@ export class Memory implements ReclaimHost {
   setRamPages(pages: number): void {
     this.ramPages = Math.max(pages, this.highWmark * 2);
     // A balloon takes or gives pages of the highest zone.
-    const lower = this.zoneCap.slice(0, -1).reduce((a, b) => a + b, 0);
-    this.zoneCap[this.zoneCap.length - 1] = this.ramPages - lower;
+    this.fitTopZone();
     this.reclaim.setRam(this.ramPages);
   }
 
