@@ -113,7 +113,7 @@ export interface VmInfo {
   free: number;
 }
 
-export type { ParamSpec, ParamType } from './params.js';
+export type { ParamSpec } from './params.js';
 
 export interface Backend {
   readonly name: string;

@@ -16,7 +16,7 @@ export type ParamValue = string | number | boolean;
 /** Module parameters by name. */
 export type ParamMap = Record<string, ParamValue>;
 
-export type ParamType = 'bool' | 'int' | 'string';
+type ParamType = 'bool' | 'int' | 'string';
 
 export interface ParamSpec {
   name: string;

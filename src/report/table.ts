@@ -12,8 +12,6 @@ import { NA_TEXT, SIGN_CONVENTION, savingOf, showNa, type Na } from './na.js';
 import { DEFAULT_WIDTH, fitTable, wrapProse, type Align } from './layout.js';
 import { fmt, mj, ms, signed } from './numbers.js';
 
-export { TABLE_STYLE } from './layout.js';
-
 /** How to lay out a text report. */
 export interface TextOptions {
   /** Columns to fit (default 100: layout.ts's DEFAULT_WIDTH). */

@@ -31,7 +31,6 @@ import { LIMITS } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
 
-export type { LifecycleRecord, LifecycleSnapshot } from './lifecycle.js';
 import { Loc, Oracle } from './oracle.js';
 import { WorkQueue, type WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';

@@ -53,8 +53,6 @@ import { textClass } from './text.js';
 import { vmixClass } from './vmix.js';
 import { zeroClass } from './zero.js';
 
-export type { ContentClass } from './common.js';
-
 /** Every content class by name, in the order lists show them. */
 export const CONTENT_CLASSES: Readonly<Record<string, ContentClass>> = {
   zero: zeroClass,

@@ -13,7 +13,7 @@ import type { TraceConfig, TraceEvent, ContentConfig } from '../events.js';
 import { Rng } from '../../content/rng.js';
 
 /** A numeric parameter of a generator (`--param name=value`). */
-export interface GeneratorParam {
+interface GeneratorParam {
   readonly name: string;
   readonly default: number;
   readonly min: number;

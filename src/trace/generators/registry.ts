@@ -8,8 +8,6 @@ import { DATABASE } from './database.js';
 import { KERNEL_BUILD } from './kernel-build.js';
 import type { TraceGenerator } from './generator.js';
 
-export type { TraceGenerator, GeneratorParam, GeneratorParams } from './generator.js';
-
 export const GENERATORS: ReadonlyMap<string, TraceGenerator> = new Map(
   [ANDROID_APP_SWITCH, KERNEL_BUILD, DATABASE].map((g) => [g.name, g]),
 );

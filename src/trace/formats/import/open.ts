@@ -12,8 +12,7 @@ import { PAGEREF_FORMAT } from '../pageref.js';
 import { VSCSI_FORMAT } from '../vscsi.js';
 import type { ImportFormat } from './source.js';
 
-export type { FormatOptions } from './options.js';
-export { ImportedTraceSource, COMMON_OPTIONS, type ImportFormat, type Request, type Mapping } from './source.js';
+export { ImportedTraceSource, COMMON_OPTIONS } from './source.js';
 
 export const IMPORT_FORMATS: ReadonlyMap<string, ImportFormat> = new Map(
   [CSV_FORMAT, TXT_FORMAT, ORACLE_GENERAL_FORMAT, VSCSI_FORMAT, PAGEREF_FORMAT].map((f) => [f.name, f]),

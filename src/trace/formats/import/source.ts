@@ -97,7 +97,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
 const PAGE_LIMIT = 2 ** 47;
 const INDEX_PAGES = 2 ** 20;
 
-export interface Mapping {
+interface Mapping {
   addressing: Addressing;
   pageSize: number;
   sectorSize: number;
