@@ -3,7 +3,7 @@
 import { ARM_CYCLE_FACTOR, ARM_FACTOR_RANGE, X86_CODECS, scaleCodecs } from './codecs-x86.js';
 import { mobileEmmc } from './mobile-emmc.js';
 import { blockCycles, copyCost, dramEnergy, network } from './shared.js';
-import type { ClusterProfile, Profile } from './profile.js';
+import { clusterOf, onCluster, type ClusterProfile, type Profile } from './profile.js';
 
 const BIG: ClusterProfile = {
   cluster: 'big (Cortex-A72 class)',
@@ -18,13 +18,7 @@ const BIG: ClusterProfile = {
 };
 
 /** The LITTLE cluster of the same SoC: a Cortex-A53 at 1.2 GHz, with mobile-emmc's CPU figures (an A53 needs ~1.8x the A72's codec cycles [I]). */
-const LITTLE: ClusterProfile = {
-  cluster: mobileEmmc.cpu.cluster,
-  hz: mobileEmmc.cpu.hz,
-  activePowerW: mobileEmmc.cpu.activePowerW,
-  codecs: mobileEmmc.codecs,
-  copy: mobileEmmc.copy,
-};
+const LITTLE: ClusterProfile = clusterOf(mobileEmmc);
 
 // duplicates: alike in shape to the other profiles (hdd-desktop.ts, mobile-emmc.ts, ssd.ts, ssd-server.ts), and its read figures
 // to its write figures: data, one file per profile, each figure with its own source; nothing to share but the shape.
@@ -32,9 +26,7 @@ export const mobile: Profile = {
   name: 'mobile',
   aliases: ['mobile-ufs'],
   description: 'Android phone: tmem work on a big Cortex-A72-class core at 2 GHz, UFS flash, LPDDR4',
-  cpu: { cluster: BIG.cluster, hz: BIG.hz, activePowerW: BIG.activePowerW },
-  codecs: BIG.codecs,
-  copy: BIG.copy,
+  ...onCluster(BIG),
   clusters: { big: BIG, LITTLE },
   tmemCluster: 'big',
   storage: {

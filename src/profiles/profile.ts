@@ -126,6 +126,18 @@ export interface Profile {
   };
 }
 
+/** A profile's CPU figures as one cluster of a device (mobile's LITTLE cluster is mobile-emmc's CPU). */
+export function clusterOf(p: Profile): ClusterProfile {
+  const { cluster, hz, activePowerW } = p.cpu;
+  return { cluster, hz, activePowerW, codecs: p.codecs, copy: p.copy };
+}
+
+/** A cluster's figures as the profile's `cpu`, `codecs` and `copy`: tmem work on that cluster. */
+export function onCluster(c: ClusterProfile): Pick<Profile, 'cpu' | 'codecs' | 'copy'> {
+  const { cluster, hz, activePowerW, codecs, copy } = c;
+  return { cpu: { cluster, hz, activePowerW }, codecs, copy };
+}
+
 /** x86 cycles per byte from lzbench 2.4 (EPYC 9555P at 3.2 GHz, silesia): cycles/B = 3200 / (MB/s). */
 export function lzbenchCyclesPerByte(mbPerS: number): number {
   return 3200 / mbPerS;

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { hddDesktop } from './hdd-desktop.js';
 import { mobile } from './mobile.js';
 import { mobileEmmc } from './mobile-emmc.js';
-import type { Profile } from './profile.js';
+import { onCluster, type Profile } from './profile.js';
 import { ssd } from './ssd.js';
 import { ssdServer } from './ssd-server.js';
 
@@ -41,6 +41,5 @@ function withCluster(p: Profile, cluster: string, field = 'profile'): Profile {
     throw new UsageError(`profile '${p.name}' has no cluster '${cluster}'`, { field }, have.length > 0 ? have.join(', ') : `none: '${p.name}' has one CPU cluster`);
   }
   if (cluster === p.tmemCluster) return p;
-  const { cluster: name, hz, activePowerW, codecs, copy } = c;
-  return { ...p, name: `${p.name}:${cluster}`, aliases: [], description: `${p.description}; tmem work on the ${cluster} cluster`, cpu: { cluster: name, hz, activePowerW }, codecs, copy, tmemCluster: cluster };
+  return { ...p, name: `${p.name}:${cluster}`, aliases: [], description: `${p.description}; tmem work on the ${cluster} cluster`, ...onCluster(c), tmemCluster: cluster };
 }

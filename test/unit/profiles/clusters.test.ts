@@ -1,7 +1,8 @@
 /** The cluster that runs tmem work is a parameter of a big.LITTLE profile: NAME:CLUSTER. */
 
 import { describe, expect, it } from 'vitest';
-import { getProfile } from '../../../src/profiles/registry.js';
+import { PROFILES, getProfile } from '../../../src/profiles/registry.js';
+import { clusterOf, onCluster } from '../../../src/profiles/profile.js';
 import { UsageError } from '../../../src/errors.js';
 import { tmemsim } from '../../helpers/cli.js';
 
@@ -36,5 +37,24 @@ describe('NAME:CLUSTER', () => {
     const ok = await tmemsim('run', 'workloads/xen-selfshrink.json', '--profile', 'mobile-ufs:LITTLE', '--fast', '--format', 'json', '-q');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out).runs[0].model.cpu_cluster).toBe('LITTLE (Cortex-A53)');
+  });
+});
+
+describe('clusterOf and onCluster', () => {
+  it('move the same five figures between a profile and a cluster, both ways, for every built-in and every cluster', () => {
+    for (const p of PROFILES.values()) {
+      const c = clusterOf(p);
+      // Field by field, as the ClusterProfile doc names them.
+      expect(c).toStrictEqual({ cluster: p.cpu.cluster, hz: p.cpu.hz, activePowerW: p.cpu.activePowerW, codecs: p.codecs, copy: p.copy });
+      expect(onCluster(c)).toStrictEqual({ cpu: p.cpu, codecs: p.codecs, copy: p.copy });
+      for (const [name, k] of Object.entries(p.clusters ?? {})) {
+        const on = onCluster(k);
+        expect(Object.keys(on)).toEqual(['cpu', 'codecs', 'copy']);
+        expect(on.cpu).toStrictEqual({ cluster: k.cluster, hz: k.hz, activePowerW: k.activePowerW });
+        expect(clusterOf({ ...p, ...on })).toStrictEqual(k);
+        // The profile's own figures are those of its tmem cluster.
+        if (name === p.tmemCluster) expect(on).toStrictEqual({ cpu: p.cpu, codecs: p.codecs, copy: p.copy });
+      }
+    }
   });
 });
