@@ -23,7 +23,7 @@ import { UsageError } from '../../errors.js';
 import type { Fail, IdPolicy } from './import/ids.js';
 import { LineCursor, parseDecimal, parseUint } from './import/lines.js';
 import type { OptionReader } from './import/options.js';
-import type { Addressing, ImportFormat, Request, RequestCursor } from './import/source.js';
+import { OBJ_ID_IS_NUM, type Addressing, type ImportFormat, type Request, type RequestCursor } from './import/source.js';
 import { unknownOpOption, type UnknownOp } from './vscsi.js';
 
 const ID_NAMES = ['lbn', 'lba', 'block', 'blockid', 'blkno', 'blocknumber', 'sector', 'objid', 'obj', 'id', 'key', 'page', 'pageid'];
@@ -264,10 +264,9 @@ export const CSV_FORMAT: ImportFormat = {
     { name: 'op-col', values: 'a column number 1..65536', default: 'from the header', doc: 'the operation column (read / write)' },
     { name: 'header', aliases: ['has-header'], values: 'auto, true, false', default: 'auto', doc: 'whether the first non-blank line is a header (auto: when none of its fields is a number)' },
     { name: 'delimiter', values: 'one character, or comma, tab, space, semicolon, pipe', default: ',', doc: 'the field separator' },
-    { name: 'obj-id-is-num', values: 'true, false', default: 'true', doc: 'false: ids are text, hashed into page numbers' },
+    OBJ_ID_IS_NUM,
     { name: 'time-unit', values: 's, ms, us, ns', default: 's', doc: 'unit of the time column' },
     { name: 'unknown-op', values: 'error, read, skip', default: 'error', doc: 'what an operation that is neither a read nor a write becomes' },
   ],
-  textIdsOption: true,
   plan,
 };

@@ -7,7 +7,7 @@
  */
 
 import { IdPerLineCursor } from './import/line-ids.js';
-import type { ImportFormat } from './import/source.js';
+import { OBJ_ID_IS_NUM, type ImportFormat } from './import/source.js';
 
 // duplicates: alike in shape to the other importers' ImportFormat entries (lcs-csv.ts, vscsi.ts): one file per trace
 // format, each with its own options; nothing to share but the shape.
@@ -15,10 +15,7 @@ export const TXT_FORMAT: ImportFormat = {
   name: 'txt',
   extensions: ['.txt', '.txt.gz'],
   description: 'libCacheSim plain text: one object id per line',
-  options: [
-    { name: 'obj-id-is-num', values: 'true, false', default: 'true', doc: 'false: ids are text, hashed into page numbers' },
-  ],
-  textIdsOption: true,
+  options: [OBJ_ID_IS_NUM],
   plan(path) {
     return { addressing: 'object', open: (ids) => new IdPerLineCursor(path, ids, false, 'id') };
   },

@@ -41,7 +41,6 @@ export const ORACLE_GENERAL_FORMAT: ImportFormat = {
   extensions: ['.oraclegeneral.bin', '.oraclegeneral', '.oraclegeneral.bin.gz'],
   description: 'libCacheSim oracleGeneral: 24-byte records u32 time, u64 id, u32 size, i64 next access',
   options: [],
-  textIdsOption: false,
   plan(path) {
     return { addressing: 'object', open: (ids) => new OracleGeneralCursor(path, ids) };
   },

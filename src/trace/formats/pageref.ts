@@ -15,7 +15,6 @@ export const PAGEREF_FORMAT: ImportFormat = {
   extensions: ['.pageref', '.pageref.gz', '.trc', '.trc.gz'],
   description: 'page-reference trace: one page number per line, plain or gzip (LIRS traces)',
   options: [],
-  textIdsOption: false,
   plan(path) {
     return { addressing: 'object', open: (ids) => new IdPerLineCursor(path, ids, true, 'page') };
   },

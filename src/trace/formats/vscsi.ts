@@ -105,7 +105,6 @@ export const VSCSI_FORMAT: ImportFormat = {
     { name: 'version', values: 'auto, 1, 2', default: 'auto', doc: 'record version (auto: from the first two records)' },
     { name: 'unknown-op', values: 'error, read, skip', default: 'error', doc: 'what a SCSI command other than READ/WRITE becomes' },
   ],
-  textIdsOption: false,
   plan(path, o) {
     const v = o.choice('version', 'auto', ['auto', '1', '2']);
     const unknownOp = unknownOpOption(o);

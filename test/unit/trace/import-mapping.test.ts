@@ -8,6 +8,8 @@ import type { FileEvent } from '../../../src/trace/events.js';
 import { collectFormatOption, splitOptionList } from '../../../src/trace/formats/import/options.js';
 import type { FormatOptions } from '../../../src/trace/formats/import/options.js';
 import { openTrace } from '../../../src/trace/reader.js';
+import { IMPORT_FORMATS } from '../../../src/trace/formats/import/open.js';
+import { OBJ_ID_IS_NUM } from '../../../src/trace/formats/import/source.js';
 import { collectSync, importedPages, openImported, oracle, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -115,6 +117,17 @@ describe('object addressing', () => {
     expect(k.map((r) => r[1])).toEqual([false, true, false]);
     expect(k[0]![0]).toBe(k[2]![0]);
     expect(k[0]![0]).not.toBe(k[1]![0]);
+  });
+
+  it('obj-id-is-num is an option of exactly the formats listing OBJ_ID_IS_NUM (csv, txt); the others refuse it', () => {
+    expect([...IMPORT_FORMATS.values()].filter((f) => f.options.includes(OBJ_ID_IS_NUM)).map((f) => f.name).sort()).toEqual(['csv', 'txt']);
+    const words = tmp.file('words.txt', 'alpha\nbeta\nalpha\n');
+    const w = pages(words, 'txt', { 'obj-id-is-num': 'false' }).map((r) => r[0]);
+    expect(w[0]).toBe(w[2]);
+    expect(w[0]).not.toBe(w[1]);
+    expect(() => pages(words, 'txt')).toThrow(/not an unsigned integer/);
+    const og = bin('one.oracleGeneral.bin', oracle([[0, 7n, 1]]));
+    expect(() => pages(og, 'oracleGeneral', { 'obj-id-is-num': 'false' })).toThrow(/unknown option 'obj-id-is-num'/);
   });
 });
 

@@ -66,13 +66,14 @@ export interface ImportFormat {
   /** File name endings, with the dot, lower case. */
   readonly extensions: readonly string[];
   readonly description: string;
-  /** The options of this format (the common ones are added by the importer). */
+  /** The options of this format (the common ones are added by the importer); OBJ_ID_IS_NUM among them lets its ids be text. */
   readonly options: readonly OptionSpec[];
-  /** Whether ids are numbers unless said otherwise (obj-id-is-num is one of its options). */
-  readonly textIdsOption: boolean;
   /** Reads the format's own options; may look at the file (csv's header line). */
   plan(path: string, o: OptionReader): FormatPlan;
 }
+
+/** The option of the formats whose ids may be text (csv, txt): one spec, listed by each such format among its own. */
+export const OBJ_ID_IS_NUM: OptionSpec = { name: 'obj-id-is-num', values: 'true, false', default: 'true', doc: 'false: ids are text, hashed into page numbers' };
 
 /** The backend an imported trace runs with when its `backend` option is not given. */
 export const IMPORT_DEFAULT_BACKEND = 'zcache';
@@ -150,7 +151,7 @@ export class ImportedTraceSource implements SyncTraceSource {
     const maxPages = o.int('max-pages', 256, 1, 65536);
     const objPages = o.int('obj-pages', 1, 1, 65536);
     const hash = o.bool('hash-ids', false);
-    const textIds = format.textIdsOption ? !o.bool('obj-id-is-num', true) : false;
+    const textIds = format.options.includes(OBJ_ID_IS_NUM) ? !o.bool(OBJ_ID_IS_NUM.name, true) : false;
     if (addressing === 'block') {
       if (hash || textIds) o.bad(hash ? 'hash-ids' : 'obj-id-is-num', 'hashed ids have no block addresses', 'hash-ids=true or obj-id-is-num=false with addressing=object');
       if (o.has('obj-pages')) o.bad('obj-pages', 'obj-pages applies to object addressing', 'addressing=object');
