@@ -313,6 +313,10 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
   },
 };
 
+// duplicates: alike in shape to the other backends' parameter lists (RAMSTER_PARAMS in ramster/ramster.ts,
+// XEN_TMEM_PARAMS in xen-tmem/xen-tmem.ts, ZCACHE_PARAMS in zcache/zcache.ts): kernel-shaped, this one lists
+// mm/zswap.c's module parameters (/sys/module/zswap/parameters/), then tmemsim's era; one list per backend, each
+// feeding its params, docs and checks.
 export const ZSWAP_PARAMS: readonly ParamSpec[] = [
   { name: 'enabled', type: 'bool', default: true, runtime: true, doc: 'Accept new stores. false stops stores only: stored pages stay loadable.' },
   {
@@ -367,9 +371,9 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
 ];
 
 // duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
-// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-
-// tmem/selfballoon.ts, ZBUD_COUNTERS in zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts): kernel-shaped, each mirrors
-// its own kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in
+// xen-tmem/selfballoon.ts, ZBUD_COUNTERS in zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts): kernel-shaped:
+// mirrors mm/zswap.c's debugfs files; one list per backend, each feeding its stats, report and docs.
 /** /sys/kernel/debug/zswap/, in the kernel's order. */
 const ZSWAP_COUNTERS = [
   { name: 'pool_limit_hit', kind: 'event', doc: 'Stores that found the pool at its limit (max_pool_percent).' },

@@ -117,7 +117,7 @@ export class Cleancache {
   }
 
   // duplicates: alike in shape to Frontswap.register in frontends/frontswap.ts: kernel-shaped, cleancache_register_ops
-  // and frontswap_register_ops each replay the inits recorded before a backend came.
+  // (mm/cleancache.c) and frontswap_register_ops (mm/frontswap.c) each replay the inits recorded before a backend came.
   /** cleancache_register_ops: lazily create the recorded pools. Returns the old ops. */
   register(backend: Backend): CleancacheOps | null {
     const ops = backend.cleancache;

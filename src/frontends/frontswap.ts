@@ -100,7 +100,8 @@ export class Frontswap {
     this.needInit &= ~(1 << type);
   }
 
-  // duplicates: alike in shape to Cleancache.register in frontends/cleancache.ts: kernel-shaped, see there.
+  // duplicates: alike in shape to Cleancache.register in frontends/cleancache.ts: kernel-shaped, frontswap_register_ops
+  // (mm/frontswap.c) replays the recorded inits as cleancache_register_ops (mm/cleancache.c) does.
   /** frontswap_register_ops: replay the recorded inits, then publish. Returns the old ops. */
   register(backend: Backend): FrontswapOps | null {
     const ops = backend.frontswap;

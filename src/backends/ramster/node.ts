@@ -111,8 +111,8 @@ export const enum Link {
 
 // duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
 // XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-tmem/selfballoon.ts, ZBUD_COUNTERS in
-// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
-// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): tmemsim's own figures for a peer
+// (the kernel exports none): alike in shape only; one list per backend, each feeding its stats, report and docs.
 /** A peer's state, as stats() reports it (tmemsim's; group ramster_node<i>). */
 export const REMOTE_NODE_COUNTERS = [
   { name: 'up', kind: 'gauge', doc: "tmemsim's: 1 while the node is up." },

@@ -188,6 +188,10 @@ function zcacheSpec(name: string): ParamSpec {
   return s;
 }
 
+// duplicates: alike in shape to the other backends' parameter lists (ZSWAP_PARAMS in zswap.ts, XEN_TMEM_PARAMS in
+// xen-tmem/xen-tmem.ts, ZCACHE_PARAMS in zcache/zcache.ts): kernel-shaped, this one lists zcache's boot and module
+// switches RAMster keeps and the sysfs knobs of drivers/staging/zcache/ramster/ramster.c, then tmemsim's; one list per
+// backend, each feeding its params, docs and checks.
 export const RAMSTER_PARAMS: readonly ParamSpec[] = [
   ...ZCACHE_PASSTHROUGH.map(zcacheSpec),
   {
@@ -267,8 +271,9 @@ export const RAMSTER_PARAMS: readonly ParamSpec[] = [
 
 // duplicates: alike in shape to the other backends' counter lists (REMOTE_NODE_COUNTERS in ramster/node.ts,
 // XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-tmem/selfballoon.ts, ZBUD_COUNTERS in
-// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
-// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped: mirrors
+// drivers/staging/zcache/ramster/debug.c (3.10; ramster.c in 3.9), then tmemsim's own; one list per backend, each
+// feeding its stats, report and docs.
 /** /sys/kernel/debug/ramster/ in the kernel's order, then tmemsim's. */
 const RAMSTER_COUNTERS = [
   { name: 'eph_pages_remoted', kind: 'event', doc: 'Ephemeral zpages sent to the target node.' },

@@ -207,8 +207,9 @@ export interface TimelinePoint {
 
 // duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
 // REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, ZBUD_COUNTERS in zcache/zbud.ts,
-// ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own kernel's
-// debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): tmemsim's own figures
+// (drivers/xen/xen-selfballoon.c exports none): alike in shape only; one list per backend, each feeding its stats,
+// report and docs.
 /** Counters of the worker (tmemsim's names; the kernel exported none). */
 export const SELFBALLOON_COUNTERS = [
   { name: 'worker_runs', kind: 'event', doc: "tmemsim's: runs of selfballoon_process." },

@@ -143,6 +143,10 @@ export const HYPERCALL_CYCLES = 700;
 /** Extra cycles per evicted ephemeral page (list surgery, a flush from its object). */
 const TMEM_EVICT_CYCLES = 300;
 
+// duplicates: alike in shape to the other backends' parameter lists (ZSWAP_PARAMS in zswap.ts, RAMSTER_PARAMS in
+// ramster/ramster.ts, ZCACHE_PARAMS in zcache/zcache.ts): kernel-shaped, this one lists drivers/xen/tmem.c's module
+// parameters, then tmemsim's own for the hypervisor side; one list per backend, each feeding its params, docs and
+// checks.
 export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
   { name: 'cleancache', type: 'bool', default: true, runtime: false, doc: 'Register the cleancache ops (module parameter; older boot form: nocleancache).' },
   { name: 'frontswap', type: 'bool', default: true, runtime: false, doc: 'Register the frontswap ops (module parameter; older boot form: nofrontswap). Off also forces selfballooning and selfshrinking off.' },
@@ -188,8 +192,9 @@ export const XEN_TMEM_PARAMS: readonly ParamSpec[] = [
 
 // duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
 // REMOTE_NODE_COUNTERS in ramster/node.ts, SELFBALLOON_COUNTERS in xen-tmem/selfballoon.ts, ZBUD_COUNTERS in
-// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
-// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// zcache/zbud.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped: mirrors the
+// statistics xen/common/tmem.c keeps (tmemsim's own marked as such); one list per backend, each feeding its stats,
+// report and docs.
 /** Xen's tmem statistics for this guest (see the header for where each comes from). */
 const XEN_TMEM_COUNTERS = [
   { name: 'total_tmem_ops', kind: 'event', doc: 'Hypercalls (do_tmem_op entries).' },

@@ -170,9 +170,9 @@ class ZbudSide {
 }
 
 // duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
-// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-
-// tmem/selfballoon.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its
-// own kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in
+// xen-tmem/selfballoon.ts, ZCACHE_COUNTERS in zcache/zcache.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped: mirrors
+// drivers/staging/zcache/zbud.c's debugfs files; one list per backend, each feeding its stats, report and docs.
 /** /sys/kernel/debug/zbud/, in the kernel's creation order. zbytes include the 32-byte handles. */
 export const ZBUD_COUNTERS = [
   { name: 'eph_zbytes', kind: 'gauge', doc: 'Bytes held by ephemeral zbuds (compressed data and tmem handle).' },

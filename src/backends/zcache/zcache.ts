@@ -134,6 +134,10 @@ const ZERO_SCAN_CYCLES_PER_BYTE = 1;
 
 type ZcacheEra = '3.9' | '3.10';
 
+// duplicates: alike in shape to the other backends' parameter lists (ZSWAP_PARAMS in zswap.ts, RAMSTER_PARAMS in
+// ramster/ramster.ts, XEN_TMEM_PARAMS in xen-tmem/xen-tmem.ts): kernel-shaped, this one lists
+// drivers/staging/zcache/zcache-main.c's boot and module switches, then tmemsim's; one list per backend, each feeding
+// its params, docs and checks.
 export const ZCACHE_PARAMS: readonly ParamSpec[] = [
   { name: 'disable_cleancache', type: 'bool', default: false, runtime: false, doc: 'Do not register the cleancache ops (boot: nocleancache).' },
   { name: 'disable_frontswap', type: 'bool', default: false, runtime: false, doc: 'Do not register the frontswap ops (boot: nofrontswap).' },
@@ -206,9 +210,10 @@ export const ZCACHE_PARAMS: readonly ParamSpec[] = [
 ];
 
 // duplicates: alike in shape to the other backends' counter lists (RAMSTER_COUNTERS in ramster/ramster.ts,
-// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in xen-
-// tmem/selfballoon.ts, ZBUD_COUNTERS in zcache/zbud.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped, each mirrors its own
-// kernel's debugfs/sysfs files (tmemsim's own figures marked as such), so the lists stay one per backend.
+// REMOTE_NODE_COUNTERS in ramster/node.ts, XEN_TMEM_COUNTERS in xen-tmem/xen-tmem.ts, SELFBALLOON_COUNTERS in
+// xen-tmem/selfballoon.ts, ZBUD_COUNTERS in zcache/zbud.ts, ZSWAP_COUNTERS in zswap.ts): kernel-shaped: mirrors
+// drivers/staging/zcache/debug.c (3.10; zcache-main.c in 3.9); one list per backend, each feeding its stats, report and
+// docs.
 /** /sys/kernel/debug/zcache/ without the tmem core's counters (obj_count & co.), kernel order. */
 const ZCACHE_COUNTERS = [
   { name: 'flush_total', kind: 'event', doc: 'flush_page calls.' },

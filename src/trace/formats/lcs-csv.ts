@@ -250,9 +250,8 @@ function plan(path: string, o: OptionReader): { addressing: Addressing; open: (i
   return { addressing, open: (ids) => new CsvCursor(path, spec, ids) };
 }
 
-// duplicates: alike in shape to the other importers' ImportFormat entries (lcs-txt.ts, vscsi.ts; its options to
-// import/source.ts's COMMON_OPTIONS): one file per trace format, each with its own options; nothing to share but the
-// shape.
+// duplicates: alike in shape to vscsi.ts's VSCSI_FORMAT (an ImportFormat entry): one file per trace format, each with
+// its own options (the shared ones are COMMON_OPTIONS and OBJ_ID_IS_NUM in import/source.ts).
 export const CSV_FORMAT: ImportFormat = {
   name: 'csv',
   extensions: ['.csv', '.csv.gz'],

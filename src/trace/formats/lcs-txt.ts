@@ -9,8 +9,6 @@
 import { IdPerLineCursor } from './import/line-ids.js';
 import { OBJ_ID_IS_NUM, type ImportFormat } from './import/source.js';
 
-// duplicates: alike in shape to the other importers' ImportFormat entries (lcs-csv.ts, vscsi.ts): one file per trace
-// format, each with its own options; nothing to share but the shape.
 export const TXT_FORMAT: ImportFormat = {
   name: 'txt',
   extensions: ['.txt', '.txt.gz'],

@@ -95,8 +95,8 @@ export function unknownOpOption(o: OptionReader): UnknownOp {
   return o.choice<UnknownOp>('unknown-op', 'error', ['error', 'read', 'skip']);
 }
 
-// duplicates: alike in shape to the other importers' ImportFormat entries (lcs-csv.ts, lcs-txt.ts): one file per trace
-// format, each with its own options; nothing to share but the shape.
+// duplicates: alike in shape to lcs-csv.ts's CSV_FORMAT (an ImportFormat entry): one file per trace format, each with
+// its own options (the shared ones are COMMON_OPTIONS and OBJ_ID_IS_NUM in import/source.ts).
 export const VSCSI_FORMAT: ImportFormat = {
   name: 'vscsi',
   extensions: ['.vscsi', '.vscsi.gz'],

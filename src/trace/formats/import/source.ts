@@ -78,7 +78,6 @@ export const OBJ_ID_IS_NUM: OptionSpec = { name: 'obj-id-is-num', values: 'true,
 /** The backend an imported trace runs with when its `backend` option is not given. */
 export const IMPORT_DEFAULT_BACKEND = 'zcache';
 
-// duplicates: alike in shape to lcs-csv.ts's options: the options every importer takes; each format lists only its own.
 /** Options every importer takes. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'page-size', values: 'a power of two 512..1048576', default: '4096', doc: 'bytes of the source address space one simulated page stands for' },
