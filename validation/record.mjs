@@ -5,6 +5,15 @@
 // validation/references/<case>.json. See docs/validation.md.
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
+//                              [--swappable-harness]
+//
+// The harness keeps its own pages out of swap: the rootfs is ramfs
+// (rootfstype=ramfs: busybox, the workload binary and the modules are
+// unevictable) and the workload runs `lock` first (mlockall; its anon region is
+// munlocked), so the only pages that can be swapped are the region's, which the
+// replay models. --swappable-harness records as the references before
+// 2026-12-03 were: a tmpfs rootfs and an unlocked workload, whose own pages
+// were swapped out and faulted back at each mark (docs/validation.md).
 //
 // Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
 // qemu-system-x86. Root is not needed for recording itself (apt-get download is
@@ -20,7 +29,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { cases: [], runs: 2, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -33,7 +42,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--version') opt.version = val();
   else if (a === '--out') opt.out = path.resolve(val());
   else if (a === '--timeout') opt.timeout = Number(val());
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S)`);
+  else if (a === '--swappable-harness') opt.swappableHarness = true;
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness)`);
 }
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 const known = spec.cases.map((c) => c.name);
@@ -125,11 +135,16 @@ const baseImg = zlib.gzipSync(cpio(base), { level: 1 });
 const qemuVersion = execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
 const g = spec.guest;
 
+/** The workload's ops: the lock (unless --swappable-harness), the start mark, the case's ops. */
+function opsOf(c) {
+  return [...(opt.swappableHarness ? [] : ['lock']), 'mark:start', ...c.ops];
+}
+
 function caseEnv(c) {
   const z = c.zswap;
   const env = {
     SEED: String(g.seed),
-    OPS: ['mark:start', ...c.ops].join(' '),
+    OPS: opsOf(c).join(' '),
     ZSWAP_ENABLED: z.enabled ? 'Y' : 'N',
     ZSWAP_ZPOOL: z.zpool ?? '',
     ZSWAP_COMPRESSOR: z.compressor ?? '',
@@ -139,7 +154,7 @@ function caseEnv(c) {
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
 
-const CMDLINE = 'console=ttyS0 quiet loglevel=1 transparent_hugepage=never panic=-1';
+const CMDLINE = 'console=ttyS0 quiet loglevel=1 transparent_hugepage=never panic=-1' + (opt.swappableHarness ? '' : ' rootfstype=ramfs');
 
 function runGuest(c, run) {
   const dir = path.join(cache, 'runs', `${c.name}-${run}`);
@@ -212,10 +227,11 @@ function parseConsole(text) {
       case 'zoneinfo': zoneinfo.push(rest); break;
       case 'error': errors.push(rest); break;
       case 'missing': errors.push(`missing ${rest}`); break;
-      case 'mark': cur = { name: rest, zswap: {}, vmstat: {}, meminfo: {} }; break;
+      case 'mark': cur = { name: rest, zswap: {}, vmstat: {}, meminfo: {}, stat: {} }; break;
       case 'endmark': marks.push(cur); cur = null; break;
       case 'zswap': cur.zswap[k] = Number(value); break;
       case 'vmstat': cur.vmstat[k] = Number(value); break;
+      case 'stat': cur.stat[k] = Number(value); break; // USER_HZ ticks; uptime_s in seconds
       case 'meminfo': cur.meminfo[k.replace(/:$/, '')] = Number(v[0]); break; // kB
       case 'exit': exit = Number(rest); break;
     }
@@ -255,7 +271,7 @@ for (const c of cases) {
     qemu: qemuVersion,
     guest: { memory_mib: g.memory_mib, swap_mib: g.swap_mib, data_mib: g.data_mib, smp: 1, accel: 'tcg', cmdline: CMDLINE },
     config: { zswap: c.zswap, params: first.params, sysctl: first.sysctl, sys: first.sys, zoneinfo: first.zoneinfo },
-    workload: { seed: g.seed, ops: ['mark:start', ...c.ops] },
+    workload: { seed: g.seed, ops: opsOf(c) },
     runs,
   };
   fs.writeFileSync(path.join(opt.out, `${c.name}.json`), stringify(ref) + '\n');

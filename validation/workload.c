@@ -20,6 +20,12 @@
  *   hot:A:B:DEV:N:K      read DEV's pages 0..N-1 64 pages a call; after every
  *                        K calls read one word of each page A..B-1 in order
  *   mark:NAME            print "@@mark NAME" then every counter (see mark())
+ *   lock                 mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): the
+ *                        workload's own pages (text, data, stack, heap, stdio
+ *                        and read buffers) are never reclaimed; the region of a
+ *                        later `anon` op is munlocked at once, so only the
+ *                        region's pages (the pages the replay models) can be
+ *                        swapped
  *
  * Page contents (the same generator is src/content/classes/vmix.ts; a test compares
  * them byte for byte): key = pagekey(seed, gen, page); a mulberry32 stream
@@ -128,6 +134,33 @@ static void cat(const char *path, const char *prefix)
 	fclose(f);
 }
 
+/*
+ * The guest's CPU time so far, in USER_HZ ticks: the "cpu" line of /proc/stat
+ * (user nice system idle iowait irq softirq steal), context switches, and
+ * /proc/uptime's seconds. A phase's system time is the CPU its reclaim took.
+ */
+static void cpu_time(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f) {
+		printf("@@missing /proc/stat\n");
+		return;
+	}
+	while (fgets(line, sizeof line, f)) {
+		unsigned long long v[8];
+		if (!strncmp(line, "cpu ", 4) && sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+			printf("@@stat user %llu\n@@stat nice %llu\n@@stat system %llu\n@@stat idle %llu\n@@stat iowait %llu\n"
+			       "@@stat irq %llu\n@@stat softirq %llu\n@@stat steal %llu\n", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+		else if (!strncmp(line, "ctxt ", 5))
+			printf("@@stat ctxt %s", line + 5);
+	}
+	fclose(f);
+	f = fopen("/proc/uptime", "r");
+	if (f && fgets(line, sizeof line, f)) printf("@@stat uptime_s %.2f\n", strtod(line, NULL));
+	if (f) fclose(f);
+}
+
 static void mark(const char *name)
 {
 	printf("@@mark %s\n", name);
@@ -144,6 +177,7 @@ static void mark(const char *name)
 		closedir(d);
 	}
 	cat("/proc/vmstat", "@@vmstat ");
+	cpu_time();
 	cat("/proc/meminfo", "@@meminfo ");
 	printf("@@endmark %s\n", name);
 	fflush(stdout);
@@ -191,6 +225,7 @@ static int run(uint32_t seed, int argc, char **argv)
 	unsigned char *mem = NULL;
 	unsigned long npages = 0;
 	static unsigned char buf[64 * PAGE];
+	int locked = 0;
 	for (int i = 0; i < argc; i++) {
 		char *p = argv[i];
 		char *op = word(&p);
@@ -199,6 +234,10 @@ static int run(uint32_t seed, int argc, char **argv)
 			mem = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (mem == MAP_FAILED) {
 				perror("mmap");
+				return 1;
+			}
+			if (locked && munlock(mem, npages * PAGE)) {
+				perror("munlock");
 				return 1;
 			}
 		} else if (!strcmp(op, "write")) {
@@ -241,6 +280,12 @@ static int run(uint32_t seed, int argc, char **argv)
 			close(fd);
 		} else if (!strcmp(op, "mark")) {
 			mark(word(&p));
+		} else if (!strcmp(op, "lock")) {
+			if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) {
+				perror("mlockall");
+				return 1;
+			}
+			locked = 1;
 		} else {
 			fprintf(stderr, "workload: unknown op '%s'\n", op);
 			return 2;

@@ -23,6 +23,12 @@ export interface RecordedMark {
   vmstat: Record<string, number>;
   /** kB, as /proc/meminfo prints them. */
   meminfo: Record<string, number>;
+  /**
+   * The guest's CPU time so far (recordings from 2026-12-03 on): /proc/stat's
+   * "cpu" line in USER_HZ ticks (user, nice, system, idle, iowait, irq,
+   * softirq, steal), ctxt (context switches) and uptime_s (seconds).
+   */
+  stat?: Record<string, number>;
 }
 
 interface RecordedRun {

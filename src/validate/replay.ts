@@ -15,6 +15,8 @@
  *   hot:A:B:DEV:N:K     file reads of pages 0..N-1, 64 at a time; after every K
  *                       such chunks, anon reads of pages A..B-1 in order; the close
  *   mark:NAME           a mark event
+ *   lock                nothing: the workload's own pages (not the region) are
+ *                       mlocked in the guest; they are part of kernel_pages
  *
  * The block device the guest reads (/dev/vdb) is replayed as one file of
  * filesystem 1: in the kernel it is the device inode's page cache.
@@ -134,6 +136,8 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
       case 'anon':
         npages = n(1);
         break;
+      case 'lock':
+        break;
       case 'write': {
         const g = n(3);
         const first = n(1);
@@ -177,7 +181,7 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
         yield { op: 'mark', name: f.slice(1).join(':') };
         break;
       default:
-        throw new UsageError(`unknown workload op '${op}'`, { field: 'workload.ops' }, 'anon, write, read, rread, fread, hot, mark');
+        throw new UsageError(`unknown workload op '${op}'`, { field: 'workload.ops' }, 'anon, write, read, rread, fread, hot, mark, lock');
     }
   }
 }
