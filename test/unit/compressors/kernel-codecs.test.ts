@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { COMPRESSORS, compressorNames, createCompressor } from '../../../src/compressors/registry.js';
 import { zstdFrameContentSize } from '../../../src/compressors/zstd.js';
 import { ContentSource } from '../../../src/content/source.js';
+import { fillVmix, pageKey } from '../../../src/content/classes/vmix.js';
 import { PAGE_SIZE } from '../../../src/content/page.js';
 import { InvariantError } from '../../../src/errors.js';
 
@@ -138,6 +139,61 @@ describe('zstd frames', () => {
     const magic = c.data.slice();
     magic[0] = 0;
     expect(() => zstd.decompress({ data: magic, size: c.size }, dst)).toThrow(/magic number/);
+  });
+
+  /** FNV-1a 64 (what the reference C program below printed). */
+  function fnv64(bytes: Uint8Array, h = 0xcbf29ce484222325n): bigint {
+    for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+    return h;
+  }
+
+  it("are the kernel's: the zstd 1.4.10 C library's frames with 6.1's parameters, byte for byte", () => {
+    // Reference recorded from the zstd 1.4.10 C library (built from facebook/zstd v1.4.10,
+    // the version of 6.1's lib/zstd) compressing pages 0..499 of generation 1 under seed 1
+    // (the rw-zsmalloc-zstd corpus, validation/workload.c dump 1 1 0 500) with
+    // ZSTD_compress_advanced(cctx, dst, cap, page, 4096, NULL, 0, ZSTD_getParams(3, 0, 0)),
+    // as crypto/zstd.c does. [size, FNV-1a 64 of the frame] of pages 0..11:
+    const first: [number, bigint][] = [
+      [1596, 0x2d879a6973189a1fn], [1649, 0x650cb3ce584dd8d5n], [1555, 0xf27fe7604621c537n],
+      [4106, 0x0efc6383e2a67749n], [1721, 0x55414562aea64cb7n], [1672, 0x3f2baa04ccca35fcn],
+      [25, 0x9111b9c0f2409a6dn], [1718, 0x695381b74e233d12n], [25, 0x0ee13f50e07763c1n],
+      [25, 0x5ebfef78ccc8cd60n], [1632, 0x96fe4826b4bfbd13n], [1751, 0x8a9dcaa737c66815n],
+    ];
+    const zstd = createCompressor('zstd');
+    const src = new Uint8Array(PAGE_SIZE);
+    let total = 0;
+    let all = 0xcbf29ce484222325n;
+    for (let p = 0; p < 500; p++) {
+      fillVmix(pageKey(1, 1, p), src);
+      const c = zstd.compress(src);
+      if (p < first.length) expect([p, c.size, fnv64(c.data)]).toEqual([p, ...first[p]!]);
+      total += c.size;
+      all = fnv64(c.data, all);
+    }
+    // Over all 500 frames, concatenated.
+    expect(total).toBe(888_023);
+    expect(all).toBe(0x3b78e580adc2aa14n);
+  });
+
+  it('declare the input length, single-segment, for every length up to a page (calibrate compresses shorter inputs)', () => {
+    const zstd = createCompressor('zstd');
+    fc.assert(fc.property(fc.nat(PAGE_SIZE), fc.nat(255), fc.uint8Array({ minLength: 0, maxLength: 300 }), (len, fill, noise) => {
+      const src = new Uint8Array(len).fill(fill);
+      src.set(noise.subarray(0, len));
+      const c = zstd.compress(src);
+      // RFC 8878 3.1.1.1: a single-segment header holds the size in 1 byte below 256, else in 2 (minus 256).
+      const fhd = len < 256 ? 0x20 : 0x60;
+      const fcs = len < 256 ? [len] : [(len - 256) & 0xff, (len - 256) >> 8];
+      expect(Array.from(c.data.subarray(0, 5 + fcs.length))).toEqual([0x28, 0xb5, 0x2f, 0xfd, fhd, ...fcs]);
+      expect(zstdFrameContentSize(c.data)).toBe(len);
+      const dst = new Uint8Array(len);
+      zstd.decompress(c, dst);
+      return Buffer.compare(dst, src) === 0;
+    }), { numRuns: 60 });
+  });
+
+  it('refuses more than a page', () => {
+    expect(() => createCompressor('zstd').compress(new Uint8Array(PAGE_SIZE + 1))).toThrow(/more than a page/);
   });
 
   it('parses every content-size field width', () => {

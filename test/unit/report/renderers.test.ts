@@ -185,7 +185,7 @@ describe('library renderers print what the commands print', () => {
           '│ deflate    │ raw deflate, level 6 (kernel crypto "deflate"); fflate                  │ yes       │',
           '│ lz4hc      │ LZ4 high-compression block, level 9 (kernel crypto "lz4hc"); lz4        │ yes       │',
           '│            │ (node-lz4 addon)                                                        │           │',
-          '│ zstd       │ Zstandard frame, level 3 (kernel crypto "zstd"); @bokuweb/zstd-wasm     │ yes       │',
+          '│ zstd       │ Zstandard frame, level 3 (kernel crypto "zstd"); @oneidentity/zstd-js   │ yes       │',
           '│ lzo        │ LZO1X-1 (kernel crypto "lzo"); lzo (node-lzo addon)                     │ yes       │',
           '└────────────┴─────────────────────────────────────────────────────────────────────────┴───────────┘',
           '',
