@@ -1,6 +1,8 @@
 /**
  * A hash map from page keys (non-negative integers below 2^53: anonKey,
- * fileKey) to non-negative numbers, in typed arrays: open addressing with
+ * fileKey) to numbers other than -1 (which the lookups return for no entry;
+ * the page cache keeps page ids >= 0 and shadow entries below -1 in one
+ * map), in typed arrays: open addressing with
  * linear probing and backward-shift deletion (no tombstones).
  *
  * Why not a Map: a page key above 2^31 is not a small integer, so a
@@ -59,12 +61,12 @@ export class KeyMap {
     }
   }
 
-  /** Sets `key` to `value` (value >= 0). */
+  /** Sets `key` to `value` (value !== -1). */
   set(key: number, value: number): void {
     this.swap(key, value);
   }
 
-  /** Sets `key` to `value` (value >= 0); returns its old value, or -1 when the key is new. One probe. */
+  /** Sets `key` to `value` (value !== -1); returns its old value, or -1 when the key is new. One probe. */
   swap(key: number, value: number): number {
     const s = this.slots;
     const mask = this.mask;
@@ -84,7 +86,7 @@ export class KeyMap {
     return -1;
   }
 
-  /** Replaces every value v by f(v) (>= 0), in place. */
+  /** Replaces every value v by f(v) (!== -1), in place. */
   updateValues(f: (value: number) => number): void {
     const s = this.slots;
     for (let i = 0; i < s.length; i += 2) if (s[i] !== EMPTY) s[i + 1] = f(s[i + 1]!);

@@ -91,7 +91,11 @@ function inodeKey(fs: number, inode: number): number {
 export class Memory implements ReclaimHost {
   resident = 0;
   readonly reclaim: Reclaim;
-  /** Page key → page id (KeyMap: page keys are not small integers). */
+  /**
+   * Page key → page id (KeyMap: page keys are not small integers). `file` is the page cache's
+   * slot table: a 6.1 policy keeps its shadow entries there too, as values below -1 (so a test
+   * for a resident page is id >= 0), in the slots their pages had (ReclaimHost.pageCache).
+   */
   private readonly anon = new KeyMap();
   private readonly file = new KeyMap();
   /** Swap slot → id of the anonymous page that owns it. */
@@ -252,6 +256,9 @@ export class Memory implements ReclaimHost {
   }
   keyOf(id: number): number {
     return this.rec[id * R + R_KEY]!;
+  }
+  get pageCache(): KeyMap {
+    return this.file;
   }
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
@@ -581,8 +588,9 @@ export class Memory implements ReclaimHost {
       this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
     this.zoneOf[nid] = z;
-    this.file.set(key, nid);
+    // The policy reads the slot's shadow (a refault) before the page takes the slot.
     this.reclaim.added(nid, FILE, key, true);
+    this.file.set(key, nid);
   }
 
   private raState61(ik: number): FileRaState {
@@ -627,8 +635,8 @@ export class Memory implements ReclaimHost {
       const id = this.newId(key, this.fileContent(key));
       this.zoneOf[id] = zones[k]!;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
-      this.file.set(key, id);
       this.reclaim.added(id, FILE, key, true, false);
+      this.file.set(key, id);
       if (i === demand) demandId = id;
     }
     if (pages.length > 0) this.m.fileReadPages(fs, inode, pages, demand);
@@ -650,6 +658,7 @@ export class Memory implements ReclaimHost {
     for (const key of this.file.keyList()) {
       if (keyFs(key) !== fs) continue;
       const id = this.file.get(key);
+      if (id < 0) continue; // a shadow entry: truncated() below drops it
       if (this.rec[id * R + R_FLAGS]! & F_DIRTY) {
         this.m.fileWriteback();
         this.fsWritten.set(key, this.rec[id * R + R_DESC]!);
@@ -712,7 +721,8 @@ export class Memory implements ReclaimHost {
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
     m.meter.meta(RECLAIM_CYCLES);
-    this.file.delete(key);
+    // __filemap_remove_folio: the slot goes, or takes the page's shadow (the policy writes it next).
+    if (!this.reclaim.shadowsInPageCache) this.file.delete(key);
     this.unframe(id);
     this.releaseId(id);
     return written ? Evicted.Written : Evicted.Dropped;

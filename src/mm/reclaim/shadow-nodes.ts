@@ -15,7 +15,14 @@
  *
  * This holds the page cache's shadows: a node is 64 consecutive page keys
  * (floor(fileKey / 64): 64 consecutive indexes of one file, as the kernel's
- * leaf node); the xarray's inner nodes are not modelled. Anonymous pages'
+ * leaf node); the xarray's inner nodes are not modelled. As in the kernel a
+ * shadow sits in the slot its page had: given the page cache's slot table
+ * (Memory's page key → page id), a shadow is the entry -2 - value under its
+ * page's key (ids are >= 0, -1 is no entry). The host leaves an evicted
+ * page's entry for evicted() to overwrite, and writes a refaulting page's id
+ * over the shadow after refault() has read it: one probe of one table each
+ * where a page and its shadow had a table each. Without a table given (unit
+ * tests) the shadows keep a table of their own. Anonymous pages'
  * shadows (in the swap cache) are not here: a 6.1 guest's workingset_nodes
  * stays 0 while it refaults 100,000 anonymous pages from their shadows
  * (validation/references, limit20-zsmalloc), i.e. swap-cache nodes do not
@@ -52,9 +59,18 @@ function slotOf(key: number): number {
   return key - Math.floor(key / NODE_SLOTS) * NODE_SLOTS;
 }
 
+/** A shadow value's entry in the slot table, and back (an involution: -2 - x). */
+function entry(value: number): number {
+  return -2 - value;
+}
+
 export class ShadowNodes {
-  /** Shadow values by page key. */
-  private readonly shadows = new KeyMap();
+  /** The slot table: shadow entries (entry(value)) by page key, beside the host's pages when shared. */
+  private readonly shadows: KeyMap;
+  /** The table is the host's page cache: the host writes and removes its pages' entries. */
+  private readonly shared: boolean;
+  /** Shadow entries held. */
+  private count = 0;
   /** Node index by node key (floor(page key / 64)). */
   private readonly nodeOf = new KeyMap();
   /** The node records (WORDS int32s a node) and the same bytes as float64s (WORDS / 2 a node), for the key. */
@@ -72,9 +88,15 @@ export class ShadowNodes {
   /** Nodes freed by the shrinker (WORKINGSET_NODERECLAIM). */
   reclaimed = 0;
 
+  /** `pageCache`: the page cache's slot table (page key → page id >= 0), where the shadows then sit. */
+  constructor(pageCache?: KeyMap) {
+    this.shadows = pageCache ?? new KeyMap();
+    this.shared = pageCache !== undefined;
+  }
+
   /** Shadow entries held. */
   get size(): number {
-    return this.shadows.size;
+    return this.count;
   }
 
   /**
@@ -95,7 +117,10 @@ export class ShadowNodes {
     this.settle(n);
   }
 
-  /** workingset_eviction: the page at `key` of node `n` left RAM and its slot holds `value` now. */
+  /**
+   * workingset_eviction: the page at `key` of node `n` left RAM and its slot holds `value` now
+   * (__filemap_remove_folio with a shadow: over the page's own entry in a shared table).
+   */
   evicted(n: number, key: number, value: number): void {
     const w = this.w;
     const e = n * WORDS;
@@ -103,7 +128,8 @@ export class ShadowNodes {
     const slot = slotOf(key);
     if (slot < 32) w[e + BITS_LO]! |= 1 << slot;
     else w[e + BITS_HI]! |= 1 << (slot - 32);
-    this.shadows.set(key, value);
+    this.shadows.set(key, entry(value));
+    this.count++;
     this.settle(n);
   }
 
@@ -111,8 +137,9 @@ export class ShadowNodes {
   node = NIL;
 
   /**
-   * The shadow of a page coming back (it is dropped: the page takes the slot), or -1. Counts
-   * the page in; its node is left in `node`.
+   * The shadow of a page coming back (it is dropped: the page takes the slot, and in a shared
+   * table the host writes the page's id over it next), or -1. Counts the page in; its node is
+   * left in `node`.
    */
   refault(key: number): number {
     const n = this.nodeAt(key);
@@ -131,7 +158,10 @@ export class ShadowNodes {
     return (this.w[n * WORDS + BITS_LO]! | this.w[n * WORDS + BITS_HI]!) !== 0;
   }
 
-  /** Removes the shadow at `key` of node `n`; its value, or -1 when there was none. */
+  /**
+   * Removes the shadow at `key` of node `n`; its value, or -1 when there was none. In a shared
+   * table the entry stays for the host to overwrite (a refault) or delete (a truncated page).
+   */
   private dropShadow(n: number, key: number): number {
     const slot = slotOf(key);
     const at = n * WORDS + (slot < 32 ? BITS_LO : BITS_HI);
@@ -139,7 +169,8 @@ export class ShadowNodes {
     const bits = this.w[at]!;
     if (!(bits & bit)) return -1;
     this.w[at] = bits & ~bit;
-    return this.shadows.delete(key);
+    this.count--;
+    return entry(this.shared ? this.shadows.get(key) : this.shadows.delete(key));
   }
 
   /** Drops every shadow of node `n`. */
@@ -151,6 +182,7 @@ export class ShadowNodes {
       while (bits !== 0) {
         const low = bits & -bits;
         this.shadows.delete(base + h * 32 + (31 - Math.clz32(low)));
+        this.count--;
         bits ^= low;
       }
     }

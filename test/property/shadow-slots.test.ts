@@ -1,0 +1,144 @@
+/**
+ * The page cache's shadows in its own slot table (ShadowNodes given the host's KeyMap, as the 6.1
+ * policy gets Memory's): after any sequence of fills, evictions, truncated pages, shrinker passes
+ * and truncations, the one table holds exactly the resident pages' ids and the shadows a model
+ * written here keeps (a Map of pages, a Map of shadows, the shadow-node list as an array, oldest
+ * first, and the shrinker's count/scan arithmetic of mm/workingset.c and do_shrink_slab).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { KeyMap } from '../../src/keymap.js';
+import { ShadowNodes } from '../../src/mm/reclaim/shadow-nodes.js';
+
+/** A few page keys in each of a few nodes (64 keys a node), some beyond 2^32 (fileKey's range). */
+const NODES = [0, 1, 5, 2 ** 30 + 3];
+const SLOTS = [0, 1, 31, 32, 63];
+const KEYS = NODES.flatMap((n) => SLOTS.map((s) => n * 64 + s));
+const nodeKey = (key: number): number => Math.floor(key / 64);
+
+type Op =
+  | { kind: 'fill'; key: number }
+  | { kind: 'evict'; key: number }
+  | { kind: 'pageOut'; key: number }
+  | { kind: 'shrink'; lru: number }
+  | { kind: 'truncate'; below: number };
+
+const anyKey = fc.constantFrom(...KEYS);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: anyKey.map((key) => ({ kind: 'fill' as const, key })) },
+  { weight: 5, arbitrary: anyKey.map((key) => ({ kind: 'evict' as const, key })) },
+  { weight: 1, arbitrary: anyKey.map((key) => ({ kind: 'pageOut' as const, key })) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 40 }).map((lru) => ({ kind: 'shrink' as const, lru })) },
+  { weight: 1, arbitrary: fc.constantFrom(...NODES).map((n) => ({ kind: 'truncate' as const, below: n + 1 })) },
+);
+
+class Model {
+  readonly pages = new Map<number, number>();
+  readonly shadows = new Map<number, number>();
+  /** Listed nodes (all entries shadows), oldest first. */
+  readonly list: number[] = [];
+  deferred = 0;
+  reclaimed = 0;
+
+  private nodePages(nk: number): number {
+    let n = 0;
+    for (const k of this.pages.keys()) if (nodeKey(k) === nk) n++;
+    return n;
+  }
+  private nodeShadows(nk: number): number[] {
+    return [...this.shadows.keys()].filter((k) => nodeKey(k) === nk);
+  }
+  settle(nk: number): void {
+    const listed = this.list.indexOf(nk);
+    const want = this.nodePages(nk) === 0 && this.nodeShadows(nk).length > 0;
+    if (want && listed < 0) this.list.push(nk);
+    if (!want && listed >= 0) this.list.splice(listed, 1);
+  }
+  shrink(lru: number): void {
+    const maxNodes = Math.floor(lru / 8);
+    const freeable = Math.max(0, this.list.length - maxNodes);
+    if (freeable === 0) return;
+    const nr = this.deferred;
+    this.deferred = 0;
+    const delta = Math.floor(freeable / 2);
+    let total = Math.min(nr + delta, 2 * freeable);
+    let scanned = 0;
+    while (total >= 128 || total >= freeable) {
+      const batch = Math.min(128, total);
+      for (let i = 0; i < batch && this.list.length > 0; i++) {
+        const nk = this.list.shift()!;
+        for (const k of this.nodeShadows(nk)) this.shadows.delete(k);
+        this.reclaimed++;
+      }
+      total -= batch;
+      scanned += batch;
+    }
+    this.deferred = Math.min(Math.max(nr + delta - scanned, 0), 2 * freeable);
+  }
+}
+
+describe('ShadowNodes in the page cache slot table', () => {
+  it('the table holds the resident pages and the model shadows, no more, after any sequence', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const table = new KeyMap();
+        const sn = new ShadowNodes(table);
+        const model = new Model();
+        const nodeOfPage = new Map<number, number>();
+        let nextId = 0;
+        let age = 0;
+        const pageOut = (key: number): void => {
+          // A page leaves without a shadow: the host removes its entry.
+          sn.pageOut(nodeOfPage.get(key)!, key);
+          table.delete(key);
+          model.pages.delete(key);
+          model.settle(nodeKey(key));
+        };
+        for (const o of ops) {
+          if (o.kind === 'fill') {
+            if (model.pages.has(o.key)) continue;
+            // The host probed the slot (a miss: no page there); the policy reads the shadow; the page takes the slot.
+            expect(table.get(o.key) >= 0).toBe(false);
+            expect(sn.refault(o.key)).toBe(model.shadows.get(o.key) ?? -1);
+            nodeOfPage.set(o.key, sn.node);
+            const id = nextId++;
+            table.set(o.key, id);
+            model.shadows.delete(o.key);
+            model.pages.set(o.key, id);
+            model.settle(nodeKey(o.key));
+          } else if (o.kind === 'evict') {
+            if (!model.pages.has(o.key)) continue;
+            // The host leaves the page's entry; the shadow takes its slot.
+            const v = 2 * age++ + (age % 3 === 0 ? 1 : 0);
+            sn.evicted(nodeOfPage.get(o.key)!, o.key, v);
+            model.pages.delete(o.key);
+            model.shadows.set(o.key, v);
+            model.settle(nodeKey(o.key));
+          } else if (o.kind === 'pageOut') {
+            if (model.pages.has(o.key)) pageOut(o.key);
+          } else if (o.kind === 'shrink') {
+            sn.shrink(o.lru);
+            model.shrink(o.lru);
+          } else {
+            // umount: the files' pages go first, then their shadows (Memory.dropFs).
+            const gone = (key: number): boolean => nodeKey(key) < o.below;
+            for (const key of [...model.pages.keys()]) if (gone(key)) pageOut(key);
+            sn.truncate(gone);
+            for (const key of [...model.shadows.keys()]) if (gone(key)) model.shadows.delete(key);
+            for (const nk of [...model.list]) if (nk < o.below) model.settle(nk);
+          }
+          for (const key of KEYS) {
+            const page = model.pages.get(key);
+            const shadow = model.shadows.get(key);
+            expect(table.get(key)).toBe(page ?? (shadow !== undefined ? -2 - shadow : -1));
+          }
+          expect(table.size).toBe(model.pages.size + model.shadows.size);
+          expect(sn.size).toBe(model.shadows.size);
+          expect(sn.listed).toBe(model.list.length);
+          expect(sn.reclaimed).toBe(model.reclaimed);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
