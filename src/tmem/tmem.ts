@@ -49,6 +49,10 @@ export const TMEM_OP_CYCLES = 400;
 
 /** How far past the end of a level's array of objnodes a new prefix may land before the level becomes a Map. */
 const LEVEL_GAP = 64;
+/** Objnodes an object keeps in its small array (TmemObj.small) before it moves them to levels. */
+const SMALL_NODES = 16;
+/** Pampds a sparse object keeps in its array of pairs (PampdMap) before they move to a Map. */
+const SMALL_PAMPDS = 8;
 
 /** tmem_objnode_tree_h2max[]: the largest index a tree of each height holds (64-bit longs). */
 const H2MAX: readonly number[] = (() => {
@@ -95,9 +99,12 @@ interface TmemStats {
  * number of its insertion, so iteration (rare: flush_object, destroy_pool)
  * orders by that rather than keeping a list in order. An object whose
  * indexes are sparse (a few pages at large indexes: an imported trace's
- * objects scattered over a file) moves to a Map, in insertion order: an
- * array with a few far-apart elements is a dictionary in V8, slower and
- * larger than a Map.
+ * objects scattered over a file) moves to a short array of [index, pampd]
+ * pairs in insertion order while it holds at most SMALL_PAMPDS, then to a
+ * Map, in insertion order: an array with a few far-apart elements is a
+ * dictionary in V8, slower and larger than a Map, and a Map for each of a
+ * trace's short-lived objects of a page or two was most of what a xen-tmem
+ * replay of one allocated after the objnodes.
  *
  * Keys are page indexes (non-negative integers); pampds are never
  * undefined. An iteration visits the entries present when it starts that
@@ -106,6 +113,10 @@ interface TmemStats {
 class PampdMap<P> {
   /** [pampd, insertion number] of index i at 2i, 2i + 1 (dense form), or null. */
   private slots: unknown[] | null = [];
+  /** The small sparse form: [index, pampd] pairs in insertion order in pairs[0 .. 2 * count), or null. */
+  private pairs: unknown[] | null = null;
+  /** An empty array of pairs kept by clear() for the next toSparse, or null. */
+  private freePairs: unknown[] | null = null;
   /** The sparse form, in insertion order, or null. */
   private map: Map<number, P> | null = null;
   private inserted = 0;
@@ -117,7 +128,18 @@ class PampdMap<P> {
 
   get(index: number): P | undefined {
     const s = this.slots;
-    return s !== null ? (s[2 * index] as P | undefined) : this.map!.get(index);
+    if (s !== null) return s[2 * index] as P | undefined;
+    const p = this.pairs;
+    if (p === null) return this.map!.get(index);
+    const i = this.pairAt(p, index);
+    return i < 0 ? undefined : (p[i + 1] as P);
+  }
+
+  /** Where `index`'s pair starts in p, or -1. */
+  private pairAt(p: unknown[], index: number): number {
+    const end = 2 * this.count;
+    for (let i = 0; i < end; i += 2) if (p[i] === index) return i;
+    return -1;
   }
 
   has(index: number): boolean {
@@ -132,6 +154,21 @@ class PampdMap<P> {
       s = null;
     }
     if (s === null) {
+      const p = this.pairs;
+      if (p !== null) {
+        const i = this.pairAt(p, index);
+        if (i >= 0) {
+          p[i + 1] = pampd;
+          return this;
+        }
+        if (this.count < SMALL_PAMPDS) {
+          p[2 * this.count] = index;
+          p[2 * this.count + 1] = pampd;
+          this.count++;
+          return this;
+        }
+        this.toMap();
+      }
       const m = this.map!;
       if (!m.has(index)) this.count++;
       m.set(index, pampd);
@@ -147,7 +184,16 @@ class PampdMap<P> {
 
   delete(index: number): boolean {
     const s = this.slots;
-    if (s === null) {
+    const p = this.pairs;
+    if (p !== null) {
+      const i = this.pairAt(p, index);
+      if (i < 0) return false;
+      // The later pairs move up a place (insertion order kept); the freed last pair lets its pampd go.
+      const end = 2 * this.count;
+      for (let j = i; j < end - 2; j++) p[j] = p[j + 2];
+      p[end - 2] = undefined;
+      p[end - 1] = undefined;
+    } else if (s === null) {
       if (!this.map!.delete(index)) return false;
     } else {
       if (s[2 * index] === undefined) return false;
@@ -166,14 +212,59 @@ class PampdMap<P> {
     return present;
   }
 
+  /**
+   * Empty again (size 0 already), in the dense form: a small dense array is kept, and an
+   * array of pairs is kept for the next toSparse.
+   */
+  clear(): void {
+    this.count = 0;
+    this.inserted = 0;
+    this.map = null;
+    if (this.pairs !== null) {
+      // Its entries are all undefined (delete clears the pair it frees); its length stays, so does its store.
+      this.freePairs = this.pairs;
+      this.pairs = null;
+    }
+    if (this.slots === null || this.slots.length > 128) this.slots = [];
+  }
+
+  /** Dense to sparse: pairs while the pampds are few, else a Map. */
   private toSparse(): void {
-    const m = new Map<number, P>();
-    for (const index of this.denseKeys()) m.set(index, this.slots![2 * index] as P);
-    this.map = m;
+    const keys = this.denseKeys();
+    const s = this.slots!;
     this.slots = null;
+    if (keys.length < SMALL_PAMPDS) {
+      const p: unknown[] = this.freePairs ?? [];
+      this.freePairs = null;
+      for (let k = 0; k < keys.length; k++) {
+        p[2 * k] = keys[k];
+        p[2 * k + 1] = s[2 * keys[k]!];
+      }
+      this.pairs = p;
+      return;
+    }
+    const m = new Map<number, P>();
+    for (const index of keys) m.set(index, s[2 * index] as P);
+    this.map = m;
+  }
+
+  /** Pairs to a Map (in the same order): the sparse pampds outgrew SMALL_PAMPDS. */
+  private toMap(): void {
+    const p = this.pairs!;
+    const m = new Map<number, P>();
+    for (let i = 0; i < 2 * this.count; i += 2) m.set(p[i] as number, p[i + 1] as P);
+    this.map = m;
+    this.pairs = null;
   }
 
   *keys(): Generator<number, undefined> {
+    const p = this.pairs;
+    if (p !== null) {
+      const present: number[] = [];
+      for (let i = 0; i < 2 * this.count; i += 2) present.push(p[i] as number);
+      for (const index of present) if (this.has(index)) yield index;
+      return;
+    }
     if (this.slots === null) {
       for (const index of [...this.map!.keys()]) if (this.has(index)) yield index;
       return;
@@ -200,16 +291,37 @@ class TmemObj<P> {
   /** objnode_tree_height. */
   height = 0;
   /**
-   * The objnodes of the tree, by level (1 = the nodes holding pampds, up to
-   * `height` = the root): slots_in_use by the node's prefix, index / 64^level
-   * (0 or missing: no node). An array while the prefixes are dense, a Map
-   * once one lands far past the array's end (see PampdMap).
+   * The objnodes of the tree while there are at most SMALL_NODES of them:
+   * [node key, slots_in_use] pairs in small[0 .. 2 * nodeCount), the node key
+   * being prefix * 16 + level (see `levels`), in no order. Null once the tree
+   * outgrew it (then `levels`). An imported trace's objects hold a few pages
+   * each and are emptied and made again all the time: one array, reused, where
+   * each level was an array or a Map made for each object.
    */
-  levels: (number[] | Map<number, number>)[] = [];
+  small: number[] | null = [];
+  /**
+   * The objnodes of a larger tree, by level (1 = the nodes holding pampds, up
+   * to `height` = the root): slots_in_use by the node's prefix, index /
+   * 64^level (0 or missing: no node). An array while the prefixes are dense,
+   * a Map once one lands far past the array's end (see PampdMap).
+   */
+  levels: (number[] | Map<number, number>)[] | null = null;
   /** Objnodes in the tree. */
   nodeCount = 0;
-  constructor(readonly oid: number) {}
+  constructor(public oid: number) {}
+
+  /** An emptied and freed object made ready to be another: its arrays are kept (see Tmem.newObj). */
+  recycle(): void {
+    this.pampds.clear();
+    this.height = 0;
+    this.nodeCount = 0;
+    if (this.small === null) this.small = [];
+    this.levels = null;
+  }
 }
+
+/** Freed objects a Tmem keeps for reuse (an imported trace's objects come and go by the million). */
+const SPARE_OBJS = 1024;
 
 /** Oids below this are also kept in ObjMap's array. */
 const SMALL_OID = 1 << 16;
@@ -294,6 +406,8 @@ function ascending(a: number, b: number): number {
 /** One tmem instance: the pools of one backend, its pamops and its host counters. */
 export class Tmem<P> {
   readonly stats: TmemStats = { obj_count: 0, obj_count_max: 0, objnode_count: 0, objnode_count_max: 0 };
+  /** Freed objects for newObj. */
+  private readonly spareObjs: TmemObj<P>[] = [];
 
   constructor(private readonly pamops: TmemPamOps<P>) {}
 
@@ -314,7 +428,7 @@ export class Tmem<P> {
    */
   putAbsent(pool: TmemPool<P>, obj: TmemObj<P> | undefined, oid: number, index: number, pampd: P): void {
     if (obj === undefined) {
-      obj = new TmemObj<P>(oid);
+      obj = this.newObj(oid);
       pool.objs.set(oid, obj);
       this.objAlloced();
     }
@@ -398,6 +512,19 @@ export class Tmem<P> {
     if (obj.nodeCount > 0) this.dropNodes(obj); // a "stump" (never left by tmemsim's ops)
     pool.objs.delete(obj.oid);
     this.stats.obj_count--;
+    // A host holds no object across a call that may free it (xen-tmem looks its object up again after evicting).
+    if (this.spareObjs.length < SPARE_OBJS) {
+      obj.recycle();
+      this.spareObjs.push(obj);
+    }
+  }
+
+  /** An empty object for `oid`: a freed one reused, else a new one. */
+  private newObj(oid: number): TmemObj<P> {
+    const obj = this.spareObjs.pop();
+    if (obj === undefined) return new TmemObj<P>(oid);
+    obj.oid = oid;
+    return obj;
   }
 
   /** tmem_pampd_destroy_all_in_obj: free every pampd in ascending index order, and every objnode. */
@@ -415,7 +542,9 @@ export class Tmem<P> {
   private dropNodes(obj: TmemObj<P>): void {
     this.stats.objnode_count -= obj.nodeCount;
     obj.nodeCount = 0;
-    obj.levels = [];
+    // The small array is kept (its pairs past nodeCount are dead): nothing is allocated for the next tree.
+    if (obj.small === null) obj.small = [];
+    obj.levels = null;
     obj.height = 0;
   }
 
@@ -423,15 +552,64 @@ export class Tmem<P> {
 
   /** The slots in use of the node at `level` on the path to `index` (0: no node). */
   private static slots(obj: TmemObj<unknown>, index: number, level: number): number {
-    const nodes = obj.levels[level];
+    const sm = obj.small;
+    if (sm !== null) {
+      const key = prefix(index, level) * 16 + level;
+      const end = 2 * obj.nodeCount;
+      for (let i = 0; i < end; i += 2) if (sm[i] === key) return sm[i + 1]!;
+      return 0;
+    }
+    const nodes = obj.levels![level];
     if (nodes === undefined) return 0;
     const k = prefix(index, level);
     return (Array.isArray(nodes) ? nodes[k] : nodes.get(k)) ?? 0;
   }
 
+  /**
+   * Sets the slots in use of the node at `level` on the path to `index` (0: the node goes).
+   * nodeAlloc and nodeFree call it before they count the node in or out.
+   */
   private static setSlots(obj: TmemObj<unknown>, index: number, level: number, slots: number): void {
-    let nodes = obj.levels[level] ?? (obj.levels[level] = []);
-    const k = prefix(index, level);
+    const sm = obj.small;
+    if (sm !== null) {
+      const key = prefix(index, level) * 16 + level;
+      const end = 2 * obj.nodeCount;
+      let i = 0;
+      while (i < end && sm[i] !== key) i += 2;
+      if (i < end) {
+        if (slots > 0) sm[i + 1] = slots;
+        else {
+          // The last pair takes the freed node's place.
+          sm[i] = sm[end - 2]!;
+          sm[i + 1] = sm[end - 1]!;
+        }
+        return;
+      }
+      if (end < 2 * SMALL_NODES) {
+        sm[end] = key;
+        sm[end + 1] = slots;
+        return;
+      }
+      Tmem.toLevels(obj);
+    }
+    Tmem.setLevel(obj, prefix(index, level), level, slots);
+  }
+
+  /** The small array's nodes move to levels (the tree grew past SMALL_NODES objnodes). */
+  private static toLevels(obj: TmemObj<unknown>): void {
+    const sm = obj.small!;
+    obj.small = null;
+    obj.levels = [];
+    for (let i = 0; i < 2 * obj.nodeCount; i += 2) {
+      const key = sm[i]!;
+      const level = key - Math.floor(key / 16) * 16;
+      Tmem.setLevel(obj, (key - level) / 16, level, sm[i + 1]!);
+    }
+  }
+
+  private static setLevel(obj: TmemObj<unknown>, k: number, level: number, slots: number): void {
+    const levels = obj.levels!;
+    let nodes = levels[level] ?? (levels[level] = []);
     // A prefix more than LEVEL_GAP past the array's end makes the level a Map: an array is for prefixes
     // that come in order (a swap type's offsets, a file read from its start). A wider gap made a holey
     // array of up to a thousand slots for each sparse object, and an imported trace's objects are sparse
@@ -439,7 +617,7 @@ export class Tmem<P> {
     if (Array.isArray(nodes) && k >= nodes.length + LEVEL_GAP) {
       const m = new Map<number, number>();
       nodes.forEach((v, i) => m.set(i, v));
-      nodes = obj.levels[level] = m;
+      nodes = levels[level] = m;
     }
     if (Array.isArray(nodes)) nodes[k] = slots;
     else if (slots === 0) nodes.delete(k);

@@ -46,9 +46,22 @@ const rawOp = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('flushObject' as const), oid }) },
   { weight: 1, arbitrary: fc.constant({ k: 'destroy' as const }) },
 );
-const ops: fc.Arbitrary<Op[]> = fc
-  .tuple(fc.uniqueArray(anyIndex, { minLength: 1, maxLength: 12 }), fc.array(rawOp, { maxLength: 300 }))
-  .map(([indexes, raw]) => raw.map((o) => ('index' in o ? { ...o, index: indexes[o.index % indexes.length]! } : o) as Op));
+// Mostly puts, few flushes of whole objects: trees of many pages.
+const growingOp = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ k: fc.constant('put' as const), oid, index: pick }) },
+  { weight: 4, arbitrary: fc.record({ k: fc.constant('putAbsent' as const), oid, index: pick }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('get' as const), oid, index: pick, gaf: fc.constantFrom(-1, 0, 1) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('flushPage' as const), oid, index: pick }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('flushObject' as const), oid }) },
+);
+/** Sequences of `raw` operations whose indexes are drawn from minIndexes..maxIndexes distinct ones. */
+const opsOver = (raw: fc.Arbitrary<Record<string, unknown>>, minIndexes: number, maxIndexes: number, minOps = 0): fc.Arbitrary<Op[]> =>
+  fc
+    .tuple(fc.uniqueArray(anyIndex, { minLength: minIndexes, maxLength: maxIndexes }), fc.array(raw, { minLength: minOps, maxLength: 300 }))
+    .map(([indexes, seq]) => seq.map((o) => ('index' in o ? { ...o, index: indexes[(o.index as number) % indexes.length]! } : o) as Op));
+// A few indexes; and many in growing trees, which outgrow an object's small array of objnodes (16) and move to levels.
+const ops = opsOver(rawOp, 1, 12);
+const manyOps = opsOver(growingOp, 24, 80, 150);
 
 class Ops implements TmemPamOps<P> {
   freed: string[] = [];
@@ -58,10 +71,10 @@ class Ops implements TmemPamOps<P> {
 }
 
 describe('tmem core against the Map-based reference', () => {
-  for (const flags of [0, TMEM_POOL_PERSIST]) {
-    it(`agrees on random operations (${flags ? 'persistent' : 'ephemeral'} pool)`, () => {
+  for (const [flags, many] of [[0, false], [TMEM_POOL_PERSIST, false], [0, true], [TMEM_POOL_PERSIST, true]] as const) {
+    it(`agrees on random operations (${flags ? 'persistent' : 'ephemeral'} pool${many ? ', many indexes' : ''})`, () => {
       fc.assert(
-        fc.property(ops, (seq) => {
+        fc.property(many ? manyOps : ops, (seq) => {
           const a = new Ops();
           const b = new Ops();
           const mine = new Tmem<P>(a);
@@ -109,7 +122,7 @@ describe('tmem core against the Map-based reference', () => {
             }
           }
         }),
-        { numRuns: 500 },
+        { numRuns: many ? 60 : 500 },
       );
     });
   }
