@@ -468,11 +468,6 @@ export class ZsmallocPool implements Zpool {
     return Math.ceil(this.objs.size / Math.floor(PAGE_SIZE / ZS_HANDLE_SIZE)) + Math.ceil(this.zspageCount / Math.floor(PAGE_SIZE / ZSPAGE_STRUCT_SIZE));
   }
 
-  /** The class an object of `size` bytes goes to (null: it cannot be stored). */
-  classFor(size: number): ZsSizeClass | null {
-    return zsClassFor(size, this.era);
-  }
-
   stats(): Record<string, number> {
     let objAllocated = 0;
     let objUsed = 0;

@@ -12,14 +12,6 @@ import type { RemotePampdRef, ZcachePampd } from '../zcache/zcache.js';
 
 export class RemotePampd implements RemotePampdRef {
   readonly remote = true;
-  /**
-   * The remote copy was freed by a get_and_free (an exclusive frontswap load
-   * or a cleancache get). The kernel leaves this pampd in tmem: a later get
-   * asks the node again and misses; a later put or flush frees it.
-   */
-  ghost = false;
-  /** The node died while it held the copy: the data is gone. */
-  lost = false;
 
   constructor(
     /** The tmem handle: pool id, oid, index. */

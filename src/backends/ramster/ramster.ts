@@ -642,7 +642,6 @@ export class RamsterBackend implements Backend {
     this.c.node_deaths++;
     const set = this.live[node]!;
     for (const rp of set) {
-      rp.lost = true;
       if (rp.eph) {
         this.c.remote_eph_pages_lost_on_node_death++;
         this.liveEph--;
@@ -823,8 +822,8 @@ export class RamsterBackend implements Backend {
       this.zcache.zbud.createFinish(local);
       this.untrack(rp);
     } else if (free) {
-      // the remote copy is gone; tmem_get leaves the remote pampd in place
-      rp.ghost = true;
+      // the remote copy is gone (a get_and_free); tmem_get leaves the remote pampd in place: a later get asks the node
+      // again and misses, a later put or flush frees it
       this.untrack(rp);
     }
     return true;
