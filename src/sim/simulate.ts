@@ -442,5 +442,4 @@ function relocated(e: unknown, le: LocatedEvent, file: string, injected?: string
   throw e;
 }
 
-export { summarize };
 export type { PassSummary };
