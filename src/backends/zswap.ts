@@ -202,8 +202,8 @@ const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
 /** Deprecated era names and the era each means. */
 export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6.1' };
 
-// duplicates: these constants are alike in shape only to trace/formats/tmtb.ts's flag bits (a run of const NAME = n):
-// nothing in common.
+// duplicates: these constants are alike in shape only to trace/formats/tmtb.ts's flag bits and compressors/zstd.ts's
+// constants (runs of const NAME = n): nothing in common.
 /** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x; 6.1 on evictable zpools). */
 const ZSWAP_HEADER_SIZE = 8;
 /** MAX_RECLAIM_RETRIES (mm/internal.h): the shrink worker gives up after this many failures. */

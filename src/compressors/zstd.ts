@@ -98,6 +98,8 @@ const PACKAGE = '@oneidentity/zstd-js';
 const WASM_ENTRY = join('wasm', 'index.cjs.js');
 const DATA_URI = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/;
 
+// duplicates: these constants and ZstdLib are alike in shape only to backends/zswap.ts's and trace/formats/tmtb.ts's
+// constants and to cost/uncertainty.ts's (constants, then an interface): nothing in common.
 /** ZSTD_DEF_LEVEL in crypto/zstd.c. */
 const LEVEL = 3;
 /** ZSTD_EndDirective. */

@@ -36,6 +36,8 @@ import type { PassSummary } from '../sim/summary.js';
 import { blockIoCycles, energyOf, type EnergyBreakdown } from './energy.js';
 import type { CostTotals } from './meter.js';
 
+// duplicates: these constants and Constant are alike in shape only to compressors/zstd.ts's constants and ZstdLib:
+// nothing in common.
 /** Most constants whose every corner is evaluated (2^16 = 65,536 corners). */
 const MAX_EXACT = 16;
 /** Seeded interior points (and corners, past MAX_EXACT constants). */

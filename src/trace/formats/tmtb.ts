@@ -61,7 +61,8 @@ const CLASS_CODE: Record<string, number> = Object.fromEntries(CLASS_NAMES.map((c
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const B64_MAX = 5464;
 
-// duplicates: alike in shape only to zswap.ts's constants (a run of const NAME = n): nothing in common.
+// duplicates: alike in shape only to backends/zswap.ts's and compressors/zstd.ts's constants (runs of const NAME = n):
+// nothing in common.
 const F_TIME = 3;
 const T_DELTA = 1;
 const T_F64 = 2;
