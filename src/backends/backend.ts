@@ -16,6 +16,9 @@ import type { ParamMap, ParamSpec, ParamValue } from './params.js';
 import type { WorkItem } from '../sim/workqueue.js';
 
 /** struct frontswap_ops */
+/** What BackendEnv.swapWriteback did: the page written, already in the swap cache, or none to be had. */
+export type SwapWriteback = 'written' | 'exists' | 'nomem';
+
 export interface FrontswapOps {
   init(type: number): void;
   store(type: number, offset: number, page: Page): boolean;
@@ -74,13 +77,19 @@ export interface BackendEnv {
   frontswapShrink(target: number): { toRam: number; toDisk: number };
   /**
    * Write a frontswap page to the swap device behind the frontend's back
-   * (zswap writeback: __swap_writepage of a decompressed page). The caller
-   * has decompressed and charged that; this charges the device write and
-   * tells the oracle the disk now holds the page. Returns false (-EEXIST)
-   * when the page is in the swap cache (its owner is resident), in which
-   * case nothing is written and the entry must be kept.
+   * (zswap_writeback_entry). First a page for the slot is allocated in the
+   * swap cache (__read_swap_cache_async, GFP_KERNEL: it may reclaim, and
+   * reclaim may call the backend's store; with `memalloc` the caller is
+   * itself reclaiming (PF_MEMALLOC): no reclaim, any free page). Then, if
+   * `stillStored()` (the entry survived the allocation), the page (the
+   * caller decompresses into it and charges that) goes to the device with
+   * PG_reclaim set and stays in the swap cache, clean, until reclaim drops
+   * it; the oracle learns the disk holds the slot. 'exists': the page is
+   * already in the swap cache (-EEXIST), nothing is done and the entry must
+   * be kept; 'nomem': no page could be had or the entry went meanwhile
+   * (-ENOMEM), nothing is written.
    */
-  swapWriteback(type: number, offset: number): boolean;
+  swapWriteback(type: number, offset: number, memalloc: boolean, stillStored: () => boolean): SwapWriteback;
   /**
    * The backend dropped an ephemeral (cleancache) page on its own, to make room (tmem_evict,
    * zbud's pageframe eviction): later gets of it must miss. The oracle forgets its record, so

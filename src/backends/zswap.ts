@@ -51,7 +51,13 @@
  *            -ENOSPC → reject_compress_poor; other errors → reject_alloc_fail; fail
  *     insert: [4.x, 6.1, 6.8+] a dup in the tree is freed now, duplicate_entry++
  *            [6.6, 6.8+] the entry goes to the head of zswap's LRU
- *     stored_pages++, zswpout++
+ *     stored_pages++, zswpout++, zswap_update_total_size
+ *   zswap_pool_total_size [4.x, 6.1, 6.6]: set to the pools' pages after a store and in
+ *            zswap_free_entry, and read by the limit checks and debugfs: after a zbud or
+ *            z3fold writeback it still counts the page reclaim freed (the entry's free
+ *            updates it while the page is under_reclaim), so the next store hits the limit
+ *            again and another work item runs. [6.8+] the pools' pages, live (6.11's
+ *            zswap_total_pages; 6.8–6.10 kept the cached total).
  *   load(type,off):  entry = tree[off] or fail; same-filled: fill the page;
  *            else decompress; zswpin++. Exclusive ([6.6] exclusive_loads, [6.8+]
  *            always): the entry is freed (the frontend clears its bit and the
@@ -59,8 +65,12 @@
  *            the LRU head).
  *   invalidate_page: free tree[off] if present.  invalidate_area: free the tree.
  *   writeback(entry) (zpool evict callback [4.x, 6.1]; LRU tail [6.6, 6.8+]):
- *            env.swapWriteback(type, off) false → -EEXIST, the entry is kept;
- *            else decompress (charged; real when verifying), written_back_pages++,
+ *            env.swapWriteback: a page for the slot in the swap cache (GFP_KERNEL from the
+ *            worker, so it may reclaim; 4.x's synchronous shrink is in reclaim, PF_MEMALLOC);
+ *            'exists' → -EEXIST, the entry is kept; the entry gone meanwhile or no page →
+ *            -ENOMEM; else the page is written with PG_reclaim set and stays in the swap
+ *            cache, clean, until reclaim drops it (a fault on it is minor); the entry is
+ *            decompressed into it (charged; real when verifying), written_back_pages++,
  *            zswpwb++, the entry is freed (the frontend's bit stays set: a later
  *            load misses here and reads the swap device).
  *   shrink_worker [6.1] (a work item on the pool it was queued on):
@@ -157,11 +167,6 @@
  *   zsmalloc, where the 6.1 guests had 51-100 % of it (mostly 72-86 %).
  *   (Not modelled: it turns on the guest's CPU time between kswapd wake-ups,
  *   and kswapd here does not share the CPU with the workload.)
- * - zstd: the kernel's crypto "zstd" compresses with zstd_get_params(3, 0)
- *   (the level-3 row for an unknown size: minMatch 5, searchLog 1, hashLog
- *   17); compressors/zstd.ts uses the 4 KiB row (minMatch 4), 1.35 % smaller
- *   on the validation pages (zstd 1.5.4, 400 text pages). Its binding has no
- *   advanced-parameter API.
  * - zpool pages are taken as in reclaim under PF_MEMALLOC (__gfp_pfmemalloc_flags
  *   → ALLOC_NO_WATERMARKS: below the min watermark, down to the last free
  *   page), every era: zswap's stores come from swap_writepage in reclaim. A
@@ -186,7 +191,7 @@ import { SHRINK_STOP, Shrinker } from './shrinker.js';
 import { checkRuntimeParam, resolveParams } from './params.js';
 import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from './counters.js';
 import { getZpool } from '../allocators/registry.js';
-import { EAGAIN, EEXIST, EINVAL, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
+import { EAGAIN, EEXIST, EINVAL, ENOMEM, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
 import { zsmallocFactoryFor } from '../allocators/zsmalloc.js';
 import { z3foldFactoryFor } from '../allocators/z3fold.js';
 import type { WorkItem } from '../sim/workqueue.js';
@@ -252,6 +257,12 @@ interface EraRules {
   readonly entryBytes: number;
   /** Allocator factories that differ from the registry's in this era. */
   readonly zpoolOverrides: Readonly<Record<string, ZpoolFactory>>;
+  /**
+   * The limit checks and debugfs pool_total_size read zswap_pool_total_size, which
+   * zswap_update_total_size refreshes only after a store and in zswap_free_entry
+   * (3.11–6.10); false: the pools' live size (6.11's zswap_total_pages).
+   */
+  readonly cachedTotalSize: boolean;
 }
 
 const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
@@ -268,6 +279,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     defaultZpool: 'zbud',
     entryBytes: 56,
     zpoolOverrides: {},
+    cachedTotalSize: true,
   },
   '6.1': {
     header: 'evictable',
@@ -282,6 +294,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     defaultZpool: 'zsmalloc',
     entryBytes: 64,
     zpoolOverrides: { z3fold: z3foldFactoryFor('6.1') },
+    cachedTotalSize: true,
   },
   '6.6': {
     header: 'none',
@@ -296,6 +309,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     defaultZpool: 'zsmalloc',
     entryBytes: 80,
     zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
+    cachedTotalSize: true,
   },
   '6.8+': {
     header: 'none',
@@ -310,6 +324,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     defaultZpool: 'zsmalloc',
     entryBytes: 80,
     zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
+    cachedTotalSize: false,
   },
 };
 
@@ -384,7 +399,7 @@ const ZSWAP_COUNTERS = [
   { name: 'reject_compress_poor', kind: 'event', doc: 'Stores rejected because the compressed page did not fit the zpool (-ENOSPC).' },
   { name: 'written_back_pages', kind: 'event', doc: 'Pages written back to the swap device.' },
   { name: 'duplicate_entry', kind: 'event', doc: 'Stores that found an entry at their offset (the kernel dropped the file in 6.10).' },
-  { name: 'pool_total_size', kind: 'gauge', doc: 'Bytes: pool pages × PAGE_SIZE.' },
+  { name: 'pool_total_size', kind: 'gauge', doc: "Bytes: zswap_pool_total_size, the pools' pages as of the last store or entry free (4.x–6.6; a zbud/z3fold page reclaim frees comes off at the next one); 6.8+ the pools' pages now." },
   { name: 'stored_pages', kind: 'gauge', doc: 'Pages stored.' },
   { name: 'same_filled_pages', kind: 'gauge', doc: 'Stored pages kept as one repeated word, without zpool memory.' },
   { name: 'stored_incompressible_pages', kind: 'gauge', eras: ['6.8+'], doc: "Pages stored uncompressed (the current kernel's raw storage)." },
@@ -509,6 +524,8 @@ export class ZswapBackend implements Backend, FrontswapOps {
   private readonly history: ZswapPool[] = [];
   private nextPoolId = 0;
   private reachedFull = false;
+  /** zswap_pool_total_size in pages, as zswap_update_total_size last set it. */
+  private totalSizePages = 0;
   /** 6.8+: zswap's entry LRU (iteration order: oldest first). */
   private readonly lru = new Set<ZswapEntry>();
   /** 6.8+: the one shrink work item (zswap_shrink_work). */
@@ -751,9 +768,25 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return Math.floor((this.env.vm().totalram * (this.values['max_pool_percent'] as number)) / 100);
   }
 
+  /**
+   * DIV_ROUND_UP(zswap_pool_total_size, PAGE_SIZE): the pool pages as zswap_update_total_size
+   * last saw them (every zpool's size is whole pages). Stale between updates: after a zbud or
+   * z3fold writeback it still counts the page reclaim freed (zswap_free_entry updates while
+   * the page is under_reclaim; the allocator frees it after evict returns), and after a
+   * zsmalloc compaction the pages it released.
+   */
+  private seenPoolPages(): number {
+    return this.rules.cachedTotalSize ? this.totalSizePages : this.poolPages();
+  }
+
+  /** zswap_update_total_size. */
+  private updateTotalSize(): void {
+    this.totalSizePages = this.poolPages();
+  }
+
   /** zswap_is_full (4.x–6.7). */
   private isFull(): boolean {
-    return this.maxPoolPages() < this.poolPages();
+    return this.maxPoolPages() < this.seenPoolPages();
   }
 
   /** zswap_can_accept (5.6–6.7). */
@@ -762,7 +795,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
     const accept = this.values['accept_threshold_percent'] as number;
     const pct = this.values['max_pool_percent'] as number;
     const thr = Math.floor((Math.floor((this.env.vm().totalram * accept) / 100) * pct) / 100);
-    return thr > this.poolPages();
+    return thr > this.seenPoolPages();
   }
 
   /** zswap_accept_thr_pages (6.8+). */
@@ -899,17 +932,24 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return this.writebackEntry(e);
   }
 
-  /** zswap_writeback_entry: 0, or -EEXIST when the page is in the swap cache. */
+  /**
+   * zswap_writeback_entry: a swap-cache page for the slot (which may reclaim: 4.x shrinks in
+   * the store, under reclaim's PF_MEMALLOC; the worker allocates as GFP_KERNEL), then the
+   * entry, if still in the tree, decompressed into it, written and freed. 0, -EEXIST when the
+   * page is in the swap cache, -ENOMEM when no page could be had or the entry went meanwhile.
+   */
   private writebackEntry(e: ZswapEntry): number {
     const env = this.env;
-    if (!env.swapWriteback(e.type, e.offset)) return EEXIST;
+    const tree = this.trees.get(e.type);
+    const r = env.swapWriteback(e.type, e.offset, this.rules.limit === 'sync-shrink', () => tree?.get(e.offset) === e);
+    if (r === 'exists') return EEXIST;
+    if (r === 'nomem') return ENOMEM;
     const pool = e.pool!;
     if (e.raw) env.meter.copy(PAGE_SIZE);
     else env.meter.decompress(pool.comp.name, e.length, PAGE_SIZE);
     if (env.verifyBytes) env.compression.decompress(pool.comp, e.data!, this.scratch);
     this.counters.written_back_pages++;
     this.vmstat.zswpwb++;
-    const tree = this.trees.get(e.type);
     if (tree !== undefined && tree.get(e.offset) === e) tree.delete(e.offset);
     this.freeEntry(e);
     return 0;
@@ -933,6 +973,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
       this.poolPut(pool);
     }
     c.stored_pages--;
+    this.updateTotalSize();
   }
 
   /** zswap_invalidate_entry: out of the tree, then freed. */
@@ -1053,6 +1094,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
     tree.set(offset, entry);
     if (rules.entryLru && entry.pool !== null) this.lru.add(entry);
     c.stored_pages++;
+    this.updateTotalSize();
     this.vmstat.zswpout++;
     return true;
   }
@@ -1132,7 +1174,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
 
   stats(): Record<string, Record<string, number>> {
     const out: Record<string, Record<string, number>> = {
-      zswap: { ...this.counters, pool_total_size: this.poolPages() * PAGE_SIZE },
+      zswap: { ...this.counters, pool_total_size: this.seenPoolPages() * PAGE_SIZE },
       vmstat: { ...this.vmstat },
     };
     let sc = 0;

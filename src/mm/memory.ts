@@ -751,6 +751,37 @@ export class Memory implements ReclaimHost {
     }
   }
 
+  /**
+   * zswap_writeback_entry's page for slot (type, off): __read_swap_cache_async allocates it
+   * (GFP_KERNEL, which may reclaim directly; `memalloc`, a caller already in reclaim: any free
+   * page, no reclaim), and once `stillStored()` says the backend's entry survived that, the page
+   * joins the swap cache: unmapped, clean (its copy is about to be on the device), on the
+   * inactive anon list (workingset_refault of the slot's shadow, folio_add_lru), under
+   * writeback with PG_reclaim (SetPageReclaim, then __swap_writepage from a context without
+   * a plug: submitted at once). 'exists' when the page is resident (ZSWAP_SWAPCACHE_EXIST),
+   * 'nomem' when no page could be had or the entry went (the page is freed again).
+   * A slot no page owns (none here) is written without one.
+   */
+  writebackPage(type: number, off: number, memalloc: boolean, stillStored: () => boolean): 'written' | 'exists' | 'nomem' {
+    const s = slotKey(type, off);
+    const id = this.slotOwner.get(s);
+    if (id === undefined) return 'written';
+    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) return 'exists';
+    const z = memalloc ? this.reclaim.allocKernel(true) : this.reclaim.allocate();
+    if (z < 0) return 'nomem';
+    // The allocation may have reclaimed, and reclaim may have stored or freed entries.
+    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.slotOwner.get(s) !== id) return 'exists';
+    if (!stillStored()) return 'nomem';
+    this.resident++;
+    this.zoneLru[z]!++;
+    this.zoneOf[id] = z;
+    this.rec[id * R + R_FLAGS] = F_RESIDENT | F_UNMAPPED | (this.reclaim.asyncWriteback ? F_WB : 0);
+    this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
+    this.reclaim.writebackStarted(id);
+    if (this.reclaim.asyncWriteback) this.wbSubmitted.push(id);
+    return 'written';
+  }
+
   hasSlotOwner(type: number, off: number): boolean {
     return this.slotOwner.has(slotKey(type, off));
   }

@@ -13,7 +13,7 @@
  */
 
 import type { MarkSnapshot } from './marks.js';
-import type { Backend, BackendEnv, BackendFactory, LruSizes, VmInfo } from '../backends/backend.js';
+import type { Backend, BackendEnv, BackendFactory, LruSizes, SwapWriteback, VmInfo } from '../backends/backend.js';
 import { resolveParams } from '../backends/params.js';
 import type { CompressionService } from '../compressors/service.js';
 import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.js';
@@ -216,13 +216,14 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     const fs = this.cleancache.fsOfPool(poolId);
     if (fs >= 0) this.oracle.ccDrop(this.ccKey(fs), oid, index);
   }
-  swapWriteback(type: number, offset: number): boolean {
-    if (this.memory.slotOwnerResident(type, offset)) return false;
+  swapWriteback(type: number, offset: number, memalloc: boolean, stillStored: () => boolean): SwapWriteback {
+    const r = this.memory.writebackPage(type, offset, memalloc, stillStored);
+    if (r !== 'written') return r;
     this.meter.io('swap', 'write');
     this.stats.pswpout++;
     this.stats.tmem_written_back++;
     this.oracle.slotMoved(type, offset, Loc.Disk);
-    return true;
+    return r;
   }
   queueWork(work: WorkItem): boolean {
     return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs());

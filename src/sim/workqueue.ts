@@ -48,6 +48,8 @@ export class WorkQueue {
   private seq = 0;
   /** Work items run so far. */
   runs = 0;
+  /** An item is running (runDue is on the stack). */
+  private running = false;
 
   constructor(readonly latencyNs: number = WORK_LATENCY_NS) {}
 
@@ -78,15 +80,26 @@ export class WorkQueue {
     return this.items.length > 0 ? this.items[0]!.due : null;
   }
 
-  /** Runs every item due at or before `nowNs`; returns how many ran. */
+  /**
+   * Runs every item due at or before `nowNs`; returns how many ran. Not from inside a running
+   * item (its allocation may reclaim, and reclaim runs due work): the one worker is busy, and
+   * what is due waits until the running item returns (shrink_wq's max_active is 1, and a work
+   * item never runs concurrently with itself).
+   */
   runDue(nowNs: number): number {
+    if (this.running) return 0;
     let n = 0;
-    while (this.items.length > 0 && this.items[0]!.due <= nowNs) {
-      const q = this.items.shift()!;
-      this.pending.delete(q.item);
-      this.runs++;
-      n++;
-      q.item.run();
+    this.running = true;
+    try {
+      while (this.items.length > 0 && this.items[0]!.due <= nowNs) {
+        const q = this.items.shift()!;
+        this.pending.delete(q.item);
+        this.runs++;
+        n++;
+        q.item.run();
+      }
+    } finally {
+      this.running = false;
     }
     return n;
   }
@@ -102,7 +115,7 @@ export class WorkQueue {
   /** Runs everything queued, whatever its due time (a flush_workqueue). */
   flush(): number {
     let n = 0;
-    while (this.items.length > 0) n += this.runDue(this.items[this.items.length - 1]!.due);
+    while (this.items.length > 0 && !this.running) n += this.runDue(this.items[this.items.length - 1]!.due);
     return n;
   }
 }

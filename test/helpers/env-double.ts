@@ -19,7 +19,7 @@
  * backend's tests start from.
  */
 
-import type { BackendEnv, VmInfo } from '../../src/backends/backend.js';
+import type { BackendEnv, SwapWriteback, VmInfo } from '../../src/backends/backend.js';
 import type { Compressed, Compressor } from '../../src/compressors/compressor.js';
 import type { CompressionService } from '../../src/compressors/service.js';
 import { CostMeter, type CostModel } from '../../src/cost/meter.js';
@@ -205,16 +205,19 @@ export class EnvDouble implements BackendEnv {
   ephemeralDropped(poolId: number, oid: number, index: number): void {
     this.dropped.push({ poolId, oid, index });
   }
-  swapWriteback(type: number, offset: number): boolean {
-    if (!this.takesWriteback) return false;
+  /** Pages the swap device took, or refused ('exists': in the swap cache); the page allocation always succeeds here. */
+  swapWriteback(type: number, offset: number, _memalloc: boolean, stillStored: () => boolean): SwapWriteback {
+    if (!this.takesWriteback) return 'exists';
     if (this.refuseAllWriteback) {
       this.refusedWritebacks++;
-      return false;
+      return 'exists';
     }
+    if (!stillStored()) return 'nomem';
     this.meter.io('swap', 'write');
     this.writebacks.push({ type, offset });
-    return true;
+    return 'written';
   }
+
   vm(): VmInfo {
     return {
       totalram: this.totalram,

@@ -18,7 +18,7 @@
  * A node's death wipes its store; nodeUp brings it back empty (a reboot).
  */
 
-import type { BackendEnv, VmInfo } from '../backend.js';
+import type { BackendEnv, SwapWriteback, VmInfo } from '../backend.js';
 import type { CounterSpec, CountersOf } from '../counters.js';
 import type { Compressed } from '../../compressors/compressor.js';
 import type { CompressionService } from '../../compressors/service.js';
@@ -72,8 +72,8 @@ class NodeEnv implements BackendEnv {
   frontswapShrink(_target: number): { toRam: number; toDisk: number } {
     return { toRam: 0, toDisk: 0 };
   }
-  swapWriteback(_type: number, _offset: number): boolean {
-    return false;
+  swapWriteback(): SwapWriteback {
+    return 'exists';
   }
   ephemeralDropped(_poolId: number, _oid: number, _index: number): void {
     // A remote node's own cleancache pages are not the oracle's.

@@ -319,6 +319,10 @@ class Linux61 implements Reclaim {
     this.host.stats.pgrotated++;
   }
 
+  writebackStarted(id: number): void {
+    this.bits[id]! |= PG_WRITEBACK | PG_RECLAIM;
+  }
+
   /** folio_mark_accessed. */
   private markAccessed(id: number): void {
     const b = this.bits[id]!;

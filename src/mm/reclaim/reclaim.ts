@@ -122,6 +122,12 @@ export interface Reclaim {
    * dirtied again, or still isolated by a scan, it only loses PG_reclaim.
    */
   writebackEnd(id: number, clean: boolean): void;
+  /**
+   * A page the host put in the swap cache and wrote outside reclaim's pageout (zswap's
+   * writeback of an entry, which sets PG_reclaim before __swap_writepage): under writeback
+   * with PG_reclaim, so that its completion moves it to the inactive tail.
+   */
+  writebackStarted(id: number): void;
   /** Make room for page ids below n. */
   ensure(n: number): void;
   /**

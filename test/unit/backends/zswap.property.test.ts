@@ -154,14 +154,21 @@ describe('zswap properties', () => {
             if (z.poolPages() !== env.poolPages) expect(z.poolPages()).toBe(env.poolPages);
             if (z.poolPages() > limit) expect(z.poolPages()).toBeLessThanOrEqual(limit);
             if (z.storedPages() !== held) expect(z.storedPages()).toBe(held);
+            // zswap_pool_total_size (debugfs pool_total_size) is refreshed after a store and in
+            // zswap_free_entry; a zbud/z3fold page reclaim frees after its last entry's refresh,
+            // so until the next refresh it counts that one page more than the pool holds (6.8+
+            // here reads the pools live).
+            const lag = z.stats()['zswap']!['pool_total_size']! / PAGE_SIZE - z.poolPages();
+            if (lag !== 0 && (cs.era === '6.8+' || lag < 0 || lag > 1 || cs.zpool === 'zsmalloc')) expect(lag).toBe(0);
           }
           stats.runs++;
           if (z.counters.pool_limit_hit > 0) stats.full++;
           if (z.counters.written_back_pages > 0) stats.wb++;
           if (z.counters.reject_reclaim_fail > 0) stats.rrf++;
-          expect(z.stats()['zswap']!['pool_total_size']).toBe(z.poolPages() * PAGE_SIZE);
-          // drain: everything comes back
+          // drain: everything comes back; freeing the last entry refreshes the total to nothing
+          const before = z.storedPages();
           for (const off of [...oracle.keys()]) z.invalidatePage(0, off);
+          if (before > 0) expect(z.stats()['zswap']!['pool_total_size']).toBe(0);
           expect(z.storedPages()).toBe(0);
           expect(z.poolPages()).toBe(0);
           expect(env.poolPages).toBe(0);

@@ -120,6 +120,38 @@ describe('swap writeback, 6.1', () => {
     expect(m.stats.pgrotated).toBe(m.stats.pswpout);
   });
 
+  it("a backend's writeback (zswap_writeback_entry) reads the page into the swap cache first: a fault on it is minor", () => {
+    const m = testMachine({ ramPages: 2048, seed: 9 });
+    m.swapon(0, 16384);
+    for (let p = 0; p < 4000; p++) write(m, p);
+    let q = 0;
+    while (where(m, q) !== 'out') q++;
+    const slot = m.memory.slotOfAnon(PID, q);
+    const out = m.stats.pswpout;
+    const resident = m.memory.anonResident;
+    const mapped = m.memory.anonMapped;
+    // The entry went while the page was being allocated: nothing written, the page not kept.
+    expect(m.swapWriteback(0, slot, false, () => false)).toBe('nomem');
+    expect(where(m, q)).toBe('out');
+    expect(m.stats.pswpout).toBe(out);
+    expect(m.swapWriteback(0, slot, false, () => true)).toBe('written');
+    expect(m.stats.pswpout).toBe(out + 1);
+    expect(where(m, q)).toBe('cache');
+    expect(m.memory.anonResident).toBe(resident + 1);
+    expect(m.memory.anonMapped).toBe(mapped);
+    // In the swap cache already: -EEXIST, nothing written.
+    expect(m.swapWriteback(0, slot, false, () => true)).toBe('exists');
+    expect(m.stats.pswpout).toBe(out + 1);
+    const ins = m.stats.swap_ins;
+    const maj = m.stats.pgmajfault;
+    read(m, q);
+    expect(m.stats.swap_ins).toBe(ins);
+    expect(m.stats.pgmajfault).toBe(maj);
+    expect(m.memory.slotOfAnon(PID, q)).toBe(slot);
+    for (let p = 0; p < 4000; p++) read(m, p);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+  });
+
   it('the 3.x model frees a page at its write (writeback completes synchronously)', () => {
     const m = testMachine({ ramPages: 2048, seed: 8, reclaim: getReclaim('lru-3x') });
     m.swapon(0, 16384);

@@ -28,6 +28,28 @@ describe('work queue on the simulated clock', () => {
     expect(q.runs).toBe(1);
   });
 
+  it('nothing runs inside a running item (one worker): an item queued again while it runs waits until it returns', () => {
+    const q = new WorkQueue(0);
+    const log: string[] = [];
+    let depth = 0;
+    let nested = -1;
+    const a: WorkItem = item('a', log, () => {
+      depth++;
+      if (log.length === 1) {
+        // its allocation reclaims, reclaim queues it again and runs due work: not here
+        expect(q.queue(a, 10)).toBe(true);
+        nested = q.runDue(100);
+        expect(depth).toBe(1);
+      }
+      depth--;
+    });
+    q.queue(a, 10);
+    expect(q.runDue(100)).toBe(2);
+    expect(nested).toBe(0);
+    expect(log).toEqual(['a', 'a']);
+    expect(q.size).toBe(0);
+  });
+
   it('runs due items in due order, ties in queueing order; an item may queue itself again while running', () => {
     const q = new WorkQueue(0);
     const log: string[] = [];
