@@ -46,7 +46,7 @@ export const X86_CODECS: Readonly<Record<string, CodecProfile>> = Object.fromEnt
 /** ARM cores need more cycles per byte [I]: the zram 4 KiB read test gives lz4
  * 9421 ns on a Cortex-A72 at 1.5 GHz (14.1 k cycles) vs 1708 ns on x86 at ~3 GHz
  * (5.1 k cycles) [R: news.cgast.org/news/31091], a factor of about 2.75. */
-export const ARM_CYCLE_FACTOR = 2.75;
+const ARM_CYCLE_FACTOR = 2.75;
 
 /**
  * The range of the ARM factor [I]: no published lzbench (or other per-codec) figure
@@ -55,12 +55,12 @@ export const ARM_CYCLE_FACTOR = 2.75;
  * out-of-order ARM core can run lz4 at 1.2x the x86 cycles per byte or as badly as 4x
  * (in-order cores and small caches), so the range is wide.
  */
-export const ARM_FACTOR_RANGE = { lo: 1.2, hi: 4.0 };
+const ARM_FACTOR_RANGE = { lo: 1.2, hi: 4.0 };
 
 /** An in-order Cortex-A53 needs about 1.8x the cycles of an out-of-order A72 on codec loops [I]. */
 const A53_OVER_A72 = 1.8;
 
-export function scaleCodecs(codecs: Readonly<Record<string, CodecProfile>>, f: number, note: string, range?: Range): Record<string, CodecProfile> {
+function scaleCodecs(codecs: Readonly<Record<string, CodecProfile>>, f: number, note: string, range?: Range): Record<string, CodecProfile> {
   const out: Record<string, CodecProfile> = {};
   for (const [k, c] of Object.entries(codecs)) {
     out[k] = {

@@ -2,8 +2,8 @@
  * Device profiles: the constants that turn a run's charges (cycles, I/O
  * operations, bytes moved) into time and energy. Every constant carries its
  * source: [R] read in a cited source, [I] inferred, with the working shown
- * (see ../shared/reference/peers-and-numbers.md). One file per profile,
- * registered in registry.ts.
+ * (see ../shared/reference/peers-and-numbers.md). The built-in profiles are
+ * data, profiles/builtin/NAME.json (builtin.ts), listed in registry.ts.
  */
 
 
@@ -76,7 +76,7 @@ interface PowerStates {
 }
 
 /** The CPU figures of one cluster of a big.LITTLE SoC: what `NAME:CLUSTER` puts in `cpu`, `codecs` and `copy`. */
-export interface ClusterProfile {
+interface ClusterProfile {
   cluster: string;
   hz: Sourced<number>;
   activePowerW: Sourced<number>;

@@ -1,23 +1,46 @@
-/** Profiles by name and alias. */
+/**
+ * Profiles by name and alias. The built-ins are data, profiles/builtin/NAME.json
+ * (builtin.ts reads and checks them on first use), listed here in the order
+ * `tmemsim profiles` shows them.
+ */
 
 import { UsageError } from '../errors.js';
-import { hddDesktop } from './hdd-desktop.js';
-import { mobile } from './mobile.js';
-import { mobileEmmc } from './mobile-emmc.js';
+import { loadBuiltinProfiles } from './builtin.js';
 import { onCluster, type Profile } from './profile.js';
-import { ssd } from './ssd.js';
-import { ssdServer } from './ssd-server.js';
 
-export const PROFILES: ReadonlyMap<string, Profile> = new Map([ssd, mobile, ssdServer, hddDesktop, mobileEmmc].map((p) => [p.name, p]));
+const BUILTIN = ['ssd', 'mobile', 'ssd-server', 'hdd-desktop', 'mobile-emmc'] as const;
 
-const ALIASES = new Map<string, Profile>();
-for (const p of PROFILES.values()) {
-  ALIASES.set(p.name, p);
-  for (const a of p.aliases) ALIASES.set(a, p);
+let byName: Map<string, Profile> | undefined;
+let byAlias: Map<string, Profile> | undefined;
+
+function loaded(): Map<string, Profile> {
+  if (!byName) {
+    byName = new Map(loadBuiltinProfiles(BUILTIN).map((p) => [p.name, p]));
+    byAlias = new Map();
+    for (const p of byName.values()) {
+      byAlias.set(p.name, p);
+      for (const a of p.aliases) byAlias.set(a, p);
+    }
+  }
+  return byName;
 }
 
+function aliases(): Map<string, Profile> {
+  loaded();
+  return byAlias!;
+}
+
+/** The built-in profiles by name, read on first use. */
+export const PROFILES: ReadonlyMap<string, Profile> = new Proxy(new Map<string, Profile>(), {
+  get(_target, key) {
+    const m = loaded();
+    const v = Reflect.get(m, key, m) as unknown;
+    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(m) : v;
+  },
+});
+
 export function profileNames(): string[] {
-  return [...ALIASES.keys()];
+  return [...aliases().keys()];
 }
 
 /**
@@ -28,7 +51,7 @@ export function profileNames(): string[] {
 export function getProfile(name: string, field = 'profile'): Profile {
   const colon = name.indexOf(':');
   const base = colon < 0 ? name : name.slice(0, colon);
-  const p = ALIASES.get(base);
+  const p = aliases().get(base);
   if (!p) throw new UsageError(`unknown profile '${base}'`, { field }, profileNames().join(', '));
   return colon < 0 ? p : withCluster(p, name.slice(colon + 1), field);
 }

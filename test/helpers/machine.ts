@@ -8,7 +8,7 @@ import { getBackendFactory } from '../../src/backends/registry.js';
 import { CachingCompressionService } from '../../src/compressors/cache.js';
 import { ContentSource } from '../../src/content/source.js';
 import { costModelOf } from '../../src/cost/model.js';
-import { ssd } from '../../src/profiles/ssd.js';
+import { getProfile } from '../../src/profiles/registry.js';
 import { Machine } from '../../src/sim/machine.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../../src/mm/reclaim/registry.js';
 import type { ReclaimFactory, ZoneLayout } from '../../src/mm/reclaim/reclaim.js';
@@ -40,7 +40,7 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
     writethrough: o.writethrough ?? false,
     content: new ContentSource({ seed: o.seed ?? 1 }),
     compression: new CachingCompressionService({}),
-    costModel: costModelOf(ssd),
+    costModel: costModelOf(getProfile('ssd')),
     backendFactory: factory ? () => factory : getBackendFactory,
   });
 }
