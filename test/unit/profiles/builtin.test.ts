@@ -35,8 +35,10 @@ function known(v: unknown): unknown {
 }
 
 describe('built-in profiles', () => {
-  it('are the five of the fixture, in its order, with the same names', () => {
-    expect([...PROFILES.keys()]).toEqual(FIXTURE.profiles.map((p) => p['name']));
+  it('are still registered, in the fixture\'s order (a profile added since may stand anywhere)', () => {
+    const old = FIXTURE.profiles.map((p) => p['name']);
+    expect(old).toHaveLength(5);
+    expect([...PROFILES.keys()].filter((n) => old.includes(n))).toEqual(old);
     expect(OLD_NAMES.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -99,8 +101,9 @@ describe('built-in profiles as data (profiles/builtin/)', () => {
   it('the codec tables are derived, not written: no built-in file gives a figure of its own for a codec', () => {
     for (const n of PROFILES.keys()) {
       const d = written(`${n}.json`);
-      expect(d['codecs']['$ref'], n).toMatch(/^(codecs-x86#\/[a-z0-9-]+\/codecs|#\/clusters\/\w+\/codecs)$/);
-      expect(d['copy']['$ref'], n).toMatch(/^codecs-x86#\/[a-z0-9-]+\/copy$/);
+      expect(Object.keys(d['codecs']), n).toEqual(['$ref']);
+      expect(Object.keys(d['copy']), n).toEqual(['$ref']);
+      for (const c of Object.values(d['clusters'] ?? {}) as Record<string, any>[]) expect([Object.keys(c['codecs']), Object.keys(c['copy'])], n).toEqual([['$ref'], ['$ref']]);
     }
   });
 
