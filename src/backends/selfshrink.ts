@@ -14,6 +14,7 @@
  */
 
 import type { BackendEnv } from './backend.js';
+import type { CounterSpec, CountersOf } from './counters.js';
 
 /** RAMster's fixed knobs, and Xen's defaults. */
 export const FRONTSWAP_HYSTERESIS = 20;
@@ -21,13 +22,15 @@ export const FRONTSWAP_INERTIA = 3;
 
 export type SelfshrinkEnv = Pick<BackendEnv, 'frontswapCurrPages' | 'frontswapShrink'>;
 
-/** The counters frontswap_selfshrink keeps (in its owner's counters object). */
-interface SelfshrinkCounters {
-  selfshrink_calls: number;
-  selfshrink_pages_to_ram: number;
-  selfshrink_pages_to_disk: number;
-  frontswap_inertia_counter: number;
-}
+/** The counters frontswap_selfshrink keeps, in its owner's counter list (Xen's selfballoon, RAMster). */
+export const SELFSHRINK_COUNTERS = [
+  { name: 'selfshrink_calls', kind: 'event', doc: "tmemsim's: frontswap_shrink() calls." },
+  { name: 'selfshrink_pages_to_ram', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() brought back into RAM." },
+  { name: 'selfshrink_pages_to_disk', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() wrote to the swap device." },
+] as const satisfies readonly CounterSpec[];
+
+/** The counters frontswap_selfshrink writes (in its owner's counters object), with its inertia counter. */
+export type SelfshrinkCounters = CountersOf<typeof SELFSHRINK_COUNTERS> & { frontswap_inertia_counter: number };
 
 /** frontswap_selfshrink with its static cur/last pages; counts into `counters`. */
 export class FrontswapSelfshrink {

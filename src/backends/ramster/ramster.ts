@@ -132,7 +132,7 @@ import { NS_PER_S, type Backend, type BackendEnv, type BackendFactory, type Clea
 import { checkRuntimeParam, resolveParams } from '../params.js';
 import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from '../counters.js';
 import { cleancacheOps, frontswapOps } from '../ops.js';
-import { idleRunsDue } from '../selfshrink.js';
+import { SELFSHRINK_COUNTERS, idleRunsDue } from '../selfshrink.js';
 import {
   ZCACHE_COUNTER_GROUPS,
   ZCACHE_PARAMS,
@@ -310,9 +310,7 @@ const RAMSTER_COUNTERS = [
   { name: 'remotify_stalls', kind: 'event', doc: "tmemsim's: worker runs that blocked on a dead, undetected peer." },
   { name: 'target_set_ignored', kind: 'event', doc: "tmemsim's: remote_target_nodenum writes ignored because the node was not up." },
   { name: 'selfshrink_runs', kind: 'event', doc: "tmemsim's: selfshrink worker runs." },
-  { name: 'selfshrink_calls', kind: 'event', doc: "tmemsim's: frontswap_shrink() calls." },
-  { name: 'selfshrink_pages_to_ram', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() brought back into RAM." },
-  { name: 'selfshrink_pages_to_disk', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() wrote to the swap device." },
+  ...SELFSHRINK_COUNTERS,
 ] as const satisfies readonly CounterSpec[];
 
 type RamsterCounters = CountersOf<typeof RAMSTER_COUNTERS>;
@@ -536,9 +534,7 @@ export class RamsterBackend implements Backend {
     if (this.selfshrink !== null) {
       const s = this.selfshrink.counters;
       c.selfshrink_runs = s.selfshrink_runs;
-      c.selfshrink_calls = s.selfshrink_calls;
-      c.selfshrink_pages_to_ram = s.selfshrink_pages_to_ram;
-      c.selfshrink_pages_to_disk = s.selfshrink_pages_to_disk;
+      for (const { name } of SELFSHRINK_COUNTERS) c[name] = s[name];
     }
     const out: Record<string, Record<string, number>> = {
       zcache: zs['zcache']!,

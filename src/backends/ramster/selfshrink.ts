@@ -20,25 +20,18 @@
  * exactly their due times; tick(now) runs every run due by `now` in order.
  */
 
-import { FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA, FrontswapSelfshrink, idleRunsDue, type SelfshrinkEnv } from '../selfshrink.js';
+import { FRONTSWAP_HYSTERESIS, FRONTSWAP_INERTIA, FrontswapSelfshrink, SELFSHRINK_COUNTERS, idleRunsDue, type SelfshrinkCounters, type SelfshrinkEnv } from '../selfshrink.js';
+import { zeroCounters } from '../counters.js';
 import { NS_PER_S } from '../backend.js';
 
 const SELFSHRINK_INTERVAL_S = 5;
 
-interface RamsterSelfshrinkCounters {
-  selfshrink_runs: number;
-  selfshrink_calls: number;
-  selfshrink_pages_to_ram: number;
-  selfshrink_pages_to_disk: number;
-  frontswap_inertia_counter: number;
-}
+type RamsterSelfshrinkCounters = SelfshrinkCounters & { selfshrink_runs: number };
 
 export class RamsterSelfshrink {
   readonly counters: RamsterSelfshrinkCounters = {
     selfshrink_runs: 0,
-    selfshrink_calls: 0,
-    selfshrink_pages_to_ram: 0,
-    selfshrink_pages_to_disk: 0,
+    ...zeroCounters(SELFSHRINK_COUNTERS),
     frontswap_inertia_counter: 0,
   };
   private readonly shrink: FrontswapSelfshrink;

@@ -66,7 +66,7 @@
 
 import { NS_PER_S, type BackendEnv, type ParamSpec } from '../backend.js';
 import { zeroCounters, type CounterSpec, type CountersOf } from '../counters.js';
-import { FrontswapSelfshrink, idleRunsDue } from '../selfshrink.js';
+import { FrontswapSelfshrink, SELFSHRINK_COUNTERS, idleRunsDue } from '../selfshrink.js';
 import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { PAGE_SHIFT } from '../../content/page.js';
@@ -215,9 +215,7 @@ export const SELFBALLOON_COUNTERS = [
   { name: 'worker_runs', kind: 'event', doc: "tmemsim's: runs of selfballoon_process." },
   { name: 'selfballoon_ticks', kind: 'event', doc: "tmemsim's: runs that computed a balloon target." },
   { name: 'selfshrink_ticks', kind: 'event', doc: "tmemsim's: runs that called frontswap_selfshrink()." },
-  { name: 'selfshrink_calls', kind: 'event', doc: "tmemsim's: frontswap_shrink() calls." },
-  { name: 'selfshrink_pages_to_ram', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() brought back into RAM." },
-  { name: 'selfshrink_pages_to_disk', kind: 'event', doc: "tmemsim's: pages frontswap_shrink() wrote to the swap device." },
+  ...SELFSHRINK_COUNTERS,
   { name: 'selfshrink_last_target', kind: 'gauge', doc: "tmemsim's: the target of the last frontswap_shrink() call (pages)." },
   { name: 'frontswap_inertia_counter', kind: 'gauge', doc: 'frontswap_inertia_counter now.' },
   { name: 'goal_pages', kind: 'gauge', doc: "tmemsim's: the goal of the last balloon run (pages)." },
