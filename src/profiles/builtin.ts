@@ -13,8 +13,12 @@
  *   priced in every built-in profile without touching one;
  * - `$comment` keys are notes, dropped.
  *
- * Each resolved document is checked against the schema like a profile file;
- * one that fails is a bug of the file, an Error naming it.
+ * With `check`, each resolved document is checked against the schema like a
+ * profile file; one that fails is a bug of the file, an Error naming it. The
+ * registry loads them unchecked: compiling the schema costs every process
+ * about 100 ms, and the shipped files cannot change after `npm test` checked
+ * each one (test/unit/profiles/builtin.test.ts). The name and the tmem
+ * cluster are checked always (they cost nothing).
  */
 
 import { readFileSync } from 'node:fs';
@@ -109,13 +113,15 @@ class Resolver {
     return out;
   }
 
-  /** The built-in `name`: profiles/builtin/NAME.json resolved, checked against the schema, as a Profile. */
-  profile(name: string): Profile {
+  /** The built-in `name`: profiles/builtin/NAME.json resolved (with `check`, checked against the schema), as a Profile. */
+  profile(name: string, check: boolean): Profile {
     const file = `${name}.json`;
     const doc = this.resolve(this.document(file, file), file);
-    const v = profileValidator();
     try {
-      if (!v(doc)) throw schemaError(this.shown(file), v.errors);
+      if (check) {
+        const v = profileValidator();
+        if (!v(doc)) throw schemaError(this.shown(file), v.errors);
+      }
       const { format: _f, version: _v, ...p } = doc as Record<string, unknown>;
       if (p['name'] !== name) throw new UsageError(`name '${String(p['name'])}' is not the file's`, { file: this.shown(file), field: '/name' }, name);
       checkTmemCluster(p as unknown as Profile, this.shown(file));
@@ -127,8 +133,8 @@ class Resolver {
   }
 }
 
-/** The built-in profiles `names` (profiles/builtin/NAME.json each, or NAME.json in `dir`), resolved and checked. */
-export function loadBuiltinProfiles(names: readonly string[], dir: URL = DIR): Profile[] {
+/** The built-in profiles `names` (profiles/builtin/NAME.json each, or NAME.json in `dir`), resolved, and with `check` checked against the schema. */
+export function loadBuiltinProfiles(names: readonly string[], dir: URL = DIR, check = true): Profile[] {
   const r = new Resolver(dir);
-  return names.map((n) => r.profile(n));
+  return names.map((n) => r.profile(n, check));
 }
