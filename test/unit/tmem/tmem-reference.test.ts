@@ -36,7 +36,8 @@ const anyIndex = fc
     fc.integer({ min: 0, max: 2 }),
   )
   .map(([base, near]) => base + near); // neighbours share objnodes
-const oid = fc.integer({ min: 0, max: 2 });
+// Small oids (ObjMap's array) and large ones (its Map), interleaved in insertion order.
+const oid = fc.constantFrom(0, 1, 2, 65536, 2 ** 40);
 const pick = fc.nat();
 const rawOp = fc.oneof(
   { weight: 6, arbitrary: fc.record({ k: fc.constant('put' as const), oid, index: pick }) },
