@@ -285,9 +285,16 @@ class PampdMap<P> {
   }
 }
 
-class TmemObj<P> {
-  /** The pampds by index (the leaves of the kernel's radix tree). */
-  readonly pampds = new PampdMap<P>();
+/**
+ * An object: its pampds by index (the leaves of the kernel's radix tree) are the PampdMap it
+ * extends, so a lookup reads the object's own fields where a PampdMap of its own was one more
+ * object to reach (a cache miss on each of a replay's millions of random object lookups).
+ */
+class TmemObj<P> extends PampdMap<P> {
+  /** The pampds by index: the object itself. */
+  get pampds(): PampdMap<P> {
+    return this;
+  }
   /** objnode_tree_height. */
   height = 0;
   /**
@@ -310,11 +317,13 @@ class TmemObj<P> {
   nodeCount = 0;
   /** Its insertion number in its pool's ObjMap (the order the pool's objects iterate in). */
   seq = 0;
-  constructor(public oid: number) {}
+  constructor(public oid: number) {
+    super();
+  }
 
   /** An emptied and freed object made ready to be another: its arrays are kept (see Tmem.newObj). */
   recycle(): void {
-    this.pampds.clear();
+    this.clear();
     this.height = 0;
     this.nodeCount = 0;
     if (this.small === null) this.small = [];
