@@ -27,23 +27,31 @@ export class RecordCursor {
 
   /** Offset of the next record in buf, or -1 at the end of the file. */
   next(): number {
-    const w = this.w;
-    if (w.end - this.pos < this.size) {
-      while (!w.eof && w.end - this.pos < this.size) {
-        const keep = this.pos;
-        this.pos = 0;
-        w.fill(keep, () => new UsageError('internal: record larger than the read window', { file: this.file }));
-      }
-      const left = w.end - this.pos;
-      if (left < this.size) {
-        if (left === 0) return -1;
-        throw new UsageError(`record ${this.record + 1} is truncated (${left} of ${this.size} bytes)`, { file: this.file });
-      }
-    }
+    if (this.w.end - this.pos < this.size && !this.refill()) return -1;
     const p = this.pos;
     this.pos += this.size;
     this.record++;
     return p;
+  }
+
+  /**
+   * The window holds less than a record: slide it and read more. False at the end of the file.
+   * Apart from next() because of its closure: a function that makes a closure over `this`
+   * allocates a context for it on every call, made or not, and next() runs once a record.
+   */
+  private refill(): boolean {
+    const w = this.w;
+    while (!w.eof && w.end - this.pos < this.size) {
+      const keep = this.pos;
+      this.pos = 0;
+      w.fill(keep, () => new UsageError('internal: record larger than the read window', { file: this.file }));
+    }
+    const left = w.end - this.pos;
+    if (left < this.size) {
+      if (left === 0) return false;
+      throw new UsageError(`record ${this.record + 1} is truncated (${left} of ${this.size} bytes)`, { file: this.file });
+    }
+    return true;
   }
 
   /** Bytes available from the current position without consuming them (for format detection); reads ahead up to n. */
@@ -71,13 +79,18 @@ export function u32le(b: Uint8Array, p: number): number {
   return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
 }
 
-/** A little-endian u64 at b[p..p+8) as a number when below 2^53, else -1 (hi and lo in u64hi/u64lo). */
+/**
+ * A little-endian u64 at b[p..p+8) as a number when below 2^53, else -1 (hi and lo then in
+ * u64hi/u64lo). The halves are stored only then: a module variable holds a number beyond
+ * 2^30 as a heap number, a new one on each store, and a reader calls this once a record.
+ */
 export function readU64(b: Buffer, p: number): number {
   const lo = u32le(b, p);
   const hi = u32le(b, p + 4);
+  if (hi < 0x200000) return hi * 4294967296 + lo;
   u64lo = lo;
   u64hi = hi;
-  return hi < 0x200000 ? hi * 4294967296 + lo : -1;
+  return -1;
 }
 
 export let u64lo = 0;

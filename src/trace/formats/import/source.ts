@@ -212,34 +212,39 @@ export class ImportedTraceSource implements SyncTraceSource {
   }
 }
 
-/** First page and page count of the cursor's current request (checked against LIMITS). */
-let firstPage = 0;
+/**
+ * pagesOf's first page. A field, not a module variable: a page number is beyond 2^30, and a
+ * module variable holds such a number as a heap number, a new one on each store (once a request).
+ */
+const first = { page: 0 };
+
+/** First page (in first.page) and page count of the cursor's current request (checked against LIMITS). */
 function pagesOf(c: RequestCursor, m: Mapping): number {
   const r = c.req;
   const id = r.id;
-  let first: number;
+  let firstPage: number;
   let n: number;
   if (m.addressing === 'block') {
     const bytes = r.size > 0 ? r.size : 1;
     if (m.sectorSize <= m.pageSize) {
       const per = m.pageSize / m.sectorSize;
-      first = Math.floor(id / per);
+      firstPage = Math.floor(id / per);
       n = Math.ceil(((id % per) * m.sectorSize + bytes) / m.pageSize);
     } else {
-      first = id * (m.sectorSize / m.pageSize);
+      firstPage = id * (m.sectorSize / m.pageSize);
       n = Math.ceil(bytes / m.pageSize);
     }
   } else {
-    first = id * m.objPages;
+    firstPage = id * m.objPages;
     n = r.size < 0 ? m.objPages : Math.min(m.objPages, Math.max(1, Math.ceil(r.size / m.pageSize)));
   }
   if (n > m.maxPages) n = m.maxPages;
-  if (first + n > PAGE_LIMIT) {
-    const what = m.addressing === 'block' ? `block ${id} is page ${first}` : `id ${id} is page ${first}`;
+  if (firstPage + n > PAGE_LIMIT) {
+    const what = m.addressing === 'block' ? `block ${id} is page ${firstPage}` : `id ${id} is page ${firstPage}`;
     c.fail(`${what}, beyond the 2^47 pages a filesystem holds (inode < 2^27, index < 2^20)`, 'id',
       m.addressing === 'block' ? `block numbers below ${Math.floor((PAGE_LIMIT * m.pageSize) / m.sectorSize)}` : 'smaller ids, or hash-ids=true');
   }
-  firstPage = first;
+  first.page = firstPage;
   return n;
 }
 
@@ -279,7 +284,7 @@ class PageCursor implements FileAccessCursor {
         more = c.next();
         if (more) {
           this.left = pagesOf(c, this.m);
-          this.page = firstPage;
+          this.page = first.page;
           this.write = c.req.write;
           if (this.m.keepTime && c.req.time >= 0) {
             if (this.t0 < 0) this.t0 = c.req.time;
