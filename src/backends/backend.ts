@@ -15,10 +15,10 @@ import type { Page, PageOut } from '../content/page.js';
 import type { ParamMap, ParamSpec, ParamValue } from './params.js';
 import type { WorkItem } from '../sim/workqueue.js';
 
-/** struct frontswap_ops */
 /** What BackendEnv.swapWriteback did: the page written, already in the swap cache, or none to be had. */
 export type SwapWriteback = 'written' | 'exists' | 'nomem';
 
+/** struct frontswap_ops */
 export interface FrontswapOps {
   init(type: number): void;
   store(type: number, offset: number, page: Page): boolean;

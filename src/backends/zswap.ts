@@ -779,9 +779,9 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return this.rules.cachedTotalSize ? this.totalSizePages : this.poolPages();
   }
 
-  /** zswap_update_total_size. */
+  /** zswap_update_total_size (an era that reads the pools live keeps no total). */
   private updateTotalSize(): void {
-    this.totalSizePages = this.poolPages();
+    if (this.rules.cachedTotalSize) this.totalSizePages = this.poolPages();
   }
 
   /** zswap_is_full (4.x–6.7). */

@@ -452,13 +452,18 @@ export class Memory implements ReclaimHost {
     if (s < 0 || this.rec[id * R + R_FLAGS]! & F_RESIDENT) return;
     const z = this.reclaim.allocate();
     if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! !== s) return;
-    this.resident++;
-    this.zoneLru[z]!++;
-    this.zoneOf[id] = z;
+    this.frameSwapCached(id, z);
     this.m.stats.swap_ra++;
     const r = this.m.swapReadahead(slotType(s), slotOffset(s));
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
     this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
+  }
+
+  /** A page read or written into the swap cache (readahead, zswap writeback) takes a frame of zone z. */
+  private frameSwapCached(id: number, z: number): void {
+    this.resident++;
+    this.zoneLru[z]!++;
+    this.zoneOf[id] = z;
   }
 
   /**
@@ -759,8 +764,9 @@ export class Memory implements ReclaimHost {
    * inactive anon list (workingset_refault of the slot's shadow, folio_add_lru), under
    * writeback with PG_reclaim (SetPageReclaim, then __swap_writepage from a context without
    * a plug: submitted at once). 'exists' when the page is resident (ZSWAP_SWAPCACHE_EXIST),
-   * 'nomem' when no page could be had or the entry went (the page is freed again).
-   * A slot no page owns (none here) is written without one.
+   * 'nomem' when no page could be had, the slot was freed meanwhile (__read_swap_cache_async
+   * returns NULL: ZSWAP_SWAPCACHE_FAIL) or the entry went (the page is freed again).
+   * A slot no page of this model owns (a swap-level trace's own store) is written without one.
    */
   writebackPage(type: number, off: number, memalloc: boolean, stillStored: () => boolean): 'written' | 'exists' | 'nomem' {
     const s = slotKey(type, off);
@@ -770,11 +776,9 @@ export class Memory implements ReclaimHost {
     const z = memalloc ? this.reclaim.allocKernel(true) : this.reclaim.allocate();
     if (z < 0) return 'nomem';
     // The allocation may have reclaimed, and reclaim may have stored or freed entries.
-    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.slotOwner.get(s) !== id) return 'exists';
-    if (!stillStored()) return 'nomem';
-    this.resident++;
-    this.zoneLru[z]!++;
-    this.zoneOf[id] = z;
+    if (this.slotOwner.get(s) !== id || !stillStored()) return 'nomem';
+    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) return 'exists';
+    this.frameSwapCached(id, z);
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_UNMAPPED | (this.reclaim.asyncWriteback ? F_WB : 0);
     this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
     this.reclaim.writebackStarted(id);
