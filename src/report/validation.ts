@@ -39,18 +39,33 @@ export function renderValidationTable(v: ValidationResult, width: number = DEFAU
       keys: [0, 1, 6],
       width,
     }), '');
+    if (c.shown.length > 0) {
+      out.push(wrapLine('  reclaim, shown and not judged (it follows the guest\'s CPU scheduling, which tmemsim does not model: docs/validation.md):', width));
+      out.push(fitTable({
+        head: ['phase', 'counter', 'kernel (min–max)', 'tmemsim'],
+        rows: c.shown.map((r) => [r.phase, r.counter, r.kernel_min === r.kernel_max ? num(r.kernel_min) : `${num(r.kernel_min)}–${num(r.kernel_max)}`, showNa(r.tmemsim, num)]),
+        align: ['left', 'left', 'right', 'right'],
+        keys: [0, 1],
+        width,
+      }), '');
+    }
   }
   out.push(wrapLine(`validate: ${v.cases.length} cases, ${v.rows.length} counters compared: ${v.ok} within tolerance, ${v.out} out of tolerance`, width));
   return out.join('\n') + '\n';
 }
 
-/** CSV: a figure that does not apply (no tmemsim value, so no error either) is an empty cell (src/report/na.ts). */
+/**
+ * CSV: a figure that does not apply (no tmemsim value, so no error either) is an empty cell
+ * (src/report/na.ts). The shown counters follow the judged ones, status `not judged`, with no
+ * error or tolerance.
+ */
 export function renderValidationCsv(v: ValidationResult): string {
   const head = ['case', 'phase', 'counter', 'kernel_min', 'kernel_max', 'tmemsim', 'error', 'error_pct', 'tolerance', 'status'];
+  const shown = v.cases.flatMap((c) => c.shown).map((r) => [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', '', '', '', 'not judged']);
   return stringify([head, ...v.rows.map((r) => {
     const na = r.tmemsim === null;
     return [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', na ? '' : r.error, na ? '' : r.error_pct ?? '', r.tolerance, r.status];
-  })]);
+  }), ...shown]);
 }
 
 export function renderValidationJson(v: ValidationResult): string {

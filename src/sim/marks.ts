@@ -53,6 +53,10 @@ interface MarkSource {
     readonly swap_ra: number;
     readonly swap_ra_hit: number;
     readonly pgmajfault: number;
+    readonly pageoutrun: number;
+    readonly allocstall: number;
+    readonly pgsteal_kswapd: number;
+    readonly pgsteal_direct: number;
   };
   readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
   readonly swap: { totalSlots(): number; usedSlots(): number };
@@ -78,6 +82,10 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     swap_ra: s.swap_ra,
     swap_ra_hit: s.swap_ra_hit,
     pgmajfault: s.pgmajfault,
+    pageoutrun: s.pageoutrun,
+    allocstall: s.allocstall,
+    pgsteal_kswapd: s.pgsteal_kswapd,
+    pgsteal_direct: s.pgsteal_direct,
     nr_anon_pages: m.memory.anonMapped,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,

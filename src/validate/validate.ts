@@ -4,7 +4,7 @@
  */
 
 import * as path from 'node:path';
-import { compareCase, type Row } from './compare.js';
+import { compareCase, shownCase, type Row, type ShownRow } from './compare.js';
 import { readReferences, type Reference } from './reference.js';
 import { replay } from './replay.js';
 
@@ -14,6 +14,8 @@ interface CaseResult {
   kernel: string;
   runs: number;
   rows: Row[];
+  /** Counters shown beside the judged ones, not judged (compare.ts SHOWN). */
+  shown: ShownRow[];
 }
 
 export interface ValidationResult {
@@ -37,6 +39,7 @@ export async function validate(dir: string, only: string[] = []): Promise<Valida
 
 async function validateCase(ref: Reference, file: string): Promise<CaseResult> {
   const res = await replay(ref, file);
-  const rows = compareCase(ref, res.runs[0]!.backend);
-  return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows };
+  const pass = res.runs[0]!.backend;
+  const rows = compareCase(ref, pass);
+  return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows, shown: shownCase(ref, pass) };
 }

@@ -418,10 +418,11 @@ class Linux61 implements Reclaim {
       reclaimed += this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed).reclaimed;
       if (reclaimed >= SWAP_CLUSTER_MAX) break;
     }
+    this.host.stats.pgsteal_direct += reclaimed;
     this.snapshotRefaults();
   }
 
-  /** balance_pgdat: reclaim until free memory reaches the high watermark. */
+  /** balance_pgdat: reclaim until free memory reaches the high watermark (a balloon's shrink of RAM runs it too, counted as kswapd's). */
   private balancePgdat(): void {
     const h = this.host;
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
@@ -431,6 +432,7 @@ class Linux61 implements Reclaim {
     let prio = DEF_PRIORITY;
     while (prio >= 1 && !this.balanced()) {
       const r = this.shrinkNode(prio, nrToReclaim);
+      h.stats.pgsteal_kswapd += r.reclaimed;
       if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
     }
     this.snapshotRefaults();

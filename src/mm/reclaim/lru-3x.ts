@@ -85,7 +85,7 @@ class Lru3x implements Reclaim {
   }
   /** One zone in 3.x's model: every page comes from the highest zone of the layout. */
   allocate(): number {
-    if (this.host.free <= this.wmark.min) this.reclaim(this.wmark.high);
+    if (this.host.free <= this.wmark.min) this.reclaim(this.wmark.high, true);
     if (this.host.free <= 0) this.host.stats.ram_overcommit++;
     return this.topZone;
   }
@@ -93,15 +93,18 @@ class Lru3x implements Reclaim {
     return this.host.free - 1 < (reserves ? 0 : this.wmark.min) ? -1 : this.topZone;
   }
   kswapd(): void {
-    if (this.host.free < this.wmark.low) this.reclaim(this.wmark.high);
+    if (this.host.free < this.wmark.low) this.reclaim(this.wmark.high, false);
   }
   setRam(): void {
     this.kswapd();
   }
 
-  /** Reclaim until `target` pages are free or nothing more can be reclaimed. */
-  private reclaim(target: number): void {
+  /** Reclaim until `target` pages are free or nothing more can be reclaimed; `direct`: by the allocating task (else kswapd). */
+  private reclaim(target: number, direct: boolean): void {
     const h = this.host;
+    if (direct) h.stats.allocstall++;
+    else h.stats.pageoutrun++;
+    let reclaimed = 0;
     // shrink_slab: registered shrinkers (zcache's cleancache shrinker) run with every reclaim pass.
     h.shrinkSlab(target - h.free, this.sizes());
     if (h.free >= target) return;
@@ -123,16 +126,21 @@ class Lru3x implements Reclaim {
       if (useAnon) {
         this.anonCredit -= 200;
         const id = this.lru.head(ANON);
-        if (h.evict(id, ANON) !== Evicted.Refused) this.lru.remove(id);
-        else anonStuck = true;
+        if (h.evict(id, ANON) !== Evicted.Refused) {
+          this.lru.remove(id);
+          reclaimed++;
+        } else anonStuck = true;
       } else {
         this.fileCredit -= 200;
         const id = this.lru.head(FILE);
         h.evict(id, FILE);
         this.lru.remove(id);
+        reclaimed++;
       }
     }
     h.plug(false);
+    if (direct) h.stats.pgsteal_direct += reclaimed;
+    else h.stats.pgsteal_kswapd += reclaimed;
   }
 }
 

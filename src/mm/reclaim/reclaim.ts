@@ -44,8 +44,13 @@ export interface ReclaimStats {
   workingset_nodereclaim: number;
   /** Pages moved to the inactive tail when their writeback ended (PGROTATED: folio_rotate_reclaimable). */
   pgrotated: number;
+  /** Direct reclaims (ALLOCSTALL, all zones together): an allocation that reclaimed itself. */
   allocstall: number;
+  /** kswapd runs (PAGEOUTRUN: once per balance_pgdat). */
   pageoutrun: number;
+  /** Pages reclaimed by kswapd and by direct reclaim (PGSTEAL_KSWAPD, PGSTEAL_DIRECT; anon and file together). */
+  pgsteal_kswapd: number;
+  pgsteal_direct: number;
   ram_overcommit: number;
   shrinker_calls: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABS_SLACK, compareCase, type Row } from '../../../src/validate/compare.js';
+import { ABS_SLACK, compareCase, shownCase, type Row } from '../../../src/validate/compare.js';
 import { ratchet, knownText } from '../../../src/validate/known.js';
 import type { RecordedMark, Reference } from '../../../src/validate/reference.js';
 import type { MarkSnapshot } from '../../../src/sim/marks.js';
@@ -64,6 +64,23 @@ describe('compareCase', () => {
     expect(row(on, 'stored_pages')).toMatchObject({ tmemsim: null, status: 'OUT' });
     const noMark = compareCase(ref(false, [{ phase: {}, vm: { pswpin: 0 } }]), pass(null, { pswpin: 0 }, 'other'));
     expect(row(noMark, 'pswpin')).toMatchObject({ tmemsim: null, status: 'OUT' });
+  });
+});
+
+describe('shownCase', () => {
+  it('shows kswapd and direct reclaim beside the judged counters: the kernel range (allocstall over its zones), tmemsim, no verdict', () => {
+    const r = ref(true, [
+      { phase: {}, vm: { pageoutrun: 12, pgsteal_kswapd: 900, pgsteal_direct: 100, allocstall_dma32: 3, allocstall_movable: 4 }, startVm: { pageoutrun: 2, allocstall_movable: 1 } },
+      { phase: {}, vm: { pageoutrun: 30, pgsteal_kswapd: 700, pgsteal_direct: 300, allocstall_movable: 9 } },
+    ]);
+    const shown = shownCase(r, pass({}, { pageoutrun: 50, pgsteal_kswapd: 1000, pgsteal_direct: 0, allocstall: 0 }));
+    const at = (c: string): unknown => shown.find((x) => x.counter === c);
+    expect(at('pageoutrun')).toEqual({ case: 'c', phase: 'p1', counter: 'pageoutrun', kernel_min: 10, kernel_max: 30, tmemsim: 50 });
+    expect(at('pgsteal_direct')).toMatchObject({ kernel_min: 100, kernel_max: 300, tmemsim: 0 });
+    expect(at('allocstall')).toMatchObject({ kernel_min: 6, kernel_max: 9, tmemsim: 0 });
+    expect(shown.every((x) => !('status' in x))).toBe(true);
+    // Not among the judged rows.
+    expect(compareCase(r, pass({}, {})).some((x) => x.counter === 'pageoutrun')).toBe(false);
   });
 });
 
