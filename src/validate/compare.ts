@@ -82,7 +82,7 @@ function allocstall(m: RecordedMark): number | undefined {
 }
 
 /** Shown, not judged (see the header). */
-export const SHOWN: readonly CounterDef[] = [
+const SHOWN: readonly CounterDef[] = [
   { name: 'pageoutrun', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pageoutrun'), sim: vs('pageoutrun') },
   { name: 'pgsteal_kswapd', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_kswapd'), sim: vs('pgsteal_kswapd') },
   { name: 'pgsteal_direct', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_direct'), sim: vs('pgsteal_direct') },
