@@ -91,13 +91,18 @@ const SHOWN: readonly CounterDef[] = [
 
 type Status = 'ok' | 'OUT';
 
-export interface Row {
+/** A counter shown and not judged: the kernel's range over the runs, and tmemsim's figure. */
+export interface ShownRow {
   case: string;
   phase: string;
   counter: string;
   kernel_min: number;
   kernel_max: number;
   tmemsim: number | null;
+}
+
+/** A judged counter: a shown one with its tolerance, error and verdict. */
+export interface Row extends ShownRow {
   /** The allowed distance outside the kernel's range. */
   tolerance: number;
   /** tmemsim minus the nearest end of the kernel's range (0 inside it). */
@@ -109,16 +114,6 @@ export interface Row {
 
 export function rowKey(r: Pick<Row, 'case' | 'phase' | 'counter'>): string {
   return `${r.case}/${r.phase}/${r.counter}`;
-}
-
-/** A counter shown and not judged: the kernel's range over the runs, and tmemsim's figure. */
-export interface ShownRow {
-  case: string;
-  phase: string;
-  counter: string;
-  kernel_min: number;
-  kernel_max: number;
-  tmemsim: number | null;
 }
 
 /** The kernel's min and max of a counter at a phase over the runs (relative to the start mark unless a gauge), or null. */
