@@ -129,51 +129,47 @@ function kernelRange(ref: Reference, phase: string, c: CounterDef): [number, num
   return ks.length === 0 ? null : [Math.min(...ks), Math.max(...ks)];
 }
 
-function phasesOf(ref: Reference): string[] {
-  return ref.runs[0]!.marks.map((m) => m.name).filter((n) => n !== 'start');
+/**
+ * Each counter of `counters` at each phase after `start`: the kernel's range, and tmemsim's
+ * figure at its mark of that name (null without one). zswap counters only where the case enables
+ * zswap; a counter the kernel did not record is left out.
+ */
+function* measured(ref: Reference, pass: PassSummary, counters: readonly CounterDef[]): Generator<ShownRow & { def: CounterDef }> {
+  const sims = pass.marks ?? [];
+  for (const phase of ref.runs[0]!.marks.map((m) => m.name)) {
+    if (phase === 'start') continue;
+    const sim = sims.find((s) => s.name === phase);
+    for (const c of counters) {
+      if (c.zswap && !ref.config.zswap.enabled) continue;
+      const range = kernelRange(ref, phase, c);
+      if (range === null) continue;
+      yield { case: ref.case, phase, counter: c.name, kernel_min: range[0], kernel_max: range[1], tmemsim: sim ? c.sim(sim) ?? null : null, def: c };
+    }
+  }
 }
 
 /** The SHOWN counters of one case, at every phase the kernel recorded them. */
 export function shownCase(ref: Reference, pass: PassSummary): ShownRow[] {
-  const rows: ShownRow[] = [];
-  const sims = pass.marks ?? [];
-  for (const phase of phasesOf(ref)) {
-    const sim = sims.find((s) => s.name === phase);
-    for (const c of SHOWN) {
-      const range = kernelRange(ref, phase, c);
-      if (range === null) continue;
-      rows.push({ case: ref.case, phase, counter: c.name, kernel_min: range[0], kernel_max: range[1], tmemsim: sim ? c.sim(sim) ?? null : null });
-    }
-  }
-  return rows;
+  return [...measured(ref, pass, SHOWN)].map(({ def: _, ...row }) => row);
 }
 
 /** Compares one case's tmemsim pass with its kernel runs. */
 export function compareCase(ref: Reference, pass: PassSummary): Row[] {
   const rows: Row[] = [];
-  const sims = pass.marks ?? [];
-  for (const phase of phasesOf(ref)) {
-    const sim = sims.find((s) => s.name === phase);
-    for (const c of COUNTERS) {
-      if (c.zswap && !ref.config.zswap.enabled) continue;
-      const range = kernelRange(ref, phase, c);
-      if (range === null) continue;
-      const [lo, hi] = range;
-      const t = sim ? c.sim(sim) ?? null : null;
-      const tol = Math.max(c.rel * Math.max(Math.abs(lo), Math.abs(hi)), c.slack);
-      let error = 0;
-      let end = lo;
-      if (t !== null && t < lo) error = t - lo;
-      else if (t !== null && t > hi) {
-        error = t - hi;
-        end = hi;
-      }
-      const ok = t !== null && Math.abs(error) <= tol;
-      rows.push({
-        case: ref.case, phase, counter: c.name, kernel_min: lo, kernel_max: hi, tmemsim: t, tolerance: tol,
-        error, error_pct: end === 0 ? null : (100 * error) / Math.abs(end), status: ok ? 'ok' : 'OUT',
-      });
+  for (const { def: c, ...m } of measured(ref, pass, COUNTERS)) {
+    const lo = m.kernel_min;
+    const hi = m.kernel_max;
+    const t = m.tmemsim;
+    const tol = Math.max(c.rel * Math.max(Math.abs(lo), Math.abs(hi)), c.slack);
+    let error = 0;
+    let end = lo;
+    if (t !== null && t < lo) error = t - lo;
+    else if (t !== null && t > hi) {
+      error = t - hi;
+      end = hi;
     }
+    const ok = t !== null && Math.abs(error) <= tol;
+    rows.push({ ...m, tolerance: tol, error, error_pct: end === 0 ? null : (100 * error) / Math.abs(end), status: ok ? 'ok' : 'OUT' });
   }
   return rows;
 }
