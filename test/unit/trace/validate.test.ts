@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { CLASS_NAMES } from '../../../src/content/page.js';
 import { EVENT_OPS, LIMITS, type EventLocation } from '../../../src/trace/events.js';
@@ -94,5 +95,84 @@ describe('the schema file', () => {
     expect(max('t')).toBe(LIMITS.maxT);
     const rate = (schema.$defs['rmmod']!.properties as Record<string, { maximum?: number }>)['rate'];
     expect(rate?.maximum).toBe(LIMITS.maxRate);
+  });
+});
+
+describe('the parts compiled one at a time', () => {
+  // The validator compiles the header and each event kind as a document of its own (validate.ts,
+  // part()); here the whole schema is compiled as it stands, and every verdict must agree with it.
+  const root = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { $id: string };
+  const whole = new Ajv({ allErrors: false, strict: true, strictRequired: false, messages: false, logger: false });
+  whole.addSchema(root);
+  const fullHeader = whole.getSchema(`${root.$id}#/$defs/header`)!;
+  const fullEvent = whole.getSchema(`${root.$id}#/$defs/event`)!;
+  const dir = new URL('../../../workloads/', import.meta.url);
+  const headers: Record<string, unknown>[] = [];
+  const events: Record<string, unknown>[] = [];
+  // Every kind at least once, with its optional fields (the binary form's fixture), then the shipped workloads.
+  events.push(...(JSON.parse(readFileSync(new URL('../../fixtures/tmtb/all-ops-v1.json', import.meta.url), 'utf8')) as Record<string, unknown>[]));
+  for (const name of readdirSync(dir).sort()) {
+    const text = readFileSync(new URL(name, dir), 'utf8');
+    if (name.endsWith('.jsonl')) {
+      const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+      headers.push(JSON.parse(lines[0]!) as Record<string, unknown>);
+      for (const l of lines.slice(1)) events.push(JSON.parse(l) as Record<string, unknown>);
+    } else {
+      const { events: evs, ...header } = JSON.parse(text) as { events: Record<string, unknown>[] };
+      headers.push(header);
+      events.push(...evs);
+    }
+  }
+  const accepts = (f: () => unknown): boolean => {
+    try {
+      f();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Each value, and variants of it one change away: a field dropped, made -1, 2^40, a string, null, an object; an unknown field. */
+  function variants(v: Record<string, unknown>): unknown[] {
+    const out: unknown[] = [v, { ...v, extra: 1 }];
+    for (const [k, x] of Object.entries(v)) {
+      const { [k]: _gone, ...rest } = v;
+      out.push(rest);
+      for (const y of [-1, 2 ** 40, 'x', null, {}, 0.5]) out.push({ ...v, [k]: y });
+      if (x !== null && typeof x === 'object' && !Array.isArray(x)) for (const inner of variants(x as Record<string, unknown>).slice(1, 12)) out.push({ ...v, [k]: inner });
+    }
+    return out;
+  }
+
+  it('accepts and refuses the headers the whole schema does', () => {
+    let refused = 0;
+    let checked = 0;
+    for (const h of headers) {
+      for (const x of variants(h)) {
+        const ok = fullHeader(x);
+        expect(accepts(() => validateHeader(x, { file: 'h' })), JSON.stringify(x)).toBe(ok);
+        if (!ok) refused++;
+        checked++;
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(checked - refused).toBeGreaterThan(20);
+  });
+
+  it('accepts and refuses the events the whole schema does', () => {
+    const seen = new Set<string>();
+    let refused = 0;
+    for (const e of events) {
+      const op = String(e['op']);
+      const sig = `${op}:${Object.keys(e).sort().join(',')}`;
+      if (seen.has(sig)) continue;
+      seen.add(sig);
+      for (const x of variants(e)) {
+        const ok = fullEvent(x);
+        expect(accepts(() => validateEvent(x, loc)), JSON.stringify(x)).toBe(ok);
+        if (!ok) refused++;
+      }
+    }
+    expect(new Set([...seen].map((s) => s.split(':')[0]))).toEqual(new Set(EVENT_OPS));
+    expect(refused).toBeGreaterThan(200);
   });
 });
