@@ -1,102 +1,168 @@
 /**
- * Intrusive doubly-linked LRU lists over integer page ids, in typed arrays.
- * Several lists share one id space (a page is on at most one list). The head
- * is the least recently used end; touch() moves a page to the tail.
+ * LRU lists over integer page ids, in typed arrays. Several lists share one
+ * id space (a page is on at most one list). The head is the least recently
+ * used end; touch() moves a page to the tail.
  *
- * A page's links and list sit side by side (links[4 * id ..]: prev, next,
- * list), so moving a page reads one cache line of it, not three.
+ * Each list is a ring of page ids in list order, head first (a deque: push
+ * appends at the tail, pushHead inserts before the head), and each page knows
+ * its list and the ring slot of its entry. remove() only marks the page off
+ * its list: its entry stays in the ring, dead (the slot's page is on another
+ * list, or on this one at another slot), and is skipped when the head reaches
+ * it, or dropped when a full ring is compacted (the live entries copied in
+ * order; the ring doubles when more than half of it is live, so a ring holds
+ * at most about twice its list and a compaction is paid by as many pushes).
+ *
+ * Why not a doubly linked list (as the kernel's, and this file before): moving
+ * a page off a list wrote its two neighbours' links, and taking pages from the
+ * head (reclaim's isolate) followed a link per page; with a page's links in a
+ * table of all pages, each was a cache miss at random, one after the other.
+ * Here a removal writes the page's own two small fields, and the head is read
+ * in ring order.
  */
 
 import { grown } from '../arrays.js';
 
 const NIL = -1;
-/** Int32s a page takes in `links`: prev, next, list, and one unused to keep an entry within a cache line. */
-const STRIDE = 4;
-const PREV = 0;
-const NEXT = 1;
-const LIST = 2;
+/** A ring's first size (a power of two). */
+const MIN_RING = 16;
 
 export class LruLists {
-  /** Per page: [prev, next, list (-1: on none), unused]; NIL everywhere for a page on no list. */
-  private links: Int32Array;
-  private readonly heads: Int32Array;
-  private readonly tails: Int32Array;
+  /** Per page: its list (NIL: on none). */
+  private listAt: Int8Array;
+  /** Per page: the slot of its entry in its list's ring (meaningful while it is on a list). */
+  private slotAt: Int32Array;
+  /** Per list: its ring (a power of two long), the head's slot and the entries in use from it (live and dead). */
+  private readonly rings: Int32Array[];
+  private readonly fronts: Int32Array;
+  private readonly counts: Int32Array;
+  /** Per list: the pages on it. */
   readonly sizes: Int32Array;
 
   constructor(lists: number, capacity = 1024) {
-    this.links = new Int32Array(capacity * STRIDE).fill(NIL);
-    this.heads = new Int32Array(lists).fill(NIL);
-    this.tails = new Int32Array(lists).fill(NIL);
+    if (lists > 127) throw new Error('LruLists: at most 127 lists');
+    this.listAt = new Int8Array(capacity).fill(NIL);
+    this.slotAt = new Int32Array(capacity);
+    this.rings = Array.from({ length: lists }, () => new Int32Array(MIN_RING));
+    this.fronts = new Int32Array(lists);
+    this.counts = new Int32Array(lists);
     this.sizes = new Int32Array(lists);
   }
 
   /** Make room for ids below `n`. */
   ensure(n: number): void {
-    let cap = this.links.length / STRIDE;
+    let cap = this.listAt.length;
     if (n <= cap) return;
     while (cap < n) cap *= 2;
-    this.links = grown(this.links, cap * STRIDE, NIL);
+    this.listAt = grown(this.listAt, cap, NIL);
+    this.slotAt = grown(this.slotAt, cap);
   }
 
   listOf(id: number): number {
-    return this.links[id * STRIDE + LIST]!;
+    return this.listAt[id]!;
   }
 
+  /** The page at the LRU end of list l, or NIL when it is empty (dead entries before it are dropped). */
   head(l: number): number {
-    return this.heads[l]!;
+    if (this.sizes[l] === 0) {
+      this.fronts[l] = 0;
+      this.counts[l] = 0;
+      return NIL;
+    }
+    const r = this.rings[l]!;
+    const mask = r.length - 1;
+    let f = this.fronts[l]!;
+    let c = this.counts[l]!;
+    for (;;) {
+      const id = r[f]!;
+      if (this.listAt[id] === l && this.slotAt[id] === f) break;
+      f = (f + 1) & mask;
+      c--;
+    }
+    this.fronts[l] = f;
+    this.counts[l] = c;
+    return r[f]!;
   }
 
   // duplicates: push and pushHead below are alike: kernel-shaped, list_add_tail and list_add of include/linux/list.h.
   /** Append at the MRU end of list l. */
   push(l: number, id: number): void {
-    const k = this.links;
-    const t = this.tails[l]!;
-    const e = id * STRIDE;
-    k[e + PREV] = t;
-    k[e + NEXT] = NIL;
-    k[e + LIST] = l;
-    if (t === NIL) this.heads[l] = id;
-    else k[t * STRIDE + NEXT] = id;
-    this.tails[l] = id;
+    let r = this.rings[l]!;
+    if (this.counts[l] === r.length) r = this.makeRoom(l);
+    const s = (this.fronts[l]! + this.counts[l]!) & (r.length - 1);
+    r[s] = id;
+    this.listAt[id] = l;
+    this.slotAt[id] = s;
+    this.counts[l]!++;
     this.sizes[l]!++;
   }
 
   /** Insert at the LRU end (the head) of list l: lruvec_add_folio_tail. */
   pushHead(l: number, id: number): void {
-    const k = this.links;
-    const h = this.heads[l]!;
-    const e = id * STRIDE;
-    k[e + PREV] = NIL;
-    k[e + NEXT] = h;
-    k[e + LIST] = l;
-    if (h === NIL) this.tails[l] = id;
-    else k[h * STRIDE + PREV] = id;
-    this.heads[l] = id;
+    let r = this.rings[l]!;
+    if (this.counts[l] === r.length) r = this.makeRoom(l);
+    const s = (this.fronts[l]! - 1) & (r.length - 1);
+    r[s] = id;
+    this.listAt[id] = l;
+    this.slotAt[id] = s;
+    this.fronts[l] = s;
+    this.counts[l]!++;
     this.sizes[l]!++;
   }
 
   remove(id: number): void {
-    const k = this.links;
-    const e = id * STRIDE;
-    const l = k[e + LIST]!;
+    const l = this.listAt[id]!;
     if (l < 0) return;
-    const p = k[e + PREV]!;
-    const n = k[e + NEXT]!;
-    if (p === NIL) this.heads[l] = n;
-    else k[p * STRIDE + NEXT] = n;
-    if (n === NIL) this.tails[l] = p;
-    else k[n * STRIDE + PREV] = p;
-    k[e + PREV] = NIL;
-    k[e + NEXT] = NIL;
-    k[e + LIST] = NIL;
-    this.sizes[l]!--;
+    this.listAt[id] = NIL;
+    if (--this.sizes[l]! === 0) {
+      // Nothing live is left: every entry is dead.
+      this.fronts[l] = 0;
+      this.counts[l] = 0;
+      return;
+    }
+    // The MRU end's entry (a touch's, or a page taken back): drop it and the dead entries before it.
+    const r = this.rings[l]!;
+    const mask = r.length - 1;
+    const f = this.fronts[l]!;
+    let c = this.counts[l]!;
+    if (this.slotAt[id] !== ((f + c - 1) & mask)) return;
+    for (;;) {
+      c--;
+      const last = (f + c - 1) & mask;
+      const x = r[last]!;
+      if (this.listAt[x] === l && this.slotAt[x] === last) break;
+    }
+    this.counts[l] = c;
   }
 
   /** Move to the MRU end of its list. */
   touch(id: number): void {
-    const l = this.links[id * STRIDE + LIST]!;
-    if (l < 0 || this.tails[l] === id) return;
+    const l = this.listAt[id]!;
+    if (l < 0) return;
+    const r = this.rings[l]!;
+    if (this.slotAt[id] === ((this.fronts[l]! + this.counts[l]! - 1) & (r.length - 1))) return;
     this.remove(id);
     this.push(l, id);
+  }
+
+  /**
+   * List l's ring is full: its live entries, in order, into a new ring from slot 0, twice as long
+   * when more than half of the old one was live. Returns the new ring.
+   */
+  private makeRoom(l: number): Int32Array {
+    const r = this.rings[l]!;
+    const mask = r.length - 1;
+    const live = this.sizes[l]!;
+    const n = new Int32Array(live * 2 > r.length ? r.length * 2 : r.length);
+    // Live entries are found by the slots they had, so no page's slot changes before all are copied.
+    let j = 0;
+    for (let c = this.counts[l]!, f = this.fronts[l]!; c > 0; c--, f = (f + 1) & mask) {
+      const id = r[f]!;
+      if (this.listAt[id] === l && this.slotAt[id] === f) n[j++] = id;
+    }
+    for (let k = 0; k < j; k++) this.slotAt[n[k]!] = k;
+    this.rings[l] = n;
+    this.fronts[l] = 0;
+    this.counts[l] = j;
+    return n;
   }
 }

@@ -3,7 +3,10 @@
  * from the LRU end (head) to the MRU end (tail). push appends at the MRU end,
  * pushHead inserts at the LRU end (lruvec_add_folio_tail: a rotated page),
  * remove takes a page off whatever list holds it, touch moves it to its MRU
- * end. After each step every list's size, head and order agree.
+ * end. After each step every list's size, head and order agree. The lists
+ * are rings with dead entries left by removals (lru.ts): the second property
+ * runs sequences long enough to wrap, compact and grow them, with reclaim's
+ * pattern among the steps (the head taken off again and again).
  */
 
 import fc from 'fast-check';
@@ -88,4 +91,71 @@ describe('LruLists', () => {
       { numRuns: 300 },
     );
   });
+
+  it('agrees with the model over long sequences that wrap, compact and grow the rings', () => {
+    type LongOp = { kind: 'push' | 'pushHead' | 'remove' | 'touch' | 'take'; id: number; list: number };
+    const longArb: fc.Arbitrary<LongOp> = fc.record({
+      kind: fc.constantFrom('push' as const, 'push' as const, 'pushHead' as const, 'remove' as const, 'touch' as const, 'take' as const),
+      id: fc.integer({ min: 0, max: 299 }),
+      list: fc.integer({ min: 0, max: 1 }),
+    });
+    fc.assert(
+      fc.property(fc.array(longArb, { minLength: 500, maxLength: 3000 }), (ops) => {
+        const lists = new LruLists(2, 16);
+        lists.ensure(300);
+        const model: number[][] = [[], []];
+        const where = new Map<number, number>();
+        ops.forEach((op, i) => {
+          const at = where.get(op.id) ?? -1;
+          switch (op.kind) {
+            case 'push':
+            case 'pushHead':
+              if (at >= 0) return;
+              if (op.kind === 'push') {
+                lists.push(op.list, op.id);
+                model[op.list]!.push(op.id);
+              } else {
+                lists.pushHead(op.list, op.id);
+                model[op.list]!.unshift(op.id);
+              }
+              where.set(op.id, op.list);
+              break;
+            case 'remove':
+              lists.remove(op.id);
+              if (at >= 0) model[at]!.splice(model[at]!.indexOf(op.id), 1);
+              where.delete(op.id);
+              break;
+            case 'touch':
+              lists.touch(op.id);
+              if (at >= 0) {
+                model[at]!.splice(model[at]!.indexOf(op.id), 1);
+                model[at]!.push(op.id);
+              }
+              break;
+            case 'take': {
+              // reclaim's isolate: the head off, then (half the time) onto the other list's MRU end
+              const id = lists.head(op.list);
+              expect(id).toBe(model[op.list]!.length > 0 ? model[op.list]![0] : -1);
+              if (id < 0) return;
+              lists.remove(id);
+              model[op.list]!.shift();
+              where.delete(id);
+              if (op.id % 2 === 0) {
+                lists.push(1 - op.list, id);
+                model[1 - op.list]!.push(id);
+                where.set(id, 1 - op.list);
+              }
+              break;
+            }
+          }
+          for (let l = 0; l < 2; l++) expect(lists.sizes[l]).toBe(model[l]!.length);
+          expect(lists.listOf(op.id)).toBe(where.get(op.id) ?? -1);
+          if (i % 97 === 0) for (let l = 0; l < 2; l++) expect(orderOf(lists, l, model[l]!.length)).toEqual(model[l]);
+        });
+        for (let l = 0; l < 2; l++) expect(orderOf(lists, l, model[l]!.length)).toEqual(model[l]);
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
+
