@@ -34,8 +34,35 @@ echo "@@sys swaps $(tail -n +2 /proc/swaps | tr -s ' ' | tr '\t' ' ')"
 echo "@@sys data_pages $(($(cat /sys/block/vdb/size) / 8))"
 echo "@@sys ra_kb $(cat /sys/block/vdb/queue/read_ahead_kb)"
 grep -E '^Node|^ +(min|low|high|managed|present) ' /proc/zoneinfo | tr -s ' ' | sed 's/^/@@zoneinfo /'
+T=/sys/kernel/debug/tracing
+if [ "$SCHED_TRACE" = 1 ]; then
+  # record.mjs --sched-trace (diagnostic, never for references): ftrace of the
+  # shrink worker's wait; see docs/validation.md, "Measured: the shrink worker's wait".
+  tw() { echo "@@trace-warn $*"; }
+  echo 0 > $T/tracing_on
+  echo "$TRACE_BUFFER_KB" > $T/buffer_size_kb || tw "buffer_size_kb $TRACE_BUFFER_KB"
+  # TRACE_KEEP first: stop when the buffer is full (the run's start); last: overwrite (its end).
+  if [ "$TRACE_KEEP" = last ]; then echo 1 > $T/options/overwrite; else echo 0 > $T/options/overwrite; fi
+  echo 'r:zsstore zswap_frontswap_store ret=$retval:s32' >> $T/kprobe_events || tw "kretprobe zswap_frontswap_store"
+  echo 'p:qwork queue_work_on wq=$arg2:x64 work=$arg3:x64 shwq=@shrink_wq:x64' >> $T/kprobe_events || tw "kprobe queue_work_on"
+  for e in kprobes/zsstore kprobes/qwork workqueue/workqueue_queue_work workqueue/workqueue_execute_start \
+           sched/sched_wakeup sched/sched_switch vmscan/mm_vmscan_kswapd_wake \
+           vmscan/mm_vmscan_kswapd_sleep vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end; do
+    echo 1 > $T/events/$e/enable || tw "enable $e"
+  done
+  echo 'workqueue == "zswap-shrink"' > $T/events/workqueue/workqueue_queue_work/filter || tw "filter workqueue_queue_work"
+  echo "@@trace buffer_size_kb $(cat $T/buffer_size_kb)"
+  grep -wE 'zswap_frontswap_store|shrink_worker|queue_work_on|shrink_wq' /proc/kallsyms | sed 's/^[0-9a-f]* /@@trace kallsyms /'
+  export TMEMSIM_TRACE_MARKS=1
+  echo 1 > $T/tracing_on
+fi
 echo "@@begin"
 /workload run $SEED $OPS
 echo "@@exit $?"
+if [ "$SCHED_TRACE" = 1 ]; then
+  echo 0 > $T/tracing_on
+  sed 's/^/@@tracestat /' $T/per_cpu/cpu0/stats
+  cat $T/trace > /dev/vdc || tw "trace to /dev/vdc"
+fi
 sync
 poweroff -f

@@ -5,7 +5,7 @@
 // validation/references/<case>.json. See docs/validation.md.
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
-//                              [--swappable-harness]
+//                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -14,6 +14,16 @@
 // replay models. --swappable-harness records as the references before
 // 2026-12-03 were: a tmpfs rootfs and an unlocked workload, whose own pages
 // were swapped out and faulted back at each mark (docs/validation.md).
+//
+// --sched-trace is a diagnostic, not a reference: the guest enables ftrace (the
+// zswap store's return, queue_work_on, the shrink work's queueing and execution,
+// wake-ups and switches, kswapd and direct reclaim; a ring buffer of
+// --trace-buffer-kb, 16384 by default, taken from the guest's memory; when it is
+// full, --trace-keep first stops tracing, last overwrites the oldest events) before the
+// workload and writes the trace to a third virtio disk after it. Each run's
+// console.log and trace.txt go to DIR/<case>-<run>/ beside DIR/<case>.json (--out
+// is required and may not be validation/references). Read a trace with
+// validation/sched-trace.mjs. Without --sched-trace the guest is unchanged.
 //
 // Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
 // qemu-system-x86. Root is not needed for recording itself (apt-get download is
@@ -29,7 +39,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { schedTrace: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -43,8 +53,17 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--out') opt.out = path.resolve(val());
   else if (a === '--timeout') opt.timeout = Number(val());
   else if (a === '--swappable-harness') opt.swappableHarness = true;
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness)`);
+  else if (a === '--sched-trace') opt.schedTrace = true;
+  else if (a === '--trace-buffer-kb') opt.traceBufferKb = Number(val());
+  else if (a === '--trace-keep') opt.traceKeep = val();
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last)`);
 }
+if (opt.schedTrace) {
+  if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
+  if (path.resolve(opt.out) === path.join(here, 'references')) die('--sched-trace may not write to validation/references');
+  if (!Number.isInteger(opt.traceBufferKb) || opt.traceBufferKb < 64) die('--trace-buffer-kb must be an integer >= 64');
+  if (!['first', 'last'].includes(opt.traceKeep)) die('--trace-keep must be first or last');
+} else if (args.includes('--trace-buffer-kb') || args.includes('--trace-keep')) die('--trace-buffer-kb and --trace-keep need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 const known = spec.cases.map((c) => c.name);
 for (const c of opt.cases) if (!known.includes(c)) die(`unknown case '${c}' (accepted: ${known.join(', ')})`);
@@ -150,6 +169,7 @@ function caseEnv(c) {
     ZSWAP_COMPRESSOR: z.compressor ?? '',
     ZSWAP_MAX_POOL_PERCENT: String(z.max_pool_percent ?? 20),
     ZSWAP_ACCEPT_THRESHOLD_PERCENT: String(z.accept_threshold_percent ?? 90),
+    ...(opt.schedTrace ? { SCHED_TRACE: '1', TRACE_BUFFER_KB: String(opt.traceBufferKb), TRACE_KEEP: opt.traceKeep } : {}),
   };
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
@@ -168,11 +188,17 @@ function runGuest(c, run) {
   fs.truncateSync(swap, g.swap_mib * 1024 * 1024);
   fs.writeFileSync(data, '');
   fs.truncateSync(data, g.data_mib * 1024 * 1024);
+  const trace = path.join(dir, 'trace.img');
+  if (opt.schedTrace) {
+    fs.writeFileSync(trace, '');
+    fs.truncateSync(trace, TRACE_DISK_MIB * 1024 * 1024);
+  }
   const argv = [
     '-accel', 'tcg', '-m', `${g.memory_mib}M`, '-smp', '1', '-nographic', '-no-reboot', '-monitor', 'none',
     '-kernel', path.join(kdir, 'boot', vmlinuz), '-initrd', img, '-append', CMDLINE,
     '-drive', `file=${swap},format=raw,if=virtio,cache=unsafe`,
     '-drive', `file=${data},format=raw,if=virtio,readonly=on`,
+    ...(opt.schedTrace ? ['-drive', `file=${trace},format=raw,if=virtio,cache=unsafe`] : []),
   ];
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
@@ -188,6 +214,7 @@ function runGuest(c, run) {
       fs.writeFileSync(path.join(dir, 'console.log'), text);
       fs.rmSync(swap, { force: true });
       fs.rmSync(data, { force: true });
+      if (opt.schedTrace) saveTrace(c, run, dir, trace, text);
       const secs = (Date.now() - t0) / 1000;
       try {
         resolve({ ...parseConsole(text), wall_s: Math.round(secs) });
@@ -196,6 +223,22 @@ function runGuest(c, run) {
       }
     });
   });
+}
+
+const TRACE_DISK_MIB = 512;
+
+/** --sched-trace: the trace disk's text (up to its first NUL) and the console, to DIR/<case>-<run>/. */
+function saveTrace(c, run, dir, trace, console) {
+  const img = fs.readFileSync(trace);
+  fs.rmSync(trace, { force: true });
+  const end = img.indexOf(0);
+  const text = end < 0 ? img : img.subarray(0, end);
+  const dest = path.join(opt.out, `${c.name}-${run}`);
+  fs.mkdirSync(dest, { recursive: true });
+  fs.writeFileSync(path.join(dest, 'trace.txt'), text);
+  fs.writeFileSync(path.join(dest, 'console.log'), console);
+  for (const l of console.split(/\r?\n/)) if (/@@(trace|tracestat|trace-warn) /.test(l)) log(`${c.name} run ${run}: ${l.slice(l.indexOf('@@') + 2)}`);
+  log(`${c.name} run ${run}: trace ${(text.length / 1048576).toFixed(1)} MiB in ${path.relative(process.cwd(), dest)}`);
 }
 
 /** The guest's console output → header and marks. */
@@ -272,6 +315,7 @@ for (const c of cases) {
     guest: { memory_mib: g.memory_mib, swap_mib: g.swap_mib, data_mib: g.data_mib, smp: 1, accel: 'tcg', cmdline: CMDLINE },
     config: { zswap: c.zswap, params: first.params, sysctl: first.sysctl, sys: first.sys, zoneinfo: first.zoneinfo },
     workload: { seed: g.seed, ops: opsOf(c) },
+    ...(opt.schedTrace ? { sched_trace: { buffer_kb: opt.traceBufferKb, keep: opt.traceKeep } } : {}),
     runs,
   };
   fs.writeFileSync(path.join(opt.out, `${c.name}.json`), stringify(ref) + '\n');

@@ -161,8 +161,25 @@ static void cpu_time(void)
 	if (f) fclose(f);
 }
 
+/*
+ * With TMEMSIM_TRACE_MARKS set (record.mjs --sched-trace only), each mark is also
+ * written to ftrace's trace_marker, so the trace can be cut into phases. Unset (every
+ * normal recording), nothing is opened or written.
+ */
+static void trace_mark(const char *name)
+{
+	static int fd = -2;
+	if (fd == -2) fd = getenv("TMEMSIM_TRACE_MARKS") ? open("/sys/kernel/debug/tracing/trace_marker", O_WRONLY) : -1;
+	if (fd >= 0) {
+		char b[256];
+		int n = snprintf(b, sizeof b, "tmemsim-mark %s\n", name);
+		if (write(fd, b, n) != n) printf("@@trace-warn trace_marker write failed\n");
+	}
+}
+
 static void mark(const char *name)
 {
+	trace_mark(name);
 	printf("@@mark %s\n", name);
 	DIR *d = opendir("/sys/kernel/debug/zswap");
 	if (d) {
