@@ -1,0 +1,31 @@
+// Types of validation/sched-trace.mjs, for the tests (tsconfig.test.json).
+export interface TraceEvent { comm: string; pid: number; flags: string; ts: number; event: string; body: string }
+export interface Wait {
+  delayMs: number;
+  misses: number;
+  stores: number;
+  queuer: string;
+  queuerRunMs: number | null;
+  sinceKswapdWakeMs: number | null;
+  end: 'at once' | 'preempted' | 'slept or blocked' | 'kworker running';
+  endPrev: string | null;
+  wakeup: string;
+}
+export interface Phase {
+  name: string;
+  t0: number;
+  t1: number;
+  stores: number;
+  storesRejected: number;
+  queueWorkOn: number | null;
+  queued: number;
+  executed: number;
+  waits: Wait[];
+  open: number;
+}
+export function parseLine(line: string): TraceEvent | null;
+export function analyse(text: string): { phases: Phase[] };
+export function consoleCounters(text: string): Map<string, Record<string, number>> & { dropped?: number; overrun?: number };
+export function quantiles(xs: number[]): { min: number; q1: number; median: number; q3: number; max: number } | null;
+export function histogram(xs: number[], top?: number): number[];
+export function format(result: { phases: Phase[] }, counters?: Map<string, Record<string, number>> | null): string;
