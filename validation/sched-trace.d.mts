@@ -15,6 +15,7 @@ export interface Phase {
   name: string;
   t0: number;
   t1: number;
+  kswapdWakes: number;
   stores: number;
   storesRejected: number;
   queueWorkOn: number | null;

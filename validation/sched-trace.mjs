@@ -56,7 +56,7 @@ const isKworker = (comm) => /^kworker/.test(comm);
 const role = (comm) => (isKswapd(comm) ? 'kswapd' : isKworker(comm) ? 'kworker' : comm);
 
 function newPhase(name) {
-  return { name, t0: null, t1: null, stores: 0, storesRejected: 0, queueWorkOn: 0, queued: 0, executed: 0, waits: [], open: 0 };
+  return { name, t0: null, t1: null, kswapdWakes: 0, stores: 0, storesRejected: 0, queueWorkOn: 0, queued: 0, executed: 0, waits: [], open: 0 };
 }
 
 /**
@@ -107,6 +107,7 @@ export function analyse(text) {
       }
       case 'mm_vmscan_kswapd_wake':
         kswapdWake = e.ts;
+        phase.kswapdWakes++;
         break;
       case 'zsstore': {
         const ret = Number(fields(e.body).ret);
@@ -227,7 +228,7 @@ export function format(result, counters = null) {
     const w = p.waits;
     out.push(`## phase ${p.name} (trace ${p.t0.toFixed(3)}-${p.t1.toFixed(3)} s)`);
     out.push('');
-    out.push(`store attempts ${p.stores} (rejected ${p.storesRejected}); shrink queue_work calls ${p.queueWorkOn ?? '-'}; queued ${p.queued}; shrink_worker runs ${p.executed}; waits ${w.length}${p.open ? ` (+${p.open} open at the trace's end)` : ''}`);
+    out.push(`kswapd wakes ${p.kswapdWakes}; store attempts ${p.stores} (rejected ${p.storesRejected}); shrink queue_work calls ${p.queueWorkOn ?? '-'}; queued ${p.queued}; shrink_worker runs ${p.executed}; waits ${w.length}${p.open ? ` (+${p.open} open at the trace's end)` : ''}`);
     const misses = w.reduce((a, x) => a + x.misses, 0);
     const storesIn = w.reduce((a, x) => a + x.stores, 0);
     let line = `misses (queue_work calls while pending) ${misses}; stores while pending ${storesIn}`;
@@ -287,15 +288,17 @@ export function format(result, counters = null) {
       out.push(`| misses | ${hwm.join(' | ')} |`);
       out.push('');
     }
-    out.push('| the kworker\'s wake-up | waits | misses | waits with misses | delay median ms |');
-    out.push('| --- | --- | --- | --- | --- |');
+    out.push('| the kworker\'s wake-up | waits | misses | waits with misses | delay median ms | queued by kswapd: ms after its wake, min / median / max |');
+    out.push('| --- | --- | --- | --- | --- | --- |');
     const wk = new Map();
     for (const x of w) {
       if (!wk.has(x.wakeup)) wk.set(x.wakeup, []);
       wk.get(x.wakeup).push(x);
     }
     for (const [k, xs] of [...wk].sort((a, b) => b[1].length - a[1].length)) {
-      out.push(`| ${k} | ${xs.length} | ${xs.reduce((a, x) => a + x.misses, 0)} | ${xs.filter((x) => x.misses > 0).length} | ${f2(quantiles(xs.map((x) => x.delayMs)).median)} |`);
+      const sw = quantiles(xs.map((x) => x.sinceKswapdWakeMs).filter((x) => x !== null));
+      const swt = sw ? `${f2(sw.min)} / ${f2(sw.median)} / ${f2(sw.max)}` : '-';
+      out.push(`| ${k} | ${xs.length} | ${xs.reduce((a, x) => a + x.misses, 0)} | ${xs.filter((x) => x.misses > 0).length} | ${f2(quantiles(xs.map((x) => x.delayMs)).median)} | ${swt} |`);
     }
     out.push('');
     out.push('| the wait ended | waits | share | misses | delay median ms |');

@@ -94,6 +94,7 @@ describe('validation/sched-trace.mjs', () => {
     const { phases } = analyse(syntheticTrace());
     expect(phases.map((p) => p.name)).toEqual(['start', 'write', '(after write)']);
     const w = phases.find((p) => p.name === 'write')!;
+    expect(w.kswapdWakes).toBe(1);
     expect(w.stores).toBe(8);
     expect(w.storesRejected).toBe(7);
     expect(w.queued).toBe(3);
