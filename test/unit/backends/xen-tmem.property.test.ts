@@ -6,7 +6,11 @@
  * - an ephemeral (cleancache) get returns a miss or the latest put, never an
  *   older one; after a miss, gets miss until the next put; a private pool's
  *   hit takes the page, a shared pool's does not;
- * - the budget is never exceeded and the page counts add up.
+ * - the budget is never exceeded and the page counts add up;
+ * - ephemeral pages are evicted least recently used first: the model keeps
+ *   the held pages in order (a put appends, a shared pool's hit moves to the
+ *   end, an exclusive hit or a flush removes), and every page the backend
+ *   reports dropped is the model's oldest.
  */
 
 import fc from 'fast-check';
@@ -72,6 +76,24 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
   const ccObj = (m: number, ino: number) => `${m === 0 ? 'p' : 's'}:${ino}:`;
   const ccKey = (m: number, ino: number, i: number) => `${ccObj(m, ino)}${i}`;
   let tag = 1;
+  // the ephemeral LRU model: the keys the backend holds, least recently used first
+  const lru: string[] = [];
+  const keyOfPool = (poolId: number, oid: number, index: number) => `${poolId === pools[0] ? 'p' : 's'}:${oid}:${index}`;
+  let droppedSeen = 0;
+  const takeDropped = (): number => {
+    const n = env.dropped.length - droppedSeen;
+    for (; droppedSeen < env.dropped.length; droppedSeen++) {
+      const d = env.dropped[droppedSeen]!;
+      expect(keyOfPool(d.poolId, d.oid, d.index)).toBe(lru[0]);
+      lru.shift();
+    }
+    return n;
+  };
+  const ephCount = (): number => x.stats()['xen-tmem']!['eph_count']!;
+  const drop = (key: string) => {
+    const i = lru.indexOf(key);
+    if (i >= 0) lru.splice(i, 1);
+  };
   // pressure: persistent pages (never evicted) take part of the 256-page budget first
   for (let i = 0; i < prefill; i++) {
     const t = tag++;
@@ -80,6 +102,7 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
   }
 
   for (const op of ops) {
+    const ephBefore = ephCount();
     switch (op.k) {
       case 'fsStore': {
         const t = tag++;
@@ -110,8 +133,13 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
         break;
       case 'ccPut': {
         const t = tag++;
+        const key = ccKey(op.mount, op.inode, op.index);
+        const held = lru.includes(key);
         cc.putPage(pools[op.mount]!, op.inode, op.index, xpage(t));
-        ccModel.set(ccKey(op.mount, op.inode, op.index), t);
+        ccModel.set(key, t);
+        const evicted = takeDropped();
+        // a new page joins at the most recently used end; a duplicate put keeps its place
+        if (!held && ephCount() === ephBefore - evicted + 1) lru.push(key);
         break;
       }
       case 'ccGet': {
@@ -124,18 +152,27 @@ function run(ops: Op[], verify: boolean, persEvictsEph: boolean, prefill: number
           expect(o.tag).toBe(want);
           if (verify) expect(sameBytes(o.bytes, want!)).toBe(true);
           if (op.mount === 0) ccModel.delete(key); // private: exclusive get
-        } else ccModel.delete(key); // get-get coherency: misses until the next put
+          drop(key);
+          if (op.mount !== 0) lru.push(key); // shared: the most recently used now
+        } else {
+          ccModel.delete(key); // get-get coherency: misses until the next put
+          expect(lru.includes(key)).toBe(false);
+        }
         break;
       }
       case 'ccInval':
         cc.invalidatePage(pools[op.mount]!, op.inode, op.index);
         ccModel.delete(ccKey(op.mount, op.inode, op.index));
+        drop(ccKey(op.mount, op.inode, op.index));
         break;
       case 'ccInvalInode':
         cc.invalidateInode(pools[op.mount]!, op.inode);
         for (const k of [...ccModel.keys()]) if (k.startsWith(ccObj(op.mount, op.inode))) ccModel.delete(k);
+        for (const k of [...lru]) if (k.startsWith(ccObj(op.mount, op.inode))) drop(k);
         break;
     }
+    takeDropped(); // a frontswap store may evict ephemeral pages too
+    expect(lru.length).toBe(ephCount());
     const s = x.stats()['xen-tmem']!;
     expect(x.storedPages()).toBeLessThanOrEqual(256);
     expect(s['pers_count']).toBe(fsModel.size); // persistent pages are exactly the model's
