@@ -217,6 +217,26 @@ export function histogram(xs, top = 12) {
   return h;
 }
 
+/** xs grouped by key(x), in first-seen order. */
+function groupBy(xs, key) {
+  const m = new Map();
+  for (const x of xs) {
+    const k = key(x);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k).push(x);
+  }
+  return m;
+}
+
+/** A histogram's markdown table: its 1 ms buckets as columns (the last one open), one row per [name, counts]. */
+function histTable(label, n, rows) {
+  return [
+    `| ${label} | ${Array.from({ length: n }, (_, k) => (k === n - 1 ? `≥${k}` : `${k}–${k + 1}`)).join(' | ')} |`,
+    `| --- | ${new Array(n).fill('---').join(' | ')} |`,
+    ...rows.map(([name, v]) => `| ${name} | ${v.join(' | ')} |`),
+  ];
+}
+
 const f2 = (x) => (x === null || x === undefined ? '-' : x.toFixed(2));
 const pct = (a, b) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(0)} %`);
 
@@ -254,18 +274,11 @@ export function format(result, counters = null) {
     const h = histogram(w.map((x) => x.delayMs));
     const hm = new Array(h.length).fill(0);
     for (const x of w) hm[Math.min(h.length - 1, Math.floor(x.delayMs))] += x.misses;
-    out.push(`| delay, ms | ${h.map((_, k) => (k === h.length - 1 ? `≥${k}` : `${k}–${k + 1}`)).join(' | ')} |`);
-    out.push(`| --- | ${h.map(() => '---').join(' | ')} |`);
-    out.push(`| waits | ${h.join(' | ')} |`);
-    out.push(`| misses | ${hm.join(' | ')} |`);
+    out.push(...histTable('delay, ms', h.length, [['waits', h], ['misses', hm]]));
     out.push('');
     out.push('| queued by | waits | misses | delay median ms | ran since switch-in, median ms | since kswapd wake, median ms |');
     out.push('| --- | --- | --- | --- | --- | --- |');
-    const by = new Map();
-    for (const x of w) {
-      if (!by.has(x.queuer)) by.set(x.queuer, []);
-      by.get(x.queuer).push(x);
-    }
+    const by = groupBy(w, (x) => x.queuer);
     for (const [q, xs] of [...by].sort((a, b) => b[1].length - a[1].length)) {
       const run = xs.map((x) => x.queuerRunMs).filter((x) => x !== null);
       const wake = xs.map((x) => x.sinceKswapdWakeMs).filter((x) => x !== null);
@@ -281,20 +294,12 @@ export function format(result, counters = null) {
         hwm[k] += x.misses;
         if (x.misses > 0) hww[k]++;
       }
-      out.push(`| queued by kswapd, ms after its wake | ${hw.map((_, k) => (k === hw.length - 1 ? `≥${k}` : `${k}–${k + 1}`)).join(' | ')} |`);
-      out.push(`| --- | ${hw.map(() => '---').join(' | ')} |`);
-      out.push(`| waits | ${hw.join(' | ')} |`);
-      out.push(`| waits with misses | ${hww.join(' | ')} |`);
-      out.push(`| misses | ${hwm.join(' | ')} |`);
+      out.push(...histTable('queued by kswapd, ms after its wake', hw.length, [['waits', hw], ['waits with misses', hww], ['misses', hwm]]));
       out.push('');
     }
     out.push('| the kworker\'s wake-up | waits | misses | waits with misses | delay median ms | queued by kswapd: ms after its wake, min / median / max |');
     out.push('| --- | --- | --- | --- | --- | --- |');
-    const wk = new Map();
-    for (const x of w) {
-      if (!wk.has(x.wakeup)) wk.set(x.wakeup, []);
-      wk.get(x.wakeup).push(x);
-    }
+    const wk = groupBy(w, (x) => x.wakeup);
     for (const [k, xs] of [...wk].sort((a, b) => b[1].length - a[1].length)) {
       const sw = quantiles(xs.map((x) => x.sinceKswapdWakeMs).filter((x) => x !== null));
       const swt = sw ? `${f2(sw.min)} / ${f2(sw.median)} / ${f2(sw.max)}` : '-';

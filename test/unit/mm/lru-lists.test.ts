@@ -22,6 +22,16 @@ const opArb: fc.Arbitrary<Op> = fc.record({
 });
 
 /** The ids of list l from head to tail: drained through head() and remove(), then put back in the same order. */
+/** The model's remove and touch of page id on list `at` (-1: on none): what LruLists.remove and touch must do. */
+function modelRemove(model: number[][], at: number, id: number): void {
+  if (at >= 0) model[at]!.splice(model[at]!.indexOf(id), 1);
+}
+function modelTouch(model: number[][], at: number, id: number): void {
+  if (at < 0) return;
+  modelRemove(model, at, id);
+  model[at]!.push(id);
+}
+
 function orderOf(lists: LruLists, l: number, n: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -70,14 +80,11 @@ describe('LruLists', () => {
               break;
             case 'remove':
               lists.remove(op.id);
-              if (at >= 0) model[at]!.splice(model[at]!.indexOf(op.id), 1);
+              modelRemove(model, at, op.id);
               break;
             case 'touch':
               lists.touch(op.id);
-              if (at >= 0) {
-                model[at]!.splice(model[at]!.indexOf(op.id), 1);
-                model[at]!.push(op.id);
-              }
+              modelTouch(model, at, op.id);
               break;
           }
           for (let l = 0; l < 3; l++) {
@@ -122,15 +129,12 @@ describe('LruLists', () => {
               break;
             case 'remove':
               lists.remove(op.id);
-              if (at >= 0) model[at]!.splice(model[at]!.indexOf(op.id), 1);
+              modelRemove(model, at, op.id);
               where.delete(op.id);
               break;
             case 'touch':
               lists.touch(op.id);
-              if (at >= 0) {
-                model[at]!.splice(model[at]!.indexOf(op.id), 1);
-                model[at]!.push(op.id);
-              }
+              modelTouch(model, at, op.id);
               break;
             case 'take': {
               // reclaim's isolate: the head off, then (half the time) onto the other list's MRU end
