@@ -342,7 +342,7 @@ function bySeq(a: TmemObj<unknown>, b: TmemObj<unknown>): number {
 }
 
 /**
- * A pool's objects by oid, a Map in behaviour (get, set, delete, has, size, and
+ * A pool's objects by oid, a Map in behaviour (get, set, delete, size, and
  * iteration in insertion order, where a set of a present oid keeps its place).
  * Small oids, the common ones (swizzled swap oids, most inode numbers), sit in
  * an array: a get is a load, and a set or delete a store, where a Map hashes
@@ -366,10 +366,6 @@ class ObjMap<P> {
     return oid >>> 0 === oid && oid < SMALL_OID ? this.small[oid] : this.large.get(oid);
   }
 
-  has(oid: number): boolean {
-    return this.get(oid) !== undefined;
-  }
-
   set(oid: number, obj: TmemObj<P>): this {
     const old = this.get(oid);
     // A present oid keeps its place; a new one goes last.
@@ -389,12 +385,6 @@ class ObjMap<P> {
     } else if (!this.large.delete(oid)) return false;
     this.count--;
     return true;
-  }
-
-  clear(): void {
-    this.small = [];
-    this.large.clear();
-    this.count = 0;
   }
 
   /** The objects in insertion order (a copy: the map may change while the caller walks it). */
