@@ -335,8 +335,12 @@ export class Memory implements ReclaimHost {
         // A minor fault on a page in the swap cache, read ahead or unmapped by reclaim and kept after
         // its write: do_swap_page maps it (lookup_swap_cache counts a readahead hit); a write fault
         // frees the swap cache (should_try_to_free_swap; folio_free_swap refuses while under writeback).
+        // PG_readahead is PG_reclaim's bit (include/linux/page-flags.h), so lookup_swap_cache's
+        // TestClearPageReadahead also takes the PG_reclaim of a page still under its swap write
+        // (here: one zswap wrote back, until the next reclaim pass delivers its completion): a
+        // readahead hit, and no rotation when that write completes.
         this.rec[id * R + R_FLAGS] = fl & ~(F_RA | F_UNMAPPED);
-        if (fl & F_RA) {
+        if (fl & F_RA || (fl & F_WB && this.reclaim.testClearReclaim(id))) {
           m.stats.swap_ra_hit++;
           // lookup_swap_cache: the VMA's hits, or with cluster readahead the global swapin_readahead_hits.
           if (m.swap.anyRotational()) this.clusterRa.hits++;

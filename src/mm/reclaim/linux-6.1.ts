@@ -319,6 +319,13 @@ class Linux61 implements Reclaim {
     this.host.stats.pgrotated++;
   }
 
+  testClearReclaim(id: number): boolean {
+    const b = this.bits[id]!;
+    if (!(b & PG_RECLAIM)) return false;
+    this.bits[id] = b & ~PG_RECLAIM;
+    return true;
+  }
+
   writebackStarted(id: number): void {
     this.bits[id]! |= PG_WRITEBACK | PG_RECLAIM;
   }

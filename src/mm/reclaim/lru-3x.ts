@@ -68,6 +68,9 @@ class Lru3x implements Reclaim {
   }
   /** Never called: the host frees a written page at once (asyncWriteback false). */
   writebackEnd(): void {}
+  testClearReclaim(): boolean {
+    return false;
+  }
   /** The write completes at once here: end_page_writeback's rotate_reclaimable_page puts the page next in line. */
   writebackStarted(id: number): void {
     this.lru.remove(id);

@@ -128,6 +128,12 @@ export interface Reclaim {
    */
   writebackEnd(id: number, clean: boolean): void;
   /**
+   * TestClearPageReadahead on a page under writeback that a fault found in the swap cache:
+   * PG_readahead is PG_reclaim's bit, so true (a readahead hit) when the page had PG_reclaim,
+   * which is then cleared. False for a policy that keeps no such flag.
+   */
+  testClearReclaim(id: number): boolean;
+  /**
    * A page the host put in the swap cache and wrote outside reclaim's pageout (zswap's
    * writeback of an entry, which sets PG_reclaim before __swap_writepage): under writeback
    * with PG_reclaim, so that its completion moves it to the inactive tail.

@@ -144,10 +144,16 @@ describe('swap writeback, 6.1', () => {
     expect(m.stats.pswpout).toBe(out + 1);
     const ins = m.stats.swap_ins;
     const maj = m.stats.pgmajfault;
+    const hits = m.stats.swap_ra_hit;
     read(m, q);
     expect(m.stats.swap_ins).toBe(ins);
     expect(m.stats.pgmajfault).toBe(maj);
     expect(m.memory.slotOfAnon(PID, q)).toBe(slot);
+    // Still under writeback with PG_reclaim, which is PG_readahead's bit: lookup_swap_cache's
+    // TestClearPageReadahead counts a readahead hit, once (the flag is cleared, the page mapped).
+    expect(m.stats.swap_ra_hit).toBe(hits + 1);
+    read(m, q);
+    expect(m.stats.swap_ra_hit).toBe(hits + 1);
     for (let p = 0; p < 4000; p++) read(m, p);
     expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
   });
