@@ -6,6 +6,7 @@
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
 //                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
+//                              [--icount SHIFT]
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -14,6 +15,12 @@
 // replay models. --swappable-harness records as the references before
 // 2026-12-03 were: a tmpfs rootfs and an unlocked workload, whose own pages
 // were swapped out and faulted back at each mark (docs/validation.md).
+//
+// --icount SHIFT is a diagnostic too: QEMU runs the guest with
+// `-icount shift=SHIFT,sleep=off`, so the guest's clock advances 2^SHIFT ns per
+// instruction (shift 0: a 1-GIPS CPU) instead of following the host's real time
+// under TCG; the reference records it (guest.icount). --out is required and may
+// not be validation/references.
 //
 // --sched-trace is a diagnostic, not a reference: the guest enables ftrace (the
 // zswap store's return, queue_work_on, the shrink work's queueing and execution,
@@ -39,7 +46,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { schedTrace: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { icount: null, schedTrace: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -54,9 +61,10 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--timeout') opt.timeout = Number(val());
   else if (a === '--swappable-harness') opt.swappableHarness = true;
   else if (a === '--sched-trace') opt.schedTrace = true;
+  else if (a === '--icount') opt.icount = Number(val());
   else if (a === '--trace-buffer-kb') opt.traceBufferKb = Number(val());
   else if (a === '--trace-keep') opt.traceKeep = val();
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last)`);
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --icount SHIFT)`);
 }
 if (opt.schedTrace) {
   if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
@@ -65,6 +73,10 @@ if (opt.schedTrace) {
   if (!['first', 'last'].includes(opt.traceKeep)) die('--trace-keep must be first or last');
 } else if (args.includes('--trace-buffer-kb') || args.includes('--trace-keep')) die('--trace-buffer-kb and --trace-keep need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
+if (opt.icount !== null) {
+  if (!Number.isInteger(opt.icount) || opt.icount < 0 || opt.icount > 10) die('--icount must be an integer from 0 to 10 (ns per guest instruction: 2^SHIFT)');
+  if (!args.includes('--out') || path.resolve(opt.out) === path.join(here, 'references')) die('--icount needs --out DIR other than validation/references (an icount run is a diagnostic, not a reference)');
+}
 const known = spec.cases.map((c) => c.name);
 for (const c of opt.cases) if (!known.includes(c)) die(`unknown case '${c}' (accepted: ${known.join(', ')})`);
 const cases = spec.cases.filter((c) => opt.cases.length === 0 || opt.cases.includes(c.name));
@@ -194,6 +206,7 @@ function runGuest(c, run) {
     fs.truncateSync(trace, TRACE_DISK_MIB * 1024 * 1024);
   }
   const argv = [
+    ...(opt.icount !== null ? ['-icount', `shift=${opt.icount},sleep=off`] : []),
     '-accel', 'tcg', '-m', `${g.memory_mib}M`, '-smp', '1', '-nographic', '-no-reboot', '-monitor', 'none',
     '-kernel', path.join(kdir, 'boot', vmlinuz), '-initrd', img, '-append', CMDLINE,
     '-drive', `file=${swap},format=raw,if=virtio,cache=unsafe`,
@@ -312,7 +325,7 @@ for (const c of cases) {
     description: c.description,
     kernel: { package: opt.pkg, version: opt.version, uname_r: first.header.uname_r, uname_v: first.header.uname_v },
     qemu: qemuVersion,
-    guest: { memory_mib: g.memory_mib, swap_mib: g.swap_mib, data_mib: g.data_mib, smp: 1, accel: 'tcg', cmdline: CMDLINE },
+    guest: { memory_mib: g.memory_mib, swap_mib: g.swap_mib, data_mib: g.data_mib, smp: 1, accel: 'tcg', ...(opt.icount !== null ? { icount: { shift: opt.icount, sleep: false } } : {}), cmdline: CMDLINE },
     config: { zswap: c.zswap, params: first.params, sysctl: first.sysctl, sys: first.sys, zoneinfo: first.zoneinfo },
     workload: { seed: g.seed, ops: opsOf(c) },
     ...(opt.schedTrace ? { sched_trace: { buffer_kb: opt.traceBufferKb, keep: opt.traceKeep } } : {}),
