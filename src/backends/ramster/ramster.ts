@@ -554,6 +554,11 @@ export class RamsterBackend implements Backend {
     return this.zcache.poolPages();
   }
 
+  /** The local zcache's tmem objs and objnodes in the guest's slab (a peer's are its own). */
+  slabPages(): number {
+    return this.zcache.slabPages();
+  }
+
   storedBytes(): number {
     return this.zcache.storedBytes() + this.liveBytes;
   }

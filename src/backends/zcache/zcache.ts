@@ -59,8 +59,11 @@
  * - No locking, IRQ, per-cpu or preemption model; zcache_freeze is never set in
  *   3.10 either; tmemsim's runtime parameter `zcache_freeze` sets it, so the put_to_flush
  *   path can be studied).
- * - tmem metadata (objs, objnodes, pools) and per-cpu buffers are not charged
- *   to simulated RAM, and their allocation never fails (failed_alloc stays 0).
+ * - tmem's objs and objnodes are charged to simulated RAM as slab (slabPages:
+ *   whole pages of packed objects of the structs' x86-64 sizes, tmem.ts
+ *   tmemSlabPages); pools, the per-cpu preloads (up to 12 objnodes and an obj
+ *   a CPU) and buffers are not, and no allocation of them fails (failed_alloc
+ *   stays 0).
  * - An oid is oid[0] only; a cleancache key is the inode number (the kernel's
  *   filekey may be an exportfs file handle).
  * - Zero-filled detection trusts a page's content descriptor when its class is
@@ -94,7 +97,7 @@ import type { Compressed, Compressor } from '../../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../../content/page.js';
 import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
-import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, type TmemPamOps } from '../../tmem/tmem.js';
+import { TMEM_OBJ_BYTES, TMEM_OBJ_BYTES_RAMSTER, TMEM_OP_CYCLES, TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, tmemSlabPages, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   ZBUD_COUNTERS,
   ZBUD_MAX_BUDDY_SIZE,
@@ -223,7 +226,7 @@ const ZCACHE_COUNTERS = [
   { name: 'failed_eph_puts', kind: 'event', doc: 'Ephemeral (cleancache) puts that failed.' },
   { name: 'failed_pers_puts', kind: 'event', doc: 'Persistent (frontswap) puts that failed.' },
   { name: 'failed_get_free_pages', kind: 'event', doc: "No new pageframe for a put (3.9's name; 3.10's debug.c spells it failed_getfreepages)." },
-  { name: 'failed_alloc', kind: 'event', doc: 'tmem metadata preload failed (never here: metadata is not charged).' },
+  { name: 'failed_alloc', kind: 'event', doc: 'tmem metadata preload failed (never here: objs and objnodes are charged to RAM as slab, but their allocation does not fail).' },
   { name: 'put_to_flush', kind: 'event', doc: 'Puts turned into flushes while zcache_freeze is set.' },
   { name: 'compress_poor', kind: 'event', doc: 'Puts rejected: compressed size over zbud_max_buddy_size (ephemeral) or zbud_max_zsize (persistent).' },
   { name: 'mean_compress_poor', kind: 'event', doc: 'Persistent puts rejected by the mean compressed size rule.' },
@@ -438,6 +441,14 @@ export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvic
 
   poolPages(): number {
     return this.counters.eph_pageframes + this.counters.pers_pageframes;
+  }
+
+  /**
+   * The tmem objects and objnodes in zcache_obj_cache and zcache_objnode_cache (guest slab,
+   * outside the pool): sizeof(struct tmem_obj) has RAMster's `extra` when RAMster runs on it.
+   */
+  slabPages(): number {
+    return tmemSlabPages(this.tmem.stats, this.remote === null ? TMEM_OBJ_BYTES : TMEM_OBJ_BYTES_RAMSTER);
   }
 
   storedBytes(): number {

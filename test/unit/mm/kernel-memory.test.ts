@@ -9,7 +9,13 @@
  *   object (512 a page), and zspage, sizeof(struct zspage) 56 bytes on x86-64
  *   (73 a page), one per zspage;
  * - z3fold 6.1: one 48-byte struct z3fold_buddy_slots at 64-byte alignment per
- *   page with a header (64 a page), none for headless pages.
+ *   page with a header (64 a page), none for headless pages;
+ * - zcache2's zcache_obj and zcache_objnode caches (and RAMster's, which are
+ *   zcache's): struct tmem_obj on x86-64 is oid 24 + pool 8 + rb_node 24 +
+ *   objnode_tree_root 8 + objnode_tree_height 4, padded to 8, + objnode_count 8
+ *   + pampd_count 8 = 88 bytes (46 a page), 96 with CONFIG_RAMSTER's extra
+ *   pointer (42 a page); struct tmem_objnode is obj 8 + 64 slots of 8 +
+ *   slots_in_use 4, padded to 8 = 528 bytes (7 a page).
  * Free memory is RAM less resident pages, pool pages, slab and page tables.
  */
 
@@ -19,6 +25,9 @@ import { ZsmallocPool } from '../../../src/allocators/zsmalloc.js';
 import { Z3foldPool } from '../../../src/allocators/z3fold.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
+import { zcacheFactory } from '../../../src/backends/zcache/zcache.js';
+import { ramsterFactory } from '../../../src/backends/ramster/ramster.js';
+import type { Backend } from '../../../src/backends/backend.js';
 
 describe('page tables', () => {
   it('one PTE page per 512-page range touched and one PMD page per GiB, per process', () => {
@@ -99,6 +108,35 @@ describe("zsmalloc's zs_handle and zspage caches", () => {
     const expected = Math.ceil(z.counters.stored_pages / 64) + Math.ceil(objs / 512) + Math.ceil(zspages / 73);
     expect(z.slabPages()).toBe(expected);
     expect(m.memory.free).toBe(8192 - m.memory.resident - z.poolPages() - expected - m.memory.ptPages);
+  });
+});
+
+describe("tmem's objs and objnodes in slab (zcache, RAMster)", () => {
+  it.each([
+    ['zcache', zcacheFactory, 88],
+    ['ramster', ramsterFactory, 96],
+  ] as const)('%s: %i-byte objs and 528-byte objnodes, whole pages of them, counted against free memory', (name, factory, objBytes) => {
+    const m = testMachine({ ramPages: 8192, factory });
+    m.swapon(0, 4096);
+    m.insmod(name, {});
+    const b = m.backend as Backend & { slabPages(): number };
+    expect(b.slabPages()).toBe(0);
+    // zcache's frontswap oid is the slot offset's low 8 bits, the index the rest: offsets 0-255
+    // make 256 objects, each holding index 0 at its root (height 0, no objnode); offsets 256-299
+    // add index 1 to objects 0-43, which then need one objnode each (height 1).
+    for (let off = 0; off < 300; off++) m.swapWrite(0, off, makeDesc(Cls.Text, off + 1));
+    const tm = b.stats()['zcache']!;
+    expect(tm['obj_count']).toBe(256);
+    expect(tm['objnode_count']).toBe(44);
+    const perPage = Math.floor(4096 / objBytes);
+    const expected = Math.ceil(256 / perPage) + Math.ceil(44 / 7);
+    expect(expected).toBe(objBytes === 88 ? 6 + 7 : 7 + 7);
+    expect(b.slabPages()).toBe(expected);
+    expect(m.slabPages).toBe(expected);
+    expect(m.memory.free).toBe(8192 - m.memory.resident - b.poolPages() - expected - m.memory.ptPages);
+    // Flushing the area frees every object and objnode, and their slab.
+    m.swapoff(0);
+    expect(b.slabPages()).toBe(0);
   });
 });
 
