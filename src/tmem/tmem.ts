@@ -78,7 +78,7 @@ function prefix(index: number, level: number): number {
 export const TMEM_OBJ_BYTES = 88;
 export const TMEM_OBJ_BYTES_RAMSTER = 96;
 /** sizeof(struct tmem_objnode): obj 8, slots[64] 512, slots_in_use 4, padded to 8. */
-export const TMEM_OBJNODE_BYTES = 528;
+const TMEM_OBJNODE_BYTES = 528;
 /** A page (PAGE_SIZE; tmem imports nothing of the content layer). */
 const SLAB_PAGE = 4096;
 
