@@ -164,9 +164,11 @@
  *   find the item pending and count pool_limit_hit without a run. Here it runs
  *   WORK_LATENCY_NS after the queue_work, which on tmemsim's clock is always
  *   before the next store: reject_reclaim_fail equals pool_limit_hit with
- *   zsmalloc, where the 6.1 guests had 51-100 % of it (mostly 72-86 %).
- *   (Not modelled: it turns on the guest's CPU time between kswapd wake-ups,
- *   and kswapd here does not share the CPU with the workload.)
+ *   zsmalloc, where the 6.1 guests had 41-100 % of it a phase (half 66-82 %), and
+ *   guests run at a fixed instruction rate 80-82 % (250 MIPS) and 8-42 %
+ *   (1 GIPS): the share follows the CPU's speed, and 100 % is the slow-CPU
+ *   limit. (Not modelled: it turns on the CPU time kswapd spends after each
+ *   wake-up, and kswapd here does not share the CPU with the workload.)
  * - zpool pages are taken as in reclaim under PF_MEMALLOC (__gfp_pfmemalloc_flags
  *   → ALLOC_NO_WATERMARKS: below the min watermark, down to the last free
  *   page), every era: zswap's stores come from swap_writepage in reclaim. A
