@@ -27,10 +27,11 @@
  * 2^n-aligned block of slots around the faulting slot, clipped to the area.
  * Every slot in it whose page is swapped out is read, whoever owns it.
  *
+ * A cluster window never takes slot 0, which holds the swap header
+ * (`if (!start_offset) start_offset++`).
+ *
  * Deviations: tmemsim has no VMAs; each process is one VMA from page 0 up
- * (so the window is clipped to page 0 and the PMD only). tmemsim's slot
- * offsets start at 0 where the kernel's first usable slot is 1 (slot 0 holds
- * the swap header), so cluster windows are aligned one slot apart.
+ * (so the window is clipped to page 0 and the PMD only).
  */
 
 export const PAGE_CLUSTER = 3;
@@ -59,8 +60,10 @@ export function swapClusterWindow(st: SwapClusterRaState, offset: number, slots:
   if (hits === 0) st.prevOffset = offset;
   st.lastPages = pages;
   if (pages <= 1) return null;
-  const start = offset - (offset % pages);
-  return { start, end: Math.min(start + pages, slots) };
+  const aligned = offset - (offset % pages);
+  // Slot 0 holds the swap header: a window from 0 starts at 1.
+  const start = aligned === 0 ? 1 : aligned;
+  return { start, end: Math.min(aligned + pages, slots) };
 }
 
 /** vma->swap_readahead_info: last fault's page, window and hits. */

@@ -1,16 +1,23 @@
 /**
  * Swap areas (TL:mm/swapfile.c, much simplified): slot allocation and usage.
  *
- * Deviation: the kernel allocates in clusters with per-CPU hints; tmemsim
- * takes the next free slot after a cursor (next fit), in the first area with
- * free slots in swapon order (areas swapped on later get lower priority, as
- * with the kernel's default decreasing priorities).
+ * Slot 0 holds the swap header (the kernel's lowest_bit and cluster_next
+ * start at 1): it is never allocated, so an area of N slots has N - 1 pages
+ * of swap. (A tmem-level trace may still name slot 0: its slots are its own.)
+ *
+ * Deviation: 6.1 allocates a rotational device's slots sequentially from
+ * cluster_next in runs of 256 (scan_swap_map_slots) and an SSD's by per-CPU
+ * clusters, both through the per-CPU swap slots cache (batches of 64, frees
+ * returned 64 at a time); tmemsim takes the next free slot after a cursor
+ * (next fit), in the first area with free slots in swapon order (areas
+ * swapped on later get lower priority, as with the kernel's default
+ * decreasing priorities).
  */
 
 export class SwapArea {
   private readonly used: Uint8Array;
   inUse = 0;
-  private cursor = 0;
+  private cursor = 1;
   /** The device is rotational (no QUEUE_FLAG_NONROT): swapon counts it in nr_rotate_swap. */
   constructor(readonly type: number, readonly slots: number, readonly rotational = false) {
     this.used = new Uint8Array(slots);
@@ -18,19 +25,18 @@ export class SwapArea {
   isUsed(off: number): boolean {
     return this.used[off] === 1;
   }
-  /** A free slot, or -1. */
+  /** A free slot (never slot 0, the header), or -1. */
   alloc(): number {
-    if (this.inUse >= this.slots) return -1;
     const u = this.used;
     let i = this.cursor;
-    for (let n = 0; n < this.slots; n++) {
+    for (let n = 1; n < this.slots; n++) {
       if (u[i] === 0) {
         u[i] = 1;
         this.inUse++;
-        this.cursor = i + 1 === this.slots ? 0 : i + 1;
+        this.cursor = i + 1 === this.slots ? 1 : i + 1;
         return i;
       }
-      i = i + 1 === this.slots ? 0 : i + 1;
+      i = i + 1 === this.slots ? 1 : i + 1;
     }
     return -1;
   }
@@ -47,9 +53,9 @@ export class SwapArea {
       this.inUse--;
     }
   }
-  /** vm_swap_full(): more than half the slots in use. */
+  /** vm_swap_full(): more than half the area's pages (its slots but the header) in use. */
   get full(): boolean {
-    return this.inUse * 2 > this.slots;
+    return this.inUse * 2 > this.slots - 1;
   }
 }
 

@@ -75,13 +75,19 @@ describe('swap cluster readahead (a rotational swap device on: swap_cluster_read
     // Clipped to the area's end.
     st.hits = 6;
     expect(swapClusterWindow(st, 998, 1000)).toEqual({ start: 992, end: 1000 });
+    // A window from slot 0 leaves out the swap header: [1, 4).
+    st.hits = 2;
+    expect(swapClusterWindow(st, 2, 1000)).toEqual({ start: 1, end: 4 });
     // page_cluster 0: none.
     expect(swapClusterWindow({ prevOffset: 5, hits: 9, lastPages: 8 }, 6, 1000, 0)).toBeNull();
   });
 });
 
 describe('which swap readahead runs, through the memory model', () => {
-  /** Two processes write 4 pages each in turn (their slots interleave in blocks of 4), then process 1 reads its pages back in order. */
+  /**
+   * Two processes write 4 pages each in turn (their slots interleave in blocks of 4, from slot 1:
+   * slot 0 is the swap header), then process 1 reads its pages back in order.
+   */
   function interleaved(rotational: boolean) {
     const m = testMachine({ ramPages: 1024 });
     m.swapon(0, 8192, rotational);
@@ -110,11 +116,13 @@ describe('which swap readahead runs, through the memory model', () => {
 
   it('cluster readahead (a rotational device) reads the slots around the fault, the other process pages too', () => {
     const r = interleaved(true);
-    // Half of each aligned cluster of 8 slots is process 2's, which process 1 never touches (measured: 1,040 read
-    // ahead, 448 used; VMA: 525 and 521).
-    expect(r.ra).toBeGreaterThan(800);
-    expect(r.hit).toBeLessThan(r.ra * 0.6);
-    expect(r.hit).toBeGreaterThan(r.ra * 0.4);
+    const vma = interleaved(false);
+    // Process 1's pages sit in slots 1-4, 9-12, ...; the aligned windows straddle the blocks
+    // (page 3's fault at slot 4 after a hit reads [4, 8): slots 5-7 are process 2's), so most
+    // of what is read ahead is never used (measured: 749 read ahead, 150 used; VMA: 525 and 521).
+    expect(r.ra).toBeGreaterThan(vma.ra);
+    expect(r.hit).toBeLessThan(r.ra * 0.5);
+    expect(r.hit).toBeGreaterThan(0);
     expect(r.maj + r.hit).toBeGreaterThanOrEqual(590);
   });
 });
