@@ -252,7 +252,7 @@ export class Memory implements ReclaimHost {
     this.wbHeld = [];
   }
   canSwap(): boolean {
-    return this.m.swap.usedSlots() < this.m.swap.totalSlots();
+    return this.m.swap.usedSlots() < this.m.swap.totalPages();
   }
   keyOf(id: number): number {
     return this.rec[id * R + R_KEY]!;

@@ -93,10 +93,15 @@ export class SwapDevices {
   types(): readonly number[] {
     return this.order;
   }
+  /** Slots over all areas, headers included. */
   totalSlots(): number {
     let n = 0;
     for (const t of this.order) n += this.areas[t]!.slots;
     return n;
+  }
+  /** Pages of swap over all areas (total_swap_pages, SwapTotal): each area's slots but its header. */
+  totalPages(): number {
+    return this.totalSlots() - this.order.length;
   }
   usedSlots(): number {
     let n = 0;

@@ -198,7 +198,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       if (pages === 0) continue;
       const want = n < pages ? n : pages;
       // __vm_enough_memory in the default OVERCOMMIT_GUESS mode: pages <= totalram + swap.
-      if (want > this.memory.ramPages + this.kernelPages + this.swap.totalSlots()) continue;
+      if (want > this.memory.ramPages + this.kernelPages + this.swap.totalPages()) continue;
       let done = 0;
       for (const off of [...this.frontswap.setOffsets(type)]) {
         if (done >= want) break;

@@ -59,7 +59,7 @@ interface MarkSource {
     readonly pgsteal_direct: number;
   };
   readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
-  readonly swap: { totalSlots(): number; usedSlots(): number };
+  readonly swap: { totalPages(): number; usedSlots(): number };
   vm(): VmInfo;
   readonly eventIndex: number;
   readonly clock: number;
@@ -96,8 +96,8 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     MemTotal: vm.totalram * KB,
     MemFree: vm.free * KB,
     AnonPages: m.memory.anonMapped * KB,
-    SwapTotal: m.swap.totalSlots() * KB,
-    SwapFree: (m.swap.totalSlots() - m.swap.usedSlots()) * KB,
+    SwapTotal: m.swap.totalPages() * KB,
+    SwapFree: (m.swap.totalPages() - m.swap.usedSlots()) * KB,
     SwapCached: m.memory.swapCached * KB,
   };
   const z = debugfs['zswap'];
