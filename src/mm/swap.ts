@@ -5,28 +5,117 @@
  * start at 1): it is never allocated, so an area of N slots has N - 1 pages
  * of swap. (A tmem-level trace may still name slot 0: its slots are its own.)
  *
- * Deviation: 6.1 allocates a rotational device's slots sequentially from
- * cluster_next in runs of 256 (scan_swap_map_slots) and an SSD's by per-CPU
- * clusters, both through the per-CPU swap slots cache (batches of 64, frees
- * returned 64 at a time); tmemsim takes the next free slot after a cursor
- * (next fit), in the first area with free slots in swapon order (areas
- * swapped on later get lower priority, as with the kernel's default
- * decreasing priorities).
+ * A rotational device's slots are allocated as scan_swap_map_slots does
+ * without cluster_info (6.1, and 3.x's scan_swap_map before it): one after
+ * another from cluster_next while the current run of SWAPFILE_CLUSTER (256)
+ * lasts; when it runs out, from the start of the first wholly free run of 256
+ * slots from lowest_bit, or, with none, from lowest_bit itself; a used slot
+ * sends the scan to the next free one up to highest_bit, then from
+ * lowest_bit. lowest_bit and highest_bit move as swap_range_alloc and
+ * swap_range_free move them.
+ *
+ * Deviations: an SSD's slots (6.1: per-CPU clusters, a random trunk when one
+ * fills) are taken next fit after a cursor; 6.1's per-CPU swap slots cache
+ * (slots taken 64 at a time and freed 64 at a time) is not modelled, nor the
+ * scan's reuse of a slot only the swap cache holds when swap is more than
+ * half full. Areas are tried in swapon order (areas swapped on later get
+ * lower priority, as with the kernel's default decreasing priorities).
  */
+
+/** SWAPFILE_CLUSTER: the run of slots a rotational device allocates in order. */
+const SWAPFILE_CLUSTER = 256;
 
 export class SwapArea {
   private readonly used: Uint8Array;
   inUse = 0;
   private cursor = 1;
+  /** si->lowest_bit, si->highest_bit (0 when full), si->cluster_next, si->cluster_nr (rotational devices). */
+  private lowest = 1;
+  private highest: number;
+  private clusterNext = 1;
+  private clusterNr = 0;
   /** The device is rotational (no QUEUE_FLAG_NONROT): swapon counts it in nr_rotate_swap. */
   constructor(readonly type: number, readonly slots: number, readonly rotational = false) {
     this.used = new Uint8Array(slots);
+    this.highest = slots - 1;
   }
   isUsed(off: number): boolean {
     return this.used[off] === 1;
   }
   /** A free slot (never slot 0, the header), or -1. */
   alloc(): number {
+    return this.rotational ? this.scanSwapMap() : this.nextFit();
+  }
+
+  /** scan_swap_map_slots for one slot, without cluster_info (a rotational device). */
+  private scanSwapMap(): number {
+    if (this.highest === 0 || this.inUse >= this.slots - 1) return -1;
+    const u = this.used;
+    let offset = this.clusterNext;
+    let scanBase = offset;
+    if (this.clusterNr-- === 0) {
+      if (this.slots - 1 - this.inUse < SWAPFILE_CLUSTER) {
+        this.clusterNr = SWAPFILE_CLUSTER - 1;
+      } else {
+        // Locate the first empty (unaligned) cluster from lowest_bit.
+        scanBase = offset = this.lowest;
+        let last = offset + SWAPFILE_CLUSTER - 1;
+        let found = false;
+        for (; last <= this.highest; offset++) {
+          if (u[offset]) last = offset + SWAPFILE_CLUSTER;
+          else if (offset === last) {
+            offset -= SWAPFILE_CLUSTER - 1;
+            this.clusterNext = offset;
+            found = true;
+            break;
+          }
+        }
+        if (!found) offset = scanBase;
+        this.clusterNr = SWAPFILE_CLUSTER - 1;
+      }
+    }
+    // checks:
+    if (offset > this.highest) scanBase = offset = this.lowest;
+    if (u[offset]) {
+      // scan: the next free slot up to highest_bit, then from lowest_bit up to the scan base.
+      let next = -1;
+      for (let i = offset + 1; i <= this.highest; i++) {
+        if (!u[i]) {
+          next = i;
+          break;
+        }
+      }
+      if (next < 0) {
+        for (let i = this.lowest; i < scanBase; i++) {
+          if (!u[i]) {
+            next = i;
+            break;
+          }
+        }
+      }
+      if (next < 0) return -1;
+      offset = next;
+    }
+    this.take(offset);
+    // done: set_cluster_next.
+    this.clusterNext = offset + 1;
+    return offset;
+  }
+
+  /** swap_range_alloc of one slot. */
+  private take(off: number): void {
+    this.used[off] = 1;
+    this.inUse++;
+    if (off === this.lowest) this.lowest++;
+    if (off === this.highest) this.highest--;
+    if (this.inUse >= this.slots - 1) {
+      this.lowest = this.slots;
+      this.highest = 0;
+    }
+  }
+
+  /** A non-rotational device: the next free slot after a cursor. */
+  private nextFit(): number {
     const u = this.used;
     let i = this.cursor;
     for (let n = 1; n < this.slots; n++) {
@@ -42,15 +131,15 @@ export class SwapArea {
   }
   /** Mark a slot in use (tmem-level traces name their slots). */
   claim(off: number): void {
-    if (this.used[off] === 0) {
-      this.used[off] = 1;
-      this.inUse++;
-    }
+    if (this.used[off] === 0) this.take(off);
   }
+  /** The slot's count is zero: swap_range_free. */
   free(off: number): void {
     if (this.used[off] === 1) {
       this.used[off] = 0;
       this.inUse--;
+      if (off < this.lowest) this.lowest = off;
+      if (off > this.highest) this.highest = off;
     }
   }
   /** vm_swap_full(): more than half the area's pages (its slots but the header) in use. */
