@@ -70,6 +70,20 @@ function prefix(index: number, level: number): number {
   return index <= 0x7fffffff && index >= 0 && shift < 31 ? index >> shift : Math.floor(index / LEVEL_DIV[level]!);
 }
 
+/**
+ * The lowest objnode level (at least 1) whose node on the path to index a is also on the path
+ * to index b: the first level where their prefixes agree, i.e. where 64^level > (a xor b).
+ */
+function sharedLevel(a: number, b: number): number {
+  if (a <= 0x7fffffff && b <= 0x7fffffff) {
+    const bits = 32 - Math.clz32(a ^ b);
+    return bits <= OBJNODE_TREE_MAP_SHIFT ? 1 : ((bits + OBJNODE_TREE_MAP_SHIFT - 1) / OBJNODE_TREE_MAP_SHIFT) | 0;
+  }
+  let level = 1;
+  while (prefix(a, level) !== prefix(b, level)) level++;
+  return level;
+}
+
 /** Callbacks the backend registers (struct tmem_pamops, the part tmem itself calls). */
 export interface TmemPamOps<P> {
   /** A pampd left tmem (duplicate put, flush, flush_object, destroy_pool): free it. */
@@ -144,6 +158,43 @@ class PampdMap<P> {
 
   has(index: number): boolean {
     return this.get(index) !== undefined;
+  }
+
+  /**
+   * Whether the present indexes are cheap to walk (the small sparse form, or none at all), so
+   * that the objnode tree's shape can be derived from them (Tmem.treeAdd, Tmem.treeDelete).
+   */
+  indexesAtHand(): boolean {
+    return this.pairs !== null || this.count === 0;
+  }
+
+  /**
+   * While indexesAtHand(): the lowest objnode level, 1 to `height`, whose node on the path to
+   * `index` also lies on the path to a present index other than `index`; height + 1 when there
+   * is none. Every present index is at most H2MAX[height].
+   */
+  nearestLevel(index: number, height: number): number {
+    const p = this.pairs;
+    if (p === null || this.count === 0) return height + 1; // empty
+    let best = height;
+    const end = 2 * this.count;
+    for (let i = 0; i < end && best > 1; i += 2) {
+      const other = p[i] as number;
+      if (other === index) continue;
+      const l = sharedLevel(index, other);
+      if (l < best) best = l;
+    }
+    return best;
+  }
+
+  /** While indexesAtHand(): the largest present index (-1 when none). */
+  maxIndex(): number {
+    const p = this.pairs;
+    let max = -1;
+    if (p === null) return max;
+    const end = 2 * this.count;
+    for (let i = 0; i < end; i += 2) if ((p[i] as number) > max) max = p[i] as number;
+    return max;
   }
 
   set(index: number, pampd: P): this {
@@ -315,6 +366,12 @@ class TmemObj<P> extends PampdMap<P> {
   levels: (number[] | Map<number, number>)[] | null = null;
   /** Objnodes in the tree. */
   nodeCount = 0;
+  /**
+   * True when `small`/`levels` no longer hold the tree's objnodes: while the pampds' indexes are
+   * at hand (PampdMap.indexesAtHand) the shape is derived from them and only nodeCount and
+   * height are kept; the nodes are made again from the indexes when the object leaves that form.
+   */
+  shapeStale = false;
   /** Its insertion number in its pool's ObjMap (the order the pool's objects iterate in). */
   seq = 0;
   constructor(public oid: number) {
@@ -326,6 +383,7 @@ class TmemObj<P> extends PampdMap<P> {
     this.clear();
     this.height = 0;
     this.nodeCount = 0;
+    this.shapeStale = false;
     if (this.small === null) this.small = [];
     this.levels = null;
   }
@@ -604,6 +662,7 @@ export class Tmem<P> {
     if (obj.small === null) obj.small = [];
     obj.levels = null;
     obj.height = 0;
+    obj.shapeStale = false;
   }
 
   // ---- the objnode tree's shape (tmem_pampd_add_to_obj / _delete_from_obj) ----
@@ -695,8 +754,99 @@ export class Tmem<P> {
     this.stats.objnode_count--;
   }
 
+  /**
+   * The objnodes of obj's tree made again from its indexes (and `extra`, an index just removed
+   * from obj.pampds that the tree still holds, or -1): at each level, one node for each prefix
+   * of a present index, its slots in use the distinct prefixes one level down under it.
+   */
+  private static rebuildShape(obj: TmemObj<unknown>, extra: number): void {
+    const indexes = [...obj.pampds.keys()];
+    if (extra >= 0) indexes.push(extra);
+    const nodes = obj.nodeCount;
+    obj.small = [];
+    obj.levels = null;
+    obj.nodeCount = 0;
+    obj.shapeStale = false;
+    let below = new Set(indexes); // the prefixes at level - 1
+    for (let level = 1; level <= obj.height; level++) {
+      const slots = new Map<number, number>();
+      for (const child of below) {
+        const k = Math.floor(child / 64);
+        slots.set(k, (slots.get(k) ?? 0) + 1);
+      }
+      for (const [k, n] of slots) {
+        Tmem.setSlots(obj, k * LEVEL_DIV[level]!, level, n);
+        obj.nodeCount++;
+      }
+      below = new Set(slots.keys());
+    }
+    if (obj.nodeCount !== nodes) throw new Error(`tmem: objnode shadow of oid ${obj.oid} made again with ${obj.nodeCount} nodes, not ${nodes}`);
+  }
+
+  /** Counts `n` objnodes allocated in obj's tree. */
+  private nodesAlloced(obj: TmemObj<P>, n: number): void {
+    obj.nodeCount += n;
+    const s = this.stats;
+    if ((s.objnode_count += n) > s.objnode_count_max) s.objnode_count_max = s.objnode_count;
+  }
+
+  /**
+   * treeAdd while obj's indexes are at hand: no node is looked up. The nodes a put allocates are
+   * the new roots of a grown tree and, on the new index's path, every node below the lowest one
+   * that already holds a present index (all of them in an empty tree).
+   */
+  private treeAddDerived(obj: TmemObj<P>, index: number): void {
+    const empty = obj.pampds.size === 0;
+    let added = 0;
+    if (index > H2MAX[obj.height]!) {
+      let h = obj.height + 1;
+      while (index > H2MAX[h]!) h++;
+      if (!empty) added = h - obj.height; // new roots, each holding the old root in slot 0
+      obj.height = h;
+    }
+    const height = obj.height;
+    if (height > 0) added += obj.pampds.nearestLevel(index, height) - 1;
+    if (added > 0) this.nodesAlloced(obj, added);
+    obj.shapeStale = true;
+  }
+
+  /**
+   * treeDelete while obj's indexes are at hand: the nodes freed are those on the removed index's
+   * path below the lowest one still holding a present index (all of them when none is left);
+   * when that one is the root, the root collapses while it has one slot in use and it is slot 0,
+   * i.e. while every index left is below 64^(height - 1).
+   */
+  private treeDeleteDerived(obj: TmemObj<P>, index: number): void {
+    let height = obj.height;
+    if (height === 0) return;
+    let freed: number;
+    if (obj.pampds.size === 0) {
+      freed = height;
+      height = 0;
+    } else {
+      const level = obj.pampds.nearestLevel(index, height);
+      freed = level - 1;
+      if (level === height) {
+        const max = obj.pampds.maxIndex();
+        while (height > 0 && max <= H2MAX[height - 1]!) {
+          freed++;
+          height--;
+        }
+      }
+    }
+    obj.height = height;
+    obj.nodeCount -= freed;
+    this.stats.objnode_count -= freed;
+    obj.shapeStale = true;
+  }
+
   /** Called before the pampd is added to obj.pampds. */
   private treeAdd(obj: TmemObj<P>, index: number): void {
+    if (obj.pampds.indexesAtHand()) {
+      this.treeAddDerived(obj, index);
+      return;
+    }
+    if (obj.shapeStale) Tmem.rebuildShape(obj, -1);
     if (index > H2MAX[obj.height]!) {
       let h = obj.height + 1;
       while (index > H2MAX[h]!) h++;
@@ -726,6 +876,11 @@ export class Tmem<P> {
 
   /** Called after the pampd has been removed from obj.pampds. */
   private treeDelete(obj: TmemObj<P>, index: number): void {
+    if (obj.pampds.indexesAtHand()) {
+      this.treeDeleteDerived(obj, index);
+      return;
+    }
+    if (obj.shapeStale) Tmem.rebuildShape(obj, index);
     const height = obj.height;
     if (height === 0) return; // the root pampd goes: root = NULL
     for (let level = 1; level <= height; level++) {

@@ -23,12 +23,12 @@ type Op =
   | { k: 'flushObject'; oid: number }
   | { k: 'destroy' };
 
-// Indexes from every tree height: 0, one node (< 64), two levels (< 4096), three, and beyond;
+// Indexes from every tree height: 0, one node (< 64), two levels (< 4096), three, and beyond (past 2^31 too);
 // each run draws its operations' indexes from a few of them, so that they meet.
 const anyIndex = fc
   .tuple(
     fc.oneof(
-      fc.constantFrom(0, 1, 63, 64, 65, 4095, 4096, 262143, 262144),
+      fc.constantFrom(0, 1, 63, 64, 65, 4095, 4096, 262143, 262144, 2 ** 31 - 1, 2 ** 31, 2 ** 36 + 64),
       fc.integer({ min: 0, max: 70 }),
       fc.integer({ min: 0, max: 5000 }),
       fc.integer({ min: 0, max: 2 ** 20 }),
