@@ -127,14 +127,21 @@ interface TmemStats {
 class PampdMap<P> {
   /** [pampd, insertion number] of index i at 2i, 2i + 1 (dense form), or null. */
   private slots: unknown[] | null = [];
-  /** The small sparse form: [index, pampd] pairs in insertion order in pairs[0 .. 2 * count), or null. */
+  /**
+   * The small sparse form's first (oldest) pair: its index (-1 when none, and in the other
+   * forms) and pampd. Held in the object itself: most sparse objects hold one page, and a lookup
+   * of one then reads no array (an array is two more objects to reach: its header and its store).
+   */
+  private k0 = -1;
+  private v0: unknown = undefined;
+  private count = 0;
+  /** The small sparse form's later pairs: [index, pampd] in insertion order in pairs[0 .. 2 * (count - 1)); null in the other forms. */
   private pairs: unknown[] | null = null;
-  /** An empty array of pairs kept by clear() for the next toSparse, or null. */
-  private freePairs: unknown[] | null = null;
   /** The sparse form, in insertion order, or null. */
   private map: Map<number, P> | null = null;
+  /** An empty array of pairs kept by clear() for the next toSparse, or null. */
+  private freePairs: unknown[] | null = null;
   private inserted = 0;
-  private count = 0;
 
   get size(): number {
     return this.count;
@@ -143,15 +150,16 @@ class PampdMap<P> {
   get(index: number): P | undefined {
     const s = this.slots;
     if (s !== null) return s[2 * index] as P | undefined;
+    if (this.k0 === index) return this.v0 as P;
     const p = this.pairs;
     if (p === null) return this.map!.get(index);
     const i = this.pairAt(p, index);
     return i < 0 ? undefined : (p[i + 1] as P);
   }
 
-  /** Where `index`'s pair starts in p, or -1. */
+  /** Where `index`'s pair starts in p, the later pairs (not k0), or -1. */
   private pairAt(p: unknown[], index: number): number {
-    const end = 2 * this.count;
+    const end = 2 * this.count - 2;
     for (let i = 0; i < end; i += 2) if (p[i] === index) return i;
     return -1;
   }
@@ -176,8 +184,8 @@ class PampdMap<P> {
   nearestLevel(index: number, height: number): number {
     const p = this.pairs;
     if (p === null || this.count === 0) return height + 1; // empty
-    let best = height;
-    const end = 2 * this.count;
+    let best = this.k0 === index ? height : sharedLevel(index, this.k0);
+    const end = 2 * this.count - 2;
     for (let i = 0; i < end && best > 1; i += 2) {
       const other = p[i] as number;
       if (other === index) continue;
@@ -190,9 +198,9 @@ class PampdMap<P> {
   /** While indexesAtHand(): the largest present index (-1 when none). */
   maxIndex(): number {
     const p = this.pairs;
-    let max = -1;
-    if (p === null) return max;
-    const end = 2 * this.count;
+    if (p === null) return -1;
+    let max = this.k0;
+    const end = 2 * this.count - 2;
     for (let i = 0; i < end; i += 2) if ((p[i] as number) > max) max = p[i] as number;
     return max;
   }
@@ -205,16 +213,27 @@ class PampdMap<P> {
       s = null;
     }
     if (s === null) {
+      if (this.k0 === index) {
+        this.v0 = pampd;
+        return this;
+      }
       const p = this.pairs;
       if (p !== null) {
+        if (this.count === 0) {
+          this.k0 = index;
+          this.v0 = pampd;
+          this.count = 1;
+          return this;
+        }
         const i = this.pairAt(p, index);
         if (i >= 0) {
           p[i + 1] = pampd;
           return this;
         }
         if (this.count < SMALL_PAMPDS) {
-          p[2 * this.count] = index;
-          p[2 * this.count + 1] = pampd;
+          const e = 2 * this.count - 2;
+          p[e] = index;
+          p[e + 1] = pampd;
           this.count++;
           return this;
         }
@@ -237,10 +256,23 @@ class PampdMap<P> {
     const s = this.slots;
     const p = this.pairs;
     if (p !== null) {
-      const i = this.pairAt(p, index);
-      if (i < 0) return false;
       // The later pairs move up a place (insertion order kept); the freed last pair lets its pampd go.
-      const end = 2 * this.count;
+      let i: number;
+      if (this.k0 === index) {
+        if (this.count === 1) {
+          this.k0 = -1;
+          this.v0 = undefined;
+          this.count = 0;
+          return true;
+        }
+        this.k0 = p[0] as number;
+        this.v0 = p[1];
+        i = 0;
+      } else {
+        i = this.pairAt(p, index);
+        if (i < 0) return false;
+      }
+      const end = 2 * this.count - 2;
       for (let j = i; j < end - 2; j++) p[j] = p[j + 2];
       p[end - 2] = undefined;
       p[end - 1] = undefined;
@@ -271,6 +303,8 @@ class PampdMap<P> {
     this.count = 0;
     this.inserted = 0;
     this.map = null;
+    this.k0 = -1;
+    this.v0 = undefined;
     if (this.pairs !== null) {
       // Its entries are all undefined (delete clears the pair it frees); its length stays, so does its store.
       this.freePairs = this.pairs;
@@ -287,9 +321,13 @@ class PampdMap<P> {
     if (keys.length < SMALL_PAMPDS) {
       const p: unknown[] = this.freePairs ?? [];
       this.freePairs = null;
-      for (let k = 0; k < keys.length; k++) {
-        p[2 * k] = keys[k];
-        p[2 * k + 1] = s[2 * keys[k]!];
+      if (keys.length > 0) {
+        this.k0 = keys[0]!;
+        this.v0 = s[2 * keys[0]!];
+      }
+      for (let k = 1; k < keys.length; k++) {
+        p[2 * k - 2] = keys[k];
+        p[2 * k - 1] = s[2 * keys[k]!];
       }
       this.pairs = p;
       return;
@@ -303,16 +341,20 @@ class PampdMap<P> {
   private toMap(): void {
     const p = this.pairs!;
     const m = new Map<number, P>();
-    for (let i = 0; i < 2 * this.count; i += 2) m.set(p[i] as number, p[i + 1] as P);
+    m.set(this.k0, this.v0 as P);
+    for (let i = 0; i < 2 * this.count - 2; i += 2) m.set(p[i] as number, p[i + 1] as P);
     this.map = m;
+    this.k0 = -1;
+    this.v0 = undefined;
+    // Its pairs are dropped with it (a Map holds them now); the next toSparse makes an array.
     this.pairs = null;
   }
 
   *keys(): Generator<number, undefined> {
     const p = this.pairs;
     if (p !== null) {
-      const present: number[] = [];
-      for (let i = 0; i < 2 * this.count; i += 2) present.push(p[i] as number);
+      const present: number[] = this.count > 0 ? [this.k0] : [];
+      for (let i = 0; i < 2 * this.count - 2; i += 2) present.push(p[i] as number);
       for (const index of present) if (this.has(index)) yield index;
       return;
     }
@@ -341,7 +383,7 @@ class PampdMap<P> {
  * extends, so a lookup reads the object's own fields where a PampdMap of its own was one more
  * object to reach (a cache miss on each of a replay's millions of random object lookups).
  */
-class TmemObj<P> extends PampdMap<P> {
+export class TmemObj<P> extends PampdMap<P> {
   /** The pampds by index: the object itself. */
   get pampds(): PampdMap<P> {
     return this;
@@ -542,7 +584,7 @@ export class Tmem<P> {
    * pool.objs.get(oid) returns now (undefined when the object does not
    * exist). Spares put()'s lookups on a host's hot path.
    */
-  putAbsent(pool: TmemPool<P>, obj: TmemObj<P> | undefined, oid: number, index: number, pampd: P): void {
+  putAbsent(pool: TmemPool<P>, obj: TmemObj<P> | undefined, oid: number, index: number, pampd: P): TmemObj<P> {
     if (obj === undefined) {
       obj = this.newObj(oid);
       pool.objs.set(oid, obj);
@@ -550,6 +592,7 @@ export class Tmem<P> {
     }
     this.treeAdd(obj, index);
     obj.pampds.set(index, pampd);
+    return obj;
   }
 
   /** tmem_put: always succeeds (metadata allocation never fails in tmemsim). */
@@ -588,11 +631,19 @@ export class Tmem<P> {
   flushPage(pool: TmemPool<P>, oid: number, index: number): boolean {
     const obj = pool.objs.get(oid);
     if (obj === undefined) return false;
+    return this.flushPageIn(pool, obj, index);
+  }
+
+  /**
+   * tmem_flush_page in an object the caller holds (the one putAbsent returned for a page still
+   * in it: an object is not freed while it holds a page): flushPage without the oid's lookup.
+   */
+  flushPageIn(pool: TmemPool<P>, obj: TmemObj<P>, index: number): boolean {
     const p = obj.pampds.get(index);
     if (p === undefined) return false;
     obj.pampds.delete(index);
     this.treeDelete(obj, index);
-    this.pamops.pampdFree(p, pool, oid, index);
+    this.pamops.pampdFree(p, pool, obj.oid, index);
     if (obj.pampds.size === 0) this.objFree(pool, obj);
     return true;
   }
