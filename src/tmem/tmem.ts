@@ -141,6 +141,8 @@ class PampdMap<P> {
   private map: Map<number, P> | null = null;
   /** An empty array of pairs kept by clear() for the next toSparse, or null. */
   private freePairs: unknown[] | null = null;
+  /** An empty dense array kept by toSparse for the next clear(), or null. */
+  private freeSlots: unknown[] | null = null;
   private inserted = 0;
 
   get size(): number {
@@ -310,13 +312,23 @@ class PampdMap<P> {
       this.freePairs = this.pairs;
       this.pairs = null;
     }
-    if (this.slots === null || this.slots.length > 128) this.slots = [];
+    if (this.slots === null || this.slots.length > 128) this.slots = this.freeSlots ?? [];
+    this.freeSlots = null;
   }
 
   /** Dense to sparse: pairs while the pampds are few, else a Map. */
   private toSparse(): void {
-    const keys = this.denseKeys();
     const s = this.slots!;
+    if (this.count === 0) {
+      // A new object's first page at a large index (an imported trace's, all the time): nothing to move, and
+      // the empty dense array (no pampd in it, only stale insertion numbers) is kept for the next clear().
+      this.slots = null;
+      if (s.length <= 128) this.freeSlots = s;
+      this.pairs = this.freePairs ?? [];
+      this.freePairs = null;
+      return;
+    }
+    const keys = this.denseKeys();
     this.slots = null;
     if (keys.length < SMALL_PAMPDS) {
       const p: unknown[] = this.freePairs ?? [];
