@@ -333,10 +333,10 @@ class CcRecords {
 
   put(inode: number, index: number, tag: number, desc: number, hash: number): void {
     const k = inode * 2 ** 20 + index;
-    let s = this.slotOf.get(k);
+    // One probe: the slot alloc() will give is entered if the key has none.
+    let s = this.slotOf.getOrSet(k, this.freeHead >= 0 ? this.freeHead : this.used);
     if (s < 0) {
       s = this.alloc();
-      this.slotOf.set(k, s);
       this.key[s] = k;
       // at the head of its inode's list
       const h = this.heads.swap(inode, s);
