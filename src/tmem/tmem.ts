@@ -26,6 +26,9 @@
  *   slots_in_use of every objnode) so obj_count and objnode_count, with their
  *   _max, move exactly as in the kernel (tree growth, stump-free deletion,
  *   and root collapse only when the node a delete stops at is the root).
+ *   While an object holds a few sparse pages, the nodes a put or delete
+ *   allocates or frees are derived from its indexes instead (treeAddDerived,
+ *   treeDeleteDerived), and the objnodes are made again when it grows.
  * - An oid is one number: the 192-bit tmem_oid with oid[1] = oid[2] = 0
  *   (zcache's frontswap oids and cleancache inode numbers fit in oid[0]).
  * - No locking: hash bucket locks, pool refcounts and RAMster's
@@ -113,9 +116,10 @@ interface TmemStats {
  * number of its insertion, so iteration (rare: flush_object, destroy_pool)
  * orders by that rather than keeping a list in order. An object whose
  * indexes are sparse (a few pages at large indexes: an imported trace's
- * objects scattered over a file) moves to a short array of [index, pampd]
- * pairs in insertion order while it holds at most SMALL_PAMPDS, then to a
- * Map, in insertion order: an array with a few far-apart elements is a
+ * objects scattered over a file) moves to [index, pampd] pairs in insertion
+ * order while it holds at most SMALL_PAMPDS (the first in the object's own
+ * fields k0/v0, the others in a short array), then to a Map, in insertion
+ * order: an array with a few far-apart elements is a
  * dictionary in V8, slower and larger than a Map, and a Map for each of a
  * trace's short-lived objects of a page or two was most of what a xen-tmem
  * replay of one allocated after the objnodes.
