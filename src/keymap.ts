@@ -86,6 +86,22 @@ export class KeyMap {
     return -1;
   }
 
+  /** The value under `key`; when there is none, sets `key` to `value` (!== -1) and returns -1. One probe. */
+  getOrSet(key: number, value: number): number {
+    const s = this.slots;
+    const mask = this.mask;
+    let i = this.home(key);
+    for (; ; i = (i + 1) & mask) {
+      const k = s[2 * i]!;
+      if (k === key) return s[2 * i + 1]!;
+      if (k === EMPTY) break;
+    }
+    s[2 * i] = key;
+    s[2 * i + 1] = value;
+    if (++this.size * 2 > mask + 1) this.rehash((mask + 1) * 2);
+    return -1;
+  }
+
   /** Replaces every value v by f(v) (!== -1), in place. */
   updateValues(f: (value: number) => number): void {
     const s = this.slots;

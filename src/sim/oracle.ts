@@ -288,8 +288,11 @@ const NIL = -1;
  * found by its page key (inode * 2^20 + index, exact: inode < 2^27, index
  * < 2^20) in a KeyMap, and on its inode's list (prev, next; the head by
  * inode in another KeyMap) so that an inode's records drop without a walk of
- * the others. desc and hash are kept only when bytes are verified. A freed
- * slot is reused (free list through `next`).
+ * the others. The lists are made on the first dropInode (from every record,
+ * one walk) and kept from then on: a trace that never invalidates an inode
+ * (an imported one) pays no probe of the heads' KeyMap on each put and drop.
+ * desc and hash are kept only when bytes are verified. A freed slot is reused
+ * (free list through `next`).
  */
 class CcRecords {
   private readonly slotOf = new KeyMap();
@@ -305,6 +308,8 @@ class CcRecords {
   private next = new Int32Array(this.cap);
   private freeHead = NIL;
   private used = 0;
+  /** Whether the inodes' lists (prev, next, heads) are kept: from the first dropInode on. */
+  private lists = false;
 
   constructor(private readonly keepBytes: boolean) {
     this.descs = keepBytes ? new Float64Array(this.cap) : null;
@@ -333,16 +338,12 @@ class CcRecords {
 
   put(inode: number, index: number, tag: number, desc: number, hash: number): void {
     const k = inode * 2 ** 20 + index;
-    let s = this.slotOf.get(k);
+    // One probe: the slot alloc() will give is entered if the key has none.
+    let s = this.slotOf.getOrSet(k, this.freeHead >= 0 ? this.freeHead : this.used);
     if (s < 0) {
       s = this.alloc();
-      this.slotOf.set(k, s);
       this.key[s] = k;
-      // at the head of its inode's list
-      const h = this.heads.swap(inode, s);
-      this.prev[s] = NIL;
-      this.next[s] = h;
-      if (h >= 0) this.prev[h] = s;
+      if (this.lists) this.link(inode, s);
     }
     this.tags[s] = tag;
     if (this.keepBytes) {
@@ -355,18 +356,33 @@ class CcRecords {
   drop(inode: number, index: number): boolean {
     const s = this.slotOf.delete(inode * 2 ** 20 + index);
     if (s < 0) return false;
-    const p = this.prev[s]!;
-    const n = this.next[s]!;
-    if (n >= 0) this.prev[n] = p;
-    if (p >= 0) this.next[p] = n;
-    else if (n >= 0) this.heads.set(inode, n);
-    else this.heads.delete(inode);
+    if (this.lists) {
+      const p = this.prev[s]!;
+      const n = this.next[s]!;
+      if (n >= 0) this.prev[n] = p;
+      if (p >= 0) this.next[p] = n;
+      else if (n >= 0) this.heads.set(inode, n);
+      else this.heads.delete(inode);
+    }
     this.release(s);
     return true;
   }
 
+  /** Slot s, a new record of `inode`, at the head of the inode's list. */
+  private link(inode: number, s: number): void {
+    const h = this.heads.swap(inode, s);
+    this.prev[s] = NIL;
+    this.next[s] = h;
+    if (h >= 0) this.prev[h] = s;
+  }
+
   /** Drops every record of `inode`. */
   dropInode(inode: number): void {
+    if (!this.lists) {
+      // The first: every record goes on its inode's list, and the lists are kept from now on.
+      this.lists = true;
+      this.slotOf.forEach((k, s) => this.link(Math.floor(k / 2 ** 20), s));
+    }
     let s = this.heads.delete(inode);
     while (s >= 0) {
       const n = this.next[s]!;

@@ -26,6 +26,9 @@
  *   slots_in_use of every objnode) so obj_count and objnode_count, with their
  *   _max, move exactly as in the kernel (tree growth, stump-free deletion,
  *   and root collapse only when the node a delete stops at is the root).
+ *   While an object holds a few sparse pages, the nodes a put or delete
+ *   allocates or frees are derived from its indexes instead (treeAddDerived,
+ *   treeDeleteDerived), and the objnodes are made again when it grows.
  * - An oid is one number: the 192-bit tmem_oid with oid[1] = oid[2] = 0
  *   (zcache's frontswap oids and cleancache inode numbers fit in oid[0]).
  * - No locking: hash bucket locks, pool refcounts and RAMster's
@@ -92,6 +95,20 @@ export function tmemSlabPages(s: Readonly<TmemStats>, objBytes: number): number 
   return Math.ceil(s.obj_count / Math.floor(SLAB_PAGE / objBytes)) + Math.ceil(s.objnode_count / Math.floor(SLAB_PAGE / TMEM_OBJNODE_BYTES));
 }
 
+/**
+ * The lowest objnode level (at least 1) whose node on the path to index a is also on the path
+ * to index b: the first level where their prefixes agree, i.e. where 64^level > (a xor b).
+ */
+function sharedLevel(a: number, b: number): number {
+  if (a <= 0x7fffffff && b <= 0x7fffffff) {
+    const bits = 32 - Math.clz32(a ^ b);
+    return bits <= OBJNODE_TREE_MAP_SHIFT ? 1 : ((bits + OBJNODE_TREE_MAP_SHIFT - 1) / OBJNODE_TREE_MAP_SHIFT) | 0;
+  }
+  let level = 1;
+  while (prefix(a, level) !== prefix(b, level)) level++;
+  return level;
+}
+
 /** Callbacks the backend registers (struct tmem_pamops, the part tmem itself calls). */
 export interface TmemPamOps<P> {
   /** A pampd left tmem (duplicate put, flush, flush_object, destroy_pool): free it. */
@@ -121,9 +138,10 @@ interface TmemStats {
  * number of its insertion, so iteration (rare: flush_object, destroy_pool)
  * orders by that rather than keeping a list in order. An object whose
  * indexes are sparse (a few pages at large indexes: an imported trace's
- * objects scattered over a file) moves to a short array of [index, pampd]
- * pairs in insertion order while it holds at most SMALL_PAMPDS, then to a
- * Map, in insertion order: an array with a few far-apart elements is a
+ * objects scattered over a file) moves to [index, pampd] pairs in insertion
+ * order while it holds at most SMALL_PAMPDS (the first in the object's own
+ * fields k0/v0, the others in a short array), then to a Map, in insertion
+ * order: an array with a few far-apart elements is a
  * dictionary in V8, slower and larger than a Map, and a Map for each of a
  * trace's short-lived objects of a page or two was most of what a xen-tmem
  * replay of one allocated after the objnodes.
@@ -135,14 +153,23 @@ interface TmemStats {
 class PampdMap<P> {
   /** [pampd, insertion number] of index i at 2i, 2i + 1 (dense form), or null. */
   private slots: unknown[] | null = [];
-  /** The small sparse form: [index, pampd] pairs in insertion order in pairs[0 .. 2 * count), or null. */
+  /**
+   * The small sparse form's first (oldest) pair: its index (-1 when none, and in the other
+   * forms) and pampd. Held in the object itself: most sparse objects hold one page, and a lookup
+   * of one then reads no array (an array is two more objects to reach: its header and its store).
+   */
+  private k0 = -1;
+  private v0: unknown = undefined;
+  private count = 0;
+  /** The small sparse form's later pairs: [index, pampd] in insertion order in pairs[0 .. 2 * (count - 1)); null in the other forms. */
   private pairs: unknown[] | null = null;
-  /** An empty array of pairs kept by clear() for the next toSparse, or null. */
-  private freePairs: unknown[] | null = null;
   /** The sparse form, in insertion order, or null. */
   private map: Map<number, P> | null = null;
+  /** An empty array of pairs kept by clear() for the next toSparse, or null. */
+  private freePairs: unknown[] | null = null;
+  /** An empty dense array kept by toSparse for the next clear(), or null. */
+  private freeSlots: unknown[] | null = null;
   private inserted = 0;
-  private count = 0;
 
   get size(): number {
     return this.count;
@@ -151,21 +178,59 @@ class PampdMap<P> {
   get(index: number): P | undefined {
     const s = this.slots;
     if (s !== null) return s[2 * index] as P | undefined;
+    if (this.k0 === index) return this.v0 as P;
     const p = this.pairs;
     if (p === null) return this.map!.get(index);
     const i = this.pairAt(p, index);
     return i < 0 ? undefined : (p[i + 1] as P);
   }
 
-  /** Where `index`'s pair starts in p, or -1. */
+  /** Where `index`'s pair starts in p, the later pairs (not k0), or -1. */
   private pairAt(p: unknown[], index: number): number {
-    const end = 2 * this.count;
+    const end = 2 * this.count - 2;
     for (let i = 0; i < end; i += 2) if (p[i] === index) return i;
     return -1;
   }
 
   has(index: number): boolean {
     return this.get(index) !== undefined;
+  }
+
+  /**
+   * Whether the present indexes are cheap to walk (the small sparse form, or none at all), so
+   * that the objnode tree's shape can be derived from them (Tmem.treeAdd, Tmem.treeDelete).
+   */
+  indexesAtHand(): boolean {
+    return this.pairs !== null || this.count === 0;
+  }
+
+  /**
+   * While indexesAtHand(): the lowest objnode level, 1 to `height`, whose node on the path to
+   * `index` also lies on the path to a present index other than `index`; height + 1 when there
+   * is none. Every present index is at most H2MAX[height].
+   */
+  nearestLevel(index: number, height: number): number {
+    const p = this.pairs;
+    if (p === null || this.count === 0) return height + 1; // empty
+    let best = this.k0 === index ? height : sharedLevel(index, this.k0);
+    const end = 2 * this.count - 2;
+    for (let i = 0; i < end && best > 1; i += 2) {
+      const other = p[i] as number;
+      if (other === index) continue;
+      const l = sharedLevel(index, other);
+      if (l < best) best = l;
+    }
+    return best;
+  }
+
+  /** While indexesAtHand(): the largest present index (-1 when none). */
+  maxIndex(): number {
+    const p = this.pairs;
+    if (p === null) return -1;
+    let max = this.k0;
+    const end = 2 * this.count - 2;
+    for (let i = 0; i < end; i += 2) if ((p[i] as number) > max) max = p[i] as number;
+    return max;
   }
 
   set(index: number, pampd: P): this {
@@ -176,16 +241,27 @@ class PampdMap<P> {
       s = null;
     }
     if (s === null) {
+      if (this.k0 === index) {
+        this.v0 = pampd;
+        return this;
+      }
       const p = this.pairs;
       if (p !== null) {
+        if (this.count === 0) {
+          this.k0 = index;
+          this.v0 = pampd;
+          this.count = 1;
+          return this;
+        }
         const i = this.pairAt(p, index);
         if (i >= 0) {
           p[i + 1] = pampd;
           return this;
         }
         if (this.count < SMALL_PAMPDS) {
-          p[2 * this.count] = index;
-          p[2 * this.count + 1] = pampd;
+          const e = 2 * this.count - 2;
+          p[e] = index;
+          p[e + 1] = pampd;
           this.count++;
           return this;
         }
@@ -208,10 +284,23 @@ class PampdMap<P> {
     const s = this.slots;
     const p = this.pairs;
     if (p !== null) {
-      const i = this.pairAt(p, index);
-      if (i < 0) return false;
       // The later pairs move up a place (insertion order kept); the freed last pair lets its pampd go.
-      const end = 2 * this.count;
+      let i: number;
+      if (this.k0 === index) {
+        if (this.count === 1) {
+          this.k0 = -1;
+          this.v0 = undefined;
+          this.count = 0;
+          return true;
+        }
+        this.k0 = p[0] as number;
+        this.v0 = p[1];
+        i = 0;
+      } else {
+        i = this.pairAt(p, index);
+        if (i < 0) return false;
+      }
+      const end = 2 * this.count - 2;
       for (let j = i; j < end - 2; j++) p[j] = p[j + 2];
       p[end - 2] = undefined;
       p[end - 1] = undefined;
@@ -242,25 +331,41 @@ class PampdMap<P> {
     this.count = 0;
     this.inserted = 0;
     this.map = null;
+    this.k0 = -1;
+    this.v0 = undefined;
     if (this.pairs !== null) {
       // Its entries are all undefined (delete clears the pair it frees); its length stays, so does its store.
       this.freePairs = this.pairs;
       this.pairs = null;
     }
-    if (this.slots === null || this.slots.length > 128) this.slots = [];
+    if (this.slots === null || this.slots.length > 128) this.slots = this.freeSlots ?? [];
+    this.freeSlots = null;
   }
 
   /** Dense to sparse: pairs while the pampds are few, else a Map. */
   private toSparse(): void {
-    const keys = this.denseKeys();
     const s = this.slots!;
+    if (this.count === 0) {
+      // A new object's first page at a large index (an imported trace's, all the time): nothing to move, and
+      // the empty dense array (no pampd in it, only stale insertion numbers) is kept for the next clear().
+      this.slots = null;
+      if (s.length <= 128) this.freeSlots = s;
+      this.pairs = this.freePairs ?? [];
+      this.freePairs = null;
+      return;
+    }
+    const keys = this.denseKeys();
     this.slots = null;
     if (keys.length < SMALL_PAMPDS) {
       const p: unknown[] = this.freePairs ?? [];
       this.freePairs = null;
-      for (let k = 0; k < keys.length; k++) {
-        p[2 * k] = keys[k];
-        p[2 * k + 1] = s[2 * keys[k]!];
+      if (keys.length > 0) {
+        this.k0 = keys[0]!;
+        this.v0 = s[2 * keys[0]!];
+      }
+      for (let k = 1; k < keys.length; k++) {
+        p[2 * k - 2] = keys[k];
+        p[2 * k - 1] = s[2 * keys[k]!];
       }
       this.pairs = p;
       return;
@@ -274,16 +379,20 @@ class PampdMap<P> {
   private toMap(): void {
     const p = this.pairs!;
     const m = new Map<number, P>();
-    for (let i = 0; i < 2 * this.count; i += 2) m.set(p[i] as number, p[i + 1] as P);
+    m.set(this.k0, this.v0 as P);
+    for (let i = 0; i < 2 * this.count - 2; i += 2) m.set(p[i] as number, p[i + 1] as P);
     this.map = m;
+    this.k0 = -1;
+    this.v0 = undefined;
+    // Its pairs are dropped with it (a Map holds them now); the next toSparse makes an array.
     this.pairs = null;
   }
 
   *keys(): Generator<number, undefined> {
     const p = this.pairs;
     if (p !== null) {
-      const present: number[] = [];
-      for (let i = 0; i < 2 * this.count; i += 2) present.push(p[i] as number);
+      const present: number[] = this.count > 0 ? [this.k0] : [];
+      for (let i = 0; i < 2 * this.count - 2; i += 2) present.push(p[i] as number);
       for (const index of present) if (this.has(index)) yield index;
       return;
     }
@@ -312,7 +421,7 @@ class PampdMap<P> {
  * extends, so a lookup reads the object's own fields where a PampdMap of its own was one more
  * object to reach (a cache miss on each of a replay's millions of random object lookups).
  */
-class TmemObj<P> extends PampdMap<P> {
+export class TmemObj<P> extends PampdMap<P> {
   /** The pampds by index: the object itself. */
   get pampds(): PampdMap<P> {
     return this;
@@ -337,6 +446,12 @@ class TmemObj<P> extends PampdMap<P> {
   levels: (number[] | Map<number, number>)[] | null = null;
   /** Objnodes in the tree. */
   nodeCount = 0;
+  /**
+   * True when `small`/`levels` no longer hold the tree's objnodes: while the pampds' indexes are
+   * at hand (PampdMap.indexesAtHand) the shape is derived from them and only nodeCount and
+   * height are kept; the nodes are made again from the indexes when the object leaves that form.
+   */
+  shapeStale = false;
   /** Its insertion number in its pool's ObjMap (the order the pool's objects iterate in). */
   seq = 0;
   constructor(public oid: number) {
@@ -348,6 +463,7 @@ class TmemObj<P> extends PampdMap<P> {
     this.clear();
     this.height = 0;
     this.nodeCount = 0;
+    this.shapeStale = false;
     if (this.small === null) this.small = [];
     this.levels = null;
   }
@@ -506,7 +622,7 @@ export class Tmem<P> {
    * pool.objs.get(oid) returns now (undefined when the object does not
    * exist). Spares put()'s lookups on a host's hot path.
    */
-  putAbsent(pool: TmemPool<P>, obj: TmemObj<P> | undefined, oid: number, index: number, pampd: P): void {
+  putAbsent(pool: TmemPool<P>, obj: TmemObj<P> | undefined, oid: number, index: number, pampd: P): TmemObj<P> {
     if (obj === undefined) {
       obj = this.newObj(oid);
       pool.objs.set(oid, obj);
@@ -514,6 +630,7 @@ export class Tmem<P> {
     }
     this.treeAdd(obj, index);
     obj.pampds.set(index, pampd);
+    return obj;
   }
 
   /** tmem_put: always succeeds (metadata allocation never fails in tmemsim). */
@@ -552,11 +669,19 @@ export class Tmem<P> {
   flushPage(pool: TmemPool<P>, oid: number, index: number): boolean {
     const obj = pool.objs.get(oid);
     if (obj === undefined) return false;
+    return this.flushPageIn(pool, obj, index);
+  }
+
+  /**
+   * tmem_flush_page in an object the caller holds (the one putAbsent returned for a page still
+   * in it: an object is not freed while it holds a page): flushPage without the oid's lookup.
+   */
+  flushPageIn(pool: TmemPool<P>, obj: TmemObj<P>, index: number): boolean {
     const p = obj.pampds.get(index);
     if (p === undefined) return false;
     obj.pampds.delete(index);
     this.treeDelete(obj, index);
-    this.pamops.pampdFree(p, pool, oid, index);
+    this.pamops.pampdFree(p, pool, obj.oid, index);
     if (obj.pampds.size === 0) this.objFree(pool, obj);
     return true;
   }
@@ -626,6 +751,7 @@ export class Tmem<P> {
     if (obj.small === null) obj.small = [];
     obj.levels = null;
     obj.height = 0;
+    obj.shapeStale = false;
   }
 
   // ---- the objnode tree's shape (tmem_pampd_add_to_obj / _delete_from_obj) ----
@@ -717,8 +843,99 @@ export class Tmem<P> {
     this.stats.objnode_count--;
   }
 
+  /**
+   * The objnodes of obj's tree made again from its indexes (and `extra`, an index just removed
+   * from obj.pampds that the tree still holds, or -1): at each level, one node for each prefix
+   * of a present index, its slots in use the distinct prefixes one level down under it.
+   */
+  private static rebuildShape(obj: TmemObj<unknown>, extra: number): void {
+    const indexes = [...obj.pampds.keys()];
+    if (extra >= 0) indexes.push(extra);
+    const nodes = obj.nodeCount;
+    obj.small = [];
+    obj.levels = null;
+    obj.nodeCount = 0;
+    obj.shapeStale = false;
+    let below = new Set(indexes); // the prefixes at level - 1
+    for (let level = 1; level <= obj.height; level++) {
+      const slots = new Map<number, number>();
+      for (const child of below) {
+        const k = Math.floor(child / 64);
+        slots.set(k, (slots.get(k) ?? 0) + 1);
+      }
+      for (const [k, n] of slots) {
+        Tmem.setSlots(obj, k * LEVEL_DIV[level]!, level, n);
+        obj.nodeCount++;
+      }
+      below = new Set(slots.keys());
+    }
+    if (obj.nodeCount !== nodes) throw new Error(`tmem: objnode shadow of oid ${obj.oid} made again with ${obj.nodeCount} nodes, not ${nodes}`);
+  }
+
+  /** Counts `n` objnodes allocated in obj's tree. */
+  private nodesAlloced(obj: TmemObj<P>, n: number): void {
+    obj.nodeCount += n;
+    const s = this.stats;
+    if ((s.objnode_count += n) > s.objnode_count_max) s.objnode_count_max = s.objnode_count;
+  }
+
+  /**
+   * treeAdd while obj's indexes are at hand: no node is looked up. The nodes a put allocates are
+   * the new roots of a grown tree and, on the new index's path, every node below the lowest one
+   * that already holds a present index (all of them in an empty tree).
+   */
+  private treeAddDerived(obj: TmemObj<P>, index: number): void {
+    const empty = obj.pampds.size === 0;
+    let added = 0;
+    if (index > H2MAX[obj.height]!) {
+      let h = obj.height + 1;
+      while (index > H2MAX[h]!) h++;
+      if (!empty) added = h - obj.height; // new roots, each holding the old root in slot 0
+      obj.height = h;
+    }
+    const height = obj.height;
+    if (height > 0) added += obj.pampds.nearestLevel(index, height) - 1;
+    if (added > 0) this.nodesAlloced(obj, added);
+    obj.shapeStale = true;
+  }
+
+  /**
+   * treeDelete while obj's indexes are at hand: the nodes freed are those on the removed index's
+   * path below the lowest one still holding a present index (all of them when none is left);
+   * when that one is the root, the root collapses while it has one slot in use and it is slot 0,
+   * i.e. while every index left is below 64^(height - 1).
+   */
+  private treeDeleteDerived(obj: TmemObj<P>, index: number): void {
+    let height = obj.height;
+    if (height === 0) return;
+    let freed: number;
+    if (obj.pampds.size === 0) {
+      freed = height;
+      height = 0;
+    } else {
+      const level = obj.pampds.nearestLevel(index, height);
+      freed = level - 1;
+      if (level === height) {
+        const max = obj.pampds.maxIndex();
+        while (height > 0 && max <= H2MAX[height - 1]!) {
+          freed++;
+          height--;
+        }
+      }
+    }
+    obj.height = height;
+    obj.nodeCount -= freed;
+    this.stats.objnode_count -= freed;
+    obj.shapeStale = true;
+  }
+
   /** Called before the pampd is added to obj.pampds. */
   private treeAdd(obj: TmemObj<P>, index: number): void {
+    if (obj.pampds.indexesAtHand()) {
+      this.treeAddDerived(obj, index);
+      return;
+    }
+    if (obj.shapeStale) Tmem.rebuildShape(obj, -1);
     if (index > H2MAX[obj.height]!) {
       let h = obj.height + 1;
       while (index > H2MAX[h]!) h++;
@@ -748,6 +965,11 @@ export class Tmem<P> {
 
   /** Called after the pampd has been removed from obj.pampds. */
   private treeDelete(obj: TmemObj<P>, index: number): void {
+    if (obj.pampds.indexesAtHand()) {
+      this.treeDeleteDerived(obj, index);
+      return;
+    }
+    if (obj.shapeStale) Tmem.rebuildShape(obj, index);
     const height = obj.height;
     if (height === 0) return; // the root pampd goes: root = NULL
     for (let level = 1; level <= height; level++) {

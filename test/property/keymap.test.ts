@@ -17,6 +17,7 @@ const op = fc.oneof(
   fc.tuple(fc.constant('delete' as const), key, fc.constant(0)),
   fc.tuple(fc.constant('get' as const), key, fc.constant(0)),
   fc.tuple(fc.constant('swap' as const), key, value),
+  fc.tuple(fc.constant('getOrSet' as const), key, value),
 );
 
 describe('KeyMap against a Map', () => {
@@ -28,7 +29,7 @@ describe('KeyMap against a Map', () => {
     expect(km.size).toBe(100);
   });
 
-  it('get, set, delete, size and the entries agree after any sequence of operations', () => {
+  it('get, set, delete, swap, getOrSet, size and the entries agree after any sequence of operations', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
         const km = new KeyMap();
@@ -43,6 +44,9 @@ describe('KeyMap against a Map', () => {
           } else if (kind === 'swap') {
             expect(km.swap(k, v)).toBe(model.get(k) ?? -1);
             model.set(k, v);
+          } else if (kind === 'getOrSet') {
+            expect(km.getOrSet(k, v)).toBe(model.get(k) ?? -1);
+            if (!model.has(k)) model.set(k, v);
           } else expect(km.get(k)).toBe(model.get(k) ?? -1);
           expect(km.size).toBe(model.size);
         }

@@ -97,7 +97,7 @@ import { TMEM_CORE_COUNTERS, zeroCounters, type CounterGroup, type CounterSpec, 
 import { cleancacheOps, frontswapOps, type CleancacheMethods, type FrontswapMethods } from '../ops.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../../content/page.js';
 import type { ParamMap, ParamValue } from '../params.js';
-import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemPamOps } from '../../tmem/tmem.js';
+import { TMEM_OP_CYCLES, TMEM_POOL_PERSIST, TMEM_POOL_SHARED, Tmem, TmemPool, type TmemObj, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   SELFBALLOON_COUNTERS,
   SELFBALLOON_SYSFS_PARAMS,
@@ -247,6 +247,8 @@ const XEN_TMEM_COUNTER_GROUPS: readonly CounterGroup[] = [
 class XenPgp {
   prev: XenPgp | null = null;
   next: XenPgp | null = null;
+  /** Its tmem object while it is in tmem (what putAbsent returned): an eviction flushes it there without the oid's lookup. */
+  obj: TmemObj<XenPgp> | null = null;
   constructor(
     public pool: TmemPool<XenPgp>,
     public oid: number,
@@ -522,7 +524,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
     }
     const pgp = this.newPgp(pool, oid, index);
     this.copyIn(pgp, page);
-    this.tmem.putAbsent(pool, obj, oid, index, pgp);
+    pgp.obj = this.tmem.putAbsent(pool, obj, oid, index, pgp);
     this.pages++;
     if (persistent) {
       if (++c.pers_count > c.pers_count_max) c.pers_count_max = c.pers_count;
@@ -616,6 +618,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
       this.lruRemove(pgp);
       c.eph_count--;
     } else c.pers_count--;
+    pgp.obj = null;
     this.pages--;
     // a spare keeps its data buffer for the next copyIn
     if (this.spare.length < SPARE_PGPS) this.spare.push(pgp);
@@ -639,7 +642,7 @@ export class XenTmemBackend implements Backend, TmemPamOps<XenPgp>, FrontswapMet
     if (pgp === null) return false;
     this.env.meter.meta(TMEM_EVICT_CYCLES);
     this.env.ephemeralDropped(pgp.pool.id, pgp.oid, pgp.index);
-    this.tmem.flushPage(pgp.pool, pgp.oid, pgp.index);
+    this.tmem.flushPageIn(pgp.pool, pgp.obj!, pgp.index);
     c.evicted_pgs++;
     return true;
   }

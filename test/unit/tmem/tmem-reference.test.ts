@@ -23,12 +23,12 @@ type Op =
   | { k: 'flushObject'; oid: number }
   | { k: 'destroy' };
 
-// Indexes from every tree height: 0, one node (< 64), two levels (< 4096), three, and beyond;
+// Indexes from every tree height: 0, one node (< 64), two levels (< 4096), three, and beyond (past 2^31 too);
 // each run draws its operations' indexes from a few of them, so that they meet.
 const anyIndex = fc
   .tuple(
     fc.oneof(
-      fc.constantFrom(0, 1, 63, 64, 65, 4095, 4096, 262143, 262144),
+      fc.constantFrom(0, 1, 63, 64, 65, 4095, 4096, 262143, 262144, 2 ** 31 - 1, 2 ** 31, 2 ** 36 + 64),
       fc.integer({ min: 0, max: 70 }),
       fc.integer({ min: 0, max: 5000 }),
       fc.integer({ min: 0, max: 2 ** 20 }),
@@ -148,5 +148,23 @@ describe('tmem core against the Map-based reference', () => {
     }
     expect(seen).toEqual([2, 9, 5]);
     expect(m.size).toBe(0);
+  });
+
+  it('keeps a Map order in the small sparse form too (its first pair in the object, the rest in an array)', () => {
+    const t = new Tmem<P>(new Ops());
+    const pool = t.newPool(0, TMEM_POOL_PERSIST);
+    const far = [500_000, 300_000, 900_000, 700_000];
+    far.forEach((index, id) => t.put(pool, 1, index, { id }));
+    const m = pool.objs.get(1)!.pampds;
+    for (const [index, id] of [[500_000, 10], [300_000, 11], [700_000, 12]] as const) m.set(index, { id }); // in place
+    expect([...m.keys()]).toEqual(far);
+    expect([...m.values()].map((p) => p.id)).toEqual([10, 11, 2, 12]);
+    expect(m.delete(300_000)).toBe(true); // a pair in the array: the later ones move up
+    expect(m.delete(123)).toBe(false);
+    expect([...m.keys()]).toEqual([500_000, 900_000, 700_000]);
+    expect(m.delete(500_000)).toBe(true); // the first: the array's first takes its place
+    expect([...m.entries()].map(([k, p]) => [k, p.id])).toEqual([[900_000, 2], [700_000, 12]]);
+    expect(m.get(700_000)?.id).toBe(12);
+    expect(m.get(500_000)).toBeUndefined();
   });
 });
