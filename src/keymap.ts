@@ -86,6 +86,8 @@ export class KeyMap {
     return -1;
   }
 
+  // duplicates: the probe of swap() above, which overwrites a found value where this returns it; each hot caller
+  // (the oracle's puts, swap's setters) is one loop with no call in it.
   /** The value under `key`; when there is none, sets `key` to `value` (!== -1) and returns -1. One probe. */
   getOrSet(key: number, value: number): number {
     const s = this.slots;
