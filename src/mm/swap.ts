@@ -49,7 +49,7 @@ export class SwapArea {
 
   /** scan_swap_map_slots for one slot, without cluster_info (a rotational device). */
   private scanSwapMap(): number {
-    if (this.highest === 0 || this.inUse >= this.slots - 1) return -1;
+    if (this.highest === 0) return -1; // full (swap_range_alloc sets it)
     const u = this.used;
     let offset = this.clusterNext;
     let scanBase = offset;
@@ -120,8 +120,7 @@ export class SwapArea {
     let i = this.cursor;
     for (let n = 1; n < this.slots; n++) {
       if (u[i] === 0) {
-        u[i] = 1;
-        this.inUse++;
+        this.take(i);
         this.cursor = i + 1 === this.slots ? 1 : i + 1;
         return i;
       }

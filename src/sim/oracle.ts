@@ -339,7 +339,7 @@ class CcRecords {
   put(inode: number, index: number, tag: number, desc: number, hash: number): void {
     const k = inode * 2 ** 20 + index;
     // One probe: the slot alloc() will give is entered if the key has none.
-    let s = this.slotOf.getOrSet(k, this.freeHead >= 0 ? this.freeHead : this.used);
+    let s = this.slotOf.getOrSet(k, this.nextSlot());
     if (s < 0) {
       s = this.alloc();
       this.key[s] = k;
@@ -390,6 +390,11 @@ class CcRecords {
       this.release(s);
       s = n;
     }
+  }
+
+  /** The slot the next alloc() returns: the free list's head, else the next unused one. */
+  private nextSlot(): number {
+    return this.freeHead >= 0 ? this.freeHead : this.used;
   }
 
   private alloc(): number {

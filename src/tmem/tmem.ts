@@ -73,26 +73,27 @@ function prefix(index: number, level: number): number {
   return index <= 0x7fffffff && index >= 0 && shift < 31 ? index >> shift : Math.floor(index / LEVEL_DIV[level]!);
 }
 
-/**
- * sizeof(struct tmem_obj) on x86-64 (drivers/staging/zcache/tmem.h, sentinels off): oid 24, pool 8,
- * rb_tree_node 24, objnode_tree_root 8, objnode_tree_height 4 (padded to 8), objnode_count 8,
- * pampd_count 8. A kernel built with CONFIG_RAMSTER adds `void *extra`: TMEM_OBJ_BYTES_RAMSTER.
- */
-export const TMEM_OBJ_BYTES = 88;
-export const TMEM_OBJ_BYTES_RAMSTER = 96;
-/** sizeof(struct tmem_objnode): obj 8, slots[64] 512, slots_in_use 4, padded to 8. */
-const TMEM_OBJNODE_BYTES = 528;
 /** A page (PAGE_SIZE; tmem imports nothing of the content layer). */
 const SLAB_PAGE = 4096;
+/**
+ * struct tmem_obj objects a slab page holds: sizeof is 88 bytes on x86-64
+ * (drivers/staging/zcache/tmem.h, sentinels off: oid 24, pool 8, rb_tree_node 24,
+ * objnode_tree_root 8, objnode_tree_height 4 padded to 8, objnode_count 8, pampd_count 8), 96
+ * in a kernel built with CONFIG_RAMSTER (`void *extra`).
+ */
+export const TMEM_OBJS_PER_SLAB = Math.floor(SLAB_PAGE / 88);
+export const TMEM_OBJS_PER_SLAB_RAMSTER = Math.floor(SLAB_PAGE / 96);
+/** struct tmem_objnode objects a slab page holds: obj 8, slots[64] 512, slots_in_use 4, padded to 528. */
+const TMEM_OBJNODES_PER_SLAB = Math.floor(SLAB_PAGE / 528);
 
 /**
  * Pages of the host's obj and objnode slab caches (zcache_obj_cache and zcache_objnode_cache,
- * kmem_cache_create with sizeof each struct) for the objects and objnodes allocated now,
- * packed floor(4096 / size) to a page (46 objs, 42 with CONFIG_RAMSTER; 7 objnodes), partly
- * used slabs and per-CPU preloads not kept.
+ * kmem_cache_create with sizeof each struct) for the objects and objnodes allocated now, whole
+ * pages of packed objects (46 objs, 42 with CONFIG_RAMSTER; 7 objnodes), partly used slabs and
+ * per-CPU preloads not kept.
  */
-export function tmemSlabPages(s: Readonly<TmemStats>, objBytes: number): number {
-  return Math.ceil(s.obj_count / Math.floor(SLAB_PAGE / objBytes)) + Math.ceil(s.objnode_count / Math.floor(SLAB_PAGE / TMEM_OBJNODE_BYTES));
+export function tmemSlabPages(s: Readonly<TmemStats>, objsPerSlab: number): number {
+  return Math.ceil(s.obj_count / objsPerSlab) + Math.ceil(s.objnode_count / TMEM_OBJNODES_PER_SLAB);
 }
 
 /**
@@ -860,7 +861,7 @@ export class Tmem<P> {
     for (let level = 1; level <= obj.height; level++) {
       const slots = new Map<number, number>();
       for (const child of below) {
-        const k = Math.floor(child / 64);
+        const k = Math.floor(child / LEVEL_DIV[1]!);
         slots.set(k, (slots.get(k) ?? 0) + 1);
       }
       for (const [k, n] of slots) {

@@ -97,7 +97,7 @@ import type { Compressed, Compressor } from '../../compressors/compressor.js';
 import { Cls, PAGE_SIZE, descClass, type Page, type PageOut } from '../../content/page.js';
 import { UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
-import { TMEM_OBJ_BYTES, TMEM_OBJ_BYTES_RAMSTER, TMEM_OP_CYCLES, TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, tmemSlabPages, type TmemPamOps } from '../../tmem/tmem.js';
+import { TMEM_OBJS_PER_SLAB, TMEM_OBJS_PER_SLAB_RAMSTER, TMEM_OP_CYCLES, TMEM_POOL_PERSIST, Tmem, TmemPool, tmemGetFrees, tmemSlabPages, type TmemPamOps } from '../../tmem/tmem.js';
 import {
   ZBUD_COUNTERS,
   ZBUD_MAX_BUDDY_SIZE,
@@ -448,7 +448,7 @@ export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvic
    * outside the pool): sizeof(struct tmem_obj) has RAMster's `extra` when RAMster runs on it.
    */
   slabPages(): number {
-    return tmemSlabPages(this.tmem.stats, this.remote === null ? TMEM_OBJ_BYTES : TMEM_OBJ_BYTES_RAMSTER);
+    return tmemSlabPages(this.tmem.stats, this.remote === null ? TMEM_OBJS_PER_SLAB : TMEM_OBJS_PER_SLAB_RAMSTER);
   }
 
   storedBytes(): number {
