@@ -833,15 +833,12 @@ export class Tmem<P> {
 
   private nodeAlloc(obj: TmemObj<P>, index: number, level: number): void {
     Tmem.setSlots(obj, index, level, 1);
-    obj.nodeCount++;
-    const s = this.stats;
-    if (++s.objnode_count > s.objnode_count_max) s.objnode_count_max = s.objnode_count;
+    this.nodesAlloced(obj, 1);
   }
 
   private nodeFree(obj: TmemObj<P>, index: number, level: number): void {
     Tmem.setSlots(obj, index, level, 0);
-    obj.nodeCount--;
-    this.stats.objnode_count--;
+    this.nodesFreed(obj, 1);
   }
 
   /**
@@ -878,6 +875,12 @@ export class Tmem<P> {
     obj.nodeCount += n;
     const s = this.stats;
     if ((s.objnode_count += n) > s.objnode_count_max) s.objnode_count_max = s.objnode_count;
+  }
+
+  /** Counts `n` objnodes freed from obj's tree. */
+  private nodesFreed(obj: TmemObj<P>, n: number): void {
+    obj.nodeCount -= n;
+    this.stats.objnode_count -= n;
   }
 
   /**
@@ -925,8 +928,7 @@ export class Tmem<P> {
       }
     }
     obj.height = height;
-    obj.nodeCount -= freed;
-    this.stats.objnode_count -= freed;
+    this.nodesFreed(obj, freed);
     obj.shapeStale = true;
   }
 
