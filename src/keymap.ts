@@ -68,40 +68,40 @@ export class KeyMap {
 
   /** Sets `key` to `value` (value !== -1); returns its old value, or -1 when the key is new. One probe. */
   swap(key: number, value: number): number {
+    const i = this.find(key);
     const s = this.slots;
-    const mask = this.mask;
-    let i = this.home(key);
-    for (; ; i = (i + 1) & mask) {
-      const k = s[2 * i]!;
-      if (k === key) {
-        const old = s[2 * i + 1]!;
-        s[2 * i + 1] = value;
-        return old;
-      }
-      if (k === EMPTY) break;
+    if (s[2 * i] === key) {
+      const old = s[2 * i + 1]!;
+      s[2 * i + 1] = value;
+      return old;
     }
-    s[2 * i] = key;
-    s[2 * i + 1] = value;
-    if (++this.size * 2 > mask + 1) this.rehash((mask + 1) * 2);
+    this.insertAt(i, key, value);
     return -1;
   }
 
-  // duplicates: the probe of swap() above, which overwrites a found value where this returns it; each hot caller
-  // (the oracle's puts, swap's setters) is one loop with no call in it.
   /** The value under `key`; when there is none, sets `key` to `value` (!== -1) and returns -1. One probe. */
   getOrSet(key: number, value: number): number {
+    const i = this.find(key);
+    if (this.slots[2 * i] === key) return this.slots[2 * i + 1]!;
+    this.insertAt(i, key, value);
+    return -1;
+  }
+
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private find(key: number): number {
     const s = this.slots;
     const mask = this.mask;
     let i = this.home(key);
-    for (; ; i = (i + 1) & mask) {
-      const k = s[2 * i]!;
-      if (k === key) return s[2 * i + 1]!;
-      if (k === EMPTY) break;
-    }
+    while (s[2 * i] !== key && s[2 * i] !== EMPTY) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Enters `key` at empty slot i (find's answer), growing the table past half full. */
+  private insertAt(i: number, key: number, value: number): void {
+    const s = this.slots;
     s[2 * i] = key;
     s[2 * i + 1] = value;
-    if (++this.size * 2 > mask + 1) this.rehash((mask + 1) * 2);
-    return -1;
+    if (++this.size * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
   }
 
   /** Replaces every value v by f(v) (!== -1), in place. */
