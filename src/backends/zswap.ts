@@ -156,19 +156,16 @@
  * What era '6.1' still does differently from a 6.1 kernel (the counters
  * `tmemsim validate` finds out of tolerance are in validation/known-deviations.json;
  * the reasons, with the numbers, in docs/validation.md):
- * - When the shrink work runs. The kworker of shrink_wq gets the CPU when the
- *   scheduler gives it: at the reclaiming task's next cond_resched() if
- *   check_preempt_wakeup (wakeup_preempt_entity: the running task's vruntime
- *   ahead by more than sysctl_sched_wakeup_granularity, 1 ms) lets it preempt,
- *   else at a tick's check_preempt_tick or when kswapd sleeps; stores meanwhile
- *   find the item pending and count pool_limit_hit without a run. Here it runs
- *   WORK_LATENCY_NS after the queue_work, which on tmemsim's clock is always
- *   before the next store: reject_reclaim_fail equals pool_limit_hit with
- *   zsmalloc, where the 6.1 guests had 41-100 % of it a phase (half 66-82 %), and
- *   guests run at a fixed instruction rate 80-82 % (250 MIPS) and 8-42 %
- *   (1 GIPS): the share follows the CPU's speed, and 100 % is the slow-CPU
- *   limit. (Not modelled: it turns on the CPU time kswapd spends after each
- *   wake-up, and kswapd here does not share the CPU with the workload.)
+ * - When the shrink work runs. Its kworker gets the CPU as CFS gives it on
+ *   one CPU (sim/sched.ts): a queue_work within about 1 ms of kswapd's wake
+ *   does not preempt kswapd, and the item waits for kswapd's sleep or a tick;
+ *   stores meanwhile find it pending and count pool_limit_hit without a run.
+ *   tmemsim's kswapd reclaims from the low to the high watermark at once (the
+ *   workload does not allocate meanwhile), so it runs 2-3x as often as the
+ *   6.1 guests' and opens a missed wait in every run: reject_reclaim_fail on
+ *   zsmalloc is under the kernel's in the write phases (docs/validation.md
+ *   item 2). The share of limit hits after which the worker runs follows the
+ *   CPU's speed (the profile's costs), as the guests' does.
  * - zpool pages are taken as in reclaim under PF_MEMALLOC (__gfp_pfmemalloc_flags
  *   → ALLOC_NO_WATERMARKS: below the min watermark, down to the last free
  *   page), every era: zswap's stores come from swap_writepage in reclaim. A

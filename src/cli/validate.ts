@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
-import { defaultReferenceDir } from '../validate/reference.js';
+import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
 import { renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
 import { validate } from '../validate/validate.js';
 import { widthFor, writeOut } from './output.js';
@@ -24,17 +24,18 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .command('validate')
     .description('replay the recorded Linux kernel cases (validation/references) and compare every counter at every phase; exit 1 out of tolerance')
     .option('--references <dir>', 'directory of recorded <case>.json references', defaultReferenceDir())
+    .option('--guest-profile <file>', "the guest's CPU as a profile file (written by validation/guest-cpu.mjs) or a profile name", defaultGuestProfile())
     .option('--case <name>', 'only this case (repeatable)', collect)
     .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
-    .action(async (f: { references: string; case?: string[]; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.updateKnown && !f.known) throw new UsageError('--update-known needs --known FILE', { field: '--update-known' });
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;
-      const v = await validate(path.resolve(f.references), f.case ?? []);
+      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile);
       writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
         writeOut(knownText(v.rows), f.known, '--known');

@@ -16,6 +16,8 @@ export function costModelOf(p: Profile): CostModel {
   const onePageNs = { read: ioOpNs(p.storage, 'read', 1), write: ioOpNs(p.storage, 'write', 1) };
   return {
     cpuHz: p.cpu.hz.value,
+    ...(p.mm?.faultCycles ? { faultCycles: p.mm.faultCycles.value } : {}),
+    ...(p.mm?.reclaimCycles ? { reclaimCycles: p.mm.reclaimCycles.value } : {}),
     compressCycles(comp, inBytes) {
       const c = codec(comp).compress;
       return c.fixedCycles + c.cyclesPerByte * inBytes;

@@ -12,15 +12,6 @@ import type { LoadResult } from '../frontends/frontswap.js';
 import type { ReclaimStats } from './reclaim/reclaim.js';
 import type { SwapDevices } from './swap.js';
 
-/**
- * Kernel work outside tmem, charged in both passes so the baseline has a CPU
- * cost too. Estimates [I]: a minor fault with page allocation and mapping is
- * roughly 1-2 µs of kernel time on x86 (~3000 cycles); reclaiming one page
- * (LRU isolation, unmapping, freeing) roughly 1000 cycles.
- */
-export const FAULT_CYCLES = 3000;
-export const RECLAIM_CYCLES = 1000;
-
 /** The counters the memory model moves (vmstat-like names). */
 export interface MmStats extends ReclaimStats {
   pgcache_hits: number;
@@ -40,7 +31,8 @@ export interface MmStats extends ReclaimStats {
 }
 
 export interface MmEnv {
-  readonly meter: { meta(cycles: number): void };
+  /** The cost meter: fault() and reclaim() charge the memory manager's work on a page (the profile's mm). */
+  readonly meter: { meta(cycles: number): void; fault(): void; reclaim(share?: number): void };
   readonly stats: MmStats;
   readonly content: ContentSource;
   readonly swap: SwapDevices;
@@ -79,4 +71,6 @@ export interface MmEnv {
   fileWriteback(): void;
   /** shrink_slab: the registered shrinkers, if any (false when there are none). */
   shrinkSlab(nrToScan: number, lru: LruSizes): boolean;
+  /** kswapd wakes (balance_pgdat begins: true) and goes back to sleep (false). */
+  kswapdRun(on: boolean): void;
 }

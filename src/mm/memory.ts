@@ -35,7 +35,17 @@
 
 import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
-import { FAULT_CYCLES, RECLAIM_CYCLES, type MmEnv } from './env.js';
+import type { MmEnv } from './env.js';
+
+/**
+ * The share of a page's reclaim work (the profile's mm.reclaimCycles, per page reclaimed)
+ * that a page written to the swap device costs in the later pass that frees it, once its
+ * write completed (isolation, __remove_mapping, the free); the rest (the reference check,
+ * add_to_swap, unmapping, pageout's submission) is charged in the pass that writes it.
+ * An estimate [I] from the two passes' work in shrink_folio_list (6.1); not measured
+ * (docs/validation.md item 2 gives what the validation counters do at other shares).
+ */
+const WRITTEN_FREE_SHARE = 0.25;
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type ZoneLayout } from './reclaim/reclaim.js';
 import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
@@ -233,6 +243,9 @@ export class Memory implements ReclaimHost {
   plug(on: boolean): void {
     this.m.swapPlug(on);
   }
+  kswapdRun(on: boolean): void {
+    this.m.kswapdRun(on);
+  }
   endWriteback(): void {
     if (this.wbSubmitted.length === 0) return;
     const done = this.wbSubmitted;
@@ -296,7 +309,7 @@ export class Memory implements ReclaimHost {
   // ---- frames ------------------------------------------------------------------------
   /** Take a frame for a fault (the policy reclaims directly at the min watermark): its zone, for the page's id. */
   private takeFrame(): number {
-    this.m.meter.meta(FAULT_CYCLES);
+    this.m.meter.fault();
     const z = this.reclaim.allocate();
     this.resident++;
     this.zoneLru[z]!++;
@@ -690,7 +703,15 @@ export class Memory implements ReclaimHost {
     let s = this.rec[id * R + R_SLOT]!;
     let written = false;
     if (s >= 0 && !(fl & F_DIRTY)) {
-      // A clean swap-cache page: its swap copy is valid, drop it.
+      // A clean swap-cache page: its swap copy is valid, drop it. One a pass of reclaim
+      // already unmapped and wrote (its writeback since completed) costs only the free now.
+      if (fl & F_UNMAPPED) {
+        m.meter.reclaim(WRITTEN_FREE_SHARE);
+        m.stats.pgsteal_anon++;
+        this.rec[id * R + R_FLAGS] = 0;
+        this.unframe(id);
+        return Evicted.Dropped;
+      }
     } else {
       if (s < 0) {
         s = m.swap.alloc();
@@ -704,12 +725,14 @@ export class Memory implements ReclaimHost {
         // under writeback until the policy's host.endWriteback reports the write done.
         this.rec[id * R + R_FLAGS] = F_RESIDENT | F_WB | F_UNMAPPED;
         this.wbHeld.push(id);
+        // shrink_folio_list's work on the page (unmap, add_to_swap, pageout) is done now.
+        m.meter.reclaim(1 - WRITTEN_FREE_SHARE);
         return Evicted.Writeback;
       }
       written = true;
     }
     m.stats.pgsteal_anon++;
-    m.meter.meta(RECLAIM_CYCLES);
+    m.meter.reclaim();
     this.rec[id * R + R_FLAGS] = 0;
     this.unframe(id);
     return written ? Evicted.Written : Evicted.Dropped;
@@ -729,7 +752,7 @@ export class Memory implements ReclaimHost {
     }
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
-    m.meter.meta(RECLAIM_CYCLES);
+    m.meter.reclaim();
     // __filemap_remove_folio: the slot goes, or takes the page's shadow (the policy writes it next).
     if (!this.reclaim.shadowsInPageCache) this.file.delete(key);
     this.unframe(id);

@@ -117,6 +117,15 @@ export interface Profile {
     irqCycles: Sourced<number>;
     completeCycles: Sourced<number>;
   };
+  /**
+   * CPU cycles of the memory manager's own work per page, on the cluster
+   * above: a fault that allocates a page, and a page reclaim takes. Optional:
+   * absent, DEFAULT_FAULT_CYCLES and DEFAULT_RECLAIM_CYCLES (cost/model.ts).
+   */
+  mm?: {
+    faultCycles?: Sourced<number>;
+    reclaimCycles?: Sourced<number>;
+  };
   /** DRAM energy per byte moved, nJ. */
   dramEnergyNJPerByte: Sourced<number>;
   network: {

@@ -32,6 +32,7 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
 
 import { Loc, Oracle } from './oracle.js';
+import { KworkerSched } from './sched.js';
 import { WorkQueue, type WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
 
@@ -133,6 +134,17 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   clock = 0;
   /** Work items backends queued (zswap's shrink worker), run between operations. */
   readonly workqueue = new WorkQueue();
+  /** When the work items' kworker gets the CPU beside kswapd and the workload (CFS on one CPU). */
+  readonly sched = new KworkerSched();
+  /**
+   * The gaps a trace's timestamps put between events, ns: the workload's own CPU time to the
+   * scheduler (a CPU-bound workload, as the validation guests': idle 0 %).
+   */
+  private thinkNs = 0;
+  /** The scheduler's CPU clock: the CPU work charged so far and the workload's time between events. */
+  private cpuClock(): number {
+    return this.meter.totals.cpuNs + this.thinkNs;
+  }
   /** Index of the event being run (for records). */
   eventIndex = 0;
   /** The uuid each filesystem was mounted with (shared pools), by fs. */
@@ -226,7 +238,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     return r;
   }
   queueWork(work: WorkItem): boolean {
-    return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs());
+    if (this.workqueue.isPending(work)) return false;
+    // queue_work wakes the kworker: it runs before the next operation if it preempts, else it waits.
+    const atOnce = this.sched.wakeKworker(this.cpuClock());
+    return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs(), !atOnce);
   }
   workPending(work: WorkItem): boolean {
     return this.workqueue.isPending(work);
@@ -237,8 +252,26 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     // A queued work item's kworker gets the CPU at the reclaiming task's next preemption point
     // (here: the next operation), and the switch (schedule()) flushes that task's plug
     // (sched_submit_work -> blk_flush_plug): the requests held so far go out before it may run.
+    const sched = this.sched;
+    // A kworker that waits gets the CPU when a tick preempts the running task (or when kswapd sleeps: kswapdRun).
+    if (sched.waiting && this.cpuClock() >= sched.readyAt()) this.workqueue.release(this.clock + this.meter.peekPendingNs());
+    if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
     if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
-    this.workqueue.runDue(this.clock + this.meter.peekPendingNs());
+    const start = this.cpuClock();
+    if (this.workqueue.runDue(this.clock + this.meter.peekPendingNs()) > 0) sched.kworkerRan(start, this.cpuClock());
+  }
+  /** kswapd wakes (true) or goes back to sleep (false): a kworker that waited for the CPU gets it then. */
+  kswapdRun(on: boolean): void {
+    const cpu = this.cpuClock();
+    if (on) {
+      this.sched.kswapdWake(cpu);
+      return;
+    }
+    this.sched.kswapdSleep(cpu);
+    if (this.sched.waiting) {
+      this.workqueue.release(this.clock + this.meter.peekPendingNs());
+      this.runWork();
+    }
   }
   vm(): VmInfo {
     const mem = this.memory;
@@ -260,7 +293,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /** Advance the clock by the work charged since the last call, then to `t` if later. */
   advance(tNs = 0): void {
     this.clock += this.meter.takePendingNs();
-    if (tNs > this.clock) this.clock = tNs;
+    if (tNs > this.clock) {
+      this.thinkNs += tNs - this.clock;
+      this.clock = tNs;
+    }
     this.runWork();
     this.backend?.tick?.(this.clock);
     if (this.zombies.length > 0) this.drainZombies(this.clock);
@@ -321,6 +357,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   unregisterBackend(b: Backend, zombie?: Zombie): void {
     // the module's work items go with it (a zombie's pages are drained by the zombie worker, not by them)
     this.workqueue.cancelAll();
+    this.sched.waiting = false;
     this.frontswap.unregister();
     this.cleancache.unregister();
     this.oracle.ccDropAll();

@@ -17,10 +17,13 @@
  * work item queued by one store runs before a later store, not once per trace
  * event. Deterministic: no wall time, ties broken by queueing order.
  *
- * Deviation: the kernel's worker runs when the scheduler picks the kworker,
- * after a wake-up latency that depends on load; here that latency is the
- * fixed WORK_LATENCY_NS (an estimate), and the work runs on the one simulated
- * timeline (its CPU time is added to the clock like any other work).
+ * queue(work, now, held): the kworker's wake-up did not preempt (sim/sched.ts
+ * decides): the item is pending but not due until release(now), when the
+ * scheduler gives the kworker the CPU.
+ *
+ * Deviation: a kworker that preempts runs WORK_LATENCY_NS after the
+ * queue_work (an estimate), and the work runs on the one simulated timeline
+ * (its CPU time is added to the clock like any other work).
  */
 
 /** A work_struct: what runs, and a name for reports. */
@@ -53,16 +56,28 @@ export class WorkQueue {
 
   constructor(readonly latencyNs: number = WORK_LATENCY_NS) {}
 
-  /** queue_work: false when `work` is already pending. */
-  queue(work: WorkItem, nowNs: number): boolean {
+  /**
+   * queue_work: false when `work` is already pending. `held`: its kworker did not get the CPU
+   * (the scheduler refused the wake-up's preemption): it is not due until release().
+   */
+  queue(work: WorkItem, nowNs: number, held = false): boolean {
     if (this.pending.has(work)) return false;
     this.pending.add(work);
-    const q: Queued = { item: work, due: nowNs + this.latencyNs, seq: this.seq++ };
+    const q: Queued = { item: work, due: held ? Infinity : nowNs + this.latencyNs, seq: this.seq++ };
     // keep items ordered by (due, seq): a new item is due no earlier than any queued with the same latency
     let i = this.items.length;
     while (i > 0 && this.items[i - 1]!.due > q.due) i--;
     this.items.splice(i, 0, q);
     return true;
+  }
+
+  /** The kworker got the CPU: every held item is due at `nowNs` (after those already due, in queueing order). */
+  release(nowNs: number): void {
+    for (let i = 0; i < this.items.length; i++) {
+      const q = this.items[i]!;
+      if (q.due === Infinity) this.items[i] = { item: q.item, due: nowNs, seq: q.seq };
+    }
+    this.items.sort((a, b) => a.due - b.due || a.seq - b.seq);
   }
 
   /** Whether `work` is queued and has not started. */

@@ -13,9 +13,11 @@
  *
  * SHOWN lists counters printed beside the judged ones and not judged: who
  * reclaimed (kswapd or the faulting task) and how often kswapd ran. In the
- * guest they follow the CPU scheduling of the workload, kswapd and the
- * kworker, which tmemsim does not model yet (docs/validation.md, "What is out
- * of tolerance", item 2); they are shown so that the gap stays in sight.
+ * guest they follow how kswapd shares the CPU with the workload (the workload
+ * allocates while kswapd reclaims, so kswapd runs longer and less often), which
+ * tmemsim does not model yet: its kswapd reclaims from the low to the high
+ * watermark at once (docs/validation.md, "What is out of tolerance", item 2);
+ * they are shown so that the gap stays in sight.
  */
 
 import type { PassSummary } from '../sim/summary.js';

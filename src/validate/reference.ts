@@ -61,6 +61,14 @@ export function defaultReferenceDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../validation/references');
 }
 
+/**
+ * The validation guest's CPU as a profile file (validation/guest-tcg.json, written by
+ * validation/guest-cpu.mjs from the references): what the replay prices the guest's work with.
+ */
+export function defaultGuestProfile(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../validation/guest-tcg.json');
+}
+
 /** Reads and checks one reference file. */
 export function readReference(file: string): Reference {
   const doc = readJsonFile(file) as Partial<Reference> | null;

@@ -40,8 +40,8 @@ const CHUNK = 64;
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
 const ERA_61: ZswapEra = '6.1';
 
-/** The trace header of a case: the guest's memory, swap, and zswap configuration. */
-export function headerOf(ref: Reference): TraceHeader {
+/** The trace header of a case: the guest's memory, swap, and zswap configuration; `profile`, the guest's CPU (a profile file or name). */
+export function headerOf(ref: Reference, profile = 'ssd'): TraceHeader {
   const run = ref.runs[0]!;
   const ramPages = Math.floor((run.mem_total_kb * 1024) / PAGE_SIZE);
   const freePages = Math.floor((run.mem_free_kb * 1024) / PAGE_SIZE);
@@ -75,7 +75,9 @@ export function headerOf(ref: Reference): TraceHeader {
           },
         }
         : {}),
-      profile: 'ssd',
+      // The guest's CPU (validation/guest-tcg.json): its time per operation, on the clock the
+      // scheduler reads (sim/sched.ts); the devices are ssd's, which no counter judged depends on.
+      profile,
       // virtio-blk: 6.1 does not set QUEUE_FLAG_NONROT on its queue, so the swap disk counts as
       // rotational (nr_rotate_swap) and the guest reads swap ahead by slot clusters.
       swap: [{ type: 0, slots, rotational: true }],
@@ -186,14 +188,53 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
   }
 }
 
+/**
+ * The guest's time per event of each phase, µs: how long the phase took in the guest
+ * (/proc/stat's uptime at its marks, the mean of the runs) spread evenly over the phase's
+ * events (phase i ends at the workload's i-th mark). The replay stamps its events with the
+ * sum (`t`), as a trace recorded in the guest would be: the time between operations that
+ * tmemsim's own costs do not fill is the workload's own (the guests' CPU is never idle:
+ * the workload writes its pages' bytes in user space), and it is on the clock the
+ * scheduler reads (sim/sched.ts). Zero for a phase without recorded stat.
+ */
+function timePerEvent(ref: Reference): number[] {
+  const events: number[] = [0];
+  for (const e of eventsOf(ref)) {
+    if (e.op === 'mark') events.push(0);
+    else events[events.length - 1]!++;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < events.length; i++) {
+    let sum = 0;
+    let n = 0;
+    for (const run of ref.runs) {
+      const a = i === 0 ? undefined : run.marks[i - 1]?.stat;
+      const b = run.marks[i]?.stat;
+      if (b?.uptime_s === undefined || (i > 0 && a?.uptime_s === undefined)) continue;
+      sum += b.uptime_s - (a?.uptime_s ?? b.uptime_s);
+      n++;
+    }
+    out.push(n > 0 && events[i]! > 0 ? ((sum / n) * 1e6) / events[i]! : 0);
+  }
+  return out;
+}
+
 /** A trace source over a case's events (streamed: nothing is held in memory). */
-function traceOf(ref: Reference, file: string): SyncTraceSource {
-  const header = headerOf(ref);
+function traceOf(ref: Reference, file: string, profile: string): SyncTraceSource {
+  const header = headerOf(ref, profile);
+  const perEvent = timePerEvent(ref);
   const eventsSync = function* (): Generator<LocatedEvent> {
     // One location, updated per event (its readers read it, never keep it).
     const loc = { file, line: 0, index: 0 };
+    let phase = 0;
+    let t = 0;
     for (const event of eventsOf(ref)) {
       loc.line = loc.index + 1;
+      if (event.op === 'mark') phase++;
+      else {
+        t += perEvent[phase] ?? 0;
+        if (t > 0) event.t = t;
+      }
       yield { event, loc };
       loc.index++;
     }
@@ -208,7 +249,7 @@ function traceOf(ref: Reference, file: string): SyncTraceSource {
   } as SyncTraceSource;
 }
 
-/** Runs the case through tmemsim: one pass with the case's backend, no baseline, tags checked (not bytes). */
-export async function replay(ref: Reference, file: string): Promise<RunResult> {
-  return simulateTrace(() => traceOf(ref, file), { baseline: false, fast: true });
+/** Runs the case through tmemsim: one pass with the case's backend priced by `profile` (the guest's CPU), no baseline, tags checked (not bytes). */
+export async function replay(ref: Reference, file: string, profile: string): Promise<RunResult> {
+  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true });
 }

@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { compareCase, shownCase, type Row, type ShownRow } from './compare.js';
-import { readReferences, type Reference } from './reference.js';
+import { defaultGuestProfile, readReferences, type Reference } from './reference.js';
 import { replay } from './replay.js';
 
 interface CaseResult {
@@ -25,20 +25,23 @@ export interface ValidationResult {
   out: number;
 }
 
-/** Replays every reference of `dir` (or the named cases) and compares. */
-export async function validate(dir: string, only: string[] = []): Promise<ValidationResult> {
+/**
+ * Replays every reference of `dir` (or the named cases) and compares. `guestProfile`: the
+ * profile file of the guest's CPU the replay prices its work with (a path or a profile name).
+ */
+export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile()): Promise<ValidationResult> {
   const refs = readReferences(dir, only);
   const cases: CaseResult[] = [];
   for (const ref of refs) {
-    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`)));
+    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile));
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
   return { cases, rows, ok: rows.length - out, out };
 }
 
-async function validateCase(ref: Reference, file: string): Promise<CaseResult> {
-  const res = await replay(ref, file);
+async function validateCase(ref: Reference, file: string, guestProfile: string): Promise<CaseResult> {
+  const res = await replay(ref, file, guestProfile);
   const pass = res.runs[0]!.backend;
   const rows = compareCase(ref, pass);
   return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows, shown: shownCase(ref, pass) };

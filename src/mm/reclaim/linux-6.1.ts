@@ -432,6 +432,7 @@ class Linux61 implements Reclaim {
   /** balance_pgdat: reclaim until free memory reaches the high watermark (a balloon's shrink of RAM runs it too, counted as kswapd's). */
   private balancePgdat(): void {
     const h = this.host;
+    h.kswapdRun(true);
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
     // kswapd_shrink_node: max(high, SWAP_CLUSTER_MAX) of every zone.
     let nrToReclaim = 0;
@@ -443,6 +444,7 @@ class Linux61 implements Reclaim {
       if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
     }
     this.snapshotRefaults();
+    h.kswapdRun(false);
   }
 
   private snapshotRefaults(): void {

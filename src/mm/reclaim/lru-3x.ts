@@ -96,7 +96,10 @@ class Lru3x implements Reclaim {
     return this.host.free - 1 < (reserves ? 0 : this.wmark.min) ? -1 : this.topZone;
   }
   kswapd(): void {
-    if (this.host.free < this.wmark.low) this.reclaim(this.wmark.high, false);
+    if (this.host.free >= this.wmark.low) return;
+    this.host.kswapdRun(true);
+    this.reclaim(this.wmark.high, false);
+    this.host.kswapdRun(false);
   }
   setRam(): void {
     this.kswapd();

@@ -94,6 +94,8 @@ export interface ReclaimHost {
   endWriteback(): void;
   /** shrink_slab: the registered shrinkers, once per reclaim pass. */
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
+  /** kswapd wakes (its reclaim begins: true) and goes back to sleep (false): the CPU it holds meanwhile. */
+  kswapdRun(on: boolean): void;
 }
 
 export interface Reclaim {

@@ -12,6 +12,25 @@ function item(name: string, log: string[], body?: () => void): WorkItem {
 }
 
 describe('work queue on the simulated clock', () => {
+  it('a held item (its kworker refused the CPU) is pending but never due until release, then runs after those already due', () => {
+    const q = new WorkQueue(1000);
+    const log: string[] = [];
+    const a = item('a', log);
+    const b = item('b', log);
+    expect(q.queue(a, 0, true)).toBe(true);
+    expect(q.queue(a, 10, true)).toBe(false); // pending: queue_work does nothing
+    expect(q.queue(b, 100)).toBe(true); // due at 1100
+    expect(q.runDue(1e12)).toBe(1);
+    expect(log).toEqual(['b']);
+    expect(q.isPending(a)).toBe(true);
+    expect(q.nextDue()).toBe(Infinity);
+    q.release(2000);
+    expect(q.nextDue()).toBe(2000);
+    expect(q.runDue(1999)).toBe(0);
+    expect(q.runDue(2000)).toBe(1);
+    expect(log).toEqual(['b', 'a']);
+  });
+
   it('queue_work: a pending item is not queued twice; it runs once its latency has passed', () => {
     const q = new WorkQueue(1000);
     const log: string[] = [];

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pageKey } from '../../../src/content/classes/vmix.js';
 import { Mulberry32 } from '../../../src/content/rng.js';
-import { eventsOf, headerOf } from '../../../src/validate/replay.js';
+import { eventsOf, headerOf, replay } from '../../../src/validate/replay.js';
 import { readReference } from '../../../src/validate/reference.js';
 import type { Reference } from '../../../src/validate/reference.js';
 import { testMachine } from '../../helpers/machine.js';
@@ -67,5 +67,24 @@ describe('kernel_pages', () => {
     const plain = testMachine({ ramPages: 4000 });
     expect(plain.vm().totalram).toBe(4000);
     expect(plain.memory.ramPages).toBe(4000);
+  });
+
+  it('stamps each event with the guest\'s time: a phase\'s length (the mean of the runs) spread evenly over its events', async () => {
+    // write: 1,000 events over 2 s and 4 s in the two runs (3 s on average): 3 ms an event;
+    // reread: 1,000 events over 1 s in both. The marks come at 3 s and 4 s of simulated time
+    // (tmemsim's own costs for these pages are far less than the guest's time between events).
+    const uptime = [[1, 3, 4], [1, 5, 6]];
+    const ref: Reference = {
+      ...fits,
+      runs: fits.runs.map((run, i) => ({ ...run, marks: run.marks.map((m, k) => ({ ...m, stat: { user: 0, nice: 0, system: 0, uptime_s: uptime[i]![k]! } })) })),
+    };
+    const res = await replay(ref, 'fits.json', 'ssd');
+    const marks = res.runs[0]!.backend.marks!;
+    expect(marks.map((m) => m.name)).toEqual(['start', 'write', 'reread']);
+    // At a mark: the last event's stamp, plus that event's own cost (microseconds here).
+    expect(marks[1]!.sim_time_ns).toBeGreaterThanOrEqual(3e9);
+    expect(marks[1]!.sim_time_ns).toBeLessThan(3e9 + 1e5);
+    expect(marks[2]!.sim_time_ns).toBeGreaterThanOrEqual(4e9);
+    expect(marks[2]!.sim_time_ns).toBeLessThan(4e9 + 1e5);
   });
 });

@@ -1,0 +1,158 @@
+/**
+ * When a queued work item's kworker gets the CPU: CFS on one CPU, as far as
+ * it decides that (TL:kernel/sched/fair.c of 6.1, SCHED_NORMAL tasks at nice
+ * 0, one CPU, HZ 250, the default features).
+ *
+ * Three entities share the CPU: the workload (W), kswapd (K) and the kworker
+ * of a bound workqueue (Q, zswap's shrink_wq). Their vruntimes are CPU time,
+ * ns, on the cost meter's CPU clock (meter.totals.cpuNs: the CPU work charged
+ * so far, device time not included):
+ *   - W runs whenever K and Q do not; its vruntime is its CPU time, and it is
+ *     taken as the run queue's min_vruntime (W is always runnable here and
+ *     runs most; while K or Q runs, W does not, so min_vruntime stays).
+ *   - place_entity: a task that wakes gets max(its vruntime, min_vruntime -
+ *     sysctl_sched_latency / 2) (GENTLE_FAIR_SLEEPERS: a sleeper's credit of
+ *     3 ms).
+ *   - check_preempt_wakeup → wakeup_preempt_entity: the kworker woken by
+ *     queue_work preempts the running task when that task's vruntime leads
+ *     its own by more than sysctl_sched_wakeup_granularity (1 ms): it then
+ *     runs at the running task's next cond_resched, before its next
+ *     operation ("at once").
+ *   - Otherwise it waits, runnable, until the running task sleeps (kswapd's
+ *     balance_pgdat ends) or a tick's check_preempt_tick preempts it: at a
+ *     tick (every 4 ms of the CPU clock) when the running task has run more
+ *     than its ideal slice since it was picked (sched_slice: 6 ms over the
+ *     runnable tasks, 2 ms with three), or at least min_granularity (0.75 ms)
+ *     with its vruntime ahead of the kworker's by more than that slice.
+ *   - After the kworker ran, the task it preempted is picked again (its
+ *     slice starts over); the kworker's vruntime grows by its CPU time.
+ * So a queue_work in kswapd's first ~1 ms after it woke (both woken with the
+ * full credit) waits, and every store meanwhile finds the item pending: what
+ * docs/validation.md item 2 traced in the 6.1 guests.
+ *
+ * Deviations: the tick's phase is the CPU clock's (no idle time, no timer
+ * skew); kswapd does not give the CPU back to the workload when a tick
+ * preempts it (tmemsim runs balance_pgdat to its end), only to a waiting
+ * kworker; the workload's sleeps (I/O waits) are not its own (its vruntime
+ * is its CPU time); no other tasks (the guests' shell, rcu and idle
+ * kworkers: about 1,400 switches a phase), no NEXT_BUDDY/LAST_BUDDY, no
+ * PELT, no wakeup of an idle CPU (one CPU, always busy).
+ */
+
+/** sysctl_sched_latency on one CPU (6 ms × (1 + ilog2(1))). */
+const SCHED_LATENCY_NS = 6_000_000;
+/** sysctl_sched_min_granularity on one CPU. */
+const SCHED_MIN_GRANULARITY_NS = 750_000;
+/** sysctl_sched_wakeup_granularity on one CPU. */
+const SCHED_WAKEUP_GRANULARITY_NS = 1_000_000;
+/** A scheduler tick: HZ 250 (Debian's kernels). */
+const TICK_NS = 4_000_000;
+/** place_entity's credit for a sleeper (GENTLE_FAIR_SLEEPERS: half the latency). */
+const SLEEPER_CREDIT_NS = SCHED_LATENCY_NS / 2;
+
+/** sched_slice of a nice-0 task among `nr` runnable nice-0 tasks (__sched_period: latency up to 8 tasks). */
+function idealSlice(nr: number): number {
+  const period = nr > 8 ? nr * SCHED_MIN_GRANULARITY_NS : SCHED_LATENCY_NS;
+  return period / nr;
+}
+
+export class KworkerSched {
+  /** kswapd is running (between its wake-up and its sleep). */
+  kswapdOn = false;
+  /** kswapd's vruntime while it sleeps, and the kworker's while it is not running. */
+  private kVr = -SLEEPER_CREDIT_NS;
+  private qVr = -SLEEPER_CREDIT_NS;
+  /** CPU time kswapd and the kworker ran, ns (the workload's is the rest). */
+  private kRan = 0;
+  private qRan = 0;
+  /** The CPU clock when the running task (kswapd, else the workload) was last picked, and kswapd's vruntime then. */
+  private pickedAt = 0;
+  private kVrAtPick = 0;
+  /** A kworker woke without preempting: it is runnable, waiting (its vruntime is qVr). */
+  waiting = false;
+  /** Wake-ups of the kworker that preempted the running task, and that did not (check_preempt_wakeup). */
+  preempted = 0;
+  refused = 0;
+
+  /** The workload's vruntime: its CPU time (taken as min_vruntime). Frozen while kswapd runs. */
+  private wVr(cpu: number): number {
+    return (this.kswapdOn ? this.pickedAt : cpu) - this.kRan - this.qRan;
+  }
+
+  private kswapdVr(cpu: number): number {
+    return this.kswapdOn ? this.kVrAtPick + (cpu - this.pickedAt) : this.kVr;
+  }
+
+  /** place_entity of a waking task: no further back than min_vruntime less the sleeper's credit. */
+  private place(vr: number, cpu: number): number {
+    const floor = this.wVr(cpu) - SLEEPER_CREDIT_NS;
+    return vr > floor ? vr : floor;
+  }
+
+  /** kswapd wakes (balance_pgdat begins) at CPU time `cpu`; it preempts the workload and runs. */
+  kswapdWake(cpu: number): void {
+    this.kVrAtPick = this.place(this.kVr, cpu);
+    this.pickedAt = cpu;
+    this.kswapdOn = true;
+  }
+
+  /**
+   * kswapd sleeps (balance_pgdat returns). tmemsim ran its whole reclaim at
+   * once; in the kernel, once kswapd's vruntime passed the workload's, ticks
+   * gave the CPU back and forth between them, so that they went to sleep
+   * level: its vruntime is at most the workload's.
+   */
+  kswapdSleep(cpu: number): void {
+    const vr = this.kswapdVr(cpu);
+    const w = this.wVr(cpu);
+    this.kVr = vr < w ? vr : w;
+    this.kRan += cpu - this.pickedAt;
+    this.kswapdOn = false;
+    this.pickedAt = cpu;
+  }
+
+  /**
+   * queue_work woke the kworker at CPU time `cpu`: true when it preempts the
+   * running task (it runs before that task's next operation); false when it
+   * waits (readyAt, or kswapd's sleep).
+   */
+  wakeKworker(cpu: number): boolean {
+    if (this.waiting) return false;
+    this.qVr = this.place(this.qVr, cpu);
+    const curr = this.kswapdOn ? this.kswapdVr(cpu) : this.wVr(cpu);
+    if (curr - this.qVr > SCHED_WAKEUP_GRANULARITY_NS) {
+      this.preempted++;
+      return true;
+    }
+    this.refused++;
+    this.waiting = true;
+    return false;
+  }
+
+  /**
+   * The CPU time at which a waiting kworker gets the CPU if the running task
+   * goes on running: the first tick at which check_preempt_tick preempts it.
+   */
+  readyAt(): number {
+    // Runnable: kswapd, the workload and the kworker; or the workload and the kworker.
+    const ideal = idealSlice(this.kswapdOn ? 3 : 2);
+    // The running task's lead on the kworker when it was picked; both grow with delta_exec.
+    const lead0 = (this.kswapdOn ? this.kVrAtPick : this.wVr(this.pickedAt)) - this.qVr;
+    // delta_exec > ideal; or delta_exec >= min_granularity and lead0 + delta_exec > ideal.
+    const byLead = Math.max(SCHED_MIN_GRANULARITY_NS, ideal - lead0);
+    const ready = this.pickedAt + (ideal < byLead ? ideal : byLead);
+    return (Math.floor(ready / TICK_NS) + 1) * TICK_NS;
+  }
+
+  /** The kworker ran from CPU time `start` to `end`; the task it preempted is picked again. */
+  kworkerRan(start: number, end: number): void {
+    if (this.kswapdOn) {
+      this.kVrAtPick = this.kswapdVr(start);
+      this.kRan += start - this.pickedAt;
+      this.pickedAt = end;
+    } else this.pickedAt = end;
+    this.qVr += end - start;
+    this.qRan += end - start;
+    this.waiting = false;
+  }
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// The validation guest's CPU, measured from its own references: how long the guest's kernel
+// took per operation, as a tmemsim profile the replay prices the guest's work with
+// (validation/guest-tcg.json, read by `tmemsim validate`; docs/validation.md, "The guest's CPU").
+//
+//   node validation/guest-cpu.mjs            print the fit
+//   node validation/guest-cpu.mjs --write    and write validation/guest-tcg.json
+//
+// Every phase of every run of every case (validation/references/*.json: /proc/stat and
+// /proc/vmstat at each mark) is one observation: the system CPU time the phase took (stat's
+// `system`, 1/100 s) against what the kernel did in it: faults (pgfault), pages reclaimed
+// (pgsteal_kswapd + pgsteal_direct), zswap stores by compressor (zswpout) and zswap loads
+// (zswpin). An ordinary least-squares fit without intercept gives the guest's time per
+// operation. The guest runs under QEMU's TCG on a shared host: the figures are that machine's,
+// not a real CPU's, and they are noisy (the same phase's system time differs by up to 2x
+// between runs); the fit prints R² and the residual.
+//
+// The profile extends `ssd` and gives the guest's CPU in nanoseconds: hz 1e9, so a cycle is a
+// nanosecond; mm.faultCycles and mm.reclaimCycles are the fault and reclaim figures; each
+// fitted compressor's compress cost is its per-store figure (fixed, per page) and its
+// decompress cost the per-load figure; the block layer's cycles are 0 (the reclaim and load
+// figures include the requests' submission: a separate term for pswpout/pswpin came out
+// negative, being collinear with them).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const REFS = path.join(here, 'references');
+const OUT = path.join(here, 'guest-tcg.json');
+const USER_HZ = 100;
+const COMPRESSORS = ['lz4', 'lzo', 'zstd'];
+const TERMS = ['fault', 'reclaim', ...COMPRESSORS.map((c) => `store_${c}`), 'load'];
+
+/** One observation per phase of each run: [terms], system seconds, and where it came from. */
+export function observations(dir = REFS) {
+  const obs = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const ref = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const comp = ref.config?.zswap?.enabled ? ref.config.zswap.compressor : null;
+    for (const run of ref.runs) {
+      for (let i = 1; i < run.marks.length; i++) {
+        const a = run.marks[i - 1];
+        const b = run.marks[i];
+        if (!a.stat || !b.stat) continue;
+        const d = (k) => (b.vmstat[k] ?? 0) - (a.vmstat[k] ?? 0);
+        const x = [d('pgfault'), d('pgsteal_kswapd') + d('pgsteal_direct'), ...COMPRESSORS.map((c) => (c === comp ? d('zswpout') : 0)), d('zswpin')];
+        obs.push({ where: `${ref.case}/${b.name}`, x, y: (b.stat.system - a.stat.system) / USER_HZ });
+      }
+    }
+  }
+  return obs;
+}
+
+/** Least squares without intercept: the normal equations, solved by Gaussian elimination. */
+export function leastSquares(obs) {
+  const k = obs[0].x.length;
+  const A = Array.from({ length: k }, () => new Array(k + 1).fill(0));
+  for (const { x, y } of obs) {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) A[i][j] += x[i] * x[j];
+      A[i][k] += x[i] * y;
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
+    [A[c], A[p]] = [A[p], A[c]];
+    if (A[c][c] === 0) throw new Error(`term ${TERMS[c]} has no data`);
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = A[r][c] / A[c][c];
+      for (let j = c; j <= k; j++) A[r][j] -= f * A[c][j];
+    }
+  }
+  const coef = A.map((row, i) => row[k] / row[i]);
+  const mean = obs.reduce((s, o) => s + o.y, 0) / obs.length;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (const o of obs) {
+    const pred = o.x.reduce((s, v, i) => s + v * coef[i], 0);
+    ssRes += (o.y - pred) ** 2;
+    ssTot += (o.y - mean) ** 2;
+  }
+  return { coef, r2: 1 - ssRes / ssTot, rmsS: Math.sqrt(ssRes / obs.length) };
+}
+
+function profileOf(ns, fit, n) {
+  const src = (what) => `[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): ${what}, fitted by validation/guest-cpu.mjs from the system time of ${n} recorded phases (least squares, R² ${fit.r2.toFixed(2)})`;
+  const round = (v) => Math.round(v);
+  const codecs = {};
+  for (const c of COMPRESSORS) {
+    codecs[c] = {
+      compress: { fixedCycles: round(ns[`store_${c}`]), cyclesPerByte: 0 },
+      decompress: { fixedCycles: round(ns.load), cyclesPerByte: 0 },
+      source: src(`a zswap store with ${c} (${round(ns[`store_${c}`])} ns) and a zswap load of any compressor (${round(ns.load)} ns, with its fault's swap-in path)`),
+    };
+  }
+  const zero = (what) => ({ value: 0, source: `[M] included in ${what} (validation/guest-cpu.mjs)` });
+  return {
+    format: 'tmemsim-profile',
+    version: 1,
+    name: 'guest-tcg',
+    extends: 'ssd',
+    description: "the validation guest's CPU: Linux 6.1 under QEMU TCG on a 2-core host, per operation, measured from its references; a cycle is a nanosecond (written by `node validation/guest-cpu.mjs --write`: do not edit by hand)",
+    cpu: { cluster: 'QEMU TCG vCPU', hz: { value: 1e9, source: '[M] a unit: the figures below are nanoseconds of the guest\'s clock' } },
+    mm: {
+      faultCycles: { value: round(ns.fault), source: src('a page fault') },
+      reclaimCycles: { value: round(ns.reclaim), source: src('a page reclaimed (pgsteal), with its write\'s submission') },
+    },
+    codecs,
+    blockIo: { submitCycles: zero('mm.reclaimCycles'), driverCycles: zero('mm.reclaimCycles'), irqCycles: zero('the load and reclaim figures'), completeCycles: zero('the load and reclaim figures') },
+  };
+}
+
+function main() {
+  const obs = observations();
+  const fit = leastSquares(obs);
+  const ns = Object.fromEntries(TERMS.map((t, i) => [t, fit.coef[i] * 1e9]));
+  console.log(`${obs.length} phases; R² ${fit.r2.toFixed(3)}, residual ${fit.rmsS.toFixed(2)} s rms`);
+  for (const t of TERMS) console.log(`  ${t.padEnd(12)} ${(ns[t] / 1000).toFixed(1).padStart(7)} µs`);
+  if (process.argv.includes('--write')) {
+    fs.writeFileSync(OUT, `${JSON.stringify(profileOf(ns, fit, obs.length), null, 2)}\n`);
+    console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
