@@ -9,6 +9,7 @@
 import { PAGE_SIZE } from '../content/page.js';
 
 export type Device = 'swap' | 'fs';
+export type IoDir = 'read' | 'write';
 
 /**
  * The memory manager's own work per page when a profile does not give it
@@ -19,7 +20,6 @@ export type Device = 'swap' | 'fs';
  */
 const DEFAULT_FAULT_CYCLES = 3000;
 const DEFAULT_RECLAIM_CYCLES = 1000;
-export type IoDir = 'read' | 'write';
 
 /** What a profile must say for the meter to price a charge. */
 export interface CostModel {

@@ -36,6 +36,12 @@
 import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
 import type { MmEnv } from './env.js';
+import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type ZoneLayout } from './reclaim/reclaim.js';
+import { slotKey, slotOffset, slotType } from './swap.js';
+import { KeyMap } from '../keymap.js';
+import { grown } from '../arrays.js';
+import { swapClusterWindow, swapRaHit, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
+import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
 
 /**
  * The share of a page's reclaim work (the profile's mm.reclaimCycles, per page reclaimed)
@@ -46,12 +52,7 @@ import type { MmEnv } from './env.js';
  * (docs/validation.md item 2 gives what the validation counters do at other shares).
  */
 const WRITTEN_FREE_SHARE = 0.25;
-import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type ZoneLayout } from './reclaim/reclaim.js';
-import { slotKey, slotOffset, slotType } from './swap.js';
-import { KeyMap } from '../keymap.js';
-import { grown } from '../arrays.js';
-import { swapClusterWindow, swapRaHit, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
-import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
+
 
 const F_RESIDENT = 1;
 const F_DIRTY = 2;
@@ -702,16 +703,11 @@ export class Memory implements ReclaimHost {
     const fl = this.rec[id * R + R_FLAGS]!;
     let s = this.rec[id * R + R_SLOT]!;
     let written = false;
+    let share = 1;
     if (s >= 0 && !(fl & F_DIRTY)) {
       // A clean swap-cache page: its swap copy is valid, drop it. One a pass of reclaim
       // already unmapped and wrote (its writeback since completed) costs only the free now.
-      if (fl & F_UNMAPPED) {
-        m.meter.reclaim(WRITTEN_FREE_SHARE);
-        m.stats.pgsteal_anon++;
-        this.rec[id * R + R_FLAGS] = 0;
-        this.unframe(id);
-        return Evicted.Dropped;
-      }
+      if (fl & F_UNMAPPED) share = WRITTEN_FREE_SHARE;
     } else {
       if (s < 0) {
         s = m.swap.alloc();
@@ -732,7 +728,7 @@ export class Memory implements ReclaimHost {
       written = true;
     }
     m.stats.pgsteal_anon++;
-    m.meter.reclaim();
+    m.meter.reclaim(share);
     this.rec[id * R + R_FLAGS] = 0;
     this.unframe(id);
     return written ? Evicted.Written : Evicted.Dropped;

@@ -249,13 +249,13 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
     if (this.workqueue.size === 0) return;
-    // A queued work item's kworker gets the CPU at the reclaiming task's next preemption point
-    // (here: the next operation), and the switch (schedule()) flushes that task's plug
-    // (sched_submit_work -> blk_flush_plug): the requests held so far go out before it may run.
     const sched = this.sched;
     // A kworker that waits gets the CPU when a tick preempts the running task (or when kswapd sleeps: kswapdRun).
     if (sched.waiting && this.cpuClock() >= sched.readyAt()) this.workqueue.release(this.clock + this.meter.peekPendingNs());
     if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
+    // A kworker that preempted gets the CPU at the running task's next preemption point (here:
+    // the next operation), and the switch (schedule()) flushes that task's plug
+    // (sched_submit_work -> blk_flush_plug): the requests held so far go out before it may run.
     if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
     const start = this.cpuClock();
     if (this.workqueue.runDue(this.clock + this.meter.peekPendingNs()) > 0) sched.kworkerRan(start, this.cpuClock());
@@ -357,7 +357,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   unregisterBackend(b: Backend, zombie?: Zombie): void {
     // the module's work items go with it (a zombie's pages are drained by the zombie worker, not by them)
     this.workqueue.cancelAll();
-    this.sched.waiting = false;
+    this.sched.cancel();
     this.frontswap.unregister();
     this.cleancache.unregister();
     this.oracle.ccDropAll();

@@ -31,12 +31,15 @@
  * docs/validation.md item 2 traced in the 6.1 guests.
  *
  * Deviations: the tick's phase is the CPU clock's (no idle time, no timer
- * skew); kswapd does not give the CPU back to the workload when a tick
- * preempts it (tmemsim runs balance_pgdat to its end), only to a waiting
- * kworker; the workload's sleeps (I/O waits) are not its own (its vruntime
- * is its CPU time); no other tasks (the guests' shell, rcu and idle
- * kworkers: about 1,400 switches a phase), no NEXT_BUDDY/LAST_BUDDY, no
- * PELT, no wakeup of an idle CPU (one CPU, always busy).
+ * skew); kswapd runs its whole balance_pgdat at once (the workload does not
+ * allocate meanwhile, so kswapd runs shorter and more often than the
+ * kernel's: docs/validation.md item 2), goes to sleep level with the
+ * workload (in the kernel ticks share the CPU between them once kswapd's
+ * vruntime passes the workload's), and a tick gives the CPU only to a
+ * waiting kworker; the workload's vruntime is its CPU time (its I/O waits
+ * are not modelled as sleeps); no other tasks (the guests' shell, rcu and
+ * idle kworkers: about 1,400 switches a phase), no NEXT_BUDDY/LAST_BUDDY,
+ * no PELT, no idle CPU.
  */
 
 /** sysctl_sched_latency on one CPU (6 ms × (1 + ilog2(1))). */
@@ -142,6 +145,11 @@ export class KworkerSched {
     const byLead = Math.max(SCHED_MIN_GRANULARITY_NS, ideal - lead0);
     const ready = this.pickedAt + (ideal < byLead ? ideal : byLead);
     return (Math.floor(ready / TICK_NS) + 1) * TICK_NS;
+  }
+
+  /** The work the kworker woke for was cancelled (cancel_work_sync): it goes back to sleep. */
+  cancel(): void {
+    this.waiting = false;
   }
 
   /** The kworker ran from CPU time `start` to `end`; the task it preempted is picked again. */
