@@ -103,9 +103,8 @@ export class Memory implements ReclaimHost {
   resident = 0;
   readonly reclaim: Reclaim;
   /**
-   * Page key → page id (KeyMap: page keys are not small integers). `file` is the page cache's
-   * slot table: a 6.1 policy keeps its shadow entries there too, as values below -1 (so a test
-   * for a resident page is id >= 0), in the slots their pages had (ReclaimHost.pageCache).
+   * Page key → page id (KeyMap: page keys are not small integers); `file` is the page cache's
+   * resident pages (a 6.1 policy keeps their shadows in its shadow nodes, shadow-nodes.ts).
    */
   private readonly anon = new KeyMap();
   private readonly file = new KeyMap();
@@ -270,9 +269,6 @@ export class Memory implements ReclaimHost {
   }
   keyOf(id: number): number {
     return this.rec[id * R + R_KEY]!;
-  }
-  get pageCache(): KeyMap {
-    return this.file;
   }
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
@@ -611,7 +607,7 @@ export class Memory implements ReclaimHost {
       this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
     this.zoneOf[nid] = z;
-    // The policy reads the slot's shadow (a refault) before the page takes the slot.
+    // The policy reads the slot's shadow (a refault) in its node as the page takes the slot.
     this.reclaim.added(nid, FILE, key, true);
     this.file.set(key, nid);
   }
@@ -681,7 +677,6 @@ export class Memory implements ReclaimHost {
     for (const key of this.file.keyList()) {
       if (keyFs(key) !== fs) continue;
       const id = this.file.get(key);
-      if (id < 0) continue; // a shadow entry: truncated() below drops it
       if (this.rec[id * R + R_FLAGS]! & F_DIRTY) {
         this.m.fileWriteback();
         this.fsWritten.set(key, this.rec[id * R + R_DESC]!);
@@ -749,8 +744,8 @@ export class Memory implements ReclaimHost {
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
     m.meter.reclaim();
-    // __filemap_remove_folio: the slot goes, or takes the page's shadow (the policy writes it next).
-    if (!this.reclaim.shadowsInPageCache) this.file.delete(key);
+    // __filemap_remove_folio: the slot goes (a 6.1 policy keeps the page's shadow in its node next).
+    this.file.delete(key);
     this.unframe(id);
     this.releaseId(id);
     return written ? Evicted.Written : Evicted.Dropped;

@@ -1,13 +1,12 @@
 /**
- * The page cache's shadows in its own slot table (ShadowNodes given the host's KeyMap, as the 6.1
- * policy gets Memory's): after any sequence of fills, evictions, truncated pages, shrinker passes
- * and truncations, the one table holds exactly the resident pages' ids and the shadows a model
- * written here keeps (a Map of pages, a Map of shadows, the shadow-node list as an array, oldest
- * first, and the shrinker's count/scan arithmetic of mm/workingset.c and do_shrink_slab).
+ * The page cache's shadows in their nodes (the first in the node's record, more in its block):
+ * after any sequence of fills, evictions, truncated pages, shrinker passes and truncations, the
+ * nodes hold exactly the shadows a model written here keeps (a Map of pages, a Map of shadows,
+ * the shadow-node list as an array, oldest first, and the shrinker's count/scan arithmetic of
+ * mm/workingset.c and do_shrink_slab), and a refault reads the model's shadow.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KeyMap } from '../../src/keymap.js';
 import { ShadowNodes } from '../../src/mm/reclaim/shadow-nodes.js';
 
 /** A few page keys in each of a few nodes (64 keys a node), some beyond 2^32 (fileKey's range). */
@@ -77,38 +76,34 @@ class Model {
   }
 }
 
-describe('ShadowNodes in the page cache slot table', () => {
-  it('the table holds the resident pages and the model shadows, no more, after any sequence', () => {
+describe('ShadowNodes holding their shadows', () => {
+  it('the nodes hold the model shadows, no more, after any sequence', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const table = new KeyMap();
-        const sn = new ShadowNodes(table);
+      fc.property(fc.array(op, { minLength: 50, maxLength: 300 }), (ops) => {
+        const sn = new ShadowNodes();
         const model = new Model();
         const nodeOfPage = new Map<number, number>();
         let nextId = 0;
         let age = 0;
         const pageOut = (key: number): void => {
-          // A page leaves without a shadow: the host removes its entry.
+          // A page leaves without a shadow.
           sn.pageOut(nodeOfPage.get(key)!, key);
-          table.delete(key);
           model.pages.delete(key);
           model.settle(nodeKey(key));
         };
         for (const o of ops) {
           if (o.kind === 'fill') {
             if (model.pages.has(o.key)) continue;
-            // The host probed the slot (a miss: no page there); the policy reads the shadow; the page takes the slot.
-            expect(table.get(o.key) >= 0).toBe(false);
+            // The policy reads the shadow as the page takes the slot.
             expect(sn.refault(o.key)).toBe(model.shadows.get(o.key) ?? -1);
             nodeOfPage.set(o.key, sn.node);
             const id = nextId++;
-            table.set(o.key, id);
             model.shadows.delete(o.key);
             model.pages.set(o.key, id);
             model.settle(nodeKey(o.key));
           } else if (o.kind === 'evict') {
             if (!model.pages.has(o.key)) continue;
-            // The host leaves the page's entry; the shadow takes its slot.
+            // The shadow takes the page's slot in its node.
             const v = 2 * age++ + (age % 3 === 0 ? 1 : 0);
             sn.evicted(nodeOfPage.get(o.key)!, o.key, v);
             model.pages.delete(o.key);
@@ -127,12 +122,7 @@ describe('ShadowNodes in the page cache slot table', () => {
             for (const key of [...model.shadows.keys()]) if (gone(key)) model.shadows.delete(key);
             for (const nk of [...model.list]) if (nk < o.below) model.settle(nk);
           }
-          for (const key of KEYS) {
-            const page = model.pages.get(key);
-            const shadow = model.shadows.get(key);
-            expect(table.get(key)).toBe(page ?? (shadow !== undefined ? -2 - shadow : -1));
-          }
-          expect(table.size).toBe(model.pages.size + model.shadows.size);
+          for (const key of KEYS) expect(sn.shadowOf(key)).toBe(model.shadows.get(key) ?? -1);
           expect(sn.size).toBe(model.shadows.size);
           expect(sn.listed).toBe(model.list.length);
           expect(sn.reclaimed).toBe(model.reclaimed);

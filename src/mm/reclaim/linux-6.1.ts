@@ -189,9 +189,7 @@ class Linux61 implements Reclaim {
   // Shadow entries (nonresident_age at eviction * 2 + PG_workingset) by page key: the swap cache's,
   // and the page cache's with their nodes and the shadow-node shrinker.
   private readonly anonShadows = new KeyMap();
-  private readonly fileShadows: ShadowNodes;
-  /** An evicted page-cache page's entry becomes its shadow (workingsetEviction writes it): the host leaves it. */
-  readonly shadowsInPageCache = true;
+  private readonly fileShadows = new ShadowNodes();
   /** The shadow node of each resident page-cache page (kept from its fill to its eviction). */
   private fileNode = new Int32Array(1024);
   private kswapdWoken = false;
@@ -206,8 +204,6 @@ class Linux61 implements Reclaim {
     this.managed = layout ? [...layout.managed] : [ramPages];
     this.minFreeKbytes = layout?.minFreeKbytes;
     this.kernelShare = this.managed.reduce((a, b) => a + b, 0) - ramPages;
-    // The page cache's shadows sit in its own slot table, in the slots their pages had.
-    this.fileShadows = new ShadowNodes(host.pageCache);
     this.zones = [];
     this.wmark = { min: 0, low: 0, high: 0 };
     this.setWatermarks();

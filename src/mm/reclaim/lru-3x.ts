@@ -40,8 +40,6 @@ class Lru3x implements Reclaim {
   readonly anonExclusive = false;
   /** Writeback completes synchronously in this model (see the header). */
   readonly asyncWriteback = false;
-  /** No shadow entries: the host removes an evicted page's entry. */
-  readonly shadowsInPageCache = false;
   readonly wmark: Watermarks;
   private readonly lru = new LruLists(2);
   private anonCredit = 0;

@@ -7,7 +7,6 @@
  */
 
 import type { LruSizes } from '../../backends/backend.js';
-import type { KeyMap } from '../../keymap.js';
 
 export const ANON = 0;
 export const FILE = 1;
@@ -76,12 +75,6 @@ export interface ReclaimHost {
   /** The page's identity across evictions (for shadow entries). */
   keyOf(id: number): number;
   /**
-   * The page cache's slot table (the mappings' xarrays): page key → page id (>= 0) of each
-   * resident page-cache page. A policy with shadowsInPageCache keeps its shadow entries there
-   * too, as values below -1, in the slots their pages had.
-   */
-  readonly pageCache: KeyMap;
-  /**
    * blk_start_plug (true) and blk_finish_plug (false) around shrink_lruvec: swap writes to
    * adjacent slots issued in between merge into one device request.
    */
@@ -117,12 +110,6 @@ export interface Reclaim {
    * False: the host frees it at the write (writeback completes synchronously).
    */
   readonly asyncWriteback: boolean;
-  /**
-   * An evicted page-cache page's slot in host.pageCache takes its shadow entry (the policy
-   * writes it right after host.evict returns): the host leaves the slot instead of removing it.
-   * False: the host removes it.
-   */
-  readonly shadowsInPageCache: boolean;
   /**
    * folio_end_writeback of a page the policy kept under writeback: clean and
    * on its LRU list, it moves to the inactive tail (folio_rotate_reclaimable);

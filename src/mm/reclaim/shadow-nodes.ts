@@ -15,14 +15,14 @@
  *
  * This holds the page cache's shadows: a node is 64 consecutive page keys
  * (floor(fileKey / 64): 64 consecutive indexes of one file, as the kernel's
- * leaf node); the xarray's inner nodes are not modelled. As in the kernel a
- * shadow sits in the slot its page had: given the page cache's slot table
- * (Memory's page key → page id), a shadow is the entry -2 - value under its
- * page's key (ids are >= 0, -1 is no entry). The host leaves an evicted
- * page's entry for evicted() to overwrite, and writes a refaulting page's id
- * over the shadow after refault() has read it: one probe of one table each
- * where a page and its shadow had a table each. Without a table given (unit
- * tests) the shadows keep a table of their own. Anonymous pages'
+ * leaf node); the xarray's inner nodes are not modelled. As the xarray's leaf
+ * holds its slots, a node here holds its shadows: the first in its own record
+ * (a node of one page, as a trace of scattered pages makes, keeps everything
+ * in one record), more in a block of 64 values the node takes when a second
+ * shadow arrives. So a fill reads a refaulting page's shadow from the node it
+ * looks up anyway, and the shrinker frees a node with its shadows without
+ * touching the page cache's table (Memory's page key → page id, which holds
+ * resident pages only). Anonymous pages'
  * shadows (in the swap cache) are not here: a 6.1 guest's workingset_nodes
  * stays 0 while it refaults 100,000 anonymous pages from their shadows
  * (validation/references, limit20-zsmalloc), i.e. swap-cache nodes do not
@@ -40,44 +40,47 @@ const SHRINK_BATCH = 128;
 const NIL = -1;
 
 /**
- * A node's record: eight 32-bit words (one 32-byte half of a cache line, so one node is one
- * line to touch): present pages, the two words of its shadow bitmap (bit i: slot i holds a
- * shadow; none set: no shadows), its prev and next on the shadow-node list, one unused, and
- * its node key as a float64 in words 6-7.
+ * A node's record, 32 bytes (one 32-byte half of a cache line, so one node is one line to
+ * touch), seen as bytes, 32-bit words and float64s:
+ *   bytes 0-2: present pages, shadows held, the slot of the shadow held in the record (ONE_NONE: none);
+ *   words 1-3: its prev and next on the shadow-node list, its block of shadows (NIL: none);
+ *   float64s 2-3: its node key, the value of the shadow held in the record.
+ * A node holds its shadows in the record (at most one) or, once it has had two at a time, all
+ * of them in its block (64 values by slot, -1 for none) until it holds none again.
  */
-const WORDS = 8;
+const BYTES = 32;
 const PAGES = 0;
-const BITS_LO = 1;
-const BITS_HI = 2;
-const PREV = 3;
-const NEXT = 4;
-/** The node key's index in the float64 view (word 6). */
-const KEY64 = 3;
+const SHADOWS = 1;
+const ONE = 2;
+const ONE_NONE = 255;
+const WORDS = BYTES / 4;
+const PREV = 1;
+const NEXT = 2;
+const BLOCK = 3;
+const F64S = BYTES / 8;
+const KEY = 2;
+const VALUE = 3;
 
 /** A page key's slot in its node: key % 64 without V8's fmod call for a key beyond int32 (exact below 2^53). */
 function slotOf(key: number): number {
   return key - Math.floor(key / NODE_SLOTS) * NODE_SLOTS;
 }
 
-/** A shadow value's entry in the slot table, and back (an involution: -2 - x). */
-function entry(value: number): number {
-  return -2 - value;
-}
-
 export class ShadowNodes {
-  /** The slot table: shadow entries (entry(value)) by page key, beside the host's pages when shared. */
-  private readonly shadows: KeyMap;
-  /** The table is the host's page cache: the host writes and removes its pages' entries. */
-  private readonly shared: boolean;
   /** Shadow entries held. */
   private count = 0;
   /** Node index by node key (floor(page key / 64)). */
   private readonly nodeOf = new KeyMap();
-  /** The node records (WORDS int32s a node) and the same bytes as float64s (WORDS / 2 a node), for the key. */
-  private w = new Int32Array(64 * WORDS);
-  private f = new Float64Array(this.w.buffer);
+  /** The node records (BYTES a node), as bytes, 32-bit words and float64s of one buffer. */
+  private b = new Uint8Array(64 * BYTES);
+  private w = new Int32Array(this.b.buffer);
+  private f = new Float64Array(this.b.buffer);
   private freeNodes: number[] = [];
   private nextNode = 0;
+  /** The nodes' blocks of shadows: 64 values a block, by slot (-1: none). */
+  private blocks = new Float64Array(4 * NODE_SLOTS);
+  private freeBlocks: number[] = [];
+  private nextBlock = 0;
   /** The shadow-node list (shadow_nodes): nodes whose entries are all shadows, oldest at the head. */
   private head = NIL;
   private tail = NIL;
@@ -87,12 +90,6 @@ export class ShadowNodes {
   private deferred = 0;
   /** Nodes freed by the shrinker (WORKINGSET_NODERECLAIM). */
   reclaimed = 0;
-
-  /** `pageCache`: the page cache's slot table (page key → page id >= 0), where the shadows then sit. */
-  constructor(pageCache?: KeyMap) {
-    this.shadows = pageCache ?? new KeyMap();
-    this.shared = pageCache !== undefined;
-  }
 
   /** Shadow entries held. */
   get size(): number {
@@ -105,30 +102,39 @@ export class ShadowNodes {
    */
   pageIn(key: number): number {
     const n = this.nodeAt(key);
-    this.w[n * WORDS + PAGES]!++;
+    this.b[n * BYTES + PAGES]!++;
     this.settle(n);
     return n;
   }
 
   /** The page at `key` of node `n` left without a shadow (truncation, umount). */
   pageOut(n: number, key: number): void {
-    this.w[n * WORDS + PAGES]!--;
+    this.b[n * BYTES + PAGES]!--;
     this.dropShadow(n, key);
     this.settle(n);
   }
 
-  /**
-   * workingset_eviction: the page at `key` of node `n` left RAM and its slot holds `value` now
-   * (__filemap_remove_folio with a shadow: over the page's own entry in a shared table).
-   */
+  /** workingset_eviction: the page at `key` of node `n` left RAM and its slot holds the shadow `value` (>= 0) now. */
   evicted(n: number, key: number, value: number): void {
-    const w = this.w;
-    const e = n * WORDS;
-    w[e + PAGES]!--;
+    const b = this.b;
+    const e = n * BYTES;
+    b[e + PAGES]!--;
     const slot = slotOf(key);
-    if (slot < 32) w[e + BITS_LO]! |= 1 << slot;
-    else w[e + BITS_HI]! |= 1 << (slot - 32);
-    this.shadows.set(key, entry(value));
+    let blk = this.w[n * WORDS + BLOCK]!;
+    if (blk === NIL && b[e + ONE] === ONE_NONE) {
+      b[e + ONE] = slot;
+      this.f[n * F64S + VALUE] = value;
+    } else {
+      if (blk === NIL) {
+        // A second shadow: the node takes a block, and the record's shadow moves into it.
+        blk = this.newBlock();
+        this.w[n * WORDS + BLOCK] = blk;
+        this.blocks[blk * NODE_SLOTS + b[e + ONE]!] = this.f[n * F64S + VALUE]!;
+        b[e + ONE] = ONE_NONE;
+      }
+      this.blocks[blk * NODE_SLOTS + slot] = value;
+    }
+    b[e + SHADOWS]!++;
     this.count++;
     this.settle(n);
   }
@@ -137,57 +143,72 @@ export class ShadowNodes {
   node = NIL;
 
   /**
-   * The shadow of a page coming back (it is dropped: the page takes the slot, and in a shared
-   * table the host writes the page's id over it next), or -1. Counts the page in; its node is
-   * left in `node`.
+   * The shadow of a page coming back (it is dropped: the page takes the slot), or -1. Counts
+   * the page in; its node is left in `node`.
    */
   refault(key: number): number {
     const n = this.nodeAt(key);
     const v = this.dropShadow(n, key);
-    this.w[n * WORDS + PAGES]!++;
+    this.b[n * BYTES + PAGES]!++;
     this.settle(n);
     this.node = n;
     return v;
+  }
+
+  /** The shadow held for `key`, or -1 (a lookup that changes nothing). */
+  shadowOf(key: number): number {
+    const n = this.nodeOf.get(Math.floor(key / NODE_SLOTS));
+    return n < 0 ? -1 : this.valueAt(n, slotOf(key));
   }
 
   private isListed(n: number): boolean {
     return this.w[n * WORDS + PREV] !== NIL || this.head === n;
   }
 
-  private hasShadows(n: number): boolean {
-    return (this.w[n * WORDS + BITS_LO]! | this.w[n * WORDS + BITS_HI]!) !== 0;
+  /** The shadow in slot `slot` of node `n`, or -1. */
+  private valueAt(n: number, slot: number): number {
+    const blk = this.w[n * WORDS + BLOCK]!;
+    if (blk !== NIL) return this.blocks[blk * NODE_SLOTS + slot]!;
+    return this.b[n * BYTES + ONE] === slot ? this.f[n * F64S + VALUE]! : -1;
   }
 
-  /**
-   * Removes the shadow at `key` of node `n`; its value, or -1 when there was none. In a shared
-   * table the entry stays for the host to overwrite (a refault) or delete (a truncated page).
-   */
+  /** Removes the shadow at `key` of node `n`; its value, or -1 when there was none. */
   private dropShadow(n: number, key: number): number {
+    const e = n * BYTES;
+    if (this.b[e + SHADOWS] === 0) return -1;
     const slot = slotOf(key);
-    const at = n * WORDS + (slot < 32 ? BITS_LO : BITS_HI);
-    const bit = 1 << (slot & 31);
-    const bits = this.w[at]!;
-    if (!(bits & bit)) return -1;
-    this.w[at] = bits & ~bit;
+    const v = this.valueAt(n, slot);
+    if (v < 0) return -1;
+    const blk = this.w[n * WORDS + BLOCK]!;
+    if (blk !== NIL) this.blocks[blk * NODE_SLOTS + slot] = -1;
+    else this.b[e + ONE] = ONE_NONE;
     this.count--;
-    return entry(this.shared ? this.shadows.get(key) : this.shadows.delete(key));
+    if (--this.b[e + SHADOWS]! === 0 && blk !== NIL) this.freeBlock(n);
+    return v;
   }
 
   /** Drops every shadow of node `n`. */
   private dropShadows(n: number): void {
-    const base = this.f[n * (WORDS / 2) + KEY64]! * NODE_SLOTS;
-    const e = n * WORDS;
-    for (let h = 0; h < 2; h++) {
-      let bits = this.w[e + BITS_LO + h]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        this.shadows.delete(base + h * 32 + (31 - Math.clz32(low)));
-        this.count--;
-        bits ^= low;
-      }
+    const e = n * BYTES;
+    this.count -= this.b[e + SHADOWS]!;
+    this.b[e + SHADOWS] = 0;
+    this.b[e + ONE] = ONE_NONE;
+    if (this.w[n * WORDS + BLOCK] !== NIL) this.freeBlock(n);
+  }
+
+  private newBlock(): number {
+    let blk = this.freeBlocks.pop();
+    if (blk === undefined) {
+      blk = this.nextBlock++;
+      if (blk * NODE_SLOTS >= this.blocks.length) this.blocks = grown(this.blocks, this.blocks.length * 2);
     }
-    this.w[e + BITS_LO] = 0;
-    this.w[e + BITS_HI] = 0;
+    this.blocks.fill(-1, blk * NODE_SLOTS, (blk + 1) * NODE_SLOTS);
+    return blk;
+  }
+
+  private freeBlock(n: number): void {
+    this.freeBlocks.push(this.w[n * WORDS + BLOCK]!);
+    this.w[n * WORDS + BLOCK] = NIL;
   }
 
   /**
@@ -200,7 +221,7 @@ export class ShadowNodes {
       const n = this.nodeOf.get(nk);
       if (this.isListed(n)) this.unlist(n);
       this.dropShadows(n);
-      if (this.w[n * WORDS + PAGES] === 0) this.release(n);
+      if (this.b[n * BYTES + PAGES] === 0) this.release(n);
     }
   }
 
@@ -234,23 +255,25 @@ export class ShadowNodes {
     let n = map.get(nk);
     if (n >= 0) return n;
     n = this.freeNodes.pop() ?? this.newNode();
+    const e = n * BYTES;
+    this.b[e + PAGES] = 0;
+    this.b[e + SHADOWS] = 0;
+    this.b[e + ONE] = ONE_NONE;
     const w = this.w;
-    const e = n * WORDS;
-    w[e + PAGES] = 0;
-    w[e + BITS_LO] = 0;
-    w[e + BITS_HI] = 0;
-    w[e + PREV] = NIL;
-    w[e + NEXT] = NIL;
-    this.f[n * (WORDS / 2) + KEY64] = nk;
+    w[n * WORDS + PREV] = NIL;
+    w[n * WORDS + NEXT] = NIL;
+    w[n * WORDS + BLOCK] = NIL;
+    this.f[n * F64S + KEY] = nk;
     map.set(nk, n);
     return n;
   }
 
   private newNode(): number {
     const n = this.nextNode++;
-    if (n * WORDS >= this.w.length) {
-      this.w = grown(this.w, this.w.length * 2);
-      this.f = new Float64Array(this.w.buffer);
+    if (n * BYTES >= this.b.length) {
+      this.b = grown(this.b, this.b.length * 2);
+      this.w = new Int32Array(this.b.buffer);
+      this.f = new Float64Array(this.b.buffer);
     }
     return n;
   }
@@ -258,8 +281,8 @@ export class ShadowNodes {
   /** workingset_update_node: on the list iff all its entries are shadows; freed when it holds nothing. */
   private settle(n: number): void {
     const listed = this.isListed(n);
-    const empty = this.w[n * WORDS + PAGES] === 0;
-    if (empty && this.hasShadows(n)) {
+    const empty = this.b[n * BYTES + PAGES] === 0;
+    if (empty && this.b[n * BYTES + SHADOWS] !== 0) {
       if (!listed) this.enlist(n);
     } else {
       if (listed) this.unlist(n);
@@ -291,7 +314,7 @@ export class ShadowNodes {
   }
 
   private release(n: number): void {
-    this.nodeOf.delete(this.f[n * (WORDS / 2) + KEY64]!);
+    this.nodeOf.delete(this.f[n * F64S + KEY]!);
     this.freeNodes.push(n);
   }
 
@@ -303,4 +326,3 @@ export class ShadowNodes {
     this.reclaimed++;
   }
 }
-
