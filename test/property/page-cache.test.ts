@@ -1,13 +1,14 @@
 /**
- * The page cache's shadows in their nodes (the first in the node's record, more in its block):
- * after any sequence of fills, evictions, truncated pages, shrinker passes and truncations, the
- * nodes hold exactly the shadows a model written here keeps (a Map of pages, a Map of shadows,
- * the shadow-node list as an array, oldest first, and the shrinker's count/scan arithmetic of
- * mm/workingset.c and do_shrink_slab), and a refault reads the model's shadow.
+ * The page cache's slots (a lone page's node as its table entry alone, any other node with a
+ * record holding one entry or a block of 64): after any sequence of fills, evictions, truncated
+ * pages, shrinker passes and truncations, it holds exactly the pages and shadows a model written
+ * here keeps (a Map of pages, a Map of shadows, the shadow-node list as an array, oldest first,
+ * and the shrinker's count/scan arithmetic of mm/workingset.c and do_shrink_slab), and a refault
+ * reads the model's shadow.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ShadowNodes } from '../../src/mm/reclaim/shadow-nodes.js';
+import { PageCache } from '../../src/mm/page-cache.js';
 
 /** A few page keys in each of a few nodes (64 keys a node), some beyond 2^32 (fileKey's range). */
 const NODES = [0, 1, 5, 2 ** 30 + 3];
@@ -76,18 +77,17 @@ class Model {
   }
 }
 
-describe('ShadowNodes holding their shadows', () => {
-  it('the nodes hold the model shadows, no more, after any sequence', () => {
+describe('PageCache', () => {
+  it('holds the model pages and shadows, no more, after any sequence', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 50, maxLength: 300 }), (ops) => {
-        const sn = new ShadowNodes();
+        const sn = new PageCache();
         const model = new Model();
-        const nodeOfPage = new Map<number, number>();
         let nextId = 0;
         let age = 0;
         const pageOut = (key: number): void => {
           // A page leaves without a shadow.
-          sn.pageOut(nodeOfPage.get(key)!, key);
+          sn.remove(key, -1);
           model.pages.delete(key);
           model.settle(nodeKey(key));
         };
@@ -95,9 +95,8 @@ describe('ShadowNodes holding their shadows', () => {
           if (o.kind === 'fill') {
             if (model.pages.has(o.key)) continue;
             // The policy reads the shadow as the page takes the slot.
-            expect(sn.refault(o.key)).toBe(model.shadows.get(o.key) ?? -1);
-            nodeOfPage.set(o.key, sn.node);
             const id = nextId++;
+            expect(sn.add(o.key, id)).toBe(model.shadows.get(o.key) ?? -1);
             model.shadows.delete(o.key);
             model.pages.set(o.key, id);
             model.settle(nodeKey(o.key));
@@ -105,7 +104,7 @@ describe('ShadowNodes holding their shadows', () => {
             if (!model.pages.has(o.key)) continue;
             // The shadow takes the page's slot in its node.
             const v = 2 * age++ + (age % 3 === 0 ? 1 : 0);
-            sn.evicted(nodeOfPage.get(o.key)!, o.key, v);
+            sn.remove(o.key, v);
             model.pages.delete(o.key);
             model.shadows.set(o.key, v);
             model.settle(nodeKey(o.key));
@@ -122,8 +121,13 @@ describe('ShadowNodes holding their shadows', () => {
             for (const key of [...model.shadows.keys()]) if (gone(key)) model.shadows.delete(key);
             for (const nk of [...model.list]) if (nk < o.below) model.settle(nk);
           }
-          for (const key of KEYS) expect(sn.shadowOf(key)).toBe(model.shadows.get(key) ?? -1);
-          expect(sn.size).toBe(model.shadows.size);
+          for (const key of KEYS) {
+            expect(sn.get(key)).toBe(model.pages.get(key) ?? -1);
+            expect(sn.shadowOf(key)).toBe(model.shadows.get(key) ?? -1);
+          }
+          expect(sn.keyList().sort((a, b) => a - b)).toEqual([...model.pages.keys()].sort((a, b) => a - b));
+          expect(sn.size).toBe(model.pages.size);
+          expect(sn.shadows).toBe(model.shadows.size);
           expect(sn.listed).toBe(model.list.length);
           expect(sn.reclaimed).toBe(model.reclaimed);
         }
