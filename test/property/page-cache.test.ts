@@ -54,26 +54,27 @@ class Model {
     if (want && listed < 0) this.list.push(nk);
     if (!want && listed >= 0) this.list.splice(listed, 1);
   }
+  /** do_shrink_slab with count_shadow_nodes' count: the excess over one node per 8 pages. */
   shrink(lru: number): void {
-    const maxNodes = Math.floor(lru / 8);
-    const freeable = Math.max(0, this.list.length - maxNodes);
+    const freeable = Math.max(0, this.list.length - Math.floor(lru / 8));
     if (freeable === 0) return;
-    const nr = this.deferred;
-    this.deferred = 0;
-    const delta = Math.floor(freeable / 2);
-    let total = Math.min(nr + delta, 2 * freeable);
-    let scanned = 0;
-    while (total >= 128 || total >= freeable) {
-      const batch = Math.min(128, total);
-      for (let i = 0; i < batch && this.list.length > 0; i++) {
-        const nk = this.list.shift()!;
-        for (const k of this.nodeShadows(nk)) this.shadows.delete(k);
-        this.reclaimed++;
-      }
-      total -= batch;
-      scanned += batch;
+    // This call's half of the excess plus the work the last one deferred, at most twice the excess.
+    const wanted = this.deferred + Math.floor(freeable / 2);
+    let left = Math.min(wanted, 2 * freeable);
+    let done = 0;
+    // Whole batches of 128, or one batch of everything left once that reaches the excess.
+    for (; left >= 128 || left >= freeable; left -= Math.min(128, left)) {
+      this.freeOldest(Math.min(128, left));
+      done += Math.min(128, left);
     }
-    this.deferred = Math.min(Math.max(nr + delta - scanned, 0), 2 * freeable);
+    this.deferred = Math.min(Math.max(wanted - done, 0), 2 * freeable);
+  }
+  /** shadow_lru_isolate on the n oldest listed nodes (fewer when the list is shorter). */
+  private freeOldest(n: number): void {
+    for (const nk of this.list.splice(0, n)) {
+      for (const k of this.nodeShadows(nk)) this.shadows.delete(k);
+      this.reclaimed++;
+    }
   }
 }
 
