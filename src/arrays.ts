@@ -1,7 +1,7 @@
 /**
  * Typed-array helpers shared by the structures that keep their records in
  * typed arrays and double them as they fill (mm/memory.ts, mm/lru.ts,
- * mm/reclaim/shadow-nodes.ts, sim/oracle.ts, trace/inspect.ts). Like errors.ts it
+ * mm/page-cache.ts, sim/oracle.ts, trace/inspect.ts). Like errors.ts it
  * imports nothing, so any folder may use it without a cycle.
  */
 

@@ -1,8 +1,8 @@
 /**
  * A hash map from page keys (non-negative integers below 2^53: anonKey,
- * fileKey) to numbers other than -1 (which the lookups return for no entry;
- * the page cache keeps page ids >= 0 and shadow entries below -1 in one
- * map), in typed arrays: open addressing with
+ * fileKey, a page-cache node's key) to numbers other than -1 (which the
+ * lookups return for no entry; the page cache keeps lone pages >= 0 and its
+ * node records below -1 in one map), in typed arrays: open addressing with
  * linear probing and backward-shift deletion (no tombstones).
  *
  * Why not a Map: a page key above 2^31 is not a small integer, so a
@@ -14,7 +14,8 @@
  * of at most 1/2.
  *
  * Users: the memory model's page tables and written-file contents
- * (mm/memory.ts), the 6.1 reclaim's shadow entries and nodes (mm/reclaim),
+ * (mm/memory.ts), the page cache's nodes (mm/page-cache.ts), the 6.1
+ * reclaim's anonymous shadow entries (mm/reclaim),
  * the oracle's cleancache records (sim/oracle.ts) and trace inspect's
  * last-reference times (trace/inspect.ts). Like
  * arrays.ts it imports nothing, so any folder may use it without a cycle.

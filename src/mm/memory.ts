@@ -39,6 +39,7 @@ import type { MmEnv } from './env.js';
 import { ANON, Evicted, FILE, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type ZoneLayout } from './reclaim/reclaim.js';
 import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
+import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
 import { swapClusterWindow, swapRaHit, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
@@ -102,13 +103,10 @@ function inodeKey(fs: number, inode: number): number {
 export class Memory implements ReclaimHost {
   resident = 0;
   readonly reclaim: Reclaim;
-  /**
-   * Page key → page id (KeyMap: page keys are not small integers). `file` is the page cache's
-   * slot table: a 6.1 policy keeps its shadow entries there too, as values below -1 (so a test
-   * for a resident page is id >= 0), in the slots their pages had (ReclaimHost.pageCache).
-   */
+  /** Anonymous page key → page id (KeyMap: page keys are not small integers). */
   private readonly anon = new KeyMap();
-  private readonly file = new KeyMap();
+  /** The page cache: page key → page id, and the shadows evicted pages leave there (ReclaimHost.pageCache). */
+  private readonly file = new PageCache();
   /** Swap slot → id of the anonymous page that owns it. */
   private readonly slotOwner = new Map<number, number>();
   /** Contents of file pages that were written back (others have their initial contents). */
@@ -271,14 +269,14 @@ export class Memory implements ReclaimHost {
   keyOf(id: number): number {
     return this.rec[id * R + R_KEY]!;
   }
-  get pageCache(): KeyMap {
+  get pageCache(): PageCache {
     return this.file;
   }
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
   }
-  evict(id: number, type: LruType): Evicted {
-    return type === ANON ? this.evictAnon(id) : this.evictFile(id);
+  evict(id: number, type: LruType, shadow: number): Evicted {
+    return type === ANON ? this.evictAnon(id) : this.evictFile(id, shadow);
   }
 
   // ---- page ids -------------------------------------------------------------------
@@ -611,9 +609,8 @@ export class Memory implements ReclaimHost {
       this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
     this.zoneOf[nid] = z;
-    // The policy reads the slot's shadow (a refault) before the page takes the slot.
-    this.reclaim.added(nid, FILE, key, true);
-    this.file.set(key, nid);
+    // The page takes its slot; the policy reads the shadow it held (a refault).
+    this.reclaim.added(nid, FILE, key, true, true, this.file.add(key, nid));
   }
 
   private raState61(ik: number): FileRaState {
@@ -658,8 +655,7 @@ export class Memory implements ReclaimHost {
       const id = this.newId(key, this.fileContent(key));
       this.zoneOf[id] = zones[k]!;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
-      this.reclaim.added(id, FILE, key, true, false);
-      this.file.set(key, id);
+      this.reclaim.added(id, FILE, key, true, false, this.file.add(key, id));
       if (i === demand) demandId = id;
     }
     if (pages.length > 0) this.m.fileReadPages(fs, inode, pages, demand);
@@ -681,17 +677,17 @@ export class Memory implements ReclaimHost {
     for (const key of this.file.keyList()) {
       if (keyFs(key) !== fs) continue;
       const id = this.file.get(key);
-      if (id < 0) continue; // a shadow entry: truncated() below drops it
       if (this.rec[id * R + R_FLAGS]! & F_DIRTY) {
         this.m.fileWriteback();
         this.fsWritten.set(key, this.rec[id * R + R_DESC]!);
       }
       this.reclaim.removed(id, FILE, key);
-      this.file.delete(key);
+      this.file.remove(key, -1);
       this.unframe(id);
       this.releaseId(id);
     }
-    this.reclaim.truncated((key) => keyFs(key) === fs);
+    // The files' shadows go with them.
+    this.file.truncate((key) => keyFs(key) === fs);
     // The files are closed: their file_ra_state goes with them.
     for (const ik of [...this.fileRa.keys()]) if (Math.floor(ik / 2 ** 27) === fs) this.fileRa.delete(ik);
   }
@@ -734,7 +730,8 @@ export class Memory implements ReclaimHost {
     return written ? Evicted.Written : Evicted.Dropped;
   }
 
-  private evictFile(id: number): Evicted {
+  /** `shadow`: the policy's shadow entry for the page's slot (workingset_eviction), or -1 for none. */
+  private evictFile(id: number, shadow: number): Evicted {
     const m = this.m;
     const key = this.rec[id * R + R_KEY]!;
     const fs = keyFs(key);
@@ -749,8 +746,8 @@ export class Memory implements ReclaimHost {
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
     m.meter.reclaim();
-    // __filemap_remove_folio: the slot goes, or takes the page's shadow (the policy writes it next).
-    if (!this.reclaim.shadowsInPageCache) this.file.delete(key);
+    // __filemap_remove_folio: the slot takes the page's shadow, or goes.
+    this.file.remove(key, shadow);
     this.unframe(id);
     this.releaseId(id);
     return written ? Evicted.Written : Evicted.Dropped;

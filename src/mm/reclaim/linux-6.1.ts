@@ -33,7 +33,7 @@
  *   nonresident_age moves on every eviction and activation. The page cache's
  *   shadows sit in 64-index xarray nodes; after each shrink_node the shadow-node
  *   shrinker frees the oldest nodes holding only shadows beyond one node per 8
- *   LRU and slab pages (shadow-nodes.ts, workingset_nodereclaim). Anonymous
+ *   LRU and slab pages (mm/page-cache.ts, workingset_nodereclaim). Anonymous
  *   shadows (the swap cache's) are not on that list in a 6.1 guest (its
  *   workingset_nodes stays 0 through 100,000 anonymous refaults) and go with
  *   their swap slot.
@@ -106,7 +106,6 @@
 
 import { grown } from '../../arrays.js';
 import { KeyMap } from '../../keymap.js';
-import { ShadowNodes } from './shadow-nodes.js';
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
@@ -186,14 +185,9 @@ class Linux61 implements Reclaim {
   /** Refaults per type (WORKINGSET_ACTIVATE_BASE counts), and their snapshot at the end of the last reclaim (lruvec->refaults). */
   private refaults = [0, 0];
   private refaultsSnap = [0, 0];
-  // Shadow entries (nonresident_age at eviction * 2 + PG_workingset) by page key: the swap cache's,
-  // and the page cache's with their nodes and the shadow-node shrinker.
+  // Shadow entries (nonresident_age at eviction * 2 + PG_workingset) by page key: the swap cache's
+  // here; the page cache's in its slots (host.pageCache, with their nodes and the shadow-node shrinker).
   private readonly anonShadows = new KeyMap();
-  private readonly fileShadows: ShadowNodes;
-  /** An evicted page-cache page's entry becomes its shadow (workingsetEviction writes it): the host leaves it. */
-  readonly shadowsInPageCache = true;
-  /** The shadow node of each resident page-cache page (kept from its fill to its eviction). */
-  private fileNode = new Int32Array(1024);
   private kswapdWoken = false;
   /** Each zone's watermarks and lowmem reserve, lowest zone first; the last is the highest zone. */
   private zones: ZoneWatermarks[];
@@ -206,8 +200,6 @@ class Linux61 implements Reclaim {
     this.managed = layout ? [...layout.managed] : [ramPages];
     this.minFreeKbytes = layout?.minFreeKbytes;
     this.kernelShare = this.managed.reduce((a, b) => a + b, 0) - ramPages;
-    // The page cache's shadows sit in its own slot table, in the slots their pages had.
-    this.fileShadows = new ShadowNodes(host.pageCache);
     this.zones = [];
     this.wmark = { min: 0, low: 0, high: 0 };
     this.setWatermarks();
@@ -245,22 +237,16 @@ class Linux61 implements Reclaim {
       let cap = this.bits.length;
       while (cap < n) cap *= 2;
       this.bits = grown(this.bits, cap);
-      this.fileNode = grown(this.fileNode, cap);
     }
   }
 
-  added(id: number, type: LruType, key: number, refault: boolean, mapped = true): void {
+  added(id: number, type: LruType, key: number, refault: boolean, mapped = true, fileShadow = -1): void {
     // A faulted-in anonymous page is mapped with its PTE young; one read ahead is not mapped.
     let b = type === ANON && mapped ? PTE_YOUNG : 0;
     let active = false;
-    // The page takes its slot back: a shadow there (on a refault) is read and dropped.
-    let sh = -1;
-    if (type === FILE) {
-      if (refault) {
-        sh = this.fileShadows.refault(key);
-        this.fileNode[id] = this.fileShadows.node;
-      } else this.fileNode[id] = this.fileShadows.pageIn(key);
-    } else if (refault) sh = this.anonShadows.delete(key);
+    // The page took its slot back: a shadow there (on a refault) was read and dropped.
+    let sh = fileShadow;
+    if (type === ANON && refault) sh = this.anonShadows.delete(key);
     if (sh >= 0) {
       active = this.refault(type, sh);
       if (active && sh & 1) b |= PG_WORKINGSET;
@@ -348,12 +334,8 @@ class Linux61 implements Reclaim {
 
   removed(id: number, type: LruType, key: number): void {
     this.lru.remove(id);
-    if (type === FILE) this.fileShadows.pageOut(this.fileNode[id]!, key);
-    else this.anonShadows.delete(key);
-  }
-
-  truncated(gone: (fileKey: number) => boolean): void {
-    this.fileShadows.truncate(gone);
+    // A page-cache page's slot is the host's to empty.
+    if (type === ANON) this.anonShadows.delete(key);
   }
 
   sizes(): LruSizes {
@@ -523,9 +505,9 @@ class Linux61 implements Reclaim {
     // shrink_node_memcgs: shrink_slab after the lruvec, at this pass's priority (sc->priority).
     h.shrinkSlab(nrToReclaim, { ...this.sizes(), priority: prio });
     // The shadow-node shrinker (count_shadow_nodes: one node per 8 LRU and slab pages).
-    const before = this.fileShadows.reclaimed;
-    this.fileShadows.shrink(s[0]! + s[1]! + s[2]! + s[3]! + h.slabPages);
-    h.stats.workingset_nodereclaim += this.fileShadows.reclaimed - before;
+    const before = h.pageCache.reclaimed;
+    h.pageCache.shrink(s[0]! + s[1]! + s[2]! + s[3]! + h.slabPages);
+    h.stats.workingset_nodereclaim += h.pageCache.reclaimed - before;
     return { scanned, reclaimed };
   }
 
@@ -580,9 +562,10 @@ class Linux61 implements Reclaim {
         else keep.push(id);
         continue;
       }
-      // FOLIOREF_RECLAIM (or RECLAIM_CLEAN for a referenced file page).
-      const key = h.keyOf(id);
-      const r = h.evict(id, type);
+      // FOLIOREF_RECLAIM (or RECLAIM_CLEAN for a referenced file page). __remove_mapping takes the
+      // shadow entry (workingset_eviction) before a page-cache page leaves its slot to it.
+      const shadow = this.age * 2 + (b & PG_WORKINGSET ? 1 : 0);
+      const r = h.evict(id, type, type === FILE ? shadow : -1);
       if (r === Evicted.Refused) {
         // add_to_swap failed: activate_locked.
         activate.push(id);
@@ -598,7 +581,7 @@ class Linux61 implements Reclaim {
       }
       if (r === Evicted.Written) pageout++;
       reclaimed++;
-      this.workingsetEviction(id, type, key);
+      this.workingsetEviction(id, type, shadow);
     }
     // move_folios_to_lru: kept pages to the inactive head, activated ones to the active head.
     for (const id of keep) this.lru.push(l, id);
@@ -612,11 +595,9 @@ class Linux61 implements Reclaim {
     return { scanned: taken.length, reclaimed };
   }
 
-  /** workingset_eviction: the shadow entry of an evicted page. */
-  private workingsetEviction(id: number, type: LruType, key: number): void {
-    const shadow = this.age * 2 + (this.bits[id]! & PG_WORKINGSET ? 1 : 0);
-    if (type === FILE) this.fileShadows.evicted(this.fileNode[id]!, key, shadow);
-    else this.anonShadows.set(key, shadow);
+  /** workingset_eviction, once the page is gone: an anonymous page's shadow entry (a file page's went into its slot). */
+  private workingsetEviction(id: number, type: LruType, shadow: number): void {
+    if (type === ANON) this.anonShadows.set(this.host.keyOf(id), shadow);
     this.age++;
     this.bits[id] = 0;
   }

@@ -40,8 +40,6 @@ class Lru3x implements Reclaim {
   readonly anonExclusive = false;
   /** Writeback completes synchronously in this model (see the header). */
   readonly asyncWriteback = false;
-  /** No shadow entries: the host removes an evicted page's entry. */
-  readonly shadowsInPageCache = false;
   readonly wmark: Watermarks;
   private readonly lru = new LruLists(2);
   private anonCredit = 0;
@@ -77,8 +75,6 @@ class Lru3x implements Reclaim {
     this.lru.pushHead(ANON, id);
   }
 
-  /** No shadow entries before 3.15: nothing to drop. */
-  truncated(): void {}
   sizes(): LruSizes {
     // No active/inactive split: every page counts as inactive.
     return { activeFile: 0, inactiveFile: this.lru.sizes[FILE]!, activeAnon: 0, inactiveAnon: this.lru.sizes[ANON]! };
@@ -132,14 +128,14 @@ class Lru3x implements Reclaim {
       if (useAnon) {
         this.anonCredit -= 200;
         const id = this.lru.head(ANON);
-        if (h.evict(id, ANON) !== Evicted.Refused) {
+        if (h.evict(id, ANON, -1) !== Evicted.Refused) {
           this.lru.remove(id);
           reclaimed++;
         } else anonStuck = true;
       } else {
         this.fileCredit -= 200;
         const id = this.lru.head(FILE);
-        h.evict(id, FILE);
+        h.evict(id, FILE, -1);
         this.lru.remove(id);
         reclaimed++;
       }

@@ -7,7 +7,7 @@
  */
 
 import type { LruSizes } from '../../backends/backend.js';
-import type { KeyMap } from '../../keymap.js';
+import type { PageCache } from '../page-cache.js';
 
 export const ANON = 0;
 export const FILE = 1;
@@ -71,16 +71,14 @@ export interface ReclaimHost {
    * page, write back (if dirty) and drop a file page. False (the page stays
    * resident and the policy puts it back) when no swap slot can be had.
    * The result says whether the page was refused, dropped, or written (pageout).
+   * `shadow`: what a file page leaves in its page-cache slot (workingset_eviction's entry,
+   * computed before the page goes, as __remove_mapping does), or -1 for nothing.
    */
-  evict(id: number, type: LruType): Evicted;
+  evict(id: number, type: LruType, shadow: number): Evicted;
   /** The page's identity across evictions (for shadow entries). */
   keyOf(id: number): number;
-  /**
-   * The page cache's slot table (the mappings' xarrays): page key → page id (>= 0) of each
-   * resident page-cache page. A policy with shadowsInPageCache keeps its shadow entries there
-   * too, as values below -1, in the slots their pages had.
-   */
-  readonly pageCache: KeyMap;
+  /** The page cache's slots, with the shadow entries of evicted page-cache pages and their shrinker. */
+  readonly pageCache: PageCache;
   /**
    * blk_start_plug (true) and blk_finish_plug (false) around shrink_lruvec: swap writes to
    * adjacent slots issued in between merge into one device request.
@@ -118,12 +116,6 @@ export interface Reclaim {
    */
   readonly asyncWriteback: boolean;
   /**
-   * An evicted page-cache page's slot in host.pageCache takes its shadow entry (the policy
-   * writes it right after host.evict returns): the host leaves the slot instead of removing it.
-   * False: the host removes it.
-   */
-  readonly shadowsInPageCache: boolean;
-  /**
    * folio_end_writeback of a page the policy kept under writeback: clean and
    * on its LRU list, it moves to the inactive tail (folio_rotate_reclaimable);
    * dirtied again, or still isolated by a scan, it only loses PG_reclaim.
@@ -148,15 +140,14 @@ export interface Reclaim {
    * `key` identifies it across evictions (for shadow entries) and `refault`
    * says whether a shadow may apply (a swap-in or a page-cache miss).
    * `mapped` false: the page was read ahead (swap or file readahead) and is
-   * not used yet (no young PTE, not marked accessed).
+   * not used yet (no young PTE, not marked accessed). `fileShadow`: for a
+   * page-cache page, the shadow its slot held (PageCache.add's), or -1.
    */
-  added(id: number, type: LruType, key: number, refault: boolean, mapped?: boolean): void;
+  added(id: number, type: LruType, key: number, refault: boolean, mapped?: boolean, fileShadow?: number): void;
   /** A resident page is used again (a mapped anon touch, or a read()/write() of a cached file page). */
   accessed(id: number, type: LruType): void;
   /** A page leaves RAM other than by reclaim (umount, swapoff of a resident page's area does not apply). */
   removed(id: number, type: LruType, key: number): void;
-  /** Whole files are truncated (umount, the last close of a block device): their page-cache shadows go, after their pages were removed. */
-  truncated(gone: (fileKey: number) => boolean): void;
   sizes(): LruSizes;
   resident(type: LruType): number;
   /**

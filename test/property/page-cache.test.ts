@@ -1,14 +1,14 @@
 /**
- * The page cache's shadows in its own slot table (ShadowNodes given the host's KeyMap, as the 6.1
- * policy gets Memory's): after any sequence of fills, evictions, truncated pages, shrinker passes
- * and truncations, the one table holds exactly the resident pages' ids and the shadows a model
- * written here keeps (a Map of pages, a Map of shadows, the shadow-node list as an array, oldest
- * first, and the shrinker's count/scan arithmetic of mm/workingset.c and do_shrink_slab).
+ * The page cache's slots (a lone page's node as its table entry alone, any other node with a
+ * record holding one entry or a block of 64): after any sequence of fills, evictions, truncated
+ * pages, shrinker passes and truncations, it holds exactly the pages and shadows a model written
+ * here keeps (a Map of pages, a Map of shadows, the shadow-node list as an array, oldest first,
+ * and the shrinker's count/scan arithmetic of mm/workingset.c and do_shrink_slab), and a refault
+ * reads the model's shadow.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KeyMap } from '../../src/keymap.js';
-import { ShadowNodes } from '../../src/mm/reclaim/shadow-nodes.js';
+import { PageCache } from '../../src/mm/page-cache.js';
 
 /** A few page keys in each of a few nodes (64 keys a node), some beyond 2^32 (fileKey's range). */
 const NODES = [0, 1, 5, 2 ** 30 + 3];
@@ -54,63 +54,58 @@ class Model {
     if (want && listed < 0) this.list.push(nk);
     if (!want && listed >= 0) this.list.splice(listed, 1);
   }
+  /** do_shrink_slab with count_shadow_nodes' count: the excess over one node per 8 pages. */
   shrink(lru: number): void {
-    const maxNodes = Math.floor(lru / 8);
-    const freeable = Math.max(0, this.list.length - maxNodes);
+    const freeable = Math.max(0, this.list.length - Math.floor(lru / 8));
     if (freeable === 0) return;
-    const nr = this.deferred;
-    this.deferred = 0;
-    const delta = Math.floor(freeable / 2);
-    let total = Math.min(nr + delta, 2 * freeable);
-    let scanned = 0;
-    while (total >= 128 || total >= freeable) {
-      const batch = Math.min(128, total);
-      for (let i = 0; i < batch && this.list.length > 0; i++) {
-        const nk = this.list.shift()!;
-        for (const k of this.nodeShadows(nk)) this.shadows.delete(k);
-        this.reclaimed++;
-      }
-      total -= batch;
-      scanned += batch;
+    // This call's half of the excess plus the work the last one deferred, at most twice the excess.
+    const wanted = this.deferred + Math.floor(freeable / 2);
+    let left = Math.min(wanted, 2 * freeable);
+    let done = 0;
+    // Whole batches of 128, or one batch of everything left once that reaches the excess.
+    for (; left >= 128 || left >= freeable; left -= Math.min(128, left)) {
+      this.freeOldest(Math.min(128, left));
+      done += Math.min(128, left);
     }
-    this.deferred = Math.min(Math.max(nr + delta - scanned, 0), 2 * freeable);
+    this.deferred = Math.min(Math.max(wanted - done, 0), 2 * freeable);
+  }
+  /** shadow_lru_isolate on the n oldest listed nodes (fewer when the list is shorter). */
+  private freeOldest(n: number): void {
+    for (const nk of this.list.splice(0, n)) {
+      for (const k of this.nodeShadows(nk)) this.shadows.delete(k);
+      this.reclaimed++;
+    }
   }
 }
 
-describe('ShadowNodes in the page cache slot table', () => {
-  it('the table holds the resident pages and the model shadows, no more, after any sequence', () => {
+describe('PageCache', () => {
+  it('holds the model pages and shadows, no more, after any sequence', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const table = new KeyMap();
-        const sn = new ShadowNodes(table);
+      fc.property(fc.array(op, { minLength: 50, maxLength: 300 }), (ops) => {
+        const sn = new PageCache();
         const model = new Model();
-        const nodeOfPage = new Map<number, number>();
         let nextId = 0;
         let age = 0;
         const pageOut = (key: number): void => {
-          // A page leaves without a shadow: the host removes its entry.
-          sn.pageOut(nodeOfPage.get(key)!, key);
-          table.delete(key);
+          // A page leaves without a shadow.
+          sn.remove(key, -1);
           model.pages.delete(key);
           model.settle(nodeKey(key));
         };
         for (const o of ops) {
           if (o.kind === 'fill') {
             if (model.pages.has(o.key)) continue;
-            // The host probed the slot (a miss: no page there); the policy reads the shadow; the page takes the slot.
-            expect(table.get(o.key) >= 0).toBe(false);
-            expect(sn.refault(o.key)).toBe(model.shadows.get(o.key) ?? -1);
-            nodeOfPage.set(o.key, sn.node);
+            // The policy reads the shadow as the page takes the slot.
             const id = nextId++;
-            table.set(o.key, id);
+            expect(sn.add(o.key, id)).toBe(model.shadows.get(o.key) ?? -1);
             model.shadows.delete(o.key);
             model.pages.set(o.key, id);
             model.settle(nodeKey(o.key));
           } else if (o.kind === 'evict') {
             if (!model.pages.has(o.key)) continue;
-            // The host leaves the page's entry; the shadow takes its slot.
+            // The shadow takes the page's slot in its node.
             const v = 2 * age++ + (age % 3 === 0 ? 1 : 0);
-            sn.evicted(nodeOfPage.get(o.key)!, o.key, v);
+            sn.remove(o.key, v);
             model.pages.delete(o.key);
             model.shadows.set(o.key, v);
             model.settle(nodeKey(o.key));
@@ -128,12 +123,12 @@ describe('ShadowNodes in the page cache slot table', () => {
             for (const nk of [...model.list]) if (nk < o.below) model.settle(nk);
           }
           for (const key of KEYS) {
-            const page = model.pages.get(key);
-            const shadow = model.shadows.get(key);
-            expect(table.get(key)).toBe(page ?? (shadow !== undefined ? -2 - shadow : -1));
+            expect(sn.get(key)).toBe(model.pages.get(key) ?? -1);
+            expect(sn.shadowOf(key)).toBe(model.shadows.get(key) ?? -1);
           }
-          expect(table.size).toBe(model.pages.size + model.shadows.size);
-          expect(sn.size).toBe(model.shadows.size);
+          expect(sn.keyList().sort((a, b) => a - b)).toEqual([...model.pages.keys()].sort((a, b) => a - b));
+          expect(sn.size).toBe(model.pages.size);
+          expect(sn.shadows).toBe(model.shadows.size);
           expect(sn.listed).toBe(model.list.length);
           expect(sn.reclaimed).toBe(model.reclaimed);
         }
