@@ -209,7 +209,7 @@ export class CostMeter {
 
   /** The memory manager's work on a page reclaim takes (the profile's mm.reclaimCycles), or `share` of it. */
   reclaim(share = 1): void {
-    this.meta(share === 1 ? this.reclaimCycles : this.reclaimCycles * share);
+    this.meta(this.reclaimCycles * share);
   }
 
   /** Bookkeeping work (tree walks, list moves), in cycles. */

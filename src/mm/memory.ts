@@ -54,7 +54,6 @@ import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type
  */
 const WRITTEN_FREE_SHARE = 0.25;
 
-
 const F_RESIDENT = 1;
 const F_DIRTY = 2;
 /** Read into the swap cache by readahead and not mapped yet (PG_readahead). */

@@ -251,7 +251,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     if (this.workqueue.size === 0) return;
     const sched = this.sched;
     // A kworker that waits gets the CPU when a tick preempts the running task (or when kswapd sleeps: kswapdRun).
-    if (sched.waiting && this.cpuClock() >= sched.readyAt()) this.workqueue.release(this.clock + this.meter.peekPendingNs());
+    if (this.cpuClock() >= sched.readyAt) this.workqueue.release(this.clock + this.meter.peekPendingNs());
     if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
     // A kworker that preempted gets the CPU at the running task's next preemption point (here:
     // the next operation), and the switch (schedule()) flushes that task's plug

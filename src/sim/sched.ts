@@ -73,6 +73,12 @@ export class KworkerSched {
   private kVrAtPick = 0;
   /** A kworker woke without preempting: it is runnable, waiting (its vruntime is qVr). */
   waiting = false;
+  /**
+   * While it waits: the CPU time at which it gets the CPU if the running task goes on running
+   * (the first tick at which check_preempt_tick preempts that task). Set when the wait begins
+   * and when kswapd wakes during it; kswapd's sleep ends the wait.
+   */
+  readyAt = Infinity;
   /** Wake-ups of the kworker that preempted the running task, and that did not (check_preempt_wakeup). */
   preempted = 0;
   refused = 0;
@@ -97,6 +103,7 @@ export class KworkerSched {
     this.kVrAtPick = this.place(this.kVr, cpu);
     this.pickedAt = cpu;
     this.kswapdOn = true;
+    if (this.waiting) this.readyAt = this.tickPreempting();
   }
 
   /**
@@ -117,7 +124,7 @@ export class KworkerSched {
   /**
    * queue_work woke the kworker at CPU time `cpu`: true when it preempts the
    * running task (it runs before that task's next operation); false when it
-   * waits (readyAt, or kswapd's sleep).
+   * waits (until readyAt, or kswapd's sleep).
    */
   wakeKworker(cpu: number): boolean {
     if (this.waiting) return false;
@@ -129,14 +136,12 @@ export class KworkerSched {
     }
     this.refused++;
     this.waiting = true;
+    this.readyAt = this.tickPreempting();
     return false;
   }
 
-  /**
-   * The CPU time at which a waiting kworker gets the CPU if the running task
-   * goes on running: the first tick at which check_preempt_tick preempts it.
-   */
-  readyAt(): number {
+  /** The first tick at which check_preempt_tick preempts the running task in favour of the waiting kworker. */
+  private tickPreempting(): number {
     // Runnable: kswapd, the workload and the kworker; or the workload and the kworker.
     const ideal = idealSlice(this.kswapdOn ? 3 : 2);
     // The running task's lead on the kworker when it was picked; both grow with delta_exec.
@@ -150,6 +155,7 @@ export class KworkerSched {
   /** The work the kworker woke for was cancelled (cancel_work_sync): it goes back to sleep. */
   cancel(): void {
     this.waiting = false;
+    this.readyAt = Infinity;
   }
 
   /** The kworker ran from CPU time `start` to `end`; the task it preempted is picked again. */
@@ -157,10 +163,11 @@ export class KworkerSched {
     if (this.kswapdOn) {
       this.kVrAtPick = this.kswapdVr(start);
       this.kRan += start - this.pickedAt;
-      this.pickedAt = end;
-    } else this.pickedAt = end;
+    }
+    this.pickedAt = end;
     this.qVr += end - start;
     this.qRan += end - start;
     this.waiting = false;
+    this.readyAt = Infinity;
   }
 }

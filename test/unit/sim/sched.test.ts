@@ -18,7 +18,7 @@ describe('the kworker beside kswapd and the workload (CFS, one CPU)', () => {
     expect(s.waiting).toBe(true);
     // check_preempt_tick: kswapd picked at 10 ms with no lead; its slice (2 ms) is over at 12 ms,
     // and the first tick after that is at 16 ms.
-    expect(s.readyAt()).toBe(16 * MS);
+    expect(s.readyAt).toBe(16 * MS);
     // A second queue_work while it waits does not wake it again.
     expect(s.wakeKworker(11 * MS)).toBe(false);
     expect([s.preempted, s.refused]).toEqual([0, 1]);
@@ -62,6 +62,6 @@ describe('the kworker beside kswapd and the workload (CFS, one CPU)', () => {
     expect(s.wakeKworker(53.5 * MS)).toBe(false); // workload 50.6 ms, kworker 49.9 ms: lead 0.7 ms
     // Two runnable: slice 3 ms. The workload was picked at 53 ms with a lead of 0.2 ms: delta_exec > 3 ms
     // at 56 ms, or >= 0.75 ms with lead 0.2 + delta > 3 ms at 55.8 ms: the tick after 55.8 ms is at 56 ms.
-    expect(s.readyAt()).toBe(56 * MS);
+    expect(s.readyAt).toBe(56 * MS);
   });
 });
