@@ -14,6 +14,7 @@ import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
 import { renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
 import { validate } from '../validate/validate.js';
+import { getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
@@ -26,16 +27,18 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--references <dir>', 'directory of recorded <case>.json references', defaultReferenceDir())
     .option('--guest-profile <file>', "the guest's CPU as a profile file (written by validation/guest-cpu.mjs) or a profile name", defaultGuestProfile())
     .option('--case <name>', 'only this case (repeatable)', collect)
+    .option('--reclaim <name>', `replay with this reclaim model instead of the cases' (${reclaimNames().join(', ')})`)
     .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.updateKnown && !f.known) throw new UsageError('--update-known needs --known FILE', { field: '--update-known' });
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;
-      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile);
+      if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
+      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile, f.reclaim);
       writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
         writeOut(knownText(v.rows), f.known, '--known');

@@ -111,6 +111,8 @@ export function zeroTotals(): CostTotals {
 
 export class CostMeter {
   readonly totals: CostTotals = zeroTotals();
+  /** Device read time charged so far, ns: what the task that reads waits (writes are asynchronous). */
+  readWaitNs = 0;
   /** Latency accumulated since the simulator last took it (ns). */
   private pendingNs = 0;
   /** Latency charged inside the open span (see beginSpan), ns. */
@@ -266,6 +268,7 @@ export class CostMeter {
       t.devLastEndNs = start + ns;
     }
     t.ioNs += ns;
+    if (dir === 'read') this.readWaitNs += ns;
     this.pendingNs += ns;
     this.spanNs += ns;
   }

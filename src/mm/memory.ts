@@ -207,7 +207,7 @@ export class Memory implements ReclaimHost {
    */
   setFileReadahead(readAheadKb: number, files: readonly { fs: number; inode: number; pages: number }[]): void {
     this.raPages = Math.floor(readAheadKb / 4);
-    this.raEra = this.reclaim.name === '6.1' ? '6.1' : '3.x';
+    this.raEra = this.reclaim.name.startsWith('6.1') ? '6.1' : '3.x';
     for (const f of files) this.fileSize.set(inodeKey(f.fs, f.inode), f.pages);
     this.raOn = this.raPages > 0 && this.fileSize.size > 0;
   }

@@ -32,7 +32,7 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
 
 import { Loc, Oracle } from './oracle.js';
-import { KworkerSched } from './sched.js';
+import { Cfs, KworkerSched, NONE, TASK_K, TASK_Q, TASK_W } from './sched.js';
 import { WorkQueue, type WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
 
@@ -145,6 +145,20 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   private cpuClock(): number {
     return this.meter.totals.cpuNs + this.thinkNs;
   }
+  /**
+   * With a reclaim model whose kswapd is a task (6.1): CFS over the workload, kswapd and the
+   * kworker (null: kswapd runs whole after an event and KworkerSched decides the kworker).
+   */
+  private cfs: Cfs | null = null;
+  /** The scheduler's time: the CPU clock and the time no task was runnable (the workload waiting on a read). */
+  private idleNs = 0;
+  private schedNow(): number {
+    return this.meter.totals.cpuNs + this.thinkNs + this.idleNs;
+  }
+  /** The meter's read time already waited for. */
+  private readWaitSeen = 0;
+  /** kswapd was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
+  private kswapdPlugOut = false;
   /** Index of the event being run (for records). */
   eventIndex = 0;
   /** The uuid each filesystem was mounted with (shared pools), by fs. */
@@ -173,6 +187,83 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
     this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim, opts.zones);
+    if (this.memory.reclaim.kswapdTask === true) this.cfs = new Cfs();
+  }
+
+  /**
+   * The end of an event: the workload reaches a preemption point. Without a kswapd task,
+   * kswapd runs its whole reclaim now. With one, the scheduler runs the tasks it picks until it
+   * picks the workload again: kswapd a shrink batch at a time, the kworker its work items; a
+   * workload that read from a device this event sleeps that long, and the others run (or the
+   * CPU idles) meanwhile.
+   */
+  afterEvent(): void {
+    const cfs = this.cfs;
+    if (cfs === null) {
+      this.memory.balance();
+      return;
+    }
+    const rec = this.memory.reclaim;
+    let now = this.schedNow();
+    if (rec.kswapdWake!()) cfs.wake(TASK_K, now);
+    const wait = this.meter.readWaitNs - this.readWaitSeen;
+    this.readWaitSeen = this.meter.readWaitNs;
+    let wakeW = -1;
+    if (wait > 0) {
+      cfs.sleep(TASK_W, now);
+      wakeW = now + wait;
+    }
+    for (;;) {
+      now = this.schedNow();
+      if (wakeW >= 0 && now >= wakeW) {
+        cfs.wake(TASK_W, now);
+        wakeW = -1;
+      }
+      const t = cfs.pick(now);
+      if (t === TASK_W) break;
+      if (t === NONE) {
+        if (wakeW < 0) {
+          cfs.wake(TASK_W, now);
+          continue;
+        }
+        this.idleNs += wakeW - now;
+        continue;
+      }
+      if (t === TASK_K) {
+        if (this.kswapdPlugOut) {
+          this.kswapdPlugOut = false;
+          this.writePlug = [];
+        }
+        if (!rec.kswapdStep!()) cfs.sleep(TASK_K, this.schedNow());
+        else if (this.writePlug !== null) this.kswapdPlugOut = true;
+      } else {
+        this.runKworker();
+      }
+      // A switch away from kswapd in a pass (schedule → sched_submit_work) flushes its plug.
+      if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.suspendKswapdPlug();
+      if (rec.kswapdWake!()) cfs.wake(TASK_K, this.schedNow());
+    }
+    if (this.kswapdPlugOut && this.writePlug !== null) this.suspendKswapdPlug();
+  }
+
+  /** kswapd leaves the CPU in a reclaim pass: its held writes go out; it plugs again when it resumes. */
+  private suspendKswapdPlug(): void {
+    if (this.writePlug === null) return;
+    if (this.writePlug.length > 0) this.flushWritePlug();
+    this.writePlug = null;
+  }
+
+  /**
+   * The kworker has the CPU: its work items run, those queued meanwhile too (worker_thread
+   * goes on while its list holds work), then it sleeps.
+   */
+  private runKworker(): void {
+    for (let i = 0; i < 64 && this.workqueue.size > 0; i++) {
+      const now = this.clock + this.meter.peekPendingNs();
+      this.workqueue.release(now);
+      this.workqueue.runDue(now);
+    }
+    this.cfs!.sleep(TASK_Q, this.schedNow());
   }
 
   // ---- BackendEnv -------------------------------------------------------------
@@ -239,6 +330,11 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
   queueWork(work: WorkItem): boolean {
     if (this.workqueue.isPending(work)) return false;
+    if (this.cfs !== null) {
+      // queue_work wakes the kworker; it gets the CPU when the scheduler picks it (runWork, afterEvent).
+      this.cfs.wake(TASK_Q, this.schedNow());
+      return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs(), true);
+    }
     // queue_work wakes the kworker: it runs before the next operation if it preempts, else it waits.
     const atOnce = this.sched.wakeKworker(this.cpuClock());
     return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs(), !atOnce);
@@ -249,6 +345,24 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
     if (this.workqueue.size === 0) return;
+    const cfs = this.cfs;
+    if (cfs !== null) {
+      // A preemption point inside a step (an operation of the workload's event or of kswapd's
+      // batch): only the kworker can take the CPU here; any other switch waits for the step's end.
+      const now = this.schedNow();
+      cfs.tick(now);
+      if (!cfs.resched || !cfs.runnable[TASK_Q]) return;
+      const was = cfs.curr;
+      if (cfs.next() !== TASK_Q) return;
+      cfs.pick(now);
+      if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
+      this.runKworker();
+      // The interrupted task goes on to the end of its step; a switch to another waits for that.
+      const after = this.schedNow();
+      cfs.switchTo(was, after);
+      cfs.resched = cfs.next() !== was;
+      return;
+    }
     const sched = this.sched;
     // A kworker that waits gets the CPU when a tick preempts the running task (or when kswapd sleeps: kswapdRun).
     if (this.cpuClock() >= sched.readyAt) this.workqueue.release(this.clock + this.meter.peekPendingNs());
@@ -262,6 +376,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
   /** kswapd wakes (true) or goes back to sleep (false): a kworker that waited for the CPU gets it then. */
   kswapdRun(on: boolean): void {
+    if (this.cfs !== null) return;
     const cpu = this.cpuClock();
     if (on) {
       this.sched.kswapdWake(cpu);
@@ -358,6 +473,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     // the module's work items go with it (a zombie's pages are drained by the zombie worker, not by them)
     this.workqueue.cancelAll();
     this.sched.cancel();
+    this.cfs?.sleep(TASK_Q, this.schedNow());
     this.frontswap.unregister();
     this.cleancache.unregister();
     this.oracle.ccDropAll();

@@ -171,3 +171,144 @@ export class KworkerSched {
     this.readyAt = Infinity;
   }
 }
+
+/** The tasks of Cfs: the workload, kswapd, the kworker; NONE: the CPU is idle. */
+export const TASK_W = 0;
+export const TASK_K = 1;
+export const TASK_Q = 2;
+export const NONE = -1;
+
+/**
+ * CFS on one CPU with kswapd as a task of its own (the 6.1 reclaim model's
+ * kswapd, which runs its balance_pgdat a shrink batch at a time): the
+ * workload (W), kswapd (K) and the kworker (Q) each have a vruntime, their
+ * CPU time since boot (nice 0: weight 1), on the scheduler's clock (the CPU
+ * work charged, the workload's time between events, and idle time).
+ *
+ *   - wake: place_entity (max(vruntime, min_vruntime - 3 ms)) and
+ *     check_preempt_wakeup (the running task is to be preempted when its
+ *     vruntime leads the woken one's by more than 1 ms);
+ *   - at each preemption point the running task's vruntime is updated, and a
+ *     tick passed since the last point runs check_preempt_tick (delta_exec >
+ *     sched_slice; or delta_exec >= min_granularity and the task's lead on
+ *     the leftmost other task > sched_slice);
+ *   - a preempted or sleeping task gives the CPU to the leftmost runnable
+ *     task (the smallest vruntime; ties to the running one), whose slice
+ *     starts then (prev_sum_exec_runtime);
+ *   - min_vruntime follows the smallest vruntime of the runnable tasks and
+ *     never goes back.
+ * Deviations: preemption happens only at the points the caller gives (between
+ * the workload's events, kswapd's shrink batches and the kworker's items, and
+ * at the workload's and kswapd's operations for the kworker); a tick is seen
+ * at the first point after it; no other tasks, no buddies, no PELT.
+ */
+export class Cfs {
+  readonly vr = [0, -SLEEPER_CREDIT_NS, -SLEEPER_CREDIT_NS];
+  readonly runnable = [true, false, false];
+  /** The task on the CPU (NONE: idle). */
+  curr: number = TASK_W;
+  private minVr = 0;
+  /** Clock when curr was picked, and when its vruntime was last updated. */
+  private pickedAt = 0;
+  private updatedAt = 0;
+  /** A wake-up or a tick asked for the running task to be preempted (resched_curr). */
+  resched = false;
+  private tickSeen = 0;
+  /** Wake-ups that preempted the running task, and that did not. */
+  preempted = 0;
+  refused = 0;
+
+  private nrRunning(): number {
+    return (this.runnable[0] ? 1 : 0) + (this.runnable[1] ? 1 : 0) + (this.runnable[2] ? 1 : 0);
+  }
+
+  /** update_curr: the running task's vruntime grows by the time since its last update; min_vruntime follows. */
+  update(now: number): void {
+    if (this.curr !== NONE) this.vr[this.curr]! += now - this.updatedAt;
+    this.updatedAt = now;
+    let m = Infinity;
+    for (let t = 0; t < 3; t++) if (this.runnable[t] && this.vr[t]! < m) m = this.vr[t]!;
+    if (m !== Infinity && m > this.minVr) this.minVr = m;
+  }
+
+  /** The runnable task with the smallest vruntime other than `but` (NONE: none). */
+  private leftmost(but: number): number {
+    let best = NONE;
+    for (let t = 0; t < 3; t++) if (t !== but && this.runnable[t] && (best === NONE || this.vr[t]! < this.vr[best]!)) best = t;
+    return best;
+  }
+
+  /** Task t wakes at `now` (enqueue_entity with place_entity, then check_preempt_wakeup). */
+  wake(t: number, now: number): void {
+    if (this.runnable[t]) return;
+    this.update(now);
+    const floor = this.minVr - SLEEPER_CREDIT_NS;
+    if (this.vr[t]! < floor) this.vr[t] = floor;
+    this.runnable[t] = true;
+    if (this.curr === NONE) {
+      this.resched = true;
+      return;
+    }
+    if (this.vr[this.curr]! - this.vr[t]! > SCHED_WAKEUP_GRANULARITY_NS) {
+      this.resched = true;
+      this.preempted++;
+    } else this.refused++;
+  }
+
+  /** Task t sleeps at `now` (dequeue_entity); when it was running, the CPU is to be given to another. */
+  sleep(t: number, now: number): void {
+    if (!this.runnable[t]) return;
+    this.update(now);
+    this.runnable[t] = false;
+    if (this.curr === t) {
+      this.curr = NONE;
+      this.resched = true;
+    }
+  }
+
+  /** check_preempt_tick for every tick since the last look (one check: the running task's state is the same at each). */
+  tick(now: number): void {
+    const n = Math.floor(now / TICK_NS);
+    if (n === this.tickSeen) return;
+    this.tickSeen = n;
+    if (this.curr === NONE || this.resched) return;
+    this.update(now);
+    const ideal = idealSlice(this.nrRunning());
+    const deltaExec = now - this.pickedAt;
+    if (deltaExec > ideal) {
+      this.resched = true;
+      return;
+    }
+    if (deltaExec < SCHED_MIN_GRANULARITY_NS) return;
+    const se = this.leftmost(this.curr);
+    if (se !== NONE && this.vr[this.curr]! - this.vr[se]! > ideal) this.resched = true;
+  }
+
+  /** The task a switch now would pick: the leftmost runnable one, ties to the running task (NONE: none). */
+  next(): number {
+    const next = this.leftmost(NONE);
+    if (this.curr !== NONE && this.runnable[this.curr] && next !== this.curr && this.vr[next]! >= this.vr[this.curr]!) return this.curr;
+    return next;
+  }
+
+  /**
+   * A preemption point at `now`: the task to run from here (curr when nothing
+   * asked for a switch). NONE when no task is runnable.
+   */
+  pick(now: number): number {
+    this.tick(now);
+    if (!this.resched) return this.curr;
+    this.update(now);
+    this.resched = false;
+    const next = this.next();
+    this.switchTo(next, now);
+    return next;
+  }
+
+  /** set_next_entity: `t` takes the CPU at `now`, its slice starting then. */
+  switchTo(t: number, now: number): void {
+    this.update(now);
+    if (t !== this.curr) this.curr = t;
+    this.pickedAt = now;
+  }
+}

@@ -174,7 +174,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     while (pending.length > 0 && (final || isDue(pending[0]!, index, m.clock, o.total))) {
       const inj = pending.shift()!;
       dispatch(m, { le: { event: inj.event, loc: { file: '--at', line: 0, index } }, file: '--at', o, cfg }, inj.spec);
-      m.memory.balance();
+      m.afterEvent();
       m.advance(0);
       m.audit();
     }
@@ -183,7 +183,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   const at: At = { le: { event: { op: 'umount', fs: 0 }, loc: { file: src.path, line: 0, index: 0 } }, file: src.path, o, cfg };
   /** What every event ends with: kswapd, the clock, the completeness check. */
   const settle = (): void => {
-    m.memory.balance();
+    m.afterEvent();
     m.advance(0);
     m.audit();
     events++;

@@ -249,7 +249,10 @@ function traceOf(ref: Reference, file: string, profile: string): SyncTraceSource
   } as SyncTraceSource;
 }
 
-/** Runs the case through tmemsim: one pass with the case's backend priced by `profile` (the guest's CPU), no baseline, tags checked (not bytes). */
-export async function replay(ref: Reference, file: string, profile: string): Promise<RunResult> {
-  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true });
+/**
+ * Runs the case through tmemsim: one pass with the case's backend priced by `profile` (the
+ * guest's CPU), no baseline, tags checked (not bytes); `reclaim` overrides the case's model.
+ */
+export async function replay(ref: Reference, file: string, profile: string, reclaim?: string): Promise<RunResult> {
+  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(reclaim !== undefined ? { reclaim } : {}) });
 }

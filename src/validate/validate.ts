@@ -28,20 +28,21 @@ export interface ValidationResult {
 /**
  * Replays every reference of `dir` (or the named cases) and compares. `guestProfile`: the
  * profile file of the guest's CPU the replay prices its work with (a path or a profile name).
+ * `reclaim`: a reclaim model other than the cases' (src/mm/reclaim/registry.ts).
  */
-export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile()): Promise<ValidationResult> {
+export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), reclaim?: string): Promise<ValidationResult> {
   const refs = readReferences(dir, only);
   const cases: CaseResult[] = [];
   for (const ref of refs) {
-    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile));
+    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile, reclaim));
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
   return { cases, rows, ok: rows.length - out, out };
 }
 
-async function validateCase(ref: Reference, file: string, guestProfile: string): Promise<CaseResult> {
-  const res = await replay(ref, file, guestProfile);
+async function validateCase(ref: Reference, file: string, guestProfile: string, reclaim?: string): Promise<CaseResult> {
+  const res = await replay(ref, file, guestProfile, reclaim);
   const pass = res.runs[0]!.backend;
   const rows = compareCase(ref, pass);
   return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows, shown: shownCase(ref, pass) };

@@ -189,6 +189,8 @@ class Linux61 implements Reclaim {
   // here; the page cache's in its slots (host.pageCache, with their nodes and the shadow-node shrinker).
   private readonly anonShadows = new KeyMap();
   private kswapdWoken = false;
+  /** kswapd's balance_pgdat while it runs as a task (kswapdWake .. kswapdStep's false). */
+  private task: Generator<void, void> | null = null;
   /** Each zone's watermarks and lowmem reserve, lowest zone first; the last is the highest zone. */
   private zones: ZoneWatermarks[];
   private readonly managed: number[];
@@ -196,7 +198,14 @@ class Linux61 implements Reclaim {
   /** The kernel's own pages (managed, but not the model's ramPages): they sit in the highest zone. */
   private readonly kernelShare: number;
 
-  constructor(private readonly host: ReclaimHost, ramPages: number, private readonly swappiness: number, layout?: ZoneLayout) {
+  constructor(
+    private readonly host: ReclaimHost,
+    ramPages: number,
+    private readonly swappiness: number,
+    layout?: ZoneLayout,
+    /** kswapd runs as a task beside the workload (the '6.1-cfs' model): see kswapdWake. */
+    readonly kswapdTask = false,
+  ) {
     this.managed = layout ? [...layout.managed] : [ramPages];
     this.minFreeKbytes = layout?.minFreeKbytes;
     this.kernelShare = this.managed.reduce((a, b) => a + b, 0) - ramPages;
@@ -384,12 +393,27 @@ class Linux61 implements Reclaim {
   }
 
   kswapd(): void {
+    if (this.kswapdWake()) while (this.kswapdStep());
+  }
+
+  kswapdWake(): boolean {
     // Woken by an allocation that failed the low watermark everywhere (faults and pool pages
-    // here); memory taken without an allocation (slab) wakes it the same way.
-    if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return;
+    // here); memory taken without an allocation (slab) wakes it the same way. A wake-up while
+    // it runs finds it off its wait queue (wakeup_kswapd: !waitqueue_active).
+    if (this.task !== null) return false;
+    if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
     this.kswapdWoken = false;
-    if (this.balanced()) return;
-    this.balancePgdat();
+    if (this.balanced()) return false;
+    this.task = this.balanceSteps();
+    return true;
+  }
+
+  kswapdStep(): boolean {
+    if (this.task === null) return false;
+    if (!this.task.next().done) return true;
+    this.task = null;
+    this.kswapdWoken = false;
+    return false;
   }
 
   setRam(pages: number): void {
@@ -404,15 +428,24 @@ class Linux61 implements Reclaim {
   private tryToFreePages(): void {
     let reclaimed = 0;
     for (let prio = DEF_PRIORITY; prio >= 0; prio--) {
-      reclaimed += this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed).reclaimed;
+      reclaimed += drain(this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed, false)).reclaimed;
       if (reclaimed >= SWAP_CLUSTER_MAX) break;
     }
     this.host.stats.pgsteal_direct += reclaimed;
     this.snapshotRefaults();
   }
 
-  /** balance_pgdat: reclaim until free memory reaches the high watermark (a balloon's shrink of RAM runs it too, counted as kswapd's). */
+  /** balance_pgdat at once (a balloon's shrink of RAM runs it, counted as kswapd's). */
   private balancePgdat(): void {
+    drain(this.balanceSteps());
+  }
+
+  /**
+   * balance_pgdat: reclaim until free memory reaches the high watermark, a shrink batch
+   * (SWAP_CLUSTER_MAX pages of each list scanned) per step: kswapd's cond_resched in
+   * shrink_lruvec, where the workload may run and allocate.
+   */
+  private *balanceSteps(): Generator<void, void> {
     const h = this.host;
     h.kswapdRun(true);
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
@@ -421,7 +454,7 @@ class Linux61 implements Reclaim {
     for (const z of this.zones) nrToReclaim += Math.max(z.high, SWAP_CLUSTER_MAX);
     let prio = DEF_PRIORITY;
     while (prio >= 1 && !this.balanced()) {
-      const r = this.shrinkNode(prio, nrToReclaim);
+      const r = yield* this.shrinkNode(prio, nrToReclaim, true);
       h.stats.pgsteal_kswapd += r.reclaimed;
       if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
     }
@@ -442,8 +475,12 @@ class Linux61 implements Reclaim {
     return inactive * ratio < active;
   }
 
-  /** shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. */
-  private shrinkNode(prio: number, nrToReclaim: number): { scanned: number; reclaimed: number } {
+  /**
+   * shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. `preemptible` (kswapd):
+   * a step ends after each batch that leaves work to do (the plug's held writes are the
+   * host's to flush if another task runs).
+   */
+  private *shrinkNode(prio: number, nrToReclaim: number, preemptible: boolean): Generator<void, { scanned: number; reclaimed: number }> {
     const s = this.lru.sizes;
     const h = this.host;
     // prepare_scan_count
@@ -497,6 +534,7 @@ class Linux61 implements Reclaim {
         }
       }
       if (reclaimed >= nrToReclaim) break;
+      if (preemptible && (nr[IA]! || nr[AF]! || nr[IF]!)) yield;
     }
     h.plug(false);
     // blk_finish_plug submitted the last writes; they complete before the next pass (see the header).
@@ -614,7 +652,25 @@ class Linux61 implements Reclaim {
   }
 }
 
+/** Runs a reclaim generator to its end (no preemption point: direct reclaim, a balloon's shrink). */
+function drain<T>(g: Generator<void, T>): T {
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value;
+}
+
 export const linux61: ReclaimFactory = {
   name: '6.1',
   create: (host, ramPages, swappiness, layout) => new Linux61(host, ramPages, swappiness, layout),
+};
+
+/**
+ * The same 6.1 reclaim with kswapd as a task that shares the one CPU with the workload and
+ * the kworker under CFS (sim/sched.ts Cfs): its balance_pgdat runs a shrink batch at a time
+ * while the workload goes on allocating, instead of whole after an event. Not the default:
+ * docs/validation.md item 2 gives what it does to the validation counters.
+ */
+export const linux61Cfs: ReclaimFactory = {
+  name: '6.1-cfs',
+  create: (host, ramPages, swappiness, layout) => new Linux61(host, ramPages, swappiness, layout, true),
 };

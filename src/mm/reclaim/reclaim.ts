@@ -160,8 +160,17 @@ export interface Reclaim {
    * (`reserves`: the reclaim path's PF_MEMALLOC, which may take any free page).
    */
   allocKernel(reserves: boolean): number;
-  /** kswapd: after an event, reclaim if woken. */
+  /** kswapd: after an event, reclaim if woken (its whole run at once). */
   kswapd(): void;
+  /**
+   * kswapd as a task of its own ('6.1-cfs'), which the host's scheduler runs beside the
+   * workload when kswapdTask is true: kswapdWake starts a run when an allocation woke it
+   * (true), kswapdStep runs one shrink batch of it (false when the run ended and kswapd
+   * sleeps). Otherwise only kswapd() runs it.
+   */
+  readonly kswapdTask?: boolean;
+  kswapdWake?(): boolean;
+  kswapdStep?(): boolean;
   /** The RAM size changed (balloon). */
   setRam(pages: number): void;
 }
