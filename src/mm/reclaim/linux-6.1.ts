@@ -431,7 +431,6 @@ class Linux61 implements Reclaim {
       reclaimed += drain(this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed, false)).reclaimed;
       if (reclaimed >= SWAP_CLUSTER_MAX) break;
     }
-    this.host.stats.pgsteal_direct += reclaimed;
     this.snapshotRefaults();
   }
 
@@ -455,7 +454,6 @@ class Linux61 implements Reclaim {
     let prio = DEF_PRIORITY;
     while (prio >= 1 && !this.balanced()) {
       const r = yield* this.shrinkNode(prio, nrToReclaim, true);
-      h.stats.pgsteal_kswapd += r.reclaimed;
       if (r.scanned < nrToReclaim || r.reclaimed === 0) prio--;
     }
     this.snapshotRefaults();
@@ -476,11 +474,12 @@ class Linux61 implements Reclaim {
   }
 
   /**
-   * shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. `preemptible` (kswapd):
-   * a step ends after each batch that leaves work to do (the plug's held writes are the
-   * host's to flush if another task runs).
+   * shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. `kswapd` (current_is_kswapd):
+   * its pages reclaimed count as PGSTEAL_KSWAPD (else PGSTEAL_DIRECT), and a step ends after
+   * each batch that leaves work to do (the plug's held writes are the host's to flush if
+   * another task runs).
    */
-  private *shrinkNode(prio: number, nrToReclaim: number, preemptible: boolean): Generator<void, { scanned: number; reclaimed: number }> {
+  private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean): Generator<void, { scanned: number; reclaimed: number }> {
     const s = this.lru.sizes;
     const h = this.host;
     // prepare_scan_count
@@ -528,13 +527,13 @@ class Linux61 implements Reclaim {
         if (l === AA || l === AF) {
           if (t === ANON ? deactAnon : deactFile) this.shrinkActive(n, t);
         } else {
-          const r = this.shrinkInactive(n, t);
+          const r = this.shrinkInactive(n, t, kswapd);
           reclaimed += r.reclaimed;
           scanned += r.scanned;
         }
       }
       if (reclaimed >= nrToReclaim) break;
-      if (preemptible && (nr[IA]! || nr[AF]! || nr[IF]!)) yield;
+      if (kswapd && (nr[IA]! || nr[AF]! || nr[IF]!)) yield;
     }
     h.plug(false);
     // blk_finish_plug submitted the last writes; they complete before the next pass (see the header).
@@ -574,7 +573,7 @@ class Linux61 implements Reclaim {
   }
 
   /** shrink_inactive_list → shrink_folio_list on up to n pages from the tail. */
-  private shrinkInactive(n: number, type: LruType): { scanned: number; reclaimed: number } {
+  private shrinkInactive(n: number, type: LruType, kswapd: boolean): { scanned: number; reclaimed: number } {
     const l = inactiveOf(type);
     const taken = this.isolate(l, n);
     const h = this.host;
@@ -629,6 +628,9 @@ class Linux61 implements Reclaim {
       this.age++;
     }
     h.stats.pgactivate += activate.length;
+    // shrink_inactive_list: PGSTEAL_KSWAPD or PGSTEAL_DIRECT, by who reclaims.
+    if (kswapd) h.stats.pgsteal_kswapd += reclaimed;
+    else h.stats.pgsteal_direct += reclaimed;
     if (pageout > 0) this.noteCost(type, pageout);
     return { scanned: taken.length, reclaimed };
   }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Cfs, NONE, TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
+
+// CFS of 6.1 on one CPU with kswapd as a task, worked by hand (kernel/sched/fair.c): a waking
+// task is placed at max(its vruntime, min_vruntime - 3 ms); it preempts the running task when that
+// one leads it by more than 1 ms; ticks every 4 ms; sched_slice 6 ms over the runnable tasks
+// (3 ms with two, 2 ms with three); min_granularity 0.75 ms.
+const MS = 1_000_000;
+
+describe('Cfs: the workload, kswapd and the kworker on one CPU', () => {
+  it('kswapd woken after a long sleep gets the full credit and preempts the workload at once', () => {
+    const c = new Cfs();
+    // The workload alone for 10 ms: vruntime 10 ms. kswapd wakes: max(-3, 10 - 3) = 7 ms; 10 - 7 > 1.
+    c.wake(TASK_K, 10 * MS);
+    expect(c.vr[TASK_K]).toBe(7 * MS);
+    expect(c.resched).toBe(true);
+    expect(c.pick(10 * MS)).toBe(TASK_K);
+    expect([c.preempted, c.refused]).toEqual([1, 0]);
+  });
+
+  it('a kworker woken in kswapd\'s first ms is refused, and gets the CPU at the tick after kswapd\'s slice', () => {
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    c.pick(10 * MS); // kswapd picked at 10 ms, vruntime 7 ms
+    // 0.5 ms later: kswapd at 7.5 ms, min_vruntime stays 7.5 (the smallest runnable: kswapd);
+    // the kworker is placed at 7.5 - 3 = 4.5 ms: kswapd leads by 3 ms: that preempts.
+    // Refused only when the kworker's own vruntime is close: give it one of 7 ms.
+    c.vr[TASK_Q] = 7 * MS;
+    c.wake(TASK_Q, 10.5 * MS);
+    expect(c.vr[TASK_Q]).toBe(7 * MS);
+    expect(c.resched).toBe(false); // lead 0.5 ms
+    expect(c.refused).toBe(1);
+    // No tick until 12 ms: kswapd goes on.
+    expect(c.pick(11.9 * MS)).toBe(TASK_K);
+    // The tick at 12 ms: three runnable, slice 2 ms; kswapd ran 2 ms, not more: no preemption
+    // by the slice; its lead on the leftmost other (the kworker, 7 ms) is 9 - 7 = 2 ms, not > 2.
+    expect(c.pick(12 * MS)).toBe(TASK_K);
+    // The tick at 16 ms: kswapd ran 6 ms > 2 ms: preempted; the leftmost is the kworker (7 ms).
+    expect(c.pick(16 * MS)).toBe(TASK_Q);
+  });
+
+  it('a task that sleeps gives the CPU to the leftmost runnable one; with none the CPU idles', () => {
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    c.pick(10 * MS); // kswapd at 7 ms
+    c.sleep(TASK_K, 11 * MS); // kswapd ran 1 ms: 8 ms
+    expect(c.vr[TASK_K]).toBe(8 * MS);
+    expect(c.pick(11 * MS)).toBe(TASK_W); // the workload, still at 10 ms
+    c.sleep(TASK_W, 12 * MS); // it waits for a read: 11 ms
+    expect(c.pick(12 * MS)).toBe(NONE);
+    c.wake(TASK_W, 12.2 * MS); // a short sleep: max(11, 11 - 3) = 11 ms, its own vruntime
+    expect(c.vr[TASK_W]).toBe(11 * MS);
+    expect(c.pick(12.2 * MS)).toBe(TASK_W);
+  });
+
+  it('two tasks that stay runnable take turns at the ticks, each about a tick at a time', () => {
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    const seq: number[] = [];
+    for (let t = 10; t <= 30; t += 0.5) seq.push(c.pick(t * MS));
+    // kswapd from 10 ms (vruntime 7) to the tick at 16 ms (ran 6 ms > 3 ms: its slice with two);
+    // then the workload (10 ms against kswapd's 13 ms) to the tick at 20 ms (4 ms > 3 ms), and so on.
+    const at = (ms: number): number => seq[(ms - 10) * 2]!;
+    expect([at(10), at(15.5), at(16), at(19.5), at(20), at(23.5), at(24)]).toEqual([TASK_K, TASK_K, TASK_W, TASK_W, TASK_K, TASK_K, TASK_W]);
+  });
+
+  it('min_vruntime never goes back: a long sleeper is placed 3 ms behind where the others are', () => {
+    const c = new Cfs();
+    c.pick(50 * MS);
+    c.wake(TASK_Q, 50 * MS); // placed at 47 ms, preempts
+    expect(c.pick(50 * MS)).toBe(TASK_Q);
+    c.sleep(TASK_Q, 50.1 * MS); // 47.1 ms
+    expect(c.pick(50.1 * MS)).toBe(TASK_W);
+    // At 60 ms the workload has run 59.9 ms (the kworker had 0.1 ms): kswapd is placed at 56.9 ms.
+    c.wake(TASK_K, 60 * MS);
+    expect(c.vr[TASK_K]).toBe(56.9 * MS);
+  });
+});
