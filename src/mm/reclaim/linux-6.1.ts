@@ -85,7 +85,9 @@
  *   is woken below the low watermark and runs after the event (balance_pgdat:
  *   shrink_node with nr_to_reclaim = max(high, 32) until free memory reaches
  *   the high watermark, the priority raised when it scanned too little or
- *   reclaimed nothing).
+ *   reclaimed nothing). The '6.1-cfs' variant runs balance_pgdat as a task
+ *   instead, a shrink batch per step (kswapdWake, kswapdStep), which the
+ *   host's scheduler interleaves with the workload's events (sim/sched.ts Cfs).
  *
  * Deviations: zones only as config.zones gives them (one zone by default);
  * the kernel's own pages (config.kernel_pages) and its slab all sit in the
