@@ -413,8 +413,9 @@ class Linux61 implements Reclaim {
   kswapdStep(): boolean {
     if (this.task === null) return false;
     if (!this.task.next().done) return true;
+    // A wake-up that came during the run stays recorded (wakeup_kswapd sets the node's
+    // kswapd_order and highest_zoneidx while kswapd runs): it runs again after the next event.
     this.task = null;
-    this.kswapdWoken = false;
     return false;
   }
 
