@@ -83,6 +83,8 @@ export interface MachineStats extends MmStats {
  * BLK_DEF_MAX_SECTORS of 1280 KiB).
  */
 const MAX_REQUEST_PAGES = 128;
+/** Scheduler turns after one event beyond which afterEvent reports an internal error (a bound, not a model constant). */
+const MAX_STEPS_PER_EVENT = 1_000_000;
 
 export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   readonly meter: CostMeter;
@@ -213,8 +215,11 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       cfs.sleep(TASK_W, now);
       wakeW = now + wait;
     }
-    for (;;) {
+    for (let steps = 0; ; steps++) {
       now = this.schedNow();
+      // Each turn runs a step or moves the clock; a run of kswapd is bounded (12 priorities of
+      // bounded passes), so this many turns after one event is a scheduler that lost its way.
+      if (steps > MAX_STEPS_PER_EVENT) throw new Error(`internal: the scheduler took ${steps} turns after event ${this.eventIndex} without giving the workload the CPU`);
       if (wakeW >= 0 && now >= wakeW) {
         cfs.wake(TASK_W, now);
         wakeW = -1;
@@ -241,7 +246,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       }
       // A switch away from kswapd in a pass (schedule → sched_submit_work) flushes its plug.
       if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.suspendKswapdPlug();
-      if (rec.kswapdWake!()) cfs.wake(TASK_K, this.schedNow());
+      // A wake-up of kswapd from here on (the kworker's allocations) is seen after the next
+      // event: a run that ended unbalanced is not started again at once, so a kswapd that
+      // cannot make progress (and charges no CPU for it) cannot hold the CPU.
     }
     if (this.kswapdPlugOut && this.writePlug !== null) this.suspendKswapdPlug();
   }

@@ -21,7 +21,7 @@ import { Machine } from '../../../src/sim/machine.js';
 
 const guest = resolveProfile(path.join(import.meta.dirname, '../../../validation/guest-tcg.json'));
 
-function machine(model: string): Machine {
+function machine(model: string, swapPages = 32768): Machine {
   const m = new Machine({
     ramPages: 4096,
     swappiness: 60,
@@ -33,7 +33,7 @@ function machine(model: string): Machine {
     costModel: costModelOf(guest),
     backendFactory: getBackendFactory,
   });
-  m.swapon(0, 32768);
+  if (swapPages > 0) m.swapon(0, swapPages);
   return m;
 }
 
@@ -66,6 +66,14 @@ describe('kswapd as a task (6.1-cfs)', () => {
     // The same pages leave RAM either way: only who reclaims them differs.
     expect(t.pgsteal_kswapd + t.pgsteal_direct).toBe(t.pgsteal_anon + t.pgsteal_file);
     expect(Math.abs(t.pgsteal_anon - w.pgsteal_anon)).toBeLessThan(w.pgsteal_anon * 0.05);
+  });
+
+  it('a kswapd that can reclaim nothing (no swap, no page cache) does not hold the CPU: the replay goes on', () => {
+    const m = machine('6.1-cfs', 0);
+    replay(m, writes(5000));
+    expect(m.stats.pgsteal_anon).toBe(0);
+    expect(m.stats.pageoutrun).toBeGreaterThan(0);
+    expect(m.stats.ram_overcommit).toBeGreaterThan(0);
   });
 
   it('keeps every page: no stale and no lost data under any mix of reads and writes, and the same run twice is the same', () => {
