@@ -400,8 +400,8 @@ class Linux61 implements Reclaim {
 
   kswapdWake(): boolean {
     // Woken by an allocation that failed the low watermark everywhere (faults and pool pages
-    // here); memory taken without an allocation (slab) wakes it the same way. A wake-up while
-    // it runs finds it off its wait queue (wakeup_kswapd: !waitqueue_active).
+    // here); memory taken without an allocation (slab) wakes it the same way. A kswapd that is
+    // running is not started again (wakeup_kswapd finds it off its wait queue).
     if (this.task !== null) return false;
     if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
     this.kswapdWoken = false;
