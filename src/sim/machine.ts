@@ -253,6 +253,23 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     if (this.kswapdPlugOut && this.writePlug !== null) this.suspendKswapdPlug();
   }
 
+  /** A kswapd task stopped in the middle of a shrink batch runs to the batch's end. */
+  private finishKswapdBatch(): void {
+    const rec = this.memory.reclaim;
+    if (this.cfs === null || !rec.kswapdMidBatch!()) return;
+    const cfs = this.cfs;
+    const was = cfs.curr;
+    cfs.switchTo(TASK_K, this.schedNow());
+    if (this.kswapdPlugOut) this.writePlug ??= [];
+    let running = true;
+    while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
+    // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
+    if (this.writePlug !== null) this.suspendKswapdPlug();
+    this.kswapdPlugOut = running;
+    if (!running) cfs.sleep(TASK_K, this.schedNow());
+    cfs.switchTo(was, this.schedNow());
+  }
+
   /** kswapd leaves the CPU in a reclaim pass: its held writes go out; it plugs again when it resumes. */
   private suspendKswapdPlug(): void {
     if (this.writePlug === null) return;
@@ -911,6 +928,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
 
   umount(fs: number): void {
+    // Truncation waits for the pages reclaim holds locked: kswapd finishes its batch first.
+    this.finishKswapdBatch();
     this.memory.dropFs(fs);
     const key = this.ccKey(fs);
     this.cleancache.umount(fs);

@@ -192,7 +192,9 @@ class Linux61 implements Reclaim {
   private readonly anonShadows = new KeyMap();
   private kswapdWoken = false;
   /** kswapd's balance_pgdat while it runs as a task (kswapdWake .. kswapdStep's false). */
-  private task: Generator<void, void> | null = null;
+  private task: Generator<Step, void> | null = null;
+  /** kswapd's run stopped in the middle of a shrink batch (its pages isolated): kswapdMidBatch. */
+  private midBatch = false;
   /** Each zone's watermarks and lowmem reserve, lowest zone first; the last is the highest zone. */
   private zones: ZoneWatermarks[];
   private readonly managed: number[];
@@ -412,7 +414,9 @@ class Linux61 implements Reclaim {
 
   kswapdStep(): boolean {
     if (this.task === null) return false;
-    if (!this.task.next().done) return true;
+    const r = this.task.next();
+    this.midBatch = r.value === Step.Page;
+    if (!r.done) return true;
     // A wake-up that came during the run stays recorded (wakeup_kswapd sets the node's
     // kswapd_order and highest_zoneidx while kswapd runs): it runs again after the next event.
     this.task = null;
@@ -437,6 +441,10 @@ class Linux61 implements Reclaim {
     this.snapshotRefaults();
   }
 
+  kswapdMidBatch(): boolean {
+    return this.midBatch;
+  }
+
   /** balance_pgdat at once (a balloon's shrink of RAM runs it, counted as kswapd's). */
   private balancePgdat(): void {
     drain(this.balanceSteps());
@@ -447,7 +455,7 @@ class Linux61 implements Reclaim {
    * (SWAP_CLUSTER_MAX pages of each list scanned) per step: kswapd's cond_resched in
    * shrink_lruvec, where the workload may run and allocate.
    */
-  private *balanceSteps(): Generator<void, void> {
+  private *balanceSteps(): Generator<Step, void> {
     const h = this.host;
     h.kswapdRun(true);
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
@@ -482,7 +490,7 @@ class Linux61 implements Reclaim {
    * each batch that leaves work to do (the plug's held writes are the host's to flush if
    * another task runs).
    */
-  private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean): Generator<void, { scanned: number; reclaimed: number }> {
+  private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean): Generator<Step, { scanned: number; reclaimed: number }> {
     const s = this.lru.sizes;
     const h = this.host;
     // prepare_scan_count
@@ -530,13 +538,13 @@ class Linux61 implements Reclaim {
         if (l === AA || l === AF) {
           if (t === ANON ? deactAnon : deactFile) this.shrinkActive(n, t);
         } else {
-          const r = this.shrinkInactive(n, t, kswapd);
+          const r = yield* this.shrinkInactive(n, t, kswapd);
           reclaimed += r.reclaimed;
           scanned += r.scanned;
         }
       }
       if (reclaimed >= nrToReclaim) break;
-      if (kswapd && (nr[IA]! || nr[AF]! || nr[IF]!)) yield;
+      if (kswapd && (nr[IA]! || nr[AF]! || nr[IF]!)) yield Step.Batch;
     }
     h.plug(false);
     // blk_finish_plug submitted the last writes; they complete before the next pass (see the header).
@@ -575,8 +583,12 @@ class Linux61 implements Reclaim {
     this.host.stats.pgdeactivate += taken.length;
   }
 
-  /** shrink_inactive_list → shrink_folio_list on up to n pages from the tail. */
-  private shrinkInactive(n: number, type: LruType, kswapd: boolean): { scanned: number; reclaimed: number } {
+  /**
+   * shrink_inactive_list → shrink_folio_list on up to n pages from the tail. kswapd as a task
+   * may be preempted between its pages (shrink_folio_list's cond_resched), its batch isolated.
+   */
+  private *shrinkInactive(n: number, type: LruType, kswapd: boolean): Generator<Step, { scanned: number; reclaimed: number }> {
+    const pagewise = kswapd && this.kswapdTask;
     const l = inactiveOf(type);
     const taken = this.isolate(l, n);
     const h = this.host;
@@ -585,7 +597,9 @@ class Linux61 implements Reclaim {
     let pageout = 0;
     const keep: number[] = [];
     const activate: number[] = [];
-    for (const id of taken) {
+    for (let i = 0; i < taken.length; i++) {
+      if (pagewise && i > 0) yield Step.Page;
+      const id = taken[i]!;
       const b = this.bits[id]!;
       if (b & PG_WRITEBACK) {
         // Still under writeback (case 2 of shrink_folio_list, global reclaim): PG_reclaim, activate_locked.
@@ -621,6 +635,10 @@ class Linux61 implements Reclaim {
       }
       if (r === Evicted.Written) pageout++;
       reclaimed++;
+      // PGSTEAL_KSWAPD or PGSTEAL_DIRECT, by who reclaims (the kernel adds a batch's at its end;
+      // here with each page, as pgsteal_anon and pgsteal_file are, so they agree at every step).
+      if (kswapd) h.stats.pgsteal_kswapd++;
+      else h.stats.pgsteal_direct++;
       this.workingsetEviction(id, type, shadow);
     }
     // move_folios_to_lru: kept pages to the inactive head, activated ones to the active head.
@@ -631,9 +649,6 @@ class Linux61 implements Reclaim {
       this.age++;
     }
     h.stats.pgactivate += activate.length;
-    // shrink_inactive_list: PGSTEAL_KSWAPD or PGSTEAL_DIRECT, by who reclaims.
-    if (kswapd) h.stats.pgsteal_kswapd += reclaimed;
-    else h.stats.pgsteal_direct += reclaimed;
     if (pageout > 0) this.noteCost(type, pageout);
     return { scanned: taken.length, reclaimed };
   }
@@ -657,8 +672,14 @@ class Linux61 implements Reclaim {
   }
 }
 
+/** Where a reclaim generator's step ends: between shrink batches, or between the pages of one (kswapd as a task). */
+enum Step {
+  Batch,
+  Page,
+}
+
 /** Runs a reclaim generator to its end (no preemption point: direct reclaim, a balloon's shrink). */
-function drain<T>(g: Generator<void, T>): T {
+function drain<T>(g: Generator<Step, T>): T {
   let r = g.next();
   while (!r.done) r = g.next();
   return r.value;

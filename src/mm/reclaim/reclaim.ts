@@ -171,6 +171,8 @@ export interface Reclaim {
   readonly kswapdTask?: boolean;
   kswapdWake?(): boolean;
   kswapdStep?(): boolean;
+  /** kswapd's run stopped between the pages of a shrink batch (pages isolated off the lists). */
+  kswapdMidBatch?(): boolean;
   /** The RAM size changed (balloon). */
   setRam(pages: number): void;
 }

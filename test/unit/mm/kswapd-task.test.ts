@@ -49,6 +49,29 @@ function replay(m: Machine, ops: readonly [number, boolean][]): void {
 
 const writes = (n: number): [number, boolean][] => Array.from({ length: n }, (_, p) => [p, true]);
 
+/** An op: an anonymous access, a file page access (fs 1), or the filesystem's umount and mount. */
+type Op = { k: 'anon'; page: number; write: boolean } | { k: 'file'; index: number; write: boolean } | { k: 'remount' };
+
+function replayOps(m: Machine, ops: readonly Op[]): void {
+  for (const op of ops) {
+    if (op.k === 'anon') m.memory.anonAccess(1, op.page, op.write, makeDesc(Cls.Text, op.page + 1));
+    else if (op.k === 'file') m.memory.fileAccess(1, 7, op.index, op.write, makeDesc(Cls.Text, op.index + 100_000));
+    else {
+      m.umount(1);
+      m.mount(1);
+    }
+    m.afterEvent();
+    m.advance(0);
+    m.audit();
+  }
+}
+
+const opArb = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ k: fc.constant('anon' as const), page: fc.nat(6000), write: fc.boolean() }) },
+  { weight: 10, arbitrary: fc.record({ k: fc.constant('file' as const), index: fc.nat(6000), write: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant({ k: 'remount' as const }) },
+);
+
 describe('kswapd as a task (6.1-cfs)', () => {
   it('the workload allocates while kswapd runs and reclaims directly; run whole, kswapd leaves it none', () => {
     const task = machine('6.1-cfs');
@@ -74,6 +97,44 @@ describe('kswapd as a task (6.1-cfs)', () => {
     expect(m.stats.pgsteal_anon).toBe(0);
     expect(m.stats.pageoutrun).toBeGreaterThan(0);
     expect(m.stats.ram_overcommit).toBeGreaterThan(0);
+  });
+
+  it('a umount that comes while kswapd is stopped in the middle of a shrink batch waits for the batch: nothing is lost or counted twice', () => {
+    const m = machine('6.1-cfs', 0);
+    m.mount(1);
+    // Fill RAM with the file's pages (no swap: kswapd can only take page-cache pages).
+    replayOps(m, Array.from({ length: 6000 }, (_, i) => ({ k: 'file' as const, index: i, write: i % 3 === 0 })));
+    const rec = m.memory.reclaim;
+    // Step kswapd by hand (reading more of the file when a run ends, which wakes it again)
+    // until it stops between two pages of a batch.
+    for (let i = 0; i < 100_000 && !rec.kswapdMidBatch!(); i++) {
+      if (!rec.kswapdStep!()) {
+        m.memory.fileAccess(1, 7, 10_000 + i, false, makeDesc(Cls.Text, i));
+        rec.kswapdWake!();
+      }
+    }
+    expect(rec.kswapdMidBatch!()).toBe(true);
+    m.umount(1);
+    expect(rec.kswapdMidBatch!()).toBe(false);
+    expect(m.memory.fileResident).toBe(0);
+    expect(m.memory.resident).toBe(m.memory.anonResident);
+    m.audit();
+    m.mount(1);
+    replayOps(m, Array.from({ length: 3000 }, (_, i) => ({ k: 'file' as const, index: i, write: false })));
+    expect(m.memory.resident).toBe(m.memory.fileResident + m.memory.anonResident);
+  });
+
+  it('a umount while kswapd is preempted in the middle of a shrink batch loses nothing: kswapd finishes its batch first', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 3000, maxLength: 6000 }), (ops) => {
+        const m = machine('6.1-cfs');
+        m.mount(1);
+        replayOps(m, ops); // audit() throws on a stale or lost page
+        const s = m.stats;
+        expect(s.pgsteal_kswapd + s.pgsteal_direct).toBe(s.pgsteal_anon + s.pgsteal_file);
+      }),
+      { numRuns: 4, seed: 11, endOnFailure: true },
+    );
   });
 
   it('keeps every page: no stale and no lost data under any mix of reads and writes, and the same run twice is the same', () => {
