@@ -236,8 +236,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       }
       if (t === TASK_K) {
         if (this.kswapdPlugOut) {
+          // Back in its pass: plugged again if a switch flushed its plug (else it is still held).
           this.kswapdPlugOut = false;
-          this.writePlug = [];
+          this.writePlug ??= [];
         }
         if (!rec.kswapdStep!()) cfs.sleep(TASK_K, this.schedNow());
         else if (this.writePlug !== null) this.kswapdPlugOut = true;
