@@ -40,7 +40,7 @@ export function renderValidationTable(v: ValidationResult, width: number = DEFAU
       width,
     }), '');
     if (c.shown.length > 0) {
-      out.push(wrapLine('  reclaim, shown and not judged (it follows how kswapd shares the CPU with the workload, which the default 6.1 model does not model and --reclaim 6.1-cfs does: docs/validation.md item 2):', width));
+      out.push(wrapLine('  reclaim, shown and not judged (it follows how kswapd shares the CPU with the workload: docs/validation.md item 2):', width));
       out.push(fitTable({
         head: ['phase', 'counter', 'kernel (min–max)', 'tmemsim'],
         rows: c.shown.map((r) => [r.phase, r.counter, r.kernel_min === r.kernel_max ? num(r.kernel_min) : `${num(r.kernel_min)}–${num(r.kernel_max)}`, showNa(r.tmemsim, num)]),

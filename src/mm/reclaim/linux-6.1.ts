@@ -692,9 +692,10 @@ export const linux61: ReclaimFactory = {
 
 /**
  * The same 6.1 reclaim with kswapd as a task that shares the one CPU with the workload and
- * the kworker under CFS (sim/sched.ts Cfs): its balance_pgdat runs a shrink batch at a time
- * while the workload goes on allocating, instead of whole after an event. Not the default:
- * docs/validation.md item 2 gives what it does to the validation counters.
+ * the kworker under CFS (sim/sched.ts Cfs): its balance_pgdat runs a page at a time (between
+ * the pages of a batch and between batches it may be preempted) while the workload goes on
+ * allocating, instead of whole after an event. The default (registry.ts): docs/validation.md
+ * item 2 gives what it does to the validation counters.
  */
 export const linux61Cfs: ReclaimFactory = {
   name: '6.1-cfs',
