@@ -234,7 +234,10 @@ class Linux61 implements Reclaim {
   private zoneAbove(mark: 'min' | 'low' | 'high'): number {
     for (let z = this.zones.length - 1; z >= 0; z--) {
       const w = this.zones[z]!;
-      if (this.host.zoneFree(z) > w[mark] + w.reserve) return z;
+      // Named loads, not w[mark]: a load keyed by a string variable is a megamorphic keyed load
+      // (a generic lookup, about a hundred instructions), and kswapd's check runs once an event.
+      const level = mark === 'low' ? w.low : mark === 'min' ? w.min : w.high;
+      if (this.host.zoneFree(z) > level + w.reserve) return z;
     }
     return -1;
   }
