@@ -73,4 +73,6 @@ export interface MmEnv {
   shrinkSlab(nrToScan: number, lru: LruSizes): boolean;
   /** kswapd wakes (balance_pgdat begins: true) and goes back to sleep (false). */
   kswapdRun(on: boolean): void;
+  /** A task switch is due at the running task's next preemption point (false: none, or no scheduler of tasks). */
+  preemptPending(): boolean;
 }

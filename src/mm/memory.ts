@@ -244,6 +244,9 @@ export class Memory implements ReclaimHost {
   kswapdRun(on: boolean): void {
     this.m.kswapdRun(on);
   }
+  preemptPending(): boolean {
+    return this.m.preemptPending();
+  }
   endWriteback(): void {
     if (this.wbSubmitted.length === 0) return;
     const done = this.wbSubmitted;

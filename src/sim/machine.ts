@@ -159,6 +159,23 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   }
   /** The meter's read time already waited for. */
   private readWaitSeen = 0;
+  /** When the workload, asleep on a read, wakes on the scheduler's clock (-1: it is not asleep). */
+  private wakeWAt = -1;
+
+  /**
+   * MmEnv.preemptPending: at the running task's next preemption point the scheduler would
+   * switch (a wake-up asked for it, a tick came, or the sleeping workload's read is done).
+   * kswapd's steps end only then: between them the scheduler would pick kswapd again.
+   */
+  preemptPending(): boolean {
+    const cfs = this.cfs;
+    if (cfs === null) return false;
+    if (this.finishingKswapdBatch) return true;
+    const now = this.schedNow();
+    return cfs.resched || cfs.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt);
+  }
+  /** finishKswapdBatch is stepping kswapd to the end of its batch: it stops at each page. */
+  private finishingKswapdBatch = false;
   /** kswapd was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
   private kswapdPlugOut = false;
   /** Index of the event being run (for records). */
@@ -209,29 +226,30 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     let now = this.schedNow();
     if (rec.kswapdWake!()) cfs.wake(TASK_K, now);
     const wait = this.meter.readWaitNs - this.readWaitSeen;
+    // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
+    if (wait === 0 && !cfs.resched && !cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && !cfs.tickDue(now)) return;
     this.readWaitSeen = this.meter.readWaitNs;
-    let wakeW = -1;
     if (wait > 0) {
       cfs.sleep(TASK_W, now);
-      wakeW = now + wait;
+      this.wakeWAt = now + wait;
     }
     for (let steps = 0; ; steps++) {
       now = this.schedNow();
       // Each turn runs a step or moves the clock; a run of kswapd is bounded (12 priorities of
       // bounded passes), so this many turns after one event is a scheduler that lost its way.
       if (steps > MAX_STEPS_PER_EVENT) throw new Error(`internal: the scheduler took ${steps} turns after event ${this.eventIndex} without giving the workload the CPU`);
-      if (wakeW >= 0 && now >= wakeW) {
+      if (this.wakeWAt >= 0 && now >= this.wakeWAt) {
         cfs.wake(TASK_W, now);
-        wakeW = -1;
+        this.wakeWAt = -1;
       }
       const t = cfs.pick(now);
       if (t === TASK_W) break;
       if (t === NONE) {
-        if (wakeW < 0) {
+        if (this.wakeWAt < 0) {
           cfs.wake(TASK_W, now);
           continue;
         }
-        this.idleNs += wakeW - now;
+        this.idleNs += this.wakeWAt - now;
         continue;
       }
       if (t === TASK_K) {
@@ -263,7 +281,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     cfs.switchTo(TASK_K, this.schedNow());
     if (this.kswapdPlugOut) this.writePlug ??= [];
     let running = true;
+    this.finishingKswapdBatch = true;
     while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
+    this.finishingKswapdBatch = false;
     // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
     if (this.writePlug !== null) this.suspendKswapdPlug();
     this.kswapdPlugOut = running;

@@ -270,6 +270,11 @@ export class Cfs {
     }
   }
 
+  /** A tick came since the last look (tick() would check the running task). */
+  tickDue(now: number): boolean {
+    return Math.floor(now / TICK_NS) !== this.tickSeen;
+  }
+
   /** check_preempt_tick for every tick since the last look (one check: the running task's state is the same at each). */
   tick(now: number): void {
     const n = Math.floor(now / TICK_NS);

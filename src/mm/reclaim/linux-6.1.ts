@@ -547,7 +547,7 @@ class Linux61 implements Reclaim {
         }
       }
       if (reclaimed >= nrToReclaim) break;
-      if (kswapd && (nr[IA]! || nr[AF]! || nr[IF]!)) yield Step.Batch;
+      if (kswapd && (nr[IA]! || nr[AF]! || nr[IF]!) && h.preemptPending()) yield Step.Batch;
     }
     h.plug(false);
     // blk_finish_plug submitted the last writes; they complete before the next pass (see the header).
@@ -601,7 +601,7 @@ class Linux61 implements Reclaim {
     const keep: number[] = [];
     const activate: number[] = [];
     for (let i = 0; i < taken.length; i++) {
-      if (pagewise && i > 0) yield Step.Page;
+      if (pagewise && i > 0 && h.preemptPending()) yield Step.Page;
       const id = taken[i]!;
       const b = this.bits[id]!;
       if (b & PG_WRITEBACK) {

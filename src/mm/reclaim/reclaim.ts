@@ -94,6 +94,8 @@ export interface ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
   /** kswapd wakes (its reclaim begins: true) and goes back to sleep (false): the CPU it holds meanwhile. */
   kswapdRun(on: boolean): void;
+  /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
+  preemptPending(): boolean;
 }
 
 export interface Reclaim {
