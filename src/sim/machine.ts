@@ -148,8 +148,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     return this.meter.totals.cpuNs + this.thinkNs;
   }
   /**
-   * With a reclaim model whose kswapd is a task (6.1): CFS over the workload, kswapd and the
-   * kworker (null: kswapd runs whole after an event and KworkerSched decides the kworker).
+   * With a reclaim model whose kswapd is a task (6.1-cfs, the default): CFS over the workload,
+   * kswapd and the kworker (null: kswapd runs whole after an event and KworkerSched decides the
+   * kworker).
    */
   private cfs: Cfs | null = null;
   /** The scheduler's time: the CPU clock and the time no task was runnable (the workload waiting on a read). */
@@ -212,9 +213,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /**
    * The end of an event: the workload reaches a preemption point. Without a kswapd task,
    * kswapd runs its whole reclaim now. With one, the scheduler runs the tasks it picks until it
-   * picks the workload again: kswapd a shrink batch at a time, the kworker its work items; a
-   * workload that read from a device this event sleeps that long, and the others run (or the
-   * CPU idles) meanwhile.
+   * picks the workload again: kswapd up to its next page or batch where a switch is due
+   * (preemptPending), the kworker its work items; a workload that read from a device this event
+   * sleeps that long, and the others run (or the CPU idles) meanwhile.
    */
   afterEvent(): void {
     const cfs = this.cfs;
