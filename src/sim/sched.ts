@@ -31,8 +31,8 @@
  * docs/validation.md item 2 traced in the 6.1 guests.
  *
  * This is the scheduler of the '6.1' and 'lru-3x' reclaim models, whose kswapd
- * runs whole after an event; with '6.1-cfs' kswapd is a task and Cfs (below)
- * schedules all three.
+ * runs whole after an event; with '6.1-cfs' (the default) kswapd is a task and
+ * Cfs (below) schedules all three.
  *
  * Deviations: the tick's phase is the CPU clock's (no idle time, no timer
  * skew); kswapd runs its whole balance_pgdat at once (the workload does not
