@@ -15,7 +15,7 @@ import type { Injection } from '../sim/config.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 import { progressFor } from './progress.js';
 import { traceArg } from './stdio.js';
-import { reclaimNames } from '../mm/reclaim/registry.js';
+import { DEFAULT_RECLAIM, reclaimNames } from '../mm/reclaim/registry.js';
 
 interface RunFlags {
   backend?: string;
@@ -51,7 +51,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-s, --seed <n>', 'seed for generated page contents')
     .option('-p, --param <key=value>', 'backend parameter (repeatable); an unknown key is an error', collectParam)
     .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')
-    .option('--reclaim <name>', `page reclaim model: ${reclaimNames().join(', ')} (default: config.reclaim, else the backend era's)`)
+    .option('--reclaim <name>', `page reclaim model: ${reclaimNames().join(', ')} (default: config.reclaim, else the backend era's, else ${DEFAULT_RECLAIM}; docs/model.md)`)
     .option('-f, --format <fmt>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')

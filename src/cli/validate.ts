@@ -14,7 +14,7 @@ import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
 import { renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
 import { validate } from '../validate/validate.js';
-import { getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
+import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
@@ -27,7 +27,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--references <dir>', 'directory of recorded <case>.json references', defaultReferenceDir())
     .option('--guest-profile <file>', "the guest's CPU as a profile file (written by validation/guest-cpu.mjs) or a profile name", defaultGuestProfile())
     .option('--case <name>', 'only this case (repeatable)', collect)
-    .option('--reclaim <name>', `replay with this reclaim model instead of the cases' (${reclaimNames().join(', ')})`)
+    .option('--reclaim <name>', `the reclaim model to replay with: ${reclaimNames().join(', ')} (default: ${DEFAULT_RECLAIM}, tmemsim's default)`)
     .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')

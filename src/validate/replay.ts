@@ -251,7 +251,8 @@ function traceOf(ref: Reference, file: string, profile: string): SyncTraceSource
 
 /**
  * Runs the case through tmemsim: one pass with the case's backend priced by `profile` (the
- * guest's CPU), no baseline, tags checked (not bytes); `reclaim` overrides the case's model.
+ * guest's CPU), no baseline, tags checked (not bytes); `reclaim`: a reclaim model other than
+ * tmemsim's default.
  */
 export async function replay(ref: Reference, file: string, profile: string, reclaim?: string): Promise<RunResult> {
   return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(reclaim !== undefined ? { reclaim } : {}) });

@@ -28,7 +28,7 @@ export interface ValidationResult {
 /**
  * Replays every reference of `dir` (or the named cases) and compares. `guestProfile`: the
  * profile file of the guest's CPU the replay prices its work with (a path or a profile name).
- * `reclaim`: a reclaim model other than the cases' (src/mm/reclaim/registry.ts).
+ * `reclaim`: a reclaim model other than tmemsim's default (src/mm/reclaim/registry.ts).
  */
 export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), reclaim?: string): Promise<ValidationResult> {
   const refs = readReferences(dir, only);
