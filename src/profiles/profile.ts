@@ -120,7 +120,7 @@ export interface Profile {
   /**
    * CPU cycles of the memory manager's own work per page, on the cluster
    * above: a fault that allocates a page, and a page reclaim takes. Optional:
-   * absent, DEFAULT_FAULT_CYCLES and DEFAULT_RECLAIM_CYCLES (cost/model.ts).
+   * absent, DEFAULT_FAULT_CYCLES and DEFAULT_RECLAIM_CYCLES (cost/meter.ts).
    */
   mm?: {
     faultCycles?: Sourced<number>;

@@ -85,6 +85,8 @@ export interface MachineStats extends MmStats {
 const MAX_REQUEST_PAGES = 128;
 /** Scheduler turns after one event beyond which afterEvent reports an internal error (a bound, not a model constant). */
 const MAX_STEPS_PER_EVENT = 1_000_000;
+/** Rounds of its list a kworker runs before the scheduler looks again (work queued by the work it runs). */
+const KWORKER_ROUNDS = 64;
 
 export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   readonly meter: CostMeter;
@@ -156,7 +158,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /** The scheduler's time: the CPU clock and the time no task was runnable (the workload waiting on a read). */
   private idleNs = 0;
   private schedNow(): number {
-    return this.meter.totals.cpuNs + this.thinkNs + this.idleNs;
+    return this.cpuClock() + this.idleNs;
   }
   /** The meter's read time already waited for. */
   private readWaitSeen = 0;
@@ -246,10 +248,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       const t = cfs.pick(now);
       if (t === TASK_W) break;
       if (t === NONE) {
-        if (this.wakeWAt < 0) {
-          cfs.wake(TASK_W, now);
-          continue;
-        }
+        // Idle until the workload's read is done (it is the only task that sleeps on a timer here).
+        if (this.wakeWAt < 0) throw new Error(`internal: no task is runnable after event ${this.eventIndex} and none is waiting`);
         this.idleNs += this.wakeWAt - now;
         continue;
       }
@@ -257,7 +257,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
         if (this.kswapdPlugOut) {
           // Back in its pass: plugged again if a switch flushed its plug (else it is still held).
           this.kswapdPlugOut = false;
-          this.writePlug ??= [];
+          this.swapPlug(true);
         }
         if (!rec.kswapdStep!()) cfs.sleep(TASK_K, this.schedNow());
         else if (this.writePlug !== null) this.kswapdPlugOut = true;
@@ -265,12 +265,12 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
         this.runKworker();
       }
       // A switch away from kswapd in a pass (schedule → sched_submit_work) flushes its plug.
-      if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.suspendKswapdPlug();
+      if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.swapPlug(false);
       // A wake-up of kswapd from here on (the kworker's allocations) is seen after the next
       // event: a run that ended unbalanced is not started again at once, so a kswapd that
       // cannot make progress (and charges no CPU for it) cannot hold the CPU.
     }
-    if (this.kswapdPlugOut && this.writePlug !== null) this.suspendKswapdPlug();
+    if (this.kswapdPlugOut) this.swapPlug(false);
   }
 
   /** A kswapd task stopped in the middle of a shrink batch runs to the batch's end. */
@@ -280,36 +280,30 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     const cfs = this.cfs;
     const was = cfs.curr;
     cfs.switchTo(TASK_K, this.schedNow());
-    if (this.kswapdPlugOut) this.writePlug ??= [];
+    if (this.kswapdPlugOut) this.swapPlug(true);
     let running = true;
     this.finishingKswapdBatch = true;
     while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
     this.finishingKswapdBatch = false;
     // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
-    if (this.writePlug !== null) this.suspendKswapdPlug();
+    this.swapPlug(false);
     this.kswapdPlugOut = running;
     if (!running) cfs.sleep(TASK_K, this.schedNow());
     cfs.switchTo(was, this.schedNow());
   }
 
-  /** kswapd leaves the CPU in a reclaim pass: its held writes go out; it plugs again when it resumes. */
-  private suspendKswapdPlug(): void {
-    if (this.writePlug === null) return;
-    if (this.writePlug.length > 0) this.flushWritePlug();
-    this.writePlug = null;
-  }
-
   /**
    * The kworker has the CPU: its work items run, those queued meanwhile too (worker_thread
-   * goes on while its list holds work), then it sleeps.
+   * goes on while its list holds work), then it sleeps; after KWORKER_ROUNDS rounds it stays
+   * runnable with what is left, for the scheduler to pick again.
    */
   private runKworker(): void {
-    for (let i = 0; i < 64 && this.workqueue.size > 0; i++) {
+    for (let i = 0; i < KWORKER_ROUNDS && this.workqueue.size > 0; i++) {
       const now = this.clock + this.meter.peekPendingNs();
       this.workqueue.release(now);
       this.workqueue.runDue(now);
     }
-    this.cfs!.sleep(TASK_Q, this.schedNow());
+    if (this.workqueue.size === 0) this.cfs!.sleep(TASK_Q, this.schedNow());
   }
 
   // ---- BackendEnv -------------------------------------------------------------

@@ -317,7 +317,7 @@ export class Cfs {
   /** set_next_entity: `t` takes the CPU at `now`, its slice starting then. */
   switchTo(t: number, now: number): void {
     this.update(now);
-    if (t !== this.curr) this.curr = t;
+    this.curr = t;
     this.pickedAt = now;
   }
 }

@@ -85,9 +85,10 @@
  *   is woken below the low watermark and runs after the event (balance_pgdat:
  *   shrink_node with nr_to_reclaim = max(high, 32) until free memory reaches
  *   the high watermark, the priority raised when it scanned too little or
- *   reclaimed nothing). The '6.1-cfs' variant runs balance_pgdat as a task
- *   instead, a shrink batch per step (kswapdWake, kswapdStep), which the
- *   host's scheduler interleaves with the workload's events (sim/sched.ts Cfs).
+ *   reclaimed nothing). The '6.1-cfs' variant (the default) runs
+ *   balance_pgdat as a task instead (kswapdWake, kswapdStep), preemptible
+ *   between pages and between batches where the host's scheduler would switch
+ *   (host.preemptPending), interleaved with the workload's events (sim/sched.ts Cfs).
  *
  * Deviations: zones only as config.zones gives them (one zone by default);
  * the kernel's own pages (config.kernel_pages) and its slab all sit in the
@@ -454,9 +455,10 @@ class Linux61 implements Reclaim {
   }
 
   /**
-   * balance_pgdat: reclaim until free memory reaches the high watermark, a shrink batch
-   * (SWAP_CLUSTER_MAX pages of each list scanned) per step: kswapd's cond_resched in
-   * shrink_lruvec, where the workload may run and allocate.
+   * balance_pgdat: reclaim until free memory reaches the high watermark. As a task, a step
+   * ends at kswapd's cond_resched (between the pages of a batch in shrink_folio_list, between
+   * batches in shrink_lruvec) where the host's scheduler would switch: the workload may run and
+   * allocate there.
    */
   private *balanceSteps(): Generator<Step, void> {
     const h = this.host;
@@ -489,9 +491,9 @@ class Linux61 implements Reclaim {
 
   /**
    * shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. `kswapd` (current_is_kswapd):
-   * its pages reclaimed count as PGSTEAL_KSWAPD (else PGSTEAL_DIRECT), and a step ends after
-   * each batch that leaves work to do (the plug's held writes are the host's to flush if
-   * another task runs).
+   * its pages reclaimed count as PGSTEAL_KSWAPD (else PGSTEAL_DIRECT), and a step may end
+   * after a batch that leaves work to do, when host.preemptPending says a switch is due (the
+   * plug's held writes are the host's to flush if another task runs).
    */
   private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean): Generator<Step, { scanned: number; reclaimed: number }> {
     const s = this.lru.sizes;
@@ -591,7 +593,6 @@ class Linux61 implements Reclaim {
    * may be preempted between its pages (shrink_folio_list's cond_resched), its batch isolated.
    */
   private *shrinkInactive(n: number, type: LruType, kswapd: boolean): Generator<Step, { scanned: number; reclaimed: number }> {
-    const pagewise = kswapd && this.kswapdTask;
     const l = inactiveOf(type);
     const taken = this.isolate(l, n);
     const h = this.host;
@@ -601,7 +602,7 @@ class Linux61 implements Reclaim {
     const keep: number[] = [];
     const activate: number[] = [];
     for (let i = 0; i < taken.length; i++) {
-      if (pagewise && i > 0 && h.preemptPending()) yield Step.Page;
+      if (kswapd && i > 0 && h.preemptPending()) yield Step.Page;
       const id = taken[i]!;
       const b = this.bits[id]!;
       if (b & PG_WRITEBACK) {

@@ -167,8 +167,8 @@ export interface Reclaim {
   /**
    * kswapd as a task of its own ('6.1-cfs'), which the host's scheduler runs beside the
    * workload when kswapdTask is true: kswapdWake starts a run when an allocation woke it
-   * (true), kswapdStep runs one shrink batch of it (false when the run ended and kswapd
-   * sleeps). Otherwise only kswapd() runs it.
+   * (true), kswapdStep runs it to its next preemption point where host.preemptPending says a
+   * switch is due (false when the run ended and kswapd sleeps). Otherwise only kswapd() runs it.
    */
   readonly kswapdTask?: boolean;
   kswapdWake?(): boolean;

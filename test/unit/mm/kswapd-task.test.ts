@@ -132,7 +132,7 @@ describe('kswapd as a task (6.1-cfs)', () => {
     expect(m.memory.resident).toBe(m.memory.fileResident + m.memory.anonResident);
   });
 
-  it('a umount while kswapd is preempted in the middle of a shrink batch loses nothing: kswapd finishes its batch first', () => {
+  it('random anonymous and file accesses with remounts: no stale or lost page, every page reclaimed counted once, every write charged', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 3000, maxLength: 6000 }), (ops) => {
         const m = machine('6.1-cfs');

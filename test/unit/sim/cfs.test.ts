@@ -64,7 +64,7 @@ describe('Cfs: the workload, kswapd and the kworker on one CPU', () => {
     expect([at(10), at(15.5), at(16), at(19.5), at(20), at(23.5), at(24)]).toEqual([TASK_K, TASK_K, TASK_W, TASK_W, TASK_K, TASK_K, TASK_W]);
   });
 
-  it('min_vruntime never goes back: a long sleeper is placed 3 ms behind where the others are', () => {
+  it('a long sleeper is placed 3 ms behind the running task, whatever its own vruntime', () => {
     const c = new Cfs();
     c.pick(50 * MS);
     c.wake(TASK_Q, 50 * MS); // placed at 47 ms, preempts
