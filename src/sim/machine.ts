@@ -10,6 +10,16 @@
  * Every store, put and write is stamped by the oracle; every successful load
  * and get is checked by it. The backend's pool pages come out of the same
  * simulated RAM (Memory) that the workload's pages live in.
+ *
+ * Deviation (swap write plugging): a task that loses the CPU to another
+ * (kswapd switched out in a reclaim pass, any task at a kworker's
+ * preemption) has its plug flushed here. In 6.1 only a task that goes to
+ * sleep does (schedule → sched_submit_work returns at once while the task
+ * is TASK_RUNNING; cond_resched's preemption does not call it), and a plug
+ * is also flushed when a new request finds BLK_MAX_REQUEST_COUNT (32)
+ * requests held or the last at BLK_PLUG_FLUSH_SIZE (128 KiB), which is not
+ * modelled either. Keeping the plug across preemption was measured on
+ * 2026-12-04: docs/validation.md item 2.
  */
 
 import type { MarkSnapshot } from './marks.js';
@@ -264,7 +274,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       } else {
         this.runKworker();
       }
-      // A switch away from kswapd in a pass (schedule → sched_submit_work) flushes its plug.
+      // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
+      // preempted task's plug; the header).
       if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.swapPlug(false);
       // A wake-up of kswapd from here on (the kworker's allocations) is seen after the next
       // event: a run that ended unbalanced is not started again at once, so a kswapd that
@@ -395,6 +406,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       const was = cfs.curr;
       if (cfs.next() !== TASK_Q) return;
       cfs.pick(now);
+      // The switch flushes the preempted task's plug (the header's deviation).
       if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
       this.runKworker();
       // The interrupted task goes on to the end of its step; a switch to another waits for that.
@@ -408,8 +420,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     if (this.cpuClock() >= sched.readyAt) this.workqueue.release(this.clock + this.meter.peekPendingNs());
     if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
     // A kworker that preempted gets the CPU at the running task's next preemption point (here:
-    // the next operation), and the switch (schedule()) flushes that task's plug
-    // (sched_submit_work -> blk_flush_plug): the requests held so far go out before it may run.
+    // the next operation), and the switch flushes that task's plug: the requests held so far go
+    // out before it may run (a deviation: the kernel keeps a preempted task's plug; the header).
     if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
     const start = this.cpuClock();
     if (this.workqueue.runDue(this.clock + this.meter.peekPendingNs()) > 0) sched.kworkerRan(start, this.cpuClock());
