@@ -33,6 +33,8 @@ export interface CostModel {
   /** CPU cycles of a page fault that allocates a page, and of a page reclaim takes (absent: DEFAULT_FAULT_CYCLES, DEFAULT_RECLAIM_CYCLES). */
   readonly faultCycles?: number;
   readonly reclaimCycles?: number;
+  /** CPU cycles of a page-cache page's reclaim (absent: reclaimCycles). */
+  readonly reclaimFileCycles?: number;
   /**
    * Device service time of one operation of `pages` contiguous 4 KiB pages
    * (one request: a batched swap write, a readahead window), ns.
@@ -136,10 +138,12 @@ export class CostMeter {
 
   private readonly faultCycles: number;
   private readonly reclaimCycles: number;
+  private readonly reclaimFileCycles: number;
 
   constructor(private readonly model: CostModel) {
     this.faultCycles = model.faultCycles ?? DEFAULT_FAULT_CYCLES;
     this.reclaimCycles = model.reclaimCycles ?? DEFAULT_RECLAIM_CYCLES;
+    this.reclaimFileCycles = model.reclaimFileCycles ?? this.reclaimCycles;
   }
 
   /** Where the simulated clock is read (the machine's `clock`); a request is issued at clock() + the work charged since. */
@@ -212,6 +216,11 @@ export class CostMeter {
   /** The memory manager's work on a page reclaim takes (the profile's mm.reclaimCycles), or `share` of it. */
   reclaim(share = 1): void {
     this.meta(this.reclaimCycles * share);
+  }
+
+  /** The memory manager's work on a page-cache page reclaim takes (the profile's mm.reclaimFileCycles). */
+  reclaimFile(): void {
+    this.meta(this.reclaimFileCycles);
   }
 
   /** Bookkeeping work (tree walks, list moves), in cycles. */

@@ -18,6 +18,7 @@ export function costModelOf(p: Profile): CostModel {
     cpuHz: p.cpu.hz.value,
     ...(p.mm?.faultCycles ? { faultCycles: p.mm.faultCycles.value } : {}),
     ...(p.mm?.reclaimCycles ? { reclaimCycles: p.mm.reclaimCycles.value } : {}),
+    ...(p.mm?.reclaimFileCycles ? { reclaimFileCycles: p.mm.reclaimFileCycles.value } : {}),
     compressCycles(comp, inBytes) {
       const c = codec(comp).compress;
       return c.fixedCycles + c.cyclesPerByte * inBytes;

@@ -32,7 +32,7 @@ export interface MmStats extends ReclaimStats {
 
 export interface MmEnv {
   /** The cost meter: fault() and reclaim() charge the memory manager's work on a page (the profile's mm). */
-  readonly meter: { meta(cycles: number): void; fault(): void; reclaim(share?: number): void };
+  readonly meter: { meta(cycles: number): void; fault(): void; reclaim(share?: number): void; reclaimFile(): void };
   readonly stats: MmStats;
   readonly content: ContentSource;
   readonly swap: SwapDevices;
@@ -75,4 +75,6 @@ export interface MmEnv {
   kswapdRun(on: boolean): void;
   /** A task switch is due at the running task's next preemption point (false: none, or no scheduler of tasks). */
   preemptPending(): boolean;
+  /** An allocation that may sleep begins: a preemption point of the running task (ReclaimHost.mightSleep). */
+  mightSleep(): void;
 }

@@ -247,6 +247,9 @@ export class Memory implements ReclaimHost {
   preemptPending(): boolean {
     return this.m.preemptPending();
   }
+  mightSleep(): void {
+    this.m.mightSleep();
+  }
   endWriteback(): void {
     if (this.wbSubmitted.length === 0) return;
     const done = this.wbSubmitted;
@@ -747,7 +750,7 @@ export class Memory implements ReclaimHost {
     }
     m.filePut(fs, inode, index, desc);
     m.stats.pgsteal_file++;
-    m.meter.reclaim();
+    m.meter.reclaimFile();
     // __filemap_remove_folio: the slot takes the page's shadow, or goes.
     this.file.remove(key, shadow);
     this.unframe(id);

@@ -119,12 +119,15 @@ export interface Profile {
   };
   /**
    * CPU cycles of the memory manager's own work per page, on the cluster
-   * above: a fault that allocates a page, and a page reclaim takes. Optional:
-   * absent, DEFAULT_FAULT_CYCLES and DEFAULT_RECLAIM_CYCLES (cost/meter.ts).
+   * above: a fault that allocates a page, a page reclaim takes, and the
+   * reclaim of a page-cache page when it differs (absent: reclaimCycles).
+   * Optional: absent, DEFAULT_FAULT_CYCLES and DEFAULT_RECLAIM_CYCLES
+   * (cost/meter.ts).
    */
   mm?: {
     faultCycles?: Sourced<number>;
     reclaimCycles?: Sourced<number>;
+    reclaimFileCycles?: Sourced<number>;
   };
   /** DRAM energy per byte moved, nJ. */
   dramEnergyNJPerByte: Sourced<number>;

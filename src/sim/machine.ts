@@ -236,7 +236,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       return;
     }
     const rec = this.memory.reclaim;
-    let now = this.schedNow();
+    const now = this.schedNow();
     if (rec.kswapdWake!()) cfs.wake(TASK_K, now);
     const wait = this.meter.readWaitNs - this.readWaitSeen;
     // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
@@ -246,8 +246,37 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       cfs.sleep(TASK_W, now);
       this.wakeWAt = now + wait;
     }
+    this.runTasks();
+  }
+
+  /**
+   * MmEnv.mightSleep: an allocation of the workload begins, a preemption point inside its
+   * event (might_sleep in the allocator). A kswapd that an allocation before this one woke is
+   * woken now (wakeup_kswapd makes it runnable at once), and when it preempts the workload
+   * (or a tick came) the scheduler runs the tasks it picks until it picks the workload again,
+   * as at the end of an event. The pages the event allocated so far are off the LRU lists
+   * until it adds them (a readahead window's are locked in the kernel), so reclaim meanwhile
+   * cannot take them.
+   */
+  mightSleep(): void {
+    const cfs = this.cfs;
+    if (cfs === null || cfs.curr !== TASK_W || this.wakeWAt >= 0) return;
+    const now = this.schedNow();
+    if (this.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
+    if (!cfs.resched && !cfs.tickDue(now)) return;
+    this.runTasks();
+  }
+
+  /**
+   * The scheduler runs the tasks it picks until it picks the workload: kswapd up to its next
+   * page or batch where a switch is due (preemptPending), the kworker its work items, or the
+   * CPU idles until the sleeping workload's read is done.
+   */
+  private runTasks(): void {
+    const cfs = this.cfs!;
+    const rec = this.memory.reclaim;
     for (let steps = 0; ; steps++) {
-      now = this.schedNow();
+      const now = this.schedNow();
       // Each turn runs a step or moves the clock; a run of kswapd is bounded (12 priorities of
       // bounded passes), so this many turns after one event is a scheduler that lost its way.
       if (steps > MAX_STEPS_PER_EVENT) throw new Error(`internal: the scheduler took ${steps} turns after event ${this.eventIndex} without giving the workload the CPU`);

@@ -88,7 +88,11 @@
  *   reclaimed nothing). The '6.1-cfs' variant (the default) runs
  *   balance_pgdat as a task instead (kswapdWake, kswapdStep), preemptible
  *   between pages and between batches where the host's scheduler would switch
- *   (host.preemptPending), interleaved with the workload's events (sim/sched.ts Cfs).
+ *   (host.preemptPending), interleaved with the workload's events (sim/sched.ts Cfs):
+ *   it may take the CPU at the end of an event and at each allocation in one
+ *   (host.mightSleep: might_sleep in __alloc_pages, a preemption point under
+ *   CONFIG_PREEMPT_VOLUNTARY), where a kswapd woken by an allocation before
+ *   is made runnable.
  *
  * Deviations: zones only as config.zones gives them (one zone by default);
  * the kernel's own pages (config.kernel_pages) and its slab all sit in the
@@ -364,7 +368,9 @@ class Linux61 implements Reclaim {
   }
 
   allocate(): number {
-    // __alloc_pages: the fast path at the low watermark.
+    // __alloc_pages: might_alloc (a preemption point: a kswapd woken by the allocation before may
+    // run now), then the fast path at the low watermark.
+    this.host.mightSleep();
     let z = this.zoneAbove('low');
     if (z >= 0) return z;
     // __alloc_pages_slowpath: kswapd is woken (unless a zone is balanced), then the min watermark.
@@ -422,7 +428,8 @@ class Linux61 implements Reclaim {
     this.midBatch = r.value === Step.Page;
     if (!r.done) return true;
     // A wake-up that came during the run stays recorded (wakeup_kswapd sets the node's
-    // kswapd_order and highest_zoneidx while kswapd runs): it runs again after the next event.
+    // kswapd_order and highest_zoneidx while kswapd runs): it runs again at the workload's next
+    // allocation or event's end.
     this.task = null;
     return false;
   }

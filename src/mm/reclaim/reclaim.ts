@@ -96,6 +96,12 @@ export interface ReclaimHost {
   kswapdRun(on: boolean): void;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
+  /**
+   * An allocation that may sleep begins (might_sleep in __alloc_pages: with
+   * CONFIG_PREEMPT_VOLUNTARY a preemption point of the allocating task): a
+   * kswapd that an earlier allocation woke, or a tick, may take the CPU here.
+   */
+  mightSleep(): void;
 }
 
 export interface Reclaim {

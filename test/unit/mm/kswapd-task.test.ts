@@ -99,6 +99,28 @@ describe('kswapd as a task (6.1-cfs)', () => {
     expect(Math.abs(t.pgsteal_anon - w.pgsteal_anon)).toBeLessThan(w.pgsteal_anon * 0.05);
   });
 
+  it('an event that allocates a whole readahead window lets kswapd run at its allocations: a streaming read never reclaims directly', () => {
+    // A 16,000-page file read in order through 4,096 pages of RAM, read_ahead_kb 512: the
+    // windows grow to 128 pages, more than the watermarks' gaps, so one event's window takes
+    // free memory from above low to below min. kswapd, woken at the window's first
+    // allocation below low, takes the CPU at the next (might_sleep in the allocator) and
+    // frees clean page-cache pages faster than the window takes them.
+    const m = machine('6.1-cfs', 0);
+    m.memory.setFileReadahead(512, [{ fs: 1, inode: 7, pages: 16_000 }]);
+    m.mount(1);
+    let inside = 0;
+    for (let i = 0; i < 16_000; i++) {
+      const before = m.stats.pgsteal_kswapd;
+      m.memory.fileAccess(1, 7, i, false, -1);
+      if (m.stats.pgsteal_kswapd > before) inside++;
+      endEvent(m);
+    }
+    expect(m.stats.pgsteal_file).toBeGreaterThan(10_000);
+    expect(inside).toBeGreaterThan(0); // kswapd reclaimed inside an event
+    expect(m.stats.allocstall).toBe(0);
+    expect(m.stats.pgsteal_direct).toBe(0);
+  });
+
   it('a kswapd that can reclaim nothing (no swap, no page cache) does not hold the CPU: the replay goes on', () => {
     const m = machine('6.1-cfs', 0);
     replay(m, writes(5000));
