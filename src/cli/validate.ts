@@ -4,7 +4,10 @@
  * and phase, then the reclaim counters shown and not judged (compare.ts SHOWN);
  * exit 1 when a counter is out of tolerance. With --known FILE (CI)
  * exit 1 only on an out-of-tolerance counter FILE does not list, or a listed
- * one that passes now; --update-known rewrites FILE. See docs/validation.md.
+ * one that passes now; --update-known rewrites FILE. With --cpu-scale S,S,...
+ * the suite is replayed once per scale of the guest's CPU and the output says
+ * which counters are out at every scale and which at some only. See
+ * docs/validation.md.
  */
 
 import type { Command } from 'commander';
@@ -12,12 +15,25 @@ import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
-import { renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
-import { validate } from '../validate/validate.js';
+import { renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
+import { sensitivity, validate } from '../validate/validate.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
+const RENDER_SENSITIVITY = { table: renderSensitivityTable, json: renderSensitivityJson, csv: renderSensitivityCsv } as const;
+
+/** --cpu-scale's list: numbers in (0, 10], at least one, none twice. */
+function cpuScales(text: string): number[] {
+  const accepted = 'comma-separated numbers above 0 and at most 10, each once (e.g. 0.97,1,1.03)';
+  const parts = text.split(',').map((x) => x.trim());
+  const scales = parts.map(Number);
+  scales.forEach((x, i) => {
+    if (parts[i] === '' || !Number.isFinite(x) || x <= 0 || x > 10) throw new UsageError(`--cpu-scale ${quote(parts[i]!)} is not a scale`, { field: '--cpu-scale' }, accepted);
+  });
+  if (new Set(scales).size !== scales.length) throw new UsageError(`--cpu-scale ${quote(text)} lists a scale twice`, { field: '--cpu-scale' }, accepted);
+  return scales;
+}
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function registerValidate(program: Command, setExit: (code: number) => void): void {
@@ -32,8 +48,17 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; format: string; out?: string; known?: string; updateKnown?: boolean }) => {
+    .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
+      if (f.cpuScale !== undefined) {
+        if (f.known || f.updateKnown) throw new UsageError('--cpu-scale does not ratchet: give no --known or --update-known', { field: '--cpu-scale' });
+        const scales = cpuScales(f.cpuScale);
+        if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
+        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, f.reclaim, scales);
+        writeOut(RENDER_SENSITIVITY[f.format as keyof typeof RENDER_SENSITIVITY](r, widthFor(f.out)), f.out);
+        return;
+      }
       if (f.updateKnown && !f.known) throw new UsageError('--update-known needs --known FILE', { field: '--update-known' });
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;

@@ -2,7 +2,7 @@
 
 import { stringify } from 'csv-stringify/sync';
 import type { Row } from '../validate/compare.js';
-import type { ValidationResult } from '../validate/validate.js';
+import type { SensitivityResult, ValidationResult } from '../validate/validate.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
 import { NA_TEXT, showNa } from './na.js';
 
@@ -70,4 +70,44 @@ export function renderValidationCsv(v: ValidationResult): string {
 
 export function renderValidationJson(v: ValidationResult): string {
   return JSON.stringify({ tool: 'tmemsim', validation: 1, cases: v.cases, within: v.ok, out_of_tolerance: v.out }, null, 2) + '\n';
+}
+
+/** A scale as given (1.03, 0.97). */
+function scaleText(x: number): string {
+  return `x${x}`;
+}
+
+/**
+ * `validate --cpu-scale`: the within count at each scale of the guest's CPU, then every
+ * counter out of tolerance at some scale: those out at every scale (the model's deviations)
+ * apart from those out at only some (a race the costs decide).
+ */
+export function renderSensitivityTable(r: SensitivityResult, width: number = DEFAULT_WIDTH): string {
+  const out: string[] = [];
+  out.push(wrapLine(`sensitivity: the suite replayed with every CPU time of the guest profile scaled (${r.counters} counters at each scale)`, width));
+  out.push(fitTable({
+    head: ['cpu scale', 'within', 'out'],
+    rows: r.scales.map((s) => [scaleText(s.scale), num(s.ok), num(s.out)]),
+    align: ['left', 'right', 'right'],
+    keys: [0],
+    width,
+  }), '');
+  const n = r.scales.length;
+  const always = r.out.filter((c) => c.out_at.length === n);
+  const some = r.out.filter((c) => c.out_at.length < n);
+  out.push(wrapLine(`out of tolerance at every scale (${always.length}):`, width));
+  for (const c of always) out.push(wrapLine(`  ${c.case} ${c.phase} ${c.counter}`, width));
+  out.push(wrapLine(`out at some scales only (${some.length}): they follow a race the costs decide, not the model's mechanism alone`, width));
+  for (const c of some) out.push(wrapLine(`  ${c.case} ${c.phase} ${c.counter}: out at ${c.out_at.map(scaleText).join(', ')}`, width));
+  return out.join('\n') + '\n';
+}
+
+export function renderSensitivityJson(r: SensitivityResult): string {
+  return JSON.stringify({ tool: 'tmemsim', sensitivity: 1, counters: r.counters, scales: r.scales, out_of_tolerance: r.out }, null, 2) + '\n';
+}
+
+/** CSV: one row per counter out at some scale, its scales separated by spaces. */
+export function renderSensitivityCsv(r: SensitivityResult): string {
+  const n = r.scales.length;
+  return stringify([['case', 'phase', 'counter', 'out_at_scales', 'out_at_every_scale'], ...r.out.map((c) => [c.case, c.phase, c.counter, c.out_at.join(' '), c.out_at.length === n ? 'yes' : 'no'])]);
 }

@@ -25,6 +25,8 @@ export interface RunOverrides {
   params?: ParamMap;
   /** Profile names; several give one run each. */
   profiles?: string[];
+  /** Profiles as objects (a library caller's own, e.g. one derived from a built-in), instead of names. */
+  profileDefs?: Profile[];
   seed?: number;
   ramPages?: number;
   /** Skip the byte comparison (tags are still checked). */
@@ -156,7 +158,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   }
   const profNames = o.profiles ?? (c.profile === undefined ? DEFAULT_PROFILES : Array.isArray(c.profile) ? c.profile : [c.profile]);
   // A profile file names itself and the bad field in its errors; a name is checked against the registry.
-  const profiles = profNames.map((n) => (isProfilePath(n) ? loadProfileFile(n) : withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file)));
+  const profiles = o.profileDefs ?? profNames.map((n) => (isProfilePath(n) ? loadProfileFile(n) : withField(() => getProfile(n), o.profiles ? '--profile' : 'config.profile', file)));
   const kernelPages = c.kernel_pages ?? 0;
   if (kernelPages >= ramPages) {
     throw new UsageError(`kernel_pages ${kernelPages} leaves no RAM for the workload (RAM is ${ramPages} pages)`, { file, field: 'config.kernel_pages' }, `0..${ramPages - 1}`);

@@ -27,6 +27,7 @@ import { pageKey } from '../content/classes/vmix.js';
 import { Mulberry32 } from '../content/rng.js';
 import { PAGE_SIZE } from '../content/page.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';
+import type { Profile } from '../profiles/profile.js';
 import { UsageError } from '../errors.js';
 import type { LocatedEvent, TraceEvent, TraceHeader, ZoneConfig } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
@@ -252,8 +253,9 @@ function traceOf(ref: Reference, file: string, profile: string): SyncTraceSource
 /**
  * Runs the case through tmemsim: one pass with the case's backend priced by `profile` (the
  * guest's CPU), no baseline, tags checked (not bytes); `reclaim`: a reclaim model other than
- * tmemsim's default.
+ * tmemsim's default; `profileDef`: the profile's constants when they are not `profile`'s own
+ * (a scaled guest CPU: validate.ts sensitivity).
  */
-export async function replay(ref: Reference, file: string, profile: string, reclaim?: string): Promise<RunResult> {
-  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(reclaim !== undefined ? { reclaim } : {}) });
+export async function replay(ref: Reference, file: string, profile: string, reclaim?: string, profileDef?: Profile): Promise<RunResult> {
+  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(reclaim !== undefined ? { reclaim } : {}), ...(profileDef ? { profileDefs: [profileDef] } : {}) });
 }

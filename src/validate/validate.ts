@@ -4,7 +4,9 @@
  */
 
 import * as path from 'node:path';
-import { compareCase, shownCase, type Row, type ShownRow } from './compare.js';
+import { resolveProfile } from '../profiles/file.js';
+import type { Profile } from '../profiles/profile.js';
+import { compareCase, rowKey, shownCase, type Row, type ShownRow } from './compare.js';
 import { defaultGuestProfile, readReferences, type Reference } from './reference.js';
 import { replay } from './replay.js';
 
@@ -29,20 +31,74 @@ export interface ValidationResult {
  * Replays every reference of `dir` (or the named cases) and compares. `guestProfile`: the
  * profile file of the guest's CPU the replay prices its work with (a path or a profile name).
  * `reclaim`: a reclaim model other than tmemsim's default (src/mm/reclaim/registry.ts).
+ * `cpuScale`: every CPU time of the guest profile times this (scaledCpu).
  */
-export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), reclaim?: string): Promise<ValidationResult> {
+export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), reclaim?: string, cpuScale = 1): Promise<ValidationResult> {
   const refs = readReferences(dir, only);
+  const def = cpuScale === 1 ? undefined : scaledCpu(resolveProfile(guestProfile), cpuScale);
   const cases: CaseResult[] = [];
   for (const ref of refs) {
-    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile, reclaim));
+    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile, reclaim, def));
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
   return { cases, rows, ok: rows.length - out, out };
 }
 
-async function validateCase(ref: Reference, file: string, guestProfile: string, reclaim?: string): Promise<CaseResult> {
-  const res = await replay(ref, file, guestProfile, reclaim);
+/**
+ * A profile whose CPU takes `scale` times as long for every operation: its clock rate divided
+ * by `scale` (every CPU cost is in cycles of that clock). The guest's per-operation costs are
+ * fitted to ±10–30 % and its speed varies between runs (a TCG guest on a shared host).
+ */
+export function scaledCpu(p: Profile, scale: number): Profile {
+  return { ...p, name: `${p.name} x${scale}`, cpu: { ...p.cpu, hz: { ...p.cpu.hz, value: p.cpu.hz.value / scale } } };
+}
+
+/** A counter out of tolerance at one scale of the guest's CPU or more (sensitivity). */
+interface SensitiveCounter {
+  case: string;
+  phase: string;
+  counter: string;
+  /** The scales it is out of tolerance at, in the order asked. */
+  out_at: number[];
+}
+
+export interface SensitivityResult {
+  /** Counters compared at each scale. */
+  counters: number;
+  scales: { scale: number; ok: number; out: number }[];
+  /** Every counter out at one scale or more, those out at every scale first. */
+  out: SensitiveCounter[];
+}
+
+/**
+ * The suite replayed with the guest's CPU scaled by each of `scales` (scaledCpu): which
+ * counters are out of tolerance at every scale (deviations of the model) and which only at
+ * some (counters that follow a race the costs decide: docs/validation.md item 2).
+ */
+export async function sensitivity(dir: string, only: string[], guestProfile: string, reclaim: string | undefined, scales: readonly number[]): Promise<SensitivityResult> {
+  const outAt = new Map<string, SensitiveCounter>();
+  const perScale: SensitivityResult['scales'] = [];
+  let counters = 0;
+  for (const scale of scales) {
+    const v = await validate(dir, only, guestProfile, reclaim, scale);
+    counters = v.rows.length;
+    perScale.push({ scale, ok: v.ok, out: v.out });
+    for (const r of v.rows) {
+      if (r.status === 'ok') continue;
+      const k = rowKey(r);
+      let c = outAt.get(k);
+      if (c === undefined) outAt.set(k, (c = { case: r.case, phase: r.phase, counter: r.counter, out_at: [] }));
+      c.out_at.push(scale);
+    }
+  }
+  // Out at every scale first, then by how many; within that, in the suite's order.
+  const out = [...outAt.values()].sort((a, b) => b.out_at.length - a.out_at.length);
+  return { counters, scales: perScale, out };
+}
+
+async function validateCase(ref: Reference, file: string, guestProfile: string, reclaim?: string, def?: Profile): Promise<CaseResult> {
+  const res = await replay(ref, file, guestProfile, reclaim, def);
   const pass = res.runs[0]!.backend;
   const rows = compareCase(ref, pass);
   return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows, shown: shownCase(ref, pass) };

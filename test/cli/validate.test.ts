@@ -36,6 +36,33 @@ describe('tmemsim validate', () => {
     expect(r.err).toMatch(/^tmemsim: field '--known': cannot write .*a symbolic link to nothing/);
   });
 
+  it('--cpu-scale replays once per scale and lists the counters out at every scale apart from those out at some', async () => {
+    const r = await tmemsim('validate', '--references', REFS, '--cpu-scale', '0.9,1,1.1');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/│ x0\.9\s+│\s+\d+ │\s+2 │/);
+    expect(r.out).toMatch(/│ x1\.1\s+│\s+\d+ │\s+2 │/);
+    expect(r.out).toContain('out of tolerance at every scale (2):\n  outlier reread pswpin\n  outlier reread pgpgin\n');
+    expect(r.out).toContain('out at some scales only (0)');
+    const json = JSON.parse((await tmemsim('validate', '--references', REFS, '--cpu-scale', '1,2', '--format', 'json')).out);
+    expect(json.scales.map((s: { scale: number }) => s.scale)).toEqual([1, 2]);
+    expect(json.out_of_tolerance).toEqual([
+      { case: 'outlier', phase: 'reread', counter: 'pswpin', out_at: [1, 2] },
+      { case: 'outlier', phase: 'reread', counter: 'pgpgin', out_at: [1, 2] },
+    ]);
+  });
+
+  it('--cpu-scale refuses a list that is not scales, and --known beside it, in one line, exit 2', async () => {
+    for (const bad of ['0', '-1', 'x', '1,,2', '1,1', '11']) {
+      const r = await tmemsim('validate', '--references', REFS, '--cpu-scale', bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.err.trim().split('\n'), bad).toHaveLength(1);
+      expect(r.err, bad).toMatch(/^tmemsim: field '--cpu-scale': .*\(accepted: comma-separated numbers above 0/);
+    }
+    const k = await tmemsim('validate', '--references', REFS, '--cpu-scale', '1', '--known', tmp.path('k.json'));
+    expect(k.code).toBe(2);
+    expect(k.err).toMatch(/--cpu-scale does not ratchet/);
+  });
+
   it('writes csv and json', async () => {
     const csv = await tmemsim('validate', '--references', REFS, '--format', 'csv');
     const lines = csv.out.trim().split('\n');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../../src/validate/compare.js';
-import { renderValidationCsv as renderCsv, renderValidationTable as renderTable } from '../../../src/report/validation.js';
-import type { ValidationResult } from '../../../src/validate/validate.js';
+import { renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv as renderCsv, renderValidationTable as renderTable } from '../../../src/report/validation.js';
+import { scaledCpu, type SensitivityResult, type ValidationResult } from '../../../src/validate/validate.js';
+import { resolveProfile } from '../../../src/profiles/file.js';
+import { costModelOf } from '../../../src/cost/model.js';
 
 const row = (over: Partial<Row>): Row => ({
   case: 'c', phase: 'write', counter: 'pswpout', kernel_min: 1000, kernel_max: 1200, tmemsim: 1100,
@@ -51,5 +53,47 @@ describe('validate output', () => {
     expect(narrow).toMatch(/│ written_back_pages\s+│ OUT │\s+±60 │\n/);
     expect(narrow).toContain('\n  fit on one line of a narrow terminal, so it wraps\n');
     for (const [t, width] of [[wide, 100], [narrow, 60]] as const) expect(t.split('\n').filter((l) => [...l].length > width)).toEqual([]);
+  });
+});
+
+describe('validate --cpu-scale output', () => {
+  const r: SensitivityResult = {
+    counters: 349,
+    scales: [{ scale: 0.97, ok: 336, out: 13 }, { scale: 1, ok: 337, out: 12 }, { scale: 1.03, ok: 339, out: 10 }],
+    out: [
+      { case: 'limit50-zbud', phase: 'write', counter: 'pool_limit_hit', out_at: [0.97, 1, 1.03] },
+      { case: 'limit20-zsmalloc', phase: 'write', counter: 'reject_reclaim_fail', out_at: [0.97, 1] },
+    ],
+  };
+
+  it('gives the within count per scale, then the counters out at every scale apart from those out at some', () => {
+    const t = renderSensitivityTable(r, 100);
+    expect(t).toMatch(/│ x0\.97\s+│\s+336 │\s+13 │/);
+    expect(t).toContain('out of tolerance at every scale (1):\n  limit50-zbud write pool_limit_hit\n');
+    expect(t).toContain('  limit20-zsmalloc write reject_reclaim_fail: out at x0.97, x1\n');
+    for (const line of t.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('writes CSV with a row per counter and JSON with the scales', () => {
+    expect(renderSensitivityCsv(r).trim().split('\n')).toEqual([
+      'case,phase,counter,out_at_scales,out_at_every_scale',
+      'limit50-zbud,write,pool_limit_hit,0.97 1 1.03,yes',
+      'limit20-zsmalloc,write,reject_reclaim_fail,0.97 1,no',
+    ]);
+    const j = JSON.parse(renderSensitivityJson(r));
+    expect(j.scales[1]).toEqual({ scale: 1, ok: 337, out: 12 });
+    expect(j.out_of_tolerance).toHaveLength(2);
+  });
+
+  it("a scaled guest CPU takes that many times as long for every operation: its clock divided", () => {
+    const p = resolveProfile('ssd');
+    const q = scaledCpu(p, 1.5);
+    expect(q.cpu.hz.value).toBeCloseTo(p.cpu.hz.value / 1.5, 6);
+    const a = costModelOf(p);
+    const b = costModelOf(q);
+    // The same cycles, at a third fewer of them a second.
+    expect(b.compressCycles('lz4', 4096, 2048)).toBe(a.compressCycles('lz4', 4096, 2048));
+    expect(b.cpuHz).toBeCloseTo(a.cpuHz / 1.5, 6);
+    expect(p.cpu.hz.value).toBe(resolveProfile('ssd').cpu.hz.value); // the profile given is not changed
   });
 });
