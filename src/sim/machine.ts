@@ -306,9 +306,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
       // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
       // preempted task's plug; the header).
       if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.swapPlug(false);
-      // A wake-up of kswapd from here on (the kworker's allocations) is seen after the next
-      // event: a run that ended unbalanced is not started again at once, so a kswapd that
-      // cannot make progress (and charges no CPU for it) cannot hold the CPU.
+      // A wake-up of kswapd from here on (the kworker's allocations) is seen at the workload's
+      // next allocation or event's end: a run that ended unbalanced is not started again at
+      // once, so a kswapd that cannot make progress (and charges no CPU for it) cannot hold
+      // the CPU.
     }
     if (this.kswapdPlugOut) this.swapPlug(false);
   }
