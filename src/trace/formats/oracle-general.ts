@@ -10,7 +10,7 @@
 
 import { BinaryCursor } from './import/binary-cursor.js';
 import type { IdPolicy } from './import/ids.js';
-import { readU64, u32le, u64hi, u64lo } from './import/records.js';
+import { u32le } from './import/records.js';
 import type { ImportFormat, RequestCursor } from './import/source.js';
 
 const ORACLE_GENERAL_RECORD = 24;
@@ -24,15 +24,38 @@ class OracleGeneralCursor extends BinaryCursor implements RequestCursor {
   }
 
   next(): boolean {
-    const p = this.rec.next();
+    const rec = this.rec;
+    const p = rec.next();
     if (p < 0) return false;
-    const b = this.rec.buf;
+    // A record's four words in one load each (a record starts at a multiple of 24, so of 4), not
+    // byte by byte: this runs once a request.
+    const w = rec.words;
+    let time: number, lo: number, hi: number, size: number;
+    if (w !== null) {
+      const q = p >> 2;
+      time = w[q]!;
+      lo = w[q + 1]!;
+      hi = w[q + 2]!;
+      size = w[q + 3]!;
+    } else {
+      const b = rec.buf;
+      time = u32le(b, p);
+      lo = u32le(b, p + 4);
+      hi = u32le(b, p + 8);
+      size = u32le(b, p + 12);
+    }
     const r = this.req;
-    r.time = u32le(b, p) * 1e6;
-    const id = readU64(b, p + 4);
-    r.id = id >= 0 ? this.ids.num(id) : this.ids.u64(u64hi, u64lo, this.failId);
-    r.size = u32le(b, p + 12);
+    r.time = time * 1e6;
+    // An id below 2^53 kept as it is (hash-ids=false, the default) without a call: a call V8
+    // does not inline returns a number beyond 2^31 boxed, a new heap number each time.
+    r.id = hi < 0x200000 && !this.ids.hash ? hi * 4294967296 + lo : this.idOf(hi, lo);
+    r.size = size;
     return true;
+  }
+
+  /** The id of the 64-bit word hi:lo when it is hashed or beyond 2^53 (IdPolicy's rules). */
+  private idOf(hi: number, lo: number): number {
+    return hi < 0x200000 ? this.ids.num(hi * 4294967296 + lo) : this.ids.u64(hi, lo, this.failId);
   }
 }
 

@@ -5,6 +5,7 @@
  * `record 113872 is truncated (20 of 24 bytes)` (records are numbered from 0).
  */
 
+import { endianness } from 'node:os';
 import { UsageError } from '../../../errors.js';
 import { openBytes, type ByteWindow } from './bytes.js';
 
@@ -24,6 +25,23 @@ export class RecordCursor {
   get buf(): Buffer {
     return this.w.buf;
   }
+
+  /**
+   * buf as little-endian 32-bit words: words[p >> 2] is u32le(buf, p) for p a multiple of 4 (a
+   * record's offset, when the record size is one). null on a big-endian host or a window that
+   * does not start on a 4-byte boundary: read the bytes then. A new view when a refill replaced buf.
+   */
+  get words(): Uint32Array | null {
+    const b = this.w.buf;
+    if (b !== this.wordsOf) {
+      this.wordsOf = b;
+      this.wordsView = LITTLE_ENDIAN && b.byteOffset % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2) : null;
+    }
+    return this.wordsView;
+  }
+
+  private wordsOf: Buffer | null = null;
+  private wordsView: Uint32Array | null = null;
 
   /** Offset of the next record in buf, or -1 at the end of the file. */
   next(): number {
@@ -69,6 +87,8 @@ export class RecordCursor {
     this.w.close();
   }
 }
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
  * The little-endian u32 at b[p..p+4) (p + 4 <= b.length). Buffer's readUInt32LE
