@@ -11,15 +11,7 @@
  * and get is checked by it. The backend's pool pages come out of the same
  * simulated RAM (Memory) that the workload's pages live in.
  *
- * Deviation (swap write plugging): a task that loses the CPU to another
- * (kswapd switched out in a reclaim pass, any task at a kworker's
- * preemption) has its plug flushed here. In 6.1 only a task that goes to
- * sleep does (schedule → sched_submit_work returns at once while the task
- * is TASK_RUNNING; cond_resched's preemption does not call it), and a plug
- * is also flushed when a new request finds BLK_MAX_REQUEST_COUNT (32)
- * requests held or the last at BLK_PLUG_FLUSH_SIZE (128 KiB), which is not
- * modelled either. Keeping the plug across preemption was measured on
- * 2026-12-04: docs/validation.md item 2.
+ * Who has the CPU between operations (kswapd, the kworker) is tasks.ts's.
  */
 
 import type { MarkSnapshot } from './marks.js';
@@ -42,8 +34,8 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
 
 import { Loc, Oracle } from './oracle.js';
-import { Cfs, KworkerSched, NONE, TASK_K, TASK_Q, TASK_W } from './sched.js';
-import { WorkQueue, type WorkItem } from './workqueue.js';
+import { Tasks, type TaskHost } from './tasks.js';
+import type { WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
 
 
@@ -93,12 +85,8 @@ export interface MachineStats extends MmStats {
  * BLK_DEF_MAX_SECTORS of 1280 KiB).
  */
 const MAX_REQUEST_PAGES = 128;
-/** Scheduler turns after one event beyond which afterEvent reports an internal error (a bound, not a model constant). */
-const MAX_STEPS_PER_EVENT = 1_000_000;
-/** Rounds of its list a kworker runs before the scheduler looks again (work queued by the work it runs). */
-const KWORKER_ROUNDS = 64;
 
-export class Machine implements BackendEnv, MmEnv, LifecycleHost {
+export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly meter: CostMeter;
   readonly oracle: Oracle;
   readonly frontswap = new Frontswap();
@@ -146,51 +134,21 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   peakPoolPages = 0;
   /** Simulated time, ns. */
   clock = 0;
-  /** Work items backends queued (zswap's shrink worker), run between operations. */
-  readonly workqueue = new WorkQueue();
-  /** When the work items' kworker gets the CPU beside kswapd and the workload (CFS on one CPU). */
-  readonly sched = new KworkerSched();
   /**
    * The gaps a trace's timestamps put between events, ns: the workload's own CPU time to the
    * scheduler (a CPU-bound workload, as the validation guests': idle 0 %).
    */
   private thinkNs = 0;
-  /** The scheduler's CPU clock: the CPU work charged so far and the workload's time between events. */
-  private cpuClock(): number {
+  /** TaskHost.cpuClock: the CPU work charged so far and the workload's time between events. */
+  cpuClock(): number {
     return this.meter.totals.cpuNs + this.thinkNs;
   }
-  /**
-   * With a reclaim model whose kswapd is a task (6.1-cfs, the default): CFS over the workload,
-   * kswapd and the kworker (null: kswapd runs whole after an event and KworkerSched decides the
-   * kworker).
-   */
-  private cfs: Cfs | null = null;
-  /** The scheduler's time: the CPU clock and the time no task was runnable (the workload waiting on a read). */
-  private idleNs = 0;
-  private schedNow(): number {
-    return this.cpuClock() + this.idleNs;
-  }
-  /** The meter's read time already waited for. */
-  private readWaitSeen = 0;
-  /** When the workload, asleep on a read, wakes on the scheduler's clock (-1: it is not asleep). */
-  private wakeWAt = -1;
-
-  /**
-   * MmEnv.preemptPending: at the running task's next preemption point the scheduler would
-   * switch (a wake-up asked for it, a tick came, or the sleeping workload's read is done).
-   * kswapd's steps end only then: between them the scheduler would pick kswapd again.
-   */
+  /** kswapd and the kworker beside the workload on one CPU (the scheduler state, the work queue). */
+  readonly tasks: Tasks;
+  /** MmEnv.preemptPending (Tasks). */
   preemptPending(): boolean {
-    const cfs = this.cfs;
-    if (cfs === null) return false;
-    if (this.finishingKswapdBatch) return true;
-    const now = this.schedNow();
-    return cfs.resched || cfs.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt);
+    return this.tasks.preemptPending();
   }
-  /** finishKswapdBatch is stepping kswapd to the end of its batch: it stops at each page. */
-  private finishingKswapdBatch = false;
-  /** kswapd was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
-  private kswapdPlugOut = false;
   /** Index of the event being run (for records). */
   eventIndex = 0;
   /** The uuid each filesystem was mounted with (shared pools), by fs. */
@@ -219,132 +177,16 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
     this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim, opts.zones);
-    if (this.memory.reclaim.kswapdTask === true) this.cfs = new Cfs();
+    this.tasks = new Tasks(this, this.memory.reclaim.kswapdTask === true);
   }
 
-  /**
-   * The end of an event: the workload reaches a preemption point. Without a kswapd task,
-   * kswapd runs its whole reclaim now. With one, the scheduler runs the tasks it picks until it
-   * picks the workload again: kswapd up to its next page or batch where a switch is due
-   * (preemptPending), the kworker its work items; a workload that read from a device this event
-   * sleeps that long, and the others run (or the CPU idles) meanwhile.
-   */
+  /** The end of an event: the workload reaches a preemption point (Tasks.afterEvent). */
   afterEvent(): void {
-    const cfs = this.cfs;
-    if (cfs === null) {
-      this.memory.balance();
-      return;
-    }
-    const rec = this.memory.reclaim;
-    const now = this.schedNow();
-    if (rec.kswapdWake!()) cfs.wake(TASK_K, now);
-    const wait = this.meter.readWaitNs - this.readWaitSeen;
-    // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
-    if (wait === 0 && !cfs.resched && !cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && !cfs.tickDue(now)) return;
-    this.readWaitSeen = this.meter.readWaitNs;
-    if (wait > 0) {
-      cfs.sleep(TASK_W, now);
-      this.wakeWAt = now + wait;
-    }
-    this.runTasks();
+    this.tasks.afterEvent();
   }
-
-  /**
-   * MmEnv.mightSleep: an allocation of the workload begins, a preemption point inside its
-   * event (might_sleep in the allocator). A kswapd that an allocation before this one woke is
-   * woken now (wakeup_kswapd makes it runnable at once), and when it preempts the workload
-   * (or a tick came) the scheduler runs the tasks it picks until it picks the workload again,
-   * as at the end of an event. The pages the event allocated so far are off the LRU lists
-   * until it adds them (a readahead window's are locked in the kernel), so reclaim meanwhile
-   * cannot take them.
-   */
+  /** MmEnv.mightSleep: an allocation of the workload begins (Tasks.mightSleep). */
   mightSleep(): void {
-    const cfs = this.cfs;
-    if (cfs === null || cfs.curr !== TASK_W || this.wakeWAt >= 0) return;
-    const now = this.schedNow();
-    if (this.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
-    if (!cfs.resched && !cfs.tickDue(now)) return;
-    this.runTasks();
-  }
-
-  /**
-   * The scheduler runs the tasks it picks until it picks the workload: kswapd up to its next
-   * page or batch where a switch is due (preemptPending), the kworker its work items, or the
-   * CPU idles until the sleeping workload's read is done.
-   */
-  private runTasks(): void {
-    const cfs = this.cfs!;
-    const rec = this.memory.reclaim;
-    for (let steps = 0; ; steps++) {
-      const now = this.schedNow();
-      // Each turn runs a step or moves the clock; a run of kswapd is bounded (12 priorities of
-      // bounded passes), so this many turns after one event is a scheduler that lost its way.
-      if (steps > MAX_STEPS_PER_EVENT) throw new Error(`internal: the scheduler took ${steps} turns after event ${this.eventIndex} without giving the workload the CPU`);
-      if (this.wakeWAt >= 0 && now >= this.wakeWAt) {
-        cfs.wake(TASK_W, now);
-        this.wakeWAt = -1;
-      }
-      const t = cfs.pick(now);
-      if (t === TASK_W) break;
-      if (t === NONE) {
-        // Idle until the workload's read is done (it is the only task that sleeps on a timer here).
-        if (this.wakeWAt < 0) throw new Error(`internal: no task is runnable after event ${this.eventIndex} and none is waiting`);
-        this.idleNs += this.wakeWAt - now;
-        continue;
-      }
-      if (t === TASK_K) {
-        if (this.kswapdPlugOut) {
-          // Back in its pass: plugged again if a switch flushed its plug (else it is still held).
-          this.kswapdPlugOut = false;
-          this.swapPlug(true);
-        }
-        if (!rec.kswapdStep!()) cfs.sleep(TASK_K, this.schedNow());
-        else if (this.writePlug !== null) this.kswapdPlugOut = true;
-      } else {
-        this.runKworker();
-      }
-      // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
-      // preempted task's plug; the header).
-      if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.swapPlug(false);
-      // A wake-up of kswapd from here on (the kworker's allocations) is seen at the workload's
-      // next allocation or event's end: a run that ended unbalanced is not started again at
-      // once, so a kswapd that cannot make progress (and charges no CPU for it) cannot hold
-      // the CPU.
-    }
-    if (this.kswapdPlugOut) this.swapPlug(false);
-  }
-
-  /** A kswapd task stopped in the middle of a shrink batch runs to the batch's end. */
-  private finishKswapdBatch(): void {
-    const rec = this.memory.reclaim;
-    if (this.cfs === null || !rec.kswapdMidBatch!()) return;
-    const cfs = this.cfs;
-    const was = cfs.curr;
-    cfs.switchTo(TASK_K, this.schedNow());
-    if (this.kswapdPlugOut) this.swapPlug(true);
-    let running = true;
-    this.finishingKswapdBatch = true;
-    while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
-    this.finishingKswapdBatch = false;
-    // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
-    this.swapPlug(false);
-    this.kswapdPlugOut = running;
-    if (!running) cfs.sleep(TASK_K, this.schedNow());
-    cfs.switchTo(was, this.schedNow());
-  }
-
-  /**
-   * The kworker has the CPU: its work items run, those queued meanwhile too (worker_thread
-   * goes on while its list holds work), then it sleeps; after KWORKER_ROUNDS rounds it stays
-   * runnable with what is left, for the scheduler to pick again.
-   */
-  private runKworker(): void {
-    for (let i = 0; i < KWORKER_ROUNDS && this.workqueue.size > 0; i++) {
-      const now = this.clock + this.meter.peekPendingNs();
-      this.workqueue.release(now);
-      this.workqueue.runDue(now);
-    }
-    if (this.workqueue.size === 0) this.cfs!.sleep(TASK_Q, this.schedNow());
+    this.tasks.mightSleep();
   }
 
   // ---- BackendEnv -------------------------------------------------------------
@@ -410,65 +252,18 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     return r;
   }
   queueWork(work: WorkItem): boolean {
-    if (this.workqueue.isPending(work)) return false;
-    if (this.cfs !== null) {
-      // queue_work wakes the kworker; it gets the CPU when the scheduler picks it (runWork, afterEvent).
-      this.cfs.wake(TASK_Q, this.schedNow());
-      return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs(), true);
-    }
-    // queue_work wakes the kworker: it runs before the next operation if it preempts, else it waits.
-    const atOnce = this.sched.wakeKworker(this.cpuClock());
-    return this.workqueue.queue(work, this.clock + this.meter.peekPendingNs(), !atOnce);
+    return this.tasks.queueWork(work);
   }
   workPending(work: WorkItem): boolean {
-    return this.workqueue.isPending(work);
+    return this.tasks.workPending(work);
   }
-  /** Runs the work items due by now (the clock plus the work charged in this event so far). */
+  /** Runs the work items due by now (Tasks.runWork). */
   runWork(): void {
-    if (this.workqueue.size === 0) return;
-    const cfs = this.cfs;
-    if (cfs !== null) {
-      // A preemption point inside a step (an operation of the workload's event or of kswapd's
-      // batch): only the kworker can take the CPU here; any other switch waits for the step's end.
-      const now = this.schedNow();
-      cfs.tick(now);
-      if (!cfs.resched || !cfs.runnable[TASK_Q]) return;
-      const was = cfs.curr;
-      if (cfs.next() !== TASK_Q) return;
-      cfs.pick(now);
-      // The switch flushes the preempted task's plug (the header's deviation).
-      if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
-      this.runKworker();
-      // The interrupted task goes on to the end of its step; a switch to another waits for that.
-      const after = this.schedNow();
-      cfs.switchTo(was, after);
-      cfs.resched = cfs.next() !== was;
-      return;
-    }
-    const sched = this.sched;
-    // A kworker that waits gets the CPU when a tick preempts the running task (or when kswapd sleeps: kswapdRun).
-    if (this.cpuClock() >= sched.readyAt) this.workqueue.release(this.clock + this.meter.peekPendingNs());
-    if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
-    // A kworker that preempted gets the CPU at the running task's next preemption point (here:
-    // the next operation), and the switch flushes that task's plug: the requests held so far go
-    // out before it may run (a deviation: the kernel keeps a preempted task's plug; the header).
-    if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
-    const start = this.cpuClock();
-    if (this.workqueue.runDue(this.clock + this.meter.peekPendingNs()) > 0) sched.kworkerRan(start, this.cpuClock());
+    this.tasks.runWork();
   }
-  /** kswapd wakes (true) or goes back to sleep (false): a kworker that waited for the CPU gets it then. */
+  /** kswapd wakes (true) or goes back to sleep (false) (Tasks.kswapdRun). */
   kswapdRun(on: boolean): void {
-    if (this.cfs !== null) return;
-    const cpu = this.cpuClock();
-    if (on) {
-      this.sched.kswapdWake(cpu);
-      return;
-    }
-    this.sched.kswapdSleep(cpu);
-    if (this.sched.waiting) {
-      this.workqueue.release(this.clock + this.meter.peekPendingNs());
-      this.runWork();
-    }
+    this.tasks.kswapdRun(on);
   }
   vm(): VmInfo {
     const mem = this.memory;
@@ -553,9 +348,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
   /** The backend is gone from the frontends; a zombie keeps its pages until drained. */
   unregisterBackend(b: Backend, zombie?: Zombie): void {
     // the module's work items go with it (a zombie's pages are drained by the zombie worker, not by them)
-    this.workqueue.cancelAll();
-    this.sched.cancel();
-    this.cfs?.sleep(TASK_Q, this.schedNow());
+    this.tasks.cancelWork();
     this.frontswap.unregister();
     this.cleancache.unregister();
     this.oracle.ccDropAll();
@@ -715,6 +508,15 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
     }
     if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
     this.writePlug = null;
+  }
+
+  /** TaskHost.plugHeld: the running task holds a plug. */
+  plugHeld(): boolean {
+    return this.writePlug !== null;
+  }
+  /** TaskHost.flushPlug: the running task's held swap writes go out, if it holds any. */
+  flushPlug(): void {
+    if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
   }
 
   /** blk_flush_plug: the held swap writes go out, one request per run of adjacent slots; the plug stays held. */
@@ -987,7 +789,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost {
 
   umount(fs: number): void {
     // Truncation waits for the pages reclaim holds locked: kswapd finishes its batch first.
-    this.finishKswapdBatch();
+    this.tasks.finishKswapdBatch();
     this.memory.dropFs(fs);
     const key = this.ccKey(fs);
     this.cleancache.umount(fs);

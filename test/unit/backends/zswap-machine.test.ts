@@ -73,17 +73,17 @@ describe('zswap 6.1 shrink work on the simulated clock', () => {
     let off = 0;
     while (z.counters.pool_limit_hit === 0 && off < 3000) m.swapWrite(0, off, desc(off++));
     expect(z.counters.pool_limit_hit).toBe(1);
-    expect(m.workqueue.size).toBe(1);
+    expect(m.tasks.workqueue.size).toBe(1);
     expect(z.counters.written_back_pages).toBe(0);
     // stores in the same event before the latency passed: the worker has not run
     const wb0 = z.counters.written_back_pages;
     const t0 = m.clock + m.meter.peekPendingNs();
-    while (m.clock + m.meter.peekPendingNs() < t0 + m.workqueue.latencyNs && off < 4000) {
+    while (m.clock + m.meter.peekPendingNs() < t0 + m.tasks.workqueue.latencyNs && off < 4000) {
       m.swapWrite(0, off, desc(off++));
-      if (m.clock + m.meter.peekPendingNs() < t0 + m.workqueue.latencyNs) expect(z.counters.written_back_pages).toBe(wb0);
+      if (m.clock + m.meter.peekPendingNs() < t0 + m.tasks.workqueue.latencyNs) expect(z.counters.written_back_pages).toBe(wb0);
     }
     m.swapWrite(0, off, desc(off++)); // the worker ran before this store
-    expect(m.workqueue.size).toBe(0);
+    expect(m.tasks.workqueue.size).toBe(0);
     expect(z.counters.written_back_pages).toBeGreaterThan(0);
     expect(z.counters.written_back_pages).toBeLessThanOrEqual(2); // one zbud page: at most two objects (measured: 1)
     expect(m.oracle.counts.stale).toBe(0);
