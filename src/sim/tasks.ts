@@ -66,6 +66,10 @@ export class Tasks {
   private schedNow(): number {
     return this.h.cpuClock() + this.idleNs;
   }
+  /** The machine's clock plus the work charged in this event so far: when a work item is queued or due. */
+  private workNow(): number {
+    return this.h.clock + this.h.meter.peekPendingNs();
+  }
   /** The meter's read time already waited for. */
   private readWaitSeen = 0;
   /** When the workload, asleep on a read, wakes on the scheduler's clock (-1: it is not asleep). */
@@ -211,7 +215,7 @@ export class Tasks {
    */
   private runKworker(): void {
     for (let i = 0; i < KWORKER_ROUNDS && this.workqueue.size > 0; i++) {
-      const now = this.h.clock + this.h.meter.peekPendingNs();
+      const now = this.workNow();
       this.workqueue.release(now);
       this.workqueue.runDue(now);
     }
@@ -223,11 +227,11 @@ export class Tasks {
     if (this.cfs !== null) {
       // queue_work wakes the kworker; it gets the CPU when the scheduler picks it (runWork, afterEvent).
       this.cfs.wake(TASK_Q, this.schedNow());
-      return this.workqueue.queue(work, this.h.clock + this.h.meter.peekPendingNs(), true);
+      return this.workqueue.queue(work, this.workNow(), true);
     }
     // queue_work wakes the kworker: it runs before the next operation if it preempts, else it waits.
     const atOnce = this.sched.wakeKworker(this.h.cpuClock());
-    return this.workqueue.queue(work, this.h.clock + this.h.meter.peekPendingNs(), !atOnce);
+    return this.workqueue.queue(work, this.workNow(), !atOnce);
   }
   workPending(work: WorkItem): boolean {
     return this.workqueue.isPending(work);
@@ -256,14 +260,14 @@ export class Tasks {
     }
     const sched = this.sched;
     // A kworker that waits gets the CPU when a tick preempts the running task (or when kswapd sleeps: kswapdRun).
-    if (this.h.cpuClock() >= sched.readyAt) this.workqueue.release(this.h.clock + this.h.meter.peekPendingNs());
+    if (this.h.cpuClock() >= sched.readyAt) this.workqueue.release(this.workNow());
     if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
     // A kworker that preempted gets the CPU at the running task's next preemption point (here:
     // the next operation), and the switch flushes that task's plug: the requests held so far go
     // out before it may run (a deviation: the kernel keeps a preempted task's plug; the header).
     this.h.flushPlug();
     const start = this.h.cpuClock();
-    if (this.workqueue.runDue(this.h.clock + this.h.meter.peekPendingNs()) > 0) sched.kworkerRan(start, this.h.cpuClock());
+    if (this.workqueue.runDue(this.workNow()) > 0) sched.kworkerRan(start, this.h.cpuClock());
   }
   /** kswapd wakes (true) or goes back to sleep (false): a kworker that waited for the CPU gets it then. */
   kswapdRun(on: boolean): void {
@@ -275,7 +279,7 @@ export class Tasks {
     }
     this.sched.kswapdSleep(cpu);
     if (this.sched.waiting) {
-      this.workqueue.release(this.h.clock + this.h.meter.peekPendingNs());
+      this.workqueue.release(this.workNow());
       this.runWork();
     }
   }
