@@ -259,6 +259,26 @@ export class Cfs {
     } else this.refused++;
   }
 
+  /**
+   * Task t, running and the only runnable task, sleeps at `now` and wakes at `at`, the CPU idle
+   * between: the state sleep(t, now), pick(now), wake(t, at), pick(at) leave, set at once (a
+   * workload that waits on a read with nothing else to run, once a page-cache miss).
+   */
+  sleepAlone(t: number, now: number, at: number): void {
+    // sleep: update_curr, and min_vruntime from t, the only runnable task. The wake's
+    // place_entity changes nothing: min_vruntime never passed max(t's vruntime, its value when
+    // t last woke), so min_vruntime - 3 ms is at most t's vruntime; the picks add no time.
+    const vr = this.vr;
+    vr[t]! += now - this.updatedAt;
+    if (vr[t]! > this.minVr) this.minVr = vr[t]!;
+    // t running again at `at`, its slice starting then; the ticks seen up to `at`.
+    this.tickSeen = Math.floor(at / TICK_NS);
+    this.updatedAt = at;
+    this.pickedAt = at;
+    this.curr = t;
+    this.resched = false;
+  }
+
   /** Task t sleeps at `now` (dequeue_entity); when it was running, the CPU is to be given to another. */
   sleep(t: number, now: number): void {
     if (!this.runnable[t]) return;

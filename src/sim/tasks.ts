@@ -118,6 +118,13 @@ export class Tasks {
     if (wait === 0 && !cfs.resched && !cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && !cfs.tickDue(now)) return;
     this.readWaitSeen = this.h.meter.readWaitNs;
     if (wait > 0) {
+      if (!cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && cfs.curr === TASK_W) {
+        // The common case of a read (a page-cache miss with nothing else to run): the CPU idles
+        // until the read is done and the workload takes it again.
+        cfs.sleepAlone(TASK_W, now, now + wait);
+        this.idleNs += wait;
+        return;
+      }
       cfs.sleep(TASK_W, now);
       this.wakeWAt = now + wait;
     }

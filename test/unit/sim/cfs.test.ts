@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Cfs, NONE, TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
 
 // CFS of 6.1 on one CPU with kswapd as a task, worked by hand (kernel/sched/fair.c): a waking
@@ -74,5 +75,47 @@ describe('Cfs: the workload, kswapd and the kworker on one CPU', () => {
     // At 60 ms the workload has run 59.9 ms (the kworker had 0.1 ms): kswapd is placed at 56.9 ms.
     c.wake(TASK_K, 60 * MS);
     expect(c.vr[TASK_K]).toBe(56.9 * MS);
+  });
+});
+
+describe('Cfs.sleepAlone: the idle turn of a workload that waits alone on a read, in one step', () => {
+  it('leaves the state sleep, pick, wake and pick leave, whatever the tasks did before', () => {
+    fc.assert(
+      fc.property(
+        // A history: the tasks woken and put to sleep, ticks and picks, at rising times.
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 3 * MS })), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 9 * MS }),
+        fc.integer({ min: 1, max: 20 * MS }),
+        (history, gap, wait) => {
+          const a = new Cfs();
+          let now = 0;
+          for (const [op, dt] of history) {
+            now += dt;
+            if (op === 0) a.wake(TASK_K, now);
+            else if (op === 1) a.wake(TASK_Q, now);
+            else if (op === 2 && a.curr !== NONE) a.sleep(a.curr, now);
+            else if (op === 3) a.pick(now);
+            else if (op === 4) a.wake(TASK_W, now); // the workload back from a read, with its credit
+            else a.tick(now);
+          }
+          // Back to the workload alone (what afterEvent checks before it takes the shortcut).
+          a.sleep(TASK_K, now);
+          a.sleep(TASK_Q, now);
+          a.wake(TASK_W, now);
+          expect(a.pick(now)).toBe(TASK_W);
+          now += gap;
+          const b = Object.assign(Object.create(Object.getPrototypeOf(a)), structuredClone({ ...a })) as Cfs;
+          b.vr.splice(0, 3, ...a.vr);
+          b.runnable.splice(0, 3, ...a.runnable);
+          a.sleep(TASK_W, now);
+          expect(a.pick(now)).toBe(NONE);
+          a.wake(TASK_W, now + wait);
+          expect(a.pick(now + wait)).toBe(TASK_W);
+          b.sleepAlone(TASK_W, now, now + wait);
+          expect({ ...b }).toEqual({ ...a });
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
   });
 });
