@@ -110,9 +110,8 @@ export class Tasks {
       this.h.memory.balance();
       return;
     }
-    const rec = this.h.memory.reclaim;
     const now = this.schedNow();
-    if (rec.kswapdWake!()) cfs.wake(TASK_K, now);
+    this.wakeKswapd(cfs, now);
     const wait = this.h.meter.readWaitNs - this.readWaitSeen;
     // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
     if (wait === 0 && !cfs.resched && !cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && !cfs.tickDue(now)) return;
@@ -142,11 +141,16 @@ export class Tasks {
    */
   mightSleep(): void {
     const cfs = this.cfs;
-    if (cfs === null || cfs.curr !== TASK_W || this.wakeWAt >= 0) return;
+    if (cfs === null || cfs.curr !== TASK_W) return;
     const now = this.schedNow();
-    if (this.h.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
+    this.wakeKswapd(cfs, now);
     if (!cfs.resched && !cfs.tickDue(now)) return;
     this.runTasks();
+  }
+
+  /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */
+  private wakeKswapd(cfs: Cfs, now: number): void {
+    if (this.h.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
   }
 
   /**

@@ -104,6 +104,8 @@ describe('Cfs.sleepAlone: the idle turn of a workload that waits alone on a read
           a.wake(TASK_W, now);
           expect(a.pick(now)).toBe(TASK_W);
           now += gap;
+          // A tick at the event's end (runWork's) may have asked to preempt the lone workload.
+          a.tick(now);
           const b = Object.assign(Object.create(Object.getPrototypeOf(a)), structuredClone({ ...a })) as Cfs;
           b.vr.splice(0, 3, ...a.vr);
           b.runnable.splice(0, 3, ...a.runnable);
