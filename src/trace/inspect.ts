@@ -73,14 +73,42 @@ interface InspectOptions extends OpenTraceOptions {
   sizes?: CacheSize[];
 }
 
-/** Exact LRU stack distances of a stream of page keys in three name spaces. */
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x = (x - ((x >>> 1) & 0x55555555)) | 0;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** The tree's span grows to this many times the live pages at a renumbering. */
+const SPAN_PER_LIVE = 4;
+
+/**
+ * Exact LRU stack distances of a stream of page keys in three name spaces.
+ *
+ * Every live page has a mark at the time of its latest reference: bit t of
+ * `bits`, 32 times a word. A page's distance is the number of marks after
+ * its previous time: the marks above it in its word, plus those of the
+ * words after it, read off a Fenwick tree over the words' counts (one entry
+ * per 32 times, so a tree of 4 × the live pages / 32 entries stays in the
+ * CPU's cache where a tree over the times themselves did not), plus those
+ * of the current word, which enters the tree only once time has moved past
+ * it. Times are renumbered to 0..live-1 when they reach the span.
+ */
 export class ReuseDistance {
   /** Page key → its last reference time, per name space. */
   private readonly tables = [new KeyMap(), new KeyMap(), new KeyMap()];
-  /** Fenwick tree over times 0..cap-1 (1-based inside). */
+  /** Times 0..cap-1, one bit each: the marks. */
+  private bits: Int32Array;
+  /** Fenwick tree (1-based inside) over the counts of the words before the current one. */
   private tree: Int32Array;
   private cap: number;
   private now = 0;
+  /** The word of the current time; the words before it are in the tree. */
+  private word = 0;
+  /** Marks in the tree (the words before the current one). */
+  private inTree = 0;
   /** Pages with a mark (= unique pages so far). */
   private live = 0;
   references = 0;
@@ -90,7 +118,8 @@ export class ReuseDistance {
 
   constructor(private readonly minCapacity = 1 << 16) {
     this.cap = minCapacity;
-    this.tree = new Int32Array(this.cap + 1);
+    this.bits = new Int32Array(Math.ceil(this.cap / 32));
+    this.tree = new Int32Array(this.bits.length + 1);
   }
 
   /** Unique pages per name space (0 anon, 1 swap slot, 2 file). */
@@ -102,6 +131,15 @@ export class ReuseDistance {
   access(space: 0 | 1 | 2, key: number): number {
     if (this.now === this.cap) this.compact();
     const t = this.now++;
+    const bits = this.bits;
+    const cw = t >>> 5;
+    if (cw !== this.word) {
+      // Time left the current word: its marks go into the tree.
+      const c = popcount(bits[this.word]!);
+      this.treeAdd(this.word, c);
+      this.inTree += c;
+      this.word = cw;
+    }
     const prev = this.tables[space]!.swap(key, t);
     this.references++;
     let d = -1;
@@ -109,13 +147,20 @@ export class ReuseDistance {
       this.cold++;
       this.live++;
     } else {
-      // Marks after prev: every live page's latest time is before t.
-      d = this.live - this.prefix(prev);
-      this.add(prev, -1);
+      const w = prev >>> 5;
+      const b = prev & 31;
+      // Marks after prev: in its word above it, in the words between, in the current word.
+      d = b === 31 ? 0 : popcount(bits[w]! >>> (b + 1));
+      bits[w] = bits[w]! & ~(1 << b);
+      if (w !== cw) {
+        d += this.inTree - this.treePrefix(w + 1) + popcount(bits[cw]!);
+        this.treeAdd(w, -1);
+        this.inTree--;
+      }
       if (d >= this.hist.length) this.hist = grown(this.hist, Math.max(2 * this.hist.length, d + 1));
       this.hist[d]!++;
     }
-    this.add(t, 1);
+    bits[cw] = bits[cw]! | (1 << (t & 31));
     return d;
   }
 
@@ -150,41 +195,50 @@ export class ReuseDistance {
     return out;
   }
 
-  /** Marks at times 0..i. */
-  private prefix(i: number): number {
+  /** Marks in words 0..n-1 (n <= the current word). */
+  private treePrefix(n: number): number {
     const tr = this.tree;
     let s = 0;
-    for (let j = i + 1; j > 0; j -= j & -j) s += tr[j]!;
+    for (let j = n; j > 0; j -= j & -j) s += tr[j]!;
     return s;
   }
 
-  private add(i: number, v: number): void {
+  private treeAdd(w: number, v: number): void {
     const tr = this.tree;
-    const n = this.cap;
-    for (let j = i + 1; j <= n; j += j & -j) tr[j]! += v;
+    const n = tr.length - 1;
+    for (let j = w + 1; j <= n; j += j & -j) tr[j]! += v;
   }
 
-  /** Renumbers the latest times to 0..live-1, in order; the tree grows to twice the live pages. */
+  /** Renumbers the latest times to 0..live-1, in order; the span grows to SPAN_PER_LIVE times the live pages. */
   private compact(): void {
-    const old = this.cap;
-    const rank = new Int32Array(old).fill(-1);
-    for (const tb of this.tables) {
-      tb.forEach((_, t) => (rank[t] = 0));
-    }
+    const bits = this.bits;
+    // A mark's new time: the marks before it.
+    const before = new Int32Array(bits.length);
     let r = 0;
-    for (let i = 0; i < old; i++) if (rank[i] === 0) rank[i] = r++;
-    for (const tb of this.tables) {
-      tb.updateValues((t) => rank[t]!);
+    for (let w = 0; w < bits.length; w++) {
+      before[w] = r;
+      r += popcount(bits[w]!);
     }
-    this.cap = Math.max(this.minCapacity, 2 * r);
-    // A tree of ones at 0..r-1, built in O(cap).
-    const tr = (this.tree = new Int32Array(this.cap + 1));
-    for (let j = 1; j <= this.cap; j++) {
-      if (j <= r) tr[j]! += 1;
+    for (const tb of this.tables) {
+      tb.updateValues((t) => before[t >>> 5]! + popcount(bits[t >>> 5]! & ((1 << (t & 31)) - 1)));
+    }
+    this.cap = Math.max(this.minCapacity, SPAN_PER_LIVE * r);
+    const nw = Math.ceil(this.cap / 32);
+    // Marks at 0..r-1: whole words, then the current word's low bits.
+    const nb = (this.bits = new Int32Array(nw));
+    const full = r >>> 5;
+    nb.fill(-1, 0, full);
+    if (r & 31) nb[full] = (1 << (r & 31)) - 1;
+    // The tree holds the whole words before the current one (32 marks each), built in O(nw).
+    const tr = (this.tree = new Int32Array(nw + 1));
+    for (let j = 1; j <= nw; j++) {
+      if (j <= full) tr[j]! += 32;
       const up = j + (j & -j);
-      if (up <= this.cap) tr[up]! += tr[j]!;
+      if (up <= nw) tr[up]! += tr[j]!;
     }
     this.now = r;
+    this.word = full;
+    this.inTree = 32 * full;
   }
 }
 

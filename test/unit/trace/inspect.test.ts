@@ -100,6 +100,27 @@ describe('ReuseDistance', () => {
       { numRuns: 200 },
     );
   });
+
+  it('equals a naive move-to-front stack over many words of marks and renumberings (distances across word and tree boundaries)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 700 })), { minLength: 500, maxLength: 4000 }),
+        fc.integer({ min: 1, max: 3000 }),
+        (refs, cap) => {
+          const rd = new ReuseDistance(cap);
+          const stack: string[] = [];
+          for (const [space, key] of refs) {
+            const name = `${space}:${key}`;
+            const at = stack.indexOf(name);
+            if (at >= 0) stack.splice(at, 1);
+            stack.unshift(name);
+            expect(rd.access(space as 0 | 1 | 2, key)).toBe(at);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('trace inspect on the real CloudPhysics sample', () => {
