@@ -81,6 +81,9 @@ function popcount(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
+/** References ReuseDistance.queue holds before it accesses them. */
+const QUEUE = 256;
+
 /** The tree's span grows to this many times the live pages at a renumbering. */
 const SPAN_PER_LIVE = 4;
 
@@ -124,11 +127,43 @@ export class ReuseDistance {
 
   /** Unique pages per name space (0 anon, 1 swap slot, 2 file). */
   unique(space: 0 | 1 | 2): number {
+    this.flush();
     return this.tables[space]!.size;
   }
 
-  /** One reference to page `key` of name space `space`; returns its distance, or -1 when cold. */
+  /** References queued for `flush` (their name spaces and keys). */
+  private readonly qSpace = new Uint8Array(QUEUE);
+  private readonly qKey = new Float64Array(QUEUE);
+  private queued = 0;
+  /** What the batches' touches read (kept, so that the reads are not dropped). */
+  private touched = 0;
+
+  /** access(space, key) later: at the latest when the queue is full or a figure is read. */
+  queue(space: 0 | 1 | 2, key: number): void {
+    this.qSpace[this.queued] = space;
+    this.qKey[this.queued] = key;
+    if (++this.queued === QUEUE) this.flush();
+  }
+
+  /** The queued references, in order: their table slots are read first, all together, then each is accessed. */
+  flush(): void {
+    const n = this.queued;
+    if (n === 0) return;
+    this.queued = 0;
+    const tables = this.tables;
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += tables[this.qSpace[i]!]!.touch(this.qKey[i]!);
+    this.touched += acc;
+    for (let i = 0; i < n; i++) this.step(this.qSpace[i]! as 0 | 1 | 2, this.qKey[i]!);
+  }
+
+  /** One reference to page `key` of name space `space` (after those queued); returns its distance, or -1 when cold. */
   access(space: 0 | 1 | 2, key: number): number {
+    this.flush();
+    return this.step(space, key);
+  }
+
+  private step(space: 0 | 1 | 2, key: number): number {
     if (this.now === this.cap) this.compact();
     const t = this.now++;
     const bits = this.bits;
@@ -166,6 +201,7 @@ export class ReuseDistance {
 
   /** References by log2 bucket of distance, read off the histogram: [0]: distance 0; [k]: 2^(k-1) <= d < 2^k; up to the largest distance seen. */
   log2Counts(): number[] {
+    this.flush();
     const counts: number[] = [];
     const h = this.hist;
     for (let d = 0; d < h.length; d++) {
@@ -183,6 +219,7 @@ export class ReuseDistance {
    * all capacities together.
    */
   lruHits(pages: readonly number[]): number[] {
+    this.flush();
     const order = pages.map((c, i) => [c, i] as const).sort((a, b) => a[0] - b[0]);
     const out = new Array<number>(pages.length).fill(0);
     let d = 0;
@@ -277,23 +314,24 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
     switch (SPACE_OF[code]) {
       case 0: {
         const a = ev as { pid?: number; page: number };
-        rd.access(0, (a.pid ?? 0) * P32 + a.page);
+        rd.queue(0, (a.pid ?? 0) * P32 + a.page);
         break;
       }
       case 1: {
         const sw = ev as { type: number; offset: number };
-        rd.access(1, sw.type * P32 + sw.offset);
+        rd.queue(1, sw.type * P32 + sw.offset);
         break;
       }
       case 2: {
         const f = ev as { fs: number; inode: number; index: number };
-        rd.access(2, f.fs * P47 + f.inode * P20 + f.index);
+        rd.queue(2, f.fs * P47 + f.inode * P20 + f.index);
         break;
       }
       default:
         break;
     }
   }
+  rd.flush();
   const by_kind: Partial<Record<EventOp, number>> = {};
   EVENT_OPS.forEach((op, i) => {
     if (byOp[i]! > 0) by_kind[op] = byOp[i]!;

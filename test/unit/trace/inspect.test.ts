@@ -121,6 +121,24 @@ describe('ReuseDistance', () => {
       { numRuns: 60 },
     );
   });
+
+  it('queued references (read in batches) give the figures of references accessed one by one', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 500 })), { maxLength: 2000 }), fc.integer({ min: 1, max: 600 }), (refs, cap) => {
+        const one = new ReuseDistance(cap);
+        const queued = new ReuseDistance(cap);
+        for (const [space, key] of refs) {
+          one.access(space as 0 | 1 | 2, key);
+          queued.queue(space as 0 | 1 | 2, key);
+        }
+        const sizes = [1, 2, 3, 10, 100, 400];
+        expect([queued.log2Counts(), queued.lruHits(sizes), queued.references, queued.cold, queued.unique(0), queued.unique(1), queued.unique(2)]).toEqual([
+          one.log2Counts(), one.lruHits(sizes), one.references, one.cold, one.unique(0), one.unique(1), one.unique(2),
+        ]);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 describe('trace inspect on the real CloudPhysics sample', () => {
