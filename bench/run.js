@@ -22,6 +22,8 @@
 //     note when no compiler exists) replays a zipf(0.9) oracleGeneral trace;
 //     `tmemsim run` replays the same file with no backend, xen-tmem, zcache
 //     and zswap, and `tmemsim trace inspect` reads it. Whole commands timed.
+//     Beside C, the same LRU written line for line in JavaScript (bench/lru.js):
+//     the rate of the structure alone in node, before any model (the floor).
 //  --only=3 (or --only=0,3) runs just those sections.
 //  6. with --scale (npm run bench:scale): 10M- and 100M-event traces over one
 //     fixed working set replayed by `tmemsim run`; peak RSS of each (minutes).
@@ -97,6 +99,12 @@ async function againstC() {
   const [, cHits, cReplay] = c.out.trim().split(' ').map(Number);
   const cRate = requests / c.seconds;
   console.log(`   reference  C LRU (${cc} -O2), whole command      ${fmt(cRate / 1e6)} M requests/s  (replay alone ${fmt(requests / cReplay / 1e6)} M/s; hit ratio ${fmt((100 * cHits) / requests)} %)`);
+  // The same LRU in JavaScript: the rate of the structure alone in this runtime, before any model.
+  const js = await wallOf([process.execPath, new URL('./lru.js', import.meta.url).pathname, trace, String(capacity)]);
+  const [, jsHits, jsReplay] = js.out.trim().split(' ').map(Number);
+  const jsRate = requests / js.seconds;
+  const same = jsHits === cHits ? 'the same hits' : `HITS DIFFER: ${jsHits} against ${cHits}`;
+  console.log(`   floor      the same LRU in JavaScript (node)   ${fmt(jsRate / 1e6)} M requests/s  ${fmt(jsRate / cRate)}x C  (replay alone ${fmt(requests / jsReplay / 1e6)} M/s; ${same})`);
   const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
   // The page cache holds what RAM leaves after the kernel's own pages: RAM is sized so the
   // cache is at least the C reference's capacity; the hit ratios are printed side by side.
@@ -112,11 +120,11 @@ async function againstC() {
     const rep = JSON.parse(r.out).runs[0].backend;
     const rate = n / r.seconds;
     const hit = `; page-cache hit ratio ${fmt(100 * rep.ratios.pagecache_hit)} %`;
-    console.log(`   tmemsim run --backend ${label.padEnd(8)} --fast     ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C${target}${n < requests ? ` (first ${n.toLocaleString()} requests)` : ''}${hit}`);
+    console.log(`   tmemsim run --backend ${label.padEnd(8)} --fast     ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C${target}, ${fmt(rate / jsRate)}x the JS floor${n < requests ? ` (first ${n.toLocaleString()} requests)` : ''}${hit}`);
   }
   const ins = await wallOf([process.execPath, bin, 'trace', 'inspect', trace, '--format', 'json']);
   const rate = requests / ins.seconds;
-  console.log(`   tmemsim trace inspect (exact reuse distances)  ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C`);
+  console.log(`   tmemsim trace inspect (exact reuse distances)  ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C, ${fmt(rate / jsRate)}x the JS floor`);
 }
 
 // ---- 1. the metadata path ----------------------------------------------------
