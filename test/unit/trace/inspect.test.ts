@@ -141,6 +141,36 @@ describe('ReuseDistance', () => {
   });
 });
 
+describe('trace inspect of an imported trace (read from the page cursor, without event objects)', () => {
+  it('gives the figures of its events: kinds, pages, times kept, and every distance', () => {
+    const file = path.join(TRACES, 'cloudPhysicsIO.oracleGeneral.bin');
+    const opts = { formatOptions: { time: 'keep' } };
+    // Independently of inspect: the events the importer yields, and a move-to-front stack over their pages.
+    let events = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    const keys: string[] = [];
+    for (const { event } of openTrace(file, opts).eventsSync()) {
+      events++;
+      if (event.op !== 'file') throw new Error(`unexpected ${event.op}`);
+      if (event.t !== undefined) {
+        min = Math.min(min, event.t);
+        max = Math.max(max, event.t);
+      }
+      keys.push(`${event.fs}/${event.inode}/${event.index}`);
+    }
+    const r = inspectTrace(file, opts);
+    expect(r.events).toBe(events);
+    expect(r.by_kind).toEqual({ file: events });
+    expect(r.time).toEqual({ timed_events: events, start_us: min, end_us: max, span_us: max - min });
+    expect(max).toBeGreaterThan(min);
+    expect(r.unique_pages.file).toBe(new Set(keys).size);
+    const sizes = [3, 77, 1000, 20_000];
+    const mrc = inspectTrace(file, { ...opts, sizes: sizes.map((pages) => ({ pages })) }).mrc!;
+    expect(mrc.map((p) => p.misses)).toEqual(sizes.map((size) => lruMisses(keys, size)));
+  });
+});
+
 describe('trace inspect on the real CloudPhysics sample', () => {
   it('every power-of-two LRU hits exactly the references the histogram puts below its size', () => {
     const r = inspectTrace(SAMPLE);
