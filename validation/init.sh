@@ -47,7 +47,8 @@ if [ "$SCHED_TRACE" = 1 ]; then
   echo 'p:qwork queue_work_on wq=$arg2:x64 work=$arg3:x64 shwq=@shrink_wq:x64' >> $T/kprobe_events || tw "kprobe queue_work_on"
   for e in kprobes/zsstore kprobes/qwork workqueue/workqueue_queue_work workqueue/workqueue_execute_start \
            sched/sched_wakeup sched/sched_switch vmscan/mm_vmscan_kswapd_wake \
-           vmscan/mm_vmscan_kswapd_sleep vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end; do
+           vmscan/mm_vmscan_kswapd_sleep vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \
+           vmscan/mm_vmscan_lru_shrink_inactive; do
     echo 1 > $T/events/$e/enable || tw "enable $e"
   done
   echo 'workqueue == "zswap-shrink"' > $T/events/workqueue/workqueue_queue_work/filter || tw "filter workqueue_queue_work"

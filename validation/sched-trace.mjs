@@ -56,7 +56,7 @@ const isKworker = (comm) => /^kworker/.test(comm);
 const role = (comm) => (isKswapd(comm) ? 'kswapd' : isKworker(comm) ? 'kworker' : comm);
 
 function newPhase(name) {
-  return { name, t0: null, t1: null, kswapdWakes: 0, stores: 0, storesRejected: 0, queueWorkOn: 0, queued: 0, executed: 0, waits: [], open: 0 };
+  return { name, t0: null, t1: null, kswapdWakes: 0, stores: 0, storesRejected: 0, queueWorkOn: 0, queued: 0, executed: 0, waits: [], open: 0, kswapdRuns: [] };
 }
 
 /**
@@ -75,6 +75,10 @@ export function analyse(text) {
   let lastSwitch = null; // the last sched_switch: { ts, prevComm, prevState, nextComm }
   let pending = null; // the open wait
   let sawShwq = false;
+  // kswapd's runs (wake to sleep): its CPU time from the wake to its first store attempt, and the
+  // pages its lru_shrink_inactive calls scanned and reclaimed before that attempt.
+  let kRun = null;
+  let kOnCpu = null; // ts kswapd was switched in (null: off the CPU)
   for (const line of text.split('\n')) {
     const e = parseLine(line);
     if (!e) continue;
@@ -87,6 +91,7 @@ export function analyse(text) {
         phase.name = m[1];
         phase = newPhase(`(after ${m[1]})`);
         phase.t0 = e.ts;
+        phase.t1 = e.ts;
         phases.push(phase);
         break;
       }
@@ -96,6 +101,11 @@ export function analyse(text) {
         switchedIn.set(next.pid, e.ts);
         lastSwitch = { ts: e.ts, prevComm: f.prev_comm, prevState: f.prev_state, nextComm: f.next_comm, storesSinceQueue: pending ? pending.stores : 0 };
         running = next;
+        if (isKswapd(f.prev_comm ?? '') && kOnCpu !== null) {
+          if (kRun) kRun.cpuS += e.ts - kOnCpu;
+          kOnCpu = null;
+        }
+        if (isKswapd(f.next_comm ?? '')) kOnCpu = e.ts;
         break;
       }
       case 'sched_wakeup': {
@@ -108,11 +118,24 @@ export function analyse(text) {
       case 'mm_vmscan_kswapd_wake':
         kswapdWake = e.ts;
         phase.kswapdWakes++;
+        kRun = { cpuS: 0, scanned: 0, reclaimed: 0, firstStoreCpuMs: null, firstStoreRejected: null };
+        phase.kswapdRuns.push(kRun);
         break;
+      case 'mm_vmscan_lru_shrink_inactive': {
+        if (!isKswapd(e.comm) || !kRun || kRun.firstStoreCpuMs !== null) break;
+        const f = fields(e.body);
+        kRun.scanned += Number(f.nr_scanned);
+        kRun.reclaimed += Number(f.nr_reclaimed);
+        break;
+      }
       case 'zsstore': {
         const ret = Number(fields(e.body).ret);
         phase.stores++;
         if (ret !== 0) phase.storesRejected++;
+        if (isKswapd(e.comm) && kRun && kRun.firstStoreCpuMs === null) {
+          kRun.firstStoreCpuMs = (kRun.cpuS + (kOnCpu !== null ? e.ts - kOnCpu : 0)) * 1e3;
+          kRun.firstStoreRejected = ret !== 0;
+        }
         // The store that queued the work returns after its queue_work: not a store while pending.
         if (pending && pending.ownReturn && e.pid === pending.pid) pending.ownReturn = false;
         else if (pending) pending.stores++;
@@ -259,6 +282,19 @@ export function format(result, counters = null) {
       line += `; debugfs pool_limit_hit ${plh}, reject_reclaim_fail ${rrf}, difference ${plh - rrf}`;
     }
     out.push(line);
+    const kr = p.kswapdRuns.filter((r) => r.firstStoreCpuMs !== null);
+    if (kr.length > 0) {
+      // Traced with mm_vmscan_lru_shrink_inactive (record.mjs since 2026-12-04): what kswapd did before its first store.
+      const c = quantiles(kr.map((r) => r.firstStoreCpuMs)), sc = quantiles(kr.map((r) => r.scanned)), rc = quantiles(kr.map((r) => r.reclaimed));
+      out.push('');
+      out.push(`kswapd runs ${p.kswapdRuns.length}, ${kr.length} with a store attempt (the first one rejected in ${kr.filter((r) => r.firstStoreRejected).length}); from the wake to that first attempt:`);
+      out.push('');
+      out.push('| per kswapd run | min | q1 | median | q3 | max |');
+      out.push('| --- | --- | --- | --- | --- | --- |');
+      out.push(`| kswapd's CPU, ms | ${f2(c.min)} | ${f2(c.q1)} | ${f2(c.median)} | ${f2(c.q3)} | ${f2(c.max)} |`);
+      out.push(`| pages scanned (lru_shrink_inactive calls done) | ${sc.min} | ${f2(sc.q1)} | ${f2(sc.median)} | ${f2(sc.q3)} | ${sc.max} |`);
+      out.push(`| pages reclaimed | ${rc.min} | ${f2(rc.q1)} | ${f2(rc.median)} | ${f2(rc.q3)} | ${rc.max} |`);
+    }
     if (w.length === 0) {
       out.push('');
       continue;

@@ -83,6 +83,41 @@ function syntheticTrace(): string {
 }
 
 describe('validation/sched-trace.mjs', () => {
+  it("measures each kswapd run up to its first store attempt: kswapd's CPU, the pages its shrink_inactive_list calls scanned and reclaimed", () => {
+    const inactive = (ts: number, scanned: number, reclaimed: number, task = KSWAPD) =>
+      line(task, '.....', ts, 'mm_vmscan_lru_shrink_inactive', `nid=0 nr_scanned=${scanned} nr_reclaimed=${reclaimed} nr_dirty=0 nr_writeback=0 nr_congested=0 nr_immediate=0 nr_activate_anon=0 nr_activate_file=0 nr_ref_keep=20 nr_unmap_fail=0 priority=12 flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC`);
+    const { phases } = analyse([
+      T.mark(0.5, 'start'),
+      // Run 1: woken at 1.000 by the workload, on the CPU 1.001-1.002 and from 1.003; two
+      // batches (32/5, 32/7), a direct reclaimer's batch (not kswapd's), then its first store
+      // (rejected) at 1.0035: CPU 1.0 + 0.5 ms; after it, a batch that no longer counts.
+      T.wake(1.0),
+      T.sw(1.001, workload, 'R', kswapd, WL),
+      inactive(1.0015, 32, 5),
+      T.sw(1.002, kswapd, 'R+', workload, KSWAPD),
+      inactive(1.0025, 32, 32, WL),
+      T.sw(1.003, workload, 'R', kswapd, WL),
+      inactive(1.0031, 32, 7),
+      T.store(1.0035, -12),
+      inactive(1.0036, 32, 32),
+      T.store(1.0037, 0),
+      T.sw(1.004, kswapd, 'S', workload, KSWAPD),
+      // Run 2: woken, runs, reclaims, sleeps without a store.
+      T.wake(1.01),
+      T.sw(1.011, workload, 'R', kswapd, WL),
+      inactive(1.012, 32, 32),
+      T.sw(1.013, kswapd, 'S', workload, KSWAPD),
+      T.mark(1.02, 'write'),
+    ].join('\n'));
+    const w = phases.find((p) => p.name === 'write')!;
+    expect(w.kswapdRuns).toHaveLength(2);
+    const [r1, r2] = w.kswapdRuns;
+    expect(r1.firstStoreCpuMs).toBeCloseTo(1.5, 6);
+    expect(r1).toMatchObject({ scanned: 64, reclaimed: 12, firstStoreRejected: true });
+    expect(r2).toMatchObject({ firstStoreCpuMs: null, scanned: 32, reclaimed: 32 });
+    expect(format({ phases })).toContain('kswapd runs 2, 1 with a store attempt (the first one rejected in 1)');
+  });
+
   it('parses a trace line: task, pid, flags, time, event, body', () => {
     const e = parseLine(T.wakeKw(13.875093, true));
     expect(e).toEqual({ comm: 'kswapd0', pid: 37, flags: 'dN.4.', ts: 13.875093, event: 'sched_wakeup', body: 'comm=kworker/0:1 pid=17 prio=120 target_cpu=000' });
