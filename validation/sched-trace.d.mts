@@ -11,6 +11,14 @@ export interface Wait {
   endPrev: string | null;
   wakeup: string;
 }
+/** One kswapd run (wake to sleep), up to its first zswap store attempt. */
+export interface KswapdRun {
+  cpuS: number;
+  scanned: number;
+  reclaimed: number;
+  firstStoreCpuMs: number | null;
+  firstStoreRejected: boolean | null;
+}
 export interface Phase {
   name: string;
   t0: number;
@@ -23,6 +31,7 @@ export interface Phase {
   executed: number;
   waits: Wait[];
   open: number;
+  kswapdRuns: KswapdRun[];
 }
 export function parseLine(line: string): TraceEvent | null;
 export function analyse(text: string): { phases: Phase[] };
