@@ -52,6 +52,19 @@ if [ "$SCHED_TRACE" = 1 ]; then
     echo 1 > $T/events/$e/enable || tw "enable $e"
   done
   echo 'workqueue == "zswap-shrink"' > $T/events/workqueue/workqueue_queue_work/filter || tw "filter workqueue_queue_work"
+  for f in $KPROBES; do
+    # record.mjs --kprobes: each call's entry and return (in_F, out_F), to time it.
+    echo "p:in_$f $f" >> $T/kprobe_events && echo "r:out_$f $f" >> $T/kprobe_events || tw "kprobe $f"
+    echo 1 > $T/events/kprobes/in_$f/enable && echo 1 > $T/events/kprobes/out_$f/enable || tw "enable kprobe $f"
+  done
+  if [ -n "$GRAPH_FUNCS" ]; then
+    # record.mjs --graph: the function-graph tracer under these functions (call times, with
+    # the events above as comments), to GRAPH_DEPTH levels, with absolute times and tasks.
+    echo "$GRAPH_FUNCS" > $T/set_graph_function || tw "set_graph_function $GRAPH_FUNCS"
+    echo "$GRAPH_DEPTH" > $T/max_graph_depth || tw "max_graph_depth"
+    echo function_graph > $T/current_tracer || tw "function_graph"
+    for o in funcgraph-abstime funcgraph-proc; do echo 1 > $T/options/$o || tw "option $o"; done
+  fi
   echo "@@trace buffer_size_kb $(cat $T/buffer_size_kb)"
   grep -wE 'zswap_frontswap_store|shrink_worker|queue_work_on|shrink_wq' /proc/kallsyms | sed 's/^[0-9a-f]* /@@trace kallsyms /'
   export TMEMSIM_TRACE_MARKS=1

@@ -6,7 +6,7 @@
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
 //                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
-//                              [--icount SHIFT]
+//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--icount SHIFT]
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -31,6 +31,12 @@
 // console.log and trace.txt go to DIR/<case>-<run>/ beside DIR/<case>.json (--out
 // is required and may not be validation/references). Read a trace with
 // validation/sched-trace.mjs. Without --sched-trace the guest is unchanged.
+// --graph FUNCS (with --sched-trace) also runs ftrace's function-graph tracer under those
+// kernel functions (comma-separated, e.g. balance_pgdat) to --graph-depth levels (4): each
+// call's duration, the traced events appearing as comments among them. The trace then grows
+// fast: give it a small buffer and read its first part. --kprobes FUNCS (with --sched-trace)
+// adds an entry and a return event for each function (in_FUNC, out_FUNC), a cheaper way to
+// time a few calls than the function-graph tracer, which slows every kernel function.
 //
 // Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
 // qemu-system-x86. Root is not needed for recording itself (apt-get download is
@@ -46,7 +52,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { icount: null, schedTrace: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -64,14 +70,20 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--icount') opt.icount = Number(val());
   else if (a === '--trace-buffer-kb') opt.traceBufferKb = Number(val());
   else if (a === '--trace-keep') opt.traceKeep = val();
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --icount SHIFT)`);
+  else if (a === '--graph') opt.graph = val();
+  else if (a === '--graph-depth') opt.graphDepth = Number(val());
+  else if (a === '--kprobes') opt.kprobes = val();
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --icount SHIFT)`);
 }
 if (opt.schedTrace) {
   if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
   if (path.resolve(opt.out) === path.join(here, 'references')) die('--sched-trace may not write to validation/references');
   if (!Number.isInteger(opt.traceBufferKb) || opt.traceBufferKb < 64) die('--trace-buffer-kb must be an integer >= 64');
   if (!['first', 'last'].includes(opt.traceKeep)) die('--trace-keep must be first or last');
-} else if (args.includes('--trace-buffer-kb') || args.includes('--trace-keep')) die('--trace-buffer-kb and --trace-keep need --sched-trace');
+  if (opt.graph !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.graph)) die('--graph takes kernel function names separated by commas');
+  if (!Number.isInteger(opt.graphDepth) || opt.graphDepth < 1 || opt.graphDepth > 20) die('--graph-depth must be an integer from 1 to 20');
+  if (opt.kprobes !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.kprobes)) die('--kprobes takes kernel function names separated by commas');
+} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth and --kprobes need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 if (opt.icount !== null) {
   if (!Number.isInteger(opt.icount) || opt.icount < 0 || opt.icount > 10) die('--icount must be an integer from 0 to 10 (ns per guest instruction: 2^SHIFT)');
@@ -182,6 +194,8 @@ function caseEnv(c) {
     ZSWAP_MAX_POOL_PERCENT: String(z.max_pool_percent ?? 20),
     ZSWAP_ACCEPT_THRESHOLD_PERCENT: String(z.accept_threshold_percent ?? 90),
     ...(opt.schedTrace ? { SCHED_TRACE: '1', TRACE_BUFFER_KB: String(opt.traceBufferKb), TRACE_KEEP: opt.traceKeep } : {}),
+    ...(opt.graph !== null ? { GRAPH_FUNCS: opt.graph.split(',').join(' '), GRAPH_DEPTH: String(opt.graphDepth) } : {}),
+    ...(opt.kprobes !== null ? { KPROBES: opt.kprobes.split(',').join(' ') } : {}),
   };
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
