@@ -18,6 +18,8 @@ export interface KswapdRun {
   reclaimed: number;
   firstStoreCpuMs: number | null;
   firstStoreRejected: boolean | null;
+  /** Its shrink_node calls before that store (traced with --kprobes shrink_node), CPU µs. */
+  passesUs: number[];
 }
 export interface Phase {
   name: string;

@@ -79,6 +79,9 @@ export function analyse(text) {
   // pages its lru_shrink_inactive calls scanned and reclaimed before that attempt.
   let kRun = null;
   let kOnCpu = null; // ts kswapd was switched in (null: off the CPU)
+  let kCpuS = 0; // kswapd's CPU time since the trace began
+  const kCpu = (ts) => kCpuS + (kOnCpu !== null ? ts - kOnCpu : 0);
+  let passIn = null; // kswapd's CPU at its current shrink_node call's entry (record.mjs --kprobes shrink_node)
   for (const line of text.split('\n')) {
     const e = parseLine(line);
     if (!e) continue;
@@ -103,6 +106,7 @@ export function analyse(text) {
         running = next;
         if (isKswapd(f.prev_comm ?? '') && kOnCpu !== null) {
           if (kRun) kRun.cpuS += e.ts - kOnCpu;
+          kCpuS += e.ts - kOnCpu;
           kOnCpu = null;
         }
         if (isKswapd(f.next_comm ?? '')) kOnCpu = e.ts;
@@ -118,8 +122,16 @@ export function analyse(text) {
       case 'mm_vmscan_kswapd_wake':
         kswapdWake = e.ts;
         phase.kswapdWakes++;
-        kRun = { cpuS: 0, scanned: 0, reclaimed: 0, firstStoreCpuMs: null, firstStoreRejected: null };
+        kRun = { cpuS: 0, scanned: 0, reclaimed: 0, firstStoreCpuMs: null, firstStoreRejected: null, passesUs: [] };
         phase.kswapdRuns.push(kRun);
+        break;
+      case 'in_shrink_node':
+        if (isKswapd(e.comm)) passIn = kCpu(e.ts);
+        break;
+      case 'out_shrink_node':
+        // A shrink_node call of kswapd's before its first store: its CPU, µs.
+        if (isKswapd(e.comm) && passIn !== null && kRun && kRun.firstStoreCpuMs === null) kRun.passesUs.push((kCpu(e.ts) - passIn) * 1e6);
+        passIn = null;
         break;
       case 'mm_vmscan_lru_shrink_inactive': {
         if (!isKswapd(e.comm) || !kRun || kRun.firstStoreCpuMs !== null) break;
@@ -294,6 +306,17 @@ export function format(result, counters = null) {
       out.push(`| kswapd's CPU, ms | ${f2(c.min)} | ${f2(c.q1)} | ${f2(c.median)} | ${f2(c.q3)} | ${f2(c.max)} |`);
       out.push(`| pages scanned (lru_shrink_inactive calls done) | ${sc.min} | ${f2(sc.q1)} | ${f2(sc.median)} | ${f2(sc.q3)} | ${sc.max} |`);
       out.push(`| pages reclaimed | ${rc.min} | ${f2(rc.q1)} | ${f2(rc.median)} | ${f2(rc.q3)} | ${rc.max} |`);
+      const maxPasses = Math.max(...kr.map((r) => r.passesUs.length));
+      if (maxPasses > 0) {
+        // Traced with --kprobes shrink_node: kswapd's shrink_node calls before its first store, by their place in the run.
+        out.push('');
+        out.push('| kswapd\'s shrink_node calls before its first store, CPU µs | calls | q1 | median | q3 |');
+        out.push('| --- | --- | --- | --- | --- |');
+        for (let i = 0; i < maxPasses; i++) {
+          const q = quantiles(kr.filter((r) => r.passesUs.length > i).map((r) => r.passesUs[i]));
+          out.push(`| call ${i + 1} of the run | ${kr.filter((r) => r.passesUs.length > i).length} | ${q.q1.toFixed(0)} | ${q.median.toFixed(0)} | ${q.q3.toFixed(0)} |`);
+        }
+      }
     }
     if (w.length === 0) {
       out.push('');

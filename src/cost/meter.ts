@@ -35,6 +35,8 @@ export interface CostModel {
   readonly reclaimCycles?: number;
   /** CPU cycles of a page-cache page's reclaim (absent: reclaimCycles). */
   readonly reclaimFileCycles?: number;
+  /** CPU cycles of one reclaim pass over the node beyond its pages (6.1's shrink_node; absent: 0). */
+  readonly shrinkNodeCycles?: number;
   /**
    * Device service time of one operation of `pages` contiguous 4 KiB pages
    * (one request: a batched swap write, a readahead window), ns.
@@ -139,11 +141,13 @@ export class CostMeter {
   private readonly faultCycles: number;
   private readonly reclaimCycles: number;
   private readonly reclaimFileCycles: number;
+  private readonly shrinkNodeCycles: number;
 
   constructor(private readonly model: CostModel) {
     this.faultCycles = model.faultCycles ?? DEFAULT_FAULT_CYCLES;
     this.reclaimCycles = model.reclaimCycles ?? DEFAULT_RECLAIM_CYCLES;
     this.reclaimFileCycles = model.reclaimFileCycles ?? this.reclaimCycles;
+    this.shrinkNodeCycles = model.shrinkNodeCycles ?? 0;
   }
 
   /** Where the simulated clock is read (the machine's `clock`); a request is issued at clock() + the work charged since. */
@@ -221,6 +225,11 @@ export class CostMeter {
   /** The memory manager's work on a page-cache page reclaim takes (the profile's mm.reclaimFileCycles). */
   reclaimFile(): void {
     this.meta(this.reclaimFileCycles);
+  }
+
+  /** One reclaim pass over the node, beyond the pages it reclaims (the profile's mm.shrinkNodeCycles). */
+  shrinkNode(): void {
+    if (this.shrinkNodeCycles > 0) this.meta(this.shrinkNodeCycles);
   }
 
   /** Bookkeeping work (tree walks, list moves), in cycles. */

@@ -19,6 +19,7 @@ export function costModelOf(p: Profile): CostModel {
     ...(p.mm?.faultCycles ? { faultCycles: p.mm.faultCycles.value } : {}),
     ...(p.mm?.reclaimCycles ? { reclaimCycles: p.mm.reclaimCycles.value } : {}),
     ...(p.mm?.reclaimFileCycles ? { reclaimFileCycles: p.mm.reclaimFileCycles.value } : {}),
+    ...(p.mm?.shrinkNodeCycles ? { shrinkNodeCycles: p.mm.shrinkNodeCycles.value } : {}),
     compressCycles(comp, inBytes) {
       const c = codec(comp).compress;
       return c.fixedCycles + c.cyclesPerByte * inBytes;

@@ -280,6 +280,9 @@ export class Memory implements ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
   }
+  nodePass(): void {
+    this.m.meter.shrinkNode();
+  }
   evict(id: number, type: LruType, shadow: number): Evicted {
     return type === ANON ? this.evictAnon(id) : this.evictFile(id, shadow);
   }

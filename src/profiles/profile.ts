@@ -120,7 +120,8 @@ export interface Profile {
   /**
    * CPU cycles of the memory manager's own work per page, on the cluster
    * above: a fault that allocates a page, a page reclaim takes, and the
-   * reclaim of a page-cache page when it differs (absent: reclaimCycles).
+   * reclaim of a page-cache page when it differs (absent: reclaimCycles), and one
+   * reclaim pass's own work (absent: 0).
    * Optional: absent, DEFAULT_FAULT_CYCLES and DEFAULT_RECLAIM_CYCLES
    * (cost/meter.ts).
    */
@@ -128,6 +129,12 @@ export interface Profile {
     faultCycles?: Sourced<number>;
     reclaimCycles?: Sourced<number>;
     reclaimFileCycles?: Sourced<number>;
+    /**
+     * One reclaim pass over the node (6.1's shrink_node) beyond the pages it reclaims: the
+     * shrinkers' pass (shrink_slab), the memcg statistics, vmpressure, the lruvec's setup.
+     * Optional: absent, 0 (no built-in profile has a measured figure).
+     */
+    shrinkNodeCycles?: Sourced<number>;
   };
   /** DRAM energy per byte moved, nJ. */
   dramEnergyNJPerByte: Sourced<number>;

@@ -92,6 +92,8 @@ export interface ReclaimHost {
   endWriteback(): void;
   /** shrink_slab: the registered shrinkers, once per reclaim pass. */
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
+  /** A reclaim pass over the node (shrink_node) ends: its own work beyond the pages it reclaimed is charged. */
+  nodePass(): void;
   /** kswapd wakes (its reclaim begins: true) and goes back to sleep (false): the CPU it holds meanwhile. */
   kswapdRun(on: boolean): void;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */

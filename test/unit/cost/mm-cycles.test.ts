@@ -23,4 +23,17 @@ describe('the memory manager\'s work per page (profile mm.faultCycles, mm.reclai
     m.reclaim(0.25);
     expect(m.totals.metaCycles).toBeCloseTo(18044 + 32303 / 4, 9);
   });
+
+  it('a reclaim pass over the node costs the profile\'s mm.shrinkNodeCycles, nothing when absent', () => {
+    const base = getProfile('ssd');
+    const none = new CostMeter(costModelOf(base));
+    none.shrinkNode();
+    expect(none.totals.metaCycles).toBe(0);
+    const p = { ...base, mm: { shrinkNodeCycles: { value: 30000, source: 't' } } };
+    const m = new CostMeter(costModelOf(p));
+    m.shrinkNode();
+    m.shrinkNode();
+    expect(m.totals.metaCycles).toBe(60000);
+    expect(m.totals.cpuNs).toBeCloseTo((60000 / base.cpu.hz.value) * 1e9, 9);
+  });
 });

@@ -25,6 +25,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/api.js';
+import { getProfile } from '../../../src/profiles/registry.js';
 import { openImported } from '../trace/helpers.js';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/traces');
@@ -44,6 +45,8 @@ interface Counts {
   pageoutrun: number;
   allocstall: number;
   nodereclaim: number;
+  /** shrink_node calls (kswapd's and direct reclaim's). */
+  passes: number;
 }
 
 /** Watermarks of 6.1's __setup_per_zone_wmarks for one zone of `ram` pages. */
@@ -64,7 +67,7 @@ function twoListLru(ram: number): Counts {
   let nonresidentAge = 0;
   let activations = 0; // WORKINGSET_ACTIVATE_FILE
   let snapshot = 0;
-  const c: Counts = { misses: 0, hits: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, refault: 0, activate: 0, pageoutrun: 0, allocstall: 0, nodereclaim: 0 };
+  const c: Counts = { misses: 0, hits: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, refault: 0, activate: 0, pageoutrun: 0, allocstall: 0, nodereclaim: 0, passes: 0 };
   // xarray leaf nodes: 64 consecutive page numbers (an oracleGeneral id is its page's index in one file).
   const nodeOf = (p: number) => Math.floor(p / 64);
   const nodePages = new Map<number, number>();
@@ -139,6 +142,7 @@ function twoListLru(ram: number): Counts {
   };
   /** shrink_node at a priority; returns [scanned, reclaimed]. */
   const shrinkNode = (prio: number, want: number): [number, number] => {
+    c.passes++;
     const mayDeactivate = activations !== snapshot || lowInactive();
     let nrInactive = Math.floor(inactive.size / 2 ** prio);
     let nrActive = Math.floor(active.size / 2 ** prio);
@@ -238,7 +242,7 @@ describe('the 6.1 page cache on the CloudPhysics sample, against a two-list LRU 
       const got: Counts = {
         misses: mm.pgcache_misses, hits: mm.pgcache_hits, pgactivate: mm.pgactivate, pgdeactivate: mm.pgdeactivate, pgscan: mm.pgscan,
         refault: mm.workingset_refault_file, activate: mm.workingset_activate_file, pageoutrun: mm.pageoutrun, allocstall: mm.allocstall,
-        nodereclaim: mm.workingset_nodereclaim,
+        nodereclaim: mm.workingset_nodereclaim, passes: want.passes,
       };
       expect(got).toEqual(want);
       // Something happened at every size: pages were reclaimed, some came back as refaults, shadow nodes were freed.
@@ -248,4 +252,18 @@ describe('the 6.1 page cache on the CloudPhysics sample, against a two-list LRU 
       expect(want.hits + want.misses).toBe(pages.length);
     });
   }
+
+  it("charges a profile's mm.shrinkNodeCycles once per shrink_node call, on top of the same replay", async () => {
+    const ram = 2500;
+    const want = twoListLru(ram);
+    expect(want.passes).toBeGreaterThan(want.pageoutrun);
+    const ssd = getProfile('ssd');
+    const withPass = { ...ssd, mm: { ...ssd.mm, shrinkNodeCycles: { value: 30_000, source: 'test' } } };
+    const opts = { trace: ORACLE, inputFormat: 'oracleGeneral', backend: null, baseline: false, ramPages: ram, reclaim: '6.1', fast: true } as const;
+    const plain = (await run({ ...opts, profileDefs: [ssd] })).runs[0]!.backend;
+    const charged = (await run({ ...opts, profileDefs: [withPass] })).runs[0]!.backend;
+    // The same reclaim (the charge moves no page): the difference is 30,000 cycles per call.
+    expect(charged.mm).toEqual(plain.mm);
+    expect(charged.cost.metaCycles - plain.cost.metaCycles).toBe(30_000 * want.passes);
+  });
 });

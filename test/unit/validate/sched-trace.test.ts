@@ -97,7 +97,9 @@ describe('validation/sched-trace.mjs', () => {
       T.sw(1.002, kswapd, 'R+', workload, KSWAPD),
       inactive(1.0025, 32, 32, WL),
       T.sw(1.003, workload, 'R', kswapd, WL),
+      line(KSWAPD, '.....', 1.00305, 'in_shrink_node', '(shrink_node+0x0/0x5a0)'),
       inactive(1.0031, 32, 7),
+      line(KSWAPD, '.....', 1.00335, 'out_shrink_node', '(balance_pgdat+0x3c9/0x850 <- shrink_node)'),
       T.store(1.0035, -12),
       inactive(1.0036, 32, 32),
       T.store(1.0037, 0),
@@ -114,6 +116,9 @@ describe('validation/sched-trace.mjs', () => {
     const [r1, r2] = w.kswapdRuns;
     expect(r1.firstStoreCpuMs).toBeCloseTo(1.5, 6);
     expect(r1).toMatchObject({ scanned: 64, reclaimed: 12, firstStoreRejected: true });
+    expect(r1.passesUs).toHaveLength(1);
+    expect(r1.passesUs[0]).toBeCloseTo(300, 6); // 1.00305 to 1.00335, kswapd on the CPU throughout
+    expect(format({ phases })).toContain('| call 1 of the run | 1 | 300 | 300 | 300 |');
     expect(r2).toMatchObject({ firstStoreCpuMs: null, scanned: 32, reclaimed: 32 });
     expect(format({ phases })).toContain('kswapd runs 2, 1 with a store attempt (the first one rejected in 1)');
   });
