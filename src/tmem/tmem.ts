@@ -475,6 +475,22 @@ const SPARE_OBJS = 1024;
 
 /** Oids below this are kept in ObjMap's array, larger ones in its Map. */
 const SMALL_OID = 1 << 16;
+/** The length of a new pool's array of objects (it doubles as oids come, up to SMALL_OID). */
+const FIRST_OIDS = 64;
+
+/** Whether an oid is kept in ObjMap's array (a 32-bit integer below SMALL_OID). */
+function smallOid(oid: number): boolean {
+  return oid >>> 0 === oid && oid < SMALL_OID;
+}
+
+/**
+ * ObjMap's array of objects by oid, `n` slots long, every slot undefined. Made in one way for
+ * every length, so that every pool's array has one elements kind (holey, any value): the loads
+ * and stores of ObjMap's get, set and delete then see one array map, and index it within bounds.
+ */
+function objSlots<P>(n: number): (TmemObj<P> | undefined)[] {
+  return new Array<TmemObj<P> | undefined>(n).fill(undefined);
+}
 
 function bySeq(a: TmemObj<unknown>, b: TmemObj<unknown>): number {
   return a.seq - b.seq;
@@ -490,9 +506,15 @@ function bySeq(a: TmemObj<unknown>, b: TmemObj<unknown>): number {
  * are in a Map. Each object carries the number of its insertion, so an
  * iteration (rare: flush_object of every object of a shared pool,
  * destroy_pool) sorts by it instead of a list being kept in order.
+ *
+ * The array is read only within its length, and grows by copying into a new
+ * one from objSlots (a store past the end would grow it in place, and the
+ * loads past the end made each of them a generic access: V8 gave the
+ * array's element load in a xen-tmem replay up as megamorphic, about 200
+ * instructions a request in IC builtins).
  */
 class ObjMap<P> {
-  private small: (TmemObj<P> | undefined)[] = [];
+  private small = objSlots<P>(FIRST_OIDS);
   private readonly large = new Map<number, TmemObj<P>>();
   private count = 0;
   private inserted = 0;
@@ -502,7 +524,9 @@ class ObjMap<P> {
   }
 
   get(oid: number): TmemObj<P> | undefined {
-    return oid >>> 0 === oid && oid < SMALL_OID ? this.small[oid] : this.large.get(oid);
+    if (!smallOid(oid)) return this.large.get(oid);
+    const s = this.small;
+    return oid < s.length ? s[oid] : undefined;
   }
 
   set(oid: number, obj: TmemObj<P>): this {
@@ -512,18 +536,34 @@ class ObjMap<P> {
       obj.seq = ++this.inserted;
       this.count++;
     } else obj.seq = old.seq;
-    if (oid >>> 0 === oid && oid < SMALL_OID) this.small[oid] = obj;
-    else this.large.set(oid, obj);
+    if (!smallOid(oid)) this.large.set(oid, obj);
+    else {
+      if (oid >= this.small.length) this.growSmall(oid);
+      this.small[oid] = obj;
+    }
     return this;
   }
 
   delete(oid: number): boolean {
-    if (oid >>> 0 === oid && oid < SMALL_OID) {
-      if (this.small[oid] === undefined) return false;
-      this.small[oid] = undefined;
-    } else if (!this.large.delete(oid)) return false;
+    if (!smallOid(oid)) {
+      if (!this.large.delete(oid)) return false;
+    } else {
+      const s = this.small;
+      if (oid >= s.length || s[oid] === undefined) return false;
+      s[oid] = undefined;
+    }
     this.count--;
     return true;
+  }
+
+  /** The array made long enough for `oid` (< SMALL_OID): at least twice as long, its objects copied. */
+  private growSmall(oid: number): void {
+    const s = this.small;
+    let n = 2 * s.length;
+    while (n <= oid) n *= 2;
+    const t = objSlots<P>(Math.min(n, SMALL_OID));
+    for (let i = 0; i < s.length; i++) t[i] = s[i];
+    this.small = t;
   }
 
   /** The objects in insertion order (a copy: the map may change while the caller walks it). */
