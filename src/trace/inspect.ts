@@ -19,11 +19,12 @@
  *   sizes (pages, or a fraction of the footprint): a miss-ratio curve at any
  *   sizes from the same single pass, read off an exact per-distance histogram.
  *
- * The distances are exact, O(log n) each: a Fenwick tree over reference
- * times marks, for every page, the time of its latest reference; a page's
- * distance is the number of marks after its previous time. Times are
- * renumbered (compacted to 0..U-1 in order) whenever they reach the tree's
- * capacity, so memory is O(unique pages), not O(trace length).
+ * The distances are exact, O(log n) each: a bitmap of reference times marks,
+ * for every page, the time of its latest reference, with a Fenwick tree over
+ * its words' counts; a page's distance is the number of marks after its
+ * previous time (ReuseDistance). Times are renumbered (compacted to 0..U-1 in
+ * order) whenever they reach the bitmap's span, so memory is O(unique pages),
+ * not O(trace length).
  */
 
 import { grown } from '../arrays.js';
@@ -114,8 +115,8 @@ export class ReuseDistance {
   private inTree = 0;
   /** Pages with a mark (= unique pages so far). */
   private live = 0;
-  references = 0;
-  cold = 0;
+  private refs = 0;
+  private colds = 0;
   /** hist[d]: references at distance exactly d (d < unique pages, so O(unique pages) memory). */
   private hist = new Float64Array(1024);
 
@@ -123,6 +124,18 @@ export class ReuseDistance {
     this.cap = minCapacity;
     this.bits = new Int32Array(Math.ceil(this.cap / 32));
     this.tree = new Int32Array(this.bits.length + 1);
+  }
+
+  /** References so far (the queued ones included). */
+  get references(): number {
+    this.flush();
+    return this.refs;
+  }
+
+  /** First references so far (the queued ones included). */
+  get cold(): number {
+    this.flush();
+    return this.colds;
   }
 
   /** Unique pages per name space (0 anon, 1 swap slot, 2 file). */
@@ -176,10 +189,10 @@ export class ReuseDistance {
       this.word = cw;
     }
     const prev = this.tables[space]!.swap(key, t);
-    this.references++;
+    this.refs++;
     let d = -1;
     if (prev < 0) {
-      this.cold++;
+      this.colds++;
       this.live++;
     } else {
       const w = prev >>> 5;
