@@ -3,7 +3,9 @@
 // `tmemsim validate` does and prints, per phase, for each kswapd run (a wake of kswapd's task
 // in the CFS model) its CPU time (the growth of its vruntime) and the pages it reclaimed
 // (pgsteal_kswapd) from the wake to its first zswap store attempt. A diagnostic: it wraps
-// methods of the built classes (dist/) at run time and changes nothing the replay computes.
+// methods of the built classes (dist/) at run time, reads two of their private members
+// (Cfs.updatedAt, Tasks.schedNow: kswapd's CPU up to the store) and changes nothing the
+// replay computes.
 //
 //   npm run build && node validation/kswapd-runs.mjs rw-zsmalloc-lzo
 import * as path from 'node:path';
