@@ -63,6 +63,31 @@ function idealSlice(nr: number): number {
   return period / nr;
 }
 
+/*
+ * The rules of fair.c both schedulers below apply, written once (KworkerSched
+ * solves the tick's rule for the time it first holds instead: tickPreempting).
+ */
+
+/** place_entity of a waking task with vruntime `vr`: no further back than min_vruntime less the sleeper's credit. */
+function placeEntity(vr: number, minVr: number): number {
+  const floor = minVr - SLEEPER_CREDIT_NS;
+  return vr > floor ? vr : floor;
+}
+
+/** check_preempt_wakeup → wakeup_preempt_entity: the running task's vruntime leads the woken one's by more than the wakeup granularity. */
+function wakeupPreempts(currVr: number, wokenVr: number): boolean {
+  return currVr - wokenVr > SCHED_WAKEUP_GRANULARITY_NS;
+}
+
+/**
+ * check_preempt_tick: the running task, `deltaExec` into its slice and `lead` ahead of the
+ * leftmost other task (-Infinity: none), is to be preempted.
+ */
+function tickPreempts(deltaExec: number, lead: number, ideal: number): boolean {
+  if (deltaExec > ideal) return true;
+  return deltaExec >= SCHED_MIN_GRANULARITY_NS && lead > ideal;
+}
+
 export class KworkerSched {
   /** kswapd is running (between its wake-up and its sleep). */
   kswapdOn = false;
@@ -96,10 +121,9 @@ export class KworkerSched {
     return this.kswapdOn ? this.kVrAtPick + (cpu - this.pickedAt) : this.kVr;
   }
 
-  /** place_entity of a waking task: no further back than min_vruntime less the sleeper's credit. */
+  /** place_entity of a waking task (min_vruntime is the workload's vruntime here). */
   private place(vr: number, cpu: number): number {
-    const floor = this.wVr(cpu) - SLEEPER_CREDIT_NS;
-    return vr > floor ? vr : floor;
+    return placeEntity(vr, this.wVr(cpu));
   }
 
   /** kswapd wakes (balance_pgdat begins) at CPU time `cpu`; it preempts the workload and runs. */
@@ -134,7 +158,7 @@ export class KworkerSched {
     if (this.waiting) return false;
     this.qVr = this.place(this.qVr, cpu);
     const curr = this.kswapdOn ? this.kswapdVr(cpu) : this.wVr(cpu);
-    if (curr - this.qVr > SCHED_WAKEUP_GRANULARITY_NS) {
+    if (wakeupPreempts(curr, this.qVr)) {
       this.preempted++;
       return true;
     }
@@ -144,7 +168,7 @@ export class KworkerSched {
     return false;
   }
 
-  /** The first tick at which check_preempt_tick preempts the running task in favour of the waiting kworker. */
+  /** The first tick at which check_preempt_tick preempts the running task in favour of the waiting kworker (tickPreempts solved for delta_exec). */
   private tickPreempting(): number {
     // Runnable: kswapd, the workload and the kworker; or the workload and the kworker.
     const ideal = idealSlice(this.kswapdOn ? 3 : 2);
@@ -246,14 +270,13 @@ export class Cfs {
   wake(t: number, now: number): void {
     if (this.runnable[t]) return;
     this.update(now);
-    const floor = this.minVr - SLEEPER_CREDIT_NS;
-    if (this.vr[t]! < floor) this.vr[t] = floor;
+    this.vr[t] = placeEntity(this.vr[t]!, this.minVr);
     this.runnable[t] = true;
     if (this.curr === NONE) {
       this.resched = true;
       return;
     }
-    if (this.vr[this.curr]! - this.vr[t]! > SCHED_WAKEUP_GRANULARITY_NS) {
+    if (wakeupPreempts(this.vr[this.curr]!, this.vr[t]!)) {
       this.resched = true;
       this.preempted++;
     } else this.refused++;
@@ -302,15 +325,9 @@ export class Cfs {
     this.tickSeen = n;
     if (this.curr === NONE || this.resched) return;
     this.update(now);
-    const ideal = idealSlice(this.nrRunning());
-    const deltaExec = now - this.pickedAt;
-    if (deltaExec > ideal) {
-      this.resched = true;
-      return;
-    }
-    if (deltaExec < SCHED_MIN_GRANULARITY_NS) return;
     const se = this.leftmost(this.curr);
-    if (se !== NONE && this.vr[this.curr]! - this.vr[se]! > ideal) this.resched = true;
+    const lead = se === NONE ? -Infinity : this.vr[this.curr]! - this.vr[se]!;
+    if (tickPreempts(now - this.pickedAt, lead, idealSlice(this.nrRunning()))) this.resched = true;
   }
 
   /** The task a switch now would pick: the leftmost runnable one, ties to the running task (NONE: none). */
