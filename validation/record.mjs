@@ -297,12 +297,13 @@ function parseConsole(text) {
       case 'zoneinfo': zoneinfo.push(rest); break;
       case 'error': errors.push(rest); break;
       case 'missing': errors.push(`missing ${rest}`); break;
-      case 'mark': cur = { name: rest, zswap: {}, vmstat: {}, meminfo: {}, stat: {} }; break;
+      case 'mark': cur = { name: rest, zswap: {}, vmstat: {}, meminfo: {}, stat: {}, zones: {} }; break;
       case 'endmark': marks.push(cur); cur = null; break;
       case 'zswap': cur.zswap[k] = Number(value); break;
       case 'vmstat': cur.vmstat[k] = Number(value); break;
       case 'stat': cur.stat[k] = Number(value); break; // USER_HZ ticks; uptime_s in seconds
       case 'meminfo': cur.meminfo[k.replace(/:$/, '')] = Number(v[0]); break; // kB
+      case 'zone': cur.zones[k] = Number(v[1]); break; // "@@zone DMA free N": free pages (since 2026-12-04)
       case 'exit': exit = Number(rest); break;
     }
   }

@@ -19,7 +19,9 @@
  *   fread:DEV:N          read pages 0..N-1 of DEV with read(2), 64 pages a call
  *   hot:A:B:DEV:N:K      read DEV's pages 0..N-1 64 pages a call; after every
  *                        K calls read one word of each page A..B-1 in order
- *   mark:NAME            print "@@mark NAME" then every counter (see mark())
+ *   mark:NAME            print "@@mark NAME" then every counter (see mark()): zswap's
+ *                        debugfs, /proc/vmstat, the CPU, /proc/meminfo, each zone's
+ *                        free pages
  *   lock                 mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): the
  *                        workload's own pages (text, data, stack, heap, stdio
  *                        and read buffers) are never reclaimed; the region of a
@@ -177,6 +179,26 @@ static void trace_mark(const char *name)
 	}
 }
 
+/*
+ * Each zone's free pages ("@@zone NAME free N", from /proc/zoneinfo's
+ * "pages free" line under each "Node 0, zone NAME"), since 2026-12-04.
+ */
+static void zone_free(void)
+{
+	char line[512], zone[64] = "";
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	if (!f) {
+		printf("@@missing /proc/zoneinfo\n");
+		return;
+	}
+	while (fgets(line, sizeof line, f)) {
+		unsigned long n;
+		if (sscanf(line, "Node %*d, zone %63s", zone) == 1) continue;
+		if (zone[0] && sscanf(line, " pages free %lu", &n) == 1) printf("@@zone %s free %lu\n", zone, n);
+	}
+	fclose(f);
+}
+
 static void mark(const char *name)
 {
 	trace_mark(name);
@@ -196,6 +218,7 @@ static void mark(const char *name)
 	cat("/proc/vmstat", "@@vmstat ");
 	cpu_time();
 	cat("/proc/meminfo", "@@meminfo ");
+	zone_free();
 	printf("@@endmark %s\n", name);
 	fflush(stdout);
 }

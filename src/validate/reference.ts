@@ -29,6 +29,8 @@ export interface RecordedMark {
    * softirq, steal), ctxt (context switches) and uptime_s (seconds).
    */
   stat?: Record<string, number>;
+  /** Each zone's free pages, by zone name (recordings from 2026-12-04 on). */
+  zones?: Record<string, number>;
 }
 
 interface RecordedRun {
