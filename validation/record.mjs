@@ -303,7 +303,7 @@ function parseConsole(text) {
       case 'vmstat': cur.vmstat[k] = Number(value); break;
       case 'stat': cur.stat[k] = Number(value); break; // USER_HZ ticks; uptime_s in seconds
       case 'meminfo': cur.meminfo[k.replace(/:$/, '')] = Number(v[0]); break; // kB
-      case 'zone': cur.zones[k] = Number(v[1]); break; // "@@zone DMA free N": free pages (since 2026-12-04)
+      case 'zone': (cur.zones[k] ??= {})[v[0]] = Number(v[1]); break; // "@@zone DMA free N", "pcp_count N", ...: pages (since 2026-12-04)
       case 'exit': exit = Number(rest); break;
     }
   }

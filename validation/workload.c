@@ -180,8 +180,11 @@ static void trace_mark(const char *name)
 }
 
 /*
- * Each zone's free pages ("@@zone NAME free N", from /proc/zoneinfo's
- * "pages free" line under each "Node 0, zone NAME"), since 2026-12-04.
+ * Each zone's free pages and its per-CPU page list ("@@zone NAME free N",
+ * "@@zone NAME pcp_count N", "pcp_high N", "pcp_batch N": /proc/zoneinfo's
+ * "pages free" and the pagesets' "count", "high", "batch" under each "Node 0,
+ * zone NAME"; one CPU), since 2026-12-04. A page on the list is not in
+ * NR_FREE_PAGES, which "pages free" and the watermark checks read.
  */
 static void zone_free(void)
 {
@@ -194,7 +197,11 @@ static void zone_free(void)
 	while (fgets(line, sizeof line, f)) {
 		unsigned long n;
 		if (sscanf(line, "Node %*d, zone %63s", zone) == 1) continue;
-		if (zone[0] && sscanf(line, " pages free %lu", &n) == 1) printf("@@zone %s free %lu\n", zone, n);
+		if (!zone[0]) continue;
+		if (sscanf(line, " pages free %lu", &n) == 1) printf("@@zone %s free %lu\n", zone, n);
+		else if (sscanf(line, " count: %lu", &n) == 1) printf("@@zone %s pcp_count %lu\n", zone, n);
+		else if (sscanf(line, " high: %lu", &n) == 1) printf("@@zone %s pcp_high %lu\n", zone, n);
+		else if (sscanf(line, " batch: %lu", &n) == 1) printf("@@zone %s pcp_batch %lu\n", zone, n);
 	}
 	fclose(f);
 }

@@ -29,8 +29,11 @@ export interface RecordedMark {
    * softirq, steal), ctxt (context switches) and uptime_s (seconds).
    */
   stat?: Record<string, number>;
-  /** Each zone's free pages, by zone name (recordings from 2026-12-04 on). */
-  zones?: Record<string, number>;
+  /**
+   * Each zone's free pages (NR_FREE_PAGES) and its per-CPU page list's count, high mark and
+   * batch (one CPU), by zone name (recordings from 2026-12-04 on).
+   */
+  zones?: Record<string, { free?: number; pcp_count?: number; pcp_high?: number; pcp_batch?: number }>;
 }
 
 interface RecordedRun {
