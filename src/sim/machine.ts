@@ -506,7 +506,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
       this.writePlug ??= [];
       return;
     }
-    if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
+    this.flushPlug();
     this.writePlug = null;
   }
 

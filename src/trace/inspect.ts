@@ -303,6 +303,11 @@ const P32 = 2 ** 32;
 const P20 = 2 ** 20;
 const P47 = 2 ** 47;
 
+/** The reference key of file page (fs, inode, index). */
+function fileRef(fs: number, inode: number, index: number): number {
+  return fs * P47 + inode * P20 + index;
+}
+
 /** Reads `path` once and describes it. */
 export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInspection {
   const format = traceFormatFor(path, opts).name;
@@ -313,32 +318,28 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
   let timed = 0;
   let min = Infinity;
   let max = -Infinity;
+  /** An event of op `code` at time `t` (µs; undefined: none). */
+  const seen = (code: number, t: number | undefined): void => {
+    events++;
+    byOp[code]!++;
+    if (t === undefined) return;
+    timed++;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  };
   const fc = src.fileAccesses?.();
   if (fc !== undefined) {
     // A trace of page-cache accesses only (an imported one): the same figures from the
     // cursor's fields, without an event object a reference.
     const code = OP_TABLE.file.code;
     while (fc.next()) {
-      events++;
-      byOp[code]!++;
-      if (fc.t >= 0) {
-        timed++;
-        if (fc.t < min) min = fc.t;
-        if (fc.t > max) max = fc.t;
-      }
-      rd.queue(2, fc.fs * P47 + fc.inode * P20 + fc.index);
+      seen(code, fc.t >= 0 ? fc.t : undefined);
+      rd.queue(2, fileRef(fc.fs, fc.inode, fc.index));
     }
-  }
-  for (const { event } of fc === undefined ? src.eventsSync() : []) {
+  } else for (const { event } of src.eventsSync()) {
     const ev: TraceEvent = event;
-    events++;
     const code = OP_TABLE[ev.op].code;
-    byOp[code]!++;
-    if (ev.t !== undefined) {
-      timed++;
-      if (ev.t < min) min = ev.t;
-      if (ev.t > max) max = ev.t;
-    }
+    seen(code, ev.t);
     // The key of the referenced page, from the fields its name space is named by.
     switch (SPACE_OF[code]) {
       case 0: {
@@ -353,25 +354,25 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
       }
       case 2: {
         const f = ev as { fs: number; inode: number; index: number };
-        rd.queue(2, f.fs * P47 + f.inode * P20 + f.index);
+        rd.queue(2, fileRef(f.fs, f.inode, f.index));
         break;
       }
       default:
         break;
     }
   }
-  rd.flush();
   const by_kind: Partial<Record<EventOp, number>> = {};
   EVENT_OPS.forEach((op, i) => {
     if (byOp[i]! > 0) by_kind[op] = byOp[i]!;
   });
   const buckets: ReuseBucket[] = [];
   let hits = 0;
+  const refs = rd.references;
   rd.log2Counts().forEach((count, b) => {
     hits += count;
     const lo = b === 0 ? 0 : 2 ** (b - 1);
     const hi = b === 0 ? 0 : 2 ** b - 1;
-    buckets.push({ lo, hi, count, lru_hit_ratio: rd.references > 0 ? hits / rd.references : 0 });
+    buckets.push({ lo, hi, count, lru_hit_ratio: refs > 0 ? hits / refs : 0 });
   });
   const anon = rd.unique(0);
   const swap_slots = rd.unique(1);
@@ -384,7 +385,7 @@ export function inspectTrace(path: string, opts: InspectOptions = {}): TraceInsp
     by_kind,
     unique_pages: { anon, swap_slots, file, total },
     time: { timed_events: timed, start_us: timed ? min : null, end_us: timed ? max : null, span_us: timed ? max - min : null },
-    reuse: { references: rd.references, cold: rd.cold, buckets },
+    reuse: { references: refs, cold: rd.cold, buckets },
   };
   if (opts.sizes !== undefined) report.mrc = missRatioCurve(rd, opts.sizes, total);
   return report;

@@ -239,12 +239,14 @@ describe('the 6.1 page cache on the CloudPhysics sample, against a two-list LRU 
       const want = twoListLru(ram);
       const report = await run({ trace: ORACLE, inputFormat: 'oracleGeneral', backend: null, profiles: ['ssd'], baseline: false, ramPages: ram, reclaim: '6.1', fast: true });
       const mm = report.runs[0]!.backend.mm;
-      const got: Counts = {
+      const got: Omit<Counts, 'passes'> = {
         misses: mm.pgcache_misses, hits: mm.pgcache_hits, pgactivate: mm.pgactivate, pgdeactivate: mm.pgdeactivate, pgscan: mm.pgscan,
         refault: mm.workingset_refault_file, activate: mm.workingset_activate_file, pageoutrun: mm.pageoutrun, allocstall: mm.allocstall,
-        nodereclaim: mm.workingset_nodereclaim, passes: want.passes,
+        nodereclaim: mm.workingset_nodereclaim,
       };
-      expect(got).toEqual(want);
+      // shrink_node calls are not a counter of the report: the charge test below checks them.
+      const { passes: _passes, ...counters } = want;
+      expect(got).toEqual(counters);
       // Something happened at every size: pages were reclaimed, some came back as refaults, shadow nodes were freed.
       expect(want.pgscan).toBeGreaterThan(0);
       expect(want.refault).toBeGreaterThan(0);
