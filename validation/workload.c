@@ -184,7 +184,11 @@ static void trace_mark(const char *name)
  * "@@zone NAME pcp_count N", "pcp_high N", "pcp_batch N": /proc/zoneinfo's
  * "pages free" and the pagesets' "count", "high", "batch" under each "Node 0,
  * zone NAME"; one CPU), since 2026-12-04. A page on the list is not in
- * NR_FREE_PAGES, which "pages free" and the watermark checks read.
+ * NR_FREE_PAGES, which "pages free" and the watermark checks read. Since
+ * 2026-12-05 also the zone's watermark boost ("@@zone NAME boost N": raised by
+ * migratetype fallbacks, steal_suitable_fallback → boost_watermark; zoneinfo's
+ * min/low/high include it) and its pageblocks by migratetype ("blocks_unmovable",
+ * "blocks_movable", "blocks_reclaimable", from /proc/pagetypeinfo).
  */
 static void zone_free(void)
 {
@@ -202,6 +206,19 @@ static void zone_free(void)
 		else if (sscanf(line, " count: %lu", &n) == 1) printf("@@zone %s pcp_count %lu\n", zone, n);
 		else if (sscanf(line, " high: %lu", &n) == 1) printf("@@zone %s pcp_high %lu\n", zone, n);
 		else if (sscanf(line, " batch: %lu", &n) == 1) printf("@@zone %s pcp_batch %lu\n", zone, n);
+		else if (sscanf(line, " boost %lu", &n) == 1) printf("@@zone %s boost %lu\n", zone, n);
+	}
+	fclose(f);
+	/* /proc/pagetypeinfo's "Number of blocks type" table: each zone's pageblocks by migratetype. */
+	f = fopen("/proc/pagetypeinfo", "r");
+	if (!f) return;
+	int blocks = 0;
+	while (fgets(line, sizeof line, f)) {
+		unsigned long u, m, r;
+		if (strncmp(line, "Number of blocks type", 21) == 0) { blocks = 1; continue; }
+		if (blocks && sscanf(line, "Node %*d, zone %63s %lu %lu %lu", zone, &u, &m, &r) == 4)
+			printf("@@zone %s blocks_unmovable %lu\n@@zone %s blocks_movable %lu\n@@zone %s blocks_reclaimable %lu\n",
+			       zone, u, zone, m, zone, r);
 	}
 	fclose(f);
 }
