@@ -6,7 +6,7 @@
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
 //                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
-//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--icount SHIFT]
+//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--events EVENTS [--event-filter F]] [--icount SHIFT]
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -37,6 +37,10 @@
 // fast: give it a small buffer and read its first part. --kprobes FUNCS (with --sched-trace)
 // adds an entry and a return event for each function (in_FUNC, out_FUNC), a cheaper way to
 // time a few calls than the function-graph tracer, which slows every kernel function.
+// --events EVENTS (with --sched-trace) enables only these tracepoints (SUBSYSTEM/EVENT,
+// comma-separated, e.g. kmem/mm_page_alloc_extfrag: each migratetype fallback) instead of
+// the scheduling set, so a long run's events of one kind fit the buffer; --event-filter F
+// sets one ftrace filter on each of them (e.g. "pfn < 4096": the DMA zone's pages).
 //
 // Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
 // qemu-system-x86. Root is not needed for recording itself (apt-get download is
@@ -52,7 +56,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, events: null, eventFilter: null, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -73,7 +77,9 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--graph') opt.graph = val();
   else if (a === '--graph-depth') opt.graphDepth = Number(val());
   else if (a === '--kprobes') opt.kprobes = val();
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --icount SHIFT)`);
+  else if (a === '--events') opt.events = val();
+  else if (a === '--event-filter') opt.eventFilter = val();
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --events EVENTS, --event-filter F, --icount SHIFT)`);
 }
 if (opt.schedTrace) {
   if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
@@ -83,7 +89,9 @@ if (opt.schedTrace) {
   if (opt.graph !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.graph)) die('--graph takes kernel function names separated by commas');
   if (!Number.isInteger(opt.graphDepth) || opt.graphDepth < 1 || opt.graphDepth > 20) die('--graph-depth must be an integer from 1 to 20');
   if (opt.kprobes !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.kprobes)) die('--kprobes takes kernel function names separated by commas');
-} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth and --kprobes need --sched-trace');
+  if (opt.events !== null && !/^[a-z_0-9]+\/[a-z_0-9]+(,[a-z_0-9]+\/[a-z_0-9]+)*$/.test(opt.events)) die('--events takes tracepoints SUBSYSTEM/EVENT separated by commas, e.g. kmem/mm_page_alloc_extfrag');
+  if (opt.eventFilter !== null && (opt.events === null || !/^[a-z_0-9 <>=!&|()x]+$/.test(opt.eventFilter))) die('--event-filter takes an ftrace filter of fields, numbers and comparisons (e.g. "pfn < 4096"), with --events');
+} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes', '--events', '--event-filter'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth, --kprobes, --events and --event-filter need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 if (opt.icount !== null) {
   if (!Number.isInteger(opt.icount) || opt.icount < 0 || opt.icount > 10) die('--icount must be an integer from 0 to 10 (ns per guest instruction: 2^SHIFT)');
@@ -196,6 +204,8 @@ function caseEnv(c) {
     ...(opt.schedTrace ? { SCHED_TRACE: '1', TRACE_BUFFER_KB: String(opt.traceBufferKb), TRACE_KEEP: opt.traceKeep } : {}),
     ...(opt.graph !== null ? { GRAPH_FUNCS: opt.graph.split(',').join(' '), GRAPH_DEPTH: String(opt.graphDepth) } : {}),
     ...(opt.kprobes !== null ? { KPROBES: opt.kprobes.split(',').join(' ') } : {}),
+    ...(opt.events !== null ? { EVENTS: opt.events.split(',').join(' ') } : {}),
+    ...(opt.eventFilter !== null ? { EVENT_FILTER: opt.eventFilter } : {}),
   };
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
