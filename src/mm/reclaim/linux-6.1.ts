@@ -53,7 +53,7 @@
  *   its min watermark; else direct reclaim, and min again. A pool page
  *   (zswap's __GFP_NORETRY | __GFP_KSWAPD_RECLAIM) takes low, wakes kswapd,
  *   then min, with no direct reclaim; under PF_MEMALLOC (the reclaim path's
- *   own stores) any free page. kswapd is balanced (pgdat_balanced) when any
+ *   own stores) then any free page, the highest zone first. kswapd is balanced (pgdat_balanced) when any
  *   zone is above its high watermark; it reclaims nr_to_reclaim = the sum over
  *   the zones of max(high, SWAP_CLUSTER_MAX) per shrink_node. With the x86-64
  *   layout a user page comes from DMA only while DMA32 is at its low watermark,
@@ -389,13 +389,16 @@ class Linux61 implements Reclaim {
 
   allocKernel(reserves: boolean): number {
     // A pool page (zswap's __GFP_NORETRY | __GFP_KSWAPD_RECLAIM, no direct reclaim): the fast
-    // path at the low watermark, then kswapd is woken, then the min watermark, or with
+    // path at the low watermark, then kswapd is woken, then the min watermark, and then with
     // PF_MEMALLOC (the reclaim path's own stores) ALLOC_NO_WATERMARKS: any free page, no
     // lowmem reserve.
     let z = this.zoneAbove('low');
     if (z >= 0) return z;
     if (!this.balanced()) this.kswapdWoken = true;
-    if (!reserves) return this.zoneAbove('min');
+    // __alloc_pages_slowpath tries the min watermark (gfp_to_alloc_flags' ALLOC_WMARK_MIN) before
+    // the reserves (__gfp_pfmemalloc_flags' ALLOC_NO_WATERMARKS): a zone above its min gives the page.
+    z = this.zoneAbove('min');
+    if (z >= 0 || !reserves) return z;
     for (z = this.zones.length - 1; z >= 0; z--) if (this.host.zoneFree(z) > 0) return z;
     return -1;
   }

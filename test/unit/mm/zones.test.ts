@@ -149,4 +149,28 @@ describe('allocation across zones', () => {
     expect(m.stats.pgsteal_anon).toBeGreaterThan(0);
     expect(balancedRuns).toBeGreaterThan(0);
   });
+
+  it("gives a pool page allowed the reserves (zswap's, under PF_MEMALLOC) a zone above its min watermark before any free page", () => {
+    // __alloc_pages_slowpath: the low watermark, then (kswapd woken) the min one, and only then
+    // ALLOC_NO_WATERMARKS, the highest zone with a free page first.
+    const m = testMachine({ ramPages: 52685, zones: layout, verifyBytes: false });
+    m.swapon(0, 80000);
+    const mem = m.memory;
+    let p = 0;
+    while (mem.zoneFree(1) > dma32.low || mem.zoneFree(0) > dma.low + dma.reserve) mem.anonAccess(1, p, true, makeDesc(Cls.Text, ++p));
+    expect([mem.zoneFree(0), mem.zoneFree(1)]).toEqual([dma.low + dma.reserve, dma32.low]);
+    const took = (): number[] => {
+      const before = [mem.zoneFree(0), mem.zoneFree(1)];
+      expect(mem.allocPoolPage(true)).toBe(true);
+      return [before[0]! - mem.zoneFree(0), before[1]! - mem.zoneFree(1)];
+    };
+    // DMA32 down to its min watermark,
+    for (let k = 0; k < dma32.low - dma32.min; k++) expect(took()).toEqual([0, 1]);
+    // then DMA down to its min plus reserve,
+    for (let k = 0; k < dma.low - dma.min; k++) expect(took()).toEqual([1, 0]);
+    // then no watermark: DMA32 again.
+    expect(took()).toEqual([0, 1]);
+    // Without the reserves, nothing is left above a min watermark.
+    expect(mem.allocPoolPage(false)).toBe(false);
+  });
 });
