@@ -43,7 +43,7 @@ import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
 import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
-import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaHit, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
+import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
 
 /**
@@ -362,12 +362,13 @@ export class Memory implements ReclaimHost {
         // (here: one zswap wrote back, until the next reclaim pass delivers its completion): a
         // readahead hit, and no rotation when that write completes.
         this.rec[id * R + R_FLAGS] = fl & ~(F_RA | F_UNMAPPED);
-        if (fl & F_RA || (fl & F_WB && this.reclaim.testClearReclaim(id))) {
-          m.stats.swap_ra_hit++;
-          // lookup_swap_cache: the VMA's hits, or with cluster readahead the global swapin_readahead_hits.
-          if (m.swap.anyRotational()) this.clusterRa.hits++;
-          else swapRaHit(this.raState(pid), vpn);
-        }
+        const hit = (fl & F_RA) !== 0 || ((fl & F_WB) !== 0 && this.reclaim.testClearReclaim(id));
+        if (hit) m.stats.swap_ra_hit++;
+        // swap_cache_get_folio: with cluster readahead a hit is one more of the global
+        // swapin_readahead_hits; with VMA readahead every page found moves the VMA's address.
+        if (m.swap.anyRotational()) {
+          if (hit) this.clusterRa.hits++;
+        } else swapRaLookup(this.raState(pid), vpn, hit);
         if (fl & F_WB) {
           if (write) {
             this.rec[id * R + R_DESC] = newDesc;

@@ -37,6 +37,10 @@
  * rounded up to 8), and the next faults, with no hits, at least half the last
  * window (4, then 2) before readahead stops.
  *
+ * Every fault that finds its page in the swap cache moves the VMA's address to
+ * it (swap_cache_get_folio stores SWAP_RA_VAL(addr, win, hits) for any page it
+ * finds), and counts a hit only for a page still marked PG_readahead.
+ *
  * Deviations: tmemsim has no VMAs; each process is one VMA from page 0 up
  * (so the window is clipped to page 0 and the PMD only).
  */
@@ -142,8 +146,12 @@ export function swapRaWindow(st: SwapRaState, vpn: number, pageCluster = PAGE_CL
   return { win, start: Math.max(lpfn, 0, pmd), end: Math.min(rpfn, pmd + PMD_PAGES) };
 }
 
-/** lookup_swap_cache found a page read ahead: one more hit, and the VMA's address moves to the fault. */
-export function swapRaHit(st: SwapRaState, vpn: number): void {
+/**
+ * swap_cache_get_folio (6.1's lookup_swap_cache) found the page of a fault at `vpn` in the swap
+ * cache: the VMA's address moves to the fault whether or not the page was read ahead, and a page
+ * read ahead (PG_readahead, cleared) is one more hit.
+ */
+export function swapRaLookup(st: SwapRaState, vpn: number, readahead: boolean): void {
   st.vpn = vpn;
-  st.hits = Math.min(st.hits + 1, SWAP_RA_HITS_MAX);
+  if (readahead) st.hits = Math.min(st.hits + 1, SWAP_RA_HITS_MAX);
 }

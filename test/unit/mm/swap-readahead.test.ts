@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
-import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaHit, swapRaWindow, swapinNrPages, type SwapClusterRaState, type SwapRaState } from '../../../src/mm/swap-readahead.js';
+import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, swapinNrPages, type SwapClusterRaState, type SwapRaState } from '../../../src/mm/swap-readahead.js';
 
 describe('swap readahead windows (page_cluster 3)', () => {
   it('grows with adjacent faults and readahead hits, shrinks by at most half, and clips to the PMD', () => {
@@ -16,13 +16,13 @@ describe('swap readahead windows (page_cluster 3)', () => {
     // The next page: hits + 2 = 2 pages, after the fault.
     expect(swapRaWindow(st, 101)).toEqual({ win: 2, start: 101, end: 103 });
     // Page 102 was read ahead and is hit: hits 1 → 3 pages, rounded up to 4.
-    swapRaHit(st, 102);
+    swapRaLookup(st, 102, true);
     expect(st).toEqual({ vpn: 102, win: 2, hits: 1 });
     expect(swapRaWindow(st, 103)).toEqual({ win: 4, start: 103, end: 107 });
     // Three hits: 5 pages → 8, the 2^page_cluster ceiling.
-    swapRaHit(st, 104);
-    swapRaHit(st, 105);
-    swapRaHit(st, 106);
+    swapRaLookup(st, 104, true);
+    swapRaLookup(st, 105, true);
+    swapRaLookup(st, 106, true);
     expect(swapRaWindow(st, 107)).toEqual({ win: 8, start: 107, end: 115 });
     // A random fault with no hits: 1 page, but not below half the last window (4), centred: 1 before.
     expect(swapRaWindow(st, 300)).toEqual({ win: 4, start: 299, end: 303 });
@@ -30,6 +30,17 @@ describe('swap readahead windows (page_cluster 3)', () => {
     expect(swapRaWindow(st, 50)).toEqual({ win: 2, start: 50, end: 52 });
     // Then 1.
     expect(swapRaWindow(st, 700)).toEqual({ win: 1, start: 700, end: 701 });
+  });
+
+  it('a fault that finds its page in the swap cache moves the address, a hit only when the page was read ahead', () => {
+    const st: SwapRaState = { vpn: 100, win: 1, hits: 0 };
+    // A page reclaim unmapped and kept in the swap cache (no PG_readahead): the address moves to 300, no hit.
+    swapRaLookup(st, 300, false);
+    expect(st).toEqual({ vpn: 300, win: 1, hits: 0 });
+    // So the swap-out fault at 301 follows it: 2 pages, after the fault (from 100 it would be 1 page).
+    expect(swapRaWindow(st, 301)).toEqual({ win: 2, start: 301, end: 303 });
+    swapRaLookup(st, 302, true);
+    expect(st).toEqual({ vpn: 302, win: 2, hits: 1 });
   });
 
   it('reads backwards before a fault that precedes the last one', () => {
