@@ -25,8 +25,10 @@
  *
  * Deviations: reads of never-touched anonymous pages map the zero page and
  * take no frame; file writes are full-page (no read before write);
- * swap readahead follows the reclaim model's page_cluster (6.1: VMA-based,
- * mm/swap-readahead.ts; 3.x: none); file readahead (mm/file-readahead.ts)
+ * swap readahead follows the reclaim model's page_cluster (6.1: VMA-based, or
+ * swap_cluster_readahead with a rotational device on, both from 6.1's 4 hits at
+ * boot (swapin_readahead_hits, GET_SWAP_RA_VAL), mm/swap-readahead.ts; 3.x:
+ * none); file readahead (mm/file-readahead.ts)
  * applies to the files whose size the trace gives (config.files): the kernel
  * sizes its windows by i_size, which a trace of page accesses does not hold;
  * a mark's AnonPages (anonMapped) leaves out unmapped swap-cache pages, as
@@ -41,7 +43,7 @@ import { slotKey, slotOffset, slotType } from './swap.js';
 import { KeyMap } from '../keymap.js';
 import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
-import { swapClusterWindow, swapRaHit, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
+import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
 
 /**
@@ -118,8 +120,8 @@ export class Memory implements ReclaimHost {
   private rec = new Float64Array(this.cap * R);
   private freeIds: number[] = [];
   private nextId = 0;
-  /** swapin_nr_pages' globals, for cluster readahead (a rotational swap device on). */
-  private readonly clusterRa: SwapClusterRaState = { prevOffset: 0, hits: 0, lastPages: 0 };
+  /** swapin_nr_pages' globals, for cluster readahead (a rotational swap device on); 4 hits at boot. */
+  private readonly clusterRa: SwapClusterRaState = newSwapClusterRaState();
   /** Each process's vma->swap_readahead_info (one VMA per process). */
   private readonly ra = new Map<number, SwapRaState>();
   /** Page-table pages allocated: a PTE page per 512-page (2 MiB) range and a PMD page per 2^18-page (1 GiB) range a process touched. */
@@ -360,12 +362,13 @@ export class Memory implements ReclaimHost {
         // (here: one zswap wrote back, until the next reclaim pass delivers its completion): a
         // readahead hit, and no rotation when that write completes.
         this.rec[id * R + R_FLAGS] = fl & ~(F_RA | F_UNMAPPED);
-        if (fl & F_RA || (fl & F_WB && this.reclaim.testClearReclaim(id))) {
-          m.stats.swap_ra_hit++;
-          // lookup_swap_cache: the VMA's hits, or with cluster readahead the global swapin_readahead_hits.
-          if (m.swap.anyRotational()) this.clusterRa.hits++;
-          else swapRaHit(this.raState(pid), vpn);
-        }
+        const hit = (fl & F_RA) !== 0 || ((fl & F_WB) !== 0 && this.reclaim.testClearReclaim(id));
+        if (hit) m.stats.swap_ra_hit++;
+        // swap_cache_get_folio: with cluster readahead a hit is one more of the global
+        // swapin_readahead_hits; with VMA readahead every page found moves the VMA's address.
+        if (m.swap.anyRotational()) {
+          if (hit) this.clusterRa.hits++;
+        } else swapRaLookup(this.raState(pid), vpn, hit);
         if (fl & F_WB) {
           if (write) {
             this.rec[id * R + R_DESC] = newDesc;
@@ -444,7 +447,7 @@ export class Memory implements ReclaimHost {
 
   private raState(pid: number): SwapRaState {
     let st = this.ra.get(pid);
-    if (st === undefined) this.ra.set(pid, (st = { vpn: 0, win: 0, hits: 0 }));
+    if (st === undefined) this.ra.set(pid, (st = newSwapRaState()));
     return st;
   }
 

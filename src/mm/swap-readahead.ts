@@ -30,6 +30,17 @@
  * A cluster window never takes slot 0, which holds the swap header
  * (`if (!start_offset) start_offset++`).
  *
+ * Both start with 4 hits (newSwapClusterRaState, newSwapRaState), as 6.1's
+ * `swapin_readahead_hits = ATOMIC_INIT(4)` and GET_SWAP_RA_VAL's `?: 4` for a
+ * VMA with no readahead state yet (mm/swap_state.c:59-62 in Debian's
+ * 6.1.170): the first swap-in reads a full 2^page_cluster window (hits + 2 = 6,
+ * rounded up to 8), and the next faults, with no hits, at least half the last
+ * window (4, then 2) before readahead stops.
+ *
+ * Every fault that finds its page in the swap cache moves the VMA's address to
+ * it (swap_cache_get_folio stores SWAP_RA_VAL(addr, win, hits) for any page it
+ * finds), and counts a hit only for a page still marked PG_readahead.
+ *
  * Deviations: tmemsim has no VMAs; each process is one VMA from page 0 up
  * (so the window is clipped to page 0 and the PMD only).
  */
@@ -38,12 +49,23 @@ export const PAGE_CLUSTER = 3;
 /** SWAP_RA_HITS_MAX: the hits field is PAGE_SHIFT/2 = 6 bits. */
 const SWAP_RA_HITS_MAX = 63;
 const PMD_PAGES = 512;
+/**
+ * The readahead hits before any swap-in: swapin_readahead_hits = ATOMIC_INIT(4), and
+ * GET_SWAP_RA_VAL's 4 for a VMA whose swap_readahead_info is still 0 ("Initial readahead
+ * hits is 4 to start up with a small window").
+ */
+const SWAP_RA_INITIAL_HITS = 4;
 
 /** swapin_nr_pages' globals (cluster readahead): prev_offset, swapin_readahead_hits, last_readahead_pages. */
 export interface SwapClusterRaState {
   prevOffset: number;
   hits: number;
   lastPages: number;
+}
+
+/** The globals at boot: prev_offset and last_readahead_pages 0 (static), the hits 4. */
+export function newSwapClusterRaState(): SwapClusterRaState {
+  return { prevOffset: 0, hits: SWAP_RA_INITIAL_HITS, lastPages: 0 };
 }
 
 /**
@@ -71,6 +93,11 @@ export interface SwapRaState {
   vpn: number;
   win: number;
   hits: number;
+}
+
+/** A VMA's state before its first swap fault: GET_SWAP_RA_VAL reads 0 as 4 (address 0, window 0, 4 hits). */
+export function newSwapRaState(): SwapRaState {
+  return { vpn: 0, win: 0, hits: SWAP_RA_INITIAL_HITS };
 }
 
 /** __swapin_nr_pages. */
@@ -119,8 +146,12 @@ export function swapRaWindow(st: SwapRaState, vpn: number, pageCluster = PAGE_CL
   return { win, start: Math.max(lpfn, 0, pmd), end: Math.min(rpfn, pmd + PMD_PAGES) };
 }
 
-/** lookup_swap_cache found a page read ahead: one more hit, and the VMA's address moves to the fault. */
-export function swapRaHit(st: SwapRaState, vpn: number): void {
+/**
+ * swap_cache_get_folio (6.1's lookup_swap_cache) found the page of a fault at `vpn` in the swap
+ * cache: the VMA's address moves to the fault whether or not the page was read ahead, and a page
+ * read ahead (PG_readahead, cleared) is one more hit.
+ */
+export function swapRaLookup(st: SwapRaState, vpn: number, readahead: boolean): void {
   st.vpn = vpn;
-  st.hits = Math.min(st.hits + 1, SWAP_RA_HITS_MAX);
+  if (readahead) st.hits = Math.min(st.hits + 1, SWAP_RA_HITS_MAX);
 }
