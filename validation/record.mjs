@@ -6,7 +6,8 @@
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
 //                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
-//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--icount SHIFT]
+//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--kprobe DEF]... [--only-kprobes]
+//                              [--icount SHIFT]
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -37,6 +38,15 @@
 // fast: give it a small buffer and read its first part. --kprobes FUNCS (with --sched-trace)
 // adds an entry and a return event for each function (in_FUNC, out_FUNC), a cheaper way to
 // time a few calls than the function-graph tracer, which slows every kernel function.
+// --kprobe DEF (with --sched-trace, repeatable) adds one probe written as a line of ftrace's
+// kprobe_events, so it can carry arguments: `p:NAME FUNC ARG=FETCH...` at entry or
+// `r:NAME FUNC ARG=FETCH...` at return, e.g. `p:zstore zswap_frontswap_store type=%di:u32
+// offset=%si:u64` or `r:zmal zs_malloc h=$retval:x64 obj=+0($retval):x64` (x86-64: the
+// arguments are %di, %si, %dx, %cx, %r8, %r9; see the kernel's kprobetrace.rst). Each
+// event is a line `NAME: (FUNC+0x0/...) ARG=VALUE ...` in trace.txt, and the workload's
+// marks (`tracing_mark_write: tmemsim-mark NAME`) place it in a phase. --only-kprobes
+// (with --sched-trace) enables only the --kprobes and --kprobe events and the marks, not
+// the scheduler, workqueue and reclaim events, so a long run fits a small buffer.
 //
 // Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
 // qemu-system-x86. Root is not needed for recording itself (apt-get download is
@@ -52,7 +62,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, kprobeDefs: [], onlyKprobes: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -73,7 +83,9 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--graph') opt.graph = val();
   else if (a === '--graph-depth') opt.graphDepth = Number(val());
   else if (a === '--kprobes') opt.kprobes = val();
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --icount SHIFT)`);
+  else if (a === '--kprobe') opt.kprobeDefs.push(val());
+  else if (a === '--only-kprobes') opt.onlyKprobes = true;
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --kprobe DEF, --only-kprobes, --icount SHIFT)`);
 }
 if (opt.schedTrace) {
   if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
@@ -83,7 +95,12 @@ if (opt.schedTrace) {
   if (opt.graph !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.graph)) die('--graph takes kernel function names separated by commas');
   if (!Number.isInteger(opt.graphDepth) || opt.graphDepth < 1 || opt.graphDepth > 20) die('--graph-depth must be an integer from 1 to 20');
   if (opt.kprobes !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.kprobes)) die('--kprobes takes kernel function names separated by commas');
-} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth and --kprobes need --sched-trace');
+  // One kprobe_events line: no quote (case.env single-quotes it), no ';' (it separates them).
+  for (const d of opt.kprobeDefs) if (!/^[pr]:[A-Za-z_][A-Za-z_0-9]* [a-z_0-9.]+(\+[0-9x]+)?( [A-Za-z_][A-Za-z_0-9]*=[^\s'";\\]+)*$/.test(d)) die(`--kprobe '${d}': expected 'p:NAME FUNC ARG=FETCH...' or 'r:NAME FUNC ARG=FETCH...'`);
+  const names = opt.kprobeDefs.map((d) => d.slice(2, d.indexOf(' ')));
+  if (new Set(names).size !== names.length) die('--kprobe: two probes with the same NAME');
+  if (opt.onlyKprobes && opt.kprobes === null && opt.kprobeDefs.length === 0) die('--only-kprobes needs --kprobes or --kprobe');
+} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes', '--kprobe', '--only-kprobes'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth, --kprobes, --kprobe and --only-kprobes need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 if (opt.icount !== null) {
   if (!Number.isInteger(opt.icount) || opt.icount < 0 || opt.icount > 10) die('--icount must be an integer from 0 to 10 (ns per guest instruction: 2^SHIFT)');
@@ -196,6 +213,8 @@ function caseEnv(c) {
     ...(opt.schedTrace ? { SCHED_TRACE: '1', TRACE_BUFFER_KB: String(opt.traceBufferKb), TRACE_KEEP: opt.traceKeep } : {}),
     ...(opt.graph !== null ? { GRAPH_FUNCS: opt.graph.split(',').join(' '), GRAPH_DEPTH: String(opt.graphDepth) } : {}),
     ...(opt.kprobes !== null ? { KPROBES: opt.kprobes.split(',').join(' ') } : {}),
+    ...(opt.kprobeDefs.length > 0 ? { KPROBE_DEFS: opt.kprobeDefs.join(';') } : {}),
+    ...(opt.onlyKprobes ? { ONLY_KPROBES: '1' } : {}),
   };
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
