@@ -43,6 +43,7 @@ if [ "$SCHED_TRACE" = 1 ]; then
   echo "$TRACE_BUFFER_KB" > $T/buffer_size_kb || tw "buffer_size_kb $TRACE_BUFFER_KB"
   # TRACE_KEEP first: stop when the buffer is full (the run's start); last: overwrite (its end).
   if [ "$TRACE_KEEP" = last ]; then echo 1 > $T/options/overwrite; else echo 0 > $T/options/overwrite; fi
+  if [ "$ONLY_KPROBES" != 1 ]; then
   echo 'r:zsstore zswap_frontswap_store ret=$retval:s32' >> $T/kprobe_events || tw "kretprobe zswap_frontswap_store"
   echo 'p:qwork queue_work_on wq=$arg2:x64 work=$arg3:x64 shwq=@shrink_wq:x64' >> $T/kprobe_events || tw "kprobe queue_work_on"
   # record.mjs --events: only these tracepoints (SUBSYS/EVENT) instead of the scheduling set.
@@ -57,6 +58,14 @@ if [ "$SCHED_TRACE" = 1 ]; then
     echo 1 > $T/events/$e/enable || tw "enable $e"
   done
   echo 'workqueue == "zswap-shrink"' > $T/events/workqueue/workqueue_queue_work/filter || tw "filter workqueue_queue_work"
+  fi
+  # record.mjs --kprobe: probes given as kprobe_events lines, arguments and all (';' between them).
+  echo "$KPROBE_DEFS" | tr ';' '\n' | while read -r d; do
+    [ -n "$d" ] || continue
+    n=${d#?:}; n=${n%% *}
+    echo "$d" >> $T/kprobe_events && echo 1 > $T/events/kprobes/$n/enable || tw "kprobe $d"
+    echo "@@trace kprobe $(grep -w "$n" $T/kprobe_events)"
+  done
   for f in $KPROBES; do
     # record.mjs --kprobes: each call's entry and return (in_F, out_F), to time it.
     echo "p:in_$f $f" >> $T/kprobe_events && echo "r:out_$f $f" >> $T/kprobe_events || tw "kprobe $f"

@@ -6,7 +6,8 @@
 //
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
 //                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
-//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--events EVENTS [--event-filter F]] [--icount SHIFT]
+//                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--kprobe DEF]... [--only-kprobes]
+//                              [--events EVENTS [--event-filter F]] [--icount SHIFT]
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -41,6 +42,15 @@
 // comma-separated, e.g. kmem/mm_page_alloc_extfrag: each migratetype fallback) instead of
 // the scheduling set, so a long run's events of one kind fit the buffer; --event-filter F
 // sets one ftrace filter on each of them (e.g. "pfn < 4096": the DMA zone's pages).
+// --kprobe DEF (with --sched-trace, repeatable) adds one probe written as a line of ftrace's
+// kprobe_events, so it can carry arguments: `p:NAME FUNC ARG=FETCH...` at entry or
+// `r:NAME FUNC ARG=FETCH...` at return, e.g. `p:zstore zswap_frontswap_store type=%di:u32
+// offset=%si:u64` or `r:zmal zs_malloc h=$retval:x64 obj=+0($retval):x64` (x86-64: the
+// arguments are %di, %si, %dx, %cx, %r8, %r9; see the kernel's kprobetrace.rst). Each
+// event is a line `NAME: (FUNC+0x0/...) ARG=VALUE ...` in trace.txt, and the workload's
+// marks (`tracing_mark_write: tmemsim-mark NAME`) place it in a phase. --only-kprobes
+// (with --sched-trace) enables only the --kprobes and --kprobe events and the marks, not
+// the scheduler, workqueue and reclaim events, so a long run fits a small buffer.
 //
 // Needs (Debian): apt-get, dpkg-deb, gcc (static libc: libc6-dev), busybox-static,
 // qemu-system-x86. Root is not needed for recording itself (apt-get download is
@@ -56,7 +66,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, events: null, eventFilter: null, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, events: null, eventFilter: null, kprobeDefs: [], onlyKprobes: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -79,7 +89,9 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--kprobes') opt.kprobes = val();
   else if (a === '--events') opt.events = val();
   else if (a === '--event-filter') opt.eventFilter = val();
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --events EVENTS, --event-filter F, --icount SHIFT)`);
+  else if (a === '--kprobe') opt.kprobeDefs.push(val());
+  else if (a === '--only-kprobes') opt.onlyKprobes = true;
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --kprobe DEF, --only-kprobes, --events EVENTS, --event-filter F, --icount SHIFT)`);
 }
 if (opt.schedTrace) {
   if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
@@ -91,7 +103,12 @@ if (opt.schedTrace) {
   if (opt.kprobes !== null && !/^[a-z_0-9]+(,[a-z_0-9]+)*$/.test(opt.kprobes)) die('--kprobes takes kernel function names separated by commas');
   if (opt.events !== null && !/^[a-z_0-9]+\/[a-z_0-9]+(,[a-z_0-9]+\/[a-z_0-9]+)*$/.test(opt.events)) die('--events takes tracepoints SUBSYSTEM/EVENT separated by commas, e.g. kmem/mm_page_alloc_extfrag');
   if (opt.eventFilter !== null && (opt.events === null || !/^[a-z_0-9 <>=!&|()x]+$/.test(opt.eventFilter))) die('--event-filter takes an ftrace filter of fields, numbers and comparisons (e.g. "pfn < 4096"), with --events');
-} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes', '--events', '--event-filter'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth, --kprobes, --events and --event-filter need --sched-trace');
+  // One kprobe_events line: no quote (case.env single-quotes it), no ';' (it separates them).
+  for (const d of opt.kprobeDefs) if (!/^[pr]:[A-Za-z_][A-Za-z_0-9]* [a-z_0-9.]+(\+[0-9x]+)?( [A-Za-z_][A-Za-z_0-9]*=[^\s'";\\]+)*$/.test(d)) die(`--kprobe '${d}': expected 'p:NAME FUNC ARG=FETCH...' or 'r:NAME FUNC ARG=FETCH...'`);
+  const names = opt.kprobeDefs.map((d) => d.slice(2, d.indexOf(' ')));
+  if (new Set(names).size !== names.length) die('--kprobe: two probes with the same NAME');
+  if (opt.onlyKprobes && opt.kprobes === null && opt.kprobeDefs.length === 0) die('--only-kprobes needs --kprobes or --kprobe');
+} else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes', '--kprobe', '--only-kprobes', '--events', '--event-filter'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth, --kprobes, --kprobe, --only-kprobes, --events and --event-filter need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 if (opt.icount !== null) {
   if (!Number.isInteger(opt.icount) || opt.icount < 0 || opt.icount > 10) die('--icount must be an integer from 0 to 10 (ns per guest instruction: 2^SHIFT)');
@@ -206,6 +223,8 @@ function caseEnv(c) {
     ...(opt.kprobes !== null ? { KPROBES: opt.kprobes.split(',').join(' ') } : {}),
     ...(opt.events !== null ? { EVENTS: opt.events.split(',').join(' ') } : {}),
     ...(opt.eventFilter !== null ? { EVENT_FILTER: opt.eventFilter } : {}),
+    ...(opt.kprobeDefs.length > 0 ? { KPROBE_DEFS: opt.kprobeDefs.join(';') } : {}),
+    ...(opt.onlyKprobes ? { ONLY_KPROBES: '1' } : {}),
   };
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
