@@ -58,5 +58,7 @@ export interface Zpool {
 export interface ZpoolFactory {
   readonly name: string;
   readonly description: string;
+  /** zpool_malloc_support_movable: its pages are allocated __GFP_MOVABLE (zsmalloc). */
+  readonly movable?: boolean;
   create(pages: PageSource): Zpool;
 }

@@ -498,6 +498,7 @@ export function zsmallocFactoryFor(era: ZsmallocEra): ZpoolFactory {
   const k = ZS_MAX_PAGES_PER_ZSPAGE[era];
   return {
     name: 'zsmalloc',
+    movable: true,
     description: `zsmalloc (mm/zsmalloc.c, ${era === '4.x' ? '4.x–6.2' : '6.3+'}): 255 size classes of 16 bytes, zspages of up to ${k} pages, no eviction`,
     create(pages: PageSource): Zpool {
       return new ZsmallocPool(pages, { era });

@@ -532,7 +532,6 @@ export class ZswapBackend implements Backend, FrontswapOps {
   /** 6.8+: the one shrink work item (zswap_shrink_work). */
   private readonly work68: WorkItem = { name: 'zswap-shrink', run: () => this.shrinkWorkerLru() };
   private bytesStored = 0;
-  private readonly pageSource: PageSource;
   private readonly scratch = new Uint8Array(PAGE_SIZE);
   private scanBuf: ArrayBufferLike | null = null;
   private scanOff = -1;
@@ -555,9 +554,6 @@ export class ZswapBackend implements Backend, FrontswapOps {
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
     this.values = v;
-    // zpool_malloc runs in reclaim (swap_writepage under PF_MEMALLOC) with __GFP_NORETRY |
-    // __GFP_NOWARN | __GFP_KSWAPD_RECLAIM: ALLOC_NO_WATERMARKS, the min reserve included.
-    this.pageSource = { allocPage: () => env.allocPage(true), freePage: () => env.freePage() };
     // its own methods are frontswap_ops as they stand (zswap_frontswap_store & co.)
     this.frontswap = this;
     const zname = this.zpoolName(v['zpool'] as string);
@@ -637,7 +633,14 @@ export class ZswapBackend implements Backend, FrontswapOps {
   }
 
   private createPool(comp: Compressor, zpoolName: string): ZswapPool {
-    const zpool = this.zpoolFactory(zpoolName).create(this.pageSource);
+    const factory = this.zpoolFactory(zpoolName);
+    // zpool_malloc runs in reclaim (swap_writepage under PF_MEMALLOC) with __GFP_NORETRY |
+    // __GFP_NOWARN | __GFP_KSWAPD_RECLAIM: ALLOC_NO_WATERMARKS, the min reserve included; with
+    // __GFP_MOVABLE too where the allocator can migrate its pages (zpool_malloc_support_movable).
+    const movable = factory.movable === true;
+    const env = this.env;
+    const pages: PageSource = { allocPage: () => env.allocPage(true, movable), freePage: () => env.freePage(movable) };
+    const zpool = factory.create(pages);
     const p = new ZswapPool(
       this.nextPoolId++, comp, zpoolName, zpool, this.env.now(),
       (pool, h) => this.writebackHandle(pool, h),

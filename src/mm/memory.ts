@@ -45,6 +45,8 @@ import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
 import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
+import { Buddy, type BlockType } from './buddy.js';
+import { PcpLists } from './pcp.js';
 
 /**
  * The share of a page's reclaim work (the profile's mm.reclaimCycles, per page reclaimed)
@@ -73,6 +75,13 @@ const F_RA_MARK = 8;
 const F_WB = 16;
 /** In the swap cache and unmapped by reclaim (try_to_unmap before pageout): the next touch is a minor fault. */
 const F_UNMAPPED = 32;
+
+/** A frame's code (Memory.frame): its zone in the low 3 bits, its migratetype in bit 3, its pageblock above. */
+const MOVABLE: BlockType = 0;
+const UNMOVABLE: BlockType = 1;
+function frameZone(code: number): number {
+  return code & 7;
+}
 
 function anonKey(pid: number, vpn: number): number {
   return pid * 2 ** 32 + vpn;
@@ -147,8 +156,22 @@ export class Memory implements ReclaimHost {
   private readonly zoneLru: number[];
   private readonly zonePt: number[];
   private readonly zonePool: number[];
-  /** Each resident page's zone, by page id. */
-  private zoneOf = new Uint8Array(this.cap);
+  /** Each resident page's frame code (its zone, migratetype and pageblock: frameZone), by page id. */
+  private frame = new Int32Array(this.cap);
+  /** The zones' pageblocks (with a zone layout and a reclaim model that boosts watermarks), else null. */
+  private readonly blocks: Buddy | null;
+  /** The pageblocks the pool pages of each zone and migratetype were taken from (zone * 2 + type), newest last. */
+  private readonly poolBlocks: number[][];
+  /** The zone whose allocation is falling back (the boost callback's argument). */
+  private allocZone = 0;
+  private readonly boostZone = (): void => this.reclaim.boostWatermark!(this.allocZone);
+  /** The allocation's migratetype, for fromBuddy. */
+  private allocType: BlockType = MOVABLE;
+  /** A page of the buddy allocator for the allocation under way (the per-CPU list's refill): its pageblock. */
+  private readonly fromBuddy = (): number => (this.blocks === null ? -1 : this.blocks.alloc(this.allocZone, this.allocType, this.boostZone));
+  private readonly toBuddy = (pfn: number, t: BlockType): void => this.blocks?.release(pfn, t);
+  /** The per-CPU page lists (6.1: mm/pcp.ts), null for a reclaim model without them. */
+  private readonly pcp: PcpLists | null;
 
   constructor(
     private readonly m: MmEnv,
@@ -165,6 +188,11 @@ export class Memory implements ReclaimHost {
     this.zonePool = managed.map(() => 0);
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
     this.reclaim.ensure(this.cap);
+    // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
+    const frames = layout !== undefined && this.reclaim.pageAllocator === true;
+    this.blocks = frames ? new Buddy(this.zoneCap) : null;
+    this.poolBlocks = managed.flatMap(() => [[], []]);
+    this.pcp = frames ? new PcpLists(this.reclaim.pcpSizes!()) : null;
   }
 
   /** The highest zone holds the model's RAM the lower zones do not (the kernel's own pages are outside ramPages). */
@@ -177,30 +205,79 @@ export class Memory implements ReclaimHost {
   /** Free pages of zone z. */
   zoneFree(z: number): number {
     const top = z === this.zoneCap.length - 1;
-    return this.zoneCap[z]! - this.zoneLru[z]! - this.zonePt[z]! - this.zonePool[z]! - (top ? this.m.slabPages : 0);
+    return (
+      this.zoneCap[z]! - this.zoneLru[z]! - this.zonePt[z]! - this.zonePool[z]! - (top ? this.m.slabPages : 0) - (this.pcp === null ? 0 : this.pcp.count[z]!)
+    );
   }
 
-  /** A pool page for the backend (its zone counted), or false when the watermarks refuse it. */
-  allocPoolPage(reserves: boolean): boolean {
+  /** Pages on the per-CPU lists of zone z (0 without them). */
+  zonePcp(z: number): number {
+    return this.pcp === null ? 0 : this.pcp.count[z]!;
+  }
+  /** The buddy allocator's frames (6.1-cfs-buddy on a zone layout), for tools and tests; else null. */
+  get pageblocks(): Buddy | null {
+    return this.blocks;
+  }
+
+  /** The page an allocation of zone z and migratetype t gets: its frame code (with pageblocks, its block; a fallback may boost the zone's watermarks). */
+  private take(z: number, t: BlockType): number {
+    this.allocZone = z;
+    this.allocType = t;
+    const pfn = this.pcp !== null ? this.pcp.take(z, t, this.zoneFree(z), this.fromBuddy) : this.fromBuddy();
+    this.blocks?.use(pfn, t);
+    return z | (t << 3) | ((pfn + 1) << 4);
+  }
+  /** A frame is freed: to the per-CPU list of its pageblock's migratetype, or to its pageblock. */
+  private give(code: number): void {
+    const z = frameZone(code);
+    const t = ((code >> 3) & 1) as BlockType;
+    const pfn = (code >> 4) - 1;
+    this.blocks?.unuse(pfn);
+    const lt = this.blocks === null || pfn < 0 ? t : this.blocks.typeOf(pfn);
+    if (this.pcp !== null) this.pcp.free(z, lt, pfn, this.toBuddy);
+    else this.blocks?.release(pfn, lt);
+  }
+
+  /** A pool page for the backend (its zone counted), or false when the watermarks refuse it. `movable`: __GFP_MOVABLE (zsmalloc's). */
+  allocPoolPage(reserves: boolean, movable = false): boolean {
     const z = this.reclaim.allocKernel(reserves);
     if (z < 0) return false;
+    const t = movable ? MOVABLE : UNMOVABLE;
+    const code = this.take(z, t);
+    if (this.blocks !== null) this.poolBlocks[z * 2 + t]!.push((code >> 4) - 1);
     this.zonePool[z]!++;
     return true;
   }
 
-  /** Pool pages go back: to the highest zones that hold pool pages first (the pages themselves are not tracked). */
-  freePoolPages(n: number): void {
+  /**
+   * Pool pages go back: to the highest zones that hold pool pages first (which pages is not
+   * tracked), of the migratetype given if any (else movable ones first); each to the pageblock a
+   * pool page of its zone and type was taken from last.
+   */
+  freePoolPages(n: number, movable?: boolean): void {
     for (let z = this.zonePool.length - 1; z >= 0 && n > 0; z--) {
       const k = Math.min(n, this.zonePool[z]!);
       this.zonePool[z]! -= k;
       n -= k;
+      if (this.blocks === null) {
+        for (let i = 0; i < k; i++) this.give(z | ((movable === false ? UNMOVABLE : MOVABLE) << 3));
+        continue;
+      }
+      for (let i = 0; i < k; i++) {
+        let t: BlockType = movable === false ? UNMOVABLE : MOVABLE;
+        if (this.poolBlocks[z * 2 + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;
+        const b = this.poolBlocks[z * 2 + t]!.pop();
+        if (b !== undefined) this.give(z | (t << 3) | ((b + 1) << 4));
+      }
     }
   }
 
   /** A resident page leaves RAM: its frame goes back to its zone. */
   private unframe(id: number): void {
     this.resident--;
-    this.zoneLru[this.zoneOf[id]!]!--;
+    const code = this.frame[id]!;
+    this.zoneLru[frameZone(code)]!--;
+    this.give(code);
   }
   /**
    * File readahead for the files given: read_ahead_kb of every filesystem's
@@ -226,7 +303,7 @@ export class Memory implements ReclaimHost {
 
   /** Free pages: RAM less resident pages, the backend's pool, its slab metadata and page tables. */
   get free(): number {
-    return this.ramPages - this.resident - this.m.poolPages - this.m.slabPages - this.ptPages;
+    return this.ramPages - this.resident - this.m.poolPages - this.m.slabPages - this.ptPages - (this.pcp === null ? 0 : this.pcp.total);
   }
 
   get anonResident(): number {
@@ -244,7 +321,12 @@ export class Memory implements ReclaimHost {
     this.m.swapPlug(on);
   }
   kswapdRun(on: boolean): void {
+    // balance_pgdat's set_reclaim_active / clear_reclaim_active.
+    if (this.pcp !== null) this.pcp.reclaimActive = on;
     this.m.kswapdRun(on);
+  }
+  drainPcp(): void {
+    this.pcp?.drain(this.toBuddy);
   }
   preemptPending(): boolean {
     return this.m.preemptPending();
@@ -306,7 +388,7 @@ export class Memory implements ReclaimHost {
   private grow(): void {
     const cap = this.cap * 2;
     this.rec = grown(this.rec, cap * R);
-    this.zoneOf = grown(this.zoneOf, cap);
+    this.frame = grown(this.frame, cap);
     this.cap = cap;
     this.reclaim.ensure(cap);
   }
@@ -316,13 +398,14 @@ export class Memory implements ReclaimHost {
   }
 
   // ---- frames ------------------------------------------------------------------------
-  /** Take a frame for a fault (the policy reclaims directly at the min watermark): its zone, for the page's id. */
+  /** Take a frame for a fault (the policy reclaims directly at the min watermark): its code, for the page's id. */
   private takeFrame(): number {
     this.m.meter.fault();
     const z = this.reclaim.allocate();
+    const code = this.take(z, MOVABLE);
     this.resident++;
     this.zoneLru[z]!++;
-    return z;
+    return code;
   }
 
   /** kswapd: called after each event. */
@@ -342,9 +425,9 @@ export class Memory implements ReclaimHost {
         return;
       }
       m.stats.anon_faults++;
-      const z = this.takeFrame();
+      const code = this.takeFrame();
       id = this.newId(key, newDesc);
-      this.zoneOf[id] = z;
+      this.frame[id] = code;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
       this.anon.set(key, id);
       this.reclaim.added(id, ANON, key, false);
@@ -396,7 +479,7 @@ export class Memory implements ReclaimHost {
     // Swapped out: fault it back in (a major fault).
     m.stats.anon_faults++;
     m.stats.pgmajfault++;
-    this.zoneOf[id] = this.takeFrame();
+    this.frame[id] = this.takeFrame();
     const s = this.rec[id * R + R_SLOT]!;
     const type = slotType(s);
     const off = slotOffset(s);
@@ -429,10 +512,16 @@ export class Memory implements ReclaimHost {
     const pmd = -(pid * 2 ** 32 + Math.floor(vpn / 2 ** 18)) - 1;
     if (!this.ptTables.has(pmd)) {
       this.ptTables.add(pmd);
-      this.zonePt[this.reclaim.allocate()]!++;
-      this.ptPages++;
+      this.pageTablePage();
     }
-    this.zonePt[this.reclaim.allocate()]!++;
+    this.pageTablePage();
+  }
+
+  /** One page-table page (GFP_PGTABLE_USER: unmovable), never freed here. */
+  private pageTablePage(): void {
+    const z = this.reclaim.allocate();
+    this.take(z, UNMOVABLE);
+    this.zonePt[z]!++;
     this.ptPages++;
   }
 
@@ -479,7 +568,7 @@ export class Memory implements ReclaimHost {
     if (s < 0 || this.rec[id * R + R_FLAGS]! & F_RESIDENT) return;
     const z = this.reclaim.allocate();
     if (this.rec[id * R + R_FLAGS]! & F_RESIDENT || this.rec[id * R + R_SLOT]! !== s) return;
-    this.frameSwapCached(id, z);
+    this.frameSwapCached(id, z, MOVABLE);
     this.m.stats.swap_ra++;
     const r = this.m.swapReadahead(slotType(s), slotOffset(s));
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_RA | (comesBackDirty(r) ? F_DIRTY : 0);
@@ -487,10 +576,10 @@ export class Memory implements ReclaimHost {
   }
 
   /** A page read or written into the swap cache (readahead, zswap writeback) takes a frame of zone z. */
-  private frameSwapCached(id: number, z: number): void {
+  private frameSwapCached(id: number, z: number, t: BlockType): void {
+    this.frame[id] = this.take(z, t);
     this.resident++;
     this.zoneLru[z]!++;
-    this.zoneOf[id] = z;
   }
 
   /**
@@ -546,9 +635,7 @@ export class Memory implements ReclaimHost {
     // from the highest zone with a free page.
     let z = this.zoneCap.length - 1;
     while (z > 0 && this.zoneFree(z) <= 0) z--;
-    this.resident++;
-    this.zoneLru[z]!++;
-    this.zoneOf[id] = z;
+    this.frameSwapCached(id, z, MOVABLE);
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
     this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
     this.freeSlotOf(id);
@@ -564,7 +651,7 @@ export class Memory implements ReclaimHost {
       if (!(fl & F_RESIDENT)) {
         const s = this.rec[id * R + R_SLOT]!;
         this.m.stats.anon_faults++;
-        this.zoneOf[id] = this.takeFrame();
+        this.frame[id] = this.takeFrame();
         const r = this.m.swapRead(type, slotOffset(s));
         void r;
         this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
@@ -608,7 +695,7 @@ export class Memory implements ReclaimHost {
       ra.prevIndex = index + 1;
       if (w !== null && this.readWindow(fs, inode, w, index)) return;
     }
-    const z = this.takeFrame();
+    const code = this.takeFrame();
     let nid: number;
     if (write) {
       m.stats.pgcache_misses++;
@@ -619,7 +706,7 @@ export class Memory implements ReclaimHost {
       nid = this.newId(key, this.fileContent(key));
       this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
-    this.zoneOf[nid] = z;
+    this.frame[nid] = code;
     // The page takes its slot; the policy reads the shadow it held (a refault).
     this.reclaim.added(nid, FILE, key, true, true, this.file.add(key, nid));
   }
@@ -664,7 +751,7 @@ export class Memory implements ReclaimHost {
       const i = pages[k]!;
       const key = fileKey(fs, inode, i);
       const id = this.newId(key, this.fileContent(key));
-      this.zoneOf[id] = zones[k]!;
+      this.frame[id] = zones[k]!;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
       this.reclaim.added(id, FILE, key, true, false, this.file.add(key, id));
       if (i === demand) demandId = id;
@@ -809,7 +896,8 @@ export class Memory implements ReclaimHost {
     // The allocation may have reclaimed, and reclaim may have stored or freed entries.
     if (this.slotOwner.get(s) !== id || !stillStored()) return 'nomem';
     if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) return 'exists';
-    this.frameSwapCached(id, z);
+    // GFP_KERNEL: an unmovable page.
+    this.frameSwapCached(id, z, UNMOVABLE);
     this.rec[id * R + R_FLAGS] = F_RESIDENT | F_UNMAPPED | (this.reclaim.asyncWriteback ? F_WB : 0);
     this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
     this.reclaim.writebackStarted(id);
@@ -856,6 +944,7 @@ export class Memory implements ReclaimHost {
     // A balloon takes or gives pages of the highest zone.
     this.fitTopZone();
     this.reclaim.setRam(this.ramPages);
+    if (this.pcp !== null) this.pcp.resize(this.reclaim.pcpSizes!());
   }
 
 }

@@ -194,14 +194,14 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     return this.clock;
   }
   // duplicates: its bookkeeping is alike to ramster/node.ts's NodeEnv (a peer's BackendEnv): kernel-shaped, see there.
-  allocPage(reserves = false): boolean {
-    if (!this.memory.allocPoolPage(reserves)) return false;
+  allocPage(reserves = false, movable = false): boolean {
+    if (!this.memory.allocPoolPage(reserves, movable)) return false;
     this.poolPages++;
     if (this.poolPages > this.peakPoolPages) this.peakPoolPages = this.poolPages;
     return true;
   }
-  freePage(): void {
-    this.memory.freePoolPages(1);
+  freePage(movable = false): void {
+    this.memory.freePoolPages(1, movable);
     this.poolPages--;
   }
   /** A whole pool goes back to RAM (an unloaded backend's, a drained zombie's). */

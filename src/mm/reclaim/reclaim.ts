@@ -8,6 +8,7 @@
 
 import type { LruSizes } from '../../backends/backend.js';
 import type { PageCache } from '../page-cache.js';
+import type { PcpSize } from '../pcp.js';
 
 export const ANON = 0;
 export const FILE = 1;
@@ -96,6 +97,8 @@ export interface ReclaimHost {
   nodePass(): void;
   /** kswapd wakes (its reclaim begins: true) and goes back to sleep (false): the CPU it holds meanwhile. */
   kswapdRun(on: boolean): void;
+  /** drain_all_pages: the per-CPU page lists go back to the buddy allocator (an allocation failed after direct reclaim). */
+  drainPcp(): void;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
   /**
@@ -109,6 +112,16 @@ export interface ReclaimHost {
 export interface Reclaim {
   readonly name: string;
   readonly wmark: Watermarks;
+  /**
+   * The model places pages on frames (with a zone layout): the buddy allocator's pageblocks and
+   * migratetypes (mm/buddy.ts) and the per-CPU page lists (mm/pcp.ts), with pcpSizes and
+   * boostWatermark. Absent or false: pages are only counted per zone.
+   */
+  readonly pageAllocator?: boolean;
+  /** boost_watermark: an allocation of zone z fell back to a pageblock of another migratetype (mm/buddy.ts). */
+  boostWatermark?(z: number): void;
+  /** Each zone's per-CPU page list: its high mark and batch (mm/pcp.ts). */
+  pcpSizes?(): PcpSize[];
   /** vm.page-cluster for swap readahead (0: none). */
   readonly pageCluster: number;
   /**

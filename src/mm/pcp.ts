@@ -1,0 +1,177 @@
+/**
+ * The per-CPU page lists of Linux 6.1 (mm/page_alloc.c, struct per_cpu_pages), for one CPU.
+ *
+ * An order-0 page that is freed goes to its zone's list first (free_unref_page_commit), not to the
+ * buddy allocator, and a list's pages are not in the zone's NR_FREE_PAGES: the count every
+ * watermark check reads (zone_watermark_fast, pgdat_balanced, the slowpath). A list that reaches
+ * its high mark gives nr_pcp_free pages back (free_pcppages_bulk: the freeing page's list first,
+ * then the others); that count doubles with each overflow while nothing is allocated
+ * (pcp->free_factor, halved by every allocation). While kswapd reclaims the zone
+ * (ZONE_RECLAIM_ACTIVE, from balance_pgdat's set_reclaim_active to its clear_reclaim_active) the
+ * high mark is min(batch * 4, high) (nr_pcp_high). An allocation that passed the watermark check
+ * takes a page from the list of its migratetype (rmqueue_pcplist); an empty list is first refilled
+ * with `batch` pages from the buddy allocator (rmqueue_bulk, no watermark check), which is when
+ * NR_FREE_PAGES drops. An allocation that fails after direct reclaim drains every list into the
+ * buddy allocator and tries again (__alloc_pages_direct_reclaim → drain_all_pages).
+ *
+ * Sizes (zone_set_high_and_batch): batch = max(1, zone_batchsize), zone_batchsize =
+ * rounddown_pow_of_two(b + b/2) - 1 with b = max(1, min(managed >> 10, 256) / 4); high =
+ * max(low watermark / the node's CPUs, batch * 4) (zone_highsize with
+ * percpu_pagelist_high_fraction 0). A 256 MiB one-CPU guest: DMA32 high 527, batch 15; DMA 41, 1
+ * (read in the guest's /proc/zoneinfo, docs/validation.md).
+ *
+ * Deviations: one CPU (tmemsim runs its tasks on one); two lists per zone, movable (user pages,
+ * readahead, zsmalloc's zspages) and unmovable (page tables, zbud and z3fold pages, zswap
+ * writeback's GFP_KERNEL page), where 6.1 has MIGRATE_PCPTYPES (3) lists per order and files a
+ * freed page by its pageblock's migratetype, not its allocation's (pageblocks are not modelled);
+ * the per-CPU vmstat drift of NR_FREE_PAGES (stat_threshold) is not modelled.
+ */
+
+export const MOVABLE = 0;
+export const UNMOVABLE = 1;
+export type MigrateType = typeof MOVABLE | typeof UNMOVABLE;
+
+/** zone_batchsize, as zone_set_high_and_batch uses it (at least 1). */
+export function pcpBatch(managed: number): number {
+  let b = Math.floor(Math.min(managed >> 10, (1 << 20) / 4096) / 4);
+  if (b < 1) b = 1;
+  const x = b + (b >> 1);
+  let p = 1;
+  while (p * 2 <= x) p *= 2;
+  return Math.max(1, p - 1);
+}
+
+/** zone_highsize: the zone's low watermark split over the node's CPUs, at least 4 batches. */
+export function pcpHigh(lowWmark: number, batch: number, cpus = 1): number {
+  return Math.max(Math.floor(lowWmark / cpus), batch << 2);
+}
+
+export interface PcpSize {
+  readonly high: number;
+  readonly batch: number;
+}
+
+export class PcpLists {
+  /** Pages on each zone's lists (pcp->count). */
+  readonly count: Int32Array;
+  /** Each zone's list of each migratetype (zone * 2 + type): its pages' pageblocks (0 without pageblocks), last freed last. */
+  private readonly list: number[][];
+  private readonly freeFactor: Int32Array;
+  private high: Int32Array;
+  private batch: Int32Array;
+  /** ZONE_RECLAIM_ACTIVE on every zone (kswapd's balance_pgdat reclaims all of them here). */
+  reclaimActive = false;
+  /** Pages on every list. */
+  total = 0;
+
+  constructor(sizes: readonly PcpSize[]) {
+    const n = sizes.length;
+    this.count = new Int32Array(n);
+    this.list = Array.from({ length: n * 2 }, () => []);
+    this.freeFactor = new Int32Array(n);
+    this.high = new Int32Array(n);
+    this.batch = new Int32Array(n);
+    this.resize(sizes);
+  }
+
+  /** New high marks and batches (the watermarks changed: zone_pcp_update). */
+  resize(sizes: readonly PcpSize[]): void {
+    for (let z = 0; z < sizes.length; z++) {
+      this.high[z] = sizes[z]!.high;
+      this.batch[z] = sizes[z]!.batch;
+    }
+  }
+
+  highOf(z: number): number {
+    return this.high[z]!;
+  }
+  batchOf(z: number): number {
+    return this.batch[z]!;
+  }
+
+  /**
+   * free_unref_page_commit: a page of zone z (of pageblock `block`) goes on the list of
+   * migratetype t (its pageblock's); returns the pages that went to the buddy allocator for it
+   * (free_pcppages_bulk: `release` gets each one's pageblock), 0 mostly.
+   */
+  free(z: number, t: MigrateType, block: number, release: (block: number, t: MigrateType) => void): number {
+    this.list[z * 2 + t]!.push(block);
+    this.count[z]!++;
+    this.total++;
+    const batch = this.batch[z]!;
+    // nr_pcp_high
+    const high = this.reclaimActive ? Math.min(batch << 2, this.high[z]!) : this.high[z]!;
+    if (this.count[z]! < high) return 0;
+    // nr_pcp_free
+    let n: number;
+    if (high < batch) n = 1;
+    else {
+      const maxFree = high - batch;
+      n = batch << this.freeFactor[z]!;
+      if (n < maxFree) this.freeFactor[z]!++;
+      n = Math.min(Math.max(n, batch), maxFree);
+    }
+    return this.bulkFree(z, t, n, release);
+  }
+
+  /** free_pcppages_bulk: n pages (at most all of them) from the lists, the list of `t` first. */
+  private bulkFree(z: number, t: MigrateType, n: number, release: (block: number, t: MigrateType) => void): number {
+    n = Math.min(n, this.count[z]!);
+    let left = n;
+    for (let k = 0; k < 2 && left > 0; k++) {
+      // The list's oldest pages first (list_last_entry: free_unref_page_commit adds at the head).
+      const lt = (k === 0 ? t : 1 - t) as MigrateType;
+      const l = this.list[z * 2 + lt]!;
+      const take = Math.min(left, l.length);
+      for (const b of l.splice(0, take)) release(b, lt);
+      left -= take;
+    }
+    this.count[z]! -= n;
+    this.total -= n;
+    return n;
+  }
+
+  /**
+   * rmqueue_pcplist for an allocation of zone z and migratetype t that passed its watermark check:
+   * the page comes off the list (the one freed last), which an empty list first refills with
+   * `batch` pages of the buddy allocator's (rmqueue_bulk: at most `buddy`, the zone's free pages
+   * there; `fromBuddy` takes one and says its pageblock). Returns the page's pageblock.
+   */
+  take(z: number, t: MigrateType, buddy: number, fromBuddy: () => number): number {
+    this.freeFactor[z]! >>= 1;
+    const l = this.list[z * 2 + t]!;
+    if (l.length === 0) {
+      const got = Math.min(this.batch[z]!, buddy);
+      // rmqueue_bulk adds each page at the tail: the first one taken comes off the head next.
+      const refill: number[] = [];
+      for (let k = 0; k < got; k++) refill.push(fromBuddy());
+      for (let k = refill.length - 1; k >= 0; k--) l.push(refill[k]!);
+      this.count[z]! += got;
+      this.total += got;
+      if (got === 0) {
+        // The buddy allocator has nothing (an allocation without watermarks in an empty zone): a
+        // page of the other list if any, else one from nowhere (the model's overcommit).
+        const o = this.list[z * 2 + 1 - t]!;
+        if (o.length === 0) return fromBuddy();
+        this.count[z]!--;
+        this.total--;
+        return o.pop()!;
+      }
+    }
+    this.count[z]!--;
+    this.total--;
+    return l.pop()!;
+  }
+
+  /** drain_all_pages: every list to the buddy allocator (`release` gets each page's pageblock). Returns the pages moved. */
+  drain(release: (block: number, t: MigrateType) => void): number {
+    const n = this.total;
+    this.list.forEach((l, i) => {
+      for (const b of l) release(b, (i & 1) as MigrateType);
+      l.length = 0;
+    });
+    this.count.fill(0);
+    this.total = 0;
+    return n;
+  }
+}

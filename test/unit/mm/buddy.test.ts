@@ -1,0 +1,185 @@
+/**
+ * The buddy allocator of the 6.1-cfs-buddy model (src/mm/buddy.ts, mm/page_alloc.c of 6.1) and
+ * the per-CPU lists' sizes (src/mm/pcp.ts):
+ * - a property against an independent record of the frames handed out: no frame twice, every
+ *   frame within its zone, the free count exact, and once everything is freed the free blocks
+ *   are the boot's again (every buddy merged back);
+ * - fallbacks between migratetypes computed by hand: a whole block changes type without a
+ *   boost; a movable allocation takes one buddy of an unmovable block and boosts; an unmovable
+ *   one moves a movable block's free pages and takes the block when they are half of it;
+ * - the per-CPU lists' high marks and batches of the 6.1 guest the validation cases ran on;
+ * - through the memory model with zswap on zbud: the zones' free pages add up, fallbacks boost
+ *   the watermarks, and the oracle finds nothing stale or lost.
+ */
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Buddy } from '../../../src/mm/buddy.js';
+import { pcpBatch, pcpHigh } from '../../../src/mm/pcp.js';
+import { getReclaim } from '../../../src/mm/reclaim/registry.js';
+import { getBackendFactory } from '../../../src/backends/registry.js';
+import { Cls, makeDesc } from '../../../src/content/page.js';
+import { testMachine } from '../../helpers/machine.js';
+
+const MOV = 0;
+const UNMOV = 1;
+
+/** An allocation as the memory model makes it: the frame, then put to use (its movability known to steals). */
+function take(b: Buddy, z: number, t: 0 | 1, boost: () => void = () => {}): number {
+  const pfn = b.alloc(z, t, boost);
+  b.use(pfn, t);
+  return pfn;
+}
+/** A frame freed as the memory model frees it: out of use, to its pageblock's list. */
+function give(b: Buddy, pfn: number): void {
+  b.unuse(pfn);
+  b.release(pfn, b.typeOf(pfn));
+}
+
+describe('buddy allocator', () => {
+  it('hands out each frame once, counts its free pages, and merges every buddy back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.boolean(), fc.nat()), { minLength: 1, maxLength: 3000 }), (ops) => {
+        const sizes = [1500, 2600];
+        const b = new Buddy(sizes);
+        const boot = sizes.map((_, z) => b.freeBlocks(z));
+        const held: [number, number, number][] = []; // [pfn, zone, type]
+        const out = new Set<number>();
+        for (const [alloc, zone1, k] of ops) {
+          const z = zone1 ? 1 : 0;
+          if (alloc || held.length === 0) {
+            const t = k % 2 === 0 ? MOV : UNMOV;
+            const pfn = take(b, z, t);
+            if (out.size - held.filter((h) => h[1] !== z).length >= sizes[z]!) {
+              expect(pfn).toBe(-1);
+              continue;
+            }
+            expect(pfn).toBeGreaterThanOrEqual(0);
+            expect(out.has(pfn)).toBe(false);
+            expect(b.zoneOf(pfn)).toBe(z);
+            out.add(pfn);
+            held.push([pfn, z, t]);
+          } else {
+            const [pfn] = held.splice(k % held.length, 1)[0]!;
+            out.delete(pfn);
+            give(b, pfn);
+          }
+          for (let zz = 0; zz < 2; zz++) expect(b.nrFree[zz]).toBe(sizes[zz]! - held.filter((h) => h[1] === zz).length);
+        }
+        for (const [pfn] of held) give(b, pfn);
+        expect(sizes.map((_, z) => b.freeBlocks(z))).toEqual(boot);
+      }),
+      { numRuns: 40, seed: 3 },
+    );
+  });
+
+  it('gives a whole free block to the other migratetype without a boost', () => {
+    // 2048 frames: two order-10 blocks, four pageblocks, all movable at boot.
+    const b = new Buddy([2048]);
+    let boosts = 0;
+    const pfn = take(b, 0, UNMOV, () => boosts++);
+    // The largest movable buddy (order 10) changes type whole: its two pageblocks are unmovable.
+    expect(boosts).toBe(0);
+    expect(b.blocksOf(0, UNMOV)).toBe(2);
+    expect(b.typeOf(pfn)).toBe(UNMOV);
+    expect(b.typeOf(pfn ^ 1024)).toBe(MOV);
+  });
+
+  it('lets a movable allocation take one buddy of an unmovable block, and boosts', () => {
+    const b = new Buddy([2048]);
+    let boosts = 0;
+    const boost = (): void => void boosts++;
+    const unmov: number[] = [];
+    for (let i = 0; i < 1024; i++) unmov.push(take(b, 0, UNMOV, boost)); // one order-10 block, all of it
+    const mov: number[] = [];
+    for (let i = 0; i < 1024; i++) mov.push(take(b, 0, MOV, boost)); // the other, all of it
+    expect(boosts).toBe(0);
+    expect(new Set([...unmov, ...mov]).size).toBe(2048);
+    // One unmovable page goes back to its block's list: the only free page of the zone.
+    const f = unmov[5]!;
+    give(b, f);
+    expect(b.typeOf(f)).toBe(UNMOV);
+    // A movable allocation finds no movable page, may not steal at order 0: that buddy moves to
+    // the movable list alone (single_page), the zone's watermark is boosted, the block stays.
+    expect(take(b, 0, MOV, boost)).toBe(f);
+    expect(boosts).toBe(1);
+    expect(b.blocksOf(0, UNMOV)).toBe(2);
+    expect(b.nrFree[0]).toBe(0);
+  });
+
+  it('lets an unmovable allocation take a movable block whose free pages are half of it, and boosts', () => {
+    // 1024 frames: two pageblocks, [0, 512) and [512, 1024).
+    const b = new Buddy([1024]);
+    let boosts = 0;
+    const boost = (): void => void boosts++;
+    for (let i = 0; i < 1024; i++) take(b, 0, MOV, boost);
+    // 300 pages of the second pageblock come back: buddies of at most order 7 (128 aligned pages).
+    for (let p = 600; p < 900; p++) give(b, p);
+    expect(b.freeBlocks(0).slice(7)).toEqual([2, 0, 0, 0]);
+    const pfn = take(b, 0, UNMOV, boost);
+    // The largest movable buddy is of order 7 < pageblock_order: a boost; the unmovable
+    // allocation may steal, so all 300 free pages move, and 300 free + 0 alike (the other 212
+    // are movable) >= 256: the pageblock is unmovable now. The page comes from them.
+    expect(boosts).toBe(1);
+    expect(b.typeOf(600)).toBe(UNMOV);
+    expect(b.typeOf(100)).toBe(MOV);
+    expect(pfn).toBeGreaterThanOrEqual(600);
+    expect(pfn).toBeLessThan(900);
+    expect(b.nrFree[0]).toBe(299);
+  });
+
+  it('leaves the block movable when its free pages are under half of it', () => {
+    const b = new Buddy([1024]);
+    let boosts = 0;
+    for (let i = 0; i < 1024; i++) take(b, 0, MOV);
+    for (let p = 640; p < 768; p++) give(b, p); // 128 free, 384 movable: under 256 free or alike
+    take(b, 0, UNMOV, () => void boosts++);
+    expect(boosts).toBe(1);
+    expect(b.typeOf(640)).toBe(MOV);
+    expect(b.blocksOf(0, UNMOV)).toBe(0);
+  });
+});
+
+describe('per-CPU list sizes', () => {
+  it("are the 6.1 guest's (/proc/zoneinfo pagesets: DMA32 high 527 batch 15, DMA 41 and 1)", () => {
+    // zone_batchsize from the managed pages, zone_highsize from the low watermark (one CPU).
+    expect(pcpBatch(48845)).toBe(15);
+    expect(pcpHigh(527, 15)).toBe(527);
+    expect(pcpBatch(3840)).toBe(1);
+    expect(pcpHigh(41, 1)).toBe(41);
+  });
+});
+
+describe('6.1-cfs-buddy through the memory model', () => {
+  it("keeps the buddy allocator's free frames equal to the zones' free pages while zbud's pages steal pageblocks", () => {
+    const m = testMachine({
+      ramPages: 52685,
+      zones: { managed: [3840, 48845], minFreeKbytes: 1824 },
+      reclaim: getReclaim('6.1-cfs-buddy'),
+      factory: getBackendFactory('zswap'),
+    });
+    m.swapon(0, 200000);
+    m.insmod('zswap', { era: '6.1', zpool: 'zbud', compressor: 'lz4', max_pool_percent: 50 });
+    const mem = m.memory;
+    // Two accountings: the zones' page counts (what the watermarks read) and the frames the buddy
+    // allocator holds free (the slab's pages are counted in the highest zone but take no frame).
+    const check = (): void => {
+      expect(mem.zoneFree(0) + mem.zoneFree(1)).toBe(mem.free);
+      expect(mem.pageblocks!.nrFree[0]).toBe(mem.zoneFree(0));
+      expect(mem.pageblocks!.nrFree[1]).toBe(mem.zoneFree(1) + mem.slabPages);
+    };
+    for (let p = 0; p < 90000; p++) {
+      mem.anonAccess(1, p, true, makeDesc(p % 3 === 0 ? Cls.Zero : Cls.Text, p + 1));
+      m.afterEvent();
+      if (p % 997 === 0) check();
+    }
+    for (let p = 0; p < 90000; p += 7) {
+      mem.anonAccess(1, p, false, 0);
+      m.afterEvent();
+      if (p % 997 === 0) check();
+    }
+    expect(m.stats.pageoutrun).toBeGreaterThan(0);
+    expect(mem.pageblocks!.fallbacks).toBeGreaterThan(0);
+    expect(mem.pageblocks!.blocksOf(1, UNMOV)).toBeGreaterThan(0);
+  });
+});
