@@ -33,6 +33,14 @@
  * sizes its windows by i_size, which a trace of page accesses does not hold;
  * a mark's AnonPages (anonMapped) leaves out unmapped swap-cache pages, as
  * the kernel's NR_ANON_MAPPED does.
+ *
+ * Frames: pages are counted per zone; with a reclaim model that places them
+ * (pageAllocator: 6.1-cfs-buddy) on a zone layout, each page also has a frame of
+ * the buddy allocator (mm/buddy.ts) taken through the per-CPU lists
+ * (mm/pcp.ts) as its migratetype says (user pages, readahead and zsmalloc's
+ * pages movable; page tables, zbud's and z3fold's pages and zswap writeback's
+ * GFP_KERNEL page unmovable), and a fallback between migratetypes boosts the
+ * zone's watermarks (Reclaim.boostWatermark). The slab's pages take no frame.
  */
 
 import type { LruSizes } from '../backends/backend.js';

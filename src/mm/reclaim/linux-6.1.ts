@@ -59,6 +59,15 @@
  *   layout a user page comes from DMA only while DMA32 is at its low watermark,
  *   and DMA keeps its lowmem reserve (48845 / 256 = 190 pages in a 256 MiB
  *   guest) free: memory the workload never gets.
+ * - Watermark boosting (6.1-cfs-buddy only, mm/page_alloc.c boost_watermark,
+ *   mm/vmscan.c balance_pgdat): a fallback between migratetypes that takes less
+ *   than a pageblock raises the zone's min, low and high by a pageblock, up to
+ *   watermark_boost_factor (150 %) of high, and wakes kswapd even on a balanced
+ *   node; kswapd reclaims the boost without swapping while the node is balanced,
+ *   starts over as normal reclaim when it is not, and takes the boosts it
+ *   started with off the zones when it ends. The per-CPU lists' sizes come from
+ *   pcpSizes (zone_highsize, zone_batchsize for one CPU); an allocation that
+ *   fails after a direct reclaim that made progress drains them and tries again.
  * - Swap writeback (mm/page_io.c swap_writepage, mm/vmscan.c pageout,
  *   mm/filemap.c folio_end_writeback, mm/swap.c folio_rotate_reclaimable):
  *   a page stored by frontswap (zswap) completes at once and is freed in the
