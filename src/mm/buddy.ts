@@ -26,12 +26,12 @@
  * likely: buddy_merge_likely).
  */
 
-export const PAGEBLOCK_ORDER = 9;
+const PAGEBLOCK_ORDER = 9;
 export const PAGEBLOCK_PAGES = 1 << PAGEBLOCK_ORDER;
 const MAX_ORDER = 11;
-const MOVABLE = 0;
-const UNMOVABLE = 1;
-/** 0 = movable, 1 = unmovable (as in pcp.ts). */
+/** The migratetypes modelled (MIGRATE_MOVABLE and MIGRATE_UNMOVABLE; the kernel numbers them 1 and 0). */
+export const MOVABLE = 0;
+export const UNMOVABLE = 1;
 export type BlockType = typeof MOVABLE | typeof UNMOVABLE;
 const NONE = -1;
 

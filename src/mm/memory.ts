@@ -53,7 +53,7 @@ import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
 import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
-import { Buddy, type BlockType } from './buddy.js';
+import { Buddy, MOVABLE, UNMOVABLE, type BlockType } from './buddy.js';
 import { PcpLists } from './pcp.js';
 
 /**
@@ -84,9 +84,7 @@ const F_WB = 16;
 /** In the swap cache and unmapped by reclaim (try_to_unmap before pageout): the next touch is a minor fault. */
 const F_UNMAPPED = 32;
 
-/** A frame's code (Memory.frame): its zone in the low 3 bits, its migratetype in bit 3, its pageblock above. */
-const MOVABLE: BlockType = 0;
-const UNMOVABLE: BlockType = 1;
+/** A frame's code (Memory.frame): its zone in the low 3 bits, its migratetype in bit 3, its pfn + 1 above (0: no frame). */
 function frameZone(code: number): number {
   return code & 7;
 }
@@ -164,18 +162,18 @@ export class Memory implements ReclaimHost {
   private readonly zoneLru: number[];
   private readonly zonePt: number[];
   private readonly zonePool: number[];
-  /** Each resident page's frame code (its zone, migratetype and pageblock: frameZone), by page id. */
+  /** Each resident page's frame code (its zone, migratetype and frame: frameZone), by page id. */
   private frame = new Int32Array(this.cap);
-  /** The zones' pageblocks (with a zone layout and a reclaim model that boosts watermarks), else null. */
+  /** The buddy allocator of the zones' frames (a zone layout and a reclaim model that places pages: pageAllocator), else null. */
   private readonly blocks: Buddy | null;
-  /** The pageblocks the pool pages of each zone and migratetype were taken from (zone * 2 + type), newest last. */
+  /** The frames the pool pages of each zone and migratetype hold (zone * 2 + type), newest last. */
   private readonly poolBlocks: number[][];
   /** The zone whose allocation is falling back (the boost callback's argument). */
   private allocZone = 0;
   private readonly boostZone = (): void => this.reclaim.boostWatermark!(this.allocZone);
   /** The allocation's migratetype, for fromBuddy. */
   private allocType: BlockType = MOVABLE;
-  /** A page of the buddy allocator for the allocation under way (the per-CPU list's refill): its pageblock. */
+  /** A page of the buddy allocator for the allocation under way (the per-CPU list's refill): its frame, -1 for none. */
   private readonly fromBuddy = (): number => (this.blocks === null ? -1 : this.blocks.alloc(this.allocZone, this.allocType, this.boostZone));
   private readonly toBuddy = (pfn: number, t: BlockType): void => this.blocks?.release(pfn, t);
   /** The per-CPU page lists (6.1: mm/pcp.ts), null for a reclaim model without them. */
@@ -227,7 +225,7 @@ export class Memory implements ReclaimHost {
     return this.blocks;
   }
 
-  /** The page an allocation of zone z and migratetype t gets: its frame code (with pageblocks, its block; a fallback may boost the zone's watermarks). */
+  /** The page an allocation of zone z and migratetype t gets: its frame code (with frames, its pfn; a fallback may boost the zone's watermarks). */
   private take(z: number, t: BlockType): number {
     this.allocZone = z;
     this.allocType = t;
@@ -235,7 +233,7 @@ export class Memory implements ReclaimHost {
     this.blocks?.use(pfn, t);
     return z | (t << 3) | ((pfn + 1) << 4);
   }
-  /** A frame is freed: to the per-CPU list of its pageblock's migratetype, or to its pageblock. */
+  /** A frame is freed: to the per-CPU list of its pageblock's migratetype, or to the buddy allocator. */
   private give(code: number): void {
     const z = frameZone(code);
     const t = ((code >> 3) & 1) as BlockType;
@@ -259,18 +257,15 @@ export class Memory implements ReclaimHost {
 
   /**
    * Pool pages go back: to the highest zones that hold pool pages first (which pages is not
-   * tracked), of the migratetype given if any (else movable ones first); each to the pageblock a
-   * pool page of its zone and type was taken from last.
+   * tracked), of the migratetype given if any (else movable ones first); with frames, each gives
+   * back the frame a pool page of its zone and type took last.
    */
   freePoolPages(n: number, movable?: boolean): void {
     for (let z = this.zonePool.length - 1; z >= 0 && n > 0; z--) {
       const k = Math.min(n, this.zonePool[z]!);
       this.zonePool[z]! -= k;
       n -= k;
-      if (this.blocks === null) {
-        for (let i = 0; i < k; i++) this.give(z | ((movable === false ? UNMOVABLE : MOVABLE) << 3));
-        continue;
-      }
+      if (this.blocks === null) continue;
       for (let i = 0; i < k; i++) {
         let t: BlockType = movable === false ? UNMOVABLE : MOVABLE;
         if (this.poolBlocks[z * 2 + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;

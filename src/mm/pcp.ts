@@ -23,13 +23,11 @@
  * Deviations: one CPU (tmemsim runs its tasks on one); two lists per zone, movable (user pages,
  * readahead, zsmalloc's zspages) and unmovable (page tables, zbud and z3fold pages, zswap
  * writeback's GFP_KERNEL page), where 6.1 has MIGRATE_PCPTYPES (3) lists per order and files a
- * freed page by its pageblock's migratetype, not its allocation's (pageblocks are not modelled);
+ * freed page by its pageblock's migratetype (here too; by its allocation's without frames);
  * the per-CPU vmstat drift of NR_FREE_PAGES (stat_threshold) is not modelled.
  */
 
-export const MOVABLE = 0;
-export const UNMOVABLE = 1;
-export type MigrateType = typeof MOVABLE | typeof UNMOVABLE;
+import type { BlockType as MigrateType } from './buddy.js';
 
 /** zone_batchsize, as zone_set_high_and_batch uses it (at least 1). */
 export function pcpBatch(managed: number): number {
@@ -54,7 +52,7 @@ export interface PcpSize {
 export class PcpLists {
   /** Pages on each zone's lists (pcp->count). */
   readonly count: Int32Array;
-  /** Each zone's list of each migratetype (zone * 2 + type): its pages' pageblocks (0 without pageblocks), last freed last. */
+  /** Each zone's list of each migratetype (zone * 2 + type): its pages' frames (pfns; -1 without frames), last freed last. */
   private readonly list: number[][];
   private readonly freeFactor: Int32Array;
   private high: Int32Array;
@@ -90,12 +88,12 @@ export class PcpLists {
   }
 
   /**
-   * free_unref_page_commit: a page of zone z (of pageblock `block`) goes on the list of
-   * migratetype t (its pageblock's); returns the pages that went to the buddy allocator for it
-   * (free_pcppages_bulk: `release` gets each one's pageblock), 0 mostly.
+   * free_unref_page_commit: a page of zone z (frame `pfn`) goes on the list of migratetype t (its
+   * pageblock's); returns the pages that went to the buddy allocator for it (free_pcppages_bulk:
+   * `release` gets each one's frame and list), 0 mostly.
    */
-  free(z: number, t: MigrateType, block: number, release: (block: number, t: MigrateType) => void): number {
-    this.list[z * 2 + t]!.push(block);
+  free(z: number, t: MigrateType, pfn: number, release: (pfn: number, t: MigrateType) => void): number {
+    this.list[z * 2 + t]!.push(pfn);
     this.count[z]!++;
     this.total++;
     const batch = this.batch[z]!;
@@ -115,7 +113,7 @@ export class PcpLists {
   }
 
   /** free_pcppages_bulk: n pages (at most all of them) from the lists, the list of `t` first. */
-  private bulkFree(z: number, t: MigrateType, n: number, release: (block: number, t: MigrateType) => void): number {
+  private bulkFree(z: number, t: MigrateType, n: number, release: (pfn: number, t: MigrateType) => void): number {
     n = Math.min(n, this.count[z]!);
     let left = n;
     for (let k = 0; k < 2 && left > 0; k++) {
@@ -135,7 +133,7 @@ export class PcpLists {
    * rmqueue_pcplist for an allocation of zone z and migratetype t that passed its watermark check:
    * the page comes off the list (the one freed last), which an empty list first refills with
    * `batch` pages of the buddy allocator's (rmqueue_bulk: at most `buddy`, the zone's free pages
-   * there; `fromBuddy` takes one and says its pageblock). Returns the page's pageblock.
+   * there; `fromBuddy` takes one and says its frame). Returns the page's frame.
    */
   take(z: number, t: MigrateType, buddy: number, fromBuddy: () => number): number {
     this.freeFactor[z]! >>= 1;
@@ -163,8 +161,8 @@ export class PcpLists {
     return l.pop()!;
   }
 
-  /** drain_all_pages: every list to the buddy allocator (`release` gets each page's pageblock). Returns the pages moved. */
-  drain(release: (block: number, t: MigrateType) => void): number {
+  /** drain_all_pages: every list to the buddy allocator (`release` gets each page's frame and list). Returns the pages moved. */
+  drain(release: (pfn: number, t: MigrateType) => void): number {
     const n = this.total;
     this.list.forEach((l, i) => {
       for (const b of l) release(b, (i & 1) as MigrateType);
