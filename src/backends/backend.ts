@@ -60,7 +60,7 @@ export interface BackendEnv {
    * forbid it (no __GFP_NOMEMALLOC), so __gfp_pfmemalloc_flags gives it
    * ALLOC_NO_WATERMARKS: it may take any free page, below the min watermark
    * too (zswap's zpool_malloc; zcache's ZCACHE_GFP_MASK has __GFP_NOMEMALLOC).
-   * `movable`: __GFP_MOVABLE (its pageblock type: mm/pageblocks.ts).
+   * `movable`: __GFP_MOVABLE (the migratetype of its frame: mm/buddy.ts).
    */
   allocPage(reserves?: boolean, movable?: boolean): boolean;
   /** Give a pool pageframe back to guest RAM (`movable`: as allocPage was told). */

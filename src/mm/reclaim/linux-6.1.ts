@@ -425,8 +425,9 @@ class Linux61 implements Reclaim {
     this.host.mightSleep();
     let z = this.zoneAbove('low');
     if (z >= 0) return z;
-    // __alloc_pages_slowpath: kswapd is woken (unless a zone is balanced), then the min watermark.
-    if (!this.balanced()) this.kswapdWoken = true;
+    // __alloc_pages_slowpath: kswapd is woken (wakeup_kswapd: unless a zone is balanced and none
+    // boosted), then the min watermark.
+    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
     z = this.zoneAbove('min');
     if (z >= 0) return z;
     // Then direct reclaim, and the min watermark again.
@@ -452,7 +453,7 @@ class Linux61 implements Reclaim {
     // lowmem reserve.
     let z = this.zoneAbove('low');
     if (z >= 0) return z;
-    if (!this.balanced()) this.kswapdWoken = true;
+    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
     // __alloc_pages_slowpath tries the min watermark (gfp_to_alloc_flags' ALLOC_WMARK_MIN) before
     // the reserves (__gfp_pfmemalloc_flags' ALLOC_NO_WATERMARKS): a zone above its min gives the page.
     z = this.zoneAbove('min');
