@@ -108,6 +108,7 @@ if (opt.schedTrace) {
   const names = opt.kprobeDefs.map((d) => d.slice(2, d.indexOf(' ')));
   if (new Set(names).size !== names.length) die('--kprobe: two probes with the same NAME');
   if (opt.onlyKprobes && opt.kprobes === null && opt.kprobeDefs.length === 0) die('--only-kprobes needs --kprobes or --kprobe');
+  if (opt.onlyKprobes && opt.events !== null) die('--only-kprobes and --events each choose what is traced: give one of them');
 } else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes', '--kprobe', '--only-kprobes', '--events', '--event-filter'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth, --kprobes, --kprobe, --only-kprobes, --events and --event-filter need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
 if (opt.icount !== null) {
