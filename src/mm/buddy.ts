@@ -54,8 +54,8 @@ export class Buddy {
   private readonly blockType: Uint8Array;
   /** Free pages of each zone in the buddy allocator. */
   readonly nrFree: number[];
+  /** Fallbacks between migratetypes so far (the mm_page_alloc_extfrag tracepoint's events). */
   fallbacks = 0;
-  steals = 0;
 
   constructor(pages: readonly number[]) {
     const align = 1 << (MAX_ORDER - 1);
@@ -150,11 +150,9 @@ export class Buddy {
   private fallback(z: number, t: BlockType, boost: () => void): boolean {
     const o2 = 1 - t;
     let order = NONE;
-    let canSteal = false;
     for (let o = MAX_ORDER - 1; o >= 0; o--) {
       if (this.head[this.key(z, o, o2)] === NONE) continue;
-      canSteal = canStealFallback(o, t);
-      if (!canSteal && t === MOVABLE && o > 0) {
+      if (!canStealFallback(o, t) && t === MOVABLE && o > 0) {
         // find_smallest
         for (let s = 0; s < MAX_ORDER; s++) {
           if (this.head[this.key(z, s, o2)] !== NONE) {
@@ -166,10 +164,9 @@ export class Buddy {
       break;
     }
     if (order === NONE) return false;
-    canSteal = canStealFallback(order, t);
     const pfn = this.head[this.key(z, order, o2)]!;
     this.fallbacks++;
-    this.steal(z, pfn, order, t, canSteal, boost);
+    this.steal(z, pfn, order, t, canStealFallback(order, t), boost);
     return true;
   }
 
@@ -179,7 +176,6 @@ export class Buddy {
     if (order >= PAGEBLOCK_ORDER) {
       // change_pageblock_range, then the block moves to the new lists.
       for (let b = pfn >> PAGEBLOCK_ORDER; b < (pfn + (1 << order)) >> PAGEBLOCK_ORDER; b++) this.blockType[b] = t;
-      this.steals++;
       this.del(z, pfn);
       this.add(z, pfn, order, t);
       return;
@@ -207,8 +203,7 @@ export class Buddy {
       const alike = t === MOVABLE ? movable : old === MOVABLE ? PAGEBLOCK_PAGES - (free + movable) : 0;
       if (free + alike >= PAGEBLOCK_PAGES / 2) {
         this.blockType[pfn >> PAGEBLOCK_ORDER] = t;
-        this.steals++;
-      }
+        }
       return;
     }
     this.del(z, pfn);

@@ -84,9 +84,26 @@ const F_WB = 16;
 /** In the swap cache and unmapped by reclaim (try_to_unmap before pageout): the next touch is a minor fault. */
 const F_UNMAPPED = 32;
 
-/** A frame's code (Memory.frame): its zone in the low 3 bits, its migratetype in bit 3, its pfn + 1 above (0: no frame). */
+/** A page's frame code (Memory.frame): its zone in the low 3 bits, its migratetype in bit 3, its pfn + 1 above (0: no frame). */
+function frameCode(z: number, t: BlockType, pfn: number): number {
+  return z | (t << 3) | ((pfn + 1) << 4);
+}
 function frameZone(code: number): number {
   return code & 7;
+}
+function frameType(code: number): BlockType {
+  return ((code >> 3) & 1) as BlockType;
+}
+function framePfn(code: number): number {
+  return (code >> 4) - 1;
+}
+
+/** The page allocator's state when pages have frames (6.1-cfs-buddy on a zone layout). */
+interface Frames {
+  readonly buddy: Buddy;
+  readonly pcp: PcpLists;
+  /** The frames the pool pages of each zone and migratetype hold (zone * 2 + type), newest last. */
+  readonly poolFrames: number[][];
 }
 
 function anonKey(pid: number, vpn: number): number {
@@ -162,22 +179,17 @@ export class Memory implements ReclaimHost {
   private readonly zoneLru: number[];
   private readonly zonePt: number[];
   private readonly zonePool: number[];
-  /** Each resident page's frame code (its zone, migratetype and frame: frameZone), by page id. */
+  /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
-  /** The buddy allocator of the zones' frames (a zone layout and a reclaim model that places pages: pageAllocator), else null. */
-  private readonly blocks: Buddy | null;
-  /** The frames the pool pages of each zone and migratetype hold (zone * 2 + type), newest last. */
-  private readonly poolBlocks: number[][];
-  /** The zone whose allocation is falling back (the boost callback's argument). */
+  /** The buddy allocator and per-CPU lists of the zones' frames (a zone layout and a reclaim model with pageAllocator), else null. */
+  private readonly frames: Frames | null;
+  /** The allocation under way (the per-CPU list's refill and the boost read it). */
   private allocZone = 0;
-  private readonly boostZone = (): void => this.reclaim.boostWatermark!(this.allocZone);
-  /** The allocation's migratetype, for fromBuddy. */
   private allocType: BlockType = MOVABLE;
-  /** A page of the buddy allocator for the allocation under way (the per-CPU list's refill): its frame, -1 for none. */
-  private readonly fromBuddy = (): number => (this.blocks === null ? -1 : this.blocks.alloc(this.allocZone, this.allocType, this.boostZone));
-  private readonly toBuddy = (pfn: number, t: BlockType): void => this.blocks?.release(pfn, t);
-  /** The per-CPU page lists (6.1: mm/pcp.ts), null for a reclaim model without them. */
-  private readonly pcp: PcpLists | null;
+  private readonly boostZone = (): void => this.reclaim.boostWatermark!(this.allocZone);
+  /** A page of the buddy allocator for the allocation under way: its frame, -1 for none. */
+  private readonly fromBuddy = (): number => this.frames!.buddy.alloc(this.allocZone, this.allocType, this.boostZone);
+  private readonly toBuddy = (pfn: number, t: BlockType): void => this.frames!.buddy.release(pfn, t);
 
   constructor(
     private readonly m: MmEnv,
@@ -195,10 +207,10 @@ export class Memory implements ReclaimHost {
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
     this.reclaim.ensure(this.cap);
     // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
-    const frames = layout !== undefined && this.reclaim.pageAllocator === true;
-    this.blocks = frames ? new Buddy(this.zoneCap) : null;
-    this.poolBlocks = managed.flatMap(() => [[], []]);
-    this.pcp = frames ? new PcpLists(this.reclaim.pcpSizes!()) : null;
+    this.frames =
+      layout !== undefined && this.reclaim.pageAllocator === true
+        ? { buddy: new Buddy(this.zoneCap), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => [[], []]) }
+        : null;
   }
 
   /** The highest zone holds the model's RAM the lower zones do not (the kernel's own pages are outside ramPages). */
@@ -212,36 +224,32 @@ export class Memory implements ReclaimHost {
   zoneFree(z: number): number {
     const top = z === this.zoneCap.length - 1;
     return (
-      this.zoneCap[z]! - this.zoneLru[z]! - this.zonePt[z]! - this.zonePool[z]! - (top ? this.m.slabPages : 0) - (this.pcp === null ? 0 : this.pcp.count[z]!)
+      this.zoneCap[z]! - this.zoneLru[z]! - this.zonePt[z]! - this.zonePool[z]! - (top ? this.m.slabPages : 0) - (this.frames === null ? 0 : this.frames.pcp.count[z]!)
     );
   }
 
-  /** Pages on the per-CPU lists of zone z (0 without them). */
-  zonePcp(z: number): number {
-    return this.pcp === null ? 0 : this.pcp.count[z]!;
-  }
-  /** The buddy allocator's frames (6.1-cfs-buddy on a zone layout), for tools and tests; else null. */
-  get pageblocks(): Buddy | null {
-    return this.blocks;
+  /** The buddy allocator of the frames (6.1-cfs-buddy on a zone layout), for tools and tests; else null. */
+  get buddy(): Buddy | null {
+    return this.frames === null ? null : this.frames.buddy;
   }
 
   /** The page an allocation of zone z and migratetype t gets: its frame code (with frames, its pfn; a fallback may boost the zone's watermarks). */
   private take(z: number, t: BlockType): number {
+    const f = this.frames;
+    if (f === null) return frameCode(z, t, -1);
     this.allocZone = z;
     this.allocType = t;
-    const pfn = this.pcp !== null ? this.pcp.take(z, t, this.zoneFree(z), this.fromBuddy) : this.fromBuddy();
-    this.blocks?.use(pfn, t);
-    return z | (t << 3) | ((pfn + 1) << 4);
+    const pfn = f.pcp.take(z, t, f.buddy.nrFree[z]!, this.fromBuddy);
+    f.buddy.use(pfn, t);
+    return frameCode(z, t, pfn);
   }
-  /** A frame is freed: to the per-CPU list of its pageblock's migratetype, or to the buddy allocator. */
+  /** A frame is freed: to the per-CPU list of its pageblock's migratetype. */
   private give(code: number): void {
-    const z = frameZone(code);
-    const t = ((code >> 3) & 1) as BlockType;
-    const pfn = (code >> 4) - 1;
-    this.blocks?.unuse(pfn);
-    const lt = this.blocks === null || pfn < 0 ? t : this.blocks.typeOf(pfn);
-    if (this.pcp !== null) this.pcp.free(z, lt, pfn, this.toBuddy);
-    else this.blocks?.release(pfn, lt);
+    const f = this.frames;
+    if (f === null) return;
+    const pfn = framePfn(code);
+    f.buddy.unuse(pfn);
+    f.pcp.free(frameZone(code), pfn < 0 ? frameType(code) : f.buddy.typeOf(pfn), pfn, this.toBuddy);
   }
 
   /** A pool page for the backend (its zone counted), or false when the watermarks refuse it. `movable`: __GFP_MOVABLE (zsmalloc's). */
@@ -250,7 +258,7 @@ export class Memory implements ReclaimHost {
     if (z < 0) return false;
     const t = movable ? MOVABLE : UNMOVABLE;
     const code = this.take(z, t);
-    if (this.blocks !== null) this.poolBlocks[z * 2 + t]!.push((code >> 4) - 1);
+    if (this.frames !== null) this.frames.poolFrames[z * 2 + t]!.push(framePfn(code));
     this.zonePool[z]!++;
     return true;
   }
@@ -265,12 +273,13 @@ export class Memory implements ReclaimHost {
       const k = Math.min(n, this.zonePool[z]!);
       this.zonePool[z]! -= k;
       n -= k;
-      if (this.blocks === null) continue;
+      if (this.frames === null) continue;
+      const pool = this.frames.poolFrames;
       for (let i = 0; i < k; i++) {
         let t: BlockType = movable === false ? UNMOVABLE : MOVABLE;
-        if (this.poolBlocks[z * 2 + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;
-        const b = this.poolBlocks[z * 2 + t]!.pop();
-        if (b !== undefined) this.give(z | (t << 3) | ((b + 1) << 4));
+        if (pool[z * 2 + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;
+        const pfn = pool[z * 2 + t]!.pop();
+        if (pfn !== undefined) this.give(frameCode(z, t, pfn));
       }
     }
   }
@@ -306,7 +315,7 @@ export class Memory implements ReclaimHost {
 
   /** Free pages: RAM less resident pages, the backend's pool, its slab metadata and page tables. */
   get free(): number {
-    return this.ramPages - this.resident - this.m.poolPages - this.m.slabPages - this.ptPages - (this.pcp === null ? 0 : this.pcp.total);
+    return this.ramPages - this.resident - this.m.poolPages - this.m.slabPages - this.ptPages - (this.frames === null ? 0 : this.frames.pcp.total);
   }
 
   get anonResident(): number {
@@ -325,11 +334,11 @@ export class Memory implements ReclaimHost {
   }
   kswapdRun(on: boolean): void {
     // balance_pgdat's set_reclaim_active / clear_reclaim_active.
-    if (this.pcp !== null) this.pcp.reclaimActive = on;
+    if (this.frames !== null) this.frames.pcp.reclaimActive = on;
     this.m.kswapdRun(on);
   }
   drainPcp(): void {
-    this.pcp?.drain(this.toBuddy);
+    this.frames?.pcp.drain(this.toBuddy);
   }
   preemptPending(): boolean {
     return this.m.preemptPending();
@@ -947,7 +956,7 @@ export class Memory implements ReclaimHost {
     // A balloon takes or gives pages of the highest zone.
     this.fitTopZone();
     this.reclaim.setRam(this.ramPages);
-    if (this.pcp !== null) this.pcp.resize(this.reclaim.pcpSizes!());
+    if (this.frames !== null) this.frames.pcp.resize(this.reclaim.pcpSizes!());
   }
 
 }

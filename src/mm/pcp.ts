@@ -80,26 +80,19 @@ export class PcpLists {
     }
   }
 
-  highOf(z: number): number {
-    return this.high[z]!;
-  }
-  batchOf(z: number): number {
-    return this.batch[z]!;
-  }
-
   /**
    * free_unref_page_commit: a page of zone z (frame `pfn`) goes on the list of migratetype t (its
-   * pageblock's); returns the pages that went to the buddy allocator for it (free_pcppages_bulk:
-   * `release` gets each one's frame and list), 0 mostly.
+   * pageblock's); past the high mark some go to the buddy allocator (free_pcppages_bulk: `release`
+   * gets each one's frame and list).
    */
-  free(z: number, t: MigrateType, pfn: number, release: (pfn: number, t: MigrateType) => void): number {
+  free(z: number, t: MigrateType, pfn: number, release: (pfn: number, t: MigrateType) => void): void {
     this.list[z * 2 + t]!.push(pfn);
     this.count[z]!++;
     this.total++;
     const batch = this.batch[z]!;
     // nr_pcp_high
     const high = this.reclaimActive ? Math.min(batch << 2, this.high[z]!) : this.high[z]!;
-    if (this.count[z]! < high) return 0;
+    if (this.count[z]! < high) return;
     // nr_pcp_free
     let n: number;
     if (high < batch) n = 1;
@@ -109,11 +102,11 @@ export class PcpLists {
       if (n < maxFree) this.freeFactor[z]!++;
       n = Math.min(Math.max(n, batch), maxFree);
     }
-    return this.bulkFree(z, t, n, release);
+    this.bulkFree(z, t, n, release);
   }
 
   /** free_pcppages_bulk: n pages (at most all of them) from the lists, the list of `t` first. */
-  private bulkFree(z: number, t: MigrateType, n: number, release: (pfn: number, t: MigrateType) => void): number {
+  private bulkFree(z: number, t: MigrateType, n: number, release: (pfn: number, t: MigrateType) => void): void {
     n = Math.min(n, this.count[z]!);
     let left = n;
     for (let k = 0; k < 2 && left > 0; k++) {
@@ -126,7 +119,6 @@ export class PcpLists {
     }
     this.count[z]! -= n;
     this.total -= n;
-    return n;
   }
 
   /**
@@ -141,9 +133,8 @@ export class PcpLists {
     if (l.length === 0) {
       const got = Math.min(this.batch[z]!, buddy);
       // rmqueue_bulk adds each page at the tail: the first one taken comes off the head next.
-      const refill: number[] = [];
-      for (let k = 0; k < got; k++) refill.push(fromBuddy());
-      for (let k = refill.length - 1; k >= 0; k--) l.push(refill[k]!);
+      for (let k = 0; k < got; k++) l.push(fromBuddy());
+      l.reverse();
       this.count[z]! += got;
       this.total += got;
       if (got === 0) {
@@ -161,15 +152,13 @@ export class PcpLists {
     return l.pop()!;
   }
 
-  /** drain_all_pages: every list to the buddy allocator (`release` gets each page's frame and list). Returns the pages moved. */
-  drain(release: (pfn: number, t: MigrateType) => void): number {
-    const n = this.total;
+  /** drain_all_pages: every list to the buddy allocator (`release` gets each page's frame and list). */
+  drain(release: (pfn: number, t: MigrateType) => void): void {
     this.list.forEach((l, i) => {
       for (const b of l) release(b, (i & 1) as MigrateType);
       l.length = 0;
     });
     this.count.fill(0);
     this.total = 0;
-    return n;
   }
 }

@@ -31,9 +31,22 @@ export interface RecordedMark {
   stat?: Record<string, number>;
   /**
    * Each zone's free pages (NR_FREE_PAGES) and its per-CPU page list's count, high mark and
-   * batch (one CPU), by zone name (recordings from 2026-12-04 on).
+   * batch (one CPU), by zone name (recordings from 2026-12-04 on); its watermark boost and its
+   * pageblocks by migratetype (from 2026-12-05).
    */
-  zones?: Record<string, { free?: number; pcp_count?: number; pcp_high?: number; pcp_batch?: number }>;
+  zones?: Record<
+    string,
+    {
+      free?: number;
+      pcp_count?: number;
+      pcp_high?: number;
+      pcp_batch?: number;
+      boost?: number;
+      blocks_unmovable?: number;
+      blocks_movable?: number;
+      blocks_reclaimable?: number;
+    }
+  >;
 }
 
 interface RecordedRun {

@@ -281,7 +281,7 @@ class Linux61 implements Reclaim {
    * wakeup_kswapd, which a balanced node does not stop while it is boosted).
    */
   boostWatermark(z: number): void {
-    if (!this.pageAllocator || this.maxBoost[z] === 0) return;
+    if (this.maxBoost[z] === 0) return;
     this.boost[z] = Math.min(this.boost[z]! + PAGEBLOCK_PAGES, this.maxBoost[z]!);
     this.kswapdWoken = true;
   }
@@ -536,8 +536,8 @@ class Linux61 implements Reclaim {
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
     // The boosts at the start: reclaimed for (without swap or writeback) while the node is
     // balanced, and taken off the zones at the end.
-    const boosts = [...this.boost];
-    let nrBoost = boosts.reduce((a, b) => a + b, 0);
+    const boosts = this.boosted() ? [...this.boost] : null;
+    let nrBoost = boosts === null ? 0 : boosts.reduce((a, b) => a + b, 0);
     let prio = DEF_PRIORITY;
     while (prio >= 1) {
       const balanced = this.balanced();
@@ -560,7 +560,7 @@ class Linux61 implements Reclaim {
       }
       if (raise || r.reclaimed === 0) prio--;
     }
-    for (let z = 0; z < boosts.length; z++) this.boost[z] = this.boost[z]! - Math.min(this.boost[z]!, boosts[z]!);
+    if (boosts !== null) for (let z = 0; z < boosts.length; z++) this.boost[z] = this.boost[z]! - Math.min(this.boost[z]!, boosts[z]!);
     this.snapshotRefaults();
     h.kswapdRun(false);
   }

@@ -165,8 +165,8 @@ describe('6.1-cfs-buddy through the memory model', () => {
     // allocator holds free (the slab's pages are counted in the highest zone but take no frame).
     const check = (): void => {
       expect(mem.zoneFree(0) + mem.zoneFree(1)).toBe(mem.free);
-      expect(mem.pageblocks!.nrFree[0]).toBe(mem.zoneFree(0));
-      expect(mem.pageblocks!.nrFree[1]).toBe(mem.zoneFree(1) + mem.slabPages);
+      expect(mem.buddy!.nrFree[0]).toBe(mem.zoneFree(0));
+      expect(mem.buddy!.nrFree[1]).toBe(mem.zoneFree(1) + mem.slabPages);
     };
     for (let p = 0; p < 90000; p++) {
       mem.anonAccess(1, p, true, makeDesc(p % 3 === 0 ? Cls.Zero : Cls.Text, p + 1));
@@ -179,7 +179,7 @@ describe('6.1-cfs-buddy through the memory model', () => {
       if (p % 997 === 0) check();
     }
     expect(m.stats.pageoutrun).toBeGreaterThan(0);
-    expect(mem.pageblocks!.fallbacks).toBeGreaterThan(0);
-    expect(mem.pageblocks!.blocksOf(1, UNMOV)).toBeGreaterThan(0);
+    expect(mem.buddy!.fallbacks).toBeGreaterThan(0);
+    expect(mem.buddy!.blocksOf(1, UNMOV)).toBeGreaterThan(0);
   });
 });
