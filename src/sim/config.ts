@@ -11,7 +11,7 @@ import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import { isProfilePath, loadProfileFile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import { LIMITS, type ContentConfig, type FileSizeConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type ZoneConfig, type TraceHeader } from '../trace/events.js';
+import { LIMITS, type ContentConfig, type FileSizeConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type ZoneConfig, type TraceHeader, type TraceTime } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from '../errors.js';
@@ -69,6 +69,8 @@ export interface RunConfig {
   mounts: MountConfig[];
   /** File readahead: read_ahead_kb (config.read_ahead_kb, default 128) and the files of known size. */
   readAheadKb: number;
+  /** What the events' t measures (config.time, default 'wall'). */
+  time: TraceTime;
   files: FileSizeConfig[];
   /** Memory zones and vm.min_free_kbytes (config.zones, config.min_free_kbytes); undefined: one zone, the default. */
   zones: ZoneLayout | undefined;
@@ -176,6 +178,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     swap: c.swap ?? [],
     mounts: c.mounts ?? [],
     readAheadKb: c.read_ahead_kb ?? DEFAULT_READ_AHEAD_KB,
+    time: c.time ?? 'wall',
     files: fileSizes(c.files ?? [], file),
     zones: zoneLayout(c.zones, c.min_free_kbytes, ramPages, file),
     swappiness: c.swappiness ?? 60,

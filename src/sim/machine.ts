@@ -135,8 +135,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   /** Simulated time, ns. */
   clock = 0;
   /**
-   * The gaps a trace's timestamps put between events, ns: the workload's own CPU time to the
-   * scheduler (a CPU-bound workload, as the validation guests': idle 0 %).
+   * The workload's own CPU time between events, ns: the gaps a trace's wall times put between
+   * events, or the CPU times it gives (config.time 'cpu'); to the scheduler, CPU time of the
+   * workload (a CPU-bound workload, as the validation guests': idle 0 %).
    */
   private thinkNs = 0;
   /** TaskHost.cpuClock: the CPU work charged so far and the workload's time between events. */
@@ -282,13 +283,32 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   }
 
   // ---- time -------------------------------------------------------------------
-  /** Advance the clock by the work charged since the last call, then to `t` if later. */
+  /** Advance the clock by the work charged since the last call, then to `t` if later (a trace's wall time). */
   advance(tNs = 0): void {
     this.clock += this.meter.takePendingNs();
     if (tNs > this.clock) {
       this.thinkNs += tNs - this.clock;
       this.clock = tNs;
     }
+    this.clockMoved();
+  }
+
+  /**
+   * Advance the clock by the work charged since the last call, then by the workload's own CPU
+   * time until it has had `tNs` of it (a trace whose times are the workload's CPU time,
+   * config.time 'cpu'): the kernel work charged meanwhile does not shorten it.
+   */
+  advanceCpu(tNs: number): void {
+    this.clock += this.meter.takePendingNs();
+    if (tNs > this.thinkNs) {
+      this.clock += tNs - this.thinkNs;
+      this.thinkNs = tNs;
+    }
+    this.clockMoved();
+  }
+
+  /** What follows a move of the clock: the work items due, the backend's and the unloaded backends' timers. */
+  private clockMoved(): void {
     this.runWork();
     this.backend?.tick?.(this.clock);
     if (this.zombies.length > 0) this.drainZombies(this.clock);

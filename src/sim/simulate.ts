@@ -3,7 +3,7 @@
  * with the configured backend or without any (the baseline).
  *
  *   for each event (streamed):
- *     clock = max(clock, event.t)
+ *     clock = max(clock, event.t)  (config.time 'cpu': clock += event.t - the workload's CPU time so far, if more)
  *     dispatch (HANDLERS, one per op):
  *               control → machine lifecycle / swap / mounts
  *               tmem level → frontswap / cleancache exactly as issued
@@ -189,9 +189,14 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     events++;
     if (sampler) sampler.tick(m, events);
   };
+  // An event with a time happens at that time (or once the workload has had that much CPU time:
+  // config.time 'cpu'): the clock (and periodic workers) move there first.
+  const cpuTime = cfg.time === 'cpu';
   const step = (le: LocatedEvent): void => {
-    // An event with a time happens at that time: the clock (and periodic workers) move there first.
-    if (le.event.t !== undefined) m.advance(le.event.t * 1000);
+    if (le.event.t !== undefined) {
+      if (cpuTime) m.advanceCpu(le.event.t * 1000);
+      else m.advance(le.event.t * 1000);
+    }
     if (pending.length > 0) inject(le.loc.index, false);
     at.le = le;
     dispatch(m, at);
@@ -208,7 +213,10 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     const one = fc !== undefined && le !== undefined
       ? (): boolean => {
         if (!fc.next()) return false;
-        if (fc.t >= 0) m.advance(fc.t * 1000);
+        if (fc.t >= 0) {
+          if (cpuTime) m.advanceCpu(fc.t * 1000);
+          else m.advance(fc.t * 1000);
+        }
         if (pending.length > 0) inject(fc.loc.index, false);
         m.eventIndex = fc.loc.index;
         try {

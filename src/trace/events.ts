@@ -97,7 +97,16 @@ export interface TraceConfig {
   zones?: ZoneConfig[];
   /** vm.min_free_kbytes (absent: the kernel's default for the RAM). */
   min_free_kbytes?: number;
+  /**
+   * What the events' `t` measures: 'wall' (default) the time since the trace began; 'cpu' the
+   * workload's own CPU time so far (its user time), to which the simulator adds the kernel work
+   * it models.
+   */
+  time?: TraceTime;
 }
+
+/** What a trace's event times measure (TraceConfig.time). */
+export type TraceTime = 'wall' | 'cpu';
 
 export interface ZoneConfig {
   name: 'DMA' | 'DMA32' | 'Normal';
