@@ -37,6 +37,8 @@ export interface CostModel {
   readonly reclaimFileCycles?: number;
   /** CPU cycles of one reclaim pass over the node beyond its pages (6.1's shrink_node; absent: 0). */
   readonly shrinkNodeCycles?: number;
+  /** CPU cycles of a major fault's read from the swap device beyond the fault (absent: 0). */
+  readonly swapinIoCycles?: number;
   /**
    * Device service time of one operation of `pages` contiguous 4 KiB pages
    * (one request: a batched swap write, a readahead window), ns.
@@ -142,12 +144,14 @@ export class CostMeter {
   private readonly reclaimCycles: number;
   private readonly reclaimFileCycles: number;
   private readonly shrinkNodeCycles: number;
+  private readonly swapinIoCycles: number;
 
   constructor(private readonly model: CostModel) {
     this.faultCycles = model.faultCycles ?? DEFAULT_FAULT_CYCLES;
     this.reclaimCycles = model.reclaimCycles ?? DEFAULT_RECLAIM_CYCLES;
     this.reclaimFileCycles = model.reclaimFileCycles ?? this.reclaimCycles;
     this.shrinkNodeCycles = model.shrinkNodeCycles ?? 0;
+    this.swapinIoCycles = model.swapinIoCycles ?? 0;
   }
 
   /** Where the simulated clock is read (the machine's `clock`); a request is issued at clock() + the work charged since. */
@@ -215,6 +219,11 @@ export class CostMeter {
   /** The memory manager's work on a fault that allocates a page (the profile's mm.faultCycles). */
   fault(): void {
     this.meta(this.faultCycles);
+  }
+
+  /** A major fault's read from the swap device, beyond the fault (the profile's mm.swapinIoCycles). */
+  swapinIo(): void {
+    if (this.swapinIoCycles > 0) this.meta(this.swapinIoCycles);
   }
 
   /** The memory manager's work on a page reclaim takes (the profile's mm.reclaimCycles), or `share` of it. */

@@ -135,6 +135,13 @@ export interface Profile {
      * Optional: absent, 0 (no built-in profile has a measured figure).
      */
     shrinkNodeCycles?: Sourced<number>;
+    /**
+     * A major fault that reads its page from the swap device, beyond the fault itself
+     * (faultCycles): the block I/O of its read and of its readahead window's reads (submission,
+     * driver, interrupt, completion) and the switches of its wait, where a profile prices them
+     * per fault rather than per request (blockIo). Optional: absent, 0.
+     */
+    swapinIoCycles?: Sourced<number>;
   };
   /** DRAM energy per byte moved, nJ. */
   dramEnergyNJPerByte: Sourced<number>;

@@ -37,3 +37,18 @@ describe('the memory manager\'s work per page (profile mm.faultCycles, mm.reclai
     expect(m.totals.cpuNs).toBeCloseTo((60000 / base.cpu.hz.value) * 1e9, 9);
   });
 });
+
+describe("a major fault's read from the swap device (profile mm.swapinIoCycles)", () => {
+  it('costs nothing when absent, the profile\'s figure once a call when given', () => {
+    const base = getProfile('ssd');
+    const none = new CostMeter(costModelOf(base));
+    none.swapinIo();
+    expect(none.totals.metaCycles).toBe(0);
+    const p = { ...base, mm: { swapinIoCycles: { value: 189_600, source: 't' } } };
+    const m = new CostMeter(costModelOf(p));
+    m.swapinIo();
+    m.swapinIo();
+    expect(m.totals.metaCycles).toBe(2 * 189_600);
+    expect(m.totals.cpuNs).toBeCloseTo(((2 * 189_600) / base.cpu.hz.value) * 1e9, 9);
+  });
+});
