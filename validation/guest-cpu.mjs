@@ -10,9 +10,10 @@
 // /proc/vmstat at each mark) is one observation: the system CPU time the phase took (stat's
 // `system`, 1/100 s) against what the kernel did in it: faults (pgfault), anonymous and
 // page-cache pages reclaimed (pgsteal_anon, pgsteal_file), zswap stores by compressor
-// (zswpout), zswap loads (zswpin) and page-cache pages read from a disk (pgpgin / 4 less
-// pswpin). An ordinary least-squares fit without intercept gives the guest's time per
-// operation. The guest runs under QEMU's TCG on a shared host: the figures are that machine's,
+// (zswpout), zswap loads (zswpin), page-cache pages read from a disk (pgpgin / 4 less
+// pswpin) and major faults that read from the swap disk (pgmajfault less zswpin: each waits
+// for its read, and its readahead window's reads are submitted and completed with it). An
+// ordinary least-squares fit without intercept gives the guest's time per operation. The guest runs under QEMU's TCG on a shared host: the figures are that machine's,
 // not a real CPU's, and they are noisy (the same phase's system time differs by up to 2x
 // between runs); the fit prints R² and the residual.
 //
@@ -23,9 +24,12 @@
 // cost); the file-read figure is not in the profile (the replay charges a page read into the
 // page cache as a fault that allocates it, mm.faultCycles, within a few µs of it); each
 // fitted compressor's compress cost is its per-store figure (fixed, per page) and its
-// decompress cost the per-load figure; the block layer's cycles are 0 (the reclaim and load
-// figures include the requests' submission: a separate term for pswpout/pswpin came out
-// negative, being collinear with them).
+// decompress cost the per-load figure; a major fault's read from the swap disk is
+// mm.swapinIoCycles, beyond its fault; the block layer's cycles per request are 0 (the reclaim
+// figure includes the writes' submission, the disk fault figure the reads': a term per page
+// for pswpout or pswpin came out negative, being collinear with reclaim and zswap's loads).
+// Without the disk fault term the swap-in phases' system time was 3-5x the fit's (swapin-rand:
+// 1.25-1.82 s against 0.29 s).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +39,7 @@ const REFS = path.join(here, 'references');
 const OUT = path.join(here, 'guest-tcg.json');
 const USER_HZ = 100;
 const COMPRESSORS = ['lz4', 'lzo', 'zstd'];
-const TERMS = ['fault', 'reclaim', 'reclaim_file', ...COMPRESSORS.map((c) => `store_${c}`), 'load', 'file_read'];
+const TERMS = ['fault', 'reclaim', 'reclaim_file', ...COMPRESSORS.map((c) => `store_${c}`), 'load', 'file_read', 'disk_fault'];
 /**
  * One shrink_node call's own work (mm.shrinkNodeCycles), ns: not fitted (a term per kswapd run
  * or per scanned page comes out negative beside the others) but timed in a traced guest run,
@@ -61,7 +65,8 @@ export function observations(dir = REFS) {
         if (!a.stat || !b.stat) continue;
         const d = (k) => (b.vmstat[k] ?? 0) - (a.vmstat[k] ?? 0);
         const fileRead = Math.max(0, d('pgpgin') / 4 - d('pswpin'));
-        const x = [d('pgfault'), d('pgsteal_anon'), d('pgsteal_file'), ...COMPRESSORS.map((c) => (c === comp ? d('zswpout') : 0)), d('zswpin'), fileRead];
+        const diskFault = Math.max(0, d('pgmajfault') - d('zswpin'));
+        const x = [d('pgfault'), d('pgsteal_anon'), d('pgsteal_file'), ...COMPRESSORS.map((c) => (c === comp ? d('zswpout') : 0)), d('zswpin'), fileRead, diskFault];
         obs.push({ where: `${ref.case}/${b.name}`, x, y: (b.stat.system - a.stat.system) / USER_HZ });
       }
     }
@@ -125,6 +130,7 @@ function profileOf(ns, fit, n) {
       faultCycles: { value: round(ns.fault), source: src('a page fault') },
       reclaimCycles: { value: round(ns.reclaim), source: src('an anonymous page reclaimed (pgsteal_anon), with its write\'s submission') },
       reclaimFileCycles: { value: round(ns.reclaim_file), source: src('a page-cache page reclaimed (pgsteal_file)') },
+      swapinIoCycles: { value: round(ns.disk_fault), source: src("a major fault that reads from the swap disk (pgmajfault less zswpin), beyond the fault: its read's and its readahead window's block I/O and the wait") },
       shrinkNodeCycles: {
         value: SHRINK_NODE_NS,
         source: "[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): kswapd's 2nd and 3rd shrink_node calls of a run before its first store, medians 31 and 30 µs (kprobes on shrink_node in a traced run of rw-zsmalloc-lzo, 33 runs; validation/guest-cpu.mjs, docs/validation.md item 2)",

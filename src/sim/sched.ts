@@ -31,7 +31,7 @@
  * docs/validation.md item 2 traced in the 6.1 guests.
  *
  * This is the scheduler of the '6.1' and 'lru-3x' reclaim models, whose kswapd
- * runs whole after an event; with '6.1-cfs' (the default) kswapd is a task and
+ * runs whole after an event; with '6.1-cfs' and '6.1-cfs-buddy' (the default) kswapd is a task and
  * Cfs (below) schedules all three.
  *
  * Deviations: the tick's phase is the CPU clock's (no idle time, no timer

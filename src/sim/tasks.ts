@@ -2,7 +2,7 @@
  * Who has the CPU between the workload's operations: kswapd and the kworker
  * of the work items backends queue (zswap's shrink worker), beside the
  * workload, on one CPU. With a reclaim model whose kswapd is a task
- * ('6.1-cfs', the default) CFS (sched.ts Cfs) schedules all three: at the end
+ * ('6.1-cfs' and '6.1-cfs-buddy', the default) CFS (sched.ts Cfs) schedules all three: at the end
  * of each event, at the workload's allocations (might_sleep) and, for the
  * kworker, at every operation. Otherwise kswapd runs whole after an event and
  * KworkerSched decides when the kworker runs.
@@ -56,7 +56,7 @@ export class Tasks {
   /** When the work items' kworker gets the CPU beside kswapd and the workload (CFS on one CPU). */
   private readonly sched = new KworkerSched();
   /**
-   * With a reclaim model whose kswapd is a task (6.1-cfs, the default): CFS over the workload,
+   * With a reclaim model whose kswapd is a task (6.1-cfs, 6.1-cfs-buddy): CFS over the workload,
    * kswapd and the kworker (null: kswapd runs whole after an event and KworkerSched decides the
    * kworker).
    */

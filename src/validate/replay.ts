@@ -37,6 +37,8 @@ const PID = 1;
 const FS = 1;
 const INODE = 1;
 const CHUNK = 64;
+/** /proc/stat's tick, s⁻¹ (USER_HZ). */
+const USER_HZ = 100;
 
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
 const ERA_61: ZswapEra = '6.1';
@@ -91,6 +93,8 @@ export function headerOf(ref: Reference, profile = 'ssd'): TraceHeader {
       // vm.min_free_kbytes: per-zone watermarks and DMA's lowmem reserve, as the kernel set them.
       ...(zones.length > 0 && zones.reduce((a, z) => a + z.pages, 0) === ramPages ? { zones } : {}),
       ...(minFreeKb !== undefined && minFreeKb >= 128 ? { min_free_kbytes: minFreeKb } : {}),
+      // The events' times are the workload's user time (timePerEvent).
+      time: 'cpu',
     },
   };
 }
@@ -190,13 +194,18 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
 }
 
 /**
- * The guest's time per event of each phase, µs: how long the phase took in the guest
- * (/proc/stat's uptime at its marks, the mean of the runs) spread evenly over the phase's
- * events (phase i ends at the workload's i-th mark). The replay stamps its events with the
- * sum (`t`), as a trace recorded in the guest would be: the time between operations that
- * tmemsim's own costs do not fill is the workload's own (the guests' CPU is never idle:
- * the workload writes its pages' bytes in user space), and it is on the clock the
- * scheduler reads (sim/sched.ts). Zero for a phase without recorded stat.
+ * The workload's own CPU time per event of each phase, µs: the guest's user time in the phase
+ * (/proc/stat's user ticks between its marks, the mean of the runs; the workload is the only
+ * task that runs in user space) spread evenly over the phase's events (phase i ends at the
+ * workload's i-th mark: its user work, writing and checking its pages' bytes, is the same for
+ * every page). The replay stamps its events with the sum (`t`, config.time 'cpu'): tmemsim adds
+ * the kernel work it models (faults, reclaim, zswap, the I/O waits), and the scheduler
+ * (sim/sched.ts) shares the CPU between that time and kswapd's and the kworker's. Not the
+ * phase's uptime: that spreads the kernel work tmemsim models, and the time the host took the
+ * guest's CPU away (ticks lost: 60-99 % of the uptime is in /proc/stat's ticks), evenly over
+ * the phase, and where tmemsim's work runs ahead of that even spread the workload's time
+ * between its faults drops to nothing (docs/validation.md, "The workload's own time"). Zero
+ * for a phase without recorded stat.
  */
 function timePerEvent(ref: Reference): number[] {
   const events: number[] = [0];
@@ -211,8 +220,8 @@ function timePerEvent(ref: Reference): number[] {
     for (const run of ref.runs) {
       const a = i === 0 ? undefined : run.marks[i - 1]?.stat;
       const b = run.marks[i]?.stat;
-      if (b?.uptime_s === undefined || (i > 0 && a?.uptime_s === undefined)) continue;
-      sum += b.uptime_s - (a?.uptime_s ?? b.uptime_s);
+      if (b?.user === undefined || (i > 0 && a?.user === undefined)) continue;
+      sum += (b.user - (a?.user ?? b.user)) / USER_HZ;
       n++;
     }
     out.push(n > 0 && events[i]! > 0 ? ((sum / n) * 1e6) / events[i]! : 0);

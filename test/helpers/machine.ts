@@ -22,7 +22,7 @@ export interface TestMachineOptions {
   verifyBytes?: boolean;
   /** A fixed backend factory (a test double); default: the registry. */
   factory?: BackendFactory;
-  /** The reclaim policy (default 6.1). */
+  /** The reclaim policy (default: DEFAULT_RECLAIM). */
   reclaim?: ReclaimFactory;
   /** Memory zones and min_free_kbytes (default: one zone). */
   zones?: ZoneLayout;

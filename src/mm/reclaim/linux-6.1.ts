@@ -792,8 +792,8 @@ export const linux61: ReclaimFactory = {
  * The same 6.1 reclaim with kswapd as a task that shares the one CPU with the workload and
  * the kworker under CFS (sim/sched.ts Cfs): its balance_pgdat runs a page at a time (between
  * the pages of a batch and between batches it may be preempted) while the workload goes on
- * allocating, instead of whole after an event. The default (registry.ts): docs/validation.md
- * item 2 gives what it does to the validation counters.
+ * allocating, instead of whole after an event. The default from 2026-12-04 to 2026-12-05:
+ * docs/validation.md item 2 gives what it does to the validation counters.
  */
 export const linux61Cfs: ReclaimFactory = {
   name: '6.1-cfs',
@@ -801,11 +801,12 @@ export const linux61Cfs: ReclaimFactory = {
 };
 
 /**
- * Experimental: `6.1-cfs` with its pages placed on frames by the buddy allocator (with a zone
- * layout, config.zones): pageblocks and their migratetypes, the fallbacks between them and the
- * watermark boost they raise (mm/buddy.ts), and the per-CPU page lists (mm/pcp.ts). Not the
- * default: on the validation suite it gives 340 of 349 counters within tolerance against
- * `6.1-cfs`'s 343 (docs/validation.md, "The buddy allocator").
+ * The default (registry.ts): `6.1-cfs` with its pages placed on frames by the buddy allocator
+ * (with a zone layout, config.zones; without one it is `6.1-cfs`): pageblocks and their
+ * migratetypes, the fallbacks between them and the watermark boost they raise (mm/buddy.ts),
+ * and the per-CPU page lists (mm/pcp.ts). On the validation suite it gives 343 of 349
+ * counters within tolerance against `6.1-cfs`'s 336, with the workload's direct reclaim and
+ * kswapd's runs nearest the kernel's (docs/validation.md, "The workload's own time").
  */
 export const linux61CfsBuddy: ReclaimFactory = {
   name: '6.1-cfs-buddy',

@@ -7,7 +7,7 @@ import type { ReclaimFactory } from './reclaim.js';
 
 const RECLAIMS: readonly ReclaimFactory[] = [linux61, linux61Cfs, linux61CfsBuddy, lru3x];
 
-export const DEFAULT_RECLAIM = '6.1-cfs';
+export const DEFAULT_RECLAIM = '6.1-cfs-buddy';
 
 export function reclaimNames(): string[] {
   return RECLAIMS.map((r) => r.name);

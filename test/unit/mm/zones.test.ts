@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultMinFreeKbytes, zoneWatermarks61 } from '../../../src/mm/reclaim/linux-6.1.js';
+import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { zonesOf } from '../../../src/validate/replay.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
@@ -122,8 +123,11 @@ describe('allocation across zones', () => {
     );
   });
 
+  // These two count free pages a page at a time: `6.1-cfs`, whose pages have no frames. The
+  // default's per-CPU lists take and give them in batches, outside the zones' free counts
+  // (test/unit/mm/buddy.test.ts checks those against the guest's).
   it('takes DMA32 pages first, then DMA ones down to its low watermark plus reserve, then reclaims', () => {
-    const m = testMachine({ ramPages: 52685, zones: layout, verifyBytes: false });
+    const m = testMachine({ ramPages: 52685, zones: layout, verifyBytes: false, reclaim: getReclaim('6.1-cfs') });
     m.swapon(0, 80000);
     const mem = m.memory;
     // DMA32 down to its low watermark (a page is taken while free > low), DMA untouched.
@@ -153,7 +157,7 @@ describe('allocation across zones', () => {
   it("gives a pool page allowed the reserves (zswap's, under PF_MEMALLOC) a zone above its min watermark before any free page", () => {
     // __alloc_pages_slowpath: the low watermark, then (kswapd woken) the min one, and only then
     // ALLOC_NO_WATERMARKS, the highest zone with a free page first.
-    const m = testMachine({ ramPages: 52685, zones: layout, verifyBytes: false });
+    const m = testMachine({ ramPages: 52685, zones: layout, verifyBytes: false, reclaim: getReclaim('6.1-cfs') });
     m.swapon(0, 80000);
     const mem = m.memory;
     let p = 0;
