@@ -1,7 +1,7 @@
 /**
  * `tmemsim validate`: replays every recorded kernel case (validation/references)
  * and prints `counter | kernel (min–max over runs) | tmemsim | error` per case
- * and phase, then the reclaim counters shown and not judged (compare.ts SHOWN);
+ * and phase, then the reclaim counters and the kernel's CPU time shown and not judged (compare.ts SHOWN);
  * exit 1 when a counter is out of tolerance. With --known FILE (CI)
  * exit 1 only on an out-of-tolerance counter FILE does not list, or a listed
  * one that passes now; --update-known rewrites FILE. With --cpu-scale S,S,...

@@ -40,7 +40,7 @@ export function renderValidationTable(v: ValidationResult, width: number = DEFAU
       width,
     }), '');
     if (c.shown.length > 0) {
-      out.push(wrapLine('  reclaim, shown and not judged (it follows how kswapd shares the CPU with the workload: docs/validation.md item 2):', width));
+      out.push(wrapLine("  shown and not judged: reclaim, which follows how kswapd shares the CPU with the workload (docs/validation.md item 2), and the kernel's CPU time, ms (the guest's system time; tmemsim's modelled work):", width));
       out.push(fitTable({
         head: ['phase', 'counter', 'kernel (min–max)', 'tmemsim'],
         rows: c.shown.map((r) => [r.phase, r.counter, r.kernel_min === r.kernel_max ? num(r.kernel_min) : `${num(r.kernel_min)}–${num(r.kernel_max)}`, showNa(r.tmemsim, num)]),

@@ -33,6 +33,8 @@ export interface MarkSnapshot {
   /** Index of the mark event in the trace. */
   event: number;
   sim_time_ns: number;
+  /** CPU time of the work tmemsim modelled so far (the cost meter's; the workload's own time between events not included), ns. */
+  cpu_ns: number;
   debugfs: Record<string, Record<string, number>>;
   vmstat: Record<string, number>;
   meminfo: Record<string, number>;
@@ -105,5 +107,5 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     meminfo['Zswap'] = (z['pool_total_size'] ?? 0) / 1024;
     meminfo['Zswapped'] = (z['stored_pages'] ?? 0) * KB;
   }
-  return { name, event: m.eventIndex, sim_time_ns: m.clock, debugfs, vmstat, meminfo };
+  return { name, event: m.eventIndex, sim_time_ns: m.clock, cpu_ns: t.cpuNs, debugfs, vmstat, meminfo };
 }

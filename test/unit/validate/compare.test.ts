@@ -21,7 +21,7 @@ function ref(zswapOn: boolean, runs: { phase: Record<string, number>; vm: Record
   };
 }
 function pass(z: Record<string, number> | null, vm: Record<string, number>, name = 'p1'): PassSummary {
-  const m: MarkSnapshot = { name, event: 0, sim_time_ns: 0, debugfs: z ? { zswap: z } : {}, vmstat: vm, meminfo: {} };
+  const m: MarkSnapshot = { name, event: 0, sim_time_ns: 0, cpu_ns: 0, debugfs: z ? { zswap: z } : {}, vmstat: vm, meminfo: {} };
   return { marks: [m] } as unknown as PassSummary;
 }
 const row = (rows: Row[], counter: string): Row => rows.find((r) => r.counter === counter)!;
@@ -81,6 +81,18 @@ describe('shownCase', () => {
     expect(shown.every((x) => !('status' in x))).toBe(true);
     // Not among the judged rows.
     expect(compareCase(r, pass({}, {})).some((x) => x.counter === 'pageoutrun')).toBe(false);
+  });
+});
+
+describe('shownCase: the kernel\'s CPU time', () => {
+  it("shows /proc/stat's system time since the start mark (ticks of 10 ms) beside the CPU tmemsim charged, and nothing for references without stat", () => {
+    const r = ref(false, [{ phase: {}, vm: {} }, { phase: {}, vm: {} }]);
+    const ticks = [[40, 290], [35, 260]];
+    r.runs.forEach((run, i) => run.marks.forEach((m, k) => (m.stat = { user: 0, system: ticks[i]![k]!, uptime_s: 1 })));
+    const p = pass({}, {});
+    (p.marks![0] as { cpu_ns: number }).cpu_ns = 2_345_600_000;
+    expect(shownCase(r, p).find((x) => x.counter === 'system_cpu_ms')).toEqual({ case: 'c', phase: 'p1', counter: 'system_cpu_ms', kernel_min: 2250, kernel_max: 2500, tmemsim: 2346 });
+    expect(shownCase(ref(false, [{ phase: {}, vm: {} }]), p).some((x) => x.counter === 'system_cpu_ms')).toBe(false);
   });
 });
 

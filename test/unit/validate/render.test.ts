@@ -43,7 +43,7 @@ describe('validate output', () => {
   it('table: n/a for it, and every line within the width', () => {
     const wide = renderTable(result, 100);
     expect(wide).toMatch(/│ written_back_pages\s+│\s+1,000–1,200 │\s+n\/a │\s+n\/a │\s+±60 │ OUT/);
-    expect(wide).toContain('reclaim, shown and not judged');
+    expect(wide).toContain('shown and not judged: reclaim');
     expect(wide).toMatch(/│ write\s+│ pageoutrun\s+│\s+59–88 │\s+199 │/);
     expect(wide).toMatch(/│ write\s+│ allocstall\s+│\s+38–54 │\s+n\/a │/);
     // 60 columns: the prose wraps and the table splits, phase, counter and verdict repeated in each part.
