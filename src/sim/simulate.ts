@@ -191,12 +191,9 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   };
   // An event with a time happens at that time (or once the workload has had that much CPU time:
   // config.time 'cpu'): the clock (and periodic workers) move there first.
-  const cpuTime = cfg.time === 'cpu';
+  const toEventTime = cfg.time === 'cpu' ? m.advanceCpu.bind(m) : m.advance.bind(m);
   const step = (le: LocatedEvent): void => {
-    if (le.event.t !== undefined) {
-      if (cpuTime) m.advanceCpu(le.event.t * 1000);
-      else m.advance(le.event.t * 1000);
-    }
+    if (le.event.t !== undefined) toEventTime(le.event.t * 1000);
     if (pending.length > 0) inject(le.loc.index, false);
     at.le = le;
     dispatch(m, at);
@@ -213,10 +210,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     const one = fc !== undefined && le !== undefined
       ? (): boolean => {
         if (!fc.next()) return false;
-        if (fc.t >= 0) {
-          if (cpuTime) m.advanceCpu(fc.t * 1000);
-          else m.advance(fc.t * 1000);
-        }
+        if (fc.t >= 0) toEventTime(fc.t * 1000);
         if (pending.length > 0) inject(fc.loc.index, false);
         m.eventIndex = fc.loc.index;
         try {

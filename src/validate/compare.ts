@@ -23,7 +23,7 @@
 
 import type { PassSummary } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
-import type { RecordedMark, Reference } from './reference.js';
+import { USER_HZ, type RecordedMark, type Reference } from './reference.js';
 
 const REL_TOLERANCE = 0.05;
 const BYTES_PER_PAGE_TOLERANCE = 0.01;
@@ -84,9 +84,6 @@ function allocstall(m: RecordedMark): number | undefined {
   return n;
 }
 
-/** /proc/stat's tick (USER_HZ), ms. */
-const TICK_MS = 10;
-
 /** Shown, not judged (see the header). */
 const SHOWN: readonly CounterDef[] = [
   { name: 'pageoutrun', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pageoutrun'), sim: vs('pageoutrun') },
@@ -95,7 +92,7 @@ const SHOWN: readonly CounterDef[] = [
   { name: 'allocstall', zswap: false, gauge: false, rel: 0, slack: 0, kernel: allocstall, sim: vs('allocstall') },
   {
     name: 'system_cpu_ms', zswap: false, gauge: false, rel: 0, slack: 0,
-    kernel: (m) => (m.stat?.['system'] === undefined ? undefined : m.stat['system'] * TICK_MS),
+    kernel: (m) => (m.stat?.['system'] === undefined ? undefined : (m.stat['system'] * 1000) / USER_HZ),
     sim: (s) => Math.round(s.cpu_ns / 1e6),
   },
 ];

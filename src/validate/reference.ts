@@ -17,6 +17,9 @@ interface ZswapCaseConfig {
   accept_threshold_percent?: number;
 }
 
+/** /proc/stat's ticks a second (USER_HZ): the unit of RecordedMark.stat's CPU times. */
+export const USER_HZ = 100;
+
 export interface RecordedMark {
   name: string;
   zswap: Record<string, number>;

@@ -31,14 +31,12 @@ import type { Profile } from '../profiles/profile.js';
 import { UsageError } from '../errors.js';
 import type { LocatedEvent, TraceEvent, TraceHeader, ZoneConfig } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
-import type { Reference } from './reference.js';
+import { USER_HZ, type Reference } from './reference.js';
 
 const PID = 1;
 const FS = 1;
 const INODE = 1;
 const CHUNK = 64;
-/** /proc/stat's tick, s⁻¹ (USER_HZ). */
-const USER_HZ = 100;
 
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
 const ERA_61: ZswapEra = '6.1';

@@ -24,31 +24,22 @@ describe('the memory manager\'s work per page (profile mm.faultCycles, mm.reclai
     expect(m.totals.metaCycles).toBeCloseTo(18044 + 32303 / 4, 9);
   });
 
-  it('a reclaim pass over the node costs the profile\'s mm.shrinkNodeCycles, nothing when absent', () => {
-    const base = getProfile('ssd');
-    const none = new CostMeter(costModelOf(base));
-    none.shrinkNode();
-    expect(none.totals.metaCycles).toBe(0);
-    const p = { ...base, mm: { shrinkNodeCycles: { value: 30000, source: 't' } } };
-    const m = new CostMeter(costModelOf(p));
-    m.shrinkNode();
-    m.shrinkNode();
-    expect(m.totals.metaCycles).toBe(60000);
-    expect(m.totals.cpuNs).toBeCloseTo((60000 / base.cpu.hz.value) * 1e9, 9);
-  });
-});
-
-describe("a major fault's read from the swap device (profile mm.swapinIoCycles)", () => {
-  it('costs nothing when absent, the profile\'s figure once a call when given', () => {
-    const base = getProfile('ssd');
-    const none = new CostMeter(costModelOf(base));
-    none.swapinIo();
-    expect(none.totals.metaCycles).toBe(0);
-    const p = { ...base, mm: { swapinIoCycles: { value: 189_600, source: 't' } } };
-    const m = new CostMeter(costModelOf(p));
-    m.swapinIo();
-    m.swapinIo();
-    expect(m.totals.metaCycles).toBe(2 * 189_600);
-    expect(m.totals.cpuNs).toBeCloseTo(((2 * 189_600) / base.cpu.hz.value) * 1e9, 9);
-  });
+  // The charges a profile may give or leave out (absent: nothing): once per call when given.
+  const optional = [
+    { field: 'shrinkNodeCycles', what: 'a reclaim pass over the node', value: 30_000, charge: (m: CostMeter): void => m.shrinkNode() },
+    { field: 'swapinIoCycles', what: "a major fault's read from the swap device", value: 189_600, charge: (m: CostMeter): void => m.swapinIo() },
+  ] as const;
+  for (const c of optional) {
+    it(`${c.what} costs the profile's mm.${c.field} once a call, nothing when absent`, () => {
+      const base = getProfile('ssd');
+      const none = new CostMeter(costModelOf(base));
+      c.charge(none);
+      expect(none.totals.metaCycles).toBe(0);
+      const m = new CostMeter(costModelOf({ ...base, mm: { [c.field]: { value: c.value, source: 't' } } }));
+      c.charge(m);
+      c.charge(m);
+      expect(m.totals.metaCycles).toBe(2 * c.value);
+      expect(m.totals.cpuNs).toBeCloseTo(((2 * c.value) / base.cpu.hz.value) * 1e9, 9);
+    });
+  }
 });
