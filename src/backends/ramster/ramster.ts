@@ -106,8 +106,11 @@
  *   holds a remote pampd at flush_object time (the kernel: when one was ever
  *   put into it, obj->extra). A deleted remote pampd (reply of size 0) frees an
  *   emptied object (the kernel left it empty in the tree).
- * - The worker walks a snapshot of the LRU taken when a side's loop starts (or
- *   resumes) instead of the live list head, and ends a side's 100 iterations
+ * - The worker walks the LRU from its head once per side's loop (or its
+ *   resumption), going on from the last pageframe it took, instead of
+ *   scanning from the head at every call (zombie pageframes stay on the LRU
+ *   here: see below; a run takes no other page off it and adds none, so the
+ *   pageframes met are the same), and ends a side's 100 iterations
  *   early once no pageframe is left and no flush is queued (the rest would do
  *   nothing). Its messages' latency is charged like any backend work, so it
  *   advances the simulated clock.
@@ -147,9 +150,9 @@ import { Link, REMOTE_NODE_COUNTERS, RemoteNode, type Zpage } from './node.js';
 import { R2net, R2NET_MSG_HDR, RAMSTER_REQ_HDR } from './network.js';
 import { RemotePampd, isRemotePampd } from './pampd.js';
 import { RamsterSelfshrink } from './selfshrink.js';
-import type { Zbud, ZbudPage } from '../zcache/zbud.js';
+import type { Links, Zbud, ZbudPage } from '../zcache/zbud.js';
 import { PAGE_SIZE, type PageOut } from '../../content/page.js';
-import { UsageError } from '../../errors.js';
+import { InvariantError, UsageError } from '../../errors.js';
 import type { ParamMap, ParamValue } from '../params.js';
 import { TMEM_OP_CYCLES, tmemGetFrees, type TmemPool } from '../../tmem/tmem.js';
 
@@ -394,9 +397,8 @@ export class RamsterBackend implements Backend {
   private workerDueNs: number;
   private paused: WorkerPos | null = null;
   private pausedOn = -1;
-  /** The LRU snapshot of the side being remotified, and the position in it. */
-  private snap: ZbudPage[] = [];
-  private snapPos = 0;
+  /** Where the walk of the LRU of the side being remotified goes on (null: at its end, or no walk). */
+  private walk: Links | null = null;
   private readonly selfshrink: RamsterSelfshrink | null;
 
   constructor(
@@ -849,8 +851,7 @@ export class RamsterBackend implements Backend {
       const eph = phase === 0;
       const on = eph ? this.useCleancache && this.ephEnable : this.useFrontswap && this.persEnable;
       if (!on) continue;
-      this.snap = this.zcache.zbud.lruPages(eph);
-      this.snapPos = 0;
+      this.walk = this.zcache.zbud.lruFirst(eph);
       for (let i = phase === pos.phase ? pos.i : 0; i < REMOTIFY_ITERATIONS; i++) {
         const fb = this.doRemotifyFlushes(tNs);
         if (fb >= 0) {
@@ -866,7 +867,7 @@ export class RamsterBackend implements Backend {
         if (r === Remotify.Empty && this.flushes.length === 0) break;
       }
     }
-    this.snap = [];
+    this.walk = null;
     this.workerDueNs = tNs + REMOTIFY_INTERVAL_S * NS_PER_S;
   }
 
@@ -874,7 +875,7 @@ export class RamsterBackend implements Backend {
   private pause(pos: WorkerPos, node: number): void {
     this.paused = pos;
     this.pausedOn = node;
-    this.snap = [];
+    this.walk = null;
     this.c.remotify_stalls++;
     this.workerDueNs = this.nodes[node]!.detectAtNs;
   }
@@ -901,11 +902,13 @@ export class RamsterBackend implements Backend {
     return -1;
   }
 
-  /** The next evictable pageframe of the LRU snapshot (zbud_make_zombie_lru's scan). */
+  /** The next evictable pageframe of the LRU walk (zbud_make_zombie_lru's scan); the walk moves past it first. */
   private nextCandidate(): ZbudPage | null {
-    const snap = this.snap;
-    while (this.snapPos < snap.length) {
-      const p = snap[this.snapPos++]!;
+    while (this.walk !== null) {
+      const p = this.walk.page;
+      // The walk stands on a pageframe it has not taken yet: the run took no other page off the LRU.
+      if (!p.onLru) throw new InvariantError(`ramster: the remotify worker's LRU walk stands on a pageframe that left the LRU`);
+      this.walk = this.walk.next;
       if (p.onLru && !p.dying && p.unevictable === 0 && (p.bud0 !== null || p.bud1 !== null)) return p;
     }
     return null;

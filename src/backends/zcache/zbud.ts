@@ -85,11 +85,12 @@ const ON_NO_LIST = -1;
 const ON_BUDDIED = 0;
 const ON_LRU = 0;
 
-/** A list_head of a pageframe: its neighbours on one list and which list that is. */
-class Links {
-  prev: ZbudPage | null = null;
-  next: ZbudPage | null = null;
+/** A list_head of a pageframe: its neighbours' list_heads on one list, which list that is, and its pageframe. */
+export class Links {
+  prev: Links | null = null;
+  next: Links | null = null;
   on = ON_NO_LIST;
+  constructor(readonly page: ZbudPage) {}
 }
 
 /** A pageframe used by zbud (struct zbudpage overlays struct page). */
@@ -101,9 +102,9 @@ export class ZbudPage {
   /** Being evicted: frees and reads of its buds are ignored. */
   dying = false;
   /** Its place on a budlist (struct zbudpage's budlist). */
-  readonly bud = new Links();
+  readonly bud: Links = new Links(this);
   /** Its place on its side's LRU (struct zbudpage's lru). */
-  readonly lru = new Links();
+  readonly lru: Links = new Links(this);
   constructor(readonly eph: boolean) {}
   get size0(): number {
     return this.bud0 === null ? 0 : this.bud0.size;
@@ -122,47 +123,57 @@ export class ZbudPage {
  * head = oldest (the LRU's least recently used), tail = newest.
  */
 class PageList {
-  head: ZbudPage | null = null;
-  tail: ZbudPage | null = null;
+  head: Links | null = null;
+  tail: Links | null = null;
   count = 0;
+  /** `nonEmpty`: a bitmap that has bit `id` set while this list holds a page (the unbuddied lists'), or null. */
   constructor(
     readonly id: number,
-    private readonly links: (p: ZbudPage) => Links,
+    private readonly nonEmpty: Uint32Array | null = null,
   ) {}
 
-  addTail(p: ZbudPage): void {
-    const l = this.links(p);
+  addTail(l: Links): void {
+    if (this.count === 0 && this.nonEmpty !== null) this.nonEmpty[this.id >>> 5]! |= 1 << (this.id & 31);
     l.on = this.id;
     l.next = null;
     l.prev = this.tail;
-    if (this.tail !== null) this.links(this.tail).next = p;
-    else this.head = p;
-    this.tail = p;
+    if (this.tail !== null) this.tail.next = l;
+    else this.head = l;
+    this.tail = l;
     this.count++;
   }
 
-  remove(p: ZbudPage): void {
-    const l = this.links(p);
-    if (l.prev !== null) this.links(l.prev).next = l.next;
+  remove(l: Links): void {
+    if (l.prev !== null) l.prev.next = l.next;
     else this.head = l.next;
-    if (l.next !== null) this.links(l.next).prev = l.prev;
+    if (l.next !== null) l.next.prev = l.prev;
     else this.tail = l.prev;
     l.prev = l.next = null;
     l.on = ON_NO_LIST;
-    this.count--;
+    if (--this.count === 0 && this.nonEmpty !== null) this.nonEmpty[this.id >>> 5]! &= ~(1 << (this.id & 31));
   }
 }
 
-const budLinks = (p: ZbudPage): Links => p.bud;
-const lruLinks = (p: ZbudPage): Links => p.lru;
-
-/** One side (ephemeral or persistent): its LRU and budlists. */
 class ZbudSide {
-  readonly lru = new PageList(ON_LRU, lruLinks);
-  readonly buddied = new PageList(ON_BUDDIED, budLinks);
+  readonly lru = new PageList(ON_LRU);
+  readonly buddied = new PageList(ON_BUDDIED);
   readonly unbuddied: PageList[] = [];
+  /** Bit i set while unbuddied[i] holds a page. */
+  private readonly nonEmpty = new Uint32Array(ZBUD_NCHUNKS / 32);
   constructor() {
-    for (let i = 0; i < ZBUD_NCHUNKS; i++) this.unbuddied.push(new PageList(i, budLinks));
+    for (let i = 0; i < ZBUD_NCHUNKS; i++) this.unbuddied.push(new PageList(i, this.nonEmpty));
+  }
+  /** The highest i in 1..max whose unbuddied list holds a page, 0 for none (zbud_match_prep's scan from max down). */
+  fullestUnbuddied(max: number): number {
+    if (max < 1) return 0;
+    for (let w = max >>> 5; w >= 0; w--) {
+      // The bits of word w at or below max (all of them below max's word), less bit 0 (unbuddied[0] is never used).
+      const top = w === max >>> 5 ? max & 31 : 31;
+      let bits = top === 31 ? this.nonEmpty[w]! : this.nonEmpty[w]! & ((2 << top) - 1);
+      if (w === 0) bits &= ~1;
+      if (bits !== 0) return w * 32 + 31 - Math.clz32(bits);
+    }
+    return 0;
   }
   budlist(id: number): PageList {
     return id === ON_BUDDIED ? this.buddied : this.unbuddied[id]!;
@@ -218,14 +229,19 @@ export class ZcacheZbud {
   /** The LRU pageframes of a side, least recently used first (tests, reports). */
   lruPages(eph: boolean): ZbudPage[] {
     const out: ZbudPage[] = [];
-    for (let p = (eph ? this.eph : this.pers).lru.head; p !== null; p = p.lru.next) out.push(p);
+    for (let l = (eph ? this.eph : this.pers).lru.head; l !== null; l = l.next) out.push(l.page);
     return out;
+  }
+
+  /** The least recently used pageframe's place on a side's LRU (a walk goes on with `next`), or null. */
+  lruFirst(eph: boolean): Links | null {
+    return (eph ? this.eph : this.pers).lru.head;
   }
 
   /** Pages on unbuddied[chunks] of a side, oldest first (tests). */
   unbuddiedPages(eph: boolean, chunks: number): ZbudPage[] {
     const out: ZbudPage[] = [];
-    for (let p = (eph ? this.eph : this.pers).unbuddied[chunks]!.head; p !== null; p = p.bud.next) out.push(p);
+    for (let l = (eph ? this.eph : this.pers).unbuddied[chunks]!.head; l !== null; l = l.next) out.push(l.page);
     return out;
   }
 
@@ -237,19 +253,11 @@ export class ZcacheZbud {
     const side = eph ? this.eph : this.pers;
     const size = z.clen + TMEM_HANDLE_SIZE;
     const nchunks = zbudSizeToChunks(size);
-    let found: ZbudPage | null = null;
-    let i = ZBUD_MAX_CHUNK - nchunks + 1;
-    for (; i > 0; i--) {
-      const head = side.unbuddied[i]!.head;
-      if (head !== null) {
-        found = head;
-        break;
-      }
-    }
-    if (found === null) return false;
-    const page = found;
-    side.unbuddied[i]!.remove(page);
-    side.buddied.addTail(page);
+    const i = side.fullestUnbuddied(ZBUD_MAX_CHUNK - nchunks + 1);
+    if (i === 0) return false;
+    const page = side.unbuddied[i]!.head!.page;
+    side.unbuddied[i]!.remove(page.bud);
+    side.buddied.addTail(page.bud);
     const s = this.stats;
     if (eph) {
       s.eph_unbuddied_count--;
@@ -259,8 +267,8 @@ export class ZcacheZbud {
       s.pers_buddied_count++;
     }
     // "promote" the pageframe to most-recently-used
-    side.lru.remove(page);
-    side.lru.addTail(page);
+    side.lru.remove(page.lru);
+    side.lru.addTail(page.lru);
     this.initZbud(page, z, eph, page.bud0 === null ? 0 : 1, size);
     page.unevictable++;
     return true;
@@ -279,8 +287,8 @@ export class ZcacheZbud {
     const s = this.stats;
     if (eph) s.eph_pageframes++;
     else s.pers_pageframes++;
-    side.unbuddied[nchunks]!.addTail(page);
-    side.lru.addTail(page);
+    side.unbuddied[nchunks]!.addTail(page.bud);
+    side.lru.addTail(page.lru);
     if (eph) s.eph_unbuddied_count++;
     else s.pers_unbuddied_count++;
     this.initZbud(page, z, eph, 0, size);
@@ -363,16 +371,16 @@ export class ZcacheZbud {
     const s = this.stats;
     if (otherSize === 0) {
       // was unbuddied: unlist, and the pageframe is free
-      side.budlist(page.bud.on).remove(page);
-      side.lru.remove(page);
+      side.budlist(page.bud.on).remove(page.bud);
+      side.lru.remove(page.lru);
       if (eph) s.eph_unbuddied_count--;
       else s.pers_unbuddied_count--;
       this.unusePage(eph);
       return true;
     }
     // was buddied: the remaining buddy goes to the unbuddied list; the LRU is left alone
-    side.budlist(page.bud.on).remove(page);
-    side.unbuddied[zbudSizeToChunks(otherSize)]!.addTail(page);
+    side.budlist(page.bud.on).remove(page.bud);
+    side.unbuddied[zbudSizeToChunks(otherSize)]!.addTail(page.bud);
     if (eph) {
       s.eph_buddied_count--;
       s.eph_unbuddied_count++;
@@ -391,13 +399,14 @@ export class ZcacheZbud {
    */
   evictPageframeLru(): boolean {
     const side = this.eph;
-    let page = side.lru.head;
-    while (page !== null && page.unevictable !== 0) page = page.lru.next;
+    let l = side.lru.head;
+    while (l !== null && l.page.unevictable !== 0) l = l.next;
     this.lastZsize = 0;
     this.lastZpages = 0;
-    if (page === null) return false;
-    side.budlist(page.bud.on).remove(page);
-    side.lru.remove(page);
+    if (l === null) return false;
+    const page = l.page;
+    side.budlist(page.bud.on).remove(page.bud);
+    side.lru.remove(page.lru);
     page.dying = true;
     const size0 = page.size0;
     const size1 = page.size1;

@@ -104,6 +104,47 @@ describe('zcache2 zbud pairing', () => {
     expect(store(zb, f)).toBe(true);
   });
 
+  it('against a model written here (a scan of the lists from the fullest that fits down), on random stores and frees', () => {
+    // The model: each live unbuddied page's used chunks, per list in insertion order; a bud of n
+    // chunks goes to the oldest page of the highest list i <= 64 - n that holds one, else a new page.
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round++) {
+      const { zb } = setup();
+      const lists: Zbud[][] = Array.from({ length: ZBUD_NCHUNKS }, () => []);
+      const live: Zbud[] = [];
+      for (let k = 0; k < 400; k++) {
+        if (live.length > 0 && rand(3) === 0) {
+          const z = live.splice(rand(live.length), 1)[0]!;
+          const page = z.page!;
+          const other = page.bud0 === z ? page.bud1 : page.bud0;
+          zb.freeAndDelist(z, true);
+          // Model: a lone bud's page goes; a buddied page's survivor joins the tail of its list.
+          if (other === null) {
+            const list = lists[zbudSizeToChunks(z.clen + TMEM_HANDLE_SIZE)]!;
+            list.splice(list.indexOf(z), 1);
+          } else lists[zbudSizeToChunks(other.clen + TMEM_HANDLE_SIZE)]!.push(other);
+          continue;
+        }
+        // Sizes across the bitmap's word boundary (chunks 31-33) and both ends.
+        const chunks = [1, 2, 31, 32, 33, 40, 62, 63][rand(8)]!;
+        const z = bud(chunks * 64 - TMEM_HANDLE_SIZE);
+        let want: Zbud | null = null;
+        for (let i = ZBUD_NCHUNKS - chunks; i > 0 && want === null; i--) if (lists[i]!.length > 0) want = lists[i]!.shift()!;
+        const fresh = store(zb, z);
+        expect(fresh).toBe(want === null);
+        if (want !== null) expect(z.page).toBe(want.page);
+        else lists[chunks]!.push(z);
+        live.push(z);
+        if (k % 25 === 0) for (let i = 1; i < ZBUD_NCHUNKS; i++) expect(zb.unbuddiedPages(true, i)).toEqual(lists[i]!.map((b) => b.page));
+      }
+      for (let i = 1; i < ZBUD_NCHUNKS; i++) expect(zb.unbuddiedPages(true, i)).toEqual(lists[i]!.map((b) => b.page));
+    }
+  });
+
   it('persistent and ephemeral zbuds never share pages or lists', () => {
     const { zb } = setup();
     store(zb, bud(500), true);
