@@ -44,20 +44,20 @@ if [ "$SCHED_TRACE" = 1 ]; then
   # TRACE_KEEP first: stop when the buffer is full (the run's start); last: overwrite (its end).
   if [ "$TRACE_KEEP" = last ]; then echo 1 > $T/options/overwrite; else echo 0 > $T/options/overwrite; fi
   if [ "$ONLY_KPROBES" != 1 ]; then
-  echo 'r:zsstore zswap_frontswap_store ret=$retval:s32' >> $T/kprobe_events || tw "kretprobe zswap_frontswap_store"
-  echo 'p:qwork queue_work_on wq=$arg2:x64 work=$arg3:x64 shwq=@shrink_wq:x64' >> $T/kprobe_events || tw "kprobe queue_work_on"
-  # record.mjs --events: only these tracepoints (SUBSYS/EVENT) instead of the scheduling set.
-  EV="kprobes/zsstore kprobes/qwork workqueue/workqueue_queue_work workqueue/workqueue_execute_start
-      sched/sched_wakeup sched/sched_switch vmscan/mm_vmscan_kswapd_wake
-      vmscan/mm_vmscan_kswapd_sleep vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end
-      vmscan/mm_vmscan_lru_shrink_inactive"
-  [ -n "$EVENTS" ] && EV="$EVENTS"
-  for e in $EV; do
-    # record.mjs --event-filter: one ftrace filter for each of --events' tracepoints.
-    [ -n "$EVENT_FILTER" ] && { echo "$EVENT_FILTER" > $T/events/$e/filter || tw "filter $e"; }
-    echo 1 > $T/events/$e/enable || tw "enable $e"
-  done
-  echo 'workqueue == "zswap-shrink"' > $T/events/workqueue/workqueue_queue_work/filter || tw "filter workqueue_queue_work"
+    echo 'r:zsstore zswap_frontswap_store ret=$retval:s32' >> $T/kprobe_events || tw "kretprobe zswap_frontswap_store"
+    echo 'p:qwork queue_work_on wq=$arg2:x64 work=$arg3:x64 shwq=@shrink_wq:x64' >> $T/kprobe_events || tw "kprobe queue_work_on"
+    # record.mjs --events: only these tracepoints (SUBSYS/EVENT) instead of the scheduling set.
+    EV="kprobes/zsstore kprobes/qwork workqueue/workqueue_queue_work workqueue/workqueue_execute_start
+        sched/sched_wakeup sched/sched_switch vmscan/mm_vmscan_kswapd_wake
+        vmscan/mm_vmscan_kswapd_sleep vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end
+        vmscan/mm_vmscan_lru_shrink_inactive"
+    [ -n "$EVENTS" ] && EV="$EVENTS"
+    for e in $EV; do
+      # record.mjs --event-filter: one ftrace filter for each of --events' tracepoints.
+      [ -n "$EVENT_FILTER" ] && { echo "$EVENT_FILTER" > $T/events/$e/filter || tw "filter $e"; }
+      echo 1 > $T/events/$e/enable || tw "enable $e"
+    done
+    echo 'workqueue == "zswap-shrink"' > $T/events/workqueue/workqueue_queue_work/filter || tw "filter workqueue_queue_work"
   fi
   # record.mjs --kprobe: probes given as kprobe_events lines, arguments and all (';' between them).
   echo "$KPROBE_DEFS" | tr ';' '\n' | while read -r d; do

@@ -201,9 +201,7 @@ export class Buddy {
         p++;
       }
       const alike = t === MOVABLE ? movable : old === MOVABLE ? PAGEBLOCK_PAGES - (free + movable) : 0;
-      if (free + alike >= PAGEBLOCK_PAGES / 2) {
-        this.blockType[pfn >> PAGEBLOCK_ORDER] = t;
-        }
+      if (free + alike >= PAGEBLOCK_PAGES / 2) this.blockType[pfn >> PAGEBLOCK_ORDER] = t;
       return;
     }
     this.del(z, pfn);
@@ -256,7 +254,10 @@ export class Buddy {
   }
 }
 
-/** can_steal_fallback for order-0-or-more allocations: a whole pageblock, half of one (9 / 2 = 4 in C), or an unmovable allocation. */
+/**
+ * can_steal_fallback: a block of at least half a pageblock (9 / 2 = 4 in C; a whole pageblock is
+ * more), or an unmovable allocation.
+ */
 function canStealFallback(order: number, t: BlockType): boolean {
-  return order >= PAGEBLOCK_ORDER || order >= (PAGEBLOCK_ORDER >> 1) || t === UNMOVABLE;
+  return order >= PAGEBLOCK_ORDER >> 1 || t === UNMOVABLE;
 }

@@ -756,14 +756,14 @@ export class Memory implements ReclaimHost {
     const pages: number[] = [];
     for (let i = w.start; i < w.start + nr; i++) if (this.file.get(fileKey(fs, inode, i)) < 0) pages.push(i);
     // The pages are allocated first (locked, off the LRU: reclaim cannot take them), then added.
-    const zones: number[] = [];
-    for (let k = 0; k < pages.length; k++) zones.push(this.takeFrame());
+    const codes: number[] = [];
+    for (let k = 0; k < pages.length; k++) codes.push(this.takeFrame());
     let demandId = -1;
     for (let k = 0; k < pages.length; k++) {
       const i = pages[k]!;
       const key = fileKey(fs, inode, i);
       const id = this.newId(key, this.fileContent(key));
-      this.frame[id] = zones[k]!;
+      this.frame[id] = codes[k]!;
       this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
       this.reclaim.added(id, FILE, key, true, false, this.file.add(key, id));
       if (i === demand) demandId = id;

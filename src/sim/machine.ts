@@ -502,10 +502,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.runWork();
     this.ops.swapIn.begin();
     if (readahead) this.plug = [];
-    // A major fault's read from the swap device (mm.swapinIoCycles): the faulting page's, not readahead's.
-    const reads = this.stats.pswpin;
     const r = this.swapReadPage(type, off);
-    if (this.stats.pswpin !== reads) this.meter.swapinIo();
+    // A major fault's read from the swap device (mm.swapinIoCycles): the faulting page's, not readahead's.
+    if (r === LoadResult.Miss || r === LoadResult.Unbacked) this.meter.swapinIo();
     if (readahead) {
       readahead();
       this.unplug();

@@ -203,7 +203,7 @@ export function* eventsOf(ref: Reference): Generator<TraceEvent> {
  * the kernel work it models (faults, reclaim, zswap, the I/O waits), and the scheduler
  * (sim/sched.ts) shares the CPU between that time and kswapd's and the kworker's. Not the
  * phase's uptime: that spreads the kernel work tmemsim models, and the time the host took the
- * guest's CPU away (ticks lost: 60-99 % of the uptime is in /proc/stat's ticks), evenly over
+ * guest's CPU away (ticks lost: 58-100 % of a phase's uptime is in /proc/stat's ticks), evenly over
  * the phase, and where tmemsim's work runs ahead of that even spread the workload's time
  * between its faults drops to nothing (docs/validation.md, "The workload's own time"). Zero
  * for a phase without recorded stat.

@@ -909,7 +909,9 @@ export class RamsterBackend implements Backend {
       // The walk stands on a pageframe it has not taken yet: the run took no other page off the LRU.
       if (!p.onLru) throw new InvariantError(`ramster: the remotify worker's LRU walk stands on a pageframe that left the LRU`);
       this.walk = this.walk.next;
-      if (p.onLru && !p.dying && p.unevictable === 0 && (p.bud0 !== null || p.bud1 !== null)) return p;
+      // zbud_make_zombie_lru skips an unevictable page (an add in progress, a zombie); a page on
+      // the LRU is never dying (eviction takes it off first) and holds a bud (an empty one is freed).
+      if (p.unevictable === 0) return p;
     }
     return null;
   }
