@@ -5,6 +5,7 @@
 //   node bench/layers.js TRACE [tmemsim run options...]
 // e.g. node bench/layers.js zipf.oracleGeneral.bin --backend none --fast --no-baseline --ram-mb 489
 // Prints one line per layer: seconds, share of the samples, ns per trace event.
+// The run gets --jobs 1: its passes run in the profiled thread, not on workers.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,7 +19,7 @@ if (!trace) {
 }
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-layers-'));
 const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
-const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bin, 'run', trace, '--quiet', '--format', 'json', ...rest], { encoding: 'utf8', maxBuffer: 1 << 30 });
+const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bin, 'run', trace, '--quiet', '--jobs', '1', '--format', 'json', ...rest], { encoding: 'utf8', maxBuffer: 1 << 30 });
 if (r.status !== 0) {
   console.error(r.stderr.trim());
   process.exit(r.status ?? 1);

@@ -93,6 +93,8 @@ export class LineProgress implements RunProgress {
   private passNo = 1;
   private label = '';
   private passT0 = 0;
+  /** Worker threads running the passes side by side (0: one pass after another). */
+  private jobs = 0;
   private lastDraw = -Infinity;
   private drawn = false;
   private readonly rate = new SmoothedRate();
@@ -126,10 +128,16 @@ export class LineProgress implements RunProgress {
     this.lastDraw = -Infinity;
   }
 
+  threads(jobs: number): void {
+    this.jobs = jobs;
+    this.passT0 = this.now();
+    this.lastDraw = -Infinity;
+  }
+
   tick(events: number, bytesRead: number): void {
     const now = this.now();
     const known = this.size > 0 && bytesRead >= 0;
-    const done = known ? (this.passNo - 1) * this.size + Math.min(bytesRead, this.size) : 0;
+    const done = !known ? 0 : this.jobs > 0 ? Math.min(bytesRead, this.size * this.passes) : (this.passNo - 1) * this.size + Math.min(bytesRead, this.size);
     if (now - this.lastDraw < (this.o.tty ? 100 : 1000)) return;
     const rate = known ? this.rate.sample(now, done) : null;
     this.lastDraw = now;
@@ -147,7 +155,7 @@ export class LineProgress implements RunProgress {
   /** The line for these figures, within the width: the bar takes what the text leaves. */
   format(f: { events: number; eventRate: number | null; fraction: number | null; etaS: number | null }): string {
     const width = Math.max(40, this.o.width) - 1; // the cursor's column
-    const head = `pass ${this.passNo}/${this.passes} ${this.label}`;
+    const head = this.jobs > 0 ? `${this.passes} passes on ${this.jobs} threads` : `pass ${this.passNo}/${this.passes} ${this.label}`;
     const rate = f.eventRate === null ? '-' : num(f.eventRate);
     if (f.fraction === null) return cut(`${head} | ${num(f.events)} events | ${rate} events/s`, width);
     const pct = `${Math.floor(100 * Math.min(1, f.fraction))}%`;

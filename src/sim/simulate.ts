@@ -19,7 +19,9 @@ import { ContentSource, type ContentSourceOptions } from '../content/source.js';
 import { costModelOf } from '../cost/model.js';
 import type { Profile } from '../profiles/profile.js';
 import type { DataSpec, EventOf, EventOp, LocatedEvent, NodeDownEvent, NodeUpEvent, TraceEvent, TraceSource } from '../trace/events.js';
-import type { SyncTraceSource } from '../trace/reader.js';
+import { openTrace, type SyncTraceSource } from '../trace/reader.js';
+import type { FormatOptions } from '../trace/formats/import/options.js';
+import { runOnWorkers, workerScript } from '../threads.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
 import { UsageError, type Where } from '../errors.js';
 import { Machine } from './machine.js';
@@ -28,6 +30,7 @@ import { snapshotMark } from './marks.js';
 import { summarize, type PassSummary } from './summary.js';
 import { PROGRESS_EVERY, type RunProgress } from './progress.js';
 import { Sampler, type Series } from './sampler.js';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 interface PassOptions {
@@ -86,49 +89,184 @@ export interface RunResult {
 /** Opens the trace again for each pass (a TraceSource streams once per events() call). */
 type SourceOpener = () => TraceSource;
 
-export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress, collaborators?: Collaborators): Promise<RunResult> {
+/** One pass of a run: a profile (its index in the config), with the backend or without, and the rmmod variant. */
+interface PassPlan {
+  profile: number;
+  withBackend: boolean;
+  variant: string | null;
+  /** What the progress display calls it, after the profile's name. */
+  what: string;
+}
+
+/** The passes of a run, in the order they run in one thread: per profile, the baseline, then each variant. */
+function planPasses(cfg: RunConfig): PassPlan[] {
+  const plans: PassPlan[] = [];
+  cfg.profiles.forEach((_, profile) => {
+    if (cfg.noBackend) {
+      // --backend none: the one pass is the no-backend pass; there is nothing to compare it with.
+      plans.push({ profile, withBackend: false, variant: null, what: 'no backend' });
+      return;
+    }
+    if (cfg.baseline) plans.push({ profile, withBackend: false, variant: null, what: 'baseline' });
+    for (const variant of cfg.variants) plans.push({ profile, withBackend: true, variant, what: variant ?? 'backend' });
+  });
+  return plans;
+}
+
+/** Where a worker thread opens the trace again (the path a SourceOpener reads, and how). */
+interface TraceLocation {
+  path: string;
+  inputFormat?: string;
+  formatOptions?: FormatOptions;
+}
+
+/**
+ * Worker threads for a run's passes: each pass reads the trace on its own and builds its own
+ * machine, so passes run side by side and the result is the same, pass for pass, as in one
+ * thread (structured-cloned summaries). Used only without collaborators (a caller's objects
+ * cannot cross threads).
+ */
+interface PassThreads {
+  jobs: number;
+  trace: TraceLocation;
+}
+
+/** One pass for a worker thread (src/sim/pass-worker.ts): plain data. */
+interface PassTask {
+  trace: TraceLocation;
+  overrides: RunOverrides;
+  /** The pass's index in planPasses' list. */
+  pass: number;
+  /** Events in the trace (for --at N%), or 0. */
+  total: number;
+}
+
+interface PassTaskResult {
+  summary: PassSummary;
+  series: Series | null;
+}
+
+/** A worker's progress message: events done in its pass, bytes of the trace read (-1: unknown). */
+interface PassTick {
+  events: number;
+  bytes: number;
+}
+
+export async function simulateTrace(open: SourceOpener, overrides: RunOverrides = {}, progress?: RunProgress, collaborators?: Collaborators, threads?: PassThreads): Promise<RunResult> {
   const first = open();
   const cfg = resolveConfig(first.header, first.path, overrides, first.notes);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
-  const runs: ProfileRun[] = [];
-  // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
-  let shared: Corpus | null | undefined;
-  const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
-  let pass = 0;
-  const passes = cfg.profiles.length * (cfg.noBackend ? 1 : (cfg.baseline ? 1 : 0) + cfg.variants.length);
-  const label = (p: Profile, what: string): RunProgress | undefined => {
-    progress?.pass(++pass, `${p.name} ${what}`);
-    return progress;
-  };
-  progress?.begin(first.path, passes);
+  const plans = planPasses(cfg);
+  const jobs = threads !== undefined && collaborators === undefined ? Math.min(threads.jobs, plans.length) : 1;
+  let results: PassTaskResult[];
+  progress?.begin(first.path, plans.length);
   try {
-    const sampler = (): Sampler | undefined => (cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined);
-    for (const profile of cfg.profiles) {
-      if (cfg.noBackend) {
-        // --backend none: the one pass is the no-backend pass; there is nothing to compare it with.
-        const s = sampler();
-        const only = await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, collaborators, progress: label(profile, 'no backend'), sampler: s });
-        const run: ProfileRun = { profile: profile.name, profileDef: profile, variant: null, backend: only, baseline: null };
-        if (s) run.series = { backend: s.series, baseline: null };
-        runs.push(run);
-        continue;
-      }
-      // The baseline has no backend, so every variant shares it.
-      const bs = sampler();
-      const baseline = cfg.baseline ? await runPass(open(), cfg, { profile, withBackend: false, variant: null, total, corpus, collaborators, progress: label(profile, 'baseline'), sampler: bs }) : null;
-      for (const variant of cfg.variants) {
-        const s = sampler();
-        const backend = await runPass(open(), cfg, { profile, withBackend: true, variant, total, corpus, collaborators, progress: label(profile, variant ?? 'backend'), sampler: s });
-        const run: ProfileRun = { profile: profile.name, profileDef: profile, variant, backend, baseline };
-        if (s) run.series = { backend: s.series, baseline: baseline && bs ? bs.series : null };
-        runs.push(run);
+    if (jobs > 1) results = await passesOnThreads(plans, { trace: threads!.trace, overrides, total }, jobs, progress);
+    else {
+      // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
+      let shared: Corpus | null | undefined;
+      const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
+      try {
+        results = [];
+        for (let i = 0; i < plans.length; i++) {
+          const p = plans[i]!;
+          const profile = cfg.profiles[p.profile]!;
+          progress?.pass(i + 1, `${profile.name} ${p.what}`);
+          const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
+          const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress, sampler: s });
+          results.push({ summary, series: s ? s.series : null });
+        }
+      } finally {
+        shared?.close();
       }
     }
   } finally {
-    shared?.close();
     progress?.end();
   }
-  return { trace: first.path, config: cfg, runs };
+  return { trace: first.path, config: cfg, runs: assembleRuns(cfg, plans, results) };
+}
+
+/** The passes' results as the run's runs: per profile and variant, with the profile's baseline beside each. */
+function assembleRuns(cfg: RunConfig, plans: PassPlan[], results: PassTaskResult[]): ProfileRun[] {
+  const runs: ProfileRun[] = [];
+  // The baseline has no backend, so every variant of its profile shares it (it comes first).
+  const baselines = new Map<number, PassTaskResult>();
+  plans.forEach((p, i) => {
+    const r = results[i]!;
+    const profile = cfg.profiles[p.profile]!;
+    const run = (backend: PassTaskResult, base: PassTaskResult | null, variant: string | null): ProfileRun => {
+      const x: ProfileRun = { profile: profile.name, profileDef: profile, variant, backend: backend.summary, baseline: base ? base.summary : null };
+      if (backend.series) x.series = { backend: backend.series, baseline: base ? base.series : null };
+      return x;
+    };
+    if (cfg.noBackend) runs.push(run(r, null, null));
+    else if (!p.withBackend) baselines.set(p.profile, r);
+    else runs.push(run(r, baselines.get(p.profile) ?? null, p.variant));
+  });
+  return runs;
+}
+
+/**
+ * The passes on worker threads, the backend passes (the costlier) handed out first. The
+ * progress display is told of the threads (RunProgress.threads) and sees every pass's events
+ * and bytes read summed.
+ */
+async function passesOnThreads(plans: PassPlan[], base: Omit<PassTask, 'pass'>, jobs: number, progress?: RunProgress): Promise<PassTaskResult[]> {
+  const tasks: PassTask[] = plans.map((_, pass) => ({ ...base, pass }));
+  const order = plans.map((_, i) => i).sort((a, b) => Number(plans[b]!.withBackend) - Number(plans[a]!.withBackend) || a - b);
+  const ticks = plans.map((): PassTick => ({ events: 0, bytes: 0 }));
+  const finished = plans.map(() => false);
+  let size = -1;
+  progress?.threads?.(jobs);
+  const show = (): void => {
+    if (progress === undefined) return;
+    if (size < 0) {
+      try {
+        size = fs.statSync(base.trace.path).size;
+      } catch {
+        size = 0;
+      }
+    }
+    let events = 0;
+    let bytes = 0;
+    let unknown = size === 0;
+    for (let i = 0; i < ticks.length; i++) {
+      const t = ticks[i]!;
+      events += t.events;
+      if (finished[i]) bytes += size;
+      else if (t.bytes < 0) unknown = true;
+      else bytes += Math.min(t.bytes, size);
+    }
+    progress.tick(events, unknown ? -1 : bytes);
+  };
+  return runOnWorkers<PassTask, PassTaskResult>(workerScript('sim/pass-worker.js'), tasks, jobs, {
+    order,
+    onTick: (id, tick) => {
+      const t = tick as PassTick;
+      if (t.events < 0) finished[id] = true;
+      else ticks[id] = t;
+      show();
+    },
+  });
+}
+
+/** A worker thread's pass (PassTask): the trace opened again, the run's config resolved again, one pass. */
+export async function runPassTask(t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> {
+  const open = (): TraceSource => openTrace(t.trace.path, { format: t.trace.inputFormat, formatOptions: t.trace.formatOptions });
+  const first = open();
+  const cfg = resolveConfig(first.header, first.path, t.overrides, first.notes);
+  const p = planPasses(cfg)[t.pass]!;
+  const sampler = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
+  const progress: RunProgress = {
+    begin() {},
+    pass() {},
+    tick: (events, bytes) => tick({ events, bytes } satisfies PassTick),
+    end() {},
+  };
+  const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total: t.total, progress, sampler });
+  // The pass is done: its whole trace counts as read (events < 0 marks it).
+  tick({ events: -1, bytes: -1 } satisfies PassTick);
+  return { summary, series: sampler ? sampler.series : null };
 }
 
 function countEvents(src: TraceSource): number {

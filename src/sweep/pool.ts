@@ -5,30 +5,11 @@
  */
 
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { InvariantError, UsageError, notice, type Where } from '../errors.js';
-import { runTask, type SweepTask, type TaskError, type TaskResult } from './task.js';
+import { runOnWorkers, workerScript } from '../threads.js';
+import { runTask, type SweepTask, type TaskResult } from './task.js';
 import { X86_CODECS } from '../profiles/codecs-x86.js';
 import type { CodecProfile } from '../profiles/profile.js';
 import { PAGE_SIZE } from '../content/page.js';
-
-/** The compiled worker. Run from the TypeScript sources (tests), the built copy in dist/ is used. */
-function workerUrl(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(here))) return here;
-  const built = new URL('../../dist/sweep/worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(built))) return built;
-  throw new Error('the sweep worker is not built (npm run build)');
-}
-
-function rebuild(e: TaskError): Error {
-  if (e.name === 'UsageError') return new UsageError(e.what ?? e.message, (e.where ?? {}) as Where, e.accepted);
-  if (e.name === 'InvariantError') return new InvariantError(e.message);
-  const err = new Error(e.message);
-  err.stack = e.stack;
-  return err;
-}
 
 /** Called after each task completes (done so far, total), e.g. for a progress line. */
 export type Progress = (done: number, total: number) => void;
@@ -77,51 +58,5 @@ export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Prog
     }
     return results;
   }
-  const url = workerUrl();
-  const order = dispatchOrder(tasks);
-  const n = Math.min(jobs, tasks.length);
-  let next = 0;
-  let done = 0;
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const fail = (e: Error): void => {
-        if (!failed) {
-          failed = true;
-          reject(e);
-        }
-      };
-      const feed = (w: Worker): void => {
-        if (failed) return;
-        if (next >= tasks.length) {
-          if (done === tasks.length) resolve();
-          return;
-        }
-        const id = order[next++]!;
-        w.postMessage({ id, task: tasks[id] });
-      };
-      for (let k = 0; k < n; k++) {
-        const w = new Worker(url);
-        workers.push(w);
-        w.on('message', (m: { id: number; result?: TaskResult; error?: TaskError; notice?: string }) => {
-          if (m.notice !== undefined) return notice(m.notice);
-          if (m.error) return fail(rebuild(m.error));
-          results[m.id] = m.result!;
-          done++;
-          progress?.(done, tasks.length);
-          if (done === tasks.length) resolve();
-          else feed(w);
-        });
-        w.on('error', fail);
-        w.on('exit', (code) => {
-          if (code !== 0 && done < tasks.length) fail(new Error(`a sweep worker exited with code ${code}`));
-        });
-        feed(w);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return results;
+  return runOnWorkers<SweepTask, TaskResult>(workerScript('sweep/worker.js'), tasks, jobs, { order: dispatchOrder(tasks), onDone: progress });
 }

@@ -59,13 +59,3 @@ export async function runTask(t: SweepTask): Promise<TaskResult> {
   const compressor = runCompressor(cfg);
   return { summary, series: plot ? plot.series : null, metricSeries: metric.series, readEnergyUJ: cfg.profiles[0]!.storage.readEnergyUJ.value, profile: cfg.profiles[0]!, compressor };
 }
-
-/** An error as it crosses a thread: enough to rebuild a UsageError or InvariantError. */
-export interface TaskError {
-  name: string;
-  message: string;
-  what?: string;
-  where?: Record<string, unknown>;
-  accepted?: string;
-  stack?: string;
-}

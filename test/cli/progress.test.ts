@@ -37,7 +37,7 @@ describe('the progress bar', () => {
     const quiet = tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json');
     expect(quiet.code).toBe(0);
     expect(quiet.err).toBe('');
-    const shown = tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json', '--progress');
+    const shown = tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json', '--progress', '--jobs', '1');
     expect(shown.code).toBe(0);
     expect(shown.out).toBe(quiet.out);
     expect(shown.err).toMatch(/^pass 1\/2 ssd baseline \|[█░]+\| \d+% \| [\d,]+ events \| [\d,]+ events\/s \| ETA (-|\d+:\d\d)$/m);
@@ -45,11 +45,17 @@ describe('the progress bar', () => {
     for (const line of shown.err.split('\n')) expect([...line].length).toBeLessThan(100);
     expect(shown.err).toContain('pass 2/2 ssd backend');
     expect(tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json', '--progress', '--no-progress').err).toBe('');
+    // The passes side by side: one bar for both, over twice the trace, up to 100 %.
+    const threads = tmemsim('run', TRACE, '--profile', 'ssd', '-f', 'json', '--progress', '--jobs', '2');
+    expect(threads.code).toBe(0);
+    expect(threads.out).toBe(quiet.out);
+    expect(threads.err).toMatch(/^2 passes on 2 threads \|[█░]+\| \d+% \| [\d,]+ events \| [\d,]+ events\/s \| ETA (-|\d+:\d\d)$/m);
+    expect(threads.err).not.toContain('pass 1/2');
   });
 
   it.skipIf(!hasScript)('is drawn on a terminal, and not with --quiet or --no-progress', () => {
     const out = path.join(DIR, 'r.json');
-    const t = onTerminal('run', TRACE, '--profile', 'ssd', '-f', 'json', '-o', out);
+    const t = onTerminal('run', TRACE, '--profile', 'ssd', '-f', 'json', '-o', out, '--jobs', '1');
     expect(t.code).toBe(0);
     expect(t.tty).toContain('pass 1/2 ssd baseline');
     expect(t.tty).toContain('events/s');

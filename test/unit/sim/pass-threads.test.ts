@@ -1,0 +1,105 @@
+/**
+ * A run's passes on worker threads (RunOptions.jobs, `tmemsim run --jobs`):
+ * the same report as the passes one after another in this thread, whatever
+ * the thread count, with rmmod variants, series, injections at a fraction of
+ * the trace and --backend none; a worker's bad-input error comes back as the
+ * same UsageError; a notice every worker gives reaches the sink once.
+ * (The workers run the built dist/: npm test builds it first.)
+ */
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, simulate, type RunOptions } from '../../../src/api.js';
+import { UsageError, setNoticeSink } from '../../../src/errors.js';
+import type { RunProgress } from '../../../src/sim/progress.js';
+
+const workloads = new URL('../../../workloads/', import.meta.url).pathname;
+
+async function both(o: RunOptions, jobs: number): Promise<void> {
+  const one = await run({ ...o, jobs: 1 });
+  const many = await run({ ...o, jobs });
+  expect(many).toEqual(one);
+  // And byte for byte, as the CLI prints it.
+  expect(JSON.stringify(many)).toBe(JSON.stringify(one));
+}
+
+describe('passes on worker threads', () => {
+  it('rmmod variants on two profiles, with series and an injection at 40 %: the same report on 1, 2 and 5 threads', async () => {
+    const o: RunOptions = {
+      trace: path.join(workloads, 'lifecycle.json'),
+      rmmodStrategies: ['flush', 'zombie'],
+      series: 40,
+      at: [{ at: { kind: 'percent', value: 40 }, event: { op: 'rmmod' }, spec: '40%:rmmod' }],
+    };
+    await both(o, 2);
+    await both(o, 5);
+  }, 120_000);
+
+  it('--backend none on two profiles: one pass each, the same on 2 threads', async () => {
+    await both({ trace: path.join(workloads, 'file-scan.json'), backend: null }, 2);
+  }, 60_000);
+
+  it('the runs keep their order and each variant has its own profile\'s baseline', async () => {
+    const r = await simulate({ trace: path.join(workloads, 'lifecycle.json'), rmmodStrategies: ['flush', 'zombie'], jobs: 3 });
+    expect(r.runs.map((x) => `${x.profile}/${x.variant}`)).toEqual(['ssd/flush', 'ssd/zombie', 'mobile/flush', 'mobile/zombie']);
+    expect(r.runs[0]!.baseline).toBe(r.runs[1]!.baseline);
+    expect(r.runs[2]!.baseline).toBe(r.runs[3]!.baseline);
+    expect(r.runs[0]!.baseline).not.toEqual(r.runs[2]!.baseline); // the profiles price it differently
+  }, 60_000);
+
+  it('a bad event met in a worker is the UsageError one thread gives (what, where, accepted)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-threads-'));
+    try {
+      const file = path.join(dir, 'bad.jsonl');
+      const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 64, backend: 'zcache', profile: ['ssd', 'mobile'], swap: [{ type: 0, slots: 256 }] } };
+      const lines = [JSON.stringify(header)];
+      for (let i = 0; i < 50; i++) lines.push(JSON.stringify({ op: 'anon', pid: 1, page: i, write: true }));
+      lines.push(JSON.stringify({ op: 'anon', pid: 1, page: -3 }));
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      const one = await simulate({ trace: file, jobs: 1 }).catch((e: unknown) => e);
+      const many = await simulate({ trace: file, jobs: 2 }).catch((e: unknown) => e);
+      expect(one).toBeInstanceOf(UsageError);
+      expect(many).toBeInstanceOf(UsageError);
+      const u = many as UsageError;
+      expect(u.message).toBe((one as UsageError).message);
+      expect(u.where).toEqual((one as UsageError).where);
+      expect(u.accepted).toBe((one as UsageError).accepted);
+      expect(u.where.line).toBe(52);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a notice each worker gives reaches the sink once', async () => {
+    const got: string[] = [];
+    const previous = setNoticeSink((m) => void got.push(m));
+    try {
+      // The deprecated era alias: one notice per thread, two threads here.
+      await simulate({ trace: path.join(workloads, 'zswap-compressor-switch.json'), params: { era: '6.x' }, baseline: false, jobs: 2 });
+    } finally {
+      setNoticeSink(previous);
+    }
+    expect(got.filter((m) => m.includes("zswap era '6.x' is deprecated"))).toHaveLength(1);
+  }, 60_000);
+
+  it('the progress display is told of the threads and sees the passes\' bytes summed up to the whole', async () => {
+    const file = path.join(workloads, 'mixed-build.json');
+    const seen: { jobs: number[]; passes: number[]; bytes: number[]; passCalls: number } = { jobs: [], passes: [], bytes: [], passCalls: 0 };
+    const progress: RunProgress = {
+      begin: (_t, n) => void seen.passes.push(n),
+      pass: () => void seen.passCalls++,
+      tick: (_e, b) => void seen.bytes.push(b),
+      end: () => undefined,
+      threads: (j) => void seen.jobs.push(j),
+    };
+    await simulate({ trace: file, jobs: 2, progress });
+    expect(seen.jobs).toEqual([2]);
+    expect(seen.passes).toEqual([4]);
+    expect(seen.passCalls).toBe(0);
+    const size = fs.statSync(file).size;
+    expect(Math.max(...seen.bytes)).toBe(4 * size); // every pass finished
+    expect(seen.bytes.every((b) => b >= 0 && b <= 4 * size)).toBe(true);
+  }, 60_000);
+});
