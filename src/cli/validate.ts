@@ -6,7 +6,9 @@
  * exit 1 only on an out-of-tolerance counter FILE does not list, or a listed
  * one that passes now; --update-known rewrites FILE. With --cpu-scale S,S,...
  * the suite is replayed once per scale of the guest's CPU and the output says
- * which counters are out at every scale and which at some only. See
+ * which counters are out at every scale and which at some only. With
+ * --kernel-runs DIR, another recording's kernel runs are judged against the
+ * references instead of tmemsim (the suite's reproducibility). See
  * docs/validation.md.
  */
 
@@ -15,13 +17,14 @@ import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
-import { renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
-import { sensitivity, validate } from '../validate/validate.js';
+import { renderReproducibilityCsv, renderReproducibilityJson, renderReproducibilityTable, renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
+import { reproducibility, sensitivity, validate } from '../validate/validate.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
 const RENDER_SENSITIVITY = { table: renderSensitivityTable, json: renderSensitivityJson, csv: renderSensitivityCsv } as const;
+const RENDER_REPRODUCIBILITY = { table: renderReproducibilityTable, json: renderReproducibilityJson, csv: renderReproducibilityCsv } as const;
 
 /** --cpu-scale's list: numbers in (0, 10], at least one, none twice. */
 function cpuScales(text: string): number[] {
@@ -48,9 +51,16 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
+    .option('--kernel-runs <dir>', 'judge the kernel runs recorded in DIR (validation/record.mjs --out DIR, e.g. the same cases on another day) against the references by the same rules, as if each were tmemsim: what the references\' ranges allow the kernel itself (exit 0)')
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string }) => {
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; kernelRuns?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
+      if (f.kernelRuns !== undefined) {
+        if (f.known || f.updateKnown || f.cpuScale !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known or --cpu-scale', { field: '--kernel-runs' });
+        const r = reproducibility(path.resolve(f.references), path.resolve(f.kernelRuns), f.case ?? []);
+        writeOut(RENDER_REPRODUCIBILITY[f.format as keyof typeof RENDER_REPRODUCIBILITY](r, widthFor(f.out)), f.out);
+        return;
+      }
       if (f.cpuScale !== undefined) {
         if (f.known || f.updateKnown) throw new UsageError('--cpu-scale does not ratchet: give no --known or --update-known', { field: '--cpu-scale' });
         const scales = cpuScales(f.cpuScale);

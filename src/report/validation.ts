@@ -2,7 +2,7 @@
 
 import { stringify } from 'csv-stringify/sync';
 import type { Row } from '../validate/compare.js';
-import type { SensitivityResult, ValidationResult } from '../validate/validate.js';
+import type { ReproducibilityResult, SensitivityResult, ValidationResult } from '../validate/validate.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
 import { NA_TEXT, showNa } from './na.js';
 
@@ -110,4 +110,40 @@ export function renderSensitivityJson(r: SensitivityResult): string {
 export function renderSensitivityCsv(r: SensitivityResult): string {
   const n = r.scales.length;
   return stringify([['case', 'phase', 'counter', 'out_at_scales', 'out_at_every_scale'], ...r.out.map((c) => [c.case, c.phase, c.counter, c.out_at.join(' '), c.out_at.length === n ? 'yes' : 'no'])]);
+}
+
+/** A kernel run's figure as the error column shows it: % of the range's nearer end, or a count. */
+function errorText(e: { error: number; error_pct: number | null }): string {
+  return e.error_pct === null ? `${e.error > 0 ? '+' : ''}${num(e.error)}` : `${e.error_pct > 0 ? '+' : ''}${e.error_pct.toFixed(1)} %`;
+}
+
+export function renderReproducibilityTable(r: ReproducibilityResult, width: number = DEFAULT_WIDTH): string {
+  const out: string[] = [];
+  out.push(wrapLine(`reproducibility: the kernel runs of ${r.recording} judged against the references of ${r.references} by validate's rules, as if each were tmemsim: ${num(r.ok)} of ${num(r.counters)} counters within tolerance`, width));
+  out.push(fitTable({
+    head: ['case', 'run', 'within', 'out'],
+    rows: r.runs.map((x) => [x.case, String(x.run), num(x.ok), num(x.out)]),
+    align: ['left', 'right', 'right', 'right'],
+    keys: [0, 1],
+    width,
+  }), '');
+  out.push(wrapLine(`out of tolerance in one run or more (${r.out.length}): a real kernel running the case again falls outside the references' range, so the range is narrower than the kernel's own spread`, width));
+  const rows = r.runs.flatMap((x) => x.rows.map((row) => ({ run: x.run, row })));
+  for (const o of r.out) {
+    const figures = rows.filter((x) => x.row.case === o.case && x.row.phase === o.phase && x.row.counter === o.counter)
+      .map((x) => `run ${x.run}: ${num(x.row.tmemsim ?? 0)} (${errorText(x.row)})`);
+    const first = rows.find((x) => x.row.case === o.case && x.row.phase === o.phase && x.row.counter === o.counter)!.row;
+    out.push(wrapLine(`  ${o.case} ${o.phase} ${o.counter}, references ${num(first.kernel_min)}–${num(first.kernel_max)}: ${figures.join(', ')}`, width));
+  }
+  return out.join('\n') + '\n';
+}
+
+export function renderReproducibilityJson(r: ReproducibilityResult): string {
+  return JSON.stringify({ tool: 'tmemsim', reproducibility: 1, references: r.references, recording: r.recording, counters: r.counters, ok: r.ok, runs: r.runs, out_of_tolerance: r.out }, null, 2) + '\n';
+}
+
+/** CSV: one row per counter out of tolerance in a run. */
+export function renderReproducibilityCsv(r: ReproducibilityResult): string {
+  return stringify([['case', 'run', 'phase', 'counter', 'kernel_min', 'kernel_max', 'run_figure', 'error', 'error_pct'],
+    ...r.runs.flatMap((x) => x.rows.map((row) => [x.case, x.run, row.phase, row.counter, row.kernel_min, row.kernel_max, row.tmemsim, row.error, row.error_pct]))]);
 }

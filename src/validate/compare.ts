@@ -124,47 +124,74 @@ export function rowKey(r: Pick<Row, 'case' | 'phase' | 'counter'>): string {
   return `${r.case}/${r.phase}/${r.counter}`;
 }
 
+/** One run's figure of a counter at a phase (relative to its start mark unless a gauge), or undefined. */
+function kernelValue(run: Reference['runs'][number], phase: string, c: CounterDef): number | undefined {
+  const m = run.marks.find((x) => x.name === phase);
+  const start = run.marks.find((x) => x.name === 'start');
+  if (m === undefined || start === undefined) return undefined;
+  const v = c.kernel(m);
+  if (v === undefined) return undefined;
+  return c.gauge ? v : v - (c.kernel(start) ?? 0);
+}
+
 /** The kernel's min and max of a counter at a phase over the runs (relative to the start mark unless a gauge), or null. */
 function kernelRange(ref: Reference, phase: string, c: CounterDef): [number, number] | null {
   const ks: number[] = [];
   for (const run of ref.runs) {
-    const m = run.marks.find((x) => x.name === phase)!;
-    const start = run.marks.find((x) => x.name === 'start')!;
-    const v = c.kernel(m);
-    if (v === undefined) continue;
-    ks.push(c.gauge ? v : v - (c.kernel(start) ?? 0));
+    const v = kernelValue(run, phase, c);
+    if (v !== undefined) ks.push(v);
   }
   return ks.length === 0 ? null : [Math.min(...ks), Math.max(...ks)];
 }
 
 /**
- * Each counter of `counters` at each phase after `start`: the kernel's range, and tmemsim's
- * figure at its mark of that name (null without one). zswap counters only where the case enables
- * zswap; a counter the kernel did not record is left out.
+ * Each counter of `counters` at each phase after `start`: the kernel's range, and the figure
+ * `judged` gives for that phase (tmemsim's at its mark of that name; null without one). zswap
+ * counters only where the case enables zswap; a counter the kernel did not record is left out.
  */
-function* measured(ref: Reference, pass: PassSummary, counters: readonly CounterDef[]): Generator<ShownRow & { def: CounterDef }> {
-  const sims = pass.marks ?? [];
+function* measured(ref: Reference, counters: readonly CounterDef[], judged: (phase: string, c: CounterDef) => number | null): Generator<ShownRow & { def: CounterDef }> {
   for (const phase of ref.runs[0]!.marks.map((m) => m.name)) {
     if (phase === 'start') continue;
-    const sim = sims.find((s) => s.name === phase);
     for (const c of counters) {
       if (c.zswap && !ref.config.zswap.enabled) continue;
       const range = kernelRange(ref, phase, c);
       if (range === null) continue;
-      yield { case: ref.case, phase, counter: c.name, kernel_min: range[0], kernel_max: range[1], tmemsim: sim ? c.sim(sim) ?? null : null, def: c };
+      yield { case: ref.case, phase, counter: c.name, kernel_min: range[0], kernel_max: range[1], tmemsim: judged(phase, c), def: c };
     }
   }
 }
 
+/** tmemsim's figure of a counter at its mark named `phase`, or null. */
+function simFigure(pass: Pick<PassSummary, 'marks'>): (phase: string, c: CounterDef) => number | null {
+  const sims = pass.marks ?? [];
+  return (phase, c) => {
+    const sim = sims.find((s) => s.name === phase);
+    return sim ? c.sim(sim) ?? null : null;
+  };
+}
+
 /** The SHOWN counters of one case, at every phase the kernel recorded them. */
-export function shownCase(ref: Reference, pass: PassSummary): ShownRow[] {
-  return [...measured(ref, pass, SHOWN)].map(({ def: _, ...row }) => row);
+export function shownCase(ref: Reference, pass: Pick<PassSummary, 'marks'>): ShownRow[] {
+  return [...measured(ref, SHOWN, simFigure(pass))].map(({ def: _, ...row }) => row);
 }
 
 /** Compares one case's tmemsim pass with its kernel runs. */
-export function compareCase(ref: Reference, pass: PassSummary): Row[] {
+export function compareCase(ref: Reference, pass: Pick<PassSummary, 'marks'>): Row[] {
+  return judge(ref, simFigure(pass));
+}
+
+/**
+ * Judges one kernel run (another recording of the case: record.mjs --out DIR) against the
+ * case's references by the same rules as tmemsim: what the suite's ranges allow a kernel that
+ * ran the same workload again. The rows' `tmemsim` column holds that run's figure.
+ */
+export function compareKernelRun(ref: Reference, run: Reference['runs'][number]): Row[] {
+  return judge(ref, (phase, c) => kernelValue(run, phase, c) ?? null);
+}
+
+function judge(ref: Reference, judged: (phase: string, c: CounterDef) => number | null): Row[] {
   const rows: Row[] = [];
-  for (const { def: c, ...m } of measured(ref, pass, COUNTERS)) {
+  for (const { def: c, ...m } of measured(ref, COUNTERS, judged)) {
     const lo = m.kernel_min;
     const hi = m.kernel_max;
     const t = m.tmemsim;

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { resolveProfile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import { compareCase, rowKey, shownCase, type Row, type ShownRow } from './compare.js';
+import { compareCase, compareKernelRun, rowKey, shownCase, type Row, type ShownRow } from './compare.js';
+import { UsageError } from '../errors.js';
 import { defaultGuestProfile, readReferences, type Reference } from './reference.js';
 import { replay } from './replay.js';
 
@@ -102,4 +103,64 @@ async function validateCase(ref: Reference, file: string, guestProfile: string, 
   const pass = res.runs[0]!.backend;
   const rows = compareCase(ref, pass);
   return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows, shown: shownCase(ref, pass) };
+}
+
+/** One kernel run of another recording judged against the references (reproducibility). */
+interface KernelRunResult {
+  case: string;
+  /** The run's number in its recording (1-based). */
+  run: number;
+  ok: number;
+  out: number;
+  /** The rows out of tolerance (their `tmemsim` column holds the run's figure). */
+  rows: Row[];
+}
+
+export interface ReproducibilityResult {
+  /** The references' directory and the recording's. */
+  references: string;
+  recording: string;
+  runs: KernelRunResult[];
+  /** Counters judged over all runs, and those within tolerance. */
+  counters: number;
+  ok: number;
+  /** Each counter out of tolerance in one run or more, with the runs it is out in. */
+  out: { case: string; phase: string; counter: string; runs: number[] }[];
+}
+
+/**
+ * The suite's own reproducibility: every kernel run of another recording (`recording`: a
+ * record.mjs --out DIR, e.g. the same cases recorded on another day) judged against the
+ * references of `dir` by validate's rules, as if it were tmemsim. A counter a real kernel
+ * cannot reproduce within tolerance is decided by the run's timing more than by the model:
+ * its references' range is narrower than the kernel's own spread.
+ */
+export function reproducibility(dir: string, recording: string, only: string[] = []): ReproducibilityResult {
+  const refs = readReferences(dir, only);
+  const again = new Map(readReferences(recording, only).map((r) => [r.case, r]));
+  if (![...again.keys()].some((c) => refs.some((r) => r.case === c))) {
+    throw new UsageError(`no case of ${recording} is among the references of ${dir}`, { field: '--kernel-runs' }, 'a directory record.mjs --out wrote, of cases in the references');
+  }
+  const runs: KernelRunResult[] = [];
+  const outRuns = new Map<string, { case: string; phase: string; counter: string; runs: number[] }>();
+  let counters = 0;
+  let ok = 0;
+  for (const ref of refs) {
+    const rec = again.get(ref.case);
+    if (rec === undefined) continue;
+    rec.runs.forEach((run, i) => {
+      const rows = compareKernelRun(ref, run);
+      const out = rows.filter((r) => r.status !== 'ok');
+      counters += rows.length;
+      ok += rows.length - out.length;
+      runs.push({ case: ref.case, run: i + 1, ok: rows.length - out.length, out: out.length, rows: out });
+      for (const r of out) {
+        const k = rowKey(r);
+        let o = outRuns.get(k);
+        if (o === undefined) outRuns.set(k, (o = { case: r.case, phase: r.phase, counter: r.counter, runs: [] }));
+        o.runs.push(i + 1);
+      }
+    });
+  }
+  return { references: dir, recording, runs, counters, ok, out: [...outRuns.values()] };
 }

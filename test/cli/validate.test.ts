@@ -63,6 +63,30 @@ describe('tmemsim validate', () => {
     expect(k.err).toMatch(/--cpu-scale does not ratchet/);
   });
 
+  it('--kernel-runs judges another recording\'s kernel runs against the references, and refuses the replay options beside it', async () => {
+    // The fixtures' `fits` runs, recorded "again" as `outlier`'s name: its runs claim ~5,000
+    // swap-ins where outlier's references have them, so they are within; judged the other way
+    // round (outlier's runs against fits' references) they are out.
+    const again = tmp.path('again');
+    fs.mkdirSync(again, { recursive: true });
+    fs.writeFileSync(path.join(again, 'fits.json'), fs.readFileSync(path.join(REFS, 'fits.json')));
+    const same = await tmemsim('validate', '--references', REFS, '--kernel-runs', again, '--format', 'json');
+    expect(same.code).toBe(0);
+    const j = JSON.parse(same.out);
+    expect(j).toMatchObject({ tool: 'tmemsim', reproducibility: 1 });
+    expect(j.ok).toBe(j.counters);
+    const other = JSON.parse(fs.readFileSync(path.join(REFS, 'outlier.json'), 'utf8'));
+    other.case = 'fits';
+    fs.writeFileSync(path.join(again, 'fits.json'), JSON.stringify(other));
+    const out = await tmemsim('validate', '--references', REFS, '--kernel-runs', again);
+    expect(out.code).toBe(0);
+    expect(out.out).toMatch(/out of tolerance in one run or more \([1-9]/);
+    expect(out.out).toContain('fits ');
+    const k = await tmemsim('validate', '--references', REFS, '--kernel-runs', again, '--known', tmp.path('k.json'));
+    expect(k.code).toBe(2);
+    expect(k.err.trim().split('\n')).toHaveLength(1);
+  });
+
   it('writes csv and json', async () => {
     const csv = await tmemsim('validate', '--references', REFS, '--format', 'csv');
     const lines = csv.out.trim().split('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABS_SLACK, compareCase, shownCase, type Row } from '../../../src/validate/compare.js';
+import { ABS_SLACK, compareCase, compareKernelRun, shownCase, type Row } from '../../../src/validate/compare.js';
 import { ratchet, knownText } from '../../../src/validate/known.js';
 import type { RecordedMark, Reference } from '../../../src/validate/reference.js';
 import type { MarkSnapshot } from '../../../src/sim/marks.js';
@@ -109,5 +109,24 @@ describe('the known-deviations ratchet', () => {
   });
   it('writes the out-of-tolerance keys sorted', () => {
     expect(JSON.parse(knownText([r('z', 'OUT'), r('y', 'ok'), r('b', 'OUT', 'b'), r('x', 'OUT')])).deviations).toEqual(['a/p/x', 'a/p/z', 'b/p/b']);
+  });
+});
+
+describe('compareKernelRun', () => {
+  it('judges another kernel run by the same rules: its events relative to its own start mark, gauges as they are', () => {
+    const r = ref(true, [
+      { phase: { stored_pages: 10000, same_filled_pages: 0, pool_total_size: 10000 * 1000 }, vm: { pswpout: 5000 }, startVm: { pswpout: 1000 } },
+      { phase: { stored_pages: 12000, same_filled_pages: 0, pool_total_size: 12000 * 1000 }, vm: { pswpout: 4200 }, startVm: { pswpout: 0 } },
+    ]);
+    // Its pswpout is 6,000 - 1,900 = 4,100 (within 4,000-4,200); stored 12,601: 601 beyond the
+    // range's top, tolerance 600 (5 % of 12,000).
+    const again = ref(true, [{ phase: { stored_pages: 12601, same_filled_pages: 0, pool_total_size: 12601 * 1000 }, vm: { pswpout: 6000 }, startVm: { pswpout: 1900 } }]).runs[0]!;
+    const rows = compareKernelRun(r, again);
+    expect(row(rows, 'pswpout')).toMatchObject({ kernel_min: 4000, kernel_max: 4200, tmemsim: 4100, status: 'ok' });
+    expect(row(rows, 'stored_pages')).toMatchObject({ tmemsim: 12601, error: 601, status: 'OUT' });
+    expect(row(rows, 'bytes_per_stored_page')).toMatchObject({ tmemsim: 1000, status: 'ok' });
+    // The same figures as tmemsim's give the same verdicts.
+    const asSim = compareCase(r, pass({ stored_pages: 12601, same_filled_pages: 0, pool_total_size: 12601 * 1000 }, { pswpout: 4100 }));
+    expect(rows).toEqual(asSim);
   });
 });
