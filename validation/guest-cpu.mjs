@@ -5,6 +5,8 @@
 //
 //   node validation/guest-cpu.mjs            print the fit
 //   node validation/guest-cpu.mjs --write    and write validation/guest-tcg.json
+//   --references DIR --out FILE              another recording's references (record.mjs --out DIR)
+//                                            and where --write puts its guest's profile
 //
 // Every phase of every run of every case (validation/references/*.json: /proc/stat and
 // /proc/vmstat at each mark) is one observation: the system CPU time the phase took (stat's
@@ -141,15 +143,29 @@ function profileOf(ns, fit, n) {
   };
 }
 
+/** The value of option `name` (`--name VALUE`), or `dflt`. */
+function option(name, dflt) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return dflt;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith('--')) {
+    console.error(`guest-cpu.mjs: ${name} needs a value`);
+    process.exit(2);
+  }
+  return path.resolve(v);
+}
+
 function main() {
-  const obs = observations();
+  const dir = option('--references', REFS);
+  const out = option('--out', OUT);
+  const obs = observations(dir);
   const fit = leastSquares(obs);
   const ns = Object.fromEntries(TERMS.map((t, i) => [t, fit.coef[i] * 1e9]));
   console.log(`${obs.length} phases; R² ${fit.r2.toFixed(3)}, residual ${fit.rmsS.toFixed(2)} s rms`);
   for (const t of TERMS) console.log(`  ${t.padEnd(12)} ${(ns[t] / 1000).toFixed(1).padStart(7)} µs`);
   if (process.argv.includes('--write')) {
-    fs.writeFileSync(OUT, `${JSON.stringify(profileOf(ns, fit, obs.length), null, 2)}\n`);
-    console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+    fs.writeFileSync(out, `${JSON.stringify(profileOf(ns, fit, obs.length), null, 2)}\n`);
+    console.log(`wrote ${path.relative(process.cwd(), out)}`);
   }
 }
 

@@ -28,6 +28,20 @@ describe('the committed kernel references', () => {
     }
   });
 
+  it('another recording (validation/recordings/2026-12-05) is of the same cases, workload, kernel, QEMU and guest', () => {
+    const again = readReferences(path.join(ROOT, 'validation/recordings/2026-12-05'));
+    expect(again.map((r) => r.case).sort()).toEqual(refs.map((r) => r.case).sort());
+    for (const a of again) {
+      const r = refs.find((x) => x.case === a.case)!;
+      expect(a.workload, a.case).toEqual(r.workload);
+      expect(a.config.zswap, a.case).toEqual(r.config.zswap);
+      expect(a.kernel, a.case).toEqual(r.kernel);
+      expect(a.qemu, a.case).toBe(r.qemu);
+      expect(a.guest, a.case).toEqual(r.guest);
+      expect(a.runs.length, a.case).toBe(6);
+    }
+  });
+
   it('have three or more runs, each with every counter at every mark and the memory before the workload', () => {
     for (const r of refs) {
       expect(r.runs.length, r.case).toBeGreaterThanOrEqual(3);
