@@ -4,6 +4,7 @@
  *   const report = await run({ trace: 'workloads/mixed.json', profiles: ['ssd'] });
  */
 
+import * as os from 'node:os';
 import { openTrace, type FormatOptions } from './trace/reader.js';
 import { simulateTrace, type Collaborators, type RunResult } from './sim/simulate.js';
 import type { RunOverrides } from './sim/config.js';
@@ -29,16 +30,20 @@ export interface RunOptions extends RunOverrides {
   uncertainty?: boolean;
   /**
    * Worker threads for the run's passes (profiles x variants, and the baselines), each pass on
-   * its own thread: the same result as in one thread, sooner on several cores. Default 1 (this
-   * thread); ignored with collaborators, whose objects cannot cross threads.
+   * its own thread: the same result as in one thread, sooner on several cores. A number: that
+   * many threads from the start (1: this thread); 'auto' (the CLI's default): all cores, once a
+   * pass run in this thread took half a second or more (a worker's start costs a few hundred
+   * ms: a short run stays in this thread). Default 1; ignored with collaborators, whose
+   * objects cannot cross threads.
    */
-  jobs?: number;
+  jobs?: number | 'auto';
 }
 
 /** Replay a trace and return the raw results (per profile, backend and baseline passes). */
 export async function simulate(o: RunOptions): Promise<RunResult> {
   const { trace, inputFormat, formatOptions, progress, collaborators, uncertainty: _u, jobs, ...overrides } = o;
-  const threads = jobs !== undefined && jobs > 1 ? { jobs, trace: { path: trace, inputFormat, formatOptions } } : undefined;
+  const where = { path: trace, inputFormat, formatOptions };
+  const threads = jobs === 'auto' ? { jobs: os.availableParallelism(), trace: where, auto: true } : jobs !== undefined && jobs > 1 ? { jobs, trace: where, auto: false } : undefined;
   return simulateTrace(() => openTrace(trace, { format: inputFormat, formatOptions }), overrides, progress, collaborators, threads);
 }
 

@@ -53,20 +53,26 @@ function rebuild(e: TaskError): Error {
   return err;
 }
 
-interface PoolOptions {
+interface PoolOptions<T, R> {
   /** The order tasks are handed out in (default: their own); results keep the tasks' order. */
   order?: number[];
   /** After each task's result: done so far, and the total. */
   onDone?: (done: number, total: number) => void;
   /** A task's progress message (what its worker's tick() sent). */
   onTick?: (id: number, tick: unknown) => void;
+  /**
+   * Runs a task in this thread: then this thread is one of the `jobs` (jobs - 1 workers
+   * start), taking tasks as a worker does. It must give the event loop turns (the workers'
+   * messages are read then). Its tick goes to onTick as a worker's does.
+   */
+  local?: (task: T, tick: (data: unknown) => void) => Promise<R>;
 }
 
-/** Runs `tasks` on min(jobs, tasks) workers of `script`; the results in the tasks' order. */
-export async function runOnWorkers<T, R>(script: URL, tasks: T[], jobs: number, o: PoolOptions = {}): Promise<R[]> {
+/** Runs `tasks` on min(jobs, tasks) workers of `script` (one of them this thread, with `local`); the results in the tasks' order. */
+export async function runOnWorkers<T, R>(script: URL, tasks: T[], jobs: number, o: PoolOptions<T, R> = {}): Promise<R[]> {
   const results = new Array<R>(tasks.length);
   const order = o.order ?? tasks.map((_, i) => i);
-  const n = Math.min(jobs, tasks.length);
+  const n = Math.min(jobs, tasks.length) - (o.local ? 1 : 0);
   const noticed = new Set<string>();
   let next = 0;
   let done = 0;
@@ -85,7 +91,30 @@ export async function runOnWorkers<T, R>(script: URL, tasks: T[], jobs: number, 
         const id = order[next++]!;
         w.postMessage({ id, task: tasks[id] });
       };
+      const finished = (id: number, result: R): void => {
+        results[id] = result;
+        done++;
+        o.onDone?.(done, tasks.length);
+        if (done === tasks.length) resolve();
+      };
       if (tasks.length === 0) resolve();
+      const local = o.local;
+      if (local !== undefined) {
+        // This thread as one more worker: the next task whenever it is free.
+        void (async (): Promise<void> => {
+          while (!failed && next < tasks.length) {
+            const id = order[next++]!;
+            let result: R;
+            try {
+              result = await local(tasks[id]!, (data) => o.onTick?.(id, data));
+            } catch (e) {
+              fail(e as Error);
+              return;
+            }
+            finished(id, result);
+          }
+        })();
+      }
       for (let k = 0; k < n; k++) {
         const w = new Worker(script);
         workers.push(w);
@@ -99,11 +128,8 @@ export async function runOnWorkers<T, R>(script: URL, tasks: T[], jobs: number, 
           }
           if (m.error) return fail(rebuild(m.error));
           if (m.tick !== undefined) return o.onTick?.(m.id!, m.tick);
-          results[m.id!] = m.result!;
-          done++;
-          o.onDone?.(done, tasks.length);
-          if (done === tasks.length) resolve();
-          else feed(w);
+          finished(m.id!, m.result!);
+          if (done < tasks.length) feed(w);
         });
         w.on('error', fail);
         w.on('exit', (code) => {

@@ -1,7 +1,6 @@
 /** `tmemsim run TRACE`: replay a trace and print the report. */
 
 import type { Command } from 'commander';
-import * as os from 'node:os';
 import { simulate, type RunOptions } from '../api.js';
 import { buildReport } from '../report/model.js';
 import { UsageError } from '../errors.js';
@@ -58,7 +57,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
     .option('--no-baseline', 'skip the pass without a backend')
-    .option('-j, --jobs <n>', 'worker threads for the passes (profiles x rmmod strategies, and baselines), one pass each; the report is the same for any n (default: all cores; 1: in this thread)')
+    .option('-j, --jobs <n>', 'worker threads for the passes (profiles x rmmod strategies, and baselines), one pass each; the report is the same for any n (default: all cores once a pass in the main thread took 0.5 s or more; 1: in the main thread)')
     .option('--input-format <fmt>', 'trace format, if the extension does not say it (see tmemsim trace formats)')
     .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
     .option('--rmmod-strategy <names>', 'compare rmmod strategies (flush, zombie, writethrough, refuse), comma-separated: one run each, overriding every rmmod of the trace')
@@ -89,7 +88,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         at: f.at,
         progress: progressFor(f.progress, f.quiet),
         series: f.plot ? 200 : undefined,
-        jobs: f.jobs === undefined ? os.availableParallelism() : parseIntFlag('--jobs', f.jobs, 1, 1024),
+        jobs: f.jobs === undefined ? 'auto' : parseIntFlag('--jobs', f.jobs, 1, 1024),
       };
       if (f.plot) ensureDir(f.plot); // refused before the run, not after it
       const result = await simulate(opts);

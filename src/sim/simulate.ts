@@ -23,7 +23,7 @@ import { openTrace, type SyncTraceSource } from '../trace/reader.js';
 import type { FormatOptions } from '../trace/formats/import/options.js';
 import { runOnWorkers, workerScript } from '../threads.js';
 import { resolveConfig, type Injection, type RunConfig, type RunOverrides } from './config.js';
-import { UsageError, type Where } from '../errors.js';
+import { UsageError, setNoticeSink, type Where } from '../errors.js';
 import { Machine } from './machine.js';
 import type { SwapArea } from '../mm/swap.js';
 import { snapshotMark } from './marks.js';
@@ -129,7 +129,17 @@ interface TraceLocation {
 interface PassThreads {
   jobs: number;
   trace: TraceLocation;
+  /**
+   * Threads only once they pay: the passes run in this thread while each takes under
+   * AUTO_THREADS_MS of wall time, the rest on threads after the first that takes longer (a
+   * worker's start, loading the simulator, costs a few hundred ms). Without it the passes go
+   * to the threads from the start. Only when the passes run, never what they compute.
+   */
+  auto: boolean;
 }
+
+/** See PassThreads.auto: a pass this long makes the rest worth threads. */
+const AUTO_THREADS_MS = 500;
 
 /** One pass for a worker thread (src/sim/pass-worker.ts): plain data. */
 interface PassTask {
@@ -157,31 +167,49 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   const cfg = resolveConfig(first.header, first.path, overrides, first.notes);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
   const plans = planPasses(cfg);
-  const jobs = threads !== undefined && collaborators === undefined ? Math.min(threads.jobs, plans.length) : 1;
-  let results: PassTaskResult[];
+  let lastPassMs = 0;
+  const jobs = threads !== undefined && collaborators === undefined ? threads.jobs : 1;
+  const results: PassTaskResult[] = [];
+  // A notice is given once per thread (errors.ts): with passes on threads, once per run, as
+  // in one thread (this thread's and the workers' alike).
+  const given = new Set<string>();
+  const sink = jobs > 1 ? setNoticeSink((text) => (given.has(text) ? undefined : (given.add(text), sink!(text)))) : null;
   progress?.begin(first.path, plans.length);
   try {
-    if (jobs > 1) results = await passesOnThreads(plans, { trace: threads!.trace, overrides, total }, jobs, progress);
-    else {
-      // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
-      let shared: Corpus | null | undefined;
-      const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
-      try {
-        results = [];
-        for (let i = 0; i < plans.length; i++) {
-          const p = plans[i]!;
-          const profile = cfg.profiles[p.profile]!;
-          progress?.pass(i + 1, `${profile.name} ${p.what}`);
-          const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
-          const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress, sampler: s });
-          results.push({ summary, series: s ? s.series : null });
+    // The corpus is read once (when the first pass needs it) and shared: its bytes never change.
+    let shared: Corpus | null | undefined;
+    const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
+    try {
+      for (let i = 0; i < plans.length; i++) {
+        const left = plans.length - i;
+        if (jobs > 1 && left > 1 && (!threads!.auto || (i > 0 && lastPassMs >= AUTO_THREADS_MS))) {
+          const rest = plans.map((_, k) => k).slice(i);
+          // This thread takes passes too (one worker fewer to start), as a worker would run them.
+          const here = async (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => {
+            const p = plans[t.pass]!;
+            const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
+            const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total, corpus, progress: tickProgress(tick), sampler: s });
+            tick({ events: -1, bytes: -1 } satisfies PassTick);
+            return { summary, series: s ? s.series : null };
+          };
+          results.push(...(await passesOnThreads(plans, rest, { trace: threads!.trace, overrides, total }, Math.min(jobs, left), progress, here)));
+          break;
         }
-      } finally {
-        shared?.close();
+        const p = plans[i]!;
+        const profile = cfg.profiles[p.profile]!;
+        progress?.pass(i + 1, `${profile.name} ${p.what}`);
+        const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
+        const t0 = performance.now();
+        const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress, sampler: s });
+        lastPassMs = performance.now() - t0;
+        results.push({ summary, series: s ? s.series : null });
       }
+    } finally {
+      shared?.close();
     }
   } finally {
     progress?.end();
+    if (sink !== null) setNoticeSink(sink);
   }
   return { trace: first.path, config: cfg, runs: assembleRuns(cfg, plans, results) };
 }
@@ -207,15 +235,18 @@ function assembleRuns(cfg: RunConfig, plans: PassPlan[], results: PassTaskResult
 }
 
 /**
- * The passes on worker threads, the backend passes (the costlier) handed out first. The
- * progress display is told of the threads (RunProgress.threads) and sees every pass's events
- * and bytes read summed.
+ * The passes `passes` (indexes into `plans`, the last of them) on worker threads, the backend
+ * passes (the costlier) handed out first; their results in that order. The progress display is
+ * told of the threads (RunProgress.threads) and sees every threaded pass's events and bytes
+ * read summed, after the passes run before in this thread.
  */
-async function passesOnThreads(plans: PassPlan[], base: Omit<PassTask, 'pass'>, jobs: number, progress?: RunProgress): Promise<PassTaskResult[]> {
-  const tasks: PassTask[] = plans.map((_, pass) => ({ ...base, pass }));
-  const order = plans.map((_, i) => i).sort((a, b) => Number(plans[b]!.withBackend) - Number(plans[a]!.withBackend) || a - b);
-  const ticks = plans.map((): PassTick => ({ events: 0, bytes: 0 }));
-  const finished = plans.map(() => false);
+async function passesOnThreads(plans: PassPlan[], passes: number[], base: Omit<PassTask, 'pass'>, jobs: number, progress: RunProgress | undefined, local: (t: PassTask, tick: (data: unknown) => void) => Promise<PassTaskResult>): Promise<PassTaskResult[]> {
+  const tasks: PassTask[] = passes.map((pass) => ({ ...base, pass }));
+  const order = passes.map((_, i) => i).sort((a, b) => Number(plans[passes[b]!]!.withBackend) - Number(plans[passes[a]!]!.withBackend) || a - b);
+  const ticks = passes.map((): PassTick => ({ events: 0, bytes: 0 }));
+  const finished = passes.map(() => false);
+  // The passes run before in this thread count as read.
+  const before = plans.length - passes.length;
   let size = -1;
   progress?.threads?.(jobs);
   const show = (): void => {
@@ -228,7 +259,7 @@ async function passesOnThreads(plans: PassPlan[], base: Omit<PassTask, 'pass'>, 
       }
     }
     let events = 0;
-    let bytes = 0;
+    let bytes = before * size;
     let unknown = size === 0;
     for (let i = 0; i < ticks.length; i++) {
       const t = ticks[i]!;
@@ -241,6 +272,7 @@ async function passesOnThreads(plans: PassPlan[], base: Omit<PassTask, 'pass'>, 
   };
   return runOnWorkers<PassTask, PassTaskResult>(workerScript('sim/pass-worker.js'), tasks, jobs, {
     order,
+    local,
     onTick: (id, tick) => {
       const t = tick as PassTick;
       if (t.events < 0) finished[id] = true;
@@ -250,6 +282,16 @@ async function passesOnThreads(plans: PassPlan[], base: Omit<PassTask, 'pass'>, 
   });
 }
 
+/** A pass's progress as PassTick messages (a threaded pass's). */
+function tickProgress(tick: (data: unknown) => void): RunProgress {
+  return {
+    begin() {},
+    pass() {},
+    tick: (events, bytes) => tick({ events, bytes } satisfies PassTick),
+    end() {},
+  };
+}
+
 /** A worker thread's pass (PassTask): the trace opened again, the run's config resolved again, one pass. */
 export async function runPassTask(t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> {
   const open = (): TraceSource => openTrace(t.trace.path, { format: t.trace.inputFormat, formatOptions: t.trace.formatOptions });
@@ -257,13 +299,7 @@ export async function runPassTask(t: PassTask, tick: (data: unknown) => void): P
   const cfg = resolveConfig(first.header, first.path, t.overrides, first.notes);
   const p = planPasses(cfg)[t.pass]!;
   const sampler = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
-  const progress: RunProgress = {
-    begin() {},
-    pass() {},
-    tick: (events, bytes) => tick({ events, bytes } satisfies PassTick),
-    end() {},
-  };
-  const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total: t.total, progress, sampler });
+  const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total: t.total, progress: tickProgress(tick), sampler });
   // The pass is done: its whole trace counts as read (events < 0 marks it).
   tick({ events: -1, bytes: -1 } satisfies PassTick);
   return { summary, series: sampler ? sampler.series : null };

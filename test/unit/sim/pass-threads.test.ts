@@ -84,6 +84,24 @@ describe('passes on worker threads', () => {
     expect(got.filter((m) => m.includes("zswap era '6.x' is deprecated"))).toHaveLength(1);
   }, 60_000);
 
+  it("'auto' keeps a run whose passes are short in this thread (a worker's start would cost more), with the same report", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-threads-'));
+    try {
+      const file = path.join(dir, 'tiny.jsonl');
+      const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 64, backend: 'zcache', profile: ['ssd', 'mobile'], swap: [{ type: 0, slots: 256 }] } };
+      const lines = [JSON.stringify(header)];
+      for (let i = 0; i < 200; i++) lines.push(JSON.stringify({ op: 'anon', pid: 1, page: i % 120, write: i < 120 }));
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      const seen = { threads: 0, passes: 0 };
+      const progress: RunProgress = { begin: () => undefined, pass: () => void seen.passes++, tick: () => undefined, end: () => undefined, threads: () => void seen.threads++ };
+      const auto = await run({ trace: file, jobs: 'auto', progress });
+      expect(seen).toEqual({ threads: 0, passes: 4 });
+      expect(auto).toEqual(await run({ trace: file, jobs: 1 }));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the progress display is told of the threads and sees the passes\' bytes summed up to the whole', async () => {
     const file = path.join(workloads, 'mixed-build.json');
     const seen: { jobs: number[]; passes: number[]; bytes: number[]; passCalls: number } = { jobs: [], passes: [], bytes: [], passCalls: 0 };
