@@ -1,6 +1,6 @@
 /**
  * Independent tasks on worker threads, `jobs` at a time: the sweep's
- * configurations (src/sweep/pool.ts) and a run's passes (src/sim/passes.ts).
+ * configurations (src/sweep/pool.ts) and a run's passes (src/sim/simulate.ts).
  * Each result is stored at its task's index, so what a caller gets does not
  * depend on which worker ran what or in which order tasks finished.
  *

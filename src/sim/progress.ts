@@ -11,9 +11,10 @@ export interface RunProgress {
   /** Events done in this pass and bytes of the trace file read (-1: unknown); called every few thousand events. */
   tick(events: number, bytesRead: number): void;
   /**
-   * The passes run side by side on `jobs` worker threads: no pass() calls follow, and each
-   * tick gives the events of every pass so far and the bytes all of them have read (a
-   * finished pass counts the whole file), out of passes x the file's size.
+   * The passes left run side by side on `jobs` threads: no pass() calls follow, and each
+   * tick gives the events the threaded passes have done so far and the bytes every pass has
+   * read (a finished pass, also one run before in this thread, counts the whole file), out of
+   * passes x the file's size.
    */
   threads?(jobs: number): void;
   /** The run ended (also on failure). */

@@ -185,13 +185,7 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
         if (jobs > 1 && left > 1 && (!threads!.auto || (i > 0 && lastPassMs >= AUTO_THREADS_MS))) {
           const rest = plans.map((_, k) => k).slice(i);
           // This thread takes passes too (one worker fewer to start), as a worker would run them.
-          const here = async (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => {
-            const p = plans[t.pass]!;
-            const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
-            const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total, corpus, progress: tickProgress(tick), sampler: s });
-            tick({ events: -1, bytes: -1 } satisfies PassTick);
-            return { summary, series: s ? s.series : null };
-          };
+          const here = (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => threadedPass(open, cfg, plans[t.pass]!, total, tick, corpus);
           results.push(...(await passesOnThreads(plans, rest, { trace: threads!.trace, overrides, total }, Math.min(jobs, left), progress, here)));
           break;
         }
@@ -297,9 +291,13 @@ export async function runPassTask(t: PassTask, tick: (data: unknown) => void): P
   const open = (): TraceSource => openTrace(t.trace.path, { format: t.trace.inputFormat, formatOptions: t.trace.formatOptions });
   const first = open();
   const cfg = resolveConfig(first.header, first.path, t.overrides, first.notes);
-  const p = planPasses(cfg)[t.pass]!;
+  return threadedPass(open, cfg, planPasses(cfg)[t.pass]!, t.total, tick);
+}
+
+/** One pass of a threaded run, on whichever thread: its progress as PassTick messages, and a last one when it is done. */
+async function threadedPass(open: SourceOpener, cfg: RunConfig, p: PassPlan, total: number, tick: (data: unknown) => void, corpus?: () => Corpus | null): Promise<PassTaskResult> {
   const sampler = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
-  const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total: t.total, progress: tickProgress(tick), sampler });
+  const summary = await runPass(open(), cfg, { profile: cfg.profiles[p.profile]!, withBackend: p.withBackend, variant: p.variant, total, corpus, progress: tickProgress(tick), sampler });
   // The pass is done: its whole trace counts as read (events < 0 marks it).
   tick({ events: -1, bytes: -1 } satisfies PassTick);
   return { summary, series: sampler ? sampler.series : null };

@@ -17,6 +17,19 @@ import type { RunProgress } from '../../../src/sim/progress.js';
 
 const workloads = new URL('../../../workloads/', import.meta.url).pathname;
 
+/** A JSONL trace in a temporary directory: zcache on ssd and mobile in 64 pages, then `events`; `use` gets its path. */
+async function withTrace(events: object[], use: (file: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-threads-'));
+  try {
+    const file = path.join(dir, 't.jsonl');
+    const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 64, backend: 'zcache', profile: ['ssd', 'mobile'], swap: [{ type: 0, slots: 256 }] } };
+    fs.writeFileSync(file, [header, ...events].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await use(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function both(o: RunOptions, jobs: number): Promise<void> {
   const one = await run({ ...o, jobs: 1 });
   const many = await run({ ...o, jobs });
@@ -50,14 +63,8 @@ describe('passes on worker threads', () => {
   }, 60_000);
 
   it('a bad event met in a worker is the UsageError one thread gives (what, where, accepted)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-threads-'));
-    try {
-      const file = path.join(dir, 'bad.jsonl');
-      const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 64, backend: 'zcache', profile: ['ssd', 'mobile'], swap: [{ type: 0, slots: 256 }] } };
-      const lines = [JSON.stringify(header)];
-      for (let i = 0; i < 50; i++) lines.push(JSON.stringify({ op: 'anon', pid: 1, page: i, write: true }));
-      lines.push(JSON.stringify({ op: 'anon', pid: 1, page: -3 }));
-      fs.writeFileSync(file, lines.join('\n') + '\n');
+    const events = [...Array.from({ length: 50 }, (_, i) => ({ op: 'anon', pid: 1, page: i, write: true })), { op: 'anon', pid: 1, page: -3 }];
+    await withTrace(events, async (file) => {
       const one = await simulate({ trace: file, jobs: 1 }).catch((e: unknown) => e);
       const many = await simulate({ trace: file, jobs: 2 }).catch((e: unknown) => e);
       expect(one).toBeInstanceOf(UsageError);
@@ -67,9 +74,7 @@ describe('passes on worker threads', () => {
       expect(u.where).toEqual((one as UsageError).where);
       expect(u.accepted).toBe((one as UsageError).accepted);
       expect(u.where.line).toBe(52);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('a notice each worker gives reaches the sink once', async () => {
@@ -85,21 +90,14 @@ describe('passes on worker threads', () => {
   }, 60_000);
 
   it("'auto' keeps a run whose passes are short in this thread (a worker's start would cost more), with the same report", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-threads-'));
-    try {
-      const file = path.join(dir, 'tiny.jsonl');
-      const header = { format: 'tmemsim-trace', version: 1, config: { ram_pages: 64, backend: 'zcache', profile: ['ssd', 'mobile'], swap: [{ type: 0, slots: 256 }] } };
-      const lines = [JSON.stringify(header)];
-      for (let i = 0; i < 200; i++) lines.push(JSON.stringify({ op: 'anon', pid: 1, page: i % 120, write: i < 120 }));
-      fs.writeFileSync(file, lines.join('\n') + '\n');
+    const events = Array.from({ length: 200 }, (_, i) => ({ op: 'anon', pid: 1, page: i % 120, write: i < 120 }));
+    await withTrace(events, async (file) => {
       const seen = { threads: 0, passes: 0 };
       const progress: RunProgress = { begin: () => undefined, pass: () => void seen.passes++, tick: () => undefined, end: () => undefined, threads: () => void seen.threads++ };
       const auto = await run({ trace: file, jobs: 'auto', progress });
       expect(seen).toEqual({ threads: 0, passes: 4 });
       expect(auto).toEqual(await run({ trace: file, jobs: 1 }));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('the progress display is told of the threads and sees the passes\' bytes summed up to the whole', async () => {
