@@ -16,7 +16,9 @@
 //  4. binary trace reading (bench/tmtb.js): a >= 10M-event .tmtb read by the
 //     TMTB reader; reference: a plain byte loop over the same records.
 //  5. a 20-configuration sweep run by `tmemsim sweep` on one core (taskset)
-//     and on two (--jobs 2); reference: the same sweep on one core.
+//     and on two (--jobs 2); reference: the same sweep on one core. Beside it,
+//     one `tmemsim run` of four passes (ssd and mobile, baseline and zcache) of
+//     a zipf trace with its default threads against --jobs 1.
 //  0. against C (issue 15): a plain C LRU (bench/lru.c, hash table + doubly
 //     linked list as libCacheSim's, compiled with cc -O2 here; skipped with a
 //     note when no compiler exists) replays a zipf(0.9) oracleGeneral trace;
@@ -419,6 +421,26 @@ async function sweepScaling() {
   console.log(`   this machine's ceiling: the two profiles' halves as 2 independent processes on 2 cores ${fmt(par)} s, one after the other on 1 core ${fmt(seq)} s: ${fmt(seq / par)}x`);
 }
 
+// ---- 5b. one run's passes on threads --------------------------------------------
+async function runThreads() {
+  const requests = Number(args.get('threads-requests') ?? 300_000);
+  const file = path.join(dir, 'zipf-threads.oracleGeneral.bin');
+  makeZipfTrace(file, requests, 100_000, 0.9);
+  const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
+  const common = [process.execPath, bin, 'run', file, '--backend', 'zcache', '--fast', '--quiet', '--ram-mb', '64', '--format', 'json'];
+  // Alternating, twice; each keeps its fastest (the host drifts).
+  const best = (a, b) => (a === null || b.seconds < a.seconds ? b : a);
+  let one = null;
+  let auto = null;
+  for (let k = 0; k < 2; k++) {
+    one = best(one, await wallOf([...common, '--jobs', '1']));
+    auto = best(auto, await wallOf(common));
+  }
+  console.log(`   run: the 4 passes (ssd, mobile x baseline, zcache) of a ${requests.toLocaleString()}-request zipf(0.9) oracleGeneral trace in 64 MiB`);
+  console.log(`   reference  --jobs 1 (the main thread only)        ${fmt(one.seconds)} s`);
+  console.log(`   tmemsim    default threads (${os.availableParallelism()} cores)              ${fmt(auto.seconds)} s   ${fmt(one.seconds / auto.seconds)}x  (identical reports: ${one.out === auto.out ? 'yes' : 'NO'})`);
+}
+
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 // --only=3 (or --only=0,3): run just those sections.
 const only = args.has('only') ? new Set(String(args.get('only')).split(',')) : null;
@@ -428,7 +450,10 @@ if (section(1)) await metadataPath();
 if (section(2)) await perBackend();
 if (section(3)) await compressedPath();
 if (section(4)) binaryRead(dir, Number(args.get('read-events') ?? 10_000_000));
-if (section(5) && !args.has('no-sweep')) await sweepScaling();
+if (section(5) && !args.has('no-sweep')) {
+  await sweepScaling();
+  await runThreads();
+}
 if (args.has('scale')) {
   scale(dir, (args.get('scale-events') ?? '10000000,100000000').split(',').map(Number));
   scaleDistinct(dir, Number(args.get('distinct-requests') ?? 100_000_000), Number(args.get('distinct-objects') ?? 10_000_000));

@@ -31,9 +31,9 @@ export interface RunOptions extends RunOverrides {
   /**
    * Worker threads for the run's passes (profiles x variants, and the baselines), each pass on
    * its own thread: the same result as in one thread, sooner on several cores. A number: that
-   * many threads from the start (1: this thread); 'auto' (the CLI's default): all cores, once a
-   * pass run in this thread took half a second or more (a worker's start costs a few hundred
-   * ms: a short run stays in this thread). Default 1; ignored with collaborators, whose
+   * many threads from the start (1: this thread); 'auto' (the CLI's default): the passes start in this
+   * thread, and once one has run half a second the rest start on the other cores beside it (a
+   * worker's start costs a few hundred ms: a short run stays in this thread). Default 1; ignored with collaborators, whose
    * objects cannot cross threads.
    */
   jobs?: number | 'auto';

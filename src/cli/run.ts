@@ -57,7 +57,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
     .option('--no-baseline', 'skip the pass without a backend')
-    .option('-j, --jobs <n>', 'threads for the passes (profiles x rmmod strategies, and baselines), the main thread one of them; the report is the same for any n (default: all cores once a pass in the main thread took 0.5 s or more; 1: the main thread only)')
+    .option('-j, --jobs <n>', 'threads for the passes (profiles x rmmod strategies, and baselines), the main thread one of them; the report is the same for any n (default: all cores, the other passes starting on them once a pass in the main thread has run 0.5 s; 1: the main thread only)')
     .option('--input-format <fmt>', 'trace format, if the extension does not say it (see tmemsim trace formats)')
     .option('--format-opt <key=value>', FORMAT_OPT_HELP, collectFormatOption)
     .option('--rmmod-strategy <names>', 'compare rmmod strategies (flush, zombie, writethrough, refuse), comma-separated: one run each, overriding every rmmod of the trace')

@@ -130,12 +130,15 @@ interface PassThreads {
   jobs: number;
   trace: TraceLocation;
   /**
-   * Threads only once they pay: the passes run in this thread while each takes under
-   * AUTO_THREADS_MS of wall time, the rest on threads after the first that takes longer (a
-   * worker's start, loading the simulator, costs a few hundred ms). Without it the passes go
-   * to the threads from the start. Only when the passes run, never what they compute.
+   * Threads only once they pay: the passes run in this thread, the costlier backend passes
+   * first, and once one has run AUTO_THREADS_MS of wall time the passes after it start on
+   * jobs - 1 worker threads while it goes on here (a worker's start, loading the simulator,
+   * costs a few hundred ms: a short run starts none). Without it every pass goes to the
+   * threads from the start. Only when the passes run, never what they compute.
    */
   auto: boolean;
+  /** 'auto''s wait, ms (default AUTO_THREADS_MS). */
+  autoAfterMs?: number;
 }
 
 /** See PassThreads.auto: a pass this long makes the rest worth threads. */
@@ -167,9 +170,12 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
   const cfg = resolveConfig(first.header, first.path, overrides, first.notes);
   const total = cfg.injections.some((i) => i.at.kind === 'percent') ? countEvents(open()) : 0;
   const plans = planPasses(cfg);
-  let lastPassMs = 0;
   const jobs = threads !== undefined && collaborators === undefined ? threads.jobs : 1;
-  const results: PassTaskResult[] = [];
+  const results = new Array<PassTaskResult>(plans.length);
+  // With threads to come ('auto'), the costlier backend passes first: the first pass then says
+  // best whether the rest are worth threads. The results keep the plans' order.
+  const exec = plans.map((_, k) => k);
+  if (threads?.auto) exec.sort((a, b) => Number(plans[b]!.withBackend) - Number(plans[a]!.withBackend) || a - b);
   // A notice is given once per thread (errors.ts): with passes on threads, once per run, as
   // in one thread (this thread's and the workers' alike).
   const given = new Set<string>();
@@ -180,23 +186,51 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
     let shared: Corpus | null | undefined;
     const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
     try {
-      for (let i = 0; i < plans.length; i++) {
-        const left = plans.length - i;
-        if (jobs > 1 && left > 1 && (!threads!.auto || (i > 0 && lastPassMs >= AUTO_THREADS_MS))) {
-          const rest = plans.map((_, k) => k).slice(i);
-          // This thread takes passes too (one worker fewer to start), as a worker would run them.
-          const here = (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => threadedPass(open, cfg, plans[t.pass]!, total, tick, corpus);
-          results.push(...(await passesOnThreads(plans, rest, { trace: threads!.trace, overrides, total }, Math.min(jobs, left), progress, here)));
+      const base = { trace: threads?.trace ?? { path: first.path }, overrides, total };
+      // This thread takes passes too (one worker fewer to start), as a worker would run them.
+      const here = (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => threadedPass(open, cfg, plans[t.pass]!, total, tick, corpus);
+      let done = 0;
+      let pool: Promise<void> | null = null;
+      for (let i = 0; i < exec.length && pool === null; i++) {
+        if (jobs > 1 && !threads!.auto) {
+          // --jobs N: every pass on the threads from the start.
+          const rest = exec.slice(i);
+          const got = await passesOnThreads(plans, rest, base, Math.min(jobs, rest.length), progress, () => 0, here);
+          rest.forEach((k, j) => (results[k] = got[j]!));
           break;
         }
-        const p = plans[i]!;
+        const p = plans[exec[i]!]!;
         const profile = cfg.profiles[p.profile]!;
         progress?.pass(i + 1, `${profile.name} ${p.what}`);
         const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
         const t0 = performance.now();
-        const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress, sampler: s });
-        lastPassMs = performance.now() - t0;
-        results.push({ summary, series: s ? s.series : null });
+        // 'auto': once this pass has run AUTO_THREADS_MS, the passes after it start on the other
+        // threads while it goes on here (its own progress then shows when it ends).
+        const rest = exec.slice(i + 1);
+        let passProgress = progress;
+        if (jobs > 1 && rest.length > 0) {
+          const watch = progress;
+          passProgress = {
+            begin() {},
+            pass() {},
+            end() {},
+            tick: (events, bytes) => {
+              if (pool === null && performance.now() - t0 >= (threads!.autoAfterMs ?? AUTO_THREADS_MS)) {
+                const n = Math.min(jobs - 1, rest.length);
+                pool = passesOnThreads(plans, rest, base, n, watch, () => done, undefined, n + 1).then((got) => {
+                  rest.forEach((k, j) => (results[k] = got[j]!));
+                });
+                // An early failure is the run's: it is awaited below, after this pass.
+                pool.catch(() => undefined);
+              }
+              if (pool === null) watch?.tick(events, bytes);
+            },
+          };
+        }
+        const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress: passProgress, sampler: s });
+        results[exec[i]!] = { summary, series: s ? s.series : null };
+        done++;
+        if (pool !== null) await pool;
       }
     } finally {
       shared?.close();
@@ -229,20 +263,21 @@ function assembleRuns(cfg: RunConfig, plans: PassPlan[], results: PassTaskResult
 }
 
 /**
- * The passes `passes` (indexes into `plans`, the last of them) on worker threads, the backend
- * passes (the costlier) handed out first; their results in that order. The progress display is
- * told of the threads (RunProgress.threads) and sees every threaded pass's events and bytes
- * read summed, after the passes run before in this thread.
+ * The passes `passes` (indexes into `plans`, those not run yet) on `jobs` threads (with `local`,
+ * this thread one of them), the backend passes (the costlier) handed out first; their results
+ * in that order. The progress display is told of the threads (RunProgress.threads) and sees the
+ * threaded passes' events and the bytes every pass read summed (`doneElsewhere`: how many of
+ * the other passes are done).
  */
-async function passesOnThreads(plans: PassPlan[], passes: number[], base: Omit<PassTask, 'pass'>, jobs: number, progress: RunProgress | undefined, local: (t: PassTask, tick: (data: unknown) => void) => Promise<PassTaskResult>): Promise<PassTaskResult[]> {
+async function passesOnThreads(plans: PassPlan[], passes: number[], base: Omit<PassTask, 'pass'>, jobs: number, progress: RunProgress | undefined, doneElsewhere: () => number, local: ((t: PassTask, tick: (data: unknown) => void) => Promise<PassTaskResult>) | undefined, threadsShown = jobs): Promise<PassTaskResult[]> {
   const tasks: PassTask[] = passes.map((pass) => ({ ...base, pass }));
   const order = passes.map((_, i) => i).sort((a, b) => Number(plans[passes[b]!]!.withBackend) - Number(plans[passes[a]!]!.withBackend) || a - b);
   const ticks = passes.map((): PassTick => ({ events: 0, bytes: 0 }));
   const finished = passes.map(() => false);
-  // The passes run before in this thread count as read.
-  const before = plans.length - passes.length;
+  // The other passes count as read once they are done (in this thread, before these or beside them).
+  const others = plans.length - passes.length;
   let size = -1;
-  progress?.threads?.(jobs);
+  progress?.threads?.(threadsShown);
   const show = (): void => {
     if (progress === undefined) return;
     if (size < 0) {
@@ -253,7 +288,7 @@ async function passesOnThreads(plans: PassPlan[], passes: number[], base: Omit<P
       }
     }
     let events = 0;
-    let bytes = before * size;
+    let bytes = Math.min(doneElsewhere(), others) * size;
     let unknown = size === 0;
     for (let i = 0; i < ticks.length; i++) {
       const t = ticks[i]!;
@@ -266,7 +301,7 @@ async function passesOnThreads(plans: PassPlan[], passes: number[], base: Omit<P
   };
   return runOnWorkers<PassTask, PassTaskResult>(workerScript('sim/pass-worker.js'), tasks, jobs, {
     order,
-    local,
+    ...(local ? { local } : {}),
     onTick: (id, tick) => {
       const t = tick as PassTick;
       if (t.events < 0) finished[id] = true;

@@ -12,6 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, simulate, type RunOptions } from '../../../src/api.js';
+import { simulateTrace } from '../../../src/sim/simulate.js';
+import { openTrace } from '../../../src/trace/reader.js';
 import { UsageError, setNoticeSink } from '../../../src/errors.js';
 import type { RunProgress } from '../../../src/sim/progress.js';
 
@@ -99,6 +101,17 @@ describe('passes on worker threads', () => {
       expect(auto).toEqual(await run({ trace: file, jobs: 1 }));
     });
   });
+
+  it("'auto' past its wait: the passes after the running one start on the other threads beside it, the same runs as in one thread", async () => {
+    const trace = path.join(workloads, 'lifecycle.json');
+    const o = { rmmodStrategies: ['flush', 'zombie'], series: 20 };
+    const one = await simulateTrace(() => openTrace(trace), o);
+    let shown = 0;
+    const progress: RunProgress = { begin: () => undefined, pass: () => undefined, tick: () => undefined, end: () => undefined, threads: (n) => void (shown = n) };
+    const beside = await simulateTrace(() => openTrace(trace), o, progress, undefined, { jobs: 3, trace: { path: trace }, auto: true, autoAfterMs: 0 });
+    expect(shown).toBe(3); // this thread and two workers
+    expect(JSON.stringify(beside.runs)).toBe(JSON.stringify(one.runs));
+  }, 60_000);
 
   it('the progress display is told of the threads and sees the passes\' bytes summed up to the whole', async () => {
     const file = path.join(workloads, 'mixed-build.json');
