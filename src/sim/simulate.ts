@@ -186,51 +186,49 @@ export async function simulateTrace(open: SourceOpener, overrides: RunOverrides 
     let shared: Corpus | null | undefined;
     const corpus = (): Corpus | null => (shared === undefined ? (shared = openCorpus(cfg, first.path)) : shared);
     try {
-      const base = { trace: threads?.trace ?? { path: first.path }, overrides, total };
-      // This thread takes passes too (one worker fewer to start), as a worker would run them.
-      const here = (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => threadedPass(open, cfg, plans[t.pass]!, total, tick, corpus);
-      let done = 0;
-      let pool: Promise<void> | null = null;
-      for (let i = 0; i < exec.length && pool === null; i++) {
-        if (jobs > 1 && !threads!.auto) {
-          // --jobs N: every pass on the threads from the start.
-          const rest = exec.slice(i);
-          const got = await passesOnThreads(plans, rest, base, Math.min(jobs, rest.length), progress, () => 0, here);
-          rest.forEach((k, j) => (results[k] = got[j]!));
-          break;
+      if (jobs > 1 && !threads!.auto) {
+        // --jobs N: every pass on the threads from the start, this thread one of them.
+        const here = (t: PassTask, tick: (data: unknown) => void): Promise<PassTaskResult> => threadedPass(open, cfg, plans[t.pass]!, total, tick, corpus);
+        const got = await passesOnThreads(plans, exec, { trace: threads!.trace, overrides, total }, Math.min(jobs, exec.length), progress, () => 0, here);
+        exec.forEach((k, j) => (results[k] = got[j]!));
+      } else {
+        // One pass after another in this thread; with 'auto', once a pass has run its wait the
+        // passes after it start on the other threads while it goes on here (its own progress
+        // then shows when it ends).
+        let done = 0;
+        let pool: Promise<void> | null = null;
+        for (let i = 0; i < exec.length && pool === null; i++) {
+          const p = plans[exec[i]!]!;
+          const profile = cfg.profiles[p.profile]!;
+          progress?.pass(i + 1, `${profile.name} ${p.what}`);
+          const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
+          const t0 = performance.now();
+          const rest = exec.slice(i + 1);
+          let passProgress = progress;
+          if (jobs > 1 && rest.length > 0) {
+            const watch = progress;
+            passProgress = {
+              begin() {},
+              pass() {},
+              end() {},
+              tick: (events, bytes) => {
+                if (pool === null && performance.now() - t0 >= (threads!.autoAfterMs ?? AUTO_THREADS_MS)) {
+                  const n = Math.min(jobs - 1, rest.length);
+                  pool = passesOnThreads(plans, rest, { trace: threads!.trace, overrides, total }, n, watch, () => done, undefined, n + 1).then((got) => {
+                    rest.forEach((k, j) => (results[k] = got[j]!));
+                  });
+                  // An early failure is the run's: it is awaited below, after this pass.
+                  pool.catch(() => undefined);
+                }
+                if (pool === null) watch?.tick(events, bytes);
+              },
+            };
+          }
+          const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress: passProgress, sampler: s });
+          results[exec[i]!] = { summary, series: s ? s.series : null };
+          done++;
+          if (pool !== null) await pool;
         }
-        const p = plans[exec[i]!]!;
-        const profile = cfg.profiles[p.profile]!;
-        progress?.pass(i + 1, `${profile.name} ${p.what}`);
-        const s = cfg.seriesPoints > 0 ? new Sampler(cfg.seriesPoints, true) : undefined;
-        const t0 = performance.now();
-        // 'auto': once this pass has run AUTO_THREADS_MS, the passes after it start on the other
-        // threads while it goes on here (its own progress then shows when it ends).
-        const rest = exec.slice(i + 1);
-        let passProgress = progress;
-        if (jobs > 1 && rest.length > 0) {
-          const watch = progress;
-          passProgress = {
-            begin() {},
-            pass() {},
-            end() {},
-            tick: (events, bytes) => {
-              if (pool === null && performance.now() - t0 >= (threads!.autoAfterMs ?? AUTO_THREADS_MS)) {
-                const n = Math.min(jobs - 1, rest.length);
-                pool = passesOnThreads(plans, rest, base, n, watch, () => done, undefined, n + 1).then((got) => {
-                  rest.forEach((k, j) => (results[k] = got[j]!));
-                });
-                // An early failure is the run's: it is awaited below, after this pass.
-                pool.catch(() => undefined);
-              }
-              if (pool === null) watch?.tick(events, bytes);
-            },
-          };
-        }
-        const summary = await runPass(open(), cfg, { profile, withBackend: p.withBackend, variant: p.variant, total, corpus, collaborators, progress: passProgress, sampler: s });
-        results[exec[i]!] = { summary, series: s ? s.series : null };
-        done++;
-        if (pool !== null) await pool;
       }
     } finally {
       shared?.close();
