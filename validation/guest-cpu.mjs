@@ -7,6 +7,9 @@
 //   node validation/guest-cpu.mjs --write    and write validation/guest-tcg.json
 //   --references DIR --out FILE              another recording's references (record.mjs --out DIR)
 //                                            and where --write puts its guest's profile
+//   --scale                                  with --references DIR: the references' fit at the
+//                                            speed DIR's guest ran (one factor, below), not a fit
+//                                            of DIR's own
 //
 // Every phase of every run of every case (validation/references/*.json: /proc/stat and
 // /proc/vmstat at each mark) is one observation: the system CPU time the phase took (stat's
@@ -109,6 +112,33 @@ export function leastSquares(obs) {
   return { coef, r2: 1 - ssRes / ssTot, rmsS: Math.sqrt(ssRes / obs.length) };
 }
 
+/**
+ * Another recording's speed against the references' fit: the one factor s that brings the fit's
+ * prediction of each of its phases nearest its system time (least squares through the origin:
+ * s = Σ y·p / Σ p²), with the R² of s × the fit on its phases. Used by --scale: the guest is the
+ * same kernel on the same QEMU, so its relative costs are taken as the references' and only the
+ * host's speed as the recording's own.
+ */
+export function speedOf(fit, obs) {
+  const pred = (o) => o.x.reduce((a, v, i) => a + v * fit.coef[i], 0);
+  let num = 0;
+  let den = 0;
+  for (const o of obs) {
+    const p = pred(o);
+    num += o.y * p;
+    den += p * p;
+  }
+  const s = num / den;
+  const mean = obs.reduce((a, o) => a + o.y, 0) / obs.length;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (const o of obs) {
+    ssRes += (o.y - s * pred(o)) ** 2;
+    ssTot += (o.y - mean) ** 2;
+  }
+  return { scale: s, r2: 1 - ssRes / ssTot };
+}
+
 function profileOf(ns, fit, n) {
   const src = (what) => `[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): ${what}, fitted by validation/guest-cpu.mjs from the system time of ${n} recorded phases (least squares, R² ${fit.r2.toFixed(2)})`;
   const round = (v) => Math.round(v);
@@ -159,12 +189,33 @@ function main() {
   const dir = option('--references', REFS);
   const out = option('--out', OUT);
   const obs = observations(dir);
-  const fit = leastSquares(obs);
+  const scaled = process.argv.includes('--scale');
+  if (scaled && dir === REFS) {
+    console.error('guest-cpu.mjs: --scale needs --references DIR, another recording (accepted: a directory written by record.mjs --out)');
+    process.exit(2);
+  }
+  const refObs = scaled ? observations(REFS) : obs;
+  const fit = leastSquares(refObs);
   const ns = Object.fromEntries(TERMS.map((t, i) => [t, fit.coef[i] * 1e9]));
-  console.log(`${obs.length} phases; R² ${fit.r2.toFixed(3)}, residual ${fit.rmsS.toFixed(2)} s rms`);
+  console.log(`${refObs.length} phases${scaled ? ' of the references' : ''}; R² ${fit.r2.toFixed(3)}, residual ${fit.rmsS.toFixed(2)} s rms`);
   for (const t of TERMS) console.log(`  ${t.padEnd(12)} ${(ns[t] / 1000).toFixed(1).padStart(7)} µs`);
+  let profile = profileOf(ns, fit, refObs.length);
+  if (scaled) {
+    const sp = speedOf(fit, obs);
+    const name = path.basename(dir);
+    console.log(`${obs.length} phases of ${name}: ${sp.scale.toFixed(4)} x the references' time (R² ${sp.r2.toFixed(3)})`);
+    // The same cycles a operation, on a clock 1/s as fast as the references' (every cost in cycles scales).
+    profile = {
+      ...profile,
+      description: `the validation guest's CPU in recording ${name}: the references' per-operation figures (validation/guest-tcg.json) at this recording's speed, ${sp.scale.toFixed(4)} x their time (written by \`node validation/guest-cpu.mjs --references ${path.relative(path.join(here, '..'), dir)} --scale --write\`: do not edit by hand)`,
+      cpu: {
+        ...profile.cpu,
+        hz: { value: Math.round(1e9 / sp.scale), source: `[M] a cycle is ${sp.scale.toFixed(4)} ns of the guest's clock: one factor on the references' fit, least squares over the system time of ${obs.length} phases of ${name} (R² ${sp.r2.toFixed(2)})` },
+      },
+    };
+  }
   if (process.argv.includes('--write')) {
-    fs.writeFileSync(out, `${JSON.stringify(profileOf(ns, fit, obs.length), null, 2)}\n`);
+    fs.writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
   }
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultReferenceDir, readReferences } from '../../../src/validate/reference.js';
+import { recordings } from '../../../validation/recordings.mjs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'validation/cases.json'), 'utf8')) as {
@@ -28,19 +29,21 @@ describe('the committed kernel references', () => {
     }
   });
 
-  it('another recording (validation/recordings/2026-12-05) is of the same cases, workload, kernel, QEMU and guest', () => {
-    const again = readReferences(path.join(ROOT, 'validation/recordings/2026-12-05'));
-    expect(again.map((r) => r.case).sort()).toEqual(refs.map((r) => r.case).sort());
-    for (const a of again) {
-      const r = refs.find((x) => x.case === a.case)!;
-      expect(a.workload, a.case).toEqual(r.workload);
-      expect(a.config.zswap, a.case).toEqual(r.config.zswap);
-      expect(a.kernel, a.case).toEqual(r.kernel);
-      expect(a.qemu, a.case).toBe(r.qemu);
-      expect(a.guest, a.case).toEqual(r.guest);
-      expect(a.runs.length, a.case).toBe(6);
-    }
-  });
+  for (const rec of recordings(path.join(ROOT, 'validation/recordings'))) {
+    it(`another recording (${path.relative(ROOT, rec.references)}) is of the same cases, workload, kernel, QEMU and guest`, () => {
+      const again = readReferences(rec.references);
+      expect(again.map((r) => r.case).sort()).toEqual(refs.map((r) => r.case).sort());
+      for (const a of again) {
+        const r = refs.find((x) => x.case === a.case)!;
+        expect(a.workload, a.case).toEqual(r.workload);
+        expect(a.config.zswap, a.case).toEqual(r.config.zswap);
+        expect(a.kernel, a.case).toEqual(r.kernel);
+        expect(a.qemu, a.case).toBe(r.qemu);
+        expect(a.guest, a.case).toEqual(r.guest);
+        expect(a.runs.length, a.case).toBeGreaterThanOrEqual(3);
+      }
+    });
+  }
 
   it('have three or more runs, each with every counter at every mark and the memory before the workload', () => {
     for (const r of refs) {
