@@ -204,7 +204,7 @@ function main() {
     const sp = speedOf(fit, obs);
     const name = path.basename(dir);
     console.log(`${obs.length} phases of ${name}: ${sp.scale.toFixed(4)} x the references' time (R² ${sp.r2.toFixed(3)})`);
-    // The same cycles a operation, on a clock 1/s as fast as the references' (every cost in cycles scales).
+    // The same cycles an operation, on a clock 1/s as fast as the references' (every cost in cycles scales).
     profile = {
       ...profile,
       description: `the validation guest's CPU in recording ${name}: the references' per-operation figures (validation/guest-tcg.json) at this recording's speed, ${sp.scale.toFixed(4)} x their time (written by \`node validation/guest-cpu.mjs --references ${path.relative(path.join(here, '..'), dir)} --scale --write\`: do not edit by hand)`,

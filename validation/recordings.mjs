@@ -4,8 +4,9 @@
 // own known-deviations list (docs/validation.md, "The kernel against itself"):
 //
 //   validation/recordings/NAME/                      the recording (one <case>.json a case)
-//   validation/recordings/NAME.guest-tcg.json        its guest's CPU (guest-cpu.mjs --references
-//                                                    validation/recordings/NAME --out ... --write)
+//   validation/recordings/NAME.guest-tcg.json        its guest's CPU: the references' figures at
+//                                                    its speed (guest-cpu.mjs --references
+//                                                    validation/recordings/NAME --scale --out ... --write)
 //   validation/recordings/NAME.known-deviations.json its counters out of tolerance today
 //
 //   node validation/recordings.mjs [validate options]   e.g. -- --update-known, --format json
