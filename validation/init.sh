@@ -11,6 +11,8 @@ for m in $(cat /modules.order); do insmod /modules/$m.ko || echo "@@error insmod
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 echo never > /sys/kernel/mm/transparent_hugepage/enabled
+# record.mjs --lru-gen: the multi-gen LRU off (0) or on (y), where the kernel has it (6.1+ with CONFIG_LRU_GEN).
+if [ -n "$LRU_GEN" ]; then echo "$LRU_GEN" > /sys/kernel/mm/lru_gen/enabled || echo "@@error lru_gen $LRU_GEN"; fi
 Z=/sys/module/zswap/parameters
 if [ "$ZSWAP_ENABLED" = Y ]; then
   echo "$ZSWAP_ZPOOL" > $Z/zpool || echo "@@error zpool $ZSWAP_ZPOOL"

@@ -7,7 +7,15 @@
 //   node validation/record.mjs [--case NAME]... [--runs N] [--package P --version V] [--out DIR]
 //                              [--swappable-harness] [--sched-trace [--trace-buffer-kb N] [--trace-keep first|last]]
 //                              [--graph FUNCS [--graph-depth N]] [--kprobes FUNCS] [--kprobe DEF]... [--only-kprobes]
-//                              [--events EVENTS [--event-filter F]] [--icount SHIFT]
+//                              [--events EVENTS [--event-filter F]] [--icount SHIFT] [--lru-gen 0|y]
+//
+// --package P --version V boots another Debian kernel package (apt-get download P=V, or the .deb
+// already in validation/.cache): the modules the harness loads are taken as the package has
+// them (NAME.ko, or NAME.ko.xz unpacked; skipped when modules.builtin has them; a module the
+// kernel lacks is skipped with a line, and a case that needs it fails at its setting). E.g.
+// bookworm-backports' linux-image-6.12.95+deb12-amd64-unsigned 6.12.95-1~bpo12+1, whose
+// virtio, zbud and zsmalloc are built in, which has no z3fold, and whose multi-gen LRU is on
+// unless --lru-gen 0 turns it off (Debian's 6.1 has it off: the references' lru_gen is 0).
 //
 // The harness keeps its own pages out of swap: the rootfs is ramfs
 // (rootfstype=ramfs: busybox, the workload binary and the modules are
@@ -66,7 +74,7 @@ const cache = path.join(here, '.cache');
 const spec = JSON.parse(fs.readFileSync(path.join(here, 'cases.json'), 'utf8'));
 
 const args = process.argv.slice(2);
-const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, events: null, eventFilter: null, kprobeDefs: [], onlyKprobes: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
+const opt = { icount: null, schedTrace: false, graph: null, graphDepth: 4, kprobes: null, events: null, eventFilter: null, kprobeDefs: [], onlyKprobes: false, traceBufferKb: 16384, traceKeep: 'first', swappableHarness: false, lruGen: null, cases: [], runs: 3, pkg: spec.kernel.package, version: spec.kernel.version, out: path.join(here, 'references'), timeout: 1800 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -80,6 +88,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--out') opt.out = path.resolve(val());
   else if (a === '--timeout') opt.timeout = Number(val());
   else if (a === '--swappable-harness') opt.swappableHarness = true;
+  else if (a === '--lru-gen') opt.lruGen = val();
   else if (a === '--sched-trace') opt.schedTrace = true;
   else if (a === '--icount') opt.icount = Number(val());
   else if (a === '--trace-buffer-kb') opt.traceBufferKb = Number(val());
@@ -91,7 +100,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--event-filter') opt.eventFilter = val();
   else if (a === '--kprobe') opt.kprobeDefs.push(val());
   else if (a === '--only-kprobes') opt.onlyKprobes = true;
-  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --kprobe DEF, --only-kprobes, --events EVENTS, --event-filter F, --icount SHIFT)`);
+  else die(`unknown option ${a} (accepted: --case NAME, --runs N, --package P, --version V, --out DIR, --timeout S, --swappable-harness, --lru-gen 0|y, --sched-trace, --trace-buffer-kb N, --trace-keep first|last, --graph FUNCS, --graph-depth N, --kprobes FUNCS, --kprobe DEF, --only-kprobes, --events EVENTS, --event-filter F, --icount SHIFT)`);
 }
 if (opt.schedTrace) {
   if (!args.includes('--out')) die('--sched-trace needs --out DIR (a traced run is a diagnostic, not a reference)');
@@ -111,6 +120,7 @@ if (opt.schedTrace) {
   if (opt.onlyKprobes && opt.events !== null) die('--only-kprobes and --events each choose what is traced: give one of them');
 } else if (['--trace-buffer-kb', '--trace-keep', '--graph', '--graph-depth', '--kprobes', '--kprobe', '--only-kprobes', '--events', '--event-filter'].some((a) => args.includes(a))) die('--trace-buffer-kb, --trace-keep, --graph, --graph-depth, --kprobes, --kprobe, --only-kprobes, --events and --event-filter need --sched-trace');
 if (!Number.isInteger(opt.runs) || opt.runs < 1) die('--runs must be a positive integer');
+if (opt.lruGen !== null && !['0', 'y'].includes(opt.lruGen)) die('--lru-gen must be 0 (the two-list LRU) or y (the multi-gen LRU)');
 if (opt.icount !== null) {
   if (!Number.isInteger(opt.icount) || opt.icount < 0 || opt.icount > 10) die('--icount must be an integer from 0 to 10 (ns per guest instruction: 2^SHIFT)');
   if (!args.includes('--out') || path.resolve(opt.out) === path.join(here, 'references')) die('--icount needs --out DIR other than validation/references (an icount run is a diagnostic, not a reference)');
@@ -197,8 +207,22 @@ const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).s
 for (const a of applets) if (a !== 'busybox') base.push([`bin/${a}`, 0o120777, Buffer.from('busybox')]);
 base.push(['init', 0o100755, fs.readFileSync(path.join(here, 'init.sh'))]);
 base.push(['workload', 0o100755, fs.readFileSync(workload)]);
-for (const m of MODULES) base.push([`modules/${path.basename(m)}.ko`, 0o100644, fs.readFileSync(path.join(modroot, `${m}.ko`))]);
-base.push(['modules.order', 0o100644, Buffer.from(MODULES.map((m) => path.basename(m)).join('\n') + '\n')]);
+// A module's file: NAME.ko, or NAME.ko.xz unpacked (later Debian kernels compress them); none
+// when the kernel has it built in (modules.builtin) or does not have it at all (6.12 has no
+// z3fold: a case that asks for it fails at its zpool, "@@error zpool").
+const builtin = new Set(fs.readFileSync(path.join(kdir, 'lib/modules', krel, 'modules.builtin'), 'utf8').split('\n').map((l) => l.replace(/^kernel\//, '').replace(/\.ko$/, '')));
+const loaded = [];
+for (const m of MODULES) {
+  const ko = path.join(modroot, `${m}.ko`);
+  let bytes = null;
+  if (fs.existsSync(ko)) bytes = fs.readFileSync(ko);
+  else if (fs.existsSync(`${ko}.xz`)) bytes = execFileSync('xz', ['-dc', `${ko}.xz`], { maxBuffer: 1 << 28 });
+  else if (!builtin.has(m)) log(`${krel} has no ${m}, built in or as a module: not loaded`);
+  if (bytes === null) continue;
+  base.push([`modules/${path.basename(m)}.ko`, 0o100644, bytes]);
+  loaded.push(path.basename(m));
+}
+base.push(['modules.order', 0o100644, Buffer.from(loaded.join('\n') + '\n')]);
 const baseImg = zlib.gzipSync(cpio(base), { level: 1 });
 
 const qemuVersion = execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
@@ -226,6 +250,7 @@ function caseEnv(c) {
     ...(opt.eventFilter !== null ? { EVENT_FILTER: opt.eventFilter } : {}),
     ...(opt.kprobeDefs.length > 0 ? { KPROBE_DEFS: opt.kprobeDefs.join(';') } : {}),
     ...(opt.onlyKprobes ? { ONLY_KPROBES: '1' } : {}),
+    ...(opt.lruGen !== null ? { LRU_GEN: opt.lruGen } : {}),
   };
   return Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n';
 }
