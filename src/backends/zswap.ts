@@ -204,7 +204,7 @@ import type { ParamMap, ParamValue } from './params.js';
 const ZSWAP_NAME = 'zswap';
 
 export type ZswapEra = '4.x' | '6.1' | '6.6' | '6.8+';
-const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
+export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
 /** Deprecated era names and the era each means. */
 export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6.1' };
 

@@ -18,7 +18,8 @@ import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
 import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
 import { renderReproducibilityCsv, renderReproducibilityJson, renderReproducibilityTable, renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
-import { reproducibility, sensitivity, validate } from '../validate/validate.js';
+import { reproducibility, sensitivity, validate, type ValidateOptions } from '../validate/validate.js';
+import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
 
@@ -47,25 +48,28 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--guest-profile <file>', "the guest's CPU as a profile file (written by validation/guest-cpu.mjs) or a profile name", defaultGuestProfile())
     .option('--case <name>', 'only this case (repeatable)', collect)
     .option('--reclaim <name>', `the reclaim model to replay with: ${reclaimNames().join(', ')} (default: ${DEFAULT_RECLAIM}, tmemsim's default)`)
+    .option('--zswap-era <era>', `the zswap era to replay with: ${ZSWAP_ERAS.join(', ')} (default: 6.1, the references' kernel; another for a recording of another kernel, e.g. validation/other-kernels)`)
     .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
     .option('--kernel-runs <dir>', 'judge the kernel runs recorded in DIR (validation/record.mjs --out DIR, e.g. the same cases on another day) against the references by the same rules, as if each were tmemsim: what the references\' ranges allow the kernel itself (exit 0)')
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; kernelRuns?: string }) => {
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; kernelRuns?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.kernelRuns !== undefined) {
-        if (f.known || f.updateKnown || f.cpuScale !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known or --cpu-scale', { field: '--kernel-runs' });
+        if (f.known || f.updateKnown || f.cpuScale !== undefined || f.zswapEra !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale or --zswap-era', { field: '--kernel-runs' });
         const r = reproducibility(path.resolve(f.references), path.resolve(f.kernelRuns), f.case ?? []);
         writeOut(RENDER_REPRODUCIBILITY[f.format as keyof typeof RENDER_REPRODUCIBILITY](r, widthFor(f.out)), f.out);
         return;
       }
+      if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
+      const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}) };
       if (f.cpuScale !== undefined) {
         if (f.known || f.updateKnown) throw new UsageError('--cpu-scale does not ratchet: give no --known or --update-known', { field: '--cpu-scale' });
         const scales = cpuScales(f.cpuScale);
         if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
-        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, f.reclaim, scales);
+        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, o, scales);
         writeOut(RENDER_SENSITIVITY[f.format as keyof typeof RENDER_SENSITIVITY](r, widthFor(f.out)), f.out);
         return;
       }
@@ -73,7 +77,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;
       if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
-      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile, f.reclaim);
+      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile, o);
       writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
         writeOut(knownText(v.rows), f.known, '--known');

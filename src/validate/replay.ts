@@ -260,12 +260,21 @@ function traceOf(ref: Reference, file: string, profile: string): SyncTraceSource
   } as SyncTraceSource;
 }
 
+/** How a case is replayed beside its guest's CPU profile. */
+export interface ReplayOptions {
+  /** A reclaim model other than tmemsim's default (src/mm/reclaim/registry.ts). */
+  reclaim?: string;
+  /** The profile's constants when they are not the named profile's own (a scaled guest CPU: validate.ts sensitivity). */
+  profileDef?: Profile;
+  /** The zswap era to replay with instead of '6.1' (a recording of another kernel: validation/other-kernels). */
+  zswapEra?: ZswapEra;
+}
+
 /**
  * Runs the case through tmemsim: one pass with the case's backend priced by `profile` (the
- * guest's CPU), no baseline, tags checked (not bytes); `reclaim`: a reclaim model other than
- * tmemsim's default; `profileDef`: the profile's constants when they are not `profile`'s own
- * (a scaled guest CPU: validate.ts sensitivity).
+ * guest's CPU), no baseline, tags checked (not bytes).
  */
-export async function replay(ref: Reference, file: string, profile: string, reclaim?: string, profileDef?: Profile): Promise<RunResult> {
-  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(reclaim !== undefined ? { reclaim } : {}), ...(profileDef ? { profileDefs: [profileDef] } : {}) });
+export async function replay(ref: Reference, file: string, profile: string, o: ReplayOptions = {}): Promise<RunResult> {
+  const era = o.zswapEra !== undefined && ref.config.zswap.enabled ? { params: { era: o.zswapEra } } : {};
+  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...era });
 }

@@ -9,7 +9,7 @@ import type { Profile } from '../profiles/profile.js';
 import { compareCase, compareKernelRun, rowKey, shownCase, type Row, type ShownRow } from './compare.js';
 import { UsageError } from '../errors.js';
 import { defaultGuestProfile, readReferences, type Reference } from './reference.js';
-import { replay } from './replay.js';
+import { replay, type ReplayOptions } from './replay.js';
 
 interface CaseResult {
   case: string;
@@ -28,18 +28,20 @@ export interface ValidationResult {
   out: number;
 }
 
+/** How the suite is replayed: a reclaim model and a zswap era other than the defaults (ReplayOptions). */
+export type ValidateOptions = Omit<ReplayOptions, 'profileDef'>;
+
 /**
  * Replays every reference of `dir` (or the named cases) and compares. `guestProfile`: the
  * profile file of the guest's CPU the replay prices its work with (a path or a profile name).
- * `reclaim`: a reclaim model other than tmemsim's default (src/mm/reclaim/registry.ts).
  * `cpuScale`: every CPU time of the guest profile times this (scaledCpu).
  */
-export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), reclaim?: string, cpuScale = 1): Promise<ValidationResult> {
+export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), o: ValidateOptions = {}, cpuScale = 1): Promise<ValidationResult> {
   const refs = readReferences(dir, only);
   const def = cpuScale === 1 ? undefined : scaledCpu(resolveProfile(guestProfile), cpuScale);
   const cases: CaseResult[] = [];
   for (const ref of refs) {
-    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile, reclaim, def));
+    cases.push(await validateCase(ref, path.join(dir, `${ref.case}.json`), guestProfile, { ...o, ...(def ? { profileDef: def } : {}) }));
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
@@ -77,12 +79,12 @@ export interface SensitivityResult {
  * counters are out of tolerance at every scale (deviations of the model) and which only at
  * some (counters that follow a race the costs decide: docs/validation.md item 2).
  */
-export async function sensitivity(dir: string, only: string[], guestProfile: string, reclaim: string | undefined, scales: readonly number[]): Promise<SensitivityResult> {
+export async function sensitivity(dir: string, only: string[], guestProfile: string, o: ValidateOptions, scales: readonly number[]): Promise<SensitivityResult> {
   const outAt = new Map<string, SensitiveCounter>();
   const perScale: SensitivityResult['scales'] = [];
   let counters = 0;
   for (const scale of scales) {
-    const v = await validate(dir, only, guestProfile, reclaim, scale);
+    const v = await validate(dir, only, guestProfile, o, scale);
     counters = v.rows.length;
     perScale.push({ scale, ok: v.ok, out: v.out });
     for (const r of v.rows) {
@@ -98,8 +100,8 @@ export async function sensitivity(dir: string, only: string[], guestProfile: str
   return { counters, scales: perScale, out };
 }
 
-async function validateCase(ref: Reference, file: string, guestProfile: string, reclaim?: string, def?: Profile): Promise<CaseResult> {
-  const res = await replay(ref, file, guestProfile, reclaim, def);
+async function validateCase(ref: Reference, file: string, guestProfile: string, o: ReplayOptions): Promise<CaseResult> {
+  const res = await replay(ref, file, guestProfile, o);
   const pass = res.runs[0]!.backend;
   const rows = compareCase(ref, pass);
   return { case: ref.case, description: ref.description, kernel: `${ref.kernel.uname_r} (${ref.kernel.package} ${ref.kernel.version})`, runs: ref.runs.length, rows, shown: shownCase(ref, pass) };

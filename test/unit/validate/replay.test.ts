@@ -29,6 +29,14 @@ describe('replaying a recorded case', () => {
     expect(headerOf(readReference(path.resolve(__dirname, '../../fixtures/validation/outlier.json'))).config.backend).toBeNull();
   });
 
+  it('replays with another zswap era when asked (a recording of another kernel), and without a backend leaves it out', async () => {
+    expect((await replay(fits, 'fits.json', 'ssd')).config.params['era']).toBe('6.1');
+    expect((await replay(fits, 'fits.json', 'ssd', { zswapEra: '6.8+' })).config.params['era']).toBe('6.8+');
+    const outlier = readReference(path.resolve(__dirname, '../../fixtures/validation/outlier.json'));
+    const none = await replay(outlier, 'outlier.json', 'ssd', { zswapEra: '6.8+' });
+    expect(none.config.backend).toBeNull();
+  });
+
   it('turns each workload op into the accesses workload.c makes, in its order', () => {
     // `lock` (mlockall of the workload's own pages) touches nothing the replay models.
     const ev = [...eventsOf(withOps(['lock', 'mark:start', 'anon:5', 'write:3:7:2', 'read:0:2', 'rread:1:5:3:11', 'hot:0:2:/dev/vdb:130:2', 'fread:/dev/vdb:64', 'mark:end']))];
