@@ -22,7 +22,11 @@
  *   '6.8+' always-exclusive loads, incompressible pages stored raw, a store
  *          failure erases a stale entry, writeback through zswap's own entry
  *          LRU (CachyOS/linux mm/zswap.c @8855497e). Default zpool zsmalloc (6.3+
- *          rules: chains of up to 8 pages).
+ *          rules: chains of up to 8 pages). The name overstates it: raw storage
+ *          is a 2025 commit (dca4437a5861), and Debian's 6.12.95, recorded
+ *          (validation/other-kernels/linux-6.12.95), rejects those pages
+ *          (reject_compress_fail), keeps zero pages out of zswap, and writes
+ *          back a quarter of what this era does (docs/zswap.md).
  *
  *   init(type):          tree[type] = {} (zswap_frontswap_init)
  *   store(type,off,page):
@@ -382,7 +386,7 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     default: '4.x',
     choices: [...ZSWAP_ERAS, ...Object.keys(ZSWAP_ERA_ALIASES)],
     runtime: false,
-    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.1 (the 6.1.y LTS: reject + one-page shrink work item, zswap_header on zbud/z3fold), 6.6 (6.5–6.7: zswap's own LRU, shrink until the accept threshold, exclusive_loads), 6.8+ (exclusive loads, raw incompressible pages). '6.x' is a deprecated name for 6.1.",
+    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.1 (the 6.1.y LTS: reject + one-page shrink work item, zswap_header on zbud/z3fold), 6.6 (6.5–6.7: zswap's own LRU, shrink until the accept threshold, exclusive_loads), 6.8+ (a recent mm/zswap.c: exclusive loads, raw incompressible pages; not 6.12's rules, measured: docs/zswap.md). '6.x' is a deprecated name for 6.1.",
   },
 ];
 
