@@ -45,6 +45,21 @@ describe('the committed kernel references', () => {
     });
   }
 
+  it('a recording of another kernel (validation/other-kernels/linux-6.12.95) is of the same workload, with the multi-gen LRU off as the references have it', () => {
+    const other = readReferences(path.join(ROOT, 'validation/other-kernels/linux-6.12.95'));
+    expect(other.map((r) => r.case).sort()).toEqual(refs.map((r) => r.case).filter((c) => c !== 'rw-z3fold-lz4').sort()); // 6.12 has no z3fold
+    for (const a of other) {
+      const r = refs.find((x) => x.case === a.case)!;
+      expect(a.workload, a.case).toEqual(r.workload);
+      expect(a.config.zswap, a.case).toEqual(r.config.zswap);
+      expect(a.kernel.uname_r, a.case).toBe('6.12.95+deb12-amd64');
+      expect(a.config.sys['lru_gen'], a.case).toBe(0);
+      expect(r.config.sys['lru_gen'], r.case).toBe(0);
+      expect(a.guest, a.case).toEqual(r.guest);
+      expect(a.runs.length, a.case).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('have three or more runs, each with every counter at every mark and the memory before the workload', () => {
     for (const r of refs) {
       expect(r.runs.length, r.case).toBeGreaterThanOrEqual(3);
