@@ -85,9 +85,12 @@
  *            → -EINVAL; a refused writeback rotates the entry to the head →
  *            -EAGAIN); each error → reject_reclaim_fail++, stop on a non-EAGAIN
  *            error or after 16; until can_accept.
- *   shrink_worker [6.8+]: repeat write back the LRU-tail entry (a failure →
- *            reject_reclaim_fail++ and the entry rotates to the head; stop after
- *            16) until cur <= max*accept/100.
+ *   shrink_worker [6.8+]: repeat until cur <= max*accept/100: the LRU-tail
+ *            entry, if the store's referenced mark is still on it (6.9's second
+ *            chance), loses the mark and rotates to the head, a failure not
+ *            counted; else it is written back (a failure → reject_reclaim_fail++
+ *            and the entry rotates to the head); stop after 16 failures of
+ *            either kind.
  *   pools: a pool is (compressor, zpool). Changing either parameter makes a new
  *            current pool for new stores, or reuses a live pool that matches;
  *            older pools serve loads and invalidates and are destroyed when empty
@@ -480,6 +483,8 @@ class ZswapEntry {
     readonly fillHi: number,
     readonly tag: number,
   ) {}
+  /** [6.8+] The second chance's mark (6.9's "referenced"): set by the store, cleared by the shrink worker's first visit. */
+  referenced = true;
 }
 
 /** struct zswap_pool: a compressor and a zpool. */
@@ -922,6 +927,15 @@ export class ZswapBackend implements Backend, FrontswapOps {
       const it = this.lru.values().next();
       if (it.done === true) break;
       const e = it.value;
+      if (e.referenced) {
+        // shrink_memcg_cb's second chance: the mark is cleared and the entry rotated; shrink_memcg
+        // returns -EAGAIN, one of the worker's failures, with no reject_reclaim_fail.
+        e.referenced = false;
+        this.lru.delete(e);
+        this.lru.add(e);
+        if (++failures === MAX_RECLAIM_RETRIES) break;
+        continue;
+      }
       if (this.writebackEntry(e) !== 0) {
         this.counters.reject_reclaim_fail++;
         this.lru.delete(e);
