@@ -1248,7 +1248,7 @@ export const zswapFactory: BackendFactory = {
   name: ZSWAP_NAME,
   description:
     'zswap: compressed swap cache in RAM (frontswap backend) over a zpool allocator (zbud, z3fold, zsmalloc), with a pool limit and writeback to the swap device',
-  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for the current kernel (6.x: deprecated alias of 6.1)',
+  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for a recent mm/zswap.c, not that of 6.8–6.12 (docs/zswap.md; 6.x: deprecated alias of 6.1)',
   params: ZSWAP_PARAMS,
   counters: ZSWAP_COUNTER_GROUPS,
   compressorParam: 'compressor',
