@@ -1058,7 +1058,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
     env.meter.meta(ZSWAP_TREE_CYCLES);
     const tree = this.trees.get(type);
     if (tree === undefined) return false;
-    if (!this.enabled) return this.reject(tree, offset);
+    if (!this.enabled) return this.reject(tree, offset, false);
     if (rules.dupFirst) {
       const dup = tree.get(offset);
       if (dup !== undefined) {
@@ -1122,11 +1122,16 @@ export class ZswapBackend implements Backend, FrontswapOps {
   }
 
   /** A failed store: [6.8+] erase the stale entry and queue the worker if full. */
-  private reject(tree: Map<number, ZswapEntry>, offset: number): false {
+  /**
+   * [6.8+] A store that fails: the label `reject` queues the shrink work while the pool is full,
+   * then `check_old` erases a stale entry. A store while zswap is disabled jumps to `check_old`
+   * (`queue` false: nothing queued).
+   */
+  private reject(tree: Map<number, ZswapEntry>, offset: number, queue = true): false {
     if (this.rules.eraseStaleOnFailure) {
       const old = tree.get(offset);
       if (old !== undefined) this.invalidateEntry(tree, old);
-      if (this.reachedFull) this.queueShrink();
+      if (queue && this.reachedFull) this.queueShrink();
     }
     return false;
   }

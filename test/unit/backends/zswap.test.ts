@@ -538,6 +538,21 @@ describe('zswap 6.8+', () => {
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(true);
   });
 
+  it('queues the shrink work on a store it rejects while full, not on one it refuses while disabled', () => {
+    const env = new ZswapEnv({ ramPages: 1000 }); // max 200
+    const { z } = make({ era: '6.8+' }, env);
+    for (let i = 0; i < 200; i++) expect(z.store(0, i, pageOf(4000, i))).toBe(true);
+    expect(z.store(0, 500, pageOf(4000, 500))).toBe(false); // the limit: reached_full, reject → queue_work
+    expect(env.runWork()).toBe(1); // it clears 16 marks and writes nothing back: still full
+    z.setParam('enabled', false);
+    expect(z.store(0, 501, pageOf(4000, 501))).toBe(false); // zswap_store: !zswap_enabled → check_old
+    expect(env.runWork()).toBe(0);
+    z.setParam('enabled', true);
+    expect(z.store(0, 502, pageOf(4000, 502))).toBe(false);
+    expect(z.counters.pool_limit_hit).toBe(2);
+    expect(env.runWork()).toBe(1);
+  });
+
   it('erases a stale entry when a store fails or zswap is disabled', () => {
     const env = new ZswapEnv({ freePages: 1 });
     const { z } = make({ era: '6.8+' }, env);
