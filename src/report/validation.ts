@@ -19,8 +19,14 @@ function errText(r: Row): string {
 }
 
 /** The table: per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */
+/** The line that says what tmemsim replayed the cases with. */
+function replayedLine(v: ValidationResult): string {
+  const r = v.replayed;
+  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap), and the guest's CPU of ${r.guest_profile}`;
+}
+
 export function renderValidationTable(v: ValidationResult, width: number = DEFAULT_WIDTH): string {
-  const out: string[] = [];
+  const out: string[] = [wrapLine(replayedLine(v), width), ''];
   for (const c of v.cases) {
     const bad = c.rows.filter((r) => r.status !== 'ok').length;
     out.push(
@@ -69,7 +75,7 @@ export function renderValidationCsv(v: ValidationResult): string {
 }
 
 export function renderValidationJson(v: ValidationResult): string {
-  return JSON.stringify({ tool: 'tmemsim', validation: 1, cases: v.cases, within: v.ok, out_of_tolerance: v.out }, null, 2) + '\n';
+  return JSON.stringify({ tool: 'tmemsim', validation: 1, replayed: v.replayed, cases: v.cases, within: v.ok, out_of_tolerance: v.out }, null, 2) + '\n';
 }
 
 /** A scale as given (1.03, 0.97). */

@@ -39,7 +39,7 @@ const INODE = 1;
 const CHUNK = 64;
 
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
-const ERA_61: ZswapEra = '6.1';
+export const ERA_61: ZswapEra = '6.1';
 
 /** The trace header of a case: the guest's memory, swap, and zswap configuration; `profile`, the guest's CPU (a profile file or name). */
 export function headerOf(ref: Reference, profile = 'ssd'): TraceHeader {

@@ -9,7 +9,9 @@ import type { Profile } from '../profiles/profile.js';
 import { compareCase, compareKernelRun, rowKey, shownCase, type Row, type ShownRow } from './compare.js';
 import { UsageError } from '../errors.js';
 import { defaultGuestProfile, readReferences, type Reference } from './reference.js';
-import { replay, type ReplayOptions } from './replay.js';
+import { ERA_61, replay, type ReplayOptions } from './replay.js';
+import type { ZswapEra } from '../backends/zswap.js';
+import { DEFAULT_RECLAIM } from '../mm/reclaim/registry.js';
 
 interface CaseResult {
   case: string;
@@ -21,7 +23,18 @@ interface CaseResult {
   shown: ShownRow[];
 }
 
+/** What tmemsim replayed the cases with, for the output to say. */
+export interface ReplayedWith {
+  /** The reclaim model (tmemsim's default unless --reclaim). */
+  reclaim: string;
+  /** The zswap era of the cases with zswap (6.1 unless --zswap-era). */
+  zswap_era: ZswapEra;
+  /** The guest's CPU: a profile file or name, as given. */
+  guest_profile: string;
+}
+
 export interface ValidationResult {
+  replayed: ReplayedWith;
   cases: CaseResult[];
   rows: Row[];
   ok: number;
@@ -45,7 +58,8 @@ export async function validate(dir: string, only: string[] = [], guestProfile = 
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  return { cases, rows, ok: rows.length - out, out };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, guest_profile: guestProfile };
+  return { replayed, cases, rows, ok: rows.length - out, out };
 }
 
 /**
