@@ -24,7 +24,7 @@ interface CaseResult {
 }
 
 /** What tmemsim replayed the cases with, for the output to say. */
-export interface ReplayedWith {
+interface ReplayedWith {
   /** The reclaim model (tmemsim's default unless --reclaim). */
   reclaim: string;
   /** The zswap era of the cases with zswap (6.1 unless --zswap-era). */
