@@ -101,15 +101,24 @@ export function leastSquares(obs) {
     }
   }
   const coef = A.map((row, i) => row[k] / row[i]);
-  const mean = obs.reduce((s, o) => s + o.y, 0) / obs.length;
+  return { coef, ...goodness(obs, (o) => predict(coef, o)) };
+}
+
+/** A phase's system time, s, as per-operation times `coef` give it. */
+function predict(coef, o) {
+  return o.x.reduce((a, v, i) => a + v * coef[i], 0);
+}
+
+/** How well `pred` gives the phases' system time: R² and the residual, s rms. */
+function goodness(obs, pred) {
+  const mean = obs.reduce((a, o) => a + o.y, 0) / obs.length;
   let ssRes = 0;
   let ssTot = 0;
   for (const o of obs) {
-    const pred = o.x.reduce((s, v, i) => s + v * coef[i], 0);
-    ssRes += (o.y - pred) ** 2;
+    ssRes += (o.y - pred(o)) ** 2;
     ssTot += (o.y - mean) ** 2;
   }
-  return { coef, r2: 1 - ssRes / ssTot, rmsS: Math.sqrt(ssRes / obs.length) };
+  return { r2: 1 - ssRes / ssTot, rmsS: Math.sqrt(ssRes / obs.length) };
 }
 
 /**
@@ -120,23 +129,15 @@ export function leastSquares(obs) {
  * host's speed as the recording's own.
  */
 export function speedOf(fit, obs) {
-  const pred = (o) => o.x.reduce((a, v, i) => a + v * fit.coef[i], 0);
   let num = 0;
   let den = 0;
   for (const o of obs) {
-    const p = pred(o);
+    const p = predict(fit.coef, o);
     num += o.y * p;
     den += p * p;
   }
   const s = num / den;
-  const mean = obs.reduce((a, o) => a + o.y, 0) / obs.length;
-  let ssRes = 0;
-  let ssTot = 0;
-  for (const o of obs) {
-    ssRes += (o.y - s * pred(o)) ** 2;
-    ssTot += (o.y - mean) ** 2;
-  }
-  return { scale: s, r2: 1 - ssRes / ssTot };
+  return { scale: s, r2: goodness(obs, (o) => s * predict(fit.coef, o)).r2 };
 }
 
 function profileOf(ns, fit, n) {

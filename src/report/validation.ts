@@ -18,13 +18,13 @@ function errText(r: Row): string {
   return r.error_pct === null ? `${sign}${num(Math.abs(r.error))}` : `${sign}${num(Math.abs(r.error_pct))} %`;
 }
 
-/** The table: per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */
 /** The line that says what tmemsim replayed the cases with. */
 function replayedLine(v: ValidationResult): string {
   const r = v.replayed;
   return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap), and the guest's CPU of ${r.guest_profile}`;
 }
 
+/** The table: what the replay used, then per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */
 export function renderValidationTable(v: ValidationResult, width: number = DEFAULT_WIDTH): string {
   const out: string[] = [wrapLine(replayedLine(v), width), ''];
   for (const c of v.cases) {
