@@ -52,6 +52,8 @@ export interface BackendEnv {
   readonly ramPages: number;
   /** Whether the oracle wants real decompression on loads (false in fast mode). */
   readonly verifyBytes: boolean;
+  /** The swap core keeps all-zero pages in its zeromap (6.12+): they never reach frontswap. Absent: false. */
+  readonly swapZeromap?: boolean;
   /**
    * Take one pageframe from guest RAM for the backend's pool, without
    * reclaim (GFP_ZCACHE / GFP_NOWAIT-like): fails when free memory is at the
@@ -218,5 +220,10 @@ export interface BackendFactory {
   readonly counters?: readonly CounterGroup[];
   /** Name of the parameter that selects the compressor, if any (for --compressor). */
   readonly compressorParam?: string;
+  /**
+   * Whether the kernel of the era these parameters choose keeps all-zero pages in the swap
+   * core's zeromap (6.12+): the default of config.swap_zeromap. Absent: it does not.
+   */
+  swapZeromap?(params: ParamMap): boolean;
   create(env: BackendEnv, params: ParamMap): Backend;
 }

@@ -3,7 +3,7 @@
  * (swap only: cleancache = null). Pages are compressed into a zpool allocator
  * (zbud, z3fold, zsmalloc) whose pages come out of the simulated RAM.
  *
- * Kernel source followed: TL:mm/zswap.c in four eras, chosen by `era`:
+ * Kernel source followed: TL:mm/zswap.c in five eras, chosen by `era`:
  *   '4.x'  ≈4.5–4.13 as a frontswap backend (zswap_frontswap_store & co.), with
  *          the same-filled page handling of 4.14 included (so zero pages cost no
  *          pool memory in this era too). Default; default zpool zbud.
@@ -27,6 +27,16 @@
  *          (validation/other-kernels/linux-6.12.95), rejects those pages
  *          (reject_compress_fail), keeps zero pages out of zswap, and writes
  *          back a quarter of what this era does (docs/zswap.md).
+ *   '6.12' mm/zswap.c of 6.12 (read from a 6.12.19 tree; judged against Debian's
+ *          6.12.95, validation/other-kernels/linux-6.12.95): 6.8+'s limit, worker,
+ *          second chance, exclusive loads, live pool size and stale-entry erase,
+ *          but no same-filled path (the swap core's zeromap keeps zero pages
+ *          from zswap: the machine's swap_zeromap, on by default with this era;
+ *          any other page of one repeated word is compressed), a codec overflow
+ *          of the one-page output rejected and counted (reject_compress_fail),
+ *          no raw storage, no duplicate_entry, and a 56-byte zswap_entry. The
+ *          same_filled_pages_enabled and non_same_filled_pages_enabled
+ *          parameters do not exist in 6.12 and have no effect.
  *
  *   init(type):          tree[type] = {} (zswap_frontswap_init)
  *   store(type,off,page):
@@ -41,20 +51,21 @@
  *              queue_work(shrink_wq, oldest pool's shrink_work), fail
  *            reached_full: can_accept (totalram*accept/100*max/100 > cur) ? reached_full = 0 : fail
  *     [6.6]  the same, but a reached_full store that cannot be accepted queues the work too
- *     [6.8+] cur >= max: pool_limit_hit++, reached_full = 1; reached_full and
+ *     [6.8+, 6.12] cur >= max: pool_limit_hit++, reached_full = 1; reached_full and
  *            cur <= max*accept/100: reached_full = 0; reached_full: queue shrink, fail
- *     same_filled_pages_enabled and all 8-byte words equal: entry(length 0, value);
+ *     [4.x–6.8+] same_filled_pages_enabled and all 8-byte words equal: entry(length 0, value);
  *            same_filled_pages++ (no pool memory), goto insert
- *     !non_same_filled_pages_enabled: fail, uncounted
+ *     [4.x–6.8+] !non_same_filled_pages_enabled: fail, uncounted
  *     dlen = compress(current pool's compressor, page)
  *     dlen > PAGE_SIZE (the codec overflows the one-page output the kernel allows):
- *            [4.x, 6.1] fail, uncounted (observed on 6.1); [6.6] reject_compress_fail++; [6.8+] store raw
+ *            [4.x, 6.1] fail, uncounted (observed on 6.1); [6.6, 6.12] reject_compress_fail++
+ *            (observed on 6.12.95, lz4, lzo and zstd alike); [6.8+] store raw
  *     [6.8+] dlen >= PAGE_SIZE: store raw: dlen = PAGE_SIZE, stored_incompressible_pages++
  *     handle = zpool_malloc(hlen + dlen): hlen = 8 (struct zswap_header) in 4.x,
  *            in 6.1 when zpool_evictable (zbud, z3fold; not zsmalloc), 0 in 6.6 and 6.8+
  *            -ENOSPC → reject_compress_poor; other errors → reject_alloc_fail; fail
- *     insert: [4.x, 6.1, 6.8+] a dup in the tree is freed now, duplicate_entry++
- *            [6.6, 6.8+] the entry goes to the head of zswap's LRU
+ *     insert: [4.x, 6.1, 6.8+, 6.12] a dup in the tree is freed now, duplicate_entry++ (6.12: uncounted)
+ *            [6.6, 6.8+, 6.12] the entry goes to the head of zswap's LRU
  *     stored_pages++, zswpout++, zswap_update_total_size
  *   zswap_pool_total_size [4.x, 6.1, 6.6]: set to the pools' pages after a store and in
  *            zswap_free_entry, and read by the limit checks and debugfs: after a zbud or
@@ -85,7 +96,7 @@
  *            → -EINVAL; a refused writeback rotates the entry to the head →
  *            -EAGAIN); each error → reject_reclaim_fail++, stop on a non-EAGAIN
  *            error or after 16; until can_accept.
- *   shrink_worker [6.8+]: repeat until cur <= max*accept/100: the LRU-tail
+ *   shrink_worker [6.8+, 6.12]: repeat until cur <= max*accept/100: the LRU-tail
  *            entry, if the store's referenced mark is still on it (6.9's second
  *            chance), loses the mark and rotates to the head, a failure not
  *            counted; else it is written back (a failure → reject_reclaim_fail++
@@ -119,7 +130,11 @@
  *   path is kept (6.12+ has the swap core's zeromap keep zero pages from zswap
  *   altogether; set same_filled_pages_enabled=false when the mm model does
  *   that). Raw storage (stored_incompressible_pages) is the current kernel's.
- * - duplicate_entry is counted in every era (the kernel dropped it in 6.10);
+ * - '6.12': the zswap tree's xarray nodes (6.10) are not charged to RAM (the
+ *   entries are); the memcg round-robin of 6.12's worker (one root memcg in
+ *   the guests: a NULL turn between entries, no failure) is not walked; the
+ *   shrinker (shrinker_enabled, off in Debian's 6.12) is not modelled.
+ * - duplicate_entry is counted in every era but 6.12 (the kernel dropped it in 6.10);
  *   in 6.1 it stays 0 through the machine because frontswap invalidates first.
  *   reject_compress_fail moves only in 6.6 (tmemsim's codecs fail only by
  *   overflowing the page). decompress_fail never moves.
@@ -210,8 +225,8 @@ import type { ParamMap, ParamValue } from './params.js';
 
 const ZSWAP_NAME = 'zswap';
 
-export type ZswapEra = '4.x' | '6.1' | '6.6' | '6.8+';
-export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
+export type ZswapEra = '4.x' | '6.1' | '6.6' | '6.8+' | '6.12';
+export const ZSWAP_ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+', '6.12'];
 /** Deprecated era names and the era each means. */
 export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6.1' };
 
@@ -253,6 +268,13 @@ interface EraRules {
   readonly exclusiveLoads: 'never' | 'param' | 'always';
   /** Codec overflow / size >= PAGE_SIZE: rejected, or stored uncompressed. */
   readonly incompressible: 'reject' | 'raw';
+  /**
+   * zswap keeps a page of one repeated 8-byte word as that word (4.14–6.11). 6.12 removed the
+   * path: the swap core's zeromap keeps zero pages out of zswap, and any other page is compressed.
+   */
+  readonly sameFilled: boolean;
+  /** A store that replaces an entry counts duplicate_entry (the file went in 6.10; tmemsim's 6.8+ keeps it). */
+  readonly countsDuplicate: boolean;
   /** Writeback through zswap's own entry LRU (any zpool) instead of zpool_shrink; a load then rotates its entry to the head. */
   readonly entryLru: boolean;
   readonly defaultZpool: string;
@@ -283,6 +305,8 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     countCompressFail: false,
     exclusiveLoads: 'never',
     incompressible: 'reject',
+    sameFilled: true,
+    countsDuplicate: true,
     entryLru: false,
     defaultZpool: 'zbud',
     entryBytes: 56,
@@ -298,6 +322,8 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     countCompressFail: false,
     exclusiveLoads: 'never',
     incompressible: 'reject',
+    sameFilled: true,
+    countsDuplicate: true,
     entryLru: false,
     defaultZpool: 'zsmalloc',
     entryBytes: 64,
@@ -313,6 +339,8 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     countCompressFail: true,
     exclusiveLoads: 'param',
     incompressible: 'reject',
+    sameFilled: true,
+    countsDuplicate: true,
     entryLru: true,
     defaultZpool: 'zsmalloc',
     entryBytes: 80,
@@ -328,9 +356,30 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     countCompressFail: false,
     exclusiveLoads: 'always',
     incompressible: 'raw',
+    sameFilled: true,
+    countsDuplicate: true,
     entryLru: true,
     defaultZpool: 'zsmalloc',
     entryBytes: 80,
+    zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
+    cachedTotalSize: false,
+  },
+  '6.12': {
+    header: 'none',
+    dupFirst: false,
+    eraseStaleOnFailure: true,
+    limit: 'hysteresis-6.8',
+    worker: 'lru-6.8',
+    countCompressFail: true,
+    exclusiveLoads: 'always',
+    incompressible: 'reject',
+    sameFilled: false,
+    countsDuplicate: false,
+    entryLru: true,
+    defaultZpool: 'zsmalloc',
+    // swpentry 8, length 4, referenced 1 (+3), pool 8, handle 8, objcg 8, lru 16: the rbnode went
+    // with the xarray tree (6.10), the same-filled value with the path (6.12)
+    entryBytes: 56,
     zpoolOverrides: { zsmalloc: zsmallocFactoryFor('6.3'), z3fold: z3foldFactoryFor('6.1') },
     cachedTotalSize: false,
   },
@@ -354,7 +403,7 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     type: 'string',
     default: '',
     runtime: true,
-    doc: "Allocator of the current pool: zbud, z3fold or zsmalloc; '' is the era's default (zbud for 4.x, zsmalloc for 6.1, 6.6 and 6.8+). A change makes a new current pool (or reuses a live one).",
+    doc: "Allocator of the current pool: zbud, z3fold or zsmalloc; '' is the era's default (zbud for 4.x, zsmalloc for 6.1, 6.6, 6.8+ and 6.12). A change makes a new current pool (or reuses a live one).",
   },
   {
     name: 'max_pool_percent',
@@ -374,8 +423,8 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     runtime: true,
     doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (5.6+; no effect in era 4.x).',
   },
-  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (4.14+).' },
-  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored.' },
+  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (4.14–6.11; no effect in era 6.12, which has no such path).' },
+  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (no effect in era 6.12).' },
   {
     name: 'exclusive_loads',
     type: 'bool',
@@ -389,7 +438,7 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     default: '4.x',
     choices: [...ZSWAP_ERAS, ...Object.keys(ZSWAP_ERA_ALIASES)],
     runtime: false,
-    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.1 (the 6.1.y LTS: reject + one-page shrink work item, zswap_header on zbud/z3fold), 6.6 (6.5–6.7: zswap's own LRU, shrink until the accept threshold, exclusive_loads), 6.8+ (a recent mm/zswap.c: exclusive loads, raw incompressible pages; not 6.12's rules, measured: docs/zswap.md). '6.x' is a deprecated name for 6.1.",
+    doc: "tmemsim's: which kernel's zswap: 4.x (frontswap backend, sync shrink), 6.1 (the 6.1.y LTS: reject + one-page shrink work item, zswap_header on zbud/z3fold), 6.6 (6.5–6.7: zswap's own LRU, shrink until the accept threshold, exclusive_loads), 6.8+ (a recent mm/zswap.c: exclusive loads, raw incompressible pages; not 6.12's rules, measured: docs/zswap.md), 6.12 (6.12: zero pages kept by the swap core's zeromap, incompressible pages rejected and counted; on 6.1's reclaim model). '6.x' is a deprecated name for 6.1.",
   },
 ];
 
@@ -403,15 +452,15 @@ const ZSWAP_COUNTERS = [
   { name: 'reject_reclaim_fail', kind: 'event', doc: 'Writeback attempts that failed to make room (per era: docs/zswap.md).' },
   { name: 'reject_alloc_fail', kind: 'event', doc: 'Stores rejected because the zpool could not allocate.' },
   { name: 'reject_kmemcache_fail', kind: 'event', doc: 'Stores rejected for want of an entry (never here: entries are not charged).' },
-  { name: 'reject_compress_fail', kind: 'event', eras: ['6.6', '6.8+'], doc: 'Stores rejected because compression failed (moves in 6.6 only: 6.8+ stores such a page raw).' },
+  { name: 'reject_compress_fail', kind: 'event', eras: ['6.6', '6.8+', '6.12'], doc: 'Stores rejected because compression failed (the codec overflowed the one page of output: 6.6 and 6.12; 6.8+ stores such a page raw).' },
   { name: 'reject_compress_poor', kind: 'event', doc: 'Stores rejected because the compressed page did not fit the zpool (-ENOSPC).' },
   { name: 'written_back_pages', kind: 'event', doc: 'Pages written back to the swap device.' },
-  { name: 'duplicate_entry', kind: 'event', doc: 'Stores that found an entry at their offset (the kernel dropped the file in 6.10).' },
+  { name: 'duplicate_entry', kind: 'event', eras: ['4.x', '6.1', '6.6', '6.8+'], doc: 'Stores that found an entry at their offset (the kernel dropped the file in 6.10; 6.8+ keeps it).' },
   { name: 'pool_total_size', kind: 'gauge', doc: "Bytes: zswap_pool_total_size, the pools' pages as of the last store or entry free (4.x–6.6; a zbud/z3fold page reclaim frees comes off at the next one); 6.8+ the pools' pages now." },
   { name: 'stored_pages', kind: 'gauge', doc: 'Pages stored.' },
-  { name: 'same_filled_pages', kind: 'gauge', doc: 'Stored pages kept as one repeated word, without zpool memory.' },
+  { name: 'same_filled_pages', kind: 'gauge', eras: ['4.x', '6.1', '6.6', '6.8+'], doc: 'Stored pages kept as one repeated word, without zpool memory (gone in 6.12 with the path; 6.8+ keeps it).' },
   { name: 'stored_incompressible_pages', kind: 'gauge', eras: ['6.8+'], doc: "Pages stored uncompressed (the current kernel's raw storage)." },
-  { name: 'decompress_fail', kind: 'event', doc: 'Loads whose decompression failed (never moves here; its kernel era is not checked).' },
+  { name: 'decompress_fail', kind: 'event', doc: 'Loads whose decompression failed (never moves here; the file came after 6.12: no 6.1 or 6.12 kernel has it).' },
 ] as const satisfies readonly CounterSpec[];
 
 type ZswapCounters = CountersOf<typeof ZSWAP_COUNTERS>;
@@ -453,6 +502,8 @@ interface ZswapPoolInfo {
 
 /** The deprecated-alias notice, given once per thread. */
 let aliasNoted = false;
+/** The notice that era 6.12 runs without the swap core's zeromap, given once per thread. */
+let zeromapNoted = false;
 
 /** The era a name means (an alias is mapped, with a notice, errors.ts, the first time). */
 export function zswapEraOf(name: string): ZswapEra {
@@ -562,6 +613,10 @@ export class ZswapBackend implements Backend, FrontswapOps {
       );
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
+    if (this.era === '6.12' && env.swapZeromap !== true && !zeromapNoted) {
+      zeromapNoted = true;
+      notice("zswap era '6.12' runs on a swap core without the zeromap (config.swap_zeromap false): zero pages reach zswap and are compressed, as no 6.12 kernel does");
+    }
     this.values = v;
     // its own methods are frontswap_ops as they stand (zswap_frontswap_store & co.)
     this.frontswap = this;
@@ -1069,14 +1124,14 @@ export class ZswapBackend implements Backend, FrontswapOps {
     if (!this.checkLimit()) return this.reject(tree, offset);
 
     let entry: ZswapEntry;
-    if (this.values['same_filled_pages_enabled'] === true && this.sameFilled(page.bytes)) {
+    if (rules.sameFilled && this.values['same_filled_pages_enabled'] === true && this.sameFilled(page.bytes)) {
       const b = page.bytes;
       const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
       const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
       entry = new ZswapEntry(type, offset, null, 0, 0, null, false, lo, hi, page.tag);
       c.same_filled_pages++;
     } else {
-      if (this.values['non_same_filled_pages_enabled'] !== true) return this.reject(tree, offset);
+      if (rules.sameFilled && this.values['non_same_filled_pages_enabled'] !== true) return this.reject(tree, offset);
       const pool = this.current;
       const data = env.compression.compress(pool.comp, page);
       let length = data.size;
@@ -1110,7 +1165,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
     // insert
     const dup = tree.get(offset);
     if (dup !== undefined) {
-      c.duplicate_entry++;
+      if (rules.countsDuplicate) c.duplicate_entry++;
       this.invalidateEntry(tree, dup);
     }
     tree.set(offset, entry);
@@ -1253,10 +1308,14 @@ export const zswapFactory: BackendFactory = {
   name: ZSWAP_NAME,
   description:
     'zswap: compressed swap cache in RAM (frontswap backend) over a zpool allocator (zbud, z3fold, zsmalloc), with a pool limit and writeback to the swap device',
-  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for a recent mm/zswap.c, not that of 6.8–6.12 (docs/zswap.md; 6.x: deprecated alias of 6.1)',
+  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for a recent mm/zswap.c, not that of 6.8–6.12, era=6.12 for 6.12 with the swap core\'s zeromap (docs/zswap.md; 6.x: deprecated alias of 6.1)',
   params: ZSWAP_PARAMS,
   counters: ZSWAP_COUNTER_GROUPS,
   compressorParam: 'compressor',
+  swapZeromap(params: ParamMap): boolean {
+    const e = String(params['era'] ?? '4.x');
+    return (ZSWAP_ERA_ALIASES[e] ?? e) === '6.12';
+  },
   create(env: BackendEnv, params: ParamMap): Backend {
     return new ZswapBackend(env, params);
   },

@@ -43,13 +43,16 @@ export interface FrontswapCounters {
  * Result of a load: miss, hit, or hit after which the page is dirty and the bit
  * clear. Unbacked is the machine's, never frontswap's: a swap-in that found no
  * copy anywhere (the oracle counted the page lost), so the page now in RAM is
- * the only one there is, dirty like an exclusive hit.
+ * the only one there is, dirty like an exclusive hit. Zero is the machine's
+ * too: the swap core's zeromap (6.12+) had the slot as all zeros, so the page
+ * was zero-filled without a read or a load and comes back clean (the bit stays).
  */
 export const enum LoadResult {
   Miss = 0,
   Hit = 1,
   HitExclusive = 2,
   Unbacked = 3,
+  Zero = 4,
 }
 
 /** Whether a page swapped in with this result comes back dirty (its only copy is in RAM). */

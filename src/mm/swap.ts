@@ -20,6 +20,11 @@
  * scan's reuse of a slot only the swap cache holds when swap is more than
  * half full. Areas are tried in swapon order (areas swapped on later get
  * lower priority, as with the kernel's default decreasing priorities).
+ *
+ * The zeromap (6.12+, si->zeromap, when the machine has one): a bit per slot,
+ * set when swap_writepage found the page all zeros (no write, no frontswap),
+ * cleared when a page that is not is written to the slot and when the slot is
+ * freed (swap_range_free).
  */
 
 /** SWAPFILE_CLUSTER: the run of slots a rotational device allocates in order. */
@@ -34,13 +39,24 @@ export class SwapArea {
   private highest: number;
   private clusterNext = 1;
   private clusterNr = 0;
-  /** The device is rotational (no QUEUE_FLAG_NONROT): swapon counts it in nr_rotate_swap. */
-  constructor(readonly type: number, readonly slots: number, readonly rotational = false) {
+  /** si->zeromap, or null when the swap core has none (before 6.12). */
+  private readonly zeromap: Uint8Array | null;
+  /** The device is rotational (no QUEUE_FLAG_NONROT): swapon counts it in nr_rotate_swap. `zeromap`: the area keeps one (6.12+). */
+  constructor(readonly type: number, readonly slots: number, readonly rotational = false, zeromap = false) {
     this.used = new Uint8Array(slots);
     this.highest = slots - 1;
+    this.zeromap = zeromap ? new Uint8Array(slots) : null;
   }
   isUsed(off: number): boolean {
     return this.used[off] === 1;
+  }
+  /** The slot's page was all zeros when written (its zeromap bit). */
+  isZero(off: number): boolean {
+    return this.zeromap !== null && this.zeromap[off] === 1;
+  }
+  /** swap_zeromap_folio_set / _clear for one slot (an area without a zeromap ignores it). */
+  setZero(off: number, zero: boolean): void {
+    if (this.zeromap !== null) this.zeromap[off] = zero ? 1 : 0;
   }
   /** A free slot (never slot 0, the header), or -1. */
   alloc(): number {
@@ -134,6 +150,7 @@ export class SwapArea {
   }
   /** The slot's count is zero: swap_range_free. */
   free(off: number): void {
+    if (this.zeromap !== null) this.zeromap[off] = 0;
     if (this.used[off] === 1) {
       this.used[off] = 0;
       this.inUse--;
@@ -151,8 +168,8 @@ export class SwapDevices {
   private readonly areas: (SwapArea | null)[] = [];
   private order: number[] = [];
 
-  on(type: number, slots: number, rotational = false): SwapArea {
-    const a = new SwapArea(type, slots, rotational);
+  on(type: number, slots: number, rotational = false, zeromap = false): SwapArea {
+    const a = new SwapArea(type, slots, rotational, zeromap);
     this.areas[type] = a;
     this.order.push(type);
     return a;

@@ -75,6 +75,8 @@ export interface Report {
     swappiness: number;
     /** The page reclaim model (src/mm/reclaim/). */
     reclaim: string;
+    /** Present when the swap core keeps a zeromap (config.swap_zeromap: 6.12+). */
+    swap_zeromap?: true;
     frontswap_writethrough: boolean;
     verify_bytes: boolean;
   };
@@ -192,6 +194,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       seed: c.seed,
       swappiness: c.swappiness,
       reclaim: c.reclaim.name,
+      ...(c.swapZeromap ? { swap_zeromap: true as const } : {}),
       frontswap_writethrough: c.writethrough,
       verify_bytes: c.verifyBytes,
     },

@@ -77,6 +77,8 @@ export interface RunConfig {
   swappiness: number;
   /** The reclaim policy: --reclaim, else config.reclaim, else the backend era's, else 6.1. */
   reclaim: ReclaimFactory;
+  /** The swap core keeps all-zero pages in a zeromap (6.12+): config.swap_zeromap, else the backend era's, else false. */
+  swapZeromap: boolean;
   writethrough: boolean;
   content: ContentConfig;
   verifyBytes: boolean;
@@ -186,6 +188,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
       o.reclaim !== undefined
         ? withField(() => getReclaim(o.reclaim!), '--reclaim', file)
         : withField(() => getReclaim(c.reclaim ?? factory?.reclaim ?? DEFAULT_RECLAIM), 'config.reclaim', file),
+    swapZeromap: c.swap_zeromap ?? factory?.swapZeromap?.(params) ?? false,
     writethrough: c.frontswap_writethrough ?? false,
     content: header.content ?? {},
     verifyBytes: !o.fast,

@@ -1,8 +1,10 @@
 /**
  * The simulated machine: the kernel layers between a trace and a backend.
  *
- *   swap_writepage(slot, page):  frontswap_store()==0 ? done : write the swap device
- *   swap_readpage(slot):         frontswap_load()==0 ? done : read the swap device
+ *   swap_writepage(slot, page):  [zeromap] all zeros ? set the slot's bit, done
+ *                                frontswap_store()==0 ? done : write the swap device
+ *   swap_readpage(slot):         [zeromap] the slot's bit ? zero-fill the page, done
+ *                                frontswap_load()==0 ? done : read the swap device
  *   swap slot freed:             frontswap_invalidate_page
  *   page-cache miss:             cleancache_get()==0 ? done : read the filesystem
  *   clean page evicted:          cleancache_put
@@ -18,7 +20,7 @@ import type { MarkSnapshot } from './marks.js';
 import type { Backend, BackendEnv, BackendFactory, LruSizes, SwapWriteback, VmInfo } from '../backends/backend.js';
 import { resolveParams } from '../backends/params.js';
 import type { CompressionService } from '../compressors/service.js';
-import { LazyPage, newPageOut, type Page, type PageOut } from '../content/page.js';
+import { LazyPage, PAGE_SIZE, newPageOut, type Page, type PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
 import { LatencyHistogram } from '../cost/latency.js';
 import { CostMeter, type CostModel } from '../cost/meter.js';
@@ -56,7 +58,12 @@ interface MachineOptions {
   costModel: CostModel;
   /** Resolves a backend name (the registry). */
   backendFactory: (name: string) => BackendFactory;
+  /** The swap core keeps all-zero pages in a zeromap (6.12+, config.swap_zeromap). Default false. */
+  swapZeromap?: boolean;
 }
+
+/** Cycles per 8-byte word is_folio_zero_filled reads (as zswap's same-filled scan). */
+const ZERO_SCAN_CYCLES_PER_WORD = 1;
 
 /** Kernel-side counters (vmstat-like names where the kernel has one). */
 /** The mm model's counters (MmStats) and the swap, frontend and lifecycle glue's own. */
@@ -97,6 +104,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly compression: CompressionService;
   readonly ramPages: number;
   readonly verifyBytes: boolean;
+  /** BackendEnv.swapZeromap: the swap core keeps all-zero pages in its zeromap (6.12+). */
+  readonly swapZeromap: boolean;
+  /** vmstat swpout_zero and swpin_zero (6.12+): reported only with a zeromap (a kernel without one has no such counters). */
+  readonly zeromapStats = { swpout_zero: 0, swpin_zero: 0 };
   readonly stats: MachineStats = {
     pswpout: 0, pswpin: 0, swap_outs: 0, swap_ins: 0, swap_ins_frontswap: 0, swap_ins_ram: 0,
     swap_reads_unbacked: 0, pgcache_hits: 0, pgcache_misses: 0, pgcache_gets_cleancache: 0,
@@ -175,6 +186,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.compression = opts.compression;
     this.ramPages = opts.ramPages;
     this.verifyBytes = opts.verifyBytes;
+    this.swapZeromap = opts.swapZeromap === true;
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
     this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim, opts.zones);
@@ -477,6 +489,22 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     const p = this.stamp(desc);
     const hash = this.oracle.hashOf(p);
+    if (this.swapZeromap) {
+      const area = this.swap.get(type);
+      if (area !== null) {
+        if (this.zeroFilled(p.bytes)) {
+          // swap_zeromap_folio_set: nothing written, nothing stored. A copy frontswap still held
+          // for the slot would be stale: dropped (6.12's zswap holds none: its loads are exclusive).
+          area.setZero(off, true);
+          if (this.frontswap.test(type, off)) this.frontswap.invalidatePage(type, off);
+          this.zeromapStats.swpout_zero++;
+          this.stats.swap_outs++;
+          this.oracle.slotStored(type, off, p.tag, desc, hash, Loc.Disk);
+          return false;
+        }
+        area.setZero(off, false);
+      }
+    }
     const ok = this.frontswap.store(type, off, p);
     this.stats.swap_outs++;
     let loc = this.frontswap.test(type, off) ? Loc.Tmem : Loc.None;
@@ -582,9 +610,41 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     return this.swapReadPage(type, off);
   }
 
+  /**
+   * is_folio_zero_filled (6.12): the last 8-byte word first, then the others from the start, up
+   * to the first that is not zero; a cycle per word read.
+   */
+  private zeroFilled(b: Uint8Array): boolean {
+    const last = PAGE_SIZE - 8;
+    let words = 1;
+    let zero = true;
+    for (let i = last; i < PAGE_SIZE; i++) if (b[i] !== 0) zero = false;
+    for (let w = 0; zero && w < last; w += 8) {
+      words++;
+      for (let i = w; i < w + 8; i++) {
+        if (b[i] !== 0) {
+          zero = false;
+          break;
+        }
+      }
+    }
+    this.meter.meta(words * ZERO_SCAN_CYCLES_PER_WORD);
+    return zero;
+  }
+
   private swapReadPage(type: number, off: number): LoadResult {
     this.stats.swap_ins++;
     const out = this.out;
+    if (this.swapZeromap && this.swap.get(type)?.isZero(off) === true) {
+      // swap_read_folio_zeromap: folio_zero_range (a page's memset, priced as a copy), uptodate, clean.
+      this.zeromapStats.swpin_zero++;
+      this.meter.copy(PAGE_SIZE);
+      if (this.verifyBytes) {
+        out.bytes.fill(0);
+        this.oracle.checkZeroRead(type, off, out.bytes);
+      }
+      return LoadResult.Zero;
+    }
     const r = this.frontswap.load(type, off, out);
     if (r !== LoadResult.Miss) {
       this.stats.swap_ins_frontswap++;
@@ -630,7 +690,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     if (total > LIMITS.maxSlots) {
       throw new UsageError(`swapping on ${slots} slots would make ${total} over all swap areas`, { field: 'slots' }, `at most ${LIMITS.maxSlots} slots over all swap areas at once`);
     }
-    this.swap.on(type, slots, rotational);
+    this.swap.on(type, slots, rotational, this.swapZeromap);
     this.oracle.swapon(type, slots);
     this.frontswap.init(type, slots);
   }

@@ -17,7 +17,9 @@
  *             maps are left out, as NR_ANON_MAPPED leaves them) / nr_file_pages /
  *             nr_free_pages (resident now), and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
- *             zswpout, zswpwb); absent, not 0, when it does not
+ *             zswpout, zswpwb); absent, not 0, when it does not; swpout_zero /
+ *             swpin_zero (pages the swap core's zeromap kept / zero-filled) with
+ *             config.swap_zeromap only, as only 6.12+ kernels count them
  *   meminfo   kB: MemTotal (totalram), MemFree, AnonPages, SwapTotal, SwapFree,
  *             SwapCached (resident anonymous pages that hold a swap slot),
  *             Zswap (pool size) and Zswapped (stored pages x 4 kB) with a zswap
@@ -61,6 +63,8 @@ interface MarkSource {
     readonly pgsteal_direct: number;
   };
   readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
+  readonly swapZeromap: boolean;
+  readonly zeromapStats: { readonly swpout_zero: number; readonly swpin_zero: number };
   readonly swap: { totalPages(): number; usedSlots(): number };
   vm(): VmInfo;
   readonly eventIndex: number;
@@ -91,6 +95,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     nr_anon_pages: m.memory.anonMapped,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,
+    ...(m.swapZeromap ? m.zeromapStats : {}),
     ...(debugfs['vmstat'] ?? {}),
   };
   const vm = m.vm();

@@ -187,6 +187,30 @@ export class Oracle {
   }
 
   /**
+   * A swap-in the swap core served from its zeromap (6.12+): the slot's latest page must have
+   * been all zeros, as the page now is (its bytes are checked when verifying). Returns false on
+   * a violation.
+   */
+  checkZeroRead(type: number, off: number, zeros: Uint8Array): boolean {
+    this.counts.checked_loads++;
+    const t = this.slots[type];
+    const s = t?.chunks[off >>> CHUNK_BITS];
+    const i = off & (CHUNK - 1);
+    if (!s || (s.loc[i]! & Loc.Disk) === 0) {
+      this.violation('stale', `swap page type ${type} offset ${off} was read from the zeromap, but the slot holds no page`);
+      return false;
+    }
+    if (this.verifyBytes) {
+      this.counts.bytes_verified++;
+      if (!this.sameBytes(s.desc[i]!, s.hash[i]!, zeros)) {
+        this.violation('stale', `swap page type ${type} offset ${off} was read from the zeromap as zeros, but its latest version (${s.tag[i]}) is not all zeros`);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * A frontswap load missed. Returns where the page can still come from
    * (Disk or Ram), or None when the page is lost (its only copy was in tmem).
    */

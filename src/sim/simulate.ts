@@ -360,6 +360,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     ...(cfg.zones ? { zones: cfg.zones } : {}),
     verifyBytes: cfg.verifyBytes,
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
+    swapZeromap: cfg.swapZeromap,
     content,
     compression: c.compression ? c.compression() : new CachingCompressionService({}),
     costModel: costModelOf(o.profile),

@@ -139,6 +139,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     debugfs: b ? b.stats() : {},
     mm: {
       ...s,
+      ...(m.swapZeromap ? m.zeromapStats : {}),
       resident_anon: m.memory.anonResident,
       resident_file: m.memory.fileResident,
       free_pages: m.memory.free,

@@ -83,6 +83,8 @@ export interface TraceConfig {
   reclaim?: string;
   /** frontswap writethrough mode (store also writes the swap device). */
   frontswap_writethrough?: boolean;
+  /** The swap core keeps all-zero pages in a zeromap, as 6.12+ does (default: the backend era's; zswap era 6.12 has it). */
+  swap_zeromap?: boolean;
   /**
    * Pages of RAM the kernel itself keeps (a real machine's MemTotal - MemFree
    * before the workload, in pages): the workload gets ram - kernel_pages, while

@@ -46,9 +46,10 @@ const sz = (k: string) => (s: MarkSnapshot): number | undefined => s.debugfs['zs
 const vk = (k: string) => (m: RecordedMark): number | undefined => m.vmstat[k];
 const vs = (k: string) => (s: MarkSnapshot): number | undefined => s.vmstat[k];
 
+/** Pool bytes per compressed stored page. A kernel without same_filled_pages (6.12+: no such path) stores none. */
 function bytesPerPage(pool: number | undefined, stored: number | undefined, same: number | undefined): number | undefined {
-  if (pool === undefined || stored === undefined || same === undefined) return undefined;
-  const n = stored - same;
+  if (pool === undefined || stored === undefined) return undefined;
+  const n = stored - (same ?? 0);
   return n > 0 ? pool / n : undefined;
 }
 
@@ -65,10 +66,15 @@ export const COUNTERS: readonly CounterDef[] = [
   { name: 'pool_limit_hit', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('pool_limit_hit'), sim: sz('pool_limit_hit') },
   { name: 'reject_reclaim_fail', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('reject_reclaim_fail'), sim: sz('reject_reclaim_fail') },
   { name: 'written_back_pages', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('written_back_pages'), sim: sz('written_back_pages') },
+  // 6.6+ (a 6.1 kernel has no such file: not judged there).
+  { name: 'reject_compress_fail', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: dz('reject_compress_fail'), sim: sz('reject_compress_fail') },
   { name: 'zswpin', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('zswpin'), sim: vs('zswpin') },
   { name: 'zswpout', zswap: true, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('zswpout'), sim: vs('zswpout') },
   { name: 'pswpin', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pswpin'), sim: vs('pswpin') },
   { name: 'pswpout', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('pswpout'), sim: vs('pswpout') },
+  // The swap core's zeromap (6.12+; a 6.1 kernel has neither counter: not judged there).
+  { name: 'swpout_zero', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('swpout_zero'), sim: vs('swpout_zero') },
+  { name: 'swpin_zero', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('swpin_zero'), sim: vs('swpin_zero') },
   // Swap readahead: pages read ahead, those a fault then found, and the faults that read (the windows' count).
   { name: 'swap_ra', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('swap_ra'), sim: vs('swap_ra') },
   { name: 'swap_ra_hit', zswap: false, gauge: false, rel: REL_TOLERANCE, slack: ABS_SLACK, kernel: vk('swap_ra_hit'), sim: vs('swap_ra_hit') },

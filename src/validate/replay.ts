@@ -22,7 +22,7 @@
  * filesystem 1: in the kernel it is the device inode's page cache.
  */
 
-import type { ZswapEra } from '../backends/zswap.js';
+import { zswapFactory, type ZswapEra } from '../backends/zswap.js';
 import { pageKey } from '../content/classes/vmix.js';
 import { Mulberry32 } from '../content/rng.js';
 import { PAGE_SIZE } from '../content/page.js';
@@ -41,8 +41,12 @@ const CHUNK = 64;
 /** The zswap era tmemsim replays a 6.1 kernel with: '6.1' (mm/zswap.c of the 6.1.y LTS). */
 export const ERA_61: ZswapEra = '6.1';
 
-/** The trace header of a case: the guest's memory, swap, and zswap configuration; `profile`, the guest's CPU (a profile file or name). */
-export function headerOf(ref: Reference, profile = 'ssd'): TraceHeader {
+/**
+ * The trace header of a case: the guest's memory, swap, and zswap configuration; `profile`, the
+ * guest's CPU (a profile file or name); `swapZeromap`, the guest kernel's swap core keeps zero
+ * pages in its zeromap (6.12+), in every case, zswap or not.
+ */
+export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false): TraceHeader {
   const run = ref.runs[0]!;
   const ramPages = Math.floor((run.mem_total_kb * 1024) / PAGE_SIZE);
   const freePages = Math.floor((run.mem_free_kb * 1024) / PAGE_SIZE);
@@ -85,6 +89,7 @@ export function headerOf(ref: Reference, profile = 'ssd'): TraceHeader {
       // virtio-blk: 6.1 does not set QUEUE_FLAG_NONROT on its queue, so the swap disk counts as
       // rotational (nr_rotate_swap) and the guest reads swap ahead by slot clusters.
       swap: [{ type: 0, slots, rotational: true }],
+      ...(swapZeromap ? { swap_zeromap: true } : {}),
       mounts: [{ fs: FS }],
       swappiness,
       // The data disk's read_ahead_kb and size: file readahead of the device's page cache.
@@ -231,8 +236,8 @@ function timePerEvent(ref: Reference): number[] {
 }
 
 /** A trace source over a case's events (streamed: nothing is held in memory). */
-function traceOf(ref: Reference, file: string, profile: string): SyncTraceSource {
-  const header = headerOf(ref, profile);
+function traceOf(ref: Reference, file: string, profile: string, swapZeromap: boolean): SyncTraceSource {
+  const header = headerOf(ref, profile, swapZeromap);
   const perEvent = timePerEvent(ref);
   const eventsSync = function* (): Generator<LocatedEvent> {
     // One location, updated per event (its readers read it, never keep it).
@@ -266,7 +271,11 @@ export interface ReplayOptions {
   reclaim?: string;
   /** The profile's constants when they are not the named profile's own (a scaled guest CPU: validate.ts sensitivity). */
   profileDef?: Profile;
-  /** The zswap era to replay with instead of '6.1' (a recording of another kernel: validation/other-kernels). */
+  /**
+   * The zswap era to replay with instead of '6.1' (a recording of another kernel:
+   * validation/other-kernels). An era whose kernel has the swap core's zeromap (6.12) turns it on
+   * in every case, those without zswap too: it is the kernel's, not zswap's.
+   */
   zswapEra?: ZswapEra;
 }
 
@@ -276,5 +285,6 @@ export interface ReplayOptions {
  */
 export async function replay(ref: Reference, file: string, profile: string, o: ReplayOptions = {}): Promise<RunResult> {
   const era = o.zswapEra !== undefined && ref.config.zswap.enabled ? { params: { era: o.zswapEra } } : {};
-  return simulateTrace(() => traceOf(ref, file, profile), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...era });
+  const zeromap = o.zswapEra !== undefined && zswapFactory.swapZeromap!({ era: o.zswapEra });
+  return simulateTrace(() => traceOf(ref, file, profile, zeromap), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...era });
 }

@@ -125,8 +125,8 @@ describe('tmemsim validate', () => {
     expect(c.err).toContain("unknown case 'nope' (accepted: fits, outlier)");
     const u = await tmemsim('validate', '--references', REFS, '--update-known');
     expect(u.code).toBe(2);
-    const e = await tmemsim('validate', '--references', REFS, '--zswap-era', '6.12');
+    const e = await tmemsim('validate', '--references', REFS, '--zswap-era', '6.13');
     expect(e.code).toBe(2);
-    expect(e.err).toBe('tmemsim: field \'--zswap-era\': unknown zswap era "6.12" (accepted: 4.x, 6.1, 6.6, 6.8+)\n');
+    expect(e.err).toBe('tmemsim: field \'--zswap-era\': unknown zswap era "6.13" (accepted: 4.x, 6.1, 6.6, 6.8+, 6.12)\n');
   });
 });

@@ -26,6 +26,8 @@ export interface TestMachineOptions {
   reclaim?: ReclaimFactory;
   /** Memory zones and min_free_kbytes (default: one zone). */
   zones?: ZoneLayout;
+  /** The swap core's zeromap (6.12+; default off). */
+  swapZeromap?: boolean;
 }
 
 export function testMachine(o: TestMachineOptions = {}): Machine {
@@ -42,5 +44,6 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
     compression: new CachingCompressionService({}),
     costModel: costModelOf(getProfile('ssd')),
     backendFactory: factory ? () => factory : getBackendFactory,
+    ...(o.swapZeromap !== undefined ? { swapZeromap: o.swapZeromap } : {}),
   });
 }

@@ -29,7 +29,9 @@ function fake(env: ZswapEnv, name: string): FakeCompressor {
   return env.compression.get(name) as FakeCompressor;
 }
 
-const ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+'];
+const ERAS: readonly ZswapEra[] = ['4.x', '6.1', '6.6', '6.8+', '6.12'];
+/** The eras with a same-filled path and a duplicate_entry count (6.12 has neither: tested apart). */
+const SAME_FILLED_ERAS = ERAS.filter((e) => e !== '6.12');
 
 const DEBUGFS_ORDER = [
   'pool_limit_hit',
@@ -161,7 +163,7 @@ describe('zswap: store and load', () => {
     make({ era: '6.8+' }).z.setParam('exclusive_loads', true);
   });
 
-  it.each(ERAS)('replaces a duplicate and counts duplicate_entry (era %s)', (era) => {
+  it.each(SAME_FILLED_ERAS)('replaces a duplicate and counts duplicate_entry (era %s)', (era) => {
     const { z } = make({ era });
     z.store(0, 9, pageOf(700, 1));
     expect(z.store(0, 9, pageOf(1500, 2))).toBe(true);
@@ -191,7 +193,7 @@ describe('zswap: store and load', () => {
 });
 
 describe('zswap: same-filled pages', () => {
-  it.each(ERAS)('stores them as a value with no pool memory and fills them back (era %s)', (era) => {
+  it.each(SAME_FILLED_ERAS)('stores them as a value with no pool memory and fills them back (era %s)', (era) => {
     const { z, env } = make({ era });
     expect(z.store(0, 1, zeroPage(11))).toBe(true);
     const pat = patternPage([1, 2, 3, 4, 5, 6, 7, 0xff], 12);
@@ -264,13 +266,41 @@ describe('zswap: compressed sizes and zpool errors', () => {
     expect(z.counters.reject_compress_poor).toBe(1);
   });
 
-  it('a codec overflow (> PAGE_SIZE) is an uncounted reject in 4.x and 6.1, reject_compress_fail in 6.6', () => {
-    for (const era of ['4.x', '6.1', '6.6'] as const) {
+  it('a codec overflow (> PAGE_SIZE) is an uncounted reject in 4.x and 6.1, reject_compress_fail in 6.6 and 6.12', () => {
+    for (const era of ['4.x', '6.1', '6.6', '6.12'] as const) {
+      const counted = era === '6.6' || era === '6.12' ? 1 : 0;
       const { z } = make({ era, zpool: 'zsmalloc' });
       expect(z.store(0, 1, pageOf(4097, 1))).toBe(false);
-      expect(rejects(z)).toBe(era === '6.6' ? 1 : 0);
-      expect(z.counters.reject_compress_fail).toBe(era === '6.6' ? 1 : 0);
+      expect(rejects(z)).toBe(counted);
+      expect(z.counters.reject_compress_fail).toBe(counted);
       expect(z.counters.stored_pages).toBe(0);
+    }
+    // 6.12: an output of exactly a page is stored compressed, not raw (no raw storage before 2025)
+    const { z } = make({ era: '6.12' });
+    expect(z.store(0, 2, pageOf(4096, 2))).toBe(true);
+    expect(z.counters.stored_incompressible_pages).toBe(0);
+  });
+
+  it('6.12 has no same-filled path: a zero page or a page of one repeated word is compressed into the pool', () => {
+    const { z } = make({ era: '6.12' });
+    expect(z.store(0, 1, zeroPage(1))).toBe(true);
+    expect(z.store(0, 2, patternPage([1, 2, 3, 4, 5, 6, 7, 0xff], 2))).toBe(true); // the fake codec: 513 bytes
+    expect(z.counters.same_filled_pages).toBe(0);
+    expect(z.counters.stored_pages).toBe(2);
+    expect(z.storedBytes()).toBeGreaterThan(0);
+    expect(z.poolPages()).toBeGreaterThan(0);
+    const o = out();
+    expect(z.load(0, 2, o)).toBe(true);
+    expect(z.counters.stored_pages).toBe(1); // exclusive, as 6.8+
+  });
+
+  it('6.12 frees a replaced entry without counting duplicate_entry (the file went in 6.10)', () => {
+    for (const era of ['6.8+', '6.12'] as const) {
+      const { z } = make({ era });
+      z.store(0, 1, pageOf(1000, 1));
+      z.store(0, 1, pageOf(1000, 2));
+      expect(z.counters.stored_pages).toBe(1);
+      expect(z.counters.duplicate_entry).toBe(era === '6.8+' ? 1 : 0);
     }
   });
 
@@ -688,8 +718,8 @@ describe('zswap with the real compressors', () => {
         expect(o.bytes).toEqual(rnd);
       } else if (rndSize > PAGE_SIZE) {
         expect(ok).toBe(false);
-        expect(rejects(z)).toBe(era === '6.6' ? 1 : 0); // 6.6 counts reject_compress_fail
-      } else expect(ok).toBe(era === '6.1' || era === '6.6'); // zsmalloc takes a page-sized object; 4.x zbud does not
+        expect(rejects(z)).toBe(era === '6.6' || era === '6.12' ? 1 : 0); // 6.6 and 6.12 count reject_compress_fail
+      } else expect(ok).toBe(era !== '4.x'); // zsmalloc takes a page-sized object; 4.x zbud does not
     }
   });
 });

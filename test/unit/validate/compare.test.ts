@@ -37,6 +37,24 @@ describe('compareCase', () => {
     expect(row(rows, 'bytes_per_stored_page')).toMatchObject({ kernel_min: 4096 / 4, tmemsim: 4096 / 4, status: 'ok' });
   });
 
+  it('judges bytes per page and the 6.12 counters where the kernel has no same_filled_pages file, and skips what a 6.1 kernel lacks', () => {
+    // a 6.12 kernel: no same_filled_pages (zero pages are the swap core's), swpout_zero and reject_compress_fail counted
+    const k612 = ref(true, [{ phase: { stored_pages: 1000, pool_total_size: 4096 * 250, reject_compress_fail: 40 }, vm: { swpout_zero: 300, swpin_zero: 0 }, startVm: { swpout_zero: 0, swpin_zero: 0 } }]);
+    const rows = compareCase(k612, pass({ stored_pages: 1000, same_filled_pages: 0, pool_total_size: 4096 * 250, reject_compress_fail: 40 }, { swpout_zero: 290, swpin_zero: 0 }));
+    expect(row(rows, 'bytes_per_stored_page')).toMatchObject({ kernel_min: 4096 / 4, tmemsim: 4096 / 4, status: 'ok' });
+    expect(row(rows, 'swpout_zero')).toMatchObject({ kernel_min: 300, tmemsim: 290, status: 'ok' });
+    expect(row(rows, 'reject_compress_fail')).toMatchObject({ kernel_min: 40, status: 'ok' });
+    expect(row(rows, 'same_filled_pages')).toBeUndefined();
+    // tmemsim without the zeromap against a kernel with it: no figure, out
+    expect(row(compareCase(k612, pass({ stored_pages: 1000, pool_total_size: 4096 * 250 }, {})), 'swpout_zero')).toMatchObject({ tmemsim: null, status: 'OUT' });
+    // a 6.1 kernel has none of the three: not judged
+    const k61 = ref(true, [{ phase: { stored_pages: 1000, same_filled_pages: 0, pool_total_size: 4096 * 250 }, vm: {} }]);
+    const names = compareCase(k61, pass({ stored_pages: 1000, same_filled_pages: 0, pool_total_size: 4096 * 250, reject_compress_fail: 0 }, { swpout_zero: 0 })).map((r) => r.counter);
+    expect(names).not.toContain('swpout_zero');
+    expect(names).not.toContain('swpin_zero');
+    expect(names).not.toContain('reject_compress_fail');
+  });
+
   it('allows 5 % of the kernel range outside it, an absolute slack for small counts, 1 % for bytes per page', () => {
     const r = ref(true, [
       { phase: { stored_pages: 10000, same_filled_pages: 0, pool_total_size: 10000 * 1000 }, vm: { pswpin: 2000, pswpout: 3 } },
