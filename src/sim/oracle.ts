@@ -162,13 +162,18 @@ export class Oracle {
     this.slots[type]?.setLoc(off, Loc.None);
   }
 
+  /** A load's first check (counted): the records of the slot's chunk when the slot has a copy at `loc`, else null. */
+  private chunkHolding(type: number, off: number, loc: Loc): SlotChunk | null {
+    this.counts.checked_loads++;
+    const s = this.slots[type]?.chunks[off >>> CHUNK_BITS];
+    return s !== undefined && (s.loc[off & (CHUNK - 1)]! & loc) !== 0 ? s : null;
+  }
+
   /** Check a successful frontswap load. Returns false on a violation. */
   checkLoad(type: number, off: number, out: PageOut): boolean {
-    this.counts.checked_loads++;
-    const t = this.slots[type];
-    const s = t?.chunks[off >>> CHUNK_BITS];
+    const s = this.chunkHolding(type, off, Loc.Tmem);
     const i = off & (CHUNK - 1);
-    if (!s || (s.loc[i]! & Loc.Tmem) === 0) {
+    if (s === null) {
       this.violation('stale', `frontswap load of type ${type} offset ${off} hit, but no copy should be in tmem`);
       return false;
     }
@@ -192,11 +197,9 @@ export class Oracle {
    * a violation.
    */
   checkZeroRead(type: number, off: number, zeros: Uint8Array): boolean {
-    this.counts.checked_loads++;
-    const t = this.slots[type];
-    const s = t?.chunks[off >>> CHUNK_BITS];
+    const s = this.chunkHolding(type, off, Loc.Disk);
     const i = off & (CHUNK - 1);
-    if (!s || (s.loc[i]! & Loc.Disk) === 0) {
+    if (s === null) {
       this.violation('stale', `swap page type ${type} offset ${off} was read from the zeromap, but the slot holds no page`);
       return false;
     }
