@@ -56,6 +56,18 @@ const TERMS = ['fault', 'reclaim', 'reclaim_file', ...COMPRESSORS.map((c) => `st
  * not traced, and is not in this figure (docs/validation.md item 2).
  */
 const SHRINK_NODE_NS = 30_000;
+/**
+ * One visit of zswap's shrink worker to an LRU entry (mm.zswapShrinkVisitCycles), ns: not fitted
+ * (the references' 6.1 zswap has no LRU worker) but timed in a traced run of the 6.12.95 guest,
+ * `node validation/record.mjs --package linux-image-6.12.95+deb12-amd64-unsigned --version
+ * 6.12.95-1~bpo12+1 --lru-gen 0 --case rw-zsmalloc-lz4 --runs 1 --sched-trace --trace-buffer-kb
+ * 16384 --events kprobes/qwork,workqueue/workqueue_queue_work,workqueue/workqueue_execute_start,workqueue/workqueue_execute_end,sched/sched_wakeup,sched/sched_switch
+ * --kprobe 'r:zsstore zswap_store ret=$retval:u8' --out DIR`: in the write phase 1,266 of the
+ * 1,270 shrink_worker runs (workqueue_execute_start to _end, none switched out) took a median of
+ * 14 µs (q1 13, q3 16); each cleared 16 marks (no writeback), so a visit, with its share of the
+ * run's setup, is 14/16 µs (docs/zswap.md).
+ */
+const ZSWAP_SHRINK_VISIT_NS = 875;
 
 /** One observation per phase of each run: [terms], system seconds, and where it came from. */
 export function observations(dir = REFS) {
@@ -167,6 +179,10 @@ function profileOf(ns, fit, n) {
       shrinkNodeCycles: {
         value: SHRINK_NODE_NS,
         source: "[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): kswapd's 2nd and 3rd shrink_node calls of a run before its first store, medians 31 and 30 µs (kprobes on shrink_node in a traced run of rw-zsmalloc-lzo, 33 runs; validation/guest-cpu.mjs, docs/validation.md item 2)",
+      },
+      zswapShrinkVisitCycles: {
+        value: ZSWAP_SHRINK_VISIT_NS,
+        source: '[M] the validation guest (QEMU TCG, 1 vCPU) under Linux 6.12.95: a shrink_worker run that cleared 16 marks took a median of 14 µs (q1 13, q3 16; 1,266 runs of the write phase of a traced rw-zsmalloc-lz4, workqueue_execute_start to _end), 14/16 µs a visit (validation/guest-cpu.mjs, docs/zswap.md)',
       },
     },
     codecs,

@@ -170,7 +170,9 @@
  *   and zspage caches and 6.1 z3fold's z3fold_handle cache (allocators/; the
  *   rbtree nodes are inside the entries, as in the kernel). No per-CPU streams, locking, THP, memcg
  *   or NUMA.
- * - Costs: compression and decompression through the meter; the copy of the
+ * - Costs: the shrink worker's visit to an LRU entry (6.6, 6.8+, 6.12) as the profile's
+ *   mm.zswapShrinkVisitCycles (0 unless the profile measures it: the validation guests');
+ *   compression and decompression through the meter; the copy of the
  *   compressed bytes into the zpool object and a same-filled page's fill as
  *   memcpy; tree and zpool bookkeeping as fixed cycle estimates (below); the
  *   same-filled scan at a cycle per 8-byte word read.
@@ -966,6 +968,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
       }
     }
     if (e === undefined) return EINVAL;
+    this.env.meter.zswapShrinkVisit();
     if (this.writebackEntry(e) !== 0) {
       this.lru.delete(e);
       this.lru.add(e);
@@ -981,6 +984,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
     do {
       const it = this.lru.values().next();
       if (it.done === true) break;
+      this.env.meter.zswapShrinkVisit();
       const e = it.value;
       if (e.referenced) {
         // shrink_memcg_cb's second chance: the mark is cleared and the entry rotated; shrink_memcg

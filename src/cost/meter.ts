@@ -37,6 +37,8 @@ export interface CostModel {
   readonly reclaimFileCycles?: number;
   /** CPU cycles of one reclaim pass over the node beyond its pages (6.1's shrink_node; absent: 0). */
   readonly shrinkNodeCycles?: number;
+  /** CPU cycles of one visit of zswap's shrink worker to an entry of its LRU (absent: 0). */
+  readonly zswapShrinkVisitCycles?: number;
   /** CPU cycles of a major fault's read from the swap device beyond the fault (absent: 0). */
   readonly swapinIoCycles?: number;
   /**
@@ -144,6 +146,7 @@ export class CostMeter {
   private readonly reclaimCycles: number;
   private readonly reclaimFileCycles: number;
   private readonly shrinkNodeCycles: number;
+  private readonly zswapShrinkVisitCycles: number;
   private readonly swapinIoCycles: number;
 
   constructor(private readonly model: CostModel) {
@@ -151,6 +154,7 @@ export class CostMeter {
     this.reclaimCycles = model.reclaimCycles ?? DEFAULT_RECLAIM_CYCLES;
     this.reclaimFileCycles = model.reclaimFileCycles ?? this.reclaimCycles;
     this.shrinkNodeCycles = model.shrinkNodeCycles ?? 0;
+    this.zswapShrinkVisitCycles = model.zswapShrinkVisitCycles ?? 0;
     this.swapinIoCycles = model.swapinIoCycles ?? 0;
   }
 
@@ -239,6 +243,11 @@ export class CostMeter {
   /** One reclaim pass over the node, beyond the pages it reclaims (the profile's mm.shrinkNodeCycles). */
   shrinkNode(): void {
     if (this.shrinkNodeCycles > 0) this.meta(this.shrinkNodeCycles);
+  }
+
+  /** One visit of zswap's shrink worker to an entry of its LRU (the profile's mm.zswapShrinkVisitCycles). */
+  zswapShrinkVisit(): void {
+    if (this.zswapShrinkVisitCycles > 0) this.meta(this.zswapShrinkVisitCycles);
   }
 
   /** Bookkeeping work (tree walks, list moves), in cycles. */

@@ -20,6 +20,7 @@ export function costModelOf(p: Profile): CostModel {
     ...(p.mm?.reclaimCycles ? { reclaimCycles: p.mm.reclaimCycles.value } : {}),
     ...(p.mm?.reclaimFileCycles ? { reclaimFileCycles: p.mm.reclaimFileCycles.value } : {}),
     ...(p.mm?.shrinkNodeCycles ? { shrinkNodeCycles: p.mm.shrinkNodeCycles.value } : {}),
+    ...(p.mm?.zswapShrinkVisitCycles ? { zswapShrinkVisitCycles: p.mm.zswapShrinkVisitCycles.value } : {}),
     ...(p.mm?.swapinIoCycles ? { swapinIoCycles: p.mm.swapinIoCycles.value } : {}),
     compressCycles(comp, inBytes) {
       const c = codec(comp).compress;

@@ -136,6 +136,13 @@ export interface Profile {
      */
     shrinkNodeCycles?: Sourced<number>;
     /**
+     * One visit of zswap's shrink worker to an entry of its LRU (eras 6.6, 6.8+, 6.12): the walk
+     * of one entry with its callback (a second chance's rotation, or a writeback, whose parts are
+     * charged as they are), the memcg iteration around it and cond_resched. Optional: absent, 0
+     * (no built-in profile has a measured figure).
+     */
+    zswapShrinkVisitCycles?: Sourced<number>;
+    /**
      * A major fault that reads its page from the swap device, beyond the fault itself
      * (faultCycles): the block I/O of its read and of its readahead window's reads (submission,
      * driver, interrupt, completion) and the switches of its wait, where a profile prices them

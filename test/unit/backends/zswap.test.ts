@@ -5,7 +5,7 @@ import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { PAGE_SIZE, type Page } from '../../../src/content/page.js';
 import { UsageError } from '../../../src/errors.js';
 import type { ParamMap } from '../../../src/trace/events.js';
-import { ZswapEnv, filledPage, out, pageOf, patternPage, zeroPage, type FakeCompressor } from '../../helpers/env-double.js';
+import { ZswapEnv, filledPage, out, pageOf, patternPage, trivialCostModel, zeroPage, type FakeCompressor } from '../../helpers/env-double.js';
 
 function make(params: ParamMap = {}, env = new ZswapEnv()): { z: ZswapBackend; env: ZswapEnv } {
   const z = new ZswapBackend(env, params);
@@ -566,6 +566,22 @@ describe('zswap 6.8+', () => {
     expect(z.poolPages()).toBe(180);
     expect(env.writebacks.map((w) => w.offset)).toEqual([...Array(20).keys()]);
     expect(z.store(0, 500, pageOf(4000, 500))).toBe(true);
+  });
+
+  it("charges each of the worker's visits to an LRU entry the profile's mm.zswapShrinkVisitCycles (rotations and writebacks alike; 0 when absent)", () => {
+    for (const visit of [0, 5000]) {
+      for (const era of ['6.8+', '6.12'] as const) {
+        const env = new ZswapEnv({ ramPages: 1000, costModel: { ...trivialCostModel, zswapShrinkVisitCycles: visit } });
+        const { z } = make({ era }, env);
+        for (let i = 0; i < 200; i++) z.store(0, i, pageOf(4000, i));
+        z.store(0, 500, pageOf(4000, 500)); // full: queued
+        const before = env.meter.totals.cpuNs;
+        env.runWork(); // 16 rotations, no writeback (every entry still marked)
+        expect(env.writebacks.length).toBe(0);
+        // the run's own charges beyond the visits are none here: a rotation costs only its visit
+        expect(env.meter.totals.cpuNs - before).toBe(16 * visit);
+      }
+    }
   });
 
   it('queues the shrink work on a store it rejects while full, not on one it refuses while disabled', () => {
