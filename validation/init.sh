@@ -35,6 +35,7 @@ echo "@@sys thp $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
 echo "@@sys swaps $(tail -n +2 /proc/swaps | tr -s ' ' | tr '\t' ' ')"
 echo "@@sys data_pages $(($(cat /sys/block/vdb/size) / 8))"
 echo "@@sys ra_kb $(cat /sys/block/vdb/queue/read_ahead_kb)"
+echo "@@sys swap_rotational $(cat /sys/block/vda/queue/rotational)"
 grep -E '^Node|^ +(min|low|high|managed|present) ' /proc/zoneinfo | tr -s ' ' | sed 's/^/@@zoneinfo /'
 T=/sys/kernel/debug/tracing
 if [ "$SCHED_TRACE" = 1 ]; then

@@ -86,9 +86,11 @@ export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false): 
       // writes 571 µs, medians) give the same counters out of tolerance, the races' values a few
       // percent apart (docs/validation.md, "How tmemsim replays a case").
       profile,
-      // virtio-blk: 6.1 does not set QUEUE_FLAG_NONROT on its queue, so the swap disk counts as
-      // rotational (nr_rotate_swap) and the guest reads swap ahead by slot clusters.
-      swap: [{ type: 0, slots, rotational: true }],
+      // virtio-blk: 6.1 does not set QUEUE_FLAG_NONROT on its queue (nor 6.12 BLK_FEAT_ROTATIONAL
+      // off), so the swap disk counts as rotational (nr_rotate_swap) and the guest reads swap ahead
+      // by slot clusters. Recordings since 2026-12-05 hold the disk's queue/rotational
+      // (swap_rotational: 1 on both kernels); older ones are taken as rotational.
+      swap: [{ type: 0, slots, rotational: ref.config.sys['swap_rotational'] !== 0 }],
       ...(swapZeromap ? { swap_zeromap: true } : {}),
       mounts: [{ fs: FS }],
       swappiness,

@@ -27,6 +27,10 @@ describe('replaying a recorded case', () => {
     expect(h.config.params).toMatchObject({ compressor: 'lz4', zpool: 'zsmalloc', max_pool_percent: 20, accept_threshold_percent: 90 });
     expect(h.config.params!['era']).toBe('6.1'); // mm/zswap.c of the 6.1.y LTS the references ran
     expect(headerOf(readReference(path.resolve(__dirname, '../../fixtures/validation/outlier.json'))).config.backend).toBeNull();
+    // the swap disk's queue/rotational when the recording holds it (absent: rotational, as 6.1's virtio-blk is)
+    expect(h.config.swap![0]!.rotational).toBe(true);
+    expect(headerOf({ ...fits, config: { ...fits.config, sys: { ...fits.config.sys, swap_rotational: 0 } } }).config.swap![0]!.rotational).toBe(false);
+    expect(headerOf({ ...fits, config: { ...fits.config, sys: { ...fits.config.sys, swap_rotational: 1 } } }).config.swap![0]!.rotational).toBe(true);
   });
 
   it('replays with another zswap era when asked (a recording of another kernel), and without a backend leaves it out', async () => {
