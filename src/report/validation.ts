@@ -21,7 +21,8 @@ function errText(r: Row): string {
 /** The line that says what tmemsim replayed the cases with. */
 function replayedLine(v: ValidationResult): string {
   const r = v.replayed;
-  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap), and the guest's CPU of ${r.guest_profile}`;
+  const zeromap = r.swap_zeromap ? ", the swap core's zeromap (every case)" : '';
+  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap)${zeromap}, and the guest's CPU of ${r.guest_profile}`;
 }
 
 /** The table: what the replay used, then per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */

@@ -267,6 +267,11 @@ function traceOf(ref: Reference, file: string, profile: string, swapZeromap: boo
   } as SyncTraceSource;
 }
 
+/** Whether a replay with this zswap era keeps zero pages in the swap core's zeromap: its kernel's does (6.12), in every case. */
+export function replaysZeromap(era: ZswapEra | undefined): boolean {
+  return era !== undefined && zswapFactory.swapZeromap!({ era });
+}
+
 /** How a case is replayed beside its guest's CPU profile. */
 export interface ReplayOptions {
   /** A reclaim model other than tmemsim's default (src/mm/reclaim/registry.ts). */
@@ -287,6 +292,5 @@ export interface ReplayOptions {
  */
 export async function replay(ref: Reference, file: string, profile: string, o: ReplayOptions = {}): Promise<RunResult> {
   const era = o.zswapEra !== undefined && ref.config.zswap.enabled ? { params: { era: o.zswapEra } } : {};
-  const zeromap = o.zswapEra !== undefined && zswapFactory.swapZeromap!({ era: o.zswapEra });
-  return simulateTrace(() => traceOf(ref, file, profile, zeromap), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...era });
+  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra)), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...era });
 }

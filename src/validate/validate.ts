@@ -9,7 +9,7 @@ import type { Profile } from '../profiles/profile.js';
 import { compareCase, compareKernelRun, rowKey, shownCase, type Row, type ShownRow } from './compare.js';
 import { UsageError } from '../errors.js';
 import { defaultGuestProfile, readReferences, type Reference } from './reference.js';
-import { ERA_61, replay, type ReplayOptions } from './replay.js';
+import { ERA_61, replay, replaysZeromap, type ReplayOptions } from './replay.js';
 import type { ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM } from '../mm/reclaim/registry.js';
 
@@ -29,6 +29,8 @@ interface ReplayedWith {
   reclaim: string;
   /** The zswap era of the cases with zswap (6.1 unless --zswap-era). */
   zswap_era: ZswapEra;
+  /** The swap core keeps zero pages in its zeromap, in every case (with an era whose kernel has one: 6.12). */
+  swap_zeromap: boolean;
   /** The guest's CPU: a profile file or name, as given. */
   guest_profile: string;
 }
@@ -58,7 +60,7 @@ export async function validate(dir: string, only: string[] = [], guestProfile = 
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, guest_profile: guestProfile };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile };
   return { replayed, cases, rows, ok: rows.length - out, out };
 }
 
