@@ -9,7 +9,8 @@
 //                                            and where --write puts its guest's profile
 //   --scale                                  with --references DIR: the references' fit at the
 //                                            speed DIR's guest ran (one factor, below), not a fit
-//                                            of DIR's own
+//                                            of DIR's own; --write puts it in DIR.guest-tcg.json
+//                                            unless --out says otherwise
 //
 // Every phase of every run of every case (validation/references/*.json: /proc/stat and
 // /proc/vmstat at each mark) is one observation: the system CPU time the phase took (stat's
@@ -204,9 +205,10 @@ function option(name, dflt) {
 
 function main() {
   const dir = option('--references', REFS);
-  const out = option('--out', OUT);
-  const obs = observations(dir);
   const scaled = process.argv.includes('--scale');
+  // A recording's profile goes beside it (recordings.mjs reads it there), never over the references'.
+  const out = option('--out', scaled ? `${path.resolve(dir)}.guest-tcg.json` : OUT);
+  const obs = observations(dir);
   if (scaled && dir === REFS) {
     console.error('guest-cpu.mjs: --scale needs --references DIR, another recording (accepted: a directory written by record.mjs --out)');
     process.exit(2);

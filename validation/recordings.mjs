@@ -6,13 +6,15 @@
 //   validation/recordings/NAME/                      the recording (one <case>.json a case)
 //   validation/recordings/NAME.guest-tcg.json        its guest's CPU: the references' figures at
 //                                                    its speed (guest-cpu.mjs --references
-//                                                    validation/recordings/NAME --scale --out ... --write)
+//                                                    validation/recordings/NAME --scale --write)
 //   validation/recordings/NAME.known-deviations.json its counters out of tolerance today
 //
-//   node validation/recordings.mjs [validate options]   e.g. -- --update-known, --format json
+//   node validation/recordings.mjs [--dir DIR] [validate options]   e.g. -- --update-known, --format json
 //
 // Runs `tmemsim validate` (bin/tmemsim.js: build first) once a recording, in name order, and exits
-// with the worst exit code: 0 when every ratchet holds.
+// with the worst exit code: 0 when every ratchet holds. --dir DIR: the recordings of another
+// directory laid out the same way, e.g. validation/other-kernels (another kernel's recordings:
+// give the era its kernel needs, --zswap-era 6.12, as a validate option).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -39,7 +41,17 @@ export function recordings(dir = DIR) {
 
 function main() {
   const extra = process.argv.slice(2);
-  const all = recordings();
+  let dir = DIR;
+  const d = extra.indexOf('--dir');
+  if (d >= 0) {
+    dir = path.resolve(extra[d + 1] ?? '');
+    if (extra[d + 1] === undefined || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      console.error(`recordings.mjs: --dir ${extra[d + 1] ?? ''} is not a directory (accepted: a directory of recordings, each NAME/ with NAME.guest-tcg.json and NAME.known-deviations.json beside it)`);
+      process.exit(2);
+    }
+    extra.splice(d, 2);
+  }
+  const all = recordings(dir);
   if (all.length > 1 && extra.some((a) => a === '-o' || a === '--out' || a.startsWith('--out='))) {
     console.error(`recordings.mjs: --out names one file and there are ${all.length} recordings (accepted: for one, tmemsim validate --references validation/recordings/NAME --guest-profile validation/recordings/NAME.guest-tcg.json --out FILE)`);
     process.exit(2);

@@ -62,7 +62,7 @@
  *            (observed on 6.12.95, lz4, lzo and zstd alike); [6.8+] store raw
  *     [6.8+] dlen >= PAGE_SIZE: store raw: dlen = PAGE_SIZE, stored_incompressible_pages++
  *     handle = zpool_malloc(hlen + dlen): hlen = 8 (struct zswap_header) in 4.x,
- *            in 6.1 when zpool_evictable (zbud, z3fold; not zsmalloc), 0 in 6.6 and 6.8+
+ *            in 6.1 when zpool_evictable (zbud, z3fold; not zsmalloc), 0 in 6.6, 6.8+ and 6.12
  *            -ENOSPC → reject_compress_poor; other errors → reject_alloc_fail; fail
  *     insert: [4.x, 6.1, 6.8+, 6.12] a dup in the tree is freed now, duplicate_entry++ (6.12: uncounted)
  *            [6.6, 6.8+, 6.12] the entry goes to the head of zswap's LRU
@@ -125,19 +125,18 @@
  *   the worker reclaimed the oldest pool's; the same with one pool). The
  *   memcg parts (obj_cgroup_may_zswap, per-memcg counters) are not modelled.
  * - '6.8+': the memcg limits (memory.zswap.max, zswap.writeback) and the
- *   memcg-aware shrinker (shrinker_enabled, second-chance bits) are not
- *   modelled; the worker writes back one global LRU. The 6.8–6.11 same-filled
- *   path is kept (6.12+ has the swap core's zeromap keep zero pages from zswap
- *   altogether; set same_filled_pages_enabled=false when the mm model does
- *   that). Raw storage (stored_incompressible_pages) is the current kernel's.
+ *   memcg-aware shrinker (shrinker_enabled) are not modelled; the worker
+ *   writes back one global LRU. The 6.8–6.11 same-filled path is kept (6.12+
+ *   has the swap core's zeromap keep zero pages from zswap altogether: era
+ *   '6.12'). Raw storage (stored_incompressible_pages) is the current kernel's.
  * - '6.12': the zswap tree's xarray nodes (6.10) are not charged to RAM (the
  *   entries are); the memcg round-robin of 6.12's worker (one root memcg in
  *   the guests: a NULL turn between entries, no failure) is not walked; the
  *   shrinker (shrinker_enabled, off in Debian's 6.12) is not modelled.
  * - duplicate_entry is counted in every era but 6.12 (the kernel dropped it in 6.10);
  *   in 6.1 it stays 0 through the machine because frontswap invalidates first.
- *   reject_compress_fail moves only in 6.6 (tmemsim's codecs fail only by
- *   overflowing the page). decompress_fail never moves.
+ *   reject_compress_fail moves only in 6.6 and 6.12 (tmemsim's codecs fail only
+ *   by overflowing the page). decompress_fail never moves.
  *   reject_kmemcache_fail never moves (the entry slab is charged to RAM, but its
  *   allocation never fails).
  * - A codec output > PAGE_SIZE counts as a compression failure for every
@@ -277,6 +276,8 @@ interface EraRules {
   readonly sameFilled: boolean;
   /** A store that replaces an entry counts duplicate_entry (the file went in 6.10; tmemsim's 6.8+ keeps it). */
   readonly countsDuplicate: boolean;
+  /** The era's kernel keeps zero pages in the swap core's zeromap (6.12), so they never reach zswap: config.swap_zeromap's default. */
+  readonly swapZeromap: boolean;
   /** Writeback through zswap's own entry LRU (any zpool) instead of zpool_shrink; a load then rotates its entry to the head. */
   readonly entryLru: boolean;
   readonly defaultZpool: string;
@@ -309,6 +310,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     sameFilled: true,
     countsDuplicate: true,
+    swapZeromap: false,
     entryLru: false,
     defaultZpool: 'zbud',
     entryBytes: 56,
@@ -326,6 +328,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     sameFilled: true,
     countsDuplicate: true,
+    swapZeromap: false,
     entryLru: false,
     defaultZpool: 'zsmalloc',
     entryBytes: 64,
@@ -343,6 +346,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     sameFilled: true,
     countsDuplicate: true,
+    swapZeromap: false,
     entryLru: true,
     defaultZpool: 'zsmalloc',
     entryBytes: 80,
@@ -360,6 +364,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'raw',
     sameFilled: true,
     countsDuplicate: true,
+    swapZeromap: false,
     entryLru: true,
     defaultZpool: 'zsmalloc',
     entryBytes: 80,
@@ -377,6 +382,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     incompressible: 'reject',
     sameFilled: false,
     countsDuplicate: false,
+    swapZeromap: true,
     entryLru: true,
     defaultZpool: 'zsmalloc',
     // swpentry 8, length 4, referenced 1 (+3), pool 8, handle 8, objcg 8, lru 16: the rbnode went
@@ -507,10 +513,15 @@ let aliasNoted = false;
 /** The notice that era 6.12 runs without the swap core's zeromap, given once per thread. */
 let zeromapNoted = false;
 
+/** The era a name means: itself, or the era an alias stands for. */
+function canonicalEra(name: string): ZswapEra {
+  return ZSWAP_ERA_ALIASES[name] ?? (name as ZswapEra);
+}
+
 /** The era a name means (an alias is mapped, with a notice, errors.ts, the first time). */
 export function zswapEraOf(name: string): ZswapEra {
-  const to = ZSWAP_ERA_ALIASES[name];
-  if (to === undefined) return name as ZswapEra;
+  const to = canonicalEra(name);
+  if (to === name) return to;
   if (!aliasNoted) {
     aliasNoted = true;
     notice(`zswap era '${name}' is deprecated and means '${to}' (mm/zswap.c of 6.1.y); use era=${to}, or era=6.6 for 6.5–6.7`);
@@ -536,7 +547,7 @@ class ZswapEntry {
     readonly fillHi: number,
     readonly tag: number,
   ) {}
-  /** [6.8+] The second chance's mark (6.9's "referenced"): set by the store, cleared by the shrink worker's first visit. */
+  /** [6.8+, 6.12] The second chance's mark (6.9's "referenced"): set by the store, cleared by the shrink worker's first visit. */
   referenced = true;
 }
 
@@ -615,9 +626,9 @@ export class ZswapBackend implements Backend, FrontswapOps {
       );
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
-    if (this.era === '6.12' && env.swapZeromap !== true && !zeromapNoted) {
+    if (this.rules.swapZeromap && env.swapZeromap !== true && !zeromapNoted) {
       zeromapNoted = true;
-      notice("zswap era '6.12' runs on a swap core without the zeromap (config.swap_zeromap false): zero pages reach zswap and are compressed, as no 6.12 kernel does");
+      notice(`zswap era '${this.era}' runs on a swap core without the zeromap (config.swap_zeromap false): zero pages reach zswap and are compressed, as its kernel never does`);
     }
     this.values = v;
     // its own methods are frontswap_ops as they stand (zswap_frontswap_store & co.)
@@ -1180,9 +1191,8 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return true;
   }
 
-  /** A failed store: [6.8+] erase the stale entry and queue the worker if full. */
   /**
-   * [6.8+] A store that fails: the label `reject` queues the shrink work while the pool is full,
+   * [6.8+, 6.12] A store that fails: the label `reject` queues the shrink work while the pool is full,
    * then `check_old` erases a stale entry. A store while zswap is disabled jumps to `check_old`
    * (`queue` false: nothing queued).
    */
@@ -1317,8 +1327,7 @@ export const zswapFactory: BackendFactory = {
   counters: ZSWAP_COUNTER_GROUPS,
   compressorParam: 'compressor',
   swapZeromap(params: ParamMap): boolean {
-    const e = String(params['era'] ?? '4.x');
-    return (ZSWAP_ERA_ALIASES[e] ?? e) === '6.12';
+    return ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))]?.swapZeromap === true;
   },
   create(env: BackendEnv, params: ParamMap): Backend {
     return new ZswapBackend(env, params);

@@ -616,17 +616,15 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
    */
   private zeroFilled(b: Uint8Array): boolean {
     const last = PAGE_SIZE - 8;
-    let words = 1;
     let zero = true;
     for (let i = last; i < PAGE_SIZE; i++) if (b[i] !== 0) zero = false;
-    for (let w = 0; zero && w < last; w += 8) {
-      words++;
-      for (let i = w; i < w + 8; i++) {
-        if (b[i] !== 0) {
-          zero = false;
-          break;
-        }
-      }
+    let words = 1;
+    if (zero) {
+      let i = 0;
+      while (i < last && b[i] === 0) i++;
+      zero = i === last;
+      // the words up to and with the first that is not zero, or all of them
+      words += zero ? last / 8 : (i >> 3) + 1;
     }
     this.meter.meta(words * ZERO_SCAN_CYCLES_PER_WORD);
     return zero;

@@ -66,6 +66,30 @@ describe('the swap core zeromap, slot by slot', () => {
     expect(m.oracle.counts.stale).toBe(0);
   });
 
+  it('is_folio_zero_filled reads the last word, then from the first up to the first word that is not zero: a cycle each', () => {
+    // inline page bytes (zero-padded to a page): one non-zero byte at `at`
+    const pageWith = (m: ReturnType<typeof machine>, at: number): number => {
+      const b = Buffer.alloc(at + 1);
+      b[at] = 7;
+      return m.content.resolve({ b64: b.toString('base64') }, at);
+    };
+    // words read: 1 (the last) + words 0..at/8 (worked by hand): byte 4087 is in word 510, the
+    // last but one, so that page reads all 512 words as a zero page does
+    for (const [at, words] of [[0, 2], [800, 102], [4095, 1], [4087, 512]] as const) {
+      const on = machine(true);
+      const off = machine(false);
+      const before = [on.meter.totals.metaCycles, off.meter.totals.metaCycles];
+      on.swapWrite(0, 3, pageWith(on, at));
+      off.swapWrite(0, 3, pageWith(off, at));
+      // a page that is not zero takes the same path after the scan with or without the zeromap
+      expect((on.meter.totals.metaCycles - before[0]!) - (off.meter.totals.metaCycles - before[1]!)).toBe(words);
+    }
+    const z = machine(true);
+    const m0 = z.meter.totals.metaCycles;
+    z.swapWrite(0, 3, z.content.resolve({ class: 'zero' }, 1));
+    expect(z.meter.totals.metaCycles - m0).toBe(512); // the whole page, and nothing else is done
+  });
+
   it('a zeromap read of a slot whose latest page is not zero is a stale read the oracle counts', () => {
     const m = machine(true);
     m.swapWrite(0, 9, m.content.resolve({ class: 'text' }, 4));

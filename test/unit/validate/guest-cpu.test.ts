@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { leastSquares, observations, speedOf } from '../../../validation/guest-cpu.mjs';
 import { recordings } from '../../../validation/recordings.mjs';
 import { loadProfileFile } from '../../../src/profiles/file.js';
+import { readReferences } from '../../../src/validate/reference.js';
 
 describe('the validation guest\'s CPU, fitted from its references (validation/guest-cpu.mjs)', () => {
   it('least squares recovers per-operation times from phases made with them', () => {
@@ -53,15 +54,21 @@ describe('the validation guest\'s CPU, fitted from its references (validation/gu
     expect(p.storage.name).toBe('NVMe SSD'); // the devices are ssd's
   });
 
-  // Every other recording (validation/recordings: another session, the same guest) is replayed
-  // with the references' figures on its own clock: one factor fitted on its phases.
+  // Every other recording (validation/recordings: another session, the same guest; and
+  // validation/other-kernels: another kernel) is replayed with the references' figures on its own
+  // clock: one factor fitted on its phases.
   const refs = loadProfileFile(path.join(ROOT, 'validation/guest-tcg.json'));
-  // The 6.12.95 recording (validation/other-kernels) is replayed the same way in CI (.ci/run).
-  const others = [{ name: 'linux-6.12.95', references: path.join(ROOT, 'validation/other-kernels/linux-6.12.95'), profile: path.join(ROOT, 'validation/other-kernels/linux-6.12.95.guest-tcg.json') }];
-  for (const r of [...recordings(path.join(ROOT, 'validation/recordings')), ...others]) {
+  const all = [...recordings(path.join(ROOT, 'validation/recordings')), ...recordings(path.join(ROOT, 'validation/other-kernels'))];
+  it('there are recordings of the references\' kernel and of another', () => {
+    expect(all.map((r) => path.basename(path.dirname(r.references)))).toEqual(expect.arrayContaining(['recordings', 'other-kernels']));
+  });
+  for (const r of all) {
     it(`the committed guest profile of recording ${r.name} is the references' at that recording's speed`, () => {
       const obs = observations(r.references);
-      expect(obs.length).toBeGreaterThan(40);
+      // every phase of every run of every case is an observation (each mark has the guest's /proc/stat)
+      const phases = readReferences(r.references).reduce((n, ref) => n + ref.runs.reduce((m, run) => m + run.marks.length - 1, 0), 0);
+      expect(obs.length).toBe(phases);
+      expect(phases).toBeGreaterThan(40);
       const { scale } = speedOf(refFit, obs);
       expect(scale).toBeGreaterThan(0.2);
       expect(scale).toBeLessThan(5);
