@@ -404,6 +404,12 @@ export interface FileAccessCursor {
   readonly t: number;
   /** The access's location (one object, updated by next()). */
   readonly loc: EventLocation;
+  /**
+   * An access already read, a few after this one (aheadInode -1: none), if the cursor reads
+   * ahead: its lines can be fetched early (speed only; what a pass computes never depends on it).
+   */
+  readonly aheadInode?: number;
+  readonly aheadIndex?: number;
   next(): boolean;
   /** Releases the file (idempotent; next() calls it at the end). */
   close(): void;

@@ -690,6 +690,7 @@ class Linux61 implements Reclaim {
     const l = inactiveOf(type);
     const taken = this.isolate(l, n);
     const h = this.host;
+    h.warmEvict(taken, type);
     h.stats.pgscan += taken.length;
     let reclaimed = 0;
     let pageout = 0;

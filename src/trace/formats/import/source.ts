@@ -248,10 +248,21 @@ function pagesOf(c: RequestCursor, m: Mapping): number {
   return n;
 }
 
+/** Page accesses a PageCursor reads ahead of the one it hands out (a power of two). */
+const AHEAD = 8;
+/** Float64s an access takes in the read-ahead ring: inode, index, time, line, write. */
+const A = 5;
+
 /**
  * Requests → page accesses, one per page, read into the cursor's own fields
  * (no object per page): the simulator's fast path (SyncTraceSource.fileAccesses)
  * and, wrapped in event objects, eventsSync().
+ *
+ * The cursor reads AHEAD accesses ahead into a ring and names the furthest
+ * (aheadInode, aheadIndex), so the simulator can fetch the cache lines that
+ * access will touch while it runs the ones before it. A request it cannot read
+ * (an error) is thrown when the accesses before it have been handed out, as if
+ * read then.
  */
 class PageCursor implements FileAccessCursor {
   readonly fs: number;
@@ -259,12 +270,25 @@ class PageCursor implements FileAccessCursor {
   index = 0;
   write = false;
   t = -1;
+  /** The furthest access read ahead (aheadInode -1: none). */
+  aheadInode = -1;
+  aheadIndex = 0;
   readonly loc: EventLocation;
   private n = 0;
   private page = 0;
   private left = 0;
   private t0 = -1;
+  private line = 0;
+  private reqWrite = false;
+  private reqT = -1;
+  /** The request cursor is done with (its end reached, an error, or close()). */
   private done = false;
+  /** The error that ended the reading, thrown once the accesses before it are out. */
+  private failed = false;
+  private failure: unknown = undefined;
+  private readonly ring = new Float64Array(AHEAD * A);
+  private first = 0;
+  private count = 0;
 
   constructor(
     private readonly c: RequestCursor,
@@ -276,41 +300,79 @@ class PageCursor implements FileAccessCursor {
   }
 
   next(): boolean {
+    while (this.count < AHEAD && this.read());
+    if (this.count === 0) {
+      if (this.failed) {
+        this.failed = false;
+        throw this.failure;
+      }
+      return false;
+    }
+    const ring = this.ring;
+    const e = this.first * A;
+    this.inode = ring[e]!;
+    this.index = ring[e + 1]!;
+    this.t = ring[e + 2]!;
+    this.loc.line = ring[e + 3]!;
+    this.write = ring[e + 4] === 1;
+    this.loc.index = this.n++;
+    this.first = (this.first + 1) & (AHEAD - 1);
+    this.count--;
+    if (this.count > 0) {
+      const l = ((this.first + this.count - 1) & (AHEAD - 1)) * A;
+      this.aheadInode = ring[l]!;
+      this.aheadIndex = ring[l + 1]!;
+    } else this.aheadInode = -1;
+    return true;
+  }
+
+  /** Reads the next access into the ring; false at the end or an error (kept for next()). */
+  private read(): boolean {
     if (this.done) return false;
     if (this.left === 0) {
       const c = this.c;
-      let more: boolean;
       try {
-        more = c.next();
-        if (more) {
-          this.left = pagesOf(c, this.m);
-          this.page = first.page;
-          this.write = c.req.write;
-          if (this.m.keepTime && c.req.time >= 0) {
-            if (this.t0 < 0) this.t0 = c.req.time;
-            this.t = Math.max(0, c.req.time - this.t0);
-          } else this.t = -1;
-          this.loc.line = c.line;
+        if (!c.next()) {
+          this.end();
+          return false;
         }
+        this.left = pagesOf(c, this.m);
       } catch (e) {
-        this.close();
-        throw e;
-      }
-      if (!more) {
-        this.close();
+        this.end();
+        this.failed = true;
+        this.failure = e;
         return false;
       }
+      this.page = first.page;
+      this.reqWrite = c.req.write;
+      if (this.m.keepTime && c.req.time >= 0) {
+        if (this.t0 < 0) this.t0 = c.req.time;
+        this.reqT = Math.max(0, c.req.time - this.t0);
+      } else this.reqT = -1;
+      this.line = c.line;
     }
     const p = this.page++;
     this.left--;
     const inode = Math.floor(p / INDEX_PAGES);
-    this.inode = inode;
-    this.index = p - inode * INDEX_PAGES; // p % INDEX_PAGES, exact, without V8's fmod call for a p beyond int32
-    this.loc.index = this.n++;
+    const e = ((this.first + this.count) & (AHEAD - 1)) * A;
+    const ring = this.ring;
+    ring[e] = inode;
+    ring[e + 1] = p - inode * INDEX_PAGES; // p % INDEX_PAGES, exact, without V8's fmod call for a p beyond int32
+    ring[e + 2] = this.reqT;
+    ring[e + 3] = this.line;
+    ring[e + 4] = this.reqWrite ? 1 : 0;
+    this.count++;
     return true;
   }
 
+  /** The caller is done: the file is released, and what was read ahead is dropped. */
   close(): void {
+    this.count = 0;
+    this.failed = false;
+    this.end();
+  }
+
+  private end(): void {
     if (this.done) return;
     this.done = true;
     this.c.close();
