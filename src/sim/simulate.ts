@@ -416,8 +416,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     const one = fc !== undefined && le !== undefined
       ? (): boolean => {
         if (!fc.next()) return false;
-        const ahead = fc.aheadInode;
-        if (ahead !== undefined && ahead >= 0) m.memory.warmFile(fc.fs, ahead, fc.aheadIndex!);
+        if (fc.refilled === true) m.memory.warmFiles(fc.fs, fc.aheadInodes!, fc.aheadIndexes!, fc.aheadCount!);
         if (fc.t >= 0) toEventTime(fc.t * 1000);
         if (pending.length > 0) inject(fc.loc.index, false);
         m.eventIndex = fc.loc.index;

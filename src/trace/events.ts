@@ -405,11 +405,14 @@ export interface FileAccessCursor {
   /** The access's location (one object, updated by next()). */
   readonly loc: EventLocation;
   /**
-   * An access already read, a few after this one (aheadInode -1: none), if the cursor reads
-   * ahead: its lines can be fetched early (speed only; what a pass computes never depends on it).
+   * If the cursor reads accesses in batches: true after the next() that read a new batch, whose
+   * accesses (this one and those after it) are aheadInodes/aheadIndexes[0, aheadCount). Their
+   * lines can be fetched together (speed only: what a pass computes never depends on it).
    */
-  readonly aheadInode?: number;
-  readonly aheadIndex?: number;
+  readonly refilled?: boolean;
+  readonly aheadInodes?: Float64Array;
+  readonly aheadIndexes?: Float64Array;
+  readonly aheadCount?: number;
   next(): boolean;
   /** Releases the file (idempotent; next() calls it at the end). */
   close(): void;

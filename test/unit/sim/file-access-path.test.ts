@@ -95,24 +95,22 @@ describe('the cursor reads what eventsSync yields', () => {
 });
 
 describe('the cursor reads ahead', () => {
-  it('names an access read already: seven on, or the last one', () => {
+  it('names each new batch of accesses, from the access that read it', () => {
     const rec = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.bigInt({ min: 0n, max: 2n ** 40n }), fc.integer({ min: 0, max: 20000 }));
     fc.assert(
-      fc.property(fc.array(rec, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 6 }), (records, objPages) => {
+      fc.property(fc.array(rec, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), (records, objPages) => {
         const f = tmp.file('ahead.oracleGeneral.bin', oracle(records));
         const c = openImported(f, 'oracleGeneral', { 'obj-pages': objPages }).fileAccesses!();
         const seen: [number, number][] = [];
-        const named: [number, number][] = [];
+        const batches: [number, [number, number][]][] = [];
         while (c.next()) {
+          if (c.refilled) batches.push([seen.length, Array.from({ length: c.aheadCount! }, (_, k) => [c.aheadInodes![k]!, c.aheadIndexes![k]!])]);
           seen.push([c.inode, c.index]);
-          named.push([c.aheadInode!, c.aheadIndex!]);
         }
-        // The model: access i names access min(i + 7, n - 1); the last names none.
-        const n = seen.length;
-        for (let i = 0; i < n; i++) {
-          if (i === n - 1) expect(named[i]![0]).toBe(-1);
-          else expect(named[i]).toEqual(seen[Math.min(i + 7, n - 1)]);
-        }
+        // The model: batches of 16 from access 0 on, the last one shorter, each named at its first access.
+        const want: [number, [number, number][]][] = [];
+        for (let i = 0; i < seen.length; i += 16) want.push([i, seen.slice(i, i + 16)]);
+        expect(batches).toEqual(want);
       }),
       { numRuns: 60 },
     );
@@ -121,8 +119,9 @@ describe('the cursor reads ahead', () => {
   it('a bad record throws once the accesses before it are out, and close() drops what was read ahead', () => {
     const f = tmp.file('bad-ahead.oracleGeneral.bin', oracle([[1, 5n, 4096], [2, 6n, 8192], [3, 2n ** 60n, 4096], [4, 7n, 4096]]));
     const c = openImported(f, 'oracleGeneral', { 'obj-pages': 2 }).fileAccesses!();
-    // Requests 0 and 1 are 1 and 2 pages: three accesses, then record 2's error.
+    // Requests 0 and 1 are 1 and 2 pages: a batch of three accesses, then record 2's error.
     for (let i = 0; i < 3; i++) expect(c.next()).toBe(true);
+    expect(c.aheadCount).toBe(3);
     expect(c.loc.index).toBe(2);
     expect(() => c.next()).toThrow(/record 2: id 1152921504606846976 is beyond 2\^53-1/);
     const d = openImported(f, 'oracleGeneral', { 'obj-pages': 2 }).fileAccesses!();

@@ -248,21 +248,19 @@ function pagesOf(c: RequestCursor, m: Mapping): number {
   return n;
 }
 
-/** Page accesses a PageCursor reads ahead of the one it hands out (a power of two). */
-const AHEAD = 8;
-/** Float64s an access takes in the read-ahead ring: inode, index, time, line, write. */
-const A = 5;
+/** Page accesses a PageCursor reads in one batch. */
+const BATCH = 16;
 
 /**
  * Requests → page accesses, one per page, read into the cursor's own fields
  * (no object per page): the simulator's fast path (SyncTraceSource.fileAccesses)
  * and, wrapped in event objects, eventsSync().
  *
- * The cursor reads AHEAD accesses ahead into a ring and names the furthest
- * (aheadInode, aheadIndex), so the simulator can fetch the cache lines that
- * access will touch while it runs the ones before it. A request it cannot read
- * (an error) is thrown when the accesses before it have been handed out, as if
- * read then.
+ * The cursor reads the accesses in batches of BATCH and names each new batch
+ * (refilled, aheadInodes, aheadIndexes, aheadCount), so the simulator can fetch
+ * the cache lines of a batch's lookups together before it runs them. A request
+ * it cannot read (an error) ends the batch and is thrown once the accesses
+ * before it have been handed out, as if read then.
  */
 class PageCursor implements FileAccessCursor {
   readonly fs: number;
@@ -270,9 +268,11 @@ class PageCursor implements FileAccessCursor {
   index = 0;
   write = false;
   t = -1;
-  /** The furthest access read ahead (aheadInode -1: none). */
-  aheadInode = -1;
-  aheadIndex = 0;
+  /** This next() read a new batch: the accesses from this one on are aheadInodes/aheadIndexes[0, aheadCount). */
+  refilled = false;
+  readonly aheadInodes = new Float64Array(BATCH);
+  readonly aheadIndexes = new Float64Array(BATCH);
+  aheadCount = 0;
   readonly loc: EventLocation;
   private n = 0;
   private page = 0;
@@ -286,9 +286,11 @@ class PageCursor implements FileAccessCursor {
   /** The error that ended the reading, thrown once the accesses before it are out. */
   private failed = false;
   private failure: unknown = undefined;
-  private readonly ring = new Float64Array(AHEAD * A);
-  private first = 0;
-  private count = 0;
+  private readonly times = new Float64Array(BATCH);
+  private readonly lines = new Float64Array(BATCH);
+  private readonly writes = new Uint8Array(BATCH);
+  /** The batch's next access to hand out. */
+  private at = 0;
 
   constructor(
     private readonly c: RequestCursor,
@@ -300,33 +302,31 @@ class PageCursor implements FileAccessCursor {
   }
 
   next(): boolean {
-    while (this.count < AHEAD && this.read());
-    if (this.count === 0) {
-      if (this.failed) {
-        this.failed = false;
-        throw this.failure;
+    this.refilled = false;
+    if (this.at === this.aheadCount) {
+      this.at = 0;
+      this.aheadCount = 0;
+      while (this.aheadCount < BATCH && this.read());
+      if (this.aheadCount === 0) {
+        if (this.failed) {
+          this.failed = false;
+          throw this.failure;
+        }
+        return false;
       }
-      return false;
+      this.refilled = true;
     }
-    const ring = this.ring;
-    const e = this.first * A;
-    this.inode = ring[e]!;
-    this.index = ring[e + 1]!;
-    this.t = ring[e + 2]!;
-    this.loc.line = ring[e + 3]!;
-    this.write = ring[e + 4] === 1;
+    const k = this.at++;
+    this.inode = this.aheadInodes[k]!;
+    this.index = this.aheadIndexes[k]!;
+    this.t = this.times[k]!;
+    this.loc.line = this.lines[k]!;
+    this.write = this.writes[k] === 1;
     this.loc.index = this.n++;
-    this.first = (this.first + 1) & (AHEAD - 1);
-    this.count--;
-    if (this.count > 0) {
-      const l = ((this.first + this.count - 1) & (AHEAD - 1)) * A;
-      this.aheadInode = ring[l]!;
-      this.aheadIndex = ring[l + 1]!;
-    } else this.aheadInode = -1;
     return true;
   }
 
-  /** Reads the next access into the ring; false at the end or an error (kept for next()). */
+  /** Reads the next access into the batch; false at the end or an error (kept for next()). */
   private read(): boolean {
     if (this.done) return false;
     if (this.left === 0) {
@@ -354,20 +354,18 @@ class PageCursor implements FileAccessCursor {
     const p = this.page++;
     this.left--;
     const inode = Math.floor(p / INDEX_PAGES);
-    const e = ((this.first + this.count) & (AHEAD - 1)) * A;
-    const ring = this.ring;
-    ring[e] = inode;
-    ring[e + 1] = p - inode * INDEX_PAGES; // p % INDEX_PAGES, exact, without V8's fmod call for a p beyond int32
-    ring[e + 2] = this.reqT;
-    ring[e + 3] = this.line;
-    ring[e + 4] = this.reqWrite ? 1 : 0;
-    this.count++;
+    const k = this.aheadCount++;
+    this.aheadInodes[k] = inode;
+    this.aheadIndexes[k] = p - inode * INDEX_PAGES; // p % INDEX_PAGES, exact, without V8's fmod call for a p beyond int32
+    this.times[k] = this.reqT;
+    this.lines[k] = this.line;
+    this.writes[k] = this.reqWrite ? 1 : 0;
     return true;
   }
 
   /** The caller is done: the file is released, and what was read ahead is dropped. */
   close(): void {
-    this.count = 0;
+    this.at = this.aheadCount = 0;
     this.failed = false;
     this.end();
   }
