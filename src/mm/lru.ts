@@ -85,6 +85,21 @@ export class LruLists {
 
   // duplicates: push and pushHead below are alike: kernel-shaped, list_add_tail and list_add of include/linux/list.h.
   /** Append at the MRU end of list l. */
+  /** Writes up to `max` pages from the LRU end of list l into `out` (changing nothing); returns how many. */
+  peekFront(l: number, out: Int32Array, max: number): number {
+    const r = this.rings[l]!;
+    const mask = r.length - 1;
+    const f = this.fronts[l]!;
+    const c = this.counts[l]!;
+    let k = 0;
+    for (let i = 0; i < c && k < max; i++) {
+      const s = (f + i) & mask;
+      const id = r[s]!;
+      if (this.listAt[id] === l && this.slotAt[id] === s) out[k++] = id;
+    }
+    return k;
+  }
+
   push(l: number, id: number): void {
     let r = this.rings[l]!;
     if (this.counts[l] === r.length) r = this.makeRoom(l);

@@ -380,20 +380,20 @@ export class Memory implements ReclaimHost {
     this.m.meter.shrinkNode();
   }
   /**
-   * Reads, changing nothing, the lines evicting these pages of `type` touches first (each page's
+   * Reads, changing nothing, the lines evicting these pages of `type` (the first `n`) touches first (each page's
    * record and frame, a page-cache page's slot in the page cache's table) in tight loops, so the
    * CPU fetches a batch's lines together rather than one eviction's after another's. Only the
    * replay's speed depends on it.
    */
-  warmEvict(ids: readonly number[], type: LruType): void {
+  warmEvict(ids: ArrayLike<number>, type: LruType, n = ids.length): void {
     const rec = this.rec;
     const frame = this.frame;
     let acc = 0;
-    for (let i = 0; i < ids.length; i++) {
+    for (let i = 0; i < n; i++) {
       const id = ids[i]!;
       acc += rec[id * R + R_KEY]! + frame[id]!;
     }
-    if (type === FILE) for (let i = 0; i < ids.length; i++) acc += this.file.touch(rec[ids[i]! * R + R_KEY]!);
+    if (type === FILE) for (let i = 0; i < n; i++) acc += this.file.touch(rec[ids[i]! * R + R_KEY]!);
     this.warmSink = acc;
   }
   /** Where warmEvict leaves its reads' sum, so that they are not optimized away. */

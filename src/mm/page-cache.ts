@@ -121,10 +121,15 @@ export class PageCache {
 
   /** The id of the page at `key`, or -1 when none is resident. */
   get(key: number): number {
-    const v = this.nodes.get(Math.floor(key / NODE_SLOTS));
+    const nk = Math.floor(key / NODE_SLOTS);
+    const v = this.nodes.get(nk);
     if (v === -1) return -1;
-    if (v >= 0) return slotOf(v) === slotOf(key) ? Math.floor(v / NODE_SLOTS) : -1;
-    const e = this.entryAt(-2 - v, slotOf(key));
+    const slot = key - nk * NODE_SLOTS;
+    if (v >= 0) {
+      const id = Math.floor(v / NODE_SLOTS);
+      return v - id * NODE_SLOTS === slot ? id : -1;
+    }
+    const e = this.entryAt(-2 - v, slot);
     return e >= 0 ? e : -1;
   }
 

@@ -32,6 +32,9 @@ function wmark3x(ramPages: number): Watermarks {
   return { min, low: Math.ceil((min * 5) / 4), high: Math.ceil((min * 3) / 2) };
 }
 
+/** Pages at the file list's LRU end whose lines reclaim reads ahead at a time (speed only). */
+const WARM_BATCH = 32;
+
 class Lru3x implements Reclaim {
   readonly name = 'lru-3x';
   /** No swap readahead (tmemsim's earlier model; 3.x itself read page_cluster-sized clusters). */
@@ -43,6 +46,7 @@ class Lru3x implements Reclaim {
   readonly wmark: Watermarks;
   private readonly lru = new LruLists(2);
   private anonCredit = 0;
+  private readonly warmIds = new Int32Array(WARM_BATCH);
   private fileCredit = 0;
   /** The layout's highest zone: the one zone of this model. */
   private readonly topZone: number;
@@ -115,7 +119,15 @@ class Lru3x implements Reclaim {
     // shrink_zone's block plug (3.x: blk_start_plug .. blk_finish_plug around the list walks):
     // swap writes to adjacent slots merge.
     h.plug(true);
+    let warmed = 0;
     while (h.free < target && guard-- > 0) {
+      if (warmed === 0) {
+        // The next pages at the file list's LRU end, read ahead together (speed only).
+        const n = this.lru.peekFront(FILE, this.warmIds, Math.min(target - h.free, WARM_BATCH));
+        h.warmEvict(this.warmIds, FILE, n);
+        warmed = WARM_BATCH;
+      }
+      warmed--;
       const haveAnon = !anonStuck && this.lru.sizes[ANON]! > 0;
       const haveFile = this.lru.sizes[FILE]! > 0;
       if (!haveAnon && !haveFile) break;

@@ -77,7 +77,7 @@ export interface ReclaimHost {
    */
   evict(id: number, type: LruType, shadow: number): Evicted;
   /** Reads ahead, changing nothing, what evicting these pages touches first (speed only). */
-  warmEvict(ids: readonly number[], type: LruType): void;
+  warmEvict(ids: ArrayLike<number>, type: LruType, n?: number): void;
   /** The page's identity across evictions (for shadow entries). */
   keyOf(id: number): number;
   /** The page cache's slots, with the shadow entries of evicted page-cache pages and their shrinker. */

@@ -3,7 +3,7 @@
  * from the LRU end (head) to the MRU end (tail). push appends at the MRU end,
  * pushHead inserts at the LRU end (lruvec_add_folio_tail: a rotated page),
  * remove takes a page off whatever list holds it, touch moves it to its MRU
- * end. After each step every list's size, head and order agree. The lists
+ * end. After each step every list's size, head, first pages (peekFront) and order agree. The lists
  * are rings with dead entries left by removals (lru.ts): the second property
  * runs sequences long enough to wrap, compact and grow them, with reclaim's
  * pattern among the steps (the head taken off again and again).
@@ -89,6 +89,11 @@ describe('LruLists', () => {
           }
           for (let l = 0; l < 3; l++) {
             expect(lists.sizes[l]).toBe(model[l]!.length);
+            // peekFront: the first k pages from the LRU end, the list unchanged.
+            const k = (op.id % 5) + 1;
+            const out = new Int32Array(k);
+            const n = lists.peekFront(l, out, k);
+            expect(Array.from(out.subarray(0, n))).toEqual(model[l]!.slice(0, k));
             expect(lists.head(l)).toBe(model[l]!.length > 0 ? model[l]![0] : -1);
           }
           expect(lists.listOf(op.id)).toBe(on(op.id));
