@@ -35,6 +35,7 @@
 
 import { KeyMap } from '../keymap.js';
 import { grown } from '../arrays.js';
+import { LruLists } from './lru.js';
 
 /** XA_CHUNK_SHIFT: 64 slots a node. */
 const NODE_SHIFT = 6;
@@ -44,12 +45,14 @@ const SHRINK_BATCH = 128;
 const NIL = -1;
 /** An empty slot's entry. */
 const EMPTY = -1;
+/** The shadow-node list's number in its LruLists. */
+const SHADOW_NODES = 0;
 
 /**
  * A node record, 32 bytes (one 32-byte half of a cache line, so one node is one line to
  * touch), seen as bytes, 32-bit words and float64s:
  *   bytes 0-2: present pages, shadows held, the slot of the entry held in the record (ONE_NONE: none);
- *   words 1-3: its prev and next on the shadow-node list, its block of entries (NIL: none);
+ *   word 3: its block of entries (NIL: none);
  *   float64s 2-3: its node key, the entry held in the record.
  * A node holds its entries in the record (at most one) or, once it has had two at a time, all
  * of them in its block (64 entries by slot) until it holds one or none again.
@@ -60,8 +63,6 @@ const SHADOWS = 1;
 const ONE = 2;
 const ONE_NONE = 255;
 const WORDS = BYTES / 4;
-const PREV = 1;
-const NEXT = 2;
 const BLOCK = 3;
 const F64S = BYTES / 8;
 const KEY = 2;
@@ -97,11 +98,12 @@ export class PageCache {
   private blocks = new Float64Array(4 * NODE_SLOTS);
   private freeBlocks: number[] = [];
   private nextBlock = 0;
-  /** The shadow-node list (shadow_nodes): records of nodes whose entries are all shadows, oldest at the head. */
-  private head = NIL;
-  private tail = NIL;
+  /** The shadow-node list (shadow_nodes): records of nodes whose entries are all shadows, oldest at the LRU end. */
+  private readonly list = new LruLists(1, 64);
   /** Nodes on the list (list_lru_shrink_count). */
-  listed = 0;
+  get listed(): number {
+    return this.list.sizes[SHADOW_NODES]!;
+  }
   /** shrinker->nr_deferred: scan work carried to the next call. */
   private deferred = 0;
   /** Nodes freed by the shrinker (WORKINGSET_NODERECLAIM). */
@@ -256,14 +258,17 @@ export class PageCache {
     let scanned = 0;
     while (total >= SHRINK_BATCH || total >= freeable) {
       const batch = Math.min(SHRINK_BATCH, total);
-      // The batch's nodes from the list's head, their table slots read ahead (speed only), then freed in order.
+      // The batch's nodes from the list's oldest end, their records and then their table slots
+      // read ahead (speed only), then freed in order.
       const rs = this.batchRecords;
-      let k = 0;
-      for (let r = this.head; k < batch && r !== NIL; r = this.w[r * WORDS + NEXT]!) rs[k++] = r;
+      const k = this.list.peekFront(SHADOW_NODES, rs, batch);
       let acc = 0;
+      for (let i = 0; i < k; i++) acc += this.f[rs[i]! * F64S + KEY]!;
       for (let i = 0; i < k; i++) acc += this.nodes.touch(this.f[rs[i]! * F64S + KEY]!);
       this.warmSink = acc;
       for (let i = 0; i < k; i++) this.freeNode(rs[i]!);
+      // The freed nodes' entries leave the ring's front.
+      this.list.head(SHADOW_NODES);
       total -= batch;
       scanned += batch;
     }
@@ -308,13 +313,12 @@ export class PageCache {
         this.w = new Int32Array(this.b.buffer);
         this.f = new Float64Array(this.b.buffer);
       }
+      this.list.ensure(r + 1);
     }
     const e = r * BYTES;
     this.b[e + PAGES] = 0;
     this.b[e + SHADOWS] = 0;
     this.b[e + ONE] = ONE_NONE;
-    this.w[r * WORDS + PREV] = NIL;
-    this.w[r * WORDS + NEXT] = NIL;
     this.w[r * WORDS + BLOCK] = NIL;
     this.f[r * F64S + KEY] = nk;
     return r;
@@ -344,7 +348,7 @@ export class PageCache {
   private settle(r: number): void {
     const pages = this.b[r * BYTES + PAGES]!;
     const shadows = this.b[r * BYTES + SHADOWS]!;
-    const listed = this.w[r * WORDS + PREV] !== NIL || this.head === r;
+    const listed = this.list.listOf(r) === SHADOW_NODES;
     if (pages === 0 && shadows !== 0) {
       if (!listed) this.enlist(r);
       return;
@@ -362,26 +366,11 @@ export class PageCache {
   }
 
   private enlist(r: number): void {
-    const w = this.w;
-    w[r * WORDS + PREV] = this.tail;
-    w[r * WORDS + NEXT] = NIL;
-    if (this.tail === NIL) this.head = r;
-    else w[this.tail * WORDS + NEXT] = r;
-    this.tail = r;
-    this.listed++;
+    this.list.push(SHADOW_NODES, r);
   }
 
   private unlist(r: number): void {
-    const w = this.w;
-    const p = w[r * WORDS + PREV]!;
-    const x = w[r * WORDS + NEXT]!;
-    if (p === NIL) this.head = x;
-    else w[p * WORDS + NEXT] = x;
-    if (x === NIL) this.tail = p;
-    else w[x * WORDS + PREV] = p;
-    w[r * WORDS + PREV] = NIL;
-    w[r * WORDS + NEXT] = NIL;
-    this.listed--;
+    this.list.remove(r);
   }
 
   /** shadow_lru_isolate: a listed node (shadows only) is freed with its shadows. */
