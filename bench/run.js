@@ -23,7 +23,8 @@
 //     linked list as libCacheSim's, compiled with cc -O2 here; skipped with a
 //     note when no compiler exists) replays a zipf(0.9) oracleGeneral trace;
 //     `tmemsim run` replays the same file with no backend, xen-tmem, zcache
-//     and zswap, and `tmemsim trace inspect` reads it. Whole commands timed.
+//     and zswap, and `tmemsim trace inspect` reads it. Whole commands timed,
+//     each once a round in turn for --c-rounds rounds (3), rated by its best.
 //     Beside C, the same LRU written line for line in JavaScript (bench/lru.js):
 //     the rate of the structure alone in node, before any model (the floor).
 //  --only=3 (or --only=0,3) runs just those sections.
@@ -97,36 +98,58 @@ async function againstC() {
   fs.readSync(fdIn, head, 0, head.length, 0);
   fs.closeSync(fdIn);
   fs.writeFileSync(prefix, head);
-  const c = await wallOf([exe, trace, String(capacity)]);
-  const [, cHits, cReplay] = c.out.trim().split(' ').map(Number);
-  const cRate = requests / c.seconds;
-  console.log(`   reference  C LRU (${cc} -O2), whole command      ${fmt(cRate / 1e6)} M requests/s  (replay alone ${fmt(requests / cReplay / 1e6)} M/s; hit ratio ${fmt((100 * cHits) / requests)} %)`);
-  // The same LRU in JavaScript: the rate of the structure alone in this runtime, before any model.
-  const js = await wallOf([process.execPath, new URL('./lru.js', import.meta.url).pathname, trace, String(capacity)]);
-  const [, jsHits, jsReplay] = js.out.trim().split(' ').map(Number);
-  const jsRate = requests / js.seconds;
-  const same = jsHits === cHits ? 'the same hits' : `HITS DIFFER: ${jsHits} against ${cHits}`;
-  console.log(`   floor      the same LRU in JavaScript (node)   ${fmt(jsRate / 1e6)} M requests/s  ${fmt(jsRate / cRate)}x C  (replay alone ${fmt(requests / jsReplay / 1e6)} M/s; ${same})`);
   const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
   // The page cache holds what RAM leaves after the kernel's own pages: RAM is sized so the
   // cache is at least the C reference's capacity; the hit ratios are printed side by side.
   const ramMb = Math.ceil((capacity * 4096 * 1.25) / 2 ** 20);
-  const runs = [
-    ['none', 'none', trace, requests, ' (target >= 0.5x)'],
-    ['xen-tmem', 'xen-tmem', trace, requests, ' (target >= 0.5x)'],
-    ['zcache', 'zcache', prefix, head.length / 24, ''],
-    ['zswap', 'zswap', prefix, head.length / 24, ''],
-  ];
-  for (const [label, backend, file, n, target] of runs) {
-    const r = await wallOf([process.execPath, bin, 'run', file, '--backend', backend, '--profile', 'ssd', '--no-baseline', '--fast', '--quiet', '--ram-mb', String(ramMb), '--format', 'json']);
-    const rep = JSON.parse(r.out).runs[0].backend;
-    const rate = n / r.seconds;
-    const hit = `; page-cache hit ratio ${fmt(100 * rep.ratios.pagecache_hit)} %`;
-    console.log(`   tmemsim run --backend ${label.padEnd(8)} --fast     ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C${target}, ${fmt(rate / jsRate)}x the JS floor${n < requests ? ` (first ${n.toLocaleString()} requests)` : ''}${hit}`);
+  const run = (backend, file) => [process.execPath, bin, 'run', file, '--backend', backend, '--profile', 'ssd', '--no-baseline', '--fast', '--quiet', '--ram-mb', String(ramMb), '--format', 'json'];
+  const cmds = {
+    c: [exe, trace, String(capacity)],
+    js: [process.execPath, new URL('./lru.js', import.meta.url).pathname, trace, String(capacity)],
+    none: run('none', trace),
+    'xen-tmem': run('xen-tmem', trace),
+    zcache: run('zcache', prefix),
+    zswap: run('zswap', prefix),
+    inspect: [process.execPath, bin, 'trace', 'inspect', trace, '--format', 'json'],
+  };
+  // Every command once a round, in turn, `rounds` rounds: each is rated by its fastest round, so a
+  // ratio compares the two commands' best on this host at the same minutes (a shared host's
+  // speed drifts by tens of percent between runs of one command; the spread is printed).
+  const rounds = Math.max(1, Number(args.get('c-rounds') ?? 3));
+  const best = {};
+  const worst = {};
+  const outs = {};
+  for (let k = 0; k < rounds; k++) {
+    for (const [name, argv] of Object.entries(cmds)) {
+      const r = await wallOf(argv);
+      if (!(best[name] <= r.seconds)) best[name] = r.seconds;
+      if (!(worst[name] >= r.seconds)) worst[name] = r.seconds;
+      outs[name] = r.out;
+    }
   }
-  const ins = await wallOf([process.execPath, bin, 'trace', 'inspect', trace, '--format', 'json']);
-  const rate = requests / ins.seconds;
-  console.log(`   tmemsim trace inspect (exact reuse distances)  ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C, ${fmt(rate / jsRate)}x the JS floor`);
+  const spread = (name) => `best of ${rounds}; slowest ${fmt(worst[name] / best[name])}x the best`;
+  const [, cHits, cReplay] = outs.c.trim().split(' ').map(Number);
+  const cRate = requests / best.c;
+  console.log(`   reference  C LRU (${cc} -O2), whole command      ${fmt(cRate / 1e6)} M requests/s  (replay alone ${fmt(requests / cReplay / 1e6)} M/s; hit ratio ${fmt((100 * cHits) / requests)} %; ${spread('c')})`);
+  // The same LRU in JavaScript: the rate of the structure alone in this runtime, before any model.
+  const [, jsHits, jsReplay] = outs.js.trim().split(' ').map(Number);
+  const jsRate = requests / best.js;
+  const same = jsHits === cHits ? 'the same hits' : `HITS DIFFER: ${jsHits} against ${cHits}`;
+  console.log(`   floor      the same LRU in JavaScript (node)   ${fmt(jsRate / 1e6)} M requests/s  ${fmt(jsRate / cRate)}x C  (replay alone ${fmt(requests / jsReplay / 1e6)} M/s; ${same}; ${spread('js')})`);
+  const runs = [
+    ['none', requests, ' (target >= 0.5x)'],
+    ['xen-tmem', requests, ' (target >= 0.5x)'],
+    ['zcache', head.length / 24, ''],
+    ['zswap', head.length / 24, ''],
+  ];
+  for (const [label, n, target] of runs) {
+    const rep = JSON.parse(outs[label]).runs[0].backend;
+    const rate = n / best[label];
+    const hit = `; page-cache hit ratio ${fmt(100 * rep.ratios.pagecache_hit)} %`;
+    console.log(`   tmemsim run --backend ${label.padEnd(8)} --fast     ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C${target}, ${fmt(rate / jsRate)}x the JS floor${n < requests ? ` (first ${n.toLocaleString()} requests)` : ''}${hit}; ${spread(label)}`);
+  }
+  const rate = requests / best.inspect;
+  console.log(`   tmemsim trace inspect (exact reuse distances)  ${fmt(rate / 1e6)} M requests/s  ${fmt(rate / cRate)}x C, ${fmt(rate / jsRate)}x the JS floor; ${spread('inspect')}`);
 }
 
 // ---- 1. the metadata path ----------------------------------------------------
