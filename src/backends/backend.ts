@@ -157,6 +157,12 @@ export interface Backend {
   setParam(name: string, value: ParamValue): void;
   /** Counters grouped by debugfs directory, kernel names, stable order. */
   stats(): Record<string, Record<string, number>>;
+  /**
+   * The era whose kernel's counters stats() stands for (its era parameter's value, aliases
+   * resolved): a counter its factory's list (BackendFactory.counters) gives to other eras only
+   * is reported n/a (counters.ts reportedStats). Absent: every counter is the kernel's.
+   */
+  readonly counterEra?: string;
   /** A remote node dies (`node_down`) or comes back empty (`node_up`): backends with remote memory only. */
   nodeDown?(node: number, nowNs: number): void;
   nodeUp?(node: number, nowNs: number): void;

@@ -15,8 +15,9 @@ export interface CounterSpec {
   readonly kind: CounterKind;
   /**
    * The backend's eras (its `kernel_era`/`era` parameter values) whose kernel
-   * has this counter; absent: every era. A counter outside its eras is still
-   * reported (one stable key set) and stays 0 there.
+   * has this counter; absent: every era. A counter outside its eras keeps its
+   * key (one stable key set) and is reported n/a, null (reportedStats): that
+   * kernel has no such counter, so it is not a 0.
    */
   readonly eras?: readonly string[];
   /** What it counts; "tmemsim's" when the kernel has no such counter. */
@@ -46,6 +47,24 @@ export function zeroCounters<L extends readonly CounterSpec[]>(list: L): Counter
   return Object.fromEntries(list.map((c) => [c.name, 0])) as CountersOf<L>;
 }
 
+/** Counters as reports and marks give them: a number, or null (n/a) where the backend's era has no such counter. */
+export type ReportedStats = Record<string, Record<string, number | null>>;
+
+/**
+ * A backend's stats() as reported: each counter of `groups` whose eras leave out `era` is null
+ * (n/a), every key kept in place; the rest as stats() gave them. Without `era` or `groups`, a copy.
+ */
+export function reportedStats(stats: Record<string, Record<string, number>>, groups: readonly CounterGroup[] | undefined, era: string | undefined): ReportedStats {
+  const out: ReportedStats = {};
+  for (const [g, c] of Object.entries(stats)) {
+    const spec = era === undefined ? undefined : groups?.find((x) => x.group === g);
+    const group: Record<string, number | null> = { ...c };
+    if (spec !== undefined) for (const k of spec.counters) if (k.eras !== undefined && !k.eras.includes(era!) && k.name in group) group[k.name] = null;
+    out[g] = group;
+  }
+  return out;
+}
+
 /** docs/counters.md: every backend's counters, from the lists. */
 export function counterDocs(backends: readonly { name: string; era: string; counters: readonly CounterGroup[] }[]): string {
   const out: string[] = [
@@ -56,7 +75,8 @@ export function counterDocs(backends: readonly { name: string; era: string; coun
     '',
     'What `stats()` reports for each backend, group by group, in report order. *gauge*: a level now (or its',
     'maximum or last value); *event*: a count since load. *eras*: the backend eras whose kernel has the',
-    'counter, where tmemsim restricts it (elsewhere it is reported as 0); *all*: not restricted.',
+    'counter, where tmemsim restricts it (elsewhere its key stays and its value is n/a: null in JSON, `n/a` in the',
+    'text table, an empty value in CSV); *all*: not restricted.',
   ];
   for (const b of backends) {
     out.push('', `## ${b.name}`, '', `Kernel: ${b.era}.`);

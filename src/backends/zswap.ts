@@ -134,7 +134,8 @@
  *   the guests: a NULL turn between entries, no failure) is not walked; the
  *   shrinker (shrinker_enabled, off in Debian's 6.12) is not modelled.
  * - duplicate_entry is counted in every era but 6.12 (the kernel dropped it in 6.10);
- *   in 6.1 it stays 0 through the machine because frontswap invalidates first.
+ *   in 6.1 it stays 0 through the machine because frontswap invalidates first. A counter
+ *   the era's kernel lacks (its list's eras) is reported n/a (null), not 0 (counterEra).
  *   reject_compress_fail moves only in 6.6 and 6.12 (tmemsim's codecs fail only
  *   by overflowing the page). decompress_fail never moves.
  *   reject_kmemcache_fail never moves (the entry slab is charged to RAM, but its
@@ -587,6 +588,9 @@ export class ZswapBackend implements Backend, FrontswapOps {
   readonly cleancache = null;
   readonly era: ZswapEra;
   readonly counters: ZswapCounters = zeroCounters(ZSWAP_COUNTERS);
+  get counterEra(): string {
+    return this.era;
+  }
   readonly vmstat: ZswapVmstat = zeroCounters(ZSWAP_VMSTAT_COUNTERS);
 
   private readonly rules: EraRules;

@@ -122,7 +122,7 @@ function summaryTable(run: ReportRun, width: number): string {
 function counterTable(r: Report, width: number): string {
   const head = ['counter', ...r.runs.map((x) => (x.variant ? `${x.profile}/${x.variant}` : x.profile))];
   const rows: string[][] = [];
-  const groups: [string, (p: PassSummary) => Record<string, number>][] = [
+  const groups: [string, (p: PassSummary) => Record<string, number | null>][] = [
     ['frontswap', (p) => ({ ...p.frontswap })],
     ['cleancache', (p) => ({ ...p.cleancache })],
   ];
@@ -131,9 +131,13 @@ function counterTable(r: Report, width: number): string {
   groups.push(['mm', (p) => p.mm as unknown as Record<string, number>]);
   for (const [name, get] of groups) {
     for (const k of Object.keys(get(first))) {
-      const vals = r.runs.map((x) => get(x.backend)[k] ?? 0);
-      if (name !== 'frontswap' && name !== 'cleancache' && vals.every((v) => v === 0)) continue;
-      rows.push([`${name}/${k}`, ...vals.map((v) => fmt(v))]);
+      // null: the backend's era has no such counter (n/a); a row of 0s and n/a's says nothing and is left out.
+      const vals = r.runs.map((x) => {
+        const v = get(x.backend)[k];
+        return v === undefined ? 0 : v;
+      });
+      if (name !== 'frontswap' && name !== 'cleancache' && vals.every((v) => v === 0 || v === null)) continue;
+      rows.push([`${name}/${k}`, ...vals.map((v) => (v === null ? NA_TEXT : fmt(v)))]);
     }
   }
   return fitTable({ head, rows, align: ['left', ...r.runs.map((): Align => 'right')], width });
@@ -146,7 +150,7 @@ function marksTable(marks: MarkSnapshot[], width: number): string {
   for (const k of marks) {
     for (const [g, c] of Object.entries(k.debugfs)) {
       if (g === 'vmstat') continue; // shown under vmstat
-      for (const n of Object.keys(c)) if (!rows.has(`${g}/${n}`)) rows.set(`${g}/${n}`, (x) => x.debugfs[g]?.[n]);
+      for (const n of Object.keys(c)) if (!rows.has(`${g}/${n}`)) rows.set(`${g}/${n}`, (x) => x.debugfs[g]?.[n] ?? undefined);
     }
     for (const n of Object.keys(k.vmstat)) if (!rows.has(`vmstat/${n}`)) rows.set(`vmstat/${n}`, (x) => x.vmstat[n]);
     for (const n of Object.keys(k.meminfo)) if (!rows.has(`meminfo/${n} (kB)`)) rows.set(`meminfo/${n} (kB)`, (x) => x.meminfo[n]);

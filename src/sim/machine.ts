@@ -19,6 +19,7 @@
 import type { MarkSnapshot } from './marks.js';
 import type { Backend, BackendEnv, BackendFactory, LruSizes, SwapWriteback, VmInfo } from '../backends/backend.js';
 import { resolveParams } from '../backends/params.js';
+import { reportedStats, type ReportedStats } from '../backends/counters.js';
 import type { CompressionService } from '../compressors/service.js';
 import { LazyPage, PAGE_SIZE, newPageOut, type Page, type PageOut } from '../content/page.js';
 import type { ContentSource } from '../content/source.js';
@@ -324,6 +325,13 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.runWork();
     this.backend?.tick?.(this.clock);
     if (this.zombies.length > 0) this.drainZombies(this.clock);
+  }
+
+  /** The loaded backend's counters as reported: stats(), n/a (null) where its era has no such counter; null without a backend. */
+  backendStats(): ReportedStats | null {
+    const b = this.backend;
+    if (b === null) return null;
+    return reportedStats(b.stats(), this.opts.backendFactory(b.name).counters, b.counterEra);
   }
 
   // ---- backend lifecycle --------------------------------------------------------

@@ -28,6 +28,7 @@
 
 import { PAGE_SIZE } from '../content/page.js';
 import type { Backend, VmInfo } from '../backends/backend.js';
+import type { ReportedStats } from '../backends/counters.js';
 import type { CostTotals } from '../cost/meter.js';
 
 export interface MarkSnapshot {
@@ -37,7 +38,8 @@ export interface MarkSnapshot {
   sim_time_ns: number;
   /** CPU time of the work tmemsim modelled so far (the cost meter's; the workload's own time between events not included), ns. */
   cpu_ns: number;
-  debugfs: Record<string, Record<string, number>>;
+  /** The backend's counters, n/a (null) where its era has no such counter (counters.ts reportedStats). */
+  debugfs: ReportedStats;
   vmstat: Record<string, number>;
   meminfo: Record<string, number>;
 }
@@ -47,6 +49,8 @@ const KB = PAGE_SIZE / 1024;
 /** What a mark reads of the machine (Machine is one). */
 interface MarkSource {
   readonly backend: Backend | null;
+  /** The backend's counters as reported (Machine.backendStats; null: no backend). */
+  backendStats(): ReportedStats | null;
   readonly meter: { readonly totals: CostTotals };
   readonly stats: {
     readonly pswpin: number;
@@ -72,9 +76,7 @@ interface MarkSource {
 }
 
 export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
-  const b = m.backend;
-  const debugfs: Record<string, Record<string, number>> = {};
-  if (b) for (const [g, c] of Object.entries(b.stats())) debugfs[g] = { ...c };
+  const debugfs: ReportedStats = m.backendStats() ?? {};
   const t = m.meter.totals;
   const s = m.stats;
   const vmstat: Record<string, number> = {
@@ -96,8 +98,9 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,
     ...(m.swapZeromap ? m.zeromapStats : {}),
-    ...(debugfs['vmstat'] ?? {}),
   };
+  // The backend's vmstat lines (zswap's zswpin, zswpout, zswpwb), those its era has.
+  for (const [k, v] of Object.entries(debugfs['vmstat'] ?? {})) if (v !== null) vmstat[k] = v;
   const vm = m.vm();
   const meminfo: Record<string, number> = {
     MemTotal: vm.totalram * KB,

@@ -7,6 +7,7 @@ import { activeEnergyOf, energyOf, storageBusyNs, type EnergyBreakdown } from '.
 import type { OpCharges } from '../cost/op-charges.js';
 import type { LatencyStats } from '../cost/latency.js';
 import type { PoolRecord } from '../backends/backend.js';
+import type { ReportedStats } from '../backends/counters.js';
 import type { CostTotals } from '../cost/meter.js';
 import type { CleancacheCounters } from '../frontends/cleancache.js';
 import type { FrontswapCounters } from '../frontends/frontswap.js';
@@ -48,7 +49,8 @@ export interface PassSummary {
   sim_time_ns: number;
   frontswap: FrontswapCounters & { frontswap_curr_pages: number };
   cleancache: CleancacheCounters;
-  debugfs: Record<string, Record<string, number>>;
+  /** The backend's counters by debugfs directory, n/a (null) where its era has no such counter. */
+  debugfs: ReportedStats;
   mm: MachineStats & { resident_anon: number; resident_file: number; free_pages: number; swap_slots_used: number };
   pool: { pool_pages: number; peak_pool_pages: number; stored_pages: number; stored_bytes: number };
   io: { swap_reads: number; swap_writes: number; fs_reads: number; fs_writes: number };
@@ -136,7 +138,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     sim_time_ns: m.clock,
     frontswap: { ...m.frontswap.counters, frontswap_curr_pages: m.frontswap.currPages() },
     cleancache: { ...m.cleancache.counters },
-    debugfs: b ? b.stats() : {},
+    debugfs: m.backendStats() ?? {},
     mm: {
       ...s,
       ...(m.swapZeromap ? m.zeromapStats : {}),

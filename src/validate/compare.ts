@@ -42,7 +42,7 @@ interface CounterDef {
 }
 
 const dz = (k: string) => (m: RecordedMark): number | undefined => m.zswap[k];
-const sz = (k: string) => (s: MarkSnapshot): number | undefined => s.debugfs['zswap']?.[k];
+const sz = (k: string) => (s: MarkSnapshot): number | undefined => s.debugfs['zswap']?.[k] ?? undefined;
 const vk = (k: string) => (m: RecordedMark): number | undefined => m.vmstat[k];
 const vs = (k: string) => (s: MarkSnapshot): number | undefined => s.vmstat[k];
 

@@ -512,6 +512,11 @@ export class RamsterBackend implements Backend {
     this.values[name] = v;
   }
 
+  /** The local zcache's era: its counters are RAMster's zcache group's. */
+  get counterEra(): string {
+    return this.zcache.era;
+  }
+
   stats(): Record<string, Record<string, number>> {
     const zs = this.zcache.stats();
     const c = this.c;

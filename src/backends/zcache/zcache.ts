@@ -74,7 +74,7 @@
  * - Stats keep one stable key set in the kernel's debugfs order (debug.c attrs,
  *   then the four u64 zbytes files); failed_get_free_pages uses the 3.9 file
  *   name (3.10's debug.c spells it failed_getfreepages); zero_filled_pages is
- *   listed in both eras (0 in 3.9).
+ *   listed in both eras (n/a, null, in 3.9's reports: counterEra).
  * - A destroy of a pool id outside 0..15 is ignored, and init_fs with a page
  *   size other than 4096 returns -1 (the kernel would index out of bounds or BUG).
  * - Cost charges: compression and decompression per page through the meter;
@@ -351,6 +351,9 @@ export class ZcacheBackend implements Backend, TmemPamOps<ZcachePampd>, ZbudEvic
   readonly cleancache: CleancacheOps | null;
   readonly frontswapExclusiveGets: boolean;
   readonly era: ZcacheEra;
+  get counterEra(): string {
+    return this.era;
+  }
   /** zcache_freeze: puts become flushes. Never set by the kernel in 3.10. */
   frozen = false;
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BackendFactory } from '../../../src/backends/backend.js';
-import { counterDocs, zeroCounters, type CounterGroup, type CounterSpec } from '../../../src/backends/counters.js';
+import { counterDocs, reportedStats, zeroCounters, type CounterGroup, type CounterSpec } from '../../../src/backends/counters.js';
 import { BACKENDS } from '../../../src/backends/registry.js';
 import { ZPOOLS } from '../../../src/allocators/registry.js';
 import { COUNTERS as VALIDATE_COUNTERS } from '../../../src/validate/compare.js';
@@ -117,7 +117,7 @@ describe('backend counter lists', () => {
     expect(checked).toBeGreaterThan(4);
   });
 
-  it("a counter restricted to eras stays 0 in the backend's other eras, and moves in one of its own", () => {
+  it("a counter restricted to eras stays 0 in the backend's other eras, is reported n/a there, and moves in one of its own", () => {
     // The eras a counter claims are checked against behaviour, not only printed: a workload that moves every
     // era-restricted counter somewhere (zero pages, same-filled pages, pages the codec cannot fit in a page)
     let restricted = 0;
@@ -151,6 +151,11 @@ describe('backend counter lists', () => {
           if (pool >= 0) for (let i = 0; i < 4; i++) cc.putPage(pool, 1, i, i % 2 === 0 ? zeroPage(100 + i) : pageOf(1000, 100 + i));
         }
         const stats = b.stats();
+        // As reports and marks give them: null (n/a) outside the counter's eras, the number inside.
+        expect(b.counterEra, `${f.name} ${eraParam.name}=${era}: counterEra`).toBe(era);
+        const reported = reportedStats(stats, groupsOf(f), b.counterEra);
+        for (const { group, c } of specs) expect(reported[group]![c.name], `${f.name} ${eraParam.name}=${era}: reported ${group}/${c.name}`).toBe(c.eras!.includes(era) ? stats[group]![c.name] : null);
+        expect(Object.keys(reported)).toEqual(Object.keys(stats));
         for (const { group, c } of specs) {
           const v = stats[group]![c.name]!;
           if (c.eras!.includes(era)) {

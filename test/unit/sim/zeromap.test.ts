@@ -143,7 +143,8 @@ describe('the zeromap through a run', () => {
     // the 134 zero pages are ever counted, once each
     expect(mm['swpout_zero']).toBeLessThanOrEqual(Math.ceil(pages / 3));
     expect(mm['swpin_zero']).toBeGreaterThan(0);
-    expect(zs['same_filled_pages']).toBe(0);
+    // 6.12's zswap has no same-filled path and no such counter: n/a (null), not 0
+    expect(zs['same_filled_pages']).toBeNull();
     expect(s.oracle.stale + s.oracle.lost).toBe(0);
   });
 
