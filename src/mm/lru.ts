@@ -83,8 +83,6 @@ export class LruLists {
     return r[f]!;
   }
 
-  // duplicates: push and pushHead below are alike: kernel-shaped, list_add_tail and list_add of include/linux/list.h.
-  /** Append at the MRU end of list l. */
   /** Writes up to `max` pages from the LRU end of list l into `out` (changing nothing); returns how many. */
   peekFront(l: number, out: Int32Array, max: number): number {
     const r = this.rings[l]!;
@@ -100,6 +98,8 @@ export class LruLists {
     return k;
   }
 
+  // duplicates: push and pushHead below are alike: kernel-shaped, list_add_tail and list_add of include/linux/list.h.
+  /** Append at the MRU end of list l. */
   push(l: number, id: number): void {
     let r = this.rings[l]!;
     if (this.counts[l] === r.length) r = this.makeRoom(l);
