@@ -29,7 +29,8 @@
 //     the rate of the structure alone in node, before any model (the floor).
 //  --only=3 (or --only=0,3) runs just those sections.
 //  6. with --scale (npm run bench:scale): 10M- and 100M-event traces over one
-//     fixed working set replayed by `tmemsim run`; peak RSS of each (minutes).
+//     fixed working set replayed by `tmemsim run`; peak RSS of each, and what is
+//     live after a full collection at its end, which must stay flat (minutes).
 //  7. with --scale: zipf page reads over 10M distinct pages (10M and 100M
 //     requests) replayed with no backend and xen-tmem; peak RSS < 1 GiB.
 
