@@ -155,7 +155,7 @@ export function binaryRead(dir, events) {
   console.log(`   tmemsim    TMTB reader, one event object each            ${fmt(rate / 1e6)} M events/s  ${fmt(size / 2 ** 20 / ours.s, 0)} MiB/s  (${fmt(ref.s / ours.s * 100, 0)}% of the reference's rate; target >= 5 M events/s)`);
 }
 
-/** Peak RSS of `tmemsim run` on a trace, from the child itself at exit. */
+/** Peak RSS of `tmemsim run` on a trace and its live memory after a full collection, from the child itself at exit. */
 function childRun(file, backend = 'xen-tmem', extra = []) {
   // At exit: the peak RSS, and what is still live after a full collection (the JS heap and the
   // typed arrays' buffers): peak RSS also holds garbage not yet collected, as much as V8's heap
