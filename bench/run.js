@@ -123,8 +123,8 @@ async function againstC() {
   for (let k = 0; k < rounds; k++) {
     for (const [name, argv] of Object.entries(cmds)) {
       const r = await wallOf(argv);
-      if (!(best[name] <= r.seconds)) best[name] = r.seconds;
-      if (!(worst[name] >= r.seconds)) worst[name] = r.seconds;
+      best[name] = Math.min(best[name] ?? Infinity, r.seconds);
+      worst[name] = Math.max(worst[name] ?? 0, r.seconds);
       outs[name] = r.out;
     }
   }

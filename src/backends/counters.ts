@@ -47,6 +47,11 @@ export function zeroCounters<L extends readonly CounterSpec[]>(list: L): Counter
   return Object.fromEntries(list.map((c) => [c.name, 0])) as CountersOf<L>;
 }
 
+/** The declared group a stats() group name stands for ('ramster_node3' → 'ramster_node<i>'), if any. */
+export function groupOf(groups: readonly CounterGroup[], name: string): CounterGroup | undefined {
+  return groups.find((g) => (g.group.includes('<i>') ? new RegExp(`^${g.group.replace('<i>', '\\d+')}$`).test(name) : g.group === name));
+}
+
 /** Counters as reports and marks give them: a number, or null (n/a) where the backend's era has no such counter. */
 export type ReportedStats = Record<string, Record<string, number | null>>;
 
@@ -57,7 +62,7 @@ export type ReportedStats = Record<string, Record<string, number | null>>;
 export function reportedStats(stats: Record<string, Record<string, number>>, groups: readonly CounterGroup[] | undefined, era: string | undefined): ReportedStats {
   const out: ReportedStats = {};
   for (const [g, c] of Object.entries(stats)) {
-    const spec = era === undefined ? undefined : groups?.find((x) => x.group === g);
+    const spec = era === undefined || groups === undefined ? undefined : groupOf(groups, g);
     const group: Record<string, number | null> = { ...c };
     if (spec !== undefined) for (const k of spec.counters) if (k.eras !== undefined && !k.eras.includes(era!) && k.name in group) group[k.name] = null;
     out[g] = group;

@@ -22,9 +22,10 @@
  * lookup, a fill, an eviction and the shrinker's free each probe one table
  * once. A node holding one resident page and nothing else (what a trace of
  * scattered pages makes of nearly every node) is that table entry alone: the
- * page's id and slot, no record. Any other node has a record (its counts, its
- * place on the shadow-node list, and its entries: one in the record, more in
- * a block of 64 by slot, as the xarray's leaf holds its slots). An entry is a
+ * page's id and slot, no record. Any other node has a record (its counts and
+ * its entries: one in the record, more in a block of 64 by slot, as the
+ * xarray's leaf holds its slots); the shadow-node list holds records by
+ * number, in an LruLists ring. An entry is a
  * page id (>= 0) or a shadow (a value v >= 0 the reclaim policy gives, held as
  * -2 - v; -1: an empty slot). Anonymous pages' shadows (in the swap cache) are
  * not here: a 6.1 guest's workingset_nodes stays 0 while it refaults 100,000

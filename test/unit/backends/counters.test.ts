@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BackendFactory } from '../../../src/backends/backend.js';
-import { counterDocs, reportedStats, zeroCounters, type CounterGroup, type CounterSpec } from '../../../src/backends/counters.js';
+import { counterDocs, groupOf, reportedStats, zeroCounters, type CounterGroup, type CounterSpec } from '../../../src/backends/counters.js';
 import { BACKENDS } from '../../../src/backends/registry.js';
 import { ZPOOLS } from '../../../src/allocators/registry.js';
 import { COUNTERS as VALIDATE_COUNTERS } from '../../../src/validate/compare.js';
@@ -17,16 +17,11 @@ function groupsOf(f: BackendFactory): readonly CounterGroup[] {
   return f.counters!;
 }
 
-/** The declared group a stats() group name stands for ('ramster_node3' → 'ramster_node<i>'). */
-function declared(groups: readonly CounterGroup[], name: string): CounterGroup | undefined {
-  return groups.find((g) => (g.group.includes('<i>') ? new RegExp(`^${g.group.replace('<i>', '\\d+')}$`).test(name) : g.group === name));
-}
-
 /** stats() as the list says: every group declared (or an allocator's own, for zswap), every key in list order. */
 function checkStats(f: BackendFactory, stats: Record<string, Record<string, number>>): void {
   const groups = groupsOf(f);
   for (const [name, values] of Object.entries(stats)) {
-    const g = declared(groups, name);
+    const g = groupOf(groups, name);
     if (g === undefined) {
       // zswap reports each zpool type it used with that allocator's own stats (allocators/*.ts)
       expect(f.name === 'zswap' && ZPOOLS.has(name), `${f.name}: group '${name}' is declared`).toBe(true);
