@@ -219,7 +219,7 @@ import { getZpool } from '../allocators/registry.js';
 import { EAGAIN, EEXIST, EINVAL, ENOMEM, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
 import { zsmallocFactoryFor } from '../allocators/zsmalloc.js';
 import { z3foldFactoryFor } from '../allocators/z3fold.js';
-import type { WorkItem } from '../sim/workqueue.js';
+import { runSteps, WorkStep, type WorkItem } from '../sim/workqueue.js';
 import type { Compressed, Compressor } from '../compressors/compressor.js';
 import { PAGE_SIZE, type Page, type PageOut } from '../content/page.js';
 import { InvariantError, UsageError, notice } from '../errors.js';
@@ -575,10 +575,10 @@ class ZswapPool {
     readonly zpool: Zpool,
     readonly createdNs: number,
     evict: (pool: ZswapPool, handle: number) => number,
-    worker: (pool: ZswapPool) => void,
+    worker: (pool: ZswapPool) => Generator<WorkStep, void>,
   ) {
     this.evict = (handle) => evict(this, handle);
-    this.work = { name: `zswap-shrink pool ${id}`, run: () => worker(this) };
+    this.work = { name: `zswap-shrink pool ${id}`, run: () => runSteps(worker(this)), steps: () => worker(this) };
   }
 }
 
@@ -607,7 +607,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
   /** 6.8+: zswap's entry LRU (iteration order: oldest first). */
   private readonly lru = new Set<ZswapEntry>();
   /** 6.8+: the one shrink work item (zswap_shrink_work). */
-  private readonly work68: WorkItem = { name: 'zswap-shrink', run: () => this.shrinkWorkerLru() };
+  private readonly work68: WorkItem = { name: 'zswap-shrink', run: () => runSteps(this.shrinkWorkerLru()), steps: () => this.shrinkWorkerLru() };
   private bytesStored = 0;
   private readonly scratch = new Uint8Array(PAGE_SIZE);
   private scanBuf: ArrayBufferLike | null = null;
@@ -949,15 +949,26 @@ export class ZswapBackend implements Backend, FrontswapOps {
     this.env.queueWork(p.work);
   }
 
-  /** shrink_worker of one pool: 6.1 one zpool_shrink(pool, 1); 6.5–6.7 LRU writeback until can_accept. */
-  private shrinkWorker(pool: ZswapPool): void {
+  /**
+   * shrink_worker of one pool: 6.1 one zpool_shrink(pool, 1); 6.5–6.7 LRU writeback until
+   * can_accept, with a cond_resched after each entry. Each writeback begins with a swap-cache
+   * page allocated GFP_KERNEL (WorkStep.Alloc: a kworker that is a task reclaims for it in
+   * steps, preemptible, while the pool is still full).
+   */
+  private *shrinkWorker(pool: ZswapPool): Generator<WorkStep, void> {
     pool.busy++;
     const c = this.counters;
     if (this.rules.worker === 'zpool-once') {
+      // zbud/z3fold_reclaim_page's first writeback allocates; zsmalloc's shrink fails at once.
+      if (pool.zpool.evictable && pool.zpool.totalPages() > 0) yield WorkStep.Alloc;
       if (pool.zpool.shrink(1, pool.evict) !== 0) c.reject_reclaim_fail++;
     } else {
       let failures = 0;
+      let first = true;
       do {
+        if (!first) yield WorkStep.Resched;
+        first = false;
+        if (this.lru.size > 0) yield WorkStep.Alloc;
         const ret = this.reclaimEntry(pool);
         if (ret !== 0) {
           c.reject_reclaim_fail++;
@@ -992,13 +1003,26 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return 0;
   }
 
-  /** shrink_worker (6.8+): write back LRU-tail entries down to the accept threshold. */
-  private shrinkWorkerLru(): void {
+  /**
+   * shrink_worker (6.8+): write back LRU-tail entries down to the accept threshold, a
+   * cond_resched after each (WorkStep.Resched) and a GFP_KERNEL page allocated before each
+   * writeback (WorkStep.Alloc; shrinkWorker's doc).
+   */
+  private *shrinkWorkerLru(): Generator<WorkStep, void> {
     const thr = this.acceptThrPages();
     let failures = 0;
+    let first = true;
     do {
-      const it = this.lru.values().next();
+      if (!first) yield WorkStep.Resched;
+      first = false;
+      let it = this.lru.values().next();
       if (it.done === true) break;
+      if (!it.value.referenced) {
+        yield WorkStep.Alloc;
+        // The tail may have changed while the kworker reclaimed.
+        it = this.lru.values().next();
+        if (it.done === true) break;
+      }
       this.env.meter.zswapShrinkVisit();
       const e = it.value;
       if (e.referenced) {

@@ -877,7 +877,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
 
   umount(fs: number): void {
     // Truncation waits for the pages reclaim holds locked: kswapd finishes its batch first.
-    this.tasks.finishKswapdBatch();
+    this.tasks.finishReclaimBatches();
     this.memory.dropFs(fs);
     const key = this.ccKey(fs);
     this.cleancache.umount(fs);

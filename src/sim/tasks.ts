@@ -25,7 +25,7 @@
 import type { CostMeter } from '../cost/meter.js';
 import type { Memory } from '../mm/memory.js';
 import { Cfs, KworkerSched, NONE, TASK_K, TASK_Q, TASK_W } from './sched.js';
-import { WorkQueue, type WorkItem } from './workqueue.js';
+import { WorkQueue, WorkStep, type WorkItem } from './workqueue.js';
 
 /** Scheduler turns after one event beyond which afterEvent reports an internal error (a bound, not a model constant). */
 const MAX_STEPS_PER_EVENT = 1_000_000;
@@ -75,10 +75,28 @@ export class Tasks {
   /** When the workload, asleep on a read, wakes on the scheduler's clock (-1: it is not asleep). */
   private wakeWAt = -1;
 
-  /** finishKswapdBatch is stepping kswapd to the end of its batch: it stops at each page. */
-  private finishingKswapdBatch = false;
+  /** finishReclaimBatches (or cancelWork) is stepping a task to the end of its batch (or item): it stops at each page. */
+  private finishing = false;
   /** kswapd was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
   private kswapdPlugOut = false;
+
+  /** The kworker's work item in steps (WorkItem.steps), begun and not yet returned, or null. */
+  private item: Generator<WorkStep, void> | null = null;
+  /** The kworker's item is in the direct reclaim of its allocation, run in steps (Reclaim.directStep). */
+  private kworkerReclaiming = false;
+  /** The kworker was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
+  private kworkerPlugOut = false;
+  /** The kworker's steps are on the stack: a preemption point inside them does not start it again. */
+  private kworkerOn = false;
+
+  /** The kworker has begun a work item in steps and not finished it (it was switched out inside it). */
+  get kworkerInItem(): boolean {
+    return this.item !== null;
+  }
+  /** The kworker is in the direct reclaim of its item's allocation. */
+  get kworkerInReclaim(): boolean {
+    return this.kworkerReclaiming;
+  }
 
   constructor(private readonly h: TaskHost, kswapdTask: boolean) {
     if (kswapdTask) this.cfs = new Cfs();
@@ -92,7 +110,7 @@ export class Tasks {
   preemptPending(): boolean {
     const cfs = this.cfs;
     if (cfs === null) return false;
-    if (this.finishingKswapdBatch) return true;
+    if (this.finishing) return true;
     const now = this.schedNow();
     return cfs.resched || cfs.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt);
   }
@@ -200,37 +218,116 @@ export class Tasks {
     if (this.kswapdPlugOut) this.h.swapPlug(false);
   }
 
-  /** A kswapd task stopped in the middle of a shrink batch runs to the batch's end (a umount waits for it). */
-  finishKswapdBatch(): void {
+  /**
+   * A kswapd task, or a kworker reclaiming for its allocation, stopped in the middle of a shrink
+   * batch runs to the batch's end (a umount waits for the pages reclaim holds locked).
+   */
+  finishReclaimBatches(): void {
     const rec = this.h.memory.reclaim;
-    if (this.cfs === null || !rec.kswapdMidBatch!()) return;
     const cfs = this.cfs;
-    const was = cfs.curr;
-    cfs.switchTo(TASK_K, this.schedNow());
-    if (this.kswapdPlugOut) this.h.swapPlug(true);
-    let running = true;
-    this.finishingKswapdBatch = true;
-    while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
-    this.finishingKswapdBatch = false;
-    // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
-    this.h.swapPlug(false);
-    this.kswapdPlugOut = running;
-    if (!running) cfs.sleep(TASK_K, this.schedNow());
-    cfs.switchTo(was, this.schedNow());
+    if (cfs === null) return;
+    if (rec.kswapdMidBatch!()) {
+      const was = cfs.curr;
+      cfs.switchTo(TASK_K, this.schedNow());
+      if (this.kswapdPlugOut) this.h.swapPlug(true);
+      let running = true;
+      this.finishing = true;
+      while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
+      this.finishing = false;
+      // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
+      this.h.swapPlug(false);
+      this.kswapdPlugOut = running;
+      if (!running) cfs.sleep(TASK_K, this.schedNow());
+      cfs.switchTo(was, this.schedNow());
+    }
+    if (this.kworkerReclaiming && rec.directMidBatch?.() === true) {
+      const was = cfs.curr;
+      cfs.switchTo(TASK_Q, this.schedNow());
+      if (this.kworkerPlugOut) this.h.swapPlug(true);
+      let running = true;
+      this.finishing = true;
+      while (running && rec.directMidBatch()) running = rec.directStep!();
+      this.finishing = false;
+      this.h.swapPlug(false);
+      // Done reclaiming: the item goes on from its allocation at the kworker's next turn.
+      this.kworkerPlugOut = running;
+      cfs.switchTo(was, this.schedNow());
+    }
   }
 
   /**
    * The kworker has the CPU: its work items run, those queued meanwhile too (worker_thread
-   * goes on while its list holds work), then it sleeps; after KWORKER_ROUNDS rounds it stays
-   * runnable with what is left, for the scheduler to pick again.
+   * goes on while its list holds work), then it sleeps; after KWORKER_ROUNDS items it stays
+   * runnable with what is left, for the scheduler to pick again. An item in steps
+   * (WorkItem.steps) runs until it returns or a switch is due at one of its preemption points,
+   * where the kworker stays runnable with the item begun.
    */
   private runKworker(): void {
-    for (let i = 0; i < KWORKER_ROUNDS && this.workqueue.size > 0; i++) {
-      const now = this.workNow();
-      this.workqueue.release(now);
-      this.workqueue.runDue(now);
+    if (this.kworkerOn) return;
+    this.kworkerOn = true;
+    try {
+      for (let i = 0; i < KWORKER_ROUNDS; i++) {
+        if (this.item === null) {
+          const now = this.workNow();
+          this.workqueue.release(now);
+          const w = this.workqueue.begin(now);
+          if (w === null) break;
+          if (w.steps === undefined) {
+            try {
+              w.run();
+            } finally {
+              this.workqueue.end();
+            }
+            continue;
+          }
+          this.item = w.steps();
+        }
+        if (!this.stepItem(false)) return;
+      }
+    } finally {
+      this.kworkerOn = false;
     }
     if (this.workqueue.size === 0) this.cfs!.sleep(TASK_Q, this.schedNow());
+  }
+
+  /**
+   * The kworker's item runs to its end (true) or, unless `whole`, to a preemption point where
+   * a switch is due (false; it stays begun). At WorkStep.Alloc the allocation's direct reclaim,
+   * if it needs one, runs first, in steps (Reclaim.directBegin), preemptible between its pages
+   * and batches: the item's pool stays as it was meanwhile. Its plug, held when it is switched
+   * out in a pass, is flushed (the header's deviation) and taken again when it resumes.
+   */
+  private stepItem(whole: boolean): boolean {
+    const rec = this.h.memory.reclaim;
+    for (;;) {
+      if (this.kworkerReclaiming) {
+        if (this.kworkerPlugOut) {
+          this.kworkerPlugOut = false;
+          this.h.swapPlug(true);
+        }
+        if (rec.directStep!()) {
+          if (whole) continue;
+          if (this.h.plugHeld()) {
+            this.h.swapPlug(false);
+            this.kworkerPlugOut = true;
+          }
+          return false;
+        }
+        this.kworkerReclaiming = false;
+        rec.directEnd!();
+      }
+      const r = this.item!.next();
+      // A reclaim for an allocation the step did not make is forgotten.
+      rec.allocDone?.();
+      if (r.done === true) {
+        this.item = null;
+        this.workqueue.end();
+        return true;
+      }
+      if (r.value === WorkStep.Alloc) {
+        if (rec.directBegin?.() === true) this.kworkerReclaiming = true;
+      } else if (!whole && this.preemptPending()) return false;
+    }
   }
 
   queueWork(work: WorkItem): boolean {
@@ -258,11 +355,14 @@ export class Tasks {
       cfs.tick(now);
       if (!cfs.resched || !cfs.runnable[TASK_Q]) return;
       const was = cfs.curr;
-      if (cfs.next() !== TASK_Q) return;
+      if (was === TASK_Q || cfs.next() !== TASK_Q) return;
       cfs.pick(now);
-      // The switch flushes the preempted task's plug (the header's deviation).
+      // The switch flushes the preempted task's plug (the header's deviation); a reclaim pass of
+      // the kworker's ends its own plug, so the preempted task's is taken again after it.
+      const held = this.h.plugHeld();
       this.h.flushPlug();
       this.runKworker();
+      if (held && !this.h.plugHeld()) this.h.swapPlug(true);
       // The interrupted task goes on to the end of its step; a switch to another waits for that.
       const after = this.schedNow();
       cfs.switchTo(was, after);
@@ -295,8 +395,27 @@ export class Tasks {
     }
   }
 
-  /** The backend's work items go with it (cancel_work_sync): the kworker has nothing to run. */
+  /**
+   * The backend's work items go with it (cancel_work_sync): one the kworker has begun runs to
+   * its end first, the others are dropped; the kworker has nothing to run.
+   */
   cancelWork(): void {
+    if (this.item !== null && !this.kworkerOn) {
+      const cfs = this.cfs!;
+      const was = cfs.curr;
+      cfs.switchTo(TASK_Q, this.schedNow());
+      this.kworkerOn = true;
+      this.finishing = true;
+      try {
+        this.stepItem(true);
+      } finally {
+        this.finishing = false;
+        this.kworkerOn = false;
+      }
+      this.h.swapPlug(false);
+      this.kworkerPlugOut = false;
+      cfs.switchTo(was, this.schedNow());
+    }
     this.workqueue.cancelAll();
     this.sched.cancel();
     this.cfs?.sleep(TASK_Q, this.schedNow());

@@ -26,10 +26,31 @@
  * (its CPU time is added to the clock like any other work).
  */
 
-/** A work_struct: what runs, and a name for reports. */
+/**
+ * Where a work item in steps (WorkItem.steps) stops for its kworker's scheduler: before an
+ * allocation that may reclaim directly (GFP_KERNEL), and at a cond_resched.
+ */
+export const enum WorkStep {
+  /** The next operation allocates a page that may reclaim directly: a kworker that is a task reclaims in steps first. */
+  Alloc,
+  /** cond_resched: the kworker may be preempted here. */
+  Resched,
+}
+
+/**
+ * A work_struct: what runs, and a name for reports. `steps`, when present, is the same work as
+ * `run` with its preemption points (WorkStep): a kworker that is a task of the scheduler
+ * (sim/tasks.ts, the 6.1-cfs models) runs it step by step; `run` is it run whole.
+ */
 export interface WorkItem {
   readonly name: string;
   run(): void;
+  steps?(): Generator<WorkStep, void>;
+}
+
+/** Runs a work item's steps whole (no preemption point: a kworker that is not a task). */
+export function runSteps(g: Generator<WorkStep, void>): void {
+  while (!g.next().done);
 }
 
 /**
@@ -51,7 +72,7 @@ export class WorkQueue {
   private seq = 0;
   /** Work items run so far. */
   runs = 0;
-  /** An item is running (runDue is on the stack). */
+  /** An item is running (runDue is on the stack, or begin() gave it and end() has not come). */
   private running = false;
 
   constructor(readonly latencyNs: number = WORK_LATENCY_NS) {}
@@ -107,16 +128,35 @@ export class WorkQueue {
     this.running = true;
     try {
       while (this.items.length > 0 && this.items[0]!.due <= nowNs) {
-        const q = this.items.shift()!;
-        this.pending.delete(q.item);
-        this.runs++;
         n++;
-        q.item.run();
+        this.startNext().run();
       }
     } finally {
       this.running = false;
     }
     return n;
+  }
+
+  /**
+   * The kworker starts the next item due at or before `nowNs` and runs it itself, in steps
+   * (WorkItem.steps), until it calls end(): null when none is due or one is running. The item
+   * is no longer pending, so it may be queued again meanwhile.
+   */
+  begin(nowNs: number): WorkItem | null {
+    if (this.running || this.items.length === 0 || this.items[0]!.due > nowNs) return null;
+    this.running = true;
+    return this.startNext();
+  }
+  /** The item begin() gave has returned. */
+  end(): void {
+    this.running = false;
+  }
+
+  private startNext(): WorkItem {
+    const q = this.items.shift()!;
+    this.pending.delete(q.item);
+    this.runs++;
+    return q.item;
   }
 
   /** Drops every queued item without running it (cancel_work_sync of each, as a module's exit does). */

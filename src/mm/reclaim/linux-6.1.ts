@@ -214,6 +214,14 @@ class Linux61 implements Reclaim {
   private task: Generator<Step, void> | null = null;
   /** kswapd's run stopped in the middle of a shrink batch (its pages isolated): kswapdMidBatch. */
   private midBatch = false;
+  /** The kworker's direct reclaim run in steps (directBegin .. directStep's false), or null. */
+  private direct: Generator<Step, void> | null = null;
+  /** The kworker's direct reclaim stopped in the middle of a shrink batch: directMidBatch. */
+  private directMid = false;
+  /** What the kworker's reclaim in steps reclaimed, once it is done (directEnd hands it to the allocation). */
+  private directResult = 0;
+  /** What the kworker's reclaim in steps reclaimed, for the allocation it was for (-1: none came before it). */
+  private directProgress = -1;
   /** Each zone's watermarks and lowmem reserve, lowest zone first; the last is the highest zone. */
   private zones: ZoneWatermarks[];
   /**
@@ -430,11 +438,16 @@ class Linux61 implements Reclaim {
     if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
     z = this.zoneAbove('min');
     if (z >= 0) return z;
-    // Then direct reclaim, and the min watermark again.
-    this.host.stats.allocstall++;
-    const progress = this.tryToFreePages();
-    z = this.zoneAbove('min');
-    if (z >= 0) return z;
+    // Then direct reclaim, and the min watermark again: the kworker's reclaim in steps
+    // (directBegin) if it came just before this allocation, else a reclaim now.
+    let progress = this.directProgress;
+    this.directProgress = -1;
+    if (progress < 0) {
+      this.host.stats.allocstall++;
+      progress = this.tryToFreePages();
+      z = this.zoneAbove('min');
+      if (z >= 0) return z;
+    }
     if (progress > 0) {
       // __alloc_pages_direct_reclaim: failing after progress, the per-CPU lists are drained and tried once more.
       this.host.drainPcp();
@@ -504,15 +517,57 @@ class Linux61 implements Reclaim {
     if (this.zoneAbove('low') < 0) this.balancePgdat();
   }
 
-  /** do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0. */
+  /** do_try_to_free_pages, run whole (the workload's direct reclaim). */
   private tryToFreePages(): number {
+    return drain(this.tryToFreePagesSteps(false));
+  }
+
+  /**
+   * do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0. `preempt`: the reclaimer
+   * is a task the host's scheduler may switch away from at its cond_resched points (between
+   * the pages of a batch, between batches and between passes) when host.preemptPending says so.
+   */
+  private *tryToFreePagesSteps(preempt: boolean): Generator<Step, number> {
     let reclaimed = 0;
     for (let prio = DEF_PRIORITY; prio >= 0; prio--) {
-      reclaimed += drain(this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed, false)).reclaimed;
+      if (preempt && prio < DEF_PRIORITY && this.host.preemptPending()) yield Step.Batch;
+      reclaimed += (yield* this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed, false, true, preempt)).reclaimed;
       if (reclaimed >= SWAP_CLUSTER_MAX) break;
     }
     this.snapshotRefaults();
     return reclaimed;
+  }
+
+  directBegin(): boolean {
+    // __alloc_pages_slowpath as allocate() takes it, up to its direct reclaim: the low watermark,
+    // kswapd woken, the min watermark; a page at either means no reclaim.
+    this.directProgress = -1;
+    if (this.zoneAbove('low') >= 0) return false;
+    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
+    if (this.zoneAbove('min') >= 0) return false;
+    this.host.stats.allocstall++;
+    this.direct = this.directSteps();
+    return true;
+  }
+  private *directSteps(): Generator<Step, void> {
+    this.directResult = yield* this.tryToFreePagesSteps(true);
+  }
+  directEnd(): void {
+    this.directProgress = this.directResult;
+  }
+  directStep(): boolean {
+    if (this.direct === null) return false;
+    const r = this.direct.next();
+    this.directMid = r.value === Step.Page;
+    if (!r.done) return true;
+    this.direct = null;
+    return false;
+  }
+  directMidBatch(): boolean {
+    return this.direct !== null && this.directMid;
+  }
+  allocDone(): void {
+    this.directProgress = -1;
   }
 
   kswapdMidBatch(): boolean {
@@ -584,7 +639,7 @@ class Linux61 implements Reclaim {
    * after a batch that leaves work to do, when host.preemptPending says a switch is due (the
    * plug's held writes are the host's to flush if another task runs).
    */
-  private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean, maySwap = true): Generator<Step, { scanned: number; reclaimed: number }> {
+  private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean, maySwap = true, preempt = kswapd): Generator<Step, { scanned: number; reclaimed: number }> {
     const s = this.lru.sizes;
     const h = this.host;
     // prepare_scan_count
@@ -633,13 +688,13 @@ class Linux61 implements Reclaim {
         if (l === AA || l === AF) {
           if (t === ANON ? deactAnon : deactFile) this.shrinkActive(n, t);
         } else {
-          const r = yield* this.shrinkInactive(n, t, kswapd);
+          const r = yield* this.shrinkInactive(n, t, kswapd, preempt);
           reclaimed += r.reclaimed;
           scanned += r.scanned;
         }
       }
       if (reclaimed >= nrToReclaim) break;
-      if (kswapd && (nr[IA]! || nr[AF]! || nr[IF]!) && h.preemptPending()) yield Step.Batch;
+      if (preempt && (nr[IA]! || nr[AF]! || nr[IF]!) && h.preemptPending()) yield Step.Batch;
     }
     h.plug(false);
     // blk_finish_plug submitted the last writes; they complete before the next pass (see the header).
@@ -686,7 +741,7 @@ class Linux61 implements Reclaim {
    * shrink_inactive_list → shrink_folio_list on up to n pages from the tail. kswapd as a task
    * may be preempted between its pages (shrink_folio_list's cond_resched), its batch isolated.
    */
-  private *shrinkInactive(n: number, type: LruType, kswapd: boolean): Generator<Step, { scanned: number; reclaimed: number }> {
+  private *shrinkInactive(n: number, type: LruType, kswapd: boolean, preempt: boolean): Generator<Step, { scanned: number; reclaimed: number }> {
     const l = inactiveOf(type);
     const taken = this.isolate(l, n);
     const h = this.host;
@@ -697,7 +752,7 @@ class Linux61 implements Reclaim {
     const keep: number[] = [];
     const activate: number[] = [];
     for (let i = 0; i < taken.length; i++) {
-      if (kswapd && i > 0 && h.preemptPending()) yield Step.Page;
+      if (preempt && i > 0 && h.preemptPending()) yield Step.Page;
       const id = taken[i]!;
       const b = this.bits[id]!;
       if (b & PG_WRITEBACK) {

@@ -198,6 +198,19 @@ export interface Reclaim {
   kswapdStep?(): boolean;
   /** kswapd's run stopped between the pages of a shrink batch (pages isolated off the lists). */
   kswapdMidBatch?(): boolean;
+  /**
+   * The kworker's GFP_KERNEL allocation as a task (with kswapdTask): directBegin takes the
+   * allocation's slow path up to its direct reclaim and, when it would reclaim, starts that
+   * reclaim (true); directStep runs it to its next preemption point where host.preemptPending
+   * says a switch is due (false when it is done). After directEnd the next allocate() goes on
+   * from after that reclaim; allocDone forgets it when the work did not allocate after all.
+   */
+  directBegin?(): boolean;
+  directStep?(): boolean;
+  directEnd?(): void;
+  /** The kworker's reclaim stopped between the pages of a shrink batch. */
+  directMidBatch?(): boolean;
+  allocDone?(): void;
   /** The RAM size changed (balloon). */
   setRam(pages: number): void;
 }
