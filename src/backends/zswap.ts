@@ -186,7 +186,13 @@
  *   stores meanwhile find it pending and count pool_limit_hit without a run.
  *   With the default reclaim model (6.1-cfs) kswapd is itself a task that the
  *   workload preempts and allocates beside; the scheduler sees only the
- *   preemption points between events, kswapd's pages and work items.
+ *   preemption points between events, kswapd's pages and work items, and
+ *   inside a work item its cond_resched points (6.6, 6.8+, 6.12: after each
+ *   writeback) and the pages of its GFP_KERNEL allocation's direct reclaim,
+ *   which runs as the kworker's while the pool stays full (sim/tasks.ts); that
+ *   reclaim ends in well under a millisecond where the guests' took tens to
+ *   hundreds, since a page it writes to the device is free by its next pass
+ *   (no writeback time: docs/zswap.md, the 6.12 era).
  *   reject_reclaim_fail on zsmalloc is within tolerance for lz4 and at
  *   max_pool_percent 20, and under the kernel's for lzo and zstd
  *   (docs/validation.md item 2). The share of limit hits after which the

@@ -4,8 +4,12 @@
  * workload, on one CPU. With a reclaim model whose kswapd is a task
  * ('6.1-cfs' and '6.1-cfs-buddy', the default) CFS (sched.ts Cfs) schedules all three: at the end
  * of each event, at the workload's allocations (might_sleep) and, for the
- * kworker, at every operation. Otherwise kswapd runs whole after an event and
- * KworkerSched decides when the kworker runs.
+ * kworker, at every operation. A work item in steps (WorkItem.steps) is itself
+ * preempted at its cond_resched points and inside the direct reclaim of its
+ * GFP_KERNEL allocation, which runs as the kworker's (Reclaim.directBegin):
+ * the kworker stays runnable with the item begun. Otherwise kswapd runs whole
+ * after an event, KworkerSched decides when the kworker runs, and an item runs
+ * whole.
  *
  * The machine (the host) gives the clocks, the cost meter, the memory model
  * and its swap-write plug; this module owns the scheduler state, the work
@@ -19,7 +23,15 @@
  * is also flushed when a new request finds BLK_MAX_REQUEST_COUNT (32)
  * requests held or the last at BLK_PLUG_FLUSH_SIZE (128 KiB), which is not
  * modelled either. Keeping the plug across preemption was measured on
- * 2026-12-04: docs/validation.md item 2.
+ * 2026-12-04: docs/validation.md item 2. The kworker's direct reclaim is the
+ * same: its plug is flushed when it is switched out in a pass and taken again
+ * when it resumes.
+ *
+ * Deviation (the kworker's allocation): the direct reclaim of a work item's
+ * allocation runs before the step that allocates, decided by the watermarks
+ * then (the kernel's allocation decides at that moment, inside the step, e.g.
+ * after zbud_reclaim_page picked its page); a step that then does not allocate
+ * (the page came into the swap cache meanwhile) has reclaimed for nothing.
  */
 
 import type { CostMeter } from '../cost/meter.js';

@@ -101,7 +101,10 @@
  *   it may take the CPU at the end of an event and at each allocation in one
  *   (host.mightSleep: might_sleep in __alloc_pages, a preemption point under
  *   CONFIG_PREEMPT_VOLUNTARY), where a kswapd woken by an allocation before
- *   is made runnable.
+ *   is made runnable. A kworker's GFP_KERNEL allocation (zswap's writeback)
+ *   may reclaim as a task too (directBegin, directStep): do_try_to_free_pages
+ *   preemptible between its pages, batches and passes, counted as direct
+ *   reclaim; the allocation then goes on from after it (directEnd).
  *
  * Deviations: zones only as config.zones gives them (one zone by default);
  * the kernel's own pages (config.kernel_pages) and its slab all sit in the
