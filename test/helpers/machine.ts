@@ -28,6 +28,8 @@ export interface TestMachineOptions {
   zones?: ZoneLayout;
   /** The swap core's zeromap (6.12+; default off). */
   swapZeromap?: boolean;
+  /** The profile whose costs the meter charges (default: ssd), e.g. the validation guest's. */
+  profile?: Parameters<typeof costModelOf>[0];
 }
 
 export function testMachine(o: TestMachineOptions = {}): Machine {
@@ -42,7 +44,7 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
     writethrough: o.writethrough ?? false,
     content: new ContentSource({ seed: o.seed ?? 1 }),
     compression: new CachingCompressionService({}),
-    costModel: costModelOf(getProfile('ssd')),
+    costModel: costModelOf(o.profile ?? getProfile('ssd')),
     backendFactory: factory ? () => factory : getBackendFactory,
     ...(o.swapZeromap !== undefined ? { swapZeromap: o.swapZeromap } : {}),
   });

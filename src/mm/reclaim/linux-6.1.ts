@@ -214,13 +214,9 @@ class Linux61 implements Reclaim {
   private readonly anonShadows = new KeyMap();
   private kswapdWoken = false;
   /** kswapd's balance_pgdat while it runs as a task (kswapdWake .. kswapdStep's false). */
-  private task: Generator<Step, void> | null = null;
-  /** kswapd's run stopped in the middle of a shrink batch (its pages isolated): kswapdMidBatch. */
-  private midBatch = false;
-  /** The kworker's direct reclaim run in steps (directBegin .. directStep's false), or null. */
-  private direct: Generator<Step, void> | null = null;
-  /** The kworker's direct reclaim stopped in the middle of a shrink batch: directMidBatch. */
-  private directMid = false;
+  private readonly kswapdRun = new ReclaimRun();
+  /** The kworker's direct reclaim run in steps (directBegin .. directStep's false). */
+  private readonly directRun = new ReclaimRun();
   /** What the kworker's reclaim in steps reclaimed, once it is done (directEnd hands it to the allocation). */
   private directResult = 0;
   /** What the kworker's reclaim in steps reclaimed, for the allocation it was for (-1: none came before it). */
@@ -434,12 +430,7 @@ class Linux61 implements Reclaim {
     // __alloc_pages: might_alloc (a preemption point: a kswapd woken by the allocation before may
     // run now), then the fast path at the low watermark.
     this.host.mightSleep();
-    let z = this.zoneAbove('low');
-    if (z >= 0) return z;
-    // __alloc_pages_slowpath: kswapd is woken (wakeup_kswapd: unless a zone is balanced and none
-    // boosted), then the min watermark.
-    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
-    z = this.zoneAbove('min');
+    let z = this.lowThenMin();
     if (z >= 0) return z;
     // Then direct reclaim, and the min watermark again: the kworker's reclaim in steps
     // (directBegin) if it came just before this allocation, else a reclaim now.
@@ -467,15 +458,24 @@ class Linux61 implements Reclaim {
     // path at the low watermark, then kswapd is woken, then the min watermark, and then with
     // PF_MEMALLOC (the reclaim path's own stores) ALLOC_NO_WATERMARKS: any free page, no
     // lowmem reserve.
-    let z = this.zoneAbove('low');
-    if (z >= 0) return z;
-    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
     // __alloc_pages_slowpath tries the min watermark (gfp_to_alloc_flags' ALLOC_WMARK_MIN) before
     // the reserves (__gfp_pfmemalloc_flags' ALLOC_NO_WATERMARKS): a zone above its min gives the page.
-    z = this.zoneAbove('min');
+    let z = this.lowThenMin();
     if (z >= 0 || !reserves) return z;
     for (z = this.zones.length - 1; z >= 0; z--) if (this.host.zoneFree(z) > 0) return z;
     return -1;
+  }
+
+  /**
+   * get_page_from_freelist at the low watermark (the fast path), then __alloc_pages_slowpath's
+   * first steps: kswapd woken (wakeup_kswapd: unless a zone is balanced and none boosted) and
+   * the min watermark. The zone that gives the page, or -1.
+   */
+  private lowThenMin(): number {
+    const z = this.zoneAbove('low');
+    if (z >= 0) return z;
+    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
+    return this.zoneAbove('min');
   }
 
   private mostFree(): number {
@@ -492,24 +492,19 @@ class Linux61 implements Reclaim {
     // Woken by an allocation that failed the low watermark everywhere (faults and pool pages
     // here); memory taken without an allocation (slab) wakes it the same way. A kswapd that is
     // running is not started again (wakeup_kswapd finds it off its wait queue).
-    if (this.task !== null) return false;
+    if (this.kswapdRun.running) return false;
     if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
     this.kswapdWoken = false;
     if (this.balanced() && !this.boosted()) return false;
-    this.task = this.balanceSteps();
+    this.kswapdRun.start(this.balanceSteps());
     return true;
   }
 
   kswapdStep(): boolean {
-    if (this.task === null) return false;
-    const r = this.task.next();
-    this.midBatch = r.value === Step.Page;
-    if (!r.done) return true;
     // A wake-up that came during the run stays recorded (wakeup_kswapd sets the node's
     // kswapd_order and highest_zoneidx while kswapd runs): it runs again at the workload's next
     // allocation or event's end.
-    this.task = null;
-    return false;
+    return this.kswapdRun.step();
   }
 
   setRam(pages: number): void {
@@ -545,11 +540,9 @@ class Linux61 implements Reclaim {
     // __alloc_pages_slowpath as allocate() takes it, up to its direct reclaim: the low watermark,
     // kswapd woken, the min watermark; a page at either means no reclaim.
     this.directProgress = -1;
-    if (this.zoneAbove('low') >= 0) return false;
-    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
-    if (this.zoneAbove('min') >= 0) return false;
+    if (this.lowThenMin() >= 0) return false;
     this.host.stats.allocstall++;
-    this.direct = this.directSteps();
+    this.directRun.start(this.directSteps());
     return true;
   }
   private *directSteps(): Generator<Step, void> {
@@ -559,22 +552,17 @@ class Linux61 implements Reclaim {
     this.directProgress = this.directResult;
   }
   directStep(): boolean {
-    if (this.direct === null) return false;
-    const r = this.direct.next();
-    this.directMid = r.value === Step.Page;
-    if (!r.done) return true;
-    this.direct = null;
-    return false;
+    return this.directRun.step();
   }
   directMidBatch(): boolean {
-    return this.direct !== null && this.directMid;
+    return this.directRun.midBatch;
   }
   allocDone(): void {
     this.directProgress = -1;
   }
 
   kswapdMidBatch(): boolean {
-    return this.midBatch;
+    return this.kswapdRun.midBatch;
   }
 
   /** balance_pgdat at once (a balloon's shrink of RAM runs it, counted as kswapd's). */
@@ -833,6 +821,29 @@ class Linux61 implements Reclaim {
 enum Step {
   Batch,
   Page,
+}
+
+/** A reclaim run as a task (kswapd's balance_pgdat, the kworker's direct reclaim): its steps, one preemption point at a time. */
+class ReclaimRun {
+  private g: Generator<Step, void> | null = null;
+  /** Stopped between the pages of a shrink batch (its pages isolated off the lists). */
+  midBatch = false;
+  get running(): boolean {
+    return this.g !== null;
+  }
+  start(g: Generator<Step, void>): void {
+    this.g = g;
+    this.midBatch = false;
+  }
+  /** Runs to the next preemption point where a switch is due (true), or to the run's end (false). */
+  step(): boolean {
+    if (this.g === null) return false;
+    const r = this.g.next();
+    this.midBatch = r.value === Step.Page;
+    if (!r.done) return true;
+    this.g = null;
+    return false;
+  }
 }
 
 /** Runs a reclaim generator to its end (no preemption point: direct reclaim, a balloon's shrink). */

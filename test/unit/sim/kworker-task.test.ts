@@ -12,29 +12,16 @@
 import fc from 'fast-check';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CachingCompressionService } from '../../../src/compressors/cache.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
-import { ContentSource } from '../../../src/content/source.js';
-import { costModelOf } from '../../../src/cost/model.js';
-import { getBackendFactory } from '../../../src/backends/registry.js';
 import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { resolveProfile } from '../../../src/profiles/file.js';
-import { Machine } from '../../../src/sim/machine.js';
+import type { Machine } from '../../../src/sim/machine.js';
+import { testMachine } from '../../helpers/machine.js';
 
 const guest = resolveProfile(path.join(import.meta.dirname, '../../../validation/guest-tcg.json'));
 
 function machine(model: string, era: string, zpool: string): Machine {
-  const m = new Machine({
-    ramPages: 4096,
-    swappiness: 60,
-    reclaim: getReclaim(model),
-    verifyBytes: true,
-    writethrough: false,
-    content: new ContentSource({ seed: 3 }),
-    compression: new CachingCompressionService({}),
-    costModel: costModelOf(guest),
-    backendFactory: getBackendFactory,
-  });
+  const m = testMachine({ reclaim: getReclaim(model), profile: guest, seed: 3 });
   m.swapon(0, 32768);
   m.mount(1);
   m.insmod('zswap', { era, zpool, compressor: 'lz4', max_pool_percent: 10 });
