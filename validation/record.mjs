@@ -34,7 +34,7 @@
 // --sched-trace is a diagnostic, not a reference: the guest enables ftrace (the
 // zswap store's return, queue_work_on, the shrink work's queueing and execution,
 // wake-ups and switches, kswapd and direct reclaim; a ring buffer of
-// --trace-buffer-kb, 16384 by default, taken from the guest's memory; when it is
+// --trace-buffer-kb, 16384 by default, at most an eighth of the guest's memory, which it is taken from; when it is
 // full, --trace-keep first stops tracing, last overwrites the oldest events) before the
 // workload and writes the trace to a third virtio disk after it. Each run's
 // console.log and trace.txt go to DIR/<case>-<run>/ beside DIR/<case>.json (--out
@@ -128,6 +128,9 @@ if (opt.icount !== null) {
 const known = spec.cases.map((c) => c.name);
 for (const c of opt.cases) if (!known.includes(c)) die(`unknown case '${c}' (accepted: ${known.join(', ')})`);
 const cases = spec.cases.filter((c) => opt.cases.length === 0 || opt.cases.includes(c.name));
+// The ring buffer comes out of the guest's memory: an eighth of it at most (a 128 MiB buffer hung
+// a 256 MiB guest before its workload started).
+if (opt.schedTrace && opt.traceBufferKb > (spec.guest.memory_mib * 1024) / 8) die(`--trace-buffer-kb ${opt.traceBufferKb}: at most ${(spec.guest.memory_mib * 1024) / 8} (an eighth of the guest's ${spec.guest.memory_mib} MiB, which the buffer is taken from)`);
 
 function die(msg) {
   process.stderr.write(`validate:record: ${msg}\n`);
