@@ -231,5 +231,10 @@ export interface BackendFactory {
    * core's zeromap (6.12+): the default of config.swap_zeromap. Absent: it does not.
    */
   swapZeromap?(params: ParamMap): boolean;
+  /**
+   * The parameters the kernel of the era these parameters choose has, with their values: what
+   * reports list (an era may lack some of the backend's parameters). Absent: all of them.
+   */
+  kernelParams?(params: ParamMap): ParamMap;
   create(env: BackendEnv, params: ParamMap): Backend;
 }

@@ -36,7 +36,8 @@
  *          of the one-page output rejected and counted (reject_compress_fail),
  *          no raw storage, no duplicate_entry, and a 56-byte zswap_entry. The
  *          same_filled_pages_enabled and non_same_filled_pages_enabled
- *          parameters do not exist in 6.12 and have no effect.
+ *          parameters do not exist in 6.12: reports leave them out, and only
+ *          their defaults are accepted (EraRules.lacks).
  *
  *   init(type):          tree[type] = {} (zswap_frontswap_init)
  *   store(type,off,page):
@@ -151,7 +152,9 @@
  *   exclusive, '6.8+' always (the parameter is then ignored; changing it at
  *   runtime to the other value is an error). frontswapExclusiveGets follows the
  *   current value: the frontend must read it per load to see runtime changes.
- * - accept_threshold_percent has no effect in '4.x' (it came in 5.6).
+ * - accept_threshold_percent does not exist in '4.x' (it came in 5.6), nor
+ *   exclusive_loads outside '6.6' (6.5 to 6.7): reports leave them out, and a
+ *   value other than the default is bad input (EraRules.lacks).
  * - zsmalloc pools register zs_shrinker (4.1+, every era): Backend.shrink
  *   exists while a live pool is a zsmalloc one and runs do_shrink_slab
  *   (backends/shrinker.ts) with the reclaim pass's priority, which the 6.1
@@ -298,6 +301,11 @@ interface EraRules {
   /** Allocator factories that differ from the registry's in this era. */
   readonly zpoolOverrides: Readonly<Record<string, ZpoolFactory>>;
   /**
+   * Module parameters the era's kernel does not have, with when they came or went: reports
+   * leave them out (zswapFactory.kernelParams), and a value other than the default is bad input.
+   */
+  readonly lacks: Readonly<Record<string, string>>;
+  /**
    * The limit checks and debugfs pool_total_size read zswap_pool_total_size, which
    * zswap_update_total_size refreshes only after a store and in zswap_free_entry
    * (3.11–6.10); false: the pools' live size (6.11's zswap_total_pages).
@@ -307,6 +315,7 @@ interface EraRules {
 
 const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
   '4.x': {
+    lacks: { accept_threshold_percent: 'it came in 5.6', exclusive_loads: 'it came in 6.5' },
     header: 'always',
     dupFirst: false,
     eraseStaleOnFailure: false,
@@ -325,6 +334,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.1': {
+    lacks: { exclusive_loads: 'it came in 6.5' },
     header: 'evictable',
     dupFirst: false,
     eraseStaleOnFailure: false,
@@ -343,6 +353,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.6': {
+    lacks: {},
     header: 'none',
     dupFirst: true,
     eraseStaleOnFailure: false,
@@ -361,6 +372,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.8+': {
+    lacks: { exclusive_loads: '6.8 removed it: loads are always exclusive' },
     header: 'none',
     dupFirst: false,
     eraseStaleOnFailure: true,
@@ -379,6 +391,11 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: false,
   },
   '6.12': {
+    lacks: {
+      exclusive_loads: '6.8 removed it: loads are always exclusive',
+      same_filled_pages_enabled: '6.12 removed it with the same-filled path',
+      non_same_filled_pages_enabled: '6.12 removed it with the same-filled path',
+    },
     header: 'none',
     dupFirst: false,
     eraseStaleOnFailure: true,
@@ -436,10 +453,10 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     min: 0,
     max: 100,
     runtime: true,
-    doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (5.6+; no effect in era 4.x).',
+    doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (5.6+; era 4.x has only the default).',
   },
-  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (4.14–6.11; no effect in era 6.12, which has no such path).' },
-  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (no effect in era 6.12).' },
+  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (4.14–6.11; era 6.12 has no such path, and only the default).' },
+  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (era 6.12 has only the default).' },
   {
     name: 'exclusive_loads',
     type: 'bool',
@@ -636,6 +653,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
       );
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
+    for (const name of Object.keys(this.rules.lacks)) this.checkLacked(name, v[name]!);
     if (this.rules.swapZeromap && env.swapZeromap !== true && !zeromapNoted) {
       zeromapNoted = true;
       notice(`zswap era '${this.era}' runs on a swap core without the zeromap (config.swap_zeromap false): zero pages reach zswap and are compressed, as its kernel never does`);
@@ -666,8 +684,21 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return { ...this.values };
   }
 
+  /**
+   * A parameter the era's kernel lacks (EraRules.lacks) keeps its default: another value could
+   * not take effect. exclusive_loads has its own rules (fixed in the eras without it).
+   */
+  private checkLacked(name: string, value: ParamValue): void {
+    const why = this.rules.lacks[name];
+    if (why === undefined || name === 'exclusive_loads') return;
+    const def = ZSWAP_PARAMS.find((p) => p.name === name)!.default;
+    if (value === def) return;
+    throw new UsageError(`parameter '${name}' of backend ${ZSWAP_NAME} does not exist in era ${this.era} (${why})`, { field: name }, `its default, ${String(def)}, or another era`);
+  }
+
   setParam(name: string, value: ParamValue): void {
     const v = checkRuntimeParam(ZSWAP_NAME, ZSWAP_PARAMS, name, value);
+    this.checkLacked(name, v);
     switch (name) {
       case 'compressor': {
         const comp = this.env.compression.get(v as string);
@@ -1362,6 +1393,10 @@ export const zswapFactory: BackendFactory = {
   compressorParam: 'compressor',
   swapZeromap(params: ParamMap): boolean {
     return ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))]?.swapZeromap === true;
+  },
+  kernelParams(params: ParamMap): ParamMap {
+    const lacks = ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))]?.lacks ?? {};
+    return Object.fromEntries(Object.entries(params).filter(([k]) => !(k in lacks)));
   },
   create(env: BackendEnv, params: ParamMap): Backend {
     return new ZswapBackend(env, params);

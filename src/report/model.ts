@@ -188,7 +188,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       description: c.description,
       backend: c.backend,
       compressor,
-      params: c.params,
+      params: c.factory?.kernelParams?.(c.params) ?? c.params,
       ram_pages: c.ramPages,
       ...(c.kernelPages > 0 ? { kernel_pages: c.kernelPages } : {}),
       seed: c.seed,

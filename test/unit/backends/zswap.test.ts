@@ -95,6 +95,25 @@ describe('zswap: parameters and factory', () => {
     expect(() => new ZswapBackend(new ZswapEnv(), { zpool: 'nope' })).toThrow(UsageError);
     expect(() => new ZswapBackend(new ZswapEnv(), { era: '5.x' })).toThrow(UsageError);
   });
+
+  it("an era's kernel without a parameter: reports leave it out, and only its default is accepted", () => {
+    const shown = (era: string) => Object.keys(zswapFactory.kernelParams!(resolveParams('zswap', ZSWAP_PARAMS, { era })));
+    const all = ZSWAP_PARAMS.map((p) => p.name);
+    const without = (...names: string[]) => all.filter((n) => !names.includes(n));
+    expect(shown('4.x')).toEqual(without('accept_threshold_percent', 'exclusive_loads'));
+    expect(shown('6.1')).toEqual(without('exclusive_loads'));
+    expect(shown('6.6')).toEqual(all);
+    expect(shown('6.8+')).toEqual(without('exclusive_loads'));
+    expect(shown('6.12')).toEqual(without('exclusive_loads', 'same_filled_pages_enabled', 'non_same_filled_pages_enabled'));
+    // Its default goes through (a trace written for another era); another value is bad input.
+    expect(make({ era: '6.12', same_filled_pages_enabled: true }).z.era).toBe('6.12');
+    expect(() => make({ era: '6.12', same_filled_pages_enabled: false })).toThrow(/does not exist in era 6.12 \(6.12 removed it/);
+    expect(() => make({ era: '6.12' }).z.setParam('non_same_filled_pages_enabled', false)).toThrow(UsageError);
+    expect(() => make({ era: '4.x', accept_threshold_percent: 50 })).toThrow(/does not exist in era 4.x \(it came in 5.6\)/);
+    const z61 = make({ era: '6.1' }).z;
+    z61.setParam('accept_threshold_percent', 50);
+    expect(z61.params()['accept_threshold_percent']).toBe(50);
+  });
 });
 
 describe('zswap: store and load', () => {
