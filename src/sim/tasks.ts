@@ -31,7 +31,9 @@
  * allocation runs before the step that allocates, decided by the watermarks
  * then (the kernel's allocation decides at that moment, inside the step, e.g.
  * after zbud_reclaim_page picked its page); a step that then does not allocate
- * (the page came into the swap cache meanwhile) has reclaimed for nothing.
+ * (the page came into the swap cache meanwhile) has reclaimed for nothing. An
+ * item's later allocations in the same step (zbud_reclaim_page's second
+ * buddy) reclaim whole, without a preemption point.
  */
 
 import type { CostMeter } from '../cost/meter.js';
@@ -98,6 +100,8 @@ export class Tasks {
   private kworkerReclaiming = false;
   /** The kworker was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
   private kworkerPlugOut = false;
+  /** The kworker's reclaim is done and its allocation not yet made (switched out at __perform_reclaim's cond_resched). */
+  private kworkerReclaimed = false;
   /** The kworker's steps are on the stack: a preemption point inside them does not start it again. */
   private kworkerOn = false;
 
@@ -326,6 +330,15 @@ export class Tasks {
           return false;
         }
         this.kworkerReclaiming = false;
+        this.kworkerReclaimed = true;
+        // __perform_reclaim's cond_resched after try_to_free_pages: a switch due now comes before
+        // the allocation the reclaim was for.
+        if (!whole && this.preemptPending()) return false;
+      }
+      if (this.kworkerReclaimed) {
+        // Its reclaim's result goes to the allocation now (not before: another task's
+        // allocation meanwhile must not take it).
+        this.kworkerReclaimed = false;
         rec.directEnd!();
       }
       const r = this.item!.next();
