@@ -232,8 +232,9 @@ export interface BackendFactory {
    */
   swapZeromap?(params: ParamMap): boolean;
   /**
-   * The parameters the kernel of the era these parameters choose has, with their values: what
-   * reports list (an era may lack some of the backend's parameters). Absent: all of them.
+   * The parameters the kernel of the era these parameters choose has, with the values the run
+   * uses (a default chosen by the era spelled out): what reports list (an era may lack some of
+   * the backend's parameters). Absent: all of them, as given.
    */
   kernelParams?(params: ParamMap): ParamMap;
   create(env: BackendEnv, params: ParamMap): Backend;

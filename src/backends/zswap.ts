@@ -1395,8 +1395,12 @@ export const zswapFactory: BackendFactory = {
     return ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))]?.swapZeromap === true;
   },
   kernelParams(params: ParamMap): ParamMap {
-    const lacks = ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))]?.lacks ?? {};
-    return Object.fromEntries(Object.entries(params).filter(([k]) => !(k in lacks)));
+    const rules = ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))];
+    const lacks = rules?.lacks ?? {};
+    const shown = Object.fromEntries(Object.entries(params).filter(([k]) => !(k in lacks)));
+    // zpool '' is the era's default: the one the run uses is shown.
+    if (shown['zpool'] === '' && rules !== undefined) shown['zpool'] = rules.defaultZpool;
+    return shown;
   },
   create(env: BackendEnv, params: ParamMap): Backend {
     return new ZswapBackend(env, params);

@@ -110,6 +110,9 @@ describe('zswap: parameters and factory', () => {
     expect(() => make({ era: '6.12', same_filled_pages_enabled: false })).toThrow(/does not exist in era 6.12 \(6.12 removed it/);
     expect(() => make({ era: '6.12' }).z.setParam('non_same_filled_pages_enabled', false)).toThrow(UsageError);
     expect(() => make({ era: '4.x', accept_threshold_percent: 50 })).toThrow(/does not exist in era 4.x \(it came in 5.6\)/);
+    // The era's default zpool is shown by name.
+    expect(zswapFactory.kernelParams!(resolveParams('zswap', ZSWAP_PARAMS, { era: '6.12' }))['zpool']).toBe('zsmalloc');
+    expect(zswapFactory.kernelParams!(resolveParams('zswap', ZSWAP_PARAMS, { era: '4.x' }))['zpool']).toBe('zbud');
     const z61 = make({ era: '6.1' }).z;
     z61.setParam('accept_threshold_percent', 50);
     expect(z61.params()['accept_threshold_percent']).toBe(50);
