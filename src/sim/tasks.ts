@@ -264,8 +264,9 @@ export class Tasks {
       this.finishing = true;
       while (running && rec.directMidBatch()) running = rec.directStep!();
       this.finishing = false;
+      // Its writes go out as it leaves the CPU again; still in a pass, it plugs again when it
+      // resumes; done, the item goes on from its allocation at the kworker's next turn.
       this.h.swapPlug(false);
-      // Done reclaiming: the item goes on from its allocation at the kworker's next turn.
       this.kworkerPlugOut = running;
       cfs.switchTo(was, this.schedNow());
     }
