@@ -152,9 +152,10 @@
  *   exclusive, '6.8+' always (the parameter is then ignored; changing it at
  *   runtime to the other value is an error). frontswapExclusiveGets follows the
  *   current value: the frontend must read it per load to see runtime changes.
- * - accept_threshold_percent does not exist in '4.x' (it came in 5.6), nor
- *   exclusive_loads outside '6.6' (6.5 to 6.7): reports leave them out, and a
- *   value other than the default is bad input (EraRules.lacks).
+ * - accept_threshold_percent (5.6) and non_same_filled_pages_enabled (5.18,
+ *   with same_filled_pages_enabled's removal in 6.11) do not exist in '4.x',
+ *   nor exclusive_loads outside '6.6' (6.5 to 6.7): reports leave them out,
+ *   and a value other than the default is bad input (EraRules.lacks).
  * - zsmalloc pools register zs_shrinker (4.1+, every era): Backend.shrink
  *   exists while a live pool is a zsmalloc one and runs do_shrink_slab
  *   (backends/shrinker.ts) with the reclaim pass's priority, which the 6.1
@@ -315,7 +316,7 @@ interface EraRules {
 
 const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
   '4.x': {
-    lacks: { accept_threshold_percent: 'it came in 5.6', exclusive_loads: 'it came in 6.5' },
+    lacks: { accept_threshold_percent: 'it came in 5.6', non_same_filled_pages_enabled: 'it came in 5.18', exclusive_loads: 'it came in 6.5' },
     header: 'always',
     dupFirst: false,
     eraseStaleOnFailure: false,
@@ -372,7 +373,7 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.8+': {
-    lacks: { exclusive_loads: '6.8 removed it: loads are always exclusive' },
+    lacks: { exclusive_loads: 'a recent kernel has no such parameter: loads are always exclusive' },
     header: 'none',
     dupFirst: false,
     eraseStaleOnFailure: true,
@@ -392,9 +393,9 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
   },
   '6.12': {
     lacks: {
-      exclusive_loads: '6.8 removed it: loads are always exclusive',
-      same_filled_pages_enabled: '6.12 removed it with the same-filled path',
-      non_same_filled_pages_enabled: '6.12 removed it with the same-filled path',
+      exclusive_loads: 'loads are always exclusive there',
+      same_filled_pages_enabled: '6.11 removed it, and 6.12 the same-filled path',
+      non_same_filled_pages_enabled: '6.11 removed it, and 6.12 the same-filled path',
     },
     header: 'none',
     dupFirst: false,
@@ -455,8 +456,8 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     runtime: true,
     doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (5.6+; era 4.x has only the default).',
   },
-  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (4.14–6.11; era 6.12 has no such path, and only the default).' },
-  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (era 6.12 has only the default).' },
+  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (the parameter until 6.10, the path until 6.11; era 6.12 has only the default).' },
+  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (5.18–6.10; eras 4.x and 6.12 have only the default).' },
   {
     name: 'exclusive_loads',
     type: 'bool',

@@ -100,14 +100,14 @@ describe('zswap: parameters and factory', () => {
     const shown = (era: string) => Object.keys(zswapFactory.kernelParams!(resolveParams('zswap', ZSWAP_PARAMS, { era })));
     const all = ZSWAP_PARAMS.map((p) => p.name);
     const without = (...names: string[]) => all.filter((n) => !names.includes(n));
-    expect(shown('4.x')).toEqual(without('accept_threshold_percent', 'exclusive_loads'));
+    expect(shown('4.x')).toEqual(without('accept_threshold_percent', 'non_same_filled_pages_enabled', 'exclusive_loads'));
     expect(shown('6.1')).toEqual(without('exclusive_loads'));
     expect(shown('6.6')).toEqual(all);
     expect(shown('6.8+')).toEqual(without('exclusive_loads'));
     expect(shown('6.12')).toEqual(without('exclusive_loads', 'same_filled_pages_enabled', 'non_same_filled_pages_enabled'));
     // Its default goes through (a trace written for another era); another value is bad input.
     expect(make({ era: '6.12', same_filled_pages_enabled: true }).z.era).toBe('6.12');
-    expect(() => make({ era: '6.12', same_filled_pages_enabled: false })).toThrow(/does not exist in era 6.12 \(6.12 removed it/);
+    expect(() => make({ era: '6.12', same_filled_pages_enabled: false })).toThrow(/does not exist in era 6.12 \(6.11 removed it/);
     expect(() => make({ era: '6.12' }).z.setParam('non_same_filled_pages_enabled', false)).toThrow(UsageError);
     expect(() => make({ era: '4.x', accept_threshold_percent: 50 })).toThrow(/does not exist in era 4.x \(it came in 5.6\)/);
     // The era's default zpool is shown by name.
@@ -240,7 +240,8 @@ describe('zswap: same-filled pages', () => {
     expect(z.store(0, 1, zeroPage(1))).toBe(true); // the fake codec: 1000 bytes
     expect(z.counters.same_filled_pages).toBe(0);
     expect(z.poolPages()).toBe(1);
-    const n = make({ non_same_filled_pages_enabled: false }).z;
+    // non_same_filled_pages_enabled came in 5.18: era 4.x has only its default.
+    const n = make({ era: '6.1', non_same_filled_pages_enabled: false }).z;
     expect(n.store(0, 1, pageOf(1000, 1))).toBe(false);
     expect(rejects(n)).toBe(0);
     expect(n.store(0, 2, zeroPage(2))).toBe(true);
