@@ -29,6 +29,12 @@ export interface ParamSpec {
   /** Whether a `param` event may change it while loaded. */
   runtime: boolean;
   doc: string;
+  /**
+   * The backend's eras (its era parameter's values) whose kernel has this parameter; absent:
+   * every era (as CounterSpec.eras for counters). Elsewhere reports leave it out
+   * (paramsOfEra) and only its default is accepted (checkEraParam).
+   */
+  eras?: readonly string[];
 }
 
 const BOOL_ACCEPTED = 'true, false, 1, 0, y, n';
@@ -123,6 +129,25 @@ export function resolveParams(backend: string, specs: readonly ParamSpec[], give
     out[s.name] = v === undefined ? s.default : coerceParam(backend, s, v);
   }
   return out;
+}
+
+/** The parameters `era`'s kernel has (ParamSpec.eras), with their values: what reports list. */
+export function paramsOfEra(specs: readonly ParamSpec[], params: ParamMap, era: string): ParamMap {
+  const lacked = new Set(specs.filter((s) => s.eras !== undefined && !s.eras.includes(era)).map((s) => s.name));
+  return Object.fromEntries(Object.entries(params).filter(([k]) => !lacked.has(k)));
+}
+
+/**
+ * A parameter `era`'s kernel lacks (ParamSpec.eras) keeps its default: another value could not
+ * take effect, a UsageError naming the eras that have it.
+ */
+export function checkEraParam(backend: string, spec: ParamSpec, value: ParamValue, era: string): void {
+  if (spec.eras === undefined || spec.eras.includes(era) || value === spec.default) return;
+  throw new UsageError(
+    `parameter '${spec.name}' of backend ${backend} does not exist in era ${era} (its eras: ${spec.eras.join(', ')})`,
+    { field: spec.name },
+    `its default, ${String(spec.default)}, or one of those eras`,
+  );
 }
 
 /**

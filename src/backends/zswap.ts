@@ -37,7 +37,7 @@
  *          no raw storage, no duplicate_entry, and a 56-byte zswap_entry. The
  *          same_filled_pages_enabled and non_same_filled_pages_enabled
  *          parameters do not exist in 6.12: reports leave them out, and only
- *          their defaults are accepted (EraRules.lacks).
+ *          their defaults are accepted (ParamSpec.eras).
  *
  *   init(type):          tree[type] = {} (zswap_frontswap_init)
  *   store(type,off,page):
@@ -152,10 +152,10 @@
  *   exclusive, '6.8+' always (the parameter is then ignored; changing it at
  *   runtime to the other value is an error). frontswapExclusiveGets follows the
  *   current value: the frontend must read it per load to see runtime changes.
- * - accept_threshold_percent (5.6) and non_same_filled_pages_enabled (5.18,
- *   with same_filled_pages_enabled's removal in 6.11) do not exist in '4.x',
+ * - accept_threshold_percent (5.6) and non_same_filled_pages_enabled (5.18;
+ *   removed with same_filled_pages_enabled in 6.11) do not exist in '4.x',
  *   nor exclusive_loads outside '6.6' (6.5 to 6.7): reports leave them out,
- *   and a value other than the default is bad input (EraRules.lacks).
+ *   and a value other than the default is bad input (ParamSpec.eras).
  * - zsmalloc pools register zs_shrinker (4.1+, every era): Backend.shrink
  *   exists while a live pool is a zsmalloc one and runs do_shrink_slab
  *   (backends/shrinker.ts) with the reclaim pass's priority, which the 6.1
@@ -223,7 +223,7 @@
 import type { Backend, BackendEnv, BackendFactory, FrontswapOps, LruSizes, ParamSpec, PoolRecord } from './backend.js';
 import { DEF_PRIORITY } from '../mm/reclaim/reclaim.js';
 import { SHRINK_STOP, Shrinker } from './shrinker.js';
-import { checkRuntimeParam, resolveParams } from './params.js';
+import { checkEraParam, checkRuntimeParam, paramSpec, paramsOfEra, resolveParams } from './params.js';
 import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from './counters.js';
 import { getZpool } from '../allocators/registry.js';
 import { EAGAIN, EEXIST, EINVAL, ENOMEM, ENOSPC, type EvictFn, type PageSource, type Zpool, type ZpoolFactory } from '../allocators/zpool.js';
@@ -302,11 +302,6 @@ interface EraRules {
   /** Allocator factories that differ from the registry's in this era. */
   readonly zpoolOverrides: Readonly<Record<string, ZpoolFactory>>;
   /**
-   * Module parameters the era's kernel does not have, with when they came or went: reports
-   * leave them out (zswapFactory.kernelParams), and a value other than the default is bad input.
-   */
-  readonly lacks: Readonly<Record<string, string>>;
-  /**
    * The limit checks and debugfs pool_total_size read zswap_pool_total_size, which
    * zswap_update_total_size refreshes only after a store and in zswap_free_entry
    * (3.11–6.10); false: the pools' live size (6.11's zswap_total_pages).
@@ -316,7 +311,6 @@ interface EraRules {
 
 const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
   '4.x': {
-    lacks: { accept_threshold_percent: 'it came in 5.6', non_same_filled_pages_enabled: 'it came in 5.18', exclusive_loads: 'it came in 6.5' },
     header: 'always',
     dupFirst: false,
     eraseStaleOnFailure: false,
@@ -335,7 +329,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.1': {
-    lacks: { exclusive_loads: 'it came in 6.5' },
     header: 'evictable',
     dupFirst: false,
     eraseStaleOnFailure: false,
@@ -354,7 +347,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.6': {
-    lacks: {},
     header: 'none',
     dupFirst: true,
     eraseStaleOnFailure: false,
@@ -373,7 +365,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: true,
   },
   '6.8+': {
-    lacks: { exclusive_loads: 'a recent kernel has no such parameter: loads are always exclusive' },
     header: 'none',
     dupFirst: false,
     eraseStaleOnFailure: true,
@@ -392,11 +383,6 @@ const ERA_RULES: Readonly<Record<ZswapEra, EraRules>> = {
     cachedTotalSize: false,
   },
   '6.12': {
-    lacks: {
-      exclusive_loads: 'loads are always exclusive there',
-      same_filled_pages_enabled: '6.11 removed it, and 6.12 the same-filled path',
-      non_same_filled_pages_enabled: '6.11 removed it, and 6.12 the same-filled path',
-    },
     header: 'none',
     dupFirst: false,
     eraseStaleOnFailure: true,
@@ -454,16 +440,18 @@ export const ZSWAP_PARAMS: readonly ParamSpec[] = [
     min: 0,
     max: 100,
     runtime: true,
-    doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (5.6+; era 4.x has only the default).',
+    doc: 'After the pool was full, stores are rejected until it is below this percentage of the limit (came in 5.6).',
+    eras: ['6.1', '6.6', '6.8+', '6.12'],
   },
-  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (the parameter until 6.10, the path until 6.11; era 6.12 has only the default).' },
-  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (5.18–6.10; eras 4.x and 6.12 have only the default).' },
+  { name: 'same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages whose 8-byte words are all equal as just the value, with no pool memory (the parameter until 6.10, the path until 6.11).', eras: ['4.x', '6.1', '6.6', '6.8+'] },
+  { name: 'non_same_filled_pages_enabled', type: 'bool', default: true, runtime: true, doc: 'Store pages that are not same-filled (compressed). false: only same-filled pages are stored (5.18–6.10).', eras: ['6.1', '6.6', '6.8+'] },
   {
     name: 'exclusive_loads',
     type: 'bool',
     default: false,
     runtime: true,
     doc: 'A load frees the stored copy (6.5–6.7: era 6.6 only; 4.x and 6.1 loads are never exclusive, 6.8+ loads always are).',
+    eras: ['6.6'],
   },
   {
     name: 'era',
@@ -654,7 +642,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
       );
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
-    for (const name of Object.keys(this.rules.lacks)) this.checkLacked(name, v[name]!);
+    for (const spec of ZSWAP_PARAMS) if (spec.name !== 'exclusive_loads') checkEraParam(ZSWAP_NAME, spec, v[spec.name]!, this.era);
     if (this.rules.swapZeromap && env.swapZeromap !== true && !zeromapNoted) {
       zeromapNoted = true;
       notice(`zswap era '${this.era}' runs on a swap core without the zeromap (config.swap_zeromap false): zero pages reach zswap and are compressed, as its kernel never does`);
@@ -685,21 +673,10 @@ export class ZswapBackend implements Backend, FrontswapOps {
     return { ...this.values };
   }
 
-  /**
-   * A parameter the era's kernel lacks (EraRules.lacks) keeps its default: another value could
-   * not take effect. exclusive_loads has its own rules (fixed in the eras without it).
-   */
-  private checkLacked(name: string, value: ParamValue): void {
-    const why = this.rules.lacks[name];
-    if (why === undefined || name === 'exclusive_loads') return;
-    const def = ZSWAP_PARAMS.find((p) => p.name === name)!.default;
-    if (value === def) return;
-    throw new UsageError(`parameter '${name}' of backend ${ZSWAP_NAME} does not exist in era ${this.era} (${why})`, { field: name }, `its default, ${String(def)}, or another era`);
-  }
-
   setParam(name: string, value: ParamValue): void {
     const v = checkRuntimeParam(ZSWAP_NAME, ZSWAP_PARAMS, name, value);
-    this.checkLacked(name, v);
+    // exclusive_loads has its own rules below (fixed in the eras without it).
+    if (name !== 'exclusive_loads') checkEraParam(ZSWAP_NAME, paramSpec(ZSWAP_NAME, ZSWAP_PARAMS, name), v, this.era);
     switch (name) {
       case 'compressor': {
         const comp = this.env.compression.get(v as string);
@@ -1396,9 +1373,9 @@ export const zswapFactory: BackendFactory = {
     return ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))]?.swapZeromap === true;
   },
   kernelParams(params: ParamMap): ParamMap {
-    const rules = ERA_RULES[canonicalEra(String(params['era'] ?? '4.x'))];
-    const lacks = rules?.lacks ?? {};
-    const shown = Object.fromEntries(Object.entries(params).filter(([k]) => !(k in lacks)));
+    const era = canonicalEra(String(params['era'] ?? '4.x'));
+    const rules = ERA_RULES[era];
+    const shown = rules === undefined ? { ...params } : paramsOfEra(ZSWAP_PARAMS, params, era);
     // zpool '' is the era's default: the one the run uses is shown.
     if (shown['zpool'] === '' && rules !== undefined) shown['zpool'] = rules.defaultZpool;
     return shown;

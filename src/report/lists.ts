@@ -14,7 +14,7 @@ export function renderBackendList(width: number = DEFAULT_WIDTH): string {
   const out: string[] = [];
   for (const f of BACKENDS.values()) {
     out.push(wrapLine(`${f.name}: ${f.description} [${f.era}]`, width, 2));
-    const rows = f.params.map((p) => [p.name, String(p.default), p.runtime ? 'yes' : 'no', p.doc]);
+    const rows = f.params.map((p) => [p.name, String(p.default), p.runtime ? 'yes' : 'no', p.eras === undefined ? p.doc : `${p.doc} Eras: ${p.eras.join(', ')}.`]);
     out.push(fitTable({ head: ['parameter', 'default', 'runtime', 'meaning'], rows, wrap: [3], width }), '');
   }
   return out.join('\n');

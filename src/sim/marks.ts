@@ -27,7 +27,7 @@
  */
 
 import { PAGE_SIZE } from '../content/page.js';
-import type { Backend, VmInfo } from '../backends/backend.js';
+import type { VmInfo } from '../backends/backend.js';
 import type { ReportedStats } from '../backends/counters.js';
 import type { CostTotals } from '../cost/meter.js';
 
@@ -48,7 +48,6 @@ const KB = PAGE_SIZE / 1024;
 
 /** What a mark reads of the machine (Machine is one). */
 interface MarkSource {
-  readonly backend: Backend | null;
   /** The backend's counters as reported (Machine.backendStats; null: no backend). */
   backendStats(): ReportedStats | null;
   readonly meter: { readonly totals: CostTotals };

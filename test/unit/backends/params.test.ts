@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParamSpec } from '../../../src/backends/backend.js';
-import { checkRuntimeParam, coerceParam, paramSpec, resolveParams } from '../../../src/backends/params.js';
+import { checkEraParam, checkRuntimeParam, coerceParam, paramSpec, paramsOfEra, resolveParams } from '../../../src/backends/params.js';
 import { BACKENDS, backendNames, getBackendFactory } from '../../../src/backends/registry.js';
 import { UsageError } from '../../../src/errors.js';
 
@@ -85,5 +85,21 @@ describe('backend registry', () => {
     const e = usage(() => getBackendFactory('zswap9'));
     expect(e.what).toBe("unknown backend 'zswap9'");
     expect(e.accepted).toBe('zcache, zswap, xen-tmem, ramster');
+  });
+
+  it("a parameter with eras: left out of another era's parameters, and there only its default is accepted", () => {
+    const specs: readonly ParamSpec[] = [...SPECS, { name: 'late', type: 'int', default: 7, runtime: true, doc: '', eras: ['2', '3'] }];
+    const all = resolveParams('x', specs);
+    expect(paramsOfEra(specs, all, '2')).toEqual(all);
+    expect(paramsOfEra(specs, all, '1')).toEqual({ flag: false, pct: 0, comp: 'lz4', mode: 'a' });
+    const late = paramSpec('x', specs, 'late');
+    expect(() => checkEraParam('x', late, 8, '3')).not.toThrow();
+    expect(() => checkEraParam('x', late, 7, '1')).not.toThrow();
+    const e = usage(() => checkEraParam('x', late, 8, '1'));
+    expect(e.what).toBe("parameter 'late' of backend x does not exist in era 1 (its eras: 2, 3)");
+    expect(e.where.field).toBe('late');
+    expect(e.accepted).toBe('its default, 7, or one of those eras');
+    // A parameter without eras is every era's.
+    expect(() => checkEraParam('x', paramSpec('x', specs, 'pct'), 50, '1')).not.toThrow();
   });
 });
