@@ -77,4 +77,6 @@ export interface MmEnv {
   preemptPending(): boolean;
   /** An allocation that may sleep begins: a preemption point of the running task (ReclaimHost.mightSleep). */
   mightSleep(): void;
+  /** vmpressure (mm/vmpressure.c, tree): a reclaim pass scanned `scanned` pages (Tasks.vmpressure). */
+  vmpressure(scanned: number): void;
 }

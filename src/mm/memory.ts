@@ -379,6 +379,9 @@ export class Memory implements ReclaimHost {
   nodePass(): void {
     this.m.meter.shrinkNode();
   }
+  vmpressure(scanned: number): void {
+    this.m.vmpressure(scanned);
+  }
   /**
    * Reads, changing nothing, the lines evicting these pages of `type` (the first `n`) touches first (each page's
    * record and frame, a page-cache page's slot in the page cache's table) in tight loops, so the

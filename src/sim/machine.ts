@@ -202,6 +202,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   mightSleep(): void {
     this.tasks.mightSleep();
   }
+  /** MmEnv.vmpressure: a reclaim pass's scan (Tasks.vmpressure). */
+  vmpressure(scanned: number): void {
+    this.tasks.vmpressure(scanned);
+  }
 
   // ---- BackendEnv -------------------------------------------------------------
   now(): number {

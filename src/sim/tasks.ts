@@ -182,6 +182,15 @@ export class Tasks {
     this.runTasks();
   }
 
+  /**
+   * MmEnv.vmpressure: a reclaim pass scanned `scanned` pages. Every vmpressure_win of them
+   * schedule_work wakes a system_wq kworker (vmpressure_work_fn) that preempts the running task
+   * at its next preemption point (Cfs.vmpressure).
+   */
+  vmpressure(scanned: number): void {
+    this.cfs?.vmpressure(scanned);
+  }
+
   /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */
   private wakeKswapd(cfs: Cfs, now: number): void {
     if (this.h.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
@@ -205,6 +214,9 @@ export class Tasks {
         this.wakeWAt = -1;
       }
       const t = cfs.pick(now);
+      // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
+      // preempted task's plug; the header); kswapd picked again goes on with it.
+      if (t !== TASK_K && this.kswapdPlugOut) this.h.swapPlug(false);
       if (t === TASK_W) break;
       if (t === NONE) {
         // Idle until the workload's read is done (it is the only task that sleeps on a timer here).
@@ -223,9 +235,6 @@ export class Tasks {
       } else {
         this.runKworker();
       }
-      // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
-      // preempted task's plug; the header).
-      if (this.kswapdPlugOut && (cfs.resched || cfs.curr !== TASK_K)) this.h.swapPlug(false);
       // A wake-up of kswapd from here on (the kworker's allocations) is seen at the workload's
       // next allocation or event's end: a run that ended unbalanced is not started again at
       // once, so a kswapd that cannot make progress (and charges no CPU for it) cannot hold

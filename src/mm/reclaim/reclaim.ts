@@ -97,6 +97,11 @@ export interface ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
   /** A reclaim pass over the node (shrink_node) ends: its own work beyond the pages it reclaimed is charged. */
   nodePass(): void;
+  /**
+   * vmpressure (mm/vmpressure.c, the tree mode global reclaim uses): reclaim scanned `scanned`
+   * more pages (vmpressure_prio: VMPRESSURE_WIN at once).
+   */
+  vmpressure(scanned: number): void;
   /** kswapd wakes (its reclaim begins: true) and goes back to sleep (false): the CPU it holds meanwhile. */
   kswapdRun(on: boolean): void;
   /** drain_all_pages: the per-CPU page lists go back to the buddy allocator (an allocation failed after direct reclaim). */
@@ -223,6 +228,10 @@ export interface ReclaimFactory {
 
 /** DEF_PRIORITY: a reclaim pass starts by scanning size >> 12 of each list; the shrinkers get the same priority. */
 export const DEF_PRIORITY = 12;
+/** vmpressure_win (mm/vmpressure.c): SWAP_CLUSTER_MAX * 16 pages scanned between vmpressure's works. */
+export const VMPRESSURE_WIN = 512;
+/** vmpressure_level_critical_prio: ilog2(100 / 10); a direct reclaim at this priority or deeper reports critical pressure. */
+export const VMPRESSURE_CRITICAL_PRIO = 3;
 
 // duplicates: alike in shape only to content/page.ts's Cls (a const enum): nothing in common.
 /** What evicting one page did: a number, not an object, on reclaim's per-page path. */

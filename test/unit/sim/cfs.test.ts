@@ -110,7 +110,7 @@ describe('Cfs.sleepAlone: the idle turn of a workload that waits alone on a read
     fc.assert(
       fc.property(
         // A history: the tasks woken and put to sleep, ticks and picks, at rising times.
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 3 * MS })), { maxLength: 40 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 3 * MS })), { maxLength: 40 }),
         fc.integer({ min: 0, max: 9 * MS }),
         fc.integer({ min: 1, max: 20 * MS }),
         (history, gap, wait) => {
@@ -123,6 +123,7 @@ describe('Cfs.sleepAlone: the idle turn of a workload that waits alone on a read
             else if (op === 2 && a.curr !== NONE) a.sleep(a.curr, now);
             else if (op === 3) a.pick(now);
             else if (op === 4) a.wake(TASK_W, now); // the workload back from a read, with its credit
+            else if (op === 5) a.vmpressure(dt % 700); // a reclaim pass's scan
             else a.tick(now);
           }
           // Back to the workload alone (what afterEvent checks before it takes the shortcut).
@@ -145,6 +146,87 @@ describe('Cfs.sleepAlone: the idle turn of a workload that waits alone on a read
         },
       ),
       { numRuns: 300, seed: 5 },
+    );
+  });
+});
+
+describe('Cfs.vmpressure: the work vmpressure queues every vmpressure_win (512) pages scanned', () => {
+  it('preempts at the next switch, after which the leftmost task runs: the reclaimer itself, or the workload', () => {
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    expect(c.pick(10 * MS)).toBe(TASK_K); // kswapd from vruntime 7 ms; the workload at 10 ms
+    c.vmpressure(300);
+    expect(c.resched).toBe(false); // 300 < 512
+    c.vmpressure(300);
+    expect(c.resched).toBe(true); // 600: schedule_work wakes its kworker, which preempts
+    // At 10.4 ms kswapd is at 7.4 ms, still the leftmost: after the work it runs on.
+    expect(c.pick(10.4 * MS)).toBe(TASK_K);
+    expect(c.vmprRuns).toBe(1);
+    // The work took tree_scanned: 511 more pages do not queue it again, the 512th does.
+    c.vmpressure(511);
+    expect(c.resched).toBe(false);
+    c.vmpressure(1);
+    expect(c.resched).toBe(true);
+    // At 13.5 ms kswapd is at 10.5 ms, past the workload's 10 ms: the workload gets the CPU.
+    expect(c.pick(13.5 * MS)).toBe(TASK_W);
+    expect(c.vmprRuns).toBe(2);
+  });
+
+  it('a queued work is not queued again: what is scanned meanwhile goes with it', () => {
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    c.pick(10 * MS);
+    c.vmpressure(5000);
+    c.vmpressure(5000);
+    c.pick(10.1 * MS);
+    expect(c.vmprRuns).toBe(1);
+    c.vmpressure(511);
+    expect(c.resched).toBe(false);
+  });
+
+  it('runs once a window crossed between switches, checked against a counter model over random histories', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 1500 })), { maxLength: 200 }),
+        (history) => {
+          const c = new Cfs();
+          // The model: mm/vmpressure.c's tree_scanned and the work's pending bit; the work runs
+          // (and takes tree_scanned) at the next switch of the CPU.
+          let scanned = 0;
+          let pending = false;
+          let runs = 0;
+          const switched = (): void => {
+            if (!pending) return;
+            pending = false;
+            scanned = 0;
+            runs++;
+          };
+          let now = 0;
+          for (const [op, n] of history) {
+            now += 1 + n * 1000;
+            if (op === 0 || op === 1) {
+              c.vmpressure(n);
+              scanned += n;
+              if (scanned >= 512 && !pending) pending = true;
+              // A queued work's kworker always asks for the CPU.
+              if (pending) expect(c.resched || c.curr === NONE).toBe(true);
+            } else if (op === 2) {
+              c.tick(now); // a tick may ask for the switch too
+              const switching = c.resched;
+              c.pick(now);
+              if (switching) switched();
+            } else if (op === 3) {
+              if (n % 2 === 0) c.wake(n % 3 === 0 ? TASK_K : TASK_Q, now);
+              else if (c.curr !== NONE && c.curr !== TASK_W) c.sleep(c.curr, now);
+            } else {
+              c.switchTo(c.curr, now);
+              switched();
+            }
+          }
+          expect(c.vmprRuns).toBe(runs);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
     );
   });
 });
