@@ -4,9 +4,13 @@
  * (zbud, z3fold, zsmalloc) whose pages come out of the simulated RAM.
  *
  * Kernel source followed: TL:mm/zswap.c in five eras, chosen by `era`:
- *   '4.x'  ≈4.5–4.13 as a frontswap backend (zswap_frontswap_store & co.), with
- *          the same-filled page handling of 4.14 included (so zero pages cost no
- *          pool memory in this era too). Default; default zpool zbud.
+ *   '4.x'  ≈4.5–4.15 as a frontswap backend (zswap_frontswap_store & co.: the
+ *          8-byte zswap_header on every object), with 4.16's same-filled page
+ *          handling included (so zero pages cost no pool memory in this era
+ *          too; "zswap: same-filled pages handling" is in the mm tree's
+ *          since-4.15 branch, merged for 4.16; 4.16 also keeps the header only
+ *          on evictable zpools, so with zbud the header matches 4.16's).
+ *          Default; default zpool zbud.
  *   '6.1'  the 6.1.y LTS (mm/zswap.c and mm/frontswap.c of v6.1): reject while
  *          full with the accept_threshold_percent hysteresis (5.6), one zpool
  *          page written back per shrink work item, the 8-byte zswap_header on
@@ -281,7 +285,7 @@ interface EraRules {
   /** Codec overflow / size >= PAGE_SIZE: rejected, or stored uncompressed. */
   readonly incompressible: 'reject' | 'raw';
   /**
-   * zswap keeps a page of one repeated 8-byte word as that word (4.14–6.11). 6.12 removed the
+   * zswap keeps a page of one repeated 8-byte word as that word (4.16–6.11). 6.12 removed the
    * path: the swap core's zeromap keeps zero pages out of zswap, and any other page is compressed.
    */
   readonly sameFilled: boolean;
@@ -1365,7 +1369,7 @@ export const zswapFactory: BackendFactory = {
   name: ZSWAP_NAME,
   description:
     'zswap: compressed swap cache in RAM (frontswap backend) over a zpool allocator (zbud, z3fold, zsmalloc), with a pool limit and writeback to the swap device',
-  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.13 plus 4.14 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for a recent mm/zswap.c, not that of 6.8–6.12, era=6.12 for 6.12 with the swap core\'s zeromap (docs/zswap.md; 6.x: deprecated alias of 6.1)',
+  era: 'mm/zswap.c: 4.x frontswap backend (~4.5–4.15 plus 4.16 same-filled pages; default), era=6.1 for the 6.1.y LTS, era=6.6 for 6.5–6.7, era=6.8+ for a recent mm/zswap.c, not that of 6.8–6.12, era=6.12 for 6.12 with the swap core\'s zeromap (docs/zswap.md; 6.x: deprecated alias of 6.1)',
   params: ZSWAP_PARAMS,
   counters: ZSWAP_COUNTER_GROUPS,
   compressorParam: 'compressor',
