@@ -646,7 +646,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
       );
     }
     if (this.rules.exclusiveLoads === 'always') v['exclusive_loads'] = true;
-    for (const spec of ZSWAP_PARAMS) if (spec.name !== 'exclusive_loads') checkEraParam(ZSWAP_NAME, spec, v[spec.name]!, this.era);
+    for (const spec of ZSWAP_PARAMS) this.checkEra(spec, v[spec.name]!);
     if (this.rules.swapZeromap && env.swapZeromap !== true && !zeromapNoted) {
       zeromapNoted = true;
       notice(`zswap era '${this.era}' runs on a swap core without the zeromap (config.swap_zeromap false): zero pages reach zswap and are compressed, as its kernel never does`);
@@ -679,8 +679,7 @@ export class ZswapBackend implements Backend, FrontswapOps {
 
   setParam(name: string, value: ParamValue): void {
     const v = checkRuntimeParam(ZSWAP_NAME, ZSWAP_PARAMS, name, value);
-    // exclusive_loads has its own rules below (fixed in the eras without it).
-    if (name !== 'exclusive_loads') checkEraParam(ZSWAP_NAME, paramSpec(ZSWAP_NAME, ZSWAP_PARAMS, name), v, this.era);
+    this.checkEra(paramSpec(ZSWAP_NAME, ZSWAP_PARAMS, name), v);
     switch (name) {
       case 'compressor': {
         const comp = this.env.compression.get(v as string);
@@ -709,6 +708,15 @@ export class ZswapBackend implements Backend, FrontswapOps {
       default:
         this.values[name] = v;
     }
+  }
+
+  /**
+   * A parameter this era's kernel lacks keeps its default (ParamSpec.eras, checkEraParam), at
+   * load and at a `param` event alike; exclusive_loads has its own rules instead (refused as true
+   * before 6.6, fixed to true from 6.8 on: the constructor and setParam).
+   */
+  private checkEra(spec: ParamSpec, value: ParamValue): void {
+    if (spec.name !== 'exclusive_loads') checkEraParam(ZSWAP_NAME, spec, value, this.era);
   }
 
   private get enabled(): boolean {

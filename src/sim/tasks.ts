@@ -240,7 +240,6 @@ export class Tasks {
       // once, so a kswapd that cannot make progress (and charges no CPU for it) cannot hold
       // the CPU.
     }
-    if (this.kswapdPlugOut) this.h.swapPlug(false);
   }
 
   /**
