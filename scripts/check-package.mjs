@@ -38,10 +38,12 @@ const tarball = join(work, packed[0].filename);
 const files = packed[0].files.map((f) => f.path).sort();
 console.log(`== npm pack: ${packed[0].filename}, ${files.length} files, ${(packed[0].size / 1e6).toFixed(2)} MB (${secs()})`);
 
-// dist/ is checked against src/ (every .ts gives a .js and a .d.ts, nothing else), so a
-// new source file needs no edit of the list; every other shipped file is listed.
+// dist/ is checked against src/ (every .ts gives a .js and a .d.ts, nothing else) and the
+// build's own outputs (BUILT), so a new source file needs no edit of the list; every other
+// shipped file is listed.
+const BUILT = ['dist/trace/schema-validators.cjs']; // scripts/build-validators.mjs
 const srcs = sh('git', ['ls-files', 'src'], root).split('\n').filter((f) => f.endsWith('.ts'));
-const wantDist = srcs.flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]).sort();
+const wantDist = [...srcs.flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]), ...BUILT].sort();
 const dist = files.filter((f) => f.startsWith('dist/'));
 const distExtra = dist.filter((f) => !wantDist.includes(f));
 const distMissing = wantDist.filter((f) => !dist.includes(f));

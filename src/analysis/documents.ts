@@ -11,7 +11,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajv.js';
 import { UsageError, quote } from '../errors.js';
 import { boundText } from '../profiles/file.js';
 
@@ -37,7 +38,7 @@ function compiledFor(kind: DocumentKind): Compiled {
   const have = compiled.get(kind);
   if (have) return have;
   const root = JSON.parse(readFileSync(new URL(`../../schema/${DOCUMENT_SCHEMAS[kind]}`, import.meta.url), 'utf8')) as Node;
-  ajv ??= new Ajv({ allErrors: false, strict: true, logger: false, verbose: true });
+  ajv ??= newAjv({ allErrors: false, strict: true, logger: false, verbose: true });
   const c = { validate: ajv.compile(root), root };
   compiled.set(kind, c);
   return c;

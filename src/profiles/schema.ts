@@ -6,7 +6,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajv.js';
 import { compressorNames } from '../compressors/registry.js';
 import { UsageError, quote } from '../errors.js';
 import type { Profile } from './profile.js';
@@ -25,7 +26,7 @@ export function profileValidator(): ValidateFunction {
   codecs['propertyNames'] = { enum: compressorNames() };
   // validateSchema off: test/package/schema.test.ts checks the schema itself; inlineRefs off: each $defs entry is
   // compiled once, not at each of its uses. Both cut the compile, which every run now pays for its built-in profiles.
-  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, logger: false, verbose: true, validateSchema: false, inlineRefs: false });
+  const ajv = newAjv({ allErrors: false, strict: true, strictRequired: false, logger: false, verbose: true, validateSchema: false, inlineRefs: false });
   validator = ajv.compile(schemaRoot);
   return validator;
 }

@@ -6,7 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajv.js';
 import { UsageError, readJsonFile } from '../errors.js';
 import type { SweepGrid } from './grid.js';
 
@@ -16,7 +17,7 @@ let validate: ValidateFunction<SweepGrid> | undefined;
 
 function validator(): ValidateFunction<SweepGrid> {
   if (!validate) {
-    const ajv = new Ajv({ allErrors: false, strict: true });
+    const ajv = newAjv({ allErrors: false, strict: true });
     validate = ajv.compile<SweepGrid>(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
   }
   return validate;

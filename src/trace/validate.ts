@@ -19,10 +19,21 @@
  *
  * Only shape is checked here. Checks that need simulator state (an offset
  * beyond a swap area, an op on an unmounted fs) belong to the simulator.
+ *
+ * Precompiled: `npm run build` (scripts/build-validators.mjs) writes every part
+ * this file can ask for (partDocuments: the header, each event kind, each form
+ * of a choice) as ajv standalone code to dist/trace/schema-validators.cjs, with
+ * a digest of the schema's text. When that file is there and its digest is the
+ * schema's, the parts come from it and ajv is not loaded at all (it cost a run
+ * about 130 ms of its start-up: docs/scale.md, "Start-up"); otherwise (a test
+ * run from the sources, or a schema edited since the build) they are compiled
+ * here, the same documents with the same options, so the errors are the same.
  */
 
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajv.js';
 import { UsageError, quote, type Where } from '../errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
 
@@ -55,14 +66,16 @@ interface SchemaNode {
   not?: SchemaNode;
 }
 
-interface SchemaRoot extends SchemaNode {
+export interface SchemaRoot extends SchemaNode {
   $defs: Record<string, SchemaNode>;
 }
 
 interface Compiled {
-  ajv: Ajv;
+  /** ajv, created on the first part the precompiled module does not have (none when it is current). */
+  ajv: Ajv | null;
+  /** The build's precompiled parts (by their $defs pointer), or null when absent or built from another schema. */
+  pre: Readonly<Record<string, ValidateFunction>> | null;
   root: SchemaRoot;
-  header: ValidateFunction<TraceHeader>;
   /** op → its $defs entry: the entry's name, and its validator once compiled (kindFn). */
   kinds: Map<string, Kind>;
   /** The parts compiled so far, by their $defs pointer (part()). */
@@ -80,24 +93,29 @@ function kindFn(c: Compiled, k: Kind): ValidateFunction<TraceEvent> {
   return (k.fn = part(c, k.def) as ValidateFunction<TraceEvent>);
 }
 
+/** The options every part is compiled with, here and by the build's precompilation. */
+export const AJV_OPTIONS = {
+  allErrors: false,
+  strict: true,
+  strictRequired: false,
+  messages: false,
+  logger: false,
+} as const;
+
 /**
- * The validator of `$defs/<def><pointer>` (pointer: '' or a JSON pointer inside the def, such as
- * '/oneOf/1'), compiled once, from a document of its own: `{ $ref: '#/$defs/<def><pointer>' }`
- * with only the $defs entries that `def` reaches through its $refs (the schema's refs are all
- * '#/$defs/<name>'). Its errors are the full schema's: the same schema nodes checked in the same
- * order, at the same instance paths.
+ * The document a part `$defs/<def><pointer>` (pointer: '' or a JSON pointer inside the def, such
+ * as '/oneOf/1') is compiled from: `{ $ref: '#/$defs/<def><pointer>' }` with only the $defs entries
+ * that `def` reaches through its $refs (the schema's refs are all '#/$defs/<name>'). Its errors are
+ * the full schema's: the same schema nodes checked in the same order, at the same instance paths.
  */
-function part(c: Pick<Compiled, 'ajv' | 'root' | 'parts'>, def: string, pointer = ''): ValidateFunction {
-  const ref = `#/$defs/${def}${pointer}`;
-  const known = c.parts.get(ref);
-  if (known !== undefined) return known;
-  if (!c.root.$defs[def]) throw new Error(`trace schema: $defs/${def} missing`);
+function partDocument(root: SchemaRoot, def: string, pointer = ''): { $id: string; $ref: string; $defs: Record<string, SchemaNode> } {
+  if (!root.$defs[def]) throw new Error(`trace schema: $defs/${def} missing`);
   const defs: Record<string, SchemaNode> = {};
   const todo = [def];
   while (todo.length > 0) {
     const name = todo.pop()!;
     if (Object.hasOwn(defs, name)) continue;
-    const node = c.root.$defs[name];
+    const node = root.$defs[name];
     if (node === undefined) throw new Error(`trace schema: $defs/${name} missing`);
     defs[name] = node;
     JSON.stringify(node, (key, value: unknown) => {
@@ -105,36 +123,90 @@ function part(c: Pick<Compiled, 'ajv' | 'root' | 'parts'>, def: string, pointer 
       return value;
     });
   }
-  const fn = c.ajv.compile({ $id: `${SCHEMA_ID}:part:${def}${pointer}`, $ref: ref, $defs: defs });
+  return { $id: `${SCHEMA_ID}:part:${def}${pointer}`, $ref: `#/$defs/${def}${pointer}`, $defs: defs };
+}
+
+/**
+ * Every part this file can ask for, by its $defs pointer: the header, each event kind (the defs the
+ * `event` oneOf names) and each form of a def that is a choice (shapeChoice). The build precompiles
+ * exactly these.
+ */
+export function partDocuments(root: SchemaRoot): Map<string, ReturnType<typeof partDocument>> {
+  const docs = new Map<string, ReturnType<typeof partDocument>>();
+  const add = (def: string, pointer = ''): void => {
+    const doc = partDocument(root, def, pointer);
+    docs.set(doc.$ref, doc);
+  };
+  add('header');
+  for (const name of kindDefs(root).values()) add(name);
+  for (const [name, node] of Object.entries(root.$defs)) (node.oneOf ?? []).forEach((_, i) => add(name, `/oneOf/${i}`));
+  return docs;
+}
+
+/** op → the $defs entry of its kind, as the `event` oneOf names them. */
+function kindDefs(root: SchemaRoot): Map<string, string> {
+  if (!root.$defs['event']) throw new Error('trace schema: $defs/event missing');
+  const kinds = new Map<string, string>();
+  for (const branch of root.$defs['event'].oneOf ?? []) {
+    const name = defName(branch.$ref);
+    const op = name === undefined ? undefined : root.$defs[name]?.properties?.['op']?.const;
+    if (name === undefined || typeof op !== 'string') continue;
+    if (!root.$defs[name]) throw new Error(`trace schema: $defs/${name} missing`);
+    kinds.set(op, name);
+  }
+  return kinds;
+}
+
+/** A digest of the schema's text (FNV-1a, 32 bits): what ties the precompiled parts to the schema they were built from. */
+export function schemaDigest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${(h >>> 0).toString(16)}`;
+}
+
+/** The build's output beside this module (dist/trace/schema-validators.cjs). */
+const PRECOMPILED = './schema-validators.cjs';
+
+/**
+ * The precompiled parts, when the build made them from this very schema text: the module's exports
+ * are the parts by their $defs pointer ('#/$defs/...') and `digest`.
+ */
+function loadPrecompiled(text: string): Readonly<Record<string, ValidateFunction>> | null {
+  let m: Readonly<Record<string, unknown>>;
+  try {
+    m = createRequire(import.meta.url)(PRECOMPILED) as typeof m;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return null;
+    throw e;
+  }
+  return m['digest'] === schemaDigest(text) ? (m as Readonly<Record<string, ValidateFunction>>) : null;
+}
+
+/** The validator of `$defs/<def><pointer>` (partDocument), precompiled or compiled once here. */
+function part(c: Compiled, def: string, pointer = ''): ValidateFunction {
+  const ref = `#/$defs/${def}${pointer}`;
+  const known = c.parts.get(ref) ?? c.pre?.[ref];
+  if (known !== undefined) return known;
+  c.ajv ??= newAjv(AJV_OPTIONS);
+  const fn = c.ajv.compile(partDocument(c.root, def, pointer));
   c.parts.set(ref, fn);
   return fn;
 }
 
 let compiled: Compiled | undefined;
 
-/** Reads and compiles the schema (once). */
+/** Reads the schema (once); its parts are taken on first use (part). */
 function compile(): Compiled {
   if (compiled) return compiled;
-  const root = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaRoot;
-  const ajv = new Ajv({
-    allErrors: false,
-    strict: true,
-    strictRequired: false,
-    messages: false,
-    logger: false,
-  });
-  if (!root.$defs['event']) throw new Error('trace schema: $defs/event missing');
-  const parts = new Map<string, ValidateFunction>();
-  const header = part({ ajv, root, parts }, 'header') as ValidateFunction<TraceHeader>;
-  const kinds = new Map<string, Kind>();
-  for (const branch of root.$defs['event']?.oneOf ?? []) {
-    const name = defName(branch.$ref);
-    const op = name === undefined ? undefined : root.$defs[name]?.properties?.['op']?.const;
-    if (name === undefined || typeof op !== 'string') continue;
-    if (!root.$defs[name]) throw new Error(`trace schema: $defs/${name} missing`);
-    kinds.set(op, { def: name, fn: null });
-  }
-  compiled = { ajv, root, header, kinds, parts };
+  const text = readFileSync(SCHEMA_URL, 'utf8');
+  const root = JSON.parse(text) as SchemaRoot;
+  compiled = {
+    ajv: null,
+    pre: loadPrecompiled(text),
+    root,
+    kinds: new Map([...kindDefs(root)].map(([op, def]) => [op, { def, fn: null }])),
+    parts: new Map(),
+  };
   return compiled;
 }
 
@@ -279,8 +351,9 @@ function numberCheck(c: Compiled, schema: SchemaNode, slot: number): NumberCheck
  */
 export function validateHeader(obj: unknown, where: Where, keyLines?: Readonly<Record<string, number>>): TraceHeader {
   const c = compile();
-  if (c.header(obj)) return obj;
-  const s = shapeFirst(c, c.header.errors, obj, c.root.$defs['header'] ?? {}, 'in the header', '');
+  const header = part(c, 'header') as ValidateFunction<TraceHeader>;
+  if (header(obj)) return obj;
+  const s = shapeFirst(c, header.errors, obj, c.root.$defs['header'] ?? {}, 'in the header', '');
   const top = s.field?.split(/[.[]/)[0];
   const line = top !== undefined && keyLines?.[top] !== undefined ? keyLines[top] : where.line;
   return throwShaped(s, { ...where, line });

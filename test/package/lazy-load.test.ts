@@ -4,10 +4,13 @@
  * without --plot works. These spawn node, because what they test is the
  * process's module loading: test/fixtures/load-probe.mjs (preloaded with
  * --import) refuses vega, vega-lite, lz4 and lzo as if they were absent and
- * says so on stderr. The last two tests are the probe's controls: a command
- * that needs one of them is refused it.
+ * says so on stderr; it refuses ajv too, which a run does without (the build
+ * precompiles the trace schema's validators: src/trace/validate.ts). The
+ * tests that expect a refusal are the probe's controls: a command that needs
+ * one of them is refused it.
  */
 
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runNode } from '../helpers/spawn.js';
 import { VERSION } from '../../src/version.js';
@@ -38,6 +41,32 @@ describe('lazy loading of optional and heavy packages', () => {
     expect(r.err).toBe('load-probe: refused lzo\n');
     expect(r.code).toBe(0);
     expect(r.out).toBe('lz4 true\nzstd true\ntrue true false false\n');
+  });
+
+  it('tmemsim run of a JSON, a JSONL and an imported trace loads no ajv: the trace schema comes precompiled', async () => {
+    for (const trace of ['workloads/mobile-app-switch.json', 'workloads/gen-database.jsonl', '../shared/traces/cloudPhysicsIO.oracleGeneral.bin']) {
+      const r = await runNode([...PROBE, 'bin/tmemsim.js', 'run', trace, '--fast', '-q', '--profile', 'ssd', '--format', 'json'], ROOT);
+      expect(r.err, trace).toBe('');
+      expect(r.code, trace).toBe(0);
+      expect(JSON.parse(r.out).runs.length, trace).toBeGreaterThan(0);
+    }
+  });
+
+  it('a bad event is still one line naming it, without ajv', async () => {
+    const dir = `${ROOT}node_modules/.cache/lazy-load-ajv`;
+    mkdirSync(dir, { recursive: true });
+    const header = JSON.stringify({ format: 'tmemsim-trace', version: 1, config: { ram_mb: 64, swap: [{ type: 0, slots: 1024 }] } });
+    writeFileSync(`${dir}/bad-event.jsonl`, `${header}\n{"op":"anon","page":1}\n{"op":"frontswap_store","type":0}\n`);
+    const r = await runNode([...PROBE, 'bin/tmemsim.js', 'run', `${dir}/bad-event.jsonl`, '--fast', '-q', '--profile', 'ssd'], ROOT);
+    expect(r.err).toMatch(/^tmemsim: .*bad-event\.jsonl:3, event #1, field 'offset': missing \(required for frontswap_store: type, offset\)/);
+    expect(r.err).not.toMatch(/load-probe/);
+    expect(r.code).toBe(2);
+  });
+
+  it('a profile file is checked with ajv (the probe refuses it)', async () => {
+    const r = await runNode([...PROBE, 'bin/tmemsim.js', 'run', 'workloads/gen-database.jsonl', '--fast', '-q', '--profile', 'profiles/example-rpi4.json'], ROOT);
+    expect(r.err).toMatch(/load-probe: refused ajv/);
+    expect(r.code).not.toBe(0);
   });
 
   it('a compressor whose optional native package is missing is one line naming it and how to install it, exit 2', async () => {
