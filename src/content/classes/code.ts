@@ -251,7 +251,10 @@ const POOL_BITS = 13;
 const POOL_SIZE = 1 << POOL_BITS;
 const poolWords = new Int32Array(POOL_SIZE * 4);
 const poolLen = new Uint8Array(POOL_SIZE);
-(() => {
+/** The pool is encoded on the first code page (not at start-up: a run that writes no code page does without it). */
+let poolBuilt = false;
+function buildPool(): void {
+  poolBuilt = true;
   rng.reseed(0xc0de);
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
@@ -272,7 +275,7 @@ const poolLen = new Uint8Array(POOL_SIZE);
     poolLen[i] = n;
     for (let k = 0; k < 4; k++) poolWords[i * 4 + k] = dv.getInt32(k * 4, true);
   }
-})();
+}
 
 /** An address-dependent instruction: call rel32 (3 in 5), or lea / mov reg, [rip+rel32]. */
 function relInsn(b: Uint8Array, p: number, st: CodeState, r: number): number {
@@ -297,6 +300,7 @@ const CODE_WINDOW = 2048;
 
 // duplicates: opens alike to text.ts's fillText (reseed, skip, scratch buffer): each class generates its own content.
 function fillCode(seed: number, dst: Uint8Array): void {
+  if (!poolBuilt) buildPool();
   rng.reseed(seed);
   const n = dst.length;
   const r0 = rng.bits();

@@ -40,10 +40,13 @@ const PHRASES = ['of the', 'in the', 'to the', 'and the', 'on the', 'for the', '
 
 /**
  * Prose fragments: 2048 runs of 1-4 words and phrases (at most 24 bytes),
- * built once from a fixed seed. A sentence strings fragments together, so
- * one random draw writes about 12 bytes (word by word was twice as slow).
+ * built once from a fixed seed, on the first text page (not at start-up: a
+ * run that writes no text page does without them). A sentence strings
+ * fragments together, so one random draw writes about 12 bytes (word by word
+ * was twice as slow).
  */
-const FRAGMENTS = (() => {
+let FRAGMENTS: Lexicon | null = null;
+function buildFragments(): Lexicon {
   const g = new Rng(0x7e47);
   const words = PROSE_WORDS.trim().split(/\s+/);
   // Zipf-like word choice: index = floor(n * u^2.2) favours the first (frequent) words.
@@ -60,7 +63,7 @@ const FRAGMENTS = (() => {
     if (f) out.push(f);
   }
   return new Lexicon(out, 0.6);
-})();
+}
 
 const LEVELS = new Lexicon(['INFO ', 'DEBUG', 'WARN ', 'ERROR', 'TRACE'], 2.2);
 const COMPONENTS = new Lexicon(['kswapd0', 'zswap', 'frontswap', 'worker-3', 'worker-7',
@@ -156,7 +159,7 @@ function sentence(b: Uint8Array, dv: DataView, p: number, st: TextState): number
       }
     }
     if ((r & 31) === 0) p = putUint(b, p, (r >>> 6) & ((r & 64) !== 0 ? 127 : 8191));
-    else p = FRAGMENTS.put(dv, p, FRAGMENTS.pick(r));
+    else p = FRAGMENTS!.put(dv, p, FRAGMENTS!.pick(r));
     if (i < words - 1 && ((r >>> 8) & 7) === 0) b[p++] = 44; // ','
   }
   if (b[first]! >= 97) b[first] = b[first]! - 32;
@@ -269,6 +272,7 @@ function csvLine(b: Uint8Array, dv: DataView, p: number, st: TextState): number 
 
 // duplicates: opens alike to code.ts's fillCode (reseed, skip, scratch buffer): each class generates its own content.
 function fillText(seed: number, dst: Uint8Array): void {
+  FRAGMENTS ??= buildFragments();
   rng.reseed(seed);
   const n = dst.length;
   const r0 = rng.bits();
