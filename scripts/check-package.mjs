@@ -39,11 +39,13 @@ const files = packed[0].files.map((f) => f.path).sort();
 console.log(`== npm pack: ${packed[0].filename}, ${files.length} files, ${(packed[0].size / 1e6).toFixed(2)} MB (${secs()})`);
 
 // dist/ is checked against src/ (every .ts gives a .js and a .d.ts, nothing else) and the
-// build's own outputs (BUILT), so a new source file needs no edit of the list; every other
-// shipped file is listed.
-const BUILT = ['dist/trace/schema-validators.cjs']; // scripts/build-validators.mjs
+// build's own outputs, so a new source file needs no edit of the list; every other shipped file
+// is listed. The build's outputs: scripts/build-validators.mjs's module and scripts/bundle-cli.mjs's
+// bundle (dist/bin/main.js, which bin/tmemsim.js runs, and its chunks, named by their hashes).
+const BUILT = ['dist/trace/schema-validators.cjs', 'dist/bin/main.js'];
+const isBuilt = (f) => BUILT.includes(f) || /^dist\/bin\/chunk-[A-Z0-9]+\.js$/.test(f);
 const srcs = sh('git', ['ls-files', 'src'], root).split('\n').filter((f) => f.endsWith('.ts'));
-const wantDist = [...srcs.flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]), ...BUILT].sort();
+const wantDist = [...srcs.flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]), ...new Set([...BUILT, ...files.filter(isBuilt)])].sort();
 const dist = files.filter((f) => f.startsWith('dist/'));
 const distExtra = dist.filter((f) => !wantDist.includes(f));
 const distMissing = wantDist.filter((f) => !dist.includes(f));

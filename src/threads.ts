@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, parentPort } from 'node:worker_threads';
 import { InvariantError, UsageError, notice, setNoticeSink, type Where } from './errors.js';
+import { packageUrl } from './package-files.js';
 
 /** An error as it crosses a thread: enough to rebuild a UsageError or InvariantError. */
 interface TaskError {
@@ -27,13 +28,11 @@ interface TaskError {
 }
 
 /**
- * The compiled worker script `rel` (relative to src/, e.g. 'sweep/worker.js'). Run from the
- * TypeScript sources (tests), the built copy in dist/ is used.
+ * The compiled worker script `rel` (relative to src/, e.g. 'sweep/worker.js'): the built copy in
+ * dist/, also when the caller runs from the TypeScript sources (tests) or the CLI's bundle.
  */
 export function workerScript(rel: string): URL {
-  const here = new URL(`./${rel}`, import.meta.url);
-  if (fs.existsSync(fileURLToPath(here))) return here;
-  const built = new URL(`../dist/${rel}`, import.meta.url);
+  const built = packageUrl(`dist/${rel}`);
   if (fs.existsSync(fileURLToPath(built))) return built;
   throw new Error(`the worker ${rel} is not built (npm run build)`);
 }

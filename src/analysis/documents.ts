@@ -15,6 +15,7 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { newAjv } from '../ajv.js';
 import { UsageError, quote } from '../errors.js';
 import { boundText } from '../profiles/file.js';
+import { packageUrl } from '../package-files.js';
 
 type DocumentKind = 'report' | 'sweep' | 'baseline';
 
@@ -37,7 +38,7 @@ const compiled = new Map<DocumentKind, Compiled>();
 function compiledFor(kind: DocumentKind): Compiled {
   const have = compiled.get(kind);
   if (have) return have;
-  const root = JSON.parse(readFileSync(new URL(`../../schema/${DOCUMENT_SCHEMAS[kind]}`, import.meta.url), 'utf8')) as Node;
+  const root = JSON.parse(readFileSync(packageUrl(`schema/${DOCUMENT_SCHEMAS[kind]}`), 'utf8')) as Node;
   ajv ??= newAjv({ allErrors: false, strict: true, logger: false, verbose: true });
   const c = { validate: ajv.compile(root), root };
   compiled.set(kind, c);

@@ -4,13 +4,12 @@
  * `tmemsim trace` and `tmemsim corpus` print the same help (exit 0).
  */
 
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { outputWidth, wrapProse } from '../report/layout.js';
+import { packagePath } from '../package-files.js';
 
 /** The docs shipped with the package (README.md beside them). */
-const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs');
+const DOCS_DIR = packagePath('docs');
 
 const EXIT_CODES = 'Exit codes: 0 ok; 1 the oracle found stale or lost pages, compare found a regression, or an internal error; 2 bad input (one line on stderr: what, where, what is accepted).';
 

@@ -27,8 +27,9 @@ import { UsageError } from '../errors.js';
 import { CORES } from './codecs-x86.js';
 import type { Profile } from './profile.js';
 import { checkTmemCluster, profileValidator, schemaError } from './schema.js';
+import { packageUrl } from '../package-files.js';
 
-const DIR = new URL('../../profiles/builtin/', import.meta.url);
+const DIR = packageUrl('profiles/builtin/');
 /** The code-derived document a `$ref` may name. */
 const DERIVED: Readonly<Record<string, unknown>> = { 'codecs-x86': CORES };
 

@@ -11,8 +11,9 @@ import { newAjv } from '../ajv.js';
 import { compressorNames } from '../compressors/registry.js';
 import { UsageError, quote } from '../errors.js';
 import type { Profile } from './profile.js';
+import { packageUrl } from '../package-files.js';
 
-const PROFILE_SCHEMA_URL = new URL('../../schema/profile.schema.json', import.meta.url);
+const PROFILE_SCHEMA_URL = packageUrl('schema/profile.schema.json');
 
 let validator: ValidateFunction | undefined;
 let schemaRoot: Record<string, unknown> | undefined;

@@ -10,8 +10,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { newAjv } from '../ajv.js';
 import { UsageError, readJsonFile } from '../errors.js';
 import type { SweepGrid } from './grid.js';
+import { packageUrl } from '../package-files.js';
 
-const SCHEMA_URL = new URL('../../schema/sweep-v1.schema.json', import.meta.url);
+const SCHEMA_URL = packageUrl('schema/sweep-v1.schema.json');
 
 let validate: ValidateFunction<SweepGrid> | undefined;
 

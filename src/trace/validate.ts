@@ -36,12 +36,13 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { newAjv } from '../ajv.js';
 import { UsageError, quote, type Where } from '../errors.js';
 import { EVENT_OPS, type EventLocation, type TraceEvent, type TraceHeader } from './events.js';
+import { packagePath, packageUrl } from '../package-files.js';
 
 /** The schema's $id; `${SCHEMA_ID}#/$defs/event` names one event. */
 const SCHEMA_ID = 'urn:tmemsim:schema:trace-v1';
 
 /** Where the schema file lives (shipped as tmemsim/schema/trace-v1.schema.json). */
-export const SCHEMA_URL = new URL('../../schema/trace-v1.schema.json', import.meta.url);
+export const SCHEMA_URL = packageUrl('schema/trace-v1.schema.json');
 
 /** The subset of JSON Schema this file reads when it shapes messages. */
 interface SchemaNode {
@@ -164,8 +165,8 @@ export function schemaDigest(text: string): string {
   return `${text.length}:${(h >>> 0).toString(16)}`;
 }
 
-/** The build's output beside this module (dist/trace/schema-validators.cjs). */
-const PRECOMPILED = './schema-validators.cjs';
+/** The build's output (scripts/build-validators.mjs). */
+const PRECOMPILED = packagePath('dist/trace/schema-validators.cjs');
 
 /**
  * The precompiled parts, when the build made them from this very schema text: the module's exports

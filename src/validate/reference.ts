@@ -6,8 +6,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError, readJsonFile } from '../errors.js';
+import { packagePath } from '../package-files.js';
 
 interface ZswapCaseConfig {
   enabled: boolean;
@@ -79,7 +79,7 @@ export interface Reference {
 
 /** validation/references of this package (from src/validate or dist/validate alike). */
 export function defaultReferenceDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../validation/references');
+  return packagePath('validation/references');
 }
 
 /**
@@ -87,7 +87,7 @@ export function defaultReferenceDir(): string {
  * validation/guest-cpu.mjs from the references): what the replay prices the guest's work with.
  */
 export function defaultGuestProfile(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../validation/guest-tcg.json');
+  return packagePath('validation/guest-tcg.json');
 }
 
 /** Reads and checks one reference file. */

@@ -69,6 +69,17 @@ describe('lazy loading of optional and heavy packages', () => {
     expect(r.code).not.toBe(0);
   });
 
+  it('the bin runs the CLI\'s bundle (dist/bin/, scripts/bundle-cli.mjs): no module of dist/ is loaded on its own', async () => {
+    // A load hook (module.register) that names every file: URL node loads.
+    const hook = `export async function load(url, ctx, next) { if (url.startsWith('file:')) process.stderr.write('loaded ' + url + '\\n'); return next(url, ctx); }`;
+    const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
+    const r = await runNode(['--import', `data:text/javascript,${encodeURIComponent(register)}`, 'bin/tmemsim.js', 'run', 'workloads/gen-database.jsonl', '--fast', '-q', '--profile', 'ssd'], ROOT);
+    expect(r.code).toBe(0);
+    const dist = r.err.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice('loaded '.length)).filter((u) => u.includes('/dist/'));
+    expect(dist.length).toBeGreaterThan(0);
+    expect(dist.filter((u) => !/\/dist\/bin\/(main|chunk-[A-Z0-9]+)\.js$/.test(u))).toEqual([]);
+  });
+
   it('a compressor whose optional native package is missing is one line naming it and how to install it, exit 2', async () => {
     const r = await runNode([...PROBE, 'bin/tmemsim.js', 'run', 'workloads/gen-database.jsonl', '--compressor', 'lz4hc', '--fast', '-q'], ROOT);
     expect(r.code).toBe(2);
