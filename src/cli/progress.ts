@@ -18,6 +18,7 @@ import { statSync } from 'node:fs';
 import type { RunProgress } from '../sim/progress.js';
 import { outputWidth } from '../report/layout.js';
 import { cut } from '../errors.js';
+import { grouped } from '../report/numbers.js';
 
 /** The progress of a run given its flags: undefined when there is to be no line. */
 export function progressFor(flag: boolean | undefined, quiet: boolean | undefined, stream: NodeJS.WriteStream = process.stderr): RunProgress | undefined {
@@ -27,7 +28,7 @@ export function progressFor(flag: boolean | undefined, quiet: boolean | undefine
   return new LineProgress(stream, { tty, width: outputWidth(stream) });
 }
 
-const num = (x: number): string => Math.round(x).toLocaleString('en-US');
+const num = (x: number): string => grouped(Math.round(x), 0);
 
 /** Seconds as m:ss or h:mm:ss. */
 export function formatEta(s: number): string {

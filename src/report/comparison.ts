@@ -2,11 +2,12 @@
 
 import type { Comparison } from '../analysis/compare.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
+import { grouped } from './numbers.js';
 
 function num(x: number | null): string {
   if (x === null) return '-';
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
-  return Math.abs(x) >= 1000 ? x.toLocaleString('en-US', { maximumFractionDigits: 1 }) : x.toPrecision(6).replace(/\.?0+$/, '');
+  if (Number.isInteger(x)) return grouped(x, 0);
+  return Math.abs(x) >= 1000 ? grouped(x, 1) : x.toPrecision(6).replace(/\.?0+$/, '');
 }
 
 /** The comparison as text fitted to `width`: the rows (those beyond tolerance, or --all), then the summary line. */

@@ -3,8 +3,9 @@
 import Table from 'cli-table3';
 import type { TraceInspection } from '../trace/inspect.js';
 import { TABLE_STYLE } from './layout.js';
+import { grouped } from './numbers.js';
 
-const num = (x: number): string => x.toLocaleString('en-US');
+const num = (x: number): string => grouped(x, 3);
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
 /** The inspection as text tables. */

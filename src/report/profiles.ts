@@ -4,9 +4,10 @@ import { profileDocument, type FileProfile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
 import { PROFILES } from '../profiles/registry.js';
 import { DEFAULT_WIDTH, fitTable, wrapProse } from './layout.js';
+import { grouped } from './numbers.js';
 
 function g(x: number): string {
-  return Number.isInteger(x) ? x.toLocaleString('en-US') : Number(x.toPrecision(4)).toString();
+  return Number.isInteger(x) ? grouped(x, 0) : Number(x.toPrecision(4)).toString();
 }
 
 /** The built-in profiles, one row each with their key constants, fitted to `width` columns. */

@@ -5,10 +5,10 @@ import type { Row } from '../validate/compare.js';
 import type { ReproducibilityResult, SensitivityResult, ValidationResult } from '../validate/validate.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
 import { NA_TEXT, showNa } from './na.js';
+import { grouped } from './numbers.js';
 
 function num(x: number): string {
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
-  return x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return grouped(x, Number.isInteger(x) ? 0 : 1);
 }
 
 function errText(r: Row): string {

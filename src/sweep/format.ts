@@ -11,11 +11,12 @@ import type { TextOptions } from '../report/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_KEYS } from '../analysis/metrics.js';
 import type { SweepResult, SweepRow } from './sweep.js';
+import { grouped } from '../report/numbers.js';
 
 
 function num(x: number | null, d = 2): string {
   if (x === null) return NA_TEXT;
-  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  return grouped(x, d, d);
 }
 
 const COLUMNS: { head: string; cell: (r: SweepRow) => string }[] = [
