@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Bundles the CLI for `npm run build` (after tsc): dist/cli/main.js and the ~180 modules it
-// imports become dist/bin/main.js, with the modules only some commands import (the plots, behind
-// a dynamic import) split into chunks beside it. Node then loads a few files instead of one per
-// module: a command's start-up is about 120 ms shorter (docs/scale.md, "Start-up"). bin/tmemsim.js
-// runs the bundle; the library (dist/index.js) and the worker threads' scripts stay unbundled, and
-// packages stay in node_modules (--packages=external). The code finds the package's files through
-// src/package-files.ts, which does not depend on where a module sits.
+// imports become dist/bin/main.js, and the worker threads' scripts (a run's passes, a sweep's
+// configurations) dist/bin/pass-worker.js and dist/bin/sweep-worker.js, with what they share and
+// what only some commands import (the plots, behind a dynamic import) split into chunks beside
+// them. Node then loads a few files instead of one per module: a command's start-up is about
+// 120 ms shorter, a worker's about 60 ms (docs/scale.md, "Start-up"). bin/tmemsim.js runs the
+// CLI's bundle and src/threads.ts workerScript names the workers' (the library, dist/index.js,
+// stays unbundled and starts the same workers); packages stay in node_modules
+// (--packages=external). The code finds the package's files through src/package-files.ts, which
+// does not depend on where a module sits.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +16,7 @@ const esbuild = createRequire(import.meta.url)('esbuild');
 const root = fileURLToPath(new URL('..', import.meta.url));
 esbuild.buildSync({
   absWorkingDir: root,
-  entryPoints: ['dist/cli/main.js'],
+  entryPoints: { main: 'dist/cli/main.js', 'pass-worker': 'dist/sim/pass-worker.js', 'sweep-worker': 'dist/sweep/worker.js' },
   outdir: 'dist/bin',
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',

@@ -41,8 +41,9 @@ console.log(`== npm pack: ${packed[0].filename}, ${files.length} files, ${(packe
 // dist/ is checked against src/ (every .ts gives a .js and a .d.ts, nothing else) and the
 // build's own outputs, so a new source file needs no edit of the list; every other shipped file
 // is listed. The build's outputs: scripts/build-validators.mjs's module and scripts/bundle-cli.mjs's
-// bundle (dist/bin/main.js, which bin/tmemsim.js runs, and its chunks, named by their hashes).
-const BUILT = ['dist/trace/schema-validators.cjs', 'dist/bin/main.js'];
+// bundles (dist/bin/main.js, which bin/tmemsim.js runs, the worker threads' scripts, and their
+// chunks, named by their hashes).
+const BUILT = ['dist/trace/schema-validators.cjs', 'dist/bin/main.js', 'dist/bin/pass-worker.js', 'dist/bin/sweep-worker.js'];
 const isBuilt = (f) => BUILT.includes(f) || /^dist\/bin\/chunk-[A-Z0-9]+\.js$/.test(f);
 const srcs = sh('git', ['ls-files', 'src'], root).split('\n').filter((f) => f.endsWith('.ts'));
 const wantDist = [...srcs.flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]), ...new Set([...BUILT, ...files.filter(isBuilt)])].sort();

@@ -28,13 +28,14 @@ interface TaskError {
 }
 
 /**
- * The compiled worker script `rel` (relative to src/, e.g. 'sweep/worker.js'): the built copy in
- * dist/, also when the caller runs from the TypeScript sources (tests) or the CLI's bundle.
+ * A worker thread's script as the build bundles it (scripts/bundle-cli.mjs): 'pass-worker'
+ * (src/sim/pass-worker.ts) or 'sweep-worker' (src/sweep/worker.ts) in dist/bin/, also when the
+ * caller runs from the TypeScript sources (tests) or from the unbundled library.
  */
-export function workerScript(rel: string): URL {
-  const built = packageUrl(`dist/${rel}`);
+export function workerScript(name: 'pass-worker' | 'sweep-worker'): URL {
+  const built = packageUrl(`dist/bin/${name}.js`);
   if (fs.existsSync(fileURLToPath(built))) return built;
-  throw new Error(`the worker ${rel} is not built (npm run build)`);
+  throw new Error(`the worker ${name} is not built (npm run build)`);
 }
 
 function toTaskError(e: unknown): TaskError {

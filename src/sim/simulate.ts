@@ -297,7 +297,7 @@ async function passesOnThreads(plans: PassPlan[], passes: number[], base: Omit<P
     }
     progress.tick(events, unknown ? -1 : bytes);
   };
-  return runOnWorkers<PassTask, PassTaskResult>(workerScript('sim/pass-worker.js'), tasks, jobs, {
+  return runOnWorkers<PassTask, PassTaskResult>(workerScript('pass-worker'), tasks, jobs, {
     order,
     ...(local ? { local } : {}),
     onTick: (id, tick) => {

@@ -58,5 +58,5 @@ export async function runTasks(tasks: SweepTask[], jobs: number, progress?: Prog
     }
     return results;
   }
-  return runOnWorkers<SweepTask, TaskResult>(workerScript('sweep/worker.js'), tasks, jobs, { order: dispatchOrder(tasks), onDone: progress });
+  return runOnWorkers<SweepTask, TaskResult>(workerScript('sweep-worker'), tasks, jobs, { order: dispatchOrder(tasks), onDone: progress });
 }

@@ -10,10 +10,11 @@
  * one of them is refused it.
  */
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runNode } from '../helpers/spawn.js';
 import { VERSION } from '../../src/version.js';
+import { workerScript } from '../../src/threads.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const PROBE = ['--import', './test/fixtures/load-probe.mjs'];
@@ -78,6 +79,14 @@ describe('lazy loading of optional and heavy packages', () => {
     const dist = r.err.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice('loaded '.length)).filter((u) => u.includes('/dist/'));
     expect(dist.length).toBeGreaterThan(0);
     expect(dist.filter((u) => !/\/dist\/bin\/(main|chunk-[A-Z0-9]+)\.js$/.test(u))).toEqual([]);
+  });
+
+  it('worker threads run the bundled worker scripts (the load hook does not see a worker\'s loads)', () => {
+    for (const name of ['pass-worker', 'sweep-worker'] as const) {
+      const url = workerScript(name);
+      expect(url.pathname.endsWith(`/dist/bin/${name}.js`)).toBe(true);
+      expect(existsSync(url)).toBe(true);
+    }
   });
 
   it('a compressor whose optional native package is missing is one line naming it and how to install it, exit 2', async () => {
