@@ -25,9 +25,9 @@
  * of a choice) as ajv standalone code to dist/trace/schema-validators.cjs, with
  * a digest of the schema's text. When that file is there and its digest is the
  * schema's, the parts come from it and ajv is not loaded at all (it cost a run
- * about 130 ms of its start-up: docs/scale.md, "Start-up"); otherwise (a test
- * run from the sources, or a schema edited since the build) they are compiled
- * here, the same documents with the same options, so the errors are the same.
+ * about 130 ms of its start-up: docs/scale.md, "Start-up"); otherwise (not
+ * built yet, or a schema edited since the build) they are compiled here, the
+ * same documents with the same options, so the errors are the same.
  */
 
 import { readFileSync } from 'node:fs';

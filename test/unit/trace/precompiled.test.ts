@@ -3,8 +3,8 @@
  * schema-validators.cjs) against the parts src/trace/validate.ts compiles itself: for every part
  * the build writes, over the shipped workloads' headers and events and mutations of them that
  * break each field in turn, the same verdict and the same first error (what validate.ts shapes its
- * message from: keyword, instancePath, params, propertyName). `npm test` builds dist/ first; run
- * from the sources alone (no dist/), the comparison is skipped with the build's test below failing.
+ * message from: keyword, instancePath, params, propertyName). `npm test` builds dist/ first; with
+ * no dist/, the comparison is skipped and the first test fails.
  */
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
