@@ -27,6 +27,10 @@
 //     each once a round in turn for --c-rounds rounds (3), rated by its best.
 //     Beside C, the same LRU written line for line in JavaScript (bench/lru.js):
 //     the rate of the structure alone in node, before any model (the floor).
+//  8. start-up: `tmemsim --version`, `tmemsim run` of a 1,000-request trace and
+//     `tmemsim trace inspect` of it, whole processes, beside `node -e 0` (node's
+//     own start-up, the floor), each once a round in turn for 7 rounds, rated by
+//     its fastest (docs/scale.md, "Start-up").
 //  --only=3 (or --only=0,3) runs just those sections.
 //  6. with --scale (npm run bench:scale): 10M- and 100M-event traces over one
 //     fixed working set replayed by `tmemsim run`; peak RSS of each, and what is
@@ -465,6 +469,25 @@ async function runThreads() {
   console.log(`   tmemsim    default threads (${os.availableParallelism()} cores)              ${fmt(auto.seconds)} s   ${fmt(one.seconds / auto.seconds)}x  (identical reports: ${one.out === auto.out ? 'yes' : 'NO'})`);
 }
 
+// ---- 8. start-up -----------------------------------------------------------------
+async function startUp() {
+  const file = path.join(dir, 'zipf-startup.oracleGeneral.bin');
+  makeZipfTrace(file, 1000, 1000, 0.9);
+  const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
+  const cmds = [
+    ['node -e 0 (the floor)', [process.execPath, '-e', '0']],
+    ['tmemsim --version', [process.execPath, bin, '--version']],
+    ['tmemsim run, 1,000 requests', [process.execPath, bin, 'run', file, '--fast', '--quiet', '--profile', 'ssd']],
+    ['tmemsim trace inspect of them', [process.execPath, bin, 'trace', 'inspect', file]],
+  ];
+  const best = cmds.map(() => Infinity);
+  for (let round = 0; round < 7; round++) {
+    for (let i = 0; i < cmds.length; i++) best[i] = Math.min(best[i], (await wallOf(cmds[i][1])).seconds);
+  }
+  console.log('\n8. start-up: whole processes, best of 7 rounds in turn');
+  cmds.forEach(([label], i) => console.log(`   ${label.padEnd(32)} ${fmt(best[i] * 1000, 0).padStart(5)} ms${i === 0 ? '' : `  (${fmt(best[i] / best[0])}x node's own)`}`));
+}
+
 console.log(`tmemsim bench on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 // --only=3 (or --only=0,3): run just those sections.
 const only = args.has('only') ? new Set(String(args.get('only')).split(',')) : null;
@@ -478,6 +501,7 @@ if (section(5) && !args.has('no-sweep')) {
   await sweepScaling();
   await runThreads();
 }
+if (section(8)) await startUp();
 if (args.has('scale')) {
   scale(dir, (args.get('scale-events') ?? '10000000,100000000').split(',').map(Number));
   scaleDistinct(dir, Number(args.get('distinct-requests') ?? 100_000_000), Number(args.get('distinct-objects') ?? 10_000_000));
