@@ -56,6 +56,8 @@ const EVENTS = Number(args.get('events') ?? 1_000_000);
 const KEYS = Number(args.get('keys') ?? 100_000);
 const PAGES = Number(args.get('pages') ?? 20_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-bench-'));
+/** The command the sections time as users run it. */
+const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
 
 
 function fmt(x, d = 2) {
@@ -103,7 +105,6 @@ async function againstC() {
   fs.readSync(fdIn, head, 0, head.length, 0);
   fs.closeSync(fdIn);
   fs.writeFileSync(prefix, head);
-  const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
   // The page cache holds what RAM leaves after the kernel's own pages: RAM is sized so the
   // cache is at least the C reference's capacity; the hit ratios are printed side by side.
   const ramMb = Math.ceil((capacity * 4096 * 1.25) / 2 ** 20);
@@ -399,7 +400,6 @@ async function compressedPath() {
 // ceiling for the same work (two independent processes).
 async function sweepScaling() {
   const { spawnSync } = await import('node:child_process');
-  const bin = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'tmemsim.js');
   const common = ['workloads/mixed-build.json', 'workloads/file-scan.json', '--compressors', 'lz4,lzo,zstd,lz4hc,deflate', '--format', 'json'];
   const grid = [...common, '--profiles', 'ssd,mobile'];
   const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -454,7 +454,6 @@ async function runThreads() {
   const requests = Number(args.get('threads-requests') ?? 300_000);
   const file = path.join(dir, 'zipf-threads.oracleGeneral.bin');
   makeZipfTrace(file, requests, 100_000, 0.9);
-  const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
   const common = [process.execPath, bin, 'run', file, '--backend', 'zcache', '--fast', '--quiet', '--ram-mb', '64', '--format', 'json'];
   // Alternating, twice; each keeps its fastest (the host drifts).
   const best = (a, b) => (a === null || b.seconds < a.seconds ? b : a);
@@ -473,7 +472,6 @@ async function runThreads() {
 async function startUp() {
   const file = path.join(dir, 'zipf-startup.oracleGeneral.bin');
   makeZipfTrace(file, 1000, 1000, 0.9);
-  const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
   const cmds = [
     ['node -e 0 (the floor)', [process.execPath, '-e', '0']],
     ['tmemsim --version', [process.execPath, bin, '--version']],

@@ -26,7 +26,8 @@ export function profileValidator(): ValidateFunction {
   const codecs = (schemaRoot['properties'] as Record<string, Record<string, unknown>>)['codecs']!;
   codecs['propertyNames'] = { enum: compressorNames() };
   // validateSchema off: test/package/schema.test.ts checks the schema itself; inlineRefs off: each $defs entry is
-  // compiled once, not at each of its uses. Both cut the compile, which every run now pays for its built-in profiles.
+  // compiled once, not at each of its uses. Both cut the compile, which a profile file pays (and npm test's check of
+  // the built-ins; a run loads them unchecked: registry.ts, and loads no ajv at all: test/package/lazy-load.test.ts).
   const ajv = newAjv({ allErrors: false, strict: true, strictRequired: false, logger: false, verbose: true, validateSchema: false, inlineRefs: false });
   validator = ajv.compile(schemaRoot);
   return validator;
