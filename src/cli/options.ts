@@ -11,6 +11,17 @@ export function parseIntFlag(flag: string, v: string, min = 0, max = Number.MAX_
   return n;
 }
 
+/** What --tick-phase accepts (run: one value; validate: a list). */
+export const TICK_PHASE_ACCEPTED = 'milliseconds from 0 up to but not including 4 (one tick at HZ 250), e.g. 0, 1.5';
+
+/** One --tick-phase value: ms in [0, 4), returned in ns. */
+export function parseTickPhase(flag: string, v: string): number {
+  const t = v.trim();
+  const ms = Number(t);
+  if (t === '' || !/^[0-9.]+$/.test(t) || !Number.isFinite(ms) || ms < 0 || ms >= 4) throw new UsageError(`'${v}' is not a tick phase`, { field: flag }, TICK_PHASE_ACCEPTED);
+  return Math.round(ms * 1e6);
+}
+
 /** parseIntFlag of an optional flag: undefined when it was not given. */
 export function optionalIntFlag(flag: string, v: string | undefined, min = 0): number | undefined {
   return v === undefined ? undefined : parseIntFlag(flag, v, min);

@@ -5,7 +5,7 @@ import { simulate, type RunOptions } from '../api.js';
 import { buildReport } from '../report/model.js';
 import { UsageError } from '../errors.js';
 import type { ParamMap } from '../backends/params.js';
-import { collectParam, parseIntFlag, splitList } from './options.js';
+import { collectParam, parseIntFlag, parseTickPhase, splitList } from './options.js';
 import { widthFor, writeOut } from './output.js';
 import { ensureDir } from '../plot/render.js';
 import { parseAt } from './at.js';
@@ -25,6 +25,7 @@ interface RunFlags {
   param?: ParamMap;
   ramMb?: string;
   reclaim?: string;
+  tickPhase?: string;
   format: string;
   out?: string;
   fast?: boolean;
@@ -53,6 +54,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-p, --param <key=value>', 'backend parameter (repeatable); an unknown key is an error', collectParam)
     .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')
     .option('--reclaim <name>', `page reclaim model: ${reclaimNames().join(', ')} (default: config.reclaim, else the backend era's, else ${DEFAULT_RECLAIM}; docs/model.md)`)
+    .option('--tick-phase <ms>', 'where the scheduler\'s 4 ms ticks fall: the first this many ms into the run (0 <= ms < 4; default 0); only the scheduling of kswapd and the kworkers beside the workload depends on it (docs/model.md)')
     .option('-f, --format <fmt>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')
@@ -81,6 +83,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         seed: f.seed === undefined ? undefined : parseIntFlag('--seed', f.seed, 0, 2 ** 48 - 1),
         ramPages: f.ramMb === undefined ? undefined : parseIntFlag('--ram-mb', f.ramMb, 1, 2 ** 20) * 256,
         reclaim: f.reclaim,
+        ...(f.tickPhase !== undefined ? { tickPhaseNs: parseTickPhase('--tick-phase', f.tickPhase) } : {}),
         fast: f.fast,
         baseline: f.baseline,
         rmmodStrategies: f.rmmodStrategy ? splitList(f.rmmodStrategy) : undefined,

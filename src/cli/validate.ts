@@ -5,8 +5,9 @@
  * exit 1 when a counter is out of tolerance. With --known FILE (CI)
  * exit 1 only on an out-of-tolerance counter FILE does not list, or a listed
  * one that passes now; --update-known rewrites FILE. With --cpu-scale S,S,...
- * the suite is replayed once per scale of the guest's CPU and the output says
- * which counters are out at every scale and which at some only. With
+ * the suite is replayed once per scale of the guest's CPU (with --tick-phase
+ * MS,MS,... once per phase of the scheduler's ticks) and the output says
+ * which counters are out at every point and which at some only. With
  * --kernel-runs DIR, another recording's kernel runs are judged against the
  * references instead of tmemsim (the suite's reproducibility). See
  * docs/validation.md.
@@ -22,6 +23,7 @@ import { reproducibility, sensitivity, validate, type ValidateOptions } from '..
 import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
+import { parseTickPhase, TICK_PHASE_ACCEPTED } from './options.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
 const RENDER_SENSITIVITY = { table: renderSensitivityTable, json: renderSensitivityJson, csv: renderSensitivityCsv } as const;
@@ -37,6 +39,12 @@ function cpuScales(text: string): number[] {
   });
   if (new Set(scales).size !== scales.length) throw new UsageError(`--cpu-scale ${quote(text)} lists a scale twice`, { field: '--cpu-scale' }, accepted);
   return scales;
+}
+/** --tick-phase's list: ms in [0, 4), at least one, none twice. */
+function tickPhases(text: string): number[] {
+  const ns = text.split(',').map((x) => parseTickPhase('--tick-phase', x));
+  if (new Set(ns).size !== ns.length) throw new UsageError(`--tick-phase ${quote(text)} lists a phase twice`, { field: '--tick-phase' }, TICK_PHASE_ACCEPTED);
+  return ns.map((x) => x / 1e6);
 }
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -55,21 +63,24 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
     .option('--kernel-runs <dir>', 'judge the kernel runs recorded in DIR (validation/record.mjs --out DIR, e.g. the same cases on another day) against the references by the same rules, as if each were tmemsim: what the references\' ranges allow the kernel itself (exit 0)')
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; kernelRuns?: string }) => {
+    .option('--tick-phase <list>', 'replay the suite once per phase of the scheduler\'s 4 ms ticks (ms into the run, e.g. 0,1,2,3; a real kernel\'s is chance) and list the counters out at every phase apart from those out at some, with tmemsim\'s figure at each (exit 0)')
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.kernelRuns !== undefined) {
-        if (f.known || f.updateKnown || f.cpuScale !== undefined || f.zswapEra !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale or --zswap-era', { field: '--kernel-runs' });
+        if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase or --zswap-era', { field: '--kernel-runs' });
         const r = reproducibility(path.resolve(f.references), path.resolve(f.kernelRuns), f.case ?? []);
         writeOut(RENDER_REPRODUCIBILITY[f.format as keyof typeof RENDER_REPRODUCIBILITY](r, widthFor(f.out)), f.out);
         return;
       }
       if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
       const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}) };
-      if (f.cpuScale !== undefined) {
-        if (f.known || f.updateKnown) throw new UsageError('--cpu-scale does not ratchet: give no --known or --update-known', { field: '--cpu-scale' });
-        const scales = cpuScales(f.cpuScale);
+      if (f.cpuScale !== undefined || f.tickPhase !== undefined) {
+        if (f.cpuScale !== undefined && f.tickPhase !== undefined) throw new UsageError('give --cpu-scale or --tick-phase, not both: a sensitivity run varies one thing', { field: '--tick-phase' });
+        const flag = f.cpuScale !== undefined ? '--cpu-scale' : '--tick-phase';
+        if (f.known || f.updateKnown) throw new UsageError(`${flag} does not ratchet: give no --known or --update-known`, { field: flag });
+        const points = f.cpuScale !== undefined ? cpuScales(f.cpuScale) : tickPhases(f.tickPhase!);
         if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
-        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, o, scales);
+        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, o, f.cpuScale !== undefined ? 'cpu_scale' : 'tick_phase_ms', points);
         writeOut(RENDER_SENSITIVITY[f.format as keyof typeof RENDER_SENSITIVITY](r, widthFor(f.out)), f.out);
         return;
       }

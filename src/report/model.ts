@@ -75,6 +75,8 @@ export interface Report {
     swappiness: number;
     /** The page reclaim model (src/mm/reclaim/). */
     reclaim: string;
+    /** Present when the scheduler's ticks were given a phase other than 0 (--tick-phase), ms. */
+    tick_phase_ms?: number;
     /** Present when the swap core keeps a zeromap (config.swap_zeromap: 6.12+). */
     swap_zeromap?: true;
     frontswap_writethrough: boolean;
@@ -194,6 +196,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       seed: c.seed,
       swappiness: c.swappiness,
       reclaim: c.reclaim.name,
+      ...(c.tickPhaseNs > 0 ? { tick_phase_ms: c.tickPhaseNs / 1e6 } : {}),
       ...(c.swapZeromap ? { swap_zeromap: true as const } : {}),
       frontswap_writethrough: c.writethrough,
       verify_bytes: c.verifyBytes,

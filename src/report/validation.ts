@@ -2,7 +2,7 @@
 
 import { stringify } from 'csv-stringify/sync';
 import type { Row } from '../validate/compare.js';
-import type { ReproducibilityResult, SensitivityResult, ValidationResult } from '../validate/validate.js';
+import type { ReproducibilityResult, SensitivityAxis, SensitivityResult, ValidationResult } from '../validate/validate.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
 import { NA_TEXT, showNa } from './na.js';
 import { grouped } from './numbers.js';
@@ -79,44 +79,70 @@ export function renderValidationJson(v: ValidationResult): string {
   return JSON.stringify({ tool: 'tmemsim', validation: 1, replayed: v.replayed, cases: v.cases, within: v.ok, out_of_tolerance: v.out }, null, 2) + '\n';
 }
 
-/** A scale as given (1.03, 0.97). */
-function scaleText(x: number): string {
-  return `x${x}`;
+/** A point of a sensitivity axis as given: a scale (x1.03) or a tick phase (1.5 ms). */
+function pointText(axis: SensitivityAxis, x: number): string {
+  return axis === 'cpu_scale' ? `x${x}` : `${x} ms`;
+}
+
+const AXIS_TEXT: Record<SensitivityAxis, { what: string; head: string; points: string; why: string }> = {
+  cpu_scale: { what: 'with every CPU time of the guest profile scaled', head: 'cpu scale', points: 'scales', why: 'a race the costs decide' },
+  tick_phase_ms: { what: "with the scheduler's 4 ms ticks at each phase (the first tick this far into the run; a real kernel's is chance)", head: 'tick phase', points: 'tick phases', why: 'where the ticks fall, which no kernel run fixes' },
+};
+
+/** A figure of the sensitivity lists, marked * where out of tolerance. */
+function figureText(x: number | null, out: boolean): string {
+  return `${x === null ? NA_TEXT : num(x)}${out ? '*' : ''}`;
 }
 
 /**
- * `validate --cpu-scale`: the within count at each scale of the guest's CPU, then every
- * counter out of tolerance at some scale: those out at every scale (the model's deviations)
- * apart from those out at only some (a race the costs decide).
+ * `validate --cpu-scale` / `--tick-phase`: the within count at each point, then every counter
+ * out of tolerance at some point with tmemsim's figure at each: those out at every point on one
+ * side of the kernel's range (the model's deviations), those out at every point but on both
+ * sides (a race that jumps over the range), and those out at only some (a race the costs or the
+ * ticks decide).
  */
 export function renderSensitivityTable(r: SensitivityResult, width: number = DEFAULT_WIDTH): string {
+  const t = AXIS_TEXT[r.axis];
   const out: string[] = [];
-  out.push(wrapLine(`sensitivity: the suite replayed with every CPU time of the guest profile scaled (${r.counters} counters at each scale)`, width));
+  out.push(wrapLine(`sensitivity: the suite replayed ${t.what} (${r.counters} counters at each)`, width));
   out.push(fitTable({
-    head: ['cpu scale', 'within', 'out'],
-    rows: r.scales.map((s) => [scaleText(s.scale), num(s.ok), num(s.out)]),
+    head: [t.head, 'within', 'out'],
+    rows: r.points.map((s) => [pointText(r.axis, s.value), num(s.ok), num(s.out)]),
     align: ['left', 'right', 'right'],
     keys: [0],
     width,
   }), '');
-  const n = r.scales.length;
-  const always = r.out.filter((c) => c.out_at.length === n);
+  const n = r.points.length;
+  const line = (c: SensitivityResult['out'][number]): string => {
+    const figures = c.tmemsim.map((x, i) => figureText(x, c.out_at.includes(r.points[i]!.value))).join(', ');
+    return `  ${c.case} ${c.phase} ${c.counter}, kernel ${num(c.kernel_min)}–${num(c.kernel_max)} ±${num(c.tolerance)}: ${figures}`;
+  };
+  const always = r.out.filter((c) => c.out_at.length === n && !c.straddles);
+  const across = r.out.filter((c) => c.out_at.length === n && c.straddles);
   const some = r.out.filter((c) => c.out_at.length < n);
-  out.push(wrapLine(`out of tolerance at every scale (${always.length}):`, width));
-  for (const c of always) out.push(wrapLine(`  ${c.case} ${c.phase} ${c.counter}`, width));
-  out.push(wrapLine(`out at some scales only (${some.length}): they follow a race the costs decide, not the model's mechanism alone`, width));
-  for (const c of some) out.push(wrapLine(`  ${c.case} ${c.phase} ${c.counter}: out at ${c.out_at.map(scaleText).join(', ')}`, width));
+  out.push(wrapLine(`out of tolerance at every point, on one side of the kernel's range (${always.length}): the model's deviations; tmemsim at each of the ${t.points} above, * out:`, width));
+  for (const c of always) out.push(wrapLine(line(c), width));
+  if (across.length > 0) {
+    out.push(wrapLine(`out at every point but below the kernel's range at some and above it at others (${across.length}): ${t.why} carries them across the range`, width));
+    for (const c of across) out.push(wrapLine(line(c), width));
+  }
+  out.push(wrapLine(`out at some ${t.points} only (${some.length}): they follow ${t.why}, not the model's mechanism alone`, width));
+  for (const c of some) out.push(wrapLine(line(c), width));
   return out.join('\n') + '\n';
 }
 
 export function renderSensitivityJson(r: SensitivityResult): string {
-  return JSON.stringify({ tool: 'tmemsim', sensitivity: 1, counters: r.counters, scales: r.scales, out_of_tolerance: r.out }, null, 2) + '\n';
+  // Format 1 named the points `scales` ({scale, ok, out}); a cpu-scale run keeps that.
+  const points = r.axis === 'cpu_scale' ? { scales: r.points.map((p) => ({ scale: p.value, ok: p.ok, out: p.out })) } : { tick_phases_ms: r.points.map((p) => ({ tick_phase_ms: p.value, ok: p.ok, out: p.out })) };
+  return JSON.stringify({ tool: 'tmemsim', sensitivity: 1, axis: r.axis, counters: r.counters, ...points, out_of_tolerance: r.out }, null, 2) + '\n';
 }
 
-/** CSV: one row per counter out at some scale, its scales separated by spaces. */
+/** CSV: one row per counter out at some point, its points and tmemsim's figures separated by spaces. */
 export function renderSensitivityCsv(r: SensitivityResult): string {
-  const n = r.scales.length;
-  return stringify([['case', 'phase', 'counter', 'out_at_scales', 'out_at_every_scale'], ...r.out.map((c) => [c.case, c.phase, c.counter, c.out_at.join(' '), c.out_at.length === n ? 'yes' : 'no'])]);
+  const n = r.points.length;
+  const col = r.axis === 'cpu_scale' ? 'scales' : 'tick_phases_ms';
+  return stringify([['case', 'phase', 'counter', `out_at_${col}`, 'out_at_every_point', 'straddles', 'kernel_min', 'kernel_max', 'tolerance', `tmemsim_at_each_of_${col}`],
+    ...r.out.map((c) => [c.case, c.phase, c.counter, c.out_at.join(' '), c.out_at.length === n ? 'yes' : 'no', c.straddles ? 'yes' : 'no', c.kernel_min, c.kernel_max, c.tolerance, c.tmemsim.map((x) => (x === null ? NA_TEXT : String(x))).join(' ')])]);
 }
 
 /** A kernel run's figure as the error column shows it: % of the range's nearer end, or a count. */

@@ -16,6 +16,7 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
+import { TICK_NS } from './sched.js';
 import { DEFAULT_READ_AHEAD_KB } from '../mm/file-readahead.js';
 import type { ReclaimFactory, ZoneLayout } from '../mm/reclaim/reclaim.js';
 
@@ -41,6 +42,13 @@ export interface RunOverrides {
   at?: Injection[];
   /** Reclaim policy (src/mm/reclaim/registry.ts), overriding the trace and the backend's era. */
   reclaim?: string;
+  /**
+   * Where the scheduler's ticks fall: the first this many ns into the scheduler clock, then one
+   * every 4 ms (HZ 250), 0 <= x < 4,000,000; default 0. Only the scheduling of kswapd and the
+   * kworkers against the workload depends on it (src/sim/sched.ts): a real kernel's phase is
+   * chance, and `validate --tick-phase` shows what each phase changes.
+   */
+  tickPhaseNs?: number;
   /** Sample each pass over time with at most about this many points (0 or absent: no series). */
   series?: number;
 }
@@ -79,6 +87,8 @@ export interface RunConfig {
   reclaim: ReclaimFactory;
   /** The swap core keeps all-zero pages in a zeromap (6.12+): config.swap_zeromap, else the backend era's, else false. */
   swapZeromap: boolean;
+  /** The scheduler tick's phase, ns (RunOverrides.tickPhaseNs; 0 by default). */
+  tickPhaseNs: number;
   writethrough: boolean;
   content: ContentConfig;
   verifyBytes: boolean;
@@ -189,6 +199,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
         ? withField(() => getReclaim(o.reclaim!), '--reclaim', file)
         : withField(() => getReclaim(c.reclaim ?? factory?.reclaim ?? DEFAULT_RECLAIM), 'config.reclaim', file),
     swapZeromap: c.swap_zeromap ?? factory?.swapZeromap?.(params) ?? false,
+    tickPhaseNs: tickPhase(o.tickPhaseNs),
     writethrough: c.frontswap_writethrough ?? false,
     content: header.content ?? {},
     verifyBytes: !o.fast,
@@ -202,6 +213,13 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     noBackend,
     notes,
   };
+}
+
+/** RunOverrides.tickPhaseNs: a time within one tick (4 ms), ns. */
+function tickPhase(ns: number | undefined): number {
+  if (ns === undefined) return 0;
+  if (!(Number.isFinite(ns) && ns >= 0 && ns < TICK_NS)) throw new UsageError(`tick phase ${ns} ns is not within a tick`, { field: '--tick-phase' }, `0 <= phase < ${TICK_NS / 1e6} ms (one tick at HZ 250)`);
+  return ns;
 }
 
 /**

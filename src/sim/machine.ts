@@ -61,6 +61,8 @@ interface MachineOptions {
   backendFactory: (name: string) => BackendFactory;
   /** The swap core keeps all-zero pages in a zeromap (6.12+, config.swap_zeromap). Default false. */
   swapZeromap?: boolean;
+  /** The scheduler tick's phase, ns into the scheduler clock (sched.ts Ticks). Default 0. */
+  tickPhaseNs?: number;
 }
 
 /** Cycles per 8-byte word is_folio_zero_filled reads (as zswap's same-filled scan). */
@@ -191,7 +193,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
     this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim, opts.zones);
-    this.tasks = new Tasks(this, this.memory.reclaim.kswapdTask === true);
+    this.tasks = new Tasks(this, this.memory.reclaim.kswapdTask === true, opts.tickPhaseNs ?? 0);
   }
 
   /** The end of an event: the workload reaches a preemption point (Tasks.afterEvent). */

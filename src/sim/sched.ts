@@ -34,8 +34,8 @@
  * runs whole after an event; with '6.1-cfs' and '6.1-cfs-buddy' (the default) kswapd is a task and
  * Cfs (below) schedules all three.
  *
- * Deviations: the tick's phase is the CPU clock's (no idle time, no timer
- * skew); kswapd runs its whole balance_pgdat at once (the workload does not
+ * Deviations: the tick's phase is the CPU clock's, from a fixed phase (0 unless
+ * tickPhaseNs; no idle time, no timer skew); kswapd runs its whole balance_pgdat at once (the workload does not
  * allocate meanwhile, so kswapd runs shorter and more often than the
  * kernel's: docs/validation.md item 2), goes to sleep level with the
  * workload (in the kernel ticks share the CPU between them once kswapd's
@@ -55,7 +55,30 @@ const SCHED_MIN_GRANULARITY_NS = 750_000;
 /** sysctl_sched_wakeup_granularity on one CPU. */
 const SCHED_WAKEUP_GRANULARITY_NS = 1_000_000;
 /** A scheduler tick: HZ 250 (Debian's kernels). */
-const TICK_NS = 4_000_000;
+export const TICK_NS = 4_000_000;
+
+/**
+ * The scheduler clock's ticks, the first `phaseNs` (0 <= phase < TICK_NS) into it and one every
+ * TICK_NS after. Where a kernel's ticks fall against a workload's start is chance (the timer
+ * runs from boot); a deterministic replay picks one phase, 0 by default, and
+ * `validate --tick-phase` replays the suite at several to tell what that choice decides.
+ */
+export class Ticks {
+  /** Added to a time before dividing by TICK_NS: tick k (k >= 1) comes at (k - 1) * TICK_NS + phase, tick 0 at time 0 or before. */
+  private readonly offset: number;
+  constructor(phaseNs: number) {
+    if (!(phaseNs >= 0 && phaseNs < TICK_NS)) throw new RangeError(`tick phase ${phaseNs} ns is not in [0, ${TICK_NS})`);
+    this.offset = (TICK_NS - phaseNs) % TICK_NS;
+  }
+  /** How many ticks came up to time `t` (the number of the last one). */
+  index(t: number): number {
+    return Math.floor((t + this.offset) / TICK_NS);
+  }
+  /** The first tick after time `t`. */
+  after(t: number): number {
+    return (this.index(t) + 1) * TICK_NS - this.offset;
+  }
+}
 /** place_entity's credit for a sleeper (GENTLE_FAIR_SLEEPERS: half the latency). */
 const SLEEPER_CREDIT_NS = SCHED_LATENCY_NS / 2;
 
@@ -91,6 +114,10 @@ function tickPreempts(deltaExec: number, lead: number, ideal: number): boolean {
 }
 
 export class KworkerSched {
+  private readonly ticks: Ticks;
+  constructor(tickPhaseNs = 0) {
+    this.ticks = new Ticks(tickPhaseNs);
+  }
   /** kswapd is running (between its wake-up and its sleep). */
   kswapdOn = false;
   /** kswapd's vruntime while it sleeps, and the kworker's while it is not running. */
@@ -179,7 +206,7 @@ export class KworkerSched {
     // delta_exec > ideal; or delta_exec >= min_granularity and lead0 + delta_exec > ideal.
     const byLead = Math.max(SCHED_MIN_GRANULARITY_NS, ideal - lead0);
     const ready = this.pickedAt + (ideal < byLead ? ideal : byLead);
-    return (Math.floor(ready / TICK_NS) + 1) * TICK_NS;
+    return this.ticks.after(ready);
   }
 
   /** The work the kworker woke for was cancelled (cancel_work_sync): it goes back to sleep. */
@@ -244,6 +271,10 @@ export const NONE = -1;
  * kworkers, vmstat's, the shell), no buddies, no PELT.
  */
 export class Cfs {
+  private readonly ticks: Ticks;
+  constructor(tickPhaseNs = 0) {
+    this.ticks = new Ticks(tickPhaseNs);
+  }
   readonly vr = [0, -SLEEPER_CREDIT_NS, -SLEEPER_CREDIT_NS];
   readonly runnable = [true, false, false];
   /** The task on the CPU (NONE: idle). */
@@ -337,7 +368,7 @@ export class Cfs {
     vr[t]! += now - this.updatedAt;
     if (vr[t]! > this.minVr) this.minVr = vr[t]!;
     // t running again at `at`, its slice starting then; the ticks seen up to `at`.
-    this.tickSeen = Math.floor(at / TICK_NS);
+    this.tickSeen = this.ticks.index(at);
     this.updatedAt = at;
     this.pickedAt = at;
     this.curr = t;
@@ -358,12 +389,12 @@ export class Cfs {
 
   /** A tick came since the last look (tick() would check the running task). */
   tickDue(now: number): boolean {
-    return Math.floor(now / TICK_NS) !== this.tickSeen;
+    return this.ticks.index(now) !== this.tickSeen;
   }
 
   /** check_preempt_tick for every tick since the last look (one check: the running task's state is the same at each). */
   tick(now: number): void {
-    const n = Math.floor(now / TICK_NS);
+    const n = this.ticks.index(now);
     if (n === this.tickSeen) return;
     this.tickSeen = n;
     if (this.curr === NONE || this.resched) return;

@@ -361,6 +361,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     verifyBytes: cfg.verifyBytes,
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
     swapZeromap: cfg.swapZeromap,
+    tickPhaseNs: cfg.tickPhaseNs,
     content,
     compression: c.compression ? c.compression() : new CachingCompressionService({}),
     costModel: costModelOf(o.profile),

@@ -68,7 +68,7 @@ export class Tasks {
   /** Work items backends queued (zswap's shrink worker), run between operations. */
   readonly workqueue = new WorkQueue();
   /** When the work items' kworker gets the CPU beside kswapd and the workload (CFS on one CPU). */
-  private readonly sched = new KworkerSched();
+  private readonly sched: KworkerSched;
   /**
    * With a reclaim model whose kswapd is a task (6.1-cfs, 6.1-cfs-buddy): CFS over the workload,
    * kswapd and the kworker (null: kswapd runs whole after an event and KworkerSched decides the
@@ -114,8 +114,10 @@ export class Tasks {
     return this.kworkerReclaiming;
   }
 
-  constructor(private readonly h: TaskHost, kswapdTask: boolean) {
-    if (kswapdTask) this.cfs = new Cfs();
+  /** `tickPhaseNs`: where the scheduler's ticks fall (sched.ts Ticks; 0 by default). */
+  constructor(private readonly h: TaskHost, kswapdTask: boolean, tickPhaseNs = 0) {
+    this.sched = new KworkerSched(tickPhaseNs);
+    if (kswapdTask) this.cfs = new Cfs(tickPhaseNs);
   }
 
   /**

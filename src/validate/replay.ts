@@ -284,6 +284,8 @@ export interface ReplayOptions {
    * in every case, those without zswap too: it is the kernel's, not zswap's.
    */
   zswapEra?: ZswapEra;
+  /** The scheduler tick's phase, ns (RunOverrides.tickPhaseNs; validate --tick-phase). */
+  tickPhaseNs?: number;
 }
 
 /**
@@ -292,5 +294,5 @@ export interface ReplayOptions {
  */
 export async function replay(ref: Reference, file: string, profile: string, o: ReplayOptions = {}): Promise<RunResult> {
   const era = o.zswapEra !== undefined && ref.config.zswap.enabled ? { params: { era: o.zswapEra } } : {};
-  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra)), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...era });
+  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra)), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...(o.tickPhaseNs !== undefined ? { tickPhaseNs: o.tickPhaseNs } : {}), ...era });
 }

@@ -73,47 +73,68 @@ export function scaledCpu(p: Profile, scale: number): Profile {
   return { ...p, name: `${p.name} x${scale}`, cpu: { ...p.cpu, hz: { ...p.cpu.hz, value: p.cpu.hz.value / scale } } };
 }
 
-/** A counter out of tolerance at one scale of the guest's CPU or more (sensitivity). */
+/** What a sensitivity run varies: the guest's CPU speed (scaledCpu) or the scheduler tick's phase. */
+export type SensitivityAxis = 'cpu_scale' | 'tick_phase_ms';
+
+/** A counter out of tolerance at one point of the axis or more (sensitivity). */
 interface SensitiveCounter {
   case: string;
   phase: string;
   counter: string;
-  /** The scales it is out of tolerance at, in the order asked. */
+  /** The points (scales, or tick phases in ms) it is out of tolerance at, in the order asked. */
   out_at: number[];
+  /** tmemsim's figure at each point, in the order asked (null: none at that phase). */
+  tmemsim: (number | null)[];
+  kernel_min: number;
+  kernel_max: number;
+  /** The allowed distance outside the kernel's range. */
+  tolerance: number;
+  /** Out below the kernel's range at one point and above it at another: a race that jumps over the range. */
+  straddles: boolean;
 }
 
 export interface SensitivityResult {
-  /** Counters compared at each scale. */
+  axis: SensitivityAxis;
+  /** Counters compared at each point. */
   counters: number;
-  scales: { scale: number; ok: number; out: number }[];
-  /** Every counter out at one scale or more, those out at every scale first. */
+  points: { value: number; ok: number; out: number }[];
+  /** Every counter out at one point or more, those out at every point first. */
   out: SensitiveCounter[];
 }
 
 /**
- * The suite replayed with the guest's CPU scaled by each of `scales` (scaledCpu): which
- * counters are out of tolerance at every scale (deviations of the model) and which only at
- * some (counters that follow a race the costs decide: docs/validation.md item 2).
+ * The suite replayed once per point of `axis`: the guest's CPU scaled by each value
+ * (scaledCpu), or the scheduler's ticks at each phase (ms). Which counters are out of
+ * tolerance at every point (deviations of the model) and which only at some (counters that
+ * follow a race the costs or the ticks decide: docs/validation.md item 2).
  */
-export async function sensitivity(dir: string, only: string[], guestProfile: string, o: ValidateOptions, scales: readonly number[]): Promise<SensitivityResult> {
+export async function sensitivity(dir: string, only: string[], guestProfile: string, o: ValidateOptions, axis: SensitivityAxis, values: readonly number[]): Promise<SensitivityResult> {
   const outAt = new Map<string, SensitiveCounter>();
-  const perScale: SensitivityResult['scales'] = [];
+  const figures = new Map<string, (number | null)[]>();
+  const points: SensitivityResult['points'] = [];
   let counters = 0;
-  for (const scale of scales) {
-    const v = await validate(dir, only, guestProfile, o, scale);
+  for (const value of values) {
+    const v = axis === 'cpu_scale' ? await validate(dir, only, guestProfile, o, value) : await validate(dir, only, guestProfile, { ...o, tickPhaseNs: Math.round(value * 1e6) });
     counters = v.rows.length;
-    perScale.push({ scale, ok: v.ok, out: v.out });
+    points.push({ value, ok: v.ok, out: v.out });
     for (const r of v.rows) {
-      if (r.status === 'ok') continue;
       const k = rowKey(r);
+      let f = figures.get(k);
+      if (f === undefined) figures.set(k, (f = []));
+      f.push(r.tmemsim);
+      if (r.status === 'ok') continue;
       let c = outAt.get(k);
-      if (c === undefined) outAt.set(k, (c = { case: r.case, phase: r.phase, counter: r.counter, out_at: [] }));
-      c.out_at.push(scale);
+      if (c === undefined) outAt.set(k, (c = { case: r.case, phase: r.phase, counter: r.counter, out_at: [], tmemsim: f, kernel_min: r.kernel_min, kernel_max: r.kernel_max, tolerance: r.tolerance, straddles: false }));
+      c.out_at.push(value);
     }
   }
-  // Out at every scale first, then by how many; within that, in the suite's order.
+  for (const c of outAt.values()) {
+    const xs = c.tmemsim.filter((x): x is number => x !== null);
+    c.straddles = xs.some((x) => x < c.kernel_min - c.tolerance) && xs.some((x) => x > c.kernel_max + c.tolerance);
+  }
+  // Out at every point first, then by how many; within that, in the suite's order.
   const out = [...outAt.values()].sort((a, b) => b.out_at.length - a.out_at.length);
-  return { counters, scales: perScale, out };
+  return { axis, counters, points, out };
 }
 
 async function validateCase(ref: Reference, file: string, guestProfile: string, o: ReplayOptions): Promise<CaseResult> {

@@ -41,14 +41,37 @@ describe('tmemsim validate', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/│ x0\.9\s+│\s+\d+ │\s+2 │/);
     expect(r.out).toMatch(/│ x1\.1\s+│\s+\d+ │\s+2 │/);
-    expect(r.out).toContain('out of tolerance at every scale (2):\n  outlier reread pswpin\n  outlier reread pgpgin\n');
+    expect(r.out).toMatch(/out of tolerance at every point, on one side of the kernel's range \(2\): the model's deviations;\s+tmemsim\s+at\s+each\s+of\s+the\s+scales\s+above, \* out:\n  outlier reread pswpin, kernel 5,000–5,100 ±255: 0\*, 0\*, 0\*\n  outlier reread pgpgin, kernel 20,000–20,400 ±1,020: 0\*, 0\*, 0\*\n/);
     expect(r.out).toContain('out at some scales only (0)');
     const json = JSON.parse((await tmemsim('validate', '--references', REFS, '--cpu-scale', '1,2', '--format', 'json')).out);
     expect(json.scales.map((s: { scale: number }) => s.scale)).toEqual([1, 2]);
     expect(json.out_of_tolerance).toEqual([
-      { case: 'outlier', phase: 'reread', counter: 'pswpin', out_at: [1, 2] },
-      { case: 'outlier', phase: 'reread', counter: 'pgpgin', out_at: [1, 2] },
+      { case: 'outlier', phase: 'reread', counter: 'pswpin', out_at: [1, 2], tmemsim: [0, 0], kernel_min: 5000, kernel_max: 5100, tolerance: 255, straddles: false },
+      { case: 'outlier', phase: 'reread', counter: 'pgpgin', out_at: [1, 2], tmemsim: [0, 0], kernel_min: 20000, kernel_max: 20400, tolerance: 1020, straddles: false },
     ]);
+  });
+
+  it('--tick-phase replays once per phase of the scheduler\'s ticks, with the same lists', async () => {
+    const r = await tmemsim('validate', '--references', REFS, '--tick-phase', '0,1.5,3.75', '--format', 'json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.axis).toBe('tick_phase_ms');
+    expect(json.tick_phases_ms.map((s: { tick_phase_ms: number; out: number }) => [s.tick_phase_ms, s.out])).toEqual([[0, 2], [1.5, 2], [3.75, 2]]);
+    expect(json.out_of_tolerance.map((c: { counter: string; out_at: number[] }) => [c.counter, c.out_at])).toEqual([['pswpin', [0, 1.5, 3.75]], ['pgpgin', [0, 1.5, 3.75]]]);
+    const t = await tmemsim('validate', '--references', REFS, '--tick-phase', '0,2');
+    expect(t.out).toMatch(/│ 2 ms\s+│\s+\d+ │\s+2 │/);
+  });
+
+  it('--tick-phase refuses what is not a phase within one tick, a phase twice, and --cpu-scale beside it, in one line, exit 2', async () => {
+    for (const bad of ['4', '-1', 'x', '1,,2', '1,1.0', '1e0']) {
+      const r = await tmemsim('validate', '--references', REFS, '--tick-phase', bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.err.trim().split('\n'), bad).toHaveLength(1);
+      expect(r.err, bad).toMatch(/^tmemsim: field '--tick-phase': .*\(accepted: milliseconds from 0 up to but not including 4/);
+    }
+    const both = await tmemsim('validate', '--references', REFS, '--tick-phase', '1', '--cpu-scale', '1');
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/give --cpu-scale or --tick-phase, not both/);
   });
 
   it('--cpu-scale refuses a list that is not scales, and --known beside it, in one line, exit 2', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Cfs, NONE, TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
+import { Cfs, NONE, TASK_K, TASK_Q, TASK_W, Ticks } from '../../../src/sim/sched.js';
 
 // CFS of 6.1 on one CPU with kswapd as a task, worked by hand (kernel/sched/fair.c): a waking
 // task is placed at max(its vruntime, min_vruntime - 3 ms); it preempts the running task when that
@@ -134,7 +134,8 @@ describe('Cfs.sleepAlone: the idle turn of a workload that waits alone on a read
           now += gap;
           // A tick at the event's end (runWork's) may have asked to preempt the lone workload.
           a.tick(now);
-          const b = Object.assign(Object.create(Object.getPrototypeOf(a)), structuredClone({ ...a })) as Cfs;
+          // The clone shares a's Ticks (immutable; structuredClone would drop its class).
+          const b = Object.assign(Object.create(Object.getPrototypeOf(a)), structuredClone({ ...a }), { ticks: (a as unknown as { ticks: Ticks }).ticks }) as Cfs;
           b.vr.splice(0, 3, ...a.vr);
           b.runnable.splice(0, 3, ...a.runnable);
           a.sleep(TASK_W, now);
@@ -228,5 +229,48 @@ describe('Cfs.vmpressure: the work vmpressure queues every vmpressure_win (512) 
       ),
       { numRuns: 300, seed: 7 },
     );
+  });
+});
+
+describe('Ticks: where the scheduler ticks fall (--tick-phase)', () => {
+  // An independent count: the ticks are the times phase + k * 4 ms (k >= 0) after time 0; at
+  // phase 0 the first is at 4 ms (the tick at 0 is the scheduler's starting point).
+  const T = 4 * MS;
+  const ticksUpTo = (t: number, phase: number): number => {
+    let n = 0;
+    for (let x = phase; x <= t; x += T) if (x > 0) n++;
+    return n;
+  };
+
+  it('counts the ticks up to a time and finds the next one, at any phase', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: T - 1 }), fc.integer({ min: 0, max: 60 * MS }), (phase, t) => {
+      const k = new Ticks(phase);
+      expect(k.index(t)).toBe(ticksUpTo(t, phase));
+      const next = k.after(t);
+      expect(next).toBeGreaterThan(t);
+      expect(ticksUpTo(next, phase)).toBe(ticksUpTo(t, phase) + 1);
+      expect(ticksUpTo(next - 1, phase)).toBe(ticksUpTo(t, phase));
+    }), { numRuns: 2000 });
+  });
+
+  it('refuses a phase outside one tick', () => {
+    for (const bad of [-1, T, 1.5 * T, NaN]) expect(() => new Ticks(bad)).toThrow(RangeError);
+  });
+
+  it('moves the tick that preempts a refused kworker: with kswapd picked at 10 ms, the first tick after its 2 ms slice', () => {
+    for (const [phase, at] of [[0, 12 * MS], [1 * MS, 13 * MS], [3.5 * MS, 15.5 * MS]] as const) {
+      const c = new Cfs(phase);
+      c.wake(TASK_K, 10 * MS);
+      c.pick(10 * MS);
+      c.vr[TASK_Q] = 7 * MS; // refused (lead 0.5 ms), as above
+      c.wake(TASK_Q, 10.5 * MS);
+      // Preemption points every 0.5 ms, each on or after the ticks before it. kswapd's slice
+      // (2 ms) is over at 12 ms and it leads the kworker by the slice then: the first tick past
+      // 12 ms preempts it (at phase 0 the tick at 12 ms sees a delta of exactly 2 ms and a lead
+      // of exactly 2 ms: not yet; at 3.5 ms the tick at 11.5 ms comes before the slice's end).
+      const first = phase === 0 ? 16 * MS : at;
+      for (let t = 10.5 * MS; t < first; t += MS / 2) expect(c.pick(t), `phase ${phase}, ${t / MS} ms`).toBe(TASK_K);
+      expect(c.pick(first), `phase ${phase}`).toBe(TASK_Q);
+    }
   });
 });

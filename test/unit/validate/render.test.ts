@@ -61,33 +61,66 @@ describe('validate output', () => {
   });
 });
 
-describe('validate --cpu-scale output', () => {
+describe('validate --cpu-scale and --tick-phase output', () => {
   const r: SensitivityResult = {
+    axis: 'cpu_scale',
     counters: 349,
-    scales: [{ scale: 0.97, ok: 336, out: 13 }, { scale: 1, ok: 337, out: 12 }, { scale: 1.03, ok: 339, out: 10 }],
+    points: [{ value: 0.97, ok: 336, out: 13 }, { value: 1, ok: 337, out: 12 }, { value: 1.03, ok: 339, out: 10 }],
     out: [
-      { case: 'limit50-zbud', phase: 'write', counter: 'pool_limit_hit', out_at: [0.97, 1, 1.03] },
-      { case: 'limit20-zsmalloc', phase: 'write', counter: 'reject_reclaim_fail', out_at: [0.97, 1] },
+      { case: 'limit50-zbud', phase: 'write', counter: 'pool_limit_hit', out_at: [0.97, 1, 1.03], tmemsim: [2, 3, 2], kernel_min: 361, kernel_max: 544, tolerance: 27.2, straddles: false },
+      { case: 'limit20-zsmalloc', phase: 'write', counter: 'reject_reclaim_fail', out_at: [0.97, 1], tmemsim: [36000, 35500, 33000], kernel_min: 28535, kernel_max: 33187, tolerance: 1659.4, straddles: false },
+      { case: 'rw-zsmalloc-zstd', phase: 'write', counter: 'reject_reclaim_fail', out_at: [0.97, 1, 1.03], tmemsim: [2372, 2987, 3088], kernel_min: 2764, kernel_max: 2819, tolerance: 141, straddles: true },
+    ],
+  };
+  const ticks: SensitivityResult = {
+    axis: 'tick_phase_ms',
+    counters: 349,
+    points: [{ value: 0, ok: 345, out: 4 }, { value: 2, ok: 348, out: 1 }],
+    out: [
+      { case: 'rw-zsmalloc-zstd', phase: 'rewrite', counter: 'bytes_per_stored_page', out_at: [0, 2], tmemsim: [1743.24, 1743.47], kernel_min: 1774.4, kernel_max: 1806.9, tolerance: 18.1, straddles: false },
+      { case: 'limit50-zbud', phase: 'write', counter: 'pool_limit_hit', out_at: [0], tmemsim: [2, 343], kernel_min: 361, kernel_max: 544, tolerance: 27.2, straddles: false },
     ],
   };
 
-  it('gives the within count per scale, then the counters out at every scale apart from those out at some', () => {
+  it('gives the within count per scale, then the counters out at every scale apart from those out at some, with the figure at each', () => {
     const t = renderSensitivityTable(r, 100);
     expect(t).toMatch(/│ x0\.97\s+│\s+336 │\s+13 │/);
-    expect(t).toContain('out of tolerance at every scale (1):\n  limit50-zbud write pool_limit_hit\n');
-    expect(t).toContain('  limit20-zsmalloc write reject_reclaim_fail: out at x0.97, x1\n');
+    // Sentences may wrap at any space (\s+ between words).
+    const words = (text: string): RegExp => new RegExp(text.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+    expect(t).toMatch(words("out of tolerance at every point, on one side of the kernel's range (1): the model's deviations; tmemsim at each of the scales above, * out:\n  limit50-zbud write pool_limit_hit, kernel 361–544 ±27.2: 2*, 3*, 2*\n"));
+    expect(t).toMatch(words("out at every point but below the kernel's range at some and above it at others (1): a race the costs decide carries them across the range\n  rw-zsmalloc-zstd write reject_reclaim_fail, kernel 2,764–2,819 ±141: 2,372*, 2,987*, 3,088*\n"));
+    expect(t).toContain('out at some scales only (1): they follow a race the costs decide');
+    expect(t).toMatch(/\n  limit20-zsmalloc write reject_reclaim_fail, kernel 28,535–33,187 ±1,659\.4: 36,000\*, 35,500\*,\s+33,000\n/);
     for (const line of t.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 
-  it('writes CSV with a row per counter and JSON with the scales', () => {
+  it('names the tick phases in ms and says what decides a counter out at some only', () => {
+    const t = renderSensitivityTable(ticks, 100);
+    expect(t).toMatch(/│ tick phase │ within │ out │/);
+    expect(t).toMatch(/│ 2 ms\s+│\s+348 │\s+1 │/);
+    expect(t).toContain('  rw-zsmalloc-zstd rewrite bytes_per_stored_page, kernel 1,774.4–1,806.9 ±18.1: 1,743.2*, 1,743.5*\n');
+    expect(t).toMatch(/out at some tick phases only \(1\): they follow where the ticks fall/);
+    expect(t).not.toContain('below the kernel\'s range at some');
+    expect(t).toContain('  limit50-zbud write pool_limit_hit, kernel 361–544 ±27.2: 2*, 343\n');
+    for (const line of t.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('writes CSV with a row per counter and JSON with the points under their axis\'s name', () => {
     expect(renderSensitivityCsv(r).trim().split('\n')).toEqual([
-      'case,phase,counter,out_at_scales,out_at_every_scale',
-      'limit50-zbud,write,pool_limit_hit,0.97 1 1.03,yes',
-      'limit20-zsmalloc,write,reject_reclaim_fail,0.97 1,no',
+      'case,phase,counter,out_at_scales,out_at_every_point,straddles,kernel_min,kernel_max,tolerance,tmemsim_at_each_of_scales',
+      'limit50-zbud,write,pool_limit_hit,0.97 1 1.03,yes,no,361,544,27.2,2 3 2',
+      'limit20-zsmalloc,write,reject_reclaim_fail,0.97 1,no,no,28535,33187,1659.4,36000 35500 33000',
+      'rw-zsmalloc-zstd,write,reject_reclaim_fail,0.97 1 1.03,yes,yes,2764,2819,141,2372 2987 3088',
     ]);
     const j = JSON.parse(renderSensitivityJson(r));
+    expect(j.axis).toBe('cpu_scale');
     expect(j.scales[1]).toEqual({ scale: 1, ok: 337, out: 12 });
-    expect(j.out_of_tolerance).toHaveLength(2);
+    expect(j.out_of_tolerance).toHaveLength(3);
+    const k = JSON.parse(renderSensitivityJson(ticks));
+    expect(k.axis).toBe('tick_phase_ms');
+    expect(k.scales).toBeUndefined();
+    expect(k.tick_phases_ms).toEqual([{ tick_phase_ms: 0, ok: 345, out: 4 }, { tick_phase_ms: 2, ok: 348, out: 1 }]);
+    expect(renderSensitivityCsv(ticks).split('\n')[0]).toBe('case,phase,counter,out_at_tick_phases_ms,out_at_every_point,straddles,kernel_min,kernel_max,tolerance,tmemsim_at_each_of_tick_phases_ms');
   });
 
   it("a scaled guest CPU takes that many times as long for every operation: its clock divided", () => {
