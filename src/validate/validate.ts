@@ -33,6 +33,8 @@ interface ReplayedWith {
   swap_zeromap: boolean;
   /** The guest's CPU: a profile file or name, as given. */
   guest_profile: string;
+  /** Where the scheduler's ticks fell, ms into the replay (0 unless a sensitivity run moved them). */
+  tick_phase_ms: number;
 }
 
 export interface ValidationResult {
@@ -60,7 +62,7 @@ export async function validate(dir: string, only: string[] = [], guestProfile = 
   }
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6 };
   return { replayed, cases, rows, ok: rows.length - out, out };
 }
 
