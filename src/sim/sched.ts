@@ -64,13 +64,13 @@ export const TICK_NS = 4_000_000;
  * `validate --tick-phase` replays the suite at several to tell what that choice decides.
  */
 export class Ticks {
-  /** Added to a time before dividing by TICK_NS: tick k (k >= 1) comes at (k - 1) * TICK_NS + phase, tick 0 at time 0 or before. */
+  /** Added to a time before dividing by TICK_NS. The ticks are phase + j * TICK_NS (j >= 0) after time 0: at phase 0 the first is at TICK_NS. */
   private readonly offset: number;
   constructor(phaseNs: number) {
     if (!(phaseNs >= 0 && phaseNs < TICK_NS)) throw new RangeError(`tick phase ${phaseNs} ns is not in [0, ${TICK_NS})`);
     this.offset = (TICK_NS - phaseNs) % TICK_NS;
   }
-  /** How many ticks came up to time `t` (the number of the last one). */
+  /** How many ticks came after time 0 up to time `t`. */
   index(t: number): number {
     return Math.floor((t + this.offset) / TICK_NS);
   }

@@ -85,7 +85,7 @@ interface SensitiveCounter {
   counter: string;
   /** The points (scales, or tick phases in ms) it is out of tolerance at, in the order asked. */
   out_at: number[];
-  /** tmemsim's figure at each point, in the order asked (null: none at that phase). */
+  /** tmemsim's figure at each point, in the order asked (null: it has none for that counter there). */
   tmemsim: (number | null)[];
   kernel_min: number;
   kernel_max: number;
