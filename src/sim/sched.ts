@@ -267,8 +267,12 @@ export const NONE = -1;
  * the workload's events, kswapd's shrink batches and the kworker's items, and
  * at the workload's and kswapd's operations for the kworker); a tick is seen
  * at the first point after it; the vmpressure kworker is a switch, not a task
- * (no vruntime, no CPU time charged); no other tasks (the block layer's
- * kworkers, vmstat's, the shell), no buddies, no PELT.
+ * (no vruntime, no CPU time charged), and it is not the zswap kworker: in 6.1
+ * system_wq's and shrink_wq's works share the CPU's bound worker pool, whose
+ * kworker a queueing wakes only when none of the pool's is running
+ * (__need_more_worker; modelled so and judged worse: docs/validation.md, "one
+ * worker pool"); no other tasks (the block layer's kworkers, vmstat's, the
+ * shell), no buddies, no PELT.
  */
 export class Cfs {
   private readonly ticks: Ticks;
