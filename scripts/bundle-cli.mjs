@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the CLI for `npm run build` (after tsc): dist/cli/main.js and the ~180 modules it
 // imports become dist/bin/main.js, and the worker threads' scripts (a run's passes, a sweep's
-// configurations) dist/bin/pass-worker.js and dist/bin/sweep-worker.js, with what they share and
+// configurations, validate's cases) dist/bin/pass-worker.js, sweep-worker.js and validate-worker.js, with what they share and
 // what only some commands import (the plots, behind a dynamic import) split into chunks beside
 // them. Node then loads a few files instead of one per module: a command's start-up is about
 // 120 ms shorter, a worker's about 60 ms (docs/scale.md, "Start-up"). bin/tmemsim.js runs the
@@ -16,7 +16,7 @@ const esbuild = createRequire(import.meta.url)('esbuild');
 const root = fileURLToPath(new URL('..', import.meta.url));
 esbuild.buildSync({
   absWorkingDir: root,
-  entryPoints: { main: 'dist/cli/main.js', 'pass-worker': 'dist/sim/pass-worker.js', 'sweep-worker': 'dist/sweep/worker.js' },
+  entryPoints: { main: 'dist/cli/main.js', 'pass-worker': 'dist/sim/pass-worker.js', 'sweep-worker': 'dist/sweep/worker.js', 'validate-worker': 'dist/validate/worker.js' },
   outdir: 'dist/bin',
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',

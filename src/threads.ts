@@ -1,6 +1,7 @@
 /**
  * Independent tasks on worker threads, `jobs` at a time: the sweep's
- * configurations (src/sweep/pool.ts) and a run's passes (src/sim/simulate.ts).
+ * configurations (src/sweep/pool.ts), a run's passes (src/sim/simulate.ts) and
+ * validate's cases (src/validate/validate.ts).
  * Each result is stored at its task's index, so what a caller gets does not
  * depend on which worker ran what or in which order tasks finished.
  *
@@ -29,10 +30,11 @@ interface TaskError {
 
 /**
  * A worker thread's script as the build bundles it (scripts/bundle-cli.mjs): 'pass-worker'
- * (src/sim/pass-worker.ts) or 'sweep-worker' (src/sweep/worker.ts) in dist/bin/, also when the
+ * (src/sim/pass-worker.ts), 'sweep-worker' (src/sweep/worker.ts) or 'validate-worker'
+ * (src/validate/worker.ts) in dist/bin/, also when the
  * caller runs from the TypeScript sources (tests) or from the unbundled library.
  */
-export function workerScript(name: 'pass-worker' | 'sweep-worker'): URL {
+export function workerScript(name: 'pass-worker' | 'sweep-worker' | 'validate-worker'): URL {
   const built = packageUrl(`dist/bin/${name}.js`);
   if (fs.existsSync(fileURLToPath(built))) return built;
   throw new Error(`the worker ${name} is not built (npm run build)`);

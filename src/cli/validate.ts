@@ -14,6 +14,7 @@
  */
 
 import type { Command } from 'commander';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
@@ -23,7 +24,7 @@ import { reproducibility, sensitivity, validate, type ValidateOptions } from '..
 import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
-import { parseTickPhase, TICK_PHASE_ACCEPTED } from './options.js';
+import { parseIntFlag, parseTickPhase, TICK_PHASE_ACCEPTED } from './options.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
 const RENDER_SENSITIVITY = { table: renderSensitivityTable, json: renderSensitivityJson, csv: renderSensitivityCsv } as const;
@@ -63,8 +64,9 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--update-known', 'rewrite the --known file with today\'s out-of-tolerance counters (exit 0)')
     .option('--kernel-runs <dir>', 'judge the kernel runs recorded in DIR (validation/record.mjs --out DIR, e.g. the same cases on another day) against the references by the same rules, as if each were tmemsim: what the references\' ranges allow the kernel itself (exit 0)')
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
+    .option('-j, --jobs <n>', 'worker threads that replay the cases (1: this thread alone); the output is the same for any n (default: all cores)')
     .option('--tick-phase <list>', 'replay the suite once per phase of the scheduler\'s 4 ms ticks (ms into the run, e.g. 0,1,2,3; a real kernel\'s is chance) and list the counters out at every phase apart from those out at some, with tmemsim\'s figure at each (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string }) => {
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.kernelRuns !== undefined) {
         if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase or --zswap-era', { field: '--kernel-runs' });
@@ -74,13 +76,14 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       }
       if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
       const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}) };
+      const jobs = f.jobs === undefined ? os.availableParallelism() : parseIntFlag('--jobs', f.jobs, 1, 1024);
       if (f.cpuScale !== undefined || f.tickPhase !== undefined) {
         if (f.cpuScale !== undefined && f.tickPhase !== undefined) throw new UsageError('give --cpu-scale or --tick-phase, not both: a sensitivity run varies one thing', { field: '--tick-phase' });
         const flag = f.cpuScale !== undefined ? '--cpu-scale' : '--tick-phase';
         if (f.known || f.updateKnown) throw new UsageError(`${flag} does not ratchet: give no --known or --update-known`, { field: flag });
         const points = f.cpuScale !== undefined ? cpuScales(f.cpuScale) : tickPhases(f.tickPhase!);
         if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
-        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, o, f.cpuScale !== undefined ? 'cpu_scale' : 'tick_phase_ms', points);
+        const r = await sensitivity(path.resolve(f.references), f.case ?? [], f.guestProfile, o, f.cpuScale !== undefined ? 'cpu_scale' : 'tick_phase_ms', points, jobs);
         writeOut(RENDER_SENSITIVITY[f.format as keyof typeof RENDER_SENSITIVITY](r, widthFor(f.out)), f.out);
         return;
       }
@@ -88,7 +91,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       if (f.updateKnown && f.case) throw new UsageError('--update-known rewrites the whole list: give no --case', { field: '--update-known' });
       const known = f.known ? readKnown(f.known) : null;
       if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
-      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile, o);
+      const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile, o, 1, jobs);
       writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
         writeOut(knownText(v.rows), f.known, '--known');

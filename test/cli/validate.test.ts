@@ -28,6 +28,19 @@ describe('tmemsim validate', () => {
     expect(r.out).not.toContain('outlier');
   });
 
+  it('--jobs: the cases replayed on worker threads give the same output, byte for byte, for the suite and a sensitivity run', async () => {
+    for (const extra of [[], ['--tick-phase', '0,2']]) {
+      const one = await tmemsim('validate', '--references', REFS, '--format', 'json', '--jobs', '1', ...extra);
+      const two = await tmemsim('validate', '--references', REFS, '--format', 'json', '--jobs', '2', ...extra);
+      expect([one.code, two.code], extra.join(' ')).toEqual(extra.length === 0 ? [1, 1] : [0, 0]);
+      expect(two.out, extra.join(' ')).toBe(one.out);
+      expect(JSON.parse(two.out).tool).toBe('tmemsim');
+    }
+    const bad = await tmemsim('validate', '--references', REFS, '--jobs', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^tmemsim: field '--jobs': 0 is out of range/);
+  });
+
   it('--update-known that cannot write the --known file blames --known, not --out', async () => {
     const dangling = tmp.path('known-link.json');
     fs.symlinkSync(tmp.path('no-such-dir', 'known.json'), dangling);
