@@ -12,19 +12,26 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const esbuild = createRequire(import.meta.url)('esbuild');
+/** The bundles, dist/bin/<name>.js, and the modules they are made from (scripts/check-package.mjs reads the names). */
+export const ENTRIES = { main: 'dist/cli/main.js', 'pass-worker': 'dist/sim/pass-worker.js', 'sweep-worker': 'dist/sweep/worker.js', 'validate-worker': 'dist/validate/worker.js' };
+
 const root = fileURLToPath(new URL('..', import.meta.url));
-esbuild.buildSync({
-  absWorkingDir: root,
-  entryPoints: { main: 'dist/cli/main.js', 'pass-worker': 'dist/sim/pass-worker.js', 'sweep-worker': 'dist/sweep/worker.js', 'validate-worker': 'dist/validate/worker.js' },
-  outdir: 'dist/bin',
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+// Run as a script (npm run build), not when imported for ENTRIES.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) bundle();
+
+function bundle() {
+  createRequire(import.meta.url)('esbuild').buildSync({
+    absWorkingDir: root,
+    entryPoints: ENTRIES,
+    outdir: 'dist/bin',
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ENTRIES } from './bundle-cli.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const LIST = join(root, 'scripts/package-files.txt');
@@ -43,7 +44,7 @@ console.log(`== npm pack: ${packed[0].filename}, ${files.length} files, ${(packe
 // is listed. The build's outputs: scripts/build-validators.mjs's module and scripts/bundle-cli.mjs's
 // bundles (dist/bin/main.js, which bin/tmemsim.js runs, the worker threads' scripts, and their
 // chunks, named by their hashes).
-const BUILT = ['dist/trace/schema-validators.cjs', 'dist/bin/main.js', 'dist/bin/pass-worker.js', 'dist/bin/sweep-worker.js', 'dist/bin/validate-worker.js'];
+const BUILT = ['dist/trace/schema-validators.cjs', ...Object.keys(ENTRIES).map((name) => `dist/bin/${name}.js`)];
 const isBuilt = (f) => BUILT.includes(f) || /^dist\/bin\/chunk-[A-Z0-9]+\.js$/.test(f);
 const srcs = sh('git', ['ls-files', 'src'], root).split('\n').filter((f) => f.endsWith('.ts'));
 const wantDist = [...srcs.flatMap((f) => [f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'), f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')]), ...new Set([...BUILT, ...files.filter(isBuilt)])].sort();

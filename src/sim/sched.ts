@@ -34,8 +34,9 @@
  * runs whole after an event; with '6.1-cfs' and '6.1-cfs-buddy' (the default) kswapd is a task and
  * Cfs (below) schedules all three.
  *
- * Deviations: the tick's phase is the CPU clock's, from a fixed phase (0 unless
- * tickPhaseNs; no idle time, no timer skew); kswapd runs its whole balance_pgdat at once (the workload does not
+ * Deviations: the ticks run on the CPU clock from a fixed phase (0 unless
+ * tickPhaseNs; no idle time, no timer skew); kswapd runs its whole
+ * balance_pgdat at once (the workload does not
  * allocate meanwhile, so kswapd runs shorter and more often than the
  * kernel's: docs/validation.md item 2), goes to sleep level with the
  * workload (in the kernel ticks share the CPU between them once kswapd's

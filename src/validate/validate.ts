@@ -56,7 +56,7 @@ export type ValidateOptions = Omit<ReplayOptions, 'profileDef'>;
  * cases replay on that many worker threads (runCases); the result does not depend on it.
  */
 export async function validate(dir: string, only: string[] = [], guestProfile = defaultGuestProfile(), o: ValidateOptions = {}, cpuScale = 1, jobs = 1): Promise<ValidationResult> {
-  const tasks = caseTasks(dir, only, guestProfile, o, cpuScale);
+  const tasks = caseTasks(dir, readReferences(dir, only), guestProfile, o, cpuScale);
   return assemble(await runCases(tasks, jobs), guestProfile, o);
 }
 
@@ -68,9 +68,8 @@ export interface CaseTask {
   o: ReplayOptions;
 }
 
-/** The suite's cases as tasks (the references read and the names checked here, before any replay). */
-function caseTasks(dir: string, only: string[], guestProfile: string, o: ValidateOptions, cpuScale: number): CaseTask[] {
-  const refs = readReferences(dir, only);
+/** The suite's cases (`refs`, read from `dir` and their names checked before any replay) as tasks. */
+function caseTasks(dir: string, refs: readonly Reference[], guestProfile: string, o: ValidateOptions, cpuScale: number): CaseTask[] {
   const def = cpuScale === 1 ? undefined : scaledCpu(resolveProfile(guestProfile), cpuScale);
   return refs.map((ref) => ({ file: path.join(dir, `${ref.case}.json`), guestProfile, o: { ...o, ...(def ? { profileDef: def } : {}) } }));
 }
@@ -154,7 +153,8 @@ export async function sensitivity(dir: string, only: string[], guestProfile: str
   let counters = 0;
   // Every point's cases in one pool of threads; each point's suite is then put together in order.
   const options = values.map((value): ValidateOptions => (axis === 'cpu_scale' ? o : { ...o, tickPhaseNs: Math.round(value * 1e6) }));
-  const perPoint = values.map((value, i) => caseTasks(dir, only, guestProfile, options[i]!, axis === 'cpu_scale' ? value : 1));
+  const refs = readReferences(dir, only);
+  const perPoint = values.map((value, i) => caseTasks(dir, refs, guestProfile, options[i]!, axis === 'cpu_scale' ? value : 1));
   const results = await runCases(perPoint.flat(), jobs);
   let at = 0;
   for (let i = 0; i < values.length; i++) {
