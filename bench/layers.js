@@ -18,8 +18,11 @@ if (!trace) {
   process.exit(2);
 }
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-layers-'));
-const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
-const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bin, 'run', trace, '--quiet', '--jobs', '1', '--format', 'json', ...rest], { encoding: 'utf8', maxBuffer: 1 << 30 });
+// The unbundled CLI (dist/cli/main.js), not bin/tmemsim.js: the bundle puts every layer in one
+// file of dist/bin/, and the profile could then not tell the layers apart.
+const script = path.join(dir, 'cli.mjs');
+fs.writeFileSync(script, `import { main } from ${JSON.stringify(new URL('../dist/cli/main.js', import.meta.url).href)};\nprocess.exitCode = await main(process.argv);\n`);
+const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script, 'run', trace, '--quiet', '--jobs', '1', '--format', 'json', ...rest], { encoding: 'utf8', maxBuffer: 1 << 30 });
 if (r.status !== 0) {
   console.error(r.stderr.trim());
   process.exit(r.status ?? 1);
@@ -28,7 +31,7 @@ const events = (() => {
   const rep = JSON.parse(r.stdout);
   return rep.runs.reduce((n, x) => n + (x.backend?.events ?? 0) + (x.baseline?.events ?? 0), 0);
 })();
-const prof = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]), 'utf8'));
+const prof = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))), 'utf8'));
 fs.rmSync(dir, { recursive: true, force: true });
 
 /** The layer of a sampled function, by where its code lives. */
