@@ -24,6 +24,7 @@ import { reproducibility, sensitivity, validate, type ValidateOptions } from '..
 import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
+import { SCHEDULERS } from '../sim/sched.js';
 import { parseIntFlag, parseTickPhase, TICK_PHASE_ACCEPTED } from './options.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
@@ -58,6 +59,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--case <name>', 'only this case (repeatable)', collect)
     .option('--reclaim <name>', `the reclaim model to replay with: ${reclaimNames().join(', ')} (default: ${DEFAULT_RECLAIM}, tmemsim's default)`)
     .option('--zswap-era <era>', `the zswap era to replay with: ${ZSWAP_ERAS.join(', ')} (default: 6.1, the references' kernel; another for a recording of another kernel, e.g. validation/other-kernels)`)
+    .option('--sched <name>', `the fair scheduler to replay with: ${SCHEDULERS.join(', ')} (default: cfs-6.1, the references' kernel's; eevdf-6.12 for a 6.12 recording)`)
     .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
@@ -66,16 +68,17 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
     .option('-j, --jobs <n>', 'worker threads that replay the cases (1: this thread alone); the output is the same for any n (default: all cores)')
     .option('--tick-phase <list>', 'replay the suite once per phase of the scheduler\'s 4 ms ticks (ms into the run, e.g. 0,1,2,3; a real kernel\'s is chance) and list the counters out at every phase apart from those out at some, with tmemsim\'s figure at each (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string }) => {
+    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; sched?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.kernelRuns !== undefined) {
-        if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase or --zswap-era', { field: '--kernel-runs' });
+        if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined || f.sched !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase, --zswap-era or --sched', { field: '--kernel-runs' });
         const r = reproducibility(path.resolve(f.references), path.resolve(f.kernelRuns), f.case ?? []);
         writeOut(RENDER_REPRODUCIBILITY[f.format as keyof typeof RENDER_REPRODUCIBILITY](r, widthFor(f.out)), f.out);
         return;
       }
       if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
-      const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}) };
+      if (f.sched !== undefined && !(SCHEDULERS as readonly string[]).includes(f.sched)) throw new UsageError(`unknown scheduler ${quote(f.sched)}`, { field: '--sched' }, SCHEDULERS.join(', '));
+      const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}), ...(f.sched !== undefined ? { scheduler: f.sched } : {}) };
       const jobs = f.jobs === undefined ? os.availableParallelism() : parseIntFlag('--jobs', f.jobs, 1, 1024);
       if (f.cpuScale !== undefined || f.tickPhase !== undefined) {
         if (f.cpuScale !== undefined && f.tickPhase !== undefined) throw new UsageError('give --cpu-scale or --tick-phase, not both: a sensitivity run varies one thing', { field: '--tick-phase' });

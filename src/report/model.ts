@@ -77,6 +77,8 @@ export interface Report {
     reclaim: string;
     /** Present when the scheduler's ticks were given a phase other than 0 (--tick-phase), ms. */
     tick_phase_ms?: number;
+    /** Present when the fair scheduler is not the default cfs-6.1 (--sched). */
+    scheduler?: string;
     /** Present when the swap core keeps a zeromap (config.swap_zeromap: 6.12+). */
     swap_zeromap?: true;
     frontswap_writethrough: boolean;
@@ -197,6 +199,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       swappiness: c.swappiness,
       reclaim: c.reclaim.name,
       ...(c.tickPhaseNs > 0 ? { tick_phase_ms: c.tickPhaseNs / 1e6 } : {}),
+      ...(c.scheduler !== 'cfs-6.1' ? { scheduler: c.scheduler } : {}),
       ...(c.swapZeromap ? { swap_zeromap: true as const } : {}),
       frontswap_writethrough: c.writethrough,
       verify_bytes: c.verifyBytes,

@@ -22,7 +22,7 @@ function errText(r: Row): string {
 function replayedLine(v: ValidationResult): string {
   const r = v.replayed;
   const zeromap = r.swap_zeromap ? ", the swap core's zeromap (every case)" : '';
-  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap)${zeromap}, the guest's CPU of ${r.guest_profile}, and the scheduler's ticks at phase ${r.tick_phase_ms} ms (where a kernel's fall is chance: --tick-phase replays at others)`;
+  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap)${zeromap}, the guest's CPU of ${r.guest_profile}, and the scheduler ${r.scheduler} with its ticks at phase ${r.tick_phase_ms} ms (where a kernel's fall is chance: --tick-phase replays at others)`;
 }
 
 /** The table: what the replay used, then per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */

@@ -16,7 +16,7 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
-import { TICK_NS } from './sched.js';
+import { SCHEDULERS, TICK_NS, type SchedulerName } from './sched.js';
 import { DEFAULT_READ_AHEAD_KB } from '../mm/file-readahead.js';
 import type { ReclaimFactory, ZoneLayout } from '../mm/reclaim/reclaim.js';
 
@@ -49,6 +49,12 @@ export interface RunOverrides {
    * chance, and `validate --tick-phase` shows what each phase changes.
    */
   tickPhaseNs?: number;
+  /**
+   * The fair scheduler that shares the CPU between the workload, kswapd and the kworker, by the
+   * kernel whose kernel/sched/fair.c it models: 'cfs-6.1' (the default) or 'eevdf-6.12'
+   * (src/sim/eevdf.ts). Only with a reclaim model whose kswapd is a task (6.1-cfs, 6.1-cfs-buddy).
+   */
+  scheduler?: string;
   /** Sample each pass over time with at most about this many points (0 or absent: no series). */
   series?: number;
 }
@@ -89,6 +95,8 @@ export interface RunConfig {
   swapZeromap: boolean;
   /** The scheduler tick's phase, ns (RunOverrides.tickPhaseNs; 0 by default). */
   tickPhaseNs: number;
+  /** The fair scheduler (RunOverrides.scheduler; 'cfs-6.1' by default). */
+  scheduler: SchedulerName;
   writethrough: boolean;
   content: ContentConfig;
   verifyBytes: boolean;
@@ -200,6 +208,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
         : withField(() => getReclaim(c.reclaim ?? factory?.reclaim ?? DEFAULT_RECLAIM), 'config.reclaim', file),
     swapZeromap: c.swap_zeromap ?? factory?.swapZeromap?.(params) ?? false,
     tickPhaseNs: tickPhase(o.tickPhaseNs),
+    scheduler: schedulerOf(o.scheduler),
     writethrough: c.frontswap_writethrough ?? false,
     content: header.content ?? {},
     verifyBytes: !o.fast,
@@ -213,6 +222,14 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     noBackend,
     notes,
   };
+}
+
+/** RunOverrides.scheduler: one of SCHEDULERS. */
+function schedulerOf(name: string | undefined): SchedulerName {
+  if (name === undefined) return 'cfs-6.1';
+  const s = SCHEDULERS.find((x) => x === name);
+  if (s === undefined) throw new UsageError(`unknown scheduler ${JSON.stringify(name)}`, { field: '--sched' }, SCHEDULERS.join(', '));
+  return s;
 }
 
 /** RunOverrides.tickPhaseNs: a time within one tick (4 ms), ns. */

@@ -38,6 +38,7 @@ import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type
 
 import { Loc, Oracle } from './oracle.js';
 import { Tasks, type TaskHost } from './tasks.js';
+import type { SchedulerName } from './sched.js';
 import type { WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
 
@@ -63,6 +64,8 @@ interface MachineOptions {
   swapZeromap?: boolean;
   /** The scheduler tick's phase, ns into the scheduler clock (sched.ts Ticks). Default 0. */
   tickPhaseNs?: number;
+  /** The fair scheduler of the workload, kswapd and the kworker (sched.ts SCHEDULERS). Default 'cfs-6.1'. */
+  scheduler?: SchedulerName;
 }
 
 /** Cycles per 8-byte word is_folio_zero_filled reads (as zswap's same-filled scan). */
@@ -193,7 +196,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.frontswap.writethrough = opts.writethrough;
     this.kernelPages = opts.kernelPages ?? 0;
     this.memory = new Memory(this, opts.ramPages - this.kernelPages, opts.swappiness, opts.reclaim, opts.zones);
-    this.tasks = new Tasks(this, this.memory.reclaim.kswapdTask === true, opts.tickPhaseNs ?? 0);
+    this.tasks = new Tasks(this, this.memory.reclaim.kswapdTask === true, opts.tickPhaseNs ?? 0, opts.scheduler);
   }
 
   /** The end of an event: the workload reaches a preemption point (Tasks.afterEvent). */

@@ -273,9 +273,36 @@ export const NONE = -1;
  * kworker a queueing wakes only when none of the pool's is running
  * (__need_more_worker; modelled so and judged worse: docs/validation.md, "one
  * worker pool"); no other tasks (the block layer's kworkers, vmstat's, the
- * shell), no buddies, no PELT.
+ * shell), no buddies, no PELT. A 6.12 guest runs EEVDF instead (sim/eevdf.ts, --sched
+ * eevdf-6.12).
  */
-export class Cfs {
+/**
+ * What Tasks (sim/tasks.ts) asks of the fair scheduler that puts the workload, kswapd and the
+ * kworker on the one CPU: Cfs (6.1) below, or Eevdf (6.12, sim/eevdf.ts).
+ */
+export interface FairSched {
+  readonly runnable: boolean[];
+  /** The task on the CPU (NONE: idle). */
+  readonly curr: number;
+  /** A switch is asked for (resched_curr); Tasks clears it when it puts the interrupted task back. */
+  resched: boolean;
+  /** vmpressure's window of scanned pages (its kworker, a switch). */
+  vmpressure(scanned: number): void;
+  wake(t: number, now: number): void;
+  sleepAlone(t: number, now: number, at: number): void;
+  sleep(t: number, now: number): void;
+  tickDue(now: number): boolean;
+  tick(now: number): void;
+  next(): number;
+  pick(now: number): number;
+  switchTo(t: number, now: number): void;
+}
+
+/** The fair schedulers by the kernel whose fair.c they model: `cfs-6.1` (the default) and `eevdf-6.12`. */
+export const SCHEDULERS = ['cfs-6.1', 'eevdf-6.12'] as const;
+export type SchedulerName = (typeof SCHEDULERS)[number];
+
+export class Cfs implements FairSched {
   private readonly ticks: Ticks;
   constructor(tickPhaseNs = 0) {
     this.ticks = new Ticks(tickPhaseNs);

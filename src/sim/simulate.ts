@@ -362,6 +362,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     writethrough: cfg.writethrough || (o.withBackend && o.variant === 'writethrough'),
     swapZeromap: cfg.swapZeromap,
     tickPhaseNs: cfg.tickPhaseNs,
+    scheduler: cfg.scheduler,
     content,
     compression: c.compression ? c.compression() : new CachingCompressionService({}),
     costModel: costModelOf(o.profile),

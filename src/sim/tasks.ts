@@ -38,7 +38,8 @@
 
 import type { CostMeter } from '../cost/meter.js';
 import type { Memory } from '../mm/memory.js';
-import { Cfs, KworkerSched, NONE, TASK_K, TASK_Q, TASK_W } from './sched.js';
+import { Cfs, KworkerSched, NONE, TASK_K, TASK_Q, TASK_W, type FairSched, type SchedulerName } from './sched.js';
+import { Eevdf } from './eevdf.js';
 import { WorkQueue, WorkStep, type WorkItem } from './workqueue.js';
 
 /** Scheduler turns after one event beyond which afterEvent reports an internal error (a bound, not a model constant). */
@@ -74,7 +75,7 @@ export class Tasks {
    * kswapd and the kworker (null: kswapd runs whole after an event and KworkerSched decides the
    * kworker).
    */
-  private cfs: Cfs | null = null;
+  private cfs: FairSched | null = null;
   /** The scheduler's time: the CPU clock and the time no task was runnable (the workload waiting on a read). */
   private idleNs = 0;
   private schedNow(): number {
@@ -115,9 +116,9 @@ export class Tasks {
   }
 
   /** `tickPhaseNs`: where the scheduler's ticks fall (sched.ts Ticks; 0 by default). */
-  constructor(private readonly h: TaskHost, kswapdTask: boolean, tickPhaseNs = 0) {
+  constructor(private readonly h: TaskHost, kswapdTask: boolean, tickPhaseNs = 0, scheduler: SchedulerName = 'cfs-6.1') {
     this.sched = new KworkerSched(tickPhaseNs);
-    if (kswapdTask) this.cfs = new Cfs(tickPhaseNs);
+    if (kswapdTask) this.cfs = scheduler === 'eevdf-6.12' ? new Eevdf(tickPhaseNs) : new Cfs(tickPhaseNs);
   }
 
   /**
@@ -194,7 +195,7 @@ export class Tasks {
   }
 
   /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */
-  private wakeKswapd(cfs: Cfs, now: number): void {
+  private wakeKswapd(cfs: FairSched, now: number): void {
     if (this.h.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
   }
 

@@ -286,6 +286,8 @@ export interface ReplayOptions {
   zswapEra?: ZswapEra;
   /** The scheduler tick's phase, ns (RunOverrides.tickPhaseNs; validate --tick-phase). */
   tickPhaseNs?: number;
+  /** The fair scheduler (RunOverrides.scheduler; validate --sched). */
+  scheduler?: string;
 }
 
 /**
@@ -294,5 +296,5 @@ export interface ReplayOptions {
  */
 export async function replay(ref: Reference, file: string, profile: string, o: ReplayOptions = {}): Promise<RunResult> {
   const era = o.zswapEra !== undefined && ref.config.zswap.enabled ? { params: { era: o.zswapEra } } : {};
-  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra)), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...(o.tickPhaseNs !== undefined ? { tickPhaseNs: o.tickPhaseNs } : {}), ...era });
+  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra)), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...(o.tickPhaseNs !== undefined ? { tickPhaseNs: o.tickPhaseNs } : {}), ...(o.scheduler !== undefined ? { scheduler: o.scheduler } : {}), ...era });
 }

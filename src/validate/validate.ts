@@ -36,6 +36,8 @@ interface ReplayedWith {
   guest_profile: string;
   /** Where the scheduler's ticks fell, ms into the replay (0 unless a sensitivity run moved them). */
   tick_phase_ms: number;
+  /** The fair scheduler of the workload, kswapd and the kworker (cfs-6.1 unless --sched). */
+  scheduler: string;
 }
 
 export interface ValidationResult {
@@ -98,7 +100,7 @@ async function runCases(tasks: CaseTask[], jobs: number): Promise<CaseResult[]> 
 function assemble(cases: CaseResult[], guestProfile: string, o: ValidateOptions): ValidationResult {
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6 };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? 'cfs-6.1' };
   return { replayed, cases, rows, ok: rows.length - out, out };
 }
 
