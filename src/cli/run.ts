@@ -16,7 +16,7 @@ import { FORMATS, type FormatName } from '../report/formats.js';
 import { progressFor } from './progress.js';
 import { traceArg } from './stdio.js';
 import { DEFAULT_RECLAIM, reclaimNames } from '../mm/reclaim/registry.js';
-import { SCHEDULERS } from '../sim/sched.js';
+import { CFS_61, schedulerNames } from '../sim/schedulers.js';
 
 interface RunFlags {
   backend?: string;
@@ -57,7 +57,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--ram-mb <n>', 'simulated RAM in MiB, overriding the trace')
     .option('--reclaim <name>', `page reclaim model: ${reclaimNames().join(', ')} (default: config.reclaim, else the backend era's, else ${DEFAULT_RECLAIM}; docs/model.md)`)
     .option('--tick-phase <ms>', 'where the scheduler\'s 4 ms ticks fall: the first this many ms into the run (0 <= ms < 4; default 0); only the scheduling of kswapd and the kworkers beside the workload depends on it (docs/model.md)')
-    .option('--sched <name>', `the fair scheduler of the workload, kswapd and the kworker, by the kernel whose fair.c it models: ${SCHEDULERS.join(', ')} (default: cfs-6.1; eevdf-6.12 with --param era=6.12 models a 6.12 guest; docs/model.md)`)
+    .option('--sched <name>', `the fair scheduler of the workload, kswapd and the kworker, by the kernel whose fair.c it models: ${schedulerNames().join(', ')} (default: ${CFS_61.name}; eevdf-6.12 with --param era=6.12 models a 6.12 guest; needs a reclaim model with kswapd as a task; docs/model.md)`)
     .option('-f, --format <fmt>', `report format: ${Object.keys(FORMATS).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the report to a file (- for standard output)')
     .option('--fast', 'skip the byte comparison of loads (tags are still checked)')

@@ -24,7 +24,8 @@ import { reproducibility, sensitivity, validate, type ValidateOptions } from '..
 import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM, getReclaim, reclaimNames } from '../mm/reclaim/registry.js';
 import { widthFor, writeOut } from './output.js';
-import { SCHEDULERS } from '../sim/sched.js';
+import { CFS_61, schedulerNames } from '../sim/schedulers.js';
+import { schedulerOf } from '../sim/config.js';
 import { parseIntFlag, parseTickPhase, TICK_PHASE_ACCEPTED } from './options.js';
 
 const RENDER = { table: renderValidationTable, json: renderValidationJson, csv: renderValidationCsv } as const;
@@ -59,7 +60,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--case <name>', 'only this case (repeatable)', collect)
     .option('--reclaim <name>', `the reclaim model to replay with: ${reclaimNames().join(', ')} (default: ${DEFAULT_RECLAIM}, tmemsim's default)`)
     .option('--zswap-era <era>', `the zswap era to replay with: ${ZSWAP_ERAS.join(', ')} (default: 6.1, the references' kernel; another for a recording of another kernel, e.g. validation/other-kernels)`)
-    .option('--sched <name>', `the fair scheduler to replay with: ${SCHEDULERS.join(', ')} (default: cfs-6.1, the references' kernel's; eevdf-6.12 for a 6.12 recording)`)
+    .option('--sched <name>', `the fair scheduler to replay with: ${schedulerNames().join(', ')} (default: ${CFS_61.name}, the references' kernel's; eevdf-6.12 for a 6.12 recording)`)
     .option('-f, --format <fmt>', `output format: ${Object.keys(RENDER).join(', ')}`, 'table')
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
     .option('--known <file>', 'ratchet: exit 1 only on out-of-tolerance counters this file does not list, or listed ones that now pass')
@@ -77,7 +78,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
         return;
       }
       if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
-      if (f.sched !== undefined && !(SCHEDULERS as readonly string[]).includes(f.sched)) throw new UsageError(`unknown scheduler ${quote(f.sched)}`, { field: '--sched' }, SCHEDULERS.join(', '));
+      if (f.sched !== undefined) schedulerOf(f.sched, getReclaim(f.reclaim ?? DEFAULT_RECLAIM, '--reclaim'));
       const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}), ...(f.sched !== undefined ? { scheduler: f.sched } : {}) };
       const jobs = f.jobs === undefined ? os.availableParallelism() : parseIntFlag('--jobs', f.jobs, 1, 1024);
       if (f.cpuScale !== undefined || f.tickPhase !== undefined) {

@@ -12,6 +12,7 @@ import type { ParamMap } from '../backends/params.js';
 import { profileInfo, type ProfileInfo } from '../profiles/info.js';
 import { idOf, workloadName } from '../sweep/grid.js';
 import { SIGN_CONVENTION, savingOf, savingPctOf, type Na } from './na.js';
+import { CFS_61 } from '../sim/schedulers.js';
 
 /** 2: n/a figures are null (src/report/na.ts), savings are baseline − backend throughout (cpu_saved_ns), notes. */
 export const REPORT_FORMAT = 2;
@@ -199,7 +200,7 @@ export function buildReport(r: RunResult, o: ReportOptions = {}): Report {
       swappiness: c.swappiness,
       reclaim: c.reclaim.name,
       ...(c.tickPhaseNs > 0 ? { tick_phase_ms: c.tickPhaseNs / 1e6 } : {}),
-      ...(c.scheduler !== 'cfs-6.1' ? { scheduler: c.scheduler } : {}),
+      ...(c.scheduler !== CFS_61 ? { scheduler: c.scheduler.name } : {}),
       ...(c.swapZeromap ? { swap_zeromap: true as const } : {}),
       frontswap_writethrough: c.writethrough,
       verify_bytes: c.verifyBytes,

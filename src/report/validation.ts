@@ -84,9 +84,9 @@ function pointText(axis: SensitivityAxis, x: number): string {
   return axis === 'cpu_scale' ? `x${x}` : `${x} ms`;
 }
 
-const AXIS_TEXT: Record<SensitivityAxis, { what: string; head: string; points: string; why: string }> = {
-  cpu_scale: { what: 'with every CPU time of the guest profile scaled', head: 'cpu scale', points: 'scales', why: 'a race the costs decide' },
-  tick_phase_ms: { what: "with the scheduler's 4 ms ticks at each phase (the first tick this far into the run; a real kernel's is chance)", head: 'tick phase', points: 'tick phases', why: 'where the ticks fall, which no kernel run fixes' },
+const AXIS_TEXT: Record<SensitivityAxis, { what: string; head: string; points: string; key: string; why: string }> = {
+  cpu_scale: { what: 'with every CPU time of the guest profile scaled', head: 'cpu scale', points: 'scales', key: 'scales', why: 'a race the costs decide' },
+  tick_phase_ms: { what: "with the scheduler's 4 ms ticks at each phase (the first tick this far into the run; a real kernel's is chance)", head: 'tick phase', points: 'tick phases', key: 'tick_phases_ms', why: 'where the ticks fall, which no kernel run fixes' },
 };
 
 /** A figure of the sensitivity lists, marked * where out of tolerance. */
@@ -140,7 +140,7 @@ export function renderSensitivityJson(r: SensitivityResult): string {
 /** CSV: one row per counter out at some point, its points and tmemsim's figures separated by spaces. */
 export function renderSensitivityCsv(r: SensitivityResult): string {
   const n = r.points.length;
-  const col = r.axis === 'cpu_scale' ? 'scales' : 'tick_phases_ms';
+  const col = AXIS_TEXT[r.axis].key;
   return stringify([['case', 'phase', 'counter', `out_at_${col}`, 'out_at_every_point', 'straddles', 'kernel_min', 'kernel_max', 'tolerance', `tmemsim_at_each_of_${col}`],
     ...r.out.map((c) => [c.case, c.phase, c.counter, c.out_at.join(' '), c.out_at.length === n ? 'yes' : 'no', c.straddles ? 'yes' : 'no', c.kernel_min, c.kernel_max, c.tolerance, c.tmemsim.map((x) => (x === null ? NA_TEXT : String(x))).join(' ')])]);
 }

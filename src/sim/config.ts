@@ -16,7 +16,8 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_RECLAIM, getReclaim } from '../mm/reclaim/registry.js';
-import { SCHEDULERS, TICK_NS, type SchedulerName } from './sched.js';
+import { TICK_NS } from './sched.js';
+import { CFS_61, getScheduler, type SchedulerFactory } from './schedulers.js';
 import { DEFAULT_READ_AHEAD_KB } from '../mm/file-readahead.js';
 import type { ReclaimFactory, ZoneLayout } from '../mm/reclaim/reclaim.js';
 
@@ -95,8 +96,8 @@ export interface RunConfig {
   swapZeromap: boolean;
   /** The scheduler tick's phase, ns (RunOverrides.tickPhaseNs; 0 by default). */
   tickPhaseNs: number;
-  /** The fair scheduler (RunOverrides.scheduler; 'cfs-6.1' by default). */
-  scheduler: SchedulerName;
+  /** The fair scheduler (RunOverrides.scheduler; cfs-6.1 by default). */
+  scheduler: SchedulerFactory;
   writethrough: boolean;
   content: ContentConfig;
   verifyBytes: boolean;
@@ -185,6 +186,10 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   if (kernelPages >= ramPages) {
     throw new UsageError(`kernel_pages ${kernelPages} leaves no RAM for the workload (RAM is ${ramPages} pages)`, { file, field: 'config.kernel_pages' }, `0..${ramPages - 1}`);
   }
+  const reclaim =
+    o.reclaim !== undefined
+      ? withField(() => getReclaim(o.reclaim!), '--reclaim', file)
+      : withField(() => getReclaim(c.reclaim ?? factory?.reclaim ?? DEFAULT_RECLAIM), 'config.reclaim', file);
   return {
     description: c.description ?? '',
     ramPages,
@@ -202,13 +207,10 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
     files: fileSizes(c.files ?? [], file),
     zones: zoneLayout(c.zones, c.min_free_kbytes, ramPages, file),
     swappiness: c.swappiness ?? 60,
-    reclaim:
-      o.reclaim !== undefined
-        ? withField(() => getReclaim(o.reclaim!), '--reclaim', file)
-        : withField(() => getReclaim(c.reclaim ?? factory?.reclaim ?? DEFAULT_RECLAIM), 'config.reclaim', file),
+    reclaim,
     swapZeromap: c.swap_zeromap ?? factory?.swapZeromap?.(params) ?? false,
     tickPhaseNs: tickPhase(o.tickPhaseNs),
-    scheduler: schedulerOf(o.scheduler),
+    scheduler: schedulerOf(o.scheduler, reclaim),
     writethrough: c.frontswap_writethrough ?? false,
     content: header.content ?? {},
     verifyBytes: !o.fast,
@@ -224,11 +226,15 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   };
 }
 
-/** RunOverrides.scheduler: one of SCHEDULERS. */
-function schedulerOf(name: string | undefined): SchedulerName {
-  if (name === undefined) return 'cfs-6.1';
-  const s = SCHEDULERS.find((x) => x === name);
-  if (s === undefined) throw new UsageError(`unknown scheduler ${JSON.stringify(name)}`, { field: '--sched' }, SCHEDULERS.join(', '));
+/**
+ * RunOverrides.scheduler (sim/schedulers.ts). It schedules kswapd as a task: with a reclaim model
+ * that runs kswapd whole after each event (6.1, lru-3x) another scheduler than the default would
+ * be a name the run does not use, so it is refused.
+ */
+export function schedulerOf(name: string | undefined, reclaim: ReclaimFactory): SchedulerFactory {
+  if (name === undefined) return CFS_61;
+  const s = getScheduler(name);
+  if (s !== CFS_61 && reclaim.kswapdTask !== true) throw new UsageError(`scheduler ${s.name} schedules kswapd as a task, and reclaim ${reclaim.name} runs kswapd whole after each event`, { field: '--sched' }, 'a reclaim model with kswapd as a task: 6.1-cfs, 6.1-cfs-buddy');
   return s;
 }
 

@@ -42,8 +42,7 @@
  * among queued tasks the workload, then kswapd, then the kworker (the kernel: the one queued first).
  */
 
-import { VMPRESSURE_WIN } from '../mm/reclaim/reclaim.js';
-import { NONE, TICK_NS, Ticks, type FairSched } from './sched.js';
+import { NONE, OneCpu, TASK_W, TICK_NS, type FairSched } from './sched.js';
 
 /** sysctl_sched_base_slice on one CPU (0.75 ms × (1 + ilog2(1))). */
 const BASE_SLICE_NS = 750_000;
@@ -51,10 +50,9 @@ const BASE_SLICE_NS = 750_000;
 const LAG_LIMIT_NS = Math.max(2 * BASE_SLICE_NS, TICK_NS);
 const TASKS = 3;
 
-export class Eevdf implements FairSched {
-  private readonly ticks: Ticks;
+export class Eevdf extends OneCpu implements FairSched {
   constructor(tickPhaseNs = 0) {
-    this.ticks = new Ticks(tickPhaseNs);
+    super(tickPhaseNs);
   }
   /** vruntime, deadline and the lag left at the last dequeue, per task. */
   readonly vr = [0, 0, 0];
@@ -67,23 +65,15 @@ export class Eevdf implements FairSched {
   /** Asleep but still queued (sched_delayed). */
   private readonly delayed = [false, false, false];
   /** The task on the CPU (NONE: idle). */
-  curr: number = 0;
+  curr: number = TASK_W;
   /** When curr's vruntime was last updated. */
   private updatedAt = 0;
   /** avg_vruntime's value with nothing queued (the queue's min_vruntime). */
   private minVr = 0;
-  /** A wake-up, a tick or a new deadline asked for the running task to be rescheduled (resched_curr). */
-  resched = false;
-  private tickSeen = 0;
-  /** Wake-ups that preempted the running task, and that did not. */
-  preempted = 0;
-  refused = 0;
-  private vmprScanned = 0;
-  private vmprPending = false;
-  vmprRuns = 0;
 
-  private queued(t: number): boolean {
-    return this.runnable[t]! || this.delayed[t]!;
+  /** Task t is on the queue (runnable or delayed) and not among `out` (a bit per task: delayed tasks a look leaves out). */
+  private queued(t: number, out = 0): boolean {
+    return (this.runnable[t]! || this.delayed[t]!) && (out & (1 << t)) === 0;
   }
 
   private nrQueued(): number {
@@ -93,11 +83,11 @@ export class Eevdf implements FairSched {
   }
 
   /** avg_vruntime: the mean vruntime of the queued tasks (the running one among them); min_vruntime with none. */
-  private avg(): number {
+  private avg(out = 0): number {
     let s = 0;
     let n = 0;
     for (let t = 0; t < TASKS; t++) {
-      if (!this.queued(t)) continue;
+      if (!this.queued(t, out)) continue;
       s += this.vr[t]!;
       n++;
     }
@@ -106,6 +96,12 @@ export class Eevdf implements FairSched {
 
   private eligible(t: number, avg: number): boolean {
     return this.vr[t]! <= avg;
+  }
+
+  /** RUN_TO_PARITY: the running task is eligible and still on the slice it was picked with. */
+  private currKept(avg: number): boolean {
+    const c = this.curr;
+    return c !== NONE && this.runnable[c]! && this.eligible(c, avg) && this.deadline[c]! === this.pickedDeadline[c]!;
   }
 
   /** update_curr and update_deadline: the running task's time, and a new slice once its deadline passed. */
@@ -125,45 +121,32 @@ export class Eevdf implements FairSched {
   }
 
   /**
-   * pick_eevdf over the queued tasks but `skip` (-1: none): the running task while it is eligible
-   * and on the slice it was picked with, else the eligible task with the earliest deadline.
+   * pick_eevdf over the queued tasks but those in `out`: the running task while RUN_TO_PARITY
+   * keeps it, else the eligible task with the earliest deadline (a queued task before the running
+   * one on a tie). NONE when none is queued.
    */
-  private pickEevdf(skip = -1): number {
-    const avg = this.avgBut(skip);
+  private pickEevdf(out = 0): number {
+    const avg = this.avg(out);
     let only = NONE;
     let n = 0;
     for (let t = 0; t < TASKS; t++) {
-      if (t === skip || !this.queued(t)) continue;
+      if (!this.queued(t, out)) continue;
       n++;
       only = t;
     }
     if (n <= 1) return only;
     const c = this.curr;
-    const currOk = c !== NONE && c !== skip && this.runnable[c]! && this.eligible(c, avg);
-    if (currOk && this.deadline[c]! === this.pickedDeadline[c]!) return c;
-    // The queued tasks' earliest eligible deadline; the running task only when strictly earlier.
+    if (this.currKept(avg)) return c;
     let best = NONE;
     for (let t = 0; t < TASKS; t++) {
-      if (t === skip || t === c || !this.queued(t) || !this.eligible(t, avg)) continue;
+      if (t === c || !this.queued(t, out) || !this.eligible(t, avg)) continue;
       if (best === NONE || this.deadline[t]! < this.deadline[best]!) best = t;
     }
-    if (currOk && (best === NONE || this.deadline[c]! < this.deadline[best]!)) best = c;
+    if (c !== NONE && this.runnable[c]! && this.eligible(c, avg) && (best === NONE || this.deadline[c]! < this.deadline[best]!)) best = c;
     if (best !== NONE) return best;
-    // Some queued task is always eligible (the one at or under the average); rounding aside, the leftmost.
-    for (let t = 0; t < TASKS; t++) if (t !== skip && this.queued(t) && (best === NONE || this.vr[t]! < this.vr[best]!)) best = t;
+    // Some queued task is always eligible (the one at or under the mean); rounding aside, the leftmost.
+    for (let t = 0; t < TASKS; t++) if (this.queued(t, out) && (best === NONE || this.vr[t]! < this.vr[best]!)) best = t;
     return best;
-  }
-
-  private avgBut(skip: number): number {
-    if (skip < 0 || !this.queued(skip)) return this.avg();
-    let s = 0;
-    let n = 0;
-    for (let t = 0; t < TASKS; t++) {
-      if (t === skip || !this.queued(t)) continue;
-      s += this.vr[t]!;
-      n++;
-    }
-    return n === 0 ? this.minVr : s / n;
   }
 
   /** Task t leaves the queue (a sleep, or a delayed task the pick chose): its lag is kept, clamped. */
@@ -174,7 +157,7 @@ export class Eevdf implements FairSched {
     this.delayed[t] = false;
   }
 
-  /** place_entity on a wake-up: the average less the lag it left (scaled for the tasks queued), a slice's deadline. */
+  /** place_entity on a wake-up: the mean less the lag it left (scaled for the tasks queued), a slice's deadline. */
   private place(t: number): void {
     const avg = this.avg();
     const n = this.nrQueued();
@@ -184,28 +167,18 @@ export class Eevdf implements FairSched {
     this.deadline[t] = this.vr[t]! + BASE_SLICE_NS;
   }
 
+  /** vmpressure's work: its kworker wakes at the mean (lag 0) with a slice's deadline, and preempts when pick_eevdf would take it. */
   vmpressure(scanned: number): void {
-    this.vmprScanned += scanned;
-    if (this.vmprScanned < VMPRESSURE_WIN || this.vmprPending) return;
-    this.vmprPending = true;
-    // Its kworker wakes at the average (lag 0) with a slice's deadline; it preempts when pick_eevdf would take it.
-    const c = this.curr;
-    if (c === NONE) {
+    if (!this.vmprQueues(scanned)) return;
+    if (this.curr === NONE) {
       this.resched = true;
       return;
     }
     const avg = this.avg();
-    if (this.runnable[c]! && this.eligible(c, avg) && this.deadline[c]! === this.pickedDeadline[c]!) return;
+    if (this.currKept(avg)) return;
     let best = Infinity;
     for (let t = 0; t < TASKS; t++) if (this.queued(t) && this.eligible(t, avg) && this.deadline[t]! < best) best = this.deadline[t]!;
     if (avg + BASE_SLICE_NS < best) this.resched = true;
-  }
-
-  private vmprRun(): void {
-    if (!this.vmprPending) return;
-    this.vmprPending = false;
-    this.vmprScanned = 0;
-    this.vmprRuns++;
   }
 
   /** Task t wakes at `now` (enqueue_entity, or requeue_delayed_entity; then check_preempt_wakeup_fair). */
@@ -214,12 +187,12 @@ export class Eevdf implements FairSched {
     this.update(now);
     if (this.delayed[t]) {
       // requeue_delayed_entity: still queued; with a positive lag it is placed again at lag 0.
-      if (this.avgBut(-1) - this.vr[t]! > 0) {
-        this.delayed[t] = false;
+      const positive = this.avg() > this.vr[t]!;
+      this.delayed[t] = false;
+      if (positive) {
         this.vlag[t] = 0;
         this.place(t);
       }
-      this.delayed[t] = false;
     } else this.place(t);
     this.runnable[t] = true;
     if (this.curr === NONE) {
@@ -240,7 +213,7 @@ export class Eevdf implements FairSched {
     this.vlag[t] = 0;
     this.deadline[t] = this.vr[t]! + BASE_SLICE_NS;
     this.pickedDeadline[t] = this.deadline[t]!;
-    this.tickSeen = this.ticks.index(at);
+    this.seeTicks(at);
     this.updatedAt = at;
     this.curr = t;
     this.resched = false;
@@ -261,37 +234,21 @@ export class Eevdf implements FairSched {
     }
   }
 
-  tickDue(now: number): boolean {
-    return this.ticks.index(now) !== this.tickSeen;
-  }
-
   /** task_tick_fair for the ticks since the last look: update_curr, whose update_deadline may reschedule. */
   tick(now: number): void {
-    const n = this.ticks.index(now);
-    if (n === this.tickSeen) return;
-    this.tickSeen = n;
+    if (!this.seeTicks(now)) return;
     if (this.curr === NONE || this.resched) return;
     this.update(now);
   }
 
   /** The task a switch now would run (pick_next_entity: a delayed task chosen leaves the queue and the pick goes on). */
   next(): number {
-    const gone: number[] = [];
+    let out = 0;
     for (;;) {
-      const t = this.pickWithout(gone);
+      const t = this.pickEevdf(out);
       if (t === NONE || !this.delayed[t]) return t;
-      gone.push(t);
+      out |= 1 << t;
     }
-  }
-
-  private pickWithout(gone: number[]): number {
-    if (gone.length === 0) return this.pickEevdf();
-    // At most two delayed tasks: mark them out of the queue for the look, then back.
-    const saved = gone.map((t) => this.delayed[t]!);
-    for (const t of gone) this.delayed[t] = false;
-    const r = this.pickEevdf();
-    gone.forEach((t, i) => (this.delayed[t] = saved[i]!));
-    return r;
   }
 
   pick(now: number): number {

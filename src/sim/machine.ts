@@ -38,7 +38,7 @@ import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type
 
 import { Loc, Oracle } from './oracle.js';
 import { Tasks, type TaskHost } from './tasks.js';
-import type { SchedulerName } from './sched.js';
+import type { SchedulerFactory } from './schedulers.js';
 import type { WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
 
@@ -64,8 +64,8 @@ interface MachineOptions {
   swapZeromap?: boolean;
   /** The scheduler tick's phase, ns into the scheduler clock (sched.ts Ticks). Default 0. */
   tickPhaseNs?: number;
-  /** The fair scheduler of the workload, kswapd and the kworker (sched.ts SCHEDULERS). Default 'cfs-6.1'. */
-  scheduler?: SchedulerName;
+  /** The fair scheduler of the workload, kswapd and the kworker (sim/schedulers.ts). Default cfs-6.1. */
+  scheduler?: SchedulerFactory;
 }
 
 /** Cycles per 8-byte word is_folio_zero_filled reads (as zswap's same-filled scan). */

@@ -237,6 +237,83 @@ export const TASK_Q = 2;
 export const NONE = -1;
 
 /**
+ * What Tasks (sim/tasks.ts) asks of the fair scheduler that puts the workload, kswapd and the
+ * kworker on the one CPU: Cfs (6.1) below, or Eevdf (6.12, sim/eevdf.ts).
+ */
+export interface FairSched {
+  readonly runnable: boolean[];
+  /** The task on the CPU (NONE: idle). */
+  readonly curr: number;
+  /** A switch is asked for (resched_curr); Tasks clears it when it puts the interrupted task back. */
+  resched: boolean;
+  /** vmpressure's window of scanned pages (its kworker, a switch). */
+  vmpressure(scanned: number): void;
+  wake(t: number, now: number): void;
+  sleepAlone(t: number, now: number, at: number): void;
+  sleep(t: number, now: number): void;
+  tickDue(now: number): boolean;
+  tick(now: number): void;
+  next(): number;
+  pick(now: number): number;
+  switchTo(t: number, now: number): void;
+}
+
+/**
+ * What the fair schedulers share: the ticks seen so far, the reschedule request, the wake-up
+ * counts, and vmpressure's window (mm/vmpressure.c, tree mode: every vmpressure_win pages any
+ * reclaim scans, schedule_work queues its work; its system_wq kworker is a switch, not a task,
+ * and runs at the next switch). Whether that kworker preempts is each scheduler's rule.
+ */
+export abstract class OneCpu {
+  protected readonly ticks: Ticks;
+  constructor(tickPhaseNs: number) {
+    this.ticks = new Ticks(tickPhaseNs);
+  }
+  /** A wake-up, a tick or (EEVDF) a new deadline asked for the running task to be preempted (resched_curr). */
+  resched = false;
+  /** The ticks seen so far (Ticks.index at the last look). */
+  protected tickSeen = 0;
+  /** Wake-ups that preempted the running task, and that did not. */
+  preempted = 0;
+  refused = 0;
+  /** vmpressure's tree_scanned: pages reclaim scanned since its work last ran. */
+  private vmprScanned = 0;
+  /** vmpressure's work is queued: its kworker runs at the next switch. */
+  private vmprPending = false;
+  /** vmpressure's works run. */
+  vmprRuns = 0;
+
+  /** A tick came since the last look (tick() would check the running task). */
+  tickDue(now: number): boolean {
+    return this.ticks.index(now) !== this.tickSeen;
+  }
+
+  /** Whether a tick came since the last look; the ticks up to `now` are seen from here on. */
+  protected seeTicks(now: number): boolean {
+    const n = this.ticks.index(now);
+    if (n === this.tickSeen) return false;
+    this.tickSeen = n;
+    return true;
+  }
+
+  /** vmpressure(): `scanned` more pages; true when that queues its work (past the window, and not queued already). */
+  protected vmprQueues(scanned: number): boolean {
+    this.vmprScanned += scanned;
+    if (this.vmprScanned < VMPRESSURE_WIN || this.vmprPending) return false;
+    this.vmprPending = true;
+    return true;
+  }
+
+  /** A switch: vmpressure's queued work runs in it (vmpressure_work_fn takes tree_scanned). */
+  protected vmprRun(): void {
+    if (!this.vmprPending) return;
+    this.vmprPending = false;
+    this.vmprScanned = 0;
+    this.vmprRuns++;
+  }
+}
+
+/**
  * CFS on one CPU with kswapd as a task of its own (the 6.1 reclaim model's
  * kswapd, which runs its balance_pgdat a shrink batch at a time): the
  * workload (W), kswapd (K) and the kworker (Q) each have a vruntime, their
@@ -276,36 +353,9 @@ export const NONE = -1;
  * shell), no buddies, no PELT. A 6.12 guest runs EEVDF instead (sim/eevdf.ts, --sched
  * eevdf-6.12).
  */
-/**
- * What Tasks (sim/tasks.ts) asks of the fair scheduler that puts the workload, kswapd and the
- * kworker on the one CPU: Cfs (6.1) below, or Eevdf (6.12, sim/eevdf.ts).
- */
-export interface FairSched {
-  readonly runnable: boolean[];
-  /** The task on the CPU (NONE: idle). */
-  readonly curr: number;
-  /** A switch is asked for (resched_curr); Tasks clears it when it puts the interrupted task back. */
-  resched: boolean;
-  /** vmpressure's window of scanned pages (its kworker, a switch). */
-  vmpressure(scanned: number): void;
-  wake(t: number, now: number): void;
-  sleepAlone(t: number, now: number, at: number): void;
-  sleep(t: number, now: number): void;
-  tickDue(now: number): boolean;
-  tick(now: number): void;
-  next(): number;
-  pick(now: number): number;
-  switchTo(t: number, now: number): void;
-}
-
-/** The fair schedulers by the kernel whose fair.c they model: `cfs-6.1` (the default) and `eevdf-6.12`. */
-export const SCHEDULERS = ['cfs-6.1', 'eevdf-6.12'] as const;
-export type SchedulerName = (typeof SCHEDULERS)[number];
-
-export class Cfs implements FairSched {
-  private readonly ticks: Ticks;
+export class Cfs extends OneCpu implements FairSched {
   constructor(tickPhaseNs = 0) {
-    this.ticks = new Ticks(tickPhaseNs);
+    super(tickPhaseNs);
   }
   readonly vr = [0, -SLEEPER_CREDIT_NS, -SLEEPER_CREDIT_NS];
   readonly runnable = [true, false, false];
@@ -315,18 +365,6 @@ export class Cfs implements FairSched {
   /** Clock when curr was picked, and when its vruntime was last updated. */
   private pickedAt = 0;
   private updatedAt = 0;
-  /** A wake-up or a tick asked for the running task to be preempted (resched_curr). */
-  resched = false;
-  private tickSeen = 0;
-  /** Wake-ups that preempted the running task, and that did not. */
-  preempted = 0;
-  refused = 0;
-  /** vmpressure's tree_scanned: pages reclaim scanned since its work last ran. */
-  private vmprScanned = 0;
-  /** vmpressure's work is queued: its kworker has preempted the running task and runs at the next switch. */
-  private vmprPending = false;
-  /** vmpressure's works run. */
-  vmprRuns = 0;
 
   private nrRunning(): number {
     return (this.runnable[0] ? 1 : 0) + (this.runnable[1] ? 1 : 0) + (this.runnable[2] ? 1 : 0);
@@ -357,18 +395,7 @@ export class Cfs implements FairSched {
    * time is not charged.
    */
   vmpressure(scanned: number): void {
-    this.vmprScanned += scanned;
-    if (this.vmprScanned < VMPRESSURE_WIN || this.vmprPending) return;
-    this.vmprPending = true;
-    this.resched = true;
-  }
-
-  /** A switch: vmpressure's queued work runs in it (vmpressure_work_fn takes tree_scanned). */
-  private vmprRun(): void {
-    if (!this.vmprPending) return;
-    this.vmprPending = false;
-    this.vmprScanned = 0;
-    this.vmprRuns++;
+    if (this.vmprQueues(scanned)) this.resched = true;
   }
 
   /** Task t wakes at `now` (enqueue_entity with place_entity, then check_preempt_wakeup). */
@@ -400,7 +427,7 @@ export class Cfs implements FairSched {
     vr[t]! += now - this.updatedAt;
     if (vr[t]! > this.minVr) this.minVr = vr[t]!;
     // t running again at `at`, its slice starting then; the ticks seen up to `at`.
-    this.tickSeen = this.ticks.index(at);
+    this.seeTicks(at);
     this.updatedAt = at;
     this.pickedAt = at;
     this.curr = t;
@@ -419,16 +446,9 @@ export class Cfs implements FairSched {
     }
   }
 
-  /** A tick came since the last look (tick() would check the running task). */
-  tickDue(now: number): boolean {
-    return this.ticks.index(now) !== this.tickSeen;
-  }
-
   /** check_preempt_tick for every tick since the last look (one check: the running task's state is the same at each). */
   tick(now: number): void {
-    const n = this.ticks.index(now);
-    if (n === this.tickSeen) return;
-    this.tickSeen = n;
+    if (!this.seeTicks(now)) return;
     if (this.curr === NONE || this.resched) return;
     this.update(now);
     const se = this.leftmost(this.curr);

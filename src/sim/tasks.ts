@@ -38,8 +38,8 @@
 
 import type { CostMeter } from '../cost/meter.js';
 import type { Memory } from '../mm/memory.js';
-import { Cfs, KworkerSched, NONE, TASK_K, TASK_Q, TASK_W, type FairSched, type SchedulerName } from './sched.js';
-import { Eevdf } from './eevdf.js';
+import { KworkerSched, NONE, TASK_K, TASK_Q, TASK_W, type FairSched } from './sched.js';
+import { CFS_61, type SchedulerFactory } from './schedulers.js';
 import { WorkQueue, WorkStep, type WorkItem } from './workqueue.js';
 
 /** Scheduler turns after one event beyond which afterEvent reports an internal error (a bound, not a model constant). */
@@ -116,9 +116,9 @@ export class Tasks {
   }
 
   /** `tickPhaseNs`: where the scheduler's ticks fall (sched.ts Ticks; 0 by default). */
-  constructor(private readonly h: TaskHost, kswapdTask: boolean, tickPhaseNs = 0, scheduler: SchedulerName = 'cfs-6.1') {
+  constructor(private readonly h: TaskHost, kswapdTask: boolean, tickPhaseNs = 0, scheduler: SchedulerFactory = CFS_61) {
     this.sched = new KworkerSched(tickPhaseNs);
-    if (kswapdTask) this.cfs = scheduler === 'eevdf-6.12' ? new Eevdf(tickPhaseNs) : new Cfs(tickPhaseNs);
+    if (kswapdTask) this.cfs = scheduler.create(tickPhaseNs);
   }
 
   /**

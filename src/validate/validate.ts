@@ -13,6 +13,7 @@ import { runOnWorkers, workerScript } from '../threads.js';
 import { ERA_61, replay, replaysZeromap, type ReplayOptions } from './replay.js';
 import type { ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM } from '../mm/reclaim/registry.js';
+import { CFS_61 } from '../sim/schedulers.js';
 
 interface CaseResult {
   case: string;
@@ -100,7 +101,7 @@ async function runCases(tasks: CaseTask[], jobs: number): Promise<CaseResult[]> 
 function assemble(cases: CaseResult[], guestProfile: string, o: ValidateOptions): ValidationResult {
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? 'cfs-6.1' };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? CFS_61.name };
   return { replayed, cases, rows, ok: rows.length - out, out };
 }
 

@@ -880,6 +880,7 @@ export const linux61: ReclaimFactory = {
  */
 export const linux61Cfs: ReclaimFactory = {
   name: '6.1-cfs',
+  kswapdTask: true,
   create: (host, ramPages, swappiness, layout) => new Linux61(host, ramPages, swappiness, layout, true),
 };
 
@@ -893,5 +894,6 @@ export const linux61Cfs: ReclaimFactory = {
  */
 export const linux61CfsBuddy: ReclaimFactory = {
   name: '6.1-cfs-buddy',
+  kswapdTask: true,
   create: (host, ramPages, swappiness, layout) => new Linux61(host, ramPages, swappiness, layout, true, true),
 };

@@ -222,6 +222,8 @@ export interface Reclaim {
 
 export interface ReclaimFactory {
   readonly name: string;
+  /** Its Reclaim runs kswapd as a task (Reclaim.kswapdTask), which a fair scheduler puts on the CPU (sim/schedulers.ts). */
+  readonly kswapdTask?: boolean;
   /** `layout` absent: one zone of ramPages. */
   create(host: ReclaimHost, ramPages: number, swappiness: number, layout?: ZoneLayout): Reclaim;
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Eevdf } from '../../../src/sim/eevdf.js';
-import { SCHEDULERS as SCHEDULER_NAMES, TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
+import * as path from 'node:path';
+import { TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
 import { resolveConfig } from '../../../src/sim/config.js';
+import { simulate } from '../../../src/api.js';
+import { buildReport } from '../../../src/report/model.js';
 import { UsageError } from '../../../src/errors.js';
+import type { TraceHeader } from '../../../src/trace/events.js';
+
+// A shipped workload whose zswap shrink worker and kswapd share the CPU with the workload.
+const WORKLOAD = path.resolve(__dirname, '../../../workloads/zswap-compressor-switch.json');
 
 // EEVDF of 6.12 on one CPU, worked by hand (kernel/sched/fair.c): a base slice of 0.75 ms; a
 // task is eligible when its vruntime is at most the mean of the queued tasks'; a waking task is
@@ -48,7 +55,24 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
     expect(e.deadline[TASK_K]).toBe(12.75 * MS);
   });
 
-  it('a kworker woken while the running kswapd is not eligible preempts it when its deadline is the earliest', () => {
+  it('a kworker woken after kswapd used up its slice preempts it: the wake-up renews kswapd\'s deadline, and the tie goes to the kworker', () => {
+    const e = new Eevdf();
+    e.wake(TASK_K, 10 * MS);
+    e.pick(10 * MS);
+    // The workload sleeps on a read at 10.2 ms: eligible (10 against the mean 10.1), it leaves the queue.
+    e.sleep(TASK_W, 10.2 * MS);
+    // At 10.8 ms kswapd (10.8) is past its deadline (10.75): a new one, 11.55, and no switch asked
+    // (it is alone). The kworker is placed at kswapd's vruntime, deadline 11.55 too.
+    e.wake(TASK_Q, 10.8 * MS);
+    expect(e.deadline[TASK_K]).toBe(11.55 * MS);
+    expect(e.deadline[TASK_Q]).toBe(11.55 * MS);
+    // Not on the slice it was picked with: the earliest eligible deadline, a tie the queued kworker wins.
+    expect(e.resched).toBe(true);
+    expect([e.preempted, e.refused]).toEqual([2, 0]);
+    expect(e.pick(10.8 * MS)).toBe(TASK_Q);
+  });
+
+  it('a kworker woken while kswapd is not eligible waits when the workload\'s deadline is earlier, and runs at the tick once the workload sleeps', () => {
     const e = new Eevdf();
     e.wake(TASK_K, 10 * MS);
     e.pick(10 * MS);
@@ -80,19 +104,44 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
     expect(e.vr[TASK_K]).toBe(11 * MS);
   });
 
-  it('tmemsim run --sched takes the schedulers by name and refuses others with one line naming them', () => {
-    expect(SCHEDULER_NAMES).toEqual(['cfs-6.1', 'eevdf-6.12']);
-    const header = { format: 'tmemsim-trace', version: 1, config: { ram_mb: 16 } } as never;
-    let err: unknown;
+});
+
+describe('the scheduler option (RunOverrides.scheduler, --sched)', () => {
+  const header = { format: 'tmemsim-trace', version: 1, config: { ram_mb: 16 } } as TraceHeader;
+  const usageError = (f: () => unknown): UsageError => {
     try {
-      resolveConfig(header, 'x.json', { scheduler: 'eevdf' });
+      f();
     } catch (e) {
-      err = e;
+      expect(e).toBeInstanceOf(UsageError);
+      return e as UsageError;
     }
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).message).toContain('unknown scheduler "eevdf"');
-    expect((err as UsageError).where).toEqual({ field: '--sched' });
-    expect(resolveConfig(header, 'x.json', { scheduler: 'eevdf-6.12' }).scheduler).toBe('eevdf-6.12');
-    expect(resolveConfig(header, 'x.json', {}).scheduler).toBe('cfs-6.1');
+    throw new Error('no error');
+  };
+
+  it('is cfs-6.1 unless given; refuses an unknown name, and another scheduler with a reclaim model whose kswapd is no task', () => {
+    expect(resolveConfig(header, 'x.json', {}).scheduler.name).toBe('cfs-6.1');
+    expect(resolveConfig(header, 'x.json', { scheduler: 'eevdf-6.12' }).scheduler.name).toBe('eevdf-6.12');
+    const unknown = usageError(() => resolveConfig(header, 'x.json', { scheduler: 'eevdf' }));
+    expect(unknown.message).toContain('unknown scheduler "eevdf"');
+    expect(unknown.message).toContain('cfs-6.1, eevdf-6.12');
+    expect(unknown.where).toEqual({ field: '--sched' });
+    for (const reclaim of ['6.1', 'lru-3x']) {
+      const e = usageError(() => resolveConfig(header, 'x.json', { scheduler: 'eevdf-6.12', reclaim }));
+      expect(e.message, reclaim).toContain(`reclaim ${reclaim} runs kswapd whole after each event`);
+      expect(e.where, reclaim).toEqual({ field: '--sched' });
+    }
+    // The default asks nothing of the reclaim model.
+    expect(resolveConfig(header, 'x.json', { scheduler: 'cfs-6.1', reclaim: '6.1' }).scheduler.name).toBe('cfs-6.1');
   });
+
+  it('cfs-6.1 is the default replay, byte for byte; eevdf-6.12 is named in the config, loses nothing and replays the same twice', async () => {
+    const report = async (o: { scheduler?: string }) => JSON.stringify(buildReport(await simulate({ trace: WORKLOAD, profiles: ['ssd'], fast: true, baseline: false, ...o })));
+    const plain = await report({});
+    expect(await report({ scheduler: 'cfs-6.1' })).toBe(plain);
+    expect(JSON.parse(plain).config.scheduler).toBeUndefined();
+    const eevdf = await report({ scheduler: 'eevdf-6.12' });
+    expect(await report({ scheduler: 'eevdf-6.12' })).toBe(eevdf);
+    expect(JSON.parse(eevdf).config.scheduler).toBe('eevdf-6.12');
+    expect(JSON.parse(eevdf).verdict).toEqual({ stale: 0, lost: 0, ok: true });
+  }, 60_000);
 });
