@@ -66,7 +66,7 @@ if [ "$SCHED_TRACE" = 1 ]; then
   echo "$KPROBE_DEFS" | tr ';' '\n' | while read -r d; do
     [ -n "$d" ] || continue
     n=${d#?:}; n=${n%% *}
-    echo "$d" >> $T/kprobe_events && echo 1 > $T/events/kprobes/$n/enable || tw "kprobe $d"
+    echo "$d" >> $T/kprobe_events && echo 1 > $T/events/kprobes/$n/enable || tw "kprobe $d: $(tail -n 2 $T/error_log | tr '\n' ' ')"
     echo "@@trace kprobe $(grep -w "$n" $T/kprobe_events)"
   done
   for f in $KPROBES; do

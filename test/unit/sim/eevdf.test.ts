@@ -89,6 +89,37 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
     expect(e.pick(12 * MS)).toBe(TASK_Q);
   });
 
+  it('after a wake-up that preempts, the time to the switch is the woken task\'s (rq_clock_skip_update), up to a tick in between', () => {
+    const e = new Eevdf();
+    e.wake(TASK_K, 10 * MS);
+    e.pick(10 * MS);
+    e.sleep(TASK_W, 10.2 * MS);
+    // As in the scenario above: the kworker woken at 10.8 ms preempts kswapd (vruntime 10.8).
+    e.wake(TASK_Q, 10.8 * MS);
+    expect(e.resched).toBe(true);
+    // kswapd reaches its preemption point at 10.85 ms: the switch reads the clock of the
+    // wake-up, so kswapd is charged up to 10.8 ms and the kworker from there.
+    expect(e.pick(10.85 * MS)).toBe(TASK_Q);
+    expect(e.vr[TASK_K]).toBe(10.8 * MS);
+    // The kworker sleeps at 10.87 ms: 70 us on its vruntime (placed at 10.8), not 20.
+    e.sleep(TASK_Q, 10.87 * MS);
+    expect(e.vr[TASK_Q]).toBeCloseTo(10.87 * MS, 3);
+
+    const f = new Eevdf();
+    f.wake(TASK_K, 10 * MS);
+    f.pick(10 * MS);
+    f.sleep(TASK_W, 10.2 * MS);
+    // Woken at 11.9 ms (kswapd's deadline renewed at the wake-up to 12.65, the kworker's the
+    // same: it preempts); the tick at 12 ms, between the wake-up and the switch at 12.05 ms,
+    // updated the clock: kswapd is charged to 12 ms, the kworker from there.
+    f.wake(TASK_Q, 11.9 * MS);
+    expect(f.resched).toBe(true);
+    expect(f.pick(12.05 * MS)).toBe(TASK_Q);
+    expect(f.vr[TASK_K]).toBe(12 * MS);
+    f.sleep(TASK_Q, 12.07 * MS);
+    expect(f.vr[TASK_Q]).toBeCloseTo(11.97 * MS, 3);
+  });
+
   it('a task that sleeps while not eligible stays queued (DELAY_DEQUEUE), its vruntime in the mean', () => {
     const e = new Eevdf();
     e.wake(TASK_K, 10 * MS);
