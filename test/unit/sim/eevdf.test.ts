@@ -20,6 +20,15 @@ const WORKLOAD = path.resolve(__dirname, '../../../workloads/zswap-compressor-sw
 // renewed (and the CPU asked for) once its vruntime passed it.
 const MS = 1_000_000;
 
+/** kswapd woken at 10 ms takes the CPU; the workload sleeps on a read at 10.2 ms (eligible: it leaves the queue). */
+function kswapdAlone(): Eevdf {
+  const e = new Eevdf();
+  e.wake(TASK_K, 10 * MS);
+  e.pick(10 * MS);
+  e.sleep(TASK_W, 10.2 * MS);
+  return e;
+}
+
 describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
   it('kswapd woken after the workload ran alone takes the CPU: the workload is past its first slice, and a tie of deadlines goes to the queued task', () => {
     const e = new Eevdf();
@@ -56,11 +65,8 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
   });
 
   it('a kworker woken after kswapd used up its slice preempts it: the wake-up renews kswapd\'s deadline, and the tie goes to the kworker', () => {
-    const e = new Eevdf();
-    e.wake(TASK_K, 10 * MS);
-    e.pick(10 * MS);
     // The workload sleeps on a read at 10.2 ms: eligible (10 against the mean 10.1), it leaves the queue.
-    e.sleep(TASK_W, 10.2 * MS);
+    const e = kswapdAlone();
     // At 10.8 ms kswapd (10.8) is past its deadline (10.75): a new one, 11.55, and no switch asked
     // (it is alone). The kworker is placed at kswapd's vruntime, deadline 11.55 too.
     e.wake(TASK_Q, 10.8 * MS);
@@ -90,34 +96,24 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
   });
 
   it('after a wake-up that preempts, the time to the switch is the woken task\'s (rq_clock_skip_update), up to a tick in between', () => {
-    const e = new Eevdf();
-    e.wake(TASK_K, 10 * MS);
-    e.pick(10 * MS);
-    e.sleep(TASK_W, 10.2 * MS);
-    // As in the scenario above: the kworker woken at 10.8 ms preempts kswapd (vruntime 10.8).
-    e.wake(TASK_Q, 10.8 * MS);
-    expect(e.resched).toBe(true);
-    // kswapd reaches its preemption point at 10.85 ms: the switch reads the clock of the
-    // wake-up, so kswapd is charged up to 10.8 ms and the kworker from there.
-    expect(e.pick(10.85 * MS)).toBe(TASK_Q);
-    expect(e.vr[TASK_K]).toBe(10.8 * MS);
-    // The kworker sleeps at 10.87 ms: 70 us on its vruntime (placed at 10.8), not 20.
-    e.sleep(TASK_Q, 10.87 * MS);
-    expect(e.vr[TASK_Q]).toBeCloseTo(10.87 * MS, 3);
-
-    const f = new Eevdf();
-    f.wake(TASK_K, 10 * MS);
-    f.pick(10 * MS);
-    f.sleep(TASK_W, 10.2 * MS);
-    // Woken at 11.9 ms (kswapd's deadline renewed at the wake-up to 12.65, the kworker's the
-    // same: it preempts); the tick at 12 ms, between the wake-up and the switch at 12.05 ms,
-    // updated the clock: kswapd is charged to 12 ms, the kworker from there.
-    f.wake(TASK_Q, 11.9 * MS);
-    expect(f.resched).toBe(true);
-    expect(f.pick(12.05 * MS)).toBe(TASK_Q);
-    expect(f.vr[TASK_K]).toBe(12 * MS);
-    f.sleep(TASK_Q, 12.07 * MS);
-    expect(f.vr[TASK_Q]).toBeCloseTo(11.97 * MS, 3);
+    // Each: the kworker woken at `wake` preempts kswapd (alone, its deadline renewed at the
+    // wake-up: the tie goes to the kworker); kswapd reaches its preemption point at `point`; the
+    // kworker sleeps at `sleep`. kswapd is charged up to `clock` and the kworker from there.
+    const cases = [
+      // The switch reads the clock of the wake-up: 70 us on the kworker's vruntime (placed at 10.8), not 20.
+      { wake: 10.8, point: 10.85, clock: 10.8, sleep: 10.87, kworkerVr: 10.87 },
+      // The tick at 12 ms, between the wake-up and the switch, updated the clock.
+      { wake: 11.9, point: 12.05, clock: 12, sleep: 12.07, kworkerVr: 11.97 },
+    ];
+    for (const c of cases) {
+      const e = kswapdAlone();
+      e.wake(TASK_Q, c.wake * MS);
+      expect(e.resched, `${c.wake}`).toBe(true);
+      expect(e.pick(c.point * MS), `${c.wake}`).toBe(TASK_Q);
+      expect(e.vr[TASK_K], `${c.wake}`).toBeCloseTo(c.clock * MS, 3);
+      e.sleep(TASK_Q, c.sleep * MS);
+      expect(e.vr[TASK_Q], `${c.wake}`).toBeCloseTo(c.kworkerVr * MS, 3);
+    }
   });
 
   it('a task that sleeps while not eligible stays queued (DELAY_DEQUEUE), its vruntime in the mean', () => {
