@@ -251,8 +251,8 @@ export interface FairSched {
   readonly curr: number;
   /** A switch is asked for (resched_curr); Tasks clears it when it puts the interrupted task back. */
   resched: boolean;
-  /** vmpressure's window of scanned pages (its kworker, a switch). */
-  vmpressure(scanned: number): void;
+  /** vmpressure's window of scanned pages, `scanned` more at `now` (its kworker: a switch in Cfs, an entity in Eevdf). */
+  vmpressure(scanned: number, now: number): void;
   wake(t: number, now: number): void;
   sleepAlone(t: number, now: number, at: number): void;
   sleep(t: number, now: number): void;
@@ -266,8 +266,9 @@ export interface FairSched {
 /**
  * What the fair schedulers share: the ticks seen so far, the reschedule request, the wake-up
  * counts, and vmpressure's window (mm/vmpressure.c, tree mode: every vmpressure_win pages any
- * reclaim scans, schedule_work queues its work; its system_wq kworker is a switch, not a task,
- * and runs at the next switch). Whether that kworker preempts is each scheduler's rule.
+ * reclaim scans, schedule_work queues its work; in Cfs its system_wq kworker is a switch, not a
+ * task, and runs at the next switch; in Eevdf an entity of the queue). Whether that kworker
+ * preempts is each scheduler's rule.
  */
 export abstract class OneCpu {
   protected readonly ticks: Ticks;

@@ -191,7 +191,7 @@ export class Tasks {
    * at its next preemption point (Cfs.vmpressure).
    */
   vmpressure(scanned: number): void {
-    this.cfs?.vmpressure(scanned);
+    this.cfs?.vmpressure(scanned, this.schedNow());
   }
 
   /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */

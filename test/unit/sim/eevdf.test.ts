@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Eevdf } from '../../../src/sim/eevdf.js';
 import * as path from 'node:path';
-import { TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
+import { NONE, TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
 import { resolveConfig } from '../../../src/sim/config.js';
 import { simulate } from '../../../src/api.js';
 import { buildReport } from '../../../src/report/model.js';
@@ -114,6 +114,32 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
       e.sleep(TASK_Q, c.sleep * MS);
       expect(e.vr[TASK_Q], `${c.wake}`).toBeCloseTo(c.kworkerVr * MS, 3);
     }
+  });
+
+  it('vmpressure\'s kworker is an entity of the queue: refused while kswapd is on its first slice, it runs in the switch that picks it and keeps its lag for its next wake-up', () => {
+    const e = kswapdAlone();
+    // 512 pages scanned (vmpressure_win) at 10.3 ms: the kworker (never ran: lag 0) is placed at
+    // kswapd's vruntime, 10.3 ms; kswapd is eligible and on its first slice: no switch.
+    e.vmpressure(512, 10.3 * MS);
+    expect(e.resched).toBe(false);
+    expect(e.vr[3]).toBe(10.3 * MS);
+    // kswapd sleeps at 10.9 ms, not eligible (10.9 against the mean 10.6): it stays queued. The
+    // pick takes the kworker (eligible), whose work runs in no time: it leaves with a lag of
+    // 10.6 - 10.3 = 0.3 ms; then kswapd, delayed, leaves too, and the CPU idles.
+    e.sleep(TASK_K, 10.9 * MS);
+    expect(e.pick(10.9 * MS)).toBe(NONE);
+    expect(e.vmprRuns).toBe(1);
+    expect(e.runnable[3]).toBe(false);
+    // kswapd wakes at 11 ms (placed at min_vruntime, 10.3) and runs; at 11.1 ms (kswapd at 10.4)
+    // the next window: the kworker is placed 0.3 x 2 / 1 = 0.6 ms under kswapd, the mean falls to
+    // 10.1 and kswapd is no longer eligible: the kworker preempts.
+    e.wake(TASK_K, 11 * MS);
+    expect(e.pick(11 * MS)).toBe(TASK_K);
+    e.vmpressure(512, 11.1 * MS);
+    expect(e.vr[3]).toBeCloseTo(e.vr[TASK_K]! - 0.6 * MS, 3);
+    expect(e.resched).toBe(true);
+    expect(e.pick(11.15 * MS)).toBe(TASK_K);
+    expect(e.vmprRuns).toBe(2);
   });
 
   it('a task that sleeps while not eligible stays queued (DELAY_DEQUEUE), its vruntime in the mean', () => {
