@@ -269,9 +269,23 @@ class PampdMap<P> {
         this.toMap();
       }
       const m = this.map!;
-      if (!m.has(index)) this.count++;
+      if (!m.has(index)) {
+        this.count++;
+        // A Map that has filled in (an object whose first pages came far apart): back to the
+        // dense form once its indexes are within its bound. Looked at when the count doubles.
+        if (this.count >= 16 && (this.count & (this.count - 1)) === 0) {
+          m.set(index, pampd);
+          this.toDense();
+          return this;
+        }
+      }
       m.set(index, pampd);
       return this;
+    }
+    if (2 * index >= s.length) {
+      // Grown by pushes, never by a store past the end: a store far past an array's end turns its
+      // elements into a dictionary (V8), and every later lookup into a hash probe.
+      for (let i = s.length; i <= 2 * index + 1; i++) s.push(undefined);
     }
     if (s[2 * index] === undefined) {
       s[2 * index + 1] = ++this.inserted;
@@ -374,6 +388,24 @@ class PampdMap<P> {
     const m = new Map<number, P>();
     for (const index of keys) m.set(index, s[2 * index] as P);
     this.map = m;
+  }
+
+  /** A Map to the dense form (in the same order) when its largest index is within the dense bound (set's rule). */
+  private toDense(): void {
+    const m = this.map!;
+    let max = -1;
+    for (const k of m.keys()) if (k > max) max = k;
+    if (max > 16 * this.count + 64) return;
+    const s: unknown[] = this.freeSlots ?? [];
+    this.freeSlots = null;
+    s.length = 0;
+    for (let i = 0; i <= 2 * max + 1; i++) s.push(undefined);
+    for (const [k, v] of m) {
+      s[2 * k] = v;
+      s[2 * k + 1] = ++this.inserted;
+    }
+    this.slots = s;
+    this.map = null;
   }
 
   /** Pairs to a Map (in the same order): the sparse pampds outgrew SMALL_PAMPDS. */

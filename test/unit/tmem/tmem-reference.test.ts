@@ -150,6 +150,29 @@ describe('tmem core against the Map-based reference', () => {
     expect(m.size).toBe(0);
   });
 
+  it('goes back to the dense form when a sparse object fills in (its first page far out), in the same order', () => {
+    const t = new Tmem<P>(new Ops());
+    const pool = t.newPool(0, TMEM_POOL_PERSIST);
+    // The first page at 1,000 (sparse: pairs, then a Map past 8); then 0, 1, 2, ... The Map is
+    // looked at as its count doubles: at 64 pages 1,000 is within 16 x 64 + 64, and it turns dense.
+    const order = [1000, ...Array.from({ length: 70 }, (_, i) => i)];
+    order.forEach((index, id) => t.put(pool, 1, index, { id }));
+    const m = pool.objs.get(1)!.pampds;
+    const form = m as unknown as { slots: unknown[] | null; map: Map<number, P> | null };
+    expect(form.map).toBeNull();
+    expect(form.slots).not.toBeNull();
+    expect([...m.keys()]).toEqual(order);
+    expect(m.get(1000)?.id).toBe(0);
+    expect(m.get(69)?.id).toBe(70);
+    expect(m.get(70)).toBeUndefined();
+    expect(m.size).toBe(71);
+    // A set in place keeps its place; a delete and set moves the index last, as a Map's.
+    m.set(1000, { id: 99 });
+    expect(m.delete(5)).toBe(true);
+    m.set(5, { id: 100 });
+    expect([...m.keys()]).toEqual([...order.filter((i) => i !== 5), 5]);
+  });
+
   it('keeps a Map order in the small sparse form too (its first pair in the object, the rest in an array)', () => {
     const t = new Tmem<P>(new Ops());
     const pool = t.newPool(0, TMEM_POOL_PERSIST);
