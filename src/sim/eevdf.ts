@@ -4,8 +4,9 @@
  * check_preempt_wakeup_fair, dequeue_entity with DELAY_DEQUEUE, requeue_delayed_entity;
  * the default features of kernel/sched/features.h: PLACE_LAG, RUN_TO_PARITY,
  * DELAY_DEQUEUE, DELAY_ZERO), for the same three tasks as Cfs (sched.ts): the
- * workload (W), kswapd (K) and the zswap kworker (Q), SCHED_NORMAL at nice 0
- * (equal weights, so a vruntime grows as CPU time), HZ 250.
+ * workload (W), kswapd (K) and the zswap kworker (Q), and vmpressure's kworker as a fourth
+ * entity of the queue (below), SCHED_NORMAL at nice 0 (equal weights, so a vruntime grows as
+ * CPU time), HZ 250; core.c's wakeup_preempt with its rq_clock_skip_update (below).
  *
  *   - Each task has a vruntime and a virtual deadline, its vruntime plus the base
  *     slice (sysctl_sched_base_slice 0.75 ms on one CPU). update_curr (at a wake-up,
@@ -50,7 +51,8 @@
  * kworker's wake-ups are not WF_SYNC; the vmpressure kworker's runs take no CPU time (the
  * guest's about 100 us); no sched_delayed task is migrated (one CPU);
  * a queued task wins a tie of deadlines against the running one (entity_before is strict), and
- * among queued tasks the workload, then kswapd, then the kworker (the kernel: the one queued first).
+ * among queued tasks the workload, then kswapd, then the kworker, then vmpressure's (the kernel:
+ * the one queued first).
  */
 
 import { NONE, OneCpu, TASK_W, TICK_NS, type FairSched } from './sched.js';
