@@ -55,7 +55,7 @@
  * the one queued first).
  */
 
-import { NONE, OneCpu, TASK_W, TICK_NS, type FairSched } from './sched.js';
+import { NONE, OneCpu, TICK_NS, type FairSched } from './sched.js';
 
 /** sysctl_sched_base_slice on one CPU (0.75 ms × (1 + ilog2(1))). */
 const BASE_SLICE_NS = 750_000;
@@ -83,8 +83,6 @@ export class Eevdf extends OneCpu implements FairSched {
   readonly runnable = [true, false, false, false];
   /** Asleep but still queued (sched_delayed). */
   private readonly delayed = [false, false, false, false];
-  /** The task on the CPU (NONE: idle). */
-  curr: number = TASK_W;
   /** When curr's vruntime was last updated. */
   private updatedAt = 0;
   /** avg_vruntime's value with nothing queued (the queue's min_vruntime). */
@@ -242,7 +240,7 @@ export class Eevdf extends OneCpu implements FairSched {
   /**
    * The clock a switch (or the running task's sleep) at `now` reads: the skipped update's, or
    * the last tick's when one came since (a tick updates the clock), never before the last
-   * update; `now` with no skip pending. `take`: the switch itself (the skip is then spent).
+   * update (a sleep of a task not running updates it too); `now` with no skip pending. `take`: the switch itself (the skip is then spent).
    */
   private switchClock(now: number, take: boolean): number {
     const at = this.clockSkipAt;
@@ -250,7 +248,7 @@ export class Eevdf extends OneCpu implements FairSched {
     if (at < 0) return now;
     const tick = this.ticks.last(now);
     const t = tick > at ? tick : at;
-    return t < this.updatedAt ? this.updatedAt : t > now ? now : t;
+    return t < this.updatedAt ? this.updatedAt : t;
   }
 
   sleepAlone(t: number, now: number, at: number): void {
@@ -281,17 +279,12 @@ export class Eevdf extends OneCpu implements FairSched {
       this.runnable[t] = false;
       this.delayed[t] = true;
     } else this.dequeue(t);
-    if (this.curr === t) {
-      this.curr = NONE;
-      this.resched = true;
-    }
+    this.leaveCpu(t);
   }
 
   /** task_tick_fair for the ticks since the last look: update_curr, whose update_deadline may reschedule. */
   tick(now: number): void {
-    if (!this.seeTicks(now)) return;
-    if (this.curr === NONE || this.resched) return;
-    this.update(now);
+    this.tickRunning(now);
   }
 
   /** The task a switch now would run (pick_next_entity: a delayed task chosen leaves the queue and the pick goes on). */

@@ -288,6 +288,30 @@ export abstract class OneCpu {
   private vmprPending = false;
   /** vmpressure's works run. */
   vmprRuns = 0;
+  /** The task on the CPU (NONE: idle). */
+  curr: number = TASK_W;
+
+  /** update_curr: the running task's time up to `now`. */
+  abstract update(now: number): void;
+
+  /**
+   * The ticks up to `now` seen: true when one came while a task runs with no switch asked for
+   * yet, its time then updated to `now` for the tick's check (task_tick_fair).
+   */
+  protected tickRunning(now: number): boolean {
+    if (!this.seeTicks(now)) return false;
+    if (this.curr === NONE || this.resched) return false;
+    this.update(now);
+    return true;
+  }
+
+  /** Task t, asleep, gives up the CPU if it had it: a switch is to be made. */
+  protected leaveCpu(t: number): void {
+    if (this.curr !== t) return;
+    this.curr = NONE;
+    this.resched = true;
+  }
+
   /** A tick came since the last look (tick() would check the running task). */
   tickDue(now: number): boolean {
     return this.ticks.index(now) !== this.tickSeen;
@@ -369,8 +393,6 @@ export class Cfs extends OneCpu implements FairSched {
   }
   readonly vr = [0, -SLEEPER_CREDIT_NS, -SLEEPER_CREDIT_NS];
   readonly runnable = [true, false, false];
-  /** The task on the CPU (NONE: idle). */
-  curr: number = TASK_W;
   private minVr = 0;
   /** Clock when curr was picked, and when its vruntime was last updated. */
   private pickedAt = 0;
@@ -450,17 +472,12 @@ export class Cfs extends OneCpu implements FairSched {
     if (!this.runnable[t]) return;
     this.update(now);
     this.runnable[t] = false;
-    if (this.curr === t) {
-      this.curr = NONE;
-      this.resched = true;
-    }
+    this.leaveCpu(t);
   }
 
   /** check_preempt_tick for every tick since the last look (one check: the running task's state is the same at each). */
   tick(now: number): void {
-    if (!this.seeTicks(now)) return;
-    if (this.curr === NONE || this.resched) return;
-    this.update(now);
+    if (!this.tickRunning(now)) return;
     const se = this.leftmost(this.curr);
     const lead = se === NONE ? -Infinity : this.vr[this.curr]! - this.vr[se]!;
     if (tickPreempts(now - this.pickedAt, lead, idealSlice(this.nrRunning()))) this.resched = true;

@@ -71,11 +71,11 @@ export class Tasks {
   /** When the work items' kworker gets the CPU beside kswapd and the workload (CFS on one CPU). */
   private readonly sched: KworkerSched;
   /**
-   * With a reclaim model whose kswapd is a task (6.1-cfs, 6.1-cfs-buddy): CFS over the workload,
-   * kswapd and the kworker (null: kswapd runs whole after an event and KworkerSched decides the
-   * kworker).
+   * With a reclaim model whose kswapd is a task (6.1-cfs, 6.1-cfs-buddy): the fair scheduler
+   * (sim/schedulers.ts: Cfs by default, or Eevdf) over the workload, kswapd and the kworker
+   * (null: kswapd runs whole after an event and KworkerSched decides the kworker).
    */
-  private cfs: FairSched | null = null;
+  private fair: FairSched | null = null;
   /** The scheduler's time: the CPU clock and the time no task was runnable (the workload waiting on a read). */
   private idleNs = 0;
   private schedNow(): number {
@@ -118,7 +118,7 @@ export class Tasks {
   /** `tickPhaseNs`: where the scheduler's ticks fall (sched.ts Ticks; 0 by default). */
   constructor(private readonly h: TaskHost, kswapdTask: boolean, tickPhaseNs = 0, scheduler: SchedulerFactory = CFS_61) {
     this.sched = new KworkerSched(tickPhaseNs);
-    if (kswapdTask) this.cfs = scheduler.create(tickPhaseNs);
+    if (kswapdTask) this.fair = scheduler.create(tickPhaseNs);
   }
 
   /**
@@ -127,11 +127,11 @@ export class Tasks {
    * kswapd's steps end only then: between them the scheduler would pick kswapd again.
    */
   preemptPending(): boolean {
-    const cfs = this.cfs;
-    if (cfs === null) return false;
+    const fair = this.fair;
+    if (fair === null) return false;
     if (this.finishing) return true;
     const now = this.schedNow();
-    return cfs.resched || cfs.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt);
+    return fair.resched || fair.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt);
   }
 
   /**
@@ -142,26 +142,26 @@ export class Tasks {
    * sleeps that long, and the others run (or the CPU idles) meanwhile.
    */
   afterEvent(): void {
-    const cfs = this.cfs;
-    if (cfs === null) {
+    const fair = this.fair;
+    if (fair === null) {
       this.h.memory.balance();
       return;
     }
     const now = this.schedNow();
-    this.wakeKswapd(cfs, now);
+    this.wakeKswapd(fair, now);
     const wait = this.h.meter.readWaitNs - this.readWaitSeen;
     // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
-    if (wait === 0 && !cfs.resched && !cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && !cfs.tickDue(now)) return;
+    if (wait === 0 && !fair.resched && !fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && !fair.tickDue(now)) return;
     this.readWaitSeen = this.h.meter.readWaitNs;
     if (wait > 0) {
-      if (!cfs.runnable[TASK_K] && !cfs.runnable[TASK_Q] && cfs.curr === TASK_W) {
+      if (!fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && fair.curr === TASK_W) {
         // The common case of a read (a page-cache miss with nothing else to run): the CPU idles
         // until the read is done and the workload takes it again.
-        cfs.sleepAlone(TASK_W, now, now + wait);
+        fair.sleepAlone(TASK_W, now, now + wait);
         this.idleNs += wait;
         return;
       }
-      cfs.sleep(TASK_W, now);
+      fair.sleep(TASK_W, now);
       this.wakeWAt = now + wait;
     }
     this.runTasks();
@@ -177,11 +177,11 @@ export class Tasks {
    * cannot take them.
    */
   mightSleep(): void {
-    const cfs = this.cfs;
-    if (cfs === null || cfs.curr !== TASK_W) return;
+    const fair = this.fair;
+    if (fair === null || fair.curr !== TASK_W) return;
     const now = this.schedNow();
-    this.wakeKswapd(cfs, now);
-    if (!cfs.resched && !cfs.tickDue(now)) return;
+    this.wakeKswapd(fair, now);
+    if (!fair.resched && !fair.tickDue(now)) return;
     this.runTasks();
   }
 
@@ -191,12 +191,12 @@ export class Tasks {
    * at its next preemption point (Cfs.vmpressure).
    */
   vmpressure(scanned: number): void {
-    this.cfs?.vmpressure(scanned, this.schedNow());
+    this.fair?.vmpressure(scanned, this.schedNow());
   }
 
   /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */
-  private wakeKswapd(cfs: FairSched, now: number): void {
-    if (this.h.memory.reclaim.kswapdWake!()) cfs.wake(TASK_K, now);
+  private wakeKswapd(fair: FairSched, now: number): void {
+    if (this.h.memory.reclaim.kswapdWake!()) fair.wake(TASK_K, now);
   }
 
   /**
@@ -205,7 +205,7 @@ export class Tasks {
    * CPU idles until the sleeping workload's read is done.
    */
   private runTasks(): void {
-    const cfs = this.cfs!;
+    const fair = this.fair!;
     const rec = this.h.memory.reclaim;
     for (let steps = 0; ; steps++) {
       const now = this.schedNow();
@@ -213,10 +213,10 @@ export class Tasks {
       // bounded passes), so this many turns after one event is a scheduler that lost its way.
       if (steps > MAX_STEPS_PER_EVENT) throw new Error(`internal: the scheduler took ${steps} turns after event ${this.h.eventIndex} without giving the workload the CPU`);
       if (this.wakeWAt >= 0 && now >= this.wakeWAt) {
-        cfs.wake(TASK_W, now);
+        fair.wake(TASK_W, now);
         this.wakeWAt = -1;
       }
-      const t = cfs.pick(now);
+      const t = fair.pick(now);
       // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
       // preempted task's plug; the header); kswapd picked again goes on with it.
       if (t !== TASK_K && this.kswapdPlugOut) this.h.swapPlug(false);
@@ -233,7 +233,7 @@ export class Tasks {
           this.kswapdPlugOut = false;
           this.h.swapPlug(true);
         }
-        if (!rec.kswapdStep!()) cfs.sleep(TASK_K, this.schedNow());
+        if (!rec.kswapdStep!()) fair.sleep(TASK_K, this.schedNow());
         else if (this.h.plugHeld()) this.kswapdPlugOut = true;
       } else {
         this.runKworker();
@@ -251,11 +251,11 @@ export class Tasks {
    */
   finishReclaimBatches(): void {
     const rec = this.h.memory.reclaim;
-    const cfs = this.cfs;
-    if (cfs === null) return;
+    const fair = this.fair;
+    if (fair === null) return;
     if (rec.kswapdMidBatch!()) {
-      const was = cfs.curr;
-      cfs.switchTo(TASK_K, this.schedNow());
+      const was = fair.curr;
+      fair.switchTo(TASK_K, this.schedNow());
       if (this.kswapdPlugOut) this.h.swapPlug(true);
       let running = true;
       this.finishing = true;
@@ -264,12 +264,12 @@ export class Tasks {
       // Its writes go out as it leaves the CPU again (its pass, if it goes on, plugs again then).
       this.h.swapPlug(false);
       this.kswapdPlugOut = running;
-      if (!running) cfs.sleep(TASK_K, this.schedNow());
-      cfs.switchTo(was, this.schedNow());
+      if (!running) fair.sleep(TASK_K, this.schedNow());
+      fair.switchTo(was, this.schedNow());
     }
     if (this.kworkerReclaiming && rec.directMidBatch?.() === true) {
-      const was = cfs.curr;
-      cfs.switchTo(TASK_Q, this.schedNow());
+      const was = fair.curr;
+      fair.switchTo(TASK_Q, this.schedNow());
       if (this.kworkerPlugOut) this.h.swapPlug(true);
       let running = true;
       this.finishing = true;
@@ -279,7 +279,7 @@ export class Tasks {
       // resumes; done, the item goes on from its allocation at the kworker's next turn.
       this.h.swapPlug(false);
       this.kworkerPlugOut = running;
-      cfs.switchTo(was, this.schedNow());
+      fair.switchTo(was, this.schedNow());
     }
   }
 
@@ -315,7 +315,7 @@ export class Tasks {
     } finally {
       this.kworkerOn = false;
     }
-    if (this.workqueue.size === 0) this.cfs!.sleep(TASK_Q, this.schedNow());
+    if (this.workqueue.size === 0) this.fair!.sleep(TASK_Q, this.schedNow());
   }
 
   /**
@@ -369,9 +369,9 @@ export class Tasks {
 
   queueWork(work: WorkItem): boolean {
     if (this.workqueue.isPending(work)) return false;
-    if (this.cfs !== null) {
+    if (this.fair !== null) {
       // queue_work wakes the kworker; it gets the CPU when the scheduler picks it (runWork, afterEvent).
-      this.cfs.wake(TASK_Q, this.schedNow());
+      this.fair.wake(TASK_Q, this.schedNow());
       return this.workqueue.queue(work, this.workNow(), true);
     }
     // queue_work wakes the kworker: it runs before the next operation if it preempts, else it waits.
@@ -384,16 +384,16 @@ export class Tasks {
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
     if (this.workqueue.size === 0) return;
-    const cfs = this.cfs;
-    if (cfs !== null) {
+    const fair = this.fair;
+    if (fair !== null) {
       // A preemption point inside a step (an operation of the workload's event or of kswapd's
       // batch): only the kworker can take the CPU here; any other switch waits for the step's end.
       const now = this.schedNow();
-      cfs.tick(now);
-      if (!cfs.resched || !cfs.runnable[TASK_Q]) return;
-      const was = cfs.curr;
-      if (was === TASK_Q || cfs.next() !== TASK_Q) return;
-      cfs.pick(now);
+      fair.tick(now);
+      if (!fair.resched || !fair.runnable[TASK_Q]) return;
+      const was = fair.curr;
+      if (was === TASK_Q || fair.next() !== TASK_Q) return;
+      fair.pick(now);
       // The switch flushes the preempted task's plug (the header's deviation); a reclaim pass of
       // the kworker's ends its own plug, so the preempted task's is taken again after it.
       const held = this.h.plugHeld();
@@ -402,8 +402,8 @@ export class Tasks {
       if (held && !this.h.plugHeld()) this.h.swapPlug(true);
       // The interrupted task goes on to the end of its step; a switch to another waits for that.
       const after = this.schedNow();
-      cfs.switchTo(was, after);
-      cfs.resched = cfs.next() !== was;
+      fair.switchTo(was, after);
+      fair.resched = fair.next() !== was;
       return;
     }
     const sched = this.sched;
@@ -419,7 +419,7 @@ export class Tasks {
   }
   /** kswapd wakes (true) or goes back to sleep (false): a kworker that waited for the CPU gets it then. */
   kswapdRun(on: boolean): void {
-    if (this.cfs !== null) return;
+    if (this.fair !== null) return;
     const cpu = this.h.cpuClock();
     if (on) {
       this.sched.kswapdWake(cpu);
@@ -438,9 +438,9 @@ export class Tasks {
    */
   cancelWork(): void {
     if (this.item !== null && !this.kworkerOn) {
-      const cfs = this.cfs!;
-      const was = cfs.curr;
-      cfs.switchTo(TASK_Q, this.schedNow());
+      const fair = this.fair!;
+      const was = fair.curr;
+      fair.switchTo(TASK_Q, this.schedNow());
       this.kworkerOn = true;
       this.finishing = true;
       try {
@@ -451,10 +451,10 @@ export class Tasks {
       }
       this.h.swapPlug(false);
       this.kworkerPlugOut = false;
-      cfs.switchTo(was, this.schedNow());
+      fair.switchTo(was, this.schedNow());
     }
     this.workqueue.cancelAll();
     this.sched.cancel();
-    this.cfs?.sleep(TASK_Q, this.schedNow());
+    this.fair?.sleep(TASK_Q, this.schedNow());
   }
 }

@@ -129,6 +129,15 @@ interface TmemStats {
 }
 
 /**
+ * Pads a dense array of [pampd, insertion number] pairs with empty pairs up to index `index`. By
+ * pushes, never by a store past the end: a store far past an array's end turns its elements into
+ * a dictionary (V8), and every later lookup into a hash probe.
+ */
+function padDense(s: unknown[], index: number): void {
+  for (let i = s.length; i <= 2 * index + 1; i++) s.push(undefined);
+}
+
+/**
  * An object's pampds by index: a Map<number, P> in behaviour (get, set,
  * delete, size; iteration in insertion order, where a set of a present
  * index keeps its place). An object's pages are mostly a dense run of
@@ -237,7 +246,7 @@ class PampdMap<P> {
   set(index: number, pampd: P): this {
     let s = this.slots;
     // Dense while the array stays within a few times the pages held.
-    if (s !== null && 2 * index >= s.length && index > 16 * this.count + 64) {
+    if (s !== null && 2 * index >= s.length && !this.withinDense(index)) {
       this.toSparse();
       s = null;
     }
@@ -269,24 +278,15 @@ class PampdMap<P> {
         this.toMap();
       }
       const m = this.map!;
-      if (!m.has(index)) {
-        this.count++;
-        // A Map that has filled in (an object whose first pages came far apart): back to the
-        // dense form once its indexes are within its bound. Looked at when the count doubles.
-        if (this.count >= 16 && (this.count & (this.count - 1)) === 0) {
-          m.set(index, pampd);
-          this.toDense();
-          return this;
-        }
-      }
+      const added = !m.has(index);
+      if (added) this.count++;
       m.set(index, pampd);
+      // A Map that has filled in (an object whose first pages came far apart) goes back to the
+      // dense form once its indexes are within its bound: looked at when the count doubles.
+      if (added && this.count >= 16 && (this.count & (this.count - 1)) === 0) this.toDense();
       return this;
     }
-    if (2 * index >= s.length) {
-      // Grown by pushes, never by a store past the end: a store far past an array's end turns its
-      // elements into a dictionary (V8), and every later lookup into a hash probe.
-      for (let i = s.length; i <= 2 * index + 1; i++) s.push(undefined);
-    }
+    padDense(s, index);
     if (s[2 * index] === undefined) {
       s[2 * index + 1] = ++this.inserted;
       this.count++;
@@ -390,16 +390,21 @@ class PampdMap<P> {
     this.map = m;
   }
 
-  /** A Map to the dense form (in the same order) when its largest index is within the dense bound (set's rule). */
+  /** Whether the dense form may reach `index`: within a few times the pages held. */
+  private withinDense(index: number): boolean {
+    return index <= 16 * this.count + 64;
+  }
+
+  /** A Map to the dense form (in the same order) when its largest index is within the dense bound. */
   private toDense(): void {
     const m = this.map!;
     let max = -1;
     for (const k of m.keys()) if (k > max) max = k;
-    if (max > 16 * this.count + 64) return;
+    if (!this.withinDense(max)) return;
     const s: unknown[] = this.freeSlots ?? [];
     this.freeSlots = null;
     s.length = 0;
-    for (let i = 0; i <= 2 * max + 1; i++) s.push(undefined);
+    padDense(s, max);
     for (const [k, v] of m) {
       s[2 * k] = v;
       s[2 * k + 1] = ++this.inserted;

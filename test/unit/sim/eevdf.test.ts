@@ -20,11 +20,17 @@ const WORKLOAD = path.resolve(__dirname, '../../../workloads/zswap-compressor-sw
 // renewed (and the CPU asked for) once its vruntime passed it.
 const MS = 1_000_000;
 
-/** kswapd woken at 10 ms takes the CPU; the workload sleeps on a read at 10.2 ms (eligible: it leaves the queue). */
-function kswapdAlone(): Eevdf {
+/** kswapd woken at 10 ms, after the workload ran alone, takes the CPU (the first scenario below). */
+function kswapdPicked(): Eevdf {
   const e = new Eevdf();
   e.wake(TASK_K, 10 * MS);
   e.pick(10 * MS);
+  return e;
+}
+
+/** kswapdPicked, and the workload sleeps on a read at 10.2 ms (eligible: it leaves the queue). */
+function kswapdAlone(): Eevdf {
+  const e = kswapdPicked();
   e.sleep(TASK_W, 10.2 * MS);
   return e;
 }
@@ -44,9 +50,7 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
   });
 
   it('a kworker woken in the first slice of an eligible kswapd waits for the tick after that slice (RUN_TO_PARITY)', () => {
-    const e = new Eevdf();
-    e.wake(TASK_K, 10 * MS);
-    e.pick(10 * MS);
+    const e = kswapdPicked();
     // As if the workload had run 2 ms more: kswapd (10.5 at 10.5 ms) is then under the mean.
     e.vr[TASK_W] = 12 * MS;
     e.wake(TASK_Q, 10.5 * MS);
@@ -79,9 +83,7 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
   });
 
   it('a kworker woken while kswapd is not eligible waits when the workload\'s deadline is earlier, and runs at the tick once the workload sleeps', () => {
-    const e = new Eevdf();
-    e.wake(TASK_K, 10 * MS);
-    e.pick(10 * MS);
+    const e = kswapdPicked();
     // kswapd runs to 10.6 ms; the workload (10 ms) waits. The kworker is placed at the mean of
     // the two, 10.3 ms (deadline 11.05); the mean of the three is 10.3: kswapd (10.6) is not
     // eligible; the workload (deadline 10.75) is, and comes before the kworker: no preemption.
@@ -143,9 +145,7 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
   });
 
   it('a task that sleeps while not eligible stays queued (DELAY_DEQUEUE), its vruntime in the mean', () => {
-    const e = new Eevdf();
-    e.wake(TASK_K, 10 * MS);
-    e.pick(10 * MS);
+    const e = kswapdPicked();
     // kswapd runs 1 ms and sleeps: 11 ms against the workload's 10 (mean 10.5): not eligible.
     e.sleep(TASK_K, 11 * MS);
     expect(e.runnable[TASK_K]).toBe(false);
