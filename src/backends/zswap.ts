@@ -89,7 +89,9 @@
  *            worker, so it may reclaim; 4.x's synchronous shrink is in reclaim, PF_MEMALLOC);
  *            'exists' → -EEXIST, the entry is kept; the entry gone meanwhile or no page →
  *            -ENOMEM; else the page is written with PG_reclaim set and stays in the swap
- *            cache, clean, until reclaim drops it (a fault on it is minor); the entry is
+ *            cache, clean, until reclaim drops it (a fault on it is minor; its write ends
+ *            before it reaches the LRU, so it is not rotated: src/mm/reclaim/linux-6.1.ts
+ *            zswapWriteDone); the entry is
  *            decompressed into it (charged; real when verifying), written_back_pages++,
  *            zswpwb++, the entry is freed (the frontend's bit stays set: a later
  *            load misses here and reads the swap device).

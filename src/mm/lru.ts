@@ -21,6 +21,7 @@
  */
 
 import { grown } from '../arrays.js';
+import { InvariantError } from '../errors.js';
 
 const NIL = -1;
 /** A ring's first size (a power of two). */
@@ -101,6 +102,7 @@ export class LruLists {
   // duplicates: push and pushHead below are alike: kernel-shaped, list_add_tail and list_add of include/linux/list.h.
   /** Append at the MRU end of list l. */
   push(l: number, id: number): void {
+    if (this.listAt[id] !== NIL) onTwoLists(id);
     let r = this.rings[l]!;
     if (this.counts[l] === r.length) r = this.makeRoom(l);
     const s = (this.fronts[l]! + this.counts[l]!) & (r.length - 1);
@@ -113,6 +115,7 @@ export class LruLists {
 
   /** Insert at the LRU end (the head) of list l: lruvec_add_folio_tail. */
   pushHead(l: number, id: number): void {
+    if (this.listAt[id] !== NIL) onTwoLists(id);
     let r = this.rings[l]!;
     if (this.counts[l] === r.length) r = this.makeRoom(l);
     const s = (this.fronts[l]! - 1) & (r.length - 1);
@@ -180,4 +183,9 @@ export class LruLists {
     this.counts[l] = j;
     return n;
   }
+}
+
+/** A page added to a list while it is on one: the model's accounting broke (never silent: the list would walk forever). */
+function onTwoLists(id: number): never {
+  throw new InvariantError(`LRU: page ${id} added to a list while it is on one`);
 }

@@ -435,8 +435,15 @@ export class Memory implements ReclaimHost {
   // ---- frames ------------------------------------------------------------------------
   /** Take a frame for a fault (the policy reclaims directly at the min watermark): its code, for the page's id. */
   private takeFrame(): number {
+    return this.frameIn(this.allocFault());
+  }
+  /** A fault's allocation: the zone its page comes from (the policy may reclaim directly first). */
+  private allocFault(): number {
     this.m.meter.fault();
-    const z = this.reclaim.allocate();
+    return this.reclaim.allocate();
+  }
+  /** The frame of a user page of zone z: its code, for the page's id. */
+  private frameIn(z: number): number {
     const code = this.take(z, MOVABLE);
     this.resident++;
     this.zoneLru[z]!++;
@@ -477,7 +484,7 @@ export class Memory implements ReclaimHost {
         // frees the swap cache (should_try_to_free_swap; folio_free_swap refuses while under writeback).
         // PG_readahead is PG_reclaim's bit (include/linux/page-flags.h), so lookup_swap_cache's
         // TestClearPageReadahead also takes the PG_reclaim of a page still under its swap write
-        // (here: one zswap wrote back, until the next reclaim pass delivers its completion): a
+        // (here: one reclaim wrote to the device, until the pass's end delivers its completion): a
         // readahead hit, and no rotation when that write completes.
         this.rec[id * R + R_FLAGS] = fl & ~(F_RA | F_UNMAPPED);
         const hit = (fl & F_RA) !== 0 || ((fl & F_WB) !== 0 && this.reclaim.testClearReclaim(id));
@@ -514,7 +521,16 @@ export class Memory implements ReclaimHost {
     // Swapped out: fault it back in (a major fault).
     m.stats.anon_faults++;
     m.stats.pgmajfault++;
-    this.frame[id] = this.takeFrame();
+    const z = this.allocFault();
+    if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) {
+      // __read_swap_cache_async's allocation may sleep, and zswap's shrink worker may meanwhile
+      // have read this very page into the swap cache to write it back: swapcache_prepare fails
+      // with -EEXIST, the new page goes back, and the retry finds the swap-cache page, which
+      // the fault maps (do_swap_page still counts the major fault). The page is the resident one.
+      this.anonAccess(pid, vpn, write, newDesc);
+      return;
+    }
+    this.frame[id] = this.frameIn(z);
     const s = this.rec[id * R + R_SLOT]!;
     const type = slotType(s);
     const off = slotOffset(s);
@@ -686,12 +702,16 @@ export class Memory implements ReclaimHost {
       if (!(fl & F_RESIDENT)) {
         const s = this.rec[id * R + R_SLOT]!;
         this.m.stats.anon_faults++;
-        this.frame[id] = this.takeFrame();
-        const r = this.m.swapRead(type, slotOffset(s));
-        void r;
-        this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
+        const z = this.allocFault();
+        // Read into the swap cache by zswap's writeback during the allocation (see anonAccess): resident now.
+        if (!(this.rec[id * R + R_FLAGS]! & F_RESIDENT)) {
+          this.frame[id] = this.frameIn(z);
+          const r = this.m.swapRead(type, slotOffset(s));
+          void r;
+          this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
+        }
       }
-      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY | (fl & F_WB);
+      this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY | (this.rec[id * R + R_FLAGS]! & F_WB);
       this.freeSlotOf(id);
     }
   }
@@ -924,10 +944,11 @@ export class Memory implements ReclaimHost {
    * (GFP_KERNEL, which may reclaim directly; `memalloc`, a caller already in reclaim: any free
    * page, no reclaim), and once `stillStored()` says the backend's entry survived that, the page
    * joins the swap cache: unmapped, clean (its copy is about to be on the device), on the
-   * inactive anon list (workingset_refault of the slot's shadow, folio_add_lru), under
-   * writeback with PG_reclaim (SetPageReclaim, then __swap_writepage from a context without
-   * a plug: submitted at once). 'exists' when the page is resident (ZSWAP_SWAPCACHE_EXIST),
-   * 'nomem' when no page could be had, the slot was freed meanwhile (__read_swap_cache_async
+   * inactive anon list (workingset_refault of the slot's shadow, folio_add_lru) and is
+   * written (SetPageReclaim, then __swap_writepage from a context without a plug: submitted at
+   * once), the write done at once and the page left where the policy's zswapWriteDone says
+   * (6.1: not rotated to the tail; reclaim's own writes complete after the pass). 'exists'
+   * when the page is resident (ZSWAP_SWAPCACHE_EXIST), 'nomem' when no page could be had, the slot was freed meanwhile (__read_swap_cache_async
    * returns NULL: ZSWAP_SWAPCACHE_FAIL) or the entry went (the page is freed again).
    * A slot no page of this model owns (a swap-level trace's own store) is written without one.
    */
@@ -943,10 +964,11 @@ export class Memory implements ReclaimHost {
     if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) return 'exists';
     // GFP_KERNEL: an unmovable page.
     this.frameSwapCached(id, z, UNMOVABLE);
-    this.rec[id * R + R_FLAGS] = F_RESIDENT | F_UNMAPPED | (this.reclaim.asyncWriteback ? F_WB : 0);
+    // Its write is done before the next step of the model: the policy places the page as the
+    // completion leaves it (zswapWriteDone), and it is no longer under writeback.
+    this.rec[id * R + R_FLAGS] = F_RESIDENT | F_UNMAPPED;
     this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, true, false);
-    this.reclaim.writebackStarted(id);
-    if (this.reclaim.asyncWriteback) this.wbSubmitted.push(id);
+    this.reclaim.zswapWriteDone(id);
     return 'written';
   }
 

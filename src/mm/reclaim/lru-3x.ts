@@ -74,7 +74,7 @@ class Lru3x implements Reclaim {
     return false;
   }
   /** The write completes at once here: end_page_writeback's rotate_reclaimable_page puts the page next in line. */
-  writebackStarted(id: number): void {
+  zswapWriteDone(id: number): void {
     this.lru.remove(id);
     this.lru.pushHead(ANON, id);
   }

@@ -159,10 +159,10 @@ export interface Reclaim {
   testClearReclaim(id: number): boolean;
   /**
    * A page the host put in the swap cache and wrote outside reclaim's pageout (zswap's
-   * writeback of an entry, which sets PG_reclaim before __swap_writepage): under writeback
-   * with PG_reclaim, so that its completion moves it to the inactive tail.
+   * writeback of an entry: SetPageReclaim, then __swap_writepage with no plug), its write
+   * done by the time this returns: where the write's completion leaves the page on the LRU.
    */
-  writebackStarted(id: number): void;
+  zswapWriteDone(id: number): void;
   /** Make room for page ids below n. */
   ensure(n: number): void;
   /**

@@ -43,6 +43,16 @@ function count(m: Machine, n: number, w: 'ram' | 'cache' | 'out'): number {
   return k;
 }
 
+/** 4,000 pages written once through 2,048 of RAM: the machine, the first page swapped out, and its slot. */
+function afterWrites(): { m: Machine; q: number; slot: number } {
+  const m = testMachine({ ramPages: 2048, seed: 9 });
+  m.swapon(0, 16384);
+  for (let p = 0; p < 4000; p++) write(m, p);
+  let q = 0;
+  while (where(m, q) !== 'out') q++;
+  return { m, q, slot: m.memory.slotOfAnon(PID, q) };
+}
+
 describe('swap writeback, 6.1', () => {
   it('keeps a page written to the device in the swap cache until a scan after its rotation frees it', () => {
     const m = testMachine({ ramPages: 2048, seed: 5 });
@@ -121,12 +131,7 @@ describe('swap writeback, 6.1', () => {
   });
 
   it("a backend's writeback (zswap_writeback_entry) reads the page into the swap cache first: a fault on it is minor", () => {
-    const m = testMachine({ ramPages: 2048, seed: 9 });
-    m.swapon(0, 16384);
-    for (let p = 0; p < 4000; p++) write(m, p);
-    let q = 0;
-    while (where(m, q) !== 'out') q++;
-    const slot = m.memory.slotOfAnon(PID, q);
+    const { m, q, slot } = afterWrites();
     const out = m.stats.pswpout;
     const resident = m.memory.anonResident;
     const mapped = m.memory.anonMapped;
@@ -145,15 +150,47 @@ describe('swap writeback, 6.1', () => {
     const ins = m.stats.swap_ins;
     const maj = m.stats.pgmajfault;
     const hits = m.stats.swap_ra_hit;
+    const rotated = m.stats.pgrotated;
     read(m, q);
     expect(m.stats.swap_ins).toBe(ins);
     expect(m.stats.pgmajfault).toBe(maj);
     expect(m.memory.slotOfAnon(PID, q)).toBe(slot);
-    // Still under writeback with PG_reclaim, which is PG_readahead's bit: lookup_swap_cache's
-    // TestClearPageReadahead counts a readahead hit, once (the flag is cleared, the page mapped).
-    expect(m.stats.swap_ra_hit).toBe(hits + 1);
+    // Its write completed while the page waited in the per-CPU lru_add batch: PG_reclaim (PG_readahead's
+    // bit) is gone, so lookup_swap_cache counts no readahead hit, and folio_rotate_reclaimable found
+    // the page off the LRU: not rotated.
+    expect(m.stats.swap_ra_hit).toBe(hits);
+    expect(m.stats.pgrotated).toBe(rotated);
+    for (let p = 0; p < 4000; p++) read(m, p);
+    expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
+  });
+
+  it('a fault whose allocation lets zswap write that same page back maps the swap-cache page (swapcache_prepare: -EEXIST)', () => {
+    const { m, q, slot } = afterWrites();
+    // The fault's allocation sleeps, and the shrink worker writes page q's entry back meanwhile.
+    const reclaim = (m.memory as unknown as { reclaim: { allocate(): number } }).reclaim;
+    const allocate = reclaim.allocate.bind(reclaim);
+    let during = true;
+    reclaim.allocate = () => {
+      const z = allocate();
+      if (during) {
+        during = false;
+        expect(m.swapWriteback(0, slot, false, () => true)).toBe('written');
+      }
+      return z;
+    };
+    const resident = m.memory.anonResident;
+    const mapped = m.memory.anonMapped;
+    const ins = m.stats.swap_ins;
+    const maj = m.stats.pgmajfault;
     read(m, q);
-    expect(m.stats.swap_ra_hit).toBe(hits + 1);
+    reclaim.allocate = allocate;
+    expect(during).toBe(false);
+    // One page for q (the one the writeback read), mapped; no second read; the major fault counted once.
+    expect(m.memory.anonResident).toBe(resident + 1);
+    expect(m.memory.anonMapped).toBe(mapped + 1);
+    expect(m.stats.swap_ins).toBe(ins);
+    expect(m.stats.pgmajfault).toBe(maj + 1);
+    expect(m.memory.slotOfAnon(PID, q)).toBe(slot);
     for (let p = 0; p < 4000; p++) read(m, p);
     expect(m.oracle.counts.stale + m.oracle.counts.lost).toBe(0);
   });
