@@ -948,8 +948,9 @@ export class Memory implements ReclaimHost {
    * written (SetPageReclaim, then __swap_writepage from a context without a plug: submitted at
    * once), the write done at once and the page left where the policy's zswapWriteDone says
    * (6.1: not rotated to the tail; reclaim's own writes complete after the pass). 'exists'
-   * when the page is resident (ZSWAP_SWAPCACHE_EXIST), 'nomem' when no page could be had, the slot was freed meanwhile (__read_swap_cache_async
-   * returns NULL: ZSWAP_SWAPCACHE_FAIL) or the entry went (the page is freed again).
+   * when the page is resident (ZSWAP_SWAPCACHE_EXIST), 'nomem' when no page could be had, the
+   * slot was freed meanwhile (__read_swap_cache_async returns NULL: ZSWAP_SWAPCACHE_FAIL) or
+   * the entry went (the page is freed again).
    * A slot no page of this model owns (a swap-level trace's own store) is written without one.
    */
   writebackPage(type: number, off: number, memalloc: boolean, stillStored: () => boolean): 'written' | 'exists' | 'nomem' {
