@@ -64,6 +64,10 @@ interface MarkSource {
     readonly allocstall: number;
     readonly pgsteal_kswapd: number;
     readonly pgsteal_direct: number;
+    readonly pgscan_anon: number;
+    readonly pgscan_file: number;
+    readonly workingset_refault_anon: number;
+    readonly workingset_refault_file: number;
   };
   readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
   readonly swapZeromap: boolean;
@@ -93,6 +97,10 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     allocstall: s.allocstall,
     pgsteal_kswapd: s.pgsteal_kswapd,
     pgsteal_direct: s.pgsteal_direct,
+    pgscan_anon: s.pgscan_anon,
+    pgscan_file: s.pgscan_file,
+    workingset_refault_anon: s.workingset_refault_anon,
+    workingset_refault_file: s.workingset_refault_file,
     nr_anon_pages: m.memory.anonMapped,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,

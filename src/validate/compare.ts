@@ -14,7 +14,9 @@
  * SHOWN lists counters printed beside the judged ones and not judged: who
  * reclaimed (kswapd or the faulting task) and how often kswapd ran, which follow
  * how kswapd shares the CPU with the workload, a race the per-operation costs
- * decide (docs/validation.md, "What is out of tolerance", item 2); and the
+ * decide (docs/validation.md, "What is out of tolerance", item 2); which anonymous
+ * pages reclaim took from the inactive list, the refaults and rotations, and the mapped and
+ * swap-cached pages at each mark, which say which pages stayed resident; and the
  * kernel's CPU time in the phase, /proc/stat's system time against the CPU
  * tmemsim charged for its modelled work: the check of the guest profile that
  * prices it (validation/guest-cpu.mjs), which the replay no longer folds into
@@ -24,6 +26,7 @@
 import type { PassSummary } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
 import { USER_HZ, type RecordedMark, type Reference } from './reference.js';
+import { PAGE_SIZE } from '../content/page.js';
 
 const REL_TOLERANCE = 0.05;
 const BYTES_PER_PAGE_TOLERANCE = 0.01;
@@ -96,6 +99,14 @@ const SHOWN: readonly CounterDef[] = [
   { name: 'pgsteal_kswapd', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_kswapd'), sim: vs('pgsteal_kswapd') },
   { name: 'pgsteal_direct', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_direct'), sim: vs('pgsteal_direct') },
   { name: 'allocstall', zswap: false, gauge: false, rel: 0, slack: 0, kernel: allocstall, sim: vs('allocstall') },
+  // Which pages reclaim met and what it did with them: anon pages taken from the inactive list,
+  // refaults of evicted pages, rotations at the end of a write; and what is resident at the mark
+  // (mapped anonymous pages, and those in the swap cache: meminfo SwapCached, in pages).
+  { name: 'pgscan_anon', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgscan_anon'), sim: vs('pgscan_anon') },
+  { name: 'workingset_refault_anon', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('workingset_refault_anon'), sim: vs('workingset_refault_anon') },
+  { name: 'pgrotated', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgrotated'), sim: vs('pgrotated') },
+  { name: 'nr_anon_pages', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_anon_pages'), sim: vs('nr_anon_pages') },
+  { name: 'nr_swapcached', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_swapcached'), sim: (s) => (s.meminfo['SwapCached'] === undefined ? undefined : s.meminfo['SwapCached'] / (PAGE_SIZE / 1024)) },
   {
     name: 'system_cpu_ms', zswap: false, gauge: false, rel: 0, slack: 0,
     kernel: (m) => (m.stat?.['system'] === undefined ? undefined : (m.stat['system'] * 1000) / USER_HZ),

@@ -766,6 +766,8 @@ class Linux61 implements Reclaim {
     const h = this.host;
     h.warmEvict(taken, type);
     h.stats.pgscan += taken.length;
+    if (type === ANON) h.stats.pgscan_anon += taken.length;
+    else h.stats.pgscan_file += taken.length;
     let reclaimed = 0;
     let pageout = 0;
     const keep: number[] = [];

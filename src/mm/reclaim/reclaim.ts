@@ -35,7 +35,10 @@ export interface ZoneLayout {
 export interface ReclaimStats {
   pgactivate: number;
   pgdeactivate: number;
+  /** Pages shrink_inactive_list took from an inactive list: both types, and each (PGSCAN_ANON, PGSCAN_FILE). */
   pgscan: number;
+  pgscan_anon: number;
+  pgscan_file: number;
   workingset_refault_anon: number;
   workingset_refault_file: number;
   workingset_activate_anon: number;
