@@ -49,7 +49,12 @@ export const ERA_61: ZswapEra = '6.1';
 export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false): TraceHeader {
   const run = ref.runs[0]!;
   const ramPages = Math.floor((run.mem_total_kb * 1024) / PAGE_SIZE);
-  const freePages = Math.floor((run.mem_free_kb * 1024) / PAGE_SIZE);
+  // MemFree (NR_FREE_PAGES) leaves out the free pages on the per-CPU lists; they are free memory
+  // all the same (the first allocations take them, reclaim's drains return them), not the
+  // kernel's own. Recordings from 2026-12-04 on hold the lists' counts at each mark: 6.1's held
+  // ~250 pages at the start, 6.12's, with pcp->high auto-tuned (6.7+), 1,459–2,284.
+  const pcpStart = Object.values(run.marks.find((m) => m.name === 'start')?.zones ?? {}).reduce((n, z) => n + (z.pcp_count ?? 0), 0);
+  const freePages = Math.floor((run.mem_free_kb * 1024) / PAGE_SIZE) + pcpStart;
   const z = ref.config.zswap;
   const swappiness = Number(ref.config.sysctl['swappiness'] ?? 60);
   // "/dev/vda partition 1048572 0 -2": the swap area's size in kB.

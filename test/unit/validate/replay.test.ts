@@ -33,6 +33,16 @@ describe('replaying a recorded case', () => {
     expect(headerOf({ ...fits, config: { ...fits.config, sys: { ...fits.config.sys, swap_rotational: 1 } } }).config.swap![0]!.rotational).toBe(true);
   });
 
+  it("counts the free pages on the per-CPU lists at the start mark as free, not as the kernel's (MemFree leaves them out)", () => {
+    const run = fits.runs[0]!;
+    const zones = { DMA: { free: 10, pcp_count: 2 }, DMA32: { free: 2990, pcp_count: 200 } };
+    const withPcp: Reference = { ...fits, runs: [{ ...run, marks: run.marks.map((m) => (m.name === 'start' ? { ...m, zones } : m)) }, ...fits.runs.slice(1)] };
+    expect(headerOf(withPcp).config.kernel_pages).toBe(1000 - 202);
+    // Counts at a later mark only: the start's are what the guest had then.
+    const later: Reference = { ...fits, runs: [{ ...run, marks: run.marks.map((m) => (m.name === 'start' ? m : { ...m, zones })) }, ...fits.runs.slice(1)] };
+    expect(headerOf(later).config.kernel_pages).toBe(1000);
+  });
+
   it('replays with another zswap era when asked (a recording of another kernel), and without a backend leaves it out', async () => {
     expect((await replay(fits, 'fits.json', 'ssd')).config.params['era']).toBe('6.1');
     expect((await replay(fits, 'fits.json', 'ssd', { zswapEra: '6.8+' })).config.params['era']).toBe('6.8+');
