@@ -240,7 +240,8 @@ export class Eevdf extends OneCpu implements FairSched {
   /**
    * The clock a switch (or the running task's sleep) at `now` reads: the skipped update's, or
    * the last tick's when one came since (a tick updates the clock), never before the last
-   * update (a sleep of a task not running updates it too); `now` with no skip pending. `take`: the switch itself (the skip is then spent).
+   * update (a sleep of a task not running updates it too); `now` with no skip pending. `take`:
+   * the switch itself (the skip is then spent).
    */
   private switchClock(now: number, take: boolean): number {
     const at = this.clockSkipAt;

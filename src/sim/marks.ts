@@ -15,7 +15,11 @@
  *             page; file pages are never mapped, so no file major faults),
  *             nr_anon_pages (mapped anonymous pages: swap-cache pages no process
  *             maps are left out, as NR_ANON_MAPPED leaves them) / nr_file_pages /
- *             nr_free_pages (resident now), and
+ *             nr_free_pages / nr_swapcached (resident now; the last, pages in the
+ *             swap cache, SwapCached in pages), pgscan_anon / pgscan_file (pages
+ *             reclaim took from an inactive list), workingset_refault_anon /
+ *             workingset_refault_file, pageoutrun, allocstall, pgsteal_kswapd /
+ *             pgsteal_direct, and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
  *             zswpout, zswpwb); absent, not 0, when it does not; swpout_zero /
  *             swpin_zero (pages the swap core's zeromap kept / zero-filled) with
@@ -104,6 +108,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     nr_anon_pages: m.memory.anonMapped,
     nr_file_pages: m.memory.fileResident,
     nr_free_pages: m.memory.free,
+    nr_swapcached: m.memory.swapCached,
     ...(m.swapZeromap ? m.zeromapStats : {}),
   };
   // The backend's vmstat lines (zswap's zswpin, zswpout, zswpwb), those its era has.

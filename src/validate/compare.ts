@@ -26,7 +26,6 @@
 import type { PassSummary } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
 import { USER_HZ, type RecordedMark, type Reference } from './reference.js';
-import { PAGE_SIZE } from '../content/page.js';
 
 const REL_TOLERANCE = 0.05;
 const BYTES_PER_PAGE_TOLERANCE = 0.01;
@@ -101,12 +100,12 @@ const SHOWN: readonly CounterDef[] = [
   { name: 'allocstall', zswap: false, gauge: false, rel: 0, slack: 0, kernel: allocstall, sim: vs('allocstall') },
   // Which pages reclaim met and what it did with them: anon pages taken from the inactive list,
   // refaults of evicted pages, rotations at the end of a write; and what is resident at the mark
-  // (mapped anonymous pages, and those in the swap cache: meminfo SwapCached, in pages).
+  // (mapped anonymous pages, and those in the swap cache).
   { name: 'pgscan_anon', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgscan_anon'), sim: vs('pgscan_anon') },
   { name: 'workingset_refault_anon', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('workingset_refault_anon'), sim: vs('workingset_refault_anon') },
   { name: 'pgrotated', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgrotated'), sim: vs('pgrotated') },
   { name: 'nr_anon_pages', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_anon_pages'), sim: vs('nr_anon_pages') },
-  { name: 'nr_swapcached', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_swapcached'), sim: (s) => (s.meminfo['SwapCached'] === undefined ? undefined : s.meminfo['SwapCached'] / (PAGE_SIZE / 1024)) },
+  { name: 'nr_swapcached', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_swapcached'), sim: vs('nr_swapcached') },
   {
     name: 'system_cpu_ms', zswap: false, gauge: false, rel: 0, slack: 0,
     kernel: (m) => (m.stat?.['system'] === undefined ? undefined : (m.stat['system'] * 1000) / USER_HZ),
