@@ -1,64 +1,61 @@
 /**
- * deflate, as the kernel's crypto "deflate" (crypto/deflate.c): raw deflate
- * (RFC 1951, no zlib or gzip header), compression level
- * Z_DEFAULT_COMPRESSION (6), window bits 11 (a 2 KiB window), memLevel
- * MAX_MEM_LEVEL (9), Z_DEFAULT_STRATEGY; read in torvalds/linux
- * crypto/deflate.c of the 5.x era (DEFLATE_DEF_LEVEL, DEFLATE_DEF_WINBITS,
- * DEFLATE_DEF_MEMLEVEL, zlib_deflateInit2 with -DEFLATE_DEF_WINBITS).
+ * deflate, as the kernel's crypto "deflate" (crypto/deflate.c, the same in 6.1): raw deflate
+ * (RFC 1951, no zlib or gzip header) made by zlib_deflateInit2 with level Z_DEFAULT_COMPRESSION
+ * (6), window bits -DEFLATE_DEF_WINBITS (-11: raw, a 2 KiB window), memLevel
+ * DEFLATE_DEF_MEMLEVEL = MAX_MEM_LEVEL, which the kernel's include/linux/zconf.h sets to 8 (not
+ * zlib's 9), and Z_DEFAULT_STRATEGY; one Z_FINISH call per page after zlib_deflateReset.
  *
- * Bytes come from fflate 0.8 deflateSync(level 6) / inflateSync. Deviations:
- *  - window: fflate always searches a 32 KiB window and has no window-bits
- *    option, so on a 4 KiB page it may use matches 2-4 KiB back that the
- *    kernel's 2 KiB window cannot: sizes can come out a little smaller than
- *    the kernel's (and a 2 KiB-window inflater could reject such a stream;
- *    we only ever inflate with fflate).
- *  - match finder: fflate's hash table size (13 bits for 4 KiB inputs) and
- *    chain settings differ from zlib's memLevel 9 (16 bits); this changes
- *    speed more than size.
- * node:zlib (which takes windowBits 11 and memLevel 9) was not used: the
- * zlib Node bundles is Chromium's fork, which can choose SIMD code paths by
- * CPU, while pure-JS fflate gives the same bytes on every machine, which
- * the byte-identical reports need.
+ * Bytes come from pako 2.1.0, a pure JavaScript port of zlib 1.2.x, with those four
+ * parameters: byte-identical to zlib 1.2.13's output (Python's zlib.compressobj(6, DEFLATED,
+ * -11, 8)) on 349 pages of a binary and a text file. pako 3 is a rewrite whose output is 2-3 %
+ * larger at every window size, so the version is pinned. The kernel's lib/zlib_deflate is the
+ * older zlib 1.1.x code (docs/validation.md, rw-zsmalloc-deflate, says how its pool compares).
+ * Until 2026-12-06 tmemsim used fflate's deflateSync(level 6) (a 32 KiB window, its own match
+ * finder).
  *
- * Cost: fflate allocates its tables (~170 KB) on every call; on the 2-core
- * EPYC VM this was written on a page takes ~250 us to compress and ~40 us to
- * decompress (lz4: ~16 us and ~7 us). Caching by descriptor
- * (CachingCompressionService) keeps repeated pages from paying it twice.
- * Decompression writes straight into dst (inflateSync's `out` option).
+ * node:zlib (which takes the same parameters) is not used: the zlib Node bundles is Chromium's
+ * fork, which can choose SIMD code paths by CPU, where pure-JS pako gives the same bytes on
+ * every machine, which byte-identical reports need.
+ *
+ * Decompression is zlib_inflate of the raw stream (window bits -11); pako returns a new array,
+ * copied into dst. A stream that does not decode to exactly one page is corrupt data.
  */
 
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateRaw, inflateRaw } from 'pako';
 import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 
+/** crypto/deflate.c's zlib_deflateInit2 arguments (include/linux/zconf.h: MAX_MEM_LEVEL 8). */
+const KERNEL_DEFLATE = { level: 6, windowBits: 11, memLevel: 8, strategy: 0 } as const;
+
 class Deflate implements Compressor {
   readonly name = 'deflate';
-  readonly implementation = 'fflate 0.8 raw deflate, level 6 (kernel: level 6, 2 KiB window; fflate: 32 KiB window)';
+  readonly implementation = 'pako 2.1.0 raw deflate, level 6, window bits 11, memLevel 8 (the kernel crypto deflate\'s)';
 
   compress(src: Uint8Array): Compressed {
-    const data = deflateSync(src, { level: 6 });
+    const data = deflateRaw(src, KERNEL_DEFLATE);
     return { data, size: data.length };
   }
 
   decompress(c: Compressed, dst: Uint8Array): void {
-    // fflate returns `out` untouched for empty input instead of failing.
     if (c.data.length === 0) throw new InvariantError('deflate: compressed data is empty');
-    let out: Uint8Array;
+    let out: Uint8Array | undefined;
     try {
-      out = inflateSync(c.data, { out: dst });
+      out = inflateRaw(c.data, { windowBits: KERNEL_DEFLATE.windowBits });
     } catch (e) {
+      // pako 2 throws zlib's message as a string.
       throw corruptData('deflate', e);
     }
-    // inflateSync returns a view of dst of the decompressed length (it
-    // silently truncates at dst's end, so a longer stream shows as a full page).
+    // pako 2 returns nothing for a stream that ends before its last block.
+    if (out === undefined) throw corruptData('deflate', 'the stream ends early');
     if (out.length !== dst.length) throw wrongLength('deflate', out.length, dst.length);
-    if (out.buffer !== dst.buffer || out.byteOffset !== dst.byteOffset) dst.set(out);
+    dst.set(out);
   }
 }
 
 export const deflate: CompressorFactory = {
   name: 'deflate',
-  description: 'raw deflate, level 6 (kernel crypto "deflate"); fflate',
+  description: 'raw deflate, level 6, 2 KiB window, memLevel 8 (kernel crypto "deflate"); pako',
   rates: { compressMBs: 26.8, decompressMBs: 314, note: 'zlib -6 (the kernel crypto deflate default level)' },
   create: () => new Deflate(),
 };

@@ -19,7 +19,9 @@
  *
  * Measured on 1000 pages per class (seeds mixSeed(42, i), i = 1..1000) with
  * this project's compressors: lz4 = lz4-wasm-nodejs (lz4_flex block format,
- * 4-byte size prefix not counted), deflate = fflate raw deflate level 6.
+ * 4-byte size prefix not counted), deflate = fflate raw deflate level 6 (when the table
+ * was measured; since 2026-12-06 tmemsim's deflate is pako with the kernel's parameters, and
+ * the deflate column was not measured again).
  * Mean of per-page ratios 4096 / size [min..max] (total bytes ratio):
  *
  *   class    lz4                       deflate
