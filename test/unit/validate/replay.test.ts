@@ -33,14 +33,24 @@ describe('replaying a recorded case', () => {
     expect(headerOf({ ...fits, config: { ...fits.config, sys: { ...fits.config.sys, swap_rotational: 1 } } }).config.swap![0]!.rotational).toBe(true);
   });
 
-  it("counts the free pages on the per-CPU lists at the start mark as free, not as the kernel's (MemFree leaves them out)", () => {
+  it("counts the per-CPU lists' free pages at the start beyond 6.1's high as free, not as the kernel's (MemFree leaves them out)", () => {
     const run = fits.runs[0]!;
+    // zone_highsize on one CPU: max(low, 4 * batch); batch 1 for zones this small (zone_batchsize).
+    // DMA: high max(1, 4) = 4, 2 listed: none beyond. DMA32: high 50, 200 listed: 150 beyond.
+    const zoneinfo = ['Node 0, zone DMA', 'min 1', 'low 1', 'high 2', 'managed 10', 'Node 0, zone DMA32', 'min 40', 'low 50', 'high 60', 'managed 3000'];
     const zones = { DMA: { free: 10, pcp_count: 2 }, DMA32: { free: 2990, pcp_count: 200 } };
-    const withPcp: Reference = { ...fits, runs: [{ ...run, marks: run.marks.map((m) => (m.name === 'start' ? { ...m, zones } : m)) }, ...fits.runs.slice(1)] };
-    expect(headerOf(withPcp).config.kernel_pages).toBe(1000 - 202);
+    const at = (where: 'start' | 'later', info: string[] = zoneinfo): Reference => ({
+      ...fits,
+      config: { ...fits.config, zoneinfo: info },
+      runs: [{ ...run, marks: run.marks.map((m) => ((m.name === 'start') === (where === 'start') ? { ...m, zones } : m)) }, ...fits.runs.slice(1)],
+    });
+    expect(headerOf(at('start')).config.kernel_pages).toBe(1000 - 150);
+    // A 6.1 guest's lists under their high (230-250 of 527): nothing added, tmemsim's own lists hold as many.
+    expect(headerOf(at('start', zoneinfo.map((l) => (l === 'low 50' ? 'low 527' : l)))).config.kernel_pages).toBe(1000);
     // Counts at a later mark only: the start's are what the guest had then.
-    const later: Reference = { ...fits, runs: [{ ...run, marks: run.marks.map((m) => (m.name === 'start' ? m : { ...m, zones })) }, ...fits.runs.slice(1)] };
-    expect(headerOf(later).config.kernel_pages).toBe(1000);
+    expect(headerOf(at('later')).config.kernel_pages).toBe(1000);
+    // No zoneinfo to size tmemsim's lists by: nothing added.
+    expect(headerOf(at('start', [])).config.kernel_pages).toBe(1000);
   });
 
   it('replays with another zswap era when asked (a recording of another kernel), and without a backend leaves it out', async () => {
