@@ -10,7 +10,10 @@
 //   --scale                                  with --references DIR: the references' fit at the
 //                                            speed DIR's guest ran (one factor, below), not a fit
 //                                            of DIR's own; --write puts it in DIR.guest-tcg.json
-//                                            unless --out says otherwise
+//                                            unless --out says otherwise. A case of DIR whose
+//                                            compressor the references lack (deflate, lz4hc)
+//                                            is left out of the speed and gives that
+//                                            compressor's store and load figures (codecOf)
 //
 // Every phase of every run of every case (validation/references/*.json: /proc/stat and
 // /proc/vmstat at each mark) is one observation: the system CPU time the phase took (stat's
@@ -85,7 +88,7 @@ export function observations(dir = REFS) {
         const fileRead = Math.max(0, d('pgpgin') / 4 - d('pswpin'));
         const diskFault = Math.max(0, d('pgmajfault') - d('zswpin'));
         const x = [d('pgfault'), d('pgsteal_anon'), d('pgsteal_file'), ...COMPRESSORS.map((c) => (c === comp ? d('zswpout') : 0)), d('zswpin'), fileRead, diskFault];
-        obs.push({ where: `${ref.case}/${b.name}`, x, y: (b.stat.system - a.stat.system) / USER_HZ });
+        obs.push({ where: `${ref.case}/${b.name}`, x, y: (b.stat.system - a.stat.system) / USER_HZ, comp, zswpout: d('zswpout'), zswpin: d('zswpin') });
       }
     }
   }
@@ -134,6 +137,52 @@ function goodness(obs, pred) {
   return { r2: 1 - ssRes / ssTot, rmsS: Math.sqrt(ssRes / obs.length) };
 }
 
+/** Whether the references' fit prices every zswap operation of phase `o` (no compressor, or one it fits). */
+export function fitted(o) {
+  return o.comp === null || COMPRESSORS.includes(o.comp);
+}
+
+/**
+ * A compressor the references lack (a case of its own in another recording), from that
+ * recording's phases with it: the recording's speed `s` comes from its other phases (speedOf), the
+ * references' figures price everything but that compressor's zswap work, and what is left of
+ * each phase's system time (at the references' speed, y / s) is fitted to its stores and loads
+ * (least squares through the origin, two terms): ns a store and ns a load, the load replacing the
+ * references' one figure for every compressor (a deflate page takes longer to decompress than an
+ * lz4 one). Returns { store, load, phases, r2 } in ns of the references' clock.
+ */
+export function codecOf(fit, obs, comp, s) {
+  const loadAt = TERMS.indexOf('load');
+  const rows = obs
+    .filter((o) => o.comp === comp)
+    .map((o) => ({ a: o.zswpout, b: o.zswpin, r: o.y / s - (predict(fit.coef, o) - fit.coef[loadAt] * o.zswpin) }));
+  if (rows.length === 0) throw new Error(`no phase of ${comp}`);
+  let aa = 0;
+  let ab = 0;
+  let bb = 0;
+  let ar = 0;
+  let br = 0;
+  for (const { a, b, r } of rows) {
+    aa += a * a;
+    ab += a * b;
+    bb += b * b;
+    ar += a * r;
+    br += b * r;
+  }
+  const det = aa * bb - ab * ab;
+  if (det === 0) throw new Error(`the phases of ${comp} cannot tell its stores' time from its loads'`);
+  const store = (ar * bb - br * ab) / det;
+  const load = (aa * br - ab * ar) / det;
+  const mean = rows.reduce((t, x) => t + x.r, 0) / rows.length;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (const x of rows) {
+    ssRes += (x.r - store * x.a - load * x.b) ** 2;
+    ssTot += (x.r - mean) ** 2;
+  }
+  return { store: store * 1e9, load: load * 1e9, phases: rows.length, r2: 1 - ssRes / ssTot };
+}
+
 /**
  * Another recording's speed against the references' fit: the one factor s that brings the fit's
  * prediction of each of its phases nearest its system time (least squares through the origin:
@@ -153,7 +202,7 @@ export function speedOf(fit, obs) {
   return { scale: s, r2: goodness(obs, (o) => s * predict(fit.coef, o)).r2 };
 }
 
-function profileOf(ns, fit, n) {
+function profileOf(ns, fit, n, extra = {}) {
   const src = (what) => `[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): ${what}, fitted by validation/guest-cpu.mjs from the system time of ${n} recorded phases (least squares, R² ${fit.r2.toFixed(2)})`;
   const round = (v) => Math.round(v);
   const codecs = {};
@@ -162,6 +211,13 @@ function profileOf(ns, fit, n) {
       compress: { fixedCycles: round(ns[`store_${c}`]), cyclesPerByte: 0 },
       decompress: { fixedCycles: round(ns.load), cyclesPerByte: 0 },
       source: src(`a zswap store with ${c} (${round(ns[`store_${c}`])} ns) and a zswap load of any compressor (${round(ns.load)} ns, with its fault's swap-in path)`),
+    };
+  }
+  for (const [c, f] of Object.entries(extra)) {
+    codecs[c] = {
+      compress: { fixedCycles: round(f.store), cyclesPerByte: 0 },
+      decompress: { fixedCycles: round(f.load), cyclesPerByte: 0 },
+      source: `[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): a zswap store with ${c} (${round(f.store)} ns) and a zswap load (${round(f.load)} ns, with its fault's swap-in path), in ns of the references' clock, fitted by validation/guest-cpu.mjs from the system time of ${f.phases} phases of this recording's ${c} case (least squares, R² ${f.r2.toFixed(2)}) with every other operation priced by the references' figures at this recording's speed`,
     };
   }
   const zero = (what) => ({ value: 0, source: `[M] included in ${what} (validation/guest-cpu.mjs)` });
@@ -220,9 +276,18 @@ function main() {
   for (const t of TERMS) console.log(`  ${t.padEnd(12)} ${(ns[t] / 1000).toFixed(1).padStart(7)} µs`);
   let profile = profileOf(ns, fit, refObs.length);
   if (scaled) {
-    const sp = speedOf(fit, obs);
+    // The speed from the phases the references' fit prices whole; a compressor they lack is then
+    // fitted from its own case's phases (codecOf).
+    const known = obs.filter(fitted);
+    const sp = speedOf(fit, known);
     const name = path.basename(dir);
-    console.log(`${obs.length} phases of ${name}: ${sp.scale.toFixed(4)} x the references' time (R² ${sp.r2.toFixed(3)})`);
+    console.log(`${known.length} phases of ${name}: ${sp.scale.toFixed(4)} x the references' time (R² ${sp.r2.toFixed(3)})`);
+    const extra = {};
+    for (const c of [...new Set(obs.filter((o) => !fitted(o)).map((o) => o.comp))].sort()) {
+      extra[c] = codecOf(fit, obs, c, sp.scale);
+      console.log(`  ${c}: a store ${(extra[c].store / 1000).toFixed(1)} µs, a load ${(extra[c].load / 1000).toFixed(1)} µs of the references' clock (${extra[c].phases} phases, R² ${extra[c].r2.toFixed(3)})`);
+    }
+    profile = profileOf(ns, fit, refObs.length, extra);
     // The same cycles an operation, on a clock 1/s as fast as the references' (every cost in cycles scales).
     profile = {
       ...profile,

@@ -180,6 +180,8 @@ const MODULES = [
   'drivers/virtio/virtio', 'drivers/virtio/virtio_ring', 'drivers/virtio/virtio_pci_modern_dev',
   'drivers/virtio/virtio_pci_legacy_dev', 'drivers/virtio/virtio_pci', 'drivers/block/virtio_blk',
   'mm/zsmalloc', 'mm/z3fold', 'lib/lz4/lz4_compress', 'crypto/lz4', 'lib/zstd/zstd_compress', 'crypto/zstd',
+  // Since 2026-12-06 (the deflate and lz4hc cases); the references recorded before had only the above.
+  'lib/zlib_deflate/zlib_deflate', 'lib/zlib_inflate/zlib_inflate', 'crypto/deflate', 'lib/lz4/lz4hc_compress', 'crypto/lz4hc',
 ];
 
 // ---- the workload and the initramfs ------------------------------------------
