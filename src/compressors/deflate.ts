@@ -21,19 +21,31 @@
  * copied into dst. A stream that does not decode to exactly one page is corrupt data.
  */
 
-import { deflateRaw, inflateRaw } from 'pako';
+import { createRequire } from 'node:module';
+import type * as Pako from 'pako';
 import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 
 /** crypto/deflate.c's zlib_deflateInit2 arguments (include/linux/zconf.h: MAX_MEM_LEVEL 8). */
 const KERNEL_DEFLATE = { level: 6, windowBits: 11, memLevel: 8, strategy: 0 } as const;
 
+/** pako, loaded when the first deflate compressor is made (a run that never deflates never reads it). */
+let pako: typeof Pako | null = null;
+
 class Deflate implements Compressor {
   readonly name = 'deflate';
+  private readonly deflateRaw: typeof Pako.deflateRaw;
+  private readonly inflateRaw: typeof Pako.inflateRaw;
+
+  constructor() {
+    pako ??= createRequire(import.meta.url)('pako') as typeof Pako;
+    this.deflateRaw = pako.deflateRaw;
+    this.inflateRaw = pako.inflateRaw;
+  }
   readonly implementation = 'pako 2.1.0 raw deflate, level 6, window bits 11, memLevel 8 (the kernel crypto deflate\'s)';
 
   compress(src: Uint8Array): Compressed {
-    const data = deflateRaw(src, KERNEL_DEFLATE);
+    const data = this.deflateRaw(src, KERNEL_DEFLATE);
     return { data, size: data.length };
   }
 
@@ -41,7 +53,7 @@ class Deflate implements Compressor {
     if (c.data.length === 0) throw new InvariantError('deflate: compressed data is empty');
     let out: Uint8Array | undefined;
     try {
-      out = inflateRaw(c.data, { windowBits: KERNEL_DEFLATE.windowBits });
+      out = this.inflateRaw(c.data, { windowBits: KERNEL_DEFLATE.windowBits });
     } catch (e) {
       // pako 2 throws zlib's message as a string.
       throw corruptData('deflate', e);
@@ -55,7 +67,7 @@ class Deflate implements Compressor {
 
 export const deflate: CompressorFactory = {
   name: 'deflate',
-  description: 'raw deflate, level 6, 2 KiB window, memLevel 8 (kernel crypto "deflate"); pako',
+  description: 'raw deflate, level 6, 2 KiB window (kernel crypto "deflate"); pako',
   rates: { compressMBs: 26.8, decompressMBs: 314, note: 'zlib -6 (the kernel crypto deflate default level)' },
   create: () => new Deflate(),
 };

@@ -143,7 +143,7 @@ export function zonesOf(lines: readonly string[]): ZoneConfig[] {
  * kernel's (200 of its 225 counters within; 211 with this rule) and cost the recording of
  * 2026-12-05b 3 counters.
  */
-export function pcpBeyondModel(ref: Reference): number {
+function pcpBeyondModel(ref: Reference): number {
   const start = ref.runs[0]!.marks.find((m) => m.name === 'start')?.zones;
   if (start === undefined) return 0;
   const info = zoneWatermarks(ref.config.zoneinfo ?? []);

@@ -182,7 +182,7 @@ describe('library renderers print what the commands print', () => {
           '│ compressor │ what                                                                    │ installed │',
           '├────────────┼─────────────────────────────────────────────────────────────────────────┼───────────┤',
           '│ lz4        │ LZ4 fast block compression (kernel crypto "lz4"); lz4-wasm-nodejs       │ yes       │',
-          '│ deflate    │ raw deflate, level 6 (kernel crypto "deflate"); fflate                  │ yes       │',
+          '│ deflate    │ raw deflate, level 6, 2 KiB window (kernel crypto "deflate"); pako      │ yes       │',
           '│ lz4hc      │ LZ4 high-compression block, level 9 (kernel crypto "lz4hc"); lz4        │ yes       │',
           '│            │ (node-lz4 addon)                                                        │           │',
           '│ zstd       │ Zstandard frame, level 3 (kernel crypto "zstd"); @oneidentity/zstd-js   │ yes       │',
