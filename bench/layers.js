@@ -40,7 +40,7 @@ function layerOf(frame) {
   const name = frame.functionName;
   if (name === '(garbage collector)') return 'gc';
   if (name === '(program)' || name === '(idle)' || name === '(root)') return 'other (V8, idle)';
-  if (u.startsWith('wasm') || /node_modules\/(lz4|@oneidentity\/zstd-js|fflate|lzo)/.test(u)) return 'codecs (lz4, zstd, deflate libraries)';
+  if (u.startsWith('wasm') || /node_modules\/(lz4|@oneidentity\/zstd-js|fflate|pako|lzo)/.test(u)) return 'codecs (lz4, zstd, deflate libraries)';
   const m = u.includes('node_modules') ? null : /\/dist\/([^/]+)\//.exec(u);
   if (m === null) return u.includes('node_modules') || u.startsWith('node:') || u === '' ? 'start-up, libraries, node' : 'other';
   const top = m[1];
