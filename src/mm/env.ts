@@ -77,6 +77,8 @@ export interface MmEnv {
   preemptPending(): boolean;
   /** An allocation that may sleep begins: a preemption point of the running task (ReclaimHost.mightSleep). */
   mightSleep(): void;
+  /** The workload reaches a cond_resched inside its own direct reclaim (ReclaimHost.condResched). */
+  condResched(): void;
   /** vmpressure (mm/vmpressure.c, tree): a reclaim pass scanned `scanned` pages (Tasks.vmpressure). */
   vmpressure(scanned: number): void;
 }

@@ -207,6 +207,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   mightSleep(): void {
     this.tasks.mightSleep();
   }
+  /** MmEnv.condResched: the workload at a cond_resched of its direct reclaim (Tasks.condResched). */
+  condResched(): void {
+    this.tasks.condResched();
+  }
   /** MmEnv.vmpressure: a reclaim pass's scan (Tasks.vmpressure). */
   vmpressure(scanned: number): void {
     this.tasks.vmpressure(scanned);

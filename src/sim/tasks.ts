@@ -186,6 +186,26 @@ export class Tasks {
   }
 
   /**
+   * MmEnv.condResched: the workload reaches a cond_resched inside its own direct reclaim. The
+   * kswapd its allocation woke (wake_all_kswapds in the slowpath, before direct reclaim) is
+   * runnable; when a switch is due there, the workload's plug goes out as it leaves the CPU (as
+   * kswapd's does; the kernel keeps a preempted task's plug) and the scheduler runs the tasks it
+   * picks until it picks the workload again, whose pass then plugs again. Its isolated batch
+   * stays off the LRU lists meanwhile, as in the kernel.
+   */
+  condResched(): void {
+    const fair = this.fair;
+    if (fair === null || fair.curr !== TASK_W) return;
+    const now = this.schedNow();
+    this.wakeKswapd(fair, now);
+    if (!fair.resched && !fair.tickDue(now)) return;
+    const held = this.h.plugHeld();
+    if (held) this.h.swapPlug(false);
+    this.runTasks();
+    if (held) this.h.swapPlug(true);
+  }
+
+  /**
    * MmEnv.vmpressure: a reclaim pass scanned `scanned` pages. Every vmpressure_win of them
    * schedule_work wakes a system_wq kworker (vmpressure_work_fn) that preempts the running task
    * at its next preemption point (Cfs.vmpressure).

@@ -110,15 +110,20 @@
  *   is made runnable. A kworker's GFP_KERNEL allocation (zswap's writeback)
  *   may reclaim as a task too (directBegin, directStep): do_try_to_free_pages
  *   preemptible between its pages, batches and passes, counted as direct
- *   reclaim; the allocation then goes on from after it (directEnd).
+ *   reclaim; the allocation then goes on from after it (directEnd). The
+ *   workload's own direct reclaim stops at the same cond_resched points
+ *   (host.condResched, since 2026-12-06): where a switch is due, kswapd and the
+ *   kworker run until the scheduler picks the workload again, its batch
+ *   isolated meanwhile, so the two reclaimers' swap slots interleave as in a
+ *   6.1 guest (docs/validation.md, the deflate case's readahead).
  * - vmpressure (mm/vmpressure.c): each shrink_node pass reports the pages it
  *   scanned, and a direct reclaim at priority 3 or deeper reports critical
  *   pressure (vmpressure_prio: a whole window at once); the host's scheduler
  *   keeps the window and its work (sim/sched.ts Cfs.vmpressure).
  *
- * Deviations: a direct reclaim of the workload runs whole (no preemption
- * point inside it: a switch vmpressure or a tick asks for waits for its next
- * allocation); an allocation that finds no page at the min watermark after
+ * Deviations: a switch away from the workload in its direct reclaim flushes
+ * its plug (the kernel keeps a preempted task's plug; as for kswapd); an
+ * allocation that finds no page at the min watermark after
  * its direct reclaim takes one anyway, below min, where should_reclaim_retry
  * would reclaim again (a workqueue worker after sleeping a jiffy): tried with
  * the retry on 2026-12-05, the suite lost 2 of 343 (docs/validation.md);
@@ -540,9 +545,20 @@ class Linux61 implements Reclaim {
     if (this.zoneAbove('low') < 0) this.balancePgdat();
   }
 
-  /** do_try_to_free_pages, run whole (the workload's direct reclaim). */
+  /**
+   * do_try_to_free_pages as the allocating workload runs it: the kswapd its allocation woke may
+   * take the CPU at the start, and at each cond_resched where a switch is due (between the
+   * pages of a batch, between batches and passes) the other tasks run (host.condResched) until
+   * the scheduler picks the workload again. Without a task scheduler nothing switches: it runs whole.
+   */
   private tryToFreePages(): number {
-    return drain(this.tryToFreePagesSteps(false));
+    this.host.condResched();
+    const g = this.tryToFreePagesSteps(true);
+    for (;;) {
+      const r = g.next();
+      if (r.done) return r.value;
+      this.host.condResched();
+    }
   }
 
   /**

@@ -117,6 +117,13 @@ export interface ReclaimHost {
    * kswapd that an earlier allocation woke, or a tick, may take the CPU here.
    */
   mightSleep(): void;
+  /**
+   * The allocating workload reaches a cond_resched inside its direct reclaim (shrink_folio_list
+   * between pages, shrink_lruvec between batches, do_try_to_free_pages between passes): the
+   * kswapd its allocation woke is runnable, and where a switch is due the other tasks run until
+   * the scheduler picks the workload again.
+   */
+  condResched(): void;
 }
 
 export interface Reclaim {

@@ -108,6 +108,37 @@ describe('kswapd as a task (6.1-cfs)', () => {
     expect(m.stats.pgsteal_direct).toBe(0);
   });
 
+  it("the workload's direct reclaim lets kswapd run at its cond_resched points where a switch is due, as 6.1's shrink_folio_list does", () => {
+    /** kswapd's steps taken while the workload is inside its own direct reclaim: in an allocation, after its allocstall (counted just before do_try_to_free_pages). */
+    function nestedSteps(model: string): { nested: number; stalls: number } {
+      const m = machine(model);
+      const rec = m.memory.reclaim;
+      let stallAt = -1;
+      let nested = 0;
+      const allocate = rec.allocate.bind(rec);
+      rec.allocate = () => {
+        stallAt = m.stats.allocstall;
+        try {
+          return allocate();
+        } finally {
+          stallAt = -1;
+        }
+      };
+      const step = rec.kswapdStep!.bind(rec);
+      rec.kswapdStep = () => {
+        if (stallAt >= 0 && m.stats.allocstall > stallAt) nested++;
+        return step();
+      };
+      replay(m, writes(12000)); // endEvent checks every write charged, the oracle every page
+      return { nested, stalls: m.stats.allocstall };
+    }
+    const task = nestedSteps('6.1-cfs');
+    expect(task.stalls).toBeGreaterThan(0);
+    expect(task.nested).toBeGreaterThan(0);
+    // kswapd run whole after each event: nothing runs inside the workload's reclaim.
+    expect(nestedSteps('6.1').nested).toBe(0);
+  });
+
   it('a kswapd that can reclaim nothing (no swap, no page cache) does not hold the CPU: the replay goes on', () => {
     const m = machine('6.1-cfs', 0);
     replay(m, writes(5000));
