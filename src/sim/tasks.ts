@@ -177,12 +177,7 @@ export class Tasks {
    * cannot take them.
    */
   mightSleep(): void {
-    const fair = this.fair;
-    if (fair === null || fair.curr !== TASK_W) return;
-    const now = this.schedNow();
-    this.wakeKswapd(fair, now);
-    if (!fair.resched && !fair.tickDue(now)) return;
-    this.runTasks();
+    this.preemptionPoint();
   }
 
   /**
@@ -194,6 +189,15 @@ export class Tasks {
    * stays off the LRU lists meanwhile, as in the kernel.
    */
   condResched(): void {
+    this.preemptionPoint();
+  }
+
+  /**
+   * A preemption point of the running workload (mightSleep, condResched): a kswapd an allocation
+   * woke becomes runnable, and when a switch is due the workload's plug, if it holds one (only
+   * inside its reclaim), goes out and the other tasks run until the scheduler picks it again.
+   */
+  private preemptionPoint(): void {
     const fair = this.fair;
     if (fair === null || fair.curr !== TASK_W) return;
     const now = this.schedNow();
