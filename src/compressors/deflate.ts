@@ -28,15 +28,19 @@ import { createRequire } from 'node:module';
 import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 
-/** crypto/deflate.c's zlib_deflateInit2 arguments (include/linux/zconf.h: MAX_MEM_LEVEL 8), raw: window bits negative. */
+/** crypto/deflate.c's zlib_deflateInit2 arguments (include/linux/zconf.h: MAX_MEM_LEVEL 8); raw: window bits negative. */
 const LEVEL = 6;
 const WINDOW_BITS = 11;
 const MEM_LEVEL = 8;
-const Z_DEFLATED = 8;
-const Z_DEFAULT_STRATEGY = 0;
-const Z_FINISH = 4;
-const Z_OK = 0;
-const Z_STREAM_END = 1;
+
+/** zlib's constants (zlib.h), as pako's lib/zlib/constants.js gives them. */
+interface ZlibConstants {
+  Z_DEFLATED: number;
+  Z_DEFAULT_STRATEGY: number;
+  Z_FINISH: number;
+  Z_OK: number;
+  Z_STREAM_END: number;
+}
 
 /** zlib's z_stream as pako's lib/zlib/zstream.js has it: the fields this file sets and reads. */
 interface ZStream {
@@ -57,6 +61,7 @@ interface ZlibPort {
   inflateInit2(strm: ZStream, windowBits: number): number;
   inflateReset(strm: ZStream): number;
   inflate(strm: ZStream, flush: number): number;
+  constants: ZlibConstants;
 }
 
 /** pako's zlib, loaded when the first deflate compressor is made (a run that never deflates never reads it). */
@@ -64,7 +69,12 @@ let zlib: ZlibPort | null = null;
 function loadZlib(): ZlibPort {
   if (zlib === null) {
     const req = createRequire(import.meta.url);
-    zlib = { ZStream: req('pako/lib/zlib/zstream.js') as ZlibPort['ZStream'], ...(req('pako/lib/zlib/deflate.js') as object), ...(req('pako/lib/zlib/inflate.js') as object) } as ZlibPort;
+    zlib = {
+      ZStream: req('pako/lib/zlib/zstream.js') as ZlibPort['ZStream'],
+      constants: req('pako/lib/zlib/constants.js') as ZlibConstants,
+      ...(req('pako/lib/zlib/deflate.js') as object),
+      ...(req('pako/lib/zlib/inflate.js') as object),
+    } as ZlibPort;
   }
   return zlib;
 }
@@ -86,6 +96,7 @@ class Deflate implements Compressor {
 
   constructor() {
     const z = this.z;
+    const { Z_DEFLATED, Z_DEFAULT_STRATEGY, Z_OK } = z.constants;
     this.comp = new z.ZStream();
     this.decomp = new z.ZStream();
     if (z.deflateInit2(this.comp, LEVEL, Z_DEFLATED, -WINDOW_BITS, MEM_LEVEL, Z_DEFAULT_STRATEGY) !== Z_OK) throw new InvariantError('deflate: zlib_deflateInit2 refused the kernel parameters');
@@ -105,10 +116,10 @@ class Deflate implements Compressor {
     s.output = this.out;
     s.next_out = 0;
     s.avail_out = this.out.length;
-    const st = z.deflate(s, Z_FINISH);
+    const st = z.deflate(s, z.constants.Z_FINISH);
     s.input = null;
     s.output = null;
-    if (st !== Z_STREAM_END) throw new InvariantError(`deflate: zlib_deflate returned ${st}, not Z_STREAM_END (${s.msg})`);
+    if (st !== z.constants.Z_STREAM_END) throw new InvariantError(`deflate: zlib_deflate returned ${st}, not Z_STREAM_END (${s.msg})`);
     const data = this.out.slice(0, s.next_out);
     return { data, size: data.length };
   }
@@ -124,6 +135,7 @@ class Deflate implements Compressor {
     s.output = dst;
     s.next_out = 0;
     s.avail_out = dst.length;
+    const { Z_FINISH, Z_OK, Z_STREAM_END } = z.constants;
     const st = z.inflate(s, Z_FINISH);
     const got = s.next_out;
     const more = s.avail_out === 0 && st !== Z_STREAM_END;

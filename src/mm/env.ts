@@ -75,10 +75,8 @@ export interface MmEnv {
   kswapdRun(on: boolean): void;
   /** A task switch is due at the running task's next preemption point (false: none, or no scheduler of tasks). */
   preemptPending(): boolean;
-  /** An allocation that may sleep begins: a preemption point of the running task (ReclaimHost.mightSleep). */
+  /** A preemption point of the running task: an allocation that may sleep, or a cond_resched in its reclaim (ReclaimHost.mightSleep). */
   mightSleep(): void;
-  /** The workload reaches a cond_resched inside its own direct reclaim (ReclaimHost.condResched). */
-  condResched(): void;
   /** vmpressure (mm/vmpressure.c, tree): a reclaim pass scanned `scanned` pages (Tasks.vmpressure). */
   vmpressure(scanned: number): void;
 }

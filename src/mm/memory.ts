@@ -346,9 +346,6 @@ export class Memory implements ReclaimHost {
   mightSleep(): void {
     this.m.mightSleep();
   }
-  condResched(): void {
-    this.m.condResched();
-  }
   endWriteback(): void {
     if (this.wbSubmitted.length === 0) return;
     const done = this.wbSubmitted;

@@ -203,13 +203,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   afterEvent(): void {
     this.tasks.afterEvent();
   }
-  /** MmEnv.mightSleep: an allocation of the workload begins (Tasks.mightSleep). */
+  /** MmEnv.mightSleep: a preemption point of the workload (Tasks.mightSleep). */
   mightSleep(): void {
     this.tasks.mightSleep();
-  }
-  /** MmEnv.condResched: the workload at a cond_resched of its direct reclaim (Tasks.condResched). */
-  condResched(): void {
-    this.tasks.condResched();
   }
   /** MmEnv.vmpressure: a reclaim pass's scan (Tasks.vmpressure). */
   vmpressure(scanned: number): void {

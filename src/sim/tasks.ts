@@ -168,36 +168,18 @@ export class Tasks {
   }
 
   /**
-   * MmEnv.mightSleep: an allocation of the workload begins, a preemption point inside its
-   * event (might_sleep in the allocator). A kswapd that an allocation before this one woke is
-   * woken now (wakeup_kswapd makes it runnable at once), and when it preempts the workload
-   * (or a tick came) the scheduler runs the tasks it picks until it picks the workload again,
-   * as at the end of an event. The pages the event allocated so far are off the LRU lists
-   * until it adds them (a readahead window's are locked in the kernel), so reclaim meanwhile
-   * cannot take them.
+   * MmEnv.mightSleep: a preemption point of the workload inside its event: an allocation begins
+   * (might_sleep in the allocator), or its direct reclaim reaches a cond_resched (the same point
+   * with CONFIG_PREEMPT_VOLUNTARY). A kswapd that an allocation woke is woken now (wakeup_kswapd
+   * makes it runnable at once; in the slowpath, before direct reclaim), and when it preempts the
+   * workload (or a tick came) the scheduler runs the tasks it picks until it picks the workload
+   * again, as at the end of an event. The pages the event allocated so far are off the LRU lists
+   * until it adds them (a readahead window's are locked in the kernel), and a direct reclaim's
+   * batch stays isolated, so reclaim meanwhile cannot take them. A plug the workload holds (only
+   * inside its reclaim) goes out as it leaves the CPU (as kswapd's does; the kernel keeps a
+   * preempted task's plug) and is taken again when it comes back.
    */
   mightSleep(): void {
-    this.preemptionPoint();
-  }
-
-  /**
-   * MmEnv.condResched: the workload reaches a cond_resched inside its own direct reclaim. The
-   * kswapd its allocation woke (wake_all_kswapds in the slowpath, before direct reclaim) is
-   * runnable; when a switch is due there, the workload's plug goes out as it leaves the CPU (as
-   * kswapd's does; the kernel keeps a preempted task's plug) and the scheduler runs the tasks it
-   * picks until it picks the workload again, whose pass then plugs again. Its isolated batch
-   * stays off the LRU lists meanwhile, as in the kernel.
-   */
-  condResched(): void {
-    this.preemptionPoint();
-  }
-
-  /**
-   * A preemption point of the running workload (mightSleep, condResched): a kswapd an allocation
-   * woke becomes runnable, and when a switch is due the workload's plug, if it holds one (only
-   * inside its reclaim), goes out and the other tasks run until the scheduler picks it again.
-   */
-  private preemptionPoint(): void {
     const fair = this.fair;
     if (fair === null || fair.curr !== TASK_W) return;
     const now = this.schedNow();

@@ -111,17 +111,25 @@ export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false): 
 /** The zones with managed pages, lowest first, from the recorded /proc/zoneinfo lines ("Node 0, zone DMA32", "managed 48845"). */
 export function zonesOf(lines: readonly string[]): ZoneConfig[] {
   const zones: ZoneConfig[] = [];
-  let name: string | null = null;
+  for (const [name, z] of zoneinfoOf(lines)) if ((name === 'DMA' || name === 'DMA32' || name === 'Normal') && z.managed > 0) zones.push({ name, pages: z.managed });
+  return zones;
+}
+
+/** Each zone's low watermark and managed pages, in the lines' order, from the recorded /proc/zoneinfo lines. */
+function zoneinfoOf(lines: readonly string[]): Map<string, { low: number; managed: number }> {
+  const out = new Map<string, { low: number; managed: number }>();
+  let cur: { low: number; managed: number } | null = null;
   for (const line of lines) {
     const head = /^Node \d+, zone\s+(\S+)/.exec(line);
     if (head) {
-      name = head[1]!;
+      cur = { low: 0, managed: 0 };
+      out.set(head[1]!, cur);
       continue;
     }
-    const m = /^managed (\d+)$/.exec(line.trim());
-    if (m && name !== null && (name === 'DMA' || name === 'DMA32' || name === 'Normal') && Number(m[1]) > 0) zones.push({ name, pages: Number(m[1]) });
+    const m = /^(low|managed) (\d+)$/.exec(line.trim());
+    if (m && cur !== null) cur[m[1] as 'low' | 'managed'] = Number(m[2]);
   }
-  return zones;
+  return out;
 }
 
 /**
@@ -146,7 +154,7 @@ export function zonesOf(lines: readonly string[]): ZoneConfig[] {
 function pcpBeyondModel(ref: Reference): number {
   const start = ref.runs[0]!.marks.find((m) => m.name === 'start')?.zones;
   if (start === undefined) return 0;
-  const info = zoneWatermarks(ref.config.zoneinfo ?? []);
+  const info = zoneinfoOf(ref.config.zoneinfo ?? []);
   let pages = 0;
   for (const [name, z] of Object.entries(start)) {
     const w = info.get(name);
@@ -154,23 +162,6 @@ function pcpBeyondModel(ref: Reference): number {
     pages += Math.max(0, z.pcp_count - pcpHigh(w.low, pcpBatch(w.managed)));
   }
   return pages;
-}
-
-/** Each zone's low watermark and managed pages, from the guest's /proc/zoneinfo lines. */
-function zoneWatermarks(lines: readonly string[]): Map<string, { low: number; managed: number }> {
-  const out = new Map<string, { low: number; managed: number }>();
-  let cur: { low: number; managed: number } | null = null;
-  for (const line of lines) {
-    const head = /^Node \d+, zone\s+(\S+)/.exec(line);
-    if (head) {
-      cur = { low: 0, managed: 0 };
-      out.set(head[1]!, cur);
-      continue;
-    }
-    const m = /^(low|managed) (\d+)$/.exec(line.trim());
-    if (m && cur !== null) cur[m[1] as 'low' | 'managed'] = Number(m[2]);
-  }
-  return out;
 }
 
 /**

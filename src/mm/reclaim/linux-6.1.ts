@@ -112,7 +112,7 @@
  *   preemptible between its pages, batches and passes, counted as direct
  *   reclaim; the allocation then goes on from after it (directEnd). The
  *   workload's own direct reclaim stops at the same cond_resched points
- *   (host.condResched, since 2026-12-06): where a switch is due, kswapd and the
+ *   (host.mightSleep, since 2026-12-06): where a switch is due, kswapd and the
  *   kworker run until the scheduler picks the workload again, its batch
  *   isolated meanwhile, so the two reclaimers' swap slots interleave as in a
  *   6.1 guest (docs/validation.md, the deflate case's readahead).
@@ -548,16 +548,17 @@ class Linux61 implements Reclaim {
   /**
    * do_try_to_free_pages as the allocating workload runs it: the kswapd its allocation woke may
    * take the CPU at the start, and at each cond_resched where a switch is due (between the
-   * pages of a batch, between batches and passes) the other tasks run (host.condResched) until
-   * the scheduler picks the workload again. Without a task scheduler nothing switches: it runs whole.
+   * pages of a batch, between batches and passes) the other tasks run (host.mightSleep: with
+   * CONFIG_PREEMPT_VOLUNTARY might_sleep and cond_resched are one preemption point) until the
+   * scheduler picks the workload again. Without a task scheduler nothing switches: it runs whole.
    */
   private tryToFreePages(): number {
-    this.host.condResched();
+    this.host.mightSleep();
     const g = this.tryToFreePagesSteps(true);
     for (;;) {
       const r = g.next();
       if (r.done) return r.value;
-      this.host.condResched();
+      this.host.mightSleep();
     }
   }
 

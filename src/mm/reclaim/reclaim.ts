@@ -112,18 +112,15 @@ export interface ReclaimHost {
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
   /**
-   * An allocation that may sleep begins (might_sleep in __alloc_pages: with
-   * CONFIG_PREEMPT_VOLUNTARY a preemption point of the allocating task): a
-   * kswapd that an earlier allocation woke, or a tick, may take the CPU here.
+   * A preemption point of the running task: an allocation that may sleep begins (might_sleep in
+   * __alloc_pages), or the workload reaches a cond_resched inside its direct reclaim
+   * (shrink_folio_list between pages, shrink_lruvec between batches, do_try_to_free_pages between
+   * passes). With CONFIG_PREEMPT_VOLUNTARY both are the same point (might_sleep is
+   * might_resched, a cond_resched): a kswapd that an allocation woke becomes runnable, and where
+   * a switch is due (it preempts, or a tick came) the other tasks run until the scheduler picks
+   * the workload again.
    */
   mightSleep(): void;
-  /**
-   * The allocating workload reaches a cond_resched inside its direct reclaim (shrink_folio_list
-   * between pages, shrink_lruvec between batches, do_try_to_free_pages between passes): the
-   * kswapd its allocation woke is runnable, and where a switch is due the other tasks run until
-   * the scheduler picks the workload again.
-   */
-  condResched(): void;
 }
 
 export interface Reclaim {
