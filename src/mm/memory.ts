@@ -358,6 +358,18 @@ export class Memory implements ReclaimHost {
     }
   }
 
+  /** The pages whose writes the running task's plug holds, set aside with its plug (Machine.parkPlug). */
+  parkWriteback(): number[] {
+    const held = this.wbHeld;
+    this.wbHeld = [];
+    return held;
+  }
+  /** Pages parkWriteback set aside are held in the running task's plug again. */
+  unparkWriteback(pages: number[]): void {
+    if (this.wbHeld.length > 0) throw new Error('internal: a task resumed its plug while other writes were held');
+    this.wbHeld = pages;
+  }
+
   /** The swap writes held so far went to the device (blk_flush_plug): their pages' completions are due at the next endWriteback. */
   writebackSubmitted(): void {
     if (this.wbHeld.length === 0) return;

@@ -37,7 +37,7 @@ import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, UNLOAD_FREE_CYCLES, Zombie, getRmmodStrategy, type LifecycleHost, type LifecycleRecord } from './lifecycle.js';
 
 import { Loc, Oracle } from './oracle.js';
-import { Tasks, type TaskHost } from './tasks.js';
+import { Tasks, type ParkedPlug, type TaskHost } from './tasks.js';
 import type { SchedulerFactory } from './schedulers.js';
 import type { WorkItem } from './workqueue.js';
 import { UsageError } from '../errors.js';
@@ -98,6 +98,13 @@ export interface MachineStats extends MmStats {
  * BLK_DEF_MAX_SECTORS of 1280 KiB).
  */
 const MAX_REQUEST_PAGES = 128;
+/**
+ * block/blk-mq.c blk_add_rq_to_plug (6.1): a request that cannot merge into the plug's last one
+ * flushes the plug first when it already holds BLK_MAX_REQUEST_COUNT (32, one queue) requests or
+ * its last request is BLK_PLUG_FLUSH_SIZE (128 KiB, 32 pages) or more.
+ */
+const BLK_MAX_REQUEST_COUNT = 32;
+const BLK_PLUG_FLUSH_PAGES = 32;
 
 export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly meter: CostMeter;
@@ -528,7 +535,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     let held = false;
     if (!ok) {
       if (this.writePlug !== null) {
-        this.writePlug.push(slotKey(type, off));
+        this.plugWrite(slotKey(type, off));
         held = true;
       } else this.meter.io('swap', 'write');
       this.stats.pswpout++;
@@ -560,6 +567,41 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
 
   /** Swap device writes issued while reclaim holds its plug, in issue order (null: none held). */
   private writePlug: number[] | null = null;
+  /** The requests writePlug's writes make (runs of adjacent slots), and the pages of the last. */
+  private plugRequests = 0;
+  private plugLastPages = 0;
+
+  /**
+   * A write joins the held plug: it merges into the last request (the next slot, under
+   * MAX_REQUEST_PAGES) or starts a request, before which blk_add_rq_to_plug flushes a plug that
+   * holds BLK_MAX_REQUEST_COUNT requests or whose last is BLK_PLUG_FLUSH_SIZE or more.
+   */
+  private plugWrite(key: number): void {
+    const p = this.writePlug!;
+    if (p.length > 0 && key === p[p.length - 1]! + 1 && this.plugLastPages < MAX_REQUEST_PAGES) {
+      p.push(key);
+      this.plugLastPages++;
+      return;
+    }
+    if (this.plugRequests >= BLK_MAX_REQUEST_COUNT || this.plugLastPages >= BLK_PLUG_FLUSH_PAGES) this.flushWritePlug();
+    this.writePlug!.push(key);
+    this.plugRequests++;
+    this.plugLastPages = 1;
+  }
+
+  /** The plug's request counts recounted from its writes (a parked plug taken back). */
+  private recountPlug(): void {
+    const p = this.writePlug!;
+    this.plugRequests = 0;
+    this.plugLastPages = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (i > 0 && p[i] === p[i - 1]! + 1 && this.plugLastPages < MAX_REQUEST_PAGES) this.plugLastPages++;
+      else {
+        this.plugRequests++;
+        this.plugLastPages = 1;
+      }
+    }
+  }
 
   /**
    * blk_start_plug / blk_finish_plug around reclaim's swap writes. A write
@@ -570,7 +612,11 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
    */
   swapPlug(on: boolean): void {
     if (on) {
-      this.writePlug ??= [];
+      if (this.writePlug === null) {
+        this.writePlug = [];
+        this.plugRequests = 0;
+        this.plugLastPages = 0;
+      }
       return;
     }
     this.flushPlug();
@@ -581,6 +627,28 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   plugHeld(): boolean {
     return this.writePlug !== null;
   }
+  /** TaskHost.parkPlug: the running task's plug and its held writes set aside, unsubmitted (flush_plug is not called on preemption). */
+  parkPlug(): ParkedPlug | null {
+    const slots = this.writePlug;
+    if (slots === null) return null;
+    this.writePlug = null;
+    return { slots, pages: this.memory.parkWriteback() };
+  }
+  /** TaskHost.unparkPlug: the plug parkPlug set aside is the running task's again. */
+  unparkPlug(p: ParkedPlug): void {
+    if (this.writePlug !== null) throw new Error('internal: a task resumed holding a plug while another plug was held');
+    this.writePlug = p.slots;
+    this.recountPlug();
+    this.memory.unparkWriteback(p.pages);
+  }
+  /** Swap writes issued and not yet submitted to the device: the running task's plug and the plugs of tasks switched out. */
+  swapWritesHeld(): number {
+    return (this.writePlug?.length ?? 0) + this.tasks.parkedWrites();
+  }
+  /** The run is over: writes held in switched-out tasks' plugs go to the device (Tasks.submitParked). */
+  endRun(): void {
+    this.tasks.submitParked();
+  }
   /** TaskHost.flushPlug: the running task's held swap writes go out, if it holds any. */
   flushPlug(): void {
     if (this.writePlug !== null && this.writePlug.length > 0) this.flushWritePlug();
@@ -590,6 +658,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   private flushWritePlug(): void {
     const p = this.writePlug!;
     this.writePlug = [];
+    this.plugRequests = 0;
+    this.plugLastPages = 0;
     this.ops.swapOut.begin();
     this.issueRuns('write', p);
     this.ops.swapOut.end(false);

@@ -462,6 +462,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
     }
   }
   inject(events, true);
+  m.endRun();
   sampler?.finish(m, events);
   return summarize(m, { events, profile: o.profile, withBackend });
 }

@@ -15,17 +15,18 @@
  * and its swap-write plug; this module owns the scheduler state, the work
  * queue and kswapd's steps.
  *
- * Deviation (swap write plugging): a task that loses the CPU to another
- * (kswapd switched out in a reclaim pass, any task at a kworker's
- * preemption) has its plug flushed here. In 6.1 only a task that goes to
- * sleep does (schedule → sched_submit_work returns at once while the task
- * is TASK_RUNNING; cond_resched's preemption does not call it), and a plug
- * is also flushed when a new request finds BLK_MAX_REQUEST_COUNT (32)
- * requests held or the last at BLK_PLUG_FLUSH_SIZE (128 KiB), which is not
- * modelled either. Keeping the plug across preemption was measured on
- * 2026-12-04: docs/validation.md item 2. The kworker's direct reclaim is the
- * same: its plug is flushed when it is switched out in a pass and taken again
- * when it resumes.
+ * Swap write plugging: each task keeps its plug while another has the CPU
+ * (parkPlug / unparkPlug): in 6.1 only a task that goes to sleep has its plug
+ * flushed (schedule → sched_submit_work returns at once while the task is
+ * TASK_RUNNING; cond_resched's preemption goes through __schedule(SM_PREEMPT)
+ * and never calls it), so the writes a preempted reclaimer holds reach the
+ * device when it runs again: at its next request that cannot merge once its
+ * plug holds 32 requests or a last one of 128 KiB (blk_add_rq_to_plug,
+ * Machine.plugWrite), or at the end of its pass (blk_finish_plug), after its
+ * batch is back on the LRU. Deviation: the '6.1' reclaim model (kswapd not a
+ * task) still flushes the plug of the task a kworker preempts. (Until
+ * 2026-12-06 every switch flushed the outgoing task's plug, and the size
+ * rule was not modelled: docs/validation.md item 2.)
  *
  * Deviation (the kworker's allocation): the direct reclaim of a work item's
  * allocation runs before the step that allocates, decided by the watermarks
@@ -47,6 +48,12 @@ const MAX_STEPS_PER_EVENT = 1_000_000;
 /** Rounds of its list a kworker runs before the scheduler looks again (work queued by the work it runs). */
 const KWORKER_ROUNDS = 64;
 
+/** A preempted task's plug: the swap writes it holds, not yet submitted, and their pages. */
+export interface ParkedPlug {
+  readonly slots: number[];
+  readonly pages: number[];
+}
+
 /** What the task scheduling needs of the machine. */
 export interface TaskHost {
   readonly meter: CostMeter;
@@ -63,6 +70,10 @@ export interface TaskHost {
   plugHeld(): boolean;
   /** blk_flush_plug: the running task's held writes go out (it keeps its plug). */
   flushPlug(): void;
+  /** The running task is preempted holding its plug: the plug and its writes are set aside, unsubmitted (null: it holds none). */
+  parkPlug(): ParkedPlug | null;
+  /** The preempted task runs again: its plug and writes set aside by parkPlug are held again. */
+  unparkPlug(p: ParkedPlug): void;
 }
 
 export class Tasks {
@@ -92,15 +103,19 @@ export class Tasks {
 
   /** finishReclaimBatches (or cancelWork) is stepping a task to the end of its batch (or item): it stops at each page. */
   private finishing = false;
-  /** kswapd was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
+  /** kswapd was switched out in the middle of a reclaim pass: its plug (kswapdParked) is its own again when it resumes. */
   private kswapdPlugOut = false;
+  /** kswapd's plug, set aside (unsubmitted) while another task has the CPU. */
+  private kswapdParked: ParkedPlug | null = null;
 
   /** The kworker's work item in steps (WorkItem.steps), begun and not yet returned, or null. */
   private item: Generator<WorkStep, void> | null = null;
   /** The kworker's item is in the direct reclaim of its allocation, run in steps (Reclaim.directStep). */
   private kworkerReclaiming = false;
-  /** The kworker was switched out in the middle of a reclaim pass, its plug flushed: it plugs again when it resumes. */
+  /** The kworker was switched out in the middle of a reclaim pass: its plug (kworkerParked) is its own again when it resumes. */
   private kworkerPlugOut = false;
+  /** The kworker's plug, set aside (unsubmitted) while another task has the CPU. */
+  private kworkerParked: ParkedPlug | null = null;
   /** The kworker's reclaim is done and its allocation not yet made (switched out at __perform_reclaim's cond_resched). */
   private kworkerReclaimed = false;
   /** The kworker's steps are on the stack: a preemption point inside them does not start it again. */
@@ -176,8 +191,8 @@ export class Tasks {
    * again, as at the end of an event. The pages the event allocated so far are off the LRU lists
    * until it adds them (a readahead window's are locked in the kernel), and a direct reclaim's
    * batch stays isolated, so reclaim meanwhile cannot take them. A plug the workload holds (only
-   * inside its reclaim) goes out as it leaves the CPU (as kswapd's does; the kernel keeps a
-   * preempted task's plug) and is taken again when it comes back.
+   * inside its reclaim) is set aside with its writes unsubmitted while it is off the CPU, as the
+   * kernel keeps a preempted task's plug, and is its own again when it comes back.
    */
   mightSleep(): void {
     const fair = this.fair;
@@ -185,10 +200,9 @@ export class Tasks {
     const now = this.schedNow();
     this.wakeKswapd(fair, now);
     if (!fair.resched && !fair.tickDue(now)) return;
-    const held = this.h.plugHeld();
-    if (held) this.h.swapPlug(false);
+    const parked = this.h.parkPlug();
     this.runTasks();
-    if (held) this.h.swapPlug(true);
+    if (parked !== null) this.h.unparkPlug(parked);
   }
 
   /**
@@ -223,9 +237,9 @@ export class Tasks {
         this.wakeWAt = -1;
       }
       const t = fair.pick(now);
-      // A switch away from kswapd in a pass flushes its plug (a deviation: the kernel keeps a
-      // preempted task's plug; the header); kswapd picked again goes on with it.
-      if (t !== TASK_K && this.kswapdPlugOut) this.h.swapPlug(false);
+      // A switch away from kswapd in a pass sets its plug aside, its writes unsubmitted (the
+      // header); kswapd picked again goes on with it.
+      if (t !== TASK_K && this.kswapdPlugOut && this.kswapdParked === null) this.kswapdParked = this.h.parkPlug();
       if (t === TASK_W) break;
       if (t === NONE) {
         // Idle until the workload's read is done (it is the only task that sleeps on a timer here).
@@ -235,9 +249,9 @@ export class Tasks {
       }
       if (t === TASK_K) {
         if (this.kswapdPlugOut) {
-          // Back in its pass: plugged again if a switch flushed its plug (else it is still held).
+          // Back in its pass, with the plug it was switched out with (else it is still held).
           this.kswapdPlugOut = false;
-          this.h.swapPlug(true);
+          this.resumePlug(TASK_K);
         }
         if (!rec.kswapdStep!()) fair.sleep(TASK_K, this.schedNow());
         else if (this.h.plugHeld()) this.kswapdPlugOut = true;
@@ -255,6 +269,37 @@ export class Tasks {
    * A kswapd task, or a kworker reclaiming for its allocation, stopped in the middle of a shrink
    * batch runs to the batch's end (a umount waits for the pages reclaim holds locked).
    */
+  /** `t`'s plug, parked while it was switched out, is the running task's again (a new one if a flush had ended it). */
+  private resumePlug(t: number): void {
+    const parked = t === TASK_K ? this.kswapdParked : this.kworkerParked;
+    if (t === TASK_K) this.kswapdParked = null;
+    else this.kworkerParked = null;
+    if (parked !== null) this.h.unparkPlug(parked);
+    else this.h.swapPlug(true);
+  }
+
+  /** Swap writes kswapd and the kworker hold in their plugs while switched out, not yet submitted. */
+  parkedWrites(): number {
+    return (this.kswapdParked?.slots.length ?? 0) + (this.kworkerParked?.slots.length ?? 0);
+  }
+
+  /**
+   * The run is over: the writes kswapd and the kworker hold in their plugs go to the device (each
+   * task would submit them at its blk_finish_plug when it ran again), so every swap write is
+   * charged. The plugs stay theirs, empty.
+   */
+  submitParked(): void {
+    for (const t of [TASK_K, TASK_Q]) {
+      const p = t === TASK_K ? this.kswapdParked : this.kworkerParked;
+      if (p === null || p.slots.length === 0) continue;
+      this.h.unparkPlug(p);
+      this.h.flushPlug();
+      const empty = this.h.parkPlug();
+      if (t === TASK_K) this.kswapdParked = empty;
+      else this.kworkerParked = empty;
+    }
+  }
+
   finishReclaimBatches(): void {
     const rec = this.h.memory.reclaim;
     const fair = this.fair;
@@ -262,7 +307,7 @@ export class Tasks {
     if (rec.kswapdMidBatch!()) {
       const was = fair.curr;
       fair.switchTo(TASK_K, this.schedNow());
-      if (this.kswapdPlugOut) this.h.swapPlug(true);
+      if (this.kswapdPlugOut) this.resumePlug(TASK_K);
       let running = true;
       this.finishing = true;
       while (running && rec.kswapdMidBatch!()) running = rec.kswapdStep!();
@@ -276,7 +321,7 @@ export class Tasks {
     if (this.kworkerReclaiming && rec.directMidBatch?.() === true) {
       const was = fair.curr;
       fair.switchTo(TASK_Q, this.schedNow());
-      if (this.kworkerPlugOut) this.h.swapPlug(true);
+      if (this.kworkerPlugOut) this.resumePlug(TASK_Q);
       let running = true;
       this.finishing = true;
       while (running && rec.directMidBatch()) running = rec.directStep!();
@@ -329,7 +374,7 @@ export class Tasks {
    * a switch is due (false; it stays begun). At WorkStep.Alloc the allocation's direct reclaim,
    * if it needs one, runs first, in steps (Reclaim.directBegin), preemptible between its pages
    * and batches: the item's pool stays as it was meanwhile. Its plug, held when it is switched
-   * out in a pass, is flushed (the header's deviation) and taken again when it resumes.
+   * out in a pass, is set aside unsubmitted and is its own again when it resumes.
    */
   private stepItem(whole: boolean): boolean {
     const rec = this.h.memory.reclaim;
@@ -337,12 +382,12 @@ export class Tasks {
       if (this.kworkerReclaiming) {
         if (this.kworkerPlugOut) {
           this.kworkerPlugOut = false;
-          this.h.swapPlug(true);
+          this.resumePlug(TASK_Q);
         }
         if (rec.directStep!()) {
           if (whole) continue;
           if (this.h.plugHeld()) {
-            this.h.swapPlug(false);
+            this.kworkerParked = this.h.parkPlug();
             this.kworkerPlugOut = true;
           }
           return false;
@@ -400,12 +445,11 @@ export class Tasks {
       const was = fair.curr;
       if (was === TASK_Q || fair.next() !== TASK_Q) return;
       fair.pick(now);
-      // The switch flushes the preempted task's plug (the header's deviation); a reclaim pass of
-      // the kworker's ends its own plug, so the preempted task's is taken again after it.
-      const held = this.h.plugHeld();
-      this.h.flushPlug();
+      // The preempted task's plug is set aside, unsubmitted (the header); the kworker plugs its
+      // own reclaim, and the preempted task has its plug back after it.
+      const parked = this.h.parkPlug();
       this.runKworker();
-      if (held && !this.h.plugHeld()) this.h.swapPlug(true);
+      if (parked !== null) this.h.unparkPlug(parked);
       // The interrupted task goes on to the end of its step; a switch to another waits for that.
       const after = this.schedNow();
       fair.switchTo(was, after);
@@ -417,8 +461,9 @@ export class Tasks {
     if (this.h.cpuClock() >= sched.readyAt) this.workqueue.release(this.workNow());
     if (this.workqueue.nextDue() === Infinity) return; // held only: no switch yet
     // A kworker that preempted gets the CPU at the running task's next preemption point (here:
-    // the next operation), and the switch flushes that task's plug: the requests held so far go
-    // out before it may run (a deviation: the kernel keeps a preempted task's plug; the header).
+    // the next operation). Without tasks (the '6.1' reclaim model) the switch still flushes that
+    // task's plug: the requests held so far go out before it may run (a deviation of that model
+    // only; the header).
     this.h.flushPlug();
     const start = this.h.cpuClock();
     if (this.workqueue.runDue(this.workNow()) > 0) sched.kworkerRan(start, this.h.cpuClock());

@@ -83,9 +83,10 @@
  *   When the write completes: end_swap_bio_write runs in interrupt context
  *   once the device has served the request. tmemsim delivers the
  *   completions between reclaim passes: a write a pass submitted (its plug
- *   flushed at blk_finish_plug, or earlier when a queued work item made the
- *   reclaimer switch) completes after that pass has put every page back on
- *   its lists, so every page written rotates. The kernel rotates 93-99 % of
+ *   flushed at blk_finish_plug; a reclaimer switched out in its pass keeps
+ *   its writes in its plug until it runs again, src/sim/tasks.ts) completes
+ *   after that pass has put every page back on its lists, so every page
+ *   written rotates. The kernel rotates 93-99 % of
  *   them (pgrotated / pswpout at the references' write marks); the others,
  *   most likely, completed while a scan (or compaction) held the page off
  *   its list, which the references cannot confirm.
@@ -121,8 +122,7 @@
  *   pressure (vmpressure_prio: a whole window at once); the host's scheduler
  *   keeps the window and its work (sim/sched.ts Cfs.vmpressure).
  *
- * Deviations: a switch away from the workload in its direct reclaim flushes
- * its plug (the kernel keeps a preempted task's plug; as for kswapd); an
+ * Deviations: an
  * allocation that finds no page at the min watermark after
  * its direct reclaim takes one anyway, below min, where should_reclaim_retry
  * would reclaim again (a workqueue worker after sleeping a jiffy): tried with
@@ -672,7 +672,7 @@ class Linux61 implements Reclaim {
    * shrink_node → prepare_scan_count, get_scan_count, shrink_lruvec. `kswapd` (current_is_kswapd):
    * its pages reclaimed count as PGSTEAL_KSWAPD (else PGSTEAL_DIRECT), and a step may end
    * after a batch that leaves work to do, when host.preemptPending says a switch is due (the
-   * plug's held writes are the host's to flush if another task runs).
+   * plug's held writes stay held while another task runs: the host sets them aside).
    */
   private *shrinkNode(prio: number, nrToReclaim: number, kswapd: boolean, maySwap = true, preempt = kswapd): Generator<Step, { scanned: number; reclaimed: number }> {
     const s = this.lru.sizes;

@@ -10,6 +10,9 @@
  *
  * Swap writes of one reclaim pass go out under a block plug, as under
  * shrink_zone's (adjacent slots merge into one request, Machine.swapPlug).
+ * Deviation: the plug goes out early by 6.1's rule (a request that cannot
+ * merge, with 32 requests held or a last one of 128 KiB); 3.x's block layer
+ * flushed at BLK_MAX_REQUEST_COUNT 16 requests and had no size rule (4.10).
  *
  * Deviations from 3.x: no active/inactive split (no second chance, no
  * referenced bits), the credit scheme instead of get_scan_count, one zone;

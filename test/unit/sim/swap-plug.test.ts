@@ -55,21 +55,52 @@ describe('swap writes under the reclaim plug', () => {
     expect(totals(m).swapWriteOps).toBe(5);
   });
 
-  it('a pending work item flushes the plug before it runs (the switch to the kworker, blk_flush_plug)', () => {
+  it('a work item that runs while the plug is held leaves it held: a preempted task keeps its plug (6.1: no flush on preemption)', () => {
     const m = machineWithSwap();
     let ran = 0;
     m.swapPlug(true);
     for (let off = 0; off < 3; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
     expect(totals(m).swapWriteOps).toBe(0);
     m.queueWork({ name: 'test', run: () => void ran++ });
-    m.swapWrite(0, 3, m.content.resolve(undefined, 3)); // runWork first: the three held writes go out as one request
-    expect(totals(m).swapWriteOps).toBe(1);
-    expect(totals(m).swapWrites).toBe(3);
-    expect(ran).toBe(1); // their device time made the item due
+    m.runWork(); // the kworker runs now
+    expect(ran).toBe(1);
+    expect(totals(m).swapWriteOps).toBe(0); // the three writes are still held
+    expect(m.swapWritesHeld()).toBe(3);
+    m.swapWrite(0, 3, m.content.resolve(undefined, 3));
     m.swapWrite(0, 4, m.content.resolve(undefined, 4));
     m.swapPlug(false);
-    // slots 3 and 4 are adjacent, held after the flush: one more request
-    expect(totals(m).swapWriteOps).toBe(2);
+    // slots 0..4 adjacent, all held until blk_finish_plug: one request of five pages
+    expect(totals(m).swapWriteOps).toBe(1);
     expect(totals(m).swapWrites).toBe(5);
+    expect(m.swapWritesHeld()).toBe(0);
+  });
+
+  it('a request that cannot merge flushes a plug whose last request is 128 KiB or more (blk_add_rq_to_plug)', () => {
+    const m = machineWithSwap();
+    m.swapPlug(true);
+    for (let off = 0; off < 40; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    expect(totals(m).swapWriteOps).toBe(0); // 0..39 merge into one request of 40 pages
+    m.swapWrite(0, 100, m.content.resolve(undefined, 100)); // a new request: the last is 160 KiB, so the plug goes out first
+    expect(totals(m).swapWriteOps).toBe(1);
+    expect(totals(m).swapWrites).toBe(40);
+    expect(m.swapWritesHeld()).toBe(1);
+    for (let off = 101; off < 110; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    m.swapWrite(0, 200, m.content.resolve(undefined, 200)); // the last is 10 pages (40 KiB): held
+    expect(totals(m).swapWriteOps).toBe(1);
+    m.swapPlug(false);
+    expect(totals(m).swapWriteOps).toBe(3); // 100..109 and 200
+    expect(totals(m).swapWrites).toBe(51);
+  });
+
+  it('the 33rd request flushes the 32 a plug holds (BLK_MAX_REQUEST_COUNT)', () => {
+    const m = machineWithSwap();
+    m.swapPlug(true);
+    for (let r = 0; r < 32; r++) m.swapWrite(0, r * 3, m.content.resolve(undefined, r * 3)); // 32 single-page requests
+    expect(totals(m).swapWriteOps).toBe(0);
+    m.swapWrite(0, 1000, m.content.resolve(undefined, 1000));
+    expect(totals(m).swapWriteOps).toBe(32);
+    expect(m.swapWritesHeld()).toBe(1);
+    m.swapPlug(false);
+    expect(totals(m).swapWriteOps).toBe(33);
   });
 });
