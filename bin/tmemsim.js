@@ -27,6 +27,13 @@ if (process.argv[2] === 'sweep' && !process.execArgv.includes('--single-threaded
   process.exit(code ?? 1);
 }
 
+// A reader that goes away before the output is written (`tmemsim validate | head`): end quietly,
+// as a tool that SIGPIPE stops would, instead of an unhandled 'error' event and its stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 // The CLI's bundle (scripts/bundle-cli.mjs): one module graph of a few files, loaded faster than dist/cli/main.js's.
 const { main } = await import('../dist/bin/main.js');
 process.exitCode = await main(process.argv);

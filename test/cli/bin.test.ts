@@ -37,4 +37,15 @@ describe('bin/tmemsim.js', () => {
     expect(bad.code).toBe(2);
     expect(bad.err.trim().split('\n')).toHaveLength(1);
   });
+
+  it('ends quietly with exit code 0 when the reader of its output goes away (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'run', 'workloads/xen-selfshrink.json', '--fast', '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the read end closes before the report is written: its write fails with EPIPE
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  });
 });
