@@ -15,8 +15,8 @@
  * reclaimed (kswapd or the faulting task) and how often kswapd ran, which follow
  * how kswapd shares the CPU with the workload, a race the per-operation costs
  * decide (docs/validation.md, "What is out of tolerance", item 2); which anonymous
- * pages reclaim took from the inactive list, the refaults and rotations, and the mapped and
- * swap-cached pages at each mark, which say which pages stayed resident; and the
+ * pages reclaim took from the inactive list, the refaults and rotations, and the mapped,
+ * swap-cached and free pages at each mark, which say which pages stayed resident; and the
  * kernel's CPU time in the phase, /proc/stat's system time against the CPU
  * tmemsim charged for its modelled work: the check of the guest profile that
  * prices it (validation/guest-cpu.mjs), which the replay no longer folds into
@@ -100,12 +100,15 @@ const SHOWN: readonly CounterDef[] = [
   { name: 'allocstall', zswap: false, gauge: false, rel: 0, slack: 0, kernel: allocstall, sim: vs('allocstall') },
   // Which pages reclaim met and what it did with them: anon pages taken from the inactive list,
   // refaults of evicted pages, rotations at the end of a write; and what is resident at the mark
-  // (mapped anonymous pages, and those in the swap cache).
+  // (mapped anonymous pages, those in the swap cache, and free pages: NR_FREE_PAGES, the per-CPU
+  // lists left out on both sides; what reclaim left free at the mark decides how many pages it
+  // took, e.g. zstd's write-phase limit hits, docs/validation.md item 2).
   { name: 'pgscan_anon', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgscan_anon'), sim: vs('pgscan_anon') },
   { name: 'workingset_refault_anon', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('workingset_refault_anon'), sim: vs('workingset_refault_anon') },
   { name: 'pgrotated', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgrotated'), sim: vs('pgrotated') },
   { name: 'nr_anon_pages', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_anon_pages'), sim: vs('nr_anon_pages') },
   { name: 'nr_swapcached', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_swapcached'), sim: vs('nr_swapcached') },
+  { name: 'nr_free_pages', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_free_pages'), sim: vs('nr_free_pages') },
   {
     name: 'system_cpu_ms', zswap: false, gauge: false, rel: 0, slack: 0,
     kernel: (m) => (m.stat?.['system'] === undefined ? undefined : (m.stat['system'] * 1000) / USER_HZ),
