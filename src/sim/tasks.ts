@@ -265,10 +265,6 @@ export class Tasks {
     }
   }
 
-  /**
-   * A kswapd task, or a kworker reclaiming for its allocation, stopped in the middle of a shrink
-   * batch runs to the batch's end (a umount waits for the pages reclaim holds locked).
-   */
   /** `t`'s plug, parked while it was switched out, is the running task's again (a new one if a flush had ended it). */
   private resumePlug(t: number): void {
     const parked = t === TASK_K ? this.kswapdParked : this.kworkerParked;
@@ -300,6 +296,10 @@ export class Tasks {
     }
   }
 
+  /**
+   * A kswapd task, or a kworker reclaiming for its allocation, stopped in the middle of a shrink
+   * batch runs to the batch's end (a umount waits for the pages reclaim holds locked).
+   */
   finishReclaimBatches(): void {
     const rec = this.h.memory.reclaim;
     const fair = this.fair;

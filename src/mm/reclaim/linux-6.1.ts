@@ -122,8 +122,7 @@
  *   pressure (vmpressure_prio: a whole window at once); the host's scheduler
  *   keeps the window and its work (sim/sched.ts Cfs.vmpressure).
  *
- * Deviations: an
- * allocation that finds no page at the min watermark after
+ * Deviations: an allocation that finds no page at the min watermark after
  * its direct reclaim takes one anyway, below min, where should_reclaim_retry
  * would reclaim again (a workqueue worker after sleeping a jiffy): tried with
  * the retry on 2026-12-05, the suite lost 2 of 343 (docs/validation.md);
