@@ -199,6 +199,7 @@ export class Memory implements ReclaimHost {
     layout?: ZoneLayout,
   ) {
     const managed = layout ? [...layout.managed] : [ramPages];
+    this.zoneNames = layout?.names ?? [];
     this.zoneCap = managed;
     this.fitTopZone();
     this.zoneLru = managed.map(() => 0);
@@ -218,6 +219,18 @@ export class Memory implements ReclaimHost {
     let lower = 0;
     for (let z = 0; z < this.zoneCap.length - 1; z++) lower += this.zoneCap[z]!;
     this.zoneCap[this.zoneCap.length - 1] = this.ramPages - lower;
+  }
+
+  /** The zones' names, lowest first (empty: one unnamed zone). */
+  readonly zoneNames: readonly string[];
+
+  /** Each named zone's free pages (NR_FREE_PAGES: the per-CPU lists left out) and watermark boost, for the marks. */
+  zoneStates(): Record<string, { free: number; boost: number }> {
+    const out: Record<string, { free: number; boost: number }> = {};
+    this.zoneNames.forEach((name, z) => {
+      out[name] = { free: this.zoneFree(z), boost: this.reclaim.zoneBoost?.(z) ?? 0 };
+    });
+    return out;
   }
 
   /** Free pages of zone z. */

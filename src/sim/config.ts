@@ -264,7 +264,8 @@ function zoneLayout(zones: ZoneConfig[] | undefined, minFreeKbytes: number | und
     throw new UsageError(`the zones below ${zones[zones.length - 1]!.name} hold ${lower} pages, the RAM ${ramPages}`, { file, field: 'config.zones' }, `zones below the highest holding fewer than ${ramPages} pages`);
   }
   managed[managed.length - 1] = ramPages - lower;
-  return minFreeKbytes === undefined ? { managed } : { managed, minFreeKbytes };
+  const names = zones.map((z) => z.name);
+  return minFreeKbytes === undefined ? { managed, names } : { managed, names, minFreeKbytes };
 }
 
 /** config.files, each file once. */

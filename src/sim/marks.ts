@@ -28,6 +28,8 @@
  *             SwapCached (resident anonymous pages that hold a swap slot),
  *             Zswap (pool size) and Zswapped (stored pages x 4 kB) with a zswap
  *             backend only
+ *   zones     with named zones (config.zones) only: each zone's free pages
+ *             (its share of nr_free_pages) and watermark boost, by name
  */
 
 import { PAGE_SIZE } from '../content/page.js';
@@ -46,6 +48,8 @@ export interface MarkSnapshot {
   debugfs: ReportedStats;
   vmstat: Record<string, number>;
   meminfo: Record<string, number>;
+  /** Each zone's free pages and watermark boost, by name, when the trace names its zones (config.zones), as the guests' marks record them. */
+  zones?: Record<string, { free: number; boost: number }>;
 }
 
 const KB = PAGE_SIZE / 1024;
@@ -73,7 +77,14 @@ interface MarkSource {
     readonly workingset_refault_anon: number;
     readonly workingset_refault_file: number;
   };
-  readonly memory: { readonly anonMapped: number; readonly fileResident: number; readonly free: number; readonly swapCached: number };
+  readonly memory: {
+    readonly anonMapped: number;
+    readonly fileResident: number;
+    readonly free: number;
+    readonly swapCached: number;
+    readonly zoneNames: readonly string[];
+    zoneStates(): Record<string, { free: number; boost: number }>;
+  };
   readonly swapZeromap: boolean;
   readonly zeromapStats: { readonly swpout_zero: number; readonly swpin_zero: number };
   readonly swap: { totalPages(): number; usedSlots(): number };
@@ -127,5 +138,7 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     meminfo['Zswap'] = (z['pool_total_size'] ?? 0) / 1024;
     meminfo['Zswapped'] = (z['stored_pages'] ?? 0) * KB;
   }
-  return { name, event: m.eventIndex, sim_time_ns: m.clock, cpu_ns: t.cpuNs, debugfs, vmstat, meminfo };
+  const snap: MarkSnapshot = { name, event: m.eventIndex, sim_time_ns: m.clock, cpu_ns: t.cpuNs, debugfs, vmstat, meminfo };
+  if (m.memory.zoneNames.length > 0) snap.zones = m.memory.zoneStates();
+  return snap;
 }

@@ -51,4 +51,20 @@ describe('mark events', () => {
     const plain = JSON.parse((await tmemsim('run', 'workloads/file-scan.json', '--format', 'json', '--fast', '--no-baseline', '--profile', 'ssd')).out);
     expect('marks' in plain.runs[0].backend).toBe(false);
   });
+
+  it("with named zones (config.zones) a mark records each zone's free pages and watermark boost, which add up to nr_free_pages", async () => {
+    const zoned = { ...header, config: { ...header.config, ram_pages: 1200, kernel_pages: 0, zones: [{ name: 'DMA', pages: 200 }, { name: 'DMA32', pages: 1000 }], min_free_kbytes: 256 } };
+    const writes = Array.from({ length: 1500 }, (_, p) => ({ op: 'anon', page: p, write: true, data: { class: 'text', seed: p + 1 } }));
+    const f = tmp.file(`t${n++}.jsonl`, toJsonl(zoned, [{ op: 'mark', name: 'start' }, ...writes, { op: 'mark', name: 'written' }]));
+    const r = await tmemsim('run', f, '--format', 'json', '--no-baseline');
+    expect(r.code).toBe(0);
+    for (const m of JSON.parse(r.out).runs[0].backend.marks) {
+      expect(Object.keys(m.zones)).toEqual(['DMA', 'DMA32']);
+      expect(m.zones.DMA.free + m.zones.DMA32.free).toBe(m.vmstat.nr_free_pages);
+      for (const z of ['DMA', 'DMA32']) expect(Number.isInteger(m.zones[z].boost) && m.zones[z].boost >= 0).toBe(true);
+    }
+    // without named zones there is no per-zone record
+    const plain = await tmemsim('run', trace('jsonl'), '--format', 'json', '--no-baseline');
+    expect(JSON.parse(plain.out).runs[0].backend.marks[1].zones).toBeUndefined();
+  });
 });

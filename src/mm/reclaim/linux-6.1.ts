@@ -307,6 +307,10 @@ class Linux61 implements Reclaim {
    * its most, and ZONE_BOOSTED_WATERMARK makes the allocation wake kswapd (rmqueue →
    * wakeup_kswapd, which a balanced node does not stop while it is boosted).
    */
+  zoneBoost(z: number): number {
+    return this.boost[z] ?? 0;
+  }
+
   boostWatermark(z: number): void {
     if (this.maxBoost[z] === 0) return;
     this.boost[z] = Math.min(this.boost[z]! + PAGEBLOCK_PAGES, this.maxBoost[z]!);

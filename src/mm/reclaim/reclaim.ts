@@ -28,6 +28,8 @@ export interface Watermarks {
  */
 export interface ZoneLayout {
   readonly managed: readonly number[];
+  /** The zones' names, lowest first (config.zones), for the marks; absent with one unnamed zone. */
+  readonly names?: readonly string[];
   readonly minFreeKbytes?: number;
 }
 
@@ -134,6 +136,8 @@ export interface Reclaim {
   readonly pageAllocator?: boolean;
   /** boost_watermark: an allocation of zone z fell back to a pageblock of another migratetype (mm/buddy.ts). */
   boostWatermark?(z: number): void;
+  /** Zone z's watermark boost now, pages (zone->watermark_boost; 0 in a model without boosting). */
+  zoneBoost?(z: number): number;
   /** Each zone's per-CPU page list: its high mark and batch (mm/pcp.ts). */
   pcpSizes?(): PcpSize[];
   /** vm.page-cluster for swap readahead (0: none). */

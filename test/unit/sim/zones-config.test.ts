@@ -14,7 +14,7 @@ const header = (config: object): TraceHeader => ({ format: 'tmemsim-trace', vers
 describe('config.zones', () => {
   it('gives the memory model the zones, lowest first, and min_free_kbytes', () => {
     const c = resolveConfig(header({ ram_pages: 52685, zones: [{ name: 'DMA', pages: 3840 }, { name: 'DMA32', pages: 48845 }], min_free_kbytes: 1824 }), 't.json');
-    expect(c.zones).toEqual({ managed: [3840, 48845], minFreeKbytes: 1824 });
+    expect(c.zones).toEqual({ managed: [3840, 48845], names: ['DMA', 'DMA32'], minFreeKbytes: 1824 });
   });
 
   it('absent: one zone, the default min_free_kbytes; min_free_kbytes alone: one zone with it', () => {
@@ -24,7 +24,7 @@ describe('config.zones', () => {
 
   it('RAM from the command line resizes the highest zone', () => {
     const c = resolveConfig(header({ ram_pages: 52685, zones: [{ name: 'DMA', pages: 3840 }, { name: 'DMA32', pages: 48845 }] }), 't.json', { ramPages: 100000 });
-    expect(c.zones).toEqual({ managed: [3840, 96160] });
+    expect(c.zones).toEqual({ managed: [3840, 96160], names: ['DMA', 'DMA32'] });
   });
 
   it('refuses zones out of order, or lower zones holding all the RAM, with one line naming the field', () => {
