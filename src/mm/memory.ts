@@ -224,11 +224,14 @@ export class Memory implements ReclaimHost {
   /** The zones' names, lowest first (empty: one unnamed zone). */
   readonly zoneNames: readonly string[];
 
-  /** Each named zone's free pages (NR_FREE_PAGES: the per-CPU lists left out) and watermark boost, for the marks. */
-  zoneStates(): Record<string, { free: number; boost: number }> {
-    const out: Record<string, { free: number; boost: number }> = {};
+  /**
+   * Each named zone's free pages (NR_FREE_PAGES: the per-CPU lists left out), watermark boost and
+   * pages on its per-CPU lists (pcp->count; 0 without frames), for the marks.
+   */
+  zoneStates(): Record<string, { free: number; boost: number; pcp_count: number }> {
+    const out: Record<string, { free: number; boost: number; pcp_count: number }> = {};
     this.zoneNames.forEach((name, z) => {
-      out[name] = { free: this.zoneFree(z), boost: this.reclaim.zoneBoost?.(z) ?? 0 };
+      out[name] = { free: this.zoneFree(z), boost: this.reclaim.zoneBoost?.(z) ?? 0, pcp_count: this.frames === null ? 0 : this.frames.pcp.count[z]! };
     });
     return out;
   }

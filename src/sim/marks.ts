@@ -29,7 +29,8 @@
  *             Zswap (pool size) and Zswapped (stored pages x 4 kB) with a zswap
  *             backend only
  *   zones     with named zones (config.zones) only: each zone's free pages
- *             (its share of nr_free_pages) and watermark boost, by name
+ *             (its share of nr_free_pages), watermark boost and pages on its
+ *             per-CPU list (pcp_count), by name
  */
 
 import { PAGE_SIZE } from '../content/page.js';
@@ -49,7 +50,7 @@ export interface MarkSnapshot {
   vmstat: Record<string, number>;
   meminfo: Record<string, number>;
   /** Each zone's free pages and watermark boost, by name, when the trace names its zones (config.zones), as the guests' marks record them. */
-  zones?: Record<string, { free: number; boost: number }>;
+  zones?: Record<string, { free: number; boost: number; pcp_count: number }>;
 }
 
 const KB = PAGE_SIZE / 1024;
@@ -83,7 +84,7 @@ interface MarkSource {
     readonly free: number;
     readonly swapCached: number;
     readonly zoneNames: readonly string[];
-    zoneStates(): Record<string, { free: number; boost: number }>;
+    zoneStates(): Record<string, { free: number; boost: number; pcp_count: number }>;
   };
   readonly swapZeromap: boolean;
   readonly zeromapStats: { readonly swpout_zero: number; readonly swpin_zero: number };

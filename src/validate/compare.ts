@@ -114,6 +114,7 @@ const SHOWN: readonly CounterDef[] = [
   ...(['DMA', 'DMA32'] as const).flatMap((z): CounterDef[] => [
     { name: `${z}_free`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.free, sim: (s) => s.zones?.[z]?.free },
     { name: `${z}_boost`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.boost, sim: (s) => s.zones?.[z]?.boost },
+    { name: `${z}_pcp_count`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.pcp_count, sim: (s) => s.zones?.[z]?.pcp_count },
   ]),
   {
     name: 'system_cpu_ms', zswap: false, gauge: false, rel: 0, slack: 0,

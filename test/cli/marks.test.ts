@@ -61,7 +61,10 @@ describe('mark events', () => {
     for (const m of JSON.parse(r.out).runs[0].backend.marks) {
       expect(Object.keys(m.zones)).toEqual(['DMA', 'DMA32']);
       expect(m.zones.DMA.free + m.zones.DMA32.free).toBe(m.vmstat.nr_free_pages);
-      for (const z of ['DMA', 'DMA32']) expect(Number.isInteger(m.zones[z].boost) && m.zones[z].boost >= 0).toBe(true);
+      for (const z of ['DMA', 'DMA32']) {
+        expect(Number.isInteger(m.zones[z].boost) && m.zones[z].boost >= 0).toBe(true);
+        expect(Number.isInteger(m.zones[z].pcp_count) && m.zones[z].pcp_count >= 0).toBe(true);
+      }
     }
     // without named zones there is no per-zone record
     const plain = await tmemsim('run', trace('jsonl'), '--format', 'json', '--no-baseline');
