@@ -49,7 +49,7 @@ export interface MarkSnapshot {
   debugfs: ReportedStats;
   vmstat: Record<string, number>;
   meminfo: Record<string, number>;
-  /** Each zone's free pages and watermark boost, by name, when the trace names its zones (config.zones), as the guests' marks record them. */
+  /** Each zone's free pages, watermark boost and per-CPU list count, by name, when the trace names its zones (config.zones), as the guests' marks record them. */
   zones?: Record<string, { free: number; boost: number; pcp_count: number }>;
 }
 

@@ -109,8 +109,9 @@ const SHOWN: readonly CounterDef[] = [
   { name: 'nr_anon_pages', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_anon_pages'), sim: vs('nr_anon_pages') },
   { name: 'nr_swapcached', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_swapcached'), sim: vs('nr_swapcached') },
   { name: 'nr_free_pages', zswap: false, gauge: true, rel: 0, slack: 0, kernel: vk('nr_free_pages'), sim: vs('nr_free_pages') },
-  // Each zone's free pages and watermark boost at the mark (/proc/zoneinfo: recordings from
-  // 2026-12-05 on): whether kswapd was reclaiming a boost when the phase ended.
+  // Each zone's free pages, watermark boost and per-CPU list count at the mark (/proc/zoneinfo:
+  // recordings from 2026-12-05 on): whether kswapd was reclaiming a boost when the phase ended,
+  // and what the per-CPU lists held.
   ...(['DMA', 'DMA32'] as const).flatMap((z): CounterDef[] => [
     { name: `${z}_free`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.free, sim: (s) => s.zones?.[z]?.free },
     { name: `${z}_boost`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.boost, sim: (s) => s.zones?.[z]?.boost },

@@ -301,16 +301,17 @@ class Linux61 implements Reclaim {
     return -1;
   }
 
+  /** Zone z's watermark boost now (zone->watermark_boost), for the marks. */
+  zoneBoost(z: number): number {
+    return this.boost[z] ?? 0;
+  }
+
   /**
    * boost_watermark, from steal_suitable_fallback (an allocation of zone z fell back to a pageblock
    * of another migratetype without taking it whole): the zone's boost grows by a pageblock up to
    * its most, and ZONE_BOOSTED_WATERMARK makes the allocation wake kswapd (rmqueue →
    * wakeup_kswapd, which a balanced node does not stop while it is boosted).
    */
-  zoneBoost(z: number): number {
-    return this.boost[z] ?? 0;
-  }
-
   boostWatermark(z: number): void {
     if (this.maxBoost[z] === 0) return;
     this.boost[z] = Math.min(this.boost[z]! + PAGEBLOCK_PAGES, this.maxBoost[z]!);
