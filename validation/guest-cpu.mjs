@@ -155,32 +155,15 @@ export function codecOf(fit, obs, comp, s) {
   const loadAt = TERMS.indexOf('load');
   const rows = obs
     .filter((o) => o.comp === comp)
-    .map((o) => ({ a: o.zswpout, b: o.zswpin, r: o.y / s - (predict(fit.coef, o) - fit.coef[loadAt] * o.zswpin) }));
+    .map((o) => ({ x: [o.zswpout, o.zswpin], y: o.y / s - (predict(fit.coef, o) - fit.coef[loadAt] * o.zswpin) }));
   if (rows.length === 0) throw new Error(`no phase of ${comp}`);
-  let aa = 0;
-  let ab = 0;
-  let bb = 0;
-  let ar = 0;
-  let br = 0;
-  for (const { a, b, r } of rows) {
-    aa += a * a;
-    ab += a * b;
-    bb += b * b;
-    ar += a * r;
-    br += b * r;
+  let r;
+  try {
+    r = leastSquares(rows);
+  } catch {
+    throw new Error(`the phases of ${comp} cannot tell its stores' time from its loads'`);
   }
-  const det = aa * bb - ab * ab;
-  if (det === 0) throw new Error(`the phases of ${comp} cannot tell its stores' time from its loads'`);
-  const store = (ar * bb - br * ab) / det;
-  const load = (aa * br - ab * ar) / det;
-  const mean = rows.reduce((t, x) => t + x.r, 0) / rows.length;
-  let ssRes = 0;
-  let ssTot = 0;
-  for (const x of rows) {
-    ssRes += (x.r - store * x.a - load * x.b) ** 2;
-    ssTot += (x.r - mean) ** 2;
-  }
-  return { store: store * 1e9, load: load * 1e9, phases: rows.length, r2: 1 - ssRes / ssTot };
+  return { store: r.coef[0] * 1e9, load: r.coef[1] * 1e9, phases: rows.length, r2: r.r2 };
 }
 
 /**

@@ -28,6 +28,8 @@ import { createRequire } from 'node:module';
 import { corruptData, wrongLength, type Compressed, type Compressor, type CompressorFactory } from './compressor.js';
 import { InvariantError } from '../errors.js';
 
+// duplicates: these constants and ZlibConstants are alike in shape only to compressors/zstd.ts's and
+// cost/uncertainty.ts's (constants, then an interface): nothing in common.
 /** crypto/deflate.c's zlib_deflateInit2 arguments (include/linux/zconf.h: MAX_MEM_LEVEL 8); raw: window bits negative. */
 const LEVEL = 6;
 const WINDOW_BITS = 11;

@@ -589,20 +589,6 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.plugLastPages = 1;
   }
 
-  /** The plug's request counts recounted from its writes (a parked plug taken back). */
-  private recountPlug(): void {
-    const p = this.writePlug!;
-    this.plugRequests = 0;
-    this.plugLastPages = 0;
-    for (let i = 0; i < p.length; i++) {
-      if (i > 0 && p[i] === p[i - 1]! + 1 && this.plugLastPages < MAX_REQUEST_PAGES) this.plugLastPages++;
-      else {
-        this.plugRequests++;
-        this.plugLastPages = 1;
-      }
-    }
-  }
-
   /**
    * blk_start_plug / blk_finish_plug around reclaim's swap writes. A write
    * that starts where the plug's last request ends joins it
@@ -632,13 +618,14 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     const slots = this.writePlug;
     if (slots === null) return null;
     this.writePlug = null;
-    return { slots, pages: this.memory.parkWriteback() };
+    return { slots, pages: this.memory.parkWriteback(), requests: this.plugRequests, lastPages: this.plugLastPages };
   }
   /** TaskHost.unparkPlug: the plug parkPlug set aside is the running task's again. */
   unparkPlug(p: ParkedPlug): void {
     if (this.writePlug !== null) throw new Error('internal: a task resumed holding a plug while another plug was held');
     this.writePlug = p.slots;
-    this.recountPlug();
+    this.plugRequests = p.requests;
+    this.plugLastPages = p.lastPages;
     this.memory.unparkWriteback(p.pages);
   }
   /** Swap writes issued and not yet submitted to the device: the running task's plug and the plugs of tasks switched out. */

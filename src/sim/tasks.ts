@@ -52,6 +52,9 @@ const KWORKER_ROUNDS = 64;
 export interface ParkedPlug {
   readonly slots: number[];
   readonly pages: number[];
+  /** The requests the slots make and the pages of the last (blk_add_rq_to_plug's early-flush counts). */
+  readonly requests: number;
+  readonly lastPages: number;
 }
 
 /** What the task scheduling needs of the machine. */
@@ -103,19 +106,17 @@ export class Tasks {
 
   /** finishReclaimBatches (or cancelWork) is stepping a task to the end of its batch (or item): it stops at each page. */
   private finishing = false;
-  /** kswapd was switched out in the middle of a reclaim pass: its plug (kswapdParked) is its own again when it resumes. */
+  /** kswapd was switched out in the middle of a reclaim pass: its plug (parked) is its own again when it resumes. */
   private kswapdPlugOut = false;
-  /** kswapd's plug, set aside (unsubmitted) while another task has the CPU. */
-  private kswapdParked: ParkedPlug | null = null;
+  /** By task (TASK_K, TASK_Q): the plug it holds, set aside unsubmitted while another task has the CPU. */
+  private readonly parked: (ParkedPlug | null)[] = [null, null, null];
 
   /** The kworker's work item in steps (WorkItem.steps), begun and not yet returned, or null. */
   private item: Generator<WorkStep, void> | null = null;
   /** The kworker's item is in the direct reclaim of its allocation, run in steps (Reclaim.directStep). */
   private kworkerReclaiming = false;
-  /** The kworker was switched out in the middle of a reclaim pass: its plug (kworkerParked) is its own again when it resumes. */
+  /** The kworker was switched out in the middle of a reclaim pass: its plug (parked) is its own again when it resumes. */
   private kworkerPlugOut = false;
-  /** The kworker's plug, set aside (unsubmitted) while another task has the CPU. */
-  private kworkerParked: ParkedPlug | null = null;
   /** The kworker's reclaim is done and its allocation not yet made (switched out at __perform_reclaim's cond_resched). */
   private kworkerReclaimed = false;
   /** The kworker's steps are on the stack: a preemption point inside them does not start it again. */
@@ -239,7 +240,7 @@ export class Tasks {
       const t = fair.pick(now);
       // A switch away from kswapd in a pass sets its plug aside, its writes unsubmitted (the
       // header); kswapd picked again goes on with it.
-      if (t !== TASK_K && this.kswapdPlugOut && this.kswapdParked === null) this.kswapdParked = this.h.parkPlug();
+      if (t !== TASK_K && this.kswapdPlugOut && this.parked[TASK_K] === null) this.parked[TASK_K] = this.h.parkPlug();
       if (t === TASK_W) break;
       if (t === NONE) {
         // Idle until the workload's read is done (it is the only task that sleeps on a timer here).
@@ -267,16 +268,15 @@ export class Tasks {
 
   /** `t`'s plug, parked while it was switched out, is the running task's again (a new one if a flush had ended it). */
   private resumePlug(t: number): void {
-    const parked = t === TASK_K ? this.kswapdParked : this.kworkerParked;
-    if (t === TASK_K) this.kswapdParked = null;
-    else this.kworkerParked = null;
-    if (parked !== null) this.h.unparkPlug(parked);
+    const p = this.parked[t] ?? null;
+    this.parked[t] = null;
+    if (p !== null) this.h.unparkPlug(p);
     else this.h.swapPlug(true);
   }
 
   /** Swap writes kswapd and the kworker hold in their plugs while switched out, not yet submitted. */
   parkedWrites(): number {
-    return (this.kswapdParked?.slots.length ?? 0) + (this.kworkerParked?.slots.length ?? 0);
+    return this.parked.reduce((n, p) => n + (p?.slots.length ?? 0), 0);
   }
 
   /**
@@ -285,15 +285,12 @@ export class Tasks {
    * charged. The plugs stay theirs, empty.
    */
   submitParked(): void {
-    for (const t of [TASK_K, TASK_Q]) {
-      const p = t === TASK_K ? this.kswapdParked : this.kworkerParked;
-      if (p === null || p.slots.length === 0) continue;
+    this.parked.forEach((p, t) => {
+      if (p === null || p.slots.length === 0) return;
       this.h.unparkPlug(p);
       this.h.flushPlug();
-      const empty = this.h.parkPlug();
-      if (t === TASK_K) this.kswapdParked = empty;
-      else this.kworkerParked = empty;
-    }
+      this.parked[t] = this.h.parkPlug();
+    });
   }
 
   /**
@@ -387,7 +384,7 @@ export class Tasks {
         if (rec.directStep!()) {
           if (whole) continue;
           if (this.h.plugHeld()) {
-            this.kworkerParked = this.h.parkPlug();
+            this.parked[TASK_Q] = this.h.parkPlug();
             this.kworkerPlugOut = true;
           }
           return false;

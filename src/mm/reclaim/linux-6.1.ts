@@ -558,7 +558,7 @@ class Linux61 implements Reclaim {
    */
   private tryToFreePages(): number {
     this.host.mightSleep();
-    const g = this.tryToFreePagesSteps(true);
+    const g = this.tryToFreePagesSteps();
     for (;;) {
       const r = g.next();
       if (r.done) return r.value;
@@ -567,17 +567,18 @@ class Linux61 implements Reclaim {
   }
 
   /**
-   * do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0. `preempt`: the reclaimer
-   * is a task the host's scheduler may switch away from at its cond_resched points (between
-   * the pages of a batch, between batches and between passes) when host.preemptPending says so.
+   * do_try_to_free_pages: SWAP_CLUSTER_MAX pages, priority 12 down to 0, in steps: the reclaimer
+   * (the workload or a kworker) is a task the host's scheduler may switch away from at its
+   * cond_resched points (between the pages of a batch, between batches and between passes) when
+   * host.preemptPending says so; without a task scheduler it never says so.
    */
-  private *tryToFreePagesSteps(preempt: boolean): Generator<Step, number> {
+  private *tryToFreePagesSteps(): Generator<Step, number> {
     let reclaimed = 0;
     for (let prio = DEF_PRIORITY; prio >= 0; prio--) {
       // vmpressure_prio: a direct reclaim this deep reports critical pressure at once.
       if (prio <= VMPRESSURE_CRITICAL_PRIO) this.host.vmpressure(VMPRESSURE_WIN);
-      if (preempt && prio < DEF_PRIORITY && this.host.preemptPending()) yield Step.Batch;
-      reclaimed += (yield* this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed, false, true, preempt)).reclaimed;
+      if (prio < DEF_PRIORITY && this.host.preemptPending()) yield Step.Batch;
+      reclaimed += (yield* this.shrinkNode(prio, SWAP_CLUSTER_MAX - reclaimed, false, true, true)).reclaimed;
       if (reclaimed >= SWAP_CLUSTER_MAX) break;
     }
     this.snapshotRefaults();
@@ -594,7 +595,7 @@ class Linux61 implements Reclaim {
     return true;
   }
   private *directSteps(): Generator<Step, void> {
-    this.directResult = yield* this.tryToFreePagesSteps(true);
+    this.directResult = yield* this.tryToFreePagesSteps();
   }
   directEnd(): void {
     this.directProgress = this.directResult;

@@ -64,7 +64,7 @@ function host(steps: { ns: number; scanned: number }[]) {
       log.push(`plug kept ${plug.length}`);
       const slots = plug;
       plug = null;
-      return { slots, pages: [] };
+      return { slots, pages: [], requests: slots.length, lastPages: 1 };
     },
     unparkPlug: (p) => {
       log.push(`plug back ${p.slots.length}`);
