@@ -178,7 +178,10 @@
  *   slab (slabPages: sizeof(struct zswap_entry) of the era, floor(4096 /
  *   size) a page, no partial slabs kept), and so are zsmalloc's zs_handle
  *   and zspage caches and 6.1 z3fold's z3fold_handle cache (allocators/; the
- *   rbtree nodes are inside the entries, as in the kernel). No per-CPU streams, locking, THP, memcg
+ *   rbtree nodes are inside the entries, as in the kernel). With frames
+ *   (6.1-cfs-buddy on a zone layout) each slab page takes an unmovable frame
+ *   at the next page allocation (mm/memory.ts, syncSlab), not inside the
+ *   store. No per-CPU streams, locking, THP, memcg
  *   or NUMA.
  * - Costs: the shrink worker's visit to an LRU entry (6.6, 6.8+, 6.12) as the profile's
  *   mm.zswapShrinkVisitCycles (0 unless the profile measures it: the validation guests');

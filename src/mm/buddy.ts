@@ -244,6 +244,14 @@ export class Buddy {
     return out;
   }
 
+  /** Frames in use by allocations of migratetype t, every zone (for tests and tools). */
+  usedFrames(t: BlockType): number {
+    const mark = t === MOVABLE ? 1 : 2;
+    let n = 0;
+    for (let p = 0; p < this.inUse.length; p++) if (this.inUse[p] === mark) n++;
+    return n;
+  }
+
   /** Pageblocks of zone z of migratetype t (pagetypeinfo's "Number of blocks type"). */
   blocksOf(z: number, t: BlockType): number {
     let n = 0;

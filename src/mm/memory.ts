@@ -40,7 +40,11 @@
  * (mm/pcp.ts) as its migratetype says (user pages, readahead and zsmalloc's
  * pages movable; page tables, zbud's and z3fold's pages and zswap writeback's
  * GFP_KERNEL page unmovable), and a fallback between migratetypes boosts the
- * zone's watermarks (Reclaim.boostWatermark). The slab's pages take no frame.
+ * zone's watermarks (Reclaim.boostWatermark). The slab's pages (MmEnv.slabPages: zswap's
+ * entries, the zpools' caches, tmem's objects) take unmovable frames too, as SLUB's new_slab
+ * takes a GFP_KERNEL page: a slab page the backend's count gained takes its frame at the next
+ * page allocation, and one it lost gives its frame back then (syncSlab); meanwhile the change
+ * counts in the highest zone.
  */
 
 import type { LruSizes } from '../backends/backend.js';
@@ -179,6 +183,14 @@ export class Memory implements ReclaimHost {
   private readonly zoneLru: number[];
   private readonly zonePt: number[];
   private readonly zonePool: number[];
+  /**
+   * With frames: the slab pages (MmEnv.slabPages) that hold a frame, by zone, and their frame
+   * codes, newest last. Slab pages the backend counts and no frame holds yet (a change since the
+   * last syncSlab) count in the highest zone.
+   */
+  private readonly zoneSlab: number[];
+  private readonly slabFrames: number[] = [];
+  private syncingSlab = false;
   /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
   /** The buddy allocator and per-CPU lists of the zones' frames (a zone layout and a reclaim model with pageAllocator), else null. */
@@ -205,6 +217,7 @@ export class Memory implements ReclaimHost {
     this.zoneLru = managed.map(() => 0);
     this.zonePt = managed.map(() => 0);
     this.zonePool = managed.map(() => 0);
+    this.zoneSlab = managed.map(() => 0);
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
     this.reclaim.ensure(this.cap);
     // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
@@ -229,6 +242,7 @@ export class Memory implements ReclaimHost {
    * pages on its per-CPU lists (pcp->count; 0 without frames), for the marks.
    */
   zoneStates(): Record<string, { free: number; boost: number; pcp_count: number }> {
+    this.syncSlab();
     const out: Record<string, { free: number; boost: number; pcp_count: number }> = {};
     this.zoneNames.forEach((name, z) => {
       out[name] = { free: this.zoneFree(z), boost: this.reclaim.zoneBoost?.(z) ?? 0, pcp_count: this.frames === null ? 0 : this.frames.pcp.count[z]! };
@@ -240,8 +254,41 @@ export class Memory implements ReclaimHost {
   zoneFree(z: number): number {
     const top = z === this.zoneCap.length - 1;
     return (
-      this.zoneCap[z]! - this.zoneLru[z]! - this.zonePt[z]! - this.zonePool[z]! - (top ? this.m.slabPages : 0) - (this.frames === null ? 0 : this.frames.pcp.count[z]!)
+      this.zoneCap[z]! -
+      this.zoneLru[z]! -
+      this.zonePt[z]! -
+      this.zonePool[z]! -
+      this.zoneSlab[z]! -
+      (top ? this.m.slabPages - this.slabFrames.length : 0) -
+      (this.frames === null ? 0 : this.frames.pcp.count[z]!)
     );
+  }
+
+  /**
+   * With frames, the slab's pages follow the backend's count (MmEnv.slabPages): a new slab page
+   * (SLUB's new_slab under GFP_KERNEL: unmovable, from the zone the watermarks give, the reserves
+   * for an allocation in reclaim) takes a frame, an emptied one gives its frame back, newest
+   * first. Run before every allocation and at a mark, so a slab page is allocated before the next
+   * page allocation after the store that needed it, and freed before it.
+   */
+  private syncSlab(): void {
+    if (this.frames === null || this.syncingSlab) return;
+    const want = this.m.slabPages;
+    const held = this.slabFrames;
+    if (held.length === want) return;
+    this.syncingSlab = true;
+    while (held.length > want) {
+      const code = held.pop()!;
+      this.zoneSlab[frameZone(code)]!--;
+      this.give(code);
+    }
+    while (held.length < want) {
+      let z = this.reclaim.allocKernel(true);
+      if (z < 0) z = this.zoneCap.length - 1;
+      held.push(this.take(z, UNMOVABLE));
+      this.zoneSlab[z]!++;
+    }
+    this.syncingSlab = false;
   }
 
   /** The buddy allocator of the frames (6.1-cfs-buddy on a zone layout), for tools and tests; else null. */
@@ -253,6 +300,7 @@ export class Memory implements ReclaimHost {
   private take(z: number, t: BlockType): number {
     const f = this.frames;
     if (f === null) return frameCode(z, t, -1);
+    this.syncSlab();
     this.allocZone = z;
     this.allocType = t;
     const pfn = f.pcp.take(z, t, f.buddy.nrFree[z]!, this.fromBuddy);
@@ -339,6 +387,11 @@ export class Memory implements ReclaimHost {
   }
   get fileResident(): number {
     return this.reclaim.resident(FILE);
+  }
+
+  /** The slab pages that hold a frame now (syncSlab; 0 without frames), for tests and tools. */
+  get slabFramePages(): number {
+    return this.slabFrames.length;
   }
 
   // ---- ReclaimHost ----------------------------------------------------------------------

@@ -9,7 +9,9 @@
  *   one moves a movable block's free pages and takes the block when they are half of it;
  * - the per-CPU lists' high marks and batches of the 6.1 guest the validation cases ran on;
  * - through the memory model with zswap on zbud: the zones' free pages add up, fallbacks boost
- *   the watermarks, and the oracle finds nothing stale or lost.
+ *   the watermarks, and the oracle finds nothing stale or lost;
+ * - the slab's pages on unmovable frames: counted by hand (64 zswap entries a page), allocated
+ *   at the next allocation or mark and given back as the entries go.
  */
 
 import fc from 'fast-check';
@@ -162,11 +164,17 @@ describe('6.1-cfs-buddy through the memory model', () => {
     m.insmod('zswap', { era: '6.1', zpool: 'zbud', compressor: 'lz4', max_pool_percent: 50 });
     const mem = m.memory;
     // Two accountings: the zones' page counts (what the watermarks read) and the frames the buddy
-    // allocator holds free (the slab's pages are counted in the highest zone but take no frame).
+    // allocator holds free. The slab's pages take unmovable frames at the next allocation (or a
+    // mark); until then the highest zone counts the change.
     const check = (): void => {
       expect(mem.zoneFree(0) + mem.zoneFree(1)).toBe(mem.free);
+      const pending = mem.slabPages - mem.slabFramePages;
       expect(mem.buddy!.nrFree[0]).toBe(mem.zoneFree(0));
-      expect(mem.buddy!.nrFree[1]).toBe(mem.zoneFree(1) + mem.slabPages);
+      expect(mem.buddy!.nrFree[1]).toBe(mem.zoneFree(1) + pending);
+      mem.zoneStates();
+      expect(mem.slabFramePages).toBe(mem.slabPages);
+      expect(mem.buddy!.nrFree[0]).toBe(mem.zoneFree(0));
+      expect(mem.buddy!.nrFree[1]).toBe(mem.zoneFree(1));
     };
     for (let p = 0; p < 90000; p++) {
       mem.anonAccess(1, p, true, makeDesc(p % 3 === 0 ? Cls.Zero : Cls.Text, p + 1));
@@ -181,5 +189,45 @@ describe('6.1-cfs-buddy through the memory model', () => {
     expect(m.stats.pageoutrun).toBeGreaterThan(0);
     expect(mem.buddy!.fallbacks).toBeGreaterThan(0);
     expect(mem.buddy!.blocksOf(1, UNMOV)).toBeGreaterThan(0);
+  });
+
+  it("puts the slab's pages on unmovable frames and gives them back as the entries go", () => {
+    const m = testMachine({
+      ramPages: 52685,
+      zones: { managed: [3840, 48845], minFreeKbytes: 1824 },
+      reclaim: getReclaim('6.1-cfs-buddy'),
+      factory: getBackendFactory('zswap'),
+    });
+    m.swapon(0, 200000);
+    m.insmod('zswap', { era: '6.1', zpool: 'zsmalloc', compressor: 'lz4', max_pool_percent: 50 });
+    const mem = m.memory;
+    const buddy = mem.buddy!;
+    // Same-filled pages: zswap entries with no pool page, so the slab is the only kernel memory
+    // (6.1: 64 entries of 64 bytes a slab page; no page tables, no pool pages).
+    for (let off = 0; off < 64 * 5 + 1; off++) m.swapWrite(0, off, makeDesc(Cls.Zero, 0));
+    expect(mem.slabPages).toBe(6);
+    // Not allocated yet: the change counts in the highest zone until the next allocation or mark.
+    expect(buddy.usedFrames(UNMOV)).toBe(0);
+    expect(mem.zoneFree(1)).toBe(48845 - 6);
+    mem.zoneStates();
+    expect(mem.slabFramePages).toBe(6);
+    expect(buddy.usedFrames(UNMOV)).toBe(6);
+    expect(buddy.usedFrames(MOV)).toBe(0);
+    // The first took a whole free block of MAX_ORDER - 1 (1,024 pages, two pageblocks) for the
+    // unmovable lists (change_pageblock_range, no boost); the rest came from it.
+    expect(buddy.blocksOf(1, UNMOV)).toBe(2);
+    expect(buddy.fallbacks).toBe(1);
+    expect(buddy.nrFree[0]).toBe(mem.zoneFree(0));
+    expect(buddy.nrFree[1]).toBe(mem.zoneFree(1));
+    // An anonymous fault (a movable page, and a page-table page) takes the slab's frames first.
+    for (let off = 0; off < 64 * 5 + 1; off++) m.swapFree(0, off);
+    expect(mem.slabPages).toBe(0);
+    mem.anonAccess(1, 0, true, makeDesc(Cls.Text, 1));
+    expect(mem.slabFramePages).toBe(0);
+    expect(buddy.usedFrames(UNMOV)).toBe(2); // the page tables: a PTE page and a PMD page
+    expect(mem.ptPages).toBe(2);
+    expect(buddy.usedFrames(MOV)).toBe(1);
+    expect(buddy.nrFree[0]).toBe(mem.zoneFree(0));
+    expect(buddy.nrFree[1]).toBe(mem.zoneFree(1));
   });
 });
