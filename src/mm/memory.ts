@@ -41,7 +41,8 @@
  * pages movable; page tables, zbud's and z3fold's pages and zswap writeback's
  * GFP_KERNEL page unmovable), and a fallback between migratetypes boosts the
  * zone's watermarks (Reclaim.boostWatermark). The slab's pages (MmEnv.slabPages: zswap's
- * entries, the zpools' caches, tmem's objects) take unmovable frames too, as SLUB's new_slab
+ * entries, the zpools' caches, tmem's objects; and the swap cache's xarray nodes, xaSlabPages,
+ * charged by the 6.1 models with or without frames) take unmovable frames too, as SLUB's new_slab
  * takes a GFP_KERNEL page: a slab page the backend's count gained takes its frame at the next
  * page allocation, and one it lost gives its frame back then (syncSlab); meanwhile the change
  * counts in the highest zone.
@@ -102,11 +103,15 @@ function framePfn(code: number): number {
   return (code >> 4) - 1;
 }
 
+/** struct radix_tree_node's slab on one CPU: 14 nodes of 576 bytes in an order-1 (two-page) slab. */
+const XA_NODES_PER_SLAB = 14;
+const XA_SLAB_PAGES = 2;
+
 /** The page allocator's state when pages have frames (6.1-cfs-buddy on a zone layout). */
 interface Frames {
   readonly buddy: Buddy;
   readonly pcp: PcpLists;
-  /** The frames the pool pages of each zone and migratetype hold (zone * 2 + type), newest last. */
+  /** The frames the pool pages of each zone and migratetype (movable or unmovable) hold (zone * 2 + type), newest last. */
   readonly poolFrames: number[][];
 }
 
@@ -184,12 +189,14 @@ export class Memory implements ReclaimHost {
   private readonly zonePt: number[];
   private readonly zonePool: number[];
   /**
-   * With frames: the slab pages (MmEnv.slabPages) that hold a frame, by zone, and their frame
-   * codes, newest last. Slab pages the backend counts and no frame holds yet (a change since the
-   * last syncSlab) count in the highest zone.
+   * With frames: the slab pages (kernelSlab: the backend's and the swap cache's nodes') that hold
+   * a frame, by zone, and their frame codes, newest last. Slab pages counted and no frame holds
+   * yet (a change since the last syncSlab) count in the highest zone.
    */
   private readonly zoneSlab: number[];
   private readonly slabFrames: number[] = [];
+  /** The 6.1 models charge the swap cache's xarray nodes (xaSlabPages). */
+  private readonly xaOn: boolean;
   private syncingSlab = false;
   /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
@@ -219,6 +226,7 @@ export class Memory implements ReclaimHost {
     this.zonePool = managed.map(() => 0);
     this.zoneSlab = managed.map(() => 0);
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
+    this.xaOn = this.reclaim.name.startsWith('6.1');
     this.reclaim.ensure(this.cap);
     // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
     this.frames =
@@ -259,7 +267,7 @@ export class Memory implements ReclaimHost {
       this.zonePt[z]! -
       this.zonePool[z]! -
       this.zoneSlab[z]! -
-      (top ? this.m.slabPages - this.slabFrames.length : 0) -
+      (top ? this.kernelSlab - this.slabFrames.length : 0) -
       (this.frames === null ? 0 : this.frames.pcp.count[z]!)
     );
   }
@@ -273,7 +281,7 @@ export class Memory implements ReclaimHost {
    */
   private syncSlab(): void {
     if (this.frames === null || this.syncingSlab) return;
-    const want = this.m.slabPages;
+    const want = this.kernelSlab;
     const held = this.slabFrames;
     if (held.length === want) return;
     this.syncingSlab = true;
@@ -289,6 +297,26 @@ export class Memory implements ReclaimHost {
       this.zoneSlab[z]!++;
     }
     this.syncingSlab = false;
+  }
+
+  /**
+   * The slab pages of the swap cache's xarray nodes (struct radix_tree_node, 576 bytes; SLUB
+   * makes order-1 slabs of 14 for it on one CPU): whole slabs for the nodes the areas' slots in
+   * use keep (SwapArea.xaNodes). The 6.1 models only: before 5.9 the swap cache held no shadow
+   * entries, so a node lived only while pages of its range were in the swap cache. In the
+   * validation guests /proc/meminfo's SReclaimable grows by this much (docs/validation.md).
+   * Deviations: no partly used slabs kept; an order-1 slab is two order-0 frames here, and on
+   * the unmovable lists: the cache is SLAB_RECLAIM_ACCOUNT (MIGRATE_RECLAIMABLE), but the
+   * buddy model has no reclaimable lists, and with them, starting from no reclaimable
+   * pageblock where the guests boot with six, tmemsim raised more boosts than the guests
+   * (measured: docs/validation.md).
+   */
+  get xaSlabPages(): number {
+    return this.xaOn ? XA_SLAB_PAGES * Math.ceil(this.m.swap.xaNodes() / XA_NODES_PER_SLAB) : 0;
+  }
+  /** The kernel's slab pages the model charges: the backend's (MmEnv.slabPages) and the swap cache's nodes. */
+  private get kernelSlab(): number {
+    return this.m.slabPages + this.xaSlabPages;
   }
 
   /** The buddy allocator of the frames (6.1-cfs-buddy on a zone layout), for tools and tests; else null. */
@@ -379,7 +407,7 @@ export class Memory implements ReclaimHost {
 
   /** Free pages: RAM less resident pages, the backend's pool, its slab metadata and page tables. */
   get free(): number {
-    return this.ramPages - this.resident - this.m.poolPages - this.m.slabPages - this.ptPages - (this.frames === null ? 0 : this.frames.pcp.total);
+    return this.ramPages - this.resident - this.m.poolPages - this.kernelSlab - this.ptPages - (this.frames === null ? 0 : this.frames.pcp.total);
   }
 
   get anonResident(): number {
@@ -396,7 +424,7 @@ export class Memory implements ReclaimHost {
 
   // ---- ReclaimHost ----------------------------------------------------------------------
   get slabPages(): number {
-    return this.m.slabPages;
+    return this.kernelSlab;
   }
   plug(on: boolean): void {
     this.m.swapPlug(on);

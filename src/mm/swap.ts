@@ -21,6 +21,21 @@
  * half full. Areas are tried in swapon order (areas swapped on later get
  * lower priority, as with the kernel's default decreasing priorities).
  *
+ * The swap cache's xarray nodes (6.1: one xarray per 64 MiB of an area,
+ * SWAP_ADDRESS_SPACE_PAGES = 2^14 slots, struct radix_tree_node of 64 slots):
+ * a slot in use holds the swap cache's page or, once reclaim has taken the
+ * page, its shadow entry (__remove_mapping → __delete_from_swap_cache with
+ * workingset_eviction's shadow), until swap_range_free clears it
+ * (clear_shadow_from_swap_cache); a node is freed when its last entry goes.
+ * So the nodes are counted from the slots in use: a leaf per 64-slot range
+ * with a slot in use, a node per 4,096-slot range above them, and a root for
+ * each address space with a slot in use at index 4,096 or more (xarray height
+ * 3; below that the 4,096-slot node is the root). Deviations: the per-CPU
+ * swap slots cache's 64 slots taken ahead (in use, not yet in the xarray) and
+ * the shadow-node shrinker's pruning of nodes that hold only shadows are not
+ * modelled; an xarray whose one entry sits at index 0 has no node in the
+ * kernel and one here.
+ *
  * The zeromap (6.12+, si->zeromap, when the machine has one): a bit per slot,
  * set when swap_writepage found the page all zeros (no write, no frontswap),
  * cleared when a page that is not is written to the slot and when the slot is
@@ -29,6 +44,10 @@
 
 /** SWAPFILE_CLUSTER: the run of slots a rotational device allocates in order. */
 const SWAPFILE_CLUSTER = 256;
+/** XA_CHUNK_SHIFT: 64 slots a node. */
+const XA_SHIFT = 6;
+/** SWAP_ADDRESS_SPACE_SHIFT: each 2^14 slots of an area are one address space (one xarray). */
+const SPACE_SHIFT = 14;
 
 export class SwapArea {
   private readonly used: Uint8Array;
@@ -41,11 +60,40 @@ export class SwapArea {
   private clusterNr = 0;
   /** si->zeromap, or null when the swap core has none (before 6.12). */
   private readonly zeromap: Uint8Array | null;
+  /** Slots in use per 64-slot range, per 4,096-slot range, and at index 4,096 or more of each address space. */
+  private readonly leafUse: Uint16Array;
+  private readonly midUse: Uint16Array;
+  private readonly highUse: Uint16Array;
+  /** The swap cache's xarray nodes these slots keep (see the header). */
+  xaNodes = 0;
   /** The device is rotational (no QUEUE_FLAG_NONROT): swapon counts it in nr_rotate_swap. `zeromap`: the area keeps one (6.12+). */
   constructor(readonly type: number, readonly slots: number, readonly rotational = false, zeromap = false) {
     this.used = new Uint8Array(slots);
     this.highest = slots - 1;
     this.zeromap = zeromap ? new Uint8Array(slots) : null;
+    this.leafUse = new Uint16Array((slots >> XA_SHIFT) + 1);
+    this.midUse = new Uint16Array((slots >> (2 * XA_SHIFT)) + 1);
+    this.highUse = new Uint16Array((slots >> SPACE_SHIFT) + 1);
+  }
+  /** A slot comes into use (+1) or goes (-1): the nodes of its range, its 4,096 and its address space. */
+  private xaCount(off: number, d: 1 | -1): void {
+    const leaf = off >> XA_SHIFT;
+    const before = this.leafUse[leaf]!;
+    this.leafUse[leaf] = before + d;
+    if (before + d !== 0 && before !== 0) return;
+    // The leaf node comes or goes, and with it maybe its parent and the space's root.
+    const mid = off >> (2 * XA_SHIFT);
+    const m = this.midUse[mid]!;
+    this.midUse[mid] = m + d;
+    let n = d;
+    if (m === 0 || m + d === 0) n += d;
+    if ((off & ((1 << SPACE_SHIFT) - 1)) >> (2 * XA_SHIFT) !== 0) {
+      const sp = off >> SPACE_SHIFT;
+      const h = this.highUse[sp]!;
+      this.highUse[sp] = h + d;
+      if (h === 0 || h + d === 0) n += d;
+    }
+    this.xaNodes += n;
   }
   isUsed(off: number): boolean {
     return this.used[off] === 1;
@@ -122,6 +170,7 @@ export class SwapArea {
   private take(off: number): void {
     this.used[off] = 1;
     this.inUse++;
+    this.xaCount(off, 1);
     if (off === this.lowest) this.lowest++;
     if (off === this.highest) this.highest--;
     if (this.inUse >= this.slots - 1) {
@@ -154,6 +203,7 @@ export class SwapArea {
     if (this.used[off] === 1) {
       this.used[off] = 0;
       this.inUse--;
+      this.xaCount(off, -1);
       if (off < this.lowest) this.lowest = off;
       if (off > this.highest) this.highest = off;
     }
@@ -207,6 +257,12 @@ export class SwapDevices {
   /** Pages of swap over all areas (total_swap_pages, SwapTotal): each area's slots but its header. */
   totalPages(): number {
     return this.totalSlots() - this.order.length;
+  }
+  /** The swap cache's xarray nodes over all areas (SwapArea.xaNodes). */
+  xaNodes(): number {
+    let n = 0;
+    for (const t of this.order) n += this.areas[t]!.xaNodes;
+    return n;
   }
   usedSlots(): number {
     let n = 0;
