@@ -83,12 +83,16 @@ interface MarkSource {
     readonly fileResident: number;
     readonly free: number;
     readonly swapCached: number;
+    readonly ptPages: number;
+    readonly xaSlabPages: number;
     readonly zoneNames: readonly string[];
     zoneStates(): Record<string, { free: number; boost: number; pcp_count: number }>;
   };
   readonly swapZeromap: boolean;
   readonly zeromapStats: { readonly swpout_zero: number; readonly swpin_zero: number };
   readonly swap: { totalPages(): number; usedSlots(): number };
+  /** The backends' slab pages (MmEnv.slabPages). */
+  readonly slabPages: number;
   vm(): VmInfo;
   readonly eventIndex: number;
   readonly clock: number;
@@ -133,6 +137,11 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     SwapTotal: m.swap.totalPages() * KB,
     SwapFree: (m.swap.totalPages() - m.swap.usedSlots()) * KB,
     SwapCached: m.memory.swapCached * KB,
+    // Kernel memory the model charges: the backends' slab (their caches are created without
+    // SLAB_RECLAIM_ACCOUNT), the swap cache's xarray nodes, page tables.
+    SUnreclaim: m.slabPages * KB,
+    SReclaimable: m.memory.xaSlabPages * KB,
+    PageTables: m.memory.ptPages * KB,
   };
   const z = debugfs['zswap'];
   if (z) {

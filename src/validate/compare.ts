@@ -16,7 +16,9 @@
  * how kswapd shares the CPU with the workload, a race the per-operation costs
  * decide (docs/validation.md, "What is out of tolerance", item 2); which anonymous
  * pages reclaim took from the inactive list, the refaults and rotations, and the mapped,
- * swap-cached and free pages at each mark, which say which pages stayed resident; and the
+ * swap-cached and free pages at each mark, which say which pages stayed resident; the
+ * kernel memory that grew since the start (slab, unreclaimable and reclaimable, and page
+ * tables), against what the model charges to RAM; and the
  * kernel's CPU time in the phase, /proc/stat's system time against the CPU
  * tmemsim charged for its modelled work: the check of the guest profile that
  * prices it (validation/guest-cpu.mjs), which the replay no longer folds into
@@ -30,6 +32,8 @@ import { USER_HZ, type RecordedMark, type Reference } from './reference.js';
 const REL_TOLERANCE = 0.05;
 const BYTES_PER_PAGE_TOLERANCE = 0.01;
 export const ABS_SLACK = 10;
+/** /proc/meminfo's kB in a 4 KiB page. */
+const KB_PER_PAGE = 4;
 
 /** Where a counter is read in the kernel's mark and in tmemsim's snapshot. */
 interface CounterDef {
@@ -117,6 +121,20 @@ const SHOWN: readonly CounterDef[] = [
     { name: `${z}_boost`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.boost, sim: (s) => s.zones?.[z]?.boost },
     { name: `${z}_pcp_count`, zswap: false, gauge: true, rel: 0, slack: 0, kernel: (m) => m.zones?.[z]?.pcp_count, sim: (s) => s.zones?.[z]?.pcp_count },
   ]),
+  // Kernel memory's growth since the start mark, pages (/proc/meminfo SUnreclaim, SReclaimable,
+  // PageTables): the guest's slab and page tables against the backends' slab, the swap cache's
+  // xarray nodes and the page tables tmemsim charges (docs/model.md, "Kernel memory charged to RAM").
+  ...(
+    [
+      ['slab_unreclaimable', 'SUnreclaim'],
+      ['slab_reclaimable', 'SReclaimable'],
+      ['page_tables', 'PageTables'],
+    ] as const
+  ).map(([name, k]): CounterDef => ({
+    name, zswap: false, gauge: false, rel: 0, slack: 0,
+    kernel: (m) => (m.meminfo[k] === undefined ? undefined : m.meminfo[k] / KB_PER_PAGE),
+    sim: (s) => (s.meminfo[k] === undefined ? undefined : s.meminfo[k] / KB_PER_PAGE),
+  })),
   {
     name: 'system_cpu_ms', zswap: false, gauge: false, rel: 0, slack: 0,
     kernel: (m) => (m.stat?.['system'] === undefined ? undefined : (m.stat['system'] * 1000) / USER_HZ),
