@@ -273,7 +273,7 @@ export class Memory implements ReclaimHost {
   }
 
   /**
-   * With frames, the slab's pages follow the backend's count (MmEnv.slabPages): a new slab page
+   * With frames, the slab's pages follow the count the model charges (kernelSlab): a new slab page
    * (SLUB's new_slab under GFP_KERNEL: unmovable, from the zone the watermarks give, the reserves
    * for an allocation in reclaim) takes a frame, an emptied one gives its frame back, newest
    * first. Run before every allocation and at a mark, so a slab page is allocated before the next
@@ -405,7 +405,7 @@ export class Memory implements ReclaimHost {
     return this.m.stats;
   }
 
-  /** Free pages: RAM less resident pages, the backend's pool, its slab metadata and page tables. */
+  /** Free pages: RAM less resident pages, the backend's pool, the slab (the backend's and the swap cache's nodes), page tables and the per-CPU lists. */
   get free(): number {
     return this.ramPages - this.resident - this.m.poolPages - this.kernelSlab - this.ptPages - (this.frames === null ? 0 : this.frames.pcp.total);
   }

@@ -60,7 +60,7 @@ export class SwapArea {
   private clusterNr = 0;
   /** si->zeromap, or null when the swap core has none (before 6.12). */
   private readonly zeromap: Uint8Array | null;
-  /** Slots in use per 64-slot range, per 4,096-slot range, and at index 4,096 or more of each address space. */
+  /** Slots in use per 64-slot range (a leaf node each); leaves in use per 4,096-slot range, and per address space at index 4,096 or more (its root). */
   private readonly leafUse: Uint16Array;
   private readonly midUse: Uint16Array;
   private readonly highUse: Uint16Array;
