@@ -209,12 +209,26 @@ static void zone_free(void)
 		else if (sscanf(line, " boost %lu", &n) == 1) printf("@@zone %s boost %lu\n", zone, n);
 	}
 	fclose(f);
-	/* /proc/pagetypeinfo's "Number of blocks type" table: each zone's pageblocks by migratetype. */
+	/*
+	 * /proc/pagetypeinfo: the free blocks of each order by migratetype ("free_movable_o3 N":
+	 * N free blocks of order 3 on the movable lists; unmovable, movable and reclaimable only;
+	 * since 2026-12-06) and the "Number of blocks type" table: each zone's pageblocks by
+	 * migratetype.
+	 */
 	f = fopen("/proc/pagetypeinfo", "r");
 	if (!f) return;
 	int blocks = 0;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long u, m, r;
+		unsigned long o[11];
+		char type[32];
+		if (!blocks && sscanf(line, "Node %*d, zone %63[^,], type %31s %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu", zone, type,
+				      &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6], &o[7], &o[8], &o[9], &o[10]) == 13) {
+			const char *t = !strcmp(type, "Unmovable") ? "unmovable" : !strcmp(type, "Movable") ? "movable" :
+					!strcmp(type, "Reclaimable") ? "reclaimable" : NULL;
+			for (int k = 0; t && k < 11; k++) printf("@@zone %s free_%s_o%d %lu\n", zone, t, k, o[k]);
+			continue;
+		}
 		if (strncmp(line, "Number of blocks type", 21) == 0) { blocks = 1; continue; }
 		if (blocks && sscanf(line, "Node %*d, zone %63s %lu %lu %lu", zone, &u, &m, &r) == 4)
 			printf("@@zone %s blocks_unmovable %lu\n@@zone %s blocks_movable %lu\n@@zone %s blocks_reclaimable %lu\n",
