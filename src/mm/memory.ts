@@ -195,8 +195,6 @@ export class Memory implements ReclaimHost {
    */
   private readonly zoneSlab: number[];
   private readonly slabFrames: number[] = [];
-  /** The 6.1 models charge the swap cache's xarray nodes (xaSlabPages). */
-  private readonly xaOn: boolean;
   private syncingSlab = false;
   /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
@@ -226,7 +224,6 @@ export class Memory implements ReclaimHost {
     this.zonePool = managed.map(() => 0);
     this.zoneSlab = managed.map(() => 0);
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
-    this.xaOn = this.reclaim.name.startsWith('6.1');
     this.reclaim.ensure(this.cap);
     // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
     this.frames =
@@ -302,8 +299,8 @@ export class Memory implements ReclaimHost {
   /**
    * The slab pages of the swap cache's xarray nodes (struct radix_tree_node, 576 bytes; SLUB
    * makes order-1 slabs of 14 for it on one CPU): whole slabs for the nodes the areas' slots in
-   * use keep (SwapArea.xaNodes). The 6.1 models only: before 5.9 the swap cache held no shadow
-   * entries, so a node lived only while pages of its range were in the swap cache. In the
+   * use keep (SwapArea.xaNodes), in a model whose swap cache keeps shadows (Reclaim.swapCacheShadows:
+   * the 6.1 models; before 5.9 a node lived only while pages of its range were in the swap cache). In the
    * validation guests /proc/meminfo's SReclaimable grows by this much (docs/validation.md).
    * Deviations: no partly used slabs kept; an order-1 slab is two order-0 frames here, and on
    * the unmovable lists: the cache is SLAB_RECLAIM_ACCOUNT (MIGRATE_RECLAIMABLE), but the
@@ -312,7 +309,7 @@ export class Memory implements ReclaimHost {
    * (measured: docs/validation.md).
    */
   get xaSlabPages(): number {
-    return this.xaOn ? XA_SLAB_PAGES * Math.ceil(this.m.swap.xaNodes() / XA_NODES_PER_SLAB) : 0;
+    return this.reclaim.swapCacheShadows ? XA_SLAB_PAGES * Math.ceil(this.m.swap.xaNodes() / XA_NODES_PER_SLAB) : 0;
   }
   /** The kernel's slab pages the model charges: the backend's (MmEnv.slabPages) and the swap cache's nodes. */
   private get kernelSlab(): number {

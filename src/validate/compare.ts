@@ -25,6 +25,7 @@
  * the workload's own time (docs/validation.md, "The workload's own time").
  */
 
+import { PAGE_SIZE } from '../content/page.js';
 import type { PassSummary } from '../sim/summary.js';
 import type { MarkSnapshot } from '../sim/marks.js';
 import { USER_HZ, type RecordedMark, type Reference } from './reference.js';
@@ -32,8 +33,8 @@ import { USER_HZ, type RecordedMark, type Reference } from './reference.js';
 const REL_TOLERANCE = 0.05;
 const BYTES_PER_PAGE_TOLERANCE = 0.01;
 export const ABS_SLACK = 10;
-/** /proc/meminfo's kB in a 4 KiB page. */
-const KB_PER_PAGE = 4;
+/** /proc/meminfo's kB in a page. */
+const KB_PER_PAGE = PAGE_SIZE / 1024;
 
 /** Where a counter is read in the kernel's mark and in tmemsim's snapshot. */
 interface CounterDef {

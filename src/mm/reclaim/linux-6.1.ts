@@ -217,6 +217,8 @@ class Linux61 implements Reclaim {
   readonly pageCluster = PAGE_CLUSTER;
   /** do_wp_page reuses an exclusive anonymous page without freeing its swap cache (mm/memory.c, 5.19+). */
   readonly anonExclusive = true;
+  /** __remove_mapping stores workingset_eviction's shadow in the swap cache (5.9+). */
+  readonly swapCacheShadows = true;
   /** swap_writepage submits a bio and returns with the folio under writeback (mm/page_io.c). */
   readonly asyncWriteback = true;
   wmark: Watermarks;

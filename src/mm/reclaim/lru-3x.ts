@@ -44,6 +44,8 @@ class Lru3x implements Reclaim {
   readonly pageCluster = 0;
   /** 3.x's do_wp_page: reuse_swap_page frees the swap slot of a page written after a read fault. */
   readonly anonExclusive = false;
+  /** 3.x's __delete_from_swap_cache leaves no shadow: the swap cache holds pages only. */
+  readonly swapCacheShadows = false;
   /** Writeback completes synchronously in this model (see the header). */
   readonly asyncWriteback = false;
   readonly wmark: Watermarks;

@@ -150,6 +150,13 @@ export interface Reclaim {
    */
   readonly anonExclusive: boolean;
   /**
+   * Reclaim leaves an anonymous page's shadow entry in the swap cache (__remove_mapping with
+   * workingset_eviction's shadow, 5.9+), so a slot in use keeps its node of the swap cache's
+   * xarray until the slot is freed: the host charges those nodes to RAM (Memory.xaSlabPages).
+   * False: the swap cache holds pages only (3.x), whose nodes are not charged.
+   */
+  readonly swapCacheShadows: boolean;
+  /**
    * Swap writes to the device complete asynchronously (6.1): a page written
    * by reclaim stays resident under writeback (host.evict returns
    * Evicted.Writeback) until host.endWriteback delivers its completion.

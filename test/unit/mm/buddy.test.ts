@@ -152,16 +152,22 @@ describe('per-CPU list sizes', () => {
   });
 });
 
+/** The validation guest's zones (256 MiB: DMA and DMA32) on 6.1-cfs-buddy, a swap area and 6.1's zswap on `zpool`. */
+function zonedZswap(zpool: string): ReturnType<typeof testMachine> {
+  const m = testMachine({
+    ramPages: 52685,
+    zones: { managed: [3840, 48845], minFreeKbytes: 1824 },
+    reclaim: getReclaim('6.1-cfs-buddy'),
+    factory: getBackendFactory('zswap'),
+  });
+  m.swapon(0, 200000);
+  m.insmod('zswap', { era: '6.1', zpool, compressor: 'lz4', max_pool_percent: 50 });
+  return m;
+}
+
 describe('6.1-cfs-buddy through the memory model', () => {
   it("keeps the buddy allocator's free frames equal to the zones' free pages while zbud's pages steal pageblocks", () => {
-    const m = testMachine({
-      ramPages: 52685,
-      zones: { managed: [3840, 48845], minFreeKbytes: 1824 },
-      reclaim: getReclaim('6.1-cfs-buddy'),
-      factory: getBackendFactory('zswap'),
-    });
-    m.swapon(0, 200000);
-    m.insmod('zswap', { era: '6.1', zpool: 'zbud', compressor: 'lz4', max_pool_percent: 50 });
+    const m = zonedZswap('zbud');
     const mem = m.memory;
     // Two accountings: the zones' page counts (what the watermarks read) and the frames the buddy
     // allocator holds free. The slab's pages take unmovable frames at the next allocation (or a
@@ -192,14 +198,7 @@ describe('6.1-cfs-buddy through the memory model', () => {
   });
 
   it("puts the slab's pages on unmovable frames and gives them back as the entries go", () => {
-    const m = testMachine({
-      ramPages: 52685,
-      zones: { managed: [3840, 48845], minFreeKbytes: 1824 },
-      reclaim: getReclaim('6.1-cfs-buddy'),
-      factory: getBackendFactory('zswap'),
-    });
-    m.swapon(0, 200000);
-    m.insmod('zswap', { era: '6.1', zpool: 'zsmalloc', compressor: 'lz4', max_pool_percent: 50 });
+    const m = zonedZswap('zsmalloc');
     const mem = m.memory;
     const buddy = mem.buddy!;
     // Same-filled pages: zswap entries with no pool page, so the slab is the only kernel memory
