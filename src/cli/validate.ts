@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
-import { defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
+import { defaultBootFrom, defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
 import { renderReproducibilityCsv, renderReproducibilityJson, renderReproducibilityTable, renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
 import { reproducibility, sensitivity, validate, type ValidateOptions } from '../validate/validate.js';
 import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
@@ -58,6 +58,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--references <dir>', 'directory of recorded <case>.json references', defaultReferenceDir())
     .option('--guest-profile <file>', "the guest's CPU as a profile file (written by validation/guest-cpu.mjs) or a profile name", defaultGuestProfile())
     .option('--case <name>', 'only this case (repeatable)', collect)
+    .option('--boot-from <dir>', "where a reference's start mark lacks the zones' free blocks by migratetype, take them from the same case recorded in DIR, same kernel and zones ('none': every page free and movable; default: validation/recordings/2026-12-06b of the package, where its kernel is the reference's)")
     .option('--reclaim <name>', `the reclaim model to replay with: ${reclaimNames().join(', ')} (default: ${DEFAULT_RECLAIM}, tmemsim's default)`)
     .option('--zswap-era <era>', `the zswap era to replay with: ${ZSWAP_ERAS.join(', ')} (default: 6.1, the references' kernel; another for a recording of another kernel, e.g. validation/other-kernels)`)
     .option('--sched <name>', `the fair scheduler to replay with: ${schedulerNames().join(', ')} (default: ${CFS_61.name}, the references' kernel's; eevdf-6.12 for a 6.12 recording)`)
@@ -69,7 +70,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
     .option('-j, --jobs <n>', 'worker threads that replay the cases (1: this thread alone); the output is the same for any n (default: all cores)')
     .option('--tick-phase <list>', 'replay the suite once per phase of the scheduler\'s 4 ms ticks (ms into the run, e.g. 0,1,2,3; a real kernel\'s is chance) and list the counters out at every phase apart from those out at some, with tmemsim\'s figure at each (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; case?: string[]; reclaim?: string; zswapEra?: string; sched?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string }) => {
+    .action(async (f: { references: string; guestProfile: string; bootFrom?: string; case?: string[]; reclaim?: string; zswapEra?: string; sched?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
       if (f.kernelRuns !== undefined) {
         if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined || f.sched !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase, --zswap-era or --sched', { field: '--kernel-runs' });
@@ -79,7 +80,8 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       }
       if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
       if (f.sched !== undefined) schedulerOf(f.sched, getReclaim(f.reclaim ?? DEFAULT_RECLAIM, '--reclaim'));
-      const o: ValidateOptions = { ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}), ...(f.sched !== undefined ? { scheduler: f.sched } : {}) };
+      const bootFrom = f.bootFrom === undefined ? { dir: defaultBootFrom(), given: false } : { dir: path.resolve(f.bootFrom), given: true };
+      const o: ValidateOptions = { ...(f.bootFrom !== 'none' ? { bootFrom } : {}), ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}), ...(f.sched !== undefined ? { scheduler: f.sched } : {}) };
       const jobs = f.jobs === undefined ? os.availableParallelism() : parseIntFlag('--jobs', f.jobs, 1, 1024);
       if (f.cpuScale !== undefined || f.tickPhase !== undefined) {
         if (f.cpuScale !== undefined && f.tickPhase !== undefined) throw new UsageError('give --cpu-scale or --tick-phase, not both: a sensitivity run varies one thing', { field: '--tick-phase' });

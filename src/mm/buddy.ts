@@ -9,19 +9,21 @@
  *   (up to MAX_ORDER - 1 = 10), and goes on the list of the migratetype it is freed as (its
  *   pageblock's, or the per-CPU list's it came from).
  * - __rmqueue_fallback: with nothing of its own migratetype, an allocation looks from the largest
- *   order down for a free block on a fallback list (unmovable → movable, movable → unmovable;
- *   find_suitable_fallback); a movable allocation that may not steal takes the smallest instead
- *   (find_smallest). steal_suitable_fallback: a block of pageblock order or more changes type
+ *   order down for a free block on a fallback list, the first of fallbacks[] with one at that
+ *   order (unmovable → reclaimable, movable; movable → reclaimable, unmovable; reclaimable →
+ *   unmovable, movable: find_suitable_fallback); a movable allocation that may not steal takes
+ *   the smallest instead (find_smallest). steal_suitable_fallback: a block of pageblock order or more changes type
  *   whole; otherwise the zone's watermark is boosted (boost_watermark, the caller's `boost`) and,
- *   when the allocation may steal (can_steal_fallback: unmovable, or order >= pageblock_order / 2),
+ *   when the allocation may steal (can_steal_fallback: unmovable or reclaimable, or order >=
+ *   pageblock_order / 2),
  *   every free block of that pageblock moves to its lists (move_freepages_block) and the pageblock
- *   changes type if its free pages and the pages alike (non-movable ones, for an unmovable
+ *   changes type if its free pages and the pages alike (non-movable ones, for an unmovable or reclaimable
  *   allocation in a movable block) are half of it; else only the block found moves
  *   (move_to_free_list).
  *
- * Deviations: two migratetypes (no MIGRATE_RECLAIMABLE, CMA, highatomic or isolation); a zone's
- * frames are the model's pages of that zone, from a pfn aligned to MAX_ORDER blocks (the kernel's
- * own pages, outside the model, have no frames), all free and movable at boot; a freed block is
+ * Deviations: the three per-CPU migratetypes (no CMA, highatomic or isolation); a zone's frames
+ * start at a pfn aligned to MAX_ORDER blocks; without a boot state (ZoneBoot) they are the model's
+ * pages of that zone, all free and movable (the kernel's own pages have no frames); a freed block is
  * added at the head of its list (6.1 adds at the tail when a merge with the next order's buddy is
  * likely: buddy_merge_likely).
  */
@@ -29,11 +31,29 @@
 const PAGEBLOCK_ORDER = 9;
 export const PAGEBLOCK_PAGES = 1 << PAGEBLOCK_ORDER;
 const MAX_ORDER = 11;
-/** The migratetypes modelled (MIGRATE_MOVABLE and MIGRATE_UNMOVABLE; the kernel numbers them 1 and 0). */
+/** The migratetypes modelled (MIGRATE_MOVABLE, MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE; the kernel numbers them 1, 0, 2). */
 export const MOVABLE = 0;
 export const UNMOVABLE = 1;
-export type BlockType = typeof MOVABLE | typeof UNMOVABLE;
+export const RECLAIMABLE = 2;
+export type BlockType = typeof MOVABLE | typeof UNMOVABLE | typeof RECLAIMABLE;
+/** Migratetypes with lists (MIGRATE_PCPTYPES). */
+export const TYPES = 3;
+const TYPE_NAMES = ['movable', 'unmovable', 'reclaimable'];
+/** fallbacks[]: the lists an allocation of each migratetype falls back to, in order. */
+const FALLBACKS: readonly (readonly BlockType[])[] = [
+  [RECLAIMABLE, UNMOVABLE],
+  [RECLAIMABLE, MOVABLE],
+  [UNMOVABLE, MOVABLE],
+];
 const NONE = -1;
+
+/** A zone's pageblocks and free blocks at boot, as /proc/pagetypeinfo shows them. */
+export interface ZoneBoot {
+  /** Pageblocks of each migratetype ("Number of blocks type"). */
+  readonly blocks: { readonly unmovable: number; readonly movable: number; readonly reclaimable: number };
+  /** Free blocks per order, 0..10, on each migratetype's lists ("Free pages count per migrate type at order"). */
+  readonly free: { readonly unmovable: readonly number[]; readonly movable: readonly number[]; readonly reclaimable: readonly number[] };
+}
 
 export class Buddy {
   /** Zone z's frames are base[z] .. base[z] + size[z] - 1. */
@@ -43,12 +63,12 @@ export class Buddy {
   private readonly freeOrder: Int8Array;
   /** Per frame: the migratetype list a free block it heads is on. */
   private readonly freeList: Uint8Array;
-  /** Per frame: 0 free or on a per-CPU list, 1 in use by a movable allocation, 2 by an unmovable one. */
+  /** Per frame: 0 free or on a per-CPU list, else 1 + the migratetype of the allocation using it (1: movable). */
   private readonly inUse: Uint8Array;
   /** Doubly linked free lists through the frames: next/prev pfn, -1 at the ends. */
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  /** List heads: ((zone * MAX_ORDER) + order) * 2 + migratetype → pfn or -1. */
+  /** List heads: ((zone * MAX_ORDER) + order) * TYPES + migratetype → pfn or -1. */
   private readonly head: Int32Array;
   /** Pageblock migratetypes, by pfn >> PAGEBLOCK_ORDER. */
   private readonly blockType: Uint8Array;
@@ -57,28 +77,42 @@ export class Buddy {
   /** Fallbacks between migratetypes so far (the mm_page_alloc_extfrag tracepoint's events). */
   fallbacks = 0;
 
-  constructor(pages: readonly number[]) {
+  /**
+   * pages[z]: zone z's free pages at boot. boot[z], when given: the zone's pageblocks and free
+   * blocks as the guest's /proc/pagetypeinfo showed them at the start (seed), else every frame
+   * free and movable in the largest aligned blocks.
+   */
+  constructor(pages: readonly number[], boot: readonly (ZoneBoot | undefined)[] = []) {
     const align = 1 << (MAX_ORDER - 1);
     this.base = [];
     this.size = [];
     let end = 0;
-    for (const p of pages) {
+    pages.forEach((p, z) => {
       const b = Math.ceil(end / align) * align;
+      const boots = boot[z];
+      // A booted zone: its recorded pageblocks, and movable ones after them for pages beyond them.
+      const recorded = boots === undefined ? 0 : PAGEBLOCK_PAGES * (boots.blocks.unmovable + boots.blocks.reclaimable + boots.blocks.movable);
+      const span = boots === undefined ? Math.max(0, p) : recorded + Math.ceil(Math.max(0, p - recorded) / PAGEBLOCK_PAGES) * PAGEBLOCK_PAGES;
       this.base.push(b);
-      this.size.push(Math.max(0, p));
-      end = b + Math.max(0, p);
-    }
+      this.size.push(span);
+      end = b + span;
+    });
     const n = Math.max(1, end);
     this.freeOrder = new Int8Array(n).fill(NONE);
     this.freeList = new Uint8Array(n);
     this.inUse = new Uint8Array(n);
     this.next = new Int32Array(n).fill(NONE);
     this.prev = new Int32Array(n).fill(NONE);
-    this.head = new Int32Array(pages.length * MAX_ORDER * 2).fill(NONE);
+    this.head = new Int32Array(pages.length * MAX_ORDER * TYPES).fill(NONE);
     this.blockType = new Uint8Array(Math.ceil(n / PAGEBLOCK_PAGES));
     this.nrFree = pages.map(() => 0);
-    // Boot: every frame free, in the largest aligned blocks that fit.
     for (let z = 0; z < pages.length; z++) {
+      const boots = boot[z];
+      if (boots !== undefined) {
+        this.seed(z, boots, Math.max(0, pages[z]!));
+        continue;
+      }
+      // Boot: every frame free, in the largest aligned blocks that fit.
       let pfn = this.base[z]!;
       const stop = pfn + this.size[z]!;
       while (pfn < stop) {
@@ -91,8 +125,57 @@ export class Buddy {
     }
   }
 
+  /**
+   * Zone z's frames as the guest booted them: its unmovable pageblocks first, then the
+   * reclaimable ones, then the movable ones (and movable ones past them, for a zone larger than
+   * the recording's). Each region's free blocks are placed largest first, each at the lowest
+   * naturally aligned range left, never beside a free buddy of its own order (the kernel would
+   * have merged them); every frame left is the kernel's own, in use for good (by an allocation of
+   * its pageblock's migratetype). The free pages are then made `free` (the model's zone
+   * capacity): the kernel's frames nearest the zone's end freed, or movable pages taken, one
+   * page at a time, as the kernel would.
+   */
+  private seed(z: number, boot: ZoneBoot, free: number): void {
+    const recorded = boot.blocks.unmovable + boot.blocks.reclaimable + boot.blocks.movable;
+    const none: readonly number[] = [];
+    const regions: [number, BlockType, readonly number[]][] = [
+      [boot.blocks.unmovable, UNMOVABLE, boot.free.unmovable],
+      [boot.blocks.reclaimable, RECLAIMABLE, boot.free.reclaimable],
+      [boot.blocks.movable, MOVABLE, boot.free.movable],
+      [this.size[z]! / PAGEBLOCK_PAGES - recorded, MOVABLE, none],
+    ];
+    let start = this.base[z]!;
+    for (const [blocks, t, counts] of regions) {
+      const stop = start + blocks * PAGEBLOCK_PAGES;
+      for (let b = start >> PAGEBLOCK_ORDER; b < stop >> PAGEBLOCK_ORDER; b++) this.blockType[b] = t;
+      this.inUse.fill(1 + t, start, stop);
+      for (let o = MAX_ORDER - 1; o >= 0; o--) {
+        const size = 1 << o;
+        let cur = Math.ceil(start / size) * size;
+        for (let k = 0; k < (counts[o] ?? 0); k++) {
+          // First fit: the lowest aligned range with no free frame, whose buddy is not free at o.
+          while (cur + size <= stop && (this.inUse.subarray(cur, cur + size).includes(0) || (o < MAX_ORDER - 1 && this.freeOrder[cur ^ size] === o))) cur += size;
+          if (cur + size > stop) throw new Error(`the ${TYPE_NAMES[t]} free blocks (orders 0-10: ${counts.join(', ')}) do not fit the zone's ${blocks} ${TYPE_NAMES[t]} pageblocks`);
+          this.add(z, cur, o, t);
+          this.inUse.fill(0, cur, cur + size);
+          this.nrFree[z]! += size;
+          cur += size;
+        }
+      }
+      start = stop;
+    }
+    // The model's free pages: the kernel's frames from the zone's end given back, or pages taken.
+    for (let p = this.base[z]! + this.size[z]! - 1; this.nrFree[z]! < free && p >= this.base[z]!; p--) {
+      if (this.inUse[p] === 0) continue;
+      this.inUse[p] = 0;
+      this.release(p, this.typeOf(p));
+    }
+    if (this.nrFree[z]! < free) throw new Error(`zone ${z} has ${this.nrFree[z]} frames for ${free} free pages`);
+    while (this.nrFree[z]! > free) this.use(this.alloc(z, MOVABLE, () => {}), MOVABLE);
+  }
+
   private key(z: number, o: number, t: number): number {
-    return (z * MAX_ORDER + o) * 2 + t;
+    return (z * MAX_ORDER + o) * TYPES + t;
   }
   private add(z: number, pfn: number, o: number, t: number): void {
     const k = this.key(z, o, t);
@@ -148,14 +231,16 @@ export class Buddy {
 
   /** __rmqueue_fallback for order 0: false when no other migratetype has a free block. */
   private fallback(z: number, t: BlockType, boost: () => void): boolean {
-    const o2 = 1 - t;
     let order = NONE;
+    let from: number = NONE;
     for (let o = MAX_ORDER - 1; o >= 0; o--) {
-      if (this.head[this.key(z, o, o2)] === NONE) continue;
+      from = this.suitable(z, o, t);
+      if (from === NONE) continue;
       if (!canStealFallback(o, t) && t === MOVABLE && o > 0) {
         // find_smallest
         for (let s = 0; s < MAX_ORDER; s++) {
-          if (this.head[this.key(z, s, o2)] !== NONE) {
+          from = this.suitable(z, s, t);
+          if (from !== NONE) {
             order = s;
             break;
           }
@@ -164,10 +249,16 @@ export class Buddy {
       break;
     }
     if (order === NONE) return false;
-    const pfn = this.head[this.key(z, order, o2)]!;
+    const pfn = this.head[this.key(z, order, from)]!;
     this.fallbacks++;
     this.steal(z, pfn, order, t, canStealFallback(order, t), boost);
     return true;
+  }
+
+  /** find_suitable_fallback (not only_stealable): the first of t's fallbacks with a free block of order o, or -1. */
+  private suitable(z: number, o: number, t: BlockType): number {
+    for (const f of FALLBACKS[t]!) if (this.head[this.key(z, o, f)] !== NONE) return f;
+    return NONE;
   }
 
   /** steal_suitable_fallback. */
@@ -227,7 +318,7 @@ export class Buddy {
   }
 
   use(pfn: number, t: BlockType): void {
-    if (pfn !== NONE) this.inUse[pfn] = t === MOVABLE ? 1 : 2;
+    if (pfn !== NONE) this.inUse[pfn] = 1 + t;
   }
   unuse(pfn: number): void {
     if (pfn !== NONE) this.inUse[pfn] = 0;
@@ -235,10 +326,17 @@ export class Buddy {
 
   /** Zone z's free blocks per order (/proc/buddyinfo's row), both migratetypes. */
   freeBlocks(z: number): number[] {
+    const out = new Array<number>(MAX_ORDER).fill(0);
+    for (let t = 0; t < TYPES; t++) this.freeBlocksOf(z, t as BlockType).forEach((n, o) => (out[o]! += n));
+    return out;
+  }
+
+  /** Zone z's free blocks per order on migratetype t's lists (a row of /proc/pagetypeinfo). */
+  freeBlocksOf(z: number, t: BlockType): number[] {
     const out: number[] = [];
     for (let o = 0; o < MAX_ORDER; o++) {
       let n = 0;
-      for (let t = 0; t < 2; t++) for (let p = this.head[this.key(z, o, t)]!; p !== NONE; p = this.next[p]!) n++;
+      for (let p = this.head[this.key(z, o, t)]!; p !== NONE; p = this.next[p]!) n++;
       out.push(n);
     }
     return out;
@@ -246,7 +344,7 @@ export class Buddy {
 
   /** Frames in use by allocations of migratetype t, every zone (for tests and tools). */
   usedFrames(t: BlockType): number {
-    const mark = t === MOVABLE ? 1 : 2;
+    const mark = 1 + t;
     let n = 0;
     for (let p = 0; p < this.inUse.length; p++) if (this.inUse[p] === mark) n++;
     return n;
@@ -264,8 +362,8 @@ export class Buddy {
 
 /**
  * can_steal_fallback: a block of at least half a pageblock (9 / 2 = 4 in C; a whole pageblock is
- * more), or an unmovable allocation.
+ * more), or an unmovable or reclaimable allocation.
  */
 function canStealFallback(order: number, t: BlockType): boolean {
-  return order >= PAGEBLOCK_ORDER >> 1 || t === UNMOVABLE;
+  return order >= PAGEBLOCK_ORDER >> 1 || t !== MOVABLE;
 }

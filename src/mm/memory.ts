@@ -58,7 +58,7 @@ import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
 import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
-import { Buddy, MOVABLE, UNMOVABLE, type BlockType } from './buddy.js';
+import { Buddy, MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType } from './buddy.js';
 import { PcpLists } from './pcp.js';
 
 /**
@@ -89,18 +89,18 @@ const F_WB = 16;
 /** In the swap cache and unmapped by reclaim (try_to_unmap before pageout): the next touch is a minor fault. */
 const F_UNMAPPED = 32;
 
-/** A page's frame code (Memory.frame): its zone in the low 3 bits, its migratetype in bit 3, its pfn + 1 above (0: no frame). */
+/** A page's frame code (Memory.frame): its zone in the low 3 bits, its migratetype in bits 3-4, its pfn + 1 above (0: no frame). */
 function frameCode(z: number, t: BlockType, pfn: number): number {
-  return z | (t << 3) | ((pfn + 1) << 4);
+  return z | (t << 3) | ((pfn + 1) << 5);
 }
 function frameZone(code: number): number {
   return code & 7;
 }
 function frameType(code: number): BlockType {
-  return ((code >> 3) & 1) as BlockType;
+  return ((code >> 3) & 3) as BlockType;
 }
 function framePfn(code: number): number {
-  return (code >> 4) - 1;
+  return (code >> 5) - 1;
 }
 
 /** struct radix_tree_node's slab on one CPU: 14 nodes of 576 bytes in an order-1 (two-page) slab. */
@@ -111,7 +111,7 @@ const XA_SLAB_PAGES = 2;
 interface Frames {
   readonly buddy: Buddy;
   readonly pcp: PcpLists;
-  /** The frames the pool pages of each zone and migratetype (movable or unmovable) hold (zone * 2 + type), newest last. */
+  /** The frames the pool pages of each zone and migratetype (movable or unmovable) hold (zone * TYPES + type), newest last. */
   readonly poolFrames: number[][];
 }
 
@@ -190,11 +190,13 @@ export class Memory implements ReclaimHost {
   private readonly zonePool: number[];
   /**
    * With frames: the slab pages (kernelSlab: the backend's and the swap cache's nodes') that hold
-   * a frame, by zone, and their frame codes, newest last. Slab pages counted and no frame holds
-   * yet (a change since the last syncSlab) count in the highest zone.
+   * a frame, by zone, and their frame codes, newest last: the backend's caches' (unmovable) and
+   * the swap cache's nodes' (reclaimable). Slab pages counted and no frame holds yet (a change
+   * since the last syncSlab) count in the highest zone.
    */
   private readonly zoneSlab: number[];
   private readonly slabFrames: number[] = [];
+  private readonly xaSlabFrames: number[] = [];
   private syncingSlab = false;
   /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
@@ -228,7 +230,7 @@ export class Memory implements ReclaimHost {
     // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
     this.frames =
       layout !== undefined && this.reclaim.pageAllocator === true
-        ? { buddy: new Buddy(this.zoneCap), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => [[], []]) }
+        ? { buddy: new Buddy(this.zoneCap, layout.boot), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => Array.from({ length: TYPES }, (): number[] => [])) }
         : null;
   }
 
@@ -264,24 +266,31 @@ export class Memory implements ReclaimHost {
       this.zonePt[z]! -
       this.zonePool[z]! -
       this.zoneSlab[z]! -
-      (top ? this.kernelSlab - this.slabFrames.length : 0) -
+      (top ? this.kernelSlab - this.slabFramePages : 0) -
       (this.frames === null ? 0 : this.frames.pcp.count[z]!)
     );
   }
 
   /**
-   * With frames, the slab's pages follow the count the model charges (kernelSlab): a new slab page
-   * (SLUB's new_slab under GFP_KERNEL: unmovable, from the zone the watermarks give, the reserves
-   * for an allocation in reclaim) takes a frame, an emptied one gives its frame back, newest
-   * first. Run before every allocation and at a mark, so a slab page is allocated before the next
-   * page allocation after the store that needed it, and freed before it.
+   * With frames, the slab's pages follow the counts the model charges: a new slab page (SLUB's
+   * new_slab under GFP_KERNEL, from the zone the watermarks give, the reserves for an allocation
+   * in reclaim) takes a frame, an emptied one gives its frame back, newest first. The backend's
+   * caches (zswap_entry, zsmalloc's, tmem's: no SLAB_RECLAIM_ACCOUNT) take unmovable pages, the
+   * swap cache's nodes (radix_tree_node: SLAB_RECLAIM_ACCOUNT) reclaimable ones. Run before every
+   * allocation and at a mark, so a slab page is allocated before the next page allocation after
+   * the store that needed it, and freed before it.
    */
   private syncSlab(): void {
     if (this.frames === null || this.syncingSlab) return;
-    const want = this.kernelSlab;
-    const held = this.slabFrames;
-    if (held.length === want) return;
+    const slab = this.m.slabPages;
+    const xa = this.xaSlabPages;
+    if (this.slabFrames.length === slab && this.xaSlabFrames.length === xa) return;
     this.syncingSlab = true;
+    this.syncSlabKind(this.slabFrames, slab, UNMOVABLE);
+    this.syncSlabKind(this.xaSlabFrames, xa, RECLAIMABLE);
+    this.syncingSlab = false;
+  }
+  private syncSlabKind(held: number[], want: number, t: BlockType): void {
     while (held.length > want) {
       const code = held.pop()!;
       this.zoneSlab[frameZone(code)]!--;
@@ -290,10 +299,9 @@ export class Memory implements ReclaimHost {
     while (held.length < want) {
       let z = this.reclaim.allocKernel(true);
       if (z < 0) z = this.zoneCap.length - 1;
-      held.push(this.take(z, UNMOVABLE));
+      held.push(this.take(z, t));
       this.zoneSlab[z]!++;
     }
-    this.syncingSlab = false;
   }
 
   /**
@@ -302,11 +310,8 @@ export class Memory implements ReclaimHost {
    * use keep (SwapArea.xaNodes), in a model whose swap cache keeps shadows (Reclaim.swapCacheShadows:
    * the 6.1 models; before 5.9 a node lived only while pages of its range were in the swap cache). In the
    * validation guests /proc/meminfo's SReclaimable grows by this much (docs/validation.md).
-   * Deviations: no partly used slabs kept; an order-1 slab is two order-0 frames here, and on
-   * the unmovable lists: the cache is SLAB_RECLAIM_ACCOUNT (MIGRATE_RECLAIMABLE), but the
-   * buddy model has no reclaimable lists, and with them, starting from no reclaimable
-   * pageblock where the guests boot with six, tmemsim raised more boosts than the guests
-   * (measured: docs/validation.md).
+   * Their frames are reclaimable (the cache is SLAB_RECLAIM_ACCOUNT: MIGRATE_RECLAIMABLE).
+   * Deviations: no partly used slabs kept; an order-1 slab is two order-0 frames here.
    */
   get xaSlabPages(): number {
     return this.reclaim.swapCacheShadows ? XA_SLAB_PAGES * Math.ceil(this.m.swap.xaNodes() / XA_NODES_PER_SLAB) : 0;
@@ -347,7 +352,7 @@ export class Memory implements ReclaimHost {
     if (z < 0) return false;
     const t = movable ? MOVABLE : UNMOVABLE;
     const code = this.take(z, t);
-    if (this.frames !== null) this.frames.poolFrames[z * 2 + t]!.push(framePfn(code));
+    if (this.frames !== null) this.frames.poolFrames[z * TYPES + t]!.push(framePfn(code));
     this.zonePool[z]!++;
     return true;
   }
@@ -366,8 +371,8 @@ export class Memory implements ReclaimHost {
       const pool = this.frames.poolFrames;
       for (let i = 0; i < k; i++) {
         let t: BlockType = movable === false ? UNMOVABLE : MOVABLE;
-        if (pool[z * 2 + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;
-        const pfn = pool[z * 2 + t]!.pop();
+        if (pool[z * TYPES + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;
+        const pfn = pool[z * TYPES + t]!.pop();
         if (pfn !== undefined) this.give(frameCode(z, t, pfn));
       }
     }
@@ -416,7 +421,7 @@ export class Memory implements ReclaimHost {
 
   /** The slab pages that hold a frame now (syncSlab; 0 without frames), for tests and tools. */
   get slabFramePages(): number {
-    return this.slabFrames.length;
+    return this.slabFrames.length + this.xaSlabFrames.length;
   }
 
   // ---- ReclaimHost ----------------------------------------------------------------------

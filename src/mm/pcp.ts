@@ -5,7 +5,7 @@
  * buddy allocator, and a list's pages are not in the zone's NR_FREE_PAGES: the count every
  * watermark check reads (zone_watermark_fast, pgdat_balanced, the slowpath). A list that reaches
  * its high mark gives nr_pcp_free pages back (free_pcppages_bulk: the freeing page's list first,
- * then the others); that count doubles with each overflow while nothing is allocated
+ * then the others round robin in pindex order: unmovable, movable, reclaimable); that count doubles with each overflow while nothing is allocated
  * (pcp->free_factor, halved by every allocation). While kswapd reclaims the zone
  * (ZONE_RECLAIM_ACTIVE, from balance_pgdat's set_reclaim_active to its clear_reclaim_active) the
  * high mark is min(batch * 4, high) (nr_pcp_high). An allocation that passed the watermark check
@@ -20,14 +20,20 @@
  * percpu_pagelist_high_fraction 0). A 256 MiB one-CPU guest: DMA32 high 527, batch 15; DMA 41, 1
  * (read in the guest's /proc/zoneinfo, docs/validation.md).
  *
- * Deviations: one CPU (tmemsim runs its tasks on one); two lists per zone, movable (user pages,
- * readahead, zsmalloc's zspages) and unmovable (page tables, zbud and z3fold pages, zswap
- * writeback's GFP_KERNEL page), where 6.1 has MIGRATE_PCPTYPES (3) lists per order and files a
- * freed page by its pageblock's migratetype (here too; by its allocation's without frames);
+ * Lists: one per zone and migratetype of MIGRATE_PCPTYPES: movable (user pages, readahead,
+ * zsmalloc's zspages), unmovable (page tables, zbud and z3fold pages, zswap's slab, zswap
+ * writeback's GFP_KERNEL page) and reclaimable (the swap cache's xarray nodes); a freed page is
+ * filed by its pageblock's migratetype (by its allocation's without frames).
+ *
+ * Deviations: one CPU (tmemsim runs its tasks on one); order-0 lists only (6.1 has them per order
+ * up to PAGE_ALLOC_COSTLY_ORDER, and for THP);
  * the per-CPU vmstat drift of NR_FREE_PAGES (stat_threshold) is not modelled.
  */
 
-import type { BlockType as MigrateType } from './buddy.js';
+import { MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType as MigrateType } from './buddy.js';
+
+/** The lists in pindex order (order 0: MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE). */
+const PINDEX: readonly MigrateType[] = [UNMOVABLE, MOVABLE, RECLAIMABLE];
 
 /** zone_batchsize, as zone_set_high_and_batch uses it (at least 1). */
 export function pcpBatch(managed: number): number {
@@ -52,7 +58,7 @@ export interface PcpSize {
 export class PcpLists {
   /** Pages on each zone's lists (pcp->count). */
   readonly count: Int32Array;
-  /** Each zone's list of each migratetype (zone * 2 + type): its pages' frames (pfns; -1 without frames), last freed last. */
+  /** Each zone's list of each migratetype (zone * TYPES + type): its pages' frames (pfns; -1 without frames), last freed last. */
   private readonly list: number[][];
   private readonly freeFactor: Int32Array;
   private high: Int32Array;
@@ -65,7 +71,7 @@ export class PcpLists {
   constructor(sizes: readonly PcpSize[]) {
     const n = sizes.length;
     this.count = new Int32Array(n);
-    this.list = Array.from({ length: n * 2 }, () => []);
+    this.list = Array.from({ length: n * TYPES }, () => []);
     this.freeFactor = new Int32Array(n);
     this.high = new Int32Array(n);
     this.batch = new Int32Array(n);
@@ -86,7 +92,7 @@ export class PcpLists {
    * gets each one's frame and list).
    */
   free(z: number, t: MigrateType, pfn: number, release: (pfn: number, t: MigrateType) => void): void {
-    this.list[z * 2 + t]!.push(pfn);
+    this.list[z * TYPES + t]!.push(pfn);
     this.count[z]!++;
     this.total++;
     const batch = this.batch[z]!;
@@ -109,10 +115,11 @@ export class PcpLists {
   private bulkFree(z: number, t: MigrateType, n: number, release: (pfn: number, t: MigrateType) => void): void {
     n = Math.min(n, this.count[z]!);
     let left = n;
-    for (let k = 0; k < 2 && left > 0; k++) {
+    const first = PINDEX.indexOf(t);
+    for (let k = 0; k < TYPES && left > 0; k++) {
       // The list's oldest pages first (list_last_entry: free_unref_page_commit adds at the head).
-      const lt = (k === 0 ? t : 1 - t) as MigrateType;
-      const l = this.list[z * 2 + lt]!;
+      const lt = PINDEX[(first + k) % TYPES]!;
+      const l = this.list[z * TYPES + lt]!;
       const take = Math.min(left, l.length);
       for (const b of l.splice(0, take)) release(b, lt);
       left -= take;
@@ -129,7 +136,7 @@ export class PcpLists {
    */
   take(z: number, t: MigrateType, buddy: number, fromBuddy: () => number): number {
     this.freeFactor[z]! >>= 1;
-    const l = this.list[z * 2 + t]!;
+    const l = this.list[z * TYPES + t]!;
     if (l.length === 0) {
       const got = Math.min(this.batch[z]!, buddy);
       // rmqueue_bulk adds each page at the tail: the first one taken comes off the head next.
@@ -139,9 +146,9 @@ export class PcpLists {
       this.total += got;
       if (got === 0) {
         // The buddy allocator has nothing (an allocation without watermarks in an empty zone): a
-        // page of the other list if any, else one from nowhere (the model's overcommit).
-        const o = this.list[z * 2 + 1 - t]!;
-        if (o.length === 0) return fromBuddy();
+        // page of another list if any, else one from nowhere (the model's overcommit).
+        const o = PINDEX.map((ot) => this.list[z * TYPES + ot]!).find((ol) => ol.length > 0);
+        if (o === undefined) return fromBuddy();
         this.count[z]!--;
         this.total--;
         return o.pop()!;
@@ -155,7 +162,7 @@ export class PcpLists {
   /** drain_all_pages: every list to the buddy allocator (`release` gets each page's frame and list). */
   drain(release: (pfn: number, t: MigrateType) => void): void {
     this.list.forEach((l, i) => {
-      for (const b of l) release(b, (i & 1) as MigrateType);
+      for (const b of l) release(b, (i % TYPES) as MigrateType);
       l.length = 0;
     });
     this.count.fill(0);

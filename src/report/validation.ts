@@ -22,7 +22,8 @@ function errText(r: Row): string {
 function replayedLine(v: ValidationResult): string {
   const r = v.replayed;
   const zeromap = r.swap_zeromap ? ", the swap core's zeromap (every case)" : '';
-  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap)${zeromap}, the guest's CPU of ${r.guest_profile}, and the scheduler ${r.scheduler} with its ticks at phase ${r.tick_phase_ms} ms (where a kernel's fall is chance: --tick-phase replays at others)`;
+  const boot = r.boot_from === null ? "each case's zones at boot from its own start mark (else every page free and movable)" : `each case's zones at boot from its own start mark, else from ${r.boot_from}`;
+  return `replayed with tmemsim's reclaim model ${r.reclaim}, zswap era ${r.zswap_era} (the cases with zswap)${zeromap}, the guest's CPU of ${r.guest_profile}, ${boot}, and the scheduler ${r.scheduler} with its ticks at phase ${r.tick_phase_ms} ms (where a kernel's fall is chance: --tick-phase replays at others)`;
 }
 
 /** The table: what the replay used, then per case its description and kernel, then one row per phase and counter; fitted to `width` columns (layout.ts). */

@@ -16,6 +16,7 @@ export const TRACE_FORMAT = 'tmemsim-trace';
 export const TRACE_VERSION = 1;
 
 import type { ParamMap, ParamValue } from '../backends/params.js';
+import type { ZoneBoot } from '../mm/buddy.js';
 
 /** Backend module parameters (declared beside the backends); re-exported for the trace's users. */
 export type { ParamMap, ParamValue };
@@ -110,10 +111,18 @@ export interface TraceConfig {
 /** What a trace's event times measure (TraceConfig.time). */
 export type TraceTime = 'wall' | 'cpu';
 
+export type { ZoneBoot };
+
 export interface ZoneConfig {
   name: 'DMA' | 'DMA32' | 'Normal';
   /** Managed pages (/proc/zoneinfo `managed`). */
   pages: number;
+  /**
+   * The zone's pageblocks and free blocks by migratetype at the start, as /proc/pagetypeinfo
+   * shows them (the buddy allocator of a model with frames starts from them; absent: every page
+   * free and movable). The free blocks must fit their pageblocks.
+   */
+  boot?: ZoneBoot;
 }
 
 export interface FileSizeConfig {

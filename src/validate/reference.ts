@@ -83,6 +83,15 @@ export function defaultReferenceDir(): string {
 }
 
 /**
+ * The recording that gives the zones' boot state (pageblocks and free blocks by migratetype) to
+ * recordings made before the harness printed it: 2026-12-06b, the first with it, whose 33 runs
+ * booted to the same state (docs/validation.md).
+ */
+export function defaultBootFrom(): string {
+  return packagePath('validation/recordings/2026-12-06b');
+}
+
+/**
  * The validation guest's CPU as a profile file (validation/guest-tcg.json, written by
  * validation/guest-cpu.mjs from the references): what the replay prices the guest's work with.
  */

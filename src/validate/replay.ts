@@ -22,6 +22,8 @@
  * filesystem 1: in the kernel it is the device inode's page cache.
  */
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { zswapFactory, type ZswapEra } from '../backends/zswap.js';
 import { pageKey } from '../content/classes/vmix.js';
 import { Mulberry32 } from '../content/rng.js';
@@ -30,9 +32,9 @@ import { pcpBatch, pcpHigh } from '../mm/pcp.js';
 import { simulateTrace, type RunResult } from '../sim/simulate.js';
 import type { Profile } from '../profiles/profile.js';
 import { UsageError } from '../errors.js';
-import type { LocatedEvent, TraceEvent, TraceHeader, ZoneConfig } from '../trace/events.js';
+import type { LocatedEvent, TraceEvent, TraceHeader, ZoneBoot, ZoneConfig } from '../trace/events.js';
 import type { SyncTraceSource } from '../trace/reader.js';
-import { USER_HZ, type Reference } from './reference.js';
+import { readReference, USER_HZ, type Reference } from './reference.js';
 
 const PID = 1;
 const FS = 1;
@@ -45,9 +47,10 @@ export const ERA_61: ZswapEra = '6.1';
 /**
  * The trace header of a case: the guest's memory, swap, and zswap configuration; `profile`, the
  * guest's CPU (a profile file or name); `swapZeromap`, the guest kernel's swap core keeps zero
- * pages in its zeromap (6.12+), in every case, zswap or not.
+ * pages in its zeromap (6.12+), in every case, zswap or not; `bootRef`, the recording whose start
+ * mark gives the zones' pageblocks and free blocks at boot (bootSource).
  */
-export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false): TraceHeader {
+export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false, bootRef: Reference = ref): TraceHeader {
   const run = ref.runs[0]!;
   const ramPages = Math.floor((run.mem_total_kb * 1024) / PAGE_SIZE);
   const freePages = Math.floor((run.mem_free_kb * 1024) / PAGE_SIZE) + pcpBeyondModel(ref);
@@ -59,7 +62,10 @@ export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false): 
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
   const raKb = num(ref.config.sys['ra_kb']);
   const minFreeKb = num(ref.config.sysctl['min_free_kbytes']);
-  const zones = zonesOf(ref.config.zoneinfo ?? []);
+  const zones = zonesOf(ref.config.zoneinfo ?? []).map((zc) => {
+    const boot = bootOf(bootRef, zc.name);
+    return boot === undefined ? zc : { ...zc, boot };
+  });
   const dataPages = num(ref.config.sys['data_pages']);
   return {
     format: 'tmemsim-trace',
@@ -113,6 +119,19 @@ export function zonesOf(lines: readonly string[]): ZoneConfig[] {
   const zones: ZoneConfig[] = [];
   for (const [name, z] of zoneinfoOf(lines)) if ((name === 'DMA' || name === 'DMA32' || name === 'Normal') && z.managed > 0) zones.push({ name, pages: z.managed });
   return zones;
+}
+
+/**
+ * Zone `name`'s pageblocks and free blocks by migratetype at the first run's start mark (the
+ * harness's pagetypeinfo lines, recordings from 2026-12-06b on), undefined without them.
+ */
+function bootOf(ref: Reference, name: string): ZoneBoot | undefined {
+  const z = ref.runs[0]!.marks.find((m) => m.name === 'start')?.zones?.[name] as Record<string, number | undefined> | undefined;
+  if (z === undefined || z['blocks_movable'] === undefined || z['free_movable_o0'] === undefined) return undefined;
+  const types = ['unmovable', 'movable', 'reclaimable'] as const;
+  const free = (t: string): number[] => Array.from({ length: 11 }, (_, o) => z[`free_${t}_o${o}`] ?? 0);
+  const [unmovable, movable, reclaimable] = types.map((t) => z[`blocks_${t}`] ?? 0);
+  return { blocks: { unmovable: unmovable!, movable: movable!, reclaimable: reclaimable! }, free: { unmovable: free('unmovable'), movable: free('movable'), reclaimable: free('reclaimable') } };
 }
 
 /** Each zone's low watermark and managed pages, in the lines' order, from the recorded /proc/zoneinfo lines. */
@@ -278,9 +297,43 @@ function timePerEvent(ref: Reference): number[] {
   return out;
 }
 
+/**
+ * The recording whose start mark gives a case's zones at boot: the case's own when its start mark
+ * has the pagetypeinfo lines (recordings from 2026-12-06b on), else the same case in `bootFrom`
+ * (ReplayOptions.bootFrom), or its first case by name when it has not recorded this one (the boot
+ * is before the workload: 2026-12-06b's 33 runs of 11 cases booted to one state); that recording
+ * must be of the same kernel with the same zones (a usage error where the user named it; the
+ * default's is skipped for another kernel's recording). The case's own without either (its
+ * replay then starts every page free and movable).
+ */
+function bootSource(ref: Reference, from: BootFrom | undefined): Reference {
+  const start = ref.runs[0]!.marks.find((m) => m.name === 'start')?.zones ?? {};
+  if (from === undefined || Object.values(start).some((z) => (z as Record<string, unknown>)['free_movable_o0'] !== undefined)) return ref;
+  const bootFrom = from.dir;
+  let file = path.join(bootFrom, `${ref.case}.json`);
+  if (!fs.existsSync(file)) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(bootFrom).filter((f) => f.endsWith('.json')).sort();
+    } catch {
+      // reported below
+    }
+    if (names.length === 0) throw new UsageError(`--boot-from ${bootFrom} is not a directory of recordings`, { field: '--boot-from' }, 'a directory of recordings (validation/record.mjs --out DIR) of the same kernel, or none');
+    file = path.join(bootFrom, names[0]!);
+  }
+  const other = readReference(file);
+  const zones = (r: Reference): string => (r.config.zoneinfo ?? []).filter((l) => /^(Node|present|managed)/.test(l.trim())).join('|');
+  if (other.kernel.uname_r !== ref.kernel.uname_r || zones(other) !== zones(ref)) {
+    if (!from.given) return ref;
+    const why = other.kernel.uname_r !== ref.kernel.uname_r ? `a recording of ${other.kernel.uname_r}, the case's of ${ref.kernel.uname_r}` : "a recording of other zones than the case's";
+    throw new UsageError(`--boot-from ${file} is ${why}`, { field: '--boot-from' }, 'a recording of the same kernel with the same zones (/proc/zoneinfo present and managed), or none');
+  }
+  return other;
+}
+
 /** A trace source over a case's events (streamed: nothing is held in memory). */
-function traceOf(ref: Reference, file: string, profile: string, swapZeromap: boolean): SyncTraceSource {
-  const header = headerOf(ref, profile, swapZeromap);
+function traceOf(ref: Reference, file: string, profile: string, swapZeromap: boolean, bootFrom: BootFrom | undefined): SyncTraceSource {
+  const header = headerOf(ref, profile, swapZeromap, bootSource(ref, bootFrom));
   const perEvent = timePerEvent(ref);
   const eventsSync = function* (): Generator<LocatedEvent> {
     // One location, updated per event (its readers read it, never keep it).
@@ -329,6 +382,14 @@ export interface ReplayOptions {
   tickPhaseNs?: number;
   /** The fair scheduler (RunOverrides.scheduler; validate --sched). */
   scheduler?: string;
+  /** Recordings that give the zones' boot state to a case whose own start mark lacks it (bootSource; validate --boot-from). */
+  bootFrom?: BootFrom;
+}
+
+/** A directory of recordings for bootSource, and whether the user named it (else it is the default, defaultBootFrom). */
+interface BootFrom {
+  readonly dir: string;
+  readonly given: boolean;
 }
 
 /**
@@ -337,5 +398,5 @@ export interface ReplayOptions {
  */
 export async function replay(ref: Reference, file: string, profile: string, o: ReplayOptions = {}): Promise<RunResult> {
   const era = o.zswapEra !== undefined && ref.config.zswap.enabled ? { params: { era: o.zswapEra } } : {};
-  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra)), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...(o.tickPhaseNs !== undefined ? { tickPhaseNs: o.tickPhaseNs } : {}), ...(o.scheduler !== undefined ? { scheduler: o.scheduler } : {}), ...era });
+  return simulateTrace(() => traceOf(ref, file, profile, replaysZeromap(o.zswapEra), o.bootFrom), { baseline: false, fast: true, ...(o.reclaim !== undefined ? { reclaim: o.reclaim } : {}), ...(o.profileDef ? { profileDefs: [o.profileDef] } : {}), ...(o.tickPhaseNs !== undefined ? { tickPhaseNs: o.tickPhaseNs } : {}), ...(o.scheduler !== undefined ? { scheduler: o.scheduler } : {}), ...era });
 }

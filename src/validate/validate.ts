@@ -39,6 +39,8 @@ interface ReplayedWith {
   tick_phase_ms: number;
   /** The fair scheduler of the workload, kswapd and the kworker (cfs-6.1 unless --sched). */
   scheduler: string;
+  /** Recordings whose start marks give the zones' boot state to a case whose own lacks it (--boot-from; null: none). */
+  boot_from: string | null;
 }
 
 export interface ValidationResult {
@@ -101,7 +103,7 @@ async function runCases(tasks: CaseTask[], jobs: number): Promise<CaseResult[]> 
 function assemble(cases: CaseResult[], guestProfile: string, o: ValidateOptions): ValidationResult {
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? CFS_61.name };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? CFS_61.name, boot_from: o.bootFrom?.dir ?? null };
   return { replayed, cases, rows, ok: rows.length - out, out };
 }
 

@@ -9,6 +9,7 @@
 import type { LruSizes } from '../../backends/backend.js';
 import type { PageCache } from '../page-cache.js';
 import type { PcpSize } from '../pcp.js';
+import type { ZoneBoot } from '../buddy.js';
 
 export const ANON = 0;
 export const FILE = 1;
@@ -31,6 +32,8 @@ export interface ZoneLayout {
   /** The zones' names, lowest first (config.zones), for the marks; absent with one unnamed zone. */
   readonly names?: readonly string[];
   readonly minFreeKbytes?: number;
+  /** Each zone's pageblocks and free blocks at boot (config.zones[].boot), for the buddy allocator; absent: all free and movable. */
+  readonly boot?: readonly (ZoneBoot | undefined)[];
 }
 
 /** The reclaim counters (vmstat names). */

@@ -16,8 +16,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Buddy } from '../../../src/mm/buddy.js';
-import { pcpBatch, pcpHigh } from '../../../src/mm/pcp.js';
+import { Buddy, type ZoneBoot } from '../../../src/mm/buddy.js';
+import { PcpLists, pcpBatch, pcpHigh } from '../../../src/mm/pcp.js';
 import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { getBackendFactory } from '../../../src/backends/registry.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
@@ -27,7 +27,7 @@ const MOV = 0;
 const UNMOV = 1;
 
 /** An allocation as the memory model makes it: the frame, then put to use (its movability known to steals). */
-function take(b: Buddy, z: number, t: 0 | 1, boost: () => void = () => {}): number {
+function take(b: Buddy, z: number, t: 0 | 1 | 2, boost: () => void = () => {}): number {
   const pfn = b.alloc(z, t, boost);
   b.use(pfn, t);
   return pfn;
@@ -228,5 +228,129 @@ describe('6.1-cfs-buddy through the memory model', () => {
     expect(buddy.usedFrames(MOV)).toBe(1);
     expect(buddy.nrFree[0]).toBe(mem.zoneFree(0));
     expect(buddy.nrFree[1]).toBe(mem.zoneFree(1));
+  });
+});
+
+/** DMA32 of the 6.1 validation guest at its start mark (recording 2026-12-06b, limit50-zbud run 1: /proc/pagetypeinfo). */
+const GUEST_DMA32: ZoneBoot = {
+  blocks: { unmovable: 12, movable: 102, reclaimable: 6 },
+  free: {
+    unmovable: [0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0],
+    movable: [1, 1, 0, 4, 7, 7, 8, 8, 7, 2, 34],
+    reclaimable: [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0],
+  },
+};
+const REC = 2;
+const pagesOf = (blocks: readonly number[]): number => blocks.reduce((a, n, o) => a + n * 2 ** o, 0);
+
+describe('buddy allocator booted from a guest state', () => {
+  it("has the guest's free blocks on each migratetype's lists and its pageblocks", () => {
+    const free = pagesOf(GUEST_DMA32.free.unmovable) + pagesOf(GUEST_DMA32.free.movable) + pagesOf(GUEST_DMA32.free.reclaimable);
+    expect(free).toBe(40664); // the guest's DMA32 free pages
+    const b = new Buddy([free], [GUEST_DMA32]);
+    expect(b.nrFree[0]).toBe(free);
+    expect(b.freeBlocksOf(0, UNMOV)).toEqual(GUEST_DMA32.free.unmovable);
+    expect(b.freeBlocksOf(0, MOV)).toEqual(GUEST_DMA32.free.movable);
+    expect(b.freeBlocksOf(0, REC)).toEqual(GUEST_DMA32.free.reclaimable);
+    expect([b.blocksOf(0, UNMOV), b.blocksOf(0, MOV), b.blocksOf(0, REC)]).toEqual([12, 102, 6]);
+    // The kernel's own frames are in use for good: 120 pageblocks less the free pages.
+    expect(b.usedFrames(MOV) + b.usedFrames(UNMOV) + b.usedFrames(REC)).toBe(120 * 512 - free);
+  });
+
+  it('gives the model its own count of free pages: kernel frames freed, or pages taken', () => {
+    const more = new Buddy([40700], [GUEST_DMA32]);
+    expect(more.nrFree[0]).toBe(40700);
+    const fewer = new Buddy([40600], [GUEST_DMA32]);
+    expect(fewer.nrFree[0]).toBe(40600);
+    // 64 pages taken from the smallest movable blocks: orders 0 and 1 (3 pages), the four of order
+    // 3 (32), one of order 4 (16) and 13 of another, which leaves its last 3 as orders 1 and 0.
+    expect(fewer.freeBlocksOf(0, MOV).slice(0, 6)).toEqual([1, 1, 0, 0, 5, 7]);
+    // A zone larger than the recording's: movable pageblocks after the recorded ones, free.
+    const larger = new Buddy([120 * 512 + 700], [GUEST_DMA32]);
+    expect(larger.nrFree[0]).toBe(120 * 512 + 700);
+    expect(larger.blocksOf(0, MOV)).toBe(104);
+    // Free blocks that cannot be in their pageblocks.
+    const tooMany: ZoneBoot = { ...GUEST_DMA32, free: { ...GUEST_DMA32.free, reclaimable: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4] } };
+    expect(() => new Buddy([40000], [tooMany])).toThrow(/reclaimable free blocks .* do not fit the zone's 6 reclaimable pageblocks/);
+  });
+
+  it('hands out each frame once and merges every buddy back to the boot state, all three migratetypes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat()), { minLength: 1, maxLength: 6000 }), (ops) => {
+        const b = new Buddy([40664], [GUEST_DMA32]);
+        const boot = [MOV, UNMOV, REC].map((t) => b.freeBlocksOf(0, t as 0 | 1 | 2));
+        const held: number[] = [];
+        const out = new Set<number>();
+        for (const [alloc, k] of ops) {
+          if (alloc || held.length === 0) {
+            const pfn = take(b, 0, (k % 3) as 0 | 1 | 2);
+            expect(out.has(pfn)).toBe(false);
+            out.add(pfn);
+            held.push(pfn);
+          } else {
+            const pfn = held.splice(k % held.length, 1)[0]!;
+            out.delete(pfn);
+            give(b, pfn);
+          }
+          expect(b.nrFree[0]).toBe(40664 - held.length);
+        }
+        for (const pfn of held) give(b, pfn);
+        // Every page back: the same pages free (steals may have moved blocks between lists).
+        const after = [MOV, UNMOV, REC].map((t) => b.freeBlocksOf(0, t as 0 | 1 | 2));
+        const pages = (rows: number[][]): number => rows.reduce((a, r) => a + pagesOf(r), 0);
+        expect(pages(after)).toBe(pages(boot));
+        if (b.fallbacks === 0) expect(after).toEqual(boot);
+      }),
+      { numRuns: 25, seed: 7 },
+    );
+  });
+
+  it("falls back in 6.1's fallbacks[] order: unmovable to reclaimable before movable, at the largest order", () => {
+    // Zone of 2048 frames: pageblocks 0 unmovable, 1 reclaimable, 2-3 movable; free: an
+    // order-3 reclaimable block and the movable order-10 block. No unmovable page is free.
+    const boot: ZoneBoot = {
+      blocks: { unmovable: 1, movable: 2, reclaimable: 1 },
+      free: { unmovable: new Array(11).fill(0), movable: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], reclaimable: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0] },
+    };
+    let boosts = 0;
+    const b = new Buddy([1032], [boot]);
+    // The largest order first: order 10, where only movable has a block (a whole pageblock range: no boost).
+    const pfn = take(b, 0, UNMOV, () => boosts++);
+    expect(boosts).toBe(0);
+    expect(b.typeOf(pfn)).toBe(UNMOV);
+    expect(b.blocksOf(0, UNMOV)).toBe(3);
+    // A reclaimable allocation: its own order-3 block.
+    const b2 = new Buddy([1032], [boot]);
+    expect(b2.typeOf(take(b2, 0, REC))).toBe(REC);
+    expect(b2.fallbacks).toBe(0);
+    // Without the movable block: an unmovable allocation takes from the reclaimable one (order 3
+    // < pageblock order: a boost; it may steal, 8 free pages and no alike ones: the block stays).
+    const small: ZoneBoot = { ...boot, free: { ...boot.free, movable: new Array(11).fill(0) } };
+    const b3 = new Buddy([8], [small]);
+    const p3 = take(b3, 0, UNMOV, () => boosts++);
+    expect(boosts).toBe(1);
+    expect(b3.typeOf(p3)).toBe(REC);
+    expect(b3.freeBlocksOf(0, UNMOV)).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('per-CPU lists', () => {
+  it("give pages back to the buddy allocator from the freeing page's list first, then round robin in pindex order", () => {
+    const p = new PcpLists([{ high: 6, batch: 2 }]);
+    const back: [number, number][] = [];
+    const release = (pfn: number, t: number): void => void back.push([pfn, t]);
+    // Two pages on each list (pfns 10+t), then a movable page reaches the high mark.
+    for (const t of [REC, UNMOV]) for (let i = 0; i < 2; i++) p.free(0, t as 0 | 1 | 2, 10 * (t + 1) + i, release);
+    p.free(0, MOV, 1, release);
+    expect(back).toEqual([]);
+    p.free(0, MOV, 2, release);
+    // high 6 reached: nr_pcp_free = batch << free_factor (2), capped at high - batch (4): 2 pages,
+    // the movable list's oldest. The next overflow frees 4: movable is empty, so reclaimable
+    // (pindex 2) then unmovable (pindex 0), each oldest first.
+    expect(back).toEqual([[1, MOV], [2, MOV]]);
+    back.length = 0;
+    p.free(0, MOV, 3, release);
+    p.free(0, MOV, 4, release);
+    expect(back).toEqual([[3, MOV], [4, MOV], [30, REC], [31, REC]]);
   });
 });

@@ -47,4 +47,22 @@ describe('config.zones', () => {
     expect(full.message).toContain('config.zones');
     expect(full.message).toContain('8192');
   });
+
+  it('passes a zone\'s boot state to the buddy allocator, and refuses free blocks that cannot fit their pageblocks', () => {
+    const free = (o10: number): number[] => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, o10];
+    const boot = { blocks: { unmovable: 1, movable: 4, reclaimable: 1 }, free: { unmovable: free(0), movable: free(2), reclaimable: free(0) } };
+    const c = resolveConfig(header({ ram_pages: 8192, zones: [{ name: 'DMA', pages: 3000 }, { name: 'DMA32', pages: 5192, boot }] }), 't.json');
+    expect(c.zones?.boot).toEqual([undefined, boot]);
+    let err: unknown;
+    try {
+      resolveConfig(header({ ram_pages: 8192, zones: [{ name: 'DMA', pages: 3000 }, { name: 'DMA32', pages: 5192, boot: { ...boot, free: { ...boot.free, movable: free(3) } } }] }), 't.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    const msg = (err as UsageError).message;
+    expect(msg).toContain('config.zones[1].boot');
+    expect(msg).toContain('movable free blocks');
+    expect(msg.split('\n')).toHaveLength(1);
+  });
 });

@@ -13,7 +13,7 @@ const row = (over: Partial<Row>): Row => ({
 // One counter tmemsim has no figure for (no mark of that phase in its pass): n/a, never 0.
 const missing = row({ counter: 'written_back_pages', tmemsim: null, status: 'OUT' });
 const result: ValidationResult = {
-  replayed: { reclaim: '6.1-cfs-buddy', zswap_era: '6.1', swap_zeromap: false, guest_profile: 'validation/guest-tcg.json', tick_phase_ms: 0, scheduler: 'cfs-6.1' },
+  replayed: { reclaim: '6.1-cfs-buddy', zswap_era: '6.1', swap_zeromap: false, guest_profile: 'validation/guest-tcg.json', tick_phase_ms: 0, scheduler: 'cfs-6.1', boot_from: null },
   cases: [{
     case: 'c',
     description: 'a case whose description is long enough that it cannot fit on one line of a narrow terminal, so it wraps',
@@ -46,7 +46,10 @@ describe('validate output', () => {
     expect(wide.split('\n')[0]).toBe("replayed with tmemsim's reclaim model 6.1-cfs-buddy, zswap era 6.1 (the cases with zswap), the");
     // an era whose kernel has the swap core's zeromap says so: it is on in every case
     const z = renderTable({ ...result, replayed: { ...result.replayed, zswap_era: '6.12', swap_zeromap: true } }, 200);
-    expect(z.split('\n')[0]).toBe("replayed with tmemsim's reclaim model 6.1-cfs-buddy, zswap era 6.12 (the cases with zswap), the swap core's zeromap (every case), the guest's CPU of validation/guest-tcg.json, and the scheduler");
+    expect(z.split('\n')[0]).toMatch(/^replayed with tmemsim's reclaim model 6\.1-cfs-buddy, zswap era 6\.12 \(the cases with zswap\), the swap core's zeromap \(every case\), the guest's CPU of validation\/guest-tcg\.json, each case's zones at$/);
+    // where the zones' boot state came from: each case's own start mark, else --boot-from's recordings
+    expect(renderTable(result, 400).split('\n')[0]).toContain("each case's zones at boot from its own start mark (else every page free and movable)");
+    expect(renderTable({ ...result, replayed: { ...result.replayed, boot_from: 'validation/recordings/2026-12-06b' } }, 400).split('\n')[0]).toContain("each case's zones at boot from its own start mark, else from validation/recordings/2026-12-06b, and the scheduler");
     // the tick phase it replayed at, and that a kernel's is chance
     expect(renderTable({ ...result, replayed: { ...result.replayed, tick_phase_ms: 1.5 } }, 400).split('\n')[0]).toMatch(/, and the scheduler cfs-6\.1 with its ticks at phase 1\.5 ms \(where a kernel's fall is chance: --tick-phase replays at others\)$/);
     // the fair scheduler it replayed with (--sched)

@@ -61,6 +61,29 @@ describe('replaying a recorded case', () => {
     expect(none.config.backend).toBeNull();
   });
 
+  it("starts the zones from the guests' boot state: the case's own start mark, else the same case of --boot-from's recording of that kernel", async () => {
+    const rec = (p: string): Reference => readReference(path.resolve(__dirname, '../../../validation', p));
+    const own = rec('recordings/2026-12-06b/swapin-seq.json');
+    const zones = headerOf(own).config.zones!;
+    const dma32 = zones.find((z) => z.name === 'DMA32')!;
+    expect(dma32.boot!.blocks).toEqual({ unmovable: 12, movable: 102, reclaimable: 6 });
+    const start = own.runs[0]!.marks.find((m) => m.name === 'start')!.zones!['DMA32'] as Record<string, number>;
+    for (const t of ['unmovable', 'movable', 'reclaimable'] as const) {
+      expect(dma32.boot!.free[t]).toEqual(Array.from({ length: 11 }, (_, o) => start[`free_${t}_o${o}`]));
+    }
+    // A reference recorded before the lines: none of its own; another recording's, when given.
+    const old = rec('references/swapin-seq.json');
+    expect(headerOf(old).config.zones!.every((z) => z.boot === undefined)).toBe(true);
+    expect(headerOf(old, 'ssd', false, own).config.zones).toEqual(zones);
+    // A recording of another kernel: one line when named, skipped when it is the default.
+    const other = { dir: path.resolve(__dirname, '../../../validation/other-kernels/linux-6.12.95'), given: true };
+    await expect(replay(old, 'swapin-seq.json', 'ssd', { bootFrom: other })).rejects.toThrow(/--boot-from .* is a recording of 6\.12\.95\+deb12-amd64, the case's of 6\.1\.0-47-amd64/);
+    const skipped = await replay(old, 'swapin-seq.json', 'ssd', { bootFrom: { ...other, given: false } });
+    expect(skipped.config.zones?.names).toEqual(['DMA', 'DMA32']);
+    expect(skipped.config.zones?.boot).toBeUndefined();
+    await expect(replay({ ...old, case: 'no-such-case' }, 'x.json', 'ssd', { bootFrom: { dir: '/nonexistent', given: true } })).rejects.toThrow(/not a directory of recordings/);
+  });
+
   it('turns each workload op into the accesses workload.c makes, in its order', () => {
     // `lock` (mlockall of the workload's own pages) touches nothing the replay models.
     const ev = [...eventsOf(withOps(['lock', 'mark:start', 'anon:5', 'write:3:7:2', 'read:0:2', 'rread:1:5:3:11', 'hot:0:2:/dev/vdb:130:2', 'fread:/dev/vdb:64', 'mark:end']))];
