@@ -55,6 +55,11 @@ export interface ZoneBoot {
   readonly free: { readonly unmovable: readonly number[]; readonly movable: readonly number[]; readonly reclaimable: readonly number[] };
 }
 
+/** The free pages of a boot state: every migratetype's free blocks. */
+export function bootFreePages(boot: ZoneBoot): number {
+  return [boot.free.unmovable, boot.free.movable, boot.free.reclaimable].reduce((a, row) => a + row.reduce((s, n, o) => s + n * 2 ** o, 0), 0);
+}
+
 export class Buddy {
   /** Zone z's frames are base[z] .. base[z] + size[z] - 1. */
   private readonly base: number[];
@@ -98,6 +103,8 @@ export class Buddy {
       end = b + span;
     });
     const n = Math.max(1, end);
+    // Memory's frame codes hold pfn + 1 below 2^26.
+    if (n >= 2 ** 26) throw new Error(`buddy: ${n} frames, more than a frame code holds`);
     this.freeOrder = new Int8Array(n).fill(NONE);
     this.freeList = new Uint8Array(n);
     this.inUse = new Uint8Array(n);

@@ -48,6 +48,7 @@
  * counts in the highest zone.
  */
 
+import { UsageError } from '../errors.js';
 import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
 import type { MmEnv } from './env.js';
@@ -58,7 +59,7 @@ import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
 import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
-import { Buddy, MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType } from './buddy.js';
+import { Buddy, bootFreePages, MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType } from './buddy.js';
 import { PcpLists } from './pcp.js';
 
 /**
@@ -89,6 +90,12 @@ const F_WB = 16;
 /** In the swap cache and unmapped by reclaim (try_to_unmap before pageout): the next touch is a minor fault. */
 const F_UNMAPPED = 32;
 
+/**
+ * Pages a zone layout may have under the buddy allocator: the frame code holds pfn + 1 below 2^26
+ * (256 GiB of 4 KiB pages, in an Int32), less room for the zones' alignment and a recorded boot's
+ * kernel pages (Buddy checks the frames themselves).
+ */
+const MAX_FRAMES = 2 ** 26 - 2 ** 20;
 /** A page's frame code (Memory.frame): its zone in the low 3 bits, its migratetype in bits 3-4, its pfn + 1 above (0: no frame). */
 function frameCode(z: number, t: BlockType, pfn: number): number {
   return z | (t << 3) | ((pfn + 1) << 5);
@@ -219,6 +226,11 @@ export class Memory implements ReclaimHost {
   ) {
     const managed = layout ? [...layout.managed] : [ramPages];
     this.zoneNames = layout?.names ?? [];
+    // A lower zone booted from a recorded state holds its recorded free pages (the kernel's own
+    // pages in it are its, not the highest zone's); the highest zone holds the rest.
+    layout?.boot?.forEach((b, z) => {
+      if (b !== undefined && z < managed.length - 1) managed[z] = Math.min(managed[z]!, bootFreePages(b));
+    });
     this.zoneCap = managed;
     this.fitTopZone();
     this.zoneLru = managed.map(() => 0);
@@ -228,8 +240,11 @@ export class Memory implements ReclaimHost {
     this.reclaim = policy.create(this, ramPages, swappiness, layout);
     this.reclaim.ensure(this.cap);
     // The page allocator's frames and lists, for a model that places pages (6.1-cfs-buddy) on a zone layout.
-    this.frames =
-      layout !== undefined && this.reclaim.pageAllocator === true
+    const placed = layout !== undefined && this.reclaim.pageAllocator === true;
+    if (placed && ramPages >= MAX_FRAMES) {
+      throw new UsageError(`${ramPages} pages on zones are more frames than the buddy allocator model holds`, { field: 'config.zones' }, `fewer than ${MAX_FRAMES} pages (252 GiB) with zones under 6.1-cfs-buddy, or no zones`);
+    }
+    this.frames = placed
         ? { buddy: new Buddy(this.zoneCap, layout.boot), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => Array.from({ length: TYPES }, (): number[] => [])) }
         : null;
   }

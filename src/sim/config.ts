@@ -11,7 +11,7 @@ import { PAGE_SIZE } from '../content/page.js';
 import { getProfile } from '../profiles/registry.js';
 import { isProfilePath, loadProfileFile } from '../profiles/file.js';
 import type { Profile } from '../profiles/profile.js';
-import { Buddy } from '../mm/buddy.js';
+import { Buddy, bootFreePages } from '../mm/buddy.js';
 import { LIMITS, type ContentConfig, type FileSizeConfig, type MountConfig, type SwapAreaConfig, type TraceEvent, type ZoneConfig, type TraceHeader, type TraceTime } from '../trace/events.js';
 import type { ParamMap } from '../backends/params.js';
 import { DEFAULT_ZOMBIE_RATE, getRmmodStrategy } from './lifecycle.js';
@@ -269,10 +269,8 @@ function zoneLayout(zones: ZoneConfig[] | undefined, minFreeKbytes: number | und
   zones.forEach((z, i) => {
     if (z.boot === undefined) return;
     // The free blocks must fit their pageblocks: the buddy allocator places them as it boots.
-    const b = z.boot;
-    const recordedFree = [b.free.unmovable, b.free.movable, b.free.reclaimable].reduce((a, row) => a + row.reduce((s, n, o) => s + n * 2 ** o, 0), 0);
     try {
-      new Buddy([recordedFree], [b]);
+      new Buddy([bootFreePages(z.boot)], [z.boot]);
     } catch (e) {
       throw new UsageError(`zone ${z.name}'s boot state: ${(e as Error).message}`, { file, field: `config.zones[${i}].boot` }, "each migratetype's free blocks (orders 0-10) within its pageblocks, as /proc/pagetypeinfo shows them");
     }

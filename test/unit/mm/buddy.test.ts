@@ -22,6 +22,7 @@ import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { getBackendFactory } from '../../../src/backends/registry.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
+import { UsageError } from '../../../src/errors.js';
 
 const MOV = 0;
 const UNMOV = 1;
@@ -166,6 +167,28 @@ function zonedZswap(zpool: string): ReturnType<typeof testMachine> {
 }
 
 describe('6.1-cfs-buddy through the memory model', () => {
+  it("gives a lower zone booted from a recorded state its recorded free pages, and the highest zone the rest", () => {
+    // DMA of the 6.1 guest: 3,840 managed, 3,808 free at the start (the kernel's own 32 are DMA's).
+    const dma: ZoneBoot = {
+      blocks: { unmovable: 1, movable: 7, reclaimable: 0 },
+      free: { unmovable: [0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0], movable: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3], reclaimable: new Array(11).fill(0) },
+    };
+    const m = testMachine({ ramPages: 44472, zones: { managed: [3840, 48845], minFreeKbytes: 1824, boot: [dma, GUEST_DMA32] }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const mem = m.memory;
+    expect(mem.zoneFree(0)).toBe(3808);
+    expect(mem.zoneFree(1)).toBe(44472 - 3808);
+    expect(mem.buddy!.nrFree).toEqual([3808, 44472 - 3808]);
+    expect(mem.buddy!.freeBlocksOf(0, UNMOV)).toEqual(dma.free.unmovable);
+    expect(mem.buddy!.freeBlocksOf(1, REC)).toEqual(GUEST_DMA32.free.reclaimable);
+  });
+
+  it('refuses, in one line, more pages on zones than its frame codes hold', () => {
+    const big = (): unknown =>
+      testMachine({ ramPages: 2 ** 26, zones: { managed: [3840, 2 ** 26 - 3840] }, reclaim: getReclaim('6.1-cfs-buddy'), factory: getBackendFactory('zswap') });
+    expect(big).toThrow(UsageError);
+    expect(big).toThrow(/more frames than the buddy allocator model holds/);
+  });
+
   it("keeps the buddy allocator's free frames equal to the zones' free pages while zbud's pages steal pageblocks", () => {
     const m = zonedZswap('zbud');
     const mem = m.memory;
