@@ -182,6 +182,8 @@ export class Memory implements ReclaimHost {
   private raOn = false;
   private raEra: RaEra = '6.1';
   private readonly fileSize = new Map<number, number>();
+  /** Filesystems that are a block device's page cache (setBlockDevice). */
+  private readonly blockDevices = new Set<number>();
   private readonly fileRa = new Map<number, FileRaState>();
   /** Pages under writeback whose write is still held in the plug, then those submitted to the device, in write order. */
   private wbHeld: number[] = [];
@@ -559,18 +561,18 @@ export class Memory implements ReclaimHost {
   }
 
   // ---- frames ------------------------------------------------------------------------
-  /** Take a frame for a fault (the policy reclaims directly at the min watermark): its code, for the page's id. */
-  private takeFrame(): number {
-    return this.frameIn(this.allocFault());
+  /** Take a frame of migratetype t for a fault (the policy reclaims directly at the min watermark): its code, for the page's id. */
+  private takeFrame(t: BlockType = MOVABLE): number {
+    return this.frameIn(this.allocFault(), t);
   }
   /** A fault's allocation: the zone its page comes from (the policy may reclaim directly first). */
   private allocFault(): number {
     this.m.meter.fault();
     return this.reclaim.allocate();
   }
-  /** The frame of a user page of zone z: its code, for the page's id. */
-  private frameIn(z: number): number {
-    const code = this.take(z, MOVABLE);
+  /** The frame of a user page of zone z (movable; a block device's page cache unmovable): its code, for the page's id. */
+  private frameIn(z: number, t: BlockType = MOVABLE): number {
+    const code = this.take(z, t);
     this.resident++;
     this.zoneLru[z]!++;
     return code;
@@ -847,6 +849,18 @@ export class Memory implements ReclaimHost {
    * Reads, changing nothing, the page-cache table's slots of the next `n` accesses' pages (of
    * filesystem `fs`) in one loop, so their lines are fetched together (speed only).
    */
+  /**
+   * Filesystem fs is a block device's own page cache (config.mounts[].block_device): bdev_alloc
+   * sets its mapping's gfp mask to GFP_USER, so its pages (and readahead's) are unmovable.
+   */
+  setBlockDevice(fs: number): void {
+    this.blockDevices.add(fs);
+  }
+  /** The migratetype of filesystem fs's page-cache pages. */
+  private fileType(fs: number): BlockType {
+    return this.blockDevices.size > 0 && this.blockDevices.has(fs) ? UNMOVABLE : MOVABLE;
+  }
+
   warmFiles(fs: number, inodes: Float64Array, indexes: Float64Array, n: number): void {
     let acc = 0;
     for (let k = 0; k < n; k++) acc += this.file.touch(fileKey(fs, inodes[k]!, indexes[k]!));
@@ -886,7 +900,7 @@ export class Memory implements ReclaimHost {
       ra.prevIndex = index + 1;
       if (w !== null && this.readWindow(fs, inode, w, index)) return;
     }
-    const code = this.takeFrame();
+    const code = this.takeFrame(this.fileType(fs));
     let nid: number;
     if (write) {
       m.stats.pgcache_misses++;
@@ -936,7 +950,8 @@ export class Memory implements ReclaimHost {
     for (let i = w.start; i < w.start + nr; i++) if (this.file.get(fileKey(fs, inode, i)) < 0) pages.push(i);
     // The pages are allocated first (locked, off the LRU: reclaim cannot take them), then added.
     const codes: number[] = [];
-    for (let k = 0; k < pages.length; k++) codes.push(this.takeFrame());
+    const t = this.fileType(fs);
+    for (let k = 0; k < pages.length; k++) codes.push(this.takeFrame(t));
     let demandId = -1;
     for (let k = 0; k < pages.length; k++) {
       const i = pages[k]!;

@@ -373,7 +373,10 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   if (withBackend && cfg.backend !== null) m.insmod(cfg.backend, cfg.params);
   m.lifecycle.length = 0; // boot-time registration is not a lifecycle event
   for (const s of cfg.swap) m.swapon(s.type, s.slots, s.rotational ?? false);
-  for (const f of cfg.mounts) m.mount(f.fs, f.uuid);
+  for (const f of cfg.mounts) {
+    m.mount(f.fs, f.uuid);
+    if (f.block_device === true) m.memory.setBlockDevice(f.fs);
+  }
   m.memory.setFileReadahead(cfg.readAheadKb, cfg.files);
   let events = 0;
   const sampler = o.sampler;

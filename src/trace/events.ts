@@ -60,6 +60,12 @@ export interface SwapAreaConfig {
 export interface MountConfig {
   fs: number;
   uuid?: string;
+  /**
+   * The filesystem is a block device's own page cache (reads of /dev/sdX): 6.1 allocates its
+   * pages GFP_USER (bdev_alloc's mapping gfp mask), unmovable; a filesystem's are movable. Kept
+   * for the fs id through later umount and mount events.
+   */
+  block_device?: boolean;
 }
 
 export interface TraceConfig {

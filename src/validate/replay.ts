@@ -99,7 +99,8 @@ export function headerOf(ref: Reference, profile = 'ssd', swapZeromap = false, b
       // (swap_rotational: 1 on both kernels); older ones are taken as rotational.
       swap: [{ type: 0, slots, rotational: ref.config.sys['swap_rotational'] !== 0 }],
       ...(swapZeromap ? { swap_zeromap: true } : {}),
-      mounts: [{ fs: FS }],
+      // The guest reads /dev/vdb: the block device's page cache (GFP_USER pages, unmovable).
+      mounts: [{ fs: FS, block_device: true }],
       swappiness,
       // The data disk's read_ahead_kb and size: file readahead of the device's page cache.
       ...(raKb !== undefined ? { read_ahead_kb: raKb } : {}),

@@ -182,6 +182,28 @@ describe('6.1-cfs-buddy through the memory model', () => {
     expect(mem.buddy!.freeBlocksOf(1, REC)).toEqual(GUEST_DMA32.free.reclaimable);
   });
 
+  it("puts a block device's page cache on unmovable frames (GFP_USER), a filesystem's on movable ones", () => {
+    const m = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const mem = m.memory;
+    mem.setBlockDevice(1);
+    const used = (t: 0 | 1): number => mem.buddy!.usedFrames(t);
+    const [mov0, unmov0] = [used(MOV), used(UNMOV)];
+    for (let i = 0; i < 300; i++) {
+      mem.fileAccess(1, 7, i, false, 0);
+      m.afterEvent();
+    }
+    // 300 pages read from the device: 300 unmovable frames more (the per-CPU lists' refills leave
+    // no frame marked in use), and none movable.
+    expect(used(UNMOV) - unmov0).toBe(300);
+    expect(used(MOV) - mov0).toBe(0);
+    for (let i = 0; i < 200; i++) {
+      mem.fileAccess(2, 7, i, false, 0);
+      m.afterEvent();
+    }
+    expect(used(MOV) - mov0).toBe(200);
+    expect(used(UNMOV) - unmov0).toBe(300);
+  });
+
   it('refuses, in one line, more pages on zones than its frame codes hold', () => {
     const big = (): unknown =>
       testMachine({ ramPages: 2 ** 26, zones: { managed: [3840, 2 ** 26 - 3840] }, reclaim: getReclaim('6.1-cfs-buddy'), factory: getBackendFactory('zswap') });
