@@ -12,20 +12,21 @@
  *   order down for a free block on a fallback list, the first of fallbacks[] with one at that
  *   order (unmovable → reclaimable, movable; movable → reclaimable, unmovable; reclaimable →
  *   unmovable, movable: find_suitable_fallback); a movable allocation that may not steal takes
- *   the smallest instead (find_smallest). steal_suitable_fallback: a block of pageblock order or more changes type
- *   whole; otherwise the zone's watermark is boosted (boost_watermark, the caller's `boost`) and,
- *   when the allocation may steal (can_steal_fallback: unmovable or reclaimable, or order >=
- *   pageblock_order / 2),
- *   every free block of that pageblock moves to its lists (move_freepages_block) and the pageblock
- *   changes type if its free pages and the pages alike (non-movable ones, for an unmovable or reclaimable
- *   allocation in a movable block) are half of it; else only the block found moves
- *   (move_to_free_list).
+ *   the smallest instead (find_smallest).
+ * - steal_suitable_fallback: a block of pageblock order or more changes type whole; otherwise the
+ *   zone's watermark is boosted (boost_watermark, the caller's `boost`) and, when the allocation
+ *   may steal (can_steal_fallback: unmovable or reclaimable, or order >= pageblock_order / 2),
+ *   every free block of that pageblock moves to its lists (move_freepages_block) and the
+ *   pageblock changes type if its free pages and the pages alike (non-movable ones, for an
+ *   unmovable or reclaimable allocation in a movable block) are half of it; else only the block
+ *   found moves (move_to_free_list).
  *
- * Deviations: the three per-CPU migratetypes (no CMA, highatomic or isolation); a zone's frames
- * start at a pfn aligned to MAX_ORDER blocks; without a boot state (ZoneBoot) they are the model's
- * pages of that zone, all free and movable (the kernel's own pages have no frames); a freed block is
- * added at the head of its list (6.1 adds at the tail when a merge with the next order's buddy is
- * likely: buddy_merge_likely).
+ * Deviations: the three per-CPU migratetypes only (no CMA, highatomic or isolation); a zone's
+ * frames start at a pfn aligned to MAX_ORDER blocks; without a boot state (ZoneBoot) they are the
+ * model's pages of that zone, all free and movable (the kernel's own pages have no frames), and
+ * with one its pageblocks lie by type and its free blocks first fit (seed), where the kernel's
+ * need not; a freed block is added at the head of its list (6.1 adds at the tail when a merge
+ * with the next order's buddy is likely: buddy_merge_likely).
  */
 
 const PAGEBLOCK_ORDER = 9;
@@ -177,7 +178,7 @@ export class Buddy {
       this.inUse[p] = 0;
       this.release(p, this.typeOf(p));
     }
-    if (this.nrFree[z]! < free) throw new Error(`zone ${z} has ${this.nrFree[z]} frames for ${free} free pages`);
+    // (The span holds `free`: the constructor sized it so.)
     while (this.nrFree[z]! > free) this.use(this.alloc(z, MOVABLE, () => {}), MOVABLE);
   }
 
@@ -331,7 +332,7 @@ export class Buddy {
     if (pfn !== NONE) this.inUse[pfn] = 0;
   }
 
-  /** Zone z's free blocks per order (/proc/buddyinfo's row), both migratetypes. */
+  /** Zone z's free blocks per order (/proc/buddyinfo's row), every migratetype. */
   freeBlocks(z: number): number[] {
     const out = new Array<number>(MAX_ORDER).fill(0);
     for (let t = 0; t < TYPES; t++) this.freeBlocksOf(z, t as BlockType).forEach((n, o) => (out[o]! += n));

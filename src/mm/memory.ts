@@ -247,8 +247,8 @@ export class Memory implements ReclaimHost {
       throw new UsageError(`${ramPages} pages on zones are more frames than the buddy allocator model holds`, { field: 'config.zones' }, `fewer than ${MAX_FRAMES} pages (252 GiB) with zones under 6.1-cfs-buddy, or no zones`);
     }
     this.frames = placed
-        ? { buddy: new Buddy(this.zoneCap, layout.boot), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => Array.from({ length: TYPES }, (): number[] => [])) }
-        : null;
+      ? { buddy: new Buddy(this.zoneCap, layout.boot), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => Array.from({ length: TYPES }, (): number[] => [])) }
+      : null;
   }
 
   /** The highest zone holds the model's RAM the lower zones do not (the kernel's own pages are outside ramPages). */

@@ -5,8 +5,9 @@
  * buddy allocator, and a list's pages are not in the zone's NR_FREE_PAGES: the count every
  * watermark check reads (zone_watermark_fast, pgdat_balanced, the slowpath). A list that reaches
  * its high mark gives nr_pcp_free pages back (free_pcppages_bulk: the freeing page's list first,
- * then the others round robin in pindex order: unmovable, movable, reclaimable); that count doubles with each overflow while nothing is allocated
- * (pcp->free_factor, halved by every allocation). While kswapd reclaims the zone
+ * then the others round robin in pindex order: unmovable, movable, reclaimable); that count
+ * doubles with each overflow while nothing is allocated (pcp->free_factor, halved by every
+ * allocation). While kswapd reclaims the zone
  * (ZONE_RECLAIM_ACTIVE, from balance_pgdat's set_reclaim_active to its clear_reclaim_active) the
  * high mark is min(batch * 4, high) (nr_pcp_high). An allocation that passed the watermark check
  * takes a page from the list of its migratetype (rmqueue_pcplist); an empty list is first refilled
