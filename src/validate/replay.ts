@@ -323,11 +323,11 @@ function bootSource(ref: Reference, from: BootFrom | undefined): Reference {
     file = path.join(bootFrom, names[0]!);
   }
   const other = readReference(file);
-  const zones = (r: Reference): string => (r.config.zoneinfo ?? []).filter((l) => /^(Node|present|managed)/.test(l.trim())).join('|');
+  const zones = (r: Reference): string => JSON.stringify(zonesOf(r.config.zoneinfo ?? []));
   if (other.kernel.uname_r !== ref.kernel.uname_r || zones(other) !== zones(ref)) {
     if (!from.given) return ref;
     const why = other.kernel.uname_r !== ref.kernel.uname_r ? `a recording of ${other.kernel.uname_r}, the case's of ${ref.kernel.uname_r}` : "a recording of other zones than the case's";
-    throw new UsageError(`--boot-from ${file} is ${why}`, { field: '--boot-from' }, 'a recording of the same kernel with the same zones (/proc/zoneinfo present and managed), or none');
+    throw new UsageError(`--boot-from ${file} is ${why}`, { field: '--boot-from' }, 'a recording of the same kernel with the same zones (the managed pages of /proc/zoneinfo), or none');
   }
   return other;
 }
