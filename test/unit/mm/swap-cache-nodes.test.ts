@@ -50,7 +50,7 @@ describe('swap cache xarray nodes', () => {
 
   it('equals the independent count under any allocation and freeing', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 49999 })), { maxLength: 400 }), fc.boolean(), (ops, rotational) => {
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 49999 })), { maxLength: 400, size: 'max' }), fc.boolean(), (ops, rotational) => {
         const a = new SwapArea(0, 50000, rotational);
         const used = new Set<number>();
         for (const [alloc, off] of ops) {
