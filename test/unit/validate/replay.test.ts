@@ -84,6 +84,18 @@ describe('replaying a recorded case', () => {
     await expect(replay({ ...old, case: 'no-such-case' }, 'x.json', 'ssd', { bootFrom: { dir: '/nonexistent', given: true } })).rejects.toThrow(/not a directory of recordings/);
   });
 
+  it("boots the first 6.12.95 recording from the later one's start marks (validate:6.12's --boot-from)", async () => {
+    const dir = path.resolve(__dirname, '../../../validation/other-kernels');
+    const first = readReference(path.join(dir, 'linux-6.12.95/rw-zsmalloc-zstd.json'));
+    const later = readReference(path.join(dir, 'linux-6.12.95-2026-12-06/rw-zsmalloc-zstd.json'));
+    expect(headerOf(first).config.zones!.every((z) => z.boot === undefined)).toBe(true);
+    const booted = await replay(first, 'rw-zsmalloc-zstd.json', 'ssd', { zswapEra: '6.12', bootFrom: { dir: path.join(dir, 'linux-6.12.95-2026-12-06'), given: true } });
+    expect(booted.config.zones?.boot).toEqual(headerOf(later).config.zones!.map((z) => z.boot));
+    const start = later.runs[0]!.marks.find((m) => m.name === 'start')!.zones!['DMA32'] as Record<string, number>;
+    const dma32 = headerOf(first, 'ssd', false, later).config.zones!.find((z) => z.name === 'DMA32')!;
+    expect(dma32.boot!.free.movable).toEqual(Array.from({ length: 11 }, (_, o) => start[`free_movable_o${o}`]));
+  });
+
   it('turns each workload op into the accesses workload.c makes, in its order', () => {
     // `lock` (mlockall of the workload's own pages) touches nothing the replay models.
     const ev = [...eventsOf(withOps(['lock', 'mark:start', 'anon:5', 'write:3:7:2', 'read:0:2', 'rread:1:5:3:11', 'hot:0:2:/dev/vdb:130:2', 'fread:/dev/vdb:64', 'mark:end']))];
