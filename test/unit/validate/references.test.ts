@@ -68,7 +68,7 @@ describe('the committed kernel references', () => {
     }
   });
 
-  // Two recordings of Debian's 6.12.95: 2026-12-04's, and 2026-12-06's with the guests' boot state
+  // Two recordings of Debian's 6.12.95: the first (committed 2026-12-05), and 2026-12-06's with the guests' boot state
   // (the zones' free blocks by migratetype and pageblocks at each mark), which also boots the first.
   for (const dir of ['linux-6.12.95', 'linux-6.12.95-2026-12-06']) it(`a recording of another kernel (validation/other-kernels/${dir}) is of the same workload, with the multi-gen LRU off as the references have it`, () => {
     const other = readReferences(path.join(ROOT, 'validation/other-kernels', dir));
