@@ -846,10 +846,6 @@ export class Memory implements ReclaimHost {
 
   // ---- page cache -------------------------------------------------------------------------
   /**
-   * Reads, changing nothing, the page-cache table's slots of the next `n` accesses' pages (of
-   * filesystem `fs`) in one loop, so their lines are fetched together (speed only).
-   */
-  /**
    * Filesystem fs is a block device's own page cache (config.mounts[].block_device): bdev_alloc
    * sets its mapping's gfp mask to GFP_USER, so its pages (and readahead's) are unmovable.
    */
@@ -861,6 +857,10 @@ export class Memory implements ReclaimHost {
     return this.blockDevices.size > 0 && this.blockDevices.has(fs) ? UNMOVABLE : MOVABLE;
   }
 
+  /**
+   * Reads, changing nothing, the page-cache table's slots of the next `n` accesses' pages (of
+   * filesystem `fs`) in one loop, so their lines are fetched together (speed only).
+   */
   warmFiles(fs: number, inodes: Float64Array, indexes: Float64Array, n: number): void {
     let acc = 0;
     for (let k = 0; k < n; k++) acc += this.file.touch(fileKey(fs, inodes[k]!, indexes[k]!));

@@ -129,10 +129,11 @@ export function zonesOf(lines: readonly string[]): ZoneConfig[] {
 function bootOf(ref: Reference, name: string): ZoneBoot | undefined {
   const z = ref.runs[0]!.marks.find((m) => m.name === 'start')?.zones?.[name] as Record<string, number | undefined> | undefined;
   if (z === undefined || z['blocks_movable'] === undefined || z['free_movable_o0'] === undefined) return undefined;
-  const types = ['unmovable', 'movable', 'reclaimable'] as const;
   const free = (t: string): number[] => Array.from({ length: 11 }, (_, o) => z[`free_${t}_o${o}`] ?? 0);
-  const [unmovable, movable, reclaimable] = types.map((t) => z[`blocks_${t}`] ?? 0);
-  return { blocks: { unmovable: unmovable!, movable: movable!, reclaimable: reclaimable! }, free: { unmovable: free('unmovable'), movable: free('movable'), reclaimable: free('reclaimable') } };
+  return {
+    blocks: { unmovable: z['blocks_unmovable'] ?? 0, movable: z['blocks_movable'], reclaimable: z['blocks_reclaimable'] ?? 0 },
+    free: { unmovable: free('unmovable'), movable: free('movable'), reclaimable: free('reclaimable') },
+  };
 }
 
 /** Each zone's low watermark and managed pages, in the lines' order, from the recorded /proc/zoneinfo lines. */
@@ -308,8 +309,7 @@ function timePerEvent(ref: Reference): number[] {
  * replay then starts every page free and movable).
  */
 function bootSource(ref: Reference, from: BootFrom | undefined): Reference {
-  const start = ref.runs[0]!.marks.find((m) => m.name === 'start')?.zones ?? {};
-  if (from === undefined || Object.values(start).some((z) => (z as Record<string, unknown>)['free_movable_o0'] !== undefined)) return ref;
+  if (from === undefined || zonesOf(ref.config.zoneinfo ?? []).some((zc) => bootOf(ref, zc.name) !== undefined)) return ref;
   const bootFrom = from.dir;
   let file = path.join(bootFrom, `${ref.case}.json`);
   if (!fs.existsSync(file)) {

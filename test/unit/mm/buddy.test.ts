@@ -398,8 +398,9 @@ describe('per-CPU lists', () => {
     expect(back).toEqual([]);
     p.free(0, MOV, 2, release);
     // high 6 reached: nr_pcp_free = batch << free_factor (2), capped at high - batch (4): 2 pages,
-    // the movable list's oldest. The next overflow frees 4: movable is empty, so reclaimable
-    // (pindex 2) then unmovable (pindex 0), each oldest first.
+    // the movable list's oldest. The next overflow frees 4: the movable list's two, then the next
+    // list in pindex order after movable's (reclaimable, pindex 2; unmovable, pindex 0, would come
+    // after it), each oldest first.
     expect(back).toEqual([[1, MOV], [2, MOV]]);
     back.length = 0;
     p.free(0, MOV, 3, release);
