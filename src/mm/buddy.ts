@@ -215,51 +215,54 @@ export class Buddy {
     return this.blockType[pfn >> PAGEBLOCK_ORDER]! as BlockType;
   }
 
-  /** An order-0 page of zone z for migratetype t (__rmqueue), -1 when the zone has none. */
-  alloc(z: number, t: BlockType, boost: () => void): number {
-    let pfn = this.smallest(z, t);
-    if (pfn === NONE && this.fallback(z, t, boost)) pfn = this.smallest(z, t);
+  /**
+   * A block of 2^order pages of zone z for migratetype t (__rmqueue): its first frame, -1 when no
+   * list of the zone has a free block of that order or more.
+   */
+  alloc(z: number, t: BlockType, boost: () => void, order = 0): number {
+    let pfn = this.smallest(z, t, order);
+    if (pfn === NONE && this.fallback(z, t, boost, order)) pfn = this.smallest(z, t, order);
     if (pfn === NONE) return NONE;
-    this.nrFree[z]!--;
+    this.nrFree[z]! -= 1 << order;
     return pfn;
   }
 
-  /** __rmqueue_smallest for order 0, with expand(). */
-  private smallest(z: number, t: number): number {
-    for (let o = 0; o < MAX_ORDER; o++) {
+  /** __rmqueue_smallest, with expand(). */
+  private smallest(z: number, t: number, order: number): number {
+    for (let o = order; o < MAX_ORDER; o++) {
       const pfn = this.head[this.key(z, o, t)]!;
       if (pfn === NONE) continue;
       this.del(z, pfn);
       // expand: the upper halves go back, each a list lower.
-      for (let h = o; h > 0; h--) this.add(z, pfn + (1 << (h - 1)), h - 1, t);
+      for (let h = o; h > order; h--) this.add(z, pfn + (1 << (h - 1)), h - 1, t);
       return pfn;
     }
     return NONE;
   }
 
-  /** __rmqueue_fallback for order 0: false when no other migratetype has a free block. */
-  private fallback(z: number, t: BlockType, boost: () => void): boolean {
-    let order = NONE;
+  /** __rmqueue_fallback: false when no other migratetype has a free block of `order` or more. */
+  private fallback(z: number, t: BlockType, boost: () => void, order: number): boolean {
+    let found = NONE;
     let from: number = NONE;
-    for (let o = MAX_ORDER - 1; o >= 0; o--) {
+    for (let o = MAX_ORDER - 1; o >= order; o--) {
       from = this.suitable(z, o, t);
       if (from === NONE) continue;
-      if (!canStealFallback(o, t) && t === MOVABLE && o > 0) {
+      if (!canStealFallback(o, t) && t === MOVABLE && o > order) {
         // find_smallest
-        for (let s = 0; s < MAX_ORDER; s++) {
+        for (let s = order; s < MAX_ORDER; s++) {
           from = this.suitable(z, s, t);
           if (from !== NONE) {
-            order = s;
+            found = s;
             break;
           }
         }
-      } else order = o;
+      } else found = o;
       break;
     }
-    if (order === NONE) return false;
-    const pfn = this.head[this.key(z, order, from)]!;
+    if (found === NONE) return false;
+    const pfn = this.head[this.key(z, found, from)]!;
     this.fallbacks++;
-    this.steal(z, pfn, order, t, canStealFallback(order, t), boost);
+    this.steal(z, pfn, found, t, canStealFallback(found, t), boost);
     return true;
   }
 
@@ -307,14 +310,14 @@ export class Buddy {
     this.add(z, pfn, order, t);
   }
 
-  /** __free_one_page: frame pfn goes back as migratetype t, merging with its free buddies. */
-  release(pfn: number, t: BlockType): void {
+  /** __free_one_page: the block of 2^order frames at pfn goes back as migratetype t, merging with its free buddies. */
+  release(pfn: number, t: BlockType, order = 0): void {
     if (pfn === NONE) return;
     const z = this.zoneOf(pfn);
-    this.nrFree[z]!++;
+    this.nrFree[z]! += 1 << order;
     const lo = this.base[z]!;
     const hi = lo + this.size[z]!;
-    let o = 0;
+    let o = order;
     while (o < MAX_ORDER - 1) {
       const buddy = pfn ^ (1 << o);
       if (buddy < lo || buddy >= hi || this.freeOrder[buddy] !== o) break;
@@ -325,11 +328,16 @@ export class Buddy {
     this.add(z, pfn, o, t);
   }
 
-  use(pfn: number, t: BlockType): void {
-    if (pfn !== NONE) this.inUse[pfn] = 1 + t;
+  /** The block of 2^order frames at pfn is in use by an allocation of migratetype t. */
+  use(pfn: number, t: BlockType, order = 0): void {
+    if (pfn === NONE) return;
+    if (order === 0) this.inUse[pfn] = 1 + t;
+    else this.inUse.fill(1 + t, pfn, pfn + (1 << order));
   }
-  unuse(pfn: number): void {
-    if (pfn !== NONE) this.inUse[pfn] = 0;
+  unuse(pfn: number, order = 0): void {
+    if (pfn === NONE) return;
+    if (order === 0) this.inUse[pfn] = 0;
+    else this.inUse.fill(0, pfn, pfn + (1 << order));
   }
 
   /** Zone z's free blocks per order (/proc/buddyinfo's row), every migratetype. */
@@ -348,6 +356,11 @@ export class Buddy {
       out.push(n);
     }
     return out;
+  }
+
+  /** Frame pfn: 0 when free (or past the last frame), else 1 + the migratetype of the allocation using it (for tests and tools). */
+  usedAt(pfn: number): number {
+    return this.inUse[pfn] ?? 0;
   }
 
   /** Frames in use by allocations of migratetype t, every zone (for tests and tools). */

@@ -205,7 +205,11 @@ export class Memory implements ReclaimHost {
    */
   private readonly zoneSlab: number[];
   private readonly slabFrames: number[] = [];
+  /** The swap cache's nodes' slabs, newest last: each one's frame code, and its order (1, or 0 for each of a fallback's two pages). */
   private readonly xaSlabFrames: number[] = [];
+  private readonly xaSlabOrders: number[] = [];
+  /** The pages xaSlabFrames hold. */
+  private xaSlabHeld = 0;
   private syncingSlab = false;
   /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
@@ -214,10 +218,11 @@ export class Memory implements ReclaimHost {
   /** The allocation under way (the per-CPU list's refill and the boost read it). */
   private allocZone = 0;
   private allocType: BlockType = MOVABLE;
+  private allocOrder = 0;
   private readonly boostZone = (): void => this.reclaim.boostWatermark!(this.allocZone);
-  /** A page of the buddy allocator for the allocation under way: its frame, -1 for none. */
-  private readonly fromBuddy = (): number => this.frames!.buddy.alloc(this.allocZone, this.allocType, this.boostZone);
-  private readonly toBuddy = (pfn: number, t: BlockType): void => this.frames!.buddy.release(pfn, t);
+  /** A block of the buddy allocator for the allocation under way: its first frame, -1 for none. */
+  private readonly fromBuddy = (): number => this.frames!.buddy.alloc(this.allocZone, this.allocType, this.boostZone, this.allocOrder);
+  private readonly toBuddy = (pfn: number, t: BlockType, order: number): void => this.frames!.buddy.release(pfn, t, order);
 
   constructor(
     private readonly m: MmEnv,
@@ -301,10 +306,10 @@ export class Memory implements ReclaimHost {
     if (this.frames === null || this.syncingSlab) return;
     const slab = this.m.slabPages;
     const xa = this.xaSlabPages;
-    if (this.slabFrames.length === slab && this.xaSlabFrames.length === xa) return;
+    if (this.slabFrames.length === slab && this.xaSlabHeld === xa) return;
     this.syncingSlab = true;
     this.syncSlabKind(this.slabFrames, slab, UNMOVABLE);
-    this.syncSlabKind(this.xaSlabFrames, xa, RECLAIMABLE);
+    this.syncXaSlabs(xa);
     this.syncingSlab = false;
   }
   private syncSlabKind(held: number[], want: number, t: BlockType): void {
@@ -322,13 +327,48 @@ export class Memory implements ReclaimHost {
   }
 
   /**
+   * The swap cache's nodes' slabs follow xaSlabPages (always whole order-1 slabs): a new one is an
+   * order-1 reclaimable block where the zone has one (SLUB's allocate_slab tries the cache's order
+   * first; the node allocation, xas_alloc's GFP_NOWAIT, made in reclaim under PF_MEMALLOC, passes
+   * every watermark), through the per-CPU order-1 list, which may fall back to another
+   * migratetype's block and boost the zone; else two order-0 pages. Freed newest first.
+   */
+  private syncXaSlabs(want: number): void {
+    const held = this.xaSlabFrames;
+    const orders = this.xaSlabOrders;
+    while (this.xaSlabHeld > want) {
+      const code = held.pop()!;
+      const order = orders.pop()!;
+      this.zoneSlab[frameZone(code)]! -= 1 << order;
+      this.xaSlabHeld -= 1 << order;
+      this.give(code, order);
+    }
+    while (this.xaSlabHeld < want) {
+      let z = this.reclaim.allocKernel(true);
+      if (z < 0) z = this.zoneCap.length - 1;
+      const code = this.takeBlock(z, RECLAIMABLE, 1);
+      if (code >= 0) {
+        held.push(code);
+        orders.push(1);
+      } else
+        for (let k = 0; k < 2; k++) {
+          held.push(this.take(z, RECLAIMABLE));
+          orders.push(0);
+        }
+      this.zoneSlab[z]! += 2;
+      this.xaSlabHeld += 2;
+    }
+  }
+
+  /**
    * The slab pages of the swap cache's xarray nodes (struct radix_tree_node, 576 bytes; SLUB
    * makes order-1 slabs of 14 for it on one CPU): whole slabs for the nodes the areas' slots in
    * use keep (SwapArea.xaNodes), in a model whose swap cache keeps shadows (Reclaim.swapCacheShadows:
    * the 6.1 models; before 5.9 a node lived only while pages of its range were in the swap cache). In the
    * validation guests /proc/meminfo's SReclaimable grows by this much (docs/validation.md).
    * Their frames are reclaimable (the cache is SLAB_RECLAIM_ACCOUNT: MIGRATE_RECLAIMABLE).
-   * Deviations: no partly used slabs kept; an order-1 slab is two order-0 frames here.
+   * Deviations: no partly used slabs kept; where no order-1 block can be had the kernel makes an
+   * order-0 slab of 7 nodes, tmemsim takes the order-1 slab's two pages as order-0 ones.
    */
   get xaSlabPages(): number {
     return this.reclaim.swapCacheShadows ? XA_SLAB_PAGES * Math.ceil(this.m.swap.xaNodes() / XA_NODES_PER_SLAB) : 0;
@@ -354,13 +394,29 @@ export class Memory implements ReclaimHost {
     f.buddy.use(pfn, t);
     return frameCode(z, t, pfn);
   }
-  /** A frame is freed: to the per-CPU list of its pageblock's migratetype. */
-  private give(code: number): void {
+  /**
+   * A block of 2^order pages (order 1: a slab of the swap cache's nodes) of zone z and migratetype
+   * t, with frames: its first frame's code, or -1 when neither the per-CPU list nor the buddy
+   * allocator has one.
+   */
+  private takeBlock(z: number, t: BlockType, order: number): number {
+    const f = this.frames!;
+    this.allocZone = z;
+    this.allocType = t;
+    this.allocOrder = order;
+    const pfn = f.pcp.take(z, t, f.buddy.nrFree[z]!, this.fromBuddy, order);
+    this.allocOrder = 0;
+    if (pfn < 0) return -1;
+    f.buddy.use(pfn, t, order);
+    return frameCode(z, t, pfn);
+  }
+  /** A frame (a block of 2^order) is freed: to the per-CPU list of its pageblock's migratetype. */
+  private give(code: number, order = 0): void {
     const f = this.frames;
     if (f === null) return;
     const pfn = framePfn(code);
-    f.buddy.unuse(pfn);
-    f.pcp.free(frameZone(code), pfn < 0 ? frameType(code) : f.buddy.typeOf(pfn), pfn, this.toBuddy);
+    f.buddy.unuse(pfn, order);
+    f.pcp.free(frameZone(code), pfn < 0 ? frameType(code) : f.buddy.typeOf(pfn), pfn, this.toBuddy, order);
   }
 
   /** A pool page for the backend (its zone counted), or false when the watermarks refuse it. `movable`: __GFP_MOVABLE (zsmalloc's). */
@@ -438,7 +494,7 @@ export class Memory implements ReclaimHost {
 
   /** The slab pages that hold a frame now (syncSlab; 0 without frames), for tests and tools. */
   get slabFramePages(): number {
-    return this.slabFrames.length + this.xaSlabFrames.length;
+    return this.slabFrames.length + this.xaSlabHeld;
   }
 
   // ---- ReclaimHost ----------------------------------------------------------------------

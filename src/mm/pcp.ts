@@ -26,15 +26,25 @@
  * writeback's GFP_KERNEL page) and reclaimable (the swap cache's xarray nodes); a freed page is
  * filed by its pageblock's migratetype (by its allocation's without frames).
  *
- * Deviations: one CPU (tmemsim runs its tasks on one); order-0 lists only (6.1 has them per order
- * up to PAGE_ALLOC_COSTLY_ORDER, and for THP);
+ * Order-1 blocks (the swap cache's xarray nodes' slabs) have lists of their own, after the
+ * order-0 ones in pindex order (order_to_pindex), refilled max(batch >> 1, 2) blocks at a time.
+ *
+ * Deviations: one CPU (tmemsim runs its tasks on one); lists of orders 0 and 1 only (6.1 has them
+ * per order up to PAGE_ALLOC_COSTLY_ORDER, and for THP; tmemsim allocates nothing larger);
  * the per-CPU vmstat drift of NR_FREE_PAGES (stat_threshold) is not modelled.
  */
 
 import { MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType as MigrateType } from './buddy.js';
 
-/** The lists in pindex order (order 0: MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE). */
+/** The lists' orders modelled: 0 and 1 (the swap cache's xarray nodes take order-1 slabs). */
+export const PCP_ORDERS = 2;
+/** The migratetypes in the kernel's pindex order within an order (MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE). */
 const PINDEX: readonly MigrateType[] = [UNMOVABLE, MOVABLE, RECLAIMABLE];
+/** order_to_pindex: a list's place in free_pcppages_bulk's round robin. */
+function pindexOf(t: MigrateType, order: number): number {
+  return order * TYPES + PINDEX.indexOf(t);
+}
+const LISTS = PCP_ORDERS * TYPES;
 
 /** zone_batchsize, as zone_set_high_and_batch uses it (at least 1). */
 export function pcpBatch(managed: number): number {
@@ -57,9 +67,9 @@ export interface PcpSize {
 }
 
 export class PcpLists {
-  /** Pages on each zone's lists (pcp->count). */
+  /** Pages on each zone's lists (pcp->count: an order-1 block counts 2). */
   readonly count: Int32Array;
-  /** Each zone's list of each migratetype (zone * TYPES + type): its pages' frames (pfns; -1 without frames), last freed last. */
+  /** Each zone's lists in pindex order (zone * LISTS + pindex): their blocks' first frames (pfns; -1 without frames), last freed last. */
   private readonly list: number[][];
   private readonly freeFactor: Int32Array;
   private high: Int32Array;
@@ -72,7 +82,7 @@ export class PcpLists {
   constructor(sizes: readonly PcpSize[]) {
     const n = sizes.length;
     this.count = new Int32Array(n);
-    this.list = Array.from({ length: n * TYPES }, () => []);
+    this.list = Array.from({ length: n * LISTS }, () => []);
     this.freeFactor = new Int32Array(n);
     this.high = new Int32Array(n);
     this.batch = new Int32Array(n);
@@ -88,14 +98,15 @@ export class PcpLists {
   }
 
   /**
-   * free_unref_page_commit: a page of zone z (frame `pfn`) goes on the list of migratetype t (its
-   * pageblock's); past the high mark some go to the buddy allocator (free_pcppages_bulk: `release`
-   * gets each one's frame and list).
+   * free_unref_page_commit: a block of 2^order pages of zone z (first frame `pfn`) goes on the list
+   * of migratetype t (its pageblock's) and order; past the high mark some go to the buddy
+   * allocator (free_pcppages_bulk: `release` gets each block's frame, list and order).
    */
-  free(z: number, t: MigrateType, pfn: number, release: (pfn: number, t: MigrateType) => void): void {
-    this.list[z * TYPES + t]!.push(pfn);
-    this.count[z]!++;
-    this.total++;
+  free(z: number, t: MigrateType, pfn: number, release: (pfn: number, t: MigrateType, order: number) => void, order = 0): void {
+    const pindex = pindexOf(t, order);
+    this.list[z * LISTS + pindex]!.push(pfn);
+    this.count[z]! += 1 << order;
+    this.total += 1 << order;
     const batch = this.batch[z]!;
     // nr_pcp_high
     const high = this.reclaimActive ? Math.min(batch << 2, this.high[z]!) : this.high[z]!;
@@ -109,61 +120,87 @@ export class PcpLists {
       if (n < maxFree) this.freeFactor[z]!++;
       n = Math.min(Math.max(n, batch), maxFree);
     }
-    this.bulkFree(z, t, n, release);
-  }
-
-  /** free_pcppages_bulk: n pages (at most all of them) from the lists, the list of `t` first. */
-  private bulkFree(z: number, t: MigrateType, n: number, release: (pfn: number, t: MigrateType) => void): void {
-    n = Math.min(n, this.count[z]!);
-    let left = n;
-    const first = PINDEX.indexOf(t);
-    for (let k = 0; k < TYPES && left > 0; k++) {
-      // The list's oldest pages first (list_last_entry: free_unref_page_commit adds at the head).
-      const lt = PINDEX[(first + k) % TYPES]!;
-      const l = this.list[z * TYPES + lt]!;
-      const take = Math.min(left, l.length);
-      for (const b of l.splice(0, take)) release(b, lt);
-      left -= take;
-    }
-    this.count[z]! -= n;
-    this.total -= n;
+    this.bulkFree(z, pindex, n, release);
   }
 
   /**
-   * rmqueue_pcplist for an allocation of zone z and migratetype t that passed its watermark check:
-   * the page comes off the list (the one freed last), which an empty list first refills with
-   * `batch` pages of the buddy allocator's (rmqueue_bulk: at most `buddy`, the zone's free pages
-   * there; `fromBuddy` takes one and says its frame). Returns the page's frame.
+   * free_pcppages_bulk: n pages (at most all of them) from the lists, the freeing list first, then
+   * the others round robin in pindex order, each list's oldest blocks first until the count is
+   * spent (an order-1 block takes 2 of it, and may take it below 0).
    */
-  take(z: number, t: MigrateType, buddy: number, fromBuddy: () => number): number {
+  private bulkFree(z: number, pindex: number, n: number, release: (pfn: number, t: MigrateType, order: number) => void): void {
+    let count = Math.min(n, this.count[z]!);
+    for (let k = 0; count > 0 && k < LISTS; k++) {
+      // The list's oldest blocks first (list_last_entry: free_unref_page_commit adds at the head).
+      const pi = (pindex + k) % LISTS;
+      const l = this.list[z * LISTS + pi]!;
+      if (l.length === 0) continue;
+      const lt = PINDEX[pi % TYPES]!;
+      const order = (pi / TYPES) | 0;
+      let take = 0;
+      while (count > 0 && take < l.length) {
+        release(l[take]!, lt, order);
+        take++;
+        count -= 1 << order;
+        this.count[z]! -= 1 << order;
+        this.total -= 1 << order;
+      }
+      l.splice(0, take);
+    }
+  }
+
+  /**
+   * rmqueue_pcplist for an allocation of zone z, migratetype t and order 0 or 1 that passed its
+   * watermark check: the block comes off the list (the one freed last), which an empty list first
+   * refills from the buddy allocator (rmqueue_bulk, no watermark check): `batch` blocks for order 0
+   * (at most `buddy`, the zone's free pages there), max(batch >> order, 2) for a higher order, as
+   * many as `fromBuddy` gives (it takes one block and says its first frame, or -1). Returns the
+   * block's first frame; -1 for an order-1 block the buddy allocator cannot give.
+   */
+  take(z: number, t: MigrateType, buddy: number, fromBuddy: () => number, order = 0): number {
     this.freeFactor[z]! >>= 1;
-    const l = this.list[z * TYPES + t]!;
+    const l = this.list[z * LISTS + pindexOf(t, order)]!;
     if (l.length === 0) {
-      const got = Math.min(this.batch[z]!, buddy);
-      // rmqueue_bulk adds each page at the tail: the first one taken comes off the head next.
-      for (let k = 0; k < got; k++) l.push(fromBuddy());
-      l.reverse();
-      this.count[z]! += got;
-      this.total += got;
-      if (got === 0) {
-        // The buddy allocator has nothing (an allocation without watermarks in an empty zone): a
-        // page of another list if any, else one from nowhere (the model's overcommit).
-        const o = PINDEX.map((ot) => this.list[z * TYPES + ot]!).find((ol) => ol.length > 0);
-        if (o === undefined) return fromBuddy();
-        this.count[z]!--;
-        this.total--;
-        return o.pop()!;
+      if (order > 0) {
+        let batch = this.batch[z]!;
+        if (batch > 1) batch = Math.max(batch >> order, 2);
+        for (let k = 0; k < batch; k++) {
+          const pfn = fromBuddy();
+          if (pfn < 0) break;
+          l.push(pfn);
+        }
+        if (l.length === 0) return -1;
+        l.reverse();
+        this.count[z]! += l.length << order;
+        this.total += l.length << order;
+      } else {
+        const got = Math.min(this.batch[z]!, buddy);
+        // rmqueue_bulk adds each page at the tail: the first one taken comes off the head next.
+        for (let k = 0; k < got; k++) l.push(fromBuddy());
+        l.reverse();
+        this.count[z]! += got;
+        this.total += got;
+        if (got === 0) {
+          // The buddy allocator has nothing (an allocation without watermarks in an empty zone): a
+          // page of another order-0 list if any, else one from nowhere (the model's overcommit).
+          const o = PINDEX.map((ot) => this.list[z * LISTS + pindexOf(ot, 0)]!).find((ol) => ol.length > 0);
+          if (o === undefined) return fromBuddy();
+          this.count[z]!--;
+          this.total--;
+          return o.pop()!;
+        }
       }
     }
-    this.count[z]!--;
-    this.total--;
+    this.count[z]! -= 1 << order;
+    this.total -= 1 << order;
     return l.pop()!;
   }
 
-  /** drain_all_pages: every list to the buddy allocator (`release` gets each page's frame and list). */
-  drain(release: (pfn: number, t: MigrateType) => void): void {
+  /** drain_all_pages: every list to the buddy allocator (`release` gets each block's frame, list and order). */
+  drain(release: (pfn: number, t: MigrateType, order: number) => void): void {
     this.list.forEach((l, i) => {
-      for (const b of l) release(b, (i % TYPES) as MigrateType);
+      const pi = i % LISTS;
+      for (const b of l) release(b, PINDEX[pi % TYPES]!, (pi / TYPES) | 0);
       l.length = 0;
     });
     this.count.fill(0);

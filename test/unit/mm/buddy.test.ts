@@ -11,7 +11,11 @@
  * - through the memory model with zswap on zbud: the zones' free pages add up, fallbacks boost
  *   the watermarks, and the oracle finds nothing stale or lost;
  * - the slab's pages on unmovable frames: counted by hand (64 zswap entries a page), allocated
- *   at the next allocation or mark and given back as the entries go.
+ *   at the next allocation or mark and given back as the entries go;
+ * - order-1 blocks (the swap cache's xarray nodes' slabs) against an independent record of the
+ *   frames: aligned pairs, each frame once, and a block refused exactly when no aligned pair of
+ *   the zone is free; the per-CPU order-1 lists' refill and their place in the bulk free's round
+ *   robin, by hand; through the memory model, the nodes' slabs on reclaimable order-1 blocks.
  */
 
 import fc from 'fast-check';
@@ -140,6 +144,165 @@ describe('buddy allocator', () => {
     expect(boosts).toBe(1);
     expect(b.typeOf(640)).toBe(MOV);
     expect(b.blocksOf(0, UNMOV)).toBe(0);
+  });
+});
+
+describe('buddy allocator, order-1 blocks', () => {
+  it('hands out aligned pairs, each frame once, refuses a pair exactly when no aligned pair is free, and merges back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.boolean(), fc.nat()), { minLength: 1, maxLength: 3000, size: 'max' }), (ops) => {
+        const sizes = [1024, 1500];
+        const b = new Buddy(sizes);
+        const boot = sizes.map((_, z) => b.freeBlocks(z));
+        const base = [0, 1024]; // zone 1 starts at the next MAX_ORDER-aligned frame
+        const held: [number, number, number][] = []; // [pfn, zone, order]
+        const out = new Set<number>();
+        const pairFree = (z: number): boolean => {
+          for (let p = base[z]!; p + 1 < base[z]! + sizes[z]!; p += 2) if (!out.has(p) && !out.has(p + 1)) return true;
+          return false;
+        };
+        for (const [op, zone1, k] of ops) {
+          const z = zone1 ? 1 : 0;
+          if (op > 0 || held.length === 0) {
+            const order = op === 1 ? 0 : 1;
+            const t = (k % 3) as 0 | 1 | 2;
+            const free = sizes[z]! - held.filter((h) => h[1] === z).reduce((a, h) => a + (1 << h[2]), 0);
+            const could = order === 0 ? free > 0 : pairFree(z);
+            const pfn = b.alloc(z, t, () => {}, order);
+            if (!could) {
+              expect(pfn).toBe(-1);
+              continue;
+            }
+            expect(pfn).toBeGreaterThanOrEqual(0);
+            b.use(pfn, t, order);
+            expect(pfn % (1 << order)).toBe(0);
+            for (let f = pfn; f < pfn + (1 << order); f++) {
+              expect(out.has(f)).toBe(false);
+              expect(b.zoneOf(f)).toBe(z);
+              out.add(f);
+            }
+            held.push([pfn, z, order]);
+          } else {
+            const [pfn, , order] = held.splice(k % held.length, 1)[0]!;
+            for (let f = pfn; f < pfn + (1 << order); f++) out.delete(f);
+            b.unuse(pfn, order);
+            b.release(pfn, b.typeOf(pfn), order);
+          }
+          for (let zz = 0; zz < 2; zz++) expect(b.nrFree[zz]).toBe(sizes[zz]! - held.filter((h) => h[1] === zz).reduce((a, h) => a + (1 << h[2]), 0));
+        }
+        for (const [pfn, , order] of held) {
+          b.unuse(pfn, order);
+          b.release(pfn, b.typeOf(pfn), order);
+        }
+        expect(sizes.map((_, z) => b.freeBlocks(z))).toEqual(boot);
+      }),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+
+  it("takes a reclaimable pair from a movable block's largest order, moves the pageblock's free pages, and boosts", () => {
+    // One movable pageblock of 512 free pages (order 9): an order-1 reclaimable allocation falls
+    // back at order 9 (>= pageblock order: the block changes type whole, no boost) and expands.
+    const b = new Buddy([512]);
+    let boosts = 0;
+    const pfn = b.alloc(0, REC as 2, () => boosts++, 1);
+    expect(pfn).toBe(0);
+    expect(boosts).toBe(0);
+    expect(b.typeOf(0)).toBe(REC);
+    expect(b.freeBlocksOf(0, REC as 2)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    // Two movable pageblocks, the first with its free pages at orders 1..8 after a movable page
+    // went: a reclaimable pair falls back to the largest free order (8, < pageblock order:
+    // boost, and steal: 510 free of 512, so the pageblock turns reclaimable).
+    const c = new Buddy([1024]);
+    const mv = c.alloc(0, MOV, () => {});
+    c.use(mv, MOV);
+    expect(c.freeBlocksOf(0, MOV)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    const p2 = c.alloc(0, REC as 2, () => boosts++, 1);
+    // The largest free order is 9 (the second pageblock, whole): it changes type, no boost.
+    expect(boosts).toBe(0);
+    expect(p2).toBe(512);
+    expect(c.typeOf(512)).toBe(REC);
+    expect(c.typeOf(0)).toBe(MOV);
+  });
+});
+
+describe('per-CPU order-1 lists', () => {
+  it('refill max(batch >> 1, 2) pairs, count 2 pages a pair, and come after the order-0 lists in the round robin', () => {
+    const p = new PcpLists([{ high: 8, batch: 2 }]);
+    const given: number[] = [];
+    let next = 100;
+    const fromBuddy = (): number => {
+      const pfn = next;
+      next += 2;
+      given.push(pfn);
+      return pfn;
+    };
+    // An empty order-1 list takes max(2 >> 1, 2) = 2 pairs; the first taken is the first given.
+    expect(p.take(0, REC as 2, 1000, fromBuddy, 1)).toBe(100);
+    expect(given).toEqual([100, 102]);
+    expect(p.count[0]).toBe(2);
+    // None left in the buddy allocator for a pair: -1, nothing taken.
+    const p2 = new PcpLists([{ high: 8, batch: 2 }]);
+    expect(p2.take(0, REC as 2, 1000, () => -1, 1)).toBe(-1);
+    expect(p2.count[0]).toBe(0);
+    // The bulk free: pairs count 2; the freeing list first, then pindex order wrapping from the
+    // order-1 lists (pindex 3-5) to order 0's unmovable (0).
+    const back: [number, number, number][] = [];
+    const release = (pfn: number, t: number, order: number): void => void back.push([pfn, t, order]);
+    p.free(0, UNMOV, 7, release); // count 3
+    p.free(0, MOV, 8, release); // 4
+    p.free(0, REC as 2, 200, release, 1); // 6 (the order-1 reclaimable list: 102, then 200)
+    expect(back).toEqual([]);
+    p.free(0, REC as 2, 202, release, 1); // 8 = high: nr_pcp_free 2 << 0 = 2 pages, from this list
+    expect(back).toEqual([[102, REC, 1]]);
+    back.length = 0;
+    p.free(0, MOV, 9, release); // 7
+    p.free(0, MOV, 10, release); // 8 = high: 4 pages (the factor doubled): movable 8, 9, 10, then reclaimable order 1's 200
+    expect(back).toEqual([[8, MOV, 0], [9, MOV, 0], [10, MOV, 0], [200, REC, 1]]);
+    expect(p.count[0]).toBe(3); // 7 (unmovable) and the pair 202
+    back.length = 0;
+    p.drain(release);
+    expect(back).toEqual([[7, UNMOV, 0], [202, REC, 1]]);
+  });
+});
+
+describe('the swap cache\'s nodes on order-1 blocks', () => {
+  it('takes their slabs as reclaimable order-1 blocks, and gives them back as the slots go', () => {
+    const m = zonedZswap('zsmalloc');
+    const mem = m.memory;
+    const buddy = mem.buddy!;
+    // Every reclaimable frame in use is a node slab's (the slabs follow xaSlabPages at the next
+    // allocation or mark), in pairs: the used reclaimable frames are whole order-1 blocks.
+    const check = (): void => {
+      mem.zoneStates();
+      expect(buddy.usedFrames(REC as 2)).toBe(mem.xaSlabPages);
+      expect(buddy.nrFree[0]).toBe(mem.zoneFree(0));
+      expect(buddy.nrFree[1]).toBe(mem.zoneFree(1));
+    };
+    let most = 0;
+    for (let p = 0; p < 70000; p++) {
+      mem.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
+      m.afterEvent();
+      if (p % 4999 === 0) check();
+      most = Math.max(most, mem.xaSlabPages);
+    }
+    check();
+    expect(most).toBeGreaterThan(0);
+    // Counted here, frame by frame: reclaimable frames in use, all of them in aligned pairs.
+    let used = 0;
+    let pairs = 0;
+    for (let pfn = 0; pfn < 60000; pfn += 2) {
+      const a = buddy.usedAt(pfn) === 1 + REC;
+      const b = buddy.usedAt(pfn + 1) === 1 + REC;
+      used += Number(a) + Number(b);
+      if (a && b) pairs++;
+    }
+    expect(used).toBe(mem.xaSlabPages);
+    expect(pairs).toBe(mem.xaSlabPages / 2);
+    // swapoff brings every page back and frees every slot: no node, no slab.
+    m.swapoff(0);
+    check();
+    expect(mem.xaSlabPages).toBe(0);
   });
 });
 
