@@ -37,7 +37,7 @@
 import { MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType as MigrateType } from './buddy.js';
 
 /** The lists' orders modelled: 0 and 1 (the swap cache's xarray nodes take order-1 slabs). */
-export const PCP_ORDERS = 2;
+const PCP_ORDERS = 2;
 /** The migratetypes in the kernel's pindex order within an order (MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE). */
 const PINDEX: readonly MigrateType[] = [UNMOVABLE, MOVABLE, RECLAIMABLE];
 /** order_to_pindex: a list's place in free_pcppages_bulk's round robin. */
