@@ -64,8 +64,9 @@
  *   than a pageblock raises the zone's min, low and high by a pageblock, up to
  *   watermark_boost_factor (150 %) of high, and wakes kswapd even on a balanced
  *   node; kswapd reclaims the boost without swapping while the node is balanced,
- *   starts over as normal reclaim when it is not, and takes the boosts it
- *   started with off the zones when it ends. The per-CPU lists' sizes come from
+ *   starts over as normal reclaim when it is not, stops after a boosted pass
+ *   that reclaimed nothing, and takes the boosts it started with off the zones
+ *   when it ends. The per-CPU lists' sizes come from
  *   pcpSizes (zone_highsize, zone_batchsize for one CPU); an allocation that
  *   fails after a direct reclaim that made progress drains them and tries again.
  * - Swap writeback (mm/page_io.c swap_writepage, mm/vmscan.c pageout,
@@ -654,6 +655,8 @@ class Linux61 implements Reclaim {
       if (nrBoost > 0) {
         nrBoost -= Math.min(nrBoost, r.reclaimed);
         if (nrBoost === 0 && balanced) break;
+        // A boosted pass that reclaimed nothing ends the run (it may not swap or write back).
+        if (nrBoost > 0 && r.reclaimed === 0) break;
       }
       if (raise || r.reclaimed === 0) prio--;
     }

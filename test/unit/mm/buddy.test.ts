@@ -306,6 +306,33 @@ describe('the swap cache\'s nodes on order-1 blocks', () => {
   });
 });
 
+describe('boosted reclaim', () => {
+  it('stops after a boosted pass that reclaimed nothing (balance_pgdat: nr_boost_reclaim && !nr_reclaimed), and takes the boost off', () => {
+    // No swap and no page cache: kswapd can reclaim nothing. The node is balanced; a boost wakes
+    // kswapd, whose boosted reclaim (no swap, no writeback) makes one pass and stops. (Without
+    // the stop it would lower its priority through all twelve.)
+    const m = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const mem = m.memory;
+    for (let p = 0; p < 20000; p++) {
+      mem.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
+      m.afterEvent();
+    }
+    const passes = { n: 0 };
+    const nodePass = mem.nodePass.bind(mem);
+    mem.nodePass = (): void => {
+      passes.n++;
+      nodePass();
+    };
+    const before = m.stats.pageoutrun;
+    mem.reclaim.boostWatermark!(1);
+    expect(mem.reclaim.zoneBoost!(1)).toBeGreaterThan(0);
+    mem.reclaim.kswapd();
+    expect(m.stats.pageoutrun).toBe(before + 1);
+    expect(passes.n).toBe(1);
+    expect(mem.reclaim.zoneBoost!(1)).toBe(0);
+  });
+});
+
 describe('per-CPU list sizes', () => {
   it("are the 6.1 guest's (/proc/zoneinfo pagesets: DMA32 high 527 batch 15, DMA 41 and 1)", () => {
     // zone_batchsize from the managed pages, zone_highsize from the low watermark (one CPU).
