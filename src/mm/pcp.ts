@@ -40,9 +40,11 @@ import { MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType as MigrateType }
 const PCP_ORDERS = 2;
 /** The migratetypes in the kernel's pindex order within an order (MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE). */
 const PINDEX: readonly MigrateType[] = [UNMOVABLE, MOVABLE, RECLAIMABLE];
+/** Each migratetype's place in PINDEX. */
+const PLACE: readonly number[] = Array.from({ length: TYPES }, (_, t) => PINDEX.indexOf(t as MigrateType));
 /** order_to_pindex: a list's place in free_pcppages_bulk's round robin. */
 function pindexOf(t: MigrateType, order: number): number {
-  return order * TYPES + PINDEX.indexOf(t);
+  return order * TYPES + PLACE[t]!;
 }
 const LISTS = PCP_ORDERS * TYPES;
 
