@@ -200,29 +200,31 @@ describe('buddy allocator, order-1 blocks', () => {
     );
   });
 
-  it("takes a reclaimable pair from a movable block's largest order, moves the pageblock's free pages, and boosts", () => {
-    // One movable pageblock of 512 free pages (order 9): an order-1 reclaimable allocation falls
-    // back at order 9 (>= pageblock order: the block changes type whole, no boost) and expands.
-    const b = new Buddy([512]);
+  it('takes a reclaimable pair by fallback: a whole free pageblock changes type without a boost; a smaller block boosts and steals its pageblock', () => {
+    // One movable pageblock, all free (order 9): an order-1 reclaimable allocation falls back at
+    // order 9 (>= pageblock order: the block changes type whole, no boost) and expands.
+    const a = new Buddy([512]);
     let boosts = 0;
-    const pfn = b.alloc(0, REC as 2, () => boosts++, 1);
-    expect(pfn).toBe(0);
+    const boost = (): void => void boosts++;
+    expect(a.alloc(0, REC as 2, boost, 1)).toBe(0);
     expect(boosts).toBe(0);
+    expect(a.typeOf(0)).toBe(REC);
+    expect(a.freeBlocksOf(0, REC as 2)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    // The same pageblock with one movable page taken (pfn 0): its free blocks are one of each
+    // order 0-8. The fallback takes the largest (order 8 < pageblock order): a boost; a
+    // reclaimable allocation may steal, so every free block of the pageblock moves to the
+    // reclaimable lists, and with 511 of 512 pages free the pageblock turns reclaimable. The
+    // pair then comes from the smallest reclaimable block of order 1 or more: pfns 2-3.
+    const b = new Buddy([512]);
+    const mv = b.alloc(0, MOV, () => {});
+    b.use(mv, MOV);
+    expect(mv).toBe(0);
+    expect(b.freeBlocksOf(0, MOV)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(b.alloc(0, REC as 2, boost, 1)).toBe(2);
+    expect(boosts).toBe(1);
     expect(b.typeOf(0)).toBe(REC);
-    expect(b.freeBlocksOf(0, REC as 2)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
-    // Two movable pageblocks, the first with its free pages at orders 1..8 after a movable page
-    // went: a reclaimable pair falls back to the largest free order (8, < pageblock order:
-    // boost, and steal: 510 free of 512, so the pageblock turns reclaimable).
-    const c = new Buddy([1024]);
-    const mv = c.alloc(0, MOV, () => {});
-    c.use(mv, MOV);
-    expect(c.freeBlocksOf(0, MOV)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
-    const p2 = c.alloc(0, REC as 2, () => boosts++, 1);
-    // The largest free order is 9 (the second pageblock, whole): it changes type, no boost.
-    expect(boosts).toBe(0);
-    expect(p2).toBe(512);
-    expect(c.typeOf(512)).toBe(REC);
-    expect(c.typeOf(0)).toBe(MOV);
+    expect(b.freeBlocksOf(0, MOV)).toEqual(new Array(11).fill(0));
+    expect(b.freeBlocksOf(0, REC as 2)).toEqual([1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
   });
 });
 
