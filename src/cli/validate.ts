@@ -58,7 +58,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--references <dir>', 'directory of recorded <case>.json references', defaultReferenceDir())
     .option('--guest-profile <file>', "the guest's CPU as a profile file (written by validation/guest-cpu.mjs) or a profile name", defaultGuestProfile())
     .option('--case <name>', 'only this case (repeatable)', collect)
-    .option('--boot-from <dir>', "where a reference's start mark lacks the zones' free blocks by migratetype, take them from the same case recorded in DIR, same kernel and zones ('none': every page free and movable; default: validation/recordings/2026-12-06b of the package, where its kernel is the reference's)")
+    .option('--boot-from <dir>', "where a reference's start mark lacks the zones' free blocks by migratetype, take them from the same case recorded in DIR, same kernel and zones ('none': every page free and movable; default: the package's recording with the boot state of the reference's kernel, validation/recordings/2026-12-06b for 6.1, validation/other-kernels/linux-6.12.95-2026-12-06 for 6.12.95)")
     .option('--reclaim <name>', `the reclaim model to replay with: ${reclaimNames().join(', ')} (default: ${DEFAULT_RECLAIM}, tmemsim's default)`)
     .option('--zswap-era <era>', `the zswap era to replay with: ${ZSWAP_ERAS.join(', ')} (default: 6.1, the references' kernel; another for a recording of another kernel, e.g. validation/other-kernels)`)
     .option('--sched <name>', `the fair scheduler to replay with: ${schedulerNames().join(', ')} (default: ${CFS_61.name}, the references' kernel's; eevdf-6.12 for a 6.12 recording)`)
@@ -80,7 +80,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       }
       if (f.zswapEra !== undefined && !(ZSWAP_ERAS as readonly string[]).includes(f.zswapEra)) throw new UsageError(`unknown zswap era ${quote(f.zswapEra)}`, { field: '--zswap-era' }, ZSWAP_ERAS.join(', '));
       if (f.sched !== undefined) schedulerOf(f.sched, getReclaim(f.reclaim ?? DEFAULT_RECLAIM, '--reclaim'));
-      const bootFrom = f.bootFrom === undefined ? { dir: defaultBootFrom(), given: false } : { dir: path.resolve(f.bootFrom), given: true };
+      const bootFrom = f.bootFrom === undefined ? { dirs: defaultBootFrom(), given: false } : { dirs: [path.resolve(f.bootFrom)], given: true };
       const o: ValidateOptions = { ...(f.bootFrom !== 'none' ? { bootFrom } : {}), ...(f.reclaim !== undefined ? { reclaim: f.reclaim } : {}), ...(f.zswapEra !== undefined ? { zswapEra: f.zswapEra as ZswapEra } : {}), ...(f.sched !== undefined ? { scheduler: f.sched } : {}) };
       const jobs = f.jobs === undefined ? os.availableParallelism() : parseIntFlag('--jobs', f.jobs, 1, 1024);
       if (f.cpuScale !== undefined || f.tickPhase !== undefined) {

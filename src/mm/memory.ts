@@ -112,7 +112,8 @@ function framePfn(code: number): number {
 
 /** struct radix_tree_node's slab on one CPU: 14 nodes of 576 bytes in an order-1 (two-page) slab. */
 const XA_NODES_PER_SLAB = 14;
-const XA_SLAB_PAGES = 2;
+const XA_SLAB_ORDER = 1;
+const XA_SLAB_PAGES = 1 << XA_SLAB_ORDER;
 
 /** The page allocator's state when pages have frames (6.1-cfs-buddy on a zone layout). */
 interface Frames {
@@ -346,17 +347,17 @@ export class Memory implements ReclaimHost {
     while (this.xaSlabHeld < want) {
       let z = this.reclaim.allocKernel(true);
       if (z < 0) z = this.zoneCap.length - 1;
-      const code = this.takeBlock(z, RECLAIMABLE, 1);
-      if (code >= 0) {
-        held.push(code);
-        orders.push(1);
+      const pfn = this.takeBlock(z, RECLAIMABLE, XA_SLAB_ORDER);
+      if (pfn >= 0) {
+        held.push(frameCode(z, RECLAIMABLE, pfn));
+        orders.push(XA_SLAB_ORDER);
       } else
-        for (let k = 0; k < 2; k++) {
+        for (let k = 0; k < XA_SLAB_PAGES; k++) {
           held.push(this.take(z, RECLAIMABLE));
           orders.push(0);
         }
-      this.zoneSlab[z]! += 2;
-      this.xaSlabHeld += 2;
+      this.zoneSlab[z]! += XA_SLAB_PAGES;
+      this.xaSlabHeld += XA_SLAB_PAGES;
     }
   }
 
@@ -385,19 +386,14 @@ export class Memory implements ReclaimHost {
 
   /** The page an allocation of zone z and migratetype t gets: its frame code (with frames, its pfn; a fallback may boost the zone's watermarks). */
   private take(z: number, t: BlockType): number {
-    const f = this.frames;
-    if (f === null) return frameCode(z, t, -1);
+    if (this.frames === null) return frameCode(z, t, -1);
     this.syncSlab();
-    this.allocZone = z;
-    this.allocType = t;
-    const pfn = f.pcp.take(z, t, f.buddy.nrFree[z]!, this.fromBuddy);
-    f.buddy.use(pfn, t);
-    return frameCode(z, t, pfn);
+    return frameCode(z, t, this.takeBlock(z, t, 0));
   }
   /**
-   * A block of 2^order pages (order 1: a slab of the swap cache's nodes) of zone z and migratetype
-   * t, with frames: its first frame's code, or -1 when neither the per-CPU list nor the buddy
-   * allocator has one.
+   * With frames: a block of 2^order pages of zone z and migratetype t off the per-CPU list (refilled
+   * from the buddy allocator), put to use: its first frame, or -1 when there is none (an order-1
+   * block neither has; an order-0 page only past the model's overcommit).
    */
   private takeBlock(z: number, t: BlockType, order: number): number {
     const f = this.frames!;
@@ -406,9 +402,8 @@ export class Memory implements ReclaimHost {
     this.allocOrder = order;
     const pfn = f.pcp.take(z, t, f.buddy.nrFree[z]!, this.fromBuddy, order);
     this.allocOrder = 0;
-    if (pfn < 0) return -1;
     f.buddy.use(pfn, t, order);
-    return frameCode(z, t, pfn);
+    return pfn;
   }
   /** A frame (a block of 2^order) is freed: to the per-CPU list of its pageblock's migratetype. */
   private give(code: number, order = 0): void {

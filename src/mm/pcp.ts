@@ -163,35 +163,29 @@ export class PcpLists {
     this.freeFactor[z]! >>= 1;
     const l = this.list[z * LISTS + pindexOf(t, order)]!;
     if (l.length === 0) {
-      if (order > 0) {
-        let batch = this.batch[z]!;
-        if (batch > 1) batch = Math.max(batch >> order, 2);
-        for (let k = 0; k < batch; k++) {
-          const pfn = fromBuddy();
-          if (pfn < 0) break;
-          l.push(pfn);
-        }
-        if (l.length === 0) return -1;
-        l.reverse();
-        this.count[z]! += l.length << order;
-        this.total += l.length << order;
-      } else {
-        const got = Math.min(this.batch[z]!, buddy);
-        // rmqueue_bulk adds each page at the tail: the first one taken comes off the head next.
-        for (let k = 0; k < got; k++) l.push(fromBuddy());
-        l.reverse();
-        this.count[z]! += got;
-        this.total += got;
-        if (got === 0) {
-          // The buddy allocator has nothing (an allocation without watermarks in an empty zone): a
-          // page of another order-0 list if any, else one from nowhere (the model's overcommit).
-          const o = PINDEX.map((ot) => this.list[z * LISTS + pindexOf(ot, 0)]!).find((ol) => ol.length > 0);
-          if (o === undefined) return fromBuddy();
-          this.count[z]!--;
-          this.total--;
-          return o.pop()!;
-        }
+      let batch = this.batch[z]!;
+      if (order > 0 && batch > 1) batch = Math.max(batch >> order, 2);
+      // An order-0 page the buddy allocator always has while its zone has a free page.
+      const most = order === 0 ? Math.min(batch, buddy) : batch;
+      for (let k = 0; k < most; k++) {
+        const pfn = fromBuddy();
+        if (pfn < 0) break;
+        l.push(pfn);
       }
+      if (l.length === 0) {
+        if (order > 0) return -1;
+        // The buddy allocator has nothing (an allocation without watermarks in an empty zone): a
+        // page of another order-0 list if any, else one from nowhere (the model's overcommit).
+        const o = PINDEX.map((ot) => this.list[z * LISTS + pindexOf(ot, 0)]!).find((ol) => ol.length > 0);
+        if (o === undefined) return fromBuddy();
+        this.count[z]!--;
+        this.total--;
+        return o.pop()!;
+      }
+      // rmqueue_bulk adds each block at the tail: the first one taken comes off the head next.
+      l.reverse();
+      this.count[z]! += l.length << order;
+      this.total += l.length << order;
     }
     this.count[z]! -= 1 << order;
     this.total -= 1 << order;

@@ -83,12 +83,13 @@ export function defaultReferenceDir(): string {
 }
 
 /**
- * The recording that gives the zones' boot state (pageblocks and free blocks by migratetype) to
- * recordings made before the harness printed it: 2026-12-06b, the first with it, whose 33 runs
- * booted to the same state (docs/validation.md).
+ * The recordings that give the zones' boot state (pageblocks and free blocks by migratetype) to
+ * recordings made before the harness printed it, one per kernel recorded: for 6.1 2026-12-06b,
+ * the first with it, whose 33 runs booted to the same state; for 6.12.95 linux-6.12.95-2026-12-06
+ * (docs/validation.md). A case boots from the first of them of its own kernel and zones.
  */
-export function defaultBootFrom(): string {
-  return packagePath('validation/recordings/2026-12-06b');
+export function defaultBootFrom(): string[] {
+  return [packagePath('validation/recordings/2026-12-06b'), packagePath('validation/other-kernels/linux-6.12.95-2026-12-06')];
 }
 
 /**

@@ -301,35 +301,36 @@ function timePerEvent(ref: Reference): number[] {
 
 /**
  * The recording whose start mark gives a case's zones at boot: the case's own when its start mark
- * has the pagetypeinfo lines (recordings from 2026-12-06b on), else the same case in `bootFrom`
- * (ReplayOptions.bootFrom), or its first case by name when it has not recorded this one (the boot
- * is before the workload: 2026-12-06b's 33 runs of 11 cases booted to one state); that recording
- * must be of the same kernel with the same zones (a usage error where the user named it; the
- * default's is skipped for another kernel's recording). The case's own without either (its
- * replay then starts every page free and movable).
+ * has the pagetypeinfo lines (recordings from 2026-12-06b on), else the same case in the first
+ * directory of `from.dirs` (ReplayOptions.bootFrom) recorded on the case's kernel with its zones,
+ * or that recording's first case by name when it has not recorded this one (the boot is before the
+ * workload: 2026-12-06b's 33 runs of 11 cases booted to one state). A directory the user named
+ * must be such a recording (a usage error otherwise); the default's of another kernel or zones
+ * are skipped. The case's own when none is (its replay then starts every page free and movable).
  */
 function bootSource(ref: Reference, from: BootFrom | undefined): Reference {
   if (from === undefined || zonesOf(ref.config.zoneinfo ?? []).some((zc) => bootOf(ref, zc.name) !== undefined)) return ref;
-  const bootFrom = from.dir;
-  let file = path.join(bootFrom, `${ref.case}.json`);
-  if (!fs.existsSync(file)) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(bootFrom).filter((f) => f.endsWith('.json')).sort();
-    } catch {
-      // reported below
-    }
-    if (names.length === 0) throw new UsageError(`--boot-from ${bootFrom} is not a directory of recordings`, { field: '--boot-from' }, 'a directory of recordings (validation/record.mjs --out DIR) of the same kernel, or none');
-    file = path.join(bootFrom, names[0]!);
-  }
-  const other = readReference(file);
   const zones = (r: Reference): string => JSON.stringify(zonesOf(r.config.zoneinfo ?? []));
-  if (other.kernel.uname_r !== ref.kernel.uname_r || zones(other) !== zones(ref)) {
-    if (!from.given) return ref;
-    const why = other.kernel.uname_r !== ref.kernel.uname_r ? `a recording of ${other.kernel.uname_r}, the case's of ${ref.kernel.uname_r}` : "a recording of other zones than the case's";
-    throw new UsageError(`--boot-from ${file} is ${why}`, { field: '--boot-from' }, 'a recording of the same kernel with the same zones (the managed pages of /proc/zoneinfo), or none');
+  for (const bootFrom of from.dirs) {
+    let file = path.join(bootFrom, `${ref.case}.json`);
+    if (!fs.existsSync(file)) {
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(bootFrom).filter((f) => f.endsWith('.json')).sort();
+      } catch {
+        // reported below
+      }
+      if (names.length === 0) throw new UsageError(`--boot-from ${bootFrom} is not a directory of recordings`, { field: '--boot-from' }, 'a directory of recordings (validation/record.mjs --out DIR) of the same kernel, or none');
+      file = path.join(bootFrom, names[0]!);
+    }
+    const other = readReference(file);
+    if (other.kernel.uname_r === ref.kernel.uname_r && zones(other) === zones(ref)) return other;
+    if (from.given) {
+      const why = other.kernel.uname_r !== ref.kernel.uname_r ? `a recording of ${other.kernel.uname_r}, the case's of ${ref.kernel.uname_r}` : "a recording of other zones than the case's";
+      throw new UsageError(`--boot-from ${file} is ${why}`, { field: '--boot-from' }, 'a recording of the same kernel with the same zones (the managed pages of /proc/zoneinfo), or none');
+    }
   }
-  return other;
+  return ref;
 }
 
 /** A trace source over a case's events (streamed: nothing is held in memory). */
@@ -387,9 +388,9 @@ export interface ReplayOptions {
   bootFrom?: BootFrom;
 }
 
-/** A directory of recordings for bootSource, and whether the user named it (else it is the default, defaultBootFrom). */
+/** Directories of recordings for bootSource: the one the user named (given), or the default's, one per kernel (defaultBootFrom). */
 interface BootFrom {
-  readonly dir: string;
+  readonly dirs: readonly string[];
   readonly given: boolean;
 }
 

@@ -103,7 +103,7 @@ async function runCases(tasks: CaseTask[], jobs: number): Promise<CaseResult[]> 
 function assemble(cases: CaseResult[], guestProfile: string, o: ValidateOptions): ValidationResult {
   const rows = cases.flatMap((c) => c.rows);
   const out = rows.filter((r) => r.status !== 'ok').length;
-  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? CFS_61.name, boot_from: o.bootFrom?.dir ?? null };
+  const replayed = { reclaim: o.reclaim ?? DEFAULT_RECLAIM, zswap_era: o.zswapEra ?? ERA_61, swap_zeromap: replaysZeromap(o.zswapEra), guest_profile: guestProfile, tick_phase_ms: (o.tickPhaseNs ?? 0) / 1e6, scheduler: o.scheduler ?? CFS_61.name, boot_from: o.bootFrom === undefined ? null : o.bootFrom.dirs.join(' or ') };
   return { replayed, cases, rows, ok: rows.length - out, out };
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pageKey } from '../../../src/content/classes/vmix.js';
 import { Mulberry32 } from '../../../src/content/rng.js';
 import { eventsOf, headerOf, replay } from '../../../src/validate/replay.js';
-import { readReference } from '../../../src/validate/reference.js';
+import { defaultBootFrom, readReference } from '../../../src/validate/reference.js';
 import type { Reference } from '../../../src/validate/reference.js';
 import { testMachine } from '../../helpers/machine.js';
 
@@ -76,12 +76,12 @@ describe('replaying a recorded case', () => {
     expect(headerOf(old).config.zones!.every((z) => z.boot === undefined)).toBe(true);
     expect(headerOf(old, 'ssd', false, own).config.zones).toEqual(zones);
     // A recording of another kernel: one line when named, skipped when it is the default.
-    const other = { dir: path.resolve(__dirname, '../../../validation/other-kernels/linux-6.12.95'), given: true };
+    const other = { dirs: [path.resolve(__dirname, '../../../validation/other-kernels/linux-6.12.95')], given: true };
     await expect(replay(old, 'swapin-seq.json', 'ssd', { bootFrom: other })).rejects.toThrow(/--boot-from .* is a recording of 6\.12\.95\+deb12-amd64, the case's of 6\.1\.0-47-amd64/);
     const skipped = await replay(old, 'swapin-seq.json', 'ssd', { bootFrom: { ...other, given: false } });
     expect(skipped.config.zones?.names).toEqual(['DMA', 'DMA32']);
     expect(skipped.config.zones?.boot).toBeUndefined();
-    await expect(replay({ ...old, case: 'no-such-case' }, 'x.json', 'ssd', { bootFrom: { dir: '/nonexistent', given: true } })).rejects.toThrow(/not a directory of recordings/);
+    await expect(replay({ ...old, case: 'no-such-case' }, 'x.json', 'ssd', { bootFrom: { dirs: ['/nonexistent'], given: true } })).rejects.toThrow(/not a directory of recordings/);
   });
 
   it("boots the first 6.12.95 recording from the later one's start marks (validate:6.12's --boot-from)", async () => {
@@ -89,11 +89,19 @@ describe('replaying a recorded case', () => {
     const first = readReference(path.join(dir, 'linux-6.12.95/rw-zsmalloc-zstd.json'));
     const later = readReference(path.join(dir, 'linux-6.12.95-2026-12-06/rw-zsmalloc-zstd.json'));
     expect(headerOf(first).config.zones!.every((z) => z.boot === undefined)).toBe(true);
-    const booted = await replay(first, 'rw-zsmalloc-zstd.json', 'ssd', { zswapEra: '6.12', bootFrom: { dir: path.join(dir, 'linux-6.12.95-2026-12-06'), given: true } });
+    const booted = await replay(first, 'rw-zsmalloc-zstd.json', 'ssd', { zswapEra: '6.12', bootFrom: { dirs: [path.join(dir, 'linux-6.12.95-2026-12-06')], given: true } });
     expect(booted.config.zones?.boot).toEqual(headerOf(later).config.zones!.map((z) => z.boot));
     const start = later.runs[0]!.marks.find((m) => m.name === 'start')!.zones!['DMA32'] as Record<string, number>;
     const dma32 = headerOf(first, 'ssd', false, later).config.zones!.find((z) => z.name === 'DMA32')!;
     expect(dma32.boot!.free.movable).toEqual(Array.from({ length: 11 }, (_, o) => start[`free_movable_o${o}`]));
+    // The default: the package's recordings, one per kernel; each case boots from its own kernel's
+    // (the 6.1 one, first in the list, skipped here), the 6.1 references from 2026-12-06b's.
+    const byDefault = await replay(first, 'rw-zsmalloc-zstd.json', 'ssd', { zswapEra: '6.12', bootFrom: { dirs: defaultBootFrom(), given: false } });
+    expect(byDefault.config.zones?.boot).toEqual(booted.config.zones?.boot);
+    const old = readReference(path.resolve(__dirname, '../../../validation/references/rw-zsmalloc-zstd.json'));
+    const own = readReference(path.resolve(__dirname, '../../../validation/recordings/2026-12-06b/rw-zsmalloc-zstd.json'));
+    const oldBooted = await replay(old, 'rw-zsmalloc-zstd.json', 'ssd', { bootFrom: { dirs: defaultBootFrom(), given: false } });
+    expect(oldBooted.config.zones?.boot).toEqual(headerOf(own).config.zones!.map((z) => z.boot));
   });
 
   it('turns each workload op into the accesses workload.c makes, in its order', () => {
