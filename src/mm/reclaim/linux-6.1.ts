@@ -63,7 +63,10 @@
  *   mm/vmscan.c balance_pgdat): a fallback between migratetypes that takes less
  *   than a pageblock raises the zone's min, low and high by a pageblock, up to
  *   watermark_boost_factor (150 %) of high, and wakes kswapd even on a balanced
- *   node; kswapd reclaims the boost without swapping while the node is balanced,
+ *   node, unless kswapd is running: a wake-up (this one or an allocation's) that
+ *   comes during a run is lost when the run ends balanced, boosts raised meanwhile
+ *   included (wakeup_kswapd finds kswapd off its wait queue; kswapd_try_to_sleep);
+ *   kswapd reclaims the boost without swapping while the node is balanced,
  *   starts over as normal reclaim when it is not, stops after a boosted pass
  *   that reclaimed nothing, and takes the boosts it started with off the zones
  *   when it ends. The per-CPU lists' sizes come from
@@ -538,9 +541,9 @@ class Linux61 implements Reclaim {
   }
 
   kswapdStep(): boolean {
-    // A wake-up that came during the run stays recorded (wakeup_kswapd sets the node's
-    // kswapd_order and highest_zoneidx while kswapd runs): it runs again at the workload's next
-    // allocation or event's end.
+    // A wake-up that came during the run finds kswapd off its wait queue (wakeup_kswapd), and
+    // is gone if the run ends balanced (balanceSteps' end: kswapd_try_to_sleep sleeps); if it
+    // ends unbalanced, kswapd runs again at the workload's next allocation or event's end.
     return this.kswapdRun.step();
   }
 
@@ -662,6 +665,10 @@ class Linux61 implements Reclaim {
     }
     if (boosts !== null) for (let z = 0; z < boosts.length; z++) this.boost[z] = this.boost[z]! - Math.min(this.boost[z]!, boosts[z]!);
     this.snapshotRefaults();
+    // kswapd_try_to_sleep: a balanced node (its boosts, those raised during the run included)
+    // lets kswapd sleep; the wake-ups that came while it ran found it off its wait queue and
+    // are gone (wakeup_kswapd), so only a later one starts the next run.
+    if (this.balanced()) this.kswapdWoken = false;
     h.kswapdRun(false);
   }
 

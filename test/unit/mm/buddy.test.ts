@@ -333,6 +333,45 @@ describe('boosted reclaim', () => {
     expect(passes.n).toBe(1);
     expect(mem.reclaim.zoneBoost!(1)).toBe(0);
   });
+
+  it('loses a wake-up that comes while kswapd runs: a node balanced at the end sleeps, its new boost kept for the next wake (wakeup_kswapd, kswapd_try_to_sleep)', () => {
+    // The same balanced machine. A boost wakes kswapd; during its run's one pass an allocation
+    // falls back and boosts again (steal_suitable_fallback → boost_watermark; rmqueue's
+    // wakeup_kswapd finds kswapd off its wait queue). The run takes off only the boost it began
+    // with (zone_boosts[]); the node is balanced above the boost that is left, so kswapd sleeps
+    // and the event's end starts no run. A later boost wakes it, and that run takes both off.
+    const m = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const mem = m.memory;
+    for (let p = 0; p < 20000; p++) {
+      mem.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
+      m.afterEvent();
+    }
+    const PAGEBLOCK = 512;
+    // DMA32's high watermark 632: boost_watermark's most is 150 % of it (watermark_boost_factor 15000).
+    const maxBoost = Math.floor((632 * 15000) / 10000);
+    let boostInRun = true;
+    const nodePass = mem.nodePass.bind(mem);
+    mem.nodePass = (): void => {
+      if (boostInRun) mem.reclaim.boostWatermark!(1);
+      boostInRun = false;
+      nodePass();
+    };
+    const before = m.stats.pageoutrun;
+    mem.reclaim.boostWatermark!(1);
+    mem.reclaim.kswapd();
+    expect(m.stats.pageoutrun).toBe(before + 1);
+    expect(mem.reclaim.zoneBoost!(1)).toBe(maxBoost - PAGEBLOCK);
+    // The event's end (kswapd_try_to_sleep found the node balanced): no run.
+    m.afterEvent();
+    mem.reclaim.kswapd();
+    expect(m.stats.pageoutrun).toBe(before + 1);
+    expect(mem.reclaim.zoneBoost!(1)).toBe(maxBoost - PAGEBLOCK);
+    // A new fallback's boost wakes the sleeping kswapd; its run takes every boost off.
+    mem.reclaim.boostWatermark!(1);
+    mem.reclaim.kswapd();
+    expect(m.stats.pageoutrun).toBe(before + 2);
+    expect(mem.reclaim.zoneBoost!(1)).toBe(0);
+  });
 });
 
 describe('per-CPU list sizes', () => {
