@@ -55,8 +55,10 @@ export interface MmEnv {
   swapWrite(type: number, off: number, desc: number): boolean;
   /** blk_start_plug (true) / blk_finish_plug (false) for swap writes: writes to adjacent slots merge. */
   swapPlug(on: boolean): void;
-  /** The slot's count dropped to zero (frontswap invalidate, slot freed). */
-  swapFree(type: number, off: number): void;
+  /** The slot's count dropped to zero (free_swap_slot: frontswap invalidate, slot freed; with the swap slots cache, when its batch goes). */
+  freeSwapSlot(type: number, off: number): void;
+  /** The slot's count dropped to zero and it waits in the swap slots cache to be freed (its frontswap copy still stored). */
+  swapFreePending(type: number, off: number): boolean;
   /** A page-cache miss that reads: cleancache_get, else the filesystem. True on a cleancache hit. */
   fileRead(fs: number, inode: number, index: number): boolean;
   /**

@@ -843,7 +843,7 @@ export class Memory implements ReclaimHost {
     if (s < 0) return;
     this.rec[id * R + R_SLOT] = -1;
     this.slotOwner.delete(s);
-    this.m.swapFree(slotType(s), slotOffset(s));
+    this.m.freeSwapSlot(slotType(s), slotOffset(s));
   }
 
   /**
@@ -1148,7 +1148,8 @@ export class Memory implements ReclaimHost {
   writebackPage(type: number, off: number, memalloc: boolean, stillStored: () => boolean): 'written' | 'exists' | 'nomem' {
     const s = slotKey(type, off);
     const id = this.slotOwner.get(s);
-    if (id === undefined) return 'written';
+    // A slot freed into the swap slots cache: __read_swap_cache_async finds its count 0 and gives no page.
+    if (id === undefined) return this.m.swapFreePending(type, off) ? 'nomem' : 'written';
     if (this.rec[id * R + R_FLAGS]! & F_RESIDENT) return 'exists';
     const z = memalloc ? this.reclaim.allocKernel(true) : this.reclaim.allocate();
     if (z < 0) return 'nomem';

@@ -14,9 +14,14 @@
  * lowest_bit. lowest_bit and highest_bit move as swap_range_alloc and
  * swap_range_free move them.
  *
+ * The per-CPU swap slots cache's free side (6.1, Reclaim.swapSlotsCache) is the
+ * machine's (Machine.freeSwapSlot): a slot whose count dropped to zero stays
+ * taken here until its batch of 64 is given back.
+ *
  * Deviations: an SSD's slots (6.1: per-CPU clusters, a random trunk when one
- * fills) are taken next fit after a cursor; 6.1's per-CPU swap slots cache
- * (slots taken 64 at a time and freed 64 at a time) is not modelled, nor the
+ * fills) are taken next fit after a cursor; the swap slots cache's allocation
+ * side (64 slots taken ahead at a time) and its activation thresholds (on above
+ * 320 free swap pages, off and drained below 128) are not modelled, nor the
  * scan's reuse of a slot only the swap cache holds when swap is more than
  * half full. Areas are tried in swapon order (areas swapped on later get
  * lower priority, as with the kernel's default decreasing priorities).

@@ -106,6 +106,9 @@ const MAX_REQUEST_PAGES = 128;
 const BLK_MAX_REQUEST_COUNT = 32;
 const BLK_PLUG_FLUSH_PAGES = 32;
 
+/** SWAP_SLOTS_CACHE_SIZE (mm/swap_slots.c, = SWAP_BATCH): the slots a CPU's cache takes and gives back at a time. */
+const SWAP_SLOTS_CACHE_SIZE = 64;
+
 export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly meter: CostMeter;
   readonly oracle: Oracle;
@@ -147,6 +150,9 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   backend: Backend | null = null;
   /** Unloaded backends whose pages are still being drained (rmmod strategy zombie). */
   zombies: Zombie[] = [];
+  /** The swap slots cache's slots_ret (one CPU): slots freed and not yet given back (slotKey), in order, and as a set. */
+  private slotsRet: number[] = [];
+  private readonly slotsRetSet = new Set<number>();
   /** Pool pages handed out by allocPage. */
   poolPages = 0;
   /** MmEnv.slabPages: the live backend's and every zombie's slab metadata. */
@@ -243,6 +249,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     return this.frontswap.currPages();
   }
   frontswapShrink(target: number): { toRam: number; toDisk: number } {
+    // The slots waiting in the swap slots cache are freed first (a deviation: try_to_unuse skips them).
+    this.drainSlotsRet();
     const moved = { toRam: 0, toDisk: 0 };
     const total = this.frontswap.currPages();
     if (total <= target) return moved;
@@ -374,6 +382,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     const w0 = t.swapWrites;
     const r0 = t.swapReads;
     const rec = this.newRecord('rmmod', b.name, strategy.name);
+    // The slots waiting in the swap slots cache are freed before the backend goes (their copies with it).
+    this.drainSlotsRet();
     strategy.run(this, b, rec, { rate });
     this.touchAll();
     rec.cpu_ns = t.cpuNs - cpu0;
@@ -748,9 +758,43 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     return LoadResult.Miss;
   }
 
-  /** The swap slot's count dropped to zero. */
+  /** A frontswap_invalidate_page of a trace: the slot is freed now (the trace recorded it as the kernel issued it). */
   swapFree(type: number, off: number): void {
     this.runWork();
+    // A slot the memory model freed into the swap slots cache goes now, and not again with its batch.
+    const k = slotKey(type, off);
+    if (this.slotsRetSet.delete(k)) this.slotsRet.splice(this.slotsRet.indexOf(k), 1);
+    this.swapEntryFree(type, off);
+  }
+  /**
+   * The memory model's slot count dropped to zero: free_swap_slot. With the swap slots cache
+   * (Reclaim.swapSlotsCache) the slot waits in slots_ret, and the 64 there are freed
+   * (swapcache_free_entries) when one more comes; else it is freed now.
+   */
+  freeSwapSlot(type: number, off: number): void {
+    this.runWork();
+    if (this.memory.reclaim.swapSlotsCache) {
+      if (this.slotsRet.length >= SWAP_SLOTS_CACHE_SIZE) this.drainSlotsRet();
+      const k = slotKey(type, off);
+      this.slotsRet.push(k);
+      this.slotsRetSet.add(k);
+      return;
+    }
+    this.swapEntryFree(type, off);
+  }
+  swapFreePending(type: number, off: number): boolean {
+    return this.slotsRet.length > 0 && this.slotsRetSet.has(slotKey(type, off));
+  }
+  /** swapcache_free_entries of the swap slots cache's slots_ret. */
+  drainSlotsRet(): void {
+    const ret = this.slotsRet;
+    if (ret.length === 0) return;
+    this.slotsRet = [];
+    this.slotsRetSet.clear();
+    for (const k of ret) this.swapEntryFree(slotType(k), slotOffset(k));
+  }
+  /** swap_entry_free → swap_range_free: frontswap invalidate, the slot back to the allocator. */
+  private swapEntryFree(type: number, off: number): void {
     if (this.zombies.length > 0) for (const z of this.zombies) z.drop(type, off);
     this.frontswap.invalidatePage(type, off);
     this.oracle.slotFreed(type, off);
@@ -769,6 +813,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
 
   /** swapoff: try_to_unuse reads every in-use slot back, then invalidate_area. */
   swapoff(type: number): void {
+    // disable_swap_slots_cache_lock: the slots cache is drained first.
+    this.drainSlotsRet();
     this.memory.unuseArea(type);
     this.frontswap.swapoff(type);
     this.dropZombieArea(type);
@@ -782,6 +828,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
    * nothing stored before may be loaded after.
    */
   invalidateArea(type: number): void {
+    this.drainSlotsRet();
     // A swap-cache page whose only copy was in frontswap (or with a zombie) must not be dropped clean later.
     if (!this.frontswap.writethrough) {
       this.memory.redirtySwapCached(type, (off) => this.frontswap.test(type, off) || this.zombieHolds(type, off));

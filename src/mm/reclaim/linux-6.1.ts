@@ -223,6 +223,7 @@ class Linux61 implements Reclaim {
   readonly anonExclusive = true;
   /** __remove_mapping stores workingset_eviction's shadow in the swap cache (5.9+). */
   readonly swapCacheShadows = true;
+  readonly swapSlotsCache = true;
   /** swap_writepage submits a bio and returns with the folio under writeback (mm/page_io.c). */
   readonly asyncWriteback = true;
   wmark: Watermarks;

@@ -46,6 +46,7 @@ class Lru3x implements Reclaim {
   readonly anonExclusive = false;
   /** 3.x's __delete_from_swap_cache leaves no shadow: the swap cache holds pages only. */
   readonly swapCacheShadows = false;
+  readonly swapSlotsCache = false;
   /** Writeback completes synchronously in this model (see the header). */
   readonly asyncWriteback = false;
   readonly wmark: Watermarks;

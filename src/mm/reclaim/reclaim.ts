@@ -160,6 +160,13 @@ export interface Reclaim {
    */
   readonly swapCacheShadows: boolean;
   /**
+   * The swap core frees slots through the per-CPU swap slots cache (4.11+, mm/swap_slots.c):
+   * free_swap_slot keeps a freed slot in slots_ret and frees the 64 it holds (frontswap
+   * invalidate, the slot back to the allocator) when one more comes (MmEnv.swapFree).
+   * False: each slot is freed at once (3.x).
+   */
+  readonly swapSlotsCache: boolean;
+  /**
    * Swap writes to the device complete asynchronously (6.1): a page written
    * by reclaim stays resident under writeback (host.evict returns
    * Evicted.Writeback) until host.endWriteback delivers its completion.

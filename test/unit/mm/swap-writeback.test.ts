@@ -103,8 +103,14 @@ describe('swap writeback, 6.1', () => {
     for (let p = 0; p < 4000 && kept < 0; p++) if (where(m, p) === 'cache') kept = p;
     expect(kept).toBeGreaterThanOrEqual(0);
     const used = m.swap.usedSlots();
+    const slot = m.memory.slotOfAnon(PID, kept);
     m.memory.anonAccess(PID, kept, true, makeDesc(Cls.Text, gen++));
     expect(m.memory.slotOfAnon(PID, kept)).toBe(-1);
+    // free_swap_slot: the slot waits in the swap slots cache, still taken, until its batch goes.
+    expect(m.swapFreePending(0, slot)).toBe(true);
+    expect(m.swap.usedSlots()).toBe(used);
+    m.drainSlotsRet();
+    expect(m.swapFreePending(0, slot)).toBe(false);
     expect(m.swap.usedSlots()).toBe(used - 1);
     expect(m.stats.pswpin).toBe(0);
     // Push it out again: dirty, it needs a new slot and a write.
