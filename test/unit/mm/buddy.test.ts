@@ -308,17 +308,23 @@ describe('the swap cache\'s nodes on order-1 blocks', () => {
   });
 });
 
+/** The validation guest's zones on 6.1-cfs-buddy, no swap, 20,000 anonymous pages: a balanced node kswapd can reclaim nothing from. */
+function balancedAnonMachine(): ReturnType<typeof testMachine> {
+  const m = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+  for (let p = 0; p < 20000; p++) {
+    m.memory.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
+    m.afterEvent();
+  }
+  return m;
+}
+
 describe('boosted reclaim', () => {
   it('stops after a boosted pass that reclaimed nothing (balance_pgdat: nr_boost_reclaim && !nr_reclaimed), and takes the boost off', () => {
     // No swap and no page cache: kswapd can reclaim nothing. The node is balanced; a boost wakes
     // kswapd, whose boosted reclaim (no swap, no writeback) makes one pass and stops. (Without
     // the stop it would lower its priority through all twelve.)
-    const m = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const m = balancedAnonMachine();
     const mem = m.memory;
-    for (let p = 0; p < 20000; p++) {
-      mem.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
-      m.afterEvent();
-    }
     const passes = { n: 0 };
     const nodePass = mem.nodePass.bind(mem);
     mem.nodePass = (): void => {
@@ -340,12 +346,8 @@ describe('boosted reclaim', () => {
     // wakeup_kswapd finds kswapd off its wait queue). The run takes off only the boost it began
     // with (zone_boosts[]); the node is balanced above the boost that is left, so kswapd sleeps
     // and the event's end starts no run. A later boost wakes it, and that run takes both off.
-    const m = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const m = balancedAnonMachine();
     const mem = m.memory;
-    for (let p = 0; p < 20000; p++) {
-      mem.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
-      m.afterEvent();
-    }
     const PAGEBLOCK = 512;
     // DMA32's high watermark 632: boost_watermark's most is 150 % of it (watermark_boost_factor 15000).
     const maxBoost = Math.floor((632 * 15000) / 10000);
