@@ -115,6 +115,22 @@ const XA_NODES_PER_SLAB = 14;
 const XA_SLAB_ORDER = 1;
 const XA_SLAB_PAGES = 1 << XA_SLAB_ORDER;
 
+/**
+ * A slab cache's pages on frames (with frames only), newest last: each block's frame code and
+ * order (the cache's slab order, or 0 for each page of a slab the zone had no such block for),
+ * and the pages they hold.
+ */
+interface SlabFrames {
+  readonly type: BlockType;
+  readonly order: number;
+  readonly codes: number[];
+  readonly orders: number[];
+  pages: number;
+}
+function newSlabFrames(type: BlockType, order: number): SlabFrames {
+  return { type, order, codes: [], orders: [], pages: 0 };
+}
+
 /** The page allocator's state when pages have frames (6.1-cfs-buddy on a zone layout). */
 interface Frames {
   readonly buddy: Buddy;
@@ -205,12 +221,8 @@ export class Memory implements ReclaimHost {
    * since the last syncSlab) count in the highest zone.
    */
   private readonly zoneSlab: number[];
-  private readonly slabFrames: number[] = [];
-  /** The swap cache's nodes' slabs, newest last: each one's frame code, and its order (1, or 0 for each of a fallback's two pages). */
-  private readonly xaSlabFrames: number[] = [];
-  private readonly xaSlabOrders: number[] = [];
-  /** The pages xaSlabFrames hold. */
-  private xaSlabHeld = 0;
+  private readonly slabFrames = newSlabFrames(UNMOVABLE, 0);
+  private readonly xaSlabFrames = newSlabFrames(RECLAIMABLE, XA_SLAB_ORDER);
   private syncingSlab = false;
   /** Each resident page's frame code (frameCode: its zone, migratetype and frame), by page id. */
   private frame = new Int32Array(this.cap);
@@ -307,57 +319,43 @@ export class Memory implements ReclaimHost {
     if (this.frames === null || this.syncingSlab) return;
     const slab = this.m.slabPages;
     const xa = this.xaSlabPages;
-    if (this.slabFrames.length === slab && this.xaSlabHeld === xa) return;
+    if (this.slabFrames.pages === slab && this.xaSlabFrames.pages === xa) return;
     this.syncingSlab = true;
-    this.syncSlabKind(this.slabFrames, slab, UNMOVABLE);
-    this.syncXaSlabs(xa);
+    this.syncSlabKind(this.slabFrames, slab);
+    this.syncSlabKind(this.xaSlabFrames, xa);
     this.syncingSlab = false;
-  }
-  private syncSlabKind(held: number[], want: number, t: BlockType): void {
-    while (held.length > want) {
-      const code = held.pop()!;
-      this.zoneSlab[frameZone(code)]!--;
-      this.give(code);
-    }
-    while (held.length < want) {
-      let z = this.reclaim.allocKernel(true);
-      if (z < 0) z = this.zoneCap.length - 1;
-      held.push(this.take(z, t));
-      this.zoneSlab[z]!++;
-    }
   }
 
   /**
-   * The swap cache's nodes' slabs follow xaSlabPages (always whole order-1 slabs): a new one is an
-   * order-1 reclaimable block where the zone has one (SLUB's allocate_slab tries the cache's order
-   * first; the node allocation, xas_alloc's GFP_NOWAIT, made in reclaim under PF_MEMALLOC, passes
-   * every watermark), through the per-CPU order-1 list, which may fall back to another
-   * migratetype's block and boost the zone; else two order-0 pages. Freed newest first.
+   * One cache's slab pages follow `want` (a multiple of its slab's pages): an emptied slab gives
+   * its frames back, newest first; a new one takes a block of the slab's order where the zone has
+   * one (SLUB's allocate_slab tries the cache's order first; the swap cache's nodes, xas_alloc's
+   * GFP_NOWAIT made in reclaim under PF_MEMALLOC, pass every watermark), through the per-CPU list
+   * of that order, which may fall back to another migratetype's block and boost the zone; else as
+   * many order-0 pages.
    */
-  private syncXaSlabs(want: number): void {
-    const held = this.xaSlabFrames;
-    const orders = this.xaSlabOrders;
-    while (this.xaSlabHeld > want) {
-      const code = held.pop()!;
-      const order = orders.pop()!;
+  private syncSlabKind(s: SlabFrames, want: number): void {
+    while (s.pages > want) {
+      const code = s.codes.pop()!;
+      const order = s.orders.pop()!;
       this.zoneSlab[frameZone(code)]! -= 1 << order;
-      this.xaSlabHeld -= 1 << order;
+      s.pages -= 1 << order;
       this.give(code, order);
     }
-    while (this.xaSlabHeld < want) {
+    while (s.pages < want) {
       let z = this.reclaim.allocKernel(true);
       if (z < 0) z = this.zoneCap.length - 1;
-      const pfn = this.takeBlock(z, RECLAIMABLE, XA_SLAB_ORDER);
-      if (pfn >= 0) {
-        held.push(frameCode(z, RECLAIMABLE, pfn));
-        orders.push(XA_SLAB_ORDER);
+      const pfn = this.takeBlock(z, s.type, s.order);
+      if (pfn >= 0 || s.order === 0) {
+        s.codes.push(frameCode(z, s.type, pfn));
+        s.orders.push(s.order);
       } else
-        for (let k = 0; k < XA_SLAB_PAGES; k++) {
-          held.push(this.take(z, RECLAIMABLE));
-          orders.push(0);
+        for (let k = 0; k < 1 << s.order; k++) {
+          s.codes.push(frameCode(z, s.type, this.takeBlock(z, s.type, 0)));
+          s.orders.push(0);
         }
-      this.zoneSlab[z]! += XA_SLAB_PAGES;
-      this.xaSlabHeld += XA_SLAB_PAGES;
+      this.zoneSlab[z]! += 1 << s.order;
+      s.pages += 1 << s.order;
     }
   }
 
@@ -401,7 +399,6 @@ export class Memory implements ReclaimHost {
     this.allocType = t;
     this.allocOrder = order;
     const pfn = f.pcp.take(z, t, f.buddy.nrFree[z]!, this.fromBuddy, order);
-    this.allocOrder = 0;
     f.buddy.use(pfn, t, order);
     return pfn;
   }
@@ -489,7 +486,7 @@ export class Memory implements ReclaimHost {
 
   /** The slab pages that hold a frame now (syncSlab; 0 without frames), for tests and tools. */
   get slabFramePages(): number {
-    return this.slabFrames.length + this.xaSlabHeld;
+    return this.slabFrames.pages + this.xaSlabFrames.pages;
   }
 
   // ---- ReclaimHost ----------------------------------------------------------------------

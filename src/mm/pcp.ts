@@ -47,6 +47,13 @@ function pindexOf(t: MigrateType, order: number): number {
   return order * TYPES + PLACE[t]!;
 }
 const LISTS = PCP_ORDERS * TYPES;
+/** The migratetype and the order of the list at a pindex. */
+function listType(pindex: number): MigrateType {
+  return PINDEX[pindex % TYPES]!;
+}
+function listOrder(pindex: number): number {
+  return (pindex / TYPES) | 0;
+}
 
 /** zone_batchsize, as zone_set_high_and_batch uses it (at least 1). */
 export function pcpBatch(managed: number): number {
@@ -137,8 +144,8 @@ export class PcpLists {
       const pi = (pindex + k) % LISTS;
       const l = this.list[z * LISTS + pi]!;
       if (l.length === 0) continue;
-      const lt = PINDEX[pi % TYPES]!;
-      const order = (pi / TYPES) | 0;
+      const lt = listType(pi);
+      const order = listOrder(pi);
       let take = 0;
       while (count > 0 && take < l.length) {
         release(l[take]!, lt, order);
@@ -196,7 +203,7 @@ export class PcpLists {
   drain(release: (pfn: number, t: MigrateType, order: number) => void): void {
     this.list.forEach((l, i) => {
       const pi = i % LISTS;
-      for (const b of l) release(b, PINDEX[pi % TYPES]!, (pi / TYPES) | 0);
+      for (const b of l) release(b, listType(pi), listOrder(pi));
       l.length = 0;
     });
     this.count.fill(0);

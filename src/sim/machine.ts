@@ -150,9 +150,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   backend: Backend | null = null;
   /** Unloaded backends whose pages are still being drained (rmmod strategy zombie). */
   zombies: Zombie[] = [];
-  /** The swap slots cache's slots_ret (one CPU): slots freed and not yet given back (slotKey), in order, and as a set. */
+  /** The swap slots cache's slots_ret (one CPU): the slots freed and not yet given back (slotKey), in order; at most 64. */
   private slotsRet: number[] = [];
-  private readonly slotsRetSet = new Set<number>();
   /** Pool pages handed out by allocPage. */
   poolPages = 0;
   /** MmEnv.slabPages: the live backend's and every zombie's slab metadata. */
@@ -762,8 +761,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   swapFree(type: number, off: number): void {
     this.runWork();
     // A slot the memory model freed into the swap slots cache goes now, and not again with its batch.
-    const k = slotKey(type, off);
-    if (this.slotsRetSet.delete(k)) this.slotsRet.splice(this.slotsRet.indexOf(k), 1);
+    const i = this.slotsRet.indexOf(slotKey(type, off));
+    if (i >= 0) this.slotsRet.splice(i, 1);
     this.swapEntryFree(type, off);
   }
   /**
@@ -775,22 +774,19 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.runWork();
     if (this.memory.reclaim.swapSlotsCache) {
       if (this.slotsRet.length >= SWAP_SLOTS_CACHE_SIZE) this.drainSlotsRet();
-      const k = slotKey(type, off);
-      this.slotsRet.push(k);
-      this.slotsRetSet.add(k);
+      this.slotsRet.push(slotKey(type, off));
       return;
     }
     this.swapEntryFree(type, off);
   }
   swapFreePending(type: number, off: number): boolean {
-    return this.slotsRet.length > 0 && this.slotsRetSet.has(slotKey(type, off));
+    return this.slotsRet.includes(slotKey(type, off));
   }
   /** swapcache_free_entries of the swap slots cache's slots_ret. */
   drainSlotsRet(): void {
     const ret = this.slotsRet;
     if (ret.length === 0) return;
     this.slotsRet = [];
-    this.slotsRetSet.clear();
     for (const k of ret) this.swapEntryFree(slotType(k), slotOffset(k));
   }
   /** swap_entry_free → swap_range_free: frontswap invalidate, the slot back to the allocator. */
