@@ -260,9 +260,8 @@ export class Tasks {
         this.runKworker();
       }
       // A wake-up of kswapd from here on (the kworker's allocations) is seen at the workload's
-      // next allocation or event's end: a run that ended unbalanced is not started again at
-      // once, so a kswapd that cannot make progress (and charges no CPU for it) cannot hold
-      // the CPU.
+      // next allocation or event's end. (kswapd itself runs balance_pgdat again before it
+      // sleeps while the node is neither balanced nor hopeless: the reclaim model's kswapdStep.)
     }
   }
 

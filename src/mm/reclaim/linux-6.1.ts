@@ -64,7 +64,7 @@
  *   than a pageblock raises the zone's min, low and high by a pageblock, up to
  *   watermark_boost_factor (150 %) of high, and wakes kswapd even on a balanced
  *   node, unless kswapd is running: a wake-up (this one or an allocation's) that
- *   comes during a run is lost when the run ends balanced, boosts raised meanwhile
+ *   comes during a run is lost when kswapd sleeps, boosts raised meanwhile
  *   included (wakeup_kswapd finds kswapd off its wait queue; kswapd_try_to_sleep);
  *   kswapd reclaims the boost without swapping while the node is balanced,
  *   starts over as normal reclaim when it is not, stops after a boosted pass
@@ -121,6 +121,15 @@
  *   kworker run until the scheduler picks the workload again, its batch
  *   isolated meanwhile, so the two reclaimers' swap slots interleave as in a
  *   6.1 guest (docs/validation.md, the deflate case's readahead).
+ * - kswapd's sleep (mm/vmscan.c kswapd, kswapd_try_to_sleep, prepare_kswapd_sleep,
+ *   balance_pgdat, wakeup_kswapd): after balance_pgdat kswapd sleeps only on a
+ *   balanced node or a hopeless one; on any other it runs balance_pgdat again at
+ *   once, from the same wake-up. A run that did not find the node balanced and
+ *   reclaimed nothing (a boosted one stopped for lack of progress included) counts
+ *   a kswapd failure; at MAX_RECLAIM_RETRIES (16) the node is hopeless: no
+ *   allocation or boost wakes kswapd until a shrink_node pass, kswapd's or a direct
+ *   reclaimer's, reclaims a page (kswapd_failures = 0). Deviation: a pass's
+ *   progress is its LRU pages (the kernel adds the slab pages its shrinkers freed).
  * - vmpressure (mm/vmpressure.c): each shrink_node pass reports the pages it
  *   scanned, and a direct reclaim at priority 3 or deeper reports critical
  *   pressure (vmpressure_prio: a whole window at once); the host's scheduler
@@ -172,6 +181,8 @@ const PG_RECLAIM = 8;
 const PG_WRITEBACK = 16;
 
 const SWAP_CLUSTER_MAX = 32;
+/** MAX_RECLAIM_RETRIES (mm/internal.h): kswapd runs that reclaim nothing before the node is left to direct reclaim. */
+const MAX_RECLAIM_RETRIES = 16;
 
 /** vm.min_free_kbytes as calculate_min_free_kbytes sets it: int_sqrt(16 * lowmem kB), clamped to 128..262144. */
 export function defaultMinFreeKbytes(managedPages: number): number {
@@ -240,6 +251,12 @@ class Linux61 implements Reclaim {
   // here; the page cache's in its slots (host.pageCache, with their nodes and the shadow-node shrinker).
   private readonly anonShadows = new KeyMap();
   private kswapdWoken = false;
+  /**
+   * pgdat->kswapd_failures: balance_pgdat runs in a row that reclaimed nothing; at
+   * MAX_RECLAIM_RETRIES the node is hopeless (wakeup_kswapd wakes no kswapd, which sleeps)
+   * until a shrink_node pass, kswapd's or a direct reclaimer's, reclaims a page.
+   */
+  private kswapdFailures = 0;
   /** kswapd's balance_pgdat while it runs as a task (kswapdWake .. kswapdStep's false). */
   private readonly kswapdRun = new ReclaimRun();
   /** The kworker's direct reclaim run in steps (directBegin .. directStep's false). */
@@ -322,7 +339,8 @@ class Linux61 implements Reclaim {
   boostWatermark(z: number): void {
     if (this.maxBoost[z] === 0) return;
     this.boost[z] = Math.min(this.boost[z]! + PAGEBLOCK_PAGES, this.maxBoost[z]!);
-    this.kswapdWoken = true;
+    // rmqueue's wakeup_kswapd for ZONE_BOOSTED_WATERMARK (a hopeless node is not woken).
+    if (!this.hopeless()) this.kswapdWoken = true;
   }
 
   /** zone_set_high_and_batch for every zone (one CPU). */
@@ -331,6 +349,11 @@ class Linux61 implements Reclaim {
       const batch = pcpBatch(this.managed[z]!);
       return { high: pcpHigh(w.low, batch), batch };
     });
+  }
+
+  /** kswapd_failures >= MAX_RECLAIM_RETRIES: "hopeless node, leave it to direct reclaim". */
+  private hopeless(): boolean {
+    return this.kswapdFailures >= MAX_RECLAIM_RETRIES;
   }
 
   private boosted(): boolean {
@@ -515,7 +538,8 @@ class Linux61 implements Reclaim {
   private lowThenMin(): number {
     const z = this.zoneAbove('low');
     if (z >= 0) return z;
-    if (!this.balanced() || this.boosted()) this.kswapdWoken = true;
+    // wakeup_kswapd: not for a hopeless node, nor for a balanced one that is not boosted.
+    if (!this.hopeless() && (!this.balanced() || this.boosted())) this.kswapdWoken = true;
     return this.zoneAbove('min');
   }
 
@@ -534,6 +558,7 @@ class Linux61 implements Reclaim {
     // here); memory taken without an allocation (slab) wakes it the same way. A kswapd that is
     // running is not started again (wakeup_kswapd finds it off its wait queue).
     if (this.kswapdRun.running) return false;
+    if (this.hopeless()) return false;
     if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
     this.kswapdWoken = false;
     if (this.balanced() && !this.boosted()) return false;
@@ -543,8 +568,7 @@ class Linux61 implements Reclaim {
 
   kswapdStep(): boolean {
     // A wake-up that came during the run finds kswapd off its wait queue (wakeup_kswapd), and
-    // is gone if the run ends balanced (balanceSteps' end: kswapd_try_to_sleep sleeps); if it
-    // ends unbalanced, kswapd runs again at the workload's next allocation or event's end.
+    // is gone when kswapd sleeps (balanceSteps' end: kswapd_try_to_sleep).
     return this.kswapdRun.step();
   }
 
@@ -627,12 +651,28 @@ class Linux61 implements Reclaim {
   }
 
   /**
+   * kswapd's loop from a wake-up to its sleep: balance_pgdat, then kswapd_try_to_sleep, whose
+   * prepare_kswapd_sleep lets it sleep on a balanced node or a hopeless one; on any other it
+   * does not sleep and balance_pgdat runs again at once. The wake-ups that came meanwhile found
+   * kswapd off its wait queue (wakeup_kswapd) and are gone, boosts raised during the runs
+   * included: only a later one starts the next run.
+   */
+  private *balanceSteps(): Generator<Step, void> {
+    for (;;) {
+      yield* this.balancePgdatSteps();
+      if (this.balanced() || this.hopeless()) break;
+    }
+    this.kswapdWoken = false;
+  }
+
+  /**
    * balance_pgdat: reclaim until free memory reaches the high watermark. As a task, a step
    * ends at kswapd's cond_resched (between the pages of a batch in shrink_folio_list, between
    * batches in shrink_lruvec) where the host's scheduler would switch: the workload may run and
-   * allocate there.
+   * allocate there. A run that did not find the node balanced and reclaimed nothing counts a
+   * kswapd failure (a boosted run that stopped for lack of progress included).
    */
-  private *balanceSteps(): Generator<Step, void> {
+  private *balancePgdatSteps(): Generator<Step, void> {
     const h = this.host;
     h.kswapdRun(true);
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
@@ -641,6 +681,9 @@ class Linux61 implements Reclaim {
     const boosts = this.boosted() ? [...this.boost] : null;
     let nrBoost = boosts === null ? 0 : boosts.reduce((a, b) => a + b, 0);
     let prio = DEF_PRIORITY;
+    let total = 0;
+    // `goto out`: the node was found balanced, which counts no failure.
+    let out = false;
     while (prio >= 1) {
       const balanced = this.balanced();
       if (!balanced && nrBoost > 0) {
@@ -648,11 +691,15 @@ class Linux61 implements Reclaim {
         nrBoost = 0;
         prio = DEF_PRIORITY;
       }
-      if (nrBoost === 0 && balanced) break;
+      if (nrBoost === 0 && balanced) {
+        out = true;
+        break;
+      }
       // kswapd_shrink_node: max(high_wmark_pages, SWAP_CLUSTER_MAX) of every zone, boosts included.
       let nrToReclaim = 0;
       for (let z = 0; z < this.zones.length; z++) nrToReclaim += Math.max(this.zones[z]!.high + this.boost[z]!, SWAP_CLUSTER_MAX);
       const r = yield* this.shrinkNode(prio, nrToReclaim, true, nrBoost === 0);
+      total += r.reclaimed;
       let raise = r.scanned < nrToReclaim;
       // Boosted reclaim keeps its priority from DEF_PRIORITY - 2 on (no reclaim writeback).
       if (nrBoost > 0 && prio === DEF_PRIORITY - 2) raise = false;
@@ -664,12 +711,9 @@ class Linux61 implements Reclaim {
       }
       if (raise || r.reclaimed === 0) prio--;
     }
+    if (!out && total === 0) this.kswapdFailures++;
     if (boosts !== null) for (let z = 0; z < boosts.length; z++) this.boost[z] = this.boost[z]! - Math.min(this.boost[z]!, boosts[z]!);
     this.snapshotRefaults();
-    // kswapd_try_to_sleep: a balanced node (its boosts, those raised during the run included)
-    // lets kswapd sleep; the wake-ups that came while it ran found it off its wait queue and
-    // are gone (wakeup_kswapd), so only a later one starts the next run.
-    if (this.balanced()) this.kswapdWoken = false;
     h.kswapdRun(false);
   }
 
@@ -764,6 +808,8 @@ class Linux61 implements Reclaim {
     // on shrink_node: docs/validation.md item 2).
     h.nodePass();
     h.vmpressure(scanned);
+    // A pass that reclaimed revives a dormant kswapd (shrink_node: kswapd_failures = 0).
+    if (reclaimed > 0) this.kswapdFailures = 0;
     return { scanned, reclaimed };
   }
 
