@@ -81,4 +81,6 @@ export interface MmEnv {
   mightSleep(): void;
   /** vmpressure (mm/vmpressure.c, tree): a reclaim pass scanned `scanned` pages (Tasks.vmpressure). */
   vmpressure(scanned: number): void;
+  /** The simulated clock now, ns, the work charged in this event so far included (timers: kswapd's short sleep). */
+  simNow(): number;
 }

@@ -507,6 +507,9 @@ export class Memory implements ReclaimHost {
   preemptPending(): boolean {
     return this.m.preemptPending();
   }
+  now(): number {
+    return this.m.simNow();
+  }
   mightSleep(): void {
     this.m.mightSleep();
   }

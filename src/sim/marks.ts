@@ -18,7 +18,8 @@
  *             nr_free_pages / nr_swapcached (resident now; the last, pages in the
  *             swap cache, SwapCached in pages), pgscan_anon / pgscan_file (pages
  *             reclaim took from an inactive list), workingset_refault_anon /
- *             workingset_refault_file, pageoutrun, allocstall, pgsteal_kswapd /
+ *             workingset_refault_file, pageoutrun, kswapd_low_wmark_hit_quickly /
+ *             kswapd_high_wmark_hit_quickly, allocstall, pgsteal_kswapd /
  *             pgsteal_direct, and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
  *             zswpout, zswpwb); absent, not 0, when it does not; swpout_zero /
@@ -70,6 +71,8 @@ interface MarkSource {
     readonly swap_ra_hit: number;
     readonly pgmajfault: number;
     readonly pageoutrun: number;
+    readonly kswapd_low_wmark_hit_quickly: number;
+    readonly kswapd_high_wmark_hit_quickly: number;
     readonly allocstall: number;
     readonly pgsteal_kswapd: number;
     readonly pgsteal_direct: number;
@@ -114,6 +117,8 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     swap_ra_hit: s.swap_ra_hit,
     pgmajfault: s.pgmajfault,
     pageoutrun: s.pageoutrun,
+    kswapd_low_wmark_hit_quickly: s.kswapd_low_wmark_hit_quickly,
+    kswapd_high_wmark_hit_quickly: s.kswapd_high_wmark_hit_quickly,
     allocstall: s.allocstall,
     pgsteal_kswapd: s.pgsteal_kswapd,
     pgsteal_direct: s.pgsteal_direct,

@@ -100,6 +100,9 @@ function allocstall(m: RecordedMark): number | undefined {
 /** Shown, not judged (see the header). */
 const SHOWN: readonly CounterDef[] = [
   { name: 'pageoutrun', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pageoutrun'), sim: vs('pageoutrun') },
+  // How kswapd's runs began: woken in the short sleep after a balanced run, or unwoken at its end.
+  { name: 'kswapd_low_wmark_hit_quickly', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('kswapd_low_wmark_hit_quickly'), sim: vs('kswapd_low_wmark_hit_quickly') },
+  { name: 'kswapd_high_wmark_hit_quickly', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('kswapd_high_wmark_hit_quickly'), sim: vs('kswapd_high_wmark_hit_quickly') },
   { name: 'pgsteal_kswapd', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_kswapd'), sim: vs('pgsteal_kswapd') },
   { name: 'pgsteal_direct', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_direct'), sim: vs('pgsteal_direct') },
   { name: 'allocstall', zswap: false, gauge: false, rel: 0, slack: 0, kernel: allocstall, sim: vs('allocstall') },

@@ -130,6 +130,12 @@
  *   allocation or boost wakes kswapd until a shrink_node pass, kswapd's or a direct
  *   reclaimer's, reclaims a page (kswapd_failures = 0). Deviation: a pass's
  *   progress is its LRU pages (the kernel adds the slab pages its shrinkers freed).
+ *   Its sleep begins with a short one, schedule_timeout(HZ/10) = 100 ms: a wake-up
+ *   during it counts KSWAPD_LOW_WMARK_HIT_QUICKLY; at its end, on a node below the
+ *   high watermark (no allocation need have gone below low) kswapd runs again
+ *   unwoken (KSWAPD_HIGH_WMARK_HIT_QUICKLY), else it sleeps until woken. Deviation:
+ *   the short sleep's end is seen at the first preemption point or event's end
+ *   after it, on the simulated clock (MmEnv.simNow), with the node as it is then.
  * - vmpressure (mm/vmpressure.c): each shrink_node pass reports the pages it
  *   scanned, and a direct reclaim at priority 3 or deeper reports critical
  *   pressure (vmpressure_prio: a whole window at once); the host's scheduler
@@ -183,6 +189,8 @@ const PG_WRITEBACK = 16;
 const SWAP_CLUSTER_MAX = 32;
 /** MAX_RECLAIM_RETRIES (mm/internal.h): kswapd runs that reclaim nothing before the node is left to direct reclaim. */
 const MAX_RECLAIM_RETRIES = 16;
+/** kswapd_try_to_sleep's short sleep, HZ/10: 100 ms (25 jiffies at Debian's CONFIG_HZ=250). */
+const KSWAPD_SHORT_SLEEP_NS = 100_000_000;
 
 /** vm.min_free_kbytes as calculate_min_free_kbytes sets it: int_sqrt(16 * lowmem kB), clamped to 128..262144. */
 export function defaultMinFreeKbytes(managedPages: number): number {
@@ -257,6 +265,12 @@ class Linux61 implements Reclaim {
    * until a shrink_node pass, kswapd's or a direct reclaimer's, reclaims a page.
    */
   private kswapdFailures = 0;
+  /**
+   * kswapd is in kswapd_try_to_sleep's short sleep until this time (ns; -1: it runs, or sleeps
+   * until woken), and when a wake-up came (the first since it slept; -1: none).
+   */
+  private shortSleepUntil = -1;
+  private wokenAt = -1;
   /** kswapd's balance_pgdat while it runs as a task (kswapdWake .. kswapdStep's false). */
   private readonly kswapdRun = new ReclaimRun();
   /** The kworker's direct reclaim run in steps (directBegin .. directStep's false). */
@@ -340,7 +354,7 @@ class Linux61 implements Reclaim {
     if (this.maxBoost[z] === 0) return;
     this.boost[z] = Math.min(this.boost[z]! + PAGEBLOCK_PAGES, this.maxBoost[z]!);
     // rmqueue's wakeup_kswapd for ZONE_BOOSTED_WATERMARK (a hopeless node is not woken).
-    if (!this.hopeless()) this.kswapdWoken = true;
+    if (!this.hopeless()) this.wake();
   }
 
   /** zone_set_high_and_batch for every zone (one CPU). */
@@ -349,6 +363,12 @@ class Linux61 implements Reclaim {
       const batch = pcpBatch(this.managed[z]!);
       return { high: pcpHigh(w.low, batch), batch };
     });
+  }
+
+  /** wakeup_kswapd's wake_up_interruptible (lost while kswapd runs: balanceSteps' end). */
+  private wake(): void {
+    if (!this.kswapdWoken && !this.kswapdRun.running) this.wokenAt = this.host.now();
+    this.kswapdWoken = true;
   }
 
   /** kswapd_failures >= MAX_RECLAIM_RETRIES: "hopeless node, leave it to direct reclaim". */
@@ -539,7 +559,7 @@ class Linux61 implements Reclaim {
     const z = this.zoneAbove('low');
     if (z >= 0) return z;
     // wakeup_kswapd: not for a hopeless node, nor for a balanced one that is not boosted.
-    if (!this.hopeless() && (!this.balanced() || this.boosted())) this.kswapdWoken = true;
+    if (!this.hopeless() && (!this.balanced() || this.boosted())) this.wake();
     return this.zoneAbove('min');
   }
 
@@ -558,10 +578,27 @@ class Linux61 implements Reclaim {
     // here); memory taken without an allocation (slab) wakes it the same way. A kswapd that is
     // running is not started again (wakeup_kswapd finds it off its wait queue).
     if (this.kswapdRun.running) return false;
+    const until = this.shortSleepUntil;
+    if (until >= 0 && !this.kswapdWoken && this.host.now() >= until) {
+      // The short sleep ran out unwoken (seen at the first preemption point or event's end
+      // after it): prepare_kswapd_sleep again. A node that is neither balanced nor hopeless
+      // sends kswapd back to balance_pgdat (KSWAPD_HIGH_WMARK_HIT_QUICKLY); else it sleeps
+      // until woken.
+      this.shortSleepUntil = -1;
+      if (this.balanced() || this.hopeless()) return false;
+      this.host.stats.kswapd_high_wmark_hit_quickly++;
+      this.kswapdRun.start(this.balanceSteps());
+      return true;
+    }
     if (this.hopeless()) return false;
     if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
+    const wokenAt = this.kswapdWoken ? this.wokenAt : this.host.now();
     this.kswapdWoken = false;
+    this.wokenAt = -1;
     if (this.balanced() && !this.boosted()) return false;
+    // Woken in its short sleep: schedule_timeout returned early (KSWAPD_LOW_WMARK_HIT_QUICKLY).
+    if (until >= 0 && wokenAt < until) this.host.stats.kswapd_low_wmark_hit_quickly++;
+    this.shortSleepUntil = -1;
     this.kswapdRun.start(this.balanceSteps());
     return true;
   }
@@ -663,6 +700,9 @@ class Linux61 implements Reclaim {
       if (this.balanced() || this.hopeless()) break;
     }
     this.kswapdWoken = false;
+    this.wokenAt = -1;
+    // prepare_kswapd_sleep said yes: the short sleep (schedule_timeout(HZ/10)) begins.
+    this.shortSleepUntil = this.host.now() + KSWAPD_SHORT_SLEEP_NS;
   }
 
   /**

@@ -57,6 +57,13 @@ export interface ReclaimStats {
   allocstall: number;
   /** kswapd runs (PAGEOUTRUN: once per balance_pgdat). */
   pageoutrun: number;
+  /**
+   * KSWAPD_LOW_WMARK_HIT_QUICKLY and KSWAPD_HIGH_WMARK_HIT_QUICKLY (6.1 kswapd_try_to_sleep):
+   * kswapd, in the short sleep (HZ/10) after a run that left the node balanced, was woken (low),
+   * or found the node unbalanced at its end and ran again unwoken (high).
+   */
+  kswapd_low_wmark_hit_quickly: number;
+  kswapd_high_wmark_hit_quickly: number;
   /** Pages reclaimed by kswapd and by direct reclaim (PGSTEAL_KSWAPD, PGSTEAL_DIRECT; anon and file together). */
   pgsteal_kswapd: number;
   pgsteal_direct: number;
@@ -116,6 +123,8 @@ export interface ReclaimHost {
   drainPcp(): void;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
+  /** The simulated clock, ns (kswapd's short sleep ends HZ/10 after it began). */
+  now(): number;
   /**
    * A preemption point of the running task: an allocation that may sleep begins (might_sleep in
    * __alloc_pages), or the workload reaches a cond_resched inside its direct reclaim
