@@ -136,6 +136,11 @@
  *   unwoken (KSWAPD_HIGH_WMARK_HIT_QUICKLY), else it sleeps until woken. Deviation:
  *   the short sleep's end is seen at the first preemption point or event's end
  *   after it, on the simulated clock (MmEnv.simNow), with the node as it is then.
+ * - shrink_lruvec's stop (6.1, with 6.0's "fix extreme overreclaim and swap
+ *   floods"): global direct reclaim at DEF_PRIORITY scans its whole targets
+ *   (proportional_reclaim); any other stops once nr_to_reclaim is met, unless
+ *   both types still have pages to scan: then the smaller type stops, the
+ *   other's targets shrink in proportion, and one more batch runs (nudge).
  * - vmpressure (mm/vmpressure.c): each shrink_node pass reports the pages it
  *   scanned, and a direct reclaim at priority 3 or deeper reports critical
  *   pressure (vmpressure_prio: a whole window at once); the host's scheduler
@@ -151,8 +156,7 @@
  * holds pool pages (pool pages are counted per zone, not tracked one by one);
  * no per-CPU page lists (pcp) and no watermark boosting; file pages are
  * never mapped (no VM_EXEC protection, no PTE references for file pages);
- * shrink_lruvec stops as soon as nr_to_reclaim is met instead of scaling down
- * the remaining targets proportionally; a swap write completes between
+ * a swap write completes between
  * reclaim passes, never while its page is isolated (the kernel's 1-7 % of
  * written pages that are not rotated, which stay in the swap cache at the
  * inactive head until the list comes round, are not modelled); writeback of
@@ -812,7 +816,12 @@ class Linux61 implements Reclaim {
       else if (mode === 'anon' && file) scan = 0;
       nr[l] = scan;
     }
-    // shrink_lruvec, its swap writes plugged (blk_start_plug .. blk_finish_plug)
+    // shrink_lruvec, its swap writes plugged (blk_start_plug .. blk_finish_plug). Global direct
+    // reclaim at DEF_PRIORITY scans its whole targets whatever it reclaims (proportional_reclaim);
+    // any other stops once nr_to_reclaim is met, after one more batch of the type it scanned more
+    // of when both types still had pages to scan (see nudge).
+    const targets = nr.slice();
+    const proportional = !kswapd && prio === DEF_PRIORITY;
     let reclaimed = 0;
     let scanned = 0;
     h.plug(true);
@@ -830,7 +839,7 @@ class Linux61 implements Reclaim {
           scanned += r.scanned;
         }
       }
-      if (reclaimed >= nrToReclaim) break;
+      if (reclaimed >= nrToReclaim && !proportional && !nudge(nr, targets)) break;
       if (preempt && (nr[IA]! || nr[AF]! || nr[IF]!) && h.preemptPending()) yield Step.Batch;
     }
     h.plug(false);
@@ -966,6 +975,38 @@ class Linux61 implements Reclaim {
       this.cost[1] = Math.floor(this.cost[1]! / 2);
     }
   }
+}
+
+/**
+ * shrink_lruvec once nr_to_reclaim is met: with both types left to scan, the smaller one's lists
+ * stop, and the other's remaining targets shrink to the share of its own original target that the
+ * smaller had left unscanned (true: scan on); with either type done, stop (false).
+ */
+export function nudge(nr: number[], targets: readonly number[]): boolean {
+  const nrFile = nr[IF]! + nr[AF]!;
+  const nrAnon = nr[IA]! + nr[AA]!;
+  if (!nrFile || !nrAnon) return false;
+  let small: number;
+  let big: number;
+  let percentage: number;
+  if (nrFile > nrAnon) {
+    percentage = Math.floor((nrAnon * 100) / (targets[IA]! + targets[AA]! + 1));
+    small = IA;
+    big = IF;
+  } else {
+    percentage = Math.floor((nrFile * 100) / (targets[IF]! + targets[AF]! + 1));
+    small = IF;
+    big = IA;
+  }
+  // inactiveOf and activeOf's pairs: IA/AA and IF/AF.
+  nr[small] = 0;
+  nr[small + 1] = 0;
+  for (const l of [big, big + 1]) {
+    const done = targets[l]! - nr[l]!;
+    nr[l] = Math.floor((targets[l]! * (100 - percentage)) / 100);
+    nr[l] = nr[l]! - Math.min(nr[l]!, done);
+  }
+  return true;
 }
 
 /** Where a reclaim generator's step ends: between shrink batches, or between the pages of one (kswapd as a task). */
