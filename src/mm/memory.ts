@@ -507,7 +507,7 @@ export class Memory implements ReclaimHost {
   preemptPending(): boolean {
     return this.m.preemptPending();
   }
-  now(): number {
+  simNow(): number {
     return this.m.simNow();
   }
   mightSleep(): void {

@@ -61,8 +61,8 @@ export interface ParkedPlug {
 export interface TaskHost {
   readonly meter: CostMeter;
   readonly memory: Memory;
-  /** Simulated time, ns (operations charged so far are in the meter's pending time). */
-  readonly clock: number;
+  /** Simulated time, ns, the work charged in this event so far included (MmEnv.simNow). */
+  simNow(): number;
   /** Index of the event being run (for errors). */
   readonly eventIndex: number;
   /** The scheduler's CPU clock: the CPU work charged so far and the workload's time between events. */
@@ -97,7 +97,7 @@ export class Tasks {
   }
   /** The machine's clock plus the work charged in this event so far: when a work item is queued or due. */
   private workNow(): number {
-    return this.h.clock + this.h.meter.peekPendingNs();
+    return this.h.simNow();
   }
   /** The meter's read time already waited for. */
   private readWaitSeen = 0;

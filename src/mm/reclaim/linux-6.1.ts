@@ -357,8 +357,8 @@ class Linux61 implements Reclaim {
   boostWatermark(z: number): void {
     if (this.maxBoost[z] === 0) return;
     this.boost[z] = Math.min(this.boost[z]! + PAGEBLOCK_PAGES, this.maxBoost[z]!);
-    // rmqueue's wakeup_kswapd for ZONE_BOOSTED_WATERMARK (a hopeless node is not woken).
-    if (!this.hopeless()) this.wake();
+    // rmqueue's wakeup_kswapd for ZONE_BOOSTED_WATERMARK.
+    this.wake();
   }
 
   /** zone_set_high_and_batch for every zone (one CPU). */
@@ -369,9 +369,13 @@ class Linux61 implements Reclaim {
     });
   }
 
-  /** wakeup_kswapd's wake_up_interruptible (lost while kswapd runs: balanceSteps' end). */
+  /**
+   * wakeup_kswapd's wake_up_interruptible: none for a hopeless node ("leave it to direct
+   * reclaim"); one that comes while kswapd runs is lost when it sleeps (balanceSteps' end).
+   */
   private wake(): void {
-    if (!this.kswapdWoken && !this.kswapdRun.running) this.wokenAt = this.host.now();
+    if (this.hopeless()) return;
+    if (!this.kswapdWoken && !this.kswapdRun.running) this.wokenAt = this.host.simNow();
     this.kswapdWoken = true;
   }
 
@@ -562,8 +566,8 @@ class Linux61 implements Reclaim {
   private lowThenMin(): number {
     const z = this.zoneAbove('low');
     if (z >= 0) return z;
-    // wakeup_kswapd: not for a hopeless node, nor for a balanced one that is not boosted.
-    if (!this.hopeless() && (!this.balanced() || this.boosted())) this.wake();
+    // wakeup_kswapd: not for a balanced node that is not boosted (nor a hopeless one: wake).
+    if (!this.balanced() || this.boosted()) this.wake();
     return this.zoneAbove('min');
   }
 
@@ -583,7 +587,7 @@ class Linux61 implements Reclaim {
     // running is not started again (wakeup_kswapd finds it off its wait queue).
     if (this.kswapdRun.running) return false;
     const until = this.shortSleepUntil;
-    if (until >= 0 && !this.kswapdWoken && this.host.now() >= until) {
+    if (until >= 0 && !this.kswapdWoken && this.host.simNow() >= until) {
       // The short sleep ran out unwoken (seen at the first preemption point or event's end
       // after it): prepare_kswapd_sleep again. A node that is neither balanced nor hopeless
       // sends kswapd back to balance_pgdat (KSWAPD_HIGH_WMARK_HIT_QUICKLY); else it sleeps
@@ -596,7 +600,7 @@ class Linux61 implements Reclaim {
     }
     if (this.hopeless()) return false;
     if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
-    const wokenAt = this.kswapdWoken ? this.wokenAt : this.host.now();
+    const wokenAt = this.kswapdWoken ? this.wokenAt : this.host.simNow();
     this.kswapdWoken = false;
     this.wokenAt = -1;
     if (this.balanced() && !this.boosted()) return false;
@@ -706,7 +710,7 @@ class Linux61 implements Reclaim {
     this.kswapdWoken = false;
     this.wokenAt = -1;
     // prepare_kswapd_sleep said yes: the short sleep (schedule_timeout(HZ/10)) begins.
-    this.shortSleepUntil = this.host.now() + KSWAPD_SHORT_SLEEP_NS;
+    this.shortSleepUntil = this.host.simNow() + KSWAPD_SHORT_SLEEP_NS;
   }
 
   /**

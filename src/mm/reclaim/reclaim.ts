@@ -123,8 +123,8 @@ export interface ReclaimHost {
   drainPcp(): void;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
-  /** The simulated clock, ns (kswapd's short sleep ends HZ/10 after it began). */
-  now(): number;
+  /** The simulated clock, ns (MmEnv.simNow: kswapd's short sleep ends HZ/10 after it began). */
+  simNow(): number;
   /**
    * A preemption point of the running task: an allocation that may sleep begins (might_sleep in
    * __alloc_pages), or the workload reaches a cond_resched inside its direct reclaim
@@ -171,7 +171,7 @@ export interface Reclaim {
   /**
    * The swap core frees slots through the per-CPU swap slots cache (4.11+, mm/swap_slots.c):
    * free_swap_slot keeps a freed slot in slots_ret and frees the 64 it holds (frontswap
-   * invalidate, the slot back to the allocator) when one more comes (MmEnv.swapFree).
+   * invalidate, the slot back to the allocator) when one more comes (MmEnv.freeSwapSlot).
    * False: each slot is freed at once (3.x).
    */
   readonly swapSlotsCache: boolean;

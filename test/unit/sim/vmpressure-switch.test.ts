@@ -42,9 +42,7 @@ function host(steps: { ns: number; scanned: number }[]) {
   const h: TaskHost = {
     meter: { readWaitNs: 0, peekPendingNs: () => 0 } as unknown as TaskHost['meter'],
     memory: { reclaim, balance: () => {} } as unknown as TaskHost['memory'],
-    get clock() {
-      return cpu;
-    },
+    simNow: () => cpu,
     eventIndex: 0,
     cpuClock: () => cpu,
     swapPlug: (on) => {
