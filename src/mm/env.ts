@@ -55,6 +55,8 @@ export interface MmEnv {
   swapWrite(type: number, off: number, desc: number): boolean;
   /** blk_start_plug (true) / blk_finish_plug (false) for swap writes: writes to adjacent slots merge. */
   swapPlug(on: boolean): void;
+  /** A slot for a page reclaim swaps out (folio_alloc_swap: from the swap slots cache where the policy has one), or -1 when swap is full. */
+  allocSwapSlot(): number;
   /** The slot's count dropped to zero (free_swap_slot: frontswap invalidate, slot freed; with the swap slots cache, when its batch goes). */
   freeSwapSlot(type: number, off: number): void;
   /** The slot's count dropped to zero and it waits in the swap slots cache to be freed (its frontswap copy still stored). */

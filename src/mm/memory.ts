@@ -1061,7 +1061,7 @@ export class Memory implements ReclaimHost {
       if (fl & F_UNMAPPED) share = WRITTEN_FREE_SHARE;
     } else {
       if (s < 0) {
-        s = m.swap.alloc();
+        s = m.allocSwapSlot();
         if (s < 0) return Evicted.Refused;
         this.rec[id * R + R_SLOT] = s;
         this.slotOwner.set(s, id);

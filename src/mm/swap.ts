@@ -14,17 +14,17 @@
  * lowest_bit. lowest_bit and highest_bit move as swap_range_alloc and
  * swap_range_free move them.
  *
- * The per-CPU swap slots cache's free side (6.1, Reclaim.swapSlotsCache) is the
- * machine's (Machine.freeSwapSlot): a slot whose count dropped to zero stays
- * taken here until its batch of 64 is given back.
+ * The per-CPU swap slots cache (6.1, Reclaim.swapSlotsCache) is the machine's
+ * (Machine.allocSwapSlot, Machine.freeSwapSlot): it takes up to 64 slots ahead
+ * (SwapDevices.allocBatch: get_swap_pages → scan_swap_map_slots for a batch,
+ * taken but not in the swap cache's xarray until handed out), and a slot whose
+ * count dropped to zero stays taken here until its batch of 64 is given back.
  *
  * Deviations: an SSD's slots (6.1: per-CPU clusters, a random trunk when one
- * fills) are taken next fit after a cursor; the swap slots cache's allocation
- * side (64 slots taken ahead at a time) and its activation thresholds (on above
- * 320 free swap pages, off and drained below 128) are not modelled, nor the
- * scan's reuse of a slot only the swap cache holds when swap is more than
- * half full. Areas are tried in swapon order (areas swapped on later get
- * lower priority, as with the kernel's default decreasing priorities).
+ * fills) are taken next fit after a cursor, a batch as that many in a row; the
+ * scan's reuse of a slot only the swap cache holds when swap is more than half
+ * full is not modelled. Areas are tried in swapon order (areas swapped on later
+ * get lower priority, as with the kernel's default decreasing priorities).
  *
  * The swap cache's xarray nodes (6.1: one xarray per 64 MiB of an area,
  * SWAP_ADDRESS_SPACE_PAGES = 2^14 slots, struct radix_tree_node of 64 slots):
@@ -35,9 +35,9 @@
  * So the nodes are counted from the slots in use: a leaf per 64-slot range
  * with a slot in use, a node per 4,096-slot range above them, and a root for
  * each address space with a slot in use at index 4,096 or more (xarray height
- * 3; below that the 4,096-slot node is the root). Deviations: the per-CPU
- * swap slots cache's 64 slots taken ahead (in use, not yet in the xarray) and
- * the shadow-node shrinker's pruning of nodes that hold only shadows are not
+ * 3; below that the 4,096-slot node is the root). The slots cache's slots taken
+ * ahead are in use and not in the xarray until handed out. Deviations: the
+ * shadow-node shrinker's pruning of nodes that hold only shadows is not
  * modelled; an xarray whose one entry sits at index 0 has no node in the
  * kernel and one here.
  *
@@ -49,6 +49,8 @@
 
 /** SWAPFILE_CLUSTER: the run of slots a rotational device allocates in order. */
 const SWAPFILE_CLUSTER = 256;
+/** LATENCY_LIMIT: the slots scan_swap_map_slots looks at before it takes a break. */
+const LATENCY_LIMIT = 256;
 /** XA_CHUNK_SHIFT: 64 slots a node. */
 const XA_SHIFT = 6;
 /** SWAP_ADDRESS_SPACE_SHIFT: each 2^14 slots of an area are one address space (one xarray). */
@@ -111,15 +113,53 @@ export class SwapArea {
   setZero(off: number, zero: boolean): void {
     if (this.zeromap !== null) this.zeromap[off] = zero ? 1 : 0;
   }
-  /** A free slot (never slot 0, the header), or -1. */
+  /** A free slot (never slot 0, the header), or -1: scan_swap_map_slots for one slot. */
   alloc(): number {
-    return this.rotational ? this.scanSwapMap() : this.nextFit();
+    if (this.rotational) return this.scanSwapMapSlots(1, null) === 1 ? this.lastTaken : -1;
+    return this.nextFit(true);
   }
 
-  /** scan_swap_map_slots for one slot, without cluster_info (a rotational device). */
-  private scanSwapMap(): number {
-    if (this.highest === 0) return -1; // full (swap_range_alloc sets it)
+  /**
+   * Up to `nr` free slots into `out` from its index 0 (get_swap_pages' call of scan_swap_map_slots
+   * for the swap slots cache): taken, not yet in the swap cache's xarray (handOut puts each there
+   * when the cache hands it out). Returns how many.
+   */
+  allocBatch(nr: number, out: number[]): number {
+    if (this.rotational) return this.scanSwapMapSlots(nr, out);
+    let n = 0;
+    while (n < nr) {
+      const off = this.nextFit(false);
+      if (off < 0) break;
+      out[n++] = off;
+    }
+    return n;
+  }
+
+  /** A slot of allocBatch is handed out for a page: it enters the swap cache's xarray. */
+  handOut(off: number): void {
+    this.xaCount(off, 1);
+  }
+
+  /** The slot scanSwapMapSlots took last (the one slot of alloc). */
+  private lastTaken = -1;
+
+  /**
+   * scan_swap_map_slots (6.1, without cluster_info: a rotational device) for `nr` slots, into
+   * `out` (null: one slot, put in the xarray at once). From cluster_next while the current run of
+   * SWAPFILE_CLUSTER lasts; when it runs out, from the first wholly free run of 256 from
+   * lowest_bit (else from lowest_bit); a used first slot sends the scan to the next free one up to
+   * highest_bit, then from lowest_bit. After a slot is taken, more come while the batch wants
+   * them: the next slot if the run lasts and it is free, else the first free one a quick scan up
+   * to highest_bit (or to the scan base) finds within the LATENCY_LIMIT budget, unless the first
+   * scan already looked at more than that (scanned_many). cluster_next ends after the last slot.
+   */
+  private scanSwapMapSlots(nr: number, out: number[] | null): number {
+    // get_swap_pages passes over a full area (highest_bit 0) without a scan.
+    if (this.highest === 0) return 0;
     const u = this.used;
+    let latency = LATENCY_LIMIT;
+    let scannedMany = false;
+    let n = 0;
     let offset = this.clusterNext;
     let scanBase = offset;
     if (this.clusterNr-- === 0) {
@@ -138,44 +178,82 @@ export class SwapArea {
             found = true;
             break;
           }
+          if (--latency < 0) latency = LATENCY_LIMIT;
         }
         if (!found) offset = scanBase;
         this.clusterNr = SWAPFILE_CLUSTER - 1;
       }
     }
-    // checks:
-    if (offset > this.highest) scanBase = offset = this.lowest;
-    if (u[offset]) {
-      // scan: the next free slot up to highest_bit, then from lowest_bit up to the scan base.
-      let next = -1;
-      for (let i = offset + 1; i <= this.highest; i++) {
-        if (!u[i]) {
-          next = i;
-          break;
+    for (;;) {
+      // checks:
+      if (this.highest === 0) return n; // no_page
+      if (offset > this.highest) scanBase = offset = this.lowest;
+      if (u[offset]) {
+        if (n > 0) break; // done
+        // scan: the next free slot up to highest_bit, then from lowest_bit up to the scan base.
+        let next = -1;
+        while (++offset <= this.highest) {
+          if (!u[offset]) {
+            next = offset;
+            break;
+          }
+          if (--latency < 0) {
+            latency = LATENCY_LIMIT;
+            scannedMany = true;
+          }
         }
+        if (next < 0) {
+          for (offset = this.lowest; offset < scanBase; offset++) {
+            if (!u[offset]) {
+              next = offset;
+              break;
+            }
+            if (--latency < 0) {
+              latency = LATENCY_LIMIT;
+              scannedMany = true;
+            }
+          }
+        }
+        if (next < 0) return n; // no_page
+        offset = next;
+        continue;
       }
-      if (next < 0) {
-        for (let i = this.lowest; i < scanBase; i++) {
-          if (!u[i]) {
-            next = i;
+      this.take(offset, out === null);
+      if (out === null) this.lastTaken = offset;
+      else out[n] = offset;
+      n++;
+      if (n === nr || offset >= this.highest) break;
+      // Time to take a break? With a slot taken, the batch ends.
+      if (--latency < 0) break;
+      // More slots in the run?
+      if (this.clusterNr !== 0 && !u[++offset]) {
+        this.clusterNr--;
+        continue;
+      }
+      // A quick scan for the next free slot, unless the first scan looked at too many.
+      if (!scannedMany) {
+        const limit = offset < scanBase ? scanBase : this.highest;
+        let found = false;
+        for (; offset <= limit && --latency > 0; offset++) {
+          if (!u[offset]) {
+            found = true;
             break;
           }
         }
+        if (found) continue;
       }
-      if (next < 0) return -1;
-      offset = next;
+      break;
     }
-    this.take(offset);
     // done: set_cluster_next.
     this.clusterNext = offset + 1;
-    return offset;
+    return n;
   }
 
-  /** swap_range_alloc of one slot. */
-  private take(off: number): void {
+  /** swap_range_alloc of one slot; `xa`: it enters the swap cache's xarray now (not one the slots cache takes ahead). */
+  private take(off: number, xa = true): void {
     this.used[off] = 1;
     this.inUse++;
-    this.xaCount(off, 1);
+    if (xa) this.xaCount(off, 1);
     if (off === this.lowest) this.lowest++;
     if (off === this.highest) this.highest--;
     if (this.inUse >= this.slots - 1) {
@@ -185,12 +263,12 @@ export class SwapArea {
   }
 
   /** A non-rotational device: the next free slot after a cursor. */
-  private nextFit(): number {
+  private nextFit(xa: boolean): number {
     const u = this.used;
     let i = this.cursor;
     for (let n = 1; n < this.slots; n++) {
       if (u[i] === 0) {
-        this.take(i);
+        this.take(i, xa);
         this.cursor = i + 1 === this.slots ? 1 : i + 1;
         return i;
       }
@@ -202,13 +280,13 @@ export class SwapArea {
   claim(off: number): void {
     if (this.used[off] === 0) this.take(off);
   }
-  /** The slot's count is zero: swap_range_free. */
-  free(off: number): void {
+  /** The slot's count is zero: swap_range_free. `xa`: the slot was in the xarray (not one the slots cache took ahead and never handed out). */
+  free(off: number, xa = true): void {
     if (this.zeromap !== null) this.zeromap[off] = 0;
     if (this.used[off] === 1) {
       this.used[off] = 0;
       this.inUse--;
-      this.xaCount(off, -1);
+      if (xa) this.xaCount(off, -1);
       if (off < this.lowest) this.lowest = off;
       if (off > this.highest) this.highest = off;
     }
@@ -244,6 +322,28 @@ export class SwapDevices {
       if (off >= 0) return slotKey(t, off);
     }
     return -1;
+  }
+  /**
+   * get_swap_pages for the swap slots cache (refill_swap_slots_cache): up to `n` slots, no more
+   * than the pages of swap free, from the first area in priority order that gives any; their keys
+   * into `out` from index 0. Each is taken, and enters the swap cache's xarray at handOut.
+   */
+  allocBatch(n: number, out: number[]): number {
+    const goal = Math.min(n, this.totalPages() - this.usedSlots());
+    if (goal <= 0) return 0;
+    const offs = this.batchOffsets;
+    for (const t of this.order) {
+      const k = this.areas[t]!.allocBatch(goal, offs);
+      if (k === 0) continue;
+      for (let i = 0; i < k; i++) out[i] = slotKey(t, offs[i]!);
+      return k;
+    }
+    return 0;
+  }
+  private readonly batchOffsets: number[] = [];
+  /** A slot of allocBatch is handed out for a page (SwapArea.handOut). */
+  handOut(slot: number): void {
+    this.areas[slotType(slot)]?.handOut(slotOffset(slot));
   }
   /** nr_rotate_swap > 0: a rotational swap device is on, and 6.1 uses cluster readahead for every swap-in. */
   anyRotational(): boolean {

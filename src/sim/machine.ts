@@ -108,6 +108,13 @@ const BLK_PLUG_FLUSH_PAGES = 32;
 
 /** SWAP_SLOTS_CACHE_SIZE (mm/swap_slots.c, = SWAP_BATCH): the slots a CPU's cache takes and gives back at a time. */
 const SWAP_SLOTS_CACHE_SIZE = 64;
+/**
+ * check_cache_active's thresholds (mm/swap_slots.c), for the machine's one CPU (num_online_cpus()
+ * 1): the cache turns on when more than 5 x 64 pages of swap are free, and off (both sides drained)
+ * when fewer than 2 x 64 are.
+ */
+const THRESHOLD_ACTIVATE_SWAP_SLOTS_CACHE = 5 * SWAP_SLOTS_CACHE_SIZE;
+const THRESHOLD_DEACTIVATE_SWAP_SLOTS_CACHE = 2 * SWAP_SLOTS_CACHE_SIZE;
 
 export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly meter: CostMeter;
@@ -152,6 +159,13 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   zombies: Zombie[] = [];
   /** The swap slots cache's slots_ret (one CPU): the slots freed and not yet given back (slotKey), in order; at most 64. */
   private slotsRet: number[] = [];
+  /** The swap slots cache's slots (one CPU): slots taken ahead (slotKey), handed out from slotsCur up to slotsNr. */
+  private readonly slots: number[] = [];
+  private slotsCur = 0;
+  private slotsNr = 0;
+  /** swap_slot_cache_active (check_cache_active turns it on and off) and swap_slot_cache_enabled (off during swapoff). */
+  private slotsCacheActive = false;
+  private slotsCacheEnabled = true;
   /** Pool pages handed out by allocPage. */
   poolPages = 0;
   /** MmEnv.slabPages: the live backend's and every zombie's slab metadata. */
@@ -771,13 +785,58 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.swapEntryFree(type, off);
   }
   /**
+   * A slot for a page reclaim swaps out: folio_alloc_swap. With the swap slots cache
+   * (Reclaim.swapSlotsCache) while check_cache_active finds it on, the next of the 64 slots it took
+   * ahead (refill_swap_slots_cache: get_swap_pages of 64 when it has none left); else, or when the
+   * refill gets none, get_swap_pages of one. A slot key, or -1 when swap is full.
+   */
+  allocSwapSlot(): number {
+    if (this.memory.reclaim.swapSlotsCache && this.checkSlotsCacheActive()) {
+      if (this.slotsCur === this.slotsNr) {
+        this.slotsCur = 0;
+        this.slotsNr = this.swap.allocBatch(SWAP_SLOTS_CACHE_SIZE, this.slots);
+      }
+      if (this.slotsCur < this.slotsNr) {
+        const s = this.slots[this.slotsCur++]!;
+        this.swap.handOut(s);
+        return s;
+      }
+    }
+    return this.swap.alloc();
+  }
+  /** check_cache_active: the cache turns on above, and off (drained) below, its thresholds of free swap. */
+  private checkSlotsCacheActive(): boolean {
+    if (!this.slotsCacheEnabled) return false;
+    const free = this.swap.totalPages() - this.swap.usedSlots();
+    if (!this.slotsCacheActive) {
+      if (free > THRESHOLD_ACTIVATE_SWAP_SLOTS_CACHE) this.slotsCacheActive = true;
+      return this.slotsCacheActive;
+    }
+    if (free < THRESHOLD_DEACTIVATE_SWAP_SLOTS_CACHE) {
+      // deactivate_swap_slots_cache: both sides drained.
+      this.slotsCacheActive = false;
+      this.drainSlotsCache();
+      this.drainSlotsRet();
+    }
+    return this.slotsCacheActive;
+  }
+  /** The slots taken ahead and not handed out go back (drain_slots_cache_cpu, SLOTS_CACHE): nothing was stored in them. */
+  private drainSlotsCache(): void {
+    for (let i = this.slotsCur; i < this.slotsNr; i++) {
+      const s = this.slots[i]!;
+      this.swap.get(slotType(s))?.free(slotOffset(s), false);
+    }
+    this.slotsCur = this.slotsNr = 0;
+  }
+
+  /**
    * The memory model's slot count dropped to zero: free_swap_slot. With the swap slots cache
-   * (Reclaim.swapSlotsCache) the slot waits in slots_ret, and the 64 there are freed
-   * (swapcache_free_entries) when one more comes; else it is freed now.
+   * (Reclaim.swapSlotsCache) on (use_swap_slot_cache) the slot waits in slots_ret, and the 64 there
+   * are freed (swapcache_free_entries) when one more comes; else it is freed now.
    */
   freeSwapSlot(type: number, off: number): void {
     this.runWork();
-    if (this.memory.reclaim.swapSlotsCache) {
+    if (this.memory.reclaim.swapSlotsCache && this.slotsCacheActive && this.slotsCacheEnabled) {
       if (this.slotsRet.length >= SWAP_SLOTS_CACHE_SIZE) this.drainSlotsRet();
       this.slotsRet.push(slotKey(type, off));
       return;
@@ -814,13 +873,16 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
 
   /** swapoff: try_to_unuse reads every in-use slot back, then invalidate_area. */
   swapoff(type: number): void {
-    // disable_swap_slots_cache_lock: the slots cache is drained first.
+    // disable_swap_slots_cache_lock: the slots cache is off and drained, both sides, until swapoff ends.
+    this.slotsCacheEnabled = false;
+    this.drainSlotsCache();
     this.drainSlotsRet();
     this.memory.unuseArea(type);
     this.frontswap.swapoff(type);
     this.dropZombieArea(type);
     this.oracle.swapoff(type);
     this.swap.off(type);
+    this.slotsCacheEnabled = true;
   }
 
   /**

@@ -169,10 +169,12 @@ export interface Reclaim {
    */
   readonly swapCacheShadows: boolean;
   /**
-   * The swap core frees slots through the per-CPU swap slots cache (4.11+, mm/swap_slots.c):
-   * free_swap_slot keeps a freed slot in slots_ret and frees the 64 it holds (frontswap
-   * invalidate, the slot back to the allocator) when one more comes (MmEnv.freeSwapSlot).
-   * False: each slot is freed at once (3.x).
+   * The swap core takes and frees slots through the per-CPU swap slots cache (4.11+,
+   * mm/swap_slots.c): folio_alloc_swap hands out slots taken ahead 64 at a time
+   * (MmEnv.allocSwapSlot), and free_swap_slot keeps a freed slot in slots_ret and frees the 64 it
+   * holds (frontswap invalidate, the slot back to the allocator) when one more comes
+   * (MmEnv.freeSwapSlot); both while the cache is on (more than 320 pages of swap free).
+   * False: each slot is taken and freed on its own (3.x).
    */
   readonly swapSlotsCache: boolean;
   /**
