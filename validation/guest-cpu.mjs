@@ -38,7 +38,11 @@
 // figure includes the writes' submission, the disk fault figure the reads': a term per page
 // for pswpout or pswpin came out negative, being collinear with reclaim and zswap's loads).
 // Without the disk fault term the swap-in phases' system time was 3-5x the fit's (swapin-rand:
-// 1.25-1.82 s against 0.29 s).
+// 1.25-1.82 s against 0.29 s). A term for the pages memory compaction migrated
+// (pgmigrate_success, kcompactd's work with its scanning; 2026-12-07) came out 105 ± 239 µs
+// (standard error), R² 0.883 -> 0.884: not determined by these phases, so not in the profile
+// (mm.migrateCycles absent: the replay prices a migrated page as a page copy and
+// mm.reclaimCycles).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';

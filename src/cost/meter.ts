@@ -41,6 +41,8 @@ export interface CostModel {
   readonly zswapShrinkVisitCycles?: number;
   /** CPU cycles of a major fault's read from the swap device beyond the fault (absent: 0). */
   readonly swapinIoCycles?: number;
+  /** CPU cycles of a page compaction migrates (absent: a page copy and reclaimCycles). */
+  readonly migrateCycles?: number;
   /**
    * Device service time of one operation of `pages` contiguous 4 KiB pages
    * (one request: a batched swap write, a readahead window), ns.
@@ -148,6 +150,7 @@ export class CostMeter {
   private readonly shrinkNodeCycles: number;
   private readonly zswapShrinkVisitCycles: number;
   private readonly swapinIoCycles: number;
+  private readonly migrateCycles: number | undefined;
 
   constructor(private readonly model: CostModel) {
     this.faultCycles = model.faultCycles ?? DEFAULT_FAULT_CYCLES;
@@ -156,6 +159,7 @@ export class CostMeter {
     this.shrinkNodeCycles = model.shrinkNodeCycles ?? 0;
     this.zswapShrinkVisitCycles = model.zswapShrinkVisitCycles ?? 0;
     this.swapinIoCycles = model.swapinIoCycles ?? 0;
+    this.migrateCycles = model.migrateCycles;
   }
 
   /** Where the simulated clock is read (the machine's `clock`); a request is issued at clock() + the work charged since. */
@@ -238,6 +242,15 @@ export class CostMeter {
   /** The memory manager's work on a page-cache page reclaim takes (the profile's mm.reclaimFileCycles). */
   reclaimFile(): void {
     this.meta(this.reclaimFileCycles);
+  }
+
+  /** A page compaction migrates (the profile's mm.migrateCycles; absent, a page copy and a reclaim's work). */
+  migrate(): void {
+    if (this.migrateCycles !== undefined) this.meta(this.migrateCycles);
+    else {
+      this.copy(PAGE_SIZE);
+      this.reclaim();
+    }
   }
 
   /** One reclaim pass over the node, beyond the pages it reclaims (the profile's mm.shrinkNodeCycles). */

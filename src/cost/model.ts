@@ -22,6 +22,7 @@ export function costModelOf(p: Profile): CostModel {
     ...(p.mm?.shrinkNodeCycles ? { shrinkNodeCycles: p.mm.shrinkNodeCycles.value } : {}),
     ...(p.mm?.zswapShrinkVisitCycles ? { zswapShrinkVisitCycles: p.mm.zswapShrinkVisitCycles.value } : {}),
     ...(p.mm?.swapinIoCycles ? { swapinIoCycles: p.mm.swapinIoCycles.value } : {}),
+    ...(p.mm?.migrateCycles ? { migrateCycles: p.mm.migrateCycles.value } : {}),
     compressCycles(comp, inBytes) {
       const c = codec(comp).compress;
       return c.fixedCycles + c.cyclesPerByte * inBytes;

@@ -29,9 +29,9 @@
  * with the next order's buddy is likely: buddy_merge_likely).
  */
 
-const PAGEBLOCK_ORDER = 9;
+export const PAGEBLOCK_ORDER = 9;
 export const PAGEBLOCK_PAGES = 1 << PAGEBLOCK_ORDER;
-const MAX_ORDER = 11;
+export const MAX_ORDER = 11;
 /** The migratetypes modelled (MIGRATE_MOVABLE, MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE; the kernel numbers them 1, 0, 2). */
 export const MOVABLE = 0;
 export const UNMOVABLE = 1;
@@ -338,6 +338,55 @@ export class Buddy {
     if (pfn === NONE) return;
     if (order === 0) this.inUse[pfn] = 0;
     else this.inUse.fill(0, pfn, pfn + (1 << order));
+  }
+
+  // ---- for compaction (mm/compaction.ts) -----------------------------------------------
+  /** Zone z's first frame and the frame after its last. */
+  zoneStart(z: number): number {
+    return this.base[z]!;
+  }
+  zoneEnd(z: number): number {
+    return this.base[z]! + this.size[z]!;
+  }
+  /** The order of the free block frame pfn heads on the buddy's lists, or -1 (in use, on a per-CPU list, inside a block, isolated). */
+  freeOrderAt(pfn: number): number {
+    return this.freeOrder[pfn]!;
+  }
+  /** Frame pfn is in use by an allocation (not free, not on a per-CPU list, not isolated by compaction). */
+  inUseAt(pfn: number): boolean {
+    return this.inUse[pfn] !== 0;
+  }
+  /**
+   * __isolate_free_page: the free block frame pfn heads leaves the buddy's lists whole (compaction
+   * then takes its pages one by one): its order. Its frames are neither free nor in use until
+   * use() or release().
+   */
+  isolateFree(pfn: number): number {
+    const z = this.zoneOf(pfn);
+    const o = this.freeOrder[pfn]!;
+    this.del(z, pfn);
+    this.nrFree[z]! -= 1 << o;
+    return o;
+  }
+  /**
+   * fill_contig_page_info for `order`: zone z's free pages on the buddy's lists, and those in
+   * blocks of `order` or more.
+   */
+  contigInfo(z: number, order: number): { free: number; suitable: number; blocks: number } {
+    let suitable = 0;
+    let blocks = 0;
+    for (let o = 0; o < MAX_ORDER; o++) {
+      let n = 0;
+      for (let t = 0; t < TYPES; t++) for (let p = this.head[this.key(z, o, t)]!; p !== NONE; p = this.next[p]!) n++;
+      blocks += n;
+      if (o >= order) suitable += n << o;
+    }
+    return { free: this.nrFree[z]!, suitable, blocks };
+  }
+  /** A free block of `order` or more on any list of zone z (compaction's "a suitable page is free" for kcompactd's GFP_KERNEL). */
+  hasFreeBlock(z: number, order: number): boolean {
+    for (let o = order; o < MAX_ORDER; o++) for (let t = 0; t < TYPES; t++) if (this.head[this.key(z, o, t)] !== NONE) return true;
+    return false;
   }
 
   /** Zone z's free blocks per order (/proc/buddyinfo's row), every migratetype. */

@@ -61,6 +61,7 @@ import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup,
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
 import { Buddy, bootFreePages, MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType } from './buddy.js';
 import { PcpLists } from './pcp.js';
+import { Kcompactd, type CompactionHost } from './compaction.js';
 
 /**
  * The share of a page's reclaim work (the profile's mm.reclaimCycles, per page reclaimed)
@@ -267,7 +268,18 @@ export class Memory implements ReclaimHost {
     this.frames = placed
       ? { buddy: new Buddy(this.zoneCap, layout.boot), pcp: new PcpLists(this.reclaim.pcpSizes!()), poolFrames: managed.flatMap(() => Array.from({ length: TYPES }, (): number[] => [])) }
       : null;
+    if (this.frames !== null && this.reclaim.migrated !== undefined) {
+      const b = this.frames.buddy;
+      this.pfnOwner = new Int32Array(b.zoneEnd(this.zoneCap.length - 1)).fill(-1);
+      this.poolAt = new Int32Array(b.zoneEnd(this.zoneCap.length - 1)).fill(-1);
+      this.kcompactd = new Kcompactd(this.compactionHost(this.frames));
+    }
   }
+  /** With frames: the resident page on each frame (its id), -1 for none; kcompactd, which moves them. */
+  private pfnOwner: Int32Array | null = null;
+  /** With frames: each movable pool page's place in its zone's list of movable pool frames, -1 for none. */
+  private poolAt: Int32Array | null = null;
+  private kcompactd: Kcompactd | null = null;
 
   /** The highest zone holds the model's RAM the lower zones do not (the kernel's own pages are outside ramPages). */
   private fitTopZone(): void {
@@ -417,7 +429,11 @@ export class Memory implements ReclaimHost {
     if (z < 0) return false;
     const t = movable ? MOVABLE : UNMOVABLE;
     const code = this.take(z, t);
-    if (this.frames !== null) this.frames.poolFrames[z * TYPES + t]!.push(framePfn(code));
+    if (this.frames !== null) {
+      const stack = this.frames.poolFrames[z * TYPES + t]!;
+      stack.push(framePfn(code));
+      if (t === MOVABLE && this.poolAt !== null) this.poolAt[framePfn(code)] = stack.length - 1;
+    }
     this.zonePool[z]!++;
     return true;
   }
@@ -438,7 +454,9 @@ export class Memory implements ReclaimHost {
         let t: BlockType = movable === false ? UNMOVABLE : MOVABLE;
         if (pool[z * TYPES + t]!.length === 0) t = t === MOVABLE ? UNMOVABLE : MOVABLE;
         const pfn = pool[z * TYPES + t]!.pop();
-        if (pfn !== undefined) this.give(frameCode(z, t, pfn));
+        if (pfn === undefined) continue;
+        if (this.poolAt !== null) this.poolAt[pfn] = -1;
+        this.give(frameCode(z, t, pfn));
       }
     }
   }
@@ -447,9 +465,84 @@ export class Memory implements ReclaimHost {
   private unframe(id: number): void {
     this.resident--;
     const code = this.frame[id]!;
+    if (this.pfnOwner !== null && framePfn(code) >= 0) this.pfnOwner[framePfn(code)] = -1;
     this.zoneLru[frameZone(code)]!--;
     this.give(code);
   }
+  /** A resident page takes frame `code` (with frames, the frame's owner is the page). */
+  private setFrame(id: number, code: number): void {
+    this.frame[id] = code;
+    if (this.pfnOwner !== null && framePfn(code) >= 0) this.pfnOwner[framePfn(code)] = id;
+  }
+
+  // ---- compaction (kcompactd: mm/compaction.ts) --------------------------------------------
+  /** wakeup_kcompactd (ReclaimHost). */
+  wakeupKcompactd(order: number): void {
+    this.kcompactd?.wake(order);
+  }
+  /** kcompactd at the end of an event: its pending wake-up or its timeout's proactive compaction. */
+  kcompactdTick(): void {
+    if (this.kcompactd === null || !this.kcompactd.due()) return;
+    // The slab's frames follow its pages first, as before any other use of the frames.
+    this.syncSlab();
+    this.kcompactd.tick();
+  }
+  private compactionHost(frames: Frames): CompactionHost {
+    const owner = this.pfnOwner!;
+    const poolAt = this.poolAt!;
+    return {
+      buddy: frames.buddy,
+      zoneCount: this.zoneCap.length,
+      stats: this.m.stats,
+      movablePage: (pfn) => {
+        const id = owner[pfn]!;
+        if (id >= 0) {
+          // A page under writeback is not isolated (ISOLATE_ASYNC_MIGRATE); nor one a reclaim pass under way holds.
+          if (this.rec[id * R + R_FLAGS]! & F_WB) return -1;
+          return this.reclaim.onLru!(id) ? 2 * id : -1;
+        }
+        // A movable pool page (zsmalloc's or z3fold's zspage: __PageMovable).
+        return poolAt[pfn]! >= 0 ? 2 * pfn + 1 : -1;
+      },
+      putbackPage: (handle) => {
+        if ((handle & 1) === 0) this.reclaim.migrated!(handle / 2);
+      },
+      migratePage: (handle, pfn) => {
+        if ((handle & 1) === 1) {
+          // The pool's page moves (zs_page_migrate / z3fold_page_migrate): its frame in the pool's list.
+          const oldPfn = (handle - 1) / 2;
+          const z = frames.buddy.zoneOf(oldPfn);
+          const i = poolAt[oldPfn]!;
+          frames.poolFrames[z * TYPES + MOVABLE]![i] = pfn;
+          poolAt[pfn] = i;
+          poolAt[oldPfn] = -1;
+          frames.buddy.use(pfn, MOVABLE);
+          this.give(frameCode(z, MOVABLE, oldPfn));
+          return;
+        }
+        const id = handle / 2;
+        const old = this.frame[id]!;
+        const z = frameZone(old);
+        const t = frameType(old);
+        frames.buddy.use(pfn, t);
+        this.setFrame(id, frameCode(z, t, pfn));
+        owner[framePfn(old)] = -1;
+        this.give(old);
+        this.reclaim.migrated!(id);
+      },
+      releaseFree: (pfn) => frames.buddy.release(pfn, frames.buddy.typeOf(pfn)),
+      drainPcp: () => this.drainPcp(),
+      zoneFree: (z) => this.zoneFree(z),
+      zoneWmark: (z) => this.reclaim.zoneWatermarks!(z),
+      zoneBoost: (z) => this.reclaim.zoneBoost?.(z) ?? 0,
+      kswapdRunning: () => this.reclaim.kswapdRunning!(),
+      simNow: () => this.m.simNow(),
+      charge: (pages) => {
+        for (let i = 0; i < pages; i++) this.m.meter.migrate();
+      },
+    };
+  }
+
   /**
    * File readahead for the files given: read_ahead_kb of every filesystem's
    * device (0: none) and each file's size in pages. A file grows to the
@@ -648,7 +741,7 @@ export class Memory implements ReclaimHost {
       m.stats.anon_faults++;
       const code = this.takeFrame();
       id = this.newId(key, newDesc);
-      this.frame[id] = code;
+      this.setFrame(id, code);
       this.rec[id * R + R_FLAGS] = F_RESIDENT | F_DIRTY;
       this.anon.set(key, id);
       this.reclaim.added(id, ANON, key, false);
@@ -709,7 +802,7 @@ export class Memory implements ReclaimHost {
       this.anonAccess(pid, vpn, write, newDesc);
       return;
     }
-    this.frame[id] = this.frameIn(z);
+    this.setFrame(id, this.frameIn(z));
     const s = this.rec[id * R + R_SLOT]!;
     const type = slotType(s);
     const off = slotOffset(s);
@@ -807,7 +900,7 @@ export class Memory implements ReclaimHost {
 
   /** A page read or written into the swap cache (readahead, zswap writeback) takes a frame of zone z. */
   private frameSwapCached(id: number, z: number, t: BlockType): void {
-    this.frame[id] = this.take(z, t);
+    this.setFrame(id, this.take(z, t));
     this.resident++;
     this.zoneLru[z]!++;
   }
@@ -884,7 +977,7 @@ export class Memory implements ReclaimHost {
         const z = this.allocFault();
         // Read into the swap cache by zswap's writeback during the allocation (see anonAccess): resident now.
         if (!(this.rec[id * R + R_FLAGS]! & F_RESIDENT)) {
-          this.frame[id] = this.frameIn(z);
+          this.setFrame(id, this.frameIn(z));
           const r = this.m.swapRead(type, slotOffset(s));
           void r;
           this.reclaim.added(id, ANON, this.rec[id * R + R_KEY]!, false);
@@ -962,7 +1055,7 @@ export class Memory implements ReclaimHost {
       nid = this.newId(key, this.fileContent(key));
       this.rec[nid * R + R_FLAGS] = F_RESIDENT;
     }
-    this.frame[nid] = code;
+    this.setFrame(nid, code);
     // The page takes its slot; the policy reads the shadow it held (a refault).
     this.reclaim.added(nid, FILE, key, true, true, this.file.add(key, nid));
   }
@@ -1008,7 +1101,7 @@ export class Memory implements ReclaimHost {
       const i = pages[k]!;
       const key = fileKey(fs, inode, i);
       const id = this.newId(key, this.fileContent(key));
-      this.frame[id] = codes[k]!;
+      this.setFrame(id, codes[k]!);
       this.rec[id * R + R_FLAGS] = F_RESIDENT | (i === mark ? F_RA_MARK : 0);
       this.reclaim.added(id, FILE, key, true, false, this.file.add(key, id));
       if (i === demand) demandId = id;

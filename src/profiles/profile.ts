@@ -149,6 +149,12 @@ export interface Profile {
      * per fault rather than per request (blockIo). Optional: absent, 0.
      */
     swapinIoCycles?: Sourced<number>;
+    /**
+     * A page memory compaction migrates (kcompactd, with the buddy allocator's frames), with its
+     * share of the scanners' work: isolation, unmapping, the copy, remapping. Optional: absent,
+     * a page copy and reclaimCycles.
+     */
+    migrateCycles?: Sourced<number>;
   };
   /** DRAM energy per byte moved, nJ. */
   dramEnergyNJPerByte: Sourced<number>;

@@ -138,6 +138,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     swap_full_events: 0, ram_overcommit: 0, frontswap_shrunk_pages: 0, tmem_written_back: 0, zombie_loads: 0, shrinker_calls: 0,
     swap_ra: 0, swap_ra_hit: 0, file_ra: 0, pgmajfault: 0, pgactivate: 0, pgdeactivate: 0, pgscan: 0, pgscan_anon: 0, pgscan_file: 0, workingset_refault_anon: 0, workingset_refault_file: 0,
     workingset_activate_anon: 0, workingset_activate_file: 0, workingset_restore: 0, workingset_nodereclaim: 0, pgrotated: 0, allocstall: 0, pageoutrun: 0, kswapd_low_wmark_hit_quickly: 0, kswapd_high_wmark_hit_quickly: 0, pgsteal_kswapd: 0, pgsteal_direct: 0,
+    pgmigrate_success: 0, compact_migrate_scanned: 0, compact_free_scanned: 0, compact_isolated: 0, compact_daemon_wake: 0, compact_daemon_migrate_scanned: 0, compact_daemon_free_scanned: 0,
   };
   readonly lifecycle: LifecycleRecord[] = [];
   /** Counter snapshots taken at the trace's mark events, in order. */

@@ -20,7 +20,10 @@
  *             reclaim took from an inactive list), workingset_refault_anon /
  *             workingset_refault_file, pageoutrun, kswapd_low_wmark_hit_quickly /
  *             kswapd_high_wmark_hit_quickly, allocstall, pgsteal_kswapd /
- *             pgsteal_direct, and
+ *             pgsteal_direct, compaction's pgmigrate_success /
+ *             compact_migrate_scanned / compact_free_scanned / compact_isolated /
+ *             compact_daemon_wake / compact_daemon_migrate_scanned /
+ *             compact_daemon_free_scanned (0 without the buddy allocator's frames), and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
  *             zswpout, zswpwb); absent, not 0, when it does not; swpout_zero /
  *             swpin_zero (pages the swap core's zeromap kept / zero-filled) with
@@ -76,6 +79,13 @@ interface MarkSource {
     readonly allocstall: number;
     readonly pgsteal_kswapd: number;
     readonly pgsteal_direct: number;
+    readonly pgmigrate_success: number;
+    readonly compact_migrate_scanned: number;
+    readonly compact_free_scanned: number;
+    readonly compact_isolated: number;
+    readonly compact_daemon_wake: number;
+    readonly compact_daemon_migrate_scanned: number;
+    readonly compact_daemon_free_scanned: number;
     readonly pgscan_anon: number;
     readonly pgscan_file: number;
     readonly workingset_refault_anon: number;
@@ -122,6 +132,13 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     allocstall: s.allocstall,
     pgsteal_kswapd: s.pgsteal_kswapd,
     pgsteal_direct: s.pgsteal_direct,
+    pgmigrate_success: s.pgmigrate_success,
+    compact_migrate_scanned: s.compact_migrate_scanned,
+    compact_free_scanned: s.compact_free_scanned,
+    compact_isolated: s.compact_isolated,
+    compact_daemon_wake: s.compact_daemon_wake,
+    compact_daemon_migrate_scanned: s.compact_daemon_migrate_scanned,
+    compact_daemon_free_scanned: s.compact_daemon_free_scanned,
     pgscan_anon: s.pgscan_anon,
     pgscan_file: s.pgscan_file,
     workingset_refault_anon: s.workingset_refault_anon,

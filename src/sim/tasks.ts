@@ -158,6 +158,8 @@ export class Tasks {
    * sleeps that long, and the others run (or the CPU idles) meanwhile.
    */
   afterEvent(): void {
+    // kcompactd, woken or timed out during the event, runs now (mm/compaction.ts).
+    this.h.memory.kcompactdTick();
     const fair = this.fair;
     if (fair === null) {
       this.h.memory.balance();

@@ -106,6 +106,11 @@ const SHOWN: readonly CounterDef[] = [
   { name: 'pgsteal_kswapd', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_kswapd'), sim: vs('pgsteal_kswapd') },
   { name: 'pgsteal_direct', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgsteal_direct'), sim: vs('pgsteal_direct') },
   { name: 'allocstall', zswap: false, gauge: false, rel: 0, slack: 0, kernel: allocstall, sim: vs('allocstall') },
+  // Memory compaction (kcompactd's proactive and woken runs; the guests have no direct
+  // compaction): pages migrated, kcompactd's wake-ups, pages its migrate scanner looked at.
+  { name: 'pgmigrate_success', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('pgmigrate_success'), sim: vs('pgmigrate_success') },
+  { name: 'compact_daemon_wake', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('compact_daemon_wake'), sim: vs('compact_daemon_wake') },
+  { name: 'compact_migrate_scanned', zswap: false, gauge: false, rel: 0, slack: 0, kernel: vk('compact_migrate_scanned'), sim: vs('compact_migrate_scanned') },
   // Which pages reclaim met and what it did with them: anon pages taken from the inactive list,
   // refaults of evicted pages, rotations at the end of a write; and what is resident at the mark
   // (mapped anonymous pages, those in the swap cache, and free pages: NR_FREE_PAGES, the per-CPU

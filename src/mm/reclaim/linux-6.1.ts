@@ -171,7 +171,7 @@ import { KeyMap } from '../../keymap.js';
 import type { LruSizes } from '../../backends/backend.js';
 import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
-import { PAGEBLOCK_PAGES } from '../buddy.js';
+import { PAGEBLOCK_ORDER, PAGEBLOCK_PAGES } from '../buddy.js';
 import { pcpBatch, pcpHigh, type PcpSize } from '../pcp.js';
 import { ANON, DEF_PRIORITY, Evicted, FILE, VMPRESSURE_CRITICAL_PRIO, VMPRESSURE_WIN, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks, type ZoneLayout } from './reclaim.js';
 
@@ -346,6 +346,19 @@ class Linux61 implements Reclaim {
   /** Zone z's watermark boost now (zone->watermark_boost), for the marks. */
   zoneBoost(z: number): number {
     return this.boost[z] ?? 0;
+  }
+  zoneWatermarks(z: number): { min: number; low: number; high: number; reserve: number } {
+    return this.zones[z]!;
+  }
+  kswapdRunning(): boolean {
+    return this.kswapdRun.running;
+  }
+  onLru(id: number): boolean {
+    return this.lru.listOf(id) >= 0;
+  }
+  /** lru_cache_add of a migrated (or put back) page: the head of the list it was on, its bits kept. */
+  migrated(id: number): void {
+    if (this.lru.listOf(id) >= 0) this.lru.touch(id);
   }
 
   /**
@@ -760,7 +773,11 @@ class Linux61 implements Reclaim {
       if (raise || r.reclaimed === 0) prio--;
     }
     if (!out && total === 0) this.kswapdFailures++;
-    if (boosts !== null) for (let z = 0; z < boosts.length; z++) this.boost[z] = this.boost[z]! - Math.min(this.boost[z]!, boosts[z]!);
+    if (boosts !== null) {
+      for (let z = 0; z < boosts.length; z++) this.boost[z] = this.boost[z]! - Math.min(this.boost[z]!, boosts[z]!);
+      // "As there is now likely space, wakeup kcompact to defragment pageblocks."
+      h.wakeupKcompactd(PAGEBLOCK_ORDER);
+    }
     this.snapshotRefaults();
     h.kswapdRun(false);
   }

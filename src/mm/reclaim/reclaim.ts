@@ -67,6 +67,14 @@ export interface ReclaimStats {
   /** Pages reclaimed by kswapd and by direct reclaim (PGSTEAL_KSWAPD, PGSTEAL_DIRECT; anon and file together). */
   pgsteal_kswapd: number;
   pgsteal_direct: number;
+  /** Memory compaction (mm/compaction.ts): pages migrated, scanned and isolated, kcompactd's wake-ups and its own scans. */
+  pgmigrate_success: number;
+  compact_migrate_scanned: number;
+  compact_free_scanned: number;
+  compact_isolated: number;
+  compact_daemon_wake: number;
+  compact_daemon_migrate_scanned: number;
+  compact_daemon_free_scanned: number;
   ram_overcommit: number;
   shrinker_calls: number;
 }
@@ -121,6 +129,8 @@ export interface ReclaimHost {
   kswapdRun(on: boolean): void;
   /** drain_all_pages: the per-CPU page lists go back to the buddy allocator (an allocation failed after direct reclaim). */
   drainPcp(): void;
+  /** wakeup_kcompactd (balance_pgdat's end after a boosted run: pageblock_order); nothing without frames. */
+  wakeupKcompactd(order: number): void;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
   /** The simulated clock, ns (MmEnv.simNow: kswapd's short sleep ends HZ/10 after it began). */
@@ -150,6 +160,14 @@ export interface Reclaim {
   boostWatermark?(z: number): void;
   /** Zone z's watermark boost now, pages (zone->watermark_boost; 0 in a model without boosting). */
   zoneBoost?(z: number): number;
+  /** Zone z's watermarks (without its boost) and its lowmem reserve against the highest zone's allocations. */
+  zoneWatermarks?(z: number): { min: number; low: number; high: number; reserve: number };
+  /** kswapd is running (kswapd_is_running: woken and not yet back asleep). */
+  kswapdRunning?(): boolean;
+  /** The page is on an LRU list (not isolated by a reclaim pass under way). */
+  onLru?(id: number): boolean;
+  /** A page migrated (or put back after isolation): lru_cache_add puts it at the head of its list, its state kept. */
+  migrated?(id: number): void;
   /** Each zone's per-CPU page list: its high mark and batch (mm/pcp.ts). */
   pcpSizes?(): PcpSize[];
   /** vm.page-cluster for swap readahead (0: none). */

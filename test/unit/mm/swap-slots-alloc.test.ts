@@ -18,8 +18,6 @@ import type { Machine } from '../../../src/sim/machine.js';
 import { testMachine } from '../../helpers/machine.js';
 
 const BATCH = 64;
-const ON_ABOVE = 5 * BATCH;
-const OFF_BELOW = 2 * BATCH;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** A machine with a rotational swap area of `slots` slots (the validation guests' virtio disk). */

@@ -41,7 +41,7 @@ function host(steps: { ns: number; scanned: number }[]) {
   };
   const h: TaskHost = {
     meter: { readWaitNs: 0, peekPendingNs: () => 0 } as unknown as TaskHost['meter'],
-    memory: { reclaim, balance: () => {} } as unknown as TaskHost['memory'],
+    memory: { reclaim, balance: () => {}, kcompactdTick: () => {} } as unknown as TaskHost['memory'],
     simNow: () => cpu,
     eventIndex: 0,
     cpuClock: () => cpu,

@@ -1,0 +1,133 @@
+/**
+ * kcompactd (mm/compaction.ts) over a real buddy allocator and a host written here, against
+ * runs worked out by hand from 6.1's mm/compaction.c: proactive compaction's batches (the
+ * migrate scanner's 32 pages from the zone's start, the free scanner's free blocks from the
+ * last pageblock up, each page to the next free frame in that order), its end when the zone's
+ * fragmentation score falls to 80, the counters, and a wake-up refused by compaction_suitable.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { Buddy, MOVABLE, PAGEBLOCK_PAGES } from '../../../src/mm/buddy.js';
+import { Kcompactd, type CompactionHost } from '../../../src/mm/compaction.js';
+import type { ReclaimStats } from '../../../src/mm/reclaim/reclaim.js';
+
+const ZONE = 4 * PAGEBLOCK_PAGES;
+
+/**
+ * One zone of four pageblocks. Pageblock 0: 64 pages at frames 0..63, the rest free; pageblocks 1
+ * and 2: frames in use that nothing can move; pageblock 3: frame 1536 in use (unmovable), the
+ * rest free. The buddy merges the free frames: 64/o6 128/o7 256/o8 in block 0; 1537/o0 1538/o1
+ * 1540/o2 1544/o3 1552/o4 1568/o5 1600/o6 1664/o7 1792/o8 in block 3.
+ */
+function setup() {
+  const buddy = new Buddy([ZONE]);
+  // Every frame out of the lists, then the layout's free ones back (they merge) and the rest in use.
+  buddy.isolateFree(0);
+  buddy.isolateFree(1024);
+  const pageAt = new Map<number, number>();
+  for (let pfn = 0; pfn < ZONE; pfn++) {
+    const free = (pfn >= 64 && pfn < 512) || (pfn > 1536 && pfn < ZONE);
+    if (free) buddy.release(pfn, MOVABLE);
+    else buddy.use(pfn, MOVABLE);
+  }
+  for (let pfn = 0; pfn < 64; pfn++) pageAt.set(pfn, 1000 + pfn);
+  let now = 0;
+  const moves: [number, number][] = [];
+  const stats = { pgmigrate_success: 0, compact_migrate_scanned: 0, compact_free_scanned: 0, compact_isolated: 0, compact_daemon_wake: 0, compact_daemon_migrate_scanned: 0, compact_daemon_free_scanned: 0 } as unknown as ReclaimStats;
+  const host: CompactionHost = {
+    buddy,
+    zoneCount: 1,
+    stats,
+    movablePage: (pfn) => pageAt.get(pfn) ?? -1,
+    putbackPage: () => {},
+    migratePage: (handle, pfn) => {
+      const from = [...pageAt].find(([, h]) => h === handle)![0];
+      pageAt.delete(from);
+      pageAt.set(pfn, handle);
+      buddy.use(pfn, MOVABLE);
+      buddy.unuse(from);
+      buddy.release(from, MOVABLE);
+      moves.push([handle, pfn]);
+    },
+    releaseFree: (pfn) => buddy.release(pfn, MOVABLE),
+    drainPcp: () => {},
+    zoneFree: () => buddy.nrFree[0]!,
+    zoneWmark: () => ({ min: 10, low: 12, high: 14, reserve: 0 }),
+    zoneBoost: () => 0,
+    kswapdRunning: () => false,
+    simNow: () => now,
+    charge: () => {
+      now += 1000;
+    },
+  };
+  return { buddy, host, stats, moves, pageAt, advance: (ns: number) => (now += ns) };
+}
+
+describe('kcompactd (6.1 mm/compaction.c)', () => {
+  it('proactive compaction after the 500 ms timeout: two batches move 64 pages, then the score is 46', () => {
+    const { buddy, host, stats, moves, advance } = setup();
+    const k = new Kcompactd(host);
+    k.tick(); // goes to sleep: the timeout runs from now
+    advance(499e6);
+    expect(k.due()).toBe(false);
+    advance(1e6);
+    expect(k.due()).toBe(true);
+    // Score 100 (959 free pages, none in a block of 512): above 90, the run starts. Each tick runs
+    // batches while kcompactd's time is at most half the time since it began: one now.
+    k.tick();
+    // Batch 1: pages 0..31 to the free blocks of pageblock 3 from its start: 1537, 1538-1539,
+    // 1540-1543, 1544-1551, 1552-1567, and 1568 (the first of the 32 at 1568).
+    const want1 = [1537, ...Array.from({ length: 30 }, (_, i) => 1538 + i), 1568];
+    expect(moves.map(([, pfn]) => pfn)).toEqual(want1);
+    expect(moves.map(([h]) => h)).toEqual(Array.from({ length: 32 }, (_, i) => 1000 + i));
+    // Batch 2, once the workload has had its share: pages 32..63 to 1600..1631 (the 31 frames
+    // left from batch 1 went back and merged below 1600; the scanner goes on from 1600).
+    advance(1e9);
+    k.tick();
+    expect(moves.slice(32).map(([, pfn]) => pfn)).toEqual(Array.from({ length: 32 }, (_, i) => 1600 + i));
+    // Pageblock 0 is free whole now: 447 of 959 free pages are not in a block of 512, score 46,
+    // at most 80: done, and the node's score went down, so no deferral.
+    expect(buddy.freeOrderAt(0)).toBe(9);
+    expect(stats.pgmigrate_success).toBe(64);
+    expect(stats.compact_migrate_scanned).toBe(64);
+    // Free scanner: frame 1536 and the six blocks of batch 1 (64 frames), the block at 1600 (64).
+    expect(stats.compact_free_scanned).toBe(128);
+    // Isolated: 32 + 63 free, 32 + 64 free.
+    expect(stats.compact_isolated).toBe(191);
+    expect(stats.compact_daemon_wake).toBe(0);
+    expect(k.due()).toBe(false);
+    advance(500e6);
+    expect(k.due()).toBe(true);
+  });
+
+  it('a wake-up for pageblock_order is refused when no zone has low + 1024 pages free (compaction_suitable)', () => {
+    const { host, stats, moves, advance } = setup();
+    const k = new Kcompactd(host);
+    k.tick();
+    k.wake(9);
+    expect(k.due()).toBe(false);
+    advance(100e6);
+    k.tick();
+    expect(stats.compact_daemon_wake).toBe(0);
+    expect(moves).toEqual([]);
+  });
+
+  it('no proactive run while kswapd runs, and none on a node whose score is 90 or less', () => {
+    const s = setup();
+    let kswapd = true;
+    const k = new Kcompactd({ ...s.host, kswapdRunning: () => kswapd });
+    k.tick();
+    s.advance(600e6);
+    k.tick();
+    expect(s.moves).toEqual([]);
+    kswapd = false;
+    // Free pageblock 2 whole: 512 of 1,471 free pages in a block of 512: score 65.
+    for (let pfn = 1024; pfn < 1536; pfn++) {
+      s.buddy.unuse(pfn);
+      s.buddy.release(pfn, MOVABLE);
+    }
+    s.advance(600e6);
+    k.tick();
+    expect(s.moves).toEqual([]);
+  });
+});
