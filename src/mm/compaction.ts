@@ -195,9 +195,9 @@ export class Kcompactd {
    * pageblock's isolation and the migration of what it isolated) at a time, each ended by the
    * check compact_finished makes, and shares the CPU with the workload as two runnable tasks do
    * under CFS: it runs batches while its own time since it began is at most half of the time
-   * since it began.
+   * since it began. True when a run ended.
    */
-  tick(): void {
+  tick(): boolean {
     const h = this.h;
     const now = h.simNow();
     if (this.run === null) {
@@ -209,10 +209,10 @@ export class Kcompactd {
         this.timeoutNs = FRAG_CHECK_INTERVAL_NS;
         if (!this.shouldProactive()) {
           this.timeoutAt = now + this.timeoutNs;
-          return;
+          return false;
         }
         this.run = this.proactive();
-      } else return;
+      } else return false;
       this.runStart = now;
       this.runOwn = 0;
     }
@@ -224,9 +224,10 @@ export class Kcompactd {
         this.run = null;
         // Back to sleep: the timeout (the default, or a proactive run's deferral) runs from now.
         this.timeoutAt = h.simNow() + this.timeoutNs;
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   /** Proactive compaction (the timeout's work): every zone whole; deferred when the node's score did not go down. */

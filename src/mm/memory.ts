@@ -48,7 +48,7 @@
  * counts in the highest zone.
  */
 
-import { UsageError } from '../errors.js';
+import { InvariantError, UsageError } from '../errors.js';
 import type { LruSizes } from '../backends/backend.js';
 import { comesBackDirty } from '../frontends/frontswap.js';
 import type { MmEnv } from './env.js';
@@ -485,8 +485,40 @@ export class Memory implements ReclaimHost {
     if (this.kcompactd === null || !this.kcompactd.due()) return;
     // The slab's frames follow its pages first, as before any other use of the frames.
     this.syncSlab();
-    this.kcompactd.tick();
+    if (this.kcompactd.tick()) this.checkFrames();
   }
+  /**
+   * With frames: every resident page and every pool page holds a frame the buddy allocator has
+   * in use, the reverse maps agree, and no frame is held twice; an InvariantError names the
+   * first that does not (kcompactd checks after each run, as it moves frames).
+   */
+  checkFrames(): void {
+    const f = this.frames;
+    const owner = this.pfnOwner;
+    if (f === null || owner === null) return;
+    const fail = (what: string): never => {
+      throw new InvariantError(`frames: ${what}`);
+    };
+    let owned = 0;
+    for (let id = 0; id < this.cap; id++) {
+      if (!(this.rec[id * R + R_FLAGS]! & F_RESIDENT)) continue;
+      const pfn = framePfn(this.frame[id]!);
+      if (pfn < 0) continue;
+      if (!f.buddy.inUseAt(pfn)) fail(`page ${id}'s frame ${pfn} is not in use`);
+      if (owner[pfn] !== id) fail(`frame ${pfn} is page ${id}'s but its owner is ${owner[pfn]}`);
+      owned++;
+    }
+    for (let pfn = 0; pfn < owner.length; pfn++) if (owner[pfn]! >= 0) owned--;
+    if (owned !== 0) fail(`${-owned} frames have an owner that is not resident there`);
+    f.poolFrames.forEach((stack, k) => {
+      stack.forEach((pfn, i) => {
+        if (!f.buddy.inUseAt(pfn)) fail(`pool frame ${pfn} is not in use`);
+        if (owner[pfn]! >= 0) fail(`pool frame ${pfn} is also page ${owner[pfn]}'s`);
+        if (k % TYPES === MOVABLE && this.poolAt![pfn] !== i) fail(`pool frame ${pfn} is at ${i} of its list, its index says ${this.poolAt![pfn]}`);
+      });
+    });
+  }
+
   private compactionHost(frames: Frames): CompactionHost {
     const owner = this.pfnOwner!;
     const poolAt = this.poolAt!;
@@ -701,6 +733,8 @@ export class Memory implements ReclaimHost {
   }
 
   private releaseId(id: number): void {
+    // A released id is no page: its flags go (checkFrames and any walk by id see it as not resident).
+    this.rec[id * R + R_FLAGS] = 0;
     this.freeIds.push(id);
   }
 

@@ -190,30 +190,20 @@ export class SwapArea {
       if (offset > this.highest) scanBase = offset = this.lowest;
       if (u[offset]) {
         if (n > 0) break; // done
-        // scan: the next free slot up to highest_bit, then from lowest_bit up to the scan base.
-        let next = -1;
-        while (++offset <= this.highest) {
-          if (!u[offset]) {
-            next = offset;
-            break;
-          }
-          if (--latency < 0) {
-            latency = LATENCY_LIMIT;
-            scannedMany = true;
-          }
-        }
-        if (next < 0) {
-          for (offset = this.lowest; offset < scanBase; offset++) {
-            if (!u[offset]) {
-              next = offset;
-              break;
-            }
+        // scan: the next free slot up to highest_bit, then from lowest_bit up to the scan base;
+        // every used slot passed costs one of the budget (past it: scanned_many).
+        const scan = (from: number, to: number): number => {
+          for (let o = from; o < to; o++) {
+            if (!u[o]) return o;
             if (--latency < 0) {
               latency = LATENCY_LIMIT;
               scannedMany = true;
             }
           }
-        }
+          return -1;
+        };
+        let next = scan(offset + 1, this.highest + 1);
+        if (next < 0) next = scan(this.lowest, scanBase);
         if (next < 0) return n; // no_page
         offset = next;
         continue;
