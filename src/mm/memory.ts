@@ -476,6 +476,10 @@ export class Memory implements ReclaimHost {
   }
 
   // ---- compaction (kcompactd: mm/compaction.ts) --------------------------------------------
+  /** The model compacts memory (frames and a reclaim model that moves pages): its compaction counters mean something. */
+  get compacts(): boolean {
+    return this.kcompactd !== null;
+  }
   /** wakeup_kcompactd (ReclaimHost). */
   wakeupKcompactd(order: number): void {
     this.kcompactd?.wake(order);

@@ -23,7 +23,8 @@
  *             pgsteal_direct, compaction's pgmigrate_success /
  *             compact_migrate_scanned / compact_free_scanned / compact_isolated /
  *             compact_daemon_wake / compact_daemon_migrate_scanned /
- *             compact_daemon_free_scanned (0 without the buddy allocator's frames), and
+ *             compact_daemon_free_scanned (only where the model compacts:
+ *             6.1-cfs-buddy on zones), and
  *             the backend's vmstat events when it counts them (zswap: zswpin,
  *             zswpout, zswpwb); absent, not 0, when it does not; swpout_zero /
  *             swpin_zero (pages the swap core's zeromap kept / zero-filled) with
@@ -41,6 +42,7 @@ import { PAGE_SIZE } from '../content/page.js';
 import type { VmInfo } from '../backends/backend.js';
 import type { ReportedStats } from '../backends/counters.js';
 import type { CostTotals } from '../cost/meter.js';
+import { COMPACTION_STATS } from '../mm/reclaim/reclaim.js';
 
 export interface MarkSnapshot {
   name: string;
@@ -92,6 +94,7 @@ interface MarkSource {
     readonly workingset_refault_file: number;
   };
   readonly memory: {
+    readonly compacts: boolean;
     readonly anonMapped: number;
     readonly fileResident: number;
     readonly free: number;
@@ -132,13 +135,8 @@ export function snapshotMark(m: MarkSource, name: string): MarkSnapshot {
     allocstall: s.allocstall,
     pgsteal_kswapd: s.pgsteal_kswapd,
     pgsteal_direct: s.pgsteal_direct,
-    pgmigrate_success: s.pgmigrate_success,
-    compact_migrate_scanned: s.compact_migrate_scanned,
-    compact_free_scanned: s.compact_free_scanned,
-    compact_isolated: s.compact_isolated,
-    compact_daemon_wake: s.compact_daemon_wake,
-    compact_daemon_migrate_scanned: s.compact_daemon_migrate_scanned,
-    compact_daemon_free_scanned: s.compact_daemon_free_scanned,
+    // Memory compaction's counters, where the model compacts (absent, not 0, elsewhere).
+    ...(m.memory.compacts ? Object.fromEntries(COMPACTION_STATS.map((k) => [k, s[k]])) : {}),
     pgscan_anon: s.pgscan_anon,
     pgscan_file: s.pgscan_file,
     workingset_refault_anon: s.workingset_refault_anon,

@@ -17,6 +17,7 @@ import type { Machine, MachineStats } from './machine.js';
 import type { OracleCounts } from './oracle.js';
 import type { MarkSnapshot } from './marks.js';
 import { meanOrNa, ratioOrNa, tmemRatioOrNa, type Na } from '../report/na.js';
+import { withoutCompaction, type CompactionStat } from '../mm/reclaim/reclaim.js';
 
 /**
  * A lifecycle event as reported: what it moved, what it cost, hit ratios in
@@ -51,7 +52,8 @@ export interface PassSummary {
   cleancache: CleancacheCounters;
   /** The backend's counters by debugfs directory, n/a (null) where its era has no such counter. */
   debugfs: ReportedStats;
-  mm: MachineStats & { resident_anon: number; resident_file: number; free_pages: number; swap_slots_used: number };
+  /** The memory model's counters; memory compaction's only where the model compacts (6.1-cfs-buddy on zones). */
+  mm: Omit<MachineStats, CompactionStat> & Partial<Pick<MachineStats, CompactionStat>> & { resident_anon: number; resident_file: number; free_pages: number; swap_slots_used: number };
   pool: { pool_pages: number; peak_pool_pages: number; stored_pages: number; stored_bytes: number };
   io: { swap_reads: number; swap_writes: number; fs_reads: number; fs_writes: number };
   /**
@@ -140,7 +142,7 @@ export function summarize(m: Machine, o: { events: number; profile: Profile; wit
     cleancache: { ...m.cleancache.counters },
     debugfs: m.backendStats() ?? {},
     mm: {
-      ...s,
+      ...withoutCompaction(s, m.memory.compacts),
       ...(m.swapZeromap ? m.zeromapStats : {}),
       resident_anon: m.memory.anonResident,
       resident_file: m.memory.fileResident,

@@ -37,6 +37,18 @@ export interface ZoneLayout {
 }
 
 /** The reclaim counters (vmstat names). */
+/** Memory compaction's counters (ReclaimStats): reported only by a model that compacts (Memory.compacts), absent elsewhere. */
+export const COMPACTION_STATS = ['pgmigrate_success', 'compact_migrate_scanned', 'compact_free_scanned', 'compact_isolated', 'compact_daemon_wake', 'compact_daemon_migrate_scanned', 'compact_daemon_free_scanned'] as const;
+export type CompactionStat = (typeof COMPACTION_STATS)[number];
+
+/** `stats` without memory compaction's counters unless `compacts` (a model without compaction has none: absent, not 0). */
+export function withoutCompaction<T extends Record<CompactionStat, number>>(stats: T, compacts: boolean): Omit<T, CompactionStat> & Partial<Pick<T, CompactionStat>> {
+  if (compacts) return stats;
+  const out: Record<string, unknown> = { ...stats };
+  for (const k of COMPACTION_STATS) delete out[k];
+  return out as Omit<T, CompactionStat> & Partial<Pick<T, CompactionStat>>;
+}
+
 export interface ReclaimStats {
   pgactivate: number;
   pgdeactivate: number;

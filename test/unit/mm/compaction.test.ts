@@ -16,6 +16,7 @@ import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { zswapFactory } from '../../../src/backends/zswap.js';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { testMachine } from '../../helpers/machine.js';
+import { snapshotMark } from '../../../src/sim/marks.js';
 
 const ZONE = 4 * PAGEBLOCK_PAGES;
 
@@ -161,5 +162,14 @@ describe('kcompactd in the memory model (6.1-cfs-buddy on the validation guest z
     const pfn = owner.findIndex((id) => id >= 0);
     owner[pfn] = -1;
     expect(() => m.memory.checkFrames()).toThrow(/frame/);
+  });
+
+  it('reports compaction counters only where the model compacts: absent, not 0, without zones', () => {
+    const zoned = testMachine({ ramPages: 52685, zones: { managed: [3840, 48845], minFreeKbytes: 1824 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    const plain = testMachine({ ramPages: 52685, reclaim: getReclaim('6.1-cfs-buddy') });
+    expect(zoned.memory.compacts).toBe(true);
+    expect(plain.memory.compacts).toBe(false);
+    expect(snapshotMark(zoned, 'm').vmstat['pgmigrate_success']).toBe(0);
+    expect('pgmigrate_success' in snapshotMark(plain, 'm').vmstat).toBe(false);
   });
 });
