@@ -68,8 +68,10 @@ const COMPACT_CLUSTER_MAX = 32;
 const FRAG_CHECK_INTERVAL_NS = 500e6;
 /** COMPACT_MAX_DEFER_SHIFT. */
 const COMPACT_MAX_DEFER_SHIFT = 6;
-/** vm.compaction_proactiveness (default). */
+/** vm.compaction_proactiveness (default 20) and fragmentation_score_wmark's two marks from it. */
 const PROACTIVENESS = 20;
+const SCORE_WMARK_LOW = Math.max(100 - PROACTIVENESS, 5);
+const SCORE_WMARK_HIGH = Math.min(SCORE_WMARK_LOW + 10, 100);
 /** vm.extfrag_threshold (default). */
 const EXTFRAG_THRESHOLD = 500;
 /** PAGE_ALLOC_COSTLY_ORDER. */
@@ -119,11 +121,12 @@ export interface CompactionHost {
 }
 
 interface CompactControl {
-  /** -1: proactive (is_via_compact_memory). */
+  /**
+   * The order kcompactd compacts for; -1 for proactive compaction (is_via_compact_memory), whose
+   * runs also ignore the skip hints (ignore_skip_hint; they set them all the same) and start with
+   * the whole zone.
+   */
   order: number;
-  proactive: boolean;
-  /** ignore_skip_hint: proactive compaction reads no skip bits (it sets them all the same). */
-  ignoreSkip: boolean;
   wholeZone: boolean;
   migratePfn: number;
   freePfn: number;
@@ -150,6 +153,8 @@ export class Kcompactd {
   private run: Generator<void, void> | null = null;
   private runStart = 0;
   private runOwn = 0;
+  /** pgmigrate_success when the run began. */
+  private runMovedFrom = 0;
   /** Per zone: compact_cached_migrate_pfn / _free_pfn (sync), compact_considered, compact_defer_shift, compact_order_failed. */
   private readonly cachedMigrate: number[];
   private readonly cachedFree: number[];
@@ -195,7 +200,7 @@ export class Kcompactd {
    * pageblock's isolation and the migration of what it isolated) at a time, each ended by the
    * check compact_finished makes, and shares the CPU with the workload as two runnable tasks do
    * under CFS: it runs batches while its own time since it began is at most half of the time
-   * since it began. True when a run ended.
+   * since it began. True when a run ended that moved pages.
    */
   tick(): boolean {
     const h = this.h;
@@ -215,6 +220,7 @@ export class Kcompactd {
       } else return false;
       this.runStart = now;
       this.runOwn = 0;
+      this.runMovedFrom = h.stats.pgmigrate_success;
     }
     while (2 * this.runOwn <= h.simNow() - this.runStart) {
       const before = h.simNow();
@@ -224,7 +230,7 @@ export class Kcompactd {
         this.run = null;
         // Back to sleep: the timeout (the default, or a proactive run's deferral) runs from now.
         this.timeoutAt = h.simNow() + this.timeoutNs;
-        return true;
+        return h.stats.pgmigrate_success > this.runMovedFrom;
       }
     }
     return false;
@@ -233,7 +239,7 @@ export class Kcompactd {
   /** Proactive compaction (the timeout's work): every zone whole; deferred when the node's score did not go down. */
   private *proactive(): Generator<void, void> {
     const prev = this.nodeScore();
-    for (let z = 0; z < this.h.zoneCount; z++) yield* this.compactZone(z, this.control(-1, true, true, z));
+    for (let z = 0; z < this.h.zoneCount; z++) yield* this.compactZone(z, this.control(-1, z));
     if (this.nodeScore() >= prev) this.timeoutNs = FRAG_CHECK_INTERVAL_NS * 2 ** COMPACT_MAX_DEFER_SHIFT;
   }
 
@@ -246,7 +252,7 @@ export class Kcompactd {
       if (h.buddy.zoneEnd(z) <= h.buddy.zoneStart(z)) continue;
       if (this.deferred(z, order)) continue;
       if (this.suitable(z, order) !== CompactResult.Continue) continue;
-      const cc = this.control(order, false, false, z);
+      const cc = this.control(order, z);
       const status = yield* this.compactZone(z, cc);
       if (status === CompactResult.Success) this.deferReset(z, order);
       else if (status === CompactResult.PartialSkipped || status === CompactResult.Complete) {
@@ -260,8 +266,8 @@ export class Kcompactd {
     this.timeoutNs = FRAG_CHECK_INTERVAL_NS;
   }
 
-  private control(order: number, proactive: boolean, wholeZone: boolean, z: number): CompactControl {
-    return { order, proactive, ignoreSkip: proactive, wholeZone, migratePfn: this.h.buddy.zoneStart(z), freePfn: this.lastBlock(z), migrate: [], free: [], freeAt: 0, migrateScanned: 0, freeScanned: 0 };
+  private control(order: number, z: number): CompactControl {
+    return { order, wholeZone: order < 0, migratePfn: this.h.buddy.zoneStart(z), freePfn: this.lastBlock(z), migrate: [], free: [], freeAt: 0, migrateScanned: 0, freeScanned: 0 };
   }
 
   // ---- suitability and deferral ---------------------------------------------------------
@@ -339,7 +345,7 @@ export class Kcompactd {
   }
   private shouldProactive(): boolean {
     if (this.h.kswapdRunning()) return false;
-    return this.nodeScore() > Math.min(Math.max(100 - PROACTIVENESS, 5) + 10, 100);
+    return this.nodeScore() > SCORE_WMARK_HIGH;
   }
 
   // ---- compact_zone -------------------------------------------------------------------------
@@ -355,11 +361,11 @@ export class Kcompactd {
       this.cachedFree[z] = this.lastBlock(z);
       return cc.wholeZone ? CompactResult.Complete : CompactResult.PartialSkipped;
     }
-    if (cc.proactive) {
+    if (cc.order < 0) {
+      // Proactive compaction: until kswapd runs or the zone's score is down to the low mark.
       if (this.h.kswapdRunning()) return CompactResult.PartialSkipped;
-      return this.zoneScore(z) > Math.max(100 - PROACTIVENESS, 5) ? CompactResult.Continue : CompactResult.Success;
+      return this.zoneScore(z) > SCORE_WMARK_LOW ? CompactResult.Continue : CompactResult.Success;
     }
-    if (cc.order < 0) return CompactResult.Continue;
     if (cc.migratePfn % PAGEBLOCK_PAGES !== 0) return CompactResult.Continue;
     // GFP_KERNEL's migratetype (unmovable) may take any free block of the order: its own list or
     // a fallback's it may steal from.
@@ -451,7 +457,7 @@ export class Kcompactd {
     if (blockEnd > zoneEnd) blockEnd = zoneEnd;
     // Pageblocks whose isolation failed lately (their skip bit) are passed over at their start
     // (isolation_suitable), unless the run ignores the hints (proactive compaction).
-    while (blockEnd <= cc.freePfn && !cc.ignoreSkip && (low % PAGEBLOCK_PAGES === 0 || low === b.zoneStart(z)) && this.skip[low >> PAGEBLOCK_ORDER] === 1) {
+    while (blockEnd <= cc.freePfn && cc.order >= 0 && (low % PAGEBLOCK_PAGES === 0 || low === b.zoneStart(z)) && this.skip[low >> PAGEBLOCK_ORDER] === 1) {
       low = blockEnd;
       blockEnd = Math.min(blockEnd + PAGEBLOCK_PAGES, zoneEnd);
     }
@@ -530,7 +536,7 @@ export class Kcompactd {
       const head = b.freeOrderAt(blockStart);
       if (head >= PAGEBLOCK_ORDER) continue;
       if (b.typeOf(blockStart) !== MOVABLE) continue;
-      if (!cc.ignoreSkip && this.skip[blockStart >> PAGEBLOCK_ORDER] === 1) continue;
+      if (cc.order >= 0 && this.skip[blockStart >> PAGEBLOCK_ORDER] === 1) continue;
       isolateStart = this.isolateFreepagesBlock(cc, z, isolateStart, blockEnd, want);
       // update_pageblock_skip: a pageblock scanned to its end.
       if (isolateStart === blockEnd) this.skip[blockStart >> PAGEBLOCK_ORDER] = 1;

@@ -31,7 +31,7 @@ export interface MmStats extends ReclaimStats {
 }
 
 export interface MmEnv {
-  /** The cost meter: fault() and reclaim() charge the memory manager's work on a page (the profile's mm); copy() a memcpy (a page compaction migrates). */
+  /** The cost meter: fault() and reclaim() charge the memory manager's work on a page (the profile's mm); migrate() a page compaction moves. */
   readonly meter: { meta(cycles: number): void; fault(): void; reclaim(share?: number): void; reclaimFile(): void; shrinkNode(): void; migrate(): void };
   readonly stats: MmStats;
   readonly content: ContentSource;

@@ -494,7 +494,7 @@ export class Memory implements ReclaimHost {
   /**
    * With frames: every resident page and every pool page holds a frame the buddy allocator has
    * in use, the reverse maps agree, and no frame is held twice; an InvariantError names the
-   * first that does not (kcompactd checks after each run, as it moves frames).
+   * first that does not (checked after each kcompactd run that moved pages).
    */
   checkFrames(): void {
     const f = this.frames;

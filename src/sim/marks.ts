@@ -42,7 +42,7 @@ import { PAGE_SIZE } from '../content/page.js';
 import type { VmInfo } from '../backends/backend.js';
 import type { ReportedStats } from '../backends/counters.js';
 import type { CostTotals } from '../cost/meter.js';
-import { COMPACTION_STATS } from '../mm/reclaim/reclaim.js';
+import { COMPACTION_STATS, type CompactionStat } from '../mm/reclaim/reclaim.js';
 
 export interface MarkSnapshot {
   name: string;
@@ -81,18 +81,11 @@ interface MarkSource {
     readonly allocstall: number;
     readonly pgsteal_kswapd: number;
     readonly pgsteal_direct: number;
-    readonly pgmigrate_success: number;
-    readonly compact_migrate_scanned: number;
-    readonly compact_free_scanned: number;
-    readonly compact_isolated: number;
-    readonly compact_daemon_wake: number;
-    readonly compact_daemon_migrate_scanned: number;
-    readonly compact_daemon_free_scanned: number;
     readonly pgscan_anon: number;
     readonly pgscan_file: number;
     readonly workingset_refault_anon: number;
     readonly workingset_refault_file: number;
-  };
+  } & Readonly<Record<CompactionStat, number>>;
   readonly memory: {
     readonly compacts: boolean;
     readonly anonMapped: number;
