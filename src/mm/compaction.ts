@@ -6,8 +6,10 @@
  * which changes what reclaim takes next (docs/validation.md item 5).
  *
  * kcompactd sleeps with a 500 ms timeout (HPAGE_FRAG_CHECK_INTERVAL_MSEC).
- * - Woken (wakeup_kcompactd: kswapd's balance_pgdat ends a boosted run with pageblock_order, and
- *   some zone is suitable for it), it runs kcompactd_do_work: every zone whose compaction for the
+ * - Woken (wakeup_kcompactd: kswapd's balance_pgdat ends a boosted run with pageblock_order;
+ *   kswapd goes to sleep after a run for a higher order, or an allocation of a higher order finds
+ *   the node balanced for it, with that order; and some zone is suitable for the highest order
+ *   asked since kcompactd last ran), it runs kcompactd_do_work: every zone whose compaction for the
  *   order is not deferred (compaction_deferred) and is suitable (compaction_suitable: not already
  *   able to allocate the order at the min watermark, free pages above the low watermark +
  *   2 << order, fragmentation index above vm.extfrag_threshold 500) is compacted from where the

@@ -355,7 +355,7 @@ export class Memory implements ReclaimHost {
       this.give(code, order);
     }
     while (s.pages < want) {
-      let z = this.reclaim.allocKernel(true);
+      let z = this.reclaim.allocKernel(true, s.order);
       if (z < 0) z = this.zoneCap.length - 1;
       const pfn = this.takeBlock(z, s.type, s.order);
       if (pfn >= 0 || s.order === 0) {
@@ -483,6 +483,10 @@ export class Memory implements ReclaimHost {
   /** wakeup_kcompactd (ReclaimHost). */
   wakeupKcompactd(order: number): void {
     this.kcompactd?.wake(order);
+  }
+  /** ReclaimHost.zoneHasBlock: the buddy allocator's free lists (without frames, any order counts as there). */
+  zoneHasBlock(z: number, order: number): boolean {
+    return this.frames === null || this.frames.buddy.hasFreeBlock(z, order);
   }
   /** kcompactd at the end of an event: its pending wake-up or its timeout's proactive compaction. */
   kcompactdTick(): void {

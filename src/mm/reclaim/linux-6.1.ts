@@ -133,9 +133,20 @@
  *   Its sleep begins with a short one, schedule_timeout(HZ/10) = 100 ms: a wake-up
  *   during it counts KSWAPD_LOW_WMARK_HIT_QUICKLY; at its end, on a node below the
  *   high watermark (no allocation need have gone below low) kswapd runs again
- *   unwoken (KSWAPD_HIGH_WMARK_HIT_QUICKLY), else it sleeps until woken. Deviation:
+ *   unwoken (KSWAPD_HIGH_WMARK_HIT_QUICKLY), else it sleeps until woken. A run that
+ *   leaves the node unbalanced (and not hopeless) has no short sleep at all: kswapd
+ *   counts KSWAPD_HIGH_WMARK_HIT_QUICKLY and runs balance_pgdat again. Deviation:
  *   the short sleep's end is seen at the first preemption point or event's end
  *   after it, on the simulated clock (MmEnv.simNow), with the node as it is then.
+ * - kswapd's order (kswapd_order, wakeup_kswapd, kswapd, kswapd_shrink_node): an
+ *   allocation of a higher order that fails the low watermark (with frames: the swap
+ *   cache's order-1 slabs; __zone_watermark_ok at an order wants its pages less one
+ *   above the mark and a free block of the order on some list) records its order even
+ *   while kswapd runs, and on a node balanced for it wakes kcompactd instead of a
+ *   sleeping kswapd. balance_pgdat balances for that order until it has reclaimed
+ *   compact_gap(order) = 2 << order pages, then for order 0, and returns the order it
+ *   stopped at; kswapd tries to sleep for that order and, going to sleep, wakes
+ *   kcompactd for the order it was woken for (wakeup_kcompactd ignores order 0).
  * - shrink_lruvec's stop (6.1, with 6.0's "fix extreme overreclaim and swap
  *   floods"): global direct reclaim at DEF_PRIORITY scans its whole targets
  *   (proportional_reclaim); any other stops once nr_to_reclaim is met, unless
@@ -275,6 +286,13 @@ class Linux61 implements Reclaim {
    */
   private shortSleepUntil = -1;
   private wokenAt = -1;
+  /**
+   * pgdat->kswapd_order: the highest order an allocation that woke kswapd (or found it running)
+   * asked for since kswapd last read it; and the order its last balance_pgdat stopped reclaiming
+   * at (kswapd_try_to_sleep's reclaim_order), which a wake-up in the short sleep puts back.
+   */
+  private kswapdOrder = 0;
+  private sleepReclaimOrder = 0;
   /** kswapd's balance_pgdat while it runs as a task (kswapdWake .. kswapdStep's false). */
   private readonly kswapdRun = new ReclaimRun();
   /** The kworker's direct reclaim run in steps (directBegin .. directStep's false). */
@@ -332,13 +350,17 @@ class Linux61 implements Reclaim {
    * first zone whose free pages exceed the mark plus its lowmem reserve (zone_watermark_ok
    * for order 0), or -1.
    */
-  private zoneAbove(mark: 'min' | 'low' | 'high'): number {
+  private zoneAbove(mark: 'min' | 'low' | 'high', order = 0): number {
     for (let z = this.zones.length - 1; z >= 0; z--) {
       const w = this.zones[z]!;
       // Named loads, not w[mark]: a load keyed by a string variable is a megamorphic keyed load
       // (a generic lookup, about a hundred instructions), and kswapd's check runs once an event.
       const level = mark === 'low' ? w.low : mark === 'min' ? w.min : w.high;
-      if (this.host.zoneFree(z) > level + w.reserve + this.boost[z]!) return z;
+      if (order === 0) {
+        if (this.host.zoneFree(z) > level + w.reserve + this.boost[z]!) return z;
+        // __zone_watermark_ok for a higher order: the order's pages less one count as unusable,
+        // and a free block of at least that order must be on some migratetype's list.
+      } else if (this.host.zoneFree(z) - ((1 << order) - 1) > level + w.reserve + this.boost[z]! && this.host.zoneHasBlock(z, order)) return z;
     }
     return -1;
   }
@@ -402,9 +424,9 @@ class Linux61 implements Reclaim {
     return false;
   }
 
-  /** pgdat_balanced: some zone is above its high watermark (plus its lowmem reserve). */
-  private balanced(): boolean {
-    return this.zoneAbove('high') >= 0;
+  /** pgdat_balanced: some zone is above its high watermark (plus its lowmem reserve) for `order`. */
+  private balanced(order = 0): boolean {
+    return this.zoneAbove('high', order) >= 0;
   }
 
   ensure(n: number): void {
@@ -558,14 +580,15 @@ class Linux61 implements Reclaim {
     return this.mostFree();
   }
 
-  allocKernel(reserves: boolean): number {
-    // A pool page (zswap's __GFP_NORETRY | __GFP_KSWAPD_RECLAIM, no direct reclaim): the fast
-    // path at the low watermark, then kswapd is woken, then the min watermark, and then with
+  allocKernel(reserves: boolean, order = 0): number {
+    // A pool page (zswap's __GFP_NORETRY | __GFP_KSWAPD_RECLAIM, no direct reclaim) or a slab
+    // (the swap cache's nodes: xas_alloc's GFP_NOWAIT, an order-1 slab): the fast path at the low
+    // watermark, then kswapd is woken for the order, then the min watermark, and then with
     // PF_MEMALLOC (the reclaim path's own stores) ALLOC_NO_WATERMARKS: any free page, no
     // lowmem reserve.
     // __alloc_pages_slowpath tries the min watermark (gfp_to_alloc_flags' ALLOC_WMARK_MIN) before
     // the reserves (__gfp_pfmemalloc_flags' ALLOC_NO_WATERMARKS): a zone above its min gives the page.
-    let z = this.lowThenMin();
+    let z = this.lowThenMin(order);
     if (z >= 0 || !reserves) return z;
     for (z = this.zones.length - 1; z >= 0; z--) if (this.host.zoneFree(z) > 0) return z;
     return -1;
@@ -573,15 +596,30 @@ class Linux61 implements Reclaim {
 
   /**
    * get_page_from_freelist at the low watermark (the fast path), then __alloc_pages_slowpath's
-   * first steps: kswapd woken (wakeup_kswapd: unless a zone is balanced and none boosted) and
-   * the min watermark. The zone that gives the page, or -1.
+   * first steps: kswapd woken for the order (wake_all_kswapds) and the min watermark. The zone
+   * that gives the page, or -1.
    */
-  private lowThenMin(): number {
-    const z = this.zoneAbove('low');
+  private lowThenMin(order = 0): number {
+    const z = this.zoneAbove('low', order);
     if (z >= 0) return z;
-    // wakeup_kswapd: not for a balanced node that is not boosted (nor a hopeless one: wake).
-    if (!this.balanced() || this.boosted()) this.wake();
-    return this.zoneAbove('min');
+    this.wakeupKswapd(order);
+    return this.zoneAbove('min', order);
+  }
+
+  /**
+   * wakeup_kswapd: the order is recorded (kswapd_order) even while kswapd runs, which then reads it
+   * when it next tries to sleep; a sleeping kswapd is not woken on a hopeless node, nor on one
+   * balanced for the order and not boosted, where a higher-order request wakes kcompactd instead
+   * (the callers' gfp has no __GFP_DIRECT_RECLAIM: zswap's pool pages, the swap cache's nodes;
+   * wakeup_kcompactd ignores order 0).
+   */
+  private wakeupKswapd(order: number): void {
+    if (this.kswapdOrder < order) this.kswapdOrder = order;
+    if (!this.kswapdRun.running && (this.hopeless() || (this.balanced(order) && !this.boosted()))) {
+      if (order > 0) this.host.wakeupKcompactd(order);
+      return;
+    }
+    this.wake();
   }
 
   private mostFree(): number {
@@ -606,7 +644,7 @@ class Linux61 implements Reclaim {
       // sends kswapd back to balance_pgdat (KSWAPD_HIGH_WMARK_HIT_QUICKLY); else it sleeps
       // until woken.
       this.shortSleepUntil = -1;
-      if (this.balanced() || this.hopeless()) return false;
+      if (this.balanced(this.sleepReclaimOrder) || this.hopeless()) return false;
       this.host.stats.kswapd_high_wmark_hit_quickly++;
       this.kswapdRun.start(this.balanceSteps());
       return true;
@@ -616,9 +654,13 @@ class Linux61 implements Reclaim {
     const wokenAt = this.kswapdWoken ? this.wokenAt : this.host.simNow();
     this.kswapdWoken = false;
     this.wokenAt = -1;
-    if (this.balanced() && !this.boosted()) return false;
-    // Woken in its short sleep: schedule_timeout returned early (KSWAPD_LOW_WMARK_HIT_QUICKLY).
-    if (until >= 0 && wokenAt < until) this.host.stats.kswapd_low_wmark_hit_quickly++;
+    if (this.balanced(this.kswapdOrder) && !this.boosted()) return false;
+    if (until >= 0 && wokenAt < until) {
+      // Woken in its short sleep: schedule_timeout returned early (KSWAPD_LOW_WMARK_HIT_QUICKLY),
+      // and kswapd_order keeps at least the order the last run stopped reclaiming at.
+      this.host.stats.kswapd_low_wmark_hit_quickly++;
+      if (this.kswapdOrder < this.sleepReclaimOrder) this.kswapdOrder = this.sleepReclaimOrder;
+    }
     this.shortSleepUntil = -1;
     this.kswapdRun.start(this.balanceSteps());
     return true;
@@ -716,9 +758,26 @@ class Linux61 implements Reclaim {
    * included: only a later one starts the next run.
    */
   private *balanceSteps(): Generator<Step, void> {
+    // kswapd(): the order the wake-ups asked for is read and cleared before balance_pgdat.
+    let allocOrder = this.kswapdOrder;
+    this.kswapdOrder = 0;
     for (;;) {
-      yield* this.balancePgdatSteps();
-      if (this.balanced() || this.hopeless()) break;
+      let reclaimOrder = yield* this.balancePgdatSteps(allocOrder);
+      // A run that fell back to order 0 tries to sleep for the order it was woken for
+      // (goto kswapd_try_sleep); else the loop's head reads kswapd_order afresh, as both orders.
+      if (reclaimOrder >= allocOrder) allocOrder = reclaimOrder = this.kswapdOrder;
+      // kswapd_try_to_sleep: prepare_kswapd_sleep for the order it reclaimed at.
+      if (this.hopeless() || this.balanced(reclaimOrder)) {
+        this.sleepReclaimOrder = reclaimOrder;
+        // "We have freed the memory, now we should compact it to make allocation of the
+        // requested order possible" (order 0: nothing).
+        this.host.wakeupKcompactd(allocOrder);
+        break;
+      }
+      // Not balanced: no sleep at all (neither prepare_kswapd_sleep says yes, nothing woke it).
+      this.host.stats.kswapd_high_wmark_hit_quickly++;
+      allocOrder = this.kswapdOrder;
+      this.kswapdOrder = 0;
     }
     this.kswapdWoken = false;
     this.wokenAt = -1;
@@ -733,7 +792,7 @@ class Linux61 implements Reclaim {
    * allocate there. A run that did not find the node balanced and reclaimed nothing counts a
    * kswapd failure (a boosted run that stopped for lack of progress included).
    */
-  private *balancePgdatSteps(): Generator<Step, void> {
+  private *balancePgdatSteps(order: number): Generator<Step, number> {
     const h = this.host;
     h.kswapdRun(true);
     h.stats.pageoutrun++; // PAGEOUTRUN, once per balance_pgdat
@@ -743,10 +802,12 @@ class Linux61 implements Reclaim {
     let nrBoost = boosts === null ? 0 : boosts.reduce((a, b) => a + b, 0);
     let prio = DEF_PRIORITY;
     let total = 0;
+    // sc.order: the order the run balances for, until it has reclaimed compact_gap(order).
+    let scOrder = order;
     // `goto out`: the node was found balanced, which counts no failure.
     let out = false;
     while (prio >= 1) {
-      const balanced = this.balanced();
+      const balanced = this.balanced(scOrder);
       if (!balanced && nrBoost > 0) {
         // An imbalanced node: boosting is ignored, normal reclaim starts over.
         nrBoost = 0;
@@ -761,6 +822,9 @@ class Linux61 implements Reclaim {
       for (let z = 0; z < this.zones.length; z++) nrToReclaim += Math.max(this.zones[z]!.high + this.boost[z]!, SWAP_CLUSTER_MAX);
       const r = yield* this.shrinkNode(prio, nrToReclaim, true, nrBoost === 0);
       total += r.reclaimed;
+      // kswapd_shrink_node: "If twice the allocation size has been reclaimed then recheck
+      // watermarks only at order-0 to prevent excessive reclaim."
+      if (scOrder > 0 && total >= 2 << scOrder) scOrder = 0;
       let raise = r.scanned < nrToReclaim;
       // Boosted reclaim keeps its priority from DEF_PRIORITY - 2 on (no reclaim writeback).
       if (nrBoost > 0 && prio === DEF_PRIORITY - 2) raise = false;
@@ -780,6 +844,8 @@ class Linux61 implements Reclaim {
     }
     this.snapshotRefaults();
     h.kswapdRun(false);
+    // The order kswapd stopped reclaiming at, which prepare_kswapd_sleep takes.
+    return scOrder;
   }
 
   private snapshotRefaults(): void {

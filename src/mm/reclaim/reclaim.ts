@@ -141,8 +141,13 @@ export interface ReclaimHost {
   kswapdRun(on: boolean): void;
   /** drain_all_pages: the per-CPU page lists go back to the buddy allocator (an allocation failed after direct reclaim). */
   drainPcp(): void;
-  /** wakeup_kcompactd (balance_pgdat's end after a boosted run: pageblock_order); nothing without frames. */
+  /**
+   * wakeup_kcompactd (balance_pgdat's end after a boosted run: pageblock_order; kswapd's sleep: the
+   * order it was woken for; an allocation of a higher order on a balanced node); nothing without frames.
+   */
   wakeupKcompactd(order: number): void;
+  /** Zone z has a free block of at least this order on some migratetype's list (without frames: true). */
+  zoneHasBlock(z: number, order: number): boolean;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
   /** The simulated clock, ns (MmEnv.simNow: kswapd's short sleep ends HZ/10 after it began). */
@@ -255,10 +260,10 @@ export interface Reclaim {
    */
   allocate(): number;
   /**
-   * A page for the kernel (a backend's pool page): its zone, or -1 when no zone may give one
-   * (`reserves`: the reclaim path's PF_MEMALLOC, which may take any free page).
+   * A page for the kernel (a backend's pool page, a slab of 2^order pages): its zone, or -1 when
+   * no zone may give one (`reserves`: the reclaim path's PF_MEMALLOC, which may take any free page).
    */
-  allocKernel(reserves: boolean): number;
+  allocKernel(reserves: boolean, order?: number): number;
   /** kswapd: after an event, reclaim if woken (its whole run at once). */
   kswapd(): void;
   /**

@@ -56,6 +56,10 @@ describe('kswapd on a node it cannot balance (kswapd_failures)', () => {
       expect(m.stats.ram_overcommit).toBeGreaterThan(0);
       expect(runs).toEqual(new Array(MAX_RECLAIM_RETRIES).fill(0));
       expect(m.stats.pageoutrun).toBe(MAX_RECLAIM_RETRIES);
+      // kswapd_try_to_sleep after each of the first 15: neither prepare_kswapd_sleep said yes
+      // (unbalanced, not yet hopeless), so no short sleep: KSWAPD_HIGH_WMARK_HIT_QUICKLY.
+      expect(m.stats.kswapd_high_wmark_hit_quickly).toBe(MAX_RECLAIM_RETRIES - 1);
+      expect(m.stats.kswapd_low_wmark_hit_quickly).toBe(0);
       // Every later allocation stalled in direct reclaim, which found nothing either.
       expect(m.stats.allocstall).toBeGreaterThan(0);
       expect(m.stats.pgsteal_direct).toBe(0);
@@ -81,6 +85,8 @@ describe('kswapd on a node it cannot balance (kswapd_failures)', () => {
     expect(m.stats.pgsteal_kswapd).toBe(19);
     expect(m.memory.free).toBeLessThan(192);
     expect(m.stats.pageoutrun).toBe(reclaiming + MAX_RECLAIM_RETRIES);
+    // Every run but the last (which made the node hopeless) ended on an unbalanced node.
+    expect(m.stats.kswapd_high_wmark_hit_quickly).toBe(reclaiming + MAX_RECLAIM_RETRIES - 1);
     // Hopeless: allocations below low wake no kswapd. At min the workload's direct reclaim,
     // down to priority 0, takes the last file page: that revives kswapd, which the next
     // allocation wakes for 16 more runs with nothing left to reclaim; then none.
@@ -88,6 +94,7 @@ describe('kswapd on a node it cannot balance (kswapd_failures)', () => {
     for (let k = 0; k < 200; k++) anonWrite(m, p++);
     expect(m.stats.pgsteal_direct).toBe(1);
     expect(runs.slice(n)).toEqual(new Array(MAX_RECLAIM_RETRIES).fill(0));
+    expect(m.stats.kswapd_high_wmark_hit_quickly).toBe(reclaiming + 2 * (MAX_RECLAIM_RETRIES - 1));
     for (let k = 0; k < 200; k++) anonWrite(m, p++);
     expect(runs.length).toBe(n + MAX_RECLAIM_RETRIES);
   });
