@@ -45,7 +45,8 @@
  * charged by the 6.1 models with or without frames) take unmovable frames too, as SLUB's new_slab
  * takes a GFP_KERNEL page: a slab page the backend's count gained takes its frame at the next
  * page allocation, and one it lost gives its frame back then (syncSlab); meanwhile the change
- * counts in the highest zone.
+ * counts in the highest zone. The swap cache's nodes are synced at the swap-out that needs one
+ * too (add_to_swap_cache, in reclaim before the page's write), as 6.1 allocates them there.
  */
 
 import { InvariantError, UsageError } from '../errors.js';
@@ -1200,6 +1201,9 @@ export class Memory implements ReclaimHost {
         if (s < 0) return Evicted.Refused;
         this.rec[id * R + R_SLOT] = s;
         this.slotOwner.set(s, id);
+        // add_to_swap_cache: a slot in a new range of the swap cache's xarray needs a node, and a
+        // full slab a new one (xas_alloc's GFP_NOWAIT), here in reclaim, before the page's write.
+        this.syncSlab();
       }
       const inFlight = m.swapWrite(slotType(s), slotOffset(s), this.rec[id * R + R_DESC]!);
       if (inFlight && this.reclaim.asyncWriteback) {

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { SwapArea } from '../../../src/mm/swap.js';
 import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { testMachine } from '../../helpers/machine.js';
+import { Cls, makeDesc } from '../../../src/content/page.js';
 
 /** The nodes by the definition above, from the set of slots in use. */
 function nodesOf(used: Iterable<number>): number {
@@ -88,5 +89,31 @@ describe('swap cache xarray nodes', () => {
       expect(m.memory.xaSlabPages).toBe(charged ? 4 : 0);
       expect(m.memory.free).toBe(before - (charged ? 4 : 0));
     }
+  });
+
+  it("takes a new node's slab in reclaim, at add_to_swap_cache, before the page is written (with frames: the validation guest's zones)", () => {
+    const m = testMachine({ ramPages: 16_384, seed: 5, zones: { managed: [3840, 12_544], minFreeKbytes: 1024 }, reclaim: getReclaim('6.1-cfs-buddy') });
+    m.swapon(0, 40_000, true);
+    const mem = m.memory as unknown as { xaSlabPages: number; xaSlabFrames: { pages: number } };
+    // At every swap write the slot's node is in the xarray and its slab holds frames already:
+    // 2 pages per 14 nodes or part (6.1 allocates the node under xa_lock with GFP_NOWAIT, in reclaim).
+    let writes = 0;
+    let grew = 0;
+    let last = 0;
+    const swapWrite = m.swapWrite.bind(m);
+    m.swapWrite = (type: number, off: number, desc: number): boolean => {
+      writes++;
+      expect(mem.xaSlabFrames.pages).toBe(2 * Math.ceil(m.swap.xaNodes() / 14));
+      if (mem.xaSlabFrames.pages > last) grew++;
+      last = mem.xaSlabFrames.pages;
+      return swapWrite(type, off, desc);
+    };
+    for (let p = 0; p < 30_000; p++) {
+      m.memory.anonAccess(1, p, true, makeDesc(Cls.Text, p + 1));
+      m.afterEvent();
+    }
+    expect(writes).toBeGreaterThan(10_000);
+    expect(grew).toBeGreaterThan(10);
+    expect(mem.xaSlabPages).toBe(mem.xaSlabFrames.pages);
   });
 });
