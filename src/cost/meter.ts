@@ -35,6 +35,8 @@ export interface CostModel {
   readonly reclaimCycles?: number;
   /** CPU cycles of a page-cache page's reclaim (absent: reclaimCycles). */
   readonly reclaimFileCycles?: number;
+  /** CPU cycles of a page reclaim isolates from an inactive list and looks at (absent: 0). */
+  readonly scanCycles?: number;
   /** CPU cycles of one reclaim pass over the node beyond its pages (6.1's shrink_node; absent: 0). */
   readonly shrinkNodeCycles?: number;
   /** CPU cycles of one visit of zswap's shrink worker to an entry of its LRU (absent: 0). */
@@ -147,6 +149,7 @@ export class CostMeter {
   private readonly faultCycles: number;
   private readonly reclaimCycles: number;
   private readonly reclaimFileCycles: number;
+  private readonly scanCycles: number;
   private readonly shrinkNodeCycles: number;
   private readonly zswapShrinkVisitCycles: number;
   private readonly swapinIoCycles: number;
@@ -156,6 +159,7 @@ export class CostMeter {
     this.faultCycles = model.faultCycles ?? DEFAULT_FAULT_CYCLES;
     this.reclaimCycles = model.reclaimCycles ?? DEFAULT_RECLAIM_CYCLES;
     this.reclaimFileCycles = model.reclaimFileCycles ?? this.reclaimCycles;
+    this.scanCycles = model.scanCycles ?? 0;
     this.shrinkNodeCycles = model.shrinkNodeCycles ?? 0;
     this.zswapShrinkVisitCycles = model.zswapShrinkVisitCycles ?? 0;
     this.swapinIoCycles = model.swapinIoCycles ?? 0;
@@ -251,6 +255,11 @@ export class CostMeter {
       this.copy(PAGE_SIZE);
       this.reclaim();
     }
+  }
+
+  /** Pages reclaim isolated from an inactive list and looked at (the profile's mm.scanCycles each). */
+  scan(pages: number): void {
+    if (this.scanCycles > 0 && pages > 0) this.meta(this.scanCycles * pages);
   }
 
   /** One reclaim pass over the node, beyond the pages it reclaims (the profile's mm.shrinkNodeCycles). */

@@ -19,6 +19,7 @@ export function costModelOf(p: Profile): CostModel {
     ...(p.mm?.faultCycles ? { faultCycles: p.mm.faultCycles.value } : {}),
     ...(p.mm?.reclaimCycles ? { reclaimCycles: p.mm.reclaimCycles.value } : {}),
     ...(p.mm?.reclaimFileCycles ? { reclaimFileCycles: p.mm.reclaimFileCycles.value } : {}),
+    ...(p.mm?.scanCycles ? { scanCycles: p.mm.scanCycles.value } : {}),
     ...(p.mm?.shrinkNodeCycles ? { shrinkNodeCycles: p.mm.shrinkNodeCycles.value } : {}),
     ...(p.mm?.zswapShrinkVisitCycles ? { zswapShrinkVisitCycles: p.mm.zswapShrinkVisitCycles.value } : {}),
     ...(p.mm?.swapinIoCycles ? { swapinIoCycles: p.mm.swapinIoCycles.value } : {}),

@@ -689,6 +689,10 @@ export class Memory implements ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
   }
+  /** ReclaimHost.scanPage: one page reclaim looked at (the profile's mm.scanCycles). */
+  scanPage(): void {
+    this.m.meter.scan(1);
+  }
   nodePass(): void {
     this.m.meter.shrinkNode();
   }

@@ -130,6 +130,13 @@ export interface Profile {
     reclaimCycles?: Sourced<number>;
     reclaimFileCycles?: Sourced<number>;
     /**
+     * A page reclaim isolates from an inactive list and looks at (pgscan): the isolation,
+     * folio_check_references' reverse-map walk, the putback of a page it keeps or activates; a
+     * page it reclaims costs reclaimCycles (or reclaimFileCycles) besides. Optional: absent, 0
+     * (no built-in profile has a measured figure).
+     */
+    scanCycles?: Sourced<number>;
+    /**
      * One reclaim pass over the node (6.1's shrink_node) beyond the pages it reclaims: the
      * shrinkers' pass (shrink_slab), the memcg statistics, vmpressure, the lruvec's setup.
      * Optional: absent, 0 (no built-in profile has a measured figure).

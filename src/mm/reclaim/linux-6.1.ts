@@ -991,6 +991,8 @@ class Linux61 implements Reclaim {
     const activate: number[] = [];
     for (let i = 0; i < taken.length; i++) {
       if (preempt && i > 0 && h.preemptPending()) yield Step.Page;
+      // isolate_lru_folios' share, folio_check_references and the putback: every page looked at.
+      h.scanPage();
       const id = taken[i]!;
       const b = this.bits[id]!;
       if (b & PG_WRITEBACK) {

@@ -146,6 +146,7 @@ class Lru3x implements Reclaim {
       if (useAnon) {
         this.anonCredit -= 200;
         const id = this.lru.head(ANON);
+        h.scanPage();
         if (h.evict(id, ANON, -1) !== Evicted.Refused) {
           this.lru.remove(id);
           reclaimed++;
@@ -153,6 +154,7 @@ class Lru3x implements Reclaim {
       } else {
         this.fileCredit -= 200;
         const id = this.lru.head(FILE);
+        h.scanPage();
         h.evict(id, FILE, -1);
         this.lru.remove(id);
         reclaimed++;

@@ -132,6 +132,8 @@ export interface ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
   /** A reclaim pass over the node (shrink_node) ends: its own work beyond the pages it reclaimed is charged. */
   nodePass(): void;
+  /** Reclaim looks at one page it isolated from an inactive list (the profile's mm.scanCycles). */
+  scanPage(): void;
   /**
    * vmpressure (mm/vmpressure.c, the tree mode global reclaim uses): reclaim scanned `scanned`
    * more pages (vmpressure_prio: VMPRESSURE_WIN at once).

@@ -28,6 +28,7 @@ describe('the memory manager\'s work per page (profile mm.faultCycles, mm.reclai
   const optional = [
     { field: 'shrinkNodeCycles', what: 'a reclaim pass over the node', value: 30_000, charge: (m: CostMeter): void => m.shrinkNode() },
     { field: 'swapinIoCycles', what: "a major fault's read from the swap device", value: 189_600, charge: (m: CostMeter): void => m.swapinIo() },
+    { field: 'scanCycles', what: 'a page reclaim looked at', value: 1_270, charge: (m: CostMeter): void => m.scan(1) },
   ] as const;
   for (const c of optional) {
     it(`${c.what} costs the profile's mm.${c.field} once a call, nothing when absent`, () => {
