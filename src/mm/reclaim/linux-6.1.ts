@@ -347,8 +347,9 @@ class Linux61 implements Reclaim {
 
   /**
    * get_page_from_freelist over the zonelist (the highest zone first) at a watermark: the
-   * first zone whose free pages exceed the mark plus its lowmem reserve (zone_watermark_ok
-   * for order 0), or -1.
+   * first zone whose free pages exceed the mark plus its lowmem reserve (zone_watermark_ok; for
+   * a higher order the order's pages less one count as unusable, and a free block of at least
+   * that order must be on some migratetype's list), or -1.
    */
   private zoneAbove(mark: 'min' | 'low' | 'high', order = 0): number {
     for (let z = this.zones.length - 1; z >= 0; z--) {
@@ -356,11 +357,8 @@ class Linux61 implements Reclaim {
       // Named loads, not w[mark]: a load keyed by a string variable is a megamorphic keyed load
       // (a generic lookup, about a hundred instructions), and kswapd's check runs once an event.
       const level = mark === 'low' ? w.low : mark === 'min' ? w.min : w.high;
-      if (order === 0) {
-        if (this.host.zoneFree(z) > level + w.reserve + this.boost[z]!) return z;
-        // __zone_watermark_ok for a higher order: the order's pages less one count as unusable,
-        // and a free block of at least that order must be on some migratetype's list.
-      } else if (this.host.zoneFree(z) - ((1 << order) - 1) > level + w.reserve + this.boost[z]! && this.host.zoneHasBlock(z, order)) return z;
+      const floor = level + w.reserve + this.boost[z]!;
+      if (order === 0 ? this.host.zoneFree(z) > floor : this.host.zoneFree(z) - ((1 << order) - 1) > floor && this.host.zoneHasBlock(z, order)) return z;
     }
     return -1;
   }
@@ -991,7 +989,8 @@ class Linux61 implements Reclaim {
     const activate: number[] = [];
     for (let i = 0; i < taken.length; i++) {
       if (preempt && i > 0 && h.preemptPending()) yield Step.Page;
-      // isolate_lru_folios' share, folio_check_references and the putback: every page looked at.
+      // Every page looked at costs the profile's mm.scanCycles (the guest's: shrink_folio_list's
+      // work on a page it keeps, folio_check_references' reverse-map walk); a reclaimed one more.
       h.scanPage();
       const id = taken[i]!;
       const b = this.bits[id]!;
