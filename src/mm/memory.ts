@@ -13,7 +13,8 @@
  *                  else slot = alloc; swap_writepage(slot): stored by frontswap → drop;
  *                  to the device under the reclaim plug → with policy.asyncWriteback (6.1) the
  *                  page stays resident, unmapped, in the swap cache under writeback until the
- *                  policy's endWriteback (after the pass), else (3.x model) drop
+ *                  policy's endWriteback (the next round of the pass's batches once the plug
+ *                  submitted the write, or the pass's end), else (3.x model) drop
  *   touch of a page in the swap cache and unmapped (read ahead, or kept after its write):
  *                  a minor fault; a write fault frees the slot unless under writeback
  *   evict file:    dirty → writeback; then cleancache_put; drop
@@ -803,7 +804,7 @@ export class Memory implements ReclaimHost {
         // frees the swap cache (should_try_to_free_swap; folio_free_swap refuses while under writeback).
         // PG_readahead is PG_reclaim's bit (include/linux/page-flags.h), so lookup_swap_cache's
         // TestClearPageReadahead also takes the PG_reclaim of a page still under its swap write
-        // (here: one reclaim wrote to the device, until the pass's end delivers its completion): a
+        // (here: one reclaim wrote to the device, until its completion is delivered): a
         // readahead hit, and no rotation when that write completes.
         this.rec[id * R + R_FLAGS] = fl & ~(F_RA | F_UNMAPPED);
         const hit = (fl & F_RA) !== 0 || ((fl & F_WB) !== 0 && this.reclaim.testClearReclaim(id));

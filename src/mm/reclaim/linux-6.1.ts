@@ -78,19 +78,27 @@
  *   same pass; a page written to the swap device is submitted under the
  *   pass's block plug and pageout returns with it under writeback and
  *   PG_reclaim: `goto keep`, back to the inactive head, resident in the swap
- *   cache, unmapped (SwapCached). Its write completes after the pass
- *   (blk_finish_plug) and before the next: folio_end_writeback moves it to
- *   the inactive tail (PGROTATED) and the next scan frees it as a clean
- *   swap-cache page (pgsteal counted then, its shadow entry left then). A
+ *   cache, unmapped (SwapCached). Its write completes once the plug has
+ *   submitted it (a flush at 32 requests or a 128 KiB request, or
+ *   blk_finish_plug at the pass's end), before the pass's next round of
+ *   batches or the next pass: folio_end_writeback moves it to the inactive
+ *   tail (PGROTATED; folio_rotate_reclaimable's batch, which the next
+ *   shrink_inactive_list's lru_add_drain empties) and the next scan frees it
+ *   as a clean swap-cache page (pgsteal counted then, its shadow entry left
+ *   then), in the same pass when the pass goes on. A
  *   page met by a scan while still under writeback is activated with
  *   PG_reclaim (shrink_folio_list's case 2 for global reclaim).
  *   When the write completes: end_swap_bio_write runs in interrupt context
  *   once the device has served the request. tmemsim delivers the
- *   completions between reclaim passes: a write a pass submitted (its plug
- *   flushed at blk_finish_plug; a reclaimer switched out in its pass keeps
- *   its writes in its plug until it runs again, src/sim/tasks.ts) completes
- *   after that pass has put every page back on its lists, so every page
- *   written rotates. The kernel rotates 93-99 % of
+ *   completions at the start of each round of shrink_lruvec's batches and
+ *   at the pass's end: a write submitted so far (its plug flushed; a
+ *   reclaimer switched out in its pass keeps its writes in its plug until it
+ *   runs again, src/sim/tasks.ts) completes after the batch that wrote it
+ *   has put every page back on its lists, so every page written rotates.
+ *   Deviation: the device's time is not modelled; a round of batches (up to
+ *   32 pages a list, each with its reclaim and scan cost, about 1 ms in the
+ *   validation guest) is taken as longer than a write's service (a median of 571 µs
+ *   there, docs/validation.md item 2). The kernel rotates 93-99 % of
  *   them (pgrotated / pswpout at the references' write marks); the others,
  *   most likely, completed while a scan (or compaction) held the page off
  *   its list, which the references cannot confirm.
@@ -911,6 +919,9 @@ class Linux61 implements Reclaim {
     let scanned = 0;
     h.plug(true);
     while (nr[IA]! || nr[AF]! || nr[IF]!) {
+      // The writes the plug submitted during the last round have completed: their pages rotate
+      // to the inactive tail, where this round's batches find them (see the header).
+      h.endWriteback();
       for (let l = 0; l < 4; l++) {
         if (!nr[l]) continue;
         const n = Math.min(nr[l]!, SWAP_CLUSTER_MAX);
