@@ -89,6 +89,12 @@ const ZSWAP_SHRINK_VISIT_NS = 875;
  * walk and the trylock of each. The isolation and putback around it (isolate_lru_folios,
  * move_folios_to_lru, inlined in shrink_inactive_list) are not in it. The fit prices a phase's
  * pgscan_anon + pgscan_file at this figure and fits the other terms to the rest of its time.
+ * How sure: a second traced run the same day (rw-zsmalloc-lz4, --kprobes
+ * shrink_active_list,shrink_folio_list) gave 0.97 µs a page (22 sizes; 32 pages 34 µs), and the
+ * two runs' guests ran at 1.046 and 1.044 x the references' time (--scale on their marks), so
+ * the figure is 0.93-1.21 µs on the references' clock; 1.27 is the first run's, unscaled.
+ * shrink_active_list did not run in that trace (the references' pgrefill is 0-44 a phase), so
+ * its scan, which tmemsim does not price, does not matter here.
  */
 const SCAN_NS = 1_270;
 
