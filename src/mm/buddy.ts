@@ -383,6 +383,14 @@ export class Buddy {
     }
     return { free: this.nrFree[z]!, suitable, blocks };
   }
+  /**
+   * __zone_watermark_ok for zone z with `free` pages (NR_FREE_PAGES) against `mark` (the
+   * watermark with its boost and lowmem reserve): the order's pages less one count as unusable,
+   * and an order above 0 needs a free block of that order or more on some migratetype's list.
+   */
+  watermarkOk(z: number, free: number, order: number, mark: number): boolean {
+    return free - ((1 << order) - 1) > mark && (order === 0 || this.hasFreeBlock(z, order));
+  }
   /** A free block of `order` or more on any list of zone z (compaction's "a suitable page is free" for kcompactd's GFP_KERNEL). */
   hasFreeBlock(z: number, order: number): boolean {
     for (let o = order; o < MAX_ORDER; o++) for (let t = 0; t < TYPES; t++) if (this.head[this.key(z, o, t)] !== NONE) return true;

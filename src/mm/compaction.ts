@@ -281,10 +281,7 @@ export class Kcompactd {
 
   /** zone_watermark_ok for `order` against `mark` (wmark_pages: boost included; alloc_flags 0: no CMA, no high-atomic). */
   private watermarkOk(z: number, order: number, mark: number): boolean {
-    const w = this.h.zoneWmark(z);
-    const free = this.h.zoneFree(z) - ((1 << order) - 1);
-    if (free <= mark + w.reserve) return false;
-    return order === 0 || this.h.buddy.hasFreeBlock(z, order);
+    return this.h.buddy.watermarkOk(z, this.h.zoneFree(z), order, mark + this.h.zoneWmark(z).reserve);
   }
 
   /** compaction_suitable(zone, order, 0, highest_zoneidx). */

@@ -486,9 +486,10 @@ export class Memory implements ReclaimHost {
   wakeupKcompactd(order: number): void {
     this.kcompactd?.wake(order);
   }
-  /** ReclaimHost.zoneHasBlock: the buddy allocator's free lists (without frames, any order counts as there). */
-  zoneHasBlock(z: number, order: number): boolean {
-    return this.frames === null || this.frames.buddy.hasFreeBlock(z, order);
+  /** ReclaimHost.zoneWatermarkOk: the buddy allocator's check (without frames, every order's block counts as there). */
+  zoneWatermarkOk(z: number, order: number, mark: number): boolean {
+    const free = this.zoneFree(z);
+    return this.frames === null ? free - ((1 << order) - 1) > mark : this.frames.buddy.watermarkOk(z, free, order, mark);
   }
   /** kcompactd at the end of an event: its pending wake-up or its timeout's proactive compaction. */
   kcompactdTick(): void {

@@ -366,7 +366,8 @@ class Linux61 implements Reclaim {
       // (a generic lookup, about a hundred instructions), and kswapd's check runs once an event.
       const level = mark === 'low' ? w.low : mark === 'min' ? w.min : w.high;
       const floor = level + w.reserve + this.boost[z]!;
-      if (order === 0 ? this.host.zoneFree(z) > floor : this.host.zoneFree(z) - ((1 << order) - 1) > floor && this.host.zoneHasBlock(z, order)) return z;
+      // Order 0 here (the check every event makes); a higher order through the buddy allocator's.
+      if (order === 0 ? this.host.zoneFree(z) > floor : this.host.zoneWatermarkOk(z, order, floor)) return z;
     }
     return -1;
   }
@@ -764,9 +765,7 @@ class Linux61 implements Reclaim {
    * included: only a later one starts the next run.
    */
   private *balanceSteps(): Generator<Step, void> {
-    // kswapd(): the order the wake-ups asked for is read and cleared before balance_pgdat.
-    let allocOrder = this.kswapdOrder;
-    this.kswapdOrder = 0;
+    let allocOrder = this.takeKswapdOrder();
     for (;;) {
       let reclaimOrder = yield* this.balancePgdatSteps(allocOrder);
       // A run that fell back to order 0 tries to sleep for the order it was woken for
@@ -782,13 +781,19 @@ class Linux61 implements Reclaim {
       }
       // Not balanced: no sleep at all (neither prepare_kswapd_sleep says yes, nothing woke it).
       this.host.stats.kswapd_high_wmark_hit_quickly++;
-      allocOrder = this.kswapdOrder;
-      this.kswapdOrder = 0;
+      allocOrder = this.takeKswapdOrder();
     }
     this.kswapdWoken = false;
     this.wokenAt = -1;
     // prepare_kswapd_sleep said yes: the short sleep (schedule_timeout(HZ/10)) begins.
     this.shortSleepUntil = this.host.simNow() + KSWAPD_SHORT_SLEEP_NS;
+  }
+
+  /** kswapd(): the order the wake-ups asked for, read and cleared before balance_pgdat. */
+  private takeKswapdOrder(): number {
+    const order = this.kswapdOrder;
+    this.kswapdOrder = 0;
+    return order;
   }
 
   /**

@@ -148,8 +148,11 @@ export interface ReclaimHost {
    * order it was woken for; an allocation of a higher order on a balanced node); nothing without frames.
    */
   wakeupKcompactd(order: number): void;
-  /** Zone z has a free block of at least this order on some migratetype's list (without frames: true). */
-  zoneHasBlock(z: number, order: number): boolean;
+  /**
+   * zone_watermark_ok for an order above 0 against `mark` (watermark, boost and lowmem reserve):
+   * with frames, the buddy allocator's (Buddy.watermarkOk); without, its free pages alone.
+   */
+  zoneWatermarkOk(z: number, order: number, mark: number): boolean;
   /** kswapd as a task: the scheduler would switch at its next preemption point (it stops there only then). */
   preemptPending(): boolean;
   /** The simulated clock, ns (MmEnv.simNow: kswapd's short sleep ends HZ/10 after it began). */
