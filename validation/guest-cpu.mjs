@@ -97,6 +97,16 @@ const ZSWAP_SHRINK_VISIT_NS = 875;
  * its scan, which tmemsim does not price, does not matter here.
  */
 const SCAN_NS = 1_270;
+/**
+ * Pages in one request to the guest's swap disk (storage.maxRequestPages): not a CPU cost, the
+ * virtio-blk queue's max_segments (a page is a segment). QEMU's virtio-blk queue has 256
+ * descriptors by default and offers seg_max 254. Measured: a traced run of rw-zsmalloc-zstd
+ * (2026-12-07, `--sched-trace --trace-buffer-kb 16384 --events ...,block/block_rq_issue,
+ * block/block_rq_complete`) issued 6,267 write requests to the swap disk, the largest 254 pages
+ * (26 of them; 45 of 128-253), none larger: adjacent swap writes under reclaim's plug merge up
+ * to 254 pages, where the ssd profile's NVMe queue (127 segments) stops at 128.
+ */
+const MAX_REQUEST_PAGES = 254;
 
 /** One observation per phase of each run: [terms], system seconds, and where it came from. */
 export function observations(dir = REFS) {
@@ -261,6 +271,12 @@ function profileOf(ns, fit, n, extra = {}) {
       },
     },
     codecs,
+    storage: {
+      maxRequestPages: {
+        value: MAX_REQUEST_PAGES,
+        source: '[M] the validation guest\'s swap disk (QEMU virtio-blk, a queue of 256 descriptors: seg_max 254): the largest of 6,267 swap write requests in a traced run of rw-zsmalloc-zstd was 254 pages (block_rq_issue; validation/guest-cpu.mjs, docs/validation.md)',
+      },
+    },
     blockIo: { submitCycles: zero('mm.reclaimCycles'), driverCycles: zero('mm.reclaimCycles'), irqCycles: zero('the load and reclaim figures'), completeCycles: zero('the load and reclaim figures') },
   };
 }

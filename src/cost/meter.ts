@@ -55,6 +55,8 @@ export interface CostModel {
    * (submission, driver, interrupt, completion); absent (0) if the model does not price it.
    */
   readonly ioCyclesPerRequest?: number;
+  /** Pages one block request can hold (the storage's max_segments); absent: the machine's default. */
+  readonly maxRequestPages?: number;
   /**
    * The storage device's low-power state between requests (NVMe APST, UFS
    * auto-hibern8), absent when not modelled: after `timeoutNs` of idle time the

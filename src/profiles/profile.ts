@@ -51,6 +51,12 @@ export interface StorageProfile {
    */
   seqReadMBps: Sourced<number>;
   seqWriteMBps: Sourced<number>;
+  /**
+   * Pages one block request can hold: the queue's max_segments, a page of an anonymous folio
+   * being a segment of its own (swap writes to adjacent slots merge into one request up to
+   * this, under the plug). Optional: absent, DEFAULT_MAX_REQUEST_PAGES (128; sim/machine.ts).
+   */
+  maxRequestPages?: Sourced<number>;
   /** Power while serving operations, W (the figure the per-operation energies come from). */
   activePowerW: Sourced<number>;
   /**

@@ -67,6 +67,8 @@ function accepted(e: ErrorObject): string | undefined {
       return JSON.stringify(p['allowedValue']);
     case 'type':
       return `a ${String(p['type'])}`;
+    case 'multipleOf':
+      return boundsOf(e.parentSchema as Bounds).replace(/^a number/, 'a whole number');
     case 'exclusiveMinimum':
     case 'minimum':
     case 'maximum':

@@ -91,13 +91,14 @@ export interface MachineStats extends MmStats {
 }
 
 /**
- * Pages in one merged swap request: a page of an anonymous folio is a
- * segment of its own, and queue_max_segments is 127 for NVMe (NVME_MAX_SEGS)
- * and 126 for a virtio-blk queue of 128 descriptors [I from R]: requests of
- * single pages merge up to about 128 pages (512 KiB, under 6.1's
- * BLK_DEF_MAX_SECTORS of 1280 KiB).
+ * Pages in one merged request when the profile's storage gives no maxRequestPages: a page of an
+ * anonymous folio is a segment of its own, and queue_max_segments is 127 for NVMe
+ * (NVME_MAX_SEGS) [I from R]: requests of single pages merge up to about 128 pages (512 KiB,
+ * under 6.1's BLK_DEF_MAX_SECTORS of 1280 KiB). A virtio-blk queue takes the device's seg_max:
+ * QEMU's default queue of 256 descriptors gives 254, and the validation guest's largest swap
+ * write request was 254 pages (validation/guest-tcg.json, docs/validation.md).
  */
-const MAX_REQUEST_PAGES = 128;
+const DEFAULT_MAX_REQUEST_PAGES = 128;
 /**
  * block/blk-mq.c blk_add_rq_to_plug (6.1): a request that cannot merge into the plug's last one
  * flushes the plug first when it already holds BLK_MAX_REQUEST_COUNT (32, one queue) requests or
@@ -118,6 +119,8 @@ const THRESHOLD_DEACTIVATE_SWAP_SLOTS_CACHE = 2 * SWAP_SLOTS_CACHE_SIZE;
 
 export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly meter: CostMeter;
+  /** Pages one block request holds at most (the profile's storage.maxRequestPages). */
+  private readonly maxRequestPages: number;
   readonly oracle: Oracle;
   readonly frontswap = new Frontswap();
   readonly cleancache = new Cleancache();
@@ -205,6 +208,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
 
   constructor(private readonly opts: MachineOptions) {
     this.meter = new CostMeter(opts.costModel);
+    this.maxRequestPages = opts.costModel.maxRequestPages ?? DEFAULT_MAX_REQUEST_PAGES;
     this.meter.setClock(() => this.clock);
     const mt = this.meter;
     this.ops = {
@@ -602,12 +606,12 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
 
   /**
    * A write joins the held plug: it merges into the last request (the next slot, under
-   * MAX_REQUEST_PAGES) or starts a request, before which blk_add_rq_to_plug flushes a plug that
+   * maxRequestPages) or starts a request, before which blk_add_rq_to_plug flushes a plug that
    * holds BLK_MAX_REQUEST_COUNT requests or whose last is BLK_PLUG_FLUSH_SIZE or more.
    */
   private plugWrite(key: number): void {
     const p = this.writePlug!;
-    if (p.length > 0 && key === p[p.length - 1]! + 1 && this.plugLastPages < MAX_REQUEST_PAGES) {
+    if (p.length > 0 && key === p[p.length - 1]! + 1 && this.plugLastPages < this.maxRequestPages) {
       p.push(key);
       this.plugLastPages++;
       return;
@@ -622,7 +626,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
    * blk_start_plug / blk_finish_plug around reclaim's swap writes. A write
    * that starts where the plug's last request ends joins it
    * (blk_attempt_plug_merge tries the most recent request of the queue),
-   * up to MAX_REQUEST_PAGES; the merged requests are charged to the
+   * up to maxRequestPages; the merged requests are charged to the
    * swap-outs that issued them.
    */
   swapPlug(on: boolean): void {
@@ -698,11 +702,11 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.issueRuns('read', p);
   }
 
-  /** One swap device request per run of adjacent slots in `slots` (in their order), at most MAX_REQUEST_PAGES each. */
+  /** One swap device request per run of adjacent slots in `slots` (in their order), at most maxRequestPages each. */
   private issueRuns(dir: 'read' | 'write', slots: readonly number[]): void {
     for (let i = 0; i < slots.length; ) {
       let j = i + 1;
-      while (j < slots.length && j - i < MAX_REQUEST_PAGES && slots[j] === slots[j - 1]! + 1) j++;
+      while (j < slots.length && j - i < this.maxRequestPages && slots[j] === slots[j - 1]! + 1) j++;
       this.meter.io('swap', dir, j - i);
       i = j;
     }
@@ -999,7 +1003,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
       if (index === demand) this.stats.pgcache_misses++;
       else this.stats.file_ra++;
       if (this.cleancacheGet(fs, inode, index)) continue;
-      if (run > 0 && (index !== last + 1 || run === MAX_REQUEST_PAGES)) {
+      if (run > 0 && (index !== last + 1 || run === this.maxRequestPages)) {
         this.meter.io('fs', 'read', run);
         run = 0;
       }

@@ -36,7 +36,9 @@ function schemaBounds(): Map<string, string> {
     }
     if (n['properties']?.value?.type === 'number') {
       out.set(at, boundsOf(n['properties'].value));
+      // A constant with a plausible range keeps it in the same bounds (a device's queue limit has none).
       const r = n['properties'].range;
+      if (r === undefined) return;
       expect(boundsOf(r.properties.lo), `${at}.range.lo`).toBe(out.get(at));
       expect(boundsOf(r.properties.hi), `${at}.range.hi`).toBe(out.get(at));
       return;
@@ -125,6 +127,8 @@ describe('profile constants: documented bounds, checked at load', () => {
     expect(e.message).toBe("p.json, field '/cpu/hz/value': invalid value 1e+308 (accepted: a number >= 1e6 and <= 1e11)");
     e = errorOf({ ...head, storage: { readLatencyUs: { value: 50, source: '[I] x', range: { lo: 1, hi: 1e9, source: '[I] x' } } } });
     expect(e.where.field).toBe('/storage/readLatencyUs/range/hi');
+    e = errorOf({ ...head, storage: { maxRequestPages: { value: 100.5, source: '[I] x' } } });
+    expect(e.message).toBe("p.json, field '/storage/maxRequestPages/value': invalid value 100.5 (accepted: a whole number >= 1 and <= 4096)");
     e = errorOf({ ...head, network: { bandwidthMBps: { value: 0, source: '[I] x' } } });
     expect(e.message).toBe("p.json, field '/network/bandwidthMBps/value': invalid value 0 (accepted: a number >= 0.001 and <= 1e9)");
     e = errorOf({ ...head, codecs: { lz4: { compress: { fixedCycles: 1, cyclesPerByte: 2e6 }, decompress: { fixedCycles: 1, cyclesPerByte: 1 }, source: '[I] x' } } });

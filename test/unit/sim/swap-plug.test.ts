@@ -1,10 +1,11 @@
 /**
  * Reclaim's block plug (6.1 shrink_lruvec: blk_start_plug .. blk_finish_plug): swap writes to
  * adjacent slots issued while it is held go out as one request, a run broken by a gap or by
- * MAX_REQUEST_PAGES; writes outside a plug are a request each. Expected counts worked out here.
+ * the profile's storage.maxRequestPages (absent: 128); writes outside a plug are a request each. Expected counts worked out here.
  */
 import { describe, expect, it } from 'vitest';
 import { testMachine } from '../../helpers/machine.js';
+import { getProfile } from '../../../src/profiles/registry.js';
 
 function machineWithSwap() {
   const m = testMachine({ ramPages: 4096 });
@@ -36,6 +37,18 @@ describe('swap writes under the reclaim plug', () => {
     // 128 + 128 + 44, then the lone rewrite
     expect(totals(m).swapWriteOps).toBe(4);
     expect(totals(m).swapWrites).toBe(301);
+  });
+
+  it("merges up to the profile's storage.maxRequestPages (the validation guest's virtio-blk: 254)", () => {
+    const ssd = getProfile('ssd');
+    const m = testMachine({ ramPages: 4096, profile: { ...ssd, storage: { ...ssd.storage, maxRequestPages: { value: 254, source: '[M] test' } } } });
+    m.swapon(0, 4096);
+    m.swapPlug(true);
+    for (let off = 0; off < 600; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
+    m.swapPlug(false);
+    // 254 + 254 + 92 (the default's 128-page requests would be five)
+    expect(totals(m).swapWriteOps).toBe(3);
+    expect(totals(m).swapWrites).toBe(600);
   });
 
   it('charges the merged requests to the swap-outs without counting more of them', () => {
