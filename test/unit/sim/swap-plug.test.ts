@@ -1,7 +1,8 @@
 /**
  * Reclaim's block plug (6.1 shrink_lruvec: blk_start_plug .. blk_finish_plug): swap writes to
  * adjacent slots issued while it is held go out as one request, a run broken by a gap or by
- * the profile's storage.maxRequestPages (absent: 128); writes outside a plug are a request each. Expected counts worked out here.
+ * the profile's storage.maxRequestPages (absent: 128); writes outside a plug are a request
+ * each. Expected counts worked out here.
  */
 import { describe, expect, it } from 'vitest';
 import { testMachine } from '../../helpers/machine.js';
