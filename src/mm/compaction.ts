@@ -16,6 +16,11 @@
  *   last run stopped; a run that ends with the scanners met defers that order (defer_compaction),
  *   one that succeeds raises compact_order_failed. A wake-up while it runs is lost (only the
  *   order is kept), as kcompactd is off its wait queue.
+ * - kcompactd's wait is for kcompactd_work_requested (kcompactd_max_order > 0), which
+ *   wakeup_kcompactd raises before it looks for a sleeper and at the node's suitability: an order
+ *   asked while it ran, or while no zone was suitable, is work it finds when it next looks (at
+ *   once after a run, else when its timeout passes) and runs kcompactd_do_work for then, counting
+ *   compact_daemon_wake whether or not a zone turns out suitable.
  * - Timed out: proactive compaction (vm.compaction_proactiveness 20). When kswapd is not running
  *   and the node's fragmentation score (each zone's extfrag_for_order(9), weighted by its pages)
  *   is above 90, every zone is compacted whole until its own score is 80 or less (or kswapd
@@ -209,7 +214,9 @@ export class Kcompactd {
     const now = h.simNow();
     if (this.run === null) {
       if (this.timeoutAt < 0) this.timeoutAt = now + this.timeoutNs;
-      if (this.woken) {
+      // wait_event_freezable_timeout(kcompactd_work_requested): woken, or the timeout passed with
+      // an order asked meanwhile (or while it ran) that found no suitable zone then.
+      if (this.woken || (now >= this.timeoutAt && this.maxOrder > 0)) {
         this.woken = false;
         this.run = this.doWork();
       } else if (now >= this.timeoutAt) {
@@ -230,8 +237,11 @@ export class Kcompactd {
       this.runOwn += h.simNow() - before;
       if (r.done === true) {
         this.run = null;
-        // Back to sleep: the timeout (the default, or a proactive run's deferral) runs from now.
+        // Back to sleep: the timeout (the default, or a proactive run's deferral) runs from now,
+        // unless an order asked while it ran is still kcompactd_max_order: the wait's condition
+        // holds at once, and it runs again.
         this.timeoutAt = h.simNow() + this.timeoutNs;
+        if (this.maxOrder > 0) this.woken = true;
         return h.stats.pgmigrate_success > this.runMovedFrom;
       }
     }

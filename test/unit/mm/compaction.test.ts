@@ -119,6 +119,44 @@ describe('kcompactd (6.1 mm/compaction.c)', () => {
     expect(moves).toEqual([]);
   });
 
+  it('the refused order is still kcompactd_max_order: at the timeout kcompactd_do_work runs (counted), not proactive compaction', () => {
+    // 6.1 wakeup_kcompactd raises kcompactd_max_order before it checks the node's suitability, and
+    // kcompactd waits for kcompactd_work_requested (max_order > 0): when its 500 ms timeout
+    // passes the condition holds, so it runs kcompactd_do_work (KCOMPACTD_WAKE) and `continue`s
+    // past the proactive work. do_work finds no suitable zone here (959 free, below low + 1024):
+    // nothing moves, the order is cleared, and the next timeout is proactive again.
+    const { stats, moves, advance, host } = setup();
+    const k = new Kcompactd(host);
+    k.tick();
+    k.wake(9);
+    advance(500e6);
+    expect(k.due()).toBe(true);
+    k.tick();
+    expect(stats.compact_daemon_wake).toBe(1);
+    expect(moves).toEqual([]); // no proactive run in its place (its score here is 100: it would move pages)
+    advance(500e6);
+    k.tick();
+    expect(stats.compact_daemon_wake).toBe(1);
+    expect(moves.length).toBe(32); // the proactive run's first batch
+  });
+
+  it('an order asked while kcompactd runs is work it finds as soon as the run ends', () => {
+    // The proactive run of the first test is under way (kcompactd off its wait queue): a
+    // wake-up is lost but its order stays, and the wait's condition holds when the run ends.
+    const { stats, advance, host } = setup();
+    const k = new Kcompactd(host);
+    k.tick();
+    advance(500e6);
+    k.tick(); // batch 1
+    k.wake(9);
+    advance(1e9);
+    k.tick(); // batch 2, and the run ends
+    expect(stats.compact_daemon_wake).toBe(0);
+    expect(k.due()).toBe(true);
+    k.tick();
+    expect(stats.compact_daemon_wake).toBe(1);
+  });
+
   it('no proactive run while kswapd runs, and none on a node whose score is 90 or less', () => {
     const s = setup();
     let kswapd = true;
