@@ -258,7 +258,7 @@ function profileOf(ns, fit, n, extra = {}) {
       reclaimFileCycles: { value: round(ns.reclaim_file), source: src('a page-cache page reclaimed (pgsteal_file)') },
       scanCycles: {
         value: SCAN_NS,
-        source: "[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): a page reclaim looked at and kept, 1.27 µs (shrink_folio_list's time per page in its 2,443 calls that kept every page, Theil-Sen over the per-size medians; kprobes in a traced run of swapin-seq; validation/guest-cpu.mjs), its isolation and putback not included; the fit's other terms take the rest",
+        source: `[M] the validation guest (QEMU TCG, 1 vCPU, Linux 6.1): a page reclaim looked at and kept, ${SCAN_NS / 1000} µs (shrink_folio_list's time per page in its 2,443 calls that kept every page, Theil-Sen over the per-size medians; kprobes in a traced run of swapin-seq; validation/guest-cpu.mjs), its isolation and putback not included; the fit's other terms take the rest`,
       },
       swapinIoCycles: { value: round(ns.disk_fault), source: src("a major fault that reads from the swap disk (pgmajfault less zswpin), beyond the fault: its read's and its readahead window's block I/O and the wait") },
       shrinkNodeCycles: {
@@ -274,7 +274,7 @@ function profileOf(ns, fit, n, extra = {}) {
     storage: {
       maxRequestPages: {
         value: MAX_REQUEST_PAGES,
-        source: '[M] the validation guest\'s swap disk (QEMU virtio-blk, a queue of 256 descriptors: seg_max 254): the largest of 6,267 swap write requests in a traced run of rw-zsmalloc-zstd was 254 pages (block_rq_issue; validation/guest-cpu.mjs, docs/validation.md)',
+        source: `[M] the validation guest's swap disk (QEMU virtio-blk, a queue of 256 descriptors: seg_max ${MAX_REQUEST_PAGES}): the largest of 6,267 swap write requests in a traced run of rw-zsmalloc-zstd was ${MAX_REQUEST_PAGES} pages (block_rq_issue; validation/guest-cpu.mjs, docs/validation.md)`,
       },
     },
     blockIo: { submitCycles: zero('mm.reclaimCycles'), driverCycles: zero('mm.reclaimCycles'), irqCycles: zero('the load and reclaim figures'), completeCycles: zero('the load and reclaim figures') },

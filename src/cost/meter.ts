@@ -259,6 +259,11 @@ export class CostMeter {
     }
   }
 
+  /** The profile prices a page reclaim looks at (mm.scanCycles above 0): scan() charges something. */
+  get chargesScans(): boolean {
+    return this.scanCycles > 0;
+  }
+
   /** Pages reclaim isolated from an inactive list and looked at (the profile's mm.scanCycles each). */
   scan(pages: number): void {
     if (this.scanCycles > 0 && pages > 0) this.meta(this.scanCycles * pages);

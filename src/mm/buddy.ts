@@ -61,6 +61,11 @@ export function bootFreePages(boot: ZoneBoot): number {
   return [boot.free.unmovable, boot.free.movable, boot.free.reclaimable].reduce((a, row) => a + row.reduce((s, n, o) => s + n * 2 ** o, 0), 0);
 }
 
+/** __zone_watermark_ok's count of free pages alone: `free` less the order's pages but one is above `mark`. */
+export function freePagesOk(free: number, order: number, mark: number): boolean {
+  return free - ((1 << order) - 1) > mark;
+}
+
 export class Buddy {
   /** Zone z's frames are base[z] .. base[z] + size[z] - 1. */
   private readonly base: number[];
@@ -389,7 +394,7 @@ export class Buddy {
    * and an order above 0 needs a free block of that order or more on some migratetype's list.
    */
   watermarkOk(z: number, free: number, order: number, mark: number): boolean {
-    return free - ((1 << order) - 1) > mark && (order === 0 || this.hasFreeBlock(z, order));
+    return freePagesOk(free, order, mark) && (order === 0 || this.hasFreeBlock(z, order));
   }
   /** A free block of `order` or more on any list of zone z (compaction's "a suitable page is free" for kcompactd's GFP_KERNEL). */
   hasFreeBlock(z: number, order: number): boolean {

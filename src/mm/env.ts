@@ -32,7 +32,7 @@ export interface MmStats extends ReclaimStats {
 
 export interface MmEnv {
   /** The cost meter: fault() and reclaim() charge the memory manager's work on a page (the profile's mm); migrate() a page compaction moves. */
-  readonly meter: { meta(cycles: number): void; fault(): void; reclaim(share?: number): void; reclaimFile(): void; scan(pages: number): void; shrinkNode(): void; migrate(): void };
+  readonly meter: { meta(cycles: number): void; fault(): void; reclaim(share?: number): void; reclaimFile(): void; readonly chargesScans: boolean; scan(pages: number): void; shrinkNode(): void; migrate(): void };
   readonly stats: MmStats;
   readonly content: ContentSource;
   readonly swap: SwapDevices;

@@ -61,7 +61,7 @@ import { PageCache } from './page-cache.js';
 import { grown } from '../arrays.js';
 import { newSwapClusterRaState, newSwapRaState, swapClusterWindow, swapRaLookup, swapRaWindow, type SwapClusterRaState, type SwapRaState } from './swap-readahead.js';
 import { newFileRaState, ondemandReadahead, type FileRaState, type RaCache, type RaEra, type RaWindow } from './file-readahead.js';
-import { Buddy, bootFreePages, MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType } from './buddy.js';
+import { Buddy, bootFreePages, freePagesOk, MOVABLE, RECLAIMABLE, TYPES, UNMOVABLE, type BlockType } from './buddy.js';
 import { PcpLists } from './pcp.js';
 import { Kcompactd, type CompactionHost } from './compaction.js';
 
@@ -489,7 +489,7 @@ export class Memory implements ReclaimHost {
   /** ReclaimHost.zoneWatermarkOk: the buddy allocator's check (without frames, every order's block counts as there). */
   zoneWatermarkOk(z: number, order: number, mark: number): boolean {
     const free = this.zoneFree(z);
-    return this.frames === null ? free - ((1 << order) - 1) > mark : this.frames.buddy.watermarkOk(z, free, order, mark);
+    return this.frames === null ? freePagesOk(free, order, mark) : this.frames.buddy.watermarkOk(z, free, order, mark);
   }
   /** kcompactd at the end of an event: its pending wake-up or its timeout's proactive compaction. */
   kcompactdTick(): void {
@@ -690,6 +690,10 @@ export class Memory implements ReclaimHost {
   }
   shrinkSlab(nrToScan: number, lru: LruSizes): void {
     if (this.m.shrinkSlab(nrToScan, lru)) this.m.stats.shrinker_calls++;
+  }
+  /** ReclaimHost.scanCharged: the meter prices a page reclaim looks at. */
+  get scanCharged(): boolean {
+    return this.m.meter.chargesScans;
   }
   /** ReclaimHost.scanPage: one page reclaim looked at (the profile's mm.scanCycles). */
   scanPage(): void {

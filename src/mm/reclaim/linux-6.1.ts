@@ -996,6 +996,7 @@ class Linux61 implements Reclaim {
     const taken = this.isolate(l, n);
     const h = this.host;
     h.warmEvict(taken, type);
+    const chargeScans = h.scanCharged;
     h.stats.pgscan += taken.length;
     if (type === ANON) h.stats.pgscan_anon += taken.length;
     else h.stats.pgscan_file += taken.length;
@@ -1007,7 +1008,8 @@ class Linux61 implements Reclaim {
       if (preempt && i > 0 && h.preemptPending()) yield Step.Page;
       // Every page looked at costs the profile's mm.scanCycles (the guest's: shrink_folio_list's
       // work on a page it keeps, folio_check_references' reverse-map walk); a reclaimed one more.
-      h.scanPage();
+      // Charged page by page, as kswapd may be preempted between pages; without a scan cost, no call.
+      if (chargeScans) h.scanPage();
       const id = taken[i]!;
       const b = this.bits[id]!;
       if (b & PG_WRITEBACK) {

@@ -121,6 +121,8 @@ class Lru3x implements Reclaim {
     h.shrinkSlab(target - h.free, this.sizes());
     if (h.free >= target) return;
     let anonStuck = false;
+    // Each page taken off an LRU end costs the profile's mm.scanCycles (no call when there is none).
+    const chargeScans = h.scanCharged;
     let guard = this.lru.sizes[ANON]! + this.lru.sizes[FILE]! + 1;
     // shrink_zone's block plug (3.x: blk_start_plug .. blk_finish_plug around the list walks):
     // swap writes to adjacent slots merge.
@@ -146,7 +148,7 @@ class Lru3x implements Reclaim {
       if (useAnon) {
         this.anonCredit -= 200;
         const id = this.lru.head(ANON);
-        h.scanPage();
+        if (chargeScans) h.scanPage();
         if (h.evict(id, ANON, -1) !== Evicted.Refused) {
           this.lru.remove(id);
           reclaimed++;
@@ -154,7 +156,7 @@ class Lru3x implements Reclaim {
       } else {
         this.fileCredit -= 200;
         const id = this.lru.head(FILE);
-        h.scanPage();
+        if (chargeScans) h.scanPage();
         h.evict(id, FILE, -1);
         this.lru.remove(id);
         reclaimed++;

@@ -132,8 +132,13 @@ export interface ReclaimHost {
   shrinkSlab(nrToScan: number, lru: LruSizes): void;
   /** A reclaim pass over the node (shrink_node) ends: its own work beyond the pages it reclaimed is charged. */
   nodePass(): void;
-  /** Reclaim looks at one page it isolated from an inactive list (the profile's mm.scanCycles). */
+  /**
+   * Reclaim looks at one page it isolated from an inactive list (the profile's mm.scanCycles).
+   * Called only when scanCharged: with no scan cost the call would charge nothing, once a page.
+   */
   scanPage(): void;
+  /** scanPage charges something (the profile's mm.scanCycles is above 0); read once a batch. */
+  readonly scanCharged: boolean;
   /**
    * vmpressure (mm/vmpressure.c, the tree mode global reclaim uses): reclaim scanned `scanned`
    * more pages (vmpressure_prio: VMPRESSURE_WIN at once).

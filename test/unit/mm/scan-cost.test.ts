@@ -11,6 +11,14 @@ import { Cls, makeDesc } from '../../../src/content/page.js';
 import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import type { Machine } from '../../../src/sim/machine.js';
 import { testMachine } from '../../helpers/machine.js';
+import { getProfile } from '../../../src/profiles/registry.js';
+import type { Profile } from '../../../src/profiles/profile.js';
+
+/** The ssd profile with a scan cost (no built-in profile has one). */
+function withScanCost(cycles: number): Profile {
+  const ssd = getProfile('ssd');
+  return { ...ssd, mm: { ...ssd.mm, scanCycles: { value: cycles, source: '[I] test' } } };
+}
 
 function countScans(m: Machine): () => number {
   let n = 0;
@@ -43,7 +51,7 @@ function workload(m: Machine): void {
 describe('mm.scanCycles: the pages reclaim looks at', () => {
   for (const model of ['6.1', '6.1-cfs', '6.1-cfs-buddy']) {
     it(`${model}: one charge a page isolated from an inactive list, as many as pgscan`, () => {
-      const m = testMachine({ reclaim: getReclaim(model), seed: 2 });
+      const m = testMachine({ reclaim: getReclaim(model), seed: 2, profile: withScanCost(1_270) });
       const scans = countScans(m);
       workload(m);
       expect(m.stats.pgscan).toBeGreaterThan(m.stats.pgsteal_kswapd + m.stats.pgsteal_direct);
@@ -51,8 +59,18 @@ describe('mm.scanCycles: the pages reclaim looks at', () => {
     });
   }
 
+  for (const model of ['6.1-cfs-buddy', 'lru-3x']) {
+    it(`${model}: without a scan cost in the profile, no charge is made at all (the per-page call is skipped)`, () => {
+      const m = testMachine({ reclaim: getReclaim(model), seed: 2 });
+      const scans = countScans(m);
+      workload(m);
+      expect(m.stats.pgsteal_kswapd + m.stats.pgsteal_direct).toBeGreaterThan(0);
+      expect(scans()).toBe(0);
+    });
+  }
+
   it('lru-3x: one charge a page taken off an LRU end, every eviction attempted', () => {
-    const m = testMachine({ reclaim: getReclaim('lru-3x'), seed: 2 });
+    const m = testMachine({ reclaim: getReclaim('lru-3x'), seed: 2, profile: withScanCost(1_270) });
     const scans = countScans(m);
     let evictions = 0;
     const mem = m.memory;
@@ -68,8 +86,7 @@ describe('mm.scanCycles: the pages reclaim looks at', () => {
 
   it('prices each look at the profile figure: the CPU the meter counts grows by exactly scanCycles x pgscan', () => {
     const run = (scanCycles: number): { cycles: number; scanned: number } => {
-      const m = testMachine({ reclaim: getReclaim('6.1'), seed: 2 });
-      (m.meter as unknown as { scanCycles: number }).scanCycles = scanCycles;
+      const m = testMachine({ reclaim: getReclaim('6.1'), seed: 2, ...(scanCycles > 0 ? { profile: withScanCost(scanCycles) } : {}) });
       workload(m);
       return { cycles: m.meter.totals.metaCycles, scanned: m.stats.pgscan };
     };

@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { testMachine } from '../../helpers/machine.js';
 import { getProfile } from '../../../src/profiles/registry.js';
+import type { Profile } from '../../../src/profiles/profile.js';
 
-function machineWithSwap() {
-  const m = testMachine({ ramPages: 4096 });
+function machineWithSwap(profile?: Profile) {
+  const m = testMachine({ ramPages: 4096, ...(profile ? { profile } : {}) });
   m.swapon(0, 4096);
   return m;
 }
@@ -42,8 +43,7 @@ describe('swap writes under the reclaim plug', () => {
 
   it("merges up to the profile's storage.maxRequestPages (the validation guest's virtio-blk: 254)", () => {
     const ssd = getProfile('ssd');
-    const m = testMachine({ ramPages: 4096, profile: { ...ssd, storage: { ...ssd.storage, maxRequestPages: { value: 254, source: '[M] test' } } } });
-    m.swapon(0, 4096);
+    const m = machineWithSwap({ ...ssd, storage: { ...ssd.storage, maxRequestPages: { value: 254, source: '[M] test' } } });
     m.swapPlug(true);
     for (let off = 0; off < 600; off++) m.swapWrite(0, off, m.content.resolve(undefined, off));
     m.swapPlug(false);
