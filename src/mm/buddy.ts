@@ -25,8 +25,9 @@
  * frames start at a pfn aligned to MAX_ORDER blocks; without a boot state (ZoneBoot) they are the
  * model's pages of that zone, all free and movable (the kernel's own pages have no frames), and
  * with one its pageblocks lie by type and its free blocks first fit (seed), where the kernel's
- * need not; a freed block is added at the head of its list (6.1 adds at the tail when a merge
- * with the next order's buddy is likely: buddy_merge_likely).
+ * need not. Free lists keep 6.1's order: a block split off (expand) goes to the head of its list,
+ * one moved between migratetypes (move_to_free_list) to the tail, and a freed one to the tail
+ * when buddy_merge_likely says so, else to the head; allocations take the head.
  */
 
 export const PAGEBLOCK_ORDER = 9;
@@ -81,6 +82,8 @@ export class Buddy {
   private readonly prev: Int32Array;
   /** List heads: ((zone * MAX_ORDER) + order) * TYPES + migratetype → pfn or -1. */
   private readonly head: Int32Array;
+  /** List tails, by the same key. */
+  private readonly tail: Int32Array;
   /** Pageblock migratetypes, by pfn >> PAGEBLOCK_ORDER. */
   private readonly blockType: Uint8Array;
   /** Free pages of each zone in the buddy allocator. */
@@ -117,6 +120,7 @@ export class Buddy {
     this.next = new Int32Array(n).fill(NONE);
     this.prev = new Int32Array(n).fill(NONE);
     this.head = new Int32Array(pages.length * MAX_ORDER * TYPES).fill(NONE);
+    this.tail = new Int32Array(pages.length * MAX_ORDER * TYPES).fill(NONE);
     this.blockType = new Uint8Array(Math.ceil(n / PAGEBLOCK_PAGES));
     this.nrFree = pages.map(() => 0);
     for (let z = 0; z < pages.length; z++) {
@@ -190,15 +194,34 @@ export class Buddy {
   private key(z: number, o: number, t: number): number {
     return (z * MAX_ORDER + o) * TYPES + t;
   }
+  /** add_to_free_list: at the head of its list (the next allocation's). */
   private add(z: number, pfn: number, o: number, t: number): void {
     const k = this.key(z, o, t);
     const h = this.head[k]!;
     this.next[pfn] = h;
     this.prev[pfn] = NONE;
     if (h !== NONE) this.prev[h] = pfn;
+    else this.tail[k] = pfn;
     this.head[k] = pfn;
     this.freeOrder[pfn] = o;
     this.freeList[pfn] = t;
+  }
+  /** add_to_free_list_tail: at the tail of its list (taken after every block before it). */
+  private addTail(z: number, pfn: number, o: number, t: number): void {
+    const k = this.key(z, o, t);
+    const last = this.tail[k]!;
+    this.prev[pfn] = last;
+    this.next[pfn] = NONE;
+    if (last !== NONE) this.next[last] = pfn;
+    else this.head[k] = pfn;
+    this.tail[k] = pfn;
+    this.freeOrder[pfn] = o;
+    this.freeList[pfn] = t;
+  }
+  /** move_to_free_list: a free block to the tail of migratetype t's list of its order. */
+  private moveTail(z: number, pfn: number, o: number, t: number): void {
+    this.del(z, pfn);
+    this.addTail(z, pfn, o, t);
   }
   private del(z: number, pfn: number): void {
     const o = this.freeOrder[pfn]!;
@@ -208,6 +231,7 @@ export class Buddy {
     if (p !== NONE) this.next[p] = nx;
     else this.head[k] = nx;
     if (nx !== NONE) this.prev[nx] = p;
+    else this.tail[k] = p;
     this.freeOrder[pfn] = NONE;
   }
 
@@ -283,8 +307,7 @@ export class Buddy {
     if (order >= PAGEBLOCK_ORDER) {
       // change_pageblock_range, then the block moves to the new lists.
       for (let b = pfn >> PAGEBLOCK_ORDER; b < (pfn + (1 << order)) >> PAGEBLOCK_ORDER; b++) this.blockType[b] = t;
-      this.del(z, pfn);
-      this.add(z, pfn, order, t);
+      this.moveTail(z, pfn, order, t);
       return;
     }
     boost();
@@ -298,8 +321,7 @@ export class Buddy {
       for (let p = lo; p < hi; ) {
         const fo = this.freeOrder[p]!;
         if (fo !== NONE) {
-          this.del(z, p);
-          this.add(z, p, fo, t);
+          this.moveTail(z, p, fo, t);
           free += 1 << fo;
           p += 1 << fo;
           continue;
@@ -311,11 +333,15 @@ export class Buddy {
       if (free + alike >= PAGEBLOCK_PAGES / 2) this.blockType[pfn >> PAGEBLOCK_ORDER] = t;
       return;
     }
-    this.del(z, pfn);
-    this.add(z, pfn, order, t);
+    this.moveTail(z, pfn, order, t);
   }
 
-  /** __free_one_page: the block of 2^order frames at pfn goes back as migratetype t, merging with its free buddies. */
+  /**
+   * __free_one_page: the block of 2^order frames at pfn goes back as migratetype t, merging with
+   * its free buddies; then at the tail of its list when a merge one order up is likely (its buddy
+   * is in use, and that pair's buddy is free one order up: buddy_merge_likely), so that the
+   * buddy's return may find it still free, else at the head.
+   */
   release(pfn: number, t: BlockType, order = 0): void {
     if (pfn === NONE) return;
     const z = this.zoneOf(pfn);
@@ -330,7 +356,20 @@ export class Buddy {
       pfn = Math.min(pfn, buddy);
       o++;
     }
-    this.add(z, pfn, o, t);
+    if (this.mergeLikely(pfn, o, lo, hi)) this.addTail(z, pfn, o, t);
+    else this.add(z, pfn, o, t);
+  }
+
+  /**
+   * buddy_merge_likely for the free block of 2^o frames at pfn (its buddy in use; the zone's
+   * frames lo .. hi - 1): below MAX_ORDER - 2, whether the block of order o + 1 holding both is
+   * itself beside a free block of order o + 1.
+   */
+  private mergeLikely(pfn: number, o: number, lo: number, hi: number): boolean {
+    if (o >= MAX_ORDER - 2) return false;
+    const higher = pfn & ~(1 << o);
+    const other = higher ^ (1 << (o + 1));
+    return other >= lo && other < hi && this.freeOrder[other] === o + 1;
   }
 
   /** The block of 2^order frames at pfn is in use by an allocation of migratetype t. */

@@ -1173,8 +1173,8 @@ export const linux61Cfs: ReclaimFactory = {
  * The default (registry.ts): `6.1-cfs` with its pages placed on frames by the buddy allocator
  * (with a zone layout, config.zones; without one it is `6.1-cfs`): pageblocks and their
  * migratetypes, the fallbacks between them and the watermark boost they raise (mm/buddy.ts),
- * and the per-CPU page lists (mm/pcp.ts). On the validation suite it gives 343 of 349
- * counters within tolerance against `6.1-cfs`'s 336, with the workload's direct reclaim and
+ * and the per-CPU page lists (mm/pcp.ts). On the validation suite it gives 342 of 349
+ * counters within tolerance against `6.1-cfs`'s 333, with the workload's direct reclaim and
  * kswapd's runs nearest the kernel's (docs/validation.md, "The workload's own time").
  */
 export const linux61CfsBuddy: ReclaimFactory = {

@@ -7,6 +7,8 @@
  * - fallbacks between migratetypes computed by hand: a whole block changes type without a
  *   boost; a movable allocation takes one buddy of an unmovable block and boosts; an unmovable
  *   one moves a movable block's free pages and takes the block when they are half of it;
+ * - the free lists' order, by hand: a freed block to the tail when buddy_merge_likely, else to
+ *   the head; a stolen pageblock's free blocks to the tail of the new lists, in frame order;
  * - the per-CPU lists' high marks and batches of the 6.1 guest the validation cases ran on;
  * - through the memory model with zswap on zbud: the zones' free pages add up, fallbacks boost
  *   the watermarks, and the oracle finds nothing stale or lost;
@@ -133,6 +135,36 @@ describe('buddy allocator', () => {
     expect(pfn).toBeGreaterThanOrEqual(600);
     expect(pfn).toBeLessThan(900);
     expect(b.nrFree[0]).toBe(299);
+  });
+
+  it('puts a freed block whose merge one order up is likely at the tail of its list (buddy_merge_likely), others at the head', () => {
+    const b = new Buddy([1024]);
+    for (let i = 0; i < 1024; i++) take(b, 0, MOV);
+    // 4-7 come back and merge into an order-2 block (its buddy 0-3 is in use).
+    for (const p of [4, 5, 6, 7]) give(b, p);
+    // 200-201: an order-1 block whose order-2 neighbour 204-207 is in use: to the head.
+    give(b, 200);
+    give(b, 201);
+    // 2-3: an order-1 block whose buddy 0-1 is in use but whose order-2 neighbour 4-7 is free: a
+    // merge is likely once 0-1 come back, so it goes to the tail, behind 200.
+    give(b, 2);
+    give(b, 3);
+    // 100 alone: its order-1 neighbour 102-103 is in use, to the head of the order-0 list.
+    give(b, 100);
+    // Allocations take the smallest order, at its head: 100, then 200 split (200, then 201), then 2.
+    expect([take(b, 0, MOV), take(b, 0, MOV), take(b, 0, MOV), take(b, 0, MOV)]).toEqual([100, 200, 201, 2]);
+  });
+
+  it('moves a stolen pageblock\'s free blocks to the tail of the new lists, in frame order (move_to_free_list)', () => {
+    const b = new Buddy([1024]);
+    for (let i = 0; i < 1024; i++) take(b, 0, MOV);
+    for (const p of [600, 700, 800]) give(b, p);
+    // An unmovable allocation falls back to the movable order-0 list and may steal: the three free
+    // pages of pageblock 512-1023 move, each to the tail, so the unmovable list is 600, 700, 800
+    // and the allocation takes its head. (3 free pages: the block stays movable.)
+    expect(take(b, 0, UNMOV)).toBe(600);
+    expect(b.typeOf(600)).toBe(MOV);
+    expect([take(b, 0, UNMOV), take(b, 0, UNMOV)]).toEqual([700, 800]);
   });
 
   it('leaves the block movable when its free pages are under half of it', () => {
