@@ -194,6 +194,7 @@ export class Buddy {
   private key(z: number, o: number, t: number): number {
     return (z * MAX_ORDER + o) * TYPES + t;
   }
+  // duplicates: add and addTail below are alike: kernel-shaped, list_add and list_add_tail of include/linux/list.h.
   /** add_to_free_list: at the head of its list (the next allocation's). */
   private add(z: number, pfn: number, o: number, t: number): void {
     const k = this.key(z, o, t);
