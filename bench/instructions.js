@@ -15,7 +15,8 @@
 //   node bench/instructions.js [--trace=FILE] [--backend=none] [--short=300000] [--long=1300000]
 //                              [--hits]
 //
-// Without --trace: the zipf(0.9) oracleGeneral trace of bench section 0 (1M objects, seeded);
+// --trace is an oracleGeneral file (its prefixes are cut by its 24-byte records). Without it: the
+// zipf(0.9) oracleGeneral trace of bench section 0 (1M objects, seeded);
 // with --hits, one over 50,000 objects, whose pages all fit in RAM (nearly every request a hit:
 // the cost of a page-cache hit and of an event). The run's options are section 0's
 // (--profile ssd --no-baseline --fast, RAM for 100,000 cache pages).
