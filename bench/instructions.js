@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { makeZipfTrace } from './zipf.js';
+import { makeZipfTrace, section0RunOptions } from './zipf.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const backend = args.get('backend') ?? 'none';
@@ -33,8 +33,6 @@ const short = Number(args.get('short') ?? 300_000);
 const long = Number(args.get('long') ?? 1_300_000);
 const RECORD = 24;
 const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
-// Section 0's RAM: the page cache holds at least its C reference's 100,000 pages.
-const ramMb = Math.ceil((100_000 * 4096 * 1.25) / 2 ** 20);
 
 if (!(Number.isInteger(short) && Number.isInteger(long) && short > 0 && long > short)) {
   console.error('instructions: --short and --long are whole numbers of requests, 0 < short < long');
@@ -70,7 +68,7 @@ function prefix(n) {
 function count(file) {
   const report = `${file}.json`;
   const argv = ['--tool=cachegrind', '--cache-sim=yes', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', bin, 'run', file,
-    '--backend', backend, '--profile', 'ssd', '--no-baseline', '--fast', '--quiet', '--ram-mb', String(ramMb), '--format', 'json', '-o', report];
+    ...section0RunOptions(backend), '-o', report];
   return new Promise((resolve, reject) => {
     let err = '';
     const p = spawn('valgrind', argv, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -46,7 +46,7 @@ import { run } from '../dist/api.js';
 import { ContentSource } from '../dist/content/source.js';
 import { backendNames } from '../dist/backends/registry.js';
 import { binaryRead, scale, scaleDistinct } from './tmtb.js';
-import { makeZipfTrace, xorshift } from './zipf.js';
+import { makeZipfTrace, section0RunOptions, SECTION0_CAPACITY, xorshift } from './zipf.js';
 
 const require = createRequire(import.meta.url);
 const lz4 = require('lz4-wasm-nodejs');
@@ -81,7 +81,7 @@ async function wallOf(argv) {
 async function againstC() {
   const requests = Number(args.get('c-requests') ?? 10_000_000);
   const objects = Number(args.get('c-objects') ?? 1_000_000);
-  const capacity = Number(args.get('c-capacity') ?? 100_000);
+  const capacity = Number(args.get('c-capacity') ?? SECTION0_CAPACITY);
   // The compressed backends run at a fraction of the rate: a prefix of the same trace keeps the bench in minutes.
   const compressedRequests = Number(args.get('c-compressed-requests') ?? 1_000_000);
   console.log(`\n0. against C: a zipf(0.9) oracleGeneral trace, ${requests.toLocaleString()} requests over ${objects.toLocaleString()} objects, cache of ${capacity.toLocaleString()} pages`);
@@ -107,8 +107,7 @@ async function againstC() {
   fs.writeFileSync(prefix, head);
   // The page cache holds what RAM leaves after the kernel's own pages: RAM is sized so the
   // cache is at least the C reference's capacity; the hit ratios are printed side by side.
-  const ramMb = Math.ceil((capacity * 4096 * 1.25) / 2 ** 20);
-  const run = (backend, file) => [process.execPath, bin, 'run', file, '--backend', backend, '--profile', 'ssd', '--no-baseline', '--fast', '--quiet', '--ram-mb', String(ramMb), '--format', 'json'];
+  const run = (backend, file) => [process.execPath, bin, 'run', file, ...section0RunOptions(backend, capacity)];
   const cmds = {
     c: [exe, trace, String(capacity)],
     js: [process.execPath, new URL('./lru.js', import.meta.url).pathname, trace, String(capacity)],

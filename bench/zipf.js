@@ -40,3 +40,15 @@ export function makeZipfTrace(file, requests, objects, alpha) {
   fs.closeSync(fd);
   return distinct;
 }
+
+/** Bench section 0's cache: the C reference's capacity, in pages. */
+export const SECTION0_CAPACITY = 100_000;
+
+/**
+ * The `tmemsim run` options bench section 0 replays with (and bench/instructions.js counts):
+ * RAM sized so that the page cache holds at least `capacity` pages after the kernel's own.
+ */
+export function section0RunOptions(backend, capacity = SECTION0_CAPACITY) {
+  const ramMb = Math.ceil((capacity * 4096 * 1.25) / 2 ** 20);
+  return ['--backend', backend, '--profile', 'ssd', '--no-baseline', '--fast', '--quiet', '--ram-mb', String(ramMb), '--format', 'json'];
+}

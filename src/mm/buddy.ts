@@ -194,35 +194,35 @@ export class Buddy {
   private key(z: number, o: number, t: number): number {
     return (z * MAX_ORDER + o) * TYPES + t;
   }
-  // duplicates: add and addTail below are alike: kernel-shaped, list_add and list_add_tail of include/linux/list.h.
-  /** add_to_free_list: at the head of its list (the next allocation's). */
-  private add(z: number, pfn: number, o: number, t: number): void {
+  /**
+   * A free block of 2^o frames at pfn onto migratetype t's list of its order: at the head
+   * (add_to_free_list: the next allocation's), or with `tail` at the tail (add_to_free_list_tail:
+   * taken after every block before it).
+   */
+  private add(z: number, pfn: number, o: number, t: number, tail = false): void {
     const k = this.key(z, o, t);
-    const h = this.head[k]!;
-    this.next[pfn] = h;
-    this.prev[pfn] = NONE;
-    if (h !== NONE) this.prev[h] = pfn;
-    else this.tail[k] = pfn;
-    this.head[k] = pfn;
-    this.freeOrder[pfn] = o;
-    this.freeList[pfn] = t;
-  }
-  /** add_to_free_list_tail: at the tail of its list (taken after every block before it). */
-  private addTail(z: number, pfn: number, o: number, t: number): void {
-    const k = this.key(z, o, t);
-    const last = this.tail[k]!;
-    this.prev[pfn] = last;
-    this.next[pfn] = NONE;
-    if (last !== NONE) this.next[last] = pfn;
-    else this.head[k] = pfn;
-    this.tail[k] = pfn;
+    if (tail) {
+      const last = this.tail[k]!;
+      this.prev[pfn] = last;
+      this.next[pfn] = NONE;
+      if (last !== NONE) this.next[last] = pfn;
+      else this.head[k] = pfn;
+      this.tail[k] = pfn;
+    } else {
+      const h = this.head[k]!;
+      this.next[pfn] = h;
+      this.prev[pfn] = NONE;
+      if (h !== NONE) this.prev[h] = pfn;
+      else this.tail[k] = pfn;
+      this.head[k] = pfn;
+    }
     this.freeOrder[pfn] = o;
     this.freeList[pfn] = t;
   }
   /** move_to_free_list: a free block to the tail of migratetype t's list of its order. */
   private moveTail(z: number, pfn: number, o: number, t: number): void {
     this.del(z, pfn);
-    this.addTail(z, pfn, o, t);
+    this.add(z, pfn, o, t, true);
   }
   private del(z: number, pfn: number): void {
     const o = this.freeOrder[pfn]!;
@@ -357,8 +357,7 @@ export class Buddy {
       pfn = Math.min(pfn, buddy);
       o++;
     }
-    if (this.mergeLikely(pfn, o, lo, hi)) this.addTail(z, pfn, o, t);
-    else this.add(z, pfn, o, t);
+    this.add(z, pfn, o, t, this.mergeLikely(pfn, o, lo, hi));
   }
 
   /**
