@@ -13,19 +13,28 @@
 // (two processes).
 //
 //   node bench/instructions.js [--trace=FILE] [--backend=none] [--short=300000] [--long=1300000]
-//                              [--hits]
+//                              [--hits] [--functions[=30]]
 //
 // --trace is an oracleGeneral file (its prefixes are cut by its 24-byte records). Without it: the
 // zipf(0.9) oracleGeneral trace of bench section 0 (1M objects, seeded);
 // with --hits, one over 50,000 objects, whose pages all fit in RAM (nearly every request a hit:
 // the cost of a page-cache hit and of an event). The run's options are section 0's
 // (--profile ssd --no-baseline --fast, RAM for 100,000 cache pages).
+//
+// --functions: where the instructions go, by layer and by JavaScript function, instead of the
+// cache's misses. Valgrind's callgrind counts the instructions at each address; node writes where
+// it put each compiled function (--perf-basic-prof, code never moved: --no-compact-code-space),
+// and each address is charged to the function whose code holds it. The run is the unbundled CLI
+// (dist/cli/main.js), so that a function's module names its layer (bench/layer-of.js). An
+// optimized function's code holds what V8 inlined into it: a callee inlined into its caller counts
+// as the caller. V8's own C++ (the compiler, the IC handlers, the GC) counts apart, by symbol.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { makeZipfTrace, section0RunOptions } from './zipf.js';
+import { layerOfUrl } from './layer-of.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const backend = args.get('backend') ?? 'none';
@@ -33,7 +42,12 @@ const short = Number(args.get('short') ?? 300_000);
 const long = Number(args.get('long') ?? 1_300_000);
 const RECORD = 24;
 const bin = new URL('../bin/tmemsim.js', import.meta.url).pathname;
+const functions = args.has('functions') ? Number(args.get('functions') ?? 30) : 0;
 
+if (!(Number.isInteger(functions) && functions >= 0)) {
+  console.error('instructions: --functions=N takes a whole number of functions to list');
+  process.exit(2);
+}
 if (!(Number.isInteger(short) && Number.isInteger(long) && short > 0 && long > short)) {
   console.error('instructions: --short and --long are whole numbers of requests, 0 < short < long');
   process.exit(2);
@@ -83,7 +97,109 @@ function count(file) {
   });
 }
 
+/**
+ * Callgrind's instructions of one run, charged to what ran them: a Map from
+ * "function\tmodule URL" (a JavaScript function: node's perf map names the code at an address) or
+ * "[V8] symbol" (node's own code) to instructions.
+ */
+function profile(file) {
+  const out = `${file}.callgrind`;
+  const script = path.join(dir, 'cli.mjs');
+  fs.writeFileSync(script, `import { main } from ${JSON.stringify(new URL('../dist/cli/main.js', import.meta.url).href)};\nprocess.exitCode = await main(process.argv);\n`);
+  const argv = ['--tool=callgrind', '--dump-instr=yes', '--compress-pos=no', '--compress-strings=no', `--callgrind-out-file=${out}`,
+    process.execPath, '--predictable', '--perf-basic-prof', '--no-compact-code-space', script, 'run', file, ...section0RunOptions(backend), '-o', `${file}.json`];
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const p = spawn('valgrind', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      const map = `/tmp/perf-${p.pid}.map`;
+      try {
+        if (code !== 0 || !fs.existsSync(out) || !fs.existsSync(map)) throw new Error(`tmemsim run under callgrind failed (exit ${code}):\n${err.slice(-2000)}`);
+        resolve(charge(out, map));
+      } catch (e) {
+        reject(e);
+      } finally {
+        fs.rmSync(map, { force: true });
+      }
+    });
+  });
+}
+
+/** Callgrind's per-address counts (out) charged to the compiled functions of node's perf map. */
+function charge(out, map) {
+  const starts = [];
+  for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
+    // "start size name", the name "JS:*f file:///…:line:col" (* optimized, ~ not) or "Builtin:X".
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
+    if (m === null) continue;
+    const js = /^JS:[*~^+-]?(\S*) (\S+?)(?::\d+:\d+)?$/.exec(m[3]);
+    starts.push({ at: parseInt(m[1], 16), end: parseInt(m[1], 16) + parseInt(m[2], 16), key: js === null ? `[V8] ${m[3]}` : `${js[1] || '(anonymous)'}\t${js[2]}` });
+  }
+  starts.sort((a, b) => a.at - b.at);
+  const owner = (a) => {
+    let lo = 0, hi = starts.length - 1, at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid].at <= a) (at = mid), (lo = mid + 1);
+      else hi = mid - 1;
+    }
+    return at >= 0 && a < starts[at].end ? starts[at].key : null;
+  };
+  const cost = new Map();
+  let fn = '';
+  let inclusive = false;
+  // Each cost line is "0xADDR line Ir"; the one after a "calls=" line is the callee's inclusive cost, not this function's.
+  for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
+    if (line.startsWith('fn=')) fn = line.slice(3);
+    else if (line.startsWith('calls=')) inclusive = true;
+    else if (line.startsWith('0x')) {
+      if (inclusive) {
+        inclusive = false;
+        continue;
+      }
+      const sp = line.split(' ');
+      const key = owner(parseInt(sp[0], 16)) ?? `[V8] ${fn}`;
+      cost.set(key, (cost.get(key) ?? 0) + Number(sp[2]));
+    }
+  }
+  return cost;
+}
+
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+if (functions > 0) {
+  try {
+    await byFunction();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+/** --functions: the instructions a request by layer and by function, the long run's less the short one's. */
+async function byFunction() {
+  const [a, b] = await Promise.all([profile(prefix(short)), profile(prefix(long))]);
+  const n = long - short;
+  const diff = new Map(b);
+  for (const [k, v] of a) diff.set(k, (diff.get(k) ?? 0) - v);
+  const total = [...diff.values()].reduce((x, y) => x + y, 0);
+  const layers = new Map();
+  for (const [k, v] of diff) {
+    const layer = k.startsWith('[V8] ') ? 'V8 and node (compiler, IC handlers, GC, builtins)' : layerOfUrl(k.split('\t')[1]);
+    layers.set(layer, (layers.get(layer) ?? 0) + v);
+  }
+  const rel = (url) => url.replace(/^file:\/\/.*?\/dist\//, '');
+  console.log(`tmemsim run --backend ${backend} --fast: instructions a request, requests ${fmt(short + 1)}-${fmt(long)}, by callgrind (the unbundled CLI)`);
+  console.log(`   all                                                ${fmt(total / n).padStart(7)}`);
+  for (const [layer, v] of [...layers].sort((x, y) => y[1] - x[1])) console.log(`   ${layer.padEnd(50)} ${fmt(v / n).padStart(7)}`);
+  console.log(`   the ${functions} functions with the most (with what V8 inlined into them):`);
+  for (const [k, v] of [...diff].sort((x, y) => y[1] - x[1]).slice(0, functions)) {
+    const [name, url] = k.split('\t');
+    console.log(`   ${fmt(v / n).padStart(7)}  ${url === undefined ? name : `${name} (${rel(url)})`}`);
+  }
+}
+
 try {
   const [a, b] = await Promise.all([count(prefix(short)), count(prefix(long))]);
   const n = long - short;

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { layerOfUrl } from './layer-of.js';
 
 const [trace, ...rest] = process.argv.slice(2);
 if (!trace) {
@@ -36,22 +37,10 @@ fs.rmSync(dir, { recursive: true, force: true });
 
 /** The layer of a sampled function, by where its code lives. */
 function layerOf(frame) {
-  const u = frame.url;
   const name = frame.functionName;
   if (name === '(garbage collector)') return 'gc';
   if (name === '(program)' || name === '(idle)' || name === '(root)') return 'other (V8, idle)';
-  if (u.startsWith('wasm') || /node_modules\/(lz4|@oneidentity\/zstd-js|fflate|pako|lzo)/.test(u)) return 'codecs (lz4, zstd, deflate libraries)';
-  const m = u.includes('node_modules') ? null : /\/dist\/([^/]+)\//.exec(u);
-  if (m === null) return u.includes('node_modules') || u.startsWith('node:') || u === '' ? 'start-up, libraries, node' : 'other';
-  const top = m[1];
-  if (top === 'trace') return 'parse (trace readers)';
-  if (top === 'mm') return 'mm (page cache, reclaim, swap)';
-  if (top === 'frontends') return 'frontends (frontswap, cleancache)';
-  if (top === 'content') return 'page bytes (content classes)';
-  if (['backends', 'tmem', 'allocators', 'compressors'].includes(top)) return 'backend (tmem, pools, allocators, codec calls)';
-  if (top === 'cost') return 'cost meter';
-  if (top === 'sim') return /oracle\.js$/.test(u) ? 'oracle' : 'dispatch, machine (sim/)';
-  return `${top}/`;
+  return layerOfUrl(frame.url);
 }
 
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
