@@ -20,6 +20,8 @@
  * the ceil(p n)-th smallest (the smallest, for p = 0).
  */
 
+import { doubleFields } from '../shapes.js';
+
 const SUB_BITS = 10;
 /** The bound on a reported quantile's relative error. */
 export const MAX_RELATIVE_ERROR = 2 ** -(SUB_BITS + 1);
@@ -64,6 +66,11 @@ export class LatencyHistogram {
   sum = 0;
   min = Infinity;
   max = 0;
+
+  constructor() {
+    // The sum passes 2^31 ns (src/shapes.ts).
+    doubleFields(this, ['sum', 'max']);
+  }
 
   /** Record one latency (ns, finite, >= 0). */
   record(ns: number): void {

@@ -7,6 +7,7 @@
  */
 
 import { PAGE_SIZE } from '../content/page.js';
+import { doubleFields } from '../shapes.js';
 
 export type Device = 'swap' | 'fs';
 export type IoDir = 'read' | 'write';
@@ -110,8 +111,16 @@ export interface CostTotals {
   ioNs: number;
 }
 
+/**
+ * The totals of cycles, bytes and ns, which pass 2^31 mid-run (src/shapes.ts); the counts of
+ * pages and operations stay small integers (faster to add to, and 2^31 operations is beyond a
+ * replay's length).
+ */
+const TOTALS_PAST_2_31 = ['cpuCycles', 'compressCycles', 'decompressCycles', 'copyCycles', 'metaCycles', 'compressInBytes', 'compressOutBytes',
+  'decompressInBytes', 'copyBytes', 'dramBytes', 'ioCycles', 'netBytes', 'devLowNs', 'devLastEndNs', 'cpuNs', 'ioNs'] as const;
+
 export function zeroTotals(): CostTotals {
-  return {
+  return doubleFields({
     cpuCycles: 0, compressCycles: 0, decompressCycles: 0, copyCycles: 0, metaCycles: 0,
     compressOps: 0, decompressOps: 0, compressInBytes: 0, compressOutBytes: 0, decompressInBytes: 0,
     copyBytes: 0, dramBytes: 0,
@@ -120,7 +129,7 @@ export function zeroTotals(): CostTotals {
     netBytes: 0, netMessages: 0,
     devLowNs: 0, devLowExits: 0, devLastEndNs: 0,
     cpuNs: 0, ioNs: 0,
-  };
+  }, TOTALS_PAST_2_31);
 }
 
 export class CostMeter {
@@ -166,6 +175,8 @@ export class CostMeter {
     this.zswapShrinkVisitCycles = model.zswapShrinkVisitCycles ?? 0;
     this.swapinIoCycles = model.swapinIoCycles ?? 0;
     this.migrateCycles = model.migrateCycles;
+    // Its running ns pass 2^31 mid-run (src/shapes.ts).
+    doubleFields(this, ['readWaitNs', 'pendingNs', 'spanNs']);
   }
 
   /** Where the simulated clock is read (the machine's `clock`); a request is issued at clock() + the work charged since. */

@@ -11,6 +11,7 @@
 import type { EnergyCharges } from './energy.js';
 import type { LatencyHistogram } from './latency.js';
 import type { CostMeter } from './meter.js';
+import { doubleFields } from '../shapes.js';
 
 // duplicates: its runs of numeric fields are alike in shape to each other and to Z3foldPool's counters
 // (allocators/z3fold.ts): one field per EnergyCharges key and its start mark; nothing shared but the shape.
@@ -44,7 +45,10 @@ export class OpCharges implements EnergyCharges {
   constructor(
     private readonly meter: CostMeter,
     private readonly latency: LatencyHistogram | null = null,
-  ) {}
+  ) {
+    // Its sums and marks of the meter's ns and bytes pass 2^31 as those do (src/shapes.ts).
+    doubleFields(this, ['cpuNs', 'dramBytes', 'netBytes', 'c0', 'd0', 'n0', 'span']);
+  }
 
   begin(): void {
     if (this.latency !== null) this.span = this.meter.beginSpan();

@@ -4,12 +4,14 @@
  */
 
 import { UsageError } from '../../../errors.js';
+import { doubleFields } from '../../../shapes.js';
 import type { Fail } from './ids.js';
 import { RecordCursor } from './records.js';
 import type { Request } from './source.js';
 
 export abstract class BinaryCursor {
-  readonly req: Request = { id: 0, size: -1, time: -1, write: false };
+  /** The current request; its time (µs) and id pass 2^31 (src/shapes.ts). */
+  readonly req: Request = doubleFields({ id: 0, size: -1, time: -1, write: false }, ['id', 'time']);
   protected readonly rec: RecordCursor;
   protected readonly failId: Fail = (what, accepted) => this.fail(what, 'id', accepted);
 

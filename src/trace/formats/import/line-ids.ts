@@ -6,12 +6,14 @@
  */
 
 import { UsageError } from '../../../errors.js';
+import { doubleFields } from '../../../shapes.js';
 import type { IdPolicy } from './ids.js';
 import { LineCursor } from './lines.js';
 import type { Request, RequestCursor } from './source.js';
 
 export class IdPerLineCursor implements RequestCursor {
-  readonly req: Request = { id: 0, size: -1, time: -1, write: false };
+  /** The current request; its time (µs) and id pass 2^31 (src/shapes.ts). */
+  readonly req: Request = doubleFields({ id: 0, size: -1, time: -1, write: false }, ['id', 'time']);
   private readonly lines: LineCursor;
   private readonly failId = (what: string, accepted?: string): never => this.fail(what, this.field, accepted);
 
