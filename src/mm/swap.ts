@@ -355,8 +355,10 @@ export class SwapDevices {
   }
   /** The swap cache's xarray nodes over all areas (SwapArea.xaNodes). */
   xaNodes(): number {
+    // Indexed (every event's kswapd wake check reads it: Machine.slabPages).
     let n = 0;
-    for (const t of this.order) n += this.areas[t]!.xaNodes;
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) n += this.areas[order[i]!]!.xaNodes;
     return n;
   }
   usedSlots(): number {

@@ -175,7 +175,10 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   /** MmEnv.slabPages: the live backend's and every zombie's slab metadata. */
   get slabPages(): number {
     let n = this.backend?.slabPages?.() ?? 0;
-    for (const z of this.zombies) n += z.backend.slabPages?.() ?? 0;
+    // Indexed, not for-of: this runs in every event's kswapd wake check (zoneFree), and for-of's
+    // iterator protocol costs tens of instructions there even over an empty array.
+    const zombies = this.zombies;
+    for (let i = 0; i < zombies.length; i++) n += zombies[i]!.backend.slabPages?.() ?? 0;
     return n;
   }
   peakPoolPages = 0;
