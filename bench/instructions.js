@@ -82,23 +82,26 @@ function prefix(n) {
   return out;
 }
 
-/** Cachegrind's summary of one run: instructions, L1 data misses, last-level misses, and the report. */
-function count(file) {
-  const report = `${file}.json`;
-  const argv = ['--tool=cachegrind', '--cache-sim=yes', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', bin, 'run', file,
-    ...section0RunOptions(backend), '-o', report];
+/** Runs valgrind with argv to its end: its exit code, its stderr (the tool's summary) and the pid (node's perf map's name). */
+function valgrind(argv) {
   return new Promise((resolve, reject) => {
     let err = '';
     const p = spawn('valgrind', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
-    p.on('exit', (code) => {
-      const num = (label) => Number((err.match(new RegExp(`${label}:\\s+([\\d,]+)`)) ?? [])[1]?.replace(/,/g, '') ?? NaN);
-      if (code !== 0 || !fs.existsSync(report)) return reject(new Error(`tmemsim run under valgrind failed (exit ${code}):\n${err.slice(-2000)}`));
-      const hit = JSON.parse(fs.readFileSync(report, 'utf8')).runs[0].backend.ratios.pagecache_hit;
-      resolve({ instr: num('I\\s+refs'), d1: num('D1\\s+misses'), ll: num('LL\\s+misses'), hit });
-    });
+    p.on('exit', (code) => resolve({ code, err, pid: p.pid }));
   });
+}
+
+/** Cachegrind's summary of one run: instructions, L1 data misses, last-level misses, and the report. */
+async function count(file) {
+  const report = `${file}.json`;
+  const { code, err } = await valgrind(['--tool=cachegrind', '--cache-sim=yes', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', bin, 'run', file,
+    ...section0RunOptions(backend), '-o', report]);
+  const num = (label) => Number((err.match(new RegExp(`${label}:\\s+([\\d,]+)`)) ?? [])[1]?.replace(/,/g, '') ?? NaN);
+  if (code !== 0 || !fs.existsSync(report)) throw new Error(`tmemsim run under valgrind failed (exit ${code}):\n${err.slice(-2000)}`);
+  const hit = JSON.parse(fs.readFileSync(report, 'utf8')).runs[0].backend.ratios.pagecache_hit;
+  return { instr: num('I\\s+refs'), d1: num('D1\\s+misses'), ll: num('LL\\s+misses'), hit };
 }
 
 /**
@@ -106,29 +109,19 @@ function count(file) {
  * "function\tmodule URL" (a JavaScript function: node's perf map names the code at an address) or
  * "[V8] symbol" (node's own code) to instructions.
  */
-function profile(file) {
+async function profile(file) {
   const out = `${file}.callgrind`;
   const script = path.join(dir, 'cli.mjs');
   fs.writeFileSync(script, `import { main } from ${JSON.stringify(new URL('../dist/cli/main.js', import.meta.url).href)};\nprocess.exitCode = await main(process.argv);\n`);
-  const argv = ['--tool=callgrind', '--dump-instr=yes', '--compress-pos=no', '--compress-strings=no', `--callgrind-out-file=${out}`,
-    process.execPath, '--predictable', '--perf-basic-prof', '--no-compact-code-space', script, 'run', file, ...section0RunOptions(backend), '-o', `${file}.json`];
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const p = spawn('valgrind', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      const map = `/tmp/perf-${p.pid}.map`;
-      try {
-        if (code !== 0 || !fs.existsSync(out) || !fs.existsSync(map)) throw new Error(`tmemsim run under callgrind failed (exit ${code}):\n${err.slice(-2000)}`);
-        resolve(charge(out, map));
-      } catch (e) {
-        reject(e);
-      } finally {
-        fs.rmSync(map, { force: true });
-      }
-    });
-  });
+  const { code, err, pid } = await valgrind(['--tool=callgrind', '--dump-instr=yes', '--compress-pos=no', '--compress-strings=no', `--callgrind-out-file=${out}`,
+    process.execPath, '--predictable', '--perf-basic-prof', '--no-compact-code-space', script, 'run', file, ...section0RunOptions(backend), '-o', `${file}.json`]);
+  const map = `/tmp/perf-${pid}.map`;
+  try {
+    if (code !== 0 || !fs.existsSync(out) || !fs.existsSync(map)) throw new Error(`tmemsim run under callgrind failed (exit ${code}):\n${err.slice(-2000)}`);
+    return charge(out, map);
+  } finally {
+    fs.rmSync(map, { force: true });
+  }
 }
 
 /** Callgrind's per-address counts (out) charged to the compiled functions of node's perf map. */
