@@ -491,12 +491,13 @@ export class Memory implements ReclaimHost {
     const free = this.zoneFree(z);
     return this.frames === null ? freePagesOk(free, order, mark) : this.frames.buddy.watermarkOk(z, free, order, mark);
   }
-  /** kcompactd at the end of an event: its pending wake-up or its timeout's proactive compaction. */
-  kcompactdTick(): void {
-    if (this.kcompactd === null || !this.kcompactd.due()) return;
+  /** kcompactd at the end of an event: its pending wake-up or its timeout's proactive compaction. False when it had nothing due (and did nothing). */
+  kcompactdTick(): boolean {
+    if (this.kcompactd === null || !this.kcompactd.due()) return false;
     // The slab's frames follow its pages first, as before any other use of the frames.
     this.syncSlab();
     if (this.kcompactd.tick()) this.checkFrames();
+    return true;
   }
   /**
    * With frames: every resident page and every pool page holds a frame the buddy allocator has
@@ -1064,7 +1065,13 @@ export class Memory implements ReclaimHost {
     this.warmSink = acc;
   }
 
-  fileAccess(fs: number, inode: number, index: number, write: boolean, newDesc: number): void {
+  /**
+   * A page-cache access (a read, or a write of the page's new content `newDesc`). True for a
+   * plain hit: a read of a resident page of a file without readahead state, which changes
+   * nothing but the LRU's bits and lists and the hit count (the replay's quiet events,
+   * sim/simulate.ts).
+   */
+  fileAccess(fs: number, inode: number, index: number, write: boolean, newDesc: number): boolean {
     const key = fileKey(fs, inode, index);
     const m = this.m;
     const id = this.file.get(key);
@@ -1088,14 +1095,14 @@ export class Memory implements ReclaimHost {
         }
         ra.prevIndex = index + 1;
       }
-      return;
+      return !write && size === undefined;
     }
     if (!write && size !== undefined) {
       // page_cache_sync_ra: the window (usually from this page on) comes in; the page is then read from it.
       const ra = this.raState61(ik);
       const w = ondemandReadahead(ra, this.raCache(fs, inode), index, 1, false, this.raPages, this.raEra);
       ra.prevIndex = index + 1;
-      if (w !== null && this.readWindow(fs, inode, w, index)) return;
+      if (w !== null && this.readWindow(fs, inode, w, index)) return false;
     }
     const code = this.takeFrame(this.fileType(fs));
     let nid: number;
@@ -1111,6 +1118,7 @@ export class Memory implements ReclaimHost {
     this.setFrame(nid, code);
     // The page takes its slot; the policy reads the shadow it held (a refault).
     this.reclaim.added(nid, FILE, key, true, true, this.file.add(key, nid));
+    return false;
   }
 
   private raState61(ik: number): FileRaState {

@@ -233,9 +233,17 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     this.tasks = new Tasks(this, this.memory.reclaim.kswapdTask === true, opts.tickPhaseNs ?? 0, opts.scheduler);
   }
 
-  /** The end of an event: the workload reaches a preemption point (Tasks.afterEvent). */
-  afterEvent(): void {
-    this.tasks.afterEvent();
+  /** The end of an event: the workload reaches a preemption point (Tasks.afterEvent; true when it found nothing to do). */
+  afterEvent(): boolean {
+    return this.tasks.afterEvent();
+  }
+  /**
+   * The rest of an event's end would do nothing now: the clock is still at `clock` and no work
+   * was charged since (advance(0) moves nothing), no work item waits, no backend timer or
+   * unloaded backend is to run, and no swap area awaits the completeness check (audit()).
+   */
+  settled(clock: number): boolean {
+    return this.clock === clock && this.meter.peekPendingNs() === 0 && this.tasks.workIdle() && this.backend?.tick === undefined && this.zombies.length === 0 && this.touchedAreas === 0;
   }
   /** MmEnv.mightSleep: a preemption point of the workload (Tasks.mightSleep). */
   mightSleep(): void {

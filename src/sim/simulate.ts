@@ -66,6 +66,12 @@ export interface Collaborators {
    * when a long replay gives the event loop a turn, never what it computes.
    */
   now?: () => number;
+  /**
+   * Whether the replay skips the end of an event that would find nothing to do (a plain
+   * page-cache hit after a quiet event's end; runPass, quietAt). Default true; false runs every
+   * event's end, to check that skipping them changes nothing (it only saves time).
+   */
+  quietEvents?: boolean;
 }
 
 export interface ProfileRun {
@@ -392,11 +398,21 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
   };
   // One At for the pass; step() points it at each event before dispatching.
   const at: At = { le: { event: { op: 'umount', fs: 0 }, loc: { file: src.path, line: 0, index: 0 } }, file: src.path, o, cfg };
+  /**
+   * The clock at which the last event's end found nothing to do and changed nothing, or -1.
+   * A plain page-cache hit after it, at the same clock with nothing charged, leaves every input
+   * of an event's end as it was (the free pages, the watermarks, kswapd's and the scheduler's
+   * state, the work queue, the clock), so that end would find nothing again: it is skipped
+   * (the quiet events of the fast path below; the same report, test/unit/sim/quiet-events.test.ts).
+   */
+  let quietAt = -1;
+  const quiet = c.quietEvents !== false;
   /** What every event ends with: kswapd, the clock, the completeness check. */
   const settle = (): void => {
-    m.afterEvent();
+    const quiet = m.afterEvent() && m.settled(m.clock);
     m.advance(0);
     m.audit();
+    quietAt = quiet ? m.clock : -1;
     events++;
     if (sampler) sampler.tick(m, events);
   };
@@ -423,14 +439,21 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
         if (!fc.next()) return false;
         if (fc.refilled === true) m.memory.warmFiles(fc.fs, fc.aheadInodes!, fc.aheadIndexes!, fc.aheadCount!);
         if (fc.t >= 0) toEventTime(fc.t * 1000);
-        if (pending.length > 0) inject(fc.loc.index, false);
+        if (pending.length > 0) {
+          quietAt = -1;
+          inject(fc.loc.index, false);
+        }
         m.eventIndex = fc.loc.index;
+        let plain = false;
         try {
-          fileAccess(m, fc.fs, fc.inode, fc.index, fc.write, undefined, le, src.path);
+          plain = fileAccess(m, fc.fs, fc.inode, fc.index, fc.write, undefined, le, src.path);
         } catch (e) {
           relocated(e, le, src.path);
         }
-        settle();
+        if (plain && quiet && quietAt >= 0 && m.settled(quietAt)) {
+          events++;
+          if (sampler) sampler.tick(m, events);
+        } else settle();
         return true;
       }
       : (): boolean => {
@@ -620,10 +643,11 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
 };
 
 /** A `file` event: a read or write of a page-cache page. */
-function fileAccess(m: Machine, fs: number, inode: number, index: number, write: boolean, data: DataSpec | undefined, le: LocatedEvent, file: string): void {
+/** A page-cache access event; true for a plain hit (Memory.fileAccess). */
+function fileAccess(m: Machine, fs: number, inode: number, index: number, write: boolean, data: DataSpec | undefined, le: LocatedEvent, file: string): boolean {
   checkFs(m, le, file, fs);
   const desc = write ? m.content.resolve(data, le.loc.index) : 0;
-  m.memory.fileAccess(fs, inode, index, write, desc);
+  return m.memory.fileAccess(fs, inode, index, write, desc);
 }
 
 function nodeEvent(m: Machine, ev: NodeDownEvent | NodeUpEvent, { le, file, o }: At): void {

@@ -156,20 +156,26 @@ export class Tasks {
    * picks the workload again: kswapd up to its next page or batch where a switch is due
    * (preemptPending), the kworker its work items; a workload that read from a device this event
    * sleeps that long, and the others run (or the CPU idles) meanwhile.
+   *
+   * True when it found nothing to do and changed nothing (kcompactd not due, kswapd's wake check
+   * idle, nothing to schedule): until the clock, the free pages or a task's state change, it
+   * would find the same again (the replay's quiet events, sim/simulate.ts).
    */
-  afterEvent(): void {
+  afterEvent(): boolean {
     // kcompactd, woken or timed out during the event, runs now (mm/compaction.ts).
-    this.h.memory.kcompactdTick();
+    const compacted = this.h.memory.kcompactdTick();
     const fair = this.fair;
     if (fair === null) {
       this.h.memory.balance();
-      return;
+      return false;
     }
     const now = this.schedNow();
-    this.wakeKswapd(fair, now);
+    const woke = this.wakeKswapd(fair, now);
     const wait = this.h.meter.readWaitNs - this.readWaitSeen;
     // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
-    if (wait === 0 && !fair.resched && !fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && !fair.tickDue(now)) return;
+    if (wait === 0 && !fair.resched && !fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && !fair.tickDue(now)) {
+      return !compacted && !woke && this.h.memory.reclaim.wakeIdle === true;
+    }
     this.readWaitSeen = this.h.meter.readWaitNs;
     if (wait > 0) {
       if (!fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && fair.curr === TASK_W) {
@@ -177,12 +183,13 @@ export class Tasks {
         // until the read is done and the workload takes it again.
         fair.sleepAlone(TASK_W, now, now + wait);
         this.idleNs += wait;
-        return;
+        return false;
       }
       fair.sleep(TASK_W, now);
       this.wakeWAt = now + wait;
     }
     this.runTasks();
+    return false;
   }
 
   /**
@@ -218,8 +225,10 @@ export class Tasks {
   }
 
   /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */
-  private wakeKswapd(fair: FairSched, now: number): void {
-    if (this.h.memory.reclaim.kswapdWake!()) fair.wake(TASK_K, now);
+  private wakeKswapd(fair: FairSched, now: number): boolean {
+    if (!this.h.memory.reclaim.kswapdWake!()) return false;
+    fair.wake(TASK_K, now);
+    return true;
   }
 
   /**
@@ -431,6 +440,11 @@ export class Tasks {
     return this.workqueue.isPending(work);
   }
   /** Runs the work items due by now (the clock plus the work charged in this event so far). */
+  /** No work item is queued: runWork does nothing. */
+  workIdle(): boolean {
+    return this.workqueue.size === 0;
+  }
+
   runWork(): void {
     if (this.workqueue.size === 0) return;
     const fair = this.fair;

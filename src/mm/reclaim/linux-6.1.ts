@@ -639,10 +639,14 @@ class Linux61 implements Reclaim {
     if (this.kswapdWake()) while (this.kswapdStep());
   }
 
+  /** Reclaim.wakeIdle: the last kswapdWake found nothing to do and changed nothing. */
+  wakeIdle = false;
+
   kswapdWake(): boolean {
     // Woken by an allocation that failed the low watermark everywhere (faults and pool pages
     // here); memory taken without an allocation (slab) wakes it the same way. A kswapd that is
     // running is not started again (wakeup_kswapd finds it off its wait queue).
+    this.wakeIdle = false;
     if (this.kswapdRun.running) return false;
     const until = this.shortSleepUntil;
     if (until >= 0 && !this.kswapdWoken && this.host.simNow() >= until) {
@@ -656,8 +660,11 @@ class Linux61 implements Reclaim {
       this.kswapdRun.start(this.balanceSteps());
       return true;
     }
-    if (this.hopeless()) return false;
-    if (!this.kswapdWoken && this.zoneAbove('low') >= 0) return false;
+    if (this.hopeless() || (!this.kswapdWoken && this.zoneAbove('low') >= 0)) {
+      // Nothing read here but the free pages, the watermarks and kswapd's own state.
+      this.wakeIdle = true;
+      return false;
+    }
     const wokenAt = this.kswapdWoken ? this.wokenAt : this.host.simNow();
     this.kswapdWoken = false;
     this.wokenAt = -1;

@@ -284,6 +284,12 @@ export interface Reclaim {
    */
   readonly kswapdTask?: boolean;
   kswapdWake?(): boolean;
+  /**
+   * The last kswapdWake returned false without changing anything (a hopeless node, or kswapd
+   * asleep, not woken, and the free pages above the low watermark), so that another call would
+   * return the same while the free pages, the watermarks and kswapd's state stay as they are.
+   */
+  readonly wakeIdle?: boolean;
   kswapdStep?(): boolean;
   /** kswapd's run stopped between the pages of a shrink batch (pages isolated off the lists). */
   kswapdMidBatch?(): boolean;
