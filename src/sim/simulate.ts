@@ -406,7 +406,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
    * (the quiet events of the fast path below; the same report, test/unit/sim/quiet-events.test.ts).
    */
   let quietAt = -1;
-  const quiet = c.quietEvents !== false;
+  const skipQuiet = c.quietEvents !== false;
   /** What every event ends with: kswapd, the clock, the completeness check. */
   const settle = (): void => {
     const quiet = m.afterEvent() && m.settled(m.clock);
@@ -450,7 +450,7 @@ export async function runPass(src: TraceSource, cfg: RunConfig, o: PassOptions):
         } catch (e) {
           relocated(e, le, src.path);
         }
-        if (plain && quiet && quietAt >= 0 && m.settled(quietAt)) {
+        if (plain && skipQuiet && quietAt >= 0 && m.settled(quietAt)) {
           events++;
           if (sampler) sampler.tick(m, events);
         } else settle();
@@ -642,8 +642,7 @@ export const HANDLERS: { readonly [K in EventOp]: Handler<K> } = {
   },
 };
 
-/** A `file` event: a read or write of a page-cache page. */
-/** A page-cache access event; true for a plain hit (Memory.fileAccess). */
+/** A `file` event: a read or write of a page-cache page; true for a plain hit (Memory.fileAccess). */
 function fileAccess(m: Machine, fs: number, inode: number, index: number, write: boolean, data: DataSpec | undefined, le: LocatedEvent, file: string): boolean {
   checkFs(m, le, file, fs);
   const desc = write ? m.content.resolve(data, le.loc.index) : 0;

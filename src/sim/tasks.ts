@@ -439,12 +439,11 @@ export class Tasks {
   workPending(work: WorkItem): boolean {
     return this.workqueue.isPending(work);
   }
-  /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   /** No work item is queued: runWork does nothing. */
   workIdle(): boolean {
     return this.workqueue.size === 0;
   }
-
+  /** Runs the work items due by now (the clock plus the work charged in this event so far). */
   runWork(): void {
     if (this.workqueue.size === 0) return;
     const fair = this.fair;
