@@ -201,21 +201,17 @@ export class Buddy {
    */
   private add(z: number, pfn: number, o: number, t: number, tail = false): void {
     const k = this.key(z, o, t);
-    if (tail) {
-      const last = this.tail[k]!;
-      this.prev[pfn] = last;
-      this.next[pfn] = NONE;
-      if (last !== NONE) this.next[last] = pfn;
-      else this.head[k] = pfn;
-      this.tail[k] = pfn;
-    } else {
-      const h = this.head[k]!;
-      this.next[pfn] = h;
-      this.prev[pfn] = NONE;
-      if (h !== NONE) this.prev[h] = pfn;
-      else this.tail[k] = pfn;
-      this.head[k] = pfn;
-    }
+    // One insertion for both ends: at the tail it is the head's, with the links and ends swapped.
+    const out = tail ? this.prev : this.next;
+    const back = tail ? this.next : this.prev;
+    const near = tail ? this.tail : this.head;
+    const far = tail ? this.head : this.tail;
+    const first = near[k]!;
+    out[pfn] = first;
+    back[pfn] = NONE;
+    if (first !== NONE) back[first] = pfn;
+    else far[k] = pfn;
+    near[k] = pfn;
     this.freeOrder[pfn] = o;
     this.freeList[pfn] = t;
   }
