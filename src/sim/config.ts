@@ -140,7 +140,7 @@ export function resolveConfig(header: TraceHeader, file: string, o: RunOverrides
   if (ramPages < 1) throw new UsageError(`ram_mb ${c.ram_mb} is less than one ${PAGE_SIZE}-byte page`, { file, field: 'config.ram_mb' }, `at least ${PAGE_SIZE / 1024 / 1024} (one page)`);
   const backend = o.backend !== undefined ? o.backend : c.backend ?? null;
   const fromCli = o.backend !== undefined;
-  const factory = backend === null ? null : withField(() => getBackendFactory(backend), fromCli ? '--backend' : 'config.backend', file);
+  const factory = backend === null ? null : withField(() => getBackendFactory(backend, {}, fromCli ? ['none'] : []), fromCli ? '--backend' : 'config.backend', file);
   const compressor = o.compressor ?? c.compressor ?? null;
   if (compressor !== null && !compressorNames().includes(compressor)) {
     throw new UsageError(`unknown compressor '${compressor}'`, { file: o.compressor ? undefined : file, field: o.compressor ? '--compressor' : 'config.compressor' }, compressorNames().join(', '));

@@ -157,7 +157,7 @@ export function expandGrid(grid: SweepGrid): SweepConfig[] {
     const backends = grid.backends ?? (own === null ? [] : [own]);
     if (backends.length === 0) throw new UsageError(`workload '${trace}' loads no backend at boot`, { field: 'backends' }, 'give the backends to sweep (--backends)');
     for (const backend of backends) {
-      const f = getBackendFactory(backend);
+      const f = getBackendFactory(backend, { field: 'backends' });
       const names = new Set(f.params.map((p) => p.name));
       const comps = f.compressorParam && grid.compressors ? grid.compressors : [null];
       const zpools = names.has('zpool') && grid.zpools ? grid.zpools : [null];
