@@ -11,9 +11,16 @@
 import { BinaryCursor } from './import/binary-cursor.js';
 import type { IdPolicy } from './import/ids.js';
 import { u32le } from './import/records.js';
-import type { ImportFormat, RequestCursor } from './import/source.js';
+import { INDEX_PAGES, PAGE_LIMIT, type ImportFormat, type PageBatch, type RequestCursor } from './import/source.js';
 
 const ORACLE_GENERAL_RECORD = 24;
+const RECORD_WORDS = ORACLE_GENERAL_RECORD / 4;
+/** An id's high word from which its page is PAGE_LIMIT (2^47) or more: 2^47 / 2^32. */
+const ID_HI_LIMIT = PAGE_LIMIT / 4294967296;
+/** A page's index is its low INDEX_BITS bits; the inode the rest (INDEX_PAGES = 2^INDEX_BITS). */
+const INDEX_BITS = Math.log2(INDEX_PAGES);
+/** Inodes an id's high word spans: 2^32 / INDEX_PAGES. */
+const INODES_PER_HI = 4294967296 / INDEX_PAGES;
 
 class OracleGeneralCursor extends BinaryCursor implements RequestCursor {
   constructor(
@@ -51,6 +58,43 @@ class OracleGeneralCursor extends BinaryCursor implements RequestCursor {
     r.id = hi < 0x200000 && !this.ids.hash ? hi * 4294967296 + lo : this.idOf(hi, lo);
     r.size = size;
     return true;
+  }
+
+  /**
+   * RequestCursor.takeSinglePages: the records in memory, decoded in one loop into the page
+   * batch (the plain mapping: the page is the id). Stops before an id of 2^47 or more (its high
+   * word 2^15 or more), which next() maps or refuses; 0 where the words cannot be read as such
+   * (a big-endian host, an unaligned window: next() reads the bytes then).
+   */
+  takeSinglePages(b: PageBatch, from: number, max: number): number {
+    const rec = this.rec;
+    const w = rec.words;
+    const n = Math.min(max, rec.available());
+    if (w === null || n <= 0) return 0;
+    // The arrays and the module's constants in locals: V8 does not keep a field it loaded across a
+    // typed array's store, and reads a module binding (with its check for an uninitialised one) at each use.
+    const { inodes, indexes, times, lines, writes } = b;
+    const hiLimit = ID_HI_LIMIT;
+    const inodesPerHi = INODES_PER_HI;
+    const indexBits = INDEX_BITS;
+    const indexMask = INDEX_PAGES - 1;
+    const words = RECORD_WORDS;
+    const line0 = rec.record + 2 - from; // line0 + i: the line of the record at batch index i (1-based)
+    const end = from + n;
+    let q = rec.offset >> 2;
+    let i = from;
+    for (; i < end; i++, q += words) {
+      const hi = w[q + 2]!;
+      if (hi >= hiLimit) break;
+      const lo = w[q + 1]!;
+      inodes[i] = hi * inodesPerHi + (lo >>> indexBits);
+      indexes[i] = lo & indexMask;
+      times[i] = w[q]! * 1e6;
+      lines[i] = line0 + i;
+      writes[i] = 0;
+    }
+    rec.take(i - from);
+    return i - from;
   }
 
   /** The id of the 64-bit word hi:lo when it is hashed or beyond 2^53 (IdPolicy's rules). */

@@ -52,6 +52,27 @@ export class RecordCursor {
     return p;
   }
 
+  /** Offset in buf of the next record (when available() > 0). */
+  get offset(): number {
+    return this.pos;
+  }
+
+  /** Whole records in buf from the next one on, without reading more (RecordCursor.take's bound). */
+  available(): number {
+    return Math.floor((this.w.end - this.pos) / this.size);
+  }
+
+  /**
+   * Takes the next n records at once (n <= available()), as n calls of next() would, and returns
+   * the offset of the first in buf: the batch readers' path, which reads nothing and cannot fail.
+   */
+  take(n: number): number {
+    const p = this.pos;
+    this.pos += n * this.size;
+    this.record += n;
+    return p;
+  }
+
   /**
    * The window holds less than a record: slide it and read more. False at the end of the file.
    * Apart from next() because of its closure: a function that makes a closure over `this`

@@ -49,7 +49,30 @@ export interface RequestCursor {
   /** Throws a UsageError located at the current request. */
   fail(what: string, field?: string, accepted?: string): never;
   close(): void;
+  /**
+   * Optional, a reader's batch path for the plain mapping (object addressing, one page an
+   * object, ids as they are): takes up to `max` of the requests already in memory, as that many
+   * next() calls would, and writes the k-th one's page (inode, index), time (µs as the trace
+   * gives it, -1 for none), line and write flag at b's [from + k]. It reads nothing and cannot
+   * fail: it stops before a request whose id is 2^47 or more (next() maps or refuses that one),
+   * and returns how many it took (0: none in memory, or the next is such a request).
+   */
+  takeSinglePages?(b: PageBatch, from: number, max: number): number;
 }
+
+/** The arrays of a PageCursor's batch, by access (RequestCursor.takeSinglePages writes into them). */
+export interface PageBatch {
+  readonly inodes: Float64Array;
+  readonly indexes: Float64Array;
+  readonly times: Float64Array;
+  readonly lines: Float64Array;
+  readonly writes: Uint8Array;
+}
+
+/** Pages a filesystem holds: inode < 2^27, index < 2^20 (an id of the plain mapping below PAGE_LIMIT is its page). */
+export const PAGE_LIMIT = 2 ** 47;
+/** Pages an inode holds: page p is index p mod INDEX_PAGES of inode floor(p / INDEX_PAGES). */
+export const INDEX_PAGES = 2 ** 20;
 
 export type Addressing = 'block' | 'object';
 
@@ -92,10 +115,6 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'backend', values: 'a backend name, or none', default: IMPORT_DEFAULT_BACKEND, doc: `header config.backend (${IMPORT_DEFAULT_BACKEND} by default: it serves both frontswap and cleancache; a run says so in a note)` },
   { name: 'content', values: 'a content class, or a mix like text:3+zero:1', default: 'text', doc: 'header content.default: what the pages hold' },
 ];
-
-/** Pages a filesystem holds: inode < 2^27, index < 2^20. */
-const PAGE_LIMIT = 2 ** 47;
-const INDEX_PAGES = 2 ** 20;
 
 interface Mapping {
   addressing: Addressing;
@@ -204,7 +223,7 @@ export class ImportedTraceSource implements SyncTraceSource {
   }
 
   fileAccesses(): PageCursor {
-    return new PageCursor(this.plan.open(this.ids), this.path, this.mapping);
+    return new PageCursor(this.plan.open(this.ids), this.path, this.mapping, this.ids.hash || this.ids.textIds);
   }
 
   events(): AsyncIterable<LocatedEvent> {
@@ -291,14 +310,22 @@ class PageCursor implements FileAccessCursor {
   private readonly writes = new Uint8Array(BATCH);
   /** The batch's next access to hand out. */
   private at = 0;
+  /** The batch's arrays, for the reader's batch path; null when the mapping or the reader has none. */
+  private readonly batch: PageBatch | null;
 
   constructor(
     private readonly c: RequestCursor,
     file: string,
     private readonly m: Mapping,
+    hashIds: boolean,
   ) {
     this.fs = m.fs;
     this.loc = { file, line: 0, index: 0 };
+    // The plain mapping, where a request is the one page its id names.
+    const plain = m.addressing === 'object' && m.objPages === 1 && !hashIds;
+    this.batch = plain && c.takeSinglePages !== undefined
+      ? { inodes: this.aheadInodes, indexes: this.aheadIndexes, times: this.times, lines: this.lines, writes: this.writes }
+      : null;
   }
 
   next(): boolean {
@@ -306,7 +333,7 @@ class PageCursor implements FileAccessCursor {
     if (this.at === this.aheadCount) {
       this.at = 0;
       this.aheadCount = 0;
-      while (this.aheadCount < BATCH && this.read());
+      this.fill();
       if (this.aheadCount === 0) {
         if (this.failed) {
           this.failed = false;
@@ -324,6 +351,34 @@ class PageCursor implements FileAccessCursor {
     this.write = this.writes[k] === 1;
     this.loc.index = this.n++;
     return true;
+  }
+
+  /**
+   * Fills the batch: the reader's batch path takes what is in memory (the plain mapping only);
+   * read() takes one request at a time where it stops (more to read from the file, an id it
+   * leaves to next(), the end, an error).
+   */
+  private fill(): void {
+    const b = this.batch;
+    while (this.aheadCount < BATCH) {
+      if (b !== null && this.left === 0 && !this.done) {
+        const from = this.aheadCount;
+        const n = this.c.takeSinglePages!(b, from, BATCH - from);
+        if (n > 0) {
+          this.aheadCount += n;
+          for (let k = from; k < from + n; k++) this.times[k] = this.timeOf(this.times[k]!);
+          continue;
+        }
+      }
+      if (!this.read()) return;
+    }
+  }
+
+  /** A request's time as an event's t: since the trace's first time (time=keep), else -1. */
+  private timeOf(time: number): number {
+    if (!this.m.keepTime || time < 0) return -1;
+    if (this.t0 < 0) this.t0 = time;
+    return Math.max(0, time - this.t0);
   }
 
   /** Reads the next access into the batch; false at the end or an error (kept for next()). */
@@ -345,10 +400,7 @@ class PageCursor implements FileAccessCursor {
       }
       this.page = first.page;
       this.reqWrite = c.req.write;
-      if (this.m.keepTime && c.req.time >= 0) {
-        if (this.t0 < 0) this.t0 = c.req.time;
-        this.reqT = Math.max(0, c.req.time - this.t0);
-      } else this.reqT = -1;
+      this.reqT = this.timeOf(c.req.time);
       this.line = c.line;
     }
     const p = this.page++;
