@@ -89,7 +89,7 @@ class OracleGeneralCursor extends BinaryCursor implements RequestCursor {
       const lo = w[q + 1]!;
       inodes[i] = hi * inodesPerHi + (lo >>> indexBits);
       indexes[i] = lo & indexMask;
-      times[i] = w[q]! * 1e6;
+      if (times !== null) times[i] = w[q]! * 1e6;
       lines[i] = line0 + i;
       writes[i] = 0;
     }

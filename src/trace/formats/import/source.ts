@@ -53,7 +53,7 @@ export interface RequestCursor {
    * Optional, a reader's batch path for the plain mapping (object addressing, one page an
    * object, ids as they are): takes up to `max` of the requests already in memory, as that many
    * next() calls would, and writes the k-th one's page (inode, index), time (µs as the trace
-   * gives it, -1 for none), line and write flag at b's [from + k]. It reads nothing and cannot
+   * gives it, -1 for none; only when b.times is given), line and write flag at b's [from + k]. It reads nothing and cannot
    * fail: it stops before a request whose id is 2^47 or more (next() maps or refuses that one),
    * and returns how many it took (0: none in memory, or the next is such a request).
    */
@@ -64,7 +64,8 @@ export interface RequestCursor {
 export interface PageBatch {
   readonly inodes: Float64Array;
   readonly indexes: Float64Array;
-  readonly times: Float64Array;
+  /** The requests' times, or null when the events carry none (time=none: PageCursor's stay -1). */
+  readonly times: Float64Array | null;
   readonly lines: Float64Array;
   readonly writes: Uint8Array;
 }
@@ -305,7 +306,8 @@ class PageCursor implements FileAccessCursor {
   /** The error that ended the reading, thrown once the accesses before it are out. */
   private failed = false;
   private failure: unknown = undefined;
-  private readonly times = new Float64Array(BATCH);
+  /** Each access's t (-1: none; always, unless time=keep). */
+  private readonly times = new Float64Array(BATCH).fill(-1);
   private readonly lines = new Float64Array(BATCH);
   private readonly writes = new Uint8Array(BATCH);
   /** The batch's next access to hand out. */
@@ -324,7 +326,7 @@ class PageCursor implements FileAccessCursor {
     // The plain mapping, where a request is the one page its id names.
     const plain = m.addressing === 'object' && m.objPages === 1 && !hashIds;
     this.batch = plain && c.takeSinglePages !== undefined
-      ? { inodes: this.aheadInodes, indexes: this.aheadIndexes, times: this.times, lines: this.lines, writes: this.writes }
+      ? { inodes: this.aheadInodes, indexes: this.aheadIndexes, times: m.keepTime ? this.times : null, lines: this.lines, writes: this.writes }
       : null;
   }
 
@@ -366,7 +368,8 @@ class PageCursor implements FileAccessCursor {
         const n = this.c.takeSinglePages!(b, from, BATCH - from);
         if (n > 0) {
           this.aheadCount += n;
-          for (let k = from; k < from + n; k++) this.times[k] = this.timeOf(this.times[k]!);
+          // The trace's times made the events' (without time=keep the slots hold -1 already).
+          if (b.times !== null) for (let k = from; k < from + n; k++) b.times[k] = this.timeOf(b.times[k]!);
           continue;
         }
       }
