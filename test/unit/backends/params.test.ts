@@ -3,6 +3,7 @@ import type { ParamSpec } from '../../../src/backends/backend.js';
 import { checkEraParam, checkRuntimeParam, coerceParam, paramSpec, paramsOfEra, resolveParams } from '../../../src/backends/params.js';
 import { BACKENDS, backendNames, getBackendFactory } from '../../../src/backends/registry.js';
 import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/usage.js';
 
 const SPECS: readonly ParamSpec[] = [
   { name: 'flag', type: 'bool', default: false, runtime: false, doc: '' },
@@ -10,16 +11,6 @@ const SPECS: readonly ParamSpec[] = [
   { name: 'comp', type: 'string', default: 'lz4', runtime: false, doc: '' },
   { name: 'mode', type: 'string', default: 'a', choices: ['a', 'b'], runtime: true, doc: '' },
 ];
-
-function usage(f: () => unknown): UsageError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UsageError) return e;
-    throw e;
-  }
-  throw new Error('no UsageError thrown');
-}
 
 describe('backend parameters', () => {
   it('fills defaults in spec order and coerces command-line strings', () => {
@@ -33,7 +24,7 @@ describe('backend parameters', () => {
     const flag = SPECS[0]!;
     for (const v of ['true', 'TRUE', '1', 'y', 'Y', 'yes', 'on', 1, true]) expect(coerceParam('x', flag, v)).toBe(true);
     for (const v of ['false', '0', 'n', 'N', 'no', 'off', 0, false]) expect(coerceParam('x', flag, v)).toBe(false);
-    const e = usage(() => coerceParam('x', flag, 'maybe'));
+    const e = usageError(() => coerceParam('x', flag, 'maybe'));
     expect(e.where.field).toBe('flag');
     expect(e.accepted).toBe('true, false, 1, 0, y, n');
   });
@@ -43,7 +34,7 @@ describe('backend parameters', () => {
     expect(coerceParam('x', pct, ' 7 ')).toBe(7);
     expect(coerceParam('x', pct, 100)).toBe(100);
     for (const bad of ['7.5', 'abc', '', 101, -1, 2.5, true]) {
-      const e = usage(() => coerceParam('x', pct, bad));
+      const e = usageError(() => coerceParam('x', pct, bad));
       expect(e.accepted).toBe('0..100');
       expect(e.message).toContain("parameter 'pct' of backend x must be an integer in 0..100");
     }
@@ -51,13 +42,13 @@ describe('backend parameters', () => {
 
   it('checks string choices', () => {
     const mode = SPECS[3]!;
-    const e = usage(() => coerceParam('x', mode, 'c'));
+    const e = usageError(() => coerceParam('x', mode, 'c'));
     expect(e.accepted).toBe('a, b');
     expect(coerceParam('x', SPECS[2]!, 842)).toBe('842');
   });
 
   it('names an unknown parameter and lists the accepted ones', () => {
-    const e = usage(() => resolveParams('zcache', SPECS, { nope: 1 }));
+    const e = usageError(() => resolveParams('zcache', SPECS, { nope: 1 }));
     expect(e.what).toBe("unknown parameter 'nope' for backend zcache");
     expect(e.where).toEqual({ field: 'nope' });
     expect(e.accepted).toBe('flag, pct, comp, mode');
@@ -66,11 +57,11 @@ describe('backend parameters', () => {
 
   it('allows runtime changes only of runtime parameters', () => {
     expect(checkRuntimeParam('x', SPECS, 'pct', '5')).toBe(5);
-    const e = usage(() => checkRuntimeParam('x', SPECS, 'comp', 'lzo'));
+    const e = usageError(() => checkRuntimeParam('x', SPECS, 'comp', 'lzo'));
     expect(e.what).toContain('load-time parameter');
     expect(e.accepted).toBe('pct, mode');
     const none: ParamSpec[] = [{ ...SPECS[0]! }];
-    expect(usage(() => checkRuntimeParam('x', none, 'flag', true)).accepted).toBe('none at runtime');
+    expect(usageError(() => checkRuntimeParam('x', none, 'flag', true)).accepted).toBe('none at runtime');
   });
 });
 
@@ -82,7 +73,7 @@ describe('backend registry', () => {
   });
 
   it('names an unknown backend and lists the accepted ones', () => {
-    const e = usage(() => getBackendFactory('zswap9'));
+    const e = usageError(() => getBackendFactory('zswap9'));
     expect(e.what).toBe("unknown backend 'zswap9'");
     expect(e.accepted).toBe('zcache, zswap, xen-tmem, ramster');
   });
@@ -95,7 +86,7 @@ describe('backend registry', () => {
     const late = paramSpec('x', specs, 'late');
     expect(() => checkEraParam('x', late, 8, '3')).not.toThrow();
     expect(() => checkEraParam('x', late, 7, '1')).not.toThrow();
-    const e = usage(() => checkEraParam('x', late, 8, '1'));
+    const e = usageError(() => checkEraParam('x', late, 8, '1'));
     expect(e.what).toBe("parameter 'late' of backend x does not exist in era 1 (its eras: 2, 3)");
     expect(e.where.field).toBe('late');
     expect(e.accepted).toBe('its default, 7, or one of those eras');

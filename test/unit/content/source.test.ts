@@ -8,6 +8,7 @@ import { Corpus } from '../../../src/content/corpus.js';
 import { Cls, MAX_SEED, PAGE_SIZE, descClass, descSeed, makeDesc } from '../../../src/content/page.js';
 import { hashPage } from '../../../src/content/hash.js';
 import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/usage.js';
 
 /** Byte equality (vitest's deep toEqual walks typed arrays element by element: slow on pages). */
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -35,16 +36,6 @@ function bytesOf(src: ContentSource, desc: number): Uint8Array {
   const p = new Uint8Array(PAGE_SIZE);
   src.fill(desc, p);
   return p;
-}
-
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UsageError) return e;
-    throw e;
-  }
-  throw new Error('expected a UsageError');
 }
 
 describe('ContentSource.resolve', () => {
@@ -98,7 +89,7 @@ describe('ContentSource.resolve', () => {
   });
 
   it('rejects unknown classes, naming the accepted ones', () => {
-    const e = usage(() => src.resolve('bogus', 3));
+    const e = usageError(() => src.resolve('bogus', 3));
     expect(e.where.field).toBe('data');
     expect(e.accepted).toMatch(/zero.*fill.*text.*code.*random.*heap/);
     expect(e.message).toMatch(/unknown content class "bogus"/);
@@ -161,7 +152,7 @@ describe('ContentSource default mix', () => {
     expect(() => new ContentSource({ seed: 1, defaultMix: { heap: -1 } })).toThrow(UsageError);
     expect(() => new ContentSource({ seed: 1, defaultMix: { heap: 0 } })).toThrow(/positive weight/);
     expect(() => new ContentSource({ seed: 1, defaultMix: { __proto__: 1 } as never })).toThrow(UsageError);
-    expect(usage(() => new ContentSource({ seed: 1, defaultMix: 'nope' })).where.field).toBe('content.default');
+    expect(usageError(() => new ContentSource({ seed: 1, defaultMix: 'nope' })).where.field).toBe('content.default');
     expect(() => new ContentSource({ seed: -1 })).toThrow(UsageError);
     expect(() => new ContentSource({ seed: 0.5 })).toThrow(UsageError);
   });

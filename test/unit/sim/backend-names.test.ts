@@ -8,18 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { resolveConfig } from '../../../src/sim/config.js';
 import { expandGrid } from '../../../src/sweep/grid.js';
-import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/usage.js';
 import type { TraceHeader } from '../../../src/trace/events.js';
-
-const usageError = (f: () => unknown): UsageError => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('no error');
-};
 
 describe('an unknown backend name', () => {
   it("--backend lists 'none' with the registered backends", () => {

@@ -5,7 +5,7 @@ import { NONE, TASK_K, TASK_Q, TASK_W } from '../../../src/sim/sched.js';
 import { resolveConfig } from '../../../src/sim/config.js';
 import { simulate } from '../../../src/api.js';
 import { buildReport } from '../../../src/report/model.js';
-import { UsageError } from '../../../src/errors.js';
+import { usageError } from '../../helpers/usage.js';
 import type { TraceHeader } from '../../../src/trace/events.js';
 
 // A shipped workload whose zswap shrink worker and kswapd share the CPU with the workload.
@@ -161,15 +161,6 @@ describe('Eevdf: the workload, kswapd and the kworker on one CPU', () => {
 
 describe('the scheduler option (RunOverrides.scheduler, --sched)', () => {
   const header = { format: 'tmemsim-trace', version: 1, config: { ram_mb: 16 } } as TraceHeader;
-  const usageError = (f: () => unknown): UsageError => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(UsageError);
-      return e as UsageError;
-    }
-    throw new Error('no error');
-  };
 
   it('is cfs-6.1 unless given; refuses an unknown name, and another scheduler with a reclaim model whose kswapd is no task', () => {
     expect(resolveConfig(header, 'x.json', {}).scheduler.name).toBe('cfs-6.1');
