@@ -63,14 +63,12 @@ export class RecordCursor {
   }
 
   /**
-   * Takes the next n records at once (n <= available()), as n calls of next() would, and returns
-   * the offset of the first in buf: the batch readers' path, which reads nothing and cannot fail.
+   * Takes the next n records at once (n <= available(), the first at `offset`), as n calls of
+   * next() would: the batch readers' path, which reads nothing and cannot fail.
    */
-  take(n: number): number {
-    const p = this.pos;
+  take(n: number): void {
     this.pos += n * this.size;
     this.record += n;
-    return p;
   }
 
   /**
