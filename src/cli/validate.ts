@@ -9,16 +9,20 @@
  * MS,MS,... once per phase of the scheduler's ticks) and the output says
  * which counters are out at every point and which at some only. With
  * --kernel-runs DIR, another recording's kernel runs are judged against the
- * references instead of tmemsim (the suite's reproducibility). See
+ * references instead of tmemsim (the suite's reproducibility). A plain replay
+ * ends with each counter out of tolerance beside the package's fresh kernel
+ * runs of the same experiments (--fresh-runs; validate/fresh-runs.ts). See
  * docs/validation.md.
  */
 
 import type { Command } from 'commander';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, quote } from '../errors.js';
 import { knownText, ratchet, readKnown } from '../validate/known.js';
-import { defaultBootFrom, defaultGuestProfile, defaultReferenceDir } from '../validate/reference.js';
+import { defaultBootFrom, defaultGuestProfile, defaultReferenceDir, readReferences } from '../validate/reference.js';
+import { defaultFreshRunDirs, freshRuns } from '../validate/fresh-runs.js';
 import { renderReproducibilityCsv, renderReproducibilityJson, renderReproducibilityTable, renderSensitivityCsv, renderSensitivityJson, renderSensitivityTable, renderValidationCsv, renderValidationJson, renderValidationTable } from '../report/validation.js';
 import { reproducibility, sensitivity, validate, type ValidateOptions } from '../validate/validate.js';
 import { ZSWAP_ERAS, type ZswapEra } from '../backends/zswap.js';
@@ -51,6 +55,20 @@ function tickPhases(text: string): number[] {
 }
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** --fresh-runs: the package's recordings by default; 'none' alone for none; else directories that exist. */
+function freshRunDirs(given: string[] | undefined): string[] {
+  if (given === undefined) return defaultFreshRunDirs();
+  if (given.includes('none')) {
+    if (given.length > 1) throw new UsageError("--fresh-runs none goes alone: it leaves every recording out", { field: '--fresh-runs' }, "'none', or directories of recorded runs");
+    return [];
+  }
+  return given.map((d) => {
+    const abs = path.resolve(d);
+    if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--fresh-runs ${quote(d)} is not a directory`, { field: '--fresh-runs' }, "'none', or directories of recorded runs (validation/record.mjs --out DIR)");
+    return abs;
+  });
+}
+
 export function registerValidate(program: Command, setExit: (code: number) => void): void {
   program
     .command('validate')
@@ -69,9 +87,14 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('--kernel-runs <dir>', 'judge the kernel runs recorded in DIR (validation/record.mjs --out DIR, e.g. the same cases on another day) against the references by the same rules, as if each were tmemsim: what the references\' ranges allow the kernel itself (exit 0)')
     .option('--cpu-scale <list>', 'replay the suite once per scale of the guest\'s CPU (every CPU time x S, e.g. 0.97,0.99,1,1.01,1.03) and list the counters out at every scale apart from those out at some (exit 0)')
     .option('-j, --jobs <n>', 'worker threads that replay the cases (1: this thread alone); the output is the same for any n (default: all cores)')
+    .option('--fresh-runs <dir>', "after the verdict, judge the kernel runs of the same experiments recorded on other days (record.mjs --out DIR) against the same references, beside each counter out of tolerance (repeatable; 'none': leave them out; default: every recording of the package but the one validated: validation/references, validation/recordings/*, validation/other-kernels/*; the verdict and exit status are tmemsim's alone)", collect)
     .option('--tick-phase <list>', 'replay the suite once per phase of the scheduler\'s 4 ms ticks (ms into the run, e.g. 0,1,2,3; a real kernel\'s is chance) and list the counters out at every phase apart from those out at some, with tmemsim\'s figure at each (exit 0)')
-    .action(async (f: { references: string; guestProfile: string; bootFrom?: string; case?: string[]; reclaim?: string; zswapEra?: string; sched?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string }) => {
+    .action(async (f: { references: string; guestProfile: string; bootFrom?: string; case?: string[]; reclaim?: string; zswapEra?: string; sched?: string; format: string; out?: string; known?: string; updateKnown?: boolean; cpuScale?: string; tickPhase?: string; kernelRuns?: string; jobs?: string; freshRuns?: string[] }) => {
       if (!(f.format in RENDER)) throw new UsageError(`unknown output format ${quote(f.format)}`, { field: '--format' }, Object.keys(RENDER).join(', '));
+      if (f.freshRuns !== undefined && (f.kernelRuns !== undefined || f.cpuScale !== undefined || f.tickPhase !== undefined)) {
+        throw new UsageError('--fresh-runs goes with a plain replay of the suite: give no --kernel-runs, --cpu-scale or --tick-phase', { field: '--fresh-runs' });
+      }
+      const freshDirs = freshRunDirs(f.freshRuns);
       if (f.kernelRuns !== undefined) {
         if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined || f.sched !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase, --zswap-era or --sched', { field: '--kernel-runs' });
         const r = reproducibility(path.resolve(f.references), path.resolve(f.kernelRuns), f.case ?? []);
@@ -98,6 +121,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       const known = f.known ? readKnown(f.known) : null;
       if (f.reclaim !== undefined) getReclaim(f.reclaim, '--reclaim');
       const v = await validate(path.resolve(f.references), f.case ?? [], f.guestProfile, o, 1, jobs);
+      if (freshDirs.length > 0) v.fresh = freshRuns(readReferences(path.resolve(f.references), f.case ?? []), freshDirs, path.resolve(f.references));
       writeOut(RENDER[f.format as keyof typeof RENDER](v, widthFor(f.out)), f.out);
       if (f.updateKnown) {
         writeOut(knownText(v.rows), f.known, '--known');

@@ -1,7 +1,8 @@
 /** `tmemsim validate`'s output: a table per case (fitted to the width), CSV, or JSON. */
 
 import { stringify } from 'csv-stringify/sync';
-import type { Row } from '../validate/compare.js';
+import * as path from 'node:path';
+import { rowKey, type Row } from '../validate/compare.js';
 import type { ReproducibilityResult, SensitivityAxis, SensitivityResult, ValidationResult } from '../validate/validate.js';
 import { DEFAULT_WIDTH, fitTable, wrapLine } from './layout.js';
 import { NA_TEXT, showNa } from './na.js';
@@ -59,7 +60,38 @@ export function renderValidationTable(v: ValidationResult, width: number = DEFAU
     }
   }
   out.push(wrapLine(`validate: ${v.cases.length} cases, ${v.rows.length} counters compared: ${v.ok} within tolerance, ${v.out} out of tolerance`, width));
+  out.push(...freshLines(v, width));
   return out.join('\n') + '\n';
+}
+
+/**
+ * After the verdict, each counter out of tolerance beside the kernel's own fresh runs judged
+ * against the same references (validate/fresh-runs.ts): how many of them are out too, their
+ * spread, and whether tmemsim's figure lies inside the spread of every kernel run (the
+ * references' and the fresh ones) or beyond all of them. Nothing when no counter is out, or no
+ * fresh runs were read (--fresh-runs none).
+ */
+function freshLines(v: ValidationResult, width: number): string[] {
+  const f = v.fresh;
+  const bad = v.rows.filter((r) => r.status !== 'ok');
+  if (f === undefined || bad.length === 0) return [];
+  if (f.runs === 0) return ['', wrapLine(`the ${bad.length} out of tolerance beside the kernel's fresh runs: none of the recordings read ran these cases' experiments (same kernel, guest, workload and settings)`, width)];
+  const names = f.recordings.map((d) => path.basename(d)).join(', ');
+  const out = ['', wrapLine(`the ${bad.length} out of tolerance beside the kernel's fresh runs: ${num(f.runs)} runs of the same experiments recorded on other days (${names}), each judged against the references by the same rules as tmemsim; a counter most fresh runs fail is one whose references' range is narrower than the kernel's own spread (the verdict above is tmemsim's alone)`, width)];
+  for (const r of bad) {
+    const c = f.counters.get(rowKey(r));
+    const kernel = r.kernel_min === r.kernel_max ? num(r.kernel_min) : `${num(r.kernel_min)}–${num(r.kernel_max)}`;
+    let fresh = 'no fresh run recorded it';
+    if (c !== undefined && c.judged > 0 && r.tmemsim !== null) {
+      // Where tmemsim's figure lies among every kernel run, the references' and the fresh ones.
+      const lo = Math.min(r.kernel_min, c.min);
+      const hi = Math.max(r.kernel_max, c.max);
+      const where = r.tmemsim < lo ? 'below every kernel run' : r.tmemsim > hi ? 'above every kernel run' : 'within the kernel runs\' spread';
+      fresh = `the fresh runs ${c.min === c.max ? num(c.min) : `${num(c.min)}–${num(c.max)}`}, out in ${c.out} of ${c.judged}; tmemsim ${where}`;
+    }
+    out.push(wrapLine(`  ${r.case} ${r.phase} ${r.counter}: references ${kernel} ±${num(r.tolerance)}, tmemsim ${showNa(r.tmemsim, num)} (${errText(r)}); ${fresh}`, width));
+  }
+  return out;
 }
 
 /**
@@ -77,7 +109,8 @@ export function renderValidationCsv(v: ValidationResult): string {
 }
 
 export function renderValidationJson(v: ValidationResult): string {
-  return JSON.stringify({ tool: 'tmemsim', validation: 1, replayed: v.replayed, cases: v.cases, within: v.ok, out_of_tolerance: v.out }, null, 2) + '\n';
+  const fresh = v.fresh === undefined ? {} : { fresh_kernel_runs: { recordings: v.fresh.recordings, runs: v.fresh.runs, counters: [...v.fresh.counters.values()] } };
+  return JSON.stringify({ tool: 'tmemsim', validation: 1, replayed: v.replayed, cases: v.cases, within: v.ok, out_of_tolerance: v.out, ...fresh }, null, 2) + '\n';
 }
 
 /** A point of a sensitivity axis as given: a scale (x1.03) or a tick phase (1.5 ms). */

@@ -14,6 +14,7 @@ import { ERA_61, replay, replaysZeromap, type ReplayOptions } from './replay.js'
 import type { ZswapEra } from '../backends/zswap.js';
 import { DEFAULT_RECLAIM } from '../mm/reclaim/registry.js';
 import { CFS_61 } from '../sim/schedulers.js';
+import type { FreshRuns } from './fresh-runs.js';
 
 interface CaseResult {
   case: string;
@@ -49,6 +50,8 @@ export interface ValidationResult {
   rows: Row[];
   ok: number;
   out: number;
+  /** The kernel's fresh runs judged against the same references (fresh-runs.ts): context beside the verdict, which it does not change. */
+  fresh?: FreshRuns;
 }
 
 /** How the suite is replayed: a reclaim model and a zswap era other than the defaults (ReplayOptions). */

@@ -152,6 +152,37 @@ describe('tmemsim validate', () => {
     expect(fixed.err).toContain('within tolerance now (run with --update-known): fits/write/pswpout');
   });
 
+  it('--fresh-runs: each counter out of tolerance beside the fresh kernel runs read; none without them; the verdict unchanged', async () => {
+    // A "recording" of the outlier case: its reference's own two runs, so each lies in the range.
+    const rec = tmp.path('fresh-rec');
+    fs.mkdirSync(rec, { recursive: true });
+    fs.copyFileSync(path.join(REFS, 'outlier.json'), path.join(rec, 'outlier.json'));
+    const r = await tmemsim('validate', '--references', REFS, '--fresh-runs', rec);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/validate: 2 cases, \d+ counters compared: \d+ within tolerance, 2 out of tolerance\n\nthe 2 out of tolerance beside the kernel's fresh runs: 2 runs of the same experiments recorded on\s+other days \(fresh-rec\)/);
+    expect(r.out).toMatch(/  outlier reread pswpin: references 5,000–5,100 ±255, tmemsim 0 \(-100 %\); the fresh runs\s+5,000–5,100, out in 0 of 2; tmemsim below every kernel run\n/);
+    const json = JSON.parse((await tmemsim('validate', '--references', REFS, '--fresh-runs', rec, '--format', 'json')).out);
+    expect(json.out_of_tolerance).toBe(2);
+    expect(json.fresh_kernel_runs.runs).toBe(2);
+    expect(json.fresh_kernel_runs.counters).toContainEqual({ case: 'outlier', phase: 'reread', counter: 'pswpin', judged: 2, out: 0, min: 5000, max: 5100 });
+    const none = await tmemsim('validate', '--references', REFS, '--fresh-runs', 'none');
+    expect(none.code).toBe(1);
+    expect(none.out).not.toContain('fresh runs');
+    expect(JSON.parse((await tmemsim('validate', '--references', REFS, '--fresh-runs', 'none', '--format', 'json')).out)).not.toHaveProperty('fresh_kernel_runs');
+    // The package's recordings ran other experiments than the fixtures'.
+    expect((await tmemsim('validate', '--references', REFS)).out).toContain("the 2 out of tolerance beside the kernel's fresh runs: none of the recordings read ran these cases'");
+    for (const [args, err] of [
+      [['--fresh-runs', tmp.path('no-such-dir')], /^tmemsim: field '--fresh-runs': --fresh-runs ".*no-such-dir" is not a directory \(accepted: 'none', or directories of recorded runs/],
+      [['--fresh-runs', 'none', '--fresh-runs', rec], /^tmemsim: field '--fresh-runs': --fresh-runs none goes alone/],
+      [['--fresh-runs', rec, '--tick-phase', '0'], /^tmemsim: field '--fresh-runs': --fresh-runs goes with a plain replay/],
+    ] as const) {
+      const bad = await tmemsim('validate', '--references', REFS, ...args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.err, args.join(' ')).toMatch(err);
+      expect(bad.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
   it('bad input: one line, exit 2', async () => {
     const f = await tmemsim('validate', '--references', REFS, '--format', 'xml');
     expect(f.code).toBe(2);
