@@ -97,14 +97,22 @@ function freshLines(v: ValidationResult, width: number): string[] {
 /**
  * CSV: a figure that does not apply (no tmemsim value, so no error either) is an empty cell
  * (src/report/na.ts). The shown counters follow the judged ones, status `not judged`, with no
- * error or tolerance.
+ * error or tolerance. With fresh kernel runs read (validate/fresh-runs.ts; not with
+ * --fresh-runs none), each judged row ends with their count, how many are out of tolerance and
+ * their lowest and highest figure (empty cells where no fresh run recorded the counter).
  */
 export function renderValidationCsv(v: ValidationResult): string {
-  const head = ['case', 'phase', 'counter', 'kernel_min', 'kernel_max', 'tmemsim', 'error', 'error_pct', 'tolerance', 'status'];
-  const shown = v.cases.flatMap((c) => c.shown).map((r) => [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', '', '', '', 'not judged']);
+  const f = v.fresh;
+  const head = ['case', 'phase', 'counter', 'kernel_min', 'kernel_max', 'tmemsim', 'error', 'error_pct', 'tolerance', 'status', ...(f ? ['fresh_runs', 'fresh_out', 'fresh_min', 'fresh_max'] : [])];
+  const freshCells = (r: Row): (number | string)[] => {
+    if (f === undefined) return [];
+    const c = f.counters.get(rowKey(r));
+    return c === undefined ? [0, '', '', ''] : [c.judged, c.out, c.min, c.max];
+  };
+  const shown = v.cases.flatMap((c) => c.shown).map((r) => [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', '', '', '', 'not judged', ...(f ? ['', '', '', ''] : [])]);
   return stringify([head, ...v.rows.map((r) => {
     const na = r.tmemsim === null;
-    return [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', na ? '' : r.error, na ? '' : r.error_pct ?? '', r.tolerance, r.status];
+    return [r.case, r.phase, r.counter, r.kernel_min, r.kernel_max, r.tmemsim ?? '', na ? '' : r.error, na ? '' : r.error_pct ?? '', r.tolerance, r.status, ...freshCells(r)];
   }), ...shown]);
 }
 

@@ -126,8 +126,9 @@ describe('tmemsim validate', () => {
   it('writes csv and json', async () => {
     const csv = await tmemsim('validate', '--references', REFS, '--format', 'csv');
     const lines = csv.out.trim().split('\n');
-    expect(lines[0]).toBe('case,phase,counter,kernel_min,kernel_max,tmemsim,error,error_pct,tolerance,status');
-    expect(lines).toContain('outlier,reread,pswpin,5000,5100,0,-5000,-100,255,OUT');
+    // The fresh kernel runs' columns: none of the package's recordings ran the fixtures' experiments.
+    expect(lines[0]).toBe('case,phase,counter,kernel_min,kernel_max,tmemsim,error,error_pct,tolerance,status,fresh_runs,fresh_out,fresh_min,fresh_max');
+    expect(lines).toContain('outlier,reread,pswpin,5000,5100,0,-5000,-100,255,OUT,0,,,');
     const json = JSON.parse((await tmemsim('validate', '--references', REFS, '--format', 'json')).out);
     expect(json.out_of_tolerance).toBe(2);
     expect(json.cases.map((c: { case: string }) => c.case)).toEqual(['fits', 'outlier']);
@@ -165,6 +166,12 @@ describe('tmemsim validate', () => {
     expect(json.out_of_tolerance).toBe(2);
     expect(json.fresh_kernel_runs.runs).toBe(2);
     expect(json.fresh_kernel_runs.counters).toContainEqual({ case: 'outlier', phase: 'reread', counter: 'pswpin', judged: 2, out: 0, min: 5000, max: 5100 });
+    const csv = (await tmemsim('validate', '--references', REFS, '--fresh-runs', rec, '--format', 'csv')).out.trim().split('\n');
+    expect(csv).toContain('outlier,reread,pswpin,5000,5100,0,-5000,-100,255,OUT,2,0,5000,5100');
+    expect(csv.find((l) => l.startsWith('fits,'))).toMatch(/,0,,,$/);
+    const noneCsv = (await tmemsim('validate', '--references', REFS, '--fresh-runs', 'none', '--format', 'csv')).out.trim().split('\n');
+    expect(noneCsv[0]).toBe('case,phase,counter,kernel_min,kernel_max,tmemsim,error,error_pct,tolerance,status');
+    expect(noneCsv).toContain('outlier,reread,pswpin,5000,5100,0,-5000,-100,255,OUT');
     const none = await tmemsim('validate', '--references', REFS, '--fresh-runs', 'none');
     expect(none.code).toBe(1);
     expect(none.out).not.toContain('fresh runs');
