@@ -1,8 +1,9 @@
 /**
  * The kernel's own spread beside tmemsim's verdict: every kernel run of the same experiment
  * recorded on another day (the package's validation/references, validation/recordings and
- * validation/other-kernels, the validated directory left out; or the directories given) judged against the references by validate's rules, as if it were
- * tmemsim (compare.ts compareKernelRun). For each counter, how many of those fresh runs fall
+ * validation/other-kernels, the validated directory left out; or the directories given),
+ * judged against the references by validate's rules as if it were tmemsim (compare.ts
+ * compareKernelRun). For each counter, how many of those fresh runs fall
  * outside the references' range by more than the tolerance: a counter tmemsim is out on and
  * the kernel itself is out on in most fresh runs is one whose three-run range is narrower than
  * the kernel's run-to-run spread (docs/validation.md, "The kernel against itself").
@@ -85,8 +86,16 @@ export function freshRuns(refs: readonly Reference[], dirs: readonly string[], e
   const counters = new Map<string, FreshCounter>();
   const used = new Set<string>();
   let runs = 0;
-  const skip = path.resolve(exclude);
-  for (const dir of dirs.map((d) => path.resolve(d))) {
+  // The same directory by another name (a link, a relative path) is the same directory.
+  const real = (d: string): string => {
+    try {
+      return fs.realpathSync(d);
+    } catch {
+      return path.resolve(d);
+    }
+  };
+  const skip = real(exclude);
+  for (const dir of dirs.map(real)) {
     if (dir === skip) continue;
     for (const ref of refs) {
       const file = path.join(dir, `${ref.case}.json`);

@@ -78,6 +78,14 @@ describe('the kernel\'s fresh runs beside validate\'s verdict', () => {
     const other = freshRuns(refs, [packagePath('validation/other-kernels/linux-6.12.95')], REFS);
     expect(other).toEqual({ recordings: [], runs: 0, counters: new Map() });
     expect(freshRuns(refs, [REFS], REFS).runs).toBe(0);
+    // The references by another name (a link) are still the references.
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tmemsim-fresh-link-')), 'refs');
+    fs.symlinkSync(REFS, link);
+    try {
+      expect(freshRuns(refs, [link], REFS).runs).toBe(0);
+    } finally {
+      fs.rmSync(path.dirname(link), { recursive: true, force: true });
+    }
   });
 
   it('a case whose workload changed is another experiment, and is left out', () => {
