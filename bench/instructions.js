@@ -86,7 +86,9 @@ function prefix(n) {
 function valgrind(argv) {
   return new Promise((resolve, reject) => {
     let err = '';
-    const p = spawn('valgrind', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // In the run's own temporary folder: node's --perf-basic-prof run also writes V8's isolate-*-v8.log
+    // files to its working directory, which went to the caller's (the checkout's root) before.
+    const p = spawn('valgrind', argv, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
     p.on('exit', (code) => resolve({ code, err, pid: p.pid }));
