@@ -94,7 +94,8 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       if (f.freshRuns !== undefined && (f.kernelRuns !== undefined || f.cpuScale !== undefined || f.tickPhase !== undefined)) {
         throw new UsageError('--fresh-runs goes with a plain replay of the suite: give no --kernel-runs, --cpu-scale or --tick-phase', { field: '--fresh-runs' });
       }
-      const freshDirs = freshRunDirs(f.freshRuns);
+      // Checked before any replay (a bad directory is one line at once); read only by a plain replay.
+      const freshDirs = f.kernelRuns === undefined && f.cpuScale === undefined && f.tickPhase === undefined ? freshRunDirs(f.freshRuns) : [];
       if (f.kernelRuns !== undefined) {
         if (f.known || f.updateKnown || f.cpuScale !== undefined || f.tickPhase !== undefined || f.zswapEra !== undefined || f.sched !== undefined) throw new UsageError('--kernel-runs replays nothing: give no --known, --update-known, --cpu-scale, --tick-phase, --zswap-era or --sched', { field: '--kernel-runs' });
         const r = reproducibility(path.resolve(f.references), path.resolve(f.kernelRuns), f.case ?? []);
