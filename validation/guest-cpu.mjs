@@ -107,6 +107,17 @@ const SCAN_NS = 1_270;
  * to 254 pages, where the ssd profile's NVMe queue (127 segments) stops at 128.
  */
 const MAX_REQUEST_PAGES = 254;
+/**
+ * The guest's swap disk's I/O scheduler (storage.ioScheduler): not a CPU cost, what the block
+ * layer does with a bio submitted without a plug. A virtio-blk disk of a one-CPU guest has one
+ * hardware queue, for which both kernels pick mq-deadline: /sys/block/vda/queue/scheduler read
+ * "[mq-deadline] none" under 6.1.170 and "none [mq-deadline]" under 6.12.95 (init.sh's
+ * `@@sys swap_scheduler`, one swapin-rand run each, 2026-12-08). So zswap's writeback, which
+ * submits its page unplugged, has blk_mq_submit_bio run the queue from kblockd's nice -20
+ * kworker/0:1H, which preempts the shrink kworker: traced in 6.1 limit50-zbud runs
+ * (docs/validation.md, "What is out of tolerance", the shrink worker's window).
+ */
+const IO_SCHEDULER = 'mq-deadline';
 
 /** One observation per phase of each run: [terms], system seconds, and where it came from. */
 export function observations(dir = REFS) {
@@ -272,6 +283,10 @@ function profileOf(ns, fit, n, extra = {}) {
     },
     codecs,
     storage: {
+      ioScheduler: {
+        value: IO_SCHEDULER,
+        source: `[M] the validation guests' swap disk (QEMU virtio-blk, one hardware queue): /sys/block/vda/queue/scheduler is ${IO_SCHEDULER} under Linux 6.1 and 6.12 (validation/guest-cpu.mjs, docs/validation.md)`,
+      },
       maxRequestPages: {
         value: MAX_REQUEST_PAGES,
         source: `[M] the validation guest's swap disk (QEMU virtio-blk, a queue of 256 descriptors: seg_max ${MAX_REQUEST_PAGES}): the largest of 6,267 swap write requests in a traced run of rw-zsmalloc-zstd was ${MAX_REQUEST_PAGES} pages (block_rq_issue; validation/guest-cpu.mjs, docs/validation.md)`,

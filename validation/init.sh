@@ -36,6 +36,8 @@ echo "@@sys swaps $(tail -n +2 /proc/swaps | tr -s ' ' | tr '\t' ' ')"
 echo "@@sys data_pages $(($(cat /sys/block/vdb/size) / 8))"
 echo "@@sys ra_kb $(cat /sys/block/vdb/queue/read_ahead_kb)"
 echo "@@sys swap_rotational $(cat /sys/block/vda/queue/rotational)"
+# The swap disk's I/O scheduler ("[mq-deadline] none": the bracketed one is in use).
+echo "@@sys swap_scheduler $(cat /sys/block/vda/queue/scheduler)"
 grep -E '^Node|^ +(min|low|high|managed|present) ' /proc/zoneinfo | tr -s ' ' | sed 's/^/@@zoneinfo /'
 T=/sys/kernel/debug/tracing
 if [ "$SCHED_TRACE" = 1 ]; then

@@ -84,15 +84,15 @@ export interface BackendEnv {
    * swap cache (__read_swap_cache_async, GFP_KERNEL: it may reclaim, and
    * reclaim may call the backend's store; with `memalloc` the caller is
    * itself reclaiming (PF_MEMALLOC): no reclaim, any free page). Then, if
-   * `stillStored()` (the entry survived the allocation), the page (the
-   * caller decompresses into it and charges that) goes to the device with
-   * PG_reclaim set and stays in the swap cache, clean, until reclaim drops
-   * it; the oracle learns the disk holds the slot. 'exists': the page is
+   * `stillStored()` (the entry survived the allocation), `fill()` (the
+   * caller decompresses into the page and charges that) runs, then the page
+   * goes to the device with PG_reclaim set and stays in the swap cache,
+   * clean, until reclaim drops it; the oracle learns the disk holds the slot. 'exists': the page is
    * already in the swap cache (-EEXIST), nothing is done and the entry must
    * be kept; 'nomem': no page could be had or the entry went meanwhile
    * (-ENOMEM), nothing is written.
    */
-  swapWriteback(type: number, offset: number, memalloc: boolean, stillStored: () => boolean): SwapWriteback;
+  swapWriteback(type: number, offset: number, memalloc: boolean, stillStored: () => boolean, fill: () => void): SwapWriteback;
   /**
    * The backend dropped an ephemeral (cleancache) page on its own, to make room (tmem_evict,
    * zbud's pageframe eviction): later gets of it must miss. The oracle forgets its record, so

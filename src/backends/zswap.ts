@@ -202,10 +202,16 @@
  *   preemption points between events, kswapd's pages and work items, and
  *   inside a work item its cond_resched points (6.6, 6.8+, 6.12: after each
  *   writeback) and the pages of its GFP_KERNEL allocation's direct reclaim,
- *   which runs as the kworker's while the pool stays full (sim/tasks.ts); that
- *   reclaim ends in well under a millisecond where the guests' took tens to
- *   hundreds, since a page it writes to the device is free by its next pass
- *   (no writeback time: docs/zswap.md, the 6.12 era).
+ *   which runs as the kworker's while the pool stays full (sim/tasks.ts); a
+ *   writeback's page, decompressed, goes to the device without a plug, which on
+ *   a device with an I/O scheduler (the profile's storage.ioScheduler: the
+ *   validation guests' mq-deadline) wakes kblockd's nice -20 kworker, and the
+ *   switch after it picks the leftmost task (sched.ts kblockd). In 6.1's
+ *   `limit50-zbud` the guest's worker, past the workload's vruntime by then,
+ *   gave the workload 5-10 ms of stores into the full pool; tmemsim's, woken
+ *   3 ms behind the workload and 2.1 ms into its reclaim, is still the
+ *   leftmost and goes on (pool_limit_hit 116 against 361-544: docs/validation.md,
+ *   "limit50-zbud's window, traced again").
  *   reject_reclaim_fail on zsmalloc is within tolerance for lz4 and at
  *   max_pool_percent 20, and under the kernel's for lzo and zstd
  *   (docs/validation.md item 2). The share of limit hits after which the
@@ -1093,13 +1099,15 @@ export class ZswapBackend implements Backend, FrontswapOps {
   private writebackEntry(e: ZswapEntry): number {
     const env = this.env;
     const tree = this.trees.get(e.type);
-    const r = env.swapWriteback(e.type, e.offset, this.rules.limit === 'sync-shrink', () => tree?.get(e.offset) === e);
+    const pool = e.pool!;
+    const fill = (): void => {
+      if (e.raw) env.meter.copy(PAGE_SIZE);
+      else env.meter.decompress(pool.comp.name, e.length, PAGE_SIZE);
+      if (env.verifyBytes) env.compression.decompress(pool.comp, e.data!, this.scratch);
+    };
+    const r = env.swapWriteback(e.type, e.offset, this.rules.limit === 'sync-shrink', () => tree?.get(e.offset) === e, fill);
     if (r === 'exists') return EEXIST;
     if (r === 'nomem') return ENOMEM;
-    const pool = e.pool!;
-    if (e.raw) env.meter.copy(PAGE_SIZE);
-    else env.meter.decompress(pool.comp.name, e.length, PAGE_SIZE);
-    if (env.verifyBytes) env.compression.decompress(pool.comp, e.data!, this.scratch);
     this.counters.written_back_pages++;
     this.vmstat.zswpwb++;
     if (tree !== undefined && tree.get(e.offset) === e) tree.delete(e.offset);

@@ -59,6 +59,11 @@ export interface CostModel {
   /** Pages one block request can hold (the storage's max_segments); absent: the machine's default. */
   readonly maxRequestPages?: number;
   /**
+   * A bio submitted without a plug runs the device's hardware queue from kblockd's nice -20
+   * kworker, which preempts the submitter (the storage has an I/O scheduler); absent: false.
+   */
+  readonly asyncQueueRun?: boolean;
+  /**
    * The storage device's low-power state between requests (NVMe APST, UFS
    * auto-hibern8), absent when not modelled: after `timeoutNs` of idle time the
    * device enters it, and the next request first waits `exitNs` for it to leave.

@@ -40,6 +40,7 @@ export function costModelOf(p: Profile): CostModel {
     },
     ioCyclesPerRequest: blockIoCycles(p),
     ...(p.storage.maxRequestPages ? { maxRequestPages: p.storage.maxRequestPages.value } : {}),
+    ...(p.storage.ioScheduler && p.storage.ioScheduler.value !== 'none' ? { asyncQueueRun: true } : {}),
     ...(p.storage.powerStates ? { lowPower: { timeoutNs: p.storage.powerStates.idleTimeoutUs.value * 1000, exitNs: p.storage.powerStates.exitLatencyUs.value * 1000 } } : {}),
     netLatencyNs(bytes) {
       return p.network.latencyUs.value * 1000 + (bytes / (p.network.bandwidthMBps.value * 1e6)) * 1e9;

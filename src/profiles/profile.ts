@@ -57,6 +57,16 @@ export interface StorageProfile {
    * this, under the plug). Optional: absent, DEFAULT_MAX_REQUEST_PAGES (128; sim/machine.ts).
    */
   maxRequestPages?: Sourced<number>;
+  /**
+   * The swap device's I/O scheduler (its queue/scheduler). With one (mq-deadline, bfq, kyber) a
+   * bio submitted without a plug is inserted into it and the hardware queue is run
+   * asynchronously, by kblockd's WQ_HIGHPRI kworker (6.1 blk_mq_submit_bio: a request with
+   * RQF_ELV goes to blk_mq_sched_insert_request(rq, false, true, true)), which wakes at nice -20
+   * and preempts the submitter; with 'none' the submitter issues it directly. Only zswap's
+   * writeback submits swap writes without a plug in the model (reclaim plugs its own).
+   * Optional: absent, 'none'.
+   */
+  ioScheduler?: Sourced<IoScheduler>;
   /** Power while serving operations, W (the figure the per-operation energies come from). */
   activePowerW: Sourced<number>;
   /**
@@ -68,6 +78,9 @@ export interface StorageProfile {
   /** The low-power state between requests, on the simulated clock (absent: not modelled). */
   powerStates?: PowerStates;
 }
+
+/** A block queue's I/O scheduler (/sys/block/DEV/queue/scheduler). */
+type IoScheduler = 'none' | 'mq-deadline' | 'bfq' | 'kyber';
 
 /** A storage device's autonomous low-power state between requests (NVMe APST, UFS auto-hibern8). */
 interface PowerStates {

@@ -46,6 +46,8 @@
  *     (As a switch at the mean with lag 0, the model before, it preempted none of 185
  *     wake-ups in a replay of `rw-zsmalloc-lz4`, RUN_TO_PARITY keeping kswapd; the traced
  *     guest's kworker/0:1, its saved lag a median 1.65 ms, preempted at 134 of 142.)
+ *   - kblockd's nice -20 kworker (kworker/0:1H), woken by a swap write submitted without a
+ *     plug to a device with an I/O scheduler (zswap's writeback): a switch, not an entity.
  * Deviations (beside those Cfs lists: the preemption points the caller gives,
  * no other tasks, no PELT): no NEXT_BUDDY; the kworker's and the vmpressure
  * kworker's wake-ups are not WF_SYNC; the vmpressure kworker's runs take no CPU time (the
@@ -95,6 +97,8 @@ export class Eevdf extends OneCpu implements FairSched {
    * time of that clock; -1: none pending.
    */
   private clockSkipAt = -1;
+  /** kblockd's wake-up that asked for the switch (kblockd()): the clock the running task is charged to; -1: none. */
+  private kblockdAt = -1;
 
   /** Task t is on the queue (runnable or delayed) and not among `out` (a bit per task: delayed tasks a look leaves out). */
   private queued(t: number, out = 0): boolean {
@@ -201,6 +205,21 @@ export class Eevdf extends OneCpu implements FairSched {
     this.wake(TASK_V, now);
   }
 
+  /**
+   * kblockd(): its nice -20 kworker's slice is 88761/1024 times shorter in virtual time, so its
+   * deadline comes first and it preempts (as check_preempt_wakeup_fair's pick_eevdf says), with
+   * the clock update skipped as at any wake-up that preempts: the running task is charged up to
+   * the wake-up, and the time from there to the switch is kblockd's, the task the scheduler picks
+   * after it starting at the switch. It is a switch here, not an entity of the queue (no lag
+   * kept, its few microseconds of queue run not charged). A switch already asked for takes it in.
+   */
+  kblockd(now: number): void {
+    this.kblockdRuns++;
+    if (this.resched) return;
+    this.resched = true;
+    this.kblockdAt = now;
+  }
+
   /** vmpressure's kworker, picked at `now`: its work runs (vmpressure_work_fn, in no time) and it sleeps. */
   private runVmpressure(now: number): void {
     this.switchTo(TASK_V, now);
@@ -244,6 +263,11 @@ export class Eevdf extends OneCpu implements FairSched {
    * the switch itself (the skip is then spent).
    */
   private switchClock(now: number, take: boolean): number {
+    const k = this.kblockdAt;
+    if (k >= 0) {
+      if (take) this.kblockdAt = -1;
+      return k < this.updatedAt ? this.updatedAt : k;
+    }
     const at = this.clockSkipAt;
     if (take) this.clockSkipAt = -1;
     if (at < 0) return now;
@@ -264,6 +288,7 @@ export class Eevdf extends OneCpu implements FairSched {
     this.curr = t;
     this.resched = false;
     this.clockSkipAt = -1;
+    this.kblockdAt = -1;
     if (this.runnable[TASK_V]) {
       // vmpressure's kworker, queued, runs while the CPU would idle: it leaves, the only task (lag 0).
       this.runnable[TASK_V] = false;
@@ -302,8 +327,14 @@ export class Eevdf extends OneCpu implements FairSched {
   pick(now: number): number {
     this.tick(now);
     if (!this.resched) return this.curr;
-    const at = this.switchClock(now, true);
+    const kblockd = this.kblockdAt >= 0;
+    let at = this.switchClock(now, true);
     this.update(at);
+    if (kblockd) {
+      // After kblockd's run the picked task starts at the switch: the time between was kblockd's.
+      at = now;
+      this.updatedAt = now;
+    }
     this.resched = false;
     for (;;) {
       const t = this.pickEevdf();

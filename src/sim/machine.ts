@@ -121,6 +121,8 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   readonly meter: CostMeter;
   /** Pages one block request holds at most (the profile's storage.maxRequestPages). */
   private readonly maxRequestPages: number;
+  /** The swap device has an I/O scheduler: an unplugged write wakes kblockd (the profile's storage.ioScheduler). */
+  private readonly asyncQueueRun: boolean;
   readonly oracle: Oracle;
   readonly frontswap = new Frontswap();
   readonly cleancache = new Cleancache();
@@ -212,6 +214,7 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
   constructor(private readonly opts: MachineOptions) {
     this.meter = new CostMeter(opts.costModel);
     this.maxRequestPages = opts.costModel.maxRequestPages ?? DEFAULT_MAX_REQUEST_PAGES;
+    this.asyncQueueRun = opts.costModel.asyncQueueRun === true;
     this.meter.setClock(() => this.clock);
     const mt = this.meter;
     this.ops = {
@@ -314,10 +317,15 @@ export class Machine implements BackendEnv, MmEnv, LifecycleHost, TaskHost {
     const fs = this.cleancache.fsOfPool(poolId);
     if (fs >= 0) this.oracle.ccDrop(this.ccKey(fs), oid, index);
   }
-  swapWriteback(type: number, offset: number, memalloc: boolean, stillStored: () => boolean): SwapWriteback {
+  swapWriteback(type: number, offset: number, memalloc: boolean, stillStored: () => boolean, fill: () => void): SwapWriteback {
     const r = this.memory.writebackPage(type, offset, memalloc, stillStored);
     if (r !== 'written') return r;
+    // The page is filled before its write is submitted (zswap_writeback_entry decompresses, then __swap_writepage).
+    fill();
     this.meter.io('swap', 'write');
+    // __swap_writepage from a context without a plug (zswap's shrink worker; 4.x's synchronous
+    // shrink, `memalloc`, runs inside reclaim's plug): with an I/O scheduler, kblockd preempts.
+    if (this.asyncQueueRun && !memalloc) this.tasks.kblockdRun();
     this.stats.pswpout++;
     this.stats.tmem_written_back++;
     this.oracle.slotMoved(type, offset, Loc.Disk);

@@ -253,6 +253,12 @@ export interface FairSched {
   resched: boolean;
   /** vmpressure's window of scanned pages, `scanned` more at `now` (its kworker: a switch in Cfs, an entity in Eevdf). */
   vmpressure(scanned: number, now: number): void;
+  /**
+   * kblockd's WQ_HIGHPRI kworker wakes at `now` to run the swap device's hardware queue (a bio
+   * submitted without a plug to a queue with an I/O scheduler) and preempts the running task:
+   * at its next preemption point kblockd runs, and the scheduler picks the task that runs next.
+   */
+  kblockd(now: number): void;
   wake(t: number, now: number): void;
   sleepAlone(t: number, now: number, at: number): void;
   sleep(t: number, now: number): void;
@@ -288,6 +294,8 @@ export abstract class OneCpu {
   private vmprPending = false;
   /** vmpressure's works run. */
   vmprRuns = 0;
+  /** kblockd's wake-ups for an unplugged bio (kblockd()). */
+  kblockdRuns = 0;
   /** The task on the CPU (NONE: idle). */
   curr: number = TASK_W;
 
@@ -369,7 +377,15 @@ export abstract class OneCpu {
  *     leftmost task takes the CPU, which is not always the one it preempted.
  *     A 6.1 guest's `limit50-zbud` run ran 438 of these works for 447,729
  *     pages scanned (traced: workqueue_execute_start, mm_vmscan_lru_shrink_inactive),
- *     tmemsim's replay of that case 518 for 451,284.
+ *     tmemsim's replay of that case 518 for 451,284;
+ *   - kblockd's WQ_HIGHPRI kworker (kworker/0:1H, nice -20), woken when a swap write is
+ *     submitted without a plug to a device with an I/O scheduler (the profile's
+ *     storage.ioScheduler; in the model only zswap's writeback does that, reclaim plugs its
+ *     own): it preempts the running task, and at the next switch it runs and the leftmost
+ *     task takes the CPU. A 6.1 guest's `limit50-zbud` run woke it at each of the shrink
+ *     worker's 4 writebacks (sched_wakeup from the kworker right after zswap_writeback_entry),
+ *     and after it the workload or kswapd, not the shrink kworker, ran next when the kworker
+ *     had used its sleeper's credit.
  * Deviations: preemption happens only at the points the caller gives (between
  * the workload's events, kswapd's shrink batches and the kworker's items, and
  * at the workload's and kswapd's operations for the kworker); a tick is seen
@@ -378,8 +394,9 @@ export abstract class OneCpu {
  * system_wq's and shrink_wq's works share the CPU's bound worker pool, whose
  * kworker a queueing wakes only when none of the pool's is running
  * (__need_more_worker; modelled so and judged worse: docs/validation.md, "one
- * worker pool"); no other tasks (the block layer's kworkers, vmstat's, the
- * shell), no buddies, no PELT; no rq_clock_skip_update (a wake-up that preempts makes the
+ * worker pool"); kblockd's kworker is a switch, not a task, and woken only by zswap's
+ * writeback (not by I/O completions, nor by a plug flushed from schedule()); no other tasks
+ * (vmstat's kworker, rcu, the shell), no buddies, no PELT; no rq_clock_skip_update (a wake-up that preempts makes the
  * switch reuse its clock, so the time until the preemption point is the woken task's: Eevdf
  * models it, measured on a 6.12 guest; 6.1 does the same in check_preempt_curr, but with it
  * this model's replay of the 6.1 references falls from 345 to 333 of 349, reject_reclaim_fail
@@ -428,6 +445,16 @@ export class Cfs extends OneCpu implements FairSched {
    */
   vmpressure(scanned: number): void {
     if (this.vmprQueues(scanned)) this.resched = true;
+  }
+
+  /**
+   * kblockd(): its kworker runs at nice -20 (weight 88761 against a nice-0 task's 1024), so its
+   * vruntime hardly grows and place_entity puts it 3 ms behind min_vruntime: it always preempts.
+   * It is a switch here, not a task (no vruntime, its few microseconds of queue run not charged).
+   */
+  kblockd(): void {
+    this.kblockdRuns++;
+    this.resched = true;
   }
 
   /** Task t wakes at `now` (enqueue_entity with place_entity, then check_preempt_wakeup). */

@@ -224,6 +224,16 @@ export class Tasks {
     this.fair?.vmpressure(scanned, this.schedNow());
   }
 
+  /**
+   * A swap write submitted without a plug to a device with an I/O scheduler (zswap's writeback):
+   * blk_mq_submit_bio inserts it and runs the hardware queue from kblockd's nice -20 kworker,
+   * which preempts the running task (FairSched.kblockd). Without a fair scheduler (kswapd not a
+   * task) nothing is scheduled between operations: no effect.
+   */
+  kblockdRun(): void {
+    this.fair?.kblockd(this.schedNow());
+  }
+
   /** A kswapd an allocation woke (wakeup_kswapd) becomes runnable: it may preempt the running task. */
   private wakeKswapd(fair: FairSched, now: number): boolean {
     if (!this.h.memory.reclaim.kswapdWake!()) return false;
@@ -369,6 +379,9 @@ export class Tasks {
           this.item = w.steps();
         }
         if (!this.stepItem(false)) return;
+        // process_one_work ends with cond_resched(): a switch due now (a tick, kblockd's wake-up
+        // from the item's writeback) comes before the next item, the kworker staying runnable.
+        if (this.preemptPending()) return;
       }
     } finally {
       this.kworkerOn = false;

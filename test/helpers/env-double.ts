@@ -206,13 +206,14 @@ export class EnvDouble implements BackendEnv {
     this.dropped.push({ poolId, oid, index });
   }
   /** Pages the swap device took, or refused ('exists': in the swap cache); the page allocation always succeeds here. */
-  swapWriteback(type: number, offset: number, _memalloc: boolean, stillStored: () => boolean): SwapWriteback {
+  swapWriteback(type: number, offset: number, _memalloc: boolean, stillStored: () => boolean, fill: () => void): SwapWriteback {
     if (!this.takesWriteback) return 'exists';
     if (this.refuseAllWriteback) {
       this.refusedWritebacks++;
       return 'exists';
     }
     if (!stillStored()) return 'nomem';
+    fill();
     this.meter.io('swap', 'write');
     this.writebacks.push({ type, offset });
     return 'written';

@@ -77,7 +77,7 @@ describe('the swap slots cache (free_swap_slot)', () => {
     const b = m.memory.slotOfAnon(PID, 1);
     write(m, 0);
     expect(m.swapFreePending(0, a)).toBe(true);
-    expect(m.swapWriteback(0, a, false, () => true)).toBe('nomem');
+    expect(m.swapWriteback(0, a, false, () => true, () => {})).toBe('nomem');
     expect(m.frontswap.test(0, a)).toBe(true);
     // frontswap_invalidate_page issued by a trace is the kernel's own call: no cache in between.
     m.swapFree(0, b);

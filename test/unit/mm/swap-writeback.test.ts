@@ -142,16 +142,16 @@ describe('swap writeback, 6.1', () => {
     const resident = m.memory.anonResident;
     const mapped = m.memory.anonMapped;
     // The entry went while the page was being allocated: nothing written, the page not kept.
-    expect(m.swapWriteback(0, slot, false, () => false)).toBe('nomem');
+    expect(m.swapWriteback(0, slot, false, () => false, () => {})).toBe('nomem');
     expect(where(m, q)).toBe('out');
     expect(m.stats.pswpout).toBe(out);
-    expect(m.swapWriteback(0, slot, false, () => true)).toBe('written');
+    expect(m.swapWriteback(0, slot, false, () => true, () => {})).toBe('written');
     expect(m.stats.pswpout).toBe(out + 1);
     expect(where(m, q)).toBe('cache');
     expect(m.memory.anonResident).toBe(resident + 1);
     expect(m.memory.anonMapped).toBe(mapped);
     // In the swap cache already: -EEXIST, nothing written.
-    expect(m.swapWriteback(0, slot, false, () => true)).toBe('exists');
+    expect(m.swapWriteback(0, slot, false, () => true, () => {})).toBe('exists');
     expect(m.stats.pswpout).toBe(out + 1);
     const ins = m.stats.swap_ins;
     const maj = m.stats.pgmajfault;
@@ -180,7 +180,7 @@ describe('swap writeback, 6.1', () => {
       const z = allocate();
       if (during) {
         during = false;
-        expect(m.swapWriteback(0, slot, false, () => true)).toBe('written');
+        expect(m.swapWriteback(0, slot, false, () => true, () => {})).toBe('written');
       }
       return z;
     };

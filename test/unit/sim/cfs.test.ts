@@ -274,3 +274,33 @@ describe('Ticks: where the scheduler ticks fall (--tick-phase)', () => {
     }
   });
 });
+
+describe('Cfs.kblockd: the block layer\'s nice -20 kworker, woken by a swap write submitted without a plug', () => {
+  it('preempts at the next switch, after which the leftmost task runs, not the one it preempted', () => {
+    // The zswap kworker woke at 10 ms with the full credit (7 ms) and preempted kswapd (at 7 ms
+    // too: it woke at 10 ms as well); the kworker's allocation reclaimed for 3.5 ms, then its
+    // writeback's bio woke kblockd.
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    expect(c.pick(10 * MS)).toBe(TASK_K);
+    c.wake(TASK_Q, 10 * MS); // placed at 10 - 3 = 7 ms; kswapd leads by 0: refused
+    expect(c.resched).toBe(false);
+    c.resched = true; // a switch asked for at 10 ms (the test's: the kworker takes the CPU)
+    c.vr[TASK_Q] = 6 * MS;
+    expect(c.pick(10 * MS)).toBe(TASK_Q);
+    c.kblockd();
+    expect(c.resched).toBe(true);
+    // At 13.5 ms the kworker is at 9.5 ms, past kswapd's 7 ms: kswapd takes the CPU.
+    expect(c.pick(13.5 * MS)).toBe(TASK_K);
+    expect(c.kblockdRuns).toBe(1);
+  });
+
+  it('leaves the running task on the CPU when it is still the leftmost', () => {
+    const c = new Cfs();
+    c.wake(TASK_K, 10 * MS);
+    c.pick(10 * MS); // kswapd from 7 ms; the workload at 10 ms
+    c.kblockd();
+    expect(c.pick(10.5 * MS)).toBe(TASK_K); // 7.5 ms < 10 ms
+    expect(c.curr).toBe(TASK_K);
+  });
+});

@@ -189,3 +189,26 @@ describe('the scheduler option (RunOverrides.scheduler, --sched)', () => {
     expect(JSON.parse(eevdf).verdict).toEqual({ stale: 0, lost: 0, ok: true });
   }, 60_000);
 });
+
+describe('Eevdf.kblockd: the block layer\'s nice -20 kworker, woken by a swap write submitted without a plug', () => {
+  it('asks for a switch; the running task is charged up to the wake-up, the time to the switch is kblockd\'s', () => {
+    const e = kswapdPicked();
+    const before = e.vr[TASK_K]!;
+    e.kblockd(10.3 * MS);
+    expect(e.resched).toBe(true);
+    // The switch at 10.5 ms: kswapd ran 0.3 ms (to the wake-up), not 0.5.
+    e.pick(10.5 * MS);
+    expect(e.vr[TASK_K]! - before).toBe(0.3 * MS);
+    expect(e.kblockdRuns).toBe(1);
+  });
+
+  it('a switch already asked for takes it in: the wake-up adds no skip of its own', () => {
+    const e = kswapdPicked();
+    e.resched = true;
+    e.kblockd(10.3 * MS);
+    expect(e.kblockdRuns).toBe(1);
+    const before = e.vr[TASK_K]!;
+    e.pick(10.5 * MS);
+    expect(e.vr[TASK_K]! - before).toBe(0.5 * MS);
+  });
+});

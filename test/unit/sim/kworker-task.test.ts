@@ -15,13 +15,16 @@ import { describe, expect, it } from 'vitest';
 import { Cls, makeDesc } from '../../../src/content/page.js';
 import { getReclaim } from '../../../src/mm/reclaim/registry.js';
 import { resolveProfile } from '../../../src/profiles/file.js';
+import type { Profile } from '../../../src/profiles/profile.js';
 import type { Machine } from '../../../src/sim/machine.js';
 import { testMachine } from '../../helpers/machine.js';
 
 const guest = resolveProfile(path.join(import.meta.dirname, '../../../validation/guest-tcg.json'));
+/** The guest with a swap disk without an I/O scheduler: a writeback's bio wakes no kblockd. */
+const noScheduler: Profile = { ...guest, storage: { ...guest.storage, ioScheduler: { value: 'none', source: 'test' } } };
 
-function machine(model: string, era: string, zpool: string): Machine {
-  const m = testMachine({ reclaim: getReclaim(model), profile: guest, seed: 3 });
+function machine(model: string, era: string, zpool: string, profile: Profile = guest): Machine {
+  const m = testMachine({ reclaim: getReclaim(model), profile, seed: 3 });
   m.swapon(0, 32768);
   m.mount(1);
   m.insmod('zswap', { era, zpool, compressor: 'lz4', max_pool_percent: 10 });
@@ -77,10 +80,33 @@ describe('the kworker as a task: zswap shrink work preempted inside its item', (
 
   it("a worker whose allocation finds free memory under the min watermark reclaims in steps, and the workload's events run meanwhile", () => {
     // Writes alone keep free memory at the watermarks; 6.12's worker allocates for every writeback.
-    const m = machine('6.1-cfs', '6.12', 'zsmalloc');
+    // Without an I/O scheduler: with one, kblockd's wake-ups give the workload the CPU between
+    // the worker's writebacks, and in this run the workload's own reclaim then keeps free memory
+    // above min when the worker allocates (the test below).
+    const m = machine('6.1-cfs', '6.12', 'zsmalloc', noScheduler);
     const seen = replay(m, [...writes(0, 16000), ...reads(0, 16000)], '6.12', 'zsmalloc');
     expect(seen.inReclaim).toBeGreaterThan(0);
     expect(m.stats.allocstall).toBeGreaterThan(0);
+  });
+
+  it("with an I/O scheduler each writeback's bio wakes kblockd, whose switch lets the workload run between two writebacks of one item; without one, none", () => {
+    const ops = [...writes(0, 12000), ...reads(0, 12000)];
+    const kblockdRuns = (m: Machine): number => (m.tasks as unknown as { fair: { kblockdRuns: number } }).fair.kblockdRuns;
+    const withSched = machine('6.1-cfs', '6.12', 'zsmalloc');
+    const a = replay(withSched, ops, '6.12', 'zsmalloc');
+    const written = withSched.backend!.stats().zswap!.written_back_pages;
+    expect(written).toBeGreaterThan(0);
+    // One wake-up a page written back: 6.12's worker submits each page on its own, unplugged.
+    expect(kblockdRuns(withSched)).toBe(written);
+    expect(a.inItem).toBeGreaterThan(0);
+    const none = machine('6.1-cfs', '6.12', 'zsmalloc', noScheduler);
+    replay(none, ops, '6.12', 'zsmalloc');
+    expect(kblockdRuns(none)).toBe(0);
+    // 4.x's synchronous shrink writes back inside the storer's reclaim, under its plug: no wake-up.
+    const sync = machine('6.1-cfs', '4.x', 'zbud');
+    replay(sync, ops, '4.x', 'zbud');
+    expect(sync.backend!.stats().zswap!.written_back_pages).toBeGreaterThan(0);
+    expect(kblockdRuns(sync)).toBe(0);
   });
 
   it('an rmmod or a umount while the worker is half done waits for it: random accesses, remounts and reloads keep every page, the same run twice the same', () => {
