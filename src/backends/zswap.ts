@@ -206,12 +206,13 @@
  *   writeback's page, decompressed, goes to the device without a plug, which on
  *   a device with an I/O scheduler (the profile's storage.ioScheduler: the
  *   validation guests' mq-deadline) wakes kblockd's nice -20 kworker, and the
- *   switch after it picks the leftmost task (sched.ts kblockd). In 6.1's
- *   `limit50-zbud` the guest's worker, past the workload's vruntime by then,
- *   gave the workload 5-10 ms of stores into the full pool; tmemsim's, woken
- *   3 ms behind the workload and 2.1 ms into its reclaim, is still the
- *   leftmost and goes on (pool_limit_hit 116 against 361-544: docs/validation.md,
- *   "limit50-zbud's window, traced again").
+ *   switch after it picks the leftmost task (sched.ts kblockd). An allocation
+ *   of the kworker that still finds no zone above min after its reclaim sleeps
+ *   a jiffy before it retries (6.1's should_reclaim_retry for a workqueue
+ *   worker; sim/tasks.ts), the others storing into the full pool meanwhile:
+ *   6.1's `limit50-zbud` pool_limit_hit 579 at tick phase 0 against 361-544,
+ *   and 2-116 at the other phases (docs/validation.md, "limit50-zbud's window,
+ *   traced again").
  *   reject_reclaim_fail on zsmalloc is within tolerance for lz4 and at
  *   max_pool_percent 20, and under the kernel's for lzo and zstd
  *   (docs/validation.md item 2). The share of limit hits after which the

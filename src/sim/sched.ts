@@ -259,6 +259,8 @@ export interface FairSched {
    * at its next preemption point kblockd runs, and the scheduler picks the task that runs next.
    */
   kblockd(now: number): void;
+  /** The first tick after `now` (a sleep of one jiffy ends there). */
+  nextTick(now: number): number;
   wake(t: number, now: number): void;
   sleepAlone(t: number, now: number, at: number): void;
   sleep(t: number, now: number): void;
@@ -318,6 +320,11 @@ export abstract class OneCpu {
     if (this.curr !== t) return;
     this.curr = NONE;
     this.resched = true;
+  }
+
+  /** The first tick after `now`: schedule_timeout(1) ends at the next jiffy. */
+  nextTick(now: number): number {
+    return this.ticks.after(now);
   }
 
   /** A tick came since the last look (tick() would check the running task). */

@@ -47,6 +47,8 @@ import { WorkQueue, WorkStep, type WorkItem } from './workqueue.js';
 const MAX_STEPS_PER_EVENT = 1_000_000;
 /** Rounds of its list a kworker runs before the scheduler looks again (work queued by the work it runs). */
 const KWORKER_ROUNDS = 64;
+/** MAX_RECLAIM_RETRIES (mm/internal.h): should_reclaim_retry's loops without progress before it gives up. */
+const MAX_RECLAIM_RETRIES = 16;
 
 /** A preempted task's plug: the swap writes it holds, not yet submitted, and their pages. */
 export interface ParkedPlug {
@@ -121,6 +123,18 @@ export class Tasks {
   private kworkerReclaimed = false;
   /** The kworker's steps are on the stack: a preemption point inside them does not start it again. */
   private kworkerOn = false;
+  /**
+   * The kworker sleeps in should_reclaim_retry (schedule_timeout_uninterruptible(1): to the next
+   * tick) and then retries its allocation: when it wakes, on the scheduler's clock (-1: it does not).
+   */
+  private wakeQAt = -1;
+  /** The kworker's allocation is to be retried when it runs again (after its sleep). */
+  private kworkerRetry = false;
+  /** should_reclaim_retry's loops of the kworker's allocation so far (at MAX_RECLAIM_RETRIES it takes a page anyway). */
+  private kworkerRetries = 0;
+  /** The kworker's sleeps in should_reclaim_retry, and the last one's [start, end] on the scheduler's clock. */
+  retrySleeps = 0;
+  lastRetrySleep: readonly [number, number] = [-1, -1];
 
   /** The kworker has begun a work item in steps and not finished it (it was switched out inside it). */
   get kworkerInItem(): boolean {
@@ -147,7 +161,7 @@ export class Tasks {
     if (fair === null) return false;
     if (this.finishing) return true;
     const now = this.schedNow();
-    return fair.resched || fair.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt);
+    return fair.resched || fair.tickDue(now) || (this.wakeWAt >= 0 && now >= this.wakeWAt) || (this.wakeQAt >= 0 && now >= this.wakeQAt);
   }
 
   /**
@@ -174,11 +188,11 @@ export class Tasks {
     const wait = this.h.meter.readWaitNs - this.readWaitSeen;
     // Nothing to schedule (the common case): the workload alone, no read to wait for, no tick.
     if (wait === 0 && !fair.resched && !fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && !fair.tickDue(now)) {
-      return !compacted && !woke && this.h.memory.reclaim.wakeIdle === true;
+      return !compacted && !woke && this.wakeQAt < 0 && this.h.memory.reclaim.wakeIdle === true;
     }
     this.readWaitSeen = this.h.meter.readWaitNs;
     if (wait > 0) {
-      if (!fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && fair.curr === TASK_W) {
+      if (!fair.runnable[TASK_K] && !fair.runnable[TASK_Q] && fair.curr === TASK_W && this.wakeQAt < 0) {
         // The common case of a read (a page-cache miss with nothing else to run): the CPU idles
         // until the read is done and the workload takes it again.
         fair.sleepAlone(TASK_W, now, now + wait);
@@ -258,15 +272,20 @@ export class Tasks {
         fair.wake(TASK_W, now);
         this.wakeWAt = -1;
       }
+      if (this.wakeQAt >= 0 && now >= this.wakeQAt) {
+        fair.wake(TASK_Q, now);
+        this.wakeQAt = -1;
+      }
       const t = fair.pick(now);
       // A switch away from kswapd in a pass sets its plug aside, its writes unsubmitted (the
       // header); kswapd picked again goes on with it.
       if (t !== TASK_K && this.kswapdPlugOut && this.parked[TASK_K] === null) this.parked[TASK_K] = this.h.parkPlug();
       if (t === TASK_W) break;
       if (t === NONE) {
-        // Idle until the workload's read is done (it is the only task that sleeps on a timer here).
-        if (this.wakeWAt < 0) throw new Error(`internal: no task is runnable after event ${this.h.eventIndex} and none is waiting`);
-        this.idleNs += this.wakeWAt - now;
+        // Idle until the workload's read is done or the kworker's sleep in should_reclaim_retry ends.
+        const until = this.wakeWAt < 0 ? this.wakeQAt : this.wakeQAt < 0 ? this.wakeWAt : Math.min(this.wakeWAt, this.wakeQAt);
+        if (until < 0) throw new Error(`internal: no task is runnable after event ${this.h.eventIndex} and none is waiting`);
+        this.idleNs += until - now;
         continue;
       }
       if (t === TASK_K) {
@@ -419,10 +438,33 @@ export class Tasks {
         if (!whole && this.preemptPending()) return false;
       }
       if (this.kworkerReclaimed) {
+        this.kworkerReclaimed = false;
+        if (!whole && this.kworkerRetries < MAX_RECLAIM_RETRIES && rec.directRetry?.() === true) {
+          // should_reclaim_retry: no page at min after the reclaim; a workqueue worker sleeps a
+          // jiffy (schedule_timeout_uninterruptible(1)) and the allocation is retried, direct
+          // reclaim included, while the others run.
+          this.kworkerRetries++;
+          this.kworkerRetry = true;
+          const now = this.schedNow();
+          this.wakeQAt = this.fair!.nextTick(now);
+          this.retrySleeps++;
+          this.lastRetrySleep = [now, this.wakeQAt];
+          this.fair!.sleep(TASK_Q, now);
+          return false;
+        }
+        this.kworkerRetries = 0;
         // Its reclaim's result goes to the allocation now (not before: another task's
         // allocation meanwhile must not take it).
-        this.kworkerReclaimed = false;
         rec.directEnd!();
+      }
+      if (this.kworkerRetry) {
+        // Back from its sleep: __alloc_pages_slowpath's retry (the watermarks, then direct reclaim).
+        this.kworkerRetry = false;
+        if (rec.directBegin?.() === true) {
+          this.kworkerReclaiming = true;
+          continue;
+        }
+        this.kworkerRetries = 0;
       }
       const r = this.item!.next();
       // A reclaim for an allocation the step did not make is forgotten.
@@ -512,6 +554,8 @@ export class Tasks {
    * its end first, the others are dropped; the kworker has nothing to run.
    */
   cancelWork(): void {
+    // A kworker asleep in should_reclaim_retry is woken to finish its item (run whole).
+    this.wakeQAt = -1;
     if (this.item !== null && !this.kworkerOn) {
       const fair = this.fair!;
       const was = fair.curr;

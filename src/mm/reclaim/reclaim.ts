@@ -305,6 +305,13 @@ export interface Reclaim {
   directEnd?(): void;
   /** The kworker's reclaim stopped between the pages of a shrink batch. */
   directMidBatch?(): boolean;
+  /**
+   * After the kworker's direct reclaim (directStep done): its allocation still finds no zone above
+   * the min watermark (after __alloc_pages_direct_reclaim's drain of the per-CPU lists, when the
+   * reclaim made progress), so should_reclaim_retry retries it, a workqueue worker after sleeping
+   * a jiffy.
+   */
+  directRetry?(): boolean;
   allocDone?(): void;
   /** The RAM size changed (balloon). */
   setRam(pages: number): void;

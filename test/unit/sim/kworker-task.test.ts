@@ -138,3 +138,34 @@ describe('the kworker as a task: zswap shrink work preempted inside its item', (
     }
   });
 });
+
+describe("the kworker's allocation after its direct reclaim (6.1 should_reclaim_retry)", () => {
+  it('finding no zone above min, the worker sleeps to the next tick and retries: the validation case limit50-zbud', async () => {
+    const { readReferences, defaultBootFrom } = await import('../../../src/validate/reference.js');
+    const { replay: replayCase } = await import('../../../src/validate/replay.js');
+    const { Machine } = await import('../../../src/sim/machine.js');
+    const dir = path.join(import.meta.dirname, '../../../validation/references');
+    const ref = readReferences(dir, ['limit50-zbud'])[0]!;
+    // The replay's machine, seen at its event ends.
+    let m: Machine | null = null;
+    const afterEvent = Machine.prototype.afterEvent;
+    const spy = function (this: Machine): boolean {
+      m = this;
+      return afterEvent.call(this);
+    };
+    Machine.prototype.afterEvent = spy;
+    try {
+      // As `tmemsim validate` replays it: the zones' boot state from the default recording.
+      await replayCase(ref, path.join(dir, 'limit50-zbud.json'), path.join(dir, '../guest-tcg.json'), { bootFrom: { dirs: defaultBootFrom(), given: false } });
+    } finally {
+      Machine.prototype.afterEvent = afterEvent;
+    }
+    const tasks = (m as unknown as Machine).tasks;
+    expect(tasks.retrySleeps).toBeGreaterThan(0);
+    // schedule_timeout_uninterruptible(1): to the first jiffy (4 ms tick at HZ 250, phase 0) after the sleep began.
+    const [from, to] = tasks.lastRetrySleep;
+    expect(to).toBeGreaterThan(from);
+    expect(to - from).toBeLessThanOrEqual(4_000_000);
+    expect(to % 4_000_000).toBe(0);
+  }, 60_000);
+});
