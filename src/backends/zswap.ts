@@ -237,7 +237,7 @@
  */
 
 import type { Backend, BackendEnv, BackendFactory, FrontswapOps, LruSizes, ParamSpec, PoolRecord } from './backend.js';
-import { DEF_PRIORITY } from '../mm/reclaim/reclaim.js';
+import { DEF_PRIORITY, MAX_RECLAIM_RETRIES } from '../mm/reclaim/reclaim.js';
 import { SHRINK_STOP, Shrinker } from './shrinker.js';
 import { checkEraParam, checkRuntimeParam, paramSpec, paramsOfEra, resolveParams } from './params.js';
 import { zeroCounters, type CounterGroup, type CounterSpec, type CountersOf } from './counters.js';
@@ -262,8 +262,6 @@ export const ZSWAP_ERA_ALIASES: Readonly<Record<string, ZswapEra>> = { '6.x': '6
 // constants (runs of const NAME = n): nothing in common.
 /** sizeof(struct zswap_header): the swap entry kept in front of the data (4.x; 6.1 on evictable zpools). */
 const ZSWAP_HEADER_SIZE = 8;
-/** MAX_RECLAIM_RETRIES (mm/internal.h): the shrink worker gives up after this many failures. */
-const MAX_RECLAIM_RETRIES = 16;
 
 // Bookkeeping costs: estimates, not measurements. A tree operation is a
 // spinlock and an rbtree walk (a few hundred cycles); a zpool malloc or free is

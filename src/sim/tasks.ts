@@ -39,6 +39,7 @@
 
 import type { CostMeter } from '../cost/meter.js';
 import type { Memory } from '../mm/memory.js';
+import { MAX_RECLAIM_RETRIES } from '../mm/reclaim/reclaim.js';
 import { KworkerSched, NONE, TASK_K, TASK_Q, TASK_W, type FairSched } from './sched.js';
 import { CFS_61, type SchedulerFactory } from './schedulers.js';
 import { WorkQueue, WorkStep, type WorkItem } from './workqueue.js';
@@ -47,8 +48,6 @@ import { WorkQueue, WorkStep, type WorkItem } from './workqueue.js';
 const MAX_STEPS_PER_EVENT = 1_000_000;
 /** Rounds of its list a kworker runs before the scheduler looks again (work queued by the work it runs). */
 const KWORKER_ROUNDS = 64;
-/** MAX_RECLAIM_RETRIES (mm/internal.h): should_reclaim_retry's loops without progress before it gives up. */
-const MAX_RECLAIM_RETRIES = 16;
 
 /** A preempted task's plug: the swap writes it holds, not yet submitted, and their pages. */
 export interface ParkedPlug {

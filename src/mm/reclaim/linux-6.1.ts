@@ -193,7 +193,7 @@ import { LruLists } from '../lru.js';
 import { PAGE_CLUSTER } from '../swap-readahead.js';
 import { PAGEBLOCK_ORDER, PAGEBLOCK_PAGES } from '../buddy.js';
 import { pcpBatch, pcpHigh, type PcpSize } from '../pcp.js';
-import { ANON, DEF_PRIORITY, Evicted, FILE, VMPRESSURE_CRITICAL_PRIO, VMPRESSURE_WIN, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks, type ZoneLayout } from './reclaim.js';
+import { ANON, DEF_PRIORITY, Evicted, MAX_RECLAIM_RETRIES, FILE, VMPRESSURE_CRITICAL_PRIO, VMPRESSURE_WIN, type LruType, type Reclaim, type ReclaimFactory, type ReclaimHost, type Watermarks, type ZoneLayout } from './reclaim.js';
 
 const IA = 0;
 const AA = 1;
@@ -211,8 +211,6 @@ const PG_RECLAIM = 8;
 const PG_WRITEBACK = 16;
 
 const SWAP_CLUSTER_MAX = 32;
-/** MAX_RECLAIM_RETRIES (mm/internal.h): kswapd runs that reclaim nothing before the node is left to direct reclaim. */
-const MAX_RECLAIM_RETRIES = 16;
 /** kswapd_try_to_sleep's short sleep, HZ/10: 100 ms (25 jiffies at Debian's CONFIG_HZ=250). */
 const KSWAPD_SHORT_SLEEP_NS = 100_000_000;
 
@@ -574,15 +572,9 @@ class Linux61 implements Reclaim {
     if (progress < 0) {
       this.host.stats.allocstall++;
       progress = this.tryToFreePages();
-      z = this.zoneAbove('min');
-      if (z >= 0) return z;
     }
-    if (progress > 0) {
-      // __alloc_pages_direct_reclaim: failing after progress, the per-CPU lists are drained and tried once more.
-      this.host.drainPcp();
-      z = this.zoneAbove('min');
-      if (z >= 0) return z;
-    }
+    z = this.zoneAfterReclaim(progress);
+    if (z >= 0) return z;
     // Nothing above min even so (the kernel would retry or go OOM): the zone with the most free pages.
     if (this.host.free <= 0) this.host.stats.ram_overcommit++;
     return this.mostFree();
@@ -756,12 +748,19 @@ class Linux61 implements Reclaim {
     this.directProgress = -1;
   }
   directRetry(): boolean {
-    if (this.zoneAbove('min') >= 0) return false;
-    if (this.directResult > 0) {
-      this.host.drainPcp();
-      if (this.zoneAbove('min') >= 0) return false;
-    }
-    return true;
+    return this.zoneAfterReclaim(this.directResult) < 0;
+  }
+
+  /**
+   * __alloc_pages_direct_reclaim after a reclaim that freed `progress` pages: the min watermark,
+   * and failing after progress, the per-CPU lists drained and the min watermark once more; -1:
+   * no zone gives a page.
+   */
+  private zoneAfterReclaim(progress: number): number {
+    const z = this.zoneAbove('min');
+    if (z >= 0 || progress <= 0) return z;
+    this.host.drainPcp();
+    return this.zoneAbove('min');
   }
 
   kswapdMidBatch(): boolean {

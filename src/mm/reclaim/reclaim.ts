@@ -327,6 +327,11 @@ export interface ReclaimFactory {
 
 /** DEF_PRIORITY: a reclaim pass starts by scanning size >> 12 of each list; the shrinkers get the same priority. */
 export const DEF_PRIORITY = 12;
+/**
+ * MAX_RECLAIM_RETRIES (mm/internal.h): kswapd runs that reclaim nothing before a node is hopeless,
+ * should_reclaim_retry's loops without progress, zswap's shrink worker's failures (6.5+).
+ */
+export const MAX_RECLAIM_RETRIES = 16;
 /** vmpressure_win (mm/vmpressure.c): SWAP_CLUSTER_MAX * 16 pages scanned between vmpressure's works. */
 export const VMPRESSURE_WIN = 512;
 /** vmpressure_level_critical_prio: ilog2(100 / 10); a direct reclaim at this priority or deeper reports critical pressure. */
